@@ -1,0 +1,180 @@
+/**
+ * One scenario step on the reference implementation, the way functions.sh
+ * performs it (facts E.0): the `% command` line it logs, the operation, and
+ * the harness's own waiting (load_lp and disable_lp wait for the transition).
+ */
+import type { Step } from '../../schema/generated/scenario.ts';
+import { INSMOD_STRERROR, OK, fail, type Outcome } from '../../model/kernel/errno.ts';
+import type { Kernel } from '../../model/kernel/kernel.ts';
+import { sysfsMode } from './sysfs-modes.ts';
+
+export interface StepOutcome {
+  readonly command: string;
+  readonly outcome: Outcome;
+  /** Why the step itself failed, beyond its result (a harness wait timing out, a check). */
+  readonly problem?: string;
+}
+
+const KLP = '/sys/kernel/livepatch';
+const fmtParams = (p?: Readonly<Record<string, string>>) =>
+  Object.entries(p ?? {})
+    .map(([k, v]) => ` ${k}=${v}`)
+    .join('');
+
+/**
+ * The delayed work fires until the transition completes or stops making
+ * progress: what the harness's wait loop sees before its timeout.
+ */
+export function settle(k: Kernel): boolean {
+  for (let i = 0; i < 1000 && k.core.transition; i++) {
+    const before = k.core.tasks.map((t) => t.patch_state).join();
+    if (k.transitionStep()) return true;
+    if (k.core.tasks.map((t) => t.patch_state).join() === before) return false;
+  }
+  return !k.core.transition;
+}
+
+function insmodLine(k: Kernel, module: string, params?: Readonly<Record<string, string>>): string {
+  const line = `% insmod test_modules/${module}.ko${fmtParams(params)}`;
+  k.core.log.raw(line);
+  return line;
+}
+
+function echo(k: Kernel, value: string, path: string): string {
+  const line = `% echo ${value} > ${path}`;
+  k.core.log.raw(line);
+  return line;
+}
+
+function checkSysfs(k: Kernel, step: Extract<Step, { op: 'check_sysfs' }>): string | undefined {
+  if (step.count !== undefined) {
+    const n = k.sysfsPatches().length;
+    if (n !== step.count) return `expected ${step.count} entries in ${KLP}, found ${n}`;
+  }
+  if (step.patch === undefined) return undefined;
+  const files = k.sysfs(step.patch);
+  const path = `${KLP}/${step.patch}${step.file ? `/${step.file}` : ''}`;
+  const exists = files !== undefined && (step.file === undefined || step.file in files);
+  if (step.exists !== undefined && exists !== step.exists) return `${path} ${exists ? 'exists' : 'does not exist'}`;
+  if (step.value !== undefined) {
+    const actual = step.file && files ? files[step.file] : undefined;
+    if (actual !== step.value) return `${path} reads ${actual ?? '(missing)'}, expected ${step.value}`;
+  }
+  if (step.mode !== undefined) {
+    const mode = exists ? sysfsMode(step.file) : undefined;
+    if (mode !== step.mode) return `${path} has mode ${mode ?? '(missing)'}, expected ${step.mode}`;
+  }
+  return undefined;
+}
+
+export function runStep(k: Kernel, step: Step): StepOutcome {
+  switch (step.op) {
+    case 'load_lp':
+    case 'load_lp_nowait':
+    case 'load_mod': {
+      const command = insmodLine(k, step.module, step.params);
+      const outcome = k.insmod(step.module, step.params);
+      const waited = step.op === 'load_lp' && outcome.ok && !settle(k);
+      return { command, outcome, problem: waited ? `${step.module}: transition did not complete` : undefined };
+    }
+    case 'load_failing_mod': {
+      const command = insmodLine(k, step.module, step.params);
+      const outcome = k.insmod(step.module, step.params);
+      if (outcome.ok) return { command, outcome, problem: `${step.module}: load should have failed` };
+      k.core.log.raw(`insmod: ERROR: could not insert module test_modules/${step.module}.ko: ${INSMOD_STRERROR[outcome.errno]}`);
+      return { command, outcome };
+    }
+    case 'unload_lp':
+    case 'unload_mod': {
+      const command = `% rmmod ${step.module}`;
+      k.core.log.raw(command);
+      return { command, outcome: k.rmmod(step.module) };
+    }
+    case 'disable_lp': {
+      const command = echo(k, '0', `${KLP}/${step.patch}/enabled`);
+      const outcome = k.writeEnabled(step.patch, '0');
+      const stuck = outcome.ok && !settle(k);
+      return { command, outcome, problem: stuck ? `${step.patch}: transition did not complete` : undefined };
+    }
+    case 'enable': {
+      const value = step.value ?? '1';
+      return { command: echo(k, value, `${KLP}/${step.patch}/enabled`), outcome: k.writeEnabled(step.patch, value) };
+    }
+    case 'force':
+      return { command: echo(k, step.value ?? '1', `${KLP}/${step.patch}/force`), outcome: k.writeForce(step.patch, step.value ?? '1') };
+    case 'set_param':
+      return {
+        command: echo(k, step.value, `/sys/module/${step.module}/parameters/${step.param}`),
+        outcome: k.writeParam(step.module, step.param, step.value),
+      };
+    case 'set_attr':
+      return {
+        command: echo(k, step.value, `${KLP}/${step.module}/${step.param}`),
+        outcome: k.writeAttr(step.module, step.param, step.value),
+      };
+    case 'block_task':
+    case 'unblock_task':
+    case 'task_return': {
+      const key = step.func ? `${step.func},0` : '';
+      const done =
+        step.op === 'block_task' ? k.blockTask(step.task, key) : step.op === 'unblock_task' ? k.unblockTask(step.task) : k.taskReturnToUser(step.task);
+      return { command: `${step.op} ${step.task}${step.func ? ` ${step.func}` : ''}`, outcome: done ? OK : fail('EAGAIN') };
+    }
+    case 'transition_step': {
+      for (let i = 0; i < (step.count ?? 1); i++) k.transitionStep();
+      return { command: `transition_step x${step.count ?? 1}`, outcome: OK };
+    }
+    case 'set_ftrace_enabled': {
+      const outcome = k.setFtraceEnabled(step.value);
+      k.core.log.raw(
+        outcome.ok
+          ? `livepatch: kernel.ftrace_enabled = ${step.value ? 1 : 0}`
+          : 'livepatch: sysctl: setting key "kernel.ftrace_enabled": Device or resource busy',
+      );
+      return { command: `sysctl kernel.ftrace_enabled=${step.value ? 1 : 0}`, outcome };
+    }
+    case 'grep_live_patched': {
+      for (const f of step.funcs) {
+        const v = k.runningCode('task0', `${f},0`);
+        if (typeof v !== 'string') k.core.log.raw(`${v.patch}: this has been live patched`);
+      }
+      return { command: `grep 'live patched' ${step.funcs.join(' ')}`, outcome: OK };
+    }
+    case 'check_running': {
+      const v = k.runningCode(step.task ?? 'task0', `${step.func},0`);
+      const runs = typeof v === 'string' ? v : v.patch;
+      const problem = runs === step.runs ? undefined : `${step.func} runs ${runs}, expected ${step.runs}`;
+      return { command: `check_running ${step.func}`, outcome: OK, problem };
+    }
+    case 'check_sysfs': {
+      const problem = checkSysfs(k, step);
+      return { command: `check_sysfs ${step.patch ?? ''}${step.file ? `/${step.file}` : ''}`, outcome: OK, problem };
+    }
+    default:
+      return runShadowStep(k, step);
+  }
+}
+
+function runShadowStep(k: Kernel, step: Extract<Step, { id: number }>): StepOutcome {
+  const s = k.core.shadow;
+  const obj = step.obj ?? 0;
+  const ctor = step.ctor_ret === undefined ? undefined : () => step.ctor_ret!;
+  switch (step.op) {
+    case 'shadow_get':
+      s.get(obj, step.id);
+      break;
+    case 'shadow_alloc':
+      s.alloc(obj, step.id, ctor);
+      break;
+    case 'shadow_get_or_alloc':
+      s.getOrAlloc(obj, step.id, ctor);
+      break;
+    case 'shadow_free':
+      s.free(obj, step.id, 'code');
+      break;
+    case 'shadow_free_all':
+      s.freeAll(step.id, 'code');
+      break;
+  }
+  return { command: `${step.op}(obj=${obj}, id=0x${step.id.toString(16)})`, outcome: OK };
+}

@@ -1,0 +1,44 @@
+/**
+ * The errnos the livepatch core and the module loader return, with the text
+ * kmod's strerror gives them (what `insmod: ERROR: could not insert module`
+ * prints). Source: facts section D; include/uapi/asm-generic/errno-base.h.
+ */
+export const ERRNO = {
+  ENOENT: 2,
+  EAGAIN: 11,
+  EACCES: 13,
+  EEXIST: 17,
+  ENODEV: 19,
+  EINVAL: 22,
+  EBUSY: 16,
+} as const;
+
+export type Errno = keyof typeof ERRNO;
+
+/** insmod prints these for a refused init (facts D: -EINVAL is "Invalid parameters"). */
+export const INSMOD_STRERROR: Readonly<Record<Errno, string>> = {
+  ENOENT: 'No such file or directory',
+  EAGAIN: 'Resource temporarily unavailable',
+  EACCES: 'Permission denied',
+  EEXIST: 'File exists',
+  ENODEV: 'No such device',
+  EINVAL: 'Invalid parameters',
+  EBUSY: 'Device or resource busy',
+};
+
+/** libc strerror, as the shell prints it for a failed sysfs or sysctl write. */
+export const STRERROR: Readonly<Record<Errno, string>> = {
+  ...INSMOD_STRERROR,
+  EINVAL: 'Invalid argument',
+};
+
+export function errnoByNumber(n: number): Errno | undefined {
+  const abs = Math.abs(n);
+  return (Object.keys(ERRNO) as Errno[]).find((e) => ERRNO[e] === abs);
+}
+
+/** The outcome of one operation on the reference implementation. */
+export type Outcome = { readonly ok: true } | { readonly ok: false; readonly errno: Errno };
+
+export const OK: Outcome = { ok: true };
+export const fail = (errno: Errno): Outcome => ({ ok: false, errno });

@@ -1,0 +1,129 @@
+/**
+ * The reference implementation's public face: one simulated boot of a kernel
+ * with the livepatch core, driven by the operations a user or the harness can
+ * perform, with the kernel log, the events and an observable view.
+ */
+import type { Universe } from './definitions.ts';
+import { KernelCore } from './core.ts';
+import type { Outcome } from './errno.ts';
+import { OK, fail } from './errno.ts';
+import { runningCode } from './func-stack.ts';
+import type { ReplaceHooks } from './hooks.ts';
+import { insmod, rmmod } from './loader.ts';
+import type { KPatch, Task, Version } from './runtime.ts';
+import { readSysfs, writeAttr, writeEnabled, writeForce } from './sysfs.ts';
+import { tryCompleteTransition, updatePatchState } from './transition.ts';
+
+export class Kernel {
+  readonly core: KernelCore;
+
+  constructor(universe: Universe, hooks: ReplaceHooks) {
+    this.core = new KernelCore(universe, hooks);
+  }
+
+  get log(): readonly string[] {
+    return this.core.log.lines;
+  }
+
+  insmod(name: string, params: Readonly<Record<string, string>> = {}): Outcome {
+    return insmod(this.core, name, params);
+  }
+
+  rmmod(name: string): Outcome {
+    return rmmod(this.core, name);
+  }
+
+  writeEnabled(patch: string, value: string): Outcome {
+    return writeEnabled(this.core, this.core.patchByName(patch), value);
+  }
+
+  writeForce(patch: string, value: string): Outcome {
+    return writeForce(this.core, this.core.patchByName(patch), value);
+  }
+
+  writeAttr(patch: string, attr: string, value: string): Outcome {
+    return writeAttr(this.core, this.core.patchByName(patch), attr, value);
+  }
+
+  /** A livepatch module's parameter in /sys/module/<mod>/parameters (set_pre_patch_ret). */
+  writeParam(mod: string, name: string, value: string): Outcome {
+    const m = this.core.modules.get(mod);
+    if (!m) return fail('ENOENT');
+    m.params.set(name, value);
+    return OK;
+  }
+
+  /** sysctl kernel.ftrace_enabled: disabling fails while a livepatch holds a PERMANENT ftrace_ops. */
+  setFtraceEnabled(enabled: boolean): Outcome {
+    if (!enabled && this.core.funcStacks.size > 0) return fail('EBUSY');
+    this.core.ftraceEnabled = enabled;
+    return OK;
+  }
+
+  /** A kprobe on a function; one with a post_handler needs IPMODIFY and conflicts with a livepatch. */
+  registerKprobe(key: string, postHandler: boolean): Outcome {
+    if (postHandler && this.core.funcStacks.has(key)) return fail('EBUSY');
+    this.core.kprobes.set(key, postHandler);
+    return OK;
+  }
+
+  unregisterKprobe(key: string): Outcome {
+    return this.core.kprobes.delete(key) ? OK : fail('ENOENT');
+  }
+
+  /** The delayed work retrying klp_try_complete_transition; true when it completed. */
+  transitionStep(): boolean {
+    return tryCompleteTransition(this.core);
+  }
+
+  task(name: string): Task | undefined {
+    return this.core.tasks.find((t) => t.name === name);
+  }
+
+  /** A task enters `key` and sleeps there; its stack now holds the code it runs. */
+  blockTask(name: string, key: string): boolean {
+    const t = this.task(name);
+    if (!t || t.blocked) return false;
+    const code = runningCode(this.core, t, key);
+    if (code === 'absent') return false;
+    t.blocked = { key, code };
+    return true;
+  }
+
+  unblockTask(name: string): boolean {
+    const t = this.task(name);
+    if (!t?.blocked) return false;
+    t.blocked = null;
+    return true;
+  }
+
+  /** The task returns to user space and switches itself (klp_update_patch_state). */
+  taskReturnToUser(name: string): boolean {
+    const t = this.task(name);
+    if (!t || t.blocked || !t.pending) return false;
+    updatePatchState(this.core, t);
+    return true;
+  }
+
+  /** What `task` runs when it calls the function `key` (the ftrace handler). */
+  runningCode(task: string, key: string): Version {
+    const t = this.task(task);
+    if (!t) throw new Error(`no task ${task}`);
+    return runningCode(this.core, t, key);
+  }
+
+  patch(name: string): KPatch | undefined {
+    return this.core.patchByName(name);
+  }
+
+  /** The sysfs directory of a patch, or undefined once it is freed. */
+  sysfs(name: string): Record<string, string> | undefined {
+    const p = this.core.patchByName(name);
+    return p?.registered ? readSysfs(this.core, p) : undefined;
+  }
+
+  /** `ls /sys/kernel/livepatch`. */
+  sysfsPatches(): string[] {
+    return [...this.core.modules.values()].flatMap((m) => (m.kind === 'livepatch' && m.patch?.registered ? [m.def.name] : []));
+  }
+}

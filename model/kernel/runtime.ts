@@ -1,0 +1,117 @@
+/**
+ * The reference implementation's internal records: struct klp_patch,
+ * klp_object, klp_func and the per-task transition fields (facts A), as
+ * mutable objects owned by one Kernel. Nothing outside model/kernel mutates
+ * them; observers read them through model/kernel/observe.ts.
+ */
+import type { ObjectCallbacks, PatchAttrs, PatchDef, StateDef } from './definitions.ts';
+
+export const KLP_TRANSITION_IDLE = -1;
+export const KLP_TRANSITION_UNPATCHED = 0;
+export const KLP_TRANSITION_PATCHED = 1;
+export type PatchState = -1 | 0 | 1;
+export type Target = 0 | 1;
+
+/** Which code runs: the original function, a patch's new_func, or nothing (module not loaded). */
+export type Version = 'original' | 'absent' | { readonly patch: string };
+
+export class KFunc {
+  patched = false;
+  transition = false;
+  constructor(
+    readonly obj: KObject,
+    readonly old_name: string | null,
+    readonly old_sympos: number,
+    readonly nop: boolean,
+    readonly hasNewFunc: boolean,
+  ) {}
+  get key(): string {
+    return `${this.obj.name}:${this.old_name},${this.old_sympos}`;
+  }
+  /** The code this func redirects to: a nop's new_func is the original (facts A). */
+  get code(): Version {
+    return this.nop ? 'original' : { patch: this.obj.patch.name };
+  }
+}
+
+export class KObject {
+  readonly funcs: KFunc[] = [];
+  /** obj->mod != NULL (always true for vmlinux). */
+  loaded = false;
+  patched = false;
+  post_unpatch_enabled = false;
+  constructor(
+    readonly patch: KPatch,
+    readonly name: string,
+    readonly dynamic: boolean,
+    readonly callbacks: ObjectCallbacks,
+  ) {}
+  get isVmlinux(): boolean {
+    return this.name === 'vmlinux';
+  }
+}
+
+export class KState {
+  /** Per-state series: pre_patch_succeeded (facts C.3). */
+  pre_patch_succeeded = false;
+  /** Set when klp_states_pre_unpatch_replaced ran this state's pre_unpatch. */
+  pre_unpatch_done = false;
+  constructor(
+    readonly patch: KPatch,
+    readonly def: StateDef,
+  ) {}
+  get id(): number {
+    return this.def.id;
+  }
+}
+
+export class KPatch {
+  readonly objs: KObject[] = [];
+  readonly states: KState[];
+  enabled = false;
+  forced = false;
+  /** The patch is on klp_patches. */
+  listed = false;
+  /** The sysfs directory exists (from kobject_add until the patch is freed). */
+  registered = false;
+  constructor(
+    readonly def: PatchDef,
+    readonly attrs: PatchAttrs,
+    /** Sysfs-writable attributes a semantics adds (hybrid mode's replaceable). */
+    readonly writable: Map<string, boolean>,
+  ) {
+    this.states = (def.states ?? []).map((s) => new KState(this, s));
+  }
+  get name(): string {
+    return this.def.name;
+  }
+  *allFuncs(): Iterable<KFunc> {
+    for (const o of this.objs) yield* o.funcs;
+  }
+}
+
+export interface BlockedIn {
+  readonly key: string;
+  /** The code the task sleeps in: what its stack holds (facts B.2 klp_check_stack_func). */
+  readonly code: Version;
+}
+
+export class Task {
+  patch_state: PatchState = KLP_TRANSITION_IDLE;
+  pending = false;
+  blocked: BlockedIn | null = null;
+  constructor(
+    readonly name: string,
+    /** The module whose work function this task runs, if it is a module's worker. */
+    readonly owner: string | null,
+  ) {}
+}
+
+export function sameVersion(a: Version, b: Version): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.patch === b.patch;
+}
+
+export function versionName(v: Version): string {
+  return typeof v === 'string' ? v : v.patch;
+}

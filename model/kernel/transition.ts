@@ -1,0 +1,206 @@
+/**
+ * The consistency model's transition (kernel/livepatch/transition.c, facts
+ * B.2): init, start, the per-task switch with its stack check, completion,
+ * cancel, reverse and force. A retry of klp_try_complete_transition is the
+ * delayed work firing; the harness drives it as an operation.
+ */
+import { runObjectCallback } from './callbacks.ts';
+import type { KernelCore } from './core.ts';
+import { unpatchObject } from './func-stack.ts';
+import {
+  KLP_TRANSITION_IDLE,
+  KLP_TRANSITION_PATCHED,
+  KLP_TRANSITION_UNPATCHED,
+  sameVersion,
+  type KPatch,
+  type Target,
+  type Task,
+  type Version,
+} from './runtime.ts';
+import {
+  statesPostPatch,
+  statesPostPatchReplaced,
+  statesPostUnpatch,
+  statesPostUnpatchReplaced,
+} from './states.ts';
+
+/** SIGNALS_TIMEOUT: fake signals every 15th retry. */
+const SIGNALS_TIMEOUT = 15;
+
+const dir = (t: Target) => (t === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching');
+
+export function othersThan(k: KernelCore, patch: KPatch): KPatch[] {
+  return k.klp_patches.filter((p) => p !== patch);
+}
+
+export function perState(k: KernelCore): boolean {
+  return k.hooks.stateRules === 'per-state';
+}
+
+export function initTransition(k: KernelCore, patch: KPatch, target: Target): void {
+  if (k.transition) k.log.event({ kind: 'warn', message: 'klp_init_transition with a transition in progress' });
+  k.transition = patch;
+  k.target = target;
+  k.log.debug(`'${patch.name}': initializing ${dir(target)} transition`);
+  const initial = target === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
+  for (const t of k.tasks) t.patch_state = initial;
+  for (const f of patch.allFuncs()) f.transition = true;
+}
+
+export function startTransition(k: KernelCore): void {
+  const patch = k.transition!;
+  k.log.klp(`'${patch.name}': starting ${dir(k.target as Target)} transition`);
+  for (const t of k.tasks) if (t.patch_state !== k.target) t.pending = true;
+  k.signalsCnt = 0;
+}
+
+/**
+ * klp_check_stack_func: a task may not switch while it sleeps in the code it
+ * would stop using, i.e. the previous version when patching and the new
+ * version when unpatching.
+ */
+function stackBlocksSwitch(k: KernelCore, task: Task): boolean {
+  if (!task.blocked) return false;
+  const patch = k.transition!;
+  for (const obj of patch.objs) {
+    if (!obj.patched) continue;
+    for (const func of obj.funcs) {
+      if (func.key !== task.blocked.key) continue;
+      let forbidden: Version;
+      if (k.target === KLP_TRANSITION_UNPATCHED) forbidden = func.code;
+      else {
+        const stack = k.funcStacks.get(func.key) ?? [];
+        const below = stack[stack.indexOf(func) + 1];
+        forbidden = stack.length <= 1 || !below ? 'original' : below.code;
+      }
+      if (sameVersion(forbidden, task.blocked.code)) return true;
+    }
+  }
+  return false;
+}
+
+/** klp_try_switch_task. */
+export function trySwitchTask(k: KernelCore, task: Task): boolean {
+  if (task.patch_state === k.target) return true;
+  if (stackBlocksSwitch(k, task)) return false;
+  task.pending = false;
+  task.patch_state = k.target as Target;
+  return true;
+}
+
+/** klp_update_patch_state: a task switches itself on return to user space; no stack check. */
+export function updatePatchState(k: KernelCore, task: Task): void {
+  if (!task.pending) return;
+  task.pending = false;
+  task.patch_state = k.target as Target;
+}
+
+/** klp_complete_transition; returns the patches a completed replace unpatched. */
+export function completeTransition(k: KernelCore): readonly KPatch[] {
+  const patch = k.transition!;
+  const target = k.target as Target;
+  const others = othersThan(k, patch);
+  const replaced = k.hooks.replaced(others, patch);
+  k.log.debug(`'${patch.name}': completing ${dir(target)} transition`);
+  if (target === KLP_TRANSITION_PATCHED) {
+    for (const old of replaced) {
+      old.enabled = false;
+      for (const o of old.objs) unpatchObject(k, o);
+    }
+    discardNops(k, patch);
+    if (perState(k)) statesPostUnpatchReplaced(k, replaced);
+  } else {
+    for (const o of patch.objs) unpatchObject(k, o);
+  }
+  for (const f of patch.allFuncs()) f.transition = false;
+  for (const t of k.tasks) {
+    if (t.pending) k.log.event({ kind: 'warn', message: `${t.name} still pending at completion` });
+    t.pending = false;
+    t.patch_state = KLP_TRANSITION_IDLE;
+  }
+  if (perState(k)) {
+    if (target === KLP_TRANSITION_PATCHED) statesPostPatch(k, patch);
+    else {
+      statesPostPatchReplaced(k, replaced);
+      statesPostUnpatch(k, patch);
+    }
+  }
+  for (const obj of patch.objs) {
+    if (!obj.loaded) continue;
+    if (target === KLP_TRANSITION_PATCHED) runObjectCallback(k, obj, 'post_patch', 'LIVE');
+    else if (obj.post_unpatch_enabled) {
+      runObjectCallback(k, obj, 'post_unpatch', 'LIVE');
+      obj.post_unpatch_enabled = false;
+    }
+  }
+  k.log.klp(`'${patch.name}': ${dir(target)} complete`);
+  k.target = KLP_TRANSITION_IDLE;
+  k.transition = null;
+  return target === KLP_TRANSITION_PATCHED ? replaced : [];
+}
+
+/** klp_discard_nops: unpatch and free the nop funcs and the dynamic objects. */
+function discardNops(k: KernelCore, patch: KPatch): void {
+  for (const o of patch.objs) unpatchObject(k, o, true);
+  for (const o of patch.objs) {
+    for (let i = o.funcs.length - 1; i >= 0; i--) if (o.funcs[i]!.nop) o.funcs.splice(i, 1);
+  }
+  for (let i = patch.objs.length - 1; i >= 0; i--) if (patch.objs[i]!.dynamic) patch.objs.splice(i, 1);
+}
+
+/**
+ * klp_free_patch_async: off klp_patches, sysfs directory gone, and the module
+ * reference dropped unless the patch was forced (facts B.2 "Force").
+ */
+export function freePatch(k: KernelCore, patch: KPatch): void {
+  k.klp_patches = k.klp_patches.filter((p) => p !== patch);
+  patch.listed = false;
+  patch.registered = false;
+}
+
+/** klp_try_complete_transition: one retry. Returns true when the transition completed. */
+export function tryCompleteTransition(k: KernelCore): boolean {
+  const patch = k.transition;
+  if (!patch) return false;
+  let complete = true;
+  for (const t of k.tasks) if (!trySwitchTask(k, t)) complete = false;
+  if (!complete) {
+    // klp_send_signals runs every SIGNALS_TIMEOUT retries but logs only the first time.
+    if (k.signalsCnt === SIGNALS_TIMEOUT) k.log.klp('signaling remaining tasks');
+    k.signalsCnt++;
+    return false;
+  }
+  const replaced = completeTransition(k);
+  if (!patch.enabled) freePatch(k, patch);
+  else for (const old of replaced) freePatch(k, old);
+  return true;
+}
+
+/** klp_cancel_transition: the error path of an enable; completes as an unpatching. */
+export function cancelTransition(k: KernelCore): void {
+  const patch = k.transition!;
+  if (k.target !== KLP_TRANSITION_PATCHED) return;
+  k.log.debug(`'${patch.name}': canceling patching transition, going to unpatch`);
+  k.target = KLP_TRANSITION_UNPATCHED;
+  completeTransition(k);
+}
+
+/** klp_reverse_transition: no callbacks now; the next retry completes the other way. */
+export function reverseTransition(k: KernelCore): void {
+  const patch = k.transition!;
+  const from = k.target === KLP_TRANSITION_PATCHED ? 'patching to unpatching' : 'unpatching to patching';
+  k.log.debug(`'${patch.name}': reversing transition from ${from}`);
+  for (const t of k.tasks) t.pending = false;
+  patch.enabled = !patch.enabled;
+  k.target = k.target === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
+  startTransition(k);
+}
+
+/** klp_force_transition: every pending task switches with no stack check; forced flags set. */
+export function forceTransition(k: KernelCore): void {
+  const patch = k.transition!;
+  k.log.klp('forcing remaining tasks to the patched state');
+  for (const t of k.tasks) updatePatchState(k, t);
+  if (k.target === KLP_TRANSITION_UNPATCHED) patch.forced = true;
+  else for (const p of k.hooks.forcedByForce(othersThan(k, patch), patch)) p.forced = true;
+}

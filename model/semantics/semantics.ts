@@ -1,0 +1,34 @@
+/**
+ * A replace semantics: one proposal for how livepatches replace each other.
+ * Each lives in one file of this folder and is listed in registry.ts. It
+ * gives its source, its rule in words, its hooks in the reference
+ * implementation (model/kernel/hooks.ts) and its notion of a slot.
+ */
+import type { PatchAttrs } from '../kernel/definitions.ts';
+import type { ReplaceHooks } from '../kernel/hooks.ts';
+
+export interface Source {
+  /** Seed thread file in ../shared/seeds, or a section of the facts file. */
+  readonly ref: string;
+  readonly author: string;
+  readonly date: string;
+  readonly messageId?: string;
+}
+
+export interface Semantics {
+  /** Stable identifier used on the command line and in counterexample files. */
+  readonly name: string;
+  readonly title: string;
+  readonly sources: readonly Source[];
+  /** The rule in words, as a reviewer would state it. */
+  readonly rule: string;
+  /** The patch attributes this semantics reads (the others are ignored). */
+  readonly attrs: readonly (keyof PatchAttrs)[];
+  readonly hooks: ReplaceHooks;
+  /**
+   * The slot a patch occupies: patches in one slot replace each other, and
+   * the invariants demand at most one active patch per slot. Semantics
+   * without slots (stacking) give every patch its own.
+   */
+  slotOf(name: string, attrs: PatchAttrs): string;
+}

@@ -1,0 +1,41 @@
+/**
+ * Atomic replace as upstream today: `bool replace`, per-state versions.
+ *
+ * Source: kernel/livepatch/core.c, transition.c, state.c (facts B, C.2);
+ * Documentation/livepatch/cumulative-patches.rst; the stacking order was
+ * dropped by Petr Mladek's "[PATCH v15 10/11] livepatch: Remove ordering
+ * (stacking) of the livepatches", 2019-01-09 (seed 002_1eea65d10ed1c246.txt).
+ */
+import type { KPatch } from '../kernel/runtime.ts';
+import { versionsCompatible } from '../kernel/states.ts';
+import type { Semantics } from './semantics.ts';
+
+export const isReplace = (p: KPatch): boolean => Boolean(p.attrs.replace);
+
+export const upstream: Semantics = {
+  name: 'upstream',
+  title: 'atomic replace (bool replace, state versions)',
+  sources: [
+    { ref: '002_1eea65d10ed1c246.txt', author: 'Petr Mladek', date: '2019-01-09' },
+    { ref: 'facts B.1-B.3, C.2 (kernel/livepatch/core.c, state.c)', author: 'upstream', date: 'v6.13-v6.15' },
+  ],
+  rule:
+    'A patch with replace=true replaces every active patch: it gets nops for every function they patch, ' +
+    'and when its transition completes they are unpatched and freed. A patch without replace stacks on top ' +
+    'of the others; any patch may be disabled in any order. A replacing patch must carry every state of ' +
+    'the active patches, each with a version at least as high; a non-replacing one may ignore states but ' +
+    'must not lower a version it carries.',
+  attrs: ['replace'],
+  hooks: {
+    stateRules: 'versions',
+    isCompatible: (active, incoming) => versionsCompatible(active, incoming, isReplace(incoming)),
+    nopSources: (active, incoming) => (isReplace(incoming) ? active : []),
+    replaced: (active, incoming) => (isReplace(incoming) ? active : []),
+    forcedByForce: (active, transition) => (isReplace(transition) ? active : []),
+    disableRefusal: () => null,
+    sysfsAttrs: (p) => ({ replace: isReplace(p) ? '1' : '0' }),
+    writableAttrs: [],
+  },
+  // One slot for all replace patches; a non-replace patch is its own slot.
+  slotOf: (name, attrs) => (attrs.replace ? 'cumulative' : `patch:${name}`),
+};

@@ -1,0 +1,141 @@
+/* eslint-disable */
+/**
+ * GENERATED FILE - DO NOT EDIT.
+ * Source: schema/universe.schema.json. Regenerate with `npm run gen:types`;
+ * test/schema-types.test.ts fails when this file is stale.
+ */
+
+export type SetList = number[];
+
+/**
+ * The livepatch modules, target modules and kernel configuration of one run (facts section A).
+ */
+export interface Universe {
+  kernel?: KernelConfig;
+  patches: PatchDef[];
+  modules: ModuleDef[];
+}
+export interface KernelConfig {
+  /**
+   * false logs the two consistency-model warnings (facts B.1 step 5).
+   */
+  reliable_stacktrace?: boolean;
+  /**
+   * false makes klp_enable_patch return -ENODEV.
+   */
+  livepatch_initialized?: boolean;
+  /**
+   * The kernel.ftrace_enabled sysctl at boot.
+   */
+  ftrace_enabled?: boolean;
+  vmlinux_symbols?: SymbolTable;
+  /**
+   * Simulated tasks task0..taskN-1 (default 2).
+   */
+  tasks?: number;
+}
+/**
+ * Symbol name -> number of occurrences (for old_sympos). Absent: every named function exists once.
+ */
+export interface SymbolTable {
+  [k: string]: number;
+}
+export interface PatchDef {
+  /**
+   * The livepatch module name (its sysfs directory).
+   */
+  name: string;
+  /**
+   * null models patch->objs == NULL.
+   */
+  objects: ObjectDef[] | null;
+  states?: StateDef[];
+  attrs?: PatchAttrs;
+  /**
+   * false: MODULE_INFO(livepatch, "Y") is missing.
+   */
+  livepatch_modinfo?: boolean;
+  params?: ParamMap;
+  /**
+   * Module parameter -> patch attribute it sets at load (replace=1).
+   */
+  attr_params?: {
+    [k: string]:
+      | 'replace'
+      | 'replace_set'
+      | 'replace_sets'
+      | 'replaceable'
+      | 'slot'
+      | 'merge_slots'
+      | 'provides'
+      | 'obsoletes'
+      | 'also_obsoletes';
+  };
+}
+export interface ObjectDef {
+  /**
+   * "vmlinux" or a module name.
+   */
+  name: string;
+  /**
+   * null models funcs == NULL.
+   */
+  funcs: FuncDef[] | null;
+  callbacks?: 'none' | 'demo' | 'console_loglevel_v1' | 'console_loglevel_v2';
+}
+export interface FuncDef {
+  /**
+   * null models a NULL old_name.
+   */
+  old_name: string | null;
+  old_sympos?: number;
+  /**
+   * false models a NULL new_func.
+   */
+  new_func?: boolean;
+}
+export interface StateDef {
+  id: number;
+  version?: number;
+  block_disable?: boolean;
+  is_shadow?: boolean;
+  callbacks?: 'none' | 'console_loglevel' | 'applause' | 'trace';
+}
+/**
+ * The replace attributes of every proposal; each semantics reads its own.
+ */
+export interface PatchAttrs {
+  /**
+   * Upstream bool replace, or the u32 replace tag of seed 000.
+   */
+  replace?: boolean | number;
+  replace_set?: number;
+  replace_sets?: SetList;
+  replaceable?: boolean;
+  slot?: number;
+  merge_slots?: SetList;
+  provides?: number;
+  obsoletes?: SetList;
+  also_obsoletes?: SetList;
+  replaces?: string[];
+}
+export interface ParamMap {
+  [k: string]: string;
+}
+export interface ModuleDef {
+  name: string;
+  symbols?: SymbolTable;
+  init_log?: string[];
+  exit_log?: string[];
+  busy_work?: BusyWorkDef;
+  params?: ParamMap;
+}
+export interface BusyWorkDef {
+  func: string;
+  /**
+   * The module parameter that makes the work block (block_transition).
+   */
+  param: string;
+  enter_log: string[];
+  exit_log: string[];
+}
