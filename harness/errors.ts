@@ -24,10 +24,10 @@ export class KlpcheckError extends Error {
     super(message);
   }
 
-  /** `file:/pointer: message [CODE]`, one line. */
+  /** `file:/pointer: message [CODE]`, one line even if the message is not (scripts read it with `read`). */
   format(): string {
     const loc = this.file ? `${this.file}${this.where !== undefined ? `:${this.where || '/'}` : ''}: ` : '';
-    return `klpcheck: ${loc}${this.message} [${this.code}]`;
+    return `klpcheck: ${loc}${this.message.replace(/\s*\n\s*/g, ' ')} [${this.code}]`;
   }
 }
 

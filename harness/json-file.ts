@@ -34,21 +34,107 @@ function lineCol(text: string, pos: number): string {
   return `line ${before.length} column ${before[before.length - 1]!.length + 1}`;
 }
 
+/** Where a JSON text first breaks RFC 8259, and what was expected there. */
+class SyntaxProblem {
+  constructor(
+    readonly at: number,
+    readonly message: string,
+  ) {}
+}
+
+/**
+ * Node 20's JSON.parse often names no position ("Unexpected token '}', ...
+ * is not valid JSON"), so after it fails this small recursive-descent pass
+ * finds the offset itself: a user needs the line and column, not a snippet.
+ */
+export function findJsonSyntaxError(text: string): SyntaxProblem | undefined {
+  let i = 0;
+  const stop = (message: string): never => {
+    throw new SyntaxProblem(i, message);
+  };
+  const shown = () => {
+    const c = text[i];
+    return c === undefined ? 'end of input' : c < ' ' ? JSON.stringify(c) : `'${c}'`;
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      const c = text[i];
+      if (c === undefined) stop('unterminated string');
+      else if (c === '"') return void i++;
+      else if (c === '\\') {
+        const e = text[i + 1] ?? '';
+        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else if (e !== '' && '"\\/bfnrt'.includes(e)) i += 2;
+        else stop('invalid escape in string');
+      } else if (c < ' ') stop('control character (such as a raw newline) in string');
+      else i++;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') return members('}', () => {
+      if (text[i] !== '"') stop(`unexpected ${shown()}, expected a property name in double quotes`);
+      string();
+      ws();
+      if (text[i] !== ':') stop(`unexpected ${shown()}, expected ':' after the property name`);
+      i++;
+      value();
+    });
+    if (c === '[') return members(']', value);
+    if (c === '"') return string();
+    const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    number.lastIndex = i;
+    if (number.test(text)) return void (i = number.lastIndex);
+    const literal = ['true', 'false', 'null'].find((l) => text.startsWith(l, i));
+    if (literal) return void (i += literal.length);
+    stop(`unexpected ${shown()}, expected a value`);
+  };
+  const members = (close: string, member: () => void) => {
+    i++;
+    ws();
+    if (text[i] === close) return void i++;
+    for (;;) {
+      ws();
+      member();
+      ws();
+      if (text[i] === ',') i++;
+      else if (text[i] === close) return void i++;
+      else stop(`unexpected ${shown()}, expected ',' or '${close}'`);
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) stop(`unexpected ${shown()} after the JSON value`);
+    return undefined;
+  } catch (e) {
+    // Anything else (a stack overflow on absurd nesting) leaves JSON.parse's own message.
+    return e instanceof SyntaxProblem ? e : undefined;
+  }
+}
+
 export function readJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new KlpcheckError('E_NO_FILE', code === 'ENOENT' ? 'no such file' : `cannot read (${code})`, file);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`;
+    throw new KlpcheckError('E_NO_FILE', why, file);
   }
+  // Editors on other systems may write a byte order mark; JSON.parse rejects it.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? lineCol(text, Number(pos[1])) : undefined;
-    throw new KlpcheckError('E_JSON', `invalid JSON${where ? ` at ${where}` : ''}: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, file);
+    const found = findJsonSyntaxError(text);
+    const why = found ? `invalid JSON at ${lineCol(text, found.at)}: ${found.message}` : `invalid JSON: ${(e as Error).message}`;
+    throw new KlpcheckError('E_JSON', why, file);
   }
 }
 

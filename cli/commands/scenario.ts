@@ -1,0 +1,30 @@
+/** `klpcheck scenario FILE...`: scenario files through the reference implementation. */
+import { KlpcheckError } from '../../harness/errors.ts';
+import type { Command } from '../command.ts';
+import { runScenarioFiles } from '../run-scenarios.ts';
+import { styleFor } from '../style.ts';
+
+export const scenario: Command = {
+  name: 'scenario',
+  summary: 'run scenario files through the reference implementation',
+  operands: 'FILE|DIR...',
+  description: [
+    'Runs each scenario (a DIR stands for every *.json below it, sorted) and prints,',
+    'per step, its index, its result (ok or an errno) and its command, with the new',
+    'kernel-log lines indented below; then the failed expectations, each with its',
+    'JSON pointer into the file and a diff -u of expected against actual log lines;',
+    'then one verdict line per file: PASS, FAIL, or PENDING and the reason.',
+    'Every file is checked before any runs: bad input stops the run with one line.',
+  ],
+  options: {
+    quiet: { type: 'boolean', short: 'q', help: 'print only the verdict line of each file' },
+    json: { type: 'boolean', help: 'print one ScenarioRunReport (schema/scenario-result.schema.json) instead' },
+  },
+  examples: ['klpcheck scenario scenarios/selftests/test-livepatch.basic-function-patching.json', 'klpcheck scenario --quiet scenarios/'],
+  async run({ values, positionals }, io) {
+    if (positionals.length === 0) throw new KlpcheckError('E_USAGE', "no scenario FILE given; see 'klpcheck scenario --help'");
+    const style = styleFor(io, values['no-color'] === true);
+    const mode = values.json ? ({ kind: 'json' } as const) : ({ kind: 'text', steps: !values.quiet, countLine: !values.quiet && positionals.length > 1, style } as const);
+    return runScenarioFiles(positionals, mode, io);
+  },
+};

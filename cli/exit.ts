@@ -1,0 +1,15 @@
+/** The exit codes, in one place so the help texts and README cannot drift from the code. */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  /** EX_SOFTWARE from sysexits.h: klpcheck itself is broken. */
+  internal: 70,
+} as const;
+
+export const EXIT_HELP: readonly string[] = [
+  `${EXIT.ok}   every scenario passed (a pending scenario counts as passed; it is reported)`,
+  `${EXIT.failed}   an expectation failed`,
+  `${EXIT.usage}   bad input or usage: one line 'klpcheck: FILE:/json/pointer: message [CODE]' on stderr`,
+  `${EXIT.internal}  internal error: a bug in klpcheck (KLPCHECK_DEBUG=1 prints the stack)`,
+];

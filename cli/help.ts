@@ -1,0 +1,70 @@
+/** The help texts, built from the command table. */
+import { COMMON_OPTIONS, type Command, type Options } from './command.ts';
+import { EXIT_HELP } from './exit.ts';
+
+const indent = (lines: readonly string[]) => lines.map((l) => `  ${l}`);
+
+function table(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return indent(rows.map(([left, right]) => `${left.padEnd(width)}  ${right}`));
+}
+
+function optionRows(options: Options): [string, string][] {
+  return Object.entries(options).map(([name, o]) => {
+    const long = `--${name}${o.arg ? ` ${o.arg}` : ''}`;
+    return [o.short ? `-${o.short}, ${long}` : `    ${long}`, o.help];
+  });
+}
+
+const ENVIRONMENT = table([
+  ['NO_COLOR', 'set and non-empty: no colour (colour is only used when stdout is a terminal)'],
+  ['KLPCHECK_DEBUG', 'set: an internal error also prints its stack'],
+]);
+
+export function mainHelp(commands: readonly Command[]): string {
+  return [
+    'klpcheck - model-check Linux kernel livepatch replace semantics',
+    '',
+    'Usage: klpcheck <command> [options] [operands]',
+    '       klpcheck <command> --help',
+    '',
+    'Commands:',
+    ...table(commands.map((c) => [c.name, c.summary])),
+    '',
+    'Options:',
+    ...table([
+      ['-h, --help', 'show this help'],
+      ['-V, --version', 'print the version'],
+    ]),
+    '',
+    'Exit codes:',
+    ...indent(EXIT_HELP),
+    '',
+    'Environment:',
+    ...ENVIRONMENT,
+    '',
+    'Example:',
+    '  npx klpcheck selftests',
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(cmd: Command): string {
+  return [
+    `klpcheck ${cmd.name} - ${cmd.summary}`,
+    '',
+    `Usage: klpcheck ${cmd.name} [options]${cmd.operands ? ` ${cmd.operands}` : ''}`,
+    '',
+    ...cmd.description,
+    '',
+    'Options:',
+    ...table(optionRows({ ...cmd.options, ...COMMON_OPTIONS })),
+    '',
+    'Exit codes:',
+    ...indent(EXIT_HELP),
+    '',
+    cmd.examples.length > 1 ? 'Examples:' : 'Example:',
+    ...indent(cmd.examples),
+    '',
+  ].join('\n');
+}

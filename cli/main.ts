@@ -1,0 +1,60 @@
+/**
+ * The klpcheck command: finds the command, parses its options, runs it, and
+ * is the one place that turns errors into exit codes. A KlpcheckError is the
+ * user's (bad input, bad usage): one line, exit 2. Anything else is a bug in
+ * klpcheck: one line, exit 70.
+ */
+import { KlpcheckError } from '../harness/errors.ts';
+import { parseCommandLine, type Command } from './command.ts';
+import { scenario } from './commands/scenario.ts';
+import { selftests } from './commands/selftests.ts';
+import { EXIT } from './exit.ts';
+import { commandHelp, mainHelp } from './help.ts';
+import { processIo, type Io } from './io.ts';
+import { VERSION } from './version.ts';
+
+/** One line per command; `klpcheck --help` lists them in this order. */
+export const COMMANDS: readonly Command[] = [selftests, scenario];
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new KlpcheckError('E_USAGE', "no command given; see 'klpcheck --help'");
+  if (first === '-h' || first === '--help' || first === 'help') {
+    const cmd = rest[0] === undefined ? undefined : find(rest[0]);
+    io.stdout(cmd ? commandHelp(cmd) : mainHelp(COMMANDS));
+    return EXIT.ok;
+  }
+  if (first === '-V' || first === '--version') {
+    io.stdout(`klpcheck ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (first.startsWith('-')) throw new KlpcheckError('E_USAGE', `unknown option '${first}'; see 'klpcheck --help'`);
+  const cmd = find(first);
+  const args = parseCommandLine(cmd, rest);
+  if (args.values.help) {
+    io.stdout(commandHelp(cmd));
+    return EXIT.ok;
+  }
+  return cmd.run(args, io);
+}
+
+function find(name: string): Command {
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) throw new KlpcheckError('E_USAGE', `unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  return cmd;
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof KlpcheckError) {
+      io.stderr(`${e.format()}\n`);
+      return EXIT.usage;
+    }
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    io.stderr(`klpcheck: internal error: ${message.split('\n')[0]}\n`);
+    if (io.env.KLPCHECK_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+    return EXIT.internal;
+  }
+}

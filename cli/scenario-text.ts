@@ -1,0 +1,75 @@
+/**
+ * The text report of a scenario run: per step the index, result and
+ * command with its new kernel-log lines, the failed expectations with a
+ * diff of the log, and a one-line verdict that grep can pick out.
+ */
+import type { Failure, ScenarioResult } from '../harness/scenario/run.ts';
+import { unifiedDiff } from './diff.ts';
+import type { Style } from './style.ts';
+
+/** Wide enough for every errno name, so the commands line up. */
+const RESULT_WIDTH = 6;
+
+export function stepLines(r: ScenarioResult, st: Style): string[] {
+  const width = String(Math.max(0, r.steps.length - 1)).length;
+  return r.steps.flatMap((s) => {
+    const result = s.result === 'ok' ? s.result.padEnd(RESULT_WIDTH) : st.fail(s.result.padEnd(RESULT_WIDTH));
+    const head = `  ${st.dim(String(s.index).padStart(width))}  ${result}  ${s.command}`;
+    // The harness logs its own `% insmod ...` line; it is the command just shown.
+    const log = s.log[0] === s.command ? s.log.slice(1) : s.log;
+    const pad = ' '.repeat(2 + width + 2 + RESULT_WIDTH + 2);
+    return [head, ...log.map((l) => `${pad}${l}`)];
+  });
+}
+
+function failureLines(f: Failure, st: Style): string[] {
+  const head = `  ${st.bold(f.pointer || '/')}: ${f.message}`;
+  if (!f.expected || !f.actual) return [head];
+  const diff = unifiedDiff(f.expected, f.actual).map((l) =>
+    l.startsWith('-') && !l.startsWith('---') ? st.removed(l) : l.startsWith('+') && !l.startsWith('+++') ? st.added(l) : l,
+  );
+  return [head, ...diff.map((l) => `    ${l}`)];
+}
+
+export function failuresBlock(r: ScenarioResult, st: Style): string[] {
+  if (r.failures.length === 0) return [];
+  return [`  ${r.failures.length} failed expectation${r.failures.length === 1 ? '' : 's'}:`, ...r.failures.flatMap((f) => failureLines(f, st))];
+}
+
+export function verdictLine(r: ScenarioResult, st: Style): string {
+  switch (r.verdict) {
+    case 'pass':
+      return `${st.pass('PASS')}    ${r.file}`;
+    case 'pending': {
+      // A pending case that now passes is news: its "pending" should go.
+      const now = r.failures.length === 0 ? ' (now passes: remove "pending")' : '';
+      return `${st.pending('PENDING')} ${r.file}: ${r.pending ?? ''}${now}`;
+    }
+    case 'fail': {
+      const first = r.failures[0];
+      const more = r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : '';
+      return `${st.fail('FAIL')}    ${r.file}: ${first ? `${first.pointer || '/'}: ${first.message}` : 'failed'}${more}`;
+    }
+  }
+}
+
+/** The full report of one file: header, steps, failures, verdict. */
+export function scenarioBlock(r: ScenarioResult, st: Style): string[] {
+  return [`${st.bold(r.file)}: ${r.name} (semantics: ${r.semantics})`, ...stepLines(r, st), ...failuresBlock(r, st), verdictLine(r, st)];
+}
+
+export interface Tally {
+  readonly pass: number;
+  readonly fail: number;
+  readonly pending: number;
+}
+
+export function tally(results: readonly ScenarioResult[]): Tally {
+  const count = (v: ScenarioResult['verdict']) => results.filter((r) => r.verdict === v).length;
+  return { pass: count('pass'), fail: count('fail'), pending: count('pending') };
+}
+
+export function countLine(t: Tally): string {
+  const n = t.pass + t.fail + t.pending;
+  return `${n} scenario${n === 1 ? '' : 's'}: ${t.pass} pass, ${t.fail} fail, ${t.pending} pending`;
+}
