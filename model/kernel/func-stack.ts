@@ -61,15 +61,17 @@ export function unpatchObject(k: KernelCore, obj: KObject, nopsOnly = false): vo
 /**
  * The ftrace handler: the head of the func_stack, or during its transition the
  * next entry for a task still in the UNPATCHED state; a nop runs the original.
- * A function of a module that is not loaded does not run at all.
+ * A function of a module that is not loaded does not run at all. `observing`
+ * is set when klpcheck only looks (the abstraction function): then the
+ * handler's WARN is not an event of the run.
  */
-export function runningCode(k: KernelCore, task: Task, key: string): Version {
+export function runningCode(k: KernelCore, task: Task, key: string, observing = false): Version {
   const stack = k.funcStacks.get(key);
   let func = stack?.[0];
   if (!func) return k.objectAlive(key.slice(0, key.indexOf(':'))) ? 'original' : 'absent';
   if (func.transition) {
     if (task.patch_state === KLP_TRANSITION_IDLE) {
-      k.log.event({ kind: 'warn', message: `ftrace handler saw an idle task in a transition (${key})` });
+      if (!observing) k.log.event({ kind: 'warn', message: `ftrace handler saw an idle task in a transition (${key})` });
     } else if (task.patch_state === KLP_TRANSITION_UNPATCHED) {
       func = stack?.[1];
       if (!func) return 'original';

@@ -13,6 +13,8 @@ export type KernelEvent =
   /** `by`: patched or module code calling klp_shadow_free*, or the core's automatic free_all (facts C.3). */
   | { readonly kind: 'shadow_free'; readonly obj: number; readonly id: number; readonly by: 'code' | 'core' }
   | { readonly kind: 'warn'; readonly message: string }
+  /** A task switched to the target state (stack check, return to user space, or force). */
+  | { readonly kind: 'task_switch'; readonly task: string; readonly to: 0 | 1 }
   | { readonly kind: 'module_removed'; readonly module: string };
 
 export class KernelLog {

@@ -85,6 +85,7 @@ export function trySwitchTask(k: KernelCore, task: Task): boolean {
   if (stackBlocksSwitch(k, task)) return false;
   task.pending = false;
   task.patch_state = k.target as Target;
+  k.log.event({ kind: 'task_switch', task: task.name, to: task.patch_state });
   return true;
 }
 
@@ -93,6 +94,7 @@ export function updatePatchState(k: KernelCore, task: Task): void {
   if (!task.pending) return;
   task.pending = false;
   task.patch_state = k.target as Target;
+  k.log.event({ kind: 'task_switch', task: task.name, to: task.patch_state });
 }
 
 /** klp_complete_transition; returns the patches a completed replace unpatched. */

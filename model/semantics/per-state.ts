@@ -25,6 +25,22 @@ export const perState: Semantics = {
     'Versions are gone: a replacing patch may drop a state unless the state has block_disable, and a patch ' +
     'with a block_disable state cannot be disabled. A non-replacing patch is always compatible.',
   attrs: ['replace'],
+  spec: {
+    load: (active, incoming) => {
+      if (!incoming.attrs?.replace) return { replaces: [] };
+      for (const old of active) {
+        for (const s of old.states ?? []) {
+          if (s.block_disable && !(incoming.states ?? []).some((x) => x.id === s.id)) {
+            return { refuse: `${incoming.name} drops block_disable state ${s.id} of ${old.name}` };
+          }
+        }
+      }
+      return { replaces: active.map((p) => p.name) };
+    },
+    disable: () => null,
+    authorizes: upstream.spec.authorizes,
+    perState: true,
+  },
   hooks: {
     ...upstream.hooks,
     stateRules: 'per-state',

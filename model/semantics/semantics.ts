@@ -6,6 +6,7 @@
  */
 import type { PatchAttrs } from '../kernel/definitions.ts';
 import type { ReplaceHooks } from '../kernel/hooks.ts';
+import type { SpecRule } from '../spec/rule.ts';
 
 export interface Source {
   /** Seed thread file in ../shared/seeds, or a section of the facts file. */
@@ -24,6 +25,9 @@ export interface Semantics {
   readonly rule: string;
   /** The patch attributes this semantics reads (the others are ignored). */
   readonly attrs: readonly (keyof PatchAttrs)[];
+  /** What the proposal promises (model/spec/rule.ts), written from the rule in words. */
+  readonly spec: SpecRule;
+  /** Where the kernel decides (model/kernel/hooks.ts), written as the proposal's code does it. */
   readonly hooks: ReplaceHooks;
   /**
    * The slot a patch occupies: patches in one slot replace each other, and

@@ -19,6 +19,13 @@ export const stacking: Semantics = {
     'replaced. A patch can be disabled only when it is the last on klp_patches (the top of the stack); ' +
     'disabling any other returns -EBUSY.',
   attrs: [],
+  spec: {
+    load: () => ({ replaces: [] }),
+    disable: (active, patch) =>
+      active[active.length - 1]?.name === patch.name ? null : { errno: 'EBUSY', reason: `${patch.name} is not the topmost patch` },
+    authorizes: () => false,
+    perState: false,
+  },
   hooks: {
     stateRules: 'versions',
     isCompatible: () => true,

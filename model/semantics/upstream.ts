@@ -8,9 +8,28 @@
  */
 import type { KPatch } from '../kernel/runtime.ts';
 import { versionsCompatible } from '../kernel/states.ts';
+import type { PatchDef } from '../kernel/definitions.ts';
+import type { LoadVerdict } from '../spec/rule.ts';
 import type { Semantics } from './semantics.ts';
 
 export const isReplace = (p: KPatch): boolean => Boolean(p.attrs.replace);
+
+const replacing = (p: PatchDef): boolean => Boolean(p.attrs?.replace);
+
+/**
+ * Spec: a cumulative patch must carry every live state at no lower version; any
+ * patch must not lower a version it carries (Documentation/livepatch/system-state.rst).
+ */
+function upstreamLoad(active: readonly PatchDef[], incoming: PatchDef): LoadVerdict {
+  for (const old of active) {
+    for (const s of old.states ?? []) {
+      const mine = (incoming.states ?? []).find((x) => x.id === s.id);
+      if (!mine && replacing(incoming)) return { refuse: `cumulative ${incoming.name} drops state ${s.id} of ${old.name}` };
+      if (mine && (mine.version ?? 0) < (s.version ?? 0)) return { refuse: `${incoming.name} lowers state ${s.id} of ${old.name}` };
+    }
+  }
+  return { replaces: replacing(incoming) ? active.map((p) => p.name) : [] };
+}
 
 export const upstream: Semantics = {
   name: 'upstream',
@@ -26,6 +45,13 @@ export const upstream: Semantics = {
     'the active patches, each with a version at least as high; a non-replacing one may ignore states but ' +
     'must not lower a version it carries.',
   attrs: ['replace'],
+  spec: {
+    load: upstreamLoad,
+    disable: () => null,
+    // replace=true means "replace all actively used patches": it declares them all.
+    authorizes: (incoming) => replacing(incoming),
+    perState: false,
+  },
   hooks: {
     stateRules: 'versions',
     isCompatible: (active, incoming) => versionsCompatible(active, incoming, isReplace(incoming)),

@@ -1,0 +1,138 @@
+/**
+ * The operations of generated sequences, as data (schema/counterexample.schema.json
+ * #/definitions/Op): each applies to the reference implementation and to
+ * the spec model, has a precondition read off the spec model (as
+ * fast-check's Command.check), and prints in the maintainers' vocabulary.
+ */
+import type { DeepReadonly } from '../model/kernel/definitions.ts';
+import { OK, fail, type Outcome } from '../model/kernel/errno.ts';
+import type { Kernel } from '../model/kernel/kernel.ts';
+import type { SpecModel } from '../model/spec/spec-model.ts';
+import { objectOf } from '../model/spec/universe-view.ts';
+import type * as G from '../schema/generated/counterexample.ts';
+
+export type Op = DeepReadonly<G.Op>;
+
+/** Whether the op makes sense now; inapplicable ops are skipped, as fc.commands does. */
+export function applicable(op: Op, spec: SpecModel): boolean {
+  switch (op.op) {
+    case 'insmod':
+    case 'disable':
+    case 'enable':
+    case 'force':
+    case 'set_attr':
+      return true;
+    case 'rmmod':
+      // Code sleeping in a module keeps it (the simulation never unloads running code).
+      return !spec.hasTaskBlockedIn(op.module);
+    case 'transition_step':
+      return spec.inTransition();
+    case 'block_task': {
+      const t = spec.task(op.task);
+      return t !== undefined && t.blocked === null && spec.objectLoaded(objectOf(op.func));
+    }
+    case 'unblock_task':
+      return spec.task(op.task)?.blocked != null;
+    case 'task_return': {
+      const t = spec.task(op.task);
+      return t !== undefined && t.blocked === null && spec.inTransition() && t.state !== 'idle';
+    }
+    case 'shadow_alloc':
+    case 'shadow_free':
+      // Only code of a patch that is on klp_patches runs, and it uses its own state ids.
+      return spec.isListed(op.patch) && spec.declares(op.patch, op.id);
+  }
+}
+
+export function applyToKernel(op: Op, k: Kernel): Outcome {
+  const shadow = k.core.shadow;
+  switch (op.op) {
+    case 'insmod':
+      return k.insmod(op.module);
+    case 'rmmod':
+      return k.rmmod(op.module);
+    case 'disable':
+      return k.writeEnabled(op.patch, '0');
+    case 'enable':
+      return k.writeEnabled(op.patch, '1');
+    case 'force':
+      return k.writeForce(op.patch, '1');
+    case 'set_attr':
+      return k.writeAttr(op.patch, op.attr, op.value);
+    case 'transition_step':
+      k.transitionStep();
+      return OK;
+    case 'block_task':
+      return k.blockTask(op.task, op.func) ? OK : fail('EAGAIN');
+    case 'unblock_task':
+      return k.unblockTask(op.task) ? OK : fail('EAGAIN');
+    case 'task_return':
+      k.taskReturnToUser(op.task);
+      return OK;
+    case 'shadow_alloc':
+      shadow.alloc(op.obj, op.id);
+      return OK;
+    case 'shadow_free':
+      shadow.free(op.obj, op.id, 'code');
+      return OK;
+  }
+}
+
+export function applyToSpec(op: Op, s: SpecModel): Outcome {
+  switch (op.op) {
+    case 'insmod':
+      return s.insmod(op.module);
+    case 'rmmod':
+      return s.rmmod(op.module);
+    case 'disable':
+      return s.writeEnabled(op.patch, false);
+    case 'enable':
+      return s.writeEnabled(op.patch, true);
+    case 'force':
+      return s.force(op.patch);
+    case 'set_attr':
+      return s.writeAttr(op.patch, op.attr, op.value);
+    case 'transition_step':
+      return s.transitionStep();
+    case 'block_task':
+      return s.blockTask(op.task, op.func);
+    case 'unblock_task':
+      return s.unblockTask(op.task);
+    case 'task_return':
+      return s.taskReturn(op.task);
+    case 'shadow_alloc':
+      return s.shadowAlloc(op.obj, op.id);
+    case 'shadow_free':
+      return s.shadowFree(op.obj, op.id);
+  }
+}
+
+/** The op as a maintainer would write it in a mail (also fast-check's toString). */
+export function describeOp(op: Op): string {
+  switch (op.op) {
+    case 'insmod':
+      return `insmod ${op.module}.ko`;
+    case 'rmmod':
+      return `rmmod ${op.module}`;
+    case 'disable':
+      return `echo 0 > /sys/kernel/livepatch/${op.patch}/enabled`;
+    case 'enable':
+      return `echo 1 > /sys/kernel/livepatch/${op.patch}/enabled`;
+    case 'force':
+      return `echo 1 > /sys/kernel/livepatch/${op.patch}/force`;
+    case 'set_attr':
+      return `echo ${op.value} > /sys/kernel/livepatch/${op.patch}/${op.attr}`;
+    case 'transition_step':
+      return 'transition work runs (klp_try_complete_transition)';
+    case 'block_task':
+      return `${op.task} sleeps in ${op.func}`;
+    case 'unblock_task':
+      return `${op.task} wakes up`;
+    case 'task_return':
+      return `${op.task} returns to user space`;
+    case 'shadow_alloc':
+      return `${op.patch} code: klp_shadow_alloc(obj=${op.obj}, id=${op.id})`;
+    case 'shadow_free':
+      return `${op.patch} code: klp_shadow_free(obj=${op.obj}, id=${op.id})`;
+  }
+}

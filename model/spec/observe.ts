@@ -1,0 +1,58 @@
+/**
+ * The abstraction function: the reference implementation's state mapped to
+ * the abstract state (model/spec/abstract-state.ts). It reads the kernel's
+ * own structures and asks the ftrace handler what each task runs.
+ */
+import type { Kernel } from '../kernel/kernel.ts';
+import { runningCode } from '../kernel/func-stack.ts';
+import { KLP_TRANSITION_PATCHED, versionName, type KPatch } from '../kernel/runtime.ts';
+import type { Semantics } from '../semantics/semantics.ts';
+import type { AbstractPatch, AbstractState, PatchStatus, TaskState } from './abstract-state.ts';
+import { universeFuncs } from './universe-view.ts';
+
+const TASK_STATE: Readonly<Record<number, TaskState>> = { [-1]: 'idle', 0: 'unpatched', 1: 'patched' };
+
+function statusOf(k: Kernel, p: KPatch): PatchStatus {
+  if (!p.registered) return 'freed';
+  if (k.core.transition === p) return k.core.target === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching';
+  return p.listed && p.enabled ? 'enabled' : 'stale';
+}
+
+export function observe(k: Kernel, semantics: Semantics, funcs: readonly string[] = universeFuncs(k.core.universe)): AbstractState {
+  const core = k.core;
+  const patches: AbstractPatch[] = [];
+  const modules: string[] = [];
+  for (const m of core.modules.values()) {
+    if (m.kind === 'target') {
+      modules.push(m.def.name);
+      continue;
+    }
+    const p = m.patch!;
+    patches.push({
+      name: p.name,
+      slot: semantics.slotOf(p.name, p.attrs),
+      status: statusOf(k, p),
+      order: core.klp_patches.indexOf(p) + 1,
+      forced: p.forced,
+    });
+  }
+  const running: Record<string, string[]> = {};
+  for (const key of funcs) running[key] = core.tasks.map((t) => versionName(runningCode(core, t, key, true)));
+  const states = new Set<number>();
+  for (const p of core.klp_patches) for (const s of p.states) states.add(s.id);
+  return {
+    patches,
+    modules: modules.sort(),
+    tasks: core.tasks.map((t) => ({
+      name: t.name,
+      state: TASK_STATE[t.patch_state]!,
+      blocked: t.blocked ? `${t.blocked.key}@${versionName(t.blocked.code)}` : null,
+    })),
+    running,
+    states: [...states].sort((a, b) => a - b),
+    shadows: core.shadow
+      .live()
+      .map((v) => `${v.obj}/${v.id}`)
+      .sort(),
+  };
+}

@@ -1,0 +1,309 @@
+/**
+ * The spec-level model: a small machine that says what a semantics promises,
+ * written from the rule and the consistency model (facts B.2), not from the
+ * kernel's data structures. Patches are an ordered list; which code a task
+ * runs is the newest patch of the set it sees ("with" or "without" the
+ * transition patch), never a func_stack. Its abstract() must equal the
+ * reference implementation's observe() after every step: that is the
+ * conformance property.
+ */
+import type { PatchDef, Universe } from '../kernel/definitions.ts';
+import { fail, OK, type Outcome } from '../kernel/errno.ts';
+import { parseBool } from '../kernel/loader.ts';
+import type { Semantics } from '../semantics/semantics.ts';
+import type { AbstractState, PatchStatus, TaskState } from './abstract-state.ts';
+import type { SpecRule } from './rule.ts';
+import { objectOf, patchFuncs, taskNames, universeFuncs } from './universe-view.ts';
+
+interface SpecPatch {
+  /** The definition with the current values of writable attributes. */
+  def: PatchDef;
+  readonly funcs: ReadonlySet<string>;
+  registered: boolean;
+  enabled: boolean;
+  forced: boolean;
+}
+
+interface SpecTask {
+  readonly name: string;
+  state: TaskState;
+  blocked: { readonly func: string; readonly code: string } | null;
+}
+
+interface SpecTransition {
+  readonly patch: SpecPatch;
+  target: 'patched' | 'unpatched';
+  readonly replaces: readonly SpecPatch[];
+}
+
+export class SpecModel {
+  private loaded: SpecPatch[] = [];
+  private klp: SpecPatch[] = [];
+  private transition: SpecTransition | null = null;
+  private readonly tasks: SpecTask[];
+  private readonly targets = new Set<string>();
+  private readonly shadows = new Set<string>();
+  private readonly rule: SpecRule;
+  private readonly funcs: readonly string[];
+
+  constructor(
+    private readonly universe: Universe,
+    private readonly semantics: Semantics,
+  ) {
+    this.rule = semantics.spec;
+    this.funcs = universeFuncs(universe);
+    this.tasks = taskNames(universe).map((name) => ({ name, state: 'idle', blocked: null }));
+  }
+
+  // ---- queries the harness uses for applicability ----
+
+  isLoaded(module: string): boolean {
+    return this.loaded.some((p) => p.def.name === module) || this.targets.has(module);
+  }
+  isListed(patch: string): boolean {
+    return this.klp.some((p) => p.def.name === patch);
+  }
+  inTransition(): boolean {
+    return this.transition !== null;
+  }
+  task(name: string): SpecTask | undefined {
+    return this.tasks.find((t) => t.name === name);
+  }
+  objectLoaded(obj: string): boolean {
+    return obj === 'vmlinux' || this.targets.has(obj);
+  }
+  declares(patch: string, id: number): boolean {
+    return this.klp.some((p) => p.def.name === patch && (p.def.states ?? []).some((s) => s.id === id));
+  }
+  hasTaskBlockedIn(module: string): boolean {
+    return this.tasks.some((t) => t.blocked && objectOf(t.blocked.func) === module);
+  }
+
+  // ---- which code runs ----
+
+  private newest(set: readonly SpecPatch[], func: string): string {
+    for (let i = set.length - 1; i >= 0; i--) if (set[i]!.funcs.has(func)) return set[i]!.def.name;
+    return 'original';
+  }
+
+  /** The patches a task sees: "with" T (its replaced patches gone) or "without" T. */
+  private viewOf(task: SpecTask): readonly SpecPatch[] {
+    const t = this.transition;
+    if (!t || task.state === 'idle') return this.klp;
+    return task.state === 'patched' ? this.klp.filter((p) => !t.replaces.includes(p)) : this.klp.filter((p) => p !== t.patch);
+  }
+
+  version(task: SpecTask, func: string): string {
+    if (!this.objectLoaded(objectOf(func))) return 'absent';
+    return this.newest(this.viewOf(task), func);
+  }
+
+  /** The transition patch covers a function it patches or, replacing, one its replaced patches patch (a nop). */
+  private covers(t: SpecTransition, func: string): boolean {
+    return t.patch.funcs.has(func) || t.replaces.some((p) => p.funcs.has(func));
+  }
+
+  /**
+   * The consistency model's stack check (facts B.2): a task may not switch
+   * while it sleeps in a covered function running the code it would leave.
+   */
+  private mayNotSwitch(task: SpecTask): boolean {
+    const t = this.transition!;
+    const b = task.blocked;
+    if (!b || !this.covers(t, b.func)) return false;
+    if (t.target === 'patched') return b.code === this.newest(this.klp.filter((p) => p !== t.patch), b.func);
+    return b.code === (t.patch.funcs.has(b.func) ? t.patch.def.name : 'original');
+  }
+
+  // ---- transitions ----
+
+  private startTransition(patch: SpecPatch, target: 'patched' | 'unpatched', replaces: readonly SpecPatch[]): void {
+    this.transition = { patch, target, replaces };
+    for (const t of this.tasks) t.state = target === 'patched' ? 'unpatched' : 'patched';
+  }
+
+  private aliveStates(): Map<number, boolean> {
+    const alive = new Map<number, boolean>();
+    for (const p of this.klp) for (const s of p.def.states ?? []) alive.set(s.id, (alive.get(s.id) ?? false) || s.is_shadow === true);
+    return alive;
+  }
+
+  private tryComplete(): boolean {
+    const t = this.transition;
+    if (!t) return false;
+    let complete = true;
+    for (const task of this.tasks) {
+      if (task.state === t.target) continue;
+      if (this.mayNotSwitch(task)) complete = false;
+      else task.state = t.target;
+    }
+    if (!complete) return false;
+    const before = this.aliveStates();
+    const gone = t.target === 'patched' ? t.replaces : [t.patch];
+    for (const p of gone) {
+      p.enabled = false;
+      p.registered = false;
+    }
+    this.klp = this.klp.filter((p) => !gone.includes(p));
+    if (this.rule.perState) {
+      const after = this.aliveStates();
+      for (const [id, shadow] of before) {
+        if (after.has(id) || !shadow) continue;
+        for (const v of [...this.shadows]) if (v.endsWith(`/${id}`)) this.shadows.delete(v);
+      }
+    }
+    for (const task of this.tasks) task.state = 'idle';
+    this.transition = null;
+    return true;
+  }
+
+  private reverse(): void {
+    const t = this.transition!;
+    t.target = t.target === 'patched' ? 'unpatched' : 'patched';
+    t.patch.enabled = !t.patch.enabled;
+  }
+
+  // ---- operations ----
+
+  insmod(module: string): Outcome {
+    if (this.isLoaded(module)) return fail('EEXIST');
+    const def = this.universe.patches.find((p) => p.name === module);
+    if (!def) {
+      if (!this.universe.modules.some((m) => m.name === module)) return fail('ENOENT');
+      this.targets.add(module);
+      return OK;
+    }
+    const verdict = this.rule.load(
+      this.klp.map((p) => p.def),
+      def,
+    );
+    if ('refuse' in verdict) return fail('EINVAL');
+    if (this.transition) return fail('EBUSY');
+    const rec: SpecPatch = { def, funcs: new Set(patchFuncs(def)), registered: true, enabled: true, forced: false };
+    const replaces = this.klp.filter((p) => verdict.replaces.includes(p.def.name));
+    this.loaded.push(rec);
+    this.klp.push(rec);
+    this.startTransition(rec, 'patched', replaces);
+    this.tryComplete();
+    return OK;
+  }
+
+  rmmod(module: string): Outcome {
+    if (this.targets.delete(module)) return OK;
+    const rec = this.loaded.find((p) => p.def.name === module);
+    if (!rec) return fail('ENOENT');
+    if (rec.registered || rec.forced) return fail('EBUSY');
+    this.loaded = this.loaded.filter((p) => p !== rec);
+    return OK;
+  }
+
+  private registered(name: string): SpecPatch | undefined {
+    return this.loaded.find((p) => p.def.name === name && p.registered);
+  }
+
+  writeEnabled(name: string, enable: boolean): Outcome {
+    const rec = this.registered(name);
+    if (!rec) return fail('ENOENT');
+    if (rec.enabled === enable) return fail('EINVAL');
+    if (!enable && this.rule.perState && (rec.def.states ?? []).some((s) => s.block_disable)) return fail('EINVAL');
+    if (this.transition?.patch === rec) {
+      this.reverse();
+      return OK;
+    }
+    if (enable) return fail('EINVAL');
+    if (this.transition) return fail('EBUSY');
+    const refusal = this.rule.disable(
+      this.klp.map((p) => p.def),
+      rec.def,
+    );
+    if (refusal) return fail(refusal.errno);
+    rec.enabled = false;
+    this.startTransition(rec, 'unpatched', []);
+    this.tryComplete();
+    return OK;
+  }
+
+  force(name: string): Outcome {
+    const rec = this.registered(name);
+    if (!rec) return fail('ENOENT');
+    const t = this.transition;
+    if (t?.patch !== rec) return fail('EINVAL');
+    for (const task of this.tasks) task.state = t.target;
+    if (t.target === 'unpatched') rec.forced = true;
+    else for (const p of t.replaces) p.forced = true;
+    return OK;
+  }
+
+  transitionStep(): Outcome {
+    this.tryComplete();
+    return OK;
+  }
+
+  blockTask(name: string, func: string): Outcome {
+    const task = this.task(name)!;
+    task.blocked = { func, code: this.version(task, func) };
+    return OK;
+  }
+
+  unblockTask(name: string): Outcome {
+    this.task(name)!.blocked = null;
+    return OK;
+  }
+
+  taskReturn(name: string): Outcome {
+    const task = this.task(name)!;
+    if (this.transition) task.state = this.transition.target;
+    return OK;
+  }
+
+  shadowAlloc(obj: number, id: number): Outcome {
+    this.shadows.add(`${obj}/${id}`);
+    return OK;
+  }
+
+  shadowFree(obj: number, id: number): Outcome {
+    this.shadows.delete(`${obj}/${id}`);
+    return OK;
+  }
+
+  /** A writable boolean attribute (hybrid mode's replaceable): -EAGAIN on the transition patch (facts F.1). */
+  writeAttr(name: string, attr: string, value: string): Outcome {
+    const rec = this.registered(name);
+    if (!rec) return fail('ENOENT');
+    if (!(this.rule.writableAttrs ?? []).includes(attr)) return fail('EACCES');
+    const v = parseBool(value);
+    if (v === null) return fail('EINVAL');
+    if (this.transition?.patch === rec) return fail('EAGAIN');
+    rec.def = { ...rec.def, attrs: { ...rec.def.attrs, [attr]: v } };
+    return OK;
+  }
+
+  // ---- the abstract state ----
+
+  private status(p: SpecPatch): PatchStatus {
+    if (!p.registered) return 'freed';
+    if (this.transition?.patch === p) return this.transition.target === 'patched' ? 'patching' : 'unpatching';
+    return 'enabled';
+  }
+
+  abstract(): AbstractState {
+    const running: Record<string, string[]> = {};
+    for (const f of this.funcs) running[f] = this.tasks.map((t) => this.version(t, f));
+    const states = new Set<number>();
+    for (const p of this.klp) for (const s of p.def.states ?? []) states.add(s.id);
+    return {
+      patches: this.loaded.map((p) => ({
+        name: p.def.name,
+        slot: this.semantics.slotOf(p.def.name, p.def.attrs ?? {}),
+        status: this.status(p),
+        order: this.klp.indexOf(p) + 1,
+        forced: p.forced,
+      })),
+      modules: [...this.targets].sort(),
+      tasks: this.tasks.map((t) => ({ name: t.name, state: t.state, blocked: t.blocked ? `${t.blocked.func}@${t.blocked.code}` : null })),
+      running,
+      states: [...states].sort((a, b) => a - b),
+      shadows: [...this.shadows].sort(),
+    };
+  }
+}

@@ -1,0 +1,20 @@
+/** Derived facts about a universe that the spec model and the observers share. */
+import { funcKey, type PatchDef, type Universe } from '../kernel/definitions.ts';
+
+/** The function keys a patch patches (its static funcs; nops are not its own). */
+export function patchFuncs(p: PatchDef): string[] {
+  return (p.objects ?? []).flatMap((o) => (o.funcs ?? []).map((f) => funcKey(o.name, f.old_name ?? '', f.old_sympos ?? 0)));
+}
+
+/** Every function any patch of the universe patches, sorted. */
+export function universeFuncs(u: Universe): string[] {
+  return [...new Set(u.patches.flatMap(patchFuncs))].sort();
+}
+
+export function objectOf(key: string): string {
+  return key.slice(0, key.indexOf(':'));
+}
+
+export function taskNames(u: Universe): string[] {
+  return Array.from({ length: u.kernel?.tasks ?? 2 }, (_, i) => `task${i}`);
+}

@@ -1,0 +1,257 @@
+/* eslint-disable */
+/**
+ * GENERATED FILE - DO NOT EDIT.
+ * Source: schema/counterexample.schema.json. Regenerate with `npm run gen:types`;
+ * test/schema-types.test.ts fails when this file is stale.
+ */
+
+export type SetList = number[];
+export type Op = ModuleOp | PatchOp | StepOp | BlockOp | TaskOp | ShadowOp | AttrOp;
+
+/**
+ * A shrunk operation sequence that violates an invariant (or conformance) under one semantics, with everything needed to replay and render it.
+ */
+export interface Counterexample {
+  $schema?: string;
+  /**
+   * Version of this file format.
+   */
+  format: 1;
+  semantics: string;
+  /**
+   * Invariant id (properties/), or 'conformance'.
+   */
+  invariant: string;
+  universe: Universe;
+  initial: AbstractState;
+  steps: TraceStep[];
+  violation: {
+    /**
+     * Index into steps of the step after which the invariant fails.
+     */
+    step: number;
+    reason: string;
+  };
+  provenance: {
+    source: 'random' | 'exhaustive' | 'scenario';
+    seed?: number;
+    /**
+     * fast-check's replay path of the shrunk failure.
+     */
+    path?: string;
+    runs?: number;
+    depth?: number;
+    /**
+     * Length of the sequence before shrinking.
+     */
+    shrunk_from?: number;
+    fast_check: string;
+    klpcheck: string;
+  };
+}
+/**
+ * The livepatch modules, target modules and kernel configuration of one run (facts section A).
+ */
+export interface Universe {
+  kernel?: KernelConfig;
+  patches: PatchDef[];
+  modules: ModuleDef[];
+}
+export interface KernelConfig {
+  /**
+   * false logs the two consistency-model warnings (facts B.1 step 5).
+   */
+  reliable_stacktrace?: boolean;
+  /**
+   * false makes klp_enable_patch return -ENODEV.
+   */
+  livepatch_initialized?: boolean;
+  /**
+   * The kernel.ftrace_enabled sysctl at boot.
+   */
+  ftrace_enabled?: boolean;
+  vmlinux_symbols?: SymbolTable;
+  /**
+   * Simulated tasks task0..taskN-1 (default 2).
+   */
+  tasks?: number;
+}
+/**
+ * Symbol name -> number of occurrences (for old_sympos). Absent: every named function exists once.
+ */
+export interface SymbolTable {
+  [k: string]: number;
+}
+export interface PatchDef {
+  /**
+   * The livepatch module name (its sysfs directory).
+   */
+  name: string;
+  /**
+   * null models patch->objs == NULL.
+   */
+  objects: ObjectDef[] | null;
+  states?: StateDef[];
+  attrs?: PatchAttrs;
+  /**
+   * false: MODULE_INFO(livepatch, "Y") is missing.
+   */
+  livepatch_modinfo?: boolean;
+  params?: ParamMap;
+  /**
+   * Module parameter -> patch attribute it sets at load (replace=1).
+   */
+  attr_params?: {
+    [k: string]:
+      | 'replace'
+      | 'replace_set'
+      | 'replace_sets'
+      | 'replaceable'
+      | 'slot'
+      | 'merge_slots'
+      | 'provides'
+      | 'obsoletes'
+      | 'also_obsoletes';
+  };
+}
+export interface ObjectDef {
+  /**
+   * "vmlinux" or a module name.
+   */
+  name: string;
+  /**
+   * null models funcs == NULL.
+   */
+  funcs: FuncDef[] | null;
+  callbacks?: 'none' | 'demo' | 'console_loglevel_v1' | 'console_loglevel_v2';
+}
+export interface FuncDef {
+  /**
+   * null models a NULL old_name.
+   */
+  old_name: string | null;
+  old_sympos?: number;
+  /**
+   * false models a NULL new_func.
+   */
+  new_func?: boolean;
+}
+export interface StateDef {
+  id: number;
+  version?: number;
+  block_disable?: boolean;
+  is_shadow?: boolean;
+  callbacks?: 'none' | 'console_loglevel' | 'applause' | 'trace';
+}
+/**
+ * The replace attributes of every proposal; each semantics reads its own.
+ */
+export interface PatchAttrs {
+  /**
+   * Upstream bool replace, or the u32 replace tag of seed 000.
+   */
+  replace?: boolean | number;
+  replace_set?: number;
+  replace_sets?: SetList;
+  replaceable?: boolean;
+  slot?: number;
+  merge_slots?: SetList;
+  provides?: number;
+  obsoletes?: SetList;
+  also_obsoletes?: SetList;
+  replaces?: string[];
+}
+export interface ParamMap {
+  [k: string]: string;
+}
+export interface ModuleDef {
+  name: string;
+  symbols?: SymbolTable;
+  init_log?: string[];
+  exit_log?: string[];
+  busy_work?: BusyWorkDef;
+  params?: ParamMap;
+}
+export interface BusyWorkDef {
+  func: string;
+  /**
+   * The module parameter that makes the work block (block_transition).
+   */
+  param: string;
+  enter_log: string[];
+  exit_log: string[];
+}
+export interface AbstractState {
+  patches: AbstractPatch[];
+  modules: string[];
+  tasks: AbstractTask[];
+  running: {
+    [k: string]: string[];
+  };
+  states: number[];
+  shadows: string[];
+}
+export interface AbstractPatch {
+  name: string;
+  slot: string;
+  status: 'enabled' | 'patching' | 'unpatching' | 'freed' | 'stale';
+  order: number;
+  forced: boolean;
+}
+export interface AbstractTask {
+  name: string;
+  state: 'idle' | 'patched' | 'unpatched';
+  blocked: string | null;
+}
+export interface TraceStep {
+  op: Op;
+  /**
+   * ok or the errno name.
+   */
+  outcome: string;
+  state: AbstractState;
+}
+export interface ModuleOp {
+  op: 'insmod' | 'rmmod';
+  module: string;
+}
+/**
+ * disable/enable write 0/1 to /sys/kernel/livepatch/<patch>/enabled; force writes 1 to force.
+ */
+export interface PatchOp {
+  op: 'disable' | 'enable' | 'force';
+  patch: string;
+}
+/**
+ * One retry of klp_try_complete_transition (the delayed work).
+ */
+export interface StepOp {
+  op: 'transition_step';
+}
+export interface BlockOp {
+  op: 'block_task';
+  task: string;
+  func: string;
+}
+export interface TaskOp {
+  op: 'unblock_task' | 'task_return';
+  task: string;
+}
+/**
+ * The patched code of `patch` calls klp_shadow_alloc or klp_shadow_free on <obj, id>.
+ */
+export interface ShadowOp {
+  op: 'shadow_alloc' | 'shadow_free';
+  patch: string;
+  obj: number;
+  id: number;
+}
+/**
+ * A write to a writable sysfs attribute a semantics adds (hybrid mode's replaceable).
+ */
+export interface AttrOp {
+  op: 'set_attr';
+  patch: string;
+  attr: string;
+  value: string;
+}
