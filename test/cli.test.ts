@@ -1,0 +1,246 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../cli/command.ts';
+import { selftestsIn } from '../cli/commands/selftests.ts';
+import { EXIT } from '../cli/exit.ts';
+import { COMMANDS } from '../cli/main.ts';
+import { validate } from '../harness/json-file.ts';
+import type { ScenarioRunReport } from '../schema/generated/scenario-result.ts';
+import { basicScenario, run, TempDir } from './support/cli-run.ts';
+
+const tmp = new TempDir();
+const empty = new TempDir();
+afterAll(() => [tmp, empty].forEach((d) => rmSync(d.path, { recursive: true, force: true })));
+
+const passing = tmp.write('pass.json', basicScenario());
+const wrongLog = basicScenario();
+wrongLog.expect_log[1] = "livepatch: enabling patch 'wrong'";
+const failing = tmp.write('fail.json', wrongLog);
+const pending = tmp.write('pending.json', { ...wrongLog, pending: 'the model cannot do this yet' });
+
+const ESC = '\x1b[';
+
+describe('klpcheck --help', () => {
+  it('lists every command with its one-line summary, the exit codes and an example', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c.name} +${c.summary}$`, 'm'));
+    expect(r.stdout).toMatch(/^  2 +bad input or usage/m);
+    expect(r.stdout).toMatch(/^  70 +internal error/m);
+    expect(r.stdout).toContain('Example:\n  npx klpcheck selftests');
+  });
+
+  it.each(COMMANDS.map((c) => [c.name, c] as const))('%s --help shows its usage, options and example', async (name, c) => {
+    const r = await run([name, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`klpcheck ${name} - ${c.summary}`);
+    expect(r.stdout).toContain(`Usage: klpcheck ${name} [options]`);
+    for (const option of Object.keys(c.options)) expect(r.stdout).toMatch(new RegExp(`--${option} `));
+    expect(r.stdout).toContain('--no-color');
+    expect(r.stdout).toMatch(/Examples?:\n  (npx )?klpcheck /);
+    expect((await run(['help', name])).stdout).toBe(r.stdout);
+    expect((await run([name, '-h'])).stdout).toBe(r.stdout);
+  });
+
+  it('the installed bin prints the same help and exits 0', async () => {
+    const bin = spawnSync(process.execPath, ['bin/klpcheck.mjs', '--help'], { encoding: 'utf8' });
+    expect(bin.stderr).toBe('');
+    expect(bin.status).toBe(0);
+    expect(bin.stdout).toBe((await run(['--help'])).stdout);
+  });
+
+  it('the installed bin exits 2 with one line and no stack trace on bad input', () => {
+    const bin = spawnSync(process.execPath, ['bin/klpcheck.mjs', 'scenario', join(tmp.path, 'nope.json')], { encoding: 'utf8' });
+    expect(bin.status).toBe(2);
+    expect(bin.stdout).toBe('');
+    expect(bin.stderr).toBe(`klpcheck: ${join(tmp.path, 'nope.json')}: no such file [E_NO_FILE]\n`);
+  });
+});
+
+describe('klpcheck scenario', () => {
+  it('exits 0 on a passing scenario and prints each step with its result and log', async () => {
+    const r = await run(['scenario', passing]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`${passing}: basic function patching (semantics: upstream)`);
+    expect(lines[1]).toBe('  0  ok      % insmod test_modules/test_klp_livepatch.ko');
+    expect(lines[2]).toBe("             livepatch: enabling patch 'test_klp_livepatch'");
+    expect(lines).toContain('  1  ok      check_running vmlinux:cmdline_proc_show');
+    expect(lines.at(-1)).toBe(`PASS    ${passing}`);
+  });
+
+  it('exits 1 on a failing scenario and shows the pointer and a diff -u of the log', async () => {
+    const r = await run(['scenario', failing]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('  /expect_log: kernel log differs from the expected log\n');
+    expect(r.stdout).toContain(
+      [
+        '    --- expected',
+        '    +++ actual',
+        '    @@ -1,5 +1,5 @@',
+        '     % insmod test_modules/test_klp_livepatch.ko',
+        "    -livepatch: enabling patch 'wrong'",
+        "    +livepatch: enabling patch 'test_klp_livepatch'",
+        "     livepatch: 'test_klp_livepatch': initializing patching transition",
+      ].join('\n'),
+    );
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`FAIL    ${failing}: /expect_log: kernel log differs from the expected log`);
+  });
+
+  it('reports a failed step result with the step pointer', async () => {
+    const s = basicScenario();
+    s.steps[2] = { ...s.steps[2], expect: { result: 'EBUSY' } };
+    const r = await run(['scenario', '--quiet', tmp.write('step-result.json', s)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL +\S+: \/steps\/2\/expect\/result: .*expected EBUSY, got ok\n$/);
+  });
+
+  it('--quiet prints only the verdict lines; pending counts as a pass and says why', async () => {
+    const r = await run(['scenario', '--quiet', passing, pending]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`PASS    ${passing}\nPENDING ${pending}: the model cannot do this yet\n`);
+  });
+
+  it('says when a pending scenario passes now', async () => {
+    const r = await run(['scenario', '-q', tmp.write('pending-ok.json', { ...basicScenario(), pending: 'gap' })]);
+    expect(r.stdout).toMatch(/^PENDING .*: gap \(now passes: remove "pending"\)\n$/);
+  });
+
+  it('takes a directory as every *.json below it, sorted', async () => {
+    const dir = new TempDir();
+    dir.write('b.json', basicScenario());
+    dir.write('a/z.json', wrongLog);
+    dir.write('a/notes.txt', 'not a scenario');
+    const r = await run(['scenario', '-q', dir.path]);
+    rmSync(dir.path, { recursive: true });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^FAIL +${join(dir.path, 'a', 'z.json')}: /expect_log: `));
+    expect(lines[1]).toBe(`PASS    ${join(dir.path, 'b.json')}`);
+  });
+
+  it('--json prints one report that validates against schema/scenario-result.schema.json', async () => {
+    const r = await run(['scenario', '--json', passing, failing]);
+    expect(r.code).toBe(1);
+    const report = validate<ScenarioRunReport>('scenario-result', JSON.parse(r.stdout), '<stdout>');
+    expect(report.klpcheck).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(report.results.map((x) => x.verdict)).toEqual(['pass', 'fail']);
+    expect(report.results[1]!.failures[0]!.pointer).toBe('/expect_log');
+    expect(report.results[0]!.steps[0]!.result).toBe('ok');
+  });
+});
+
+describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
+  const bad = (name: string, content: unknown) => tmp.write(name, content);
+  const cases: [string, () => string[], (file: string) => string][] = [
+    ['a missing file', () => ['scenario', join(tmp.path, 'missing.json')], () => `${join(tmp.path, 'missing.json')}: no such file [E_NO_FILE]`],
+    [
+      'invalid JSON, naming line and column',
+      () => ['scenario', bad('syntax.json', '{\n  "name": "x",\n  "steps": [1, 2,]\n}\n')],
+      (f) => `${f}: invalid JSON at line 3 column 18: unexpected ']', expected a value [E_JSON]`,
+    ],
+    [
+      'a schema violation, at its JSON pointer',
+      () => ['scenario', bad('schema.json', { ...basicScenario(), steps: [{ op: 'load_lp', module: 42 }] })],
+      (f) => `${f}:/steps/0/module: must be string [E_SCHEMA]`,
+    ],
+    [
+      'a step naming an unknown patch',
+      () => {
+        const s = basicScenario();
+        s.steps.push({ op: 'disable_lp', patch: 'test_klp_nope' });
+        return ['scenario', bad('reference.json', s)];
+      },
+      (f) => `${f}:/steps/4/patch: patch 'test_klp_nope' is not in the universe [E_REFERENCE]`,
+    ],
+    ['an unknown option', () => ['scenario', '--bogus', passing], () => "unknown option '--bogus'; see 'klpcheck scenario --help' [E_USAGE]"],
+    ['a value for a flag', () => ['scenario', '--json=yes', passing], () => "option '--json' does not take an argument; see 'klpcheck scenario --help' [E_USAGE]"],
+    ['an unknown command', () => ['replay'], () => "unknown command 'replay' (commands: selftests, scenario) [E_USAGE]"],
+    ['no command', () => [], () => "no command given; see 'klpcheck --help' [E_USAGE]"],
+    ['no FILE', () => ['scenario'], () => "no scenario FILE given; see 'klpcheck scenario --help' [E_USAGE]"],
+    ['an operand to selftests', () => ['selftests', 'x'], () => "unexpected argument 'x'; see 'klpcheck selftests --help' [E_USAGE]"],
+    ['an empty directory', () => ['scenario', empty.path], (f) => `${f}: no *.json scenario files below this directory [E_NO_FILE]`],
+  ];
+  it.each(cases)('%s', async (_, argv, line) => {
+    const args = argv();
+    const r = await run(args);
+    expect(r.stderr).toBe(`klpcheck: ${line(args.at(-1) ?? '')}\n`);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+  });
+
+  it('stops before any report when one of several files is bad', async () => {
+    const r = await run(['scenario', passing, join(tmp.path, 'missing.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('internal errors', () => {
+  it('an unexpected Error is one line and exit 70; KLPCHECK_DEBUG adds the stack', async () => {
+    const broken = () => {
+      throw new Error('disk on fire\nsecond line');
+    };
+    const r = await run(['scenario', passing], { stdout: broken });
+    expect(r).toEqual({ code: 70, stdout: '', stderr: 'klpcheck: internal error: Error: disk on fire\n' });
+    const debug = await run(['scenario', passing], { stdout: broken, env: { KLPCHECK_DEBUG: '1' } });
+    expect(debug.stderr).toMatch(/^klpcheck: internal error: Error: disk on fire\nError: disk on fire\nsecond line\n {4}at /);
+  });
+});
+
+describe('colour', () => {
+  it('is used on a terminal', async () => {
+    expect((await run(['scenario', failing], { stdoutIsTTY: true })).stdout).toContain(ESC);
+  });
+  it.each([
+    ['not a terminal', [], {}],
+    ['--no-color', ['--no-color'], { stdoutIsTTY: true }],
+    ['NO_COLOR', [], { stdoutIsTTY: true, env: { NO_COLOR: '1' } }],
+  ] as const)('is never used with %s', async (_, flags, io) => {
+    const r = await run(['scenario', ...flags, passing, failing], io);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('FAIL');
+    expect(r.stdout).not.toContain(ESC);
+  });
+});
+
+describe('klpcheck selftests', () => {
+  it('is scenario --quiet over a folder, with a closing count line', async () => {
+    const dir = new TempDir();
+    dir.write('x/a.json', basicScenario());
+    dir.write('x/b.json', wrongLog);
+    dir.write('y/c.json', { ...wrongLog, pending: 'later' });
+    let out = '';
+    const cmd = selftestsIn(dir.path);
+    const io = { stdout: (t: string) => void (out += t), stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+    const code = await cmd.run(parseCommandLine(cmd, []), io);
+    rmSync(dir.path, { recursive: true });
+    expect(code).toBe(1);
+    const lines = out.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['PASS', 'FAIL', 'PENDING', '3']);
+    expect(lines.at(-1)).toBe('3 scenarios: 1 pass, 1 fail, 1 pending');
+  });
+});
+
+describe('README.md', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  it('its example scenario passes', async () => {
+    const example = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const r = await run(['scenario', '--quiet', tmp.write('readme-example.json', example!)]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^PASS /);
+    expect(r.code).toBe(0);
+  });
+
+  it('documents every exit code main() can return', () => {
+    for (const code of Object.values(EXIT)) expect(readme).toMatch(new RegExp(`^\\| ${code} +\\| \\S`, 'm'));
+  });
+});
