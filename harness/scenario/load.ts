@@ -23,7 +23,7 @@ function checkReferences(s: Scenario, file: string): void {
   }
   s.steps.forEach((step, i) => {
     if ('patch' in step && step.patch !== undefined && !patches.has(step.patch)) bad(i, 'patch', 'patch', step.patch);
-    if ('module' in step && !modules.has(step.module)) bad(i, 'module', 'module', step.module);
+    if ('module' in step && step.module !== undefined && !modules.has(step.module)) bad(i, 'module', 'module', step.module);
     if ('task' in step && step.task !== undefined && !tasks.has(step.task)) bad(i, 'task', 'task', step.task);
   });
 }

@@ -6,6 +6,7 @@
 import type { Step } from '../../schema/generated/scenario.ts';
 import { INSMOD_STRERROR, OK, fail, type Outcome } from '../../model/kernel/errno.ts';
 import type { Kernel } from '../../model/kernel/kernel.ts';
+import { shadowVarsModule, type ShadowStep } from './shadow-module.ts';
 import { sysfsMode } from './sysfs-modes.ts';
 
 export interface StepOutcome {
@@ -144,8 +145,17 @@ export function runStep(k: Kernel, step: Step): StepOutcome {
       const v = k.runningCode(step.task ?? 'task0', `${step.func},0`);
       const runs = typeof v === 'string' ? v : v.patch;
       const problem = runs === step.runs ? undefined : `${step.func} runs ${runs}, expected ${step.runs}`;
+      // functions.sh: `if [[ $(cat /proc/...) == ... ]]; then log "livepatch: ok"; fi`
+      if (!problem && step.log !== undefined) k.core.log.raw(step.log);
       return { command: `check_running ${step.func}`, outcome: OK, problem };
     }
+    case 'read_module_param': {
+      const command = `% cat /sys/module/${step.module}/parameters/${step.param}`;
+      k.core.log.raw(command);
+      return { command, outcome: k.readParam(step.module, step.param) };
+    }
+    case 'trace_function':
+      return { command: `trace_function ${step.func}`, outcome: k.traceFunction(`${step.func},0`) };
     case 'check_sysfs': {
       const problem = checkSysfs(k, step);
       return { command: `check_sysfs ${step.patch ?? ''}${step.file ? `/${step.file}` : ''}`, outcome: OK, problem };
@@ -155,7 +165,13 @@ export function runStep(k: Kernel, step: Step): StepOutcome {
   }
 }
 
-function runShadowStep(k: Kernel, step: Extract<Step, { id: number }>): StepOutcome {
+function runShadowStep(k: Kernel, step: ShadowStep): StepOutcome {
+  const command = `${step.op}(obj=${step.obj ?? 0}, id=0x${step.id.toString(16)})`;
+  if (step.module !== undefined) {
+    const m = shadowVarsModule(k, step.module);
+    if (!m) return { command, outcome: fail('ENOENT'), problem: `${step.module} is not loaded` };
+    return { command, outcome: OK, problem: m.run(step) };
+  }
   const s = k.core.shadow;
   const obj = step.obj ?? 0;
   const ctor = step.ctor_ret === undefined ? undefined : () => step.ctor_ret!;
@@ -176,5 +192,5 @@ function runShadowStep(k: Kernel, step: Extract<Step, { id: number }>): StepOutc
       s.freeAll(step.id, 'code');
       break;
   }
-  return { command: `${step.op}(obj=${obj}, id=0x${step.id.toString(16)})`, outcome: OK };
+  return { command, outcome: OK };
 }

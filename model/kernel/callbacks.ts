@@ -8,6 +8,7 @@
 import type { CallbackName } from './log.ts';
 import type { KernelLog } from './log.ts';
 import type { KObject, KState } from './runtime.ts';
+import type { ShadowStore } from './shadow.ts';
 
 /** The module state text test_klp_callbacks_demo prints for a module object (facts E.0). */
 export type ModuleStateText = 'LIVE' | 'COMING' | 'GOING';
@@ -26,6 +27,8 @@ export interface CallbackContext {
   prevState(id: number): KState | null;
   /** klp_shadow_alloc on behalf of callback code. */
   shadowAlloc(obj: number, id: number): void;
+  /** The shadow variable API, for callbacks that read and write their variables' data. */
+  readonly shadow: ShadowStore;
 }
 
 function preRet(ctx: CallbackContext, patch: string): number {
@@ -68,6 +71,16 @@ export function runObjectCallback(
   return ret;
 }
 
+/**
+ * The speaker livepatch numbers its applause states from 10 and prints the
+ * second one as "2": pre_patch stores "[]" / "[2]", post_patch "[APPLAUSE]" /
+ * "[APPLAUSE2]", pre_unpatch the empty form again (pmladek/linux
+ * test-state-callbacks.sh, "multiple livepatches in parallel": "freeing applause [2]").
+ */
+function applauseIndex(id: number): string {
+  return id === 10 ? '' : String(id - 10 + 1);
+}
+
 const ERRNO_NAME: Readonly<Record<number, string>> = { [-19]: '-ENODEV', [-22]: '-EINVAL', [-16]: '-EBUSY' };
 
 /** Runs one per-state callback (facts C.3, E.7); returns its return value. */
@@ -94,8 +107,12 @@ export function runStateCallback(ctx: CallbackContext, state: KState, cb: Callba
     if (cb === 'pre_patch') {
       ret = preRet(ctx, mod);
       if (ret) ctx.log.module(mod, `applause_pre_patch_callback: forcing err: ${ERRNO_NAME[ret] ?? ret}`);
-      else ctx.shadowAlloc(0, id);
-    }
+      else {
+        ctx.shadowAlloc(0, id);
+        ctx.shadow.setText(0, id, `[${applauseIndex(id)}]`);
+      }
+    } else if (cb === 'post_patch') ctx.shadow.setText(0, id, `[APPLAUSE${applauseIndex(id)}]`);
+    else if (cb === 'pre_unpatch') ctx.shadow.setText(0, id, `[${applauseIndex(id)}]`);
   } else if (style === 'trace') {
     ctx.log.module(mod, `state ${id}: ${cb}`);
   }
@@ -104,13 +121,13 @@ export function runStateCallback(ctx: CallbackContext, state: KState, cb: Callba
 }
 
 /** A state's shadow_dtor, called once per shadow variable that the core frees (facts C.3). */
-export function runShadowDtor(ctx: CallbackContext, state: KState, obj: number): void {
+export function runShadowDtor(ctx: CallbackContext, state: KState, obj: number, data = 0): void {
   const mod = state.patch.name;
   switch (state.def.callbacks ?? 'none') {
     case 'console_loglevel':
       return ctx.log.module(mod, 'shadow_conosle_loglevel_dtor: freeing space for the stored console_loglevel');
     case 'applause':
-      return ctx.log.module(mod, 'applause_shadow_dtor: freeing applause [] (nope)');
+      return ctx.log.module(mod, `applause_shadow_dtor: freeing applause ${ctx.shadow.dataText(data)} (nope)`);
     case 'trace':
       return ctx.log.module(mod, `state ${state.id}: shadow_dtor obj=${obj}`);
     case 'none':

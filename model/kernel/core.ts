@@ -31,6 +31,8 @@ export class KernelCore implements CallbackContext {
   ftraceEnabled: boolean;
   /** Functions with a kprobe; true when it has a post_handler (an IPMODIFY conflict, facts E.6). */
   readonly kprobes = new Map<string, boolean>();
+  /** Functions the function tracer follows (a non-IPMODIFY ftrace user, facts E.6). */
+  readonly traced = new Set<string>();
   taintReported = false;
   readonly config: Required<Omit<KernelConfig, 'vmlinux_symbols'>> & Pick<KernelConfig, 'vmlinux_symbols'>;
 

@@ -5,7 +5,7 @@
  */
 import { runObjectCallback } from './callbacks.ts';
 import type { KernelCore } from './core.ts';
-import type { PatchAttrs, PatchDef } from './definitions.ts';
+import type { PatchAttrs, PatchDef, StateDef } from './definitions.ts';
 import { errnoByNumber, fail, OK, type Errno, type Outcome } from './errno.ts';
 import { patchObject } from './func-stack.ts';
 import { KFunc, KLP_TRANSITION_PATCHED, KObject, KPatch } from './runtime.ts';
@@ -18,9 +18,14 @@ export const MODULE_NAME_LEN = 56;
 export const KSYM_NAME_LEN = 512;
 
 /** klp_init_patch_early: the static objects and funcs. */
-export function buildPatch(def: PatchDef, attrs: PatchAttrs, writable: readonly string[]): KPatch {
+export function buildPatch(
+  def: PatchDef,
+  attrs: PatchAttrs,
+  writable: readonly string[],
+  states: readonly StateDef[] = def.states ?? [],
+): KPatch {
   const flags = new Map(writable.map((a) => [a, Boolean((attrs as Record<string, unknown>)[a])]));
-  const patch = new KPatch(def, attrs, flags);
+  const patch = new KPatch(def, attrs, flags, states);
   for (const o of def.objects ?? []) {
     const obj = new KObject(patch, o.name, false, o.callbacks ?? 'none');
     for (const f of o.funcs ?? []) obj.funcs.push(new KFunc(obj, f.old_name, f.old_sympos ?? 0, false, f.new_func !== false));

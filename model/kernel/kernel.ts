@@ -9,7 +9,9 @@ import type { Outcome } from './errno.ts';
 import { OK, fail } from './errno.ts';
 import { runningCode } from './func-stack.ts';
 import type { ReplaceHooks } from './hooks.ts';
-import { insmod, rmmod } from './loader.ts';
+import { registerKprobe, traceFunction, unregisterKprobe } from './ftrace-users.ts';
+import { insmod, parseBool, rmmod, wakeBusyWork } from './loader.ts';
+import { readModuleParam } from './outputs.ts';
 import type { KPatch, Task, Version } from './runtime.ts';
 import { readSysfs, writeAttr, writeEnabled, writeForce } from './sysfs.ts';
 import { tryCompleteTransition, updatePatchState } from './transition.ts';
@@ -45,12 +47,21 @@ export class Kernel {
     return writeAttr(this.core, this.core.patchByName(patch), attr, value);
   }
 
-  /** A livepatch module's parameter in /sys/module/<mod>/parameters (set_pre_patch_ret). */
+  /**
+   * A module parameter in /sys/module/<mod>/parameters (set_pre_patch_ret);
+   * clearing a busy module's blocking parameter wakes its worker.
+   */
   writeParam(mod: string, name: string, value: string): Outcome {
     const m = this.core.modules.get(mod);
     if (!m) return fail('ENOENT');
     m.params.set(name, value);
+    if (m.kind === 'target' && m.def.busy_work?.param === name && parseBool(value) === false) wakeBusyWork(this.core, mod);
     return OK;
+  }
+
+  /** `cat /sys/module/<mod>/parameters/<param>`: runs the function the module shows it with. */
+  readParam(mod: string, name: string): Outcome {
+    return readModuleParam(this.core, mod, name) ? OK : fail('ENOENT');
   }
 
   /** sysctl kernel.ftrace_enabled: disabling fails while a livepatch holds a PERMANENT ftrace_ops. */
@@ -62,13 +73,16 @@ export class Kernel {
 
   /** A kprobe on a function; one with a post_handler needs IPMODIFY and conflicts with a livepatch. */
   registerKprobe(key: string, postHandler: boolean): Outcome {
-    if (postHandler && this.core.funcStacks.has(key)) return fail('EBUSY');
-    this.core.kprobes.set(key, postHandler);
-    return OK;
+    return registerKprobe(this.core, key, postHandler);
   }
 
   unregisterKprobe(key: string): Outcome {
-    return this.core.kprobes.delete(key) ? OK : fail('ENOENT');
+    return unregisterKprobe(this.core, key);
+  }
+
+  /** The function tracer on `key`: a non-IPMODIFY ftrace user, which a livepatch tolerates. */
+  traceFunction(key: string): Outcome {
+    return traceFunction(this.core, key);
   }
 
   /** The delayed work retrying klp_try_complete_transition; true when it completed. */

@@ -4,11 +4,13 @@
  * init; rmmod checks the reference count and runs exit and the going notifier.
  */
 import type { KernelCore, LoadedModule } from './core.ts';
-import type { ModuleDef, PatchAttrs, PatchDef } from './definitions.ts';
+import { funcKey, type ModuleDef, type PatchAttrs, type PatchDef, type StateDef } from './definitions.ts';
 import { fail, OK, type Outcome } from './errno.ts';
 import { buildPatch, enablePatch } from './enable.ts';
 import { runningCode } from './func-stack.ts';
+import { registerKprobe, unregisterKprobe } from './ftrace-users.ts';
 import { moduleComing, moduleGoing } from './module-notifier.ts';
+import { callFunction } from './outputs.ts';
 import { KLP_TRANSITION_IDLE, KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED, Task } from './runtime.ts';
 
 /** kstrtobool's accepted spellings. */
@@ -36,6 +38,19 @@ function attrsFromParams(def: PatchDef, params: ReadonlyMap<string, string>): Pa
   return attrs as PatchAttrs;
 }
 
+/**
+ * The states a livepatch module carries for its parameters: the speaker
+ * livepatch builds its states from applause=/applause2=, pmladek's
+ * test_klp_state drops its state for no_state=1 and sets block_disable for
+ * state_block_disable=1 (facts E.7).
+ */
+function statesFor(def: PatchDef, params: ReadonlyMap<string, string>): StateDef[] {
+  const on = (p: string | undefined) => p !== undefined && parseBool(params.get(p) ?? 'n') === true;
+  return (def.states ?? [])
+    .filter((s) => (s.if_param === undefined || on(s.if_param)) && !on(s.unless_param))
+    .map((s) => (on(s.block_disable_param) ? { ...s, block_disable: true } : s));
+}
+
 function withDefaults(defaults: Readonly<Record<string, string>> | undefined, given: Readonly<Record<string, string>>) {
   return new Map(Object.entries({ ...(defaults ?? {}), ...given }));
 }
@@ -46,7 +61,7 @@ function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<st
     k.taintReported = true;
   }
   const params = withDefaults(def.params, given);
-  const patch = buildPatch(def, attrsFromParams(def, params), k.hooks.writableAttrs);
+  const patch = buildPatch(def, attrsFromParams(def, params), k.hooks.writableAttrs, statesFor(def, params));
   const entry: LoadedModule = { kind: 'livepatch', def, params, patch };
   k.modules.set(def.name, entry);
   const outcome = enablePatch(k, patch);
@@ -54,38 +69,76 @@ function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<st
   return outcome;
 }
 
-/** A module's busy work function: logs, and a worker task that may sleep inside it. */
+/**
+ * A module's busy work function (test_klp_callbacks_busy, test_klp_speaker):
+ * a worker task enters `func`, printing what the running version prints and
+ * the enter lines, and either returns at once or sleeps there, holding that
+ * version on its stack until it is woken or the module goes.
+ */
 function startBusyWork(k: KernelCore, def: ModuleDef, params: ReadonlyMap<string, string>): void {
   const work = def.busy_work;
   if (!work) return;
-  for (const l of work.enter_log) k.log.module(def.name, l);
-  if (!parseBool(params.get(work.param) ?? 'n')) {
-    for (const l of work.exit_log) k.log.module(def.name, l);
-    return;
-  }
+  const blocking = parseBool(params.get(work.param) ?? 'n') === true;
+  if (work.only_when_blocking && !blocking) return;
   const task = new Task(`${def.name}:work`, def.name);
   if (k.transition) {
     // A new task inherits its parent's transition state (facts A, "Per task").
     task.patch_state = k.target === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
     task.pending = true;
   } else task.patch_state = KLP_TRANSITION_IDLE;
-  const key = `${def.name}:${work.func},0`;
+  callFunction(k, task, def.name, work.func);
+  for (const l of work.enter_log) k.log.module(def.name, l);
+  if (!blocking) {
+    for (const l of work.exit_log) k.log.module(def.name, l);
+    return;
+  }
+  const key = funcKey(def.name, work.func);
   task.blocked = { key, code: runningCode(k, task, key) };
   k.tasks.push(task);
+}
+
+/** Clearing the blocking parameter wakes the worker: its exit lines, then its exit call, as itself. */
+export function wakeBusyWork(k: KernelCore, mod: string): boolean {
+  const m = k.modules.get(mod);
+  const i = k.tasks.findIndex((t) => t.owner === mod);
+  if (m?.kind !== 'target' || !m.def.busy_work || i < 0) return false;
+  const work = m.def.busy_work;
+  const task = k.tasks[i]!;
+  task.blocked = null;
+  for (const l of work.exit_log) k.log.module(mod, l);
+  if (work.exit_call) callFunction(k, task, mod, work.exit_call.func, work.exit_call.context);
+  k.tasks.splice(i, 1);
+  return true;
+}
+
+function kprobeOf(def: ModuleDef, params: ReadonlyMap<string, string>): { key: string; post: boolean } | null {
+  if (!def.kprobe) return null;
+  const [obj, func] = def.kprobe.func.split(':') as [string, string];
+  const p = def.kprobe.post_handler_param;
+  return { key: funcKey(obj, func), post: p !== undefined && parseBool(params.get(p) ?? 'n') === true };
+}
+
+/** The module's init: its line, its work (before or after the line), its kprobe. */
+function initTarget(k: KernelCore, def: ModuleDef, params: ReadonlyMap<string, string>): Outcome {
+  if (def.busy_work?.before_init) startBusyWork(k, def, params);
+  for (const l of def.init_log ?? []) k.log.module(def.name, l);
+  if (!def.busy_work?.before_init) startBusyWork(k, def, params);
+  const probe = kprobeOf(def, params);
+  return probe ? registerKprobe(k, probe.key, probe.post) : OK;
 }
 
 function insmodTarget(k: KernelCore, def: ModuleDef, given: Readonly<Record<string, string>>): Outcome {
   const params = withDefaults(def.params, given);
   const entry: LoadedModule = { kind: 'target', def, params, klp_alive: false };
   k.modules.set(def.name, entry);
-  const outcome = moduleComing(k, def.name, (alive) => (entry.klp_alive = alive));
-  if (!outcome.ok) {
-    k.modules.delete(def.name);
-    return outcome;
+  let outcome = moduleComing(k, def.name, (alive) => (entry.klp_alive = alive));
+  if (outcome.ok) {
+    outcome = initTarget(k, def, params);
+    // A failing init is followed by the going notifier, as for any module load.
+    if (!outcome.ok) moduleGoing(k, def.name, (alive) => (entry.klp_alive = alive));
   }
-  for (const l of def.init_log ?? []) k.log.module(def.name, l);
-  startBusyWork(k, def, params);
-  return OK;
+  if (!outcome.ok) k.modules.delete(def.name);
+  return outcome;
 }
 
 export function insmod(k: KernelCore, name: string, params: Readonly<Record<string, string>>): Outcome {
@@ -114,9 +167,11 @@ export function rmmod(k: KernelCore, name: string): Outcome {
   const worker = k.tasks.findIndex((t) => t.owner === name);
   if (worker >= 0) {
     k.tasks.splice(worker, 1);
-    for (const l of work?.exit_log ?? []) k.log.module(name, l);
+    if (!work?.rmmod_quiet) for (const l of work?.exit_log ?? []) k.log.module(name, l);
   }
   for (const l of m.def.exit_log ?? []) k.log.module(name, l);
+  const probe = kprobeOf(m.def, m.params);
+  if (probe) unregisterKprobe(k, probe.key);
   moduleGoing(k, name, (alive) => (m.klp_alive = alive));
   k.modules.delete(name);
   k.log.event({ kind: 'module_removed', module: name });

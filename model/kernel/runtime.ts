@@ -79,8 +79,10 @@ export class KPatch {
     readonly attrs: PatchAttrs,
     /** Sysfs-writable attributes a semantics adds (hybrid mode's replaceable). */
     readonly writable: Map<string, boolean>,
+    /** The states this instance carries; module parameters may select them (see loader.ts). */
+    states: readonly StateDef[] = def.states ?? [],
   ) {
-    this.states = (def.states ?? []).map((s) => new KState(this, s));
+    this.states = states.map((s) => new KState(this, s));
   }
   get name(): string {
     return this.def.name;

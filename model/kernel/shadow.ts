@@ -20,6 +20,8 @@ const keyOf = (obj: number, id: number) => `${obj}/${id}`;
 
 export class ShadowStore {
   private readonly vars = new Map<string, ShadowVar>();
+  /** What test code wrote into a variable's data, by data pointer (the speaker's applause strings). */
+  private readonly texts = new Map<number, string>();
   private nextData = 0x1000;
 
   constructor(private readonly log: KernelLog) {}
@@ -31,7 +33,9 @@ export class ShadowStore {
   /** klp_shadow_alloc: WARNs and returns null on a duplicate; a failing ctor frees the data. */
   alloc(obj: number, id: number, ctor?: ShadowCtor): number | null {
     if (this.vars.has(keyOf(obj, id))) {
-      this.log.raw(`WARNING: Duplicate shadow variable <${hex(obj)}, ${hex(id)}>`);
+      // WARN() prints its message bare (no pr_fmt prefix) between the cut-here
+      // and WARNING: lines, which klpcheck does not model (facts C.1, D).
+      this.log.raw(`Duplicate shadow variable <${hex(obj)}, ${hex(id)}>`);
       this.log.event({ kind: 'warn', message: 'duplicate shadow variable' });
       return null;
     }
@@ -43,11 +47,31 @@ export class ShadowStore {
     return this.get(obj, id) ?? this.insert(obj, id, ctor);
   }
 
+  /** Writes a string into an existing variable's data; false when there is none. */
+  setText(obj: number, id: number, text: string): boolean {
+    const v = this.vars.get(keyOf(obj, id));
+    if (v) this.texts.set(v.data, text);
+    return v !== undefined;
+  }
+
+  /** The string in a variable's data ('' when nothing was written), or null without a variable. */
+  text(obj: number, id: number): string | null {
+    const v = this.vars.get(keyOf(obj, id));
+    return v ? this.dataText(v.data) : null;
+  }
+
+  /** The string at a data pointer; a dtor reads it after the variable left the table. */
+  dataText(data: number): string {
+    return this.texts.get(data) ?? '';
+  }
+
   free(obj: number, id: number, by: 'code' | 'core', dtor?: ShadowDtor): void {
     const v = this.vars.get(keyOf(obj, id));
     if (!v) return;
+    // Off the table first, then the dtor, then the memory (klp_shadow_free_struct).
     this.vars.delete(keyOf(obj, id));
     dtor?.(v.obj, v.data);
+    this.texts.delete(v.data);
     this.log.event({ kind: 'shadow_free', obj, id, by });
   }
 

@@ -89,7 +89,7 @@ export function statesPostPatchReplaced(k: KernelCore, replaced: readonly KPatch
 function removeState(k: KernelCore, s: KState): void {
   if (inOtherPatches(k, s) || !s.pre_patch_succeeded) return;
   runStateCallback(k, s, 'post_unpatch');
-  if (s.def.is_shadow) k.shadow.freeAll(s.id, 'core', (obj) => runShadowDtor(k, s, obj));
+  if (s.def.is_shadow) k.shadow.freeAll(s.id, 'core', (obj, data) => runShadowDtor(k, s, obj, data));
   s.pre_patch_succeeded = false;
 }
 

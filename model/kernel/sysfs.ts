@@ -41,13 +41,18 @@ export function writeEnabled(k: KernelCore, patch: KPatch | undefined, value: st
   return enable ? fail('EINVAL') : disablePatch(k, patch);
 }
 
-/** force_store: only the transition patch; writing 0 does nothing. */
+/**
+ * force_store: the value is parsed first and 0 is accepted as a no-op on any
+ * patch; only 1 asks for the transition patch (facts B.2 "Force": "writing 0
+ * is a no-op"; facts D: force=1 on a patch not in transition is -EINVAL).
+ */
 export function writeForce(k: KernelCore, patch: KPatch | undefined, value: string): Outcome {
   if (!patch?.registered) return fail('ENOENT');
-  if (patch !== k.transition) return fail('EINVAL');
   const v = parseBool(value);
   if (v === null) return fail('EINVAL');
-  if (v) forceTransition(k);
+  if (!v) return OK;
+  if (patch !== k.transition) return fail('EINVAL');
+  forceTransition(k);
   return OK;
 }
 

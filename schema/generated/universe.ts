@@ -93,6 +93,14 @@ export interface FuncDef {
    * false models a NULL new_func.
    */
   new_func?: boolean;
+  /**
+   * The line the replacement prints when called, after the livepatch module's prefix. {context} is the caller's suffix; {shadow} the texts of the shadow variables <0, id> for output_shadow_ids, followed by a space when any exist (test_klp_speaker_livepatch's lp_speaker_welcome).
+   */
+  output?: string;
+  /**
+   * The shadow variable ids whose texts {shadow} prints, in this order.
+   */
+  output_shadow_ids?: number[];
 }
 export interface StateDef {
   id: number;
@@ -100,6 +108,18 @@ export interface StateDef {
   block_disable?: boolean;
   is_shadow?: boolean;
   callbacks?: 'none' | 'console_loglevel' | 'applause' | 'trace';
+  /**
+   * The patch carries this state only when this module parameter is true (test_klp_speaker_livepatch's applause=1).
+   */
+  if_param?: string;
+  /**
+   * The patch drops this state when this module parameter is true (pmladek test_klp_state's no_state=1).
+   */
+  unless_param?: string;
+  /**
+   * block_disable is set when this module parameter is true (pmladek test_klp_state2's state_block_disable=1).
+   */
+  block_disable_param?: string;
 }
 /**
  * The replace attributes of every proposal; each semantics reads its own.
@@ -129,6 +149,19 @@ export interface ModuleDef {
   exit_log?: string[];
   busy_work?: BusyWorkDef;
   params?: ParamMap;
+  /**
+   * Function name -> the line the original function prints when called, after the module's prefix ({context} as for FuncDef.output).
+   */
+  outputs?: {
+    [k: string]: string;
+  };
+  /**
+   * Module parameter -> the function that reading /sys/module/<mod>/parameters/<param> calls (test_klp_speaker: welcome -> speaker_welcome).
+   */
+  param_show?: {
+    [k: string]: string;
+  };
+  kprobe?: KprobeDef;
 }
 export interface BusyWorkDef {
   func: string;
@@ -138,4 +171,36 @@ export interface BusyWorkDef {
   param: string;
   enter_log: string[];
   exit_log: string[];
+  /**
+   * The work runs only when param is set (test_klp_speaker block_doors); otherwise it runs and returns at once (test_klp_callbacks_busy).
+   */
+  only_when_blocking?: boolean;
+  /**
+   * The module's init waits until the work has started, before its own init line is printed.
+   */
+  before_init?: boolean;
+  /**
+   * After it is woken by clearing param, the work calls this function of its module, as the worker task.
+   */
+  exit_call?: {
+    func: string;
+    context: string;
+  };
+  /**
+   * Module exit ends a still blocked work without its exit lines.
+   */
+  rmmod_quiet?: boolean;
+}
+/**
+ * A kprobe the module registers in its init and unregisters in its exit (test_klp_kprobe, facts E.6).
+ */
+export interface KprobeDef {
+  /**
+   * object:function
+   */
+  func: string;
+  /**
+   * The module parameter that gives the kprobe a post_handler, which needs IPMODIFY and so conflicts with a livepatch.
+   */
+  post_handler_param?: string;
 }
