@@ -4,6 +4,8 @@
  * user's (bad input, bad usage): one line, exit 2. Anything else is a bug in
  * klpcheck: one line, exit 70.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KlpcheckError } from '../harness/errors.ts';
 import { parseCommandLine, type Command } from './command.ts';
 import { scenario } from './commands/scenario.ts';
@@ -57,4 +59,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (io.env.KLPCHECK_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
     return EXIT.internal;
   }
+}
+
+// `npm start -- <command>` runs this file directly through tsx.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  process.exitCode = await main(process.argv.slice(2));
 }
