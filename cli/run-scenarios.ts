@@ -16,7 +16,13 @@ import { VERSION } from './version.ts';
 
 export type ReportMode =
   | { readonly kind: 'json' }
-  | { readonly kind: 'text'; readonly steps: boolean; readonly countLine: boolean; readonly style: Style };
+  | {
+      readonly kind: 'text';
+      readonly steps: boolean;
+      /** The closing `N scenarios: ...` line; after one file's verdict it says nothing new. */
+      readonly countLine: 'always' | 'if-several' | 'never';
+      readonly style: Style;
+    };
 
 export async function runScenarioFiles(operands: readonly string[], mode: ReportMode, io: Io): Promise<number> {
   const loaded = scenarioFiles(operands).map((file) => ({ file, scenario: loadScenario(file) }));
@@ -37,7 +43,7 @@ export async function runScenarioFiles(operands: readonly string[], mode: Report
   if (mode.kind === 'json') {
     const report: ScenarioRunReport = { klpcheck: VERSION, results };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  } else if (mode.countLine) {
+  } else if (mode.countLine === 'always' || (mode.countLine === 'if-several' && results.length > 1)) {
     io.stdout(`${mode.steps ? '\n' : ''}${countLine(tally(results))}\n`);
   }
   return results.some((r) => r.verdict === 'fail') ? EXIT.failed : EXIT.ok;

@@ -91,6 +91,12 @@ describe('klpcheck scenario', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`FAIL    ${failing}: /expect_log: kernel log differs from the expected log`);
   });
 
+  it('closes a run of several files with a count line', async () => {
+    const r = await run(['scenario', passing, failing, pending]);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 scenarios: 1 pass, 1 fail, 1 pending');
+    expect((await run(['scenario', passing])).stdout).not.toMatch(/scenarios?: /);
+  });
+
   it('reports a failed step result with the step pointer', async () => {
     const s = basicScenario();
     s.steps[2] = { ...s.steps[2], expect: { result: 'EBUSY' } };

@@ -1,7 +1,7 @@
 /** `klpcheck scenario FILE...`: scenario files through the reference implementation. */
 import { KlpcheckError } from '../../harness/errors.ts';
 import type { Command } from '../command.ts';
-import { runScenarioFiles } from '../run-scenarios.ts';
+import { runScenarioFiles, type ReportMode } from '../run-scenarios.ts';
 import { styleFor } from '../style.ts';
 
 export const scenario: Command = {
@@ -24,7 +24,8 @@ export const scenario: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new KlpcheckError('E_USAGE', "no scenario FILE given; see 'klpcheck scenario --help'");
     const style = styleFor(io, values['no-color'] === true);
-    const mode = values.json ? ({ kind: 'json' } as const) : ({ kind: 'text', steps: !values.quiet, countLine: !values.quiet && positionals.length > 1, style } as const);
+    const quiet = values.quiet === true;
+    const mode: ReportMode = values.json ? { kind: 'json' } : { kind: 'text', steps: !quiet, countLine: quiet ? 'never' : 'if-several', style };
     return runScenarioFiles(positionals, mode, io);
   },
 };

@@ -16,9 +16,9 @@ export function selftestsIn(dir: string): Command {
     operands: '',
     description: [
       "Runs every *.json under the repository's scenarios/ (the kernel's livepatch",
-      'selftests and the per-state tests, as scenarios) through the reference',
-      "implementation: 'klpcheck scenario --quiet scenarios/' and a closing count",
-      "line. For the steps and log of one case: 'klpcheck scenario FILE'.",
+      'selftests written as scenarios) through the reference implementation:',
+      "'klpcheck scenario --quiet scenarios/' and a closing count line.",
+      "For the steps and log of one case: 'klpcheck scenario FILE'.",
     ],
     options: {
       json: { type: 'boolean', help: 'print one ScenarioRunReport (schema/scenario-result.schema.json) instead' },
@@ -28,7 +28,7 @@ export function selftestsIn(dir: string): Command {
       // Shown relative to where the user stands, like the paths they type.
       const shown = relative(process.cwd(), dir) || '.';
       const style = styleFor(io, values['no-color'] === true);
-      return runScenarioFiles([shown], values.json ? { kind: 'json' } : { kind: 'text', steps: false, countLine: true, style }, io);
+      return runScenarioFiles([shown], values.json ? { kind: 'json' } : { kind: 'text', steps: false, countLine: 'always', style }, io);
     },
   };
 }
