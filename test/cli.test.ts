@@ -166,7 +166,7 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
     ],
     ['an unknown option', () => ['scenario', '--bogus', passing], () => "unknown option '--bogus'; see 'klpcheck scenario --help' [E_USAGE]"],
     ['a value for a flag', () => ['scenario', '--json=yes', passing], () => "option '--json' does not take an argument; see 'klpcheck scenario --help' [E_USAGE]"],
-    ['an unknown command', () => ['replay'], () => "unknown command 'replay' (commands: selftests, scenario) [E_USAGE]"],
+    ['an unknown command', () => ['frobnicate'], () => `unknown command 'frobnicate' (commands: ${COMMANDS.map((c) => c.name).join(', ')}) [E_USAGE]`],
     ['no command', () => [], () => "no command given; see 'klpcheck --help' [E_USAGE]"],
     ['no FILE', () => ['scenario'], () => "no scenario FILE given; see 'klpcheck scenario --help' [E_USAGE]"],
     ['an operand to selftests', () => ['selftests', 'x'], () => "unexpected argument 'x'; see 'klpcheck selftests --help' [E_USAGE]"],
