@@ -70,7 +70,9 @@ export function applyToKernel(op: Op, k: Kernel): Outcome {
       k.taskReturnToUser(op.task);
       return OK;
     case 'shadow_alloc':
-      shadow.alloc(op.obj, op.id);
+      // Patched code allocates on first use; klp_shadow_alloc on an existing
+      // variable is the code's own bug (a WARN), not the core's.
+      shadow.getOrAlloc(op.obj, op.id);
       return OK;
     case 'shadow_free':
       shadow.free(op.obj, op.id, 'code');
@@ -131,7 +133,7 @@ export function describeOp(op: Op): string {
     case 'task_return':
       return `${op.task} returns to user space`;
     case 'shadow_alloc':
-      return `${op.patch} code: klp_shadow_alloc(obj=${op.obj}, id=${op.id})`;
+      return `${op.patch} code: klp_shadow_get_or_alloc(obj=${op.obj}, id=${op.id})`;
     case 'shadow_free':
       return `${op.patch} code: klp_shadow_free(obj=${op.obj}, id=${op.id})`;
   }

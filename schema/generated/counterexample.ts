@@ -303,7 +303,7 @@ export interface TaskOp {
   task: string;
 }
 /**
- * The patched code of `patch` calls klp_shadow_alloc or klp_shadow_free on <obj, id>.
+ * The patched code of `patch` calls klp_shadow_get_or_alloc (shadow_alloc) or klp_shadow_free (shadow_free) on <obj, id>.
  */
 export interface ShadowOp {
   op: 'shadow_alloc' | 'shadow_free';

@@ -1,0 +1,88 @@
+/** `klpcheck run`: random model-based runs of one or every semantics through the invariant catalog. */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KlpcheckError } from '../../harness/errors.ts';
+import { ALL_PROPERTIES, runSuite, type PropertyResult } from '../../harness/suite.ts';
+import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import type { Command } from '../command.ts';
+import { EXIT } from '../exit.ts';
+import { progress } from '../progress.ts';
+import { styleFor, type Style } from '../style.ts';
+
+export const COUNTEREXAMPLES = fileURLToPath(new URL('../../counterexamples', import.meta.url));
+
+export function intOption(value: string | boolean | undefined, name: string, fallback: number, min = 0): number {
+  if (value === undefined || typeof value === 'boolean') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new KlpcheckError('E_USAGE', `--${name} takes a whole number >= ${min}, not '${value}'`);
+  return Number(value);
+}
+
+export function seedOption(value: string | boolean | undefined): number {
+  if (value === 'random') return Math.floor(Math.random() * 2 ** 31);
+  return intOption(value, 'seed', 1);
+}
+
+function line(r: PropertyResult, style: Style): string {
+  const head = `${r.semantics.padEnd(12)} ${r.property.padEnd(32)}`;
+  if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
+  if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${r.runs} sequences, ${r.steps} steps)`;
+  const c = r.counterexample!;
+  const where = r.saved ? ` -> ${relative(process.cwd(), r.saved.file)}${r.saved.status === 'exists' ? ' (already saved)' : ''}` : '';
+  return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
+}
+
+export const run: Command = {
+  name: 'run',
+  summary: 'random runs of the spec model and the reference implementation through the invariants',
+  operands: '',
+  description: [
+    'Generates universes and operation sequences with fast-check, runs them on the',
+    'reference implementation and the spec model in lockstep, and checks conformance',
+    'and every invariant after every step. Each violation is shrunk to a minimal',
+    'counterexample and saved in counterexamples/<semantics>/ (never overwriting).',
+    'The seed is printed; the same seed gives the same result and the same files.',
+  ],
+  options: {
+    semantics: { type: 'string', arg: 'NAME', help: `one semantics (default: all: ${SEMANTICS.map((s) => s.name).join(', ')})` },
+    invariant: { type: 'string', arg: 'NAME', help: `one property (default: all: ${ALL_PROPERTIES.join(', ')})` },
+    runs: { type: 'string', arg: 'N', help: 'sequences per property (default 300)' },
+    seed: { type: 'string', arg: 'S', help: "fast-check seed, or 'random' (default 1)" },
+    steps: { type: 'string', arg: 'N', help: 'maximum operations per sequence (default 30)' },
+    'no-save': { type: 'boolean', help: 'do not write counterexample files' },
+    out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
+  },
+  examples: ['npx klpcheck run --semantics upstream', 'npx klpcheck run --semantics per-state --invariant shadow-lifetime --runs 2000 --seed 7'],
+  async run({ values }, io) {
+    const name = values.semantics as string | undefined;
+    const semantics = name === undefined ? SEMANTICS : [semanticsByName(name)];
+    if (semantics[0] === undefined) throw new KlpcheckError('E_USAGE', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
+    const inv = values.invariant as string | undefined;
+    if (inv !== undefined && !ALL_PROPERTIES.includes(inv)) throw new KlpcheckError('E_USAGE', `unknown invariant '${inv}' (known: ${ALL_PROPERTIES.join(', ')})`);
+    const seed = seedOption(values.seed);
+    const runs = intOption(values.runs, 'runs', 300, 1);
+    const maxCommands = intOption(values.steps, 'steps', 30, 1);
+    const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
+    const style = styleFor(io, values['no-color'] === true);
+    const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+    io.stdout(`klpcheck run: seed ${seed}, ${runs} sequences of up to ${maxCommands} operations per property\n`);
+    let violated = 0;
+    for (const sem of semantics as NonNullable<(typeof semantics)[number]>[]) {
+      const results = runSuite({
+        semantics: sem,
+        properties: inv === undefined ? undefined : [inv],
+        runs,
+        seed,
+        maxCommands,
+        saveDir,
+        onProperty: (p) => bar.update(`klpcheck run: ${sem.name} ${p}...`),
+      });
+      bar.clear();
+      for (const r of results) {
+        io.stdout(`${line(r, style)}\n`);
+        if (r.verdict === 'violated') violated++;
+      }
+    }
+    io.stdout(`${violated} violated (seed ${seed})\n`);
+    return violated ? EXIT.failed : EXIT.ok;
+  },
+};

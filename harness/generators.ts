@@ -1,0 +1,124 @@
+/**
+ * fast-check arbitraries: a small universe of patches for a semantics, and
+ * the operations of generated sequences as fc.commands. Names are fixed
+ * (p1..pN, mod, task0..) so that the shrinker can shrink a universe and a
+ * sequence independently.
+ */
+import fc from 'fast-check';
+import type { FuncDef, ObjectDef, PatchDef, StateDef, Universe } from '../model/kernel/definitions.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import type { Lockstep } from './run-sequence.ts';
+import { describeOp, type Op } from './ops.ts';
+
+export interface Scope {
+  readonly patches: number;
+  /** vmlinux functions f1..fN; the module `mod` has one function m1. */
+  readonly functions: number;
+  readonly states: number;
+  readonly tasks: number;
+}
+
+export const DEFAULT_SCOPE: Scope = { patches: 3, functions: 3, states: 2, tasks: 2 };
+export const TARGET_MODULE = 'mod';
+
+export function scopeFuncs(scope: Scope): string[] {
+  return [...Array.from({ length: scope.functions }, (_, i) => `vmlinux:f${i + 1}`), `${TARGET_MODULE}:m1`];
+}
+
+const patchName = (i: number) => `p${i + 1}`;
+
+/**
+ * A state as one patch declares it. is_shadow belongs to the state id (which
+ * shadow variables the id owns), so it is drawn once per universe; the
+ * version and block_disable are each patch's own.
+ */
+function stateArb(sem: Semantics, id: number, isShadow: boolean): fc.Arbitrary<StateDef> {
+  if (sem.spec.perState) {
+    return fc.boolean().map((block_disable) => ({ id, block_disable, is_shadow: isShadow, callbacks: 'trace' as const }));
+  }
+  return fc.integer({ min: 1, max: 2 }).map((version) => ({ id, version }));
+}
+
+function buildPatch(name: string, funcs: readonly string[], states: readonly StateDef[], attrs: PatchDef['attrs']): PatchDef {
+  const byObj = new Map<string, FuncDef[]>();
+  for (const f of funcs) {
+    const [obj, fn] = f.split(':') as [string, string];
+    byObj.set(obj, [...(byObj.get(obj) ?? []), { old_name: fn }]);
+  }
+  const objects: ObjectDef[] = [...byObj].map(([obj, fs]) => ({ name: obj, funcs: fs, callbacks: 'demo' }));
+  if (!objects.length) objects.push({ name: 'vmlinux', funcs: [], callbacks: 'demo' });
+  return { name, objects, states, attrs };
+}
+
+export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Arbitrary<Universe> {
+  const funcs = scopeFuncs(scope);
+  const ids = Array.from({ length: scope.states }, (_, i) => i + 1);
+  const patch = (i: number, shadowIds: readonly boolean[]) =>
+    fc
+      .record({
+        funcs: fc.subarray(funcs, { minLength: 1, maxLength: 2 }),
+        states: fc
+          .subarray(ids, { maxLength: scope.states })
+          .chain((chosen) => fc.tuple(...chosen.map((id) => stateArb(sem, id, shadowIds[id - 1] ?? false)))),
+        attrs: fc.constantFrom(...sem.attrChoices),
+      })
+      .map((p) => buildPatch(patchName(i), p.funcs, p.states, p.attrs));
+  return fc
+    .array(fc.boolean(), { minLength: scope.states, maxLength: scope.states })
+    .chain((shadowIds) => fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))))
+    .map((patches) => ({ patches, modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks } }));
+}
+
+/** Every op of the scope, weighted towards loads and transition work. */
+export function opArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Arbitrary<Op> {
+  const patches = Array.from({ length: scope.patches }, (_, i) => patchName(i));
+  const tasks = Array.from({ length: scope.tasks }, (_, i) => `task${i}`);
+  const p = fc.constantFrom(...patches);
+  const t = fc.constantFrom(...tasks);
+  const arbs: fc.WeightedArbitrary<Op>[] = [
+    { weight: 6, arbitrary: p.map((module) => ({ op: 'insmod', module }) as const) },
+    { weight: 2, arbitrary: fc.constantFrom(...patches, TARGET_MODULE).map((module) => ({ op: 'rmmod', module }) as const) },
+    { weight: 1, arbitrary: fc.constant({ op: 'insmod', module: TARGET_MODULE } as const) },
+    { weight: 3, arbitrary: p.map((patch) => ({ op: 'disable', patch }) as const) },
+    { weight: 1, arbitrary: p.map((patch) => ({ op: 'enable', patch }) as const) },
+    { weight: 1, arbitrary: p.map((patch) => ({ op: 'force', patch }) as const) },
+    { weight: 3, arbitrary: fc.constant({ op: 'transition_step' } as const) },
+    { weight: 3, arbitrary: fc.tuple(t, fc.constantFrom(...scopeFuncs(scope))).map(([task, func]) => ({ op: 'block_task', task, func: `${func},0` }) as const) },
+    { weight: 2, arbitrary: t.map((task) => ({ op: 'unblock_task', task }) as const) },
+    { weight: 2, arbitrary: t.map((task) => ({ op: 'task_return', task }) as const) },
+  ];
+  if (sem.spec.perState) {
+    const shadow = (op: 'shadow_alloc' | 'shadow_free') =>
+      fc.record({ patch: p, obj: fc.integer({ min: 1, max: 2 }), id: fc.integer({ min: 1, max: scope.states }) }).map((r) => ({ op, ...r }));
+    arbs.push({ weight: 2, arbitrary: shadow('shadow_alloc') }, { weight: 1, arbitrary: shadow('shadow_free') });
+  }
+  for (const attr of sem.spec.writableAttrs ?? []) {
+    arbs.push({
+      weight: 2,
+      arbitrary: fc.tuple(p, fc.constantFrom('0', '1')).map(([patch, value]) => ({ op: 'set_attr', patch, attr, value }) as const),
+    });
+  }
+  return fc.oneof(...arbs);
+}
+
+/** Thrown by a command to report a violation to fast-check. */
+export class ViolationFound extends Error {}
+
+/** An op as a fast-check command: check() is the op's precondition on the spec model. */
+export class OpCommand implements fc.Command<Lockstep, Lockstep> {
+  constructor(readonly op: Op) {}
+  check(m: Readonly<Lockstep>): boolean {
+    return m.applicable(this.op);
+  }
+  run(_m: Lockstep, r: Lockstep): void {
+    const v = r.step(this.op);
+    if (v) throw new ViolationFound(`${v.invariant} after step ${v.step}: ${v.reason}`);
+  }
+  toString(): string {
+    return describeOp(this.op);
+  }
+}
+
+export function commandsArb(sem: Semantics, scope: Scope, maxCommands: number) {
+  return fc.commands([opArb(sem, scope).map((op) => new OpCommand(op) as fc.Command<Lockstep, Lockstep>)], { maxCommands, size: 'max' });
+}

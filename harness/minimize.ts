@@ -1,0 +1,66 @@
+/**
+ * A last shrinking pass after fast-check's: remove single operations (and
+ * then patches' functions and states) while the same property still fails,
+ * until nothing more can go. fast-check shrinks the universe and the command
+ * list separately; this pass makes the counterexample 1-minimal, which is
+ * what a reader of a review thread wants.
+ */
+import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
+import type { Op } from './ops.ts';
+import type { RunResult } from './run-sequence.ts';
+
+export type Replay = (u: Universe, ops: readonly Op[]) => RunResult;
+
+function withPatch(u: Universe, i: number, p: PatchDef): Universe {
+  return { ...u, patches: u.patches.map((x, j) => (j === i ? p : x)) };
+}
+
+/** Smaller variants of a universe: one function or one state fewer in one patch. */
+function* smallerUniverses(u: Universe): Generator<Universe> {
+  for (const [i, p] of u.patches.entries()) {
+    for (const [j, s] of (p.states ?? []).entries()) {
+      yield withPatch(u, i, { ...p, states: (p.states ?? []).filter((_, k) => k !== j) });
+      void s;
+    }
+    for (const [oi, o] of (p.objects ?? []).entries()) {
+      for (let fi = 0; fi < (o.funcs ?? []).length; fi++) {
+        const objects = (p.objects ?? []).map((x, k) => (k === oi ? { ...x, funcs: (x.funcs ?? []).filter((_, m) => m !== fi) } : x));
+        yield withPatch(u, i, { ...p, objects });
+      }
+    }
+  }
+}
+
+export function minimize(u: Universe, ops: readonly Op[], property: string, replay: Replay): { universe: Universe; result: RunResult } {
+  const fails = (uu: Universe, oo: readonly Op[]) => {
+    const r = replay(uu, oo);
+    return r.violation?.invariant === property ? r : null;
+  };
+  let best = fails(u, ops);
+  if (!best) throw new Error('minimize: the sequence does not fail');
+  let universe = u;
+  let current = best.steps.map((s) => s.op);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = current.length - 1; i >= 0; i--) {
+      const shorter = current.filter((_, j) => j !== i);
+      const r = fails(universe, shorter);
+      if (r) {
+        best = r;
+        current = r.steps.map((s) => s.op);
+        changed = true;
+      }
+    }
+    for (const smaller of smallerUniverses(universe)) {
+      const r = fails(smaller, current);
+      if (r) {
+        universe = smaller;
+        best = r;
+        current = r.steps.map((s) => s.op);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return { universe, result: best };
+}

@@ -1,0 +1,113 @@
+/**
+ * Runs operation sequences on the reference implementation and the spec
+ * model in lockstep. After every applied step it checks conformance (same
+ * outcome, same abstract state) and the selected invariants. Inapplicable
+ * ops are skipped and not recorded, as fast-check skips a command whose
+ * check() fails.
+ */
+import type { Universe } from '../model/kernel/definitions.ts';
+import { Kernel } from '../model/kernel/kernel.ts';
+import { firstDifference, type AbstractState } from '../model/spec/abstract-state.ts';
+import { observe } from '../model/spec/observe.ts';
+import { SpecModel } from '../model/spec/spec-model.ts';
+import { universeFuncs } from '../model/spec/universe-view.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { CONFORMANCE } from '../properties/catalog.ts';
+import type { Invariant, StepCheck } from '../properties/invariant.ts';
+import { applicable, applyToKernel, applyToSpec, type Op } from './ops.ts';
+
+export interface TraceStep {
+  readonly op: Op;
+  readonly outcome: string;
+  readonly state: AbstractState;
+}
+
+export interface Violation {
+  readonly step: number;
+  readonly invariant: string;
+  readonly reason: string;
+}
+
+export interface RunResult {
+  readonly initial: AbstractState;
+  readonly steps: readonly TraceStep[];
+  readonly violation: Violation | null;
+}
+
+export interface RunOptions {
+  readonly invariants: readonly Invariant[];
+  readonly conformance: boolean;
+  /** Kernel factory, so that tests can run a deliberately broken implementation. */
+  readonly kernel?: (u: Universe, s: Semantics) => Kernel;
+}
+
+const outcomeName = (o: { ok: boolean; errno?: string }) => (o.ok ? 'ok' : o.errno!);
+
+function conformanceReason(specOutcome: string, implOutcome: string, spec: AbstractState, impl: AbstractState): string | null {
+  if (specOutcome !== implOutcome) return `the spec says ${specOutcome}, the implementation returned ${implOutcome}`;
+  const d = firstDifference(spec, impl);
+  if (!d) return null;
+  return `at ${d.path} the spec has ${JSON.stringify(d.spec)}, the implementation ${JSON.stringify(d.impl)}`;
+}
+
+/** One run in progress: the kernel, the spec model and the invariants' checkers. */
+export class Lockstep {
+  readonly kernel: Kernel;
+  readonly spec: SpecModel;
+  readonly initial: AbstractState;
+  readonly steps: TraceStep[] = [];
+  violation: Violation | null = null;
+  private before: AbstractState;
+  private readonly funcs: readonly string[];
+  private readonly checks: readonly (readonly [string, StepCheck])[];
+
+  constructor(
+    readonly universe: Universe,
+    readonly semantics: Semantics,
+    private readonly opts: RunOptions,
+  ) {
+    this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
+    this.spec = new SpecModel(universe, semantics);
+    this.funcs = universeFuncs(universe);
+    const ctx = { semantics, universe };
+    this.checks = opts.invariants.filter((i) => i.appliesTo(semantics)).map((i) => [i.id, i.checker(ctx)] as const);
+    this.initial = observe(this.kernel, semantics, this.funcs);
+    this.before = this.initial;
+  }
+
+  applicable(op: Op): boolean {
+    return applicable(op, this.spec);
+  }
+
+  /** Applies an applicable op to both sides and checks; returns the violation, if any. */
+  step(op: Op): Violation | null {
+    const from = this.kernel.core.log.events.length;
+    const implOutcome = applyToKernel(op, this.kernel);
+    const specOutcome = applyToSpec(op, this.spec);
+    const after = observe(this.kernel, this.semantics, this.funcs);
+    const index = this.steps.length;
+    this.steps.push({ op, outcome: outcomeName(implOutcome), state: after });
+    const found = (invariant: string, reason: string) => (this.violation = { step: index, invariant, reason });
+    if (this.opts.conformance) {
+      const reason = conformanceReason(outcomeName(specOutcome), outcomeName(implOutcome), this.spec.abstract(), after);
+      if (reason) return found(CONFORMANCE, reason);
+    }
+    const obs = { index, op, outcome: implOutcome, before: this.before, after, events: this.kernel.core.log.events.slice(from) };
+    for (const [id, check] of this.checks) {
+      const reason = check(obs);
+      if (reason) return found(id, reason);
+    }
+    this.before = after;
+    return null;
+  }
+
+  result(): RunResult {
+    return { initial: this.initial, steps: this.steps, violation: this.violation };
+  }
+}
+
+export function runSequence(universe: Universe, semantics: Semantics, ops: readonly Op[], opts: RunOptions): RunResult {
+  const run = new Lockstep(universe, semantics, opts);
+  for (const op of ops) if (run.applicable(op) && run.step(op)) break;
+  return run.result();
+}

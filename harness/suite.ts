@@ -1,0 +1,66 @@
+/**
+ * The checking suite of one semantics: conformance and every invariant that
+ * applies, each as its own random run, with the counterexamples built (and
+ * saved when asked).
+ */
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
+import type { Invariant } from '../properties/invariant.ts';
+import { buildCounterexample, saveCounterexample, type Counterexample, type SaveResult } from './counterexample.ts';
+import type { Scope } from './generators.ts';
+import { randomRun } from './random-run.ts';
+import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from './versions.ts';
+
+export interface PropertyResult {
+  readonly semantics: string;
+  readonly property: string;
+  readonly verdict: 'holds' | 'violated' | 'not-applicable';
+  readonly runs: number;
+  readonly steps: number;
+  readonly seed: number;
+  readonly counterexample?: Counterexample;
+  readonly saved?: SaveResult;
+}
+
+export interface SuiteOptions {
+  readonly semantics: Semantics;
+  /** Default: conformance and every invariant. */
+  readonly properties?: readonly string[];
+  readonly runs: number;
+  readonly seed: number;
+  readonly maxCommands?: number;
+  readonly scope?: Scope;
+  /** Folder to save counterexamples in; none when absent. */
+  readonly saveDir?: string;
+  /** Called before each property, for progress lines. */
+  readonly onProperty?: (property: string) => void;
+}
+
+export const ALL_PROPERTIES: readonly string[] = [CONFORMANCE, ...INVARIANTS.map((i) => i.id)];
+
+export function runProperty(o: SuiteOptions, property: string): PropertyResult {
+  const sem = o.semantics;
+  const invariant: Invariant | null = property === CONFORMANCE ? null : INVARIANTS.find((i) => i.id === property)!;
+  const base = { semantics: sem.name, property, seed: o.seed };
+  if (invariant && !invariant.appliesTo(sem)) return { ...base, verdict: 'not-applicable', runs: 0, steps: 0 };
+  const r = randomRun({ semantics: sem, invariant, runs: o.runs, seed: o.seed, maxCommands: o.maxCommands, scope: o.scope });
+  if (!r.failure) return { ...base, verdict: 'holds', runs: r.runs, steps: r.steps };
+  const counterexample = buildCounterexample(sem, r.failure.universe, r.failure.result, {
+    source: 'random',
+    seed: o.seed,
+    path: r.failure.path,
+    runs: r.runs,
+    shrunk_from: r.failure.shrunkFrom,
+    fast_check: FAST_CHECK_VERSION,
+    klpcheck: KLPCHECK_VERSION,
+  });
+  const saved = o.saveDir ? saveCounterexample(o.saveDir, counterexample) : undefined;
+  return { ...base, verdict: 'violated', runs: r.runs, steps: r.steps, counterexample, ...(saved ? { saved } : {}) };
+}
+
+export function runSuite(o: SuiteOptions): PropertyResult[] {
+  return (o.properties ?? ALL_PROPERTIES).map((p) => {
+    o.onProperty?.(p);
+    return runProperty(o, p);
+  });
+}

@@ -1,0 +1,72 @@
+import type { KernelEvent } from '../model/kernel/log.ts';
+import { always, type Invariant } from './invariant.ts';
+
+type Phase = 'closed' | 'pre' | 'post' | 'unpatching';
+
+/**
+ * Callback pairing. Object callbacks (facts B.6, Documentation/livepatch/
+ * callbacks.rst): post_patch follows a successful pre_patch, pre_unpatch
+ * follows post_patch, and post_unpatch follows a successful pre_patch (a
+ * reversed or cancelled transition skips post_patch and pre_unpatch). State
+ * callbacks under the per-state series (facts C.3, Petr Mladek 2025-01-15)
+ * fire only when a state id appears or disappears: pre_patch only for an id
+ * no active patch has, and when an id that was introduced disappears, its
+ * post_unpatch must run.
+ */
+export const callbackPairing: Invariant = {
+  id: 'callback-pairing',
+  title: 'callback pairing',
+  meaning:
+    'post_unpatch only after a successful pre_patch, pre_unpatch only after post_patch; state callbacks only when a state appears or disappears, and a state that disappears gets its post_unpatch.',
+  source: 'facts B.6, C.3 (callbacks.rst; Petr Mladek, 2025-01-15)',
+  appliesTo: always,
+  checker: () => {
+    const objects = new Map<string, Phase>();
+    const states = new Map<number, Phase>();
+    const advance = (phase: Phase, cb: string, ret: number): Phase | string => {
+      switch (cb) {
+        case 'pre_patch':
+          return phase === 'closed' ? (ret === 0 ? 'pre' : 'closed') : 'pre_patch while already patched';
+        case 'post_patch':
+          // A disable reversed before completion ends in post_patch again (callbacks.rst).
+          return phase === 'pre' || phase === 'unpatching' ? 'post' : 'post_patch without a successful pre_patch';
+        case 'pre_unpatch':
+          return phase === 'post' ? 'unpatching' : 'pre_unpatch without post_patch';
+        default:
+          return phase === 'closed' ? 'post_unpatch without a successful pre_patch' : 'closed';
+      }
+    };
+    const step = (e: KernelEvent, before: readonly number[]): string | null => {
+      if (e.kind === 'object_callback') {
+        const key = `${e.patch}/${e.obj}`;
+        const next = advance(objects.get(key) ?? 'closed', e.cb, e.ret);
+        if (next.includes(' ')) return `${e.patch} object ${e.obj}: ${next}`;
+        objects.set(key, next as Phase);
+      } else if (e.kind === 'state_callback') {
+        if (e.cb === 'pre_patch' && before.includes(e.state) && (states.get(e.state) ?? 'closed') !== 'closed') {
+          return `${e.patch}: pre_patch of state ${e.state}, which an active patch already has`;
+        }
+        const next = advance(states.get(e.state) ?? 'closed', e.cb, e.ret);
+        if (next.includes(' ')) return `${e.patch} state ${e.state}: ${next}`;
+        states.set(e.state, next as Phase);
+      }
+      return null;
+    };
+    return (obs) => {
+      for (const e of obs.events) {
+        const bad = step(e, obs.before.states);
+        if (bad) return bad;
+      }
+      for (const [id, phase] of states) {
+        if (phase !== 'closed' && !obs.after.states.includes(id)) return `state ${id} disappeared without post_unpatch`;
+      }
+      // A freed patch's callbacks are done with: a replaced patch never gets its
+      // unpatch callbacks (callbacks.rst), and a reloaded module starts afresh.
+      for (const p of obs.after.patches) {
+        if (p.status !== 'freed') continue;
+        for (const key of objects.keys()) if (key.startsWith(`${p.name}/`)) objects.delete(key);
+      }
+      return null;
+    };
+  },
+};

@@ -1,0 +1,32 @@
+/** The invariant catalog, in the order of the issue that defines it. */
+import { blockDisableHonoured } from './block-disable-honoured.ts';
+import { callbackPairing } from './callback-pairing.ts';
+import type { Invariant } from './invariant.ts';
+import { moduleSafety } from './module-safety.ts';
+import { noFunctionSharedAcrossSlots } from './no-function-shared-across-slots.ts';
+import { noLostFix } from './no-lost-fix.ts';
+import { noSilentVersionSwitch } from './no-silent-version-switch.ts';
+import { noStateSharedAcrossSlots } from './no-state-shared-across-slots.ts';
+import { oneActivePatchPerSlot } from './one-active-patch-per-slot.ts';
+import { shadowLifetime } from './shadow-lifetime.ts';
+import { transitionSanity } from './transition-sanity.ts';
+
+export const INVARIANTS: readonly Invariant[] = [
+  oneActivePatchPerSlot,
+  noFunctionSharedAcrossSlots,
+  noStateSharedAcrossSlots,
+  shadowLifetime,
+  noSilentVersionSwitch,
+  noLostFix,
+  blockDisableHonoured,
+  transitionSanity,
+  callbackPairing,
+  moduleSafety,
+];
+
+/** The first property: the reference implementation agrees with the spec model after every step. */
+export const CONFORMANCE = 'conformance';
+
+export function invariantById(id: string): Invariant | undefined {
+  return INVARIANTS.find((i) => i.id === id);
+}

@@ -1,0 +1,47 @@
+/**
+ * An invariant of the catalog: a property checked after every step of a run
+ * on what the reference implementation did (its abstract state before and
+ * after, the operation, its outcome and the kernel's events). Each invariant
+ * lives in its own file with a paragraph on what it means and where it comes
+ * from; semantics-dependent notions (slots, who may replace whom) come from
+ * the semantics.
+ */
+import type { Universe } from '../model/kernel/definitions.ts';
+import type { Outcome } from '../model/kernel/errno.ts';
+import type { KernelEvent } from '../model/kernel/log.ts';
+import type { AbstractState } from '../model/spec/abstract-state.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import type { Op } from '../harness/ops.ts';
+
+export interface StepObservation {
+  readonly index: number;
+  readonly op: Op;
+  readonly outcome: Outcome;
+  readonly before: AbstractState;
+  readonly after: AbstractState;
+  /** Kernel events of this step only. */
+  readonly events: readonly KernelEvent[];
+}
+
+export interface InvariantContext {
+  readonly semantics: Semantics;
+  readonly universe: Universe;
+}
+
+/** Returns the reason of a violation, or null. May keep history across steps. */
+export type StepCheck = (obs: StepObservation) => string | null;
+
+export interface Invariant {
+  /** Stable id used on the command line and in counterexample files. */
+  readonly id: string;
+  readonly title: string;
+  /** What it means and where it comes from. */
+  readonly meaning: string;
+  readonly source: string;
+  /** False when the semantics has nothing the invariant speaks of (e.g. no is_shadow states). */
+  appliesTo(s: Semantics): boolean;
+  /** A fresh checker for one run. */
+  checker(ctx: InvariantContext): StepCheck;
+}
+
+export const always = (): boolean => true;

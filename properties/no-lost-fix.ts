@@ -1,0 +1,49 @@
+import type { Invariant } from './invariant.ts';
+import { defOf, patchFuncs } from './settled.ts';
+
+/**
+ * No lost fix. A patch's fix stops running only when the patch itself is
+ * disabled (or its own load is reversed), when a newer patch patches the
+ * same function, when the function's module goes away, or when a patch
+ * replaces it that declares it may: same slot, or a slot it names. A vendor's
+ * cumulative patch must not remove a customer's hotfix it was not told
+ * about (seed 001_3e784c1c435e3259.txt, Petr Mladek 2026-06-17: "the OS
+ * vendor should not touch customer specific livepatches by default"); a
+ * replace=0 patch "superseded by any tagged patch" loses its fixes (seed
+ * 000_2d55233d1d974b9b.txt, Petr Mladek's review, 2026-04-07).
+ */
+export const noLostFix: Invariant = {
+  id: 'no-lost-fix',
+  title: 'no lost fix',
+  meaning:
+    "A patch's function stops running only when that patch is disabled, a newer patch patches the function, its module goes, or a patch that declares it may replace it does so.",
+  source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek, Joe Lawrence, 2026-06-17/18); seed 000_2d55233d1d974b9b.txt',
+  appliesTo: () => true,
+  checker: (ctx) => (obs) => {
+    const u = ctx.universe;
+    const order = new Map(obs.after.patches.map((p, i) => [p.name, i]));
+    obs.before.patches.forEach((p, i) => order.has(p.name) || order.set(p.name, i - 1000));
+    const leaving = (name: string) =>
+      [...obs.before.patches, ...obs.after.patches].some((p) => p.name === name && (p.status === 'unpatching' || p.status === 'patching')) ||
+      ((obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name);
+    const replacers = [...obs.before.patches, ...obs.after.patches]
+      .filter((p) => p.status === 'patching' || (obs.op.op === 'insmod' && obs.op.module === p.name))
+      .map((p) => defOf(u, p.name));
+    for (const [func, versions] of Object.entries(obs.after.running)) {
+      const was = obs.before.running[func] ?? [];
+      for (let i = 0; i < versions.length; i++) {
+        const from = was[i];
+        const to = versions[i]!;
+        if (from === undefined || from === to || from === 'original' || from === 'absent' || to === 'absent') continue;
+        if (leaving(from)) continue;
+        const newer = to !== 'original' && (order.get(to) ?? -1) > (order.get(from) ?? -1) && patchFuncs(defOf(u, to)).includes(func);
+        if (newer) continue;
+        const old = defOf(u, from);
+        if (replacers.some((r) => r.name !== from && ctx.semantics.spec.authorizes(r, old))) continue;
+        const by = replacers.map((r) => r.name).join(', ') || 'no replacing patch';
+        return `${from}'s fix of ${func} stopped running (now ${to}) for ${obs.after.tasks[i]!.name}; ${by} may not replace ${from}`;
+      }
+    }
+    return null;
+  },
+};

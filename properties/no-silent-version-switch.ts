@@ -1,0 +1,48 @@
+import type { PatchDef } from '../model/kernel/definitions.ts';
+import type { Invariant } from './invariant.ts';
+import { defOf, patchFuncs } from './settled.ts';
+
+/**
+ * No silent version switch. The consistency model promises that a task
+ * changes the version of a function it runs only when it switches in a
+ * transition of a patch that covers the function (patches it, or nops it
+ * for a patch it replaces), or when the function's module comes or goes.
+ * Petr Mladek's lp1/lp2/lp3 counter-example to hybrid mode (facts F.1,
+ * Z5eYzcF5JLR4o5Yl@pathway.suse.cz, 2025-01-27): funcA "suddenly" switches
+ * to lp1's version when lp3's nops are discarded, "at some random time";
+ * and facts F.4.2 for klp_add_nops without a per-set filter.
+ */
+export const noSilentVersionSwitch: Invariant = {
+  id: 'no-silent-version-switch',
+  title: 'no silent version switch',
+  meaning:
+    'The code a task runs for a function changes only when that task switches in a transition covering the function, or when the function\'s module loads or unloads.',
+  source: 'facts F.1 (Petr Mladek, 2025-01-27), F.4.2',
+  appliesTo: () => true,
+  checker: (ctx) => (obs) => {
+    const switched = new Set(obs.events.flatMap((e) => (e.kind === 'task_switch' ? [e.task] : [])));
+    const transitionPatches = [...obs.before.patches, ...obs.after.patches].filter(
+      (p) => p.status === 'patching' || p.status === 'unpatching',
+    );
+    // The op's own patch may have run a whole transition within the step.
+    const op = obs.op;
+    const named = op.op === 'insmod' || op.op === 'rmmod' ? op.module : 'patch' in op ? op.patch : undefined;
+    const touched = ctx.universe.patches.filter((p) => p.name === named);
+    // A transition covers what its patch patches and, as nops, what the listed patches patch.
+    const covering: PatchDef[] = [...transitionPatches.map((p) => defOf(ctx.universe, p.name)), ...touched];
+    const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => defOf(ctx.universe, p.name));
+    const covered = new Set([...covering, ...(covering.length ? listed : [])].flatMap(patchFuncs));
+    for (const [func, versions] of Object.entries(obs.after.running)) {
+      const was = obs.before.running[func];
+      for (let i = 0; i < versions.length; i++) {
+        const from = was?.[i];
+        const to = versions[i];
+        if (from === undefined || from === to || from === 'absent' || to === 'absent') continue;
+        const task = obs.after.tasks[i]!.name;
+        if (switched.has(task) && covered.has(func)) continue;
+        return `${task} switched ${func} from ${from} to ${to} without switching in a transition that covers it`;
+      }
+    }
+    return null;
+  },
+};

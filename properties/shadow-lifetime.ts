@@ -1,0 +1,45 @@
+import type { Invariant } from './invariant.ts';
+
+/**
+ * Shadow-variable lifetime. Under Petr Mladek's per-state series a shadow
+ * variable whose id is an is_shadow state belongs to that state: it lives
+ * exactly while some active patch declares the state, is freed once (its
+ * dtor runs once) when the last such patch goes, is not freed while a patch
+ * that declares the state is still active (its code would use freed data),
+ * and none is left behind. Sources: facts C.3 and C.4 (Petr Mladek, "[PATCH
+ * v1 00/19] livepatch: Better integrate callbacks and shadow variables with
+ * the states API", 2025-01-15); seed 004_7e5a7d514636d047.txt.
+ */
+export const shadowLifetime: Invariant = {
+  id: 'shadow-lifetime',
+  title: 'shadow variables live exactly as long as their state',
+  meaning:
+    'A shadow variable of an is_shadow state exists only while an active patch declares the state, is freed exactly once when the last one goes, and never while one still declares it.',
+  source: 'facts C.3, C.4 (Petr Mladek, 2025-01-15); seed 004_7e5a7d514636d047.txt',
+  appliesTo: (s) => s.spec.perState,
+  checker: (ctx) => {
+    const shadowIds = new Set(ctx.universe.patches.flatMap((p) => (p.states ?? []).filter((s) => s.is_shadow).map((s) => s.id)));
+    const live = new Set<string>();
+    return (obs) => {
+      for (const e of obs.events) {
+        if (e.kind !== 'shadow_alloc' && e.kind !== 'shadow_free') continue;
+        const key = `${e.obj}/${e.id}`;
+        if (e.kind === 'shadow_alloc') {
+          live.add(key);
+          continue;
+        }
+        if (!live.delete(key)) return `shadow variable <${key}> freed twice`;
+        if (e.by === 'core' && obs.after.states.includes(e.id)) {
+          return `shadow variable <${key}> freed while state ${e.id} is still declared by an active patch`;
+        }
+      }
+      for (const v of obs.after.shadows) {
+        const id = Number(v.slice(v.indexOf('/') + 1));
+        if (shadowIds.has(id) && !obs.after.states.includes(id)) {
+          return `shadow variable <${v}> left behind: no active patch declares state ${id}`;
+        }
+      }
+      return null;
+    };
+  },
+};
