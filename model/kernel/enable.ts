@@ -11,7 +11,7 @@ import { patchObject } from './func-stack.ts';
 import { KFunc, KLP_TRANSITION_PATCHED, KObject, KPatch } from './runtime.ts';
 import { statesPrePatch, statesPreUnpatchReplaced } from './states.ts';
 import { resolveFunc } from './symbols.ts';
-import { cancelTransition, freePatch, initTransition, perState, startTransition, tryCompleteTransition } from './transition.ts';
+import { cancelTransition, freePatch, initTransition, patchesBefore, perState, startTransition, tryCompleteTransition } from './transition.ts';
 
 /** MODULE_NAME_LEN and KSYM_NAME_LEN (facts A, D). */
 export const MODULE_NAME_LEN = 56;
@@ -101,7 +101,7 @@ function doEnable(k: KernelCore, patch: KPatch): number {
   let ret = 0;
   if (perState(k)) {
     ret = statesPrePatch(k, patch);
-    if (!ret) statesPreUnpatchReplaced(k, k.hooks.replaced(k.klp_patches.filter((p) => p !== patch), patch));
+    if (!ret) statesPreUnpatchReplaced(k, k.hooks.replaced(patchesBefore(k, patch), patch));
   }
   for (const obj of ret ? [] : patch.objs) {
     if (!obj.loaded) continue;

@@ -29,7 +29,11 @@ export interface ReplaceHooks {
    */
   replaced(active: readonly KPatch[], incoming: KPatch): readonly KPatch[];
 
-  /** klp_force_transition with target PATCHED (facts B.2): the patches marked forced. */
+  /**
+   * klp_force_transition with target PATCHED (facts B.2): the patches marked
+   * forced. Upstream marks every other patch on klp_patches, not only the
+   * ones before the transition patch.
+   */
   forcedByForce(active: readonly KPatch[], transition: KPatch): readonly KPatch[];
 
   /** __klp_disable_patch: an extra refusal, e.g. the stacking rule's -EBUSY (seed 002). */

@@ -29,6 +29,16 @@ const SIGNALS_TIMEOUT = 15;
 
 const dir = (t: Target) => (t === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching');
 
+/**
+ * The patches before `patch` on klp_patches: klp_unpatch_replaced_patches and
+ * klp_free_replaced_patches_async stop at the new patch. A patch re-enabled
+ * by reversing its disable is not last, and the patches after it stay.
+ */
+export function patchesBefore(k: KernelCore, patch: KPatch): KPatch[] {
+  const i = k.klp_patches.indexOf(patch);
+  return i < 0 ? [...k.klp_patches] : k.klp_patches.slice(0, i);
+}
+
 export function othersThan(k: KernelCore, patch: KPatch): KPatch[] {
   return k.klp_patches.filter((p) => p !== patch);
 }
@@ -101,8 +111,7 @@ export function updatePatchState(k: KernelCore, task: Task): void {
 export function completeTransition(k: KernelCore): readonly KPatch[] {
   const patch = k.transition!;
   const target = k.target as Target;
-  const others = othersThan(k, patch);
-  const replaced = k.hooks.replaced(others, patch);
+  const replaced = k.hooks.replaced(patchesBefore(k, patch), patch);
   k.log.debug(`'${patch.name}': completing ${dir(target)} transition`);
   if (target === KLP_TRANSITION_PATCHED) {
     for (const old of replaced) {
