@@ -56,7 +56,8 @@ function withDefaults(defaults: Readonly<Record<string, string>> | undefined, gi
 }
 
 function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<string, string>>): Outcome {
-  if (!k.taintReported) {
+  // The loader taints only for a module marked MODULE_INFO(livepatch, "Y"), once per boot.
+  if (!k.taintReported && def.livepatch_modinfo !== false) {
     k.log.raw(`${def.name}: tainting kernel with TAINT_LIVEPATCH`);
     k.taintReported = true;
   }
