@@ -1,4 +1,5 @@
 import type { Invariant } from './invariant.ts';
+import { firstChange } from './no-silent-version-switch.ts';
 import { defOf, patchFuncs } from './settled.ts';
 
 /**
@@ -20,6 +21,7 @@ export const noLostFix: Invariant = {
   source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek, Joe Lawrence, 2026-06-17/18); seed 000_2d55233d1d974b9b.txt',
   appliesTo: () => true,
   checker: (ctx) => (obs) => {
+    if (!firstChange(obs.before.running, obs.after.running)) return null;
     const u = ctx.universe;
     const order = new Map(obs.after.patches.map((p, i) => [p.name, i]));
     obs.before.patches.forEach((p, i) => order.has(p.name) || order.set(p.name, i - 1000));

@@ -288,7 +288,11 @@ export class SpecModel {
 
   abstract(): AbstractState {
     const running: Record<string, string[]> = {};
-    for (const f of this.funcs) running[f] = this.tasks.map((t) => this.version(t, f));
+    const views = this.tasks.map((t) => this.viewOf(t));
+    for (const f of this.funcs) {
+      const loaded = this.objectLoaded(objectOf(f));
+      running[f] = views.map((v) => (loaded ? this.newest(v, f) : 'absent'));
+    }
     const states = new Set<number>();
     for (const p of this.klp) for (const s of p.def.states ?? []) states.add(s.id);
     return {

@@ -1,9 +1,16 @@
 /** Derived facts about a universe that the spec model and the observers share. */
 import { funcKey, type PatchDef, type Universe } from '../kernel/definitions.ts';
 
-/** The function keys a patch patches (its static funcs; nops are not its own). */
-export function patchFuncs(p: PatchDef): string[] {
-  return (p.objects ?? []).flatMap((o) => (o.funcs ?? []).map((f) => funcKey(o.name, f.old_name ?? '', f.old_sympos ?? 0)));
+const funcsCache = new WeakMap<PatchDef, readonly string[]>();
+
+/** The function keys a patch patches (its static funcs; nops are not its own). Cached: definitions are immutable. */
+export function patchFuncs(p: PatchDef): readonly string[] {
+  let keys = funcsCache.get(p);
+  if (!keys) {
+    keys = (p.objects ?? []).flatMap((o) => (o.funcs ?? []).map((f) => funcKey(o.name, f.old_name ?? '', f.old_sympos ?? 0)));
+    funcsCache.set(p, keys);
+  }
+  return keys;
 }
 
 /** Every function any patch of the universe patches, sorted. */

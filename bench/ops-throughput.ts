@@ -1,0 +1,74 @@
+/**
+ * Operations per second of the bare reference implementation and of a full
+ * checked run (reference implementation + spec model + conformance + every
+ * invariant), on the same pre-generated sequences.
+ */
+import fc from 'fast-check';
+import { commandsArb, DEFAULT_SCOPE, OpCommand, universeArb } from '../harness/generators.ts';
+import { applyToKernel, type Op } from '../harness/ops.ts';
+import { Lockstep, runSequence } from '../harness/run-sequence.ts';
+import { Kernel } from '../model/kernel/kernel.ts';
+import type { Universe } from '../model/kernel/definitions.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { INVARIANTS } from '../properties/catalog.ts';
+
+export interface Throughput {
+  readonly semantics: string;
+  readonly sequences: number;
+  readonly operations: number;
+  readonly bare_ops_per_second: number;
+  readonly checked_ops_per_second: number;
+  readonly checked_over_bare: number;
+}
+
+/** Sequences as applied: inapplicable ops already dropped, so the bare run needs no spec model. */
+function workload(sem: Semantics, n: number, seed: number): { universe: Universe; ops: Op[] }[] {
+  const arb = fc.tuple(universeArb(sem, DEFAULT_SCOPE), commandsArb(sem, DEFAULT_SCOPE, 30));
+  return fc.sample(arb, { numRuns: n, seed }).map(([universe, cmds]) => {
+    const all = [...cmds].map((c) => ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op);
+    const r = runSequence(universe, sem, all, { invariants: [], conformance: false });
+    return { universe, ops: r.steps.map((s) => s.op) };
+  });
+}
+
+/** Mean milliseconds per call after a warm-up of the same length (JIT), over at least minMs. */
+function timeIt(f: () => void, minMs = 500): number {
+  for (const t0 = performance.now(); performance.now() - t0 < minMs; ) f();
+  let reps = 0;
+  const t0 = performance.now();
+  do {
+    f();
+    reps++;
+  } while (performance.now() - t0 < minMs);
+  return (performance.now() - t0) / reps;
+}
+
+export function measureThroughput(sem: Semantics, sequences = 400, seed = 1): Throughput {
+  const work = workload(sem, sequences, seed);
+  const operations = work.reduce((n, w) => n + w.ops.length, 0);
+  const bareMs = timeIt(() => {
+    for (const w of work) {
+      const k = new Kernel(w.universe, sem.hooks);
+      for (const op of w.ops) applyToKernel(op, k);
+    }
+  });
+  const checkedMs = timeIt(() => {
+    for (const w of work) {
+      const run = new Lockstep(w.universe, sem, { invariants: INVARIANTS, conformance: true });
+      // Violations are expected for some semantics; the step cost is the same either way.
+      for (const op of w.ops) {
+        run.step(op);
+        run.violation = null;
+      }
+    }
+  });
+  const perSecond = (ms: number) => Math.round((operations / ms) * 1000);
+  return {
+    semantics: sem.name,
+    sequences,
+    operations,
+    bare_ops_per_second: perSecond(bareMs),
+    checked_ops_per_second: perSecond(checkedMs),
+    checked_over_bare: Math.round((checkedMs / bareMs) * 100) / 100,
+  };
+}
