@@ -7,19 +7,12 @@ import type { KernelCore, LoadedModule } from './core.ts';
 import { funcKey, type ModuleDef, type PatchAttrs, type PatchDef, type StateDef } from './definitions.ts';
 import { fail, OK, type Outcome } from './errno.ts';
 import { buildPatch, enablePatch } from './enable.ts';
-import { runningCode } from './func-stack.ts';
+import { startBusyWork, stopBusyWork } from './busy-work.ts';
+import { parseBool } from './kstrtobool.ts';
 import { registerKprobe, unregisterKprobe } from './ftrace-users.ts';
 import { moduleComing, moduleGoing } from './module-notifier.ts';
-import { callFunction } from './outputs.ts';
-import { KLP_TRANSITION_IDLE, KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED, Task } from './runtime.ts';
 
-/** kstrtobool's accepted spellings. */
-export function parseBool(v: string): boolean | null {
-  const c = v.trim().toLowerCase();
-  if (['1', 'y', 'yes', 'on', 'true'].includes(c)) return true;
-  if (['0', 'n', 'no', 'off', 'false'].includes(c)) return false;
-  return null;
-}
+export { parseBool };
 
 function parseAttr(current: unknown, value: string): unknown {
   if (typeof current === 'boolean') return parseBool(value) ?? false;
@@ -68,48 +61,6 @@ function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<st
   const outcome = enablePatch(k, patch);
   if (!outcome.ok) k.modules.delete(def.name);
   return outcome;
-}
-
-/**
- * A module's busy work function (test_klp_callbacks_busy, test_klp_speaker):
- * a worker task enters `func`, printing what the running version prints and
- * the enter lines, and either returns at once or sleeps there, holding that
- * version on its stack until it is woken or the module goes.
- */
-function startBusyWork(k: KernelCore, def: ModuleDef, params: ReadonlyMap<string, string>): void {
-  const work = def.busy_work;
-  if (!work) return;
-  const blocking = parseBool(params.get(work.param) ?? 'n') === true;
-  if (work.only_when_blocking && !blocking) return;
-  const task = new Task(`${def.name}:work`, def.name);
-  if (k.transition) {
-    // A new task inherits its parent's transition state (facts A, "Per task").
-    task.patch_state = k.target === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
-    task.pending = true;
-  } else task.patch_state = KLP_TRANSITION_IDLE;
-  callFunction(k, task, def.name, work.func);
-  for (const l of work.enter_log) k.log.module(def.name, l);
-  if (!blocking) {
-    for (const l of work.exit_log) k.log.module(def.name, l);
-    return;
-  }
-  const key = funcKey(def.name, work.func);
-  task.blocked = { key, code: runningCode(k, task, key) };
-  k.tasks.push(task);
-}
-
-/** Clearing the blocking parameter wakes the worker: its exit lines, then its exit call, as itself. */
-export function wakeBusyWork(k: KernelCore, mod: string): boolean {
-  const m = k.modules.get(mod);
-  const i = k.tasks.findIndex((t) => t.owner === mod);
-  if (m?.kind !== 'target' || !m.def.busy_work || i < 0) return false;
-  const work = m.def.busy_work;
-  const task = k.tasks[i]!;
-  task.blocked = null;
-  for (const l of work.exit_log) k.log.module(mod, l);
-  if (work.exit_call) callFunction(k, task, mod, work.exit_call.func, work.exit_call.context);
-  k.tasks.splice(i, 1);
-  return true;
 }
 
 function kprobeOf(def: ModuleDef, params: ReadonlyMap<string, string>): { key: string; post: boolean } | null {
@@ -164,12 +115,7 @@ export function rmmod(k: KernelCore, name: string): Outcome {
     k.log.event({ kind: 'module_removed', module: name });
     return OK;
   }
-  const work = m.def.busy_work;
-  const worker = k.tasks.findIndex((t) => t.owner === name);
-  if (worker >= 0) {
-    k.tasks.splice(worker, 1);
-    if (!work?.rmmod_quiet) for (const l of work?.exit_log ?? []) k.log.module(name, l);
-  }
+  stopBusyWork(k, m.def);
   for (const l of m.def.exit_log ?? []) k.log.module(name, l);
   const probe = kprobeOf(m.def, m.params);
   if (probe) unregisterKprobe(k, probe.key);
