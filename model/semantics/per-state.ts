@@ -25,6 +25,7 @@ export const perState: Semantics = {
     'Versions are gone: a replacing patch may drop a state unless the state has block_disable, and a patch ' +
     'with a block_disable state cannot be disabled. A non-replacing patch is always compatible.',
   attrs: ['replace'],
+  attrChoices: upstream.attrChoices,
   spec: {
     load: (active, incoming) => {
       if (!incoming.attrs?.replace) return { replaces: [] };

@@ -25,6 +25,11 @@ export interface Semantics {
   readonly rule: string;
   /** The patch attributes this semantics reads (the others are ignored). */
   readonly attrs: readonly (keyof PatchAttrs)[];
+  /**
+   * The attribute values generated universes draw from: a short finite list,
+   * so that random runs and the exhaustive explorer share it.
+   */
+  readonly attrChoices: readonly PatchAttrs[];
   /** What the proposal promises (model/spec/rule.ts), written from the rule in words. */
   readonly spec: SpecRule;
   /** Where the kernel decides (model/kernel/hooks.ts), written as the proposal's code does it. */

@@ -19,6 +19,7 @@ export const stacking: Semantics = {
     'replaced. A patch can be disabled only when it is the last on klp_patches (the top of the stack); ' +
     'disabling any other returns -EBUSY.',
   attrs: [],
+  attrChoices: [{}],
   spec: {
     load: () => ({ replaces: [] }),
     disable: (active, patch) =>

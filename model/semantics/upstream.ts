@@ -45,6 +45,7 @@ export const upstream: Semantics = {
     'the active patches, each with a version at least as high; a non-replacing one may ignore states but ' +
     'must not lower a version it carries.',
   attrs: ['replace'],
+  attrChoices: [{ replace: false }, { replace: true }],
   spec: {
     load: upstreamLoad,
     disable: () => null,

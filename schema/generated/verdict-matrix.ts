@@ -1,0 +1,52 @@
+/* eslint-disable */
+/**
+ * GENERATED FILE - DO NOT EDIT.
+ * Source: schema/verdict-matrix.schema.json. Regenerate with `npm run gen:types`;
+ * test/schema-types.test.ts fails when this file is stale.
+ */
+
+/**
+ * Every semantics against every property (conformance and each invariant): what `klpcheck compare --json` prints, and what verdicts/expected.json records and the tests check.
+ */
+export interface VerdictMatrix {
+  $schema?: string;
+  format: 1;
+  klpcheck: string;
+  seed: number;
+  /**
+   * Sequences generated per cell.
+   */
+  runs: number;
+  /**
+   * Maximum operations per sequence.
+   */
+  max_steps: number;
+  semantics: string[];
+  properties: string[];
+  cells: Cell[];
+}
+export interface Cell {
+  semantics: string;
+  property: string;
+  verdict: 'holds' | 'violated' | 'not-applicable';
+  /**
+   * Sequences run (holds).
+   */
+  sequences?: number;
+  /**
+   * Operations applied over those sequences (holds).
+   */
+  steps?: number;
+  /**
+   * Counterexample file, relative to the repository (violated).
+   */
+  counterexample?: string;
+  /**
+   * Operations in the minimal counterexample (violated).
+   */
+  length?: number;
+  /**
+   * Why the property breaks (violated).
+   */
+  reason?: string;
+}
