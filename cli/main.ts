@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KlpcheckError } from '../harness/errors.ts';
 import { parseCommandLine, type Command } from './command.ts';
+import { compare } from './commands/compare.ts';
 import { replay } from './commands/replay.ts';
 import { run } from './commands/run.ts';
 import { scenario } from './commands/scenario.ts';
@@ -18,7 +19,7 @@ import { processIo, type Io } from './io.ts';
 import { VERSION } from './version.ts';
 
 /** One line per command; `klpcheck --help` lists them in this order. */
-export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay];
+export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare];
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;

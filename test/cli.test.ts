@@ -27,7 +27,8 @@ describe('klpcheck --help', () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c.name} +${c.summary}$`, 'm'));
+    const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c.name} +${escape(c.summary)}$`, 'm'));
     expect(r.stdout).toMatch(/^  2 +bad input or usage/m);
     expect(r.stdout).toMatch(/^  70 +internal error/m);
     expect(r.stdout).toContain('Example:\n  npx klpcheck selftests');

@@ -1,0 +1,81 @@
+/** `klpcheck compare`: every semantics against every property, side by side. */
+import { renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { KlpcheckError } from '../../harness/errors.ts';
+import { computeMatrix, type VerdictMatrix } from '../../harness/matrix.ts';
+import { ALL_PROPERTIES } from '../../harness/suite.ts';
+import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { matrixMarkdown } from '../../report/matrix/markdown.ts';
+import { matrixText } from '../../report/matrix/text.ts';
+import type { Command } from '../command.ts';
+import { EXIT } from '../exit.ts';
+import { progress } from '../progress.ts';
+import { styleFor } from '../style.ts';
+import { COUNTEREXAMPLES, intOption, seedOption } from './run.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const EXPECTED = fileURLToPath(new URL('../../verdicts/expected.json', import.meta.url));
+
+function list<T>(value: string | boolean | undefined, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value.split(',').map((n) => {
+    const found = find(n.trim());
+    if (found === undefined) throw new KlpcheckError('E_USAGE', `unknown ${what} '${n}' (known: ${known.join(', ')})`);
+    return found;
+  });
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export const compare: Command = {
+  name: 'compare',
+  summary: 'every semantics against every invariant and conformance: the verdict matrix',
+  operands: '',
+  description: [
+    'Runs each semantics through conformance and every invariant (random runs, as',
+    "'klpcheck run') and prints the matrix: a cell holds (with the sequences and",
+    'steps checked) or is violated (with the length of the minimal counterexample,',
+    'saved in counterexamples/). --record writes the matrix to verdicts/expected.json,',
+    'which the tests check on every run.',
+  ],
+  options: {
+    semantics: { type: 'string', arg: 'A,B', help: `semantics to compare (default: all ${SEMANTICS.length})` },
+    invariants: { type: 'string', arg: 'X,Y', help: 'properties to check (default: conformance and every invariant)' },
+    runs: { type: 'string', arg: 'N', help: 'sequences per cell (default 500)' },
+    seed: { type: 'string', arg: 'S', help: "fast-check seed, or 'random' (default 1)" },
+    steps: { type: 'string', arg: 'N', help: 'maximum operations per sequence (default 30)' },
+    markdown: { type: 'boolean', help: 'print a markdown table' },
+    json: { type: 'boolean', help: 'print the VerdictMatrix (schema/verdict-matrix.schema.json)' },
+    record: { type: 'boolean', help: 'also write verdicts/expected.json' },
+    'no-save': { type: 'boolean', help: 'do not write counterexample files' },
+  },
+  examples: ['npx klpcheck compare', 'npx klpcheck compare --semantics upstream,per-state --runs 2000 --markdown'],
+  async run({ values }, io) {
+    const semantics = list(values.semantics, SEMANTICS.map((s) => s.name), 'semantics', semanticsByName) ?? SEMANTICS;
+    const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
+    const seed = seedOption(values.seed);
+    const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+    const matrix: VerdictMatrix = computeMatrix({
+      semantics,
+      properties,
+      runs: intOption(values.runs, 'runs', 500, 1),
+      seed,
+      maxSteps: intOption(values.steps, 'steps', 30, 1),
+      saveDir: values['no-save'] ? undefined : COUNTEREXAMPLES,
+      root: ROOT,
+      onCell: (done, total, cell) => bar.update(`klpcheck compare: ${done}/${total} cells (${cell.semantics} ${cell.property})`),
+    });
+    bar.clear();
+    const json = `${JSON.stringify(matrix, null, 2)}\n`;
+    if (values.record) writeAtomically(EXPECTED, json);
+    const style = styleFor(io, values['no-color'] === true);
+    if (values.json) io.stdout(json);
+    else if (values.markdown) io.stdout(matrixMarkdown(matrix));
+    else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
+    return matrix.cells.some((c) => c.verdict === 'violated') ? EXIT.failed : EXIT.ok;
+  },
+};
