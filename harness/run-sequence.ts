@@ -13,7 +13,7 @@ import { SpecModel } from '../model/spec/spec-model.ts';
 import { universeFuncs } from '../model/spec/universe-view.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE } from '../properties/catalog.ts';
-import type { Invariant, StepCheck } from '../properties/invariant.ts';
+import type { Checker, Invariant } from '../properties/invariant.ts';
 import { applicable, applyToKernel, applyToSpec, type Op } from './ops.ts';
 
 export interface TraceStep {
@@ -61,7 +61,7 @@ export class Lockstep {
   violation: Violation | null = null;
   private before: AbstractState;
   private readonly funcs: readonly string[];
-  private readonly checks: readonly (readonly [string, StepCheck])[];
+  private readonly checks: readonly (readonly [string, Checker])[];
 
   constructor(
     readonly universe: Universe,
@@ -71,8 +71,7 @@ export class Lockstep {
     this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
     this.spec = new SpecModel(universe, semantics);
     this.funcs = universeFuncs(universe);
-    const ctx = { semantics, universe };
-    this.checks = opts.invariants.filter((i) => i.appliesTo(semantics)).map((i) => [i.id, i.checker(ctx)] as const);
+    this.checks = opts.invariants.filter((i) => i.appliesTo(semantics)).map((i) => [i.id, i.checker()] as const);
     this.initial = observe(this.kernel, semantics, this.funcs);
     this.before = this.initial;
   }
@@ -94,9 +93,10 @@ export class Lockstep {
       const reason = conformanceReason(outcomeName(specOutcome), outcomeName(implOutcome), this.spec.abstract(), after);
       if (reason) return found(CONFORMANCE, reason);
     }
-    const obs = { index, op, outcome: implOutcome, before: this.before, after, events: this.kernel.core.log.events.slice(from) };
-    for (const [id, check] of this.checks) {
-      const reason = check(obs);
+    const events = this.kernel.core.log.events.slice(from);
+    const obs = { index, op, outcome: implOutcome, before: this.before, after, events, semantics: this.semantics, universe: this.universe };
+    for (const [id, checker] of this.checks) {
+      const reason = checker.check(obs);
       if (reason) return found(id, reason);
     }
     this.before = after;

@@ -1,4 +1,4 @@
-import type { Invariant } from './invariant.ts';
+import { stateless, type Invariant } from './invariant.ts';
 import { defOf } from './settled.ts';
 
 /**
@@ -17,17 +17,18 @@ export const blockDisableHonoured: Invariant = {
   meaning: 'A state declared with block_disable by every patch that declares it never disappears.',
   source: 'facts C.4 (Petr Mladek, 2025-01-15); seed 004_7e5a7d514636d047.txt',
   appliesTo: (s) => s.spec.perState,
-  checker: (ctx) => (obs) => {
+  checker: () =>
+    stateless((obs) => {
     for (const id of obs.before.states) {
       if (obs.after.states.includes(id)) continue;
       const declaring = obs.before.patches
         .filter((p) => p.order > 0)
-        .map((p) => defOf(ctx.universe, p.name))
+        .map((p) => defOf(obs.universe, p.name))
         .filter((d) => (d.states ?? []).some((s) => s.id === id));
       if (declaring.length && declaring.every((d) => d.states!.find((s) => s.id === id)!.block_disable)) {
         return `state ${id} disappeared although ${declaring.map((d) => d.name).join(', ')} block${declaring.length > 1 ? '' : 's'} its disable`;
       }
     }
     return null;
-  },
+  }),
 };

@@ -1,5 +1,5 @@
 import type { KernelEvent } from '../model/kernel/log.ts';
-import { always, type Invariant } from './invariant.ts';
+import { always, type Checker, type Invariant, type StepObservation } from './invariant.ts';
 
 type Phase = 'closed' | 'pre' | 'post' | 'unpatching';
 
@@ -20,53 +20,70 @@ export const callbackPairing: Invariant = {
     'post_unpatch only after a successful pre_patch, pre_unpatch only after post_patch; state callbacks only when a state appears or disappears, and a state that disappears gets its post_unpatch.',
   source: 'facts B.6, C.3 (callbacks.rst; Petr Mladek, 2025-01-15)',
   appliesTo: always,
-  checker: () => {
-    const objects = new Map<string, Phase>();
-    const states = new Map<number, Phase>();
-    const advance = (phase: Phase, cb: string, ret: number): Phase | string => {
-      switch (cb) {
-        case 'pre_patch':
-          return phase === 'closed' ? (ret === 0 ? 'pre' : 'closed') : 'pre_patch while already patched';
-        case 'post_patch':
-          // A disable reversed before completion ends in post_patch again (callbacks.rst).
-          return phase === 'pre' || phase === 'unpatching' ? 'post' : 'post_patch without a successful pre_patch';
-        case 'pre_unpatch':
-          return phase === 'post' ? 'unpatching' : 'pre_unpatch without post_patch';
-        default:
-          return phase === 'closed' ? 'post_unpatch without a successful pre_patch' : 'closed';
-      }
-    };
-    const step = (e: KernelEvent, before: readonly number[]): string | null => {
-      if (e.kind === 'object_callback') {
-        const key = `${e.patch}/${e.obj}`;
-        const next = advance(objects.get(key) ?? 'closed', e.cb, e.ret);
-        if (next.includes(' ')) return `${e.patch} object ${e.obj}: ${next}`;
-        objects.set(key, next as Phase);
-      } else if (e.kind === 'state_callback') {
-        if (e.cb === 'pre_patch' && before.includes(e.state) && (states.get(e.state) ?? 'closed') !== 'closed') {
-          return `${e.patch}: pre_patch of state ${e.state}, which an active patch already has`;
-        }
-        const next = advance(states.get(e.state) ?? 'closed', e.cb, e.ret);
-        if (next.includes(' ')) return `${e.patch} state ${e.state}: ${next}`;
-        states.set(e.state, next as Phase);
-      }
-      return null;
-    };
-    return (obs) => {
-      for (const e of obs.events) {
-        const bad = step(e, obs.before.states);
-        if (bad) return bad;
-      }
-      for (const [id, phase] of states) {
-        if (phase !== 'closed' && !obs.after.states.includes(id)) return `state ${id} disappeared without post_unpatch`;
-      }
-      // A freed patch's callbacks are done with: a replaced patch never gets its
-      // unpatch callbacks (callbacks.rst), and a reloaded module starts afresh.
-      for (const p of obs.after.patches) {
-        if (p.status !== 'freed') continue;
-        for (const key of objects.keys()) if (key.startsWith(`${p.name}/`)) objects.delete(key);
-      }
-      return null;
-    };
-  },
+  checker: () => new PairingChecker(new Map(), new Map()),
 };
+
+function advance(phase: Phase, cb: string, ret: number): Phase | string {
+  switch (cb) {
+    case 'pre_patch':
+      return phase === 'closed' ? (ret === 0 ? 'pre' : 'closed') : 'pre_patch while already patched';
+    case 'post_patch':
+      // A disable reversed before completion ends in post_patch again (callbacks.rst).
+      return phase === 'pre' || phase === 'unpatching' ? 'post' : 'post_patch without a successful pre_patch';
+    case 'pre_unpatch':
+      return phase === 'post' ? 'unpatching' : 'pre_unpatch without post_patch';
+    default:
+      return phase === 'closed' ? 'post_unpatch without a successful pre_patch' : 'closed';
+  }
+}
+
+/** Remembers the callback phase of every (patch, object) and every state id. */
+class PairingChecker implements Checker {
+  constructor(
+    private readonly objects: Map<string, Phase>,
+    private readonly states: Map<number, Phase>,
+  ) {}
+
+  clone(): Checker {
+    return new PairingChecker(new Map(this.objects), new Map(this.states));
+  }
+
+  memory(): string {
+    const show = (m: Map<string | number, Phase>) => [...m].filter(([, p]) => p !== 'closed').map(([k, p]) => `${k}=${p}`).sort();
+    return [...show(this.objects), ...show(this.states)].join(' ');
+  }
+
+  private event(e: KernelEvent, before: readonly number[]): string | null {
+    if (e.kind === 'object_callback') {
+      const key = `${e.patch}/${e.obj}`;
+      const next = advance(this.objects.get(key) ?? 'closed', e.cb, e.ret);
+      if (next.includes(' ')) return `${e.patch} object ${e.obj}: ${next}`;
+      this.objects.set(key, next as Phase);
+    } else if (e.kind === 'state_callback') {
+      if (e.cb === 'pre_patch' && before.includes(e.state) && (this.states.get(e.state) ?? 'closed') !== 'closed') {
+        return `${e.patch}: pre_patch of state ${e.state}, which an active patch already has`;
+      }
+      const next = advance(this.states.get(e.state) ?? 'closed', e.cb, e.ret);
+      if (next.includes(' ')) return `${e.patch} state ${e.state}: ${next}`;
+      this.states.set(e.state, next as Phase);
+    }
+    return null;
+  }
+
+  readonly check = (obs: StepObservation): string | null => {
+    for (const e of obs.events) {
+      const bad = this.event(e, obs.before.states);
+      if (bad) return bad;
+    }
+    for (const [id, phase] of this.states) {
+      if (phase !== 'closed' && !obs.after.states.includes(id)) return `state ${id} disappeared without post_unpatch`;
+    }
+    // A freed patch's callbacks are done with: a replaced patch never gets its
+    // unpatch callbacks (callbacks.rst), and a reloaded module starts afresh.
+    for (const p of obs.after.patches) {
+      if (p.status !== 'freed') continue;
+      for (const key of this.objects.keys()) if (key.startsWith(`${p.name}/`)) this.objects.delete(key);
+    }
+    return null;
+  };
+}

@@ -21,15 +21,31 @@ export interface StepObservation {
   readonly after: AbstractState;
   /** Kernel events of this step only. */
   readonly events: readonly KernelEvent[];
-}
-
-export interface InvariantContext {
   readonly semantics: Semantics;
+  /** The patch definitions known so far (the explorer chooses them as patches first load). */
   readonly universe: Universe;
 }
 
-/** Returns the reason of a violation, or null. May keep history across steps. */
+/** Returns the reason of a violation, or null. */
 export type StepCheck = (obs: StepObservation) => string | null;
+
+/**
+ * One run's checker. Most invariants look at one step only; a few remember
+ * history (callback phases, live shadow variables). The exhaustive explorer
+ * branches runs, so a checker can copy itself and show what it remembers.
+ */
+export interface Checker {
+  readonly check: StepCheck;
+  clone(): Checker;
+  /** What it remembers, as a string: part of an explored state's identity. */
+  memory(): string;
+}
+
+/** A checker with no memory. */
+export function stateless(check: StepCheck): Checker {
+  const c: Checker = { check, clone: () => c, memory: () => '' };
+  return c;
+}
 
 export interface Invariant {
   /** Stable id used on the command line and in counterexample files. */
@@ -41,7 +57,7 @@ export interface Invariant {
   /** False when the semantics has nothing the invariant speaks of (e.g. no is_shadow states). */
   appliesTo(s: Semantics): boolean;
   /** A fresh checker for one run. */
-  checker(ctx: InvariantContext): StepCheck;
+  checker(): Checker;
 }
 
 export const always = (): boolean => true;

@@ -1,4 +1,4 @@
-import { always, type Invariant } from './invariant.ts';
+import { always, stateless, type Invariant } from './invariant.ts';
 
 /**
  * Module safety. A livepatch module is removed only when its patch is
@@ -13,7 +13,8 @@ export const moduleSafety: Invariant = {
   meaning: 'A livepatch module is removed only when its patch is neither enabled, in transition nor forced.',
   source: 'facts B.2, B.3 (livepatch.rst 3, 5.5), F.4.3',
   appliesTo: always,
-  checker: () => (obs) => {
+  checker: () =>
+    stateless((obs) => {
     if (obs.op.op !== 'rmmod' || !obs.outcome.ok) return null;
     const name = obs.op.module;
     const p = obs.before.patches.find((x) => x.name === name);
@@ -21,5 +22,5 @@ export const moduleSafety: Invariant = {
     if (p.status !== 'freed') return `${name} was removed while ${p.status}`;
     if (p.forced) return `${name} was removed although its patch was forced`;
     return null;
-  },
+  }),
 };

@@ -1,4 +1,4 @@
-import type { Invariant } from './invariant.ts';
+import { stateless, type Invariant } from './invariant.ts';
 import { firstChange } from './no-silent-version-switch.ts';
 import { defOf, patchFuncs } from './settled.ts';
 
@@ -20,9 +20,10 @@ export const noLostFix: Invariant = {
     "A patch's function stops running only when that patch is disabled, a newer patch patches the function, its module goes, or a patch that declares it may replace it does so.",
   source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek, Joe Lawrence, 2026-06-17/18); seed 000_2d55233d1d974b9b.txt',
   appliesTo: () => true,
-  checker: (ctx) => (obs) => {
+  checker: () =>
+    stateless((obs) => {
     if (!firstChange(obs.before.running, obs.after.running)) return null;
-    const u = ctx.universe;
+    const u = obs.universe;
     const order = new Map(obs.after.patches.map((p, i) => [p.name, i]));
     obs.before.patches.forEach((p, i) => order.has(p.name) || order.set(p.name, i - 1000));
     const leaving = (name: string) =>
@@ -41,11 +42,11 @@ export const noLostFix: Invariant = {
         const newer = to !== 'original' && (order.get(to) ?? -1) > (order.get(from) ?? -1) && patchFuncs(defOf(u, to)).includes(func);
         if (newer) continue;
         const old = defOf(u, from);
-        if (replacers.some((r) => r.name !== from && ctx.semantics.spec.authorizes(r, old))) continue;
+        if (replacers.some((r) => r.name !== from && obs.semantics.spec.authorizes(r, old))) continue;
         const by = replacers.map((r) => r.name).join(', ') || 'no replacing patch';
         return `${from}'s fix of ${func} stopped running (now ${to}) for ${obs.after.tasks[i]!.name}; ${by} may not replace ${from}`;
       }
     }
     return null;
-  },
+  }),
 };

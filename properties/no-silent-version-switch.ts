@@ -1,5 +1,5 @@
 import type { PatchDef } from '../model/kernel/definitions.ts';
-import type { Invariant } from './invariant.ts';
+import { stateless, type Invariant } from './invariant.ts';
 import { defOf, patchFuncs } from './settled.ts';
 
 /**
@@ -19,7 +19,8 @@ export const noSilentVersionSwitch: Invariant = {
     'The code a task runs for a function changes only when that task switches in a transition covering the function, or when the function\'s module loads or unloads.',
   source: 'facts F.1 (Petr Mladek, 2025-01-27), F.4.2',
   appliesTo: () => true,
-  checker: (ctx) => (obs) => {
+  checker: () =>
+    stateless((obs) => {
     // Most steps change nothing anyone runs; only a change needs the rest.
     const changed = firstChange(obs.before.running, obs.after.running);
     if (!changed) return null;
@@ -30,10 +31,10 @@ export const noSilentVersionSwitch: Invariant = {
     // The op's own patch may have run a whole transition within the step.
     const op = obs.op;
     const named = op.op === 'insmod' || op.op === 'rmmod' ? op.module : 'patch' in op ? op.patch : undefined;
-    const touched = ctx.universe.patches.filter((p) => p.name === named);
+    const touched = obs.universe.patches.filter((p) => p.name === named);
     // A transition covers what its patch patches and, as nops, what the listed patches patch.
-    const covering: PatchDef[] = [...transitionPatches.map((p) => defOf(ctx.universe, p.name)), ...touched];
-    const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => defOf(ctx.universe, p.name));
+    const covering: PatchDef[] = [...transitionPatches.map((p) => defOf(obs.universe, p.name)), ...touched];
+    const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => defOf(obs.universe, p.name));
     const covered = new Set([...covering, ...(covering.length ? listed : [])].flatMap(patchFuncs));
     for (const [func, versions] of Object.entries(obs.after.running)) {
       const was = obs.before.running[func];
@@ -47,7 +48,7 @@ export const noSilentVersionSwitch: Invariant = {
       }
     }
     return null;
-  },
+  }),
 };
 
 /** True when some task runs different code for some function. */

@@ -1,4 +1,4 @@
-import { always, type Invariant } from './invariant.ts';
+import { always, stateless, type Invariant } from './invariant.ts';
 import { settled } from './settled.ts';
 
 /**
@@ -16,7 +16,8 @@ export const oneActivePatchPerSlot: Invariant = {
     'Outside a transition, every slot holds at most one enabled patch: a patch loaded into a slot replaces the one there.',
   source: 'facts F.3 (replace_set v2 cover letter, Yafang Shao, 2026-05-29; Petr Mladek, 2026-06-09)',
   appliesTo: always,
-  checker: () => (obs) => {
+  checker: () =>
+    stateless((obs) => {
     const seen = new Map<string, string>();
     for (const p of settled(obs.after)) {
       const other = seen.get(p.slot);
@@ -24,5 +25,5 @@ export const oneActivePatchPerSlot: Invariant = {
       seen.set(p.slot, p.name);
     }
     return null;
-  },
+  }),
 };

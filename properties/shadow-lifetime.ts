@@ -1,4 +1,4 @@
-import type { Invariant } from './invariant.ts';
+import type { Checker, Invariant, StepObservation } from './invariant.ts';
 
 /**
  * Shadow-variable lifetime. Under Petr Mladek's per-state series a shadow
@@ -17,29 +17,41 @@ export const shadowLifetime: Invariant = {
     'A shadow variable of an is_shadow state exists only while an active patch declares the state, is freed exactly once when the last one goes, and never while one still declares it.',
   source: 'facts C.3, C.4 (Petr Mladek, 2025-01-15); seed 004_7e5a7d514636d047.txt',
   appliesTo: (s) => s.spec.perState,
-  checker: (ctx) => {
-    const shadowIds = new Set(ctx.universe.patches.flatMap((p) => (p.states ?? []).filter((s) => s.is_shadow).map((s) => s.id)));
-    const live = new Set<string>();
-    return (obs) => {
-      for (const e of obs.events) {
-        if (e.kind !== 'shadow_alloc' && e.kind !== 'shadow_free') continue;
-        const key = `${e.obj}/${e.id}`;
-        if (e.kind === 'shadow_alloc') {
-          live.add(key);
-          continue;
-        }
-        if (!live.delete(key)) return `shadow variable <${key}> freed twice`;
-        if (e.by === 'core' && obs.after.states.includes(e.id)) {
-          return `shadow variable <${key}> freed while state ${e.id} is still declared by an active patch`;
-        }
-      }
-      for (const v of obs.after.shadows) {
-        const id = Number(v.slice(v.indexOf('/') + 1));
-        if (shadowIds.has(id) && !obs.after.states.includes(id)) {
-          return `shadow variable <${v}> left behind: no active patch declares state ${id}`;
-        }
-      }
-      return null;
-    };
-  },
+  checker: () => new ShadowChecker(new Set()),
 };
+
+/** Remembers which shadow variables are live, to catch a second free. */
+class ShadowChecker implements Checker {
+  constructor(private readonly live: Set<string>) {}
+
+  clone(): Checker {
+    return new ShadowChecker(new Set(this.live));
+  }
+
+  memory(): string {
+    return [...this.live].sort().join(' ');
+  }
+
+  readonly check = (obs: StepObservation): string | null => {
+    for (const e of obs.events) {
+      if (e.kind !== 'shadow_alloc' && e.kind !== 'shadow_free') continue;
+      const key = `${e.obj}/${e.id}`;
+      if (e.kind === 'shadow_alloc') {
+        this.live.add(key);
+        continue;
+      }
+      if (!this.live.delete(key)) return `shadow variable <${key}> freed twice`;
+      if (e.by === 'core' && obs.after.states.includes(e.id)) {
+        return `shadow variable <${key}> freed while state ${e.id} is still declared by an active patch`;
+      }
+    }
+    const shadowIds = new Set(obs.universe.patches.flatMap((p) => (p.states ?? []).filter((s) => s.is_shadow).map((s) => s.id)));
+    for (const v of obs.after.shadows) {
+      const id = Number(v.slice(v.indexOf('/') + 1));
+      if (shadowIds.has(id) && !obs.after.states.includes(id)) {
+        return `shadow variable <${v}> left behind: no active patch declares state ${id}`;
+      }
+    }
+    return null;
+  };
+}

@@ -1,4 +1,4 @@
-import { always, type Invariant } from './invariant.ts';
+import { always, stateless, type Invariant } from './invariant.ts';
 
 /**
  * Transition sanity. At most one patch is in transition; klp_patches holds
@@ -15,7 +15,8 @@ export const transitionSanity: Invariant = {
     'At most one patch is in transition, klp_patches holds exactly the enabled patches and the transition patch, every task is idle outside a transition, and the core never WARNs.',
   source: 'facts B.6 (kernel/livepatch/core.c, transition.c)',
   appliesTo: always,
-  checker: () => (obs) => {
+  checker: () =>
+    stateless((obs) => {
     const s = obs.after;
     const inTransition = s.patches.filter((p) => p.status === 'patching' || p.status === 'unpatching');
     if (inTransition.length > 1) return `${inTransition.map((p) => p.name).join(' and ')} are in transition at once`;
@@ -27,5 +28,5 @@ export const transitionSanity: Invariant = {
     }
     const warn = obs.events.find((e) => e.kind === 'warn');
     return warn && warn.kind === 'warn' ? `WARN: ${warn.message}` : null;
-  },
+  }),
 };

@@ -4,6 +4,7 @@
  * perform, with the kernel log, the events and an observable view.
  */
 import type { Universe } from './definitions.ts';
+import { cloneCore } from './clone.ts';
 import { KernelCore } from './core.ts';
 import type { Outcome } from './errno.ts';
 import { OK, fail } from './errno.ts';
@@ -20,8 +21,13 @@ import { tryCompleteTransition, updatePatchState } from './transition.ts';
 export class Kernel {
   readonly core: KernelCore;
 
-  constructor(universe: Universe, hooks: ReplaceHooks) {
-    this.core = new KernelCore(universe, hooks);
+  constructor(universe: Universe, hooks: ReplaceHooks, core?: KernelCore) {
+    this.core = core ?? new KernelCore(universe, hooks);
+  }
+
+  /** An independent copy (model/kernel/clone.ts), optionally over a larger universe. */
+  clone(universe: Universe = this.core.universe): Kernel {
+    return new Kernel(universe, this.core.hooks, cloneCore(this.core, universe));
   }
 
   get log(): readonly string[] {

@@ -26,6 +26,18 @@ export class ShadowStore {
 
   constructor(private readonly log: KernelLog) {}
 
+  /** The same table in another store (the exhaustive explorer copies whole kernels). */
+  copyTo(other: ShadowStore): void {
+    for (const [k, v] of this.vars) other.vars.set(k, v);
+    for (const [k, v] of this.texts) other.texts.set(k, v);
+    other.nextData = this.nextData;
+  }
+
+  /** Live variables with their data pointers, for a state fingerprint. */
+  fingerprint(): string {
+    return [...this.vars.keys()].join(' ');
+  }
+
   get(obj: number, id: number): number | null {
     return this.vars.get(keyOf(obj, id))?.data ?? null;
   }

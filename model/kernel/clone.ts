@@ -1,0 +1,66 @@
+/**
+ * A deep copy of one simulated kernel: every klp_patch, klp_object,
+ * klp_func and klp_state record anew, with the func_stacks, tasks and
+ * modules pointing at the copies. The exhaustive explorer branches a state
+ * this way instead of replaying its path. The kernel log is not copied: a
+ * branch starts with an empty log (its events are what the next step adds).
+ */
+import { KernelCore } from './core.ts';
+import type { Universe } from './definitions.ts';
+import { KFunc, KObject, KPatch, Task } from './runtime.ts';
+
+function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
+  const q = new KPatch(
+    p.def,
+    p.attrs,
+    new Map(p.writable),
+    p.states.map((s) => s.def),
+  );
+  Object.assign(q, { enabled: p.enabled, forced: p.forced, listed: p.listed, registered: p.registered });
+  p.states.forEach((s, i) => Object.assign(q.states[i]!, { pre_patch_succeeded: s.pre_patch_succeeded, pre_unpatch_done: s.pre_unpatch_done }));
+  for (const o of p.objs) {
+    const c = new KObject(q, o.name, o.dynamic, o.callbacks);
+    Object.assign(c, { loaded: o.loaded, patched: o.patched, post_unpatch_enabled: o.post_unpatch_enabled });
+    for (const f of o.funcs) {
+      const g = new KFunc(c, f.old_name, f.old_sympos, f.nop, f.hasNewFunc);
+      Object.assign(g, { patched: f.patched, transition: f.transition });
+      c.funcs.push(g);
+      funcs.set(f, g);
+    }
+    q.objs.push(c);
+  }
+  return q;
+}
+
+/** A copy of `k`; `universe` replaces the universe when the copy will load patches `k` does not know. */
+export function cloneCore(k: KernelCore, universe: Universe = k.universe): KernelCore {
+  const c = new KernelCore(universe, k.hooks);
+  const funcs = new Map<KFunc, KFunc>();
+  const patches = new Map<KPatch, KPatch>();
+  const patchOf = (p: KPatch) => {
+    let q = patches.get(p);
+    if (!q) patches.set(p, (q = clonePatch(p, funcs)));
+    return q;
+  };
+  for (const [name, m] of k.modules) {
+    if (m.kind === 'target') c.modules.set(name, { ...m, params: new Map(m.params) });
+    else c.modules.set(name, { ...m, params: new Map(m.params), patch: m.patch ? patchOf(m.patch) : null });
+  }
+  c.klp_patches = k.klp_patches.map(patchOf);
+  c.transition = k.transition ? patchOf(k.transition) : null;
+  c.target = k.target;
+  c.signalsCnt = k.signalsCnt;
+  for (const [key, stack] of k.funcStacks) c.funcStacks.set(key, stack.map((f) => funcs.get(f)!));
+  c.tasks.length = 0;
+  for (const t of k.tasks) {
+    const u = new Task(t.name, t.owner);
+    Object.assign(u, { patch_state: t.patch_state, pending: t.pending, blocked: t.blocked });
+    c.tasks.push(u);
+  }
+  c.ftraceEnabled = k.ftraceEnabled;
+  for (const [key, v] of k.kprobes) c.kprobes.set(key, v);
+  for (const f of k.traced) c.traced.add(f);
+  c.taintReported = k.taintReported;
+  k.shadow.copyTo(c.shadow);
+  return c;
+}
