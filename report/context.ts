@@ -1,0 +1,45 @@
+/**
+ * What a renderer knows beyond the counterexample record: the invariant's
+ * title and meaning (properties/catalog.ts) and the semantics (registry),
+ * looked up once here so that renderers stay pure functions of (record,
+ * context). A record from a newer klpcheck may name an invariant or a
+ * semantics this one does not know; the renderers then fall back to the id.
+ */
+import type { Counterexample } from '../harness/counterexample.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
+
+export interface InvariantInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly meaning: string;
+  readonly source?: string;
+}
+
+export interface RenderContext {
+  readonly invariant: InvariantInfo;
+  /** Absent when this klpcheck does not know the record's semantics. */
+  readonly semantics?: Semantics;
+}
+
+// Conformance is a property of the harness, not an entry of the catalog.
+const CONFORMANCE_INFO: InvariantInfo = {
+  id: CONFORMANCE,
+  title: 'conformance',
+  meaning:
+    'The reference implementation agrees with the spec model after every step: the same result and the same abstract state.',
+  source: 'DESIGN.md (spec model against reference implementation)',
+};
+
+export function invariantInfo(id: string): InvariantInfo {
+  if (id === CONFORMANCE) return CONFORMANCE_INFO;
+  const inv = invariantById(id);
+  if (!inv) return { id, title: id, meaning: `(${id} is not in this klpcheck's invariant catalog)` };
+  return { id: inv.id, title: inv.title, meaning: inv.meaning, source: inv.source };
+}
+
+export function contextFor(c: Counterexample): RenderContext {
+  const semantics = semanticsByName(c.semantics);
+  return semantics ? { invariant: invariantInfo(c.invariant), semantics } : { invariant: invariantInfo(c.invariant) };
+}

@@ -1,0 +1,83 @@
+/**
+ * The counterexample as markdown for an issue or a review page: the same
+ * content as the text rendering, with tables for the patches and the steps
+ * and a mermaid sequence diagram of the steps.
+ */
+import type { Counterexample } from '../harness/counterexample.ts';
+import type { RenderContext } from './context.ts';
+import { attrSummary, objectsOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
+import { explanation } from './explain.ts';
+import { renderMermaid } from './mermaid.ts';
+import { patchLabel, provenanceLine, semanticsLabel, stepPhrase } from './phrases.ts';
+
+/** A table cell: no line breaks, and `|` escaped. */
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+const code = (s: string) => `\`${s}\``;
+const row = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [row(head), row(head.map(() => '---')), ...rows.map(row)];
+}
+
+function patchesTable(c: Counterexample, ctx: RenderContext): string[] {
+  return table(
+    ['Patch', 'Role', 'Attributes', 'Slot', 'Functions', 'States'],
+    patchesInPlay(c).used.map((def) => [
+      code(def.name),
+      patchLabel(c, def.name, ctx).replace(/ \(.*\)$/, ''),
+      attrSummary(def, ctx) ? code(attrSummary(def, ctx)) : '',
+      code(slotOf(c, def.name, ctx) ?? '(none)'),
+      objectsOf(def)
+        .map((o) => `${o.name}: ${o.funcs.length ? o.funcs.join(', ') : 'no functions'}${o.callbacks ? ' (+callbacks)' : ''}`)
+        .join('; '),
+      statesOf(def).join(', '),
+    ]),
+  );
+}
+
+function stepsTable(c: Counterexample, ctx: RenderContext): string[] {
+  return table(
+    ['#', 'Action', 'What it did', 'Result', 'What runs after it'],
+    stepsOf(c).map((f) => {
+      const p = stepPhrase(c, f, ctx);
+      const runs = runningRows(f.after)
+        .map((r) => `${code(r.func)} ${r.code.map((x) => (x.task ? `${x.task}: ${x.code}` : x.code)).join(', ')}`)
+        .join('; ');
+      const mark = f.violated ? ` **violated: ${ctx.invariant.id}**` : '';
+      return [`${f.number}`, p.action, `${p.effects.join('; ')}${mark}`, p.refusal ?? 'ok', runs];
+    }),
+  );
+}
+
+export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
+  const lines = [
+    `# klpcheck counterexample: ${ctx.invariant.title}`,
+    '',
+    `- **Semantics:** ${semanticsLabel(c, ctx)}`,
+    `- **Invariant:** ${code(ctx.invariant.id)}: ${ctx.invariant.title}`,
+    `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}`,
+    ...(c.provenance.seed !== undefined ? [`- **Seed:** ${c.provenance.seed}`] : []),
+    `- **Found by:** ${provenanceLine(c, false)}`,
+    '',
+    '## Patches',
+    '',
+    ...patchesTable(c, ctx),
+    '',
+    ...(patchesInPlay(c).unused.length ? [`Defined but never loaded: ${patchesInPlay(c).unused.map(code).join(', ')}.`, ''] : []),
+    ...(targetsInPlay(c).length ? [`Target modules: ${targetsInPlay(c).map(code).join(', ')}.`, ''] : []),
+    `Tasks: ${c.initial.tasks.map((t) => code(t.name)).join(', ') || '(none)'}.`,
+    '',
+    '## Steps',
+    '',
+    ...stepsTable(c, ctx),
+    '',
+    '```mermaid',
+    ...renderMermaid(c, ctx).trimEnd().split('\n'),
+    '```',
+    '',
+    '## Why it breaks',
+    '',
+    ...explanation(c, ctx).flatMap((p) => [p, '']),
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}

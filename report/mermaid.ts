@@ -1,0 +1,67 @@
+/**
+ * The steps as a mermaid sequence diagram: the admin, one participant per
+ * slot, and the target modules, the tasks and the transition work when
+ * they take part. Each step is one arrow with its action; what it did is a
+ * note over the participant it acted on; the violation is a note over all.
+ */
+import type { Counterexample } from '../harness/counterexample.ts';
+import type { RenderContext } from './context.ts';
+import { isPatch, opSubject, slotOf, stepsOf, type StepFacts } from './derive.ts';
+import { stepPhrase } from './phrases.ts';
+
+// Mermaid reads `;` as a statement end and `#` as an entity; neither may appear in a message.
+const safe = (s: string) => s.replace(/;/g, ',').replace(/#/g, 'no. ');
+
+/** A participant's shown name: `slot patch:p1` reads `p1 (own slot)`; no `:` (cautious: the alias grammar is terse). */
+function aliasOf(label: string): string {
+  const own = /^slot patch:(.*)$/.exec(label);
+  return safe(own ? `${own[1]} (own slot)` : label).replace(/:/g, ' ');
+}
+
+interface Participant {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** Where an arrow of a step goes: the slot of the patch it acts on, else modules, tasks or the transition work. */
+function target(c: Counterexample, f: StepFacts, ctx: RenderContext): string {
+  const op = f.op;
+  if (op.op === 'transition_step') {
+    const t = f.completed[0]?.patch ?? f.pending?.patch;
+    return t ? `slot ${slotOf(c, t, ctx) ?? t}` : 'transition work';
+  }
+  if (op.op === 'block_task' || op.op === 'unblock_task' || op.op === 'task_return') return 'tasks';
+  const subject = opSubject(op);
+  if (subject && isPatch(c, subject)) return `slot ${slotOf(c, subject, ctx) ?? subject}`;
+  return 'target modules';
+}
+
+function source(f: StepFacts): string {
+  const op = f.op.op;
+  if (op === 'transition_step') return 'transition work';
+  if (op === 'block_task' || op === 'unblock_task' || op === 'task_return') return 'tasks';
+  return 'admin';
+}
+
+export function renderMermaid(c: Counterexample, ctx: RenderContext): string {
+  const facts = stepsOf(c);
+  const arrows = facts.map((f) => ({ f, from: source(f), to: target(c, f, ctx) }));
+  const used = new Set(arrows.flatMap((a) => [a.from, a.to]));
+  const slots = [...new Set(c.universe.patches.map((p) => `slot ${slotOf(c, p.name, ctx) ?? p.name}`))].filter((s) => used.has(s));
+  const order = ['admin', ...slots, 'target modules', 'tasks', 'transition work'].filter((n) => used.has(n));
+  const ids = new Map<string, Participant>(order.map((label, i) => [label, { id: `P${i}`, label }]));
+  const id = (label: string) => ids.get(label)!.id;
+  const lines = ['sequenceDiagram', ...[...ids.values()].map((p) => `  participant ${p.id} as ${aliasOf(p.label)}`)];
+  for (const { f, from, to } of arrows) {
+    const phrase = stepPhrase(c, f, ctx);
+    lines.push(`  ${id(from)}->>${id(to)}: ${safe(`${f.number}. ${phrase.action}`)}`);
+    const what = [...phrase.effects, ...(phrase.refusal ? [phrase.refusal] : [])].join(', ');
+    if (what) lines.push(`  Note over ${id(to)}: ${safe(what)}`);
+    if (f.violated) {
+      const first = id(order[0]!);
+      const last = id(order[order.length - 1]!);
+      lines.push(`  Note over ${first === last ? first : `${first},${last}`}: ${safe(`VIOLATED ${ctx.invariant.id}: ${c.violation.reason}`)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

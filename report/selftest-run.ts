@@ -1,0 +1,107 @@
+/**
+ * The counterexample re-run on the reference implementation the way a
+ * selftest would run it: every module renamed test_klp_<name> (so that
+ * check_result's `test_klp` filter keeps the modules' own lines), the
+ * counterexample's operations, then a clean-up (wake the sleeping tasks,
+ * finish the transition, disable what is enabled, unload every module) so
+ * that the test leaves the machine as it found it. Each step keeps the
+ * kernel log lines it produced.
+ */
+import type { Counterexample } from '../harness/counterexample.ts';
+import type { Op } from '../harness/ops.ts';
+import { Lockstep, type TraceStep } from '../harness/run-sequence.ts';
+import { VMLINUX, type ModuleDef, type ObjectDef, type PatchDef, type Universe } from '../model/kernel/definitions.ts';
+import type { AbstractState } from '../model/spec/abstract-state.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { listedPatches } from './derive.ts';
+
+/** A module name a selftest can load: test_klp_<name>, only [A-Za-z0-9_]. */
+export function moduleName(name: string): string {
+  const clean = name.replace(/[^A-Za-z0-9_]/g, '_');
+  return clean.startsWith('test_klp_') ? clean : `test_klp_${clean}`;
+}
+
+const renameKey = (key: string) => {
+  const i = key.indexOf(':');
+  const obj = key.slice(0, i);
+  return obj === VMLINUX ? key : `${moduleName(obj)}${key.slice(i)}`;
+};
+
+const renameObject = (o: ObjectDef): ObjectDef => (o.name === VMLINUX ? o : { ...o, name: moduleName(o.name) });
+
+function renamePatch(p: PatchDef): PatchDef {
+  const attrs = p.attrs?.replaces ? { ...p.attrs, replaces: p.attrs.replaces.map(moduleName) } : p.attrs;
+  return { ...p, name: moduleName(p.name), objects: p.objects ? p.objects.map(renameObject) : null, ...(attrs ? { attrs } : {}) };
+}
+
+function renameModule(m: ModuleDef): ModuleDef {
+  return { ...m, name: moduleName(m.name), ...(m.kprobe ? { kprobe: { ...m.kprobe, func: renameKey(m.kprobe.func) } } : {}) };
+}
+
+export function renameUniverse(u: Universe): Universe {
+  return { ...u, patches: u.patches.map(renamePatch), modules: u.modules.map(renameModule) };
+}
+
+export function renameOp(op: Op): Op {
+  switch (op.op) {
+    case 'insmod':
+    case 'rmmod':
+      return { ...op, module: moduleName(op.module) };
+    case 'block_task':
+      return { ...op, func: renameKey(op.func) };
+    case 'transition_step':
+    case 'unblock_task':
+    case 'task_return':
+      return op;
+    default:
+      return { ...op, patch: moduleName(op.patch) };
+  }
+}
+
+export interface RunStep extends TraceStep {
+  /** The state before the step. */
+  readonly before: AbstractState;
+  /** Kernel log lines of this step, unfiltered. */
+  readonly log: readonly string[];
+  /** False for the clean-up after the counterexample's own operations. */
+  readonly counterexample: boolean;
+}
+
+export interface SelftestRun {
+  readonly universe: Universe;
+  readonly steps: readonly RunStep[];
+  /** Steps where the re-run's result differs from the recorded one (the model changed since). */
+  readonly divergences: readonly { readonly step: number; readonly recorded: string; readonly now: string }[];
+}
+
+const MAX_RETRIES = 5;
+
+export function selftestRun(c: Counterexample, semantics: Semantics): SelftestRun {
+  const universe = renameUniverse(c.universe);
+  const run = new Lockstep(universe, semantics, { invariants: [], conformance: false });
+  const steps: RunStep[] = [];
+  const state = () => steps[steps.length - 1]?.state ?? run.initial;
+  const apply = (op: Op, counterexample: boolean) => {
+    if (!counterexample && !run.applicable(op)) return;
+    const before = state();
+    const from = run.kernel.log.length;
+    run.step(op);
+    steps.push({ ...run.steps[run.steps.length - 1]!, before, log: run.kernel.log.slice(from), counterexample });
+  };
+  for (const op of c.steps.map((s) => s.op)) apply(renameOp(op), true);
+  const divergences = c.steps.flatMap((s, i) => (steps[i]!.outcome === s.outcome ? [] : [{ step: i + 1, recorded: s.outcome, now: steps[i]!.outcome }]));
+  const settle = () => {
+    for (let i = 0; i < MAX_RETRIES && state().patches.some((p) => p.status === 'patching' || p.status === 'unpatching'); i++) {
+      apply({ op: 'transition_step' }, false);
+    }
+  };
+  for (const t of state().tasks) if (t.blocked !== null) apply({ op: 'unblock_task', task: t.name }, false);
+  settle();
+  for (const p of [...listedPatches(state())].reverse()) {
+    apply({ op: 'disable', patch: p.name }, false);
+    settle();
+  }
+  for (const p of [...state().patches].reverse()) apply({ op: 'rmmod', module: p.name }, false);
+  for (const m of [...state().modules].reverse()) apply({ op: 'rmmod', module: m }, false);
+  return { universe, steps, divergences };
+}

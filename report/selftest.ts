@@ -1,0 +1,215 @@
+/**
+ * The counterexample as a draft kernel selftest in the style of
+ * tools/testing/selftests/livepatch/test-*.sh (facts E.0): functions.sh's
+ * load_lp / load_lp_nowait / load_mod / load_failing_mod / disable_lp /
+ * unload_lp / unload_mod, and one check_result with the log klpcheck's
+ * reference implementation prints, filtered as check_result filters it.
+ *
+ * What functions.sh has no helper for is written as the helper would be
+ * (`log "% ..."` and the write). What a selftest cannot do directly (a
+ * task asleep in a function, one retry of the transition work, patched
+ * code using shadow variables) is a `# klpcheck:` comment saying what the
+ * test module must provide, never a pretend command.
+ */
+import type { Counterexample } from '../harness/counterexample.ts';
+import { KlpcheckError } from '../harness/errors.ts';
+import type { Op } from '../harness/ops.ts';
+import { selftestFilter } from '../harness/scenario/filter.ts';
+import { INSMOD_STRERROR, type Errno } from '../model/kernel/errno.ts';
+import type { RenderContext } from './context.ts';
+import { funcLabel, namedByOps, objectsOf, statesOf, stepsOf, type StepFacts } from './derive.ts';
+import { patchLabel, provenanceLine, semanticsLabel, stepLine, stepPhrase } from './phrases.ts';
+import { moduleName, selftestRun, type RunStep, type SelftestRun } from './selftest-run.ts';
+import { ascii, wrap } from './wrap.ts';
+
+const KLP = '/sys/kernel/livepatch';
+
+/** Shell variables for the modules the test loads: MOD_P1=test_klp_p1, MOD_TARGET=test_klp_mod. */
+function variables(c: Counterexample, loaded: ReadonlySet<string>): Map<string, string> {
+  const vars = new Map<string, string>();
+  const taken = new Set<string>();
+  const add = (module: string, base: string) => {
+    let v = base;
+    for (let i = 2; taken.has(v); i++) v = `${base}_${i}`;
+    taken.add(v);
+    vars.set(module, v);
+  };
+  const upper = (n: string) => n.replace(/[^A-Za-z0-9_]/g, '_').replace(/^test_klp_/, '').toUpperCase();
+  for (const p of c.universe.patches) if (loaded.has(moduleName(p.name))) add(moduleName(p.name), `MOD_${upper(p.name)}`);
+  const targets = c.universe.modules.filter((m) => loaded.has(moduleName(m.name)));
+  for (const m of targets) add(moduleName(m.name), targets.length === 1 ? 'MOD_TARGET' : `MOD_TARGET_${upper(m.name)}`);
+  return vars;
+}
+
+/** Text inside a double-quoted bash string. */
+const dq = (s: string) => s.replace(/[\\"$`]/g, (ch) => `\\${ch}`);
+
+/** Module names in already-quoted text replaced by their variables ($MOD_P1, or ${MOD_P1}_init). */
+function withVariables(text: string, vars: ReadonlyMap<string, string>): string {
+  let out = text;
+  for (const [module, v] of [...vars].sort(([a], [b]) => b.length - a.length)) {
+    out = out.replace(new RegExp(`${module}(?=_)`, 'g'), `\${${v}}`).replace(new RegExp(`${module}(?![A-Za-z0-9_])`, 'g'), `$${v}`);
+  }
+  return out;
+}
+
+/**
+ * ` replace=1`: an insmod's module parameters, sorted as describeOp sorts
+ * them. Read loosely, as records from before parameters existed have none.
+ */
+function paramsText(op: Op): string {
+  const params = (op as { readonly params?: Readonly<Record<string, string>> }).params ?? {};
+  return Object.keys(params)
+    .sort()
+    .map((k) => ` ${k}=${params[k]}`)
+    .join('');
+}
+
+interface Emitted {
+  /** Script lines for the step. */
+  readonly lines: readonly string[];
+  /** The `%` line functions.sh (or the written-out helper) logs before the operation, if any. */
+  readonly command: string | null;
+  /** A line functions.sh logs after the operation (load_failing_mod logs insmod's error). */
+  readonly after: string | null;
+}
+
+/** `log "% cmd"` and the command itself, for sysfs writes functions.sh has no helper for. */
+function written(cmd: string, run: string, refusal: string | null, what: string): string[] {
+  const lines = [`log "${cmd}"`];
+  if (refusal) lines.push(`${run} 2>/dev/null && die "${what} succeeded; klpcheck expects ${refusal}"`);
+  else lines.push(run);
+  return lines;
+}
+
+function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (m: string) => string): Emitted {
+  const op: Op = step.op;
+  const ok = step.outcome === 'ok';
+  const refusal = ok ? null : `-${step.outcome}`;
+  const none = (lines: string[]): Emitted => ({ lines, command: null, after: null });
+  switch (op.op) {
+    case 'insmod': {
+      const params = paramsText(op);
+      const command = `% insmod test_modules/${op.module}.ko${params}`;
+      const call = (fn: string) => [`${fn} $${v(op.module)}${params}`];
+      if (!ok) {
+        const why = INSMOD_STRERROR[step.outcome as Errno] ?? step.outcome;
+        return { lines: call('load_failing_mod'), command, after: `insmod: ERROR: could not insert module test_modules/${op.module}.ko: ${why}` };
+      }
+      if (!isPatch(op.module)) return { lines: call('load_mod'), command, after: null };
+      // load_lp waits for the transition to finish; a transition that stalls needs the _nowait form.
+      return { lines: call(f.pending?.patch === op.module ? 'load_lp_nowait' : 'load_lp'), command, after: null };
+    }
+    case 'rmmod': {
+      const command = `% rmmod ${op.module}`;
+      if (ok) return { lines: [`${isPatch(op.module) ? 'unload_lp' : 'unload_mod'} $${v(op.module)}`], command, after: null };
+      const lines = written(`% rmmod $${v(op.module)}`, `rmmod "$${v(op.module)}"`, refusal, `rmmod $${v(op.module)}`);
+      return { lines, command, after: null };
+    }
+    case 'disable':
+    case 'enable':
+    case 'force':
+    case 'set_attr': {
+      const [value, file] = op.op === 'set_attr' ? [op.value, op.attr] : op.op === 'force' ? ['1', 'force'] : [op.op === 'enable' ? '1' : '0', 'enabled'];
+      const command = `% echo ${value} > ${KLP}/${op.patch}/${file}`;
+      // disable_lp waits until the patch is gone; only a disable that finishes at once may use it.
+      if (op.op === 'disable' && ok && f.completed.some((t) => t.patch === op.patch && t.direction === 'unpatching')) {
+        return { lines: [`disable_lp $${v(op.patch)}`], command, after: null };
+      }
+      const path = `${KLP}/$${v(op.patch)}/${file}`;
+      return { lines: written(`% echo ${value} > ${path}`, `echo ${value} > ${KLP}/"$${v(op.patch)}"/${file}`, refusal, `echo ${value} > ${path}`), command, after: null };
+    }
+    case 'transition_step': {
+      const lines = ['# klpcheck: one retry of the transition work (klp_try_complete_transition); the kernel retries on its own'];
+      for (const t of f.completed) {
+        if (t.direction === 'patching') {
+          lines.push(`loop_until 'grep -q "^0$" ${KLP}/$${v(t.patch)}/transition' || die "failed to complete transition"`);
+        } else {
+          lines.push(`loop_until '[[ ! -e ${KLP}/$${v(t.patch)} ]]' || die "failed to disable livepatch $${v(t.patch)}"`);
+        }
+      }
+      return none(lines);
+    }
+    case 'block_task':
+      return none([`# klpcheck: ${op.task} sleeps in ${funcLabel(op.func)} -- needs a test module that blocks there; see test_klp_callbacks_busy`]);
+    case 'unblock_task':
+      return none([`# klpcheck: ${op.task} wakes up -- the blocking test module must let it go (test_klp_callbacks_busy: clear block_transition)`]);
+    case 'task_return':
+      return none([`# klpcheck: ${op.task} returns to user space -- no selftest equivalent; the kernel switches such tasks on its own`]);
+    case 'shadow_alloc':
+    case 'shadow_free': {
+      const call = op.op === 'shadow_alloc' ? 'klp_shadow_get_or_alloc' : 'klp_shadow_free';
+      return none([`# klpcheck: code of ${op.patch} calls ${call}(obj=${op.obj}, id=${op.id}) -- needs a livepatch whose new function does; see test_klp_shadow_vars`]);
+    }
+  }
+}
+
+function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded: ReadonlySet<string>): string[] {
+  const para = (text: string) => wrap(text, '# ', '# ', 76);
+  const out = ['#!/bin/bash', '# SPDX-License-Identifier: GPL-2.0', '#'];
+  out.push(...para(`Draft selftest made by klpcheck from a counterexample. Semantics: ${semanticsLabel(c, ctx)}.`));
+  out.push(...para(`Invariant: ${ctx.invariant.id} (${ctx.invariant.title}), violated after step ${c.violation.step + 1}: ${c.violation.reason}.`));
+  out.push(...para(`Found by: ${provenanceLine(c)}.`));
+  out.push('#');
+  out.push(...para('The test modules below do not exist: write them in test_modules/ before running this script. The function names are klpcheck\'s placeholders; use real ones. The expected log is what klpcheck\'s reference implementation prints; on a kernel with the proposal applied, a difference means the kernel and the model disagree.'));
+  for (const def of c.universe.patches.filter((p) => loaded.has(moduleName(p.name)))) {
+    out.push('#', ...para(`${moduleName(def.name)}: livepatch, ${patchLabel(c, def.name, ctx)}`));
+    for (const o of objectsOf(def)) {
+      const what = o.funcs.length ? o.funcs.join(', ') : 'no functions';
+      out.push(...wrap(`${o.name === 'vmlinux' ? o.name : moduleName(o.name)}: ${what}${o.callbacks ? ' (+callbacks that log as test_klp_callbacks_demo)' : ''}`, '#   ', '#     ', 76));
+    }
+    const states = statesOf(def);
+    if (states.length) out.push(...wrap(`states: ${states.join(', ')}`, '#   ', '#     ', 76));
+  }
+  for (const m of c.universe.modules.filter((x) => loaded.has(moduleName(x.name)))) out.push('#', `# ${moduleName(m.name)}: target module`);
+  const divergences = run.divergences;
+  if (divergences.length) {
+    out.push('#', ...para('WARNING: the reference implementation no longer gives the recorded results; the expected log below is what it gives now:'));
+    for (const d of divergences) out.push(`#   step ${d.step}: recorded ${d.recorded}, now ${d.now}`);
+  }
+  return out;
+}
+
+export function renderSelftest(c: Counterexample, ctx: RenderContext): string {
+  if (!ctx.semantics) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}': the expected log needs its reference implementation`);
+  const run = selftestRun(c, ctx.semantics);
+  const loaded = namedByOps(run.steps.map((s) => s.op));
+  const vars = variables(c, loaded);
+  const v = (module: string) => vars.get(module) ?? module;
+  const patches = new Set(run.universe.patches.map((p) => p.name));
+  // The re-run's own record, so that clean-up steps get the same derived facts.
+  const facts = stepsOf({ ...c, universe: run.universe, initial: run.steps[0]!.before, steps: run.steps });
+  const phrases = stepsOf(c).map((f) => stepLine(stepPhrase(c, f, ctx)));
+  const body: string[] = [];
+  const log: string[] = [];
+  run.steps.forEach((step, i) => {
+    if (i === c.steps.length) body.push('', '# Clean up (not part of the counterexample): leave the machine as it was.');
+    const e = emit(step, facts[i]!, (m) => patches.has(m), v);
+    if (step.counterexample) {
+      const mark = i === c.violation.step ? ` [${ctx.invariant.id} violated here]` : '';
+      body.push(...wrap(`${phrases[i]}${mark}`, `# ${i + 1}. `, '#    ', 76));
+    }
+    body.push(...e.lines);
+    log.push(...selftestFilter([...(e.command ? [e.command] : []), ...step.log, ...(e.after ? [e.after] : [])]));
+  });
+  const expected = withVariables(dq(log.join('\n')), vars);
+  const lines = [
+    ...header(c, ctx, run, loaded),
+    '',
+    '. $(dirname $0)/functions.sh',
+    '',
+    ...[...vars].map(([module, name]) => `${name}=${module}`),
+    '',
+    'setup_config',
+    '',
+    '',
+    `start_test "${dq(`klpcheck: ${ctx.invariant.id} under ${c.semantics}`)}"`,
+    '',
+    ...body,
+    '',
+    `check_result "${expected}"`,
+    '',
+    'exit 0',
+  ];
+  return `${lines.map((l) => ascii(l)).join('\n')}\n`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The counterexample as plain text for a reply on the mailing list: ASCII,
+ * at most 72 columns, numbered steps in the maintainers' style, what runs
+ * for each function after each step, and a closing paragraph on why the
+ * invariant breaks.
+ */
+import type { Counterexample } from '../harness/counterexample.ts';
+import type { RenderContext } from './context.ts';
+import { objectsOf, patchesInPlay, runningRows, sameRunning, statesOf, stepsOf, targetsInPlay, type RunningRow } from './derive.ts';
+import { explanation } from './explain.ts';
+import { patchLabel, provenanceLine, semanticsLabel, stepLine, stepPhrase } from './phrases.ts';
+import { slotOf } from './derive.ts';
+import { ascii, wrap } from './wrap.ts';
+
+function field(name: string, value: string): string[] {
+  return wrap(value, `${name.padEnd(10)} `, ' '.repeat(11));
+}
+
+function header(c: Counterexample, ctx: RenderContext): string[] {
+  return [
+    'klpcheck counterexample',
+    '',
+    ...field('Semantics:', semanticsLabel(c, ctx)),
+    ...field('Invariant:', `${ctx.invariant.id}: ${ctx.invariant.title}`),
+    ...field('Violated:', `after step ${c.violation.step + 1} of ${c.steps.length}`),
+    ...(c.provenance.seed !== undefined ? field('Seed:', String(c.provenance.seed)) : []),
+    ...field('Found by:', provenanceLine(c, false)),
+  ];
+}
+
+function patches(c: Counterexample, ctx: RenderContext): string[] {
+  const out = ['Patches:'];
+  const { used, unused } = patchesInPlay(c);
+  for (const def of used) {
+    out.push(...wrap(`${def.name}: ${patchLabel(c, def.name, ctx)}, slot ${slotOf(c, def.name, ctx) ?? '(none)'}`, '  ', '      '));
+    if (def.objects === null) out.push('      (no objects: patch->objs is NULL)');
+    for (const o of objectsOf(def)) {
+      const funcs = o.funcs.length ? `${o.funcs.join(', ')}${o.callbacks ? ' (+callbacks)' : ''}` : o.callbacks ? 'callbacks only' : 'nothing';
+      out.push(...wrap(`${o.name}: ${funcs}`, '      ', '        '));
+    }
+    const states = statesOf(def);
+    if (states.length) out.push(...wrap(`states: ${states.join(', ')}`, '      ', '        '));
+  }
+  if (unused.length) out.push(...wrap(`Defined but never loaded: ${unused.join(', ')}`, '  ', '    '));
+  const targets = targetsInPlay(c);
+  if (targets.length) out.push(...wrap(`Target modules: ${targets.join(', ')}`, '  ', '    '));
+  out.push(...wrap(`Tasks: ${c.initial.tasks.map((t) => t.name).join(', ') || '(none)'}`, '  ', '    '));
+  return out;
+}
+
+function runningLines(rows: readonly RunningRow[], indent: string): string[] {
+  const width = Math.max(...rows.map((r) => r.func.length));
+  return rows.flatMap((r) => {
+    const code = r.code.map((x) => (x.task ? `${x.task}: ${x.code}` : x.code)).join(', ');
+    return wrap(code, `${indent}${r.func.padEnd(width)}  `, ' '.repeat(indent.length + width + 2));
+  });
+}
+
+function steps(c: Counterexample, ctx: RenderContext): string[] {
+  const anyFuncs = c.steps.some((s) => Object.keys(s.state.running).length > 0);
+  const out = anyFuncs
+    ? ['Steps (and after each, what runs for each function):']
+    : ['Steps:', ...wrap('(No patch patches a function: only patches, states and callbacks change.)', '  ')];
+  const facts = stepsOf(c);
+  const numWidth = String(c.steps.length).length;
+  for (const f of facts) {
+    const num = `${String(f.number).padStart(numWidth)}. `;
+    const lead = `  ${num}`;
+    const hang = ' '.repeat(lead.length);
+    out.push(...wrap(stepLine(stepPhrase(c, f, ctx)), lead, `${hang}  `));
+    if (anyFuncs) {
+      const unchanged = sameRunning(f.before, f.after) && f.number > 1 && !f.violated;
+      out.push(...(unchanged ? [`${hang}  (no change)`] : runningLines(runningRows(f.after), `${hang}  `)));
+    }
+    if (f.violated) out.push(...wrap(`^^ ${ctx.invariant.id} violated here`, `${hang}`, `${hang}   `));
+  }
+  return out;
+}
+
+export function renderText(c: Counterexample, ctx: RenderContext): string {
+  const why = explanation(c, ctx).flatMap((p, i) => [...(i ? [''] : []), ...wrap(p, '  ')]);
+  const lines = [...header(c, ctx), '', ...patches(c, ctx), '', ...steps(c, ctx), '', 'Why it breaks:', ...why];
+  return `${lines.map((l) => ascii(l).trimEnd()).join('\n')}\n`;
+}

@@ -1,0 +1,267 @@
+/**
+ * The renderers: golden files for one fixed counterexample in every format
+ * (UPDATE_GOLDEN=1 rewrites them), the promises each format makes (72
+ * ASCII columns, nothing from the network, same bytes twice, a selftest
+ * bash accepts), every saved counterexample and generated traces rendered
+ * in every format, and `klpcheck render` at the command line.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { unifiedDiff } from '../cli/diff.ts';
+import { readCounterexample, type Counterexample } from '../harness/counterexample.ts';
+import { commandsArb, DEFAULT_SCOPE, universeArb } from '../harness/generators.ts';
+import { Lockstep } from '../harness/run-sequence.ts';
+import { SEMANTICS } from '../model/semantics/registry.ts';
+import { contextFor } from '../report/context.ts';
+import { FORMATS, RENDERERS, type Format } from '../report/index.ts';
+import { run, TempDir } from './support/cli-run.ts';
+
+const GOLDEN = join(import.meta.dirname, 'golden');
+const FIXTURE = join(GOLDEN, 'fixture.json');
+const EXT: Readonly<Record<Format, string>> = { text: 'txt', markdown: 'md', html: 'html', svg: 'svg', selftest: 'sh' };
+const fixture = readCounterexample(FIXTURE);
+const render = (c: Counterexample, f: Format) => RENDERERS[f](c, contextFor(c));
+
+function corpus(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? corpus(p) : p.endsWith('.json') ? [p] : [];
+  });
+}
+const CORPUS = corpus(join(import.meta.dirname, '..', 'counterexamples')).sort();
+
+const bashSyntaxError = (script: string): string => {
+  const r = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+  return r.status === 0 ? '' : r.stderr;
+};
+
+describe('golden files (test/golden/fixture.json)', () => {
+  it.each(FORMATS)('%s matches its golden file', (format) => {
+    const file = join(GOLDEN, `fixture.${EXT[format]}`);
+    const actual = render(fixture, format);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
+    expect(existsSync(file), `${file} is missing: run UPDATE_GOLDEN=1 npx vitest run test/render.test.ts`).toBe(true);
+    const expected = readFileSync(file, 'utf8');
+    if (actual !== expected) {
+      const diff = unifiedDiff(expected.split('\n'), actual.split('\n')).join('\n');
+      expect.fail(`${file} differs (UPDATE_GOLDEN=1 rewrites it after review):\n${diff}`);
+    }
+  });
+});
+
+describe('text', () => {
+  const text = render(fixture, 'text');
+
+  it('is ASCII and at most 72 columns', () => {
+    for (const line of text.split('\n')) {
+      expect(line.length, line).toBeLessThanOrEqual(72);
+      expect(line).toMatch(/^[\x20-\x7e]*$/);
+    }
+  });
+
+  it('writes the steps as the maintainers do: role, attributes, what it replaced, refusals', () => {
+    expect(text).toContain('  3. insmod p2.ko: cumulative (replace=true) -> -EINVAL\n');
+    expect(text).toContain('  2. task0 sleeps in vmlinux:f1 (running p1)\n');
+    expect(text).toContain('  7. transition work runs: p3 patching complete <- replaces p1\n');
+    expect(text).toContain('  8. insmod p4.ko: no-replace (replace=false) <- stacks on p3\n');
+  });
+
+  it('shows what runs per task while the tasks differ, and once when they agree', () => {
+    expect(text).toContain('       vmlinux:f1  task0: p1, task1: original\n');
+    expect(text).toMatch(/ 7\. .*\n {7}vmlinux:f1 {2}original\n {7}vmlinux:f2 {2}p3\n/);
+  });
+
+  it('closes with the reason, the invariant meaning, and the named patches and functions', () => {
+    const why = text.slice(text.indexOf('Why it breaks:')).replace(/\s+/g, ' ');
+    expect(why).toContain('breaks after step 8 of 8, insmod p4.ko');
+    expect(why).toContain(fixture.violation.reason);
+    expect(why).toContain('Enabled patches of different slots never patch the same function');
+    expect(why).toContain('p3 (replace=true) is in slot cumulative and patches vmlinux:f2');
+    expect(why).toContain('vmlinux:f2 runs p4 in every task');
+  });
+
+  it('leaves out patches no step touches, and says so', () => {
+    const c = readCounterexample(CORPUS.find((f) => f.includes('upstream/no-state-shared'))!);
+    const t = render(c, 'text');
+    expect(t).toContain('Defined but never loaded: p2');
+    expect(t).not.toMatch(/^ {2}p2: /m);
+  });
+});
+
+describe('markdown', () => {
+  const md = render(fixture, 'markdown');
+
+  it('has a patches table, a steps table with the violation marked, and a mermaid diagram', () => {
+    expect(md).toContain('| Patch | Role | Attributes | Slot | Functions | States |');
+    expect(md).toContain('| `p3` | cumulative | `replace=true` | `cumulative` | vmlinux: f2 (+callbacks) | 1 (version 2) |');
+    expect(md).toMatch(/^\| 8 \| insmod p4\.ko \| .*\*\*violated: no-function-shared-across-slots\*\* \| ok \|/m);
+    expect(md).toContain('```mermaid\nsequenceDiagram\n');
+    expect(md).toContain('  Note over P0,P5: VIOLATED no-function-shared-across-slots:');
+  });
+
+  it('keeps mermaid away from the characters its grammar reserves', () => {
+    const diagram = md.slice(md.indexOf('```mermaid'), md.lastIndexOf('```'));
+    for (const line of diagram.split('\n').slice(2)) expect(line).not.toMatch(/[;#]/);
+  });
+});
+
+describe('html and svg', () => {
+  const html = render(fixture, 'html');
+  const svg = render(fixture, 'svg');
+
+  it('the page loads nothing: no URL but the SVG namespace, no script, no external style or font', () => {
+    const urls = html.match(/https?:\/\/[^\s"'<>)]*/g) ?? [];
+    expect(urls.every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|@import|url\((?!#)/i);
+  });
+
+  it('the page shows the picture and the text rendering below it', () => {
+    expect(html.indexOf('<svg')).toBeGreaterThan(0);
+    expect(html.indexOf('<pre>')).toBeGreaterThan(html.indexOf('</svg>'));
+    expect(html).toContain('  7. transition work runs: p3 patching complete &lt;- replaces p1');
+  });
+
+  it('has one named lane per slot and per sleeping task, and highlights the violating step', () => {
+    for (const lane of ["p1's own slot", 'slot cumulative', "p4's own slot", 'task0']) expect(svg).toContain(`>${lane.replace(/'/g, "'")}</text>`);
+    expect(svg).toContain('>violated</text>');
+    expect(svg).toContain('fill="url(#klp-patching)"');
+    expect(svg).toContain('>p2 -EINVAL</text>');
+  });
+
+  it('is well-formed enough: every attribute once per element, integer coordinates', () => {
+    for (const tag of svg.match(/<[a-z][^>]*>/g) ?? []) {
+      const names = [...tag.matchAll(/\s([a-z:-]+)="/g)].map((m) => m[1]);
+      expect(new Set(names).size, tag).toBe(names.length);
+      expect(tag).not.toMatch(/\s(x|y|x1|x2|y1|y2|width|height)="-?\d+\.\d/);
+    }
+  });
+});
+
+describe('selftest', () => {
+  const script = render(fixture, 'selftest');
+
+  it('bash accepts it', () => {
+    expect(bashSyntaxError(script)).toBe('');
+  });
+
+  it('uses functions.sh as the upstream tests do, with modules named after the patches', () => {
+    expect(script).toContain('. $(dirname $0)/functions.sh\n');
+    expect(script).toContain('MOD_P1=test_klp_p1\n');
+    expect(script).toMatch(/^load_lp \$MOD_P1$/m);
+    expect(script).toMatch(/^load_failing_mod \$MOD_P2$/m);
+    expect(script).toMatch(/^load_lp_nowait \$MOD_P3$/m);
+    expect(script).toMatch(/^check_result "% insmod test_modules\/\$MOD_P1\.ko\n/m);
+    expect(script).toContain('insmod: ERROR: could not insert module test_modules/$MOD_P2.ko: Invalid parameters\n');
+    expect(script).toMatch(/do not exist: write them/);
+  });
+
+  it('marks what a selftest cannot do as a klpcheck comment, not a command', () => {
+    expect(script).toContain('# klpcheck: task0 sleeps in vmlinux:f1 -- needs a test module that blocks there');
+    expect(script).toContain('# klpcheck: one retry of the transition work');
+    expect(script).not.toMatch(/^(block_task|transition_step|unblock_task)/m);
+  });
+
+  it('expects the kernel log of the reference implementation, clean-up included', () => {
+    const expected = script.slice(script.indexOf('check_result "') + 14, script.lastIndexOf('"'));
+    expect(expected).toContain("livepatch: '$MOD_P3': completing patching transition\n$MOD_P3: post_patch_callback: vmlinux");
+    expect(expected).not.toMatch(/taint/);
+    expect(expected.trimEnd().split('\n').at(-1)).toBe('% rmmod $MOD_P1');
+  });
+
+  it('a counterexample of an unknown semantics cannot become a selftest', () => {
+    const c = { ...fixture, semantics: 'no-such-semantics' };
+    expect(() => render(c, 'selftest')).toThrow(/unknown semantics 'no-such-semantics'/);
+  });
+});
+
+describe('every format', () => {
+  it.each(FORMATS)('%s: the same bytes twice', (format) => {
+    expect(render(fixture, format)).toBe(render(readCounterexample(FIXTURE), format));
+  });
+
+  it.each(CORPUS.map((f) => [f.slice(f.indexOf('counterexamples/')), f] as const))('renders %s', (_, file) => {
+    const c = readCounterexample(file);
+    for (const format of FORMATS) expect(render(c, format).length).toBeGreaterThan(0);
+    for (const line of render(c, 'text').split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
+    expect(bashSyntaxError(render(c, 'selftest'))).toBe('');
+  });
+
+  it('renders any generated trace of every semantics, within the text and selftest promises', () => {
+    for (const sem of SEMANTICS) {
+      const prop = fc.property(universeArb(sem, DEFAULT_SCOPE), commandsArb(sem, DEFAULT_SCOPE, 12), (u, cmds) => {
+        const lock = new Lockstep(u, sem, { invariants: [], conformance: false });
+        fc.modelRun(() => ({ model: lock, real: lock }), cmds);
+        if (lock.steps.length === 0) return;
+        const c = asCounterexample(sem.name, lock);
+        const text = render(c, 'text');
+        for (const line of text.split('\n')) expect(line.length <= 72 && /^[\x20-\x7e]*$/.test(line), line).toBe(true);
+        for (const format of ['markdown', 'html', 'svg'] as const) render(c, format);
+        expect(bashSyntaxError(render(c, 'selftest'))).toBe('');
+      });
+      fc.assert(prop, { seed: 7, numRuns: 25 });
+    }
+  });
+});
+
+/** A run as a counterexample record whose last step is the "violation". */
+function asCounterexample(semantics: string, lock: Lockstep): Counterexample {
+  return {
+    format: 1,
+    semantics,
+    invariant: 'no-function-shared-across-slots',
+    universe: lock.universe,
+    initial: lock.initial,
+    steps: lock.steps.map((s) => ({ op: s.op, outcome: s.outcome, state: s.state })),
+    violation: { step: lock.steps.length - 1, reason: 'generated trace' },
+    provenance: { source: 'random', seed: 7, fast_check: 'test', klpcheck: 'test' },
+  };
+}
+
+describe('klpcheck render', () => {
+  const tmp = new TempDir();
+  afterAll(() => rmSync(tmp.path, { recursive: true, force: true }));
+
+  it('prints the text rendering by default and the chosen format with --format', async () => {
+    const r = await run(['render', FIXTURE]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(render(fixture, 'text'));
+    expect((await run(['render', '--format', 'selftest', FIXTURE])).stdout).toBe(render(fixture, 'selftest'));
+  });
+
+  it('gives one line and exit 2 on bad input', async () => {
+    const missing = await run(['render', join(tmp.path, 'nope.json')]);
+    expect([missing.code, missing.stdout]).toEqual([2, '']);
+    expect(missing.stderr).toMatch(/^klpcheck: .*nope\.json: no such file \[E_NO_FILE\]\n$/);
+    const broken = await run(['render', tmp.write('broken.json', '{"format": 1,')]);
+    expect([broken.code, broken.stderr]).toEqual([2, expect.stringMatching(/^klpcheck: .*broken\.json:.*\[E_JSON\]\n$/)]);
+    const invalid = await run(['render', tmp.write('invalid.json', { ...fixture, steps: 'none' })]);
+    expect([invalid.code, invalid.stderr]).toEqual([2, expect.stringMatching(/^klpcheck: .*invalid\.json:\/steps: .*\[E_SCHEMA\]\n$/)]);
+  });
+
+  it('an unknown format or a missing FILE is a usage error', async () => {
+    const r = await run(['render', '--format', 'pdf', FIXTURE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("klpcheck: unknown format 'pdf' (formats: text, markdown, html, svg, selftest); see 'klpcheck render --help' [E_USAGE]\n");
+    expect((await run(['render'])).stderr).toMatch(/\[E_USAGE\]\n$/);
+  });
+
+  it('--out writes the file, leaves the same content alone, and refuses other content without --force', async () => {
+    const out = join(tmp.path, 'cx.html');
+    const first = await run(['render', '-f', 'html', '--out', out, FIXTURE]);
+    expect([first.code, first.stdout, first.stderr]).toEqual([0, '', `klpcheck render: wrote ${out}\n`]);
+    expect(readFileSync(out, 'utf8')).toBe(render(fixture, 'html'));
+    expect((await run(['render', '-f', 'html', '--out', out, FIXTURE])).stderr).toBe(`klpcheck render: unchanged ${out}\n`);
+    writeFileSync(out, 'edited by hand\n');
+    const refused = await run(['render', '-f', 'html', '--out', out, FIXTURE]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`klpcheck: ${out}: exists with other content; not overwritten (use --force) [E_CONFLICT]\n`);
+    expect(readFileSync(out, 'utf8')).toBe('edited by hand\n');
+    expect((await run(['render', '-f', 'html', '--out', out, '--force', FIXTURE])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(render(fixture, 'html'));
+    expect(readdirSync(tmp.path).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
