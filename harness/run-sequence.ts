@@ -37,6 +37,8 @@ export interface RunResult {
 export interface RunOptions {
   readonly invariants: readonly Invariant[];
   readonly conformance: boolean;
+  /** The functions the abstract states report (default: every function the universe patches). */
+  readonly funcs?: readonly string[];
   /** Kernel factory, so that tests can run a deliberately broken implementation. */
   readonly kernel?: (u: Universe, s: Semantics) => Kernel;
 }
@@ -67,17 +69,72 @@ export class Lockstep {
     readonly universe: Universe,
     readonly semantics: Semantics,
     private readonly opts: RunOptions,
+    /** A branch of another run (see branch()). */
+    from?: Lockstep,
   ) {
-    this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
-    this.spec = new SpecModel(universe, semantics);
-    this.funcs = universeFuncs(universe);
-    this.checks = opts.invariants.filter((i) => i.appliesTo(semantics)).map((i) => [i.id, i.checker()] as const);
-    this.initial = observe(this.kernel, semantics, this.funcs);
+    this.funcs = opts.funcs ?? universeFuncs(universe);
+    if (from) {
+      this.kernel = from.kernel.clone(universe);
+      this.spec = from.spec.clone(universe);
+      this.checks = from.checks.map(([id, c]) => [id, c.clone()] as const);
+      this.initial = from.before;
+    } else {
+      this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
+      this.spec = new SpecModel(universe, semantics, this.funcs);
+      this.checks = opts.invariants.filter((i) => i.appliesTo(semantics)).map((i) => [i.id, i.checker()] as const);
+      this.initial = observe(this.kernel, semantics, this.funcs);
+    }
     this.before = this.initial;
+  }
+
+  /**
+   * An independent copy that goes on from here, with no recorded steps; its
+   * universe may know more patches (the explorer chooses definitions lazily).
+   */
+  branch(universe: Universe = this.universe): Lockstep {
+    return new Lockstep(universe, this.semantics, this.opts, this);
+  }
+
+  /** The abstract state after the last step. */
+  get current(): AbstractState {
+    return this.before;
+  }
+
+  /** What the checkers remember, for a state's identity. */
+  memory(): string {
+    return this.checks.map(([, c]) => c.memory()).join('|');
   }
 
   applicable(op: Op): boolean {
     return applicable(op, this.spec);
+  }
+
+  /**
+   * Applies an applicable op to both sides and checks every property, going
+   * on past violations; the explorer wants each property's first violation.
+   * `skip` names properties no longer worth checking.
+   */
+  stepAll(op: Op, skip: ReadonlySet<string> = new Set()): Violation[] {
+    const from = this.kernel.core.log.events.length;
+    const implOutcome = applyToKernel(op, this.kernel);
+    const specOutcome = applyToSpec(op, this.spec);
+    const after = observe(this.kernel, this.semantics, this.funcs);
+    const index = this.steps.length;
+    this.steps.push({ op, outcome: outcomeName(implOutcome), state: after });
+    const found: Violation[] = [];
+    if (this.opts.conformance && !skip.has(CONFORMANCE)) {
+      const reason = conformanceReason(outcomeName(specOutcome), outcomeName(implOutcome), this.spec.abstract(), after);
+      if (reason) found.push({ step: index, invariant: CONFORMANCE, reason });
+    }
+    const events = this.kernel.core.log.events.slice(from);
+    const obs = { index, op, outcome: implOutcome, before: this.before, after, events, semantics: this.semantics, universe: this.universe };
+    for (const [id, checker] of this.checks) {
+      if (skip.has(id)) continue;
+      const reason = checker.check(obs);
+      if (reason) found.push({ step: index, invariant: id, reason });
+    }
+    this.before = after;
+    return found;
   }
 
   /** Applies an applicable op to both sides and checks; returns the violation, if any. */

@@ -8,6 +8,7 @@
  * conformance property.
  */
 import type { PatchDef, Universe } from '../kernel/definitions.ts';
+import { attrsAtLoad } from '../kernel/attr-params.ts';
 import { fail, OK, type Outcome } from '../kernel/errno.ts';
 import { parseBool } from '../kernel/loader.ts';
 import type { Semantics } from '../semantics/semantics.ts';
@@ -49,10 +50,33 @@ export class SpecModel {
   constructor(
     private readonly universe: Universe,
     private readonly semantics: Semantics,
+    /** The functions the abstract state reports (default: every function the universe patches). */
+    funcs: readonly string[] = universeFuncs(universe),
   ) {
     this.rule = semantics.spec;
-    this.funcs = universeFuncs(universe);
+    this.funcs = funcs;
     this.tasks = taskNames(universe).map((name) => ({ name, state: 'idle', blocked: null }));
+  }
+
+  /** An independent copy, optionally over a universe that knows more patches (the explorer). */
+  clone(universe: Universe = this.universe): SpecModel {
+    const c = new SpecModel(universe, this.semantics, this.funcs);
+    const copies = new Map(this.loaded.map((p) => [p, { ...p }]));
+    const copy = (p: SpecPatch) => copies.get(p)!;
+    c.loaded = this.loaded.map(copy);
+    c.klp = this.klp.map(copy);
+    const t = this.transition;
+    c.transition = t ? { patch: copy(t.patch), target: t.target, replaces: t.replaces.map(copy) } : null;
+    c.tasks.forEach((task, i) => Object.assign(task, this.tasks[i]));
+    for (const m of this.targets) c.targets.add(m);
+    for (const v of this.shadows) c.shadows.add(v);
+    return c;
+  }
+
+  /** What the abstract state leaves out: the enabled flags and whom the transition replaces. */
+  hidden(): string {
+    const t = this.transition;
+    return `${this.loaded.map((p) => (p.enabled ? 'E' : 'd')).join('')}|${t ? t.replaces.map((p) => p.def.name).join(',') : ''}`;
   }
 
   // ---- queries the harness uses for applicability ----
@@ -165,9 +189,11 @@ export class SpecModel {
 
   // ---- operations ----
 
-  insmod(module: string): Outcome {
+  insmod(module: string, params: Readonly<Record<string, string>> = {}): Outcome {
     if (this.isLoaded(module)) return fail('EEXIST');
-    const def = this.universe.patches.find((p) => p.name === module);
+    const found = this.universe.patches.find((p) => p.name === module);
+    // The patch as loaded: module parameters may set attributes (add_merge_slots=X).
+    const def = found && { ...found, attrs: attrsAtLoad(found, params) };
     if (!def) {
       if (!this.universe.modules.some((m) => m.name === module)) return fail('ENOENT');
       this.targets.add(module);

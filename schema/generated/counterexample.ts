@@ -6,6 +6,10 @@
  */
 
 export type SetList = number[];
+/**
+ * Extra slots the admin lets this patch replace at load (Petr Mladek's add_merge_slots=X[,Y] module parameter, seed 001); supplements merge_slots.
+ */
+export type SetList1 = number[];
 export type Op = ModuleOp | PatchOp | StepOp | BlockOp | TaskOp | ShadowOp | AttrOp;
 
 /**
@@ -47,6 +51,14 @@ export interface Counterexample {
     shrunk_from?: number;
     fast_check: string;
     klpcheck: string;
+    /**
+     * Exhaustive runs: length of fast-check's shrunk counterexample for the same semantics and property, when one was recorded.
+     */
+    random_length?: number;
+    /**
+     * Exhaustive runs: the scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=4.
+     */
+    scope?: string;
   };
 }
 /**
@@ -111,7 +123,8 @@ export interface PatchDef {
       | 'merge_slots'
       | 'provides'
       | 'obsoletes'
-      | 'also_obsoletes';
+      | 'also_obsoletes'
+      | 'add_merge_slots';
   };
 }
 export interface ObjectDef {
@@ -179,6 +192,7 @@ export interface PatchAttrs {
   provides?: number;
   obsoletes?: SetList;
   also_obsoletes?: SetList;
+  add_merge_slots?: SetList1;
   replaces?: string[];
 }
 export interface ParamMap {
@@ -279,6 +293,12 @@ export interface TraceStep {
 export interface ModuleOp {
   op: 'insmod' | 'rmmod';
   module: string;
+  /**
+   * insmod only: module parameters (add_merge_slots=1); a patch's attr_params map them to attributes.
+   */
+  params?: {
+    [k: string]: string;
+  };
 }
 /**
  * disable/enable write 0/1 to /sys/kernel/livepatch/<patch>/enabled; force writes 1 to force.

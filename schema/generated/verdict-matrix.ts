@@ -24,6 +24,14 @@ export interface VerdictMatrix {
   semantics: string[];
   properties: string[];
   cells: Cell[];
+  /**
+   * Random runs (default) or exhaustive exploration.
+   */
+  mode?: 'random' | 'exhaustive';
+  /**
+   * Exhaustive: the scope explored.
+   */
+  scope?: string;
 }
 export interface Cell {
   semantics: string;
@@ -49,4 +57,16 @@ export interface Cell {
    * Why the property breaks (violated).
    */
   reason?: string;
+  /**
+   * Distinct states explored (exhaustive).
+   */
+  states?: number;
+  /**
+   * Transitions checked (exhaustive).
+   */
+  transitions?: number;
+  /**
+   * Milestones an exhaustive pass never reached; a pass missing any is vacuous.
+   */
+  vacuous?: string[];
 }

@@ -1,0 +1,122 @@
+/**
+ * What the explorer may do next. Patch definitions are chosen lazily, when a
+ * patch is loaded for the first time, and patches are named in the order
+ * they first load (p1, p2, ...): two universes that differ only in patches
+ * not loaded yet are the same state. Functions and state ids are used in
+ * order too (restricted growth): a new patch may use the ones already used
+ * and the next unused ones, never skip one, so renamings of the same
+ * universe are generated once. This is the symmetry reduction over patches,
+ * functions and state ids; tasks are reduced in key.ts.
+ */
+import type { PatchDef, StateDef, Universe } from '../../model/kernel/definitions.ts';
+import type { Semantics } from '../../model/semantics/semantics.ts';
+import type { Op } from '../ops.ts';
+import type { ExploreScope } from './scope.ts';
+
+export const TARGET_MODULE = 'mod';
+export const MODULE_FUNC = `${TARGET_MODULE}:m1,0`;
+export const vmlinuxFunc = (i: number) => `vmlinux:f${i},0`;
+export const patchName = (i: number) => `p${i}`;
+
+/** Every function key of the scope, in a fixed order (the abstract states report all of them). */
+export function scopeFuncs(scope: ExploreScope): string[] {
+  return [...Array.from({ length: scope.functions }, (_, i) => vmlinuxFunc(i + 1)), MODULE_FUNC];
+}
+
+function usedCount(defs: readonly PatchDef[], pick: (d: PatchDef) => readonly (string | number)[], parse: (x: string | number) => number): number {
+  let n = 0;
+  for (const d of defs) for (const x of pick(d)) n = Math.max(n, parse(x));
+  return n;
+}
+
+const vmlinuxIndex = (k: string | number) => (String(k).startsWith('vmlinux:f') ? Number(/f(\d+)/.exec(String(k))![1]) : 0);
+const defFuncs = (d: PatchDef) => (d.objects ?? []).flatMap((o) => (o.funcs ?? []).map((f) => `${o.name}:${f.old_name}`));
+const defStates = (d: PatchDef) => (d.states ?? []).map((s) => s.id);
+
+/** Subsets of 1..limit with size <= max, in which a fresh index (> used) appears only if all fresh ones below it do. */
+function restrictedSubsets(used: number, limit: number, max: number, min: number): number[][] {
+  const top = Math.min(limit, used + max);
+  const out: number[][] = [];
+  const rec = (i: number, acc: number[]) => {
+    if (i > top) {
+      const fresh = acc.filter((x) => x > used);
+      const ok = fresh.every((x, j) => x === used + 1 + j);
+      if (ok && acc.length >= min && acc.length <= max) out.push(acc);
+      return;
+    }
+    rec(i + 1, acc);
+    if (acc.length < max) rec(i + 1, [...acc, i]);
+  };
+  rec(1, []);
+  return out;
+}
+
+function stateVariants(sem: Semantics, ids: readonly number[], shadowIds: ReadonlySet<number>): StateDef[][] {
+  let out: StateDef[][] = [[]];
+  for (const id of ids) {
+    const options: StateDef[] = sem.spec.perState
+      ? [false, true].map((block_disable) => ({ id, block_disable, is_shadow: shadowIds.has(id), callbacks: 'trace' as const }))
+      : [1, 2].map((version) => ({ id, version }));
+    out = out.flatMap((prefix) => options.map((o) => [...prefix, o]));
+  }
+  return out;
+}
+
+/** Every definition the next new patch may have, up to renaming. */
+export function newPatchDefs(sem: Semantics, scope: ExploreScope, known: readonly PatchDef[], shadowIds: ReadonlySet<number>): PatchDef[] {
+  const name = patchName(known.length + 1);
+  const usedF = usedCount(known, defFuncs, vmlinuxIndex);
+  const usedS = usedCount(known, defStates, Number);
+  const funcSets: string[][] = [];
+  for (const v of restrictedSubsets(usedF, scope.functions, 2, 0)) {
+    const names = v.map((i) => `f${i}`);
+    if (names.length >= 1) funcSets.push(names.map((f) => `vmlinux:${f}`));
+    if (names.length <= 1) funcSets.push([...names.map((f) => `vmlinux:${f}`), 'mod:m1']);
+  }
+  const defs: PatchDef[] = [];
+  for (const funcs of funcSets) {
+    for (const ids of restrictedSubsets(usedS, scope.states, scope.states, 0)) {
+      for (const states of stateVariants(sem, ids, shadowIds)) {
+        for (const attrs of sem.attrChoices) {
+          const byObj = new Map<string, { old_name: string }[]>();
+          for (const f of funcs) {
+            const [obj, fn] = f.split(':') as [string, string];
+            byObj.set(obj, [...(byObj.get(obj) ?? []), { old_name: fn }]);
+          }
+          const objects = [...byObj].map(([o, fs]) => ({ name: o, funcs: fs, callbacks: 'demo' as const }));
+          defs.push({ name, objects, states, attrs });
+        }
+      }
+    }
+  }
+  return defs;
+}
+
+/** The ops to try from a state, given the patches defined so far (their definitions are known). */
+export function candidateOps(sem: Semantics, scope: ExploreScope, known: readonly PatchDef[]): Op[] {
+  const patches = known.map((d) => d.name);
+  const tasks = Array.from({ length: scope.tasks }, (_, i) => `task${i}`);
+  const usedF = usedCount(known, defFuncs, vmlinuxIndex);
+  // Sleeping in an unused function: one of them stands for all.
+  const blockable = [...Array.from({ length: Math.min(scope.functions, usedF + 1) }, (_, i) => vmlinuxFunc(i + 1)), MODULE_FUNC];
+  const ops: Op[] = [];
+  for (const p of patches) ops.push({ op: 'insmod', module: p });
+  ops.push({ op: 'insmod', module: TARGET_MODULE }, { op: 'rmmod', module: TARGET_MODULE });
+  for (const p of patches) {
+    ops.push({ op: 'rmmod', module: p }, { op: 'disable', patch: p }, { op: 'enable', patch: p }, { op: 'force', patch: p });
+    for (const attr of sem.spec.writableAttrs ?? []) for (const value of ['0', '1']) ops.push({ op: 'set_attr', patch: p, attr, value });
+  }
+  ops.push({ op: 'transition_step' });
+  for (const task of tasks) {
+    for (const func of blockable) ops.push({ op: 'block_task', task, func });
+    ops.push({ op: 'unblock_task', task }, { op: 'task_return', task });
+  }
+  if (sem.spec.perState) {
+    for (const d of known) for (const id of defStates(d)) ops.push({ op: 'shadow_alloc', patch: d.name, obj: 1, id }, { op: 'shadow_free', patch: d.name, obj: 1, id });
+  }
+  return ops;
+}
+
+export function withPatch(u: Universe, def: PatchDef): Universe {
+  return { ...u, patches: [...u.patches, def] };
+}
