@@ -1,0 +1,108 @@
+/**
+ * The explorer is checked against brute force: on tiny scopes, every op
+ * sequence up to the depth is run without any deduplication, and the
+ * distinct states and shortest violations must be exactly what the
+ * breadth-first search reports. Shards merged must equal the whole.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PatchDef } from '../model/kernel/definitions.ts';
+import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from '../harness/explore/candidates.ts';
+import { explore } from '../harness/explore/explorer.ts';
+import { fingerprint, stateKey } from '../harness/explore/key.ts';
+import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
+import { merge, summarize, fromJson, toJson } from '../harness/explore/summary.ts';
+import { Lockstep } from '../harness/run-sequence.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { stacking } from '../model/semantics/stacking.ts';
+import { INVARIANTS } from '../properties/catalog.ts';
+import { nopsFromAll } from './fixtures/broken.ts';
+import { KlpcheckError } from '../harness/errors.ts';
+
+/** Depth-first over every sequence, no deduplication: the distinct fingerprints and each property's shortest violation. */
+function bruteForce(sem: Semantics, scope: ExploreScope) {
+  const opts = { invariants: INVARIANTS.filter((i) => i.appliesTo(sem)), conformance: true, funcs: scopeFuncs(scope) };
+  const seen = new Set<number>();
+  const shortest = new Map<string, number>();
+  const root = new Lockstep({ patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks } }, sem, opts);
+  seen.add(fingerprint(`0#${stateKey(root, [])}`));
+  const dfs = (run: Lockstep, known: readonly PatchDef[], depth: number, done: ReadonlySet<string>) => {
+    if (depth === scope.depth) return;
+    const next: [Lockstep, readonly PatchDef[]][] = [];
+    const steps: [Lockstep, readonly PatchDef[], Parameters<Lockstep['stepAll']>[0]][] = [];
+    for (const op of candidateOps(sem, scope, known)) if (run.applicable(op)) steps.push([run.branch(), known, op]);
+    if (known.length < scope.patches) {
+      for (const def of newPatchDefs(sem, scope, known, new Set())) steps.push([run.branch(withPatch(run.universe, def)), [...known, def], { op: 'insmod', module: def.name }]);
+    }
+    for (const [b, k, op] of steps) {
+      const found = b.stepAll(op, done);
+      const now = new Set(done);
+      for (const v of found) {
+        now.add(v.invariant);
+        shortest.set(v.invariant, Math.min(shortest.get(v.invariant) ?? Infinity, depth + 1));
+      }
+      seen.add(fingerprint(`0#${stateKey(b, k)}`));
+      next.push([b, k]);
+      dfs(b, k, depth + 1, now);
+    }
+    void next;
+  };
+  dfs(root, [], 0, new Set());
+  return { states: seen.size, shortest };
+}
+
+describe('exhaustive exploration', () => {
+  const tiny = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
+
+  it('counts exactly the distinct states brute force reaches', () => {
+    const r = explore({ semantics: upstream, scope: tiny });
+    const b = bruteForce(upstream, tiny);
+    expect(r.distinctStates).toBe(b.states);
+    expect(r.complete).toBe(true);
+    expect(r.statesPerDepth.reduce((a, n) => a + n, 0)).toBe(r.distinctStates);
+  });
+
+  it('finds each violated property at the shortest depth brute force finds', () => {
+    const scope = parseScope('patches=2,functions=2,states=0,tasks=2,depth=5');
+    const r = explore({ semantics: nopsFromAll, scope, properties: ['no-silent-version-switch'] });
+    const v = r.violations.find((x) => x.property === 'no-silent-version-switch');
+    expect(v, 'the broken nop semantics switches silently').toBeDefined();
+    // The hand-written sequence in test/invariants.test.ts has 5 steps; none shorter exists in this scope.
+    expect(v!.result.steps).toHaveLength(5);
+    expect(v!.depth).toBe(5);
+  });
+
+  it('agrees with brute force on the shortest violations of a real semantics', () => {
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=3');
+    const r = explore({ semantics: stacking, scope });
+    const b = bruteForce(stacking, scope);
+    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual(Object.fromEntries(b.shortest));
+  });
+
+  it('shards merged give the whole: the same distinct states and violations', () => {
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
+    const whole = summarize(explore({ semantics: upstream, scope }), 0);
+    const parts = [0, 1, 2].map((index) => summarize(explore({ semantics: upstream, scope, shard: { index, count: 3 }, splitDepth: 2 }), 0));
+    const merged = merge(parts.map((p) => fromJson(toJson(p))));
+    expect(merged.distinctStates).toBe(whole.distinctStates);
+    expect(merged.violations.map((v) => [v.property, v.ops.length])).toEqual(whole.violations.map((v) => [v.property, v.ops.length]));
+    expect(parts.every((p) => p.distinctStates < whole.distinctStates)).toBe(true);
+  });
+
+  it('stops cleanly when asked, reporting what it covered', () => {
+    let polls = 0;
+    const r = explore({ semantics: upstream, scope: parseScope('depth=6'), shouldStop: () => ++polls > 50 });
+    expect(r.complete).toBe(false);
+    expect(r.distinctStates).toBeGreaterThan(0);
+  });
+
+  it('flags a pass that never reached the milestones as vacuous', () => {
+    const r = summarize(explore({ semantics: upstream, scope: parseScope('patches=1,functions=1,states=0,tasks=1,depth=1') }), 0);
+    expect(r.reached).not.toContain('transition completed by a retry');
+  });
+
+  it('rejects a bad scope with a usage error', () => {
+    expect(() => parseScope('depth=0')).toThrow(KlpcheckError);
+    expect(() => parseScope('colour=2')).toThrow(/unknown scope key 'colour'/);
+  });
+});
