@@ -29,10 +29,10 @@ export function explanation(c: Counterexample, ctx: RenderContext): readonly str
   const inv = ctx.invariant;
   const paragraphs: string[] = [];
   paragraphs.push(
-    `The invariant "${inv.title}" (${inv.id}) breaks after step ${f.number} of ${c.steps.length}, ` +
+    `The ${inv.title === inv.id ? `property "${inv.id}"` : `invariant "${inv.title}" (${inv.id})`} breaks after step ${f.number} of ${c.steps.length}, ` +
       `${stepPhrase(c, f, ctx).action}. klpcheck's reason: ${c.violation.reason}.`,
   );
-  paragraphs.push(`The invariant requires: ${inv.meaning}${inv.source ? ` Source: ${inv.source}.` : ''}`);
+  paragraphs.push(`It requires: ${inv.meaning}${inv.source ? ` Source: ${inv.source}.` : ''}`);
   const facts: string[] = [];
   for (const name of patchesNamed(c)) {
     const def = patchDef(c, name)!;

@@ -77,7 +77,8 @@ interface Emitted {
 /** `log "% cmd"` and the command itself, for sysfs writes functions.sh has no helper for. */
 function written(cmd: string, run: string, refusal: string | null, what: string): string[] {
   const lines = [`log "${cmd}"`];
-  if (refusal) lines.push(`${run} 2>/dev/null && die "${what} succeeded; klpcheck expects ${refusal}"`);
+  // Braces, so that a failing redirection's own message is silenced too.
+  if (refusal) lines.push(`{ ${run}; } 2>/dev/null && die "${what} succeeded; klpcheck expects ${refusal}"`);
   else lines.push(run);
   return lines;
 }
@@ -187,7 +188,8 @@ export function renderSelftest(c: Counterexample, ctx: RenderContext): string {
     const e = emit(step, facts[i]!, (m) => patches.has(m), v);
     if (step.counterexample) {
       const mark = i === c.violation.step ? ` [${ctx.invariant.id} violated here]` : '';
-      body.push(...wrap(`${phrases[i]}${mark}`, `# ${i + 1}. `, '#    ', 76));
+      const lead = `# ${i + 1}. `;
+      body.push(...wrap(`${phrases[i]}${mark}`, lead, `#${' '.repeat(lead.length - 1)}`, 76));
     }
     body.push(...e.lines);
     log.push(...selftestFilter([...(e.command ? [e.command] : []), ...step.log, ...(e.after ? [e.after] : [])]));

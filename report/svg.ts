@@ -101,8 +101,8 @@ function drawItem(c: Counterexample, ctx: RenderContext, g: Geometry, item: Item
     out.push(`<line x1="${x1}" y1="${mid}" x2="${tx}" y2="${mid}" stroke="#777777" stroke-width="2" stroke-dasharray="4 3"/>`);
   }
   if (life.forcedAt !== null) {
-    const fx = g.colX(life.forcedAt) + COL_W - 14;
-    out.push(label(fx, y - 1, 'F', { fill: RED, bold: true }));
+    const fx = g.colX(life.forcedAt) + (life.forcedAt === life.from ? 2 : 0);
+    out.push(`<rect x="${fx}" y="${y - 2}" width="${x1 - fx}" height="${BAR_H + 4}" fill="none" stroke="${RED}" stroke-width="2"/>`);
   }
   const attrs = attrSummary(patchDef(c, life.patch), ctx);
   const inside = x1 - x0 - 8;
@@ -117,27 +117,30 @@ function laneHeight(l: Lane): number {
   return l.rows.length * ROW_H + 2 * LANE_PAD;
 }
 
-const LEGEND: readonly (readonly [string, string])[] = [
-  ['enabled', FILL.enabled],
-  ['patching', FILL.patching],
-  ['unpatching', FILL.unpatching],
-  ['stale (a bug)', FILL.stale],
+/** The legend's entries: a name and how to draw its 24x12 swatch at (x, y-top). */
+const LEGEND: readonly (readonly [string, (x: number, y: number) => string])[] = [
+  ...(['enabled', 'patching', 'unpatching'] as const).map(
+    (st) => [st, (x: number, y: number) => `<rect x="${x}" y="${y}" width="24" height="12" fill="${FILL[st]}" stroke="#1f3b5c"/>`] as const,
+  ),
+  ['stale (a bug)', (x, y) => `<rect x="${x}" y="${y}" width="24" height="12" fill="${FILL.stale}" stroke="#1f3b5c"/>`],
+  ['freed, module loaded', (x, y) => `<line x1="${x}" y1="${y + 6}" x2="${x + 24}" y2="${y + 6}" stroke="#777777" stroke-width="2" stroke-dasharray="4 3"/>`],
+  ['forced', (x, y) => `<rect x="${x}" y="${y - 1}" width="24" height="14" fill="none" stroke="${RED}" stroke-width="2"/>`],
+  ['asleep', (x, y) => `<rect x="${x}" y="${y}" width="24" height="12" rx="3" fill="#dddddd" stroke="#888888"/>`],
 ];
 
-function legend(x: number, y: number): string[] {
-  const out: string[] = [];
+/** The legend, flowing onto more lines when it does not fit; returns the last line's baseline. */
+function legend(x: number, y: number, width: number, out: string[]): number {
   let at = x;
-  for (const [name, fill] of LEGEND) {
-    out.push(`<rect x="${at}" y="${y - 10}" width="24" height="12" fill="${fill}" stroke="#1f3b5c"/>`);
-    out.push(`<text x="${at + 30}" y="${y}" ${FONT}>${xml(name)}</text>`);
-    at += 30 + textWidth(name) + 18;
+  for (const [name, swatch] of LEGEND) {
+    const w = 30 + textWidth(name) + 18;
+    if (at > x && at + w > width) {
+      at = x;
+      y += 20;
+    }
+    out.push(swatch(at, y - 10), `<text x="${at + 30}" y="${y}" ${FONT}>${xml(name)}</text>`);
+    at += w;
   }
-  out.push(`<line x1="${at}" y1="${y - 4}" x2="${at + 24}" y2="${y - 4}" stroke="#777777" stroke-width="2" stroke-dasharray="4 3"/>`);
-  out.push(`<text x="${at + 30}" y="${y}" ${FONT}>freed, module loaded</text>`);
-  at += 30 + textWidth('freed, module loaded') + 18;
-  out.push(`<text x="${at}" y="${y}" ${FONT} fill="${RED}" font-weight="bold">F</text>`);
-  out.push(`<text x="${at + 12}" y="${y}" ${FONT}>forced</text>`);
-  return out;
+  return y;
 }
 
 /**
@@ -187,9 +190,7 @@ export function renderSvg(c: Counterexample, ctx: RenderContext, heading = true)
     out.push(`<text x="${g.colX(s) + COL_W / 2}" y="${y}" ${FONT} text-anchor="middle"${s === t.violated ? ` fill="${RED}" font-weight="bold"` : ''}>${s}</text>`);
   }
   for (const r of t.axisRefusals) out.push(label(g.colX(r.step) + COL_W / 2, y + 16, r.errno, { fill: RED, anchor: 'middle' }));
-  y += 40;
-  out.push(...legend(12, y));
-  y += 14;
+  y = legend(12, y + 40, width - 12, out) + 14;
   for (const f of stepsOf(c)) {
     const line = stepLine(stepPhrase(c, f, ctx));
     for (const l of wrap(line, `${String(f.number).padStart(3)}. `, '       ', chars)) {

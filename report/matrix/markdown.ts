@@ -18,7 +18,9 @@ export function matrixMarkdown(m: VerdictMatrix): string {
   return [
     `# klpcheck verdicts`,
     '',
-    `Seed ${m.seed}; ${m.runs} sequences of up to ${m.max_steps} operations per cell; klpcheck ${m.klpcheck}.`,
+    m.mode === 'exhaustive'
+      ? `Exhaustive: every sequence up to depth ${m.max_steps} in scope ${m.scope}; klpcheck ${m.klpcheck}.`
+      : `Seed ${m.seed}; ${m.runs} sequences of up to ${m.max_steps} operations per cell; klpcheck ${m.klpcheck}.`,
     '',
     header,
     rule,

@@ -33,13 +33,18 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   const details = violations(m).map(
     (c) => `  ${c.semantics} / ${c.property}: ${c.length} steps${c.counterexample ? `, ${c.counterexample}` : ''}\n      ${c.reason}`,
   );
+  const title =
+    m.mode === 'exhaustive'
+      ? `Verdicts (exhaustive: every sequence up to depth ${m.max_steps} in scope ${m.scope})`
+      : `Verdicts (seed ${m.seed}, ${m.runs} sequences of up to ${m.max_steps} operations per cell)`;
   return [
-    `Verdicts (seed ${m.seed}, ${m.runs} sequences of up to ${m.max_steps} operations per cell)`,
+    title,
     '',
     head,
     ...rows,
     '',
-    'ok: holds for every sequence run   Xn: violated, minimal counterexample of n steps   -: not applicable',
+    'ok: holds for every sequence run   ok?: holds, but vacuous   Xn: violated, minimal counterexample of n steps',
+    '-: not applicable',
     ...legend,
     ...(details.length ? ['', 'Violations:', ...details] : []),
     '',
