@@ -8,6 +8,8 @@ import { relative } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/verdict-matrix.ts';
+import { formatScope } from './explore/scope.ts';
+import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
 import { ALL_PROPERTIES, runProperty, type PropertyResult } from './suite.ts';
 import { KLPCHECK_VERSION } from './versions.ts';
 
@@ -66,4 +68,38 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
 
 export function cellAt(m: VerdictMatrix, semantics: string, property: string): Cell | undefined {
   return m.cells.find((c) => c.semantics === semantics && c.property === property);
+}
+
+/** A matrix from exhaustive explorations, one per semantics (klpcheck compare --exhaustive). */
+export function exhaustiveMatrix(
+  results: readonly { readonly summary: ExploreSummary; readonly files: ReadonlyMap<string, string> }[],
+  properties: readonly string[],
+  root: string,
+): VerdictMatrix {
+  const cells: Cell[] = [];
+  for (const { summary: s, files } of results) {
+    const missing = missingMilestones(s);
+    for (const property of properties) {
+      const base = { semantics: s.semantics, property };
+      const v = s.violations.find((x) => x.property === property);
+      if (!s.properties.includes(property)) cells.push({ ...base, verdict: 'not-applicable' });
+      else if (v) {
+        const file = files.get(property);
+        cells.push({ ...base, verdict: 'violated', ...(file ? { counterexample: relative(root, file) } : {}), length: v.ops.length, reason: v.reason });
+      } else cells.push({ ...base, verdict: 'holds', states: s.distinctStates, transitions: s.transitions, ...(missing.length ? { vacuous: missing } : {}) });
+    }
+  }
+  const first = results[0]?.summary;
+  return {
+    format: 1,
+    klpcheck: KLPCHECK_VERSION,
+    mode: 'exhaustive',
+    ...(first ? { scope: formatScope(first.scope) } : {}),
+    seed: 0,
+    runs: 1,
+    max_steps: first?.scope.depth ?? 1,
+    semantics: results.map((r) => r.summary.semantics),
+    properties: [...properties],
+    cells,
+  };
 }

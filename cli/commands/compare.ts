@@ -1,8 +1,11 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
 import { renameSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { KlpcheckError } from '../../harness/errors.ts';
-import { computeMatrix, type VerdictMatrix } from '../../harness/matrix.ts';
+import { computeMatrix, exhaustiveMatrix, type VerdictMatrix } from '../../harness/matrix.ts';
+import { exploreInParallel } from '../../harness/explore/parallel.ts';
+import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
+import type { Semantics } from '../../model/semantics/semantics.ts';
+import { saveViolations } from './explore.ts';
 import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
@@ -11,10 +14,9 @@ import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { progress } from '../progress.ts';
 import { styleFor } from '../style.ts';
-import { COUNTEREXAMPLES, intOption, seedOption } from './run.ts';
+import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
+import { intOption, seedOption } from './run.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const EXPECTED = fileURLToPath(new URL('../../verdicts/expected.json', import.meta.url));
 
 function list<T>(value: string | boolean | undefined, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
   if (typeof value !== 'string') return undefined;
@@ -29,6 +31,22 @@ function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+async function exhaustive(
+  semantics: readonly Semantics[],
+  properties: readonly string[],
+  scope: ExploreScope,
+  saveDir: string | undefined,
+  say: (text: string) => void,
+): Promise<VerdictMatrix> {
+  const results = [];
+  for (const sem of semantics) {
+    const summary = await exploreInParallel({ semantics: sem.name, scope, properties, onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${p.states} states`) }).done;
+    const notes = saveViolations(summary, sem, saveDir);
+    results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, n.file] as const] : []))) });
+  }
+  return exhaustiveMatrix(results, properties, ROOT);
 }
 
 export const compare: Command = {
@@ -52,6 +70,8 @@ export const compare: Command = {
     json: { type: 'boolean', help: 'print the VerdictMatrix (schema/verdict-matrix.schema.json)' },
     record: { type: 'boolean', help: 'also write verdicts/expected.json' },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
+    exhaustive: { type: 'boolean', help: 'use the exhaustive explorer for every cell (see klpcheck explore)' },
+    scope: { type: 'string', arg: 'K=V,...', help: 'with --exhaustive: the scope (default as klpcheck explore)' },
   },
   examples: ['npx klpcheck compare', 'npx klpcheck compare --semantics upstream,per-state --runs 2000 --markdown'],
   async run({ values }, io) {
@@ -59,13 +79,16 @@ export const compare: Command = {
     const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
     const seed = seedOption(values.seed);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
-    const matrix: VerdictMatrix = computeMatrix({
+    const saveDir = values['no-save'] ? undefined : COUNTEREXAMPLES;
+    const matrix: VerdictMatrix = values.exhaustive
+      ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
+      : computeMatrix({
       semantics,
       properties,
       runs: intOption(values.runs, 'runs', 500, 1),
       seed,
       maxSteps: intOption(values.steps, 'steps', 30, 1),
-      saveDir: values['no-save'] ? undefined : COUNTEREXAMPLES,
+      saveDir,
       root: ROOT,
       onCell: (done, total, cell) => bar.update(`klpcheck compare: ${done}/${total} cells (${cell.semantics} ${cell.property})`),
     });

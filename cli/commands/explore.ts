@@ -19,8 +19,8 @@ import { EXIT } from '../exit.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { scopeFuncs } from '../../harness/explore/candidates.ts';
-import { EXPECTED } from './compare.ts';
-import { COUNTEREXAMPLES, intOption } from './run.ts';
+import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
+import { intOption } from './run.ts';
 
 function parseShard(v: string | boolean | undefined): { index: number; count: number } | undefined {
   if (typeof v !== 'string') return undefined;

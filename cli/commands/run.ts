@@ -1,15 +1,14 @@
 /** `klpcheck run`: random model-based runs of one or every semantics through the invariant catalog. */
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { ALL_PROPERTIES, runSuite, type PropertyResult } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { progress } from '../progress.ts';
+import { COUNTEREXAMPLES } from '../paths.ts';
 import { styleFor, type Style } from '../style.ts';
 
-export const COUNTEREXAMPLES = fileURLToPath(new URL('../../counterexamples', import.meta.url));
 
 export function intOption(value: string | boolean | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined || typeof value === 'boolean') return fallback;
