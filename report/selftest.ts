@@ -65,6 +65,21 @@ function paramsText(op: Op): string {
     .join('');
 }
 
+/**
+ * The waits for transitions the model completed within a step: the kernel
+ * completes them in its own time, so the script waits as load_lp and
+ * disable_lp do, except for the one that helper already waits for.
+ */
+function waits(f: StepFacts, lines: readonly string[], v: (m: string) => string): string[] {
+  return f.completed.flatMap((t) => {
+    const helper = t.direction === 'patching' ? `load_lp $${v(t.patch)}` : `disable_lp $${v(t.patch)}`;
+    if (lines.some((l) => l === helper || l.startsWith(`${helper} `))) return [];
+    return t.direction === 'patching'
+      ? [`loop_until 'grep -q "^0$" ${KLP}/$${v(t.patch)}/transition' || die "failed to complete transition"`]
+      : [`loop_until '[[ ! -e ${KLP}/$${v(t.patch)} ]]' || die "failed to disable livepatch $${v(t.patch)}"`];
+  });
+}
+
 interface Emitted {
   /** Script lines for the step. */
   readonly lines: readonly string[];
@@ -120,17 +135,8 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
       const path = `${KLP}/$${v(op.patch)}/${file}`;
       return { lines: written(`% echo ${value} > ${path}`, `echo ${value} > ${KLP}/"$${v(op.patch)}"/${file}`, refusal, `echo ${value} > ${path}`), command, after: null };
     }
-    case 'transition_step': {
-      const lines = ['# klpcheck: one retry of the transition work (klp_try_complete_transition); the kernel retries on its own'];
-      for (const t of f.completed) {
-        if (t.direction === 'patching') {
-          lines.push(`loop_until 'grep -q "^0$" ${KLP}/$${v(t.patch)}/transition' || die "failed to complete transition"`);
-        } else {
-          lines.push(`loop_until '[[ ! -e ${KLP}/$${v(t.patch)} ]]' || die "failed to disable livepatch $${v(t.patch)}"`);
-        }
-      }
-      return none(lines);
-    }
+    case 'transition_step':
+      return none(['# klpcheck: one retry of the transition work (klp_try_complete_transition); the kernel retries on its own']);
     case 'block_task':
       return none([`# klpcheck: ${op.task} sleeps in ${funcLabel(op.func)} -- needs a test module that blocks there; see test_klp_callbacks_busy`]);
     case 'unblock_task':
@@ -191,7 +197,7 @@ export function renderSelftest(c: Counterexample, ctx: RenderContext): string {
       const lead = `# ${i + 1}. `;
       body.push(...wrap(`${phrases[i]}${mark}`, lead, `#${' '.repeat(lead.length - 1)}`, 76));
     }
-    body.push(...e.lines);
+    body.push(...e.lines, ...waits(facts[i]!, e.lines, v));
     log.push(...selftestFilter([...(e.command ? [e.command] : []), ...step.log, ...(e.after ? [e.after] : [])]));
   });
   const expected = withVariables(dq(log.join('\n')), vars);
