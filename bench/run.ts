@@ -1,27 +1,53 @@
 /**
  * `npm run bench`: measures and writes bench/results.json. Speed claims in
  * the README and the closing notes come from this file, never from a timed
- * assertion in a test.
+ * assertion in a test. `npm run bench -- --quick` skips the exploration.
  */
 import { cpus, totalmem } from 'node:os';
 import { renameSync, writeFileSync } from 'node:fs';
+import { DEFAULT_EXPLORE_SCOPE } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { exploreOnce, exploreParallel, growthScopes } from './explore-scaling.ts';
 import { measureThroughput } from './ops-throughput.ts';
 
 const OUT = new URL('./results.json', import.meta.url);
+const say = (t: string) => process.stderr.write(`${t}\n`);
 
 const throughput = SEMANTICS.map((s) => {
   const r = measureThroughput(s);
-  process.stderr.write(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})\n`);
+  say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
   return r;
 });
 
+const quick = process.argv.includes('--quick');
+const perSemantics = [];
+const growth = [];
+const parallel = [];
+if (!quick) {
+  for (const s of SEMANTICS) {
+    const r = exploreOnce(s, DEFAULT_EXPLORE_SCOPE);
+    say(`explore ${s.name}: ${r.distinct_states} states in ${r.seconds} s (${r.states_per_second}/s)`);
+    perSemantics.push(r);
+  }
+  parallel.push(await exploreParallel(upstream, DEFAULT_EXPLORE_SCOPE));
+  say(`explore upstream on every core: ${parallel[0]!.seconds} s`);
+  for (const scope of growthScopes()) {
+    const r = exploreOnce(upstream, scope);
+    say(`growth ${r.scope}: ${r.distinct_states} states, ${r.seconds} s`);
+    growth.push(r);
+  }
+}
+
 const results = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memory_gib: Math.round(totalmem() / 2 ** 30) },
-  note: 'single thread; operations are applied steps of fast-check-generated sequences (seed 1, default scope)',
+  note: 'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep',
   throughput,
+  explore_default_scope: perSemantics,
+  explore_every_core: parallel,
+  explore_growth_upstream: growth,
 };
 const tmp = `${OUT.pathname}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);
 renameSync(tmp, OUT.pathname);
-process.stderr.write(`wrote ${OUT.pathname}\n`);
+say(`wrote ${OUT.pathname}`);
