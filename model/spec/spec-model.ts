@@ -84,6 +84,10 @@ export class SpecModel {
   isLoaded(module: string): boolean {
     return this.loaded.some((p) => p.def.name === module) || this.targets.has(module);
   }
+  /** The patch's sysfs directory exists (loaded and not yet freed). */
+  isRegistered(patch: string): boolean {
+    return this.registered(patch) !== undefined;
+  }
   isListed(patch: string): boolean {
     return this.klp.some((p) => p.def.name === patch);
   }
