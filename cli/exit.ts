@@ -8,8 +8,8 @@ export const EXIT = {
 } as const;
 
 export const EXIT_HELP: readonly string[] = [
-  `${EXIT.ok}   every scenario passed (a pending scenario counts as passed; it is reported)`,
-  `${EXIT.failed}   an expectation failed`,
+  `${EXIT.ok}   everything checked passed or holds (a pending scenario counts as passed; it is reported)`,
+  `${EXIT.failed}   an expectation failed, or an invariant or conformance is violated`,
   `${EXIT.usage}   bad input or usage: one line 'klpcheck: FILE:/json/pointer: message [CODE]' on stderr`,
   `${EXIT.internal}  internal error: a bug in klpcheck (KLPCHECK_DEBUG=1 prints the stack)`,
 ];

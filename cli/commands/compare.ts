@@ -8,7 +8,10 @@ import type { Semantics } from '../../model/semantics/semantics.ts';
 import { saveViolations } from './explore.ts';
 import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
+import { readCounterexample } from '../../harness/counterexample.ts';
+import { join } from 'node:path';
 import { matrixText } from '../../report/matrix/text.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -68,12 +71,18 @@ export const compare: Command = {
     steps: { type: 'string', arg: 'N', help: 'maximum operations per sequence (default 30)' },
     markdown: { type: 'boolean', help: 'print a markdown table' },
     json: { type: 'boolean', help: 'print the VerdictMatrix (schema/verdict-matrix.schema.json)' },
+    html: { type: 'string', arg: 'FILE', help: 'also write one self-contained page, each violation linked to its timeline' },
     record: { type: 'boolean', help: 'also write verdicts/expected.json' },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
     exhaustive: { type: 'boolean', help: 'use the exhaustive explorer for every cell (see klpcheck explore)' },
     scope: { type: 'string', arg: 'K=V,...', help: 'with --exhaustive: the scope (default as klpcheck explore)' },
   },
-  examples: ['npx klpcheck compare', 'npx klpcheck compare --semantics upstream,per-state --runs 2000 --markdown'],
+  examples: [
+    'npx klpcheck compare',
+    'npx klpcheck compare --semantics upstream,per-state --runs 2000 --markdown',
+    'npx klpcheck compare --html /tmp/verdicts.html',
+    'npx klpcheck compare --exhaustive --scope depth=5',
+  ],
   async run({ values }, io) {
     const semantics = list(values.semantics, SEMANTICS.map((s) => s.name), 'semantics', semanticsByName) ?? SEMANTICS;
     const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
@@ -95,6 +104,12 @@ export const compare: Command = {
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
     if (values.record) writeAtomically(EXPECTED, json);
+    if (typeof values.html === 'string') {
+      const files = matrix.cells.flatMap((c) => (c.counterexample ? [c.counterexample] : []));
+      const loaded = new Map(files.map((f) => [f, readCounterexample(join(ROOT, f))] as const));
+      writeAtomically(values.html, matrixHtml(matrix, loaded));
+      io.stderr(`klpcheck compare: wrote ${values.html}\n`);
+    }
     const style = styleFor(io, values['no-color'] === true);
     if (values.json) io.stdout(json);
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
