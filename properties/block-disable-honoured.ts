@@ -19,16 +19,16 @@ export const blockDisableHonoured: Invariant = {
   appliesTo: (s) => s.spec.perState,
   checker: () =>
     stateless((obs) => {
-    for (const id of obs.before.states) {
-      if (obs.after.states.includes(id)) continue;
-      const declaring = obs.before.patches
-        .filter((p) => p.order > 0)
-        .map((p) => defOf(obs.universe, p.name))
-        .filter((d) => (d.states ?? []).some((s) => s.id === id));
-      if (declaring.length && declaring.every((d) => d.states!.find((s) => s.id === id)!.block_disable)) {
-        return `state ${id} disappeared although ${declaring.map((d) => d.name).join(', ')} block${declaring.length > 1 ? '' : 's'} its disable`;
+      for (const id of obs.before.states) {
+        if (obs.after.states.includes(id)) continue;
+        const declaring = obs.before.patches
+          .filter((p) => p.order > 0)
+          .map((p) => defOf(obs.universe, p.name))
+          .filter((d) => (d.states ?? []).some((s) => s.id === id));
+        if (declaring.length && declaring.every((d) => d.states!.find((s) => s.id === id)!.block_disable)) {
+          return `state ${id} disappeared although ${declaring.map((d) => d.name).join(', ')} block${declaring.length > 1 ? '' : 's'} its disable`;
+        }
       }
-    }
-    return null;
-  }),
+      return null;
+    }),
 };

@@ -49,7 +49,11 @@ class PairingChecker implements Checker {
   }
 
   memory(): string {
-    const show = (m: Map<string | number, Phase>) => [...m].filter(([, p]) => p !== 'closed').map(([k, p]) => `${k}=${p}`).sort();
+    const show = (m: Map<string | number, Phase>) =>
+      [...m]
+        .filter(([, p]) => p !== 'closed')
+        .map(([k, p]) => `${k}=${p}`)
+        .sort();
     return [...show(this.objects), ...show(this.states)].join(' ');
   }
 

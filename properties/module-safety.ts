@@ -15,12 +15,12 @@ export const moduleSafety: Invariant = {
   appliesTo: always,
   checker: () =>
     stateless((obs) => {
-    if (obs.op.op !== 'rmmod' || !obs.outcome.ok) return null;
-    const name = obs.op.module;
-    const p = obs.before.patches.find((x) => x.name === name);
-    if (!p) return null;
-    if (p.status !== 'freed') return `${name} was removed while ${p.status}`;
-    if (p.forced) return `${name} was removed although its patch was forced`;
-    return null;
-  }),
+      if (obs.op.op !== 'rmmod' || !obs.outcome.ok) return null;
+      const name = obs.op.module;
+      const p = obs.before.patches.find((x) => x.name === name);
+      if (!p) return null;
+      if (p.status !== 'freed') return `${name} was removed while ${p.status}`;
+      if (p.forced) return `${name} was removed although its patch was forced`;
+      return null;
+    }),
 };

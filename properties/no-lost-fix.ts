@@ -22,31 +22,33 @@ export const noLostFix: Invariant = {
   appliesTo: () => true,
   checker: () =>
     stateless((obs) => {
-    if (!firstChange(obs.before.running, obs.after.running)) return null;
-    const u = obs.universe;
-    const order = new Map(obs.after.patches.map((p, i) => [p.name, i]));
-    obs.before.patches.forEach((p, i) => order.has(p.name) || order.set(p.name, i - 1000));
-    const leaving = (name: string) =>
-      [...obs.before.patches, ...obs.after.patches].some((p) => p.name === name && (p.status === 'unpatching' || p.status === 'patching')) ||
-      ((obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name);
-    const replacers = [...obs.before.patches, ...obs.after.patches]
-      .filter((p) => p.status === 'patching' || (obs.op.op === 'insmod' && obs.op.module === p.name))
-      .map((p) => defOf(u, p.name));
-    for (const [func, versions] of Object.entries(obs.after.running)) {
-      const was = obs.before.running[func] ?? [];
-      for (let i = 0; i < versions.length; i++) {
-        const from = was[i];
-        const to = versions[i]!;
-        if (from === undefined || from === to || from === 'original' || from === 'absent' || to === 'absent') continue;
-        if (leaving(from)) continue;
-        const newer = to !== 'original' && (order.get(to) ?? -1) > (order.get(from) ?? -1) && patchFuncs(defOf(u, to)).includes(func);
-        if (newer) continue;
-        const old = defOf(u, from);
-        if (replacers.some((r) => r.name !== from && obs.semantics.spec.authorizes(r, old))) continue;
-        const by = replacers.map((r) => r.name).join(', ') || 'no replacing patch';
-        return `${from}'s fix of ${func} stopped running (now ${to}) for ${obs.after.tasks[i]!.name}; ${by} may not replace ${from}`;
+      if (!firstChange(obs.before.running, obs.after.running)) return null;
+      const u = obs.universe;
+      const order = new Map(obs.after.patches.map((p, i) => [p.name, i]));
+      obs.before.patches.forEach((p, i) => order.has(p.name) || order.set(p.name, i - 1000));
+      const leaving = (name: string) =>
+        [...obs.before.patches, ...obs.after.patches].some(
+          (p) => p.name === name && (p.status === 'unpatching' || p.status === 'patching'),
+        ) ||
+        ((obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name);
+      const replacers = [...obs.before.patches, ...obs.after.patches]
+        .filter((p) => p.status === 'patching' || (obs.op.op === 'insmod' && obs.op.module === p.name))
+        .map((p) => defOf(u, p.name));
+      for (const [func, versions] of Object.entries(obs.after.running)) {
+        const was = obs.before.running[func] ?? [];
+        for (let i = 0; i < versions.length; i++) {
+          const from = was[i];
+          const to = versions[i]!;
+          if (from === undefined || from === to || from === 'original' || from === 'absent' || to === 'absent') continue;
+          if (leaving(from)) continue;
+          const newer = to !== 'original' && (order.get(to) ?? -1) > (order.get(from) ?? -1) && patchFuncs(defOf(u, to)).includes(func);
+          if (newer) continue;
+          const old = defOf(u, from);
+          if (replacers.some((r) => r.name !== from && obs.semantics.spec.authorizes(r, old))) continue;
+          const by = replacers.map((r) => r.name).join(', ') || 'no replacing patch';
+          return `${from}'s fix of ${func} stopped running (now ${to}) for ${obs.after.tasks[i]!.name}; ${by} may not replace ${from}`;
+        }
       }
-    }
-    return null;
-  }),
+      return null;
+    }),
 };

@@ -16,43 +16,46 @@ export const noSilentVersionSwitch: Invariant = {
   id: 'no-silent-version-switch',
   title: 'no silent version switch',
   meaning:
-    'The code a task runs for a function changes only when that task switches in a transition covering the function, or when the function\'s module loads or unloads.',
+    "The code a task runs for a function changes only when that task switches in a transition covering the function, or when the function's module loads or unloads.",
   source: 'facts F.1 (Petr Mladek, 2025-01-27), F.4.2',
   appliesTo: () => true,
   checker: () =>
     stateless((obs) => {
-    // Most steps change nothing anyone runs; only a change needs the rest.
-    const changed = firstChange(obs.before.running, obs.after.running);
-    if (!changed) return null;
-    const switched = new Set(obs.events.flatMap((e) => (e.kind === 'task_switch' ? [e.task] : [])));
-    const transitionPatches = [...obs.before.patches, ...obs.after.patches].filter(
-      (p) => p.status === 'patching' || p.status === 'unpatching',
-    );
-    // The op's own patch may have run a whole transition within the step.
-    const op = obs.op;
-    const named = op.op === 'insmod' || op.op === 'rmmod' ? op.module : 'patch' in op ? op.patch : undefined;
-    const touched = obs.universe.patches.filter((p) => p.name === named);
-    // A transition covers what its patch patches and, as nops, what the listed patches patch.
-    const covering: PatchDef[] = [...transitionPatches.map((p) => defOf(obs.universe, p.name)), ...touched];
-    const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => defOf(obs.universe, p.name));
-    const covered = new Set([...covering, ...(covering.length ? listed : [])].flatMap(patchFuncs));
-    for (const [func, versions] of Object.entries(obs.after.running)) {
-      const was = obs.before.running[func];
-      for (let i = 0; i < versions.length; i++) {
-        const from = was?.[i];
-        const to = versions[i];
-        if (from === undefined || from === to || from === 'absent' || to === 'absent') continue;
-        const task = obs.after.tasks[i]!.name;
-        if (switched.has(task) && covered.has(func)) continue;
-        return `${task} switched ${func} from ${from} to ${to} without switching in a transition that covers it`;
+      // Most steps change nothing anyone runs; only a change needs the rest.
+      const changed = firstChange(obs.before.running, obs.after.running);
+      if (!changed) return null;
+      const switched = new Set(obs.events.flatMap((e) => (e.kind === 'task_switch' ? [e.task] : [])));
+      const transitionPatches = [...obs.before.patches, ...obs.after.patches].filter(
+        (p) => p.status === 'patching' || p.status === 'unpatching',
+      );
+      // The op's own patch may have run a whole transition within the step.
+      const op = obs.op;
+      const named = op.op === 'insmod' || op.op === 'rmmod' ? op.module : 'patch' in op ? op.patch : undefined;
+      const touched = obs.universe.patches.filter((p) => p.name === named);
+      // A transition covers what its patch patches and, as nops, what the listed patches patch.
+      const covering: PatchDef[] = [...transitionPatches.map((p) => defOf(obs.universe, p.name)), ...touched];
+      const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => defOf(obs.universe, p.name));
+      const covered = new Set([...covering, ...(covering.length ? listed : [])].flatMap(patchFuncs));
+      for (const [func, versions] of Object.entries(obs.after.running)) {
+        const was = obs.before.running[func];
+        for (let i = 0; i < versions.length; i++) {
+          const from = was?.[i];
+          const to = versions[i];
+          if (from === undefined || from === to || from === 'absent' || to === 'absent') continue;
+          const task = obs.after.tasks[i]!.name;
+          if (switched.has(task) && covered.has(func)) continue;
+          return `${task} switched ${func} from ${from} to ${to} without switching in a transition that covers it`;
+        }
       }
-    }
-    return null;
-  }),
+      return null;
+    }),
 };
 
 /** True when some task runs different code for some function. */
-export function firstChange(before: Readonly<Record<string, readonly string[]>>, after: Readonly<Record<string, readonly string[]>>): boolean {
+export function firstChange(
+  before: Readonly<Record<string, readonly string[]>>,
+  after: Readonly<Record<string, readonly string[]>>,
+): boolean {
   for (const func in after) {
     const a = after[func]!;
     const b = before[func];

@@ -12,18 +12,17 @@ import { settled } from './settled.ts';
 export const oneActivePatchPerSlot: Invariant = {
   id: 'one-active-patch-per-slot',
   title: 'one active patch per slot',
-  meaning:
-    'Outside a transition, every slot holds at most one enabled patch: a patch loaded into a slot replaces the one there.',
+  meaning: 'Outside a transition, every slot holds at most one enabled patch: a patch loaded into a slot replaces the one there.',
   source: 'facts F.3 (replace_set v2 cover letter, Yafang Shao, 2026-05-29; Petr Mladek, 2026-06-09)',
   appliesTo: always,
   checker: () =>
     stateless((obs) => {
-    const seen = new Map<string, string>();
-    for (const p of settled(obs.after)) {
-      const other = seen.get(p.slot);
-      if (other) return `slot ${p.slot} holds both ${other} and ${p.name}`;
-      seen.set(p.slot, p.name);
-    }
-    return null;
-  }),
+      const seen = new Map<string, string>();
+      for (const p of settled(obs.after)) {
+        const other = seen.get(p.slot);
+        if (other) return `slot ${p.slot} holds both ${other} and ${p.name}`;
+        seen.set(p.slot, p.name);
+      }
+      return null;
+    }),
 };

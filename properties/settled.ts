@@ -19,11 +19,7 @@ export function defOf(u: Universe, name: string): PatchDef {
 }
 
 /** The first pair of settled patches in different slots that share an item (a function, a state id). */
-export function sharedAcrossSlots(
-  s: AbstractState,
-  u: Universe,
-  items: (p: PatchDef) => readonly (string | number)[],
-): string | null {
+export function sharedAcrossSlots(s: AbstractState, u: Universe, items: (p: PatchDef) => readonly (string | number)[]): string | null {
   const owner = new Map<string | number, AbstractPatch>();
   for (const p of settled(s)) {
     for (const item of items(defOf(u, p.name))) {

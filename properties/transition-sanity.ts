@@ -17,16 +17,17 @@ export const transitionSanity: Invariant = {
   appliesTo: always,
   checker: () =>
     stateless((obs) => {
-    const s = obs.after;
-    const inTransition = s.patches.filter((p) => p.status === 'patching' || p.status === 'unpatching');
-    if (inTransition.length > 1) return `${inTransition.map((p) => p.name).join(' and ')} are in transition at once`;
-    const stale = s.patches.find((p) => p.status === 'stale' || (p.status === 'freed' && p.order > 0));
-    if (stale) return `${stale.name} is ${stale.order > 0 ? 'on' : 'off'} klp_patches but ${stale.status === 'freed' ? 'freed' : 'neither enabled nor in transition'}`;
-    if (!inTransition.length) {
-      const busy = s.tasks.find((t) => t.state !== 'idle');
-      if (busy) return `${busy.name} is ${busy.state} with no transition in progress`;
-    }
-    const warn = obs.events.find((e) => e.kind === 'warn');
-    return warn && warn.kind === 'warn' ? `WARN: ${warn.message}` : null;
-  }),
+      const s = obs.after;
+      const inTransition = s.patches.filter((p) => p.status === 'patching' || p.status === 'unpatching');
+      if (inTransition.length > 1) return `${inTransition.map((p) => p.name).join(' and ')} are in transition at once`;
+      const stale = s.patches.find((p) => p.status === 'stale' || (p.status === 'freed' && p.order > 0));
+      if (stale)
+        return `${stale.name} is ${stale.order > 0 ? 'on' : 'off'} klp_patches but ${stale.status === 'freed' ? 'freed' : 'neither enabled nor in transition'}`;
+      if (!inTransition.length) {
+        const busy = s.tasks.find((t) => t.state !== 'idle');
+        if (busy) return `${busy.name} is ${busy.state} with no transition in progress`;
+      }
+      const warn = obs.events.find((e) => e.kind === 'warn');
+      return warn && warn.kind === 'warn' ? `WARN: ${warn.message}` : null;
+    }),
 };
