@@ -74,6 +74,7 @@ export const compare: Command = {
     html: { type: 'string', arg: 'FILE', help: 'also write one self-contained page, each violation linked to its timeline' },
     record: { type: 'boolean', help: 'also write verdicts/expected.json' },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
+    out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
     exhaustive: { type: 'boolean', help: 'use the exhaustive explorer for every cell (see klpcheck explore)' },
     scope: { type: 'string', arg: 'K=V,...', help: 'with --exhaustive: the scope (default as klpcheck explore)' },
   },
@@ -88,7 +89,7 @@ export const compare: Command = {
     const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
     const seed = seedOption(values.seed);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
-    const saveDir = values['no-save'] ? undefined : COUNTEREXAMPLES;
+    const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
     const matrix: VerdictMatrix = values.exhaustive
       ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
       : computeMatrix({
