@@ -137,27 +137,11 @@ export class Lockstep {
     return found;
   }
 
-  /** Applies an applicable op to both sides and checks; returns the violation, if any. */
+  /** Applies an applicable op to both sides and checks; returns the first violation, if any, and keeps it. */
   step(op: Op): Violation | null {
-    const from = this.kernel.core.log.events.length;
-    const implOutcome = applyToKernel(op, this.kernel);
-    const specOutcome = applyToSpec(op, this.spec);
-    const after = observe(this.kernel, this.semantics, this.funcs);
-    const index = this.steps.length;
-    this.steps.push({ op, outcome: outcomeName(implOutcome), state: after });
-    const found = (invariant: string, reason: string) => (this.violation = { step: index, invariant, reason });
-    if (this.opts.conformance) {
-      const reason = conformanceReason(outcomeName(specOutcome), outcomeName(implOutcome), this.spec.abstract(), after);
-      if (reason) return found(CONFORMANCE, reason);
-    }
-    const events = this.kernel.core.log.events.slice(from);
-    const obs = { index, op, outcome: implOutcome, before: this.before, after, events, semantics: this.semantics, universe: this.universe };
-    for (const [id, checker] of this.checks) {
-      const reason = checker.check(obs);
-      if (reason) return found(id, reason);
-    }
-    this.before = after;
-    return null;
+    const first = this.stepAll(op)[0] ?? null;
+    if (first) this.violation = first;
+    return first;
   }
 
   result(): RunResult {

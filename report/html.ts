@@ -9,6 +9,7 @@ import type { RenderContext } from './context.ts';
 import { explanation } from './explain.ts';
 import { provenanceLine, semanticsLabel } from './phrases.ts';
 import { renderSvg, xml } from './svg.ts';
+import { htmlPage } from './page.ts';
 import { renderText } from './text.ts';
 
 const CSS = [
@@ -27,19 +28,7 @@ const CSS = [
 export function renderHtml(c: Counterexample, ctx: RenderContext): string {
   const title = `klpcheck: ${ctx.invariant.title} violated under ${c.semantics}`;
   const field = (name: string, value: string, cls = '') => `<dt>${xml(name)}</dt><dd${cls ? ` class="${cls}"` : ''}>${value}</dd>`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${xml(title)}</title>`,
-    '<style>',
-    ...CSS,
-    '</style>',
-    '</head>',
-    '<body>',
-    `<h1>${xml(title)}</h1>`,
+  return htmlPage(title, CSS, [
     '<dl>',
     field('Semantics', xml(semanticsLabel(c, ctx))),
     field('Invariant', `<code>${xml(ctx.invariant.id)}</code>: ${xml(ctx.invariant.meaning)}`),
@@ -56,8 +45,5 @@ export function renderHtml(c: Counterexample, ctx: RenderContext): string {
     ...explanation(c, ctx).map((p) => `<p>${xml(p)}</p>`),
     '<h2>As plain text (for a mail reply)</h2>',
     `<pre>${xml(renderText(c, ctx))}</pre>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  ]);
 }

@@ -9,6 +9,7 @@ import type { Cell, VerdictMatrix } from '../../harness/matrix.ts';
 import { contextFor } from '../context.ts';
 import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
+import { htmlPage } from '../page.ts';
 import { cellAt, longCell } from './cells.ts';
 
 const CSS = [
@@ -64,26 +65,12 @@ export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string
       '</section>',
     ].join('\n');
   });
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<title>${xml(title)}</title>`,
-    '<style>',
-    ...CSS,
-    '</style>',
-    '</head>',
-    '<body>',
-    `<h1>${xml(title)}</h1>`,
+  return htmlPage(title, CSS, [
     `<p>${xml(how)} klpcheck ${xml(m.klpcheck)}.</p>`,
     '<table>',
     `<tr><th>semantics</th>${m.properties.map((p) => `<th><code>${xml(p)}</code></th>`).join('')}</tr>`,
     ...rows,
     '</table>',
     ...sections,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  ]);
 }
