@@ -4,7 +4,8 @@
  * init; rmmod checks the reference count and runs exit and the going notifier.
  */
 import type { KernelCore, LoadedModule } from './core.ts';
-import { funcKey, type ModuleDef, type PatchAttrs, type PatchDef, type StateDef } from './definitions.ts';
+import { attrsAtLoad } from './attr-params.ts';
+import { funcKey, type ModuleDef, type PatchDef, type StateDef } from './definitions.ts';
 import { fail, OK, type Outcome } from './errno.ts';
 import { buildPatch, enablePatch } from './enable.ts';
 import { startBusyWork, stopBusyWork } from './busy-work.ts';
@@ -13,23 +14,6 @@ import { registerKprobe, unregisterKprobe } from './ftrace-users.ts';
 import { moduleComing, moduleGoing } from './module-notifier.ts';
 
 export { parseBool };
-
-function parseAttr(current: unknown, value: string): unknown {
-  if (typeof current === 'boolean') return parseBool(value) ?? false;
-  if (Array.isArray(current)) return value === '' ? [] : value.split(',').map(Number);
-  if (typeof current === 'number') return Number(value);
-  return parseBool(value) ?? Number(value);
-}
-
-/** Module parameters that set patch attributes (test_klp_atomic_replace.ko replace=1). */
-function attrsFromParams(def: PatchDef, params: ReadonlyMap<string, string>): PatchAttrs {
-  const attrs: Record<string, unknown> = { ...(def.attrs ?? {}) };
-  for (const [param, attr] of Object.entries(def.attr_params ?? {})) {
-    const v = params.get(param);
-    if (v !== undefined) attrs[attr] = parseAttr(attrs[attr], v);
-  }
-  return attrs as PatchAttrs;
-}
 
 /**
  * The states a livepatch module carries for its parameters: the speaker
@@ -55,7 +39,7 @@ function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<st
     k.taintReported = true;
   }
   const params = withDefaults(def.params, given);
-  const patch = buildPatch(def, attrsFromParams(def, params), k.hooks.writableAttrs, statesFor(def, params));
+  const patch = buildPatch(def, attrsAtLoad(def, params), k.hooks.writableAttrs, statesFor(def, params));
   const entry: LoadedModule = { kind: 'livepatch', def, params, patch };
   k.modules.set(def.name, entry);
   const outcome = enablePatch(k, patch);

@@ -6,6 +6,10 @@
  */
 
 export type SetList = number[];
+/**
+ * Extra slots the admin lets this patch replace at load (Petr Mladek's add_merge_slots=X[,Y] module parameter, seed 001); supplements merge_slots.
+ */
+export type SetList1 = number[];
 export type Step =
   | ModuleStep
   | PatchStep
@@ -112,7 +116,8 @@ export interface PatchDef {
       | 'merge_slots'
       | 'provides'
       | 'obsoletes'
-      | 'also_obsoletes';
+      | 'also_obsoletes'
+      | 'add_merge_slots';
   };
 }
 export interface ObjectDef {
@@ -180,6 +185,7 @@ export interface PatchAttrs {
   provides?: number;
   obsoletes?: SetList;
   also_obsoletes?: SetList;
+  add_merge_slots?: SetList1;
   replaces?: string[];
 }
 export interface ParamMap {
