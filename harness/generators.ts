@@ -50,6 +50,11 @@ function buildPatch(name: string, funcs: readonly string[], states: readonly Sta
   return { name, objects, states, attrs };
 }
 
+/** Every generated patch takes the semantics' load-time parameters (none for most). */
+function withAttrParams(sem: Semantics, p: PatchDef): PatchDef {
+  return sem.attrParams ? { ...p, attr_params: { ...sem.attrParams } } : p;
+}
+
 export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Arbitrary<Universe> {
   const funcs = scopeFuncs(scope);
   const ids = Array.from({ length: scope.states }, (_, i) => i + 1);
@@ -62,11 +67,25 @@ export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Ar
           .chain((chosen) => fc.tuple(...chosen.map((id) => stateArb(sem, id, shadowIds[id - 1] ?? false)))),
         attrs: fc.constantFrom(...sem.attrChoices),
       })
-      .map((p) => buildPatch(patchName(i), p.funcs, p.states, p.attrs));
+      .map((p) => withAttrParams(sem, buildPatch(patchName(i), p.funcs, p.states, p.attrs)));
   return fc
     .array(fc.boolean(), { minLength: scope.states, maxLength: scope.states })
     .chain((shadowIds) => fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))))
     .map((patches) => ({ patches, modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks } }));
+}
+
+/**
+ * insmod of a patch, with one of the semantics' parameter choices or none
+ * (add_merge_slots=X, the admin's override). A semantics without parameters
+ * draws plain loads only.
+ */
+function insmodArb(sem: Semantics, p: fc.Arbitrary<string>): fc.Arbitrary<Op> {
+  const plain = p.map((module) => ({ op: 'insmod', module }) as const);
+  if (!sem.paramChoices?.length) return plain;
+  const withParams = fc
+    .tuple(p, fc.constantFrom(...sem.paramChoices))
+    .map(([module, params]) => ({ op: 'insmod', module, params: { ...params } }) as const);
+  return fc.oneof({ weight: 2, arbitrary: plain }, { weight: 1, arbitrary: withParams });
 }
 
 /** Every op of the scope, weighted towards loads and transition work. */
@@ -76,20 +95,29 @@ export function opArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Arbitrar
   const p = fc.constantFrom(...patches);
   const t = fc.constantFrom(...tasks);
   const arbs: fc.WeightedArbitrary<Op>[] = [
-    { weight: 6, arbitrary: p.map((module) => ({ op: 'insmod', module }) as const) },
+    { weight: 6, arbitrary: insmodArb(sem, p) },
     { weight: 2, arbitrary: fc.constantFrom(...patches, TARGET_MODULE).map((module) => ({ op: 'rmmod', module }) as const) },
     { weight: 1, arbitrary: fc.constant({ op: 'insmod', module: TARGET_MODULE } as const) },
-    { weight: 3, arbitrary: p.map((patch) => ({ op: 'disable', patch }) as const) },
+    // Fewer disables than loads: a disabled patch must be removed and loaded
+    // again, and replace bugs need two or three patches active at once.
+    { weight: 2, arbitrary: p.map((patch) => ({ op: 'disable', patch }) as const) },
     { weight: 1, arbitrary: p.map((patch) => ({ op: 'enable', patch }) as const) },
     { weight: 1, arbitrary: p.map((patch) => ({ op: 'force', patch }) as const) },
     { weight: 3, arbitrary: fc.constant({ op: 'transition_step' } as const) },
-    { weight: 3, arbitrary: fc.tuple(t, fc.constantFrom(...scopeFuncs(scope))).map(([task, func]) => ({ op: 'block_task', task, func: `${func},0` }) as const) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(t, fc.constantFrom(...scopeFuncs(scope)))
+        .map(([task, func]) => ({ op: 'block_task', task, func: `${func},0` }) as const),
+    },
     { weight: 2, arbitrary: t.map((task) => ({ op: 'unblock_task', task }) as const) },
     { weight: 2, arbitrary: t.map((task) => ({ op: 'task_return', task }) as const) },
   ];
   if (sem.spec.perState) {
     const shadow = (op: 'shadow_alloc' | 'shadow_free') =>
-      fc.record({ patch: p, obj: fc.integer({ min: 1, max: 2 }), id: fc.integer({ min: 1, max: scope.states }) }).map((r) => ({ op, ...r }));
+      fc
+        .record({ patch: p, obj: fc.integer({ min: 1, max: 2 }), id: fc.integer({ min: 1, max: scope.states }) })
+        .map((r) => ({ op, ...r }));
     arbs.push({ weight: 2, arbitrary: shadow('shadow_alloc') }, { weight: 1, arbitrary: shadow('shadow_free') });
   }
   for (const attr of sem.spec.writableAttrs ?? []) {
@@ -119,6 +147,31 @@ export class OpCommand implements fc.Command<Lockstep, Lockstep> {
   }
 }
 
-export function commandsArb(sem: Semantics, scope: Scope, maxCommands: number) {
-  return fc.commands([opArb(sem, scope).map((op) => new OpCommand(op) as fc.Command<Lockstep, Lockstep>)], { maxCommands, size: 'max' });
+/**
+ * The ops every sequence ends with: every task wakes up and the transition
+ * work runs once more. A transition a blocked task held open then completes
+ * inside the sequence, and completion is where replace semantics differ
+ * (nops discarded, replaced patches unpatched); without it most generated
+ * sequences end with the interesting transition still pending. Ops that do
+ * not apply are skipped, and the minimizer drops the ones a counterexample
+ * does not need.
+ */
+export function settleOps(scope: Scope): Op[] {
+  return [
+    ...Array.from({ length: scope.tasks }, (_, i) => ({ op: 'unblock_task', task: `task${i}` }) as const),
+    { op: 'transition_step' } as const,
+  ];
+}
+
+export function commandsArb(sem: Semantics, scope: Scope, maxCommands: number): fc.Arbitrary<Iterable<fc.Command<Lockstep, Lockstep>>> {
+  const settle = settleOps(scope);
+  return fc
+    .commands([opArb(sem, scope).map((op) => new OpCommand(op) as fc.Command<Lockstep, Lockstep>)], { maxCommands, size: 'max' })
+    .map((cmds) => ({
+      *[Symbol.iterator]() {
+        yield* cmds;
+        for (const op of settle) yield new OpCommand(op);
+      },
+      toString: () => [...cmds, ...settle.map((op) => new OpCommand(op))].map(String).join(', '),
+    }));
 }

@@ -48,7 +48,7 @@ export function applyToKernel(op: Op, k: Kernel): Outcome {
   const shadow = k.core.shadow;
   switch (op.op) {
     case 'insmod':
-      return k.insmod(op.module);
+      return k.insmod(op.module, op.params ?? {});
     case 'rmmod':
       return k.rmmod(op.module);
     case 'disable':
@@ -83,7 +83,7 @@ export function applyToKernel(op: Op, k: Kernel): Outcome {
 export function applyToSpec(op: Op, s: SpecModel): Outcome {
   switch (op.op) {
     case 'insmod':
-      return s.insmod(op.module);
+      return s.insmod(op.module, op.params ?? {});
     case 'rmmod':
       return s.rmmod(op.module);
     case 'disable':
@@ -109,11 +109,19 @@ export function applyToSpec(op: Op, s: SpecModel): Outcome {
   }
 }
 
+/** ` add_merge_slots=2 replace=1`: module parameters as insmod takes them, in a fixed order. */
+function paramsText(params: Readonly<Record<string, string>> | undefined): string {
+  return Object.keys(params ?? {})
+    .sort()
+    .map((k) => ` ${k}=${params![k]}`)
+    .join('');
+}
+
 /** The op as a maintainer would write it in a mail (also fast-check's toString). */
 export function describeOp(op: Op): string {
   switch (op.op) {
     case 'insmod':
-      return `insmod ${op.module}.ko`;
+      return `insmod ${op.module}.ko${paramsText(op.params)}`;
     case 'rmmod':
       return `rmmod ${op.module}`;
     case 'disable':

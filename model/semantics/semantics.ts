@@ -4,7 +4,7 @@
  * gives its source, its rule in words, its hooks in the reference
  * implementation (model/kernel/hooks.ts) and its notion of a slot.
  */
-import type { PatchAttrs } from '../kernel/definitions.ts';
+import type { PatchAttrs, PatchDef } from '../kernel/definitions.ts';
 import type { ReplaceHooks } from '../kernel/hooks.ts';
 import type { SpecRule } from '../spec/rule.ts';
 
@@ -15,6 +15,9 @@ export interface Source {
   readonly date: string;
   readonly messageId?: string;
 }
+
+/** An attribute a module parameter may set. */
+export type AttrParam = NonNullable<PatchDef['attr_params']>[string];
 
 export interface Semantics {
   /** Stable identifier used on the command line and in counterexample files. */
@@ -30,6 +33,14 @@ export interface Semantics {
    * so that random runs and the exhaustive explorer share it.
    */
   readonly attrChoices: readonly PatchAttrs[];
+  /**
+   * Module parameters the patches of this semantics take at load, each with
+   * the attribute it sets (PatchDef.attr_params): the admin's override,
+   * add_merge_slots=X (seed 001). Generated universes give every patch these.
+   */
+  readonly attrParams?: Readonly<Record<string, AttrParam>>;
+  /** Parameter values generated insmod ops may pass (besides none): keep it as short as attrChoices. */
+  readonly paramChoices?: readonly Readonly<Record<string, string>>[];
   /** What the proposal promises (model/spec/rule.ts), written from the rule in words. */
   readonly spec: SpecRule;
   /** Where the kernel decides (model/kernel/hooks.ts), written as the proposal's code does it. */
