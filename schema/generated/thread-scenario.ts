@@ -1,0 +1,291 @@
+/* eslint-disable */
+/**
+ * GENERATED FILE - DO NOT EDIT.
+ * Source: schema/thread-scenario.schema.json. Regenerate with `npm run gen:types`;
+ * test/schema-types.test.ts fails when this file is stale.
+ */
+
+export type SetList = number[];
+/**
+ * Extra slots the admin lets this patch replace at load (Petr Mladek's add_merge_slots=X[,Y] module parameter, seed 001); supplements merge_slots.
+ */
+export type SetList1 = number[];
+export type Op = ModuleOp | PatchOp | StepOp | BlockOp | TaskOp | ShadowOp | AttrOp;
+
+/**
+ * An example traced by hand in a mailing-list thread, as data: a universe whose patches carry the attributes of every proposal at once, and the operations, run against every semantics (harness/thread-outcomes.ts).
+ */
+export interface ThreadScenario {
+  $schema?: string;
+  /**
+   * Also the file name, without .json.
+   */
+  name: string;
+  source: {
+    /**
+     * Seed thread file in ../shared/seeds, or a section of the facts file.
+     */
+    ref: string;
+    author: string;
+    date: string;
+    messageId?: string;
+  };
+  /**
+   * What the thread traces, and how each proposal's attributes were chosen for its patches (the readings where the thread is silent).
+   */
+  description: string;
+  universe: Universe;
+  /**
+   * @minItems 1
+   */
+  ops: [Op, ...Op[]];
+}
+/**
+ * The livepatch modules, target modules and kernel configuration of one run (facts section A).
+ */
+export interface Universe {
+  kernel?: KernelConfig;
+  patches: PatchDef[];
+  modules: ModuleDef[];
+}
+export interface KernelConfig {
+  /**
+   * false logs the two consistency-model warnings (facts B.1 step 5).
+   */
+  reliable_stacktrace?: boolean;
+  /**
+   * false makes klp_enable_patch return -ENODEV.
+   */
+  livepatch_initialized?: boolean;
+  /**
+   * The kernel.ftrace_enabled sysctl at boot.
+   */
+  ftrace_enabled?: boolean;
+  vmlinux_symbols?: SymbolTable;
+  /**
+   * Simulated tasks task0..taskN-1 (default 2).
+   */
+  tasks?: number;
+}
+/**
+ * Symbol name -> number of occurrences (for old_sympos). Absent: every named function exists once.
+ */
+export interface SymbolTable {
+  [k: string]: number;
+}
+export interface PatchDef {
+  /**
+   * The livepatch module name (its sysfs directory).
+   */
+  name: string;
+  /**
+   * null models patch->objs == NULL.
+   */
+  objects: ObjectDef[] | null;
+  states?: StateDef[];
+  attrs?: PatchAttrs;
+  /**
+   * false: MODULE_INFO(livepatch, "Y") is missing.
+   */
+  livepatch_modinfo?: boolean;
+  params?: ParamMap;
+  /**
+   * Module parameter -> patch attribute it sets at load (replace=1).
+   */
+  attr_params?: {
+    [k: string]:
+      | 'replace'
+      | 'replace_set'
+      | 'replace_sets'
+      | 'replaceable'
+      | 'slot'
+      | 'merge_slots'
+      | 'provides'
+      | 'obsoletes'
+      | 'also_obsoletes'
+      | 'add_merge_slots';
+  };
+}
+export interface ObjectDef {
+  /**
+   * "vmlinux" or a module name.
+   */
+  name: string;
+  /**
+   * null models funcs == NULL.
+   */
+  funcs: FuncDef[] | null;
+  callbacks?: 'none' | 'demo' | 'console_loglevel_v1' | 'console_loglevel_v2';
+}
+export interface FuncDef {
+  /**
+   * null models a NULL old_name.
+   */
+  old_name: string | null;
+  old_sympos?: number;
+  /**
+   * false models a NULL new_func.
+   */
+  new_func?: boolean;
+  /**
+   * The line the replacement prints when called, after the livepatch module's prefix. {context} is the caller's suffix; {shadow} the texts of the shadow variables <0, id> for output_shadow_ids, followed by a space when any exist (test_klp_speaker_livepatch's lp_speaker_welcome).
+   */
+  output?: string;
+  /**
+   * The shadow variable ids whose texts {shadow} prints, in this order.
+   */
+  output_shadow_ids?: number[];
+}
+export interface StateDef {
+  id: number;
+  version?: number;
+  block_disable?: boolean;
+  is_shadow?: boolean;
+  callbacks?: 'none' | 'console_loglevel' | 'applause' | 'trace';
+  /**
+   * The patch carries this state only when this module parameter is true (test_klp_speaker_livepatch's applause=1).
+   */
+  if_param?: string;
+  /**
+   * The patch drops this state when this module parameter is true (pmladek test_klp_state's no_state=1).
+   */
+  unless_param?: string;
+  /**
+   * block_disable is set when this module parameter is true (pmladek test_klp_state2's state_block_disable=1).
+   */
+  block_disable_param?: string;
+}
+/**
+ * The replace attributes of every proposal; each semantics reads its own.
+ */
+export interface PatchAttrs {
+  /**
+   * Upstream bool replace, or the u32 replace tag of seed 000.
+   */
+  replace?: boolean | number;
+  replace_set?: number;
+  replace_sets?: SetList;
+  replaceable?: boolean;
+  slot?: number;
+  merge_slots?: SetList;
+  provides?: number;
+  obsoletes?: SetList;
+  also_obsoletes?: SetList;
+  add_merge_slots?: SetList1;
+  replaces?: string[];
+}
+export interface ParamMap {
+  [k: string]: string;
+}
+export interface ModuleDef {
+  name: string;
+  symbols?: SymbolTable;
+  init_log?: string[];
+  exit_log?: string[];
+  busy_work?: BusyWorkDef;
+  params?: ParamMap;
+  /**
+   * Function name -> the line the original function prints when called, after the module's prefix ({context} as for FuncDef.output).
+   */
+  outputs?: {
+    [k: string]: string;
+  };
+  /**
+   * Module parameter -> the function that reading /sys/module/<mod>/parameters/<param> calls (test_klp_speaker: welcome -> speaker_welcome).
+   */
+  param_show?: {
+    [k: string]: string;
+  };
+  kprobe?: KprobeDef;
+}
+export interface BusyWorkDef {
+  func: string;
+  /**
+   * The module parameter that makes the work block (block_transition).
+   */
+  param: string;
+  enter_log: string[];
+  exit_log: string[];
+  /**
+   * The work runs only when param is set (test_klp_speaker block_doors); otherwise it runs and returns at once (test_klp_callbacks_busy).
+   */
+  only_when_blocking?: boolean;
+  /**
+   * The module's init waits until the work has started, before its own init line is printed.
+   */
+  before_init?: boolean;
+  /**
+   * After it is woken by clearing param, the work calls this function of its module, as the worker task.
+   */
+  exit_call?: {
+    func: string;
+    context: string;
+  };
+  /**
+   * Module exit ends a still blocked work without its exit lines.
+   */
+  rmmod_quiet?: boolean;
+}
+/**
+ * A kprobe the module registers in its init and unregisters in its exit (test_klp_kprobe, facts E.6).
+ */
+export interface KprobeDef {
+  /**
+   * object:function
+   */
+  func: string;
+  /**
+   * The module parameter that gives the kprobe a post_handler, which needs IPMODIFY and so conflicts with a livepatch.
+   */
+  post_handler_param?: string;
+}
+export interface ModuleOp {
+  op: 'insmod' | 'rmmod';
+  module: string;
+  /**
+   * insmod only: module parameters (add_merge_slots=1); a patch's attr_params map them to attributes.
+   */
+  params?: {
+    [k: string]: string;
+  };
+}
+/**
+ * disable/enable write 0/1 to /sys/kernel/livepatch/<patch>/enabled; force writes 1 to force.
+ */
+export interface PatchOp {
+  op: 'disable' | 'enable' | 'force';
+  patch: string;
+}
+/**
+ * One retry of klp_try_complete_transition (the delayed work).
+ */
+export interface StepOp {
+  op: 'transition_step';
+}
+export interface BlockOp {
+  op: 'block_task';
+  task: string;
+  func: string;
+}
+export interface TaskOp {
+  op: 'unblock_task' | 'task_return';
+  task: string;
+}
+/**
+ * The patched code of `patch` calls klp_shadow_get_or_alloc (shadow_alloc) or klp_shadow_free (shadow_free) on <obj, id>.
+ */
+export interface ShadowOp {
+  op: 'shadow_alloc' | 'shadow_free';
+  patch: string;
+  obj: number;
+  id: number;
+}
+/**
+ * A write to a writable sysfs attribute a semantics adds (hybrid mode's replaceable).
+ */
+export interface AttrOp {
+  op: 'set_attr';
+  patch: string;
+  attr: string;
+  value: string;
+}
