@@ -3,7 +3,8 @@
  * stops the run before any report, with one line), then run each through
  * the reference implementation and print the chosen report.
  */
-import { loadScenario } from '../harness/scenario/load.ts';
+import { isThreadScenario, loadScenario } from '../harness/scenario/load.ts';
+import { readJson } from '../harness/json-file.ts';
 import { runScenario, type ScenarioResult } from '../harness/scenario/run.ts';
 import type { ScenarioRunReport } from '../schema/generated/scenario-result.ts';
 import { EXIT } from './exit.ts';
@@ -25,7 +26,8 @@ export type ReportMode =
     };
 
 export async function runScenarioFiles(operands: readonly string[], mode: ReportMode, io: Io): Promise<number> {
-  const loaded = scenarioFiles(operands).map((file) => ({ file, scenario: loadScenario(file) }));
+  // Thread scenarios below a directory are for --all-semantics; a file named on its own says so.
+  const loaded = scenarioFiles(operands, isThreadFile).map((file) => ({ file, scenario: loadScenario(file) }));
   // On a terminal the text report is its own progress; a progress line is for redirected output.
   const bar = mode.kind === 'json' || !io.stdoutIsTTY ? progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now }) : NO_PROGRESS;
   const results: ScenarioResult[] = [];
@@ -47,4 +49,12 @@ export async function runScenarioFiles(operands: readonly string[], mode: Report
     io.stdout(`${mode.steps ? '\n' : ''}${countLine(tally(results))}\n`);
   }
   return results.some((r) => r.verdict === 'fail') ? EXIT.failed : EXIT.ok;
+}
+
+function isThreadFile(file: string): boolean {
+  try {
+    return isThreadScenario(readJson(file));
+  } catch {
+    return false; // reported with its place when it is loaded
+  }
 }

@@ -22,14 +22,16 @@ function jsonFilesBelow(dir: string): string[] {
     .flatMap((e) => {
       const path = join(dir, e.name);
       if (e.isDirectory()) return e.name.startsWith('.') || e.name === 'node_modules' ? [] : jsonFilesBelow(path);
-      return e.name.endsWith('.json') && statSync(path).isFile() ? [path] : [];
+      // <name>.outcomes.json beside a thread scenario is recorded data, not a scenario.
+      return e.name.endsWith('.json') && !e.name.endsWith('.outcomes.json') && statSync(path).isFile() ? [path] : [];
     });
 }
 
-export function scenarioFiles(operands: readonly string[]): string[] {
+/** `skip` leaves out files found below a directory (a file named itself is always kept). */
+export function scenarioFiles(operands: readonly string[], skip: (file: string) => boolean = () => false): string[] {
   const files = operands.flatMap((op) => {
     if (!isDirectory(op)) return [op];
-    const found = jsonFilesBelow(op);
+    const found = jsonFilesBelow(op).filter((f) => !skip(f));
     if (found.length === 0) throw new KlpcheckError('E_NO_FILE', 'no *.json scenario files below this directory', op);
     return found;
   });

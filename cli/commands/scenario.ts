@@ -2,7 +2,11 @@
 import { KlpcheckError } from '../../harness/errors.ts';
 import type { Command } from '../command.ts';
 import { runScenarioFiles, type ReportMode } from '../run-scenarios.ts';
+import { sideBySideOf } from '../all-semantics.ts';
+import { EXIT } from '../exit.ts';
+import { scenarioFiles } from '../scenario-files.ts';
 import { styleFor } from '../style.ts';
+import { sideBySideText } from '../../report/side-by-side.ts';
 
 export const scenario: Command = {
   name: 'scenario',
@@ -19,10 +23,24 @@ export const scenario: Command = {
   options: {
     quiet: { type: 'boolean', short: 'q', help: 'print only the verdict line of each file' },
     json: { type: 'boolean', help: 'print one ScenarioRunReport (schema/scenario-result.schema.json) instead' },
+    'all-semantics': {
+      type: 'boolean',
+      help: 'run each FILE under every semantics side by side and mark the first step where they diverge (selftest or thread scenarios)',
+    },
   },
-  examples: ['klpcheck scenario scenarios/selftests/test-livepatch.basic-function-patching.json', 'klpcheck scenario --quiet scenarios/'],
+  examples: [
+    'klpcheck scenario scenarios/selftests/test-livepatch.basic-function-patching.json',
+    'klpcheck scenario --quiet scenarios/',
+    'klpcheck scenario --all-semantics scenarios/threads/joe-weekly-cycle.json',
+  ],
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new KlpcheckError('E_USAGE', "no scenario FILE given; see 'klpcheck scenario --help'");
+    if (values['all-semantics']) {
+      // Load every file first: one bad file stops the run before any output.
+      const views = scenarioFiles(positionals).map(sideBySideOf);
+      for (const v of views) io.stdout(sideBySideText(v));
+      return EXIT.ok;
+    }
     const style = styleFor(io, values['no-color'] === true);
     const quiet = values.quiet === true;
     const mode: ReportMode = values.json ? { kind: 'json' } : { kind: 'text', steps: !quiet, countLine: quiet ? 'never' : 'if-several', style };

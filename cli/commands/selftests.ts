@@ -5,19 +5,25 @@ import type { Command } from '../command.ts';
 import { runScenarioFiles } from '../run-scenarios.ts';
 import { styleFor } from '../style.ts';
 
-/** The repository's scenarios, wherever klpcheck is run from. */
-const SCENARIOS = fileURLToPath(new URL('../../scenarios', import.meta.url));
+/**
+ * The repository's selftest scenarios, wherever klpcheck is run from: the
+ * kernel's own and Petr Mladek's per-state ones. scenarios/threads holds the
+ * mail threads' traces, run under every semantics by `compare`'s neighbour
+ * `scenario --all-semantics`.
+ */
+const SCENARIOS = ['selftests', 'per-state'].map((d) => fileURLToPath(new URL(`../../scenarios/${d}`, import.meta.url)));
 
-/** The command over a given folder: the tests run it on their own scenarios. */
-export function selftestsIn(dir: string): Command {
+/** The command over given folders: the tests run it on their own scenarios. */
+export function selftestsIn(...dirs: string[]): Command {
   return {
     name: 'selftests',
-    summary: 'run every scenario under scenarios/ with a one-line verdict each',
+    summary: 'run every selftest scenario with a one-line verdict each',
     operands: '',
     description: [
-      "Runs every *.json under the repository's scenarios/ (the kernel's livepatch",
-      'selftests written as scenarios) through the reference implementation:',
-      "'klpcheck scenario --quiet scenarios/' and a closing count line.",
+      "Runs every *.json under the repository's scenarios/selftests and",
+      'scenarios/per-state (the kernel\'s livepatch selftests and the proposed',
+      'per-state ones, written as scenarios) through the reference implementation:',
+      "'klpcheck scenario --quiet' on both and a closing count line.",
       "For the steps and log of one case: 'klpcheck scenario FILE'.",
     ],
     options: {
@@ -26,11 +32,11 @@ export function selftestsIn(dir: string): Command {
     examples: ['npx klpcheck selftests'],
     async run({ values }, io) {
       // Shown relative to where the user stands, like the paths they type.
-      const shown = relative(process.cwd(), dir) || '.';
+      const shown = dirs.map((dir) => relative(process.cwd(), dir) || '.');
       const style = styleFor(io, values['no-color'] === true);
-      return runScenarioFiles([shown], values.json ? { kind: 'json' } : { kind: 'text', steps: false, countLine: 'always', style }, io);
+      return runScenarioFiles(shown, values.json ? { kind: 'json' } : { kind: 'text', steps: false, countLine: 'always', style }, io);
     },
   };
 }
 
-export const selftests: Command = selftestsIn(SCENARIOS);
+export const selftests: Command = selftestsIn(...SCENARIOS);

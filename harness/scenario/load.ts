@@ -28,8 +28,17 @@ function checkReferences(s: Scenario, file: string): void {
   });
 }
 
+/** A thread scenario (schema/thread-scenario.schema.json) lists ops for every semantics, not selftest steps. */
+export function isThreadScenario(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && 'ops' in data && !('steps' in data);
+}
+
 export function loadScenario(file: string): Scenario {
-  const s = validate<Scenario>('scenario', readJson(file), file);
+  const data = readJson(file);
+  if (isThreadScenario(data)) {
+    throw new KlpcheckError('E_USAGE', "a thread scenario (it lists ops): run it with 'klpcheck scenario --all-semantics'", file);
+  }
+  const s = validate<Scenario>('scenario', data, file);
   checkReferences(s, file);
   return s;
 }
