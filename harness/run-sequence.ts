@@ -5,7 +5,7 @@
  * ops are skipped and not recorded, as fast-check skips a command whose
  * check() fails.
  */
-import type { Universe } from '../model/kernel/definitions.ts';
+import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
 import { canonical, firstDifference, type AbstractState } from '../model/spec/abstract-state.ts';
 import { observe } from '../model/spec/observe.ts';
@@ -105,6 +105,17 @@ export class Lockstep {
     return this.checks.map(([, c]) => c.memory()).join('|');
   }
 
+  /** A patch as loaded (invariant.ts StepObservation.def): the kernel's record when there is one. */
+  private readonly def = (name: string): PatchDef => {
+    const p = this.kernel.patch(name);
+    const base = this.universe.patches.find((d) => d.name === name);
+    if (!p) {
+      if (!base) throw new Error(`patch ${name} is not in the universe`);
+      return base;
+    }
+    return { ...p.def, attrs: { ...p.attrs, ...Object.fromEntries(p.writable) }, states: p.states.map((s) => s.def) };
+  };
+
   applicable(op: Op): boolean {
     return applicable(op, this.spec);
   }
@@ -127,7 +138,17 @@ export class Lockstep {
       if (reason) found.push({ step: index, invariant: CONFORMANCE, reason });
     }
     const events = this.kernel.core.log.events.slice(from);
-    const obs = { index, op, outcome: implOutcome, before: this.before, after, events, semantics: this.semantics, universe: this.universe };
+    const obs = {
+      index,
+      op,
+      outcome: implOutcome,
+      before: this.before,
+      after,
+      events,
+      semantics: this.semantics,
+      universe: this.universe,
+      def: this.def,
+    };
     for (const [id, checker] of this.checks) {
       if (skip.has(id)) continue;
       const reason = checker.check(obs);

@@ -1,5 +1,4 @@
 import { stateless, type Invariant } from './invariant.ts';
-import { defOf } from './settled.ts';
 
 /**
  * block_disable is honoured. A state whose declaring patch sets
@@ -23,7 +22,7 @@ export const blockDisableHonoured: Invariant = {
         if (obs.after.states.includes(id)) continue;
         const declaring = obs.before.patches
           .filter((p) => p.order > 0)
-          .map((p) => defOf(obs.universe, p.name))
+          .map((p) => obs.def(p.name))
           .filter((d) => (d.states ?? []).some((s) => s.id === id));
         if (declaring.length && declaring.every((d) => d.states!.find((s) => s.id === id)!.block_disable)) {
           return `state ${id} disappeared although ${declaring.map((d) => d.name).join(', ')} block${declaring.length > 1 ? '' : 's'} its disable`;

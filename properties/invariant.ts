@@ -6,7 +6,7 @@
  * from; semantics-dependent notions (slots, who may replace whom) come from
  * the semantics.
  */
-import type { Universe } from '../model/kernel/definitions.ts';
+import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
 import type { Outcome } from '../model/kernel/errno.ts';
 import type { KernelEvent } from '../model/kernel/log.ts';
 import type { AbstractState } from '../model/spec/abstract-state.ts';
@@ -24,6 +24,12 @@ export interface StepObservation {
   readonly semantics: Semantics;
   /** The patch definitions known so far (the explorer chooses them as patches first load). */
   readonly universe: Universe;
+  /**
+   * A patch as it was loaded: its definition with the attributes module
+   * parameters and sysfs writes gave it (add_merge_slots=, replaceable) and
+   * the states its parameters chose. Falls back to the universe's definition.
+   */
+  def(name: string): PatchDef;
 }
 
 /** Returns the reason of a violation, or null. */

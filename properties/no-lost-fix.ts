@@ -1,6 +1,6 @@
 import { stateless, type Invariant } from './invariant.ts';
 import { firstChange } from './no-silent-version-switch.ts';
-import { defOf, patchFuncs } from './settled.ts';
+import { patchFuncs } from './settled.ts';
 
 /**
  * No lost fix. A patch's fix stops running only when the patch itself is
@@ -33,7 +33,7 @@ export const noLostFix: Invariant = {
         ((obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name);
       const replacers = [...obs.before.patches, ...obs.after.patches]
         .filter((p) => p.status === 'patching' || (obs.op.op === 'insmod' && obs.op.module === p.name))
-        .map((p) => defOf(u, p.name));
+        .map((p) => obs.def(p.name));
       for (const [func, versions] of Object.entries(obs.after.running)) {
         const was = obs.before.running[func] ?? [];
         for (let i = 0; i < versions.length; i++) {
@@ -41,9 +41,9 @@ export const noLostFix: Invariant = {
           const to = versions[i]!;
           if (from === undefined || from === to || from === 'original' || from === 'absent' || to === 'absent') continue;
           if (leaving(from)) continue;
-          const newer = to !== 'original' && (order.get(to) ?? -1) > (order.get(from) ?? -1) && patchFuncs(defOf(u, to)).includes(func);
+          const newer = to !== 'original' && (order.get(to) ?? -1) > (order.get(from) ?? -1) && patchFuncs(obs.def(to)).includes(func);
           if (newer) continue;
-          const old = defOf(u, from);
+          const old = obs.def(from);
           if (replacers.some((r) => r.name !== from && obs.semantics.spec.authorizes(r, old))) continue;
           const by = replacers.map((r) => r.name).join(', ') || 'no replacing patch';
           return `${from}'s fix of ${func} stopped running (now ${to}) for ${obs.after.tasks[i]!.name}; ${by} may not replace ${from}`;

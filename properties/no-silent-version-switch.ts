@@ -1,6 +1,6 @@
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import { stateless, type Invariant } from './invariant.ts';
-import { defOf, patchFuncs } from './settled.ts';
+import { patchFuncs } from './settled.ts';
 
 /**
  * No silent version switch. The consistency model promises that a task
@@ -33,8 +33,8 @@ export const noSilentVersionSwitch: Invariant = {
       const named = op.op === 'insmod' || op.op === 'rmmod' ? op.module : 'patch' in op ? op.patch : undefined;
       const touched = obs.universe.patches.filter((p) => p.name === named);
       // A transition covers what its patch patches and, as nops, what the listed patches patch.
-      const covering: PatchDef[] = [...transitionPatches.map((p) => defOf(obs.universe, p.name)), ...touched];
-      const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => defOf(obs.universe, p.name));
+      const covering: PatchDef[] = [...transitionPatches.map((p) => obs.def(p.name)), ...touched];
+      const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => obs.def(p.name));
       const covered = new Set([...covering, ...(covering.length ? listed : [])].flatMap(patchFuncs));
       for (const [func, versions] of Object.entries(obs.after.running)) {
         const was = obs.before.running[func];

@@ -1,5 +1,5 @@
 /** Helpers the slot invariants share. */
-import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
+import type { PatchDef } from '../model/kernel/definitions.ts';
 import type { AbstractPatch, AbstractState } from '../model/spec/abstract-state.ts';
 import { patchFuncs } from '../model/spec/universe-view.ts';
 
@@ -12,17 +12,15 @@ export function settled(s: AbstractState): AbstractPatch[] {
   return s.patches.filter((p) => p.order > 0 && p.status === 'enabled');
 }
 
-export function defOf(u: Universe, name: string): PatchDef {
-  const d = u.patches.find((p) => p.name === name);
-  if (!d) throw new Error(`patch ${name} is not in the universe`);
-  return d;
-}
-
 /** The first pair of settled patches in different slots that share an item (a function, a state id). */
-export function sharedAcrossSlots(s: AbstractState, u: Universe, items: (p: PatchDef) => readonly (string | number)[]): string | null {
+export function sharedAcrossSlots(
+  s: AbstractState,
+  def: (name: string) => PatchDef,
+  items: (p: PatchDef) => readonly (string | number)[],
+): string | null {
   const owner = new Map<string | number, AbstractPatch>();
   for (const p of settled(s)) {
-    for (const item of items(defOf(u, p.name))) {
+    for (const item of items(def(p.name))) {
       const other = owner.get(item);
       if (other && other.slot !== p.slot) return `${other.name} (slot ${other.slot}) and ${p.name} (slot ${p.slot}) both use ${item}`;
       owner.set(item, p);
