@@ -181,4 +181,9 @@ describe('findings on the real semantics', () => {
     const v = check('shadow-lifetime', perState, u, ops('insmod p2', 'insmod p3', 'alloc p2 1 2', 'insmod p1'));
     expect(v?.reason).toMatch(/left behind/);
   });
+  it('upstream: forcing a reversed disable marks a patch loaded later as forced, though nothing replaces it (klp_force_transition)', () => {
+    const u = universe(lp('p1', ['f1'], { replace: true }), lp('p2', ['f2']));
+    const v = check('conformance', upstream, u, ops('insmod p1', 'insmod p2', 'block task0 f1', 'disable p1', 'enable p1', 'force p1'));
+    expect(v?.reason).toBe('at /patches/1/forced the spec has false, the implementation true');
+  });
 });
