@@ -42,12 +42,17 @@ export async function exploreParallel(sem: Semantics, scope: ExploreScope): Prom
   return row(sem.name, scope, s.shards.length || 2, s.distinctStates, s.transitions, (performance.now() - t0) / 1000);
 }
 
-/** One bound at a time, from the default scope: depth, then patches, functions, states, tasks. */
+/**
+ * One bound at a time, from the default scope: depth, then patches,
+ * functions, states, tasks. Three patches are measured at depth 3: at depth
+ * 4 the breadth-first frontier of full kernel copies outgrows the heap.
+ */
 export function growthScopes(): ExploreScope[] {
   const d = DEFAULT_EXPLORE_SCOPE;
   return [
     ...[1, 2, 3, 4, 5].map((depth) => ({ ...d, depth })),
-    ...[1, 3].map((patches) => ({ ...d, patches })),
+    { ...d, patches: 1 },
+    { ...d, patches: 3, depth: 3 },
     ...[1, 3].map((functions) => ({ ...d, functions })),
     ...[0, 2].map((states) => ({ ...d, states })),
     ...[1, 3].map((tasks) => ({ ...d, tasks })),

@@ -4,7 +4,7 @@
  * merged. The same sharding, with --shard i/n and a merge of the written
  * files, lets several machines share one exploration.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ExploreScope } from './scope.ts';
 import { merge, type ExploreSummary } from './summary.ts';
@@ -46,7 +46,11 @@ export function exploreInParallel(o: ParallelOptions): Running {
     jobs.map(
       (job, i) =>
         new Promise<ExploreSummary>((resolve, reject) => {
-          const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job });
+          // The frontier holds full kernel copies: give each worker most of its share of memory.
+          const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+            workerData: job,
+            resourceLimits: { maxOldGenerationSizeMb: Math.floor((totalmem() / 2 ** 20) * 0.7 / n) },
+          });
           w.on('message', (m: { type: string } & Record<string, unknown>) => {
             if (m.type === 'progress') {
               progress.set(i, m as unknown as { depth: number; states: number; transitions: number });
