@@ -50,28 +50,20 @@ export function randomRun(o: RandomRunOptions): RandomRunReport {
   const scope = o.scope ?? DEFAULT_SCOPE;
   const runOpts = { invariants: o.invariant ? [o.invariant] : [], conformance: !o.invariant, kernel: o.kernel };
   let steps = 0;
-  let counting = true;
+  // Runs after the first failure are fast-check shrinking: not counted as coverage.
   let firstFailureLength = 0;
   const prop = fc.property(universeArb(o.semantics, scope), commandsArb(o.semantics, scope, o.maxCommands ?? 30), (u, cmds) => {
     const run = new Lockstep(u, o.semantics, runOpts);
     try {
       fc.modelRun(() => ({ model: run, real: run }), cmds);
     } finally {
-      if (counting) steps += run.steps.length;
+      if (!firstFailureLength) steps += run.steps.length;
       // The first failure fast-check meets is the unshrunk one.
       if (run.violation && !firstFailureLength) firstFailureLength = run.steps.length;
     }
     return true;
   });
-  const details = fc.check(prop, {
-    seed: o.seed,
-    numRuns: o.runs,
-    reporter: (d) => {
-      // fast-check calls the reporter once, after shrinking; stop counting there.
-      counting = false;
-      void d;
-    },
-  });
+  const details = fc.check(prop, { seed: o.seed, numRuns: o.runs });
   const property = o.invariant?.id ?? CONFORMANCE;
   if (!details.failed || !details.counterexample) return { property, seed: o.seed, runs: details.numRuns, steps, failure: null };
   const [universe, cmds] = details.counterexample as [Universe, Iterable<fc.Command<Lockstep, Lockstep>>];
