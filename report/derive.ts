@@ -236,14 +236,18 @@ export function slotOf(c: Counterexample, name: string, ctx: RenderContext): str
 
 /**
  * A patch's role in the maintainers' words: `cumulative` for the slot
- * upstream calls so, `no-replace` for a patch alone in its slot under a
- * semantics with a replace attribute, `stacked` when nothing replaces
- * (stacking), else the slot's own name.
+ * upstream calls so, `no-replace` for a patch alone in its slot that does
+ * not replace (`replacing` when its replace attribute is set, as in hybrid
+ * mode, where every patch has its own slot), `stacked` when nothing
+ * replaces (stacking), else the slot's own name.
  */
-export function roleOf(slot: string | undefined, name: string, ctx: RenderContext): string {
+export function roleOf(slot: string | undefined, name: string, ctx: RenderContext, def?: PatchDef): string {
   if (slot === undefined) return 'patch';
   if (slot === 'cumulative') return 'cumulative';
-  if (slot === `patch:${name}`) return ctx.semantics && ctx.semantics.attrs.length === 0 ? 'stacked' : 'no-replace';
+  if (slot === `patch:${name}`) {
+    if (ctx.semantics && ctx.semantics.attrs.length === 0) return 'stacked';
+    return def?.attrs?.replace ? 'replacing' : 'no-replace';
+  }
   return `slot ${slot}`;
 }
 

@@ -33,8 +33,9 @@ export interface StepPhrase {
 
 /** `cumulative (replace=true)`: a patch's role and attributes. */
 export function patchLabel(c: Counterexample, name: string, ctx: RenderContext): string {
-  const attrs = attrSummary(patchDef(c, name), ctx);
-  const role = roleOf(slotOf(c, name, ctx), name, ctx);
+  const def = patchDef(c, name);
+  const attrs = attrSummary(def, ctx);
+  const role = roleOf(slotOf(c, name, ctx), name, ctx, def);
   return attrs ? `${role} (${attrs})` : role;
 }
 
