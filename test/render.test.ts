@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { unifiedDiff } from '../cli/diff.ts';
+import { expectGolden } from './support/golden.ts';
 import { readCounterexample, type Counterexample } from '../harness/counterexample.ts';
 import { commandsArb, DEFAULT_SCOPE, universeArb } from '../harness/generators.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
@@ -44,14 +44,7 @@ const bashSyntaxError = (script: string): string => {
 describe('golden files (test/golden/fixture.json)', () => {
   it.each(FORMATS)('%s matches its golden file', (format) => {
     const file = join(GOLDEN, `fixture.${EXT[format]}`);
-    const actual = render(fixture, format);
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
-    expect(existsSync(file), `${file} is missing: run UPDATE_GOLDEN=1 npx vitest run test/render.test.ts`).toBe(true);
-    const expected = readFileSync(file, 'utf8');
-    if (actual !== expected) {
-      const diff = unifiedDiff(expected.split('\n'), actual.split('\n')).join('\n');
-      expect.fail(`${file} differs (UPDATE_GOLDEN=1 rewrites it after review):\n${diff}`);
-    }
+    expectGolden(file, render(fixture, format), 'test/render.test.ts');
   });
 });
 
