@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main.ts';
+import type { Io } from '../cli/io.ts';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+const SCOPE = ['--scope', 'patches=2,functions=1,states=1,tasks=1,depth=3'];
+
+describe('klpcheck explore', () => {
+  it('words passes as bounded, gives shortest counterexamples and exits 1 on a violation', async () => {
+    const c = capture();
+    expect(await main(['explore', '--semantics', 'upstream', ...SCOPE, '--no-save'], c.io)).toBe(1);
+    expect(c.out()).toMatch(/^\d+ distinct states, \d+ transitions checked up to depth 3/m);
+    expect(c.out()).toMatch(
+      /^conformance +holds for every sequence up to depth 3 in scope patches=2,functions=1,states=1,tasks=1,depth=3/m,
+    );
+    expect(c.out()).toMatch(/^no-function-shared-across-slots +VIOLATED: shortest counterexample has 2 steps/m);
+    expect(c.out()).toMatch(/^Coverage \(operation: outcomes\):$/m);
+  });
+
+  it('two shards written with --out and merged report the whole exploration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const whole = capture();
+    await main(['explore', '--semantics', 'upstream', ...SCOPE, '--no-save'], whole.io);
+    for (const i of [0, 1])
+      await main(
+        ['explore', '--semantics', 'upstream', ...SCOPE, '--shard', `${i}/2`, '--out', join(dir, `${i}.json`), '--no-save'],
+        capture().io,
+      );
+    const merged = capture();
+    await main(['explore', '--merge', join(dir, '0.json'), join(dir, '1.json'), '--no-save'], merged.io);
+    const states = (t: string) => /^(\d+) distinct states/m.exec(t)?.[1];
+    expect(states(merged.out())).toBe(states(whole.out()));
+  });
+
+  it('needs --semantics, and rejects a bad scope or shard with exit 2', async () => {
+    for (const args of [[], ['--semantics', 'upstream', '--scope', 'depth=99'], ['--semantics', 'upstream', '--shard', '2/2']]) {
+      const c = capture();
+      expect(await main(['explore', ...args], c.io)).toBe(2);
+      expect(c.err()).toMatch(/\[E_USAGE\]\n$/);
+    }
+  });
+});
