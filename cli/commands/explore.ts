@@ -1,5 +1,6 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
@@ -55,7 +56,7 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
       fast_check: FAST_CHECK_VERSION,
       klpcheck: KLPCHECK_VERSION,
     });
-    return { ...note, file: saveCounterexample(dir, c).file };
+    return { ...note, file: relative(process.cwd(), saveCounterexample(dir, c).file) };
   });
 }
 
