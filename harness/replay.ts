@@ -21,7 +21,9 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
   const invariant = c.invariant === CONFORMANCE ? null : invariantById(c.invariant);
   if (invariant === undefined) throw new KlpcheckError('E_REFERENCE', `unknown invariant '${c.invariant}'`, file, pointer('invariant'));
   const ops = opsOf(c);
-  const result = runSequence(c.universe, semantics, ops, { invariants: invariant ? [invariant] : [], conformance: !invariant });
+  // Observe the functions the record observed (an exhaustive record reports every function of its scope).
+  const funcs = Object.keys(c.initial.running);
+  const result = runSequence(c.universe, semantics, ops, { invariants: invariant ? [invariant] : [], conformance: !invariant, funcs });
   const v = result.violation;
   if (!v) {
     return { verdict: { kind: 'fixed', steps: result.steps.length, skipped: ops.length - result.steps.length }, result };
