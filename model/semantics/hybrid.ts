@@ -58,8 +58,9 @@ export const hybrid: Semantics = {
   spec: {
     load: hybridLoad,
     disable: () => null,
-    // no-lost-fix sees the patch definitions, not the flag's current value,
-    // so the declaration it can check is replace=true itself.
+    // replace=true is the declaration. Observations now carry the flag's
+    // current value too; requiring `old` to be replaceable would be the
+    // stricter reading (not adopted: the flag race shows up as a silent switch).
     authorizes: (incoming) => isReplacing(incoming.attrs ?? {}),
     perState: false,
     writableAttrs: ['replaceable'],
