@@ -16,7 +16,7 @@ function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
     new Map(p.writable),
     p.states.map((s) => s.def),
   );
-  Object.assign(q, { enabled: p.enabled, forced: p.forced, listed: p.listed, registered: p.registered });
+  Object.assign(q, { enabled: p.enabled, forced: p.forced, registered: p.registered });
   p.states.forEach((s, i) => Object.assign(q.states[i]!, { pre_patch_succeeded: s.pre_patch_succeeded, pre_unpatch_done: s.pre_unpatch_done }));
   for (const o of p.objs) {
     const c = new KObject(q, o.name, o.dynamic, o.callbacks);

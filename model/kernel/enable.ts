@@ -89,7 +89,6 @@ function initPatch(k: KernelCore, patch: KPatch): number {
     if (ret) return ret;
   }
   k.klp_patches.push(patch);
-  patch.listed = true;
   return 0;
 }
 

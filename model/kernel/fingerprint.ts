@@ -25,7 +25,7 @@ export function kernelFingerprint(k: KernelCore): { readonly shared: string; rea
     const objs = p.objs.map((o) => `${o.name}${bit(o.loaded)}${bit(o.patched)}${bit(o.post_unpatch_enabled)}${o.funcs.map((f) => bit(f.patched)).join('')}`);
     const states = p.states.map((s) => `${s.id}${bit(s.pre_patch_succeeded)}${bit(s.pre_unpatch_done)}`);
     const writable = [...p.writable].map(([a, v]) => `${a}${bit(v)}`);
-    parts.push(`p:${name}${bit(p.enabled)}${bit(p.forced)}${bit(p.listed)}${bit(p.registered)}[${objs}][${states}][${writable}]`);
+    parts.push(`p:${name}${bit(p.enabled)}${bit(p.forced)}${bit(p.registered)}[${objs}][${states}][${writable}]`);
   }
   parts.push(`klp:${k.klp_patches.map((p) => p.name).join(',')}`);
   // The retry counter only matters up to the first signal (facts B.2, SIGNALS_TIMEOUT).

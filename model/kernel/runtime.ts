@@ -70,8 +70,6 @@ export class KPatch {
   readonly states: KState[];
   enabled = false;
   forced = false;
-  /** The patch is on klp_patches. */
-  listed = false;
   /** The sysfs directory exists (from kobject_add until the patch is freed). */
   registered = false;
   constructor(

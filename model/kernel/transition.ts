@@ -165,7 +165,6 @@ function discardNops(k: KernelCore, patch: KPatch): void {
  */
 export function freePatch(k: KernelCore, patch: KPatch): void {
   k.klp_patches = k.klp_patches.filter((p) => p !== patch);
-  patch.listed = false;
   patch.registered = false;
 }
 

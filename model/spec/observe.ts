@@ -15,7 +15,7 @@ const TASK_STATE: Readonly<Record<number, TaskState>> = { [-1]: 'idle', 0: 'unpa
 function statusOf(k: Kernel, p: KPatch): PatchStatus {
   if (!p.registered) return 'freed';
   if (k.core.transition === p) return k.core.target === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching';
-  return p.listed && p.enabled ? 'enabled' : 'stale';
+  return p.enabled && k.core.klp_patches.includes(p) ? 'enabled' : 'stale';
 }
 
 export function observe(k: Kernel, semantics: Semantics, funcs: readonly string[] = universeFuncs(k.core.universe)): AbstractState {
