@@ -5,7 +5,8 @@
  * sequence independently.
  */
 import fc from 'fast-check';
-import type { FuncDef, ObjectDef, PatchDef, StateDef, Universe } from '../model/kernel/definitions.ts';
+import type { PatchDef, StateDef, Universe } from '../model/kernel/definitions.ts';
+import { patchFromFuncs, TARGET_MODULE } from './patch-def.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type { Lockstep } from './run-sequence.ts';
 import { describeOp, type Op } from './ops.ts';
@@ -19,7 +20,7 @@ export interface Scope {
 }
 
 export const DEFAULT_SCOPE: Scope = { patches: 3, functions: 3, states: 2, tasks: 2 };
-export const TARGET_MODULE = 'mod';
+export { TARGET_MODULE };
 
 export function scopeFuncs(scope: Scope): string[] {
   return [...Array.from({ length: scope.functions }, (_, i) => `vmlinux:f${i + 1}`), `${TARGET_MODULE}:m1`];
@@ -39,17 +40,6 @@ function stateArb(sem: Semantics, id: number, isShadow: boolean): fc.Arbitrary<S
   return fc.integer({ min: 1, max: 2 }).map((version) => ({ id, version }));
 }
 
-function buildPatch(name: string, funcs: readonly string[], states: readonly StateDef[], attrs: PatchDef['attrs']): PatchDef {
-  const byObj = new Map<string, FuncDef[]>();
-  for (const f of funcs) {
-    const [obj, fn] = f.split(':') as [string, string];
-    byObj.set(obj, [...(byObj.get(obj) ?? []), { old_name: fn }]);
-  }
-  const objects: ObjectDef[] = [...byObj].map(([obj, fs]) => ({ name: obj, funcs: fs, callbacks: 'demo' }));
-  if (!objects.length) objects.push({ name: 'vmlinux', funcs: [], callbacks: 'demo' });
-  return { name, objects, states, attrs };
-}
-
 /** Every generated patch takes the semantics' load-time parameters (none for most). */
 function withAttrParams(sem: Semantics, p: PatchDef): PatchDef {
   return sem.attrParams ? { ...p, attr_params: { ...sem.attrParams } } : p;
@@ -67,7 +57,7 @@ export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Ar
           .chain((chosen) => fc.tuple(...chosen.map((id) => stateArb(sem, id, shadowIds[id - 1] ?? false)))),
         attrs: fc.constantFrom(...sem.attrChoices),
       })
-      .map((p) => withAttrParams(sem, buildPatch(patchName(i), p.funcs, p.states, p.attrs)));
+      .map((p) => withAttrParams(sem, patchFromFuncs(patchName(i), p.funcs, p.states, p.attrs)));
   return fc
     .array(fc.boolean(), { minLength: scope.states, maxLength: scope.states })
     .chain((shadowIds) => fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))))

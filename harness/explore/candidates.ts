@@ -11,9 +11,10 @@
 import type { PatchDef, StateDef, Universe } from '../../model/kernel/definitions.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import type { Op } from '../ops.ts';
+import { patchFromFuncs, TARGET_MODULE } from '../patch-def.ts';
 import type { ExploreScope } from './scope.ts';
 
-export const TARGET_MODULE = 'mod';
+export { TARGET_MODULE };
 export const MODULE_FUNC = `${TARGET_MODULE}:m1,0`;
 export const vmlinuxFunc = (i: number) => `vmlinux:f${i},0`;
 export const patchName = (i: number) => `p${i}`;
@@ -23,7 +24,11 @@ export function scopeFuncs(scope: ExploreScope): string[] {
   return [...Array.from({ length: scope.functions }, (_, i) => vmlinuxFunc(i + 1)), MODULE_FUNC];
 }
 
-function usedCount(defs: readonly PatchDef[], pick: (d: PatchDef) => readonly (string | number)[], parse: (x: string | number) => number): number {
+function usedCount(
+  defs: readonly PatchDef[],
+  pick: (d: PatchDef) => readonly (string | number)[],
+  parse: (x: string | number) => number,
+): number {
   let n = 0;
   for (const d of defs) for (const x of pick(d)) n = Math.max(n, parse(x));
   return n;
@@ -78,13 +83,7 @@ export function newPatchDefs(sem: Semantics, scope: ExploreScope, known: readonl
     for (const ids of restrictedSubsets(usedS, scope.states, scope.states, 0)) {
       for (const states of stateVariants(sem, ids, shadowIds)) {
         for (const attrs of sem.attrChoices) {
-          const byObj = new Map<string, { old_name: string }[]>();
-          for (const f of funcs) {
-            const [obj, fn] = f.split(':') as [string, string];
-            byObj.set(obj, [...(byObj.get(obj) ?? []), { old_name: fn }]);
-          }
-          const objects = [...byObj].map(([o, fs]) => ({ name: o, funcs: fs, callbacks: 'demo' as const }));
-          defs.push({ name, objects, states, attrs });
+          defs.push(patchFromFuncs(name, funcs, states, attrs));
         }
       }
     }
@@ -112,7 +111,9 @@ export function candidateOps(sem: Semantics, scope: ExploreScope, known: readonl
     ops.push({ op: 'unblock_task', task }, { op: 'task_return', task });
   }
   if (sem.spec.perState) {
-    for (const d of known) for (const id of defStates(d)) ops.push({ op: 'shadow_alloc', patch: d.name, obj: 1, id }, { op: 'shadow_free', patch: d.name, obj: 1, id });
+    for (const d of known)
+      for (const id of defStates(d))
+        ops.push({ op: 'shadow_alloc', patch: d.name, obj: 1, id }, { op: 'shadow_free', patch: d.name, obj: 1, id });
   }
   return ops;
 }

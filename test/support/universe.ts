@@ -1,15 +1,15 @@
 /** Small universes for hand-written sequences in tests. */
 import type { PatchAttrs, PatchDef, StateDef, Universe } from '../../model/kernel/definitions.ts';
 import type { Op } from '../../harness/ops.ts';
+import { patchFromFuncs } from '../../harness/patch-def.ts';
 
 export function lp(name: string, funcs: readonly string[], attrs: PatchAttrs = {}, states: readonly StateDef[] = []): PatchDef {
-  const byObj = new Map<string, { old_name: string }[]>();
-  for (const f of funcs) {
-    const [obj, fn] = f.includes(':') ? (f.split(':') as [string, string]) : ['vmlinux', f];
-    byObj.set(obj, [...(byObj.get(obj) ?? []), { old_name: fn }]);
-  }
-  const objects = [...byObj].map(([o, fs]) => ({ name: o, funcs: fs, callbacks: 'demo' as const }));
-  return { name, objects: objects.length ? objects : [{ name: 'vmlinux', funcs: [], callbacks: 'demo' }], states, attrs };
+  return patchFromFuncs(
+    name,
+    funcs.map((f) => (f.includes(':') ? f : `vmlinux:${f}`)),
+    states,
+    attrs,
+  );
 }
 
 export function universe(...patches: PatchDef[]): Universe {
