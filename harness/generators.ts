@@ -45,13 +45,23 @@ function withAttrParams(sem: Semantics, p: PatchDef): PatchDef {
   return sem.attrParams ? { ...p, attr_params: { ...sem.attrParams } } : p;
 }
 
+/**
+ * One patch's functions: 1 or 2 of the scope, each declared with old_sympos 0
+ * or 1. Generated universes list no symbol table, so every name is unique and
+ * both positions name the same function (definitions.ts funcKey): patches
+ * built by different toolchains, as in torvalds/linux 139560e8b973.
+ */
+function patchFuncsArb(funcs: readonly string[]): fc.Arbitrary<string[]> {
+  return fc.subarray([...funcs], { minLength: 1, maxLength: 2 }).chain((fs) => fc.tuple(...fs.map((f) => fc.constantFrom(f, `${f},1`))));
+}
+
 export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Arbitrary<Universe> {
   const funcs = scopeFuncs(scope);
   const ids = Array.from({ length: scope.states }, (_, i) => i + 1);
   const patch = (i: number, shadowIds: readonly boolean[]) =>
     fc
       .record({
-        funcs: fc.subarray(funcs, { minLength: 1, maxLength: 2 }),
+        funcs: patchFuncsArb(funcs),
         states: fc
           .subarray(ids, { maxLength: scope.states })
           .chain((chosen) => fc.tuple(...chosen.map((id) => stateArb(sem, id, shadowIds[id - 1] ?? false)))),

@@ -15,7 +15,7 @@ function withPatch(u: Universe, i: number, p: PatchDef): Universe {
   return { ...u, patches: u.patches.map((x, j) => (j === i ? p : x)) };
 }
 
-/** Smaller variants of a universe: one function or one state fewer in one patch. */
+/** Smaller variants of a universe: one function or one state fewer in one patch, or one old_sympos dropped. */
 function* smallerUniverses(u: Universe): Generator<Universe> {
   for (const [i, p] of u.patches.entries()) {
     for (const [j, s] of (p.states ?? []).entries()) {
@@ -25,6 +25,12 @@ function* smallerUniverses(u: Universe): Generator<Universe> {
     for (const [oi, o] of (p.objects ?? []).entries()) {
       for (let fi = 0; fi < (o.funcs ?? []).length; fi++) {
         const objects = (p.objects ?? []).map((x, k) => (k === oi ? { ...x, funcs: (x.funcs ?? []).filter((_, m) => m !== fi) } : x));
+        yield withPatch(u, i, { ...p, objects });
+      }
+      for (const [fi, f] of (o.funcs ?? []).entries()) {
+        if (f.old_sympos === undefined) continue;
+        const { old_sympos: _dropped, ...plain } = f;
+        const objects = (p.objects ?? []).map((x, k) => (k === oi ? { ...x, funcs: (x.funcs ?? []).map((g, m) => (m === fi ? plain : g)) } : x));
         yield withPatch(u, i, { ...p, objects });
       }
     }

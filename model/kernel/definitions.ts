@@ -45,7 +45,34 @@ export type StateCallbacks = NonNullable<StateDef['callbacks']>;
 /** `vmlinux` stands for the NULL object name. */
 export const VMLINUX = 'vmlinux';
 
-/** Identity of a patched function: object, name and sympos (facts A, klp_find_func). */
+/**
+ * The identity of a patched function: the function a (object, old_name,
+ * old_sympos) resolves to, as `obj:name,N`. old_sympos 0 asks for the only
+ * symbol of that name and 1 for the first one, so both name the same
+ * function whenever either resolves (a duplicate name with 0 is refused by
+ * klp_find_object_symbol). klp_ops are found by the resolved address
+ * (patch.c klp_find_ops), so one func_stack serves both; klp_find_func
+ * treats them as the same func since torvalds/linux commit 139560e8b973
+ * ("livepatch: Match old_sympos 0 and 1 in klp_find_func()", Song Liu,
+ * October 2025), so a replace patch adds no nop for it.
+ *
+ * Position 1 is written `,0`, the spelling of a unique symbol, so that keys
+ * stay the ones patches usually declare (reports print it as `obj:name`);
+ * the sysfs directory shows it as `,1` (sysfsFuncName).
+ */
 export function funcKey(obj: string, name: string, sympos = 0): string {
-  return `${obj}:${name},${sympos}`;
+  return `${obj}:${name},${sympos === 1 ? 0 : sympos}`;
+}
+
+/** A key as a user writes it (`obj:name,N`, as in ops and counterexamples) in its canonical form (funcKey). */
+export function canonicalKey(key: string): string {
+  const comma = key.lastIndexOf(',');
+  const colon = key.indexOf(':');
+  if (comma < colon || !/^\d+$/.test(key.slice(comma + 1))) return key;
+  return funcKey(key.slice(0, colon), key.slice(colon + 1, comma), Number(key.slice(comma + 1)));
+}
+
+/** The name of a func's sysfs directory, `<old_name>,<sympos>` with 0 shown as 1 (core.c klp_init_func). */
+export function sysfsFuncName(name: string, sympos: number): string {
+  return `${name},${sympos === 0 ? 1 : sympos}`;
 }

@@ -5,7 +5,7 @@
  */
 import { runObjectCallback } from './callbacks.ts';
 import type { KernelCore } from './core.ts';
-import type { PatchAttrs, PatchDef, StateDef } from './definitions.ts';
+import { sysfsFuncName, type PatchAttrs, type PatchDef, type StateDef } from './definitions.ts';
 import { errnoByNumber, fail, OK, type Errno, type Outcome } from './errno.ts';
 import { patchObject } from './func-stack.ts';
 import { KFunc, KLP_TRANSITION_PATCHED, KObject, KPatch } from './runtime.ts';
@@ -34,14 +34,20 @@ export function buildPatch(
   return patch;
 }
 
-/** klp_find_func: same old_name and old_sympos. A NULL old_name is dereferenced (facts F.4.7). */
+/**
+ * klp_find_func: same old_name, and the same old_sympos with 0 and 1 taken
+ * as one (torvalds/linux commit 139560e8b973, Song Liu, October 2025: before
+ * it, a nop `f,0` beside a func `f,1` failed the load with -EEXIST on the
+ * duplicate sysfs name). That is the resolved function, the func's key. A
+ * NULL old_name is dereferenced (facts F.4.7).
+ */
 function hasFunc(k: KernelCore, obj: KObject, oldFunc: KFunc): boolean {
   return obj.funcs.some((f) => {
     if (f.old_name === null || oldFunc.old_name === null) {
       k.log.event({ kind: 'warn', message: 'NULL old_name dereferenced in klp_find_func' });
       return false;
     }
-    return f.old_name === oldFunc.old_name && f.old_sympos === oldFunc.old_sympos;
+    return f.key === oldFunc.key;
   });
 }
 
@@ -66,8 +72,13 @@ function addNops(k: KernelCore, patch: KPatch): void {
 function initObject(k: KernelCore, obj: KObject): number {
   if (!obj.isVmlinux && obj.name.length >= MODULE_NAME_LEN) return -22;
   obj.loaded = k.objectAlive(obj.name);
+  const dirs = new Set<string>();
   for (const f of obj.funcs) {
     if (f.old_name === null || (!f.hasNewFunc && !f.nop) || f.old_name.length >= KSYM_NAME_LEN) return -22;
+    // klp_init_func's kobject_add: two funcs with one sysfs name (f,0 and f,1) fail with -EEXIST.
+    const dir = sysfsFuncName(f.old_name, f.old_sympos);
+    if (dirs.has(dir)) return -17;
+    dirs.add(dir);
   }
   return obj.loaded ? initObjectLoaded(k, obj) : 0;
 }

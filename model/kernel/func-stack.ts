@@ -4,6 +4,7 @@
  * "Stack discipline").
  */
 import type { KernelCore } from './core.ts';
+import { canonicalKey } from './definitions.ts';
 import { ERRNO, type Errno } from './errno.ts';
 import { KLP_TRANSITION_IDLE, KLP_TRANSITION_UNPATCHED, type KFunc, type KObject, type Task, type Version } from './runtime.ts';
 
@@ -63,9 +64,11 @@ export function unpatchObject(k: KernelCore, obj: KObject, nopsOnly = false): vo
  * next entry for a task still in the UNPATCHED state; a nop runs the original.
  * A function of a module that is not loaded does not run at all. `observing`
  * is set when klpcheck only looks (the abstraction function): then the
- * handler's WARN is not an event of the run.
+ * handler's WARN is not an event of the run. `asked` may spell the function
+ * with either sympos of its first symbol (definitions.ts funcKey).
  */
-export function runningCode(k: KernelCore, task: Task, key: string, observing = false): Version {
+export function runningCode(k: KernelCore, task: Task, asked: string, observing = false): Version {
+  const key = canonicalKey(asked);
   const stack = k.funcStacks.get(key);
   let func = stack?.[0];
   if (!func) return k.objectAlive(key.slice(0, key.indexOf(':'))) ? 'original' : 'absent';

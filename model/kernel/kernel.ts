@@ -3,7 +3,7 @@
  * with the livepatch core, driven by the operations a user or the harness can
  * perform, with the kernel log, the events and an observable view.
  */
-import type { Universe } from './definitions.ts';
+import { canonicalKey, type Universe } from './definitions.ts';
 import { cloneCore } from './clone.ts';
 import { KernelCore } from './core.ts';
 import type { Outcome } from './errno.ts';
@@ -107,7 +107,7 @@ export class Kernel {
     if (!t || t.blocked) return false;
     const code = runningCode(this.core, t, key);
     if (code === 'absent') return false;
-    t.blocked = { key, code };
+    t.blocked = { key: canonicalKey(key), code };
     return true;
   }
 

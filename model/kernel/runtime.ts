@@ -4,7 +4,7 @@
  * mutable objects owned by one Kernel. Nothing outside model/kernel mutates
  * them; observers read them through model/kernel/observe.ts.
  */
-import type { ObjectCallbacks, PatchAttrs, PatchDef, StateDef } from './definitions.ts';
+import { funcKey, type ObjectCallbacks, type PatchAttrs, type PatchDef, type StateDef } from './definitions.ts';
 
 export const KLP_TRANSITION_IDLE = -1;
 export const KLP_TRANSITION_UNPATCHED = 0;
@@ -25,8 +25,9 @@ export class KFunc {
     readonly nop: boolean,
     readonly hasNewFunc: boolean,
   ) {}
+  /** The function it resolves to (funcKey): what klp_find_ops and klp_find_func compare. */
   get key(): string {
-    return `${this.obj.name}:${this.old_name},${this.old_sympos}`;
+    return funcKey(this.obj.name, this.old_name ?? 'null', this.old_sympos);
   }
   /** The code this func redirects to: a nop's new_func is the original (facts A). */
   get code(): Version {

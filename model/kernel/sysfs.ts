@@ -4,6 +4,7 @@
  */
 import { runObjectCallback } from './callbacks.ts';
 import type { KernelCore } from './core.ts';
+import { sysfsFuncName } from './definitions.ts';
 import { fail, OK, type Outcome } from './errno.ts';
 import { parseBool } from './loader.ts';
 import { KLP_TRANSITION_UNPATCHED, type KPatch } from './runtime.ts';
@@ -81,6 +82,10 @@ export function readSysfs(k: KernelCore, patch: KPatch): Record<string, string> 
   const order = k.klp_patches.indexOf(patch);
   if (order >= 0) files.stack_order = String(order + 1);
   for (const [attr, v] of patch.writable) files[attr] = b(v);
-  for (const obj of patch.objs) files[`${obj.name}/patched`] = b(obj.patched);
+  for (const obj of patch.objs) {
+    files[`${obj.name}/patched`] = b(obj.patched);
+    // Each func's directory, named by klp_init_func (listed so that its presence can be checked).
+    for (const f of obj.funcs) files[`${obj.name}/${sysfsFuncName(f.old_name ?? '', f.old_sympos)}`] = '';
+  }
   return files;
 }

@@ -7,7 +7,7 @@
  * reference implementation's observe() after every step: that is the
  * conformance property.
  */
-import type { PatchDef, Universe } from '../kernel/definitions.ts';
+import { canonicalKey, type PatchDef, type Universe } from '../kernel/definitions.ts';
 import { attrsAtLoad } from '../kernel/attr-params.ts';
 import { fail, OK, type Outcome } from '../kernel/errno.ts';
 import { parseBool } from '../kernel/loader.ts';
@@ -269,8 +269,9 @@ export class SpecModel {
     return OK;
   }
 
-  blockTask(name: string, func: string): Outcome {
+  blockTask(name: string, asked: string): Outcome {
     const task = this.task(name)!;
+    const func = canonicalKey(asked);
     task.blocked = { func, code: this.version(task, func) };
     return OK;
   }
@@ -321,7 +322,8 @@ export class SpecModel {
     const views = this.tasks.map((t) => this.viewOf(t));
     for (const f of this.funcs) {
       const loaded = this.objectLoaded(objectOf(f));
-      running[f] = views.map((v) => (loaded ? this.newest(v, f) : 'absent'));
+      const func = canonicalKey(f);
+      running[f] = views.map((v) => (loaded ? this.newest(v, func) : 'absent'));
     }
     const states = new Set<number>();
     for (const p of this.klp) for (const s of p.def.states ?? []) states.add(s.id);
