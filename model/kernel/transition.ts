@@ -89,9 +89,18 @@ function stackBlocksSwitch(k: KernelCore, task: Task): boolean {
   return false;
 }
 
-/** klp_try_switch_task. */
+/**
+ * klp_try_switch_task. Without a reliable stack trace it never switches a
+ * task: klp_check_stack fails (stack_trace_save_tsk_reliable returns an
+ * error), so tasks switch only in klp_update_patch_state on their way back to
+ * user space, and kernel threads, which never go there, only by force
+ * (transition.c klp_try_switch_task, "For arches which don't have reliable
+ * stack traces, we have to rely on other methods"; Documentation/livepatch/
+ * livepatch.rst 3.1).
+ */
 export function trySwitchTask(k: KernelCore, task: Task): boolean {
   if (task.patch_state === k.target) return true;
+  if (!k.config.reliable_stacktrace) return false;
   if (stackBlocksSwitch(k, task)) return false;
   task.pending = false;
   task.patch_state = k.target as Target;

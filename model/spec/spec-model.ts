@@ -46,6 +46,7 @@ export class SpecModel {
   private readonly shadows = new Set<string>();
   private readonly rule: SpecRule;
   private readonly funcs: readonly string[];
+  private readonly reliableStacks: boolean;
 
   constructor(
     private readonly universe: Universe,
@@ -55,6 +56,7 @@ export class SpecModel {
   ) {
     this.rule = semantics.spec;
     this.funcs = funcs;
+    this.reliableStacks = universe.kernel?.reliable_stacktrace ?? true;
     this.tasks = taskNames(universe).map((name) => ({ name, state: 'idle', blocked: null }));
   }
 
@@ -136,6 +138,8 @@ export class SpecModel {
    * while it sleeps in a covered function running the code it would leave.
    */
   private mayNotSwitch(task: SpecTask): boolean {
+    // Without reliable stack traces no stack check passes (facts B.1 step 5, B.2).
+    if (!this.reliableStacks) return true;
     const t = this.transition!;
     const b = task.blocked;
     if (!b || !this.covers(t, b.func)) return false;
