@@ -16,10 +16,36 @@ export interface Scope {
   /** vmlinux functions f1..fN; the module `mod` has one function m1. */
   readonly functions: number;
   readonly states: number;
+  /** User tasks task0..taskN-1. */
   readonly tasks: number;
+  /** At most this many kernel threads kthread0.. (each universe draws 0 up to it). */
+  readonly kthreads: number;
 }
 
-export const DEFAULT_SCOPE: Scope = { patches: 3, functions: 3, states: 2, tasks: 2 };
+export const DEFAULT_SCOPE: Scope = { patches: 3, functions: 3, states: 2, tasks: 2, kthreads: 1 };
+
+/** Every task a scope's universes may boot with, user tasks first. */
+export function scopeTasks(scope: Scope): string[] {
+  return [...Array.from({ length: scope.tasks }, (_, i) => `task${i}`), ...Array.from({ length: scope.kthreads }, (_, i) => `kthread${i}`)];
+}
+
+/**
+ * The kernel of a generated universe: the scope's user tasks, 0 up to its
+ * kernel threads, and now and then no reliable stack traces (facts B.1 step
+ * 5), where tasks switch only on return to user space or by force.
+ */
+function kernelArb(scope: Scope): fc.Arbitrary<Universe['kernel']> {
+  return fc
+    .record({
+      kthreads: fc.integer({ min: 0, max: scope.kthreads }),
+      reliable: fc.oneof({ weight: 7, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    })
+    .map(({ kthreads, reliable }) => ({
+      tasks: scope.tasks,
+      ...(kthreads ? { kthreads } : {}),
+      ...(reliable ? {} : { reliable_stacktrace: false }),
+    }));
+}
 export { TARGET_MODULE };
 
 export function scopeFuncs(scope: Scope): string[] {
@@ -70,8 +96,8 @@ export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Ar
       .map((p) => withAttrParams(sem, patchFromFuncs(patchName(i), p.funcs, p.states, p.attrs)));
   return fc
     .array(fc.boolean(), { minLength: scope.states, maxLength: scope.states })
-    .chain((shadowIds) => fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))))
-    .map((patches) => ({ patches, modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks } }));
+    .chain((shadowIds) => fc.tuple(fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))), kernelArb(scope)))
+    .map(([patches, kernel]) => ({ patches, modules: [{ name: TARGET_MODULE }], kernel }));
 }
 
 /**
@@ -91,7 +117,7 @@ function insmodArb(sem: Semantics, p: fc.Arbitrary<string>): fc.Arbitrary<Op> {
 /** Every op of the scope, weighted towards loads and transition work. */
 export function opArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Arbitrary<Op> {
   const patches = Array.from({ length: scope.patches }, (_, i) => patchName(i));
-  const tasks = Array.from({ length: scope.tasks }, (_, i) => `task${i}`);
+  const tasks = scopeTasks(scope);
   const p = fc.constantFrom(...patches);
   const t = fc.constantFrom(...tasks);
   const arbs: fc.WeightedArbitrary<Op>[] = [
@@ -107,11 +133,20 @@ export function opArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Arbitrar
     {
       weight: 3,
       arbitrary: fc
-        .tuple(t, fc.constantFrom(...scopeFuncs(scope)))
-        .map(([task, func]) => ({ op: 'block_task', task, func: `${func},0` }) as const),
+        .tuple(t, fc.constantFrom(...scopeFuncs(scope)), fc.boolean())
+        .map(([task, func, interruptible]) =>
+          interruptible
+            ? ({ op: 'block_task', task, func: `${func},0`, sleep: 'interruptible' } as const)
+            : ({ op: 'block_task', task, func: `${func},0` } as const),
+        ),
     },
     { weight: 2, arbitrary: t.map((task) => ({ op: 'unblock_task', task }) as const) },
     { weight: 2, arbitrary: t.map((task) => ({ op: 'task_return', task }) as const) },
+    // The task model (issue 9): tasks on a CPU, cond_resched in kernel threads, forks during a transition.
+    { weight: 2, arbitrary: t.map((task) => ({ op: 'run_task', task }) as const) },
+    { weight: 1, arbitrary: t.map((task) => ({ op: 'sleep_task', task }) as const) },
+    { weight: 2, arbitrary: t.map((task) => ({ op: 'cond_resched', task }) as const) },
+    { weight: 1, arbitrary: t.map((task) => ({ op: 'fork', task, child: `${task}.1` }) as const) },
   ];
   if (sem.spec.perState) {
     const shadow = (op: 'shadow_alloc' | 'shadow_free') =>
@@ -148,7 +183,7 @@ export class OpCommand implements fc.Command<Lockstep, Lockstep> {
 }
 
 /**
- * The ops every sequence ends with: every task wakes up and the transition
+ * The ops every sequence ends with: every task wakes up or leaves its CPU and the transition
  * work runs once more. A transition a blocked task held open then completes
  * inside the sequence, and completion is where replace semantics differ
  * (nops discarded, replaced patches unpatched); without it most generated
@@ -158,7 +193,7 @@ export class OpCommand implements fc.Command<Lockstep, Lockstep> {
  */
 export function settleOps(scope: Scope): Op[] {
   return [
-    ...Array.from({ length: scope.tasks }, (_, i) => ({ op: 'unblock_task', task: `task${i}` }) as const),
+    ...scopeTasks(scope).flatMap((task) => [{ op: 'unblock_task', task } as const, { op: 'sleep_task', task } as const]),
     { op: 'transition_step' } as const,
   ];
 }

@@ -34,8 +34,21 @@ export function applicable(op: Op, spec: SpecModel): boolean {
     case 'unblock_task':
       return spec.task(op.task)?.blocked != null;
     case 'task_return': {
+      // A kernel thread never returns to user space.
       const t = spec.task(op.task);
-      return t !== undefined && t.blocked === null && spec.inTransition() && t.state !== 'idle';
+      return t !== undefined && !t.kthread && t.blocked === null && spec.inTransition() && t.state !== 'idle';
+    }
+    case 'run_task': {
+      const t = spec.task(op.task);
+      return t !== undefined && t.blocked === null && !t.running;
+    }
+    case 'sleep_task':
+    case 'cond_resched':
+      return spec.task(op.task)?.running === true;
+    case 'fork': {
+      // Only a task that is awake forks, and the child's name is new.
+      const t = spec.task(op.task);
+      return t !== undefined && t.blocked === null && spec.task(op.child) === undefined;
     }
     case 'shadow_alloc':
     case 'shadow_free':
@@ -63,12 +76,20 @@ export function applyToKernel(op: Op, k: Kernel): Outcome {
       k.transitionStep();
       return OK;
     case 'block_task':
-      return k.blockTask(op.task, op.func) ? OK : fail('EAGAIN');
+      return k.blockTask(op.task, op.func, op.sleep) ? OK : fail('EAGAIN');
     case 'unblock_task':
       return k.unblockTask(op.task) ? OK : fail('EAGAIN');
     case 'task_return':
       k.taskReturnToUser(op.task);
       return OK;
+    case 'run_task':
+      return k.runTask(op.task) ? OK : fail('EAGAIN');
+    case 'sleep_task':
+      return k.sleepTask(op.task) ? OK : fail('EAGAIN');
+    case 'cond_resched':
+      return k.condResched(op.task) ? OK : fail('EAGAIN');
+    case 'fork':
+      return k.fork(op.task, op.child) ? OK : fail('EAGAIN');
     case 'shadow_alloc':
       // Patched code allocates on first use; klp_shadow_alloc on an existing
       // variable is the code's own bug (a WARN), not the core's.
@@ -97,11 +118,19 @@ export function applyToSpec(op: Op, s: SpecModel): Outcome {
     case 'transition_step':
       return s.transitionStep();
     case 'block_task':
-      return s.blockTask(op.task, op.func);
+      return s.blockTask(op.task, op.func, op.sleep);
     case 'unblock_task':
       return s.unblockTask(op.task);
     case 'task_return':
       return s.taskReturn(op.task);
+    case 'run_task':
+      return s.runTask(op.task, true);
+    case 'sleep_task':
+      return s.runTask(op.task, false);
+    case 'cond_resched':
+      return s.condResched(op.task);
+    case 'fork':
+      return s.fork(op.task, op.child);
     case 'shadow_alloc':
       return s.shadowAlloc(op.obj, op.id);
     case 'shadow_free':
@@ -135,11 +164,19 @@ export function describeOp(op: Op): string {
     case 'transition_step':
       return 'transition work runs (klp_try_complete_transition)';
     case 'block_task':
-      return `${op.task} sleeps in ${op.func}`;
+      return `${op.task} sleeps in ${op.func}${op.sleep === 'interruptible' ? ' (interruptible)' : ''}`;
     case 'unblock_task':
       return `${op.task} wakes up`;
     case 'task_return':
       return `${op.task} returns to user space`;
+    case 'run_task':
+      return `${op.task} runs on a CPU`;
+    case 'sleep_task':
+      return `${op.task} sleeps outside patched code`;
+    case 'cond_resched':
+      return `${op.task} calls cond_resched (klp_sched_try_switch)`;
+    case 'fork':
+      return `${op.task} forks ${op.child}`;
     case 'shadow_alloc':
       return `${op.patch} code: klp_shadow_get_or_alloc(obj=${op.obj}, id=${op.id})`;
     case 'shadow_free':

@@ -16,6 +16,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { AbstractState } from '../model/spec/abstract-state.ts';
+import { taskNames } from '../model/spec/universe-view.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
@@ -53,7 +54,7 @@ function checkReferences(s: ThreadScenario, file: string): void {
     throw new KlpcheckError('E_REFERENCE', `name '${s.name}' differs from the file name '${expected}'`, file, pointer('name'));
   const patches = new Set(s.universe.patches.map((p) => p.name));
   const modules = new Set([...patches, ...s.universe.modules.map((m) => m.name)]);
-  const tasks = new Set(Array.from({ length: s.universe.kernel?.tasks ?? 2 }, (_, i) => `task${i}`));
+  const tasks = new Set(taskNames(s.universe));
   s.ops.forEach((op, i) => {
     const bad = (field: string, what: string, name: string) => {
       throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer('ops', i, field));
@@ -61,6 +62,11 @@ function checkReferences(s: ThreadScenario, file: string): void {
     if ('module' in op && !modules.has(op.module)) bad('module', 'module', op.module);
     if ('patch' in op && !patches.has(op.patch)) bad('patch', 'patch', op.patch);
     if ('task' in op && !tasks.has(op.task)) bad('task', 'task', op.task);
+    // A fork names a new task, which later ops may name.
+    if (op.op === 'fork') {
+      if (tasks.has(op.child)) throw new KlpcheckError('E_REFERENCE', `task '${op.child}' already exists`, file, pointer('ops', i, 'child'));
+      tasks.add(op.child);
+    }
   });
 }
 

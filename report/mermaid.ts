@@ -9,6 +9,9 @@ import type { RenderContext } from './context.ts';
 import { isPatch, opSubject, slotOf, stepsOf, type StepFacts } from './derive.ts';
 import { stepPhrase } from './phrases.ts';
 
+/** Ops that act on a task, drawn on the tasks' lane. */
+const TASK_OPS: ReadonlySet<string> = new Set(['block_task', 'unblock_task', 'task_return', 'run_task', 'sleep_task', 'cond_resched', 'fork']);
+
 // Mermaid reads `;` as a statement end and `#` as an entity; neither may appear in a message.
 const safe = (s: string) => s.replace(/;/g, ',').replace(/#/g, 'no. ');
 
@@ -30,7 +33,7 @@ function target(c: Counterexample, f: StepFacts, ctx: RenderContext): string {
     const t = f.completed[0]?.patch ?? f.pending?.patch;
     return t ? `slot ${slotOf(c, t, ctx) ?? t}` : 'transition work';
   }
-  if (op.op === 'block_task' || op.op === 'unblock_task' || op.op === 'task_return') return 'tasks';
+  if (TASK_OPS.has(op.op)) return 'tasks';
   const subject = opSubject(op);
   if (subject && isPatch(c, subject)) return `slot ${slotOf(c, subject, ctx) ?? subject}`;
   return 'target modules';
@@ -39,7 +42,7 @@ function target(c: Counterexample, f: StepFacts, ctx: RenderContext): string {
 function source(f: StepFacts): string {
   const op = f.op.op;
   if (op === 'transition_step') return 'transition work';
-  if (op === 'block_task' || op === 'unblock_task' || op === 'task_return') return 'tasks';
+  if (TASK_OPS.has(op)) return 'tasks';
   return 'admin';
 }
 

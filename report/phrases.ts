@@ -98,8 +98,15 @@ function action(f: StepFacts): string {
     case 'block_task': {
       const t = f.after.tasks.find((x) => x.name === op.task);
       const at = t ? blockedAt(t) : null;
-      return `${op.task} sleeps in ${funcLabel(op.func)}${at ? ` (running ${at.code})` : ''}`;
+      const how = op.sleep === 'interruptible' ? ' interruptibly' : '';
+      return `${op.task} sleeps${how} in ${funcLabel(op.func)}${at ? ` (running ${at.code})` : ''}`;
     }
+    case 'run_task':
+      return `${op.task} runs on a CPU`;
+    case 'sleep_task':
+      return `${op.task} leaves the CPU`;
+    case 'cond_resched':
+      return `${op.task} reaches cond_resched`;
     case 'unblock_task': {
       const t = f.before.tasks.find((x) => x.name === op.task);
       const at = t ? blockedAt(t) : null;
@@ -124,10 +131,15 @@ export function stepPhrase(c: Counterexample, f: StepFacts, ctx: RenderContext):
   } else {
     effects.push(...transitions(c, f));
   }
-  if (op.op === 'task_return') {
+  if (op.op === 'task_return' || op.op === 'cond_resched') {
     const was = f.before.tasks.find((t) => t.name === op.task)?.state;
     const now = f.after.tasks.find((t) => t.name === op.task)?.state;
     if (was !== now && now !== 'idle') effects.push(`${op.task} switches to ${now}`);
+  }
+  if (op.op === 'fork') {
+    // klp_copy_process: the child starts in its parent's patch state.
+    const now = f.after.tasks.find((t) => t.name === op.child)?.state;
+    if (now && now !== 'idle') effects.push(`${op.child} starts ${now}, as its parent`);
   }
   // Only where the transition's progress is the news: when it starts, turns or retries.
   const retry = op.op === 'transition_step';

@@ -52,6 +52,10 @@ export function renameOp(op: Op): Op {
     case 'transition_step':
     case 'unblock_task':
     case 'task_return':
+    case 'run_task':
+    case 'sleep_task':
+    case 'cond_resched':
+    case 'fork':
       return op;
     default:
       return { ...op, patch: moduleName(op.patch) };

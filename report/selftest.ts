@@ -13,7 +13,7 @@
  */
 import type { Counterexample } from '../harness/counterexample.ts';
 import { KlpcheckError } from '../harness/errors.ts';
-import type { Op } from '../harness/ops.ts';
+import { describeOp, type Op } from '../harness/ops.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
 import { INSMOD_STRERROR, type Errno } from '../model/kernel/errno.ts';
 import type { RenderContext } from './context.ts';
@@ -143,6 +143,11 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
       return none([`# klpcheck: ${op.task} wakes up -- the blocking test module must let it go (test_klp_callbacks_busy: clear block_transition)`]);
     case 'task_return':
       return none([`# klpcheck: ${op.task} returns to user space -- no selftest equivalent; the kernel switches such tasks on its own`]);
+    case 'run_task':
+    case 'sleep_task':
+    case 'cond_resched':
+    case 'fork':
+      return none([`# klpcheck: ${describeOp(op)} -- no selftest equivalent; needs a test module with a thread that does it`]);
     case 'shadow_alloc':
     case 'shadow_free': {
       const call = op.op === 'shadow_alloc' ? 'klp_shadow_get_or_alloc' : 'klp_shadow_free';

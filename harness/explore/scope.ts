@@ -11,6 +11,8 @@ export interface ExploreScope {
   readonly states: number;
   readonly tasks: number;
   readonly depth: number;
+  /** 1 adds the task model's ops (run_task, sleep_task, cond_resched, fork, interruptible sleeps); they multiply the states. */
+  readonly taskModel?: number;
 }
 
 /**
@@ -27,6 +29,7 @@ const LIMITS: Readonly<Record<keyof ExploreScope, [number, number]>> = {
   states: [0, 3],
   tasks: [1, 3],
   depth: [1, 30],
+  taskModel: [0, 1],
 };
 
 /** `patches=3,functions=3,states=2,tasks=2,depth=8`; omitted keys keep their defaults. */
@@ -47,5 +50,5 @@ export function parseScope(text: string | undefined, base: ExploreScope = DEFAUL
 }
 
 export function formatScope(s: ExploreScope): string {
-  return `patches=${s.patches},functions=${s.functions},states=${s.states},tasks=${s.tasks},depth=${s.depth}`;
+  return `patches=${s.patches},functions=${s.functions},states=${s.states},tasks=${s.tasks},depth=${s.depth}${s.taskModel ? ',taskModel=1' : ''}`;
 }

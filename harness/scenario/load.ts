@@ -5,6 +5,7 @@
  */
 import type { Scenario, Step } from '../../schema/generated/scenario.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
+import { taskNames } from '../../model/spec/universe-view.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
 import { readJson, validate } from '../json-file.ts';
 
@@ -13,7 +14,7 @@ export type { Scenario, Step };
 function checkReferences(s: Scenario, file: string): void {
   const patches = new Set(s.universe.patches.map((p) => p.name));
   const modules = new Set([...patches, ...s.universe.modules.map((m) => m.name)]);
-  const tasks = new Set(Array.from({ length: s.universe.kernel?.tasks ?? 2 }, (_, i) => `task${i}`));
+  const tasks = new Set(taskNames(s.universe));
   for (const m of s.universe.modules) if (m.busy_work) tasks.add(`${m.name}:work`);
   const bad = (i: number, field: string, what: string, name: string) => {
     throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer('steps', i, field));
@@ -25,6 +26,12 @@ function checkReferences(s: Scenario, file: string): void {
     if ('patch' in step && step.patch !== undefined && !patches.has(step.patch)) bad(i, 'patch', 'patch', step.patch);
     if ('module' in step && step.module !== undefined && !modules.has(step.module)) bad(i, 'module', 'module', step.module);
     if ('task' in step && step.task !== undefined && !tasks.has(step.task)) bad(i, 'task', 'task', step.task);
+    // A fork names a new task, which later steps may name.
+    if (step.op === 'fork') {
+      if (step.child === undefined) throw new KlpcheckError('E_SCHEMA', 'fork needs a child', file, pointer('steps', i));
+      if (tasks.has(step.child)) throw new KlpcheckError('E_REFERENCE', `task '${step.child}' already exists`, file, pointer('steps', i, 'child'));
+      tasks.add(step.child);
+    }
   });
 }
 

@@ -3,7 +3,7 @@
  * performs it (facts E.0): the `% command` line it logs, the operation, and
  * the harness's own waiting (load_lp and disable_lp wait for the transition).
  */
-import type { Step } from '../../schema/generated/scenario.ts';
+import type { Step, TaskStep } from '../../schema/generated/scenario.ts';
 import { INSMOD_STRERROR, OK, fail, type Outcome } from '../../model/kernel/errno.ts';
 import type { Kernel } from '../../model/kernel/kernel.ts';
 import { shadowVarsModule, type ShadowStep } from './shadow-module.ts';
@@ -68,6 +68,26 @@ function checkSysfs(k: Kernel, step: Extract<Step, { op: 'check_sysfs' }>): stri
   return undefined;
 }
 
+/** A task step on the kernel; false when it does not apply (EAGAIN). */
+function taskStep(k: Kernel, step: TaskStep): boolean {
+  switch (step.op) {
+    case 'block_task':
+      return k.blockTask(step.task, step.func ? `${step.func},0` : '', step.sleep);
+    case 'unblock_task':
+      return k.unblockTask(step.task);
+    case 'task_return':
+      return k.taskReturnToUser(step.task);
+    case 'run_task':
+      return k.runTask(step.task);
+    case 'sleep_task':
+      return k.sleepTask(step.task);
+    case 'cond_resched':
+      return k.condResched(step.task);
+    case 'fork':
+      return step.child !== undefined && k.fork(step.task, step.child);
+  }
+}
+
 export function runStep(k: Kernel, step: Step): StepOutcome {
   switch (step.op) {
     case 'load_lp':
@@ -115,11 +135,14 @@ export function runStep(k: Kernel, step: Step): StepOutcome {
       };
     case 'block_task':
     case 'unblock_task':
-    case 'task_return': {
-      const key = step.func ? `${step.func},0` : '';
-      const done =
-        step.op === 'block_task' ? k.blockTask(step.task, key) : step.op === 'unblock_task' ? k.unblockTask(step.task) : k.taskReturnToUser(step.task);
-      return { command: `${step.op} ${step.task}${step.func ? ` ${step.func}` : ''}`, outcome: done ? OK : fail('EAGAIN') };
+    case 'task_return':
+    case 'run_task':
+    case 'sleep_task':
+    case 'cond_resched':
+    case 'fork': {
+      const done = taskStep(k, step);
+      const what = step.func ? ` ${step.func}` : step.child ? ` ${step.child}` : '';
+      return { command: `${step.op} ${step.task}${what}`, outcome: done ? OK : fail('EAGAIN') };
     }
     case 'transition_step': {
       for (let i = 0; i < (step.count ?? 1); i++) k.transitionStep();

@@ -22,7 +22,8 @@ export function startBusyWork(k: KernelCore, def: ModuleDef, params: ReadonlyMap
   if (!work) return;
   const blocking = parseBool(params.get(work.param) ?? 'n') === true;
   if (work.only_when_blocking && !blocking) return;
-  const task = new Task(`${def.name}:work`, def.name);
+  // A work item runs in a kworker, a kernel thread, and msleep sleeps uninterruptibly.
+  const task = new Task(`${def.name}:work`, def.name, true);
   if (k.transition) {
     // A new task inherits its parent's transition state (facts A, "Per task").
     task.patch_state = k.target === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
@@ -35,7 +36,7 @@ export function startBusyWork(k: KernelCore, def: ModuleDef, params: ReadonlyMap
     return;
   }
   const key = funcKey(def.name, work.func);
-  task.blocked = { key, code: runningCode(k, task, key) };
+  task.blocked = { key, code: runningCode(k, task, key), sleep: 'uninterruptible' };
   k.tasks.push(task);
 }
 

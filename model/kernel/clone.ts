@@ -53,8 +53,8 @@ export function cloneCore(k: KernelCore, universe: Universe = k.universe): Kerne
   for (const [key, stack] of k.funcStacks) c.funcStacks.set(key, stack.map((f) => funcs.get(f)!));
   c.tasks.length = 0;
   for (const t of k.tasks) {
-    const u = new Task(t.name, t.owner);
-    Object.assign(u, { patch_state: t.patch_state, pending: t.pending, blocked: t.blocked });
+    const u = new Task(t.name, t.owner, t.kthread);
+    Object.assign(u, { patch_state: t.patch_state, pending: t.pending, blocked: t.blocked, running: t.running });
     c.tasks.push(u);
   }
   c.ftraceEnabled = k.ftraceEnabled;

@@ -46,10 +46,14 @@ export class KernelCore implements CallbackContext {
       livepatch_initialized: c.livepatch_initialized ?? true,
       ftrace_enabled: c.ftrace_enabled ?? true,
       tasks: c.tasks ?? 2,
+      kthreads: c.kthreads ?? 0,
       vmlinux_symbols: c.vmlinux_symbols,
     };
     this.ftraceEnabled = this.config.ftrace_enabled;
-    this.tasks = Array.from({ length: this.config.tasks }, (_, i) => new Task(`task${i}`, null));
+    this.tasks = [
+      ...Array.from({ length: this.config.tasks }, (_, i) => new Task(`task${i}`, null)),
+      ...Array.from({ length: this.config.kthreads }, (_, i) => new Task(`kthread${i}`, null, true)),
+    ];
   }
 
   patchByName(name: string): KPatch | undefined {

@@ -7,6 +7,7 @@
  */
 import type { KernelCore } from './core.ts';
 import { versionName } from './runtime.ts';
+import { signalPhase } from './transition.ts';
 
 const bit = (b: boolean) => (b ? '1' : '0');
 
@@ -28,9 +29,11 @@ export function kernelFingerprint(k: KernelCore): { readonly shared: string; rea
     parts.push(`p:${name}${bit(p.enabled)}${bit(p.forced)}${bit(p.registered)}[${objs}][${states}][${writable}]`);
   }
   parts.push(`klp:${k.klp_patches.map((p) => p.name).join(',')}`);
-  // The retry counter only matters up to the first signal (facts B.2, SIGNALS_TIMEOUT).
-  parts.push(`t:${k.transition?.name ?? ''}${k.target}/${Math.min(k.signalsCnt, 16)}`);
+  parts.push(`t:${k.transition?.name ?? ''}${k.target}/${signalPhase(k.signalsCnt)}`);
   parts.push(`s:${k.shadow.fingerprint()}`);
-  const tasks = k.tasks.map((t) => `${t.name.startsWith('task') ? '' : t.name}${t.patch_state}${bit(t.pending)}${t.blocked ? `${t.blocked.key}@${versionName(t.blocked.code)}` : ''}`);
+  const tasks = k.tasks.map(
+    (t) =>
+      `${t.owner ?? ''}${t.kthread ? 'k' : 'u'}${bit(t.running)}${t.patch_state}${bit(t.pending)}${t.blocked ? `${t.blocked.key}@${versionName(t.blocked.code)}/${t.blocked.sleep[0]}` : ''}`,
+  );
   return { shared: parts.join(';'), tasks };
 }

@@ -14,9 +14,9 @@ import { registerKprobe, traceFunction, unregisterKprobe } from './ftrace-users.
 import { wakeBusyWork } from './busy-work.ts';
 import { insmod, parseBool, rmmod } from './loader.ts';
 import { readModuleParam } from './outputs.ts';
-import type { KPatch, Task, Version } from './runtime.ts';
+import { Task, type KPatch, type Sleep, type Version } from './runtime.ts';
 import { readSysfs, writeAttr, writeEnabled, writeForce } from './sysfs.ts';
-import { tryCompleteTransition, updatePatchState } from './transition.ts';
+import { condResched, copyProcess, tryCompleteTransition, updatePatchState } from './transition.ts';
 
 export class Kernel {
   readonly core: KernelCore;
@@ -102,12 +102,13 @@ export class Kernel {
   }
 
   /** A task enters `key` and sleeps there; its stack now holds the code it runs. */
-  blockTask(name: string, key: string): boolean {
+  blockTask(name: string, key: string, sleep: Sleep = 'uninterruptible'): boolean {
     const t = this.task(name);
     if (!t || t.blocked) return false;
     const code = runningCode(this.core, t, key);
     if (code === 'absent') return false;
-    t.blocked = { key: canonicalKey(key), code };
+    t.blocked = { key: canonicalKey(key), code, sleep };
+    t.running = false;
     return true;
   }
 
@@ -118,11 +119,45 @@ export class Kernel {
     return true;
   }
 
-  /** The task returns to user space and switches itself (klp_update_patch_state). */
+  /** The task returns to user space and switches itself (klp_update_patch_state); a kernel thread never does. */
   taskReturnToUser(name: string): boolean {
     const t = this.task(name);
-    if (!t || t.blocked || !t.pending) return false;
+    if (!t || t.kthread || t.blocked || !t.pending) return false;
     updatePatchState(this.core, t);
+    return true;
+  }
+
+  /** The task runs on a CPU (outside patched code), where no other task can check its stack. */
+  runTask(name: string): boolean {
+    const t = this.task(name);
+    if (!t || t.blocked || t.running) return false;
+    t.running = true;
+    return true;
+  }
+
+  /** A running task goes to sleep outside patched code. */
+  sleepTask(name: string): boolean {
+    const t = this.task(name);
+    if (!t?.running) return false;
+    t.running = false;
+    return true;
+  }
+
+  /** A running task passes cond_resched (__klp_sched_try_switch). */
+  condResched(name: string): boolean {
+    const t = this.task(name);
+    if (!t?.running) return false;
+    condResched(this.core, t);
+    return true;
+  }
+
+  /** The task forks `child`, a task of its kind that inherits its transition state (klp_copy_process). */
+  fork(name: string, child: string): boolean {
+    const t = this.task(name);
+    if (!t || t.blocked || this.task(child)) return false;
+    const c = new Task(child, null, t.kthread);
+    copyProcess(t, c);
+    this.core.tasks.push(c);
     return true;
   }
 

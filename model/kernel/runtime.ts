@@ -91,20 +91,38 @@ export class KPatch {
   }
 }
 
+/**
+ * How a task sleeps: TASK_UNINTERRUPTIBLE (msleep, the selftests' busy
+ * workers) or TASK_INTERRUPTIBLE, which klp_send_signals' fake signal wakes
+ * (facts B.2).
+ */
+export type Sleep = 'uninterruptible' | 'interruptible';
+
 export interface BlockedIn {
   readonly key: string;
   /** The code the task sleeps in: what its stack holds (facts B.2 klp_check_stack_func). */
   readonly code: Version;
+  readonly sleep: Sleep;
 }
 
+/**
+ * A task and its transition fields (facts A, "Per task"). A task is a user
+ * task or a kernel thread (PF_KTHREAD: never returns to user space), and is
+ * either running on a CPU, asleep in a patched function (`blocked`), or
+ * asleep elsewhere, which no stack check objects to.
+ */
 export class Task {
   patch_state: PatchState = KLP_TRANSITION_IDLE;
+  /** TIF_PATCH_PENDING. */
   pending = false;
   blocked: BlockedIn | null = null;
+  /** On a CPU: klp_try_switch_task leaves it alone ("is running", -EBUSY). */
+  running = false;
   constructor(
     readonly name: string,
     /** The module whose work function this task runs, if it is a module's worker. */
     readonly owner: string | null,
+    readonly kthread = false,
   ) {}
 }
 

@@ -24,8 +24,22 @@ import {
   statesPostUnpatchReplaced,
 } from './states.ts';
 
-/** SIGNALS_TIMEOUT: fake signals every 15th retry. */
-const SIGNALS_TIMEOUT = 15;
+/**
+ * SIGNALS_TIMEOUT (transition.c, 15 since Miroslav Benes' "livepatch: Send a
+ * fake signal periodically", 2019): klp_try_complete_transition sends the
+ * fake signals when the retry counter is a non-zero multiple of it, i.e. at
+ * the 16th, 31st, ... failed attempt.
+ */
+export const SIGNALS_TIMEOUT = 15;
+
+/**
+ * What a retry count tells of the future: every value up to the first
+ * signal (which alone logs), then only the position in the signal period.
+ * For the explorer's state identity.
+ */
+export function signalPhase(retries: number): number {
+  return retries <= SIGNALS_TIMEOUT ? retries : SIGNALS_TIMEOUT + 1 + (retries % SIGNALS_TIMEOUT);
+}
 
 const dir = (t: Target) => (t === KLP_TRANSITION_PATCHED ? 'patching' : 'unpatching');
 
@@ -96,16 +110,59 @@ function stackBlocksSwitch(k: KernelCore, task: Task): boolean {
  * user space, and kernel threads, which never go there, only by force
  * (transition.c klp_try_switch_task, "For arches which don't have reliable
  * stack traces, we have to rely on other methods"; Documentation/livepatch/
- * livepatch.rst 3.1).
+ * livepatch.rst 3.1). A task running on another CPU is left for later;
+ * `self` is the task checking its own stack (cond_resched).
  */
-export function trySwitchTask(k: KernelCore, task: Task): boolean {
+export function trySwitchTask(k: KernelCore, task: Task, self = false): boolean {
   if (task.patch_state === k.target) return true;
   if (!k.config.reliable_stacktrace) return false;
+  // Another CPU runs it: its stack cannot be checked now (-EBUSY, "is running").
+  if (task.running && !self) return false;
   if (stackBlocksSwitch(k, task)) return false;
   task.pending = false;
   task.patch_state = k.target as Target;
   k.log.event({ kind: 'task_switch', task: task.name, to: task.patch_state });
   return true;
+}
+
+/**
+ * __klp_sched_try_switch, called from cond_resched while a transition is in
+ * progress: a running task with TIF_PATCH_PENDING checks its own stack and
+ * switches if it may. This is how a kernel thread, which never returns to
+ * user space, switches without force (transition.c; Josh Poimboeuf,
+ * "livepatch,sched: Add livepatch task switching to cond_resched()", commit
+ * e3ff7c609f39, v6.4, 2023).
+ */
+export function condResched(k: KernelCore, task: Task): void {
+  if (task.pending) trySwitchTask(k, task, true);
+}
+
+/**
+ * klp_copy_process: a child forked during a transition takes its parent's
+ * patch_state and TIF_PATCH_PENDING (facts A, "Per task"; kernel/fork.c
+ * copy_process calls it).
+ */
+export function copyProcess(parent: Task, child: Task): void {
+  child.patch_state = parent.patch_state;
+  child.pending = parent.pending;
+}
+
+/**
+ * klp_send_signals, every SIGNALS_TIMEOUT retries of an incomplete
+ * transition (logged the first time only): a pending kernel thread is woken
+ * with wake_up_state(TASK_INTERRUPTIBLE), so one asleep interruptibly in a
+ * patched function leaves it and can switch at the next retry; a pending
+ * user task gets a fake signal (set_notify_signal), so unless it sleeps
+ * uninterruptibly it goes back to user space and switches there
+ * (klp_update_patch_state). An uninterruptible sleeper does not move.
+ */
+function sendSignals(k: KernelCore): void {
+  if (k.signalsCnt === SIGNALS_TIMEOUT) k.log.klp('signaling remaining tasks');
+  for (const t of k.tasks) {
+    if (!t.pending || t.blocked?.sleep === 'uninterruptible') continue;
+    t.blocked = null;
+    if (!t.kthread) updatePatchState(k, t);
+  }
 }
 
 /** klp_update_patch_state: a task switches itself on return to user space; no stack check. */
@@ -184,8 +241,7 @@ export function tryCompleteTransition(k: KernelCore): boolean {
   let complete = true;
   for (const t of k.tasks) if (!trySwitchTask(k, t)) complete = false;
   if (!complete) {
-    // klp_send_signals runs every SIGNALS_TIMEOUT retries but logs only the first time.
-    if (k.signalsCnt === SIGNALS_TIMEOUT) k.log.klp('signaling remaining tasks');
+    if (k.signalsCnt > 0 && k.signalsCnt % SIGNALS_TIMEOUT === 0) sendSignals(k);
     k.signalsCnt++;
     return false;
   }

@@ -12,6 +12,8 @@ import { attrsAtLoad } from '../kernel/attr-params.ts';
 import { fail, OK, type Outcome } from '../kernel/errno.ts';
 import { parseBool } from '../kernel/loader.ts';
 import type { Semantics } from '../semantics/semantics.ts';
+import type { Sleep } from '../kernel/runtime.ts';
+import { SIGNALS_TIMEOUT, signalPhase } from '../kernel/transition.ts';
 import type { AbstractState, PatchStatus, TaskState } from './abstract-state.ts';
 import type { SpecRule } from './rule.ts';
 import { objectOf, patchFuncs, taskNames, universeFuncs } from './universe-view.ts';
@@ -27,15 +29,20 @@ interface SpecPatch {
 
 interface SpecTask {
   readonly name: string;
+  readonly kthread: boolean;
   state: TaskState;
-  blocked: { readonly func: string; readonly code: string } | null;
+  running: boolean;
+  blocked: { readonly func: string; readonly code: string; readonly sleep: Sleep } | null;
 }
 
 interface SpecTransition {
   readonly patch: SpecPatch;
   target: 'patched' | 'unpatched';
   readonly replaces: readonly SpecPatch[];
+  /** Failed attempts to complete since it started: every SIGNALS_TIMEOUT-th sends the fake signal. */
+  retries: number;
 }
+
 
 export class SpecModel {
   private loaded: SpecPatch[] = [];
@@ -57,7 +64,7 @@ export class SpecModel {
     this.rule = semantics.spec;
     this.funcs = funcs;
     this.reliableStacks = universe.kernel?.reliable_stacktrace ?? true;
-    this.tasks = taskNames(universe).map((name) => ({ name, state: 'idle', blocked: null }));
+    this.tasks = taskNames(universe).map((name) => ({ name, kthread: name.startsWith('kthread'), state: 'idle', running: false, blocked: null }));
   }
 
   /** An independent copy, optionally over a universe that knows more patches (the explorer). */
@@ -68,17 +75,24 @@ export class SpecModel {
     c.loaded = this.loaded.map(copy);
     c.klp = this.klp.map(copy);
     const t = this.transition;
-    c.transition = t ? { patch: copy(t.patch), target: t.target, replaces: t.replaces.map(copy) } : null;
-    c.tasks.forEach((task, i) => Object.assign(task, this.tasks[i]));
+    c.transition = t ? { patch: copy(t.patch), target: t.target, replaces: t.replaces.map(copy), retries: t.retries } : null;
+    c.tasks.length = 0;
+    for (const task of this.tasks) c.tasks.push({ ...task });
     for (const m of this.targets) c.targets.add(m);
     for (const v of this.shadows) c.shadows.add(v);
     return c;
   }
 
-  /** What the abstract state leaves out: the enabled flags and whom the transition replaces. */
+  /**
+   * What the abstract state leaves out: the enabled flags, whom the
+   * transition replaces and its retries (up to where they stop mattering),
+   * and each task's kind, CPU and kind of sleep.
+   */
   hidden(): string {
     const t = this.transition;
-    return `${this.loaded.map((p) => (p.enabled ? 'E' : 'd')).join('')}|${t ? t.replaces.map((p) => p.def.name).join(',') : ''}`;
+    const retries = t ? signalPhase(t.retries) : '';
+    const tasks = this.tasks.map((x) => `${x.kthread ? 'k' : 'u'}${x.running ? 'r' : ''}${x.blocked?.sleep === 'interruptible' ? 'i' : ''}`).join('');
+    return `${this.loaded.map((p) => (p.enabled ? 'E' : 'd')).join('')}|${t ? t.replaces.map((p) => p.def.name).join(',') : ''}|${retries}|${tasks}`;
   }
 
   // ---- queries the harness uses for applicability ----
@@ -135,11 +149,13 @@ export class SpecModel {
 
   /**
    * The consistency model's stack check (facts B.2): a task may not switch
-   * while it sleeps in a covered function running the code it would leave.
+   * while it sleeps in a covered function running the code it would leave;
+   * `self` is a running task checking its own stack at cond_resched.
    */
-  private mayNotSwitch(task: SpecTask): boolean {
-    // Without reliable stack traces no stack check passes (facts B.1 step 5, B.2).
-    if (!this.reliableStacks) return true;
+  private mayNotSwitch(task: SpecTask, self = false): boolean {
+    // Without reliable stack traces no stack check passes (facts B.1 step 5,
+    // B.2), and a task on another CPU is not checked at all.
+    if (!this.reliableStacks || (task.running && !self)) return true;
     const t = this.transition!;
     const b = task.blocked;
     if (!b || !this.covers(t, b.func)) return false;
@@ -150,7 +166,7 @@ export class SpecModel {
   // ---- transitions ----
 
   private startTransition(patch: SpecPatch, target: 'patched' | 'unpatched', replaces: readonly SpecPatch[]): void {
-    this.transition = { patch, target, replaces };
+    this.transition = { patch, target, replaces, retries: 0 };
     for (const t of this.tasks) t.state = target === 'patched' ? 'unpatched' : 'patched';
   }
 
@@ -169,7 +185,11 @@ export class SpecModel {
       if (this.mayNotSwitch(task)) complete = false;
       else task.state = t.target;
     }
-    if (!complete) return false;
+    if (!complete) {
+      if (t.retries > 0 && t.retries % SIGNALS_TIMEOUT === 0) this.signal(t);
+      t.retries++;
+      return false;
+    }
     const before = this.aliveStates();
     const gone = t.target === 'patched' ? t.replaces : [t.patch];
     for (const p of gone) {
@@ -189,10 +209,25 @@ export class SpecModel {
     return true;
   }
 
+  /**
+   * The fake signal (facts B.2 klp_send_signals): every task not yet switched
+   * leaves an interruptible sleep; a user task then switches on its way back
+   * to user space, a kernel thread at the next stack check.
+   */
+  private signal(t: SpecTransition): void {
+    for (const task of this.tasks) {
+      if (task.state === t.target || task.blocked?.sleep === 'uninterruptible') continue;
+      task.blocked = null;
+      if (!task.kthread) task.state = t.target;
+    }
+  }
+
   private reverse(): void {
     const t = this.transition!;
     t.target = t.target === 'patched' ? 'unpatched' : 'patched';
     t.patch.enabled = !t.patch.enabled;
+    // klp_reverse_transition restarts the transition, and the retry count with it.
+    t.retries = 0;
   }
 
   // ---- operations ----
@@ -273,10 +308,31 @@ export class SpecModel {
     return OK;
   }
 
-  blockTask(name: string, asked: string): Outcome {
+  blockTask(name: string, asked: string, sleep: Sleep = 'uninterruptible'): Outcome {
     const task = this.task(name)!;
     const func = canonicalKey(asked);
-    task.blocked = { func, code: this.version(task, func) };
+    task.blocked = { func, code: this.version(task, func), sleep };
+    task.running = false;
+    return OK;
+  }
+
+  runTask(name: string, running: boolean): Outcome {
+    this.task(name)!.running = running;
+    return OK;
+  }
+
+  /** cond_resched in a running task: it checks its own stack and switches if it may (facts B.2). */
+  condResched(name: string): Outcome {
+    const task = this.task(name)!;
+    const t = this.transition;
+    if (t && task.state !== t.target && !this.mayNotSwitch(task, true)) task.state = t.target;
+    return OK;
+  }
+
+  /** A forked child inherits its parent's patch state (facts A, "Per task"). */
+  fork(name: string, child: string): Outcome {
+    const parent = this.task(name)!;
+    this.tasks.push({ name: child, kthread: parent.kthread, state: parent.state, running: false, blocked: null });
     return OK;
   }
 

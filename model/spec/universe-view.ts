@@ -22,6 +22,10 @@ export function objectOf(key: string): string {
   return key.slice(0, key.indexOf(':'));
 }
 
+/** The user tasks task0.. and then the kernel threads kthread0.. a universe boots with. */
 export function taskNames(u: Universe): string[] {
-  return Array.from({ length: u.kernel?.tasks ?? 2 }, (_, i) => `task${i}`);
+  return [
+    ...Array.from({ length: u.kernel?.tasks ?? 2 }, (_, i) => `task${i}`),
+    ...Array.from({ length: u.kernel?.kthreads ?? 0 }, (_, i) => `kthread${i}`),
+  ];
 }

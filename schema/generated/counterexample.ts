@@ -8,7 +8,7 @@
 import type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe } from './universe.ts';
 export type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe };
 
-export type Op = ModuleOp | PatchOp | StepOp | BlockOp | TaskOp | ShadowOp | AttrOp;
+export type Op = ModuleOp | PatchOp | StepOp | BlockOp | TaskOp | ForkOp | ShadowOp | AttrOp;
 
 /**
  * A shrunk operation sequence that violates an invariant (or conformance) under one semantics, with everything needed to replay and render it.
@@ -116,10 +116,25 @@ export interface BlockOp {
   op: 'block_task';
   task: string;
   func: string;
+  /**
+   * How it sleeps (default uninterruptible): the fake signal of klp_send_signals wakes only an interruptible sleeper.
+   */
+  sleep?: 'uninterruptible' | 'interruptible';
 }
+/**
+ * unblock_task wakes a task asleep in a function; task_return: a user task returns to user space (klp_update_patch_state); run_task: the task runs on a CPU; sleep_task: a running task sleeps outside patched code; cond_resched: a running task passes cond_resched (klp_sched_try_switch).
+ */
 export interface TaskOp {
-  op: 'unblock_task' | 'task_return';
+  op: 'unblock_task' | 'task_return' | 'run_task' | 'sleep_task' | 'cond_resched';
   task: string;
+}
+/**
+ * The task forks `child`, a new task of its kind that inherits its patch state and pending flag (klp_copy_process).
+ */
+export interface ForkOp {
+  op: 'fork';
+  task: string;
+  child: string;
 }
 /**
  * The patched code of `patch` calls klp_shadow_get_or_alloc (shadow_alloc) or klp_shadow_free (shadow_free) on <obj, id>.

@@ -94,12 +94,17 @@ export interface WriteStep {
   expect?: Expect;
 }
 /**
- * block_task: the task enters func (object:name) and sleeps there; unblock_task wakes it; task_return switches it on return to user space.
+ * block_task: the task enters func (object:name) and sleeps there (uninterruptibly unless sleep says otherwise); unblock_task wakes it; task_return switches a user task on return to user space; run_task puts it on a CPU; sleep_task lets a running task sleep outside patched code; cond_resched: a running task passes cond_resched (klp_sched_try_switch); fork: the task forks child, which inherits its patch state (klp_copy_process).
  */
 export interface TaskStep {
-  op: 'block_task' | 'unblock_task' | 'task_return';
+  op: 'block_task' | 'unblock_task' | 'task_return' | 'run_task' | 'sleep_task' | 'cond_resched' | 'fork';
   task: string;
   func?: string;
+  sleep?: 'uninterruptible' | 'interruptible';
+  /**
+   * fork only: the new task's name.
+   */
+  child?: string;
   expect?: Expect;
 }
 /**

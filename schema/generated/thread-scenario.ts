@@ -7,8 +7,8 @@
 
 import type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe } from './universe.ts';
 export type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe };
-import type { AttrOp, BlockOp, ModuleOp, Op, PatchOp, ShadowOp, StepOp, TaskOp } from './counterexample.ts';
-export type { AttrOp, BlockOp, ModuleOp, Op, PatchOp, ShadowOp, StepOp, TaskOp };
+import type { AttrOp, BlockOp, ForkOp, ModuleOp, Op, PatchOp, ShadowOp, StepOp, TaskOp } from './counterexample.ts';
+export type { AttrOp, BlockOp, ForkOp, ModuleOp, Op, PatchOp, ShadowOp, StepOp, TaskOp };
 
 
 /**

@@ -21,7 +21,7 @@ export interface Universe {
 }
 export interface KernelConfig {
   /**
-   * false logs the two consistency-model warnings (facts B.1 step 5).
+   * false logs the two consistency-model warnings (facts B.1 step 5), and then no stack check passes: tasks switch on return to user space, kernel threads by force.
    */
   reliable_stacktrace?: boolean;
   /**
@@ -34,9 +34,13 @@ export interface KernelConfig {
   ftrace_enabled?: boolean;
   vmlinux_symbols?: SymbolTable;
   /**
-   * Simulated tasks task0..taskN-1 (default 2).
+   * Simulated user tasks task0..taskN-1 (default 2).
    */
   tasks?: number;
+  /**
+   * Simulated kernel threads kthread0..kthreadN-1 (default 0), listed after the user tasks. A kernel thread never returns to user space: it switches at a stack check, at cond_resched, or by force.
+   */
+  kthreads?: number;
 }
 /**
  * Symbol name -> number of occurrences (for old_sympos). Absent: every named function exists once.
