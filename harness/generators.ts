@@ -46,6 +46,7 @@ function kernelArb(scope: Scope): fc.Arbitrary<Universe['kernel']> {
       ...(reliable ? {} : { reliable_stacktrace: false }),
     }));
 }
+
 export { TARGET_MODULE };
 
 export function scopeFuncs(scope: Scope): string[] {
@@ -183,8 +184,8 @@ export class OpCommand implements fc.Command<Lockstep, Lockstep> {
 }
 
 /**
- * The ops every sequence ends with: every task wakes up or leaves its CPU and the transition
- * work runs once more. A transition a blocked task held open then completes
+ * The ops every sequence ends with: every task wakes up or leaves its CPU,
+ * and the transition work runs once more. A transition a blocked task held open then completes
  * inside the sequence, and completion is where replace semantics differ
  * (nops discarded, replaced patches unpatched); without it most generated
  * sequences end with the interesting transition still pending. Ops that do

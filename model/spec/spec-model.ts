@@ -43,7 +43,6 @@ interface SpecTransition {
   retries: number;
 }
 
-
 export class SpecModel {
   private loaded: SpecPatch[] = [];
   private klp: SpecPatch[] = [];
@@ -64,7 +63,9 @@ export class SpecModel {
     this.rule = semantics.spec;
     this.funcs = funcs;
     this.reliableStacks = universe.kernel?.reliable_stacktrace ?? true;
-    this.tasks = taskNames(universe).map((name) => ({ name, kthread: name.startsWith('kthread'), state: 'idle', running: false, blocked: null }));
+    // taskNames lists the user tasks first, then the kernel threads.
+    const users = universe.kernel?.tasks ?? 2;
+    this.tasks = taskNames(universe).map((name, i) => ({ name, kthread: i >= users, state: 'idle', running: false, blocked: null }));
   }
 
   /** An independent copy, optionally over a universe that knows more patches (the explorer). */
