@@ -12,7 +12,12 @@ function table(rows: readonly (readonly [string, string])[]): string[] {
 function optionRows(options: Options): [string, string][] {
   return Object.entries(options).map(([name, o]) => {
     const long = `--${name}${o.arg ? ` ${o.arg}` : ''}`;
-    return [o.short ? `-${o.short}, ${long}` : `    ${long}`, o.help];
+    const notes = [
+      o.type === 'whole' && o.range ? `${o.range.min} to ${o.range.max}` : '',
+      o.requires?.length ? `needs ${o.requires.map((r) => `--${r}`).join(', ')}` : '',
+      o.conflicts?.length ? `not with ${o.conflicts.map((c) => `--${c}`).join(', ')}` : '',
+    ].filter(Boolean);
+    return [o.short ? `-${o.short}, ${long}` : `    ${long}`, notes.length ? `${o.help} [${notes.join('; ')}]` : o.help];
   });
 }
 
