@@ -24,11 +24,28 @@ export class KlpcheckError extends Error {
     super(message);
   }
 
-  /** `file:/pointer: message [CODE]`, one line even if the message is not (scripts read it with `read`). */
+  /**
+   * `file:/pointer: message [CODE]`, one line even if the message is not
+   * (scripts read it with `read`), and with every control character of the
+   * file name or of text quoted from a file escaped (a newline in a file
+   * name, an escape sequence in a patch name).
+   */
   format(): string {
-    const loc = this.file ? `${this.file}${this.where !== undefined ? `:${this.where || '/'}` : ''}: ` : '';
-    return `klpcheck: ${loc}${this.message.replace(/\s*\n\s*/g, ' ')} [${this.code}]`;
+    const loc = this.file ? `${escapeControls(this.file)}${this.where !== undefined ? `:${escapeControls(this.where || '/')}` : ''}: ` : '';
+    return `klpcheck: ${loc}${escapeControls(this.message.replace(/\s*\n\s*/g, ' '))} [${this.code}]`;
   }
+}
+
+/**
+ * C0 and C1 controls, DEL, the line and paragraph separators and the bidi
+ * overrides: characters that move the cursor, recolour or reorder a
+ * terminal line instead of showing themselves.
+ */
+export const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with each control character shown as a JSON-style escape (\n, \u001b), so it prints as one inert line. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (c) => JSON.stringify(c).slice(1, -1).replace(/^[^\\]/, (x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /** RFC 6901 escaping of one reference token. */

@@ -1,11 +1,10 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope } from '../../harness/explore/scope.ts';
-import { fromJson, merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import type { VerdictMatrix } from '../../harness/matrix.ts';
 import { runSequence } from '../../harness/run-sequence.ts';
@@ -17,6 +16,7 @@ import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
 import { exploreText, type SavedNote } from '../../report/explore/text.ts';
 import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { readShard } from '../shard-file.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
@@ -130,7 +130,7 @@ export const explore: Command = {
     let summary: ExploreSummary;
     if (values.merge) {
       if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
-      summary = merge(positionals.map((f) => fromJson(readFileSync(f, 'utf8'))));
+      summary = merge(positionals.map(readShard));
     } else {
       const name = values.semantics as string | undefined;
       if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
