@@ -22,8 +22,9 @@ import { INVARIANTS } from '../properties/catalog.ts';
 import type * as G from '../schema/generated/thread-scenario.ts';
 import type * as O from '../schema/generated/thread-outcomes.ts';
 import { KlpcheckError, pointer } from './errors.ts';
-import { readJson, validate, validatorFor } from './json-file.ts';
+import { readJson, requireKind, validate, validatorFor } from './json-file.ts';
 import { describeOp, type Op } from './ops.ts';
+import { checkOps, universeNames } from './references.ts';
 import { Lockstep } from './run-sequence.ts';
 
 export type ThreadScenario = DeepReadonly<G.ThreadScenario>;
@@ -51,23 +52,15 @@ function checkReferences(s: ThreadScenario, file: string): void {
   const expected = basename(file, '.json');
   if (s.name !== expected)
     throw new KlpcheckError('E_REFERENCE', `name '${s.name}' differs from the file name '${expected}'`, file, pointer('name'));
-  const patches = new Set(s.universe.patches.map((p) => p.name));
-  const modules = new Set([...patches, ...s.universe.modules.map((m) => m.name)]);
-  const tasks = new Set(Array.from({ length: s.universe.kernel?.tasks ?? 2 }, (_, i) => `task${i}`));
-  s.ops.forEach((op, i) => {
-    const bad = (field: string, what: string, name: string) => {
-      throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer('ops', i, field));
-    };
-    if ('module' in op && !modules.has(op.module)) bad('module', 'module', op.module);
-    if ('patch' in op && !patches.has(op.patch)) bad('patch', 'patch', op.patch);
-    if ('task' in op && !tasks.has(op.task)) bad('task', 'task', op.task);
-  });
+  checkOps(s.ops, universeNames(s.universe, file, ['universe']), file, (i) => ['ops', i]);
 }
 
 export function loadThreadScenario(file: string): ThreadScenario {
   // The scenario's ops are the counterexample format's: register that schema first.
   validatorFor('counterexample');
-  const s = validate<ThreadScenario>('thread-scenario', readJson(file), file);
+  const data = readJson(file);
+  requireKind(data, 'thread-scenario', file);
+  const s = validate<ThreadScenario>('thread-scenario', data, file);
   checkReferences(s, file);
   return s;
 }
