@@ -20,7 +20,8 @@
  *   { "scenario": true, "edit"? }  the basic scenario of test/support/cli-run.ts
  *   { "corpus": SEMANTICS, "op"?: OP, "edit"?, "rename"? }
  *       a copy of the first saved counterexample of SEMANTICS (with an OP
- *       among its steps), under its own file name unless renamed
+ *       among its steps), under its own file name unless renamed; {op} in
+ *       an edit's pointer is the index of the first OP step
  *   { "copy": PATH }               a copy of a repository file
  * `edit` is a list of [JSON pointer, value] (value null deletes). In `argv`,
  * {dir} is the folder.
@@ -105,8 +106,11 @@ function build(dir: string, files: Record<string, FileSpec>): void {
     else if ('copy' in spec) writeFileSync(path, readFileSync(join(ROOT, spec.copy)));
     else {
       const { name: own, data } = fromCorpus(spec.corpus, spec.op);
+      // {op} in a pointer is the index of the first step with that op.
+      const at = String(data.steps.findIndex((s) => s.op.op === spec.op));
+      const edits = (spec.edit ?? []).map(([ptr, v]): Edit => [ptr.replace('{op}', at), v]);
       const target = join(dirname(path), spec.rename ?? own);
-      writeFileSync(target, `${JSON.stringify(edited(data, spec.edit), null, 2)}\n`);
+      writeFileSync(target, `${JSON.stringify(edited(data, edits), null, 2)}\n`);
     }
   }
 }
