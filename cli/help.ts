@@ -1,6 +1,6 @@
 /** The help texts, built from the command table. */
 import { COMMON_OPTIONS, type Command, type Options } from './command.ts';
-import { EXIT_HELP } from './exit.ts';
+import { ERROR_CODE_HELP, EXIT_HELP } from './exit.ts';
 
 const indent = (lines: readonly string[]) => lines.map((l) => `  ${l}`);
 
@@ -44,6 +44,9 @@ export function mainHelp(commands: readonly Command[]): string {
     '',
     'Exit codes:',
     ...indent(EXIT_HELP),
+    '',
+    'Error codes (the [CODE] of an exit-2 line):',
+    ...indent(ERROR_CODE_HELP),
     '',
     'Environment:',
     ...ENVIRONMENT,

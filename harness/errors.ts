@@ -3,15 +3,19 @@
  * edge (cli/main.ts), prints the one-line message and exits 2; nothing else
  * prints a stack trace.
  */
-export type ErrorCode =
-  | 'E_USAGE'
-  | 'E_NO_FILE'
-  | 'E_JSON'
-  | 'E_SCHEMA'
-  | 'E_REFERENCE'
-  | 'E_SEMANTICS'
-  | 'E_CONFLICT'
-  | 'E_IO';
+/** Every code, with what it means; the help and the README list them from here (test/cli.test.ts keeps the README in step). */
+export const ERROR_CODES = {
+  E_USAGE: 'the command line: an unknown option, a number out of range, flags that conflict',
+  E_NO_FILE: 'a file that cannot be read: missing, a directory, a dangling link or a link loop',
+  E_JSON: 'a file that is not JSON text: empty, not UTF-8, invalid JSON (with line and column)',
+  E_SCHEMA: 'JSON of the wrong shape, or a file of another kind (a scenario given as a counterexample)',
+  E_REFERENCE: 'a name the file does not declare: a step naming an unknown patch, task or function',
+  E_SEMANTICS: 'a semantics klpcheck does not know',
+  E_CONFLICT: 'names declared twice, a counterexample whose content no longer matches its name, an output file that exists',
+  E_IO: 'an output path that cannot be written',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 export class KlpcheckError extends Error {
   constructor(

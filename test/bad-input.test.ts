@@ -30,7 +30,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXIT, EXIT_HELP } from '../cli/exit.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../cli/paths.ts';
+import { ERROR_CODES } from '../harness/errors.ts';
 import { basicScenario, run, TempDir } from './support/cli-run.ts';
 
 type FileSpec =
@@ -166,4 +168,20 @@ describe('the bad-input corpus (test/bad-inputs/)', () => {
       });
     });
   }
+});
+
+describe('the exit and error codes are documented', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('\n## ', readme.indexOf('## Exit codes') + 1));
+
+  it("in the README's Exit codes section: every exit code and every error code with its meaning", () => {
+    for (const code of Object.values(EXIT)) expect(section).toMatch(new RegExp(`^\\| ${code} +\\|`, 'm'));
+    for (const [code, meaning] of Object.entries(ERROR_CODES)) expect(section).toContain(`| \`${code}\` | ${meaning} |`);
+  });
+
+  it('in --help', async () => {
+    const help = (await run(['--help'])).stdout;
+    for (const code of Object.keys(ERROR_CODES)) expect(help).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    for (const line of EXIT_HELP) expect(help).toContain(line);
+  });
 });
