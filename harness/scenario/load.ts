@@ -34,6 +34,11 @@ function checkReferences(s: Scenario, file: string): void {
     if ((step.op === 'check_running' || step.op === 'block_task') && step.func !== undefined && !names.funcs.has(step.func)) {
       bad(i, 'func', 'function', step.func);
     }
+    if (step.op === 'grep_live_patched') {
+      step.funcs.forEach((f, j) => {
+        if (!names.funcs.has(f)) throw new KlpcheckError('E_REFERENCE', `function '${f}' is not in the universe`, file, pointer('steps', i, 'funcs', j));
+      });
+    }
     if (step.op === 'check_running' && step.runs !== 'original' && step.runs !== 'absent' && !names.patches.has(step.runs)) {
       throw new KlpcheckError('E_REFERENCE', `'${step.runs}' is neither 'original', 'absent' nor a patch of the universe`, file, pointer('steps', i, 'runs'));
     }
