@@ -17,3 +17,18 @@ describe('klpcheck scenario step lines', () => {
     expect(r.stdout).toMatch(/^ {2}\/steps\/1: vmlinux:cmdline_proc_show runs test_klp_livepatch, expected original$/m);
   });
 });
+
+describe('text from a file on stdout', () => {
+  it('is printed with its control characters escaped, and klpcheck colour kept only on a terminal', async () => {
+    const tmp = new TempDir();
+    const s = { ...basicScenario(), name: 'clear\u001b[2J\u001b]0;title\u0007 screen' };
+    const file = tmp.write('s.json', s);
+    const plain = await run(['scenario', file]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('clear\\u001b[2J\\u001b]0;title\\u0007 screen');
+    expect(plain.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    const tty = await run(['scenario', file], { stdoutIsTTY: true });
+    expect(tty.stdout).toContain('\u001b[32mPASS\u001b[0m');
+    expect(tty.stdout).toContain('\\u001b]0;title\\u0007');
+  });
+});
