@@ -6,6 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { KlpcheckError } from '../harness/errors.ts';
+import { unreadable } from '../harness/json-file.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -24,9 +25,7 @@ function entryKind(path: string): 'file' | 'directory' | 'other' {
     const st = statSync(path);
     return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ELOOP' ? 'a symbolic link loop' : code === 'ENOENT' ? 'a dangling symbolic link' : `cannot read (${code})`;
-    throw new KlpcheckError('E_NO_FILE', why, path);
+    throw unreadable(path, e);
   }
 }
 

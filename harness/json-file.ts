@@ -157,7 +157,8 @@ export function findJsonSyntaxError(text: string): SyntaxProblem | undefined {
   }
 }
 
-function unreadable(file: string, e: unknown): KlpcheckError {
+/** A failed read or stat of `file` as one E_NO_FILE line: no such file, a directory, a dangling link (and where to), a link loop. */
+export function unreadable(file: string, e: unknown): KlpcheckError {
   const code = (e as NodeJS.ErrnoException).code;
   let why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'ELOOP' ? 'a symbolic link loop' : `cannot read (${code})`;
   if (code === 'ENOENT') {
