@@ -1,6 +1,6 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
 import { KlpcheckError } from '../../harness/errors.ts';
-import { computeMatrix, exhaustiveMatrix, type VerdictMatrix } from '../../harness/matrix.ts';
+import { computeMatrix, exhaustiveMatrix, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
@@ -92,9 +92,7 @@ export const compare: Command = {
     if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare' });
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
-    const matrix: VerdictMatrix = values.exhaustive
-      ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
-      : computeMatrix({
+    const random: MatrixOptions = {
       semantics,
       properties,
       runs: numberOption(values, 'runs', 500),
@@ -103,7 +101,13 @@ export const compare: Command = {
       saveDir,
       root: ROOT,
       onCell: (done, total, cell) => bar.update(`klpcheck compare: ${done}/${total} cells (${cell.semantics} ${cell.property})`),
-    });
+    };
+    // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work).
+    const selection = values.semantics !== undefined || values.invariants !== undefined;
+    if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...random, semantics: [] }), EXPECTED);
+    const matrix: VerdictMatrix = values.exhaustive
+      ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
+      : computeMatrix(random);
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
     if (values.record) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true);
