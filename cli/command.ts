@@ -2,23 +2,43 @@
  * What a command is: its help and its options as data (so --help is made
  * from the same table parseArgs reads and cannot drift), and its run().
  * Adding a command is a file in cli/commands/ and a line in cli/main.ts.
+ *
+ * Everything a command line can get wrong without reading a file is checked
+ * here, from the table, before run() starts: unknown options, numbers (one
+ * parser with bounds, harness/numbers.ts), options that conflict or need
+ * another, and operands where the command takes none. A new command
+ * declares these and inherits the checks.
  */
 import { parseArgs } from 'node:util';
 import { KlpcheckError } from '../harness/errors.ts';
+import { parseSeed, parseShard, parseWhole, type Range } from '../harness/numbers.ts';
 import type { Io } from './io.ts';
 
 export interface OptionSpec {
-  readonly type: 'boolean' | 'string';
+  /**
+   * 'whole' is a whole number within `range`, 'seed' a fast-check seed or
+   * 'random', 'shard' an i/n with n <= range.max; parseCommandLine turns all
+   * three into numbers (a shard into { index, count }).
+   */
+  readonly type: 'boolean' | 'string' | 'whole' | 'seed' | 'shard';
   readonly short?: string;
-  /** Placeholder of a string option's value in the help, e.g. SEED. */
+  /** Placeholder of a value in the help, e.g. SEED. */
   readonly arg?: string;
   readonly help: string;
+  /** For 'whole' and 'shard': the accepted values, shown in the help. */
+  readonly range?: Range;
+  /** Options that make no sense together with this one: giving both is E_USAGE. */
+  readonly conflicts?: readonly string[];
+  /** Options without which this one means nothing: giving it alone is E_USAGE. */
+  readonly requires?: readonly string[];
 }
 
 export type Options = Readonly<Record<string, OptionSpec>>;
 
+export type OptionValue = string | boolean | number | { readonly index: number; readonly count: number } | undefined;
+
 export interface Parsed {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, OptionValue>>;
   readonly positionals: readonly string[];
 }
 
@@ -28,6 +48,8 @@ export interface Command {
   readonly summary: string;
   /** What follows `klpcheck <name> [options]` in the usage line. */
   readonly operands: string;
+  /** The option without which operands mean nothing (explore's FILE... needs --merge). */
+  readonly operandsNeed?: string;
   readonly description: readonly string[];
   readonly options: Options;
   readonly examples: readonly string[];
@@ -40,18 +62,64 @@ export const COMMON_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 
-/** parseArgs with its errors turned into one-line E_USAGE errors that point at the help. */
+/** A declared 'whole' or 'seed' option's number, or `fallback` when it was not given. */
+export function numberOption(values: Parsed['values'], name: string, fallback: number): number {
+  const v = values[name];
+  return typeof v === 'number' ? v : fallback;
+}
+
+/**
+ * parseArgs with its errors turned into one-line E_USAGE errors that point at
+ * the help, then the declared numbers, conflicts and requirements checked.
+ */
 export function parseCommandLine(cmd: Command, argv: readonly string[]): Parsed {
+  const all: Options = { ...cmd.options, ...COMMON_OPTIONS };
+  const see = `see 'klpcheck ${cmd.name} --help'`;
   const options = Object.fromEntries(
-    Object.entries({ ...cmd.options, ...COMMON_OPTIONS }).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+    Object.entries(all).map(([name, o]) => {
+      const type: 'boolean' | 'string' = o.type === 'boolean' ? 'boolean' : 'string';
+      return [name, o.short ? { type, short: o.short } : { type }];
+    }),
   );
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: cmd.operands !== '' });
-    return { values: values as Parsed['values'], positionals };
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: cmd.operands !== '' });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (!code.startsWith('ERR_PARSE_ARGS')) throw e;
-    throw new KlpcheckError('E_USAGE', `${usageMessage(code, (e as Error).message)}; see 'klpcheck ${cmd.name} --help'`);
+    throw new KlpcheckError('E_USAGE', `${usageMessage(code, (e as Error).message)}; ${see}`);
+  }
+  const given = parsed.values as Record<string, string | boolean | undefined>;
+  const values: Record<string, OptionValue> = {};
+  for (const [name, raw] of Object.entries(given)) {
+    const spec = all[name]!;
+    values[name] = typeof raw === 'string' ? optionValue(`--${name}`, spec, raw) : raw;
+  }
+  for (const name of Object.keys(given)) {
+    const spec = all[name]!;
+    for (const other of spec.conflicts ?? []) {
+      if (other in given) throw new KlpcheckError('E_USAGE', `--${name} and --${other} cannot be used together; ${see}`);
+    }
+    const missing = (spec.requires ?? []).filter((r) => !(r in given));
+    if (missing.length) throw new KlpcheckError('E_USAGE', `--${name} needs ${missing.map((m) => `--${m}`).join(' and ')}; ${see}`);
+  }
+  if (cmd.operandsNeed && parsed.positionals.length && !(cmd.operandsNeed in given)) {
+    throw new KlpcheckError('E_USAGE', `unexpected argument '${parsed.positionals[0]}' (FILE operands go with --${cmd.operandsNeed}); ${see}`);
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+function optionValue(flag: string, spec: OptionSpec, raw: string): OptionValue {
+  switch (spec.type) {
+    case 'whole':
+      return parseWhole(raw, flag, spec.range ?? { min: 0, max: Number.MAX_SAFE_INTEGER });
+    case 'seed':
+      // 'random' is drawn here, once, so the seed printed is the seed used.
+      return raw === 'random' ? Math.floor(Math.random() * 2 ** 31) : parseSeed(raw, flag);
+    case 'shard':
+      return parseShard(raw, flag, spec.range?.max ?? 1024);
+    default:
+      return raw;
   }
 }
 

@@ -1,4 +1,6 @@
 /** The exit codes, in one place so the help texts and README cannot drift from the code. */
+import { ERROR_CODES } from '../harness/errors.ts';
+
 export const EXIT = {
   ok: 0,
   failed: 1,
@@ -13,3 +15,6 @@ export const EXIT_HELP: readonly string[] = [
   `${EXIT.usage}   bad input or usage: one line 'klpcheck: FILE:/json/pointer: message [CODE]' on stderr`,
   `${EXIT.internal}  internal error: a bug in klpcheck (KLPCHECK_DEBUG=1 prints the stack)`,
 ];
+
+/** The [CODE] that ends an exit-2 line, for the main help. */
+export const ERROR_CODE_HELP: readonly string[] = Object.entries(ERROR_CODES).map(([code, meaning]) => `${code.padEnd(13)}${meaning}`);

@@ -1,6 +1,6 @@
 /** The help texts, built from the command table. */
 import { COMMON_OPTIONS, type Command, type Options } from './command.ts';
-import { EXIT_HELP } from './exit.ts';
+import { ERROR_CODE_HELP, EXIT_HELP } from './exit.ts';
 
 const indent = (lines: readonly string[]) => lines.map((l) => `  ${l}`);
 
@@ -12,7 +12,12 @@ function table(rows: readonly (readonly [string, string])[]): string[] {
 function optionRows(options: Options): [string, string][] {
   return Object.entries(options).map(([name, o]) => {
     const long = `--${name}${o.arg ? ` ${o.arg}` : ''}`;
-    return [o.short ? `-${o.short}, ${long}` : `    ${long}`, o.help];
+    const notes = [
+      o.type === 'whole' && o.range ? `${o.range.min} to ${o.range.max}` : '',
+      o.requires?.length ? `needs ${o.requires.map((r) => `--${r}`).join(', ')}` : '',
+      o.conflicts?.length ? `not with ${o.conflicts.map((c) => `--${c}`).join(', ')}` : '',
+    ].filter(Boolean);
+    return [o.short ? `-${o.short}, ${long}` : `    ${long}`, notes.length ? `${o.help} [${notes.join('; ')}]` : o.help];
   });
 }
 
@@ -39,6 +44,9 @@ export function mainHelp(commands: readonly Command[]): string {
     '',
     'Exit codes:',
     ...indent(EXIT_HELP),
+    '',
+    'Error codes (the [CODE] of an exit-2 line):',
+    ...indent(ERROR_CODE_HELP),
     '',
     'Environment:',
     ...ENVIRONMENT,

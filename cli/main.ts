@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KlpcheckError } from '../harness/errors.ts';
+import { CONTROLS, escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { parseCommandLine, type Command } from './command.ts';
 import { compare } from './commands/compare.ts';
 import { explore } from './commands/explore.ts';
@@ -51,7 +51,25 @@ function find(name: string): Command {
   return cmd;
 }
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+/**
+ * Text from input files (a scenario's name, a patch name, a log line) reaches
+ * the terminal through here: control characters are escaped, except newline
+ * and tab, and, on a terminal, the colour and line-erase sequences klpcheck
+ * itself writes (cli/style.ts, cli/progress.ts) and carriage return.
+ */
+export function inert(text: string, isTTY: boolean): string {
+  const keep = isTTY ? /^(?:\n|\t|\r|\x1b\[[0-9;]*[mK])$/ : /^(?:\n|\t)$/;
+  return text.replace(TERMINAL_CONTROLS, (m) => (keep.test(m) ? m : escapeControls(m)));
+}
+
+const TERMINAL_CONTROLS = new RegExp(`\x1b\\[[0-9;]*[mK]|${CONTROLS.source}`, 'g');
+
+export async function main(argv: string[], rawIo: Io = processIo()): Promise<number> {
+  const io: Io = {
+    ...rawIo,
+    stdout: (t) => rawIo.stdout(inert(t, rawIo.stdoutIsTTY)),
+    stderr: (t) => rawIo.stderr(inert(t, rawIo.stderrIsTTY)),
+  };
   try {
     return await dispatch(argv, io);
   } catch (e) {

@@ -6,6 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { KlpcheckError } from '../harness/errors.ts';
+import { unreadable } from '../harness/json-file.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -15,15 +16,34 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Skips dot-directories and node_modules: `klpcheck scenario .` means the scenarios, not the dependencies. */
+/**
+ * What a directory entry is once its links are followed: a dangling link or
+ * a link loop is bad input, named with its path (not an internal error).
+ */
+function entryKind(path: string): 'file' | 'directory' | 'other' {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+}
+
+/**
+ * Skips dot-files and dot-directories (editor swap files, .git) and
+ * node_modules: `klpcheck scenario .` means the scenarios, not the
+ * dependencies. Linked directories are not followed (no loops to guard).
+ */
 function jsonFilesBelow(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap((e) => {
+      if (e.name.startsWith('.')) return [];
       const path = join(dir, e.name);
-      if (e.isDirectory()) return e.name.startsWith('.') || e.name === 'node_modules' ? [] : jsonFilesBelow(path);
+      if (e.isDirectory()) return e.name === 'node_modules' ? [] : jsonFilesBelow(path);
       // <name>.outcomes.json beside a thread scenario is recorded data, not a scenario.
-      return e.name.endsWith('.json') && !e.name.endsWith('.outcomes.json') && statSync(path).isFile() ? [path] : [];
+      if (!e.name.endsWith('.json') || e.name.endsWith('.outcomes.json')) return [];
+      return entryKind(path) === 'file' ? [path] : [];
     });
 }
 

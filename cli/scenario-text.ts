@@ -12,8 +12,11 @@ const RESULT_WIDTH = 6;
 
 export function stepLines(r: ScenarioResult, st: Style): string[] {
   const width = String(Math.max(0, r.steps.length - 1)).length;
+  // A check that ran (result ok) but found the wrong thing (check_running, check_sysfs) is a failure at the step itself.
+  const failedHere = new Set(r.failures.map((f) => f.pointer));
   return r.steps.flatMap((s) => {
-    const result = s.result === 'ok' ? s.result.padEnd(RESULT_WIDTH) : st.fail(s.result.padEnd(RESULT_WIDTH));
+    const shown = s.result === 'ok' && failedHere.has(`/steps/${s.index}`) ? 'FAIL' : s.result;
+    const result = shown === 'ok' ? shown.padEnd(RESULT_WIDTH) : st.fail(shown.padEnd(RESULT_WIDTH));
     const head = `  ${st.dim(String(s.index).padStart(width))}  ${result}  ${s.command}`;
     // The harness logs its own `% insmod ...` line; it is the command just shown.
     const log = s.log[0] === s.command ? s.log.slice(1) : s.log;

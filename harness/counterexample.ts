@@ -16,7 +16,8 @@ import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
-import { readJson, validate } from './json-file.ts';
+import { readJsonFile } from './json-file.ts';
+import { checkCounterexample } from './counterexample-check.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
 
@@ -91,10 +92,11 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
 }
 
 export function readCounterexample(file: string): Counterexample {
-  const c = validate<Counterexample>('counterexample', readJson(file), file);
+  const c = readJsonFile<Counterexample>(file, 'counterexample');
   if (c.violation.step >= c.steps.length) {
     throw new KlpcheckError('E_SCHEMA', `violation step ${c.violation.step} is past the last step`, file, pointer('violation', 'step'));
   }
+  checkCounterexample(c, file, fileNameFor(c));
   return c;
 }
 

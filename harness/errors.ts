@@ -3,15 +3,19 @@
  * edge (cli/main.ts), prints the one-line message and exits 2; nothing else
  * prints a stack trace.
  */
-export type ErrorCode =
-  | 'E_USAGE'
-  | 'E_NO_FILE'
-  | 'E_JSON'
-  | 'E_SCHEMA'
-  | 'E_REFERENCE'
-  | 'E_SEMANTICS'
-  | 'E_CONFLICT'
-  | 'E_IO';
+/** Every code, with what it means; the help and the README list them from here (test/cli.test.ts keeps the README in step). */
+export const ERROR_CODES = {
+  E_USAGE: 'the command line: an unknown option, a number out of range, flags that conflict',
+  E_NO_FILE: 'a file that cannot be read: missing, a directory, a dangling link or a link loop',
+  E_JSON: 'a file that is not JSON text: empty, not UTF-8, invalid JSON (with line and column)',
+  E_SCHEMA: 'JSON of the wrong shape, or a file of another kind (a scenario given as a counterexample)',
+  E_REFERENCE: 'a name the file does not declare: a step naming an unknown patch, task or function',
+  E_SEMANTICS: 'a semantics klpcheck does not know',
+  E_CONFLICT: 'names declared twice, a counterexample whose content no longer matches its name, an output file that exists',
+  E_IO: 'an output path that cannot be written',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 export class KlpcheckError extends Error {
   constructor(
@@ -24,11 +28,28 @@ export class KlpcheckError extends Error {
     super(message);
   }
 
-  /** `file:/pointer: message [CODE]`, one line even if the message is not (scripts read it with `read`). */
+  /**
+   * `file:/pointer: message [CODE]`, one line even if the message is not
+   * (scripts read it with `read`), and with every control character of the
+   * file name or of text quoted from a file escaped (a newline in a file
+   * name, an escape sequence in a patch name).
+   */
   format(): string {
-    const loc = this.file ? `${this.file}${this.where !== undefined ? `:${this.where || '/'}` : ''}: ` : '';
-    return `klpcheck: ${loc}${this.message.replace(/\s*\n\s*/g, ' ')} [${this.code}]`;
+    const loc = this.file ? `${escapeControls(this.file)}${this.where !== undefined ? `:${escapeControls(this.where || '/')}` : ''}: ` : '';
+    return `klpcheck: ${loc}${escapeControls(this.message.replace(/\s*\n\s*/g, ' '))} [${this.code}]`;
   }
+}
+
+/**
+ * C0 and C1 controls, DEL, the line and paragraph separators and the bidi
+ * overrides: characters that move the cursor, recolour or reorder a
+ * terminal line instead of showing themselves.
+ */
+export const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with each control character shown as a JSON-style escape (\n, \u001b), so it prints as one inert line. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (c) => JSON.stringify(c).slice(1, -1).replace(/^[^\\]/, (x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /** RFC 6901 escaping of one reference token. */

@@ -3,7 +3,7 @@
  * schemas with ajv, turning every failure into a one-line KlpcheckError that
  * names the file and the place in it.
  */
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -12,11 +12,23 @@ import { KlpcheckError } from './errors.ts';
 const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
 const SCHEMA_FILES = ['universe', 'scenario', 'scenario-result'];
 
+type SchemaNode = { readonly $ref?: string; readonly properties?: Record<string, SchemaNode>; readonly items?: SchemaNode; readonly definitions?: Record<string, SchemaNode> };
+
 let ajv: Ajv | undefined;
+/** Every definition of every schema loaded, by name, for the hints of describe(). */
+const definitions = new Map<string, SchemaNode>();
+
+function addSchemaFile(a: Ajv, name: string): void {
+  const doc = JSON.parse(readFileSync(join(schemaDir, `${name}.schema.json`), 'utf8')) as SchemaNode;
+  for (const [def, node] of Object.entries(doc.definitions ?? {})) if (!definitions.has(def)) definitions.set(def, node);
+  a.addSchema(doc);
+}
+
 function getAjv(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, allowUnionTypes: true, strictRequired: false });
-    for (const f of SCHEMA_FILES) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, `${f}.schema.json`), 'utf8')));
+    // verbose: errors carry their parentSchema, which the "did you mean" hints read.
+    ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, allowUnionTypes: true, strictRequired: false, verbose: true });
+    for (const f of SCHEMA_FILES) addSchemaFile(ajv, f);
   }
   return ajv;
 }
@@ -25,8 +37,35 @@ function getAjv(): Ajv {
 export function validatorFor(name: string): ValidateFunction {
   const a = getAjv();
   const id = `https://klpcheck.invalid/schema/${name}.schema.json`;
-  if (!a.getSchema(id)) a.addSchema(JSON.parse(readFileSync(join(schemaDir, `${name}.schema.json`), 'utf8')));
+  if (!a.getSchema(id)) addSchemaFile(a, name);
   return a.getSchema(id)!;
+}
+
+function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {
+  const ref = node?.$ref;
+  if (ref === undefined) return node;
+  const name = /#\/definitions\/([^/]+)$/.exec(ref)?.[1];
+  return name === undefined ? undefined : definitions.get(name);
+}
+
+/**
+ * Where an unknown property `prop` of an object would be known: one level
+ * down, under one of the object's own properties (`replace` on a patch is
+ * `attrs.replace`). Generic over every schema, so no message is written per
+ * property. Empty when the name is known nowhere near.
+ */
+function placesFor(prop: string, parent: SchemaNode | undefined): string[] {
+  const places: string[] = [];
+  for (const [name, sub] of Object.entries(resolveRef(parent)?.properties ?? {})) {
+    let target = resolveRef(sub);
+    let path = name;
+    if (target?.items) {
+      target = resolveRef(target.items);
+      path = `${name}[]`;
+    }
+    if (target?.properties && prop in target.properties) places.push(`${path}.${prop}`);
+  }
+  return places;
 }
 
 function lineCol(text: string, pos: number): string {
@@ -118,17 +157,67 @@ export function findJsonSyntaxError(text: string): SyntaxProblem | undefined {
   }
 }
 
-export function readJson(file: string): unknown {
+/** A failed read or stat of `file` as one E_NO_FILE line: no such file, a directory, a dangling link (and where to), a link loop. */
+export function unreadable(file: string, e: unknown): KlpcheckError {
+  const code = (e as NodeJS.ErrnoException).code;
+  let why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'ELOOP' ? 'a symbolic link loop' : `cannot read (${code})`;
+  if (code === 'ENOENT') {
+    try {
+      if (lstatSync(file).isSymbolicLink()) why = `a dangling symbolic link (to ${readlinkSync(file)})`;
+    } catch {
+      // not a link either: "no such file" stands
+    }
+  }
+  return new KlpcheckError('E_NO_FILE', why, file);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The text of a data file, refused with one line when it cannot be JSON text:
+ * missing, a directory, a dangling link or a link loop, empty, or bytes that
+ * are not UTF-8 (RFC 8259 section 8.1; never replaced by U+FFFD, which would
+ * change what the file says). A byte order mark, which editors on other
+ * systems write, is dropped (RFC 8259 lets a parser ignore it).
+ */
+export function readText(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw unreadable(file, e);
+  }
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`;
-    throw new KlpcheckError('E_NO_FILE', why, file);
+    text = UTF8.decode(bytes);
+  } catch {
+    const at = firstBadUtf8(bytes);
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+    throw new KlpcheckError('E_JSON', `not UTF-8 text: byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at} (line ${line})`, file);
   }
-  // Editors on other systems may write a byte order mark; JSON.parse rejects it.
   if (text.startsWith('\uFEFF')) text = text.slice(1);
+  if (text.trim() === '') throw new KlpcheckError('E_JSON', 'empty file: expected a JSON object', file);
+  return text;
+}
+
+/** Offset of the first byte that does not decode, by growing the decoded prefix (only on the error path). */
+function firstBadUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len === 0) return i;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(i, i + len));
+    } catch {
+      return i;
+    }
+    i += len - 1;
+  }
+  return 0;
+}
+
+/** `text` parsed, or E_JSON with the line and column of the first error. */
+export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -138,10 +227,64 @@ export function readJson(file: string): unknown {
   }
 }
 
+/** Every command reads its JSON files through here (readText's refusals, then parseJson's). */
+export function readJson(file: string): unknown {
+  return parseJson(readText(file), file);
+}
+
+/**
+ * The kinds of file klpcheck reads, told apart by the properties only that
+ * kind has, so that a file given in the wrong place is named for what it is
+ * ("a scenario, not a counterexample") instead of failing on its first
+ * missing property.
+ */
+export const FILE_KINDS = {
+  scenario: 'a scenario',
+  'thread-scenario': 'a thread scenario',
+  counterexample: 'a counterexample',
+  'verdict-matrix': 'a verdict matrix',
+  'explore-result': 'an explore result (explore --out)',
+  'thread-outcomes': 'a thread outcomes record',
+  'scenario-result': 'a scenario report (scenario --json)',
+} as const;
+export type FileKind = keyof typeof FILE_KINDS;
+
+/** What `data` looks like, or undefined if like none of the kinds. */
+export function kindOf(data: unknown): FileKind | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const has = (...keys: string[]) => keys.every((k) => k in data);
+  if (has('invariant', 'violation', 'steps')) return 'counterexample';
+  if (has('fingerprints')) return 'explore-result';
+  if (has('cells', 'semantics', 'properties')) return 'verdict-matrix';
+  if (has('ops') && !has('steps')) return 'thread-scenario';
+  if (has('universe', 'steps')) return 'scenario';
+  if (has('format', 'scenario', 'semantics')) return 'thread-outcomes';
+  if (has('klpcheck', 'results')) return 'scenario-result';
+  return undefined;
+}
+
+/** E_SCHEMA when `data` is recognisably another kind of file than `expected`. */
+export function requireKind(data: unknown, expected: FileKind, file: string): void {
+  const actual = kindOf(data);
+  if (actual !== undefined && actual !== expected) {
+    throw new KlpcheckError('E_SCHEMA', `this is ${FILE_KINDS[actual]}, not ${FILE_KINDS[expected]}`, file);
+  }
+}
+
+/** readJson, requireKind and validate against the schema of the same name, in that order. */
+export function readJsonFile<T>(file: string, kind: FileKind & string): T {
+  const data = readJson(file);
+  requireKind(data, kind, file);
+  return validate<T>(kind, data, file);
+}
+
 function describe(e: ErrorObject): string {
   switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    case 'additionalProperties': {
+      const prop = (e.params as { additionalProperty: string }).additionalProperty;
+      const places = placesFor(prop, e.parentSchema as SchemaNode | undefined);
+      return `unknown property '${prop}'${places.length ? ` (did you mean ${places.join(' or ')}?)` : ''}`;
+    }
     case 'discriminator':
       return `unknown op '${(e.params as { tagValue: string }).tagValue}'`;
     case 'enum':

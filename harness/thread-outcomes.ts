@@ -16,15 +16,15 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { AbstractState } from '../model/spec/abstract-state.ts';
-import { taskNames } from '../model/spec/universe-view.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
 import type * as G from '../schema/generated/thread-scenario.ts';
 import type * as O from '../schema/generated/thread-outcomes.ts';
 import { KlpcheckError, pointer } from './errors.ts';
-import { readJson, validate, validatorFor } from './json-file.ts';
+import { readJson, requireKind, validate, validatorFor } from './json-file.ts';
 import { describeOp, type Op } from './ops.ts';
+import { checkOps, universeNames } from './references.ts';
 import { Lockstep } from './run-sequence.ts';
 
 export type ThreadScenario = DeepReadonly<G.ThreadScenario>;
@@ -52,28 +52,15 @@ function checkReferences(s: ThreadScenario, file: string): void {
   const expected = basename(file, '.json');
   if (s.name !== expected)
     throw new KlpcheckError('E_REFERENCE', `name '${s.name}' differs from the file name '${expected}'`, file, pointer('name'));
-  const patches = new Set(s.universe.patches.map((p) => p.name));
-  const modules = new Set([...patches, ...s.universe.modules.map((m) => m.name)]);
-  const tasks = new Set(taskNames(s.universe));
-  s.ops.forEach((op, i) => {
-    const bad = (field: string, what: string, name: string) => {
-      throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer('ops', i, field));
-    };
-    if ('module' in op && !modules.has(op.module)) bad('module', 'module', op.module);
-    if ('patch' in op && !patches.has(op.patch)) bad('patch', 'patch', op.patch);
-    if ('task' in op && !tasks.has(op.task)) bad('task', 'task', op.task);
-    // A fork names a new task, which later ops may name.
-    if (op.op === 'fork') {
-      if (tasks.has(op.child)) throw new KlpcheckError('E_REFERENCE', `task '${op.child}' already exists`, file, pointer('ops', i, 'child'));
-      tasks.add(op.child);
-    }
-  });
+  checkOps(s.ops, universeNames(s.universe, file, ['universe']), file, (i) => ['ops', i]);
 }
 
 export function loadThreadScenario(file: string): ThreadScenario {
   // The scenario's ops are the counterexample format's: register that schema first.
   validatorFor('counterexample');
-  const s = validate<ThreadScenario>('thread-scenario', readJson(file), file);
+  const data = readJson(file);
+  requireKind(data, 'thread-scenario', file);
+  const s = validate<ThreadScenario>('thread-scenario', data, file);
   checkReferences(s, file);
   return s;
 }

@@ -7,7 +7,7 @@
 import type { Counterexample } from '../harness/counterexample.ts';
 import type { RenderContext } from './context.ts';
 import { andList, attrSummary, funcLabel, funcsOf, listedPatches, patchDef, runningRows, slotOf, stepsOf } from './derive.ts';
-import { stepPhrase } from './phrases.ts';
+import { publicSource, slotPhrase, stepPhrase } from './phrases.ts';
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w-])${escapeRe(name)}($|[^\\w-])`).test(text);
@@ -32,14 +32,15 @@ export function explanation(c: Counterexample, ctx: RenderContext): readonly str
     `The ${inv.title === inv.id ? `property "${inv.id}"` : `invariant "${inv.title}" (${inv.id})`} breaks after step ${f.number} of ${c.steps.length}, ` +
       `${stepPhrase(c, f, ctx).action}. klpcheck's reason: ${c.violation.reason}.`,
   );
-  paragraphs.push(`It requires: ${inv.meaning}${inv.source ? ` Source: ${inv.source}.` : ''}`);
+  const source = inv.source ? publicSource(inv.source) : '';
+  paragraphs.push(`It requires: ${inv.meaning}${source ? ` Source: ${source}.` : ''}`);
   const facts: string[] = [];
   for (const name of patchesNamed(c)) {
     const def = patchDef(c, name)!;
     const funcs = funcsOf(def);
     const attrs = attrSummary(def, ctx);
     facts.push(
-      `${name}${attrs ? ` (${attrs})` : ''} is in slot ${slotOf(c, name, ctx) ?? '(none)'}` +
+      `${name}${attrs ? ` (${attrs})` : ''} is ${slotPhrase(slotOf(c, name, ctx), name)}` +
         ` and patches ${funcs.length ? andList(funcs) : 'no function'}.`,
     );
   }

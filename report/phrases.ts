@@ -173,3 +173,48 @@ export function provenanceLine(c: Counterexample, withSeed = true): string {
   ];
   return `${parts.join(', ')} (fast-check ${p.fast_check}, klpcheck ${p.klpcheck})`;
 }
+
+/**
+ * An invariant's source as a list reader can follow it: the authors, dates
+ * and kernel files it rests on, without klpcheck's own file names (the seed
+ * thread files, the facts sections, DESIGN.md), which mean nothing outside
+ * the repository. Empty when nothing public is left (conformance is
+ * klpcheck's own check).
+ */
+export function publicSource(source: string): string {
+  const outside = source
+    .replace(/DESIGN\.md\s*\([^)]*\)/g, '')
+    .match(/\(([^)]*)\)/g)
+    ?.map((g) => g.slice(1, -1).trim())
+    .filter(Boolean);
+  return [...new Set(outside ?? [])].join('; ');
+}
+
+/** A function key as klpcheck writes it: `vmlinux:f2,0`. */
+const FUNC_KEY = /\b([\w.-]+):([\w.]+),(\d+)\b/;
+
+/**
+ * One line that explains klpcheck's function notation, with the first key
+ * of `text` as the example, or null when the text has none.
+ */
+export function funcKeyNote(text: string): string | null {
+  const m = FUNC_KEY.exec(text);
+  if (!m) return null;
+  const [key, obj, name, pos] = m;
+  const which = pos === '0' ? 'the only or first symbol of that name, old_sympos 0' : `old_sympos ${pos}`;
+  return `${key} is function ${name} in ${obj === 'vmlinux' ? 'vmlinux' : `module ${obj}`} (${which}): klpcheck names functions object:name,sympos.`;
+}
+
+/** `in slot tag:1`, `in a slot of its own` (a slot named after the patch), `in no slot`. */
+export function slotPhrase(slot: string | undefined, name: string): string {
+  if (slot === undefined) return 'in no slot';
+  return slot === `patch:${name}` ? 'in a slot of its own' : `in slot ${slot}`;
+}
+
+/**
+ * What follows a patch's label in the Patches list: its slot, unless the
+ * label already says it (`slot tag:1 (replace=1)`, `cumulative`).
+ */
+export function slotNote(label: string, slot: string | undefined, name: string): string {
+  return slot !== undefined && slot !== `patch:${name}` && label.includes(slot) ? '' : `, ${slotPhrase(slot, name)}`;
+}

@@ -8,7 +8,7 @@ import type { Counterexample } from '../harness/counterexample.ts';
 import type { RenderContext } from './context.ts';
 import { objectsOf, patchesInPlay, runningRows, sameRunning, statesOf, stepsOf, targetsInPlay, type RunningRow } from './derive.ts';
 import { explanation } from './explain.ts';
-import { patchLabel, provenanceLine, semanticsLabel, stepLine, stepPhrase } from './phrases.ts';
+import { funcKeyNote, patchLabel, provenanceLine, semanticsLabel, slotNote, stepLine, stepPhrase } from './phrases.ts';
 import { slotOf } from './derive.ts';
 import { ascii, wrap } from './wrap.ts';
 
@@ -32,7 +32,8 @@ function patches(c: Counterexample, ctx: RenderContext): string[] {
   const out = ['Patches:'];
   const { used, unused } = patchesInPlay(c);
   for (const def of used) {
-    out.push(...wrap(`${def.name}: ${patchLabel(c, def.name, ctx)}, slot ${slotOf(c, def.name, ctx) ?? '(none)'}`, '  ', '      '));
+    const label = patchLabel(c, def.name, ctx);
+    out.push(...wrap(`${def.name}: ${label}${slotNote(label, slotOf(c, def.name, ctx), def.name)}`, '  ', '      '));
     if (def.objects === null) out.push('      (no objects: patch->objs is NULL)');
     for (const o of objectsOf(def)) {
       const funcs = o.funcs.length ? `${o.funcs.join(', ')}${o.callbacks ? ' (+callbacks)' : ''}` : o.callbacks ? 'callbacks only' : 'nothing';
@@ -80,5 +81,7 @@ function steps(c: Counterexample, ctx: RenderContext): string[] {
 export function renderText(c: Counterexample, ctx: RenderContext): string {
   const why = explanation(c, ctx).flatMap((p, i) => [...(i ? [''] : []), ...wrap(p, '  ')]);
   const lines = [...header(c, ctx), '', ...patches(c, ctx), '', ...steps(c, ctx), '', 'Why it breaks:', ...why];
+  const note = funcKeyNote(lines.join('\n'));
+  if (note) lines.push('', 'Notation:', ...wrap(note, '  '));
   return `${lines.map((l) => ascii(l).trimEnd()).join('\n')}\n`;
 }

@@ -3,7 +3,7 @@
  * and scenarios/per-state (Petr Mladek's proposed tests, facts E.7) runs on
  * the reference implementation and must pass: its filtered kernel log equals
  * the selftest's expected log line for line. A scenario marked pending is a
- * known gap and is listed as a todo with its reason, never dropped.
+ * known gap and is listed as skipped with its reason, never dropped.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +42,8 @@ for (const dir of DIRS) {
     for (const file of files) {
       const s = loadScenario(file);
       if (s.pending) {
-        it.todo(`${s.name} -- pending: ${s.pending}`);
+        // skip, not todo: vitest then counts it as the closing line (and .ci/run) does, "1 skipped".
+        it.skip(`${s.name} -- pending: ${s.pending}`);
         continue;
       }
       it(s.name, () => {

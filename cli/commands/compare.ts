@@ -1,7 +1,6 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
-import { renameSync, writeFileSync } from 'node:fs';
 import { KlpcheckError } from '../../harness/errors.ts';
-import { computeMatrix, exhaustiveMatrix, type VerdictMatrix } from '../../harness/matrix.ts';
+import { computeMatrix, exhaustiveMatrix, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
@@ -13,27 +12,23 @@ import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { join } from 'node:path';
 import { matrixText } from '../../report/matrix/text.ts';
-import type { Command } from '../command.ts';
+import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { checkOutputDir, checkOutputFile, writeAtomically } from '../output-files.ts';
+import { mergeRecorded, readRecorded } from '../record.ts';
 import { progress } from '../progress.ts';
 import { styleFor } from '../style.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
-import { intOption, seedOption } from './run.ts';
+import { RUNS, STEPS } from './run.ts';
 
 
-function list<T>(value: string | boolean | undefined, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
+function list<T>(value: unknown, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
   if (typeof value !== 'string') return undefined;
   return value.split(',').map((n) => {
     const found = find(n.trim());
     if (found === undefined) throw new KlpcheckError('E_USAGE', `unknown ${what} '${n}' (known: ${known.join(', ')})`);
     return found;
   });
-}
-
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 async function exhaustive(
@@ -66,17 +61,18 @@ export const compare: Command = {
   options: {
     semantics: { type: 'string', arg: 'A,B', help: `semantics to compare (default: all ${SEMANTICS.length})` },
     invariants: { type: 'string', arg: 'X,Y', help: 'properties to check (default: conformance and every invariant)' },
-    runs: { type: 'string', arg: 'N', help: 'sequences per cell (default 500)' },
-    seed: { type: 'string', arg: 'S', help: "fast-check seed, or 'random' (default 1)" },
-    steps: { type: 'string', arg: 'N', help: 'maximum operations per sequence (default 30)' },
-    markdown: { type: 'boolean', help: 'print a markdown table' },
+    runs: { type: 'whole', range: RUNS, arg: 'N', help: 'sequences per cell (default 500)' },
+    seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer), or 'random' (default 1)" },
+    steps: { type: 'whole', range: STEPS, arg: 'N', help: 'maximum operations per sequence (default 30)' },
+    markdown: { type: 'boolean', help: 'print a markdown table', conflicts: ['json'] },
     json: { type: 'boolean', help: 'print the VerdictMatrix (schema/verdict-matrix.schema.json)' },
-    html: { type: 'string', arg: 'FILE', help: 'also write one self-contained page, each violation linked to its timeline' },
-    record: { type: 'boolean', help: 'also write verdicts/expected.json' },
-    'no-save': { type: 'boolean', help: 'do not write counterexample files' },
+    html: { type: 'string', arg: 'FILE', help: 'also write one self-contained page, each violation linked to its timeline (an existing FILE is kept unless --force)' },
+    force: { type: 'boolean', help: 'with --html, replace an existing FILE', requires: ['html'] },
+    record: { type: 'boolean', help: 'also write the cells computed into verdicts/expected.json (the other cells are kept)' },
+    'no-save': { type: 'boolean', help: 'do not write counterexample files', conflicts: ['out'] },
     out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
     exhaustive: { type: 'boolean', help: 'use the exhaustive explorer for every cell (see klpcheck explore)' },
-    scope: { type: 'string', arg: 'K=V,...', help: 'with --exhaustive: the scope (default as klpcheck explore)' },
+    scope: { type: 'string', arg: 'K=V,...', help: 'the scope of --exhaustive (default as klpcheck explore)', requires: ['exhaustive'] },
   },
   examples: [
     'npx klpcheck compare',
@@ -87,29 +83,39 @@ export const compare: Command = {
   async run({ values }, io) {
     const semantics = list(values.semantics, SEMANTICS.map((s) => s.name), 'semantics', semanticsByName) ?? SEMANTICS;
     const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
-    const seed = seedOption(values.seed);
+    const seed = numberOption(values, 'seed', 1);
+    // Every place this run writes is checked before the work, not after it.
+    const html = values.html as string | undefined;
+    if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse' });
+    if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
+    const recorded = values.record ? readRecorded(EXPECTED) : undefined;
+    if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare' });
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
-    const matrix: VerdictMatrix = values.exhaustive
-      ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
-      : computeMatrix({
+    const random: MatrixOptions = {
       semantics,
       properties,
-      runs: intOption(values.runs, 'runs', 500, 1),
+      runs: numberOption(values, 'runs', 500),
       seed,
-      maxSteps: intOption(values.steps, 'steps', 30, 1),
+      maxSteps: numberOption(values, 'steps', 30),
       saveDir,
       root: ROOT,
       onCell: (done, total, cell) => bar.update(`klpcheck compare: ${done}/${total} cells (${cell.semantics} ${cell.property})`),
-    });
+    };
+    // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work).
+    const selection = values.semantics !== undefined || values.invariants !== undefined;
+    if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...random, semantics: [] }), EXPECTED);
+    const matrix: VerdictMatrix = values.exhaustive
+      ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
+      : computeMatrix(random);
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
-    if (values.record) writeAtomically(EXPECTED, json);
-    if (typeof values.html === 'string') {
+    if (values.record) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true);
+    if (html !== undefined) {
       const files = matrix.cells.flatMap((c) => (c.counterexample ? [c.counterexample] : []));
       const loaded = new Map(files.map((f) => [f, readCounterexample(join(ROOT, f))] as const));
-      writeAtomically(values.html, matrixHtml(matrix, loaded));
-      io.stderr(`klpcheck compare: wrote ${values.html}\n`);
+      writeAtomically(html, matrixHtml(matrix, loaded), values.force === true);
+      io.stderr(`klpcheck compare: wrote ${html}\n`);
     }
     const style = styleFor(io, values['no-color'] === true);
     if (values.json) io.stdout(json);

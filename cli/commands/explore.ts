@@ -1,11 +1,10 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope } from '../../harness/explore/scope.ts';
-import { fromJson, merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import type { VerdictMatrix } from '../../harness/matrix.ts';
 import { runSequence } from '../../harness/run-sequence.ts';
@@ -15,20 +14,14 @@ import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
 import { exploreText, type SavedNote } from '../../report/explore/text.ts';
-import type { Command } from '../command.ts';
+import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { readShard } from '../shard-file.ts';
+import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { scopeFuncs } from '../../harness/explore/candidates.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
-import { intOption } from './run.ts';
-
-function parseShard(v: string | boolean | undefined): { index: number; count: number } | undefined {
-  if (typeof v !== 'string') return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(v);
-  if (!m || Number(m[1]) >= Number(m[2])) throw new KlpcheckError('E_USAGE', `--shard takes i/n with 0 <= i < n, not '${v}'`);
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
 
 /** fast-check's shrunk length for the same cell, from verdicts/expected.json, when recorded. */
 function randomLength(semantics: string, property: string): number | undefined {
@@ -60,18 +53,22 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
   });
 }
 
-async function runExploration(sem: Semantics, values: Record<string, string | boolean | undefined>, io: Io): Promise<ExploreSummary> {
+async function runExploration(sem: Semantics, values: Parsed['values'], io: Io): Promise<ExploreSummary> {
   const scope = parseScope(values.scope as string | undefined);
   const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
   if (properties && !ALL_PROPERTIES.includes(properties[0]!)) throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}'`);
+  // Exploring for a property that cannot fail here would print "holds" for nothing checked.
+  if (properties && INVARIANTS.find((i) => i.id === properties[0])?.appliesTo(sem) === false) {
+    throw new KlpcheckError('E_USAGE', `invariant '${properties[0]}' does not apply to semantics '${sem.name}' (it is n/a in the matrix): nothing to explore`);
+  }
   const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
   const t0 = io.now();
   const running = exploreInParallel({
     semantics: sem.name,
     scope,
     properties,
-    workers: intOption(values.workers, 'workers', 0) || undefined,
-    shard: parseShard(values.shard),
+    workers: values.workers as number | undefined,
+    shard: values.shard as { index: number; count: number } | undefined,
     onProgress: (p) => {
       const secs = (io.now() - t0) / 1000;
       bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${p.states} states, ${secs > 0 ? Math.round(p.states / secs) : 0} states/s`);
@@ -109,23 +106,31 @@ export const explore: Command = {
     semantics: { type: 'string', arg: 'NAME', help: `the semantics (${SEMANTICS.map((s) => s.name).join(', ')})` },
     scope: { type: 'string', arg: 'K=V,...', help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5' },
     invariant: { type: 'string', arg: 'NAME', help: 'check one property only' },
-    workers: { type: 'string', arg: 'N', help: 'worker threads (default: one per core)' },
-    shard: { type: 'string', arg: 'I/N', help: "this machine's share of a multi-machine exploration" },
-    out: { type: 'string', arg: 'FILE', help: 'write the result (with state fingerprints) for --merge' },
-    merge: { type: 'boolean', help: 'merge the result files given as operands instead of exploring' },
+    workers: { type: 'whole', range: { min: 1, max: 64 }, arg: 'N', help: 'worker threads (default: one per core)' },
+    shard: { type: 'shard', range: { min: 1, max: 1024 }, arg: 'I/N', help: "this machine's share of a multi-machine exploration" },
+    out: { type: 'string', arg: 'FILE', help: 'write the result (with state fingerprints) for --merge (an existing FILE is kept unless --force)' },
+    force: { type: 'boolean', help: 'with --out, replace an existing FILE', requires: ['out'] },
+    merge: {
+      type: 'boolean',
+      help: 'merge the result files given as operands instead of exploring',
+      conflicts: ['semantics', 'scope', 'invariant', 'workers', 'shard'],
+    },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
   },
   operands: '[FILE...]',
+  operandsNeed: 'merge',
   examples: [
     'npx klpcheck explore --semantics upstream',
     'npx klpcheck explore --semantics per-state --scope patches=2,functions=2,states=2,depth=5',
     'npx klpcheck explore --semantics upstream --shard 0/2 --out a.json   # then: --merge a.json b.json',
   ],
   async run({ values, positionals }, io) {
+    const out = values.out as string | undefined;
+    if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'refuse' });
     let summary: ExploreSummary;
     if (values.merge) {
       if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
-      summary = merge(positionals.map((f) => fromJson(readFileSync(f, 'utf8'))));
+      summary = merge(positionals.map(readShard));
     } else {
       const name = values.semantics as string | undefined;
       if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
@@ -133,11 +138,7 @@ export const explore: Command = {
       if (!sem) throw new KlpcheckError('E_USAGE', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
       summary = await runExploration(sem, values, io);
     }
-    if (typeof values.out === 'string') {
-      const tmp = `${values.out}.${process.pid}.tmp`;
-      writeFileSync(tmp, toJson(summary));
-      renameSync(tmp, values.out);
-    }
+    if (out !== undefined) writeAtomically(out, toJson(summary), values.force === true);
     const sem = semanticsByName(summary.semantics)!;
     const partial = summary.shards.length > 0 && !values.merge;
     // A shard's counterexamples may not be the shortest overall: only whole explorations save.

@@ -1,42 +1,18 @@
 /** `klpcheck render FILE --format F [--out FILE]`: one counterexample as mail text, markdown, a timeline or a selftest. */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { contextFor } from '../../report/context.ts';
 import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { checkOutputFile, writeAtomically } from '../output-files.ts';
 
-function formatOption(value: string | boolean | undefined): Format {
-  if (value === undefined || typeof value === 'boolean') return 'text';
+function formatOption(value: unknown): Format {
+  if (typeof value !== 'string') return 'text';
   if (!(FORMATS as readonly string[]).includes(value)) {
     throw new KlpcheckError('E_USAGE', `unknown format '${value}' (formats: ${FORMATS.join(', ')}); see 'klpcheck render --help'`);
   }
   return value as Format;
-}
-
-/**
- * Writes through a temporary file and a rename, so that a reader never sees
- * half a file; an existing file with other content is kept unless `force`.
- */
-export function writeAtomically(file: string, text: string, force: boolean): 'written' | 'unchanged' {
-  let old: string | undefined;
-  try {
-    old = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-  } catch (e) {
-    throw new KlpcheckError('E_IO', `cannot read the existing file: ${(e as Error).message}`, file);
-  }
-  if (old === text) return 'unchanged';
-  if (old !== undefined && !force) throw new KlpcheckError('E_CONFLICT', 'exists with other content; not overwritten (use --force)', file);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new KlpcheckError('E_IO', `cannot write: ${(e as Error).message}`, file);
-  }
-  return 'written';
 }
 
 export const render: Command = {
@@ -58,7 +34,7 @@ export const render: Command = {
   options: {
     format: { type: 'string', short: 'f', arg: 'FORMAT', help: `one of ${FORMATS.join(', ')} (default text)` },
     out: { type: 'string', short: 'o', arg: 'FILE', help: 'write to FILE instead of stdout' },
-    force: { type: 'boolean', help: 'with --out, replace a file that has other content' },
+    force: { type: 'boolean', help: 'with --out, replace a file that has other content', requires: ['out'] },
   },
   examples: [
     'klpcheck render counterexamples/upstream/no-function-shared-across-slots-5597e319955c.json',
@@ -70,7 +46,7 @@ export const render: Command = {
     }
     const format = formatOption(values.format);
     const out = values.out as string | undefined;
-    if (values.force && out === undefined) throw new KlpcheckError('E_USAGE', "--force goes with --out; see 'klpcheck render --help'");
+    if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare' });
     const c = readCounterexample(positionals[0]!);
     const text = RENDERERS[format](c, contextFor(c));
     if (out === undefined) {

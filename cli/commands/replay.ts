@@ -40,12 +40,13 @@ export const replay: Command = {
     const override = named === undefined ? undefined : semanticsByName(named);
     if (named !== undefined && !override) throw new KlpcheckError('E_USAGE', `unknown semantics '${named}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
     const style = styleFor(io, values['no-color'] === true);
-    // Load everything first: one bad file stops the run before any replay.
+    // Read and check every file first (readCounterexample refuses an unknown
+    // semantics, a dangling reference, a name that no longer matches): one bad
+    // file stops the run before any result is printed.
     const loaded = scenarioFiles(positionals).map((file) => ({ file, c: readCounterexample(file) }));
     let violated = 0;
     for (const { file, c } of loaded) {
-      const sem = override ?? semanticsByName(c.semantics);
-      if (!sem) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}'`, file, '/semantics');
+      const sem = override ?? semanticsByName(c.semantics)!;
       const { verdict } = replayCounterexample(c, sem, file);
       if (verdict.kind !== 'fixed') violated++;
       io.stdout(`${file}: ${sem.name} ${c.invariant}: ${describeVerdict(verdict, style)}\n`);

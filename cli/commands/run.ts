@@ -3,23 +3,17 @@ import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { ALL_PROPERTIES, runSuite, type PropertyResult } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
-import type { Command } from '../command.ts';
+import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
 import { styleFor, type Style } from '../style.ts';
 
 
-export function intOption(value: string | boolean | undefined, name: string, fallback: number, min = 0): number {
-  if (value === undefined || typeof value === 'boolean') return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new KlpcheckError('E_USAGE', `--${name} takes a whole number >= ${min}, not '${value}'`);
-  return Number(value);
-}
-
-export function seedOption(value: string | boolean | undefined): number {
-  if (value === 'random') return Math.floor(Math.random() * 2 ** 31);
-  return intOption(value, 'seed', 1);
-}
+/** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
+export const RUNS = { min: 1, max: 10_000_000 } as const;
+export const STEPS = { min: 1, max: 1000 } as const;
 
 function line(r: PropertyResult, style: Style): string {
   const head = `${r.semantics.padEnd(12)} ${r.property.padEnd(32)}`;
@@ -44,10 +38,10 @@ export const run: Command = {
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `one semantics (default: all: ${SEMANTICS.map((s) => s.name).join(', ')})` },
     invariant: { type: 'string', arg: 'NAME', help: `one property (default: all: ${ALL_PROPERTIES.join(', ')})` },
-    runs: { type: 'string', arg: 'N', help: 'sequences per property (default 300)' },
-    seed: { type: 'string', arg: 'S', help: "fast-check seed, or 'random' (default 1)" },
-    steps: { type: 'string', arg: 'N', help: 'maximum operations per sequence (default 30)' },
-    'no-save': { type: 'boolean', help: 'do not write counterexample files' },
+    runs: { type: 'whole', range: RUNS, arg: 'N', help: 'sequences per property (default 300)' },
+    seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer), or 'random' (default 1)" },
+    steps: { type: 'whole', range: STEPS, arg: 'N', help: 'maximum operations per sequence (default 30)' },
+    'no-save': { type: 'boolean', help: 'do not write counterexample files', conflicts: ['out'] },
     out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
   },
   examples: ['npx klpcheck run --semantics upstream', 'npx klpcheck run --semantics per-state --invariant shadow-lifetime --runs 2000 --seed 7'],
@@ -57,9 +51,10 @@ export const run: Command = {
     if (semantics[0] === undefined) throw new KlpcheckError('E_USAGE', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
     const inv = values.invariant as string | undefined;
     if (inv !== undefined && !ALL_PROPERTIES.includes(inv)) throw new KlpcheckError('E_USAGE', `unknown invariant '${inv}' (known: ${ALL_PROPERTIES.join(', ')})`);
-    const seed = seedOption(values.seed);
-    const runs = intOption(values.runs, 'runs', 300, 1);
-    const maxCommands = intOption(values.steps, 'steps', 30, 1);
+    const seed = numberOption(values, 'seed', 1);
+    const runs = numberOption(values, 'runs', 300);
+    const maxCommands = numberOption(values, 'steps', 30);
+    if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
     const style = styleFor(io, values['no-color'] === true);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });

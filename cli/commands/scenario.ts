@@ -26,6 +26,7 @@ export const scenario: Command = {
     'all-semantics': {
       type: 'boolean',
       help: 'run each FILE under every semantics side by side and mark the first step where they diverge (selftest or thread scenarios)',
+      conflicts: ['json', 'quiet'],
     },
   },
   examples: [

@@ -4,6 +4,7 @@
  * m1), state ids, tasks, and the maximum number of operations.
  */
 import { KlpcheckError } from '../errors.ts';
+import { parseWhole } from '../numbers.ts';
 
 export interface ExploreScope {
   readonly patches: number;
@@ -32,19 +33,23 @@ const LIMITS: Readonly<Record<keyof ExploreScope, [number, number]>> = {
   taskModel: [0, 1],
 };
 
-/** `patches=3,functions=3,states=2,tasks=2,depth=8`; omitted keys keep their defaults. */
+/**
+ * `patches=3,functions=3,states=2,tasks=2,depth=8`; omitted keys keep their
+ * defaults. Each value goes through the one number parser (harness/numbers.ts);
+ * a key given twice, `depth=1=2` or an empty part is refused.
+ */
 export function parseScope(text: string | undefined, base: ExploreScope = DEFAULT_EXPLORE_SCOPE): ExploreScope {
-  if (!text) return base;
+  if (text === undefined) return base;
   const scope: Record<string, number> = { ...base };
+  const seen = new Set<string>();
   for (const part of text.split(',')) {
-    const [key, value] = part.split('=').map((x) => x.trim()) as [string, string | undefined];
+    const [key, value, ...extra] = part.split('=');
     const limits = LIMITS[key as keyof ExploreScope];
-    if (!limits) throw new KlpcheckError('E_USAGE', `unknown scope key '${key}' (keys: ${Object.keys(LIMITS).join(', ')})`);
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < limits[0] || n > limits[1]) {
-      throw new KlpcheckError('E_USAGE', `scope ${key} takes a whole number from ${limits[0]} to ${limits[1]}, not '${value}'`);
-    }
-    scope[key] = n;
+    if (!limits) throw new KlpcheckError('E_USAGE', `unknown scope key '${key}' (keys: ${Object.keys(LIMITS).join(', ')}); the scope is K=V,...`);
+    if (value === undefined || extra.length) throw new KlpcheckError('E_USAGE', `scope ${key} takes one value, as ${key}=N, not '${part}'`);
+    if (seen.has(key!)) throw new KlpcheckError('E_USAGE', `scope ${key} is given twice`);
+    seen.add(key!);
+    scope[key!] = parseWhole(value, `scope ${key}`, { min: limits[0], max: limits[1] });
   }
   return scope as unknown as ExploreScope;
 }

@@ -1,36 +1,55 @@
 /**
  * Loading a scenario file: JSON, schema, then the references the schema
- * cannot check (a step naming a patch or module the universe lacks, an
- * unknown semantics), each reported with its JSON pointer.
+ * cannot check (a step naming a patch, module, task or function the universe
+ * lacks, two patches of one name, an unknown semantics), each reported with
+ * its JSON pointer.
  */
 import type { Scenario, Step } from '../../schema/generated/scenario.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
-import { taskNames } from '../../model/spec/universe-view.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
-import { readJson, validate } from '../json-file.ts';
+import { readJson, requireKind, validate } from '../json-file.ts';
+import { universeNames } from '../references.ts';
 
 export type { Scenario, Step };
 
+/** Steps that call a function as task0 without naming a task (functions.sh's cat and grep run in the test's shell). */
+function defaultsToTask0(step: Step): boolean {
+  return (step.op === 'check_running' && step.task === undefined) || step.op === 'grep_live_patched' || step.op === 'read_module_param';
+}
+
 function checkReferences(s: Scenario, file: string): void {
-  const patches = new Set(s.universe.patches.map((p) => p.name));
-  const modules = new Set([...patches, ...s.universe.modules.map((m) => m.name)]);
-  const tasks = new Set(taskNames(s.universe));
+  const names = universeNames(s.universe, file, ['universe']);
+  const tasks = new Set(names.tasks);
   for (const m of s.universe.modules) if (m.busy_work) tasks.add(`${m.name}:work`);
-  const bad = (i: number, field: string, what: string, name: string) => {
+  const bad = (i: number, field: string, what: string, name: string): never => {
     throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer('steps', i, field));
   };
   if (s.semantics !== undefined && !semanticsByName(s.semantics)) {
     throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${s.semantics}'`, file, pointer('semantics'));
   }
   s.steps.forEach((step, i) => {
-    if ('patch' in step && step.patch !== undefined && !patches.has(step.patch)) bad(i, 'patch', 'patch', step.patch);
-    if ('module' in step && step.module !== undefined && !modules.has(step.module)) bad(i, 'module', 'module', step.module);
+    if ('patch' in step && step.patch !== undefined && !names.patches.has(step.patch)) bad(i, 'patch', 'patch', step.patch);
+    if ('module' in step && step.module !== undefined && !names.modules.has(step.module)) bad(i, 'module', 'module', step.module);
     if ('task' in step && step.task !== undefined && !tasks.has(step.task)) bad(i, 'task', 'task', step.task);
     // A fork names a new task, which later steps may name.
     if (step.op === 'fork') {
       if (step.child === undefined) throw new KlpcheckError('E_SCHEMA', 'fork needs a child', file, pointer('steps', i));
       if (tasks.has(step.child)) throw new KlpcheckError('E_REFERENCE', `task '${step.child}' already exists`, file, pointer('steps', i, 'child'));
       tasks.add(step.child);
+    }
+    if ((step.op === 'check_running' || step.op === 'block_task') && step.func !== undefined && !names.funcs.has(step.func)) {
+      bad(i, 'func', 'function', step.func);
+    }
+    if (step.op === 'grep_live_patched') {
+      step.funcs.forEach((f, j) => {
+        if (!names.funcs.has(f)) throw new KlpcheckError('E_REFERENCE', `function '${f}' is not in the universe`, file, pointer('steps', i, 'funcs', j));
+      });
+    }
+    if (step.op === 'check_running' && step.runs !== 'original' && step.runs !== 'absent' && !names.patches.has(step.runs)) {
+      throw new KlpcheckError('E_REFERENCE', `'${step.runs}' is neither 'original', 'absent' nor a patch of the universe`, file, pointer('steps', i, 'runs'));
+    }
+    if (defaultsToTask0(step) && !tasks.has('task0')) {
+      throw new KlpcheckError('E_REFERENCE', `${step.op} runs as task0, but the universe has no tasks (kernel.tasks is 0)`, file, pointer('steps', i));
     }
   });
 }
@@ -45,6 +64,7 @@ export function loadScenario(file: string): Scenario {
   if (isThreadScenario(data)) {
     throw new KlpcheckError('E_USAGE', "a thread scenario (it lists ops): run it with 'klpcheck scenario --all-semantics'", file);
   }
+  requireKind(data, 'scenario', file);
   const s = validate<Scenario>('scenario', data, file);
   checkReferences(s, file);
   return s;

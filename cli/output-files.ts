@@ -1,0 +1,88 @@
+/**
+ * Files and folders a command writes: checked before any work (a minute of
+ * `compare` must not end in "cannot write"), written through a temporary
+ * file and a rename so that a reader never sees half a file, and never left
+ * behind as `*.tmp`. Every command that writes goes through here.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { KlpcheckError } from '../harness/errors.ts';
+
+/** The temporary name beside `file`, unique per process. */
+const tmpFor = (file: string) => `${file}.${process.pid}.tmp`;
+
+function kindOf(path: string): 'missing' | 'directory' | 'file' {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'file';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
+function probe(tmp: string, shown: string): void {
+  try {
+    writeFileSync(tmp, '', { flag: 'wx' });
+  } catch (e) {
+    throw new KlpcheckError('E_IO', `cannot write here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shown);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Checks, before the work, that `file` (the value of option `flag`) can be
+ * written: a name, in an existing folder, writable, not a directory. With
+ * `existing: 'refuse'` an existing file is E_CONFLICT unless `force`;
+ * with 'compare' writeAtomically decides later, by content.
+ */
+export function checkOutputFile(file: string, flag: string, opts: { readonly force: boolean; readonly existing: 'refuse' | 'compare' }): void {
+  if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
+  const kind = kindOf(file);
+  if (kind === 'directory') throw new KlpcheckError('E_IO', `${flag}: is a directory, not a file`, file);
+  if (kind === 'file' && opts.existing === 'refuse' && !opts.force) {
+    throw new KlpcheckError('E_CONFLICT', `${flag}: exists; not overwritten (use --force to replace it)`, file);
+  }
+  const folder = dirname(resolve(file));
+  if (kindOf(folder) !== 'directory') throw new KlpcheckError('E_IO', `${flag}: the folder ${folder} does not exist`, file);
+  probe(tmpFor(file), file);
+}
+
+/**
+ * Checks, before the work, that the folder `dir` (the value of option `flag`)
+ * exists and is writable, or can be created: its nearest existing ancestor is
+ * a writable folder. Nothing is created here.
+ */
+export function checkOutputDir(dir: string, flag: string): void {
+  if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
+  let at = resolve(dir);
+  while (kindOf(at) === 'missing' && dirname(at) !== at) at = dirname(at);
+  if (kindOf(at) !== 'directory') throw new KlpcheckError('E_IO', `${flag}: ${at === resolve(dir) ? 'is' : `${at} is`} not a folder`, dir);
+  probe(tmpFor(resolve(at, '.klpcheck-probe')), dir);
+}
+
+/**
+ * Writes through a temporary file and a rename, so that a reader never sees
+ * half a file; an existing file with other content is kept unless `force`.
+ * The temporary file is removed whatever happens.
+ */
+export function writeAtomically(file: string, text: string, force: boolean): 'written' | 'unchanged' {
+  let old: string | undefined;
+  try {
+    old = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  } catch (e) {
+    throw new KlpcheckError('E_IO', `cannot read the existing file: ${(e as Error).message}`, file);
+  }
+  if (old === text) return 'unchanged';
+  if (old !== undefined && !force) throw new KlpcheckError('E_CONFLICT', 'exists with other content; not overwritten (use --force)', file);
+  const tmp = tmpFor(file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    throw new KlpcheckError('E_IO', `cannot write: ${(e as Error).message}`, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return 'written';
+}

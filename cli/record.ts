@@ -1,0 +1,56 @@
+/**
+ * `compare --record`: the cells just computed go into verdicts/expected.json
+ * beside the cells recorded before, so that recording a selection
+ * (`--semantics upstream --invariants conformance`) refreshes those cells and
+ * keeps the rest, instead of replacing the whole matrix with the selection.
+ */
+import { existsSync } from 'node:fs';
+import type { Cell, VerdictMatrix } from '../harness/matrix.ts';
+import { KlpcheckError } from '../harness/errors.ts';
+import { readJson, validate } from '../harness/json-file.ts';
+import { ALL_PROPERTIES } from '../harness/suite.ts';
+import { SEMANTICS } from '../model/semantics/registry.ts';
+
+/** The recorded matrix, or undefined when there is none yet; read before the work, so a damaged file stops it early. */
+export function readRecorded(file: string): VerdictMatrix | undefined {
+  return existsSync(file) ? validate<VerdictMatrix>('verdict-matrix', readJson(file), file) : undefined;
+}
+
+/** Everything but the cells and their axes: how the matrix was made (seed, runs, ...). */
+function header(m: VerdictMatrix): string {
+  const { semantics: _s, properties: _p, cells: _c, ...rest } = m;
+  return JSON.stringify(rest);
+}
+
+/**
+ * `fresh` laid over `old`: fresh cells win, old cells outside the selection
+ * stay, in the registry's order of semantics and properties. A selection made
+ * with other settings (seed, runs, steps) than the recorded matrix would give
+ * one file two meanings: E_CONFLICT, unless `fresh` covers every old cell.
+ */
+export function mergeRecorded(old: VerdictMatrix | undefined, fresh: VerdictMatrix, file: string): VerdictMatrix {
+  if (!old) return fresh;
+  const key = (c: Cell) => `${c.semantics}\u0000${c.property}`;
+  const cells = new Map<string, Cell>(old.cells.map((c) => [key(c), c]));
+  const kept = old.cells.filter((c) => !fresh.cells.some((f) => key(f) === key(c)));
+  if (kept.length === 0) return fresh;
+  if (header(old) !== header(fresh)) {
+    throw new KlpcheckError(
+      'E_CONFLICT',
+      `recorded with other settings (${header(old)}) than this selection (${header(fresh)}); record the whole matrix, or the selection with the recorded settings`,
+      file,
+    );
+  }
+  for (const c of fresh.cells) cells.set(key(c), c);
+  const order = <T extends string>(known: readonly T[], names: Iterable<string>) => {
+    const set = new Set(names);
+    return [...known.filter((n) => set.has(n)), ...[...set].filter((n) => !known.includes(n as T)).sort()];
+  };
+  const semantics = order(
+    SEMANTICS.map((s) => s.name),
+    [...old.semantics, ...fresh.semantics],
+  );
+  const properties = order(ALL_PROPERTIES, [...old.properties, ...fresh.properties]);
+  const ordered = semantics.flatMap((s) => properties.flatMap((p) => cells.get(`${s}\u0000${p}`) ?? []));
+  return { ...fresh, semantics, properties, cells: ordered };
+}

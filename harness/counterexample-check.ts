@@ -1,0 +1,45 @@
+/**
+ * What a counterexample file must be beyond its schema, checked on every
+ * read (replay, render, compare --html, the store itself): a hand-edited
+ * record must be refused, never replayed into "fixed".
+ * - its operations name patches, modules, tasks and functions of its own
+ *   universe, whose patch and module names are unique (harness/references.ts);
+ * - its semantics and its property are ones klpcheck knows;
+ * - a file named as the store names it (`<invariant>-<hash>.json` under
+ *   `<semantics>/`) still has the content that name was derived from: the
+ *   expected name comes from the store's own fileNameFor, so whatever the
+ *   store's hash covers, this check covers too.
+ */
+import { basename, dirname } from 'node:path';
+import { semanticsByName } from '../model/semantics/registry.ts';
+import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
+import type { Counterexample } from './counterexample.ts';
+import { KlpcheckError, pointer } from './errors.ts';
+import { checkOps, universeNames } from './references.ts';
+
+/** The store's names end in a 12-digit hex hash; other names (a copy, a fixture) carry none to check. */
+const HASHED = /-[0-9a-f]{12}\.json$/;
+
+/** Throws E_SEMANTICS, E_REFERENCE or E_CONFLICT; `storeName` is fileNameFor(c) (`<semantics>/<invariant>-<hash>.json`). */
+export function checkCounterexample(c: Counterexample, file: string, storeName: string): void {
+  if (!semanticsByName(c.semantics)) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}'`, file, pointer('semantics'));
+  if (c.invariant !== CONFORMANCE && !invariantById(c.invariant)) {
+    throw new KlpcheckError('E_REFERENCE', `unknown invariant '${c.invariant}'`, file, pointer('invariant'));
+  }
+  const names = universeNames(c.universe, file, ['universe']);
+  checkOps(
+    c.steps.map((s) => s.op),
+    names,
+    file,
+    (i) => ['steps', i, 'op'],
+    Object.keys(c.initial.running),
+  );
+  const name = basename(file);
+  if (HASHED.test(name) && name !== basename(storeName)) {
+    throw new KlpcheckError('E_CONFLICT', `the content does not match the file name (it would be saved as ${basename(storeName)}): edited by hand?`, file);
+  }
+  const folder = basename(dirname(file));
+  if (HASHED.test(name) && semanticsByName(folder) && folder !== c.semantics) {
+    throw new KlpcheckError('E_CONFLICT', `semantics '${c.semantics}' in a folder of semantics '${folder}'`, file, pointer('semantics'));
+  }
+}

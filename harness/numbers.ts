@@ -1,0 +1,60 @@
+/**
+ * The one parser for every number a user types: option values (--runs,
+ * --steps, --workers, --seed, --shard i/n) and scope values (depth=5).
+ * Decimal digits only, no sign, no leading zero, no exponent, no spaces, and
+ * an explicit range, so `1e3`, `0x10`, `007`, `depth=1=2` and twenty-digit
+ * values are refused with one line instead of read as something else.
+ */
+import { KlpcheckError } from './errors.ts';
+
+/** A closed range of whole numbers, both ends included. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * `text` as a whole number in `range`, or E_USAGE naming `what` (e.g. `--runs`
+ * or `scope depth`). Digits are checked before Number() so that no value is
+ * rounded: 2^53 + 1 cannot sneak in as 2^53.
+ */
+export function parseWhole(text: string, what: string, range: Range): number {
+  const n = DECIMAL.test(text) && text.length <= 16 ? Number(text) : NaN;
+  if (!(n >= range.min && n <= range.max)) {
+    throw new KlpcheckError('E_USAGE', `${what} takes a whole number from ${range.min} to ${range.max}, not '${text}'`);
+  }
+  return n;
+}
+
+/**
+ * The seeds fast-check really uses. fast-check 4 (QualifiedParameters.readSeed,
+ * lib/fast-check.js) keeps `seed | 0` when that equals the seed, and folds any
+ * other number into 32 bits (`seed32 ^ (seed - seed32) * 2^32`), so 4294967297
+ * runs as 1. Accepting only signed 32-bit integers makes every accepted seed
+ * name its own run, printed exactly as typed.
+ */
+export const SEED_RANGE: Range = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
+/** A seed as typed: an optional minus sign, then parseWhole's rules, in SEED_RANGE. */
+export function parseSeed(text: string, what = '--seed'): number {
+  const refuse = (): never => {
+    throw new KlpcheckError('E_USAGE', `${what} takes a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (fast-check's 32-bit seeds) or 'random', not '${text}'`);
+  };
+  const negative = text.startsWith('-');
+  const digits = negative ? text.slice(1) : text;
+  if (!DECIMAL.test(digits) || digits.length > 10 || (negative && digits === '0')) refuse();
+  const n = negative ? -Number(digits) : Number(digits);
+  if (n < SEED_RANGE.min || n > SEED_RANGE.max) refuse();
+  return n;
+}
+
+/** `i/n` with 0 <= i < n <= max: this machine's share of a sharded exploration. */
+export function parseShard(text: string, what: string, max: number): { readonly index: number; readonly count: number } {
+  const m = /^([^/]*)\/([^/]*)$/.exec(text);
+  if (!m) throw new KlpcheckError('E_USAGE', `${what} takes i/n with 0 <= i < n <= ${max}, not '${text}'`);
+  const count = parseWhole(m[2]!, `${what} n`, { min: 1, max });
+  const index = parseWhole(m[1]!, `${what} i`, { min: 0, max: count - 1 });
+  return { index, count };
+}

@@ -1,0 +1,93 @@
+/**
+ * The references a JSON Schema cannot check, in one place for every file
+ * that carries a universe (scenarios, thread scenarios, counterexamples):
+ * names in the universe that must be unique, and operations that must name a
+ * patch, module, task or function the universe has. Each failure is one
+ * KlpcheckError with the JSON pointer of the offending field.
+ */
+import { funcKey, type Universe } from '../model/kernel/definitions.ts';
+import { taskNames } from '../model/spec/universe-view.ts';
+import { KlpcheckError, pointer } from './errors.ts';
+import type { Op } from './ops.ts';
+
+/** What a universe declares, by name. */
+export interface UniverseNames {
+  readonly patches: ReadonlySet<string>;
+  /** Livepatch modules and target modules: what insmod and rmmod may name. */
+  readonly modules: ReadonlySet<string>;
+  /** task0..taskN-1 (kernel.tasks, default 2). */
+  readonly tasks: ReadonlySet<string>;
+  /** `object:name` of every function the universe mentions: patched, printed, shown, worked in, probed, or in a symbol table. */
+  readonly funcs: ReadonlySet<string>;
+  /** funcKey (`object:name,sympos`) of every patched function. */
+  readonly funcKeys: ReadonlySet<string>;
+}
+
+/**
+ * Checks that patch and module names are unique (two patches named alike
+ * would share one sysfs directory: E_CONFLICT at the second) and collects the
+ * names. `at` is the pointer of the universe in its file.
+ */
+export function universeNames(u: Universe, file: string, at: readonly (string | number)[]): UniverseNames {
+  const modules = new Set<string>();
+  const unique = (name: string, where: readonly (string | number)[]) => {
+    if (modules.has(name)) throw new KlpcheckError('E_CONFLICT', `a module named '${name}' is declared twice`, file, pointer(...at, ...where, 'name'));
+    modules.add(name);
+  };
+  u.patches.forEach((p, i) => unique(p.name, ['patches', i]));
+  u.modules.forEach((m, i) => unique(m.name, ['modules', i]));
+  const funcs = new Set<string>();
+  const funcKeys = new Set<string>();
+  for (const p of u.patches) {
+    for (const o of p.objects ?? []) {
+      for (const f of o.funcs ?? []) {
+        if (f.old_name === null) continue;
+        funcs.add(`${o.name}:${f.old_name}`);
+        funcKeys.add(funcKey(o.name, f.old_name, f.old_sympos ?? 0));
+      }
+    }
+  }
+  for (const s of Object.keys(u.kernel?.vmlinux_symbols ?? {})) funcs.add(`vmlinux:${s}`);
+  for (const m of u.modules) {
+    const own = [
+      ...Object.keys(m.symbols ?? {}),
+      ...Object.keys(m.outputs ?? {}),
+      ...Object.values(m.param_show ?? {}),
+      ...(m.busy_work ? [m.busy_work.func, ...(m.busy_work.exit_call ? [m.busy_work.exit_call.func] : [])] : []),
+    ];
+    for (const f of own) funcs.add(`${m.name}:${f}`);
+    if (m.kprobe) funcs.add(m.kprobe.func);
+  }
+  return { patches: new Set(u.patches.map((p) => p.name)), modules, tasks: new Set(taskNames(u)), funcs, funcKeys };
+}
+
+/**
+ * Every operation of a generated sequence (a counterexample's steps, a thread
+ * scenario's ops) must name what the universe has. `funcKeys` adds the
+ * functions a run observed beyond the patched ones (a record's
+ * initial.running). `at(i)` is the pointer of operation i.
+ */
+export function checkOps(
+  ops: readonly Op[],
+  names: UniverseNames,
+  file: string,
+  at: (i: number) => readonly (string | number)[],
+  funcKeys: Iterable<string> = [],
+): void {
+  const known = new Set([...names.funcKeys, ...funcKeys]);
+  const tasks = new Set(names.tasks);
+  ops.forEach((op, i) => {
+    const bad = (field: string, what: string, name: string): never => {
+      throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer(...at(i), field));
+    };
+    if ('module' in op && !names.modules.has(op.module)) bad('module', 'module', op.module);
+    if ('patch' in op && !names.patches.has(op.patch)) bad('patch', 'patch', op.patch);
+    if ('task' in op && !tasks.has(op.task)) bad('task', 'task', op.task);
+    if (op.op === 'block_task' && !known.has(op.func)) bad('func', 'function', op.func);
+    // A fork names a new task, which later ops may name.
+    if (op.op === 'fork') {
+      if (tasks.has(op.child)) throw new KlpcheckError('E_REFERENCE', `task '${op.child}' already exists`, file, pointer(...at(i), 'child'));
+      tasks.add(op.child);
+    }
+  });
+}

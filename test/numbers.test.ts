@@ -1,0 +1,62 @@
+/**
+ * The one number parser (harness/numbers.ts): what it accepts, and that the
+ * seeds it accepts are exactly those fast-check runs unchanged.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseSeed, parseShard, parseWhole, SEED_RANGE } from '../harness/numbers.ts';
+
+describe('parseWhole', () => {
+  it('reads decimal digits within the range, both ends included', () => {
+    expect(parseWhole('0', '--n', { min: 0, max: 5 })).toBe(0);
+    expect(parseWhole('5', '--n', { min: 0, max: 5 })).toBe(5);
+    expect(parseWhole('9007199254740991', '--n', { min: 0, max: Number.MAX_SAFE_INTEGER })).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('refuses anything that is not the canonical decimal form of an accepted number', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        let n: number | undefined;
+        try {
+          n = parseWhole(text, '--n', { min: 1, max: 1000 });
+        } catch {
+          return;
+        }
+        expect(String(n)).toBe(text);
+      }),
+      { seed: 10 },
+    );
+  });
+});
+
+describe('parseSeed', () => {
+  it('accepts both ends of the signed 32-bit range and prints back as typed', () => {
+    for (const s of ['0', '1', '-1', '2147483647', '-2147483648']) expect(String(parseSeed(s))).toBe(s);
+  });
+
+  it('accepts exactly the seeds fast-check keeps as they are (readSeed: seed | 0 === seed)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.integer({ min: -(2 ** 40), max: 2 ** 40 })), (n) => {
+        const fastCheckKeeps = (n | 0) === n;
+        let accepted = true;
+        try {
+          parseSeed(String(n));
+        } catch {
+          accepted = false;
+        }
+        expect(accepted).toBe(fastCheckKeeps);
+      }),
+      { seed: 11 },
+    );
+    expect(SEED_RANGE).toEqual({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+  });
+});
+
+describe('parseShard', () => {
+  it('reads i/n with 0 <= i < n', () => {
+    expect(parseShard('0/1', '--shard', 8)).toEqual({ index: 0, count: 1 });
+    expect(parseShard('7/8', '--shard', 8)).toEqual({ index: 7, count: 8 });
+    expect(() => parseShard('8/8', '--shard', 8)).toThrow(/--shard i takes a whole number from 0 to 7/);
+    expect(() => parseShard('0/9', '--shard', 8)).toThrow(/--shard n takes a whole number from 1 to 8/);
+  });
+});
