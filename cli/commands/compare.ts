@@ -1,17 +1,17 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
 import { renameSync, writeFileSync } from 'node:fs';
 import { KlpcheckError } from '../../harness/errors.ts';
-import { computeMatrix, exhaustiveMatrix, type VerdictMatrix } from '../../harness/matrix.ts';
+import { computeMatrix, quoted, type Exploration, type VerdictMatrix } from '../../harness/matrix.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { saveViolations } from './explore.ts';
-import { ALL_PROPERTIES } from '../../harness/suite.ts';
+import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { matrixText } from '../../report/matrix/text.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -36,20 +36,21 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-async function exhaustive(
+/** One exhaustive exploration per semantics, its counterexamples saved as klpcheck explore saves them. */
+async function explorations(
   semantics: readonly Semantics[],
   properties: readonly string[],
   scope: ExploreScope,
   saveDir: string | undefined,
   say: (text: string) => void,
-): Promise<VerdictMatrix> {
-  const results = [];
+): Promise<Exploration[]> {
+  const results: Exploration[] = [];
   for (const sem of semantics) {
     const summary = await exploreInParallel({ semantics: sem.name, scope, properties, onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${p.states} states`) }).done;
     const notes = saveViolations(summary, sem, saveDir);
-    results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, n.file] as const] : []))) });
+    results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, resolve(n.file)] as const] : []))) });
   }
-  return exhaustiveMatrix(results, properties, ROOT);
+  return results;
 }
 
 export const compare: Command = {
@@ -57,11 +58,17 @@ export const compare: Command = {
   summary: 'every semantics against every invariant and conformance: the verdict matrix',
   operands: '',
   description: [
-    'Runs each semantics through conformance and every invariant (random runs, as',
-    "'klpcheck run') and prints the matrix: a cell holds (with the sequences and",
-    'steps checked) or is violated (with the length of the minimal counterexample,',
-    'saved in counterexamples/). --record writes the matrix to verdicts/expected.json,',
-    'which the tests check on every run.',
+    'Each cell (a semantics on a property) combines all the evidence: the saved',
+    'counterexamples of the cell (counterexamples/<semantics>/<property>-*.json) are',
+    "replayed first, then the random runs (as 'klpcheck run'), then with --exhaustive",
+    'the explorer. A counterexample that still reproduces makes the cell violated',
+    'whatever the runs found; one that no longer does is reported as fixed. Each cell',
+    'says how far it was checked: the counterexample to quote (the shortest), or',
+    '"holds for N sequences of up to L operations (seed S)", or also exhaustively to',
+    'a depth in a scope. Standard output depends only on the version, the arguments,',
+    'the seed and the saved counterexamples; what was saved and the time taken go to',
+    'stderr. --record writes the matrix to verdicts/expected.json, which the tests',
+    'check on every run.',
   ],
   options: {
     semantics: { type: 'string', arg: 'A,B', help: `semantics to compare (default: all ${SEMANTICS.length})` },
@@ -75,7 +82,7 @@ export const compare: Command = {
     record: { type: 'boolean', help: 'also write verdicts/expected.json' },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
     out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
-    exhaustive: { type: 'boolean', help: 'use the exhaustive explorer for every cell (see klpcheck explore)' },
+    exhaustive: { type: 'boolean', help: 'also explore every cell exhaustively (see klpcheck explore)' },
     scope: { type: 'string', arg: 'K=V,...', help: 'with --exhaustive: the scope (default as klpcheck explore)' },
   },
   examples: [
@@ -89,24 +96,31 @@ export const compare: Command = {
     const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
     const seed = seedOption(values.seed);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+    const t0 = io.now();
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
-    const matrix: VerdictMatrix = values.exhaustive
-      ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
-      : computeMatrix({
+    const checked = properties ?? ALL_PROPERTIES;
+    const exhaustive = values.exhaustive
+      ? await explorations(semantics, checked, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
+      : undefined;
+    const saved = { written: 0, exists: 0 };
+    const matrix: VerdictMatrix = computeMatrix({
       semantics,
       properties,
       runs: intOption(values.runs, 'runs', 500, 1),
       seed,
-      maxSteps: intOption(values.steps, 'steps', 30, 1),
+      maxSteps: intOption(values.steps, 'steps', DEFAULT_MAX_STEPS, 1),
       saveDir,
+      corpus: COUNTEREXAMPLES,
       root: ROOT,
+      ...(exhaustive ? { exhaustive } : {}),
       onCell: (done, total, cell) => bar.update(`klpcheck compare: ${done}/${total} cells (${cell.semantics} ${cell.property})`),
+      onSaved: (s) => saved[s.status]++,
     });
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
     if (values.record) writeAtomically(EXPECTED, json);
     if (typeof values.html === 'string') {
-      const files = matrix.cells.flatMap((c) => (c.counterexample ? [c.counterexample] : []));
+      const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
       const loaded = new Map(files.map((f) => [f, readCounterexample(join(ROOT, f))] as const));
       writeAtomically(values.html, matrixHtml(matrix, loaded));
       io.stderr(`klpcheck compare: wrote ${values.html}\n`);
@@ -115,6 +129,8 @@ export const compare: Command = {
     if (values.json) io.stdout(json);
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
+    const secs = ((io.now() - t0) / 1000).toFixed(1);
+    io.stderr(`klpcheck compare: ${matrix.cells.length} cells in ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved\n`);
     return matrix.cells.some((c) => c.verdict === 'violated') ? EXIT.failed : EXIT.ok;
   },
 };

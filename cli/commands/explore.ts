@@ -7,7 +7,7 @@ import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope } from '../../harness/explore/scope.ts';
 import { fromJson, merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
-import type { VerdictMatrix } from '../../harness/matrix.ts';
+import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { runSequence } from '../../harness/run-sequence.ts';
 import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
@@ -34,7 +34,7 @@ function parseShard(v: string | boolean | undefined): { index: number; count: nu
 function randomLength(semantics: string, property: string): number | undefined {
   try {
     const m = validate<VerdictMatrix>('verdict-matrix', readJson(EXPECTED), EXPECTED);
-    return m.cells.find((c) => c.semantics === semantics && c.property === property && c.verdict === 'violated')?.length;
+    return randomLengthOf(m, semantics, property);
   } catch {
     return undefined;
   }
