@@ -3,6 +3,7 @@
  * command with its new kernel-log lines, the failed expectations with a
  * diff of the log, and a one-line verdict that grep can pick out.
  */
+import { pointer } from '../harness/errors.ts';
 import type { Failure, ScenarioResult } from '../harness/scenario/run.ts';
 import { unifiedDiff } from './diff.ts';
 import type { Style } from './style.ts';
@@ -13,7 +14,11 @@ const RESULT_WIDTH = 6;
 export function stepLines(r: ScenarioResult, st: Style): string[] {
   const width = String(Math.max(0, r.steps.length - 1)).length;
   return r.steps.flatMap((s) => {
-    const result = s.result === 'ok' ? s.result.padEnd(RESULT_WIDTH) : st.fail(s.result.padEnd(RESULT_WIDTH));
+    // A check (check_running, check_sysfs, a shadow module's own check) succeeds as a kernel call
+    // and fails as a check: its failure is at the step's own pointer, and the step shows FAIL.
+    const failedCheck = r.failures.some((f) => f.pointer === pointer('steps', s.index));
+    const shown = failedCheck ? 'FAIL' : s.result;
+    const result = shown === 'ok' ? shown.padEnd(RESULT_WIDTH) : st.fail(shown.padEnd(RESULT_WIDTH));
     const head = `  ${st.dim(String(s.index).padStart(width))}  ${result}  ${s.command}`;
     // The harness logs its own `% insmod ...` line; it is the command just shown.
     const log = s.log[0] === s.command ? s.log.slice(1) : s.log;

@@ -15,9 +15,10 @@ import { join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCounterexample, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { readJson, validate } from '../harness/json-file.ts';
-import { combine, computeMatrix, disagreements, quoted, type CellEvidence, type VerdictMatrix } from '../harness/matrix.ts';
+import { combine, computeMatrix, disagreements, notApplicableWhy, quoted, type CellEvidence, type VerdictMatrix } from '../harness/matrix.ts';
 import { replayCounterexample } from '../harness/replay.ts';
 import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
+import { INVARIANTS } from '../properties/catalog.ts';
 
 const ROOT = resolve('.');
 const CORPUS = resolve('counterexamples');
@@ -55,6 +56,14 @@ describe('combining the evidence of one cell', () => {
   it('a bounded pass is told apart from a random one', () => {
     const c = combine({ ...base, replayed: [], random: { sequences: 5, steps: 50 }, bounded: { states: 7, transitions: 9, vacuous: ['x'] } }, ROOT);
     expect(c).toEqual({ ...base, verdict: 'holds-bounded', sequences: 5, steps: 50, states: 7, transitions: 9, vacuous: ['x'] });
+  });
+
+  it('every invariant that does not apply somewhere says why', () => {
+    for (const inv of INVARIANTS) {
+      for (const sem of SEMANTICS) if (!inv.appliesTo(sem)) expect(inv.whyNotApplicable, `${inv.id} under ${sem.name}`).toMatch(/^has no /);
+    }
+    expect(notApplicableWhy(semanticsByName('upstream')!, 'shadow-lifetime')).toMatch(/^upstream has no is_shadow states/);
+    expect(notApplicableWhy(semanticsByName('per-state')!, 'shadow-lifetime')).toBeUndefined();
   });
 
   it('n/a says why', () => {
