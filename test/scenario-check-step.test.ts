@@ -10,8 +10,8 @@ describe('klpcheck scenario: a failed check_running step', () => {
   it('prints FAIL on its own line, and ok when the check holds', async () => {
     const good = tmp.write('good.json', basicScenario());
     const wrong = basicScenario();
-    const check = wrong.steps.findIndex((s: { op: string }) => s.op === 'check_running');
-    wrong.steps[check].runs = 'original';
+    const check = wrong.steps.findIndex((s) => s.op === 'check_running');
+    wrong.steps[check]!.runs = 'original';
     const bad = tmp.write('bad.json', wrong);
     const r = await run(['scenario', bad]);
     expect(r.code).toBe(1);
