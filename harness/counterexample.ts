@@ -13,7 +13,7 @@
  * "already saved". Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -77,13 +77,8 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   }
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new KlpcheckError('E_IO', `cannot write: ${(e as Error).message}`, file);
-  }
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
   return { file, status: 'written' };
 }
 export function readCounterexample(file: string): Counterexample {
