@@ -5,7 +5,7 @@
  * each holding cell still holds for a prefix of the recorded sequences (same
  * seed) and no saved counterexample contradicts it, and each not-applicable
  * cell really is, with its reason. Re-record with
- * `npx klpcheck compare --record --runs 2000 --seed 1`.
+ * `npx klpcheck compare --record --runs 20000 --seed 1`.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

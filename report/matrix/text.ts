@@ -31,14 +31,15 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
         })
         .join(''),
   );
-  const marks = Object.values(MARKS).filter((k) => m.exhaustive || (k !== MARKS.bounded && k !== MARKS.vacuous));
+  const fixed = fixedFiles(m).map(({ cell, file }) => `  ${cell.semantics} / ${cell.property}: ${file}`);
+  // Only the marks this matrix can show.
+  const marks = Object.values(MARKS).filter((k) => (m.exhaustive || (k !== MARKS.bounded && k !== MARKS.vacuous)) && (fixed.length || k !== MARKS.fixed));
   const legend = [...marks.map((k) => `  ${k.mark.padEnd(4)}${k.means}`), ...m.properties.map((p, i) => `  ${`P${i}`.padEnd(4)}${p}`)];
   const details = violations(m).flatMap((c) => [
     `  ${c.semantics} / ${c.property}: ${c.counterexamples.map((r) => `${r.file ?? '(not saved)'}, ${r.length} steps`).join('; ')}`,
     `      ${c.reason}`,
   ]);
   const na = notApplicableGroups(m).map((g) => `  ${g.property} (${g.semantics.join(', ')}): ${g.why}`);
-  const fixed = fixedFiles(m).map(({ cell, file }) => `  ${cell.semantics} / ${cell.property}: ${file}`);
   return [
     'Verdicts',
     howChecked(m),
