@@ -81,6 +81,7 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   renameSync(tmp, file);
   return { file, status: 'written' };
 }
+
 export function readCounterexample(file: string): Counterexample {
   const c = validate<Counterexample>('counterexample', readJson(file), file);
   if (c.violation.step >= c.steps.length) {
