@@ -3,6 +3,7 @@
  * command with its new kernel-log lines, the failed expectations with a
  * diff of the log, and a one-line verdict that grep can pick out.
  */
+import { pointer } from '../harness/errors.ts';
 import type { Failure, ScenarioResult } from '../harness/scenario/run.ts';
 import { unifiedDiff } from './diff.ts';
 import type { Style } from './style.ts';

@@ -3,14 +3,17 @@
  * from a failing run, saving it under counterexamples/<semantics>/ with a
  * name derived from its content, loading and replaying it.
  *
- * The name hashes what makes the counterexample (semantics, property,
- * universe, operations), not where it came from, so finding it again with
- * another seed names the same file. An existing file is never overwritten:
- * the same counterexample is left as it is, and a different one under the
- * same name is an error. Writes go to a temporary file that is renamed.
+ * The name hashes the whole file, bytes as written: semantics, property,
+ * universe, trace and provenance (seed, fast-check path, versions). Nothing
+ * is left out, so two files of one name are the same file, and the same
+ * counterexample found another way (another seed, the explorer) is another
+ * file that says how it was found. Saving a file that already exists with
+ * these bytes is a no-op; a file of that name with other bytes was edited or
+ * corrupted, and is refused (E_CONFLICT), never overwritten or taken as
+ * "already saved". Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -46,47 +49,36 @@ export function buildCounterexample(
   };
 }
 
-/** Key order is fixed by construction; this stringifies with sorted keys anyway, for hashing. */
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/** What makes a counterexample what it is: semantics, property, universe, operations. */
-export function identity(c: Counterexample): string {
-  return stable({ semantics: c.semantics, invariant: c.invariant, universe: c.universe, ops: c.steps.map((s) => s.op) });
-}
-
-export function fileNameFor(c: Counterexample): string {
-  const hash = createHash('sha256').update(identity(c)).digest('hex').slice(0, 12);
-  return join(c.semantics, `${c.invariant}-${hash}.json`);
-}
-
+/** The file text: two-space JSON, one trailing newline; key order is fixed by construction. */
 export function serialize(c: Counterexample): string {
   return `${JSON.stringify(c, null, 2)}\n`;
 }
 
+/** `<semantics>/<property>-<12 hex digits of sha256(file text)>.json`, relative to a store folder. */
+export function fileNameFor(c: Counterexample): string {
+  const hash = createHash('sha256').update(serialize(c)).digest('hex').slice(0, 12);
+  return join(c.semantics, `${c.invariant}-${hash}.json`);
+}
+
 export type SaveResult = { readonly file: string; readonly status: 'written' | 'exists' };
 
-/** Saves atomically under `dir`; never overwrites a file with different content. */
+/**
+ * Saves atomically under `dir`: `written` for a new file, `exists` when a
+ * file with the same bytes is there. Throws E_CONFLICT when the name is
+ * taken by other bytes (the file is left alone).
+ */
 export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   const file = join(dir, fileNameFor(c));
+  const text = serialize(c);
   if (existsSync(file)) {
-    const old = readCounterexample(file);
-    if (identity(old) !== identity(c)) {
-      throw new KlpcheckError('E_CONFLICT', 'a different counterexample already has this name; not overwritten', file);
+    if (readFileSync(file, 'utf8') !== text) {
+      throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };
   }
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, serialize(c));
+  writeFileSync(tmp, text);
   renameSync(tmp, file);
   return { file, status: 'written' };
 }
@@ -107,4 +99,41 @@ export function opsOf(c: Counterexample): readonly Op[] {
 /** The raw text, to compare byte for byte. */
 export function fileText(file: string): string {
   return readFileSync(file, 'utf8');
+}
+
+/** A counterexample read from a store, with its path. */
+export interface StoredCounterexample {
+  readonly file: string;
+  readonly counterexample: Counterexample;
+}
+
+/**
+ * Reads a file of a store folder and checks that its name is the one its
+ * content gets (fileNameFor): a file whose content no longer matches its
+ * name was edited or corrupted, and is refused with E_CONFLICT.
+ * `rel` is the path inside the store, `<semantics>/<name>.json`.
+ */
+export function readStored(dir: string, rel: string): StoredCounterexample {
+  const file = join(dir, rel);
+  const c = readCounterexample(file);
+  const want = fileNameFor(c);
+  if (want !== rel) {
+    throw new KlpcheckError('E_CONFLICT', `the content does not match the file name (its name would be ${want}): edited or corrupted?`, file);
+  }
+  return { file, counterexample: c };
+}
+
+/**
+ * Every counterexample saved for one semantics and property
+ * (`<dir>/<semantics>/<property>-*.json`), sorted by path; none when the
+ * folder does not exist. Each is checked by readStored.
+ */
+export function storedFor(dir: string, semantics: string, property: string): StoredCounterexample[] {
+  const folder = join(dir, semantics);
+  if (!existsSync(folder)) return [];
+  const ofProperty = (f: string) => f.startsWith(`${property}-`) && /^[0-9a-f]{12}\.json$/.test(f.slice(property.length + 1));
+  return readdirSync(folder)
+    .filter(ofProperty)
+    .sort()
+    .map((f) => readStored(dir, join(semantics, f)));
 }

@@ -1,20 +1,104 @@
 /**
- * The verdict matrix: every semantics against every property, each cell a
- * random run (harness/suite.ts). A violated cell names its minimal
- * counterexample; a holding cell says how many sequences and steps it took.
- * verdicts/expected.json is a recorded matrix that the tests check.
+ * The verdict matrix: every semantics against every property. Each cell
+ * combines all the evidence there is, in the order Hypothesis uses its
+ * example database: the saved counterexamples of the cell are replayed
+ * first, then the random runs (harness/suite.ts), then any exhaustive
+ * exploration. A counterexample that still reproduces makes the cell
+ * violated whatever the runs found; a saved one that no longer reproduces
+ * is listed as fixed, never dropped. A cell says how far it was checked:
+ * the counterexample to quote, or the sequences run, or the bounded
+ * exploration. verdicts/expected.json is a recorded matrix that the tests
+ * check.
  */
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
+import { invariantById } from '../properties/catalog.ts';
 import type * as G from '../schema/generated/verdict-matrix.ts';
+import { fileNameFor, storedFor, type Counterexample, type SaveResult } from './counterexample.ts';
 import { formatScope } from './explore/scope.ts';
 import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
-import { ALL_PROPERTIES, runProperty, type PropertyResult } from './suite.ts';
+import { replayCounterexample } from './replay.ts';
+import { ALL_PROPERTIES, runProperty } from './suite.ts';
 import { KLPCHECK_VERSION } from './versions.ts';
 
 export type VerdictMatrix = DeepReadonly<G.VerdictMatrix>;
+/** A tagged union on `verdict`; a new kind of verdict is one more member in the schema. */
 export type Cell = DeepReadonly<G.Cell>;
+export type ViolatedCell = DeepReadonly<G.ViolatedCell>;
+export type CounterexampleRef = DeepReadonly<G.CounterexampleRef>;
+
+/** A counterexample found for a cell, with its file when it has one (absolute or relative to the cwd). */
+export interface Found {
+  readonly length: number;
+  readonly reason: string;
+  readonly source: CounterexampleRef['source'];
+  readonly file?: string;
+}
+
+/** Everything known about one cell, before it is worded. */
+export interface CellEvidence {
+  readonly semantics: string;
+  readonly property: string;
+  /** Why the property does not apply, when it does not. */
+  readonly notApplicable?: string;
+  /** Saved counterexamples of the cell replayed: those that still violate, and those fixed. */
+  readonly replayed: readonly { readonly file: string; readonly found?: Found }[];
+  /** The random runs, when they ran. */
+  readonly random?: { readonly sequences: number; readonly steps: number; readonly found?: Found };
+  /** The exhaustive exploration, when there was one. */
+  readonly bounded?: { readonly states: number; readonly transitions: number; readonly vacuous: readonly string[]; readonly found?: Found };
+}
+
+/** Shortest first, then by file (unsaved last): the first is the one to quote. */
+function byQuote(a: Found, b: Found): number {
+  if (a.length !== b.length) return a.length - b.length;
+  if (a.file === undefined || b.file === undefined) return a.file === undefined ? (b.file === undefined ? 0 : 1) : -1;
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
+
+/**
+ * The cell the evidence supports: violated if any counterexample violates
+ * (all of them listed, the one to quote first), otherwise holds with the
+ * strongest check that ran (bounded, else random), otherwise n/a. Files are
+ * made relative to `root`.
+ */
+export function combine(e: CellEvidence, root: string): Cell {
+  const rel = (f: string) => relative(root, f);
+  const base = { semantics: e.semantics, property: e.property };
+  const fixedFiles = e.replayed.filter((r) => !r.found).map((r) => rel(r.file));
+  const fixed = fixedFiles.length ? { fixed: fixedFiles } : {};
+  const found = [...e.replayed.flatMap((r) => (r.found ? [r.found] : [])), e.random?.found, e.bounded?.found]
+    .flatMap((f) => (f ? [{ ...f, ...(f.file !== undefined ? { file: rel(f.file) } : {}) }] : []))
+    .filter((f, i, all) => f.file === undefined || all.findIndex((g) => g.file === f.file) === i)
+    .sort(byQuote);
+  if (found.length) {
+    const refs = found.map((f) => ({ ...(f.file !== undefined ? { file: f.file } : {}), length: f.length, source: f.source }));
+    return { ...base, verdict: 'violated', counterexamples: [refs[0]!, ...refs.slice(1)], reason: found[0]!.reason, ...fixed };
+  }
+  if (e.notApplicable !== undefined) return { ...base, verdict: 'not-applicable', reason: e.notApplicable, ...fixed };
+  const random = { sequences: e.random?.sequences ?? 0, steps: e.random?.steps ?? 0 };
+  if (e.bounded) {
+    const b = e.bounded;
+    return {
+      ...base,
+      verdict: 'holds-bounded',
+      ...random,
+      states: b.states,
+      transitions: b.transitions,
+      ...(b.vacuous.length ? { vacuous: [...b.vacuous] } : {}),
+      ...fixed,
+    };
+  }
+  return { ...base, verdict: 'holds-random', ...random, ...fixed };
+}
+
+/** One semantics' exhaustive exploration and where its counterexamples were saved (property -> file). */
+export interface Exploration {
+  readonly summary: ExploreSummary;
+  readonly files: ReadonlyMap<string, string>;
+}
 
 export interface MatrixOptions {
   readonly semantics: readonly Semantics[];
@@ -22,23 +106,68 @@ export interface MatrixOptions {
   readonly runs: number;
   readonly seed: number;
   readonly maxSteps: number;
+  /** Where new counterexamples are saved; none when absent. */
   readonly saveDir?: string;
+  /** The saved counterexamples replayed first (counterexamples/). */
+  readonly corpus: string;
   /** Paths in cells are relative to this folder (the repository). */
   readonly root: string;
+  /** Exhaustive explorations, one per semantics, with the scope they share (compare --exhaustive). */
+  readonly exhaustive?: readonly Exploration[];
   readonly onCell?: (done: number, total: number, cell: Cell) => void;
+  /** Called for each counterexample the random runs saved (for a summary on stderr). */
+  readonly onSaved?: (saved: SaveResult) => void;
 }
 
-export function cellOf(r: PropertyResult, root: string): Cell {
-  const base = { semantics: r.semantics, property: r.property };
-  if (r.verdict === 'not-applicable') return { ...base, verdict: r.verdict };
-  if (r.verdict === 'holds') return { ...base, verdict: r.verdict, sequences: r.runs, steps: r.steps };
-  const c = r.counterexample!;
+const foundIn = (c: Counterexample, file?: string): Found => ({
+  length: c.steps.length,
+  reason: c.violation.reason,
+  source: c.provenance.source,
+  ...(file !== undefined ? { file } : {}),
+});
+
+/** Why a property does not apply to a semantics, or undefined when it does. */
+export function notApplicableWhy(sem: Semantics, property: string): string | undefined {
+  const inv = invariantById(property);
+  if (!inv || inv.appliesTo(sem)) return undefined;
+  return `${sem.name} ${inv.whyNotApplicable ?? 'has nothing this invariant speaks of'}`;
+}
+
+/** The evidence of one cell: its saved counterexamples replayed, its random runs, its exploration. */
+export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: string): CellEvidence {
+  const replayed = storedFor(o.corpus, sem.name, property).map(({ file, counterexample: c }) => {
+    const v = replayCounterexample(c, sem, file).verdict;
+    return v.kind === 'fixed' ? { file } : { file, found: { ...foundIn(c, file), reason: v.reason } };
+  });
+  const notApplicable = notApplicableWhy(sem, property);
+  let random: CellEvidence['random'];
+  if (notApplicable === undefined) {
+    const r = runProperty({ semantics: sem, runs: o.runs, seed: o.seed, maxCommands: o.maxSteps, saveDir: o.saveDir }, property);
+    if (r.saved) o.onSaved?.(r.saved);
+    // Unsaved, a finding the corpus already holds is still named by its file.
+    const known = r.counterexample && join(o.corpus, fileNameFor(r.counterexample));
+    const file = r.saved?.file ?? (known && existsSync(known) ? known : undefined);
+    random = { sequences: r.runs, steps: r.steps, ...(r.counterexample ? { found: foundIn(r.counterexample, file) } : {}) };
+  }
+  const x = o.exhaustive?.find((e) => e.summary.semantics === sem.name);
+  let bounded: CellEvidence['bounded'];
+  if (x && x.summary.properties.includes(property)) {
+    const v = x.summary.violations.find((w) => w.property === property);
+    const file = x.files.get(property);
+    bounded = {
+      states: x.summary.distinctStates,
+      transitions: x.summary.transitions,
+      vacuous: missingMilestones(x.summary),
+      ...(v ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } } : {}),
+    };
+  }
   return {
-    ...base,
-    verdict: 'violated',
-    ...(r.saved ? { counterexample: relative(root, r.saved.file) } : {}),
-    length: c.steps.length,
-    reason: c.violation.reason,
+    semantics: sem.name,
+    property,
+    ...(notApplicable !== undefined ? { notApplicable } : {}),
+    replayed,
+    ...(random ? { random } : {}),
+    ...(bounded ? { bounded } : {}),
   };
 }
 
@@ -48,18 +177,20 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
   const cells: Cell[] = [];
   for (const semantics of o.semantics) {
     for (const property of properties) {
-      const r = runProperty({ semantics, runs: o.runs, seed: o.seed, maxCommands: o.maxSteps, saveDir: o.saveDir }, property);
-      const cell = cellOf(r, o.root);
+      const cell = combine(gatherEvidence(o, semantics, property), o.root);
       cells.push(cell);
       o.onCell?.(cells.length, total, cell);
     }
   }
+  const scope = o.exhaustive?.[0]?.summary.scope;
   return {
-    format: 1,
+    format: 2,
     klpcheck: KLPCHECK_VERSION,
     seed: o.seed,
     runs: o.runs,
     max_steps: o.maxSteps,
+    ...(scope ? { exhaustive: { scope: formatScope(scope), depth: scope.depth } } : {}),
+    corpus: relative(o.root, o.corpus),
     semantics: o.semantics.map((s) => s.name),
     properties: [...properties],
     cells,
@@ -70,36 +201,41 @@ export function cellAt(m: VerdictMatrix, semantics: string, property: string): C
   return m.cells.find((c) => c.semantics === semantics && c.property === property);
 }
 
-/** A matrix from exhaustive explorations, one per semantics (klpcheck compare --exhaustive). */
-export function exhaustiveMatrix(
-  results: readonly { readonly summary: ExploreSummary; readonly files: ReadonlyMap<string, string> }[],
-  properties: readonly string[],
-  root: string,
-): VerdictMatrix {
-  const cells: Cell[] = [];
-  for (const { summary: s, files } of results) {
-    const missing = missingMilestones(s);
-    for (const property of properties) {
-      const base = { semantics: s.semantics, property };
-      const v = s.violations.find((x) => x.property === property);
-      if (!s.properties.includes(property)) cells.push({ ...base, verdict: 'not-applicable' });
-      else if (v) {
-        const file = files.get(property);
-        cells.push({ ...base, verdict: 'violated', ...(file ? { counterexample: relative(root, file) } : {}), length: v.ops.length, reason: v.reason });
-      } else cells.push({ ...base, verdict: 'holds', states: s.distinctStates, transitions: s.transitions, ...(missing.length ? { vacuous: missing } : {}) });
+/** The counterexample to quote for a cell: the first listed. */
+export function quoted(c: ViolatedCell): CounterexampleRef {
+  return c.counterexamples[0]!;
+}
+
+/** Holds, violated or not applicable: what two matrices must agree on, however far each checked. */
+export type VerdictClass = 'holds' | 'violated' | 'not-applicable';
+
+export function verdictClass(c: Cell): VerdictClass {
+  return c.verdict === 'holds-random' || c.verdict === 'holds-bounded' ? 'holds' : c.verdict;
+}
+
+export interface Disagreement {
+  readonly semantics: string;
+  readonly property: string;
+  readonly actual: VerdictClass | 'missing';
+  readonly expected: VerdictClass | 'missing';
+}
+
+/** The cells of `actual` whose verdict differs from `expected` (over actual's semantics and properties). */
+export function disagreements(actual: VerdictMatrix, expected: VerdictMatrix): Disagreement[] {
+  const out: Disagreement[] = [];
+  for (const semantics of actual.semantics) {
+    for (const property of actual.properties) {
+      const a = cellAt(actual, semantics, property);
+      const e = cellAt(expected, semantics, property);
+      const [ac, ec] = [a ? verdictClass(a) : 'missing', e ? verdictClass(e) : 'missing'] as const;
+      if (ac !== ec) out.push({ semantics, property, actual: ac, expected: ec });
     }
   }
-  const first = results[0]?.summary;
-  return {
-    format: 1,
-    klpcheck: KLPCHECK_VERSION,
-    mode: 'exhaustive',
-    ...(first ? { scope: formatScope(first.scope) } : {}),
-    seed: 0,
-    runs: 1,
-    max_steps: first?.scope.depth ?? 1,
-    semantics: results.map((r) => r.summary.semantics),
-    properties: [...properties],
-    cells,
-  };
+  return out;
+}
+
+/** fast-check's shortest counterexample length for a cell, when a random one is listed (klpcheck explore compares). */
+export function randomLength(m: VerdictMatrix, semantics: string, property: string): number | undefined {
+  const c = cellAt(m, semantics, property);
+  return c?.verdict === 'violated' ? c.counterexamples.find((r) => r.source === 'random')?.length : undefined;
 }

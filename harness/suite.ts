@@ -28,6 +28,7 @@ export interface SuiteOptions {
   readonly properties?: readonly string[];
   readonly runs: number;
   readonly seed: number;
+  /** Maximum operations per sequence; default DEFAULT_MAX_STEPS. */
   readonly maxCommands?: number;
   readonly scope?: Scope;
   /** Folder to save counterexamples in; none when absent. */
@@ -38,18 +39,23 @@ export interface SuiteOptions {
 
 export const ALL_PROPERTIES: readonly string[] = [CONFORMANCE, ...INVARIANTS.map((i) => i.id)];
 
+/** Operations per generated sequence when not given (klpcheck run and compare --steps). */
+export const DEFAULT_MAX_STEPS = 30;
+
 export function runProperty(o: SuiteOptions, property: string): PropertyResult {
   const sem = o.semantics;
   const invariant: Invariant | null = property === CONFORMANCE ? null : INVARIANTS.find((i) => i.id === property)!;
   const base = { semantics: sem.name, property, seed: o.seed };
   if (invariant && !invariant.appliesTo(sem)) return { ...base, verdict: 'not-applicable', runs: 0, steps: 0 };
-  const r = randomRun({ semantics: sem, invariant, runs: o.runs, seed: o.seed, maxCommands: o.maxCommands, scope: o.scope });
+  const maxSteps = o.maxCommands ?? DEFAULT_MAX_STEPS;
+  const r = randomRun({ semantics: sem, invariant, runs: o.runs, seed: o.seed, maxCommands: maxSteps, scope: o.scope });
   if (!r.failure) return { ...base, verdict: 'holds', runs: r.runs, steps: r.steps };
   const counterexample = buildCounterexample(sem, r.failure.universe, r.failure.result, {
     source: 'random',
     seed: o.seed,
     path: r.failure.path,
     runs: r.runs,
+    max_steps: maxSteps,
     shrunk_from: r.failure.shrunkFrom,
     fast_check: FAST_CHECK_VERSION,
     klpcheck: KLPCHECK_VERSION,
@@ -63,4 +69,17 @@ export function runSuite(o: SuiteOptions): PropertyResult[] {
     o.onProperty?.(p);
     return runProperty(o, p);
   });
+}
+
+/**
+ * Runs again what a random counterexample's provenance records (its seed,
+ * runs and max_steps, default scope), saving into `saveDir` when given:
+ * the same klpcheck and fast-check give the same file, byte for byte.
+ * Undefined for a record that is not from a random run or lacks max_steps
+ * (written before max_steps was recorded).
+ */
+export function regenerate(c: Counterexample, semantics: Semantics, saveDir?: string): PropertyResult | undefined {
+  const p = c.provenance;
+  if (p.source !== 'random' || p.seed === undefined || p.runs === undefined || p.max_steps === undefined) return undefined;
+  return runProperty({ semantics, runs: p.runs, seed: p.seed, maxCommands: p.max_steps, saveDir }, c.invariant);
 }

@@ -16,6 +16,7 @@ export const blockDisableHonoured: Invariant = {
   meaning: 'A state declared with block_disable by every patch that declares it never disappears.',
   source: 'facts C.4 (Petr Mladek, 2025-01-15); seed 004_7e5a7d514636d047.txt',
   appliesTo: (s) => s.spec.perState,
+  whyNotApplicable: 'has no block_disable states (no per-state callbacks)',
   checker: () =>
     stateless((obs) => {
       for (const id of obs.before.states) {

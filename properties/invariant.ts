@@ -62,6 +62,12 @@ export interface Invariant {
   readonly source: string;
   /** False when the semantics has nothing the invariant speaks of (e.g. no is_shadow states). */
   appliesTo(s: Semantics): boolean;
+  /**
+   * Why appliesTo can be false, worded to follow a semantics name in the
+   * verdict matrix's n/a cells: "upstream has no is_shadow states ...".
+   * Required in spirit for every invariant whose appliesTo is not `always`.
+   */
+  readonly whyNotApplicable?: string;
   /** A fresh checker for one run. */
   checker(): Checker;
 }

@@ -17,6 +17,7 @@ export const shadowLifetime: Invariant = {
     'A shadow variable of an is_shadow state exists only while an active patch declares the state, is freed exactly once when the last one goes, and never while one still declares it.',
   source: 'facts C.3, C.4 (Petr Mladek, 2025-01-15); seed 004_7e5a7d514636d047.txt',
   appliesTo: (s) => s.spec.perState,
+  whyNotApplicable: 'has no is_shadow states (no per-state callbacks and shadow variables)',
   checker: () => new ShadowChecker(new Set()),
 };
 

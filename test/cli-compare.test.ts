@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,9 +20,11 @@ describe('klpcheck compare', () => {
   it('prints the matrix with a legend and the violations, exit 1 when any cell is violated', async () => {
     const c = capture();
     expect(await main(args, c.io)).toBe(1);
-    expect(c.out()).toMatch(/^stacking\s+ok\s+ok\s+X2\s+X2\s+-/m);
+    expect(c.out()).toMatch(/^stacking\s+ok~\s+ok~\s+X2\s+X2\s+-/m);
     expect(c.out()).toMatch(/P2 {2}no-function-shared-across-slots/);
-    expect(c.out()).toMatch(/Violations:\n {2}stacking \/ no-function-shared-across-slots: 2 steps/);
+    expect(c.out()).toMatch(/^ {2}ok~ holds for every random sequence run; no bounded proof$/m);
+    expect(c.out()).toMatch(/Violations \(the counterexample to quote first\):\n {2}stacking \/ no-function-shared-across-slots: counterexamples\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps/);
+    expect(c.out()).toMatch(/^ {2}shadow-lifetime \(stacking, upstream\): has no is_shadow states/m);
   });
 
   it('--json is a VerdictMatrix that validates against its schema', async () => {
@@ -31,14 +33,17 @@ describe('klpcheck compare', () => {
     const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(c.out()), 'stdout');
     expect(m.semantics).toEqual(['stacking', 'upstream']);
     expect(m.cells).toHaveLength(2 * m.properties.length);
-    expect(m.cells.find((x) => x.semantics === 'upstream' && x.property === 'conformance')).toMatchObject({ verdict: 'holds', sequences: 60 });
+    // 60 random sequences find nothing, but the saved exhaustive counterexample still reproduces.
+    expect(m.cells.find((x) => x.semantics === 'upstream' && x.property === 'conformance')).toMatchObject({ verdict: 'violated', counterexamples: [{ length: 6, source: 'exhaustive' }] });
+    expect(m.cells.find((x) => x.semantics === 'upstream' && x.property === 'module-safety')).toEqual({ semantics: 'upstream', property: 'module-safety', verdict: 'holds-random', sequences: 60, steps: expect.any(Number) });
   });
 
   it('--markdown is a table with one row per property', async () => {
     const c = capture();
     await main([...args, '--markdown'], c.io);
     expect(c.out()).toMatch(/^\| property \| stacking \| upstream \|$/m);
-    expect(c.out()).toMatch(/^\| no-function-shared-across-slots \| \*\*violated\*\* \(2 steps\) \|/m);
+    expect(c.out()).toMatch(/^\| no-function-shared-across-slots \| \[\*\*violated: counterexamples\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps\*\*\]\(counterexamples\/stacking\//m);
+    expect(c.out()).toMatch(/^\| module-safety \| holds for 60 sequences of up to 30 operations \(seed 1\) \|/m);
   });
 
   it('--html writes one self-contained page with each violation linked to its timeline', async () => {
@@ -51,14 +56,32 @@ describe('klpcheck compare', () => {
     expect(html).toMatch(/<section id="ce-upstream-no-function-shared-across-slots">[\s\S]*<svg/);
     expect(html.match(/https?:\/\/[^"]*/g)?.every((u) => u === 'http://www.w3.org/2000/svg') ?? true).toBe(true);
     expect(html).not.toMatch(/<script/);
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((x) => x[1]);
+    expect(new Set(ids).size, 'element ids are unique').toBe(ids.length);
     expect(c.err()).toContain(`wrote ${file}`);
   });
 
   it('--exhaustive uses the explorer and words each cell as bounded', async () => {
     const c = capture();
     await main(['compare', '--semantics', 'upstream', '--exhaustive', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2', '--no-save'], c.io);
-    expect(c.out()).toMatch(/exhaustive: every sequence up to depth 2 in scope patches=1,functions=1,states=0,tasks=1,depth=2/);
-    expect(c.out()).toMatch(/^upstream\s+ok\?/m);
+    expect(c.out()).toMatch(/; then every sequence up to depth 2 in scope patches=1,functions=1,states=0,tasks=1,depth=2\./);
+    expect(c.out()).toMatch(/^upstream\s+X6\s+ok\?/m);
+    expect(c.out()).toMatch(/^ {2}ok\? holds exhaustively, but vacuous/m);
+  });
+
+  it('the same seed twice into an empty folder: the same stdout and the same files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
+    const run = ['compare', '--semantics', 'upstream', '--invariants', 'no-function-shared-across-slots,no-state-shared-across-slots', '--runs', '60', '--out', dir];
+    const [first, second] = [capture(), capture()];
+    await main(run, first.io);
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).sort();
+    await main(run, second.io);
+    expect(second.out()).toBe(first.out());
+    expect(first.err()).toMatch(/counterexamples: 2 new, 0 already saved\n$/);
+    expect(second.err()).toMatch(/counterexamples: 0 new, 2 already saved\n$/);
+    // The same bytes as the committed corpus: it is reproducible from its own seeds.
+    expect(files).toHaveLength(2);
+    for (const f of files) expect(readFileSync(join(dir, f), 'utf8'), f).toBe(readFileSync(join('counterexamples', f), 'utf8'));
   });
 
   it('rejects an unknown semantics in the list with exit 2', async () => {

@@ -22,6 +22,17 @@ describe('klpcheck run', () => {
     expect(c.out()).toMatch(/VIOLATED at step 2 of 2/);
     expect(readdirSync(join(dir, 'upstream'))).toHaveLength(1);
   });
+  it('the same seed twice prints the same stdout; whether the file was new goes to stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-run-'));
+    const args = ['run', '--semantics', 'upstream', '--invariant', 'no-function-shared-across-slots', '--runs', '100', '--seed', '7', '--out', dir];
+    const [first, second] = [capture(), capture()];
+    expect(await main(args, first.io)).toBe(1);
+    expect(await main(args, second.io)).toBe(1);
+    expect(second.out()).toBe(first.out());
+    expect(first.out()).not.toMatch(/already saved/);
+    expect(first.err()).toMatch(/counterexamples: 1 new, 0 already saved\n$/);
+    expect(second.err()).toMatch(/counterexamples: 0 new, 1 already saved\n$/);
+  });
   it('exits 0 when the property holds, and saves nothing with --no-save', async () => {
     const c = capture();
     const code = await main(['run', '--semantics', 'upstream', '--invariant', 'module-safety', '--runs', '50', '--no-save'], c.io);

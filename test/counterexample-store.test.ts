@@ -1,10 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileNameFor, readCounterexample, saveCounterexample, serialize } from '../harness/counterexample.ts';
+import { fileNameFor, readCounterexample, saveCounterexample, serialize, storedFor } from '../harness/counterexample.ts';
 import { KlpcheckError } from '../harness/errors.ts';
-import { runProperty } from '../harness/suite.ts';
+import { regenerate, runProperty } from '../harness/suite.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { perState } from '../model/semantics/per-state.ts';
 
@@ -43,11 +44,38 @@ describe('counterexample files', () => {
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
-  it('the name depends on what the counterexample is, not on the seed that found it', () => {
+  it('the name hashes the whole file: another seed, path or version gives another name', () => {
     const r = runProperty({ semantics: upstream, runs: 200, seed: 1 }, 'no-function-shared-across-slots');
     const c = r.counterexample!;
-    expect(fileNameFor({ ...c, provenance: { ...c.provenance, seed: 99 } })).toBe(fileNameFor(c));
     expect(fileNameFor(c)).toMatch(/^upstream\/no-function-shared-across-slots-[0-9a-f]{12}\.json$/);
+    expect(fileNameFor({ ...c, provenance: { ...c.provenance } })).toBe(fileNameFor(c));
+    for (const change of [{ seed: 99 }, { path: '0' }, { shrunk_from: 99 }, { klpcheck: '9.9.9' }]) {
+      expect(fileNameFor({ ...c, provenance: { ...c.provenance, ...change } }), JSON.stringify(change)).not.toBe(fileNameFor(c));
+    }
+  });
+
+  it('a file of that name with other provenance is refused, not taken as already saved', () => {
+    const dir = tmp();
+    const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
+    const file = r.saved!.file;
+    const edited = readFileSync(file, 'utf8').replace(/"path": "[^"]*"/, '"path": "0:0"');
+    writeFileSync(file, edited);
+    expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(/other content.*not overwritten/);
+    expect(readFileSync(file, 'utf8')).toBe(edited);
+  });
+
+  it('a stored file whose content no longer matches its name is refused when read from the store', () => {
+    const dir = tmp();
+    const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
+    expect(storedFor(dir, 'upstream', 'no-function-shared-across-slots').map((s) => s.file)).toEqual([r.saved!.file]);
+    writeFileSync(r.saved!.file, serialize({ ...r.counterexample!, provenance: { ...r.counterexample!.provenance, seed: 2 } }));
+    try {
+      storedFor(dir, 'upstream', 'no-function-shared-across-slots');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as KlpcheckError).code).toBe('E_CONFLICT');
+      expect((e as KlpcheckError).message).toMatch(/does not match the file name/);
+    }
   });
 
   it('records provenance: seed, path, fast-check and klpcheck versions, unshrunk length', () => {
@@ -57,6 +85,7 @@ describe('counterexample files', () => {
     expect(p.source).toBe('random');
     expect(p.path).toMatch(/^\d+(:\d+)*$/);
     expect(p.fast_check).toMatch(/^4\./);
+    expect(p.max_steps).toBe(30);
     expect(p.shrunk_from).toBeGreaterThanOrEqual(r.counterexample!.steps.length);
   });
 
@@ -90,4 +119,32 @@ describe('counterexample files', () => {
       expect(() => readCounterexample(f)).toThrow(/past the last step/);
     });
   });
+});
+
+/**
+ * The corpus is reproducible from its own provenance: a random counterexample
+ * run again with its seed, runs and max_steps into an empty folder gives the
+ * same file name and the same bytes. A few cells, short and long.
+ */
+describe('the committed corpus regenerates from its own seeds', () => {
+  const cells: [string, string][] = [
+    ['stacking', 'no-state-shared-across-slots'],
+    ['upstream', 'no-function-shared-across-slots'],
+    ['hybrid', 'no-silent-version-switch'],
+    ['replace-tag-draft', 'no-lost-fix'],
+    ['replace-set-unfiltered-nops', 'conformance'],
+  ];
+  for (const [semantics, property] of cells) {
+    it(`${semantics} / ${property}`, () => {
+      const random = storedFor('counterexamples', semantics, property).filter((s) => s.counterexample.provenance.max_steps !== undefined);
+      expect(random.length, 'a regenerable file in the corpus').toBeGreaterThan(0);
+      for (const { file, counterexample } of random) {
+        const dir = tmp();
+        const r = regenerate(counterexample, semanticsByName(semantics)!, dir);
+        expect(r?.saved?.status).toBe('written');
+        expect(relative(dir, r!.saved!.file)).toBe(relative('counterexamples', file));
+        expect(readFileSync(r!.saved!.file, 'utf8')).toBe(readFileSync(file, 'utf8'));
+      }
+    });
+  }
 });

@@ -10,43 +10,46 @@ import { expectGolden } from './support/golden.ts';
 
 const CE = 'test/golden/fixture.json';
 const matrix: VerdictMatrix = {
-  format: 1,
+  format: 2,
   klpcheck: '0.1.0',
   seed: 1,
   runs: 100,
   max_steps: 30,
+  corpus: 'counterexamples',
   semantics: ['upstream', 'per-state'],
   properties: ['conformance', 'no-function-shared-across-slots', 'shadow-lifetime'],
   cells: [
-    { semantics: 'upstream', property: 'conformance', verdict: 'holds', sequences: 100, steps: 1000 },
+    { semantics: 'upstream', property: 'conformance', verdict: 'holds-random', sequences: 100, steps: 1000, fixed: ['counterexamples/upstream/conformance-000000000000.json'] },
     {
       semantics: 'upstream',
       property: 'no-function-shared-across-slots',
       verdict: 'violated',
-      counterexample: CE,
-      length: 8,
+      counterexamples: [
+        { file: CE, length: 8, source: 'random' },
+        { file: 'counterexamples/upstream/no-function-shared-across-slots-111111111111.json', length: 9, source: 'exhaustive' },
+      ],
       reason: 'p3 and p4 both use vmlinux:f2,0',
     },
-    { semantics: 'upstream', property: 'shadow-lifetime', verdict: 'not-applicable' },
-    { semantics: 'per-state', property: 'conformance', verdict: 'holds', sequences: 100, steps: 900 },
+    { semantics: 'upstream', property: 'shadow-lifetime', verdict: 'not-applicable', reason: 'upstream has no is_shadow states' },
+    { semantics: 'per-state', property: 'conformance', verdict: 'holds-random', sequences: 100, steps: 900 },
     {
       semantics: 'per-state',
       property: 'no-function-shared-across-slots',
       verdict: 'violated',
-      length: 2,
+      counterexamples: [{ length: 2, source: 'random' }],
       reason: 'p1 and p2 both use vmlinux:f1,0',
     },
-    { semantics: 'per-state', property: 'shadow-lifetime', verdict: 'holds', sequences: 100, steps: 900 },
+    { semantics: 'per-state', property: 'shadow-lifetime', verdict: 'holds-random', sequences: 100, steps: 900 },
   ],
 };
 const exhaustive: VerdictMatrix = {
   ...matrix,
-  mode: 'exhaustive',
-  scope: 'patches=2,functions=2,states=1,tasks=2,depth=4',
-  max_steps: 4,
+  exhaustive: { scope: 'patches=2,functions=2,states=1,tasks=2,depth=4', depth: 4 },
   cells: matrix.cells.map((c) =>
-    c.verdict === 'holds'
-      ? { semantics: c.semantics, property: c.property, verdict: 'holds', states: 4242, transitions: 9999, vacuous: ['load refused'] }
+    c.verdict === 'holds-random'
+      ? c.semantics === 'upstream'
+        ? { semantics: c.semantics, property: c.property, verdict: 'holds-bounded', sequences: 100, steps: 1000, states: 4242, transitions: 9999, vacuous: ['load refused'] }
+        : { semantics: c.semantics, property: c.property, verdict: 'holds-bounded', sequences: 100, steps: 900, states: 4242, transitions: 9999 }
       : c,
   ),
 };
@@ -56,11 +59,30 @@ describe('verdict matrix renderers', () => {
   it('text', () => expectGolden(join(dir, 'matrix.txt'), matrixText(matrix), 'test/matrix-render.test.ts'));
   it('text, exhaustive with a vacuous pass', () =>
     expectGolden(join(dir, 'matrix-exhaustive.txt'), matrixText(exhaustive), 'test/matrix-render.test.ts'));
+  it('a random-only pass and a bounded one have distinct marks and legend entries', () => {
+    const random = matrixText(matrix);
+    const bounded = matrixText(exhaustive);
+    expect(random).toMatch(/^per-state\s+ok~\s+X2\s+ok~$/m);
+    expect(bounded).toMatch(/^per-state\s+OK\s+X2\s+OK$/m);
+    expect(random).toMatch(/^ {2}ok~ holds for every random sequence run; no bounded proof$/m);
+    expect(random).not.toMatch(/^ {2}OK /m);
+    expect(bounded).toMatch(/^ {2}OK {2}holds, and exhaustively/m);
+  });
+  it('each cell says how far it was checked, in markdown', () => {
+    const md = matrixMarkdown(exhaustive);
+    expect(md).toContain(`[**violated: ${CE}, 8 steps**](${CE}) (and 1 more)`);
+    expect(md).toContain('holds for 100 sequences of up to 30 operations (seed 1); exhaustively to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4');
+    expect(md).toContain('n/a: upstream has no is_shadow states');
+    expect(matrixMarkdown(matrix)).toContain('fixed (no longer reproduce): counterexamples/upstream/conformance-000000000000.json');
+  });
   it('markdown', () => expectGolden(join(dir, 'matrix.md'), matrixMarkdown(matrix), 'test/matrix-render.test.ts'));
   it('html, linked to the counterexample timeline', () => {
     const html = matrixHtml(matrix, new Map([[CE, readCounterexample(CE)]]));
     expectGolden(join(dir, 'matrix.html'), html, 'test/matrix-render.test.ts');
     expect(html).toContain('href="#ce-upstream-no-function-shared-across-slots"');
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((x) => x[1]);
+    expect(new Set(ids).size, 'element ids are unique').toBe(ids.length);
+    expect(html).toMatch(/th code \{ white-space: nowrap; \}/);
     expect(matrixHtml(matrix, new Map([[CE, readCounterexample(CE)]]))).toBe(html);
   });
 });

@@ -17,7 +17,7 @@ function selection(cells: readonly [string, string][], settings: Partial<Verdict
     ...settings,
     semantics: [...new Set(cells.map(([s]) => s))],
     properties: [...new Set(cells.map(([, p]) => p))],
-    cells: cells.map(([semantics, property]) => ({ semantics, property, verdict: 'holds', sequences: 1, steps: 1 })),
+    cells: cells.map(([semantics, property]) => ({ semantics, property, verdict: 'holds-random', sequences: 1, steps: 1 })),
   };
 }
 

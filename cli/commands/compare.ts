@@ -1,16 +1,16 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
 import { KlpcheckError } from '../../harness/errors.ts';
-import { computeMatrix, exhaustiveMatrix, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
+import { computeMatrix, quoted, type Exploration, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { saveViolations } from './explore.ts';
-import { ALL_PROPERTIES } from '../../harness/suite.ts';
+import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -31,20 +31,21 @@ function list<T>(value: unknown, known: readonly string[], what: string, find: (
   });
 }
 
-async function exhaustive(
+/** One exhaustive exploration per semantics, its counterexamples saved as klpcheck explore saves them. */
+async function explorations(
   semantics: readonly Semantics[],
   properties: readonly string[],
   scope: ExploreScope,
   saveDir: string | undefined,
   say: (text: string) => void,
-): Promise<VerdictMatrix> {
-  const results = [];
+): Promise<Exploration[]> {
+  const results: Exploration[] = [];
   for (const sem of semantics) {
     const summary = await exploreInParallel({ semantics: sem.name, scope, properties, onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${p.states} states`) }).done;
     const notes = saveViolations(summary, sem, saveDir);
-    results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, n.file] as const] : []))) });
+    results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, resolve(n.file)] as const] : []))) });
   }
-  return exhaustiveMatrix(results, properties, ROOT);
+  return results;
 }
 
 export const compare: Command = {
@@ -52,18 +53,24 @@ export const compare: Command = {
   summary: 'every semantics against every invariant and conformance: the verdict matrix',
   operands: '',
   description: [
-    'Runs each semantics through conformance and every invariant (random runs, as',
-    "'klpcheck run') and prints the matrix: a cell holds (with the sequences and",
-    'steps checked) or is violated (with the length of the minimal counterexample,',
-    'saved in counterexamples/). --record writes the matrix to verdicts/expected.json,',
-    'which the tests check on every run.',
+    'Each cell (a semantics on a property) combines all the evidence: the saved',
+    'counterexamples of the cell (counterexamples/<semantics>/<property>-*.json) are',
+    "replayed first, then the random runs (as 'klpcheck run'), then with --exhaustive",
+    'the explorer. A counterexample that still reproduces makes the cell violated',
+    'whatever the runs found; one that no longer does is reported as fixed. Each cell',
+    'says how far it was checked: the counterexample to quote (the shortest), or',
+    '"holds for N sequences of up to L operations (seed S)", or also exhaustively to',
+    'a depth in a scope. Standard output depends only on the version, the arguments,',
+    'the seed and the saved counterexamples; what was saved and the time taken go to',
+    'stderr. --record writes the matrix to verdicts/expected.json, which the tests',
+    'check on every run.',
   ],
   options: {
     semantics: { type: 'string', arg: 'A,B', help: `semantics to compare (default: all ${SEMANTICS.length})` },
     invariants: { type: 'string', arg: 'X,Y', help: 'properties to check (default: conformance and every invariant)' },
     runs: { type: 'whole', range: RUNS, arg: 'N', help: 'sequences per cell (default 500)' },
     seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer), or 'random' (default 1)" },
-    steps: { type: 'whole', range: STEPS, arg: 'N', help: 'maximum operations per sequence (default 30)' },
+    steps: { type: 'whole', range: STEPS, arg: 'N', help: `maximum operations per sequence (default ${DEFAULT_MAX_STEPS})` },
     markdown: { type: 'boolean', help: 'print a markdown table', conflicts: ['json'] },
     json: { type: 'boolean', help: 'print the VerdictMatrix (schema/verdict-matrix.schema.json)' },
     html: { type: 'string', arg: 'FILE', help: 'also write one self-contained page, each violation linked to its timeline (an existing FILE is kept unless --force)' },
@@ -71,8 +78,8 @@ export const compare: Command = {
     record: { type: 'boolean', help: 'also write the cells computed into verdicts/expected.json (the other cells are kept)' },
     'no-save': { type: 'boolean', help: 'do not write counterexample files', conflicts: ['out'] },
     out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
-    exhaustive: { type: 'boolean', help: 'use the exhaustive explorer for every cell (see klpcheck explore)' },
-    scope: { type: 'string', arg: 'K=V,...', help: 'the scope of --exhaustive (default as klpcheck explore)', requires: ['exhaustive'] },
+    exhaustive: { type: 'boolean', help: 'also explore every cell exhaustively (see klpcheck explore)' },
+    scope: { type: 'string', arg: 'K=V,...', help: 'with --exhaustive: the scope (default as klpcheck explore)', requires: ['exhaustive'] },
   },
   examples: [
     'npx klpcheck compare',
@@ -91,28 +98,34 @@ export const compare: Command = {
     const recorded = values.record ? readRecorded(EXPECTED) : undefined;
     if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare' });
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+    const t0 = io.now();
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
-    const random: MatrixOptions = {
+    const saved = { written: 0, exists: 0 };
+    const options: MatrixOptions = {
       semantics,
       properties,
       runs: numberOption(values, 'runs', 500),
       seed,
-      maxSteps: numberOption(values, 'steps', 30),
+      maxSteps: numberOption(values, 'steps', DEFAULT_MAX_STEPS),
       saveDir,
+      corpus: COUNTEREXAMPLES,
       root: ROOT,
       onCell: (done, total, cell) => bar.update(`klpcheck compare: ${done}/${total} cells (${cell.semantics} ${cell.property})`),
+      onSaved: (s) => saved[s.status]++,
     };
     // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work).
     const selection = values.semantics !== undefined || values.invariants !== undefined;
-    if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...random, semantics: [] }), EXPECTED);
-    const matrix: VerdictMatrix = values.exhaustive
-      ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
-      : computeMatrix(random);
+    if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);
+    const checked = properties ?? ALL_PROPERTIES;
+    const exhaustive = values.exhaustive
+      ? await explorations(semantics, checked, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
+      : undefined;
+    const matrix: VerdictMatrix = computeMatrix({ ...options, ...(exhaustive ? { exhaustive } : {}) });
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
     if (values.record) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true);
     if (html !== undefined) {
-      const files = matrix.cells.flatMap((c) => (c.counterexample ? [c.counterexample] : []));
+      const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
       const loaded = new Map(files.map((f) => [f, readCounterexample(join(ROOT, f))] as const));
       writeAtomically(html, matrixHtml(matrix, loaded), values.force === true);
       io.stderr(`klpcheck compare: wrote ${html}\n`);
@@ -121,6 +134,8 @@ export const compare: Command = {
     if (values.json) io.stdout(json);
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
+    const secs = ((io.now() - t0) / 1000).toFixed(1);
+    io.stderr(`klpcheck compare: ${matrix.cells.length} cells in ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved\n`);
     return matrix.cells.some((c) => c.verdict === 'violated') ? EXIT.failed : EXIT.ok;
   },
 };

@@ -6,7 +6,7 @@ import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope } from '../../harness/explore/scope.ts';
 import { merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
-import type { VerdictMatrix } from '../../harness/matrix.ts';
+import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { runSequence } from '../../harness/run-sequence.ts';
 import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
@@ -27,7 +27,7 @@ import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
 function randomLength(semantics: string, property: string): number | undefined {
   try {
     const m = validate<VerdictMatrix>('verdict-matrix', readJson(EXPECTED), EXPECTED);
-    return m.cells.find((c) => c.semantics === semantics && c.property === property && c.verdict === 'violated')?.length;
+    return randomLengthOf(m, semantics, property);
   } catch {
     return undefined;
   }

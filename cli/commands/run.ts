@@ -1,7 +1,7 @@
 /** `klpcheck run`: random model-based runs of one or every semantics through the invariant catalog. */
 import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
-import { ALL_PROPERTIES, runSuite, type PropertyResult } from '../../harness/suite.ts';
+import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -20,7 +20,8 @@ function line(r: PropertyResult, style: Style): string {
   if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
   if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${r.runs} sequences, ${r.steps} steps)`;
   const c = r.counterexample!;
-  const where = r.saved ? ` -> ${relative(process.cwd(), r.saved.file)}${r.saved.status === 'exists' ? ' (already saved)' : ''}` : '';
+  // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.
+  const where = r.saved ? ` -> ${relative(process.cwd(), r.saved.file)}` : '';
   return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
 }
 
@@ -33,7 +34,9 @@ export const run: Command = {
     'reference implementation and the spec model in lockstep, and checks conformance',
     'and every invariant after every step. Each violation is shrunk to a minimal',
     'counterexample and saved in counterexamples/<semantics>/ (never overwriting).',
-    'The seed is printed; the same seed gives the same result and the same files.',
+    'The seed is printed; the same seed gives the same result and the same files,',
+    'and the same standard output: whether a file was new or already saved, and the',
+    'time taken, go to a summary on stderr.',
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `one semantics (default: all: ${SEMANTICS.map((s) => s.name).join(', ')})` },
@@ -53,12 +56,14 @@ export const run: Command = {
     if (inv !== undefined && !ALL_PROPERTIES.includes(inv)) throw new KlpcheckError('E_USAGE', `unknown invariant '${inv}' (known: ${ALL_PROPERTIES.join(', ')})`);
     const seed = numberOption(values, 'seed', 1);
     const runs = numberOption(values, 'runs', 300);
-    const maxCommands = numberOption(values, 'steps', 30);
+    const maxCommands = numberOption(values, 'steps', DEFAULT_MAX_STEPS);
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
     const style = styleFor(io, values['no-color'] === true);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     io.stdout(`klpcheck run: seed ${seed}, ${runs} sequences of up to ${maxCommands} operations per property\n`);
+    const t0 = io.now();
+    const saved = { written: 0, exists: 0 };
     let violated = 0;
     for (const sem of semantics as NonNullable<(typeof semantics)[number]>[]) {
       const results = runSuite({
@@ -74,9 +79,12 @@ export const run: Command = {
       for (const r of results) {
         io.stdout(`${line(r, style)}\n`);
         if (r.verdict === 'violated') violated++;
+        if (r.saved) saved[r.saved.status]++;
       }
     }
     io.stdout(`${violated} violated (seed ${seed})\n`);
+    const secs = ((io.now() - t0) / 1000).toFixed(1);
+    io.stderr(`klpcheck run: ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved\n`);
     return violated ? EXIT.failed : EXIT.ok;
   },
 };

@@ -1,25 +1,89 @@
-/** Shared wording of verdict-matrix cells for every matrix renderer. */
-import type { Cell, VerdictMatrix } from '../../harness/matrix.ts';
+/**
+ * Shared wording of verdict-matrix cells for every matrix renderer: each
+ * cell says how far it was checked ("violated: FILE, k steps", "holds for N
+ * sequences of up to L operations (seed S)", "... exhaustively to depth D in
+ * scope ..."), and the short marks of the terminal table keep random-only
+ * passes apart from bounded ones.
+ */
+import { quoted, type Cell, type VerdictMatrix, type ViolatedCell } from '../../harness/matrix.ts';
 
-export function cellAt(m: VerdictMatrix, semantics: string, property: string): Cell | undefined {
-  return m.cells.find((c) => c.semantics === semantics && c.property === property);
-}
+export { cellAt } from '../../harness/matrix.ts';
 
-/** A short cell for narrow tables: `ok`, `X3` (violated, 3 steps), `-`. */
+/** The short marks and what they mean, in legend order. */
+export const MARKS = {
+  random: { mark: 'ok~', means: 'holds for every random sequence run; no bounded proof' },
+  bounded: { mark: 'OK', means: 'holds, and exhaustively up to the depth and scope above' },
+  vacuous: { mark: 'ok?', means: 'holds exhaustively, but vacuous: the exploration missed a milestone' },
+  violated: { mark: 'Xn', means: 'violated; the counterexample to quote has n steps' },
+  na: { mark: '-', means: 'not applicable (why: below)' },
+  fixed: { mark: '*', means: 'a saved counterexample of the cell no longer reproduces (listed below)' },
+} as const;
+
+/** A short cell for narrow tables: `ok~`, `OK`, `ok?`, `X3`, `-`, with `*` when a saved counterexample is fixed. */
 export function shortCell(c: Cell | undefined): string {
   if (!c) return '?';
-  if (c.verdict === 'holds') return c.vacuous?.length ? 'ok?' : 'ok';
-  if (c.verdict === 'not-applicable') return '-';
-  return `X${c.length ?? ''}`;
-}
-
-export function longCell(c: Cell): string {
-  if (c.verdict === 'holds' && c.states !== undefined) {
-    return `holds (${c.states} states, ${c.transitions} transitions${c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : ''})`;
+  const fixed = c.fixed?.length ? MARKS.fixed.mark : '';
+  switch (c.verdict) {
+    case 'violated':
+      return `X${quoted(c).length}${fixed}`;
+    case 'holds-random':
+      return MARKS.random.mark + fixed;
+    case 'holds-bounded':
+      return (c.vacuous?.length ? MARKS.vacuous.mark : MARKS.bounded.mark) + fixed;
+    case 'not-applicable':
+      return MARKS.na.mark + fixed;
   }
-  if (c.verdict === 'holds') return `holds (${c.sequences} sequences, ${c.steps} steps)`;
-  if (c.verdict === 'not-applicable') return 'n/a';
-  return `violated (${c.length} steps)`;
 }
 
-export const violations = (m: VerdictMatrix): Cell[] => m.cells.filter((c) => c.verdict === 'violated');
+/** "N sequences of up to L operations (seed S)". */
+export const randomReach = (m: VerdictMatrix, sequences: number) => `${sequences} sequences of up to ${m.max_steps} operations (seed ${m.seed})`;
+
+/** "violated: FILE, k steps" for the counterexample to quote. */
+export function violatedText(c: ViolatedCell): string {
+  const q = quoted(c);
+  return `violated: ${q.file ?? 'not saved'}, ${q.length} steps`;
+}
+
+/** The whole verdict of a cell in one line: how far it was checked. */
+export function longCell(m: VerdictMatrix, c: Cell): string {
+  const fixed = c.fixed?.length ? `; fixed (no longer reproduce): ${c.fixed.join(', ')}` : '';
+  switch (c.verdict) {
+    case 'violated': {
+      const more = c.counterexamples.length - 1;
+      return `${violatedText(c)}${more ? ` (and ${more} more)` : ''}${fixed}`;
+    }
+    case 'holds-random':
+      return `holds for ${randomReach(m, c.sequences)}${fixed}`;
+    case 'holds-bounded': {
+      const x = m.exhaustive;
+      const vacuous = c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '';
+      return `holds for ${randomReach(m, c.sequences)}; exhaustively to depth ${x?.depth} in scope ${x?.scope} (${c.states} states, ${c.transitions} transitions)${vacuous}${fixed}`;
+    }
+    case 'not-applicable':
+      return `n/a: ${c.reason}${fixed}`;
+  }
+}
+
+/** How the whole matrix was checked, one sentence. */
+export function howChecked(m: VerdictMatrix): string {
+  const x = m.exhaustive ? `; then every sequence up to depth ${m.exhaustive.depth} in scope ${m.exhaustive.scope}` : '';
+  return `Saved counterexamples (${m.corpus}/) replayed first; then ${m.runs} random sequences of up to ${m.max_steps} operations per cell (seed ${m.seed})${x}.`;
+}
+
+export const violations = (m: VerdictMatrix): ViolatedCell[] => m.cells.flatMap((c) => (c.verdict === 'violated' ? [c] : []));
+
+/** The n/a cells grouped by property and reason (the reason without its leading semantics name). */
+export function notApplicableGroups(m: VerdictMatrix): { property: string; why: string; semantics: string[] }[] {
+  const groups: { property: string; why: string; semantics: string[] }[] = [];
+  for (const c of m.cells) {
+    if (c.verdict !== 'not-applicable') continue;
+    const why = c.reason.startsWith(`${c.semantics} `) ? c.reason.slice(c.semantics.length + 1) : c.reason;
+    const g = groups.find((x) => x.property === c.property && x.why === why);
+    if (g) g.semantics.push(c.semantics);
+    else groups.push({ property: c.property, why, semantics: [c.semantics] });
+  }
+  return groups;
+}
+
+/** Every saved counterexample that no longer reproduces, with its cell. */
+export const fixedFiles = (m: VerdictMatrix): { cell: Cell; file: string }[] => m.cells.flatMap((cell) => (cell.fixed ?? []).map((file) => ({ cell, file })));

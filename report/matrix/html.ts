@@ -1,24 +1,28 @@
 /**
- * The verdict matrix as one self-contained HTML page: the table, each
- * violated cell linked to its counterexample's timeline further down the
- * same page (inline SVG and the explanation). No scripts, nothing from the
- * network, byte-stable.
+ * The verdict matrix as one self-contained HTML page: the table (each cell
+ * saying how far it was checked, random-only passes apart from bounded
+ * ones), a legend, then for each violated cell the counterexample to quote:
+ * its timeline (inline SVG) and the explanation. No scripts, nothing from
+ * the network, byte-stable, every element id unique.
  */
 import type { Counterexample } from '../../harness/counterexample.ts';
-import type { Cell, VerdictMatrix } from '../../harness/matrix.ts';
+import { quoted, type Cell, type VerdictMatrix } from '../../harness/matrix.ts';
 import { contextFor } from '../context.ts';
 import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
 import { htmlPage } from '../page.ts';
-import { cellAt, longCell } from './cells.ts';
+import { cellAt, fixedFiles, howChecked, longCell, notApplicableGroups } from './cells.ts';
 
 const CSS = [
   'body { font-family: sans-serif; margin: 1.5em; color: #111111; background: #ffffff; }',
   'table { border-collapse: collapse; font-size: 0.9em; }',
   'th, td { border: 1px solid #cccccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }',
-  'th code { white-space: normal; word-break: break-word; }',
+  // Property names are long; they stay on one line and the table scrolls.
+  'th code { white-space: nowrap; }',
+  'div.scroll { overflow-x: auto; }',
   'small { color: #555555; }',
-  'td.holds { background: #e8f5e9; }',
+  'td.holds-bounded { background: #c8e6c9; }',
+  'td.holds-random { background: #f1f8e9; }',
   'td.violated { background: #ffebee; }',
   'td.na { color: #888888; }',
   'td.vacuous { background: #fff8e1; }',
@@ -29,48 +33,87 @@ const CSS = [
 
 const anchor = (c: Cell) => `ce-${c.semantics}-${c.property}`;
 
-function cellHtml(c: Cell | undefined, withTimeline: boolean): string {
-  if (!c) return '<td>?</td>';
-  if (c.verdict === 'not-applicable') return '<td class="na">n/a</td>';
-  if (c.verdict === 'holds') {
-    const counts = c.states !== undefined ? `${c.states} states` : `${c.sequences} seq, ${c.steps} steps`;
-    const vacuous = c.vacuous?.length ? `<br><small>vacuous: ${xml(c.vacuous.join(', '))}</small>` : '';
-    return `<td class="${vacuous ? 'vacuous' : 'holds'}" title="${xml(longCell(c))}">holds<br><small>${xml(counts)}</small>${vacuous}</td>`;
-  }
-  const text = `violated<br><small>${c.length} steps</small>`;
-  return `<td class="violated" title="${xml(c.reason ?? '')}">${withTimeline ? `<a href="#${anchor(c)}">${text}</a>` : text}</td>`;
+/**
+ * The timeline SVG declares its hatch patterns by id (klp-patching, ...);
+ * one page holds many timelines, so each gets its own ids.
+ */
+function ownIds(svg: string, prefix: string): string {
+  return svg.replace(/(id="|url\(#)klp-/g, `$1${prefix}-klp-`);
 }
 
-/** `counterexamples` maps a cell's counterexample path to the loaded record. */
+function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean): string {
+  if (!c) return '<td>?</td>';
+  const title = xml(longCell(m, c));
+  const fixed = c.fixed?.length ? `<br><small>${c.fixed.length} fixed</small>` : '';
+  switch (c.verdict) {
+    case 'not-applicable':
+      return `<td class="na" title="${title}">n/a${fixed}</td>`;
+    case 'holds-random':
+      return `<td class="holds-random" title="${title}">holds (random)<br><small>${c.sequences} seq</small>${fixed}</td>`;
+    case 'holds-bounded': {
+      const vacuous = c.vacuous?.length ? `<br><small>vacuous: ${xml(c.vacuous.join(', '))}</small>` : '';
+      return `<td class="${vacuous ? 'vacuous' : 'holds-bounded'}" title="${title}">holds (bounded)<br><small>${c.states} states</small>${vacuous}${fixed}</td>`;
+    }
+    case 'violated': {
+      const more = c.counterexamples.length > 1 ? `, +${c.counterexamples.length - 1}` : '';
+      const text = `violated<br><small>${quoted(c).length} steps${more}</small>`;
+      return `<td class="violated" title="${title}">${withTimeline ? `<a href="#${anchor(c)}">${text}</a>` : text}${fixed}</td>`;
+    }
+  }
+}
+
+function legendHtml(m: VerdictMatrix): string[] {
+  const items = [
+    '<li><b>holds (random)</b>: no counterexample in the random runs and none saved that reproduces; not a proof.</li>',
+    ...(m.exhaustive
+      ? [`<li><b>holds (bounded)</b>: also holds for every sequence up to depth ${m.exhaustive.depth} in scope <code>${xml(m.exhaustive.scope)}</code>.</li>`]
+      : []),
+    '<li><b>violated</b>: the counterexample to quote (the shortest) has that many steps; the others are listed with it.</li>',
+    '<li><b>n/a</b>: the semantics has nothing the property speaks of (why: below).</li>',
+  ];
+  const na = notApplicableGroups(m).map((g) => `<li><code>${xml(g.property)}</code> (${xml(g.semantics.join(', '))}): ${xml(g.why)}</li>`);
+  const fixed = fixedFiles(m).map(({ cell, file }) => `<li>${xml(cell.semantics)} / <code>${xml(cell.property)}</code>: <code>${xml(file)}</code></li>`);
+  return [
+    '<ul>',
+    ...items,
+    '</ul>',
+    ...(fixed.length ? ['<p>Fixed: saved counterexamples that no longer reproduce.</p>', '<ul>', ...fixed, '</ul>'] : []),
+    ...(na.length ? ['<p>Not applicable:</p>', '<ul>', ...na, '</ul>'] : []),
+  ];
+}
+
+/** `counterexamples` maps a counterexample path (as in the cells) to the loaded record; each violated cell shows its quoted one. */
 export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string, Counterexample>): string {
   const title = 'klpcheck: replace semantics compared';
-  const how =
-    m.mode === 'exhaustive'
-      ? `Exhaustive: every sequence up to depth ${m.max_steps} in scope ${m.scope}.`
-      : `Random runs: seed ${m.seed}, ${m.runs} sequences of up to ${m.max_steps} operations per cell.`;
-  const has = (c: Cell | undefined) => c?.verdict === 'violated' && c.counterexample !== undefined && counterexamples.has(c.counterexample);
+  const shown = (c: Cell | undefined) => (c?.verdict === 'violated' && quoted(c).file !== undefined ? counterexamples.get(quoted(c).file!) : undefined);
   // One row per semantics: the catalog grows, the invariants stay few.
-  const rows = m.semantics.map((s) => `<tr><th>${xml(s)}</th>${m.properties.map((p) => cellHtml(cellAt(m, s, p), has(cellAt(m, s, p)))).join('')}</tr>`);
-  const sections = m.cells.filter(has).map((cell) => {
-    const c = counterexamples.get(cell.counterexample!)!;
+  const rows = m.semantics.map((s) => `<tr><th>${xml(s)}</th>${m.properties.map((p) => cellHtml(m, cellAt(m, s, p), shown(cellAt(m, s, p)) !== undefined)).join('')}</tr>`);
+  const sections = m.cells.flatMap((cell) => {
+    const c = shown(cell);
+    if (!c || cell.verdict !== 'violated') return [];
     const ctx = contextFor(c);
+    const file = quoted(cell).file!;
+    const others = cell.counterexamples.slice(1).map((r) => `<code>${xml(r.file ?? '(not saved)')}</code> (${r.length} steps)`);
     return [
-      `<section id="${xml(anchor(cell))}">`,
-      `<h2>${xml(cell.semantics)}: ${xml(ctx.invariant.title)} violated (${c.steps.length} steps)</h2>`,
-      `<p>Counterexample file: <code>${xml(cell.counterexample!)}</code>. Render it for a mail with <code>klpcheck render ${xml(cell.counterexample!)}</code>.</p>`,
-      '<figure>',
-      renderSvg(c, ctx, false),
-      '</figure>',
-      ...explanation(c, ctx).map((p) => `<p>${xml(p)}</p>`),
-      '</section>',
-    ].join('\n');
+      [
+        `<section id="${xml(anchor(cell))}">`,
+        `<h2>${xml(cell.semantics)}: ${xml(ctx.invariant.title)} violated (${c.steps.length} steps)</h2>`,
+        `<p>Counterexample to quote: <code>${xml(file)}</code>. Render it for a mail with <code>klpcheck render ${xml(file)}</code>.${others.length ? ` Also: ${others.join(', ')}.` : ''}</p>`,
+        '<figure>',
+        ownIds(renderSvg(c, ctx, false), anchor(cell)),
+        '</figure>',
+        ...explanation(c, ctx).map((p) => `<p>${xml(p)}</p>`),
+        '</section>',
+      ].join('\n'),
+    ];
   });
   return htmlPage(title, CSS, [
-    `<p>${xml(how)} klpcheck ${xml(m.klpcheck)}.</p>`,
-    '<table>',
+    `<p>${xml(howChecked(m))} klpcheck ${xml(m.klpcheck)}.</p>`,
+    '<div class="scroll"><table>',
     `<tr><th>semantics</th>${m.properties.map((p) => `<th><code>${xml(p)}</code></th>`).join('')}</tr>`,
     ...rows,
-    '</table>',
+    '</table></div>',
+    ...legendHtml(m),
     ...sections,
   ]);
 }

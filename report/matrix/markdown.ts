@@ -1,6 +1,10 @@
-/** The verdict matrix as a markdown table, each violation linked to its counterexample. */
+/** The verdict matrix as a markdown table, each cell saying how far it was checked, each violation linked to its counterexample. */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
-import { cellAt, longCell } from './cells.ts';
+import { quoted } from '../../harness/matrix.ts';
+import { cellAt, howChecked, longCell, violatedText } from './cells.ts';
+
+/** A table cell may not hold a pipe. */
+const esc = (s: string) => s.replace(/\|/g, '\\|');
 
 export function matrixMarkdown(m: VerdictMatrix): string {
   const header = `| property | ${m.semantics.join(' | ')} |`;
@@ -9,22 +13,12 @@ export function matrixMarkdown(m: VerdictMatrix): string {
     const cells = m.semantics.map((s) => {
       const c = cellAt(m, s, p);
       if (!c) return '?';
-      if (c.verdict !== 'violated') return longCell(c);
-      const text = `**violated** (${c.length} steps)`;
-      return c.counterexample ? `[${text}](${c.counterexample})` : text;
+      if (c.verdict !== 'violated') return esc(longCell(m, c));
+      const file = quoted(c).file;
+      const rest = longCell(m, c).slice(violatedText(c).length);
+      return `${file ? `[**${violatedText(c)}**](${file})` : `**${violatedText(c)}**`}${esc(rest)}`;
     });
     return `| ${p} | ${cells.join(' | ')} |`;
   });
-  return [
-    `# klpcheck verdicts`,
-    '',
-    m.mode === 'exhaustive'
-      ? `Exhaustive: every sequence up to depth ${m.max_steps} in scope ${m.scope}; klpcheck ${m.klpcheck}.`
-      : `Seed ${m.seed}; ${m.runs} sequences of up to ${m.max_steps} operations per cell; klpcheck ${m.klpcheck}.`,
-    '',
-    header,
-    rule,
-    ...rows,
-    '',
-  ].join('\n');
+  return [`# klpcheck verdicts`, '', `${howChecked(m)} klpcheck ${m.klpcheck}.`, '', header, rule, ...rows, ''].join('\n');
 }

@@ -1,10 +1,11 @@
 /**
  * The verdict matrix for a terminal: one row per semantics, one narrow
  * column per property (numbered, with a legend), then every violation with
- * its counterexample file and reason.
+ * the counterexample to quote first, the fixed counterexamples, and why
+ * each n/a cell does not apply.
  */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
-import { cellAt, shortCell, violations } from './cells.ts';
+import { cellAt, fixedFiles, howChecked, MARKS, notApplicableGroups, shortCell, violations } from './cells.ts';
 
 export interface TextStyle {
   readonly holds: (s: string) => string;
@@ -16,7 +17,7 @@ const PLAIN: TextStyle = { holds: (s) => s, violated: (s) => s, dim: (s) => s };
 
 export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   const width = Math.max(9, ...m.semantics.map((s) => s.length)) + 2;
-  const col = 4;
+  const col = 5;
   const head = ''.padEnd(width) + m.properties.map((_, i) => `P${i}`.padStart(col)).join('');
   const rows = m.semantics.map(
     (s) =>
@@ -25,28 +26,31 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
         .map((p) => {
           const cell = cellAt(m, s, p);
           const text = shortCell(cell).padStart(col);
-          return cell?.verdict === 'violated' ? style.violated(text) : cell?.verdict === 'holds' ? style.holds(text) : style.dim(text);
+          if (cell?.verdict === 'violated') return style.violated(text);
+          return cell?.verdict === 'holds-random' || cell?.verdict === 'holds-bounded' ? style.holds(text) : style.dim(text);
         })
         .join(''),
   );
-  const legend = m.properties.map((p, i) => `  P${i}  ${p}`);
-  const details = violations(m).map(
-    (c) => `  ${c.semantics} / ${c.property}: ${c.length} steps${c.counterexample ? `, ${c.counterexample}` : ''}\n      ${c.reason}`,
-  );
-  const title =
-    m.mode === 'exhaustive'
-      ? `Verdicts (exhaustive: every sequence up to depth ${m.max_steps} in scope ${m.scope})`
-      : `Verdicts (seed ${m.seed}, ${m.runs} sequences of up to ${m.max_steps} operations per cell)`;
+  const fixed = fixedFiles(m).map(({ cell, file }) => `  ${cell.semantics} / ${cell.property}: ${file}`);
+  // Only the marks this matrix can show.
+  const marks = Object.values(MARKS).filter((k) => (m.exhaustive || (k !== MARKS.bounded && k !== MARKS.vacuous)) && (fixed.length || k !== MARKS.fixed));
+  const legend = [...marks.map((k) => `  ${k.mark.padEnd(4)}${k.means}`), ...m.properties.map((p, i) => `  ${`P${i}`.padEnd(4)}${p}`)];
+  const details = violations(m).flatMap((c) => [
+    `  ${c.semantics} / ${c.property}: ${c.counterexamples.map((r) => `${r.file ?? '(not saved)'}, ${r.length} steps`).join('; ')}`,
+    `      ${c.reason}`,
+  ]);
+  const na = notApplicableGroups(m).map((g) => `  ${g.property} (${g.semantics.join(', ')}): ${g.why}`);
   return [
-    title,
+    'Verdicts',
+    howChecked(m),
     '',
     head,
     ...rows,
     '',
-    'ok: holds for every sequence run   ok?: holds, but vacuous   Xn: violated, minimal counterexample of n steps',
-    '-: not applicable',
     ...legend,
-    ...(details.length ? ['', 'Violations:', ...details] : []),
+    ...(details.length ? ['', 'Violations (the counterexample to quote first):', ...details] : []),
+    ...(fixed.length ? ['', 'Fixed (saved counterexamples that no longer reproduce):', ...fixed] : []),
+    ...(na.length ? ['', 'Not applicable:', ...na] : []),
     '',
   ].join('\n');
 }

@@ -41,7 +41,14 @@ export interface Counterexample {
      * fast-check's replay path of the shrunk failure.
      */
     path?: string;
+    /**
+     * Random runs: the number of sequences fast-check ran up to and including the failing one; running that many again with the same seed finds it again.
+     */
     runs?: number;
+    /**
+     * Random runs: the maximum operations per generated sequence (klpcheck run --steps). With seed and runs, enough to regenerate this file byte for byte.
+     */
+    max_steps?: number;
     depth?: number;
     /**
      * Length of the sequence before shrinking.

@@ -6,12 +6,23 @@
  */
 
 /**
- * Every semantics against every property (conformance and each invariant): what `klpcheck compare --json` prints, and what verdicts/expected.json records and the tests check.
+ * One semantics on one property. Tagged by verdict; a new kind of verdict is one more member.
+ */
+export type Cell = ViolatedCell | HoldsRandomCell | HoldsBoundedCell | NotApplicableCell;
+
+/**
+ * Every semantics against every property (conformance and each invariant), each cell combining all the evidence: the saved counterexamples of the cell replayed first, then the random runs, then any exhaustive exploration. What `klpcheck compare --json` prints, and what verdicts/expected.json records and the tests check.
  */
 export interface VerdictMatrix {
   $schema?: string;
-  format: 1;
+  /**
+   * Version of this file format (2: cells are a tagged union on verdict).
+   */
+  format: 2;
   klpcheck: string;
+  /**
+   * fast-check seed of the random runs.
+   */
   seed: number;
   /**
    * Sequences generated per cell.
@@ -21,52 +32,128 @@ export interface VerdictMatrix {
    * Maximum operations per sequence.
    */
   max_steps: number;
+  /**
+   * Present when every cell also had an exhaustive exploration (klpcheck compare --exhaustive).
+   */
+  exhaustive?: {
+    /**
+     * The scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=4.
+     */
+    scope: string;
+    /**
+     * Every sequence up to this many operations was explored.
+     */
+    depth: number;
+  };
+  /**
+   * The folder of saved counterexamples replayed first (counterexamples/<semantics>/<property>-*.json), relative to the repository.
+   */
+  corpus: string;
   semantics: string[];
   properties: string[];
   cells: Cell[];
-  /**
-   * Random runs (default) or exhaustive exploration.
-   */
-  mode?: 'random' | 'exhaustive';
-  /**
-   * Exhaustive: the scope explored.
-   */
-  scope?: string;
 }
-export interface Cell {
+/**
+ * Some counterexample violates the property: a saved one that still reproduces, or one the random runs or the explorer found.
+ */
+export interface ViolatedCell {
   semantics: string;
   property: string;
-  verdict: 'holds' | 'violated' | 'not-applicable';
+  verdict: 'violated';
   /**
-   * Sequences run (holds).
+   * Every counterexample of the cell, the one to quote first: shortest, then by file name.
+   *
+   * @minItems 1
    */
-  sequences?: number;
+  counterexamples: [CounterexampleRef, ...CounterexampleRef[]];
   /**
-   * Operations applied over those sequences (holds).
+   * Why the property breaks, in the quoted counterexample.
    */
-  steps?: number;
+  reason: string;
   /**
-   * Counterexample file, relative to the repository (violated).
+   * Saved counterexamples of this cell that no longer violate the property on replay (reported, never dropped), relative to the repository.
    */
-  counterexample?: string;
+  fixed?: string[];
+}
+export interface CounterexampleRef {
   /**
-   * Operations in the minimal counterexample (violated).
+   * The counterexample file, relative to the repository; absent when it was not saved (--no-save).
    */
-  length?: number;
+  file?: string;
   /**
-   * Why the property breaks (violated).
+   * Operations in the counterexample.
    */
-  reason?: string;
+  length: number;
   /**
-   * Distinct states explored (exhaustive).
+   * How it was found (its provenance).
    */
-  states?: number;
+  source: 'random' | 'exhaustive' | 'scenario';
+}
+/**
+ * No counterexample: the random runs found none, no saved one reproduces, and nothing was explored exhaustively. Not a proof.
+ */
+export interface HoldsRandomCell {
+  semantics: string;
+  property: string;
+  verdict: 'holds-random';
   /**
-   * Transitions checked (exhaustive).
+   * Random sequences run (of up to max_steps operations, seed of the matrix).
    */
-  transitions?: number;
+  sequences: number;
   /**
-   * Milestones an exhaustive pass never reached; a pass missing any is vacuous.
+   * Operations applied over those sequences.
+   */
+  steps: number;
+  /**
+   * Saved counterexamples of this cell that no longer violate the property on replay (reported, never dropped), relative to the repository.
+   */
+  fixed?: string[];
+}
+/**
+ * No counterexample, and the exhaustive exploration (scope and depth of the matrix) found none: holds for every sequence up to that depth in that scope.
+ */
+export interface HoldsBoundedCell {
+  semantics: string;
+  property: string;
+  verdict: 'holds-bounded';
+  /**
+   * Random sequences run (of up to max_steps operations, seed of the matrix).
+   */
+  sequences: number;
+  /**
+   * Operations applied over those sequences.
+   */
+  steps: number;
+  /**
+   * Distinct states explored.
+   */
+  states: number;
+  /**
+   * Transitions checked.
+   */
+  transitions: number;
+  /**
+   * Milestones the exploration never reached; a pass missing any is vacuous.
    */
   vacuous?: string[];
+  /**
+   * Saved counterexamples of this cell that no longer violate the property on replay (reported, never dropped), relative to the repository.
+   */
+  fixed?: string[];
+}
+/**
+ * The semantics has nothing the property speaks of.
+ */
+export interface NotApplicableCell {
+  semantics: string;
+  property: string;
+  verdict: 'not-applicable';
+  /**
+   * Why, e.g. 'upstream has no is_shadow states (no per-state callbacks)'.
+   */
+  reason: string;
+  /**
+   * Saved counterexamples of this cell that no longer violate the property on replay (reported, never dropped), relative to the repository.
+   */
+  fixed?: string[];
 }

@@ -1,0 +1,123 @@
+/**
+ * Every matrix cell combines all the evidence: saved counterexamples
+ * replayed first, then the random runs, then any exhaustive result. A
+ * counterexample that still reproduces makes the cell violated whatever the
+ * runs found; one that no longer reproduces is reported as fixed; the one
+ * to quote is the shortest, then by file name.
+ *
+ * The closing figure "matrix cells that disagree with the evidence (goal 0)"
+ * is the last test: the quick start's `klpcheck compare` (500 sequences per
+ * cell, seed 1) against verdicts/expected.json and the corpus.
+ */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readCounterexample, saveCounterexample, storedFor } from '../harness/counterexample.ts';
+import { readJson, validate } from '../harness/json-file.ts';
+import { combine, computeMatrix, disagreements, notApplicableWhy, quoted, type CellEvidence, type VerdictMatrix } from '../harness/matrix.ts';
+import { replayCounterexample } from '../harness/replay.ts';
+import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
+import { INVARIANTS } from '../properties/catalog.ts';
+
+const ROOT = resolve('.');
+const CORPUS = resolve('counterexamples');
+const tmp = () => mkdtempSync(join(tmpdir(), 'klpcheck-evidence-'));
+const base = { semantics: 'upstream', property: 'conformance' };
+const found = (file: string | undefined, length: number) => ({ length, reason: `r${length}`, source: 'random' as const, ...(file ? { file: join(ROOT, file) } : {}) });
+
+describe('combining the evidence of one cell', () => {
+  it('a saved counterexample that still reproduces makes the cell violated although the random runs found nothing', () => {
+    const e: CellEvidence = { ...base, replayed: [{ file: join(ROOT, 'ce/a.json'), found: found('ce/a.json', 6) }], random: { sequences: 500, steps: 5000 } };
+    expect(combine(e, ROOT)).toEqual({ ...base, verdict: 'violated', counterexamples: [{ file: 'ce/a.json', length: 6, source: 'random' }], reason: 'r6' });
+  });
+
+  it('the one to quote comes first: shortest, then by file name, an unsaved one last; a file found twice is listed once', () => {
+    const e: CellEvidence = {
+      ...base,
+      replayed: [
+        { file: join(ROOT, 'ce/c.json'), found: found('ce/c.json', 4) },
+        { file: join(ROOT, 'ce/b.json'), found: found('ce/b.json', 7) },
+      ],
+      random: { sequences: 9, steps: 90, found: found(undefined, 4) },
+      bounded: { states: 1, transitions: 2, vacuous: [], found: { ...found('ce/a.json', 4), source: 'exhaustive' } },
+    };
+    const c = combine(e, ROOT);
+    expect(c.verdict === 'violated' && c.counterexamples.map((r) => r.file ?? '-')).toEqual(['ce/a.json', 'ce/c.json', '-', 'ce/b.json']);
+    const again = combine({ ...e, random: { sequences: 9, steps: 90, found: found('ce/c.json', 4) } }, ROOT);
+    expect(again.verdict === 'violated' && again.counterexamples.map((r) => r.file)).toEqual(['ce/a.json', 'ce/c.json', 'ce/b.json']);
+  });
+
+  it('a saved counterexample that no longer reproduces is listed as fixed, not dropped', () => {
+    const c = combine({ ...base, replayed: [{ file: join(ROOT, 'ce/old.json') }], random: { sequences: 5, steps: 50 } }, ROOT);
+    expect(c).toEqual({ ...base, verdict: 'holds-random', sequences: 5, steps: 50, fixed: ['ce/old.json'] });
+  });
+
+  it('a bounded pass is told apart from a random one', () => {
+    const c = combine({ ...base, replayed: [], random: { sequences: 5, steps: 50 }, bounded: { states: 7, transitions: 9, vacuous: ['x'] } }, ROOT);
+    expect(c).toEqual({ ...base, verdict: 'holds-bounded', sequences: 5, steps: 50, states: 7, transitions: 9, vacuous: ['x'] });
+  });
+
+  it('every invariant that does not apply somewhere says why', () => {
+    for (const inv of INVARIANTS) {
+      for (const sem of SEMANTICS) if (!inv.appliesTo(sem)) expect(inv.whyNotApplicable, `${inv.id} under ${sem.name}`).toMatch(/^has no /);
+    }
+    expect(notApplicableWhy(semanticsByName('upstream')!, 'shadow-lifetime')).toMatch(/^upstream has no is_shadow states/);
+    expect(notApplicableWhy(semanticsByName('per-state')!, 'shadow-lifetime')).toBeUndefined();
+  });
+
+  it('n/a says why', () => {
+    const c = combine({ semantics: 'upstream', property: 'shadow-lifetime', notApplicable: 'upstream has no is_shadow states', replayed: [] }, ROOT);
+    expect(c).toEqual({ semantics: 'upstream', property: 'shadow-lifetime', verdict: 'not-applicable', reason: 'upstream has no is_shadow states' });
+  });
+});
+
+describe('the matrix replays the saved counterexamples first', () => {
+  const upstream = semanticsByName('upstream')!;
+  const opts = { semantics: [upstream], properties: ['conformance'], runs: 20, seed: 1, maxSteps: 30, root: ROOT };
+
+  it('upstream conformance: the saved exhaustive counterexample makes the cell violated where 20 random runs find nothing', () => {
+    const random = computeMatrix({ ...opts, corpus: tmp() });
+    expect(random.cells[0]?.verdict).toBe('holds-random');
+    const m = computeMatrix({ ...opts, corpus: CORPUS });
+    const cell = m.cells[0]!;
+    expect(cell.verdict).toBe('violated');
+    expect(cell.verdict === 'violated' && quoted(cell)).toMatchObject({ file: expect.stringMatching(/^counterexamples\/upstream\/conformance-[0-9a-f]{12}\.json$/), source: 'exhaustive' });
+  });
+
+  it('a saved counterexample that no longer reproduces is reported as fixed', () => {
+    // per-state's shadow finding, replayed under upstream (no per-state callbacks), no longer violates conformance.
+    const corpus = tmp();
+    const [perState] = storedFor(CORPUS, 'per-state', 'conformance');
+    const moved = { ...perState!.counterexample, semantics: 'upstream' };
+    const saved = saveCounterexample(corpus, moved);
+    expect(replayCounterexample(moved, upstream).verdict.kind).toBe('fixed');
+    const m = computeMatrix({ ...opts, corpus });
+    expect(m.cells[0]).toMatchObject({ verdict: 'holds-random', fixed: [relative(ROOT, saved.file)] });
+  });
+});
+
+describe('the quick start compare against verdicts/expected.json and the corpus', () => {
+  let expected: VerdictMatrix;
+  let m: VerdictMatrix;
+  beforeAll(() => {
+    expected = validate<VerdictMatrix>('verdict-matrix', readJson('verdicts/expected.json'), 'verdicts/expected.json');
+    // `npx klpcheck compare`: 500 sequences per cell, seed 1, up to 30 operations, the repository corpus first.
+    m = computeMatrix({ semantics: SEMANTICS, runs: 500, seed: 1, maxSteps: 30, corpus: CORPUS, root: ROOT });
+  }, 600_000);
+
+  it('0 cells disagree with verdicts/expected.json', () => {
+    expect(disagreements(m, expected)).toEqual([]);
+  });
+
+  it('every saved counterexample that reproduces is listed in its violated cell', () => {
+    const files = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const c = readCounterexample(join(CORPUS, f));
+      const cell = m.cells.find((x) => x.semantics === c.semantics && x.property === c.invariant);
+      expect(cell?.verdict, f).toBe('violated');
+      expect(cell?.verdict === 'violated' && cell.counterexamples.map((r) => r.file), f).toContain(join('counterexamples', f));
+    }
+  });
+});

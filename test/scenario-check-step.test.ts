@@ -1,0 +1,22 @@
+/** A check step that fails shows FAIL beside it, not the kernel call's `ok` (issue 10, section 5). */
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run, basicScenario, TempDir } from './support/cli-run.ts';
+
+const tmp = new TempDir();
+afterAll(() => rmSync(tmp.path, { recursive: true, force: true }));
+
+describe('klpcheck scenario: a failed check_running step', () => {
+  it('prints FAIL on its own line, and ok when the check holds', async () => {
+    const good = tmp.write('good.json', basicScenario());
+    const wrong = basicScenario();
+    const check = wrong.steps.findIndex((s) => s.op === 'check_running');
+    wrong.steps[check]!.runs = 'original';
+    const bad = tmp.write('bad.json', wrong);
+    const r = await run(['scenario', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^  ${check}  FAIL    check_running vmlinux:cmdline_proc_show$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`/steps/${check}: vmlinux:cmdline_proc_show runs test_klp_livepatch, expected original`));
+    expect((await run(['scenario', good])).stdout).toMatch(new RegExp(`^  ${check}  ok      check_running vmlinux:cmdline_proc_show$`, 'm'));
+  });
+});
