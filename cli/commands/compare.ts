@@ -8,6 +8,7 @@ import type { Semantics } from '../../model/semantics/semantics.ts';
 import { saveViolations } from './explore.ts';
 import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { promisedBy } from '../../model/semantics/promises.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
@@ -90,7 +91,7 @@ export const compare: Command = {
     const seed = seedOption(values.seed);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
-    const matrix: VerdictMatrix = values.exhaustive
+    const computed: VerdictMatrix = values.exhaustive
       ? await exhaustive(semantics, properties ?? ALL_PROPERTIES, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
       : computeMatrix({
       semantics,
@@ -103,6 +104,7 @@ export const compare: Command = {
       onCell: (done, total, cell) => bar.update(`klpcheck compare: ${done}/${total} cells (${cell.semantics} ${cell.property})`),
     });
     bar.clear();
+    const matrix: VerdictMatrix = { ...computed, promised: promisedBy(semantics) };
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
     if (values.record) writeAtomically(EXPECTED, json);
     if (typeof values.html === 'string') {

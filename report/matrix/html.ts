@@ -10,7 +10,7 @@ import { contextFor } from '../context.ts';
 import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
 import { htmlPage } from '../page.ts';
-import { cellAt, longCell } from './cells.ts';
+import { cellAt, classOf, longCell, violatedWords } from './cells.ts';
 
 const CSS = [
   'body { font-family: sans-serif; margin: 1.5em; color: #111111; background: #ffffff; }',
@@ -20,12 +20,17 @@ const CSS = [
   'small { color: #555555; }',
   'td.holds { background: #e8f5e9; }',
   'td.violated { background: #ffebee; }',
+  'td.design { background: #f3e5f5; }',
   'td.na { color: #888888; }',
   'td.vacuous { background: #fff8e1; }',
   'section { margin-top: 2em; border-top: 1px solid #dddddd; }',
   'figure { margin: 1em 0; overflow-x: auto; }',
   'code { font-family: monospace; }',
 ];
+
+const PROMISE_LEGEND =
+  'A violated property is a broken promise (red) when the semantics promises it (model/semantics/, each promise with its source), ' +
+  'and a design choice (violet) when its rule never promised it.';
 
 const anchor = (c: Cell) => `ce-${c.semantics}-${c.property}`;
 
@@ -37,8 +42,8 @@ function cellHtml(c: Cell | undefined, withTimeline: boolean): string {
     const vacuous = c.vacuous?.length ? `<br><small>vacuous: ${xml(c.vacuous.join(', '))}</small>` : '';
     return `<td class="${vacuous ? 'vacuous' : 'holds'}" title="${xml(longCell(c))}">holds<br><small>${xml(counts)}</small>${vacuous}</td>`;
   }
-  const text = `violated<br><small>${c.length} steps</small>`;
-  return `<td class="violated" title="${xml(c.reason ?? '')}">${withTimeline ? `<a href="#${anchor(c)}">${text}</a>` : text}</td>`;
+  const text = `violated<br><small>${violatedWords(c)}, ${c.length} steps</small>`;
+  return `<td class="${classOf(c) === 'design-choice' ? 'design' : 'violated'}" title="${xml(c.reason ?? '')}">${withTimeline ? `<a href="#${anchor(c)}">${text}</a>` : text}</td>`;
 }
 
 /** `counterexamples` maps a cell's counterexample path to the loaded record. */
@@ -67,6 +72,7 @@ export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string
   });
   return htmlPage(title, CSS, [
     `<p>${xml(how)} klpcheck ${xml(m.klpcheck)}.</p>`,
+    `<p>${xml(PROMISE_LEGEND)}</p>`,
     '<table>',
     `<tr><th>semantics</th>${m.properties.map((p) => `<th><code>${xml(p)}</code></th>`).join('')}</tr>`,
     ...rows,

@@ -1,6 +1,6 @@
 /** The verdict matrix as a markdown table, each violation linked to its counterexample. */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
-import { cellAt, longCell } from './cells.ts';
+import { cellAt, longCell, violatedWords } from './cells.ts';
 
 export function matrixMarkdown(m: VerdictMatrix): string {
   const header = `| property | ${m.semantics.join(' | ')} |`;
@@ -10,7 +10,7 @@ export function matrixMarkdown(m: VerdictMatrix): string {
       const c = cellAt(m, s, p);
       if (!c) return '?';
       if (c.verdict !== 'violated') return longCell(c);
-      const text = `**violated** (${c.length} steps)`;
+      const text = `**violated**, ${violatedWords(c)} (${c.length} steps)`;
       return c.counterexample ? `[${text}](${c.counterexample})` : text;
     });
     return `| ${p} | ${cells.join(' | ')} |`;
@@ -21,6 +21,8 @@ export function matrixMarkdown(m: VerdictMatrix): string {
     m.mode === 'exhaustive'
       ? `Exhaustive: every sequence up to depth ${m.max_steps} in scope ${m.scope}; klpcheck ${m.klpcheck}.`
       : `Seed ${m.seed}; ${m.runs} sequences of up to ${m.max_steps} operations per cell; klpcheck ${m.klpcheck}.`,
+    '',
+    'A violated property is a *broken promise* when the semantics promises it, a *design choice* when its rule never did.',
     '',
     header,
     rule,

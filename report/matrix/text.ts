@@ -4,7 +4,7 @@
  * its counterexample file and reason.
  */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
-import { cellAt, shortCell, violations } from './cells.ts';
+import { cellAt, shortCell, violatedWords, violations } from './cells.ts';
 
 export interface TextStyle {
   readonly holds: (s: string) => string;
@@ -31,7 +31,7 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   );
   const legend = m.properties.map((p, i) => `  P${i}  ${p}`);
   const details = violations(m).map(
-    (c) => `  ${c.semantics} / ${c.property}: ${c.length} steps${c.counterexample ? `, ${c.counterexample}` : ''}\n      ${c.reason}`,
+    (c) => `  ${c.semantics} / ${c.property}: ${violatedWords(c)}, ${c.length} steps${c.counterexample ? `, ${c.counterexample}` : ''}\n      ${c.reason}`,
   );
   const title =
     m.mode === 'exhaustive'
@@ -43,8 +43,9 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
     head,
     ...rows,
     '',
-    'ok: holds for every sequence run   ok?: holds, but vacuous   Xn: violated, minimal counterexample of n steps',
-    '-: not applicable',
+    'ok: holds for every sequence run   ok?: holds, but vacuous   -: not applicable',
+    'Xn: violated, a broken promise (the rule promises it); minimal counterexample of n steps',
+    'Dn: violated, a design choice (the rule does not promise it); minimal counterexample of n steps',
     ...legend,
     ...(details.length ? ['', 'Violations:', ...details] : []),
     '',

@@ -32,6 +32,12 @@ export interface VerdictMatrix {
    * Exhaustive: the scope explored.
    */
   scope?: string;
+  /**
+   * Semantics -> the properties its rule promises (model/semantics/promises.ts). A violated property it promises is a broken promise; one it does not, a design choice.
+   */
+  promised?: {
+    [k: string]: string[];
+  };
 }
 export interface Cell {
   semantics: string;
