@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { PatchDef, StateDef, Universe } from '../model/kernel/definitions.ts';
-import { patchFromFuncs, TARGET_MODULE } from './patch-def.ts';
+import { generatedOwners, patchFromFuncs, TARGET_MODULE } from './patch-def.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type { Lockstep } from './run-sequence.ts';
 import { describeOp, type Op } from './ops.ts';
@@ -57,7 +57,7 @@ export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Ar
           .chain((chosen) => fc.tuple(...chosen.map((id) => stateArb(sem, id, shadowIds[id - 1] ?? false)))),
         attrs: fc.constantFrom(...sem.attrChoices),
       })
-      .map((p) => withAttrParams(sem, patchFromFuncs(patchName(i), p.funcs, p.states, p.attrs)));
+      .map((p) => withAttrParams(sem, patchFromFuncs(patchName(i), p.funcs, p.states, p.attrs, generatedOwners(i))));
   return fc
     .array(fc.boolean(), { minLength: scope.states, maxLength: scope.states })
     .chain((shadowIds) => fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))))

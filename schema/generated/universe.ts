@@ -56,6 +56,12 @@ export interface PatchDef {
   states?: StateDef[];
   attrs?: PatchAttrs;
   /**
+   * Who the patch belongs to: the OS vendor, a user (a customer's own patch), or more parties for a patch built for both. Absent: ["vendor"]. A patch may not remove or overlap a patch it shares no owner with (properties/no-foreign-removal.ts, no-foreign-overlap.ts; seed 001, Petr Mladek, 2026-06-17).
+   *
+   * @minItems 1
+   */
+  owners?: [string, ...string[]];
+  /**
    * false: MODULE_INFO(livepatch, "Y") is missing.
    */
   livepatch_modinfo?: boolean;
