@@ -13,6 +13,9 @@ export const TARGET_MODULE = 'mod';
  */
 export const generatedOwners = (i: number): [string] => [i % 2 === 1 ? 'user' : 'vendor'];
 
+/** Generated patches are releases in load-name order: p1 is release 1 (no-silent-downgrade). */
+export const generatedRelease = (i: number): number => i + 1;
+
 /** A patch of `obj:name` functions, grouped by object, each object with demo callbacks; none gives a callbacks-only vmlinux object. */
 export function patchFromFuncs(
   name: string,
@@ -20,6 +23,7 @@ export function patchFromFuncs(
   states: readonly StateDef[],
   attrs: PatchDef['attrs'],
   owners?: PatchDef['owners'],
+  release?: number,
 ): PatchDef {
   const byObj = new Map<string, FuncDef[]>();
   for (const f of funcs) {
@@ -28,5 +32,5 @@ export function patchFromFuncs(
   }
   const objects: ObjectDef[] = [...byObj].map(([obj, fs]) => ({ name: obj, funcs: fs, callbacks: 'demo' }));
   if (!objects.length) objects.push({ name: 'vmlinux', funcs: [], callbacks: 'demo' });
-  return { name, objects, states, attrs, ...(owners ? { owners } : {}) };
+  return { name, objects, states, attrs, ...(owners ? { owners } : {}), ...(release ? { release } : {}) };
 }

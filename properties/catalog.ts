@@ -6,6 +6,7 @@ import { moduleSafety } from './module-safety.ts';
 import { noForeignOverlap } from './no-foreign-overlap.ts';
 import { noForeignRemoval } from './no-foreign-removal.ts';
 import { noFunctionSharedAcrossSlots } from './no-function-shared-across-slots.ts';
+import { noSilentDowngrade } from './no-silent-downgrade.ts';
 import { noLostFix } from './no-lost-fix.ts';
 import { noSilentVersionSwitch } from './no-silent-version-switch.ts';
 import { noStateSharedAcrossSlots } from './no-state-shared-across-slots.ts';
@@ -27,6 +28,7 @@ export const INVARIANTS: readonly Invariant[] = [
   // Issue 12: owners.
   noForeignRemoval,
   noForeignOverlap,
+  noSilentDowngrade,
 ];
 
 /** The first property: the reference implementation agrees with the spec model after every step. */

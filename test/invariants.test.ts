@@ -15,6 +15,7 @@ import { invariantById, INVARIANTS } from '../properties/catalog.ts';
 import {
   DoublePostUnpatch,
   ignoresBlockDisable,
+  ignoresVersions,
   KeepsFreedPatchListed,
   kernelOf,
   noShadowFree,
@@ -169,6 +170,21 @@ const CASES: readonly Case[] = [
     broken: noCrossSetCheck,
     correct: replaceSet,
     reason: /p1 \(user\) and p2 \(vendor\) both patch vmlinux:f1,0/,
+  },
+  {
+    id: 'no-silent-downgrade',
+    why: 'upstream without the version check: release 1 replaces release 2, which raised state 1 to version 2',
+    universe: {
+      ...universe(
+        { ...lp('p1', ['f1'], { replace: true }, [{ id: 1, version: 1 }]), release: 1 },
+        { ...lp('p2', ['f1'], { replace: true }, [{ id: 1, version: 2 }]), release: 2 },
+      ),
+      forbid_downgrade: true,
+    },
+    ops: ops('insmod p2', 'insmod p1'),
+    broken: ignoresVersions,
+    correct: upstream,
+    reason: /^p1 \(release 1\) replaced and freed p2 \(release 2\)/,
   },
 ];
 
