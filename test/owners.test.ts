@@ -11,6 +11,7 @@ import type { Op } from '../harness/ops.ts';
 import type { PatchAttrs, PatchDef, Universe } from '../model/kernel/definitions.ts';
 import { hybrid } from '../model/semantics/hybrid.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
 import { slots } from '../model/semantics/slots.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { invariantById } from '../properties/catalog.ts';
@@ -105,5 +106,30 @@ describe("Joe Lawrence's user patch in set 3 (scenarios/threads)", () => {
   it("slots: the admin's add_merge_slots=4 does not cover the set 3 the vendor built into merge_slots", () => {
     expect(semanticsOutcome(s, slots).steps[3]!.outcome).toBe('EINVAL');
     expect(foreignAt(slots, 4)).toEqual([expect.stringMatching(/^klp-3a \(vendor\) replaced and freed user-fix \(user\)/)]);
+  });
+});
+
+describe("Joe Lawrence's weekly cycle with a user patch in set 3 (scenarios/threads)", () => {
+  const s = loadThreadScenario('scenarios/threads/joe-weekly-cycle-with-user-patch.json');
+  it("Petr's plan gives the vendor's klp-2b set 3 and it replaces the user's patch, under every set proposal", () => {
+    for (const name of ['replace-sets-positional', 'replace-sets-flat', 'replace-sets-set', 'slots', 'provides-obsoletes']) {
+      const o = semanticsOutcome(s, semanticsByName(name)!);
+      expect(o.first_violation, name).toMatchObject({ step: 5, property: 'no-foreign-removal' });
+      expect(o.first_violation!.reason).toMatch(/^klp-2b \(vendor\) replaced and freed user-fix \(user\)/);
+    }
+  });
+});
+
+describe("Yafang Shao's dynamic enumeration (scenarios/threads/yafang-dynamic-enumeration.json)", () => {
+  const s = loadThreadScenario('scenarios/threads/yafang-dynamic-enumeration.json');
+  it("the script's sets keep the user's patch and every fix under slots and the replace_sets readings", () => {
+    for (const name of ['replace-sets-positional', 'replace-sets-flat', 'replace-sets-set', 'slots', 'provides-obsoletes']) {
+      const o = semanticsOutcome(s, semanticsByName(name)!);
+      expect(o.first_violation, name).toBeNull();
+      expect(o.steps.at(-1)!.enabled, name).toEqual(['usr-1', 'klp-c2', 'klp-h3']);
+    }
+  });
+  it('upstream: the same cumulative wipes the user patch', () => {
+    expect(semanticsOutcome(s, upstream).first_violation).toMatchObject({ step: 4, property: 'no-foreign-removal' });
   });
 });
