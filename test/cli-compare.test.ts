@@ -20,9 +20,9 @@ describe('klpcheck compare', () => {
   it('prints the matrix with a legend and the violations, exit 1 when any cell is violated', async () => {
     const c = capture();
     expect(await main(args, c.io)).toBe(1);
-    expect(c.out()).toMatch(/^stacking\s+ok\s+ok\s+X2\s+X2\s+-/m);
+    expect(c.out()).toMatch(/^stacking\s+ok\s+ok\s+D2\s+D2\s+-/m);
     expect(c.out()).toMatch(/P2 {2}no-function-shared-across-slots/);
-    expect(c.out()).toMatch(/Violations:\n {2}stacking \/ no-function-shared-across-slots: 2 steps/);
+    expect(c.out()).toMatch(/Violations:\n {2}stacking \/ no-function-shared-across-slots: design choice, 2 steps/);
   });
 
   it('--json is a VerdictMatrix that validates against its schema', async () => {
@@ -32,13 +32,16 @@ describe('klpcheck compare', () => {
     expect(m.semantics).toEqual(['stacking', 'upstream']);
     expect(m.cells).toHaveLength(2 * m.properties.length);
     expect(m.cells.find((x) => x.semantics === 'upstream' && x.property === 'conformance')).toMatchObject({ verdict: 'holds', sequences: 60 });
+    // What each rule promises, so that a reader tells a broken promise from a design choice.
+    expect(m.promised?.upstream).toContain('one-active-patch-per-slot');
+    expect(m.promised?.upstream).not.toContain('no-function-shared-across-slots');
   });
 
   it('--markdown is a table with one row per property', async () => {
     const c = capture();
     await main([...args, '--markdown'], c.io);
     expect(c.out()).toMatch(/^\| property \| stacking \| upstream \|$/m);
-    expect(c.out()).toMatch(/^\| no-function-shared-across-slots \| \*\*violated\*\* \(2 steps\) \|/m);
+    expect(c.out()).toMatch(/^\| no-function-shared-across-slots \| \*\*violated\*\*, design choice \(2 steps\) \|/m);
   });
 
   it('--html writes one self-contained page with each violation linked to its timeline', async () => {
