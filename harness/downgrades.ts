@@ -42,7 +42,10 @@ export function downgradeRow(sem: Semantics, dir: string = THREADS_DIR): Downgra
   const plain = outcomes[0]!;
   // Without states, the rule alone decides; with them, a mechanism counts only where the plain variant downgrades.
   const stoppers = plain.downgraded
-    ? outcomes.slice(1).filter((o) => !o.downgraded && (o.mechanism !== 'block_disable' || outcomes[2]!.downgraded)).map((o) => o.mechanism)
+    ? outcomes
+        .slice(1)
+        .filter((o) => !o.downgraded && (o.mechanism !== 'block_disable' || outcomes[2]!.downgraded))
+        .map((o) => o.mechanism)
     : [plain.mechanism];
   return { semantics: sem.name, outcomes, stoppers };
 }

@@ -38,7 +38,8 @@ export function removals(obs: StepObservation): Removal[] {
     if (gone || !patching || patching.name === p.name) continue;
     for (const [func, versions] of Object.entries(obs.after.running)) {
       const was = obs.before.running[func] ?? [];
-      if (versions.some((v, i) => was[i] === p.name && v === 'original')) found.push({ by: patching.name, of: p.name, how: `nops away ${func} of` });
+      if (versions.some((v, i) => was[i] === p.name && v === 'original'))
+        found.push({ by: patching.name, of: p.name, how: `nops away ${func} of` });
     }
   }
   return found;

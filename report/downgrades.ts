@@ -10,7 +10,11 @@ export function downgradesText(rows: readonly DowngradeRow[]): string {
   const heads = ['semantics', ...DOWNGRADE_VARIANTS.map((v) => v.label), 'stopped by'];
   const table = rows.map((r) => [r.semantics, ...r.outcomes.map(cell), stops(r)]);
   const widths = heads.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
-  const line = (cols: readonly string[]) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cols: readonly string[]) =>
+    cols
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [TITLE, '', line(heads), ...table.map(line), ''].join('\n');
 }
 

@@ -55,7 +55,12 @@ export function latticeText(l: Lattice, b: RelateBound, detail: readonly PairRel
     ...l.edges.map((e) => `  ${name(classOf(l, e.below))}  <  ${name(classOf(l, e.above))}   [${bound}]`),
     ...(l.edges.length ? [] : ['  (none)']),
     '',
-    `Incomparable with every other: ${l.classes.filter((c) => !related.has(c[0]!)).map(name).join(', ') || '(none)'}`,
+    `Incomparable with every other: ${
+      l.classes
+        .filter((c) => !related.has(c[0]!))
+        .map(name)
+        .join(', ') || '(none)'
+    }`,
     ...(detail.length ? ['', 'Pairs:', ...detail.flatMap((p) => pairLines(p, b, replay))] : []),
     '',
   ].join('\n');
@@ -70,7 +75,12 @@ export function latticeMarkdown(l: Lattice, b: RelateBound): string {
     '|---|---|---|',
     ...l.edges.map((e) => `| ${name(classOf(l, e.below))} | ${name(classOf(l, e.above))} | \`${bound}\` |`),
     '',
-    `Equal within the bound: ${l.classes.filter((c) => c.length > 1).map((c) => `**${name(c)}**`).join('; ') || 'none'}.`,
+    `Equal within the bound: ${
+      l.classes
+        .filter((c) => c.length > 1)
+        .map((c) => `**${name(c)}**`)
+        .join('; ') || 'none'
+    }.`,
     '',
   ].join('\n');
 }
@@ -103,7 +113,10 @@ export function latticeSvg(l: Lattice, b: RelateBound): string {
       const c = pos.get(e.above)!;
       return `<line x1="${a.x}" y1="${a.y - 10}" x2="${c.x}" y2="${c.y + 10}" stroke="#555555"/><text x="${(a.x + c.x) / 2 + 4}" y="${(a.y + c.y) / 2}" fill="#777777" font-size="9">d&lt;=${b.depth}</text>`;
     }),
-    ...[...pos].map(([h, p]) => `<rect x="${p.x - W / 2 + 8}" y="${p.y - 10}" width="${W - 16}" height="20" fill="#eef3fb" stroke="#4a6fa5"/><text x="${p.x}" y="${p.y + 4}" text-anchor="middle">${xml(label(h))}</text>`),
+    ...[...pos].map(
+      ([h, p]) =>
+        `<rect x="${p.x - W / 2 + 8}" y="${p.y - 10}" width="${W - 16}" height="20" fill="#eef3fb" stroke="#4a6fa5"/><text x="${p.x}" y="${p.y + 4}" text-anchor="middle">${xml(label(h))}</text>`,
+    ),
     `<text x="20" y="${layers.length * H + 45}">Incomparable with every other:</text>`,
     ...alone.map((c, i) => {
       const x = 20 + (i % 4) * W;
@@ -116,10 +129,14 @@ export function latticeSvg(l: Lattice, b: RelateBound): string {
 }
 
 export function latticeHtml(l: Lattice, b: RelateBound, text: string): string {
-  return htmlPage('klpcheck: how the replace proposals relate', ['body { font-family: sans-serif; margin: 1.5em; }', 'pre { font-size: 0.85em; }'], [
-    '<h1>How the replace proposals relate</h1>',
-    `<p>Bounded: ${xml(formatBound(b))}. An edge goes up from a semantics to one it refines.</p>`,
-    latticeSvg(l, b),
-    `<pre>${xml(text)}</pre>`,
-  ]);
+  return htmlPage(
+    'klpcheck: how the replace proposals relate',
+    ['body { font-family: sans-serif; margin: 1.5em; }', 'pre { font-size: 0.85em; }'],
+    [
+      '<h1>How the replace proposals relate</h1>',
+      `<p>Bounded: ${xml(formatBound(b))}. An edge goes up from a semantics to one it refines.</p>`,
+      latticeSvg(l, b),
+      `<pre>${xml(text)}</pre>`,
+    ],
+  );
 }

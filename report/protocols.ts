@@ -33,8 +33,15 @@ export function protocolMatrixText(verdicts: readonly ProtocolVerdict[]): string
   const semantics = [...new Set(verdicts.map((v) => v.semantics))];
   const protocols = [...new Set(verdicts.map((v) => v.protocol))];
   const at = (s: string, p: string) => verdicts.find((v) => v.semantics === s && v.protocol === p)!;
-  const widths = [Math.max(9, ...semantics.map((s) => s.length)), ...protocols.map((p) => Math.max(p.length, ...semantics.map((s) => verdictCell(at(s, p)).length)))];
-  const line = (cols: readonly string[]) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const widths = [
+    Math.max(9, ...semantics.map((s) => s.length)),
+    ...protocols.map((p) => Math.max(p.length, ...semantics.map((s) => verdictCell(at(s, p)).length))),
+  ];
+  const line = (cols: readonly string[]) =>
+    cols
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [
     `Release cycles: every cycle of up to ${bound(verdicts)} releases (C cumulative, H hotfix, U user patch),`,
     'per semantics and protocol: holds, or the shortest failing cycle and what failed first',
@@ -55,7 +62,9 @@ export function protocolMatrixMarkdown(verdicts: readonly ProtocolVerdict[]): st
     '',
     `| semantics | ${protocols.join(' | ')} |`,
     `|---|${protocols.map(() => '---').join('|')}|`,
-    ...semantics.map((s) => `| ${s} | ${protocols.map((p) => (at(s, p).counterexample ? `\`${verdictCell(at(s, p))}\`` : 'holds')).join(' | ')} |`),
+    ...semantics.map(
+      (s) => `| ${s} | ${protocols.map((p) => (at(s, p).counterexample ? `\`${verdictCell(at(s, p))}\`` : 'holds')).join(' | ')} |`,
+    ),
     '',
   ].join('\n');
 }
@@ -69,11 +78,20 @@ export function cycleTimeline(v: ProtocolVerdict): string {
   for (const d of run.days) {
     if (d.release.day % DAYS.length === 0) out.push(`week ${d.release.day / DAYS.length + 1}`);
     const who = d.release.kind === 'user' ? 'user' : `vendor ${d.release.kind}`;
-    const chosen = d.deploy && 'params' in d.deploy ? `script: sets ${sets(d.deploy.params)}` : d.deploy ? `script refuses: ${d.deploy.refuse}` : `built: sets ${sets(d.build)}`;
-    out.push(`  ${DAYS[d.release.day % DAYS.length]}  ${d.release.name.padEnd(7)} ${who.padEnd(17)} ${chosen.padEnd(22)} ${d.outcome.padEnd(6)} enabled: ${d.enabled.join(' ') || '-'}`);
+    const chosen =
+      d.deploy && 'params' in d.deploy
+        ? `script: sets ${sets(d.deploy.params)}`
+        : d.deploy
+          ? `script refuses: ${d.deploy.refuse}`
+          : `built: sets ${sets(d.build)}`;
+    out.push(
+      `  ${DAYS[d.release.day % DAYS.length]}  ${d.release.name.padEnd(7)} ${who.padEnd(17)} ${chosen.padEnd(22)} ${d.outcome.padEnd(6)} enabled: ${d.enabled.join(' ') || '-'}`,
+    );
     out.push(`       fixes ${d.funcs.join(' ')}`);
   }
-  out.push(`=> ${DAYS[f.day % DAYS.length]} week ${Math.floor(f.day / DAYS.length) + 1}, ${f.property} (${propertyKind(f.property, v.semantics)}): ${f.reason}`);
+  out.push(
+    `=> ${DAYS[f.day % DAYS.length]} week ${Math.floor(f.day / DAYS.length) + 1}, ${f.property} (${propertyKind(f.property, v.semantics)}): ${f.reason}`,
+  );
   for (const n of run.notes) out.push(`   also (design choice of ${v.semantics}): ${n.property}: ${n.reason}`);
   return `${out.join('\n')}\n`;
 }

@@ -8,7 +8,18 @@ import { run } from './support/cli-run.ts';
 describe('klpcheck protocols, downgrades, relate', () => {
   it('protocols: the shortest failing cycle, its timeline, and the counterexample file (exit 1)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'klpcheck-protocols-'));
-    const r = await run(['protocols', '--semantics', 'slots', '--protocols', 'petr-set,static-sets', '--releases', '3', '--timeline', '--out', out]);
+    const r = await run([
+      'protocols',
+      '--semantics',
+      'slots',
+      '--protocols',
+      'petr-set,static-sets',
+      '--releases',
+      '3',
+      '--timeline',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^slots\s+HHU no-foreign-removal\s+holds$/m);
     expect(r.stdout).toContain('petr-set under slots: the shortest failing cycle is HHU (3 releases).');
@@ -25,7 +36,9 @@ describe('klpcheck protocols, downgrades, relate', () => {
     const r = await run(['downgrades', '--semantics', 'per-state,hybrid-listed-shared', '--markdown']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('| per-state | DOWNGRADED | DOWNGRADED | DOWNGRADED | refused EINVAL | block_disable |');
-    expect(r.stdout).toContain('| hybrid-listed-shared | refused EINVAL | refused EINVAL | refused EINVAL | refused EINVAL | the replace rule |');
+    expect(r.stdout).toContain(
+      '| hybrid-listed-shared | refused EINVAL | refused EINVAL | refused EINVAL | refused EINVAL | the replace rule |',
+    );
   });
 
   it('relate: slots = provides-obsoletes within the bound, with a page holding the Hasse diagram', async () => {

@@ -19,7 +19,8 @@ const u = (forbid: boolean, replace: boolean): Universe => ({
   ...(forbid ? { forbid_downgrade: true } : {}),
 });
 const check = (sem = upstream, universe: Universe) =>
-  runSequence(universe, sem, ops('insmod p2', 'insmod p1'), { invariants: [invariantById('no-silent-downgrade')!], conformance: false }).violation;
+  runSequence(universe, sem, ops('insmod p2', 'insmod p1'), { invariants: [invariantById('no-silent-downgrade')!], conformance: false })
+    .violation;
 
 describe('no silent downgrade', () => {
   it('is opt-in: the same downgrade passes when the universe allows it', () => {
@@ -35,20 +36,26 @@ describe('no silent downgrade', () => {
 
   it('a newer release replacing an older one, or another owner, is no downgrade', () => {
     const seq = ops('insmod p1', 'insmod p2');
-    expect(runSequence(u(true, true), upstream, seq, { invariants: [invariantById('no-silent-downgrade')!], conformance: false }).violation).toBeNull();
-    const mixed: Universe = { ...u(true, true), patches: u(true, true).patches.map((p) => (p.name === 'p1' ? { ...p, owners: ['user'] } : p)) };
+    expect(
+      runSequence(u(true, true), upstream, seq, { invariants: [invariantById('no-silent-downgrade')!], conformance: false }).violation,
+    ).toBeNull();
+    const mixed: Universe = {
+      ...u(true, true),
+      patches: u(true, true).patches.map((p) => (p.name === 'p1' ? { ...p, owners: ['user'] } : p)),
+    };
     expect(check(upstream, mixed)).toBeNull();
   });
 });
 
-describe("what stops klp-3a after klp-5a (scenarios/threads/petr-downgrade-5a-3a*)", () => {
+describe('what stops klp-3a after klp-5a (scenarios/threads/petr-downgrade-5a-3a*)', () => {
   const stoppers = (name: string) => downgradeRow(semanticsByName(name)!).stoppers;
   it('per proposal', () => {
     expect(stoppers('stacking')).toEqual([]);
     expect(stoppers('upstream')).toEqual(['state versions', 'a state klp-3a lacks']);
     expect(stoppers('per-state')).toEqual(['block_disable']);
     expect(stoppers('hybrid-listed-shared')).toEqual(['the replace rule']);
-    for (const s of ['replace-set', 'replace-sets-set', 'slots', 'provides-obsoletes']) expect(stoppers(s)).toEqual(['state versions', 'a state klp-3a lacks']);
+    for (const s of ['replace-set', 'replace-sets-set', 'slots', 'provides-obsoletes'])
+      expect(stoppers(s)).toEqual(['state versions', 'a state klp-3a lacks']);
   });
   it('renders one row per semantics', () => {
     const text = downgradesText(SEMANTICS.map((s) => downgradeRow(s)));

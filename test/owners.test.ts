@@ -18,7 +18,10 @@ import { invariantById } from '../properties/catalog.ts';
 import { foreign } from '../properties/owners.ts';
 import { lp, ops, universe } from './support/universe.ts';
 
-const owned = (owners: string[], name: string, funcs: string[], attrs: PatchAttrs = {}): PatchDef => ({ ...lp(name, funcs, attrs), owners: owners as [string] });
+const owned = (owners: string[], name: string, funcs: string[], attrs: PatchAttrs = {}): PatchDef => ({
+  ...lp(name, funcs, attrs),
+  owners: owners as [string],
+});
 
 function removal(sem: Semantics, u: Universe, seq: readonly Op[]) {
   return runSequence(u, sem, seq, { invariants: [invariantById('no-foreign-removal')!], conformance: false }).violation;
@@ -30,7 +33,9 @@ describe('no foreign removal', () => {
   const plain = { ...owned(['vendor'], 'p2', ['f2'], { slot: 1 }), attr_params: { add_merge_slots: 'add_merge_slots' as const } };
 
   it("slots: a vendor patch built with merge_slots covering the user's slot removes it (the vendor's build, not the admin)", () => {
-    expect(removal(slots, universe(user, merging), ops('insmod p1', 'insmod p2'))?.reason).toMatch(/^p2 \(vendor\) replaced and freed p1 \(user\)/);
+    expect(removal(slots, universe(user, merging), ops('insmod p1', 'insmod p2'))?.reason).toMatch(
+      /^p2 \(vendor\) replaced and freed p1 \(user\)/,
+    );
   });
 
   it('slots: the same removal asked for by the admin with add_merge_slots=2 at load is allowed', () => {
@@ -67,7 +72,10 @@ describe('no foreign removal', () => {
   });
 
   it("hybrid: the admin's sysfs write of replaceable=1 is the admin asking", () => {
-    const u = universe(owned(['user'], 'p1', ['f1'], { replace: 0, replaceable: false }), owned(['vendor'], 'p2', ['f2'], { replace: 1, replaceable: true }));
+    const u = universe(
+      owned(['user'], 'p1', ['f1'], { replace: 0, replaceable: false }),
+      owned(['vendor'], 'p2', ['f2'], { replace: 1, replaceable: true }),
+    );
     const asked: Op[] = [...ops('insmod p1'), { op: 'set_attr', patch: 'p1', attr: 'replaceable', value: '1' }, ...ops('insmod p2')];
     expect(removal(hybrid, u, asked)).toBeNull();
     const r = runSequence(u, hybrid, asked, { invariants: [], conformance: false });
@@ -97,7 +105,9 @@ describe('no foreign overlap', () => {
 describe("Joe Lawrence's user patch in set 3 (scenarios/threads)", () => {
   const s = loadThreadScenario('scenarios/threads/joe-user-patch-in-set-3.json');
   const foreignAt = (sem: Semantics, step: number) =>
-    semanticsOutcome(s, sem).steps[step]!.violated.filter((v) => v.property === 'no-foreign-removal').map((v) => v.reason);
+    semanticsOutcome(s, sem)
+      .steps[step]!.violated.filter((v) => v.property === 'no-foreign-removal')
+      .map((v) => v.reason);
 
   it("upstream's cumulative klp-3a wipes the user's patch at step 4: a violation, no longer silence", () => {
     expect(foreignAt(upstream, 3)).toEqual([expect.stringMatching(/^klp-3a \(vendor\) replaced and freed user-fix \(user\)/)]);

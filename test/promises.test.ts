@@ -58,7 +58,9 @@ describe('promises', () => {
       semantics: ['upstream', 'replace-tag-draft'],
       properties: ['no-function-shared-across-slots', 'no-lost-fix'],
       cells: recorded.cells.filter(
-        (c) => ['upstream', 'replace-tag-draft'].includes(c.semantics) && ['no-function-shared-across-slots', 'no-lost-fix'].includes(c.property),
+        (c) =>
+          ['upstream', 'replace-tag-draft'].includes(c.semantics) &&
+          ['no-function-shared-across-slots', 'no-lost-fix'].includes(c.property),
       ),
       promised: promisedBy(SEMANTICS),
     };

@@ -57,7 +57,11 @@ describe('release cycles', () => {
   });
 
   it('loads: a refusal by the script is no failure, a refusal by the kernel is', () => {
-    const refusing: Protocol = { ...staticSets, name: 'broken-refusing', deploy: (r) => (r.kind === 'hotfix' ? { refuse: 'no set left' } : null) };
+    const refusing: Protocol = {
+      ...staticSets,
+      name: 'broken-refusing',
+      deploy: (r) => (r.kind === 'hotfix' ? { refuse: 'no set left' } : null),
+    };
     const run = runCycle(refusing, sem('replace-sets-set'), ['cumulative', 'hotfix']);
     expect(run.failure).toBeNull();
     expect(run.days[1]!.outcome).toBe('refused by the script');

@@ -23,7 +23,13 @@ export const downgrades: Command = {
   },
   examples: ['npx klpcheck downgrades', 'npx klpcheck downgrades --semantics upstream,per-state --markdown'],
   async run({ values }, io) {
-    const sems = list(values.semantics, SEMANTICS.map((s) => s.name), 'semantics', semanticsByName) ?? SEMANTICS;
+    const sems =
+      list(
+        values.semantics,
+        SEMANTICS.map((s) => s.name),
+        'semantics',
+        semanticsByName,
+      ) ?? SEMANTICS;
     const rows = sems.map((s) => downgradeRow(s));
     io.stdout(values.markdown ? downgradesMarkdown(rows) : downgradesText(rows));
     return rows.some((r) => r.outcomes.some((o) => o.downgraded)) ? EXIT.failed : EXIT.ok;

@@ -16,12 +16,12 @@ export const protocols: Command = {
   summary: 'release cycles of cumulative patches, hotfixes and user patches under each deployment protocol',
   operands: '',
   description: [
-    'Generates every release cycle up to --releases releases: the vendor\'s cumulative',
-    'patches (C) and hotfixes (H) and users\' off-band patches (U), one a working day.',
+    "Generates every release cycle up to --releases releases: the vendor's cumulative",
+    "patches (C) and hotfixes (H) and users' off-band patches (U), one a working day.",
     'Each protocol (harness/protocols/catalog.ts) chooses the attributes at build time',
     'and, for a script, at deploy time from sysfs. Each cycle is checked for: every',
     'release loads unless the script refuses it (loads), no landed fix stops running',
-    '(fixes), no build needs the users\' patches (knowledge), and every invariant the',
+    "(fixes), no build needs the users' patches (knowledge), and every invariant the",
     'semantics promises. Prints, per semantics and protocol, holds (bounded) or the',
     'shortest failing cycle; --timeline prints each failing cycle week by week.',
   ],
@@ -31,7 +31,11 @@ export const protocols: Command = {
     releases: { type: 'string', arg: 'N', help: `longest cycle, in releases (default ${DEFAULT_MAX_RELEASES})` },
     timeline: { type: 'boolean', help: 'also print every failing cycle as a weekly timeline' },
     markdown: { type: 'boolean', help: 'print the matrix as markdown' },
-    out: { type: 'string', arg: 'DIR', help: "write each failing cycle as a counterexample file in DIR (render it with 'klpcheck render')" },
+    out: {
+      type: 'string',
+      arg: 'DIR',
+      help: "write each failing cycle as a counterexample file in DIR (render it with 'klpcheck render')",
+    },
   },
   examples: [
     'npx klpcheck protocols',
@@ -39,8 +43,20 @@ export const protocols: Command = {
     'npx klpcheck protocols --releases 6 --markdown',
   ],
   async run({ values }, io) {
-    const sems = list(values.semantics, SEMANTICS.map((s) => s.name), 'semantics', semanticsByName) ?? SEMANTICS;
-    const protos = list(values.protocols, PROTOCOLS.map((p) => p.name), 'protocol', protocolByName) ?? PROTOCOLS;
+    const sems =
+      list(
+        values.semantics,
+        SEMANTICS.map((s) => s.name),
+        'semantics',
+        semanticsByName,
+      ) ?? SEMANTICS;
+    const protos =
+      list(
+        values.protocols,
+        PROTOCOLS.map((p) => p.name),
+        'protocol',
+        protocolByName,
+      ) ?? PROTOCOLS;
     const max = intOption(values.releases, 'releases', DEFAULT_MAX_RELEASES, 1);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const verdicts = sems.flatMap((s) =>
@@ -54,7 +70,8 @@ export const protocols: Command = {
     if (values.timeline) for (const v of verdicts.filter((x) => x.counterexample)) io.stdout(`\n${cycleTimeline(v)}`);
     if (typeof values.out === 'string') {
       for (const v of verdicts) {
-        const c = v.counterexample && cycleCounterexample(v.counterexample, semanticsByName(v.semantics)!, protocolByName(v.protocol)!, max);
+        const c =
+          v.counterexample && cycleCounterexample(v.counterexample, semanticsByName(v.semantics)!, protocolByName(v.protocol)!, max);
         if (c) io.stderr(`klpcheck protocols: wrote ${saveCounterexample(values.out, c).file}\n`);
       }
     }

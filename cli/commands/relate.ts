@@ -19,7 +19,7 @@ export const relate: Command = {
   description: [
     'Runs every semantics on the same small universes (patches carrying every',
     "proposal's attributes: a cumulative in set 1, a hotfix in set 2, a cumulative",
-    'absorbing set 2) and every sequence of loads, loads with the admin\'s parameter,',
+    "absorbing set 2) and every sequence of loads, loads with the admin's parameter,",
     'disables, rmmods and a task sleeping in f1, up to --depth ops. Two semantics are',
     'equal when every sequence has the same outcome and abstract state; A refines B',
     'when every sequence A accepts, B accepts with the same state. Prints the classes',
@@ -34,9 +34,19 @@ export const relate: Command = {
     markdown: { type: 'boolean', help: 'print the edges as a markdown table' },
     html: { type: 'string', arg: 'FILE', help: 'also write a page with the Hasse diagram (SVG)' },
   },
-  examples: ['npx klpcheck relate --semantics slots,provides-obsoletes', 'npx klpcheck relate --html /tmp/lattice.html', 'npx klpcheck relate --depth 4 --semantics replace-set,replace-sets-positional,slots'],
+  examples: [
+    'npx klpcheck relate --semantics slots,provides-obsoletes',
+    'npx klpcheck relate --html /tmp/lattice.html',
+    'npx klpcheck relate --depth 4 --semantics replace-set,replace-sets-positional,slots',
+  ],
   async run({ values }, io) {
-    const sems = list(values.semantics, SEMANTICS.map((s) => s.name), 'semantics', semanticsByName) ?? SEMANTICS;
+    const sems =
+      list(
+        values.semantics,
+        SEMANTICS.map((s) => s.name),
+        'semantics',
+        semanticsByName,
+      ) ?? SEMANTICS;
     const b: RelateBound = {
       depth: intOption(values.depth, 'depth', DEFAULT_BOUND.depth, 1),
       patches: intOption(values.patches, 'patches', DEFAULT_BOUND.patches, 1),
@@ -50,7 +60,10 @@ export const relate: Command = {
     bar.clear();
     const pairs: PairRelation[] = [];
     behaviours.forEach(([a, ba], i) => behaviours.slice(i + 1).forEach(([c, bc]) => pairs.push(relatePair(a, ba, c, bc))));
-    const l = lattice(sems.map((s) => s.name), pairs);
+    const l = lattice(
+      sems.map((s) => s.name),
+      pairs,
+    );
     const edgePairs = pairs.filter((p) => l.edges.some((e) => [p.a, p.b].includes(e.below) && [p.a, p.b].includes(e.above)));
     const detail = sems.length <= 4 ? pairs : edgePairs;
     const text = latticeText(l, b, detail, (name, key) => replayKey(semanticsByName(name)!, key, b));

@@ -33,8 +33,9 @@ export const upstreamProtocol: Protocol = {
   name: 'upstream',
   title: 'every release replace=1 (cumulative)',
   sources: [{ ref: 'Documentation/livepatch/cumulative-patches.rst; seed 002', author: 'upstream', date: '2019-01-09' }],
-  rule: 'Every vendor release, hotfix or not, is a cumulative patch with replace=1 carrying every earlier vendor fix. A user patch is off-band (replace=0) in set 3, carrying the user\'s earlier patches.',
-  build: (r, earlier) => (isVendor(r.kind) ? { own: 1, absorbs: [], cumulative: true, carries: carriesVendor(earlier) } : user(USER_SET, earlier)),
+  rule: "Every vendor release, hotfix or not, is a cumulative patch with replace=1 carrying every earlier vendor fix. A user patch is off-band (replace=0) in set 3, carrying the user's earlier patches.",
+  build: (r, earlier) =>
+    isVendor(r.kind) ? { own: 1, absorbs: [], cumulative: true, carries: carriesVendor(earlier) } : user(USER_SET, earlier),
   deploy: () => null,
 };
 
@@ -43,11 +44,11 @@ export const staticSets: Protocol = {
   name: 'static-sets',
   title: "static sets per stream (Joe Lawrence's Wed..Tue cycle)",
   sources: [{ ref: SEED, author: 'Joe Lawrence', date: '2026-06-17' }],
-  rule:
-    'Cumulative patches take set 1 and absorb set 2 (replace_sets={1,2}); hotfixes take set 2 and carry the hotfixes since the last cumulative (klp-1c, "hotfix v2", replaces klp-1b). A user patch takes set 3 and carries the user\'s earlier patches.',
+  rule: 'Cumulative patches take set 1 and absorb set 2 (replace_sets={1,2}); hotfixes take set 2 and carry the hotfixes since the last cumulative (klp-1c, "hotfix v2", replaces klp-1b). A user patch takes set 3 and carries the user\'s earlier patches.',
   build: (r, earlier) => {
     if (r.kind === 'cumulative') return { own: 1, absorbs: [2], cumulative: true, carries: carriesVendor(earlier) };
-    if (r.kind === 'hotfix') return { own: 2, absorbs: [], cumulative: false, carries: since(earlier, 'hotfix', 'cumulative').map((x) => x.name) };
+    if (r.kind === 'hotfix')
+      return { own: 2, absorbs: [], cumulative: false, carries: since(earlier, 'hotfix', 'cumulative').map((x) => x.name) };
     return user(USER_SET, earlier);
   },
   deploy: () => null,
@@ -61,11 +62,11 @@ export const petrSets: Protocol = {
   name: 'petr-set',
   title: "Petr Mladek's reading 3: a new set per hotfix, each cumulative takes over all",
   sources: [{ ref: SEED, author: 'Petr Mladek', date: '2026-06-18' }],
-  rule:
-    'Each hotfix takes the next set the vendor has not used (2, 3, ...); each cumulative takes set 1 and absorbs every set the vendor used before (replace_sets={1,2,3}). The vendor counts its own releases only. A user patch takes set 3 and carries the user\'s earlier patches.',
+  rule: "Each hotfix takes the next set the vendor has not used (2, 3, ...); each cumulative takes set 1 and absorbs every set the vendor used before (replace_sets={1,2,3}). The vendor counts its own releases only. A user patch takes set 3 and carries the user's earlier patches.",
   build: (r, earlier) => {
     const max = vendorMaxSet(earlier);
-    if (r.kind === 'cumulative') return { own: 1, absorbs: Array.from({ length: max - 1 }, (_, i) => i + 2), cumulative: true, carries: carriesVendor(earlier) };
+    if (r.kind === 'cumulative')
+      return { own: 1, absorbs: Array.from({ length: max - 1 }, (_, i) => i + 2), cumulative: true, carries: carriesVendor(earlier) };
     if (r.kind === 'hotfix') return { own: max + 1, absorbs: [], cumulative: false, carries: [] };
     return user(USER_SET, earlier);
   },
@@ -93,10 +94,11 @@ export const yafangDynamic: Protocol = {
   name: 'yafang-dynamic',
   title: "Yafang Shao's dynamic enumeration by a script reading sysfs",
   sources: [{ ref: SEED, author: 'Yafang Shao (quoted by Joe Lawrence)', date: '2026-06-18' }],
-  rule:
-    'Built without sets. At deploy time the script reads /sys/kernel/livepatch/*/replace_set: a hotfix or a user patch gets the lowest set from 2 up that no loaded patch uses; a cumulative gets set 1 and absorbs the sets of the loaded vendor patches (klp-*), leaving the others alone.',
+  rule: 'Built without sets. At deploy time the script reads /sys/kernel/livepatch/*/replace_set: a hotfix or a user patch gets the lowest set from 2 up that no loaded patch uses; a cumulative gets set 1 and absorbs the sets of the loaded vendor patches (klp-*), leaving the others alone.',
   build: (r, earlier) =>
-    r.kind === 'cumulative' ? { own: 1, absorbs: [], cumulative: true, carries: carriesVendor(earlier) } : { own: 0, absorbs: [], cumulative: false, carries: [] },
+    r.kind === 'cumulative'
+      ? { own: 1, absorbs: [], cumulative: true, carries: carriesVendor(earlier) }
+      : { own: 0, absorbs: [], cumulative: false, carries: [] },
   deploy: (r, sysfs) => {
     if (r.kind !== 'cumulative') return { params: { own: nextFree(sysfs), absorbs: [], cumulative: false } };
     const vendor = sysfs.filter((p) => p.name.startsWith('klp-'));
@@ -112,7 +114,7 @@ export const yafangDynamic: Protocol = {
  */
 export const yafangAtBuild: Protocol = {
   name: 'yafang-at-build',
-  title: 'dynamic enumeration done at build time (needs the users\' sets)',
+  title: "dynamic enumeration done at build time (needs the users' sets)",
   sources: [{ ref: SEED, author: 'Joe Lawrence', date: '2026-06-18' }],
   rule: "As yafang-dynamic, but the vendor picks the sets when it builds the patch, from every patch loaded so far, the users' included.",
   build: (r, earlier) => {

@@ -30,7 +30,10 @@ export const PROTOCOL_PROPERTIES = [
     title: 'no unknowable knowledge',
     meaning: "A vendor release's build-time attributes do not depend on the users' patches, which the vendor cannot know.",
   },
-].map((p) => ({ ...p, source: 'issue 12 section 2; seed 001_3e784c1c435e3259.txt (Joe Lawrence, Yafang Shao, Petr Mladek, 2026-06-17/18)' }));
+].map((p) => ({
+  ...p,
+  source: 'issue 12 section 2; seed 001_3e784c1c435e3259.txt (Joe Lawrence, Yafang Shao, Petr Mladek, 2026-06-17/18)',
+}));
 
 export interface CycleDay {
   readonly release: Release;
@@ -87,10 +90,18 @@ function buildAll(protocol: Protocol, releases: readonly Release[]) {
   for (const r of releases) {
     const choice = protocol.build(r, built);
     if (isVendor(r.kind) && !failure) {
-      const blind = protocol.build(r, built.filter((e) => isVendor(e.kind)));
+      const blind = protocol.build(
+        r,
+        built.filter((e) => isVendor(e.kind)),
+      );
       if (JSON.stringify(blind) !== JSON.stringify(choice)) {
-        const show = (c: BuildChoice) => `sets {${[c.own, ...c.absorbs].join(',')}}${c.carries.length ? ` carrying ${c.carries.join(' ')}` : ''}`;
-        failure = { day: r.day, property: 'knowledge', reason: `${r.name}'s build depends on the users' patches, which the vendor cannot know: ${show(choice)} with them, ${show(blind)} without` };
+        const show = (c: BuildChoice) =>
+          `sets {${[c.own, ...c.absorbs].join(',')}}${c.carries.length ? ` carrying ${c.carries.join(' ')}` : ''}`;
+        failure = {
+          day: r.day,
+          property: 'knowledge',
+          reason: `${r.name}'s build depends on the users' patches, which the vendor cannot know: ${show(choice)} with them, ${show(blind)} without`,
+        };
       }
     }
     built.push({ ...r, choice });
@@ -105,7 +116,11 @@ function funcsOf(name: string, built: readonly (Release & { readonly choice: Bui
   return [...new Set([r.fix, ...r.choice.carries.flatMap((c) => funcsOf(c, built, seen))])].sort();
 }
 
-function patchDef(r: Release & { readonly choice: BuildChoice }, funcs: readonly string[], earlier: readonly (Release & { readonly choice: BuildChoice })[]): PatchDef {
+function patchDef(
+  r: Release & { readonly choice: BuildChoice },
+  funcs: readonly string[],
+  earlier: readonly (Release & { readonly choice: BuildChoice })[],
+): PatchDef {
   // Set 0 is "not chosen yet" (the script chooses at deploy time): it names nothing.
   const sets = [r.choice.own, ...r.choice.absorbs].filter((x) => x > 0);
   // Petr Mladek's idea 3 names the patches it replaces: its owner's earlier releases in its sets.
@@ -159,7 +174,8 @@ export function runCycle(protocol: Protocol, sem: Semantics, kinds: readonly Rel
         else notes.push({ day: b.day, property: v.invariant, reason: v.reason });
       }
       if (outcome === 'ok') landed.push(b.name);
-      else failure ??= { day: b.day, property: 'loads', reason: `insmod ${b.name}.ko failed with ${outcome}; the protocol did not refuse it` };
+      else
+        failure ??= { day: b.day, property: 'loads', reason: `insmod ${b.name}.ko failed with ${outcome}; the protocol did not refuse it` };
     }
     const state = run.steps.length ? run.steps[run.steps.length - 1]!.state : run.initial;
     if (!failure && outcome === 'ok') {
@@ -171,7 +187,10 @@ export function runCycle(protocol: Protocol, sem: Semantics, kinds: readonly Rel
         }
       }
     }
-    const enabled = state.patches.filter((p) => p.order > 0 && p.status === 'enabled').sort((x, y) => x.order - y.order).map((p) => p.name);
+    const enabled = state.patches
+      .filter((p) => p.order > 0 && p.status === 'enabled')
+      .sort((x, y) => x.order - y.order)
+      .map((p) => p.name);
     days.push({ release: b, build: b.choice, funcs: funcs.get(b.name)!, ...(deploy ? { deploy } : {}), outcome, enabled });
     if (failure) break;
   }

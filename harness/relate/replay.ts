@@ -23,8 +23,13 @@ export function replayKey(sem: Semantics, key: string, b: RelateBound): Replayed
   const k = new Kernel(universe, sem.hooks);
   const all = opsOf(universe);
   return ops.map((text) => {
-    const o = applyToKernel(all.find((op) => describeOp(op) === text)!, k);
-    const enabled = observe(k, sem).patches.filter((p) => p.order > 0 && p.status !== 'freed').map((p) => `${p.name}${p.status === 'enabled' ? '' : ` (${p.status})`}`);
+    const o = applyToKernel(
+      all.find((op) => describeOp(op) === text)!,
+      k,
+    );
+    const enabled = observe(k, sem)
+      .patches.filter((p) => p.order > 0 && p.status !== 'freed')
+      .map((p) => `${p.name}${p.status === 'enabled' ? '' : ` (${p.status})`}`);
     return { op: text, outcome: o.ok ? 'ok' : o.errno!, enabled };
   });
 }
