@@ -44,7 +44,7 @@ export function latticeText(l: Lattice, b: RelateBound, detail: readonly PairRel
   const related = new Set(l.edges.flatMap((e) => [e.below, e.above]));
   return [
     `How the semantics relate, bounded: every sequence of up to ${b.depth} ops (loads, loads with the admin's`,
-    `parameter, disables, rmmods, a task sleeping in f1) on every universe of ${b.patches} patches over ${b.functions} functions`,
+    `parameter, disables, rmmods, a task sleeping in f1) on every universe of ${b.patches} patches over ${b.functions} functions${b.states ? ' and state 1' : ''}`,
     `(${bound}). Equal: same outcomes and states on all of them. A refines B: what A allows, B allows alike.`,
     '',
     'Equal within the bound:',
@@ -69,7 +69,7 @@ export function latticeText(l: Lattice, b: RelateBound, detail: readonly PairRel
 export function latticeMarkdown(l: Lattice, b: RelateBound): string {
   const bound = formatBound(b);
   return [
-    `Bounded: every sequence of up to ${b.depth} ops on every universe of ${b.patches} patches over ${b.functions} functions (\`${bound}\`).`,
+    `Bounded: every sequence of up to ${b.depth} ops on every universe of ${b.patches} patches over ${b.functions} functions${b.states ? ' and state 1' : ''} (\`${bound}\`).`,
     '',
     '| lower (refines) | upper | bound |',
     '|---|---|---|',
@@ -96,7 +96,8 @@ export function latticeSvg(l: Lattice, b: RelateBound): string {
   };
   const layers: string[][] = [];
   for (const c of related) (layers[rankOf(c[0]!)] ??= []).push(c[0]!);
-  const W = 230;
+  // Box width from the longest label: about 6.5 px a character at font-size 11.
+  const W = Math.max(230, Math.ceil(Math.max(...l.classes.map((c) => name(c).length)) * 6.5) + 24);
   const H = 70;
   const width = Math.max(1, ...layers.map((x) => x.length), Math.min(alone.length, 4)) * W + 40;
   const aloneRows = Math.ceil(alone.length / 4);

@@ -40,7 +40,7 @@ describe('relation and lattice', () => {
 });
 
 describe('the real semantics, bounded', () => {
-  const bound: RelateBound = { patches: 2, functions: 2, depth: 2 };
+  const bound: RelateBound = { patches: 2, functions: 2, depth: 2, states: 0 };
   const beh = (n: string) => behaviour(semanticsByName(n)!, bound);
 
   it('slots and provides-obsoletes are equal; replace_set refuses what slots allows with the admin parameter', () => {
@@ -53,6 +53,15 @@ describe('the real semantics, bounded', () => {
     expect(steps.at(-1)).toMatchObject({ op: 'insmod p1.ko add_merge_slots=2 also_obsoletes=2', outcome: 'EINVAL' });
   });
 
+  it('with state 1 in the bound, per-state and upstream separate both ways (block_disable; a dropped state)', () => {
+    const withStates: RelateBound = { ...bound, states: 1 };
+    const r = relate('upstream', behaviour(semanticsByName('upstream')!, withStates), 'per-state', behaviour(semanticsByName('per-state')!, withStates));
+    expect(r.equal).toBe(false);
+    const last = (n: string, key: string) => replayKey(semanticsByName(n)!, key, withStates).at(-1);
+    expect(last('per-state', r.aNotB!.key)).toMatchObject({ op: 'echo 0 > /sys/kernel/livepatch/p2/enabled', outcome: 'EINVAL' });
+    expect(last('upstream', r.bNotA!.key)).toMatchObject({ outcome: 'EINVAL' });
+  });
+
   it('renders the lattice in text and SVG with its bound', () => {
     const names = ['slots', 'provides-obsoletes', 'replace-sets-set'];
     const bs = names.map((n) => [n, beh(n)] as const);
@@ -60,7 +69,7 @@ describe('the real semantics, bounded', () => {
     const l = lattice(names, pairs);
     const text = latticeText(l, bound, pairs, (n, k) => replayKey(semanticsByName(n)!, k, bound));
     expect(text).toContain('  slots = provides-obsoletes\n');
-    expect(text).toContain('patches=2,functions=2,depth=2');
+    expect(text).toContain('patches=2,functions=2,states=0,depth=2');
     const svg = latticeSvg(l, bound);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('slots = provides-obsoletes');

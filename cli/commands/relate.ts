@@ -31,13 +31,14 @@ export const relate: Command = {
     depth: { type: 'string', arg: 'N', help: `longest sequence (default ${DEFAULT_BOUND.depth})` },
     patches: { type: 'string', arg: 'N', help: `patches per universe (default ${DEFAULT_BOUND.patches})` },
     functions: { type: 'string', arg: 'N', help: `functions (default ${DEFAULT_BOUND.functions})` },
+    states: { type: 'string', arg: '0|1', help: 'with 1, a patch may also carry state 1 (version 1, or 2 with block_disable); default 0' },
     markdown: { type: 'boolean', help: 'print the edges as a markdown table' },
     html: { type: 'string', arg: 'FILE', help: 'also write a page with the Hasse diagram (SVG)' },
   },
   examples: [
     'npx klpcheck relate --semantics slots,provides-obsoletes',
     'npx klpcheck relate --html /tmp/lattice.html',
-    'npx klpcheck relate --depth 4 --semantics replace-set,replace-sets-positional,slots',
+    'npx klpcheck relate --states 1 --depth 2 --semantics upstream,per-state,replace-tag-draft',
   ],
   async run({ values }, io) {
     const sems =
@@ -51,6 +52,7 @@ export const relate: Command = {
       depth: intOption(values.depth, 'depth', DEFAULT_BOUND.depth, 1),
       patches: intOption(values.patches, 'patches', DEFAULT_BOUND.patches, 1),
       functions: intOption(values.functions, 'functions', DEFAULT_BOUND.functions, 1),
+      states: Math.min(1, intOption(values.states, 'states', DEFAULT_BOUND.states, 0)),
     };
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const behaviours = sems.map((s) => {

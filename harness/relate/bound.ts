@@ -5,7 +5,7 @@
  * the admin's parameter absorbing set 2), disables and module removals up
  * to a depth. Every semantics runs on the same universes and sequences.
  */
-import type { PatchDef, Universe } from '../../model/kernel/definitions.ts';
+import type { PatchDef, StateDef, Universe } from '../../model/kernel/definitions.ts';
 import type { Op } from '../ops.ts';
 import { attrsOf } from '../protocols/attrs.ts';
 import type { SetChoice } from '../protocols/protocol.ts';
@@ -17,11 +17,17 @@ export interface RelateBound {
   readonly functions: number;
   /** Longest sequence. */
   readonly depth: number;
+  /**
+   * 0: no states. 1: each patch may also carry state 1 at version 1, or at
+   * version 2 with block_disable (so that version rules and per-state rules
+   * both have something to decide).
+   */
+  readonly states: number;
 }
 
-export const DEFAULT_BOUND: RelateBound = { patches: 2, functions: 2, depth: 3 };
+export const DEFAULT_BOUND: RelateBound = { patches: 2, functions: 2, depth: 3, states: 0 };
 
-export const formatBound = (b: RelateBound): string => `patches=${b.patches},functions=${b.functions},depth=${b.depth}`;
+export const formatBound = (b: RelateBound): string => `patches=${b.patches},functions=${b.functions},states=${b.states},depth=${b.depth}`;
 
 /**
  * The patch shapes, in the thread's words: a cumulative in set 1, a hotfix in
@@ -43,10 +49,16 @@ function subsets(n: number): string[][] {
   return out;
 }
 
-function patch(i: number, funcs: readonly string[], shape: SetChoice): PatchDef {
+/** The state choices of a patch within the bound. */
+function stateChoices(b: RelateBound): StateDef[][] {
+  return b.states ? [[], [{ id: 1, version: 1, callbacks: 'trace' }], [{ id: 1, version: 2, block_disable: true, callbacks: 'trace' }]] : [[]];
+}
+
+function patch(i: number, funcs: readonly string[], shape: SetChoice, states: StateDef[]): PatchDef {
   return {
     name: `p${i + 1}`,
     objects: [{ name: 'vmlinux', funcs: funcs.map((f) => ({ old_name: f })) }],
+    ...(states.length ? { states } : {}),
     // Idea 3 (`replaces`) names the other patches when the shape absorbs or shares their set: set as loaded below.
     attrs: attrsOf(shape, []),
     attr_params: { add_merge_slots: 'add_merge_slots', also_obsoletes: 'also_obsoletes' },
@@ -55,11 +67,11 @@ function patch(i: number, funcs: readonly string[], shape: SetChoice): PatchDef 
 
 /** Every universe of the bound, in a fixed order. */
 export function universes(b: RelateBound): Universe[] {
-  const options = subsets(b.functions).flatMap((funcs) => SHAPES.map((shape) => ({ funcs, shape })));
-  let combos: { funcs: string[]; shape: SetChoice }[][] = [[]];
+  const options = subsets(b.functions).flatMap((funcs) => SHAPES.flatMap((shape) => stateChoices(b).map((states) => ({ funcs, shape, states }))));
+  let combos: { funcs: string[]; shape: SetChoice; states: StateDef[] }[][] = [[]];
   for (let i = 0; i < b.patches; i++) combos = combos.flatMap((c) => options.map((o) => [...c, o]));
   return combos.map((c) => {
-    const patches = c.map((o, i) => patch(i, o.funcs, o.shape));
+    const patches = c.map((o, i) => patch(i, o.funcs, o.shape, o.states));
     // Idea 3: a cumulative names every other patch whose own set it covers.
     const named = patches.map((p, i) => {
       const s = c[i]!.shape;
@@ -92,7 +104,8 @@ export function describeUniverse(u: Universe): string {
     .map((p) => {
       const sets = p.attrs?.replace_sets ?? [];
       const funcs = (p.objects ?? []).flatMap((o) => (o.funcs ?? []).map((f) => f.old_name)).join(',');
-      return `${p.name} ${funcs} {${sets.join(',')}}${p.attrs?.replace ? ' cumulative' : ''}`;
+      const states = (p.states ?? []).map((st) => ` state ${st.id} v${st.version}${st.block_disable ? ' block_disable' : ''}`).join('');
+      return `${p.name} ${funcs} {${sets.join(',')}}${p.attrs?.replace ? ' cumulative' : ''}${states}`;
     })
     .join('; ');
 }
