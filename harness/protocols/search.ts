@@ -33,11 +33,9 @@ export function* cyclesOfLength(n: number): Generator<ReleaseKind[]> {
 
 export function protocolVerdict(protocol: Protocol, sem: Semantics, maxReleases: number = DEFAULT_MAX_RELEASES): ProtocolVerdict {
   let cycles = 0;
-  // A failing cycle fails at its last release: a shorter prefix would have failed one length earlier.
-  const failedPrefixes = new Set<string>();
+  // Shortest first, and the search stops at the first failure: no prefix of a cycle run here has failed.
   for (let n = 1; n <= maxReleases; n++) {
     for (const kinds of cyclesOfLength(n)) {
-      if (failedPrefixes.has(kinds.slice(0, -1).join())) continue;
       cycles++;
       const run = runCycle(protocol, sem, kinds);
       if (run.failure) return { semantics: sem.name, protocol: protocol.name, maxReleases, cycles, counterexample: run };
