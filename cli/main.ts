@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { CONTROLS, escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { parseCommandLine, type Command } from './command.ts';
 import { compare } from './commands/compare.ts';
+import { downgrades } from './commands/downgrades.ts';
 import { explore } from './commands/explore.ts';
+import { protocols } from './commands/protocols.ts';
+import { relate } from './commands/relate.ts';
 import { render } from './commands/render.ts';
 import { replay } from './commands/replay.ts';
 import { run } from './commands/run.ts';
@@ -21,7 +24,7 @@ import { processIo, type Io } from './io.ts';
 import { VERSION } from './version.ts';
 
 /** One line per command; `klpcheck --help` lists them in this order. */
-export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, render];
+export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, render, protocols, downgrades, relate];
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;

@@ -18,7 +18,7 @@ export function readRecorded(file: string): VerdictMatrix | undefined {
 
 /** Everything but the cells and their axes: how the matrix was made (seed, runs, ...). */
 function header(m: VerdictMatrix): string {
-  const { semantics: _s, properties: _p, cells: _c, ...rest } = m;
+  const { semantics: _s, properties: _p, cells: _c, promised: _pr, ...rest } = m;
   return JSON.stringify(rest);
 }
 
@@ -52,5 +52,5 @@ export function mergeRecorded(old: VerdictMatrix | undefined, fresh: VerdictMatr
   );
   const properties = order(ALL_PROPERTIES, [...old.properties, ...fresh.properties]);
   const ordered = semantics.flatMap((s) => properties.flatMap((p) => cells.get(`${s}\u0000${p}`) ?? []));
-  return { ...fresh, semantics, properties, cells: ordered };
+  return { ...fresh, semantics, properties, cells: ordered, promised: { ...old.promised, ...fresh.promised } };
 }

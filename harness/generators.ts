@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { PatchDef, StateDef, Universe } from '../model/kernel/definitions.ts';
-import { patchFromFuncs, TARGET_MODULE } from './patch-def.ts';
+import { generatedOwners, generatedRelease, patchFromFuncs, TARGET_MODULE } from './patch-def.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type { Lockstep } from './run-sequence.ts';
 import { describeOp, type Op } from './ops.ts';
@@ -94,11 +94,12 @@ export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Ar
           .chain((chosen) => fc.tuple(...chosen.map((id) => stateArb(sem, id, shadowIds[id - 1] ?? false)))),
         attrs: fc.constantFrom(...sem.attrChoices),
       })
-      .map((p) => withAttrParams(sem, patchFromFuncs(patchName(i), p.funcs, p.states, p.attrs)));
+      .map((p) => withAttrParams(sem, patchFromFuncs(patchName(i), p.funcs, p.states, p.attrs, generatedOwners(i), generatedRelease(i))));
   return fc
     .array(fc.boolean(), { minLength: scope.states, maxLength: scope.states })
     .chain((shadowIds) => fc.tuple(fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))), kernelArb(scope)))
-    .map(([patches, kernel]) => ({ patches, modules: [{ name: TARGET_MODULE }], kernel }));
+    // Generated universes opt in to no-silent-downgrade: p3 is a newer release than p1.
+    .map(([patches, kernel]) => ({ patches, modules: [{ name: TARGET_MODULE }], kernel, forbid_downgrade: true }));
 }
 
 /**

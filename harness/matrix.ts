@@ -10,6 +10,7 @@
  * exploration. verdicts/expected.json is a recorded matrix that the tests
  * check.
  */
+import { promisedBy } from '../model/semantics/promises.ts';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
@@ -194,6 +195,7 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
     semantics: o.semantics.map((s) => s.name),
     properties: [...properties],
     cells,
+    promised: promisedBy(o.semantics),
   };
 }
 

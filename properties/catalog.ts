@@ -3,7 +3,10 @@ import { blockDisableHonoured } from './block-disable-honoured.ts';
 import { callbackPairing } from './callback-pairing.ts';
 import type { Invariant } from './invariant.ts';
 import { moduleSafety } from './module-safety.ts';
+import { noForeignOverlap } from './no-foreign-overlap.ts';
+import { noForeignRemoval } from './no-foreign-removal.ts';
 import { noFunctionSharedAcrossSlots } from './no-function-shared-across-slots.ts';
+import { noSilentDowngrade } from './no-silent-downgrade.ts';
 import { noLostFix } from './no-lost-fix.ts';
 import { noSilentVersionSwitch } from './no-silent-version-switch.ts';
 import { noStateSharedAcrossSlots } from './no-state-shared-across-slots.ts';
@@ -22,6 +25,10 @@ export const INVARIANTS: readonly Invariant[] = [
   transitionSanity,
   callbackPairing,
   moduleSafety,
+  // Issue 12: owners.
+  noForeignRemoval,
+  noForeignOverlap,
+  noSilentDowngrade,
 ];
 
 /** The first property: the reference implementation agrees with the spec model after every step. */

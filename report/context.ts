@@ -9,6 +9,7 @@ import type { Counterexample } from '../harness/counterexample.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
+import { PROTOCOL_PROPERTIES } from '../harness/protocols/cycle.ts';
 
 export interface InvariantInfo {
   readonly id: string;
@@ -34,7 +35,7 @@ const CONFORMANCE_INFO: InvariantInfo = {
 
 export function invariantInfo(id: string): InvariantInfo {
   if (id === CONFORMANCE) return CONFORMANCE_INFO;
-  const inv = invariantById(id);
+  const inv = invariantById(id) ?? PROTOCOL_PROPERTIES.find((p) => p.id === id);
   if (!inv) return { id, title: id, meaning: `(${id} is not in this klpcheck's invariant catalog)` };
   return { id: inv.id, title: inv.title, meaning: inv.meaning, source: inv.source };
 }

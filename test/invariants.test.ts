@@ -10,13 +10,16 @@ import type { Universe } from '../model/kernel/definitions.ts';
 import { perState } from '../model/semantics/per-state.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { upstream } from '../model/semantics/upstream.ts';
+import { replaceSet } from '../model/semantics/replace-set.ts';
 import { invariantById, INVARIANTS } from '../properties/catalog.ts';
 import {
   DoublePostUnpatch,
   ignoresBlockDisable,
+  ignoresVersions,
   KeepsFreedPatchListed,
   kernelOf,
   noShadowFree,
+  noCrossSetCheck,
   nopsFromAll,
   replaceEverything,
   replaceWithoutFree,
@@ -149,6 +152,39 @@ const CASES: readonly Case[] = [
     brokenKernel: kernelOf(RmmodIgnoresForced),
     correct: upstream,
     reason: /p1 was removed although its patch was forced/,
+  },
+  {
+    id: 'no-foreign-removal',
+    why: "a vendor's non-replace patch that replaces the user's patch anyway",
+    universe: universe({ ...lp('p1', ['f1']), owners: ['user'] }, { ...lp('p2', ['f2']), owners: ['vendor'] }),
+    ops: ops('insmod p1', 'insmod p2'),
+    broken: replaceEverything,
+    correct: upstream,
+    reason: /^p2 \(vendor\) replaced and freed p1 \(user\)/,
+  },
+  {
+    id: 'no-foreign-overlap',
+    why: "replace_set without the cross-set check: the vendor's set-2 patch on the user's set-1 function",
+    universe: universe({ ...lp('p1', ['f1'], { replace_set: 1 }), owners: ['user'] }, { ...lp('p2', ['f1'], { replace_set: 2 }), owners: ['vendor'] }),
+    ops: ops('insmod p1', 'insmod p2'),
+    broken: noCrossSetCheck,
+    correct: replaceSet,
+    reason: /p1 \(user\) and p2 \(vendor\) both patch vmlinux:f1,0/,
+  },
+  {
+    id: 'no-silent-downgrade',
+    why: 'upstream without the version check: release 1 replaces release 2, which raised state 1 to version 2',
+    universe: {
+      ...universe(
+        { ...lp('p1', ['f1'], { replace: true }, [{ id: 1, version: 1 }]), release: 1 },
+        { ...lp('p2', ['f1'], { replace: true }, [{ id: 1, version: 2 }]), release: 2 },
+      ),
+      forbid_downgrade: true,
+    },
+    ops: ops('insmod p2', 'insmod p1'),
+    broken: ignoresVersions,
+    correct: upstream,
+    reason: /^p1 \(release 1\) replaced and freed p2 \(release 2\)/,
   },
 ];
 

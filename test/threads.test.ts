@@ -38,11 +38,17 @@ describe('thread scenarios', () => {
       'joe-hotfix-back-in-set-2',
       'joe-user-patch-in-set-3',
       'joe-weekly-cycle',
+      'joe-weekly-cycle-with-user-patch',
+      'petr-downgrade-5a-3a',
+      'petr-downgrade-5a-3a-block-disable',
+      'petr-downgrade-5a-3a-new-state',
+      'petr-downgrade-5a-3a-versions',
       'petr-lp1-lp2-lp3',
       'petr-pair-disjoint',
       'petr-pair-overlap',
       'petr-pair-subset',
       'petr-pair-superset',
+      'yafang-dynamic-enumeration',
       'yafang-fix1-fix5',
     ]);
   });

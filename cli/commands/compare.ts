@@ -22,7 +22,7 @@ import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
 
 
-function list<T>(value: unknown, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
+export function list<T>(value: unknown, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
   if (typeof value !== 'string') return undefined;
   return value.split(',').map((n) => {
     const found = find(n.trim());

@@ -11,7 +11,7 @@
 import type { PatchDef, StateDef, Universe } from '../../model/kernel/definitions.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import type { Op } from '../ops.ts';
-import { patchFromFuncs, TARGET_MODULE } from '../patch-def.ts';
+import { generatedOwners, generatedRelease, patchFromFuncs, TARGET_MODULE } from '../patch-def.ts';
 import type { ExploreScope } from './scope.ts';
 
 export { TARGET_MODULE };
@@ -83,7 +83,7 @@ export function newPatchDefs(sem: Semantics, scope: ExploreScope, known: readonl
     for (const ids of restrictedSubsets(usedS, scope.states, scope.states, 0)) {
       for (const states of stateVariants(sem, ids, shadowIds)) {
         for (const attrs of sem.attrChoices) {
-          defs.push(patchFromFuncs(name, funcs, states, attrs));
+          defs.push(patchFromFuncs(name, funcs, states, attrs, generatedOwners(known.length), generatedRelease(known.length)));
         }
       }
     }

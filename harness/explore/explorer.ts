@@ -93,7 +93,7 @@ export function applicableProperties(sem: Semantics, wanted?: readonly string[])
 }
 
 function rootUniverses(sem: Semantics, scope: ExploreScope): { universe: Universe; shadowIds: Set<number> }[] {
-  const base = (): Universe => ({ patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks } });
+  const base = (): Universe => ({ patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks }, forbid_downgrade: true });
   if (!sem.spec.perState || scope.states === 0) return [{ universe: base(), shadowIds: new Set() }];
   // Whether a state id owns shadow variables is the id's, not a patch's: chosen once per universe.
   return Array.from({ length: 2 ** scope.states }, (_, mask) => ({

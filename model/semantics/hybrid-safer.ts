@@ -43,8 +43,9 @@ import {
   type ConflictDefinition,
   type PatchView,
 } from './rules.ts';
-import type { Semantics } from './semantics.ts';
+import type { PropertyPromise, Semantics } from './semantics.ts';
 import { upstream } from './upstream.ts';
+import { CORE_PROMISES } from './promises.ts';
 
 export type SaferIdea = 'gated' | 'auto' | 'listed';
 
@@ -112,6 +113,20 @@ function saferHooks(idea: SaferIdea, def: ConflictDefinition): ReplaceHooks {
   };
 }
 
+/**
+ * Ideas 2 and 3 resolve every shared function (auto replaces the patch it
+ * shares one with, listed refuses one it does not name), which is what Petr
+ * Mladek asks the kernel to enforce ("I would like to enforce some safe
+ * behavior from the kernel", seed 003). Idea 1 checks replace patches only,
+ * and the partial definition lets a patch that covers all of an old patch's
+ * functions stack on it: sharing is then the design. States are not part of
+ * any idea.
+ */
+const SAFER_PROMISE: PropertyPromise = {
+  property: 'no-function-shared-across-slots',
+  source: 'seed 003_3f95dad9b56cb0c5.txt, Petr Mladek, 2025-02-07',
+};
+
 const LISTED_CHOICES = [{ replaces: [] }, { replaces: ['p1'] }, { replaces: ['p1', 'p2'] }, { replaces: ['p2', 'p3'] }];
 
 export function saferHybrid(idea: SaferIdea, def: ConflictDefinition): Semantics {
@@ -128,6 +143,7 @@ export function saferHybrid(idea: SaferIdea, def: ConflictDefinition): Semantics
       (idea === 'auto' ? ' There is no replace or replaceable flag; a patch that conflicts with nothing replaces nothing.' : '') +
       (idea === 'listed' ? ' A load that conflicts with an active patch it does not name is refused with -EINVAL.' : '') +
       ' A patch carries the states of the patches it replaces, at no lower version.',
+    promises: [...CORE_PROMISES, ...(def === 'shared' && idea !== 'gated' ? [SAFER_PROMISE] : [])],
     attrs: idea === 'gated' ? ['replace', 'replaceable'] : idea === 'listed' ? ['replaces'] : [],
     attrChoices: idea === 'gated' ? hybrid.attrChoices : idea === 'listed' ? LISTED_CHOICES : [{}],
     spec: {

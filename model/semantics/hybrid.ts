@@ -21,6 +21,7 @@ import type { LoadVerdict } from '../spec/rule.ts';
 import { carriesStates, isReplaceable, isReplacing, viewOfDef } from './rules.ts';
 import type { Semantics } from './semantics.ts';
 import { upstream } from './upstream.ts';
+import { CORE_PROMISES } from './promises.ts';
 
 const replacing = (p: KPatch): boolean => isReplacing(p.attrs);
 const replaceableNow = (p: KPatch): boolean => p.writable.get('replaceable') === true;
@@ -47,6 +48,8 @@ export const hybrid: Semantics = {
     'patch is in transition). A patch with replace=true replaces the active patches whose replaceable flag is ' +
     'set and leaves the others active beside it; a patch without replace stacks as upstream. There is no ' +
     "conflict check, and the state check is upstream's (a replace patch carries every active state).",
+  // No conflict check at all (facts F.1): sharing across patches is the design.
+  promises: CORE_PROMISES,
   attrs: ['replace', 'replaceable'],
   // Off-band fix (the default), replaceable fix, replaceable cumulative, non-replaceable cumulative.
   attrChoices: [

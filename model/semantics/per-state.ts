@@ -10,6 +10,7 @@
 import { blockDisableCompatible } from '../kernel/states.ts';
 import type { Semantics } from './semantics.ts';
 import { isReplace, upstream } from './upstream.ts';
+import { CORE_PROMISES, CUMULATIVE_PROMISE, PER_STATE_PROMISES } from './promises.ts';
 
 export const perState: Semantics = {
   name: 'per-state',
@@ -24,6 +25,7 @@ export const perState: Semantics = {
     "by the old patch's callbacks, and an is_shadow state frees its shadow variables when it is removed. " +
     'Versions are gone: a replacing patch may drop a state unless the state has block_disable, and a patch ' +
     'with a block_disable state cannot be disabled. A non-replacing patch is always compatible.',
+  promises: [...CORE_PROMISES, CUMULATIVE_PROMISE, ...PER_STATE_PROMISES],
   attrs: ['replace'],
   attrChoices: upstream.attrChoices,
   spec: {

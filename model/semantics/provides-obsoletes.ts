@@ -20,6 +20,7 @@ import type { PatchAttrs } from '../kernel/definitions.ts';
 import { union } from './rules.ts';
 import type { Semantics } from './semantics.ts';
 import { setFamily } from './set-family.ts';
+import { CORE_PROMISES, OWNER_PROMISES, SET_PROMISES } from './promises.ts';
 
 const idOf = (a: PatchAttrs): number => a.provides ?? 0;
 
@@ -32,6 +33,8 @@ export const providesObsoletes: Semantics = setFamily({
     'the active patch with its own id and the active patches whose ids it lists in obsoletes or in also_obsoletes ' +
     '(which the admin may give at load). A patch that shares a function or a state id with an active patch it ' +
     'does not replace is refused with -EINVAL; it carries the states of the patches it replaces at no lower version.',
+  // also_obsoletes is the admin's override of Petr Mladek's owner rule, under Joe Lawrence's names.
+  promises: [...CORE_PROMISES, ...SET_PROMISES, ...OWNER_PROMISES],
   attrs: ['provides', 'obsoletes', 'also_obsoletes'],
   attrChoices: [{ provides: 1 }, { provides: 2 }, { provides: 1, obsoletes: [2] }],
   attrParams: { also_obsoletes: 'also_obsoletes' },

@@ -5,6 +5,7 @@
 import type { PatchAttrs } from '../kernel/definitions.ts';
 import type { Semantics } from './semantics.ts';
 import { setFamily } from './set-family.ts';
+import { CORE_PROMISES, SET_PROMISES } from './promises.ts';
 
 const setOf = (a: PatchAttrs): number => a.replace_set ?? 0;
 
@@ -16,6 +17,7 @@ export const replaceSetSong: Semantics = setFamily({
     'replace_set 0 replaces nothing, 1 replaces every active patch, 2 and up replace the active patches ' +
     'of their own set. A patch that shares a function or a state id with a patch it does not replace is ' +
     'refused with -EINVAL.',
+  promises: [...CORE_PROMISES, ...SET_PROMISES],
   attrs: ['replace_set'],
   attrChoices: [{ replace_set: 0 }, { replace_set: 1 }, { replace_set: 2 }],
   relation: (n, p) => (setOf(n) === 1 || (setOf(n) >= 2 && setOf(p) === setOf(n)) ? 'replace' : 'apart'),

@@ -29,6 +29,7 @@
 import type { PatchAttrs } from '../kernel/definitions.ts';
 import type { Semantics } from './semantics.ts';
 import { setFamily } from './set-family.ts';
+import { CORE_PROMISES, SET_PROMISES } from './promises.ts';
 
 const setOf = (a: PatchAttrs): number => a.replace_set ?? 0;
 
@@ -45,6 +46,7 @@ export const replaceSet: Semantics = setFamily({
     'nops cover only their functions. A patch that patches a function or uses a state id of an active patch in ' +
     'another set is refused with -EINVAL; it carries the states of its own set at no lower version. At most one ' +
     'patch is active per set.',
+  promises: [...CORE_PROMISES, ...SET_PROMISES],
   attrs: ['replace_set'],
   attrChoices: [{ replace_set: 0 }, { replace_set: 1 }],
   relation: (incoming, old) => (setOf(incoming) === setOf(old) ? 'replace' : 'apart'),

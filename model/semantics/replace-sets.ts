@@ -30,6 +30,7 @@ import type { PatchAttrs } from '../kernel/definitions.ts';
 import { intersects, subset } from './rules.ts';
 import type { Semantics } from './semantics.ts';
 import { setFamily, type SetRelation } from './set-family.ts';
+import { CORE_PROMISES, OWNER_PROMISES, SET_PROMISES } from './promises.ts';
 
 export type SetsReading = 'positional' | 'flat' | 'set';
 
@@ -60,6 +61,8 @@ function replaceSetsReading(reading: SetsReading): Semantics {
       `${WORDS[reading]} An empty array means set 0, which only another set-0 patch replaces. A patch that shares a function ` +
       'or a state id with an active patch it does not replace is refused with -EINVAL; it carries the states of the patches it ' +
       'replaces at no lower version.',
+    // Petr Mladek's array came with the owner rules in the same mail (2026-06-17).
+    promises: [...CORE_PROMISES, ...SET_PROMISES, ...OWNER_PROMISES],
     attrs: ['replace_sets'],
     attrChoices:
       reading === 'positional'

@@ -18,7 +18,7 @@
  */
 import type { KPatch } from '../kernel/runtime.ts';
 import { versionsCompatible } from '../kernel/states.ts';
-import { songRule, TAG_CHOICES, tagSlot } from './replace-tag.ts';
+import { songRule, TAG_CHOICES, TAG_PROMISES, tagSlot } from './replace-tag.ts';
 import { tagOf } from './rules.ts';
 import type { Semantics } from './semantics.ts';
 
@@ -41,6 +41,8 @@ export const replaceTagDraft: Semantics = {
     'superseded by any patch with a tag. replace>0: the patch replaces the active patches with the same tag and ' +
     'the replace=0 ones; patches with another non-zero tag stay. (Promised, per Song Liu: only the same tag is ' +
     'replaced and a function patched under another tag refuses the load.)',
+  // Its spec is Song Liu's rule: what replace-tag promises, the draft promises.
+  promises: TAG_PROMISES(true),
   attrs: ['replace'],
   attrChoices: TAG_CHOICES,
   spec: songRule(true),

@@ -26,8 +26,9 @@ import type { KPatch } from '../kernel/runtime.ts';
 import { versionsCompatible } from '../kernel/states.ts';
 import type { SpecRule } from '../spec/rule.ts';
 import { carriesStates, sharesFunction, tagOf, viewOfDef, viewOfKPatch } from './rules.ts';
-import type { Semantics } from './semantics.ts';
+import type { PropertyPromise, Semantics } from './semantics.ts';
 import { upstream } from './upstream.ts';
+import { CORE_PROMISES } from './promises.ts';
 
 /** Two tags that may share a function: equal, and (strict) not both "no tag". */
 function sameTag(a: PatchAttrs, b: PatchAttrs, zeroIsTag: boolean): boolean {
@@ -58,6 +59,23 @@ export function songRule(zeroIsTag: boolean): SpecRule {
 
 export const tagSlot = (name: string, attrs: PatchAttrs): string => (tagOf(attrs) ? `tag:${tagOf(attrs)}` : `patch:${name}`);
 
+/**
+ * Song Liu's rule promises one active patch per tag and that "a patch touching
+ * a function already patched by a patch with a different tag should fail to
+ * load". It says nothing of states. The property counts each replace=0 patch
+ * as its own slot, so only the strict reading (0 is no tag) promises no
+ * function shared across slots; with 0 as a tag, two replace=0 patches
+ * sharing a function is the rule's choice.
+ */
+export function TAG_PROMISES(zeroIsTag: boolean): PropertyPromise[] {
+  const song = 'seed 000_2d55233d1d974b9b.txt, Song Liu, 2026-04-06 (facts F.2)';
+  return [
+    ...CORE_PROMISES,
+    { property: 'one-active-patch-per-slot', source: song },
+    ...(zeroIsTag ? [] : [{ property: 'no-function-shared-across-slots', source: song }]),
+  ];
+}
+
 // Tagged first: fast-check shrinks towards the first choice, so a shared function is shown between two tags.
 export const TAG_CHOICES: readonly PatchAttrs[] = [{ replace: 1 }, { replace: 2 }, { replace: 0 }];
 
@@ -83,6 +101,7 @@ function replaceTag(zeroIsTag: boolean): Semantics {
       (zeroIsTag
         ? '; two replace=0 patches count as the same tag and may share functions.'
         : '; replace=0 is no tag at all, so it conflicts with every other patch on a shared function.'),
+    promises: TAG_PROMISES(zeroIsTag),
     attrs: ['replace'],
     attrChoices: TAG_CHOICES,
     spec: songRule(zeroIsTag),

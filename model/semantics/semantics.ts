@@ -16,6 +16,17 @@ export interface Source {
   readonly messageId?: string;
 }
 
+/**
+ * A property the semantics' rule promises (properties/catalog.ts id, or
+ * `conformance`), with the mail or document that promises it. A violated
+ * property the semantics does not promise is a design choice, not a flaw
+ * (promises.ts).
+ */
+export interface PropertyPromise {
+  readonly property: string;
+  readonly source: string;
+}
+
 /** An attribute a module parameter may set. */
 export type AttrParam = NonNullable<PatchDef['attr_params']>[string];
 
@@ -26,6 +37,8 @@ export interface Semantics {
   readonly sources: readonly Source[];
   /** The rule in words, as a reviewer would state it. */
   readonly rule: string;
+  /** The properties the rule promises, each with its source (promises.ts has the shared lists). */
+  readonly promises: readonly PropertyPromise[];
   /** The patch attributes this semantics reads (the others are ignored). */
   readonly attrs: readonly (keyof PatchAttrs)[];
   /**

@@ -20,6 +20,7 @@ import type { PatchAttrs } from '../kernel/definitions.ts';
 import { union } from './rules.ts';
 import type { Semantics } from './semantics.ts';
 import { setFamily } from './set-family.ts';
+import { CORE_PROMISES, OWNER_PROMISES, SET_PROMISES } from './promises.ts';
 
 const slotOf = (a: PatchAttrs): number => a.slot ?? 0;
 
@@ -33,6 +34,7 @@ export const slots: Semantics = setFamily({
     'Afterwards it occupies only its own slot. A patch that shares a function or a state id with an active patch ' +
     "it does not replace is refused with -EINVAL, so a vendor patch leaves a customer's slot alone unless the " +
     'admin says otherwise; it carries the states of the patches it replaces at no lower version.',
+  promises: [...CORE_PROMISES, ...SET_PROMISES, ...OWNER_PROMISES],
   attrs: ['slot', 'merge_slots', 'add_merge_slots'],
   attrChoices: [{ slot: 1 }, { slot: 2 }, { slot: 1, merge_slots: [2] }],
   attrParams: { add_merge_slots: 'add_merge_slots' },

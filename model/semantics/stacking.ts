@@ -9,6 +9,7 @@
  * be disabled"). There was no replace and no state API then.
  */
 import type { Semantics } from './semantics.ts';
+import { CORE_PROMISES } from './promises.ts';
 
 export const stacking: Semantics = {
   name: 'stacking',
@@ -18,6 +19,8 @@ export const stacking: Semantics = {
     'Every patch stacks on top of the loaded ones; the newest patch of a function wins. Nothing is ever ' +
     'replaced. A patch can be disabled only when it is the last on klp_patches (the top of the stack); ' +
     'disabling any other returns -EBUSY.',
+  // Nothing is replaced and the newest patch of a function wins: sharing is the design (seed 002).
+  promises: CORE_PROMISES,
   attrs: [],
   attrChoices: [{}],
   spec: {

@@ -11,6 +11,7 @@ import { versionsCompatible } from '../kernel/states.ts';
 import type { PatchDef } from '../kernel/definitions.ts';
 import type { LoadVerdict } from '../spec/rule.ts';
 import type { Semantics } from './semantics.ts';
+import { CORE_PROMISES, CUMULATIVE_PROMISE } from './promises.ts';
 
 export const isReplace = (p: KPatch): boolean => Boolean(p.attrs.replace);
 
@@ -44,6 +45,8 @@ export const upstream: Semantics = {
     'of the others; any patch may be disabled in any order. A replacing patch must carry every state of ' +
     'the active patches, each with a version at least as high; a non-replacing one may ignore states but ' +
     'must not lower a version it carries.',
+  // Non-replace patches stack on one function and state by design (seed 002): not promised.
+  promises: [...CORE_PROMISES, CUMULATIVE_PROMISE],
   attrs: ['replace'],
   attrChoices: [{ replace: false }, { replace: true }],
   spec: {

@@ -3,9 +3,12 @@
  * cell says how far it was checked ("violated: FILE, k steps", "holds for N
  * sequences of up to L operations (seed S)", "... exhaustively to depth D in
  * scope ..."), and the short marks of the terminal table keep random-only
- * passes apart from bounded ones.
+ * passes apart from bounded ones, and a broken promise apart from a design
+ * choice (model/semantics/promises.ts, issue 12 §4).
  */
 import { quoted, type Cell, type VerdictMatrix, type ViolatedCell } from '../../harness/matrix.ts';
+import { classify, type Classification } from '../../model/semantics/promises.ts';
+import { semanticsByName } from '../../model/semantics/registry.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
 
@@ -14,18 +17,25 @@ export const MARKS = {
   random: { mark: 'ok~', means: 'holds for every random sequence run; no bounded proof' },
   bounded: { mark: 'OK', means: 'holds, and exhaustively up to the depth and scope above' },
   vacuous: { mark: 'ok?', means: 'holds exhaustively, but vacuous: the exploration missed a milestone' },
-  violated: { mark: 'Xn', means: 'violated; the counterexample to quote has n steps' },
+  violated: { mark: 'Xn', means: 'violated, a broken promise (a flaw in the proposal or its draft); the counterexample to quote has n steps' },
+  design: { mark: 'Dn', means: 'violated, but the rule never promised it (a design choice); n steps' },
   na: { mark: '-', means: 'not applicable (why: below)' },
   fixed: { mark: '*', means: 'a saved counterexample of the cell no longer reproduces (listed below)' },
 } as const;
 
-/** A short cell for narrow tables: `ok~`, `OK`, `ok?`, `X3`, `-`, with `*` when a saved counterexample is fixed. */
+/** Whether a cell holds, breaks its semantics' promise, or breaks a property the rule never promised. */
+export const classOf = (c: Cell): Classification => classify(semanticsByName(c.semantics), c.property, c.verdict === 'violated');
+
+/** How a violated cell reads: `broken promise` or `design choice`. */
+export const violatedWords = (c: Cell): string => (classOf(c) === 'design-choice' ? 'design choice' : 'broken promise');
+
+/** A short cell for narrow tables: `ok~`, `OK`, `ok?`, `X3` (broken promise), `D3` (design choice), `-`, with `*` when a saved counterexample is fixed. */
 export function shortCell(c: Cell | undefined): string {
   if (!c) return '?';
   const fixed = c.fixed?.length ? MARKS.fixed.mark : '';
   switch (c.verdict) {
     case 'violated':
-      return `X${quoted(c).length}${fixed}`;
+      return `${classOf(c) === 'design-choice' ? 'D' : 'X'}${quoted(c).length}${fixed}`;
     case 'holds-random':
       return MARKS.random.mark + fixed;
     case 'holds-bounded':
@@ -41,7 +51,7 @@ export const randomReach = (m: VerdictMatrix, sequences: number) => `${sequences
 /** "violated: FILE, k steps" for the counterexample to quote. */
 export function violatedText(c: ViolatedCell): string {
   const q = quoted(c);
-  return `violated: ${q.file ?? 'not saved'}, ${q.length} steps`;
+  return `violated (${violatedWords(c)}): ${q.file ?? 'not saved'}, ${q.length} steps`;
 }
 
 /** The whole verdict of a cell in one line: how far it was checked. */

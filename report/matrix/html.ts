@@ -11,7 +11,7 @@ import { contextFor } from '../context.ts';
 import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
 import { htmlPage } from '../page.ts';
-import { cellAt, fixedFiles, howChecked, longCell, notApplicableGroups } from './cells.ts';
+import { cellAt, classOf, fixedFiles, howChecked, longCell, notApplicableGroups, violatedWords } from './cells.ts';
 
 const CSS = [
   'body { font-family: sans-serif; margin: 1.5em; color: #111111; background: #ffffff; }',
@@ -24,12 +24,17 @@ const CSS = [
   'td.holds-bounded { background: #c8e6c9; }',
   'td.holds-random { background: #f1f8e9; }',
   'td.violated { background: #ffebee; }',
+  'td.design { background: #f3e5f5; }',
   'td.na { color: #888888; }',
   'td.vacuous { background: #fff8e1; }',
   'section { margin-top: 2em; border-top: 1px solid #dddddd; }',
   'figure { margin: 1em 0; overflow-x: auto; }',
   'code { font-family: monospace; }',
 ];
+
+const PROMISE_LEGEND =
+  'A violated property is a broken promise (red) when the semantics promises it (model/semantics/, each promise with its source), ' +
+  'and a design choice (violet) when its rule never promised it.';
 
 const anchor = (c: Cell) => `ce-${c.semantics}-${c.property}`;
 
@@ -56,8 +61,8 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
     }
     case 'violated': {
       const more = c.counterexamples.length > 1 ? `, +${c.counterexamples.length - 1}` : '';
-      const text = `violated<br><small>${quoted(c).length} steps${more}</small>`;
-      return `<td class="violated" title="${title}">${withTimeline ? `<a href="#${anchor(c)}">${text}</a>` : text}${fixed}</td>`;
+      const text = `violated<br><small>${violatedWords(c)}, ${quoted(c).length} steps${more}</small>`;
+      return `<td class="${classOf(c) === 'design-choice' ? 'design' : 'violated'}" title="${title}">${withTimeline ? `<a href="#${anchor(c)}">${text}</a>` : text}${fixed}</td>`;
     }
   }
 }
@@ -109,6 +114,7 @@ export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string
   });
   return htmlPage(title, CSS, [
     `<p>${xml(howChecked(m))} klpcheck ${xml(m.klpcheck)}.</p>`,
+    `<p>${xml(PROMISE_LEGEND)}</p>`,
     '<div class="scroll"><table>',
     `<tr><th>semantics</th>${m.properties.map((p) => `<th><code>${xml(p)}</code></th>`).join('')}</tr>`,
     ...rows,

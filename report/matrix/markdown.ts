@@ -20,5 +20,16 @@ export function matrixMarkdown(m: VerdictMatrix): string {
     });
     return `| ${p} | ${cells.join(' | ')} |`;
   });
-  return [`# klpcheck verdicts`, '', `${howChecked(m)} klpcheck ${m.klpcheck}.`, '', header, rule, ...rows, ''].join('\n');
+  return [
+    `# klpcheck verdicts`,
+    '',
+    `${howChecked(m)} klpcheck ${m.klpcheck}.`,
+    '',
+    'A violated property is a *broken promise* when the semantics promises it, a *design choice* when its rule never did.',
+    '',
+    header,
+    rule,
+    ...rows,
+    '',
+  ].join('\n');
 }

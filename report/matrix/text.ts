@@ -5,7 +5,7 @@
  * each n/a cell does not apply.
  */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
-import { cellAt, fixedFiles, howChecked, MARKS, notApplicableGroups, shortCell, violations } from './cells.ts';
+import { cellAt, fixedFiles, howChecked, MARKS, notApplicableGroups, shortCell, violatedWords, violations } from './cells.ts';
 
 export interface TextStyle {
   readonly holds: (s: string) => string;
@@ -36,7 +36,7 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   const marks = Object.values(MARKS).filter((k) => (m.exhaustive || (k !== MARKS.bounded && k !== MARKS.vacuous)) && (fixed.length || k !== MARKS.fixed));
   const legend = [...marks.map((k) => `  ${k.mark.padEnd(4)}${k.means}`), ...m.properties.map((p, i) => `  ${`P${i}`.padEnd(4)}${p}`)];
   const details = violations(m).flatMap((c) => [
-    `  ${c.semantics} / ${c.property}: ${c.counterexamples.map((r) => `${r.file ?? '(not saved)'}, ${r.length} steps`).join('; ')}`,
+    `  ${c.semantics} / ${c.property} (${violatedWords(c)}): ${c.counterexamples.map((r) => `${r.file ?? '(not saved)'}, ${r.length} steps`).join('; ')}`,
     `      ${c.reason}`,
   ]);
   const na = notApplicableGroups(m).map((g) => `  ${g.property} (${g.semantics.join(', ')}): ${g.why}`);

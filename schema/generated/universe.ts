@@ -18,6 +18,10 @@ export interface Universe {
   kernel?: KernelConfig;
   patches: PatchDef[];
   modules: ModuleDef[];
+  /**
+   * Opt in to the no-silent-downgrade property: a patch with an older `release` must not replace one with a newer release of the same owner. Off by default, since a downgrade can be deliberate (seed 001, Petr Mladek and Joe Lawrence, 2026-06-18).
+   */
+  forbid_downgrade?: boolean;
 }
 export interface KernelConfig {
   /**
@@ -59,6 +63,16 @@ export interface PatchDef {
   objects: ObjectDef[] | null;
   states?: StateDef[];
   attrs?: PatchAttrs;
+  /**
+   * Who the patch belongs to: the OS vendor, a user (a customer's own patch), or more parties for a patch built for both. Absent: ["vendor"]. A patch may not remove or overlap a patch it shares no owner with (properties/no-foreign-removal.ts, no-foreign-overlap.ts; seed 001, Petr Mladek, 2026-06-17).
+   *
+   * @minItems 1
+   */
+  owners?: [string, ...string[]];
+  /**
+   * The patch's place in its owner's release stream (klp-3a is 3, klp-5a is 5); a larger number is a newer release. Read by no-silent-downgrade only.
+   */
+  release?: number;
   /**
    * false: MODULE_INFO(livepatch, "Y") is missing.
    */

@@ -52,6 +52,12 @@ export interface VerdictMatrix {
   semantics: string[];
   properties: string[];
   cells: Cell[];
+  /**
+   * Semantics -> the properties its rule promises (model/semantics/promises.ts). A violated property it promises is a broken promise; one it does not, a design choice.
+   */
+  promised?: {
+    [k: string]: string[];
+  };
 }
 /**
  * Some counterexample violates the property: a saved one that still reproduces, or one the random runs or the explorer found.

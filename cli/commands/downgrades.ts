@@ -1,0 +1,37 @@
+/** `klpcheck downgrades`: what stops an older release from taking back a newer one's fixes (issue 12, §3). */
+import { downgradeRow } from '../../harness/downgrades.ts';
+import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { downgradesMarkdown, downgradesText } from '../../report/downgrades.ts';
+import type { Command } from '../command.ts';
+import { EXIT } from '../exit.ts';
+import { list } from './compare.ts';
+
+export const downgrades: Command = {
+  name: 'downgrades',
+  summary: 'per semantics, which mechanism stops klp-3a from loading after klp-5a',
+  operands: '',
+  description: [
+    "Runs Petr Mladek's downgrade (klp-3a loaded after klp-5a, seed 001) in four",
+    'variants (scenarios/threads/petr-downgrade-5a-3a*.json): no states, a raised state',
+    'version, a state klp-5a introduced, and that state with block_disable. Each opts in',
+    'to no-silent-downgrade. Prints per semantics what happened to klp-3a in each and the',
+    'mechanisms that stop the downgrade (nothing, when none does).',
+  ],
+  options: {
+    semantics: { type: 'string', arg: 'A,B', help: `semantics (default: all ${SEMANTICS.length})` },
+    markdown: { type: 'boolean', help: 'print a markdown table' },
+  },
+  examples: ['npx klpcheck downgrades', 'npx klpcheck downgrades --semantics upstream,per-state --markdown'],
+  async run({ values }, io) {
+    const sems =
+      list(
+        values.semantics,
+        SEMANTICS.map((s) => s.name),
+        'semantics',
+        semanticsByName,
+      ) ?? SEMANTICS;
+    const rows = sems.map((s) => downgradeRow(s));
+    io.stdout(values.markdown ? downgradesMarkdown(rows) : downgradesText(rows));
+    return rows.some((r) => r.outcomes.some((o) => o.downgraded)) ? EXIT.failed : EXIT.ok;
+  },
+};

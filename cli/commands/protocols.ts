@@ -1,0 +1,81 @@
+/** `klpcheck protocols`: release cycles under each deployment protocol and semantics (issue 12, §2). */
+import { saveCounterexample } from '../../harness/counterexample.ts';
+import { PROTOCOLS, protocolByName } from '../../harness/protocols/catalog.ts';
+import { cycleCounterexample } from '../../harness/protocols/counterexample.ts';
+import { DEFAULT_MAX_RELEASES, protocolVerdict } from '../../harness/protocols/search.ts';
+import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { cycleTimeline, protocolMatrixMarkdown, protocolMatrixText } from '../../report/protocols.ts';
+import { numberOption, type Command } from '../command.ts';
+import { EXIT } from '../exit.ts';
+import { progress } from '../progress.ts';
+import { list } from './compare.ts';
+import { checkOutputDir } from '../output-files.ts';
+
+export const protocols: Command = {
+  name: 'protocols',
+  summary: 'release cycles of cumulative patches, hotfixes and user patches under each deployment protocol',
+  operands: '',
+  description: [
+    "Generates every release cycle up to --releases releases: the vendor's cumulative",
+    "patches (C) and hotfixes (H) and users' off-band patches (U), one a working day.",
+    'Each protocol (harness/protocols/catalog.ts) chooses the attributes at build time',
+    'and, for a script, at deploy time from sysfs. Each cycle is checked for: every',
+    'release loads unless the script refuses it (loads), no landed fix stops running',
+    "(fixes), no build needs the users' patches (knowledge), and every invariant the",
+    'semantics promises. Prints, per semantics and protocol, holds (bounded) or the',
+    'shortest failing cycle; --timeline prints each failing cycle week by week.',
+  ],
+  options: {
+    semantics: { type: 'string', arg: 'A,B', help: `semantics (default: all ${SEMANTICS.length})` },
+    protocols: { type: 'string', arg: 'X,Y', help: `protocols (default: ${PROTOCOLS.map((p) => p.name).join(', ')})` },
+    releases: { type: 'whole', range: { min: 1, max: 8 }, arg: 'N', help: `longest cycle, in releases (default ${DEFAULT_MAX_RELEASES})` },
+    timeline: { type: 'boolean', help: 'also print every failing cycle as a weekly timeline' },
+    markdown: { type: 'boolean', help: 'print the matrix as markdown' },
+    out: {
+      type: 'string',
+      arg: 'DIR',
+      help: "write each failing cycle as a counterexample file in DIR (render it with 'klpcheck render')",
+    },
+  },
+  examples: [
+    'npx klpcheck protocols',
+    'npx klpcheck protocols --semantics slots --protocols petr-set --timeline',
+    'npx klpcheck protocols --releases 6 --markdown',
+  ],
+  async run({ values }, io) {
+    const sems =
+      list(
+        values.semantics,
+        SEMANTICS.map((s) => s.name),
+        'semantics',
+        semanticsByName,
+      ) ?? SEMANTICS;
+    const protos =
+      list(
+        values.protocols,
+        PROTOCOLS.map((p) => p.name),
+        'protocol',
+        protocolByName,
+      ) ?? PROTOCOLS;
+    const max = numberOption(values, 'releases', DEFAULT_MAX_RELEASES);
+    if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
+    const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+    const verdicts = sems.flatMap((s) =>
+      protos.map((p) => {
+        bar.update(`klpcheck protocols: ${s.name} x ${p.name}`);
+        return protocolVerdict(p, s, max);
+      }),
+    );
+    bar.clear();
+    io.stdout(values.markdown ? protocolMatrixMarkdown(verdicts) : protocolMatrixText(verdicts));
+    if (values.timeline) for (const v of verdicts.filter((x) => x.counterexample)) io.stdout(`\n${cycleTimeline(v)}`);
+    if (typeof values.out === 'string') {
+      for (const v of verdicts) {
+        const c =
+          v.counterexample && cycleCounterexample(v.counterexample, semanticsByName(v.semantics)!, protocolByName(v.protocol)!, max);
+        if (c) io.stderr(`klpcheck protocols: wrote ${saveCounterexample(values.out, c).file}\n`);
+      }
+    }
+    return verdicts.some((v) => v.counterexample) ? EXIT.failed : EXIT.ok;
+  },
+};

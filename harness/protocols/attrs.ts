@@ -1,0 +1,48 @@
+/**
+ * A release's set choice as the attributes of every proposal at once, as the
+ * thread scenarios write them (scenarios/threads/*.json): `replace` is
+ * upstream's bool and the u32 tag of seed 000 (cumulative 1, others 0);
+ * `replaceable` (hybrid mode) is true for cumulative patches; the own set is
+ * replace_set, slot and provides; the absorbed sets are the rest of
+ * replace_sets, merge_slots and obsoletes; `replaces` (Petr Mladek's idea 3)
+ * names the loaded patches whose sets it absorbs or shares.
+ */
+import type { PatchAttrs, PatchDef } from '../../model/kernel/definitions.ts';
+import type { SetChoice } from './protocol.ts';
+
+export function attrsOf(c: SetChoice, replaces: readonly string[]): PatchAttrs {
+  return {
+    replace: c.cumulative ? 1 : 0,
+    replaceable: c.cumulative,
+    replace_set: c.own,
+    replace_sets: [c.own, ...c.absorbs],
+    slot: c.own,
+    merge_slots: [...c.absorbs],
+    provides: c.own,
+    obsoletes: [...c.absorbs],
+    replaces: [...replaces],
+  };
+}
+
+/** Module parameter -> attribute: what a deployment script may set at load (model/kernel/attr-params.ts). */
+export const DEPLOY_PARAMS: NonNullable<PatchDef['attr_params']> = {
+  replace_set: 'replace_set',
+  replace_sets: 'replace_sets',
+  slot: 'slot',
+  merge_slots: 'merge_slots',
+  provides: 'provides',
+  obsoletes: 'obsoletes',
+};
+
+/** The parameters that give a patch the set choice `c` at load. */
+export function paramsOf(c: SetChoice): Record<string, string> {
+  const a = attrsOf(c, []);
+  return {
+    replace_set: String(a.replace_set),
+    replace_sets: a.replace_sets!.join(','),
+    slot: String(a.slot),
+    merge_slots: a.merge_slots!.join(','),
+    provides: String(a.provides),
+    obsoletes: a.obsoletes!.join(','),
+  };
+}
