@@ -65,7 +65,7 @@ describe('promises', () => {
       promised: promisedBy(SEMANTICS),
     };
     const text = matrixText(m);
-    expect(text).toMatch(/^upstream\s+D2\s+ok$/m);
+    expect(text).toMatch(/^upstream\s+D2\s+ok~$/m);
     expect(text).toMatch(/^replace-tag-draft\s+D2\s+X2$/m);
     expect(text).toContain('upstream / no-function-shared-across-slots: design choice, 2 steps');
   });
