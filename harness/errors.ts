@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'E_REFERENCE'
   | 'E_SEMANTICS'
   | 'E_CONFLICT'
-  | 'E_IO';
+  | 'E_IO'
+  /** A universe that C for an upstream kernel cannot express (vm/cgen). */
+  | 'E_INEXPRESSIBLE';
 
 export class KlpcheckError extends Error {
   constructor(
