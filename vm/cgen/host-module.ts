@@ -99,13 +99,11 @@ ${exitCall}}
 
 static DECLARE_WORK(klpcheck_busy_work, klpcheck_busy_fn);
 `;
-  const start = `\tklpcheck_busy_blocking = ${flag.variable};
-	if (${work.only_when_blocking ? 'klpcheck_busy_blocking' : 'true'}) {
-		klpcheck_busy_queued = true;
-		schedule_work(&klpcheck_busy_work);
-		wait_for_completion(&klpcheck_busy_entered);
-	}
-`;
+  const queue = '\tklpcheck_busy_queued = true;\n\tschedule_work(&klpcheck_busy_work);\n\twait_for_completion(&klpcheck_busy_entered);\n';
+  // The work runs always (test_klp_callbacks_busy), or only when it is to block (test_klp_speaker).
+  const start = `\tklpcheck_busy_blocking = ${flag.variable};\n${
+    work.only_when_blocking ? `\tif (klpcheck_busy_blocking) {\n${queue.replace(/^\t/gm, '\t\t')}\t}\n` : queue
+  }`;
   const stop = `\tif (klpcheck_busy_queued) {
 		WRITE_ONCE(klpcheck_busy_stop, true);
 		flush_work(&klpcheck_busy_work);
