@@ -5,7 +5,10 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { universeArb } from '../harness/generators.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { findProbe, generateModuleSources, type ModuleSet } from '../vm/cgen/index.ts';
 import { cString } from '../vm/cgen/c.ts';
@@ -50,7 +53,11 @@ describe('generateModuleSources', () => {
     const b = generateModuleSources(reverseKeys(SMALL), '6.1');
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(Object.keys(a.files)).toEqual([...Object.keys(a.files)].sort());
-    for (const text of Object.values(a.files)) expect(text).not.toMatch(/20\d\d-\d\d-\d\d|\d\d:\d\d:\d\d/);
+    for (const text of Object.values(a.files)) {
+      expect(text).not.toMatch(/20\d\d-\d\d-\d\d|\d\d:\d\d:\d\d/);
+      // Only tabs and newlines: an escape lost in a TypeScript template would show here.
+      expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    }
   });
 
   it('names the universe and the kernel in a banner on every file', () => {
@@ -176,6 +183,21 @@ describe('refusals name the place by JSON pointer', () => {
         expect(() => generateModuleSources(scenarioUniverse(`${dir}/${f}`), '6.1'), f).not.toThrow();
       }
     }
+  });
+});
+
+describe('generated upstream universes (harness/generators.ts)', () => {
+  it('are all expressible, deterministically, with a probe for every function the model can block in', () => {
+    const upstream = semanticsByName('upstream')!;
+    fc.assert(
+      fc.property(universeArb(upstream), (u) => {
+        const a = generateModuleSources(u, '6.1');
+        expect(JSON.stringify(generateModuleSources(structuredClone(u), '6.1'))).toBe(JSON.stringify(a));
+        expect(a.modules.filter((m) => m.kind === 'livepatch').map((m) => m.name)).toEqual(u.patches.map((p) => p.name));
+        for (const p of u.patches) for (const o of p.objects ?? []) for (const f of o.funcs ?? []) expect(findProbe(a, `${o.name}:${f.old_name},0`)).toBeDefined();
+      }),
+      { seed: 9, numRuns: 50 },
+    );
   });
 });
 

@@ -11,6 +11,11 @@
  *                             (wait_event_killable, so the transition's fake signal does not wake it)
  *     /proc/klpcheck/release  write "<key>\n": wake every sleeper in that function
  *     /proc/klpcheck/sleeping read: one line "<key> <pid>" per sleeping task
+ *   Added by cgen: writing "<key> interruptible\n" to arm makes the sleep interruptible instead. The
+ *   transition's fake signal then wakes the task; the read is restarted after its return to user
+ *   space (where the task switches, facts B.2) and the restarted call sleeps again, in the version
+ *   now live for it, until released. Probe and arm keys are FunctionProbe.key: "<object>:<func>",
+ *   or "<object>:<func>,<k>" for copy k of a name the universe's symbol table repeats.
  * - Each generated function has /proc/klpcheck/call/<object>/<func>: reading it calls the function
  *   (through livepatch, so whatever version is live for the reader) and prints one line naming the
  *   version that ran: "<patch module>: <func>" for a replacement, "<object>: <func>: original" for the

@@ -22,7 +22,12 @@ export function coreHeader(info: BannerInfo): string {
 #ifndef KLPCHECK_H
 #define KLPCHECK_H
 
+#include <linux/err.h>
+#include <linux/errno.h>
 #include <linux/proc_fs.h>
+
+/* What a generated function returns when its block point was interrupted. */
+#define KLPCHECK_RESTART ERR_PTR(-ERESTARTSYS)
 
 /*
  * How a generated function was called. NULL from a /proc/klpcheck/call read.
@@ -44,8 +49,14 @@ struct klpcheck_entry {
 	klpcheck_fn fn;
 };
 
-/* Sleeps in the caller's function if its key was armed; returns when released. */
-void klpcheck_block_point(const char *key);
+/*
+ * Sleeps in the caller's function if its key was armed; returns 0 when
+ * released, or -ERESTARTSYS when a signal (the transition's fake signal)
+ * interrupts an interruptible sleep: the function then returns
+ * KLPCHECK_RESTART, the read is restarted after the return to user space
+ * (where the task switches), and the restarted call sleeps again.
+ */
+int klpcheck_block_point(const char *key);
 /* Wakes every sleeper whose key starts with prefix (a module going away). */
 void klpcheck_release_prefix(const char *prefix);
 /* /proc/klpcheck/call: each host module adds its object's directory here. */
@@ -75,10 +86,17 @@ export function coreSource(info: BannerInfo): string {
 #include <linux/proc_fs.h>
 #include "klpcheck.h"
 
-/* A key written to arm: the next caller of that function sleeps. */
+/*
+ * A key written to arm: the next caller of that function sleeps, killable
+ * (default) or interruptible ("<key> interruptible"). pid 0 matches any
+ * task; an interrupted sleeper re-arms for itself, so its restarted call
+ * sleeps again.
+ */
 struct armed_key {
 	struct list_head node;
 	char key[KLPCHECK_KEY_MAX];
+	pid_t pid;
+	bool interruptible;
 };
 
 /* A task asleep in a block point; lives on its own stack. */
@@ -96,50 +114,79 @@ static DECLARE_WAIT_QUEUE_HEAD(wake);
 static struct proc_dir_entry *root_dir;
 static struct proc_dir_entry *call_dir;
 
-void klpcheck_block_point(const char *key)
+int klpcheck_block_point(const char *key)
 {
 	struct armed_key *a, *found = NULL;
 	struct sleeper me;
+	pid_t pid = task_pid_nr(current);
+	int ret;
 
 	spin_lock(&lock);
 	list_for_each_entry(a, &armed, node) {
-		if (strcmp(a->key, key) == 0) {
+		if (strcmp(a->key, key) == 0 && (a->pid == 0 || a->pid == pid)) {
 			found = a;
 			break;
 		}
 	}
 	if (!found) {
 		spin_unlock(&lock);
-		return;
+		return 0;
 	}
 	list_del(&found->node);
 	strscpy(me.key, key, sizeof(me.key));
-	me.pid = task_pid_nr(current);
+	me.pid = pid;
 	me.released = false;
 	list_add_tail(&me.node, &sleepers);
 	spin_unlock(&lock);
-	kfree(found);
 
-	/* Killable: the transition's fake signal does not wake it (facts B.2). */
-	wait_event_killable(wake, READ_ONCE(me.released));
+	if (found->interruptible) {
+		/* The fake signal wakes it (facts B.2, "signaling remaining tasks"). */
+		ret = wait_event_interruptible(wake, READ_ONCE(me.released));
+	} else {
+		/* Killable: the transition's fake signal does not wake it. */
+		ret = wait_event_killable(wake, READ_ONCE(me.released));
+	}
 
 	spin_lock(&lock);
 	list_del(&me.node);
+	if (ret && found->interruptible && !READ_ONCE(me.released)) {
+		/* Interrupted: sleep again when the restarted read calls again. */
+		found->pid = pid;
+		list_add_tail(&found->node, &armed);
+		found = NULL;
+	} else {
+		ret = 0;
+	}
 	spin_unlock(&lock);
+	kfree(found);
+	return ret ? -ERESTARTSYS : 0;
 }
 EXPORT_SYMBOL_GPL(klpcheck_block_point);
+
+static bool key_matches(const char *have, const char *want, bool prefix)
+{
+	return prefix ? strncmp(have, want, strlen(want)) == 0 : strcmp(have, want) == 0;
+}
 
 static void release_matching(const char *key, bool prefix)
 {
 	struct sleeper *s;
-	size_t len = strlen(key);
+	struct armed_key *a, *tmp;
+	LIST_HEAD(dropped);
 
 	spin_lock(&lock);
 	list_for_each_entry(s, &sleepers, node) {
-		if (prefix ? strncmp(s->key, key, len) == 0 : strcmp(s->key, key) == 0)
+		if (key_matches(s->key, key, prefix))
 			WRITE_ONCE(s->released, true);
 	}
+	/* A sleeper between its interruption and its restarted call is released too. */
+	list_for_each_entry_safe(a, tmp, &armed, node) {
+		if (a->pid && key_matches(a->key, key, prefix))
+			list_move(&a->node, &dropped);
+	}
 	spin_unlock(&lock);
+	list_for_each_entry_safe(a, tmp, &dropped, node)
+		kfree(a);
 	wake_up_all(&wake);
 }
 
@@ -178,6 +225,15 @@ static ssize_t arm_write(struct file *file, const char __user *buf, size_t count
 	if (ret) {
 		kfree(a);
 		return ret;
+	}
+	/* "<key> interruptible": the key ends at the first blank. */
+	if (strchr(a->key, ' ')) {
+		a->interruptible = strcmp(strchr(a->key, ' ') + 1, "interruptible") == 0;
+		if (!a->interruptible) {
+			kfree(a);
+			return -EINVAL;
+		}
+		*strchr(a->key, ' ') = '\\0';
 	}
 	spin_lock(&lock);
 	list_add_tail(&a->node, &armed);

@@ -200,8 +200,12 @@ static struct proc_dir_entry *klpcheck_dir;
 static int klpcheck_call_show(struct seq_file *m, void *v)
 {
 	const struct klpcheck_entry *e = m->private;
+	const char *version = e->fn(NULL);
 
-	seq_printf(m, "%s\\n", e->fn(NULL));
+	/* Interrupted in its block point: the read restarts after the return to user space. */
+	if (IS_ERR(version))
+		return PTR_ERR(version);
+	seq_printf(m, "%s\\n", version);
 	return 0;
 }
 
