@@ -8,7 +8,7 @@
  * selftest modules they model (facts E.0, E.2: test_klp_callbacks_mod,
  * test_klp_callbacks_busy; E.6: test_klp_kprobe; E.7: test_klp_speaker).
  */
-import { banner, cIdent, cString, type BannerInfo } from './c.ts';
+import { banner, cIdent, cString, printLines, sortedEntries, type BannerInfo } from './c.ts';
 import { functionSource } from './function.ts';
 import { inferType, paramDecl, paramLines, type ParamDecl } from './params.ts';
 import type { Host, HostFunc } from './plan.ts';
@@ -58,7 +58,6 @@ function busyParts(host: Host, params: ParamDecl[]): { decls: string; start: str
   if (!work) return undefined;
   const flag = paramDecl(work.param, 'bool', host.def?.params?.[work.param] ?? 'n');
   params.push(flag);
-  const lines = (ls: readonly string[]) => ls.map((l) => `\tpr_info("%s\\n", ${cString(l)});\n`).join('');
   const exitCall = work.exit_call
     ? `\tif (klpcheck_busy_woken)\n\t\t${work.exit_call.func}(&klpcheck_exit_call);\n`
     : '';
@@ -76,8 +75,8 @@ static DECLARE_COMPLETION(klpcheck_busy_entered);
 /* Runs inside whichever version of ${work.func} is live for the worker. */
 static void klpcheck_busy_inside(const struct klpcheck_call *call)
 {
-${lines(work.enter_log)}	if (!klpcheck_busy_blocking) {
-${lines(work.exit_log).replace(/^\t/gm, '\t\t')}		complete(&klpcheck_busy_entered);
+${printLines(work.enter_log)}	if (!klpcheck_busy_blocking) {
+${printLines(work.exit_log, '\t\t')}		complete(&klpcheck_busy_entered);
 		return;
 	}
 	complete(&klpcheck_busy_entered);
@@ -85,10 +84,10 @@ ${lines(work.exit_log).replace(/^\t/gm, '\t\t')}		complete(&klpcheck_busy_entere
 	while (READ_ONCE(${flag.variable}) && !READ_ONCE(klpcheck_busy_stop))
 		msleep(20);
 	if (READ_ONCE(klpcheck_busy_stop)) {
-${work.rmmod_quiet ? '' : lines(work.exit_log).replace(/^\t/gm, '\t\t')}		return;
+${work.rmmod_quiet ? '' : printLines(work.exit_log, '\t\t')}		return;
 	}
 	klpcheck_busy_woken = true;
-${lines(work.exit_log)}}
+${printLines(work.exit_log)}}
 
 static const struct klpcheck_call klpcheck_busy_call = { .context = "", .inside = klpcheck_busy_inside };
 ${exitCallDecl}
@@ -150,7 +149,7 @@ static struct kprobe klpcheck_kprobe = {
 }
 
 function paramShowParts(host: Host): string {
-  const shows = Object.entries(host.def?.param_show ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const shows = sortedEntries(host.def?.param_show);
   return shows
     .map(
       ([param, func]) => `
@@ -175,10 +174,9 @@ function mainSource(info: BannerInfo, host: Host): string {
   const busy = busyParts(host, params);
   const kprobe = kprobeParts(host, params);
   const claimed = new Set(params.map((p) => p.name));
-  for (const [name, value] of Object.entries(host.def?.params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [name, value] of sortedEntries(host.def?.params)) {
     if (!claimed.has(name)) params.push(paramDecl(name, inferType(value), value));
   }
-  const lines = (ls: readonly string[] | undefined) => (ls ?? []).map((l) => `\tpr_info("%s\\n", ${cString(l)});\n`).join('');
   const tables = Array.from({ length: host.units }, (_, i) => tableName(host, i + 1));
   const what = host.kind === 'stand-in' ? `Stand-in for the generated functions of ${host.object}.` : `Target module ${host.name}.`;
   return `${banner(info, what)}
@@ -225,12 +223,12 @@ static int __init klpcheck_host_init(void)
 			}
 		}
 	}
-${busy?.before ? busy.start : ''}${lines(host.def?.init_log)}${busy && !busy.before ? busy.start : ''}${kprobe?.start ?? ''}	return 0;
+${busy?.before ? busy.start : ''}${printLines(host.def?.init_log)}${busy && !busy.before ? busy.start : ''}${kprobe?.start ?? ''}	return 0;
 ${kprobe ? `out_proc:\n${busy?.stop ?? ''}\tproc_remove(klpcheck_dir);\n\treturn ret;\n` : ''}}
 
 static void __exit klpcheck_host_exit(void)
 {
-${kprobe?.stop ?? ''}${busy?.stop ?? ''}${lines(host.def?.exit_log)}	/* A task asleep in a function here would hold proc_remove() forever. */
+${kprobe?.stop ?? ''}${busy?.stop ?? ''}${printLines(host.def?.exit_log)}	/* A task asleep in a function here would hold proc_remove() forever. */
 	klpcheck_release_prefix(${cString(`${host.object}:`)});
 	proc_remove(klpcheck_dir);
 }

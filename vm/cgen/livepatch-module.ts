@@ -12,7 +12,7 @@
  * (model/semantics/upstream.ts: perState false).
  */
 import { VMLINUX, type ObjectDef, type PatchDef } from '../../model/kernel/definitions.ts';
-import { banner, cIdent, cString, kernelModName, type BannerInfo } from './c.ts';
+import { banner, cIdent, cString, kernelModName, sortedEntries, type BannerInfo } from './c.ts';
 import { CALLBACK_HELPERS, objectCallbacks } from './callbacks.ts';
 import { functionSource } from './function.ts';
 import { inferType, paramDecl, paramLines, type ParamDecl, type ParamType } from './params.ts';
@@ -122,7 +122,7 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
   let loglevel = false;
 
   // Module parameters: the attribute parameters first (replace=1, facts E.1), then the others.
-  const attrParams = Object.entries(patch.attr_params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const attrParams = sortedEntries(patch.attr_params);
   let replaceParam: ParamDecl | undefined;
   for (const [name, attr] of attrParams) {
     const current = (patch.attrs as Record<string, unknown> | undefined)?.[attr];
@@ -136,7 +136,7 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
     }
   }
   const usesPids = (objects ?? []).some((o) => (o.funcs ?? []).some((f) => realFunction(f.old_name)?.body === 'getpid_pids'));
-  for (const [name, value] of Object.entries(patch.params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [name, value] of sortedEntries(patch.params)) {
     if (params.some((p) => p.name === name) || (usesPids && name === 'klp_pids')) continue;
     params.push(paramDecl(name, inferType(value), value));
   }
