@@ -36,7 +36,7 @@ describe.skipIf(!headers || !gcc)(`generated modules build on Linux 6.1 (${heade
   const scratch = mkdtempSync(join(tmpdir(), 'klpcheck-cgen-test-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('a warning fails the check (a module with an unused variable)', () => {
+  it('a warning fails the check (a module with an unused variable)', async () => {
     const dir = join(scratch, 'warn');
     mkdirSync(dir);
     writeFileSync(join(dir, 'Kbuild'), 'obj-m += warn.o\n');
@@ -44,12 +44,12 @@ describe.skipIf(!headers || !gcc)(`generated modules build on Linux 6.1 (${heade
       join(dir, 'warn.c'),
       '#include <linux/module.h>\nstatic int __init w_init(void)\n{\n\tint unused;\n\treturn 0;\n}\nmodule_init(w_init);\nMODULE_LICENSE("GPL");\nMODULE_DESCRIPTION("w");\n',
     );
-    const r = buildDir(headers!, dir, '6.1');
+    const r = await buildDir(headers!, dir, '6.1');
     expect(r.ok).toBe(false);
     expect(r.problems.join('\n')).toMatch(/unused variable/);
   }, 600_000);
 
-  it('copy k of a repeated name is the k-th in the module symbol table, so old_sympos k finds it', () => {
+  it('copy k of a repeated name is the k-th in the module symbol table, so old_sympos k finds it', async () => {
     const u = {
       kernel: { vmlinux_symbols: { f1: 3 } },
       patches: [{ name: 'p', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f1', old_sympos: 3 }] }] }],
@@ -57,15 +57,15 @@ describe.skipIf(!headers || !gcc)(`generated modules build on Linux 6.1 (${heade
     };
     const dir = join(scratch, 'sympos');
     writeModuleSet(generateModuleSources(u, '6.1'), dir);
-    const r = buildDir(headers!, dir, '6.1');
+    const r = await buildDir(headers!, dir, '6.1');
     expect(r.problems).toEqual([]);
     expect(copyOrder(join(dir, 'klpcheck_vmlinux.ko'), 'f1')).toEqual(['klpcheck_vmlinux-main.c', 'klpcheck_vmlinux-u2.c', 'klpcheck_vmlinux-u3.c']);
   }, 600_000);
 
   it(
     'every selftest and thread scenario builds without a warning',
-    () => {
-      const verdicts = checkFiles([join(ROOT, 'scenarios/selftests'), join(ROOT, 'scenarios/threads')], '6.1', headers!);
+    async () => {
+      const verdicts = await checkFiles([join(ROOT, 'scenarios/selftests'), join(ROOT, 'scenarios/threads')], '6.1', headers!);
       const bad = verdicts.filter((v) => v.verdict !== 'ok').map((v) => `${v.file}: ${v.verdict}\n  ${v.detail.join('\n  ')}`);
       expect(bad, bad.join('\n')).toEqual([]);
       expect(verdicts.length).toBeGreaterThan(40);
