@@ -14,7 +14,13 @@
  *   Added by cgen: writing "<key> interruptible\n" to arm makes the sleep interruptible instead. The
  *   transition's fake signal then wakes the task; the read is restarted after its return to user
  *   space (where the task switches, facts B.2) and the restarted call sleeps again, in the version
- *   now live for it, until released. Probe and arm keys are FunctionProbe.key: "<object>:<func>",
+ *   now live for it, until released.
+ *   Added by cgen: /proc/klpcheck/kthread  write "<key>\n": start a kernel thread (named
+ *   klpcheck_kthread) that calls that function once, sleeping in it if the key is armed, and then
+ *   idles in the core for good; /proc/klpcheck/sleeping lists its pid. A kernel thread never returns
+ *   to user space, so while it sleeps in a function only force moves it (facts B.2). It holds the
+ *   function's module: rmmod of that module fails with EBUSY until the thread has left it.
+ *   Probe and arm keys are FunctionProbe.key: "<object>:<func>",
  *   or "<object>:<func>,<k>" for copy k of a name the universe's symbol table repeats.
  * - Each generated function has /proc/klpcheck/call/<object>/<func>: reading it calls the function
  *   (through livepatch, so whatever version is live for the reader) and prints one line naming the

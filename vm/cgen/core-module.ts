@@ -24,6 +24,8 @@ export function coreHeader(info: BannerInfo): string {
 
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/list.h>
+#include <linux/module.h>
 #include <linux/proc_fs.h>
 
 /* What a generated function returns when its block point was interrupted. */
@@ -62,6 +64,17 @@ void klpcheck_release_prefix(const char *prefix);
 /* /proc/klpcheck/call: each host module adds its object's directory here. */
 struct proc_dir_entry *klpcheck_call_root(void);
 
+/* A host module's functions, registered so that /proc/klpcheck/kthread can call them by key. */
+struct klpcheck_host {
+	struct list_head node;
+	struct module *owner;
+	const char *object;
+	const struct klpcheck_entry *const *tables;
+	int ntables;
+};
+void klpcheck_register(struct klpcheck_host *host);
+void klpcheck_unregister(struct klpcheck_host *host);
+
 #define KLPCHECK_KEY_MAX ${KEY_MAX}
 
 #endif
@@ -84,6 +97,8 @@ export function coreSource(info: BannerInfo): string {
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/proc_fs.h>
+#include <linux/kthread.h>
+#include <linux/mutex.h>
 #include "klpcheck.h"
 
 /*
@@ -107,6 +122,17 @@ struct sleeper {
 	bool released;
 };
 
+/* A kernel thread started by /proc/klpcheck/kthread. */
+struct kthread_entry {
+	struct list_head node;
+	struct task_struct *task;
+	klpcheck_fn fn;
+	struct module *owner;
+};
+
+static LIST_HEAD(hosts);
+static LIST_HEAD(kthreads);
+static DEFINE_MUTEX(hosts_lock);
 static LIST_HEAD(armed);
 static LIST_HEAD(sleepers);
 static DEFINE_SPINLOCK(lock);
@@ -202,6 +228,68 @@ struct proc_dir_entry *klpcheck_call_root(void)
 }
 EXPORT_SYMBOL_GPL(klpcheck_call_root);
 
+void klpcheck_register(struct klpcheck_host *host)
+{
+	mutex_lock(&hosts_lock);
+	list_add_tail(&host->node, &hosts);
+	mutex_unlock(&hosts_lock);
+}
+EXPORT_SYMBOL_GPL(klpcheck_register);
+
+void klpcheck_unregister(struct klpcheck_host *host)
+{
+	mutex_lock(&hosts_lock);
+	list_del(&host->node);
+	mutex_unlock(&hosts_lock);
+}
+EXPORT_SYMBOL_GPL(klpcheck_unregister);
+
+/*
+ * A kernel thread never returns to user space (facts B.2): it calls the
+ * function once, sleeping in it if the key is armed, then idles in this
+ * module until the core goes away. It holds the function's module while
+ * it may run there, as a task sleeping in a module keeps it.
+ */
+static int kthread_body(void *data)
+{
+	struct kthread_entry *k = data;
+
+	k->fn(NULL);
+	module_put(k->owner);
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+/* The entry of a key "<object>:<file>", with its host's module held; NULL if there is none. */
+static const struct klpcheck_entry *find_entry(const char *key, struct module **owner)
+{
+	const char *colon = strchr(key, ':');
+	struct klpcheck_host *h;
+	const struct klpcheck_entry *e;
+	int i;
+
+	if (!colon)
+		return NULL;
+	list_for_each_entry(h, &hosts, node) {
+		if (strlen(h->object) != colon - key || strncmp(h->object, key, colon - key) != 0)
+			continue;
+		for (i = 0; i < h->ntables; i++) {
+			for (e = h->tables[i]; e->name; e++) {
+				if (strcmp(e->name, colon + 1) == 0 && try_module_get(h->owner)) {
+					*owner = h->owner;
+					return e;
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
 /* Copies one written line, without its newline, into key. */
 static int read_key(const char __user *buf, size_t count, char *key)
 {
@@ -252,6 +340,42 @@ static ssize_t release_write(struct file *file, const char __user *buf, size_t c
 	return count;
 }
 
+static ssize_t kthread_write(struct file *file, const char __user *buf, size_t count, loff_t *ppos)
+{
+	char key[KLPCHECK_KEY_MAX];
+	const struct klpcheck_entry *e;
+	struct kthread_entry *k;
+	struct module *owner = NULL;
+	int ret = read_key(buf, count, key);
+
+	if (ret)
+		return ret;
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return -ENOMEM;
+	mutex_lock(&hosts_lock);
+	e = find_entry(key, &owner);
+	if (!e) {
+		mutex_unlock(&hosts_lock);
+		kfree(k);
+		return -ENOENT;
+	}
+	k->fn = e->fn;
+	k->owner = owner;
+	k->task = kthread_run(kthread_body, k, "klpcheck_kthread");
+	if (IS_ERR(k->task)) {
+		ret = PTR_ERR(k->task);
+		mutex_unlock(&hosts_lock);
+		module_put(owner);
+		kfree(k);
+		return ret;
+	}
+	get_task_struct(k->task);
+	list_add_tail(&k->node, &kthreads);
+	mutex_unlock(&hosts_lock);
+	return count;
+}
+
 static int sleeping_show(struct seq_file *m, void *v)
 {
 	struct sleeper *s;
@@ -270,6 +394,11 @@ static const struct proc_ops arm_ops = {
 	.proc_lseek = noop_llseek,
 };
 
+static const struct proc_ops kthread_ops = {
+	.proc_write = kthread_write,
+	.proc_lseek = noop_llseek,
+};
+
 static const struct proc_ops release_ops = {
 	.proc_write = release_write,
 	.proc_lseek = noop_llseek,
@@ -284,6 +413,7 @@ static int __init klpcheck_core_init(void)
 	if (!call_dir ||
 	    !proc_create("arm", 0200, root_dir, &arm_ops) ||
 	    !proc_create("release", 0200, root_dir, &release_ops) ||
+	    !proc_create("kthread", 0200, root_dir, &kthread_ops) ||
 	    !proc_create_single("sleeping", 0444, root_dir, sleeping_show)) {
 		proc_remove(root_dir);
 		return -ENOMEM;
@@ -294,9 +424,16 @@ static int __init klpcheck_core_init(void)
 static void __exit klpcheck_core_exit(void)
 {
 	struct armed_key *a, *tmp;
+	struct kthread_entry *k, *ktmp;
 
 	release_matching("", true);
 	proc_remove(root_dir);
+	list_for_each_entry_safe(k, ktmp, &kthreads, node) {
+		kthread_stop(k->task);
+		put_task_struct(k->task);
+		list_del(&k->node);
+		kfree(k);
+	}
 	list_for_each_entry_safe(a, tmp, &armed, node) {
 		list_del(&a->node);
 		kfree(a);

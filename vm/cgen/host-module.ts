@@ -195,6 +195,13 @@ ${tables.map((t) => `\t${t},\n`).join('')}};
 
 static struct proc_dir_entry *klpcheck_dir;
 
+static struct klpcheck_host klpcheck_host = {
+	.owner = THIS_MODULE,
+	.object = ${cString(host.object)},
+	.tables = klpcheck_tables,
+	.ntables = ARRAY_SIZE(klpcheck_tables),
+};
+
 static int klpcheck_call_show(struct seq_file *m, void *v)
 {
 	const struct klpcheck_entry *e = m->private;
@@ -223,12 +230,14 @@ static int __init klpcheck_host_init(void)
 			}
 		}
 	}
+	klpcheck_register(&klpcheck_host);
 ${busy?.before ? busy.start : ''}${printLines(host.def?.init_log)}${busy && !busy.before ? busy.start : ''}${kprobe?.start ?? ''}	return 0;
-${kprobe ? `out_proc:\n${busy?.stop ?? ''}\tproc_remove(klpcheck_dir);\n\treturn ret;\n` : ''}}
+${kprobe ? `out_proc:\n${busy?.stop ?? ''}\tklpcheck_unregister(&klpcheck_host);\n\tproc_remove(klpcheck_dir);\n\treturn ret;\n` : ''}}
 
 static void __exit klpcheck_host_exit(void)
 {
-${kprobe?.stop ?? ''}${busy?.stop ?? ''}${printLines(host.def?.exit_log)}	/* A task asleep in a function here would hold proc_remove() forever. */
+${kprobe?.stop ?? ''}${busy?.stop ?? ''}${printLines(host.def?.exit_log)}	klpcheck_unregister(&klpcheck_host);
+	/* A task asleep in a function here would hold proc_remove() forever. */
 	klpcheck_release_prefix(${cString(`${host.object}:`)});
 	proc_remove(klpcheck_dir);
 }
