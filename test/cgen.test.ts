@@ -114,10 +114,10 @@ describe('generateModuleSources', () => {
     };
     const set = generateModuleSources(u, '6.1');
     expect(set.files['Kbuild']).toContain('klpcheck_vmlinux-y := klpcheck_vmlinux-main.o klpcheck_vmlinux-u2.o\n');
-    expect(set.files['klpcheck_vmlinux-u2.c']).toContain('klpcheck_block_point("vmlinux:f1,2")');
+    expect(set.files['klpcheck_vmlinux-u2.c']).toContain('klpcheck_block_point_in("vmlinux:f1,2", THIS_MODULE)');
     expect(set.files['klpcheck_vmlinux-u2.c']).not.toContain('*f2(');
     expect(set.files['p.c']).toContain('.old_sympos = 2');
-    expect(set.files['p.c']).toContain('klpcheck_block_point("vmlinux:f1,2")');
+    expect(set.files['p.c']).toContain('klpcheck_block_point_in("vmlinux:f1,2", THIS_MODULE)');
     expect(set.probes.map((p) => p.key)).toEqual(['vmlinux:f1,1', 'vmlinux:f1,2', 'vmlinux:f2']);
     expect(findProbe(set, 'vmlinux:f2,0')?.key).toBe('vmlinux:f2');
     expect(findProbe(set, 'vmlinux:f1,0')).toBeUndefined();

@@ -59,6 +59,13 @@ struct klpcheck_entry {
  * (where the task switches), and the restarted call sleeps again.
  */
 int klpcheck_block_point(const char *key);
+/*
+ * The same, holding owner (the module whose code sleeps) while asleep: as
+ * long as a task sleeps in a module's function, rmmod of that module fails
+ * with EBUSY, as the model never unloads code a task sleeps in. Generated
+ * functions call this with THIS_MODULE.
+ */
+int klpcheck_block_point_in(const char *key, struct module *owner);
 /* Wakes every sleeper whose key starts with prefix (a module going away). */
 void klpcheck_release_prefix(const char *prefix);
 /* /proc/klpcheck/call: each host module adds its object's directory here. */
@@ -140,13 +147,16 @@ static DECLARE_WAIT_QUEUE_HEAD(wake);
 static struct proc_dir_entry *root_dir;
 static struct proc_dir_entry *call_dir;
 
-int klpcheck_block_point(const char *key)
+int klpcheck_block_point_in(const char *key, struct module *owner)
 {
 	struct armed_key *a, *found = NULL;
 	struct sleeper me;
 	pid_t pid = task_pid_nr(current);
 	int ret;
 
+	/* A module on its way out keeps no sleeper. */
+	if (owner && !try_module_get(owner))
+		return 0;
 	spin_lock(&lock);
 	list_for_each_entry(a, &armed, node) {
 		if (strcmp(a->key, key) == 0 && (a->pid == 0 || a->pid == pid)) {
@@ -156,6 +166,7 @@ int klpcheck_block_point(const char *key)
 	}
 	if (!found) {
 		spin_unlock(&lock);
+		module_put(owner);
 		return 0;
 	}
 	list_del(&found->node);
@@ -185,7 +196,14 @@ int klpcheck_block_point(const char *key)
 	}
 	spin_unlock(&lock);
 	kfree(found);
+	module_put(owner);
 	return ret ? -ERESTARTSYS : 0;
+}
+EXPORT_SYMBOL_GPL(klpcheck_block_point_in);
+
+int klpcheck_block_point(const char *key)
+{
+	return klpcheck_block_point_in(key, NULL);
 }
 EXPORT_SYMBOL_GPL(klpcheck_block_point);
 
