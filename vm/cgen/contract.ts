@@ -19,11 +19,11 @@
  *   klpcheck_kthread) that calls that function once, sleeping in it if the key is armed, and then
  *   idles in the core for good; /proc/klpcheck/sleeping lists its pid. A kernel thread never returns
  *   to user space, so while it sleeps in a function only force moves it (facts B.2). It holds the
- *   function's module: rmmod of that module fails with EBUSY until the thread has left it.
+ *   function's module: rmmod of that module fails (module in use) until the thread has left it.
  *   Added by cgen: a task asleep in a generated function holds that function's module, so rmmod of
- *   it fails with EBUSY until the task is released (the model never unloads code a task sleeps in).
- *   Probe and arm keys are FunctionProbe.key: "<object>:<func>",
- *   or "<object>:<func>,<k>" for copy k of a name the universe's symbol table repeats.
+ *   it fails (module in use, as for an enabled livepatch module) until the task is released (the
+ *   model never unloads code a task sleeps in). Probe and arm keys are FunctionProbe.key:
+ *   "<object>:<func>", or "<object>:<func>,<k>" for copy k of a name the symbol table repeats.
  * - Each generated function has /proc/klpcheck/call/<object>/<func>: reading it calls the function
  *   (through livepatch, so whatever version is live for the reader) and prints one line naming the
  *   version that ran: "<patch module>: <func>" for a replacement, "<object>: <func>: original" for the

@@ -62,7 +62,7 @@ int klpcheck_block_point(const char *key);
 /*
  * The same, holding owner (the module whose code sleeps) while asleep: as
  * long as a task sleeps in a module's function, rmmod of that module fails
- * with EBUSY, as the model never unloads code a task sleeps in. Generated
+ * (module in use), as the model never unloads code a task sleeps in. Generated
  * functions call this with THIS_MODULE.
  */
 int klpcheck_block_point_in(const char *key, struct module *owner);
