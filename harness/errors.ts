@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   E_SEMANTICS: 'a semantics klpcheck does not know',
   E_CONFLICT: 'names declared twice, a counterexample whose content no longer matches its name, an output file that exists',
   E_IO: 'an output path that cannot be written',
+  E_INEXPRESSIBLE: 'a universe that C for an upstream kernel cannot express (klpcheck vm): a NULL old_name, per-state fields ...',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

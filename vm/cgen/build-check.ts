@@ -1,0 +1,154 @@
+/**
+ * Compiles the generated modules of scenario files against a kernel's
+ * headers and reports every warning and error: the check that the C of
+ * vm/cgen is clean. One `make -C <headers> M=<dir> modules` per distinct
+ * universe (the selftest scenarios share a few universes).
+ *
+ *   npx tsx vm/cgen/build-check.ts [--kernel 6.1|6.12] [--keep DIR] FILE|DIR...
+ *
+ * The headers come from the cache `npm run vm:setup` fills
+ * (${KLPCHECK_CACHE:-~/.cache/klpcheck}/kernel-<version>/kernel.env, line
+ * `headers=`). Exit 0 when every universe builds without a warning, 1 when one
+ * does not, 2 for bad usage or missing headers.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { KlpcheckError } from '../../harness/errors.ts';
+import { readJson } from '../../harness/json-file.ts';
+import { universeId } from './c.ts';
+import type { KernelVersion, ModuleSet } from './contract.ts';
+import { generateModuleSources } from './index.ts';
+
+/** The kernel's headers directory from the set-up cache, or undefined when it is not there. */
+export function headersDir(kernel: KernelVersion): string | undefined {
+  const cache = process.env.KLPCHECK_CACHE ?? join(homedir(), '.cache', 'klpcheck');
+  const env = join(cache, `kernel-${kernel}`, 'kernel.env');
+  if (!existsSync(env)) return undefined;
+  const line = readFileSync(env, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('headers='));
+  const dir = line?.slice('headers='.length).trim();
+  return dir && existsSync(join(dir, 'Makefile')) ? dir : undefined;
+}
+
+/** Writes a module set into dir (created). */
+export function writeModuleSet(set: ModuleSet, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(set.files)) writeFileSync(join(dir, name), text);
+}
+
+export interface BuildResult {
+  readonly ok: boolean;
+  /** Compiler and modpost lines that are warnings or errors. */
+  readonly problems: readonly string[];
+  readonly modules: readonly string[];
+}
+
+/** One kbuild run over dir; a warning counts as a failure. */
+export async function buildDir(headers: string, dir: string, kernel: KernelVersion): Promise<BuildResult> {
+  const args = ['-C', headers, `M=${dir}`, 'CC=gcc-12', 'modules'];
+  // 6.12's out-of-tree build needs BTF for modules off: there is no pahole (real-kernel.md).
+  if (kernel === '6.12') args.push('CONFIG_DEBUG_INFO_BTF_MODULES=');
+  const { status, text } = await new Promise<{ status: number | null; text: string }>((resolve, reject) => {
+    const child = spawn('make', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code, text }));
+  });
+  const problems = text.split('\n').filter((l) => /warning|error/i.test(l));
+  const modules = readdirSync(dir)
+    .filter((f) => f.endsWith('.ko'))
+    .sort();
+  return { ok: status === 0 && problems.length === 0, problems, modules };
+}
+
+function scenarioFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p).sort()) if (f.endsWith('.json') && !f.endsWith('.outcomes.json')) out.push(join(p, f));
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** Per scenario file: built, refused (with the one-line reason) or failed (with its problems). */
+export interface FileVerdict {
+  readonly file: string;
+  readonly verdict: 'ok' | 'refused' | 'failed';
+  readonly detail: readonly string[];
+}
+
+/**
+ * Generates and builds every scenario file; universes shared by several files
+ * are built once, and distinct universes in parallel (one kbuild run each).
+ */
+export async function checkFiles(paths: readonly string[], kernel: KernelVersion, headers: string, keep?: string): Promise<FileVerdict[]> {
+  const root = keep ?? mkdtempSync(join(tmpdir(), 'klpcheck-cgen-'));
+  try {
+    const builds = new Map<string, { dir: string; result?: BuildResult }>();
+    const planned: ({ file: string; refused: string } | { file: string; id: string })[] = [];
+    for (const file of scenarioFiles(paths)) {
+      const universe = (readJson(file) as { universe?: unknown }).universe;
+      let set: ModuleSet;
+      try {
+        set = generateModuleSources(universe, kernel, { file, base: '/universe' });
+      } catch (e) {
+        if (!(e instanceof KlpcheckError)) throw e;
+        planned.push({ file, refused: e.format() });
+        continue;
+      }
+      const id = universeId(universe);
+      if (!builds.has(id)) {
+        const dir = join(root, `${basename(file, '.json')}-${id}`);
+        writeModuleSet(set, dir);
+        builds.set(id, { dir });
+      }
+      planned.push({ file, id });
+    }
+    const queue = [...builds.values()];
+    const worker = async () => {
+      for (let b = queue.shift(); b; b = queue.shift()) b.result = await buildDir(headers, b.dir, kernel);
+    };
+    await Promise.all(Array.from({ length: Math.min(availableParallelism(), queue.length) }, worker));
+    return planned.map((p): FileVerdict => {
+      if ('refused' in p) return { file: p.file, verdict: 'refused', detail: [p.refused] };
+      const r = builds.get(p.id)!.result!;
+      return { file: p.file, verdict: r.ok ? 'ok' : 'failed', detail: r.ok ? r.modules : r.problems };
+    });
+  } finally {
+    if (!keep) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let kernel: KernelVersion = '6.1';
+  let keep: string | undefined;
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--kernel') kernel = argv[++i] === '6.12' ? '6.12' : '6.1';
+    else if (a === '--keep') keep = argv[++i];
+    else paths.push(a);
+  }
+  if (paths.length === 0) paths.push('scenarios/selftests', 'scenarios/threads');
+  const headers = headersDir(kernel);
+  if (!headers) {
+    process.stderr.write(`klpcheck: no Linux ${kernel} headers in the cache; run npm run vm:setup first [E_NO_FILE]\n`);
+    return 2;
+  }
+  const verdicts = await checkFiles(paths, kernel, headers, keep);
+  for (const v of verdicts) {
+    process.stdout.write(`${v.verdict.toUpperCase().padEnd(8)}${v.file}\n`);
+    if (v.verdict !== 'ok') for (const d of v.detail) process.stdout.write(`        ${d}\n`);
+  }
+  const count = (k: FileVerdict['verdict']) => verdicts.filter((v) => v.verdict === k).length;
+  process.stdout.write(`${count('ok')} built without warnings, ${count('refused')} refused, ${count('failed')} failed (Linux ${kernel})\n`);
+  return count('failed') > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) process.exitCode = await main(process.argv.slice(2));
