@@ -1,0 +1,61 @@
+/**
+ * The contract between the C generator (vm/cgen/, branch `cgen`) and the VM runner (vm/, branch `vm`).
+ * Both helpers commit this file unchanged at vm/cgen/contract.ts. Extend it only by adding optional
+ * fields; tell the lead in your report what you added.
+ *
+ * Guest-side contract (what the generated modules provide inside the VM):
+ * - A core module `klpcheck_core` exports `klpcheck_block_point(const char *key)`, where key is the
+ *   model's function key ("<object>:<func>" as the reference implementation names it). Every generated
+ *   function, original or replacement, calls it first. procfs:
+ *     /proc/klpcheck/arm      write "<key>\n": the next caller of that function sleeps in it
+ *                             (wait_event_killable, so the transition's fake signal does not wake it)
+ *     /proc/klpcheck/release  write "<key>\n": wake every sleeper in that function
+ *     /proc/klpcheck/sleeping read: one line "<key> <pid>" per sleeping task
+ * - Each generated function has /proc/klpcheck/call/<object>/<func>: reading it calls the function
+ *   (through livepatch, so whatever version is live for the reader) and prints one line naming the
+ *   version that ran: "<patch module>: <func>" for a replacement, "<object>: <func>: original" for the
+ *   original code.
+ * - Functions of object "vmlinux" in a generated universe live in a stand-in module (the real vmlinux
+ *   lacks them); the livepatch module's klp_object then names that module. Selftest universes patch
+ *   real vmlinux functions (cmdline_proc_show ...): those stay in vmlinux, with the selftest modules'
+ *   behaviour from facts section E.
+ */
+
+/** One module the runner must build, in the universe's own name (a '-' in a name is '_' in the kernel). */
+export interface GeneratedModule {
+  readonly name: string;
+  readonly kind: 'livepatch' | 'target' | 'stand-in' | 'core';
+  /** For a stand-in: the universe object it stands in for ("vmlinux"). */
+  readonly standsInFor?: string;
+}
+
+/** How the guest observes which version of one function runs (check_running, tasks). */
+export interface FunctionProbe {
+  /** The reference implementation's function key, e.g. "vmlinux:f1". */
+  readonly key: string;
+  /** A guest shell command whose first output line names the version that ran. */
+  readonly command: string;
+  /** Module name (the kernel's spelling) of the klp_object that patches reach this function through. */
+  readonly klpObject: string;
+  /** Output line -> version: a patch name from the universe, or 'original'. */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+/** Everything the runner needs to build and drive one universe. Pure data: the same universe gives the same bytes. */
+export interface ModuleSet {
+  /** File name -> content, including the Kbuild file; built with one `make -C <headers> M=<dir> modules`. */
+  readonly files: Readonly<Record<string, string>>;
+  /** In load-dependency order: the core module first, then stand-ins, then targets, then livepatches. */
+  readonly modules: readonly GeneratedModule[];
+  readonly probes: readonly FunctionProbe[];
+}
+
+/** Kernel versions the project runs; features differ (facts: real-kernel.md). */
+export type KernelVersion = '6.1' | '6.12';
+
+/**
+ * Signature the generator exports from vm/cgen/index.ts.
+ * Errors: throws KlpcheckError (harness/errors.ts) with a stable code when a universe cannot be
+ * expressed as C (for example a NULL old_name), naming the place by JSON pointer.
+ */
+export type GenerateModuleSources = (universe: unknown, kernel: KernelVersion) => ModuleSet;
