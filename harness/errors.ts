@@ -11,7 +11,11 @@ export type ErrorCode =
   | 'E_REFERENCE'
   | 'E_SEMANTICS'
   | 'E_CONFLICT'
-  | 'E_IO';
+  | 'E_IO'
+  /** klpcheck vm: the kernel is not set up (run npm run vm:setup), a build or a boot failed. */
+  | 'E_VM_SETUP'
+  | 'E_VM_BUILD'
+  | 'E_VM_BOOT';
 
 export class KlpcheckError extends Error {
   constructor(

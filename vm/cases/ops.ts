@@ -1,0 +1,66 @@
+/**
+ * A sequence of ops (harness/ops.ts: thread scenarios, counterexamples, generated sequences) as a VM
+ * case, run through the reference implementation under upstream semantics. An op the spec model's
+ * precondition rejects is skipped, as thread scenarios and fc.commands skip it (harness/thread-
+ * outcomes.ts), except the transition work whenever the kernel has a transition.
+ */
+import type { Universe } from '../../model/kernel/definitions.ts';
+import { semanticsByName } from '../../model/semantics/registry.ts';
+import { describeOp, type Op } from '../../harness/ops.ts';
+import { Lockstep } from '../../harness/run-sequence.ts';
+import type { FunctionProbe } from '../cgen/contract.ts';
+import { kernelName, type CaseKind, type GuestAction, type VmCase, type VmStep } from '../case.ts';
+import { observeModel } from '../model-side.ts';
+import type { StepObservation } from '../observation.ts';
+
+const KLP = '/sys/kernel/livepatch';
+
+/** The guest's action for an op. Shadow ops are the patch code's own and have no guest form yet. */
+export function opAction(op: Op): GuestAction {
+  switch (op.op) {
+    case 'insmod':
+      return { kind: 'insmod', module: op.module, params: op.params ?? {}, logError: false };
+    case 'rmmod':
+      return { kind: 'rmmod', module: op.module };
+    case 'disable':
+    case 'enable':
+    case 'force':
+      return { kind: 'write', value: op.op === 'disable' ? '0' : '1', path: `${KLP}/${kernelName(op.patch)}/${op.op === 'force' ? 'force' : 'enabled'}` };
+    case 'set_attr':
+      return { kind: 'write', value: String(op.value), path: `${KLP}/${kernelName(op.patch)}/${op.attr}` };
+    case 'transition_step':
+      return { kind: 'sleep', seconds: 1 };
+    case 'block_task':
+      return { kind: 'block', task: op.task, key: op.func.replace(/,0$/, '') };
+    case 'unblock_task':
+      return { kind: 'unblock', task: op.task };
+    case 'task_return':
+    case 'shadow_alloc':
+    case 'shadow_free':
+      return { kind: 'none' };
+  }
+}
+
+/** Ops the guest cannot perform yet; a case with one of them is not run (reported, not dropped). */
+export function unsupportedOp(ops: readonly Op[]): Op | undefined {
+  return ops.find((op) => op.op === 'shadow_alloc' || op.op === 'shadow_free' || op.op === 'task_return');
+}
+
+export function opsCase(id: string, label: string, kind: CaseKind, universe: Universe, ops: readonly Op[], probes: readonly FunctionProbe[]): VmCase {
+  const run = new Lockstep(universe, semanticsByName('upstream')!, { invariants: [], conformance: false });
+  const k = run.kernel;
+  const steps: VmStep[] = [];
+  const model: StepObservation[] = [];
+  ops.forEach((op, index) => {
+    if (!(run.applicable(op) || (op.op === 'transition_step' && k.core.transition !== null))) return;
+    const from = k.log.length;
+    run.step(op);
+    const outcome = run.steps[run.steps.length - 1]!.outcome;
+    const inTransition = k.core.transition !== null;
+    // An op after which the model still has a transition is observed at once; the others wait
+    // for the kernel's transition work, as functions.sh's loop_until does.
+    steps.push({ index, action: opAction(op), settle: inTransition ? 'now' : 'done' });
+    model.push(observeModel(k, probes, { index, command: describeOp(op), result: outcome }, from));
+  });
+  return { id, label, kind, universe, steps, model };
+}

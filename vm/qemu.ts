@@ -1,0 +1,54 @@
+/**
+ * One boot of the VM (facts: real-kernel.md "VM"): TCG with one vCPU and 512 MiB (/dev/kvm here
+ * cannot boot a stock kernel; -smp 2 is 3x slower), the console on ttyS0 and the guest's reports on
+ * ttyS1, both to files. A boot that outlives its time limit is killed: the caller gets what the
+ * guest wrote so far and `timedOut`, never a hang.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KernelEnv } from './kernel-env.ts';
+
+export interface BootResult {
+  /** What the guest wrote to ttyS1. */
+  readonly data: string;
+  /** The console (ttyS0), for a report when the boot went wrong. */
+  readonly console: string;
+  readonly timedOut: boolean;
+  readonly seconds: number;
+}
+
+export function qemuArgs(env: KernelEnv, initrd: string, dir: string, append: string): string[] {
+  return [
+    ...(env.qemuDatadir ? ['-L', env.qemuDatadir] : []),
+    '-accel', 'tcg', '-m', '512', '-smp', '1',
+    '-display', 'none', '-monitor', 'none', '-no-reboot', '-nodefaults',
+    '-serial', `file:${join(dir, 'console.log')}`,
+    '-serial', `file:${join(dir, 'data.txt')}`,
+    '-kernel', env.vmlinuz, '-initrd', initrd,
+    '-append', `console=ttyS0 quiet panic=-1 printk.devkmsg=on log_buf_len=4M ${append}`.trim(),
+  ];
+}
+
+export function boot(env: KernelEnv, initrd: string, dir: string, append: string, timeoutSeconds: number): Promise<BootResult> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(env.qemu, qemuArgs(env, initrd, dir, append), { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutSeconds * 1000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
+      resolve({ data: read('data.txt'), console: read('console.log') + stderr, timedOut, seconds: (Date.now() - start) / 1000 });
+    });
+  });
+}
