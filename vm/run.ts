@@ -15,6 +15,7 @@ import { batchScript } from './guest-script.ts';
 import { buildInitramfs } from './initramfs.ts';
 import type { KernelEnv } from './kernel-env.ts';
 import { observeKernel } from './kernel-side.ts';
+import { explain } from './report.ts';
 import { parseGuestOutput, type GuestCase } from './protocol.ts';
 import { boot } from './qemu.ts';
 
@@ -95,7 +96,7 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
       const cmp = compareCase(c.vmCase.label, c.vmCase.model, real, env.kernel, differs);
       return extra.length > differs.length ? { ...cmp, notOnThisKernel: cmp.notOnThisKernel, problems: extra } : cmp;
     });
-    return { comparisons, ...(release ? { release } : {}), ...(build ? { build } : {}), boots, bootSeconds };
+    return { comparisons: comparisons.map((c) => explain(c, env.kernel)), ...(release ? { release } : {}), ...(build ? { build } : {}), boots, bootSeconds };
   } finally {
     if (!process.env.KLPCHECK_KEEP) rmSync(work, { recursive: true, force: true });
   }
