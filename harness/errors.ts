@@ -15,7 +15,9 @@ export type ErrorCode =
   /** klpcheck vm: the kernel is not set up (run npm run vm:setup), a build or a boot failed. */
   | 'E_VM_SETUP'
   | 'E_VM_BUILD'
-  | 'E_VM_BOOT';
+  | 'E_VM_BOOT'
+  /** A universe that C for an upstream kernel cannot express (vm/cgen). */
+  | 'E_INEXPRESSIBLE';
 
 export class KlpcheckError extends Error {
   constructor(

@@ -39,6 +39,12 @@ export interface FunctionProbe {
   readonly klpObject: string;
   /** Output line -> version: a patch name from the universe, or 'original'. */
   readonly versions: Readonly<Record<string, string>>;
+  /**
+   * Added by cgen: the version when the first line matches none of `versions`. A real vmlinux
+   * function's original output is the kernel's own (the command line of `cat /proc/cmdline`), so
+   * its probe lists only the patched lines and falls back to 'original'.
+   */
+  readonly fallback?: string;
 }
 
 /** Everything the runner needs to build and drive one universe. Pure data: the same universe gives the same bytes. */

@@ -1,0 +1,138 @@
+/**
+ * Compiles the generated modules of scenario files against a kernel's
+ * headers and reports every warning and error: the check that the C of
+ * vm/cgen is clean. One `make -C <headers> M=<dir> modules` per distinct
+ * universe (the selftest scenarios share a few universes).
+ *
+ *   npx tsx vm/cgen/build-check.ts [--kernel 6.1|6.12] [--keep DIR] FILE|DIR...
+ *
+ * The headers come from the cache `npm run vm:setup` fills
+ * (${KLPCHECK_CACHE:-~/.cache/klpcheck}/kernel-<version>/kernel.env, line
+ * `headers=`). Exit 0 when every universe builds without a warning, 1 when one
+ * does not, 2 for bad usage or missing headers.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { KlpcheckError } from '../../harness/errors.ts';
+import { readJson } from '../../harness/json-file.ts';
+import { universeId } from './c.ts';
+import type { KernelVersion, ModuleSet } from './contract.ts';
+import { generateModuleSources } from './index.ts';
+
+/** The kernel's headers directory from the set-up cache, or undefined when it is not there. */
+export function headersDir(kernel: KernelVersion): string | undefined {
+  const cache = process.env.KLPCHECK_CACHE ?? join(homedir(), '.cache', 'klpcheck');
+  const env = join(cache, `kernel-${kernel}`, 'kernel.env');
+  if (!existsSync(env)) return undefined;
+  const line = readFileSync(env, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('headers='));
+  const dir = line?.slice('headers='.length).trim();
+  return dir && existsSync(join(dir, 'Makefile')) ? dir : undefined;
+}
+
+/** Writes a module set into dir (created). */
+export function writeModuleSet(set: ModuleSet, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(set.files)) writeFileSync(join(dir, name), text);
+}
+
+export interface BuildResult {
+  readonly ok: boolean;
+  /** Compiler and modpost lines that are warnings or errors. */
+  readonly problems: readonly string[];
+  readonly modules: readonly string[];
+}
+
+/** One kbuild run over dir; a warning counts as a failure. */
+export function buildDir(headers: string, dir: string, kernel: KernelVersion): BuildResult {
+  const args = ['-C', headers, `M=${dir}`, 'CC=gcc-12', 'modules'];
+  // 6.12's out-of-tree build needs BTF for modules off: there is no pahole (real-kernel.md).
+  if (kernel === '6.12') args.push('CONFIG_DEBUG_INFO_BTF_MODULES=');
+  const r = spawnSync('make', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
+  const problems = text.split('\n').filter((l) => /warning|error|Error/i.test(l) && !/^\s*$/.test(l));
+  const modules = readdirSync(dir)
+    .filter((f) => f.endsWith('.ko'))
+    .sort();
+  return { ok: r.status === 0 && problems.length === 0, problems, modules };
+}
+
+function scenarioFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p).sort()) if (f.endsWith('.json') && !f.endsWith('.outcomes.json')) out.push(join(p, f));
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** Per scenario file: built, refused (with the one-line reason) or failed (with its problems). */
+export interface FileVerdict {
+  readonly file: string;
+  readonly verdict: 'ok' | 'refused' | 'failed';
+  readonly detail: readonly string[];
+}
+
+/** Generates and builds every scenario file; universes shared by several files are built once. */
+export function checkFiles(paths: readonly string[], kernel: KernelVersion, headers: string, keep?: string): FileVerdict[] {
+  const root = keep ?? mkdtempSync(join(tmpdir(), 'klpcheck-cgen-'));
+  const built = new Map<string, BuildResult>();
+  const verdicts: FileVerdict[] = [];
+  try {
+    for (const file of scenarioFiles(paths)) {
+      const universe = (readJson(file) as { universe?: unknown }).universe;
+      let set: ModuleSet;
+      try {
+        set = generateModuleSources(universe, kernel, { file, base: '/universe' });
+      } catch (e) {
+        if (!(e instanceof KlpcheckError)) throw e;
+        verdicts.push({ file, verdict: 'refused', detail: [e.format()] });
+        continue;
+      }
+      const id = universeId(universe);
+      let result = built.get(id);
+      if (!result) {
+        const dir = join(root, `${basename(file, '.json')}-${id}`);
+        writeModuleSet(set, dir);
+        result = buildDir(headers, dir, kernel);
+        built.set(id, result);
+      }
+      verdicts.push({ file, verdict: result.ok ? 'ok' : 'failed', detail: result.ok ? result.modules : result.problems });
+    }
+  } finally {
+    if (!keep) rmSync(root, { recursive: true, force: true });
+  }
+  return verdicts;
+}
+
+function main(argv: readonly string[]): number {
+  let kernel: KernelVersion = '6.1';
+  let keep: string | undefined;
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--kernel') kernel = argv[++i] === '6.12' ? '6.12' : '6.1';
+    else if (a === '--keep') keep = argv[++i];
+    else paths.push(a);
+  }
+  if (paths.length === 0) paths.push('scenarios/selftests', 'scenarios/threads');
+  const headers = headersDir(kernel);
+  if (!headers) {
+    process.stderr.write(`klpcheck: no Linux ${kernel} headers in the cache; run npm run vm:setup first [E_NO_FILE]\n`);
+    return 2;
+  }
+  const verdicts = checkFiles(paths, kernel, headers, keep);
+  for (const v of verdicts) {
+    process.stdout.write(`${v.verdict.toUpperCase().padEnd(8)}${v.file}\n`);
+    if (v.verdict !== 'ok') for (const d of v.detail) process.stdout.write(`        ${d}\n`);
+  }
+  const count = (k: FileVerdict['verdict']) => verdicts.filter((v) => v.verdict === k).length;
+  process.stdout.write(`${count('ok')} built without warnings, ${count('refused')} refused, ${count('failed')} failed (Linux ${kernel})\n`);
+  return count('failed') > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) process.exitCode = main(process.argv.slice(2));
