@@ -49,8 +49,9 @@ export function caseScript(c: BuiltCase, no: number): string {
   const patches = m.modules.filter((x) => x.kind === 'livepatch').map((x) => kernelName(x.name)).reverse();
   const removal = m.modules.map((x) => kernelName(x.name)).reverse();
   const probes = m.probes.map((p) => `probe ${shq(p.key)} ${shq(p.command)}`);
+  const preload = m.modules.filter((x) => x.kind === 'core' || x.kind === 'stand-in').map((x) => x.name);
   return [
-    `if case_begin ${shq(c.vmCase.id)} ${no} ${shq(removal.join(' '))}; then`,
+    `if case_begin ${shq(c.vmCase.id)} ${no} ${shq(preload.join(' '))}; then`,
     `case_probes() { :; ${probes.map((p) => `${p}; `).join('')}}`,
     ...c.vmCase.steps.map((s) => stepLine(s, m)),
     `case_end ${shq(patches.join(' '))} ${shq(removal.join(' '))}`,

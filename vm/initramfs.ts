@@ -54,9 +54,11 @@ export async function buildInitramfs(workDir: string, out: string, content: Init
     throw new KlpcheckError('E_VM_SETUP', `${BUSYBOX} or ${KMOD} is missing: run 'npm run vm:setup'`);
   }
   put(root, 'bin/busybox', BUSYBOX);
-  for (const a of applets) if (a !== 'busybox' && a !== 'insmod' && a !== 'rmmod') symlinkSync('busybox', join(root, 'bin', a));
-  put(root, 'bin/kmod', KMOD);
-  for (const a of ['insmod', 'rmmod']) symlinkSync('kmod', join(root, 'bin', a));
+  for (const a of applets) if (a !== 'busybox') symlinkSync('busybox', join(root, 'bin', a));
+  // Outside busybox's folder and called by path: a standalone busybox ash runs its own applet
+  // for a bare `insmod` whatever PATH says.
+  put(root, 'kmod/kmod', KMOD);
+  for (const a of ['insmod', 'rmmod']) symlinkSync('kmod', join(root, 'kmod', a));
   for (const lib of libs) put(root, lib, lib);
   for (const [f, text] of Object.entries({ ...guestFiles(), 'batch.sh': content.batch })) writeFileSync(join(root, f), text);
   chmodSync(join(root, 'init'), 0o755);

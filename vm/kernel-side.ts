@@ -49,7 +49,7 @@ function runningOf(step: GuestStep, m: ModuleSet): Record<string, string> {
   for (const p of m.probes) {
     const line = step.probes[p.key];
     if (line === undefined) continue;
-    out[p.key] = p.versions[line] ?? (line === '' ? 'absent' : `unknown: ${line}`);
+    out[p.key] = p.versions[line] ?? (line === '' ? 'absent' : (p.fallback ?? `unknown: ${line}`));
   }
   return out;
 }

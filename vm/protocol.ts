@@ -1,7 +1,7 @@
 /**
  * The guest's reports on ttyS1 (written by vm/guest/functions.sh), parsed into one record per case.
  * Line forms: `@boot RELEASE`, `@begin ID`, `@step INDEX RC ERROR`, `@log LINE`,
- * `@sysfs PATCH/FILE MODE VALUE`, `@probe KEY LINE`, `@end ID`, `@dirty ID WHAT`, `@done`.
+ * `@sysfs PATCH/FILE MODE VALUE`, `@probe KEY LINE`, `@error ID WHAT`, `@end ID`, `@dirty ID WHAT`, `@done`.
  * Anything else (a serial port's noise) is ignored; a line that breaks the grammar is kept as a
  * protocol error of its case, never thrown, so one bad line cannot hide the other results.
  */
@@ -92,6 +92,11 @@ export function parseGuestOutput(text: string): GuestReport {
         const [id, ...what] = rest.split(' ');
         const c = report.cases.find((x) => x.id === id);
         if (c) c.dirty = what.join(' ');
+        break;
+      }
+      case 'error': {
+        const [id, ...what] = rest.split(' ');
+        report.cases.find((x) => x.id === id)?.errors.push(what.join(' '));
         break;
       }
       case 'done':

@@ -1,7 +1,7 @@
 # klpcheck's guest-side step runner, in the manner of the kernel selftests' functions.sh: each
 # command is logged to /dev/kmsg as "% ...", the kernel log is cleared per scenario and read per
 # step, and every result goes to ttyS1 (fd 3) as one line per fact:
-#   @begin ID | @skip ID | @step I RC ERROR-TEXT | @log LINE | @sysfs PATCH/FILE MODE VALUE
+#   @begin ID | @error ID WHAT | @step I RC ERROR-TEXT | @log LINE | @sysfs PATCH/FILE MODE VALUE
 #   @probe KEY LINE | @end ID | @dirty ID WHAT | @done
 # vm/protocol.ts parses exactly this. Busybox ash: POSIX sh only.
 
@@ -23,12 +23,14 @@ in_transition() { grep -qs 1 /sys/kernel/livepatch/*/transition; }
 
 # The case runs only if its index is at least the boot's first case (a reboot resumes after a dirty case).
 case_begin() {
-  case_id=$1; case_no=$2; case_mods="$3"
+  case_id=$1; case_no=$2
   [ "$case_no" -ge "$first" ] || return 1
   cd "/cases/$case_id" || { out "@dirty $case_id no module folder"; return 1; }
+  out "@begin $case_id"
+  # The block-point core and the stand-ins are there before the first step, as vmlinux is.
+  for m in $3; do /kmod/insmod "test_modules/$m.ko" || out "@error $case_id cannot load $m"; done
   dmesg -c > /dev/null
   rm -f /tmp/task.*
-  out "@begin $case_id"
   return 0
 }
 
@@ -67,14 +69,14 @@ a_none() { :; }
 a_insmod() {
   mod=$1; logerr=$2; shift 2
   klog "% insmod test_modules/$mod.ko$([ $# -gt 0 ] && echo " $*")"
-  err=$(insmod "test_modules/$mod.ko" "$@" 2>&1) || rc=1
+  err=$(/kmod/insmod "test_modules/$mod.ko" "$@" 2>&1) || rc=1
   [ "$rc" -eq 0 ] || [ "$logerr" != y ] || klog "$err"
   err=$(echo "$err" | head -n 1)
 }
 
 a_rmmod() {
   klog "% rmmod $1"
-  err=$(rmmod "$1" 2>&1) || rc=1
+  err=$(/kmod/rmmod "$1" 2>&1) || rc=1
   err=$(echo "$err" | head -n 1)
 }
 
@@ -109,11 +111,13 @@ a_trace() {
 # a_block TASK KEY COMMAND: TASK runs the probe COMMAND and sleeps inside the function KEY
 # (klpcheck_core's block point). A function that is not there cannot be entered: EAGAIN, as the model says.
 a_block() {
-  echo "$2" > /proc/klpcheck/arm
+  bkey=$2
+  echo "$bkey" > /proc/klpcheck/arm
   sh -c "$3" > "/tmp/out.$1" 2>&1 &
   pid=$!
-  if loop_until 100 'grep -qs "^$2 " /proc/klpcheck/sleeping || ! kill -0 $pid 2>/dev/null' && kill -0 $pid 2>/dev/null; then
-    echo "$pid $2" > "/tmp/task.$1"
+  # (loop_until evaluates its condition in its own frame: globals only)
+  if loop_until 100 'grep -qs "^$bkey " /proc/klpcheck/sleeping || ! kill -0 $pid 2>/dev/null' && kill -0 $pid 2>/dev/null; then
+    echo "$pid $bkey" > "/tmp/task.$1"
   else
     rc=1; err="Resource temporarily unavailable"
   fi
@@ -146,7 +150,7 @@ case_end() {
       loop_until 50 '! in_transition'
     fi
   done
-  for m in $2; do grep -q "^$m " /proc/modules && rmmod "$m" 2>/dev/null; done
+  for m in $2; do grep -q "^$m " /proc/modules && /kmod/rmmod "$m" 2>/dev/null; done
   left=$(ls /sys/kernel/livepatch)
   for m in $2; do grep -q "^$m " /proc/modules && left="$left $m"; done
   echo "" > /sys/kernel/debug/tracing/set_ftrace_filter 2>/dev/null
