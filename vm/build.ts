@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KlpcheckError } from '../harness/errors.ts';
@@ -45,7 +46,7 @@ async function makeRound(env: KernelEnv, dir: string, round: readonly ModuleSour
   try {
     for (const m of round) symlinkSync(join(dir, m.id), join(roundDir, m.id));
     writeFileSync(join(roundDir, 'Kbuild'), `obj-m += ${round.map((m) => `${m.id}/`).join(' ')}\n`);
-    const args = ['-C', env.headers, `M=${roundDir}`, ...env.makeFlags, ...(extraSymbols.length ? [`KBUILD_EXTRA_SYMBOLS=${extraSymbols.join(' ')}`] : []), 'modules'];
+    const args = ['-C', env.headers, `M=${roundDir}`, `-j${availableParallelism()}`, ...env.makeFlags, ...(extraSymbols.length ? [`KBUILD_EXTRA_SYMBOLS=${extraSymbols.join(' ')}`] : []), 'modules'];
     try {
       await run('make', args, { maxBuffer: 64 << 20 });
     } catch (e) {

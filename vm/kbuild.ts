@@ -38,7 +38,7 @@ export function withoutComments(text: string): string {
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\/\/.*$/gm, '')
     .replace(/^\s*#\s.*$/gm, (l) => (/^\s*#\s*(include|define|if|ifdef|ifndef|else|elif|endif|undef|pragma)\b/.test(l) ? l : ''))
-    .replace(/\s+$/gm, '');
+    .replace(/[ \t]+$/gm, '');
 }
 
 /**
