@@ -1,7 +1,7 @@
 /**
  * The files `klpcheck vm` takes, each turned into a VM case once its modules are generated: a
  * selftest scenario (it lists steps), a thread scenario (it lists ops), or a saved counterexample
- * of the upstream semantics (it has a provenance). Other semantics' counterexamples are refused:
+ * of the upstream semantics (it has a provenance), or a saved real-kernel finding (vm/finding.ts). Other semantics' counterexamples are refused:
  * the real kernel implements upstream only.
  */
 import { basename } from 'node:path';
@@ -15,6 +15,7 @@ import { loadThreadScenario } from '../harness/thread-outcomes.ts';
 import type { FunctionProbe, GenerateModuleSources, KernelVersion } from './cgen/contract.ts';
 import type { BuiltCase, CaseKind, VmCase } from './case.ts';
 import { opsCase } from './cases/ops.ts';
+import { isFinding, readFinding } from './finding.ts';
 import { selftestCase } from './cases/selftest.ts';
 
 /** A case before its modules exist: the universe, and how to make the case from the probes. */
@@ -41,6 +42,10 @@ export function loadInput(file: string, n: number): PendingCase {
   if (isThreadScenario(data)) {
     const s = loadThreadScenario(file);
     return opsPending(id, file, 'thread', s.universe, s.ops);
+  }
+  if (isFinding(data)) {
+    const f = readFinding(file);
+    return opsPending(id, file, 'counterexample', f.universe, f.ops);
   }
   if (typeof data === 'object' && data !== null && 'provenance' in data) {
     const c = readCounterexample(file);

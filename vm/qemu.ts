@@ -5,7 +5,7 @@
  * guest wrote so far and `timedOut`, never a hang.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelEnv } from './kernel-env.ts';
 
@@ -30,23 +30,34 @@ export function qemuArgs(env: KernelEnv, initrd: string, dir: string, append: st
   ];
 }
 
-export function boot(env: KernelEnv, initrd: string, dir: string, append: string, timeoutSeconds: number): Promise<BootResult> {
+/**
+ * Boots and waits for the guest to power off. `timeoutSeconds` bounds the boot; `idleSeconds`
+ * bounds the silence on ttyS1 (a step that hangs), whichever comes first.
+ */
+export function boot(env: KernelEnv, initrd: string, dir: string, append: string, timeoutSeconds: number, idleSeconds = 90): Promise<BootResult> {
   const start = Date.now();
+  const data = join(dir, 'data.txt');
   return new Promise((resolve, reject) => {
     const child = spawn(env.qemu, qemuArgs(env, initrd, dir, append), { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutSeconds * 1000);
+    let size = -1;
+    let quietSince = Date.now();
+    const timer = setInterval(() => {
+      const now = existsSync(data) ? statSync(data).size : 0;
+      if (now !== size) [size, quietSince] = [now, Date.now()];
+      if (Date.now() - start > timeoutSeconds * 1000 || Date.now() - quietSince > idleSeconds * 1000) {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }
+    }, 1000);
     child.on('error', (e) => {
-      clearTimeout(timer);
+      clearInterval(timer);
       reject(e);
     });
     child.on('close', () => {
-      clearTimeout(timer);
+      clearInterval(timer);
       const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
       resolve({ data: read('data.txt'), console: read('console.log') + stderr, timedOut, seconds: (Date.now() - start) / 1000 });
     });

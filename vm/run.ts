@@ -18,9 +18,12 @@ import { observeKernel } from './kernel-side.ts';
 import { explain } from './report.ts';
 import { parseGuestOutput, type GuestCase } from './protocol.ts';
 import { boot } from './qemu.ts';
+import type { StepObservation } from './observation.ts';
 
 export interface VmRun {
   readonly comparisons: readonly CaseComparison[];
+  /** The kernel's observations per case (same order; empty when it did not run). */
+  readonly real: readonly (readonly StepObservation[])[];
   /** `uname -r` as the guest reported it. */
   readonly release?: string;
   readonly build?: BuildResult;
@@ -78,25 +81,29 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
       }
       const last = r.cases[r.cases.length - 1]!;
       if (!last.ended) {
-        problems.set(last.id, [b.timedOut ? `the VM timed out after ${limit} s during this case` : 'the VM stopped during this case (see the console)']);
+        problems.set(last.id, [b.timedOut ? `the VM timed out during this case (no result for 90 s, or ${limit} s in all)` : 'the VM stopped during this case (see the console)']);
       } else if (last.dirty !== undefined) {
         problems.set(last.id, [...(problems.get(last.id) ?? []), `left behind after clean-up: ${last.dirty} (the next cases ran in a new boot)`]);
       }
       first = lastIndex + 1;
     }
-    const comparisons = cases.map((c) => {
+    const reals = cases.map((c) => {
+      const g = reports.get(c.vmCase.id);
+      return g ? observeKernel(c.vmCase, g, c.modules) : [];
+    });
+    const comparisons = cases.map((c, i) => {
       const skipped = notRun.get(c.vmCase.id);
       if (skipped) return skipped;
       const g = reports.get(c.vmCase.id);
       if (!g) return compareCase(c.vmCase.label, c.vmCase.model, [], env.kernel, ['not run: the VM gave up before this case']);
-      const real = observeKernel(c.vmCase, g, c.modules);
+      const real = reals[i]!;
       const extra = [...(problems.get(c.vmCase.id) ?? []), ...g.errors];
       // Clean-up leftovers are the next boot's concern, not a difference of this case.
       const differs = extra.filter((p) => !p.startsWith('left behind'));
       const cmp = compareCase(c.vmCase.label, c.vmCase.model, real, env.kernel, differs);
       return extra.length > differs.length ? { ...cmp, notOnThisKernel: cmp.notOnThisKernel, problems: extra } : cmp;
     });
-    return { comparisons: comparisons.map((c) => explain(c, env.kernel)), ...(release ? { release } : {}), ...(build ? { build } : {}), boots, bootSeconds };
+    return { comparisons: comparisons.map((c) => explain(c, env.kernel)), real: reals, ...(release ? { release } : {}), ...(build ? { build } : {}), boots, bootSeconds };
   } finally {
     if (!process.env.KLPCHECK_KEEP) rmSync(work, { recursive: true, force: true });
   }

@@ -66,7 +66,17 @@ probe() {
 
 a_none() { :; }
 
+# test-ftrace.sh's cleanup_tracing, before the next load, write or removal: once the traced
+# function's module is gone the filter is empty and the tracer would trace every function.
+untrace() {
+  t=/sys/kernel/debug/tracing
+  [ "$(cat $t/current_tracer 2>/dev/null)" = nop ] && return
+  echo nop > $t/current_tracer
+  echo > $t/set_ftrace_filter
+}
+
 a_insmod() {
+  untrace
   mod=$1; logerr=$2; shift 2
   klog "% insmod test_modules/$mod.ko$([ $# -gt 0 ] && echo " $*")"
   err=$(/kmod/insmod "test_modules/$mod.ko" "$@" 2>&1) || rc=1
@@ -75,6 +85,7 @@ a_insmod() {
 }
 
 a_rmmod() {
+  untrace
   klog "% rmmod $1"
   err=$(/kmod/rmmod "$1" 2>&1) || rc=1
   err=$(echo "$err" | head -n 1)
@@ -82,6 +93,7 @@ a_rmmod() {
 
 # a_write VALUE PATH: functions.sh's `echo VALUE > PATH` with its error text kept.
 a_write() {
+  untrace
   klog "% echo $1 > $2"
   err=$( (echo "$1" > "$2") 2>&1) || rc=1
   err=$(echo "$err" | head -n 1)
@@ -153,8 +165,7 @@ case_end() {
   for m in $2; do grep -q "^$m " /proc/modules && /kmod/rmmod "$m" 2>/dev/null; done
   left=$(ls /sys/kernel/livepatch)
   for m in $2; do grep -q "^$m " /proc/modules && left="$left $m"; done
-  echo "" > /sys/kernel/debug/tracing/set_ftrace_filter 2>/dev/null
-  echo nop > /sys/kernel/debug/tracing/current_tracer 2>/dev/null
+  untrace
   echo 1 > /proc/sys/kernel/ftrace_enabled
   out "@end $case_id"
   if [ -n "$(echo $left)" ]; then
