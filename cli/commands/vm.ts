@@ -46,7 +46,7 @@ export const vm: Command = {
     kernel: { type: 'string', arg: 'X.Y', help: "the kernel: 6.1 (default) or 6.12 (each needs 'npm run vm:setup -- --kernel X.Y')" },
     json: { type: 'boolean', help: 'print one JSON report instead' },
   },
-  examples: ['npm run vm:setup && npx klpcheck vm scenarios/selftests scenarios/threads', 'npx klpcheck vm --generate 20 --seed 1', 'npx klpcheck vm --kernel 6.12 --json counterexamples/upstream'],
+  examples: ['npx klpcheck vm scenarios/selftests scenarios/threads', 'npx klpcheck vm --generate 20 --seed 1', 'npx klpcheck vm --kernel 6.12 --json counterexamples/upstream'],
   async run({ values, positionals }, io) {
     const kv = (values.kernel as string | undefined) ?? '6.1';
     const kernel = kernelVersion(kv);
