@@ -46,7 +46,7 @@ export function buildCounterexample(
 }
 
 /** Key order is fixed by construction; this stringifies with sorted keys anyway, for hashing. */
-function stable(v: unknown): string {
+export function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v)

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Universe } from '../model/kernel/definitions.ts';
 import { KlpcheckError, pointer } from '../harness/errors.ts';
 import { readJson } from '../harness/json-file.ts';
+import { stable } from '../harness/counterexample.ts';
 import type { Op } from '../harness/ops.ts';
 import { KLPCHECK_VERSION, FAST_CHECK_VERSION } from '../harness/versions.ts';
 import type { KernelVersion } from './cgen/contract.ts';
@@ -42,17 +43,6 @@ export interface RealKernelFinding {
     readonly klpcheck: string;
     readonly fast_check: string;
   };
-}
-
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 export function findingFile(dir: string, f: RealKernelFinding): string {
