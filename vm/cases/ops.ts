@@ -9,7 +9,7 @@ import { semanticsByName } from '../../model/semantics/registry.ts';
 import { describeOp, type Op } from '../../harness/ops.ts';
 import { Lockstep } from '../../harness/run-sequence.ts';
 import type { FunctionProbe } from '../cgen/contract.ts';
-import { kernelName, type CaseKind, type GuestAction, type VmCase, type VmStep } from '../case.ts';
+import { kernelName, modelKey, type CaseKind, type GuestAction, type VmCase, type VmStep } from '../case.ts';
 import { observeModel } from '../model-side.ts';
 import type { StepObservation } from '../observation.ts';
 
@@ -49,20 +49,49 @@ export function unsupportedOp(ops: readonly Op[]): Op | undefined {
   return ops.find((op) => op.op === 'shadow_alloc' || op.op === 'shadow_free');
 }
 
+/**
+ * Whether the kernel's transition work, which retries every second on its own
+ * (klp_transition_work_fn, round_jiffies_relative(HZ)), would complete the
+ * model's transition now: then the real kernel completes it within a second
+ * whatever the next op is, and observing "at once" would race with it.
+ */
+function workWouldComplete(run: Lockstep): boolean {
+  return run.kernel.core.transition !== null && run.kernel.clone().transitionStep();
+}
+
+/**
+ * The case. Two departures from the op list, each what the real kernel does:
+ * - after an op, a transition the next transition work would complete is
+ *   completed in the model too (the guest waits for it), so no observation
+ *   races with the kernel's one-second retry;
+ * - a task "asleep" in a function no patch of the universe touches has no
+ *   generated function to sleep in; as no transition ever checks it, the guest
+ *   leaves it alone (the model still has the task blocked, so its later ops
+ *   keep their meaning).
+ */
 export function opsCase(id: string, label: string, kind: CaseKind, universe: Universe, ops: readonly Op[], probes: readonly FunctionProbe[]): VmCase {
   const run = new Lockstep(universe, semanticsByName('upstream')!, { invariants: [], conformance: false });
   const k = run.kernel;
   const steps: VmStep[] = [];
   const model: StepObservation[] = [];
+  const probed = new Set(probes.map((p) => modelKey(p.key)));
+  const virtual = new Set<string>();
   ops.forEach((op, index) => {
     if (!(run.applicable(op) || (op.op === 'transition_step' && k.core.transition !== null))) return;
     const from = k.log.length;
     run.step(op);
     const outcome = run.steps[run.steps.length - 1]!.outcome;
-    const inTransition = k.core.transition !== null;
+    let action = opAction(op);
+    if (op.op === 'block_task' && !probed.has(modelKey(op.func))) {
+      if (outcome === 'ok') virtual.add(op.task);
+      action = { kind: 'none' };
+    } else if (op.op === 'unblock_task' && virtual.delete(op.task)) {
+      action = { kind: 'none' };
+    }
+    while (workWouldComplete(run)) run.step({ op: 'transition_step' });
     // An op after which the model still has a transition is observed at once; the others wait
     // for the kernel's transition work, as functions.sh's loop_until does.
-    steps.push({ index, action: opAction(op), settle: inTransition ? 'now' : 'done' });
+    steps.push({ index, action, settle: k.core.transition !== null ? 'now' : 'done' });
     model.push(observeModel(k, probes, { index, command: describeOp(op), result: outcome }, from));
   });
   return { id, label, kind, universe, steps, model };
