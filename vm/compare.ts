@@ -19,6 +19,8 @@ export interface CaseComparison {
   readonly notOnThisKernel: readonly string[];
   /** Why the case did not run or could not finish (a timeout, a missing feature). */
   readonly problems: readonly string[];
+  /** Remarks that are not differences (what a case left behind in the VM). */
+  readonly notes?: readonly string[];
   /** A recorded known difference that explains this one (vm/known-differences.ts). */
   readonly known?: string;
 }

@@ -53,7 +53,7 @@ export function textReport(run: VmRun, env: KernelEnv): string {
     const head = c.verdict === 'DIFFERS' && c.known ? `DIFFERS  ${c.label} (known: ${c.known})` : `${c.verdict.padEnd(8)} ${c.label}`;
     out.push(head);
     for (const p of c.problems) out.push(`  ${p}`);
-    for (const n of c.notOnThisKernel) out.push(`  ${n}`);
+    for (const n of [...c.notOnThisKernel, ...(c.notes ?? [])]) out.push(`  ${n}`);
     if (c.diff) out.push(unified(c.diff).trimEnd());
   }
   out.push(countLine(countsOf(run.comparisons), env));

@@ -82,8 +82,6 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
       const last = r.cases[r.cases.length - 1]!;
       if (!last.ended) {
         problems.set(last.id, [b.timedOut ? `the VM timed out during this case (no result for 90 s, or ${limit} s in all)` : 'the VM stopped during this case (see the console)']);
-      } else if (last.dirty !== undefined) {
-        problems.set(last.id, [...(problems.get(last.id) ?? []), `left behind after clean-up: ${last.dirty} (the next cases ran in a new boot)`]);
       }
       first = lastIndex + 1;
     }
@@ -96,12 +94,9 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
       if (skipped) return skipped;
       const g = reports.get(c.vmCase.id);
       if (!g) return compareCase(c.vmCase.label, c.vmCase.model, [], env.kernel, ['not run: the VM gave up before this case']);
-      const real = reals[i]!;
-      const extra = [...(problems.get(c.vmCase.id) ?? []), ...g.errors];
-      // Clean-up leftovers are the next boot's concern, not a difference of this case.
-      const differs = extra.filter((p) => !p.startsWith('left behind'));
-      const cmp = compareCase(c.vmCase.label, c.vmCase.model, real, env.kernel, differs);
-      return extra.length > differs.length ? { ...cmp, notOnThisKernel: cmp.notOnThisKernel, problems: extra } : cmp;
+      const cmp = compareCase(c.vmCase.label, c.vmCase.model, reals[i]!, env.kernel, [...(problems.get(c.vmCase.id) ?? []), ...g.errors]);
+      // What the clean-up could not remove is the next boot's concern, not a difference of this case.
+      return g.dirty === undefined ? cmp : { ...cmp, notes: [`left behind after the case: ${g.dirty} (the next cases ran in a new boot)`] };
     });
     return { comparisons: comparisons.map((c) => explain(c, env.kernel)), real: reals, ...(release ? { release } : {}), ...(build ? { build } : {}), boots, bootSeconds };
   } finally {
