@@ -86,3 +86,24 @@ describe('compareCase', () => {
     expect(countLine(n, { release: 'r', version: 'v' })).toBe('3 files: 1 same, 1 differ, 0 known differences, 1 not run (kernel r, Debian v)');
   });
 });
+
+describe('text report', () => {
+  it('prints one line per file, its notes, the diff without a separator line, and the count line', async () => {
+    const { textReport } = await import('../vm/report.ts');
+    const real = { ...step, result: 'EINVAL' };
+    const run = {
+      comparisons: [compareCase('a.json', [step], [step], '6.1'), { ...compareCase('b.json', [step], [real], '6.1'), notes: ['left behind after the case: p1'] }],
+      real: [],
+      boots: 1,
+      bootSeconds: 1,
+    };
+    const text = textReport(run, { release: '6.1.0-57-cloud-amd64', version: '6.1.192-3' } as never);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('SAME     a.json');
+    expect(lines).toContain('DIFFERS  b.json');
+    expect(lines).toContain('  left behind after the case: p1');
+    expect(text).not.toMatch(/^=+$/m);
+    expect(text).toContain('--- b.json (model)\n+++ b.json (kernel 6.1)\n@@ ');
+    expect(lines[lines.length - 2]).toBe('2 files: 1 same, 1 differ, 0 known differences, 0 not run (kernel 6.1.0-57-cloud-amd64, Debian 6.1.192-3)');
+  });
+});
