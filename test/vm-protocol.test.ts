@@ -22,7 +22,7 @@ const GUEST = [
   '@begin c1-b',
   '@step x 0',
   '@step 0 0 ',
-  '@dirty c1-b klp_1',
+  '@dirty c1-b  klp_1',
 ].join('\n');
 
 describe('guest protocol', () => {

@@ -91,7 +91,7 @@ export function parseGuestOutput(text: string): GuestReport {
       case 'dirty': {
         const [id, ...what] = rest.split(' ');
         const c = report.cases.find((x) => x.id === id);
-        if (c) c.dirty = what.join(' ');
+        if (c) c.dirty = what.filter(Boolean).join(' ');
         break;
       }
       case 'error': {
