@@ -11,9 +11,9 @@
  * `headers=`). Exit 0 when every universe builds without a warning, 1 when one
  * does not, 2 for bad usage or missing headers.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { readJson } from '../../harness/json-file.ts';
@@ -47,17 +47,23 @@ export interface BuildResult {
 }
 
 /** One kbuild run over dir; a warning counts as a failure. */
-export function buildDir(headers: string, dir: string, kernel: KernelVersion): BuildResult {
+export async function buildDir(headers: string, dir: string, kernel: KernelVersion): Promise<BuildResult> {
   const args = ['-C', headers, `M=${dir}`, 'CC=gcc-12', 'modules'];
   // 6.12's out-of-tree build needs BTF for modules off: there is no pahole (real-kernel.md).
   if (kernel === '6.12') args.push('CONFIG_DEBUG_INFO_BTF_MODULES=');
-  const r = spawnSync('make', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
-  const problems = text.split('\n').filter((l) => /warning|error|Error/i.test(l) && !/^\s*$/.test(l));
+  const { status, text } = await new Promise<{ status: number | null; text: string }>((resolve, reject) => {
+    const child = spawn('make', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code, text }));
+  });
+  const problems = text.split('\n').filter((l) => /warning|error/i.test(l));
   const modules = readdirSync(dir)
     .filter((f) => f.endsWith('.ko'))
     .sort();
-  return { ok: r.status === 0 && problems.length === 0, problems, modules };
+  return { ok: status === 0 && problems.length === 0, problems, modules };
 }
 
 function scenarioFiles(paths: readonly string[]): string[] {
@@ -77,12 +83,15 @@ export interface FileVerdict {
   readonly detail: readonly string[];
 }
 
-/** Generates and builds every scenario file; universes shared by several files are built once. */
-export function checkFiles(paths: readonly string[], kernel: KernelVersion, headers: string, keep?: string): FileVerdict[] {
+/**
+ * Generates and builds every scenario file; universes shared by several files
+ * are built once, and distinct universes in parallel (one kbuild run each).
+ */
+export async function checkFiles(paths: readonly string[], kernel: KernelVersion, headers: string, keep?: string): Promise<FileVerdict[]> {
   const root = keep ?? mkdtempSync(join(tmpdir(), 'klpcheck-cgen-'));
-  const built = new Map<string, BuildResult>();
-  const verdicts: FileVerdict[] = [];
   try {
+    const builds = new Map<string, { dir: string; result?: BuildResult }>();
+    const planned: ({ file: string; refused: string } | { file: string; id: string })[] = [];
     for (const file of scenarioFiles(paths)) {
       const universe = (readJson(file) as { universe?: unknown }).universe;
       let set: ModuleSet;
@@ -90,26 +99,33 @@ export function checkFiles(paths: readonly string[], kernel: KernelVersion, head
         set = generateModuleSources(universe, kernel, { file, base: '/universe' });
       } catch (e) {
         if (!(e instanceof KlpcheckError)) throw e;
-        verdicts.push({ file, verdict: 'refused', detail: [e.format()] });
+        planned.push({ file, refused: e.format() });
         continue;
       }
       const id = universeId(universe);
-      let result = built.get(id);
-      if (!result) {
+      if (!builds.has(id)) {
         const dir = join(root, `${basename(file, '.json')}-${id}`);
         writeModuleSet(set, dir);
-        result = buildDir(headers, dir, kernel);
-        built.set(id, result);
+        builds.set(id, { dir });
       }
-      verdicts.push({ file, verdict: result.ok ? 'ok' : 'failed', detail: result.ok ? result.modules : result.problems });
+      planned.push({ file, id });
     }
+    const queue = [...builds.values()];
+    const worker = async () => {
+      for (let b = queue.shift(); b; b = queue.shift()) b.result = await buildDir(headers, b.dir, kernel);
+    };
+    await Promise.all(Array.from({ length: Math.min(availableParallelism(), queue.length) }, worker));
+    return planned.map((p): FileVerdict => {
+      if ('refused' in p) return { file: p.file, verdict: 'refused', detail: [p.refused] };
+      const r = builds.get(p.id)!.result!;
+      return { file: p.file, verdict: r.ok ? 'ok' : 'failed', detail: r.ok ? r.modules : r.problems };
+    });
   } finally {
     if (!keep) rmSync(root, { recursive: true, force: true });
   }
-  return verdicts;
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   let kernel: KernelVersion = '6.1';
   let keep: string | undefined;
   const paths: string[] = [];
@@ -125,7 +141,7 @@ function main(argv: readonly string[]): number {
     process.stderr.write(`klpcheck: no Linux ${kernel} headers in the cache; run npm run vm:setup first [E_NO_FILE]\n`);
     return 2;
   }
-  const verdicts = checkFiles(paths, kernel, headers, keep);
+  const verdicts = await checkFiles(paths, kernel, headers, keep);
   for (const v of verdicts) {
     process.stdout.write(`${v.verdict.toUpperCase().padEnd(8)}${v.file}\n`);
     if (v.verdict !== 'ok') for (const d of v.detail) process.stdout.write(`        ${d}\n`);
@@ -135,4 +151,4 @@ function main(argv: readonly string[]): number {
   return count('failed') > 0 ? 1 : 0;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) process.exitCode = await main(process.argv.slice(2));

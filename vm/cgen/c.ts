@@ -33,13 +33,21 @@ export function kernelModName(name: string): string {
   return name.replace(/-/g, '_');
 }
 
+/** A record's entries sorted by key (code-unit order, as Array.prototype.sort): generated text never follows insertion order. */
+export function sortedEntries<V>(record: Readonly<Record<string, V>> | undefined): [string, V][] {
+  return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** One pr_info line per text, each printed through "%s" (a '%' in the text is not a format). */
+export function printLines(texts: readonly string[] | undefined, indent = '\t'): string {
+  return (texts ?? []).map((t) => `${indent}pr_info("%s\\n", ${cString(t)});\n`).join('');
+}
+
 /** JSON with object keys sorted at every level: the same universe always gives the same text. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = sortedEntries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

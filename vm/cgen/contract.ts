@@ -11,6 +11,19 @@
  *                             (wait_event_killable, so the transition's fake signal does not wake it)
  *     /proc/klpcheck/release  write "<key>\n": wake every sleeper in that function
  *     /proc/klpcheck/sleeping read: one line "<key> <pid>" per sleeping task
+ *   Added by cgen: writing "<key> interruptible\n" to arm makes the sleep interruptible instead. The
+ *   transition's fake signal then wakes the task; the read is restarted after its return to user
+ *   space (where the task switches, facts B.2) and the restarted call sleeps again, in the version
+ *   now live for it, until released.
+ *   Added by cgen: /proc/klpcheck/kthread  write "<key>\n": start a kernel thread (named
+ *   klpcheck_kthread) that calls that function once, sleeping in it if the key is armed, and then
+ *   idles in the core for good; /proc/klpcheck/sleeping lists its pid. A kernel thread never returns
+ *   to user space, so while it sleeps in a function only force moves it (facts B.2). It holds the
+ *   function's module: rmmod of that module fails (module in use) until the thread has left it.
+ *   Added by cgen: a task asleep in a generated function holds that function's module, so rmmod of
+ *   it fails (module in use, as for an enabled livepatch module) until the task is released (the
+ *   model never unloads code a task sleeps in). Probe and arm keys are FunctionProbe.key:
+ *   "<object>:<func>", or "<object>:<func>,<k>" for copy k of a name the symbol table repeats.
  * - Each generated function has /proc/klpcheck/call/<object>/<func>: reading it calls the function
  *   (through livepatch, so whatever version is live for the reader) and prints one line naming the
  *   version that ran: "<patch module>: <func>" for a replacement, "<object>: <func>: original" for the

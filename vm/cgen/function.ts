@@ -33,7 +33,8 @@ export function functionSource(f: FunctionSpec): string {
   }
   return `static __attribute__((__noipa__)) const char *${f.cName}(const struct klpcheck_call *call)
 {
-	klpcheck_block_point(${cString(f.key)});
+	if (klpcheck_block_point_in(${cString(f.key)}, THIS_MODULE))
+		return KLPCHECK_RESTART;
 ${print}	if (call && call->inside)
 		call->inside(call);
 	return ${cString(f.version)};

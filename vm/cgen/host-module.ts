@@ -8,7 +8,7 @@
  * selftest modules they model (facts E.0, E.2: test_klp_callbacks_mod,
  * test_klp_callbacks_busy; E.6: test_klp_kprobe; E.7: test_klp_speaker).
  */
-import { banner, cIdent, cString, type BannerInfo } from './c.ts';
+import { banner, cIdent, cString, printLines, sortedEntries, type BannerInfo } from './c.ts';
 import { functionSource } from './function.ts';
 import { inferType, paramDecl, paramLines, type ParamDecl } from './params.ts';
 import type { Host, HostFunc } from './plan.ts';
@@ -58,7 +58,6 @@ function busyParts(host: Host, params: ParamDecl[]): { decls: string; start: str
   if (!work) return undefined;
   const flag = paramDecl(work.param, 'bool', host.def?.params?.[work.param] ?? 'n');
   params.push(flag);
-  const lines = (ls: readonly string[]) => ls.map((l) => `\tpr_info("%s\\n", ${cString(l)});\n`).join('');
   const exitCall = work.exit_call
     ? `\tif (klpcheck_busy_woken)\n\t\t${work.exit_call.func}(&klpcheck_exit_call);\n`
     : '';
@@ -76,8 +75,8 @@ static DECLARE_COMPLETION(klpcheck_busy_entered);
 /* Runs inside whichever version of ${work.func} is live for the worker. */
 static void klpcheck_busy_inside(const struct klpcheck_call *call)
 {
-${lines(work.enter_log)}	if (!klpcheck_busy_blocking) {
-${lines(work.exit_log).replace(/^\t/gm, '\t\t')}		complete(&klpcheck_busy_entered);
+${printLines(work.enter_log)}	if (!klpcheck_busy_blocking) {
+${printLines(work.exit_log, '\t\t')}		complete(&klpcheck_busy_entered);
 		return;
 	}
 	complete(&klpcheck_busy_entered);
@@ -85,10 +84,10 @@ ${lines(work.exit_log).replace(/^\t/gm, '\t\t')}		complete(&klpcheck_busy_entere
 	while (READ_ONCE(${flag.variable}) && !READ_ONCE(klpcheck_busy_stop))
 		msleep(20);
 	if (READ_ONCE(klpcheck_busy_stop)) {
-${work.rmmod_quiet ? '' : lines(work.exit_log).replace(/^\t/gm, '\t\t')}		return;
+${work.rmmod_quiet ? '' : printLines(work.exit_log, '\t\t')}		return;
 	}
 	klpcheck_busy_woken = true;
-${lines(work.exit_log)}}
+${printLines(work.exit_log)}}
 
 static const struct klpcheck_call klpcheck_busy_call = { .context = "", .inside = klpcheck_busy_inside };
 ${exitCallDecl}
@@ -99,13 +98,11 @@ ${exitCall}}
 
 static DECLARE_WORK(klpcheck_busy_work, klpcheck_busy_fn);
 `;
-  const start = `\tklpcheck_busy_blocking = ${flag.variable};
-	if (${work.only_when_blocking ? 'klpcheck_busy_blocking' : 'true'}) {
-		klpcheck_busy_queued = true;
-		schedule_work(&klpcheck_busy_work);
-		wait_for_completion(&klpcheck_busy_entered);
-	}
-`;
+  const queue = '\tklpcheck_busy_queued = true;\n\tschedule_work(&klpcheck_busy_work);\n\twait_for_completion(&klpcheck_busy_entered);\n';
+  // The work runs always (test_klp_callbacks_busy), or only when it is to block (test_klp_speaker).
+  const start = `\tklpcheck_busy_blocking = ${flag.variable};\n${
+    work.only_when_blocking ? `\tif (klpcheck_busy_blocking) {\n${queue.replace(/^\t/gm, '\t\t')}\t}\n` : queue
+  }`;
   const stop = `\tif (klpcheck_busy_queued) {
 		WRITE_ONCE(klpcheck_busy_stop, true);
 		flush_work(&klpcheck_busy_work);
@@ -152,7 +149,7 @@ static struct kprobe klpcheck_kprobe = {
 }
 
 function paramShowParts(host: Host): string {
-  const shows = Object.entries(host.def?.param_show ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const shows = sortedEntries(host.def?.param_show);
   return shows
     .map(
       ([param, func]) => `
@@ -177,10 +174,9 @@ function mainSource(info: BannerInfo, host: Host): string {
   const busy = busyParts(host, params);
   const kprobe = kprobeParts(host, params);
   const claimed = new Set(params.map((p) => p.name));
-  for (const [name, value] of Object.entries(host.def?.params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [name, value] of sortedEntries(host.def?.params)) {
     if (!claimed.has(name)) params.push(paramDecl(name, inferType(value), value));
   }
-  const lines = (ls: readonly string[] | undefined) => (ls ?? []).map((l) => `\tpr_info("%s\\n", ${cString(l)});\n`).join('');
   const tables = Array.from({ length: host.units }, (_, i) => tableName(host, i + 1));
   const what = host.kind === 'stand-in' ? `Stand-in for the generated functions of ${host.object}.` : `Target module ${host.name}.`;
   return `${banner(info, what)}
@@ -199,11 +195,22 @@ ${tables.map((t) => `\t${t},\n`).join('')}};
 
 static struct proc_dir_entry *klpcheck_dir;
 
+static struct klpcheck_host klpcheck_host = {
+	.owner = THIS_MODULE,
+	.object = ${cString(host.object)},
+	.tables = klpcheck_tables,
+	.ntables = ARRAY_SIZE(klpcheck_tables),
+};
+
 static int klpcheck_call_show(struct seq_file *m, void *v)
 {
 	const struct klpcheck_entry *e = m->private;
+	const char *version = e->fn(NULL);
 
-	seq_printf(m, "%s\\n", e->fn(NULL));
+	/* Interrupted in its block point: the read restarts after the return to user space. */
+	if (IS_ERR(version))
+		return PTR_ERR(version);
+	seq_printf(m, "%s\\n", version);
 	return 0;
 }
 
@@ -223,12 +230,14 @@ static int __init klpcheck_host_init(void)
 			}
 		}
 	}
-${busy?.before ? busy.start : ''}${lines(host.def?.init_log)}${busy && !busy.before ? busy.start : ''}${kprobe?.start ?? ''}	return 0;
-${kprobe ? `out_proc:\n${busy?.stop ?? ''}\tproc_remove(klpcheck_dir);\n\treturn ret;\n` : ''}}
+	klpcheck_register(&klpcheck_host);
+${busy?.before ? busy.start : ''}${printLines(host.def?.init_log)}${busy && !busy.before ? busy.start : ''}${kprobe?.start ?? ''}	return 0;
+${kprobe ? `out_proc:\n${busy?.stop ?? ''}\tklpcheck_unregister(&klpcheck_host);\n\tproc_remove(klpcheck_dir);\n\treturn ret;\n` : ''}}
 
 static void __exit klpcheck_host_exit(void)
 {
-${kprobe?.stop ?? ''}${busy?.stop ?? ''}${lines(host.def?.exit_log)}	/* A task asleep in a function here would hold proc_remove() forever. */
+${kprobe?.stop ?? ''}${busy?.stop ?? ''}${printLines(host.def?.exit_log)}	klpcheck_unregister(&klpcheck_host);
+	/* A task asleep in a function here would hold proc_remove() forever. */
 	klpcheck_release_prefix(${cString(`${host.object}:`)});
 	proc_remove(klpcheck_dir);
 }

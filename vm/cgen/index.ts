@@ -127,3 +127,16 @@ export const generateModuleSources: GenerateModuleSources & ((universe: unknown,
     throw e;
   }
 };
+
+/**
+ * The probe of a function key as the model and the scenarios spell it:
+ * "<object>:<func>" (scenario steps), "<object>:<func>,<sympos>" (ops, funcKey).
+ * For a name with one copy, sympos 0 and 1 both mean it; for a repeated name
+ * only ",k" names copy k (sympos 0 is ambiguous there, facts A).
+ */
+export function findProbe(set: ModuleSet, key: string): FunctionProbe | undefined {
+  const exact = set.probes.find((p) => p.key === key);
+  if (exact) return exact;
+  const m = /^(.*),([01])$/.exec(key);
+  return m ? set.probes.find((p) => p.key === m[1]) : undefined;
+}

@@ -12,7 +12,7 @@
  * (model/semantics/upstream.ts: perState false).
  */
 import { VMLINUX, type ObjectDef, type PatchDef } from '../../model/kernel/definitions.ts';
-import { banner, cIdent, cString, kernelModName, type BannerInfo } from './c.ts';
+import { banner, cIdent, cString, kernelModName, sortedEntries, type BannerInfo } from './c.ts';
 import { CALLBACK_HELPERS, objectCallbacks } from './callbacks.ts';
 import { functionSource } from './function.ts';
 import { inferType, paramDecl, paramLines, type ParamDecl, type ParamType } from './params.ts';
@@ -118,11 +118,10 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
   const parts: string[] = [];
   const params: ParamDecl[] = [];
   let generated = false;
-  let pids = false;
   let loglevel = false;
 
   // Module parameters: the attribute parameters first (replace=1, facts E.1), then the others.
-  const attrParams = Object.entries(patch.attr_params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const attrParams = sortedEntries(patch.attr_params);
   let replaceParam: ParamDecl | undefined;
   for (const [name, attr] of attrParams) {
     const current = (patch.attrs as Record<string, unknown> | undefined)?.[attr];
@@ -135,9 +134,10 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
       params.push(paramDecl(name, type, Array.isArray(current) ? current.join(',') : (current as string | number | undefined)));
     }
   }
-  const usesPids = (objects ?? []).some((o) => (o.funcs ?? []).some((f) => realFunction(f.old_name)?.body === 'getpid_pids'));
-  for (const [name, value] of Object.entries(patch.params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (params.some((p) => p.name === name) || (usesPids && name === 'klp_pids')) continue;
+  // test_klp_syscall's klp_pids list and npids file come with a getpid replacement (facts E.6).
+  const pids = (objects ?? []).some((o) => o.kname === null && (o.funcs ?? []).some((f) => realFunction(f.old_name)?.body === 'getpid_pids'));
+  for (const [name, value] of sortedEntries(patch.params)) {
+    if (params.some((p) => p.name === name) || (pids && name === 'klp_pids')) continue;
     params.push(paramDecl(name, inferType(value), value));
   }
   const preRet = params.find((p) => p.name === 'pre_patch_ret' && p.type === 'int')?.variable;
@@ -161,7 +161,6 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
         const real = o.kname === null ? realFunction(name) : undefined;
         if (real) {
           real.includes.forEach((h) => includes.add(h));
-          if (real.body === 'getpid_pids') pids = true;
           parts.push(realReplacement(patch, real, cName));
         } else {
           generated = true;
@@ -188,6 +187,7 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
     );
   });
   if (loglevel) includes.add('linux/slab.h');
+  if (pids) realFunction('__x64_sys_getpid')!.includes.forEach((h) => includes.add(h));
 
   const states = patch.states ?? [];
   const stateLines = states.map((s) => `\t{ .id = ${s.id}, .version = ${s.version ?? 0} },\n`).join('');
@@ -222,8 +222,7 @@ ${pids ? '\tkobject_put(klpcheck_kobj);\n' : ''}}
 
 ${[...includes].map((h) => `#include <${h}>\n`).join('')}${generated ? '#include "klpcheck.h"\n' : ''}
 ${paramLines(params)}${pids ? PIDS_DECLS : ''}
-static struct klp_patch klpcheck_patch;
-
+${loglevel ? '\n/* The console_loglevel callbacks look their state up in this patch. */\nstatic struct klp_patch klpcheck_patch;\n' : ''}
 ${parts.join('\n')}${callbackParts.length ? CALLBACK_HELPERS : ''}
 ${callbackParts.join('\n')}
 ${funcArrays.join('\n')}${

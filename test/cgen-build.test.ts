@@ -1,0 +1,75 @@
+/**
+ * The generated C compiles without a warning against the Debian 6.1 kernel's
+ * headers, for every selftest and thread scenario (one kbuild run per
+ * distinct universe). Runs only when `npm run vm:setup` has put the headers
+ * in the cache; the same check by hand: npx tsx vm/cgen/build-check.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildDir, checkFiles, headersDir, writeModuleSet } from '../vm/cgen/build-check.ts';
+import { generateModuleSources } from '../vm/cgen/index.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const headers = headersDir('6.1');
+const gcc = spawnSync('gcc-12', ['--version']).status === 0;
+const why = !headers
+  ? 'no Linux 6.1 headers in ${KLPCHECK_CACHE:-~/.cache/klpcheck}/kernel-6.1: run npm run vm:setup'
+  : 'gcc-12 is not installed: run npm run vm:setup';
+
+/** The source file each copy of `name` comes from, in the order of the module's ELF symbol table (= kallsyms). */
+function copyOrder(ko: string, name: string): string[] {
+  const out = spawnSync('readelf', ['-sW', ko], { encoding: 'utf8' }).stdout;
+  let file = '';
+  const order: string[] = [];
+  for (const line of out.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols[3] === 'FILE') file = cols[7] ?? '';
+    else if (cols[3] === 'FUNC' && cols[7] === name) order.push(file);
+  }
+  return order;
+}
+
+describe.skipIf(!headers || !gcc)(`generated modules build on Linux 6.1 (${headers && gcc ? 'headers found' : `skipped: ${why}`})`, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'klpcheck-cgen-test-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('a warning fails the check (a module with an unused variable)', async () => {
+    const dir = join(scratch, 'warn');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'Kbuild'), 'obj-m += warn.o\n');
+    writeFileSync(
+      join(dir, 'warn.c'),
+      '#include <linux/module.h>\nstatic int __init w_init(void)\n{\n\tint unused;\n\treturn 0;\n}\nmodule_init(w_init);\nMODULE_LICENSE("GPL");\nMODULE_DESCRIPTION("w");\n',
+    );
+    const r = await buildDir(headers!, dir, '6.1');
+    expect(r.ok).toBe(false);
+    expect(r.problems.join('\n')).toMatch(/unused variable/);
+  }, 600_000);
+
+  it('copy k of a repeated name is the k-th in the module symbol table, so old_sympos k finds it', async () => {
+    const u = {
+      kernel: { vmlinux_symbols: { f1: 3 } },
+      patches: [{ name: 'p', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f1', old_sympos: 3 }] }] }],
+      modules: [],
+    };
+    const dir = join(scratch, 'sympos');
+    writeModuleSet(generateModuleSources(u, '6.1'), dir);
+    const r = await buildDir(headers!, dir, '6.1');
+    expect(r.problems).toEqual([]);
+    expect(copyOrder(join(dir, 'klpcheck_vmlinux.ko'), 'f1')).toEqual(['klpcheck_vmlinux-main.c', 'klpcheck_vmlinux-u2.c', 'klpcheck_vmlinux-u3.c']);
+  }, 600_000);
+
+  it(
+    'every selftest and thread scenario builds without a warning',
+    async () => {
+      const verdicts = await checkFiles([join(ROOT, 'scenarios/selftests'), join(ROOT, 'scenarios/threads')], '6.1', headers!);
+      const bad = verdicts.filter((v) => v.verdict !== 'ok').map((v) => `${v.file}: ${v.verdict}\n  ${v.detail.join('\n  ')}`);
+      expect(bad, bad.join('\n')).toEqual([]);
+      expect(verdicts.length).toBeGreaterThan(40);
+    },
+    30 * 60_000,
+  );
+});
