@@ -1,7 +1,7 @@
 # klpcheck's guest-side step runner, in the manner of the kernel selftests' functions.sh: each
 # command is logged to /dev/kmsg as "% ...", the kernel log is cleared per scenario and read per
 # step, and every result goes to ttyS1 (fd 3) as one line per fact:
-#   @begin ID | @error ID WHAT | @step I RC ERROR-TEXT | @log LINE | @sysfs PATCH/FILE MODE VALUE
+#   @boot RELEASE | @begin ID | @error ID WHAT | @step I RC ERROR-TEXT | @log LINE | @sysfs PATCH/FILE MODE VALUE
 #   @probe KEY LINE | @end ID | @dirty ID WHAT | @done
 # vm/protocol.ts parses exactly this. Busybox ash: POSIX sh only.
 
