@@ -11,6 +11,7 @@ import { SEMANTICS } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { exploreOnce, exploreParallel, growthScopes } from './explore-scaling.ts';
 import { measureThroughput } from './ops-throughput.ts';
+import { benchVm } from './vm.ts';
 
 const OUT = new URL('./results.json', import.meta.url);
 const say = (t: string) => process.stderr.write(`${t}\n`);
@@ -58,3 +59,6 @@ const tmp = `${OUT.pathname}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);
 renameSync(tmp, OUT.pathname);
 say(`wrote ${OUT.pathname}`);
+
+// The real kernel's figures go to their own file (bench/vm.ts); skipped without a set-up kernel.
+if (!quick) await benchVm();

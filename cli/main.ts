@@ -18,13 +18,14 @@ import { replay } from './commands/replay.ts';
 import { run } from './commands/run.ts';
 import { scenario } from './commands/scenario.ts';
 import { selftests } from './commands/selftests.ts';
+import { vm } from './commands/vm.ts';
 import { EXIT } from './exit.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { processIo, type Io } from './io.ts';
 import { VERSION } from './version.ts';
 
 /** One line per command; `klpcheck --help` lists them in this order. */
-export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, render, protocols, downgrades, relate];
+export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, render, protocols, downgrades, relate, vm];
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;

@@ -49,6 +49,18 @@ export function buildCounterexample(
   };
 }
 
+/** JSON with sorted keys at every level: a stable text to hash (vm/finding.ts names real-kernel findings by it). */
+export function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
 /** The file text: two-space JSON, one trailing newline; key order is fixed by construction. */
 export function serialize(c: Counterexample): string {
   return `${JSON.stringify(c, null, 2)}\n`;

@@ -13,6 +13,9 @@ export const ERROR_CODES = {
   E_SEMANTICS: 'a semantics klpcheck does not know',
   E_CONFLICT: 'names declared twice, a counterexample whose content no longer matches its name, an output file that exists',
   E_IO: 'an output path that cannot be written',
+  E_VM_SETUP: 'klpcheck vm: the kernel is not set up (run npm run vm:setup)',
+  E_VM_BUILD: 'klpcheck vm: building the generated modules failed',
+  E_VM_BOOT: 'klpcheck vm: the VM did not boot or did not answer in time',
   E_INEXPRESSIBLE: 'a universe that C for an upstream kernel cannot express (klpcheck vm): a NULL old_name, per-state fields ...',
 } as const;
 

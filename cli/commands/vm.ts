@@ -1,0 +1,78 @@
+/** `klpcheck vm`: scenarios, thread scenarios and upstream counterexamples on a real kernel in qemu. */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KlpcheckError } from '../../harness/errors.ts';
+import { generateSequences } from '../../vm/generate.ts';
+import { generatedCases, reduceAndSave } from '../../vm/generated-run.ts';
+import { numberOption, type Command } from '../command.ts';
+import { EXIT } from '../exit.ts';
+import { scenarioFiles } from '../scenario-files.ts';
+import { kernelVersion } from '../../vm/features.ts';
+import { loadGenerator } from '../../vm/generator.ts';
+import { generateCases, loadInput } from '../../vm/inputs.ts';
+import { loadKernelEnv } from '../../vm/kernel-env.ts';
+import { countsOf, jsonReport, textReport } from '../../vm/report.ts';
+import { runCases } from '../../vm/run.ts';
+
+/** Where --generate saves its findings: apart from counterexamples/, whose corpus replays on the model. */
+const FINDINGS = fileURLToPath(new URL('../../counterexamples-vm', import.meta.url));
+
+export const vm: Command = {
+  name: 'vm',
+  summary: 'run scenarios on a real Debian kernel in qemu and compare each step with the model',
+  operands: '[FILE|DIR...]',
+  description: [
+    'Generates the C modules of each scenario (vm/cgen), builds them against the',
+    "kernel that 'npm run vm:setup' unpacked, boots that kernel in qemu (TCG, one",
+    'vCPU) with all scenarios in one initramfs, and compares every step with the',
+    'reference implementation: result, filtered kernel log, enabled patches in',
+    'klp_patches order, transition, sysfs files, and which version of each probed',
+    'function runs. Prints SAME or DIFFERS per file, a diff -u (model first) for',
+    "each difference, and a count line. A check this kernel cannot have is 'not on",
+    "this kernel' (vm/features.ts), never a difference. Takes selftest scenarios,",
+    'thread scenarios and counterexamples of the upstream semantics.',
+    'With --generate N, also N upstream sequences from the generators of klpcheck',
+    'run; each one that differs is reduced by delta debugging (candidates batched',
+    'per boot) and saved as a real-kernel finding, which klpcheck vm FILE reruns.',
+    'Exit 1 when a file differs without a recorded reason (vm/known-differences.ts).',
+  ],
+  options: {
+    generate: { type: 'whole', range: { min: 1, max: 100_000 }, arg: 'N', help: "also run N generated upstream sequences (klpcheck run's generators) in the same boot" },
+    seed: { type: 'seed', arg: 'S', help: "seed of --generate (a 32-bit integer), or 'random' (default 1)", requires: ['generate'] },
+    steps: { type: 'whole', range: { min: 1, max: 1000 }, arg: 'N', help: 'maximum drawn operations per generated sequence (default 12)' },
+    'no-save': { type: 'boolean', help: 'do not reduce and save the generated sequences that differ' },
+    out: { type: 'string', arg: 'DIR', help: 'where to save real-kernel findings (default: the repository counterexamples-vm/)' },
+    kernel: { type: 'string', arg: 'X.Y', help: "the kernel: 6.1 (default) or 6.12 (each needs 'npm run vm:setup -- --kernel X.Y')" },
+    json: { type: 'boolean', help: 'print one JSON report instead' },
+  },
+  examples: ['npx klpcheck vm scenarios/selftests scenarios/threads', 'npx klpcheck vm --generate 20 --seed 1', 'npx klpcheck vm --kernel 6.12 --json counterexamples/upstream'],
+  async run({ values, positionals }, io) {
+    const kv = (values.kernel as string | undefined) ?? '6.1';
+    const kernel = kernelVersion(kv);
+    if (!kernel) throw new KlpcheckError('E_USAGE', `--kernel takes 6.1 or 6.12, not '${kv}'`);
+    const n = numberOption(values, 'generate', 0);
+    const seed = numberOption(values, 'seed', 1);
+    const maxOps = numberOption(values, 'steps', 12);
+    if (positionals.length === 0 && n === 0) throw new KlpcheckError('E_USAGE', "no FILE or DIR given; see 'klpcheck vm --help'");
+    const files = positionals.length ? scenarioFiles(positionals) : [];
+    const pending = files.map((f, i) => loadInput(f, i));
+    const env = loadKernelEnv(kernel, io.env);
+    const generate = await loadGenerator();
+    const seqs = generateSequences(n, seed, maxOps);
+    const cases = [...generateCases(pending, generate, kernel), ...generatedCases(seqs, seed, generate, env)];
+    const progress = (m: string) => io.stderr(`klpcheck vm: ${m}\n`);
+    const result = await runCases(env, cases, progress);
+    io.stdout(values.json ? jsonReport(result, env) : textReport(result, env));
+    if (n > 0) {
+      const leftOut = seqs.reduce((a, s) => a + s.leftOut, 0);
+      io.stdout(`generated: ${n} sequences, seed ${seed}${leftOut ? `, ${leftOut} shadow ops left out (no guest form yet)` : ''}\n`);
+      if (!values['no-save']) {
+        const dir = (values.out as string | undefined) ?? FINDINGS;
+        for (const f of await reduceAndSave(env, result, seqs, seed, generate, dir, progress)) {
+          io.stdout(`saved: ${relative(process.cwd(), f.file)}${f.status === 'exists' ? ' (already saved)' : ''}: generated #${f.index} reduced from ${f.from} to ${f.to} ops in ${f.boots} boots\n`);
+        }
+      }
+    }
+    return countsOf(result.comparisons).differs > 0 ? EXIT.failed : EXIT.ok;
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * A selftest scenario (scenarios/selftests, schema/scenario.schema.json) as a VM case: each step as
+ * functions.sh performs it (facts E.0), and the reference implementation's observation after it
+ * (harness/scenario/steps.ts runs the step, as `klpcheck scenario` does).
+ */
+import { Kernel } from '../../model/kernel/kernel.ts';
+import { semanticsByName } from '../../model/semantics/registry.ts';
+import type { Scenario, Step } from '../../harness/scenario/load.ts';
+import { runStep } from '../../harness/scenario/steps.ts';
+import type { FunctionProbe } from '../cgen/contract.ts';
+import type { GuestAction, VmCase, VmStep } from '../case.ts';
+import { kernelName } from '../case.ts';
+import { observeModel } from '../model-side.ts';
+import type { StepObservation } from '../observation.ts';
+
+const KLP = '/sys/kernel/livepatch';
+
+/** The function name of a model key ("vmlinux:cmdline_proc_show" -> "cmdline_proc_show"). */
+const funcOf = (key: string) => key.slice(key.indexOf(':') + 1).replace(/,\d+$/, '');
+
+/** The guest's action for a step; shadow steps run inside their module's init, so on the guest they are nothing. */
+export function selftestAction(step: Step): GuestAction {
+  switch (step.op) {
+    case 'load_lp':
+    case 'load_lp_nowait':
+    case 'load_mod':
+    case 'load_failing_mod':
+      return { kind: 'insmod', module: step.module, params: step.params ?? {}, logError: step.op === 'load_failing_mod' };
+    case 'unload_lp':
+    case 'unload_mod':
+      return { kind: 'rmmod', module: step.module };
+    case 'disable_lp':
+      return { kind: 'write', value: '0', path: `${KLP}/${kernelName(step.patch)}/enabled` };
+    case 'enable':
+      return { kind: 'write', value: step.value ?? '1', path: `${KLP}/${kernelName(step.patch)}/enabled` };
+    case 'force':
+      return { kind: 'write', value: step.value ?? '1', path: `${KLP}/${kernelName(step.patch)}/force` };
+    case 'set_param':
+      return { kind: 'write', value: step.value, path: `/sys/module/${kernelName(step.module)}/parameters/${step.param}` };
+    case 'set_attr':
+      return { kind: 'write', value: step.value, path: `${KLP}/${kernelName(step.module)}/${step.param}` };
+    case 'set_ftrace_enabled':
+      return { kind: 'ftrace', value: step.value ? 1 : 0 };
+    case 'grep_live_patched':
+      return { kind: 'grep_patched', keys: step.funcs };
+    case 'trace_function':
+      return { kind: 'trace', func: funcOf(step.func) };
+    case 'transition_step':
+      // The transition work retries once a second (klp_transition_work_fn, round_jiffies_relative(HZ)).
+      return { kind: 'sleep', seconds: step.count ?? 1 };
+    case 'block_task':
+      return step.func ? { kind: 'block', task: step.task, key: step.func } : { kind: 'none' };
+    case 'unblock_task':
+      return { kind: 'unblock', task: step.task };
+    default:
+      // check_running, check_sysfs: the observation after every step has them; task_return and
+      // read_module_param have no guest form yet; shadow steps are the module's own init.
+      return { kind: 'none' };
+  }
+}
+
+/** Shadow steps of a module run inside that module's init on the real kernel: folded into the step before. */
+const folded = (step: Step) => 'id' in step && 'module' in step && step.module !== undefined;
+
+/**
+ * The case: one VM step per guest action (a folded step's log joins the step it belongs to), and
+ * the model's observation after each.
+ */
+export function selftestCase(id: string, label: string, s: Scenario, probes: readonly FunctionProbe[]): VmCase {
+  const semantics = semanticsByName(s.semantics ?? 'upstream')!;
+  const k = new Kernel(s.universe, semantics.hooks);
+  const steps: VmStep[] = [];
+  const model: StepObservation[] = [];
+  s.steps.forEach((step, index) => {
+    const from = k.log.length;
+    const { command, outcome } = runStep(k, step);
+    const result = outcome.ok ? 'ok' : outcome.errno;
+    const last = model.length - 1;
+    if (folded(step) && last >= 0) {
+      const prev = model[last]!;
+      const now = observeModel(k, probes, { index: prev.index, command: prev.command, result: prev.result }, from);
+      model[last] = { ...now, log: [...prev.log, ...now.log] };
+      return;
+    }
+    const action = selftestAction(step);
+    steps.push({
+      index,
+      action,
+      settle: k.core.transition ? 'now' : 'done',
+      ...(step.op === 'check_running' ? { checkRunning: { key: step.func, runs: step.runs, ...(step.log !== undefined ? { log: step.log } : {}) } } : {}),
+    });
+    model.push(observeModel(k, probes, { index, command, result }, from));
+  });
+  const needs = s.steps.some((st) => 'params' in st && st.params && 'klp_pids' in st.params) ? ('task-pids' as const) : undefined;
+  return { id, label, kind: 'selftest', universe: s.universe, steps, model, ...(needs ? { needs } : {}) };
+}

@@ -1,0 +1,87 @@
+/**
+ * A divergence between the reference implementation and the real kernel, saved as a counterexample
+ * of the `real-kernel` property: the universe and ops (upstream semantics) with the model's and the
+ * kernel's observations of every step side by side, the diff, and where it came from. Saved under
+ * <dir>/<kernel>/real-kernel-<hash>.json, the hash over what the finding is (kernel, universe, ops),
+ * atomically, never overwriting a file with other content. `klpcheck vm FILE` runs it again.
+ * Kept apart from counterexamples/ (whose corpus replays on the model alone).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Universe } from '../model/kernel/definitions.ts';
+import { KlpcheckError, pointer } from '../harness/errors.ts';
+import { readJson } from '../harness/json-file.ts';
+import { stable } from '../harness/counterexample.ts';
+import type { Op } from '../harness/ops.ts';
+import { KLPCHECK_VERSION, FAST_CHECK_VERSION } from '../harness/versions.ts';
+import type { KernelVersion } from './cgen/contract.ts';
+import type { StepObservation } from './observation.ts';
+
+export const PROPERTY = 'real-kernel';
+
+export interface RealKernelFinding {
+  readonly format: 1;
+  readonly property: typeof PROPERTY;
+  readonly semantics: 'upstream';
+  readonly kernel: KernelVersion;
+  /** uname -r and Debian's package version of the kernel that diverged. */
+  readonly release: string;
+  readonly debian_version: string;
+  readonly universe: Universe;
+  readonly ops: readonly Op[];
+  readonly model: readonly StepObservation[];
+  readonly real_kernel: readonly StepObservation[];
+  readonly diff: string;
+  readonly provenance: {
+    readonly source: 'vm-generate';
+    readonly seed: number;
+    /** Which of the N generated sequences, 0-based. */
+    readonly index: number;
+    /** Length of the generated sequence before delta debugging. */
+    readonly reduced_from: number;
+    readonly klpcheck: string;
+    readonly fast_check: string;
+  };
+}
+
+export function findingFile(dir: string, f: RealKernelFinding): string {
+  const hash = createHash('sha256').update(stable({ kernel: f.kernel, universe: f.universe, ops: f.ops })).digest('hex').slice(0, 12);
+  return join(dir, f.kernel, `${PROPERTY}-${hash}.json`);
+}
+
+export function versions(): Pick<RealKernelFinding['provenance'], 'klpcheck' | 'fast_check'> {
+  return { klpcheck: KLPCHECK_VERSION, fast_check: FAST_CHECK_VERSION };
+}
+
+/** Saves atomically; an existing file of the same finding is kept ('exists'), another one is E_CONFLICT. */
+export function saveFinding(dir: string, f: RealKernelFinding): { file: string; status: 'written' | 'exists' } {
+  const file = findingFile(dir, f);
+  const text = `${JSON.stringify(f, null, 2)}\n`;
+  if (existsSync(file)) {
+    const old = JSON.parse(readFileSync(file, 'utf8')) as RealKernelFinding;
+    if (stable({ k: old.kernel, u: old.universe, o: old.ops }) !== stable({ k: f.kernel, u: f.universe, o: f.ops })) {
+      throw new KlpcheckError('E_CONFLICT', 'a different finding already has this name; not overwritten', file);
+    }
+    return { file, status: 'exists' };
+  }
+  mkdirSync(join(file, '..'), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+  return { file, status: 'written' };
+}
+
+/** Whether parsed JSON is a finding (by its property), to run it again as a case. */
+export function isFinding(data: unknown): data is RealKernelFinding {
+  return typeof data === 'object' && data !== null && (data as { property?: unknown }).property === PROPERTY;
+}
+
+/** The universe and ops of a saved finding. Errors: E_SCHEMA naming the missing field. */
+export function readFinding(file: string): RealKernelFinding {
+  const data = readJson(file) as Record<string, unknown>;
+  for (const k of ['universe', 'ops', 'kernel']) {
+    if (!(k in data)) throw new KlpcheckError('E_SCHEMA', `a real-kernel finding needs '${k}'`, file, pointer(k));
+  }
+  return data as unknown as RealKernelFinding;
+}

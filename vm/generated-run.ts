@@ -1,0 +1,83 @@
+/**
+ * `klpcheck vm --generate`: the generated sequences in one batch, then each divergence reduced by
+ * delta debugging (candidates batched per boot, vm/reduce.ts) and saved as a real-kernel finding.
+ */
+import type { Op } from '../harness/ops.ts';
+import type { GenerateModuleSources } from './cgen/contract.ts';
+import type { BuiltCase } from './case.ts';
+import { saveFinding, versions, type RealKernelFinding } from './finding.ts';
+import type { GeneratedSequence } from './generate.ts';
+import { caseId, generateCases, opsPending } from './inputs.ts';
+import type { KernelEnv } from './kernel-env.ts';
+import { reduceOps } from './reduce.ts';
+import { runCases, type Progress, type VmRun } from './run.ts';
+
+export interface SavedFinding {
+  readonly index: number;
+  readonly file: string;
+  readonly status: 'written' | 'exists';
+  readonly from: number;
+  readonly to: number;
+  readonly boots: number;
+}
+
+export function generatedLabel(seed: number, i: number): string {
+  return `generated #${i} (seed ${seed})`;
+}
+
+export function generatedCases(seqs: readonly GeneratedSequence[], seed: number, generate: GenerateModuleSources, env: KernelEnv): BuiltCase[] {
+  return generateCases(
+    seqs.map((s, i) => opsPending(caseId(i, `gen-${seed}-${i}`), generatedLabel(seed, i), 'generated', s.universe, s.ops)),
+    generate,
+    env.kernel,
+  );
+}
+
+/** Reduces and saves every unexplained difference among the generated cases of `run`. */
+export async function reduceAndSave(
+  env: KernelEnv,
+  run: VmRun,
+  seqs: readonly GeneratedSequence[],
+  seed: number,
+  generate: GenerateModuleSources,
+  dir: string,
+  progress: Progress,
+): Promise<SavedFinding[]> {
+  const saved: SavedFinding[] = [];
+  for (const [i, seq] of seqs.entries()) {
+    const cmp = run.comparisons.find((c) => c.label === generatedLabel(seed, i));
+    if (cmp?.verdict !== 'DIFFERS' || cmp.known) continue;
+    progress(`reducing ${cmp.label} (${seq.ops.length} ops)`);
+    const batch = async (candidates: readonly (readonly Op[])[]) => {
+      const cases = generateCases(
+        candidates.map((ops, j) => opsPending(caseId(j, `red-${i}-${j}`), `candidate ${j}`, 'generated', seq.universe, ops)),
+        generate,
+        env.kernel,
+      );
+      const r = await runCases(env, cases, progress);
+      return r.comparisons.map((c) => c.verdict === 'DIFFERS');
+    };
+    const { ops, rounds } = await reduceOps(seq.ops, batch);
+    const [built] = generateCases([opsPending(caseId(0, `min-${i}`), cmp.label, 'generated', seq.universe, ops)], generate, env.kernel);
+    const final = await runCases(env, [built!], progress);
+    const c = final.comparisons[0]!;
+    if (c.verdict !== 'DIFFERS') continue; // a flaky difference is not saved
+    const finding: RealKernelFinding = {
+      format: 1,
+      property: 'real-kernel',
+      semantics: 'upstream',
+      kernel: env.kernel,
+      release: env.release,
+      debian_version: env.version,
+      universe: seq.universe,
+      ops,
+      model: built!.vmCase.model,
+      real_kernel: final.real[0]!,
+      diff: c.diff ?? c.problems.join('\n'),
+      provenance: { source: 'vm-generate', seed, index: i, reduced_from: seq.ops.length, ...versions() },
+    };
+    const s = saveFinding(dir, finding);
+    saved.push({ index: i, ...s, from: seq.ops.length, to: ops.length, boots: rounds + 1 });
+  }
+  return saved;
+}
