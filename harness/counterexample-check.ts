@@ -20,6 +20,20 @@ import { checkOps, universeNames } from './references.ts';
 /** The store's names end in a 12-digit hex hash; other names (a copy, a fixture) carry none to check. */
 const HASHED = /-[0-9a-f]{12}\.json$/;
 
+/**
+ * The functions the record itself observed: those it shows running, and those
+ * its tasks sleep in (`<func>@<version>`). A generated sequence may block a
+ * task in a function no patch touches; the recorded trace then names it, so
+ * an op naming a function the trace never saw was edited.
+ */
+function observedFuncs(c: Counterexample): string[] {
+  const states = [c.initial, ...c.steps.map((s) => s.state)];
+  return states.flatMap((st) => [
+    ...Object.keys(st.running),
+    ...st.tasks.flatMap((t) => (t.blocked ? [t.blocked.split('@')[0]!] : [])),
+  ]);
+}
+
 /** Throws E_SEMANTICS, E_REFERENCE or E_CONFLICT; `storeName` is fileNameFor(c) (`<semantics>/<invariant>-<hash>.json`). */
 export function checkCounterexample(c: Counterexample, file: string, storeName: string): void {
   if (!semanticsByName(c.semantics)) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}'`, file, pointer('semantics'));
@@ -32,7 +46,7 @@ export function checkCounterexample(c: Counterexample, file: string, storeName: 
     names,
     file,
     (i) => ['steps', i, 'op'],
-    Object.keys(c.initial.running),
+    observedFuncs(c),
   );
   const name = basename(file);
   if (HASHED.test(name) && name !== basename(storeName)) {
