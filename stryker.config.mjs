@@ -9,6 +9,8 @@
  *   the files the tests read verbatim (test/readme-example.test.ts).
  * - The README's example file is left out: the test compares it byte for
  *   byte with README.md, so any instrumentation fails that test.
+ * - vitest.mutate.config.ts: the suite without the tests that run klpcheck
+ *   in child processes (they cannot see a mutant) and the two slowest files.
  * - concurrency 1: the machine has two cores shared with other work.
  * - incremental: a rerun tests only mutants whose code or tests changed.
  *
@@ -16,17 +18,19 @@
  */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts' },
+  vitest: { configFile: 'vitest.mutate.config.ts' },
   coverageAnalysis: 'perTest',
   mutate: ['model/**/*.ts', 'properties/**/*.ts', '!model/**/*.example.ts'],
   disableTypeChecks: false,
   concurrency: 1,
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  // One report per scope, e.g. MUTATE_SCOPE=properties npm run mutate -- --mutate 'properties/**/*.ts';
+  // the incremental file lets a rerun in the same tree test only what changed (reports/ is not committed).
+  incrementalFile: `reports/mutation/${process.env.MUTATE_SCOPE ?? 'all'}.incremental.json`,
   reporters: ['json', 'clear-text', 'progress'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  jsonReporter: { fileName: `reports/mutation/${process.env.MUTATE_SCOPE ?? 'all'}.json` },
   clearTextReporter: { reportScoreTable: true, logTests: false },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
-  timeoutMS: 10000,
+  timeoutMS: 5000,
 };
