@@ -51,6 +51,14 @@ describe('klp_module_coming error path undoes the patches applied before the fai
     params: { pre_patch_ret: '0' },
   });
 
+  /** lp2's pre_patch refuses the module (facts B.4, D). */
+  const LP2_REFUSES = [
+    "livepatch: applying patch 'lp2' to loading module 'mod'",
+    `lp2: pre_patch_callback: mod -> ${COMING}`,
+    "livepatch: pre-patch callback failed for object 'mod'",
+    "livepatch: patch 'lp2' failed for module 'mod', refusing to load module 'mod'",
+  ];
+
   it("lp1 is reverted with its COMING callbacks when lp2's pre_patch refuses the module", () => {
     const { k, since } = boot([demo('lp1'), demo('lp2')], [{ name: 'mod' }]);
     expect(k.insmod('lp1')).toEqual(OK);
@@ -62,10 +70,7 @@ describe('klp_module_coming error path undoes the patches applied before the fai
       "livepatch: applying patch 'lp1' to loading module 'mod'",
       `lp1: pre_patch_callback: mod -> ${COMING}`,
       `lp1: post_patch_callback: mod -> ${COMING}`,
-      "livepatch: applying patch 'lp2' to loading module 'mod'",
-      `lp2: pre_patch_callback: mod -> ${COMING}`,
-      "livepatch: pre-patch callback failed for object 'mod'",
-      "livepatch: patch 'lp2' failed for module 'mod', refusing to load module 'mod'",
+      ...LP2_REFUSES,
       `lp1: pre_unpatch_callback: mod -> ${COMING}`,
       "livepatch: reverting patch 'lp1' on unloading module 'mod'",
       `lp1: post_unpatch_callback: mod -> ${COMING}`,
@@ -89,10 +94,7 @@ describe('klp_module_coming error path undoes the patches applied before the fai
     expect(since()).toEqual([
       "livepatch: applying patch 'lp1' to loading module 'mod'",
       `lp1: pre_patch_callback: mod -> ${COMING}`,
-      "livepatch: applying patch 'lp2' to loading module 'mod'",
-      `lp2: pre_patch_callback: mod -> ${COMING}`,
-      "livepatch: pre-patch callback failed for object 'mod'",
-      "livepatch: patch 'lp2' failed for module 'mod', refusing to load module 'mod'",
+      ...LP2_REFUSES,
       "livepatch: reverting patch 'lp1' on unloading module 'mod'",
       `lp1: post_unpatch_callback: mod -> ${COMING}`,
     ]);

@@ -31,7 +31,7 @@ import { lp, ops } from './support/universe.ts';
 const VERDICTS = readJson('verdicts/expected.json') as VerdictMatrix;
 const SEED = 1;
 /** Sequences per cell: about 0.3-1 s per cell on a loaded two-core machine. */
-const RUNS = 400;
+const RUNS = 250;
 
 /** Runs `seq` in lockstep, checking conformance only, up to its first violation. */
 function conformanceRun(u: Universe, sem: Semantics, seq: Iterable<Op>): Lockstep {
