@@ -90,6 +90,7 @@ describe('transition-sanity on hand-built states', () => {
     const after = state([patch('p1', 'enabled', 1)]);
     expect(check('transition-sanity', { after, events: [{ kind: 'task_switch', task: 'task0', to: 1 }] })).toBeNull();
     expect(check('transition-sanity', { after, events: [{ kind: 'warn', message: 'x' }] })).toBe('WARN: x');
+    expect(check('transition-sanity', { after, events: [{ kind: 'task_switch', task: 'task0', to: 1 }, { kind: 'warn', message: 'y' }] })).toBe('WARN: y');
   });
 });
 
@@ -113,7 +114,13 @@ describe('module-safety on hand-built states', () => {
 describe('block-disable-honoured on hand-built states', () => {
   const s1 = (block_disable: boolean) => [{ id: 1, block_disable, callbacks: 'trace' as const }];
   const universe: Universe = {
-    patches: [lp('p1', ['f1'], {}, s1(true)), lp('p2', ['f2'], {}, s1(true)), lp('p3', ['f3'], {}, s1(false))],
+    patches: [
+      lp('p1', ['f1'], {}, s1(true)),
+      lp('p2', ['f2'], {}, s1(true)),
+      lp('p3', ['f3'], {}, s1(false)),
+      lp('p4', ['f1'], {}, [{ id: 2, callbacks: 'trace' }]),
+      lp('p5', ['f2'], {}, [{ id: 2, callbacks: 'trace' }, ...s1(true)]),
+    ],
     modules: [],
     kernel: { tasks: 2 },
   };
@@ -125,6 +132,10 @@ describe('block-disable-honoured on hand-built states', () => {
   it('names every blocking patch, with the verb in the plural', () => {
     expect(check('block-disable-honoured', gone(['p1']))).toBe('state 1 disappeared although p1 blocks its disable');
     expect(check('block-disable-honoured', gone(['p1', 'p2']))).toBe('state 1 disappeared although p1, p2 block its disable');
+  });
+  it('only the patches that declare the state count, by its own entry', () => {
+    expect(check('block-disable-honoured', gone(['p1', 'p4']))).toBe('state 1 disappeared although p1 blocks its disable');
+    expect(check('block-disable-honoured', gone(['p5']))).toBe('state 1 disappeared although p5 blocks its disable');
   });
   it('a state that stays, or that a patch without the flag also declares, is not judged', () => {
     expect(check('block-disable-honoured', gone(['p1', 'p3']))).toBeNull();
@@ -142,12 +153,13 @@ describe('shadow-lifetime on hand-built states', () => {
   it('a variable freed by the code while its state is declared is fine; by the core it is not', () => {
     const after = state([patch('p1', 'enabled', 1)], { states: [1] });
     const c = invariantById('shadow-lifetime')!.checker();
-    expect(c.check(observation({ universe, after, events: [{ kind: 'shadow_alloc', obj: 5, id: 1 }] }))).toBeNull();
-    expect(c.memory()).toBe('5/1');
+    const alloc = (obj: number): KernelEvent => ({ kind: 'shadow_alloc', obj, id: 1 });
+    expect(c.check(observation({ universe, after, events: [alloc(9), alloc(5)] }))).toBeNull();
+    expect(c.memory()).toBe('5/1 9/1');
     const copy = c.clone();
     expect(c.check(observation({ universe, after, events: [{ kind: 'shadow_free', obj: 5, id: 1, by: 'code' }] }))).toBeNull();
-    expect(c.memory()).toBe('');
-    expect(copy.memory()).toBe('5/1');
+    expect(c.memory()).toBe('9/1');
+    expect(copy.memory()).toBe('5/1 9/1');
     expect(copy.check(observation({ universe, after, events: [{ kind: 'shadow_free', obj: 5, id: 1, by: 'core' }] }))).toBe(
       'shadow variable <5/1> freed while state 1 is still declared by an active patch',
     );
