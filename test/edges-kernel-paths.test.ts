@@ -183,6 +183,8 @@ describe('per-state: a reversed replace that drops a state (facts C.3)', () => {
     expect(stateCallbacks(k.core.log.events)).toEqual(['p1 1 pre_patch', 'p1 1 post_patch', 'p1 1 pre_unpatch', 'p1 1 post_unpatch']);
     expect(k.core.shadow.live()).toEqual([]);
     expect(k.log).toContain('p1: state 1: shadow_dtor obj=7');
+    // The core's klp_shadow_free_all, not the patch's code, freed it.
+    expect(k.core.log.events.filter((e) => e.kind === 'shadow_free')).toEqual([{ kind: 'shadow_free', obj: 7, id: 1, by: 'core' }]);
   });
 
   it('the whole sequence conforms to the spec and keeps callback pairing and shadow lifetime', () => {
