@@ -101,6 +101,29 @@ describe('klp_module_coming error path undoes the patches applied before the fai
   });
 });
 
+describe('a module refused while its patch is in transition (facts B.4 error path)', () => {
+  it("the refused module's object stays unloaded: the completion runs post_patch for vmlinux only", () => {
+    const def: PatchDef = {
+      name: 'lp',
+      objects: [
+        { name: 'vmlinux', funcs: [{ old_name: 'f' }], callbacks: 'demo' },
+        { name: 'mod', funcs: [{ old_name: 'mod_func' }], callbacks: 'demo' },
+      ],
+      params: { pre_patch_ret: '0' },
+    };
+    const { k, since } = boot([def], [{ name: 'mod' }]);
+    expect(k.blockTask('task0', 'vmlinux:f,0')).toBe(true);
+    expect(k.insmod('lp')).toEqual(OK);
+    expect(k.writeParam('lp', 'pre_patch_ret', '-19')).toEqual(OK);
+    expect(k.insmod('mod')).toEqual(fail('ENODEV'));
+    expect(k.unblockTask('task0')).toBe(true);
+    since();
+    expect(k.transitionStep()).toBe(true);
+    expect(since().filter((l) => l.startsWith('lp:'))).toEqual(['lp: post_patch_callback: vmlinux']);
+    expect(k.sysfs('lp')).toMatchObject({ 'mod/patched': '0', 'vmlinux/patched': '1' });
+  });
+});
+
 describe('a transition that stalls past the fake-signal retry (facts B.2, SIGNALS_TIMEOUT 15)', () => {
   const SIGNALING = 'livepatch: signaling remaining tasks';
   const count = (k: Kernel) => k.log.filter((l) => l === SIGNALING).length;
