@@ -15,6 +15,7 @@ import type { KernelEvent } from '../model/kernel/log.ts';
 import { perState } from '../model/semantics/per-state.ts';
 import type { AbstractPatch, AbstractState } from '../model/spec/abstract-state.ts';
 import { INVARIANTS, invariantById } from '../properties/catalog.ts';
+import { firstChange } from '../properties/no-silent-version-switch.ts';
 import type { StepObservation } from '../properties/invariant.ts';
 import { lp } from './support/universe.ts';
 
@@ -169,6 +170,44 @@ describe('shadow-lifetime on hand-built states', () => {
     const after = state([patch('p2', 'enabled', 1)], { states: [12], shadows: ['1/12', '12/1'] });
     expect(check('shadow-lifetime', { universe, after })).toBe('shadow variable <12/1> left behind: no active patch declares state 1');
     expect(check('shadow-lifetime', { universe, after: { ...after, shadows: ['1/12'] } })).toBeNull();
+  });
+});
+
+describe('no-silent-version-switch on hand-built states', () => {
+  const universe: Universe = { patches: [lp('p1', ['f1']), lp('p2', ['f2']), lp('p3', ['f3'])], modules: [], kernel: { tasks: 2 } };
+  const switched: KernelEvent[] = [{ kind: 'task_switch', task: 'task0', to: 1 }];
+  const run = (f1: string[], f3: string[] = ['p3', 'p3']) => ({ 'vmlinux:f1,0': f1, 'vmlinux:f3,0': f3 });
+
+  it('firstChange: any task running other code for a function present before', () => {
+    expect(firstChange(run(['p1', 'p1']), run(['p1', 'p1']))).toBe(false);
+    expect(firstChange(run(['p1', 'p1']), run(['p1', 'original']))).toBe(true);
+    expect(firstChange({}, run(['p1', 'p1']))).toBe(false);
+  });
+
+  it('a switched task may change only functions of the transition patch and the patches listed before it', () => {
+    // p1 is in transition, p3 was freed earlier: f3 is not covered, although task0 switched.
+    const before = state([patch('p1', 'patching', 1), patch('p3', 'freed', 0)], { running: run(['original', 'original']) });
+    const after = { ...before, running: run(['p1', 'original'], ['original', 'p3']) };
+    expect(check('no-silent-version-switch', { universe, before, after, events: switched })).toBe(
+      'task0 switched vmlinux:f3,0 from p3 to original without switching in a transition that covers it',
+    );
+    expect(check('no-silent-version-switch', { universe, before, after: { ...after, running: run(['p1', 'original']) }, events: switched })).toBeNull();
+  });
+
+  it("the op's own patch covers its functions (rmmod and sysfs ops name it), another patch's op does not", () => {
+    const before = state([patch('p1', 'freed', 0), patch('p2', 'enabled', 1)], { running: run(['p1', 'p1']) });
+    const after = { ...before, running: run(['original', 'p1']) };
+    expect(check('no-silent-version-switch', { universe, before, after, events: switched, op: { op: 'rmmod', module: 'p1' } })).toBeNull();
+    expect(check('no-silent-version-switch', { universe, before, after, events: switched, op: { op: 'disable', patch: 'p1' } })).toBeNull();
+    expect(check('no-silent-version-switch', { universe, before, after, events: switched, op: { op: 'disable', patch: 'p2' } })).toBe(
+      'task0 switched vmlinux:f1,0 from p1 to original without switching in a transition that covers it',
+    );
+  });
+
+  it('a function the state did not report before is not judged', () => {
+    const before = state([patch('p1', 'patching', 1)], { running: { 'vmlinux:f1,0': ['original', 'original'] } });
+    const after = { ...before, running: run(['p1', 'original']) };
+    expect(check('no-silent-version-switch', { universe, before, after, events: switched })).toBeNull();
   });
 });
 
