@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from '../harness/explore/candidates.ts';
 import { explore } from '../harness/explore/explorer.ts';
-import { fingerprint, stateKey } from '../harness/explore/key.ts';
+import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
 import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { merge, summarize, fromJson, toJson } from '../harness/explore/summary.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
@@ -19,20 +19,32 @@ import { INVARIANTS } from '../properties/catalog.ts';
 import { nopsFromAll } from './fixtures/broken.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 
-/** Depth-first over every sequence, no deduplication: the distinct fingerprints and each property's shortest violation. */
+/** Depth-first over every sequence, no deduplication: the distinct states (exact keys) and each property's shortest violation. */
 function bruteForce(sem: Semantics, scope: ExploreScope) {
   const opts = { invariants: INVARIANTS.filter((i) => i.appliesTo(sem)), conformance: true, funcs: scopeFuncs(scope) };
-  const seen = new Set<number>();
+  const seen = new Set<string>();
+  const specSeen = new Set<string>();
   const shortest = new Map<string, number>();
+  const keys = new KeyBuilder(packContext(sem, scope), scope.patches);
+  // A definition is named in a key by its position among the ones its patch could have had.
+  const positions = new Map<PatchDef, number>();
+  const add = (run: Lockstep, known: readonly PatchDef[]) => {
+    const k = keys.build(run, 0, known.map((d) => positions.get(d)!));
+    seen.add(`${Buffer.from(k.full).toString('hex')}#${run.memory()}`);
+    specSeen.add(Buffer.from(k.spec).toString('hex'));
+  };
   const root = new Lockstep({ patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks } }, sem, opts);
-  seen.add(fingerprint(`0#${stateKey(root, [])}`));
+  add(root, []);
   const dfs = (run: Lockstep, known: readonly PatchDef[], depth: number, done: ReadonlySet<string>) => {
     if (depth === scope.depth) return;
     const next: [Lockstep, readonly PatchDef[]][] = [];
     const steps: [Lockstep, readonly PatchDef[], Parameters<Lockstep['stepAll']>[0]][] = [];
     for (const op of candidateOps(sem, scope, known)) if (run.applicable(op)) steps.push([run.branch(), known, op]);
     if (known.length < scope.patches) {
-      for (const def of newPatchDefs(sem, scope, known, new Set())) steps.push([run.branch(withPatch(run.universe, def)), [...known, def], { op: 'insmod', module: def.name }]);
+      newPatchDefs(sem, scope, known, new Set()).forEach((def, i) => {
+        positions.set(def, i);
+        steps.push([run.branch(withPatch(run.universe, def)), [...known, def], { op: 'insmod', module: def.name }]);
+      });
     }
     for (const [b, k, op] of steps) {
       const found = b.stepAll(op, done);
@@ -41,14 +53,14 @@ function bruteForce(sem: Semantics, scope: ExploreScope) {
         now.add(v.invariant);
         shortest.set(v.invariant, Math.min(shortest.get(v.invariant) ?? Infinity, depth + 1));
       }
-      seen.add(fingerprint(`0#${stateKey(b, k)}`));
+      add(b, k);
       next.push([b, k]);
       dfs(b, k, depth + 1, now);
     }
     void next;
   };
   dfs(root, [], 0, new Set());
-  return { states: seen.size, shortest };
+  return { states: seen.size, specStates: specSeen.size, shortest };
 }
 
 describe('exhaustive exploration', () => {
@@ -58,6 +70,7 @@ describe('exhaustive exploration', () => {
     const r = explore({ semantics: upstream, scope: tiny });
     const b = bruteForce(upstream, tiny);
     expect(r.distinctStates).toBe(b.states);
+    expect(r.specStates).toBe(b.specStates);
     expect(r.complete).toBe(true);
     expect(r.statesPerDepth.reduce((a, n) => a + n, 0)).toBe(r.distinctStates);
   });
@@ -83,7 +96,7 @@ describe('exhaustive exploration', () => {
     const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
     const whole = summarize(explore({ semantics: upstream, scope }), 0);
     const parts = [0, 1, 2].map((index) => summarize(explore({ semantics: upstream, scope, shard: { index, count: 3 }, splitDepth: 2 }), 0));
-    const merged = merge(parts.map((p) => fromJson(toJson(p))));
+    const merged = merge(parts.map((p) => fromJson(JSON.parse(toJson(p)))));
     expect(merged.distinctStates).toBe(whole.distinctStates);
     expect(merged.violations.map((v) => [v.property, v.ops.length])).toEqual(whole.violations.map((v) => [v.property, v.ops.length]));
     expect(parts.every((p) => p.distinctStates < whole.distinctStates)).toBe(true);
@@ -91,7 +104,7 @@ describe('exhaustive exploration', () => {
 
   it('stops cleanly when asked, reporting what it covered', () => {
     let polls = 0;
-    const r = explore({ semantics: upstream, scope: parseScope('depth=6'), shouldStop: () => ++polls > 50 });
+    const r = explore({ semantics: upstream, scope: parseScope('depth=6'), shouldStop: () => ++polls > 3 });
     expect(r.complete).toBe(false);
     expect(r.distinctStates).toBeGreaterThan(0);
   });

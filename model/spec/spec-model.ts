@@ -16,7 +16,7 @@ import type { AbstractState, PatchStatus, TaskState } from './abstract-state.ts'
 import type { SpecRule } from './rule.ts';
 import { objectOf, patchFuncs, taskNames, universeFuncs } from './universe-view.ts';
 
-interface SpecPatch {
+export interface SpecPatch {
   /** The definition with the current values of writable attributes. */
   def: PatchDef;
   readonly funcs: ReadonlySet<string>;
@@ -25,16 +25,26 @@ interface SpecPatch {
   forced: boolean;
 }
 
-interface SpecTask {
+export interface SpecTask {
   readonly name: string;
   state: TaskState;
   blocked: { readonly func: string; readonly code: string } | null;
 }
 
-interface SpecTransition {
+export interface SpecTransition {
   readonly patch: SpecPatch;
   target: 'patched' | 'unpatched';
   readonly replaces: readonly SpecPatch[];
+}
+
+/** The spec model's whole state, by reference (model/spec/pack.ts encodes it); never mutated through this view. */
+export interface SpecSnapshot {
+  readonly loaded: readonly Readonly<SpecPatch>[];
+  readonly klp: readonly Readonly<SpecPatch>[];
+  readonly transition: Readonly<SpecTransition> | null;
+  readonly tasks: readonly Readonly<SpecTask>[];
+  readonly targets: ReadonlySet<string>;
+  readonly shadows: ReadonlySet<string>;
 }
 
 export class SpecModel {
@@ -77,6 +87,11 @@ export class SpecModel {
   hidden(): string {
     const t = this.transition;
     return `${this.loaded.map((p) => (p.enabled ? 'E' : 'd')).join('')}|${t ? t.replaces.map((p) => p.def.name).join(',') : ''}`;
+  }
+
+  /** The state for packing into a byte key (the explorer's visited set); no copy is made. */
+  snapshot(): SpecSnapshot {
+    return { loaded: this.loaded, klp: this.klp, transition: this.transition, tasks: this.tasks, targets: this.targets, shadows: this.shadows };
   }
 
   // ---- queries the harness uses for applicability ----
