@@ -1,5 +1,5 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
@@ -11,6 +11,7 @@ import type { VerdictMatrix } from '../../harness/matrix.ts';
 import { runSequence } from '../../harness/run-sequence.ts';
 import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
+import { applicableProperties } from '../../harness/explore/explorer.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
@@ -64,6 +65,10 @@ async function runExploration(sem: Semantics, values: Record<string, string | bo
   const scope = parseScope(values.scope as string | undefined);
   const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
   if (properties && !ALL_PROPERTIES.includes(properties[0]!)) throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}'`);
+  // A property that does not apply would be checked nowhere: that is not a pass.
+  if (properties && !applicableProperties(sem, properties).length) {
+    throw new KlpcheckError('E_USAGE', `${properties[0]} does not apply to ${sem.name} (see 'klpcheck compare': n/a); nothing would be checked`);
+  }
   const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
   const t0 = io.now();
   const running = exploreInParallel({
@@ -83,7 +88,11 @@ async function runExploration(sem: Semantics, values: Record<string, string | bo
   };
   process.once('SIGINT', onSigint);
   try {
-    return await running.done;
+    const s = await running.done;
+    const secs = (io.now() - t0) / 1000;
+    // Timings vary between runs: stderr, so that stdout depends only on the arguments.
+    io.stderr(`klpcheck explore: ${s.distinctStates} states in ${secs.toFixed(1)} s (${secs > 0 ? Math.round(s.distinctStates / secs) : 0} states/s)\n`);
+    return s;
   } finally {
     process.off('SIGINT', onSigint);
     bar.clear();
@@ -96,18 +105,21 @@ export const explore: Command = {
   description: [
     'Enumerates every reachable state of a semantics within a scope, breadth first,',
     'with the reference implementation in lockstep (conformance and every invariant',
-    'checked on every transition). Patches are defined as they first load, named in',
+    'checked on every transition). With depth=any the search runs to its fixpoint',
+    'and a pass holds for sequences of any length. States are stored exactly.',
+    'Patches are defined as they first load, named in',
     'load order, and functions, state ids and tasks are treated as interchangeable',
     '(symmetry reduction). Each violated property gets its shortest counterexample,',
     'saved like the random runs; each pass is worded as bounded, with coverage, and',
     'flagged VACUOUS if it never completed a load, refused one, or completed a',
     'transition by a retry. Uses every core; --shard i/n --out FILE and --merge',
-    'FILE... share one exploration across machines. Ctrl-C stops and reports.',
+    'FILE... share one exploration across machines (all shards, once each).',
+    `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found).`,
     `Scope keys: patches, functions, states, tasks, depth (default ${formatScope(DEFAULT_EXPLORE_SCOPE)}).`,
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `the semantics (${SEMANTICS.map((s) => s.name).join(', ')})` },
-    scope: { type: 'string', arg: 'K=V,...', help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5' },
+    scope: { type: 'string', arg: 'K=V,...', help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5 (depth=any: to the fixpoint)' },
     invariant: { type: 'string', arg: 'NAME', help: 'check one property only' },
     workers: { type: 'string', arg: 'N', help: 'worker threads (default: one per core)' },
     shard: { type: 'string', arg: 'I/N', help: "this machine's share of a multi-machine exploration" },
@@ -125,8 +137,15 @@ export const explore: Command = {
     let summary: ExploreSummary;
     if (values.merge) {
       if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
-      summary = merge(positionals.map((f) => fromJson(readFileSync(f, 'utf8'))));
+      for (const flag of ['semantics', 'scope', 'invariant', 'workers', 'shard'] as const) {
+        if (values[flag] !== undefined) throw new KlpcheckError('E_USAGE', `--merge takes its semantics and scope from the shard files; --${flag} is meaningless with it`);
+      }
+      summary = merge(
+        positionals.map((f) => fromJson(readJson(f), f)),
+        positionals,
+      );
     } else {
+      if (positionals.length) throw new KlpcheckError('E_USAGE', `explore reads no files without --merge: '${positionals[0]}'`);
       const name = values.semantics as string | undefined;
       if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
       const sem = semanticsByName(name);
@@ -143,6 +162,11 @@ export const explore: Command = {
     // A shard's counterexamples may not be the shortest overall: only whole explorations save.
     const saved = saveViolations(summary, sem, values['no-save'] || partial ? undefined : COUNTEREXAMPLES);
     io.stdout(exploreText(summary, saved));
-    return summary.violations.length ? EXIT.failed : EXIT.ok;
+    if (summary.violations.length) return EXIT.failed;
+    if (!summary.complete) {
+      io.stderr('klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n');
+      return EXIT.interrupted;
+    }
+    return EXIT.ok;
   },
 };

@@ -80,8 +80,9 @@ export interface ExploreResult {
   readonly properties: readonly string[];
   readonly violations: readonly FoundViolation[];
   readonly coverage: Coverage;
-  /** The visited states, for merging shards. */
+  /** The visited states, for merging shards; each ends with a checker-memory id (u16) into `memories`. */
   readonly visited: VisitedSet;
+  readonly memories: readonly string[];
   /** Bytes held by the visited sets and the largest frontier. */
   readonly memory: { readonly visitedBytes: number; readonly arenaBytes: number; readonly maxFrontier: number };
 }
@@ -335,6 +336,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       violations,
       coverage,
       visited,
+      memories: [...memIds.keys()],
       memory: { visitedBytes: visited.bytesUsed() + specVisited.bytesUsed() + visited.size * 8, arenaBytes: visited.arenaBytes(), maxFrontier },
     };
   };

@@ -43,6 +43,8 @@ export interface ExploreSummary {
   readonly reached: readonly Milestone[];
   /** Every visited state, end to end (visited.ts export), for merging shards. */
   readonly states: Uint8Array;
+  /** The checker memories the states' last two bytes number (ids are per exploration: merging renumbers them). */
+  readonly memories: readonly string[];
   /** Wall-clock seconds; never printed on standard output (it would differ between two identical runs). */
   readonly seconds: number;
 }
@@ -70,6 +72,7 @@ export function summarize(r: ExploreResult, seconds: number): ExploreSummary {
     outcomes: cov.outcomes,
     reached: cov.reached,
     states: r.visited.export(),
+    memories: r.memories,
     seconds,
   };
 }
@@ -104,7 +107,19 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
   if (missing.length) throw new KlpcheckError('E_USAGE', `merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; a partial merge would claim more than was checked`);
   const states = new VisitedSet();
-  for (const p of parts) states.addAll(p.states);
+  const memories = new Map<string, number>();
+  for (const p of parts) {
+    const ids = p.memories.map((m) => memories.get(m) ?? memories.set(m, memories.size).get(m)!);
+    const renumbered = p.states.slice();
+    for (let o = 0; o < renumbered.length; o += renumbered[o]! + 1) {
+      const end = o + renumbered[o]!;
+      const id = ids[renumbered[end - 1]! | (renumbered[end]! << 8)];
+      if (id === undefined) throw new KlpcheckError('E_USAGE', 'a state names a checker memory the file does not list', undefined);
+      renumbered[end - 1] = id & 0xff;
+      renumbered[end] = id >>> 8;
+    }
+    states.addAll(renumbered);
+  }
   const shortest = new Map<string, ViolationSummary>();
   for (const p of parts) {
     for (const v of p.violations) {
@@ -134,6 +149,7 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
     outcomes,
     reached: [...new Set(parts.flatMap((p) => p.reached))].sort(),
     states: states.export(),
+    memories: [...memories.keys()],
     seconds: Math.max(...parts.map((p) => p.seconds)),
   };
 }
@@ -171,6 +187,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing');
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
+  if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
   const states = new Uint8Array(Buffer.from(r.states, 'base64'));
   try {
     new VisitedSet().addAll(states);
