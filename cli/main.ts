@@ -10,6 +10,7 @@ import { KlpcheckError } from '../harness/errors.ts';
 import { parseCommandLine, type Command } from './command.ts';
 import { compare } from './commands/compare.ts';
 import { explore } from './commands/explore.ts';
+import { promela } from './commands/promela.ts';
 import { render } from './commands/render.ts';
 import { replay } from './commands/replay.ts';
 import { run } from './commands/run.ts';
@@ -21,7 +22,7 @@ import { processIo, type Io } from './io.ts';
 import { VERSION } from './version.ts';
 
 /** One line per command; `klpcheck --help` lists them in this order. */
-export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, render];
+export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, promela, render];
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;

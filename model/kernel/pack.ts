@@ -2,8 +2,16 @@
  * A kernel's whole livepatch state as bytes, for the exhaustive explorer's
  * exact visited set: the func_stacks, every loaded module with its patch's,
  * objects', funcs' and states' flags, klp_patches, the transition with its
- * target and signal counter, the shadow variables, and each task apart (its
+ * target, the shadow variables, and each task apart (its
  * column), so that the caller can treat interchangeable tasks as a set.
+ *
+ * Left out, on purpose: the retry counter (signals_cnt). Its only effect is
+ * the text line "signaling remaining tasks" on the 15th retry (transition.ts,
+ * facts B.2 klp_send_signals); the properties see kernel events, never text
+ * lines, so two kernels that differ only in it have the same verdicts on
+ * every later sequence. Keeping it multiplied the states in transition by up
+ * to 17 (13,859 states for 503 spec-level ones at patches=1,functions=1,
+ * states=0,tasks=1). test/explore.test.ts checks that a retry emits no event.
  *
  * Everything is written in a fixed order that does not depend on history:
  * functions in the scope's order, modules by name (targets, then patches by
@@ -15,9 +23,6 @@ import type { ByteWriter, PackContext } from '../spec/pack.ts';
 import { codeIndex, funcOf } from '../spec/pack.ts';
 import type { KernelCore } from './core.ts';
 import { versionName } from './runtime.ts';
-
-/** klp_try_complete_transition only tells retries apart up to the first fake signal (facts B.2, SIGNALS_TIMEOUT = 15). */
-const SIGNALS_CAP = 16;
 
 const bits = (...b: boolean[]) => b.reduce((acc, x, i) => acc | (x ? 1 << i : 0), 0);
 
@@ -72,7 +77,6 @@ export function packKernelShared(k: KernelCore, ctx: PackContext, patchCount: nu
   for (const p of k.klp_patches) w.u8(ctx.patchIndex(p.name));
   w.u8(k.transition ? ctx.patchIndex(k.transition.name) : 0);
   w.u8(k.target + 1);
-  w.u8(Math.min(k.signalsCnt, SIGNALS_CAP));
   const shadows = k.shadow
     .live()
     .map((v) => [v.obj, v.id] as const)
