@@ -18,6 +18,9 @@ import { stacking } from '../model/semantics/stacking.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
 import { nopsFromAll } from './fixtures/broken.ts';
 import { KlpcheckError } from '../harness/errors.ts';
+import { replaceSetUnfilteredNops } from '../model/semantics/replace-set.ts';
+import { exploreInParallel } from '../harness/explore/parallel.ts';
+import { patchFromFuncs } from '../harness/patch-def.ts';
 
 /** Depth-first over every sequence, no deduplication: the distinct states (exact keys) and each property's shortest violation. */
 function bruteForce(sem: Semantics, scope: ExploreScope) {
@@ -112,6 +115,49 @@ describe('exhaustive exploration', () => {
   it('flags a pass that never reached the milestones as vacuous', () => {
     const r = summarize(explore({ semantics: upstream, scope: parseScope('patches=1,functions=1,states=0,tasks=1,depth=1') }), 0);
     expect(r.reached).not.toContain('transition completed by a retry');
+  });
+
+  it('finds the unfiltered-nops flaw exhaustively, each property at its breadth-first shortest length', () => {
+    // Song Liu's replace_set without Petr Mladek's nop filter: another set's function switches back silently.
+    const r = explore({ semantics: replaceSetUnfilteredNops, scope: parseScope('patches=2,functions=1,states=0,tasks=1,depth=6') });
+    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual({ conformance: 3, 'no-lost-fix': 4, 'no-silent-version-switch': 6 });
+    for (const v of r.violations) expect(v.result.steps, v.property).toHaveLength(v.depth);
+  });
+
+  it('runs to the fixpoint without a depth bound: every state expanded, nothing left', () => {
+    const r = explore({ semantics: upstream, scope: parseScope('patches=1,functions=1,states=0,tasks=1,depth=any') });
+    expect(r.fixpoint).toBe(true);
+    expect(r.statesPerDepth.at(-1)).toBe(0);
+    const bounded = explore({ semantics: upstream, scope: parseScope(`patches=1,functions=1,states=0,tasks=1,depth=${r.depthReached + 3}`) });
+    expect(bounded.distinctStates).toBe(r.distinctStates);
+    expect(bounded.transitions).toBe(r.transitions);
+  });
+
+  it('gives the same counts, coverage and counterexamples on two workers as on one', async () => {
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
+    const [one, two] = await Promise.all([1, 2].map((workers) => exploreInParallel({ semantics: 'upstream', scope, workers }).done));
+    for (const s of [one!, two!]) {
+      expect(s.distinctStates).toBe(explore({ semantics: upstream, scope }).distinctStates);
+    }
+    const { seconds: _a, ...a } = one!;
+    const { seconds: _b, ...b } = two!;
+    expect(b).toEqual(a);
+  }, 600_000);
+
+  it('leaves the retry counter out of the key only because a retry emits no event any property could read', () => {
+    // kernel/pack.ts: signals_cnt decides only the text line "signaling remaining tasks".
+    const u = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: TARGET_MODULE }], kernel: { tasks: 1 } };
+    const run = new Lockstep(u, upstream, { invariants: INVARIANTS, conformance: true, funcs: ['vmlinux:f1,0', 'mod:m1,0'] });
+    run.stepAll({ op: 'block_task', task: 'task0', func: 'vmlinux:f1,0' });
+    run.stepAll({ op: 'insmod', module: 'p1' });
+    const log = run.kernel.core.log;
+    for (let retry = 1; retry <= 20; retry++) {
+      const before = log.events.length;
+      expect(run.stepAll({ op: 'transition_step' })).toEqual([]);
+      expect(log.events.length, `retry ${retry}`).toBe(before);
+    }
+    expect(run.kernel.core.signalsCnt, "past the first fake signal (SIGNALS_TIMEOUT = 15)").toBeGreaterThan(15);
+    expect(run.kernel.core.transition?.name).toBe('p1');
   });
 
   it('rejects a bad scope with a usage error', () => {
