@@ -83,8 +83,12 @@ export interface ExploreResult {
   /** The visited states, for merging shards; each ends with a checker-memory id (u16) into `memories`. */
   readonly visited: VisitedSet;
   readonly memories: readonly string[];
-  /** Bytes held by the visited sets and the largest frontier. */
-  readonly memory: { readonly visitedBytes: number; readonly arenaBytes: number; readonly maxFrontier: number };
+  /**
+   * Bytes held: the visited set (arena, offsets, table) with each state's
+   * parent link (8 bytes: parent, step, root) for paths; the spec-level set
+   * that only counts spec states (for Spin); the largest frontier (states).
+   */
+  readonly memory: { readonly visitedBytes: number; readonly arenaBytes: number; readonly specCountBytes: number; readonly maxFrontier: number };
 }
 
 /** One state to expand: its root and path (successor positions). */
@@ -337,7 +341,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       coverage,
       visited,
       memories: [...memIds.keys()],
-      memory: { visitedBytes: visited.bytesUsed() + specVisited.bytesUsed() + visited.size * 8, arenaBytes: visited.arenaBytes(), maxFrontier },
+      memory: { visitedBytes: visited.bytesUsed() + visited.size * 8, arenaBytes: visited.arenaBytes(), specCountBytes: specVisited.bytesUsed(), maxFrontier },
     };
   };
   return levelLoop();

@@ -21,8 +21,8 @@ export function hashBytes(b: Uint8Array): number {
 export class VisitedSet {
   private arena = new Uint8Array(1 << 16);
   private used = 0;
-  /** Arena offset of state i. */
-  private offsets = new Float64Array(1 << 12);
+  /** Arena offset of state i (the arena stays below 4 GiB: checked in append). */
+  private offsets = new Uint32Array(1 << 12);
   /** Table slot: state index + 1 (0 = empty), and its hash. */
   private slots = new Int32Array(1 << 12);
   private hashes = new Uint32Array(1 << 12);
@@ -40,7 +40,8 @@ export class VisitedSet {
     }
     const index = this.append(key);
     this.place(index, h);
-    if (this.size * 2 > this.slots.length) this.rehash();
+    // Linear probing stays short up to about 70% full.
+    if (this.size * 10 > this.slots.length * 7) this.rehash();
     return { index, added: true };
   }
 
@@ -62,7 +63,7 @@ export class VisitedSet {
 
   /** Bytes held: the arena's used part, the offsets and the table. */
   bytesUsed(): number {
-    return this.used + this.size * 8 + this.slots.length * 8;
+    return this.used + this.size * 4 + this.slots.length * 8;
   }
 
   /** Bytes of the states themselves (arena), for bytes-per-state figures. */
@@ -93,6 +94,7 @@ export class VisitedSet {
   }
 
   private append(key: Uint8Array): number {
+    if (this.used + key.length + 1 > 0xffffffff) throw new Error('visited: more than 4 GiB of states');
     if (this.used + key.length + 1 > this.arena.length) {
       const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + key.length + 1));
       a.set(this.arena.subarray(0, this.used));
@@ -101,7 +103,7 @@ export class VisitedSet {
     this.arena[this.used] = key.length;
     this.arena.set(key, this.used + 1);
     if (this.size === this.offsets.length) {
-      const o = new Float64Array(this.offsets.length * 2);
+      const o = new Uint32Array(this.offsets.length * 2);
       o.set(this.offsets);
       this.offsets = o;
     }
