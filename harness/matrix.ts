@@ -97,7 +97,8 @@ export function exhaustiveMatrix(
     ...(first ? { scope: formatScope(first.scope) } : {}),
     seed: 0,
     runs: 1,
-    max_steps: first?.scope.depth ?? 1,
+    // depth=any: the longest sequences the search needed before its fixpoint.
+    max_steps: first?.scope.depth ?? first?.depthReached ?? 1,
     semantics: results.map((r) => r.summary.semantics),
     properties: [...properties],
     cells,

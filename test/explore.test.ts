@@ -163,5 +163,7 @@ describe('exhaustive exploration', () => {
   it('rejects a bad scope with a usage error', () => {
     expect(() => parseScope('depth=0')).toThrow(KlpcheckError);
     expect(() => parseScope('colour=2')).toThrow(/unknown scope key 'colour'/);
+    expect(parseScope('depth=any').depth).toBeUndefined();
+    expect(() => parseScope('depth=all')).toThrow(KlpcheckError);
   });
 });

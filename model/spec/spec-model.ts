@@ -83,12 +83,6 @@ export class SpecModel {
     return c;
   }
 
-  /** What the abstract state leaves out: the enabled flags and whom the transition replaces. */
-  hidden(): string {
-    const t = this.transition;
-    return `${this.loaded.map((p) => (p.enabled ? 'E' : 'd')).join('')}|${t ? t.replaces.map((p) => p.def.name).join(',') : ''}`;
-  }
-
   /** The state for packing into a byte key (the explorer's visited set); no copy is made. */
   snapshot(): SpecSnapshot {
     return { loaded: this.loaded, klp: this.klp, transition: this.transition, tasks: this.tasks, targets: this.targets, shadows: this.shadows };
