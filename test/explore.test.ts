@@ -18,6 +18,7 @@ import { stacking } from '../model/semantics/stacking.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
 import { nopsFromAll } from './fixtures/broken.ts';
 import { KlpcheckError } from '../harness/errors.ts';
+import { exploreText } from '../report/explore/text.ts';
 import { replaceSetUnfilteredNops } from '../model/semantics/replace-set.ts';
 import { exploreInParallel } from '../harness/explore/parallel.ts';
 import { patchFromFuncs } from '../harness/patch-def.ts';
@@ -110,6 +111,10 @@ describe('exhaustive exploration', () => {
     const r = explore({ semantics: upstream, scope: parseScope('depth=6'), shouldStop: () => ++polls > 3 });
     expect(r.complete).toBe(false);
     expect(r.distinctStates).toBeGreaterThan(0);
+    // An interrupted search claims nothing: no "holds", and it says INCOMPLETE (the CLI then exits 130).
+    const text = exploreText(summarize(r, 0));
+    expect(text).toMatch(/INCOMPLETE/);
+    expect(text).not.toMatch(/ holds /);
   });
 
   it('flags a pass that never reached the milestones as vacuous', () => {
