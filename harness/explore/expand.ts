@@ -60,6 +60,11 @@ export class Expander {
   readonly runOpts: RunOptions;
   private readonly roots: readonly ReadonlySet<number>[];
   private readonly prefixes = new Map<string, Prefix>();
+  /**
+   * Equal successor lists, shared: thousands of prefixes (3 patches) have the
+   * same candidates, and each call of candidateOps/newPatchDefs makes new objects.
+   */
+  private readonly lists = new Map<string, Omit<Prefix, 'known' | 'defPos'>>();
   private readonly keys: KeyBuilder;
   /** The objects along the last replayed path: stack[k] is the state after k steps. */
   private stack: { run: Lockstep; prefix: Prefix; pos: number }[] = [];
@@ -88,7 +93,10 @@ export class Expander {
       const ops = candidateOps(this.semantics, this.scope, known);
       const newDefs = known.length < this.scope.patches ? newPatchDefs(this.semantics, this.scope, known, this.roots[root]!) : [];
       if (ops.length + newDefs.length > 0xffff) throw new Error('explore: more than 65535 successors of one state');
-      p = { known, defPos, ops: [...ops, ...newDefs.map((d): Op => ({ op: 'insmod', module: d.name }))], firstNew: ops.length, newDefs };
+      const listKey = JSON.stringify([ops, newDefs]);
+      let list = this.lists.get(listKey);
+      if (!list) this.lists.set(listKey, (list = { ops: [...ops, ...newDefs.map((d): Op => ({ op: 'insmod', module: d.name }))], firstNew: ops.length, newDefs }));
+      p = { known, defPos, ...list };
       this.prefixes.set(id, p);
     }
     return p;
