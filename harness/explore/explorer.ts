@@ -188,8 +188,9 @@ class Column<T extends Int32Array | Uint16Array> {
   }
 }
 
+/** The search in this thread (or with a synchronous chunk expander). */
 export function explore(o: ExploreOptions): ExploreResult {
-  const result = exploreAsync({ ...o, expandChunks: o.expandChunks });
+  const result = exploreAsync(o);
   if (result instanceof Promise) throw new Error('explore: use exploreAsync with an asynchronous chunk expander');
   return result;
 }
