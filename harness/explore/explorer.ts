@@ -70,7 +70,7 @@ export interface ExploreResult {
   readonly complete: boolean;
   /** True when the frontier emptied: every reachable state in the scope was expanded. */
   readonly fixpoint: boolean;
-  /** Levels fully expanded (the longest sequences checked). */
+  /** Levels fully expanded (the longest sequences checked); at the fixpoint, the depth of the deepest state. */
   readonly depthReached: number;
   readonly distinctStates: number;
   /** Distinct states projected to the spec level (what the Promela model counts). */
@@ -332,7 +332,8 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       ...(o.shard ? { shard: o.shard } : {}),
       complete: !stopped,
       fixpoint: !stopped && level.length === 0,
-      depthReached: depth,
+      // At the fixpoint the last level found nothing new: the deepest states are one level up (the diameter).
+      depthReached: !stopped && level.length === 0 ? Math.max(0, depth - 1) : depth,
       distinctStates: visited.size,
       specStates: specVisited.size,
       transitions,

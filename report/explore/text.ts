@@ -21,7 +21,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
   const bound = !s.complete
     ? `up to depth ${s.depthReached} (INCOMPLETE: stopped before the search ended)`
     : s.fixpoint
-      ? `of any length (fixpoint after depth ${s.depthReached})`
+      ? `of any length (fixpoint: no new state beyond depth ${s.depthReached})`
       : `up to depth ${s.scope.depth}`;
   // No timings here: standard output depends only on the version and the arguments (timings go to stderr).
   const lines = [
