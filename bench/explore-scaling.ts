@@ -1,60 +1,115 @@
 /**
- * Exhaustive exploration figures: distinct states per second, time and
- * states per semantics at the default scope (one thread, and on every core),
- * and how states and time grow as each bound of the scope grows.
+ * Exhaustive exploration figures (issue 11): distinct states per cpu-second
+ * for each semantics, with Spin on the same upstream spec model measured
+ * interleaved in the same run; whole state spaces; bytes per stored state
+ * and per frontier entry; the growth of upstream depth by depth; the
+ * speed-up on two cores. Times are cpu seconds of this process (one thread)
+ * unless named wall.
  */
-import { explore } from '../harness/explore/explorer.ts';
+import { explore, type ExploreResult } from '../harness/explore/explorer.ts';
 import { exploreInParallel } from '../harness/explore/parallel.ts';
-import { DEFAULT_EXPLORE_SCOPE, formatScope, type ExploreScope } from '../harness/explore/scope.ts';
+import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
+import { runSpin, spinMissing } from '../promela/spin.ts';
+import { upstreamPromela } from '../promela/upstream.ts';
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export interface ExploreRow {
   readonly semantics: string;
   readonly scope: string;
-  readonly threads: number;
   readonly distinct_states: number;
+  readonly spec_states: number;
   readonly transitions: number;
-  readonly seconds: number;
-  readonly states_per_second: number;
+  readonly fixpoint: boolean;
+  readonly cpu_seconds: number;
+  readonly states_per_cpu_second: number;
+  /** The visited set (arena, offsets, table) and parent links, over distinct states. */
+  readonly bytes_per_stored_state: number;
+  /** The key bytes alone (arena, with a length byte). */
+  readonly key_bytes_per_state: number;
+  /** The extra set that counts spec-level states (for the Spin comparison), over distinct states. */
+  readonly spec_count_bytes_per_state: number;
+  readonly bytes_per_frontier_entry: number;
+  readonly rss_mib: number;
+  readonly states_per_depth: readonly number[];
 }
 
-function row(sem: string, scope: ExploreScope, threads: number, states: number, transitions: number, seconds: number): ExploreRow {
-  return {
-    semantics: sem,
-    scope: formatScope(scope),
-    threads,
-    distinct_states: states,
-    transitions,
-    seconds: Math.round(seconds * 100) / 100,
-    states_per_second: Math.round(states / seconds),
-  };
+function cpuSeconds<T>(f: () => T): [T, number] {
+  const c0 = process.cpuUsage();
+  const r = f();
+  const c = process.cpuUsage(c0);
+  return [r, (c.user + c.system) / 1e6];
 }
 
 export function exploreOnce(sem: Semantics, scope: ExploreScope): ExploreRow {
-  const t0 = performance.now();
-  const r = explore({ semantics: sem, scope });
-  return row(sem.name, scope, 1, r.distinctStates, r.transitions, (performance.now() - t0) / 1000);
+  const [r, secs] = cpuSeconds((): ExploreResult => explore({ semantics: sem, scope }));
+  return {
+    semantics: sem.name,
+    scope: formatScope(scope),
+    distinct_states: r.distinctStates,
+    spec_states: r.specStates,
+    transitions: r.transitions,
+    fixpoint: r.fixpoint,
+    cpu_seconds: round(secs),
+    states_per_cpu_second: Math.round(r.distinctStates / secs),
+    bytes_per_stored_state: round(r.memory.visitedBytes / r.distinctStates, 1),
+    key_bytes_per_state: round(r.memory.arenaBytes / r.distinctStates, 1),
+    spec_count_bytes_per_state: round(r.memory.specCountBytes / r.distinctStates, 1),
+    // A frontier entry is a state number in a JS array (8 bytes); its path is rebuilt from the parents kept per state.
+    bytes_per_frontier_entry: 8,
+    rss_mib: Math.round(process.memoryUsage().rss / 2 ** 20),
+    states_per_depth: r.statesPerDepth,
+  };
 }
 
-export async function exploreParallel(sem: Semantics, scope: ExploreScope): Promise<ExploreRow> {
-  const t0 = performance.now();
-  const s = await exploreInParallel({ semantics: sem.name, scope }).done;
-  return row(sem.name, scope, s.shards.length || 2, s.distinctStates, s.transitions, (performance.now() - t0) / 1000);
+export interface SpinRow {
+  readonly scope: string;
+  readonly spin_states: number;
+  readonly spin_transitions: number;
+  readonly spin_seconds: number;
+  readonly spin_memory_mib: number;
+  readonly klpcheck: ExploreRow;
+  /** klpcheck's spec-level states per cpu-second over Spin's states per second: how many times faster Spin is. */
+  readonly spin_speed_over_klpcheck: number;
 }
 
-/**
- * One bound at a time, from the default scope: depth, then patches,
- * functions, states, tasks. Three patches are measured at depth 3: at depth
- * 4 the breadth-first frontier of full kernel copies outgrows the heap.
- */
-export function growthScopes(): ExploreScope[] {
-  const d = DEFAULT_EXPLORE_SCOPE;
-  return [
-    ...[1, 2, 3, 4, 5].map((depth) => ({ ...d, depth })),
-    { ...d, patches: 1 },
-    { ...d, patches: 3, depth: 3 },
-    ...[1, 3].map((functions) => ({ ...d, functions })),
-    ...[0, 2].map((states) => ({ ...d, states })),
-    ...[1, 3].map((tasks) => ({ ...d, tasks })),
-  ];
+/** Spin and klpcheck on one upstream whole space, interleaved (Spin, klpcheck, Spin; Spin's time is the mean). */
+export function againstSpin(sem: Semantics, scope: ExploreScope): SpinRow | { readonly scope: string; readonly skipped: string } {
+  const missing = spinMissing();
+  if (missing) return { scope: formatScope(scope), skipped: missing };
+  const model = upstreamPromela(scope);
+  const a = runSpin(model);
+  const k = exploreOnce(sem, scope);
+  const b = runSpin(model);
+  const spinSeconds = (a.seconds + b.seconds) / 2;
+  return {
+    scope: formatScope(scope),
+    spin_states: a.stored,
+    spin_transitions: a.transitions,
+    spin_seconds: round(spinSeconds, 3),
+    spin_memory_mib: a.memoryMb,
+    klpcheck: k,
+    spin_speed_over_klpcheck: round(a.stored / Math.max(spinSeconds, 1e-3) / (k.spec_states / k.cpu_seconds), 1),
+  };
+}
+
+export interface ParallelRow {
+  readonly scope: string;
+  readonly distinct_states: number;
+  readonly wall_seconds_one_worker: number;
+  readonly wall_seconds_two_workers: number;
+  readonly speed_up: number;
+}
+
+/** The same search on one worker thread and on two (wall clock: the machine's load shows here). */
+export async function twoCores(sem: Semantics, scope: ExploreScope): Promise<ParallelRow> {
+  const wall = async (workers: number) => {
+    const t0 = performance.now();
+    const s = await exploreInParallel({ semantics: sem.name, scope, workers }).done;
+    return [s.distinctStates, (performance.now() - t0) / 1000] as const;
+  };
+  const [states, one] = await wall(1);
+  const [, two] = await wall(2);
+  return { scope: formatScope(scope), distinct_states: states, wall_seconds_one_worker: round(one), wall_seconds_two_workers: round(two), speed_up: round(one / two) };
 }

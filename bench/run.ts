@@ -2,21 +2,24 @@
  * `npm run bench`: measures and writes bench/results.json. Speed claims in
  * the README and the closing notes come from this file, never from a timed
  * assertion in a test. `npm run bench -- --quick` measures only the random
- * runs and keeps the exploration figures already in the file.
+ * runs and keeps the exploration figures already in the file;
+ * `--explore-only` measures only the exploration and keeps the random runs'.
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { DEFAULT_EXPLORE_SCOPE } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
-import { exploreOnce, exploreParallel, growthScopes } from './explore-scaling.ts';
+import { againstSpin, exploreOnce, twoCores } from './explore-scaling.ts';
+import { parseScope } from '../harness/explore/scope.ts';
 import { measureThroughput } from './ops-throughput.ts';
 import { benchVm } from './vm.ts';
 
 const OUT = new URL('./results.json', import.meta.url);
 const say = (t: string) => process.stderr.write(`${t}\n`);
 
-const throughput = SEMANTICS.map((s) => {
+const exploreOnly = process.argv.includes('--explore-only');
+const throughput = exploreOnly ? [] : SEMANTICS.map((s) => {
   const r = measureThroughput(s);
   say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
   return r;
@@ -24,36 +27,51 @@ const throughput = SEMANTICS.map((s) => {
 
 const quick = process.argv.includes('--quick');
 const perSemantics = [];
+const wholeSpaces = [];
+const spin = [];
 const growth = [];
 const parallel = [];
 if (!quick) {
+  // Spin and klpcheck interleaved on upstream whole spaces small enough for the lockstep explorer.
+  for (const text of ['patches=1,functions=1,states=0,tasks=1', 'patches=1,functions=2,states=1,tasks=1']) {
+    const r = againstSpin(upstream, parseScope(`${text},depth=any`));
+    say(`spin vs klpcheck ${text}: ${JSON.stringify(r)}`);
+    spin.push(r);
+  }
+  // Depth 3 keeps the whole bench within minutes on a loaded machine; the rate is what is compared.
   for (const s of SEMANTICS) {
-    const r = exploreOnce(s, DEFAULT_EXPLORE_SCOPE);
-    say(`explore ${s.name}: ${r.distinct_states} states in ${r.seconds} s (${r.states_per_second}/s)`);
+    const r = exploreOnce(s, { ...DEFAULT_EXPLORE_SCOPE, depth: 3 });
+    say(`explore ${s.name} ${r.scope}: ${r.distinct_states} states, ${r.cpu_seconds} cpu-s (${r.states_per_cpu_second}/cpu-s)`);
     perSemantics.push(r);
   }
-  // Workers pay their start-up and re-explore the levels above the split; a larger scope shows the gain.
-  for (const scope of [DEFAULT_EXPLORE_SCOPE, { ...DEFAULT_EXPLORE_SCOPE, depth: 5 }]) {
-    const r = await exploreParallel(upstream, scope);
-    say(`explore upstream ${r.scope} on every core: ${r.seconds} s`);
-    parallel.push(r);
+  for (const s of SEMANTICS) {
+    const r = exploreOnce(s, parseScope('patches=1,functions=1,states=1,tasks=1,depth=any'));
+    say(`whole space ${s.name} ${r.scope}: ${r.distinct_states} states, ${r.cpu_seconds} cpu-s, ${r.rss_mib} MiB`);
+    wholeSpaces.push(r);
   }
-  for (const scope of growthScopes()) {
-    const r = exploreOnce(upstream, scope);
-    say(`growth ${r.scope}: ${r.distinct_states} states, ${r.seconds} s`);
+  for (const text of ['patches=3,functions=3,states=1,tasks=2,depth=3', 'patches=3,functions=3,states=2,tasks=2,depth=3']) {
+    const r = exploreOnce(upstream, parseScope(text));
+    say(`growth ${r.scope}: ${r.states_per_depth.join(' / ')} (${r.cpu_seconds} cpu-s)`);
     growth.push(r);
   }
+  const p = await twoCores(upstream, DEFAULT_EXPLORE_SCOPE);
+  say(`two cores ${p.scope}: x${p.speed_up}`);
+  parallel.push(p);
 }
 
 // --quick measures the random runs again and keeps the last exploration figures.
-const previous = quick && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
+const previous = (quick || exploreOnly) && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
 const results = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memory_gib: Math.round(totalmem() / 2 ** 30) },
-  note: 'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep',
-  throughput,
+  note:
+    'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep, ' +
+    'exact packed states, one thread, cpu seconds; measured on a machine shared with other jobs (load average above 10): re-run on an idle machine',
+  throughput: exploreOnly ? previous.throughput : throughput,
+  explore_against_spin: quick ? previous.explore_against_spin : spin,
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
-  explore_every_core: quick ? previous.explore_every_core : parallel,
+  explore_whole_space: quick ? previous.explore_whole_space : wholeSpaces,
   explore_growth_upstream: quick ? previous.explore_growth_upstream : growth,
+  explore_two_cores: quick ? previous.explore_two_cores : parallel,
 };
 const tmp = `${OUT.pathname}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);

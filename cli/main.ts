@@ -13,6 +13,7 @@ import { downgrades } from './commands/downgrades.ts';
 import { explore } from './commands/explore.ts';
 import { protocols } from './commands/protocols.ts';
 import { relate } from './commands/relate.ts';
+import { promela } from './commands/promela.ts';
 import { render } from './commands/render.ts';
 import { replay } from './commands/replay.ts';
 import { run } from './commands/run.ts';
@@ -25,7 +26,7 @@ import { processIo, type Io } from './io.ts';
 import { VERSION } from './version.ts';
 
 /** One line per command; `klpcheck --help` lists them in this order. */
-export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, render, protocols, downgrades, relate, vm];
+export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, promela, render, protocols, downgrades, relate, vm];
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;

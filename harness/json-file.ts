@@ -254,7 +254,7 @@ export function kindOf(data: unknown): FileKind | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const has = (...keys: string[]) => keys.every((k) => k in data);
   if (has('invariant', 'violation', 'steps')) return 'counterexample';
-  if (has('fingerprints')) return 'explore-result';
+  if ((data as { format?: unknown }).format === 'klpcheck-explore-shard') return 'explore-result';
   if (has('cells', 'semantics', 'properties')) return 'verdict-matrix';
   if (has('ops') && !has('steps')) return 'thread-scenario';
   if (has('universe', 'steps')) return 'scenario';

@@ -190,7 +190,8 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
     seed: o.seed,
     runs: o.runs,
     max_steps: o.maxSteps,
-    ...(scope ? { exhaustive: { scope: formatScope(scope), depth: scope.depth } } : {}),
+    // depth=any: the depth the search needed to reach its fixpoint (the scope string says depth=any).
+    ...(scope ? { exhaustive: { scope: formatScope(scope), depth: scope.depth ?? o.exhaustive![0]!.summary.depthReached } } : {}),
     corpus: relative(o.root, o.corpus),
     semantics: o.semantics.map((s) => s.name),
     properties: [...properties],

@@ -7,7 +7,7 @@
  */
 import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
-import { canonical, firstDifference, type AbstractState } from '../model/spec/abstract-state.ts';
+import { firstDifference, sameState, type AbstractState } from '../model/spec/abstract-state.ts';
 import { observe } from '../model/spec/observe.ts';
 import { SpecModel } from '../model/spec/spec-model.ts';
 import { universeFuncs } from '../model/spec/universe-view.ts';
@@ -47,8 +47,7 @@ const outcomeName = (o: { ok: boolean; errno?: string }) => (o.ok ? 'ok' : o.err
 
 function conformanceReason(specOutcome: string, implOutcome: string, spec: AbstractState, impl: AbstractState): string | null {
   if (specOutcome !== implOutcome) return `the spec says ${specOutcome}, the implementation returned ${implOutcome}`;
-  // Both sides build their states in the same key order, so one string comparison decides.
-  if (canonical(spec) === canonical(impl)) return null;
+  if (sameState(spec, impl)) return null;
   const d = firstDifference(spec, impl);
   if (!d) return null;
   return `at ${d.path} the spec has ${JSON.stringify(d.spec)}, the implementation ${JSON.stringify(d.impl)}`;

@@ -18,7 +18,8 @@ describe('klpcheck explore', () => {
   it('words passes as bounded, gives shortest counterexamples and exits 1 on a violation', async () => {
     const c = capture();
     expect(await main(['explore', '--semantics', 'upstream', ...SCOPE, '--no-save'], c.io)).toBe(1);
-    expect(c.out()).toMatch(/^\d+ distinct states, \d+ transitions checked up to depth 3/m);
+    expect(c.out()).toMatch(/^\d+ distinct states \(\d+ at the spec level\), \d+ transitions checked up to depth 3$/m);
+    expect(c.out()).not.toMatch(/ s\b|states\/s/);
     expect(c.out()).toMatch(
       /^conformance +holds for every sequence up to depth 3 in scope patches=2,functions=1,states=1,tasks=1,depth=3/m,
     );
@@ -39,6 +40,31 @@ describe('klpcheck explore', () => {
     await main(['explore', '--merge', join(dir, '0.json'), join(dir, '1.json'), '--no-save'], merged.io);
     const states = (t: string) => /^(\d+) distinct states/m.exec(t)?.[1];
     expect(states(merged.out())).toBe(states(whole.out()));
+    // A merge of fewer than all shards, a shard twice, or shards of other explorations never reads as a pass.
+    const other = join(dir, 'other.json');
+    await main(['explore', '--semantics', 'stacking', ...SCOPE, '--shard', '1/2', '--out', other, '--no-save'], capture().io);
+    const refusals: [string[], RegExp][] = [
+      [[join(dir, '0.json')], /shard 1\/2 missing/],
+      [[join(dir, '0.json'), join(dir, '0.json'), join(dir, '1.json')], /shard 0\/2 given twice/],
+      [[join(dir, '0.json'), other], /a shard of stacking, not upstream/],
+      [[join(dir, 'none.json')], /no such file/],
+      [[dir], /is a directory/],
+    ];
+    for (const [files, why] of refusals) {
+      const c = capture();
+      expect(await main(['explore', '--merge', ...files, '--no-save'], c.io), files.join(' ')).toBe(2);
+      expect(c.err()).toMatch(why);
+      expect(c.out()).toBe('');
+    }
+    const c = capture();
+    expect(await main(['explore', '--merge', join(dir, '0.json'), join(dir, '1.json'), '--semantics', 'upstream'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/--semantics is meaningless/);
+  });
+
+  it('refuses an invariant that does not apply instead of passing with nothing checked', async () => {
+    const c = capture();
+    expect(await main(['explore', '--semantics', 'upstream', ...SCOPE, '--invariant', 'shadow-lifetime', '--no-save'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/shadow-lifetime does not apply to upstream/);
   });
 
   it('needs --semantics, and rejects a bad scope or shard with exit 2', async () => {

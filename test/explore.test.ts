@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from '../harness/explore/candidates.ts';
 import { explore } from '../harness/explore/explorer.ts';
-import { fingerprint, stateKey } from '../harness/explore/key.ts';
+import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
 import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { merge, summarize, fromJson, toJson } from '../harness/explore/summary.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
@@ -18,21 +18,37 @@ import { stacking } from '../model/semantics/stacking.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
 import { nopsFromAll } from './fixtures/broken.ts';
 import { KlpcheckError } from '../harness/errors.ts';
+import { exploreText } from '../report/explore/text.ts';
+import { replaceSetUnfilteredNops } from '../model/semantics/replace-set.ts';
+import { exploreInParallel } from '../harness/explore/parallel.ts';
+import { patchFromFuncs } from '../harness/patch-def.ts';
 
-/** Depth-first over every sequence, no deduplication: the distinct fingerprints and each property's shortest violation. */
+/** Depth-first over every sequence, no deduplication: the distinct states (exact keys) and each property's shortest violation. */
 function bruteForce(sem: Semantics, scope: ExploreScope) {
   const opts = { invariants: INVARIANTS.filter((i) => i.appliesTo(sem)), conformance: true, funcs: scopeFuncs(scope) };
-  const seen = new Set<number>();
+  const seen = new Set<string>();
+  const specSeen = new Set<string>();
   const shortest = new Map<string, number>();
+  const keys = new KeyBuilder(packContext(sem, scope), scope.patches);
+  // A definition is named in a key by its position among the ones its patch could have had.
+  const positions = new Map<PatchDef, number>();
+  const add = (run: Lockstep, known: readonly PatchDef[]) => {
+    const k = keys.build(run, 0, known.map((d) => positions.get(d)!));
+    seen.add(`${Buffer.from(k.full).toString('hex')}#${run.memory()}`);
+    specSeen.add(Buffer.from(k.spec).toString('hex'));
+  };
   const root = new Lockstep({ patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks } }, sem, opts);
-  seen.add(fingerprint(`0#${stateKey(root, [])}`));
+  add(root, []);
   const dfs = (run: Lockstep, known: readonly PatchDef[], depth: number, done: ReadonlySet<string>) => {
     if (depth === scope.depth) return;
     const next: [Lockstep, readonly PatchDef[]][] = [];
     const steps: [Lockstep, readonly PatchDef[], Parameters<Lockstep['stepAll']>[0]][] = [];
     for (const op of candidateOps(sem, scope, known)) if (run.applicable(op)) steps.push([run.branch(), known, op]);
     if (known.length < scope.patches) {
-      for (const def of newPatchDefs(sem, scope, known, new Set())) steps.push([run.branch(withPatch(run.universe, def)), [...known, def], { op: 'insmod', module: def.name }]);
+      newPatchDefs(sem, scope, known, new Set()).forEach((def, i) => {
+        positions.set(def, i);
+        steps.push([run.branch(withPatch(run.universe, def)), [...known, def], { op: 'insmod', module: def.name }]);
+      });
     }
     for (const [b, k, op] of steps) {
       const found = b.stepAll(op, done);
@@ -41,14 +57,14 @@ function bruteForce(sem: Semantics, scope: ExploreScope) {
         now.add(v.invariant);
         shortest.set(v.invariant, Math.min(shortest.get(v.invariant) ?? Infinity, depth + 1));
       }
-      seen.add(fingerprint(`0#${stateKey(b, k)}`));
+      add(b, k);
       next.push([b, k]);
       dfs(b, k, depth + 1, now);
     }
     void next;
   };
   dfs(root, [], 0, new Set());
-  return { states: seen.size, shortest };
+  return { states: seen.size, specStates: specSeen.size, shortest };
 }
 
 describe('exhaustive exploration', () => {
@@ -58,6 +74,7 @@ describe('exhaustive exploration', () => {
     const r = explore({ semantics: upstream, scope: tiny });
     const b = bruteForce(upstream, tiny);
     expect(r.distinctStates).toBe(b.states);
+    expect(r.specStates).toBe(b.specStates);
     expect(r.complete).toBe(true);
     expect(r.statesPerDepth.reduce((a, n) => a + n, 0)).toBe(r.distinctStates);
   });
@@ -83,7 +100,7 @@ describe('exhaustive exploration', () => {
     const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
     const whole = summarize(explore({ semantics: upstream, scope }), 0);
     const parts = [0, 1, 2].map((index) => summarize(explore({ semantics: upstream, scope, shard: { index, count: 3 }, splitDepth: 2 }), 0));
-    const merged = merge(parts.map((p) => fromJson(toJson(p))));
+    const merged = merge(parts.map((p) => fromJson(JSON.parse(toJson(p)))));
     expect(merged.distinctStates).toBe(whole.distinctStates);
     // Violations of equal length come in discovery order, which differs per shard: compare them as sets.
     const found = (s: typeof whole) => s.violations.map((v) => `${v.property} ${v.ops.length}`).sort();
@@ -93,9 +110,13 @@ describe('exhaustive exploration', () => {
 
   it('stops cleanly when asked, reporting what it covered', () => {
     let polls = 0;
-    const r = explore({ semantics: upstream, scope: parseScope('depth=6'), shouldStop: () => ++polls > 50 });
+    const r = explore({ semantics: upstream, scope: parseScope('depth=6'), shouldStop: () => ++polls > 3 });
     expect(r.complete).toBe(false);
     expect(r.distinctStates).toBeGreaterThan(0);
+    // An interrupted search claims nothing: no "holds", and it says INCOMPLETE (the CLI then exits 130).
+    const text = exploreText(summarize(r, 0));
+    expect(text).toMatch(/INCOMPLETE/);
+    expect(text).not.toMatch(/ holds /);
   });
 
   it('flags a pass that never reached the milestones as vacuous', () => {
@@ -103,8 +124,53 @@ describe('exhaustive exploration', () => {
     expect(r.reached).not.toContain('transition completed by a retry');
   });
 
+  it('finds the unfiltered-nops flaw exhaustively, each property at its breadth-first shortest length', () => {
+    // Song Liu's replace_set without Petr Mladek's nop filter: another set's function switches back silently.
+    const r = explore({ semantics: replaceSetUnfilteredNops, scope: parseScope('patches=2,functions=1,states=0,tasks=1,depth=6') });
+    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual({ conformance: 3, 'no-lost-fix': 4, 'no-silent-version-switch': 6 });
+    for (const v of r.violations) expect(v.result.steps, v.property).toHaveLength(v.depth);
+  });
+
+  it('runs to the fixpoint without a depth bound: every state expanded, nothing left', () => {
+    const r = explore({ semantics: upstream, scope: parseScope('patches=1,functions=1,states=0,tasks=1,depth=any') });
+    expect(r.fixpoint).toBe(true);
+    expect(r.statesPerDepth.at(-1)).toBe(0);
+    const bounded = explore({ semantics: upstream, scope: parseScope(`patches=1,functions=1,states=0,tasks=1,depth=${r.depthReached + 3}`) });
+    expect(bounded.distinctStates).toBe(r.distinctStates);
+    expect(bounded.transitions).toBe(r.transitions);
+  });
+
+  it('gives the same counts, coverage and counterexamples on two workers as on one', async () => {
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
+    const [one, two] = await Promise.all([1, 2].map((workers) => exploreInParallel({ semantics: 'upstream', scope, workers }).done));
+    for (const s of [one!, two!]) {
+      expect(s.distinctStates).toBe(explore({ semantics: upstream, scope }).distinctStates);
+    }
+    const { seconds: _a, ...a } = one!;
+    const { seconds: _b, ...b } = two!;
+    expect(b).toEqual(a);
+  }, 600_000);
+
+  it('leaves the retry counter out of the key only because a retry emits no event any property could read', () => {
+    // kernel/pack.ts: signals_cnt decides only the text line "signaling remaining tasks".
+    const u = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: TARGET_MODULE }], kernel: { tasks: 1 } };
+    const run = new Lockstep(u, upstream, { invariants: INVARIANTS, conformance: true, funcs: ['vmlinux:f1,0', 'mod:m1,0'] });
+    run.stepAll({ op: 'block_task', task: 'task0', func: 'vmlinux:f1,0' });
+    run.stepAll({ op: 'insmod', module: 'p1' });
+    const log = run.kernel.core.log;
+    for (let retry = 1; retry <= 20; retry++) {
+      const before = log.events.length;
+      expect(run.stepAll({ op: 'transition_step' })).toEqual([]);
+      expect(log.events.length, `retry ${retry}`).toBe(before);
+    }
+    expect(run.kernel.core.signalsCnt, "past the first fake signal (SIGNALS_TIMEOUT = 15)").toBeGreaterThan(15);
+    expect(run.kernel.core.transition?.name).toBe('p1');
+  });
+
   it('rejects a bad scope with a usage error', () => {
     expect(() => parseScope('depth=0')).toThrow(KlpcheckError);
     expect(() => parseScope('colour=2')).toThrow(/unknown scope key 'colour'/);
+    expect(parseScope('depth=any').depth).toBeUndefined();
+    expect(() => parseScope('depth=all')).toThrow(KlpcheckError);
   });
 });

@@ -10,6 +10,7 @@ import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harnes
 import { runSequence } from '../../harness/run-sequence.ts';
 import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
+import { applicableProperties } from '../../harness/explore/explorer.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
@@ -80,7 +81,11 @@ async function runExploration(sem: Semantics, values: Parsed['values'], io: Io):
   };
   process.once('SIGINT', onSigint);
   try {
-    return await running.done;
+    const s = await running.done;
+    const secs = (io.now() - t0) / 1000;
+    // Timings vary between runs: stderr, so that stdout depends only on the arguments.
+    io.stderr(`klpcheck explore: ${s.distinctStates} states in ${secs.toFixed(1)} s (${secs > 0 ? Math.round(s.distinctStates / secs) : 0} states/s)\n`);
+    return s;
   } finally {
     process.off('SIGINT', onSigint);
     bar.clear();
@@ -93,18 +98,21 @@ export const explore: Command = {
   description: [
     'Enumerates every reachable state of a semantics within a scope, breadth first,',
     'with the reference implementation in lockstep (conformance and every invariant',
-    'checked on every transition). Patches are defined as they first load, named in',
+    'checked on every transition). With depth=any the search runs to its fixpoint',
+    'and a pass holds for sequences of any length. States are stored exactly.',
+    'Patches are defined as they first load, named in',
     'load order, and functions, state ids and tasks are treated as interchangeable',
     '(symmetry reduction). Each violated property gets its shortest counterexample,',
     'saved like the random runs; each pass is worded as bounded, with coverage, and',
     'flagged VACUOUS if it never completed a load, refused one, or completed a',
     'transition by a retry. Uses every core; --shard i/n --out FILE and --merge',
-    'FILE... share one exploration across machines. Ctrl-C stops and reports.',
+    'FILE... share one exploration across machines (all shards, once each).',
+    `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found).`,
     `Scope keys: patches, functions, states, tasks, depth (default ${formatScope(DEFAULT_EXPLORE_SCOPE)}).`,
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `the semantics (${SEMANTICS.map((s) => s.name).join(', ')})` },
-    scope: { type: 'string', arg: 'K=V,...', help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5' },
+    scope: { type: 'string', arg: 'K=V,...', help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5 (depth=any: to the fixpoint)' },
     invariant: { type: 'string', arg: 'NAME', help: 'check one property only' },
     workers: { type: 'whole', range: { min: 1, max: 64 }, arg: 'N', help: 'worker threads (default: one per core)' },
     shard: { type: 'shard', range: { min: 1, max: 1024 }, arg: 'I/N', help: "this machine's share of a multi-machine exploration" },
@@ -130,8 +138,9 @@ export const explore: Command = {
     let summary: ExploreSummary;
     if (values.merge) {
       if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
-      summary = merge(positionals.map(readShard));
+      summary = merge(positionals.map(readShard), positionals);
     } else {
+      if (positionals.length) throw new KlpcheckError('E_USAGE', `explore reads no files without --merge: '${positionals[0]}'`);
       const name = values.semantics as string | undefined;
       if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
       const sem = semanticsByName(name);
@@ -144,6 +153,11 @@ export const explore: Command = {
     // A shard's counterexamples may not be the shortest overall: only whole explorations save.
     const saved = saveViolations(summary, sem, values['no-save'] || partial ? undefined : COUNTEREXAMPLES);
     io.stdout(exploreText(summary, saved));
-    return summary.violations.length ? EXIT.failed : EXIT.ok;
+    if (summary.violations.length) return EXIT.failed;
+    if (!summary.complete) {
+      io.stderr('klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n');
+      return EXIT.interrupted;
+    }
+    return EXIT.ok;
   },
 };

@@ -59,3 +59,23 @@ export class Coverage {
     return REQUIRED.filter((m) => !this.reached.has(m));
   }
 }
+
+/** Coverage as plain data (what a worker posts back): op -> outcome -> count, and the milestones reached. */
+export interface CoverageData {
+  readonly outcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly reached: readonly Milestone[];
+}
+
+export function coverageData(c: Coverage): CoverageData {
+  return { outcomes: Object.fromEntries([...c.outcomes].map(([op, m]) => [op, Object.fromEntries(m)])), reached: [...c.reached].sort() };
+}
+
+/** Adds another part's counts and milestones (counts are per transition, so the sum does not depend on how work was split). */
+export function absorbCoverage(c: Coverage, d: CoverageData): void {
+  for (const [op, m] of Object.entries(d.outcomes)) {
+    const mine = c.outcomes.get(op) ?? new Map<string, number>();
+    for (const [o, n] of Object.entries(m)) mine.set(o, (mine.get(o) ?? 0) + n);
+    c.outcomes.set(op, mine);
+  }
+  for (const r of d.reached) c.reached.add(r);
+}

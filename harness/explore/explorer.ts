@@ -1,24 +1,43 @@
 /**
- * Exhaustive bounded exploration, breadth first, as TLC does for a TLA+
- * specification: every state reachable within the scope, each visited once
- * (by its fingerprint), the reference implementation in lockstep with the
- * spec model so that conformance is checked on every transition too. A
- * property's first violation is its shortest counterexample; that property
- * is then no longer checked, and the search goes on for the others.
+ * Exhaustive exploration, breadth first, as TLC and Spin do: every state
+ * reachable within the scope, each visited once, with the reference
+ * implementation in lockstep with the spec model so that conformance and
+ * every selected invariant are checked on every transition. With no depth
+ * bound the search runs to its fixpoint (every reachable state expanded), and
+ * a pass then holds for sequences of any length in the scope.
+ *
+ * States are packed byte strings (state-key.ts) in an exact visited set
+ * (visited.ts); the frontier is a list of state numbers, and a state's
+ * objects are rebuilt from its path when it is expanded (expand.ts). A
+ * property's first violation in breadth-first order is its shortest
+ * counterexample; the search goes on for the other properties. Every
+ * property stays checked on every transition even after its first violation:
+ * the checkers' memory is part of a state, so it must not depend on when a
+ * property was found violated.
+ *
+ * The level's frontier is expanded in chunks, here or by worker threads
+ * (parallel.ts), and the results are taken in frontier order by the one
+ * visited set, so every count and counterexample is the same whatever the
+ * number of workers.
  */
-import type { PatchDef, Universe } from '../../model/kernel/definitions.ts';
+import type { Universe } from '../../model/kernel/definitions.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
-import type { Op } from '../ops.ts';
-import { Lockstep, runSequence, type RunResult } from '../run-sequence.ts';
-import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from './candidates.ts';
-import { Coverage } from './coverage.ts';
-import { fingerprint, stateKey } from './key.ts';
+import { runSequence, type RunResult } from '../run-sequence.ts';
+import { absorbCoverage, Coverage, coverageData, type CoverageData } from './coverage.ts';
+import { Expander } from './expand.ts';
 import type { ExploreScope } from './scope.ts';
+import { VisitedSet } from './visited.ts';
 
 export interface Shard {
   readonly index: number;
   readonly count: number;
+}
+
+export interface ExploreProgress {
+  readonly depth: number;
+  readonly states: number;
+  readonly transitions: number;
 }
 
 export interface ExploreOptions {
@@ -29,9 +48,11 @@ export interface ExploreOptions {
   /** Explore only the subtrees of this shard (split at splitDepth). */
   readonly shard?: Shard;
   readonly splitDepth?: number;
-  /** Polled between states: true stops the search cleanly (Ctrl-C). */
+  /** Polled between chunks: true stops the search cleanly (Ctrl-C). */
   readonly shouldStop?: () => boolean;
-  readonly onProgress?: (p: { depth: number; states: number; transitions: number }) => void;
+  readonly onProgress?: (p: ExploreProgress) => void;
+  /** Expands chunks elsewhere (worker threads); default: here. */
+  readonly expandChunks?: ChunkExpander;
 }
 
 export interface FoundViolation {
@@ -45,46 +66,105 @@ export interface ExploreResult {
   readonly semantics: string;
   readonly scope: ExploreScope;
   readonly shard?: Shard;
-  /** False when stopped before the depth bound. */
+  /** False when stopped before the depth bound or the fixpoint. */
   readonly complete: boolean;
+  /** True when the frontier emptied: every reachable state in the scope was expanded. */
+  readonly fixpoint: boolean;
+  /** Levels fully expanded (the longest sequences checked); at the fixpoint, the depth of the deepest state. */
   readonly depthReached: number;
   readonly distinctStates: number;
+  /** Distinct states projected to the spec level (what the Promela model counts). */
+  readonly specStates: number;
   readonly transitions: number;
   readonly statesPerDepth: readonly number[];
   readonly properties: readonly string[];
   readonly violations: readonly FoundViolation[];
   readonly coverage: Coverage;
-  /** The fingerprints seen, for merging shards. */
-  readonly fingerprints: ReadonlySet<number>;
+  /** The visited states, for merging shards; each ends with a checker-memory id (u16) into `memories`. */
+  readonly visited: VisitedSet;
+  readonly memories: readonly string[];
+  /**
+   * Bytes held: the visited set (arena, offsets, table) with each state's
+   * parent link (8 bytes: parent, step, root) for paths; the spec-level set
+   * that only counts spec states (for Spin); the largest frontier (states).
+   */
+  readonly memory: { readonly visitedBytes: number; readonly arenaBytes: number; readonly specCountBytes: number; readonly maxFrontier: number };
 }
 
-interface Node {
-  readonly run: Lockstep;
-  readonly known: readonly PatchDef[];
-  readonly id: number;
+/** One state to expand: its root and path (successor positions). */
+export interface ChunkItem {
+  readonly root: number;
+  readonly path: readonly number[];
 }
 
 /**
- * Ops that fail before reaching the livepatch core and change nothing:
- * loading a loaded module (-EEXIST), removing one that is not loaded or
- * writing a sysfs file that does not exist (-ENOENT). The random runs and
- * the unit tests cover them; exhaustively they would double the transitions.
+ * What expanding a chunk gives, as plain data in frontier order: per state
+ * the number of successors; per successor its position, its spec key length
+ * and its memory string (index into `memories`); the keys end to end in
+ * `keys`; the violations by successor number.
  */
-function pointless(op: Op, run: Lockstep): boolean {
-  const spec = run.spec;
-  switch (op.op) {
-    case 'insmod':
-      return spec.isLoaded(op.module);
-    case 'rmmod':
-      return !spec.isLoaded(op.module);
-    case 'disable':
-    case 'enable':
-    case 'force':
-    case 'set_attr':
-      return !spec.isRegistered(op.patch);
-    default:
-      return false;
+export interface ChunkResult {
+  readonly counts: Uint16Array;
+  readonly positions: Uint16Array;
+  readonly keyLengths: Uint8Array;
+  readonly specLengths: Uint8Array;
+  readonly memoryIds: Uint16Array;
+  readonly memories: readonly string[];
+  readonly keys: Uint8Array;
+  readonly violations: readonly { readonly successor: number; readonly property: string }[];
+  readonly coverage: CoverageData;
+}
+
+/** Expands chunks, in order; a worker pool or expandChunk below. */
+export type ChunkExpander = (chunks: readonly (readonly ChunkItem[])[]) => Promise<ChunkResult[]> | ChunkResult[];
+
+/** Expands one chunk with an Expander (in this thread or a worker). */
+export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkResult {
+  const counts = new Uint16Array(items.length);
+  const positions: number[] = [];
+  const keyLengths: number[] = [];
+  const specLengths: number[] = [];
+  const memoryIds: number[] = [];
+  const memories: string[] = [];
+  const memoryIndex = new Map<string, number>();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const violations: { successor: number; property: string }[] = [];
+  const coverage = new Coverage();
+  items.forEach((item, i) => {
+    ex.expand(item.root, item.path, (s, memory) => {
+      counts[i]!++;
+      for (const v of s.found) violations.push({ successor: positions.length, property: v.invariant });
+      positions.push(s.pos);
+      keyLengths.push(s.keys.full.length);
+      specLengths.push(s.keys.spec.length);
+      let m = memoryIndex.get(memory);
+      if (m === undefined) memoryIndex.set(memory, (m = memories.push(memory) - 1));
+      memoryIds.push(m);
+      parts.push(s.keys.full.slice());
+      total += s.keys.full.length;
+    });
+  });
+  const keys = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    keys.set(p, o);
+    o += p.length;
   }
+  absorbCoverage(coverage, coverageData(ex.coverage));
+  ex.coverage.outcomes.clear();
+  ex.coverage.reached.clear();
+  return {
+    counts,
+    positions: Uint16Array.from(positions),
+    keyLengths: Uint8Array.from(keyLengths),
+    specLengths: Uint8Array.from(specLengths),
+    memoryIds: Uint16Array.from(memoryIds),
+    memories,
+    keys,
+    violations,
+    coverage: coverageData(coverage),
+  };
 }
 
 export function applicableProperties(sem: Semantics, wanted?: readonly string[]): string[] {
@@ -92,115 +172,179 @@ export function applicableProperties(sem: Semantics, wanted?: readonly string[])
   return wanted ? all.filter((p) => wanted.includes(p)) : all;
 }
 
-function rootUniverses(sem: Semantics, scope: ExploreScope): { universe: Universe; shadowIds: Set<number> }[] {
-  const base = (): Universe => ({ patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks }, forbid_downgrade: true });
-  if (!sem.spec.perState || scope.states === 0) return [{ universe: base(), shadowIds: new Set() }];
-  // Whether a state id owns shadow variables is the id's, not a patch's: chosen once per universe.
-  return Array.from({ length: 2 ** scope.states }, (_, mask) => ({
-    universe: base(),
-    shadowIds: new Set(Array.from({ length: scope.states }, (_, i) => i + 1).filter((id) => mask & (1 << (id - 1)))),
-  }));
+/** States per chunk: large enough to amortise a worker message, small enough to poll for a stop often. */
+const CHUNK = 256;
+
+/** A growable typed array of state numbers or positions. */
+class Column<T extends Int32Array | Uint16Array> {
+  constructor(public data: T) {}
+  set(i: number, v: number): void {
+    if (i >= this.data.length) {
+      const d = new (this.data.constructor as new (n: number) => T)(Math.max(i + 1, this.data.length * 2));
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[i] = v;
+  }
 }
 
+/** The search in this thread (or with a synchronous chunk expander). */
 export function explore(o: ExploreOptions): ExploreResult {
+  const result = exploreAsync(o);
+  if (result instanceof Promise) throw new Error('explore: use exploreAsync with an asynchronous chunk expander');
+  return result;
+}
+
+/** The search; synchronous when the chunk expander is (then the result is not a promise). */
+export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<ExploreResult> {
   const { semantics: sem, scope } = o;
   const properties = applicableProperties(sem, o.properties);
-  const invariants = INVARIANTS.filter((i) => properties.includes(i.id));
-  const runOpts = { invariants, conformance: properties.includes(CONFORMANCE), funcs: scopeFuncs(scope) };
-  const seen = new Set<number>();
-  const parents: number[] = [];
-  const ops: (Op | null)[] = [];
+  const ex = new Expander(sem, scope, properties);
+  const local: ChunkExpander = (chunks) => chunks.map((c) => expandChunk(ex, c));
+  const expandChunks = o.expandChunks ?? local;
+  const visited = new VisitedSet();
+  const specVisited = new VisitedSet();
+  const memIds = new Map<string, number>();
+  const parent = new Column(new Int32Array(1 << 12));
+  const via = new Column(new Uint16Array(1 << 12));
+  const rootOf = new Column(new Uint16Array(1 << 12));
   const done = new Set<string>();
   const violations: FoundViolation[] = [];
   const coverage = new Coverage();
   const statesPerDepth: number[] = [];
   let transitions = 0;
+  let maxFrontier = 0;
+  const keyBuf = new Uint8Array(258);
 
-  const roots = rootUniverses(sem, scope).map((r, i) => {
-    const run = new Lockstep(r.universe, sem, runOpts);
-    parents.push(-1);
-    ops.push(null);
-    seen.add(fingerprint(`${i}#${stateKey(run, [])}`));
-    return { node: { run, known: [] as PatchDef[], id: parents.length - 1 }, shadowIds: r.shadowIds };
-  });
-  const shadowOf = new Map<number, Set<number>>(roots.map((r) => [r.node.id, r.shadowIds]));
-  const rootOf: number[] = roots.map((r) => r.node.id);
-  let level: Node[] = roots.map((r) => r.node);
-  statesPerDepth.push(level.length);
-
-  const pathTo = (id: number): Op[] => {
-    const path: Op[] = [];
-    for (let n = id; parents[n]! >= 0; n = parents[n]!) path.push(ops[n]!);
+  const memoryId = (m: string) => {
+    let id = memIds.get(m);
+    if (id === undefined) memIds.set(m, (id = memIds.size));
+    if (id > 0xffff) throw new Error('explore: more than 65536 distinct checker memories');
+    return id;
+  };
+  /** full key + memory id (u16): the state's identity. */
+  const add = (full: Uint8Array, spec: Uint8Array, memory: number, from: number, pos: number, root: number) => {
+    keyBuf.set(full, 0);
+    keyBuf[full.length] = memory & 0xff;
+    keyBuf[full.length + 1] = memory >>> 8;
+    const r = visited.add(keyBuf.subarray(0, full.length + 2));
+    if (r.added) {
+      parent.set(r.index, from);
+      via.set(r.index, pos);
+      rootOf.set(r.index, root);
+      specVisited.add(spec);
+    }
+    return r;
+  };
+  const pathTo = (id: number): number[] => {
+    const path: number[] = [];
+    for (let n = id; parent.data[n]! >= 0; n = parent.data[n]!) path.push(via.data[n]!);
     return path.reverse();
   };
 
+  let level: number[] = [];
+  for (let root = 0; root < ex.rootCount; root++) {
+    const { keys, memory } = ex.rootKeys(root);
+    const r = add(keys.full, keys.spec, memoryId(memory), -1, 0, root);
+    if (r.added) level.push(r.index);
+  }
+  statesPerDepth.push(level.length);
+
   let depth = 0;
   let stopped = false;
-  for (depth = 1; depth <= scope.depth && level.length && !stopped; depth++) {
-    const next: Node[] = [];
-    for (const node of level) {
-      if (o.shouldStop?.()) {
-        stopped = true;
-        break;
-      }
-      const shadowIds = shadowOf.get(rootOf[node.id]!)!;
-      const successors: { run: Lockstep; known: readonly PatchDef[]; op: Op }[] = [];
-      for (const op of candidateOps(sem, scope, node.known)) {
-        if (!node.run.applicable(op) || pointless(op, node.run)) continue;
-        successors.push({ run: node.run.branch(), known: node.known, op });
-      }
-      if (node.known.length < scope.patches) {
-        for (const def of newPatchDefs(sem, scope, node.known, shadowIds)) {
-          const known = [...node.known, def];
-          successors.push({ run: node.run.branch(withPatch(node.run.universe, def)), known, op: { op: 'insmod', module: def.name } });
+  const bound = scope.depth ?? Infinity;
+
+  /** Takes one level's chunk results in frontier order. */
+  const absorb = (items: readonly number[], results: readonly ChunkResult[], next: number[]) => {
+    let item = 0;
+    for (const r of results) {
+      absorbCoverage(coverage, r.coverage);
+      let k = 0;
+      let keyOffset = 0;
+      let vi = 0;
+      for (let i = 0; i < r.counts.length; i++, item++) {
+        const from = items[item]!;
+        for (let c = 0; c < r.counts[i]!; c++, k++) {
+          transitions++;
+          for (; vi < r.violations.length && r.violations[vi]!.successor === k; vi++) {
+            const prop = r.violations[vi]!.property;
+            if (done.has(prop)) continue;
+            done.add(prop);
+            const { universe, ops } = ex.decode(rootOf.data[from]!, [...pathTo(from), r.positions[k]!]);
+            const inv = INVARIANTS.find((x) => x.id === prop);
+            const result = runSequence(universe, sem, ops, { invariants: inv ? [inv] : [], conformance: !inv, funcs: ex.runOpts.funcs });
+            violations.push({ property: prop, depth, universe, result });
+          }
+          const len = r.keyLengths[k]!;
+          const full = r.keys.subarray(keyOffset, keyOffset + len);
+          keyOffset += len;
+          const added = add(full, full.subarray(0, r.specLengths[k]!), memoryId(r.memories[r.memoryIds[k]!]!), from, r.positions[k]!, rootOf.data[from]!);
+          if (added.added) next.push(added.index);
         }
       }
-      for (const s of successors) {
-        transitions++;
-        const found = s.run.stepAll(s.op, done);
-        coverage.record(s.op, s.run);
-        const id = parents.length;
-        parents.push(node.id);
-        ops.push(s.op);
-        rootOf[id] = rootOf[node.id]!;
-        for (const v of found) {
-          done.add(v.invariant);
-          const universe = s.run.universe;
-          const path = pathTo(id);
-          const inv = INVARIANTS.find((i) => i.id === v.invariant);
-          const result = runSequence(universe, sem, path, { invariants: inv ? [inv] : [], conformance: !inv, funcs: runOpts.funcs });
-          violations.push({ property: v.invariant, depth, universe, result });
-        }
-        const fp = fingerprint(`${rootOf[id]}#${stateKey(s.run, s.known)}`);
-        if (seen.has(fp)) {
-          parents.pop();
-          ops.pop();
-          continue;
-        }
-        seen.add(fp);
-        next.push({ run: s.run, known: s.known, id });
-      }
-      o.onProgress?.({ depth, states: seen.size, transitions });
     }
-    if (stopped) break;
-    if (o.shard && depth === (o.splitDepth ?? 2)) {
-      const { index, count } = o.shard;
-      level = next.filter((_, i) => i % count === index);
-    } else level = next;
-    statesPerDepth.push(level.length);
-  }
-  return {
-    semantics: sem.name,
-    scope,
-    ...(o.shard ? { shard: o.shard } : {}),
-    complete: !stopped,
-    depthReached: stopped ? depth - 1 : Math.min(depth - 1, scope.depth),
-    distinctStates: seen.size,
-    transitions,
-    statesPerDepth,
-    properties,
-    violations,
-    coverage,
-    fingerprints: seen,
   };
+
+  const levelLoop = (): ExploreResult | Promise<ExploreResult> => {
+    while (depth < bound && level.length && !stopped) {
+      depth++;
+      const next: number[] = [];
+      let start = 0;
+      const runBatch = (): void | Promise<void> => {
+        while (start < level.length) {
+          if (o.shouldStop?.()) {
+            stopped = true;
+            return;
+          }
+          // Several chunks per round, so that every worker has one.
+          const items = level.slice(start, start + CHUNK * 4);
+          const chunks: ChunkItem[][] = [];
+          for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK).map((s) => ({ root: rootOf.data[s]!, path: pathTo(s) })));
+          start += items.length;
+          const results = expandChunks(chunks);
+          const take = (rs: ChunkResult[]) => {
+            absorb(items, rs, next);
+            o.onProgress?.({ depth, states: visited.size, transitions });
+          };
+          if (results instanceof Promise) return results.then(take).then(runBatch);
+          take(results);
+        }
+      };
+      const finishLevel = () => {
+        if (stopped) {
+          depth--;
+          return;
+        }
+        maxFrontier = Math.max(maxFrontier, level.length, next.length);
+        if (o.shard && depth === (o.splitDepth ?? 2)) {
+          const { index, count } = o.shard;
+          level = next.filter((_, i) => i % count === index);
+        } else level = next;
+        statesPerDepth.push(level.length);
+      };
+      const pending = runBatch();
+      if (pending instanceof Promise) return pending.then(finishLevel).then(levelLoop);
+      finishLevel();
+    }
+    return {
+      semantics: sem.name,
+      scope,
+      ...(o.shard ? { shard: o.shard } : {}),
+      complete: !stopped,
+      fixpoint: !stopped && level.length === 0,
+      // At the fixpoint the last level found nothing new: the deepest states are one level up (the diameter).
+      depthReached: !stopped && level.length === 0 ? Math.max(0, depth - 1) : depth,
+      distinctStates: visited.size,
+      specStates: specVisited.size,
+      transitions,
+      statesPerDepth,
+      properties,
+      violations,
+      coverage,
+      visited,
+      memories: [...memIds.keys()],
+      memory: { visitedBytes: visited.bytesUsed() + visited.size * 8, arenaBytes: visited.arenaBytes(), specCountBytes: specVisited.bytesUsed(), maxFrontier },
+    };
+  };
+  return levelLoop();
 }

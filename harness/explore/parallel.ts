@@ -1,71 +1,92 @@
 /**
- * Exploration on every core: worker i explores shard i of n (the subtrees
- * below the states at the split depth, by position), and the results are
- * merged. The same sharding, with --shard i/n and a merge of the written
- * files, lets several machines share one exploration.
+ * One search on every core. The main thread holds the one visited set and
+ * the frontier; worker threads expand chunks of each level's frontier (the
+ * costly part: the kernel and spec model stepped in lockstep and every
+ * property checked) and send back packed successor keys. Results are taken
+ * in frontier order, so every count and counterexample equals the
+ * single-threaded search's: each state is expanded exactly once, never
+ * re-explored by another worker.
+ *
+ * `--shard i/n` splits one exploration across machines instead: each takes
+ * the subtrees below the states at the split depth with position i mod n,
+ * and --merge unions their state sets (summary.ts).
  */
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { semanticsByName } from '../../model/semantics/registry.ts';
+import { applicableProperties, exploreAsync, type ChunkItem, type ChunkResult, type ExploreProgress, type Shard } from './explorer.ts';
 import type { ExploreScope } from './scope.ts';
-import { merge, type ExploreSummary } from './summary.ts';
+import { summarize, type ExploreSummary } from './summary.ts';
 import type { WorkerJob } from './worker.ts';
-import type { Shard } from './explorer.ts';
 
 export interface ParallelOptions {
   readonly semantics: string;
   readonly scope: ExploreScope;
   readonly properties?: readonly string[];
+  /** Worker threads (default: one per core); the main thread only keeps the visited set, so Ctrl-C is heard. */
   readonly workers?: number;
-  /** This machine's part of a multi-machine exploration: its shards are subdivided among the workers. */
+  /** This machine's part of a multi-machine exploration. */
   readonly shard?: Shard;
   readonly splitDepth?: number;
-  readonly onProgress?: (p: { depth: number; states: number; transitions: number }) => void;
+  readonly onProgress?: (p: ExploreProgress) => void;
 }
 
 export interface Running {
   readonly done: Promise<ExploreSummary>;
-  /** Asks every worker to stop after the state it is on; done then resolves with a partial result. */
+  /** Stops after the chunks in flight; done then resolves with a partial (incomplete) result. */
   stop(): void;
 }
 
 export function exploreInParallel(o: ParallelOptions): Running {
+  const sem = semanticsByName(o.semantics);
+  if (!sem) throw new Error(`explore: unknown semantics ${o.semantics}`);
   const n = Math.max(1, o.workers ?? availableParallelism());
-  const outer = o.shard ?? { index: 0, count: 1 };
-  const stop = new SharedArrayBuffer(4);
-  const progress = new Map<number, { depth: number; states: number; transitions: number }>();
-  const jobs = Array.from({ length: n }, (_, i): WorkerJob => ({
-    semantics: o.semantics,
-    scope: o.scope,
-    properties: o.properties,
-    // Machine shard s of c, worker i of n: global shard s + c*i of c*n.
-    shard: { index: outer.index + outer.count * i, count: outer.count * n },
-    splitDepth: o.splitDepth ?? 2,
-    stop,
-  }));
-  const done = Promise.all(
-    jobs.map(
-      (job, i) =>
-        new Promise<ExploreSummary>((resolve, reject) => {
-          // The frontier holds full kernel copies: give each worker most of its share of memory.
-          const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-            workerData: job,
-            resourceLimits: { maxOldGenerationSizeMb: Math.floor((totalmem() / 2 ** 20) * 0.7 / n) },
-          });
-          w.on('message', (m: { type: string } & Record<string, unknown>) => {
-            if (m.type === 'progress') {
-              progress.set(i, m as unknown as { depth: number; states: number; transitions: number });
-              const all = [...progress.values()];
-              o.onProgress?.({
-                depth: Math.min(...all.map((p) => p.depth)),
-                states: all.reduce((s, p) => s + p.states, 0),
-                transitions: all.reduce((s, p) => s + p.transitions, 0),
-              });
-            } else if (m.type === 'result') resolve(m.summary as ExploreSummary);
-          });
-          w.on('error', reject);
-          w.on('exit', (code) => code !== 0 && reject(new Error(`exploration worker ${i} exited with ${code}`)));
-        }),
-    ),
-  ).then((parts) => ({ ...merge(parts), shards: o.shard ? [o.shard] : [] }));
-  return { done, stop: () => Atomics.store(new Int32Array(stop), 0, 1) };
+  const properties = applicableProperties(sem, o.properties);
+  let stopped = false;
+  const t0 = performance.now();
+  const workers = Array.from({ length: n }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { semantics: o.semantics, scope: o.scope, properties } satisfies WorkerJob }));
+  let nextId = 0;
+  const waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
+  for (const w of workers) {
+    w.on('message', (m: { id: number; result: ChunkResult }) => {
+      waiting.get(m.id)?.resolve(m.result);
+      waiting.delete(m.id);
+    });
+    w.on('error', (e) => {
+      for (const p of waiting.values()) p.reject(e);
+      waiting.clear();
+    });
+  }
+  const expandChunks = (chunks: readonly (readonly ChunkItem[])[]) =>
+    Promise.all(
+      chunks.map(
+        (items, i) =>
+          new Promise<ChunkResult>((resolve, reject) => {
+            const id = nextId++;
+            waiting.set(id, { resolve, reject });
+            workers[i % workers.length]!.postMessage({ id, items });
+          }),
+      ),
+    );
+  const done = Promise.resolve()
+    .then(() =>
+      exploreAsync({
+        semantics: sem,
+        scope: o.scope,
+        properties: o.properties,
+        shard: o.shard,
+        splitDepth: o.splitDepth,
+        shouldStop: () => stopped,
+        onProgress: o.onProgress,
+        expandChunks,
+      }),
+    )
+    .then((r) => summarize(r, (performance.now() - t0) / 1000))
+    .finally(() => Promise.all(workers.map((w) => w.terminate())));
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+    },
+  };
 }

@@ -11,16 +11,15 @@ export interface ExploreScope {
   readonly functions: number;
   readonly states: number;
   readonly tasks: number;
-  readonly depth: number;
+  /** The longest sequences explored; absent: no bound, the search runs to its fixpoint. */
+  readonly depth?: number;
   /** 1 adds the task model's ops (run_task, sleep_task, cond_resched, fork, interruptible sleeps); they multiply the states. */
   readonly taskModel?: number;
 }
 
 /**
- * The default finishes in seconds per semantics on one core. The issue's aim
- * (3 patches, 3 functions, 2 states, 2 tasks, depth 8) is far beyond what
- * lockstep exploration reaches in a minute: bench/results.json shows how the
- * state count grows with each bound.
+ * The default scope; bench/results.json shows how the state count grows with
+ * each bound and how long each semantics takes.
  */
 export const DEFAULT_EXPLORE_SCOPE: ExploreScope = { patches: 2, functions: 2, states: 1, tasks: 2, depth: 4 };
 
@@ -35,8 +34,9 @@ const LIMITS: Readonly<Record<keyof ExploreScope, [number, number]>> = {
 
 /**
  * `patches=3,functions=3,states=2,tasks=2,depth=8`; omitted keys keep their
- * defaults. Each value goes through the one number parser (harness/numbers.ts);
- * a key given twice, `depth=1=2` or an empty part is refused.
+ * defaults; `depth=any` removes the bound. Each value goes through the one
+ * number parser (harness/numbers.ts); a key given twice, `depth=1=2` or an
+ * empty part is refused.
  */
 export function parseScope(text: string | undefined, base: ExploreScope = DEFAULT_EXPLORE_SCOPE): ExploreScope {
   if (text === undefined) return base;
@@ -49,11 +49,15 @@ export function parseScope(text: string | undefined, base: ExploreScope = DEFAUL
     if (value === undefined || extra.length) throw new KlpcheckError('E_USAGE', `scope ${key} takes one value, as ${key}=N, not '${part}'`);
     if (seen.has(key!)) throw new KlpcheckError('E_USAGE', `scope ${key} is given twice`);
     seen.add(key!);
+    if (key === 'depth' && value === 'any') {
+      delete scope.depth;
+      continue;
+    }
     scope[key!] = parseWhole(value, `scope ${key}`, { min: limits[0], max: limits[1] });
   }
   return scope as unknown as ExploreScope;
 }
 
 export function formatScope(s: ExploreScope): string {
-  return `patches=${s.patches},functions=${s.functions},states=${s.states},tasks=${s.tasks},depth=${s.depth}${s.taskModel ? ',taskModel=1' : ''}`;
+  return `patches=${s.patches},functions=${s.functions},states=${s.states},tasks=${s.tasks},depth=${s.depth ?? 'any'}${s.taskModel ? ',taskModel=1' : ''}`;
 }

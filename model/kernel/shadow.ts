@@ -33,11 +33,6 @@ export class ShadowStore {
     other.nextData = this.nextData;
   }
 
-  /** Live variables with their data pointers, for a state fingerprint. */
-  fingerprint(): string {
-    return [...this.vars.keys()].join(' ');
-  }
-
   get(obj: number, id: number): number | null {
     return this.vars.get(keyOf(obj, id))?.data ?? null;
   }

@@ -27,6 +27,26 @@ export function canonical(s: AbstractState): string {
   return JSON.stringify(s);
 }
 
+/**
+ * Whether two abstract states (plain JSON data) are equal, without building
+ * their JSON: conformance compares the two sides after every step, and the
+ * exhaustive explorer does that tens of millions of times (issue 11).
+ */
+export function sameState(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameState(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!(k in b) || !sameState((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
 /** The first difference between two states, as a path and both values, or null. */
 export function firstDifference(a: unknown, b: unknown, path = ''): { path: string; spec: unknown; impl: unknown } | null {
   if (JSON.stringify(a) === JSON.stringify(b)) return null;

@@ -18,7 +18,7 @@ import type { AbstractState, PatchStatus, TaskState } from './abstract-state.ts'
 import type { SpecRule } from './rule.ts';
 import { objectOf, patchFuncs, taskNames, universeFuncs } from './universe-view.ts';
 
-interface SpecPatch {
+export interface SpecPatch {
   /** The definition with the current values of writable attributes. */
   def: PatchDef;
   readonly funcs: ReadonlySet<string>;
@@ -27,7 +27,7 @@ interface SpecPatch {
   forced: boolean;
 }
 
-interface SpecTask {
+export interface SpecTask {
   readonly name: string;
   readonly kthread: boolean;
   state: TaskState;
@@ -35,12 +35,22 @@ interface SpecTask {
   blocked: { readonly func: string; readonly code: string; readonly sleep: Sleep } | null;
 }
 
-interface SpecTransition {
+export interface SpecTransition {
   readonly patch: SpecPatch;
   target: 'patched' | 'unpatched';
   readonly replaces: readonly SpecPatch[];
   /** Failed attempts to complete since it started: every SIGNALS_TIMEOUT-th sends the fake signal. */
   retries: number;
+}
+
+/** The spec model's whole state, by reference (model/spec/pack.ts encodes it); never mutated through this view. */
+export interface SpecSnapshot {
+  readonly loaded: readonly Readonly<SpecPatch>[];
+  readonly klp: readonly Readonly<SpecPatch>[];
+  readonly transition: Readonly<SpecTransition> | null;
+  readonly tasks: readonly Readonly<SpecTask>[];
+  readonly targets: ReadonlySet<string>;
+  readonly shadows: ReadonlySet<string>;
 }
 
 export class SpecModel {
@@ -84,16 +94,9 @@ export class SpecModel {
     return c;
   }
 
-  /**
-   * What the abstract state leaves out: the enabled flags, whom the
-   * transition replaces and its retries (up to where they stop mattering),
-   * and each task's kind, CPU and kind of sleep.
-   */
-  hidden(): string {
-    const t = this.transition;
-    const retries = t ? signalPhase(t.retries) : '';
-    const tasks = this.tasks.map((x) => `${x.kthread ? 'k' : 'u'}${x.running ? 'r' : ''}${x.blocked?.sleep === 'interruptible' ? 'i' : ''}`).join('');
-    return `${this.loaded.map((p) => (p.enabled ? 'E' : 'd')).join('')}|${t ? t.replaces.map((p) => p.def.name).join(',') : ''}|${retries}|${tasks}`;
+  /** The state for packing into a byte key (the explorer's visited set); no copy is made. */
+  snapshot(): SpecSnapshot {
+    return { loaded: this.loaded, klp: this.klp, transition: this.transition, tasks: this.tasks, targets: this.targets, shadows: this.shadows };
   }
 
   // ---- queries the harness uses for applicability ----

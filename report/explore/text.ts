@@ -1,10 +1,11 @@
 /**
- * An exploration's report, worded as bounded results as TLC words its own:
- * "holds for every sequence up to depth D in scope S", the distinct states
+ * An exploration's report, worded as TLC words its own: "holds for every
+ * sequence of any length in scope S" when the search reached its fixpoint,
+ * "holds for every sequence up to depth D in scope S" when a depth bound
+ * stopped it, and INCOMPLETE when it was interrupted. The distinct states
  * and transitions checked, the coverage of operations and outcomes, and the
  * milestones a vacuous pass never reached.
  */
-import { collisionOdds } from '../../harness/explore/key.ts';
 import { formatScope } from '../../harness/explore/scope.ts';
 import { missingMilestones, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { MILESTONES } from '../../harness/explore/coverage.ts';
@@ -17,12 +18,16 @@ export interface SavedNote {
 
 export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = []): string {
   const scope = formatScope(s.scope);
-  const bound = s.complete ? `up to depth ${s.scope.depth}` : `up to depth ${s.depthReached} (stopped before depth ${s.scope.depth})`;
-  const rate = s.seconds > 0 ? Math.round(s.distinctStates / s.seconds) : 0;
+  const bound = !s.complete
+    ? `up to depth ${s.depthReached} (INCOMPLETE: stopped before the search ended)`
+    : s.fixpoint
+      ? `of any length (fixpoint: no new state beyond depth ${s.depthReached})`
+      : `up to depth ${s.scope.depth}`;
+  // No timings here: standard output depends only on the version and the arguments (timings go to stderr).
   const lines = [
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
-    `${s.distinctStates} distinct states, ${s.transitions} transitions checked ${bound}, ${s.seconds.toFixed(1)} s (${rate} states/s)`,
-    `fingerprint collision odds below ${collisionOdds(s.distinctStates).toExponential(1)}`,
+    `${s.distinctStates} distinct states (${s.specStates ? `${s.specStates} at the spec level` : 'merged shards'}), ${s.transitions} transitions checked ${bound}`,
+    'states are stored exactly (no fingerprints, no collisions)',
     '',
   ];
   const missing = missingMilestones(s);
@@ -30,7 +35,8 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     const v = s.violations.find((x) => x.property === p);
     if (!v) {
       const vacuous = missing.length ? `  VACUOUS: never reached ${missing.join(', ')}` : '';
-      lines.push(`${p.padEnd(32)} holds for every sequence ${bound} in scope ${scope}${vacuous}`);
+      const verdict = s.complete ? 'holds' : 'not violated so far';
+      lines.push(`${p.padEnd(32)} ${verdict} for every sequence ${bound} in scope ${scope}${vacuous}`);
       continue;
     }
     const note = saved.find((x) => x.property === p);

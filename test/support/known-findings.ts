@@ -71,8 +71,8 @@ const specOutcome = (c: ViolationContext) => /^the spec says (\w+), the implemen
 const lastKlpLine = (k: KernelCore) => k.log.lines.findLast((l) => l.startsWith('livepatch: '));
 const declares = (c: ViolationContext, name: string, id: number) =>
   (c.run.universe.patches.find((p) => p.name === name)?.states ?? []).some((s) => s.id === id);
-/** The patches the spec's current transition replaces (SpecModel.hidden(): flags|replaces). */
-const specReplaces = (c: ViolationContext) => c.run.spec.hidden().split('|')[1]!.split(',').filter(Boolean);
+/** The patches the spec's current transition replaces (SpecModel.snapshot()). */
+const specReplaces = (c: ViolationContext) => (c.run.spec.snapshot().transition?.replaces ?? []).map((p) => p.def.name);
 
 /**
  * Nops of the kernel's transition patch that hide a patch the rule does not

@@ -1,0 +1,41 @@
+/** `klpcheck promela`: the upstream spec model in Promela, for Spin (promela/upstream.ts). */
+import { KlpcheckError } from '../../harness/errors.ts';
+import { formatScope, parseScope } from '../../harness/explore/scope.ts';
+import { upstreamPromela } from '../../promela/upstream.ts';
+import type { Command } from '../command.ts';
+import { EXIT } from '../exit.ts';
+import { checkOutputFile, writeAtomically } from '../output-files.ts';
+
+export const promela: Command = {
+  name: 'promela',
+  summary: 'the upstream spec model in Promela, to run with Spin',
+  description: [
+    'Writes the upstream semantics at the spec level as a Promela model for Spin,',
+    "an independent model checker. Spin's count of stored states equals",
+    "'klpcheck explore --semantics upstream --scope S,depth=any' at the spec level,",
+    '(plus one: the state before the model fills its tables). Use it to run',
+    "Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
+    'The scope depth is ignored: Spin explores the whole space.',
+  ],
+  options: {
+    scope: { type: 'string', arg: 'K=V,...', help: 'patches, functions, states, tasks (default as klpcheck explore)' },
+    out: { type: 'string', short: 'o', arg: 'FILE', help: 'write to FILE instead of stdout (an existing FILE with other content is kept unless --force)' },
+    force: { type: 'boolean', help: 'with --out, replace an existing FILE', requires: ['out'] },
+  },
+  operands: '',
+  examples: [
+    'npx klpcheck promela --scope patches=2,functions=2,states=1,tasks=2 --out upstream.pml',
+    'spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000',
+  ],
+  async run({ values, positionals }, io) {
+    if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
+    const scope = parseScope(values.scope as string | undefined);
+    if (typeof values.out === 'string') checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare' });
+    const text = upstreamPromela(scope);
+    if (typeof values.out === 'string') {
+      writeAtomically(values.out, text, values.force === true);
+      io.stderr(`klpcheck promela: upstream at ${formatScope({ ...scope, depth: undefined })} -> ${values.out}\n`);
+    } else io.stdout(text);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,194 @@
+/**
+ * Expanding frontier states: the successors of a state, each checked for
+ * conformance and every selected invariant with the reference implementation
+ * in lockstep, and each successor's packed keys.
+ *
+ * A frontier entry is only a state number; the objects (kernel, spec model,
+ * checkers) of a state are rebuilt by replaying its path from the root. The
+ * frontier is in breadth-first order, so consecutive states share all but
+ * their last steps: a stack of the objects along the previous path is kept,
+ * and a state costs about one replayed step, not its depth.
+ *
+ * A step is named by its position in its state's successor list (`prefix`:
+ * the candidate ops for the patch definitions chosen so far, then one insmod
+ * per definition the next new patch may have), so a path is a few bytes and
+ * means the same in every worker. The same positions name the definitions
+ * in a state's key.
+ */
+import type { PatchDef, Universe } from '../../model/kernel/definitions.ts';
+import type { Semantics } from '../../model/semantics/semantics.ts';
+import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
+import type { Op } from '../ops.ts';
+import { Lockstep, type RunOptions, type Violation } from '../run-sequence.ts';
+import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from './candidates.ts';
+import { Coverage } from './coverage.ts';
+import type { ExploreScope } from './scope.ts';
+import { KeyBuilder, packContext, type StateKeys } from './state-key.ts';
+
+/** One root per choice of which state ids own shadow variables (per-state semantics); one root otherwise. */
+export function rootShadowIds(sem: Semantics, scope: ExploreScope): ReadonlySet<number>[] {
+  if (!sem.spec.perState || scope.states === 0) return [new Set()];
+  // Whether a state id owns shadow variables is the id's, not a patch's: chosen once per universe.
+  return Array.from({ length: 2 ** scope.states }, (_, mask) => new Set(Array.from({ length: scope.states }, (_, i) => i + 1).filter((id) => mask & (1 << (id - 1)))));
+}
+
+export function rootUniverse(scope: ExploreScope): Universe {
+  return { patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks }, forbid_downgrade: true };
+}
+
+/** The steps out of states whose patch definitions are `known`. */
+interface Prefix {
+  readonly known: readonly PatchDef[];
+  /** Positions of the known definitions, each in its own prefix's list (they are part of the key). */
+  readonly defPos: readonly number[];
+  /** Successor list: candidate ops, then a new patch's insmods. */
+  readonly ops: readonly Op[];
+  readonly firstNew: number;
+  readonly newDefs: readonly PatchDef[];
+}
+
+/** A successor as the explorer sees it. */
+export interface Successor {
+  readonly pos: number;
+  readonly op: Op;
+  readonly run: Lockstep;
+  readonly keys: StateKeys;
+  readonly found: readonly Violation[];
+}
+
+export class Expander {
+  readonly runOpts: RunOptions;
+  private readonly roots: readonly ReadonlySet<number>[];
+  private readonly prefixes = new Map<string, Prefix>();
+  /**
+   * Equal successor lists, shared: thousands of prefixes (3 patches) have the
+   * same candidates, and each call of candidateOps/newPatchDefs makes new objects.
+   */
+  private readonly lists = new Map<string, Omit<Prefix, 'known' | 'defPos'>>();
+  private readonly keys: KeyBuilder;
+  /** The objects along the last replayed path: stack[k] is the state after k steps. */
+  private stack: { run: Lockstep; prefix: Prefix; pos: number }[] = [];
+  private stackRoot = -1;
+  readonly coverage = new Coverage();
+
+  constructor(
+    readonly semantics: Semantics,
+    readonly scope: ExploreScope,
+    readonly properties: readonly string[],
+  ) {
+    const invariants = INVARIANTS.filter((i) => properties.includes(i.id));
+    this.runOpts = { invariants, conformance: properties.includes(CONFORMANCE), funcs: scopeFuncs(scope) };
+    this.roots = rootShadowIds(semantics, scope);
+    this.keys = new KeyBuilder(packContext(semantics, scope), scope.patches);
+  }
+
+  get rootCount(): number {
+    return this.roots.length;
+  }
+
+  private prefix(root: number, known: readonly PatchDef[], defPos: readonly number[]): Prefix {
+    const id = `${root}:${defPos.join(',')}`;
+    let p = this.prefixes.get(id);
+    if (!p) {
+      const ops = candidateOps(this.semantics, this.scope, known);
+      const newDefs = known.length < this.scope.patches ? newPatchDefs(this.semantics, this.scope, known, this.roots[root]!) : [];
+      if (ops.length + newDefs.length > 0xffff) throw new Error('explore: more than 65535 successors of one state');
+      const listKey = JSON.stringify([ops, newDefs]);
+      let list = this.lists.get(listKey);
+      if (!list) this.lists.set(listKey, (list = { ops: [...ops, ...newDefs.map((d): Op => ({ op: 'insmod', module: d.name }))], firstNew: ops.length, newDefs }));
+      p = { known, defPos, ...list };
+      this.prefixes.set(id, p);
+    }
+    return p;
+  }
+
+  /** The state at the end of `path` (positions) from root `root`: its objects and its prefix. */
+  private at(root: number, path: readonly number[]): { run: Lockstep; prefix: Prefix } {
+    if (this.stackRoot !== root || !this.stack.length) {
+      const run = new Lockstep(rootUniverse(this.scope), this.semantics, this.runOpts);
+      this.stack = [{ run, prefix: this.prefix(root, [], []), pos: -1 }];
+      this.stackRoot = root;
+    }
+    let k = 0;
+    while (k < path.length && k + 1 < this.stack.length && this.stack[k + 1]!.pos === path[k]) k++;
+    this.stack.length = k + 1;
+    for (; k < path.length; k++) {
+      const { run, prefix } = this.stack[k]!;
+      const pos = path[k]!;
+      const { run: next, prefix: after } = this.step(run, prefix, pos);
+      next.stepAll(prefix.ops[pos]!);
+      this.stack.push({ run: next, prefix: after, pos });
+    }
+    const top = this.stack[this.stack.length - 1]!;
+    return { run: top.run, prefix: top.prefix };
+  }
+
+  /** A branch of `run` ready to take step `pos` (its universe knows a new patch's definition), and the prefix after it. */
+  private step(run: Lockstep, prefix: Prefix, pos: number): { run: Lockstep; prefix: Prefix } {
+    if (pos < prefix.firstNew) return { run: run.branch(), prefix };
+    const def = prefix.newDefs[pos - prefix.firstNew]!;
+    const root = this.stackRoot;
+    return { run: run.branch(withPatch(run.universe, def)), prefix: this.prefix(root, [...prefix.known, def], [...prefix.defPos, pos - prefix.firstNew]) };
+  }
+
+  /** The keys of a root state. */
+  rootKeys(root: number): { keys: StateKeys; memory: string } {
+    const { run, prefix } = this.at(root, []);
+    return { keys: this.keys.build(run, root, prefix.defPos), memory: run.memory() };
+  }
+
+  /**
+   * Calls `each` for every successor of the state at `path`, in the order of
+   * its successor list, after checking every property on the transition.
+   */
+  expand(root: number, path: readonly number[], each: (s: Successor, memory: string) => void): void {
+    const { run, prefix } = this.at(root, path);
+    for (let pos = 0; pos < prefix.ops.length; pos++) {
+      const op = prefix.ops[pos]!;
+      if (pos < prefix.firstNew && (pointless(op, run) || !run.applicable(op))) continue;
+      const { run: next, prefix: after } = this.step(run, prefix, pos);
+      const found = next.stepAll(op);
+      this.coverage.record(op, next);
+      each({ pos, op, run: next, keys: this.keys.build(next, root, after.defPos), found }, next.memory());
+    }
+  }
+
+  /** The universe and ops of a path, for a counterexample. */
+  decode(root: number, path: readonly number[]): { universe: Universe; ops: Op[] } {
+    let prefix = this.prefix(root, [], []);
+    let universe = rootUniverse(this.scope);
+    const ops: Op[] = [];
+    for (const pos of path) {
+      ops.push(prefix.ops[pos]!);
+      if (pos >= prefix.firstNew) {
+        const def = prefix.newDefs[pos - prefix.firstNew]!;
+        universe = withPatch(universe, def);
+        prefix = this.prefix(root, [...prefix.known, def], [...prefix.defPos, pos - prefix.firstNew]);
+      }
+    }
+    return { universe, ops };
+  }
+}
+
+/**
+ * Ops that fail before reaching the livepatch core and change nothing:
+ * loading a loaded module (-EEXIST), removing one that is not loaded or
+ * writing a sysfs file that does not exist (-ENOENT). The random runs and
+ * the unit tests cover them; exhaustively they would double the transitions.
+ */
+function pointless(op: Op, run: Lockstep): boolean {
+  const spec = run.spec;
+  switch (op.op) {
+    case 'insmod':
+      return spec.isLoaded(op.module);
+    case 'rmmod':
+      return !spec.isLoaded(op.module);
+    case 'disable':
+    case 'enable':
+    case 'force':
+    case 'set_attr':
+      return !spec.isRegistered(op.patch);
+    default:
+      return false;
+  }
+}

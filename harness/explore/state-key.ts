@@ -1,0 +1,83 @@
+/**
+ * The identity of an explored state as bytes, exact (no hash, no JSON):
+ *
+ *   [root][patch definitions chosen][spec model][spec task columns, sorted]
+ *   [lockstep task columns, sorted][kernel][checker memory id]
+ *
+ * The first part up to the sorted spec columns is the spec-level state (what
+ * Spin's model holds, see promela/); the rest is the kernel's hidden detail
+ * (func_stacks, object and state flags, the signal counter ...). Tasks are
+ * interchangeable, so each task's columns (its spec record beside its kernel
+ * record) are sorted: a state and its task permutations are one state. The
+ * checker memory is interned by the caller, which appends its id (u16), since
+ * it is a short string whose distinct values are few.
+ */
+import { packKernelShared, packKernelTask } from '../../model/kernel/pack.ts';
+import { ByteWriter, packSpecShared, packSpecTask, type PackContext } from '../../model/spec/pack.ts';
+import type { Semantics } from '../../model/semantics/semantics.ts';
+import type { Lockstep } from '../run-sequence.ts';
+import { scopeFuncs, TARGET_MODULE } from './candidates.ts';
+import type { ExploreScope } from './scope.ts';
+
+export function packContext(sem: Semantics, scope: ExploreScope): PackContext {
+  return {
+    patchIndex: (name) => {
+      const k = name.charCodeAt(0) === 112 /* p */ ? Number(name.slice(1)) : NaN;
+      if (!(k >= 1 && k <= scope.patches)) throw new Error(`pack: patch ${name} is outside the scope`);
+      return k;
+    },
+    funcIndex: new Map(scopeFuncs(scope).map((f, i) => [f, i])),
+    modules: [TARGET_MODULE],
+    writableAttrs: sem.spec.writableAttrs ?? [],
+    signals: scope.taskModel === 1,
+  };
+}
+
+const lexicographic = (a: readonly number[], b: readonly number[]) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+};
+
+/** The two keys of one state: `spec` is a prefix of `full`, both views of one buffer (valid until the next build). */
+export interface StateKeys {
+  readonly spec: Uint8Array;
+  readonly full: Uint8Array;
+}
+
+export class KeyBuilder {
+  private readonly w = new ByteWriter();
+
+  constructor(
+    private readonly ctx: PackContext,
+    private readonly patchCount: number,
+  ) {}
+
+  build(run: Lockstep, root: number, defIds: readonly number[]): StateKeys {
+    const w = this.w;
+    w.length = 0;
+    w.u8(root);
+    w.u8(defIds.length);
+    for (const d of defIds) w.u16(d);
+    const snap = packSpecShared(run.spec, this.ctx, w);
+    const core = run.kernel.core;
+    const n = snap.tasks.length;
+    if (core.tasks.length !== n) throw new Error(`pack: the kernel has ${core.tasks.length} tasks, the spec ${n}`);
+    const spec: number[][] = [];
+    const both: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const s: number[] = [];
+      packSpecTask(snap, i, this.ctx, s);
+      spec.push(s);
+      const b = [...s];
+      packKernelTask(core, i, this.ctx, b);
+      both.push(b);
+    }
+    // A fork adds a task: the count keeps keys of different task counts apart.
+    w.u8(n);
+    for (const col of spec.sort(lexicographic)) for (const x of col) w.u8(x);
+    const specEnd = w.length;
+    for (const col of both.sort(lexicographic)) for (const x of col) w.u8(x);
+    packKernelShared(core, this.ctx, this.patchCount, w);
+    return { spec: w.bytes(0, specEnd), full: w.bytes() };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * An exact visited set of byte strings, as Spin's hash table with full state
+ * storage: the states live one after another in an arena (a length byte, then
+ * the bytes), and an open-addressing table with linear probing holds each
+ * state's index and 32-bit hash. A lookup compares the bytes themselves, so
+ * two states are one only when they are equal: no fingerprint collisions.
+ * States are numbered 0, 1, ... in insertion order.
+ */
+
+/** FNV-1a over the bytes, then a murmur3 finalizer so that linear probing sees well-mixed bits. */
+export function hashBytes(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export class VisitedSet {
+  private arena = new Uint8Array(1 << 16);
+  private used = 0;
+  /** Arena offset of state i (the arena stays below 4 GiB: checked in append). */
+  private offsets = new Uint32Array(1 << 12);
+  /** Table slot: state index + 1 (0 = empty), and its hash. */
+  private slots = new Int32Array(1 << 12);
+  private hashes = new Uint32Array(1 << 12);
+  size = 0;
+
+  /** The index of `key`, inserting it when new; `added` tells which. */
+  add(key: Uint8Array): { readonly index: number; readonly added: boolean } {
+    if (key.length > 255) throw new Error(`visited: a state of ${key.length} bytes is longer than 255`);
+    const h = hashBytes(key);
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const id = this.slots[s]!;
+      if (id === 0) break;
+      if (this.hashes[s] === h && this.equals(id - 1, key)) return { index: id - 1, added: false };
+    }
+    const index = this.append(key);
+    this.place(index, h);
+    // Linear probing stays short up to about 70% full.
+    if (this.size * 10 > this.slots.length * 7) this.rehash();
+    return { index, added: true };
+  }
+
+  has(key: Uint8Array): boolean {
+    const h = hashBytes(key);
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const id = this.slots[s]!;
+      if (id === 0) return false;
+      if (this.hashes[s] === h && this.equals(id - 1, key)) return true;
+    }
+  }
+
+  /** State i's bytes (a view into the arena, valid until the next add). */
+  get(i: number): Uint8Array {
+    const o = this.offsets[i]!;
+    return this.arena.subarray(o + 1, o + 1 + this.arena[o]!);
+  }
+
+  /** Bytes held: the arena's used part, the offsets and the table. */
+  bytesUsed(): number {
+    return this.used + this.size * 4 + this.slots.length * 8;
+  }
+
+  /** Bytes of the states themselves (arena), for bytes-per-state figures. */
+  arenaBytes(): number {
+    return this.used;
+  }
+
+  /** Every state end to end (length byte, bytes), in index order: a shard file's states. */
+  export(): Uint8Array {
+    return this.arena.slice(0, this.used);
+  }
+
+  /** Adds every state of an export(); returns how many were new. */
+  addAll(exported: Uint8Array): number {
+    let added = 0;
+    for (let o = 0; o < exported.length; o += exported[o]! + 1) {
+      if (o + 1 + exported[o]! > exported.length) throw new Error('visited: a truncated state list');
+      if (this.add(exported.subarray(o + 1, o + 1 + exported[o]!)).added) added++;
+    }
+    return added;
+  }
+
+  private equals(i: number, key: Uint8Array): boolean {
+    const o = this.offsets[i]!;
+    if (this.arena[o] !== key.length) return false;
+    for (let j = 0; j < key.length; j++) if (this.arena[o + 1 + j] !== key[j]) return false;
+    return true;
+  }
+
+  private append(key: Uint8Array): number {
+    if (this.used + key.length + 1 > 0xffffffff) throw new Error('visited: more than 4 GiB of states');
+    if (this.used + key.length + 1 > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + key.length + 1));
+      a.set(this.arena.subarray(0, this.used));
+      this.arena = a;
+    }
+    this.arena[this.used] = key.length;
+    this.arena.set(key, this.used + 1);
+    if (this.size === this.offsets.length) {
+      const o = new Uint32Array(this.offsets.length * 2);
+      o.set(this.offsets);
+      this.offsets = o;
+    }
+    this.offsets[this.size] = this.used;
+    this.used += key.length + 1;
+    return this.size++;
+  }
+
+  private place(index: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = index + 1;
+    this.hashes[s] = h;
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    const oldH = this.hashes;
+    this.slots = new Int32Array(old.length * 2);
+    this.hashes = new Uint32Array(old.length * 2);
+    for (let s = 0; s < old.length; s++) if (old[s] !== 0) this.place(old[s]! - 1, oldH[s]!);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * A kernel's whole livepatch state as bytes, for the exhaustive explorer's
+ * exact visited set: the func_stacks, every loaded module with its patch's,
+ * objects', funcs' and states' flags, klp_patches, the transition with its
+ * target, the shadow variables, and each task apart (its
+ * column), so that the caller can treat interchangeable tasks as a set.
+ *
+ * The retry counter (signals_cnt) is written only when ctx.signals (the task
+ * model's ops are explored): its phase decides when the fake signal wakes
+ * interruptible sleepers and kernel threads (facts B.2 klp_send_signals).
+ * Without those ops every sleeper is uninterruptible and every task a user
+ * task, so the signal's only effect is the text line "signaling remaining
+ * tasks"; the properties see kernel events, never text lines, so two kernels
+ * that differ only in it have the same verdicts on every later sequence.
+ * Keeping it then multiplied the states in transition by up to 17 (13,859
+ * states for 503 spec-level ones at patches=1,functions=1,states=0,tasks=1).
+ * test/explore.test.ts checks that a retry emits no event.
+ *
+ * Everything is written in a fixed order that does not depend on history:
+ * functions in the scope's order, modules by name (targets, then patches by
+ * index), shadow variables by <obj, id>. The earlier string fingerprint
+ * iterated modules in load order, so "insmod mod; insmod p1" and "insmod p1;
+ * insmod mod" were two keys for one kernel (issue 11).
+ */
+import type { ByteWriter, PackContext } from '../spec/pack.ts';
+import { codeIndex, funcOf } from '../spec/pack.ts';
+import type { KernelCore } from './core.ts';
+import { versionName } from './runtime.ts';
+import { signalPhase } from './transition.ts';
+
+const bits = (...b: boolean[]) => b.reduce((acc, x, i) => acc | (x ? 1 << i : 0), 0);
+
+/** Writes everything but the tasks; `patchCount` is the scope's number of patches (p1..pN). */
+export function packKernelShared(k: KernelCore, ctx: PackContext, patchCount: number, w: ByteWriter): void {
+  for (const key of ctx.funcIndex.keys()) {
+    const stack = k.funcStacks.get(key);
+    if (!stack) {
+      w.u8(255);
+      continue;
+    }
+    w.u8(stack.length);
+    for (const f of stack) {
+      w.u8(ctx.patchIndex(f.obj.patch.name));
+      w.u8(bits(f.nop, f.transition));
+    }
+  }
+  for (const name of ctx.modules) {
+    const m = k.modules.get(name);
+    w.u8(!m ? 0 : m.kind === 'target' ? 1 + bits(m.klp_alive) : 255);
+  }
+  for (let i = 1; i <= patchCount; i++) {
+    const m = k.modules.get(`p${i}`);
+    if (!m || m.kind !== 'livepatch') {
+      w.u8(m ? 255 : 0);
+      continue;
+    }
+    const p = m.patch;
+    if (!p) {
+      w.u8(1);
+      continue;
+    }
+    w.u8(2 + bits(p.enabled, p.forced, p.registered));
+    w.u8(p.objs.length);
+    for (const o of p.objs) {
+      w.u8(o.isVmlinux ? 0 : 1 + ctx.modules.indexOf(o.name));
+      w.u8(bits(o.dynamic, o.loaded, o.patched, o.post_unpatch_enabled));
+      w.u8(o.funcs.length);
+      for (const f of o.funcs) {
+        w.u8(funcOf(ctx, f.key));
+        w.u8(bits(f.nop, f.patched, f.transition, f.hasNewFunc));
+      }
+    }
+    w.u8(p.states.length);
+    for (const s of p.states) {
+      w.u8(s.id);
+      w.u8(bits(s.pre_patch_succeeded, s.pre_unpatch_done));
+    }
+    for (const a of ctx.writableAttrs) w.u8(p.writable.has(a) ? 1 + bits(p.writable.get(a)!) : 0);
+  }
+  w.u8(k.klp_patches.length);
+  for (const p of k.klp_patches) w.u8(ctx.patchIndex(p.name));
+  w.u8(k.transition ? ctx.patchIndex(k.transition.name) : 0);
+  w.u8(k.target + 1);
+  if (ctx.signals) w.u8(signalPhase(k.signalsCnt));
+  const shadows = k.shadow
+    .live()
+    .map((v) => [v.obj, v.id] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  w.u8(shadows.length);
+  for (const [obj, id] of shadows) {
+    w.u8(obj);
+    w.u8(id);
+  }
+  w.u8(bits(k.taintReported, k.ftraceEnabled));
+}
+
+/** Task i's column (4 bytes): patch_state; TIF_PATCH_PENDING with the task's kind (kernel thread, on a CPU, asleep interruptibly); where it sleeps running which code. */
+export function packKernelTask(k: KernelCore, i: number, ctx: PackContext, out: number[]): void {
+  const t = k.tasks[i]!;
+  out.push(
+    t.patch_state + 1,
+    bits(t.pending, t.kthread, t.running, t.blocked?.sleep === 'interruptible'),
+    t.blocked ? 1 + funcOf(ctx, t.blocked.key) : 0,
+    t.blocked ? codeIndex(ctx, versionName(t.blocked.code)) : 0,
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs Spin on a Promela model: spin -a, a C compiler, then the verifier
+ * (exhaustive, no partial-order reduction: the model has one process) and
+ * reads "states, stored" from its report. `npm run spin:setup` installs
+ * Spin and a compiler from Debian's packages.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Whether `spin` and `cc` are on PATH; the reason when not. */
+export function spinMissing(): string | null {
+  for (const tool of ['spin', 'cc']) {
+    if (spawnSync(tool, ['-V'], { stdio: 'ignore' }).error) return `${tool} is not installed (npm run spin:setup)`;
+  }
+  return null;
+}
+
+export interface SpinReport {
+  readonly stored: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly errors: number;
+  /** The verifier's own report of its cpu time (pan: "elapsed time"), seconds. */
+  readonly seconds: number;
+  readonly memoryMb: number;
+}
+
+/** Verifies `model`; throws with Spin's output when a step fails. */
+export function runSpin(model: string, maxDepth = 10_000_000): SpinReport {
+  const dir = mkdtempSync(join(tmpdir(), 'klpcheck-spin-'));
+  try {
+    writeFileSync(join(dir, 'model.pml'), model);
+    execFileSync('spin', ['-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
+    execFileSync('cc', ['-O2', '-DNOREDUCE', '-DMEMLIM=8192', '-w', '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
+    const out = execFileSync('./pan', [`-m${maxDepth}`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const num = (re: RegExp) => {
+      const m = re.exec(out);
+      if (!m) throw new Error(`spin: no '${re.source}' in the verifier's report:\n${out}`);
+      return Number(m[1]);
+    };
+    return {
+      stored: num(/(\d+) states, stored/),
+      transitions: num(/(\d+) transitions \(= stored\+matched\)/),
+      depth: num(/depth reached (\d+)/),
+      errors: num(/errors: (\d+)/),
+      seconds: num(/elapsed time ([\d.e+-]+) seconds/),
+      memoryMb: num(/([\d.]+)\s+total actual memory usage/),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
