@@ -58,13 +58,13 @@ describe('klpcheck explore', () => {
     }
     const c = capture();
     expect(await main(['explore', '--merge', join(dir, '0.json'), join(dir, '1.json'), '--semantics', 'upstream'], c.io)).toBe(2);
-    expect(c.err()).toMatch(/--semantics is meaningless/);
+    expect(c.err()).toMatch(/--merge and --semantics cannot be used together/);
   });
 
   it('refuses an invariant that does not apply instead of passing with nothing checked', async () => {
     const c = capture();
     expect(await main(['explore', '--semantics', 'upstream', ...SCOPE, '--invariant', 'shadow-lifetime', '--no-save'], c.io)).toBe(2);
-    expect(c.err()).toMatch(/shadow-lifetime does not apply to upstream/);
+    expect(c.err()).toMatch(/'shadow-lifetime' does not apply to semantics 'upstream/);
   });
 
   it('needs --semantics, and rejects a bad scope or shard with exit 2', async () => {

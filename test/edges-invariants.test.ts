@@ -17,6 +17,8 @@ import type { Kernel } from '../model/kernel/kernel.ts';
 import { perState } from '../model/semantics/per-state.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { upstream } from '../model/semantics/upstream.ts';
+import { stacking } from '../model/semantics/stacking.ts';
+import { replaceSet } from '../model/semantics/replace-set.ts';
 import { INVARIANTS, invariantById } from '../properties/catalog.ts';
 import {
   ComingReordersStacks,
@@ -402,6 +404,69 @@ const EDGES: readonly Edge[] = [
     edge: 'a replaced patch, freed and not forced, may go; so may a target module',
     universe: universe(lp('p1', ['f1']), lp('p2', ['f2'], { replace: true })),
     ops: ops('insmod mod', 'insmod p1', 'insmod p2', 'rmmod p1', 'rmmod mod'),
+    semantics: upstream,
+  },
+  // no-foreign-removal (issue 12): no patch takes away a patch it shares no owner with, unless the admin asked.
+  {
+    invariant: 'no-foreign-removal',
+    edge: "the vendor's cumulative patch wipes the user's hotfix (Joe Lawrence's set-3 question, upstream)",
+    universe: universe({ ...lp('p1', ['f1']), owners: ['user'] }, { ...lp('p2', ['f2'], { replace: true }), owners: ['vendor'] }),
+    ops: ops('insmod p1', 'insmod p2'),
+    semantics: upstream,
+    broken: 'semantics',
+    correct: stacking,
+    reason: /^p2 \(vendor\) replaced and freed p1 \(user\)/,
+  },
+  {
+    invariant: 'no-foreign-removal',
+    edge: "the vendor's cumulative patch replaces the vendor's own earlier patch",
+    universe: universe({ ...lp('p1', ['f1']), owners: ['vendor'] }, { ...lp('p2', ['f2'], { replace: true }), owners: ['vendor'] }),
+    ops: ops('insmod p1', 'insmod p2'),
+    semantics: upstream,
+  },
+  // no-foreign-overlap (issue 12): patches of different owners never patch one function.
+  {
+    invariant: 'no-foreign-overlap',
+    edge: "the vendor's patch stacks on the user's function",
+    universe: universe({ ...lp('p1', ['f1'], { replace_set: 1 }), owners: ['user'] }, { ...lp('p2', ['f1'], { replace_set: 2 }), owners: ['vendor'] }),
+    ops: ops('insmod p1', 'insmod p2'),
+    semantics: upstream,
+    broken: 'semantics',
+    correct: replaceSet,
+    reason: /p1 \(user\) and p2 \(vendor\) both patch vmlinux:f1,0/,
+  },
+  {
+    invariant: 'no-foreign-overlap',
+    edge: 'two patches of one owner stack on one function',
+    universe: universe({ ...lp('p1', ['f1']), owners: ['vendor'] }, { ...lp('p2', ['f1']), owners: ['vendor'] }),
+    ops: ops('insmod p1', 'insmod p2'),
+    semantics: upstream,
+  },
+  // no-silent-downgrade (issue 12, opt-in): an older release never silently takes back a newer one.
+  {
+    invariant: 'no-silent-downgrade',
+    edge: "release 1 replaces release 2 where only block_disable would stop it (per-state, Petr Mladek's klp-5a then klp-3a)",
+    universe: {
+      ...universe(
+        { ...lp('p1', ['f1'], { replace: true }, [{ id: 1, version: 1 }]), release: 1 },
+        { ...lp('p2', ['f1'], { replace: true }, [{ id: 1, version: 2 }]), release: 2 },
+      ),
+      forbid_downgrade: true,
+    },
+    ops: ops('insmod p2', 'insmod p1'),
+    semantics: perState,
+    broken: 'semantics',
+    correct: upstream,
+    reason: /^p1 \(release 1\) replaced and freed p2 \(release 2\)/,
+  },
+  {
+    invariant: 'no-silent-downgrade',
+    edge: 'a newer release replaces an older one',
+    universe: {
+      ...universe({ ...lp('p1', ['f1'], { replace: true }), release: 1 }, { ...lp('p2', ['f1'], { replace: true }), release: 2 }),
+      forbid_downgrade: true,
+    },
+    ops: ops('insmod p1', 'insmod p2'),
     semantics: upstream,
   },
 ];

@@ -98,6 +98,17 @@ describe('known findings: each classifier recognises its recorded case and only 
         ...ops('unblock task0', 'step'),
       ],
     },
+    // The corpus file that first showed it (replace-tag-draft/conformance-e850674d192d.json) was
+    // regenerated from its seed under today's generators into another finding; its sequence stays here.
+    'draft-states-checked-across-tags': {
+      semantics: 'replace-tag-draft',
+      universe: {
+        patches: [lp('p1', [], { replace: 1 }), lp('p2', [], { replace: 1 }), { ...lp('p3', [], { replace: 2 }), states: [{ id: 1, version: 1 }] }],
+        modules: [{ name: 'mod' }],
+        kernel: { tasks: 2 },
+      },
+      ops: ops('insmod p3', 'insmod p2'),
+    },
   };
 
   function recordedRun(f: KnownFinding) {

@@ -9,7 +9,7 @@ describe('klpcheck vm usage', () => {
     const cases: [string[], RegExp][] = [
       [['vm', '--kernel', '5.10', 'scenarios/threads'], /--kernel takes 6.1 or 6.12, not '5.10' \[E_USAGE\]/],
       [['vm'], /no FILE or DIR given/],
-      [['vm', '--generate', '0'], /--generate takes a whole number >= 1, not '0'/],
+      [['vm', '--generate', '0'], /--generate takes a whole number from 1 to 100000, not '0'/],
       [['vm', 'nope.json'], /nope.json/],
     ];
     for (const [args, re] of cases) {

@@ -94,7 +94,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'per-state-shared-state-replaced',
     semantics: ['per-state'],
-    recorded: 'counterexamples/per-state/conformance-24639b325b86.json',
+    recorded: 'counterexamples/per-state/conformance-297d77097f30.json',
     meaning:
       'Two replaced patches carry one is_shadow state the replace drops: is_state_in_other_patches counts the other ' +
       'replaced patch, so the state is removed without post_unpatch and its shadow variables stay (facts C.3).',
@@ -120,7 +120,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
       'replace-set-unfiltered-nops',
       'replace-tag-draft',
     ],
-    recorded: 'counterexamples/hybrid/conformance-174486dbe0e7.json',
+    recorded: 'counterexamples/hybrid/conformance-84c77d15bd42.json',
     meaning:
       'klp_add_nops takes nops from patches the new patch does not replace (facts F.1, F.4.2): during the transition ' +
       'a switched task runs the original code for their functions, and a task sleeping in one holds the transition.',
@@ -158,7 +158,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'force-marks-later-patches',
     semantics: ['upstream', 'slots', 'provides-obsoletes', 'replace-tag-draft'],
-    recorded: 'counterexamples/slots/conformance-d50decec60b0.json',
+    recorded: 'counterexamples/slots/conformance-f1d2070d57f5.json',
     meaning:
       'klp_force_transition marks every other patch on klp_patches (or of the replaced sets) forced, including ' +
       'patches loaded after a re-enabled transition patch that it does not replace (facts B.2 "Force").',
@@ -178,7 +178,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'draft-states-checked-across-tags',
     semantics: ['replace-tag-draft'],
-    recorded: 'counterexamples/replace-tag-draft/conformance-e850674d192d.json',
+    recorded: 'the sequence of the first corpus file (replace-tag-draft/conformance-e850674d192d.json, regenerated since), written out in the test',
     meaning:
       "The draft leaves klp_is_patch_compatible as upstream: a tagged patch must carry the states of every active patch, other tags' too.",
     matches: (c) => {
@@ -189,7 +189,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'draft-no-function-check',
     semantics: ['replace-tag-draft'],
-    recorded: 'counterexamples/replace-tag-draft/no-function-shared-across-slots-b0e3fffaaa7d.json',
+    recorded: 'counterexamples/replace-tag-draft/no-function-shared-across-slots-40ed93cbbd8a.json',
     meaning: 'The draft has no function check: a patch of a function another tag patches loads, where the promised rule refuses it.',
     matches: (c) => {
       const m = specOutcome(c);
@@ -204,7 +204,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'draft-supersedes-replace0',
     semantics: ['replace-tag-draft'],
-    recorded: 'counterexamples/replace-tag-draft/no-lost-fix-42a3b280c59c.json',
+    recorded: 'counterexamples/replace-tag-draft/no-lost-fix-268591891b3e.json',
     meaning: 'The draft frees a replace=0 patch when any tagged patch completes; the promised rule keeps it.',
     matches: (c) => {
       if (specOutcome(c) || !c.diffs.length) return false;
