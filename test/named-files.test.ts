@@ -1,0 +1,21 @@
+/**
+ * Every saved counterexample the README or a command's --help names by path
+ * exists: the corpus is regenerated from its seeds, and file names hash the
+ * whole file, so a renamed file must not leave a dead example behind.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const NAMED = /counterexamples\/[a-z0-9-]+\/[a-z0-9-]+-[0-9a-f]{12}\.json/g;
+const sources = ['README.md', ...readdirSync('cli/commands').map((f) => join('cli/commands', f))];
+
+describe('counterexamples named in the README and the help exist', () => {
+  for (const file of sources) {
+    const named = [...new Set(readFileSync(file, 'utf8').match(NAMED) ?? [])];
+    if (!named.length) continue;
+    it(file, () => {
+      for (const f of named) expect(existsSync(f), `${file} names ${f}`).toBe(true);
+    });
+  }
+});
