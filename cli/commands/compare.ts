@@ -1,12 +1,11 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
-import { KlpcheckError } from '../../harness/errors.ts';
 import { computeMatrix, quoted, type Exploration, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
-import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
@@ -14,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { list, selectedSemantics } from '../selection.ts';
 import { checkOutputDir, checkOutputFile, writeAtomically } from '../output-files.ts';
 import { mergeRecorded, readRecorded } from '../record.ts';
 import { progress } from '../progress.ts';
@@ -21,15 +21,6 @@ import { styleFor } from '../style.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
 
-
-export function list<T>(value: unknown, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
-  if (typeof value !== 'string') return undefined;
-  return value.split(',').map((n) => {
-    const found = find(n.trim());
-    if (found === undefined) throw new KlpcheckError('E_USAGE', `unknown ${what} '${n}' (known: ${known.join(', ')})`);
-    return found;
-  });
-}
 
 /** One exhaustive exploration per semantics, its counterexamples saved as klpcheck explore saves them. */
 async function explorations(
@@ -88,7 +79,7 @@ export const compare: Command = {
     'npx klpcheck compare --exhaustive --scope depth=5',
   ],
   async run({ values }, io) {
-    const semantics = list(values.semantics, SEMANTICS.map((s) => s.name), 'semantics', semanticsByName) ?? SEMANTICS;
+    const semantics = selectedSemantics(values.semantics);
     const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
     const seed = numberOption(values, 'seed', 1);
     // Every place this run writes is checked before the work, not after it.

@@ -1,10 +1,10 @@
 /** `klpcheck downgrades`: what stops an older release from taking back a newer one's fixes (issue 12, §3). */
 import { downgradeRow } from '../../harness/downgrades.ts';
-import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { downgradesMarkdown, downgradesText } from '../../report/downgrades.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { list } from './compare.ts';
+import { selectedSemantics } from '../selection.ts';
 
 export const downgrades: Command = {
   name: 'downgrades',
@@ -23,13 +23,7 @@ export const downgrades: Command = {
   },
   examples: ['npx klpcheck downgrades', 'npx klpcheck downgrades --semantics upstream,per-state --markdown'],
   async run({ values }, io) {
-    const sems =
-      list(
-        values.semantics,
-        SEMANTICS.map((s) => s.name),
-        'semantics',
-        semanticsByName,
-      ) ?? SEMANTICS;
+    const sems = selectedSemantics(values.semantics);
     const rows = sems.map((s) => downgradeRow(s));
     io.stdout(values.markdown ? downgradesMarkdown(rows) : downgradesText(rows));
     return rows.some((r) => r.outcomes.some((o) => o.downgraded)) ? EXIT.failed : EXIT.ok;

@@ -8,7 +8,7 @@ import { cycleTimeline, protocolMatrixMarkdown, protocolMatrixText } from '../..
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { progress } from '../progress.ts';
-import { list } from './compare.ts';
+import { list, selectedSemantics } from '../selection.ts';
 import { checkOutputDir } from '../output-files.ts';
 
 export const protocols: Command = {
@@ -43,13 +43,7 @@ export const protocols: Command = {
     'npx klpcheck protocols --releases 6 --markdown',
   ],
   async run({ values }, io) {
-    const sems =
-      list(
-        values.semantics,
-        SEMANTICS.map((s) => s.name),
-        'semantics',
-        semanticsByName,
-      ) ?? SEMANTICS;
+    const sems = selectedSemantics(values.semantics);
     const protos =
       list(
         values.protocols,

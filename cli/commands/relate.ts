@@ -8,7 +8,7 @@ import { latticeHtml, latticeMarkdown, latticeText } from '../../report/lattice.
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { progress } from '../progress.ts';
-import { list } from './compare.ts';
+import { selectedSemantics } from '../selection.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
 
 export const relate: Command = {
@@ -41,13 +41,7 @@ export const relate: Command = {
     'npx klpcheck relate --states 1 --depth 2 --semantics upstream,per-state,replace-tag-draft',
   ],
   async run({ values }, io) {
-    const sems =
-      list(
-        values.semantics,
-        SEMANTICS.map((s) => s.name),
-        'semantics',
-        semanticsByName,
-      ) ?? SEMANTICS;
+    const sems = selectedSemantics(values.semantics);
     const b: RelateBound = {
       depth: numberOption(values, 'depth', DEFAULT_BOUND.depth),
       patches: numberOption(values, 'patches', DEFAULT_BOUND.patches),
