@@ -17,7 +17,9 @@ export function processIo(): Io {
   // `klpcheck ... | head` closes the pipe early; that is not an error worth a trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    // Any other failure to write the output (a full disk, /dev/full) is one line, exit 2 (E_IO).
+    process.stderr.write(`klpcheck: standard output: cannot write: ${e.code ?? e.message} [E_IO]\n`);
+    process.exit(2);
   });
   return {
     stdout: (t) => void process.stdout.write(t),

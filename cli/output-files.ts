@@ -4,7 +4,7 @@
  * file and a rename so that a reader never sees half a file, and never left
  * behind as `*.tmp`. Every command that writes goes through here.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { KlpcheckError } from '../harness/errors.ts';
 
@@ -38,6 +38,7 @@ function probe(tmp: string, shown: string): void {
  */
 export function checkOutputFile(file: string, flag: string, opts: { readonly force: boolean; readonly existing: 'refuse' | 'compare' }): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
+  refuseLink(file, flag);
   const kind = kindOf(file);
   if (kind === 'directory') throw new KlpcheckError('E_IO', `${flag}: is a directory, not a file`, file);
   if (kind === 'file' && opts.existing === 'refuse' && !opts.force) {
@@ -46,6 +47,21 @@ export function checkOutputFile(file: string, flag: string, opts: { readonly for
   const folder = dirname(resolve(file));
   if (kindOf(folder) !== 'directory') throw new KlpcheckError('E_IO', `${flag}: the folder ${folder} does not exist`, file);
   probe(tmpFor(file), file);
+}
+
+/**
+ * A rename over a symbolic link replaces the link, and writing through a
+ * dangling one or a loop writes somewhere the user did not name: klpcheck
+ * writes regular files only (E_IO).
+ */
+function refuseLink(file: string, flag: string): void {
+  let link = false;
+  try {
+    link = lstatSync(file).isSymbolicLink();
+  } catch {
+    return; // nothing there yet
+  }
+  if (link) throw new KlpcheckError('E_IO', `${flag}: is a symbolic link; klpcheck writes regular files only (name the file itself)`, file);
 }
 
 /**
@@ -67,6 +83,7 @@ export function checkOutputDir(dir: string, flag: string): void {
  * The temporary file is removed whatever happens.
  */
 export function writeAtomically(file: string, text: string, force: boolean): 'written' | 'unchanged' {
+  refuseLink(file, 'output');
   let old: string | undefined;
   try {
     old = existsSync(file) ? readFileSync(file, 'utf8') : undefined;

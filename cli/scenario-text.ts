@@ -3,7 +3,7 @@
  * command with its new kernel-log lines, the failed expectations with a
  * diff of the log, and a one-line verdict that grep can pick out.
  */
-import { pointer } from '../harness/errors.ts';
+import { escapeControls } from '../harness/errors.ts';
 import type { Failure, ScenarioResult } from '../harness/scenario/run.ts';
 import { unifiedDiff } from './diff.ts';
 import type { Style } from './style.ts';
@@ -41,25 +41,27 @@ export function failuresBlock(r: ScenarioResult, st: Style): string[] {
 }
 
 export function verdictLine(r: ScenarioResult, st: Style): string {
+  // One line per file, whatever its name holds (scripts grep '^(PASS|FAIL|PENDING)').
+  const file = escapeControls(r.file);
   switch (r.verdict) {
     case 'pass':
-      return `${st.pass('PASS')}    ${r.file}`;
+      return `${st.pass('PASS')}    ${file}`;
     case 'pending': {
       // A pending case that now passes is news: its "pending" should go.
       const now = r.failures.length === 0 ? ' (now passes: remove "pending")' : '';
-      return `${st.pending('PENDING')} ${r.file}: ${r.pending ?? ''}${now}`;
+      return `${st.pending('PENDING')} ${file}: ${r.pending ?? ''}${now}`;
     }
     case 'fail': {
       const first = r.failures[0];
       const more = r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : '';
-      return `${st.fail('FAIL')}    ${r.file}: ${first ? `${first.pointer || '/'}: ${first.message}` : 'failed'}${more}`;
+      return `${st.fail('FAIL')}    ${file}: ${first ? `${first.pointer || '/'}: ${first.message}` : 'failed'}${more}`;
     }
   }
 }
 
 /** The full report of one file: header, steps, failures, verdict. */
 export function scenarioBlock(r: ScenarioResult, st: Style): string[] {
-  return [`${st.bold(r.file)}: ${r.name} (semantics: ${r.semantics})`, ...stepLines(r, st), ...failuresBlock(r, st), verdictLine(r, st)];
+  return [`${st.bold(escapeControls(r.file))}: ${r.name} (semantics: ${r.semantics})`, ...stepLines(r, st), ...failuresBlock(r, st), verdictLine(r, st)];
 }
 
 export interface Tally {

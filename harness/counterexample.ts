@@ -144,7 +144,18 @@ export function storedFor(dir: string, semantics: string, property: string): Sto
   const folder = join(dir, semantics);
   if (!existsSync(folder)) return [];
   const ofProperty = (f: string) => f.startsWith(`${property}-`) && /^[0-9a-f]{12}\.json$/.test(f.slice(property.length + 1));
-  return readdirSync(folder)
+  const files = readdirSync(folder);
+  // A counterexample under a name the store does not give would be evidence nobody replays:
+  // a cell could then say "holds" while it reproduces. Refuse it instead.
+  const stray = files.find((f) => f.endsWith('.json') && !/^[a-z0-9-]+-[0-9a-f]{12}\.json$/.test(f));
+  if (stray !== undefined) {
+    throw new KlpcheckError(
+      'E_CONFLICT',
+      'not a name the store gives (<property>-<12 hex digits>.json), so it would never be replayed: rename it as klpcheck names it (the first 12 hex digits of the sha256 of its bytes) or move it out',
+      join(folder, stray),
+    );
+  }
+  return files
     .filter(ofProperty)
     .sort()
     .map((f) => readStored(dir, join(semantics, f)));

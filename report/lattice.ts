@@ -55,11 +55,14 @@ export function latticeText(l: Lattice, b: RelateBound, detail: readonly PairRel
     ...l.edges.map((e) => `  ${name(classOf(l, e.below))}  <  ${name(classOf(l, e.above))}   [${bound}]`),
     ...(l.edges.length ? [] : ['  (none)']),
     '',
+    // With one class there is no other to be incomparable with.
     `Incomparable with every other: ${
-      l.classes
-        .filter((c) => !related.has(c[0]!))
-        .map(name)
-        .join(', ') || '(none)'
+      (l.classes.length > 1 &&
+        l.classes
+          .filter((c) => !related.has(c[0]!))
+          .map(name)
+          .join(', ')) ||
+      '(none)'
     }`,
     ...(detail.length ? ['', 'Pairs:', ...detail.flatMap((p) => pairLines(p, b, replay))] : []),
     '',

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,24 @@ describe('counterexample files', () => {
     writeFileSync(file, edited);
     expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(/other content.*not overwritten/);
     expect(readFileSync(file, 'utf8')).toBe(edited);
+  });
+
+  it('a file under a name the store does not give is refused, not left unreplayed (a cell would say holds)', () => {
+    const dir = tmp();
+    const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
+    for (const name of ['no-function-shared-across-slots-from-mail.json', 'no-function-shared-across-slots-ABCDEF012345.json', 'x 1.json']) {
+      const stray = join(dirname(r.saved!.file), name);
+      writeFileSync(stray, readFileSync(r.saved!.file));
+      try {
+        storedFor(dir, 'upstream', 'conformance');
+        expect.unreachable();
+      } catch (e) {
+        expect((e as KlpcheckError).code, name).toBe('E_CONFLICT');
+        expect((e as KlpcheckError).file).toBe(stray);
+      }
+      rmSync(stray);
+    }
+    expect(storedFor(dir, 'upstream', 'no-function-shared-across-slots')).toHaveLength(1);
   });
 
   it('a stored file whose content no longer matches its name is refused when read from the store', () => {

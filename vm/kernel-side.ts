@@ -40,8 +40,14 @@ function renamer(map: Map<string, string>): (s: string) => string {
   return (s) => pairs.reduce((acc, [k, v]) => acc.replace(new RegExp(`(?<![\\w-])${k}(?![\\w-])`, 'g'), v), s);
 }
 
+/**
+ * Guest sysfs paths in the universe's names: the patch and object segments are module names
+ * (a '-' is '_' in the kernel; the stand-in is vmlinux), a func's directory `<function,sympos>`
+ * is a function's own name and stays as it is.
+ */
 function sysfsOf(step: GuestStep, rename: (s: string) => string): Record<string, SysfsFile> {
-  return Object.fromEntries(Object.entries(step.sysfs).map(([path, f]) => [rename(path.split('/').map(rename).join('/')), f]));
+  const segment = (s: string) => (s.includes(',') ? s : rename(s));
+  return Object.fromEntries(Object.entries(step.sysfs).map(([path, f]) => [path.split('/').map(segment).join('/'), f]));
 }
 
 function runningOf(step: GuestStep, m: ModuleSet): Record<string, string> {

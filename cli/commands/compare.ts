@@ -60,7 +60,7 @@ export const compare: Command = {
     semantics: { type: 'string', arg: 'A,B', help: `semantics to compare (default: all ${SEMANTICS.length})` },
     invariants: { type: 'string', arg: 'X,Y', help: 'properties to check (default: conformance and every invariant)' },
     runs: { type: 'whole', range: RUNS, arg: 'N', help: 'sequences per cell (default 500)' },
-    seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer), or 'random' (default 1)" },
+    seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer; a negative one as --seed=-5), or 'random' (default 1)" },
     steps: { type: 'whole', range: STEPS, arg: 'N', help: `maximum operations per sequence (default ${DEFAULT_MAX_STEPS})` },
     markdown: { type: 'boolean', help: 'print a markdown table', conflicts: ['json'] },
     json: { type: 'boolean', help: 'print the VerdictMatrix (schema/verdict-matrix.schema.json)' },

@@ -42,7 +42,7 @@ export const run: Command = {
     semantics: { type: 'string', arg: 'NAME', help: `one semantics (default: all: ${SEMANTICS.map((s) => s.name).join(', ')})` },
     invariant: { type: 'string', arg: 'NAME', help: `one property (default: all: ${ALL_PROPERTIES.join(', ')})` },
     runs: { type: 'whole', range: RUNS, arg: 'N', help: 'sequences per property (default 300)' },
-    seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer), or 'random' (default 1)" },
+    seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer; a negative one as --seed=-5), or 'random' (default 1)" },
     steps: { type: 'whole', range: STEPS, arg: 'N', help: 'maximum operations per sequence (default 30)' },
     'no-save': { type: 'boolean', help: 'do not write counterexample files', conflicts: ['out'] },
     out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },

@@ -38,7 +38,7 @@ export const vm: Command = {
   ],
   options: {
     generate: { type: 'whole', range: { min: 1, max: 100_000 }, arg: 'N', help: "also run N generated upstream sequences (klpcheck run's generators) in the same boot" },
-    seed: { type: 'seed', arg: 'S', help: "seed of --generate (a 32-bit integer), or 'random' (default 1)", requires: ['generate'] },
+    seed: { type: 'seed', arg: 'S', help: "seed of --generate (a 32-bit integer; a negative one as --seed=-5), or 'random' (default 1)", requires: ['generate'] },
     steps: { type: 'whole', range: { min: 1, max: 1000 }, arg: 'N', help: 'maximum drawn operations per generated sequence (default 12)' },
     'no-save': { type: 'boolean', help: 'do not reduce and save the generated sequences that differ' },
     out: { type: 'string', arg: 'DIR', help: 'where to save real-kernel findings (default: the repository counterexamples-vm/)' },

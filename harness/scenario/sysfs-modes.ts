@@ -12,5 +12,7 @@ const MODES: Readonly<Record<string, string>> = {
 export function sysfsMode(file: string | undefined): string {
   if (file === undefined) return 'drwxr-xr-x';
   if (file.endsWith('/patched')) return '-r--r--r--';
+  // <object>/<function,sympos>: the func's kobject directory (klp_init_func).
+  if (/^[^/]+\/[^/]+,\d+$/.test(file)) return 'drwxr-xr-x';
   return MODES[file] ?? '-r--r--r--';
 }

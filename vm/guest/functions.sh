@@ -54,6 +54,11 @@ step() {
       v=$(cat "$f" 2>/dev/null)
       out "@sysfs $p/${f#$d/} $(stat -c %A "$f") $v"
     done
+    # Each func's directory, <object>/<function,sympos> (klp_init_func's kobject name).
+    for f in "$d"/*/*; do
+      [ -d "$f" ] || continue
+      out "@sysfs $p/${f#$d/} $(stat -c %A "$f") "
+    done
   done
   case_probes
 }
