@@ -111,5 +111,11 @@ export async function twoCores(sem: Semantics, scope: ExploreScope): Promise<Par
   };
   const [states, one] = await wall(1);
   const [, two] = await wall(2);
-  return { scope: formatScope(scope), distinct_states: states, wall_seconds_one_worker: round(one), wall_seconds_two_workers: round(two), speed_up: round(one / two) };
+  return {
+    scope: formatScope(scope),
+    distinct_states: states,
+    wall_seconds_one_worker: round(one),
+    wall_seconds_two_workers: round(two),
+    speed_up: round(one / two),
+  };
 }

@@ -51,7 +51,10 @@ for (const { scope, path } of reports) {
       score_percent: valid.length ? Math.round((1000 * detected) / valid.length) / 10 : null,
       survivors: valid
         .filter((m) => !DETECTED.has(m.status))
-        .map((m) => `${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${m.status}${m.replacement ? `: ${m.replacement.replace(/\s+/g, ' ').slice(0, 80)}` : ''}`),
+        .map(
+          (m) =>
+            `${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${m.status}${m.replacement ? `: ${m.replacement.replace(/\s+/g, ' ').slice(0, 80)}` : ''}`,
+        ),
     });
   }
 }

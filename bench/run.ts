@@ -19,11 +19,13 @@ const OUT = new URL('./results.json', import.meta.url);
 const say = (t: string) => process.stderr.write(`${t}\n`);
 
 const exploreOnly = process.argv.includes('--explore-only');
-const throughput = exploreOnly ? [] : SEMANTICS.map((s) => {
-  const r = measureThroughput(s);
-  say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
-  return r;
-});
+const throughput = exploreOnly
+  ? []
+  : SEMANTICS.map((s) => {
+      const r = measureThroughput(s);
+      say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
+      return r;
+    });
 
 const quick = process.argv.includes('--quick');
 const perSemantics = [];

@@ -29,11 +29,22 @@ export async function benchVm(): Promise<void> {
   }
   const env = loadKernelEnv('6.1');
   const generate = await loadGenerator();
-  const files = ['scenarios/selftests', 'scenarios/threads'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json') && !f.endsWith('.outcomes.json')).map((f) => join(d, f)));
-  const cases = generateCases(files.map((f, i) => loadInput(f, i)), generate, env.kernel);
+  const files = ['scenarios/selftests', 'scenarios/threads'].flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.outcomes.json'))
+      .map((f) => join(d, f)),
+  );
+  const cases = generateCases(
+    files.map((f, i) => loadInput(f, i)),
+    generate,
+    env.kernel,
+  );
 
   const fresh = mkdtempSync(join(tmpdir(), 'klpcheck-bench-'));
-  const build = await buildModules({ ...env, dir: fresh }, cases.map((c) => c.modules));
+  const build = await buildModules(
+    { ...env, dir: fresh },
+    cases.map((c) => c.modules),
+  );
   rmSync(fresh, { recursive: true, force: true });
   say(`vm build: ${build.built} modules in ${build.invocations} make invocations, ${round(build.seconds, 1)} s`);
 
@@ -55,9 +66,27 @@ export async function benchVm(): Promise<void> {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '' },
     kernel: { release: env.release, debian_version: env.version },
     note: 'TCG, one vCPU, 512 MiB; the machine is shared, so figures vary with its load',
-    build: { modules: build.built, make_invocations: build.invocations, seconds: round(build.seconds, 1), seconds_per_module: round(build.seconds / Math.max(1, build.built)) },
-    scenarios: { files: cases.length, same: counts.same, seconds: round(scenarioSeconds, 1), seconds_per_scenario: round(scenarioSeconds / cases.length), boots: r.boots },
-    generated: { sequences: n, seed: 1, seconds: round(genSeconds, 1), sequences_per_minute: round((n / genSeconds) * 60, 1), same: countsOf(g.comparisons).same, boots: g.boots },
+    build: {
+      modules: build.built,
+      make_invocations: build.invocations,
+      seconds: round(build.seconds, 1),
+      seconds_per_module: round(build.seconds / Math.max(1, build.built)),
+    },
+    scenarios: {
+      files: cases.length,
+      same: counts.same,
+      seconds: round(scenarioSeconds, 1),
+      seconds_per_scenario: round(scenarioSeconds / cases.length),
+      boots: r.boots,
+    },
+    generated: {
+      sequences: n,
+      seed: 1,
+      seconds: round(genSeconds, 1),
+      sequences_per_minute: round((n / genSeconds) * 60, 1),
+      same: countsOf(g.comparisons).same,
+      boots: g.boots,
+    },
   };
   const tmp = `${OUT.pathname}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);

@@ -104,7 +104,10 @@ export function parseCommandLine(cmd: Command, argv: readonly string[]): Parsed 
     if (missing.length) throw new KlpcheckError('E_USAGE', `--${name} needs ${missing.map((m) => `--${m}`).join(' and ')}; ${see}`);
   }
   if (cmd.operandsNeed && parsed.positionals.length && !(cmd.operandsNeed in given)) {
-    throw new KlpcheckError('E_USAGE', `unexpected argument '${parsed.positionals[0]}' (FILE operands go with --${cmd.operandsNeed}); ${see}`);
+    throw new KlpcheckError(
+      'E_USAGE',
+      `unexpected argument '${parsed.positionals[0]}' (FILE operands go with --${cmd.operandsNeed}); ${see}`,
+    );
   }
   return { values, positionals: parsed.positionals };
 }

@@ -20,4 +20,6 @@ export const EXIT_HELP: readonly string[] = [
 ];
 
 /** The [CODE] that ends an exit-2 line, for the main help. */
-export const ERROR_CODE_HELP: readonly string[] = Object.entries(ERROR_CODES).map(([code, meaning], _, all) => `${code.padEnd(Math.max(...all.map(([c]) => c.length)) + 2)}${meaning}`);
+export const ERROR_CODE_HELP: readonly string[] = Object.entries(ERROR_CODES).map(
+  ([code, meaning], _, all) => `${code.padEnd(Math.max(...all.map(([c]) => c.length)) + 2)}${meaning}`,
+);

@@ -26,7 +26,20 @@ import { processIo, type Io } from './io.ts';
 import { VERSION } from './version.ts';
 
 /** One line per command; `klpcheck --help` lists them in this order. */
-export const COMMANDS: readonly Command[] = [selftests, scenario, run, replay, compare, explore, promela, render, protocols, downgrades, relate, vm];
+export const COMMANDS: readonly Command[] = [
+  selftests,
+  scenario,
+  run,
+  replay,
+  compare,
+  explore,
+  promela,
+  render,
+  protocols,
+  downgrades,
+  relate,
+  vm,
+];
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;

@@ -36,7 +36,11 @@ function probe(tmp: string, shown: string): void {
  * `existing: 'refuse'` an existing file is E_CONFLICT unless `force`;
  * with 'compare' writeAtomically decides later, by content.
  */
-export function checkOutputFile(file: string, flag: string, opts: { readonly force: boolean; readonly existing: 'refuse' | 'compare' }): void {
+export function checkOutputFile(
+  file: string,
+  flag: string,
+  opts: { readonly force: boolean; readonly existing: 'refuse' | 'compare' },
+): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
   refuseLink(file, flag);
   const kind = kindOf(file);

@@ -37,7 +37,10 @@ function failureLines(f: Failure, st: Style): string[] {
 
 export function failuresBlock(r: ScenarioResult, st: Style): string[] {
   if (r.failures.length === 0) return [];
-  return [`  ${r.failures.length} failed expectation${r.failures.length === 1 ? '' : 's'}:`, ...r.failures.flatMap((f) => failureLines(f, st))];
+  return [
+    `  ${r.failures.length} failed expectation${r.failures.length === 1 ? '' : 's'}:`,
+    ...r.failures.flatMap((f) => failureLines(f, st)),
+  ];
 }
 
 export function verdictLine(r: ScenarioResult, st: Style): string {
@@ -61,7 +64,12 @@ export function verdictLine(r: ScenarioResult, st: Style): string {
 
 /** The full report of one file: header, steps, failures, verdict. */
 export function scenarioBlock(r: ScenarioResult, st: Style): string[] {
-  return [`${st.bold(escapeControls(r.file))}: ${r.name} (semantics: ${r.semantics})`, ...stepLines(r, st), ...failuresBlock(r, st), verdictLine(r, st)];
+  return [
+    `${st.bold(escapeControls(r.file))}: ${r.name} (semantics: ${r.semantics})`,
+    ...stepLines(r, st),
+    ...failuresBlock(r, st),
+    verdictLine(r, st),
+  ];
 }
 
 export interface Tally {

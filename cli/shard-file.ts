@@ -18,8 +18,10 @@ import { semanticsByName } from '../model/semantics/registry.ts';
 export function readShard(file: string): ExploreSummary {
   const data = parseJson(readText(file), file);
   requireKind(data, 'explore-result', file);
-  if (kindOf(data) !== 'explore-result') throw new KlpcheckError('E_SCHEMA', "not an explore result ('klpcheck explore --out FILE' writes one)", file);
+  if (kindOf(data) !== 'explore-result')
+    throw new KlpcheckError('E_SCHEMA', "not an explore result ('klpcheck explore --out FILE' writes one)", file);
   const summary = fromJson(data, file);
-  if (!semanticsByName(summary.semantics)) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${summary.semantics}'`, file, pointer('semantics'));
+  if (!semanticsByName(summary.semantics))
+    throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${summary.semantics}'`, file, pointer('semantics'));
   return summary;
 }

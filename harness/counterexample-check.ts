@@ -28,15 +28,13 @@ const HASHED = /-[0-9a-f]{12}\.json$/;
  */
 function observedFuncs(c: Counterexample): string[] {
   const states = [c.initial, ...c.steps.map((s) => s.state)];
-  return states.flatMap((st) => [
-    ...Object.keys(st.running),
-    ...st.tasks.flatMap((t) => (t.blocked ? [t.blocked.split('@')[0]!] : [])),
-  ]);
+  return states.flatMap((st) => [...Object.keys(st.running), ...st.tasks.flatMap((t) => (t.blocked ? [t.blocked.split('@')[0]!] : []))]);
 }
 
 /** Throws E_SEMANTICS, E_REFERENCE or E_CONFLICT; `storeName` is fileNameFor(c) (`<semantics>/<invariant>-<hash>.json`). */
 export function checkCounterexample(c: Counterexample, file: string, storeName: string): void {
-  if (!semanticsByName(c.semantics)) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}'`, file, pointer('semantics'));
+  if (!semanticsByName(c.semantics))
+    throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}'`, file, pointer('semantics'));
   if (c.invariant !== CONFORMANCE && !invariantById(c.invariant)) {
     throw new KlpcheckError('E_REFERENCE', `unknown invariant '${c.invariant}'`, file, pointer('invariant'));
   }
@@ -50,7 +48,11 @@ export function checkCounterexample(c: Counterexample, file: string, storeName: 
   );
   const name = basename(file);
   if (HASHED.test(name) && name !== basename(storeName)) {
-    throw new KlpcheckError('E_CONFLICT', `the content does not match the file name (it would be saved as ${basename(storeName)}): edited by hand?`, file);
+    throw new KlpcheckError(
+      'E_CONFLICT',
+      `the content does not match the file name (it would be saved as ${basename(storeName)}): edited by hand?`,
+      file,
+    );
   }
   const folder = basename(dirname(file));
   if (HASHED.test(name) && semanticsByName(folder) && folder !== c.semantics) {

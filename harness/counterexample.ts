@@ -29,12 +29,7 @@ export type Provenance = Counterexample['provenance'];
 
 export const FORMAT = 1;
 
-export function buildCounterexample(
-  semantics: Semantics,
-  universe: Universe,
-  result: RunResult,
-  provenance: Provenance,
-): Counterexample {
+export function buildCounterexample(semantics: Semantics, universe: Universe, result: RunResult, provenance: Provenance): Counterexample {
   const v = result.violation;
   if (!v) throw new Error('buildCounterexample: the run has no violation');
   return {
@@ -130,7 +125,11 @@ export function readStored(dir: string, rel: string): StoredCounterexample {
   const c = readCounterexample(file);
   const want = fileNameFor(c);
   if (want !== rel) {
-    throw new KlpcheckError('E_CONFLICT', `the content does not match the file name (its name would be ${want}): edited or corrupted?`, file);
+    throw new KlpcheckError(
+      'E_CONFLICT',
+      `the content does not match the file name (its name would be ${want}): edited or corrupted?`,
+      file,
+    );
   }
   return { file, counterexample: c };
 }

@@ -53,7 +53,11 @@ export const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2
 
 /** `text` with each control character shown as a JSON-style escape (\n, \u001b), so it prints as one inert line. */
 export function escapeControls(text: string): string {
-  return text.replace(CONTROLS, (c) => JSON.stringify(c).slice(1, -1).replace(/^[^\\]/, (x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return text.replace(CONTROLS, (c) =>
+    JSON.stringify(c)
+      .slice(1, -1)
+      .replace(/^[^\\]/, (x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
 }
 
 /** RFC 6901 escaping of one reference token. */

@@ -95,11 +95,13 @@ export function universeArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Ar
         attrs: fc.constantFrom(...sem.attrChoices),
       })
       .map((p) => withAttrParams(sem, patchFromFuncs(patchName(i), p.funcs, p.states, p.attrs, generatedOwners(i), generatedRelease(i))));
-  return fc
-    .array(fc.boolean(), { minLength: scope.states, maxLength: scope.states })
-    .chain((shadowIds) => fc.tuple(fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))), kernelArb(scope)))
-    // Generated universes opt in to no-silent-downgrade: p3 is a newer release than p1.
-    .map(([patches, kernel]) => ({ patches, modules: [{ name: TARGET_MODULE }], kernel, forbid_downgrade: true }));
+  return (
+    fc
+      .array(fc.boolean(), { minLength: scope.states, maxLength: scope.states })
+      .chain((shadowIds) => fc.tuple(fc.tuple(...Array.from({ length: scope.patches }, (_, i) => patch(i, shadowIds))), kernelArb(scope)))
+      // Generated universes opt in to no-silent-downgrade: p3 is a newer release than p1.
+      .map(([patches, kernel]) => ({ patches, modules: [{ name: TARGET_MODULE }], kernel, forbid_downgrade: true }))
+  );
 }
 
 /**

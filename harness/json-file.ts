@@ -12,7 +12,12 @@ import { KlpcheckError } from './errors.ts';
 const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
 const SCHEMA_FILES = ['universe', 'scenario', 'scenario-result'];
 
-type SchemaNode = { readonly $ref?: string; readonly properties?: Record<string, SchemaNode>; readonly items?: SchemaNode; readonly definitions?: Record<string, SchemaNode> };
+type SchemaNode = {
+  readonly $ref?: string;
+  readonly properties?: Record<string, SchemaNode>;
+  readonly items?: SchemaNode;
+  readonly definitions?: Record<string, SchemaNode>;
+};
 
 let ajv: Ajv | undefined;
 /** Every definition of every schema loaded, by name, for the hints of describe(). */
@@ -116,14 +121,15 @@ export function findJsonSyntaxError(text: string): SyntaxProblem | undefined {
   const value = (): void => {
     ws();
     const c = text[i];
-    if (c === '{') return members('}', () => {
-      if (text[i] !== '"') stop(`unexpected ${shown()}, expected a property name in double quotes`);
-      string();
-      ws();
-      if (text[i] !== ':') stop(`unexpected ${shown()}, expected ':' after the property name`);
-      i++;
-      value();
-    });
+    if (c === '{')
+      return members('}', () => {
+        if (text[i] !== '"') stop(`unexpected ${shown()}, expected a property name in double quotes`);
+        string();
+        ws();
+        if (text[i] !== ':') stop(`unexpected ${shown()}, expected ':' after the property name`);
+        i++;
+        value();
+      });
     if (c === '[') return members(']', value);
     if (c === '"') return string();
     const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -160,7 +166,14 @@ export function findJsonSyntaxError(text: string): SyntaxProblem | undefined {
 /** A failed read or stat of `file` as one E_NO_FILE line: no such file, a directory, a dangling link (and where to), a link loop. */
 export function unreadable(file: string, e: unknown): KlpcheckError {
   const code = (e as NodeJS.ErrnoException).code;
-  let why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'ELOOP' ? 'a symbolic link loop' : `cannot read (${code})`;
+  let why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'is a directory, not a file'
+        : code === 'ELOOP'
+          ? 'a symbolic link loop'
+          : `cannot read (${code})`;
   if (code === 'ENOENT') {
     try {
       if (lstatSync(file).isSymbolicLink()) why = `a dangling symbolic link (to ${readlinkSync(file)})`;
@@ -193,7 +206,11 @@ export function readText(file: string): string {
   } catch {
     const at = firstBadUtf8(bytes);
     const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
-    throw new KlpcheckError('E_JSON', `not UTF-8 text: byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at} (line ${line})`, file);
+    throw new KlpcheckError(
+      'E_JSON',
+      `not UTF-8 text: byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at} (line ${line})`,
+      file,
+    );
   }
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   if (text.trim() === '') throw new KlpcheckError('E_JSON', 'empty file: expected a JSON object', file);

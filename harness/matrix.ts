@@ -159,7 +159,9 @@ export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: strin
       states: x.summary.distinctStates,
       transitions: x.summary.transitions,
       vacuous: missingMilestones(x.summary),
-      ...(v ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } } : {}),
+      ...(v
+        ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } }
+        : {}),
     };
   }
   return {

@@ -30,7 +30,9 @@ function* smallerUniverses(u: Universe): Generator<Universe> {
       for (const [fi, f] of (o.funcs ?? []).entries()) {
         if (f.old_sympos === undefined) continue;
         const { old_sympos: _dropped, ...plain } = f;
-        const objects = (p.objects ?? []).map((x, k) => (k === oi ? { ...x, funcs: (x.funcs ?? []).map((g, m) => (m === fi ? plain : g)) } : x));
+        const objects = (p.objects ?? []).map((x, k) =>
+          k === oi ? { ...x, funcs: (x.funcs ?? []).map((g, m) => (m === fi ? plain : g)) } : x,
+        );
         yield withPatch(u, i, { ...p, objects });
       }
     }
@@ -46,7 +48,7 @@ export function minimize(u: Universe, ops: readonly Op[], property: string, repl
   if (!best) throw new Error('minimize: the sequence does not fail');
   let universe = u;
   let current = best.steps.map((s) => s.op);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let i = current.length - 1; i >= 0; i--) {
       const shorter = current.filter((_, j) => j !== i);

@@ -40,7 +40,10 @@ export const SEED_RANGE: Range = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 /** A seed as typed: an optional minus sign, then parseWhole's rules, in SEED_RANGE. */
 export function parseSeed(text: string, what = '--seed'): number {
   const refuse = (): never => {
-    throw new KlpcheckError('E_USAGE', `${what} takes a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (fast-check's 32-bit seeds) or 'random', not '${text}'`);
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${what} takes a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (fast-check's 32-bit seeds) or 'random', not '${text}'`,
+    );
   };
   const negative = text.startsWith('-');
   const digits = negative ? text.slice(1) : text;

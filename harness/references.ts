@@ -31,7 +31,8 @@ export interface UniverseNames {
 export function universeNames(u: Universe, file: string, at: readonly (string | number)[]): UniverseNames {
   const modules = new Set<string>();
   const unique = (name: string, where: readonly (string | number)[]) => {
-    if (modules.has(name)) throw new KlpcheckError('E_CONFLICT', `a module named '${name}' is declared twice`, file, pointer(...at, ...where, 'name'));
+    if (modules.has(name))
+      throw new KlpcheckError('E_CONFLICT', `a module named '${name}' is declared twice`, file, pointer(...at, ...where, 'name'));
     modules.add(name);
   };
   u.patches.forEach((p, i) => unique(p.name, ['patches', i]));
@@ -86,7 +87,8 @@ export function checkOps(
     if (op.op === 'block_task' && !known.has(op.func)) bad('func', 'function', op.func);
     // A fork names a new task, which later ops may name.
     if (op.op === 'fork') {
-      if (tasks.has(op.child)) throw new KlpcheckError('E_REFERENCE', `task '${op.child}' already exists`, file, pointer(...at(i), 'child'));
+      if (tasks.has(op.child))
+        throw new KlpcheckError('E_REFERENCE', `task '${op.child}' already exists`, file, pointer(...at(i), 'child'));
       tasks.add(op.child);
     }
   });

@@ -54,7 +54,12 @@ function defTables(scope: ExploreScope) {
   const classIds = new Map<string, number>();
   const visit = (known: PatchDef[]): number => {
     const defs = known.length < scope.patches ? newPatchDefs(upstream, scope, known, new Set()) : [];
-    const usedF = Math.max(0, ...known.flatMap((d) => (d.objects ?? []).flatMap((o) => (o.funcs ?? []).filter(() => o.name === 'vmlinux').map((f) => Number(f.old_name!.slice(1))))));
+    const usedF = Math.max(
+      0,
+      ...known.flatMap((d) =>
+        (d.objects ?? []).flatMap((o) => (o.funcs ?? []).filter(() => o.name === 'vmlinux').map((f) => Number(f.old_name!.slice(1)))),
+      ),
+    );
     const cands = defs.map((d) => {
       const r = row(d, scope);
       const key = JSON.stringify(r);
@@ -79,7 +84,10 @@ function defTables(scope: ExploreScope) {
 /** A constant table: hidden (outside the state vector), filled by init's first step. */
 const arr = (name: string, values: readonly (number | boolean)[]) => ({
   decl: `hidden byte ${name}[${Math.max(1, values.length)}];`,
-  init: values.map((v, i) => (v ? `    ${name}[${i}] = ${Number(v)};` : '')).filter(Boolean).join('\n'),
+  init: values
+    .map((v, i) => (v ? `    ${name}[${i}] = ${Number(v)};` : ''))
+    .filter(Boolean)
+    .join('\n'),
 });
 
 /** The Promela model of upstream at `scope` (its depth is ignored: Spin explores the whole space). */
@@ -92,13 +100,34 @@ export function upstreamPromela(scope: ExploreScope): string {
   const maxC = Math.max(1, ...classes.map((c) => c.cands.length));
   const MOD = F + 1; // the function index of mod:m1 in the key (1-based: 0 = not blocked)
   const tables = [
-    arr('dfuncs', rows.map((r) => r.funcs)),
-    arr('dver', rows.flatMap((r) => r.versions)),
-    arr('drep', rows.map((r) => r.replace)),
-    arr('ncand', classes.map((c) => c.cands.length)),
-    arr('cand', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0))),
-    arr('cnext', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.next[j] ?? 0))),
-    arr('blockmax', classes.map((c) => c.blockMax)),
+    arr(
+      'dfuncs',
+      rows.map((r) => r.funcs),
+    ),
+    arr(
+      'dver',
+      rows.flatMap((r) => r.versions),
+    ),
+    arr(
+      'drep',
+      rows.map((r) => r.replace),
+    ),
+    arr(
+      'ncand',
+      classes.map((c) => c.cands.length),
+    ),
+    arr(
+      'cand',
+      classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0)),
+    ),
+    arr(
+      'cnext',
+      classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.next[j] ?? 0)),
+    ),
+    arr(
+      'blockmax',
+      classes.map((c) => c.blockMax),
+    ),
   ];
   const alts: string[] = [];
   for (let j = 0; j < maxC; j++) alts.push(`  :: d_step { nk < ${P} && ${j} < ncand[cls] -> newpatch(${j}); canon() }`);
@@ -369,7 +398,10 @@ inline canon() {
 
 init {
   d_step {
-${tables.map((t) => t.init).filter(Boolean).join('\n')}
+${tables
+  .map((t) => t.init)
+  .filter(Boolean)
+  .join('\n')}
   }
   do
 ${steps.join('\n')}

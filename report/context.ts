@@ -28,8 +28,7 @@ export interface RenderContext {
 const CONFORMANCE_INFO: InvariantInfo = {
   id: CONFORMANCE,
   title: 'conformance',
-  meaning:
-    'The reference implementation agrees with the spec model after every step: the same result and the same abstract state.',
+  meaning: 'The reference implementation agrees with the spec model after every step: the same result and the same abstract state.',
   source: 'DESIGN.md (spec model against reference implementation)',
 };
 

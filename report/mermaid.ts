@@ -10,7 +10,15 @@ import { isPatch, opSubject, slotOf, stepsOf, type StepFacts } from './derive.ts
 import { stepPhrase } from './phrases.ts';
 
 /** Ops that act on a task, drawn on the tasks' lane. */
-const TASK_OPS: ReadonlySet<string> = new Set(['block_task', 'unblock_task', 'task_return', 'run_task', 'sleep_task', 'cond_resched', 'fork']);
+const TASK_OPS: ReadonlySet<string> = new Set([
+  'block_task',
+  'unblock_task',
+  'task_return',
+  'run_task',
+  'sleep_task',
+  'cond_resched',
+  'fork',
+]);
 
 // Mermaid reads `;` as a statement end and `#` as an entity; neither may appear in a message.
 const safe = (s: string) => s.replace(/;/g, ',').replace(/#/g, 'no. ');
@@ -63,7 +71,9 @@ export function renderMermaid(c: Counterexample, ctx: RenderContext): string {
     if (f.violated) {
       const first = id(order[0]!);
       const last = id(order[order.length - 1]!);
-      lines.push(`  Note over ${first === last ? first : `${first},${last}`}: ${safe(`VIOLATED ${ctx.invariant.id}: ${c.violation.reason}`)}`);
+      lines.push(
+        `  Note over ${first === last ? first : `${first},${last}`}: ${safe(`VIOLATED ${ctx.invariant.id}: ${c.violation.reason}`)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

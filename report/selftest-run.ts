@@ -93,7 +93,9 @@ export function selftestRun(c: Counterexample, semantics: Semantics): SelftestRu
     steps.push({ ...run.steps[run.steps.length - 1]!, before, log: run.kernel.log.slice(from), counterexample });
   };
   for (const op of c.steps.map((s) => s.op)) apply(renameOp(op), true);
-  const divergences = c.steps.flatMap((s, i) => (steps[i]!.outcome === s.outcome ? [] : [{ step: i + 1, recorded: s.outcome, now: steps[i]!.outcome }]));
+  const divergences = c.steps.flatMap((s, i) =>
+    steps[i]!.outcome === s.outcome ? [] : [{ step: i + 1, recorded: s.outcome, now: steps[i]!.outcome }],
+  );
   const settle = () => {
     for (let i = 0; i < MAX_RETRIES && state().patches.some((p) => p.status === 'patching' || p.status === 'unpatching'); i++) {
       apply({ op: 'transition_step' }, false);

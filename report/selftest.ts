@@ -34,7 +34,11 @@ function variables(c: Counterexample, loaded: ReadonlySet<string>): Map<string, 
     taken.add(v);
     vars.set(module, v);
   };
-  const upper = (n: string) => n.replace(/[^A-Za-z0-9_]/g, '_').replace(/^test_klp_/, '').toUpperCase();
+  const upper = (n: string) =>
+    n
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .replace(/^test_klp_/, '')
+      .toUpperCase();
   for (const p of c.universe.patches) if (loaded.has(moduleName(p.name))) add(moduleName(p.name), `MOD_${upper(p.name)}`);
   const targets = c.universe.modules.filter((m) => loaded.has(moduleName(m.name)));
   for (const m of targets) add(moduleName(m.name), targets.length === 1 ? 'MOD_TARGET' : `MOD_TARGET_${upper(m.name)}`);
@@ -110,7 +114,11 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
       const call = (fn: string) => [`${fn} $${v(op.module)}${params}`];
       if (!ok) {
         const why = INSMOD_STRERROR[step.outcome as Errno] ?? step.outcome;
-        return { lines: call('load_failing_mod'), command, after: `insmod: ERROR: could not insert module test_modules/${op.module}.ko: ${why}` };
+        return {
+          lines: call('load_failing_mod'),
+          command,
+          after: `insmod: ERROR: could not insert module test_modules/${op.module}.ko: ${why}`,
+        };
       }
       if (!isPatch(op.module)) return { lines: call('load_mod'), command, after: null };
       // load_lp waits for the transition to finish; a transition that stalls needs the _nowait form.
@@ -126,21 +134,30 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
     case 'enable':
     case 'force':
     case 'set_attr': {
-      const [value, file] = op.op === 'set_attr' ? [op.value, op.attr] : op.op === 'force' ? ['1', 'force'] : [op.op === 'enable' ? '1' : '0', 'enabled'];
+      const [value, file] =
+        op.op === 'set_attr' ? [op.value, op.attr] : op.op === 'force' ? ['1', 'force'] : [op.op === 'enable' ? '1' : '0', 'enabled'];
       const command = `% echo ${value} > ${KLP}/${op.patch}/${file}`;
       // disable_lp waits until the patch is gone; only a disable that finishes at once may use it.
       if (op.op === 'disable' && ok && f.completed.some((t) => t.patch === op.patch && t.direction === 'unpatching')) {
         return { lines: [`disable_lp $${v(op.patch)}`], command, after: null };
       }
       const path = `${KLP}/$${v(op.patch)}/${file}`;
-      return { lines: written(`% echo ${value} > ${path}`, `echo ${value} > ${KLP}/"$${v(op.patch)}"/${file}`, refusal, `echo ${value} > ${path}`), command, after: null };
+      return {
+        lines: written(`% echo ${value} > ${path}`, `echo ${value} > ${KLP}/"$${v(op.patch)}"/${file}`, refusal, `echo ${value} > ${path}`),
+        command,
+        after: null,
+      };
     }
     case 'transition_step':
       return none(['# klpcheck: one retry of the transition work (klp_try_complete_transition); the kernel retries on its own']);
     case 'block_task':
-      return none([`# klpcheck: ${op.task} sleeps in ${funcLabel(op.func)} -- needs a test module that blocks there; see test_klp_callbacks_busy`]);
+      return none([
+        `# klpcheck: ${op.task} sleeps in ${funcLabel(op.func)} -- needs a test module that blocks there; see test_klp_callbacks_busy`,
+      ]);
     case 'unblock_task':
-      return none([`# klpcheck: ${op.task} wakes up -- the blocking test module must let it go (test_klp_callbacks_busy: clear block_transition)`]);
+      return none([
+        `# klpcheck: ${op.task} wakes up -- the blocking test module must let it go (test_klp_callbacks_busy: clear block_transition)`,
+      ]);
     case 'task_return':
       return none([`# klpcheck: ${op.task} returns to user space -- no selftest equivalent; the kernel switches such tasks on its own`]);
     case 'run_task':
@@ -151,7 +168,9 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
     case 'shadow_alloc':
     case 'shadow_free': {
       const call = op.op === 'shadow_alloc' ? 'klp_shadow_get_or_alloc' : 'klp_shadow_free';
-      return none([`# klpcheck: code of ${op.patch} calls ${call}(obj=${op.obj}, id=${op.id}) -- needs a livepatch whose new function does; see test_klp_shadow_vars`]);
+      return none([
+        `# klpcheck: code of ${op.patch} calls ${call}(obj=${op.obj}, id=${op.id}) -- needs a livepatch whose new function does; see test_klp_shadow_vars`,
+      ]);
     }
   }
 }
@@ -160,15 +179,28 @@ function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded:
   const para = (text: string) => wrap(text, '# ', '# ', 76);
   const out = ['#!/bin/bash', '# SPDX-License-Identifier: GPL-2.0', '#'];
   out.push(...para(`Draft selftest made by klpcheck from a counterexample. Semantics: ${semanticsLabel(c, ctx)}.`));
-  out.push(...para(`Invariant: ${ctx.invariant.id} (${ctx.invariant.title}), violated after step ${c.violation.step + 1}: ${c.violation.reason}.`));
+  out.push(
+    ...para(`Invariant: ${ctx.invariant.id} (${ctx.invariant.title}), violated after step ${c.violation.step + 1}: ${c.violation.reason}.`),
+  );
   out.push(...para(`Found by: ${provenanceLine(c)}.`));
   out.push('#');
-  out.push(...para('The test modules below do not exist: write them in test_modules/ before running this script. The function names are klpcheck\'s placeholders; use real ones. The expected log is what klpcheck\'s reference implementation prints; on a kernel with the proposal applied, a difference means the kernel and the model disagree.'));
+  out.push(
+    ...para(
+      "The test modules below do not exist: write them in test_modules/ before running this script. The function names are klpcheck's placeholders; use real ones. The expected log is what klpcheck's reference implementation prints; on a kernel with the proposal applied, a difference means the kernel and the model disagree.",
+    ),
+  );
   for (const def of c.universe.patches.filter((p) => loaded.has(moduleName(p.name)))) {
     out.push('#', ...para(`${moduleName(def.name)}: livepatch, ${patchLabel(c, def.name, ctx)}`));
     for (const o of objectsOf(def)) {
       const what = o.funcs.length ? o.funcs.join(', ') : 'no functions';
-      out.push(...wrap(`${o.name === 'vmlinux' ? o.name : moduleName(o.name)}: ${what}${o.callbacks ? ' (+callbacks that log as test_klp_callbacks_demo)' : ''}`, '#   ', '#     ', 76));
+      out.push(
+        ...wrap(
+          `${o.name === 'vmlinux' ? o.name : moduleName(o.name)}: ${what}${o.callbacks ? ' (+callbacks that log as test_klp_callbacks_demo)' : ''}`,
+          '#   ',
+          '#     ',
+          76,
+        ),
+      );
     }
     const states = statesOf(def);
     if (states.length) out.push(...wrap(`states: ${states.join(', ')}`, '#   ', '#     ', 76));
@@ -176,14 +208,18 @@ function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded:
   for (const m of c.universe.modules.filter((x) => loaded.has(moduleName(x.name)))) out.push('#', `# ${moduleName(m.name)}: target module`);
   const divergences = run.divergences;
   if (divergences.length) {
-    out.push('#', ...para('WARNING: the reference implementation no longer gives the recorded results; the expected log below is what it gives now:'));
+    out.push(
+      '#',
+      ...para('WARNING: the reference implementation no longer gives the recorded results; the expected log below is what it gives now:'),
+    );
     for (const d of divergences) out.push(`#   step ${d.step}: recorded ${d.recorded}, now ${d.now}`);
   }
   return out;
 }
 
 export function renderSelftest(c: Counterexample, ctx: RenderContext): string {
-  if (!ctx.semantics) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}': the expected log needs its reference implementation`);
+  if (!ctx.semantics)
+    throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}': the expected log needs its reference implementation`);
   const run = selftestRun(c, ctx.semantics);
   const loaded = namedByOps(run.steps.map((s) => s.op));
   const vars = variables(c, loaded);

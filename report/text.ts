@@ -36,7 +36,11 @@ function patches(c: Counterexample, ctx: RenderContext): string[] {
     out.push(...wrap(`${def.name}: ${label}${slotNote(label, slotOf(c, def.name, ctx), def.name)}`, '  ', '      '));
     if (def.objects === null) out.push('      (no objects: patch->objs is NULL)');
     for (const o of objectsOf(def)) {
-      const funcs = o.funcs.length ? `${o.funcs.join(', ')}${o.callbacks ? ' (+callbacks)' : ''}` : o.callbacks ? 'callbacks only' : 'nothing';
+      const funcs = o.funcs.length
+        ? `${o.funcs.join(', ')}${o.callbacks ? ' (+callbacks)' : ''}`
+        : o.callbacks
+          ? 'callbacks only'
+          : 'nothing';
       out.push(...wrap(`${o.name}: ${funcs}`, '      ', '        '));
     }
     const states = statesOf(def);

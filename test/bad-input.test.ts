@@ -70,7 +70,10 @@ export const KINDS: readonly Kind[] = readdirSync(DIR)
   .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Kind);
 
 function setAt(doc: unknown, ptr: string, value: unknown): void {
-  const tokens = ptr.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = ptr
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   const last = tokens.pop()!;
   let at = doc as Record<string, unknown>;
   for (const t of tokens) at = at[t] as Record<string, unknown>;
@@ -136,7 +139,11 @@ function snapshot(dir: string): string[] {
   return out;
 }
 
-const repoState = () => [...snapshot(COUNTEREXAMPLES), ...snapshot(dirname(EXPECTED)), ...readdirSync(ROOT).filter((f) => f.endsWith('.tmp'))];
+const repoState = () => [
+  ...snapshot(COUNTEREXAMPLES),
+  ...snapshot(dirname(EXPECTED)),
+  ...readdirSync(ROOT).filter((f) => f.endsWith('.tmp')),
+];
 
 describe('the bad-input corpus (test/bad-inputs/)', () => {
   it('has kinds, each with cases', () => {

@@ -59,7 +59,11 @@ describe.skipIf(!headers || !gcc)(`generated modules build on Linux 6.1 (${heade
     writeModuleSet(generateModuleSources(u, '6.1'), dir);
     const r = await buildDir(headers!, dir, '6.1');
     expect(r.problems).toEqual([]);
-    expect(copyOrder(join(dir, 'klpcheck_vmlinux.ko'), 'f1')).toEqual(['klpcheck_vmlinux-main.c', 'klpcheck_vmlinux-u2.c', 'klpcheck_vmlinux-u3.c']);
+    expect(copyOrder(join(dir, 'klpcheck_vmlinux.ko'), 'f1')).toEqual([
+      'klpcheck_vmlinux-main.c',
+      'klpcheck_vmlinux-u2.c',
+      'klpcheck_vmlinux-u3.c',
+    ]);
   }, 600_000);
 
   it(

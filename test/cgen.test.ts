@@ -25,7 +25,11 @@ function scenarioUniverse(file: string): unknown {
 const SMALL = {
   patches: [
     { name: 'p-1', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f1' }] }], attrs: { replace: true } },
-    { name: 'p2', objects: [{ name: 'mod_a', funcs: [{ old_name: 'g', output: 'g: patched{context}' }] }], states: [{ id: 3, version: 2 }] },
+    {
+      name: 'p2',
+      objects: [{ name: 'mod_a', funcs: [{ old_name: 'g', output: 'g: patched{context}' }] }],
+      states: [{ id: 3, version: 2 }],
+    },
   ],
   modules: [{ name: 'mod_a', init_log: ['mod_a_init'], exit_log: ['mod_a_exit'], outputs: { g: 'g: original' } }],
 };
@@ -33,7 +37,12 @@ const SMALL = {
 /** The same value with every object's keys in reverse order. */
 function reverseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reverseKeys);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, reverseKeys(x)]),
+    );
   return v;
 }
 
@@ -125,7 +134,11 @@ describe('generateModuleSources', () => {
   });
 
   it('leaves out a function whose symbol table count is 0, so the kernel cannot find it', () => {
-    const u = { kernel: { vmlinux_symbols: { f1: 0 } }, patches: [{ name: 'p', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f1' }] }] }], modules: [] };
+    const u = {
+      kernel: { vmlinux_symbols: { f1: 0 } },
+      patches: [{ name: 'p', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f1' }] }] }],
+      modules: [],
+    };
     const set = generateModuleSources(u, '6.1');
     expect(set.files['klpcheck_vmlinux.c']).not.toContain('*f1(');
     expect(set.probes).toEqual([]);
@@ -155,14 +168,26 @@ describe('refusals name the place by JSON pointer', () => {
       { patches: [{ name: 'p', objects: [], states: [{ id: 1, if_param: 'applause' }] }], modules: [] },
       '/universe/patches/0/states/0/if_param',
     ],
-    ['a kernel without reliable stack traces', { kernel: { reliable_stacktrace: false }, patches: [], modules: [] }, '/universe/kernel/reliable_stacktrace'],
+    [
+      'a kernel without reliable stack traces',
+      { kernel: { reliable_stacktrace: false }, patches: [], modules: [] },
+      '/universe/kernel/reliable_stacktrace',
+    ],
     [
       'a generated function that is no C name',
       { patches: [{ name: 'p', objects: [{ name: 'm', funcs: [{ old_name: 'a.b' }] }] }], modules: [] },
       '/universe/patches/0/objects/0/funcs/0/old_name',
     ],
-    ['a module name the kernel spells like another', { patches: [{ name: 'a-b', objects: [] }], modules: [{ name: 'a_b' }] }, '/universe/modules/0/name'],
-    ['a real function given a symbol table', { kernel: { vmlinux_symbols: { cmdline_proc_show: 2 } }, patches: [], modules: [] }, '/universe/kernel/vmlinux_symbols/cmdline_proc_show'],
+    [
+      'a module name the kernel spells like another',
+      { patches: [{ name: 'a-b', objects: [] }], modules: [{ name: 'a_b' }] },
+      '/universe/modules/0/name',
+    ],
+    [
+      'a real function given a symbol table',
+      { kernel: { vmlinux_symbols: { cmdline_proc_show: 2 } }, patches: [], modules: [] },
+      '/universe/kernel/vmlinux_symbols/cmdline_proc_show',
+    ],
   ];
   it.each(cases)('%s', (_what, universe, where) => {
     const e = refusal(universe);
@@ -199,7 +224,8 @@ describe('generated upstream universes (harness/generators.ts)', () => {
         const a = generateModuleSources(u, '6.1');
         expect(JSON.stringify(generateModuleSources(structuredClone(u), '6.1'))).toBe(JSON.stringify(a));
         expect(a.modules.filter((m) => m.kind === 'livepatch').map((m) => m.name)).toEqual(u.patches.map((p) => p.name));
-        for (const p of u.patches) for (const o of p.objects ?? []) for (const f of o.funcs ?? []) expect(findProbe(a, `${o.name}:${f.old_name},0`)).toBeDefined();
+        for (const p of u.patches)
+          for (const o of p.objects ?? []) for (const f of o.funcs ?? []) expect(findProbe(a, `${o.name}:${f.old_name},0`)).toBeDefined();
       }),
       { seed: 9, numRuns: 50 },
     );

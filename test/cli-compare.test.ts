@@ -23,7 +23,9 @@ describe('klpcheck compare', () => {
     expect(c.out()).toMatch(/^stacking\s+ok~\s+ok~\s+D2\s+D2\s+-/m);
     expect(c.out()).toMatch(/P2 {2}no-function-shared-across-slots/);
     expect(c.out()).toMatch(/^ {2}ok~ holds for every random sequence run; no bounded proof$/m);
-    expect(c.out()).toMatch(/Violations \(the counterexample to quote first\):\n {2}stacking \/ no-function-shared-across-slots \(design choice\): counterexamples\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps/);
+    expect(c.out()).toMatch(
+      /Violations \(the counterexample to quote first\):\n {2}stacking \/ no-function-shared-across-slots \(design choice\): counterexamples\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps/,
+    );
     expect(c.out()).toMatch(/^ {2}shadow-lifetime \(stacking, upstream\): has no is_shadow states/m);
   });
 
@@ -34,8 +36,17 @@ describe('klpcheck compare', () => {
     expect(m.semantics).toEqual(['stacking', 'upstream']);
     expect(m.cells).toHaveLength(2 * m.properties.length);
     // 60 random sequences find nothing, but the saved exhaustive counterexample still reproduces.
-    expect(m.cells.find((x) => x.semantics === 'upstream' && x.property === 'conformance')).toMatchObject({ verdict: 'violated', counterexamples: [{ length: 6, source: 'exhaustive' }] });
-    expect(m.cells.find((x) => x.semantics === 'upstream' && x.property === 'module-safety')).toEqual({ semantics: 'upstream', property: 'module-safety', verdict: 'holds-random', sequences: 60, steps: expect.any(Number) });
+    expect(m.cells.find((x) => x.semantics === 'upstream' && x.property === 'conformance')).toMatchObject({
+      verdict: 'violated',
+      counterexamples: [{ length: 6, source: 'exhaustive' }],
+    });
+    expect(m.cells.find((x) => x.semantics === 'upstream' && x.property === 'module-safety')).toEqual({
+      semantics: 'upstream',
+      property: 'module-safety',
+      verdict: 'holds-random',
+      sequences: 60,
+      steps: expect.any(Number),
+    });
     // What each rule promises, so that a reader tells a broken promise from a design choice.
     expect(m.promised?.upstream).toContain('one-active-patch-per-slot');
     expect(m.promised?.upstream).not.toContain('no-function-shared-across-slots');
@@ -45,7 +56,9 @@ describe('klpcheck compare', () => {
     const c = capture();
     await main([...args, '--markdown'], c.io);
     expect(c.out()).toMatch(/^\| property \| stacking \| upstream \|$/m);
-    expect(c.out()).toMatch(/^\| no-function-shared-across-slots \| \[\*\*violated \(design choice\): counterexamples\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps\*\*\]\(counterexamples\/stacking\//m);
+    expect(c.out()).toMatch(
+      /^\| no-function-shared-across-slots \| \[\*\*violated \(design choice\): counterexamples\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps\*\*\]\(counterexamples\/stacking\//m,
+    );
     expect(c.out()).toMatch(/^\| module-safety \| holds for 60 sequences of up to 30 operations \(seed 1\) \|/m);
   });
 
@@ -66,7 +79,10 @@ describe('klpcheck compare', () => {
 
   it('--exhaustive uses the explorer and words each cell as bounded', async () => {
     const c = capture();
-    await main(['compare', '--semantics', 'upstream', '--exhaustive', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2', '--no-save'], c.io);
+    await main(
+      ['compare', '--semantics', 'upstream', '--exhaustive', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2', '--no-save'],
+      c.io,
+    );
     expect(c.out()).toMatch(/; then every sequence up to depth 2 in scope patches=1,functions=1,states=0,tasks=1,depth=2\./);
     expect(c.out()).toMatch(/^upstream\s+X6\s+ok\?/m);
     expect(c.out()).toMatch(/^ {2}ok\? holds exhaustively, but vacuous/m);
@@ -74,10 +90,22 @@ describe('klpcheck compare', () => {
 
   it('the same seed twice into an empty folder: the same stdout and the same files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
-    const run = ['compare', '--semantics', 'upstream', '--invariants', 'no-function-shared-across-slots,no-state-shared-across-slots', '--runs', '60', '--out', dir];
+    const run = [
+      'compare',
+      '--semantics',
+      'upstream',
+      '--invariants',
+      'no-function-shared-across-slots,no-state-shared-across-slots',
+      '--runs',
+      '60',
+      '--out',
+      dir,
+    ];
     const [first, second] = [capture(), capture()];
     await main(run, first.io);
-    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     await main(run, second.io);
     expect(second.out()).toBe(first.out());
     expect(first.err()).toMatch(/counterexamples: 2 new, 0 already saved\n$/);

@@ -16,7 +16,10 @@ describe('klpcheck run', () => {
   it('prints the seed and exits 1 with the saved counterexample when an invariant fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-run-'));
     const c = capture();
-    const code = await main(['run', '--semantics', 'upstream', '--invariant', 'no-function-shared-across-slots', '--runs', '100', '--seed', '5', '--out', dir], c.io);
+    const code = await main(
+      ['run', '--semantics', 'upstream', '--invariant', 'no-function-shared-across-slots', '--runs', '100', '--seed', '5', '--out', dir],
+      c.io,
+    );
     expect(code).toBe(1);
     expect(c.out()).toMatch(/seed 5/);
     expect(c.out()).toMatch(/VIOLATED at step 2 of 2/);
@@ -24,7 +27,19 @@ describe('klpcheck run', () => {
   });
   it('the same seed twice prints the same stdout; whether the file was new goes to stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-run-'));
-    const args = ['run', '--semantics', 'upstream', '--invariant', 'no-function-shared-across-slots', '--runs', '100', '--seed', '7', '--out', dir];
+    const args = [
+      'run',
+      '--semantics',
+      'upstream',
+      '--invariant',
+      'no-function-shared-across-slots',
+      '--runs',
+      '100',
+      '--seed',
+      '7',
+      '--out',
+      dir,
+    ];
     const [first, second] = [capture(), capture()];
     expect(await main(args, first.io)).toBe(1);
     expect(await main(args, second.io)).toBe(1);
@@ -40,7 +55,12 @@ describe('klpcheck run', () => {
     expect(c.out()).toMatch(/module-safety\s+holds\s+\(50 sequences, \d+ steps\)/);
   });
   it('rejects an unknown semantics, invariant or a bad number with exit 2', async () => {
-    for (const args of [['--semantics', 'nope'], ['--invariant', 'nope'], ['--runs', 'x'], ['--runs', '0']]) {
+    for (const args of [
+      ['--semantics', 'nope'],
+      ['--invariant', 'nope'],
+      ['--runs', 'x'],
+      ['--runs', '0'],
+    ]) {
       const c = capture();
       expect(await main(['run', ...args], c.io)).toBe(2);
       expect(c.err()).toMatch(/^klpcheck: .*\[E_USAGE\]\n$/);

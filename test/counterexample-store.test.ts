@@ -15,7 +15,8 @@ const find = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf
 describe('counterexample files', () => {
   it('the same seed gives byte-identical files', () => {
     const [a, b] = [tmp(), tmp()];
-    for (const dir of [a, b]) runProperty({ semantics: perState, properties: undefined, runs: 3000, seed: 3, saveDir: dir }, 'callback-pairing');
+    for (const dir of [a, b])
+      runProperty({ semantics: perState, properties: undefined, runs: 3000, seed: 3, saveDir: dir }, 'callback-pairing');
     const files = find(a);
     expect(files).toHaveLength(1);
     expect(find(b)).toEqual(files);
@@ -67,7 +68,11 @@ describe('counterexample files', () => {
   it('a file under a name the store does not give is refused, not left unreplayed (a cell would say holds)', () => {
     const dir = tmp();
     const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
-    for (const name of ['no-function-shared-across-slots-from-mail.json', 'no-function-shared-across-slots-ABCDEF012345.json', 'x 1.json']) {
+    for (const name of [
+      'no-function-shared-across-slots-from-mail.json',
+      'no-function-shared-across-slots-ABCDEF012345.json',
+      'x 1.json',
+    ]) {
       const stray = join(dirname(r.saved!.file), name);
       writeFileSync(stray, readFileSync(r.saved!.file));
       try {

@@ -91,7 +91,15 @@ describe('transition-sanity on hand-built states', () => {
     const after = state([patch('p1', 'enabled', 1)]);
     expect(check('transition-sanity', { after, events: [{ kind: 'task_switch', task: 'task0', to: 1 }] })).toBeNull();
     expect(check('transition-sanity', { after, events: [{ kind: 'warn', message: 'x' }] })).toBe('WARN: x');
-    expect(check('transition-sanity', { after, events: [{ kind: 'task_switch', task: 'task0', to: 1 }, { kind: 'warn', message: 'y' }] })).toBe('WARN: y');
+    expect(
+      check('transition-sanity', {
+        after,
+        events: [
+          { kind: 'task_switch', task: 'task0', to: 1 },
+          { kind: 'warn', message: 'y' },
+        ],
+      }),
+    ).toBe('WARN: y');
   });
 });
 
@@ -108,7 +116,9 @@ describe('module-safety on hand-built states', () => {
     const freed = state([patch('p1', 'freed', 0)]);
     expect(check('module-safety', { before: freed, after: state([]), op: rmmod('p1') })).toBeNull();
     const forced = state([patch('p1', 'freed', 0, true)]);
-    expect(check('module-safety', { before: forced, after: state([]), op: rmmod('p1') })).toBe('p1 was removed although its patch was forced');
+    expect(check('module-safety', { before: forced, after: state([]), op: rmmod('p1') })).toBe(
+      'p1 was removed although its patch was forced',
+    );
   });
 });
 
@@ -127,7 +137,10 @@ describe('block-disable-honoured on hand-built states', () => {
   };
   const gone = (names: string[]) => ({
     universe,
-    before: state(names.map((n, i) => patch(n, 'enabled', i + 1)), { states: [1] }),
+    before: state(
+      names.map((n, i) => patch(n, 'enabled', i + 1)),
+      { states: [1] },
+    ),
     after: state([], { states: [] }),
   });
   it('names every blocking patch, with the verb in the plural', () => {
@@ -147,7 +160,10 @@ describe('block-disable-honoured on hand-built states', () => {
 
 describe('shadow-lifetime on hand-built states', () => {
   const universe: Universe = {
-    patches: [lp('p1', ['f1'], {}, [{ id: 1, is_shadow: true, callbacks: 'trace' }]), lp('p2', ['f2'], {}, [{ id: 12, is_shadow: false, callbacks: 'trace' }])],
+    patches: [
+      lp('p1', ['f1'], {}, [{ id: 1, is_shadow: true, callbacks: 'trace' }]),
+      lp('p2', ['f2'], {}, [{ id: 12, is_shadow: false, callbacks: 'trace' }]),
+    ],
     modules: [],
     kernel: { tasks: 2 },
   };
@@ -191,7 +207,9 @@ describe('no-silent-version-switch on hand-built states', () => {
     expect(check('no-silent-version-switch', { universe, before, after, events: switched })).toBe(
       'task0 switched vmlinux:f3,0 from p3 to original without switching in a transition that covers it',
     );
-    expect(check('no-silent-version-switch', { universe, before, after: { ...after, running: run(['p1', 'original']) }, events: switched })).toBeNull();
+    expect(
+      check('no-silent-version-switch', { universe, before, after: { ...after, running: run(['p1', 'original']) }, events: switched }),
+    ).toBeNull();
   });
 
   it("the op's own patch covers its functions (rmmod and sysfs ops name it), another patch's op does not", () => {

@@ -80,7 +80,10 @@ describe('klp_module_coming error path undoes the patches applied before the fai
   });
 
   it('the transition patch is applied without post_patch and reverted without pre_unpatch', () => {
-    const withF = (name: string): PatchDef => ({ ...demo(name), objects: [...(demo(name).objects ?? []), { name: 'vmlinux', funcs: [{ old_name: 'f' }] }] });
+    const withF = (name: string): PatchDef => ({
+      ...demo(name),
+      objects: [...(demo(name).objects ?? []), { name: 'vmlinux', funcs: [{ old_name: 'f' }] }],
+    });
     const { k, since } = boot([withF('lp1'), demo('lp2')], [{ name: 'mod' }]);
     expect(k.insmod('lp1')).toEqual(OK);
     expect(k.insmod('lp2')).toEqual(OK);
@@ -153,11 +156,31 @@ describe('a transition that stalls past the fake-signal retry (facts B.2, SIGNAL
   });
 
   it('every semantics keeps each property it holds (verdicts/expected.json) through 40 stalled retries, a reverse and a completion', () => {
-    const u: Universe = { patches: [lp('p1', ['f1']), lp('p2', ['f2'], { replace: true })], modules: [{ name: 'mod' }], kernel: { tasks: 2 } };
+    const u: Universe = {
+      patches: [lp('p1', ['f1']), lp('p2', ['f2'], { replace: true })],
+      modules: [{ name: 'mod' }],
+      kernel: { tasks: 2 },
+    };
     const stall = Array.from({ length: 40 }, () => 'step');
-    const seq = ops('insmod p1', 'block task0 f2', 'insmod p2', ...stall, 'block task1 f2', 'disable p2', ...stall, 'unblock task0', 'unblock task1', 'step', 'disable p1');
+    const seq = ops(
+      'insmod p1',
+      'block task0 f2',
+      'insmod p2',
+      ...stall,
+      'block task1 f2',
+      'disable p2',
+      ...stall,
+      'unblock task0',
+      'unblock task1',
+      'step',
+      'disable p1',
+    );
     for (const sem of SEMANTICS) {
-      const holds = new Set(VERDICTS.cells.filter((c) => c.semantics === sem.name && (c.verdict === 'holds-random' || c.verdict === 'holds-bounded')).map((c) => c.property));
+      const holds = new Set(
+        VERDICTS.cells
+          .filter((c) => c.semantics === sem.name && (c.verdict === 'holds-random' || c.verdict === 'holds-bounded'))
+          .map((c) => c.property),
+      );
       const r = runSequence(u, sem, seq, { invariants: INVARIANTS.filter((i) => holds.has(i.id)), conformance: holds.has(CONFORMANCE) });
       expect(r.violation, `${sem.name}: ${r.violation?.invariant} ${r.violation?.reason}`).toBeNull();
       expect(r.steps.length, sem.name).toBe(seq.length);
@@ -192,7 +215,10 @@ describe('per-state: a reversed replace that drops a state (facts C.3)', () => {
     expect(k.unblockTask('task0')).toBe(true);
     expect(k.transitionStep()).toBe(true);
     // No callback at the reversal itself; at completion the old state's post_patch, then p2's post_unpatch.
-    expect(since().filter((l) => l.startsWith('p1:') || l.startsWith('p2:'))).toEqual(['p1: state 1: post_patch', 'p2: post_unpatch_callback: vmlinux']);
+    expect(since().filter((l) => l.startsWith('p1:') || l.startsWith('p2:'))).toEqual([
+      'p1: state 1: post_patch',
+      'p2: post_unpatch_callback: vmlinux',
+    ]);
     expect(k.patch('p1')!.states[0]!.pre_unpatch_done).toBe(false);
     expect(k.core.klp_patches.map((p) => p.name)).toEqual(['p1']);
     expect(k.core.shadow.live().map((v) => `${v.obj}/${v.id}`)).toEqual(['7/1']);
@@ -211,7 +237,11 @@ describe('per-state: a reversed replace that drops a state (facts C.3)', () => {
   });
 
   it('the whole sequence conforms to the spec and keeps callback pairing and shadow lifetime', () => {
-    const u: Universe = { patches: [lp('p1', ['f1'], {}, [s1]), lp('p2', ['f2'], { replace: true })], modules: [{ name: 'mod' }], kernel: { tasks: 2 } };
+    const u: Universe = {
+      patches: [lp('p1', ['f1'], {}, [s1]), lp('p2', ['f2'], { replace: true })],
+      modules: [{ name: 'mod' }],
+      kernel: { tasks: 2 },
+    };
     for (const tail of [['disable p2'], []]) {
       const seq = ops('insmod p1', 'alloc p1 7 1', 'block task0 f2', 'insmod p2', ...tail, 'unblock task0', 'step');
       const r = runSequence(u, perState, seq, { invariants: INVARIANTS, conformance: true });

@@ -15,11 +15,16 @@ import { lp } from './support/universe.ts';
 
 const st = (id: number, block_disable = false): StateDef => ({ id, block_disable, callbacks: 'trace' });
 const boot = (...patches: PatchDef[]) => new Kernel({ patches, modules: [], kernel: { tasks: 2 } }, perState.hooks);
-const stateCallbacks = (k: Kernel) => k.core.log.events.flatMap((e) => (e.kind === 'state_callback' ? [`${e.patch} ${e.state} ${e.cb}`] : []));
+const stateCallbacks = (k: Kernel) =>
+  k.core.log.events.flatMap((e) => (e.kind === 'state_callback' ? [`${e.patch} ${e.state} ${e.cb}`] : []));
 
 describe('block_disable compatibility and disable (facts C.4)', () => {
   it('a replace is checked against every active patch: one blocking patch among others refuses it', () => {
-    const k = boot(lp('soft', ['f1'], {}, [st(1)]), lp('keeper', ['f2'], {}, [st(2, true)]), lp('dropper', ['f3'], { replace: true }, [st(1)]));
+    const k = boot(
+      lp('soft', ['f1'], {}, [st(1)]),
+      lp('keeper', ['f2'], {}, [st(2, true)]),
+      lp('dropper', ['f3'], { replace: true }, [st(1)]),
+    );
     expect(k.insmod('soft')).toEqual(OK);
     expect(k.insmod('keeper')).toEqual(OK);
     expect(k.insmod('dropper')).toEqual(fail('EINVAL'));
@@ -50,7 +55,14 @@ describe('reversed replaces and the per-state callbacks (facts C.3)', () => {
     expect(k.writeEnabled('p2', '0')).toEqual(OK);
     expect(k.unblockTask('task0')).toBe(true);
     expect(k.transitionStep()).toBe(true);
-    expect(stateCallbacks(k)).toEqual(['p1 1 pre_patch', 'p1 2 pre_patch', 'p1 1 post_patch', 'p1 2 post_patch', 'p1 2 pre_unpatch', 'p1 2 post_patch']);
+    expect(stateCallbacks(k)).toEqual([
+      'p1 1 pre_patch',
+      'p1 2 pre_patch',
+      'p1 1 post_patch',
+      'p1 2 post_patch',
+      'p1 2 pre_unpatch',
+      'p1 2 post_patch',
+    ]);
   });
 
   it('once given back, a state is not given back again by a later reversed replace that keeps it', () => {
@@ -69,7 +81,13 @@ describe('reversed replaces and the per-state callbacks (facts C.3)', () => {
   });
 
   it('a failing state pre_patch stops the loop, and the cancelled enable runs no post_unpatch for that state', () => {
-    const def: PatchDef = { ...lp('p1', ['f1'], {}, [{ id: 10, callbacks: 'applause' }, { id: 11, callbacks: 'applause' }]), params: { pre_patch_ret: '0' } };
+    const def: PatchDef = {
+      ...lp('p1', ['f1'], {}, [
+        { id: 10, callbacks: 'applause' },
+        { id: 11, callbacks: 'applause' },
+      ]),
+      params: { pre_patch_ret: '0' },
+    };
     const k = boot(def);
     // The speaker's pre_patch returns pre_patch_ret: both states fail alike, so the first failure stops the loop.
     expect(k.insmod('p1', { pre_patch_ret: '-19' })).toEqual(fail('ENODEV'));

@@ -89,7 +89,11 @@ describe('klp_enable_patch: two refusal conditions at once (facts B.1 order)', (
 
   it('an incompatible state and a func without new_func: the compatibility check runs before klp_init_patch', () => {
     const v2 = patch('v2', { states: [{ id: 1, version: 2 }] });
-    const bad = { name: 'bad', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f', new_func: false }] }], states: [{ id: 1, version: 1 }] };
+    const bad = {
+      name: 'bad',
+      objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f', new_func: false }] }],
+      states: [{ id: 1, version: 1 }],
+    };
     const { k, run } = boot([v2, bad]);
     expect(k.insmod('v2')).toEqual(OK);
     expect(run(() => k.insmod('bad'))).toEqual({ outcome: fail('EINVAL'), log: [NOT_COMPATIBLE('bad')] });
@@ -99,7 +103,10 @@ describe('klp_enable_patch: two refusal conditions at once (facts B.1 order)', (
     const missing = { name: 'missing', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'gone' }] }] };
     const { k, run } = boot([patch('holder'), missing], [], { vmlinux_symbols: { holder_func: 1 } });
     stuck(k, 'holder');
-    expect(run(() => k.insmod('missing'))).toEqual({ outcome: fail('EINVAL'), log: ["livepatch: symbol 'gone' not found in symbol table"] });
+    expect(run(() => k.insmod('missing'))).toEqual({
+      outcome: fail('EINVAL'),
+      log: ["livepatch: symbol 'gone' not found in symbol table"],
+    });
     expect(k.core.klp_patches.map((p) => p.name)).toEqual(['holder']);
   });
 
@@ -119,7 +126,11 @@ describe('klp_enable_patch: two refusal conditions at once (facts B.1 order)', (
   });
 
   it('a failing pre_patch and an IPMODIFY kprobe on the function: pre_patch runs first, so its rc and message win', () => {
-    const demo = { name: 'demo', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }], callbacks: 'demo' as const }], params: { pre_patch_ret: '-19' } };
+    const demo = {
+      name: 'demo',
+      objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }], callbacks: 'demo' as const }],
+      params: { pre_patch_ret: '-19' },
+    };
     const { k, run } = boot([demo]);
     expect(k.registerKprobe('vmlinux:f,0', true)).toEqual(OK);
     const r = run(() => k.insmod('demo'));
@@ -170,7 +181,13 @@ describe('the compatibility check and replace (facts C.2, C.4)', () => {
     const a = patch('a', { states: [{ id: 1, version: 1 }] });
     const b = patch('b', { states: [{ id: 2, version: 1 }] });
     const onlyB = patch('onlyB', { states: [{ id: 2, version: 1 }], attrs: { replace: true } });
-    const both = patch('both', { states: [{ id: 1, version: 1 }, { id: 2, version: 1 }], attrs: { replace: true } });
+    const both = patch('both', {
+      states: [
+        { id: 1, version: 1 },
+        { id: 2, version: 1 },
+      ],
+      attrs: { replace: true },
+    });
     const { k, run } = boot([a, b, onlyB, both]);
     expect(k.insmod('a')).toEqual(OK);
     expect(k.insmod('b')).toEqual(OK);

@@ -114,13 +114,21 @@ describe('the stack check of a reversed replace (facts B.2)', () => {
   });
 
   it("a task sleeping in the replace's own new code holds the reversal too", () => {
-    const run = lockstep(u, upstream, ops('insmod p1', 'block task1 f2', 'insmod p2', 'block task0 f2', 'disable p2', 'unblock task1', 'step'));
+    const run = lockstep(
+      u,
+      upstream,
+      ops('insmod p1', 'block task1 f2', 'insmod p2', 'block task0 f2', 'disable p2', 'unblock task1', 'step'),
+    );
     expect(run.spec.abstract().tasks[0]!.blocked).toBe('vmlinux:f2,0@p2');
     expect(run.spec.inTransition()).toBe(true);
   });
 
   it("a task sleeping in the code it would switch to does not: p1's f1 under the reversal", () => {
-    const run = lockstep(u, upstream, ops('insmod p1', 'block task1 f1', 'block task0 f2', 'insmod p2', 'disable p2', 'unblock task0', 'step'));
+    const run = lockstep(
+      u,
+      upstream,
+      ops('insmod p1', 'block task1 f1', 'block task0 f2', 'insmod p2', 'disable p2', 'unblock task0', 'step'),
+    );
     expect(run.spec.abstract().tasks[1]!.blocked).toBe('vmlinux:f1,0@p1');
     expect(run.spec.inTransition()).toBe(false);
   });

@@ -105,7 +105,10 @@ describe('klp_enable_patch: the first of two failing checks decides', () => {
   });
 
   it('another patch in transition and a failing pre_patch callback: -EBUSY, the callback never runs', () => {
-    const lp = patch('lp', { objects: [{ name: 'vmlinux', funcs: [{ old_name: 'lp_func' }], callbacks: 'demo' }], params: { pre_patch_ret: '-19' } });
+    const lp = patch('lp', {
+      objects: [{ name: 'vmlinux', funcs: [{ old_name: 'lp_func' }], callbacks: 'demo' }],
+      params: { pre_patch_ret: '-19' },
+    });
     const r = load(lp, {}, [patch('busy')], stuck);
     expect(r.outcome).toEqual(fail('EBUSY'));
     expect(r.k.log.some((l) => l.includes('pre_patch_callback'))).toBe(false);

@@ -33,7 +33,11 @@ function bruteForce(sem: Semantics, scope: ExploreScope) {
   // A definition is named in a key by its position among the ones its patch could have had.
   const positions = new Map<PatchDef, number>();
   const add = (run: Lockstep, known: readonly PatchDef[]) => {
-    const k = keys.build(run, 0, known.map((d) => positions.get(d)!));
+    const k = keys.build(
+      run,
+      0,
+      known.map((d) => positions.get(d)!),
+    );
     seen.add(`${Buffer.from(k.full).toString('hex')}#${run.memory()}`);
     specSeen.add(Buffer.from(k.spec).toString('hex'));
   };
@@ -99,7 +103,9 @@ describe('exhaustive exploration', () => {
   it('shards merged give the whole: the same distinct states and violations', () => {
     const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
     const whole = summarize(explore({ semantics: upstream, scope }), 0);
-    const parts = [0, 1, 2].map((index) => summarize(explore({ semantics: upstream, scope, shard: { index, count: 3 }, splitDepth: 2 }), 0));
+    const parts = [0, 1, 2].map((index) =>
+      summarize(explore({ semantics: upstream, scope, shard: { index, count: 3 }, splitDepth: 2 }), 0),
+    );
     const merged = merge(parts.map((p) => fromJson(JSON.parse(toJson(p)))));
     expect(merged.distinctStates).toBe(whole.distinctStates);
     // Violations of equal length come in discovery order, which differs per shard: compare them as sets.
@@ -128,7 +134,12 @@ describe('exhaustive exploration', () => {
     // Song Liu's replace_set without Petr Mladek's nop filter: another set's function switches back silently.
     const r = explore({ semantics: replaceSetUnfilteredNops, scope: parseScope('patches=2,functions=1,states=0,tasks=1,depth=6') });
     // no-foreign-removal (issue 12): the user's p2 takes the vendor's p1 in one set number, in 2 steps.
-    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual({ conformance: 3, 'no-foreign-removal': 2, 'no-lost-fix': 4, 'no-silent-version-switch': 6 });
+    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual({
+      conformance: 3,
+      'no-foreign-removal': 2,
+      'no-lost-fix': 4,
+      'no-silent-version-switch': 6,
+    });
     for (const v of r.violations) expect(v.result.steps, v.property).toHaveLength(v.depth);
   });
 
@@ -136,7 +147,10 @@ describe('exhaustive exploration', () => {
     const r = explore({ semantics: upstream, scope: parseScope('patches=1,functions=1,states=0,tasks=1,depth=any') });
     expect(r.fixpoint).toBe(true);
     expect(r.statesPerDepth.at(-1)).toBe(0);
-    const bounded = explore({ semantics: upstream, scope: parseScope(`patches=1,functions=1,states=0,tasks=1,depth=${r.depthReached + 3}`) });
+    const bounded = explore({
+      semantics: upstream,
+      scope: parseScope(`patches=1,functions=1,states=0,tasks=1,depth=${r.depthReached + 3}`),
+    });
     expect(bounded.distinctStates).toBe(r.distinctStates);
     expect(bounded.transitions).toBe(r.transitions);
   });
@@ -164,7 +178,7 @@ describe('exhaustive exploration', () => {
       expect(run.stepAll({ op: 'transition_step' })).toEqual([]);
       expect(log.events.length, `retry ${retry}`).toBe(before);
     }
-    expect(run.kernel.core.signalsCnt, "past the first fake signal (SIGNALS_TIMEOUT = 15)").toBeGreaterThan(15);
+    expect(run.kernel.core.signalsCnt, 'past the first fake signal (SIGNALS_TIMEOUT = 15)').toBeGreaterThan(15);
     expect(run.kernel.core.transition?.name).toBe('p1');
   });
 

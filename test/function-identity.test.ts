@@ -96,10 +96,15 @@ describe('the spec model and the invariants see the resolved function', () => {
 
   it('a task blocked in f1,1 blocks the switch away from the f1,0 it runs', () => {
     const u = symbols(lp('p1', ['f1'], replace), lp('p2', ['f1,1'], replace));
-    const r = runSequence(u, upstream, [...ops('insmod p1'), { op: 'block_task', task: 'task0', func: 'vmlinux:f1,1' }, ...ops('insmod p2', 'step')], {
-      invariants: INVARIANTS,
-      conformance: true,
-    });
+    const r = runSequence(
+      u,
+      upstream,
+      [...ops('insmod p1'), { op: 'block_task', task: 'task0', func: 'vmlinux:f1,1' }, ...ops('insmod p2', 'step')],
+      {
+        invariants: INVARIANTS,
+        conformance: true,
+      },
+    );
     expect(r.violation).toBeNull();
     const last = r.steps.at(-1)!.state;
     expect(last.tasks[0]).toEqual({ name: 'task0', state: 'unpatched', blocked: 'vmlinux:f1,0@p1' });

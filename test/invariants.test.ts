@@ -165,7 +165,10 @@ const CASES: readonly Case[] = [
   {
     id: 'no-foreign-overlap',
     why: "replace_set without the cross-set check: the vendor's set-2 patch on the user's set-1 function",
-    universe: universe({ ...lp('p1', ['f1'], { replace_set: 1 }), owners: ['user'] }, { ...lp('p2', ['f1'], { replace_set: 2 }), owners: ['vendor'] }),
+    universe: universe(
+      { ...lp('p1', ['f1'], { replace_set: 1 }), owners: ['user'] },
+      { ...lp('p2', ['f1'], { replace_set: 2 }), owners: ['vendor'] },
+    ),
     ops: ops('insmod p1', 'insmod p2'),
     broken: noCrossSetCheck,
     correct: replaceSet,
@@ -211,7 +214,7 @@ describe('findings on the real semantics', () => {
     const v = check('callback-pairing', perState, u, ops('insmod p2', 'insmod p3', 'insmod p1'));
     expect(v?.reason).toBe('state 2 disappeared without post_unpatch');
   });
-  it('per-state: the same replace leaves the state\'s shadow variables behind', () => {
+  it("per-state: the same replace leaves the state's shadow variables behind", () => {
     const s = { id: 2, is_shadow: true, callbacks: 'trace' as const };
     const u = universe(lp('p1', ['f1'], { replace: true }), lp('p2', ['f2'], {}, [s]), lp('p3', ['f3'], {}, [s]));
     const v = check('shadow-lifetime', perState, u, ops('insmod p2', 'insmod p3', 'alloc p2 1 2', 'insmod p1'));

@@ -86,7 +86,11 @@ describe('known findings: each classifier recognises its recorded case and only 
     'replaceable-written-in-transition': {
       semantics: 'hybrid',
       universe: {
-        patches: [lp('p1', ['f3'], { replace: true, replaceable: true }), lp('p2', [], { replace: true, replaceable: true }), lp('p3', [], { replace: false, replaceable: true })],
+        patches: [
+          lp('p1', ['f3'], { replace: true, replaceable: true }),
+          lp('p2', [], { replace: true, replaceable: true }),
+          lp('p3', [], { replace: false, replaceable: true }),
+        ],
         modules: [{ name: 'mod' }],
         kernel: { tasks: 2 },
       },
@@ -103,7 +107,11 @@ describe('known findings: each classifier recognises its recorded case and only 
     'draft-states-checked-across-tags': {
       semantics: 'replace-tag-draft',
       universe: {
-        patches: [lp('p1', [], { replace: 1 }), lp('p2', [], { replace: 1 }), { ...lp('p3', [], { replace: 2 }), states: [{ id: 1, version: 1 }] }],
+        patches: [
+          lp('p1', [], { replace: 1 }),
+          lp('p2', [], { replace: 1 }),
+          { ...lp('p3', [], { replace: 2 }), states: [{ id: 1, version: 1 }] },
+        ],
         modules: [{ name: 'mod' }],
         kernel: { tasks: 2 },
       },
@@ -113,10 +121,21 @@ describe('known findings: each classifier recognises its recorded case and only 
 
   function recordedRun(f: KnownFinding) {
     const inline = INLINE[f.id];
-    if (inline) return { sem: semanticsByName(inline.semantics)!, run: conformanceRun(inline.universe, semanticsByName(inline.semantics)!, inline.ops) };
+    if (inline)
+      return {
+        sem: semanticsByName(inline.semantics)!,
+        run: conformanceRun(inline.universe, semanticsByName(inline.semantics)!, inline.ops),
+      };
     const c = readCounterexample(f.recorded);
     const sem = semanticsByName(c.semantics)!;
-    return { sem, run: conformanceRun(c.universe, sem, c.steps.map((s) => s.op)) };
+    return {
+      sem,
+      run: conformanceRun(
+        c.universe,
+        sem,
+        c.steps.map((s) => s.op),
+      ),
+    };
   }
 
   for (const f of KNOWN_FINDINGS) {
@@ -134,17 +153,24 @@ describe('known findings: each classifier recognises its recorded case and only 
   });
 
   it('every violated conformance cell has a finding that names it', () => {
-    for (const s of CELLS) expect(KNOWN_FINDINGS.some((f) => f.semantics.includes(s)), s).toBe(true);
+    for (const s of CELLS)
+      expect(
+        KNOWN_FINDINGS.some((f) => f.semantics.includes(s)),
+        s,
+      ).toBe(true);
   });
 });
 
 describe(`conformance keeps being checked in the cells recorded as violated (${RUNS} sequences each, seed ${SEED})`, () => {
   it('covers per-state, slots, provides-obsoletes, the hybrid variants and the drafts', () => {
-    for (const s of ['per-state', 'slots', 'provides-obsoletes', 'hybrid', 'replace-tag-draft', 'replace-set-unfiltered-nops']) expect(CELLS).toContain(s);
+    for (const s of ['per-state', 'slots', 'provides-obsoletes', 'hybrid', 'replace-tag-draft', 'replace-set-unfiltered-nops'])
+      expect(CELLS).toContain(s);
   });
   it('catches a bug planted in per-state that the rest of the suite misses (its promised rule checks block_disable against the newest patch only)', () => {
     const r = checkCell(perStateBlockDisableNewestOnly, 'per-state');
-    expect(r.unknown).toMatch(/^per-state, seed 1, sequence \d+: conformance violated at step \d+ by no known finding: the spec says ok, the implementation returned EINVAL/);
+    expect(r.unknown).toMatch(
+      /^per-state, seed 1, sequence \d+: conformance violated at step \d+ by no known finding: the spec says ok, the implementation returned EINVAL/,
+    );
   });
   for (const name of CELLS) {
     it(`${name}: every violation is a known finding`, () => {

@@ -15,7 +15,15 @@ import { join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCounterexample, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { readJson, validate } from '../harness/json-file.ts';
-import { combine, computeMatrix, disagreements, notApplicableWhy, quoted, type CellEvidence, type VerdictMatrix } from '../harness/matrix.ts';
+import {
+  combine,
+  computeMatrix,
+  disagreements,
+  notApplicableWhy,
+  quoted,
+  type CellEvidence,
+  type VerdictMatrix,
+} from '../harness/matrix.ts';
 import { replayCounterexample } from '../harness/replay.ts';
 import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
@@ -24,12 +32,26 @@ const ROOT = resolve('.');
 const CORPUS = resolve('counterexamples');
 const tmp = () => mkdtempSync(join(tmpdir(), 'klpcheck-evidence-'));
 const base = { semantics: 'upstream', property: 'conformance' };
-const found = (file: string | undefined, length: number) => ({ length, reason: `r${length}`, source: 'random' as const, ...(file ? { file: join(ROOT, file) } : {}) });
+const found = (file: string | undefined, length: number) => ({
+  length,
+  reason: `r${length}`,
+  source: 'random' as const,
+  ...(file ? { file: join(ROOT, file) } : {}),
+});
 
 describe('combining the evidence of one cell', () => {
   it('a saved counterexample that still reproduces makes the cell violated although the random runs found nothing', () => {
-    const e: CellEvidence = { ...base, replayed: [{ file: join(ROOT, 'ce/a.json'), found: found('ce/a.json', 6) }], random: { sequences: 500, steps: 5000 } };
-    expect(combine(e, ROOT)).toEqual({ ...base, verdict: 'violated', counterexamples: [{ file: 'ce/a.json', length: 6, source: 'random' }], reason: 'r6' });
+    const e: CellEvidence = {
+      ...base,
+      replayed: [{ file: join(ROOT, 'ce/a.json'), found: found('ce/a.json', 6) }],
+      random: { sequences: 500, steps: 5000 },
+    };
+    expect(combine(e, ROOT)).toEqual({
+      ...base,
+      verdict: 'violated',
+      counterexamples: [{ file: 'ce/a.json', length: 6, source: 'random' }],
+      reason: 'r6',
+    });
   });
 
   it('the one to quote comes first: shortest, then by file name, an unsaved one last; a file found twice is listed once', () => {
@@ -54,7 +76,10 @@ describe('combining the evidence of one cell', () => {
   });
 
   it('a bounded pass is told apart from a random one', () => {
-    const c = combine({ ...base, replayed: [], random: { sequences: 5, steps: 50 }, bounded: { states: 7, transitions: 9, vacuous: ['x'] } }, ROOT);
+    const c = combine(
+      { ...base, replayed: [], random: { sequences: 5, steps: 50 }, bounded: { states: 7, transitions: 9, vacuous: ['x'] } },
+      ROOT,
+    );
     expect(c).toEqual({ ...base, verdict: 'holds-bounded', sequences: 5, steps: 50, states: 7, transitions: 9, vacuous: ['x'] });
   });
 
@@ -67,8 +92,16 @@ describe('combining the evidence of one cell', () => {
   });
 
   it('n/a says why', () => {
-    const c = combine({ semantics: 'upstream', property: 'shadow-lifetime', notApplicable: 'upstream has no is_shadow states', replayed: [] }, ROOT);
-    expect(c).toEqual({ semantics: 'upstream', property: 'shadow-lifetime', verdict: 'not-applicable', reason: 'upstream has no is_shadow states' });
+    const c = combine(
+      { semantics: 'upstream', property: 'shadow-lifetime', notApplicable: 'upstream has no is_shadow states', replayed: [] },
+      ROOT,
+    );
+    expect(c).toEqual({
+      semantics: 'upstream',
+      property: 'shadow-lifetime',
+      verdict: 'not-applicable',
+      reason: 'upstream has no is_shadow states',
+    });
   });
 });
 
@@ -82,7 +115,10 @@ describe('the matrix replays the saved counterexamples first', () => {
     const m = computeMatrix({ ...opts, corpus: CORPUS });
     const cell = m.cells[0]!;
     expect(cell.verdict).toBe('violated');
-    expect(cell.verdict === 'violated' && quoted(cell)).toMatchObject({ file: expect.stringMatching(/^counterexamples\/upstream\/conformance-[0-9a-f]{12}\.json$/), source: 'exhaustive' });
+    expect(cell.verdict === 'violated' && quoted(cell)).toMatchObject({
+      file: expect.stringMatching(/^counterexamples\/upstream\/conformance-[0-9a-f]{12}\.json$/),
+      source: 'exhaustive',
+    });
   });
 
   it('a saved counterexample that no longer reproduces is reported as fixed', () => {

@@ -19,7 +19,14 @@ const matrix: VerdictMatrix = {
   semantics: ['upstream', 'per-state'],
   properties: ['conformance', 'no-function-shared-across-slots', 'shadow-lifetime'],
   cells: [
-    { semantics: 'upstream', property: 'conformance', verdict: 'holds-random', sequences: 100, steps: 1000, fixed: ['counterexamples/upstream/conformance-000000000000.json'] },
+    {
+      semantics: 'upstream',
+      property: 'conformance',
+      verdict: 'holds-random',
+      sequences: 100,
+      steps: 1000,
+      fixed: ['counterexamples/upstream/conformance-000000000000.json'],
+    },
     {
       semantics: 'upstream',
       property: 'no-function-shared-across-slots',
@@ -48,8 +55,25 @@ const exhaustive: VerdictMatrix = {
   cells: matrix.cells.map((c) =>
     c.verdict === 'holds-random'
       ? c.semantics === 'upstream'
-        ? { semantics: c.semantics, property: c.property, verdict: 'holds-bounded', sequences: 100, steps: 1000, states: 4242, transitions: 9999, vacuous: ['load refused'] }
-        : { semantics: c.semantics, property: c.property, verdict: 'holds-bounded', sequences: 100, steps: 900, states: 4242, transitions: 9999 }
+        ? {
+            semantics: c.semantics,
+            property: c.property,
+            verdict: 'holds-bounded',
+            sequences: 100,
+            steps: 1000,
+            states: 4242,
+            transitions: 9999,
+            vacuous: ['load refused'],
+          }
+        : {
+            semantics: c.semantics,
+            property: c.property,
+            verdict: 'holds-bounded',
+            sequences: 100,
+            steps: 900,
+            states: 4242,
+            transitions: 9999,
+          }
       : c,
   ),
 };
@@ -72,7 +96,9 @@ describe('verdict matrix renderers', () => {
   it('each cell says how far it was checked, in markdown', () => {
     const md = matrixMarkdown(exhaustive);
     expect(md).toContain(`[**violated (design choice): ${CE}, 8 steps**](${CE}) (and 1 more)`);
-    expect(md).toContain('holds for 100 sequences of up to 30 operations (seed 1); exhaustively to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4');
+    expect(md).toContain(
+      'holds for 100 sequences of up to 30 operations (seed 1); exhaustively to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
+    );
     expect(md).toContain('n/a: upstream has no is_shadow states');
     expect(matrixMarkdown(matrix)).toContain('fixed (no longer reproduce): counterexamples/upstream/conformance-000000000000.json');
   });

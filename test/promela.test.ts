@@ -26,14 +26,18 @@ describe('the upstream model in Promela', () => {
   });
 
   // CI installs Spin (npm run spin:setup in .ci/run); elsewhere the comparison needs it too.
-  it.skipIf(missing)(`has as many states in Spin as klpcheck explores at the spec level${missing ? ` (skipped: ${missing})` : ''}`, () => {
-    for (const text of ['patches=1,functions=1,states=0,tasks=1', 'patches=1,functions=2,states=1,tasks=1']) {
-      const scope = parseScope(`${text},depth=any`);
-      const r = explore({ semantics: upstream, scope, properties: ['conformance'] });
-      expect(r.fixpoint, text).toBe(true);
-      const spin = runSpin(upstreamPromela(scope));
-      expect(spin.errors, text).toBe(0);
-      expect(spin.stored, text).toBe(r.specStates + 1);
-    }
-  }, 900_000);
+  it.skipIf(missing)(
+    `has as many states in Spin as klpcheck explores at the spec level${missing ? ` (skipped: ${missing})` : ''}`,
+    () => {
+      for (const text of ['patches=1,functions=1,states=0,tasks=1', 'patches=1,functions=2,states=1,tasks=1']) {
+        const scope = parseScope(`${text},depth=any`);
+        const r = explore({ semantics: upstream, scope, properties: ['conformance'] });
+        expect(r.fixpoint, text).toBe(true);
+        const spin = runSpin(upstreamPromela(scope));
+        expect(spin.errors, text).toBe(0);
+        expect(spin.stored, text).toBe(r.specStates + 1);
+      }
+    },
+    900_000,
+  );
 });

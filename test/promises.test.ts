@@ -67,6 +67,8 @@ describe('promises', () => {
     const text = matrixText(m);
     expect(text).toMatch(/^upstream\s+D2\s+ok~$/m);
     expect(text).toMatch(/^replace-tag-draft\s+D2\s+X2$/m);
-    expect(text).toMatch(/upstream \/ no-function-shared-across-slots \(design choice\): counterexamples\/upstream\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps/);
+    expect(text).toMatch(
+      /upstream \/ no-function-shared-across-slots \(design choice\): counterexamples\/upstream\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps/,
+    );
   });
 });

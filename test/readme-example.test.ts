@@ -22,7 +22,11 @@ describe('README: adding a proposal', () => {
   it('holds every property it promises, and breaks only the two the README names (seed 1)', () => {
     for (const p of ALL_PROPERTIES) {
       const r = runProperty({ semantics: replaceSetSong, runs: 100, seed: 1 }, p);
-      const expected = ['no-foreign-removal', 'no-silent-downgrade'].includes(p) ? 'violated' : r.verdict === 'not-applicable' ? 'not-applicable' : 'holds';
+      const expected = ['no-foreign-removal', 'no-silent-downgrade'].includes(p)
+        ? 'violated'
+        : r.verdict === 'not-applicable'
+          ? 'not-applicable'
+          : 'holds';
       expect(r.verdict, `${p}: ${r.counterexample?.violation.reason}`).toBe(expected);
       expect(classify(replaceSetSong, p, r.verdict === 'violated')).not.toBe('broken-promise');
     }

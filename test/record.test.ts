@@ -44,7 +44,9 @@ describe('compare --record merges a selection into the recorded matrix', () => {
 
   it('refuses a selection made with other settings than the recorded ones', () => {
     expect(() => mergeRecorded(recorded, selection([['upstream', 'conformance']], { runs: 500 }), EXPECTED)).toThrow(KlpcheckError);
-    expect(() => mergeRecorded(recorded, selection([['upstream', 'conformance']], { runs: 500 }), EXPECTED)).toThrow(/recorded with other settings/);
+    expect(() => mergeRecorded(recorded, selection([['upstream', 'conformance']], { runs: 500 }), EXPECTED)).toThrow(
+      /recorded with other settings/,
+    );
   });
 
   it('writes the selection alone when nothing was recorded', () => {

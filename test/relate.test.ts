@@ -55,7 +55,12 @@ describe('the real semantics, bounded', () => {
 
   it('with state 1 in the bound, per-state and upstream separate both ways (block_disable; a dropped state)', () => {
     const withStates: RelateBound = { ...bound, states: 1 };
-    const r = relate('upstream', behaviour(semanticsByName('upstream')!, withStates), 'per-state', behaviour(semanticsByName('per-state')!, withStates));
+    const r = relate(
+      'upstream',
+      behaviour(semanticsByName('upstream')!, withStates),
+      'per-state',
+      behaviour(semanticsByName('per-state')!, withStates),
+    );
     expect(r.equal).toBe(false);
     const last = (n: string, key: string) => replayKey(semanticsByName(n)!, key, withStates).at(-1);
     expect(last('per-state', r.aNotB!.key)).toMatchObject({ op: 'echo 0 > /sys/kernel/livepatch/p2/enabled', outcome: 'EINVAL' });

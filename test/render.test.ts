@@ -124,7 +124,8 @@ describe('html and svg', () => {
   });
 
   it('has one named lane per slot and per sleeping task, and highlights the violating step', () => {
-    for (const lane of ["p1's own slot", 'slot cumulative', "p4's own slot", 'task0']) expect(svg).toContain(`>${lane.replace(/'/g, "'")}</text>`);
+    for (const lane of ["p1's own slot", 'slot cumulative', "p4's own slot", 'task0'])
+      expect(svg).toContain(`>${lane.replace(/'/g, "'")}</text>`);
     expect(svg).toContain('>violated</text>');
     expect(svg).toContain('fill="url(#klp-patching)"');
     expect(svg).toContain('>p2 -EINVAL</text>');
@@ -245,7 +246,9 @@ describe('klpcheck render', () => {
   it('an unknown format or a missing FILE is a usage error', async () => {
     const r = await run(['render', '--format', 'pdf', FIXTURE]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("klpcheck: unknown format 'pdf' (formats: text, markdown, html, svg, selftest); see 'klpcheck render --help' [E_USAGE]\n");
+    expect(r.stderr).toBe(
+      "klpcheck: unknown format 'pdf' (formats: text, markdown, html, svg, selftest); see 'klpcheck render --help' [E_USAGE]\n",
+    );
     expect((await run(['render'])).stderr).toMatch(/\[E_USAGE\]\n$/);
   });
 

@@ -17,6 +17,8 @@ describe('klpcheck scenario: a failed check_running step', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`^  ${check}  FAIL    check_running vmlinux:cmdline_proc_show$`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`/steps/${check}: vmlinux:cmdline_proc_show runs test_klp_livepatch, expected original`));
-    expect((await run(['scenario', good])).stdout).toMatch(new RegExp(`^  ${check}  ok      check_running vmlinux:cmdline_proc_show$`, 'm'));
+    expect((await run(['scenario', good])).stdout).toMatch(
+      new RegExp(`^  ${check}  ok      check_running vmlinux:cmdline_proc_show$`, 'm'),
+    );
   });
 });

@@ -25,7 +25,8 @@ function explain(r: ScenarioResult): string {
   return r.failures
     .map((f) => {
       const i = (f.expected ?? []).findIndex((l, n) => l !== f.actual?.[n]);
-      const at = i >= 0 ? `\n  line ${i + 1}: expected ${JSON.stringify(f.expected![i])}\n          got      ${JSON.stringify(f.actual?.[i])}` : '';
+      const at =
+        i >= 0 ? `\n  line ${i + 1}: expected ${JSON.stringify(f.expected![i])}\n          got      ${JSON.stringify(f.actual?.[i])}` : '';
       return `${f.pointer}: ${f.message}${at}`;
     })
     .join('\n');

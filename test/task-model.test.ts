@@ -28,7 +28,11 @@ import { upstream } from '../model/semantics/upstream.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
 import { lp, ops } from './support/universe.ts';
 
-const universe = (kernel: Universe['kernel'] = {}): Universe => ({ patches: [lp('p1', ['f1'])], modules: [], kernel: { tasks: 1, ...kernel } });
+const universe = (kernel: Universe['kernel'] = {}): Universe => ({
+  patches: [lp('p1', ['f1'])],
+  modules: [],
+  kernel: { tasks: 1, ...kernel },
+});
 
 /** Runs in lockstep with conformance and every invariant; none may break. */
 function checked(u: Universe, seq: readonly Op[]): RunResult {
@@ -65,7 +69,12 @@ describe('a kernel thread', () => {
     expect(k.condResched(k0)).toBe(true);
     expect(k.runningCode(k0, 'vmlinux:f1,0')).toEqual({ patch: 'p1' });
     expect(k.transitionStep()).toBe(true);
-    const r = checked(kthread, [op({ op: 'run_task', task: k0 }), ...ops('insmod p1'), op({ op: 'cond_resched', task: k0 }), ...ops('step')]);
+    const r = checked(kthread, [
+      op({ op: 'run_task', task: k0 }),
+      ...ops('insmod p1'),
+      op({ op: 'cond_resched', task: k0 }),
+      ...ops('step'),
+    ]);
     expect(status(r)).toBe('enabled');
   });
 
@@ -84,8 +93,7 @@ describe('a kernel thread', () => {
 });
 
 describe('the fake signal after 15 retries', () => {
-  const sleeper = (sleep?: 'interruptible') =>
-    op({ op: 'block_task', task: 'task0', func: 'vmlinux:f1,0', ...(sleep ? { sleep } : {}) });
+  const sleeper = (sleep?: 'interruptible') => op({ op: 'block_task', task: 'task0', func: 'vmlinux:f1,0', ...(sleep ? { sleep } : {}) });
 
   it('lets an interruptible sleeper switch, logging "signaling remaining tasks" once', () => {
     const k = new Kernel(universe(), upstream.hooks);
@@ -110,7 +118,11 @@ describe('the fake signal after 15 retries', () => {
 
   it('wakes a kernel thread asleep interruptibly, which then switches at the next stack check', () => {
     const u = universe({ tasks: 0, kthreads: 1 });
-    const seq = [op({ op: 'block_task', task: 'kthread0', func: 'vmlinux:f1,0', sleep: 'interruptible' }), ...ops('insmod p1'), ...steps(15)];
+    const seq = [
+      op({ op: 'block_task', task: 'kthread0', func: 'vmlinux:f1,0', sleep: 'interruptible' }),
+      ...ops('insmod p1'),
+      ...steps(15),
+    ];
     const r = checked(u, seq);
     expect(r.steps.at(-1)!.state.tasks[0]).toEqual({ name: 'kthread0', state: 'unpatched', blocked: null });
     expect(status(checked(u, [...seq, ...steps(1)]))).toBe('enabled');
@@ -120,7 +132,12 @@ describe('the fake signal after 15 retries', () => {
 describe('a task forked during a transition', () => {
   it("inherits its parent's patch state: the child of an unswitched task runs the old code", () => {
     const u = universe({ tasks: 2 });
-    const seq = [op({ op: 'run_task', task: 'task0' }), ...ops('insmod p1'), op({ op: 'fork', task: 'task0', child: 'c0' }), op({ op: 'fork', task: 'task1', child: 'c1' })];
+    const seq = [
+      op({ op: 'run_task', task: 'task0' }),
+      ...ops('insmod p1'),
+      op({ op: 'fork', task: 'task0', child: 'c0' }),
+      op({ op: 'fork', task: 'task1', child: 'c1' }),
+    ];
     const r = checked(u, seq);
     const last = r.steps.at(-1)!.state;
     expect(last.tasks.map((t) => [t.name, t.state])).toEqual([

@@ -27,7 +27,11 @@ describe('the recorded verdict matrix', () => {
     expect([...m.semantics].sort()).toEqual(SEMANTICS.map((s) => s.name).sort());
     expect(m.properties).toEqual(ALL_PROPERTIES);
     for (const s of m.semantics) {
-      for (const p of m.properties) expect(m.cells.filter((c) => c.semantics === s && c.property === p), `${s} ${p}`).toHaveLength(1);
+      for (const p of m.properties)
+        expect(
+          m.cells.filter((c) => c.semantics === s && c.property === p),
+          `${s} ${p}`,
+        ).toHaveLength(1);
     }
   });
 

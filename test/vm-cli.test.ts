@@ -26,8 +26,12 @@ describe('klpcheck vm usage', () => {
   });
 
   it('says how to set the kernel up when the cache lacks it (exit 2, one line)', async () => {
-    const r = await run(['vm', '--kernel', '6.12', 'scenarios/threads/petr-lp1-lp2-lp3.json'], { env: { KLPCHECK_CACHE: mkdtempSync(join(tmpdir(), 'klpcheck-cache-')) } });
+    const r = await run(['vm', '--kernel', '6.12', 'scenarios/threads/petr-lp1-lp2-lp3.json'], {
+      env: { KLPCHECK_CACHE: mkdtempSync(join(tmpdir(), 'klpcheck-cache-')) },
+    });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^klpcheck: .*kernel-6.12\/kernel.env: kernel 6.12 is not set up: run 'npm run vm:setup -- --kernel 6.12' \[E_VM_SETUP\]\n$/);
+    expect(r.stderr).toMatch(
+      /^klpcheck: .*kernel-6.12\/kernel.env: kernel 6.12 is not set up: run 'npm run vm:setup -- --kernel 6.12' \[E_VM_SETUP\]\n$/,
+    );
   });
 });

@@ -83,7 +83,9 @@ describe('compareCase', () => {
     const n = countsOf([d, compareCase('s.json', [step], [step], '6.1'), { ...d, label: 'n.json', verdict: 'NOT RUN' }]);
     expect(n).toEqual({ files: 3, same: 1, differs: 1, known: 0, notRun: 1 });
     expect(explain(compareCase('s.json', [step], [step], '6.1'), '6.1').known).toBeUndefined();
-    expect(countLine(n, { release: 'r', version: 'v' })).toBe('3 files: 1 same, 1 differ, 0 known differences, 1 not run (kernel r, Debian v)');
+    expect(countLine(n, { release: 'r', version: 'v' })).toBe(
+      '3 files: 1 same, 1 differ, 0 known differences, 1 not run (kernel r, Debian v)',
+    );
   });
 });
 
@@ -92,7 +94,10 @@ describe('text report', () => {
     const { textReport } = await import('../vm/report.ts');
     const real = { ...step, result: 'EINVAL' };
     const run = {
-      comparisons: [compareCase('a.json', [step], [step], '6.1'), { ...compareCase('b.json', [step], [real], '6.1'), notes: ['left behind after the case: p1'] }],
+      comparisons: [
+        compareCase('a.json', [step], [step], '6.1'),
+        { ...compareCase('b.json', [step], [real], '6.1'), notes: ['left behind after the case: p1'] },
+      ],
       real: [],
       boots: 1,
       bootSeconds: 1,
@@ -104,6 +109,8 @@ describe('text report', () => {
     expect(lines).toContain('  left behind after the case: p1');
     expect(text).not.toMatch(/^=+$/m);
     expect(text).toContain('--- b.json (model)\n+++ b.json (kernel 6.1)\n@@ ');
-    expect(lines[lines.length - 2]).toBe('2 files: 1 same, 1 differ, 0 known differences, 0 not run (kernel 6.1.0-57-cloud-amd64, Debian 6.1.192-3)');
+    expect(lines[lines.length - 2]).toBe(
+      '2 files: 1 same, 1 differ, 0 known differences, 0 not run (kernel 6.1.0-57-cloud-amd64, Debian 6.1.192-3)',
+    );
   });
 });

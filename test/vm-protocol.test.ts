@@ -64,7 +64,14 @@ describe('guest protocol', () => {
         { name: 'klp-1', kind: 'livepatch' },
         { name: 'klp-2', kind: 'livepatch' },
       ],
-      probes: [{ key: 'vmlinux:f1', command: 'cat /proc/klpcheck/call/vmlinux/f1', klpObject: 'klpcheck_vmlinux', versions: { 'klp-1: f1': 'klp-1' } }],
+      probes: [
+        {
+          key: 'vmlinux:f1',
+          command: 'cat /proc/klpcheck/call/vmlinux/f1',
+          klpObject: 'klpcheck_vmlinux',
+          versions: { 'klp-1: f1': 'klp-1' },
+        },
+      ],
     };
     const c = {
       steps: [

@@ -46,13 +46,30 @@ async function makeRound(env: KernelEnv, dir: string, round: readonly ModuleSour
   try {
     for (const m of round) symlinkSync(join(dir, m.id), join(roundDir, m.id));
     writeFileSync(join(roundDir, 'Kbuild'), `obj-m += ${round.map((m) => `${m.id}/`).join(' ')}\n`);
-    const args = ['-C', env.headers, `M=${roundDir}`, `-j${availableParallelism()}`, ...env.makeFlags, ...(extraSymbols.length ? [`KBUILD_EXTRA_SYMBOLS=${extraSymbols.join(' ')}`] : []), 'modules'];
+    const args = [
+      '-C',
+      env.headers,
+      `M=${roundDir}`,
+      `-j${availableParallelism()}`,
+      ...env.makeFlags,
+      ...(extraSymbols.length ? [`KBUILD_EXTRA_SYMBOLS=${extraSymbols.join(' ')}`] : []),
+      'modules',
+    ];
     try {
       await run('make', args, { maxBuffer: 64 << 20 });
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string };
-      const text = `${err.stdout ?? ''}${err.stderr ?? ''}`.trim().split('\n').filter((l) => /error|Error/.test(l)).slice(0, 3).join(' | ');
-      throw new KlpcheckError('E_VM_BUILD', `make modules failed for ${round.map((m) => m.name).join(', ')}: ${text || 'see make output'}`, join(roundDir, 'Kbuild'));
+      const text = `${err.stdout ?? ''}${err.stderr ?? ''}`
+        .trim()
+        .split('\n')
+        .filter((l) => /error|Error/.test(l))
+        .slice(0, 3)
+        .join(' | ');
+      throw new KlpcheckError(
+        'E_VM_BUILD',
+        `make modules failed for ${round.map((m) => m.name).join(', ')}: ${text || 'see make output'}`,
+        join(roundDir, 'Kbuild'),
+      );
     }
     // Each module keeps its own exports for later rounds.
     const symvers = existsSync(join(roundDir, 'Module.symvers')) ? readFileSync(join(roundDir, 'Module.symvers'), 'utf8').split('\n') : [];
@@ -78,7 +95,9 @@ export async function buildModules(env: KernelEnv, sets: readonly ModuleSet[]): 
   for (const m of plan.flat()) writeModuleDir(dir, m);
   for (const round of plan) {
     // Exports of every other module already built (the core first: rounds() sorts names).
-    const extra = [...new Set(all.map((m) => join(dir, m.id, 'exports.symvers')))].filter((f) => existsSync(f) && readFileSync(f, 'utf8') !== '');
+    const extra = [...new Set(all.map((m) => join(dir, m.id, 'exports.symvers')))].filter(
+      (f) => existsSync(f) && readFileSync(f, 'utf8') !== '',
+    );
     await makeRound(env, dir, round, extra);
     invocations++;
   }

@@ -70,7 +70,9 @@ export function compareCase(
   return {
     label,
     verdict: same ? 'SAME' : 'DIFFERS',
-    ...(a === b ? {} : { diff: createTwoFilesPatch(`${label} (model)`, `${label} (kernel ${kernel})`, a, b, undefined, undefined, { context: 3 }) }),
+    ...(a === b
+      ? {}
+      : { diff: createTwoFilesPatch(`${label} (model)`, `${label} (kernel ${kernel})`, a, b, undefined, undefined, { context: 3 }) }),
     notOnThisKernel: [...notes].sort(),
     problems,
   };

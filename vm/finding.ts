@@ -46,7 +46,10 @@ export interface RealKernelFinding {
 }
 
 export function findingFile(dir: string, f: RealKernelFinding): string {
-  const hash = createHash('sha256').update(stable({ kernel: f.kernel, universe: f.universe, ops: f.ops })).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(stable({ kernel: f.kernel, universe: f.universe, ops: f.ops }))
+    .digest('hex')
+    .slice(0, 12);
   return join(dir, f.kernel, `${PROPERTY}-${hash}.json`);
 }
 

@@ -31,7 +31,10 @@ const onX86 = (u: Universe): Universe => {
 };
 
 export function generateSequences(n: number, seed: number, maxOps: number): GeneratedSequence[] {
-  const arb = fc.tuple(universeArb(upstream, VM_SCOPE).map(onX86), fc.array(opArb(upstream, VM_SCOPE), { minLength: 1, maxLength: maxOps }));
+  const arb = fc.tuple(
+    universeArb(upstream, VM_SCOPE).map(onX86),
+    fc.array(opArb(upstream, VM_SCOPE), { minLength: 1, maxLength: maxOps }),
+  );
   if (n === 0) return [];
   return fc.sample(arb, { seed, numRuns: n }).map(([universe, drawn]) => {
     const ops = [...drawn, ...settleOps(VM_SCOPE)].filter((op) => !unsupportedOp([op]));

@@ -25,7 +25,12 @@ export function generatedLabel(seed: number, i: number): string {
   return `generated #${i} (seed ${seed})`;
 }
 
-export function generatedCases(seqs: readonly GeneratedSequence[], seed: number, generate: GenerateModuleSources, env: KernelEnv): BuiltCase[] {
+export function generatedCases(
+  seqs: readonly GeneratedSequence[],
+  seed: number,
+  generate: GenerateModuleSources,
+  env: KernelEnv,
+): BuiltCase[] {
   return generateCases(
     seqs.map((s, i) => opsPending(caseId(i, `gen-${seed}-${i}`), generatedLabel(seed, i), 'generated', s.universe, s.ops)),
     generate,

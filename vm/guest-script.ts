@@ -46,7 +46,10 @@ function stepLine(s: VmStep, m: ModuleSet): string {
 /** The script for one case; `no` is its place in the boot (a reboot after a dirty case starts later). */
 export function caseScript(c: BuiltCase, no: number): string {
   const m = c.modules;
-  const patches = m.modules.filter((x) => x.kind === 'livepatch').map((x) => kernelName(x.name)).reverse();
+  const patches = m.modules
+    .filter((x) => x.kind === 'livepatch')
+    .map((x) => kernelName(x.name))
+    .reverse();
   const removal = m.modules.map((x) => kernelName(x.name)).reverse();
   const probes = m.probes.map((p) => `probe ${shq(p.key)} ${shq(p.command)}`);
   const preload = m.modules.filter((x) => x.kind === 'core' || x.kind === 'stand-in').map((x) => x.name);

@@ -66,5 +66,11 @@ export async function buildInitramfs(workDir: string, out: string, content: Init
     for (const [name, ko] of Object.entries(mods)) put(root, `cases/${id}/test_modules/${name}.ko`, ko);
   }
   // Sorted names and --reproducible: the same content gives the same archive.
-  await promisify(execFile)('sh', ['-c', `cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --reproducible | gzip -1 -n > "$2"`, 'sh', root, out]);
+  await promisify(execFile)('sh', [
+    '-c',
+    `cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --reproducible | gzip -1 -n > "$2"`,
+    'sh',
+    root,
+    out,
+  ]);
 }

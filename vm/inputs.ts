@@ -28,7 +28,11 @@ export interface PendingCase {
 
 /** A guest folder name: [a-z0-9-], unique by its number. */
 export function caseId(n: number, name: string): string {
-  return `c${n}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40)}`;
+  return `c${n}-${name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)}`;
 }
 
 /** A sequence of ops (a thread scenario, a counterexample, a generated sequence). */
@@ -50,7 +54,12 @@ export function loadInput(file: string, n: number): PendingCase {
   if (typeof data === 'object' && data !== null && 'provenance' in data) {
     const c = readCounterexample(file);
     if (c.semantics !== 'upstream') {
-      throw new KlpcheckError('E_USAGE', `a counterexample of '${c.semantics}': the real kernel implements upstream only`, file, pointer('semantics'));
+      throw new KlpcheckError(
+        'E_USAGE',
+        `a counterexample of '${c.semantics}': the real kernel implements upstream only`,
+        file,
+        pointer('semantics'),
+      );
     }
     return opsPending(id, file, 'counterexample', c.universe, opsOf(c));
   }
@@ -65,7 +74,8 @@ export function generateCases(pending: readonly PendingCase[], generate: Generat
     try {
       modules = generate(p.universe, kernel);
     } catch (e) {
-      if (e instanceof KlpcheckError && !e.file) throw new KlpcheckError(e.code, e.message, p.label, e.where !== undefined ? `/universe${e.where}` : undefined);
+      if (e instanceof KlpcheckError && !e.file)
+        throw new KlpcheckError(e.code, e.message, p.label, e.where !== undefined ? `/universe${e.where}` : undefined);
       throw e;
     }
     return { vmCase: p.make(modules.probes), modules };

@@ -71,7 +71,11 @@ export function kernelReady(kernel: KernelVersion, env?: Readonly<Record<string,
 export function loadKernelEnv(kernel: KernelVersion, env?: Readonly<Record<string, string | undefined>>): KernelEnv {
   const file = kernelEnvFile(kernel, env);
   if (!existsSync(file)) {
-    throw new KlpcheckError('E_VM_SETUP', `kernel ${kernel} is not set up: run 'npm run vm:setup${kernel === '6.1' ? '' : ` -- --kernel ${kernel}`}'`, file);
+    throw new KlpcheckError(
+      'E_VM_SETUP',
+      `kernel ${kernel} is not set up: run 'npm run vm:setup${kernel === '6.1' ? '' : ` -- --kernel ${kernel}`}'`,
+      file,
+    );
   }
   return parseKernelEnv(kernel, readFileSync(file, 'utf8'), file);
 }

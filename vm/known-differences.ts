@@ -14,7 +14,11 @@ export interface KnownDifference {
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [];
 
-export function knownDifference(label: string, kernel: KernelVersion, table: readonly KnownDifference[] = KNOWN_DIFFERENCES): KnownDifference | undefined {
+export function knownDifference(
+  label: string,
+  kernel: KernelVersion,
+  table: readonly KnownDifference[] = KNOWN_DIFFERENCES,
+): KnownDifference | undefined {
   const base = label.split('/').pop();
   return table.find((k) => k.file === base && k.kernels.includes(kernel));
 }

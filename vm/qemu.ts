@@ -21,13 +21,29 @@ export interface BootResult {
 export function qemuArgs(env: KernelEnv, initrd: string, dir: string, append: string): string[] {
   return [
     ...(env.qemuDatadir ? ['-L', env.qemuDatadir] : []),
-    '-accel', 'tcg', '-m', '512', '-smp', '1',
-    '-display', 'none', '-monitor', 'none', '-no-reboot', '-nodefaults',
-    '-serial', `file:${join(dir, 'console.log')}`,
-    '-serial', `file:${join(dir, 'data.txt')}`,
-    '-kernel', env.vmlinuz, '-initrd', initrd,
+    '-accel',
+    'tcg',
+    '-m',
+    '512',
+    '-smp',
+    '1',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-no-reboot',
+    '-nodefaults',
+    '-serial',
+    `file:${join(dir, 'console.log')}`,
+    '-serial',
+    `file:${join(dir, 'data.txt')}`,
+    '-kernel',
+    env.vmlinuz,
+    '-initrd',
+    initrd,
     // no_timer_check: on a loaded host TCG's timer can miss the IO-APIC check and panic the boot.
-    '-append', `console=ttyS0 quiet panic=-1 printk.devkmsg=on log_buf_len=4M no_timer_check ${append}`.trim(),
+    '-append',
+    `console=ttyS0 quiet panic=-1 printk.devkmsg=on log_buf_len=4M no_timer_check ${append}`.trim(),
   ];
 }
 
@@ -35,7 +51,14 @@ export function qemuArgs(env: KernelEnv, initrd: string, dir: string, append: st
  * Boots and waits for the guest to power off. `timeoutSeconds` bounds the boot; `idleSeconds`
  * bounds the silence on ttyS1 (a step that hangs), whichever comes first.
  */
-export function boot(env: KernelEnv, initrd: string, dir: string, append: string, timeoutSeconds: number, idleSeconds = 90): Promise<BootResult> {
+export function boot(
+  env: KernelEnv,
+  initrd: string,
+  dir: string,
+  append: string,
+  timeoutSeconds: number,
+  idleSeconds = 90,
+): Promise<BootResult> {
   const start = Date.now();
   const data = join(dir, 'data.txt');
   return new Promise((resolve, reject) => {

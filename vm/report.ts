@@ -70,7 +70,15 @@ export function jsonReport(run: VmRun, env: KernelEnv): string {
       files: run.comparisons,
       boots: run.boots,
       boot_seconds: Math.round(run.bootSeconds * 10) / 10,
-      ...(run.build ? { build: { modules_built: run.build.built, make_invocations: run.build.invocations, seconds: Math.round(run.build.seconds * 10) / 10 } } : {}),
+      ...(run.build
+        ? {
+            build: {
+              modules_built: run.build.built,
+              make_invocations: run.build.invocations,
+              seconds: Math.round(run.build.seconds * 10) / 10,
+            },
+          }
+        : {}),
     },
     null,
     2,

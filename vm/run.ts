@@ -45,13 +45,23 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
     const need = c.vmCase.needs;
     if (!need || hasFeature(env.kernel, need)) return true;
     const row = featureRow(need);
-    notRun.set(c.vmCase.id, { label: c.vmCase.label, verdict: 'NOT RUN', notOnThisKernel: [`${row.description}: not on this kernel (${row.reason})`], problems: [] });
+    notRun.set(c.vmCase.id, {
+      label: c.vmCase.label,
+      verdict: 'NOT RUN',
+      notOnThisKernel: [`${row.description}: not on this kernel (${row.reason})`],
+      problems: [],
+    });
     return false;
   });
   const work = mkdtempSync(join(tmpdir(), 'klpcheck-vm-'));
   try {
     progress(`building the modules of ${runnable.length} cases`);
-    const build = runnable.length ? await buildModules(env, runnable.map((c) => c.modules)) : undefined;
+    const build = runnable.length
+      ? await buildModules(
+          env,
+          runnable.map((c) => c.modules),
+        )
+      : undefined;
     const initrd = join(work, 'initrd.cpio.gz');
     await buildInitramfs(work, initrd, {
       batch: batchScript(runnable),
@@ -77,11 +87,19 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
       const lastIndex = r.cases.length ? runnable.findIndex((c) => c.vmCase.id === r.cases[r.cases.length - 1]!.id) : -1;
       if (lastIndex < 0 && !r.done) {
         const tail = b.console.trim().split('\n').slice(-5).join(' | ');
-        throw new KlpcheckError('E_VM_BOOT', `the VM ${b.timedOut ? `gave no result in ${limit} s` : 'stopped before running a case'}: ${tail || 'no console output'}`, join(dir, 'console.log'));
+        throw new KlpcheckError(
+          'E_VM_BOOT',
+          `the VM ${b.timedOut ? `gave no result in ${limit} s` : 'stopped before running a case'}: ${tail || 'no console output'}`,
+          join(dir, 'console.log'),
+        );
       }
       const last = r.cases[r.cases.length - 1]!;
       if (!last.ended) {
-        problems.set(last.id, [b.timedOut ? `the VM timed out during this case (no result for 90 s, or ${limit} s in all)` : 'the VM stopped during this case (see the console)']);
+        problems.set(last.id, [
+          b.timedOut
+            ? `the VM timed out during this case (no result for 90 s, or ${limit} s in all)`
+            : 'the VM stopped during this case (see the console)',
+        ]);
       }
       first = lastIndex + 1;
     }
@@ -98,7 +116,14 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
       // What the clean-up could not remove is the next boot's concern, not a difference of this case.
       return g.dirty === undefined ? cmp : { ...cmp, notes: [`left behind after the case: ${g.dirty} (the next cases ran in a new boot)`] };
     });
-    return { comparisons: comparisons.map((c) => explain(c, env.kernel)), real: reals, ...(release ? { release } : {}), ...(build ? { build } : {}), boots, bootSeconds };
+    return {
+      comparisons: comparisons.map((c) => explain(c, env.kernel)),
+      real: reals,
+      ...(release ? { release } : {}),
+      ...(build ? { build } : {}),
+      boots,
+      bootSeconds,
+    };
   } finally {
     if (!process.env.KLPCHECK_KEEP) rmSync(work, { recursive: true, force: true });
   }

@@ -21,7 +21,6 @@ import { styleFor } from '../style.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
 
-
 /** One exhaustive exploration per semantics, its counterexamples saved as klpcheck explore saves them. */
 async function explorations(
   semantics: readonly Semantics[],
@@ -32,7 +31,12 @@ async function explorations(
 ): Promise<Exploration[]> {
   const results: Exploration[] = [];
   for (const sem of semantics) {
-    const summary = await exploreInParallel({ semantics: sem.name, scope, properties, onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${p.states} states`) }).done;
+    const summary = await exploreInParallel({
+      semantics: sem.name,
+      scope,
+      properties,
+      onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${p.states} states`),
+    }).done;
     const notes = saveViolations(summary, sem, saveDir);
     results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, resolve(n.file)] as const] : []))) });
   }
@@ -64,7 +68,11 @@ export const compare: Command = {
     steps: { type: 'whole', range: STEPS, arg: 'N', help: `maximum operations per sequence (default ${DEFAULT_MAX_STEPS})` },
     markdown: { type: 'boolean', help: 'print a markdown table', conflicts: ['json'] },
     json: { type: 'boolean', help: 'print the VerdictMatrix (schema/verdict-matrix.schema.json)' },
-    html: { type: 'string', arg: 'FILE', help: 'also write one self-contained page, each violation linked to its timeline (an existing FILE is kept unless --force)' },
+    html: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'also write one self-contained page, each violation linked to its timeline (an existing FILE is kept unless --force)',
+    },
     force: { type: 'boolean', help: 'with --html, replace an existing FILE', requires: ['html'] },
     record: { type: 'boolean', help: 'also write the cells computed into verdicts/expected.json (the other cells are kept)' },
     'no-save': { type: 'boolean', help: 'do not write counterexample files', conflicts: ['out'] },
@@ -126,7 +134,9 @@ export const compare: Command = {
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
     const secs = ((io.now() - t0) / 1000).toFixed(1);
-    io.stderr(`klpcheck compare: ${matrix.cells.length} cells in ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved\n`);
+    io.stderr(
+      `klpcheck compare: ${matrix.cells.length} cells in ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved\n`,
+    );
     return matrix.cells.some((c) => c.verdict === 'violated') ? EXIT.failed : EXIT.ok;
   },
 };

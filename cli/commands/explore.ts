@@ -40,7 +40,11 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
     const note: SavedNote = { property: v.property, randomLength: randomLength(sem.name, v.property) };
     if (!dir) return note;
     const inv = INVARIANTS.find((i) => i.id === v.property);
-    const result = runSequence(v.universe, sem, v.ops, { invariants: inv ? [inv] : [], conformance: v.property === CONFORMANCE, funcs: scopeFuncs(s.scope) });
+    const result = runSequence(v.universe, sem, v.ops, {
+      invariants: inv ? [inv] : [],
+      conformance: v.property === CONFORMANCE,
+      funcs: scopeFuncs(s.scope),
+    });
     if (!result.violation) throw new Error(`explore: the counterexample for ${v.property} does not replay`);
     const c = buildCounterexample(sem, v.universe, result, {
       source: 'exhaustive',
@@ -60,7 +64,10 @@ async function runExploration(sem: Semantics, values: Parsed['values'], io: Io):
   if (properties && !ALL_PROPERTIES.includes(properties[0]!)) throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}'`);
   // Exploring for a property that cannot fail here would print "holds" for nothing checked.
   if (properties && INVARIANTS.find((i) => i.id === properties[0])?.appliesTo(sem) === false) {
-    throw new KlpcheckError('E_USAGE', `invariant '${properties[0]}' does not apply to semantics '${sem.name}' (it is n/a in the matrix): nothing to explore`);
+    throw new KlpcheckError(
+      'E_USAGE',
+      `invariant '${properties[0]}' does not apply to semantics '${sem.name}' (it is n/a in the matrix): nothing to explore`,
+    );
   }
   const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
   const t0 = io.now();
@@ -72,7 +79,9 @@ async function runExploration(sem: Semantics, values: Parsed['values'], io: Io):
     shard: values.shard as { index: number; count: number } | undefined,
     onProgress: (p) => {
       const secs = (io.now() - t0) / 1000;
-      bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${p.states} states, ${secs > 0 ? Math.round(p.states / secs) : 0} states/s`);
+      bar.update(
+        `klpcheck explore: ${sem.name} depth ${p.depth}, ${p.states} states, ${secs > 0 ? Math.round(p.states / secs) : 0} states/s`,
+      );
     },
   });
   const onSigint = () => {
@@ -84,7 +93,9 @@ async function runExploration(sem: Semantics, values: Parsed['values'], io: Io):
     const s = await running.done;
     const secs = (io.now() - t0) / 1000;
     // Timings vary between runs: stderr, so that stdout depends only on the arguments.
-    io.stderr(`klpcheck explore: ${s.distinctStates} states in ${secs.toFixed(1)} s (${secs > 0 ? Math.round(s.distinctStates / secs) : 0} states/s)\n`);
+    io.stderr(
+      `klpcheck explore: ${s.distinctStates} states in ${secs.toFixed(1)} s (${secs > 0 ? Math.round(s.distinctStates / secs) : 0} states/s)\n`,
+    );
     return s;
   } finally {
     process.off('SIGINT', onSigint);
@@ -112,11 +123,19 @@ export const explore: Command = {
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `the semantics (${SEMANTICS.map((s) => s.name).join(', ')})` },
-    scope: { type: 'string', arg: 'K=V,...', help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5 (depth=any: to the fixpoint)' },
+    scope: {
+      type: 'string',
+      arg: 'K=V,...',
+      help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5 (depth=any: to the fixpoint)',
+    },
     invariant: { type: 'string', arg: 'NAME', help: 'check one property only' },
     workers: { type: 'whole', range: { min: 1, max: 64 }, arg: 'N', help: 'worker threads (default: one per core)' },
     shard: { type: 'shard', range: { min: 1, max: 1024 }, arg: 'I/N', help: "this machine's share of a multi-machine exploration" },
-    out: { type: 'string', arg: 'FILE', help: 'write the result (with state fingerprints) for --merge (an existing FILE is kept unless --force)' },
+    out: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'write the result (with state fingerprints) for --merge (an existing FILE is kept unless --force)',
+    },
     force: { type: 'boolean', help: 'with --out, replace an existing FILE', requires: ['out'] },
     merge: {
       type: 'boolean',

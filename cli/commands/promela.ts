@@ -19,7 +19,12 @@ export const promela: Command = {
   ],
   options: {
     scope: { type: 'string', arg: 'K=V,...', help: 'patches, functions, states, tasks (default as klpcheck explore)' },
-    out: { type: 'string', short: 'o', arg: 'FILE', help: 'write to FILE instead of stdout (an existing FILE with other content is kept unless --force)' },
+    out: {
+      type: 'string',
+      short: 'o',
+      arg: 'FILE',
+      help: 'write to FILE instead of stdout (an existing FILE with other content is kept unless --force)',
+    },
     force: { type: 'boolean', help: 'with --out, replace an existing FILE', requires: ['out'] },
   },
   operands: '',

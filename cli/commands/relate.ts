@@ -30,7 +30,12 @@ export const relate: Command = {
     depth: { type: 'whole', range: { min: 1, max: 8 }, arg: 'N', help: `longest sequence (default ${DEFAULT_BOUND.depth})` },
     patches: { type: 'whole', range: { min: 1, max: 4 }, arg: 'N', help: `patches per universe (default ${DEFAULT_BOUND.patches})` },
     functions: { type: 'whole', range: { min: 1, max: 4 }, arg: 'N', help: `functions (default ${DEFAULT_BOUND.functions})` },
-    states: { type: 'whole', range: { min: 0, max: 1 }, arg: '0|1', help: 'with 1, a patch may also carry state 1 (version 1, or 2 with block_disable); default 0' },
+    states: {
+      type: 'whole',
+      range: { min: 0, max: 1 },
+      arg: '0|1',
+      help: 'with 1, a patch may also carry state 1 (version 1, or 2 with block_disable); default 0',
+    },
     markdown: { type: 'boolean', help: 'print the edges as a markdown table' },
     html: { type: 'string', arg: 'FILE', help: 'also write a page with the Hasse diagram (SVG); an existing FILE is kept unless --force' },
     force: { type: 'boolean', help: 'with --html, replace an existing FILE', requires: ['html'] },

@@ -38,7 +38,8 @@ export const replay: Command = {
     if (positionals.length === 0) throw new KlpcheckError('E_USAGE', "replay needs at least one FILE; see 'klpcheck replay --help'");
     const named = values.semantics as string | undefined;
     const override = named === undefined ? undefined : semanticsByName(named);
-    if (named !== undefined && !override) throw new KlpcheckError('E_USAGE', `unknown semantics '${named}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
+    if (named !== undefined && !override)
+      throw new KlpcheckError('E_USAGE', `unknown semantics '${named}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
     const style = styleFor(io, values['no-color'] === true);
     // Read and check every file first (readCounterexample refuses an unknown
     // semantics, a dangling reference, a name that no longer matches): one bad

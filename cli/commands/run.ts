@@ -10,7 +10,6 @@ import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
 import { styleFor, type Style } from '../style.ts';
 
-
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
 export const RUNS = { min: 1, max: 10_000_000 } as const;
 export const STEPS = { min: 1, max: 1000 } as const;
@@ -47,13 +46,18 @@ export const run: Command = {
     'no-save': { type: 'boolean', help: 'do not write counterexample files', conflicts: ['out'] },
     out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
   },
-  examples: ['npx klpcheck run --semantics upstream', 'npx klpcheck run --semantics per-state --invariant shadow-lifetime --runs 2000 --seed 7'],
+  examples: [
+    'npx klpcheck run --semantics upstream',
+    'npx klpcheck run --semantics per-state --invariant shadow-lifetime --runs 2000 --seed 7',
+  ],
   async run({ values }, io) {
     const name = values.semantics as string | undefined;
     const semantics = name === undefined ? SEMANTICS : [semanticsByName(name)];
-    if (semantics[0] === undefined) throw new KlpcheckError('E_USAGE', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
+    if (semantics[0] === undefined)
+      throw new KlpcheckError('E_USAGE', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
     const inv = values.invariant as string | undefined;
-    if (inv !== undefined && !ALL_PROPERTIES.includes(inv)) throw new KlpcheckError('E_USAGE', `unknown invariant '${inv}' (known: ${ALL_PROPERTIES.join(', ')})`);
+    if (inv !== undefined && !ALL_PROPERTIES.includes(inv))
+      throw new KlpcheckError('E_USAGE', `unknown invariant '${inv}' (known: ${ALL_PROPERTIES.join(', ')})`);
     const seed = numberOption(values, 'seed', 1);
     const runs = numberOption(values, 'runs', 300);
     const maxCommands = numberOption(values, 'steps', DEFAULT_MAX_STEPS);

@@ -44,7 +44,9 @@ export const scenario: Command = {
     }
     const style = styleFor(io, values['no-color'] === true);
     const quiet = values.quiet === true;
-    const mode: ReportMode = values.json ? { kind: 'json' } : { kind: 'text', steps: !quiet, countLine: quiet ? 'never' : 'if-several', style };
+    const mode: ReportMode = values.json
+      ? { kind: 'json' }
+      : { kind: 'text', steps: !quiet, countLine: quiet ? 'never' : 'if-several', style };
     return runScenarioFiles(positionals, mode, io);
   },
 };

@@ -37,15 +37,29 @@ export const vm: Command = {
     'Exit 1 when a file differs without a recorded reason (vm/known-differences.ts).',
   ],
   options: {
-    generate: { type: 'whole', range: { min: 1, max: 100_000 }, arg: 'N', help: "also run N generated upstream sequences (klpcheck run's generators) in the same boot" },
-    seed: { type: 'seed', arg: 'S', help: "seed of --generate (a 32-bit integer; a negative one as --seed=-5), or 'random' (default 1)", requires: ['generate'] },
+    generate: {
+      type: 'whole',
+      range: { min: 1, max: 100_000 },
+      arg: 'N',
+      help: "also run N generated upstream sequences (klpcheck run's generators) in the same boot",
+    },
+    seed: {
+      type: 'seed',
+      arg: 'S',
+      help: "seed of --generate (a 32-bit integer; a negative one as --seed=-5), or 'random' (default 1)",
+      requires: ['generate'],
+    },
     steps: { type: 'whole', range: { min: 1, max: 1000 }, arg: 'N', help: 'maximum drawn operations per generated sequence (default 12)' },
     'no-save': { type: 'boolean', help: 'do not reduce and save the generated sequences that differ' },
     out: { type: 'string', arg: 'DIR', help: 'where to save real-kernel findings (default: the repository counterexamples-vm/)' },
     kernel: { type: 'string', arg: 'X.Y', help: "the kernel: 6.1 (default) or 6.12 (each needs 'npm run vm:setup -- --kernel X.Y')" },
     json: { type: 'boolean', help: 'print one JSON report instead' },
   },
-  examples: ['npx klpcheck vm scenarios/selftests scenarios/threads', 'npx klpcheck vm --generate 20 --seed 1', 'npx klpcheck vm --kernel 6.12 --json counterexamples/upstream'],
+  examples: [
+    'npx klpcheck vm scenarios/selftests scenarios/threads',
+    'npx klpcheck vm --generate 20 --seed 1',
+    'npx klpcheck vm --kernel 6.12 --json counterexamples/upstream',
+  ],
   async run({ values, positionals }, io) {
     const kv = (values.kernel as string | undefined) ?? '6.1';
     const kernel = kernelVersion(kv);
@@ -69,7 +83,9 @@ export const vm: Command = {
       if (!values['no-save']) {
         const dir = (values.out as string | undefined) ?? FINDINGS;
         for (const f of await reduceAndSave(env, result, seqs, seed, generate, dir, progress)) {
-          io.stdout(`saved: ${relative(process.cwd(), f.file)}${f.status === 'exists' ? ' (already saved)' : ''}: generated #${f.index} reduced from ${f.from} to ${f.to} ops in ${f.boots} boots\n`);
+          io.stdout(
+            `saved: ${relative(process.cwd(), f.file)}${f.status === 'exists' ? ' (already saved)' : ''}: generated #${f.index} reduced from ${f.from} to ${f.to} ops in ${f.boots} boots\n`,
+          );
         }
       }
     }

@@ -112,7 +112,12 @@ export function candidateOps(sem: Semantics, scope: ExploreScope, known: readonl
     // The task model of issue 9, on request: interruptible sleeps, a CPU, cond_resched, a fork during a transition.
     if (scope.taskModel) {
       for (const func of blockable) ops.push({ op: 'block_task', task, func, sleep: 'interruptible' });
-      ops.push({ op: 'run_task', task }, { op: 'sleep_task', task }, { op: 'cond_resched', task }, { op: 'fork', task, child: `${task}.1` });
+      ops.push(
+        { op: 'run_task', task },
+        { op: 'sleep_task', task },
+        { op: 'cond_resched', task },
+        { op: 'fork', task, child: `${task}.1` },
+      );
     }
   }
   if (sem.spec.perState) {

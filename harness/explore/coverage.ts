@@ -37,7 +37,8 @@ export class Coverage {
     const after = step.state;
     const was = (name: string) => before.patches.find((p) => p.name === name);
     const inTransition = after.patches.some((p) => p.status === 'patching' || p.status === 'unpatching');
-    if (op.op === 'insmod' && step.outcome === 'ok' && after.patches.some((p) => p.name === op.module && p.status === 'enabled')) this.reached.add('load completed');
+    if (op.op === 'insmod' && step.outcome === 'ok' && after.patches.some((p) => p.name === op.module && p.status === 'enabled'))
+      this.reached.add('load completed');
     if (op.op === 'insmod' && (step.outcome === 'EINVAL' || step.outcome === 'EBUSY')) this.reached.add('load refused');
     if (inTransition && op.op !== 'transition_step') this.reached.add('transition stalled');
     if (op.op === 'transition_step' && !inTransition && before.patches.some((p) => p.status === 'patching' || p.status === 'unpatching')) {
@@ -46,13 +47,20 @@ export class Coverage {
     for (const p of after.patches) {
       const b = was(p.name);
       if (!b || b.status === 'freed' || p.status !== 'freed') continue;
-      this.reached.add(b.status === 'unpatching' || (op.op === 'disable' && op.patch === p.name) ? 'disable completed' : 'replace completed');
+      this.reached.add(
+        b.status === 'unpatching' || (op.op === 'disable' && op.patch === p.name) ? 'disable completed' : 'replace completed',
+      );
     }
-    if ((op.op === 'disable' || op.op === 'enable') && step.outcome === 'ok' && before.patches.some((p) => p.name === op.patch && (p.status === 'patching' || p.status === 'unpatching'))) {
+    if (
+      (op.op === 'disable' || op.op === 'enable') &&
+      step.outcome === 'ok' &&
+      before.patches.some((p) => p.name === op.patch && (p.status === 'patching' || p.status === 'unpatching'))
+    ) {
       this.reached.add('transition reversed');
     }
     if (op.op === 'force' && step.outcome === 'ok') this.reached.add('transition forced');
-    if (op.op === 'insmod' && op.module === 'mod' && step.outcome === 'ok' && before.patches.some((p) => p.order > 0)) this.reached.add('module loaded into a patch');
+    if (op.op === 'insmod' && op.module === 'mod' && step.outcome === 'ok' && before.patches.some((p) => p.order > 0))
+      this.reached.add('module loaded into a patch');
   }
 
   missing(): Milestone[] {

@@ -29,7 +29,10 @@ import { KeyBuilder, packContext, type StateKeys } from './state-key.ts';
 export function rootShadowIds(sem: Semantics, scope: ExploreScope): ReadonlySet<number>[] {
   if (!sem.spec.perState || scope.states === 0) return [new Set()];
   // Whether a state id owns shadow variables is the id's, not a patch's: chosen once per universe.
-  return Array.from({ length: 2 ** scope.states }, (_, mask) => new Set(Array.from({ length: scope.states }, (_, i) => i + 1).filter((id) => mask & (1 << (id - 1)))));
+  return Array.from(
+    { length: 2 ** scope.states },
+    (_, mask) => new Set(Array.from({ length: scope.states }, (_, i) => i + 1).filter((id) => mask & (1 << (id - 1)))),
+  );
 }
 
 export function rootUniverse(scope: ExploreScope): Universe {
@@ -95,7 +98,11 @@ export class Expander {
       if (ops.length + newDefs.length > 0xffff) throw new Error('explore: more than 65535 successors of one state');
       const listKey = JSON.stringify([ops, newDefs]);
       let list = this.lists.get(listKey);
-      if (!list) this.lists.set(listKey, (list = { ops: [...ops, ...newDefs.map((d): Op => ({ op: 'insmod', module: d.name }))], firstNew: ops.length, newDefs }));
+      if (!list)
+        this.lists.set(
+          listKey,
+          (list = { ops: [...ops, ...newDefs.map((d): Op => ({ op: 'insmod', module: d.name }))], firstNew: ops.length, newDefs }),
+        );
       p = { known, defPos, ...list };
       this.prefixes.set(id, p);
     }
@@ -128,7 +135,10 @@ export class Expander {
     if (pos < prefix.firstNew) return { run: run.branch(), prefix };
     const def = prefix.newDefs[pos - prefix.firstNew]!;
     const root = this.stackRoot;
-    return { run: run.branch(withPatch(run.universe, def)), prefix: this.prefix(root, [...prefix.known, def], [...prefix.defPos, pos - prefix.firstNew]) };
+    return {
+      run: run.branch(withPatch(run.universe, def)),
+      prefix: this.prefix(root, [...prefix.known, def], [...prefix.defPos, pos - prefix.firstNew]),
+    };
   }
 
   /** The keys of a root state. */

@@ -88,7 +88,12 @@ export interface ExploreResult {
    * parent link (8 bytes: parent, step, root) for paths; the spec-level set
    * that only counts spec states (for Spin); the largest frontier (states).
    */
-  readonly memory: { readonly visitedBytes: number; readonly arenaBytes: number; readonly specCountBytes: number; readonly maxFrontier: number };
+  readonly memory: {
+    readonly visitedBytes: number;
+    readonly arenaBytes: number;
+    readonly specCountBytes: number;
+    readonly maxFrontier: number;
+  };
 }
 
 /** One state to expand: its root and path (successor positions). */
@@ -278,7 +283,14 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
           const len = r.keyLengths[k]!;
           const full = r.keys.subarray(keyOffset, keyOffset + len);
           keyOffset += len;
-          const added = add(full, full.subarray(0, r.specLengths[k]!), memoryId(r.memories[r.memoryIds[k]!]!), from, r.positions[k]!, rootOf.data[from]!);
+          const added = add(
+            full,
+            full.subarray(0, r.specLengths[k]!),
+            memoryId(r.memories[r.memoryIds[k]!]!),
+            from,
+            r.positions[k]!,
+            rootOf.data[from]!,
+          );
           if (added.added) next.push(added.index);
         }
       }
@@ -299,7 +311,8 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
           // Several chunks per round, so that every worker has one.
           const items = level.slice(start, start + CHUNK * 4);
           const chunks: ChunkItem[][] = [];
-          for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK).map((s) => ({ root: rootOf.data[s]!, path: pathTo(s) })));
+          for (let i = 0; i < items.length; i += CHUNK)
+            chunks.push(items.slice(i, i + CHUNK).map((s) => ({ root: rootOf.data[s]!, path: pathTo(s) })));
           start += items.length;
           const results = expandChunks(chunks);
           const take = (rs: ChunkResult[]) => {
@@ -343,7 +356,12 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       coverage,
       visited,
       memories: [...memIds.keys()],
-      memory: { visitedBytes: visited.bytesUsed() + visited.size * 8, arenaBytes: visited.arenaBytes(), specCountBytes: specVisited.bytesUsed(), maxFrontier },
+      memory: {
+        visitedBytes: visited.bytesUsed() + visited.size * 8,
+        arenaBytes: visited.arenaBytes(),
+        specCountBytes: specVisited.bytesUsed(),
+        maxFrontier,
+      },
     };
   };
   return levelLoop();

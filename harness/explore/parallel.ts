@@ -44,7 +44,13 @@ export function exploreInParallel(o: ParallelOptions): Running {
   const properties = applicableProperties(sem, o.properties);
   let stopped = false;
   const t0 = performance.now();
-  const workers = Array.from({ length: n }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { semantics: o.semantics, scope: o.scope, properties } satisfies WorkerJob }));
+  const workers = Array.from(
+    { length: n },
+    () =>
+      new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+        workerData: { semantics: o.semantics, scope: o.scope, properties } satisfies WorkerJob,
+      }),
+  );
   let nextId = 0;
   const waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
   for (const w of workers) {

@@ -45,7 +45,8 @@ export function parseScope(text: string | undefined, base: ExploreScope = DEFAUL
   for (const part of text.split(',')) {
     const [key, value, ...extra] = part.split('=');
     const limits = LIMITS[key as keyof ExploreScope];
-    if (!limits) throw new KlpcheckError('E_USAGE', `unknown scope key '${key}' (keys: ${Object.keys(LIMITS).join(', ')}); the scope is K=V,...`);
+    if (!limits)
+      throw new KlpcheckError('E_USAGE', `unknown scope key '${key}' (keys: ${Object.keys(LIMITS).join(', ')}); the scope is K=V,...`);
     if (value === undefined || extra.length) throw new KlpcheckError('E_USAGE', `scope ${key} takes one value, as ${key}=N, not '${part}'`);
     if (seen.has(key!)) throw new KlpcheckError('E_USAGE', `scope ${key} is given twice`);
     seen.add(key!);

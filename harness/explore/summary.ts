@@ -92,12 +92,16 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
   let count = 0;
   parts.forEach((p, i) => {
     const file = files[i]!;
-    if (p.semantics !== first.semantics) throw new KlpcheckError('E_USAGE', `a shard of ${p.semantics}, not ${first.semantics} as ${files[0]}`, file);
-    if (!sameScope(p.scope, first.scope)) throw new KlpcheckError('E_USAGE', `a shard of scope ${formatScope(p.scope)}, not ${formatScope(first.scope)} as ${files[0]}`, file);
-    if (p.properties.join(',') !== first.properties.join(',')) throw new KlpcheckError('E_USAGE', `checks other properties than ${files[0]}`, file);
+    if (p.semantics !== first.semantics)
+      throw new KlpcheckError('E_USAGE', `a shard of ${p.semantics}, not ${first.semantics} as ${files[0]}`, file);
+    if (!sameScope(p.scope, first.scope))
+      throw new KlpcheckError('E_USAGE', `a shard of scope ${formatScope(p.scope)}, not ${formatScope(first.scope)} as ${files[0]}`, file);
+    if (p.properties.join(',') !== first.properties.join(','))
+      throw new KlpcheckError('E_USAGE', `checks other properties than ${files[0]}`, file);
     if (!p.shards.length) throw new KlpcheckError('E_USAGE', 'not a shard: a whole exploration needs no merge', file);
     for (const s of p.shards) {
-      if (count && s.count !== count) throw new KlpcheckError('E_USAGE', `shard ${s.index}/${s.count} of another split than ${files[0]} (${count} shards)`, file);
+      if (count && s.count !== count)
+        throw new KlpcheckError('E_USAGE', `shard ${s.index}/${s.count} of another split than ${files[0]} (${count} shards)`, file);
       count = s.count;
       const twice = seen.get(s.index);
       if (twice !== undefined) throw new KlpcheckError('E_USAGE', `shard ${s.index}/${s.count} given twice (also ${twice})`, file);
@@ -105,7 +109,11 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
     }
   });
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length) throw new KlpcheckError('E_USAGE', `merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; a partial merge would claim more than was checked`);
+  if (missing.length)
+    throw new KlpcheckError(
+      'E_USAGE',
+      `merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; a partial merge would claim more than was checked`,
+    );
   const states = new VisitedSet();
   const memories = new Map<string, number>();
   for (const p of parts) {
@@ -167,10 +175,13 @@ export function toJson(s: ExploreSummary): string {
 /** A shard file's result; throws E_SCHEMA naming the file and the place when it is not one. */
 export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   const bad = (where: string, why: string) => new KlpcheckError('E_SCHEMA', why, file, where);
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('', 'not an explore shard file (an object with format klpcheck-explore-shard)');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw bad('', 'not an explore shard file (an object with format klpcheck-explore-shard)');
   const r = raw as Record<string, unknown>;
-  if (r.format !== 'klpcheck-explore-shard') throw bad('/format', 'not an explore shard file (written by klpcheck explore --shard I/N --out FILE)');
-  if (r.klpcheck !== KLPCHECK_VERSION) throw bad('/klpcheck', `written by klpcheck ${String(r.klpcheck)}, not ${KLPCHECK_VERSION}: state encodings differ between versions`);
+  if (r.format !== 'klpcheck-explore-shard')
+    throw bad('/format', 'not an explore shard file (written by klpcheck explore --shard I/N --out FILE)');
+  if (r.klpcheck !== KLPCHECK_VERSION)
+    throw bad('/klpcheck', `written by klpcheck ${String(r.klpcheck)}, not ${KLPCHECK_VERSION}: state encodings differ between versions`);
   if (typeof r.semantics !== 'string') throw bad('/semantics', 'missing semantics');
   const scope = r.scope as Record<string, unknown> | undefined;
   for (const k of ['patches', 'functions', 'states', 'tasks'] as const) {
@@ -178,12 +189,17 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   }
   if (scope!.depth !== undefined && !Number.isInteger(scope!.depth)) throw bad('/scope/depth', 'not a whole number');
   const shards = r.shards;
-  if (!Array.isArray(shards) || !shards.every((s) => s && Number.isInteger(s.index) && Number.isInteger(s.count) && s.index >= 0 && s.index < s.count)) {
+  if (
+    !Array.isArray(shards) ||
+    !shards.every((s) => s && Number.isInteger(s.index) && Number.isInteger(s.count) && s.index >= 0 && s.index < s.count)
+  ) {
     throw bad('/shards', 'a list of {index, count} with 0 <= index < count');
   }
   for (const k of ['complete', 'fixpoint'] as const) if (typeof r[k] !== 'boolean') throw bad(`/${k}`, 'missing or not true/false');
-  for (const k of ['depthReached', 'distinctStates', 'specStates', 'transitions'] as const) if (!Number.isInteger(r[k])) throw bad(`/${k}`, 'missing or not a whole number');
-  if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string')) throw bad('/properties', 'a list of property names');
+  for (const k of ['depthReached', 'distinctStates', 'specStates', 'transitions'] as const)
+    if (!Number.isInteger(r[k])) throw bad(`/${k}`, 'missing or not a whole number');
+  if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string'))
+    throw bad('/properties', 'a list of property names');
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing');
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');

@@ -51,7 +51,9 @@ function subsets(n: number): string[][] {
 
 /** The state choices of a patch within the bound. */
 function stateChoices(b: RelateBound): StateDef[][] {
-  return b.states ? [[], [{ id: 1, version: 1, callbacks: 'trace' }], [{ id: 1, version: 2, block_disable: true, callbacks: 'trace' }]] : [[]];
+  return b.states
+    ? [[], [{ id: 1, version: 1, callbacks: 'trace' }], [{ id: 1, version: 2, block_disable: true, callbacks: 'trace' }]]
+    : [[]];
 }
 
 function patch(i: number, funcs: readonly string[], shape: SetChoice, states: StateDef[]): PatchDef {
@@ -67,7 +69,9 @@ function patch(i: number, funcs: readonly string[], shape: SetChoice, states: St
 
 /** Every universe of the bound, in a fixed order. */
 export function universes(b: RelateBound): Universe[] {
-  const options = subsets(b.functions).flatMap((funcs) => SHAPES.flatMap((shape) => stateChoices(b).map((states) => ({ funcs, shape, states }))));
+  const options = subsets(b.functions).flatMap((funcs) =>
+    SHAPES.flatMap((shape) => stateChoices(b).map((states) => ({ funcs, shape, states }))),
+  );
   let combos: { funcs: string[]; shape: SetChoice; states: StateDef[] }[][] = [[]];
   for (let i = 0; i < b.patches; i++) combos = combos.flatMap((c) => options.map((o) => [...c, o]));
   return combos.map((c) => {

@@ -34,7 +34,8 @@ function checkReferences(s: Scenario, file: string): void {
     // A fork names a new task, which later steps may name.
     if (step.op === 'fork') {
       if (step.child === undefined) throw new KlpcheckError('E_SCHEMA', 'fork needs a child', file, pointer('steps', i));
-      if (tasks.has(step.child)) throw new KlpcheckError('E_REFERENCE', `task '${step.child}' already exists`, file, pointer('steps', i, 'child'));
+      if (tasks.has(step.child))
+        throw new KlpcheckError('E_REFERENCE', `task '${step.child}' already exists`, file, pointer('steps', i, 'child'));
       tasks.add(step.child);
     }
     if ((step.op === 'check_running' || step.op === 'block_task') && step.func !== undefined && !names.funcs.has(step.func)) {
@@ -42,14 +43,25 @@ function checkReferences(s: Scenario, file: string): void {
     }
     if (step.op === 'grep_live_patched') {
       step.funcs.forEach((f, j) => {
-        if (!names.funcs.has(f)) throw new KlpcheckError('E_REFERENCE', `function '${f}' is not in the universe`, file, pointer('steps', i, 'funcs', j));
+        if (!names.funcs.has(f))
+          throw new KlpcheckError('E_REFERENCE', `function '${f}' is not in the universe`, file, pointer('steps', i, 'funcs', j));
       });
     }
     if (step.op === 'check_running' && step.runs !== 'original' && step.runs !== 'absent' && !names.patches.has(step.runs)) {
-      throw new KlpcheckError('E_REFERENCE', `'${step.runs}' is neither 'original', 'absent' nor a patch of the universe`, file, pointer('steps', i, 'runs'));
+      throw new KlpcheckError(
+        'E_REFERENCE',
+        `'${step.runs}' is neither 'original', 'absent' nor a patch of the universe`,
+        file,
+        pointer('steps', i, 'runs'),
+      );
     }
     if (defaultsToTask0(step) && !tasks.has('task0')) {
-      throw new KlpcheckError('E_REFERENCE', `${step.op} runs as task0, but the universe has no tasks (kernel.tasks is 0)`, file, pointer('steps', i));
+      throw new KlpcheckError(
+        'E_REFERENCE',
+        `${step.op} runs as task0, but the universe has no tasks (kernel.tasks is 0)`,
+        file,
+        pointer('steps', i),
+      );
     }
   });
 }

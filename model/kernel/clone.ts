@@ -17,7 +17,9 @@ function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
     p.states.map((s) => s.def),
   );
   Object.assign(q, { enabled: p.enabled, forced: p.forced, registered: p.registered });
-  p.states.forEach((s, i) => Object.assign(q.states[i]!, { pre_patch_succeeded: s.pre_patch_succeeded, pre_unpatch_done: s.pre_unpatch_done }));
+  p.states.forEach((s, i) =>
+    Object.assign(q.states[i]!, { pre_patch_succeeded: s.pre_patch_succeeded, pre_unpatch_done: s.pre_unpatch_done }),
+  );
   for (const o of p.objs) {
     const c = new KObject(q, o.name, o.dynamic, o.callbacks);
     Object.assign(c, { loaded: o.loaded, patched: o.patched, post_unpatch_enabled: o.post_unpatch_enabled });
@@ -50,7 +52,11 @@ export function cloneCore(k: KernelCore, universe: Universe = k.universe): Kerne
   c.transition = k.transition ? patchOf(k.transition) : null;
   c.target = k.target;
   c.signalsCnt = k.signalsCnt;
-  for (const [key, stack] of k.funcStacks) c.funcStacks.set(key, stack.map((f) => funcs.get(f)!));
+  for (const [key, stack] of k.funcStacks)
+    c.funcStacks.set(
+      key,
+      stack.map((f) => funcs.get(f)!),
+    );
   c.tasks.length = 0;
   for (const t of k.tasks) {
     const u = new Task(t.name, t.owner, t.kthread);

@@ -11,7 +11,15 @@ import { patchObject } from './func-stack.ts';
 import { KFunc, KLP_TRANSITION_PATCHED, KObject, KPatch } from './runtime.ts';
 import { statesPrePatch, statesPreUnpatchReplaced } from './states.ts';
 import { resolveFunc } from './symbols.ts';
-import { cancelTransition, freePatch, initTransition, patchesBefore, perState, startTransition, tryCompleteTransition } from './transition.ts';
+import {
+  cancelTransition,
+  freePatch,
+  initTransition,
+  patchesBefore,
+  perState,
+  startTransition,
+  tryCompleteTransition,
+} from './transition.ts';
 
 /** MODULE_NAME_LEN and KSYM_NAME_LEN (facts A, D). */
 export const MODULE_NAME_LEN = 56;

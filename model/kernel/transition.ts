@@ -17,12 +17,7 @@ import {
   type Task,
   type Version,
 } from './runtime.ts';
-import {
-  statesPostPatch,
-  statesPostPatchReplaced,
-  statesPostUnpatch,
-  statesPostUnpatchReplaced,
-} from './states.ts';
+import { statesPostPatch, statesPostPatchReplaced, statesPostUnpatch, statesPostUnpatchReplaced } from './states.ts';
 
 /**
  * SIGNALS_TIMEOUT (transition.c, 15 since Miroslav Benes' "livepatch: Send a

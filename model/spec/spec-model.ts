@@ -96,7 +96,14 @@ export class SpecModel {
 
   /** The state for packing into a byte key (the explorer's visited set); no copy is made. */
   snapshot(): SpecSnapshot {
-    return { loaded: this.loaded, klp: this.klp, transition: this.transition, tasks: this.tasks, targets: this.targets, shadows: this.shadows };
+    return {
+      loaded: this.loaded,
+      klp: this.klp,
+      transition: this.transition,
+      tasks: this.tasks,
+      targets: this.targets,
+      shadows: this.shadows,
+    };
   }
 
   // ---- queries the harness uses for applicability ----
@@ -163,7 +170,14 @@ export class SpecModel {
     const t = this.transition!;
     const b = task.blocked;
     if (!b || !this.covers(t, b.func)) return false;
-    if (t.target === 'patched') return b.code === this.newest(this.klp.filter((p) => p !== t.patch), b.func);
+    if (t.target === 'patched')
+      return (
+        b.code ===
+        this.newest(
+          this.klp.filter((p) => p !== t.patch),
+          b.func,
+        )
+      );
     return b.code === (t.patch.funcs.has(b.func) ? t.patch.def.name : 'original');
   }
 

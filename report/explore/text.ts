@@ -41,12 +41,19 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     }
     const note = saved.find((x) => x.property === p);
     const random = note?.randomLength ? ` (fast-check's shrunk one: ${note.randomLength})` : '';
-    lines.push(`${p.padEnd(32)} VIOLATED: shortest counterexample has ${v.ops.length} steps${random}${note?.file ? ` -> ${note.file}` : ''}`);
+    lines.push(
+      `${p.padEnd(32)} VIOLATED: shortest counterexample has ${v.ops.length} steps${random}${note?.file ? ` -> ${note.file}` : ''}`,
+    );
     lines.push(`${''.padEnd(32)} ${v.reason}`);
   }
   lines.push('', 'Coverage (operation: outcomes):');
   for (const [op, m] of Object.entries(s.outcomes).sort()) {
-    lines.push(`  ${op.padEnd(16)} ${Object.entries(m).sort().map(([o, n]) => `${o} ${n}`).join(', ')}`);
+    lines.push(
+      `  ${op.padEnd(16)} ${Object.entries(m)
+        .sort()
+        .map(([o, n]) => `${o} ${n}`)
+        .join(', ')}`,
+    );
   }
   lines.push('Milestones:');
   for (const [m, what] of Object.entries(MILESTONES)) lines.push(`  [${s.reached.includes(m as never) ? 'x' : ' '}] ${m}: ${what}`);

@@ -17,7 +17,10 @@ export const MARKS = {
   random: { mark: 'ok~', means: 'holds for every random sequence run; no bounded proof' },
   bounded: { mark: 'OK', means: 'holds, and exhaustively up to the depth and scope above' },
   vacuous: { mark: 'ok?', means: 'holds exhaustively, but vacuous: the exploration missed a milestone' },
-  violated: { mark: 'Xn', means: 'violated, a broken promise (a flaw in the proposal or its draft); the counterexample to quote has n steps' },
+  violated: {
+    mark: 'Xn',
+    means: 'violated, a broken promise (a flaw in the proposal or its draft); the counterexample to quote has n steps',
+  },
   design: { mark: 'Dn', means: 'violated, but the rule never promised it (a design choice); n steps' },
   na: { mark: '-', means: 'not applicable (why: below)' },
   fixed: { mark: '*', means: 'a saved counterexample of the cell no longer reproduces (listed below)' },
@@ -46,7 +49,8 @@ export function shortCell(c: Cell | undefined): string {
 }
 
 /** "N sequences of up to L operations (seed S)". */
-export const randomReach = (m: VerdictMatrix, sequences: number) => `${sequences} sequences of up to ${m.max_steps} operations (seed ${m.seed})`;
+export const randomReach = (m: VerdictMatrix, sequences: number) =>
+  `${sequences} sequences of up to ${m.max_steps} operations (seed ${m.seed})`;
 
 /** "violated: FILE, k steps" for the counterexample to quote. */
 export function violatedText(c: ViolatedCell): string {
@@ -96,4 +100,5 @@ export function notApplicableGroups(m: VerdictMatrix): { property: string; why: 
 }
 
 /** Every saved counterexample that no longer reproduces, with its cell. */
-export const fixedFiles = (m: VerdictMatrix): { cell: Cell; file: string }[] => m.cells.flatMap((cell) => (cell.fixed ?? []).map((file) => ({ cell, file })));
+export const fixedFiles = (m: VerdictMatrix): { cell: Cell; file: string }[] =>
+  m.cells.flatMap((cell) => (cell.fixed ?? []).map((file) => ({ cell, file })));

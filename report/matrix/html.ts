@@ -71,13 +71,17 @@ function legendHtml(m: VerdictMatrix): string[] {
   const items = [
     '<li><b>holds (random)</b>: no counterexample in the random runs and none saved that reproduces; not a proof.</li>',
     ...(m.exhaustive
-      ? [`<li><b>holds (bounded)</b>: also holds for every sequence up to depth ${m.exhaustive.depth} in scope <code>${xml(m.exhaustive.scope)}</code>.</li>`]
+      ? [
+          `<li><b>holds (bounded)</b>: also holds for every sequence up to depth ${m.exhaustive.depth} in scope <code>${xml(m.exhaustive.scope)}</code>.</li>`,
+        ]
       : []),
     '<li><b>violated</b>: the counterexample to quote (the shortest) has that many steps; the others are listed with it.</li>',
     '<li><b>n/a</b>: the semantics has nothing the property speaks of (why: below).</li>',
   ];
   const na = notApplicableGroups(m).map((g) => `<li><code>${xml(g.property)}</code> (${xml(g.semantics.join(', '))}): ${xml(g.why)}</li>`);
-  const fixed = fixedFiles(m).map(({ cell, file }) => `<li>${xml(cell.semantics)} / <code>${xml(cell.property)}</code>: <code>${xml(file)}</code></li>`);
+  const fixed = fixedFiles(m).map(
+    ({ cell, file }) => `<li>${xml(cell.semantics)} / <code>${xml(cell.property)}</code>: <code>${xml(file)}</code></li>`,
+  );
   return [
     '<ul>',
     ...items,
@@ -90,9 +94,13 @@ function legendHtml(m: VerdictMatrix): string[] {
 /** `counterexamples` maps a counterexample path (as in the cells) to the loaded record; each violated cell shows its quoted one. */
 export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string, Counterexample>): string {
   const title = 'klpcheck: replace semantics compared';
-  const shown = (c: Cell | undefined) => (c?.verdict === 'violated' && quoted(c).file !== undefined ? counterexamples.get(quoted(c).file!) : undefined);
+  const shown = (c: Cell | undefined) =>
+    c?.verdict === 'violated' && quoted(c).file !== undefined ? counterexamples.get(quoted(c).file!) : undefined;
   // One row per semantics: the catalog grows, the invariants stay few.
-  const rows = m.semantics.map((s) => `<tr><th>${xml(s)}</th>${m.properties.map((p) => cellHtml(m, cellAt(m, s, p), shown(cellAt(m, s, p)) !== undefined)).join('')}</tr>`);
+  const rows = m.semantics.map(
+    (s) =>
+      `<tr><th>${xml(s)}</th>${m.properties.map((p) => cellHtml(m, cellAt(m, s, p), shown(cellAt(m, s, p)) !== undefined)).join('')}</tr>`,
+  );
   const sections = m.cells.flatMap((cell) => {
     const c = shown(cell);
     if (!c || cell.verdict !== 'violated') return [];

@@ -33,7 +33,9 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   );
   const fixed = fixedFiles(m).map(({ cell, file }) => `  ${cell.semantics} / ${cell.property}: ${file}`);
   // Only the marks this matrix can show.
-  const marks = Object.values(MARKS).filter((k) => (m.exhaustive || (k !== MARKS.bounded && k !== MARKS.vacuous)) && (fixed.length || k !== MARKS.fixed));
+  const marks = Object.values(MARKS).filter(
+    (k) => (m.exhaustive || (k !== MARKS.bounded && k !== MARKS.vacuous)) && (fixed.length || k !== MARKS.fixed),
+  );
   const legend = [...marks.map((k) => `  ${k.mark.padEnd(4)}${k.means}`), ...m.properties.map((p, i) => `  ${`P${i}`.padEnd(4)}${p}`)];
   const details = violations(m).flatMap((c) => [
     `  ${c.semantics} / ${c.property} (${violatedWords(c)}): ${c.counterexamples.map((r) => `${r.file ?? '(not saved)'}, ${r.length} steps`).join('; ')}`,

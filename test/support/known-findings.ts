@@ -104,7 +104,9 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
         if (!d.path.startsWith('/shadows/') || typeof d.impl !== 'string') return false;
         if (c.spec.shadows.includes(d.impl) || !c.after.shadows.includes(d.impl)) return false;
         const id = Number(d.impl.slice(d.impl.indexOf('/') + 1));
-        const goneHolders = c.before.patches.filter((p) => p.order > 0 && declares(c, p.name, id) && !c.after.patches.some((a) => a.name === p.name && a.order > 0));
+        const goneHolders = c.before.patches.filter(
+          (p) => p.order > 0 && declares(c, p.name, id) && !c.after.patches.some((a) => a.name === p.name && a.order > 0),
+        );
         const listedHolders = c.after.patches.filter((p) => p.order > 0 && declares(c, p.name, id));
         return goneHolders.length >= 2 && listedHolders.length === 0;
       }),
@@ -145,7 +147,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     semantics: ['hybrid', 'hybrid-gated-shared', 'hybrid-gated-partial', 'hybrid-auto-shared', 'hybrid-auto-partial'],
     recorded: 'the first session\'s closing note, issue 4, "Findings to bring to the list" (no file; the test writes the sequence out)',
     meaning:
-      'A replaceable flag written during another patch\'s transition: the nops were read at load, the replaced set is ' +
+      "A replaceable flag written during another patch's transition: the nops were read at load, the replaced set is " +
       'read at completion, so the completion frees or keeps a patch the rule chose otherwise (facts F.1).',
     matches: (c) => {
       if (specOutcome(c) || c.before.patches.every((p) => p.status !== 'patching')) return false;
@@ -178,12 +180,18 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'draft-states-checked-across-tags',
     semantics: ['replace-tag-draft'],
-    recorded: 'the sequence of the first corpus file (replace-tag-draft/conformance-e850674d192d.json, regenerated since), written out in the test',
+    recorded:
+      'the sequence of the first corpus file (replace-tag-draft/conformance-e850674d192d.json, regenerated since), written out in the test',
     meaning:
       "The draft leaves klp_is_patch_compatible as upstream: a tagged patch must carry the states of every active patch, other tags' too.",
     matches: (c) => {
       const m = specOutcome(c);
-      return m !== null && m[1] !== 'EINVAL' && m[2] === 'EINVAL' && / is not compatible with the already installed livepatches\.$/.test(lastKlpLine(c.run.kernel.core) ?? '');
+      return (
+        m !== null &&
+        m[1] !== 'EINVAL' &&
+        m[2] === 'EINVAL' &&
+        / is not compatible with the already installed livepatches\.$/.test(lastKlpLine(c.run.kernel.core) ?? '')
+      );
     },
   },
   {
@@ -208,7 +216,8 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     meaning: 'The draft frees a replace=0 patch when any tagged patch completes; the promised rule keeps it.',
     matches: (c) => {
       if (specOutcome(c) || !c.diffs.length) return false;
-      const completed = c.before.patches.find((p) => p.status === 'patching')?.name ?? (c.run.steps[c.violation.step]!.op as { module?: string }).module;
+      const completed =
+        c.before.patches.find((p) => p.status === 'patching')?.name ?? (c.run.steps[c.violation.step]!.op as { module?: string }).module;
       const tagged = c.run.universe.patches.find((p) => p.name === completed);
       if (!tagged || !tagOf(tagged.attrs ?? {})) return false;
       const superseded = c.diffs.filter((d) => /^\/patches\/\d+\/status$/.test(d.path) && d.spec === 'enabled' && d.impl === 'freed');

@@ -25,7 +25,11 @@ export function opAction(op: Op): GuestAction {
     case 'disable':
     case 'enable':
     case 'force':
-      return { kind: 'write', value: op.op === 'disable' ? '0' : '1', path: `${KLP}/${kernelName(op.patch)}/${op.op === 'force' ? 'force' : 'enabled'}` };
+      return {
+        kind: 'write',
+        value: op.op === 'disable' ? '0' : '1',
+        path: `${KLP}/${kernelName(op.patch)}/${op.op === 'force' ? 'force' : 'enabled'}`,
+      };
     case 'set_attr':
       return { kind: 'write', value: String(op.value), path: `${KLP}/${kernelName(op.patch)}/${op.attr}` };
     case 'transition_step':
@@ -87,7 +91,14 @@ function workWouldComplete(run: Lockstep): boolean {
  *   leaves it alone (the model still has the task blocked, so its later ops
  *   keep their meaning).
  */
-export function opsCase(id: string, label: string, kind: CaseKind, universe: Universe, ops: readonly Op[], probes: readonly FunctionProbe[]): VmCase {
+export function opsCase(
+  id: string,
+  label: string,
+  kind: CaseKind,
+  universe: Universe,
+  ops: readonly Op[],
+  probes: readonly FunctionProbe[],
+): VmCase {
   const run = new Lockstep(universe, semanticsByName('upstream')!, { invariants: [], conformance: false });
   const k = run.kernel;
   const steps: VmStep[] = [];

@@ -87,7 +87,9 @@ export function selftestCase(id: string, label: string, s: Scenario, probes: rea
       index,
       action,
       settle: k.core.transition ? 'now' : 'done',
-      ...(step.op === 'check_running' ? { checkRunning: { key: step.func, runs: step.runs, ...(step.log !== undefined ? { log: step.log } : {}) } } : {}),
+      ...(step.op === 'check_running'
+        ? { checkRunning: { key: step.func, runs: step.runs, ...(step.log !== undefined ? { log: step.log } : {}) } }
+        : {}),
     });
     model.push(observeModel(k, probes, { index, command, result }, from));
   });

@@ -29,7 +29,10 @@ export function functionSource(f: FunctionSpec): string {
     const at = f.output.indexOf('{context}');
     const before = at < 0 ? f.output : f.output.slice(0, at);
     const after = at < 0 ? '' : f.output.slice(at + '{context}'.length);
-    print = at < 0 ? `\tpr_info("%s\\n", ${cString(before)});\n` : `\tpr_info("%s%s%s\\n", ${cString(before)}, call ? call->context : "", ${cString(after)});\n`;
+    print =
+      at < 0
+        ? `\tpr_info("%s\\n", ${cString(before)});\n`
+        : `\tpr_info("%s%s%s\\n", ${cString(before)}, call ? call->context : "", ${cString(after)});\n`;
   }
   return `static __attribute__((__noipa__)) const char *${f.cName}(const struct klpcheck_call *call)
 {

@@ -58,9 +58,7 @@ function busyParts(host: Host, params: ParamDecl[]): { decls: string; start: str
   if (!work) return undefined;
   const flag = paramDecl(work.param, 'bool', host.def?.params?.[work.param] ?? 'n');
   params.push(flag);
-  const exitCall = work.exit_call
-    ? `\tif (klpcheck_busy_woken)\n\t\t${work.exit_call.func}(&klpcheck_exit_call);\n`
-    : '';
+  const exitCall = work.exit_call ? `\tif (klpcheck_busy_woken)\n\t\t${work.exit_call.func}(&klpcheck_exit_call);\n` : '';
   const exitCallDecl = work.exit_call
     ? `static const struct klpcheck_call klpcheck_exit_call = { .context = ${cString(work.exit_call.context)} };\n`
     : '';
@@ -116,7 +114,8 @@ function kprobeParts(host: Host, params: ParamDecl[]): { decls: string; start: s
   if (!kp) return undefined;
   const [obj, func] = kp.func.split(':') as [string, string];
   // A generated vmlinux function lives in the stand-in; kallsyms finds "<module>:<symbol>".
-  const symbol = obj === 'vmlinux' && realFunction(func) ? func : `${obj === 'vmlinux' ? 'klpcheck_vmlinux' : obj.replace(/-/g, '_')}:${func}`;
+  const symbol =
+    obj === 'vmlinux' && realFunction(func) ? func : `${obj === 'vmlinux' ? 'klpcheck_vmlinux' : obj.replace(/-/g, '_')}:${func}`;
   let post = 'false';
   if (kp.post_handler_param !== undefined) {
     const p = paramDecl(kp.post_handler_param, 'bool', host.def?.params?.[kp.post_handler_param] ?? 'n');
@@ -188,7 +187,11 @@ ${prelude(host)}
 #include <linux/seq_file.h>
 ${busy ? '#include <linux/workqueue.h>\n#include <linux/completion.h>\n#include <linux/delay.h>\n' : ''}${kprobe ? '#include <linux/kprobes.h>\n' : ''}#include "klpcheck.h"
 ${host.units > 1 ? `#include "${host.name}-units.h"\n` : ''}
-${unitBody(host, 1, host.funcs.filter((f) => f.occurrence === 1))}
+${unitBody(
+  host,
+  1,
+  host.funcs.filter((f) => f.occurrence === 1),
+)}
 ${paramLines(params)}${paramShowParts(host)}${busy?.decls ?? ''}${kprobe?.decls ?? ''}
 static const struct klpcheck_entry *const klpcheck_tables[] = {
 ${tables.map((t) => `\t${t},\n`).join('')}};
@@ -257,7 +260,11 @@ ${prelude(host)}
 #include "klpcheck.h"
 #include "${host.name}-units.h"
 
-${unitBody(host, unit, host.funcs.filter((f) => f.occurrence === unit))}`;
+${unitBody(
+  host,
+  unit,
+  host.funcs.filter((f) => f.occurrence === unit),
+)}`;
 }
 
 /**
@@ -269,8 +276,14 @@ ${unitBody(host, unit, host.funcs.filter((f) => f.occurrence === unit))}`;
 export function hostModule(info: BannerInfo, host: Host): ModuleFiles {
   const files = new Map<string, string>([[unitFile(host, 1), mainSource(info, host)]]);
   if (host.units === 1) return { files, kbuild: `obj-m += ${host.name}.o\n` };
-  const externs = Array.from({ length: host.units - 1 }, (_, i) => `extern const struct klpcheck_entry ${tableName(host, i + 2)}[];\n`).join('');
-  files.set(`${host.name}-units.h`, `/* SPDX-License-Identifier: GPL-2.0 */\n${banner(info, `Tables of the units of ${host.name}.`).replace(/^\/\/ SPDX[^\n]*\n/, '')}\n${externs}`);
+  const externs = Array.from(
+    { length: host.units - 1 },
+    (_, i) => `extern const struct klpcheck_entry ${tableName(host, i + 2)}[];\n`,
+  ).join('');
+  files.set(
+    `${host.name}-units.h`,
+    `/* SPDX-License-Identifier: GPL-2.0 */\n${banner(info, `Tables of the units of ${host.name}.`).replace(/^\/\/ SPDX[^\n]*\n/, '')}\n${externs}`,
+  );
   for (let u = 2; u <= host.units; u++) files.set(unitFile(host, u), otherUnitSource(info, host, u));
   const objs = Array.from({ length: host.units }, (_, i) => unitFile(host, i + 1).replace(/\.c$/, '.o'));
   return { files, kbuild: `obj-m += ${host.name}.o\n${host.name}-y := ${objs.join(' ')}\n` };

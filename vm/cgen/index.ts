@@ -40,7 +40,9 @@ function summary(u: Universe): string {
 function replacementVersions(u: Universe, object: string, name: string): Record<string, string> {
   const versions: Record<string, string> = {};
   for (const p of u.patches) {
-    const has = (p.objects ?? []).some((o) => o.name === object && (o.funcs ?? []).some((f) => f.old_name === name && f.new_func !== false));
+    const has = (p.objects ?? []).some(
+      (o) => o.name === object && (o.funcs ?? []).some((f) => f.old_name === name && f.new_func !== false),
+    );
     if (has) versions[replacementLine(p.name, name)] = p.name;
   }
   return versions;
@@ -114,7 +116,8 @@ function relocate(e: KlpcheckError, at: UniverseLocation): KlpcheckError {
  * kernel cannot express; both name the place by JSON pointer (below
  * `at.base`, in `at.file`).
  */
-export const generateModuleSources: GenerateModuleSources & ((universe: unknown, kernel: KernelVersion, at?: UniverseLocation) => ModuleSet) = (
+export const generateModuleSources: GenerateModuleSources &
+  ((universe: unknown, kernel: KernelVersion, at?: UniverseLocation) => ModuleSet) = (
   universe: unknown,
   kernel: KernelVersion,
   at: UniverseLocation = {},

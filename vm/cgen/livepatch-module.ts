@@ -135,7 +135,9 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
     }
   }
   // test_klp_syscall's klp_pids list and npids file come with a getpid replacement (facts E.6).
-  const pids = (objects ?? []).some((o) => o.kname === null && (o.funcs ?? []).some((f) => realFunction(f.old_name)?.body === 'getpid_pids'));
+  const pids = (objects ?? []).some(
+    (o) => o.kname === null && (o.funcs ?? []).some((f) => realFunction(f.old_name)?.body === 'getpid_pids'),
+  );
   for (const [name, value] of sortedEntries(patch.params)) {
     if (params.some((p) => p.name === name) || (pids && name === 'klp_pids')) continue;
     params.push(paramDecl(name, inferType(value), value));

@@ -89,10 +89,13 @@ function checkNames(u: Universe): void {
 function checkKernel(u: Universe): void {
   const k = u.kernel ?? {};
   // A real x86-64 kernel has reliable stack traces and an initialised livepatch core.
-  if (k.reliable_stacktrace === false) refuse(pointer('kernel', 'reliable_stacktrace'), 'an x86-64 kernel always has reliable stack traces');
-  if (k.livepatch_initialized === false) refuse(pointer('kernel', 'livepatch_initialized'), 'the Debian kernel always initialises livepatch');
+  if (k.reliable_stacktrace === false)
+    refuse(pointer('kernel', 'reliable_stacktrace'), 'an x86-64 kernel always has reliable stack traces');
+  if (k.livepatch_initialized === false)
+    refuse(pointer('kernel', 'livepatch_initialized'), 'the Debian kernel always initialises livepatch');
   for (const name of Object.keys(k.vmlinux_symbols ?? {})) {
-    if (realFunction(name)) refuse(pointer('kernel', 'vmlinux_symbols', name), `'${name}' is a real vmlinux function: its symbol table is the kernel's`);
+    if (realFunction(name))
+      refuse(pointer('kernel', 'vmlinux_symbols', name), `'${name}' is a real vmlinux function: its symbol table is the kernel's`);
   }
 }
 
@@ -105,14 +108,20 @@ function checkPatch(p: PatchDef, i: number): void {
       const generated = o.name !== VMLINUX || isStandIn(o.name, f.old_name);
       if (generated && !C_NAME.test(f.old_name)) refuse(`${at}/old_name`, `'${f.old_name}' cannot be the name of a C function`);
       if ((f.output_shadow_ids ?? []).length > 0 || (f.output ?? '').includes('{shadow}')) {
-        refuse(`${at}/output_shadow_ids`, 'printing per-state shadow texts needs the per-state callbacks of Petr Mladek\'s series, not in upstream 6.1/6.12');
+        refuse(
+          `${at}/output_shadow_ids`,
+          "printing per-state shadow texts needs the per-state callbacks of Petr Mladek's series, not in upstream 6.1/6.12",
+        );
       }
     });
   });
   (p.states ?? []).forEach((s, j) => {
     for (const field of ['if_param', 'unless_param', 'block_disable_param'] as const) {
       if (s[field] !== undefined) {
-        refuse(pointer('patches', i, 'states', j, field), `${field} is a per-state test module's parameter (Petr Mladek's series); upstream struct klp_state has only id, version and data`);
+        refuse(
+          pointer('patches', i, 'states', j, field),
+          `${field} is a per-state test module's parameter (Petr Mladek's series); upstream struct klp_state has only id, version and data`,
+        );
       }
     }
   });
@@ -183,7 +192,8 @@ export function planUniverse(u: Universe): Plan {
   const needsStandIn =
     Object.keys(u.kernel?.vmlinux_symbols ?? {}).length > 0 ||
     u.patches.some((p) => (p.objects ?? []).some((o) => o.name === VMLINUX && (o.funcs ?? []).some((f) => isStandIn(o.name, f.old_name))));
-  if (needsStandIn) hosts.push(makeHost('stand-in', STAND_IN, VMLINUX, hostSymbols(u, VMLINUX, undefined, pointer('kernel', 'vmlinux_symbols'))));
+  if (needsStandIn)
+    hosts.push(makeHost('stand-in', STAND_IN, VMLINUX, hostSymbols(u, VMLINUX, undefined, pointer('kernel', 'vmlinux_symbols'))));
   u.modules.forEach((m, i) => {
     if (m.name === VMLINUX) refuse(pointer('modules', i, 'name'), 'a module named vmlinux is refused by klp_module_coming');
     hosts.push(makeHost('target', m.name, m.name, hostSymbols(u, m.name, m, pointer('modules', i, 'symbols')), m));
