@@ -4,12 +4,12 @@
  * file and a rename so that a reader never sees half a file, and never left
  * behind as `*.tmp`. Every command that writes goes through here.
  */
-import { lstatSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { tmpFor, writeFileAtomically } from '../harness/atomic-write.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 
 /** The temporary name beside `file`, unique per process. */
-const tmpFor = (file: string) => `${file}.${process.pid}.tmp`;
 
 function kindOf(path: string): 'missing' | 'directory' | 'file' {
   try {
@@ -96,14 +96,10 @@ export function writeAtomically(file: string, text: string, force: boolean): 'wr
   }
   if (old === text) return 'unchanged';
   if (old !== undefined && !force) throw new KlpcheckError('E_CONFLICT', 'exists with other content; not overwritten (use --force)', file);
-  const tmp = tmpFor(file);
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    writeFileAtomically(file, text);
   } catch (e) {
     throw new KlpcheckError('E_IO', `cannot write: ${(e as Error).message}`, file);
-  } finally {
-    rmSync(tmp, { force: true });
   }
   return 'written';
 }

@@ -13,7 +13,8 @@
  * "already saved". Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from './atomic-write.ts';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -44,18 +45,6 @@ export function buildCounterexample(semantics: Semantics, universe: Universe, re
   };
 }
 
-/** JSON with sorted keys at every level: a stable text to hash (vm/finding.ts names real-kernel findings by it). */
-export function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** The file text: two-space JSON, one trailing newline; key order is fixed by construction. */
 export function serialize(c: Counterexample): string {
   return `${JSON.stringify(c, null, 2)}\n`;
@@ -84,9 +73,7 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
     return { file, status: 'exists' };
   }
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  writeFileAtomically(file, text);
   return { file, status: 'written' };
 }
 

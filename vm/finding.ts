@@ -7,16 +7,28 @@
  * Kept apart from counterexamples/ (whose corpus replays on the model alone).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Universe } from '../model/kernel/definitions.ts';
 import { KlpcheckError, pointer } from '../harness/errors.ts';
 import { readJson } from '../harness/json-file.ts';
-import { stable } from '../harness/counterexample.ts';
+import { writeFileAtomically } from '../harness/atomic-write.ts';
 import type { Op } from '../harness/ops.ts';
 import { KLPCHECK_VERSION, FAST_CHECK_VERSION } from '../harness/versions.ts';
 import type { KernelVersion } from './cgen/contract.ts';
 import type { StepObservation } from './observation.ts';
+
+/** JSON with sorted keys at every level: a stable text to hash, whatever order a finding's objects were built in. */
+export function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
 
 export const PROPERTY = 'real-kernel';
 
@@ -69,9 +81,7 @@ export function saveFinding(dir: string, f: RealKernelFinding): { file: string; 
     return { file, status: 'exists' };
   }
   mkdirSync(join(file, '..'), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  writeFileAtomically(file, text);
   return { file, status: 'written' };
 }
 

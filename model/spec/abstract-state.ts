@@ -23,10 +23,6 @@ export type AbstractTask = DeepReadonly<G.AbstractTask>;
 export type PatchStatus = AbstractPatch['status'];
 export type TaskState = AbstractTask['state'];
 
-export function canonical(s: AbstractState): string {
-  return JSON.stringify(s);
-}
-
 /**
  * Whether two abstract states (plain JSON data) are equal, without building
  * their JSON: conformance compares the two sides after every step, and the
