@@ -105,15 +105,15 @@ export class Lockstep {
   }
 
   /** A patch as loaded (invariant.ts StepObservation.def): the kernel's record when there is one. */
-  private readonly def = (name: string): PatchDef => {
+  private loadedDef(name: string): PatchDef {
     const p = this.kernel.patch(name);
-    const base = this.universe.patches.find((d) => d.name === name);
     if (!p) {
+      const base = this.universe.patches.find((d) => d.name === name);
       if (!base) throw new Error(`patch ${name} is not in the universe`);
       return base;
     }
     return { ...p.def, attrs: { ...p.attrs, ...Object.fromEntries(p.writable) }, states: p.states.map((s) => s.def) };
-  };
+  }
 
   applicable(op: Op): boolean {
     return applicable(op, this.spec);
@@ -137,6 +137,13 @@ export class Lockstep {
       if (reason) found.push({ step: index, invariant: CONFORMANCE, reason });
     }
     const events = this.kernel.core.log.events.slice(from);
+    // Several checkers ask for the same patches: build each record once per step.
+    const defs = new Map<string, PatchDef>();
+    const def = (name: string): PatchDef => {
+      let d = defs.get(name);
+      if (!d) defs.set(name, (d = this.loadedDef(name)));
+      return d;
+    };
     const obs = {
       index,
       op,
@@ -146,7 +153,7 @@ export class Lockstep {
       events,
       semantics: this.semantics,
       universe: this.universe,
-      def: this.def,
+      def,
     };
     for (const [id, checker] of this.checks) {
       if (skip.has(id)) continue;

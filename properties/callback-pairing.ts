@@ -37,6 +37,13 @@ function advance(phase: Phase, cb: string, ret: number): Phase | string {
   }
 }
 
+/** The entries of a phase map that are not closed, as sorted `key=phase` strings. */
+function open(m: Map<string | number, Phase>): string[] {
+  const shown: string[] = [];
+  for (const [k, p] of m) if (p !== 'closed') shown.push(`${k}=${p}`);
+  return shown.sort();
+}
+
 /** Remembers the callback phase of every (patch, object) and every state id. */
 class PairingChecker implements Checker {
   constructor(
@@ -48,13 +55,11 @@ class PairingChecker implements Checker {
     return new PairingChecker(new Map(this.objects), new Map(this.states));
   }
 
+  /** The memory string, kept until a phase changes: the explorer asks after every step. */
+  private shown: string | null = null;
+
   memory(): string {
-    const show = (m: Map<string | number, Phase>) =>
-      [...m]
-        .filter(([, p]) => p !== 'closed')
-        .map(([k, p]) => `${k}=${p}`)
-        .sort();
-    return [...show(this.objects), ...show(this.states)].join(' ');
+    return (this.shown ??= [...open(this.objects), ...open(this.states)].join(' '));
   }
 
   private event(e: KernelEvent, before: readonly number[]): string | null {
@@ -63,6 +68,7 @@ class PairingChecker implements Checker {
       const next = advance(this.objects.get(key) ?? 'closed', e.cb, e.ret);
       if (next.includes(' ')) return `${e.patch} object ${e.obj}: ${next}`;
       this.objects.set(key, next as Phase);
+      this.shown = null;
     } else if (e.kind === 'state_callback') {
       if (e.cb === 'pre_patch' && before.includes(e.state) && (this.states.get(e.state) ?? 'closed') !== 'closed') {
         return `${e.patch}: pre_patch of state ${e.state}, which an active patch already has`;
@@ -70,11 +76,12 @@ class PairingChecker implements Checker {
       const next = advance(this.states.get(e.state) ?? 'closed', e.cb, e.ret);
       if (next.includes(' ')) return `${e.patch} state ${e.state}: ${next}`;
       this.states.set(e.state, next as Phase);
+      this.shown = null;
     }
     return null;
   }
 
-  readonly check = (obs: StepObservation): string | null => {
+  check(obs: StepObservation): string | null {
     for (const e of obs.events) {
       const bad = this.event(e, obs.before.states);
       if (bad) return bad;
@@ -86,8 +93,12 @@ class PairingChecker implements Checker {
     // unpatch callbacks (callbacks.rst), and a reloaded module starts afresh.
     for (const p of obs.after.patches) {
       if (p.status !== 'freed') continue;
-      for (const key of this.objects.keys()) if (key.startsWith(`${p.name}/`)) this.objects.delete(key);
+      for (const key of this.objects.keys())
+        if (key.startsWith(`${p.name}/`)) {
+          this.objects.delete(key);
+          this.shown = null;
+        }
     }
     return null;
-  };
+  }
 }

@@ -33,7 +33,7 @@ class ShadowChecker implements Checker {
     return [...this.live].sort().join(' ');
   }
 
-  readonly check = (obs: StepObservation): string | null => {
+  check(obs: StepObservation): string | null {
     for (const e of obs.events) {
       if (e.kind !== 'shadow_alloc' && e.kind !== 'shadow_free') continue;
       const key = `${e.obj}/${e.id}`;
@@ -54,5 +54,5 @@ class ShadowChecker implements Checker {
       }
     }
     return null;
-  };
+  }
 }

@@ -120,8 +120,15 @@ export interface ChunkResult {
   readonly coverage: CoverageData;
 }
 
-/** Expands chunks, in order; a worker pool or expandChunk below. */
-export type ChunkExpander = (chunks: readonly (readonly ChunkItem[])[]) => Promise<ChunkResult[]> | ChunkResult[];
+/**
+ * Expands chunks: a worker pool, or expandChunk below in this thread.
+ * `width` is how many chunks the search keeps in flight (1 in this thread;
+ * a few per worker, so none waits while the search absorbs a result).
+ */
+export interface ChunkExpander {
+  readonly width: number;
+  expand(chunk: readonly ChunkItem[]): ChunkResult | Promise<ChunkResult>;
+}
 
 /** Expands one chunk with an Expander (in this thread or a worker). */
 export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkResult {
@@ -205,8 +212,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   const { semantics: sem, scope } = o;
   const properties = applicableProperties(sem, o.properties);
   const ex = new Expander(sem, scope, properties);
-  const local: ChunkExpander = (chunks) => chunks.map((c) => expandChunk(ex, c));
-  const expandChunks = o.expandChunks ?? local;
+  const expander: ChunkExpander = o.expandChunks ?? { width: 1, expand: (chunk) => expandChunk(ex, chunk) };
   const visited = new VisitedSet();
   const specVisited = new VisitedSet();
   const memIds = new Map<string, number>();
@@ -260,9 +266,9 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   const bound = scope.depth ?? Infinity;
 
   /** Takes one level's chunk results in frontier order. */
-  const absorb = (items: readonly number[], results: readonly ChunkResult[], next: number[]) => {
+  const absorb = (items: readonly number[], r: ChunkResult, next: number[]) => {
     let item = 0;
-    for (const r of results) {
+    {
       absorbCoverage(coverage, r.coverage);
       let k = 0;
       let keyOffset = 0;
@@ -297,30 +303,39 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
     }
   };
 
+  const { width } = expander;
   const levelLoop = (): ExploreResult | Promise<ExploreResult> => {
     while (depth < bound && level.length && !stopped) {
       depth++;
       const next: number[] = [];
+      // A pipeline: up to `width` chunks in flight, taken in frontier order
+      // as they arrive, so the workers expand while this thread absorbs.
+      const inFlight: { items: number[]; result: ChunkResult | Promise<ChunkResult> }[] = [];
       let start = 0;
-      const runBatch = (): void | Promise<void> => {
-        while (start < level.length) {
+      const issue = () => {
+        while (inFlight.length < width && start < level.length && !stopped) {
           if (o.shouldStop?.()) {
             stopped = true;
-            return;
+            break;
           }
-          // Several chunks per round, so that every worker has one.
-          const items = level.slice(start, start + CHUNK * 4);
-          const chunks: ChunkItem[][] = [];
-          for (let i = 0; i < items.length; i += CHUNK)
-            chunks.push(items.slice(i, i + CHUNK).map((s) => ({ root: rootOf.data[s]!, path: pathTo(s) })));
+          const items = level.slice(start, start + CHUNK);
           start += items.length;
-          const results = expandChunks(chunks);
-          const take = (rs: ChunkResult[]) => {
-            absorb(items, rs, next);
-            o.onProgress?.({ depth, states: visited.size, transitions });
-          };
-          if (results instanceof Promise) return results.then(take).then(runBatch);
-          take(results);
+          inFlight.push({ items, result: expander.expand(items.map((s) => ({ root: rootOf.data[s]!, path: pathTo(s) }))) });
+        }
+      };
+      const drain = (): void | Promise<void> => {
+        issue();
+        while (inFlight.length) {
+          const head = inFlight[0]!;
+          if (head.result instanceof Promise)
+            return head.result.then((r) => {
+              head.result = r;
+              return drain();
+            });
+          inFlight.shift();
+          absorb(head.items, head.result, next);
+          o.onProgress?.({ depth, states: visited.size, transitions });
+          issue();
         }
       };
       const finishLevel = () => {
@@ -335,7 +350,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
         } else level = next;
         statesPerDepth.push(level.length);
       };
-      const pending = runBatch();
+      const pending = drain();
       if (pending instanceof Promise) return pending.then(finishLevel).then(levelLoop);
       finishLevel();
     }

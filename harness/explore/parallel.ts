@@ -14,7 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { semanticsByName } from '../../model/semantics/registry.ts';
-import { applicableProperties, exploreAsync, type ChunkItem, type ChunkResult, type ExploreProgress, type Shard } from './explorer.ts';
+import { applicableProperties, exploreAsync, type ChunkExpander, type ChunkResult, type ExploreProgress, type Shard } from './explorer.ts';
 import type { ExploreScope } from './scope.ts';
 import { summarize, type ExploreSummary } from './summary.ts';
 import type { WorkerJob } from './worker.ts';
@@ -53,8 +53,11 @@ export function exploreInParallel(o: ParallelOptions): Running {
   );
   let nextId = 0;
   const waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
-  for (const w of workers) {
+  /** Chunks posted to each worker and not yet answered. */
+  const load = workers.map(() => 0);
+  workers.forEach((w, wi) => {
     w.on('message', (m: { id: number; result: ChunkResult }) => {
+      load[wi]!--;
       waiting.get(m.id)?.resolve(m.result);
       waiting.delete(m.id);
     });
@@ -62,18 +65,21 @@ export function exploreInParallel(o: ParallelOptions): Running {
       for (const p of waiting.values()) p.reject(e);
       waiting.clear();
     });
-  }
-  const expandChunks = (chunks: readonly (readonly ChunkItem[])[]) =>
-    Promise.all(
-      chunks.map(
-        (items, i) =>
-          new Promise<ChunkResult>((resolve, reject) => {
-            const id = nextId++;
-            waiting.set(id, { resolve, reject });
-            workers[i % workers.length]!.postMessage({ id, items });
-          }),
-      ),
-    );
+  });
+  // Two chunks per worker in flight: one being expanded, one queued, so no
+  // worker idles while the main thread absorbs a result.
+  const expandChunks: ChunkExpander = {
+    width: 2 * n,
+    expand: (items) =>
+      new Promise<ChunkResult>((resolve, reject) => {
+        const id = nextId++;
+        // The least loaded worker; results are taken in frontier order whoever expanded them.
+        const wi = load.indexOf(Math.min(...load));
+        load[wi]!++;
+        waiting.set(id, { resolve, reject });
+        workers[wi]!.postMessage({ id, items });
+      }),
+  };
   const done = Promise.resolve()
     .then(() =>
       exploreAsync({

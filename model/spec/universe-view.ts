@@ -1,14 +1,20 @@
 /** Derived facts about a universe that the spec model and the observers share. */
 import { funcKey, type PatchDef, type Universe } from '../kernel/definitions.ts';
 
-const funcsCache = new WeakMap<PatchDef, readonly string[]>();
+const funcsCache = new WeakMap<object, readonly string[]>();
+const NO_OBJECTS: NonNullable<PatchDef['objects']> = [];
 
-/** The function keys a patch patches (its static funcs; nops are not its own). Cached: definitions are immutable. */
+/**
+ * The function keys a patch patches (its static funcs; nops are not its own).
+ * Cached by the objects array: definitions are immutable, and a patch as
+ * loaded (run-sequence.ts Lockstep.def) is a new record around the same array.
+ */
 export function patchFuncs(p: PatchDef): readonly string[] {
-  let keys = funcsCache.get(p);
+  const objects = p.objects ?? NO_OBJECTS;
+  let keys = funcsCache.get(objects);
   if (!keys) {
-    keys = (p.objects ?? []).flatMap((o) => (o.funcs ?? []).map((f) => funcKey(o.name, f.old_name ?? '', f.old_sympos ?? 0)));
-    funcsCache.set(p, keys);
+    keys = objects.flatMap((o) => (o.funcs ?? []).map((f) => funcKey(o.name, f.old_name ?? '', f.old_sympos ?? 0)));
+    funcsCache.set(objects, keys);
   }
   return keys;
 }
