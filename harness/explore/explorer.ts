@@ -27,6 +27,7 @@ import { runSequence, type RunResult } from '../run-sequence.ts';
 import { absorbCoverage, Coverage, coverageData, type CoverageData } from './coverage.ts';
 import { Expander } from './expand.ts';
 import type { ExploreScope } from './scope.ts';
+import { absorbExpansion, ShardLedger, type ShardLedgerData } from './shard-ledger.ts';
 import { VisitedSet } from './visited.ts';
 
 export interface Shard {
@@ -83,6 +84,8 @@ export interface ExploreResult {
   /** The visited states, for merging shards; each ends with a checker-memory id (u16) into `memories`. */
   readonly visited: VisitedSet;
   readonly memories: readonly string[];
+  /** A shard's per-state depths and expansions, so that a merge counts each state and transition once (shard-ledger.ts). */
+  readonly ledger?: ShardLedgerData;
   /**
    * Bytes held: the visited set (arena, offsets, table) with each state's
    * parent link (8 bytes: parent, step, root) for paths; the spec-level set
@@ -118,13 +121,15 @@ export interface ChunkResult {
   readonly keys: Uint8Array;
   readonly violations: readonly { readonly successor: number; readonly property: string }[];
   readonly coverage: CoverageData;
+  /** Shards only: per state of the chunk, its expansion's key (shard-ledger.ts). */
+  readonly expansions?: readonly string[];
 }
 
 /** Expands chunks, in order; a worker pool or expandChunk below. */
 export type ChunkExpander = (chunks: readonly (readonly ChunkItem[])[]) => Promise<ChunkResult[]> | ChunkResult[];
 
 /** Expands one chunk with an Expander (in this thread or a worker). */
-export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkResult {
+export function expandChunk(ex: Expander, items: readonly ChunkItem[], perState = false): ChunkResult {
   const counts = new Uint16Array(items.length);
   const positions: number[] = [];
   const keyLengths: number[] = [];
@@ -136,6 +141,7 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkRes
   let total = 0;
   const violations: { successor: number; property: string }[] = [];
   const coverage = new Coverage();
+  const expansions: string[] = [];
   items.forEach((item, i) => {
     ex.expand(item.root, item.path, (s, memory) => {
       counts[i]!++;
@@ -149,6 +155,7 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkRes
       parts.push(s.keys.full.slice());
       total += s.keys.full.length;
     });
+    if (perState) expansions.push(absorbExpansion(coverage, ex.coverage));
   });
   const keys = new Uint8Array(total);
   let o = 0;
@@ -169,6 +176,7 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkRes
     keys,
     violations,
     coverage: coverageData(coverage),
+    ...(perState ? { expansions } : {}),
   };
 }
 
@@ -205,7 +213,8 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   const { semantics: sem, scope } = o;
   const properties = applicableProperties(sem, o.properties);
   const ex = new Expander(sem, scope, properties);
-  const local: ChunkExpander = (chunks) => chunks.map((c) => expandChunk(ex, c));
+  const ledger = o.shard ? new ShardLedger() : undefined;
+  const local: ChunkExpander = (chunks) => chunks.map((c) => expandChunk(ex, c, ledger !== undefined));
   const expandChunks = o.expandChunks ?? local;
   const visited = new VisitedSet();
   const specVisited = new VisitedSet();
@@ -254,6 +263,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
     if (r.added) level.push(r.index);
   }
   statesPerDepth.push(level.length);
+  ledger?.levelEnd(visited.size);
 
   let depth = 0;
   let stopped = false;
@@ -269,6 +279,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       let vi = 0;
       for (let i = 0; i < r.counts.length; i++, item++) {
         const from = items[item]!;
+        ledger?.expandedAs(from, r.expansions?.[i]);
         for (let c = 0; c < r.counts[i]!; c++, k++) {
           transitions++;
           for (; vi < r.violations.length && r.violations[vi]!.successor === k; vi++) {
@@ -334,6 +345,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
           level = next.filter((_, i) => i % count === index);
         } else level = next;
         statesPerDepth.push(level.length);
+        ledger?.levelEnd(visited.size);
       };
       const pending = runBatch();
       if (pending instanceof Promise) return pending.then(finishLevel).then(levelLoop);
@@ -356,6 +368,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       coverage,
       visited,
       memories: [...memIds.keys()],
+      ...(ledger ? { ledger: ledger.data(visited.size) } : {}),
       memory: {
         visitedBytes: visited.bytesUsed() + visited.size * 8,
         arenaBytes: visited.arenaBytes(),
