@@ -40,6 +40,11 @@ describe('klpcheck explore', () => {
     await main(['explore', '--merge', join(dir, '0.json'), join(dir, '1.json'), '--no-save'], merged.io);
     const states = (t: string) => /^(\d+) distinct states/m.exec(t)?.[1];
     expect(states(merged.out())).toBe(states(whole.out()));
+    // Each transition once, though both shards explore the levels above the split (worker threads, as the CLI runs).
+    const transitions = (t: string) => /^\d+ distinct states \(.*\), (\d+) transitions checked up to depth 3$/m.exec(t)?.[1];
+    expect(transitions(merged.out())).toBe(transitions(whole.out()));
+    const coverage = (t: string) => t.slice(t.indexOf('Coverage (operation: outcomes):'));
+    expect(coverage(merged.out())).toBe(coverage(whole.out()));
     // A merge of fewer than all shards, a shard twice, or shards of other explorations never reads as a pass.
     const other = join(dir, 'other.json');
     await main(['explore', '--semantics', 'stacking', ...SCOPE, '--shard', '1/2', '--out', other, '--no-save'], capture().io);

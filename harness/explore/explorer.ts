@@ -27,6 +27,7 @@ import { runSequence, type RunResult } from '../run-sequence.ts';
 import { absorbCoverage, Coverage, coverageData, type CoverageData } from './coverage.ts';
 import { Expander } from './expand.ts';
 import type { ExploreScope } from './scope.ts';
+import { absorbExpansion, ShardLedger, type ShardLedgerData } from './shard-ledger.ts';
 import { VisitedSet } from './visited.ts';
 
 export interface Shard {
@@ -83,6 +84,8 @@ export interface ExploreResult {
   /** The visited states, for merging shards; each ends with a checker-memory id (u16) into `memories`. */
   readonly visited: VisitedSet;
   readonly memories: readonly string[];
+  /** A shard's per-state depths and expansions, so that a merge counts each state and transition once (shard-ledger.ts). */
+  readonly ledger?: ShardLedgerData;
   /**
    * Bytes held: the visited set (arena, offsets, table) with each state's
    * parent link (8 bytes: parent, step, root) for paths; the spec-level set
@@ -118,6 +121,8 @@ export interface ChunkResult {
   readonly keys: Uint8Array;
   readonly violations: readonly { readonly successor: number; readonly property: string }[];
   readonly coverage: CoverageData;
+  /** Shards only: per state of the chunk, its expansion's key (shard-ledger.ts). */
+  readonly expansions?: readonly string[];
 }
 
 /**
@@ -131,7 +136,7 @@ export interface ChunkExpander {
 }
 
 /** Expands one chunk with an Expander (in this thread or a worker). */
-export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkResult {
+export function expandChunk(ex: Expander, items: readonly ChunkItem[], perState = false): ChunkResult {
   const counts = new Uint16Array(items.length);
   const positions: number[] = [];
   const keyLengths: number[] = [];
@@ -143,6 +148,7 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkRes
   let total = 0;
   const violations: { successor: number; property: string }[] = [];
   const coverage = new Coverage();
+  const expansions: string[] = [];
   items.forEach((item, i) => {
     ex.expand(item.root, item.path, (s, memory) => {
       counts[i]!++;
@@ -156,6 +162,7 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkRes
       parts.push(s.keys.full.slice());
       total += s.keys.full.length;
     });
+    if (perState) expansions.push(absorbExpansion(coverage, ex.coverage));
   });
   const keys = new Uint8Array(total);
   let o = 0;
@@ -176,6 +183,7 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[]): ChunkRes
     keys,
     violations,
     coverage: coverageData(coverage),
+    ...(perState ? { expansions } : {}),
   };
 }
 
@@ -212,7 +220,8 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   const { semantics: sem, scope } = o;
   const properties = applicableProperties(sem, o.properties);
   const ex = new Expander(sem, scope, properties);
-  const expander: ChunkExpander = o.expandChunks ?? { width: 1, expand: (chunk) => expandChunk(ex, chunk) };
+  const ledger = o.shard ? new ShardLedger() : undefined;
+  const expander: ChunkExpander = o.expandChunks ?? { width: 1, expand: (chunk) => expandChunk(ex, chunk, ledger !== undefined) };
   const visited = new VisitedSet();
   const specVisited = new VisitedSet();
   const memIds = new Map<string, number>();
@@ -260,6 +269,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
     if (r.added) level.push(r.index);
   }
   statesPerDepth.push(level.length);
+  ledger?.levelEnd(visited.size);
 
   let depth = 0;
   let stopped = false;
@@ -275,6 +285,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       let vi = 0;
       for (let i = 0; i < r.counts.length; i++, item++) {
         const from = items[item]!;
+        ledger?.expandedAs(from, r.expansions?.[i]);
         for (let c = 0; c < r.counts[i]!; c++, k++) {
           transitions++;
           for (; vi < r.violations.length && r.violations[vi]!.successor === k; vi++) {
@@ -349,6 +360,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
           level = next.filter((_, i) => i % count === index);
         } else level = next;
         statesPerDepth.push(level.length);
+        ledger?.levelEnd(visited.size);
       };
       const pending = drain();
       if (pending instanceof Promise) return pending.then(finishLevel).then(levelLoop);
@@ -371,6 +383,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       coverage,
       visited,
       memories: [...memIds.keys()],
+      ...(ledger ? { ledger: ledger.data(visited.size) } : {}),
       memory: {
         visitedBytes: visited.bytesUsed() + visited.size * 8,
         arenaBytes: visited.arenaBytes(),

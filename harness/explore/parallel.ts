@@ -48,7 +48,7 @@ export function exploreInParallel(o: ParallelOptions): Running {
     { length: n },
     () =>
       new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-        workerData: { semantics: o.semantics, scope: o.scope, properties } satisfies WorkerJob,
+        workerData: { semantics: o.semantics, scope: o.scope, properties, perState: o.shard !== undefined } satisfies WorkerJob,
       }),
   );
   let nextId = 0;

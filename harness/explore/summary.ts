@@ -2,9 +2,12 @@
  * An exploration's result as plain data: what the CLI prints, what a shard
  * writes to its file, and what merging several shards gives. Distinct states
  * are counted by the union of the shards' exact state sets, so states
- * reachable from two shards are counted once; a property's shortest
+ * reachable from two shards are counted once; states per depth, transitions
+ * and coverage from each shard's ledger (shard-ledger.ts), each state at its
+ * shallowest depth and each expanded state's successors once, so a merge
+ * reports what one whole exploration reports; a property's shortest
  * counterexample is the shortest any shard found (each shard searches its
- * subtrees breadth first).
+ * subtrees breadth first). Only the spec-level count is not kept per shard.
  */
 import type { Universe } from '../../model/kernel/definitions.ts';
 import { KlpcheckError } from '../errors.ts';
@@ -13,6 +16,7 @@ import { KLPCHECK_VERSION } from '../versions.ts';
 import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
 import type { ExploreResult, Shard } from './explorer.ts';
 import { formatScope, type ExploreScope } from './scope.ts';
+import { expansionKey, successorsIn, type ShardLedgerData } from './shard-ledger.ts';
 import { VisitedSet } from './visited.ts';
 
 export interface ViolationSummary {
@@ -35,7 +39,10 @@ export interface ExploreSummary {
   readonly distinctStates: number;
   /** Distinct spec-level states (the Promela model's count); 0 in a merged result (not kept per shard). */
   readonly specStates: number;
+  /** Transitions checked: the successors of every expanded state (merged: of each state once). */
   readonly transitions: number;
+  /** States first reached at each depth from the roots (0); at the fixpoint it ends with the empty level. A shard's: its own below the split. */
+  readonly statesPerDepth: readonly number[];
   readonly properties: readonly string[];
   readonly violations: readonly ViolationSummary[];
   /** op -> outcome -> count */
@@ -45,6 +52,8 @@ export interface ExploreSummary {
   readonly states: Uint8Array;
   /** The checker memories the states' last two bytes number (ids are per exploration: merging renumbers them). */
   readonly memories: readonly string[];
+  /** A shard's per-state depths and expansions, for an exact merge; absent in a whole or merged result. */
+  readonly ledger?: ShardLedgerData;
   /** Wall-clock seconds; never printed on standard output (it would differ between two identical runs). */
   readonly seconds: number;
 }
@@ -61,6 +70,7 @@ export function summarize(r: ExploreResult, seconds: number): ExploreSummary {
     distinctStates: r.distinctStates,
     specStates: r.specStates,
     transitions: r.transitions,
+    statesPerDepth: r.statesPerDepth,
     properties: r.properties,
     violations: r.violations.map((v) => ({
       property: v.property,
@@ -73,6 +83,7 @@ export function summarize(r: ExploreResult, seconds: number): ExploreSummary {
     reached: cov.reached,
     states: r.visited.export(),
     memories: r.memories,
+    ...(r.ledger ? { ledger: r.ledger } : {}),
     seconds,
   };
 }
@@ -116,18 +127,74 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
     );
   const states = new VisitedSet();
   const memories = new Map<string, number>();
-  for (const p of parts) {
+  /** Per merged state: its shallowest depth over the shards, and its expansion's key and the file that gave it. */
+  const depthOf: number[] = [];
+  const expansionOf: (string | undefined)[] = [];
+  const expandedIn: number[] = [];
+  const key = new Uint8Array(256);
+  parts.forEach((p, pi) => {
+    const file = files[pi]!;
+    const ledger = p.ledger;
+    if (!ledger) throw new KlpcheckError('E_USAGE', 'a shard without its per-state ledger cannot be merged exactly', file);
     const ids = p.memories.map((m) => memories.get(m) ?? memories.set(m, memories.size).get(m)!);
-    const renumbered = p.states.slice();
-    for (let o = 0; o < renumbered.length; o += renumbered[o]! + 1) {
-      const end = o + renumbered[o]!;
-      const id = ids[renumbered[end - 1]! | (renumbered[end]! << 8)];
-      if (id === undefined) throw new KlpcheckError('E_USAGE', 'a state names a checker memory the file does not list', undefined);
-      renumbered[end - 1] = id & 0xff;
-      renumbered[end] = id >>> 8;
+    let depth = 0;
+    for (let o = 0, j = 0; o < p.states.length; o += p.states[o]! + 1, j++) {
+      const len = p.states[o]!;
+      key.set(p.states.subarray(o + 1, o + 1 + len));
+      const id = ids[key[len - 2]! | (key[len - 1]! << 8)];
+      if (id === undefined) throw new KlpcheckError('E_USAGE', 'a state names a checker memory the file does not list', file);
+      key[len - 2] = id & 0xff;
+      key[len - 1] = id >>> 8;
+      while (depth < ledger.levelEnds.length && j >= ledger.levelEnds[depth]!) depth++;
+      const { index } = states.add(key.subarray(0, len));
+      depthOf[index] = Math.min(depthOf[index] ?? depth, depth);
+      const e = ledger.expanded[j]!;
+      if (!e) continue;
+      const expansion = ledger.expansions[e - 1]!;
+      const had = expansionOf[index];
+      if (had !== undefined && had !== expansion)
+        throw new KlpcheckError(
+          'E_USAGE',
+          `a state has other successors than in ${files[expandedIn[index]!]}: not shards of one exploration`,
+          file,
+          `/ledger/expanded/${j}`,
+        );
+      expansionOf[index] = expansion;
+      expandedIn[index] = pi;
     }
-    states.addAll(renumbered);
+  });
+  const complete = parts.every((p) => p.complete);
+  const bound = first.scope.depth ?? Infinity;
+  const statesPerDepth: number[] = [];
+  const outcomes: Record<string, Record<string, number>> = {};
+  const parsed = new Map<string, Record<string, Record<string, number>>>();
+  let transitions = 0;
+  for (let i = 0; i < states.size; i++) {
+    const d = depthOf[i]!;
+    while (statesPerDepth.length <= d) statesPerDepth.push(0);
+    statesPerDepth[d]!++;
+    const k = expansionOf[i];
+    if (k === undefined) {
+      // The whole search expands every state above the bound; so must the shards, together.
+      if (complete && d < bound)
+        throw new KlpcheckError(
+          'E_USAGE',
+          `merge: no shard expanded a state at depth ${d}: not the shards of one exploration (another split depth?)`,
+        );
+      continue;
+    }
+    let m = parsed.get(k);
+    if (!m) parsed.set(k, (m = JSON.parse(k) as Record<string, Record<string, number>>));
+    transitions += successorsIn(m);
+    for (const [op, byOutcome] of Object.entries(m)) {
+      outcomes[op] ??= {};
+      for (const [o, n] of Object.entries(byOutcome)) outcomes[op]![o] = (outcomes[op]![o] ?? 0) + n;
+    }
   }
+  const deepest = statesPerDepth.length - 1;
+  // As one whole search: the fixpoint when no state lies at the bound, and then the empty level closes the list.
+  const fixpoint = complete && deepest < bound;
+  if (fixpoint) statesPerDepth.push(0);
   const shortest = new Map<string, ViolationSummary>();
   for (const p of parts) {
     for (const v of p.violations) {
@@ -135,23 +202,17 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
       if (!best || v.ops.length < best.ops.length) shortest.set(v.property, v);
     }
   }
-  const outcomes: Record<string, Record<string, number>> = {};
-  for (const p of parts) {
-    for (const [op, m] of Object.entries(p.outcomes)) {
-      outcomes[op] ??= {};
-      for (const [o, n] of Object.entries(m)) outcomes[op]![o] = (outcomes[op]![o] ?? 0) + n;
-    }
-  }
   return {
     semantics: first.semantics,
     scope: first.scope,
     shards: [],
-    complete: parts.every((p) => p.complete),
-    fixpoint: parts.every((p) => p.fixpoint),
-    depthReached: Math.min(...parts.map((p) => p.depthReached)),
+    complete,
+    fixpoint,
+    depthReached: !complete ? Math.min(...parts.map((p) => p.depthReached)) : fixpoint ? deepest : bound,
     distinctStates: states.size,
     specStates: 0,
-    transitions: parts.reduce((n, p) => n + p.transitions, 0),
+    transitions,
+    statesPerDepth,
     properties: first.properties,
     violations: first.properties.flatMap((prop) => (shortest.has(prop) ? [shortest.get(prop)!] : [])),
     outcomes,
@@ -166,10 +227,43 @@ export function missingMilestones(s: ExploreSummary): Milestone[] {
   return REQUIRED.filter((m) => !s.reached.includes(m));
 }
 
-/** JSON for a shard file: the states as base64; the klpcheck version, since state bytes are only comparable within one. */
+/**
+ * The shard file format's version, checked as the klpcheck version is:
+ * 2 added the per-state ledger (shard-ledger.ts); a version-1 file's merge
+ * counted the levels above the split once per shard.
+ */
+export const SHARD_FORMAT = 2;
+
+/**
+ * JSON for a shard file: the states as base64; the klpcheck version, since
+ * state bytes are only comparable within one; a shard's ledger with the
+ * per-state expansion numbers as base64 of little-endian u32s.
+ */
 export function toJson(s: ExploreSummary): string {
-  const { states, seconds: _, ...rest } = s;
-  return `${JSON.stringify({ format: 'klpcheck-explore-shard', klpcheck: KLPCHECK_VERSION, ...rest, states: Buffer.from(states.buffer, states.byteOffset, states.byteLength).toString('base64') }, null, 1)}\n`;
+  const { states, seconds: _, ledger, ...rest } = s;
+  const file = {
+    format: 'klpcheck-explore-shard',
+    formatVersion: SHARD_FORMAT,
+    klpcheck: KLPCHECK_VERSION,
+    ...rest,
+    states: Buffer.from(states.buffer, states.byteOffset, states.byteLength).toString('base64'),
+    ...(ledger
+      ? {
+          ledger: {
+            levelEnds: ledger.levelEnds,
+            expanded: u32Base64(ledger.expanded),
+            expansions: ledger.expansions.map((e) => JSON.parse(e) as unknown),
+          },
+        }
+      : {}),
+  };
+  return `${JSON.stringify(file, null, 1)}\n`;
+}
+
+function u32Base64(a: Uint32Array): string {
+  const b = Buffer.alloc(a.length * 4);
+  a.forEach((n, i) => b.writeUInt32LE(n, i * 4));
+  return b.toString('base64');
 }
 
 /** A shard file's result; throws E_SCHEMA naming the file and the place when it is not one. */
@@ -182,6 +276,13 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     throw bad('/format', 'not an explore shard file (written by klpcheck explore --shard I/N --out FILE)');
   if (r.klpcheck !== KLPCHECK_VERSION)
     throw bad('/klpcheck', `written by klpcheck ${String(r.klpcheck)}, not ${KLPCHECK_VERSION}: state encodings differ between versions`);
+  if (r.formatVersion !== SHARD_FORMAT)
+    throw bad(
+      '/formatVersion',
+      r.formatVersion === undefined
+        ? 'an older explore shard format (its merge counted the levels above the split once per shard): explore the shards again'
+        : `explore shard format ${JSON.stringify(r.formatVersion)}, not ${SHARD_FORMAT}`,
+    );
   if (typeof r.semantics !== 'string') throw bad('/semantics', 'missing semantics');
   const scope = r.scope as Record<string, unknown> | undefined;
   for (const k of ['patches', 'functions', 'states', 'tasks'] as const) {
@@ -204,12 +305,39 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
   if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
+  if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
+    throw bad('/statesPerDepth', 'a list of whole numbers');
   const states = new Uint8Array(Buffer.from(r.states, 'base64'));
-  try {
-    new VisitedSet().addAll(states);
-  } catch {
-    throw bad('/states', 'a truncated state list');
+  let count = 0;
+  // Each state ends with its checker-memory id (two bytes).
+  for (let o = 0; o < states.length; o += states[o]! + 1, count++)
+    if (states[o]! < 2 || o + 1 + states[o]! > states.length) throw bad('/states', 'a truncated state list');
+  const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, ...rest } = r;
+  const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
+  return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };
+}
+
+/** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
+function ledgerFromJson(raw: unknown, count: number, bad: (where: string, why: string) => KlpcheckError): ShardLedgerData {
+  const l = raw as Record<string, unknown> | undefined;
+  if (!l || typeof l !== 'object') throw bad('/ledger', "missing: a shard's per-state depths and expansions");
+  const ends = l.levelEnds;
+  if (!Array.isArray(ends) || !ends.every((n, i) => Number.isInteger(n) && n >= (i ? ends[i - 1] : 0) && n <= count))
+    throw bad('/ledger/levelEnds', `a list of ascending state counts up to ${count}`);
+  const ex = l.expansions;
+  const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  const isMap = (x: unknown, each: (v: unknown) => boolean) =>
+    !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every(each);
+  if (!Array.isArray(ex)) throw bad('/ledger/expansions', 'a list of expansions (operation -> outcome -> count)');
+  ex.forEach((e, i) => {
+    if (!isMap(e, (m) => isMap(m, isCount))) throw bad(`/ledger/expansions/${i}`, 'not an expansion (operation -> outcome -> count)');
+  });
+  const bytes = typeof l.expanded === 'string' ? Buffer.from(l.expanded, 'base64') : undefined;
+  if (!bytes || bytes.length !== count * 4) throw bad('/ledger/expanded', `not ${count} expansion numbers (base64 of little-endian u32)`);
+  const expanded = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    expanded[i] = bytes.readUInt32LE(i * 4);
+    if (expanded[i]! > ex.length) throw bad(`/ledger/expanded/${i}`, `expansion ${expanded[i]! - 1} of ${ex.length}`);
   }
-  const { format: _f, klpcheck: _k, ...rest } = r;
-  return { ...(rest as unknown as ExploreSummary), states, seconds: 0 };
+  return { levelEnds: ends as number[], expanded, expansions: ex.map((e) => expansionKey(e as Record<string, Record<string, number>>)) };
 }

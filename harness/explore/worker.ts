@@ -9,11 +9,13 @@ export interface WorkerJob {
   readonly semantics: string;
   readonly scope: ExploreScope;
   readonly properties: readonly string[];
+  /** A shard's search: report each state's expansion (shard-ledger.ts). */
+  readonly perState: boolean;
 }
 
 const job = workerData as WorkerJob;
 const ex = new Expander(semanticsByName(job.semantics)!, job.scope, job.properties);
 parentPort!.on('message', (m: { id: number; items: ChunkItem[] }) => {
-  const r = expandChunk(ex, m.items);
+  const r = expandChunk(ex, m.items, job.perState);
   parentPort!.postMessage({ id: m.id, result: r }, [r.keys.buffer as ArrayBuffer, r.positions.buffer as ArrayBuffer]);
 });

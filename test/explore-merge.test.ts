@@ -1,0 +1,102 @@
+/**
+ * `explore --shard i/n` then `explore --merge`: every shard explores the
+ * levels above the split depth, and states below it that two shards' subtrees
+ * both reach are expanded by both, sometimes at a greater depth than their
+ * breadth-first one. The merge must still report exactly what one whole
+ * exploration reports: each state once, at its shortest depth, and each
+ * transition once (harness/explore/shard-ledger.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { explore } from '../harness/explore/explorer.ts';
+import { parseScope } from '../harness/explore/scope.ts';
+import { fromJson, merge, summarize, toJson, type ExploreSummary } from '../harness/explore/summary.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { KlpcheckError } from '../harness/errors.ts';
+
+/** Shards i/count of one exploration, each through its file format, as `explore --merge` reads them. */
+function shards(scope: string, count: number, splitDepth?: number): ExploreSummary[] {
+  return Array.from({ length: count }, (_, index) =>
+    fromJson(
+      JSON.parse(toJson(summarize(explore({ semantics: upstream, scope: parseScope(scope), shard: { index, count }, splitDepth }), 0))),
+    ),
+  );
+}
+
+/** The counts a merge must reproduce. */
+const counts = (s: ExploreSummary) => ({
+  distinctStates: s.distinctStates,
+  transitions: s.transitions,
+  statesPerDepth: s.statesPerDepth,
+  outcomes: s.outcomes,
+  reached: s.reached,
+  complete: s.complete,
+  fixpoint: s.fixpoint,
+  depthReached: s.depthReached,
+});
+
+describe('merging explore shards', () => {
+  it('gives exactly the whole exploration: states, transitions, states per depth and coverage', () => {
+    const scope = 'patches=2,functions=1,states=1,tasks=1,depth=4';
+    const whole = summarize(explore({ semantics: upstream, scope: parseScope(scope) }), 0);
+    const parts = shards(scope, 3);
+    const merged = merge(parts);
+    expect(counts(merged)).toEqual(counts(whole));
+    // The case the merge must handle: summed, the shards count the shared levels and the overlaps more than once.
+    expect(parts.reduce((n, p) => n + p.transitions, 0)).toBeGreaterThan(whole.transitions);
+  });
+
+  it('gives the whole at the fixpoint too, whatever the split depth', () => {
+    const scope = 'patches=1,functions=1,states=0,tasks=1,depth=any';
+    const whole = summarize(explore({ semantics: upstream, scope: parseScope(scope) }), 0);
+    expect(whole.fixpoint).toBe(true);
+    for (const splitDepth of [1, 3]) {
+      const merged = merge(shards(scope, 2, splitDepth));
+      expect(counts(merged), `split at ${splitDepth}`).toEqual(counts(whole));
+    }
+  });
+
+  it('refuses a shard file of the format that could not be merged exactly, and a ledger out of shape', () => {
+    const [part] = shards('patches=1,functions=1,states=0,tasks=1,depth=2', 1);
+    const file = JSON.parse(toJson(part!)) as Record<string, unknown>;
+    const ledger = file.ledger as Record<string, unknown>;
+    /** The one line the CLI would print for this file. */
+    const refusal = (raw: unknown) => {
+      try {
+        fromJson(raw, 'a.json');
+      } catch (e) {
+        if (e instanceof KlpcheckError) return e.format();
+        throw e;
+      }
+      return 'accepted';
+    };
+    expect(refusal(file)).toBe('accepted');
+    const { formatVersion: _, ...old } = file;
+    expect(refusal(old)).toBe(
+      'klpcheck: a.json:/formatVersion: an older explore shard format (its merge counted the levels above the split once per shard): explore the shards again [E_SCHEMA]',
+    );
+    expect(refusal({ ...file, ledger: undefined })).toMatch(/^klpcheck: a\.json:\/ledger: missing/);
+    expect(refusal({ ...file, ledger: { ...ledger, levelEnds: [5, 1] } })).toMatch(
+      /:\/ledger\/levelEnds: a list of ascending state counts/,
+    );
+    expect(refusal({ ...file, ledger: { ...ledger, expanded: 'AAAA' } })).toMatch(/:\/ledger\/expanded: not \d+ expansion numbers/);
+    expect(refusal({ ...file, ledger: { ...ledger, expansions: [{ insmod: { ok: -1 } }] } })).toMatch(
+      /:\/ledger\/expansions\/0: not an expansion/,
+    );
+  });
+
+  it('refuses shards whose ledgers disagree or leave a state unexpanded', () => {
+    const scope = 'patches=1,functions=1,states=0,tasks=1,depth=3';
+    const parts = shards(scope, 2);
+    // Another split depth: the two files are not the halves of one search, and some state is expanded by neither.
+    const [, other] = shards(scope, 2, 1);
+    expect(() => merge([parts[0]!, other!], ['a.json', 'b.json'])).toThrow(
+      /no shard expanded a state at depth 2: not the shards of one exploration/,
+    );
+    // A tampered expansion: the same state with other successors in two files.
+    const tampered = {
+      ...parts[1]!,
+      ledger: { ...parts[1]!.ledger!, expansions: parts[1]!.ledger!.expansions.map(() => '{"insmod":{"ok":1}}') },
+    };
+    expect(() => merge([parts[0]!, tampered], ['a.json', 'b.json'])).toThrow(/a state has other successors than in a\.json/);
+  });
+});
