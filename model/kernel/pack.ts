@@ -59,7 +59,17 @@ export function packKernelShared(k: KernelCore, ctx: PackContext, patchCount: nu
       w.u8(1);
       continue;
     }
-    w.u8(2 + bits(p.enabled, p.forced, p.registered));
+    // A freed patch (klp_free_patch_async: off klp_patches, sysfs gone) is
+    // dead state until rmmod: no op reaches its enabled flag, objects, funcs
+    // or states again (sysfs writes fail -ENOENT, module notifiers walk
+    // klp_patches, rmmod reads only registered and forced, and observe()
+    // reports it as freed). Those leftovers depend on history alone (how it
+    // was freed, which objects were loaded then), and keeping them
+    // multiplied the states by up to 12 at patches=2. test/explore.test.ts
+    // checks against brute force that nothing reachable is lost.
+    w.u8(2 + bits(p.registered && p.enabled, p.forced, p.registered));
+    for (const a of ctx.writableAttrs) w.u8(p.writable.has(a) ? 1 + bits(p.writable.get(a)!) : 0);
+    if (!p.registered) continue;
     w.u8(p.objs.length);
     for (const o of p.objs) {
       w.u8(o.isVmlinux ? 0 : 1 + ctx.modules.indexOf(o.name));
@@ -75,7 +85,6 @@ export function packKernelShared(k: KernelCore, ctx: PackContext, patchCount: nu
       w.u8(s.id);
       w.u8(bits(s.pre_patch_succeeded, s.pre_unpatch_done));
     }
-    for (const a of ctx.writableAttrs) w.u8(p.writable.has(a) ? 1 + bits(p.writable.get(a)!) : 0);
   }
   w.u8(k.klp_patches.length);
   for (const p of k.klp_patches) w.u8(ctx.patchIndex(p.name));
