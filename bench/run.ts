@@ -5,7 +5,7 @@
  * runs and keeps the exploration figures already in the file;
  * `--explore-only` measures only the exploration and keeps the random runs'.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { DEFAULT_EXPLORE_SCOPE } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
@@ -18,6 +18,8 @@ import { benchVm } from './vm.ts';
 const OUT = new URL('./results.json', import.meta.url);
 const say = (t: string) => process.stderr.write(`${t}\n`);
 
+/** The machine's load when the run began: figures taken beside other jobs are upper bounds on time. */
+const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 const exploreOnly = process.argv.includes('--explore-only');
 const throughput = exploreOnly
   ? []
@@ -67,7 +69,8 @@ const results = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memory_gib: Math.round(totalmem() / 2 ** 30) },
   note:
     'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep, ' +
-    'exact packed states, one thread, cpu seconds; measured on a machine shared with other jobs (load average above 10): re-run on an idle machine',
+    'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when this run began (2 cores: above 2 means shared)',
+  load_average: loadAtStart,
   throughput: exploreOnly ? previous.throughput : throughput,
   explore_against_spin: quick ? previous.explore_against_spin : spin,
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
