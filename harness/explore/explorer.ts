@@ -275,41 +275,38 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   let stopped = false;
   const bound = scope.depth ?? Infinity;
 
-  /** Takes one level's chunk results in frontier order. */
+  /** Takes one chunk's result, in frontier order. */
   const absorb = (items: readonly number[], r: ChunkResult, next: number[]) => {
-    let item = 0;
-    {
-      absorbCoverage(coverage, r.coverage);
-      let k = 0;
-      let keyOffset = 0;
-      let vi = 0;
-      for (let i = 0; i < r.counts.length; i++, item++) {
-        const from = items[item]!;
-        ledger?.expandedAs(from, r.expansions?.[i]);
-        for (let c = 0; c < r.counts[i]!; c++, k++) {
-          transitions++;
-          for (; vi < r.violations.length && r.violations[vi]!.successor === k; vi++) {
-            const prop = r.violations[vi]!.property;
-            if (done.has(prop)) continue;
-            done.add(prop);
-            const { universe, ops } = ex.decode(rootOf.data[from]!, [...pathTo(from), r.positions[k]!]);
-            const inv = INVARIANTS.find((x) => x.id === prop);
-            const result = runSequence(universe, sem, ops, { invariants: inv ? [inv] : [], conformance: !inv, funcs: ex.runOpts.funcs });
-            violations.push({ property: prop, depth, universe, result });
-          }
-          const len = r.keyLengths[k]!;
-          const full = r.keys.subarray(keyOffset, keyOffset + len);
-          keyOffset += len;
-          const added = add(
-            full,
-            full.subarray(0, r.specLengths[k]!),
-            memoryId(r.memories[r.memoryIds[k]!]!),
-            from,
-            r.positions[k]!,
-            rootOf.data[from]!,
-          );
-          if (added.added) next.push(added.index);
+    absorbCoverage(coverage, r.coverage);
+    let k = 0;
+    let keyOffset = 0;
+    let vi = 0;
+    for (let i = 0; i < r.counts.length; i++) {
+      const from = items[i]!;
+      ledger?.expandedAs(from, r.expansions?.[i]);
+      for (let c = 0; c < r.counts[i]!; c++, k++) {
+        transitions++;
+        for (; vi < r.violations.length && r.violations[vi]!.successor === k; vi++) {
+          const prop = r.violations[vi]!.property;
+          if (done.has(prop)) continue;
+          done.add(prop);
+          const { universe, ops } = ex.decode(rootOf.data[from]!, [...pathTo(from), r.positions[k]!]);
+          const inv = INVARIANTS.find((x) => x.id === prop);
+          const result = runSequence(universe, sem, ops, { invariants: inv ? [inv] : [], conformance: !inv, funcs: ex.runOpts.funcs });
+          violations.push({ property: prop, depth, universe, result });
         }
+        const len = r.keyLengths[k]!;
+        const full = r.keys.subarray(keyOffset, keyOffset + len);
+        keyOffset += len;
+        const added = add(
+          full,
+          full.subarray(0, r.specLengths[k]!),
+          memoryId(r.memories[r.memoryIds[k]!]!),
+          from,
+          r.positions[k]!,
+          rootOf.data[from]!,
+        );
+        if (added.added) next.push(added.index);
       }
     }
   };
