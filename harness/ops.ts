@@ -13,8 +13,41 @@ import type * as G from '../schema/generated/counterexample.ts';
 
 export type Op = DeepReadonly<G.Op>;
 
+/** A task as an op's precondition sees it. */
+export interface TaskFlags {
+  /** Asleep in a patched function. */
+  readonly blocked: boolean;
+  /** On a CPU. */
+  readonly running: boolean;
+  readonly kthread: boolean;
+  /** Not part of a transition (KLP_TRANSITION_IDLE). */
+  readonly idle: boolean;
+}
+
+/**
+ * What the ops' preconditions read. The spec model answers (model/spec/spec-model.ts)
+ * and so does the reference implementation (harness/kernel-preconditions.ts);
+ * while the two conform they answer alike, and after a conformance break the
+ * explorer goes on with the kernel's answers (harness/explore/expand.ts).
+ */
+export interface OpPreconditions {
+  isLoaded(module: string): boolean;
+  /** The patch's sysfs directory exists (loaded and not yet freed). */
+  isRegistered(patch: string): boolean;
+  /** On klp_patches. */
+  isListed(patch: string): boolean;
+  inTransition(): boolean;
+  taskFlags(name: string): TaskFlags | undefined;
+  /** vmlinux, or a loaded target module. */
+  objectLoaded(obj: string): boolean;
+  /** The patch is on klp_patches and carries state `id`. */
+  declares(patch: string, id: number): boolean;
+  /** Some task sleeps in a function of `module`. */
+  hasTaskBlockedIn(module: string): boolean;
+}
+
 /** Whether the op makes sense now; inapplicable ops are skipped, as fc.commands does. */
-export function applicable(op: Op, spec: SpecModel): boolean {
+export function applicable(op: Op, s: OpPreconditions): boolean {
   switch (op.op) {
     case 'insmod':
     case 'disable':
@@ -24,36 +57,36 @@ export function applicable(op: Op, spec: SpecModel): boolean {
       return true;
     case 'rmmod':
       // Code sleeping in a module keeps it (the simulation never unloads running code).
-      return !spec.hasTaskBlockedIn(op.module);
+      return !s.hasTaskBlockedIn(op.module);
     case 'transition_step':
-      return spec.inTransition();
+      return s.inTransition();
     case 'block_task': {
-      const t = spec.task(op.task);
-      return t !== undefined && t.blocked === null && spec.objectLoaded(objectOf(op.func));
+      const t = s.taskFlags(op.task);
+      return t !== undefined && !t.blocked && s.objectLoaded(objectOf(op.func));
     }
     case 'unblock_task':
-      return spec.task(op.task)?.blocked != null;
+      return s.taskFlags(op.task)?.blocked === true;
     case 'task_return': {
       // A kernel thread never returns to user space.
-      const t = spec.task(op.task);
-      return t !== undefined && !t.kthread && t.blocked === null && spec.inTransition() && t.state !== 'idle';
+      const t = s.taskFlags(op.task);
+      return t !== undefined && !t.kthread && !t.blocked && s.inTransition() && !t.idle;
     }
     case 'run_task': {
-      const t = spec.task(op.task);
-      return t !== undefined && t.blocked === null && !t.running;
+      const t = s.taskFlags(op.task);
+      return t !== undefined && !t.blocked && !t.running;
     }
     case 'sleep_task':
     case 'cond_resched':
-      return spec.task(op.task)?.running === true;
+      return s.taskFlags(op.task)?.running === true;
     case 'fork': {
       // Only a task that is awake forks, and the child's name is new.
-      const t = spec.task(op.task);
-      return t !== undefined && t.blocked === null && spec.task(op.child) === undefined;
+      const t = s.taskFlags(op.task);
+      return t !== undefined && !t.blocked && s.taskFlags(op.child) === undefined;
     }
     case 'shadow_alloc':
     case 'shadow_free':
       // Only code of a patch that is on klp_patches runs, and it uses its own state ids.
-      return spec.isListed(op.patch) && spec.declares(op.patch, op.id);
+      return s.isListed(op.patch) && s.declares(op.patch, op.id);
   }
 }
 

@@ -3,7 +3,10 @@
  * model in lockstep. After every applied step it checks conformance (same
  * outcome, same abstract state) and the selected invariants. Inapplicable
  * ops are skipped and not recorded, as fast-check skips a command whose
- * check() fails.
+ * check() fails. An op's precondition is read off the reference
+ * implementation (harness/kernel-preconditions.ts): while the two sides
+ * conform the spec model answers alike, and after a conformance break the
+ * kernel is what the invariants are checked on.
  */
 import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
@@ -14,7 +17,8 @@ import { universeFuncs } from '../model/spec/universe-view.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE } from '../properties/catalog.ts';
 import type { Checker, Invariant } from '../properties/invariant.ts';
-import { applicable, applyToKernel, applyToSpec, type Op } from './ops.ts';
+import { KernelPreconditions } from './kernel-preconditions.ts';
+import { applicable, applyToKernel, applyToSpec, type Op, type OpPreconditions } from './ops.ts';
 
 export interface TraceStep {
   readonly op: Op;
@@ -41,6 +45,14 @@ export interface RunOptions {
   readonly funcs?: readonly string[];
   /** Kernel factory, so that tests can run a deliberately broken implementation. */
   readonly kernel?: (u: Universe, s: Semantics) => Kernel;
+  /**
+   * Stop stepping the spec model at the first conformance break, and never
+   * step it when conformance is not checked (the exhaustive explorer). Past a
+   * break the spec model and the kernel go separate ways, and following both
+   * explores their product; the invariants read only the kernel. The frozen
+   * spec model is shared by every branch and is not part of a state's key.
+   */
+  readonly specUntilDivergence?: boolean;
 }
 
 const outcomeName = (o: { ok: boolean; errno?: string }) => (o.ok ? 'ok' : o.errno!);
@@ -60,6 +72,10 @@ export class Lockstep {
   readonly initial: AbstractState;
   readonly steps: TraceStep[] = [];
   violation: Violation | null = null;
+  /** Whether the spec model is still stepped (see RunOptions.specUntilDivergence). */
+  followsSpec: boolean;
+  /** Which ops the kernel lets a test run now. */
+  readonly preconditions: OpPreconditions;
   private before: AbstractState;
   private readonly funcs: readonly string[];
   private readonly checks: readonly (readonly [string, Checker])[];
@@ -74,16 +90,19 @@ export class Lockstep {
     this.funcs = opts.funcs ?? universeFuncs(universe);
     if (from) {
       this.kernel = from.kernel.clone(universe);
-      this.spec = from.spec.clone(universe);
+      this.followsSpec = from.followsSpec;
+      this.spec = from.followsSpec ? from.spec.clone(universe) : from.spec;
       this.checks = from.checks.map(([id, c]) => [id, c.clone()] as const);
       this.initial = from.before;
     } else {
       this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
       this.spec = new SpecModel(universe, semantics, this.funcs);
+      this.followsSpec = !opts.specUntilDivergence || opts.conformance;
       this.checks = opts.invariants.filter((i) => i.appliesTo(semantics)).map((i) => [i.id, i.checker()] as const);
       this.initial = observe(this.kernel, semantics, this.funcs);
     }
     this.before = this.initial;
+    this.preconditions = new KernelPreconditions(this.kernel);
   }
 
   /**
@@ -116,7 +135,7 @@ export class Lockstep {
   }
 
   applicable(op: Op): boolean {
-    return applicable(op, this.spec);
+    return applicable(op, this.preconditions);
   }
 
   /**
@@ -127,14 +146,17 @@ export class Lockstep {
   stepAll(op: Op, skip: ReadonlySet<string> = new Set()): Violation[] {
     const from = this.kernel.core.log.events.length;
     const implOutcome = applyToKernel(op, this.kernel);
-    const specOutcome = applyToSpec(op, this.spec);
+    const specOutcome = this.followsSpec ? applyToSpec(op, this.spec) : null;
     const after = observe(this.kernel, this.semantics, this.funcs);
     const index = this.steps.length;
     this.steps.push({ op, outcome: outcomeName(implOutcome), state: after });
     const found: Violation[] = [];
-    if (this.opts.conformance && !skip.has(CONFORMANCE)) {
+    if (specOutcome && this.opts.conformance && !skip.has(CONFORMANCE)) {
       const reason = conformanceReason(outcomeName(specOutcome), outcomeName(implOutcome), this.spec.abstract(), after);
-      if (reason) found.push({ step: index, invariant: CONFORMANCE, reason });
+      if (reason) {
+        found.push({ step: index, invariant: CONFORMANCE, reason });
+        if (this.opts.specUntilDivergence) this.followsSpec = false;
+      }
     }
     const events = this.kernel.core.log.events.slice(from);
     // Several checkers ask for the same patches: build each record once per step.

@@ -77,17 +77,6 @@ function transitionOf(state: AbstractState): string | null {
   return t ? `${t.name} ${t.status}` : null;
 }
 
-/**
- * Whether a scenario's op runs: as in generated sequences (its precondition
- * on the spec model), except that the transition work runs whenever the
- * kernel has a transition in progress. After a draft departs from its spec
- * (a conformance failure), the kernel may still be in a transition the spec
- * never started, and what happens when it completes is part of the story.
- */
-function applies(run: Lockstep, op: Op): boolean {
-  return run.applicable(op) || (op.op === 'transition_step' && run.kernel.core.transition !== null);
-}
-
 /** One semantics' run of a scenario: every step's outcome and the properties it first breaks. */
 export function semanticsOutcome(s: ThreadScenario, sem: Semantics): SemanticsOutcome {
   const plain = new Lockstep(s.universe, sem, { invariants: [], conformance: false });
@@ -101,7 +90,7 @@ export function semanticsOutcome(s: ThreadScenario, sem: Semantics): SemanticsOu
   let first: SemanticsOutcome['first_violation'] = null;
   s.ops.forEach((op: Op, index) => {
     const row: StepOutcome = { op: describeOp(op), outcome: 'skipped', enabled: [], transition: null, violated: [] };
-    if (applies(plain, op)) {
+    if (plain.applicable(op)) {
       plain.step(op);
       const last = plain.steps[plain.steps.length - 1]!;
       row.outcome = last.outcome;

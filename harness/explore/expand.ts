@@ -80,7 +80,7 @@ export class Expander {
     readonly properties: readonly string[],
   ) {
     const invariants = INVARIANTS.filter((i) => properties.includes(i.id));
-    this.runOpts = { invariants, conformance: properties.includes(CONFORMANCE), funcs: scopeFuncs(scope) };
+    this.runOpts = { invariants, conformance: properties.includes(CONFORMANCE), funcs: scopeFuncs(scope), specUntilDivergence: true };
     this.roots = rootShadowIds(semantics, scope);
     this.keys = new KeyBuilder(packContext(semantics, scope), scope.patches);
   }
@@ -187,17 +187,17 @@ export class Expander {
  * the unit tests cover them; exhaustively they would double the transitions.
  */
 function pointless(op: Op, run: Lockstep): boolean {
-  const spec = run.spec;
+  const k = run.preconditions;
   switch (op.op) {
     case 'insmod':
-      return spec.isLoaded(op.module);
+      return k.isLoaded(op.module);
     case 'rmmod':
-      return !spec.isLoaded(op.module);
+      return !k.isLoaded(op.module);
     case 'disable':
     case 'enable':
     case 'force':
     case 'set_attr':
-      return !spec.isRegistered(op.patch);
+      return !k.isRegistered(op.patch);
     default:
       return false;
   }

@@ -252,7 +252,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       parent.set(r.index, from);
       via.set(r.index, pos);
       rootOf.set(r.index, root);
-      specVisited.add(spec);
+      if (spec.length) specVisited.add(spec);
     }
     return r;
   };

@@ -11,6 +11,15 @@
  * record) are sorted: a state and its task permutations are one state. The
  * checker memory is interned by the caller, which appends its id (u16), since
  * it is a short string whose distinct values are few.
+ *
+ * Once the spec model is no longer followed (a conformance break,
+ * run-sequence.ts RunOptions.specUntilDivergence) the spec part is one byte,
+ * 0xff (a spec model's first byte is its loaded-patch count, never 0xff),
+ * and the task columns are the kernel's alone:
+ *
+ *   [root][patch definitions chosen][0xff][kernel task columns, sorted][kernel][checker memory id]
+ *
+ * Such a state has no spec-level key.
  */
 import { packKernelShared, packKernelTask } from '../../model/kernel/pack.ts';
 import { ByteWriter, packSpecShared, packSpecTask, type PackContext } from '../../model/spec/pack.ts';
@@ -38,11 +47,18 @@ const lexicographic = (a: readonly number[], b: readonly number[]) => {
   return 0;
 };
 
-/** The two keys of one state: `spec` is a prefix of `full`, both views of one buffer (valid until the next build). */
+/**
+ * The two keys of one state: `spec` is a prefix of `full`, both views of one
+ * buffer (valid until the next build); `spec` is empty when the state no
+ * longer follows the spec model.
+ */
 export interface StateKeys {
   readonly spec: Uint8Array;
   readonly full: Uint8Array;
 }
+
+/** Written where the spec model would be, once it is no longer followed. */
+const NO_SPEC = 0xff;
 
 export class KeyBuilder {
   private readonly w = new ByteWriter();
@@ -58,8 +74,21 @@ export class KeyBuilder {
     w.u8(root);
     w.u8(defIds.length);
     for (const d of defIds) w.u16(d);
-    const snap = packSpecShared(run.spec, this.ctx, w);
     const core = run.kernel.core;
+    if (!run.followsSpec) {
+      w.u8(NO_SPEC);
+      const cols: number[][] = [];
+      for (let i = 0; i < core.tasks.length; i++) {
+        const c: number[] = [];
+        packKernelTask(core, i, this.ctx, c);
+        cols.push(c);
+      }
+      w.u8(cols.length);
+      for (const col of cols.sort(lexicographic)) for (const x of col) w.u8(x);
+      packKernelShared(core, this.ctx, this.patchCount, w);
+      return { spec: w.bytes(0, 0), full: w.bytes() };
+    }
+    const snap = packSpecShared(run.spec, this.ctx, w);
     const n = snap.tasks.length;
     if (core.tasks.length !== n) throw new Error(`pack: the kernel has ${core.tasks.length} tasks, the spec ${n}`);
     const spec: number[][] = [];

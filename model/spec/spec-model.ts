@@ -124,6 +124,10 @@ export class SpecModel {
   task(name: string): SpecTask | undefined {
     return this.tasks.find((t) => t.name === name);
   }
+  taskFlags(name: string): { blocked: boolean; running: boolean; kthread: boolean; idle: boolean } | undefined {
+    const t = this.task(name);
+    return t && { blocked: t.blocked !== null, running: t.running, kthread: t.kthread, idle: t.state === 'idle' };
+  }
   objectLoaded(obj: string): boolean {
     return obj === 'vmlinux' || this.targets.has(obj);
   }

@@ -106,7 +106,7 @@ export function opsCase(
   const probed = new Set(probes.map((p) => modelKey(p.key)));
   const virtual = new Set<string>();
   ops.forEach((op, index) => {
-    if (!(run.applicable(op) || (op.op === 'transition_step' && k.core.transition !== null))) return;
+    if (!run.applicable(op)) return;
     const from = k.log.length;
     run.step(op);
     const outcome = run.steps[run.steps.length - 1]!.outcome;
