@@ -4,24 +4,37 @@
  * assertion in a test. `npm run bench -- --quick` measures only the random
  * runs and keeps the exploration figures already in the file;
  * `--explore-only` measures only the exploration and keeps the random runs'.
+ * `--whole SCOPE` measures only the whole state spaces of every semantics at
+ * SCOPE (e.g. patches=2,functions=1,states=0,tasks=1), each in its own
+ * process, and replaces the file's rows of that scope; the full run measures
+ * the whole spaces at WHOLE_SCOPE.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { DEFAULT_EXPLORE_SCOPE } from '../harness/explore/scope.ts';
+import { DEFAULT_EXPLORE_SCOPE, type ExploreScope } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { againstSpin, exploreOnce, twoCores } from './explore-scaling.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { measureThroughput } from './ops-throughput.ts';
 import { benchVm } from './vm.ts';
+import { wholeSpace, type WholeSpaceRow } from './whole-spaces.ts';
 
 const OUT = new URL('./results.json', import.meta.url);
 const say = (t: string) => process.stderr.write(`${t}\n`);
 
+/** The whole spaces the full run measures: patches=2 closes for every semantics since issue 11's kernel-only continuation. */
+const WHOLE_SCOPE = 'patches=2,functions=1,states=0,tasks=1';
+/** Wall seconds a whole space may take before it is recorded as not closed. */
+const WHOLE_LIMIT_SECONDS = 1800;
+const wholeIndex = process.argv.indexOf('--whole');
+const wholeOnly = wholeIndex >= 0 ? parseScope(process.argv[wholeIndex + 1] ?? '') : null;
+if (wholeIndex >= 0 && !process.argv[wholeIndex + 1]) throw new Error('--whole takes a scope, as patches=2,functions=1,states=0,tasks=1');
+
 /** The machine's load when the run began: figures taken beside other jobs are upper bounds on time. */
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 const exploreOnly = process.argv.includes('--explore-only');
-const throughput = exploreOnly
+const throughput = exploreOnly || wholeOnly
   ? []
   : SEMANTICS.map((s) => {
       const r = measureThroughput(s);
@@ -29,15 +42,15 @@ const throughput = exploreOnly
       return r;
     });
 
-const quick = process.argv.includes('--quick');
+const quick = process.argv.includes('--quick') || wholeOnly !== null;
 const perSemantics = [];
-const wholeSpaces = [];
-const spin = [];
+const wholeSpaces: WholeSpaceRow[] = [];
+const spin: ReturnType<typeof againstSpin>[] = [];
 const growth = [];
 const parallel = [];
 if (!quick) {
   // Spin and klpcheck interleaved on upstream whole spaces small enough for the lockstep explorer.
-  for (const text of ['patches=1,functions=1,states=0,tasks=1', 'patches=1,functions=2,states=1,tasks=1']) {
+  for (const text of ['patches=1,functions=1,states=0,tasks=1', 'patches=1,functions=2,states=1,tasks=1', WHOLE_SCOPE]) {
     const r = againstSpin(upstream, parseScope(`${text},depth=any`));
     say(`spin vs klpcheck ${text}: ${JSON.stringify(r)}`);
     spin.push(r);
@@ -48,11 +61,7 @@ if (!quick) {
     say(`explore ${s.name} ${r.scope}: ${r.distinct_states} states, ${r.cpu_seconds} cpu-s (${r.states_per_cpu_second}/cpu-s)`);
     perSemantics.push(r);
   }
-  for (const s of SEMANTICS) {
-    const r = exploreOnce(s, parseScope('patches=1,functions=1,states=1,tasks=1,depth=any'));
-    say(`whole space ${s.name} ${r.scope}: ${r.distinct_states} states, ${r.cpu_seconds} cpu-s, ${r.rss_mib} MiB`);
-    wholeSpaces.push(r);
-  }
+  wholeSpaces.push(...measureWholeSpaces(parseScope(WHOLE_SCOPE)));
   for (const text of ['patches=3,functions=3,states=1,tasks=2,depth=3', 'patches=3,functions=3,states=2,tasks=2,depth=3']) {
     const r = exploreOnce(upstream, parseScope(text));
     say(`growth ${r.scope}: ${r.states_per_depth.join(' / ')} (${r.cpu_seconds} cpu-s)`);
@@ -63,18 +72,44 @@ if (!quick) {
   parallel.push(p);
 }
 
+if (wholeOnly) {
+  const r = againstSpin(upstream, { ...wholeOnly, depth: undefined });
+  say(`spin vs klpcheck ${r.scope}: ${JSON.stringify(r)}`);
+  spin.push(r);
+  wholeSpaces.push(...measureWholeSpaces(wholeOnly));
+}
+
+function measureWholeSpaces(scope: ExploreScope): WholeSpaceRow[] {
+  return SEMANTICS.map((s) => {
+    const r = wholeSpace(s, scope, WHOLE_LIMIT_SECONDS);
+    say(
+      'not_closed' in r
+        ? `whole space ${s.name} ${r.scope}: ${r.not_closed}`
+        : `whole space ${s.name} ${r.scope}: ${r.distinct_states} states, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB`,
+    );
+    return r;
+  });
+}
+
 // --quick measures the random runs again and keeps the last exploration figures.
 const previous = (quick || exploreOnly) && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
+/** The whole-space rows kept from the file: those of other scopes than the ones measured now. */
+const keptWhole = ((previous.explore_whole_space as WholeSpaceRow[] | undefined) ?? []).filter(
+  (r) => !wholeSpaces.some((w) => w.scope === r.scope),
+);
 const results = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memory_gib: Math.round(totalmem() / 2 ** 30) },
   note:
     'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep, ' +
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when this run began (2 cores: above 2 means shared)',
   load_average: loadAtStart,
-  throughput: exploreOnly ? previous.throughput : throughput,
-  explore_against_spin: quick ? previous.explore_against_spin : spin,
+  throughput: exploreOnly || wholeOnly ? previous.throughput : throughput,
+  explore_against_spin: [
+    ...((previous.explore_against_spin as { scope: string }[] | undefined) ?? []).filter((r) => !spin.some((x) => x.scope === r.scope)),
+    ...spin,
+  ],
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
-  explore_whole_space: quick ? previous.explore_whole_space : wholeSpaces,
+  explore_whole_space: [...keptWhole, ...wholeSpaces],
   explore_growth_upstream: quick ? previous.explore_growth_upstream : growth,
   explore_two_cores: quick ? previous.explore_two_cores : parallel,
 };
