@@ -34,13 +34,14 @@ if (wholeIndex >= 0 && !process.argv[wholeIndex + 1]) throw new Error('--whole t
 /** The machine's load when the run began: figures taken beside other jobs are upper bounds on time. */
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 const exploreOnly = process.argv.includes('--explore-only');
-const throughput = exploreOnly || wholeOnly
-  ? []
-  : SEMANTICS.map((s) => {
-      const r = measureThroughput(s);
-      say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
-      return r;
-    });
+const throughput =
+  exploreOnly || wholeOnly
+    ? []
+    : SEMANTICS.map((s) => {
+        const r = measureThroughput(s);
+        say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
+        return r;
+      });
 
 const quick = process.argv.includes('--quick') || wholeOnly !== null;
 const perSemantics = [];

@@ -11,7 +11,8 @@ import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type { ExploreRow } from './explore-scaling.ts';
 
-export type WholeSpaceRow = (ExploreRow & { readonly max_rss_mib: number }) | { readonly semantics: string; readonly scope: string; readonly not_closed: string };
+export type WholeSpaceRow =
+  (ExploreRow & { readonly max_rss_mib: number }) | { readonly semantics: string; readonly scope: string; readonly not_closed: string };
 
 const CHILD = fileURLToPath(new URL('./whole-space-child.ts', import.meta.url));
 

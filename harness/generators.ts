@@ -171,7 +171,7 @@ export function opArb(sem: Semantics, scope: Scope = DEFAULT_SCOPE): fc.Arbitrar
 /** Thrown by a command to report a violation to fast-check. */
 export class ViolationFound extends Error {}
 
-/** An op as a fast-check command: check() is the op's precondition on the spec model. */
+/** An op as a fast-check command: check() is the op's precondition, read off the reference implementation (harness/kernel-preconditions.ts). */
 export class OpCommand implements fc.Command<Lockstep, Lockstep> {
   constructor(readonly op: Op) {}
   check(m: Readonly<Lockstep>): boolean {

@@ -1,8 +1,9 @@
 /**
  * The operations of generated sequences, as data (schema/counterexample.schema.json
  * #/definitions/Op): each applies to the reference implementation and to
- * the spec model, has a precondition read off the spec model (as
- * fast-check's Command.check), and prints in the maintainers' vocabulary.
+ * the spec model, has a precondition (as fast-check's Command.check) that
+ * either side can answer (OpPreconditions; the runs read the kernel's), and
+ * prints in the maintainers' vocabulary.
  */
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import { OK, fail, type Outcome } from '../model/kernel/errno.ts';

@@ -134,6 +134,19 @@ describe('exhaustive exploration', () => {
     expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual(Object.fromEntries(b.shortest));
   });
 
+  it('says when the search follows the kernel alone, and counts the spec level only before a break', () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=4');
+    const broken = exploreText(summarize(explore({ semantics: replaceSetUnfilteredNops, scope }), 0));
+    expect(broken).toMatch(/^\d+ distinct states \(\d+ at the spec level, before a conformance break\)/m);
+    expect(broken).toMatch(/^Past a conformance break the search follows the reference implementation alone:/m);
+    const holds = exploreText(summarize(explore({ semantics: upstream, scope }), 0));
+    expect(holds).toMatch(/^\d+ distinct states \(\d+ at the spec level\)/m);
+    expect(holds).not.toMatch(/follows the reference implementation alone/);
+    const noSpec = explore({ semantics: upstream, scope, properties: ['no-lost-fix'] });
+    expect(noSpec.specStates).toBe(0);
+    expect(exploreText(summarize(noSpec, 0))).toMatch(/\(the spec model not followed: conformance is not checked\)/);
+  });
+
   it('finds each violated property at the shortest depth brute force finds', () => {
     const scope = parseScope('patches=2,functions=2,states=0,tasks=2,depth=5');
     const r = explore({ semantics: nopsFromAll, scope, properties: ['no-silent-version-switch'] });

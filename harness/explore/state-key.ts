@@ -75,28 +75,18 @@ export class KeyBuilder {
     w.u8(defIds.length);
     for (const d of defIds) w.u16(d);
     const core = run.kernel.core;
-    if (!run.followsSpec) {
-      w.u8(NO_SPEC);
-      const cols: number[][] = [];
-      for (let i = 0; i < core.tasks.length; i++) {
-        const c: number[] = [];
-        packKernelTask(core, i, this.ctx, c);
-        cols.push(c);
-      }
-      w.u8(cols.length);
-      for (const col of cols.sort(lexicographic)) for (const x of col) w.u8(x);
-      packKernelShared(core, this.ctx, this.patchCount, w);
-      return { spec: w.bytes(0, 0), full: w.bytes() };
-    }
-    const snap = packSpecShared(run.spec, this.ctx, w);
-    const n = snap.tasks.length;
-    if (core.tasks.length !== n) throw new Error(`pack: the kernel has ${core.tasks.length} tasks, the spec ${n}`);
+    const n = core.tasks.length;
+    const snap = run.followsSpec ? packSpecShared(run.spec, this.ctx, w) : null;
+    if (!snap) w.u8(NO_SPEC);
+    else if (snap.tasks.length !== n) throw new Error(`pack: the kernel has ${n} tasks, the spec ${snap.tasks.length}`);
     const spec: number[][] = [];
     const both: number[][] = [];
     for (let i = 0; i < n; i++) {
       const s: number[] = [];
-      packSpecTask(snap, i, this.ctx, s);
-      spec.push(s);
+      if (snap) {
+        packSpecTask(snap, i, this.ctx, s);
+        spec.push(s);
+      }
       const b = [...s];
       packKernelTask(core, i, this.ctx, b);
       both.push(b);
@@ -104,7 +94,7 @@ export class KeyBuilder {
     // A fork adds a task: the count keeps keys of different task counts apart.
     w.u8(n);
     for (const col of spec.sort(lexicographic)) for (const x of col) w.u8(x);
-    const specEnd = w.length;
+    const specEnd = snap ? w.length : 0;
     for (const col of both.sort(lexicographic)) for (const x of col) w.u8(x);
     packKernelShared(core, this.ctx, this.patchCount, w);
     return { spec: w.bytes(0, specEnd), full: w.bytes() };

@@ -9,6 +9,7 @@
 import { formatScope } from '../../harness/explore/scope.ts';
 import { missingMilestones, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { MILESTONES } from '../../harness/explore/coverage.ts';
+import { CONFORMANCE } from '../../properties/catalog.ts';
 
 export interface SavedNote {
   readonly property: string;
@@ -23,10 +24,17 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     : s.fixpoint
       ? `of any length (fixpoint: no new state beyond depth ${s.depthReached})`
       : `up to depth ${s.scope.depth}`;
+  const conformance = s.properties.includes(CONFORMANCE);
+  const broke = s.violations.some((v) => v.property === CONFORMANCE);
+  const specLevel = !conformance
+    ? 'the spec model not followed: conformance is not checked'
+    : s.specStates
+      ? `${s.specStates} at the spec level${broke ? ', before a conformance break' : ''}`
+      : 'merged shards';
   // No timings here: standard output depends only on the version and the arguments (timings go to stderr).
   const lines = [
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
-    `${s.distinctStates} distinct states (${s.specStates ? `${s.specStates} at the spec level` : 'merged shards'}), ${s.transitions} transitions checked ${bound}`,
+    `${s.distinctStates} distinct states (${specLevel}), ${s.transitions} transitions checked ${bound}`,
     'states are stored exactly (no fingerprints, no collisions)',
     '',
   ];
@@ -46,6 +54,12 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     );
     lines.push(`${''.padEnd(32)} ${v.reason}`);
   }
+  if (broke || !conformance)
+    lines.push(
+      '',
+      `${broke ? 'Past a conformance break' : 'Without conformance'} the search follows the reference implementation alone:`,
+      "ops are those the kernel allows, and every invariant is checked on the kernel's transitions.",
+    );
   lines.push('', 'Coverage (operation: outcomes):');
   for (const [op, m] of Object.entries(s.outcomes).sort()) {
     lines.push(

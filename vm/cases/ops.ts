@@ -1,8 +1,8 @@
 /**
  * A sequence of ops (harness/ops.ts: thread scenarios, counterexamples, generated sequences) as a VM
- * case, run through the reference implementation under upstream semantics. An op the spec model's
- * precondition rejects is skipped, as thread scenarios and fc.commands skip it (harness/thread-
- * outcomes.ts), except the transition work whenever the kernel has a transition.
+ * case, run through the reference implementation under upstream semantics. An op whose
+ * precondition the kernel rejects (harness/kernel-preconditions.ts) is skipped, as thread scenarios
+ * and fc.commands skip it.
  */
 import type { Universe } from '../../model/kernel/definitions.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
