@@ -7,7 +7,6 @@
  * is what the invariants are checked on.
  */
 import type { Kernel } from '../model/kernel/kernel.ts';
-import { KLP_TRANSITION_IDLE } from '../model/kernel/runtime.ts';
 import { objectOf } from '../model/spec/universe-view.ts';
 import type { OpPreconditions, TaskFlags } from './ops.ts';
 
@@ -20,15 +19,12 @@ export class KernelPreconditions implements OpPreconditions {
   isRegistered(patch: string): boolean {
     return this.kernel.patch(patch)?.registered === true;
   }
-  isListed(patch: string): boolean {
-    return this.kernel.core.klp_patches.some((p) => p.name === patch);
-  }
   inTransition(): boolean {
     return this.kernel.core.transition !== null;
   }
   taskFlags(name: string): TaskFlags | undefined {
     const t = this.kernel.task(name);
-    return t && { blocked: t.blocked !== null, running: t.running, kthread: t.kthread, idle: t.patch_state === KLP_TRANSITION_IDLE };
+    return t && { blocked: t.blocked !== null, running: t.running, kthread: t.kthread };
   }
   objectLoaded(obj: string): boolean {
     return this.kernel.core.objectAlive(obj);

@@ -21,8 +21,6 @@ export interface TaskFlags {
   /** On a CPU. */
   readonly running: boolean;
   readonly kthread: boolean;
-  /** Not part of a transition (KLP_TRANSITION_IDLE). */
-  readonly idle: boolean;
 }
 
 /**
@@ -35,8 +33,6 @@ export interface OpPreconditions {
   isLoaded(module: string): boolean;
   /** The patch's sysfs directory exists (loaded and not yet freed). */
   isRegistered(patch: string): boolean;
-  /** On klp_patches. */
-  isListed(patch: string): boolean;
   inTransition(): boolean;
   taskFlags(name: string): TaskFlags | undefined;
   /** vmlinux, or a loaded target module. */
@@ -68,9 +64,11 @@ export function applicable(op: Op, s: OpPreconditions): boolean {
     case 'unblock_task':
       return s.taskFlags(op.task)?.blocked === true;
     case 'task_return': {
-      // A kernel thread never returns to user space.
+      // A kernel thread never returns to user space. During a transition no
+      // task is idle: klp_init_transition sets every task's state, and a fork
+      // inherits its parent's (klp_copy_process).
       const t = s.taskFlags(op.task);
-      return t !== undefined && !t.kthread && !t.blocked && s.inTransition() && !t.idle;
+      return t !== undefined && !t.kthread && !t.blocked && s.inTransition();
     }
     case 'run_task': {
       const t = s.taskFlags(op.task);
@@ -87,7 +85,7 @@ export function applicable(op: Op, s: OpPreconditions): boolean {
     case 'shadow_alloc':
     case 'shadow_free':
       // Only code of a patch that is on klp_patches runs, and it uses its own state ids.
-      return s.isListed(op.patch) && s.declares(op.patch, op.id);
+      return s.declares(op.patch, op.id);
   }
 }
 

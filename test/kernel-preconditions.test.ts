@@ -14,7 +14,7 @@ import { rootUniverse } from '../harness/explore/expand.ts';
 import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
 import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { KernelPreconditions } from '../harness/kernel-preconditions.ts';
-import { applicable, describeOp, type Op, type OpPreconditions } from '../harness/ops.ts';
+import { applicable, describeOp, type Op, type OpPreconditions, type TaskFlags } from '../harness/ops.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
 import type { Kernel } from '../model/kernel/kernel.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
@@ -42,18 +42,23 @@ function disagreements(sem: Semantics, scope: ExploreScope, kernelSide: Answerer
     seen.set(key, depth);
     if (!run.followsSpec) return;
     const ops = candidateOps(sem, scope, known);
+    // Random runs draw shadow ops for any state id, not only the ones a patch declares (harness/generators.ts).
+    const anyShadow = sem.spec.perState
+      ? known.flatMap((d) => Array.from({ length: scope.states }, (_, i): Op => ({ op: 'shadow_alloc', patch: d.name, obj: 1, id: i + 1 })))
+      : [];
     const k = kernelSide(run.kernel);
-    for (const op of ops) {
+    const after = path.map(describeOp).join('; ') || 'nothing';
+    for (const op of [...ops, ...anyShadow]) {
       const spec = applicable(op, run.spec);
       if (spec !== applicable(op, k))
-        found.push(
-          `${sem.name}: after ${path.map(describeOp).join('; ') || 'nothing'}, the spec says ${describeOp(op)} ${spec ? 'applies' : 'does not apply'}`,
-        );
+        found.push(`${sem.name}: after ${after}, the spec says ${describeOp(op)} ${spec ? 'applies' : 'does not apply'}`);
     }
-    for (const m of ['insmod', 'rmmod'] as const)
-      for (const d of known)
-        if (run.spec.isLoaded(d.name) !== k.isLoaded(d.name))
-          found.push(`${sem.name}: ${m} ${d.name} after ${path.map(describeOp).join('; ')}`);
+    // What the explorer's pointless() reads: a module loaded, a patch's sysfs directory there.
+    for (const d of known) {
+      if (run.spec.isLoaded(d.name) !== k.isLoaded(d.name)) found.push(`${sem.name}: whether ${d.name} is loaded, after ${after}`);
+      if (run.spec.isRegistered(d.name) !== k.isRegistered(d.name))
+        found.push(`${sem.name}: whether ${d.name} is registered, after ${after}`);
+    }
     if (depth === scope.depth) return;
     for (const op of ops)
       if (run.applicable(op)) {
@@ -76,6 +81,8 @@ function disagreements(sem: Semantics, scope: ExploreScope, kernelSide: Answerer
 const SCOPES = [
   parseScope('patches=2,functions=1,states=1,tasks=2,depth=5'),
   parseScope('patches=1,functions=1,states=0,tasks=2,depth=5,taskModel=1'),
+  // Two state ids: a patch may carry one and not the other.
+  parseScope('patches=1,functions=1,states=2,tasks=1,depth=4'),
 ];
 const kernelSide: Answerer = (k) => new KernelPreconditions(k);
 
@@ -84,17 +91,44 @@ describe("the kernel's preconditions", () => {
     for (const scope of SCOPES) expect(disagreements(sem, scope, kernelSide)).toEqual([]);
   });
 
-  it('would show a kernel answer that differs: a task in a transition taken for idle', () => {
+  it.each([
+    [
+      'a task on a CPU taken for asleep',
+      (t: TaskFlags): TaskFlags => ({ ...t, running: false }),
+      /run_task|sleep_task|cond_resched|runs on a CPU|goes to sleep|passes cond_resched/,
+    ],
+    ['a kernel thread taken for a user task', (t: TaskFlags): TaskFlags => ({ ...t, kthread: !t.kthread }), /returns to user|task_return/],
+  ] as const)('would show a kernel answer that differs: %s', (_, wrong, shows) => {
     const broken: Answerer = (k) => {
       const real = new KernelPreconditions(k);
       return Object.assign(Object.create(real) as OpPreconditions, {
         taskFlags: (name: string) => {
           const t = real.taskFlags(name);
-          return t && { ...t, idle: true };
+          return t && wrong(t);
         },
       });
     };
     const upstream = SEMANTICS.find((s) => s.name === 'upstream')!;
-    expect(disagreements(upstream, SCOPES[0]!, broken)[0]).toMatch(/task_return|returns to user/);
+    expect(disagreements(upstream, SCOPES[1]!, broken)[0]).toMatch(shows);
+  });
+
+  it('would show a patch taken for registered after it is freed', () => {
+    const broken: Answerer = (k) => {
+      const real = new KernelPreconditions(k);
+      return Object.assign(Object.create(real) as OpPreconditions, { isRegistered: (p: string) => real.isLoaded(p) });
+    };
+    const upstream = SEMANTICS.find((s) => s.name === 'upstream')!;
+    expect(disagreements(upstream, SCOPES[0]!, broken)[0]).toMatch(/whether p\d is registered/);
+  });
+
+  it('would show a shadow variable of a state id the patch does not carry', () => {
+    const broken: Answerer = (k) => {
+      const real = new KernelPreconditions(k);
+      return Object.assign(Object.create(real) as OpPreconditions, {
+        declares: (p: string) => k.core.klp_patches.some((q) => q.name === p),
+      });
+    };
+    const perState = SEMANTICS.find((s) => s.name === 'per-state')!;
+    expect(disagreements(perState, SCOPES[0]!, broken)[0]).toMatch(/shadow|allocates/);
   });
 });

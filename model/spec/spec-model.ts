@@ -124,9 +124,9 @@ export class SpecModel {
   task(name: string): SpecTask | undefined {
     return this.tasks.find((t) => t.name === name);
   }
-  taskFlags(name: string): { blocked: boolean; running: boolean; kthread: boolean; idle: boolean } | undefined {
+  taskFlags(name: string): { blocked: boolean; running: boolean; kthread: boolean } | undefined {
     const t = this.task(name);
-    return t && { blocked: t.blocked !== null, running: t.running, kthread: t.kthread, idle: t.state === 'idle' };
+    return t && { blocked: t.blocked !== null, running: t.running, kthread: t.kthread };
   }
   objectLoaded(obj: string): boolean {
     return obj === 'vmlinux' || this.targets.has(obj);
