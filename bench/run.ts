@@ -11,6 +11,7 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { KlpcheckError } from '../harness/errors.ts';
 import { DEFAULT_EXPLORE_SCOPE, type ExploreScope } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
@@ -27,9 +28,24 @@ const say = (t: string) => process.stderr.write(`${t}\n`);
 const WHOLE_SCOPE = 'patches=2,functions=1,states=0,tasks=1';
 /** Wall seconds a whole space may take before it is recorded as not closed. */
 const WHOLE_LIMIT_SECONDS = 1800;
-const wholeIndex = process.argv.indexOf('--whole');
-const wholeOnly = wholeIndex >= 0 ? parseScope(process.argv[wholeIndex + 1] ?? '') : null;
-if (wholeIndex >= 0 && !process.argv[wholeIndex + 1]) throw new Error('--whole takes a scope, as patches=2,functions=1,states=0,tasks=1');
+const wholeOnly = wholeScopeArgument();
+
+/** `--whole SCOPE`: a scope with no depth bound; a bad one is one line on stderr and exit 2, as the CLI does. */
+function wholeScopeArgument(): ExploreScope | null {
+  const i = process.argv.indexOf('--whole');
+  if (i < 0) return null;
+  const text = process.argv[i + 1];
+  try {
+    if (!text || text.startsWith('--')) throw new KlpcheckError('E_USAGE', `--whole takes a scope, as ${WHOLE_SCOPE}`);
+    if (/(^|,)depth=(?!any(,|$))/.test(text))
+      throw new KlpcheckError('E_USAGE', `--whole measures whole spaces: no depth bound, not '${text}'`);
+    return { ...parseScope(text), depth: undefined };
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    process.stderr.write(`${e.format()}\n`);
+    process.exit(2);
+  }
+}
 
 /** The machine's load when the run began: figures taken beside other jobs are upper bounds on time. */
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
@@ -74,7 +90,7 @@ if (!quick) {
 }
 
 if (wholeOnly) {
-  const r = againstSpin(upstream, { ...wholeOnly, depth: undefined });
+  const r = againstSpin(upstream, wholeOnly);
   say(`spin vs klpcheck ${r.scope}: ${JSON.stringify(r)}`);
   spin.push(r);
   wholeSpaces.push(...measureWholeSpaces(wholeOnly));
