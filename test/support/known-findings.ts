@@ -159,7 +159,9 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   },
   {
     id: 'force-marks-later-patches',
-    semantics: ['upstream', 'slots', 'provides-obsoletes', 'replace-tag-draft'],
+    // hybrid-listed-shared and replace-sets-positional: found by the whole space of
+    // patches=2,functions=1,states=0,tasks=1 (explore, issue 11), at 6 steps.
+    semantics: ['upstream', 'slots', 'provides-obsoletes', 'replace-tag-draft', 'hybrid-listed-shared', 'replace-sets-positional'],
     recorded: 'counterexamples/slots/conformance-f1d2070d57f5.json',
     meaning:
       'klp_force_transition marks every other patch on klp_patches (or of the replaced sets) forced, including ' +
@@ -174,6 +176,32 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
           const p = m ? c.after.patches[Number(m[1])] : undefined;
           return p !== undefined && d.spec === false && d.impl === true && p.order > t.order;
         })
+      );
+    },
+  },
+  {
+    id: 'switch-under-a-newer-patch',
+    // Found by the whole space of patches=2,functions=1,states=0,tasks=1 (explore, issue 11), at 10 steps.
+    semantics: ['upstream', 'replace-tag'],
+    recorded: 'counterexamples/replace-tag/conformance-da7e3bb86c4f.json',
+    meaning:
+      "A disable reversed back to patching, with a newer patch above the transition patch on a function: a task asleep in the newer patch's " +
+      'code for it switches in the reference implementation, which forbids only the entry below the transition patch or the original ' +
+      '(facts B.2 klp_try_complete_transition), while the spec model holds it back. The facts leave this case open: the transition ' +
+      "patch's entry is the last of a stack of two, so the kernel's list_next_entry finds no previous entry.",
+    matches: (c) => {
+      if (c.run.steps[c.violation.step]!.op.op !== 'transition_step' || specOutcome(c) || !c.diffs.length) return false;
+      const t = c.before.patches.find((p) => p.status === 'patching');
+      if (!t) return false;
+      const newer = new Set(c.before.patches.filter((p) => p.order > t.order).map((p) => p.name));
+      const underNewer = c.before.tasks.some((task) => task.blocked !== null && newer.has(task.blocked.split('@')[1]!));
+      return (
+        underNewer &&
+        c.diffs.every(
+          (d) =>
+            (/^\/patches\/\d+\/status$/.test(d.path) && d.spec === 'patching' && d.impl === 'enabled') ||
+            /^\/(running|tasks)\//.test(d.path),
+        )
       );
     },
   },
