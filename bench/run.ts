@@ -10,6 +10,7 @@
  * the whole spaces at WHOLE_SCOPE.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { KlpcheckError } from '../harness/errors.ts';
 import { DEFAULT_EXPLORE_SCOPE, type ExploreScope } from '../harness/explore/scope.ts';
@@ -28,18 +29,37 @@ const say = (t: string) => process.stderr.write(`${t}\n`);
 const WHOLE_SCOPE = 'patches=2,functions=1,states=0,tasks=1';
 /** Wall seconds a whole space may take before it is recorded as not closed. */
 const WHOLE_LIMIT_SECONDS = 1800;
-const wholeOnly = wholeScopeArgument();
+const args = benchArguments();
+const wholeOnly = args.whole;
 
-/** `--whole SCOPE`: a scope with no depth bound; a bad one is one line on stderr and exit 2, as the CLI does. */
-function wholeScopeArgument(): ExploreScope | null {
-  const i = process.argv.indexOf('--whole');
-  if (i < 0) return null;
-  const text = process.argv[i + 1];
+/**
+ * The command line: --quick, --explore-only, --whole SCOPE (a scope with no
+ * depth bound). Anything else, or a bad scope, is one line on stderr and exit
+ * 2, as the CLI does, before anything is measured.
+ */
+function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: ExploreScope | null } {
   try {
-    if (!text || text.startsWith('--')) throw new KlpcheckError('E_USAGE', `--whole takes a scope, as ${WHOLE_SCOPE}`);
-    if (/(^|,)depth=(?!any(,|$))/.test(text))
-      throw new KlpcheckError('E_USAGE', `--whole measures whole spaces: no depth bound, not '${text}'`);
-    return { ...parseScope(text), depth: undefined };
+    let parsed;
+    try {
+      parsed = parseArgs({
+        options: { quick: { type: 'boolean' }, 'explore-only': { type: 'boolean' }, whole: { type: 'string' } },
+        allowPositionals: false,
+        strict: true,
+      }).values;
+    } catch (e) {
+      throw new KlpcheckError('E_USAGE', `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE)`);
+    }
+    const text = parsed.whole;
+    let whole: ExploreScope | null = null;
+    if (text !== undefined) {
+      if (!text || text.startsWith('--')) throw new KlpcheckError('E_USAGE', `--whole takes a scope, as ${WHOLE_SCOPE}`);
+      if (/(^|,)depth=(?!any(,|$))/.test(text))
+        throw new KlpcheckError('E_USAGE', `--whole measures whole spaces: no depth bound, not '${text}'`);
+      if (parsed.quick || parsed['explore-only'])
+        throw new KlpcheckError('E_USAGE', '--whole measures only the whole spaces: not with --quick or --explore-only');
+      whole = { ...parseScope(text), depth: undefined };
+    }
+    return { quick: parsed.quick === true, exploreOnly: parsed['explore-only'] === true, whole };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
     process.stderr.write(`${e.format()}\n`);
@@ -49,7 +69,7 @@ function wholeScopeArgument(): ExploreScope | null {
 
 /** The machine's load when the run began: figures taken beside other jobs are upper bounds on time. */
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
-const exploreOnly = process.argv.includes('--explore-only');
+const exploreOnly = args.exploreOnly;
 const throughput =
   exploreOnly || wholeOnly
     ? []
@@ -59,7 +79,7 @@ const throughput =
         return r;
       });
 
-const quick = process.argv.includes('--quick') || wholeOnly !== null;
+const quick = args.quick || wholeOnly !== null;
 const perSemantics = [];
 const wholeSpaces: WholeSpaceRow[] = [];
 const spin: ReturnType<typeof againstSpin>[] = [];

@@ -25,6 +25,13 @@ describe('the upstream model in Promela', () => {
     expect(out.join('')).toBe(upstreamPromela(parseScope('patches=1,functions=1,states=0,tasks=1')));
   });
 
+  it('refuses the task model, which it does not model, in one usage line', async () => {
+    const err: string[] = [];
+    const io: Io = { stdout: () => {}, stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+    expect(await main(['promela', '--scope', 'patches=1,taskModel=1'], io)).toBe(2);
+    expect(err.join('')).toMatch(/^klpcheck: promela models the scope without the task model.*\[E_USAGE\]\n$/);
+  });
+
   // CI installs Spin (npm run spin:setup in .ci/run); elsewhere the comparison needs it too.
   it.skipIf(missing)(
     `has as many states in Spin as klpcheck explores at the spec level${missing ? ` (skipped: ${missing})` : ''}`,

@@ -35,6 +35,9 @@ export const promela: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
     const scope = parseScope(values.scope as string | undefined);
+    // The Promela model has no task-model ops (run_task, fork ...): its count would not be explore's.
+    if (scope.taskModel)
+      throw new KlpcheckError('E_USAGE', 'promela models the scope without the task model: taskModel=1 is not supported');
     if (typeof values.out === 'string') checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare' });
     const text = upstreamPromela(scope);
     if (typeof values.out === 'string') {

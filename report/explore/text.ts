@@ -38,11 +38,17 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     'states are stored exactly (no fingerprints, no collisions)',
     '',
   ];
+  // One shard of several covers only its share: it may not say "holds for every sequence".
+  const partShard = s.shards.length > 0 && s.shards.length < s.shards[0]!.count;
   const missing = missingMilestones(s);
   for (const p of s.properties) {
     const v = s.violations.find((x) => x.property === p);
     if (!v) {
       const vacuous = missing.length ? `  VACUOUS: never reached ${missing.join(', ')}` : '';
+      if (partShard) {
+        lines.push(`${p.padEnd(32)} not violated in this shard's share ${bound}; merge every shard for the whole scope${vacuous}`);
+        continue;
+      }
       const verdict = s.complete ? 'holds' : 'not violated so far';
       lines.push(`${p.padEnd(32)} ${verdict} for every sequence ${bound} in scope ${scope}${vacuous}`);
       continue;
