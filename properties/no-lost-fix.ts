@@ -45,7 +45,8 @@ export const noLostFix: Invariant = {
           if (newer) continue;
           const old = obs.def(from);
           if (replacers.some((r) => r.name !== from && obs.semantics.spec.authorizes(r, old))) continue;
-          const by = replacers.map((r) => r.name).join(', ') || 'no replacing patch';
+          // A patch both in transition and just loaded is among the replacers twice: name it once.
+          const by = [...new Set(replacers.map((r) => r.name))].join(', ') || 'no replacing patch';
           return `${from}'s fix of ${func} stopped running (now ${to}) for ${obs.after.tasks[i]!.name}; ${by} may not replace ${from}`;
         }
       }

@@ -79,7 +79,12 @@ describe('klpcheck explore', () => {
   });
 
   it('needs --semantics, and rejects a bad scope or shard with exit 2', async () => {
-    for (const args of [[], ['--semantics', 'upstream', '--scope', 'depth=99'], ['--semantics', 'upstream', '--shard', '2/2']]) {
+    for (const args of [
+      [],
+      ['--semantics', 'upstream', '--scope', 'depth=99'],
+      ['--semantics', 'upstream', '--shard', '2/2'],
+      ['--semantics', 'upstream', '--shard', '0/2'],
+    ]) {
       const c = capture();
       expect(await main(['explore', ...args], c.io)).toBe(2);
       expect(c.err()).toMatch(/\[E_USAGE\]\n$/);

@@ -208,6 +208,10 @@ describe('exhaustive exploration', () => {
       'no-silent-version-switch': 5,
     });
     for (const v of r.violations) expect(v.result.steps, v.property).toHaveLength(v.depth);
+    // p2 is both in the transition before the force and after it: it is named once.
+    expect(r.violations.find((v) => v.property === 'no-lost-fix')!.result.violation!.reason).toBe(
+      "p1's fix of vmlinux:f1,0 stopped running (now original) for task0; p2 may not replace p1",
+    );
   });
 
   it('runs to the fixpoint without a depth bound: every state expanded, nothing left', () => {

@@ -119,7 +119,7 @@ export const explore: Command = {
     'transition by a retry. Uses every core; --shard i/n --out FILE and --merge',
     'FILE... share one exploration across machines (all shards, once each).',
     `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found).`,
-    `Scope keys: patches, functions, states, tasks, depth (default ${formatScope(DEFAULT_EXPLORE_SCOPE)}).`,
+    `Scope keys: patches, functions, states, tasks, depth, taskModel (default ${formatScope(DEFAULT_EXPLORE_SCOPE)}).`,
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `the semantics (${SEMANTICS.map((s) => s.name).join(', ')})` },
@@ -130,7 +130,14 @@ export const explore: Command = {
     },
     invariant: { type: 'string', arg: 'NAME', help: 'check one property only' },
     workers: { type: 'whole', range: { min: 1, max: 64 }, arg: 'N', help: 'worker threads (default: one per core)' },
-    shard: { type: 'shard', range: { min: 1, max: 1024 }, arg: 'I/N', help: "this machine's share of a multi-machine exploration" },
+    shard: {
+      type: 'shard',
+      range: { min: 1, max: 1024 },
+      arg: 'I/N',
+      help: "this machine's share of a multi-machine exploration",
+      // A shard's result means something only once merged: without --out it would be lost.
+      requires: ['out'],
+    },
     out: {
       type: 'string',
       arg: 'FILE',
