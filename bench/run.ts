@@ -130,10 +130,11 @@ function measureWholeSpaces(scope: ExploreScope): WholeSpaceRow[] {
 
 // --quick measures the random runs again and keeps the last exploration figures.
 const previous = (quick || exploreOnly) && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
-/** The whole-space rows kept from the file: those of other scopes than the ones measured now. */
-const keptWhole = ((previous.explore_whole_space as WholeSpaceRow[] | undefined) ?? []).filter(
-  (r) => !wholeSpaces.some((w) => w.scope === r.scope),
-);
+/** The file's rows of `key` for other scopes than the ones measured now, then the new rows. */
+const byScope = <T extends { readonly scope: string }>(key: string, fresh: readonly T[]): T[] => [
+  ...((previous[key] as T[] | undefined) ?? []).filter((r) => !fresh.some((x) => x.scope === r.scope)),
+  ...fresh,
+];
 const results = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memory_gib: Math.round(totalmem() / 2 ** 30) },
   note:
@@ -141,12 +142,9 @@ const results = {
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when this run began (2 cores: above 2 means shared)',
   load_average: loadAtStart,
   throughput: exploreOnly || wholeOnly ? previous.throughput : throughput,
-  explore_against_spin: [
-    ...((previous.explore_against_spin as { scope: string }[] | undefined) ?? []).filter((r) => !spin.some((x) => x.scope === r.scope)),
-    ...spin,
-  ],
+  explore_against_spin: byScope('explore_against_spin', spin),
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
-  explore_whole_space: [...keptWhole, ...wholeSpaces],
+  explore_whole_space: byScope('explore_whole_space', wholeSpaces),
   explore_growth_upstream: quick ? previous.explore_growth_upstream : growth,
   explore_two_cores: quick ? previous.explore_two_cores : parallel,
 };

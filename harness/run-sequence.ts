@@ -72,8 +72,7 @@ export class Lockstep {
   readonly initial: AbstractState;
   readonly steps: TraceStep[] = [];
   violation: Violation | null = null;
-  /** Whether the spec model is still stepped (see RunOptions.specUntilDivergence). */
-  followsSpec: boolean;
+  private following: boolean;
   /** Which ops the kernel lets a test run now. */
   readonly preconditions: OpPreconditions;
   private before: AbstractState;
@@ -90,14 +89,14 @@ export class Lockstep {
     this.funcs = opts.funcs ?? universeFuncs(universe);
     if (from) {
       this.kernel = from.kernel.clone(universe);
-      this.followsSpec = from.followsSpec;
-      this.spec = from.followsSpec ? from.spec.clone(universe) : from.spec;
+      this.following = from.following;
+      this.spec = from.following ? from.spec.clone(universe) : from.spec;
       this.checks = from.checks.map(([id, c]) => [id, c.clone()] as const);
       this.initial = from.before;
     } else {
       this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
       this.spec = new SpecModel(universe, semantics, this.funcs);
-      this.followsSpec = !opts.specUntilDivergence || opts.conformance;
+      this.following = !opts.specUntilDivergence || opts.conformance;
       this.checks = opts.invariants.filter((i) => i.appliesTo(semantics)).map((i) => [i.id, i.checker()] as const);
       this.initial = observe(this.kernel, semantics, this.funcs);
     }
@@ -111,6 +110,11 @@ export class Lockstep {
    */
   branch(universe: Universe = this.universe): Lockstep {
     return new Lockstep(universe, this.semantics, this.opts, this);
+  }
+
+  /** Whether the spec model is still stepped (see RunOptions.specUntilDivergence). */
+  get followsSpec(): boolean {
+    return this.following;
   }
 
   /** The abstract state after the last step. */
@@ -146,7 +150,7 @@ export class Lockstep {
   stepAll(op: Op, skip: ReadonlySet<string> = new Set()): Violation[] {
     const from = this.kernel.core.log.events.length;
     const implOutcome = applyToKernel(op, this.kernel);
-    const specOutcome = this.followsSpec ? applyToSpec(op, this.spec) : null;
+    const specOutcome = this.following ? applyToSpec(op, this.spec) : null;
     const after = observe(this.kernel, this.semantics, this.funcs);
     const index = this.steps.length;
     this.steps.push({ op, outcome: outcomeName(implOutcome), state: after });
@@ -155,7 +159,7 @@ export class Lockstep {
       const reason = conformanceReason(outcomeName(specOutcome), outcomeName(implOutcome), this.spec.abstract(), after);
       if (reason) {
         found.push({ step: index, invariant: CONFORMANCE, reason });
-        if (this.opts.specUntilDivergence) this.followsSpec = false;
+        if (this.opts.specUntilDivergence) this.following = false;
       }
     }
     const events = this.kernel.core.log.events.slice(from);

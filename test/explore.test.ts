@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from '../harness/explore/candidates.ts';
-import { explore } from '../harness/explore/explorer.ts';
+import { explore, type ExploreResult } from '../harness/explore/explorer.ts';
 import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
 import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { merge, summarize, fromJson, toJson } from '../harness/explore/summary.ts';
@@ -22,6 +22,9 @@ import { exploreText } from '../report/explore/text.ts';
 import { replaceSetUnfilteredNops } from '../model/semantics/replace-set.ts';
 import { exploreInParallel } from '../harness/explore/parallel.ts';
 import { patchFromFuncs } from '../harness/patch-def.ts';
+
+/** Each violated property's shortest depth, as the explorer reports it. */
+const shortestDepths = (r: ExploreResult) => Object.fromEntries(r.violations.map((v) => [v.property, v.depth]));
 
 /** Depth-first over every sequence, no deduplication: the distinct states (exact keys) and each property's shortest violation. */
 function bruteForce(sem: Semantics, scope: ExploreScope) {
@@ -118,7 +121,7 @@ describe('exhaustive exploration', () => {
     const b = bruteForce(upstream, scope);
     expect(b.merged, 'the scope reaches keys whose freed patches differ in their leftovers').toBeGreaterThan(0);
     expect(r.distinctStates).toBe(b.states);
-    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual(Object.fromEntries(b.shortest));
+    expect(shortestDepths(r)).toEqual(Object.fromEntries(b.shortest));
   });
 
   it('counts exactly the states brute force reaches past a conformance break, where only the kernel is followed', () => {
@@ -131,7 +134,7 @@ describe('exhaustive exploration', () => {
     expect(b.diverged, 'the scope reaches states past a conformance break').toBeGreaterThan(0);
     expect(r.distinctStates).toBe(b.states);
     expect(r.specStates).toBe(b.specStates);
-    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual(Object.fromEntries(b.shortest));
+    expect(shortestDepths(r)).toEqual(Object.fromEntries(b.shortest));
   });
 
   it('says when the search follows the kernel alone, and counts the spec level only before a break', () => {
@@ -161,7 +164,7 @@ describe('exhaustive exploration', () => {
     const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=3');
     const r = explore({ semantics: stacking, scope });
     const b = bruteForce(stacking, scope);
-    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual(Object.fromEntries(b.shortest));
+    expect(shortestDepths(r)).toEqual(Object.fromEntries(b.shortest));
   });
 
   it('shards merged give the whole: the same distinct states and violations', () => {
@@ -198,7 +201,7 @@ describe('exhaustive exploration', () => {
     // Song Liu's replace_set without Petr Mladek's nop filter: another set's function switches back silently.
     const r = explore({ semantics: replaceSetUnfilteredNops, scope: parseScope('patches=2,functions=1,states=0,tasks=1,depth=6') });
     // no-foreign-removal (issue 12): the user's p2 takes the vendor's p1 in one set number, in 2 steps.
-    expect(Object.fromEntries(r.violations.map((v) => [v.property, v.depth]))).toEqual({
+    expect(shortestDepths(r)).toEqual({
       conformance: 3,
       'no-foreign-removal': 2,
       'no-lost-fix': 4,

@@ -4,7 +4,7 @@ import { KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope } from '../../harness/explore/scope.ts';
-import { merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { isShardShare, merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { runSequence } from '../../harness/run-sequence.ts';
@@ -175,9 +175,8 @@ export const explore: Command = {
     }
     if (out !== undefined) writeAtomically(out, toJson(summary), values.force === true);
     const sem = semanticsByName(summary.semantics)!;
-    const partial = summary.shards.length > 0 && !values.merge;
     // A shard's counterexamples may not be the shortest overall: only whole explorations save.
-    const saved = saveViolations(summary, sem, values['no-save'] || partial ? undefined : COUNTEREXAMPLES);
+    const saved = saveViolations(summary, sem, values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES);
     io.stdout(exploreText(summary, saved));
     if (summary.violations.length) return EXIT.failed;
     if (!summary.complete) {

@@ -223,6 +223,15 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
   };
 }
 
+/**
+ * Whether the summary is one shard's share of an exploration, not the whole:
+ * it may not say a property holds, and its counterexamples may not be the
+ * shortest overall. A merge holds every shard (merge() refuses fewer).
+ */
+export function isShardShare(s: ExploreSummary): boolean {
+  return s.shards.length > 0 && s.shards.length < s.shards[0]!.count;
+}
+
 export function missingMilestones(s: ExploreSummary): Milestone[] {
   return REQUIRED.filter((m) => !s.reached.includes(m));
 }

@@ -7,7 +7,7 @@
  * milestones a vacuous pass never reached.
  */
 import { formatScope } from '../../harness/explore/scope.ts';
-import { missingMilestones, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { isShardShare, missingMilestones, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
 
@@ -38,14 +38,12 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     'states are stored exactly (no fingerprints, no collisions)',
     '',
   ];
-  // One shard of several covers only its share: it may not say "holds for every sequence".
-  const partShard = s.shards.length > 0 && s.shards.length < s.shards[0]!.count;
   const missing = missingMilestones(s);
   for (const p of s.properties) {
     const v = s.violations.find((x) => x.property === p);
     if (!v) {
       const vacuous = missing.length ? `  VACUOUS: never reached ${missing.join(', ')}` : '';
-      if (partShard) {
+      if (isShardShare(s)) {
         lines.push(`${p.padEnd(32)} not violated in this shard's share ${bound}; merge every shard for the whole scope${vacuous}`);
         continue;
       }
