@@ -16,7 +16,9 @@ import { SpecModel } from '../model/spec/spec-model.ts';
 import { universeFuncs } from '../model/spec/universe-view.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE } from '../properties/catalog.ts';
-import type { Checker, Invariant } from '../properties/invariant.ts';
+import type { Checker, Invariant, StepObservation } from '../properties/invariant.ts';
+import type { Outcome } from '../model/kernel/errno.ts';
+import type { KernelEvent } from '../model/kernel/log.ts';
 import { KernelPreconditions } from './kernel-preconditions.ts';
 import { applicable, applyToKernel, applyToSpec, type Op, type OpPreconditions } from './ops.ts';
 
@@ -54,6 +56,8 @@ export interface RunOptions {
    */
   readonly specUntilDivergence?: boolean;
 }
+
+const SKIP_NONE: ReadonlySet<string> = new Set();
 
 const outcomeName = (o: { ok: boolean; errno?: string }) => (o.ok ? 'ok' : o.errno!);
 
@@ -128,7 +132,7 @@ export class Lockstep {
   }
 
   /** A patch as loaded (invariant.ts StepObservation.def): the kernel's record when there is one. */
-  private loadedDef(name: string): PatchDef {
+  loadedDef(name: string): PatchDef {
     const p = this.kernel.patch(name);
     if (!p) {
       const base = this.universe.patches.find((d) => d.name === name);
@@ -147,7 +151,7 @@ export class Lockstep {
    * on past violations; the explorer wants each property's first violation.
    * `skip` names properties no longer worth checking.
    */
-  stepAll(op: Op, skip: ReadonlySet<string> = new Set()): Violation[] {
+  stepAll(op: Op, skip: ReadonlySet<string> = SKIP_NONE): Violation[] {
     const from = this.kernel.core.log.events.length;
     const implOutcome = applyToKernel(op, this.kernel);
     const specOutcome = this.following ? applyToSpec(op, this.spec) : null;
@@ -162,25 +166,7 @@ export class Lockstep {
         if (this.opts.specUntilDivergence) this.following = false;
       }
     }
-    const events = this.kernel.core.log.events.slice(from);
-    // Several checkers ask for the same patches: build each record once per step.
-    const defs = new Map<string, PatchDef>();
-    const def = (name: string): PatchDef => {
-      let d = defs.get(name);
-      if (!d) defs.set(name, (d = this.loadedDef(name)));
-      return d;
-    };
-    const obs = {
-      index,
-      op,
-      outcome: implOutcome,
-      before: this.before,
-      after,
-      events,
-      semantics: this.semantics,
-      universe: this.universe,
-      def,
-    };
+    const obs = new Observation(index, op, implOutcome, this.before, after, this.kernel.core.log.events.slice(from), this);
     for (const [id, checker] of this.checks) {
       if (skip.has(id)) continue;
       const reason = checker.check(obs);
@@ -200,6 +186,37 @@ export class Lockstep {
   result(): RunResult {
     return { initial: this.initial, steps: this.steps, violation: this.violation };
   }
+}
+
+/**
+ * One step as the checkers see it (properties/invariant.ts), made once per
+ * checked transition.
+ */
+class Observation implements StepObservation {
+  /** Several checkers ask for the same patches: each record is built once per step. */
+  private readonly defs = new Map<string, PatchDef>();
+  readonly semantics: Semantics;
+  readonly universe: Universe;
+
+  constructor(
+    readonly index: number,
+    readonly op: Op,
+    readonly outcome: Outcome,
+    readonly before: AbstractState,
+    readonly after: AbstractState,
+    readonly events: readonly KernelEvent[],
+    private readonly run: Lockstep,
+  ) {
+    this.semantics = run.semantics;
+    this.universe = run.universe;
+  }
+
+  /** An own property, not a method: checkers pass it on detached (settled.ts sharedAcrossSlots). */
+  readonly def = (name: string): PatchDef => {
+    let d = this.defs.get(name);
+    if (!d) this.defs.set(name, (d = this.run.loadedDef(name)));
+    return d;
+  };
 }
 
 export function runSequence(universe: Universe, semantics: Semantics, ops: readonly Op[], opts: RunOptions): RunResult {

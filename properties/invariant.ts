@@ -49,8 +49,18 @@ export interface Checker {
 
 /** A checker with no memory. */
 export function stateless(check: StepCheck): Checker {
-  const c: Checker = { check, clone: () => c, memory: () => '' };
-  return c;
+  return new StatelessChecker(check);
+}
+
+/** A class, not a literal with closures: every random run makes one per invariant. */
+class StatelessChecker implements Checker {
+  constructor(readonly check: StepCheck) {}
+  clone(): Checker {
+    return this;
+  }
+  memory(): string {
+    return '';
+  }
 }
 
 export interface Invariant {

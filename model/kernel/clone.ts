@@ -16,16 +16,22 @@ function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
     new Map(p.writable),
     p.states.map((s) => s.def),
   );
-  Object.assign(q, { enabled: p.enabled, forced: p.forced, registered: p.registered });
-  p.states.forEach((s, i) =>
-    Object.assign(q.states[i]!, { pre_patch_succeeded: s.pre_patch_succeeded, pre_unpatch_done: s.pre_unpatch_done }),
-  );
+  q.enabled = p.enabled;
+  q.forced = p.forced;
+  q.registered = p.registered;
+  for (let i = 0; i < p.states.length; i++) {
+    q.states[i]!.pre_patch_succeeded = p.states[i]!.pre_patch_succeeded;
+    q.states[i]!.pre_unpatch_done = p.states[i]!.pre_unpatch_done;
+  }
   for (const o of p.objs) {
     const c = new KObject(q, o.name, o.dynamic, o.callbacks);
-    Object.assign(c, { loaded: o.loaded, patched: o.patched, post_unpatch_enabled: o.post_unpatch_enabled });
+    c.loaded = o.loaded;
+    c.patched = o.patched;
+    c.post_unpatch_enabled = o.post_unpatch_enabled;
     for (const f of o.funcs) {
       const g = new KFunc(c, f.old_name, f.old_sympos, f.nop, f.hasNewFunc);
-      Object.assign(g, { patched: f.patched, transition: f.transition });
+      g.patched = f.patched;
+      g.transition = f.transition;
       c.funcs.push(g);
       funcs.set(f, g);
     }
@@ -36,7 +42,16 @@ function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
 
 /** A copy of `k`; `universe` replaces the universe when the copy will load patches `k` does not know. */
 export function cloneCore(k: KernelCore, universe: Universe = k.universe): KernelCore {
-  const c = new KernelCore(universe, k.hooks);
+  const tasks: Task[] = [];
+  for (const t of k.tasks) {
+    const u = new Task(t.name, t.owner, t.kthread);
+    u.patch_state = t.patch_state;
+    u.pending = t.pending;
+    u.blocked = t.blocked;
+    u.running = t.running;
+    tasks.push(u);
+  }
+  const c = new KernelCore(universe, k.hooks, tasks);
   const funcs = new Map<KFunc, KFunc>();
   const patches = new Map<KPatch, KPatch>();
   const patchOf = (p: KPatch) => {
@@ -57,12 +72,6 @@ export function cloneCore(k: KernelCore, universe: Universe = k.universe): Kerne
       key,
       stack.map((f) => funcs.get(f)!),
     );
-  c.tasks.length = 0;
-  for (const t of k.tasks) {
-    const u = new Task(t.name, t.owner, t.kthread);
-    Object.assign(u, { patch_state: t.patch_state, pending: t.pending, blocked: t.blocked, running: t.running });
-    c.tasks.push(u);
-  }
   c.ftraceEnabled = k.ftraceEnabled;
   for (const [key, v] of k.kprobes) c.kprobes.set(key, v);
   for (const f of k.traced) c.traced.add(f);

@@ -39,6 +39,8 @@ export class KernelCore implements CallbackContext {
   constructor(
     readonly universe: Universe,
     readonly hooks: ReplaceHooks,
+    /** The tasks, when the caller makes them (a copy, clone.ts); default: the universe's boot tasks. */
+    tasks?: Task[],
   ) {
     const c = universe.kernel ?? {};
     this.config = {
@@ -50,7 +52,7 @@ export class KernelCore implements CallbackContext {
       vmlinux_symbols: c.vmlinux_symbols,
     };
     this.ftraceEnabled = this.config.ftrace_enabled;
-    this.tasks = [
+    this.tasks = tasks ?? [
       ...Array.from({ length: this.config.tasks }, (_, i) => new Task(`task${i}`, null)),
       ...Array.from({ length: this.config.kthreads }, (_, i) => new Task(`kthread${i}`, null, true)),
     ];

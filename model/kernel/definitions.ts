@@ -66,11 +66,20 @@ export function funcKey(obj: string, name: string, sympos = 0): string {
 
 /** A key as a user writes it (`obj:name,N`, as in ops and counterexamples) in its canonical form (funcKey). */
 export function canonicalKey(key: string): string {
-  const comma = key.lastIndexOf(',');
-  const colon = key.indexOf(':');
-  if (comma < colon || !/^\d+$/.test(key.slice(comma + 1))) return key;
-  return funcKey(key.slice(0, colon), key.slice(colon + 1, comma), Number(key.slice(comma + 1)));
+  let c = canonicalKeys.get(key);
+  if (c === undefined) {
+    const comma = key.lastIndexOf(',');
+    const colon = key.indexOf(':');
+    c =
+      comma < colon || !/^\d+$/.test(key.slice(comma + 1))
+        ? key
+        : funcKey(key.slice(0, colon), key.slice(colon + 1, comma), Number(key.slice(comma + 1)));
+    // A pure function of a few dozen distinct keys, asked on every observed step (issue 11): remembered.
+    if (canonicalKeys.size < 4096) canonicalKeys.set(key, c);
+  }
+  return c;
 }
+const canonicalKeys = new Map<string, string>();
 
 /** The name of a func's sysfs directory, `<old_name>,<sympos>` with 0 shown as 1 (core.c klp_init_func). */
 export function sysfsFuncName(name: string, sympos: number): string {

@@ -24,15 +24,18 @@ export class KFunc {
     readonly old_sympos: number,
     readonly nop: boolean,
     readonly hasNewFunc: boolean,
-  ) {}
-  /** The function it resolves to (funcKey): what klp_find_ops and klp_find_func compare. */
-  get key(): string {
-    return funcKey(this.obj.name, this.old_name ?? 'null', this.old_sympos);
+  ) {
+    this.key = funcKey(obj.name, old_name ?? 'null', old_sympos);
+    this.code = nop ? 'original' : { patch: obj.patch.name };
   }
-  /** The code this func redirects to: a nop's new_func is the original (facts A). */
-  get code(): Version {
-    return this.nop ? 'original' : { patch: this.obj.patch.name };
-  }
+  /**
+   * The function it resolves to (funcKey): what klp_find_ops and klp_find_func
+   * compare. Fixed at creation, as the fields it derives from are; computed
+   * once because every observed step reads it (issue 11).
+   */
+  readonly key: string;
+  /** The code this func redirects to: a nop's new_func is the original (facts A). Fixed at creation. */
+  readonly code: Version;
 }
 
 export class KObject {

@@ -69,26 +69,32 @@ export class SpecModel {
     private readonly semantics: Semantics,
     /** The functions the abstract state reports (default: every function the universe patches). */
     funcs: readonly string[] = universeFuncs(universe),
+    /** The tasks, when the caller makes them (a copy, clone()); default: the universe's boot tasks. */
+    tasks?: SpecTask[],
   ) {
     this.rule = semantics.spec;
     this.funcs = funcs;
     this.reliableStacks = universe.kernel?.reliable_stacktrace ?? true;
     // taskNames lists the user tasks first, then the kernel threads.
     const users = universe.kernel?.tasks ?? 2;
-    this.tasks = taskNames(universe).map((name, i) => ({ name, kthread: i >= users, state: 'idle', running: false, blocked: null }));
+    this.tasks =
+      tasks ?? taskNames(universe).map((name, i) => ({ name, kthread: i >= users, state: 'idle' as const, running: false, blocked: null }));
   }
 
   /** An independent copy, optionally over a universe that knows more patches (the explorer). */
   clone(universe: Universe = this.universe): SpecModel {
-    const c = new SpecModel(universe, this.semantics, this.funcs);
+    const c = new SpecModel(
+      universe,
+      this.semantics,
+      this.funcs,
+      this.tasks.map((task) => ({ ...task })),
+    );
     const copies = new Map(this.loaded.map((p) => [p, { ...p }]));
     const copy = (p: SpecPatch) => copies.get(p)!;
     c.loaded = this.loaded.map(copy);
     c.klp = this.klp.map(copy);
     const t = this.transition;
     c.transition = t ? { patch: copy(t.patch), target: t.target, replaces: t.replaces.map(copy), retries: t.retries } : null;
-    c.tasks.length = 0;
-    for (const task of this.tasks) c.tasks.push({ ...task });
     for (const m of this.targets) c.targets.add(m);
     for (const v of this.shadows) c.shadows.add(v);
     return c;

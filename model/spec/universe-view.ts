@@ -19,9 +19,13 @@ export function patchFuncs(p: PatchDef): readonly string[] {
   return keys;
 }
 
-/** Every function any patch of the universe patches, sorted. */
-export function universeFuncs(u: Universe): string[] {
-  return [...new Set(u.patches.flatMap(patchFuncs))].sort();
+const universeFuncsCache = new WeakMap<Universe, readonly string[]>();
+
+/** Every function any patch of the universe patches, sorted; cached by the universe (immutable, a new record per added patch). */
+export function universeFuncs(u: Universe): readonly string[] {
+  let funcs = universeFuncsCache.get(u);
+  if (!funcs) universeFuncsCache.set(u, (funcs = [...new Set(u.patches.flatMap(patchFuncs))].sort()));
+  return funcs;
 }
 
 export function objectOf(key: string): string {
