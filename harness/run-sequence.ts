@@ -81,7 +81,10 @@ export class Lockstep {
   readonly preconditions: OpPreconditions;
   private before: AbstractState;
   private readonly funcs: readonly string[];
-  private readonly checks: readonly (readonly [string, Checker])[];
+  /** Each checker with its invariant's id and whether it sees unchanged steps. */
+  private readonly checks: readonly (readonly [string, Checker, boolean])[];
+  /** Whether conformance was checked and held on the current state (a quiet step keeps it). */
+  private conformed: boolean;
 
   constructor(
     readonly universe: Universe,
@@ -95,14 +98,18 @@ export class Lockstep {
       this.kernel = from.kernel.clone(universe);
       this.following = from.following;
       this.spec = from.following ? from.spec.clone(universe) : from.spec;
-      this.checks = from.checks.map(([id, c]) => [id, c.clone()] as const);
+      this.checks = from.checks.map(([id, c, sees]) => [id, c.clone(), sees] as const);
+      this.conformed = from.conformed;
       this.initial = from.before;
     } else {
       this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
       this.spec = new SpecModel(universe, semantics, this.funcs);
       this.following = !opts.specUntilDivergence || opts.conformance;
-      this.checks = opts.invariants.filter((i) => i.appliesTo(semantics)).map((i) => [i.id, i.checker()] as const);
+      this.checks = opts.invariants
+        .filter((i) => i.appliesTo(semantics))
+        .map((i) => [i.id, i.checker(), i.seesUnchangedSteps === true] as const);
       this.initial = observe(this.kernel, semantics, this.funcs);
+      this.conformed = this.following && sameState(this.spec.abstract(), this.initial);
     }
     this.before = this.initial;
     this.preconditions = new KernelPreconditions(this.kernel);
@@ -150,25 +157,70 @@ export class Lockstep {
    * Applies an applicable op to both sides and checks every property, going
    * on past violations; the explorer wants each property's first violation.
    * `skip` names properties no longer worth checking.
+   *
+   * `unchanged` (the explorer's) is asked only when the kernel logged no
+   * event and both sides returned the same outcome from a conforming state;
+   * true says the kernel's and the spec model's states are exactly as before
+   * (expand.ts compares packed keys with every task in place). Such a quiet
+   * step keeps the abstract state before, so conformance holds as it did, and
+   * the invariants are skipped unless they ask to see unchanged steps
+   * (properties/invariant.ts Invariant.seesUnchangedSteps): nothing they read
+   * has changed. test/quiet-steps.test.ts checks that claim on every quiet
+   * step of whole spaces.
    */
-  stepAll(op: Op, skip: ReadonlySet<string> = SKIP_NONE): Violation[] {
+  stepAll(op: Op, skip: ReadonlySet<string> = SKIP_NONE, unchanged?: () => boolean): Violation[] {
+    return this.stepChecking(op, skip, unchanged, false);
+  }
+
+  /**
+   * Applies an op already checked on this path, to rebuild a state (the
+   * explorer's replay): conformance and the checkers that remember are
+   * stepped, as a state's identity needs them; the stateless ones are not.
+   */
+  replay(op: Op): void {
+    this.stepChecking(op, SKIP_NONE, undefined, true);
+  }
+
+  /**
+   * After a quiet step (stepAll), this run is its state before the step
+   * again: the step is dropped, as is what the kernel logged, so the
+   * explorer can take the next op from it instead of a new branch. The
+   * state is the same as far as the packed key sees (state-key.ts), which is
+   * what the visited set already takes a state to be.
+   */
+  forgetQuietStep(): void {
+    const last = this.steps.pop();
+    if (!last || last.state !== this.before || this.kernel.core.log.events.length)
+      throw new Error('forgetQuietStep: the last step was not quiet');
+    this.kernel.core.log.clear();
+  }
+
+  private stepChecking(op: Op, skip: ReadonlySet<string>, unchanged: (() => boolean) | undefined, replay: boolean): Violation[] {
     const from = this.kernel.core.log.events.length;
     const implOutcome = applyToKernel(op, this.kernel);
     const specOutcome = this.following ? applyToSpec(op, this.spec) : null;
-    const after = observe(this.kernel, this.semantics, this.funcs);
+    const implName = outcomeName(implOutcome);
+    const quiet =
+      unchanged !== undefined &&
+      this.kernel.core.log.events.length === from &&
+      (specOutcome === null || (this.conformed && outcomeName(specOutcome) === implName)) &&
+      unchanged();
+    // observe is a function of the kernel's state: unchanged, it gives the state before.
+    const after = quiet ? this.before : observe(this.kernel, this.semantics, this.funcs);
     const index = this.steps.length;
-    this.steps.push({ op, outcome: outcomeName(implOutcome), state: after });
+    this.steps.push({ op, outcome: implName, state: after });
     const found: Violation[] = [];
-    if (specOutcome && this.opts.conformance && !skip.has(CONFORMANCE)) {
-      const reason = conformanceReason(outcomeName(specOutcome), outcomeName(implOutcome), this.spec.abstract(), after);
+    if (!quiet && specOutcome && this.opts.conformance && !skip.has(CONFORMANCE)) {
+      const reason = conformanceReason(outcomeName(specOutcome), implName, this.spec.abstract(), after);
+      this.conformed = reason === null;
       if (reason) {
         found.push({ step: index, invariant: CONFORMANCE, reason });
         if (this.opts.specUntilDivergence) this.following = false;
       }
     }
     const obs = new Observation(index, op, implOutcome, this.before, after, this.kernel.core.log.events.slice(from), this);
-    for (const [id, checker] of this.checks) {
-      if (skip.has(id)) continue;
+    for (const [id, checker, seesUnchanged] of this.checks) {
+      if (skip.has(id) || (quiet && !seesUnchanged) || (replay && checker.stateless)) continue;
       const reason = checker.check(obs);
       if (reason) found.push({ step: index, invariant: id, reason });
     }

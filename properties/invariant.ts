@@ -42,6 +42,8 @@ export type StepCheck = (obs: StepObservation) => string | null;
  */
 export interface Checker {
   readonly check: StepCheck;
+  /** True when it remembers nothing (stateless()): a replay of checked steps may skip it (harness/explore/expand.ts). */
+  readonly stateless?: boolean;
   clone(): Checker;
   /** What it remembers, as a string: part of an explored state's identity. */
   memory(): string;
@@ -54,6 +56,7 @@ export function stateless(check: StepCheck): Checker {
 
 /** A class, not a literal with closures: every random run makes one per invariant. */
 class StatelessChecker implements Checker {
+  readonly stateless = true;
   constructor(readonly check: StepCheck) {}
   clone(): Checker {
     return this;
@@ -80,6 +83,21 @@ export interface Invariant {
   readonly whyNotApplicable?: string;
   /** A fresh checker for one run. */
   checker(): Checker;
+  /**
+   * Whether the explorer must check this invariant on a quiet step too: a
+   * step after which the kernel's and the spec model's states are exactly as
+   * before and the kernel logged no event (a refused op, a transition step
+   * that cannot complete). Absent, the invariant promises that on such a
+   * step it fires only if it fired on the step into that state (it reads the
+   * abstract states, the events and the patches' records, and none of them
+   * changed), and that its checker's memory stays as it was; the explorer
+   * then skips it there (harness/run-sequence.ts Lockstep.stepAll). The
+   * first violation in breadth-first order is never on such a step.
+   * test/quiet-steps.test.ts holds every invariant to that promise on every
+   * quiet step of whole spaces. Set it for an invariant that judges an op by
+   * its outcome alone (say, "a refused load must log a reason").
+   */
+  readonly seesUnchangedSteps?: boolean;
 }
 
 export const always = (): boolean => true;

@@ -60,8 +60,21 @@ export interface StateKeys {
 /** Written where the spec model would be, once it is no longer followed. */
 const NO_SPEC = 0xff;
 
+/**
+ * A state's identity as packed, with its tasks in place: its full key and
+ * its task columns in the kernel's task order (the key sorts them). Equal
+ * identities are the same kernel and spec model state, task by task, not
+ * merely up to a permutation of interchangeable tasks.
+ */
+export interface PlacedIdentity {
+  readonly full: Uint8Array;
+  readonly columns: readonly (readonly number[])[];
+}
+
 export class KeyBuilder {
   private readonly w = new ByteWriter();
+  /** The last build's task columns (spec then kernel bytes), in the kernel's task order. */
+  private columns: number[][] = [];
 
   constructor(
     private readonly ctx: PackContext,
@@ -91,12 +104,42 @@ export class KeyBuilder {
       packKernelTask(core, i, this.ctx, b);
       both.push(b);
     }
+    this.columns = both.slice();
     // A fork adds a task: the count keeps keys of different task counts apart.
     w.u8(n);
     for (const col of spec.sort(lexicographic)) for (const x of col) w.u8(x);
     const specEnd = snap ? w.length : 0;
     for (const col of both.sort(lexicographic)) for (const x of col) w.u8(x);
     packKernelShared(core, this.ctx, this.patchCount, w);
-    return { spec: w.bytes(0, specEnd), full: w.bytes() };
+    this.specEnd = specEnd;
+    return this.last();
+  }
+
+  private specEnd = 0;
+
+  /** The keys of the last build (views valid until the next build). */
+  last(): StateKeys {
+    return { spec: this.w.bytes(0, this.specEnd), full: this.w.bytes() };
+  }
+
+  /** The last build's identity, copied (it outlives the next build). */
+  placed(): PlacedIdentity {
+    return { full: this.w.bytes().slice(), columns: this.columns };
+  }
+
+  /** Whether the last build is the state `was`, every task in place. */
+  isUnchanged(was: PlacedIdentity): boolean {
+    const full = this.w.bytes();
+    if (full.length !== was.full.length) return false;
+    for (let i = 0; i < full.length; i++) if (full[i] !== was.full[i]) return false;
+    const cols = this.columns;
+    if (cols.length !== was.columns.length) return false;
+    for (let t = 0; t < cols.length; t++) {
+      const a = cols[t]!;
+      const b = was.columns[t]!;
+      if (a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    }
+    return true;
   }
 }

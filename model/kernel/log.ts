@@ -44,4 +44,10 @@ export class KernelLog {
   event(e: KernelEvent): void {
     this.events.push(e);
   }
+
+  /** Forgets every line and event (the explorer reuses a kernel whose step changed nothing). */
+  clear(): void {
+    this.lines.length = 0;
+    this.events.length = 0;
+  }
 }
