@@ -29,7 +29,7 @@ function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
     c.patched = o.patched;
     c.post_unpatch_enabled = o.post_unpatch_enabled;
     for (const f of o.funcs) {
-      const g = new KFunc(c, f.old_name, f.old_sympos, f.nop, f.hasNewFunc);
+      const g = new KFunc(c, f.old_name, f.old_sympos, f.nop, f.hasNewFunc, f);
       g.patched = f.patched;
       g.transition = f.transition;
       c.funcs.push(g);
@@ -60,8 +60,9 @@ export function cloneCore(k: KernelCore, universe: Universe = k.universe): Kerne
     return q;
   };
   for (const [name, m] of k.modules) {
-    if (m.kind === 'target') c.modules.set(name, { ...m, params: new Map(m.params) });
-    else c.modules.set(name, { ...m, params: new Map(m.params), patch: m.patch ? patchOf(m.patch) : null });
+    // Parameters are replaced, never changed in place (core.ts LoadedModule): the copy shares them.
+    if (m.kind === 'target') c.modules.set(name, { ...m });
+    else c.modules.set(name, { ...m, patch: m.patch ? patchOf(m.patch) : null });
   }
   c.klp_patches = k.klp_patches.map(patchOf);
   c.transition = k.transition ? patchOf(k.transition) : null;

@@ -12,9 +12,13 @@ import { KernelLog } from './log.ts';
 import { KLP_TRANSITION_IDLE, Task, type KFunc, type KPatch, type KState } from './runtime.ts';
 import { ShadowStore } from './shadow.ts';
 
+/**
+ * A loaded module. Its parameters are replaced, never changed in place
+ * (Kernel.writeParam), so that a copy of the kernel may share them.
+ */
 export type LoadedModule =
-  | { readonly kind: 'target'; readonly def: ModuleDef; readonly params: Map<string, string>; klp_alive: boolean }
-  | { readonly kind: 'livepatch'; readonly def: PatchDef; readonly params: Map<string, string>; patch: KPatch | null };
+  | { readonly kind: 'target'; readonly def: ModuleDef; params: ReadonlyMap<string, string>; klp_alive: boolean }
+  | { readonly kind: 'livepatch'; readonly def: PatchDef; params: ReadonlyMap<string, string>; patch: KPatch | null };
 
 export class KernelCore implements CallbackContext {
   readonly log = new KernelLog();

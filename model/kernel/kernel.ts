@@ -61,7 +61,7 @@ export class Kernel {
   writeParam(mod: string, name: string, value: string): Outcome {
     const m = this.core.modules.get(mod);
     if (!m) return fail('ENOENT');
-    m.params.set(name, value);
+    m.params = new Map(m.params).set(name, value);
     if (m.kind === 'target' && m.def.busy_work?.param === name && parseBool(value) === false) wakeBusyWork(this.core, mod);
     return OK;
   }

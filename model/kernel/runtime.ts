@@ -24,9 +24,11 @@ export class KFunc {
     readonly old_sympos: number,
     readonly nop: boolean,
     readonly hasNewFunc: boolean,
+    /** The func this one copies (clone.ts): its key and code are taken as they are. */
+    copyOf?: KFunc,
   ) {
-    this.key = funcKey(obj.name, old_name ?? 'null', old_sympos);
-    this.code = nop ? 'original' : { patch: obj.patch.name };
+    this.key = copyOf ? copyOf.key : funcKey(obj.name, old_name ?? 'null', old_sympos);
+    this.code = copyOf ? copyOf.code : nop ? 'original' : { patch: obj.patch.name };
   }
   /**
    * The function it resolves to (funcKey): what klp_find_ops and klp_find_func
