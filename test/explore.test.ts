@@ -165,6 +165,17 @@ describe('exhaustive exploration', () => {
     const r = explore({ semantics: stacking, scope });
     const b = bruteForce(stacking, scope);
     expect(shortestDepths(r)).toEqual(Object.fromEntries(b.shortest));
+    expect(r.distinctStates).toBe(b.states);
+  });
+
+  it('counts exactly the states brute force reaches with state callbacks, whose checker remembers across replayed steps', () => {
+    // A replayed step (expand.ts) skips only the checkers that remember nothing; callback-pairing's memory
+    // and the kernel's per-state flags (clone.ts) must come back as they were, or states split or merge.
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
+    const r = explore({ semantics: upstream, scope });
+    const b = bruteForce(upstream, scope);
+    expect(r.distinctStates).toBe(b.states);
+    expect(new Set(r.memories).size).toBeGreaterThan(1);
   });
 
   it('shards merged give the whole: the same distinct states and violations', () => {

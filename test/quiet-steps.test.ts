@@ -17,11 +17,15 @@ import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import type { Op } from '../harness/ops.ts';
 import { patchFromFuncs } from '../harness/patch-def.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
+import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
+import { fail, type Outcome } from '../model/kernel/errno.ts';
+import { Kernel } from '../model/kernel/kernel.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
 import { always, stateless, type Invariant } from '../properties/invariant.ts';
+import { transitionSanity } from '../properties/transition-sanity.ts';
 
 /** What checking a quiet step in full shows that the skipped checks would have changed. */
 function quietProblems(state: Lockstep, op: Op, invariants: readonly Invariant[], incoming: ReadonlySet<string>): string[] {
@@ -131,6 +135,78 @@ describe('quiet steps', () => {
     const loud = state.branch();
     loud.stepAll({ op: 'disable', patch: 'p1' }, undefined, () => true);
     expect(() => loud.forgetQuietStep()).toThrow(/not quiet/);
+  });
+
+  it('never takes a step whose outcomes differ, or that starts from a state that does not conform, as quiet', () => {
+    // Enabling an enabled patch: the spec model says -EINVAL, this kernel -EBUSY, and neither changes anything.
+    class EnableSaysBusy extends Kernel {
+      override writeEnabled(patch: string, value: string): Outcome {
+        const r = super.writeEnabled(patch, value);
+        return r.ok ? r : fail('EBUSY');
+      }
+    }
+    const universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: 'mod' }], kernel: { tasks: 1 } };
+    const funcs = scopeFuncs(parseScope('patches=1,functions=1,states=0,tasks=1'));
+    const opts = { invariants: [], conformance: true, funcs, specUntilDivergence: true };
+    const busy = new Lockstep(universe, upstream, { ...opts, kernel: (u, s) => new EnableSaysBusy(u, s.hooks) });
+    expect(busy.stepAll({ op: 'insmod', module: 'p1' })).toEqual([]);
+    expect(busy.stepAll(enable, undefined, () => true).map((v) => v.reason)).toEqual([
+      'the spec says EINVAL, the implementation returned EBUSY',
+    ]);
+    // A kernel that boots with the target module loaded does not conform from the start: no step of it is quiet.
+    const early = new Lockstep(universe, upstream, {
+      ...opts,
+      kernel: (u, s) => {
+        const k = new Kernel(u, s.hooks);
+        k.insmod('mod');
+        return k;
+      },
+    });
+    expect(early.stepAll(enable, undefined, () => true).map((v) => v.invariant)).toEqual([CONFORMANCE]);
+    // A step that logs an event is never quiet, even when nothing else changed: the checkers read events.
+    class WarnsOnRefusal extends Kernel {
+      override writeEnabled(patch: string, value: string): Outcome {
+        const r = super.writeEnabled(patch, value);
+        if (!r.ok) this.core.log.event({ kind: 'warn', message: 'planted' });
+        return r;
+      }
+    }
+    const warns = new Lockstep(universe, upstream, {
+      ...opts,
+      invariants: [transitionSanity],
+      kernel: (u, s) => new WarnsOnRefusal(u, s.hooks),
+    });
+    expect(warns.stepAll({ op: 'insmod', module: 'p1' })).toEqual([]);
+    expect(warns.stepAll(enable, undefined, () => true).map((v) => v.reason)).toEqual(['WARN: planted']);
+  });
+
+  it('tells a state from the same state with its tasks swapped (keys sort tasks; identities keep them in place)', () => {
+    const scope = parseScope('patches=1,functions=1,states=0,tasks=2');
+    const universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: 'mod' }], kernel: { tasks: 2 } };
+    const run = new Lockstep(universe, upstream, {
+      invariants: [],
+      conformance: true,
+      funcs: scopeFuncs(scope),
+      specUntilDivergence: true,
+    });
+    run.stepAll({ op: 'block_task', task: 'task0', func: 'vmlinux:f1,0' });
+    const keys = new KeyBuilder(packContext(upstream, scope), scope.patches);
+    const before = Buffer.from(keys.build(run, 0, []).full);
+    const was = keys.placed();
+    expect(keys.isUnchanged(was)).toBe(true);
+    // The same tasks in the other order, on both sides: the key is the same, the identity is not.
+    run.kernel.core.tasks.reverse();
+    (run.spec as unknown as { tasks: unknown[] }).tasks.reverse();
+    expect(Buffer.from(keys.build(run, 0, []).full)).toEqual(before);
+    expect(keys.isUnchanged(was)).toBe(false);
+    run.kernel.core.tasks.reverse();
+    (run.spec as unknown as { tasks: unknown[] }).tasks.reverse();
+    keys.build(run, 0, []);
+    expect(keys.isUnchanged(was)).toBe(true);
+    // An identity one byte longer, or with one more task column, is another state.
+    expect(keys.isUnchanged({ full: Uint8Array.from([...was.full, 0]), columns: was.columns })).toBe(false);
+    expect(keys.isUnchanged({ full: was.full, columns: [...was.columns, []] })).toBe(false);
+    expect(keys.isUnchanged({ full: was.full, columns: [was.columns[0]!, [...was.columns[1]!, 0]] })).toBe(false);
   });
 
   it('takes the fast path on more than a third of the transitions (upstream, p2 f1 s0 t1, depth 8)', () => {
