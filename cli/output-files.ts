@@ -55,17 +55,22 @@ export function checkOutputFile(
 
 /**
  * A rename over a symbolic link replaces the link, and writing through a
- * dangling one or a loop writes somewhere the user did not name: klpcheck
- * writes regular files only (E_IO).
+ * dangling one or a loop writes somewhere the user did not name; reading a
+ * FIFO blocks, and a rename over a device node (/dev/null) replaces the
+ * device: klpcheck writes regular files only (E_IO). A directory is left to
+ * the caller, which says so in its own words.
  */
 function refuseLink(file: string, flag: string): void {
-  let link = false;
+  let st;
   try {
-    link = lstatSync(file).isSymbolicLink();
+    st = lstatSync(file);
   } catch {
     return; // nothing there yet
   }
-  if (link) throw new KlpcheckError('E_IO', `${flag}: is a symbolic link; klpcheck writes regular files only (name the file itself)`, file);
+  if (st.isSymbolicLink())
+    throw new KlpcheckError('E_IO', `${flag}: is a symbolic link; klpcheck writes regular files only (name the file itself)`, file);
+  if (!st.isFile() && !st.isDirectory())
+    throw new KlpcheckError('E_IO', `${flag}: is not a regular file (a device, FIFO or socket); klpcheck writes regular files only`, file);
 }
 
 /**

@@ -17,6 +17,7 @@
  *   { "base64": "..." }            raw bytes
  *   { "symlink": "target" }        a symbolic link
  *   { "dir": true }                an empty folder
+ *   { "fifo": true }               a named pipe (mkfifo)
  *   { "scenario": true, "edit"? }  the basic scenario of test/support/cli-run.ts
  *   { "corpus": SEMANTICS, "op"?: OP, "edit"?, "rename"? }
  *       a copy of the first saved counterexample of SEMANTICS (with an OP
@@ -26,6 +27,7 @@
  * `edit` is a list of [JSON pointer, value] (value null deletes). In `argv`,
  * {dir} is the folder.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,6 +43,7 @@ type FileSpec =
   | { base64: string }
   | { symlink: string }
   | { dir: true }
+  | { fifo: true }
   | { scenario: true; edit?: Edit[] }
   | { corpus: string; op?: string; edit?: Edit[]; rename?: string }
   | { copy: string };
@@ -107,6 +110,7 @@ function build(dir: string, files: Record<string, FileSpec>): void {
     else if ('base64' in spec) writeFileSync(path, Buffer.from(spec.base64, 'base64'));
     else if ('symlink' in spec) symlinkSync(spec.symlink, path);
     else if ('dir' in spec) mkdirSync(path, { recursive: true });
+    else if ('fifo' in spec) execFileSync('mkfifo', [path]);
     else if ('scenario' in spec) writeFileSync(path, `${JSON.stringify(edited(basicScenario(), spec.edit), null, 2)}\n`);
     else if ('copy' in spec) writeFileSync(path, readFileSync(join(ROOT, spec.copy)));
     else {
@@ -129,6 +133,7 @@ function snapshot(dir: string): string[] {
       const p = join(d, name);
       const st = lstatSync(p);
       if (st.isSymbolicLink()) out.push(`${p} -> ${readlinkSync(p)}`);
+      else if (st.isFIFO()) out.push(`${p} fifo`);
       else if (st.isDirectory()) {
         out.push(`${p}/`);
         walk(p);

@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
@@ -25,6 +25,18 @@ describe('klpcheck explore', () => {
     );
     expect(c.out()).toMatch(/^no-function-shared-across-slots +VIOLATED: shortest counterexample has 2 steps/m);
     expect(c.out()).toMatch(/^Coverage \(operation: outcomes\):$/m);
+  });
+
+  it('says on stderr that more workers than cores only slow the search, and still searches', async () => {
+    const c = capture();
+    const n = availableParallelism() + 1;
+    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=1'];
+    expect(await main(['explore', '--semantics', 'upstream', ...scope, '--no-save', '--workers', String(n)], c.io)).toBe(0);
+    expect(c.err()).toContain(`klpcheck explore: ${n} workers on ${n - 1} cores: more workers than cores only slows the search\n`);
+    const one = capture();
+    expect(await main(['explore', '--semantics', 'upstream', ...scope, '--no-save', '--workers', '1'], one.io)).toBe(0);
+    expect(one.err()).not.toContain('more workers than cores');
+    expect(c.out()).toBe(one.out());
   });
 
   it('two shards written with --out and merged report the whole exploration', async () => {

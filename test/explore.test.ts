@@ -270,6 +270,9 @@ describe('exhaustive exploration', () => {
   it('rejects a bad scope with a usage error', () => {
     expect(() => parseScope('depth=0')).toThrow(KlpcheckError);
     expect(() => parseScope('colour=2')).toThrow(/unknown scope key 'colour'/);
+    // An object's inherited names are no keys either.
+    for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      expect(() => parseScope(`${key}=1`)).toThrow(/unknown scope key/);
     expect(parseScope('depth=any').depth).toBeUndefined();
     expect(() => parseScope('depth=all')).toThrow(KlpcheckError);
   });

@@ -1,4 +1,5 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
@@ -69,13 +70,17 @@ async function runExploration(sem: Semantics, values: Parsed['values'], io: Io):
       `invariant '${properties[0]}' does not apply to semantics '${sem.name}' (it is n/a in the matrix): nothing to explore`,
     );
   }
+  const workers = values.workers as number | undefined;
+  // Each worker loads the whole model (about a second of start-up); past the cores they only take turns.
+  if (workers !== undefined && workers > availableParallelism())
+    io.stderr(`klpcheck explore: ${workers} workers on ${availableParallelism()} cores: more workers than cores only slows the search\n`);
   const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
   const t0 = io.now();
   const running = exploreInParallel({
     semantics: sem.name,
     scope,
     properties,
-    workers: values.workers as number | undefined,
+    workers,
     shard: values.shard as { index: number; count: number } | undefined,
     onProgress: (p) => {
       const secs = (io.now() - t0) / 1000;

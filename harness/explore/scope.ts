@@ -44,7 +44,8 @@ export function parseScope(text: string | undefined, base: ExploreScope = DEFAUL
   const seen = new Set<string>();
   for (const part of text.split(',')) {
     const [key, value, ...extra] = part.split('=');
-    const limits = LIMITS[key as keyof ExploreScope];
+    // Own keys only: `constructor` or `toString` is no scope key.
+    const limits = Object.hasOwn(LIMITS, key!) ? LIMITS[key as keyof ExploreScope] : undefined;
     if (!limits)
       throw new KlpcheckError('E_USAGE', `unknown scope key '${key}' (keys: ${Object.keys(LIMITS).join(', ')}); the scope is K=V,...`);
     if (value === undefined || extra.length) throw new KlpcheckError('E_USAGE', `scope ${key} takes one value, as ${key}=N, not '${part}'`);
