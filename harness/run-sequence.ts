@@ -135,7 +135,10 @@ export class Lockstep {
 
   /** What the checkers remember, for a state's identity. */
   memory(): string {
-    return this.checks.map(([, c]) => c.memory()).join('|');
+    // The checkers' memories joined by '|', without an array: the explorer asks after every transition.
+    let s = '';
+    for (let i = 0; i < this.checks.length; i++) s += i ? '|' + this.checks[i]![1].memory() : this.checks[i]![1].memory();
+    return s;
   }
 
   /** A patch as loaded (invariant.ts StepObservation.def): the kernel's record when there is one. */
@@ -245,8 +248,8 @@ export class Lockstep {
  * checked transition.
  */
 class Observation implements StepObservation {
-  /** Several checkers ask for the same patches: each record is built once per step. */
-  private readonly defs = new Map<string, PatchDef>();
+  /** Several checkers ask for the same patches: each record is built once per step (made on the first ask). */
+  private defs: Map<string, PatchDef> | null = null;
   readonly semantics: Semantics;
   readonly universe: Universe;
 
@@ -263,12 +266,12 @@ class Observation implements StepObservation {
     this.universe = run.universe;
   }
 
-  /** An own property, not a method: checkers pass it on detached (settled.ts sharedAcrossSlots). */
-  readonly def = (name: string): PatchDef => {
-    let d = this.defs.get(name);
-    if (!d) this.defs.set(name, (d = this.run.loadedDef(name)));
+  def(name: string): PatchDef {
+    const defs = (this.defs ??= new Map());
+    let d = defs.get(name);
+    if (!d) defs.set(name, (d = this.run.loadedDef(name)));
     return d;
-  };
+  }
 }
 
 export function runSequence(universe: Universe, semantics: Semantics, ops: readonly Op[], opts: RunOptions): RunResult {

@@ -17,5 +17,5 @@ export const noFunctionSharedAcrossSlots: Invariant = {
   meaning: 'Enabled patches of different slots never patch the same function (object, name, sympos).',
   source: 'seed 000_2d55233d1d974b9b.txt (Petr Mladek, 2026-04-07); facts F.3',
   appliesTo: always,
-  checker: () => stateless((obs) => sharedAcrossSlots(obs.after, obs.def, patchFuncs)),
+  checker: () => stateless((obs) => sharedAcrossSlots(obs, patchFuncs)),
 };

@@ -1,6 +1,13 @@
-import { stateless, type Invariant } from './invariant.ts';
+import { stateless, type Invariant, type StepObservation } from './invariant.ts';
 import { firstChange } from './no-silent-version-switch.ts';
 import { patchFuncs } from './settled.ts';
+
+/** Whether the patch is in a transition at the step, or the step is its own sysfs write: its fix may stop. */
+function leaving(obs: StepObservation, name: string): boolean {
+  for (const p of obs.before.patches) if (p.name === name && (p.status === 'unpatching' || p.status === 'patching')) return true;
+  for (const p of obs.after.patches) if (p.name === name && (p.status === 'unpatching' || p.status === 'patching')) return true;
+  return (obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name;
+}
 
 /**
  * No lost fix. A patch's fix stops running only when the patch itself is
@@ -26,11 +33,6 @@ export const noLostFix: Invariant = {
       const u = obs.universe;
       const order = new Map(obs.after.patches.map((p, i) => [p.name, i]));
       obs.before.patches.forEach((p, i) => order.has(p.name) || order.set(p.name, i - 1000));
-      const leaving = (name: string) =>
-        [...obs.before.patches, ...obs.after.patches].some(
-          (p) => p.name === name && (p.status === 'unpatching' || p.status === 'patching'),
-        ) ||
-        ((obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name);
       const replacers = [...obs.before.patches, ...obs.after.patches]
         .filter((p) => p.status === 'patching' || (obs.op.op === 'insmod' && obs.op.module === p.name))
         .map((p) => obs.def(p.name));
@@ -40,7 +42,7 @@ export const noLostFix: Invariant = {
           const from = was[i];
           const to = versions[i]!;
           if (from === undefined || from === to || from === 'original' || from === 'absent' || to === 'absent') continue;
-          if (leaving(from)) continue;
+          if (leaving(obs, from)) continue;
           const newer = to !== 'original' && (order.get(to) ?? -1) > (order.get(from) ?? -1) && patchFuncs(obs.def(to)).includes(func);
           if (newer) continue;
           const old = obs.def(from);

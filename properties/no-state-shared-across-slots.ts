@@ -15,5 +15,5 @@ export const noStateSharedAcrossSlots: Invariant = {
   meaning: 'Enabled patches of different slots never declare the same state id.',
   source: 'seed 000_2d55233d1d974b9b.txt (Petr Mladek, 2026-04-07); facts F.3, F.4.5',
   appliesTo: always,
-  checker: () => stateless((obs) => sharedAcrossSlots(obs.after, obs.def, (p) => (p.states ?? []).map((s) => s.id))),
+  checker: () => stateless((obs) => sharedAcrossSlots(obs, (p) => (p.states ?? []).map((s) => s.id))),
 };

@@ -20,13 +20,13 @@ export interface Removal {
   readonly how: string;
 }
 
-const memo = new WeakMap<StepObservation, Removal[]>();
+/** The last step's removals: every invariant that asks at one step asks for the same observation, one after another. */
+let memo: { readonly obs: StepObservation; readonly found: readonly Removal[] } | null = null;
 
 /** The removals at one step; computed once per step, however many invariants ask. */
-export function removals(obs: StepObservation): Removal[] {
-  let found = memo.get(obs);
-  if (!found) memo.set(obs, (found = computeRemovals(obs)));
-  return found;
+export function removals(obs: StepObservation): readonly Removal[] {
+  if (memo?.obs !== obs) memo = { obs, found: computeRemovals(obs) };
+  return memo.found;
 }
 
 /** Whether the step is the patch's own disable or enable (sysfs write to its own file). */
@@ -34,23 +34,34 @@ function ownWrite(obs: StepObservation, name: string): boolean {
   return (obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name;
 }
 
-function computeRemovals(obs: StepObservation): Removal[] {
-  const before = new Map<string, StepObservation['before']['patches'][number]>();
-  for (const p of obs.before.patches) before.set(p.name, p);
-  const after = new Map<string, StepObservation['after']['patches'][number]>();
-  for (const p of obs.after.patches) after.set(p.name, p);
+type Patch = StepObservation['after']['patches'][number];
+
+/** A state's patch of that name (a handful of patches: a scan beats building a map). */
+function named(patches: readonly Patch[], name: string): Patch | undefined {
+  for (const p of patches) if (p.name === name) return p;
+  return undefined;
+}
+
+const NONE: readonly Removal[] = [];
+
+function computeRemovals(obs: StepObservation): readonly Removal[] {
   const op = obs.op;
-  let completed: StepObservation['after']['patches'][number] | undefined;
-  let patching: StepObservation['after']['patches'][number] | undefined;
+  let completed: Patch | undefined;
+  let patching: Patch | undefined;
   for (const p of obs.after.patches) {
-    const fresh = op.op === 'insmod' && op.module === p.name && !before.has(p.name);
-    if (!completed && p.status === 'enabled' && p.order > 0 && (before.get(p.name)?.status === 'patching' || fresh)) completed = p;
+    if (!completed && p.status === 'enabled' && p.order > 0) {
+      const was = named(obs.before.patches, p.name);
+      const fresh = op.op === 'insmod' && op.module === p.name && !was;
+      if (was?.status === 'patching' || fresh) completed = p;
+    }
     if (!patching && p.status === 'patching') patching = p;
   }
+  // Both kinds of removal need another patch's transition: completed now, or under way.
+  if (!completed && !patching) return NONE;
   const found: Removal[] = [];
   for (const p of obs.before.patches) {
     if (p.status !== 'enabled' || p.order === 0 || ownWrite(obs, p.name)) continue;
-    const now = after.get(p.name);
+    const now = named(obs.after.patches, p.name);
     const gone = !now || now.order === 0 || (now.status !== 'enabled' && now.status !== 'unpatching');
     if (gone && completed) found.push({ by: completed.name, of: p.name, how: 'replaced and freed' });
     if (gone || !patching || patching.name === p.name) continue;

@@ -1,6 +1,7 @@
 /** Helpers the slot invariants share. */
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import type { AbstractPatch, AbstractState } from '../model/spec/abstract-state.ts';
+import type { StepObservation } from './invariant.ts';
 import { patchFuncs } from '../model/spec/universe-view.ts';
 
 /**
@@ -14,13 +15,12 @@ export function settled(s: AbstractState): AbstractPatch[] {
 
 /** The first pair of settled patches in different slots that share an item (a function, a state id). */
 export function sharedAcrossSlots(
-  s: AbstractState,
-  def: (name: string) => PatchDef,
+  obs: StepObservation,
   items: (p: PatchDef) => readonly (string | number)[],
 ): string | null {
   const owner = new Map<string | number, AbstractPatch>();
-  for (const p of settled(s)) {
-    for (const item of items(def(p.name))) {
+  for (const p of settled(obs.after)) {
+    for (const item of items(obs.def(p.name))) {
       const other = owner.get(item);
       if (other && other.slot !== p.slot) return `${other.name} (slot ${other.slot}) and ${p.name} (slot ${p.slot}) both use ${item}`;
       owner.set(item, p);

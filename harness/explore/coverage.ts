@@ -35,7 +35,6 @@ export class Coverage {
     this.outcomes.set(op.op, byOutcome);
     const before = run.steps.length > 1 ? run.steps[run.steps.length - 2]!.state : run.initial;
     const after = step.state;
-    const was = (name: string) => before.patches.find((p) => p.name === name);
     const inTransition = after.patches.some((p) => p.status === 'patching' || p.status === 'unpatching');
     if (op.op === 'insmod' && step.outcome === 'ok' && after.patches.some((p) => p.name === op.module && p.status === 'enabled'))
       this.reached.add('load completed');
@@ -45,7 +44,7 @@ export class Coverage {
       this.reached.add('transition completed by a retry');
     }
     for (const p of after.patches) {
-      const b = was(p.name);
+      const b = before.patches.find((q) => q.name === p.name);
       if (!b || b.status === 'freed' || p.status !== 'freed') continue;
       this.reached.add(
         b.status === 'unpatching' || (op.op === 'disable' && op.patch === p.name) ? 'disable completed' : 'replace completed',

@@ -40,6 +40,17 @@ function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
   return q;
 }
 
+/**
+ * The copy of `p`, made on first use. A module-level function, not a closure
+ * in cloneCore: tsx names every local arrow function at each call (esbuild
+ * keepNames), a measurable cost on the explorer's hottest path.
+ */
+function patchCopy(p: KPatch, patches: Map<KPatch, KPatch>, funcs: Map<KFunc, KFunc>): KPatch {
+  let q = patches.get(p);
+  if (!q) patches.set(p, (q = clonePatch(p, funcs)));
+  return q;
+}
+
 /** A copy of `k`; `universe` replaces the universe when the copy will load patches `k` does not know. */
 export function cloneCore(k: KernelCore, universe: Universe = k.universe): KernelCore {
   const tasks: Task[] = [];
@@ -54,18 +65,13 @@ export function cloneCore(k: KernelCore, universe: Universe = k.universe): Kerne
   const c = new KernelCore(universe, k.hooks, tasks);
   const funcs = new Map<KFunc, KFunc>();
   const patches = new Map<KPatch, KPatch>();
-  const patchOf = (p: KPatch) => {
-    let q = patches.get(p);
-    if (!q) patches.set(p, (q = clonePatch(p, funcs)));
-    return q;
-  };
   for (const [name, m] of k.modules) {
     // Parameters are replaced, never changed in place (core.ts LoadedModule): the copy shares them.
     if (m.kind === 'target') c.modules.set(name, { ...m });
-    else c.modules.set(name, { ...m, patch: m.patch ? patchOf(m.patch) : null });
+    else c.modules.set(name, { ...m, patch: m.patch ? patchCopy(m.patch, patches, funcs) : null });
   }
-  c.klp_patches = k.klp_patches.map(patchOf);
-  c.transition = k.transition ? patchOf(k.transition) : null;
+  c.klp_patches = k.klp_patches.map((p) => patchCopy(p, patches, funcs));
+  c.transition = k.transition ? patchCopy(k.transition, patches, funcs) : null;
   c.target = k.target;
   c.signalsCnt = k.signalsCnt;
   for (const [key, stack] of k.funcStacks)

@@ -90,11 +90,13 @@ export class SpecModel {
       this.tasks.map((task) => ({ ...task })),
     );
     const copies = new Map(this.loaded.map((p) => [p, { ...p }]));
-    const copy = (p: SpecPatch) => copies.get(p)!;
-    c.loaded = this.loaded.map(copy);
-    c.klp = this.klp.map(copy);
+    // Inline arrows, not a named local: tsx names a local arrow function at every call (esbuild keepNames).
+    c.loaded = this.loaded.map((p) => copies.get(p)!);
+    c.klp = this.klp.map((p) => copies.get(p)!);
     const t = this.transition;
-    c.transition = t ? { patch: copy(t.patch), target: t.target, replaces: t.replaces.map(copy), retries: t.retries } : null;
+    c.transition = t
+      ? { patch: copies.get(t.patch)!, target: t.target, replaces: t.replaces.map((p) => copies.get(p)!), retries: t.retries }
+      : null;
     for (const m of this.targets) c.targets.add(m);
     for (const v of this.shadows) c.shadows.add(v);
     return c;
