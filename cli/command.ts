@@ -5,9 +5,9 @@
  *
  * Everything a command line can get wrong without reading a file is checked
  * here, from the table, before run() starts: unknown options, numbers (one
- * parser with bounds, harness/numbers.ts), options that conflict or need
- * another, and operands where the command takes none. A new command
- * declares these and inherits the checks.
+ * parser with bounds, harness/numbers.ts), an option that takes a value
+ * given twice, options that conflict or need another, and operands where the
+ * command takes none. A new command declares these and inherits the checks.
  */
 import { parseArgs } from 'node:util';
 import { KlpcheckError } from '../harness/errors.ts';
@@ -70,7 +70,8 @@ export function numberOption(values: Parsed['values'], name: string, fallback: n
 
 /**
  * parseArgs with its errors turned into one-line E_USAGE errors that point at
- * the help, then the declared numbers, conflicts and requirements checked.
+ * the help, then repeated values, the declared numbers, conflicts and
+ * requirements checked.
  */
 export function parseCommandLine(cmd: Command, argv: readonly string[]): Parsed {
   const all: Options = { ...cmd.options, ...COMMON_OPTIONS };
@@ -83,12 +84,19 @@ export function parseCommandLine(cmd: Command, argv: readonly string[]): Parsed 
   );
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: cmd.operands !== '' });
+    parsed = parseArgs({
+      args: negativeNumbersJoined(argv, all),
+      options,
+      strict: true,
+      allowPositionals: cmd.operands !== '',
+      tokens: true,
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (!code.startsWith('ERR_PARSE_ARGS')) throw e;
     throw new KlpcheckError('E_USAGE', `${usageMessage(code, (e as Error).message)}; ${see}`);
   }
+  refuseRepeatedValues(parsed.tokens ?? [], all, see);
   const given = parsed.values as Record<string, string | boolean | undefined>;
   const values: Record<string, OptionValue> = {};
   for (const [name, raw] of Object.entries(given)) {
@@ -112,6 +120,47 @@ export function parseCommandLine(cmd: Command, argv: readonly string[]): Parsed 
   return { values, positionals: parsed.positionals };
 }
 
+/**
+ * parseArgs takes `--workers -1` for an option whose value is missing ("argument
+ * is ambiguous"), so a negative number would be refused in other words than
+ * every other number out of range, and `--seed -5`, a seed fast-check runs,
+ * would be refused at all. A number option followed by a dash and a digit
+ * takes it as its value, as `--workers=-1` does; its parser then decides.
+ */
+function negativeNumbersJoined(argv: readonly string[], all: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const type = arg.startsWith('--') ? all[arg.slice(2)]?.type : undefined;
+    const next = argv[i + 1];
+    if ((type === 'whole' || type === 'seed' || type === 'shard') && next !== undefined && /^-[0-9]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/**
+ * An option that takes a value, given twice (`--seed 1 --seed 2`): parseArgs
+ * keeps the last, so a script that appends an option would silently run
+ * something other than what one of them says. A flag given twice means the
+ * same thing twice and is let through.
+ */
+function refuseRepeatedValues(tokens: readonly ParsedToken[], all: Options, see: string): void {
+  const first = new Map<string, string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || all[t.name]?.type === 'boolean') continue;
+    const value = t.value ?? '';
+    const had = first.get(t.name);
+    if (had !== undefined) throw new KlpcheckError('E_USAGE', `--${t.name} given twice ('${had}', then '${value}'): give it once; ${see}`);
+    first.set(t.name, value);
+  }
+}
+
+type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
 function optionValue(flag: string, spec: OptionSpec, raw: string): OptionValue {
   switch (spec.type) {
     case 'whole':
@@ -134,6 +183,9 @@ function usageMessage(code: string, nodeMessage: string): string {
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument '${quoted}'`;
     default:
+      // "Option '--out' argument is ambiguous": the next word starts with a dash, so it was taken for an option.
+      if (/argument is ambiguous/.test(nodeMessage))
+        return `${quoted} needs a value (write ${quoted}=VALUE for one that starts with a dash)`;
       // ERR_PARSE_ARGS_INVALID_OPTION_VALUE: "Option '--x' does not take an argument" and the like.
       return nodeMessage.split('\n')[0]!.replace(/^\w/, (c) => c.toLowerCase());
   }

@@ -118,6 +118,6 @@ describe('klpcheck compare', () => {
   it('rejects an unknown semantics in the list with exit 2', async () => {
     const c = capture();
     expect(await main(['compare', '--semantics', 'upstream,nope'], c.io)).toBe(2);
-    expect(c.err()).toMatch(/unknown semantics 'nope'.*\[E_USAGE\]/);
+    expect(c.err()).toMatch(/unknown semantics 'nope' \(known: .*\) \[E_SEMANTICS\]\n$/);
   });
 });

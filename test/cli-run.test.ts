@@ -55,16 +55,24 @@ describe('klpcheck run', () => {
     expect(c.out()).toMatch(/module-safety\s+holds\s+\(50 sequences, \d+ steps\)/);
   });
   it('rejects an unknown semantics, invariant or a bad number with exit 2', async () => {
-    for (const args of [
-      ['--semantics', 'nope'],
-      ['--invariant', 'nope'],
-      ['--runs', 'x'],
-      ['--runs', '0'],
-    ]) {
+    for (const [args, code] of [
+      [['--semantics', 'nope'], 'E_SEMANTICS'],
+      [['--invariant', 'nope'], 'E_USAGE'],
+      [['--runs', 'x'], 'E_USAGE'],
+      [['--runs', '0'], 'E_USAGE'],
+      [['--runs', '-1'], 'E_USAGE'],
+    ] as const) {
       const c = capture();
       expect(await main(['run', ...args], c.io)).toBe(2);
-      expect(c.err()).toMatch(/^klpcheck: .*\[E_USAGE\]\n$/);
+      expect(c.err()).toMatch(new RegExp(`^klpcheck: .*\\[${code}\\]\n$`));
     }
+  });
+
+  it('takes a negative seed as a separate word, and a flag given twice', async () => {
+    const c = capture();
+    const args = ['--semantics', 'upstream', '--invariant', 'module-safety', '--runs', '5', '--no-save', '--no-save'];
+    expect(await main(['run', ...args, '--seed', '-5'], c.io), c.err()).toBe(0);
+    expect(c.out()).toMatch(/\(seed -5\)/);
   });
 });
 

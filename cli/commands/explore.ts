@@ -19,6 +19,7 @@ import { exploreText, type SavedNote } from '../../report/explore/text.ts';
 import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { readShard } from '../shard-file.ts';
+import { semanticsNamed } from '../selection.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
@@ -174,9 +175,7 @@ export const explore: Command = {
       if (positionals.length) throw new KlpcheckError('E_USAGE', `explore reads no files without --merge: '${positionals[0]}'`);
       const name = values.semantics as string | undefined;
       if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
-      const sem = semanticsByName(name);
-      if (!sem) throw new KlpcheckError('E_USAGE', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
-      summary = await runExploration(sem, values, io);
+      summary = await runExploration(semanticsNamed(name), values, io);
     }
     if (out !== undefined) writeAtomically(out, toJson(summary), values.force === true);
     const sem = semanticsByName(summary.semantics)!;

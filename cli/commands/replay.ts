@@ -6,6 +6,7 @@ import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { scenarioFiles } from '../scenario-files.ts';
+import { semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
 
 function describeVerdict(v: ReplayVerdict, style: Style): string {
@@ -37,9 +38,7 @@ export const replay: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new KlpcheckError('E_USAGE', "replay needs at least one FILE; see 'klpcheck replay --help'");
     const named = values.semantics as string | undefined;
-    const override = named === undefined ? undefined : semanticsByName(named);
-    if (named !== undefined && !override)
-      throw new KlpcheckError('E_USAGE', `unknown semantics '${named}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
+    const override = named === undefined ? undefined : semanticsNamed(named);
     const style = styleFor(io, values['no-color'] === true);
     // Read and check every file first (readCounterexample refuses an unknown
     // semantics, a dangling reference, a name that no longer matches): one bad

@@ -2,12 +2,13 @@
 import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from '../../harness/suite.ts';
-import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
+import { semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
@@ -52,9 +53,7 @@ export const run: Command = {
   ],
   async run({ values }, io) {
     const name = values.semantics as string | undefined;
-    const semantics = name === undefined ? SEMANTICS : [semanticsByName(name)];
-    if (semantics[0] === undefined)
-      throw new KlpcheckError('E_USAGE', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
+    const semantics = name === undefined ? SEMANTICS : [semanticsNamed(name)];
     const inv = values.invariant as string | undefined;
     if (inv !== undefined && !ALL_PROPERTIES.includes(inv))
       throw new KlpcheckError('E_USAGE', `unknown invariant '${inv}' (known: ${ALL_PROPERTIES.join(', ')})`);
