@@ -1,14 +1,17 @@
 /**
- * Reading an `explore --out` result file for `explore --merge` through the
- * shared reader (harness/json-file.ts: missing, directory, empty, not UTF-8,
- * invalid JSON, a scenario or counterexample given instead), then the shape
- * merge() relies on and a known semantics. Which shards belong together
+ * `explore --out` result files. Reading one for `explore --merge` goes through
+ * the shared reader (harness/json-file.ts: missing, directory, empty, not
+ * UTF-8, invalid JSON, a scenario or counterexample given instead), then the
+ * shape merge() relies on and a known semantics. Which shards belong together
  * (missing, repeated, of another scope) is merge's question, not this one's.
+ * Saving one keeps a complete result from being replaced by an interrupted one.
  */
 import { KlpcheckError, pointer } from '../harness/errors.ts';
-import { fromJson, type ExploreSummary } from '../harness/explore/summary.ts';
+import { readFileSync } from 'node:fs';
+import { fromJson, toJson, type ExploreSummary } from '../harness/explore/summary.ts';
 import { kindOf, parseJson, readText, requireKind } from '../harness/json-file.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
+import { writeAtomically } from './output-files.ts';
 
 /**
  * An explore shard file: readable UTF-8 JSON of the right kind, then the shape
@@ -24,4 +27,26 @@ export function readShard(file: string): ExploreSummary {
   if (!semanticsByName(summary.semantics))
     throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${summary.semantics}'`, file, pointer('semantics'));
   return summary;
+}
+
+/**
+ * Writes `summary` to `file` atomically (cli/output-files.ts), except that an
+ * INCOMPLETE result never replaces a file holding a complete one, even with
+ * `force`: --force is given before the run, when nobody knows that Ctrl-C will
+ * cut it short, and the complete result may have taken hours. 'kept' tells the
+ * caller to say so; over a new file or an incomplete one it writes as ever.
+ */
+export function saveResult(file: string, summary: ExploreSummary, force: boolean): 'written' | 'unchanged' | 'kept' {
+  if (!summary.complete && holdsCompleteResult(file)) return 'kept';
+  return writeAtomically(file, toJson(summary), force);
+}
+
+/** Whether `file` is an explore result whose /complete is true; anything unreadable or of another kind is not. */
+function holdsCompleteResult(file: string): boolean {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; complete?: unknown } | null;
+    return data?.format === 'klpcheck-explore-shard' && data.complete === true;
+  } catch {
+    return false;
+  }
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
+import { LOG_INTERVAL_MS } from '../cli/progress.ts';
 
 function capture() {
   const out: string[] = [];
@@ -13,6 +14,38 @@ function capture() {
 }
 
 const SCOPE = ['--scope', 'patches=2,functions=1,states=1,tasks=1,depth=3'];
+
+/**
+ * explore on a scope far too big to finish, with Ctrl-C at its first progress
+ * line: the clock jumps a log interval per reading, so progress is printed at
+ * once, and process.emit reaches the SIGINT handler the CLI installs as the
+ * signal would. module-safety is not violated that early, so the code is 130.
+ */
+async function interrupted(args: string[]) {
+  let t = 0;
+  let sent = false;
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    stdout: (text) => out.push(text),
+    stderr: (text) => {
+      err.push(text);
+      if (!sent && /states\/s/.test(text)) {
+        sent = true;
+        process.emit('SIGINT');
+      }
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: {},
+    now: () => (t += LOG_INTERVAL_MS),
+  };
+  const argv = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=2,states=1,tasks=2,depth=any'];
+  const code = await main([...argv, '--invariant', 'module-safety', '--workers', '1', '--no-save', ...args], io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const resultFile = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as { complete: boolean; distinctStates: number };
 
 describe('klpcheck explore', () => {
   it('words passes as bounded, gives shortest counterexamples and exits 1 on a violation', async () => {
@@ -82,6 +115,74 @@ describe('klpcheck explore', () => {
     const c = capture();
     expect(await main(['explore', '--merge', join(dir, '0.json'), join(dir, '1.json'), '--semantics', 'upstream'], c.io)).toBe(2);
     expect(c.err()).toMatch(/--merge and --semantics cannot be used together/);
+  });
+
+  it('an interrupted run never replaces a complete result, even with --force, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const f = join(dir, 'f.json');
+    const small = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2', '--invariant', 'module-safety', '--no-save'];
+    expect(await main(['explore', '--semantics', 'upstream', ...small, '--out', f], capture().io)).toBe(0);
+    const complete = readFileSync(f, 'utf8');
+    const r = await interrupted(['--out', f, '--force']);
+    expect(r.code, r.err).toBe(130);
+    expect(readFileSync(f, 'utf8')).toBe(complete);
+    expect(r.err).toContain(
+      `klpcheck explore: kept ${f}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`,
+    );
+    expect(r.err).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
+    // The report of what was covered is still printed.
+    expect(r.out).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
+    expect(readdirSync(dir)).toEqual(['f.json']);
+  });
+
+  it('an interrupted run writes a new file, and replaces an incomplete one with --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const g = join(dir, 'g.json');
+    const first = await interrupted(['--out', g]);
+    expect(first.code, first.err).toBe(130);
+    expect(resultFile(g).complete).toBe(false);
+    expect(first.err).not.toContain('kept');
+    // An older interrupted result (marked by a count no run gives) is replaced.
+    writeFileSync(g, JSON.stringify({ ...resultFile(g), distinctStates: 1 }));
+    const second = await interrupted(['--out', g, '--force']);
+    expect(second.code, second.err).toBe(130);
+    expect(second.err).not.toContain('kept');
+    expect(resultFile(g).complete).toBe(false);
+    expect(resultFile(g).distinctStates).toBeGreaterThan(1);
+  });
+
+  it('a merge of an interrupted shard is INCOMPLETE, names the shard file, and exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--no-save'];
+    const [a, b] = [join(dir, 'a.json'), join(dir, 'b.json')];
+    for (const [i, f] of [a, b].entries())
+      expect(await main(['explore', '--semantics', 'upstream', ...scope, '--shard', `${i}/2`, '--out', f], capture().io)).toBe(0);
+    // As Ctrl-C leaves a shard file: /complete false (the merge reads nothing else of it).
+    writeFileSync(b, JSON.stringify({ ...resultFile(b), complete: false }));
+    const m = join(dir, 'm.json');
+    const c = capture();
+    expect(await main(['explore', '--merge', a, b, '--out', m, '--no-save'], c.io)).toBe(130);
+    expect(c.err()).toBe(
+      `klpcheck explore: INCOMPLETE: interrupted shard file ${b} (/complete is false): the merge covers only what was explored; nothing holds yet\n`,
+    );
+    expect(c.out()).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
+    expect(c.out()).not.toMatch(/ holds for every sequence/);
+    expect(resultFile(m).complete).toBe(false);
+  });
+
+  it('says a merged result does not know its spec-level count, in the report and the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--no-save'];
+    const [a, b, m, n] = ['a', 'b', 'm', 'n'].map((x) => join(dir, `${x}.json`));
+    for (const [i, f] of [a!, b!].entries())
+      await main(['explore', '--semantics', 'upstream', ...scope, '--shard', `${i}/2`, '--out', f], capture().io);
+    const c = capture();
+    expect(await main(['explore', '--merge', a!, b!, '--out', m!, '--no-save'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/^\d+ distinct states \(merged: the spec-level count is not kept per shard\), \d+ transitions/m);
+    expect(readFileSync(m!, 'utf8')).toMatch(/^ "specStates": null,$/m);
+    // The shard files in the other order: the same bytes.
+    await main(['explore', '--merge', b!, a!, '--out', n!, '--no-save'], capture().io);
+    expect(readFileSync(n!, 'utf8')).toBe(readFileSync(m!, 'utf8'));
   });
 
   it('refuses an invariant that does not apply instead of passing with nothing checked', async () => {

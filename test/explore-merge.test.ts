@@ -12,6 +12,7 @@ import { parseScope } from '../harness/explore/scope.ts';
 import { fromJson, merge, summarize, toJson, type ExploreSummary } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { KlpcheckError } from '../harness/errors.ts';
+import { exploreText } from '../report/explore/text.ts';
 
 /** Shards i/count of one exploration, each through its file format, as `explore --merge` reads them. */
 function shards(scope: string, count: number, splitDepth?: number): ExploreSummary[] {
@@ -53,6 +54,31 @@ describe('merging explore shards', () => {
       const merged = merge(shards(scope, 2, splitDepth));
       expect(counts(merged), `split at ${splitDepth}`).toEqual(counts(whole));
     }
+  });
+
+  it("claims no spec-level count it does not keep, and writes the same bytes in a run's order, whatever the shards' order", () => {
+    const scope = 'patches=2,functions=1,states=1,tasks=1,depth=3';
+    const whole = JSON.parse(toJson(summarize(explore({ semantics: upstream, scope: parseScope(scope) }), 0))) as Record<string, unknown>;
+    const parts = shards(scope, 3);
+    const merged = merge(parts);
+    const file = toJson(merged);
+    const data = JSON.parse(file) as Record<string, unknown>;
+    // Not 0: no count is known, and the report says why.
+    expect(data.specStates).toBeNull();
+    expect(fromJson(data).specStates).toBeNull();
+    expect(exploreText(merged)).toMatch(/\(merged: the spec-level count is not kept per shard\)/);
+    // Fields, coverage and violations in the order a single run writes them.
+    expect(Object.keys(data)).toEqual(Object.keys(whole));
+    expect(JSON.stringify(data.outcomes)).toBe(JSON.stringify(whole.outcomes));
+    expect(JSON.stringify(data.reached)).toBe(JSON.stringify(whole.reached));
+    const properties = (d: Record<string, unknown>) => (d.violations as { property: string }[]).map((v) => v.property);
+    expect(properties(data)).toEqual(properties(whole));
+    expect(properties(data).length).toBeGreaterThan(1);
+    for (const order of [
+      [2, 1, 0],
+      [1, 0, 2],
+    ])
+      expect(toJson(merge(order.map((i) => parts[i]!))), order.join(',')).toBe(file);
   });
 
   it('refuses a shard file of the format that could not be merged exactly, and a ledger out of shape', () => {

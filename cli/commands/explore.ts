@@ -5,7 +5,7 @@ import { KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope } from '../../harness/explore/scope.ts';
-import { isShardShare, merge, toJson, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { isShardShare, merge, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { runSequence } from '../../harness/run-sequence.ts';
@@ -18,9 +18,9 @@ import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
 import { exploreText, type SavedNote } from '../../report/explore/text.ts';
 import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { readShard } from '../shard-file.ts';
+import { readShard, saveResult } from '../shard-file.ts';
 import { semanticsNamed } from '../selection.ts';
-import { checkOutputFile, writeAtomically } from '../output-files.ts';
+import { checkOutputFile } from '../output-files.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { scopeFuncs } from '../../harness/explore/candidates.ts';
@@ -124,7 +124,9 @@ export const explore: Command = {
     'flagged VACUOUS if it never completed a load, refused one, or completed a',
     'transition by a retry. Uses every core; --shard i/n --out FILE and --merge',
     'FILE... share one exploration across machines (all shards, once each).',
-    `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found).`,
+    `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found),`,
+    'as does a merge of an interrupted shard; an INCOMPLETE result never replaces',
+    'a complete one in --out FILE, even with --force.',
     `Scope keys: patches, functions, states, tasks, depth, taskModel (default ${formatScope(DEFAULT_EXPLORE_SCOPE)}).`,
   ],
   options: {
@@ -147,9 +149,13 @@ export const explore: Command = {
     out: {
       type: 'string',
       arg: 'FILE',
-      help: 'write the result (with state fingerprints) for --merge (an existing FILE is kept unless --force)',
+      help: 'write the result, every explored state included, for --merge (an existing FILE is kept unless --force)',
     },
-    force: { type: 'boolean', help: 'with --out, replace an existing FILE', requires: ['out'] },
+    force: {
+      type: 'boolean',
+      help: 'with --out, replace an existing FILE (an interrupted run keeps a complete result)',
+      requires: ['out'],
+    },
     merge: {
       type: 'boolean',
       help: 'merge the result files given as operands instead of exploring',
@@ -168,25 +174,31 @@ export const explore: Command = {
     const out = values.out as string | undefined;
     if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'refuse' });
     let summary: ExploreSummary;
+    /** Why an INCOMPLETE result is incomplete, for the line on stderr. */
+    let stopped = 'stopped before the search ended';
     if (values.merge) {
       if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
-      summary = merge(positionals.map(readShard), positionals);
+      const parts = positionals.map(readShard);
+      summary = merge(parts, positionals);
+      const cut = positionals.filter((_, i) => !parts[i]!.complete);
+      if (cut.length)
+        stopped = `interrupted shard file${cut.length > 1 ? 's' : ''} ${cut.join(', ')} (/complete is false): the merge covers only what was explored`;
     } else {
       if (positionals.length) throw new KlpcheckError('E_USAGE', `explore reads no files without --merge: '${positionals[0]}'`);
       const name = values.semantics as string | undefined;
       if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
       summary = await runExploration(semanticsNamed(name), values, io);
     }
-    if (out !== undefined) writeAtomically(out, toJson(summary), values.force === true);
+    if (out !== undefined && saveResult(out, summary, values.force === true) === 'kept')
+      io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
     const sem = semanticsByName(summary.semantics)!;
     // A shard's counterexamples may not be the shortest overall: only whole explorations save.
     const saved = saveViolations(summary, sem, values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES);
     io.stdout(exploreText(summary, saved));
+    // Said even when something was violated: the properties not violated do not hold yet.
+    if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
     if (summary.violations.length) return EXIT.failed;
-    if (!summary.complete) {
-      io.stderr('klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n');
-      return EXIT.interrupted;
-    }
+    if (!summary.complete) return EXIT.interrupted;
     return EXIT.ok;
   },
 };

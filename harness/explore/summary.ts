@@ -7,7 +7,8 @@
  * shallowest depth and each expanded state's successors once, so a merge
  * reports what one whole exploration reports; a property's shortest
  * counterexample is the shortest any shard found (each shard searches its
- * subtrees breadth first). Only the spec-level count is not kept per shard.
+ * subtrees breadth first). Only the spec-level count is not kept per shard:
+ * a merged result says so with null, never with a number it does not know.
  */
 import type { Universe } from '../../model/kernel/definitions.ts';
 import { KlpcheckError } from '../errors.ts';
@@ -37,8 +38,12 @@ export interface ExploreSummary {
   readonly fixpoint: boolean;
   readonly depthReached: number;
   readonly distinctStates: number;
-  /** Distinct spec-level states (the Promela model's count); 0 in a merged result (not kept per shard). */
-  readonly specStates: number;
+  /**
+   * Distinct spec-level states (the Promela model's count; 0 when conformance is
+   * not checked, so the spec model is not followed); null in a merged result:
+   * the shards do not keep their spec states, so no count is known.
+   */
+  readonly specStates: number | null;
   /** Transitions checked: the successors of every expanded state (merged: of each state once). */
   readonly transitions: number;
   /** States first reached at each depth from the roots (0); at the fixpoint it ends with the empty level. A shard's: its own below the split. */
@@ -97,8 +102,18 @@ const sameScope = (a: ExploreScope, b: ExploreScope) => formatScope(a) === forma
  * a shard at all; a merge of fewer than all shards must never read as a pass.
  */
 export function merge(parts: readonly ExploreSummary[], files: readonly string[] = parts.map((_, i) => `part ${i + 1}`)): ExploreSummary {
-  const first = parts[0];
-  if (!first) throw new KlpcheckError('E_USAGE', 'merge: nothing to merge');
+  if (!parts[0]) throw new KlpcheckError('E_USAGE', 'merge: nothing to merge');
+  // In shard order, whatever the operands' order: the merged states, memories and
+  // the first of two equally short counterexamples, so the merged file, do not depend on it.
+  const order = parts.map((_, i) => i).sort((a, b) => (parts[a]!.shards[0]?.index ?? 0) - (parts[b]!.shards[0]?.index ?? 0));
+  return mergeInOrder(
+    order.map((i) => parts[i]!),
+    order.map((i) => files[i]!),
+  );
+}
+
+function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]): ExploreSummary {
+  const first = parts[0]!;
   const seen = new Map<number, string>();
   let count = 0;
   parts.forEach((p, i) => {
@@ -210,7 +225,7 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
     fixpoint,
     depthReached: !complete ? Math.min(...parts.map((p) => p.depthReached)) : fixpoint ? deepest : bound,
     distinctStates: states.size,
-    specStates: 0,
+    specStates: null,
     transitions,
     statesPerDepth,
     properties: first.properties,
@@ -246,7 +261,10 @@ export const SHARD_FORMAT = 2;
 /**
  * JSON for a shard file: the states as base64; the klpcheck version, since
  * state bytes are only comparable within one; a shard's ledger with the
- * per-state expansion numbers as base64 of little-endian u32s.
+ * per-state expansion numbers as base64 of little-endian u32s. Keys in one
+ * order whoever made the summary (a run, a merge, a file read back): the
+ * coverage sorted as the report prints it and the violations in the order of
+ * the properties, so the same result is the same bytes.
  */
 export function toJson(s: ExploreSummary): string {
   const { states, seconds: _, ledger, ...rest } = s;
@@ -254,7 +272,11 @@ export function toJson(s: ExploreSummary): string {
     format: 'klpcheck-explore-shard',
     formatVersion: SHARD_FORMAT,
     klpcheck: KLPCHECK_VERSION,
+    // The fields below replace rest's values in their places: the order of the fields stays the summary's.
     ...rest,
+    violations: [...s.violations].sort((a, b) => s.properties.indexOf(a.property) - s.properties.indexOf(b.property)),
+    outcomes: Object.fromEntries(sortedEntries(s.outcomes).map(([op, m]) => [op, Object.fromEntries(sortedEntries(m))])),
+    reached: [...s.reached].sort(),
     states: Buffer.from(states.buffer, states.byteOffset, states.byteLength).toString('base64'),
     ...(ledger
       ? {
@@ -267,6 +289,10 @@ export function toJson(s: ExploreSummary): string {
       : {}),
   };
   return `${JSON.stringify(file, null, 1)}\n`;
+}
+
+function sortedEntries<T>(o: Readonly<Record<string, T>>): [string, T][] {
+  return Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function u32Base64(a: Uint32Array): string {
@@ -306,8 +332,10 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     throw bad('/shards', 'a list of {index, count} with 0 <= index < count');
   }
   for (const k of ['complete', 'fixpoint'] as const) if (typeof r[k] !== 'boolean') throw bad(`/${k}`, 'missing or not true/false');
-  for (const k of ['depthReached', 'distinctStates', 'specStates', 'transitions'] as const)
+  for (const k of ['depthReached', 'distinctStates', 'transitions'] as const)
     if (!Number.isInteger(r[k])) throw bad(`/${k}`, 'missing or not a whole number');
+  if (r.specStates !== null && !Number.isInteger(r.specStates))
+    throw bad('/specStates', 'missing or not a whole number (null in a merged result)');
   if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string'))
     throw bad('/properties', 'a list of property names');
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing');

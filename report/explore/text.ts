@@ -28,9 +28,9 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
   const broke = s.violations.some((v) => v.property === CONFORMANCE);
   const specLevel = !conformance
     ? 'the spec model not followed: conformance is not checked'
-    : s.specStates
-      ? `${s.specStates} at the spec level${broke ? ', before a conformance break' : ''}`
-      : 'merged shards';
+    : s.specStates === null
+      ? 'merged: the spec-level count is not kept per shard'
+      : `${s.specStates} at the spec level${broke ? ', before a conformance break' : ''}`;
   // No timings here: standard output depends only on the version and the arguments (timings go to stderr).
   const lines = [
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
