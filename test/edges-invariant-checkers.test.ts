@@ -16,6 +16,7 @@ import { perState } from '../model/semantics/per-state.ts';
 import type { AbstractPatch, AbstractState } from '../model/spec/abstract-state.ts';
 import { INVARIANTS, invariantById } from '../properties/catalog.ts';
 import { firstChange } from '../properties/no-silent-version-switch.ts';
+import { removals } from '../properties/removals.ts';
 import type { StepObservation } from '../properties/invariant.ts';
 import { lp } from './support/universe.ts';
 
@@ -226,6 +227,124 @@ describe('no-silent-version-switch on hand-built states', () => {
     const before = state([patch('p1', 'patching', 1)], { running: { 'vmlinux:f1,0': ['original', 'original'] } });
     const after = { ...before, running: run(['p1', 'original']) };
     expect(check('no-silent-version-switch', { universe, before, after, events: switched })).toBeNull();
+  });
+});
+
+describe('removals on hand-built steps (the owner and downgrade invariants read them)', () => {
+  const f1 = 'vmlinux:f1,0';
+  const removed = (o: ObsInput) => removals(observation(o));
+  const replaced = [{ by: 'p2', of: 'p1', how: 'replaced and freed' }];
+  const replacing = state([patch('p1', 'enabled', 1), patch('p2', 'patching', 2)]);
+
+  it("a patch off klp_patches, no longer enabled or gone from the list when another's transition completes is replaced and freed", () => {
+    expect(removed({ before: replacing, after: state([patch('p1', 'freed', 0), patch('p2', 'enabled', 1)]) })).toEqual(replaced);
+    expect(removed({ before: replacing, after: state([patch('p1', 'stale', 1), patch('p2', 'enabled', 1)]) })).toEqual(replaced);
+    expect(removed({ before: replacing, after: state([patch('p2', 'enabled', 1)]) })).toEqual(replaced);
+  });
+
+  it('a patch still enabled or unpatching on klp_patches is not removed', () => {
+    expect(removed({ before: replacing, after: state([patch('p1', 'enabled', 1), patch('p2', 'enabled', 2)]) })).toEqual([]);
+    expect(removed({ before: replacing, after: state([patch('p1', 'unpatching', 1), patch('p2', 'enabled', 2)]) })).toEqual([]);
+  });
+
+  it('only a patch enabled on klp_patches before the step can be removed', () => {
+    const after = state([patch('p1', 'freed', 0), patch('p2', 'enabled', 1)]);
+    expect(removed({ before: state([patch('p1', 'unpatching', 1), patch('p2', 'patching', 2)]), after })).toEqual([]);
+    expect(removed({ before: state([patch('p1', 'enabled', 0), patch('p2', 'patching', 2)]), after })).toEqual([]);
+  });
+
+  it('a load completed within the step removes too; a patch enabled off klp_patches or loaded before completes nothing', () => {
+    const before = state([patch('p1', 'enabled', 1)]);
+    const after = state([patch('p1', 'freed', 0), patch('p2', 'enabled', 1)]);
+    const insmod = (module: string): Op => ({ op: 'insmod', module });
+    expect(removed({ before, after, op: insmod('p2') })).toEqual(replaced);
+    expect(removed({ before, after, op: insmod('p3') })).toEqual([]);
+    expect(removed({ before, after, op: { op: 'rmmod', module: 'p2' } })).toEqual([]);
+    expect(removed({ before, after: state([patch('p1', 'freed', 0), patch('p2', 'enabled', 0)]), op: insmod('p2') })).toEqual([]);
+    const loaded = state([patch('p1', 'enabled', 1), patch('p2', 'freed', 0)]);
+    expect(removed({ before: loaded, after, op: insmod('p2') })).toEqual([]);
+  });
+
+  it("the patch's own disable or enable is not a removal, another patch's is", () => {
+    const after = state([patch('p1', 'freed', 0), patch('p2', 'enabled', 1)]);
+    expect(removed({ before: replacing, after, op: { op: 'disable', patch: 'p1' } })).toEqual([]);
+    expect(removed({ before: replacing, after, op: { op: 'enable', patch: 'p1' } })).toEqual([]);
+    expect(removed({ before: replacing, after, op: { op: 'disable', patch: 'p2' } })).toEqual(replaced);
+    expect(removed({ before: replacing, after, op: { op: 'force', patch: 'p1' } })).toEqual(replaced);
+  });
+
+  it("a task that ran the patch's fix and runs the original during another patch's transition: nopped away", () => {
+    const before = state([patch('p1', 'enabled', 1)], { running: { [f1]: ['p1', 'p1'] } });
+    const during = (running: string[]) => state([patch('p1', 'enabled', 1), patch('p2', 'patching', 2)], { running: { [f1]: running } });
+    const nopped = [{ by: 'p2', of: 'p1', how: `nops away ${f1} of` }];
+    expect(removed({ before, after: during(['original', 'p1']) })).toEqual(nopped);
+    expect(removed({ before, after: during(['p1', 'original']) })).toEqual(nopped);
+    expect(removed({ before, after: during(['p2', 'p1']) })).toEqual([]);
+    expect(removed({ before: { ...before, running: { [f1]: ['p3', 'p3'] } }, after: during(['original', 'original']) })).toEqual([]);
+    // Without another patch in transition the original code coming back is not a nop's doing.
+    expect(removed({ before, after: state([patch('p1', 'enabled', 1)], { running: { [f1]: ['original', 'p1'] } }) })).toEqual([]);
+  });
+
+  it('each observation gets its own answer', () => {
+    const after = state([patch('p1', 'freed', 0), patch('p2', 'enabled', 1)]);
+    expect(removed({ before: replacing, after })).toEqual(replaced);
+    expect(removed({ before: replacing, after: state([patch('p1', 'enabled', 1), patch('p2', 'enabled', 2)]) })).toEqual([]);
+  });
+});
+
+describe('no-lost-fix on hand-built states', () => {
+  const f1 = 'vmlinux:f1,0';
+  const universe: Universe = { patches: [lp('p1', ['f1']), lp('p2', ['f1'])], modules: [], kernel: { tasks: 2 } };
+  const lost = "p1's fix of vmlinux:f1,0 stopped running (now original) for task0; no replacing patch may not replace p1";
+  const step = (beforeStatus: AbstractPatch['status'], afterStatus: AbstractPatch['status'], op?: Op) =>
+    check('no-lost-fix', {
+      universe,
+      op,
+      before: state([patch('p1', beforeStatus, 1)], { running: { [f1]: ['p1', 'p1'] } }),
+      after: state([patch('p1', afterStatus, 1)], { running: { [f1]: ['original', 'p1'] } }),
+    });
+
+  it("a fix that stops while its patch is neither in transition nor written to is lost", () => {
+    expect(step('enabled', 'enabled')).toBe(lost);
+    expect(step('enabled', 'enabled', { op: 'force', patch: 'p1' })).toBe(lost);
+    expect(step('enabled', 'enabled', { op: 'disable', patch: 'p2' })).toBe(lost);
+  });
+
+  it('its own transition, before or after the step, or its own disable or enable may stop it', () => {
+    expect(step('unpatching', 'enabled')).toBeNull();
+    expect(step('patching', 'enabled')).toBeNull();
+    expect(step('enabled', 'unpatching')).toBeNull();
+    expect(step('enabled', 'patching')).toBeNull();
+    expect(step('enabled', 'enabled', { op: 'disable', patch: 'p1' })).toBeNull();
+    expect(step('enabled', 'enabled', { op: 'enable', patch: 'p1' })).toBeNull();
+  });
+
+  it('a newer patch of the function takes over; an older one may not', () => {
+    const running = (code: string): Record<string, string[]> => ({ [f1]: [code, code] });
+    const two = state([patch('p1', 'enabled', 1), patch('p2', 'enabled', 2)]);
+    const newer = { universe, before: { ...two, running: running('p1') }, after: { ...two, running: running('p2') } };
+    expect(check('no-lost-fix', newer)).toBeNull();
+    const older = { universe, before: { ...two, running: running('p2') }, after: { ...two, running: running('p1') } };
+    expect(check('no-lost-fix', older)).toBe(
+      "p2's fix of vmlinux:f1,0 stopped running (now p1) for task0; no replacing patch may not replace p2",
+    );
+  });
+});
+
+describe('the slot invariants on hand-built states', () => {
+  const universe: Universe = { patches: [lp('p1', ['f1']), lp('p2', ['f1'])], modules: [], kernel: { tasks: 2 } };
+  const inSlot = (name: string, slot: string, status: AbstractPatch['status'], order: number): AbstractPatch => ({
+    ...patch(name, status, order),
+    slot,
+  });
+
+  it('two settled patches of different slots that share a function are reported; of one slot, or one in transition, not', () => {
+    const shared = (a: string, b: string, status: AbstractPatch['status']) =>
+      check('no-function-shared-across-slots', { universe, after: state([inSlot('p1', a, 'enabled', 1), inSlot('p2', b, status, 2)]) });
+    expect(shared('A', 'B', 'enabled')).toBe('p1 (slot A) and p2 (slot B) both use vmlinux:f1,0');
+    expect(shared('A', 'A', 'enabled')).toBeNull();
+    expect(shared('A', 'B', 'patching')).toBeNull();
+    expect(shared('A', 'B', 'unpatching')).toBeNull();
   });
 });
 

@@ -12,6 +12,10 @@ import { applicableProperties } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
+import { applyToKernel } from '../harness/ops.ts';
+import { cloneCore } from '../model/kernel/clone.ts';
+import { Kernel } from '../model/kernel/kernel.ts';
+import { lp, ops, universe } from './support/universe.ts';
 
 const CASES = [
   // Per-state series: pre_patch_succeeded and pre_unpatch_done (facts C.3), shadow variables.
@@ -48,3 +52,17 @@ describe('a copy of a state', () => {
     expect(compared).toBeGreaterThan(500);
   });
 });
+
+describe('a copy of a kernel', () => {
+  it('keeps one record per patch: klp_patches, the transition and the modules point at the same copies', () => {
+    const sem = semanticsByName('upstream')!;
+    const k = new Kernel(universe(lp('p1', ['f1']), lp('p2', ['f1'], { replace: true })), sem.hooks);
+    for (const op of ops('insmod p1', 'block task0 f1', 'insmod p2')) applyToKernel(op, k);
+    const c = cloneCore(k.core);
+    expect(c.transition).not.toBeNull();
+    expect(c.transition).not.toBe(k.core.transition);
+    expect(c.klp_patches).toContain(c.transition);
+    for (const p of c.klp_patches) expect(c.modules.get(p.name)?.patch).toBe(p);
+  });
+});
+
