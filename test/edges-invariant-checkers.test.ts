@@ -285,6 +285,10 @@ describe('removals on hand-built steps (the owner and downgrade invariants read 
     expect(removed({ before, after: state([patch('p1', 'enabled', 1)], { running: { [f1]: ['original', 'p1'] } }) })).toEqual([]);
   });
 
+  it("a patch that was in transition and is not enabled now completed nothing", () => {
+    expect(removed({ before: replacing, after: state([patch('p1', 'freed', 0), patch('p2', 'unpatching', 1)]) })).toEqual([]);
+  });
+
   it('each observation gets its own answer', () => {
     const after = state([patch('p1', 'freed', 0), patch('p2', 'enabled', 1)]);
     expect(removed({ before: replacing, after })).toEqual(replaced);
@@ -317,6 +321,22 @@ describe('no-lost-fix on hand-built states', () => {
     expect(step('enabled', 'patching')).toBeNull();
     expect(step('enabled', 'enabled', { op: 'disable', patch: 'p1' })).toBeNull();
     expect(step('enabled', 'enabled', { op: 'enable', patch: 'p1' })).toBeNull();
+  });
+
+  it("another patch's transition excuses nothing, and a patch in transition that may not replace it is named", () => {
+    const step2 = (other: AbstractPatch['status'], u: Universe = universe, op?: Op) =>
+      check('no-lost-fix', {
+        universe: u,
+        op,
+        before: state([patch('p1', 'enabled', 1), patch('p2', other, 2)], { running: { [f1]: ['p1', 'p1'] } }),
+        after: state([patch('p1', 'enabled', 1), patch('p2', other, 2)], { running: { [f1]: ['original', 'p1'] } }),
+      });
+    expect(step2('unpatching')).toBe(lost);
+    expect(step2('patching')).toBe(lost.replace('no replacing patch', 'p2'));
+    // A replace=true patch may replace p1 when it is the one being loaded, not when it is removed.
+    const replacing: Universe = { ...universe, patches: [lp('p1', ['f1']), lp('p2', ['f2'], { replace: true })] };
+    expect(step2('enabled', replacing, { op: 'insmod', module: 'p2' })).toBeNull();
+    expect(step2('enabled', replacing, { op: 'rmmod', module: 'p2' })).toBe(lost);
   });
 
   it('a newer patch of the function takes over; an older one may not', () => {
