@@ -45,6 +45,35 @@ async function interrupted(args: string[]) {
   return { code, out: out.join(''), err: err.join('') };
 }
 
+/**
+ * explore --out FILE where another process makes FILE during the search (two
+ * shards given one --out): the report and the other file both survive.
+ */
+async function raced(file: string) {
+  let t = 0;
+  let raced = false;
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    stdout: (text) => out.push(text),
+    stderr: (text) => {
+      err.push(text);
+      if (!raced && /states\/s/.test(text)) {
+        raced = true;
+        writeFileSync(file, '{"mine":true}\n');
+        process.emit('SIGINT');
+      }
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: {},
+    now: () => (t += LOG_INTERVAL_MS),
+  };
+  const argv = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=2,states=1,tasks=2,depth=any'];
+  const code = await main([...argv, '--invariant', 'module-safety', '--workers', '1', '--no-save', '--out', file], io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
 const resultFile = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as { complete: boolean; distinctStates: number };
 
 describe('klpcheck explore', () => {
@@ -149,6 +178,18 @@ describe('klpcheck explore', () => {
     expect(second.err).not.toContain('kept');
     expect(resultFile(g).complete).toBe(false);
     expect(resultFile(g).distinctStates).toBeGreaterThan(1);
+  });
+
+  it('a result file another process made during the search is kept, and the report is still printed before the error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const h = join(dir, 'h.json');
+    const r = await raced(h);
+    expect(r.code, r.err).toBe(2);
+    expect(readFileSync(h, 'utf8')).toBe('{"mine":true}\n');
+    expect(r.out).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
+    // The error is the last line on stderr, after the INCOMPLETE one.
+    expect(r.err).toMatch(/INCOMPLETE[^\n]*\nklpcheck: [^\n]*h\.json[^\n]*\[E_CONFLICT\]\n$/);
+    expect(readdirSync(dir)).toEqual(['h.json']);
   });
 
   it('a merge of an interrupted shard is INCOMPLETE, names the shard file, and exits 130', async () => {

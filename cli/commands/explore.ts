@@ -189,14 +189,24 @@ export const explore: Command = {
       if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
       summary = await runExploration(semanticsNamed(name), values, io);
     }
-    if (out !== undefined && saveResult(out, summary, values.force === true) === 'kept')
-      io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
+    // --out was checked before the search, but the search may take hours: a file made or a folder
+    // removed meanwhile must not cost the report and the counterexamples. Its error comes last.
+    let unwritten: KlpcheckError | null = null;
+    try {
+      if (out !== undefined && saveResult(out, summary, values.force === true) === 'kept')
+        io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
+    } catch (e) {
+      if (!(e instanceof KlpcheckError)) throw e;
+      unwritten = e;
+    }
     const sem = semanticsByName(summary.semantics)!;
     // A shard's counterexamples may not be the shortest overall: only whole explorations save.
     const saved = saveViolations(summary, sem, values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES);
     io.stdout(exploreText(summary, saved));
     // Said even when something was violated: the properties not violated do not hold yet.
     if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
+    // One line on stderr and exit 2, after the report: the result file was not written.
+    if (unwritten) throw unwritten;
     if (summary.violations.length) return EXIT.failed;
     if (!summary.complete) return EXIT.interrupted;
     return EXIT.ok;
