@@ -184,8 +184,11 @@ function usageMessage(code: string, nodeMessage: string): string {
       return `unexpected argument '${quoted}'`;
     default:
       // "Option '--out' argument is ambiguous": the next word starts with a dash, so it was taken for an option.
-      if (/argument is ambiguous/.test(nodeMessage))
-        return `${quoted} needs a value (write ${quoted}=VALUE for one that starts with a dash)`;
+      // The long form, even for a short option: `-o=-x` would name a file `=-x`.
+      if (/argument is ambiguous/.test(nodeMessage)) {
+        const long = /use '(--[^=']+)=/.exec(nodeMessage)?.[1] ?? quoted;
+        return `${quoted} needs a value (write ${long}=VALUE for one that starts with a dash)`;
+      }
       // ERR_PARSE_ARGS_INVALID_OPTION_VALUE: "Option '--x' does not take an argument" and the like.
       return nodeMessage.split('\n')[0]!.replace(/^\w/, (c) => c.toLowerCase());
   }
