@@ -15,7 +15,7 @@ export const promela: Command = {
     "'klpcheck explore --semantics upstream --scope S,depth=any' at the spec level,",
     '(plus one: the state before the model fills its tables). Use it to run',
     "Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
-    'The scope depth is ignored: Spin explores the whole space.',
+    'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
   ],
   options: {
     scope: { type: 'string', arg: 'K=V,...', help: 'patches, functions, states, tasks (default as klpcheck explore)' },
@@ -35,6 +35,9 @@ export const promela: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
     const scope = parseScope(values.scope as string | undefined);
+    // The model has no depth bound; a scope that names one would look honoured and not be.
+    const depth = /(?:^|,)(depth=(?!any(?:,|$))[^,]*)/.exec((values.scope as string | undefined) ?? '')?.[1];
+    if (depth !== undefined) throw new KlpcheckError('E_USAGE', `promela writes the whole space, with no depth bound: not '${depth}' (leave it out, or depth=any)`);
     // The Promela model has no task-model ops (run_task, fork ...): its count would not be explore's.
     if (scope.taskModel)
       throw new KlpcheckError('E_USAGE', 'promela models the scope without the task model: taskModel=1 is not supported');
