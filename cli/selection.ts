@@ -3,7 +3,8 @@
  * `--protocols P,Q`), one way for every command: each name must be known,
  * else one line listing the known names: E_SEMANTICS for a semantics (as in
  * a file: README's table has one code for it wherever it is named), E_USAGE
- * for the others.
+ * for the others. Names are trimmed (`A, B`), and a name given twice in one
+ * list is refused: a matrix with the same row twice reports each finding twice.
  */
 import { KlpcheckError } from '../harness/errors.ts';
 import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
@@ -12,21 +13,30 @@ import type { Semantics } from '../model/semantics/semantics.ts';
 /** The items named in `value` (a string `A,B`), or undefined when the option is absent. */
 export function list<T>(value: unknown, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
   if (typeof value !== 'string') return undefined;
-  return value.split(',').map((n) => {
-    const found = find(n.trim());
+  const names = once(value, what);
+  return names.map((n) => {
+    const found = find(n);
     if (found === undefined) throw new KlpcheckError('E_USAGE', `unknown ${what} '${n}' (known: ${known.join(', ')})`);
     return found;
   });
 }
 
+/** The trimmed names of a list `A,B`; E_USAGE when one is given twice. */
+function once(value: string, what: string): string[] {
+  const names = value.split(',').map((n) => n.trim());
+  const twice = names.find((n, i) => n !== '' && names.indexOf(n) !== i);
+  if (twice !== undefined) throw new KlpcheckError('E_USAGE', `${what} '${twice}' is named twice in '${value}': name it once`);
+  return names;
+}
+
 /** The semantics called `name` on the command line, or E_SEMANTICS listing the known names. */
 export function semanticsNamed(name: string): Semantics {
-  const sem = semanticsByName(name);
+  const sem = semanticsByName(name.trim());
   if (!sem) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
   return sem;
 }
 
 /** `--semantics A,B`: the semantics named, or every registered one when the option is absent. */
 export function selectedSemantics(value: unknown): readonly Semantics[] {
-  return typeof value === 'string' ? value.split(',').map((n) => semanticsNamed(n.trim())) : SEMANTICS;
+  return typeof value === 'string' ? once(value, 'semantics').map(semanticsNamed) : SEMANTICS;
 }
