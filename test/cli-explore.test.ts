@@ -21,7 +21,7 @@ const SCOPE = ['--scope', 'patches=2,functions=1,states=1,tasks=1,depth=3'];
  * once, and process.emit reaches the SIGINT handler the CLI installs as the
  * signal would. module-safety is not violated that early, so the code is 130.
  */
-async function interrupted(args: string[]) {
+async function interrupted(args: string[], beforeSignal?: () => void) {
   let t = 0;
   let sent = false;
   const out: string[] = [];
@@ -32,6 +32,7 @@ async function interrupted(args: string[]) {
       err.push(text);
       if (!sent && /states\/s/.test(text)) {
         sent = true;
+        beforeSignal?.();
         process.emit('SIGINT');
       }
     },
@@ -42,35 +43,6 @@ async function interrupted(args: string[]) {
   };
   const argv = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=2,states=1,tasks=2,depth=any'];
   const code = await main([...argv, '--invariant', 'module-safety', '--workers', '1', '--no-save', ...args], io);
-  return { code, out: out.join(''), err: err.join('') };
-}
-
-/**
- * explore --out FILE where another process makes FILE during the search (two
- * shards given one --out): the report and the other file both survive.
- */
-async function raced(file: string) {
-  let t = 0;
-  let raced = false;
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => {
-      err.push(text);
-      if (!raced && /states\/s/.test(text)) {
-        raced = true;
-        writeFileSync(file, '{"mine":true}\n');
-        process.emit('SIGINT');
-      }
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: {},
-    now: () => (t += LOG_INTERVAL_MS),
-  };
-  const argv = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=2,states=1,tasks=2,depth=any'];
-  const code = await main([...argv, '--invariant', 'module-safety', '--workers', '1', '--no-save', '--out', file], io);
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -183,7 +155,8 @@ describe('klpcheck explore', () => {
   it('a result file another process made during the search is kept, and the report is still printed before the error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
     const h = join(dir, 'h.json');
-    const r = await raced(h);
+    // Another process makes the file during the search (two shards given one --out).
+    const r = await interrupted(['--out', h], () => writeFileSync(h, '{"mine":true}\n'));
     expect(r.code, r.err).toBe(2);
     expect(readFileSync(h, 'utf8')).toBe('{"mine":true}\n');
     expect(r.out).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
