@@ -13,7 +13,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { KlpcheckError } from '../harness/errors.ts';
-import { DEFAULT_EXPLORE_SCOPE, type ExploreScope } from '../harness/explore/scope.ts';
+import { DEFAULT_EXPLORE_SCOPE, depthBoundIn, type ExploreScope } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { againstSpin, exploreOnce, twoCores } from './explore-scaling.ts';
@@ -53,7 +53,7 @@ function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: Explor
     let whole: ExploreScope | null = null;
     if (text !== undefined) {
       if (!text || text.startsWith('--')) throw new KlpcheckError('E_USAGE', `--whole takes a scope, as ${WHOLE_SCOPE}`);
-      if (/(^|,)depth=(?!any(,|$))/.test(text))
+      if (depthBoundIn(text) !== undefined)
         throw new KlpcheckError('E_USAGE', `--whole measures whole spaces: no depth bound, not '${text}'`);
       if (parsed.quick || parsed['explore-only'])
         throw new KlpcheckError('E_USAGE', '--whole measures only the whole spaces: not with --quick or --explore-only');

@@ -44,8 +44,8 @@ export function saveResult(file: string, summary: ExploreSummary, force: boolean
 /** Whether `file` is an explore result whose /complete is true; anything unreadable or of another kind is not. */
 function holdsCompleteResult(file: string): boolean {
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; complete?: unknown } | null;
-    return data?.format === 'klpcheck-explore-shard' && data.complete === true;
+    const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return kindOf(data) === 'explore-result' && (data as { complete?: unknown }).complete === true;
   } catch {
     return false;
   }

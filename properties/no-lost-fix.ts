@@ -1,12 +1,13 @@
 import { stateless, type Invariant, type StepObservation } from './invariant.ts';
 import { firstChange } from './no-silent-version-switch.ts';
+import { ownWrite } from './removals.ts';
 import { patchFuncs } from './settled.ts';
 
 /** Whether the patch is in a transition at the step, or the step is its own sysfs write: its fix may stop. */
 function leaving(obs: StepObservation, name: string): boolean {
   for (const p of obs.before.patches) if (p.name === name && (p.status === 'unpatching' || p.status === 'patching')) return true;
   for (const p of obs.after.patches) if (p.name === name && (p.status === 'unpatching' || p.status === 'patching')) return true;
-  return (obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name;
+  return ownWrite(obs, name);
 }
 
 /**

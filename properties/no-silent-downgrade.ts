@@ -1,6 +1,6 @@
 import { always, stateless, type Invariant, type StepObservation } from './invariant.ts';
 import { foreign } from './owners.ts';
-import { removals } from './removals.ts';
+import { ownWrite, removals } from './removals.ts';
 
 /** [older, newer] releases when `by` is an older release of the same owner as `of`. */
 function downgrade(obs: StepObservation, by: string, of: string): [number, number] | null {
@@ -48,7 +48,7 @@ export const noSilentDowngrade: Invariant = {
           const from = was[i];
           if (!from || from === to || !obs.before.patches.some((p) => p.name === from) || !obs.after.patches.some((p) => p.name === to))
             continue;
-          if ((obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === from) continue;
+          if (ownWrite(obs, from)) continue;
           const v = downgrade(obs, to, from);
           if (v)
             return `${obs.after.tasks[i]!.name} runs ${to}'s ${func} (release ${v[0]}) in place of ${from}'s (release ${v[1]}): an older release took back a newer one's fix`;

@@ -29,8 +29,8 @@ export function removals(obs: StepObservation): readonly Removal[] {
   return memo.found;
 }
 
-/** Whether the step is the patch's own disable or enable (sysfs write to its own file). */
-function ownWrite(obs: StepObservation, name: string): boolean {
+/** Whether the step is the patch's own disable or enable (sysfs write to its own file); the invariants that excuse it share this. */
+export function ownWrite(obs: StepObservation, name: string): boolean {
   return (obs.op.op === 'disable' || obs.op.op === 'enable') && obs.op.patch === name;
 }
 

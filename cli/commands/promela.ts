@@ -1,6 +1,6 @@
 /** `klpcheck promela`: the upstream spec model in Promela, for Spin (promela/upstream.ts). */
 import { KlpcheckError } from '../../harness/errors.ts';
-import { formatScope, parseScope } from '../../harness/explore/scope.ts';
+import { depthBoundIn, formatScope, parseScope } from '../../harness/explore/scope.ts';
 import { upstreamPromela } from '../../promela/upstream.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -36,7 +36,7 @@ export const promela: Command = {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
     const scope = parseScope(values.scope as string | undefined);
     // The model has no depth bound; a scope that names one would look honoured and not be.
-    const depth = /(?:^|,)(depth=(?!any(?:,|$))[^,]*)/.exec((values.scope as string | undefined) ?? '')?.[1];
+    const depth = depthBoundIn(values.scope as string | undefined);
     if (depth !== undefined) throw new KlpcheckError('E_USAGE', `promela writes the whole space, with no depth bound: not '${depth}' (leave it out, or depth=any)`);
     // The Promela model has no task-model ops (run_task, fork ...): its count would not be explore's.
     if (scope.taskModel)

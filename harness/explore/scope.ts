@@ -60,6 +60,15 @@ export function parseScope(text: string | undefined, base: ExploreScope = DEFAUL
   return scope as unknown as ExploreScope;
 }
 
+/**
+ * The part of a scope text that bounds the depth (`depth=N`; not `depth=any`),
+ * or undefined. For what explores whole spaces only (promela, bench --whole):
+ * a bound there would look honoured and not be.
+ */
+export function depthBoundIn(text: string | undefined): string | undefined {
+  return text?.split(',').find((part) => part.startsWith('depth=') && part !== 'depth=any');
+}
+
 export function formatScope(s: ExploreScope): string {
   return `patches=${s.patches},functions=${s.functions},states=${s.states},tasks=${s.tasks},depth=${s.depth ?? 'any'}${s.taskModel ? ',taskModel=1' : ''}`;
 }
