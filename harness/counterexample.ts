@@ -61,7 +61,7 @@ export type SaveResult = { readonly file: string; readonly status: 'written' | '
 /**
  * Saves atomically under `dir`: `written` for a new file, `exists` when a
  * file with the same bytes is there. Throws E_CONFLICT when the name is
- * taken by other bytes (the file is left alone).
+ * taken by other bytes (the file is left alone), E_IO when it cannot be written.
  */
 export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   const file = join(dir, fileNameFor(c));
@@ -72,8 +72,13 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
     }
     return { file, status: 'exists' };
   }
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomically(file, text);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomically(file, text);
+  } catch (e) {
+    // The folder was checked before the run; one removed or made read-only since is the user's, not a bug.
+    throw new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+  }
   return { file, status: 'written' };
 }
 

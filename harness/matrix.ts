@@ -23,6 +23,7 @@ import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
 import { replayCounterexample } from './replay.ts';
 import { ALL_PROPERTIES, runProperty } from './suite.ts';
 import { KLPCHECK_VERSION } from './versions.ts';
+import type { KlpcheckError } from './errors.ts';
 
 export type VerdictMatrix = DeepReadonly<G.VerdictMatrix>;
 /** A tagged union on `verdict`; a new kind of verdict is one more member in the schema. */
@@ -118,6 +119,12 @@ export interface MatrixOptions {
   readonly onCell?: (done: number, total: number, cell: Cell) => void;
   /** Called for each counterexample the random runs saved (for a summary on stderr). */
   readonly onSaved?: (saved: SaveResult) => void;
+  /**
+   * Called for each counterexample the random runs could not save (a hand-edited
+   * file of its name, kept; an unwritable folder): the cell is still violated,
+   * and the caller raises the error once the matrix is printed.
+   */
+  readonly onUnsaved?: (error: KlpcheckError, semantics: string, property: string) => void;
 }
 
 const foundIn = (c: Counterexample, file?: string): Found => ({
@@ -134,6 +141,15 @@ export function notApplicableWhy(sem: Semantics, property: string): string | und
   return `${sem.name} ${inv.whyNotApplicable ?? 'has nothing this invariant speaks of'}`;
 }
 
+/**
+ * Reads every saved counterexample of the cells `o` selects, as computeMatrix
+ * will: a file edited by hand (E_CONFLICT), unreadable or malformed is
+ * refused before any work, not after minutes of it.
+ */
+export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 'corpus'>): void {
+  for (const sem of o.semantics) for (const property of o.properties ?? ALL_PROPERTIES) storedFor(o.corpus, sem.name, property);
+}
+
 /** The evidence of one cell: its saved counterexamples replayed, its random runs, its exploration. */
 export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: string): CellEvidence {
   const replayed = storedFor(o.corpus, sem.name, property).map(({ file, counterexample: c }) => {
@@ -145,9 +161,10 @@ export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: strin
   if (notApplicable === undefined) {
     const r = runProperty({ semantics: sem, runs: o.runs, seed: o.seed, maxCommands: o.maxSteps, saveDir: o.saveDir }, property);
     if (r.saved) o.onSaved?.(r.saved);
-    // Unsaved, a finding the corpus already holds is still named by its file.
+    if (r.unsaved) o.onUnsaved?.(r.unsaved, sem.name, property);
+    // Unsaved, a finding the corpus already holds is still named by its file (never the refused one).
     const known = r.counterexample && join(o.corpus, fileNameFor(r.counterexample));
-    const file = r.saved?.file ?? (known && existsSync(known) ? known : undefined);
+    const file = r.saved?.file ?? (known && known !== r.unsaved?.file && existsSync(known) ? known : undefined);
     random = { sequences: r.runs, steps: r.steps, ...(r.counterexample ? { found: foundIn(r.counterexample, file) } : {}) };
   }
   const x = o.exhaustive?.find((e) => e.summary.semantics === sem.name);

@@ -9,6 +9,7 @@ import type { Invariant } from '../properties/invariant.ts';
 import { buildCounterexample, saveCounterexample, type Counterexample, type SaveResult } from './counterexample.ts';
 import type { Scope } from './generators.ts';
 import { randomRun } from './random-run.ts';
+import { KlpcheckError } from './errors.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from './versions.ts';
 
 export interface PropertyResult {
@@ -20,6 +21,13 @@ export interface PropertyResult {
   readonly seed: number;
   readonly counterexample?: Counterexample;
   readonly saved?: SaveResult;
+  /**
+   * Why the counterexample could not be saved: E_CONFLICT when a file of its
+   * name holds other content (edited by hand; it is left as it is), E_IO when
+   * the folder cannot be written. The verdict stands; the caller reports it
+   * with the others and raises this error after them.
+   */
+  readonly unsaved?: KlpcheckError;
 }
 
 export interface SuiteOptions {
@@ -42,6 +50,12 @@ export const ALL_PROPERTIES: readonly string[] = [CONFORMANCE, ...INVARIANTS.map
 /** Operations per generated sequence when not given (klpcheck run and compare --steps). */
 export const DEFAULT_MAX_STEPS = 30;
 
+/**
+ * One property's random run (or not-applicable), its counterexample built and,
+ * with `saveDir`, saved. A save refused for the user's reasons (a hand-edited
+ * file of the same name, an unwritable folder) does not end the run: it is
+ * returned as `unsaved`, so that a command prints every verdict before the error.
+ */
 export function runProperty(o: SuiteOptions, property: string): PropertyResult {
   const sem = o.semantics;
   const invariant: Invariant | null = property === CONFORMANCE ? null : INVARIANTS.find((i) => i.id === property)!;
@@ -60,10 +74,17 @@ export function runProperty(o: SuiteOptions, property: string): PropertyResult {
     fast_check: FAST_CHECK_VERSION,
     klpcheck: KLPCHECK_VERSION,
   });
-  const saved = o.saveDir ? saveCounterexample(o.saveDir, counterexample) : undefined;
-  return { ...base, verdict: 'violated', runs: r.runs, steps: r.steps, counterexample, ...(saved ? { saved } : {}) };
+  const result = { ...base, verdict: 'violated', runs: r.runs, steps: r.steps, counterexample } as const;
+  if (!o.saveDir) return result;
+  try {
+    return { ...result, saved: saveCounterexample(o.saveDir, counterexample) };
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    return { ...result, unsaved: e };
+  }
 }
 
+/** runProperty for each selected property (default: all), in catalog order. */
 export function runSuite(o: SuiteOptions): PropertyResult[] {
   return (o.properties ?? ALL_PROPERTIES).map((p) => {
     o.onProperty?.(p);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,30 @@ describe('klpcheck compare', () => {
     // What each rule promises, so that a reader tells a broken promise from a design choice.
     expect(m.promised?.upstream).toContain('one-active-patch-per-slot');
     expect(m.promised?.upstream).not.toContain('no-function-shared-across-slots');
+  });
+
+  it('a hand-edited counterexample in --out DIR is kept; the matrix is printed, then the E_CONFLICT line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
+    const cell = ['--semantics', 'upstream', '--invariants', 'no-function-shared-across-slots,module-safety', '--runs', '100', '--seed', '5'];
+    const first = capture();
+    expect(await main(['compare', ...cell, '--out', dir], first.io)).toBe(1);
+    expect(first.err()).toMatch(/counterexamples: 1 new, 0 already saved\n$/);
+    const [name] = readdirSync(join(dir, 'upstream'));
+    const file = join(dir, 'upstream', name!);
+    const edited = readFileSync(file, 'utf8').replace('"seed": 5', '"seed": 6');
+    writeFileSync(file, edited);
+    const c = capture();
+    expect(await main(['compare', ...cell, '--out', dir], c.io)).toBe(2);
+    // The whole matrix, the violated cell citing no file of --out (its file was not written).
+    expect(c.out()).toMatch(/^upstream +D2 +ok~$/m);
+    expect(c.out()).toMatch(/^ {2}upstream \/ no-function-shared-across-slots \(design choice\): .*\(not saved\), 2 steps/m);
+    expect(c.out()).not.toContain(name);
+    expect(readFileSync(file, 'utf8')).toBe(edited);
+    expect(c.err()).toMatch(
+      new RegExp(
+        `1 not saved\nklpcheck compare: upstream no-function-shared-across-slots: counterexample NOT SAVED: .*${name}: .*\\[E_CONFLICT\\]\nklpcheck: ${file}: a file of this name has other content \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]\n$`,
+      ),
+    );
   });
 
   it('--markdown is a table with one row per property', async () => {

@@ -5,6 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 import { LOG_INTERVAL_MS } from '../cli/progress.ts';
+import { saveViolations } from '../cli/commands/explore.ts';
+import { explore } from '../harness/explore/explorer.ts';
+import { parseScope } from '../harness/explore/scope.ts';
+import { summarize } from '../harness/explore/summary.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { exploreText } from '../report/explore/text.ts';
 
 function capture() {
   const out: string[] = [];
@@ -163,6 +169,23 @@ describe('klpcheck explore', () => {
     // The error is the last line on stderr, after the INCOMPLETE one.
     expect(r.err).toMatch(/INCOMPLETE[^\n]*\nklpcheck: [^\n]*h\.json[^\n]*\[E_CONFLICT\]\n$/);
     expect(readdirSync(dir)).toEqual(['h.json']);
+  });
+
+  it('a counterexample whose name a hand-edited file takes is not saved: the file is kept and the report names it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=2');
+    const s = summarize(explore({ semantics: upstream, scope, properties: ['no-function-shared-across-slots'] }), 0);
+    const [first] = saveViolations(s, upstream, dir);
+    const file = join(process.cwd(), first!.file!);
+    const edited = readFileSync(file, 'utf8').replace('"depth": 2', '"depth": 1');
+    writeFileSync(file, edited);
+    // Not thrown before the report: returned, and raised by the command after it.
+    const [again] = saveViolations(s, upstream, dir);
+    expect(again!.error).toMatchObject({ code: 'E_CONFLICT', file });
+    expect(readFileSync(file, 'utf8')).toBe(edited);
+    expect(exploreText(s, [again!])).toMatch(
+      /^no-function-shared-across-slots +VIOLATED: shortest counterexample has 2 steps.* -> NOT SAVED: .*\.json: a file of this name has other content .*\[E_CONFLICT\]$/m,
+    );
   });
 
   it('a merge of an interrupted shard is INCOMPLETE, names the shard file, and exits 130', async () => {

@@ -1,5 +1,5 @@
 /** The commands answering issue 12's questions: protocols, downgrades, relate (small bounds). */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,24 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(r.stdout).toMatch(/^slots\s+HHU no-foreign-removal\s+holds$/m);
     expect(r.stdout).toContain('petr-set under slots: the shortest failing cycle is HHU (3 releases).');
     expect(readdirSync(join(out, 'slots'))).toEqual([expect.stringMatching(/^no-foreign-removal-[0-9a-f]{12}\.json$/)]);
+  });
+
+  it('protocols --out: a hand-edited file of a counterexample\'s name is kept, the others are written, then E_CONFLICT', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'klpcheck-protocols-'));
+    const args = ['protocols', '--semantics', 'upstream', '--protocols', 'static-sets,petr-set', '--out', out];
+    const first = await run(args);
+    expect(first.code).toBe(1);
+    const files = readdirSync(join(out, 'upstream')).sort();
+    expect(files.length).toBeGreaterThan(1);
+    const edited = join(out, 'upstream', files[0]!);
+    writeFileSync(edited, '{"edited": true}\n');
+    const second = await run(args);
+    expect(second.code).toBe(2);
+    expect(second.stdout).toBe(first.stdout);
+    expect(readFileSync(edited, 'utf8')).toBe('{"edited": true}\n');
+    expect(readdirSync(join(out, 'upstream')).sort()).toEqual(files);
+    expect(second.stderr).toMatch(/counterexample NOT SAVED: .*: a file of this name has other content .*\[E_CONFLICT\]\n/);
+    expect(second.stderr).toMatch(new RegExp(`\nklpcheck: ${edited}: a file of this name has other content[^\n]*\\[E_CONFLICT\\]\n$`));
   });
 
   it('protocols: an unknown protocol is a usage error naming the known ones', async () => {

@@ -9,13 +9,14 @@
  * is the last test: the quick start's `klpcheck compare` (500 sequences per
  * cell, seed 1) against verdicts/expected.json and the corpus.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCounterexample, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { readJson, validate } from '../harness/json-file.ts';
 import {
+  checkCorpus,
   combine,
   computeMatrix,
   disagreements,
@@ -119,6 +120,34 @@ describe('the matrix replays the saved counterexamples first', () => {
       file: expect.stringMatching(/^counterexamples\/upstream\/conformance-[0-9a-f]{12}\.json$/),
       source: 'exhaustive',
     });
+  });
+
+  it('a saved counterexample edited by hand is refused before any work (checkCorpus), only in the cells selected', () => {
+    const corpus = tmp();
+    const [stored] = storedFor(CORPUS, 'upstream', 'conformance');
+    const saved = saveCounterexample(corpus, stored!.counterexample);
+    expect(() => checkCorpus({ ...opts, corpus })).not.toThrow();
+    writeFileSync(saved.file, readFileSync(saved.file, 'utf8').replace('"source": "exhaustive"', '"source": "random"'));
+    expect(() => checkCorpus({ ...opts, corpus })).toThrow(expect.objectContaining({ code: 'E_CONFLICT', file: saved.file }));
+    // Another cell's files are not its input.
+    expect(() => checkCorpus({ ...opts, properties: ['module-safety'], corpus })).not.toThrow();
+  });
+
+  it('a new counterexample whose name a hand-edited file takes is not saved: the file is kept, the cell still violated', () => {
+    const corpus = tmp();
+    const out = tmp();
+    const cell = { ...opts, properties: ['no-function-shared-across-slots'], runs: 100, seed: 5, corpus };
+    const first = computeMatrix({ ...cell, saveDir: out });
+    const file = join(out, 'upstream', readdirSync(join(out, 'upstream'))[0]!);
+    const edited = readFileSync(file, 'utf8').replace('"seed": 5', '"seed": 6');
+    writeFileSync(file, edited);
+    const refused: string[] = [];
+    const m = computeMatrix({ ...cell, saveDir: out, onUnsaved: (e, sem, prop) => refused.push(`${sem} ${prop} ${e.code} ${e.file}`) });
+    expect(refused).toEqual([`upstream no-function-shared-across-slots E_CONFLICT ${file}`]);
+    expect(readFileSync(file, 'utf8')).toBe(edited);
+    expect(m.cells[0]!.verdict).toBe('violated');
+    expect(first.cells[0]!.verdict).toBe('violated');
+    expect(JSON.stringify(m.cells[0])).not.toContain(relative(ROOT, file));
   });
 
   it('a saved counterexample that no longer reproduces is reported as fixed', () => {

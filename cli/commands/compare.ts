@@ -1,5 +1,5 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
-import { computeMatrix, quoted, type Exploration, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
+import { checkCorpus, computeMatrix, quoted, type Exploration, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
@@ -10,6 +10,8 @@ import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { join, resolve } from 'node:path';
+import type { KlpcheckError } from '../../harness/errors.ts';
+import { notSaved, raiseLate } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -28,6 +30,7 @@ async function explorations(
   scope: ExploreScope,
   saveDir: string | undefined,
   say: (text: string) => void,
+  onUnsaved: (error: KlpcheckError, semantics: string, property: string) => void,
 ): Promise<Exploration[]> {
   const results: Exploration[] = [];
   for (const sem of semantics) {
@@ -38,6 +41,7 @@ async function explorations(
       onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${p.states} states`),
     }).done;
     const notes = saveViolations(summary, sem, saveDir);
+    for (const n of notes) if (n.error) onUnsaved(n.error, sem.name, n.property);
     results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, resolve(n.file)] as const] : []))) });
   }
   return results;
@@ -58,7 +62,10 @@ export const compare: Command = {
     'a depth in a scope. Standard output depends only on the version, the arguments,',
     'the seed and the saved counterexamples; what was saved and the time taken go to',
     'stderr. --record writes the matrix to verdicts/expected.json, which the tests',
-    'check on every run.',
+    'check on every run. A saved counterexample edited by hand (its content no',
+    'longer matches its name) is refused before any work (E_CONFLICT); a new one',
+    'whose name such a file takes is not saved, the file is kept, and the matrix is',
+    'printed before the E_CONFLICT line (exit 2).',
   ],
   options: {
     semantics: { type: 'string', arg: 'A,B', help: `semantics to compare (default: all ${SEMANTICS.length})` },
@@ -100,6 +107,10 @@ export const compare: Command = {
     const t0 = io.now();
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
     const saved = { written: 0, exists: 0 };
+    /** Counterexamples that could not be saved, each said on stderr after the matrix, then raised. */
+    const unsaved: { error: KlpcheckError; cell: string }[] = [];
+    const onUnsaved = (error: KlpcheckError, semantics: string, property: string) =>
+      unsaved.push({ error, cell: `${semantics} ${property}` });
     const options: MatrixOptions = {
       semantics,
       properties,
@@ -111,13 +122,16 @@ export const compare: Command = {
       root: ROOT,
       onCell: (done, total, cell) => bar.update(`klpcheck compare: ${done}/${total} cells (${cell.semantics} ${cell.property})`),
       onSaved: (s) => saved[s.status]++,
+      onUnsaved,
     };
+    // The saved counterexamples are input: one edited by hand is refused now, not after the random runs.
+    checkCorpus(options);
     // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work).
     const selection = values.semantics !== undefined || values.invariants !== undefined;
     if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);
     const checked = properties ?? ALL_PROPERTIES;
     const exhaustive = values.exhaustive
-      ? await explorations(semantics, checked, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t))
+      ? await explorations(semantics, checked, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t), onUnsaved)
       : undefined;
     const matrix: VerdictMatrix = computeMatrix({ ...options, ...(exhaustive ? { exhaustive } : {}) });
     bar.clear();
@@ -134,9 +148,12 @@ export const compare: Command = {
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
     const secs = ((io.now() - t0) / 1000).toFixed(1);
+    const notWritten = unsaved.length ? `, ${unsaved.length} not saved` : '';
     io.stderr(
-      `klpcheck compare: ${matrix.cells.length} cells in ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved\n`,
+      `klpcheck compare: ${matrix.cells.length} cells in ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved${notWritten}\n`,
     );
+    for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
+    raiseLate(unsaved.map((u) => u.error));
     return matrix.cells.some((c) => c.verdict === 'violated') ? EXIT.failed : EXIT.ok;
   },
 };

@@ -21,6 +21,7 @@ import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
 import { semanticsNamed } from '../selection.ts';
 import { checkOutputFile } from '../output-files.ts';
+import { notSaved, raiseLate } from '../late-errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { scopeFuncs } from '../../harness/explore/candidates.ts';
@@ -36,8 +37,18 @@ function randomLength(semantics: string, property: string): number | undefined {
   }
 }
 
-/** Saves each shortest counterexample (replayed to build its trace) and says where. */
-export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | undefined): SavedNote[] {
+/** A report's note on one counterexample, with the error that kept it from being saved, raised after the report. */
+export interface SaveNote extends SavedNote {
+  readonly error?: KlpcheckError;
+}
+
+/**
+ * Saves each shortest counterexample (replayed to build its trace) and says
+ * where. A save refused for the user's reasons (a hand-edited file of the same
+ * name, kept as it is; an unwritable folder) is a note with its error, not a
+ * throw: the caller prints the report first and raises it after (cli/late-errors.ts).
+ */
+export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | undefined): SaveNote[] {
   return s.violations.map((v) => {
     const note: SavedNote = { property: v.property, randomLength: randomLength(sem.name, v.property) };
     if (!dir) return note;
@@ -56,7 +67,12 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
       fast_check: FAST_CHECK_VERSION,
       klpcheck: KLPCHECK_VERSION,
     });
-    return { ...note, file: relative(process.cwd(), saveCounterexample(dir, c).file) };
+    try {
+      return { ...note, file: relative(process.cwd(), saveCounterexample(dir, c).file) };
+    } catch (e) {
+      if (!(e instanceof KlpcheckError)) throw e;
+      return { ...note, notSaved: notSaved(e), error: e };
+    }
   });
 }
 
@@ -191,7 +207,7 @@ export const explore: Command = {
     }
     // --out was checked before the search, but the search may take hours: a file made or a folder
     // removed meanwhile must not cost the report and the counterexamples. Its error comes last.
-    let unwritten: KlpcheckError | null = null;
+    let unwritten: KlpcheckError | undefined;
     try {
       if (out !== undefined && saveResult(out, summary, values.force === true) === 'kept')
         io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
@@ -205,8 +221,8 @@ export const explore: Command = {
     io.stdout(exploreText(summary, saved));
     // Said even when something was violated: the properties not violated do not hold yet.
     if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
-    // One line on stderr and exit 2, after the report: the result file was not written.
-    if (unwritten) throw unwritten;
+    // One line on stderr and exit 2, after the report: the result file or a counterexample was not written.
+    raiseLate([unwritten, ...saved.map((n) => n.error)]);
     if (summary.violations.length) return EXIT.failed;
     if (!summary.complete) return EXIT.interrupted;
     return EXIT.ok;

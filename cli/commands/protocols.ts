@@ -10,6 +10,8 @@ import { EXIT } from '../exit.ts';
 import { progress } from '../progress.ts';
 import { list, selectedSemantics } from '../selection.ts';
 import { checkOutputDir } from '../output-files.ts';
+import { notSaved, raiseLate } from '../late-errors.ts';
+import { KlpcheckError } from '../../harness/errors.ts';
 
 export const protocols: Command = {
   name: 'protocols',
@@ -63,13 +65,23 @@ export const protocols: Command = {
     bar.clear();
     io.stdout(values.markdown ? protocolMatrixMarkdown(verdicts) : protocolMatrixText(verdicts));
     if (values.timeline) for (const v of verdicts.filter((x) => x.counterexample)) io.stdout(`\n${cycleTimeline(v)}`);
+    // Every file that can be written is, each refusal named (a hand-edited file of the name is kept); the error comes last.
+    const unsaved: KlpcheckError[] = [];
     if (typeof values.out === 'string') {
       for (const v of verdicts) {
         const c =
           v.counterexample && cycleCounterexample(v.counterexample, semanticsByName(v.semantics)!, protocolByName(v.protocol)!, max);
-        if (c) io.stderr(`klpcheck protocols: wrote ${saveCounterexample(values.out, c).file}\n`);
+        if (!c) continue;
+        try {
+          io.stderr(`klpcheck protocols: wrote ${saveCounterexample(values.out, c).file}\n`);
+        } catch (e) {
+          if (!(e instanceof KlpcheckError)) throw e;
+          io.stderr(`klpcheck protocols: ${v.semantics} ${v.protocol}: counterexample ${notSaved(e)}\n`);
+          unsaved.push(e);
+        }
       }
     }
+    raiseLate(unsaved);
     return verdicts.some((v) => v.counterexample) ? EXIT.failed : EXIT.ok;
   },
 };

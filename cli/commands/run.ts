@@ -5,6 +5,7 @@ import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { notSaved, raiseLate } from '../late-errors.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
@@ -21,7 +22,8 @@ function line(r: PropertyResult, style: Style): string {
   if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${r.runs} sequences, ${r.steps} steps)`;
   const c = r.counterexample!;
   // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.
-  const where = r.saved ? ` -> ${relative(process.cwd(), r.saved.file)}` : '';
+  // A save refused (a hand-edited file of this name, kept) is named here; its error ends the run after every verdict.
+  const where = r.saved ? ` -> ${relative(process.cwd(), r.saved.file)}` : r.unsaved ? ` -> ${notSaved(r.unsaved)}` : '';
   return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
 }
 
@@ -33,7 +35,9 @@ export const run: Command = {
     'Generates universes and operation sequences with fast-check, runs them on the',
     'reference implementation and the spec model in lockstep, and checks conformance',
     'and every invariant after every step. Each violation is shrunk to a minimal',
-    'counterexample and saved in counterexamples/<semantics>/ (never overwriting).',
+    'counterexample and saved in counterexamples/<semantics>/ (never overwriting:',
+    'a hand-edited file of the same name is kept, named on its verdict line, and',
+    'the run ends with its E_CONFLICT line after every verdict, exit 2).',
     'The seed is printed; the same seed gives the same result and the same files,',
     'and the same standard output: whether a file was new or already saved, and the',
     'time taken, go to a summary on stderr.',
@@ -67,6 +71,7 @@ export const run: Command = {
     io.stdout(`klpcheck run: seed ${seed}, ${runs} sequences of up to ${maxCommands} operations per property\n`);
     const t0 = io.now();
     const saved = { written: 0, exists: 0 };
+    const unsaved: KlpcheckError[] = [];
     let violated = 0;
     for (const sem of semantics as NonNullable<(typeof semantics)[number]>[]) {
       const results = runSuite({
@@ -83,11 +88,14 @@ export const run: Command = {
         io.stdout(`${line(r, style)}\n`);
         if (r.verdict === 'violated') violated++;
         if (r.saved) saved[r.saved.status]++;
+        if (r.unsaved) unsaved.push(r.unsaved);
       }
     }
     io.stdout(`${violated} violated (seed ${seed})\n`);
     const secs = ((io.now() - t0) / 1000).toFixed(1);
-    io.stderr(`klpcheck run: ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved\n`);
+    const notWritten = unsaved.length ? `, ${unsaved.length} not saved` : '';
+    io.stderr(`klpcheck run: ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved${notWritten}\n`);
+    raiseLate(unsaved);
     return violated ? EXIT.failed : EXIT.ok;
   },
 };

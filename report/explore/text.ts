@@ -11,9 +11,11 @@ import { isShardShare, missingMilestones, type ExploreSummary } from '../../harn
 import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
 
+/** Where a violated property's counterexample was saved, or why it was not (`notSaved`, one line). */
 export interface SavedNote {
   readonly property: string;
   readonly file?: string;
+  readonly notSaved?: string;
   readonly randomLength?: number;
 }
 
@@ -54,7 +56,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     const note = saved.find((x) => x.property === p);
     const random = note?.randomLength ? ` (fast-check's shrunk one: ${note.randomLength})` : '';
     lines.push(
-      `${p.padEnd(32)} VIOLATED: shortest counterexample has ${v.ops.length} steps${random}${note?.file ? ` -> ${note.file}` : ''}`,
+      `${p.padEnd(32)} VIOLATED: shortest counterexample has ${v.ops.length} steps${random}${note?.file ? ` -> ${note.file}` : note?.notSaved ? ` -> ${note.notSaved}` : ''}`,
     );
     lines.push(`${''.padEnd(32)} ${v.reason}`);
   }

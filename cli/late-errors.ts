@@ -1,0 +1,32 @@
+/**
+ * Errors found after the work, not before it: a counterexample whose name a
+ * hand-edited file already takes (E_CONFLICT; that file is kept as it is), a
+ * folder removed or a result file made by another process during a long run.
+ * Minutes or hours of work must not be lost to them: the command prints its
+ * report, every verdict and writes every other file first, naming each file it
+ * could not write; then this raises one line on stderr and exit 2, as for any
+ * bad input (cli/main.ts).
+ */
+import { relative } from 'node:path';
+import { KlpcheckError } from '../harness/errors.ts';
+
+/**
+ * Throws the first of `errors` (undefined entries skipped), saying how many
+ * more there were: the report names each of them. Returns when there are none.
+ */
+export function raiseLate(errors: readonly (KlpcheckError | undefined)[]): void {
+  const [first, ...rest] = errors.filter((e): e is KlpcheckError => e !== undefined);
+  if (!first) return;
+  if (!rest.length) throw first;
+  throw new KlpcheckError(
+    first.code,
+    `${first.message} (and ${rest.length} more file${rest.length > 1 ? 's' : ''} not written, named above)`,
+    first.file,
+    first.where,
+  );
+}
+
+/** How a verdict or report line says that its counterexample was not saved: the file, why, and the code. */
+export function notSaved(e: KlpcheckError): string {
+  return `NOT SAVED: ${e.file !== undefined ? `${relative(process.cwd(), e.file)}: ` : ''}${e.message} [${e.code}]`;
+}
