@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from '../harness/explore/candidates.ts';
-import { explore, type ExploreResult } from '../harness/explore/explorer.ts';
+import { applicableProperties, chunkSize, explore, expandChunk, type ExploreResult } from '../harness/explore/explorer.ts';
+import { Expander } from '../harness/explore/expand.ts';
 import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
 import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { merge, summarize, fromJson, toJson } from '../harness/explore/summary.ts';
@@ -250,6 +251,29 @@ describe('exhaustive exploration', () => {
     const { seconds: _b, ...b } = two!;
     expect(b).toEqual(a);
   }, 600_000);
+
+  it('takes at most half of what is left per slot in flight, never below 16 states or above 256 a chunk', () => {
+    expect(chunkSize(1, 4)).toBe(16);
+    expect(chunkSize(903, 4)).toBe(113);
+    expect(chunkSize(100_000, 4)).toBe(256);
+    expect(chunkSize(300, 1)).toBe(150);
+  });
+
+  it('gives the same result whatever the chunk grouping: four chunks in flight expanded in this thread equal one', () => {
+    // Without workers, so that a grouping bug cannot hide behind thread timing.
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
+    const ex = new Expander(upstream, scope, applicableProperties(upstream));
+    const sizes: number[] = [];
+    const four = explore({
+      semantics: upstream,
+      scope,
+      expandChunks: { width: 4, expand: (items) => (sizes.push(items.length), expandChunk(ex, items)) },
+    });
+    const one = explore({ semantics: upstream, scope });
+    expect(Math.min(...sizes), 'small levels were split').toBeLessThan(256);
+    const strip = (r: ExploreResult) => ({ ...summarize(r, 0), seconds: 0 });
+    expect(strip(four)).toEqual(strip(one));
+  });
 
   it('leaves the retry counter out of the key only because a retry emits no event any property could read', () => {
     // kernel/pack.ts: signals_cnt decides only the text line "signaling remaining tasks".

@@ -192,8 +192,25 @@ export function applicableProperties(sem: Semantics, wanted?: readonly string[])
   return wanted ? all.filter((p) => wanted.includes(p)) : all;
 }
 
-/** States per chunk: large enough to amortise a worker message, small enough to poll for a stop often. */
+/** States per chunk at most: large enough to amortise a worker message, small enough to poll for a stop often. */
 const CHUNK = 256;
+/** States per chunk at least, when the end of a level is split finer. */
+const MIN_CHUNK = 16;
+
+/**
+ * The size of the next chunk when `remaining` states of the level are not
+ * yet issued and `width` chunks are kept in flight: CHUNK, or less towards
+ * the end of a level (guided scheduling, as OpenMP's): each chunk takes at
+ * most half of what is left per slot, so the level ends with small
+ * chunks on every worker instead of one large one on a single worker while
+ * the others wait at the level's barrier. It also shares the small first
+ * levels among the workers, each of which pays its own JIT warm-up. The size
+ * changes only the grouping: results are taken in frontier order, so counts
+ * and counterexamples are the same.
+ */
+export function chunkSize(remaining: number, width: number): number {
+  return Math.min(CHUNK, Math.max(MIN_CHUNK, Math.ceil(remaining / (2 * width))));
+}
 
 /** A growable typed array of state numbers or positions. */
 class Column<T extends Int32Array | Uint16Array> {
@@ -278,6 +295,8 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   /** Takes one chunk's result, in frontier order. */
   const absorb = (items: readonly number[], r: ChunkResult, next: number[]) => {
     absorbCoverage(coverage, r.coverage);
+    // The chunk's memory strings, numbered once per chunk rather than looked up per successor.
+    const chunkMemoryIds = r.memories.map(memoryId);
     let k = 0;
     let keyOffset = 0;
     let vi = 0;
@@ -301,7 +320,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
         const added = add(
           full,
           full.subarray(0, r.specLengths[k]!),
-          memoryId(r.memories[r.memoryIds[k]!]!),
+          chunkMemoryIds[r.memoryIds[k]!]!,
           from,
           r.positions[k]!,
           rootOf.data[from]!,
@@ -326,7 +345,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
             stopped = true;
             break;
           }
-          const items = level.slice(start, start + CHUNK);
+          const items = level.slice(start, start + chunkSize(level.length - start, width));
           start += items.length;
           inFlight.push({ items, result: expander.expand(items.map((s) => ({ root: rootOf.data[s]!, path: pathTo(s) }))) });
         }
