@@ -97,25 +97,45 @@ export function againstSpin(sem: Semantics, scope: ExploreScope): SpinRow | { re
 export interface ParallelRow {
   readonly scope: string;
   readonly distinct_states: number;
+  /** Medians of the interleaved runs below. */
   readonly wall_seconds_one_worker: number;
   readonly wall_seconds_two_workers: number;
   readonly speed_up: number;
+  /** Every run's wall seconds, one worker then two, in the order they ran (alternating). */
+  readonly runs: { readonly one_worker: readonly number[]; readonly two_workers: readonly number[] };
 }
 
-/** The same search on one worker thread and on two (wall clock: the machine's load shows here). */
+/** Interleaved pairs per scope: this machine's timing moves by a quarter from run to run. */
+const PAIRS = 3;
+
+/**
+ * The same search on one worker thread and on two, in PAIRS alternating
+ * pairs (wall clock: the machine's load shows here), with the medians.
+ */
 export async function twoCores(sem: Semantics, scope: ExploreScope): Promise<ParallelRow> {
   const wall = async (workers: number) => {
     const t0 = performance.now();
     const s = await exploreInParallel({ semantics: sem.name, scope, workers }).done;
     return [s.distinctStates, (performance.now() - t0) / 1000] as const;
   };
-  const [states, one] = await wall(1);
-  const [, two] = await wall(2);
+  const one: number[] = [];
+  const two: number[] = [];
+  let states = 0;
+  for (let i = 0; i < PAIRS; i++) {
+    const [n, a] = await wall(1);
+    const [m, b] = await wall(2);
+    if (n !== m) throw new Error(`two cores: ${n} states on one worker, ${m} on two`);
+    states = n;
+    one.push(round(a));
+    two.push(round(b));
+  }
+  const median = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
   return {
     scope: formatScope(scope),
     distinct_states: states,
-    wall_seconds_one_worker: round(one),
-    wall_seconds_two_workers: round(two),
-    speed_up: round(one / two),
+    wall_seconds_one_worker: median(one),
+    wall_seconds_two_workers: median(two),
+    speed_up: round(median(one) / median(two)),
+    runs: { one_worker: one, two_workers: two },
   };
 }

@@ -7,7 +7,8 @@
  * `--whole SCOPE` measures only the whole state spaces of every semantics at
  * SCOPE (e.g. patches=2,functions=1,states=0,tasks=1), each in its own
  * process, and replaces the file's rows of that scope; the full run measures
- * the whole spaces at WHOLE_SCOPE.
+ * the whole spaces at WHOLE_SCOPE. `--two-cores` measures only the speed-up
+ * of two worker threads over one and keeps every other figure.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -16,7 +17,7 @@ import { KlpcheckError } from '../harness/errors.ts';
 import { DEFAULT_EXPLORE_SCOPE, depthBoundIn, type ExploreScope } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
-import { againstSpin, exploreOnce, twoCores } from './explore-scaling.ts';
+import { againstSpin, exploreOnce, twoCores, type ParallelRow } from './explore-scaling.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { measureThroughput } from './ops-throughput.ts';
 import { benchVm } from './vm.ts';
@@ -34,20 +35,20 @@ const wholeOnly = args.whole;
 
 /**
  * The command line: --quick, --explore-only, --whole SCOPE (a scope with no
- * depth bound). Anything else, or a bad scope, is one line on stderr and exit
+ * depth bound), --two-cores. Anything else, or a bad scope, is one line on stderr and exit
  * 2, as the CLI does, before anything is measured.
  */
-function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: ExploreScope | null } {
+function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: ExploreScope | null; twoCoresOnly: boolean } {
   try {
     let parsed;
     try {
       parsed = parseArgs({
-        options: { quick: { type: 'boolean' }, 'explore-only': { type: 'boolean' }, whole: { type: 'string' } },
+        options: { quick: { type: 'boolean' }, 'explore-only': { type: 'boolean' }, whole: { type: 'string' }, 'two-cores': { type: 'boolean' } },
         allowPositionals: false,
         strict: true,
       }).values;
     } catch (e) {
-      throw new KlpcheckError('E_USAGE', `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE)`);
+      throw new KlpcheckError('E_USAGE', `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE, --two-cores)`);
     }
     const text = parsed.whole;
     let whole: ExploreScope | null = null;
@@ -59,7 +60,10 @@ function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: Explor
         throw new KlpcheckError('E_USAGE', '--whole measures only the whole spaces: not with --quick or --explore-only');
       whole = { ...parseScope(text), depth: undefined };
     }
-    return { quick: parsed.quick === true, exploreOnly: parsed['explore-only'] === true, whole };
+    const twoCoresOnly = parsed['two-cores'] === true;
+    if (twoCoresOnly && (parsed.quick || parsed['explore-only'] || whole))
+      throw new KlpcheckError('E_USAGE', '--two-cores measures only the two-core speed-up: not with --quick, --explore-only or --whole');
+    return { quick: parsed.quick === true, exploreOnly: parsed['explore-only'] === true, whole, twoCoresOnly };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
     process.stderr.write(`${e.format()}\n`);
@@ -70,8 +74,9 @@ function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: Explor
 /** The machine's load when the run began: figures taken beside other jobs are upper bounds on time. */
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 const exploreOnly = args.exploreOnly;
+const twoCoresOnly = args.twoCoresOnly;
 const throughput =
-  exploreOnly || wholeOnly
+  exploreOnly || wholeOnly || twoCoresOnly
     ? []
     : SEMANTICS.map((s) => {
         const r = measureThroughput(s);
@@ -79,12 +84,12 @@ const throughput =
         return r;
       });
 
-const quick = args.quick || wholeOnly !== null;
+const quick = args.quick || wholeOnly !== null || twoCoresOnly;
 const perSemantics = [];
 const wholeSpaces: WholeSpaceRow[] = [];
 const spin: ReturnType<typeof againstSpin>[] = [];
 const growth = [];
-const parallel = [];
+const parallel: ParallelRow[] = [];
 if (!quick) {
   // Spin and klpcheck interleaved on upstream whole spaces small enough for the lockstep explorer.
   for (const text of ['patches=1,functions=1,states=0,tasks=1', 'patches=1,functions=2,states=1,tasks=1', WHOLE_SCOPE]) {
@@ -104,19 +109,26 @@ if (!quick) {
     say(`growth ${r.scope}: ${r.states_per_depth.join(' / ')} (${r.cpu_seconds} cpu-s)`);
     growth.push(r);
   }
-  // The default scope's search is short (start-up and level barriers weigh); a whole space shows the steady rate.
-  for (const scope of [DEFAULT_EXPLORE_SCOPE, parseScope(`${WHOLE_SCOPE},depth=any`)]) {
-    const p = await twoCores(upstream, scope);
-    say(`two cores ${p.scope}: x${p.speed_up}`);
-    parallel.push(p);
-  }
+  parallel.push(...(await measureTwoCores()));
 }
+if (twoCoresOnly) parallel.push(...(await measureTwoCores()));
 
 if (wholeOnly) {
   const r = againstSpin(upstream, wholeOnly);
   say(`spin vs klpcheck ${r.scope}: ${JSON.stringify(r)}`);
   spin.push(r);
   wholeSpaces.push(...measureWholeSpaces(wholeOnly));
+}
+
+/** The default scope's search is short (start-up and level barriers weigh); a whole space shows the steady rate. */
+async function measureTwoCores(): Promise<ParallelRow[]> {
+  const rows: ParallelRow[] = [];
+  for (const scope of [DEFAULT_EXPLORE_SCOPE, parseScope(`${WHOLE_SCOPE},depth=any`)]) {
+    const p = await twoCores(upstream, scope);
+    say(`two cores ${p.scope}: x${p.speed_up} (one worker ${p.runs.one_worker.join(', ')} s; two ${p.runs.two_workers.join(', ')} s)`);
+    rows.push(p);
+  }
+  return rows;
 }
 
 function measureWholeSpaces(scope: ExploreScope): WholeSpaceRow[] {
@@ -144,12 +156,12 @@ const results = {
     'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep, ' +
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when this run began (2 cores: above 2 means shared)',
   load_average: loadAtStart,
-  throughput: exploreOnly || wholeOnly ? previous.throughput : throughput,
+  throughput: exploreOnly || wholeOnly || twoCoresOnly ? previous.throughput : throughput,
   explore_against_spin: byScope('explore_against_spin', spin),
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
   explore_whole_space: byScope('explore_whole_space', wholeSpaces),
   explore_growth_upstream: quick ? previous.explore_growth_upstream : growth,
-  explore_two_cores: quick ? previous.explore_two_cores : parallel,
+  explore_two_cores: quick && !twoCoresOnly ? previous.explore_two_cores : parallel,
 };
 const tmp = `${OUT.pathname}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);
