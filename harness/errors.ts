@@ -5,10 +5,12 @@
  */
 /** Every code, with what it means; the help and the README list them from here (test/cli.test.ts keeps the README in step). */
 export const ERROR_CODES = {
-  E_USAGE: 'the command line: an unknown option, a number out of range, an option given twice, flags that conflict',
+  E_USAGE:
+    'the command line: an unknown option, a number out of range, an option given twice, flags that conflict, a shard file left off explore --merge or named twice',
   E_NO_FILE: 'a file that cannot be read: missing, a directory, a dangling link or a link loop',
   E_JSON: 'a file that is not JSON text: empty, not UTF-8, invalid JSON (with line and column)',
-  E_SCHEMA: 'JSON of the wrong shape, or a file of another kind (a scenario given as a counterexample)',
+  E_SCHEMA:
+    'JSON of the wrong shape, or a file of another kind (a scenario given as a counterexample), or shard files that are not one exploration (explore --merge: another scope, a shard twice, not a shard)',
   E_REFERENCE: 'a name the file does not declare: a step naming an unknown patch, task or function',
   E_SEMANTICS: 'a semantics klpcheck does not know',
   E_CONFLICT: 'names declared twice, a counterexample whose content no longer matches its name, an output file that exists',

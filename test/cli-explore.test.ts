@@ -106,10 +106,19 @@ describe('klpcheck explore', () => {
     // A merge of fewer than all shards, a shard twice, or shards of other explorations never reads as a pass.
     const other = join(dir, 'other.json');
     await main(['explore', '--semantics', 'stacking', ...SCOPE, '--shard', '1/2', '--out', other, '--no-save'], capture().io);
+    // A file's content is E_SCHEMA with its JSON pointer; E_USAGE only for the command line (a file left off, or named twice).
+    writeFileSync(join(dir, 'copy.json'), readFileSync(join(dir, '0.json')));
     const refusals: [string[], RegExp][] = [
-      [[join(dir, '0.json')], /shard 1\/2 missing/],
-      [[join(dir, '0.json'), join(dir, '0.json'), join(dir, '1.json')], /shard 0\/2 given twice/],
-      [[join(dir, '0.json'), other], /a shard of stacking, not upstream/],
+      [[join(dir, '0.json')], /^klpcheck: merge: shard 1\/2 missing; .*\[E_USAGE\]\n$/],
+      [
+        [join(dir, '0.json'), join(dir, '0.json'), join(dir, '1.json')],
+        /^klpcheck: .*0\.json: given twice on the command line: .*\[E_USAGE\]\n$/,
+      ],
+      [
+        [join(dir, '0.json'), join(dir, 'copy.json'), join(dir, '1.json')],
+        /^klpcheck: .*copy\.json:\/shards\/0\/index: shard 0\/2 given twice \(also .*0\.json\) \[E_SCHEMA\]\n$/,
+      ],
+      [[join(dir, '0.json'), other], /^klpcheck: .*other\.json:\/semantics: a shard of stacking, not upstream .*\[E_SCHEMA\]\n$/],
       [[join(dir, 'none.json')], /no such file/],
       [[dir], /is a directory/],
     ];

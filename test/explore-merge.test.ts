@@ -110,6 +110,48 @@ describe('merging explore shards', () => {
     );
   });
 
+  it('refuses shard files that do not belong together with E_SCHEMA, naming the file and the JSON pointer', () => {
+    const [a, b] = shards('patches=1,functions=1,states=0,tasks=1,depth=2', 2) as [ExploreSummary, ExploreSummary];
+    /** The one line the CLI would print for these files. */
+    const refusal = (parts: ExploreSummary[], files = ['a.json', 'b.json']) => {
+      try {
+        merge(parts, files);
+      } catch (e) {
+        if (e instanceof KlpcheckError) return e.format();
+        throw e;
+      }
+      return 'accepted';
+    };
+    expect(refusal([a, b])).toBe('accepted');
+    expect(refusal([a, { ...b, semantics: 'stacking' }])).toBe(
+      'klpcheck: b.json:/semantics: a shard of stacking, not upstream as a.json [E_SCHEMA]',
+    );
+    expect(refusal([a, { ...b, scope: { ...b.scope, depth: 3 } }])).toBe(
+      'klpcheck: b.json:/scope: a shard of scope patches=1,functions=1,states=0,tasks=1,depth=3, not patches=1,functions=1,states=0,tasks=1,depth=2 as a.json [E_SCHEMA]',
+    );
+    expect(refusal([a, { ...b, properties: ['module-safety'] }])).toBe(
+      'klpcheck: b.json:/properties: checks other properties than a.json [E_SCHEMA]',
+    );
+    expect(refusal([a, { ...b, shards: [] }], ['a.json', 'whole.json'])).toBe(
+      'klpcheck: whole.json:/shards: not a shard: a whole exploration needs no merge [E_SCHEMA]',
+    );
+    expect(refusal([a, { ...b, shards: [{ index: 1, count: 3 }] }])).toBe(
+      'klpcheck: b.json:/shards/0/count: shard 1/3 of another split than a.json (2 shards) [E_SCHEMA]',
+    );
+    // Two files holding one shard (a copy, or shard 0 run twice): the second file's /shards says so.
+    expect(refusal([a, a, b], ['a.json', 'copy.json', 'b.json'])).toBe(
+      'klpcheck: copy.json:/shards/0/index: shard 0/2 given twice (also a.json) [E_SCHEMA]',
+    );
+    expect(refusal([a, { ...b, memories: [] }])).toBe(
+      'klpcheck: b.json:/states: a state names a checker memory the file does not list [E_SCHEMA]',
+    );
+    expect(refusal([a, { ...b, ledger: undefined }])).toMatch(/^klpcheck: b\.json:\/ledger: .* \[E_SCHEMA\]$/);
+    // A shard file left off the command line is the command line's mistake.
+    expect(refusal([a], ['a.json'])).toBe(
+      'klpcheck: merge: shard 1/2 missing; a partial merge would claim more than was checked [E_USAGE]',
+    );
+  });
+
   it('refuses shards whose ledgers disagree or leave a state unexpanded', () => {
     const scope = 'patches=1,functions=1,states=0,tasks=1,depth=3';
     const parts = shards(scope, 2);

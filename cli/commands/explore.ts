@@ -1,6 +1,6 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
 import { availableParallelism } from 'node:os';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
@@ -194,6 +194,10 @@ export const explore: Command = {
     let stopped = 'stopped before the search ended';
     if (values.merge) {
       if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
+      // One file named twice is the command line's mistake (E_USAGE); two files holding one shard are merge()'s (E_SCHEMA).
+      const twice = positionals.find((f, i) => positionals.findIndex((g) => resolve(g) === resolve(f)) !== i);
+      if (twice !== undefined)
+        throw new KlpcheckError('E_USAGE', 'given twice on the command line: name each shard file once', twice);
       const parts = positionals.map(readShard);
       summary = merge(parts, positionals);
       const cut = positionals.filter((_, i) => !parts[i]!.complete);

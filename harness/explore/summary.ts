@@ -96,10 +96,11 @@ export function summarize(r: ExploreResult, seconds: number): ExploreSummary {
 const sameScope = (a: ExploreScope, b: ExploreScope) => formatScope(a) === formatScope(b);
 
 /**
- * Merges the results of shards i/n of one exploration. Refused (E_USAGE,
- * naming the file): shards of different semantics, scopes, properties or
- * shard counts, a shard given twice, a missing shard, or a part that is not
- * a shard at all; a merge of fewer than all shards must never read as a pass.
+ * Merges the results of shards i/n of one exploration. Refused (E_SCHEMA,
+ * naming the file and the JSON pointer): shards of different semantics,
+ * scopes, properties or shard counts, a shard given twice, or a part that is
+ * not a shard at all; a missing shard is E_USAGE (a file left off the command
+ * line): a merge of fewer than all shards must never read as a pass.
  */
 export function merge(parts: readonly ExploreSummary[], files: readonly string[] = parts.map((_, i) => `part ${i + 1}`)): ExploreSummary {
   if (!parts[0]) throw new KlpcheckError('E_USAGE', 'merge: nothing to merge');
@@ -119,18 +120,34 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
   parts.forEach((p, i) => {
     const file = files[i]!;
     if (p.semantics !== first.semantics)
-      throw new KlpcheckError('E_USAGE', `a shard of ${p.semantics}, not ${first.semantics} as ${files[0]}`, file);
+      throw new KlpcheckError('E_SCHEMA', `a shard of ${p.semantics}, not ${first.semantics} as ${files[0]}`, file, '/semantics');
     if (!sameScope(p.scope, first.scope))
-      throw new KlpcheckError('E_USAGE', `a shard of scope ${formatScope(p.scope)}, not ${formatScope(first.scope)} as ${files[0]}`, file);
+      throw new KlpcheckError(
+        'E_SCHEMA',
+        `a shard of scope ${formatScope(p.scope)}, not ${formatScope(first.scope)} as ${files[0]}`,
+        file,
+        '/scope',
+      );
     if (p.properties.join(',') !== first.properties.join(','))
-      throw new KlpcheckError('E_USAGE', `checks other properties than ${files[0]}`, file);
-    if (!p.shards.length) throw new KlpcheckError('E_USAGE', 'not a shard: a whole exploration needs no merge', file);
+      throw new KlpcheckError('E_SCHEMA', `checks other properties than ${files[0]}`, file, '/properties');
+    if (!p.shards.length) throw new KlpcheckError('E_SCHEMA', 'not a shard: a whole exploration needs no merge', file, '/shards');
     for (const s of p.shards) {
       if (count && s.count !== count)
-        throw new KlpcheckError('E_USAGE', `shard ${s.index}/${s.count} of another split than ${files[0]} (${count} shards)`, file);
+        throw new KlpcheckError(
+          'E_SCHEMA',
+          `shard ${s.index}/${s.count} of another split than ${files[0]} (${count} shards)`,
+          file,
+          `/shards/${p.shards.indexOf(s)}/count`,
+        );
       count = s.count;
       const twice = seen.get(s.index);
-      if (twice !== undefined) throw new KlpcheckError('E_USAGE', `shard ${s.index}/${s.count} given twice (also ${twice})`, file);
+      if (twice !== undefined)
+        throw new KlpcheckError(
+          'E_SCHEMA',
+          `shard ${s.index}/${s.count} given twice (also ${twice})`,
+          file,
+          `/shards/${p.shards.indexOf(s)}/index`,
+        );
       seen.set(s.index, file);
     }
   });
@@ -150,14 +167,14 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
   parts.forEach((p, pi) => {
     const file = files[pi]!;
     const ledger = p.ledger;
-    if (!ledger) throw new KlpcheckError('E_USAGE', 'a shard without its per-state ledger cannot be merged exactly', file);
+    if (!ledger) throw new KlpcheckError('E_SCHEMA', 'a shard without its per-state ledger cannot be merged exactly', file, '/ledger');
     const ids = p.memories.map((m) => memories.get(m) ?? memories.set(m, memories.size).get(m)!);
     let depth = 0;
     for (let o = 0, j = 0; o < p.states.length; o += p.states[o]! + 1, j++) {
       const len = p.states[o]!;
       key.set(p.states.subarray(o + 1, o + 1 + len));
       const id = ids[key[len - 2]! | (key[len - 1]! << 8)];
-      if (id === undefined) throw new KlpcheckError('E_USAGE', 'a state names a checker memory the file does not list', file);
+      if (id === undefined) throw new KlpcheckError('E_SCHEMA', 'a state names a checker memory the file does not list', file, '/states');
       key[len - 2] = id & 0xff;
       key[len - 1] = id >>> 8;
       while (depth < ledger.levelEnds.length && j >= ledger.levelEnds[depth]!) depth++;
@@ -169,7 +186,7 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
       const had = expansionOf[index];
       if (had !== undefined && had !== expansion)
         throw new KlpcheckError(
-          'E_USAGE',
+          'E_SCHEMA',
           `a state has other successors than in ${files[expandedIn[index]!]}: not shards of one exploration`,
           file,
           `/ledger/expanded/${j}`,
@@ -193,7 +210,7 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
       // The whole search expands every state above the bound; so must the shards, together.
       if (complete && d < bound)
         throw new KlpcheckError(
-          'E_USAGE',
+          'E_SCHEMA',
           `merge: no shard expanded a state at depth ${d}: not the shards of one exploration (another split depth?)`,
         );
       continue;
