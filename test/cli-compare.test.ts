@@ -54,7 +54,16 @@ describe('klpcheck compare', () => {
 
   it('a hand-edited counterexample in --out DIR is kept; the matrix is printed, then the E_CONFLICT line, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
-    const cell = ['--semantics', 'upstream', '--invariants', 'no-function-shared-across-slots,module-safety', '--runs', '100', '--seed', '5'];
+    const cell = [
+      '--semantics',
+      'upstream',
+      '--invariants',
+      'no-function-shared-across-slots,module-safety',
+      '--runs',
+      '100',
+      '--seed',
+      '5',
+    ];
     const first = capture();
     expect(await main(['compare', ...cell, '--out', dir], first.io)).toBe(1);
     expect(first.err()).toMatch(/counterexamples: 1 new, 0 already saved\n$/);

@@ -26,7 +26,7 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(readdirSync(join(out, 'slots'))).toEqual([expect.stringMatching(/^no-foreign-removal-[0-9a-f]{12}\.json$/)]);
   });
 
-  it('protocols --out: a hand-edited file of a counterexample\'s name is kept, the others are written, then E_CONFLICT', async () => {
+  it("protocols --out: a hand-edited file of a counterexample's name is kept, the others are written, then E_CONFLICT", async () => {
     const out = mkdtempSync(join(tmpdir(), 'klpcheck-protocols-'));
     const args = ['protocols', '--semantics', 'upstream', '--protocols', 'static-sets,petr-set', '--out', out];
     const first = await run(args);

@@ -82,7 +82,10 @@ describe('klpcheck run', () => {
     expect(c.out().match(/^upstream +\S+ +(holds|VIOLATED|n\/a)/gm)).toHaveLength(14);
     expect(c.out()).toMatch(/^\d+ violated \(seed 5\)$/m);
     expect(c.out()).toMatch(
-      new RegExp(`^upstream +no-function-shared-across-slots +VIOLATED at step 2 of 2: .* -> NOT SAVED: .*${name}: a file of this name has other content .*\\[E_CONFLICT\\]$`, 'm'),
+      new RegExp(
+        `^upstream +no-function-shared-across-slots +VIOLATED at step 2 of 2: .* -> NOT SAVED: .*${name}: a file of this name has other content .*\\[E_CONFLICT\\]$`,
+        'm',
+      ),
     );
     // The other counterexamples are saved; the edited file is kept as it was, and nothing is left behind.
     expect(c.out()).toMatch(/^upstream +no-state-shared-across-slots +VIOLATED .* -> .*no-state-shared-across-slots-[0-9a-f]{12}\.json$/m);
@@ -90,7 +93,9 @@ describe('klpcheck run', () => {
     expect(readdirSync(join(dir, 'upstream')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // The summary, then the one-line error last, exit 2.
     expect(c.err()).toMatch(
-      new RegExp(`counterexamples: \\d+ new, 0 already saved, 1 not saved\nklpcheck: ${file}: a file of this name has other content \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]\n$`),
+      new RegExp(
+        `counterexamples: \\d+ new, 0 already saved, 1 not saved\nklpcheck: ${file}: a file of this name has other content \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]\n$`,
+      ),
     );
   });
 
