@@ -275,6 +275,28 @@ describe('exhaustive exploration', () => {
     expect(strip(four)).toEqual(strip(one));
   });
 
+  it("keys tasks as a set of (spec record, kernel record) pairs: a permutation is one state, a swapped pairing another", () => {
+    // state-key.ts writes each task's spec record once and its kernel record after, in one order: the pairing must survive.
+    const u = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: TARGET_MODULE }], kernel: { tasks: 2 } };
+    const scope = parseScope('patches=1,functions=1,states=0,tasks=2,depth=1');
+    const keys = new KeyBuilder(packContext(upstream, scope), 1);
+    const opts = { invariants: [], conformance: true, funcs: ['vmlinux:f1,0', 'mod:m1,0'] };
+    const blockedIn = (task: string) => {
+      const run = new Lockstep(u, upstream, opts);
+      run.stepAll({ op: 'block_task', task, func: 'vmlinux:f1,0' });
+      return run;
+    };
+    const key = (run: Lockstep) => [...keys.build(run, 0, []).full].join(',');
+    const first = blockedIn('task0');
+    expect(key(blockedIn('task1')), 'the same state with its tasks renamed').toBe(key(first));
+    // The kernel's two task records swapped, the spec model's kept: task0 sleeps in the spec model, task1 in the kernel.
+    const swapped = blockedIn('task0');
+    const [t0, t1] = swapped.kernel.core.tasks;
+    [t0!.blocked, t1!.blocked] = [t1!.blocked, t0!.blocked];
+    expect(key(swapped)).not.toBe(key(first));
+    expect([...keys.build(swapped, 0, []).spec].join(','), 'the spec level alone is the same').toBe([...keys.build(first, 0, []).spec].join(','));
+  });
+
   it('leaves the retry counter out of the key only because a retry emits no event any property could read', () => {
     // kernel/pack.ts: signals_cnt decides only the text line "signaling remaining tasks".
     const u = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: TARGET_MODULE }], kernel: { tasks: 1 } };

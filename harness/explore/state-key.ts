@@ -1,14 +1,20 @@
 /**
  * The identity of an explored state as bytes, exact (no hash, no JSON):
  *
- *   [root][patch definitions chosen][spec model][spec task columns, sorted]
- *   [lockstep task columns, sorted][kernel][checker memory id]
+ *   [root][patch definitions chosen][spec model][task count]
+ *   [spec task columns][kernel task columns, in the same task order][kernel]
+ *   [checker memory id]
  *
- * The first part up to the sorted spec columns is the spec-level state (what
- * Spin's model holds, see promela/); the rest is the kernel's hidden detail
+ * The first part up to the spec columns is the spec-level state (what Spin's
+ * model holds, see promela/); the rest is the kernel's hidden detail
  * (func_stacks, object and state flags, the signal counter ...). Tasks are
- * interchangeable, so each task's columns (its spec record beside its kernel
- * record) are sorted: a state and its task permutations are one state. The
+ * interchangeable, so a task's lockstep column (its spec record, then its
+ * kernel record) is sorted among the others: a state and its task
+ * permutations are one state. The spec records lead the lockstep columns, so
+ * in that order they are sorted too, and they are written once: first as
+ * the spec-level key's columns, then only each task's kernel record follows,
+ * in the same order. The pairs are still exact (the n-th kernel record is the
+ * task of the n-th spec record). The
  * checker memory is interned by the caller, which appends its id (u16), since
  * it is a short string whose distinct values are few.
  *
@@ -107,9 +113,12 @@ export class KeyBuilder {
     this.columns = both.slice();
     // A fork adds a task: the count keeps keys of different task counts apart.
     w.u8(n);
-    for (const col of spec.sort(lexicographic)) for (const x of col) w.u8(x);
+    // Every spec record has one width, so sorting the lockstep columns sorts their spec records first.
+    both.sort(lexicographic);
+    const specWidth = spec.length ? spec[0]!.length : 0;
+    for (const col of both) for (let i = 0; i < specWidth; i++) w.u8(col[i]!);
     const specEnd = snap ? w.length : 0;
-    for (const col of both.sort(lexicographic)) for (const x of col) w.u8(x);
+    for (const col of both) for (let i = specWidth; i < col.length; i++) w.u8(col[i]!);
     packKernelShared(core, this.ctx, this.patchCount, w);
     this.specEnd = specEnd;
     return this.last();

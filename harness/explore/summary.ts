@@ -271,9 +271,12 @@ export function missingMilestones(s: ExploreSummary): Milestone[] {
 /**
  * The shard file format's version, checked as the klpcheck version is:
  * 2 added the per-state ledger (shard-ledger.ts); a version-1 file's merge
- * counted the levels above the split once per shard.
+ * counted the levels above the split once per shard. 3 writes each task's
+ * spec record once in a state (state-key.ts): a version-2 file's states
+ * would never equal a version-3 file's, and their union would count every
+ * shared state twice.
  */
-export const SHARD_FORMAT = 2;
+export const SHARD_FORMAT = 3;
 
 /**
  * JSON for a shard file: the states as base64; the klpcheck version, since
