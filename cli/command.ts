@@ -53,6 +53,11 @@ export interface Command {
   readonly description: readonly string[];
   readonly options: Options;
   readonly examples: readonly string[];
+  /**
+   * Whether run() with these arguments takes Ctrl-C itself to stop cleanly and
+   * report (cli/interrupt.ts); when absent or false, Ctrl-C ends it at once.
+   */
+  readonly stopsOnInterrupt?: (args: Parsed) => boolean;
   run(args: Parsed, io: Io): Promise<number>;
 }
 

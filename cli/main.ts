@@ -22,6 +22,7 @@ import { selftests } from './commands/selftests.ts';
 import { vm } from './commands/vm.ts';
 import { EXIT } from './exit.ts';
 import { commandHelp, mainHelp } from './help.ts';
+import { setEarlyInterrupts, takeEarlyInterrupts } from './interrupt.ts';
 import { processIo, type Io } from './io.ts';
 import { VERSION } from './version.ts';
 
@@ -60,6 +61,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(commandHelp(cmd));
     return EXIT.ok;
   }
+  // Ctrl-C while the modules loaded: a command that does not stop cleanly on it ends as Ctrl-C always ended it.
+  if (!cmd.stopsOnInterrupt?.(args) && takeEarlyInterrupts() > 0) {
+    process.kill(process.pid, 'SIGINT');
+    return EXIT.interrupted;
+  }
   return cmd.run(args, io);
 }
 
@@ -82,7 +88,13 @@ export function inert(text: string, isTTY: boolean): string {
 
 const TERMINAL_CONTROLS = new RegExp(`\x1b\\[[0-9;]*[mK]|${CONTROLS.source}`, 'g');
 
-export async function main(argv: string[], rawIo: Io = processIo()): Promise<number> {
+/**
+ * Runs one command line and returns the exit code (cli/exit.ts); errors end
+ * here as one line on stderr. `earlyInterrupts`: the Ctrl-Cs bin/klpcheck.mjs
+ * counted while the modules loaded, before any command could listen.
+ */
+export async function main(argv: string[], rawIo: Io = processIo(), earlyInterrupts = 0): Promise<number> {
+  setEarlyInterrupts(earlyInterrupts);
   const io: Io = {
     ...rawIo,
     stdout: (t) => rawIo.stdout(inert(t, rawIo.stdoutIsTTY)),

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,20 +27,24 @@ const SCOPE = ['--scope', 'patches=2,functions=1,states=1,tasks=1,depth=3'];
  * line: the clock jumps a log interval per reading, so progress is printed at
  * once, and process.emit reaches the SIGINT handler the CLI installs as the
  * signal would. module-safety is not violated that early, so the code is 130.
+ * `presses` Ctrl-Cs there in a row; `duringReport` one more as the report is printed.
  */
-async function interrupted(args: string[], beforeSignal?: () => void) {
+async function interrupted(args: string[], beforeSignal?: () => void, presses = 1, duringReport = false) {
   let t = 0;
   let sent = false;
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = {
-    stdout: (text) => out.push(text),
+    stdout: (text) => {
+      out.push(text);
+      if (duringReport) process.emit('SIGINT');
+    },
     stderr: (text) => {
       err.push(text);
       if (!sent && /states\/s/.test(text)) {
         sent = true;
         beforeSignal?.();
-        process.emit('SIGINT');
+        for (let i = 0; i < presses; i++) process.emit('SIGINT');
       }
     },
     stdoutIsTTY: false,
@@ -149,6 +154,54 @@ describe('klpcheck explore', () => {
     // The report of what was covered is still printed.
     expect(r.out).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
     expect(readdirSync(dir)).toEqual(['f.json']);
+  });
+
+  it('a second Ctrl-C while stopping, and another during the report, are ignored with a note: the report and the file still come', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const g = join(dir, 'g.json');
+    const listeners = process.listenerCount('SIGINT');
+    const r = await interrupted(['--out', g], undefined, 2, true);
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toMatch(
+      /^klpcheck explore: stopping; reporting what was covered \(a second Ctrl-C is ignored until the report is written\)\n\nklpcheck explore: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n/m,
+    );
+    expect(r.err.match(/already stopping/g)).toHaveLength(2);
+    expect(r.err).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
+    expect(r.out).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
+    expect(resultFile(g).complete).toBe(false);
+    expect(readdirSync(dir)).toEqual(['g.json']);
+    // Ctrl-C is given back once everything is written: Node's default ends the next command at once.
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+  });
+
+  it('a Ctrl-C before the search started (while the modules loaded) stops it at once with the INCOMPLETE report, exit 130', async () => {
+    const c = capture();
+    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--workers', '1'];
+    expect(await main(['explore', '--semantics', 'upstream', ...scope, '--no-save'], c.io, 1)).toBe(130);
+    expect(c.err()).toMatch(/^\nklpcheck explore: stopping; reporting what was covered/);
+    expect(c.err()).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
+    expect(c.out()).toMatch(
+      /^1 distinct states \(.*\), 0 transitions checked up to depth 0 \(INCOMPLETE: stopped before the search ended\)$/m,
+    );
+    expect(c.out()).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
+  });
+
+  it('through bin/klpcheck.mjs, a Ctrl-C while the modules load is not lost: explore reports INCOMPLETE, another command ends as ever', () => {
+    const klpcheck = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', './test/support/ctrl-c-while-loading.mjs', 'bin/klpcheck.mjs', ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--workers', '1'];
+    const e = klpcheck(['explore', '--semantics', 'upstream', ...scope, '--no-save']);
+    expect(e.status, e.stderr).toBe(130);
+    expect(e.stderr).toMatch(/^\nklpcheck explore: stopping; reporting what was covered/);
+    expect(e.stderr).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
+    expect(e.stdout).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
+    // A command that does not stop cleanly ends by the signal, as it always did, only after the modules loaded.
+    const r = klpcheck(['run', '--semantics', 'upstream', '--invariant', 'module-safety', '--runs', '5', '--no-save']);
+    expect(r.signal).toBe('SIGINT');
+    expect(r.stdout).toBe('');
   });
 
   it('an interrupted run writes a new file, and replaces an incomplete one with --force', async () => {

@@ -21,6 +21,7 @@ import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
 import { semanticsNamed } from '../selection.ts';
 import { checkOutputFile } from '../output-files.ts';
+import { onInterrupt } from '../interrupt.ts';
 import { notSaved, raiseLate } from '../late-errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
@@ -76,7 +77,16 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
   });
 }
 
-async function runExploration(sem: Semantics, values: Parsed['values'], io: Io): Promise<ExploreSummary> {
+/**
+ * The search, with Ctrl-C taken over (cli/interrupt.ts) until the caller calls
+ * `release`, after the report and every file are written: the first Ctrl-C
+ * stops the search, a later one is ignored with a note.
+ */
+async function runExploration(
+  sem: Semantics,
+  values: Parsed['values'],
+  io: Io,
+): Promise<{ readonly summary: ExploreSummary; readonly release: () => void }> {
   const scope = parseScope(values.scope as string | undefined);
   const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
   if (properties && !ALL_PROPERTIES.includes(properties[0]!)) throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}'`);
@@ -106,11 +116,15 @@ async function runExploration(sem: Semantics, values: Parsed['values'], io: Io):
       );
     },
   });
-  const onSigint = () => {
-    io.stderr('\nklpcheck explore: stopping; reporting what was covered\n');
-    running.stop();
-  };
-  process.once('SIGINT', onSigint);
+  // Held until the report and every file are written: a Ctrl-C then must not cost what was found.
+  const release = onInterrupt({
+    first: () => {
+      io.stderr('\nklpcheck explore: stopping; reporting what was covered (a second Ctrl-C is ignored until the report is written)\n');
+      running.stop();
+    },
+    again: () =>
+      io.stderr('\nklpcheck explore: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n'),
+  });
   try {
     const s = await running.done;
     const secs = (io.now() - t0) / 1000;
@@ -118,9 +132,11 @@ async function runExploration(sem: Semantics, values: Parsed['values'], io: Io):
     io.stderr(
       `klpcheck explore: ${s.distinctStates} states in ${secs.toFixed(1)} s (${secs > 0 ? Math.round(s.distinctStates / secs) : 0} states/s)\n`,
     );
-    return s;
+    return { summary: s, release };
+  } catch (e) {
+    release();
+    throw e;
   } finally {
-    process.off('SIGINT', onSigint);
     bar.clear();
   }
 }
@@ -141,7 +157,9 @@ export const explore: Command = {
     'transition by a retry. Uses every core; --shard i/n --out FILE and --merge',
     'FILE... share one exploration across machines (all shards, once each).',
     `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found),`,
-    'as does a merge of an interrupted shard; an INCOMPLETE result never replaces',
+    'however early it comes; a second Ctrl-C is ignored, with a note, until the',
+    'report, the result file and the counterexamples found are written. A merge of',
+    'an interrupted shard is INCOMPLETE too; an INCOMPLETE result never replaces',
     'a complete one in --out FILE, even with --force.',
     `Scope keys: patches, functions, states, tasks, depth, taskModel (default ${formatScope(DEFAULT_EXPLORE_SCOPE)}).`,
   ],
@@ -186,49 +204,67 @@ export const explore: Command = {
     'npx klpcheck explore --semantics per-state --scope patches=2,functions=2,states=2,depth=5',
     'npx klpcheck explore --semantics upstream --shard 0/2 --out a.json   # then: --merge a.json b.json',
   ],
+  // The search takes Ctrl-C to stop and report; a merge ends at once, as any command.
+  stopsOnInterrupt: ({ values }) => values.merge !== true,
   async run({ values, positionals }, io) {
-    const out = values.out as string | undefined;
-    if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'refuse' });
-    let summary: ExploreSummary;
-    /** Why an INCOMPLETE result is incomplete, for the line on stderr. */
-    let stopped = 'stopped before the search ended';
-    if (values.merge) {
-      if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
-      // One file named twice is the command line's mistake (E_USAGE); two files holding one shard are merge()'s (E_SCHEMA).
-      const twice = positionals.find((f, i) => positionals.findIndex((g) => resolve(g) === resolve(f)) !== i);
-      if (twice !== undefined)
-        throw new KlpcheckError('E_USAGE', 'given twice on the command line: name each shard file once', twice);
-      const parts = positionals.map(readShard);
-      summary = merge(parts, positionals);
-      const cut = positionals.filter((_, i) => !parts[i]!.complete);
-      if (cut.length)
-        stopped = `interrupted shard file${cut.length > 1 ? 's' : ''} ${cut.join(', ')} (/complete is false): the merge covers only what was explored`;
-    } else {
-      if (positionals.length) throw new KlpcheckError('E_USAGE', `explore reads no files without --merge: '${positionals[0]}'`);
-      const name = values.semantics as string | undefined;
-      if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
-      summary = await runExploration(semanticsNamed(name), values, io);
-    }
-    // --out was checked before the search, but the search may take hours: a file made or a folder
-    // removed meanwhile must not cost the report and the counterexamples. Its error comes last.
-    let unwritten: KlpcheckError | undefined;
+    let release = () => {};
     try {
-      if (out !== undefined && saveResult(out, summary, values.force === true) === 'kept')
-        io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
-    } catch (e) {
-      if (!(e instanceof KlpcheckError)) throw e;
-      unwritten = e;
+      return await exploreCommand(values, positionals, io, (r) => (release = r));
+    } finally {
+      release();
     }
-    const sem = semanticsByName(summary.semantics)!;
-    // A shard's counterexamples may not be the shortest overall: only whole explorations save.
-    const saved = saveViolations(summary, sem, values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES);
-    io.stdout(exploreText(summary, saved));
-    // Said even when something was violated: the properties not violated do not hold yet.
-    if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
-    // One line on stderr and exit 2, after the report: the result file or a counterexample was not written.
-    raiseLate([unwritten, ...saved.map((n) => n.error)]);
-    if (summary.violations.length) return EXIT.failed;
-    if (!summary.complete) return EXIT.interrupted;
-    return EXIT.ok;
   },
 };
+
+/** explore's run(); `listening` gets the function that gives Ctrl-C back, called once everything is written. */
+async function exploreCommand(
+  values: Parsed['values'],
+  positionals: readonly string[],
+  io: Io,
+  listening: (release: () => void) => void,
+): Promise<number> {
+  const out = values.out as string | undefined;
+  if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'refuse' });
+  let summary: ExploreSummary;
+  /** Why an INCOMPLETE result is incomplete, for the line on stderr. */
+  let stopped = 'stopped before the search ended';
+  if (values.merge) {
+    if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
+    // One file named twice is the command line's mistake (E_USAGE); two files holding one shard are merge()'s (E_SCHEMA).
+    const twice = positionals.find((f, i) => positionals.findIndex((g) => resolve(g) === resolve(f)) !== i);
+    if (twice !== undefined) throw new KlpcheckError('E_USAGE', 'given twice on the command line: name each shard file once', twice);
+    const parts = positionals.map(readShard);
+    summary = merge(parts, positionals);
+    const cut = positionals.filter((_, i) => !parts[i]!.complete);
+    if (cut.length)
+      stopped = `interrupted shard file${cut.length > 1 ? 's' : ''} ${cut.join(', ')} (/complete is false): the merge covers only what was explored`;
+  } else {
+    if (positionals.length) throw new KlpcheckError('E_USAGE', `explore reads no files without --merge: '${positionals[0]}'`);
+    const name = values.semantics as string | undefined;
+    if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
+    const search = await runExploration(semanticsNamed(name), values, io);
+    listening(search.release);
+    summary = search.summary;
+  }
+  // --out was checked before the search, but the search may take hours: a file made or a folder
+  // removed meanwhile must not cost the report and the counterexamples. Its error comes last.
+  let unwritten: KlpcheckError | undefined;
+  try {
+    if (out !== undefined && saveResult(out, summary, values.force === true) === 'kept')
+      io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    unwritten = e;
+  }
+  const sem = semanticsByName(summary.semantics)!;
+  // A shard's counterexamples may not be the shortest overall: only whole explorations save.
+  const saved = saveViolations(summary, sem, values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES);
+  io.stdout(exploreText(summary, saved));
+  // Said even when something was violated: the properties not violated do not hold yet.
+  if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
+  // One line on stderr and exit 2, after the report: the result file or a counterexample was not written.
+  raiseLate([unwritten, ...saved.map((n) => n.error)]);
+  if (summary.violations.length) return EXIT.failed;
+  if (!summary.complete) return EXIT.interrupted;
+  return EXIT.ok;
+}

@@ -1,0 +1,48 @@
+/**
+ * Ctrl-C (SIGINT) for a command that stops cleanly on it: explore's search.
+ * The first Ctrl-C asks the search to stop after the chunks in flight; the
+ * report, the result file and the counterexamples found so far then follow as
+ * after a finished search (INCOMPLETE, exit 130 unless something was
+ * violated). Every later Ctrl-C is ignored, with a one-line note, until the
+ * command ends: ending the process then would lose what was found and leave a
+ * temporary (*.tmp) file behind. Every other command keeps Node's default: Ctrl-C
+ * ends it at once.
+ *
+ * A Ctrl-C pressed before any command listened (bin/klpcheck.mjs loads the
+ * modules for a second or more first) is counted there and handed to main():
+ * a command that stops cleanly takes it as pressed when it starts listening;
+ * any other ends as Ctrl-C always ended it.
+ */
+
+let early = 0;
+
+/** main(): the Ctrl-Cs that bin/klpcheck.mjs counted before any command listened. */
+export function setEarlyInterrupts(count: number): void {
+  early = count;
+}
+
+/** The Ctrl-Cs counted before any command listened, taken once (later calls give 0). */
+export function takeEarlyInterrupts(): number {
+  const n = early;
+  early = 0;
+  return n;
+}
+
+/** What a command does on Ctrl-C: `first` on the first, `again` on each later one. */
+export interface InterruptHandlers {
+  readonly first: () => void;
+  readonly again: () => void;
+}
+
+/**
+ * Listens for Ctrl-C in place of Node's default (ending the process) until the
+ * returned function is called. Ctrl-Cs that came before any command listened
+ * are handled at once, in order.
+ */
+export function onInterrupt(h: InterruptHandlers): () => void {
+  let seen = 0;
+  const handler = () => (seen++ === 0 ? h.first() : h.again());
+  process.on('SIGINT', handler);
+  for (let n = takeEarlyInterrupts(); n > 0; n--) handler();
+  return () => void process.off('SIGINT', handler);
+}
