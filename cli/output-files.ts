@@ -32,16 +32,18 @@ function probe(tmp: string, shown: string): void {
 
 /**
  * Checks, before the work, that `file` (the value of option `flag`) can be
- * written: a name, in an existing folder, writable, not a directory. With
+ * written: a name (not `-`; `printsWithout` says that without the option the
+ * text goes to standard output), in an existing folder, writable, not a directory. With
  * `existing: 'refuse'` an existing file is E_CONFLICT unless `force`;
  * with 'compare' writeAtomically decides later, by content.
  */
 export function checkOutputFile(
   file: string,
   flag: string,
-  opts: { readonly force: boolean; readonly existing: 'refuse' | 'compare' },
+  opts: { readonly force: boolean; readonly existing: 'refuse' | 'compare'; readonly printsWithout?: boolean },
 ): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
+  refuseDash(file, flag, 'file', opts.printsWithout);
   refuseLink(file, flag);
   const kind = kindOf(file);
   if (kind === 'directory') throw new KlpcheckError('E_IO', `${flag}: is a directory, not a file`, file);
@@ -51,6 +53,19 @@ export function checkOutputFile(
   const folder = dirname(resolve(file));
   if (kindOf(folder) !== 'directory') throw new KlpcheckError('E_IO', `${flag}: the folder ${folder} does not exist`, file);
   probe(tmpFor(file), file);
+}
+
+/**
+ * `-` is standard output to most tools, and written as a name it made a file
+ * called `-`. klpcheck writes standard output only where no output option is
+ * given (render, promela); elsewhere standard output already carries the
+ * report, so `-` would mix two texts. It is refused everywhere alike (E_USAGE);
+ * `./-` names a file or folder called `-`.
+ */
+function refuseDash(path: string, flag: string, kind: 'file' | 'folder', printsWithout = false): void {
+  if (path !== '-') return;
+  const hint = printsWithout ? `; without ${flag} the text goes to standard output` : '';
+  throw new KlpcheckError('E_USAGE', `${flag} -: '-' is not taken for standard output (for a ${kind} named '-', write ./-)${hint}`);
 }
 
 /**
@@ -80,6 +95,7 @@ function refuseLink(file: string, flag: string): void {
  */
 export function checkOutputDir(dir: string, flag: string): void {
   if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
+  refuseDash(dir, flag, 'folder');
   let at = resolve(dir);
   while (kindOf(at) === 'missing' && dirname(at) !== at) at = dirname(at);
   if (kindOf(at) !== 'directory') throw new KlpcheckError('E_IO', `${flag}: ${at === resolve(dir) ? 'is' : `${at} is`} not a folder`, dir);

@@ -267,4 +267,16 @@ describe('klpcheck render', () => {
     expect(readFileSync(out, 'utf8')).toBe(render(fixture, 'html'));
     expect(readdirSync(tmp.path).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+
+  it("--out - is refused (it made a file named '-'); a path such as ./- names that file, and no --out prints", async () => {
+    const dash = await run(['render', '--out', '-', FIXTURE]);
+    expect([dash.code, dash.stdout]).toEqual([2, '']);
+    expect(dash.stderr).toBe(
+      "klpcheck: --out -: '-' is not taken for standard output (for a file named '-', write ./-); without --out the text goes to standard output [E_USAGE]\n",
+    );
+    expect(existsSync('-')).toBe(false);
+    const named = join(tmp.path, '-');
+    expect((await run(['render', '--out', named, FIXTURE])).code).toBe(0);
+    expect(readFileSync(named, 'utf8')).toBe(render(fixture, 'text'));
+  });
 });

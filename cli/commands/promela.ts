@@ -41,7 +41,7 @@ export const promela: Command = {
     // The Promela model has no task-model ops (run_task, fork ...): its count would not be explore's.
     if (scope.taskModel)
       throw new KlpcheckError('E_USAGE', 'promela models the scope without the task model: taskModel=1 is not supported');
-    if (typeof values.out === 'string') checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare' });
+    if (typeof values.out === 'string') checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
     const text = upstreamPromela(scope);
     if (typeof values.out === 'string') {
       writeAtomically(values.out, text, values.force === true);

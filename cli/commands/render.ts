@@ -46,7 +46,7 @@ export const render: Command = {
     }
     const format = formatOption(values.format);
     const out = values.out as string | undefined;
-    if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare' });
+    if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
     const c = readCounterexample(positionals[0]!);
     const text = RENDERERS[format](c, contextFor(c));
     if (out === undefined) {
