@@ -7,6 +7,7 @@ import { generatedCases, reduceAndSave } from '../../vm/generated-run.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { scenarioFiles } from '../scenario-files.ts';
+import { checkOutputDir } from '../output-files.ts';
 import { kernelVersion } from '../../vm/features.ts';
 import { loadGenerator } from '../../vm/generator.ts';
 import { generateCases, loadInput } from '../../vm/inputs.ts';
@@ -68,6 +69,8 @@ export const vm: Command = {
     const seed = numberOption(values, 'seed', 1);
     const maxOps = numberOption(values, 'steps', 12);
     if (positionals.length === 0 && n === 0) throw new KlpcheckError('E_USAGE', "no FILE or DIR given; see 'klpcheck vm --help'");
+    // Checked before the boots, as every command's output folder: minutes of VM time must not end in "cannot write".
+    if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
     const files = positionals.length ? scenarioFiles(positionals) : [];
     const pending = files.map((f, i) => loadInput(f, i));
     const env = loadKernelEnv(kernel, io.env);
