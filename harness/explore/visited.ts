@@ -2,15 +2,18 @@
  * An exact visited set of byte strings, as Spin's hash table with full state
  * storage: the states live one after another in an arena (a length byte, then
  * the bytes), and an open-addressing table with linear probing holds each
- * state's index and 32-bit hash. A lookup compares the bytes themselves, so
+ * state's index and an 8-bit tag of its hash (5 bytes a slot: a 32-bit hash
+ * beside each index was 8, which put the stored bytes a state above 100 at
+ * patches=3). A lookup compares the bytes themselves when the tag matches, so
  * two states are one only when they are equal: no fingerprint collisions.
+ * Growing the table hashes the stored states again from the arena.
  * States are numbered 0, 1, ... in insertion order.
  */
 
-/** FNV-1a over the bytes, then a murmur3 finalizer so that linear probing sees well-mixed bits. */
-export function hashBytes(b: Uint8Array): number {
+/** FNV-1a over the bytes b[from, to), then a murmur3 finalizer so that linear probing sees well-mixed bits. */
+export function hashBytes(b: Uint8Array, from = 0, to = b.length): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -23,20 +26,21 @@ export class VisitedSet {
   private used = 0;
   /** Arena offset of state i (the arena stays below 4 GiB: checked in append). */
   private offsets = new Uint32Array(1 << 12);
-  /** Table slot: state index + 1 (0 = empty), and its hash. */
+  /** Table slot: state index + 1 (0 = empty), and its hash's top 8 bits (the slot number comes from the low bits). */
   private slots = new Int32Array(1 << 12);
-  private hashes = new Uint32Array(1 << 12);
+  private tags = new Uint8Array(1 << 12);
   size = 0;
 
   /** The index of `key`, inserting it when new; `added` tells which. */
   add(key: Uint8Array): { readonly index: number; readonly added: boolean } {
     if (key.length > 255) throw new Error(`visited: a state of ${key.length} bytes is longer than 255`);
     const h = hashBytes(key);
+    const tag = h >>> 24;
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s]!;
       if (id === 0) break;
-      if (this.hashes[s] === h && this.equals(id - 1, key)) return { index: id - 1, added: false };
+      if (this.tags[s] === tag && this.equals(id - 1, key)) return { index: id - 1, added: false };
     }
     const index = this.append(key);
     this.place(index, h);
@@ -47,11 +51,12 @@ export class VisitedSet {
 
   has(key: Uint8Array): boolean {
     const h = hashBytes(key);
+    const tag = h >>> 24;
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s]!;
       if (id === 0) return false;
-      if (this.hashes[s] === h && this.equals(id - 1, key)) return true;
+      if (this.tags[s] === tag && this.equals(id - 1, key)) return true;
     }
   }
 
@@ -63,7 +68,7 @@ export class VisitedSet {
 
   /** Bytes held: the arena's used part, the offsets and the table. */
   bytesUsed(): number {
-    return this.used + this.size * 4 + this.slots.length * 8;
+    return this.used + this.size * 4 + this.slots.length * 5;
   }
 
   /** Bytes of the states themselves (arena), for bytes-per-state figures. */
@@ -117,14 +122,16 @@ export class VisitedSet {
     let s = h & mask;
     while (this.slots[s] !== 0) s = (s + 1) & mask;
     this.slots[s] = index + 1;
-    this.hashes[s] = h;
+    this.tags[s] = h >>> 24;
   }
 
   private rehash(): void {
-    const old = this.slots;
-    const oldH = this.hashes;
-    this.slots = new Int32Array(old.length * 2);
-    this.hashes = new Uint32Array(old.length * 2);
-    for (let s = 0; s < old.length; s++) if (old[s] !== 0) this.place(old[s]! - 1, oldH[s]!);
+    const n = this.slots.length * 2;
+    this.slots = new Int32Array(n);
+    this.tags = new Uint8Array(n);
+    for (let i = 0; i < this.size; i++) {
+      const o = this.offsets[i]!;
+      this.place(i, hashBytes(this.arena, o + 1, o + 1 + this.arena[o]!));
+    }
   }
 }
