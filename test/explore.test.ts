@@ -21,7 +21,7 @@ import { nopsFromAll } from './fixtures/broken.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { exploreText } from '../report/explore/text.ts';
 import { replaceSetUnfilteredNops } from '../model/semantics/replace-set.ts';
-import { exploreInParallel } from '../harness/explore/parallel.ts';
+import { exploreInParallel, SECOND_WORKER_AFTER, workersFor } from '../harness/explore/parallel.ts';
 import { patchFromFuncs } from '../harness/patch-def.ts';
 
 /** Each violated property's shortest depth, as the explorer reports it. */
@@ -243,7 +243,10 @@ describe('exhaustive exploration', () => {
 
   it('gives the same counts, coverage and counterexamples on two workers as on one', async () => {
     const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
-    const [one, two] = await Promise.all([1, 2].map((workers) => exploreInParallel({ semantics: 'upstream', scope, workers }).done));
+    // Both workers from the start: at its default threshold a search this small would run on one.
+    const [one, two] = await Promise.all(
+      [1, 2].map((workers) => exploreInParallel({ semantics: 'upstream', scope, workers, secondWorkerAfter: 0 }).done),
+    );
     for (const s of [one!, two!]) {
       expect(s.distinctStates).toBe(explore({ semantics: upstream, scope }).distinctStates);
     }
@@ -251,6 +254,14 @@ describe('exhaustive exploration', () => {
     const { seconds: _b, ...b } = two!;
     expect(b).toEqual(a);
   }, 600_000);
+
+  it('runs one worker until a search has sent 16,384 states to be expanded, then all of them', () => {
+    expect(workersFor(0, 2)).toBe(1);
+    expect(workersFor(SECOND_WORKER_AFTER - 1, 2)).toBe(1);
+    expect(workersFor(SECOND_WORKER_AFTER, 2)).toBe(2);
+    expect(workersFor(SECOND_WORKER_AFTER, 1)).toBe(1);
+    expect(workersFor(0, 4, 0)).toBe(4);
+  });
 
   it('takes at most half of what is left per slot in flight, never below 16 states or above 256 a chunk', () => {
     expect(chunkSize(1, 4)).toBe(16);

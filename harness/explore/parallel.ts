@@ -23,8 +23,14 @@ export interface ParallelOptions {
   readonly semantics: string;
   readonly scope: ExploreScope;
   readonly properties?: readonly string[];
-  /** Worker threads (default: one per core); the main thread only keeps the visited set, so Ctrl-C is heard. */
+  /**
+   * Worker threads at most (default: one per core); the main thread only
+   * keeps the visited set, so Ctrl-C is heard. One starts at once, the others
+   * once `secondWorkerAfter` states were sent to be expanded (workersFor).
+   */
   readonly workers?: number;
+  /** Default SECOND_WORKER_AFTER; 0 starts every worker at once (the tests, to share even a small search). */
+  readonly secondWorkerAfter?: number;
   /** This machine's part of a multi-machine exploration. */
   readonly shard?: Shard;
   readonly splitDepth?: number;
@@ -37,6 +43,23 @@ export interface Running {
   stop(): void;
 }
 
+/** States a search expands on one worker before a second one starts (see workersFor). */
+export const SECOND_WORKER_AFTER = 16_384;
+
+/**
+ * How many of at most `n` workers a search runs once it has sent `issued`
+ * states to be expanded: one, then all `n` past SECOND_WORKER_AFTER. A worker
+ * pays its own JIT warm-up (about 2 cpu-s of slow steps at the default
+ * scope, while V8 compiles on further threads), so two workers that start
+ * together on a short search are slower than one: 5.0 s against 3.7 s wall
+ * at patches=2,functions=2,states=1,tasks=2,depth=4 on this 2-core machine.
+ * A search that is still going after that many states has levels large
+ * enough to share. Which worker expands a chunk never changes the result.
+ */
+export function workersFor(issued: number, n: number, after = SECOND_WORKER_AFTER): number {
+  return issued >= after ? n : 1;
+}
+
 export function exploreInParallel(o: ParallelOptions): Running {
   const sem = semanticsByName(o.semantics);
   if (!sem) throw new Error(`explore: unknown semantics ${o.semantics}`);
@@ -44,18 +67,16 @@ export function exploreInParallel(o: ParallelOptions): Running {
   const properties = applicableProperties(sem, o.properties);
   let stopped = false;
   const t0 = performance.now();
-  const workers = Array.from(
-    { length: n },
-    () =>
-      new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-        workerData: { semantics: o.semantics, scope: o.scope, properties, perState: o.shard !== undefined } satisfies WorkerJob,
-      }),
-  );
+  const workers: Worker[] = [];
+  /** Chunks posted to each worker and not yet answered. */
+  const load: number[] = [];
   let nextId = 0;
   const waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
-  /** Chunks posted to each worker and not yet answered. */
-  const load = workers.map(() => 0);
-  workers.forEach((w, wi) => {
+  const startWorker = () => {
+    const wi = workers.length;
+    const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+      workerData: { semantics: o.semantics, scope: o.scope, properties, perState: o.shard !== undefined } satisfies WorkerJob,
+    });
     w.on('message', (m: { id: number; result: ChunkResult }) => {
       load[wi]!--;
       waiting.get(m.id)?.resolve(m.result);
@@ -65,7 +86,13 @@ export function exploreInParallel(o: ParallelOptions): Running {
       for (const p of waiting.values()) p.reject(e);
       waiting.clear();
     });
-  });
+    workers.push(w);
+    load.push(0);
+  };
+  /** States sent to be expanded so far: the other workers start when this passes the threshold (workersFor). */
+  let issued = 0;
+  const after = o.secondWorkerAfter ?? SECOND_WORKER_AFTER;
+  while (workers.length < workersFor(issued, n, after)) startWorker();
   // Two chunks per worker in flight: one being expanded, one queued, so no
   // worker idles while the main thread absorbs a result.
   const expandChunks: ChunkExpander = {
@@ -73,6 +100,8 @@ export function exploreInParallel(o: ParallelOptions): Running {
     expand: (items) =>
       new Promise<ChunkResult>((resolve, reject) => {
         const id = nextId++;
+        issued += items.length;
+        while (workers.length < workersFor(issued, n, after)) startWorker();
         // The least loaded worker; results are taken in frontier order whoever expanded them.
         const wi = load.indexOf(Math.min(...load));
         load[wi]!++;
