@@ -43,12 +43,20 @@ function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: Explor
     let parsed;
     try {
       parsed = parseArgs({
-        options: { quick: { type: 'boolean' }, 'explore-only': { type: 'boolean' }, whole: { type: 'string' }, 'two-cores': { type: 'boolean' } },
+        options: {
+          quick: { type: 'boolean' },
+          'explore-only': { type: 'boolean' },
+          whole: { type: 'string' },
+          'two-cores': { type: 'boolean' },
+        },
         allowPositionals: false,
         strict: true,
       }).values;
     } catch (e) {
-      throw new KlpcheckError('E_USAGE', `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE, --two-cores)`);
+      throw new KlpcheckError(
+        'E_USAGE',
+        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE, --two-cores)`,
+      );
     }
     const text = parsed.whole;
     let whole: ExploreScope | null = null;

@@ -255,7 +255,7 @@ describe('exhaustive exploration', () => {
     expect(b).toEqual(a);
   }, 600_000);
 
-  it('runs one worker until a search has sent 16,384 states to be expanded, then all of them', () => {
+  it('runs one worker until a search has sent 8,192 states to be expanded, then all of them', () => {
     expect(workersFor(0, 2)).toBe(1);
     expect(workersFor(SECOND_WORKER_AFTER - 1, 2)).toBe(1);
     expect(workersFor(SECOND_WORKER_AFTER, 2)).toBe(2);
@@ -286,7 +286,7 @@ describe('exhaustive exploration', () => {
     expect(strip(four)).toEqual(strip(one));
   });
 
-  it("keys tasks as a set of (spec record, kernel record) pairs: a permutation is one state, a swapped pairing another", () => {
+  it('keys tasks as a set of (spec record, kernel record) pairs: a permutation is one state, a swapped pairing another', () => {
     // state-key.ts writes each task's spec record once and its kernel record after, in one order: the pairing must survive.
     const u = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: TARGET_MODULE }], kernel: { tasks: 2 } };
     const scope = parseScope('patches=1,functions=1,states=0,tasks=2,depth=1');
@@ -305,7 +305,9 @@ describe('exhaustive exploration', () => {
     const [t0, t1] = swapped.kernel.core.tasks;
     [t0!.blocked, t1!.blocked] = [t1!.blocked, t0!.blocked];
     expect(key(swapped)).not.toBe(key(first));
-    expect([...keys.build(swapped, 0, []).spec].join(','), 'the spec level alone is the same').toBe([...keys.build(first, 0, []).spec].join(','));
+    expect([...keys.build(swapped, 0, []).spec].join(','), 'the spec level alone is the same').toBe(
+      [...keys.build(first, 0, []).spec].join(','),
+    );
   });
 
   it('leaves the retry counter out of the key only because a retry emits no event any property could read', () => {

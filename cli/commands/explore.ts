@@ -171,7 +171,12 @@ export const explore: Command = {
       help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5 (depth=any: to the fixpoint)',
     },
     invariant: { type: 'string', arg: 'NAME', help: 'check one property only' },
-    workers: { type: 'whole', range: { min: 1, max: 64 }, arg: 'N', help: 'worker threads at most (default: one per core; the second starts after 16,384 states)' },
+    workers: {
+      type: 'whole',
+      range: { min: 1, max: 64 },
+      arg: 'N',
+      help: 'worker threads at most (default: one per core; the second starts after 8,192 states)',
+    },
     shard: {
       type: 'shard',
       range: { min: 1, max: 1024 },
