@@ -6,8 +6,9 @@
  * Everything a command line can get wrong without reading a file is checked
  * here, from the table, before run() starts: unknown options, numbers (one
  * parser with bounds, harness/numbers.ts), an option that takes a value
- * given twice, options that conflict or need another, and operands where the
- * command takes none. A new command declares these and inherits the checks.
+ * given twice, options that conflict or need another, operands where the
+ * command takes none, and `-` as an operand (every operand is a file to
+ * read). A new command declares these and inherits the checks.
  */
 import { parseArgs } from 'node:util';
 import { KlpcheckError } from '../harness/errors.ts';
@@ -122,7 +123,24 @@ export function parseCommandLine(cmd: Command, argv: readonly string[]): Parsed 
       `unexpected argument '${parsed.positionals[0]}' (FILE operands go with --${cmd.operandsNeed}); ${see}`,
     );
   }
+  refuseDashOperands(parsed.positionals);
   return { values, positionals: parsed.positionals };
+}
+
+/**
+ * `-` is standard input to most tools; as a name it was looked up as a file
+ * and refused as "no such file" (E_NO_FILE), which hid what went wrong.
+ * Every command's operands are files it reads (scenario, replay, render, vm,
+ * explore --merge), and none reads standard input: it is refused here, once
+ * for all of them, as cli/output-files.ts refuses `-` for an output (E_USAGE).
+ * `./-` still names a file called `-`.
+ */
+function refuseDashOperands(operands: readonly string[]): void {
+  if (!operands.includes('-')) return;
+  throw new KlpcheckError(
+    'E_USAGE',
+    "FILE -: '-' is not taken for standard input, which klpcheck does not read (for a file named '-', write ./-)",
+  );
 }
 
 /**
