@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 import { LOG_INTERVAL_MS } from '../cli/progress.ts';
-import { saveViolations } from '../cli/commands/explore.ts';
+import { saveViolations, searchRate } from '../cli/commands/explore.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { summarize } from '../harness/explore/summary.ts';
@@ -41,7 +41,7 @@ async function interrupted(args: string[], beforeSignal?: () => void, presses = 
     },
     stderr: (text) => {
       err.push(text);
-      if (!sent && /states\/s/.test(text)) {
+      if (!sent && /^klpcheck explore: upstream depth \d+, \d+ states/.test(text)) {
         sent = true;
         beforeSignal?.();
         for (let i = 0; i < presses; i++) process.emit('SIGINT');
@@ -184,6 +184,22 @@ describe('klpcheck explore', () => {
       /^1 distinct states \(.*\), 0 transitions checked up to depth 0 \(INCOMPLETE: stopped before the search ended\)$/m,
     );
     expect(c.out()).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
+  });
+
+  it('prints no rate for a search stopped as it started (too short, or too few states, to measure one); a rate where one is measured', async () => {
+    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--workers', '1'];
+    // A clock of 10 ms a reading: a few milliseconds in all (it printed "(100 states/s)"); of 5 s a reading: one state in seconds.
+    for (const tick of [10, LOG_INTERVAL_MS]) {
+      let t = 0;
+      const c = capture();
+      const io: Io = { ...c.io, now: () => (t += tick) };
+      expect(await main(['explore', '--semantics', 'upstream', ...scope, '--no-save'], io, 1)).toBe(130);
+      expect(c.err()).toMatch(/^klpcheck explore: 1 states in \d+\.\d s \(rate not measured: too short a search\)$/m);
+      expect(c.err()).not.toMatch(/states\/s/);
+    }
+    expect(searchRate(5000, 2)).toBe('2500 states/s');
+    expect(searchRate(5000, 0.49)).toBeUndefined();
+    expect(searchRate(999, 10)).toBeUndefined();
   });
 
   it('through bin/klpcheck.mjs, a Ctrl-C while the modules load is not lost: explore reports INCOMPLETE, another command ends as ever', () => {

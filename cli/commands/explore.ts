@@ -38,6 +38,21 @@ function randomLength(semantics: string, property: string): number | undefined {
   }
 }
 
+/** Below this time or this many states, a rate measures start-up and the stop, not the search. */
+export const RATE_MIN_SECONDS = 0.5;
+export const RATE_MIN_STATES = 1000;
+
+/**
+ * `R states/s` for the progress and closing lines on stderr, or undefined when
+ * the search was too short to measure one: under RATE_MIN_SECONDS, or fewer
+ * than RATE_MIN_STATES states. A search stopped by Ctrl-C as it started (one
+ * state over a few milliseconds) printed "(23 states/s)", a rate of nothing.
+ */
+export function searchRate(states: number, seconds: number): string | undefined {
+  if (seconds < RATE_MIN_SECONDS || states < RATE_MIN_STATES) return undefined;
+  return `${Math.round(states / seconds)} states/s`;
+}
+
 /** A report's note on one counterexample, with the error that kept it from being saved, raised after the report. */
 export interface SaveNote extends SavedNote {
   readonly error?: KlpcheckError;
@@ -110,10 +125,8 @@ async function runExploration(
     workers,
     shard: values.shard as { index: number; count: number } | undefined,
     onProgress: (p) => {
-      const secs = (io.now() - t0) / 1000;
-      bar.update(
-        `klpcheck explore: ${sem.name} depth ${p.depth}, ${p.states} states, ${secs > 0 ? Math.round(p.states / secs) : 0} states/s`,
-      );
+      const rate = searchRate(p.states, (io.now() - t0) / 1000);
+      bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${p.states} states${rate ? `, ${rate}` : ''}`);
     },
   });
   // Held until the report and every file are written: a Ctrl-C then must not cost what was found.
@@ -129,9 +142,8 @@ async function runExploration(
     const s = await running.done;
     const secs = (io.now() - t0) / 1000;
     // Timings vary between runs: stderr, so that stdout depends only on the arguments.
-    io.stderr(
-      `klpcheck explore: ${s.distinctStates} states in ${secs.toFixed(1)} s (${secs > 0 ? Math.round(s.distinctStates / secs) : 0} states/s)\n`,
-    );
+    const rate = searchRate(s.distinctStates, secs) ?? 'rate not measured: too short a search';
+    io.stderr(`klpcheck explore: ${s.distinctStates} states in ${secs.toFixed(1)} s (${rate})\n`);
     return { summary: s, release };
   } catch (e) {
     release();
