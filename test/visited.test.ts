@@ -56,6 +56,43 @@ describe('the visited set', () => {
     sameAsMap([...sharing, ...sharing]);
   });
 
+  it('says no for keys it does not hold, whether their slot is empty or taken', () => {
+    const set = sameAsMap(Array.from({ length: 3000 }, (_, i) => Uint8Array.of(i & 0xff, i >> 8)));
+    for (let i = 3000; i < 6000; i++) expect(set.has(Uint8Array.of(i & 0xff, i >> 8))).toBe(false);
+    expect(set.has(new Uint8Array(0))).toBe(false);
+  });
+
+  it('keeps apart a key and its own prefix when their tags and slots collide', () => {
+    // equals() must compare lengths: [a, b] against a stored [a, b, c] with the same tag and slot.
+    const pairs: Uint8Array[][] = [];
+    for (let a = 0; a < 256 && pairs.length < 4; a++)
+      for (let b = 0; b < 256 && pairs.length < 4; b++) {
+        const short = Uint8Array.of(a, b);
+        const h = hashBytes(short);
+        for (let c = 0; c < 256; c++) {
+          const long = Uint8Array.of(a, b, c);
+          const g = hashBytes(long);
+          if (g >>> 24 === h >>> 24 && (g & 4095) === (h & 4095)) pairs.push([long, short]);
+        }
+      }
+    expect(pairs.length).toBeGreaterThan(0);
+    sameAsMap(pairs.flat());
+  });
+
+  it('grows its arena for long states, and refuses a state over 255 bytes', () => {
+    // 1,000 states of 255 bytes: four times the first 64 KiB arena.
+    const keys = Array.from({ length: 1000 }, (_, i) => new Uint8Array(255).fill(i & 0xff, 0, 128).fill(i >> 8, 128));
+    const set = sameAsMap([...keys, ...keys]);
+    expect(set.arenaBytes()).toBe(1000 * 256);
+    expect(set.bytesUsed()).toBe(1000 * 256 + 1000 * 4 + 4096 * 5);
+    expect(() => set.add(new Uint8Array(256))).toThrow('visited: a state of 256 bytes is longer than 255');
+  });
+
+  it('refuses a truncated export', () => {
+    const set = sameAsMap([Uint8Array.of(1, 2, 3)]);
+    expect(() => new VisitedSet().addAll(set.export().subarray(0, 3))).toThrow('visited: a truncated state list');
+  });
+
   it('gives back what it exports', () => {
     const keys = Array.from({ length: 5000 }, (_, i) => Uint8Array.of(i & 0xff, i >> 8, (i * 7) & 0xff));
     const set = sameAsMap(keys);
