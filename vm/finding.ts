@@ -69,20 +69,49 @@ export function versions(): Pick<RealKernelFinding['provenance'], 'klpcheck' | '
   return { klpcheck: KLPCHECK_VERSION, fast_check: FAST_CHECK_VERSION };
 }
 
-/** Saves atomically; an existing file of the same finding is kept ('exists'), another one is E_CONFLICT. */
+/**
+ * Saves atomically; an existing file of the same finding (kernel, universe
+ * and ops: what the name hashes) is kept ('exists'). Errors, the file left as
+ * it is: E_CONFLICT when the name is taken by anything else (another finding,
+ * a hand-edited one, text that is not JSON), E_IO when the file cannot be
+ * read or written.
+ */
 export function saveFinding(dir: string, f: RealKernelFinding): { file: string; status: 'written' | 'exists' } {
   const file = findingFile(dir, f);
   const text = `${JSON.stringify(f, null, 2)}\n`;
   if (existsSync(file)) {
-    const old = JSON.parse(readFileSync(file, 'utf8')) as RealKernelFinding;
-    if (stable({ k: old.kernel, u: old.universe, o: old.ops }) !== stable({ k: f.kernel, u: f.universe, o: f.ops })) {
-      throw new KlpcheckError('E_CONFLICT', 'a different finding already has this name; not overwritten', file);
+    if (!holdsFinding(file, f)) {
+      throw new KlpcheckError('E_CONFLICT', 'a file of this name holds another finding (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };
   }
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileAtomically(file, text);
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileAtomically(file, text);
+  } catch (e) {
+    // The folder was checked before the boots; one removed or made read-only since is the user's, not a bug.
+    throw new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+  }
   return { file, status: 'written' };
+}
+
+/** Whether `file` holds finding `f` (the same kernel, universe and ops); text that is not JSON does not. Errors: E_IO when unreadable. */
+function holdsFinding(file: string, f: RealKernelFinding): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new KlpcheckError('E_IO', `cannot read the existing file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+  }
+  let old: unknown;
+  try {
+    old = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof old !== 'object' || old === null) return false;
+  const o = old as Partial<RealKernelFinding>;
+  return stable({ k: o.kernel, u: o.universe, o: o.ops }) === stable({ k: f.kernel, u: f.universe, o: f.ops });
 }
 
 /** Whether parsed JSON is a finding (by its property), to run it again as a case. */

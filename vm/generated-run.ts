@@ -1,30 +1,40 @@
 /**
  * `klpcheck vm --generate`: the generated sequences in one batch, then each divergence reduced by
  * delta debugging (candidates batched per boot, vm/reduce.ts) and saved as a real-kernel finding.
+ * A finding whose file cannot be saved (a hand-edited file of its name, kept) costs no other one.
  */
 import type { Op } from '../harness/ops.ts';
 import type { GenerateModuleSources } from './cgen/contract.ts';
 import type { BuiltCase } from './case.ts';
-import { saveFinding, versions, type RealKernelFinding } from './finding.ts';
+import { KlpcheckError } from '../harness/errors.ts';
+import { findingFile, saveFinding, versions, type RealKernelFinding } from './finding.ts';
 import type { GeneratedSequence } from './generate.ts';
 import { caseId, generateCases, opsPending } from './inputs.ts';
 import type { KernelEnv } from './kernel-env.ts';
 import { reduceOps } from './reduce.ts';
 import { runCases, type Progress, type VmRun } from './run.ts';
 
-export interface SavedFinding {
+/**
+ * One reduced finding and what became of its file: `written`, `exists` (the
+ * same finding was saved before), or `refused` with the error that kept it
+ * from being saved (E_CONFLICT: a hand-edited or other file has its name, and
+ * is kept as it is; E_IO: the folder cannot be written). A refusal does not
+ * stop the other findings: the caller reports it with them, then raises it.
+ */
+export type SavedFinding = {
   readonly index: number;
   readonly file: string;
-  readonly status: 'written' | 'exists';
   readonly from: number;
   readonly to: number;
   readonly boots: number;
-}
+} & ({ readonly status: 'written' | 'exists' } | { readonly status: 'refused'; readonly error: KlpcheckError });
 
+/** The label of generated sequence `i` of `seed`, by which its comparison is found in a run. */
 export function generatedLabel(seed: number, i: number): string {
   return `generated #${i} (seed ${seed})`;
 }
 
+/** The VM cases of the generated sequences, labelled by generatedLabel. Errors: the C generator's. */
 export function generatedCases(
   seqs: readonly GeneratedSequence[],
   seed: number,
@@ -38,7 +48,14 @@ export function generatedCases(
   );
 }
 
-/** Reduces and saves every unexplained difference among the generated cases of `run`. */
+/**
+ * Reduces and saves every unexplained difference among the generated cases of
+ * `run`, in order, handing each to `onSaved` as soon as its file is settled
+ * (so that a VM failure in a later reduction costs no line of the earlier
+ * ones). A save refused for the user's reasons (a file of the finding's name
+ * with other content, an unwritable folder) does not stop the others: it is
+ * a `refused` entry, and the caller raises its error after the report.
+ */
 export async function reduceAndSave(
   env: KernelEnv,
   run: VmRun,
@@ -47,6 +64,7 @@ export async function reduceAndSave(
   generate: GenerateModuleSources,
   dir: string,
   progress: Progress,
+  onSaved: (f: SavedFinding) => void = () => {},
 ): Promise<SavedFinding[]> {
   const saved: SavedFinding[] = [];
   for (const [i, seq] of seqs.entries()) {
@@ -81,8 +99,16 @@ export async function reduceAndSave(
       diff: c.diff ?? c.problems.join('\n'),
       provenance: { source: 'vm-generate', seed, index: i, reduced_from: seq.ops.length, ...versions() },
     };
-    const s = saveFinding(dir, finding);
-    saved.push({ index: i, ...s, from: seq.ops.length, to: ops.length, boots: rounds + 1 });
+    const about = { index: i, from: seq.ops.length, to: ops.length, boots: rounds + 1 };
+    let entry: SavedFinding;
+    try {
+      entry = { ...about, ...saveFinding(dir, finding) };
+    } catch (e) {
+      if (!(e instanceof KlpcheckError)) throw e;
+      entry = { ...about, file: e.file ?? findingFile(dir, finding), status: 'refused', error: e };
+    }
+    saved.push(entry);
+    onSaved(entry);
   }
   return saved;
 }

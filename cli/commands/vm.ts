@@ -3,9 +3,10 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { generateSequences } from '../../vm/generate.ts';
-import { generatedCases, reduceAndSave } from '../../vm/generated-run.ts';
+import { generatedCases, reduceAndSave, type SavedFinding } from '../../vm/generated-run.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { notSaved, raiseLate } from '../late-errors.ts';
 import { scenarioFiles } from '../scenario-files.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { kernelVersion } from '../../vm/features.ts';
@@ -14,6 +15,18 @@ import { generateCases, loadInput } from '../../vm/inputs.ts';
 import { loadKernelEnv } from '../../vm/kernel-env.ts';
 import { countsOf, jsonReport, textReport } from '../../vm/report.ts';
 import { runCases } from '../../vm/run.ts';
+
+/**
+ * What became of one reduced finding: `saved: FILE: generated #i reduced ...`,
+ * `(already saved)` when the same finding was there, and for a refused save
+ * the reduction followed by `-> NOT SAVED: FILE: why [CODE]`, as run and
+ * explore name a counterexample they could not save.
+ */
+export function savedLine(f: SavedFinding): string {
+  const what = `generated #${f.index} reduced from ${f.from} to ${f.to} ops in ${f.boots} boots`;
+  if (f.status === 'refused') return `${what} -> ${notSaved(f.error)}`;
+  return `saved: ${relative(process.cwd(), f.file)}${f.status === 'exists' ? ' (already saved)' : ''}: ${what}`;
+}
 
 /** Where --generate saves its findings: apart from counterexamples/, whose corpus replays on the model. */
 const FINDINGS = fileURLToPath(new URL('../../counterexamples-vm', import.meta.url));
@@ -34,7 +47,9 @@ export const vm: Command = {
     'thread scenarios and counterexamples of the upstream semantics.',
     'With --generate N, also N upstream sequences from the generators of klpcheck',
     'run; each one that differs is reduced by delta debugging (candidates batched',
-    'per boot) and saved as a real-kernel finding, which klpcheck vm FILE reruns.',
+    'per boot) and saved as a real-kernel finding, which klpcheck vm FILE reruns',
+    '(never overwriting: a hand-edited file of the same name is kept and named on',
+    'its line, the other findings are saved, then its E_CONFLICT line, exit 2).',
     'Exit 1 when a file differs without a recorded reason (vm/known-differences.ts).',
   ],
   options: {
@@ -85,11 +100,10 @@ export const vm: Command = {
       io.stdout(`generated: ${n} sequences, seed ${seed}${leftOut ? `, ${leftOut} shadow ops left out (no guest form yet)` : ''}\n`);
       if (!values['no-save']) {
         const dir = (values.out as string | undefined) ?? FINDINGS;
-        for (const f of await reduceAndSave(env, result, seqs, seed, generate, dir, progress)) {
-          io.stdout(
-            `saved: ${relative(process.cwd(), f.file)}${f.status === 'exists' ? ' (already saved)' : ''}: generated #${f.index} reduced from ${f.from} to ${f.to} ops in ${f.boots} boots\n`,
-          );
-        }
+        // Each finding's line as soon as its file is settled; a refused save (a hand-edited file of its
+        // name, kept) is named on its line and costs no other finding; its error comes last, exit 2.
+        const saved = await reduceAndSave(env, result, seqs, seed, generate, dir, progress, (f) => io.stdout(`${savedLine(f)}\n`));
+        raiseLate(saved.map((f) => (f.status === 'refused' ? f.error : undefined)));
       }
     }
     return countsOf(result.comparisons).differs > 0 ? EXIT.failed : EXIT.ok;
