@@ -51,27 +51,36 @@ function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: Explor
         },
         allowPositionals: false,
         strict: true,
-      }).values;
+        tokens: true,
+      });
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
         `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE, --two-cores)`,
       );
     }
-    const text = parsed.whole;
+    // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
+    const seen = new Set<string>();
+    for (const t of parsed.tokens ?? [])
+      if (t.kind === 'option') {
+        if (seen.has(t.name)) throw new KlpcheckError('E_USAGE', `bench: --${t.name} given twice`);
+        seen.add(t.name);
+      }
+    const values = parsed.values;
+    const text = values.whole;
     let whole: ExploreScope | null = null;
     if (text !== undefined) {
       if (!text || text.startsWith('--')) throw new KlpcheckError('E_USAGE', `--whole takes a scope, as ${WHOLE_SCOPE}`);
       if (depthBoundIn(text) !== undefined)
         throw new KlpcheckError('E_USAGE', `--whole measures whole spaces: no depth bound, not '${text}'`);
-      if (parsed.quick || parsed['explore-only'])
+      if (values.quick || values['explore-only'])
         throw new KlpcheckError('E_USAGE', '--whole measures only the whole spaces: not with --quick or --explore-only');
       whole = { ...parseScope(text), depth: undefined };
     }
-    const twoCoresOnly = parsed['two-cores'] === true;
-    if (twoCoresOnly && (parsed.quick || parsed['explore-only'] || whole))
+    const twoCoresOnly = values['two-cores'] === true;
+    if (twoCoresOnly && (values.quick || values['explore-only'] || whole))
       throw new KlpcheckError('E_USAGE', '--two-cores measures only the two-core speed-up: not with --quick, --explore-only or --whole');
-    return { quick: parsed.quick === true, exploreOnly: parsed['explore-only'] === true, whole, twoCoresOnly };
+    return { quick: values.quick === true, exploreOnly: values['explore-only'] === true, whole, twoCoresOnly };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
     process.stderr.write(`${e.format()}\n`);

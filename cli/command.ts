@@ -139,7 +139,7 @@ function refuseDashOperands(operands: readonly string[]): void {
   if (!operands.includes('-')) return;
   throw new KlpcheckError(
     'E_USAGE',
-    "FILE -: '-' is not taken for standard input, which klpcheck does not read (for a file named '-', write ./-)",
+    "operand '-' is not taken for standard input, which klpcheck does not read (for a file named '-', write ./-)",
   );
 }
 

@@ -1,0 +1,25 @@
+/**
+ * `npm run bench` refuses a bad command line with one line and exit 2 before
+ * it measures anything (bench/run.ts benchArguments), as every klpcheck
+ * command does: an option given twice is refused, never read as the last one.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const bench = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+describe('the bench command line', () => {
+  it.each([
+    [['--two-cores', '--two-cores'], /^klpcheck: bench: --two-cores given twice \[E_USAGE\]\n$/],
+    [['--whole', 'patches=1', '--whole', 'patches=2'], /^klpcheck: bench: --whole given twice \[E_USAGE\]\n$/],
+    [['--bogus'], /^klpcheck: bench: Unknown option '--bogus' .*\[E_USAGE\]\n$/],
+    [['--two-cores', '--quick'], /^klpcheck: --two-cores measures only the two-core speed-up.*\[E_USAGE\]\n$/],
+    [['--whole', 'patches=2,depth=3'], /^klpcheck: --whole measures whole spaces: no depth bound.*\[E_USAGE\]\n$/],
+  ])('refuses %j before measuring', (args, stderr) => {
+    const r = bench(...args);
+    expect(r.stderr).toMatch(stderr);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(2);
+  });
+});
