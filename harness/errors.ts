@@ -51,6 +51,25 @@ export class KlpcheckError extends Error {
  * overrides: characters that move the cursor, recolour or reorder a
  * terminal line instead of showing themselves.
  */
+/** What attempt() gives: the value, or the KlpcheckError that refused the work. */
+export type Attempt<T> = { readonly value: T; readonly error?: undefined } | { readonly value?: undefined; readonly error: KlpcheckError };
+
+/**
+ * Runs `f`, returning a KlpcheckError it throws as `{ error }` instead of
+ * throwing it (any other error, a bug, is rethrown). For work that must go on
+ * past a refused file (a hand-edited counterexample of the same name, a folder
+ * removed during a long run) and report the refusal after the rest
+ * (cli/late-errors.ts raiseLate).
+ */
+export function attempt<T>(f: () => T): Attempt<T> {
+  try {
+    return { value: f() };
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    return { error: e };
+  }
+}
+
 export const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `text` with each control character shown as a JSON-style escape (\n, \u001b), so it prints as one inert line. */

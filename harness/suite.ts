@@ -9,7 +9,7 @@ import type { Invariant } from '../properties/invariant.ts';
 import { buildCounterexample, saveCounterexample, type Counterexample, type SaveResult } from './counterexample.ts';
 import type { Scope } from './generators.ts';
 import { randomRun } from './random-run.ts';
-import { KlpcheckError } from './errors.ts';
+import { attempt, type KlpcheckError } from './errors.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from './versions.ts';
 
 export interface PropertyResult {
@@ -76,12 +76,9 @@ export function runProperty(o: SuiteOptions, property: string): PropertyResult {
   });
   const result = { ...base, verdict: 'violated', runs: r.runs, steps: r.steps, counterexample } as const;
   if (!o.saveDir) return result;
-  try {
-    return { ...result, saved: saveCounterexample(o.saveDir, counterexample) };
-  } catch (e) {
-    if (!(e instanceof KlpcheckError)) throw e;
-    return { ...result, unsaved: e };
-  }
+  const dir = o.saveDir;
+  const { value: saved, error: unsaved } = attempt(() => saveCounterexample(dir, counterexample));
+  return saved ? { ...result, saved } : { ...result, unsaved };
 }
 
 /** runProperty for each selected property (default: all), in catalog order. */

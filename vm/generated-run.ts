@@ -6,7 +6,7 @@
 import type { Op } from '../harness/ops.ts';
 import type { GenerateModuleSources } from './cgen/contract.ts';
 import type { BuiltCase } from './case.ts';
-import { KlpcheckError } from '../harness/errors.ts';
+import { attempt, KlpcheckError } from '../harness/errors.ts';
 import { findingFile, saveFinding, versions, type RealKernelFinding } from './finding.ts';
 import type { GeneratedSequence } from './generate.ts';
 import { caseId, generateCases, opsPending } from './inputs.ts';
@@ -100,13 +100,10 @@ export async function reduceAndSave(
       provenance: { source: 'vm-generate', seed, index: i, reduced_from: seq.ops.length, ...versions() },
     };
     const about = { index: i, from: seq.ops.length, to: ops.length, boots: rounds + 1 };
-    let entry: SavedFinding;
-    try {
-      entry = { ...about, ...saveFinding(dir, finding) };
-    } catch (e) {
-      if (!(e instanceof KlpcheckError)) throw e;
-      entry = { ...about, file: e.file ?? findingFile(dir, finding), status: 'refused', error: e };
-    }
+    const { value: stored, error } = attempt(() => saveFinding(dir, finding));
+    const entry: SavedFinding = stored
+      ? { ...about, ...stored }
+      : { ...about, file: error.file ?? findingFile(dir, finding), status: 'refused', error };
     saved.push(entry);
     onSaved(entry);
   }

@@ -1,7 +1,7 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
-import { KlpcheckError } from '../../harness/errors.ts';
+import { attempt, KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope } from '../../harness/explore/scope.ts';
@@ -83,12 +83,8 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
       fast_check: FAST_CHECK_VERSION,
       klpcheck: KLPCHECK_VERSION,
     });
-    try {
-      return { ...note, file: relative(process.cwd(), saveCounterexample(dir, c).file) };
-    } catch (e) {
-      if (!(e instanceof KlpcheckError)) throw e;
-      return { ...note, notSaved: notSaved(e), error: e };
-    }
+    const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
+    return saved ? { ...note, file: relative(process.cwd(), saved.file) } : { ...note, notSaved: notSaved(error), error };
   });
 }
 
@@ -265,14 +261,11 @@ async function exploreCommand(
   }
   // --out was checked before the search, but the search may take hours: a file made or a folder
   // removed meanwhile must not cost the report and the counterexamples. Its error comes last.
-  let unwritten: KlpcheckError | undefined;
-  try {
-    if (out !== undefined && saveResult(out, summary, values.force === true) === 'kept')
-      io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
-  } catch (e) {
-    if (!(e instanceof KlpcheckError)) throw e;
-    unwritten = e;
-  }
+  const { value: written, error: unwritten } = attempt(() =>
+    out === undefined ? 'none' : saveResult(out, summary, values.force === true),
+  );
+  if (written === 'kept')
+    io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
   const sem = semanticsByName(summary.semantics)!;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
   const saved = saveViolations(summary, sem, values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES);

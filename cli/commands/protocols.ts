@@ -11,7 +11,7 @@ import { progress } from '../progress.ts';
 import { list, selectedSemantics } from '../selection.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { notSaved, raiseLate } from '../late-errors.ts';
-import { KlpcheckError } from '../../harness/errors.ts';
+import { attempt, KlpcheckError } from '../../harness/errors.ts';
 
 export const protocols: Command = {
   name: 'protocols',
@@ -72,12 +72,12 @@ export const protocols: Command = {
         const c =
           v.counterexample && cycleCounterexample(v.counterexample, semanticsByName(v.semantics)!, protocolByName(v.protocol)!, max);
         if (!c) continue;
-        try {
-          io.stderr(`klpcheck protocols: wrote ${saveCounterexample(values.out, c).file}\n`);
-        } catch (e) {
-          if (!(e instanceof KlpcheckError)) throw e;
-          io.stderr(`klpcheck protocols: ${v.semantics} ${v.protocol}: counterexample ${notSaved(e)}\n`);
-          unsaved.push(e);
+        const dir = values.out;
+        const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
+        if (saved) io.stderr(`klpcheck protocols: wrote ${saved.file}\n`);
+        else {
+          io.stderr(`klpcheck protocols: ${v.semantics} ${v.protocol}: counterexample ${notSaved(error)}\n`);
+          unsaved.push(error);
         }
       }
     }
