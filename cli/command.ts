@@ -68,6 +68,11 @@ export const COMMON_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 
+/** The largest n a 'shard' option's i/n takes: its range's max, else 1024. The help shows the same. */
+export function shardMax(spec: OptionSpec): number {
+  return spec.range?.max ?? 1024;
+}
+
 /** A declared 'whole' or 'seed' option's number, or `fallback` when it was not given. */
 export function numberOption(values: Parsed['values'], name: string, fallback: number): number {
   const v = values[name];
@@ -192,7 +197,7 @@ function optionValue(flag: string, spec: OptionSpec, raw: string): OptionValue {
       // 'random' is drawn here, once, so the seed printed is the seed used.
       return raw === 'random' ? Math.floor(Math.random() * 2 ** 31) : parseSeed(raw, flag);
     case 'shard':
-      return parseShard(raw, flag, spec.range?.max ?? 1024);
+      return parseShard(raw, flag, shardMax(spec));
     default:
       return raw;
   }

@@ -1,5 +1,6 @@
 /** The help texts, built from the command table. */
-import { COMMON_OPTIONS, type Command, type Options } from './command.ts';
+import { shardForm } from '../harness/numbers.ts';
+import { COMMON_OPTIONS, shardMax, type Command, type Options } from './command.ts';
 import { ERROR_CODE_HELP, EXIT_HELP } from './exit.ts';
 
 const indent = (lines: readonly string[]) => lines.map((l) => `  ${l}`);
@@ -14,6 +15,7 @@ function optionRows(options: Options): [string, string][] {
     const long = `--${name}${o.arg ? ` ${o.arg}` : ''}`;
     const notes = [
       o.type === 'whole' && o.range ? `${o.range.min} to ${o.range.max}` : '',
+      o.type === 'shard' ? shardForm(shardMax(o)) : '',
       o.requires?.length ? `needs ${o.requires.map((r) => `--${r}`).join(', ')}` : '',
       o.conflicts?.length ? `not with ${o.conflicts.map((c) => `--${c}`).join(', ')}` : '',
     ].filter(Boolean);

@@ -53,10 +53,15 @@ export function parseSeed(text: string, what = '--seed'): number {
   return n;
 }
 
+/** What parseShard takes, in its words and the help's: `i/n with 0 <= i < n <= max`. */
+export function shardForm(max: number): string {
+  return `i/n with 0 <= i < n <= ${max}`;
+}
+
 /** `i/n` with 0 <= i < n <= max: this machine's share of a sharded exploration. */
 export function parseShard(text: string, what: string, max: number): { readonly index: number; readonly count: number } {
   const m = /^([^/]*)\/([^/]*)$/.exec(text);
-  if (!m) throw new KlpcheckError('E_USAGE', `${what} takes i/n with 0 <= i < n <= ${max}, not '${text}'`);
+  if (!m) throw new KlpcheckError('E_USAGE', `${what} takes ${shardForm(max)}, not '${text}'`);
   const count = parseWhole(m[2]!, `${what} n`, { min: 1, max });
   const index = parseWhole(m[1]!, `${what} i`, { min: 0, max: count - 1 });
   return { index, count };

@@ -23,7 +23,8 @@ export interface ExploreScope {
  */
 export const DEFAULT_EXPLORE_SCOPE: ExploreScope = { patches: 2, functions: 2, states: 1, tasks: 2, depth: 4 };
 
-const LIMITS: Readonly<Record<keyof ExploreScope, [number, number]>> = {
+/** Each scope key's [min, max], as parseScope enforces them and explore --help shows them; depth also takes `any`. */
+export const LIMITS: Readonly<Record<keyof ExploreScope, readonly [number, number]>> = {
   patches: [1, 5],
   functions: [1, 6],
   states: [0, 3],
