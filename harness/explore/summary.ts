@@ -339,11 +339,13 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
         : `explore shard format ${JSON.stringify(r.formatVersion)}, not ${SHARD_FORMAT}`,
     );
   if (typeof r.semantics !== 'string') throw bad('/semantics', 'missing semantics');
-  const scope = r.scope as Record<string, unknown> | undefined;
+  // A /scope deleted or replaced is that member's fault, not its first key's.
+  if (!r.scope || typeof r.scope !== 'object' || Array.isArray(r.scope)) throw bad('/scope', 'missing or not an object');
+  const scope = r.scope as Record<string, unknown>;
   for (const k of ['patches', 'functions', 'states', 'tasks'] as const) {
-    if (!scope || !Number.isInteger(scope[k])) throw bad(`/scope/${k}`, 'missing or not a whole number');
+    if (!Number.isInteger(scope[k])) throw bad(`/scope/${k}`, 'missing or not a whole number');
   }
-  if (scope!.depth !== undefined && !Number.isInteger(scope!.depth)) throw bad('/scope/depth', 'not a whole number');
+  if (scope.depth !== undefined && !Number.isInteger(scope.depth)) throw bad('/scope/depth', 'not a whole number');
   const shards = r.shards;
   if (
     !Array.isArray(shards) ||
