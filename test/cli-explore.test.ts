@@ -20,6 +20,9 @@ function capture() {
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
+/** `text` as a regular expression that matches it literally. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const SCOPE = ['--scope', 'patches=2,functions=1,states=1,tasks=1,depth=3'];
 
 /**
@@ -111,6 +114,12 @@ describe('klpcheck explore', () => {
     // A merge of fewer than all shards, a shard twice, or shards of other explorations never reads as a pass.
     const other = join(dir, 'other.json');
     await main(['explore', '--semantics', 'stacking', ...SCOPE, '--shard', '1/2', '--out', other, '--no-save'], capture().io);
+    const deeper = join(dir, 'deeper.json');
+    const deeperScope = SCOPE[1]!.replace('depth=3', 'depth=4');
+    await main(
+      ['explore', '--semantics', 'upstream', '--scope', deeperScope, '--shard', '1/2', '--out', deeper, '--no-save'],
+      capture().io,
+    );
     // A file's content is E_SCHEMA with its JSON pointer; E_USAGE only for the command line (a file left off, or named twice).
     writeFileSync(join(dir, 'copy.json'), readFileSync(join(dir, '0.json')));
     const refusals: [string[], RegExp][] = [
@@ -124,6 +133,13 @@ describe('klpcheck explore', () => {
         /^klpcheck: .*copy\.json:\/shards\/0\/index: shard 0\/2 given twice \(also .*0\.json\) \[E_SCHEMA\]\n$/,
       ],
       [[join(dir, '0.json'), other], /^klpcheck: .*other\.json:\/semantics: a shard of stacking, not upstream .*\[E_SCHEMA\]\n$/],
+      // Shards of two scopes: neither file is blamed alone; both are named with their scopes, on one line.
+      [
+        [deeper, join(dir, '0.json')],
+        new RegExp(
+          `^klpcheck: ${literal(`shard files of different scopes: ${join(dir, '0.json')}:/scope is ${SCOPE[1]}, ${deeper}:/scope is ${deeperScope} [E_SCHEMA]`)}\n$`,
+        ),
+      ],
       [[join(dir, 'none.json')], /no such file/],
       [[dir], /is a directory/],
     ];

@@ -126,8 +126,9 @@ describe('merging explore shards', () => {
     expect(refusal([a, { ...b, semantics: 'stacking' }])).toBe(
       'klpcheck: b.json:/semantics: a shard of stacking, not upstream as a.json [E_SCHEMA]',
     );
+    // Neither file alone is at fault: both are named, with what each says.
     expect(refusal([a, { ...b, scope: { ...b.scope, depth: 3 } }])).toBe(
-      'klpcheck: b.json:/scope: a shard of scope patches=1,functions=1,states=0,tasks=1,depth=3, not patches=1,functions=1,states=0,tasks=1,depth=2 as a.json [E_SCHEMA]',
+      'klpcheck: shard files of different scopes: a.json:/scope is patches=1,functions=1,states=0,tasks=1,depth=2, b.json:/scope is patches=1,functions=1,states=0,tasks=1,depth=3 [E_SCHEMA]',
     );
     expect(refusal([a, { ...b, properties: ['module-safety'] }])).toBe(
       'klpcheck: b.json:/properties: checks other properties than a.json [E_SCHEMA]',

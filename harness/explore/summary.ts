@@ -98,8 +98,8 @@ const sameScope = (a: ExploreScope, b: ExploreScope) => formatScope(a) === forma
 /**
  * Merges the results of shards i/n of one exploration. Refused (E_SCHEMA,
  * naming the file and the JSON pointer): shards of different semantics,
- * scopes, properties or shard counts, a shard given twice, or a part that is
- * not a shard at all; a missing shard is E_USAGE (a file left off the command
+ * scopes (both files named, each with its scope), properties or shard
+ * counts, a shard given twice, or a part that is not a shard at all; a missing shard is E_USAGE (a file left off the command
  * line): a merge of fewer than all shards must never read as a pass.
  */
 export function merge(parts: readonly ExploreSummary[], files: readonly string[] = parts.map((_, i) => `part ${i + 1}`)): ExploreSummary {
@@ -121,12 +121,11 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
     const file = files[i]!;
     if (p.semantics !== first.semantics)
       throw new KlpcheckError('E_SCHEMA', `a shard of ${p.semantics}, not ${first.semantics} as ${files[0]}`, file, '/semantics');
+    // Neither file is at fault alone: both are named, each with its /scope.
     if (!sameScope(p.scope, first.scope))
       throw new KlpcheckError(
         'E_SCHEMA',
-        `a shard of scope ${formatScope(p.scope)}, not ${formatScope(first.scope)} as ${files[0]}`,
-        file,
-        '/scope',
+        `shard files of different scopes: ${files[0]}:/scope is ${formatScope(first.scope)}, ${file}:/scope is ${formatScope(p.scope)}`,
       );
     if (p.properties.join(',') !== first.properties.join(','))
       throw new KlpcheckError('E_SCHEMA', `checks other properties than ${files[0]}`, file, '/properties');
