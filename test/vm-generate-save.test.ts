@@ -94,6 +94,26 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     );
   });
 
+  it('with --json, stdout is the one JSON report: the generated, saved and NOT SAVED lines go to stderr', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'klpcheck-vm-save-'));
+    const args = ['vm', '--json', '--generate', '2', '--seed', '1', '--out', out];
+    const first = await run(args);
+    expect(first.code, first.stderr).toBe(1);
+    const report = JSON.parse(first.stdout) as { counts: { differs: number } };
+    expect(report.counts.differs).toBe(2);
+    expect(first.stderr).toMatch(/^klpcheck vm: generated: 2 sequences, seed 1\b.*$/m);
+    const saved = [...first.stderr.matchAll(/^klpcheck vm: saved: (\S+?): generated #(\d) reduced /gm)];
+    expect(saved.map((m) => m[2])).toEqual(['0', '1']);
+    // A refused save under --json: its line on stderr, then the one-line error; stdout is still the JSON alone.
+    writeFileSync(join(process.cwd(), saved[0]![1]!), '{ "half a file');
+    const second = await run(args);
+    expect(second.code).toBe(2);
+    expect(JSON.parse(second.stdout)).toEqual(report);
+    expect(second.stderr).toMatch(/^klpcheck vm: generated #0 reduced .* -> NOT SAVED: .*\[E_CONFLICT\]$/m);
+    expect(second.stderr).toMatch(/^klpcheck vm: saved: \S+ \(already saved\): generated #1 /m);
+    expect(second.stderr).toMatch(/\nklpcheck: .*\[E_CONFLICT\]\n$/);
+  });
+
   it('a finding file that is no longer JSON is refused the same way, not an internal error', async () => {
     const out = mkdtempSync(join(tmpdir(), 'klpcheck-vm-save-'));
     const args = ['vm', '--generate', '1', '--seed', '1', '--out', out];

@@ -69,7 +69,7 @@ export const vm: Command = {
     'no-save': { type: 'boolean', help: 'do not reduce and save the generated sequences that differ' },
     out: { type: 'string', arg: 'DIR', help: 'where to save real-kernel findings (default: the repository counterexamples-vm/)' },
     kernel: { type: 'string', arg: 'X.Y', help: "the kernel: 6.1 (default) or 6.12 (each needs 'npm run vm:setup -- --kernel X.Y')" },
-    json: { type: 'boolean', help: 'print one JSON report instead' },
+    json: { type: 'boolean', help: 'print one JSON report instead (the --generate and saved lines go to stderr)' },
   },
   examples: [
     'npx klpcheck vm scenarios/selftests scenarios/threads',
@@ -95,14 +95,16 @@ export const vm: Command = {
     const progress = (m: string) => io.stderr(`klpcheck vm: ${m}\n`);
     const result = await runCases(env, cases, progress);
     io.stdout(values.json ? jsonReport(result, env) : textReport(result, env));
+    // With --json, stdout is the one JSON document; the batch's lines go to stderr, as compare --json's notes do.
+    const say = values.json ? progress : (line: string) => io.stdout(`${line}\n`);
     if (n > 0) {
       const leftOut = seqs.reduce((a, s) => a + s.leftOut, 0);
-      io.stdout(`generated: ${n} sequences, seed ${seed}${leftOut ? `, ${leftOut} shadow ops left out (no guest form yet)` : ''}\n`);
+      say(`generated: ${n} sequences, seed ${seed}${leftOut ? `, ${leftOut} shadow ops left out (no guest form yet)` : ''}`);
       if (!values['no-save']) {
         const dir = (values.out as string | undefined) ?? FINDINGS;
         // Each finding's line as soon as its file is settled; a refused save (a hand-edited file of its
         // name, kept) is named on its line and costs no other finding; its error comes last, exit 2.
-        const saved = await reduceAndSave(env, result, seqs, seed, generate, dir, progress, (f) => io.stdout(`${savedLine(f)}\n`));
+        const saved = await reduceAndSave(env, result, seqs, seed, generate, dir, progress, (f) => say(savedLine(f)));
         raiseLate(saved.map((f) => (f.status === 'refused' ? f.error : undefined)));
       }
     }
