@@ -76,7 +76,7 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     expect(second.stdout.slice(report(second.stdout).length).split('\n')).toHaveLength(4);
     expect(second.stdout).toMatch(
       new RegExp(
-        `^generated #0 reduced from \\d+ to 1 ops in \\d+ boots -> NOT SAVED: ${files[0]}: a file of this name holds another finding \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]$`,
+        `^generated #0 reduced from \\d+ to 1 ops in \\d+ boots -> NOT SAVED: ${files[0]}: a file of this name has other content \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]$`,
         'm',
       ),
     );
@@ -89,9 +89,32 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     // The one-line error comes last, after every finding.
     expect(second.stderr).toMatch(
       new RegExp(
-        `\nklpcheck: ${edited}: a file of this name holds another finding \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]\n$`,
+        `\nklpcheck: ${edited}: a file of this name has other content \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]\n$`,
       ),
     );
+  });
+
+  it('a finding file edited outside what its name hashes (its diff, its release) is refused, not taken as already saved', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'klpcheck-vm-save-'));
+    const args = ['vm', '--generate', '1', '--seed', '1', '--out', out];
+    const first = await run(args);
+    expect(first.code, first.stderr).toBe(1);
+    const [file] = [...first.stdout.matchAll(SAVED)].map((m) => join(process.cwd(), m[1]!));
+    const text = readFileSync(file!, 'utf8');
+    // Saved again as it is: the same bytes are "already saved".
+    const again = await run(args);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stdout).toMatch(/^saved: \S+ \(already saved\): generated #0 /m);
+    for (const edit of [{ diff: 'edited by hand' }, { release: '6.1.0-99-amd64' }]) {
+      const changed = JSON.stringify({ ...JSON.parse(text), ...edit }, null, 2) + '\n';
+      writeFileSync(file!, changed);
+      const second = await run(args);
+      expect(second.code, Object.keys(edit)[0]).toBe(2);
+      expect(second.stdout).toMatch(/^generated #0 reduced .* -> NOT SAVED: .*: a file of this name has other content .*\[E_CONFLICT\]$/m);
+      expect(second.stdout).not.toMatch(/already saved/);
+      expect(readFileSync(file!, 'utf8')).toBe(changed);
+      expect(second.stderr).toMatch(new RegExp(`\nklpcheck: ${file}: a file of this name has other content .*\\[E_CONFLICT\\]\n$`));
+    }
   });
 
   it('with --json, stdout is the one JSON report: the generated, saved and NOT SAVED lines go to stderr', async () => {
@@ -125,6 +148,6 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     expect(second.code).toBe(2);
     expect(second.stdout).toMatch(/^generated #0 reduced .* -> NOT SAVED: .*\[E_CONFLICT\]$/m);
     expect(readFileSync(file!, 'utf8')).toBe('{ "half a file');
-    expect(second.stderr).toMatch(new RegExp(`\nklpcheck: ${file}: a file of this name holds another finding .*\\[E_CONFLICT\\]\n$`));
+    expect(second.stderr).toMatch(new RegExp(`\nklpcheck: ${file}: a file of this name has other content .*\\[E_CONFLICT\\]\n$`));
   });
 });

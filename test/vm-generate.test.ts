@@ -67,7 +67,9 @@ describe('real-kernel findings', () => {
     expect(first.status).toBe('written');
     expect(first.file).toBe(findingFile(dir, f));
     expect(first.file).toMatch(/6\.1\/real-kernel-[0-9a-f]{12}\.json$/);
-    expect(saveFinding(dir, { ...f, diff: 'other run' }).status).toBe('exists');
+    // The same bytes are already saved; the same name with any other content (here the diff) is refused.
+    expect(saveFinding(dir, f).status).toBe('exists');
+    expect(() => saveFinding(dir, { ...f, diff: 'other run' })).toThrow(/has other content .*not overwritten/);
     expect(isFinding(JSON.parse(readFileSync(first.file, 'utf8')))).toBe(true);
     // Another finding forced into the same name is refused, and the file is kept.
     writeFileSync(findingFile(dir, finding([op('b')])), readFileSync(first.file));

@@ -70,18 +70,19 @@ export function versions(): Pick<RealKernelFinding['provenance'], 'klpcheck' | '
 }
 
 /**
- * Saves atomically; an existing file of the same finding (kernel, universe
- * and ops: what the name hashes) is kept ('exists'). Errors, the file left as
- * it is: E_CONFLICT when the name is taken by anything else (another finding,
- * a hand-edited one, text that is not JSON), E_IO when the file cannot be
- * read or written.
+ * Saves atomically; a file of the same name with these very bytes is kept
+ * ('exists'). Errors, the file left as it is: E_CONFLICT when the name is
+ * taken by any other content (another finding, one edited by hand in any
+ * field, the hashed ones or not, text that is not JSON, or this finding as
+ * another seed or version found it), as saveCounterexample refuses one
+ * (harness/counterexample.ts); E_IO when the file cannot be read or written.
  */
 export function saveFinding(dir: string, f: RealKernelFinding): { file: string; status: 'written' | 'exists' } {
   const file = findingFile(dir, f);
   const text = `${JSON.stringify(f, null, 2)}\n`;
   if (existsSync(file)) {
-    if (!holdsFinding(file, f)) {
-      throw new KlpcheckError('E_CONFLICT', 'a file of this name holds another finding (edited or corrupted?); not overwritten', file);
+    if (existingText(file) !== text) {
+      throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };
   }
@@ -95,23 +96,13 @@ export function saveFinding(dir: string, f: RealKernelFinding): { file: string; 
   return { file, status: 'written' };
 }
 
-/** Whether `file` holds finding `f` (the same kernel, universe and ops); text that is not JSON does not. Errors: E_IO when unreadable. */
-function holdsFinding(file: string, f: RealKernelFinding): boolean {
-  let text: string;
+/** The text of the file already under a finding's name. Errors: E_IO when it cannot be read. */
+function existingText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     throw new KlpcheckError('E_IO', `cannot read the existing file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
   }
-  let old: unknown;
-  try {
-    old = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  if (typeof old !== 'object' || old === null) return false;
-  const o = old as Partial<RealKernelFinding>;
-  return stable({ k: o.kernel, u: o.universe, o: o.ops }) === stable({ k: f.kernel, u: f.universe, o: f.ops });
 }
 
 /** Whether parsed JSON is a finding (by its property), to run it again as a case. */

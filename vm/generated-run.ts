@@ -15,9 +15,9 @@ import { reduceOps } from './reduce.ts';
 import { runCases, type Progress, type VmRun } from './run.ts';
 
 /**
- * One reduced finding and what became of its file: `written`, `exists` (the
- * same finding was saved before), or `refused` with the error that kept it
- * from being saved (E_CONFLICT: a hand-edited or other file has its name, and
+ * One reduced finding and what became of its file: `written`, `exists` (a
+ * file of these very bytes was saved before), or `refused` with the error that kept it
+ * from being saved (E_CONFLICT: a file of its name has other content, and
  * is kept as it is; E_IO: the folder cannot be written). A refusal does not
  * stop the other findings: the caller reports it with them, then raises it.
  */

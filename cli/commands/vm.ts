@@ -18,7 +18,7 @@ import { runCases } from '../../vm/run.ts';
 
 /**
  * What became of one reduced finding: `saved: FILE: generated #i reduced ...`,
- * `(already saved)` when the same finding was there, and for a refused save
+ * `(already saved)` when a file of the same bytes was there, and for a refused save
  * the reduction followed by `-> NOT SAVED: FILE: why [CODE]`, as run and
  * explore name a counterexample they could not save.
  */
