@@ -44,22 +44,42 @@ function open(m: Map<string | number, Phase>): string[] {
   return shown.sort();
 }
 
-/** Remembers the callback phase of every (patch, object) and every state id. */
+/**
+ * Remembers the callback phase of every (patch, object) and every state id.
+ * A copy shares the maps with its original until either changes a phase
+ * (copy on write): the explorer copies a checker for every transition, and
+ * most transitions run no callback.
+ */
 class PairingChecker implements Checker {
-  constructor(
-    private readonly objects: Map<string, Phase>,
-    private readonly states: Map<number, Phase>,
-  ) {}
-
-  clone(): Checker {
-    return new PairingChecker(new Map(this.objects), new Map(this.states));
-  }
-
+  /** Whether the maps are this checker's alone (false while shared with a copy). */
+  private own = true;
   /** The memory string, kept until a phase changes: the explorer asks after every step. */
   private shown: string | null = null;
 
+  constructor(
+    private objects: Map<string, Phase>,
+    private states: Map<number, Phase>,
+  ) {}
+
+  clone(): Checker {
+    const c = new PairingChecker(this.objects, this.states);
+    c.shown = this.shown;
+    c.own = this.own = false;
+    return c;
+  }
+
   memory(): string {
     return (this.shown ??= [...open(this.objects), ...open(this.states)].join(' '));
+  }
+
+  /** Before a phase changes: the maps become this checker's own, and the memory string is stale. */
+  private write(): void {
+    if (!this.own) {
+      this.objects = new Map(this.objects);
+      this.states = new Map(this.states);
+      this.own = true;
+    }
+    this.shown = null;
   }
 
   private event(e: KernelEvent, before: readonly number[]): string | null {
@@ -67,16 +87,16 @@ class PairingChecker implements Checker {
       const key = `${e.patch}/${e.obj}`;
       const next = advance(this.objects.get(key) ?? 'closed', e.cb, e.ret);
       if (next.includes(' ')) return `${e.patch} object ${e.obj}: ${next}`;
+      this.write();
       this.objects.set(key, next as Phase);
-      this.shown = null;
     } else if (e.kind === 'state_callback') {
       if (e.cb === 'pre_patch' && before.includes(e.state) && (this.states.get(e.state) ?? 'closed') !== 'closed') {
         return `${e.patch}: pre_patch of state ${e.state}, which an active patch already has`;
       }
       const next = advance(this.states.get(e.state) ?? 'closed', e.cb, e.ret);
       if (next.includes(' ')) return `${e.patch} state ${e.state}: ${next}`;
+      this.write();
       this.states.set(e.state, next as Phase);
-      this.shown = null;
     }
     return null;
   }
@@ -93,10 +113,12 @@ class PairingChecker implements Checker {
     // unpatch callbacks (callbacks.rst), and a reloaded module starts afresh.
     for (const p of obs.after.patches) {
       if (p.status !== 'freed') continue;
-      for (const key of this.objects.keys())
+      // Iterates the maps as they were: write() may replace this.objects with a copy.
+      const objects = this.objects;
+      for (const key of objects.keys())
         if (key.startsWith(`${p.name}/`)) {
+          this.write();
           this.objects.delete(key);
-          this.shown = null;
         }
     }
     return null;

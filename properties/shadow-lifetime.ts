@@ -21,16 +21,38 @@ export const shadowLifetime: Invariant = {
   checker: () => new ShadowChecker(new Set()),
 };
 
-/** Remembers which shadow variables are live, to catch a second free. */
+/**
+ * Remembers which shadow variables are live, to catch a second free. A copy
+ * shares the set with its original until either changes it (copy on write):
+ * the explorer copies a checker for every transition.
+ */
 class ShadowChecker implements Checker {
-  constructor(private readonly live: Set<string>) {}
+  /** Whether the set is this checker's alone (false while shared with a copy). */
+  private own = true;
+  /** The memory string, kept until the set changes. */
+  private shown: string | null = null;
+
+  constructor(private live: Set<string>) {}
 
   clone(): Checker {
-    return new ShadowChecker(new Set(this.live));
+    const c = new ShadowChecker(this.live);
+    c.shown = this.shown;
+    c.own = this.own = false;
+    return c;
   }
 
   memory(): string {
-    return [...this.live].sort().join(' ');
+    return (this.shown ??= [...this.live].sort().join(' '));
+  }
+
+  /** Before the set changes: it becomes this checker's own, and the memory string is stale. */
+  private write(): Set<string> {
+    if (!this.own) {
+      this.live = new Set(this.live);
+      this.own = true;
+    }
+    this.shown = null;
+    return this.live;
   }
 
   check(obs: StepObservation): string | null {
@@ -38,10 +60,11 @@ class ShadowChecker implements Checker {
       if (e.kind !== 'shadow_alloc' && e.kind !== 'shadow_free') continue;
       const key = `${e.obj}/${e.id}`;
       if (e.kind === 'shadow_alloc') {
-        this.live.add(key);
+        this.write().add(key);
         continue;
       }
-      if (!this.live.delete(key)) return `shadow variable <${key}> freed twice`;
+      if (!this.live.has(key)) return `shadow variable <${key}> freed twice`;
+      this.write().delete(key);
       if (e.by === 'core' && obs.after.states.includes(e.id)) {
         return `shadow variable <${key}> freed while state ${e.id} is still declared by an active patch`;
       }

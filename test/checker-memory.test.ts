@@ -1,13 +1,16 @@
 /**
  * A checker's memory is part of an explored state's identity
  * (harness/explore/state-key.ts), so a cached memory string must follow
- * every change of what the checker remembers. A copy (clone) computes its
- * memory afresh: after every step the two must agree.
+ * every change of what the checker remembers: after every step it must
+ * equal the memory of a run that took the same steps and never asked before.
+ * A copy shares what its original remembers until either changes it (copy
+ * on write), so each must change alone.
  */
 import { describe, expect, it } from 'vitest';
 import { patchFromFuncs } from '../harness/patch-def.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
 import type { Op } from '../harness/ops.ts';
+import { perState } from '../model/semantics/per-state.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
 
@@ -32,13 +35,69 @@ describe("the checkers' memory", () => {
       { op: 'disable', patch: 'p2' },
     ];
     const seen = new Set<string>();
-    for (const op of ops) {
+    for (const [i, op] of ops.entries()) {
       expect(run.stepAll(op), JSON.stringify(op)).toEqual([]);
-      expect(run.memory(), JSON.stringify(op)).toBe(run.branch().memory());
+      const fresh = new Lockstep(universe, upstream, { invariants: INVARIANTS, conformance: true });
+      for (const earlier of ops.slice(0, i + 1)) fresh.stepAll(earlier);
+      expect(run.memory(), JSON.stringify(op)).toBe(fresh.memory());
       seen.add(run.memory());
     }
     // The sequence moves the phases: open after the load, closed again after the disable.
     expect(seen.size).toBeGreaterThan(2);
     expect(run.memory()).toBe(new Lockstep(universe, upstream, { invariants: INVARIANTS, conformance: true }).memory());
+  });
+
+  it('a copy and its original each change alone (copy on write), whichever changes first', () => {
+    const universe = {
+      patches: [
+        patchFromFuncs('p1', ['vmlinux:f1'], [{ id: 1, is_shadow: true, callbacks: 'trace' }], {}),
+        patchFromFuncs('p2', ['vmlinux:f2'], [{ id: 2, is_shadow: true, callbacks: 'trace' }], {}),
+      ],
+      modules: [],
+      kernel: { tasks: 1 },
+    };
+    const opts = { invariants: INVARIANTS.filter((i) => i.appliesTo(perState)), conformance: true };
+    /** A run that took `ops` and asks its memory only at the end, so nothing of it was cached. */
+    const fresh = (ops: readonly Op[]) => {
+      const r = new Lockstep(universe, perState, opts);
+      for (const op of ops) expect(r.stepAll(op), JSON.stringify(op)).toEqual([]);
+      return r.memory();
+    };
+    /** A run with the ops it took. */
+    const runs = new Map<Lockstep, Op[]>();
+    const step = (r: Lockstep, op: Op) => {
+      expect(r.stepAll(op), JSON.stringify(op)).toEqual([]);
+      runs.get(r)!.push(op);
+      r.memory();
+    };
+    const branch = (r: Lockstep) => {
+      const c = r.branch();
+      runs.set(c, [...runs.get(r)!]);
+      return c;
+    };
+    const expectAllFresh = () => {
+      for (const [r, ops] of runs) expect(r.memory(), JSON.stringify(ops)).toBe(fresh(ops));
+    };
+    const run = new Lockstep(universe, perState, opts);
+    runs.set(run, []);
+    step(run, { op: 'insmod', module: 'p1' });
+    step(run, { op: 'shadow_alloc', patch: 'p1', obj: 1, id: 1 });
+    // Both checkers that remember (callback-pairing, shadow-lifetime) have something to share.
+    expect(run.memory().split('|').filter(Boolean).length).toBe(2);
+    const copy = branch(run);
+    // The copy changes first: a new patch's callbacks and shadow variable; then the original.
+    step(copy, { op: 'insmod', module: 'p2' });
+    step(copy, { op: 'shadow_alloc', patch: 'p2', obj: 1, id: 2 });
+    expectAllFresh();
+    step(run, { op: 'disable', patch: 'p1' });
+    expectAllFresh();
+    // A copy whose original changes first; then the copy changes too, and computes its memory anew.
+    const second = branch(copy);
+    step(copy, { op: 'disable', patch: 'p1' });
+    expectAllFresh();
+    step(second, { op: 'shadow_free', patch: 'p2', obj: 1, id: 2 });
+    step(second, { op: 'disable', patch: 'p2' });
+    expectAllFresh();
+    expect(new Set([...runs.keys()].map((r) => r.memory())).size).toBe(3);
   });
 });
