@@ -59,6 +59,12 @@ export interface RunOptions {
 
 const SKIP_NONE: ReadonlySet<string> = new Set();
 
+/** An invariant a run checks: its id, and whether its checker sees unchanged steps (Invariant.seesUnchangedSteps). */
+interface CheckedInvariant {
+  readonly id: string;
+  readonly seesUnchanged: boolean;
+}
+
 const outcomeName = (o: { ok: boolean; errno?: string }) => (o.ok ? 'ok' : o.errno!);
 
 function conformanceReason(specOutcome: string, implOutcome: string, spec: AbstractState, impl: AbstractState): string | null {
@@ -81,8 +87,12 @@ export class Lockstep {
   readonly preconditions: OpPreconditions;
   private before: AbstractState;
   private readonly funcs: readonly string[];
-  /** Each checker with its invariant's id and whether it sees unchanged steps. */
-  private readonly checks: readonly (readonly [string, Checker, boolean])[];
+  /** The checked invariants (shared by every branch of one run). */
+  private readonly checked: readonly CheckedInvariant[];
+  /** Their checkers, in the same order: this run's own (stateless ones are shared). */
+  private readonly checkers: readonly Checker[];
+  /** The last memory() with the checkers' memories it joined (a branch starts with its origin's). */
+  private memo: { readonly parts: readonly string[]; readonly joined: string } | null = null;
   /** Whether conformance was checked and held on the current state (a quiet step keeps it). */
   private conformed: boolean;
 
@@ -98,16 +108,20 @@ export class Lockstep {
       this.kernel = from.kernel.clone(universe);
       this.following = from.following;
       this.spec = from.following ? from.spec.clone(universe) : from.spec;
-      this.checks = from.checks.map(([id, c, sees]) => [id, c.clone(), sees] as const);
+      this.checked = from.checked;
+      const checkers: Checker[] = [];
+      for (const c of from.checkers) checkers.push(c.clone());
+      this.checkers = checkers;
+      this.memo = from.memo;
       this.conformed = from.conformed;
       this.initial = from.before;
     } else {
       this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
       this.spec = new SpecModel(universe, semantics, this.funcs);
       this.following = !opts.specUntilDivergence || opts.conformance;
-      this.checks = opts.invariants
-        .filter((i) => i.appliesTo(semantics))
-        .map((i) => [i.id, i.checker(), i.seesUnchangedSteps === true] as const);
+      const applying = opts.invariants.filter((i) => i.appliesTo(semantics));
+      this.checked = applying.map((i) => ({ id: i.id, seesUnchanged: i.seesUnchangedSteps === true }));
+      this.checkers = applying.map((i) => i.checker());
       this.initial = observe(this.kernel, semantics, this.funcs);
       this.conformed = this.following && sameState(this.spec.abstract(), this.initial);
     }
@@ -135,10 +149,19 @@ export class Lockstep {
 
   /** What the checkers remember, for a state's identity. */
   memory(): string {
-    // The checkers' memories joined by '|', without an array: the explorer asks after every transition.
-    let s = '';
-    for (let i = 0; i < this.checks.length; i++) s += i ? '|' + this.checks[i]![1].memory() : this.checks[i]![1].memory();
-    return s;
+    // The checkers' memories joined by '|'. The explorer asks after every transition, and most leave every
+    // checker's memory as it was (the same string): then the last join stands, and no string is built.
+    const cs = this.checkers;
+    const memo = this.memo;
+    if (memo) {
+      let i = 0;
+      while (i < cs.length && cs[i]!.memory() === memo.parts[i]) i++;
+      if (i === cs.length) return memo.joined;
+    }
+    const parts: string[] = [];
+    for (const c of cs) parts.push(c.memory());
+    this.memo = { parts, joined: parts.join('|') };
+    return this.memo.joined;
   }
 
   /** A patch as loaded (invariant.ts StepObservation.def): the kernel's record when there is one. */
@@ -222,7 +245,9 @@ export class Lockstep {
       }
     }
     const obs = new Observation(index, op, implOutcome, this.before, after, this.kernel.core.log.events.slice(from), this);
-    for (const [id, checker, seesUnchanged] of this.checks) {
+    for (let i = 0; i < this.checkers.length; i++) {
+      const { id, seesUnchanged } = this.checked[i]!;
+      const checker = this.checkers[i]!;
       if (skip.has(id) || (quiet && !seesUnchanged) || (replay && checker.stateless)) continue;
       const reason = checker.check(obs);
       if (reason) found.push({ step: index, invariant: id, reason });

@@ -31,14 +31,16 @@ import { packKernelShared, packKernelTask } from '../../model/kernel/pack.ts';
 import { ByteWriter, packSpecShared, packSpecTask, type PackContext } from '../../model/spec/pack.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import type { Lockstep } from '../run-sequence.ts';
-import { scopeFuncs, TARGET_MODULE } from './candidates.ts';
+import { patchName, scopeFuncs, TARGET_MODULE } from './candidates.ts';
 import type { ExploreScope } from './scope.ts';
 
 export function packContext(sem: Semantics, scope: ExploreScope): PackContext {
+  // A lookup, not a parse of the name: the key is built on every transition.
+  const patches = new Map(Array.from({ length: scope.patches }, (_, i) => [patchName(i + 1), i + 1]));
   return {
     patchIndex: (name) => {
-      const k = name.charCodeAt(0) === 112 /* p */ ? Number(name.slice(1)) : NaN;
-      if (!(k >= 1 && k <= scope.patches)) throw new Error(`pack: patch ${name} is outside the scope`);
+      const k = patches.get(name);
+      if (k === undefined) throw new Error(`pack: patch ${name} is outside the scope`);
       return k;
     },
     funcIndex: new Map(scopeFuncs(scope).map((f, i) => [f, i])),
@@ -47,11 +49,6 @@ export function packContext(sem: Semantics, scope: ExploreScope): PackContext {
     signals: scope.taskModel === 1,
   };
 }
-
-const lexicographic = (a: readonly number[], b: readonly number[]) => {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
-};
 
 /**
  * The two keys of one state: `spec` is a prefix of `full`, both views of one
@@ -79,8 +76,16 @@ export interface PlacedIdentity {
 
 export class KeyBuilder {
   private readonly w = new ByteWriter();
-  /** The last build's task columns (spec then kernel bytes), in the kernel's task order. */
-  private columns: number[][] = [];
+  /**
+   * The last build's task columns in the kernel's task order: each task's
+   * spec record and kernel record. Reused from build to build (the key is
+   * built on every transition); placed() copies them.
+   */
+  private readonly specColumns: number[][] = [];
+  private readonly kernelColumns: number[][] = [];
+  /** The tasks in key order (their columns sorted), reused likewise. */
+  private readonly order: number[] = [];
+  private specEnd = 0;
 
   constructor(
     private readonly ctx: PackContext,
@@ -98,33 +103,39 @@ export class KeyBuilder {
     const snap = run.followsSpec ? packSpecShared(run.spec, this.ctx, w) : null;
     if (!snap) w.u8(NO_SPEC);
     else if (snap.tasks.length !== n) throw new Error(`pack: the kernel has ${n} tasks, the spec ${snap.tasks.length}`);
-    const spec: number[][] = [];
-    const both: number[][] = [];
-    for (let i = 0; i < n; i++) {
-      const s: number[] = [];
-      if (snap) {
-        packSpecTask(snap, i, this.ctx, s);
-        spec.push(s);
-      }
-      const b = [...s];
-      packKernelTask(core, i, this.ctx, b);
-      both.push(b);
+    const spec = this.specColumns;
+    const kernel = this.kernelColumns;
+    const order = this.order;
+    while (spec.length < n) {
+      spec.push([]);
+      kernel.push([]);
     }
-    this.columns = both.slice();
+    spec.length = kernel.length = order.length = n;
+    for (let i = 0; i < n; i++) {
+      if (snap) packSpecTask(snap, i, this.ctx, spec[i]!);
+      else spec[i]!.length = 0;
+      packKernelTask(core, i, this.ctx, kernel[i]!);
+      // Insertion sort of the task numbers by column: a few tasks, and no array made per build.
+      let j = i;
+      for (; j > 0 && this.compareTasks(order[j - 1]!, i) > 0; j--) order[j] = order[j - 1]!;
+      order[j] = i;
+    }
     // A fork adds a task: the count keeps keys of different task counts apart.
     w.u8(n);
     // Every spec record has one width, so sorting the lockstep columns sorts their spec records first.
-    both.sort(lexicographic);
-    const specWidth = spec.length ? spec[0]!.length : 0;
-    for (const col of both) for (let i = 0; i < specWidth; i++) w.u8(col[i]!);
+    for (const t of order) for (const b of spec[t]!) w.u8(b);
     const specEnd = snap ? w.length : 0;
-    for (const col of both) for (let i = specWidth; i < col.length; i++) w.u8(col[i]!);
+    for (const t of order) for (const b of kernel[t]!) w.u8(b);
     packKernelShared(core, this.ctx, this.patchCount, w);
     this.specEnd = specEnd;
     return this.last();
   }
 
-  private specEnd = 0;
+  /** Task a's lockstep column against task b's: spec record, then kernel record, byte by byte (each has one width). */
+  private compareTasks(a: number, b: number): number {
+    const c = compareBytes(this.specColumns[a]!, this.specColumns[b]!);
+    return c !== 0 ? c : compareBytes(this.kernelColumns[a]!, this.kernelColumns[b]!);
+  }
 
   /** The keys of the last build (views valid until the next build). */
   last(): StateKeys {
@@ -133,7 +144,7 @@ export class KeyBuilder {
 
   /** The last build's identity, copied (it outlives the next build). */
   placed(): PlacedIdentity {
-    return { full: this.w.bytes().slice(), columns: this.columns };
+    return { full: this.w.bytes().slice(), columns: this.specColumns.map((s, t) => [...s, ...this.kernelColumns[t]!]) };
   }
 
   /** Whether the last build is the state `was`, every task in place. */
@@ -141,14 +152,21 @@ export class KeyBuilder {
     const full = this.w.bytes();
     if (full.length !== was.full.length) return false;
     for (let i = 0; i < full.length; i++) if (full[i] !== was.full[i]) return false;
-    const cols = this.columns;
-    if (cols.length !== was.columns.length) return false;
-    for (let t = 0; t < cols.length; t++) {
-      const a = cols[t]!;
+    const n = this.specColumns.length;
+    if (n !== was.columns.length) return false;
+    for (let t = 0; t < n; t++) {
+      const s = this.specColumns[t]!;
+      const k = this.kernelColumns[t]!;
       const b = was.columns[t]!;
-      if (a.length !== b.length) return false;
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+      if (s.length + k.length !== b.length) return false;
+      for (let i = 0; i < s.length; i++) if (s[i] !== b[i]) return false;
+      for (let i = 0; i < k.length; i++) if (k[i] !== b[s.length + i]) return false;
     }
     return true;
   }
+}
+
+function compareBytes(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
 }

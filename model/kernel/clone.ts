@@ -9,7 +9,24 @@ import { KernelCore } from './core.ts';
 import type { Universe } from './definitions.ts';
 import { KFunc, KObject, KPatch, Task } from './runtime.ts';
 
-function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
+/**
+ * The copies made so far, as pairs: `from[i]` became `to[i]`. Arrays, not
+ * Maps: a kernel in the explorer's scopes has a few patches and funcs, and
+ * a Map per copy was a measurable share of the explorer's allocation
+ * (issue 11).
+ */
+interface Copies<T> {
+  readonly from: T[];
+  readonly to: T[];
+}
+
+function copyOf<T>(c: Copies<T>, x: T): T {
+  const i = c.from.indexOf(x);
+  if (i < 0) throw new Error('cloneCore: a func_stack holds a func of no copied patch');
+  return c.to[i]!;
+}
+
+function clonePatch(p: KPatch, funcs: Copies<KFunc>): KPatch {
   const q = new KPatch(
     p.def,
     p.attrs,
@@ -33,7 +50,8 @@ function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
       g.patched = f.patched;
       g.transition = f.transition;
       c.funcs.push(g);
-      funcs.set(f, g);
+      funcs.from.push(f);
+      funcs.to.push(g);
     }
     q.objs.push(c);
   }
@@ -45,9 +63,12 @@ function clonePatch(p: KPatch, funcs: Map<KFunc, KFunc>): KPatch {
  * in cloneCore: tsx names every local arrow function at each call (esbuild
  * keepNames), a measurable cost on the explorer's hottest path.
  */
-function patchCopy(p: KPatch, patches: Map<KPatch, KPatch>, funcs: Map<KFunc, KFunc>): KPatch {
-  let q = patches.get(p);
-  if (!q) patches.set(p, (q = clonePatch(p, funcs)));
+function patchCopy(p: KPatch, patches: Copies<KPatch>, funcs: Copies<KFunc>): KPatch {
+  const i = patches.from.indexOf(p);
+  if (i >= 0) return patches.to[i]!;
+  const q = clonePatch(p, funcs);
+  patches.from.push(p);
+  patches.to.push(q);
   return q;
 }
 
@@ -63,22 +84,24 @@ export function cloneCore(k: KernelCore, universe: Universe = k.universe): Kerne
     tasks.push(u);
   }
   const c = new KernelCore(universe, k.hooks, tasks);
-  const funcs = new Map<KFunc, KFunc>();
-  const patches = new Map<KPatch, KPatch>();
+  const funcs: Copies<KFunc> = { from: [], to: [] };
+  const patches: Copies<KPatch> = { from: [], to: [] };
   for (const [name, m] of k.modules) {
     // Parameters are replaced, never changed in place (core.ts LoadedModule): the copy shares them.
-    if (m.kind === 'target') c.modules.set(name, { ...m });
-    else c.modules.set(name, { ...m, patch: m.patch ? patchCopy(m.patch, patches, funcs) : null });
+    // Written out, not spread: a spread record was a measurable cost on the explorer's hottest path.
+    if (m.kind === 'target') c.modules.set(name, { kind: 'target', def: m.def, params: m.params, klp_alive: m.klp_alive });
+    else
+      c.modules.set(name, { kind: 'livepatch', def: m.def, params: m.params, patch: m.patch ? patchCopy(m.patch, patches, funcs) : null });
   }
   c.klp_patches = k.klp_patches.map((p) => patchCopy(p, patches, funcs));
   c.transition = k.transition ? patchCopy(k.transition, patches, funcs) : null;
   c.target = k.target;
   c.signalsCnt = k.signalsCnt;
-  for (const [key, stack] of k.funcStacks)
-    c.funcStacks.set(
-      key,
-      stack.map((f) => funcs.get(f)!),
-    );
+  for (const [key, stack] of k.funcStacks) {
+    const copy: KFunc[] = [];
+    for (const f of stack) copy.push(copyOf(funcs, f));
+    c.funcStacks.set(key, copy);
+  }
   c.ftraceEnabled = k.ftraceEnabled;
   for (const [key, v] of k.kprobes) c.kprobes.set(key, v);
   for (const f of k.traced) c.traced.add(f);

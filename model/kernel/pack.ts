@@ -23,12 +23,26 @@
  * insmod mod" were two keys for one kernel (issue 11).
  */
 import type { ByteWriter, PackContext } from '../spec/pack.ts';
-import { codeIndex, funcOf } from '../spec/pack.ts';
+import { codeIndex, funcOf, TASK_BYTES } from '../spec/pack.ts';
 import type { KernelCore } from './core.ts';
 import { versionName } from './runtime.ts';
 import { signalPhase } from './transition.ts';
 
-const bits = (...b: boolean[]) => b.reduce((acc, x, i) => acc | (x ? 1 << i : 0), 0);
+/** Flags as bits, the first argument lowest; written out rather than with a rest array, which allocated on every call. */
+function bits(b0: boolean, b1 = false, b2 = false, b3 = false): number {
+  return (b0 ? 1 : 0) | (b1 ? 2 : 0) | (b2 ? 4 : 0) | (b3 ? 8 : 0);
+}
+
+/** The live shadow variables as <obj, id> pairs, sorted: the table keeps them in allocation order. */
+function sortedShadows(k: KernelCore): (readonly [number, number])[] {
+  const shadows: (readonly [number, number])[] = [];
+  for (const v of k.shadow.live()) shadows.push([v.obj, v.id]);
+  return shadows.length > 1 ? shadows.sort(byObjThenId) : shadows;
+}
+
+function byObjThenId(a: readonly [number, number], b: readonly [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
 
 /** Writes everything but the tasks; `patchCount` is the scope's number of patches (p1..pN). */
 export function packKernelShared(k: KernelCore, ctx: PackContext, patchCount: number, w: ByteWriter): void {
@@ -91,10 +105,7 @@ export function packKernelShared(k: KernelCore, ctx: PackContext, patchCount: nu
   w.u8(k.transition ? ctx.patchIndex(k.transition.name) : 0);
   w.u8(k.target + 1);
   if (ctx.signals) w.u8(signalPhase(k.signalsCnt));
-  const shadows = k.shadow
-    .live()
-    .map((v) => [v.obj, v.id] as const)
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const shadows = sortedShadows(k);
   w.u8(shadows.length);
   for (const [obj, id] of shadows) {
     w.u8(obj);
@@ -103,13 +114,13 @@ export function packKernelShared(k: KernelCore, ctx: PackContext, patchCount: nu
   w.u8(bits(k.taintReported, k.ftraceEnabled));
 }
 
-/** Task i's column (4 bytes): patch_state; TIF_PATCH_PENDING with the task's kind (kernel thread, on a CPU, asleep interruptibly); where it sleeps running which code. */
+/** Task i's column (TASK_BYTES, written over `out`): patch_state; TIF_PATCH_PENDING with the task's kind (kernel thread, on a CPU, asleep interruptibly); where it sleeps running which code. */
 export function packKernelTask(k: KernelCore, i: number, ctx: PackContext, out: number[]): void {
   const t = k.tasks[i]!;
-  out.push(
-    t.patch_state + 1,
-    bits(t.pending, t.kthread, t.running, t.blocked?.sleep === 'interruptible'),
-    t.blocked ? 1 + funcOf(ctx, t.blocked.key) : 0,
-    t.blocked ? codeIndex(ctx, versionName(t.blocked.code)) : 0,
-  );
+  // Written in place: `out` is reused from key to key (harness/explore/state-key.ts).
+  out.length = TASK_BYTES;
+  out[0] = t.patch_state + 1;
+  out[1] = bits(t.pending, t.kthread, t.running, t.blocked?.sleep === 'interruptible');
+  out[2] = t.blocked ? 1 + funcOf(ctx, t.blocked.key) : 0;
+  out[3] = t.blocked ? codeIndex(ctx, versionName(t.blocked.code)) : 0;
 }

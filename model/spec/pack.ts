@@ -80,9 +80,8 @@ export function packSpecShared(spec: SpecModel, ctx: PackContext, w: ByteWriter)
   w.u8(s.loaded.length);
   for (const p of s.loaded) {
     let flags = (p.registered ? 1 : 0) | (p.enabled ? 2 : 0) | (p.forced ? 4 : 0);
-    ctx.writableAttrs.forEach((a, i) => {
-      if ((p.def.attrs as Readonly<Record<string, unknown>> | undefined)?.[a]) flags |= 8 << i;
-    });
+    const attrs = p.def.attrs as Readonly<Record<string, unknown>> | undefined;
+    for (let i = 0; i < ctx.writableAttrs.length; i++) if (attrs?.[ctx.writableAttrs[i]!]) flags |= 8 << i;
     w.u8(ctx.patchIndex(p.def.name));
     w.u8(flags);
   }
@@ -98,28 +97,38 @@ export function packSpecShared(spec: SpecModel, ctx: PackContext, w: ByteWriter)
     if (ctx.signals) w.u8(signalPhase(t.retries));
   }
   let mods = 0;
-  ctx.modules.forEach((m, i) => {
-    if (s.targets.has(m)) mods |= 1 << i;
-  });
+  for (let i = 0; i < ctx.modules.length; i++) if (s.targets.has(ctx.modules[i]!)) mods |= 1 << i;
   w.u8(mods);
-  const shadows = [...s.shadows].map((v) => v.split('/').map(Number) as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  w.u8(shadows.length);
-  for (const [obj, id] of shadows) {
-    w.u8(obj);
-    w.u8(id);
+  w.u8(s.shadows.size);
+  if (s.shadows.size) {
+    const shadows: [number, number][] = [];
+    for (const v of s.shadows) shadows.push(v.split('/').map(Number) as [number, number]);
+    shadows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const [obj, id] of shadows) {
+      w.u8(obj);
+      w.u8(id);
+    }
   }
   return s;
 }
 
 /**
- * One task's column (4 bytes): its transition state, where it sleeps running
+ * One task's column (TASK_BYTES), written over `out`: its transition state, where it sleeps running
  * which code, and its kind (kernel thread, on a CPU, asleep interruptibly:
  * the task model of issue 9).
  */
 export function packSpecTask(s: SpecSnapshot, i: number, ctx: PackContext, out: number[]): void {
   const t = s.tasks[i]!;
   const kind = (t.kthread ? 1 : 0) | (t.running ? 2 : 0) | (t.blocked?.sleep === 'interruptible' ? 4 : 0);
-  out.push(TASK_STATE[t.state], t.blocked ? 1 + funcOf(ctx, t.blocked.func) : 0, t.blocked ? codeIndex(ctx, t.blocked.code) : 0, kind);
+  // Written in place: `out` is reused from key to key (harness/explore/state-key.ts).
+  out.length = TASK_BYTES;
+  out[0] = TASK_STATE[t.state];
+  out[1] = t.blocked ? 1 + funcOf(ctx, t.blocked.func) : 0;
+  out[2] = t.blocked ? codeIndex(ctx, t.blocked.code) : 0;
+  out[3] = kind;
 }
+
+/** The width of a task's column, spec record and kernel record alike. */
+export const TASK_BYTES = 4;
 
 export { funcOf };
