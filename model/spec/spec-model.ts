@@ -53,6 +53,13 @@ export interface SpecSnapshot {
   readonly shadows: ReadonlySet<string>;
 }
 
+/** The copy of `p`: `copies[i]` is the copy of `originals[i]`. */
+function copyIn(originals: readonly SpecPatch[], copies: readonly SpecPatch[], p: SpecPatch): SpecPatch {
+  const i = originals.indexOf(p);
+  if (i < 0) throw new Error('SpecModel.clone: a listed or transition patch is not loaded');
+  return copies[i]!;
+}
+
 export class SpecModel {
   private loaded: SpecPatch[] = [];
   private klp: SpecPatch[] = [];
@@ -89,14 +96,19 @@ export class SpecModel {
       this.funcs,
       this.tasks.map((task) => ({ ...task })),
     );
-    const copies = new Map(this.loaded.map((p) => [p, { ...p }]));
-    // Inline arrows, not a named local: tsx names a local arrow function at every call (esbuild keepNames).
-    c.loaded = this.loaded.map((p) => copies.get(p)!);
-    c.klp = this.klp.map((p) => copies.get(p)!);
+    // Every patch of klp and of the transition is loaded: loaded[i] becomes loadedCopies[i]. An array, not a Map,
+    // and loops, not arrows: the explorer copies the spec model on every transition (issue 11).
+    const loadedCopies: SpecPatch[] = [];
+    for (const p of this.loaded) loadedCopies.push({ ...p });
+    c.loaded = loadedCopies;
+    c.klp = [];
+    for (const p of this.klp) c.klp.push(copyIn(this.loaded, loadedCopies, p));
     const t = this.transition;
-    c.transition = t
-      ? { patch: copies.get(t.patch)!, target: t.target, replaces: t.replaces.map((p) => copies.get(p)!), retries: t.retries }
-      : null;
+    if (t) {
+      const replaces: SpecPatch[] = [];
+      for (const p of t.replaces) replaces.push(copyIn(this.loaded, loadedCopies, p));
+      c.transition = { patch: copyIn(this.loaded, loadedCopies, t.patch), target: t.target, replaces, retries: t.retries };
+    }
     for (const m of this.targets) c.targets.add(m);
     for (const v of this.shadows) c.shadows.add(v);
     return c;
