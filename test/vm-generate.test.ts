@@ -67,9 +67,15 @@ describe('real-kernel findings', () => {
     expect(first.status).toBe('written');
     expect(first.file).toBe(findingFile(dir, f));
     expect(first.file).toMatch(/6\.1\/real-kernel-[0-9a-f]{12}\.json$/);
-    // The same bytes are already saved; the same name with any other content (here the diff) is refused.
+    // The same finding is already saved, also when another seed or version found it (provenance says who);
+    // the same name with any other content (here the diff) is refused.
     expect(saveFinding(dir, f).status).toBe('exists');
+    expect(saveFinding(dir, { ...f, provenance: { ...f.provenance, seed: f.provenance.seed + 1, klpcheck: '9.9.9' } }).status).toBe(
+      'exists',
+    );
+    expect(readFileSync(first.file, 'utf8')).toBe(`${JSON.stringify(f, null, 2)}\n`);
     expect(() => saveFinding(dir, { ...f, diff: 'other run' })).toThrow(/has other content .*not overwritten/);
+    expect(() => saveFinding(dir, { ...f, release: '6.1.0-99-amd64' })).toThrow(/has other content .*not overwritten/);
     expect(isFinding(JSON.parse(readFileSync(first.file, 'utf8')))).toBe(true);
     // Another finding forced into the same name is refused, and the file is kept.
     writeFileSync(findingFile(dir, finding([op('b')])), readFileSync(first.file));

@@ -70,18 +70,21 @@ export function versions(): Pick<RealKernelFinding['provenance'], 'klpcheck' | '
 }
 
 /**
- * Saves atomically; a file of the same name with these very bytes is kept
- * ('exists'). Errors, the file left as it is: E_CONFLICT when the name is
- * taken by any other content (another finding, one edited by hand in any
- * field, the hashed ones or not, text that is not JSON, or this finding as
- * another seed or version found it), as saveCounterexample refuses one
- * (harness/counterexample.ts); E_IO when the file cannot be read or written.
+ * Saves atomically; a file of the same name holding this finding is kept
+ * ('exists'): the same JSON in every field but `provenance`, which says who
+ * found it (seed, index, versions), not what was found, so the same ops found
+ * again with another seed or klpcheck version keep the first finder's file.
+ * Errors, the file left as it is: E_CONFLICT when the name is taken by any
+ * other content (another finding, one edited by hand in any other field, the
+ * hashed ones or not, or text that is not JSON), as saveCounterexample
+ * refuses one (harness/counterexample.ts); E_IO when the file cannot be read
+ * or written.
  */
 export function saveFinding(dir: string, f: RealKernelFinding): { file: string; status: 'written' | 'exists' } {
   const file = findingFile(dir, f);
   const text = `${JSON.stringify(f, null, 2)}\n`;
   if (existsSync(file)) {
-    if (existingText(file) !== text) {
+    if (!sameFinding(existingText(file), f)) {
       throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };
@@ -94,6 +97,18 @@ export function saveFinding(dir: string, f: RealKernelFinding): { file: string; 
     throw new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
   }
   return { file, status: 'written' };
+}
+
+/** Whether `text` is `f` as JSON in every field but its provenance (key order aside). */
+function sameFinding(text: string, f: RealKernelFinding): boolean {
+  let saved: unknown;
+  try {
+    saved = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return false;
+  return stable({ ...saved, provenance: null }) === stable({ ...f, provenance: null });
 }
 
 /** The text of the file already under a finding's name. Errors: E_IO when it cannot be read. */
