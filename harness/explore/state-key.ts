@@ -28,7 +28,7 @@
  * Such a state has no spec-level key.
  */
 import { packKernelShared, packKernelTask } from '../../model/kernel/pack.ts';
-import { ByteWriter, packSpecShared, packSpecTask, type PackContext } from '../../model/spec/pack.ts';
+import { ByteWriter, packSpecShared, packSpecTask, TASK_BYTES, type PackContext } from '../../model/spec/pack.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import type { Lockstep } from '../run-sequence.ts';
 import { patchName, scopeFuncs, TARGET_MODULE } from './candidates.ts';
@@ -106,14 +106,17 @@ export class KeyBuilder {
     const spec = this.specColumns;
     const kernel = this.kernelColumns;
     const order = this.order;
-    while (spec.length < n) {
-      spec.push([]);
-      kernel.push([]);
+    // Setting an array's length is a call into the runtime: done only when the task count changes.
+    if (spec.length !== n) {
+      while (spec.length < n) {
+        spec.push(new Array<number>(TASK_BYTES).fill(0));
+        kernel.push(new Array<number>(TASK_BYTES).fill(0));
+      }
+      spec.length = kernel.length = order.length = n;
     }
-    spec.length = kernel.length = order.length = n;
     for (let i = 0; i < n; i++) {
       if (snap) packSpecTask(snap, i, this.ctx, spec[i]!);
-      else spec[i]!.length = 0;
+      else if (spec[i]!.length) spec[i]!.length = 0;
       packKernelTask(core, i, this.ctx, kernel[i]!);
       // Insertion sort of the task numbers by column: a few tasks, and no array made per build.
       let j = i;

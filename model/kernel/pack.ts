@@ -23,7 +23,7 @@
  * insmod mod" were two keys for one kernel (issue 11).
  */
 import type { ByteWriter, PackContext } from '../spec/pack.ts';
-import { codeIndex, funcOf, TASK_BYTES } from '../spec/pack.ts';
+import { codeIndex, funcOf } from '../spec/pack.ts';
 import type { KernelCore } from './core.ts';
 import { versionName } from './runtime.ts';
 import { signalPhase } from './transition.ts';
@@ -114,11 +114,10 @@ export function packKernelShared(k: KernelCore, ctx: PackContext, patchCount: nu
   w.u8(bits(k.taintReported, k.ftraceEnabled));
 }
 
-/** Task i's column (TASK_BYTES, written over `out`): patch_state; TIF_PATCH_PENDING with the task's kind (kernel thread, on a CPU, asleep interruptibly); where it sleeps running which code. */
+/** Task i's column (TASK_BYTES of spec/pack.ts, written over `out`): patch_state; TIF_PATCH_PENDING with the task's kind (kernel thread, on a CPU, asleep interruptibly); where it sleeps running which code. */
 export function packKernelTask(k: KernelCore, i: number, ctx: PackContext, out: number[]): void {
   const t = k.tasks[i]!;
-  // Written in place: `out` is reused from key to key (harness/explore/state-key.ts).
-  out.length = TASK_BYTES;
+  // Written in place, TASK_BYTES of them: `out` is reused from key to key (harness/explore/state-key.ts).
   out[0] = t.patch_state + 1;
   out[1] = bits(t.pending, t.kthread, t.running, t.blocked?.sleep === 'interruptible');
   out[2] = t.blocked ? 1 + funcOf(ctx, t.blocked.key) : 0;

@@ -120,8 +120,7 @@ export function packSpecShared(spec: SpecModel, ctx: PackContext, w: ByteWriter)
 export function packSpecTask(s: SpecSnapshot, i: number, ctx: PackContext, out: number[]): void {
   const t = s.tasks[i]!;
   const kind = (t.kthread ? 1 : 0) | (t.running ? 2 : 0) | (t.blocked?.sleep === 'interruptible' ? 4 : 0);
-  // Written in place: `out` is reused from key to key (harness/explore/state-key.ts).
-  out.length = TASK_BYTES;
+  // Written in place, TASK_BYTES of them: `out` is reused from key to key (harness/explore/state-key.ts).
   out[0] = TASK_STATE[t.state];
   out[1] = t.blocked ? 1 + funcOf(ctx, t.blocked.func) : 0;
   out[2] = t.blocked ? codeIndex(ctx, t.blocked.code) : 0;
