@@ -1,5 +1,5 @@
 import type { PatchDef } from '../model/kernel/definitions.ts';
-import { stateless, type Invariant } from './invariant.ts';
+import { stateless, type Invariant, type StepObservation } from './invariant.ts';
 import { patchFuncs } from './settled.ts';
 
 /**
@@ -24,18 +24,9 @@ export const noSilentVersionSwitch: Invariant = {
       // Most steps change nothing anyone runs; only a change needs the rest.
       const changed = firstChange(obs.before.running, obs.after.running);
       if (!changed) return null;
-      const switched = new Set(obs.events.flatMap((e) => (e.kind === 'task_switch' ? [e.task] : [])));
-      const transitionPatches = [...obs.before.patches, ...obs.after.patches].filter(
-        (p) => p.status === 'patching' || p.status === 'unpatching',
-      );
-      // The op's own patch may have run a whole transition within the step.
-      const op = obs.op;
-      const named = op.op === 'insmod' || op.op === 'rmmod' ? op.module : 'patch' in op ? op.patch : undefined;
-      const touched = obs.universe.patches.filter((p) => p.name === named);
-      // A transition covers what its patch patches and, as nops, what the listed patches patch.
-      const covering: PatchDef[] = [...transitionPatches.map((p) => obs.def(p.name)), ...touched];
-      const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => obs.def(p.name));
-      const covered = new Set([...covering, ...(covering.length ? listed : [])].flatMap(patchFuncs));
+      // Who switched, and then what the transitions cover, are worked out only when a task's code changed.
+      let switched: ReadonlySet<string> | null = null;
+      let covered: ReadonlySet<string> | null = null;
       for (const [func, versions] of Object.entries(obs.after.running)) {
         const was = obs.before.running[func];
         for (let i = 0; i < versions.length; i++) {
@@ -43,13 +34,33 @@ export const noSilentVersionSwitch: Invariant = {
           const to = versions[i];
           if (from === undefined || from === to || from === 'absent' || to === 'absent') continue;
           const task = obs.after.tasks[i]!.name;
-          if (switched.has(task) && covered.has(func)) continue;
+          switched ??= new Set(obs.events.flatMap((e) => (e.kind === 'task_switch' ? [e.task] : [])));
+          if (switched.has(task) && (covered ??= coveredFuncs(obs)).has(func)) continue;
           return `${task} switched ${func} from ${from} to ${to} without switching in a transition that covers it`;
         }
       }
       return null;
     }),
 };
+
+/**
+ * The functions the step's transitions cover: what a patch in transition
+ * (before or after the step) or the op's own patch patches, and, when there
+ * is such a patch, what the listed patches patch (its nops).
+ */
+function coveredFuncs(obs: StepObservation): ReadonlySet<string> {
+  const transitionPatches = [...obs.before.patches, ...obs.after.patches].filter(
+    (p) => p.status === 'patching' || p.status === 'unpatching',
+  );
+  // The op's own patch may have run a whole transition within the step.
+  const op = obs.op;
+  const named = op.op === 'insmod' || op.op === 'rmmod' ? op.module : 'patch' in op ? op.patch : undefined;
+  const touched = obs.universe.patches.filter((p) => p.name === named);
+  // A transition covers what its patch patches and, as nops, what the listed patches patch.
+  const covering: PatchDef[] = [...transitionPatches.map((p) => obs.def(p.name)), ...touched];
+  const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => obs.def(p.name));
+  return new Set([...covering, ...(covering.length ? listed : [])].flatMap(patchFuncs));
+}
 
 /** True when some task runs different code for some function. */
 export function firstChange(
