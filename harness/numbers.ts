@@ -17,13 +17,15 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /**
  * `text` as a whole number in `range`, or E_USAGE naming `what` (e.g. `--runs`
- * or `scope depth`). Digits are checked before Number() so that no value is
+ * or `scope depth`); `orWord` names what else it takes, as "or 'any'". Digits
+ * are checked before Number() so that no value is
  * rounded: 2^53 + 1 cannot sneak in as 2^53.
  */
-export function parseWhole(text: string, what: string, range: Range): number {
+export function parseWhole(text: string, what: string, range: Range, orWord?: string): number {
   const n = DECIMAL.test(text) && text.length <= 16 ? Number(text) : NaN;
   if (!(n >= range.min && n <= range.max)) {
-    throw new KlpcheckError('E_USAGE', `${what} takes a whole number from ${range.min} to ${range.max}, not '${text}'`);
+    const word = orWord ? ` ${orWord}` : '';
+    throw new KlpcheckError('E_USAGE', `${what} takes a whole number from ${range.min} to ${range.max}${word}, not '${text}'`);
   }
   return n;
 }

@@ -34,6 +34,8 @@ describe('explore --help shows the ranges the parsers enforce', () => {
     expect(ranges.map(([key]) => key)).toEqual(['patches', 'functions', 'states', 'tasks', 'depth', 'taskModel']);
     expect(line).toContain('depth 1 to 30 or any');
     expect(refusal(() => parseScope('depth=any'))).toBe('accepted');
+    // A word that was meant as `any` is told of it (hostile-user finding: 'depth=ANY' was told only of numbers).
+    expect(refusal(() => parseScope('depth=ANY'))).toBe("scope depth takes a whole number from 1 to 30 or 'any', not 'ANY' [E_USAGE]");
     for (const [key, min, max] of ranges) {
       expect(
         refusal(() => parseScope(`${key}=${min}`)),
@@ -44,7 +46,7 @@ describe('explore --help shows the ranges the parsers enforce', () => {
         `${key}=${max}`,
       ).toBe('accepted');
       expect(refusal(() => parseScope(`${key}=${max + 1}`))).toBe(
-        `scope ${key} takes a whole number from ${min} to ${max}, not '${max + 1}' [E_USAGE]`,
+        `scope ${key} takes a whole number from ${min} to ${max}${key === 'depth' ? " or 'any'" : ''}, not '${max + 1}' [E_USAGE]`,
       );
       if (min > 0) expect(refusal(() => parseScope(`${key}=${min - 1}`))).toMatch(/\[E_USAGE\]$/);
     }

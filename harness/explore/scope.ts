@@ -56,7 +56,8 @@ export function parseScope(text: string | undefined, base: ExploreScope = DEFAUL
       delete scope.depth;
       continue;
     }
-    scope[key!] = parseWhole(value, `scope ${key}`, { min: limits[0], max: limits[1] });
+    // depth's refusal names its word too: 'ANY' or 'none' was meant as one.
+    scope[key!] = parseWhole(value, `scope ${key}`, { min: limits[0], max: limits[1] }, key === 'depth' ? "or 'any'" : undefined);
   }
   return scope as unknown as ExploreScope;
 }
