@@ -5,7 +5,8 @@
  * never leaves `*.tmp` behind. Used by the counterexample store, the VM's
  * real-kernel findings and every CLI output (cli/output-files.ts).
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { KlpcheckError } from './errors.ts';
 
 /** The temporary name beside `file` (one per process, so two runs never share one). */
 export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
@@ -19,4 +20,34 @@ export function writeFileAtomically(file: string, text: string): void {
   } finally {
     rmSync(tmp, { force: true });
   }
+}
+
+/**
+ * The text of the file already at `file`, to compare with what would be written
+ * there, or undefined when there is none (nothing at the name, or a folder on
+ * the way missing: the write says why it fails). Throws E_IO, naming the file,
+ * when something there cannot be read: a directory, a file without read
+ * permission, a link loop. That is the user's to sort out, not a bug: the
+ * caller reports the file as not saved and goes on (harness/errors.ts attempt()).
+ */
+export function readExisting(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw unreadableExisting(file, e);
+  }
+}
+
+/** The E_IO error for an existing `file` that could not be read (`e`, the file system's error), its reason in words. */
+export function unreadableExisting(file: string, e: unknown): KlpcheckError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EISDIR'
+      ? 'is a directory, not a file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? `cannot read the existing file: permission denied (${code})`
+        : `cannot read the existing file (${code ?? (e as Error).message})`;
+  return new KlpcheckError('E_IO', `${why}; left as it is`, file);
 }

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { writeFileAtomically } from './atomic-write.ts';
+import { readExisting, writeFileAtomically } from './atomic-write.ts';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -61,13 +61,16 @@ export type SaveResult = { readonly file: string; readonly status: 'written' | '
 /**
  * Saves atomically under `dir`: `written` for a new file, `exists` when a
  * file with the same bytes is there. Throws E_CONFLICT when the name is
- * taken by other bytes (the file is left alone), E_IO when it cannot be written.
+ * taken by other bytes (the file is left alone), E_IO when it cannot be written
+ * or what is at the name cannot be read (a directory, no read permission; left alone).
  */
 export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   const file = join(dir, fileNameFor(c));
   const text = serialize(c);
-  if (existsSync(file)) {
-    if (readFileSync(file, 'utf8') !== text) {
+  // A directory or an unreadable file at the name is E_IO from readExisting, left as it is.
+  const old = readExisting(file);
+  if (old !== undefined) {
+    if (old !== text) {
       throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };

@@ -5,7 +5,7 @@
  * whole command runs, the reduction (delta debugging) and the saving included.
  * The C generator is the real one.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -149,5 +149,20 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     expect(second.stdout).toMatch(/^generated #0 reduced .* -> NOT SAVED: .*\[E_CONFLICT\]$/m);
     expect(readFileSync(file!, 'utf8')).toBe('{ "half a file');
     expect(second.stderr).toMatch(new RegExp(`\nklpcheck: ${file}: a file of this name has other content .*\\[E_CONFLICT\\]\n$`));
+  });
+
+  it("a directory at a finding file's name is E_IO naming it, after every finding, not an internal error", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'klpcheck-vm-save-'));
+    const args = ['vm', '--generate', '1', '--seed', '1', '--out', out];
+    const first = await run(args);
+    expect(first.code, first.stderr).toBe(1);
+    const [file] = [...first.stdout.matchAll(SAVED)].map((m) => join(process.cwd(), m[1]!));
+    rmSync(file!);
+    mkdirSync(file!);
+    const second = await run(args);
+    expect(second.code, second.stderr).toBe(2);
+    expect(second.stdout).toMatch(/^generated #0 reduced .* -> NOT SAVED: .*: is a directory, not a file; left as it is \[E_IO\]$/m);
+    expect(second.stderr).toMatch(new RegExp(`\nklpcheck: ${file}: is a directory, not a file; left as it is \\[E_IO\\]\n$`));
+    expect(readdirSync(file!)).toEqual([]);
   });
 });

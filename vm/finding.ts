@@ -7,12 +7,12 @@
  * Kept apart from counterexamples/ (whose corpus replays on the model alone).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Universe } from '../model/kernel/definitions.ts';
 import { KlpcheckError, pointer } from '../harness/errors.ts';
 import { readJson } from '../harness/json-file.ts';
-import { writeFileAtomically } from '../harness/atomic-write.ts';
+import { readExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import type { Op } from '../harness/ops.ts';
 import { KLPCHECK_VERSION, FAST_CHECK_VERSION } from '../harness/versions.ts';
 import type { KernelVersion } from './cgen/contract.ts';
@@ -78,13 +78,15 @@ export function versions(): Pick<RealKernelFinding['provenance'], 'klpcheck' | '
  * other content (another finding, one edited by hand in any other field, the
  * hashed ones or not, or text that is not JSON), as saveCounterexample
  * refuses one (harness/counterexample.ts); E_IO when the file cannot be read
- * or written.
+ * (a directory at the name, no read permission: harness/atomic-write.ts
+ * readExisting) or written.
  */
 export function saveFinding(dir: string, f: RealKernelFinding): { file: string; status: 'written' | 'exists' } {
   const file = findingFile(dir, f);
   const text = `${JSON.stringify(f, null, 2)}\n`;
-  if (existsSync(file)) {
-    if (!sameFinding(existingText(file), f)) {
+  const old = readExisting(file);
+  if (old !== undefined) {
+    if (!sameFinding(old, f)) {
       throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };
@@ -109,15 +111,6 @@ function sameFinding(text: string, f: RealKernelFinding): boolean {
   }
   if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return false;
   return stable({ ...saved, provenance: null }) === stable({ ...f, provenance: null });
-}
-
-/** The text of the file already under a finding's name. Errors: E_IO when it cannot be read. */
-function existingText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new KlpcheckError('E_IO', `cannot read the existing file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
-  }
 }
 
 /** Whether parsed JSON is a finding (by its property), to run it again as a case. */

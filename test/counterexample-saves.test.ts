@@ -1,0 +1,168 @@
+/**
+ * What the commands that save counterexamples (run, compare, protocols --out,
+ * explore) do when a file cannot be saved for the user's reasons: a directory
+ * at its name, a file klpcheck cannot read. The file costs only itself: every
+ * verdict is printed, it is named NOT SAVED with its reason, the others are
+ * saved, and the run ends with the one-line error and exit 2, never the
+ * internal error (exit 70). explore saves only into the repository's store, so
+ * the store (cli/paths.ts) is a temporary folder here.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { COUNTEREXAMPLES } from '../cli/paths.ts';
+import { readExisting, unreadableExisting } from '../harness/atomic-write.ts';
+import { fileNameFor, saveCounterexample } from '../harness/counterexample.ts';
+import { KlpcheckError } from '../harness/errors.ts';
+import { runProperty } from '../harness/suite.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { run } from './support/cli-run.ts';
+
+vi.mock('../cli/paths.ts', async (original) => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'klpcheck-store-'));
+  return { ...(await original<typeof import('../cli/paths.ts')>()), COUNTEREXAMPLES: store };
+});
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'klpcheck-saves-'));
+const jsonFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json'));
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `file` made a directory, as a user's `mkdir` or an unpacked archive leaves one. */
+function directoryAt(file: string): void {
+  rmSync(file, { force: true });
+  mkdirSync(file);
+}
+
+/** The checks every command shares: exit 2, the one-line E_IO error naming `file` last on stderr, no internal error. */
+function refusedLast(r: { code: number; stderr: string }, file: string): void {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).not.toContain('internal error');
+  expect(r.stderr).toMatch(new RegExp(`(^|\\n)klpcheck: ${escape(file)}: is a directory, not a file; left as it is \\[E_IO\\]\\n$`));
+}
+
+beforeEach(() => {
+  rmSync(COUNTEREXAMPLES, { recursive: true, force: true });
+  mkdirSync(COUNTEREXAMPLES);
+});
+
+describe('saving over something that cannot be read', () => {
+  it('saveCounterexample: a directory at the name is E_IO naming it, left as it is', () => {
+    const dir = tmp();
+    const c = runProperty({ semantics: upstream, runs: 200, seed: 1 }, 'no-function-shared-across-slots').counterexample!;
+    const file = join(dir, fileNameFor(c));
+    mkdirSync(file, { recursive: true });
+    let error: unknown;
+    try {
+      saveCounterexample(dir, c);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KlpcheckError);
+    expect((error as KlpcheckError).format()).toBe(`klpcheck: ${file}: is a directory, not a file; left as it is [E_IO]`);
+    expect(readdirSync(file)).toEqual([]);
+  });
+
+  it("the read error's reason in words: a directory, no permission, any other code", () => {
+    const err = (code: string) => Object.assign(new Error(`${code}: something`), { code });
+    expect(unreadableExisting('f.json', err('EISDIR')).format()).toBe('klpcheck: f.json: is a directory, not a file; left as it is [E_IO]');
+    expect(unreadableExisting('f.json', err('EACCES')).format()).toBe(
+      'klpcheck: f.json: cannot read the existing file: permission denied (EACCES); left as it is [E_IO]',
+    );
+    expect(unreadableExisting('f.json', err('ELOOP')).format()).toBe(
+      'klpcheck: f.json: cannot read the existing file (ELOOP); left as it is [E_IO]',
+    );
+    // Nothing there, or a folder on the way missing: nothing to compare with (the write says why it fails).
+    const dir = tmp();
+    expect(readExisting(join(dir, 'none.json'))).toBeUndefined();
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(readExisting(join(dir, 'file', 'below.json'))).toBeUndefined();
+  });
+
+  // Root reads a file of mode 000, so this case runs only as another user (the mapping is checked above).
+  it.skipIf(process.getuid?.() === 0)(
+    'a counterexample file klpcheck cannot read (mode 000) is E_IO, not an internal error (skipped as root)',
+    () => {
+      const dir = tmp();
+      const c = runProperty({ semantics: upstream, runs: 200, seed: 1 }, 'no-function-shared-across-slots').counterexample!;
+      const file = join(dir, fileNameFor(c));
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, 'unreadable');
+      chmodSync(file, 0);
+      expect(() => saveCounterexample(dir, c)).toThrow(/cannot read the existing file: permission denied \(EACCES\)/);
+    },
+  );
+
+  it('run --out: every verdict, the file NOT SAVED with its reason, the others saved, then E_IO, exit 2', async () => {
+    const [a, b] = [tmp(), tmp()];
+    const args = ['run', '--semantics', 'stacking', '--runs', '2'];
+    expect((await run([...args, '--out', a])).code).toBe(1);
+    const names = jsonFiles(join(a, 'stacking')).sort();
+    expect(names.length).toBeGreaterThan(1);
+    const file = join(b, 'stacking', names[0]!);
+    mkdirSync(join(b, 'stacking'));
+    directoryAt(file);
+    const r = await run([...args, '--out', b]);
+    refusedLast(r, file);
+    expect(r.stdout.match(/^stacking +\S+ +(holds|VIOLATED|n\/a)/gm)).toHaveLength(14);
+    expect(r.stdout).toMatch(
+      new RegExp(`VIOLATED .* -> NOT SAVED: \\S*${escape(names[0]!)}: is a directory, not a file; left as it is \\[E_IO\\]$`, 'm'),
+    );
+    expect(jsonFiles(join(b, 'stacking')).sort()).toEqual(names);
+    expect(r.stderr).toMatch(/counterexamples: \d+ new, 0 already saved, 1 not saved\n/);
+  });
+
+  it('compare --out: the matrix, the file named on stderr, the others saved, then E_IO, exit 2', async () => {
+    const [a, b] = [tmp(), tmp()];
+    const args = ['compare', '--semantics', 'stacking', '--runs', '2'];
+    expect((await run([...args, '--out', a])).code).toBe(1);
+    const names = jsonFiles(join(a, 'stacking')).sort();
+    expect(names.length).toBeGreaterThan(1);
+    const file = join(b, 'stacking', names[0]!);
+    mkdirSync(join(b, 'stacking'));
+    directoryAt(file);
+    const r = await run([...args, '--out', b]);
+    refusedLast(r, file);
+    expect(r.stdout).toMatch(/^stacking /m);
+    expect(r.stderr).toMatch(/: counterexample NOT SAVED: .*: is a directory, not a file; left as it is \[E_IO\]\n/);
+    expect(jsonFiles(join(b, 'stacking')).sort()).toEqual(names);
+  });
+
+  it('protocols --out: the matrix, the file named on stderr, the others written, then E_IO, exit 2', async () => {
+    const [a, b] = [tmp(), tmp()];
+    const args = ['protocols', '--semantics', 'stacking,upstream', '--releases', '2'];
+    expect((await run([...args, '--out', a])).code).toBe(1);
+    const sems = readdirSync(a).sort();
+    expect(sems.length).toBeGreaterThan(1);
+    const [first] = jsonFiles(join(a, sems[0]!));
+    const file = join(b, sems[0]!, first!);
+    mkdirSync(join(b, sems[0]!));
+    directoryAt(file);
+    const r = await run([...args, '--out', b]);
+    refusedLast(r, file);
+    expect(r.stdout).toMatch(/^stacking /m);
+    expect(r.stderr).toMatch(/: counterexample NOT SAVED: .*: is a directory, not a file; left as it is \[E_IO\]\n/);
+    for (const s of sems.slice(1)) expect(jsonFiles(join(b, s))).toEqual(jsonFiles(join(a, s)));
+  });
+
+  it('explore: every verdict, the file NOT SAVED with its reason, the others saved, then E_IO, exit 2', async () => {
+    const args = ['explore', '--semantics', 'stacking', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=3', '--workers', '1'];
+    expect((await run(args)).code).toBe(1);
+    const names = jsonFiles(join(COUNTEREXAMPLES, 'stacking')).sort();
+    expect(names.length).toBeGreaterThan(1);
+    const file = join(COUNTEREXAMPLES, 'stacking', names[0]!);
+    directoryAt(file);
+    const r = await run(args);
+    refusedLast(r, file);
+    expect(r.stdout.match(/^[a-z-]+ +(holds|VIOLATED)/gm)).toHaveLength(12);
+    expect(r.stdout).toMatch(
+      new RegExp(`VIOLATED: .* -> NOT SAVED: \\S*${escape(names[0]!)}: is a directory, not a file; left as it is \\[E_IO\\]$`, 'm'),
+    );
+    // The others saved again; the directory (listed with them) left as it is.
+    expect(jsonFiles(join(COUNTEREXAMPLES, 'stacking')).sort()).toEqual(names);
+    expect(readdirSync(file)).toEqual([]);
+  });
+});
