@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../cli/command.ts';
 import { explore } from '../cli/commands/explore.ts';
-import { parseScope } from '../harness/explore/scope.ts';
+import { parseScope, scopeRanges } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { run } from './support/cli-run.ts';
 
@@ -62,5 +62,12 @@ describe('explore --help shows the ranges the parsers enforce', () => {
     expect(refusal(shard('0/1'))).toBe('accepted');
     expect(refusal(shard(`0/${max + 1}`))).toBe(`--shard n takes a whole number from 1 to ${max}, not '${max + 1}' [E_USAGE]`);
     expect(refusal(shard(`${max}/${max}`))).toMatch(/^--shard i takes a whole number from 0 to \d+, not '\d+' \[E_USAGE\]$/);
+  });
+
+  it("promela --help shows the ranges of the keys Spin's model takes, from the same table", async () => {
+    const text = (await run(['promela', '--help'])).stdout;
+    const line = /^Scope keys and values \(K=N\): (.*)\.$/m.exec(text)?.[1];
+    expect(line, text).toBe(scopeRanges(['patches', 'functions', 'states', 'tasks']));
+    expect(line).toMatch(/^patches 1 to \d+, functions 1 to \d+, states 0 to \d+, tasks 1 to \d+$/);
   });
 });

@@ -4,7 +4,7 @@ import { relative, resolve } from 'node:path';
 import { attempt, KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
-import { DEFAULT_EXPLORE_SCOPE, formatScope, LIMITS as SCOPE_LIMITS, parseScope } from '../../harness/explore/scope.ts';
+import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
 import { isShardShare, merge, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
@@ -51,16 +51,6 @@ export const RATE_MIN_STATES = 1000;
 export function searchRate(states: number, seconds: number): string | undefined {
   if (seconds < RATE_MIN_SECONDS || states < RATE_MIN_STATES) return undefined;
   return `${Math.round(states / seconds)} states/s`;
-}
-
-/**
- * Each scope key with the values parseScope takes, from its own table:
- * `patches 1 to 5, ..., depth 1 to 30 or any, ...`, for the help.
- */
-export function scopeRanges(): string {
-  return Object.entries(SCOPE_LIMITS)
-    .map(([key, [min, max]]) => `${key} ${min} to ${max}${key === 'depth' ? ' or any' : ''}`)
-    .join(', ');
 }
 
 /** A report's note on one counterexample, with the error that kept it from being saved, raised after the report. */

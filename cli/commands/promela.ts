@@ -1,6 +1,6 @@
 /** `klpcheck promela`: the upstream spec model in Promela, for Spin (promela/upstream.ts). */
 import { KlpcheckError } from '../../harness/errors.ts';
-import { depthBoundIn, formatScope, parseScope } from '../../harness/explore/scope.ts';
+import { depthBoundIn, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
 import { upstreamPromela } from '../../promela/upstream.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -16,6 +16,7 @@ export const promela: Command = {
     '(plus one: the state before the model fills its tables). Use it to run',
     "Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
+    `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
   ],
   options: {
     scope: { type: 'string', arg: 'K=V,...', help: 'patches, functions, states, tasks (default as klpcheck explore)' },
@@ -37,11 +38,16 @@ export const promela: Command = {
     const scope = parseScope(values.scope as string | undefined);
     // The model has no depth bound; a scope that names one would look honoured and not be.
     const depth = depthBoundIn(values.scope as string | undefined);
-    if (depth !== undefined) throw new KlpcheckError('E_USAGE', `promela writes the whole space, with no depth bound: not '${depth}' (leave it out, or depth=any)`);
+    if (depth !== undefined)
+      throw new KlpcheckError(
+        'E_USAGE',
+        `promela writes the whole space, with no depth bound: not '${depth}' (leave it out, or depth=any)`,
+      );
     // The Promela model has no task-model ops (run_task, fork ...): its count would not be explore's.
     if (scope.taskModel)
       throw new KlpcheckError('E_USAGE', 'promela models the scope without the task model: taskModel=1 is not supported');
-    if (typeof values.out === 'string') checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
+    if (typeof values.out === 'string')
+      checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
     const text = upstreamPromela(scope);
     if (typeof values.out === 'string') {
       writeAtomically(values.out, text, values.force === true);

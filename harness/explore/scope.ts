@@ -34,6 +34,15 @@ export const LIMITS: Readonly<Record<keyof ExploreScope, readonly [number, numbe
 };
 
 /**
+ * Each scope key with the values parseScope takes, from LIMITS:
+ * `patches 1 to 5, ..., depth 1 to 30 or any, ...`, for a command's help;
+ * `keys` (default all) for a command that takes only some (promela).
+ */
+export function scopeRanges(keys: readonly (keyof ExploreScope)[] = Object.keys(LIMITS) as (keyof ExploreScope)[]): string {
+  return keys.map((key) => `${key} ${LIMITS[key][0]} to ${LIMITS[key][1]}${key === 'depth' ? ' or any' : ''}`).join(', ');
+}
+
+/**
  * `patches=3,functions=3,states=2,tasks=2,depth=8`; omitted keys keep their
  * defaults; `depth=any` removes the bound. Each value goes through the one
  * number parser (harness/numbers.ts); a key given twice, `depth=1=2` or an
