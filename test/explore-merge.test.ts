@@ -35,6 +35,21 @@ const counts = (s: ExploreSummary) => ({
   depthReached: s.depthReached,
 });
 
+/** The one line the CLI would print for a shard file holding `raw`, named a.json. */
+function refusal(raw: unknown): string {
+  try {
+    fromJson(raw, 'a.json');
+  } catch (e) {
+    if (e instanceof KlpcheckError) return e.format();
+    throw e;
+  }
+  return 'accepted';
+}
+
+/** A one-shard exploration's file, as JSON data to edit. */
+const shardFile = (scope = 'patches=1,functions=1,states=0,tasks=1,depth=2') =>
+  JSON.parse(toJson(shards(scope, 1)[0]!)) as Record<string, unknown>;
+
 describe('merging explore shards', () => {
   it('gives exactly the whole exploration: states, transitions, states per depth and coverage', () => {
     const scope = 'patches=2,functions=1,states=1,tasks=1,depth=4';
@@ -85,16 +100,6 @@ describe('merging explore shards', () => {
     const [part] = shards('patches=1,functions=1,states=0,tasks=1,depth=2', 1);
     const file = JSON.parse(toJson(part!)) as Record<string, unknown>;
     const ledger = file.ledger as Record<string, unknown>;
-    /** The one line the CLI would print for this file. */
-    const refusal = (raw: unknown) => {
-      try {
-        fromJson(raw, 'a.json');
-      } catch (e) {
-        if (e instanceof KlpcheckError) return e.format();
-        throw e;
-      }
-      return 'accepted';
-    };
     expect(refusal(file)).toBe('accepted');
     const { formatVersion: _, ...old } = file;
     expect(refusal(old)).toBe(
@@ -108,6 +113,27 @@ describe('merging explore shards', () => {
     expect(refusal({ ...file, ledger: { ...ledger, expansions: [{ insmod: { ok: -1 } }] } })).toMatch(
       /:\/ledger\/expansions\/0: not an expansion/,
     );
+  });
+
+  it('refuses a state list whose bytes do not match its digest, or that is not base64, and a shard file of format 3', () => {
+    const file = shardFile();
+    const states = Buffer.from(file.states as string, 'base64');
+    expect(states.length).toBeGreaterThan(8);
+    // Bytes flipped in place (the same length, every state still well formed): counts went wrong, silently.
+    for (const at of [1, states.length - 3]) {
+      const flipped = Buffer.from(states);
+      flipped[at]! ^= 0x01;
+      expect(refusal({ ...file, states: flipped.toString('base64') }), `byte ${at}`).toMatch(
+        /^klpcheck: a\.json:\/states: does not match its digest \/statesSha256 \(the bytes hash to [0-9a-f]{64}\): damaged or edited \[E_SCHEMA\]$/,
+      );
+    }
+    expect(refusal({ ...file, states: '!!!notbase64' })).toBe('klpcheck: a.json:/states: not base64 [E_SCHEMA]');
+    expect(refusal({ ...file, states: 'AQ' })).toBe('klpcheck: a.json:/states: not base64 [E_SCHEMA]');
+    const { statesSha256: _, ...undigested } = file;
+    expect(refusal(undigested)).toBe('klpcheck: a.json:/statesSha256: missing or not a sha256 digest (64 hex digits) [E_SCHEMA]');
+    expect(refusal({ ...file, statesSha256: 'ABC' })).toMatch(/^klpcheck: a\.json:\/statesSha256: missing or not/);
+    // Files of the format before the digest are refused for their format, as every older one is.
+    expect(refusal({ ...undigested, formatVersion: 3 })).toBe('klpcheck: a.json:/formatVersion: explore shard format 3, not 4 [E_SCHEMA]');
   });
 
   it('refuses shard files that do not belong together with E_SCHEMA, naming the file and the JSON pointer', () => {

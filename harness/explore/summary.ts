@@ -10,6 +10,7 @@
  * subtrees breadth first). Only the spec-level count is not kept per shard:
  * a merged result says so with null, never with a number it does not know.
  */
+import { createHash } from 'node:crypto';
 import type { Universe } from '../../model/kernel/definitions.ts';
 import { KlpcheckError } from '../errors.ts';
 import type { Op } from '../ops.ts';
@@ -273,12 +274,20 @@ export function missingMilestones(s: ExploreSummary): Milestone[] {
  * counted the levels above the split once per shard. 3 writes each task's
  * spec record once in a state (state-key.ts): a version-2 file's states
  * would never equal a version-3 file's, and their union would count every
- * shared state twice.
+ * shared state twice. 4 adds /statesSha256, the digest of the state bytes:
+ * bytes flipped in /states still decoded to well-formed states, and the merge
+ * counted them as other states.
  */
-export const SHARD_FORMAT = 3;
+export const SHARD_FORMAT = 4;
+
+/** The digest a shard file keeps of its state bytes (sha256, hex), checked when it is read. */
+function statesDigest(states: Uint8Array): string {
+  return createHash('sha256').update(states).digest('hex');
+}
 
 /**
- * JSON for a shard file: the states as base64; the klpcheck version, since
+ * JSON for a shard file: the states as base64, followed by their digest
+ * (statesDigest); the klpcheck version, since
  * state bytes are only comparable within one; a shard's ledger with the
  * per-state expansion numbers as base64 of little-endian u32s. Keys in one
  * order whoever made the summary (a run, a merge, a file read back): the
@@ -297,6 +306,7 @@ export function toJson(s: ExploreSummary): string {
     outcomes: Object.fromEntries(sortedEntries(s.outcomes).map(([op, m]) => [op, Object.fromEntries(sortedEntries(m))])),
     reached: [...s.reached].sort(),
     states: Buffer.from(states.buffer, states.byteOffset, states.byteLength).toString('base64'),
+    statesSha256: statesDigest(states),
     ...(ledger
       ? {
           ledger: {
@@ -362,15 +372,23 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing');
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
+  if (typeof r.statesSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.statesSha256))
+    throw bad('/statesSha256', 'missing or not a sha256 digest (64 hex digits)');
   if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
   if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
     throw bad('/statesPerDepth', 'a list of whole numbers');
-  const states = new Uint8Array(Buffer.from(r.states, 'base64'));
+  const decoded = Buffer.from(r.states, 'base64');
+  // Node skips what is not base64: only text that encodes back to itself is (toJson writes it so).
+  if (decoded.toString('base64') !== r.states) throw bad('/states', 'not base64');
+  const digest = statesDigest(decoded);
+  if (digest !== r.statesSha256)
+    throw bad('/states', `does not match its digest /statesSha256 (the bytes hash to ${digest}): damaged or edited`);
+  const states = new Uint8Array(decoded);
   let count = 0;
   // Each state ends with its checker-memory id (two bytes).
   for (let o = 0; o < states.length; o += states[o]! + 1, count++)
     if (states[o]! < 2 || o + 1 + states[o]! > states.length) throw bad('/states', 'a truncated state list');
-  const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, ...rest } = r;
+  const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, statesSha256: _d, ...rest } = r;
   const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
   return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };
 }
