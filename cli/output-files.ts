@@ -50,9 +50,24 @@ export function checkOutputFile(
   if (kind === 'file' && opts.existing === 'refuse' && !opts.force) {
     throw new KlpcheckError('E_CONFLICT', `${flag}: exists; not overwritten (use --force to replace it)`, file);
   }
-  const folder = dirname(resolve(file));
-  if (kindOf(folder) !== 'directory') throw new KlpcheckError('E_IO', `${flag}: the folder ${folder} does not exist`, file);
+  const problem = notAFolder(dirname(resolve(file)));
+  if (problem !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${problem.text}`, file);
   probe(tmpFor(file), file);
+}
+
+/**
+ * Why nothing can be made in `folder`, or undefined when it is a folder: it is
+ * a file, or below one (that file is named: it is what to fix), or it does not
+ * exist (`missing`).
+ */
+function notAFolder(folder: string): { readonly text: string; readonly missing: boolean } | undefined {
+  const kind = kindOf(folder);
+  if (kind === 'directory') return undefined;
+  if (kind === 'file') return { text: `${folder} is not a folder`, missing: false };
+  let at = dirname(folder);
+  while (kindOf(at) === 'missing' && dirname(at) !== at) at = dirname(at);
+  if (kindOf(at) === 'file') return { text: `${at} is not a folder`, missing: false };
+  return { text: `the folder ${folder} does not exist`, missing: true };
 }
 
 /**
@@ -90,16 +105,25 @@ function refuseLink(file: string, flag: string): void {
 
 /**
  * Checks, before the work, that the folder `dir` (the value of option `flag`)
- * exists and is writable, or can be created: its nearest existing ancestor is
- * a writable folder. Nothing is created here.
+ * is a writable folder, or can be made: its parent is a writable folder. Only
+ * `dir` itself is made (later, by the save), never the folders above it: a
+ * mistyped `--out /nonexistent/dir` must not build a tree at the root. Nothing
+ * is created here.
  */
 export function checkOutputDir(dir: string, flag: string): void {
   if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
   refuseDash(dir, flag, 'folder');
-  let at = resolve(dir);
-  while (kindOf(at) === 'missing' && dirname(at) !== at) at = dirname(at);
-  if (kindOf(at) !== 'directory') throw new KlpcheckError('E_IO', `${flag}: ${at === resolve(dir) ? 'is' : `${at} is`} not a folder`, dir);
-  probe(tmpFor(resolve(at, '.klpcheck-probe')), dir);
+  const full = resolve(dir);
+  const kind = kindOf(full);
+  if (kind === 'file') throw new KlpcheckError('E_IO', `${flag}: is not a folder`, dir);
+  if (kind === 'missing') {
+    const problem = notAFolder(dirname(full));
+    if (problem !== undefined) {
+      const only = problem.missing ? ` (${flag} makes its last folder only, not the ones above it)` : '';
+      throw new KlpcheckError('E_IO', `${flag}: ${problem.text}${only}`, dir);
+    }
+  }
+  probe(tmpFor(resolve(kind === 'directory' ? full : dirname(full), '.klpcheck-probe')), dir);
 }
 
 /**

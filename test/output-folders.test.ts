@@ -1,0 +1,80 @@
+/**
+ * `--out DIR` (run, compare, protocols, vm): DIR may be made, in a folder that
+ * exists; the folders above it never are (a mistyped `--out /nonexistent/dir`
+ * once built a tree at the root). The refusals, each before any work, are in
+ * the bad-input corpus (test/bad-inputs/output-paths.json).
+ */
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkOutputDir, checkOutputFile } from '../cli/output-files.ts';
+import { KlpcheckError } from '../harness/errors.ts';
+import { run } from './support/cli-run.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'klpcheck-out-'));
+
+/** The one line checkOutputDir or checkOutputFile refuses `f` with, or 'ok'. */
+function refusal(f: () => void): string {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    return e.format();
+  }
+}
+
+describe('--out DIR', () => {
+  it('an existing folder, or a new one in an existing folder, is taken; nothing is made by the check', () => {
+    const dir = tmp();
+    expect(refusal(() => checkOutputDir(dir, '--out'))).toBe('ok');
+    expect(refusal(() => checkOutputDir(join(dir, 'new'), '--out'))).toBe('ok');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a new folder below a missing one is refused, naming the missing folder; nothing is made', () => {
+    const dir = tmp();
+    const out = join(dir, 'no', 'such', 'cx');
+    expect(refusal(() => checkOutputDir(out, '--out'))).toBe(
+      `klpcheck: ${out}: --out: the folder ${join(dir, 'no', 'such')} does not exist (--out makes its last folder only, not the ones above it) [E_IO]`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a folder below a file is refused naming the file, for a folder and for a file to write', () => {
+    const dir = tmp();
+    const file = join(dir, 'good.json');
+    writeFileSync(file, 'x');
+    expect(refusal(() => checkOutputDir(join(file, 'cx'), '--out'))).toBe(`klpcheck: ${file}/cx: --out: ${file} is not a folder [E_IO]`);
+    expect(refusal(() => checkOutputDir(join(file, 'a', 'cx'), '--out'))).toBe(
+      `klpcheck: ${file}/a/cx: --out: ${file} is not a folder [E_IO]`,
+    );
+    const opts = { force: false, existing: 'refuse' } as const;
+    expect(refusal(() => checkOutputFile(join(file, 'x.json'), '--out', opts))).toBe(
+      `klpcheck: ${file}/x.json: --out: ${file} is not a folder [E_IO]`,
+    );
+    expect(refusal(() => checkOutputFile(join(dir, 'no', 'x.json'), '--out', opts))).toBe(
+      `klpcheck: ${dir}/no/x.json: --out: the folder ${dir}/no does not exist [E_IO]`,
+    );
+  });
+
+  it('run --out NEW makes NEW in its existing folder, as --out counterexamples always did', async () => {
+    const dir = tmp();
+    const out = join(dir, 'new');
+    const r = await run([
+      'run',
+      '--semantics',
+      'upstream',
+      '--invariant',
+      'no-function-shared-across-slots',
+      '--runs',
+      '200',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(readdirSync(join(out, 'upstream'))).toHaveLength(1);
+    expect(existsSync(join(dir, 'new', 'upstream'))).toBe(true);
+  });
+});
