@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { explore } from '../harness/explore/explorer.ts';
-import { parseScope } from '../harness/explore/scope.ts';
+import { LIMITS, parseScope } from '../harness/explore/scope.ts';
 import { fromJson, merge, summarize, toJson, type ExploreSummary } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { KlpcheckError } from '../harness/errors.ts';
@@ -134,6 +134,27 @@ describe('merging explore shards', () => {
     expect(refusal({ ...file, statesSha256: 'ABC' })).toMatch(/^klpcheck: a\.json:\/statesSha256: missing or not/);
     // Files of the format before the digest are refused for their format, as every older one is.
     expect(refusal({ ...undigested, formatVersion: 3 })).toBe('klpcheck: a.json:/formatVersion: explore shard format 3, not 4 [E_SCHEMA]');
+  });
+
+  it('refuses a scope value the command line would refuse, within the same limits (LIMITS), at /scope/<key>', () => {
+    const file = shardFile();
+    const scope = file.scope as Record<string, unknown>;
+    const withScope = (edit: Record<string, unknown>) => refusal({ ...file, scope: { ...scope, ...edit } });
+    // Values parseScope refuses on the command line were merged into 'holds ... in scope patches=-1'.
+    for (const [key, [min, max]] of Object.entries(LIMITS)) {
+      for (const v of [min - 1, max + 1, key === 'patches' ? 99 : -1])
+        expect(withScope({ [key]: v }), `${key}=${v}`).toBe(
+          `klpcheck: a.json:/scope/${key}: scope ${key} takes a whole number from ${min} to ${max}${key === 'depth' ? ' (absent: any depth)' : ''}, not ${v} [E_SCHEMA]`,
+        );
+      expect(withScope({ [key]: min })).toBe('accepted');
+      expect(withScope({ [key]: max })).toBe('accepted');
+    }
+    expect(withScope({ patches: 0 })).toMatch(/^klpcheck: a\.json:\/scope\/patches: scope patches takes a whole number from 1 to /);
+    expect(withScope({ taskModel: 'yes' })).toBe('klpcheck: a.json:/scope/taskModel: not a whole number [E_SCHEMA]');
+    // A key no scope has (a typo) would be dropped without a word.
+    expect(withScope({ 'task/model': 1 })).toMatch(
+      /^klpcheck: a\.json:\/scope\/task~1model: unknown scope key \(keys: patches, .*\) \[E_SCHEMA\]$/,
+    );
   });
 
   it('refuses shard files that do not belong together with E_SCHEMA, naming the file and the JSON pointer', () => {

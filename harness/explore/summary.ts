@@ -12,12 +12,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Universe } from '../../model/kernel/definitions.ts';
-import { KlpcheckError } from '../errors.ts';
+import { KlpcheckError, pointer } from '../errors.ts';
 import type { Op } from '../ops.ts';
 import { KLPCHECK_VERSION } from '../versions.ts';
 import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
 import type { ExploreResult, Shard } from './explorer.ts';
-import { formatScope, type ExploreScope } from './scope.ts';
+import { formatScope, LIMITS, type ExploreScope } from './scope.ts';
 import { expansionKey, successorsIn, type ShardLedgerData } from './shard-ledger.ts';
 import { VisitedSet } from './visited.ts';
 
@@ -351,10 +351,22 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   // A /scope deleted or replaced is that member's fault, not its first key's.
   if (!r.scope || typeof r.scope !== 'object' || Array.isArray(r.scope)) throw bad('/scope', 'missing or not an object');
   const scope = r.scope as Record<string, unknown>;
+  for (const k of Object.keys(scope))
+    if (!Object.hasOwn(LIMITS, k)) throw bad(pointer('scope', k), `unknown scope key (keys: ${Object.keys(LIMITS).join(', ')})`);
   for (const k of ['patches', 'functions', 'states', 'tasks'] as const) {
     if (!Number.isInteger(scope[k])) throw bad(`/scope/${k}`, 'missing or not a whole number');
   }
-  if (scope.depth !== undefined && !Number.isInteger(scope.depth)) throw bad('/scope/depth', 'not a whole number');
+  for (const k of ['depth', 'taskModel'] as const)
+    if (scope[k] !== undefined && !Number.isInteger(scope[k])) throw bad(`/scope/${k}`, 'not a whole number');
+  // The limits the command line's parseScope enforces: a scope it refuses was never explored.
+  for (const [k, [min, max]] of Object.entries(LIMITS)) {
+    const v = scope[k] as number | undefined;
+    if (v !== undefined && (v < min || v > max))
+      throw bad(
+        `/scope/${k}`,
+        `scope ${k} takes a whole number from ${min} to ${max}${k === 'depth' ? ' (absent: any depth)' : ''}, not ${v}`,
+      );
+  }
   const shards = r.shards;
   if (
     !Array.isArray(shards) ||
