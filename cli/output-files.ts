@@ -127,6 +127,21 @@ export function checkOutputDir(dir: string, flag: string): void {
 }
 
 /**
+ * Whether paths `a` and `b` name one file: the same path once resolved, or
+ * two existing names of one file (a symbolic link, a hard link, `./` or `..`
+ * on the way). A command checks that it does not write over its own input.
+ */
+export function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false; // one of them does not exist: they are not one file yet
+  }
+}
+
+/**
  * Writes through a temporary file and a rename, so that a reader never sees
  * half a file; an existing file with other content is kept unless `force`.
  * The temporary file is removed whatever happens.

@@ -20,7 +20,7 @@ import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
 import { semanticsNamed } from '../selection.ts';
-import { checkOutputFile } from '../output-files.ts';
+import { checkOutputFile, sameFile } from '../output-files.ts';
 import { onInterrupt } from '../interrupt.ts';
 import { notSaved, raiseLate } from '../late-errors.ts';
 import type { Io } from '../io.ts';
@@ -238,6 +238,17 @@ async function exploreCommand(
   listening: (release: () => void) => void,
 ): Promise<number> {
   const out = values.out as string | undefined;
+  // A merge written over one of its shard files would destroy an input: --force replaces results, not inputs.
+  const input = values.merge && out !== undefined ? positionals.find((f) => sameFile(f, out)) : undefined;
+  if (input !== undefined) {
+    const which = resolve(input) === resolve(out!) ? 'a shard file' : `the shard file ${input}`;
+    const name = resolve(input) === resolve(out!) ? '' : ', under another name';
+    throw new KlpcheckError(
+      'E_USAGE',
+      `--out is ${which} given to --merge${name}: the merge would replace its own input, even with --force; write it to another file`,
+      out,
+    );
+  }
   if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'refuse' });
   let summary: ExploreSummary;
   /** Why an INCOMPLETE result is incomplete, for the line on stderr. */
