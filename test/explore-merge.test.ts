@@ -157,6 +157,51 @@ describe('merging explore shards', () => {
     );
   });
 
+  it("refuses a malformed /violations entry at its JSON pointer, by the counterexample format's definitions of ops and universe", () => {
+    const file = shardFile('patches=2,functions=1,states=0,tasks=1,depth=2');
+    const violations = file.violations as Record<string, unknown>[];
+    expect(violations.length).toBeGreaterThan(1);
+    /** The refusal of the file with `edit` applied to a copy of its violations. */
+    const withViolations = (edit: (v: Record<string, unknown>[]) => void) => {
+      const copy = structuredClone(violations);
+      edit(copy);
+      return refusal({ ...file, violations: copy });
+    };
+    expect(withViolations(() => {})).toBe('accepted');
+    const cases: [string, (v: Record<string, unknown>[]) => void, string][] = [
+      // Each was an internal error (exit 70): "Cannot read properties of null (reading 'property')".
+      ['null', (v) => void (v[0] = null!), '/violations/0: must be object'],
+      ['ops deleted', (v) => delete v[0]!.ops, "/violations/0: must have required property 'ops'"],
+      ['universe deleted', (v) => delete v[0]!.universe, "/violations/0: must have required property 'universe'"],
+      ['depth deleted', (v) => delete v[1]!.depth, "/violations/1: must have required property 'depth'"],
+      ['depth not a number', (v) => void (v[0]!.depth = 'two'), '/violations/0/depth: must be integer'],
+      ['an unknown op', (v) => void (v[0]!.ops = [{ op: 'frobnicate', module: 'p9' }]), "/violations/0/ops/0: unknown op 'frobnicate'"],
+      ['no ops', (v) => void (v[0]!.ops = []), '/violations/0/ops: must NOT have fewer than 1 items'],
+      [
+        'an op out of shape',
+        (v) => void ((v[0]!.ops as Record<string, unknown>[])[1]!.module = 7),
+        '/violations/0/ops/1/module: must be string',
+      ],
+      [
+        'a universe out of shape',
+        (v) => void ((v[0]!.universe as Record<string, unknown>).patches = 3),
+        '/violations/0/universe/patches: must be array',
+      ],
+      ['a member no entry has', (v) => void (v[0]!.x = 1), "/violations/0: unknown property 'x'"],
+      [
+        'a property the file does not check',
+        (v) => void (v[0]!.property = 'nope'),
+        "/violations/0/property: 'nope' is not one of the properties the file checks (/properties)",
+      ],
+      [
+        'two entries for one property',
+        (v) => void (v[1] = structuredClone(v[0]!)),
+        `/violations/1/property: a second counterexample for ${violations[0]!.property as string} (also /violations/0)`,
+      ],
+    ];
+    for (const [name, edit, line] of cases) expect(withViolations(edit), name).toBe(`klpcheck: a.json:${line} [E_SCHEMA]`);
+  });
+
   it('refuses shard files that do not belong together with E_SCHEMA, naming the file and the JSON pointer', () => {
     const [a, b] = shards('patches=1,functions=1,states=0,tasks=1,depth=2', 2) as [ExploreSummary, ExploreSummary];
     /** The one line the CLI would print for these files. */

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { Universe } from '../../model/kernel/definitions.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
+import { validate, validatorFor } from '../json-file.ts';
 import type { Op } from '../ops.ts';
 import { KLPCHECK_VERSION } from '../versions.ts';
 import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
@@ -382,6 +383,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string'))
     throw bad('/properties', 'a list of property names');
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing');
+  r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], file));
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
   if (typeof r.statesSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.statesSha256))
@@ -403,6 +405,41 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, statesSha256: _d, ...rest } = r;
   const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
   return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };
+}
+
+/**
+ * One /violations entry, refused at its pointer below /violations/i:
+ * schema/explore-violation.schema.json (its ops and universe are the
+ * counterexample format's definitions, so an unknown op or a universe out of
+ * shape is told as for a counterexample), a property the file checks, and
+ * one entry per property. A hand-edited entry (null, no ops, no depth) was
+ * an internal error, or saved as another counterexample.
+ */
+function checkViolation(v: unknown, i: number, properties: readonly string[], all: readonly unknown[], file: string): void {
+  // The ops' definitions live in the counterexample schema, which must be registered before a schema that refers to them.
+  validatorFor('counterexample');
+  try {
+    validate<ViolationSummary>('explore-violation', v, file);
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    throw new KlpcheckError(e.code, e.message, file, `/violations/${i}${e.where ?? ''}`);
+  }
+  const { property } = v as ViolationSummary;
+  if (!properties.includes(property))
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `'${property}' is not one of the properties the file checks (/properties)`,
+      file,
+      `/violations/${i}/property`,
+    );
+  const first = all.findIndex((w) => (w as ViolationSummary).property === property);
+  if (first !== i)
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `a second counterexample for ${property} (also /violations/${first})`,
+      file,
+      `/violations/${i}/property`,
+    );
 }
 
 /** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
