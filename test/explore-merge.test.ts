@@ -175,6 +175,12 @@ describe('merging explore shards', () => {
       ['universe deleted', (v) => delete v[0]!.universe, "/violations/0: must have required property 'universe'"],
       ['depth deleted', (v) => delete v[1]!.depth, "/violations/1: must have required property 'depth'"],
       ['depth not a number', (v) => void (v[0]!.depth = 'two'), '/violations/0/depth: must be integer'],
+      // Saved with another depth in its provenance: a second, differently hashed file for one counterexample.
+      [
+        'a depth other than its length',
+        (v) => void (v[0]!.depth = 3),
+        '/violations/0/depth: 3, but the entry has 2 ops: a counterexample is found at the depth of its length',
+      ],
       ['an unknown op', (v) => void (v[0]!.ops = [{ op: 'frobnicate', module: 'p9' }]), "/violations/0/ops/0: unknown op 'frobnicate'"],
       ['no ops', (v) => void (v[0]!.ops = []), '/violations/0/ops: must NOT have fewer than 1 items'],
       [

@@ -412,8 +412,9 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
  * schema/explore-violation.schema.json (its ops and universe are the
  * counterexample format's definitions, so an unknown op or a universe out of
  * shape is told as for a counterexample), a property the file checks, and
- * one entry per property. A hand-edited entry (null, no ops, no depth) was
- * an internal error, or saved as another counterexample.
+ * one entry per property, whose depth is its number of ops. A hand-edited
+ * entry (null, no ops, no depth, another depth) was an internal error, or
+ * saved as another counterexample.
  */
 function checkViolation(v: unknown, i: number, properties: readonly string[], all: readonly unknown[], file: string): void {
   // The ops' definitions live in the counterexample schema, which must be registered before a schema that refers to them.
@@ -424,7 +425,15 @@ function checkViolation(v: unknown, i: number, properties: readonly string[], al
     if (!(e instanceof KlpcheckError)) throw e;
     throw new KlpcheckError(e.code, e.message, file, `/violations/${i}${e.where ?? ''}`);
   }
-  const { property } = v as ViolationSummary;
+  const { property, depth, ops } = v as ViolationSummary;
+  // The depth goes into a saved counterexample's provenance, and so into its name: another depth is another file.
+  if (depth !== ops.length)
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `${depth}, but the entry has ${ops.length} ops: a counterexample is found at the depth of its length`,
+      file,
+      `/violations/${i}/depth`,
+    );
   if (!properties.includes(property))
     throw new KlpcheckError(
       'E_SCHEMA',
