@@ -30,3 +30,18 @@ export function raiseLate(errors: readonly (KlpcheckError | undefined)[]): void 
 export function notSaved(e: KlpcheckError): string {
   return `NOT SAVED: ${e.file !== undefined ? `${relative(process.cwd(), e.file)}: ` : ''}${e.message} [${e.code}]`;
 }
+
+/** How many counterexamples a command saved: new files, files already there with the same bytes. */
+export interface SavedCounts {
+  written: number;
+  exists: number;
+}
+
+/**
+ * `counterexamples: N new, M already saved[, K not saved]`: what a command's
+ * summary on stderr says of the files it saved (run, compare, explore), kept off
+ * standard output, which depends only on the version, the arguments and the seed.
+ */
+export function savedSummary(saved: SavedCounts, notSavedCount: number): string {
+  return `counterexamples: ${saved.written} new, ${saved.exists} already saved${notSavedCount ? `, ${notSavedCount} not saved` : ''}`;
+}

@@ -164,5 +164,43 @@ describe('saving over something that cannot be read', () => {
     // The others saved again; the directory (listed with them) left as it is.
     expect(jsonFiles(join(COUNTEREXAMPLES, 'stacking')).sort()).toEqual(names);
     expect(readdirSync(file)).toEqual([]);
+    expect(r.stderr).toContain(`klpcheck explore: counterexamples: 0 new, ${names.length - 1} already saved, 1 not saved\n`);
+  });
+});
+
+describe('whether the files were new goes to stderr (README: "whether files were new ... go to stderr")', () => {
+  const EXPLORE = ['explore', '--semantics', 'stacking', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=3', '--workers', '1'];
+
+  it('explore says how many counterexamples were new and how many already saved, as run and compare do; stdout is the same', async () => {
+    const first = await run(EXPLORE);
+    expect(first.code, first.stderr).toBe(1);
+    const n = jsonFiles(join(COUNTEREXAMPLES, 'stacking')).length;
+    expect(n).toBeGreaterThan(1);
+    expect(first.stderr).toMatch(new RegExp(`^klpcheck explore: counterexamples: ${n} new, 0 already saved$`, 'm'));
+    const second = await run(EXPLORE);
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`^klpcheck explore: counterexamples: 0 new, ${n} already saved$`, 'm'));
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.stdout).not.toMatch(/\d+ new|already saved/);
+  });
+
+  it('explore --no-save saves nothing and says nothing of files', async () => {
+    const r = await run([...EXPLORE, '--no-save']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).not.toContain('counterexamples:');
+    expect(readdirSync(COUNTEREXAMPLES)).toEqual([]);
+  });
+
+  it("compare --exhaustive counts the explorer's counterexamples with the random runs' ones", async () => {
+    const out = tmp();
+    const args = ['compare', '--semantics', 'stacking', '--invariants', 'no-foreign-overlap', '--runs', '2'];
+    const scope = ['--exhaustive', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=3', '--out', out];
+    const first = await run([...args, ...scope]);
+    expect(first.code, first.stderr).toBe(1);
+    const n = jsonFiles(join(out, 'stacking')).length;
+    expect(n).toBe(2); // one from the random runs, one from the explorer (provenance exhaustive)
+    expect(first.stderr).toMatch(new RegExp(`counterexamples: ${n} new, 0 already saved\n$`));
+    const second = await run([...args, ...scope]);
+    expect(second.stderr).toMatch(new RegExp(`counterexamples: 0 new, ${n} already saved\n$`));
   });
 });

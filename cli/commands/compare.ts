@@ -11,7 +11,7 @@ import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { join, resolve } from 'node:path';
 import type { KlpcheckError } from '../../harness/errors.ts';
-import { notSaved, raiseLate } from '../late-errors.ts';
+import { notSaved, raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -30,6 +30,7 @@ async function explorations(
   scope: ExploreScope,
   saveDir: string | undefined,
   say: (text: string) => void,
+  onSaved: (status: 'written' | 'exists') => void,
   onUnsaved: (error: KlpcheckError, semantics: string, property: string) => void,
 ): Promise<Exploration[]> {
   const results: Exploration[] = [];
@@ -41,7 +42,10 @@ async function explorations(
       onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${p.states} states`),
     }).done;
     const notes = saveViolations(summary, sem, saveDir);
-    for (const n of notes) if (n.error) onUnsaved(n.error, sem.name, n.property);
+    for (const n of notes) {
+      if (n.status) onSaved(n.status);
+      if (n.error) onUnsaved(n.error, sem.name, n.property);
+    }
     results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, resolve(n.file)] as const] : []))) });
   }
   return results;
@@ -106,7 +110,7 @@ export const compare: Command = {
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const t0 = io.now();
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
-    const saved = { written: 0, exists: 0 };
+    const saved: SavedCounts = { written: 0, exists: 0 };
     /** Counterexamples that could not be saved, each said on stderr after the matrix, then raised. */
     const unsaved: { error: KlpcheckError; cell: string }[] = [];
     const onUnsaved = (error: KlpcheckError, semantics: string, property: string) =>
@@ -131,7 +135,15 @@ export const compare: Command = {
     if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);
     const checked = properties ?? ALL_PROPERTIES;
     const exhaustive = values.exhaustive
-      ? await explorations(semantics, checked, parseScope(values.scope as string | undefined), saveDir, (t) => bar.update(t), onUnsaved)
+      ? await explorations(
+          semantics,
+          checked,
+          parseScope(values.scope as string | undefined),
+          saveDir,
+          (t) => bar.update(t),
+          (status) => saved[status]++,
+          onUnsaved,
+        )
       : undefined;
     const matrix: VerdictMatrix = computeMatrix({ ...options, ...(exhaustive ? { exhaustive } : {}) });
     bar.clear();
@@ -148,10 +160,7 @@ export const compare: Command = {
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
     const secs = ((io.now() - t0) / 1000).toFixed(1);
-    const notWritten = unsaved.length ? `, ${unsaved.length} not saved` : '';
-    io.stderr(
-      `klpcheck compare: ${matrix.cells.length} cells in ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved${notWritten}\n`,
-    );
+    io.stderr(`klpcheck compare: ${matrix.cells.length} cells in ${secs} s; ${savedSummary(saved, unsaved.length)}\n`);
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
     raiseLate(unsaved.map((u) => u.error));
     return matrix.cells.some((c) => c.verdict === 'violated') ? EXIT.failed : EXIT.ok;

@@ -22,7 +22,7 @@ import { readShard, saveResult } from '../shard-file.ts';
 import { semanticsNamed } from '../selection.ts';
 import { checkOutputFile, sameFile } from '../output-files.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { notSaved, raiseLate } from '../late-errors.ts';
+import { notSaved, raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { scopeFuncs } from '../../harness/explore/candidates.ts';
@@ -55,6 +55,8 @@ export function searchRate(states: number, seconds: number): string | undefined 
 
 /** A report's note on one counterexample, with the error that kept it from being saved, raised after the report. */
 export interface SaveNote extends SavedNote {
+  /** Whether the file is new or was already saved with these bytes, for the summary on stderr. */
+  readonly status?: 'written' | 'exists';
   readonly error?: KlpcheckError;
 }
 
@@ -84,7 +86,9 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
       klpcheck: KLPCHECK_VERSION,
     });
     const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
-    return saved ? { ...note, file: relative(process.cwd(), saved.file) } : { ...note, notSaved: notSaved(error), error };
+    return saved
+      ? { ...note, file: relative(process.cwd(), saved.file), status: saved.status }
+      : { ...note, notSaved: notSaved(error), error };
   });
 }
 
@@ -160,10 +164,11 @@ export const explore: Command = {
     'Patches are defined as they first load, named in',
     'load order, and functions, state ids and tasks are treated as interchangeable',
     '(symmetry reduction). Each violated property gets its shortest counterexample,',
-    'saved like the random runs; each pass is worded as bounded, with coverage, and',
-    'flagged VACUOUS if it never completed a load, refused one, or completed a',
-    'transition by a retry. Uses every core; --shard i/n --out FILE and --merge',
-    'FILE... share one exploration across machines (all shards, once each).',
+    'saved like the random runs (stderr says how many files were new); each pass is',
+    'worded as bounded, with coverage, and flagged VACUOUS if it never completed a',
+    'load, refused one, or completed a transition by a retry. Uses every core;',
+    '--shard i/n --out FILE and --merge FILE... share one exploration across',
+    'machines (all shards, once each).',
     `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found),`,
     'however early it comes; a second Ctrl-C is ignored, with a note, until the',
     'report, the result file and the counterexamples found are written. A merge of',
@@ -280,8 +285,15 @@ async function exploreCommand(
     io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
   const sem = semanticsByName(summary.semantics)!;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
-  const saved = saveViolations(summary, sem, values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES);
+  const saveDir = values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES;
+  const saved = saveViolations(summary, sem, saveDir);
   io.stdout(exploreText(summary, saved));
+  // Whether the files were new goes to stderr, as for run and compare: stdout depends only on the search.
+  if (saveDir !== undefined) {
+    const counts: SavedCounts = { written: 0, exists: 0 };
+    for (const n of saved) if (n.status) counts[n.status]++;
+    io.stderr(`klpcheck explore: ${savedSummary(counts, saved.filter((n) => n.error).length)}\n`);
+  }
   // Said even when something was violated: the properties not violated do not hold yet.
   if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
   // One line on stderr and exit 2, after the report: the result file or a counterexample was not written.

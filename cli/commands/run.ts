@@ -5,7 +5,7 @@ import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { notSaved, raiseLate } from '../late-errors.ts';
+import { notSaved, raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
@@ -70,7 +70,7 @@ export const run: Command = {
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     io.stdout(`klpcheck run: seed ${seed}, ${runs} sequences of up to ${maxCommands} operations per property\n`);
     const t0 = io.now();
-    const saved = { written: 0, exists: 0 };
+    const saved: SavedCounts = { written: 0, exists: 0 };
     const unsaved: KlpcheckError[] = [];
     let violated = 0;
     for (const sem of semantics as NonNullable<(typeof semantics)[number]>[]) {
@@ -93,8 +93,7 @@ export const run: Command = {
     }
     io.stdout(`${violated} violated (seed ${seed})\n`);
     const secs = ((io.now() - t0) / 1000).toFixed(1);
-    const notWritten = unsaved.length ? `, ${unsaved.length} not saved` : '';
-    io.stderr(`klpcheck run: ${secs} s; counterexamples: ${saved.written} new, ${saved.exists} already saved${notWritten}\n`);
+    io.stderr(`klpcheck run: ${secs} s; ${savedSummary(saved, unsaved.length)}\n`);
     raiseLate(unsaved);
     return violated ? EXIT.failed : EXIT.ok;
   },
