@@ -154,6 +154,52 @@ describe('klpcheck explore', () => {
     expect(c.err()).toMatch(/--merge and --semantics cannot be used together/);
   });
 
+  it('refuses a shard file whose violation does not replay, with or without --no-save: one line at its /violations/N, never a verdict', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const scope = ['--scope', 'patches=2,functions=1,states=0,tasks=1,depth=2', '--invariant', 'no-function-shared-across-slots'];
+    const [a, b] = [join(dir, 'a.json'), join(dir, 'b.json')];
+    for (const [i, f] of [a, b].entries())
+      expect(await main(['explore', '--semantics', 'upstream', ...scope, '--shard', `${i}/2`, '--out', f, '--no-save'], capture().io)).toBe(
+        1,
+      );
+    type File = { violations: { depth: number; ops: { op: string; module?: string }[] }[] };
+    const data = JSON.parse(readFileSync(a, 'utf8')) as File;
+    const ops = data.violations[0]!.ops;
+    expect(ops.length).toBe(2);
+    const edits: [string, (d: File) => void, RegExp][] = [
+      // Its first op alone: well formed, names its own universe, and violates nothing ("VIOLATED: ... 1 steps", or exit 70 when saving).
+      [
+        'cut.json',
+        (d) => void (d.violations[0] = { ...d.violations[0]!, depth: 1, ops: ops.slice(0, 1) }),
+        /^klpcheck: \S*cut\.json:\/violations\/0: does not replay: no-function-shared-across-slots is not violated by its 1 op under upstream \[E_SCHEMA\]\n$/,
+      ],
+      // An op after the one that violates: the run stops at the violation, one op short of the entry.
+      [
+        'longer.json',
+        (d) => void (d.violations[0] = { ...d.violations[0]!, depth: 3, ops: [...ops, { op: 'insmod', module: 'mod' }] }),
+        /^klpcheck: \S*longer\.json:\/violations\/0: does not replay as recorded: under upstream no-function-shared-across-slots is violated after 2 ops applied, not after its 3 \[E_SCHEMA\]\n$/,
+      ],
+      [
+        'frob.json',
+        (d) => void (d.violations[0] = { ...d.violations[0]!, depth: 1, ops: [{ op: 'frobnicate', module: 'p9' }] as never }),
+        /^klpcheck: \S*frob\.json:\/violations\/0\/ops\/0: unknown op 'frobnicate' \[E_SCHEMA\]\n$/,
+      ],
+    ];
+    for (const [name, edit, why] of edits) {
+      const f = join(dir, name);
+      const copy = structuredClone(data);
+      edit(copy);
+      writeFileSync(f, JSON.stringify(copy));
+      for (const save of [['--no-save'], []]) {
+        const c = capture();
+        expect(await main(['explore', '--merge', f, b, ...save], c.io), `${name} ${save.join(' ')}: ${c.err()}`).toBe(2);
+        expect(c.err()).toMatch(why);
+        expect(c.out()).toBe('');
+      }
+    }
+    expect(readdirSync(dir).sort()).toEqual(['a.json', 'b.json', 'cut.json', 'frob.json', 'longer.json']);
+  });
+
   it('an interrupted run never replaces a complete result, even with --force, and says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
     const f = join(dir, 'f.json');

@@ -208,6 +208,24 @@ describe('merging explore shards', () => {
     for (const [name, edit, line] of cases) expect(withViolations(edit), name).toBe(`klpcheck: a.json:${line} [E_SCHEMA]`);
   });
 
+  it('refuses a violation whose ops name a module, patch or task its universe lacks, as a counterexample file is (E_REFERENCE)', () => {
+    const file = shardFile('patches=2,functions=1,states=0,tasks=1,depth=2');
+    const violations = file.violations as { ops: Record<string, unknown>[] }[];
+    const withOps = (ops: Record<string, unknown>[]) =>
+      refusal({ ...file, violations: [{ ...violations[0]!, ops }, ...violations.slice(1)] });
+    const [first, ...rest] = violations[0]!.ops;
+    // Each replayed (an insmod of a module the universe lacks is refused, not an error) and would be saved as a file klpcheck refuses to read.
+    expect(withOps([{ ...first, module: 'p9' }, ...rest])).toBe(
+      "klpcheck: a.json:/violations/0/ops/0/module: module 'p9' is not in the universe [E_REFERENCE]",
+    );
+    expect(withOps([{ op: 'enable', patch: 'p9' }, ...rest])).toBe(
+      "klpcheck: a.json:/violations/0/ops/0/patch: patch 'p9' is not in the universe [E_REFERENCE]",
+    );
+    expect(withOps([first!, { op: 'block_task', task: 'task7', func: 'vmlinux:f1,0' }])).toBe(
+      "klpcheck: a.json:/violations/0/ops/1/task: task 'task7' is not in the universe [E_REFERENCE]",
+    );
+  });
+
   it('refuses shard files that do not belong together with E_SCHEMA, naming the file and the JSON pointer', () => {
     const [a, b] = shards('patches=1,functions=1,states=0,tasks=1,depth=2', 2) as [ExploreSummary, ExploreSummary];
     /** The one line the CLI would print for these files. */

@@ -12,10 +12,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { Universe } from '../../model/kernel/definitions.ts';
+import type { Semantics } from '../../model/semantics/semantics.ts';
+import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
 import { validate, validatorFor } from '../json-file.ts';
 import type { Op } from '../ops.ts';
+import { checkOps, universeNames } from '../references.ts';
+import { runSequence, type RunResult } from '../run-sequence.ts';
 import { KLPCHECK_VERSION } from '../versions.ts';
+import { scopeFuncs } from './candidates.ts';
 import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
 import type { ExploreResult, Shard } from './explorer.ts';
 import { formatScope, LIMITS, type ExploreScope } from './scope.ts';
@@ -63,6 +68,21 @@ export interface ExploreSummary {
   readonly ledger?: ShardLedgerData;
   /** Wall-clock seconds; never printed on standard output (it would differ between two identical runs). */
   readonly seconds: number;
+}
+
+/**
+ * Runs a violation's ops again as the search checked them: its property's
+ * invariant alone (or conformance), over the scope's functions. A merge
+ * replays each shard file's violations before it believes them
+ * (cli/shard-file.ts); saving one replays it to build its trace.
+ */
+export function replayViolation(v: ViolationSummary, sem: Semantics, scope: ExploreScope): RunResult {
+  const inv = INVARIANTS.find((i) => i.id === v.property);
+  return runSequence(v.universe, sem, v.ops, {
+    invariants: inv ? [inv] : [],
+    conformance: v.property === CONFORMANCE,
+    funcs: scopeFuncs(scope),
+  });
 }
 
 export function summarize(r: ExploreResult, seconds: number): ExploreSummary {
@@ -383,7 +403,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string'))
     throw bad('/properties', 'a list of property names');
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing');
-  r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], file));
+  r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], scope as never, file));
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
   if (typeof r.statesSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.statesSha256))
@@ -412,11 +432,20 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
  * schema/explore-violation.schema.json (its ops and universe are the
  * counterexample format's definitions, so an unknown op or a universe out of
  * shape is told as for a counterexample), a property the file checks, and
- * one entry per property, whose depth is its number of ops. A hand-edited
+ * one entry per property, whose depth is its number of ops, and ops that
+ * name only what its universe has (harness/references.ts, E_REFERENCE, as
+ * for a counterexample file; the block_task functions are the scope's). A hand-edited
  * entry (null, no ops, no depth, another depth) was an internal error, or
  * saved as another counterexample.
  */
-function checkViolation(v: unknown, i: number, properties: readonly string[], all: readonly unknown[], file: string): void {
+function checkViolation(
+  v: unknown,
+  i: number,
+  properties: readonly string[],
+  all: readonly unknown[],
+  scope: ExploreScope,
+  file: string,
+): void {
   // The ops' definitions live in the counterexample schema, which must be registered before a schema that refers to them.
   validatorFor('counterexample');
   try {
@@ -430,7 +459,7 @@ function checkViolation(v: unknown, i: number, properties: readonly string[], al
   if (depth !== ops.length)
     throw new KlpcheckError(
       'E_SCHEMA',
-      `${depth}, but the entry has ${ops.length} ops: a counterexample is found at the depth of its length`,
+      `${depth}, but the entry has ${ops.length} op${ops.length === 1 ? '' : 's'}: a counterexample is found at the depth of its length`,
       file,
       `/violations/${i}/depth`,
     );
@@ -441,6 +470,15 @@ function checkViolation(v: unknown, i: number, properties: readonly string[], al
       file,
       `/violations/${i}/property`,
     );
+  // Names its own universe lacks (insmod p9) replay as refused ops, and would be saved as a file klpcheck refuses to read.
+  const at = ['violations', i];
+  checkOps(
+    ops,
+    universeNames((v as ViolationSummary).universe, file, [...at, 'universe']),
+    file,
+    (j) => [...at, 'ops', j],
+    scopeFuncs(scope),
+  );
   const first = all.findIndex((w) => (w as ViolationSummary).property === property);
   if (first !== i)
     throw new KlpcheckError(
