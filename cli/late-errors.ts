@@ -9,6 +9,7 @@
  */
 import { relative } from 'node:path';
 import { KlpcheckError } from '../harness/errors.ts';
+import { plural } from '../report/plural.ts';
 
 /**
  * Throws the first of `errors` (undefined entries skipped), saying how many
@@ -20,7 +21,7 @@ export function raiseLate(errors: readonly (KlpcheckError | undefined)[]): void 
   if (!rest.length) throw first;
   throw new KlpcheckError(
     first.code,
-    `${first.message} (and ${rest.length} more file${rest.length > 1 ? 's' : ''} not written, named above)`,
+    `${first.message} (and ${plural(rest.length, 'more file', 'more files')} not written, named above)`,
     first.file,
     first.where,
   );

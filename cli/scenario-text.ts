@@ -7,6 +7,7 @@ import { escapeControls } from '../harness/errors.ts';
 import type { Failure, ScenarioResult } from '../harness/scenario/run.ts';
 import { unifiedDiff } from './diff.ts';
 import type { Style } from './style.ts';
+import { plural } from '../report/plural.ts';
 
 /** Wide enough for every errno name, so the commands line up. */
 const RESULT_WIDTH = 6;
@@ -37,10 +38,7 @@ function failureLines(f: Failure, st: Style): string[] {
 
 export function failuresBlock(r: ScenarioResult, st: Style): string[] {
   if (r.failures.length === 0) return [];
-  return [
-    `  ${r.failures.length} failed expectation${r.failures.length === 1 ? '' : 's'}:`,
-    ...r.failures.flatMap((f) => failureLines(f, st)),
-  ];
+  return [`  ${plural(r.failures.length, 'failed expectation')}:`, ...r.failures.flatMap((f) => failureLines(f, st))];
 }
 
 export function verdictLine(r: ScenarioResult, st: Style): string {
@@ -85,5 +83,5 @@ export function tally(results: readonly ScenarioResult[]): Tally {
 
 export function countLine(t: Tally): string {
   const n = t.pass + t.fail + t.pending;
-  return `${n} scenario${n === 1 ? '' : 's'}: ${t.pass} pass, ${t.fail} fail, ${t.pending} pending`;
+  return `${plural(n, 'scenario')}: ${t.pass} pass, ${t.fail} fail, ${t.pending} pending`;
 }

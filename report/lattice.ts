@@ -9,6 +9,7 @@ import type { Lattice, PairRelation, Separation } from '../harness/relate/relati
 import { sequenceOf, type ReplayedStep } from '../harness/relate/replay.ts';
 import { htmlPage } from './page.ts';
 import { xml } from './svg.ts';
+import { plural } from './plural.ts';
 
 /** Replays a separating sequence on a semantics (injected, so that the renderers stay pure). */
 export type Replayer = (semantics: string, key: string) => readonly ReplayedStep[];
@@ -22,7 +23,7 @@ function separationLines(sep: Separation, allows: string, refuses: string, b: Re
   const theirs = replay(refuses, sep.key);
   const last = (s: readonly ReplayedStep[]) => s[s.length - 1]!;
   return [
-    `    ${allows} allows, ${refuses} does not (${sep.ops} ops): ${describeUniverse(universe)}`,
+    `    ${allows} allows, ${refuses} does not (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}`,
     `      ${mine.map((s) => s.op).join('; ')}`,
     `      ${allows}: ${last(mine).outcome}, enabled ${last(mine).enabled.join(' ') || '-'}; ${refuses}: ${last(theirs).outcome}, enabled ${last(theirs).enabled.join(' ') || '-'}`,
   ];
@@ -43,8 +44,8 @@ export function latticeText(l: Lattice, b: RelateBound, detail: readonly PairRel
   const bound = formatBound(b);
   const related = new Set(l.edges.flatMap((e) => [e.below, e.above]));
   return [
-    `How the semantics relate, bounded: every sequence of up to ${b.depth} ops (loads, loads with the admin's`,
-    `parameter, disables, rmmods, a task sleeping in f1) on every universe of ${b.patches} patches over ${b.functions} functions${b.states ? ' and state 1' : ''}`,
+    `How the semantics relate, bounded: every sequence of up to ${plural(b.depth, 'op')} (loads, loads with the admin's`,
+    `parameter, disables, rmmods, a task sleeping in f1) on every universe of ${plural(b.patches, 'patch', 'patches')} over ${plural(b.functions, 'function')}${b.states ? ' and state 1' : ''}`,
     `(${bound}). Equal: same outcomes and states on all of them. A refines B: what A allows, B allows alike.`,
     '',
     'Equal within the bound:',
@@ -72,7 +73,7 @@ export function latticeText(l: Lattice, b: RelateBound, detail: readonly PairRel
 export function latticeMarkdown(l: Lattice, b: RelateBound): string {
   const bound = formatBound(b);
   return [
-    `Bounded: every sequence of up to ${b.depth} ops on every universe of ${b.patches} patches over ${b.functions} functions${b.states ? ' and state 1' : ''} (\`${bound}\`).`,
+    `Bounded: every sequence of up to ${plural(b.depth, 'op')} on every universe of ${plural(b.patches, 'patch', 'patches')} over ${plural(b.functions, 'function')}${b.states ? ' and state 1' : ''} (\`${bound}\`).`,
     '',
     '| lower (refines) | upper | bound |',
     '|---|---|---|',

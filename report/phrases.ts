@@ -21,6 +21,7 @@ import {
   slotOf,
   type StepFacts,
 } from './derive.ts';
+import { plural } from './plural.ts';
 
 export interface StepPhrase {
   /** What was done: `insmod p2.ko`, `task0 sleeps in vmlinux:f1 (running p1)`. */
@@ -169,7 +170,7 @@ export function provenanceLine(c: Counterexample, withSeed = true): string {
     how,
     ...(p.seed !== undefined && withSeed ? [`seed ${p.seed}`] : []),
     ...(p.path ? [`path ${p.path}`] : []),
-    ...(p.shrunk_from !== undefined ? [`shrunk from ${p.shrunk_from} steps`] : []),
+    ...(p.shrunk_from !== undefined ? [`shrunk from ${plural(p.shrunk_from, 'step')}`] : []),
   ];
   return `${parts.join(', ')} (fast-check ${p.fast_check}, klpcheck ${p.klpcheck})`;
 }

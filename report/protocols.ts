@@ -8,6 +8,7 @@ import type { SetChoice } from '../harness/protocols/protocol.ts';
 import type { ProtocolVerdict } from '../harness/protocols/search.ts';
 import { classify } from '../model/semantics/promises.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
+import { plural } from './plural.ts';
 
 const LETTER = { cumulative: 'C', hotfix: 'H', user: 'U' } as const;
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'];
@@ -43,7 +44,7 @@ export function protocolMatrixText(verdicts: readonly ProtocolVerdict[]): string
       .join('  ')
       .trimEnd();
   return [
-    `Release cycles: every cycle of up to ${bound(verdicts)} releases (C cumulative, H hotfix, U user patch),`,
+    `Release cycles: every cycle of up to ${plural(bound(verdicts), 'release')} (C cumulative, H hotfix, U user patch),`,
     'per semantics and protocol: holds, or the shortest failing cycle and what failed first',
     '(loads, fixes, knowledge, or an invariant the semantics promises).',
     '',
@@ -58,7 +59,7 @@ export function protocolMatrixMarkdown(verdicts: readonly ProtocolVerdict[]): st
   const protocols = [...new Set(verdicts.map((v) => v.protocol))];
   const at = (s: string, p: string) => verdicts.find((v) => v.semantics === s && v.protocol === p)!;
   return [
-    `Every release cycle of up to ${bound(verdicts)} releases (C cumulative, H hotfix, U user patch): holds, or the shortest failing cycle.`,
+    `Every release cycle of up to ${plural(bound(verdicts), 'release')} (C cumulative, H hotfix, U user patch): holds, or the shortest failing cycle.`,
     '',
     `| semantics | ${protocols.join(' | ')} |`,
     `|---|${protocols.map(() => '---').join('|')}|`,
@@ -72,9 +73,12 @@ export function protocolMatrixMarkdown(verdicts: readonly ProtocolVerdict[]): st
 /** A cycle as the weeks a reply to the list would quote. */
 export function cycleTimeline(v: ProtocolVerdict): string {
   const run = v.counterexample;
-  if (!run) return `${v.protocol} under ${v.semantics}: holds for every cycle of up to ${v.maxReleases} releases (${v.cycles} cycles).\n`;
+  if (!run)
+    return `${v.protocol} under ${v.semantics}: holds for every cycle of up to ${plural(v.maxReleases, 'release')} (${plural(v.cycles, 'cycle')}).\n`;
   const f = run.failure!;
-  const out = [`${v.protocol} under ${v.semantics}: the shortest failing cycle is ${cycleLetters(run)} (${run.kinds.length} releases).`];
+  const out = [
+    `${v.protocol} under ${v.semantics}: the shortest failing cycle is ${cycleLetters(run)} (${plural(run.kinds.length, 'release')}).`,
+  ];
   for (const d of run.days) {
     if (d.release.day % DAYS.length === 0) out.push(`week ${d.release.day / DAYS.length + 1}`);
     const who = d.release.kind === 'user' ? 'user' : `vendor ${d.release.kind}`;

@@ -243,7 +243,7 @@ describe('klpcheck explore', () => {
     expect(c.err()).toMatch(/^\nklpcheck explore: stopping; reporting what was covered/);
     expect(c.err()).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
     expect(c.out()).toMatch(
-      /^1 distinct states \(.*\), 0 transitions checked up to depth 0 \(INCOMPLETE: stopped before the search ended\)$/m,
+      /^1 distinct state \(.*\), 0 transitions checked up to depth 0 \(INCOMPLETE: stopped before the search ended\)$/m,
     );
     expect(c.out()).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
   });
@@ -256,7 +256,7 @@ describe('klpcheck explore', () => {
       const c = capture();
       const io: Io = { ...c.io, now: () => (t += tick) };
       expect(await main(['explore', '--semantics', 'upstream', ...scope, '--no-save'], io, 1)).toBe(130);
-      expect(c.err()).toMatch(/^klpcheck explore: 1 states in \d+\.\d s \(rate not measured: too short a search\)$/m);
+      expect(c.err()).toMatch(/^klpcheck explore: 1 state in \d+\.\d s \(rate not measured: too short a search\)$/m);
       expect(c.err()).not.toMatch(/states\/s/);
     }
     expect(searchRate(5000, 2)).toBe('2500 states/s');

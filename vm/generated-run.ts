@@ -13,6 +13,7 @@ import { caseId, generateCases, opsPending } from './inputs.ts';
 import type { KernelEnv } from './kernel-env.ts';
 import { reduceOps } from './reduce.ts';
 import { runCases, type Progress, type VmRun } from './run.ts';
+import { plural } from '../report/plural.ts';
 
 /**
  * One reduced finding and what became of its file: `written`, `exists` (a
@@ -70,7 +71,7 @@ export async function reduceAndSave(
   for (const [i, seq] of seqs.entries()) {
     const cmp = run.comparisons.find((c) => c.label === generatedLabel(seed, i));
     if (cmp?.verdict !== 'DIFFERS' || cmp.known) continue;
-    progress(`reducing ${cmp.label} (${seq.ops.length} ops)`);
+    progress(`reducing ${cmp.label} (${plural(seq.ops.length, 'op')})`);
     const batch = async (candidates: readonly (readonly Op[])[]) => {
       const cases = generateCases(
         candidates.map((ops, j) => opsPending(caseId(j, `red-${i}-${j}`), `candidate ${j}`, 'generated', seq.universe, ops)),

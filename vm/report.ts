@@ -7,6 +7,7 @@ import type { CaseComparison } from './compare.ts';
 import type { KernelEnv } from './kernel-env.ts';
 import { knownDifference } from './known-differences.ts';
 import type { VmRun } from './run.ts';
+import { plural } from '../report/plural.ts';
 
 export interface Counts {
   readonly files: number;
@@ -36,7 +37,7 @@ export function countsOf(cs: readonly CaseComparison[]): Counts {
 
 /** The closing line: `42 files: 40 same, 1 differs, 1 known difference, 0 not run (kernel ...)`. */
 export function countLine(n: Counts, env: Pick<KernelEnv, 'release' | 'version'>): string {
-  return `${n.files} files: ${n.same} same, ${n.differs} differ, ${n.known} known difference${n.known === 1 ? '' : 's'}, ${n.notRun} not run (kernel ${env.release}, Debian ${env.version})`;
+  return `${plural(n.files, 'file')}: ${n.same} same, ${n.differs} differ, ${plural(n.known, 'known difference')}, ${n.notRun} not run (kernel ${env.release}, Debian ${env.version})`;
 }
 
 /** The diff without jsdiff's "=====" separator line: what `diff -u` prints. */

@@ -19,6 +19,7 @@ import { explain } from './report.ts';
 import { parseGuestOutput, type GuestCase } from './protocol.ts';
 import { boot } from './qemu.ts';
 import type { StepObservation } from './observation.ts';
+import { plural } from '../report/plural.ts';
 
 export interface VmRun {
   readonly comparisons: readonly CaseComparison[];
@@ -55,7 +56,7 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
   });
   const work = mkdtempSync(join(tmpdir(), 'klpcheck-vm-'));
   try {
-    progress(`building the modules of ${runnable.length} cases`);
+    progress(`building the modules of ${plural(runnable.length, 'case')}`);
     const build = runnable.length
       ? await buildModules(
           env,

@@ -22,6 +22,7 @@ import { progress } from '../progress.ts';
 import { styleFor } from '../style.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
+import { plural } from '../../report/plural.ts';
 
 /** One exhaustive exploration per semantics, its counterexamples saved as klpcheck explore saves them. */
 async function explorations(
@@ -39,7 +40,7 @@ async function explorations(
       semantics: sem.name,
       scope,
       properties,
-      onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${p.states} states`),
+      onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}`),
     }).done;
     const notes = saveViolations(summary, sem, saveDir);
     for (const n of notes) {
@@ -160,7 +161,7 @@ export const compare: Command = {
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
     const secs = ((io.now() - t0) / 1000).toFixed(1);
-    io.stderr(`klpcheck compare: ${matrix.cells.length} cells in ${secs} s; ${savedSummary(saved, unsaved.length)}\n`);
+    io.stderr(`klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s; ${savedSummary(saved, unsaved.length)}\n`);
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
     raiseLate(unsaved.map((u) => u.error));
     return matrix.cells.some((c) => c.verdict === 'violated') ? EXIT.failed : EXIT.ok;

@@ -27,6 +27,7 @@ import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { scopeFuncs } from '../../harness/explore/candidates.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
+import { plural } from '../../report/plural.ts';
 
 /** fast-check's shrunk length for the same cell, from verdicts/expected.json, when recorded. */
 function randomLength(semantics: string, property: string): number | undefined {
@@ -115,7 +116,9 @@ async function runExploration(
   const workers = values.workers as number | undefined;
   // Each worker loads the whole model (about a second of start-up); past the cores they only take turns.
   if (workers !== undefined && workers > availableParallelism())
-    io.stderr(`klpcheck explore: ${workers} workers on ${availableParallelism()} cores: more workers than cores only slows the search\n`);
+    io.stderr(
+      `klpcheck explore: ${workers} workers on ${plural(availableParallelism(), 'core')}: more workers than cores only slows the search\n`,
+    );
   const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
   const t0 = io.now();
   const running = exploreInParallel({
@@ -126,7 +129,7 @@ async function runExploration(
     shard: values.shard as { index: number; count: number } | undefined,
     onProgress: (p) => {
       const rate = searchRate(p.states, (io.now() - t0) / 1000);
-      bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${p.states} states${rate ? `, ${rate}` : ''}`);
+      bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}${rate ? `, ${rate}` : ''}`);
     },
   });
   // Held until the report and every file are written: a Ctrl-C then must not cost what was found.
@@ -143,7 +146,7 @@ async function runExploration(
     const secs = (io.now() - t0) / 1000;
     // Timings vary between runs: stderr, so that stdout depends only on the arguments.
     const rate = searchRate(s.distinctStates, secs) ?? 'rate not measured: too short a search';
-    io.stderr(`klpcheck explore: ${s.distinctStates} states in ${secs.toFixed(1)} s (${rate})\n`);
+    io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')} in ${secs.toFixed(1)} s (${rate})\n`);
     return { summary: s, release };
   } catch (e) {
     release();

@@ -11,6 +11,7 @@ import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
 import { semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
+import { plural } from '../../report/plural.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
 export const RUNS = { min: 1, max: 10_000_000 } as const;
@@ -19,7 +20,7 @@ export const STEPS = { min: 1, max: 1000 } as const;
 function line(r: PropertyResult, style: Style): string {
   const head = `${r.semantics.padEnd(12)} ${r.property.padEnd(32)}`;
   if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
-  if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${r.runs} sequences, ${r.steps} steps)`;
+  if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')})`;
   const c = r.counterexample!;
   // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.
   // A save refused (a hand-edited file of this name, kept) is named here; its error ends the run after every verdict.
@@ -68,7 +69,7 @@ export const run: Command = {
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
     const style = styleFor(io, values['no-color'] === true);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
-    io.stdout(`klpcheck run: seed ${seed}, ${runs} sequences of up to ${maxCommands} operations per property\n`);
+    io.stdout(`klpcheck run: seed ${seed}, ${plural(runs, 'sequence')} of up to ${plural(maxCommands, 'operation')} per property\n`);
     const t0 = io.now();
     const saved: SavedCounts = { written: 0, exists: 0 };
     const unsaved: KlpcheckError[] = [];

@@ -15,6 +15,7 @@ import { generateCases, loadInput } from '../../vm/inputs.ts';
 import { loadKernelEnv } from '../../vm/kernel-env.ts';
 import { countsOf, jsonReport, textReport } from '../../vm/report.ts';
 import { runCases } from '../../vm/run.ts';
+import { plural } from '../../report/plural.ts';
 
 /**
  * What became of one reduced finding: `saved: FILE: generated #i reduced ...`,
@@ -23,7 +24,7 @@ import { runCases } from '../../vm/run.ts';
  * explore name a counterexample they could not save.
  */
 export function savedLine(f: SavedFinding): string {
-  const what = `generated #${f.index} reduced from ${f.from} to ${f.to} ops in ${f.boots} boots`;
+  const what = `generated #${f.index} reduced from ${f.from} to ${plural(f.to, 'op')} in ${plural(f.boots, 'boot')}`;
   if (f.status === 'refused') return `${what} -> ${notSaved(f.error)}`;
   return `saved: ${relative(process.cwd(), f.file)}${f.status === 'exists' ? ' (already saved)' : ''}: ${what}`;
 }
@@ -99,7 +100,9 @@ export const vm: Command = {
     const say = values.json ? progress : (line: string) => io.stdout(`${line}\n`);
     if (n > 0) {
       const leftOut = seqs.reduce((a, s) => a + s.leftOut, 0);
-      say(`generated: ${n} sequences, seed ${seed}${leftOut ? `, ${leftOut} shadow ops left out (no guest form yet)` : ''}`);
+      say(
+        `generated: ${plural(n, 'sequence')}, seed ${seed}${leftOut ? `, ${plural(leftOut, 'shadow op')} left out (no guest form yet)` : ''}`,
+      );
       if (!values['no-save']) {
         const dir = (values.out as string | undefined) ?? FINDINGS;
         // Each finding's line as soon as its file is settled; a refused save (a hand-edited file of its

@@ -10,6 +10,7 @@ import { formatScope } from '../../harness/explore/scope.ts';
 import { isShardShare, missingMilestones, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
+import { plural } from '../plural.ts';
 
 /** Where a violated property's counterexample was saved, or why it was not (`notSaved`, one line). */
 export interface SavedNote {
@@ -36,7 +37,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
   // No timings here: standard output depends only on the version and the arguments (timings go to stderr).
   const lines = [
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
-    `${s.distinctStates} distinct states (${specLevel}), ${s.transitions} transitions checked ${bound}`,
+    `${plural(s.distinctStates, 'distinct state')} (${specLevel}), ${plural(s.transitions, 'transition')} checked ${bound}`,
     'states are stored exactly (no fingerprints, no collisions)',
     '',
   ];
@@ -56,7 +57,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     const note = saved.find((x) => x.property === p);
     const random = note?.randomLength ? ` (fast-check's shrunk one: ${note.randomLength})` : '';
     lines.push(
-      `${p.padEnd(32)} VIOLATED: shortest counterexample has ${v.ops.length} steps${random}${note?.file ? ` -> ${note.file}` : note?.notSaved ? ` -> ${note.notSaved}` : ''}`,
+      `${p.padEnd(32)} VIOLATED: shortest counterexample has ${plural(v.ops.length, 'step')}${random}${note?.file ? ` -> ${note.file}` : note?.notSaved ? ` -> ${note.notSaved}` : ''}`,
     );
     lines.push(`${''.padEnd(32)} ${v.reason}`);
   }

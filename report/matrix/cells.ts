@@ -9,6 +9,7 @@
 import { quoted, type Cell, type VerdictMatrix, type ViolatedCell } from '../../harness/matrix.ts';
 import { classify, type Classification } from '../../model/semantics/promises.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
+import { plural } from '../plural.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
 
@@ -50,12 +51,12 @@ export function shortCell(c: Cell | undefined): string {
 
 /** "N sequences of up to L operations (seed S)". */
 export const randomReach = (m: VerdictMatrix, sequences: number) =>
-  `${sequences} sequences of up to ${m.max_steps} operations (seed ${m.seed})`;
+  `${plural(sequences, 'sequence')} of up to ${plural(m.max_steps, 'operation')} (seed ${m.seed})`;
 
 /** "violated: FILE, k steps" for the counterexample to quote. */
 export function violatedText(c: ViolatedCell): string {
   const q = quoted(c);
-  return `violated (${violatedWords(c)}): ${q.file ?? 'not saved'}, ${q.length} steps`;
+  return `violated (${violatedWords(c)}): ${q.file ?? 'not saved'}, ${plural(q.length, 'step')}`;
 }
 
 /** The whole verdict of a cell in one line: how far it was checked. */
@@ -71,7 +72,7 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
     case 'holds-bounded': {
       const x = m.exhaustive;
       const vacuous = c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '';
-      return `holds for ${randomReach(m, c.sequences)}; exhaustively to depth ${x?.depth} in scope ${x?.scope} (${c.states} states, ${c.transitions} transitions)${vacuous}${fixed}`;
+      return `holds for ${randomReach(m, c.sequences)}; exhaustively to depth ${x?.depth} in scope ${x?.scope} (${plural(c.states, 'state')}, ${plural(c.transitions, 'transition')})${vacuous}${fixed}`;
     }
     case 'not-applicable':
       return `n/a: ${c.reason}${fixed}`;
@@ -81,7 +82,7 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
 /** How the whole matrix was checked, one sentence. */
 export function howChecked(m: VerdictMatrix): string {
   const x = m.exhaustive ? `; then every sequence up to depth ${m.exhaustive.depth} in scope ${m.exhaustive.scope}` : '';
-  return `Saved counterexamples (${m.corpus}/) replayed first; then ${m.runs} random sequences of up to ${m.max_steps} operations per cell (seed ${m.seed})${x}.`;
+  return `Saved counterexamples (${m.corpus}/) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${plural(m.max_steps, 'operation')} per cell (seed ${m.seed})${x}.`;
 }
 
 export const violations = (m: VerdictMatrix): ViolatedCell[] => m.cells.flatMap((c) => (c.verdict === 'violated' ? [c] : []));

@@ -12,6 +12,7 @@ import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
 import { htmlPage } from '../page.ts';
 import { cellAt, classOf, fixedFiles, howChecked, longCell, notApplicableGroups, violatedWords } from './cells.ts';
+import { plural } from '../plural.ts';
 
 const CSS = [
   'body { font-family: sans-serif; margin: 1.5em; color: #111111; background: #ffffff; }',
@@ -57,11 +58,11 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
       return `<td class="holds-random" title="${title}">holds (random)<br><small>${c.sequences} seq</small>${fixed}</td>`;
     case 'holds-bounded': {
       const vacuous = c.vacuous?.length ? `<br><small>vacuous: ${xml(c.vacuous.join(', '))}</small>` : '';
-      return `<td class="${vacuous ? 'vacuous' : 'holds-bounded'}" title="${title}">holds (bounded)<br><small>${c.states} states</small>${vacuous}${fixed}</td>`;
+      return `<td class="${vacuous ? 'vacuous' : 'holds-bounded'}" title="${title}">holds (bounded)<br><small>${plural(c.states, 'state')}</small>${vacuous}${fixed}</td>`;
     }
     case 'violated': {
       const more = c.counterexamples.length > 1 ? `, +${c.counterexamples.length - 1}` : '';
-      const text = `violated<br><small>${violatedWords(c)}, ${quoted(c).length} steps${more}</small>`;
+      const text = `violated<br><small>${violatedWords(c)}, ${plural(quoted(c).length, 'step')}${more}</small>`;
       return `<td class="${classOf(c) === 'design-choice' ? 'design' : 'violated'}" title="${title}">${withTimeline ? `<a href="#${anchor(c)}">${text}</a>` : text}${fixed}</td>`;
     }
   }
@@ -106,11 +107,11 @@ export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string
     if (!c || cell.verdict !== 'violated') return [];
     const ctx = contextFor(c);
     const file = quoted(cell).file!;
-    const others = cell.counterexamples.slice(1).map((r) => `<code>${xml(r.file ?? '(not saved)')}</code> (${r.length} steps)`);
+    const others = cell.counterexamples.slice(1).map((r) => `<code>${xml(r.file ?? '(not saved)')}</code> (${plural(r.length, 'step')})`);
     return [
       [
         `<section id="${xml(anchor(cell))}">`,
-        `<h2>${xml(cell.semantics)}: ${xml(ctx.invariant.title)} violated (${c.steps.length} steps)</h2>`,
+        `<h2>${xml(cell.semantics)}: ${xml(ctx.invariant.title)} violated (${plural(c.steps.length, 'step')})</h2>`,
         `<p>Counterexample to quote: <code>${xml(file)}</code>. Render it for a mail with <code>klpcheck render ${xml(file)}</code>.${others.length ? ` Also: ${others.join(', ')}.` : ''}</p>`,
         '<figure>',
         ownIds(renderSvg(c, ctx, false), anchor(cell)),

@@ -6,6 +6,7 @@
  */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
 import { cellAt, fixedFiles, howChecked, MARKS, notApplicableGroups, shortCell, violatedWords, violations } from './cells.ts';
+import { plural } from '../plural.ts';
 
 export interface TextStyle {
   readonly holds: (s: string) => string;
@@ -38,7 +39,7 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   );
   const legend = [...marks.map((k) => `  ${k.mark.padEnd(4)}${k.means}`), ...m.properties.map((p, i) => `  ${`P${i}`.padEnd(4)}${p}`)];
   const details = violations(m).flatMap((c) => [
-    `  ${c.semantics} / ${c.property} (${violatedWords(c)}): ${c.counterexamples.map((r) => `${r.file ?? '(not saved)'}, ${r.length} steps`).join('; ')}`,
+    `  ${c.semantics} / ${c.property} (${violatedWords(c)}): ${c.counterexamples.map((r) => `${r.file ?? '(not saved)'}, ${plural(r.length, 'step')}`).join('; ')}`,
     `      ${c.reason}`,
   ]);
   const na = notApplicableGroups(m).map((g) => `  ${g.property} (${g.semantics.join(', ')}): ${g.why}`);
