@@ -255,9 +255,13 @@ describe('merging explore shards', () => {
     expect(refusal([a, { ...b, shards: [{ index: 1, count: 3 }] }])).toBe(
       'klpcheck: b.json:/shards/0/count: shard 1/3 of another split than a.json (2 shards) [E_SCHEMA]',
     );
-    // Two files holding one shard (a copy, or shard 0 run twice): the second file's /shards says so.
+    // Two files holding one shard (a copy, or shard 0 run twice): which one is wrong only the user knows, so both are named.
     expect(refusal([a, a, b], ['a.json', 'copy.json', 'b.json'])).toBe(
-      'klpcheck: copy.json:/shards/0/index: shard 0/2 given twice (also a.json) [E_SCHEMA]',
+      'klpcheck: shard files of one shard: a.json:/shards/0/index and copy.json:/shards/0/index are both shard 0/2 [E_SCHEMA]',
+    );
+    // A file edited to another index: and the shard it held is then in no file, which the line says too.
+    expect(refusal([b, { ...a, shards: [{ index: 1, count: 2 }] }], ['b.json', 'c_idx1.json'])).toBe(
+      'klpcheck: shard files of one shard: b.json:/shards/0/index and c_idx1.json:/shards/0/index are both shard 1/2, and no file holds shard 0/2 [E_SCHEMA]',
     );
     expect(refusal([a, { ...b, memories: [] }])).toBe(
       'klpcheck: b.json:/states: a state names a checker memory the file does not list [E_SCHEMA]',
@@ -274,9 +278,32 @@ describe('merging explore shards', () => {
     const parts = shards(scope, 2);
     // Another split depth: the two files are not the halves of one search, and some state is expanded by neither.
     const [, other] = shards(scope, 2, 1);
-    expect(() => merge([parts[0]!, other!], ['a.json', 'b.json'])).toThrow(
-      /no shard expanded a state at depth 2: not the shards of one exploration/,
+    /** The one line the CLI would print for these files. */
+    const line = (files: ExploreSummary[]) => {
+      try {
+        merge(files, ['a.json', 'b.json']);
+      } catch (e) {
+        if (e instanceof KlpcheckError) return e.format();
+        throw e;
+      }
+      return 'accepted';
+    };
+    // The line names each file that holds the state, at its place in the file's ledger.
+    expect(line([parts[0]!, other!])).toMatch(
+      /^klpcheck: merge: no shard file expanded a state at depth 2: (a|b)\.json:\/ledger\/expanded\/\d+( and b\.json:\/ledger\/expanded\/\d+)? holds? it unexpanded: not the shards of one exploration \(another split depth\?\), or a ledger edited \[E_SCHEMA\]$/,
     );
+    // One file's expansions zeroed: the first state left unexpanded is named with its entry in that file (and in any other file that holds it).
+    const unexpanded = { ...parts[1]!, ledger: { ...parts[1]!.ledger!, expanded: new Uint32Array(parts[1]!.ledger!.expanded.length) } };
+    const named =
+      /^klpcheck: merge: no shard file expanded a state at depth (\d): (?:a\.json:\/ledger\/expanded\/\d+ and )?b\.json:\/ledger\/expanded\/(\d+) holds? it unexpanded: /.exec(
+        line([parts[0]!, unexpanded]),
+      );
+    expect(named).not.toBeNull();
+    // The pointer is that state's: expanded in b.json before the edit, and at the depth said.
+    const j = Number(named![2]);
+    expect(parts[1]!.ledger!.expanded[j]).toBeGreaterThan(0);
+    const levelEnds = parts[1]!.ledger!.levelEnds;
+    expect(levelEnds.findIndex((end) => j < end)).toBe(Number(named![1]));
     // A tampered expansion: the same state with other successors in two files.
     const tampered = {
       ...parts[1]!,

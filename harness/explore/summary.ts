@@ -121,7 +121,9 @@ const sameScope = (a: ExploreScope, b: ExploreScope) => formatScope(a) === forma
  * Merges the results of shards i/n of one exploration. Refused (E_SCHEMA,
  * naming the file and the JSON pointer): shards of different semantics,
  * scopes (both files named, each with its scope), properties or shard
- * counts, a shard given twice, or a part that is not a shard at all; a missing shard is E_USAGE (a file left off the command
+ * counts, a shard in two files (both named, and a shard then in no file), a
+ * part that is not a shard at all, or a state no file expanded (each file
+ * holding it named, at its ledger entry); a missing shard is E_USAGE (a file left off the command
  * line): a merge of fewer than all shards must never read as a pass.
  */
 export function merge(parts: readonly ExploreSummary[], files: readonly string[] = parts.map((_, i) => `part ${i + 1}`)): ExploreSummary {
@@ -137,7 +139,9 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
 
 function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]): ExploreSummary {
   const first = parts[0]!;
+  /** Each shard index, with the file and pointer that hold it first; and the first index found in two files. */
   const seen = new Map<number, string>();
+  let twice: { readonly index: number; readonly places: readonly [string, string] } | undefined;
   let count = 0;
   parts.forEach((p, i) => {
     const file = files[i]!;
@@ -161,18 +165,21 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
           `/shards/${p.shards.indexOf(s)}/count`,
         );
       count = s.count;
-      const twice = seen.get(s.index);
-      if (twice !== undefined)
-        throw new KlpcheckError(
-          'E_SCHEMA',
-          `shard ${s.index}/${s.count} given twice (also ${twice})`,
-          file,
-          `/shards/${p.shards.indexOf(s)}/index`,
-        );
-      seen.set(s.index, file);
+      const place = `${file}:/shards/${p.shards.indexOf(s)}/index`;
+      const had = seen.get(s.index);
+      if (had === undefined) seen.set(s.index, place);
+      else twice ??= { index: s.index, places: [had, place] };
     }
   });
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  // Which of two files holding one shard is wrong only the user knows: both are named, and a shard then in no file.
+  if (twice)
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `shard files of one shard: ${twice.places.join(' and ')} are both shard ${twice.index}/${count}${
+        missing.length ? `, and no file holds shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}` : ''
+      }`,
+    );
   if (missing.length)
     throw new KlpcheckError(
       'E_USAGE',
@@ -185,11 +192,14 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
   const expansionOf: (string | undefined)[] = [];
   const expandedIn: number[] = [];
   const key = new Uint8Array(256);
+  /** Per part: its checker-memory ids, renumbered into the merge's. */
+  const idsOf: number[][] = [];
   parts.forEach((p, pi) => {
     const file = files[pi]!;
     const ledger = p.ledger;
     if (!ledger) throw new KlpcheckError('E_SCHEMA', 'a shard without its per-state ledger cannot be merged exactly', file, '/ledger');
     const ids = p.memories.map((m) => memories.get(m) ?? memories.set(m, memories.size).get(m)!);
+    idsOf[pi] = ids;
     let depth = 0;
     for (let o = 0, j = 0; o < p.states.length; o += p.states[o]! + 1, j++) {
       const len = p.states[o]!;
@@ -229,11 +239,13 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
     const k = expansionOf[i];
     if (k === undefined) {
       // The whole search expands every state above the bound; so must the shards, together.
-      if (complete && d < bound)
+      if (complete && d < bound) {
+        const held = holdersOf(states.get(i), parts, idsOf, files);
         throw new KlpcheckError(
           'E_SCHEMA',
-          `merge: no shard expanded a state at depth ${d}: not the shards of one exploration (another split depth?)`,
+          `merge: no shard file expanded a state at depth ${d}: ${held.join(' and ')} hold${held.length > 1 ? '' : 's'} it unexpanded: not the shards of one exploration (another split depth?), or a ledger edited`,
         );
+      }
       continue;
     }
     let m = parsed.get(k);
@@ -274,6 +286,29 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
     memories: [...memories.keys()],
     seconds: Math.max(...parts.map((p) => p.seconds)),
   };
+}
+
+/**
+ * Where the files hold merged state `target` (its bytes, memory id
+ * renumbered): `file:/ledger/expanded/j` for each, j its place in the file.
+ * Only for the error that names them: it reads every file's states again.
+ */
+function holdersOf(target: Uint8Array, parts: readonly ExploreSummary[], idsOf: readonly number[][], files: readonly string[]): string[] {
+  const wanted = Uint8Array.from(target);
+  const len = wanted.length;
+  const key = new Uint8Array(256);
+  const held: string[] = [];
+  parts.forEach((p, pi) => {
+    for (let o = 0, j = 0; o < p.states.length; o += p.states[o]! + 1, j++) {
+      if (p.states[o] !== len) continue;
+      key.set(p.states.subarray(o + 1, o + 1 + len));
+      const id = idsOf[pi]![key[len - 2]! | (key[len - 1]! << 8)]!;
+      key[len - 2] = id & 0xff;
+      key[len - 1] = id >>> 8;
+      if (key.subarray(0, len).every((b, x) => b === wanted[x])) held.push(`${files[pi]}:/ledger/expanded/${j}`);
+    }
+  });
+  return held;
 }
 
 /**
