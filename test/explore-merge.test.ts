@@ -271,6 +271,11 @@ describe('merging explore shards', () => {
     expect(refusal([a], ['a.json'])).toBe(
       'klpcheck: merge: shard 1/2 missing; a partial merge would claim more than was checked [E_USAGE]',
     );
+    // A count edited to two thousand million: the line lists the first few missing, not every one (listing them ran out of memory).
+    const huge = 2_000_000_000;
+    expect(refusal([{ ...a, shards: [{ index: 0, count: huge }] }], ['a.json'])).toBe(
+      `klpcheck: merge: shards ${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `${i}/${huge}`).join(', ')} and ${huge - 9} more missing; a partial merge would claim more than was checked [E_USAGE]`,
+    );
   });
 
   it('refuses shards whose ledgers disagree or leave a state unexpanded', () => {

@@ -137,6 +137,22 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
   );
 }
 
+/**
+ * The shards below `count` that no file holds (`seen` holds only indexes
+ * below it): how many, and the first `shown` as `i/count`, then `and N more`.
+ * Never a list of every index: a /shards count edited to 2000000000 built
+ * one and ran out of memory.
+ */
+function missingShards(seen: ReadonlyMap<number, unknown>, count: number, shown = 8): { readonly total: number; readonly text: string } {
+  const first: number[] = [];
+  for (let i = 0; i < count && first.length < shown; i++) if (!seen.has(i)) first.push(i);
+  const total = count - seen.size;
+  return {
+    total,
+    text: `${first.map((i) => `${i}/${count}`).join(', ')}${total > first.length ? ` and ${total - first.length} more` : ''}`,
+  };
+}
+
 function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]): ExploreSummary {
   const first = parts[0]!;
   /** Each shard index, with the file and pointer that hold it first; and the first index found in two files. */
@@ -171,19 +187,19 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
       else twice ??= { index: s.index, places: [had, place] };
     }
   });
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  const missing = missingShards(seen, count);
   // Which of two files holding one shard is wrong only the user knows: both are named, and a shard then in no file.
   if (twice)
     throw new KlpcheckError(
       'E_SCHEMA',
       `shard files of one shard: ${twice.places.join(' and ')} are both shard ${twice.index}/${count}${
-        missing.length ? `, and no file holds shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}` : ''
+        missing.total ? `, and no file holds shard${missing.total > 1 ? 's' : ''} ${missing.text}` : ''
       }`,
     );
-  if (missing.length)
+  if (missing.total)
     throw new KlpcheckError(
       'E_USAGE',
-      `merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; a partial merge would claim more than was checked`,
+      `merge: shard${missing.total > 1 ? 's' : ''} ${missing.text} missing; a partial merge would claim more than was checked`,
     );
   const states = new VisitedSet();
   const memories = new Map<string, number>();
