@@ -12,6 +12,7 @@ import { fromJson, replayViolation, toJson, type ExploreSummary } from '../harne
 import { kindOf, parseJson, readText, requireKind } from '../harness/json-file.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { writeAtomically } from './output-files.ts';
+import { plural } from '../report/plural.ts';
 
 /**
  * An explore shard file: readable UTF-8 JSON of the right kind, then the shape
@@ -51,7 +52,7 @@ export function readShard(file: string): ExploreSummary {
 }
 
 /** `1 op`, `2 ops`. */
-const ops = (n: number) => `${n} op${n === 1 ? '' : 's'}`;
+const ops = (n: number) => plural(n, 'op');
 
 /**
  * Writes `summary` to `file` atomically (cli/output-files.ts), except that an
