@@ -134,7 +134,10 @@ describe('klpcheck explore', () => {
           `^klpcheck: ${literal(`shard files of one shard: ${join(dir, '0.json')}:/shards/0/index and ${join(dir, 'copy.json')}:/shards/0/index are both shard 0/2 [E_SCHEMA]`)}\n$`,
         ),
       ],
-      [[join(dir, '0.json'), other], /^klpcheck: .*other\.json:\/semantics: a shard of stacking, not upstream .*\[E_SCHEMA\]\n$/],
+      [
+        [join(dir, '0.json'), other],
+        /^klpcheck: shard files of different semantics: .*0\.json:\/semantics is upstream, .*other\.json:\/semantics is stacking \[E_SCHEMA\]\n$/,
+      ],
       // Shards of two scopes: neither file is blamed alone; both are named with their scopes, on one line.
       [
         [deeper, join(dir, '0.json')],

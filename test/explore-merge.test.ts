@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../harness/explore/explorer.ts';
 import { LIMITS, parseScope } from '../harness/explore/scope.ts';
-import { fromJson, merge, summarize, toJson, type ExploreSummary } from '../harness/explore/summary.ts';
+import { fromJson, merge, SHARD_MAX, summarize, toJson, type ExploreSummary } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { exploreText } from '../report/explore/text.ts';
@@ -115,6 +115,22 @@ describe('merging explore shards', () => {
     );
   });
 
+  it('refuses a property no search checks, a property listed twice, and a split larger than --shard takes, each at its own pointer', () => {
+    const file = shardFile();
+    const props = file.properties as string[];
+    // Hostile-user findings: 'bogus' was reported as holding, a name listed twice as two verdicts.
+    expect(refusal({ ...file, properties: ['bogus', ...props.slice(1)] })).toMatch(
+      /^klpcheck: a\.json:\/properties\/0: unknown property 'bogus' \(properties: conformance, .*\) \[E_SCHEMA\]$/,
+    );
+    expect(refusal({ ...file, properties: [props[0], props[0], ...props.slice(2)] })).toBe(
+      `klpcheck: a.json:/properties/1: property '${props[0]}' listed twice [E_SCHEMA]`,
+    );
+    expect(refusal({ ...file, shards: [{ index: 0, count: SHARD_MAX + 1 }] })).toBe(
+      `klpcheck: a.json:/shards/0/count: a split into at most ${SHARD_MAX} shards (as --shard takes), not ${SHARD_MAX + 1} [E_SCHEMA]`,
+    );
+    expect(refusal({ ...file, shards: [{ index: 0, count: SHARD_MAX }] })).toBe('accepted');
+  });
+
   it('refuses a state list whose bytes do not match its digest, or that is not base64, and a shard file of format 3', () => {
     const file = shardFile();
     const states = Buffer.from(file.states as string, 'base64');
@@ -130,7 +146,7 @@ describe('merging explore shards', () => {
     expect(refusal({ ...file, states: '!!!notbase64' })).toBe('klpcheck: a.json:/states: not base64 [E_SCHEMA]');
     expect(refusal({ ...file, states: 'AQ' })).toBe('klpcheck: a.json:/states: not base64 [E_SCHEMA]');
     const { statesSha256: _, ...undigested } = file;
-    expect(refusal(undigested)).toBe('klpcheck: a.json:/statesSha256: missing or not a sha256 digest (64 hex digits) [E_SCHEMA]');
+    expect(refusal(undigested)).toBe('klpcheck: a.json:/statesSha256: missing or not a sha256 digest (64 lowercase hex digits) [E_SCHEMA]');
     expect(refusal({ ...file, statesSha256: 'ABC' })).toMatch(/^klpcheck: a\.json:\/statesSha256: missing or not/);
     // Files of the format before the digest are refused for their format, as every older one is.
     expect(refusal({ ...undigested, formatVersion: 3 })).toBe('klpcheck: a.json:/formatVersion: explore shard format 3, not 4 [E_SCHEMA]');
@@ -239,21 +255,21 @@ describe('merging explore shards', () => {
       return 'accepted';
     };
     expect(refusal([a, b])).toBe('accepted');
-    expect(refusal([a, { ...b, semantics: 'stacking' }])).toBe(
-      'klpcheck: b.json:/semantics: a shard of stacking, not upstream as a.json [E_SCHEMA]',
-    );
     // Neither file alone is at fault: both are named, with what each says.
+    expect(refusal([a, { ...b, semantics: 'stacking' }])).toBe(
+      'klpcheck: shard files of different semantics: a.json:/semantics is upstream, b.json:/semantics is stacking [E_SCHEMA]',
+    );
     expect(refusal([a, { ...b, scope: { ...b.scope, depth: 3 } }])).toBe(
       'klpcheck: shard files of different scopes: a.json:/scope is patches=1,functions=1,states=0,tasks=1,depth=2, b.json:/scope is patches=1,functions=1,states=0,tasks=1,depth=3 [E_SCHEMA]',
     );
     expect(refusal([a, { ...b, properties: ['module-safety'] }])).toBe(
-      'klpcheck: b.json:/properties: checks other properties than a.json [E_SCHEMA]',
+      `klpcheck: shard files of different properties: a.json:/properties is ${a.properties.join(',')}, b.json:/properties is module-safety [E_SCHEMA]`,
     );
     expect(refusal([a, { ...b, shards: [] }], ['a.json', 'whole.json'])).toBe(
       'klpcheck: whole.json:/shards: not a shard: a whole exploration needs no merge [E_SCHEMA]',
     );
     expect(refusal([a, { ...b, shards: [{ index: 1, count: 3 }] }])).toBe(
-      'klpcheck: b.json:/shards/0/count: shard 1/3 of another split than a.json (2 shards) [E_SCHEMA]',
+      'klpcheck: shard files of different splits: a.json:/shards/0/count is 2, b.json:/shards/0/count is 3 [E_SCHEMA]',
     );
     // Two files holding one shard (a copy, or shard 0 run twice): which one is wrong only the user knows, so both are named.
     expect(refusal([a, a, b], ['a.json', 'copy.json', 'b.json'])).toBe(

@@ -5,7 +5,7 @@ import { attempt, KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
-import { isShardShare, merge, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { isShardShare, merge, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { runSequence } from '../../harness/run-sequence.ts';
@@ -196,7 +196,7 @@ export const explore: Command = {
     },
     shard: {
       type: 'shard',
-      range: { min: 1, max: 1024 },
+      range: { min: 1, max: SHARD_MAX },
       arg: 'I/N',
       help: "this machine's share of a multi-machine exploration",
       // A shard's result means something only once merged: without --out it would be lost.

@@ -161,24 +161,28 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
   let count = 0;
   parts.forEach((p, i) => {
     const file = files[i]!;
+    // Where two files disagree, neither is at fault alone: both are named, each with its value.
     if (p.semantics !== first.semantics)
-      throw new KlpcheckError('E_SCHEMA', `a shard of ${p.semantics}, not ${first.semantics} as ${files[0]}`, file, '/semantics');
-    // Neither file is at fault alone: both are named, each with its /scope.
+      throw new KlpcheckError(
+        'E_SCHEMA',
+        `shard files of different semantics: ${files[0]}:/semantics is ${first.semantics}, ${file}:/semantics is ${p.semantics}`,
+      );
     if (!sameScope(p.scope, first.scope))
       throw new KlpcheckError(
         'E_SCHEMA',
         `shard files of different scopes: ${files[0]}:/scope is ${formatScope(first.scope)}, ${file}:/scope is ${formatScope(p.scope)}`,
       );
     if (p.properties.join(',') !== first.properties.join(','))
-      throw new KlpcheckError('E_SCHEMA', `checks other properties than ${files[0]}`, file, '/properties');
+      throw new KlpcheckError(
+        'E_SCHEMA',
+        `shard files of different properties: ${files[0]}:/properties is ${first.properties.join(',')}, ${file}:/properties is ${p.properties.join(',')}`,
+      );
     if (!p.shards.length) throw new KlpcheckError('E_SCHEMA', 'not a shard: a whole exploration needs no merge', file, '/shards');
     for (const s of p.shards) {
       if (count && s.count !== count)
         throw new KlpcheckError(
           'E_SCHEMA',
-          `shard ${s.index}/${s.count} of another split than ${files[0]} (${count} shards)`,
-          file,
-          `/shards/${p.shards.indexOf(s)}/count`,
+          `shard files of different splits: ${files[0]}:/shards/0/count is ${count}, ${file}:/shards/${p.shards.indexOf(s)}/count is ${s.count}`,
         );
       count = s.count;
       const place = `${file}:/shards/${p.shards.indexOf(s)}/index`;
@@ -352,6 +356,9 @@ export function missingMilestones(s: ExploreSummary): Milestone[] {
  */
 export const SHARD_FORMAT = 4;
 
+/** The most shards one exploration is split into: what --shard i/n takes, and what a shard file may say. */
+export const SHARD_MAX = 1024;
+
 /** The digest a shard file keeps of its state bytes (sha256, hex), checked when it is read. */
 function statesDigest(states: Uint8Array): string {
   return createHash('sha256').update(states).digest('hex');
@@ -446,6 +453,9 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   ) {
     throw bad('/shards', 'a list of {index, count} with 0 <= index < count');
   }
+  shards.forEach((s, i) => {
+    if (s.count > SHARD_MAX) throw bad(`/shards/${i}/count`, `a split into at most ${SHARD_MAX} shards (as --shard takes), not ${s.count}`);
+  });
   for (const k of ['complete', 'fixpoint'] as const) if (typeof r[k] !== 'boolean') throw bad(`/${k}`, 'missing or not true/false');
   for (const k of ['depthReached', 'distinctStates', 'transitions'] as const)
     if (!Number.isInteger(r[k])) throw bad(`/${k}`, 'missing or not a whole number');
@@ -453,12 +463,18 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     throw bad('/specStates', 'missing or not a whole number (null in a merged result)');
   if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string'))
     throw bad('/properties', 'a list of property names');
-  if (!Array.isArray(r.violations)) throw bad('/violations', 'missing');
+  // A name no search checks, or one twice, would be reported as holding (hostile-user finding).
+  const known = [CONFORMANCE, ...INVARIANTS.map((i) => i.id)];
+  r.properties.forEach((p, i, all) => {
+    if (!known.includes(p)) throw bad(`/properties/${i}`, `unknown property '${p}' (properties: ${known.join(', ')})`);
+    if (all.indexOf(p) !== i) throw bad(`/properties/${i}`, `property '${p}' listed twice`);
+  });
+  if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
   r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], scope as never, file));
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
   if (typeof r.statesSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.statesSha256))
-    throw bad('/statesSha256', 'missing or not a sha256 digest (64 hex digits)');
+    throw bad('/statesSha256', 'missing or not a sha256 digest (64 lowercase hex digits)');
   if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
   if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
     throw bad('/statesPerDepth', 'a list of whole numbers');
