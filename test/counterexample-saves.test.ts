@@ -44,6 +44,24 @@ function refusedLast(r: { code: number; stderr: string }, file: string): void {
   expect(r.stderr).toMatch(new RegExp(`(^|\\n)klpcheck: ${escape(file)}: is a directory, not a file; left as it is \\[E_IO\\]\\n$`));
 }
 
+/**
+ * Runs `args --out A` into a fresh folder, then `args --out B` into another
+ * with a directory at the name of A's first stacking counterexample: the
+ * names A got, the directory, and the second run.
+ */
+async function rerunWithDirectoryAtFirst(args: readonly string[]) {
+  const [a, b] = [tmp(), tmp()];
+  expect((await run([...args, '--out', a])).code).toBe(1);
+  const names = jsonFiles(join(a, 'stacking')).sort();
+  expect(names.length).toBeGreaterThan(1);
+  const file = join(b, 'stacking', names[0]!);
+  mkdirSync(join(b, 'stacking'));
+  directoryAt(file);
+  const r = await run([...args, '--out', b]);
+  refusedLast(r, file);
+  return { names, file, saved: () => jsonFiles(join(b, 'stacking')).sort(), r };
+}
+
 beforeEach(() => {
   rmSync(COUNTEREXAMPLES, { recursive: true, force: true });
   mkdirSync(COUNTEREXAMPLES);
@@ -97,38 +115,20 @@ describe('saving over something that cannot be read', () => {
   );
 
   it('run --out: every verdict, the file NOT SAVED with its reason, the others saved, then E_IO, exit 2', async () => {
-    const [a, b] = [tmp(), tmp()];
-    const args = ['run', '--semantics', 'stacking', '--runs', '2'];
-    expect((await run([...args, '--out', a])).code).toBe(1);
-    const names = jsonFiles(join(a, 'stacking')).sort();
-    expect(names.length).toBeGreaterThan(1);
-    const file = join(b, 'stacking', names[0]!);
-    mkdirSync(join(b, 'stacking'));
-    directoryAt(file);
-    const r = await run([...args, '--out', b]);
-    refusedLast(r, file);
+    const { names, saved, r } = await rerunWithDirectoryAtFirst(['run', '--semantics', 'stacking', '--runs', '2']);
     expect(r.stdout.match(/^stacking +\S+ +(holds|VIOLATED|n\/a)/gm)).toHaveLength(14);
     expect(r.stdout).toMatch(
       new RegExp(`VIOLATED .* -> NOT SAVED: \\S*${escape(names[0]!)}: is a directory, not a file; left as it is \\[E_IO\\]$`, 'm'),
     );
-    expect(jsonFiles(join(b, 'stacking')).sort()).toEqual(names);
+    expect(saved()).toEqual(names);
     expect(r.stderr).toMatch(/counterexamples: \d+ new, 0 already saved, 1 not saved\n/);
   });
 
   it('compare --out: the matrix, the file named on stderr, the others saved, then E_IO, exit 2', async () => {
-    const [a, b] = [tmp(), tmp()];
-    const args = ['compare', '--semantics', 'stacking', '--runs', '2'];
-    expect((await run([...args, '--out', a])).code).toBe(1);
-    const names = jsonFiles(join(a, 'stacking')).sort();
-    expect(names.length).toBeGreaterThan(1);
-    const file = join(b, 'stacking', names[0]!);
-    mkdirSync(join(b, 'stacking'));
-    directoryAt(file);
-    const r = await run([...args, '--out', b]);
-    refusedLast(r, file);
+    const { names, saved, r } = await rerunWithDirectoryAtFirst(['compare', '--semantics', 'stacking', '--runs', '2']);
     expect(r.stdout).toMatch(/^stacking /m);
     expect(r.stderr).toMatch(/: counterexample NOT SAVED: .*: is a directory, not a file; left as it is \[E_IO\]\n/);
-    expect(jsonFiles(join(b, 'stacking')).sort()).toEqual(names);
+    expect(saved()).toEqual(names);
   });
 
   it('protocols --out: the matrix, the file named on stderr, the others written, then E_IO, exit 2', async () => {

@@ -5,16 +5,15 @@ import { attempt, KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
-import { isShardShare, merge, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { isShardShare, merge, replayViolation, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
-import { runSequence } from '../../harness/run-sequence.ts';
 import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
 import { applicableProperties } from '../../harness/explore/explorer.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
+import { INVARIANTS } from '../../properties/catalog.ts';
 import { exploreText, type SavedNote } from '../../report/explore/text.ts';
 import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -25,7 +24,6 @@ import { onInterrupt } from '../interrupt.ts';
 import { notSaved, raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
-import { scopeFuncs } from '../../harness/explore/candidates.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
 import { plural } from '../../report/plural.ts';
 
@@ -71,12 +69,7 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
   return s.violations.map((v) => {
     const note: SavedNote = { property: v.property, randomLength: randomLength(sem.name, v.property) };
     if (!dir) return note;
-    const inv = INVARIANTS.find((i) => i.id === v.property);
-    const result = runSequence(v.universe, sem, v.ops, {
-      invariants: inv ? [inv] : [],
-      conformance: v.property === CONFORMANCE,
-      funcs: scopeFuncs(s.scope),
-    });
+    const result = replayViolation(v, sem, s.scope);
     if (!result.violation) throw new Error(`explore: the counterexample for ${v.property} does not replay`);
     const c = buildCounterexample(sem, v.universe, result, {
       source: 'exhaustive',
