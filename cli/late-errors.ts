@@ -7,24 +7,31 @@
  * could not write; then this raises one line on stderr and exit 2, as for any
  * bad input (cli/main.ts).
  */
-import { relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { KlpcheckError } from '../harness/errors.ts';
 import { plural } from '../report/plural.ts';
 
 /**
  * Throws the first of `errors` (undefined entries skipped), saying how many
  * more there were: the report names each of them. Returns when there are none.
+ * The file is named as standard output names saved files: relative to the
+ * current directory when it is under it (the store's paths are absolute).
  */
 export function raiseLate(errors: readonly (KlpcheckError | undefined)[]): void {
   const [first, ...rest] = errors.filter((e): e is KlpcheckError => e !== undefined);
   if (!first) return;
-  if (!rest.length) throw first;
-  throw new KlpcheckError(
-    first.code,
-    `${first.message} (and ${plural(rest.length, 'more file', 'more files')} not written, named above)`,
-    first.file,
-    first.where,
-  );
+  const more = rest.length ? ` (and ${plural(rest.length, 'more file', 'more files')} not written, named above)` : '';
+  throw new KlpcheckError(first.code, `${first.message}${more}`, first.file === undefined ? undefined : shownPath(first.file), first.where);
+}
+
+/**
+ * An absolute path under the current directory made relative to it; any
+ * other path as given (a path outside it as typed, not as a run of `../`).
+ */
+export function shownPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel === '' || rel.split(sep)[0] === '..' || isAbsolute(rel) ? file : rel;
 }
 
 /** How a verdict or report line says that its counterexample was not saved: the file, why, and the code. */

@@ -9,7 +9,7 @@
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { COUNTEREXAMPLES } from '../cli/paths.ts';
 import { readExisting, unreadableExisting } from '../harness/atomic-write.ts';
@@ -202,5 +202,49 @@ describe('whether the files were new goes to stderr (README: "whether files were
     expect(first.stderr).toMatch(new RegExp(`counterexamples: ${n} new, 0 already saved\n$`));
     const second = await run([...args, ...scope]);
     expect(second.stderr).toMatch(new RegExp(`counterexamples: 0 new, ${n} already saved\n$`));
+  });
+});
+
+describe('a refused save is named on the error line as on standard output', () => {
+  const EXPLORE = ['explore', '--semantics', 'stacking', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=3', '--workers', '1'];
+
+  /**
+   * Runs `args` twice with the store's parent as the current directory, the
+   * second time with the first saved file edited by hand: the second run's
+   * output and the name its stdout gave the file.
+   */
+  async function rerunWithFirstEdited(args: readonly string[], saved: RegExp) {
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(dirname(COUNTEREXAMPLES));
+    try {
+      const first = await run([...args]);
+      expect(first.code, first.stderr).toBe(1);
+      const shown = saved.exec(first.stdout)?.[1];
+      expect(shown, first.stdout).toMatch(/^klpcheck-store-\w+\/stacking\/[a-z-]+-[0-9a-f]{12}\.json$/);
+      writeFileSync(join(dirname(COUNTEREXAMPLES), shown!), '{"edited": true}\n');
+      return { shown: shown!, r: await run([...args]) };
+    } finally {
+      cwd.mockRestore();
+    }
+  }
+
+  it('explore: the E_CONFLICT line names the file relative to the current directory, as its -> line did', async () => {
+    const { shown, r } = await rerunWithFirstEdited(EXPLORE, /VIOLATED: .* -> (\S+)$/m);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toContain(` -> NOT SAVED: ${shown}: a file of this name has other content`);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `\\nklpcheck: ${escape(shown)}: a file of this name has other content \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]\\n$`,
+      ),
+    );
+  });
+
+  it('run: the same, for the same shared error line', async () => {
+    const { shown, r } = await rerunWithFirstEdited(
+      ['run', '--semantics', 'stacking', '--runs', '2', '--seed', '1'],
+      /VIOLATED .* -> (\S+)$/m,
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toContain(` -> NOT SAVED: ${shown}: a file of this name has other content`);
+    expect(r.stderr).toMatch(new RegExp(`\\nklpcheck: ${escape(shown)}: a file of this name has other content[^\\n]*\\[E_CONFLICT\\]\\n$`));
   });
 });
