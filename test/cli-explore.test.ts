@@ -31,8 +31,9 @@ const SCOPE = ['--scope', 'patches=2,functions=1,states=1,tasks=1,depth=3'];
  * once, and process.emit reaches the SIGINT handler the CLI installs as the
  * signal would. module-safety is not violated that early, so the code is 130.
  * `presses` Ctrl-Cs there in a row; `duringReport` one more as the report is printed.
+ * `stderrIsTTY`: stderr a terminal, where the progress line is redrawn in place.
  */
-async function interrupted(args: string[], beforeSignal?: () => void, presses = 1, duringReport = false) {
+async function interrupted(args: string[], beforeSignal?: () => void, presses = 1, duringReport = false, stderrIsTTY = false) {
   let t = 0;
   let sent = false;
   const out: string[] = [];
@@ -44,14 +45,14 @@ async function interrupted(args: string[], beforeSignal?: () => void, presses = 
     },
     stderr: (text) => {
       err.push(text);
-      if (!sent && /^klpcheck explore: upstream depth \d+, \d+ states/.test(text)) {
+      if (!sent && /^(\r\x1b\[K)?klpcheck explore: upstream depth \d+, \d+ states/.test(text)) {
         sent = true;
         beforeSignal?.();
         for (let i = 0; i < presses; i++) process.emit('SIGINT');
       }
     },
     stdoutIsTTY: false,
-    stderrIsTTY: false,
+    stderrIsTTY,
     env: {},
     now: () => (t += LOG_INTERVAL_MS),
   };
@@ -230,7 +231,7 @@ describe('klpcheck explore', () => {
     const r = await interrupted(['--out', g], undefined, 2, true);
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(
-      /^klpcheck explore: stopping; reporting what was covered \(a second Ctrl-C is ignored until the report is written\)\n\nklpcheck explore: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n/m,
+      /^klpcheck explore: stopping; reporting what was covered \(a second Ctrl-C is ignored until the report is written\)\nklpcheck explore: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n/m,
     );
     expect(r.err.match(/already stopping/g)).toHaveLength(2);
     expect(r.err).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
@@ -241,11 +242,22 @@ describe('klpcheck explore', () => {
     expect(process.listenerCount('SIGINT')).toBe(listeners);
   });
 
+  it('a Ctrl-C note ends the progress line first on a terminal; piped, where no line is open, it adds no blank line', async () => {
+    const tty = await interrupted([], undefined, 2, false, true);
+    expect(tty.code, tty.err).toBe(130);
+    expect(tty.err).toMatch(/\r\x1b\[Kklpcheck explore: upstream depth \d+, \d+ states[^\n]*\nklpcheck explore: stopping; /);
+    expect(tty.err).toMatch(/\nklpcheck explore: already stopping: /);
+    const piped = await interrupted([], undefined, 2);
+    expect(piped.code, piped.err).toBe(130);
+    expect(piped.err).toMatch(/^klpcheck explore: upstream depth \d+, \d+ states[^\n]*\nklpcheck explore: stopping; /);
+    expect(piped.err).not.toMatch(/(^|\n)\n/);
+  });
+
   it('a Ctrl-C before the search started (while the modules loaded) stops it at once with the INCOMPLETE report, exit 130', async () => {
     const c = capture();
     const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--workers', '1'];
     expect(await main(['explore', '--semantics', 'upstream', ...scope, '--no-save'], c.io, 1)).toBe(130);
-    expect(c.err()).toMatch(/^\nklpcheck explore: stopping; reporting what was covered/);
+    expect(c.err()).toMatch(/^klpcheck explore: stopping; reporting what was covered/);
     expect(c.err()).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
     expect(c.out()).toMatch(
       /^1 distinct state \(.*\), 0 transitions checked up to depth 0 \(INCOMPLETE: stopped before the search ended\)$/m,
@@ -278,7 +290,8 @@ describe('klpcheck explore', () => {
     const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--workers', '1'];
     const e = klpcheck(['explore', '--semantics', 'upstream', ...scope, '--no-save']);
     expect(e.status, e.stderr).toBe(130);
-    expect(e.stderr).toMatch(/^\nklpcheck explore: stopping; reporting what was covered/);
+    // Piped: no progress line to end, so no blank line first.
+    expect(e.stderr).toMatch(/^klpcheck explore: stopping; reporting what was covered/);
     expect(e.stderr).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
     expect(e.stdout).toMatch(/^module-safety +not violated so far .*INCOMPLETE/m);
     // A command that does not stop cleanly ends by the signal, as it always did, only after the modules loaded.

@@ -125,14 +125,17 @@ async function runExploration(
       bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}${rate ? `, ${rate}` : ''}`);
     },
   });
+  // On a terminal the line under the cursor holds the progress line or the ^C it echoed: a note ends it first.
+  // Piped (CI, 2>file) every line written is whole, and a newline would only be a blank line.
+  const eol = io.stderrIsTTY ? '\n' : '';
   // Held until the report and every file are written: a Ctrl-C then must not cost what was found.
   const release = onInterrupt({
     first: () => {
-      io.stderr('\nklpcheck explore: stopping; reporting what was covered (a second Ctrl-C is ignored until the report is written)\n');
+      io.stderr(`${eol}klpcheck explore: stopping; reporting what was covered (a second Ctrl-C is ignored until the report is written)\n`);
       running.stop();
     },
     again: () =>
-      io.stderr('\nklpcheck explore: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n'),
+      io.stderr(`${eol}klpcheck explore: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n`),
   });
   try {
     const s = await running.done;
