@@ -131,7 +131,7 @@ describe('merging explore shards', () => {
     expect(refusal({ ...file, shards: [{ index: 0, count: SHARD_MAX }] })).toBe('accepted');
   });
 
-  it('refuses a state list whose bytes do not match its digest, or that is not base64, and a shard file of format 3', () => {
+  it('refuses a state list whose bytes do not match its digest, or that is not base64, and a shard file of format 3 or 4', () => {
     const file = shardFile();
     const states = Buffer.from(file.states as string, 'base64');
     expect(states.length).toBeGreaterThan(8);
@@ -140,16 +140,20 @@ describe('merging explore shards', () => {
       const flipped = Buffer.from(states);
       flipped[at]! ^= 0x01;
       expect(refusal({ ...file, states: flipped.toString('base64') }), `byte ${at}`).toMatch(
-        /^klpcheck: a\.json:\/states: does not match its digest \/statesSha256 \(the bytes hash to [0-9a-f]{64}\): damaged or edited \[E_SCHEMA\]$/,
+        /^klpcheck: a\.json:\/states: does not match its digest \/sha256\/states \(it hashes to [0-9a-f]{64}\): damaged or edited \[E_SCHEMA\]$/,
       );
     }
     expect(refusal({ ...file, states: '!!!notbase64' })).toBe('klpcheck: a.json:/states: not base64 [E_SCHEMA]');
     expect(refusal({ ...file, states: 'AQ' })).toBe('klpcheck: a.json:/states: not base64 [E_SCHEMA]');
-    const { statesSha256: _, ...undigested } = file;
-    expect(refusal(undigested)).toBe('klpcheck: a.json:/statesSha256: missing or not a sha256 digest (64 lowercase hex digits) [E_SCHEMA]');
-    expect(refusal({ ...file, statesSha256: 'ABC' })).toMatch(/^klpcheck: a\.json:\/statesSha256: missing or not/);
-    // Files of the format before the digest are refused for their format, as every older one is.
-    expect(refusal({ ...undigested, formatVersion: 3 })).toBe('klpcheck: a.json:/formatVersion: explore shard format 3, not 4 [E_SCHEMA]');
+    const sums = file.sha256 as Record<string, string>;
+    const { states: _, ...undigested } = sums;
+    expect(refusal({ ...file, sha256: undigested })).toBe(
+      'klpcheck: a.json:/sha256/states: missing or not a sha256 digest (64 lowercase hex digits) [E_SCHEMA]',
+    );
+    expect(refusal({ ...file, sha256: { ...sums, states: 'ABC' } })).toMatch(/^klpcheck: a\.json:\/sha256\/states: missing or not/);
+    // Files of the formats before the ledger's digest are refused for their format, as every older one is.
+    for (const v of [3, 4])
+      expect(refusal({ ...file, formatVersion: v })).toBe(`klpcheck: a.json:/formatVersion: explore shard format ${v}, not 5 [E_SCHEMA]`);
   });
 
   it('refuses a scope value the command line would refuse, within the same limits (LIMITS), at /scope/<key>', () => {

@@ -18,6 +18,10 @@
  *   a shortest path passes the split depth at a state some one shard owns;
  * - a state is expanded by the whole search iff its depth is below the
  *   bound, iff some shard expanded it (a shard's depth is never smaller).
+ *
+ * The merge cannot check a depth or an expansion without searching again, so
+ * a shard file seals its ledger with a digest, as its states
+ * (summary.ts shardDigests): an edited ledger is refused, not counted.
  */
 import { absorbCoverage, coverageData, type Coverage, type CoverageData } from './coverage.ts';
 

@@ -350,28 +350,58 @@ export function missingMilestones(s: ExploreSummary): Milestone[] {
  * counted the levels above the split once per shard. 3 writes each task's
  * spec record once in a state (state-key.ts): a version-2 file's states
  * would never equal a version-3 file's, and their union would count every
- * shared state twice. 4 adds /statesSha256, the digest of the state bytes:
+ * shared state twice. 4 added /statesSha256, the digest of the state bytes:
  * bytes flipped in /states still decoded to well-formed states, and the merge
- * counted them as other states.
+ * counted them as other states. 5 seals the ledger as 4 sealed the states,
+ * with the digests of both in /sha256 (shardDigests): a ledger edited and
+ * still well formed (a level end moved, a state said to be expanded, a
+ * successor count raised) changed the merged depths, transitions and
+ * coverage without a word.
  */
-export const SHARD_FORMAT = 4;
+export const SHARD_FORMAT = 5;
 
 /** The most shards one exploration is split into: what --shard i/n takes, and what a shard file may say. */
 export const SHARD_MAX = 1024;
 
-/** The digest a shard file keeps of its state bytes (sha256, hex), checked when it is read. */
-function statesDigest(states: Uint8Array): string {
-  return createHash('sha256').update(states).digest('hex');
+/**
+ * The members of a shard file a merge believes without being able to check
+ * them, each sealed by a digest in /sha256: the states (their union is the
+ * merged state count) and a shard's ledger (its level ends give the merged
+ * depths, its expansions the transitions and the coverage).
+ */
+const SEALED = ['states', 'ledger'] as const;
+
+/**
+ * The /sha256 member of a shard file holding `file`'s members: for each
+ * sealed member it has (SEALED; the ledger only in a shard's file), the
+ * sha256 (hex) of its value as canonical JSON (canonicalJson), so that a
+ * file whose keys were reordered, or that was indented again, keeps its
+ * digests while any change of a value does not. toJson writes it; fromJson
+ * computes it again and refuses a member whose digest differs, at that member.
+ */
+export function shardDigests(file: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(
+    SEALED.filter((k) => file[k] !== undefined).map((k) => [k, createHash('sha256').update(canonicalJson(file[k])).digest('hex')]),
+  );
+}
+
+/** JSON text of `value` with every object's keys sorted (and undefined members left out, as JSON.stringify leaves them). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /**
- * JSON for a shard file: the states as base64, followed by their digest
- * (statesDigest); the klpcheck version, since
+ * JSON for a shard file: the states as base64; the klpcheck version, since
  * state bytes are only comparable within one; a shard's ledger with the
  * per-state expansion numbers as base64 of little-endian u32s. Keys in one
  * order whoever made the summary (a run, a merge, a file read back): the
  * coverage sorted as the report prints it and the violations in the order of
- * the properties, so the same result is the same bytes.
+ * the properties, so the same result is the same bytes; last, /sha256, the
+ * digests of the members a merge believes (shardDigests).
  */
 export function toJson(s: ExploreSummary): string {
   const { states, seconds: _, ledger, ...rest } = s;
@@ -385,7 +415,6 @@ export function toJson(s: ExploreSummary): string {
     outcomes: Object.fromEntries(sortedEntries(s.outcomes).map(([op, m]) => [op, Object.fromEntries(sortedEntries(m))])),
     reached: [...s.reached].sort(),
     states: Buffer.from(states.buffer, states.byteOffset, states.byteLength).toString('base64'),
-    statesSha256: statesDigest(states),
     ...(ledger
       ? {
           ledger: {
@@ -396,7 +425,7 @@ export function toJson(s: ExploreSummary): string {
         }
       : {}),
   };
-  return `${JSON.stringify(file, null, 1)}\n`;
+  return `${JSON.stringify({ ...file, sha256: shardDigests(file) }, null, 1)}\n`;
 }
 
 function sortedEntries<T>(o: Readonly<Record<string, T>>): [string, T][] {
@@ -473,24 +502,23 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], scope as never, file));
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
-  if (typeof r.statesSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.statesSha256))
-    throw bad('/statesSha256', 'missing or not a sha256 digest (64 lowercase hex digits)');
+  const sums = r.sha256;
+  if (!sums || typeof sums !== 'object' || Array.isArray(sums))
+    throw bad('/sha256', 'missing or not an object (member -> sha256 digest of what a merge believes)');
   if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
   if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
     throw bad('/statesPerDepth', 'a list of whole numbers');
   const decoded = Buffer.from(r.states, 'base64');
   // Node skips what is not base64: only text that encodes back to itself is (toJson writes it so).
   if (decoded.toString('base64') !== r.states) throw bad('/states', 'not base64');
-  const digest = statesDigest(decoded);
-  if (digest !== r.statesSha256)
-    throw bad('/states', `does not match its digest /statesSha256 (the bytes hash to ${digest}): damaged or edited`);
   const states = new Uint8Array(decoded);
   let count = 0;
   // Each state ends with its checker-memory id (two bytes).
   for (let o = 0; o < states.length; o += states[o]! + 1, count++)
     if (states[o]! < 2 || o + 1 + states[o]! > states.length) throw bad('/states', 'a truncated state list');
-  const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, statesSha256: _d, ...rest } = r;
   const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
+  checkDigests(r, sums as Record<string, unknown>, bad);
+  const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, sha256: _d, ...rest } = r;
   return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };
 }
 
@@ -554,6 +582,29 @@ function checkViolation(
       file,
       `/violations/${i}/property`,
     );
+}
+
+/**
+ * Each sealed member of `file` against its digest in `sums` (/sha256): a
+ * digest missing or of no member is refused at /sha256/<member>, a member
+ * whose value hashes to another digest at /<member>, E_SCHEMA. After the
+ * shape checks, so that a member out of shape is told as such.
+ */
+function checkDigests(
+  file: Readonly<Record<string, unknown>>,
+  sums: Readonly<Record<string, unknown>>,
+  bad: (where: string, why: string) => KlpcheckError,
+): void {
+  const want = shardDigests(file);
+  for (const k of Object.keys(sums))
+    if (!Object.hasOwn(want, k))
+      throw bad(pointer('sha256', k), `the digest of no member the file seals (it seals ${Object.keys(want).join(', ')})`);
+  for (const [k, digest] of Object.entries(want)) {
+    const had = sums[k];
+    if (typeof had !== 'string' || !/^[0-9a-f]{64}$/.test(had))
+      throw bad(`/sha256/${k}`, 'missing or not a sha256 digest (64 lowercase hex digits)');
+    if (had !== digest) throw bad(`/${k}`, `does not match its digest /sha256/${k} (it hashes to ${digest}): damaged or edited`);
+  }
 }
 
 /** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
