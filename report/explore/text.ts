@@ -2,7 +2,10 @@
  * An exploration's report, worded as TLC words its own: "holds for every
  * sequence of any length in scope S" when the search reached its fixpoint,
  * "holds for every sequence up to depth D in scope S" when a depth bound
- * stopped it, and INCOMPLETE when it was interrupted. The distinct states
+ * stopped it. An interrupted search is INCOMPLETE and says exactly what it
+ * checked: "not violated by any sequence checked (INCOMPLETE: every sequence
+ * up to depth D, not every longer one)", D the levels it expanded in full
+ * (the next one may be begun or not, so neither is claimed). The distinct states
  * and transitions checked, the coverage of operations and outcomes, and the
  * milestones a vacuous pass never reached.
  */
@@ -22,8 +25,10 @@ export interface SavedNote {
 
 export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = []): string {
   const scope = formatScope(s.scope);
+  // Interrupted, depthReached counts the levels expanded in full: the one under way is not claimed.
+  const partial = `(INCOMPLETE: every sequence up to depth ${s.depthReached}, not every longer one)`;
   const bound = !s.complete
-    ? `up to depth ${s.depthReached} (INCOMPLETE: stopped before the search ended)`
+    ? partial
     : s.fixpoint
       ? `of any length (fixpoint: no new state beyond depth ${s.depthReached})`
       : `up to depth ${s.scope.depth}`;
@@ -50,8 +55,8 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
         lines.push(`${p.padEnd(32)} not violated in this shard's share ${bound}; merge every shard for the whole scope${vacuous}`);
         continue;
       }
-      const verdict = s.complete ? 'holds' : 'not violated so far';
-      lines.push(`${p.padEnd(32)} ${verdict} for every sequence ${bound} in scope ${scope}${vacuous}`);
+      const verdict = s.complete ? `holds for every sequence ${bound}` : `not violated by any sequence checked ${partial}`;
+      lines.push(`${p.padEnd(32)} ${verdict} in scope ${scope}${vacuous}`);
       continue;
     }
     const note = saved.find((x) => x.property === p);
