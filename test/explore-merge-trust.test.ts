@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { KlpcheckError } from '../harness/errors.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
-import { fromJson, merge, summarize, toJson } from '../harness/explore/summary.ts';
+import { fromJson, merge, shardDigests, summarize, toJson } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 
 type File = Record<string, unknown>;
@@ -35,6 +35,12 @@ function withLedger(file: File, edit: (l: Ledger) => void): File {
   edit(copy.ledger as Ledger);
   return copy;
 }
+
+/** `file` with its digests computed again: an edit a digest cannot tell from a search's own file. */
+const sealed = (file: File): File => {
+  const { sha256: _, ...rest } = file;
+  return { ...rest, sha256: shardDigests(rest) };
+};
 
 const u32s = (base64: string) => {
   const b = Buffer.from(base64, 'base64');
@@ -104,5 +110,61 @@ describe('a shard file whose ledger was edited', () => {
     const { sha256: sums, ...rest } = b;
     const v4 = { ...rest, formatVersion: 4, statesSha256: (sums as Record<string, string>).states };
     expect(refusal(v4)).toBe('klpcheck: a.json:/formatVersion: explore shard format 4, not 5 [E_SCHEMA]');
+  });
+});
+
+describe('a shard file that holds no state, or says another number of states than it holds', () => {
+  const scope = 'patches=1,functions=1,states=0,tasks=1,depth=3';
+  const file = shardFile(scope);
+  const count = u32s((file.ledger as Ledger).expanded).length;
+
+  it('is refused at /states when its state list is empty, even with matching digests: never a verdict over nothing', () => {
+    // Every exploration holds at least its root states; this one merged into 'holds ... 0 distinct states'.
+    const empty = sealed({
+      ...file,
+      distinctStates: 0,
+      transitions: 0,
+      statesPerDepth: [],
+      violations: [],
+      states: '',
+      memories: [],
+      ledger: { levelEnds: [0], expanded: '', expansions: [] },
+    });
+    expect(refusal(empty)).toBe(
+      'klpcheck: a.json:/states: no state: every exploration holds at least its root states (depth 0) [E_SCHEMA]',
+    );
+    // And so is a whole result's (a merge refuses it for that, but never reads it as 0 states).
+    const { ledger: _, ...whole } = empty;
+    expect(refusal(sealed({ ...whole, shards: [] }))).toMatch(/^klpcheck: a\.json:\/states: no state: /);
+  });
+
+  it('is refused at /distinctStates when that is not the number of states in /states', () => {
+    expect(file.distinctStates).toBe(count);
+    for (const n of [0, count - 1, count + 1])
+      expect(refusal({ ...file, distinctStates: n }), String(n)).toBe(
+        `klpcheck: a.json:/distinctStates: ${n}, but /states holds ${count} states [E_SCHEMA]`,
+      );
+  });
+
+  it('is refused at /ledger/levelEnds when its levels leave out the roots, end before its states, or go below the depth bound', () => {
+    const ends = (file.ledger as Ledger).levelEnds;
+    expect(ends).toHaveLength(4);
+    expect(ends[3]).toBe(count);
+    const cases: [number[], string][] = [
+      [[], '/ledger/levelEnds: no level: the root states (depth 0) make the first'],
+      [[0, ...ends.slice(1)], '/ledger/levelEnds/0: no root state: every exploration holds at least its root states (depth 0)'],
+      // A complete search's last level holds its last state: one ending before put states at a depth never searched (depth 4 of 3).
+      [
+        [...ends.slice(0, 3), count - 10],
+        `/ledger/levelEnds/3: ${count - 10}, but the search is complete (/complete) and its last level ends with its ${count} states`,
+      ],
+      [[...ends, count], '/ledger/levelEnds: 5 levels, more than the roots and the 3 the depth bound allows'],
+    ];
+    for (const [levelEnds, line] of cases)
+      expect(refusal(sealed(withLedger(file, (l) => void (l.levelEnds = levelEnds)))), JSON.stringify(levelEnds)).toBe(
+        `klpcheck: a.json:${line} [E_SCHEMA]`,
+      );
+    // An interrupted search's last level may end before its states: those of the level it was expanding.
+    expect(refusal(sealed({ ...withLedger(file, (l) => void (l.levelEnds = ends.slice(0, 3))), complete: false }))).toBe('accepted');
   });
 });

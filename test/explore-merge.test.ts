@@ -157,7 +157,8 @@ describe('merging explore shards', () => {
   });
 
   it('refuses a scope value the command line would refuse, within the same limits (LIMITS), at /scope/<key>', () => {
-    const file = shardFile();
+    // Explored at depth 1: a depth bound of 1 to 30 leaves every level of its ledger within the bound.
+    const file = shardFile('patches=1,functions=1,states=0,tasks=1,depth=1');
     const scope = file.scope as Record<string, unknown>;
     const withScope = (edit: Record<string, unknown>) => refusal({ ...file, scope: { ...scope, ...edit } });
     // Values parseScope refuses on the command line were merged into 'holds ... in scope patches=-1'.

@@ -19,6 +19,7 @@ import { validate, validatorFor } from '../json-file.ts';
 import type { Op } from '../ops.ts';
 import { checkOps, universeNames } from '../references.ts';
 import { runSequence, type RunResult } from '../run-sequence.ts';
+import { plural } from '../../report/plural.ts';
 import { KLPCHECK_VERSION } from '../versions.ts';
 import { scopeFuncs } from './candidates.ts';
 import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
@@ -518,6 +519,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     if (states[o]! < 2 || o + 1 + states[o]! > states.length) throw bad('/states', 'a truncated state list');
   const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
   checkDigests(r, sums as Record<string, unknown>, bad);
+  checkStateCounts(count, r.distinctStates as number, ledger, r.complete as boolean, scope.depth as number | undefined, bad);
   const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, sha256: _d, ...rest } = r;
   return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };
 }
@@ -605,6 +607,41 @@ function checkDigests(
       throw bad(`/sha256/${k}`, 'missing or not a sha256 digest (64 lowercase hex digits)');
     if (had !== digest) throw bad(`/${k}`, `does not match its digest /sha256/${k} (it hashes to ${digest}): damaged or edited`);
   }
+}
+
+/**
+ * What the states a file holds must agree with, whatever its digests say (a
+ * file could be sealed again after an edit): every exploration holds at
+ * least its root states (depth 0), so an empty /states is refused there (it
+ * merged into 'holds ... 0 distinct states'); /distinctStates is the number
+ * of states /states holds; and a shard's ledger has the roots as its first
+ * level (not empty, above 0), at most one level per depth below the bound
+ * after them, and, when the search is complete, a last level ending with its
+ * last state (a state after it would be at a depth the search never reached).
+ * Each E_SCHEMA at the pointer of the number at fault.
+ */
+function checkStateCounts(
+  count: number,
+  distinctStates: number,
+  ledger: ShardLedgerData | undefined,
+  complete: boolean,
+  depth: number | undefined,
+  bad: (where: string, why: string) => KlpcheckError,
+): void {
+  if (!count) throw bad('/states', 'no state: every exploration holds at least its root states (depth 0)');
+  if (distinctStates !== count) throw bad('/distinctStates', `${distinctStates}, but /states holds ${plural(count, 'state')}`);
+  if (!ledger) return;
+  const ends = ledger.levelEnds;
+  if (!ends.length) throw bad('/ledger/levelEnds', 'no level: the root states (depth 0) make the first');
+  if (!ends[0]) throw bad('/ledger/levelEnds/0', 'no root state: every exploration holds at least its root states (depth 0)');
+  if (depth !== undefined && ends.length > depth + 1)
+    throw bad('/ledger/levelEnds', `${ends.length} levels, more than the roots and the ${depth} the depth bound allows`);
+  const last = ends.length - 1;
+  if (complete && ends[last] !== count)
+    throw bad(
+      `/ledger/levelEnds/${last}`,
+      `${ends[last]}, but the search is complete (/complete) and its last level ends with its ${plural(count, 'state')}`,
+    );
 }
 
 /** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
