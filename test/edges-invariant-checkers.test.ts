@@ -104,6 +104,45 @@ describe('transition-sanity on hand-built states', () => {
   });
 });
 
+describe('callback-pairing on hand-built callback series', () => {
+  /** One checker fed one object's callbacks, a step each; the reason of the first refused one, or null. */
+  const series = (...cbs: (readonly [cb: 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_unpatch', ret?: number])[]) => {
+    const c = invariantById('callback-pairing')!.checker();
+    const after = state([patch('p1', 'enabled', 1)]);
+    for (const [cb, ret = 0] of cbs) {
+      const events: KernelEvent[] = [{ kind: 'object_callback', patch: 'p1', obj: 'vmlinux', cb, ret }];
+      const reason = c.check(observation({ after, events }));
+      if (reason) return reason;
+    }
+    return null;
+  };
+  it("accepts the kernel's series: completed, reversed enable, reversed disable", () => {
+    expect(series(['pre_patch'], ['post_patch'], ['pre_unpatch'], ['post_unpatch'])).toBeNull();
+    expect(series(['pre_patch'], ['post_unpatch'])).toBeNull();
+    // post_unpatch closes the series: the object's next load starts a new one.
+    expect(series(['pre_patch'], ['post_unpatch'], ['pre_patch'], ['post_patch'])).toBeNull();
+    // After pre_unpatch the same callbacks are due as after pre_patch: a reversed disable ends in post_patch.
+    expect(series(['pre_patch'], ['post_patch'], ['pre_unpatch'], ['post_patch'], ['pre_unpatch'], ['post_unpatch'])).toBeNull();
+    // A failed pre_patch leaves the series closed: a new pre_patch may follow.
+    expect(series(['pre_patch', -19], ['pre_patch'])).toBeNull();
+  });
+  it('refuses each callback out of its place, by name', () => {
+    expect(series(['pre_patch'], ['pre_patch'])).toBe('p1 object vmlinux: pre_patch while already patched');
+    expect(series(['pre_patch'], ['post_patch'], ['pre_unpatch'], ['pre_patch'])).toBe(
+      'p1 object vmlinux: pre_patch while already patched',
+    );
+    expect(series(['post_patch'])).toBe('p1 object vmlinux: post_patch without a successful pre_patch');
+    expect(series(['pre_patch'], ['post_patch'], ['post_patch'])).toBe('p1 object vmlinux: post_patch without a successful pre_patch');
+    expect(series(['pre_patch'], ['pre_unpatch'])).toBe('p1 object vmlinux: pre_unpatch without post_patch');
+    expect(series(['pre_patch'], ['post_patch'], ['pre_unpatch'], ['pre_unpatch'])).toBe(
+      'p1 object vmlinux: pre_unpatch without post_patch',
+    );
+    expect(series(['post_unpatch'])).toBe('p1 object vmlinux: post_unpatch without a successful pre_patch');
+    expect(series(['pre_patch', -19], ['post_unpatch'])).toBe('p1 object vmlinux: post_unpatch without a successful pre_patch');
+    expect(series(['pre_patch', -19], ['post_patch'])).toBe('p1 object vmlinux: post_patch without a successful pre_patch');
+  });
+});
+
 describe('module-safety on hand-built states', () => {
   const rmmod = (name: string): Op => ({ op: 'rmmod', module: name });
   it('only a successful rmmod of a livepatch module is judged', () => {
@@ -285,7 +324,7 @@ describe('removals on hand-built steps (the owner and downgrade invariants read 
     expect(removed({ before, after: state([patch('p1', 'enabled', 1)], { running: { [f1]: ['original', 'p1'] } }) })).toEqual([]);
   });
 
-  it("a patch that was in transition and is not enabled now completed nothing", () => {
+  it('a patch that was in transition and is not enabled now completed nothing', () => {
     expect(removed({ before: replacing, after: state([patch('p1', 'freed', 0), patch('p2', 'unpatching', 1)]) })).toEqual([]);
   });
 
@@ -308,7 +347,7 @@ describe('no-lost-fix on hand-built states', () => {
       after: state([patch('p1', afterStatus, 1)], { running: { [f1]: ['original', 'p1'] } }),
     });
 
-  it("a fix that stops while its patch is neither in transition nor written to is lost", () => {
+  it('a fix that stops while its patch is neither in transition nor written to is lost', () => {
     expect(step('enabled', 'enabled')).toBe(lost);
     expect(step('enabled', 'enabled', { op: 'force', patch: 'p1' })).toBe(lost);
     expect(step('enabled', 'enabled', { op: 'disable', patch: 'p2' })).toBe(lost);
