@@ -144,7 +144,9 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[], perState 
   const memoryIds: number[] = [];
   const memories: string[] = [];
   const memoryIndex = new Map<string, number>();
-  const parts: Uint8Array[] = [];
+  // The keys end to end, written straight into one growing buffer: a copy per successor was a measurable share
+  // of the explorer's allocation (issue 11).
+  let keys = new Uint8Array(items.length * 128);
   let total = 0;
   const violations: { successor: number; property: string }[] = [];
   const coverage = new Coverage();
@@ -159,17 +161,17 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[], perState 
       let m = memoryIndex.get(memory);
       if (m === undefined) memoryIndex.set(memory, (m = memories.push(memory) - 1));
       memoryIds.push(m);
-      parts.push(s.keys.full.slice());
-      total += s.keys.full.length;
+      const full = s.keys.full;
+      if (total + full.length > keys.length) {
+        const grown = new Uint8Array(Math.max(2 * keys.length, total + full.length));
+        grown.set(keys.subarray(0, total));
+        keys = grown;
+      }
+      keys.set(full, total);
+      total += full.length;
     });
     if (perState) expansions.push(absorbExpansion(coverage, ex.coverage));
   });
-  const keys = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    keys.set(p, o);
-    o += p.length;
-  }
   absorbCoverage(coverage, coverageData(ex.coverage));
   ex.coverage.outcomes.clear();
   ex.coverage.reached.clear();
@@ -180,7 +182,7 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[], perState 
     specLengths: Uint8Array.from(specLengths),
     memoryIds: Uint16Array.from(memoryIds),
     memories,
-    keys,
+    keys: keys.slice(0, total),
     violations,
     coverage: coverageData(coverage),
     ...(perState ? { expansions } : {}),
@@ -259,17 +261,29 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
     if (id > 0xffff) throw new Error('explore: more than 65536 distinct checker memories');
     return id;
   };
-  /** full key + memory id (u16): the state's identity. */
-  const add = (full: Uint8Array, spec: Uint8Array, memory: number, from: number, pos: number, root: number) => {
-    keyBuf.set(full, 0);
-    keyBuf[full.length] = memory & 0xff;
-    keyBuf[full.length + 1] = memory >>> 8;
-    const r = visited.add(keyBuf.subarray(0, full.length + 2));
+  /**
+   * The state whose full key is `keys[offset, offset + length)` (its spec key the first `specLength` bytes),
+   * with its memory id (u16) appended: the state's identity. Offsets, not views: this runs on every transition.
+   */
+  const add = (
+    keys: Uint8Array,
+    offset: number,
+    length: number,
+    specLength: number,
+    memory: number,
+    from: number,
+    pos: number,
+    root: number,
+  ) => {
+    for (let i = 0; i < length; i++) keyBuf[i] = keys[offset + i]!;
+    keyBuf[length] = memory & 0xff;
+    keyBuf[length + 1] = memory >>> 8;
+    const r = visited.add(keyBuf, length + 2);
     if (r.added) {
       parent.set(r.index, from);
       via.set(r.index, pos);
       rootOf.set(r.index, root);
-      if (spec.length) specVisited.add(spec);
+      if (specLength) specVisited.add(keyBuf, specLength);
     }
     return r;
   };
@@ -282,7 +296,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   let level: number[] = [];
   for (let root = 0; root < ex.rootCount; root++) {
     const { keys, memory } = ex.rootKeys(root);
-    const r = add(keys.full, keys.spec, memoryId(memory), -1, 0, root);
+    const r = add(keys.full, 0, keys.full.length, keys.spec.length, memoryId(memory), -1, 0, root);
     if (r.added) level.push(r.index);
   }
   statesPerDepth.push(level.length);
@@ -315,16 +329,17 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
           violations.push({ property: prop, depth, universe, result });
         }
         const len = r.keyLengths[k]!;
-        const full = r.keys.subarray(keyOffset, keyOffset + len);
-        keyOffset += len;
         const added = add(
-          full,
-          full.subarray(0, r.specLengths[k]!),
+          r.keys,
+          keyOffset,
+          len,
+          r.specLengths[k]!,
           chunkMemoryIds[r.memoryIds[k]!]!,
           from,
           r.positions[k]!,
           rootOf.data[from]!,
         );
+        keyOffset += len;
         if (added.added) next.push(added.index);
       }
     }

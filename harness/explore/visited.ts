@@ -31,18 +31,22 @@ export class VisitedSet {
   private tags = new Uint8Array(1 << 12);
   size = 0;
 
-  /** The index of `key`, inserting it when new; `added` tells which. */
-  add(key: Uint8Array): { readonly index: number; readonly added: boolean } {
-    if (key.length > 255) throw new Error(`visited: a state of ${key.length} bytes is longer than 255`);
-    const h = hashBytes(key);
+  /**
+   * The index of the state `key[0, length)`, inserting it when new; `added`
+   * tells which. The length lets the explorer pass its reused key buffer
+   * without making a view of it for every transition.
+   */
+  add(key: Uint8Array, length = key.length): { readonly index: number; readonly added: boolean } {
+    if (length > 255) throw new Error(`visited: a state of ${length} bytes is longer than 255`);
+    const h = hashBytes(key, 0, length);
     const tag = h >>> 24;
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s]!;
       if (id === 0) break;
-      if (this.tags[s] === tag && this.equals(id - 1, key)) return { index: id - 1, added: false };
+      if (this.tags[s] === tag && this.equals(id - 1, key, length)) return { index: id - 1, added: false };
     }
-    const index = this.append(key);
+    const index = this.append(key, length);
     this.place(index, h);
     // Linear probing stays short up to about 70% full.
     if (this.size * 10 > this.slots.length * 7) this.rehash();
@@ -56,7 +60,7 @@ export class VisitedSet {
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s]!;
       if (id === 0) return false;
-      if (this.tags[s] === tag && this.equals(id - 1, key)) return true;
+      if (this.tags[s] === tag && this.equals(id - 1, key, key.length)) return true;
     }
   }
 
@@ -91,29 +95,29 @@ export class VisitedSet {
     return added;
   }
 
-  private equals(i: number, key: Uint8Array): boolean {
+  private equals(i: number, key: Uint8Array, length: number): boolean {
     const o = this.offsets[i]!;
-    if (this.arena[o] !== key.length) return false;
-    for (let j = 0; j < key.length; j++) if (this.arena[o + 1 + j] !== key[j]) return false;
+    if (this.arena[o] !== length) return false;
+    for (let j = 0; j < length; j++) if (this.arena[o + 1 + j] !== key[j]) return false;
     return true;
   }
 
-  private append(key: Uint8Array): number {
-    if (this.used + key.length + 1 > 0xffffffff) throw new Error('visited: more than 4 GiB of states');
-    if (this.used + key.length + 1 > this.arena.length) {
-      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + key.length + 1));
+  private append(key: Uint8Array, length: number): number {
+    if (this.used + length + 1 > 0xffffffff) throw new Error('visited: more than 4 GiB of states');
+    if (this.used + length + 1 > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + length + 1));
       a.set(this.arena.subarray(0, this.used));
       this.arena = a;
     }
-    this.arena[this.used] = key.length;
-    this.arena.set(key, this.used + 1);
+    this.arena[this.used] = length;
+    for (let j = 0; j < length; j++) this.arena[this.used + 1 + j] = key[j]!;
     if (this.size === this.offsets.length) {
       const o = new Uint32Array(this.offsets.length * 2);
       o.set(this.offsets);
       this.offsets = o;
     }
     this.offsets[this.size] = this.used;
-    this.used += key.length + 1;
+    this.used += length + 1;
     return this.size++;
   }
 
