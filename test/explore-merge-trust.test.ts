@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { KlpcheckError } from '../harness/errors.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
-import { fromJson, merge, shardDigests, summarize, toJson } from '../harness/explore/summary.ts';
+import { checkInScope, fromJson, merge, shardDigests, summarize, toJson } from '../harness/explore/summary.ts';
+import { Expander } from '../harness/explore/expand.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 
 type File = Record<string, unknown>;
@@ -166,5 +169,189 @@ describe('a shard file that holds no state, or says another number of states tha
       );
     // An interrupted search's last level may end before its states: those of the level it was expanding.
     expect(refusal(sealed({ ...withLedger(file, (l) => void (l.levelEnds = ends.slice(0, 3))), complete: false }))).toBe('accepted');
+  });
+});
+
+describe("a /violations entry outside the file's scope", () => {
+  // Its violations load p1 then p2, each patching mod:m1, in a universe of one task.
+  const file = shardFile('patches=2,functions=1,states=0,tasks=1,depth=2');
+  type Violation = {
+    universe: Record<string, unknown> & { patches: Record<string, unknown>[]; modules: Record<string, unknown>[] };
+    ops: Record<string, unknown>[];
+  };
+  /** The line for the file with its first violation edited by `edit`, and its scope by `scope`. */
+  const withViolation = (edit: (v: Violation) => void, scope: Record<string, unknown> = {}) => {
+    const copy = structuredClone(file);
+    edit((copy.violations as Violation[])[0]!);
+    return refusal({ ...copy, scope: { ...(copy.scope as object), ...scope } });
+  };
+  /** p2's definition as the search would give it as patch `k` (0-based) of the universe. */
+  const p2As = (v: Violation, k: number) => ({
+    ...structuredClone(v.universe.patches[1]!),
+    name: `p${k + 1}`,
+    owners: [k % 2 ? 'user' : 'vendor'],
+    release: k + 1,
+  });
+  const onlyF2 = [{ name: 'vmlinux', funcs: [{ old_name: 'f2' }], callbacks: 'demo' }];
+  const outside = "outside the file's scope patches=2,functions=1,states=0,tasks=1,depth=2";
+
+  it('is accepted as the search wrote it', () => {
+    expect((file.violations as unknown[]).length).toBeGreaterThan(1);
+    expect(withViolation(() => {})).toBe('accepted');
+  });
+
+  it('is refused at /violations/N/universe when its universe exceeds a bound of the scope, or at /violations/N/ops when its ops do', () => {
+    // Each still replays, and was merged into 'VIOLATED ... in scope patches=2,...' though the search of that scope never built it.
+    const cases: [string, string][] = [
+      [
+        withViolation((v) => void v.universe.patches.push(p2As(v, 2))),
+        `/violations/0/universe: 3 patches, more than patches=2: ${outside}`,
+      ],
+      [
+        withViolation((v) => v.universe.patches.forEach((p) => void (p.objects = onlyF2))),
+        `/violations/0/universe: patch p1 patches vmlinux:f2, not one of functions=1 (vmlinux:f1 and mod:m1): ${outside}`,
+      ],
+      [
+        withViolation((v) => void (v.universe.patches[0]!.states = [{ id: 1, version: 1 }])),
+        `/violations/0/universe: patch p1 has state id 1, beyond states=0 (no state ids): ${outside}`,
+      ],
+      [
+        withViolation((v) => void (v.universe.kernel = { tasks: 2 })),
+        `/violations/0/universe: 2 tasks (/kernel/tasks), not tasks=1: ${outside}`,
+      ],
+      // No /kernel/tasks: two tasks, a universe's default.
+      [withViolation((v) => delete v.universe.kernel), `/violations/0/universe: 2 tasks (/kernel/tasks), not tasks=1: ${outside}`],
+    ];
+    for (const [line, want] of cases) expect(line).toBe(`klpcheck: a.json:${want} [E_SCHEMA]`);
+    // The file's scope edited below what its violations use: the entry is refused, never merged as a violation of the smaller scope.
+    expect(withViolation(() => {}, { patches: 1 })).toBe(
+      "klpcheck: a.json:/violations/0/universe: 2 patches, more than patches=1: outside the file's scope patches=1,functions=1,states=0,tasks=1,depth=2 [E_SCHEMA]",
+    );
+    expect(withViolation(() => {}, { tasks: 2 })).toMatch(
+      /^klpcheck: a\.json:\/violations\/0\/universe: 1 task \(\/kernel\/tasks\), not tasks=2: /,
+    );
+    expect(withViolation(() => {}, { depth: 1 })).toBe(
+      "klpcheck: a.json:/violations/0/ops: 2 ops, more than depth=1: outside the file's scope patches=2,functions=1,states=0,tasks=1,depth=1 [E_SCHEMA]",
+    );
+    // Not the first entry: its own pointer.
+    const copy = structuredClone(file);
+    (copy.violations as Violation[])[1]!.universe.kernel = { tasks: 3 };
+    expect(refusal(copy)).toMatch(/^klpcheck: a\.json:\/violations\/1\/universe: 3 tasks /);
+    // An entry that does not replay is told so first: it is found true before it is found in the scope.
+    expect(withViolation((v) => void (v.ops.push({ op: 'insmod', module: 'mod' }), ((v as { depth?: number }).depth = 3)))).toMatch(
+      /^klpcheck: a\.json:\/violations\/0: does not replay as recorded: /,
+    );
+  });
+
+  it('is refused when the search could not have built it within the bounds: a definition, an order or a part it never makes', () => {
+    const scope = 'in scope patches=2,functions=1,states=0,tasks=1,depth=2';
+    const cases: [string, string][] = [
+      [
+        withViolation((v) => void (v.universe.patches[0]!.owners = ['user'])),
+        `/violations/0/universe: patch p1 (/patches/0) is none of the definitions explore gives the patch it loads first ${scope}`,
+      ],
+      [
+        withViolation((v) => void v.universe.modules.push({ name: 'mod2' })),
+        `/violations/0/universe: its modules, kernel and forbid_downgrade are not those of every universe explore builds ${scope} ({"forbid_downgrade":true,"kernel":{"tasks":1},"modules":[{"name":"mod"}]})`,
+      ],
+      [
+        withViolation((v) => void (v.universe.patches = [v.universe.patches[1]!, v.universe.patches[0]!])),
+        '/violations/0/universe: patch p2 is at /patches/0: explore names its patches p1, p2 ... in the order it loads them',
+      ],
+      // Taken in this order, p2 would have been named p1.
+      [
+        withViolation((v) => void v.ops.reverse()),
+        '/violations/0/ops/0: insmod p2.ko loads p2 before p1: explore names its patches in the order it loads them',
+      ],
+    ];
+    for (const [line, want] of cases) expect(line).toBe(`klpcheck: a.json:${want} [E_SCHEMA]`);
+    // A patch the ops never load changes no state (candidates.ts), so it may be there, as a definition the search could give next.
+    expect(withViolation((v) => void v.universe.patches.push(p2As(v, 2)), { patches: 3 })).toBe('accepted');
+    expect(withViolation((v) => void v.universe.patches.push({ ...p2As(v, 2), owners: ['user'] }), { patches: 3 })).toBe(
+      'klpcheck: a.json:/violations/0/universe: patch p3 (/patches/2) is none of the definitions explore gives the patch it loads third in scope patches=3,functions=1,states=0,tasks=1,depth=2 [E_SCHEMA]',
+    );
+  });
+
+  it('is refused at /violations/N/ops/J for an op the search never tries there, or a function position it never makes', () => {
+    // Edits that no longer replay, held to the scope alone.
+    const violation = (file.violations as Violation[])[0]!;
+    const line = (v: Violation, scope = 'patches=2,functions=1,states=0,tasks=1,depth=2') => {
+      try {
+        checkInScope(v as never, upstream, parseScope(scope), 'a.json', '/violations/0');
+      } catch (e) {
+        if (e instanceof KlpcheckError) return e.format();
+        throw e;
+      }
+      return 'accepted';
+    };
+    const edited = (edit: (v: Violation) => void) => {
+      const copy = structuredClone(violation);
+      edit(copy);
+      return copy;
+    };
+    expect(line(violation)).toBe('accepted');
+    // The task model's ops are tried only with taskModel=1.
+    const sleeps = edited((v) => void (v.ops[1] = { op: 'block_task', task: 'task0', func: 'mod:m1,0', sleep: 'interruptible' }));
+    expect(line(sleeps)).toBe(
+      'klpcheck: a.json:/violations/0/ops/1: task0 sleeps in mod:m1,0 (interruptible) is not an operation explore tries after loading p1 in scope patches=2,functions=1,states=0,tasks=1,depth=2 [E_SCHEMA]',
+    );
+    expect(line(sleeps, 'patches=2,functions=1,states=0,tasks=1,depth=2,taskModel=1')).toBe('accepted');
+    expect(line(edited((v) => void (v.ops[0] = { op: 'transition_step' })))).toMatch(
+      /^klpcheck: a\.json:\/violations\/0\/ops\/1: insmod p2\.ko loads p2 before p1: /,
+    );
+    expect(line(edited((v) => void (v.ops[0] = { op: 'insmod', module: 'p1', params: { x: '1' } })))).toMatch(
+      /^klpcheck: a\.json:\/violations\/0\/ops\/0: insmod p1\.ko x=1 is not an operation explore tries before loading a patch in scope /,
+    );
+    // A kernel no search of any scope has.
+    expect(line(edited((v) => void (v.universe.kernel = { tasks: 1, reliable_stacktrace: false })))).toMatch(
+      /^klpcheck: a\.json:\/violations\/0\/universe: its modules, kernel and forbid_downgrade are not those of every universe explore builds in scope /,
+    );
+    // A function given with another position than the search gives it.
+    expect(
+      line(
+        edited((v) =>
+          v.universe.patches.forEach(
+            (p) => void (p.objects = [{ name: 'mod', funcs: [{ old_name: 'm1', old_sympos: 2 }], callbacks: 'demo' }]),
+          ),
+        ),
+      ),
+    ).toBe(
+      `klpcheck: a.json:/violations/0/universe: patch p1 patches mod:m1,2, not one of functions=1 (vmlinux:f1 and mod:m1): ${outside} [E_SCHEMA]`,
+    );
+  });
+
+  it('accepts every path the search itself takes, under every kind of semantics, with the task model and state ids', () => {
+    /** A few random paths of the search of `scope` (seeded: the same every run), as a violation holds them. */
+    const paths = (sem: Semantics, scopeText: string, count: number, length: number) => {
+      const scope = parseScope(scopeText);
+      const ex = new Expander(sem, scope, []);
+      let seed = 12345;
+      const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      return Array.from({ length: count }, () => {
+        const root = next(ex.rootCount);
+        const path: number[] = [];
+        for (let d = 0; d < length; d++) {
+          const positions: number[] = [];
+          ex.expand(root, path, (s) => void positions.push(s.pos));
+          if (!positions.length) break;
+          path.push(positions[next(positions.length)]!);
+        }
+        return { scope, ...(JSON.parse(JSON.stringify(ex.decode(root, path))) as { universe: never; ops: never }) };
+      });
+    };
+    let checked = 0;
+    for (const name of ['upstream', 'per-state', 'hybrid', 'replace-tag-draft', 'slots']) {
+      const sem = semanticsByName(name)!;
+      for (const scope of [
+        'patches=3,functions=2,states=2,tasks=2,depth=8,taskModel=1',
+        'patches=2,functions=3,states=1,tasks=1,depth=8',
+      ]) {
+        for (const { scope: s, universe, ops } of paths(sem, scope, 12, 8)) {
+          expect(() => checkInScope({ universe, ops }, sem, s, 'a.json', '/violations/0'), `${name} ${scope}`).not.toThrow();
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(120);
   });
 });
