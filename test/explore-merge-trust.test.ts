@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { KlpcheckError } from '../harness/errors.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
-import { checkInScope, fromJson, merge, shardDigests, summarize, toJson } from '../harness/explore/summary.ts';
+import { checkInScope, fromJson, merge, SHARD_FORMAT, shardDigests, summarize, toJson } from '../harness/explore/summary.ts';
 import { Expander } from '../harness/explore/expand.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
@@ -94,14 +94,24 @@ describe('a shard file whose ledger was edited', () => {
 
   it('is refused without its digest, or with a digest of no member, at /sha256', () => {
     const sums = b.sha256 as Record<string, string>;
-    expect(Object.keys(sums).sort()).toEqual(['ledger', 'states']);
+    expect(Object.keys(sums)).toEqual([
+      'semantics',
+      'scope',
+      'shards',
+      'properties',
+      'depthReached',
+      'reached',
+      'memories',
+      'states',
+      'ledger',
+    ]);
     const { ledger: _, ...noLedgerDigest } = sums;
     expect(refusal({ ...b, sha256: noLedgerDigest })).toBe(
       'klpcheck: a.json:/sha256/ledger: missing or not a sha256 digest (64 lowercase hex digits) [E_SCHEMA]',
     );
     expect(refusal({ ...b, sha256: { ...sums, ledger: 'ABC' } })).toMatch(/^klpcheck: a\.json:\/sha256\/ledger: missing or not a sha256/);
     expect(refusal({ ...b, sha256: { ...sums, extra: sums.states } })).toBe(
-      'klpcheck: a.json:/sha256/extra: the digest of no member the file seals (it seals states, ledger) [E_SCHEMA]',
+      'klpcheck: a.json:/sha256/extra: the digest of no member the file seals (it seals semantics, scope, shards, properties, depthReached, reached, memories, states, ledger) [E_SCHEMA]',
     );
     const { sha256: __, ...unsealed } = b;
     expect(refusal(unsealed)).toBe(
@@ -112,7 +122,7 @@ describe('a shard file whose ledger was edited', () => {
   it('of format 4 (states sealed, ledger not) is refused for its format, as every older one is', () => {
     const { sha256: sums, ...rest } = b;
     const v4 = { ...rest, formatVersion: 4, statesSha256: (sums as Record<string, string>).states };
-    expect(refusal(v4)).toBe('klpcheck: a.json:/formatVersion: explore shard format 4, not 5 [E_SCHEMA]');
+    expect(refusal(v4)).toBe(`klpcheck: a.json:/formatVersion: explore shard format 4, not ${SHARD_FORMAT} [E_SCHEMA]`);
   });
 });
 
@@ -183,7 +193,8 @@ describe("a /violations entry outside the file's scope", () => {
   const withViolation = (edit: (v: Violation) => void, scope: Record<string, unknown> = {}) => {
     const copy = structuredClone(file);
     edit((copy.violations as Violation[])[0]!);
-    return refusal({ ...copy, scope: { ...(copy.scope as object), ...scope } });
+    // Sealed again: what is refused is the entry, not the edit of /scope.
+    return refusal(sealed({ ...copy, scope: { ...(copy.scope as object), ...scope } }));
   };
   /** p2's definition as the search would give it as patch `k` (0-based) of the universe. */
   const p2As = (v: Violation, k: number) => ({
@@ -353,5 +364,72 @@ describe("a /violations entry outside the file's scope", () => {
       }
     }
     expect(checked).toBe(120);
+  });
+});
+
+describe('a shard file whose header was edited the same way in every file', () => {
+  const scope = 'patches=1,functions=1,states=0,tasks=1,depth=2';
+  /** Both shards of a search checking only module-safety, as their files' data. */
+  const files = [0, 1].map(
+    (index) =>
+      JSON.parse(
+        toJson(
+          summarize(
+            explore({ semantics: upstream, scope: parseScope(scope), properties: ['module-safety'], shard: { index, count: 2 } }),
+            0,
+          ),
+        ),
+      ) as File,
+  );
+  /** The merge's one line, or its verdict's scope, semantics and properties, for the files edited by `edit`. */
+  const merged = (edit: (f: File) => void) => {
+    const edited = files.map((f) => {
+      const copy = structuredClone(f);
+      edit(copy);
+      return copy;
+    });
+    try {
+      const m = merge(
+        edited.map((f, i) => fromJson(f, `${'ab'[i]}.json`)),
+        ['a.json', 'b.json'],
+      );
+      return `merged: ${m.semantics} ${JSON.stringify(m.scope)} ${m.properties.join(',')} ${m.reached.join(',')}`;
+    } catch (e) {
+      if (e instanceof KlpcheckError) return e.format();
+      throw e;
+    }
+  };
+  const sealedAt = (member: string) =>
+    new RegExp(
+      `^klpcheck: a\\.json:/${member}: does not match its digest /sha256/${member} \\(it hashes to [0-9a-f]{64}\\): damaged or edited \\[E_SCHEMA\\]$`,
+    );
+
+  it('is merged as ever unedited', () => {
+    expect(merged(() => {})).toMatch(/^merged: upstream .* module-safety /);
+  });
+
+  it('is refused at the member edited: each changed what the verdict claims, and no file disagreed', () => {
+    const missing = ['load refused', 'load completed', 'transition completed by a retry'].find(
+      (m) => !(files[0]!.reached as string[]).includes(m),
+    );
+    const edits: [string, (f: File) => void][] = [
+      // 'holds ... in scope patches=1,functions=3,...' from a search of functions=1.
+      ['scope', (f) => void ((f.scope as Record<string, unknown>).functions = 3)],
+      // Another semantics' verdict, from this one's search.
+      ['semantics', (f) => void (f.semantics = 'stacking')],
+      // A property no shard checked, reported as holding.
+      ['properties', (f) => void (f.properties = ['conformance', 'module-safety'])],
+      // A milestone never reached: the verdict's VACUOUS note gone.
+      ['reached', (f) => void (f.reached = [...(f.reached as string[]), missing ?? 'transition forced'].sort())],
+      ['memories', (f) => void (f.memories = (f.memories as string[]).map((m) => `${m}|`))],
+      ['shards', (f) => void (f.shards = [{ index: 0, count: 1 }])],
+      ['depthReached', (f) => void (f.depthReached = 30)],
+    ];
+    for (const [member, edit] of edits) expect(merged(edit), member).toMatch(sealedAt(member));
+  });
+
+  it('is still read when a member the merge does not believe was edited: /complete false (as Ctrl-C leaves it), or a count it computes again', () => {
+    expect(merged((f) => void (f.complete = false))).toMatch(/^merged: /);
+    expect(merged((f) => void (f.transitions = 1))).toMatch(/^merged: /);
   });
 });

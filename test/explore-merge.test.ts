@@ -9,7 +9,16 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../harness/explore/explorer.ts';
 import { LIMITS, parseScope } from '../harness/explore/scope.ts';
-import { fromJson, merge, SHARD_MAX, summarize, toJson, type ExploreSummary } from '../harness/explore/summary.ts';
+import {
+  fromJson,
+  merge,
+  SHARD_FORMAT,
+  SHARD_MAX,
+  shardDigests,
+  summarize,
+  toJson,
+  type ExploreSummary,
+} from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { exploreText } from '../report/explore/text.ts';
@@ -45,6 +54,12 @@ function refusal(raw: unknown): string {
   }
   return 'accepted';
 }
+
+/** `file` with its digests computed again (/sha256): an edit the digests cannot tell from a search's own file. */
+const sealed = (file: Record<string, unknown>) => {
+  const { sha256: _, ...rest } = file;
+  return { ...rest, sha256: shardDigests(rest) };
+};
 
 /** A one-shard exploration's file, as JSON data to edit. */
 const shardFile = (scope = 'patches=1,functions=1,states=0,tasks=1,depth=2') =>
@@ -128,10 +143,10 @@ describe('merging explore shards', () => {
     expect(refusal({ ...file, shards: [{ index: 0, count: SHARD_MAX + 1 }] })).toBe(
       `klpcheck: a.json:/shards/0/count: a split into at most ${SHARD_MAX} shards (as --shard takes), not ${SHARD_MAX + 1} [E_SCHEMA]`,
     );
-    expect(refusal({ ...file, shards: [{ index: 0, count: SHARD_MAX }] })).toBe('accepted');
+    expect(refusal(sealed({ ...file, shards: [{ index: 0, count: SHARD_MAX }] }))).toBe('accepted');
   });
 
-  it('refuses a state list whose bytes do not match its digest, or that is not base64, and a shard file of format 3 or 4', () => {
+  it('refuses a state list whose bytes do not match its digest, or that is not base64, and a shard file of an older format', () => {
     const file = shardFile();
     const states = Buffer.from(file.states as string, 'base64');
     expect(states.length).toBeGreaterThan(8);
@@ -152,15 +167,18 @@ describe('merging explore shards', () => {
     );
     expect(refusal({ ...file, sha256: { ...sums, states: 'ABC' } })).toMatch(/^klpcheck: a\.json:\/sha256\/states: missing or not/);
     // Files of the formats before the ledger's digest are refused for their format, as every older one is.
-    for (const v of [3, 4])
-      expect(refusal({ ...file, formatVersion: v })).toBe(`klpcheck: a.json:/formatVersion: explore shard format ${v}, not 5 [E_SCHEMA]`);
+    for (const v of [3, 4, 5])
+      expect(refusal({ ...file, formatVersion: v })).toBe(
+        `klpcheck: a.json:/formatVersion: explore shard format ${v}, not ${SHARD_FORMAT} [E_SCHEMA]`,
+      );
   });
 
   it('refuses a scope value the command line would refuse, within the same limits (LIMITS), at /scope/<key>', () => {
     // Explored at depth 1: a depth bound of 1 to 30 leaves every level of its ledger within the bound.
     const file = shardFile('patches=1,functions=1,states=0,tasks=1,depth=1');
     const scope = file.scope as Record<string, unknown>;
-    const withScope = (edit: Record<string, unknown>) => refusal({ ...file, scope: { ...scope, ...edit } });
+    // Sealed again: what is refused is the value, not the edit of a sealed member.
+    const withScope = (edit: Record<string, unknown>) => refusal(sealed({ ...file, scope: { ...scope, ...edit } }));
     // Values parseScope refuses on the command line were merged into 'holds ... in scope patches=-1'.
     for (const [key, [min, max]] of Object.entries(LIMITS)) {
       for (const v of [min - 1, max + 1, key === 'patches' ? 99 : -1])

@@ -359,20 +359,32 @@ export function missingMilestones(s: ExploreSummary): Milestone[] {
  * with the digests of both in /sha256 (shardDigests): a ledger edited and
  * still well formed (a level end moved, a state said to be expanded, a
  * successor count raised) changed the merged depths, transitions and
- * coverage without a word.
+ * coverage without a word. 6 seals the members a verdict names and the
+ * rest the merge believes (SEALED): /scope, /semantics or /properties edited
+ * alike in every file made a verdict of a scope, a semantics or a property
+ * never searched; /reached hid a VACUOUS note; /depthReached said an
+ * interrupted search went deeper than it did.
  */
-export const SHARD_FORMAT = 5;
+export const SHARD_FORMAT = 6;
 
 /** The most shards one exploration is split into: what --shard i/n takes, and what a shard file may say. */
 export const SHARD_MAX = 1024;
 
 /**
  * The members of a shard file a merge believes without being able to check
- * them, each sealed by a digest in /sha256: the states (their union is the
- * merged state count) and a shard's ledger (its level ends give the merged
- * depths, its expansions the transitions and the coverage).
+ * them, each sealed by a digest in /sha256: what its verdict names (the
+ * semantics, the scope, the properties), which shard it is, how deep an
+ * interrupted search got, the milestones reached (their absence is the
+ * verdict's VACUOUS note), the checker memories the states' last bytes
+ * number, the states (their union is the merged state count) and a shard's
+ * ledger (its level ends give the merged depths, its expansions the
+ * transitions and the coverage). Not sealed: /complete (false claims less,
+ * and a search said complete whose states are not all expanded is refused
+ * by the merge), /violations (each is replayed and held to the scope), the
+ * counts a merge computes again from the ledger (/distinctStates must also
+ * agree with /states), and the format's own members.
  */
-const SEALED = ['states', 'ledger'] as const;
+const SEALED = ['semantics', 'scope', 'shards', 'properties', 'depthReached', 'reached', 'memories', 'states', 'ledger'] as const;
 
 /**
  * The /sha256 member of a shard file holding `file`'s members: for each
