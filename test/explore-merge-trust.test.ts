@@ -59,7 +59,7 @@ describe('a shard file whose ledger was edited', () => {
   const scope = 'patches=1,functions=1,states=0,tasks=1,depth=3';
   const [a, b] = [shardFile(scope, 0, 2), shardFile(scope, 1, 2)];
   const ledger = b.ledger as Ledger;
-  const sealed =
+  const ledgerEdited =
     /^klpcheck: a\.json:\/ledger: does not match its digest \/sha256\/ledger \(it hashes to [0-9a-f]{64}\): damaged or edited \[E_SCHEMA\]$/;
 
   it('is refused at /ledger when an edit keeps it well formed: levelEnds, expanded or expansions', () => {
@@ -79,7 +79,7 @@ describe('a shard file whose ledger was edited', () => {
       const edited = withLedger(b, edit);
       // Well formed: no shape check finds it; only the digest does.
       expect(JSON.stringify(edited.ledger), name).not.toBe(JSON.stringify(ledger));
-      expect(refusal(edited), name).toMatch(sealed);
+      expect(refusal(edited), name).toMatch(ledgerEdited);
     }
   });
 
@@ -111,7 +111,13 @@ describe('a shard file whose ledger was edited', () => {
     );
     expect(refusal({ ...b, sha256: { ...sums, ledger: 'ABC' } })).toMatch(/^klpcheck: a\.json:\/sha256\/ledger: missing or not a sha256/);
     expect(refusal({ ...b, sha256: { ...sums, extra: sums.states } })).toBe(
-      'klpcheck: a.json:/sha256/extra: the digest of no member the file seals (it seals semantics, scope, shards, properties, depthReached, reached, memories, states, ledger) [E_SCHEMA]',
+      'klpcheck: a.json:/sha256/extra: the digest of no member a shard file seals (it seals semantics, scope, shards, properties, depthReached, reached, memories, states, ledger) [E_SCHEMA]',
+    );
+    // A whole result's file has no ledger, and so no digest of one.
+    const { ledger: _l, ...whole } = b;
+    const resealed = sealed({ ...whole, shards: [] });
+    expect(refusal({ ...resealed, sha256: { ...(resealed.sha256 as object), ledger: sums.ledger } })).toBe(
+      'klpcheck: a.json:/sha256/ledger: the digest of /ledger, which the file does not hold [E_SCHEMA]',
     );
     const { sha256: __, ...unsealed } = b;
     expect(refusal(unsealed)).toBe(
@@ -426,6 +432,12 @@ describe('a shard file whose header was edited the same way in every file', () =
       ['depthReached', (f) => void (f.depthReached = 30)],
     ];
     for (const [member, edit] of edits) expect(merged(edit), member).toMatch(sealedAt(member));
+  });
+
+  it('is blamed for the edit, not an entry read in its terms: /scope edited below what the violations use', () => {
+    const withViolations = shardFile('patches=2,functions=1,states=0,tasks=1,depth=2');
+    const edited = { ...withViolations, scope: { ...(withViolations.scope as object), patches: 1 } };
+    expect(refusal(edited)).toMatch(sealedAt('scope'));
   });
 
   it('is still read when a member the merge does not believe was edited: /complete false (as Ctrl-C leaves it), or a count it computes again', () => {

@@ -386,17 +386,20 @@ export const SHARD_MAX = 1024;
  */
 const SEALED = ['semantics', 'scope', 'shards', 'properties', 'depthReached', 'reached', 'memories', 'states', 'ledger'] as const;
 
+/** The sealed members checked before the violations (which are read in their terms), so that an edited one is blamed, not an entry. */
+const HEADER = SEALED.filter((k) => k !== 'states' && k !== 'ledger');
+
 /**
  * The /sha256 member of a shard file holding `file`'s members: for each
- * sealed member it has (SEALED; the ledger only in a shard's file), the
+ * sealed member it has (SEALED, or those of `members`; the ledger only in a shard's file), the
  * sha256 (hex) of its value as canonical JSON (canonicalJson), so that a
  * file whose keys were reordered, or that was indented again, keeps its
  * digests while any change of a value does not. toJson writes it; fromJson
  * computes it again and refuses a member whose digest differs, at that member.
  */
-export function shardDigests(file: Readonly<Record<string, unknown>>): Record<string, string> {
+export function shardDigests(file: Readonly<Record<string, unknown>>, members: readonly string[] = SEALED): Record<string, string> {
   return Object.fromEntries(
-    SEALED.filter((k) => file[k] !== undefined).map((k) => [k, createHash('sha256').update(canonicalJson(file[k])).digest('hex')]),
+    members.filter((k) => file[k] !== undefined).map((k) => [k, createHash('sha256').update(canonicalJson(file[k])).digest('hex')]),
   );
 }
 
@@ -521,13 +524,14 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     if (all.indexOf(p) !== i) throw bad(`/properties/${i}`, `property '${p}' listed twice`);
   });
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
-  r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], sem, scope as never, file));
   if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
-  if (typeof r.states !== 'string') throw bad('/states', 'missing states');
+  if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
   const sums = r.sha256;
   if (!sums || typeof sums !== 'object' || Array.isArray(sums))
     throw bad('/sha256', 'missing or not an object (member -> sha256 digest of what a merge believes)');
-  if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
+  checkDigests(r, sums as Record<string, unknown>, HEADER, bad);
+  r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], sem, scope as never, file));
+  if (typeof r.states !== 'string') throw bad('/states', 'missing states');
   if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
     throw bad('/statesPerDepth', 'a list of whole numbers');
   const decoded = Buffer.from(r.states, 'base64');
@@ -539,7 +543,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   for (let o = 0; o < states.length; o += states[o]! + 1, count++)
     if (states[o]! < 2 || o + 1 + states[o]! > states.length) throw bad('/states', 'a truncated state list');
   const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
-  checkDigests(r, sums as Record<string, unknown>, bad);
+  checkDigests(r, sums as Record<string, unknown>, ['states', 'ledger'], bad);
   checkStateCounts(count, r.distinctStates as number, ledger, r.complete as boolean, scope.depth as number | undefined, bad);
   const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, sha256: _d, ...rest } = r;
   return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };
@@ -739,21 +743,26 @@ export function checkInScope(
 }
 
 /**
- * Each sealed member of `file` against its digest in `sums` (/sha256): a
- * digest missing or of no member is refused at /sha256/<member>, a member
- * whose value hashes to another digest at /<member>, E_SCHEMA. After the
- * shape checks, so that a member out of shape is told as such.
+ * The sealed `members` of `file` against their digests in `sums` (/sha256):
+ * a digest of no sealed member, or of one of `members` the file lacks, is
+ * refused at /sha256/<key>, one
+ * missing at /sha256/<member>, a member whose value hashes to another digest
+ * at /<member>, E_SCHEMA. After each member's shape check, so that a member
+ * out of shape is told as such.
  */
 function checkDigests(
   file: Readonly<Record<string, unknown>>,
   sums: Readonly<Record<string, unknown>>,
+  members: readonly string[],
   bad: (where: string, why: string) => KlpcheckError,
 ): void {
-  const want = shardDigests(file);
-  for (const k of Object.keys(sums))
-    if (!Object.hasOwn(want, k))
-      throw bad(pointer('sha256', k), `the digest of no member the file seals (it seals ${Object.keys(want).join(', ')})`);
-  for (const [k, digest] of Object.entries(want)) {
+  for (const k of Object.keys(sums)) {
+    if (!(SEALED as readonly string[]).includes(k))
+      throw bad(pointer('sha256', k), `the digest of no member a shard file seals (it seals ${SEALED.join(', ')})`);
+    // A whole result's file has no ledger.
+    if (members.includes(k) && file[k] === undefined) throw bad(pointer('sha256', k), `the digest of /${k}, which the file does not hold`);
+  }
+  for (const [k, digest] of Object.entries(shardDigests(file, members))) {
     const had = sums[k];
     if (typeof had !== 'string' || !/^[0-9a-f]{64}$/.test(had))
       throw bad(`/sha256/${k}`, 'missing or not a sha256 digest (64 lowercase hex digits)');
