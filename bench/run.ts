@@ -137,10 +137,21 @@ if (wholeOnly) {
   wholeSpaces.push(...measureWholeSpaces(wholeOnly));
 }
 
-/** The default scope's search is short (start-up and level barriers weigh); a whole space shows the steady rate. */
+/**
+ * The default scope's search is short (start-up and level barriers weigh); a whole space shows the steady rate.
+ * Each worker thread compiles the explorer anew (about 1.5 cpu-s of V8's compiler threads, beside the search on
+ * two cores), so a search of a few seconds cannot show what a long one gains: the third scope takes about half a
+ * minute on one worker.
+ */
+const TWO_CORE_SCOPES = [
+  DEFAULT_EXPLORE_SCOPE,
+  parseScope(`${WHOLE_SCOPE},depth=any`),
+  parseScope('patches=2,functions=2,states=1,tasks=2,depth=7'),
+];
+
 async function measureTwoCores(): Promise<ParallelRow[]> {
   const rows: ParallelRow[] = [];
-  for (const scope of [DEFAULT_EXPLORE_SCOPE, parseScope(`${WHOLE_SCOPE},depth=any`)]) {
+  for (const scope of TWO_CORE_SCOPES) {
     const p = await twoCores(upstream, scope);
     say(`two cores ${p.scope}: x${p.speed_up} (one worker ${p.runs.one_worker.join(', ')} s; two ${p.runs.two_workers.join(', ')} s)`);
     rows.push(p);
