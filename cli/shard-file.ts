@@ -8,13 +8,14 @@
  */
 import { KlpcheckError } from '../harness/errors.ts';
 import { readFileSync } from 'node:fs';
-import { fromJson, toJson, type ExploreSummary } from '../harness/explore/summary.ts';
+import { fromJson, toJson } from '../harness/explore/shard-format.ts';
+import type { ExploreSummary } from '../harness/explore/summary.ts';
 import { kindOf, parseJson, readText, requireKind } from '../harness/json-file.ts';
 import { writeAtomically } from './output-files.ts';
 
 /**
  * An explore shard file: readable UTF-8 JSON of the right kind, then
- * fromJson (harness/explore/summary.ts): its shape and version, a known
+ * fromJson (harness/explore/shard-format.ts): its shape and version, a known
  * semantics, digests that match, and violations that replay (each one's ops,
  * run again, violate its property at their last op, as when the search found
  * them) and lie within the file's scope. Each failure is one line naming the

@@ -9,16 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../harness/explore/explorer.ts';
 import { LIMITS, parseScope } from '../harness/explore/scope.ts';
-import {
-  fromJson,
-  merge,
-  SHARD_FORMAT,
-  SHARD_MAX,
-  shardDigests,
-  summarize,
-  toJson,
-  type ExploreSummary,
-} from '../harness/explore/summary.ts';
+import { fromJson, SHARD_FORMAT, shardDigests, toJson } from '../harness/explore/shard-format.ts';
+import { merge, SHARD_MAX, summarize, type ExploreSummary } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { exploreText } from '../report/explore/text.ts';

@@ -11,7 +11,8 @@ import { applicableProperties, chunkSize, explore, expandChunk, type ExploreResu
 import { Expander } from '../harness/explore/expand.ts';
 import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
 import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
-import { merge, summarize, fromJson, toJson } from '../harness/explore/summary.ts';
+import { fromJson, toJson } from '../harness/explore/shard-format.ts';
+import { merge, summarize } from '../harness/explore/summary.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { upstream } from '../model/semantics/upstream.ts';

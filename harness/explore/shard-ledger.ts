@@ -21,7 +21,7 @@
  *
  * The merge cannot check a depth or an expansion without searching again, so
  * a shard file seals its ledger with a digest, as its states
- * (summary.ts shardDigests): an edited ledger is refused, not counted.
+ * (shard-format.ts shardDigests): an edited ledger is refused, not counted.
  */
 import { absorbCoverage, coverageData, type Coverage, type CoverageData } from './coverage.ts';
 

@@ -1,0 +1,386 @@
+/**
+ * The shard file (`explore --shard i/n --out F`, read back by `--merge`):
+ * a search's summary as JSON, written byte for byte the same for the same
+ * result, and read back only when every member a merge believes is sealed
+ * by its digest, every violation replays and lies in the file's scope, and
+ * the states agree with their counts; anything else is E_SCHEMA naming the
+ * file and the JSON pointer.
+ */
+import { createHash } from 'node:crypto';
+import { semanticsByName } from '../../model/semantics/registry.ts';
+import type { Semantics } from '../../model/semantics/semantics.ts';
+import { plural } from '../../report/plural.ts';
+import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
+import { canonicalJson } from '../canonical-json.ts';
+import { KlpcheckError, pointer } from '../errors.ts';
+import { validate, validatorFor } from '../json-file.ts';
+import { checkOps, universeNames } from '../references.ts';
+import { KLPCHECK_VERSION } from '../versions.ts';
+import { scopeFuncs } from './candidates.ts';
+import { LIMITS, type ExploreScope } from './scope.ts';
+import { expansionKey, type ShardLedgerData } from './shard-ledger.ts';
+import { replayViolation, SHARD_MAX, type ExploreSummary, type ViolationSummary } from './summary.ts';
+import { checkInScope } from './violation-scope.ts';
+
+/**
+ * The shard file format's version, checked as the klpcheck version is:
+ * 2 added the per-state ledger (shard-ledger.ts); a version-1 file's merge
+ * counted the levels above the split once per shard. 3 writes each task's
+ * spec record once in a state (state-key.ts): a version-2 file's states
+ * would never equal a version-3 file's, and their union would count every
+ * shared state twice. 4 added /statesSha256, the digest of the state bytes:
+ * bytes flipped in /states still decoded to well-formed states, and the merge
+ * counted them as other states. 5 seals the ledger as 4 sealed the states,
+ * with the digests of both in /sha256 (shardDigests): a ledger edited and
+ * still well formed (a level end moved, a state said to be expanded, a
+ * successor count raised) changed the merged depths, transitions and
+ * coverage without a word. 6 seals the members a verdict names and the
+ * rest the merge believes (SEALED): /scope, /semantics or /properties edited
+ * alike in every file made a verdict of a scope, a semantics or a property
+ * never searched; /reached hid a VACUOUS note; /depthReached said an
+ * interrupted search went deeper than it did.
+ */
+export const SHARD_FORMAT = 6;
+
+/**
+ * The members of a shard file a merge believes without being able to check
+ * them, each sealed by a digest in /sha256: what its verdict names (the
+ * semantics, the scope, the properties), which shard it is, how deep an
+ * interrupted search got, the milestones reached (their absence is the
+ * verdict's VACUOUS note), the checker memories the states' last bytes
+ * number, the states (their union is the merged state count) and a shard's
+ * ledger (its level ends give the merged depths, its expansions the
+ * transitions and the coverage). Not sealed: /complete (false claims less,
+ * and a search said complete whose states are not all expanded is refused
+ * by the merge), /violations (each is replayed and held to the scope), the
+ * counts a merge computes again from the ledger (/distinctStates must also
+ * agree with /states), and the format's own members.
+ */
+const SEALED = ['semantics', 'scope', 'shards', 'properties', 'depthReached', 'reached', 'memories', 'states', 'ledger'] as const;
+
+/** The sealed members checked before the violations (which are read in their terms), so that an edited one is blamed, not an entry. */
+const HEADER = SEALED.filter((k) => k !== 'states' && k !== 'ledger');
+
+/**
+ * The /sha256 member of a shard file holding `file`'s members: for each
+ * sealed member it has (SEALED, or those of `members`; the ledger only in a shard's file), the
+ * sha256 (hex) of its value as canonical JSON (canonicalJson), so that a
+ * file whose keys were reordered, or that was indented again, keeps its
+ * digests while any change of a value does not. toJson writes it; fromJson
+ * computes it again and refuses a member whose digest differs, at that member.
+ */
+export function shardDigests(file: Readonly<Record<string, unknown>>, members: readonly string[] = SEALED): Record<string, string> {
+  return Object.fromEntries(
+    members.filter((k) => file[k] !== undefined).map((k) => [k, createHash('sha256').update(canonicalJson(file[k])).digest('hex')]),
+  );
+}
+
+/**
+ * JSON for a shard file: the states as base64; the klpcheck version, since
+ * state bytes are only comparable within one; a shard's ledger with the
+ * per-state expansion numbers as base64 of little-endian u32s. Keys in one
+ * order whoever made the summary (a run, a merge, a file read back): the
+ * coverage sorted as the report prints it and the violations in the order of
+ * the properties, so the same result is the same bytes; last, /sha256, the
+ * digests of the members a merge believes (shardDigests).
+ */
+export function toJson(s: ExploreSummary): string {
+  const { states, seconds: _, ledger, ...rest } = s;
+  const file = {
+    format: 'klpcheck-explore-shard',
+    formatVersion: SHARD_FORMAT,
+    klpcheck: KLPCHECK_VERSION,
+    // The fields below replace rest's values in their places: the order of the fields stays the summary's.
+    ...rest,
+    violations: [...s.violations].sort((a, b) => s.properties.indexOf(a.property) - s.properties.indexOf(b.property)),
+    outcomes: Object.fromEntries(sortedEntries(s.outcomes).map(([op, m]) => [op, Object.fromEntries(sortedEntries(m))])),
+    reached: [...s.reached].sort(),
+    states: Buffer.from(states.buffer, states.byteOffset, states.byteLength).toString('base64'),
+    ...(ledger
+      ? {
+          ledger: {
+            levelEnds: ledger.levelEnds,
+            expanded: u32Base64(ledger.expanded),
+            expansions: ledger.expansions.map((e) => JSON.parse(e) as unknown),
+          },
+        }
+      : {}),
+  };
+  return `${JSON.stringify({ ...file, sha256: shardDigests(file) }, null, 1)}\n`;
+}
+
+function sortedEntries<T>(o: Readonly<Record<string, T>>): [string, T][] {
+  return Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function u32Base64(a: Uint32Array): string {
+  const b = Buffer.alloc(a.length * 4);
+  a.forEach((n, i) => b.writeUInt32LE(n, i * 4));
+  return b.toString('base64');
+}
+
+/**
+ * A shard file's result; throws E_SCHEMA naming the file and the place when
+ * it is not one, E_SEMANTICS when its semantics is unknown, E_REFERENCE when
+ * a violation's ops name what its universe lacks.
+ */
+export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
+  const bad = (where: string, why: string) => new KlpcheckError('E_SCHEMA', why, file, where);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw bad('', 'not an explore shard file (an object with format klpcheck-explore-shard)');
+  const r = raw as Record<string, unknown>;
+  if (r.format !== 'klpcheck-explore-shard')
+    throw bad('/format', 'not an explore shard file (written by klpcheck explore --shard I/N --out FILE)');
+  if (r.klpcheck !== KLPCHECK_VERSION)
+    throw bad('/klpcheck', `written by klpcheck ${String(r.klpcheck)}, not ${KLPCHECK_VERSION}: state encodings differ between versions`);
+  if (r.formatVersion !== SHARD_FORMAT)
+    throw bad(
+      '/formatVersion',
+      r.formatVersion === undefined
+        ? 'an older explore shard format (its merge counted the levels above the split once per shard): explore the shards again'
+        : `explore shard format ${JSON.stringify(r.formatVersion)}, not ${SHARD_FORMAT}`,
+    );
+  if (typeof r.semantics !== 'string') throw bad('/semantics', 'missing semantics');
+  // Known before the violations are read: whether one lies in the scope depends on what the search of this semantics builds.
+  const sem = semanticsByName(r.semantics);
+  if (!sem) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${r.semantics}'`, file, pointer('semantics'));
+  // A /scope deleted or replaced is that member's fault, not its first key's.
+  if (!r.scope || typeof r.scope !== 'object' || Array.isArray(r.scope)) throw bad('/scope', 'missing or not an object');
+  const scope = r.scope as Record<string, unknown>;
+  for (const k of Object.keys(scope))
+    if (!Object.hasOwn(LIMITS, k)) throw bad(pointer('scope', k), `unknown scope key (keys: ${Object.keys(LIMITS).join(', ')})`);
+  for (const k of ['patches', 'functions', 'states', 'tasks'] as const) {
+    if (!Number.isInteger(scope[k])) throw bad(`/scope/${k}`, 'missing or not a whole number');
+  }
+  for (const k of ['depth', 'taskModel'] as const)
+    if (scope[k] !== undefined && !Number.isInteger(scope[k])) throw bad(`/scope/${k}`, 'not a whole number');
+  // The limits the command line's parseScope enforces: a scope it refuses was never explored.
+  for (const [k, [min, max]] of Object.entries(LIMITS)) {
+    const v = scope[k] as number | undefined;
+    if (v !== undefined && (v < min || v > max))
+      throw bad(
+        `/scope/${k}`,
+        `scope ${k} takes a whole number from ${min} to ${max}${k === 'depth' ? ' (absent: any depth)' : ''}, not ${v}`,
+      );
+  }
+  const shards = r.shards;
+  if (
+    !Array.isArray(shards) ||
+    !shards.every((s) => s && Number.isInteger(s.index) && Number.isInteger(s.count) && s.index >= 0 && s.index < s.count)
+  ) {
+    throw bad('/shards', 'a list of {index, count} with 0 <= index < count');
+  }
+  shards.forEach((s, i) => {
+    if (s.count > SHARD_MAX) throw bad(`/shards/${i}/count`, `a split into at most ${SHARD_MAX} shards (as --shard takes), not ${s.count}`);
+  });
+  for (const k of ['complete', 'fixpoint'] as const) if (typeof r[k] !== 'boolean') throw bad(`/${k}`, 'missing or not true/false');
+  for (const k of ['depthReached', 'distinctStates', 'transitions'] as const)
+    if (!Number.isInteger(r[k])) throw bad(`/${k}`, 'missing or not a whole number');
+  if (r.specStates !== null && !Number.isInteger(r.specStates))
+    throw bad('/specStates', 'missing or not a whole number (null in a merged result)');
+  if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string'))
+    throw bad('/properties', 'a list of property names');
+  // A name no search checks, or one twice, would be reported as holding (hostile-user finding).
+  const known = [CONFORMANCE, ...INVARIANTS.map((i) => i.id)];
+  r.properties.forEach((p, i, all) => {
+    if (!known.includes(p)) throw bad(`/properties/${i}`, `unknown property '${p}' (properties: ${known.join(', ')})`);
+    if (all.indexOf(p) !== i) throw bad(`/properties/${i}`, `property '${p}' listed twice`);
+  });
+  if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
+  if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
+  if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
+  const sums = r.sha256;
+  if (!sums || typeof sums !== 'object' || Array.isArray(sums))
+    throw bad('/sha256', 'missing or not an object (member -> sha256 digest of what a merge believes)');
+  checkDigests(r, sums as Record<string, unknown>, HEADER, bad);
+  r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], sem, scope as never, file));
+  if (typeof r.states !== 'string') throw bad('/states', 'missing states');
+  if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
+    throw bad('/statesPerDepth', 'a list of whole numbers');
+  const decoded = Buffer.from(r.states, 'base64');
+  // Node skips what is not base64: only text that encodes back to itself is (toJson writes it so).
+  if (decoded.toString('base64') !== r.states) throw bad('/states', 'not base64');
+  const states = new Uint8Array(decoded);
+  let count = 0;
+  // Each state ends with its checker-memory id (two bytes).
+  for (let o = 0; o < states.length; o += states[o]! + 1, count++)
+    if (states[o]! < 2 || o + 1 + states[o]! > states.length) throw bad('/states', 'a truncated state list');
+  const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
+  checkDigests(r, sums as Record<string, unknown>, ['states', 'ledger'], bad);
+  checkStateCounts(count, r.distinctStates as number, ledger, r.complete as boolean, scope.depth as number | undefined, bad);
+  const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, sha256: _d, ...rest } = r;
+  return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };
+}
+
+/**
+ * One /violations entry, refused at its pointer below /violations/i:
+ * schema/explore-violation.schema.json (its ops and universe are the
+ * counterexample format's definitions, so an unknown op or a universe out of
+ * shape is told as for a counterexample), a property the file checks, and
+ * one entry per property, whose depth is its number of ops, and ops that
+ * name only what its universe has (harness/references.ts, E_REFERENCE, as
+ * for a counterexample file; the block_task functions are the scope's);
+ * then ops that, replayed as the search checked them (replayViolation),
+ * violate the property at their last op; last, a universe and ops within the
+ * file's scope (checkInScope): an entry is first found true, then found
+ * where the verdict puts it. A hand-edited entry (null, no ops, no depth,
+ * another depth) was an internal error, or saved as another counterexample;
+ * one that did not replay was reported VIOLATED; one outside the scope was
+ * reported as a violation in it.
+ */
+function checkViolation(
+  v: unknown,
+  i: number,
+  properties: readonly string[],
+  all: readonly unknown[],
+  sem: Semantics,
+  scope: ExploreScope,
+  file: string,
+): void {
+  // The ops' definitions live in the counterexample schema, which must be registered before a schema that refers to them.
+  validatorFor('counterexample');
+  try {
+    validate<ViolationSummary>('explore-violation', v, file);
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    throw new KlpcheckError(e.code, e.message, file, `/violations/${i}${e.where ?? ''}`);
+  }
+  const { property, depth, ops } = v as ViolationSummary;
+  // The depth goes into a saved counterexample's provenance, and so into its name: another depth is another file.
+  if (depth !== ops.length)
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `${depth}, but the entry has ${ops.length} op${ops.length === 1 ? '' : 's'}: a counterexample is found at the depth of its length`,
+      file,
+      `/violations/${i}/depth`,
+    );
+  if (!properties.includes(property))
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `'${property}' is not one of the properties the file checks (/properties)`,
+      file,
+      `/violations/${i}/property`,
+    );
+  // Names its own universe lacks (insmod p9) replay as refused ops, and would be saved as a file klpcheck refuses to read.
+  const at = ['violations', i];
+  checkOps(
+    ops,
+    universeNames((v as ViolationSummary).universe, file, [...at, 'universe']),
+    file,
+    (j) => [...at, 'ops', j],
+    scopeFuncs(scope),
+  );
+  const first = all.findIndex((w) => (w as ViolationSummary).property === property);
+  if (first !== i)
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `a second counterexample for ${property} (also /violations/${first})`,
+      file,
+      `/violations/${i}/property`,
+    );
+  // An edited violation that does not replay was reported VIOLATED (or, when saved, an internal error).
+  const r = replayViolation(v as ViolationSummary, sem, scope);
+  if (!r.violation)
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `does not replay: ${property} is not violated by its ${plural(ops.length, 'op')} under ${sem.name}`,
+      file,
+      `/violations/${i}`,
+    );
+  if (r.steps.length !== ops.length)
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `does not replay as recorded: under ${sem.name} ${property} is violated after ${plural(r.steps.length, 'op')} applied, not after its ${ops.length}`,
+      file,
+      `/violations/${i}`,
+    );
+  checkInScope(v as ViolationSummary, sem, scope, file, `/violations/${i}`);
+}
+
+/**
+ * The sealed `members` of `file` against their digests in `sums` (/sha256):
+ * a digest of no sealed member, or of one of `members` the file lacks, is
+ * refused at /sha256/<key>, one
+ * missing at /sha256/<member>, a member whose value hashes to another digest
+ * at /<member>, E_SCHEMA. After each member's shape check, so that a member
+ * out of shape is told as such.
+ */
+function checkDigests(
+  file: Readonly<Record<string, unknown>>,
+  sums: Readonly<Record<string, unknown>>,
+  members: readonly string[],
+  bad: (where: string, why: string) => KlpcheckError,
+): void {
+  for (const k of Object.keys(sums)) {
+    if (!(SEALED as readonly string[]).includes(k))
+      throw bad(pointer('sha256', k), `the digest of no member a shard file seals (it seals ${SEALED.join(', ')})`);
+    // A whole result's file has no ledger.
+    if (members.includes(k) && file[k] === undefined) throw bad(pointer('sha256', k), `the digest of /${k}, which the file does not hold`);
+  }
+  for (const [k, digest] of Object.entries(shardDigests(file, members))) {
+    const had = sums[k];
+    if (typeof had !== 'string' || !/^[0-9a-f]{64}$/.test(had))
+      throw bad(`/sha256/${k}`, 'missing or not a sha256 digest (64 lowercase hex digits)');
+    if (had !== digest) throw bad(`/${k}`, `does not match its digest /sha256/${k} (it hashes to ${digest}): damaged or edited`);
+  }
+}
+
+/**
+ * What the states a file holds must agree with, whatever its digests say (a
+ * file could be sealed again after an edit): every exploration holds at
+ * least its root states (depth 0), so an empty /states is refused there (it
+ * merged into 'holds ... 0 distinct states'); /distinctStates is the number
+ * of states /states holds; and a shard's ledger has the roots as its first
+ * level (not empty, above 0), at most one level per depth below the bound
+ * after them, and, when the search is complete, a last level ending with its
+ * last state (a state after it would be at a depth the search never reached).
+ * Each E_SCHEMA at the pointer of the number at fault.
+ */
+function checkStateCounts(
+  count: number,
+  distinctStates: number,
+  ledger: ShardLedgerData | undefined,
+  complete: boolean,
+  depth: number | undefined,
+  bad: (where: string, why: string) => KlpcheckError,
+): void {
+  if (!count) throw bad('/states', 'no state: every exploration holds at least its root states (depth 0)');
+  if (distinctStates !== count) throw bad('/distinctStates', `${distinctStates}, but /states holds ${plural(count, 'state')}`);
+  if (!ledger) return;
+  const ends = ledger.levelEnds;
+  if (!ends.length) throw bad('/ledger/levelEnds', 'no level: the root states (depth 0) make the first');
+  if (!ends[0]) throw bad('/ledger/levelEnds/0', 'no root state: every exploration holds at least its root states (depth 0)');
+  if (depth !== undefined && ends.length > depth + 1)
+    throw bad('/ledger/levelEnds', `${ends.length} levels, more than the roots and the ${depth} the depth bound allows`);
+  const last = ends.length - 1;
+  if (complete && ends[last] !== count)
+    throw bad(
+      `/ledger/levelEnds/${last}`,
+      `${ends[last]}, but the search is complete (/complete) and its last level ends with its ${plural(count, 'state')}`,
+    );
+}
+
+/** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
+function ledgerFromJson(raw: unknown, count: number, bad: (where: string, why: string) => KlpcheckError): ShardLedgerData {
+  const l = raw as Record<string, unknown> | undefined;
+  if (!l || typeof l !== 'object') throw bad('/ledger', "missing: a shard's per-state depths and expansions");
+  const ends = l.levelEnds;
+  if (!Array.isArray(ends) || !ends.every((n, i) => Number.isInteger(n) && n >= (i ? ends[i - 1] : 0) && n <= count))
+    throw bad('/ledger/levelEnds', `a list of ascending state counts up to ${count}`);
+  const ex = l.expansions;
+  const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  const isMap = (x: unknown, each: (v: unknown) => boolean) =>
+    !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every(each);
+  if (!Array.isArray(ex)) throw bad('/ledger/expansions', 'a list of expansions (operation -> outcome -> count)');
+  ex.forEach((e, i) => {
+    if (!isMap(e, (m) => isMap(m, isCount))) throw bad(`/ledger/expansions/${i}`, 'not an expansion (operation -> outcome -> count)');
+  });
+  const bytes = typeof l.expanded === 'string' ? Buffer.from(l.expanded, 'base64') : undefined;
+  if (!bytes || bytes.length !== count * 4) throw bad('/ledger/expanded', `not ${count} expansion numbers (base64 of little-endian u32)`);
+  const expanded = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    expanded[i] = bytes.readUInt32LE(i * 4);
+    if (expanded[i]! > ex.length) throw bad(`/ledger/expanded/${i}`, `expansion ${expanded[i]! - 1} of ${ex.length}`);
+  }
+  return { levelEnds: ends as number[], expanded, expansions: ex.map((e) => expansionKey(e as Record<string, Record<string, number>>)) };
+}
