@@ -5,6 +5,7 @@
  * member instead of changing the merged counts without a word.
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from './support/shard-refusal.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
@@ -22,17 +23,6 @@ type Ledger = { levelEnds: number[]; expanded: string; expansions: Record<string
 /** Shard `index`/`count` of an upstream exploration of `scope`, as its file's JSON data (to edit). */
 const shardFile = (scope: string, index = 0, count = 1): File =>
   JSON.parse(toJson(summarize(explore({ semantics: upstream, scope: parseScope(scope), shard: { index, count } }), 0))) as File;
-
-/** The one line the CLI would print for a shard file holding `raw`, named a.json. */
-function refusal(raw: unknown): string {
-  try {
-    fromJson(raw, 'a.json');
-  } catch (e) {
-    if (e instanceof KlpcheckError) return e.format();
-    throw e;
-  }
-  return 'accepted';
-}
 
 /** `file` with its ledger edited by `edit` (on a copy). */
 function withLedger(file: File, edit: (l: Ledger) => void): File {

@@ -7,6 +7,7 @@
  * transition once (harness/explore/shard-ledger.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from './support/shard-refusal.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { LIMITS, parseScope } from '../harness/explore/scope.ts';
 import { fromJson, SHARD_FORMAT, shardDigests, toJson } from '../harness/explore/shard-format.ts';
@@ -35,17 +36,6 @@ const counts = (s: ExploreSummary) => ({
   fixpoint: s.fixpoint,
   depthReached: s.depthReached,
 });
-
-/** The one line the CLI would print for a shard file holding `raw`, named a.json. */
-function refusal(raw: unknown): string {
-  try {
-    fromJson(raw, 'a.json');
-  } catch (e) {
-    if (e instanceof KlpcheckError) return e.format();
-    throw e;
-  }
-  return 'accepted';
-}
 
 /** `file` with its digests computed again (/sha256): an edit the digests cannot tell from a search's own file. */
 const sealed = (file: Record<string, unknown>) => {
