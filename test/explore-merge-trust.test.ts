@@ -94,6 +94,7 @@ describe('a shard file whose ledger was edited', () => {
       'depthReached',
       'reached',
       'memories',
+      'violations',
       'states',
       'ledger',
     ]);
@@ -103,7 +104,7 @@ describe('a shard file whose ledger was edited', () => {
     );
     expect(refusal({ ...b, sha256: { ...sums, ledger: 'ABC' } })).toMatch(/^klpcheck: a\.json:\/sha256\/ledger: missing or not a sha256/);
     expect(refusal({ ...b, sha256: { ...sums, extra: sums.states } })).toBe(
-      'klpcheck: a.json:/sha256/extra: the digest of no member a shard file seals (it seals semantics, scope, shards, properties, depthReached, reached, memories, states, ledger) [E_SCHEMA]',
+      'klpcheck: a.json:/sha256/extra: the digest of no member a shard file seals (it seals semantics, scope, shards, properties, depthReached, reached, memories, violations, states, ledger) [E_SCHEMA]',
     );
     // A whole result's file has no ledger, and so no digest of one.
     const { ledger: _l, ...whole } = b;
@@ -120,7 +121,9 @@ describe('a shard file whose ledger was edited', () => {
   it('of format 4 (states sealed, ledger not) is refused for its format, as every older one is', () => {
     const { sha256: sums, ...rest } = b;
     const v4 = { ...rest, formatVersion: 4, statesSha256: (sums as Record<string, string>).states };
-    expect(refusal(v4)).toBe(`klpcheck: a.json:/formatVersion: explore shard format 4, not ${SHARD_FORMAT} [E_SCHEMA]`);
+    expect(refusal(v4)).toBe(
+      `klpcheck: a.json:/formatVersion: explore shard format 4, not ${SHARD_FORMAT}: explore the shards again [E_SCHEMA]`,
+    );
   });
 });
 
@@ -435,5 +438,37 @@ describe('a shard file whose header was edited the same way in every file', () =
   it('is still read when a member the merge does not believe was edited: /complete false (as Ctrl-C leaves it), or a count it computes again', () => {
     expect(merged((f) => void (f.complete = false))).toMatch(/^merged: /);
     expect(merged((f) => void (f.transitions = 1))).toMatch(/^merged: /);
+  });
+});
+
+describe('a shard file whose /violations were edited, each entry still true and in the scope', () => {
+  // Upstream at this scope violates three slot invariants in two steps (and the explorer finds each there).
+  const file = shardFile('patches=2,functions=1,states=0,tasks=1,depth=3');
+  type Entry = { property: string; depth: number; reason: string; ops: Record<string, unknown>[] };
+  const entries = file.violations as Entry[];
+
+  it('is refused at /violations when an entry is deleted: a violated property never reads as holding', () => {
+    expect(entries.length).toBeGreaterThan(1);
+    expect(refusal(file)).toBe('accepted');
+    expect(refusal({ ...file, violations: entries.slice(1) })).toMatch(
+      /^klpcheck: a\.json:\/violations: does not match its digest \/sha256\/violations \(it hashes to [0-9a-f]{64}\): damaged or edited \[E_SCHEMA\]$/,
+    );
+    expect(refusal({ ...file, violations: [] })).toMatch(/^klpcheck: a\.json:\/violations: does not match its digest/);
+  });
+
+  it('is refused when an entry is replaced by a longer counterexample that also replays, or its reason is rewritten', () => {
+    const [first, ...rest] = entries;
+    const longer = { ...first!, ops: [first!.ops[0]!, { op: 'enable', patch: 'p1' }, ...first!.ops.slice(1)], depth: first!.depth + 1 };
+    const r = refusal({ ...file, violations: [longer, ...rest] });
+    // Either it does not replay as a violation at its last op, or it does and the digest tells it apart.
+    expect(r).toMatch(/^klpcheck: a\.json:\/violations(\/0)?: (does not (replay|match its digest))/);
+    const forged = { ...first!, reason: 'ok\nno-foreign-overlap   holds for every sequence up to depth 3' };
+    expect(refusal({ ...file, violations: [forged, ...rest] })).toMatch(/^klpcheck: a\.json:\/violations: does not match its digest/);
+  });
+
+  it('is refused, not an internal error, when a member is nested thousands of levels deep', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    expect(refusal({ ...file, reached: [deep] })).toBe('klpcheck: a.json:/reached: nested too deeply to be a shard file member [E_SCHEMA]');
   });
 });

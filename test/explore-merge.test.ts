@@ -151,7 +151,7 @@ describe('merging explore shards', () => {
     // Files of the formats before the ledger's digest are refused for their format, as every older one is.
     for (const v of [3, 4, 5])
       expect(refusal({ ...file, formatVersion: v })).toBe(
-        `klpcheck: a.json:/formatVersion: explore shard format ${v}, not ${SHARD_FORMAT} [E_SCHEMA]`,
+        `klpcheck: a.json:/formatVersion: explore shard format ${v}, not ${SHARD_FORMAT}: explore the shards again [E_SCHEMA]`,
       );
   });
 

@@ -38,7 +38,9 @@ import { checkInScope } from './violation-scope.ts';
  * rest the merge believes (SEALED): /scope, /semantics or /properties edited
  * alike in every file made a verdict of a scope, a semantics or a property
  * never searched; /reached hid a VACUOUS note; /depthReached said an
- * interrupted search went deeper than it did.
+ * interrupted search went deeper than it did; /violations with an entry
+ * deleted made a violated property hold, and one replaced by a longer
+ * counterexample that also replays was called the shortest.
  */
 export const SHARD_FORMAT = 6;
 
@@ -48,18 +50,30 @@ export const SHARD_FORMAT = 6;
  * semantics, the scope, the properties), which shard it is, how deep an
  * interrupted search got, the milestones reached (their absence is the
  * verdict's VACUOUS note), the checker memories the states' last bytes
- * number, the states (their union is the merged state count) and a shard's
- * ledger (its level ends give the merged depths, its expansions the
- * transitions and the coverage). Not sealed: /complete (false claims less,
- * and a search said complete whose states are not all expanded is refused
- * by the merge), /violations (each is replayed and held to the scope), the
+ * number, the violations (each is also replayed and held to the scope, but
+ * neither tells one deleted, or one replaced by a longer one), the states
+ * (their union is the merged state count) and a shard's ledger (its level
+ * ends give the merged depths, its expansions the transitions and the
+ * coverage). Not sealed: /complete (false claims less, and a search said
+ * complete whose states are not all expanded is refused by the merge), the
  * counts a merge computes again from the ledger (/distinctStates must also
  * agree with /states), and the format's own members.
  */
-const SEALED = ['semantics', 'scope', 'shards', 'properties', 'depthReached', 'reached', 'memories', 'states', 'ledger'] as const;
+const SEALED = [
+  'semantics',
+  'scope',
+  'shards',
+  'properties',
+  'depthReached',
+  'reached',
+  'memories',
+  'violations',
+  'states',
+  'ledger',
+] as const;
 
 /** The sealed members checked before the violations (which are read in their terms), so that an edited one is blamed, not an entry. */
-const HEADER = SEALED.filter((k) => k !== 'states' && k !== 'ledger');
+const HEADER = SEALED.filter((k) => k !== 'violations' && k !== 'states' && k !== 'ledger');
 
 /**
  * The /sha256 member of a shard file holding `file`'s members: for each
@@ -138,7 +152,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
       '/formatVersion',
       r.formatVersion === undefined
         ? 'an older explore shard format (its merge counted the levels above the split once per shard): explore the shards again'
-        : `explore shard format ${JSON.stringify(r.formatVersion)}, not ${SHARD_FORMAT}`,
+        : `explore shard format ${JSON.stringify(r.formatVersion)}, not ${SHARD_FORMAT}: explore the shards again`,
     );
   if (typeof r.semantics !== 'string') throw bad('/semantics', 'missing semantics');
   // Known before the violations are read: whether one lies in the scope depends on what the search of this semantics builds.
@@ -187,13 +201,18 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     if (all.indexOf(p) !== i) throw bad(`/properties/${i}`, `property '${p}' listed twice`);
   });
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
-  if (!r.outcomes || typeof r.outcomes !== 'object' || !Array.isArray(r.reached)) throw bad('/outcomes', 'missing coverage');
+  if (!r.outcomes || typeof r.outcomes !== 'object' || Array.isArray(r.outcomes)) throw bad('/outcomes', 'missing coverage');
+  if (!Array.isArray(r.reached)) throw bad('/reached', 'missing or not a list of milestones');
   if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
   const sums = r.sha256;
   if (!sums || typeof sums !== 'object' || Array.isArray(sums))
     throw bad('/sha256', 'missing or not an object (member -> sha256 digest of what a merge believes)');
   checkDigests(r, sums as Record<string, unknown>, HEADER, bad);
   r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], sem, scope as never, file));
+  // After the entries, so that a malformed one is told as such: each entry replays and lies in the scope, but
+  // one deleted, or replaced by a longer one that also does, left a property holding or a counterexample
+  // called the shortest that is not (hostile-user finding).
+  checkDigests(r, sums as Record<string, unknown>, ['violations'], bad);
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
   if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
     throw bad('/statesPerDepth', 'a list of whole numbers');
@@ -317,7 +336,16 @@ function checkDigests(
     // A whole result's file has no ledger.
     if (members.includes(k) && file[k] === undefined) throw bad(pointer('sha256', k), `the digest of /${k}, which the file does not hold`);
   }
-  for (const [k, digest] of Object.entries(shardDigests(file, members))) {
+  for (const k of members) {
+    if (file[k] === undefined) continue;
+    let digest: string;
+    try {
+      digest = shardDigests(file, [k])[k]!;
+    } catch (e) {
+      // JSON.parse reads values nested thousands deep that canonical JSON cannot walk: not a shard file's.
+      if (e instanceof RangeError) throw bad(`/${k}`, 'nested too deeply to be a shard file member');
+      throw e;
+    }
     const had = sums[k];
     if (typeof had !== 'string' || !/^[0-9a-f]{64}$/.test(had))
       throw bad(`/sha256/${k}`, 'missing or not a sha256 digest (64 lowercase hex digits)');
