@@ -83,3 +83,22 @@ describe("an interrupted exploration's wording", () => {
 function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe("an interrupted merge's counterexamples", () => {
+  it('are called the shortest only up to one level past the depth checked in full (hostile-user finding)', () => {
+    // A merge's depth is its least advanced shard's; another shard may report a violation deeper than that,
+    // and a shorter one may lie in the unchecked part of the levels between.
+    const whole = summarize(explore({ semantics: upstream, scope: parseScope('patches=2,functions=1,states=0,tasks=1,depth=3') }), 0);
+    const v = whole.violations[0]!;
+    expect(v.ops.length).toBe(2);
+    const line = (depthReached: number) =>
+      exploreText({ ...whole, complete: false, depthReached })
+        .split('\n')
+        .find((l) => l.startsWith(v.property))!;
+    expect(line(1)).toMatch(/VIOLATED: shortest counterexample has 2 steps/);
+    expect(line(0)).toMatch(
+      /VIOLATED: a counterexample of 2 steps, not known to be the shortest \(INCOMPLETE: every sequence checked up to depth 0 only\)/,
+    );
+    expect(exploreText(whole)).toMatch(/VIOLATED: shortest counterexample has 2 steps/);
+  });
+});

@@ -61,8 +61,14 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     }
     const note = saved.find((x) => x.property === p);
     const random = note?.randomLength ? ` (fast-check's shrunk one: ${note.randomLength})` : '';
+    // Breadth first, a violation one level past the last full one is the shortest. An interrupted merge's depth
+    // is its least advanced shard's, and another shard may have gone further: its violation is not known to be.
+    const known = s.complete || v.ops.length <= s.depthReached + 1;
+    const what = known
+      ? `shortest counterexample has ${plural(v.ops.length, 'step')}`
+      : `a counterexample of ${plural(v.ops.length, 'step')}, not known to be the shortest (INCOMPLETE: every sequence checked up to depth ${s.depthReached} only)`;
     lines.push(
-      `${p.padEnd(32)} VIOLATED: shortest counterexample has ${plural(v.ops.length, 'step')}${random}${note?.file ? ` -> ${note.file}` : note?.notSaved ? ` -> ${note.notSaved}` : ''}`,
+      `${p.padEnd(32)} VIOLATED: ${what}${random}${note?.file ? ` -> ${note.file}` : note?.notSaved ? ` -> ${note.notSaved}` : ''}`,
     );
     lines.push(`${''.padEnd(32)} ${v.reason}`);
   }
