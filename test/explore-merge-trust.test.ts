@@ -472,3 +472,18 @@ describe('a shard file whose /violations were edited, each entry still true and 
     expect(refusal({ ...file, reached: [deep] })).toBe('klpcheck: a.json:/reached: nested too deeply to be a shard file member [E_SCHEMA]');
   });
 });
+
+describe('a shard file with a member of the wrong kind', () => {
+  const file = shardFile('patches=1,functions=1,states=0,tasks=1,depth=2');
+  it('is told at that member, with its value readable (hostile-user findings)', () => {
+    // A list is no ledger: it was reported at /ledger/levelEnds, a member it does not have.
+    expect(refusal({ ...file, ledger: [] })).toBe(
+      "klpcheck: a.json:/ledger: missing or not an object: a shard's per-state depths and expansions [E_SCHEMA]",
+    );
+    // A version that is no string was printed as [object Object], a missing one as undefined.
+    expect(refusal({ ...file, klpcheck: { v: 1 } })).toMatch(/^klpcheck: a\.json:\/klpcheck: written by klpcheck \{"v":1\}, not /);
+    const { klpcheck: _, ...unversioned } = file;
+    expect(refusal(unversioned)).toMatch(/^klpcheck: a\.json:\/klpcheck: written by klpcheck of no version, not /);
+    expect(refusal({ ...file, klpcheck: '0.0.9' })).toMatch(/^klpcheck: a\.json:\/klpcheck: written by klpcheck 0\.0\.9, not /);
+  });
+});

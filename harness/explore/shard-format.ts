@@ -146,7 +146,10 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   if (r.format !== 'klpcheck-explore-shard')
     throw bad('/format', 'not an explore shard file (written by klpcheck explore --shard I/N --out FILE)');
   if (r.klpcheck !== KLPCHECK_VERSION)
-    throw bad('/klpcheck', `written by klpcheck ${String(r.klpcheck)}, not ${KLPCHECK_VERSION}: state encodings differ between versions`);
+    throw bad(
+      '/klpcheck',
+      `written by klpcheck ${typeof r.klpcheck === 'string' ? r.klpcheck : (JSON.stringify(r.klpcheck) ?? 'of no version')}, not ${KLPCHECK_VERSION}: state encodings differ between versions`,
+    );
   if (r.formatVersion !== SHARD_FORMAT)
     throw bad(
       '/formatVersion',
@@ -391,7 +394,8 @@ function checkStateCounts(
 /** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
 function ledgerFromJson(raw: unknown, count: number, bad: (where: string, why: string) => KlpcheckError): ShardLedgerData {
   const l = raw as Record<string, unknown> | undefined;
-  if (!l || typeof l !== 'object') throw bad('/ledger', "missing: a shard's per-state depths and expansions");
+  if (!l || typeof l !== 'object' || Array.isArray(l))
+    throw bad('/ledger', "missing or not an object: a shard's per-state depths and expansions");
   const ends = l.levelEnds;
   if (!Array.isArray(ends) || !ends.every((n, i) => Number.isInteger(n) && n >= (i ? ends[i - 1] : 0) && n <= count))
     throw bad('/ledger/levelEnds', `a list of ascending state counts up to ${count}`);
