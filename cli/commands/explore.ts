@@ -245,8 +245,9 @@ async function exploreCommand(
   // A merge written over one of its shard files would destroy an input: --force replaces results, not inputs.
   const input = values.merge && out !== undefined ? positionals.find((f) => sameFile(f, out)) : undefined;
   if (input !== undefined) {
-    const which = resolve(input) === resolve(out!) ? 'a shard file' : `the shard file ${input}`;
-    const name = resolve(input) === resolve(out!) ? '' : ', under another name';
+    const samePath = resolve(input) === resolve(out!);
+    const which = samePath ? 'a shard file' : `the shard file ${input}`;
+    const name = samePath ? '' : ', under another name';
     throw new KlpcheckError(
       'E_USAGE',
       `--out is ${which} given to --merge${name}: the merge would replace its own input, even with --force; write it to another file`,

@@ -77,16 +77,19 @@ const HEADER = SEALED.filter((k) => k !== 'violations' && k !== 'states' && k !=
 
 /**
  * The /sha256 member of a shard file holding `file`'s members: for each
- * sealed member it has (SEALED, or those of `members`; the ledger only in a shard's file), the
- * sha256 (hex) of its value as canonical JSON (canonicalJson), so that a
- * file whose keys were reordered, or that was indented again, keeps its
- * digests while any change of a value does not. toJson writes it; fromJson
- * computes it again and refuses a member whose digest differs, at that member.
+ * sealed member it has (SEALED; the ledger only in a shard's file), the
+ * digest of its value (digestOf), so that a file whose keys were reordered,
+ * or that was indented again, keeps its digests while any change of a value
+ * does not. toJson writes it; fromJson computes it again and refuses a
+ * member whose digest differs, at that member.
  */
-export function shardDigests(file: Readonly<Record<string, unknown>>, members: readonly string[] = SEALED): Record<string, string> {
-  return Object.fromEntries(
-    members.filter((k) => file[k] !== undefined).map((k) => [k, createHash('sha256').update(canonicalJson(file[k])).digest('hex')]),
-  );
+export function shardDigests(file: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(SEALED.filter((k) => file[k] !== undefined).map((k) => [k, digestOf(file[k])]));
+}
+
+/** The sha256 (hex) of `value` as canonical JSON (canonicalJson). */
+function digestOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
 
 /**
@@ -343,7 +346,7 @@ function checkDigests(
     if (file[k] === undefined) continue;
     let digest: string;
     try {
-      digest = shardDigests(file, [k])[k]!;
+      digest = digestOf(file[k]);
     } catch (e) {
       // JSON.parse reads values nested thousands deep that canonical JSON cannot walk: not a shard file's.
       if (e instanceof RangeError) throw bad(`/${k}`, 'nested too deeply to be a shard file member');

@@ -93,10 +93,11 @@ export function checkInScope(
   let candidates: Set<string> | undefined;
   ops.forEach((op, j) => {
     candidates ??= new Set(candidateOps(sem, scope, known).map(canonicalJson));
-    if (candidates.has(canonicalJson(op))) return;
+    const spelled = canonicalJson(op);
+    if (candidates.has(spelled)) return;
     const next = patchName(known.length + 1);
     // The search's load of a new patch is that insmod alone, with no parameters.
-    if (canonicalJson(op) === canonicalJson({ op: 'insmod', module: next }) && known.length < u.patches.length) {
+    if (spelled === canonicalJson({ op: 'insmod', module: next }) && known.length < u.patches.length) {
       checkDef(known.length);
       known.push(u.patches[known.length]!);
       candidates = undefined;
