@@ -27,6 +27,11 @@ describe('klpcheck compare', () => {
       /Violations \(the counterexample to quote first\):\n {2}stacking \/ no-function-shared-across-slots \(design choice\): counterexamples\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps/,
     );
     expect(c.out()).toMatch(/^ {2}shadow-lifetime \(stacking, upstream\): has no is_shadow states/m);
+    // Exit 1 is explained where a shell user looks; the count is the matrix's own.
+    const violated = (c.out().match(/^ {2}(stacking|upstream) \/ /gm) ?? []).length;
+    expect(c.err()).toMatch(
+      new RegExp(`^klpcheck compare: \\d+ cells in [0-9.]+ s; ${violated} violated, so exit 1 \\(a finding, not an error\\); `, 'm'),
+    );
   });
 
   it('--json is a VerdictMatrix that validates against its schema', async () => {

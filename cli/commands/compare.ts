@@ -161,9 +161,12 @@ export const compare: Command = {
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
     const secs = ((io.now() - t0) / 1000).toFixed(1);
-    io.stderr(`klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s; ${savedSummary(saved, unsaved.length)}\n`);
+    const violated = matrix.cells.filter((c) => c.verdict === 'violated').length;
+    // Exit 1 is the finding, not a failure: say so where a shell user reading $? looks (README, Quick start).
+    const finding = violated ? `; ${violated} violated, so exit 1 (a finding, not an error)` : '';
+    io.stderr(`klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length)}\n`);
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
     raiseLate(unsaved.map((u) => u.error));
-    return matrix.cells.some((c) => c.verdict === 'violated') ? EXIT.failed : EXIT.ok;
+    return violated ? EXIT.failed : EXIT.ok;
   },
 };
