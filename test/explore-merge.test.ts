@@ -13,6 +13,9 @@ import { LIMITS, parseScope } from '../harness/explore/scope.ts';
 import { fromJson, SHARD_FORMAT, shardDigests, toJson } from '../harness/explore/shard-format.ts';
 import { merge, SHARD_MAX, summarize, type ExploreSummary } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
+import { canonicalJson } from '../harness/canonical-json.ts';
+import { compareSearchPaths } from '../harness/explore/violation-scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { exploreText } from '../report/explore/text.ts';
 
@@ -91,6 +94,36 @@ describe('merging explore shards', () => {
       [1, 0, 2],
     ])
       expect(toJson(merge(order.map((i) => parts[i]!))), order.join(',')).toBe(file);
+  });
+
+  it("keeps the whole search's counterexample of two equally short ones, for every split", () => {
+    // Each shard finds the first counterexample of its own subtrees; of the shards' equally short ones the merge
+    // must keep the one the whole search meets first. It kept the first shard's, and a 3-shard merge reported
+    // another force of p2 (or another definition of p2) than the whole search, saved as a second file of one cell.
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=5');
+    const cases: [string, number][] = [
+      ['hybrid', 3],
+      ['hybrid-gated-shared', 3],
+      ['replace-tag-draft', 2],
+      ['replace-set-unfiltered-nops', 5],
+    ];
+    for (const [name, count] of cases) {
+      const semantics = semanticsByName(name)!;
+      const found = (s: ExploreSummary) => s.violations.map((v) => canonicalJson(v));
+      const whole = summarize(explore({ semantics, scope }), 0);
+      const parts = Array.from({ length: count }, (_, index) => summarize(explore({ semantics, scope, shard: { index, count } }), 0));
+      expect(found(merge(parts)), `${name}, ${count} shards`).toEqual(found(whole));
+      expect(found(merge([...parts].reverse())), `${name}, ${count} shards given in reverse`).toEqual(found(whole));
+    }
+  });
+
+  it('orders counterexamples as the search meets them: by root, then by the place of each step in its successor list', () => {
+    const at = (root: number, ...positions: number[]) => ({ root, positions });
+    expect(compareSearchPaths(at(0, 3, 1), at(0, 3, 1))).toBe(0);
+    expect(compareSearchPaths(at(0, 3, 1), at(0, 3, 2))).toBeLessThan(0);
+    expect(compareSearchPaths(at(0, 4, 0), at(0, 3, 9))).toBeGreaterThan(0);
+    expect(compareSearchPaths(at(1, 0, 0), at(0, 9, 9))).toBeGreaterThan(0);
+    expect(compareSearchPaths(at(0, 3), at(0, 3, 0))).toBeLessThan(0);
   });
 
   it('refuses a shard file of the format that could not be merged exactly, and a ledger out of shape', () => {

@@ -7,11 +7,14 @@
  * shallowest depth and each expanded state's successors once, so a merge
  * reports what one whole exploration reports; a property's shortest
  * counterexample is the shortest any shard found (each shard searches its
- * subtrees breadth first). Only the spec-level count is not kept per shard:
+ * subtrees breadth first) and, of equally short ones, the one the whole
+ * search meets first (violation-scope.ts SearchPath), in the whole search's
+ * order. Only the spec-level count is not kept per shard:
  * a merged result says so with null, never with a number it does not know.
  * The shard file that carries a result between machines is shard-format.ts.
  */
 import type { Universe } from '../../model/kernel/definitions.ts';
+import { semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
@@ -22,6 +25,7 @@ import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
 import type { ExploreResult, Shard } from './explorer.ts';
 import { formatScope, type ExploreScope } from './scope.ts';
 import { successorsIn, type ShardLedgerData } from './shard-ledger.ts';
+import { checkInScope, compareSearchPaths, type SearchPath } from './violation-scope.ts';
 import { VisitedSet } from './visited.ts';
 
 export interface ViolationSummary {
@@ -278,12 +282,46 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
   const fixpoint = complete && deepest < bound;
   if (fixpoint) statesPerDepth.push(0);
   const shortest = new Map<string, ViolationSummary>();
-  for (const p of parts) {
+  /** Where the search meets each counterexample asked about: worked out only for equally short ones. */
+  const paths = new Map<ViolationSummary, SearchPath>();
+  const sem = semanticsByName(first.semantics);
+  const pathOf = (v: ViolationSummary, pi: number) => {
+    let path = paths.get(v);
+    if (!path) paths.set(v, (path = checkInScope(v, sem!, first.scope, files[pi]!, `/violations/${parts[pi]!.violations.indexOf(v)}`)));
+    return path;
+  };
+  const bestIn = new Map<string, number>();
+  parts.forEach((p, pi) => {
     for (const v of p.violations) {
       const best = shortest.get(v.property);
-      if (!best || v.ops.length < best.ops.length) shortest.set(v.property, v);
+      // Of two equally short counterexamples the whole search finds first the one its breadth-first order meets
+      // first; each shard finds its own subtrees' first, and the whole search's is among them.
+      const better =
+        !best ||
+        v.ops.length < best.ops.length ||
+        (v.ops.length === best.ops.length &&
+          sem !== undefined &&
+          compareSearchPaths(pathOf(v, pi), pathOf(best, bestIn.get(v.property)!)) < 0);
+      if (better) {
+        shortest.set(v.property, v);
+        bestIn.set(v.property, pi);
+      }
     }
-  }
+  });
+  /**
+   * The kept counterexamples in the order the whole search finds them: by depth, then where the search meets
+   * them, then (one transition violating several) in the order of the properties, as run-sequence.ts checks them.
+   */
+  const foundOrder = (): ViolationSummary[] => {
+    const kept = first.properties.flatMap((prop) => (shortest.has(prop) ? [shortest.get(prop)!] : []));
+    if (!sem) return kept;
+    return kept.sort(
+      (a, b) =>
+        a.ops.length - b.ops.length ||
+        compareSearchPaths(pathOf(a, bestIn.get(a.property)!), pathOf(b, bestIn.get(b.property)!)) ||
+        first.properties.indexOf(a.property) - first.properties.indexOf(b.property),
+    );
+  };
   return {
     semantics: first.semantics,
     scope: first.scope,
@@ -296,7 +334,7 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
     transitions,
     statesPerDepth,
     properties: first.properties,
-    violations: first.properties.flatMap((prop) => (shortest.has(prop) ? [shortest.get(prop)!] : [])),
+    violations: foundOrder(),
     outcomes,
     reached: [...new Set(parts.flatMap((p) => p.reached))].sort(),
     states: states.export(),

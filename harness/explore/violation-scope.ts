@@ -32,6 +32,10 @@ const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
  * as pointless (insmod of a loaded module and the like). The bounds are
  * checked first, each with what exceeds it. E_SCHEMA naming `file`, at `at`
  * (the entry's pointer) /universe, /ops (their number) or /ops/j.
+ *
+ * Returns where the search meets the violation (SearchPath): merge() orders
+ * equally short counterexamples of several shards by it, as the whole
+ * search's breadth-first order does.
  */
 export function checkInScope(
   v: { readonly universe: Universe; readonly ops: readonly Op[] },
@@ -39,7 +43,7 @@ export function checkInScope(
   scope: ExploreScope,
   file: string,
   at: string,
-): void {
+): SearchPath {
   const { universe: u, ops } = v;
   const where = `in scope ${formatScope(scope)}`;
   const refuse = (to: string, why: string) => new KlpcheckError('E_SCHEMA', why, file, `${at}${to}`);
@@ -81,24 +85,32 @@ export function checkInScope(
   // Which state ids own shadow variables is chosen once per search root; the universe's own definitions say which.
   const shadowIds = new Set(u.patches.flatMap((p) => (p.states ?? []).filter((st) => st.is_shadow === true).map((st) => st.id)));
   const known: PatchDef[] = [];
-  /** Patch k, after the k patches before it, must be a definition the search gives a new patch. */
-  const checkDef = (k: number) => {
+  /** Patch k, after the k patches before it, must be a definition the search gives a new patch: its place among them. */
+  const checkDef = (k: number): number => {
     const spelled = canonicalJson(u.patches[k]);
-    if (!newPatchDefs(sem, scope, known, shadowIds).some((d) => canonicalJson(d) === spelled))
+    const place = newPatchDefs(sem, scope, known, shadowIds).findIndex((d) => canonicalJson(d) === spelled);
+    if (place < 0)
       throw refuse(
         '/universe',
         `patch ${u.patches[k]!.name} (/patches/${k}) is none of the definitions explore gives the patch it loads ${ORDINALS[k] ?? `${k + 1}th`} ${where}`,
       );
+    return place;
   };
-  let candidates: Set<string> | undefined;
+  /** The candidate ops for the patches known so far, each with its place in the state's successor list (expand.ts Prefix). */
+  let candidates: Map<string, number> | undefined;
+  const positions: number[] = [];
   ops.forEach((op, j) => {
-    candidates ??= new Set(candidateOps(sem, scope, known).map(canonicalJson));
+    candidates ??= new Map(candidateOps(sem, scope, known).map((c, i) => [canonicalJson(c), i]));
     const spelled = canonicalJson(op);
-    if (candidates.has(spelled)) return;
+    const place = candidates.get(spelled);
+    if (place !== undefined) {
+      positions.push(place);
+      return;
+    }
     const next = patchName(known.length + 1);
-    // The search's load of a new patch is that insmod alone, with no parameters.
+    // The search's load of a new patch is that insmod alone, with no parameters; it follows the candidate ops.
     if (spelled === canonicalJson({ op: 'insmod', module: next }) && known.length < u.patches.length) {
-      checkDef(known.length);
+      positions.push(candidates.size + checkDef(known.length));
       known.push(u.patches[known.length]!);
       candidates = undefined;
       return;
@@ -119,4 +131,28 @@ export function checkInScope(
     checkDef(k);
     known.push(u.patches[k]!);
   }
+  // The root whose shadow-owning state ids are the universe's (expand.ts rootShadowIds numbers them by bit mask);
+  // an id no patch declares changes nothing on the path, and the search meets the path first from the root without it.
+  let rootIndex = 0;
+  if (sem.spec.perState) for (const id of shadowIds) rootIndex |= 1 << (id - 1);
+  return { root: rootIndex, positions };
+}
+
+/**
+ * Where the breadth-first search meets a counterexample: its root and, per
+ * op, the op's place in its state's successor list (expand.ts). The search
+ * expands each level in the order of these paths, so of two counterexamples
+ * of one length it finds first the one whose path compares lower.
+ */
+export interface SearchPath {
+  readonly root: number;
+  readonly positions: readonly number[];
+}
+
+/** Negative when `a` comes first in the search's order (root, then positions, compared as words), 0 when equal. */
+export function compareSearchPaths(a: SearchPath, b: SearchPath): number {
+  if (a.root !== b.root) return a.root - b.root;
+  const n = Math.min(a.positions.length, b.positions.length);
+  for (let i = 0; i < n; i++) if (a.positions[i] !== b.positions[i]) return a.positions[i]! - b.positions[i]!;
+  return a.positions.length - b.positions.length;
 }
