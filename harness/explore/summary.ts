@@ -295,7 +295,12 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
     for (const v of p.violations) {
       const best = shortest.get(v.property);
       // Of two equally short counterexamples the whole search finds first the one its breadth-first order meets
-      // first; each shard finds its own subtrees' first, and the whole search's is among them.
+      // first. Why the least of the shards' is that one: each level is expanded in the order of its states' paths
+      // (a path being the first found, so the least of the shortest), so the whole search's counterexample P has
+      // the least path of the shortest violating ones. P runs through one state at the split depth, and that
+      // state's shard holds all of P and finds it: a path it could prefer is a shortest path in the whole search
+      // too (a step shorter would give a shorter counterexample), so it is not less than P. Every other shard's
+      // is, for the same reason, a shortest path of the whole search, so not less than P either.
       const better =
         !best ||
         v.ops.length < best.ops.length ||
