@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { tmpFor, writeFileAtomically } from '../harness/atomic-write.ts';
+import { tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 
 /** The temporary name beside `file`, unique per process. */
@@ -152,14 +152,15 @@ export function writeAtomically(file: string, text: string, force: boolean): 'wr
   try {
     old = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   } catch (e) {
-    throw new KlpcheckError('E_IO', `cannot read the existing file: ${(e as Error).message}`, file);
+    throw unreadableExisting(file, e);
   }
   if (old === text) return 'unchanged';
   if (old !== undefined && !force) throw new KlpcheckError('E_CONFLICT', 'exists with other content; not overwritten (use --force)', file);
   try {
     writeFileAtomically(file, text);
   } catch (e) {
-    throw new KlpcheckError('E_IO', `cannot write: ${(e as Error).message}`, file);
+    // The code alone: Node's message names the temporary file (out.json.1234.tmp), which the user never asked for.
+    throw new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
   }
   return 'written';
 }

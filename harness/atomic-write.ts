@@ -17,8 +17,15 @@ export function writeFileAtomically(file: string, text: string): void {
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
+  } catch (e) {
+    // What the write left is removed; the error to report is the write's. A folder at the temporary name (which
+    // rmSync refuses) is not ours to remove, and its refusal would hide why the write failed.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // left as it is
+    }
+    throw e;
   }
 }
 

@@ -4,11 +4,12 @@
  * once built a tree at the root). The refusals, each before any work, are in
  * the bad-input corpus (test/bad-inputs/output-paths.json).
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutputDir, checkOutputFile } from '../cli/output-files.ts';
+import { checkOutputDir, checkOutputFile, writeAtomically } from '../cli/output-files.ts';
+import { tmpFor } from '../harness/atomic-write.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { run } from './support/cli-run.ts';
 
@@ -76,5 +77,24 @@ describe('--out DIR', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(readdirSync(join(out, 'upstream'))).toHaveLength(1);
     expect(existsSync(join(dir, 'new', 'upstream'))).toBe(true);
+  });
+});
+
+describe('writing an output file', () => {
+  it('a write that fails names the file asked for, never the temporary file beside it', () => {
+    const dir = tmp();
+    const out = join(dir, 'report.html');
+    // A folder where the temporary file would go makes the write fail after every check passed.
+    mkdirSync(tmpFor(out));
+    const line = refusal(() => writeAtomically(out, 'text', false));
+    expect(line).toBe(`klpcheck: ${out}: cannot write: EISDIR [E_IO]`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a folder at the name itself is refused as such, left as it is', () => {
+    const dir = tmp();
+    const out = join(dir, 'report.html');
+    mkdirSync(out);
+    expect(refusal(() => writeAtomically(out, 'text', true))).toBe(`klpcheck: ${out}: is a directory, not a file; left as it is [E_IO]`);
   });
 });
