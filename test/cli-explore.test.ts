@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,11 +127,19 @@ describe('klpcheck explore', () => {
     );
     // A file's content is E_SCHEMA with its JSON pointer; E_USAGE only for the command line (a file left off, or named twice).
     writeFileSync(join(dir, 'copy.json'), readFileSync(join(dir, '0.json')));
+    symlinkSync(join(dir, '0.json'), join(dir, 'link.json'));
     const refusals: [string[], RegExp][] = [
       [[join(dir, '0.json')], /^klpcheck: merge: shard 1\/2 missing; .*\[E_USAGE\]\n$/],
       [
         [join(dir, '0.json'), join(dir, '0.json'), join(dir, '1.json')],
         /^klpcheck: .*0\.json: given twice on the command line: .*\[E_USAGE\]\n$/,
+      ],
+      // A link is the file it names: the command line's mistake too, said with both names.
+      [
+        [join(dir, '0.json'), join(dir, 'link.json'), join(dir, '1.json')],
+        new RegExp(
+          `^klpcheck: ${literal(`${join(dir, 'link.json')}: given twice on the command line (the file ${join(dir, '0.json')} under another name): name each shard file once [E_USAGE]`)}\n$`,
+        ),
       ],
       [
         [join(dir, '0.json'), join(dir, 'copy.json'), join(dir, '1.json')],

@@ -261,8 +261,14 @@ async function exploreCommand(
   if (values.merge) {
     if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
     // One file named twice is the command line's mistake (E_USAGE); two files holding one shard are merge()'s (E_SCHEMA).
-    const twice = positionals.find((f, i) => positionals.findIndex((g) => resolve(g) === resolve(f)) !== i);
-    if (twice !== undefined) throw new KlpcheckError('E_USAGE', 'given twice on the command line: name each shard file once', twice);
+    // Under any of its names: a link to a file given, or ./a.json beside a.json, is the same file.
+    const at = positionals.findIndex((f, i) => positionals.findIndex((g) => sameFile(g, f)) !== i);
+    if (at >= 0) {
+      const twice = positionals[at]!;
+      const first = positionals.find((g) => sameFile(g, twice))!;
+      const other = resolve(first) === resolve(twice) ? '' : ` (the file ${first} under another name)`;
+      throw new KlpcheckError('E_USAGE', `given twice on the command line${other}: name each shard file once`, twice);
+    }
     const parts = positionals.map(readShard);
     summary = merge(parts, positionals);
     const cut = positionals.filter((_, i) => !parts[i]!.complete);
