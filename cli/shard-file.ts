@@ -24,8 +24,14 @@ import { writeAtomically } from './output-files.ts';
 export function readShard(file: string): ExploreSummary {
   const data = parseJson(readText(file), file);
   requireKind(data, 'explore-result', file);
-  if (kindOf(data) !== 'explore-result')
-    throw new KlpcheckError('E_SCHEMA', "not an explore result ('klpcheck explore --out FILE' writes one)", file);
+  if (kindOf(data) !== 'explore-result') {
+    const why = "not an explore result ('klpcheck explore --out FILE' writes one)";
+    // An object is told apart by its /format: said at that pointer, with what is there instead.
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new KlpcheckError('E_SCHEMA', why, file);
+    const format = (data as { format?: unknown }).format;
+    const found = format === undefined ? 'missing' : `${JSON.stringify(format)}, not "klpcheck-explore-shard"`;
+    throw new KlpcheckError('E_SCHEMA', `${found}: ${why}`, file, '/format');
+  }
   return fromJson(data, file);
 }
 
