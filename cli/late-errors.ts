@@ -36,7 +36,7 @@ export function shownPath(file: string): string {
 
 /** How a verdict or report line says that its counterexample was not saved: the file, why, and the code. */
 export function notSaved(e: KlpcheckError): string {
-  return `NOT SAVED: ${e.file !== undefined ? `${relative(process.cwd(), e.file)}: ` : ''}${e.message} [${e.code}]`;
+  return `NOT SAVED: ${e.file !== undefined ? `${shownPath(e.file)}: ` : ''}${e.message} [${e.code}]`;
 }
 
 /** How many counterexamples a command saved: new files, files already there with the same bytes. */

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { KernelEnv } from '../vm/kernel-env.ts';
 import type { VmRun } from '../vm/run.ts';
@@ -60,7 +60,7 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     expect(readdirSync(join(out, '6.1')).sort()).toEqual(files.map((f) => f.split('/').pop()).sort());
 
     // The first finding's file edited by hand (its ops no longer those its name hashes), the third one deleted.
-    const [edited, kept, removed] = files.map((f) => join(process.cwd(), f));
+    const [edited, kept, removed] = files.map((f) => resolve(f));
     const text = readFileSync(edited!, 'utf8');
     const changed = JSON.stringify({ ...JSON.parse(text), ops: [] }, null, 2);
     writeFileSync(edited!, changed);
@@ -99,7 +99,7 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     const args = ['vm', '--generate', '1', '--seed', '1', '--out', out];
     const first = await run(args);
     expect(first.code, first.stderr).toBe(1);
-    const [file] = [...first.stdout.matchAll(SAVED)].map((m) => join(process.cwd(), m[1]!));
+    const [file] = [...first.stdout.matchAll(SAVED)].map((m) => resolve(m[1]!));
     const text = readFileSync(file!, 'utf8');
     // Saved again as it is: the same bytes are "already saved".
     const again = await run(args);
@@ -128,7 +128,7 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     const saved = [...first.stderr.matchAll(/^klpcheck vm: saved: (\S+?): generated #(\d) reduced /gm)];
     expect(saved.map((m) => m[2])).toEqual(['0', '1']);
     // A refused save under --json: its line on stderr, then the one-line error; stdout is still the JSON alone.
-    writeFileSync(join(process.cwd(), saved[0]![1]!), '{ "half a file');
+    writeFileSync(resolve(saved[0]![1]!), '{ "half a file');
     const second = await run(args);
     expect(second.code).toBe(2);
     expect(JSON.parse(second.stdout)).toEqual(report);
@@ -142,7 +142,7 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     const args = ['vm', '--generate', '1', '--seed', '1', '--out', out];
     const first = await run(args);
     expect(first.code, first.stderr).toBe(1);
-    const [file] = [...first.stdout.matchAll(SAVED)].map((m) => join(process.cwd(), m[1]!));
+    const [file] = [...first.stdout.matchAll(SAVED)].map((m) => resolve(m[1]!));
     writeFileSync(file!, '{ "half a file');
     const second = await run(args);
     expect(second.code).toBe(2);
@@ -156,7 +156,7 @@ describe('klpcheck vm --generate: saving the findings (fake guest)', () => {
     const args = ['vm', '--generate', '1', '--seed', '1', '--out', out];
     const first = await run(args);
     expect(first.code, first.stderr).toBe(1);
-    const [file] = [...first.stdout.matchAll(SAVED)].map((m) => join(process.cwd(), m[1]!));
+    const [file] = [...first.stdout.matchAll(SAVED)].map((m) => resolve(m[1]!));
     rmSync(file!);
     mkdirSync(file!);
     const second = await run(args);

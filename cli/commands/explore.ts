@@ -1,6 +1,6 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
 import { availableParallelism } from 'node:os';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { attempt, KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
@@ -21,7 +21,7 @@ import { readShard, saveResult } from '../shard-file.ts';
 import { semanticsNamed } from '../selection.ts';
 import { checkOutputFile, sameFile } from '../output-files.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { notSaved, raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
+import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
@@ -80,9 +80,7 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
       klpcheck: KLPCHECK_VERSION,
     });
     const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
-    return saved
-      ? { ...note, file: relative(process.cwd(), saved.file), status: saved.status }
-      : { ...note, notSaved: notSaved(error), error };
+    return saved ? { ...note, file: shownPath(saved.file), status: saved.status } : { ...note, notSaved: notSaved(error), error };
   });
 }
 

@@ -1,11 +1,10 @@
 /** `klpcheck run`: random model-based runs of one or every semantics through the invariant catalog. */
-import { relative } from 'node:path';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from '../../harness/suite.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { notSaved, raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
+import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
@@ -24,7 +23,7 @@ function line(r: PropertyResult, style: Style): string {
   const c = r.counterexample!;
   // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.
   // A save refused (a hand-edited file of this name, kept) is named here; its error ends the run after every verdict.
-  const where = r.saved ? ` -> ${relative(process.cwd(), r.saved.file)}` : r.unsaved ? ` -> ${notSaved(r.unsaved)}` : '';
+  const where = r.saved ? ` -> ${shownPath(r.saved.file)}` : r.unsaved ? ` -> ${notSaved(r.unsaved)}` : '';
   return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
 }
 

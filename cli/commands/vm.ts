@@ -1,12 +1,11 @@
 /** `klpcheck vm`: scenarios, thread scenarios and upstream counterexamples on a real kernel in qemu. */
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { generateSequences } from '../../vm/generate.ts';
 import { generatedCases, reduceAndSave, type SavedFinding } from '../../vm/generated-run.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { notSaved, raiseLate } from '../late-errors.ts';
+import { notSaved, raiseLate, shownPath } from '../late-errors.ts';
 import { scenarioFiles } from '../scenario-files.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { kernelVersion } from '../../vm/features.ts';
@@ -26,7 +25,7 @@ import { plural } from '../../report/plural.ts';
 export function savedLine(f: SavedFinding): string {
   const what = `generated #${f.index} reduced from ${f.from} to ${plural(f.to, 'op')} in ${plural(f.boots, 'boot')}`;
   if (f.status === 'refused') return `${what} -> ${notSaved(f.error)}`;
-  return `saved: ${relative(process.cwd(), f.file)}${f.status === 'exists' ? ' (already saved)' : ''}: ${what}`;
+  return `saved: ${shownPath(f.file)}${f.status === 'exists' ? ' (already saved)' : ''}: ${what}`;
 }
 
 /** Where --generate saves its findings: apart from counterexamples/, whose corpus replays on the model. */
