@@ -8,9 +8,11 @@
  * is left out, so two files of one name are the same file, and the same
  * counterexample found another way (another seed, the explorer) is another
  * file that says how it was found. Saving a file that already exists with
- * these bytes is a no-op; a file of that name with other bytes was edited or
- * corrupted, and is refused (E_CONFLICT), never overwritten or taken as
- * "already saved". Writes go to a temporary file that is renamed.
+ * this content is a no-op, whatever its whitespace (an editor may reformat
+ * it; its name is the hash of its content as klpcheck writes it, which the
+ * check on reading holds it to); a file of that name with other content was
+ * edited or corrupted, and is refused (E_CONFLICT), never overwritten or
+ * taken as "already saved". Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import { readJsonFile } from './json-file.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { checkCounterexample } from './counterexample-check.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
@@ -70,7 +73,7 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   // A directory or an unreadable file at the name is E_IO from readExisting, left as it is.
   const old = readExisting(file);
   if (old !== undefined) {
-    if (old !== text) {
+    if (old !== text && !sameContent(old, text)) {
       throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };
@@ -83,6 +86,15 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
     throw new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
   }
   return { file, status: 'written' };
+}
+
+/** Whether two texts are one JSON value (whitespace aside); text that is no JSON is another content. */
+function sameContent(a: string, b: string): boolean {
+  try {
+    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
+  } catch {
+    return false;
+  }
 }
 
 export function readCounterexample(file: string): Counterexample {

@@ -7,7 +7,7 @@
  * internal error (exit 70). explore saves only into the repository's store, so
  * the store (cli/paths.ts) is a temporary folder here.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -165,6 +165,27 @@ describe('saving over something that cannot be read', () => {
     expect(jsonFiles(join(COUNTEREXAMPLES, 'stacking')).sort()).toEqual(names);
     expect(readdirSync(file)).toEqual([]);
     expect(r.stderr).toContain(`klpcheck explore: counterexamples: 0 new, ${names.length - 1} already saved, 1 not saved\n`);
+  });
+});
+
+describe('saving over a file of the same name', () => {
+  it('one reformatted (whitespace, key order) is already saved and left as it is; one of other content is E_CONFLICT', () => {
+    const dir = tmp();
+    const c = runProperty({ semantics: upstream, runs: 200, seed: 1 }, 'no-function-shared-across-slots').counterexample!;
+    const first = saveCounterexample(dir, c);
+    expect(first.status).toBe('written');
+    // An editor's reformat: one line, keys in another order. The name still hashes its content; nothing was lost.
+    const data = JSON.parse(readFileSync(first.file, 'utf8')) as Record<string, unknown>;
+    const reformatted = JSON.stringify(Object.fromEntries(Object.entries(data).reverse()));
+    writeFileSync(first.file, reformatted);
+    expect(saveCounterexample(dir, c)).toEqual({ file: first.file, status: 'exists' });
+    expect(readFileSync(first.file, 'utf8')).toBe(reformatted);
+    // Other content under the name, or text that is no JSON, is refused as ever and kept.
+    for (const edited of [JSON.stringify({ ...data, invariant: 'conformance' }), `${reformatted}}`]) {
+      writeFileSync(first.file, edited);
+      expect(() => saveCounterexample(dir, c)).toThrow(/a file of this name has other content/);
+      expect(readFileSync(first.file, 'utf8')).toBe(edited);
+    }
   });
 });
 
