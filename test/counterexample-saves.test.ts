@@ -268,4 +268,21 @@ describe('a refused save is named on the error line as on standard output', () =
     expect(r.stdout).toContain(` -> NOT SAVED: ${shown}: a file of this name has other content`);
     expect(r.stderr).toMatch(new RegExp(`\\nklpcheck: ${escape(shown)}: a file of this name has other content[^\\n]*\\[E_CONFLICT\\]\\n$`));
   });
+
+  it('compare: a saved file edited by hand is refused before the work, named as the other lines name files', async () => {
+    const { shown } = await rerunWithFirstEdited(
+      ['run', '--semantics', 'stacking', '--runs', '2', '--seed', '1'],
+      /VIOLATED .* -> (\S+)$/m,
+    );
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(dirname(COUNTEREXAMPLES));
+    try {
+      const r = await run(['compare', '--semantics', 'stacking', '--runs', '2']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      // The store's own absolute path was shown here, where every other line names the file relative to the current folder.
+      expect(r.stderr).toMatch(new RegExp(`^klpcheck: ${escape(shown)}:/: `, 'm'));
+    } finally {
+      cwd.mockRestore();
+    }
+  });
 });
