@@ -46,11 +46,6 @@ export class KlpcheckError extends Error {
   }
 }
 
-/**
- * C0 and C1 controls, DEL, the line and paragraph separators and the bidi
- * overrides: characters that move the cursor, recolour or reorder a
- * terminal line instead of showing themselves.
- */
 /** What attempt() gives: the value, or the KlpcheckError that refused the work. */
 export type Attempt<T> = { readonly value: T; readonly error?: undefined } | { readonly value?: undefined; readonly error: KlpcheckError };
 
@@ -70,6 +65,11 @@ export function attempt<T>(f: () => T): Attempt<T> {
   }
 }
 
+/**
+ * C0 and C1 controls, DEL, the line and paragraph separators and the bidi
+ * overrides: characters that move the cursor, recolour or reorder a
+ * terminal line instead of showing themselves.
+ */
 export const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `text` with each control character shown as a JSON-style escape (\n, \u001b), so it prints as one inert line. */

@@ -309,6 +309,10 @@ describe('merging explore shards', () => {
     expect(refusal([a, { ...b, shards: [{ index: 1, count: 3 }] }])).toBe(
       'klpcheck: shard files of different splits: a.json:/shards/0/count is 2, b.json:/shards/0/count is 3 [E_SCHEMA]',
     );
+    // A control character in a name shows as its escape in a line naming two files, as in one naming one file.
+    expect(refusal([a, { ...b, semantics: 'stacking' }], ['a\nb.json', 'c\u001b[31m.json'])).toBe(
+      'klpcheck: shard files of different semantics: a\\nb.json:/semantics is upstream, c\\u001b[31m.json:/semantics is stacking [E_SCHEMA]',
+    );
     // Two files holding one shard (a copy, or shard 0 run twice): which one is wrong only the user knows, so both are named.
     expect(refusal([a, a, b], ['a.json', 'copy.json', 'b.json'])).toBe(
       'klpcheck: shard files of one shard: a.json:/shards/0/index and copy.json:/shards/0/index are both shard 0/2 [E_SCHEMA]',

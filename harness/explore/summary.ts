@@ -17,7 +17,7 @@ import type { Universe } from '../../model/kernel/definitions.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
-import { KlpcheckError, pointer } from '../errors.ts';
+import { escapeControls, KlpcheckError, pointer } from '../errors.ts';
 import type { Op } from '../ops.ts';
 import { runSequence, type RunResult } from '../run-sequence.ts';
 import { scopeFuncs } from './candidates.ts';
@@ -132,9 +132,11 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
   // In shard order, whatever the operands' order: the merged states, memories and
   // the first of two equally short counterexamples, so the merged file, do not depend on it.
   const order = parts.map((_, i) => i).sort((a, b) => (parts[a]!.shards[0]?.index ?? 0) - (parts[b]!.shards[0]?.index ?? 0));
+  // Names go into messages that name two files at once, where format() would make a newline in a name a space:
+  // each control character is escaped here, as format() escapes the one file it names.
   return mergeInOrder(
     order.map((i) => parts[i]!),
-    order.map((i) => files[i]!),
+    order.map((i) => escapeControls(files[i]!)),
   );
 }
 
