@@ -9,7 +9,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import { KlpcheckError } from '../harness/errors.ts';
-import { plural } from '../report/plural.ts';
+import { plural } from '../harness/plural.ts';
 
 /**
  * Throws the first of `errors` (undefined entries skipped), saying how many

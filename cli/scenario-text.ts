@@ -7,7 +7,7 @@ import { escapeControls } from '../harness/errors.ts';
 import type { Failure, ScenarioResult } from '../harness/scenario/run.ts';
 import { unifiedDiff } from './diff.ts';
 import type { Style } from './style.ts';
-import { plural } from '../report/plural.ts';
+import { plural } from '../harness/plural.ts';
 
 /** Wide enough for every errno name, so the commands line up. */
 const RESULT_WIDTH = 6;

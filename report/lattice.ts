@@ -9,7 +9,7 @@ import type { Lattice, PairRelation, Separation } from '../harness/relate/relati
 import { sequenceOf, type ReplayedStep } from '../harness/relate/replay.ts';
 import { htmlPage } from './page.ts';
 import { xml } from './svg.ts';
-import { plural } from './plural.ts';
+import { plural } from '../harness/plural.ts';
 
 /** Replays a separating sequence on a semantics (injected, so that the renderers stay pure). */
 export type Replayer = (semantics: string, key: string) => readonly ReplayedStep[];

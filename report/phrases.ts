@@ -21,7 +21,7 @@ import {
   slotOf,
   type StepFacts,
 } from './derive.ts';
-import { plural } from './plural.ts';
+import { plural } from '../harness/plural.ts';
 
 export interface StepPhrase {
   /** What was done: `insmod p2.ko`, `task0 sleeps in vmlinux:f1 (running p1)`. */

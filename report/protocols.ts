@@ -8,7 +8,7 @@ import type { SetChoice } from '../harness/protocols/protocol.ts';
 import type { ProtocolVerdict } from '../harness/protocols/search.ts';
 import { classify } from '../model/semantics/promises.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
-import { plural } from './plural.ts';
+import { plural } from '../harness/plural.ts';
 
 const LETTER = { cumulative: 'C', hotfix: 'H', user: 'U' } as const;
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'];

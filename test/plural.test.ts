@@ -1,7 +1,7 @@
 /**
  * Counts in reports and messages take the singular for exactly one: output
  * once said `1 sequences`, `1 steps` and `1 operations` wherever a count could
- * be one. Every such count goes through report/plural.ts.
+ * be one. Every such count goes through harness/plural.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { explore } from '../harness/explore/explorer.ts';
@@ -9,7 +9,7 @@ import { parseScope } from '../harness/explore/scope.ts';
 import { summarize } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { exploreText } from '../report/explore/text.ts';
-import { plural } from '../report/plural.ts';
+import { plural } from '../harness/plural.ts';
 import { run } from './support/cli-run.ts';
 
 /** A count of one with a plural noun, as the defect printed it. */

@@ -13,7 +13,7 @@ import { caseId, generateCases, opsPending } from './inputs.ts';
 import type { KernelEnv } from './kernel-env.ts';
 import { reduceOps } from './reduce.ts';
 import { runCases, type Progress, type VmRun } from './run.ts';
-import { plural } from '../report/plural.ts';
+import { plural } from '../harness/plural.ts';
 
 /**
  * One reduced finding and what became of its file: `written`, `exists` (a

@@ -7,7 +7,7 @@ import type { CaseComparison } from './compare.ts';
 import type { KernelEnv } from './kernel-env.ts';
 import { knownDifference } from './known-differences.ts';
 import type { VmRun } from './run.ts';
-import { plural } from '../report/plural.ts';
+import { plural } from '../harness/plural.ts';
 
 export interface Counts {
   readonly files: number;

@@ -19,7 +19,7 @@ import { explain } from './report.ts';
 import { parseGuestOutput, type GuestCase } from './protocol.ts';
 import { boot } from './qemu.ts';
 import type { StepObservation } from './observation.ts';
-import { plural } from '../report/plural.ts';
+import { plural } from '../harness/plural.ts';
 
 export interface VmRun {
   readonly comparisons: readonly CaseComparison[];

@@ -22,7 +22,7 @@ import { progress } from '../progress.ts';
 import { styleFor } from '../style.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
-import { plural } from '../../report/plural.ts';
+import { plural } from '../../harness/plural.ts';
 
 /** One exhaustive exploration per semantics, its counterexamples saved as klpcheck explore saves them. */
 async function explorations(

@@ -25,7 +25,7 @@ import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
-import { plural } from '../../report/plural.ts';
+import { plural } from '../../harness/plural.ts';
 
 /** fast-check's shrunk length for the same cell, from verdicts/expected.json, when recorded. */
 function randomLength(semantics: string, property: string): number | undefined {

@@ -10,7 +10,7 @@ import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
 import { semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
-import { plural } from '../../report/plural.ts';
+import { plural } from '../../harness/plural.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
 export const RUNS = { min: 1, max: 10_000_000 } as const;

@@ -14,7 +14,7 @@ import { generateCases, loadInput } from '../../vm/inputs.ts';
 import { loadKernelEnv } from '../../vm/kernel-env.ts';
 import { countsOf, jsonReport, textReport } from '../../vm/report.ts';
 import { runCases } from '../../vm/run.ts';
-import { plural } from '../../report/plural.ts';
+import { plural } from '../../harness/plural.ts';
 
 /**
  * What became of one reduced finding: `saved: FILE: generated #i reduced ...`,

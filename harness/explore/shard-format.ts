@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { plural } from '../../report/plural.ts';
+import { plural } from '../plural.ts';
 import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import { KlpcheckError, pointer } from '../errors.ts';

@@ -4,7 +4,7 @@
  */
 import { funcKey, type PatchDef, type Universe } from '../../model/kernel/definitions.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { plural } from '../../report/plural.ts';
+import { plural } from '../plural.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import { KlpcheckError } from '../errors.ts';
 import { describeOp, type Op } from '../ops.ts';

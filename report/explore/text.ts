@@ -13,7 +13,7 @@ import { formatScope } from '../../harness/explore/scope.ts';
 import { isShardShare, missingMilestones, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
-import { plural } from '../plural.ts';
+import { plural } from '../../harness/plural.ts';
 
 /** Where a violated property's counterexample was saved, or why it was not (`notSaved`, one line). */
 export interface SavedNote {

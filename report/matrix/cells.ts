@@ -9,7 +9,7 @@
 import { quoted, type Cell, type VerdictMatrix, type ViolatedCell } from '../../harness/matrix.ts';
 import { classify, type Classification } from '../../model/semantics/promises.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
-import { plural } from '../plural.ts';
+import { plural } from '../../harness/plural.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
 

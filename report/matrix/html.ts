@@ -12,7 +12,7 @@ import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
 import { htmlPage } from '../page.ts';
 import { cellAt, classOf, fixedFiles, howChecked, longCell, notApplicableGroups, violatedWords } from './cells.ts';
-import { plural } from '../plural.ts';
+import { plural } from '../../harness/plural.ts';
 
 const CSS = [
   'body { font-family: sans-serif; margin: 1.5em; color: #111111; background: #ffffff; }',

@@ -6,7 +6,7 @@
  */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
 import { cellAt, fixedFiles, howChecked, MARKS, notApplicableGroups, shortCell, violatedWords, violations } from './cells.ts';
-import { plural } from '../plural.ts';
+import { plural } from '../../harness/plural.ts';
 
 export interface TextStyle {
   readonly holds: (s: string) => string;
