@@ -98,9 +98,20 @@ export function checkInScope(
   };
   /** The candidate ops for the patches known so far, each with its place in the state's successor list (expand.ts Prefix). */
   let candidates: Map<string, number> | undefined;
+  /** How many candidate ops there are: a new patch's loads come after them. */
+  let firstNew = 0;
   const positions: number[] = [];
   ops.forEach((op, j) => {
-    candidates ??= new Map(candidateOps(sem, scope, known).map((c, i) => [canonicalJson(c), i]));
+    if (!candidates) {
+      const list = candidateOps(sem, scope, known);
+      // The first place of each op, as the search meets it first there.
+      candidates = new Map();
+      list.forEach((c, i) => {
+        const key = canonicalJson(c);
+        if (!candidates!.has(key)) candidates!.set(key, i);
+      });
+      firstNew = list.length;
+    }
     const spelled = canonicalJson(op);
     const place = candidates.get(spelled);
     if (place !== undefined) {
@@ -110,7 +121,7 @@ export function checkInScope(
     const next = patchName(known.length + 1);
     // The search's load of a new patch is that insmod alone, with no parameters; it follows the candidate ops.
     if (spelled === canonicalJson({ op: 'insmod', module: next }) && known.length < u.patches.length) {
-      positions.push(candidates.size + checkDef(known.length));
+      positions.push(firstNew + checkDef(known.length));
       known.push(u.patches[known.length]!);
       candidates = undefined;
       return;
