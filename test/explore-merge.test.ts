@@ -15,7 +15,9 @@ import { merge, SHARD_MAX, summarize, type ExploreSummary } from '../harness/exp
 import { upstream } from '../model/semantics/upstream.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { canonicalJson } from '../harness/canonical-json.ts';
-import { compareSearchPaths } from '../harness/explore/violation-scope.ts';
+import { checkInScope, compareSearchPaths } from '../harness/explore/violation-scope.ts';
+import { Expander } from '../harness/explore/expand.ts';
+import type { Op } from '../harness/ops.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { exploreText } from '../report/explore/text.ts';
 
@@ -123,7 +125,131 @@ describe('merging explore shards', () => {
     expect(compareSearchPaths(at(0, 3, 1), at(0, 3, 2))).toBeLessThan(0);
     expect(compareSearchPaths(at(0, 4, 0), at(0, 3, 9))).toBeGreaterThan(0);
     expect(compareSearchPaths(at(1, 0, 0), at(0, 9, 9))).toBeGreaterThan(0);
+    expect(compareSearchPaths(at(0, 9, 9), at(1, 0, 0))).toBeLessThan(0);
     expect(compareSearchPaths(at(0, 3), at(0, 3, 0))).toBeLessThan(0);
+  });
+
+  it('finds the path the search took to each of its counterexamples: root and places decode to the same ops and universe', () => {
+    // Per-state at states=1 has two roots (state 1 owns shadow variables or not); the others one.
+    const cases: [string, string][] = [
+      ['upstream', 'patches=2,functions=1,states=0,tasks=1,depth=5'],
+      ['hybrid', 'patches=2,functions=1,states=0,tasks=1,depth=5'],
+      ['per-state', 'patches=2,functions=1,states=1,tasks=1,depth=4'],
+    ];
+    for (const [name, text] of cases) {
+      const semantics = semanticsByName(name)!;
+      const scope = parseScope(text);
+      const whole = summarize(explore({ semantics, scope }), 0);
+      expect(whole.violations.length, name).toBeGreaterThan(0);
+      const ex = new Expander(semantics, scope, whole.properties);
+      for (const v of whole.violations) {
+        const path = checkInScope(v, semantics, scope, 'f.json', '/violations/0');
+        expect(path.positions, `${name} ${v.property}`).toHaveLength(v.ops.length);
+        expect(canonicalJson(ex.decode(path.root, path.positions)), `${name} ${v.property}`).toBe(
+          canonicalJson({ universe: v.universe, ops: v.ops }),
+        );
+      }
+    }
+    // No shortest counterexample there loads a patch whose state owns shadow variables: the other root's paths,
+    // each a new patch's load, then the steps after it.
+    const semantics = semanticsByName('per-state')!;
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
+    const ex = new Expander(semantics, scope, ['conformance']);
+    const owners = new Set<number>();
+    /** Whether place k exists in root 1's successor list (decode reads past its end as nothing, or fails). */
+    const exists = (k: number) => {
+      try {
+        return ex.decode(1, [k]).ops[0] !== undefined;
+      } catch {
+        return false;
+      }
+    };
+    for (let k = 0; exists(k); k++) {
+      for (const path of [[k], [k, 0], [k, 2]]) {
+        const { universe, ops } = ex.decode(1, path);
+        const found = checkInScope({ universe, ops }, semantics, scope, 'f.json', '');
+        const shadow = universe.patches.some((p) => (p.states ?? []).some((st) => st.is_shadow === true));
+        // A patch that declares no state owning shadow variables is met first from root 0, with the same places.
+        expect(found, JSON.stringify(path)).toEqual({ root: shadow ? 1 : 0, positions: path });
+        expect(canonicalJson(ex.decode(found.root, found.positions)), JSON.stringify(path)).toBe(canonicalJson({ universe, ops }));
+        if (shadow) owners.add(k);
+      }
+    }
+    expect(owners.size).toBeGreaterThan(0);
+  });
+
+  it('refuses ops the search never tries at their pointer, saying what was loaded before them', () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=5');
+    const v = summarize(explore({ semantics: upstream, scope }), 0).violations.find((x) => x.universe.patches.length === 2)!;
+    const refused = (ops: readonly Op[], universe = v.universe) => {
+      try {
+        checkInScope({ universe, ops }, upstream, scope, 'f.json', '/violations/0');
+        return 'accepted';
+      } catch (e) {
+        if (e instanceof KlpcheckError) return e.format().replace(' in scope patches=2,functions=1,states=0,tasks=1,depth=5', '');
+        throw e;
+      }
+    };
+    const insmod = (module: string): Op => ({ op: 'insmod', module });
+    const bogus: Op = { op: 'disable', patch: 'p9' };
+    expect(refused([insmod('p1'), insmod('p2')])).toBe('accepted');
+    // A load of a patch the universe does not define (one patch here) is no load of a new patch.
+    expect(refused([insmod('p1'), insmod('p2')], { ...v.universe, patches: [v.universe.patches[0]!] })).toBe(
+      'klpcheck: f.json:/violations/0/ops/1: insmod p2.ko is not an operation explore tries after loading p1 [E_SCHEMA]',
+    );
+    expect(refused([insmod('p2')])).toBe(
+      'klpcheck: f.json:/violations/0/ops/0: insmod p2.ko loads p2 before p1: explore names its patches in the order it loads them [E_SCHEMA]',
+    );
+    expect(refused([bogus])).toBe(
+      'klpcheck: f.json:/violations/0/ops/0: echo 0 > /sys/kernel/livepatch/p9/enabled is not an operation explore tries before loading a patch [E_SCHEMA]',
+    );
+    expect(refused([insmod('p1'), insmod('p2'), bogus])).toBe(
+      'klpcheck: f.json:/violations/0/ops/2: echo 0 > /sys/kernel/livepatch/p9/enabled is not an operation explore tries after loading p1 and p2 [E_SCHEMA]',
+    );
+  });
+
+  it('keeps a shorter counterexample over a longer one the search would meet earlier, whichever shard gives it', () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=4');
+    const [a, b] = Array.from({ length: 2 }, (_, index) =>
+      summarize(explore({ semantics: upstream, scope, shard: { index, count: 2 } }), 0),
+    );
+    const v = a!.violations.find((x) => x.ops[0]?.op !== 'block_task')!;
+    // The same ops after one more at the head of the root's list (place 0): longer, but met earlier.
+    const ex = new Expander(upstream, scope, a!.properties);
+    const head = ex.decode(0, [0]).ops[0]!;
+    expect(
+      compareSearchPaths(
+        checkInScope({ ...v, ops: [head, ...v.ops] }, upstream, scope, 'f', ''),
+        checkInScope(v, upstream, scope, 'f', ''),
+      ),
+    ).toBeLessThan(0);
+    const longer = { ...v, ops: [head, ...v.ops], depth: v.depth + 1 };
+    const only = (s: ExploreSummary, w: typeof v) => ({ ...s, violations: [w] });
+    for (const parts of [
+      [only(a!, v), only(b!, longer)],
+      [only(a!, longer), only(b!, v)],
+    ])
+      expect(merge(parts).violations.map((w) => w.ops.length)).toEqual([v.ops.length]);
+    // Two equally short ones are placed by their paths, so one the search never tries is refused at its pointer.
+    const stray = { ...v, ops: [...v.ops.slice(0, -1), { op: 'disable', patch: 'p9' } as const] };
+    expect(() => merge([only(a!, v), only(b!, stray)], ['a.json', 'b.json'])).toThrow(
+      expect.objectContaining({ code: 'E_SCHEMA', file: 'b.json', where: `/violations/0/ops/${v.ops.length - 1}` }),
+    );
+  });
+
+  it("an interrupted merge holds every sequence only up to its least advanced shard's depth", () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
+    const [a, b] = Array.from({ length: 2 }, (_, index) =>
+      summarize(explore({ semantics: upstream, scope, shard: { index, count: 2 } }), 0),
+    );
+    for (const parts of [
+      [{ ...a!, complete: false, depthReached: 2 }, b!],
+      [a!, { ...b!, complete: false, depthReached: 2 }],
+    ]) {
+      const m = merge(parts);
+      expect(m.complete).toBe(false);
+      expect(m.depthReached).toBe(2);
+    }
   });
 
   it('refuses a shard file of the format that could not be merged exactly, and a ledger out of shape', () => {

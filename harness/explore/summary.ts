@@ -286,10 +286,12 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
   const shortest = new Map<string, ViolationSummary>();
   /** Where the search meets each counterexample asked about: worked out only for equally short ones. */
   const paths = new Map<ViolationSummary, SearchPath>();
+  // Known: a shard file of an unknown semantics is refused on reading (shard-format.ts fromJson).
   const sem = semanticsByName(first.semantics);
+  if (!sem) throw new Error(`merge: unknown semantics ${first.semantics}`);
   const pathOf = (v: ViolationSummary, pi: number) => {
     let path = paths.get(v);
-    if (!path) paths.set(v, (path = checkInScope(v, sem!, first.scope, files[pi]!, `/violations/${parts[pi]!.violations.indexOf(v)}`)));
+    if (!path) paths.set(v, (path = checkInScope(v, sem, first.scope, files[pi]!, `/violations/${parts[pi]!.violations.indexOf(v)}`)));
     return path;
   };
   const bestIn = new Map<string, number>();
@@ -306,9 +308,7 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
       const better =
         !best ||
         v.ops.length < best.ops.length ||
-        (v.ops.length === best.ops.length &&
-          sem !== undefined &&
-          compareSearchPaths(pathOf(v, pi), pathOf(best, bestIn.get(v.property)!)) < 0);
+        (v.ops.length === best.ops.length && compareSearchPaths(pathOf(v, pi), pathOf(best, bestIn.get(v.property)!)) < 0);
       if (better) {
         shortest.set(v.property, v);
         bestIn.set(v.property, pi);
@@ -317,18 +317,15 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
   });
   /**
    * The kept counterexamples in the order the whole search finds them: by depth, then where the search meets
-   * them, then (one transition violating several) in the order of the properties, as run-sequence.ts checks them.
+   * them; one transition violating several gives them in the order of the properties, as run-sequence.ts checks
+   * them, which the list starts in and a stable sort keeps.
    */
-  const foundOrder = (): ViolationSummary[] => {
-    const kept = first.properties.flatMap((prop) => (shortest.has(prop) ? [shortest.get(prop)!] : []));
-    if (!sem) return kept;
-    return kept.sort(
-      (a, b) =>
-        a.ops.length - b.ops.length ||
-        compareSearchPaths(pathOf(a, bestIn.get(a.property)!), pathOf(b, bestIn.get(b.property)!)) ||
-        first.properties.indexOf(a.property) - first.properties.indexOf(b.property),
-    );
-  };
+  const foundOrder = (): ViolationSummary[] =>
+    first.properties
+      .flatMap((prop) => (shortest.has(prop) ? [shortest.get(prop)!] : []))
+      .sort(
+        (a, b) => a.ops.length - b.ops.length || compareSearchPaths(pathOf(a, bestIn.get(a.property)!), pathOf(b, bestIn.get(b.property)!)),
+      );
   return {
     semantics: first.semantics,
     scope: first.scope,

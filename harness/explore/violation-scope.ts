@@ -104,12 +104,7 @@ export function checkInScope(
   ops.forEach((op, j) => {
     if (!candidates) {
       const list = candidateOps(sem, scope, known);
-      // The first place of each op, as the search meets it first there.
-      candidates = new Map();
-      list.forEach((c, i) => {
-        const key = canonicalJson(c);
-        if (!candidates!.has(key)) candidates!.set(key, i);
-      });
+      candidates = new Map(list.map((c, i) => [canonicalJson(c), i]));
       firstNew = list.length;
     }
     const spelled = canonicalJson(op);
