@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Expander } from '../harness/explore/expand.ts';
 import { applicableProperties } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
-import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
+import { keyBuilderFor } from '../harness/explore/state-key.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { applyToKernel } from '../harness/ops.ts';
 import { cloneCore } from '../model/kernel/clone.ts';
@@ -29,7 +29,7 @@ describe('a copy of a state', () => {
     const sem = semanticsByName(name)!;
     const scope = parseScope(text);
     const ex = new Expander(sem, scope, applicableProperties(sem));
-    const keys = new KeyBuilder(packContext(sem, scope), scope.patches);
+    const keys = keyBuilderFor(sem, scope);
     let level: { root: number; path: number[] }[] = Array.from({ length: ex.rootCount }, (_, root) => ({ root, path: [] }));
     let compared = 0;
     const differ: string[] = [];
@@ -68,4 +68,3 @@ describe('a copy of a kernel', () => {
     }
   });
 });
-

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import { candidateOps, newPatchDefs, scopeFuncs, withPatch } from '../harness/explore/candidates.ts';
 import { rootUniverse } from '../harness/explore/expand.ts';
-import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
+import { keyBuilderFor } from '../harness/explore/state-key.ts';
 import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { KernelPreconditions } from '../harness/kernel-preconditions.ts';
 import { applicable, describeOp, type Op, type OpPreconditions, type TaskFlags } from '../harness/ops.ts';
@@ -25,7 +25,7 @@ type Answerer = (k: Kernel) => OpPreconditions;
 /** Every (state, op) where the spec model and the kernel's answers differ while the two sides conform, up to `limit`. */
 function disagreements(sem: Semantics, scope: ExploreScope, kernelSide: Answerer, limit = 3): string[] {
   const found: string[] = [];
-  const keys = new KeyBuilder(packContext(sem, scope), scope.patches);
+  const keys = keyBuilderFor(sem, scope);
   // Each state at the least depth it is reached at, so that depth-first order cuts no subtree short.
   const seen = new Map<string, number>();
   const opts = { invariants: [], conformance: true, funcs: scopeFuncs(scope), specUntilDivergence: true };

@@ -17,7 +17,7 @@ import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import type { Op } from '../harness/ops.ts';
 import { patchFromFuncs } from '../harness/patch-def.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
-import { KeyBuilder, packContext } from '../harness/explore/state-key.ts';
+import { keyBuilderFor } from '../harness/explore/state-key.ts';
 import { fail, type Outcome } from '../model/kernel/errno.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
@@ -190,7 +190,7 @@ describe('quiet steps', () => {
       specUntilDivergence: true,
     });
     run.stepAll({ op: 'block_task', task: 'task0', func: 'vmlinux:f1,0' });
-    const keys = new KeyBuilder(packContext(upstream, scope), scope.patches);
+    const keys = keyBuilderFor(upstream, scope);
     const before = Buffer.from(keys.build(run, 0, []).full);
     const was = keys.placed();
     expect(keys.isUnchanged(was)).toBe(true);

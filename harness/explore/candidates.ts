@@ -91,10 +91,35 @@ export function newPatchDefs(sem: Semantics, scope: ExploreScope, known: readonl
   return defs;
 }
 
+/** The tasks the ops name: the universe's boot tasks (explore's universes have no kernel threads). */
+export function bootTasks(scope: ExploreScope): string[] {
+  return Array.from({ length: scope.tasks }, (_, i) => `task${i}`);
+}
+
+/** The child a task's fork makes: one name per task, so each boot task forks at most once (ops.ts: a child's name is new). */
+export function forkChild(task: string): string {
+  return `${task}.1`;
+}
+
+/**
+ * What the search can do with a task, which its place in a state's key must
+ * keep (state-key.ts sorts tasks as interchangeable): 0 for a forked child,
+ * which no op names; 1 for a boot task, named by every task op; 2 for a boot
+ * task that has forked, which cannot fork again. Without it a state where
+ * task0 forked and one where task1 forked were one state (each sleeping in the
+ * same place), and the search kept the successors of only the first it met:
+ * the shards of one search disagreed on a state's successors, and the whole
+ * search missed states (found by a hostile-user test, taskModel=1 tasks=2).
+ */
+export function taskRole(name: string, boot: ReadonlySet<string>, exists: (task: string) => boolean): number {
+  if (!boot.has(name)) return 0;
+  return exists(forkChild(name)) ? 2 : 1;
+}
+
 /** The ops to try from a state, given the patches defined so far (their definitions are known). */
 export function candidateOps(sem: Semantics, scope: ExploreScope, known: readonly PatchDef[]): Op[] {
   const patches = known.map((d) => d.name);
-  const tasks = Array.from({ length: scope.tasks }, (_, i) => `task${i}`);
+  const tasks = bootTasks(scope);
   const usedF = usedCount(known, defFuncs, vmlinuxIndex);
   // Sleeping in an unused function: one of them stands for all.
   const blockable = [...Array.from({ length: Math.min(scope.functions, usedF + 1) }, (_, i) => vmlinuxFunc(i + 1)), MODULE_FUNC];
@@ -116,7 +141,7 @@ export function candidateOps(sem: Semantics, scope: ExploreScope, known: readonl
         { op: 'run_task', task },
         { op: 'sleep_task', task },
         { op: 'cond_resched', task },
-        { op: 'fork', task, child: `${task}.1` },
+        { op: 'fork', task, child: forkChild(task) },
       );
     }
   }

@@ -23,7 +23,7 @@ import { Lockstep, type RunOptions, type Violation } from '../run-sequence.ts';
 import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from './candidates.ts';
 import { Coverage } from './coverage.ts';
 import type { ExploreScope } from './scope.ts';
-import { KeyBuilder, packContext, type StateKeys } from './state-key.ts';
+import { keyBuilderFor, type KeyBuilder, type StateKeys } from './state-key.ts';
 
 /** One root per choice of which state ids own shadow variables (per-state semantics); one root otherwise. */
 export function rootShadowIds(sem: Semantics, scope: ExploreScope): ReadonlySet<number>[] {
@@ -89,7 +89,7 @@ export class Expander {
     const invariants = INVARIANTS.filter((i) => properties.includes(i.id));
     this.runOpts = { invariants, conformance: properties.includes(CONFORMANCE), funcs: scopeFuncs(scope), specUntilDivergence: true };
     this.roots = rootShadowIds(semantics, scope);
-    this.keys = new KeyBuilder(packContext(semantics, scope), scope.patches);
+    this.keys = keyBuilderFor(semantics, scope);
   }
 
   get rootCount(): number {

@@ -18,6 +18,12 @@
  * checker memory is interned by the caller, which appends its id (u16), since
  * it is a short string whose distinct values are few.
  *
+ * Where the scope's ops fork (taskModel=1), tasks are interchangeable only
+ * within their role in the search (candidates.ts taskRole: a boot task that
+ * may fork, one that has, a forked child that no op names): the roles, one
+ * byte per task in the sorted order, follow the task count, and a task's
+ * role leads its column in the sort.
+ *
  * Once the spec model is no longer followed (a conformance break,
  * run-sequence.ts RunOptions.specUntilDivergence) the spec part is one byte,
  * 0xff (a spec model's first byte is its loaded-patch count, never 0xff),
@@ -31,7 +37,7 @@ import { packKernelShared, packKernelTask } from '../../model/kernel/pack.ts';
 import { ByteWriter, packSpecShared, packSpecTask, TASK_BYTES, type PackContext } from '../../model/spec/pack.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import type { Lockstep } from '../run-sequence.ts';
-import { patchName, scopeFuncs, TARGET_MODULE } from './candidates.ts';
+import { bootTasks, patchName, scopeFuncs, TARGET_MODULE, taskRole } from './candidates.ts';
 import type { ExploreScope } from './scope.ts';
 
 export function packContext(sem: Semantics, scope: ExploreScope): PackContext {
@@ -74,6 +80,11 @@ export interface PlacedIdentity {
   readonly columns: readonly (readonly number[])[];
 }
 
+/** The key builder of a search of `scope` under `sem`. */
+export function keyBuilderFor(sem: Semantics, scope: ExploreScope): KeyBuilder {
+  return new KeyBuilder(packContext(sem, scope), scope.patches, scope.taskModel === 1 ? bootTasks(scope) : undefined);
+}
+
 export class KeyBuilder {
   private readonly w = new ByteWriter();
   /**
@@ -85,12 +96,19 @@ export class KeyBuilder {
   private readonly kernelColumns: number[][] = [];
   /** The tasks in key order (their columns sorted), reused likewise. */
   private readonly order: number[] = [];
+  /** Each task's role (candidates.ts taskRole), in the kernel's task order; all 0 when nothing forks. */
+  private readonly roles: number[] = [];
   private specEnd = 0;
+  /** The tasks the ops name, when the ops fork (taskModel=1); otherwise every task has one role, and none is written. */
+  private readonly boot: ReadonlySet<string> | null;
 
   constructor(
     private readonly ctx: PackContext,
     private readonly patchCount: number,
-  ) {}
+    bootTasks?: readonly string[],
+  ) {
+    this.boot = bootTasks ? new Set(bootTasks) : null;
+  }
 
   build(run: Lockstep, root: number, defIds: readonly number[]): StateKeys {
     const w = this.w;
@@ -106,13 +124,20 @@ export class KeyBuilder {
     const spec = this.specColumns;
     const kernel = this.kernelColumns;
     const order = this.order;
+    const roles = this.roles;
     // Setting an array's length is a call into the runtime: done only when the task count changes.
     if (spec.length !== n) {
       while (spec.length < n) {
         spec.push(new Array<number>(TASK_BYTES).fill(0));
         kernel.push(new Array<number>(TASK_BYTES).fill(0));
+        roles.push(0);
       }
-      spec.length = kernel.length = order.length = n;
+      spec.length = kernel.length = order.length = roles.length = n;
+    }
+    const boot = this.boot;
+    if (boot) {
+      const exists = (name: string) => core.tasks.some((t) => t.name === name);
+      for (let i = 0; i < n; i++) roles[i] = taskRole(core.tasks[i]!.name, boot, exists);
     }
     for (let i = 0; i < n; i++) {
       if (snap) packSpecTask(snap, i, this.ctx, spec[i]!);
@@ -125,6 +150,7 @@ export class KeyBuilder {
     }
     // A fork adds a task: the count keeps keys of different task counts apart.
     w.u8(n);
+    if (boot) for (const t of order) w.u8(roles[t]!);
     // Every spec record has one width, so sorting the lockstep columns sorts their spec records first.
     for (const t of order) for (const b of spec[t]!) w.u8(b);
     const specEnd = snap ? w.length : 0;
@@ -134,8 +160,10 @@ export class KeyBuilder {
     return this.last();
   }
 
-  /** Task a's lockstep column against task b's: spec record, then kernel record, byte by byte (each has one width). */
+  /** Task a's lockstep column against task b's: role, spec record, then kernel record, byte by byte (each has one width). */
   private compareTasks(a: number, b: number): number {
+    const r = this.roles[a]! - this.roles[b]!;
+    if (r !== 0) return r;
     const c = compareBytes(this.specColumns[a]!, this.specColumns[b]!);
     return c !== 0 ? c : compareBytes(this.kernelColumns[a]!, this.kernelColumns[b]!);
   }
@@ -147,7 +175,7 @@ export class KeyBuilder {
 
   /** The last build's identity, copied (it outlives the next build). */
   placed(): PlacedIdentity {
-    return { full: this.w.bytes().slice(), columns: this.specColumns.map((s, t) => [...s, ...this.kernelColumns[t]!]) };
+    return { full: this.w.bytes().slice(), columns: this.specColumns.map((s, t) => [this.roles[t]!, ...s, ...this.kernelColumns[t]!]) };
   }
 
   /** Whether the last build is the state `was`, every task in place. */
@@ -161,9 +189,9 @@ export class KeyBuilder {
       const s = this.specColumns[t]!;
       const k = this.kernelColumns[t]!;
       const b = was.columns[t]!;
-      if (s.length + k.length !== b.length) return false;
-      for (let i = 0; i < s.length; i++) if (s[i] !== b[i]) return false;
-      for (let i = 0; i < k.length; i++) if (k[i] !== b[s.length + i]) return false;
+      if (1 + s.length + k.length !== b.length || this.roles[t] !== b[0]) return false;
+      for (let i = 0; i < s.length; i++) if (s[i] !== b[1 + i]) return false;
+      for (let i = 0; i < k.length; i++) if (k[i] !== b[1 + s.length + i]) return false;
     }
     return true;
   }
