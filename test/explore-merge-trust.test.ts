@@ -189,6 +189,7 @@ describe("a /violations entry outside the file's scope", () => {
   type Violation = {
     universe: Record<string, unknown> & { patches: Record<string, unknown>[]; modules: Record<string, unknown>[] };
     ops: Record<string, unknown>[];
+    reason: string;
   };
   /** The line for the file with its first violation edited by `edit`, and its scope by `scope`. */
   const withViolation = (edit: (v: Violation) => void, scope: Record<string, unknown> = {}) => {
@@ -249,6 +250,11 @@ describe("a /violations entry outside the file's scope", () => {
     const copy = structuredClone(file);
     (copy.violations as Violation[])[1]!.universe.kernel = { tasks: 3 };
     expect(refusal(copy)).toMatch(/^klpcheck: a\.json:\/violations\/1\/universe: 3 tasks /);
+    // Its reason is printed as the verdict's: one its ops do not give (here a forged report line) is refused at /reason.
+    const reason = (file.violations as Violation[])[0]!.reason;
+    expect(withViolation((v) => void (v.reason = 'FORGED\nconformance holds'))).toBe(
+      `klpcheck: a.json:/violations/0/reason: is not the reason its ops give under upstream: ${JSON.stringify(reason)} [E_SCHEMA]`,
+    );
     // An entry that does not replay is told so first: it is found true before it is found in the scope.
     expect(withViolation((v) => void (v.ops.push({ op: 'insmod', module: 'mod' }), ((v as { depth?: number }).depth = 3)))).toMatch(
       /^klpcheck: a\.json:\/violations\/0: does not replay as recorded: /,
@@ -463,7 +469,10 @@ describe('a shard file whose /violations were edited, each entry still true and 
     // Either it does not replay as a violation at its last op, or it does and the digest tells it apart.
     expect(r).toMatch(/^klpcheck: a\.json:\/violations(\/0)?: (does not (replay|match its digest))/);
     const forged = { ...first!, reason: 'ok\nno-foreign-overlap   holds for every sequence up to depth 3' };
-    expect(refusal({ ...file, violations: [forged, ...rest] })).toMatch(/^klpcheck: a\.json:\/violations: does not match its digest/);
+    // Told at its own pointer, before the digest: the replay gives the true reason, sealed or not.
+    expect(refusal({ ...file, violations: [forged, ...rest] })).toMatch(
+      /^klpcheck: a\.json:\/violations\/0\/reason: is not the reason its ops give under upstream: /,
+    );
   });
 
   it('is refused, not an internal error, when a member is nested thousands of levels deep', () => {

@@ -320,6 +320,15 @@ function checkViolation(
       `/violations/${i}`,
     );
   checkInScope(v as ViolationSummary, sem, scope, file, `/violations/${i}`);
+  // Last, as the others say more of an edited entry. The reason is printed as the verdict's: one the ops do not give
+  // (a line of its own forged into the report) is refused.
+  if (r.violation.reason !== (v as ViolationSummary).reason)
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `is not the reason its ops give under ${sem.name}: ${JSON.stringify(r.violation.reason)}`,
+      file,
+      `/violations/${i}/reason`,
+    );
 }
 
 /**
