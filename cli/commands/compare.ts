@@ -169,7 +169,8 @@ export const compare: Command = {
     const secs = ((io.now() - t0) / 1000).toFixed(1);
     const violated = matrix.cells.filter((c) => c.verdict === 'violated').length;
     // Exit 1 is the finding, not a failure: say so where a shell user reading $? looks (README, Quick start).
-    const finding = violated ? `; ${violated} violated, so exit 1 (a finding, not an error)` : '';
+    // A counterexample not saved ends the run with its error (exit 2) after this line: then the count alone.
+    const finding = violated ? `; ${violated} violated${unsaved.length ? '' : ', so exit 1 (a finding, not an error)'}` : '';
     io.stderr(`klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length)}\n`);
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
     raiseLate(unsaved.map((u) => u.error));
