@@ -8,7 +8,7 @@
  * bad input (cli/main.ts).
  */
 import { isAbsolute, relative, sep } from 'node:path';
-import { KlpcheckError } from '../harness/errors.ts';
+import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { plural } from '../harness/plural.ts';
 
 /**
@@ -29,9 +29,10 @@ export function raiseLate(errors: readonly (KlpcheckError | undefined)[]): void 
  * other path as given (a path outside it as typed, not as a run of `../`).
  */
 export function shownPath(file: string): string {
-  if (!isAbsolute(file)) return file;
+  // A control character in a name is shown as its escape, as on an error line: a newline split a verdict line in two.
+  if (!isAbsolute(file)) return escapeControls(file);
   const rel = relative(process.cwd(), file);
-  return rel === '' || rel.split(sep)[0] === '..' || isAbsolute(rel) ? file : rel;
+  return escapeControls(rel === '' || rel.split(sep)[0] === '..' || isAbsolute(rel) ? file : rel);
 }
 
 /** How a verdict or report line says that its counterexample was not saved: the file, why, and the code. */

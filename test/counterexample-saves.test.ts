@@ -289,3 +289,17 @@ describe('a refused save is named on the error line as on standard output', () =
     }
   });
 });
+
+describe('a file name with a control character on standard output', () => {
+  it('run --out and replay show it escaped, as an error line does, so a verdict stays one line', async () => {
+    const out = join(tmp(), 'd\nir');
+    const r = await run(['run', '--semantics', 'stacking', '--invariant', 'no-function-shared-across-slots', '--runs', '50', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const line = r.stdout.split('\n').find((l) => l.includes(' -> '))!;
+    expect(line).toMatch(/ -> \S*d\\nir\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json$/);
+    const file = join(out, 'stacking', readdirSync(join(out, 'stacking'))[0]!);
+    const replayed = await run(['replay', file]);
+    expect(replayed.stdout.split('\n')).toHaveLength(3);
+    expect(replayed.stdout).toContain('d\\nir/stacking/');
+  });
+});

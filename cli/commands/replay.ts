@@ -1,5 +1,5 @@
 /** `klpcheck replay`: re-run saved counterexamples and say whether each still breaks its property. */
-import { KlpcheckError } from '../../harness/errors.ts';
+import { escapeControls, KlpcheckError } from '../../harness/errors.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { replayCounterexample, type ReplayVerdict } from '../../harness/replay.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
@@ -49,7 +49,7 @@ export const replay: Command = {
       const sem = override ?? semanticsByName(c.semantics)!;
       const { verdict } = replayCounterexample(c, sem, file);
       if (verdict.kind !== 'fixed') violated++;
-      io.stdout(`${file}: ${sem.name} ${c.invariant}: ${describeVerdict(verdict, style)}\n`);
+      io.stdout(`${escapeControls(file)}: ${sem.name} ${c.invariant}: ${describeVerdict(verdict, style)}\n`);
     }
     io.stdout(`${violated} still violated, ${loaded.length - violated} fixed\n`);
     return violated ? EXIT.failed : EXIT.ok;
