@@ -7,7 +7,7 @@
 import { existsSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
-import { KlpcheckError } from '../harness/errors.ts';
+import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 
 /** The temporary name beside `file`, unique per process. */
 
@@ -63,11 +63,12 @@ export function checkOutputFile(
 function notAFolder(folder: string): { readonly text: string; readonly missing: boolean } | undefined {
   const kind = kindOf(folder);
   if (kind === 'directory') return undefined;
-  if (kind === 'file') return { text: `${folder} is not a folder`, missing: false };
+  // Named in a message, where format() would make a newline a space and so name another folder: escaped here.
+  if (kind === 'file') return { text: `${escapeControls(folder)} is not a folder`, missing: false };
   let at = dirname(folder);
   while (kindOf(at) === 'missing' && dirname(at) !== at) at = dirname(at);
-  if (kindOf(at) === 'file') return { text: `${at} is not a folder`, missing: false };
-  return { text: `the folder ${folder} does not exist`, missing: true };
+  if (kindOf(at) === 'file') return { text: `${escapeControls(at)} is not a folder`, missing: false };
+  return { text: `the folder ${escapeControls(folder)} does not exist`, missing: true };
 }
 
 /**

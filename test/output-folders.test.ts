@@ -80,6 +80,17 @@ describe('--out DIR', () => {
   });
 });
 
+describe('a missing folder named in the message', () => {
+  it('shows a newline in its name as its escape, not as a space naming another folder', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'ne w'));
+    const out = join(dir, 'ne\nw', 'x', 'cx');
+    expect(refusal(() => checkOutputDir(out, '--out'))).toBe(
+      `klpcheck: ${out.replace('\n', '\\n')}: --out: the folder ${join(dir, 'ne\\nw', 'x')} does not exist (--out makes its last folder only, not the ones above it) [E_IO]`,
+    );
+  });
+});
+
 describe('writing an output file', () => {
   it('a write that fails names the file asked for, never the temporary file beside it', () => {
     const dir = tmp();
