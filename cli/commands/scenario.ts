@@ -21,7 +21,8 @@ export const scenario: Command = {
     'Every file is checked before any runs: bad input stops the run with one line.',
   ],
   options: {
-    quiet: { type: 'boolean', short: 'q', help: 'print only the verdict line of each file' },
+    // --json prints the whole report whatever --quiet says: together they were accepted and --quiet ignored.
+    quiet: { type: 'boolean', short: 'q', help: 'print only the verdict line of each file', conflicts: ['json'] },
     json: { type: 'boolean', help: 'print one ScenarioRunReport (schema/scenario-result.schema.json) instead' },
     'all-semantics': {
       type: 'boolean',
