@@ -134,7 +134,13 @@ describe('klpcheck explore', () => {
         [join(dir, '0.json'), join(dir, '0.json'), join(dir, '1.json')],
         /^klpcheck: .*0\.json: given twice on the command line: .*\[E_USAGE\]\n$/,
       ],
-      // A link is the file it names: the command line's mistake too, said with both names.
+      // Another spelling of one path, and a link to the file: the command line's mistake too, said with both names.
+      [
+        [join(dir, '0.json'), `${dir}/./0.json`, join(dir, '1.json')],
+        new RegExp(
+          `^klpcheck: ${literal(`${dir}/./0.json: given twice on the command line (the file ${join(dir, '0.json')} under another name): name each shard file once [E_USAGE]`)}\\n$`,
+        ),
+      ],
       [
         [join(dir, '0.json'), join(dir, 'link.json'), join(dir, '1.json')],
         new RegExp(

@@ -264,7 +264,7 @@ async function exploreCommand(
     if (at >= 0) {
       const twice = positionals[at]!;
       const first = positionals.find((g) => sameFile(g, twice))!;
-      const other = resolve(first) === resolve(twice) ? '' : ` (the file ${first} under another name)`;
+      const other = first === twice ? '' : ` (the file ${first} under another name)`;
       throw new KlpcheckError('E_USAGE', `given twice on the command line${other}: name each shard file once`, twice);
     }
     const parts = positionals.map(readShard);
