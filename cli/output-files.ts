@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
+import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 
 /** The temporary name beside `file`, unique per process. */
@@ -160,8 +160,7 @@ export function writeAtomically(file: string, text: string, force: boolean): 'wr
   try {
     writeFileAtomically(file, text);
   } catch (e) {
-    // The code alone: Node's message names the temporary file (out.json.1234.tmp), which the user never asked for.
-    throw new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+    throw cannotWrite(file, e);
   }
   return 'written';
 }

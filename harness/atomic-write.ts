@@ -47,6 +47,15 @@ export function readExisting(file: string): string | undefined {
   }
 }
 
+/**
+ * The E_IO error for `file` that could not be written (`e`, the file system's
+ * error), by its code: Node's message names the temporary file beside it
+ * (out.json.1234.tmp), which the user never asked for.
+ */
+export function cannotWrite(file: string, e: unknown): KlpcheckError {
+  return new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+}
+
 /** The E_IO error for an existing `file` that could not be read (`e`, the file system's error), its reason in words. */
 export function unreadableExisting(file: string, e: unknown): KlpcheckError {
   const code = (e as NodeJS.ErrnoException).code;

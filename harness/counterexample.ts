@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { readExisting, writeFileAtomically } from './atomic-write.ts';
+import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -83,7 +83,7 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
     writeFileAtomically(file, text);
   } catch (e) {
     // The folder was checked before the run; one removed or made read-only since is the user's, not a bug.
-    throw new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+    throw cannotWrite(file, e);
   }
   return { file, status: 'written' };
 }

@@ -35,6 +35,13 @@ export function rootShadowIds(sem: Semantics, scope: ExploreScope): ReadonlySet<
   );
 }
 
+/** The root whose shadow-owning state ids are `ids`: rootShadowIds numbers its roots by their ids' bit mask. */
+export function rootOwning(sem: Semantics, ids: ReadonlySet<number>): number {
+  let root = 0;
+  if (sem.spec.perState) for (const id of ids) root |= 1 << (id - 1);
+  return root;
+}
+
 export function rootUniverse(scope: ExploreScope): Universe {
   return { patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks }, forbid_downgrade: true };
 }

@@ -105,9 +105,10 @@ export class KeyBuilder {
   constructor(
     private readonly ctx: PackContext,
     private readonly patchCount: number,
-    bootTasks?: readonly string[],
+    /** The tasks the ops name, when the ops fork (keyBuilderFor). */
+    named?: readonly string[],
   ) {
-    this.boot = bootTasks ? new Set(bootTasks) : null;
+    this.boot = named ? new Set(named) : null;
   }
 
   build(run: Lockstep, root: number, defIds: readonly number[]): StateKeys {

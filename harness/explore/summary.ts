@@ -283,20 +283,22 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
   // As one whole search: the fixpoint when no state lies at the bound, and then the empty level closes the list.
   const fixpoint = complete && deepest < bound;
   if (fixpoint) statesPerDepth.push(0);
-  const shortest = new Map<string, ViolationSummary>();
+  /** A counterexample and the part (shard file) it came from, which an error about it names. */
+  type Candidate = { readonly v: ViolationSummary; readonly part: number };
+  const shortest = new Map<string, Candidate>();
   /** Where the search meets each counterexample asked about: worked out only for equally short ones. */
   const paths = new Map<ViolationSummary, SearchPath>();
   // Known: a shard file of an unknown semantics is refused on reading (shard-format.ts fromJson).
   const sem = semanticsByName(first.semantics);
   if (!sem) throw new Error(`merge: unknown semantics ${first.semantics}`);
-  const pathOf = (v: ViolationSummary, pi: number) => {
+  const pathOf = ({ v, part }: Candidate) => {
     let path = paths.get(v);
-    if (!path) paths.set(v, (path = checkInScope(v, sem, first.scope, files[pi]!, `/violations/${parts[pi]!.violations.indexOf(v)}`)));
+    if (!path) paths.set(v, (path = checkInScope(v, sem, first.scope, files[part]!, `/violations/${parts[part]!.violations.indexOf(v)}`)));
     return path;
   };
-  const bestIn = new Map<string, number>();
-  parts.forEach((p, pi) => {
+  parts.forEach((p, part) => {
     for (const v of p.violations) {
+      const c: Candidate = { v, part };
       const best = shortest.get(v.property);
       // Of two equally short counterexamples the whole search finds first the one its breadth-first order meets
       // first. Why the least of the shards' is that one: each level is expanded in the order of its states' paths
@@ -305,27 +307,21 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
       // state's shard holds all of P and finds it: a path it could prefer is a shortest path in the whole search
       // too (a step shorter would give a shorter counterexample), so it is not less than P. Every other shard's
       // is, for the same reason, a shortest path of the whole search, so not less than P either.
-      const better =
+      if (
         !best ||
-        v.ops.length < best.ops.length ||
-        (v.ops.length === best.ops.length && compareSearchPaths(pathOf(v, pi), pathOf(best, bestIn.get(v.property)!)) < 0);
-      if (better) {
-        shortest.set(v.property, v);
-        bestIn.set(v.property, pi);
-      }
+        v.ops.length < best.v.ops.length ||
+        (v.ops.length === best.v.ops.length && compareSearchPaths(pathOf(c), pathOf(best)) < 0)
+      )
+        shortest.set(v.property, c);
     }
   });
-  /**
-   * The kept counterexamples in the order the whole search finds them: by depth, then where the search meets
-   * them; one transition violating several gives them in the order of the properties, as run-sequence.ts checks
-   * them, which the list starts in and a stable sort keeps.
-   */
-  const foundOrder = (): ViolationSummary[] =>
-    first.properties
-      .flatMap((prop) => (shortest.has(prop) ? [shortest.get(prop)!] : []))
-      .sort(
-        (a, b) => a.ops.length - b.ops.length || compareSearchPaths(pathOf(a, bestIn.get(a.property)!), pathOf(b, bestIn.get(b.property)!)),
-      );
+  // The kept counterexamples in the order the whole search finds them: by depth, then where the search meets them;
+  // one transition violating several gives them in the order of the properties, as run-sequence.ts checks them,
+  // which the list starts in and a stable sort keeps.
+  const violations = first.properties
+    .flatMap((prop) => (shortest.has(prop) ? [shortest.get(prop)!] : []))
+    .sort((a, b) => a.v.ops.length - b.v.ops.length || compareSearchPaths(pathOf(a), pathOf(b)))
+    .map((c) => c.v);
   return {
     semantics: first.semantics,
     scope: first.scope,
@@ -338,7 +334,7 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
     transitions,
     statesPerDepth,
     properties: first.properties,
-    violations: foundOrder(),
+    violations,
     outcomes,
     reached: [...new Set(parts.flatMap((p) => p.reached))].sort(),
     states: states.export(),

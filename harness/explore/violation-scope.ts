@@ -9,7 +9,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import { KlpcheckError } from '../errors.ts';
 import { describeOp, type Op } from '../ops.ts';
 import { candidateOps, newPatchDefs, patchName, scopeFuncs } from './candidates.ts';
-import { rootUniverse } from './expand.ts';
+import { rootOwning, rootUniverse } from './expand.ts';
 import { formatScope, type ExploreScope } from './scope.ts';
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
@@ -96,17 +96,14 @@ export function checkInScope(
       );
     return place;
   };
-  /** The candidate ops for the patches known so far, each with its place in the state's successor list (expand.ts Prefix). */
+  /**
+   * The candidate ops for the patches known so far, each with its place in the state's successor list (expand.ts
+   * Prefix); a new patch's loads come after them. candidateOps lists each op once, so the map holds them all.
+   */
   let candidates: Map<string, number> | undefined;
-  /** How many candidate ops there are: a new patch's loads come after them. */
-  let firstNew = 0;
   const positions: number[] = [];
   ops.forEach((op, j) => {
-    if (!candidates) {
-      const list = candidateOps(sem, scope, known);
-      candidates = new Map(list.map((c, i) => [canonicalJson(c), i]));
-      firstNew = list.length;
-    }
+    candidates ??= new Map(candidateOps(sem, scope, known).map((c, i) => [canonicalJson(c), i]));
     const spelled = canonicalJson(op);
     const place = candidates.get(spelled);
     if (place !== undefined) {
@@ -116,7 +113,7 @@ export function checkInScope(
     const next = patchName(known.length + 1);
     // The search's load of a new patch is that insmod alone, with no parameters; it follows the candidate ops.
     if (spelled === canonicalJson({ op: 'insmod', module: next }) && known.length < u.patches.length) {
-      positions.push(firstNew + checkDef(known.length));
+      positions.push(candidates.size + checkDef(known.length));
       known.push(u.patches[known.length]!);
       candidates = undefined;
       return;
@@ -137,11 +134,8 @@ export function checkInScope(
     checkDef(k);
     known.push(u.patches[k]!);
   }
-  // The root whose shadow-owning state ids are the universe's (expand.ts rootShadowIds numbers them by bit mask);
-  // an id no patch declares changes nothing on the path, and the search meets the path first from the root without it.
-  let rootIndex = 0;
-  if (sem.spec.perState) for (const id of shadowIds) rootIndex |= 1 << (id - 1);
-  return { root: rootIndex, positions };
+  // An id no patch declares changes nothing on the path, and the search meets the path first from the root without it.
+  return { root: rootOwning(sem, shadowIds), positions };
 }
 
 /**
