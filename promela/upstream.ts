@@ -21,13 +21,15 @@
  * (harness/explore/state-key.ts): patch definitions, loaded patches in load
  * order with their flags, klp_patches, the transition with its target and
  * replaced list, the target module, the task columns. Every step is one
- * d_step, so Spin stores only states between operations; scratch variables
+ * d_step (a new patch's: its definition picked inside atomic, then one
+ * d_step), so Spin stores only states between operations; scratch variables
  * are `hidden` (outside the state vector).
  */
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { newPatchDefs } from '../harness/explore/candidates.ts';
 import type { ExploreScope } from '../harness/explore/scope.ts';
+import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
 
 /** The definitions' facts the model needs: functions (bit i: vmlinux f(i+1), bit F: mod:m1), state versions, replace. */
@@ -46,91 +48,158 @@ function row(d: PatchDef, scope: ExploreScope): DefRow {
   return { funcs, versions, replace: Boolean(d.attrs?.replace) };
 }
 
+/** The largest vmlinux function index and state id a list of definitions uses (candidates.ts's restricted growth). */
+function used(known: readonly PatchDef[]): { readonly funcs: number; readonly states: number } {
+  let funcs = 0;
+  let states = 0;
+  for (const d of known) {
+    for (const o of d.objects ?? [])
+      if (o.name === 'vmlinux') for (const f of o.funcs ?? []) funcs = Math.max(funcs, Number(f.old_name!.slice(1)));
+    for (const s of d.states ?? []) states = Math.max(states, s.id);
+  }
+  return { funcs, states };
+}
+
 /** The tree of definition choices folded into classes: a class is the list of definitions the next patch may have. */
 function defTables(scope: ExploreScope) {
   const rows: DefRow[] = [];
   const rowIds = new Map<string, number>();
   const classes: { cands: number[]; next: number[]; blockMax: number }[] = [];
   const classIds = new Map<string, number>();
+  // The next patch's definitions depend only on how many patches are known and which functions and state ids
+  // they use (newPatchDefs): each such choice is built once, not once per node of the tree (a million nodes at
+  // patches=4,functions=4,states=3). candsIds numbers the distinct candidate lists for the class key.
+  const choices = new Map<string, { defs: PatchDef[]; cands: number[]; candsId: number }>();
+  const candsIds = new Map<string, number>();
   const visit = (known: PatchDef[]): number => {
-    const defs = known.length < scope.patches ? newPatchDefs(upstream, scope, known, new Set()) : [];
-    const usedF = Math.max(
-      0,
-      ...known.flatMap((d) =>
-        (d.objects ?? []).flatMap((o) => (o.funcs ?? []).filter(() => o.name === 'vmlinux').map((f) => Number(f.old_name!.slice(1)))),
-      ),
-    );
-    const cands = defs.map((d) => {
-      const r = row(d, scope);
-      const key = JSON.stringify(r);
-      if (!rowIds.has(key)) rowIds.set(key, rows.push(r) - 1);
-      return rowIds.get(key)!;
-    });
-    const blockMax = Math.min(scope.functions, usedF + 1);
-    // The candidates of the next patch depend only on how many patches, functions and states are used.
-    const id = JSON.stringify([known.length, cands, blockMax, known.map((d) => (d.states ?? []).length)]);
+    const u = used(known);
+    const choice = `${known.length},${u.funcs},${u.states}`;
+    let c0 = choices.get(choice);
+    if (!c0) {
+      const defs = known.length < scope.patches ? newPatchDefs(upstream, scope, known, new Set()) : [];
+      const cands = defs.map((d) => {
+        const r = row(d, scope);
+        const key = JSON.stringify(r);
+        if (!rowIds.has(key)) rowIds.set(key, rows.push(r) - 1);
+        return rowIds.get(key)!;
+      });
+      const candsKey = cands.join(',');
+      if (!candsIds.has(candsKey)) candsIds.set(candsKey, candsIds.size);
+      c0 = { defs, cands, candsId: candsIds.get(candsKey)! };
+      choices.set(choice, c0);
+    }
+    const blockMax = Math.min(scope.functions, u.funcs + 1);
+    const id = `${known.length}|${c0.candsId}|${blockMax}|${known.map((d) => (d.states ?? []).length).join(',')}`;
     const seen = classIds.get(id);
     if (seen !== undefined) return seen;
-    const c = { cands, next: [] as number[], blockMax };
+    const c = { cands: c0.cands, next: [] as number[], blockMax };
     const index = classes.push(c) - 1;
     classIds.set(id, index);
-    c.next = defs.map((d) => visit([...known, d]));
+    c.next = c0.defs.map((d) => visit([...known, d]));
     return index;
   };
   visit([]);
   return { rows, classes };
 }
 
-/** A constant table: hidden (outside the state vector), filled by init's first step. */
-const arr = (name: string, values: readonly (number | boolean)[]) => ({
-  decl: `hidden byte ${name}[${Math.max(1, values.length)}];`,
-  init: values
-    .map((v, i) => (v ? `    ${name}[${i}] = ${Number(v)};` : ''))
-    .filter(Boolean)
-    .join('\n'),
-});
+/**
+ * The narrowest Promela integer type that holds 0..max, with its C name in
+ * pan.c: a class or row id past 255 in a `byte` wraps, and the model then
+ * silently explores another space (patches=4,functions=3,states=2 has 361
+ * classes; patches=4,functions=4,states=2 has 270 rows).
+ */
+export function promelaType(max: number): { readonly promela: 'byte' | 'short' | 'int'; readonly c: string } {
+  if (max <= 255) return { promela: 'byte', c: 'uchar' };
+  if (max <= 32767) return { promela: 'short', c: 'short' };
+  return { promela: 'int', c: 'int' };
+}
 
-/** The Promela model of upstream at `scope` (its depth is ignored: Spin explores the whole space). */
-export function upstreamPromela(scope: ExploreScope): string {
+/**
+ * Spin's limit on one c_code block: its lexer copies the text into a buffer
+ * of 65,536 characters (SOMETHINGBIG in spin.h) and stops with "inline text
+ * too long" past it. Blocks are kept well under it.
+ */
+const C_CODE_CHARS = 60_000;
+
+/**
+ * Spin's limit on one d_step: 2,048 jump targets (MAXDSTEP in pangen2.c),
+ * about one a statement; 1,819 c_code blocks passed and 3,236 did not. init's
+ * d_step holds a block per table slice.
+ */
+const D_STEP_BLOCKS = 2_000;
+
+/**
+ * A constant table: hidden (outside the state vector), filled by init's
+ * first step from C initializers, one c_code block per slice. Spin refuses a
+ * d_step of more than a few thousand statements ("d_step sequence too long",
+ * from patches=2,functions=3,states=2), so the values are not Promela
+ * assignments; one block could not hold a large table (C_CODE_CHARS).
+ */
+const arr = (name: string, values: readonly (number | boolean)[], blockChars = C_CODE_CHARS) => {
+  const nums = values.length ? values.map(Number) : [0];
+  const type = promelaType(nums.reduce((a, b) => Math.max(a, b)));
+  const fills: string[] = [];
+  let lines: string[] = [];
+  let chars = 0;
+  let start = 0;
+  const flush = (end: number) => {
+    const v = `${name}_v${fills.length}`;
+    fills.push(
+      `    c_code {\n      static const ${type.c} ${v}[${end - start}] = {\n${lines.join(',\n')}\n      };\n` +
+        `      memcpy(${name} + ${start}, ${v}, sizeof ${v});\n    }`,
+    );
+    lines = [];
+    chars = 0;
+    start = end;
+  };
+  for (let i = 0; i < nums.length; i += 24) {
+    const line = `        ${nums.slice(i, i + 24).join(', ')}`;
+    // Room for the declaration and the memcpy around the values.
+    if (lines.length && chars + line.length + 200 > blockChars) flush(i);
+    lines.push(line);
+    chars += line.length + 2;
+  }
+  flush(nums.length);
+  return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills };
+};
+
+/**
+ * The Promela model of upstream at `scope` (its depth is ignored: Spin
+ * explores the whole space). `cCodeChars` bounds each c_code block that fills
+ * a table (default C_CODE_CHARS); a test makes it small, so that a small
+ * scope's tables span several blocks and Spin still counts the same states.
+ */
+export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS): string {
   const P = scope.patches;
   const F = scope.functions;
   const S = scope.states;
   const T = scope.tasks;
+  const scopeText = `patches=${P},functions=${F},states=${S},tasks=${T}`;
   const { rows, classes } = defTables(scope);
   const maxC = Math.max(1, ...classes.map((c) => c.cands.length));
   const MOD = F + 1; // the function index of mod:m1 in the key (1-based: 0 = not blocked)
-  const tables = [
-    arr(
-      'dfuncs',
-      rows.map((r) => r.funcs),
-    ),
-    arr(
-      'dver',
-      rows.flatMap((r) => r.versions),
-    ),
-    arr(
-      'drep',
-      rows.map((r) => r.replace),
-    ),
-    arr(
-      'ncand',
-      classes.map((c) => c.cands.length),
-    ),
-    arr(
-      'cand',
-      classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0)),
-    ),
-    arr(
-      'cnext',
-      classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.next[j] ?? 0)),
-    ),
-    arr(
-      'blockmax',
-      classes.map((c) => c.blockMax),
-    ),
+  const columns: readonly [string, readonly (number | boolean)[]][] = [
+    ['dfuncs', rows.map((r) => r.funcs)],
+    ['dver', rows.flatMap((r) => r.versions)],
+    ['drep', rows.map((r) => r.replace)],
+    ['ncand', classes.map((c) => c.cands.length)],
+    ['cand', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0))],
+    ['cnext', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.next[j] ?? 0))],
+    ['blockmax', classes.map((c) => c.blockMax)],
   ];
+  const tables = columns.map(([name, values]) => arr(name, values, cCodeChars));
+  const blocks = tables.reduce((n, t) => n + t.fills.length, 0);
+  if (blocks > D_STEP_BLOCKS)
+    throw new KlpcheckError(
+      'E_USAGE',
+      `promela: at ${scopeText} the definition tables (${classes.length} classes of up to ${maxC} definitions) ` +
+        `need ${blocks} c_code blocks in one d_step, and Spin takes about ${D_STEP_BLOCKS}: use fewer patches, functions or state ids`,
+    );
   const alts: string[] = [];
-  for (let j = 0; j < maxC; j++) alts.push(`  :: d_step { nk < ${P} && ${j} < ncand[cls] -> newpatch(${j}); canon() }`);
+  // One alternative picks the next patch's definition: the pick runs inside atomic, whose inner states Spin does not
+  // store, so the count is that of one d_step per definition, without a copy of insmod and canon for each (810 at
+  // patches=4,functions=4,states=3, which Spin and cc then took many minutes over).
+  alts.push(`  :: atomic { nk < ${P} -> select(pick : 0 .. ncand[cls] - 1); skip; d_step { newpatch(pick); canon(); skip } }`);
   for (let k = 1; k <= P; k++) {
     alts.push(`  :: d_step { ${k} <= nk && !ld[${k}] -> insmod(${k}); canon() }`);
     alts.push(`  :: d_step { ld[${k}] -> rmmod(${k}) }`);
@@ -150,7 +219,7 @@ export function upstreamPromela(scope: ExploreScope): string {
   // A d_step must not end in a loop (its break would jump out of the d_step): each ends with skip.
   const steps = alts.map((a) => a.replace(/ \}$/, '; skip }'));
   return `/*
- * GENERATED by \`klpcheck promela --scope ${`patches=${P},functions=${F},states=${S},tasks=${T}`}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
+ * GENERATED by \`klpcheck promela --scope ${scopeText}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
  * The upstream livepatch replace semantics at the spec level (promela/upstream.ts says
  * what is written from the rule and what is shared with klpcheck as tables).
  * Run: spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m1000000
@@ -168,8 +237,8 @@ ${tables.map((t) => t.decl).join('\n')}
 
 /* The state: exactly the explorer's spec-level key. */
 byte nk;            /* patches defined so far (p1..p<nk>) */
-byte pdef[P + 1];   /* definition row of each defined patch */
-byte cls;           /* class of the definitions so far (a function of pdef) */
+${promelaType(rows.length - 1).promela} pdef[P + 1];   /* definition row of each defined patch */
+${promelaType(classes.length - 1).promela} cls;           /* class of the definitions so far (a function of pdef) */
 byte nl;            /* loaded livepatch modules, in load order */
 byte lo[P];
 bool ld[P + 1];     /* loaded (a function of lo) */
@@ -188,6 +257,7 @@ byte tf[T];         /* function a task sleeps in: 0 none, 1..F vmlinux f<i>, F+1
 byte tc[T];         /* code it sleeps in: 0 original, 1 + k patch p<k> */
 
 hidden byte i, j, r, x, y, res;
+hidden ${promelaType(maxC).promela} pick;
 hidden byte ok, found, complete;
 
 /* Whether patch k patches function f (1-based, as tf). */
@@ -398,10 +468,7 @@ inline canon() {
 
 init {
   d_step {
-${tables
-  .map((t) => t.init)
-  .filter(Boolean)
-  .join('\n')}
+${tables.flatMap((t) => t.fills).join(';\n')}
   }
   do
 ${steps.join('\n')}
