@@ -147,6 +147,10 @@ describe('a shard file that holds no state, or says another number of states tha
     expect(refusal(empty)).toBe(
       'klpcheck: a.json:/states: no state: every exploration holds at least its root states (depth 0) [E_SCHEMA]',
     );
+    // Emptied with the ledger left as it was: the states are at fault, not the ledger's counts (hostile-user finding).
+    expect(refusal(sealed({ ...file, states: '' }))).toBe(
+      'klpcheck: a.json:/states: no state: every exploration holds at least its root states (depth 0) [E_SCHEMA]',
+    );
     // And so is a whole result's (a merge refuses it for that, but never reads it as 0 states).
     const { ledger: _, ...whole } = empty;
     expect(refusal(sealed({ ...whole, shards: [] }))).toMatch(/^klpcheck: a\.json:\/states: no state: /);

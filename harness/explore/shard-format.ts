@@ -230,6 +230,8 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   // Each state ends with its checker-memory id (two bytes).
   for (let o = 0; o < states.length; o += states[o]! + 1, count++)
     if (states[o]! < 2 || o + 1 + states[o]! > states.length) throw bad('/states', 'a truncated state list');
+  // Before the ledger, whose counts are then checked against these states: an emptied list is at fault, not them.
+  if (!count) throw bad('/states', 'no state: every exploration holds at least its root states (depth 0)');
   const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
   checkDigests(r, sums as Record<string, unknown>, ['states', 'ledger'], bad);
   checkStateCounts(count, r.distinctStates as number, ledger, r.complete as boolean, scope.depth as number | undefined, bad);
@@ -370,9 +372,9 @@ function checkDigests(
 
 /**
  * What the states a file holds must agree with, whatever its digests say (a
- * file could be sealed again after an edit): every exploration holds at
- * least its root states (depth 0), so an empty /states is refused there (it
- * merged into 'holds ... 0 distinct states'); /distinctStates is the number
+ * file could be sealed again after an edit; an empty /states is refused
+ * before, at its own pointer: it merged into 'holds ... 0 distinct states'):
+ * /distinctStates is the number
  * of states /states holds; and a shard's ledger has the roots as its first
  * level (not empty, above 0), at most one level per depth below the bound
  * after them, and, when the search is complete, a last level ending with its
@@ -387,7 +389,6 @@ function checkStateCounts(
   depth: number | undefined,
   bad: (where: string, why: string) => KlpcheckError,
 ): void {
-  if (!count) throw bad('/states', 'no state: every exploration holds at least its root states (depth 0)');
   if (distinctStates !== count) throw bad('/distinctStates', `${distinctStates}, but /states holds ${plural(count, 'state')}`);
   if (!ledger) return;
   const ends = ledger.levelEnds;
