@@ -7,6 +7,7 @@
  * list is refused: a matrix with the same row twice reports each finding twice.
  */
 import { KlpcheckError } from '../harness/errors.ts';
+import { notApplicableWhy } from '../harness/matrix.ts';
 import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 
@@ -39,4 +40,18 @@ export function semanticsNamed(name: string): Semantics {
 /** `--semantics A,B`: the semantics named, or every registered one when the option is absent. */
 export function selectedSemantics(value: unknown): readonly Semantics[] {
   return typeof value === 'string' ? once(value, 'semantics').map(semanticsNamed) : SEMANTICS;
+}
+
+/**
+ * E_USAGE when no selected property applies to any selected semantics: every
+ * cell would be n/a, and exit 0 would say "everything checked passed" when
+ * nothing was checked (explore, run and compare alike). `verb` ends the line:
+ * "nothing to explore".
+ */
+export function requireApplicable(semantics: readonly Semantics[], properties: readonly string[], verb: string): void {
+  if (semantics.some((sem) => properties.some((p) => notApplicableWhy(sem, p) === undefined))) return;
+  const what = properties.length === 1 ? `invariant '${properties[0]}' does not` : `none of ${properties.join(', ')}`;
+  const to = semantics.length === 1 ? `semantics '${semantics[0]!.name}'` : `semantics ${semantics.map((s) => s.name).join(', ')}`;
+  const apply = properties.length === 1 ? 'apply' : 'applies';
+  throw new KlpcheckError('E_USAGE', `${what} ${apply} to ${to} (n/a in the matrix): ${verb}`);
 }

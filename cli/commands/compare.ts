@@ -15,7 +15,7 @@ import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { list, selectedSemantics } from '../selection.ts';
+import { list, requireApplicable, selectedSemantics } from '../selection.ts';
 import { checkOutputDir, checkOutputFile, writeAtomically } from '../output-files.ts';
 import { mergeRecorded, readRecorded } from '../record.ts';
 import { progress } from '../progress.ts';
@@ -101,6 +101,7 @@ export const compare: Command = {
   async run({ values }, io) {
     const semantics = selectedSemantics(values.semantics);
     const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
+    requireApplicable(semantics, properties ?? ALL_PROPERTIES, 'nothing to compare');
     const seed = numberOption(values, 'seed', 1);
     // Every place this run writes is checked before the work, not after it.
     const html = values.html as string | undefined;

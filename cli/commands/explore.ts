@@ -13,12 +13,11 @@ import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts'
 import { applicableProperties } from '../../harness/explore/explorer.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { INVARIANTS } from '../../properties/catalog.ts';
 import { exploreText, type SavedNote } from '../../report/explore/text.ts';
 import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
-import { semanticsNamed } from '../selection.ts';
+import { requireApplicable, semanticsNamed } from '../selection.ts';
 import { checkOutputFile, sameFile } from '../output-files.ts';
 import { onInterrupt } from '../interrupt.ts';
 import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
@@ -98,12 +97,7 @@ async function runExploration(
   const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
   if (properties && !ALL_PROPERTIES.includes(properties[0]!)) throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}'`);
   // Exploring for a property that cannot fail here would print "holds" for nothing checked.
-  if (properties && INVARIANTS.find((i) => i.id === properties[0])?.appliesTo(sem) === false) {
-    throw new KlpcheckError(
-      'E_USAGE',
-      `invariant '${properties[0]}' does not apply to semantics '${sem.name}' (it is n/a in the matrix): nothing to explore`,
-    );
-  }
+  if (properties) requireApplicable([sem], properties, 'nothing to explore');
   const workers = values.workers as number | undefined;
   // Each worker loads the whole model (about a second of start-up); past the cores they only take turns.
   if (workers !== undefined && workers > availableParallelism())

@@ -21,7 +21,7 @@ export function selftestsIn(...dirs: string[]): Command {
     operands: '',
     description: [
       "Runs every *.json under the repository's scenarios/selftests and",
-      'scenarios/per-state (the kernel\'s livepatch selftests and the proposed',
+      "scenarios/per-state (the kernel's livepatch selftests and the proposed",
       'per-state ones, written as scenarios) through the reference implementation:',
       "'klpcheck scenario --quiet' on both and a closing count line.",
       "For the steps and log of one case: 'klpcheck scenario FILE'.",
