@@ -224,6 +224,8 @@ export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS):
  * what is written from the rule and what is shared with klpcheck as tables).
  * Run: spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m1000000
  * "states, stored" equals klpcheck explore's spec-level count for this scope at depth=any.
+ * The definition tables are filled by c_code, which only pan runs: Spin's own random simulation
+ * leaves them empty (it warns so); replay a trail with ./pan -r.
  */
 #define P ${P}
 #define T ${T}
