@@ -10,7 +10,7 @@ import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { runSpin, spinMissing } from '../promela/spin.ts';
-import { upstreamPromela } from '../promela/upstream.ts';
+import { promelaType, upstreamPromela } from '../promela/upstream.ts';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 
@@ -21,8 +21,13 @@ function tablesOf(model: string): Map<string, { type: string; length: number; va
   const tables = new Map<string, { type: string; length: number; values: number[] }>();
   for (const m of model.matchAll(/^hidden (byte|short|int) (\w+)\[(\d+)\];$/gm))
     tables.set(m[2]!, { type: m[1]!, length: Number(m[3]), values: [] });
-  for (const m of model.matchAll(/static const \w+ (\w+)_v\d+\[\d+\] = \{([^}]*)\}/g))
-    tables.get(m[1]!)!.values.push(...m[2]!.split(',').map(Number));
+  for (const m of model.matchAll(/static const \w+ (\w+)_v\d+\[(\d+)\] = \{([^}]*)\}\;\n {6}memcpy\((\w+) \+ (\d+), /g)) {
+    const t = tables.get(m[1]!)!;
+    const values = m[3]!.split(',').map(Number);
+    // Each slice declares its own length and lands where the values before it end.
+    expect([m[2], m[4], m[5]].map(String)).toEqual([String(values.length), m[1], String(t.values.length)]);
+    t.values.push(...values);
+  }
   return tables;
 }
 
@@ -66,7 +71,22 @@ describe('the upstream model in Promela', () => {
       const declared = (v: string) => TYPE_MAX[new RegExp(`^(byte|short|int) ${v}\\b`, 'm').exec(model)![1]!]!;
       expect(declared('cls'), text).toBeGreaterThanOrEqual(classes - 1);
       expect(declared('pdef'), text).toBeGreaterThanOrEqual(rows - 1);
+      // The tables point into each other: a candidate is a row, a next class a class.
+      const maxC = tables.get('cand')!.length / classes;
+      expect(Number.isInteger(maxC), text).toBe(true);
+      expect(Math.max(...tables.get('ncand')!.values), text).toBe(maxC);
+      for (const v of tables.get('cand')!.values) expect(v).toBeLessThan(rows);
+      for (const v of tables.get('cnext')!.values) expect(v).toBeLessThan(classes);
     }
+    // No wider than needed: a short table is twice a byte one in pan's memory.
+    const types = (text: string) => Object.fromEntries([...tablesOf(upstreamPromela(parseScope(text)))].map(([n, t]) => [n, t.type]));
+    expect(new Set(Object.values(types('patches=2,functions=2,states=1,tasks=2')))).toEqual(new Set(['byte']));
+    expect(types('patches=4,functions=3,states=2,tasks=2')).toMatchObject({ cand: 'byte', cnext: 'short', ncand: 'byte' });
+  });
+
+  it('takes a byte up to 255, a short up to 32,767, and an int past it', () => {
+    expect([0, 255, 256, 32767, 32768, 1e6].map((n) => promelaType(n).promela)).toEqual(['byte', 'byte', 'short', 'short', 'int', 'int']);
+    expect([255, 256, 32768].map((n) => promelaType(n).c)).toEqual(['uchar', 'short', 'int']);
   });
 
   // Spin stops at a c_code block over 65,536 characters ("inline text too long") and at a d_step of more than
@@ -86,6 +106,9 @@ describe('the upstream model in Promela', () => {
     // per definition took spin -a over 8 minutes.
     expect(model.match(/newpatch\(/g)).toHaveLength(2);
     // Blocks of 200 characters hold one line of 24 values: 5,487 blocks, which Spin refuses.
+    expect(() => upstreamPromela(parseScope('patches=4,functions=3,states=2,tasks=2'), 200)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
     expect(() => upstreamPromela(parseScope('patches=4,functions=3,states=2,tasks=2'), 200)).toThrow(
       /^promela: at patches=4,functions=3,states=2,tasks=2 the definition tables \(361 classes of up to 180 definitions\) need 5487 c_code blocks in one d_step, and Spin takes about 2000: use fewer patches, functions or state ids$/,
     );
