@@ -11,11 +11,13 @@ import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 
 /** The temporary name beside `file`, unique per process. */
 
-function kindOf(path: string): 'missing' | 'directory' | 'file' {
+function kindOf(path: string): 'missing' | 'unreachable' | 'directory' | 'file' {
   try {
     return statSync(path).isDirectory() ? 'directory' : 'file';
-  } catch {
-    return 'missing';
+  } catch (e) {
+    // A folder on the way that the user may not enter (EACCES) hides what is below it: it may exist.
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM' ? 'unreachable' : 'missing';
   }
 }
 
@@ -24,10 +26,11 @@ function probe(tmp: string, shown: string): void {
   try {
     writeFileSync(tmp, '', { flag: 'wx' });
   } catch (e) {
+    // Nothing was made, so nothing to remove: removing it anyway failed in a folder the user may not enter
+    // (EACCES), and that error replaced this one as an internal error (hostile-user finding).
     throw new KlpcheckError('E_IO', `cannot write here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shown);
-  } finally {
-    rmSync(tmp, { force: true });
   }
+  rmSync(tmp, { force: true });
 }
 
 /**
@@ -68,6 +71,11 @@ function notAFolder(folder: string): { readonly text: string; readonly missing: 
   let at = dirname(folder);
   while (kindOf(at) === 'missing' && dirname(at) !== at) at = dirname(at);
   if (kindOf(at) === 'file') return { text: `${escapeControls(at)} is not a folder`, missing: false };
+  if (kind === 'unreachable' || kindOf(at) === 'unreachable') {
+    // Named at the last folder that can be looked at: the one the user may not enter.
+    while (kindOf(at) === 'unreachable' && dirname(at) !== at) at = dirname(at);
+    return { text: `cannot look inside the folder ${escapeControls(at)} (EACCES)`, missing: false };
+  }
   return { text: `the folder ${escapeControls(folder)} does not exist`, missing: true };
 }
 
@@ -117,8 +125,8 @@ export function checkOutputDir(dir: string, flag: string): void {
   const full = resolve(dir);
   const kind = kindOf(full);
   if (kind === 'file') throw new KlpcheckError('E_IO', `${flag}: is not a folder`, dir);
-  if (kind === 'missing') {
-    const problem = notAFolder(dirname(full));
+  if (kind === 'missing' || kind === 'unreachable') {
+    const problem = notAFolder(kind === 'missing' ? dirname(full) : full);
     if (problem !== undefined) {
       const only = problem.missing ? ` (${flag} makes its last folder only, not the ones above it)` : '';
       throw new KlpcheckError('E_IO', `${flag}: ${problem.text}${only}`, dir);

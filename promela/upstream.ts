@@ -223,7 +223,9 @@ export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS):
  * The upstream livepatch replace semantics at the spec level (promela/upstream.ts says
  * what is written from the rule and what is shared with klpcheck as tables).
  * Run: spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m1000000
- * "states, stored" equals klpcheck explore's spec-level count for this scope at depth=any.
+ * Where upstream never breaks conformance (one patch), "states, stored" is klpcheck explore's
+ * spec-level count for this scope at depth=any plus one (the state before init fills the tables);
+ * past a break explore counts only the states before it, so fewer.
  * The definition tables are filled by c_code, which only pan runs: Spin's own random simulation
  * leaves them empty (it warns so); replay a trail with ./pan -r.
  */

@@ -5,15 +5,17 @@ import { upstreamPromela } from '../../promela/upstream.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
+import { shownPath } from '../late-errors.ts';
 
 export const promela: Command = {
   name: 'promela',
   summary: 'the upstream spec model in Promela, to run with Spin',
   description: [
     'Writes the upstream semantics at the spec level as a Promela model for Spin,',
-    "an independent model checker. Spin's count of stored states equals",
-    "'klpcheck explore --semantics upstream --scope S,depth=any' at the spec level,",
-    '(plus one: the state before the model fills its tables). Use it to run',
+    'an independent model checker. Where upstream never breaks conformance (one',
+    "patch), Spin's count of stored states equals the spec-level count of",
+    "'klpcheck explore --semantics upstream --scope S,depth=any' plus one (the state",
+    'before the model fills its tables); past a break explore counts fewer. Use it to run',
     "Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
     `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
@@ -51,7 +53,7 @@ export const promela: Command = {
     const text = upstreamPromela(scope);
     if (typeof values.out === 'string') {
       writeAtomically(values.out, text, values.force === true);
-      io.stderr(`klpcheck promela: upstream at ${formatScope({ ...scope, depth: undefined })} -> ${values.out}\n`);
+      io.stderr(`klpcheck promela: upstream at ${formatScope({ ...scope, depth: undefined })} -> ${shownPath(values.out)}\n`);
     } else io.stdout(text);
     return EXIT.ok;
   },

@@ -1,0 +1,61 @@
+/**
+ * An output path below a folder the user may not enter (mode 700, another
+ * owner): one E_IO line naming that folder, exit 2, never an internal error.
+ * Root enters every folder, so the commands run as user nobody (setpriv);
+ * where that cannot be done (not root, no setpriv, a repository nobody may
+ * not read) the test is skipped and says why.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = resolve('bin/klpcheck.mjs');
+const AS_NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+
+function whyNot(): string | null {
+  if (process.getuid?.() !== 0) return 'not root: cannot run as another user';
+  const probe = spawnSync('setpriv', [...AS_NOBODY, process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(BIN)})`]);
+  if (probe.error) return 'no setpriv';
+  if (probe.status !== 0) return 'user nobody cannot read the repository';
+  return null;
+}
+const skip = whyNot();
+
+describe('an output path in a folder the user may not enter', () => {
+  it.skipIf(skip !== null)(
+    `is one E_IO line naming that folder, exit 2${skip ? ` (skipped: ${skip})` : ''}`,
+    () => {
+      const top = mkdtempSync(join(tmpdir(), 'klpcheck-noexec-'));
+      chmodSync(top, 0o755);
+      const closed = join(top, 'closed');
+      mkdirSync(closed, { mode: 0o700 });
+      const run = (...argv: string[]) => {
+        const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, BIN, ...argv], { encoding: 'utf8' });
+        return { status: r.status, stderr: r.stderr };
+      };
+      try {
+        const promela = ['promela', '--scope', 'patches=1,functions=1,states=0,tasks=1', '--out'];
+        // In it: the write fails; removing the temporary file it never made failed too, and was an internal error.
+        expect(run(...promela, join(closed, 'x.pml'))).toEqual({
+          status: 2,
+          stderr: `klpcheck: ${join(closed, 'x.pml')}: cannot write here (EACCES) [E_IO]\n`,
+        });
+        // Below it: the folder 'sub' may exist; it was said not to.
+        expect(run(...promela, join(closed, 'sub', 'x.pml'))).toEqual({
+          status: 2,
+          stderr: `klpcheck: ${join(closed, 'sub', 'x.pml')}: --out: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
+        });
+        expect(run('run', '--semantics', 'upstream', '--runs', '2', '--out', join(closed, 'sub', 'cx'))).toEqual({
+          status: 2,
+          stderr: `klpcheck: ${join(closed, 'sub', 'cx')}: --out: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
+        });
+        expect(readdirSync(closed)).toEqual([]);
+      } finally {
+        rmSync(top, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+});
