@@ -35,7 +35,13 @@ function entryKind(path: string): 'file' | 'directory' | 'other' {
  * dependencies. Linked directories are not followed (no loops to guard).
  */
 function jsonFilesBelow(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw unreadable(dir, e); // a folder the user may not read (EACCES): named, not an internal error
+  }
+  return entries
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap((e) => {
       if (e.name.startsWith('.')) return [];

@@ -15,7 +15,7 @@
  * taken as "already saved". Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
@@ -144,13 +144,22 @@ export function readStored(dir: string, rel: string): StoredCounterexample {
 /**
  * Every counterexample saved for one semantics and property
  * (`<dir>/<semantics>/<property>-*.json`), sorted by path; none when the
- * folder does not exist. Each is checked by readStored.
+ * folder does not exist, E_IO when it cannot be listed (EACCES, a file
+ * there). Each is checked by readStored.
  */
 export function storedFor(dir: string, semantics: string, property: string): StoredCounterexample[] {
   const folder = join(dir, semantics);
-  if (!existsSync(folder)) return [];
+  let files: string[];
+  try {
+    files = readdirSync(folder);
+  } catch (e) {
+    // Only a folder that is not there holds none. One klpcheck may not read could hold a counterexample that still
+    // reproduces, and its cell said "holds", exit 0 (hostile-user finding, as a user who may not enter it).
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw new KlpcheckError('E_IO', `cannot list the saved counterexamples here (${code ?? (e as Error).message})`, folder);
+  }
   const ofProperty = (f: string) => f.startsWith(`${property}-`) && /^[0-9a-f]{12}\.json$/.test(f.slice(property.length + 1));
-  const files = readdirSync(folder);
   // A counterexample under a name the store does not give would be evidence nobody replays:
   // a cell could then say "holds" while it reproduces. Refuse it instead.
   const stray = files.find((f) => f.endsWith('.json') && !/^[a-z0-9-]+-[0-9a-f]{12}\.json$/.test(f));

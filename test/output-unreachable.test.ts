@@ -23,9 +23,9 @@ function whyNot(): string | null {
 }
 const skip = whyNot();
 
-describe('an output path in a folder the user may not enter', () => {
+describe('a folder the user may not enter', () => {
   it.skipIf(skip !== null)(
-    `is one E_IO line naming that folder, exit 2${skip ? ` (skipped: ${skip})` : ''}`,
+    `as an output path is one E_IO line naming that folder, exit 2${skip ? ` (skipped: ${skip})` : ''}`,
     () => {
       const top = mkdtempSync(join(tmpdir(), 'klpcheck-noexec-'));
       chmodSync(top, 0o755);
@@ -52,6 +52,36 @@ describe('an output path in a folder the user may not enter', () => {
           stderr: `klpcheck: ${join(closed, 'sub', 'cx')}: --out: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
         });
         expect(readdirSync(closed)).toEqual([]);
+      } finally {
+        rmSync(top, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+  it.skipIf(skip !== null)(
+    `holding saved counterexamples is E_IO, never "none saved" (a cell then said holds)${skip ? ` (skipped: ${skip})` : ''}`,
+    () => {
+      const top = mkdtempSync(join(tmpdir(), 'klpcheck-noexec-'));
+      chmodSync(top, 0o755);
+      const closed = join(top, 'per-state');
+      mkdirSync(closed, { mode: 0o700 });
+      try {
+        const asNobody = (argv: string[]) => spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
+        const stored = asNobody([
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `import { storedFor } from ${JSON.stringify(resolve('harness/counterexample.ts'))};
+           try { storedFor(${JSON.stringify(top)}, 'per-state', 'shadow-lifetime'); console.log('listed'); } catch (e) { console.log(e.format()); }`,
+        ]);
+        expect(stored.stdout).toBe(`klpcheck: ${closed}: cannot list the saved counterexamples here (EACCES) [E_IO]\n`);
+        // A folder of counterexamples to replay: named, not an internal error (exit 70).
+        const r = asNobody([BIN, 'replay', closed]);
+        expect({ status: r.status, stderr: r.stderr }).toEqual({
+          status: 2,
+          stderr: `klpcheck: ${closed}: cannot read (EACCES) [E_NO_FILE]\n`,
+        });
       } finally {
         rmSync(top, { recursive: true, force: true });
       }
