@@ -4,7 +4,7 @@
  * file and a rename so that a reader never sees half a file, and never left
  * behind as `*.tmp`. Every command that writes goes through here.
  */
-import { existsSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
@@ -113,6 +113,33 @@ function refuseLink(file: string, flag: string): void {
 }
 
 /**
+ * A folder named through a symbolic link is followed (a link to a folder is
+ * a folder); a dangling link, a link loop or a name too long for the system
+ * passed the checks and failed only at the first save, after the work, as
+ * "cannot write: ENOENT" or "cannot read the existing file (ELOOP)"
+ * (hostile-user finding): refused here, E_IO naming it.
+ */
+function refuseBrokenLink(full: string, dir: string, flag: string): void {
+  try {
+    statSync(full);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new KlpcheckError('E_IO', `${flag}: a symbolic link loop`, dir);
+    if (code === 'ENAMETOOLONG') throw new KlpcheckError('E_IO', `${flag}: a name too long for this system (ENAMETOOLONG)`, dir);
+    if (code !== 'ENOENT') return; // said by the checks after this one
+  }
+  let target: string;
+  try {
+    if (!lstatSync(full).isSymbolicLink()) return;
+    target = readlinkSync(full);
+  } catch {
+    return; // nothing there: a new folder
+  }
+  throw new KlpcheckError('E_IO', `${flag}: a dangling symbolic link (to ${escapeControls(target)})`, dir);
+}
+
+/**
  * Checks, before the work, that the folder `dir` (the value of option `flag`)
  * is a writable folder, or can be made: its parent is a writable folder. Only
  * `dir` itself is made (later, by the save), never the folders above it: a
@@ -123,6 +150,7 @@ export function checkOutputDir(dir: string, flag: string): void {
   if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
   refuseDash(dir, flag, 'folder');
   const full = resolve(dir);
+  refuseBrokenLink(full, dir, flag);
   const kind = kindOf(full);
   if (kind === 'file') throw new KlpcheckError('E_IO', `${flag}: is not a folder`, dir);
   if (kind === 'missing' || kind === 'unreachable') {
