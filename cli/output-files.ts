@@ -22,13 +22,13 @@ function kindOf(path: string): 'missing' | 'unreachable' | 'directory' | 'file' 
 }
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
-function probe(tmp: string, shown: string): void {
+function probe(tmp: string, shown: string, flag: string): void {
   try {
     writeFileSync(tmp, '', { flag: 'wx' });
   } catch (e) {
     // Nothing was made, so nothing to remove: removing it anyway failed in a folder the user may not enter
     // (EACCES), and that error replaced this one as an internal error (hostile-user finding).
-    throw new KlpcheckError('E_IO', `cannot write here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shown);
+    throw new KlpcheckError('E_IO', `${flag}: cannot write here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shown);
   }
   rmSync(tmp, { force: true });
 }
@@ -55,7 +55,7 @@ export function checkOutputFile(
   }
   const problem = notAFolder(dirname(resolve(file)));
   if (problem !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${problem.text}`, file);
-  probe(tmpFor(file), file);
+  probe(tmpFor(file), file, flag);
 }
 
 /**
@@ -160,7 +160,7 @@ export function checkOutputDir(dir: string, flag: string): void {
       throw new KlpcheckError('E_IO', `${flag}: ${problem.text}${only}`, dir);
     }
   }
-  probe(tmpFor(resolve(kind === 'directory' ? full : dirname(full), '.klpcheck-probe')), dir);
+  probe(tmpFor(resolve(kind === 'directory' ? full : dirname(full), '.klpcheck-probe')), dir, flag);
 }
 
 /**

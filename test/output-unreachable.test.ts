@@ -40,7 +40,7 @@ describe('a folder the user may not enter', () => {
         // In it: the write fails; removing the temporary file it never made failed too, and was an internal error.
         expect(run(...promela, join(closed, 'x.pml'))).toEqual({
           status: 2,
-          stderr: `klpcheck: ${join(closed, 'x.pml')}: cannot write here (EACCES) [E_IO]\n`,
+          stderr: `klpcheck: ${join(closed, 'x.pml')}: --out: cannot write here (EACCES) [E_IO]\n`,
         });
         // Below it: the folder 'sub' may exist; it was said not to.
         expect(run(...promela, join(closed, 'sub', 'x.pml'))).toEqual({
