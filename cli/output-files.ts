@@ -68,12 +68,14 @@ function notAFolder(folder: string): { readonly text: string; readonly missing: 
   if (kind === 'directory') return undefined;
   // Named in a message, where format() would make a newline a space and so name another folder: escaped here.
   if (kind === 'file') return { text: `${escapeControls(folder)} is not a folder`, missing: false };
+  // The nearest folder above that is there, or that cannot be looked into.
   let at = dirname(folder);
-  while (kindOf(at) === 'missing' && dirname(at) !== at) at = dirname(at);
-  if (kindOf(at) === 'file') return { text: `${escapeControls(at)} is not a folder`, missing: false };
-  if (kind === 'unreachable' || kindOf(at) === 'unreachable') {
+  let above = kindOf(at);
+  while (above === 'missing' && dirname(at) !== at) above = kindOf((at = dirname(at)));
+  if (above === 'file') return { text: `${escapeControls(at)} is not a folder`, missing: false };
+  if (kind === 'unreachable' || above === 'unreachable') {
     // Named at the last folder that can be looked at: the one the user may not enter.
-    while (kindOf(at) === 'unreachable' && dirname(at) !== at) at = dirname(at);
+    while (above === 'unreachable' && dirname(at) !== at) above = kindOf((at = dirname(at)));
     return { text: `cannot look inside the folder ${escapeControls(at)} (EACCES)`, missing: false };
   }
   return { text: `the folder ${escapeControls(folder)} does not exist`, missing: true };

@@ -27,7 +27,7 @@
  */
 import type { PatchDef } from '../model/kernel/definitions.ts';
 import { upstream } from '../model/semantics/upstream.ts';
-import { newPatchDefs } from '../harness/explore/candidates.ts';
+import { newPatchDefs, usedSoFar } from '../harness/explore/candidates.ts';
 import type { ExploreScope } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
@@ -48,18 +48,6 @@ function row(d: PatchDef, scope: ExploreScope): DefRow {
   return { funcs, versions, replace: Boolean(d.attrs?.replace) };
 }
 
-/** The largest vmlinux function index and state id a list of definitions uses (candidates.ts's restricted growth). */
-function used(known: readonly PatchDef[]): { readonly funcs: number; readonly states: number } {
-  let funcs = 0;
-  let states = 0;
-  for (const d of known) {
-    for (const o of d.objects ?? [])
-      if (o.name === 'vmlinux') for (const f of o.funcs ?? []) funcs = Math.max(funcs, Number(f.old_name!.slice(1)));
-    for (const s of d.states ?? []) states = Math.max(states, s.id);
-  }
-  return { funcs, states };
-}
-
 /** The tree of definition choices folded into classes: a class is the list of definitions the next patch may have. */
 function defTables(scope: ExploreScope) {
   const rows: DefRow[] = [];
@@ -72,7 +60,7 @@ function defTables(scope: ExploreScope) {
   const choices = new Map<string, { defs: PatchDef[]; cands: number[]; candsId: number }>();
   const candsIds = new Map<string, number>();
   const visit = (known: PatchDef[]): number => {
-    const u = used(known);
+    const u = usedSoFar(known);
     const choice = `${known.length},${u.funcs},${u.states}`;
     let c0 = choices.get(choice);
     if (!c0) {

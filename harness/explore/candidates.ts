@@ -24,18 +24,22 @@ export function scopeFuncs(scope: ExploreScope): string[] {
   return [...Array.from({ length: scope.functions }, (_, i) => vmlinuxFunc(i + 1)), MODULE_FUNC];
 }
 
-function usedCount(
-  defs: readonly PatchDef[],
-  pick: (d: PatchDef) => readonly (string | number)[],
-  parse: (x: string | number) => number,
-): number {
-  let n = 0;
-  for (const d of defs) for (const x of pick(d)) n = Math.max(n, parse(x));
-  return n;
+/**
+ * The largest vmlinux function index and state id `known` uses, 0 when none:
+ * a new patch may use those and the next unused ones (restricted growth).
+ * promela/upstream.ts folds its definition tree by the same two numbers.
+ */
+export function usedSoFar(known: readonly PatchDef[]): { readonly funcs: number; readonly states: number } {
+  let funcs = 0;
+  let states = 0;
+  for (const d of known) {
+    for (const o of d.objects ?? [])
+      if (o.name === 'vmlinux') for (const f of o.funcs ?? []) funcs = Math.max(funcs, Number(f.old_name!.slice(1)));
+    for (const s of d.states ?? []) states = Math.max(states, s.id);
+  }
+  return { funcs, states };
 }
 
-const vmlinuxIndex = (k: string | number) => (String(k).startsWith('vmlinux:f') ? Number(/f(\d+)/.exec(String(k))![1]) : 0);
-const defFuncs = (d: PatchDef) => (d.objects ?? []).flatMap((o) => (o.funcs ?? []).map((f) => `${o.name}:${f.old_name}`));
 const defStates = (d: PatchDef) => (d.states ?? []).map((s) => s.id);
 
 /** Subsets of 1..limit with size <= max, in which a fresh index (> used) appears only if all fresh ones below it do. */
@@ -70,8 +74,7 @@ function stateVariants(sem: Semantics, ids: readonly number[], shadowIds: Readon
 /** Every definition the next new patch may have, up to renaming. */
 export function newPatchDefs(sem: Semantics, scope: ExploreScope, known: readonly PatchDef[], shadowIds: ReadonlySet<number>): PatchDef[] {
   const name = patchName(known.length + 1);
-  const usedF = usedCount(known, defFuncs, vmlinuxIndex);
-  const usedS = usedCount(known, defStates, Number);
+  const { funcs: usedF, states: usedS } = usedSoFar(known);
   const funcSets: string[][] = [];
   for (const v of restrictedSubsets(usedF, scope.functions, 2, 0)) {
     const names = v.map((i) => `f${i}`);
@@ -120,7 +123,7 @@ export function taskRole(name: string, boot: ReadonlySet<string>, exists: (task:
 export function candidateOps(sem: Semantics, scope: ExploreScope, known: readonly PatchDef[]): Op[] {
   const patches = known.map((d) => d.name);
   const tasks = bootTasks(scope);
-  const usedF = usedCount(known, defFuncs, vmlinuxIndex);
+  const usedF = usedSoFar(known).funcs;
   // Sleeping in an unused function: one of them stands for all.
   const blockable = [...Array.from({ length: Math.min(scope.functions, usedF + 1) }, (_, i) => vmlinuxFunc(i + 1)), MODULE_FUNC];
   const ops: Op[] = [];

@@ -374,8 +374,8 @@ function checkDigests(
  * What the states a file holds must agree with, whatever its digests say (a
  * file could be sealed again after an edit; an empty /states is refused
  * before, at its own pointer: it merged into 'holds ... 0 distinct states'):
- * /distinctStates is the number
- * of states /states holds; and a shard's ledger has the roots as its first
+ * /distinctStates is the number of states /states holds; and a shard's
+ * ledger has the roots as its first
  * level (not empty, above 0), at most one level per depth below the bound
  * after them, and, when the search is complete, a last level ending with its
  * last state (a state after it would be at a depth the search never reached).
