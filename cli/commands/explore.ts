@@ -36,6 +36,9 @@ function randomLength(semantics: string, property: string): number | undefined {
   }
 }
 
+/** The largest --max-states: a state's index is a 32-bit integer, and a billion states of about 100 bytes is 100 GB. */
+export const MAX_STATES_LIMIT = 1_000_000_000;
+
 /** Below this time or this many states, a rate measures start-up and the stop, not the search. */
 export const RATE_MIN_SECONDS = 0.5;
 export const RATE_MIN_STATES = 1000;
@@ -112,6 +115,7 @@ async function runExploration(
     properties,
     workers,
     shard: values.shard as { index: number; count: number } | undefined,
+    maxStates: values['max-states'] as number | undefined,
     onProgress: (p) => {
       const rate = searchRate(p.states, (io.now() - t0) / 1000);
       bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}${rate ? `, ${rate}` : ''}`);
@@ -165,6 +169,10 @@ export const explore: Command = {
     'report, the result file and the counterexamples found are written. A merge of',
     'an interrupted shard is INCOMPLETE too; an INCOMPLETE result never replaces',
     'a complete one in --out FILE, even with --force.',
+    '--max-states N bounds the search by size instead, as Spin -m and TLC bound',
+    'theirs: once N states are stored it stops and reports the depth it expanded in',
+    'full, as a depth bound would (the level under way is not claimed); the stop is',
+    'the same on every run.',
     `Scope keys and values (K=N): ${scopeRanges()}`,
     `(default ${formatScope(DEFAULT_EXPLORE_SCOPE)}).`,
   ],
@@ -176,6 +184,14 @@ export const explore: Command = {
       help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5 (depth=any: to the fixpoint)',
     },
     invariant: { type: 'string', arg: 'NAME', help: 'check one property only' },
+    'max-states': {
+      type: 'whole',
+      range: { min: 1, max: MAX_STATES_LIMIT },
+      arg: 'N',
+      help: 'the state budget: stop once N distinct states are stored, and report every level expanded in full (deterministic, whatever the workers)',
+      // A shard stopped by its own budget would end at its own depth, and a result file has no field for the budget yet.
+      conflicts: ['out', 'shard', 'merge'],
+    },
     workers: {
       type: 'whole',
       range: { min: 1, max: 64 },
@@ -212,6 +228,7 @@ export const explore: Command = {
   examples: [
     'npx klpcheck explore --semantics upstream',
     'npx klpcheck explore --semantics per-state --scope patches=2,functions=2,states=2,depth=5',
+    'npx klpcheck explore --semantics upstream --scope depth=any --max-states 1000000',
     'npx klpcheck explore --semantics upstream --shard 0/2 --out a.json   # then: --merge a.json b.json',
   ],
   // The search takes Ctrl-C to stop and report; a merge ends at once, as any command.

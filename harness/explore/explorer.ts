@@ -51,6 +51,12 @@ export interface ExploreOptions {
   readonly splitDepth?: number;
   /** Polled between chunks: true stops the search cleanly (Ctrl-C). */
   readonly shouldStop?: () => boolean;
+  /**
+   * The state budget: the search stops once it has stored this many distinct
+   * states, and reports the levels it expanded in full (see StateBudget).
+   * Not with `shard`: each shard would stop at a different depth.
+   */
+  readonly maxStates?: number;
   readonly onProgress?: (p: ExploreProgress) => void;
   /** Expands chunks elsewhere (worker threads); default: here. */
   readonly expandChunks?: ChunkExpander;
@@ -63,11 +69,29 @@ export interface FoundViolation {
   readonly result: RunResult;
 }
 
+/**
+ * Where a state budget (ExploreOptions.maxStates) stopped a search: in the
+ * expansion of depth `inDepth`, once `states` distinct states were stored.
+ * The result then is that of a search bounded at depth inDepth - 1, count for
+ * count (states, transitions, coverage): the level under way is not claimed,
+ * as a Ctrl-C's is not. The successors are taken in frontier order, whatever
+ * the number of workers, so the stop, and every violation found in the level
+ * under way before it (each the shortest: every shorter sequence was
+ * checked), are the same on every run. Spin's `-m` depth bound and TLC's
+ * state-queue limits stop a search by size the same way.
+ */
+export interface StateBudget {
+  readonly states: number;
+  readonly inDepth: number;
+}
+
 export interface ExploreResult {
   readonly semantics: string;
   readonly scope: ExploreScope;
   readonly shard?: Shard;
-  /** False when stopped before the depth bound or the fixpoint. */
+  /** Present when the state budget stopped the search: the result is then complete up to depthReached. */
+  readonly stateBudget?: StateBudget;
+  /** False when stopped (Ctrl-C) before the depth bound, the fixpoint or the state budget. */
   readonly complete: boolean;
   /** True when the frontier emptied: every reachable state in the scope was expanded. */
   readonly fixpoint: boolean;
@@ -238,6 +262,7 @@ export function explore(o: ExploreOptions): ExploreResult {
 export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<ExploreResult> {
   const { semantics: sem, scope } = o;
   const properties = applicableProperties(sem, o.properties);
+  if (o.maxStates !== undefined && o.shard) throw new Error('explore: a state budget would stop each shard at its own depth');
   const ex = new Expander(sem, scope, properties);
   const ledger = o.shard ? new ShardLedger() : undefined;
   const expander: ChunkExpander = o.expandChunks ?? { width: 1, expand: (chunk) => expandChunk(ex, chunk, ledger !== undefined) };
@@ -305,9 +330,14 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   let depth = 0;
   let stopped = false;
   const bound = scope.depth ?? Infinity;
+  /** Set when the state budget ran out; the counts go back to `levelStart`, those of the levels expanded in full. */
+  let budgetHit: StateBudget | null = null;
+  let levelStart = { states: visited.size, specStates: specVisited.size, transitions, coverage: coverageData(coverage) };
 
   /** Takes one chunk's result, in frontier order. */
   const absorb = (items: readonly number[], r: ChunkResult, next: number[]) => {
+    // Past the budget nothing more is taken (drain stops too, so as not to wait for the chunks in flight).
+    if (budgetHit) return;
     absorbCoverage(coverage, r.coverage);
     // The chunk's memory strings, numbered once per chunk rather than looked up per successor.
     const chunkMemoryIds = r.memories.map(memoryId);
@@ -341,13 +371,18 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
         );
         keyOffset += len;
         if (added.added) next.push(added.index);
+        if (o.maxStates !== undefined && visited.size >= o.maxStates) {
+          budgetHit = { states: o.maxStates, inDepth: depth };
+          return;
+        }
       }
     }
   };
 
   const { width } = expander;
   const levelLoop = (): ExploreResult | Promise<ExploreResult> => {
-    while (depth < bound && level.length && !stopped) {
+    while (depth < bound && level.length && !stopped && !budgetHit) {
+      levelStart = { states: visited.size, specStates: specVisited.size, transitions, coverage: coverageData(coverage) };
       depth++;
       const next: number[] = [];
       // A pipeline: up to `width` chunks in flight, taken in frontier order
@@ -355,7 +390,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       const inFlight: { items: number[]; result: ChunkResult | Promise<ChunkResult> }[] = [];
       let start = 0;
       const issue = () => {
-        while (inFlight.length < width && start < level.length && !stopped) {
+        while (inFlight.length < width && start < level.length && !stopped && !budgetHit) {
           if (o.shouldStop?.()) {
             stopped = true;
             break;
@@ -376,12 +411,14 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
             });
           inFlight.shift();
           absorb(head.items, head.result, next);
+          // The chunks still in flight are past the budget: absorb would not take them, so none is waited for.
+          if (budgetHit) return;
           o.onProgress?.({ depth, states: visited.size, transitions });
           issue();
         }
       };
       const finishLevel = () => {
-        if (stopped) {
+        if (stopped || budgetHit) {
           depth--;
           return;
         }
@@ -397,16 +434,25 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       if (pending instanceof Promise) return pending.then(finishLevel).then(levelLoop);
       finishLevel();
     }
+    if (budgetHit) {
+      // The level under way is not claimed: the counts are those of the levels expanded in full.
+      transitions = levelStart.transitions;
+      coverage.outcomes.clear();
+      coverage.reached.clear();
+      absorbCoverage(coverage, levelStart.coverage);
+    }
     return {
       semantics: sem.name,
       scope,
       ...(o.shard ? { shard: o.shard } : {}),
+      ...(budgetHit ? { stateBudget: budgetHit } : {}),
       complete: !stopped,
+      // A budget that ran out left the level under way unfinished: never a fixpoint.
       fixpoint: !stopped && level.length === 0,
       // At the fixpoint the last level found nothing new: the deepest states are one level up (the diameter).
       depthReached: !stopped && level.length === 0 ? Math.max(0, depth - 1) : depth,
-      distinctStates: visited.size,
-      specStates: specVisited.size,
+      distinctStates: budgetHit ? levelStart.states : visited.size,
+      specStates: budgetHit ? levelStart.specStates : specVisited.size,
       transitions,
       statesPerDepth,
       properties,

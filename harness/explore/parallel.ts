@@ -34,6 +34,8 @@ export interface ParallelOptions {
   /** This machine's part of a multi-machine exploration. */
   readonly shard?: Shard;
   readonly splitDepth?: number;
+  /** The state budget (explorer.ts ExploreOptions.maxStates); not with `shard`. */
+  readonly maxStates?: number;
   readonly onProgress?: (p: ExploreProgress) => void;
 }
 
@@ -121,6 +123,7 @@ export function exploreInParallel(o: ParallelOptions): Running {
         shard: o.shard,
         splitDepth: o.splitDepth,
         shouldStop: () => stopped,
+        maxStates: o.maxStates,
         onProgress: o.onProgress,
         expandChunks,
       }),

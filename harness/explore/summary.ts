@@ -22,7 +22,7 @@ import type { Op } from '../ops.ts';
 import { runSequence, type RunResult } from '../run-sequence.ts';
 import { scopeFuncs } from './candidates.ts';
 import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
-import type { ExploreResult, Shard } from './explorer.ts';
+import type { ExploreResult, Shard, StateBudget } from './explorer.ts';
 import { formatScope, type ExploreScope } from './scope.ts';
 import { successorsIn, type ShardLedgerData } from './shard-ledger.ts';
 import { checkInScope, compareSearchPaths, type SearchPath } from './violation-scope.ts';
@@ -40,8 +40,10 @@ export interface ExploreSummary {
   readonly semantics: string;
   readonly scope: ExploreScope;
   readonly shards: readonly Shard[];
-  /** False when stopped (Ctrl-C) before the depth bound or the fixpoint. */
+  /** False when stopped (Ctrl-C) before the depth bound, the fixpoint or the state budget. */
   readonly complete: boolean;
+  /** Present when the state budget stopped the search (explorer.ts StateBudget): complete up to depthReached. */
+  readonly stateBudget?: StateBudget;
   /** Every reachable state in the scope was expanded: passes hold for sequences of any length. */
   readonly fixpoint: boolean;
   readonly depthReached: number;
@@ -92,6 +94,7 @@ export function summarize(r: ExploreResult, seconds: number): ExploreSummary {
     semantics: r.semantics,
     scope: r.scope,
     shards: r.shard ? [r.shard] : [],
+    ...(r.stateBudget ? { stateBudget: r.stateBudget } : {}),
     complete: r.complete,
     fixpoint: r.fixpoint,
     depthReached: r.depthReached,

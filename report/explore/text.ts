@@ -2,10 +2,12 @@
  * An exploration's report, worded as TLC words its own: "holds for every
  * sequence of any length in scope S" when the search reached its fixpoint,
  * "holds for every sequence up to depth D in scope S" when a depth bound
- * stopped it. An interrupted search is INCOMPLETE and says exactly what it
- * checked: "not violated by any sequence checked (INCOMPLETE: every sequence
- * up to depth D, not every longer one)", D the levels it expanded in full
- * (the next one may be begun or not, so neither is claimed). The distinct states
+ * stopped it, or "up to depth D (the state budget, N states, ran out in
+ * depth D+1, which is not claimed)" when --max-states did. An interrupted
+ * search is INCOMPLETE and says exactly what it checked: "not violated by
+ * any sequence checked (INCOMPLETE: every sequence up to depth D, not every
+ * longer one)", D the levels it expanded in full (the next one may be begun
+ * or not, so neither is claimed). The distinct states
  * and transitions checked, the coverage of operations and outcomes, and the
  * milestones a vacuous pass never reached.
  */
@@ -31,7 +33,9 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     ? partial
     : s.fixpoint
       ? `of any length (fixpoint: no new state beyond depth ${s.depthReached})`
-      : `up to depth ${s.scope.depth}`;
+      : s.stateBudget
+        ? `up to depth ${s.depthReached} (the state budget, ${plural(s.stateBudget.states, 'state')}, ran out in depth ${s.stateBudget.inDepth}, which is not claimed)`
+        : `up to depth ${s.scope.depth}`;
   const conformance = s.properties.includes(CONFORMANCE);
   const broke = s.violations.some((v) => v.property === CONFORMANCE);
   const specLevel = !conformance

@@ -1,0 +1,145 @@
+/**
+ * The state budget (explore --max-states, explorer.ts StateBudget): a search
+ * stopped by size reports exactly what a search bounded at the last level it
+ * expanded in full reports, on one worker or two, and a violation it found in
+ * the level under way is the unbounded search's shortest one.
+ */
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main.ts';
+import type { Io } from '../cli/io.ts';
+import { coverageData } from '../harness/explore/coverage.ts';
+import { explore, type ExploreResult } from '../harness/explore/explorer.ts';
+import { exploreInParallel } from '../harness/explore/parallel.ts';
+import { parseScope } from '../harness/explore/scope.ts';
+import { summarize } from '../harness/explore/summary.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { exploreText } from '../report/explore/text.ts';
+
+/** Upstream's whole space here is 59,730 states, 27 levels deep; conformance breaks at depth 6 (the force finding). */
+const WHOLE = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
+const atDepth = (d: number) => ({ ...WHOLE, depth: d });
+
+/** What a report counts: everything but the stored states themselves and the memory figures. */
+function counts(r: ExploreResult) {
+  return {
+    complete: r.complete,
+    fixpoint: r.fixpoint,
+    depthReached: r.depthReached,
+    distinctStates: r.distinctStates,
+    specStates: r.specStates,
+    transitions: r.transitions,
+    statesPerDepth: r.statesPerDepth,
+    coverage: coverageData(r.coverage),
+  };
+}
+
+const violationsOf = (r: ExploreResult) =>
+  r.violations.map((v) => ({ property: v.property, depth: v.depth, ops: v.result.steps.map((s) => s.op) }));
+
+describe('the state budget', () => {
+  const five = explore({ semantics: upstream, scope: atDepth(5) });
+  const six = explore({ semantics: upstream, scope: atDepth(6) });
+
+  it('stops in the level where the budget runs out and reports the search bounded at the level before, count for count', () => {
+    // 2,693 states up to depth 5; the 5,000th is stored while depth 6 is expanded.
+    expect(five.distinctStates).toBe(2693);
+    const r = explore({ semantics: upstream, scope: WHOLE, maxStates: 5000 });
+    expect(r.stateBudget).toEqual({ states: 5000, inDepth: 6 });
+    expect(counts(r)).toEqual({ ...counts(five), fixpoint: false });
+    expect(r.complete).toBe(true);
+    // Every violation up to depth 5 is the bounded search's; the ones found in depth 6 before the stop are those
+    // a search to depth 6 finds (breadth first, each is the shortest: every shorter sequence was checked).
+    const found = violationsOf(r);
+    expect(found.filter((v) => v.depth <= 5)).toEqual(violationsOf(five));
+    const deeper = found.filter((v) => v.depth === 6);
+    expect(deeper.map((v) => v.property)).toContain('conformance');
+    for (const v of deeper) expect(violationsOf(six)).toContainEqual(v);
+  });
+
+  it('claims only the levels expanded in full: a budget that runs out on the last new state of depth 5 reports depth 4', () => {
+    // The 2,693rd state is found while depth 4's states are expanded; their other transitions were not all checked.
+    const r = explore({ semantics: upstream, scope: WHOLE, maxStates: five.distinctStates });
+    expect(r.stateBudget).toEqual({ states: five.distinctStates, inDepth: 5 });
+    expect(counts(r)).toEqual({ ...counts(explore({ semantics: upstream, scope: atDepth(4) })), fixpoint: false });
+  });
+
+  it('is no fixpoint when it runs out on the last state of the space, and changes nothing when the space fits', () => {
+    // A small whole space: 2,573 states, 12 levels deep.
+    const SMALL = parseScope('patches=1,functions=2,states=1,tasks=1,depth=any');
+    const whole = explore({ semantics: upstream, scope: SMALL });
+    const exact = explore({ semantics: upstream, scope: SMALL, maxStates: whole.distinctStates });
+    expect(exact.fixpoint).toBe(false);
+    expect(exact.stateBudget?.states).toBe(whole.distinctStates);
+    expect(exact.depthReached).toBeLessThan(whole.depthReached);
+    const roomy = explore({ semantics: upstream, scope: SMALL, maxStates: whole.distinctStates + 1 });
+    expect(roomy.stateBudget).toBeUndefined();
+    expect(counts(roomy)).toEqual(counts(whole));
+    expect(violationsOf(roomy)).toEqual(violationsOf(whole));
+  });
+
+  it('stops at the same state on two workers as in this thread', async () => {
+    const here = summarize(explore({ semantics: upstream, scope: WHOLE, maxStates: 5000 }), 0);
+    const {
+      seconds: _s,
+      states: _t,
+      memories: _m,
+      ...two
+    } = await exploreInParallel({
+      semantics: 'upstream',
+      scope: WHOLE,
+      workers: 2,
+      secondWorkerAfter: 0,
+      maxStates: 5000,
+    }).done;
+    const { seconds: _s2, states: _t2, memories: _m2, ...one } = here;
+    expect(two).toEqual(one);
+    expect(exploreText({ ...two, seconds: 0, states: new Uint8Array(), memories: [] })).toBe(exploreText(here));
+  }, 600_000);
+
+  it('refuses a shard: each would stop at its own depth', () => {
+    expect(() => explore({ semantics: upstream, scope: WHOLE, maxStates: 10, shard: { index: 0, count: 2 } })).toThrow(
+      /state budget would stop each shard at its own depth/,
+    );
+  });
+});
+
+describe('explore --max-states', () => {
+  function capture() {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      env: {},
+      now: () => 0,
+    };
+    return { io, out: () => out.join(''), err: () => err.join('') };
+  }
+  const args = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=any', '--no-save'];
+
+  it('words every pass as bounded at the depth expanded in full, and says where the budget ran out', async () => {
+    const c = capture();
+    expect(await main([...args, '--invariant', 'one-active-patch-per-slot', '--max-states', '5000', '--workers', '1'], c.io)).toBe(0);
+    expect(c.out()).toContain(
+      'one-active-patch-per-slot        holds for every sequence up to depth 5 (the state budget, 5000 states, ran out in depth 6, which is not claimed) in scope',
+    );
+    expect(c.out()).not.toMatch(/fixpoint|any length/);
+  }, 120_000);
+
+  it.each([
+    [['--max-states', '0'], /--max-states.*1 to 1000000000/],
+    [['--max-states', '100', '--out', 'x.json'], /--max-states.*--out|--out.*--max-states/],
+    [
+      ['--max-states', '100', '--shard', '0/2', '--out', 'x.json'],
+      /--max-states.*--out|--out.*--max-states|--max-states.*--shard|--shard.*--max-states/,
+    ],
+  ])('refuses %j with one E_USAGE line and exit 2', async (extra, message) => {
+    const c = capture();
+    expect(await main([...args, ...extra], c.io)).toBe(2);
+    expect(c.err()).toMatch(message);
+    expect(c.err()).toMatch(/\[E_USAGE\]\n$/);
+    expect(c.err().trim().split('\n')).toHaveLength(1);
+  });
+});
