@@ -20,6 +20,7 @@ import type * as G from '../schema/generated/verdict-matrix.ts';
 import { fileNameFor, storedFor, type Counterexample, type SaveResult } from './counterexample.ts';
 import { formatScope } from './explore/scope.ts';
 import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
+import type { StateBudget } from './explore/explorer.ts';
 import { replayCounterexample } from './replay.ts';
 import { ALL_PROPERTIES, runProperty } from './suite.ts';
 import { KLPCHECK_VERSION } from './versions.ts';
@@ -29,6 +30,7 @@ export type VerdictMatrix = DeepReadonly<G.VerdictMatrix>;
 /** A tagged union on `verdict`; a new kind of verdict is one more member in the schema. */
 export type Cell = DeepReadonly<G.Cell>;
 export type ViolatedCell = DeepReadonly<G.ViolatedCell>;
+export type HoldsBoundedCell = DeepReadonly<G.HoldsBoundedCell>;
 export type CounterexampleRef = DeepReadonly<G.CounterexampleRef>;
 
 /** A counterexample found for a cell, with its file when it has one (absolute or relative to the cwd). */
@@ -49,8 +51,20 @@ export interface CellEvidence {
   readonly replayed: readonly { readonly file: string; readonly found?: Found }[];
   /** The random runs, when they ran. */
   readonly random?: { readonly sequences: number; readonly steps: number; readonly found?: Found };
-  /** The exhaustive exploration, when there was one. */
-  readonly bounded?: { readonly states: number; readonly transitions: number; readonly vacuous: readonly string[]; readonly found?: Found };
+  /**
+   * The exhaustive exploration, when there was one: its counts, how far it
+   * went (the levels expanded in full, whether that was its fixpoint, and the
+   * state budget that stopped it, if one did), and the milestones it missed.
+   */
+  readonly bounded?: {
+    readonly states: number;
+    readonly transitions: number;
+    readonly depth: number;
+    readonly fixpoint: boolean;
+    readonly stateBudget?: StateBudget;
+    readonly vacuous: readonly string[];
+    readonly found?: Found;
+  };
 }
 
 /** Shortest first, then by file (unsaved last): the first is the one to quote. */
@@ -89,6 +103,9 @@ export function combine(e: CellEvidence, root: string): Cell {
       ...random,
       states: b.states,
       transitions: b.transitions,
+      depth: b.depth,
+      fixpoint: b.fixpoint,
+      ...(b.stateBudget ? { state_budget: { states: b.stateBudget.states, in_depth: b.stateBudget.inDepth } } : {}),
       ...(b.vacuous.length ? { vacuous: [...b.vacuous] } : {}),
       ...fixed,
     };
@@ -116,6 +133,8 @@ export interface MatrixOptions {
   readonly root: string;
   /** Exhaustive explorations, one per semantics, with the scope they share (compare --exhaustive). */
   readonly exhaustive?: readonly Exploration[];
+  /** The state budget each exploration had (compare --max-states), for the matrix to say. */
+  readonly maxStates?: number;
   readonly onCell?: (done: number, total: number, cell: Cell) => void;
   /** Called for each counterexample the random runs saved (for a summary on stderr). */
   readonly onSaved?: (saved: SaveResult) => void;
@@ -175,6 +194,9 @@ export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: strin
     bounded = {
       states: x.summary.distinctStates,
       transitions: x.summary.transitions,
+      depth: x.summary.depthReached,
+      fixpoint: x.summary.fixpoint,
+      ...(x.summary.stateBudget ? { stateBudget: x.summary.stateBudget } : {}),
       vacuous: missingMilestones(x.summary),
       ...(v
         ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } }
@@ -209,8 +231,16 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
     seed: o.seed,
     runs: o.runs,
     max_steps: o.maxSteps,
-    // depth=any: the depth the search needed to reach its fixpoint (the scope string says depth=any).
-    ...(scope ? { exhaustive: { scope: formatScope(scope), depth: scope.depth ?? o.exhaustive![0]!.summary.depthReached } } : {}),
+    // The bounds given; how far each exploration went is its cells' (depth, fixpoint, state_budget).
+    ...(scope
+      ? {
+          exhaustive: {
+            scope: formatScope(scope),
+            ...(scope.depth !== undefined ? { depth: scope.depth } : {}),
+            ...(o.maxStates !== undefined ? { max_states: o.maxStates } : {}),
+          },
+        }
+      : {}),
     corpus: relative(o.root, o.corpus),
     semantics: o.semantics.map((s) => s.name),
     properties: [...properties],

@@ -63,7 +63,14 @@ describe('combining the evidence of one cell', () => {
         { file: join(ROOT, 'ce/b.json'), found: found('ce/b.json', 7) },
       ],
       random: { sequences: 9, steps: 90, found: found(undefined, 4) },
-      bounded: { states: 1, transitions: 2, vacuous: [], found: { ...found('ce/a.json', 4), source: 'exhaustive' } },
+      bounded: {
+        states: 1,
+        transitions: 2,
+        depth: 4,
+        fixpoint: false,
+        vacuous: [],
+        found: { ...found('ce/a.json', 4), source: 'exhaustive' },
+      },
     };
     const c = combine(e, ROOT);
     expect(c.verdict === 'violated' && c.counterexamples.map((r) => r.file ?? '-')).toEqual(['ce/a.json', 'ce/c.json', '-', 'ce/b.json']);
@@ -76,12 +83,25 @@ describe('combining the evidence of one cell', () => {
     expect(c).toEqual({ ...base, verdict: 'holds-random', sequences: 5, steps: 50, fixed: ['ce/old.json'] });
   });
 
-  it('a bounded pass is told apart from a random one', () => {
-    const c = combine(
-      { ...base, replayed: [], random: { sequences: 5, steps: 50 }, bounded: { states: 7, transitions: 9, vacuous: ['x'] } },
-      ROOT,
-    );
-    expect(c).toEqual({ ...base, verdict: 'holds-bounded', sequences: 5, steps: 50, states: 7, transitions: 9, vacuous: ['x'] });
+  it('a bounded pass is told apart from a random one, and says how far its exploration went', () => {
+    const bounded = { states: 7, transitions: 9, depth: 4, fixpoint: false, vacuous: ['x'] };
+    const c = combine({ ...base, replayed: [], random: { sequences: 5, steps: 50 }, bounded }, ROOT);
+    expect(c).toEqual({
+      ...base,
+      verdict: 'holds-bounded',
+      sequences: 5,
+      steps: 50,
+      states: 7,
+      transitions: 9,
+      depth: 4,
+      fixpoint: false,
+      vacuous: ['x'],
+    });
+    const closed = combine({ ...base, replayed: [], bounded: { ...bounded, depth: 21, fixpoint: true } }, ROOT);
+    expect(closed).toMatchObject({ verdict: 'holds-bounded', depth: 21, fixpoint: true });
+    expect(closed).not.toHaveProperty('state_budget');
+    const cut = combine({ ...base, replayed: [], bounded: { ...bounded, depth: 5, stateBudget: { states: 5000, inDepth: 6 } } }, ROOT);
+    expect(cut).toMatchObject({ depth: 5, fixpoint: false, state_budget: { states: 5000, in_depth: 6 } });
   });
 
   it('every invariant that does not apply somewhere says why', () => {

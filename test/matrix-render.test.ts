@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCounterexample } from '../harness/counterexample.ts';
-import type { VerdictMatrix } from '../harness/matrix.ts';
+import type { Cell, VerdictMatrix } from '../harness/matrix.ts';
 import { matrixHtml } from '../report/matrix/html.ts';
 import { matrixMarkdown } from '../report/matrix/markdown.ts';
 import { matrixText } from '../report/matrix/text.ts';
@@ -63,6 +63,8 @@ const exhaustive: VerdictMatrix = {
             steps: 1000,
             states: 4242,
             transitions: 9999,
+            depth: 4,
+            fixpoint: false,
             vacuous: ['load refused'],
           }
         : {
@@ -73,6 +75,8 @@ const exhaustive: VerdictMatrix = {
             steps: 900,
             states: 4242,
             transitions: 9999,
+            depth: 4,
+            fixpoint: false,
           }
       : c,
   ),
@@ -91,16 +95,41 @@ describe('verdict matrix renderers', () => {
     expect(bounded).toMatch(/^per-state\s+OK\s+D2\s+OK$/m);
     expect(random).toMatch(/^ {2}ok~ holds for every random sequence run; no bounded proof$/m);
     expect(random).not.toMatch(/^ {2}OK /m);
-    expect(bounded).toMatch(/^ {2}OK {2}holds, and exhaustively/m);
+    expect(bounded).toMatch(/^ {2}OK {2}holds, and also exhaustively/m);
   });
   it('each cell says how far it was checked, in markdown', () => {
     const md = matrixMarkdown(exhaustive);
     expect(md).toContain(`[**violated (design choice): ${CE}, 8 steps**](${CE}) (and 1 more)`);
     expect(md).toContain(
-      'holds for 100 sequences of up to 30 operations (seed 1); exhaustively to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
+      'holds for 100 sequences of up to 30 operations (seed 1); exhaustively for every sequence up to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
     );
     expect(md).toContain('n/a: upstream has no is_shadow states');
     expect(matrixMarkdown(matrix)).toContain('fixed (no longer reproduce): counterexamples/upstream/conformance-000000000000.json');
+  });
+  it('says how far each exploration went when they differ: a fixpoint, a state budget', () => {
+    const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
+    const reach = (c: Cell): Cell =>
+      c.verdict !== 'holds-bounded'
+        ? c
+        : c.semantics === 'per-state'
+          ? { ...c, depth: 27, fixpoint: true }
+          : { ...c, depth: 5, fixpoint: false, state_budget: { states: 5000, in_depth: 6 } };
+    const mixed: VerdictMatrix = { ...exhaustive, exhaustive: { scope, max_states: 5000 }, cells: exhaustive.cells.map(reach) };
+    expect(matrixText(mixed)).toContain(
+      `; then exhaustively, in scope ${scope}: every sequence up to depth 5 (the state budget, 5000 states, ran out in depth 6, which is not claimed) for upstream; every sequence of any length (fixpoint at depth 27) for per-state.`,
+    );
+    expect(matrixMarkdown(mixed)).toContain(
+      `exhaustively for every sequence of any length (fixpoint at depth 27) in scope ${scope} (4242 states`,
+    );
+    const closed: VerdictMatrix = {
+      ...mixed,
+      exhaustive: { scope },
+      cells: exhaustive.cells.map((c) => (c.verdict === 'holds-bounded' ? { ...c, depth: 27, fixpoint: true } : c)),
+    };
+    expect(matrixText(closed)).toContain(`; then exhaustively, every sequence of any length (fixpoint at depth 27) in scope ${scope}.`);
+    expect(matrixHtml(closed, new Map())).toContain(
+      `also holds exhaustively, every sequence of any length (fixpoint at depth 27) in scope ${scope}.`,
+    );
   });
   it('markdown', () => expectGolden(join(dir, 'matrix.md'), matrixMarkdown(matrix), 'test/matrix-render.test.ts'));
   it('html, linked to the counterexample timeline', () => {

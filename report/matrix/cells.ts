@@ -6,7 +6,7 @@
  * passes apart from bounded ones, and a broken promise apart from a design
  * choice (model/semantics/promises.ts, issue 12 §4).
  */
-import { quoted, type Cell, type VerdictMatrix, type ViolatedCell } from '../../harness/matrix.ts';
+import { quoted, type Cell, type HoldsBoundedCell, type VerdictMatrix, type ViolatedCell } from '../../harness/matrix.ts';
 import { classify, type Classification } from '../../model/semantics/promises.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
@@ -16,7 +16,7 @@ export { cellAt } from '../../harness/matrix.ts';
 /** The short marks and what they mean, in legend order. */
 export const MARKS = {
   random: { mark: 'ok~', means: 'holds for every random sequence run; no bounded proof' },
-  bounded: { mark: 'OK', means: 'holds, and exhaustively up to the depth and scope above' },
+  bounded: { mark: 'OK', means: 'holds, and also exhaustively, as far as the second line says' },
   vacuous: { mark: 'ok?', means: 'holds exhaustively, but vacuous: the exploration missed a milestone' },
   violated: {
     mark: 'Xn',
@@ -70,18 +70,56 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
     case 'holds-random':
       return `holds for ${randomReach(m, c.sequences)}${fixed}`;
     case 'holds-bounded': {
-      const x = m.exhaustive;
       const vacuous = c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '';
-      return `holds for ${randomReach(m, c.sequences)}; exhaustively to depth ${x?.depth} in scope ${x?.scope} (${plural(c.states, 'state')}, ${plural(c.transitions, 'transition')})${vacuous}${fixed}`;
+      return `holds for ${randomReach(m, c.sequences)}; exhaustively for every sequence ${boundedReach(c)} in scope ${m.exhaustive?.scope} (${plural(c.states, 'state')}, ${plural(c.transitions, 'transition')})${vacuous}${fixed}`;
     }
     case 'not-applicable':
       return `n/a: ${c.reason}${fixed}`;
   }
 }
 
+/**
+ * How far a cell's exploration went: "up to depth D", "of any length
+ * (fixpoint at depth D)", or "up to depth D (the state budget, N states, ran
+ * out in depth D+1, which is not claimed)". Each semantics' exploration has
+ * its own, whatever the bounds the matrix was given.
+ */
+export function boundedReach(c: HoldsBoundedCell): string {
+  if (c.fixpoint) return `of any length (fixpoint at depth ${c.depth})`;
+  const budget = c.state_budget;
+  return budget
+    ? `up to depth ${c.depth} (the state budget, ${plural(budget.states, 'state')}, ran out in depth ${budget.in_depth}, which is not claimed)`
+    : `up to depth ${c.depth}`;
+}
+
+/**
+ * How far the explorations went, for the line on how the matrix was checked:
+ * "every sequence up to depth 4 in scope S" when every semantics whose cells
+ * hold went as far, otherwise each reach with its semantics ("every sequence
+ * of any length (fixpoint at depth 21) for stacking; ... for upstream").
+ * Undefined without an exhaustive exploration; a matrix where no cell held
+ * says only the scope.
+ */
+export function exhaustiveReach(m: VerdictMatrix): string | undefined {
+  if (!m.exhaustive) return undefined;
+  const groups = new Map<string, string[]>();
+  for (const c of m.cells) {
+    if (c.verdict !== 'holds-bounded') continue;
+    const reach = boundedReach(c);
+    const names = groups.get(reach) ?? [];
+    if (!names.includes(c.semantics)) names.push(c.semantics);
+    groups.set(reach, names);
+  }
+  const scope = `in scope ${m.exhaustive.scope}`;
+  if (groups.size === 0) return `every semantics explored ${scope}`;
+  if (groups.size === 1) return `every sequence ${[...groups.keys()][0]} ${scope}`;
+  return `${scope}: ${[...groups].map(([reach, names]) => `every sequence ${reach} for ${names.join(', ')}`).join('; ')}`;
+}
+
 /** How the whole matrix was checked, one sentence. */
 export function howChecked(m: VerdictMatrix): string {
-  const x = m.exhaustive ? `; then every sequence up to depth ${m.exhaustive.depth} in scope ${m.exhaustive.scope}` : '';
+  const reach = exhaustiveReach(m);
+  const x = reach ? `; then exhaustively, ${reach}` : '';
   return `Saved counterexamples (${m.corpus}/) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${plural(m.max_steps, 'operation')} per cell (seed ${m.seed})${x}.`;
 }
 

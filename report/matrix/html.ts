@@ -11,7 +11,7 @@ import { contextFor } from '../context.ts';
 import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
 import { htmlPage } from '../page.ts';
-import { cellAt, classOf, fixedFiles, howChecked, longCell, notApplicableGroups, violatedWords } from './cells.ts';
+import { cellAt, classOf, exhaustiveReach, fixedFiles, howChecked, longCell, notApplicableGroups, violatedWords } from './cells.ts';
 import { plural } from '../../harness/plural.ts';
 
 const CSS = [
@@ -71,11 +71,7 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
 function legendHtml(m: VerdictMatrix): string[] {
   const items = [
     '<li><b>holds (random)</b>: no counterexample in the random runs and none saved that reproduces; not a proof.</li>',
-    ...(m.exhaustive
-      ? [
-          `<li><b>holds (bounded)</b>: also holds for every sequence up to depth ${m.exhaustive.depth} in scope <code>${xml(m.exhaustive.scope)}</code>.</li>`,
-        ]
-      : []),
+    ...(m.exhaustive ? [`<li><b>holds (bounded)</b>: also holds exhaustively, ${xml(exhaustiveReach(m)!)}.</li>`] : []),
     '<li><b>violated</b>: the counterexample to quote (the shortest) has that many steps; the others are listed with it.</li>',
     '<li><b>n/a</b>: the semantics has nothing the property speaks of (why: below).</li>',
   ];

@@ -33,7 +33,7 @@ export interface VerdictMatrix {
    */
   max_steps: number;
   /**
-   * Present when every cell also had an exhaustive exploration (klpcheck compare --exhaustive).
+   * Present when every cell also had an exhaustive exploration (klpcheck compare --exhaustive). Each holds-bounded cell says how far its own exploration went (depth, fixpoint, state_budget).
    */
   exhaustive?: {
     /**
@@ -41,9 +41,13 @@ export interface VerdictMatrix {
      */
     scope: string;
     /**
-     * Every sequence up to this many operations was explored.
+     * The depth bound given (the scope's depth); absent with depth=any, where each exploration ran to its fixpoint or its state budget.
      */
-    depth: number;
+    depth?: number;
+    /**
+     * The state budget given (compare --max-states): each exploration stopped once it stored this many states.
+     */
+    max_states?: number;
   };
   /**
    * The folder of saved counterexamples replayed first (counterexamples/<semantics>/<property>-*.json), relative to the repository.
@@ -116,7 +120,7 @@ export interface HoldsRandomCell {
   fixed?: string[];
 }
 /**
- * No counterexample, and the exhaustive exploration (scope and depth of the matrix) found none: holds for every sequence up to that depth in that scope.
+ * No counterexample, and the cell's exhaustive exploration (in the scope of the matrix) found none: holds for every sequence up to `depth`, or of any length when `fixpoint`.
  */
 export interface HoldsBoundedCell {
   semantics: string;
@@ -138,6 +142,21 @@ export interface HoldsBoundedCell {
    * Transitions checked.
    */
   transitions: number;
+  /**
+   * Every sequence up to this many operations was checked: the levels the exploration expanded in full.
+   */
+  depth: number;
+  /**
+   * The exploration reached its fixpoint (no new state beyond `depth`): the cell holds for sequences of any length in the scope.
+   */
+  fixpoint: boolean;
+  /**
+   * Present when the state budget stopped the exploration: it ran out in depth in_depth, which is not claimed (depth is in_depth - 1).
+   */
+  state_budget?: {
+    states: number;
+    in_depth: number;
+  };
   /**
    * Milestones the exploration never reached; a pass missing any is vacuous.
    */
