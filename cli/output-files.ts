@@ -4,7 +4,7 @@
  * file and a rename so that a reader never sees half a file, and never left
  * behind as `*.tmp`. Every command that writes goes through here.
  */
-import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
@@ -38,12 +38,21 @@ function probe(tmp: string, shown: string, flag: string): void {
  * written: a name (not `-`; `printsWithout` says that without the option the
  * text goes to standard output), in an existing folder, writable, not a directory. With
  * `existing: 'refuse'` an existing file is E_CONFLICT unless `force`;
- * with 'compare' writeAtomically decides later, by content.
+ * with 'compare' writeAtomically decides later, by content. `startsWith`, with
+ * 'compare', is the text every file the command writes begins with (promela's
+ * banner): an existing file that begins otherwise cannot hold what will be
+ * written, so without `force` it is refused now, with writeAtomically's own
+ * line, not after the work (11 s of generating at promela's largest scope).
  */
 export function checkOutputFile(
   file: string,
   flag: string,
-  opts: { readonly force: boolean; readonly existing: 'refuse' | 'compare'; readonly printsWithout?: boolean },
+  opts: {
+    readonly force: boolean;
+    readonly existing: 'refuse' | 'compare';
+    readonly printsWithout?: boolean;
+    readonly startsWith?: string;
+  },
 ): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
   refuseDash(file, flag, 'file', opts.printsWithout);
@@ -53,9 +62,34 @@ export function checkOutputFile(
   if (kind === 'file' && opts.existing === 'refuse' && !opts.force) {
     throw new KlpcheckError('E_CONFLICT', `${flag}: exists; not overwritten (use --force to replace it)`, file);
   }
+  if (kind === 'file' && opts.existing === 'compare' && !opts.force && opts.startsWith !== undefined) {
+    if (!beginsWith(file, opts.startsWith)) throw otherContent(file);
+  }
   const problem = notAFolder(dirname(resolve(file)));
   if (problem !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${problem.text}`, file);
   probe(tmpFor(file), file, flag);
+}
+
+/** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
+function beginsWith(file: string, prefix: string): boolean {
+  const want = Buffer.from(prefix);
+  const got = Buffer.alloc(want.length);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw unreadableExisting(file, e);
+  }
+  try {
+    return readSync(fd, got, 0, got.length, 0) === want.length && got.equals(want);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An existing file with other content than the text to write, kept: refused without --force (E_CONFLICT). */
+function otherContent(file: string): KlpcheckError {
+  return new KlpcheckError('E_CONFLICT', 'exists with other content; not overwritten (use --force)', file);
 }
 
 /**
@@ -194,7 +228,7 @@ export function writeAtomically(file: string, text: string, force: boolean): 'wr
     throw unreadableExisting(file, e);
   }
   if (old === text) return 'unchanged';
-  if (old !== undefined && !force) throw new KlpcheckError('E_CONFLICT', 'exists with other content; not overwritten (use --force)', file);
+  if (old !== undefined && !force) throw otherContent(file);
   try {
     writeFileAtomically(file, text);
   } catch (e) {
