@@ -6,7 +6,9 @@
  * real-kernel findings and every CLI output (cli/output-files.ts).
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { KlpcheckError } from './errors.ts';
+import { folderInTheWay } from './folders.ts';
 
 /** The temporary name beside `file` (one per process, so two runs never share one). */
 export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
@@ -31,17 +33,21 @@ export function writeFileAtomically(file: string, text: string): void {
 
 /**
  * The text of the file already at `file`, to compare with what would be written
- * there, or undefined when there is none (nothing at the name, or a folder on
- * the way missing: the write says why it fails). Throws E_IO, naming the file,
- * when something there cannot be read: a directory, a file without read
- * permission, a link loop. That is the user's to sort out, not a bug: the
- * caller reports the file as not saved and goes on (harness/errors.ts attempt()).
+ * there, or undefined when there is none (nothing at the name, or its folder
+ * missing: the save makes it). Throws E_IO, naming the file, when something
+ * there cannot be read: a directory, a file without read permission, a link
+ * loop; or when its folder is in the way, said as the checks before the work
+ * say it (harness/folders.ts): a file, or a folder the user may not enter. That
+ * is the user's to sort out, not a bug: the caller reports the file as not
+ * saved and goes on (harness/errors.ts attempt()).
  */
 export function readExisting(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    const folder = code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' ? folderInTheWay(dirname(resolve(file))) : undefined;
+    if (folder !== undefined) throw new KlpcheckError('E_IO', folder, file);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw unreadableExisting(file, e);
   }

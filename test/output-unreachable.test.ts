@@ -6,7 +6,7 @@
  * not read) the test is skipped and says why.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,48 @@ describe('a folder the user may not enter', () => {
           status: 2,
           stderr: `klpcheck: ${join(closed, 'sub', 'cx')}: --out: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
         });
+        expect(readdirSync(closed)).toEqual([]);
+      } finally {
+        rmSync(top, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+  it.skipIf(skip !== null)(
+    `as the folder of a semantics' saves is named, before the work and at a save${skip ? ` (skipped: ${skip})` : ''}`,
+    () => {
+      const top = mkdtempSync(join(tmpdir(), 'klpcheck-noexec-'));
+      chmodSync(top, 0o755);
+      // --out is the user's (nobody's); its upstream/ is another user's, mode 700.
+      const out = join(top, 'out');
+      mkdirSync(out);
+      chownSync(out, 65534, 65534);
+      const closed = join(out, 'upstream');
+      mkdirSync(closed, { mode: 0o700 });
+      const asNobody = (argv: string[]) => spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
+      try {
+        // Before the work: every save there would fail after it.
+        const r = asNobody([BIN, 'run', '--semantics', 'upstream', '--runs', '2', '--out', out]);
+        expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+          status: 2,
+          stdout: '',
+          stderr: `klpcheck: ${out}: --out: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
+        });
+        // At a save (a store no check covered, or a folder closed during the run): the folder, not "cannot read the
+        // existing file: permission denied" for a file that is not there.
+        const cx = resolve('counterexamples/upstream/conformance-4e9acf4cf1dd.json');
+        const saved = asNobody([
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `import { readCounterexample, saveCounterexample } from ${JSON.stringify(resolve('harness/counterexample.ts'))};
+           try { saveCounterexample(${JSON.stringify(out)}, readCounterexample(${JSON.stringify(cx)})); console.log('saved'); }
+           catch (e) { console.log(e.format()); }`,
+        ]);
+        expect(saved.stdout).toBe(
+          `klpcheck: ${join(closed, 'conformance-4e9acf4cf1dd.json')}: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
+        );
         expect(readdirSync(closed)).toEqual([]);
       } finally {
         rmSync(top, { recursive: true, force: true });
