@@ -5,7 +5,7 @@
  * never leaves `*.tmp` behind. Used by the counterexample store, the VM's
  * real-kernel findings and every CLI output (cli/output-files.ts).
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { KlpcheckError } from './errors.ts';
 import { folderInTheWay } from './folders.ts';
@@ -13,11 +13,18 @@ import { folderInTheWay } from './folders.ts';
 /** The temporary name beside `file` (one per process, so two runs never share one). */
 export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
 
-/** Writes `text` to `file` through a temporary file and a rename; errors are the file system's. */
+/**
+ * Writes `text` to `file` through a temporary file and a rename; errors are the
+ * file system's. A file replaced keeps its permission bits, as `cp` over an
+ * existing file does: the new file was made with the umask's (644), so
+ * `--force` over a read-only (444) result made it writable.
+ */
 export function writeFileAtomically(file: string, text: string): void {
   const tmp = tmpFor(file);
+  const old = statSync(file, { throwIfNoEntry: false });
   try {
     writeFileSync(tmp, text);
+    if (old?.isFile()) chmodSync(tmp, old.mode & 0o777);
     renameSync(tmp, file);
   } catch (e) {
     // What the write left is removed; the error to report is the write's. A folder at the temporary name (which
