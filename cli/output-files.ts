@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
+import { cannotWrite, denied, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
 
@@ -189,6 +189,9 @@ export function sameFile(a: string, b: string): boolean {
 /**
  * Writes through a temporary file and a rename, so that a reader never sees
  * half a file; an existing file with other content is kept unless `force`.
+ * With `force`, a file the user may not read is replaced, as `cp -f` does
+ * (the rename needs only its folder): it failed after the work, an explore
+ * of minutes lost to "cannot read the existing file" (hostile-user finding).
  * The temporary file is removed whatever happens.
  */
 export function writeAtomically(file: string, text: string, force: boolean): 'written' | 'unchanged' {
@@ -197,7 +200,7 @@ export function writeAtomically(file: string, text: string, force: boolean): 'wr
   try {
     old = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   } catch (e) {
-    throw unreadableExisting(file, e);
+    if (!(force && denied(e))) throw unreadableExisting(file, e);
   }
   if (old === text) return 'unchanged';
   if (old !== undefined && !force) throw otherContent(file);

@@ -53,7 +53,7 @@ export function readExisting(file: string): string | undefined {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const folder = code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' ? folderInTheWay(dirname(resolve(file))) : undefined;
+    const folder = code === 'ENOTDIR' || denied(e) ? folderInTheWay(dirname(resolve(file))) : undefined;
     if (folder !== undefined) throw new KlpcheckError('E_IO', folder, file);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw unreadableExisting(file, e);
@@ -69,13 +69,19 @@ export function cannotWrite(file: string, e: unknown): KlpcheckError {
   return new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
 }
 
+/** Whether `e`, the file system's error, says the user may not read (or enter) what was asked for. */
+export function denied(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
 /** The E_IO error for an existing `file` that could not be read (`e`, the file system's error), its reason in words. */
 export function unreadableExisting(file: string, e: unknown): KlpcheckError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
     code === 'EISDIR'
       ? 'is a directory, not a file'
-      : code === 'EACCES' || code === 'EPERM'
+      : denied(e)
         ? `cannot read the existing file: permission denied (${code})`
         : `cannot read the existing file (${code ?? (e as Error).message})`;
   return new KlpcheckError('E_IO', `${why}; left as it is`, file);

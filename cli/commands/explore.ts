@@ -273,8 +273,10 @@ async function exploreCommand(
   const { value: written, error: unwritten } = attempt(() =>
     out === undefined ? 'none' : saveResult(out, summary, values.force === true),
   );
-  if (written === 'kept')
-    io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
+  if (written === 'kept' || written === 'kept-unread') {
+    const holds = written === 'kept' ? 'it holds a complete result' : 'klpcheck may not read it, so it may hold a complete result';
+    io.stderr(`klpcheck explore: kept ${out}: ${holds}, and an INCOMPLETE one never replaces it, even with --force\n`);
+  }
   const sem = semanticsByName(summary.semantics)!;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
   const saveDir = values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES;
