@@ -6,9 +6,9 @@
  */
 import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cannotWrite, denied, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
+import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
-import { folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
+import { denied, folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
 function probe(tmp: string, shown: string, flag: string): void {

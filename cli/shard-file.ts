@@ -6,7 +6,7 @@
  * (missing, repeated, of another scope) is merge's question, not this one's.
  * Saving one keeps a complete result from being replaced by an interrupted one.
  */
-import { denied } from '../harness/atomic-write.ts';
+import { denied } from '../harness/folders.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { readFileSync } from 'node:fs';
 import { fromJson, toJson } from '../harness/explore/shard-format.ts';

@@ -8,7 +8,7 @@
 import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { KlpcheckError } from './errors.ts';
-import { folderInTheWay } from './folders.ts';
+import { denied, folderInTheWay } from './folders.ts';
 
 /** The temporary name beside `file` (one per process, so two runs never share one). */
 export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
@@ -67,12 +67,6 @@ export function readExisting(file: string): string | undefined {
  */
 export function cannotWrite(file: string, e: unknown): KlpcheckError {
   return new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
-}
-
-/** Whether `e`, the file system's error, says the user may not read (or enter) what was asked for. */
-export function denied(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM';
 }
 
 /** The E_IO error for an existing `file` that could not be read (`e`, the file system's error), its reason in words. */

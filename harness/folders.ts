@@ -14,9 +14,14 @@ export function pathKind(path: string): 'missing' | 'unreachable' | 'directory' 
     return statSync(path).isDirectory() ? 'directory' : 'file';
   } catch (e) {
     // A folder on the way that the user may not enter (EACCES) hides what is below it: it may exist.
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'EACCES' || code === 'EPERM' ? 'unreachable' : 'missing';
+    return denied(e) ? 'unreachable' : 'missing';
   }
+}
+
+/** Whether `e`, the file system's error, says the user may not read (or enter) what was asked for. */
+export function denied(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
 }
 
 /**
