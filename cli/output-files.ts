@@ -4,22 +4,11 @@
  * file and a rename so that a reader never sees half a file, and never left
  * behind as `*.tmp`. Every command that writes goes through here.
  */
-import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
-
-/** The temporary name beside `file`, unique per process. */
-
-function kindOf(path: string): 'missing' | 'unreachable' | 'directory' | 'file' {
-  try {
-    return statSync(path).isDirectory() ? 'directory' : 'file';
-  } catch (e) {
-    // A folder on the way that the user may not enter (EACCES) hides what is below it: it may exist.
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'EACCES' || code === 'EPERM' ? 'unreachable' : 'missing';
-  }
-}
+import { denied, folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
 function probe(tmp: string, shown: string, flag: string): void {
@@ -38,47 +27,58 @@ function probe(tmp: string, shown: string, flag: string): void {
  * written: a name (not `-`; `printsWithout` says that without the option the
  * text goes to standard output), in an existing folder, writable, not a directory. With
  * `existing: 'refuse'` an existing file is E_CONFLICT unless `force`;
- * with 'compare' writeAtomically decides later, by content.
+ * with 'compare' writeAtomically decides later, by content. `startsWith`, with
+ * 'compare', is the text every file the command writes begins with (promela's
+ * banner): an existing file that begins otherwise cannot hold what will be
+ * written, so without `force` it is refused now, with writeAtomically's own
+ * line, not after the work (11 s of generating at promela's largest scope).
  */
 export function checkOutputFile(
   file: string,
   flag: string,
-  opts: { readonly force: boolean; readonly existing: 'refuse' | 'compare'; readonly printsWithout?: boolean },
+  opts: {
+    readonly force: boolean;
+    readonly existing: 'refuse' | 'compare';
+    readonly printsWithout?: boolean;
+    readonly startsWith?: string;
+  },
 ): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
   refuseDash(file, flag, 'file', opts.printsWithout);
   refuseLink(file, flag);
-  const kind = kindOf(file);
+  const kind = pathKind(file);
   if (kind === 'directory') throw new KlpcheckError('E_IO', `${flag}: is a directory, not a file`, file);
   if (kind === 'file' && opts.existing === 'refuse' && !opts.force) {
     throw new KlpcheckError('E_CONFLICT', `${flag}: exists; not overwritten (use --force to replace it)`, file);
+  }
+  if (kind === 'file' && opts.existing === 'compare' && !opts.force && opts.startsWith !== undefined) {
+    if (!beginsWith(file, opts.startsWith)) throw otherContent(file);
   }
   const problem = notAFolder(dirname(resolve(file)));
   if (problem !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${problem.text}`, file);
   probe(tmpFor(file), file, flag);
 }
 
-/**
- * Why nothing can be made in `folder`, or undefined when it is a folder: it is
- * a file, or below one (that file is named: it is what to fix), or it does not
- * exist (`missing`).
- */
-function notAFolder(folder: string): { readonly text: string; readonly missing: boolean } | undefined {
-  const kind = kindOf(folder);
-  if (kind === 'directory') return undefined;
-  // Named in a message, where format() would make a newline a space and so name another folder: escaped here.
-  if (kind === 'file') return { text: `${escapeControls(folder)} is not a folder`, missing: false };
-  // The nearest folder above that is there, or that cannot be looked into.
-  let at = dirname(folder);
-  let above = kindOf(at);
-  while (above === 'missing' && dirname(at) !== at) above = kindOf((at = dirname(at)));
-  if (above === 'file') return { text: `${escapeControls(at)} is not a folder`, missing: false };
-  if (kind === 'unreachable' || above === 'unreachable') {
-    // Named at the last folder that can be looked at: the one the user may not enter.
-    while (above === 'unreachable' && dirname(at) !== at) above = kindOf((at = dirname(at)));
-    return { text: `cannot look inside the folder ${escapeControls(at)} (EACCES)`, missing: false };
+/** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
+function beginsWith(file: string, prefix: string): boolean {
+  const want = Buffer.from(prefix);
+  const got = Buffer.alloc(want.length);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw unreadableExisting(file, e);
   }
-  return { text: `the folder ${escapeControls(folder)} does not exist`, missing: true };
+  try {
+    return readSync(fd, got, 0, got.length, 0) === want.length && got.equals(want);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An existing file with other content than the text to write, kept: refused without --force (E_CONFLICT). */
+function otherContent(file: string): KlpcheckError {
+  return new KlpcheckError('E_CONFLICT', 'exists with other content; not overwritten (use --force)', file);
 }
 
 /**
@@ -146,14 +146,16 @@ function refuseBrokenLink(full: string, dir: string, flag: string): void {
  * is a writable folder, or can be made: its parent is a writable folder. Only
  * `dir` itself is made (later, by the save), never the folders above it: a
  * mistyped `--out /nonexistent/dir` must not build a tree at the root. Nothing
- * is created here.
+ * is created here. `below` are the semantics whose counterexamples go in
+ * `<dir>/<name>/`: a file there, or a folder the user may not enter, would fail
+ * every save there after the work, so it is refused now.
  */
-export function checkOutputDir(dir: string, flag: string): void {
+export function checkOutputDir(dir: string, flag: string, below: readonly { readonly name: string }[] = []): void {
   if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
   refuseDash(dir, flag, 'folder');
   const full = resolve(dir);
   refuseBrokenLink(full, dir, flag);
-  const kind = kindOf(full);
+  const kind = pathKind(full);
   if (kind === 'file') throw new KlpcheckError('E_IO', `${flag}: is not a folder`, dir);
   if (kind === 'missing' || kind === 'unreachable') {
     const problem = notAFolder(kind === 'missing' ? dirname(full) : full);
@@ -163,6 +165,10 @@ export function checkOutputDir(dir: string, flag: string): void {
     }
   }
   probe(tmpFor(resolve(kind === 'directory' ? full : dirname(full), '.klpcheck-probe')), dir, flag);
+  for (const { name } of below) {
+    const why = folderInTheWay(join(full, name));
+    if (why !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${why}`, dir);
+  }
 }
 
 /**
@@ -183,6 +189,9 @@ export function sameFile(a: string, b: string): boolean {
 /**
  * Writes through a temporary file and a rename, so that a reader never sees
  * half a file; an existing file with other content is kept unless `force`.
+ * With `force`, a file the user may not read is replaced, as `cp -f` does
+ * (the rename needs only its folder): it failed after the work, an explore
+ * of minutes lost to "cannot read the existing file" (hostile-user finding).
  * The temporary file is removed whatever happens.
  */
 export function writeAtomically(file: string, text: string, force: boolean): 'written' | 'unchanged' {
@@ -191,10 +200,10 @@ export function writeAtomically(file: string, text: string, force: boolean): 'wr
   try {
     old = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   } catch (e) {
-    throw unreadableExisting(file, e);
+    if (!(force && denied(e))) throw unreadableExisting(file, e);
   }
   if (old === text) return 'unchanged';
-  if (old !== undefined && !force) throw new KlpcheckError('E_CONFLICT', 'exists with other content; not overwritten (use --force)', file);
+  if (old !== undefined && !force) throw otherContent(file);
   try {
     writeFileAtomically(file, text);
   } catch (e) {

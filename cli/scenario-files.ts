@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { KlpcheckError } from '../harness/errors.ts';
 import { unreadable } from '../harness/json-file.ts';
+import { asNamed, refuseTwice, type Named } from './given-once.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -53,13 +54,20 @@ function jsonFilesBelow(dir: string): string[] {
     });
 }
 
-/** `skip` leaves out files found below a directory (a file named itself is always kept). */
+/**
+ * `skip` leaves out files found below a directory (a file named itself is always kept).
+ * A file or folder given twice, or a file given and found below a folder given, is
+ * E_USAGE (cli/given-once.ts): it was run once, silently, and the count line said
+ * fewer files than the user gave.
+ */
 export function scenarioFiles(operands: readonly string[], skip: (file: string) => boolean = () => false): string[] {
-  const files = operands.flatMap((op) => {
-    if (!isDirectory(op)) return [op];
-    const found = jsonFilesBelow(op).filter((f) => !skip(f));
-    if (found.length === 0) throw new KlpcheckError('E_NO_FILE', 'no *.json scenario files below this directory', op);
-    return found;
+  refuseTwice(asNamed(operands), 'file or folder');
+  const files = operands.flatMap((operand): Named[] => {
+    if (!isDirectory(operand)) return [{ file: operand, operand }];
+    const found = jsonFilesBelow(operand).filter((f) => !skip(f));
+    if (found.length === 0) throw new KlpcheckError('E_NO_FILE', 'no *.json scenario files below this directory', operand);
+    return found.map((file) => ({ file, operand }));
   });
-  return [...new Set(files)];
+  refuseTwice(files, 'file');
+  return files.map((f) => f.file);
 }

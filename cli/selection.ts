@@ -50,8 +50,10 @@ export function selectedSemantics(value: unknown): readonly Semantics[] {
  */
 export function requireApplicable(semantics: readonly Semantics[], properties: readonly string[], verb: string): void {
   if (semantics.some((sem) => properties.some((p) => notApplicableWhy(sem, p) === undefined))) return;
-  const what = properties.length === 1 ? `invariant '${properties[0]}' does not` : `none of ${properties.join(', ')}`;
-  const to = semantics.length === 1 ? `semantics '${semantics[0]!.name}'` : `semantics ${semantics.map((s) => s.name).join(', ')}`;
+  // Every name quoted, in a list as alone: 'a', 'b' (a name alone was quoted and a list was not).
+  const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
+  const what = properties.length === 1 ? `invariant ${quoted(properties)} does not` : `none of ${quoted(properties)}`;
+  const to = `semantics ${quoted(semantics.map((s) => s.name))}`;
   const apply = properties.length === 1 ? 'apply' : 'applies';
   throw new KlpcheckError('E_USAGE', `${what} ${apply} to ${to} (n/a in the matrix): ${verb}`);
 }

@@ -6,6 +6,7 @@
  * (missing, repeated, of another scope) is merge's question, not this one's.
  * Saving one keeps a complete result from being replaced by an interrupted one.
  */
+import { denied } from '../harness/folders.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { readFileSync } from 'node:fs';
 import { fromJson, toJson } from '../harness/explore/shard-format.ts';
@@ -39,20 +40,29 @@ export function readShard(file: string): ExploreSummary {
  * Writes `summary` to `file` atomically (cli/output-files.ts), except that an
  * INCOMPLETE result never replaces a file holding a complete one, even with
  * `force`: --force is given before the run, when nobody knows that Ctrl-C will
- * cut it short, and the complete result may have taken hours. 'kept' tells the
- * caller to say so; over a new file or an incomplete one it writes as ever.
+ * cut it short, and the complete result may have taken hours. Nor one the user
+ * may not read, which may hold one ('kept-unread'; `force` replaces it with a
+ * complete result). 'kept' and 'kept-unread' tell the caller to say so; over a
+ * new file or an incomplete one it writes as ever.
  */
-export function saveResult(file: string, summary: ExploreSummary, force: boolean): 'written' | 'unchanged' | 'kept' {
-  if (!summary.complete && holdsCompleteResult(file)) return 'kept';
+export function saveResult(file: string, summary: ExploreSummary, force: boolean): 'written' | 'unchanged' | 'kept' | 'kept-unread' {
+  const held = summary.complete ? 'other' : resultIn(file);
+  if (held !== 'other') return held === 'complete' ? 'kept' : 'kept-unread';
   return writeAtomically(file, toJson(summary), force);
 }
 
-/** Whether `file` is an explore result whose /complete is true; anything unreadable or of another kind is not. */
-function holdsCompleteResult(file: string): boolean {
+/** Whether `file` is an explore result whose /complete is true, one the user may not read, or anything else (none, another kind). */
+function resultIn(file: string): 'complete' | 'unread' | 'other' {
+  let text: string;
   try {
-    const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return kindOf(data) === 'explore-result' && (data as { complete?: unknown }).complete === true;
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return denied(e) ? 'unread' : 'other';
+  }
+  try {
+    const data: unknown = JSON.parse(text);
+    return kindOf(data) === 'explore-result' && (data as { complete?: unknown }).complete === true ? 'complete' : 'other';
   } catch {
-    return false;
+    return 'other';
   }
 }

@@ -5,17 +5,26 @@
  * never leaves `*.tmp` behind. Used by the counterexample store, the VM's
  * real-kernel findings and every CLI output (cli/output-files.ts).
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { KlpcheckError } from './errors.ts';
+import { denied, folderInTheWay } from './folders.ts';
 
 /** The temporary name beside `file` (one per process, so two runs never share one). */
 export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
 
-/** Writes `text` to `file` through a temporary file and a rename; errors are the file system's. */
+/**
+ * Writes `text` to `file` through a temporary file and a rename; errors are the
+ * file system's. A file replaced keeps its permission bits, as `cp` over an
+ * existing file does: the new file was made with the umask's (644), so
+ * `--force` over a read-only (444) result made it writable.
+ */
 export function writeFileAtomically(file: string, text: string): void {
   const tmp = tmpFor(file);
+  const old = statSync(file, { throwIfNoEntry: false });
   try {
     writeFileSync(tmp, text);
+    if (old?.isFile()) chmodSync(tmp, old.mode & 0o777);
     renameSync(tmp, file);
   } catch (e) {
     // What the write left is removed; the error to report is the write's. A folder at the temporary name (which
@@ -31,17 +40,21 @@ export function writeFileAtomically(file: string, text: string): void {
 
 /**
  * The text of the file already at `file`, to compare with what would be written
- * there, or undefined when there is none (nothing at the name, or a folder on
- * the way missing: the write says why it fails). Throws E_IO, naming the file,
- * when something there cannot be read: a directory, a file without read
- * permission, a link loop. That is the user's to sort out, not a bug: the
- * caller reports the file as not saved and goes on (harness/errors.ts attempt()).
+ * there, or undefined when there is none (nothing at the name, or its folder
+ * missing: the save makes it). Throws E_IO, naming the file, when something
+ * there cannot be read: a directory, a file without read permission, a link
+ * loop; or when its folder is in the way, said as the checks before the work
+ * say it (harness/folders.ts): a file, or a folder the user may not enter. That
+ * is the user's to sort out, not a bug: the caller reports the file as not
+ * saved and goes on (harness/errors.ts attempt()).
  */
 export function readExisting(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    const folder = code === 'ENOTDIR' || denied(e) ? folderInTheWay(dirname(resolve(file))) : undefined;
+    if (folder !== undefined) throw new KlpcheckError('E_IO', folder, file);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw unreadableExisting(file, e);
   }
@@ -62,7 +75,7 @@ export function unreadableExisting(file: string, e: unknown): KlpcheckError {
   const why =
     code === 'EISDIR'
       ? 'is a directory, not a file'
-      : code === 'EACCES' || code === 'EPERM'
+      : denied(e)
         ? `cannot read the existing file: permission denied (${code})`
         : `cannot read the existing file (${code ?? (e as Error).message})`;
   return new KlpcheckError('E_IO', `${why}; left as it is`, file);

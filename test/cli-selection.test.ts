@@ -23,7 +23,14 @@ describe('a selection of semantics and properties', () => {
     expect(() =>
       requireApplicable(sems('stacking', 'upstream'), ['shadow-lifetime', 'block-disable-honoured'], 'nothing to compare'),
     ).toThrow(
-      /^none of shadow-lifetime, block-disable-honoured applies to semantics stacking, upstream \(n\/a in the matrix\): nothing to compare$/,
+      /^none of 'shadow-lifetime', 'block-disable-honoured' applies to semantics 'stacking', 'upstream' \(n\/a in the matrix\): nothing to compare$/,
+    );
+    // Quoted alike whether one name or a list is given, on either side.
+    expect(() => requireApplicable(sems('stacking', 'upstream'), ['shadow-lifetime'], 'nothing to run')).toThrow(
+      /^invariant 'shadow-lifetime' does not apply to semantics 'stacking', 'upstream' \(n\/a in the matrix\): nothing to run$/,
+    );
+    expect(() => requireApplicable(sems('stacking'), ['shadow-lifetime', 'block-disable-honoured'], 'nothing to compare')).toThrow(
+      /^none of 'shadow-lifetime', 'block-disable-honoured' applies to semantics 'stacking' \(n\/a in the matrix\): nothing to compare$/,
     );
   });
 });

@@ -93,11 +93,26 @@ describe('saving over something that cannot be read', () => {
     expect(unreadableExisting('f.json', err('ELOOP')).format()).toBe(
       'klpcheck: f.json: cannot read the existing file (ELOOP); left as it is [E_IO]',
     );
-    // Nothing there, or a folder on the way missing: nothing to compare with (the write says why it fails).
+    // Nothing there, or its folder missing: nothing to compare with (the save makes the folder).
     const dir = tmp();
     expect(readExisting(join(dir, 'none.json'))).toBeUndefined();
-    writeFileSync(join(dir, 'file'), 'x');
-    expect(readExisting(join(dir, 'file', 'below.json'))).toBeUndefined();
+    expect(readExisting(join(dir, 'no', 'none.json'))).toBeUndefined();
+  });
+
+  it('a file where the folder of the saves should be is named as not a folder, not "cannot write: EEXIST"', () => {
+    const dir = tmp();
+    const c = runProperty({ semantics: upstream, runs: 200, seed: 1 }, 'no-function-shared-across-slots').counterexample!;
+    writeFileSync(join(dir, 'upstream'), 'x');
+    const file = join(dir, fileNameFor(c));
+    let error: unknown;
+    try {
+      saveCounterexample(dir, c);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KlpcheckError);
+    expect((error as KlpcheckError).format()).toBe(`klpcheck: ${file}: ${join(dir, 'upstream')} is not a folder [E_IO]`);
+    expect(readFileSync(join(dir, 'upstream'), 'utf8')).toBe('x');
   });
 
   // Root reads a file of mode 000, so this case runs only as another user (the mapping is checked above).

@@ -6,7 +6,7 @@
  * not read) the test is skipped and says why.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +52,98 @@ describe('a folder the user may not enter', () => {
           stderr: `klpcheck: ${join(closed, 'sub', 'cx')}: --out: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
         });
         expect(readdirSync(closed)).toEqual([]);
+      } finally {
+        rmSync(top, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+  it.skipIf(skip !== null)(
+    `as the folder of a semantics' saves is named, before the work and at a save${skip ? ` (skipped: ${skip})` : ''}`,
+    () => {
+      const top = mkdtempSync(join(tmpdir(), 'klpcheck-noexec-'));
+      chmodSync(top, 0o755);
+      // --out is the user's (nobody's); its upstream/ is another user's, mode 700.
+      const out = join(top, 'out');
+      mkdirSync(out);
+      chownSync(out, 65534, 65534);
+      const closed = join(out, 'upstream');
+      mkdirSync(closed, { mode: 0o700 });
+      const asNobody = (argv: string[]) => spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
+      try {
+        // Before the work: every save there would fail after it.
+        const r = asNobody([BIN, 'run', '--semantics', 'upstream', '--runs', '2', '--out', out]);
+        expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+          status: 2,
+          stdout: '',
+          stderr: `klpcheck: ${out}: --out: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
+        });
+        // At a save (a store no check covered, or a folder closed during the run): the folder, not "cannot read the
+        // existing file: permission denied" for a file that is not there.
+        const cx = resolve('counterexamples/upstream/conformance-4e9acf4cf1dd.json');
+        const saved = asNobody([
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `import { readCounterexample, saveCounterexample } from ${JSON.stringify(resolve('harness/counterexample.ts'))};
+           try { saveCounterexample(${JSON.stringify(out)}, readCounterexample(${JSON.stringify(cx)})); console.log('saved'); }
+           catch (e) { console.log(e.format()); }`,
+        ]);
+        expect(saved.stdout).toBe(
+          `klpcheck: ${join(closed, 'conformance-4e9acf4cf1dd.json')}: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
+        );
+        expect(readdirSync(closed)).toEqual([]);
+      } finally {
+        rmSync(top, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+  it.skipIf(skip !== null)(
+    `explore --out F --force over an F the user may not read replaces it, as cp -f does; an INCOMPLETE result keeps it${skip ? ` (skipped: ${skip})` : ''}`,
+    () => {
+      const top = mkdtempSync(join(tmpdir(), 'klpcheck-noread-'));
+      chmodSync(top, 0o755);
+      // The folder is the user's (nobody's); F is another user's, mode 600.
+      const dir = join(top, 'dir');
+      mkdirSync(dir);
+      chownSync(dir, 65534, 65534);
+      const f = join(dir, 'f.json');
+      const unreadable = () => {
+        writeFileSync(f, 'secret', { mode: 0o600 });
+        chownSync(f, 0, 0);
+      };
+      const asNobody = (argv: string[]) => spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
+      const explore = [BIN, 'explore', '--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2'];
+      try {
+        unreadable();
+        // Without --force: refused before the search, as any existing F.
+        const kept = asNobody([...explore, '--no-save', '--out', f]);
+        expect({ status: kept.status, stderr: kept.stderr }).toEqual({
+          status: 2,
+          stderr: `klpcheck: ${f}: --out: exists; not overwritten (use --force to replace it) [E_CONFLICT]\n`,
+        });
+        // With --force: replaced after the search; it failed there with "cannot read the existing file".
+        const r = asNobody([...explore, '--no-save', '--out', f, '--force']);
+        expect(r.status, r.stderr).toBe(0);
+        expect(readFileSync(f, 'utf8')).toContain('"klpcheck-explore-shard"');
+        expect(statSync(f).mode & 0o777).toBe(0o600);
+        // An INCOMPLETE result never replaces a complete one, even with --force: nor one it may not read, which may be.
+        const complete = join(dir, 'complete.json');
+        writeFileSync(complete, readFileSync(f));
+        unreadable();
+        const saved = asNobody([
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `import { readShard, saveResult } from ${JSON.stringify(resolve('cli/shard-file.ts'))};
+           const s = readShard(${JSON.stringify(complete)});
+           try { console.log(saveResult(${JSON.stringify(f)}, { ...s, complete: false }, true)); } catch (e) { console.log(e.format()); }`,
+        ]);
+        expect(saved.stdout).toBe('kept-unread\n');
+        expect(readFileSync(f, 'utf8')).toBe('secret');
       } finally {
         rmSync(top, { recursive: true, force: true });
       }

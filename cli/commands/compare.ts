@@ -106,7 +106,7 @@ export const compare: Command = {
     // Every place this run writes is checked before the work, not after it.
     const html = values.html as string | undefined;
     if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse' });
-    if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
+    if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
     const recorded = values.record ? readRecorded(EXPECTED) : undefined;
     if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare' });
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });

@@ -19,6 +19,7 @@ import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
 import { requireApplicable, semanticsNamed } from '../selection.ts';
 import { checkOutputFile, sameFile } from '../output-files.ts';
+import { asNamed, refuseTwice } from '../given-once.ts';
 import { onInterrupt } from '../interrupt.ts';
 import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import type { Io } from '../io.ts';
@@ -270,14 +271,7 @@ async function exploreCommand(
   if (values.merge) {
     if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
     // One file named twice is the command line's mistake (E_USAGE); two files holding one shard are merge()'s (E_SCHEMA).
-    // Under any of its names: a link to a file given, or ./a.json beside a.json, is the same file.
-    const at = positionals.findIndex((f, i) => positionals.findIndex((g) => sameFile(g, f)) !== i);
-    if (at >= 0) {
-      const twice = positionals[at]!;
-      const first = positionals.find((g) => sameFile(g, twice))!;
-      const other = first === twice ? '' : ` (the file ${first} under another name)`;
-      throw new KlpcheckError('E_USAGE', `given twice on the command line${other}: name each shard file once`, twice);
-    }
+    refuseTwice(asNamed(positionals), 'shard file');
     const parts = positionals.map(readShard);
     summary = merge(parts, positionals);
     const cut = positionals.filter((_, i) => !parts[i]!.complete);
@@ -296,8 +290,10 @@ async function exploreCommand(
   const { value: written, error: unwritten } = attempt(() =>
     out === undefined ? 'none' : saveResult(out, summary, values.force === true),
   );
-  if (written === 'kept')
-    io.stderr(`klpcheck explore: kept ${out}: it holds a complete result, and an INCOMPLETE one never replaces it, even with --force\n`);
+  if (written === 'kept' || written === 'kept-unread') {
+    const holds = written === 'kept' ? 'it holds a complete result' : 'klpcheck may not read it, so it may hold a complete result';
+    io.stderr(`klpcheck explore: kept ${out}: ${holds}, and an INCOMPLETE one never replaces it, even with --force\n`);
+  }
   const sem = semanticsByName(summary.semantics)!;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
   const saveDir = values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES;

@@ -1,7 +1,7 @@
 /** `klpcheck promela`: the upstream spec model in Promela, for Spin (promela/upstream.ts). */
 import { KlpcheckError } from '../../harness/errors.ts';
 import { depthBoundIn, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
-import { upstreamPromela } from '../../promela/upstream.ts';
+import { BANNER, upstreamPromela } from '../../promela/upstream.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
@@ -49,7 +49,7 @@ export const promela: Command = {
     if (scope.taskModel)
       throw new KlpcheckError('E_USAGE', 'promela models the scope without the task model: taskModel=1 is not supported');
     if (typeof values.out === 'string')
-      checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
+      checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true, startsWith: BANNER });
     const text = upstreamPromela(scope);
     if (typeof values.out === 'string') {
       writeAtomically(values.out, text, values.force === true);

@@ -54,7 +54,7 @@ export const protocols: Command = {
         protocolByName,
       ) ?? PROTOCOLS;
     const max = numberOption(values, 'releases', DEFAULT_MAX_RELEASES);
-    if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
+    if (typeof values.out === 'string') checkOutputDir(values.out, '--out', sems);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const verdicts = sems.flatMap((s) =>
       protos.map((p) => {

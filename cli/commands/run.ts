@@ -65,7 +65,8 @@ export const run: Command = {
     const seed = numberOption(values, 'seed', 1);
     const runs = numberOption(values, 'runs', 300);
     const maxCommands = numberOption(values, 'steps', DEFAULT_MAX_STEPS);
-    if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
+    // Each semantics' counterexamples go in <out>/<semantics>/: checked too, before the work.
+    if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
     const style = styleFor(io, values['no-color'] === true);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });

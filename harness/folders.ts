@@ -1,0 +1,66 @@
+/**
+ * What is at a path and, for a folder to write in, why nothing can be made
+ * there, in the words every output check uses (cli/output-files.ts, before
+ * the work) and every save (harness/atomic-write.ts readExisting, after it):
+ * "X is not a folder", "cannot look inside the folder X (EACCES)".
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { escapeControls } from './errors.ts';
+
+/** What is at `path` once links are followed; 'unreachable' when a folder on the way may not be entered. */
+export function pathKind(path: string): 'missing' | 'unreachable' | 'directory' | 'file' {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'file';
+  } catch (e) {
+    // A folder on the way that the user may not enter (EACCES) hides what is below it: it may exist.
+    return denied(e) ? 'unreachable' : 'missing';
+  }
+}
+
+/** Whether `e`, the file system's error, says the user may not read (or enter) what was asked for. */
+export function denied(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+/**
+ * Why nothing can be made in `folder`, or undefined when it is a folder: it is
+ * a file, or below one (that file is named: it is what to fix), or it does not
+ * exist (`missing`).
+ */
+export function notAFolder(folder: string): { readonly text: string; readonly missing: boolean } | undefined {
+  const kind = pathKind(folder);
+  if (kind === 'directory') return undefined;
+  // Named in a message, where format() would make a newline a space and so name another folder: escaped here.
+  if (kind === 'file') return { text: `${escapeControls(folder)} is not a folder`, missing: false };
+  // The nearest folder above that is there, or that cannot be looked into.
+  let at = dirname(folder);
+  let above = pathKind(at);
+  while (above === 'missing' && dirname(at) !== at) above = pathKind((at = dirname(at)));
+  if (above === 'file') return { text: `${escapeControls(at)} is not a folder`, missing: false };
+  if (kind === 'unreachable' || above === 'unreachable') {
+    // Named at the last folder that can be looked at: the one the user may not enter.
+    while (above === 'unreachable' && dirname(at) !== at) above = pathKind((at = dirname(at)));
+    return { text: `cannot look inside the folder ${escapeControls(at)} (EACCES)`, missing: false };
+  }
+  return { text: `the folder ${escapeControls(folder)} does not exist`, missing: true };
+}
+
+/**
+ * Why files cannot be looked up or made in `folder`, or undefined when they
+ * can, or when it is missing (a save makes it): it is a file, or below one, or
+ * the user may not enter it or a folder above it. A save there failed after the
+ * work as "cannot read the existing file: permission denied" for a file that
+ * was not there, or "cannot write: EEXIST" (hostile-user finding).
+ */
+export function folderInTheWay(folder: string): string | undefined {
+  const problem = notAFolder(folder);
+  if (problem !== undefined) return problem.missing ? undefined : problem.text;
+  try {
+    accessSync(folder, constants.X_OK);
+    return undefined;
+  } catch (e) {
+    return `cannot look inside the folder ${escapeControls(folder)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+}
