@@ -14,6 +14,8 @@ import { parseScope } from '../harness/explore/scope.ts';
 import { summarize } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { exploreText } from '../report/explore/text.ts';
+import { validate } from '../harness/json-file.ts';
+import type { VerdictMatrix } from '../harness/matrix.ts';
 
 /** Upstream's whole space here is 59,730 states, 27 levels deep; conformance breaks at depth 6 (the force finding). */
 const WHOLE = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
@@ -141,5 +143,63 @@ describe('explore --max-states', () => {
     expect(c.err()).toMatch(message);
     expect(c.err()).toMatch(/\[E_USAGE\]\n$/);
     expect(c.err().trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('compare --exhaustive --max-states', () => {
+  it('gives each semantics its own reach, cell by cell, and the matrix the bounds given', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      env: {},
+      now: () => 0,
+    };
+    const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
+    const code = await main(
+      [
+        'compare',
+        '--semantics',
+        'stacking,upstream',
+        '--invariants',
+        'one-active-patch-per-slot,no-silent-version-switch',
+        '--runs',
+        '5',
+        '--exhaustive',
+        '--scope',
+        scope,
+        '--max-states',
+        '20000',
+        '--no-save',
+        '--json',
+      ],
+      io,
+    );
+    expect(code, err.join('')).toBe(0);
+    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out.join('')), 'stdout');
+    expect(m.exhaustive).toEqual({ scope, max_states: 20000 });
+    const reach = (sem: string) =>
+      m.cells
+        .filter((c) => c.semantics === sem)
+        .map((c) => (c.verdict === 'holds-bounded' ? [c.depth, c.fixpoint, c.state_budget] : c.verdict));
+    // Stacking's whole space (9,515 states) fits; upstream's (59,730) does not, and stops in depth 10.
+    expect(reach('stacking')).toEqual([
+      [21, true, undefined],
+      [21, true, undefined],
+    ]);
+    expect(reach('upstream')).toEqual([
+      [9, false, { states: 20000, in_depth: 10 }],
+      [9, false, { states: 20000, in_depth: 10 }],
+    ]);
+  }, 300_000);
+
+  it('needs --exhaustive', async () => {
+    const err: string[] = [];
+    const io: Io = { stdout: () => {}, stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+    expect(await main(['compare', '--max-states', '5'], io)).toBe(2);
+    expect(err.join('')).toBe("klpcheck: --max-states needs --exhaustive; see 'klpcheck compare --help' [E_USAGE]\n");
   });
 });

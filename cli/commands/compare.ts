@@ -3,7 +3,7 @@ import { checkCorpus, computeMatrix, quoted, type Exploration, type MatrixOption
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { saveViolations } from './explore.ts';
+import { MAX_STATES_LIMIT, saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
@@ -29,6 +29,7 @@ async function explorations(
   semantics: readonly Semantics[],
   properties: readonly string[],
   scope: ExploreScope,
+  maxStates: number | undefined,
   saveDir: string | undefined,
   say: (text: string) => void,
   onSaved: (status: 'written' | 'exists') => void,
@@ -40,6 +41,7 @@ async function explorations(
       semantics: sem.name,
       scope,
       properties,
+      maxStates,
       onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}`),
     }).done;
     const notes = saveViolations(summary, sem, saveDir);
@@ -64,7 +66,8 @@ export const compare: Command = {
     'whatever the runs found; one that no longer does is reported as fixed. Each cell',
     'says how far it was checked: the counterexample to quote (the shortest), or',
     '"holds for N sequences of up to L operations (seed S)", or also exhaustively to',
-    'a depth in a scope. Standard output depends only on the version, the arguments,',
+    'a depth in a scope (each semantics its own: its fixpoint, or where its state',
+    'budget ran out). Standard output depends only on the version, the arguments,',
     'the seed and the saved counterexamples; what was saved and the time taken go to',
     'stderr. --record writes the matrix to verdicts/expected.json, which the tests',
     'check on every run. A saved counterexample edited by hand (its content no',
@@ -91,6 +94,13 @@ export const compare: Command = {
     out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
     exhaustive: { type: 'boolean', help: 'also explore every cell exhaustively (see klpcheck explore)' },
     scope: { type: 'string', arg: 'K=V,...', help: 'with --exhaustive: the scope (default as klpcheck explore)', requires: ['exhaustive'] },
+    'max-states': {
+      type: 'whole',
+      range: { min: 1, max: MAX_STATES_LIMIT },
+      arg: 'N',
+      help: "with --exhaustive: each semantics' state budget (see klpcheck explore); each cell says how far its search went",
+      requires: ['exhaustive'],
+    },
   },
   examples: [
     'npx klpcheck compare',
@@ -142,18 +152,20 @@ export const compare: Command = {
     const selection = values.semantics !== undefined || values.invariants !== undefined;
     if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);
     const checked = properties ?? ALL_PROPERTIES;
+    const maxStates = values['max-states'] as number | undefined;
     const exhaustive = values.exhaustive
       ? await explorations(
           semantics,
           checked,
           parseScope(values.scope as string | undefined),
+          maxStates,
           saveDir,
           (t) => bar.update(t),
           (status) => saved[status]++,
           onUnsaved,
         )
       : undefined;
-    const matrix: VerdictMatrix = computeMatrix({ ...options, ...(exhaustive ? { exhaustive } : {}) });
+    const matrix: VerdictMatrix = computeMatrix({ ...options, ...(exhaustive ? { exhaustive, maxStates } : {}) });
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
     if (values.record) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true);
