@@ -121,7 +121,7 @@ describe('klpcheck compare', () => {
       ['compare', '--semantics', 'upstream', '--exhaustive', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2', '--no-save'],
       c.io,
     );
-    expect(c.out()).toMatch(/; then every sequence up to depth 2 in scope patches=1,functions=1,states=0,tasks=1,depth=2\./);
+    expect(c.out()).toMatch(/; then exhaustively, every sequence up to depth 2 in scope patches=1,functions=1,states=0,tasks=1,depth=2\./);
     expect(c.out()).toMatch(/^upstream\s+X6\s+ok\?/m);
     expect(c.out()).toMatch(/^ {2}ok\? holds exhaustively, but vacuous/m);
   });
