@@ -180,7 +180,8 @@ describe('compare --exhaustive --max-states', () => {
     );
     expect(code, err.join('')).toBe(0);
     const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out.join('')), 'stdout');
-    expect(m.exhaustive).toEqual({ scope, max_states: 20000 });
+    // The bounds given, and only those: no depth with depth=any.
+    expect(m.exhaustive).toStrictEqual({ scope, max_states: 20000 });
     const reach = (sem: string) =>
       m.cells
         .filter((c) => c.semantics === sem)
@@ -195,6 +196,18 @@ describe('compare --exhaustive --max-states', () => {
       [9, false, { states: 20000, in_depth: 10 }],
     ]);
   }, 300_000);
+
+  it('keeps a depth bound given, and no budget when none was given', async () => {
+    const out: string[] = [];
+    const io: Io = { stdout: (t) => out.push(t), stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+    const scope = 'patches=1,functions=1,states=0,tasks=1,depth=2';
+    const args = ['--semantics', 'upstream', '--invariants', 'one-active-patch-per-slot', '--runs', '1', '--no-save', '--json'];
+    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io)).toBe(0);
+    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out.join('')), 'stdout');
+    expect(m.exhaustive).toStrictEqual({ scope, depth: 2 });
+    expect(m.cells[0]).toMatchObject({ verdict: 'holds-bounded', depth: 2, fixpoint: false });
+    expect(m.cells[0]).not.toHaveProperty('state_budget');
+  }, 120_000);
 
   it('needs --exhaustive', async () => {
     const err: string[] = [];

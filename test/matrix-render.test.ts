@@ -6,6 +6,7 @@ import type { Cell, VerdictMatrix } from '../harness/matrix.ts';
 import { matrixHtml } from '../report/matrix/html.ts';
 import { matrixMarkdown } from '../report/matrix/markdown.ts';
 import { matrixText } from '../report/matrix/text.ts';
+import { howChecked } from '../report/matrix/cells.ts';
 import { expectGolden } from './support/golden.ts';
 
 const CE = 'test/golden/fixture.json';
@@ -129,6 +130,32 @@ describe('verdict matrix renderers', () => {
     expect(matrixText(closed)).toContain(`; then exhaustively, every sequence of any length (fixpoint at depth 27) in scope ${scope}.`);
     expect(matrixHtml(closed, new Map())).toContain(
       `also holds exhaustively, every sequence of any length (fixpoint at depth 27) in scope ${scope}.`,
+    );
+  });
+  it('names every semantics of one reach, and says only the scope when no cell held', () => {
+    const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
+    const two: VerdictMatrix = {
+      ...exhaustive,
+      exhaustive: { scope, max_states: 5000 },
+      cells: exhaustive.cells.map((c) =>
+        c.verdict === 'holds-bounded' ? { ...c, depth: 5, fixpoint: false, state_budget: { states: 5000, in_depth: 6 } } : c,
+      ),
+    };
+    expect(
+      howChecked({ ...two, cells: [...two.cells, { ...two.cells.find((c) => c.verdict === 'holds-bounded')!, semantics: 'stacking' }] }),
+    ).toContain(
+      `then exhaustively, every sequence up to depth 5 (the state budget, 5000 states, ran out in depth 6, which is not claimed) in scope ${scope}.`,
+    );
+    const mixed: VerdictMatrix = {
+      ...two,
+      cells: [...two.cells, { ...two.cells.find((c) => c.verdict === 'holds-bounded')!, semantics: 'stacking', depth: 21, fixpoint: true }],
+    };
+    expect(howChecked(mixed)).toContain(
+      'which is not claimed) for upstream, per-state; every sequence of any length (fixpoint at depth 21) for stacking.',
+    );
+    const none: VerdictMatrix = { ...two, cells: two.cells.filter((c) => c.verdict !== 'holds-bounded') };
+    expect(howChecked(none)).toMatch(
+      new RegExp(`; then exhaustively, every semantics explored in scope ${scope.replace(/[=,]/g, '.')}\\.$`),
     );
   });
   it('markdown', () => expectGolden(join(dir, 'matrix.md'), matrixMarkdown(matrix), 'test/matrix-render.test.ts'));

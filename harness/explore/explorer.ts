@@ -332,7 +332,8 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   const bound = scope.depth ?? Infinity;
   /** Set when the state budget ran out; the counts go back to `levelStart`, those of the levels expanded in full. */
   let budgetHit: StateBudget | null = null;
-  let levelStart = { states: visited.size, specStates: specVisited.size, transitions, coverage: coverageData(coverage) };
+  /** The counts when the level under way began. */
+  let levelStart: { states: number; specStates: number; transitions: number; coverage: CoverageData };
 
   /** Takes one chunk's result, in frontier order. */
   const absorb = (items: readonly number[], r: ChunkResult, next: number[]) => {
@@ -390,7 +391,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
       const inFlight: { items: number[]; result: ChunkResult | Promise<ChunkResult> }[] = [];
       let start = 0;
       const issue = () => {
-        while (inFlight.length < width && start < level.length && !stopped && !budgetHit) {
+        while (inFlight.length < width && start < level.length && !stopped) {
           if (o.shouldStop?.()) {
             stopped = true;
             break;
