@@ -7,7 +7,9 @@
  * `--whole SCOPE` measures only the whole state spaces of every semantics at
  * SCOPE (e.g. patches=2,functions=1,states=0,tasks=1), each in its own
  * process, and replaces the file's rows of that scope; the full run measures
- * the whole spaces at WHOLE_SCOPE. `--two-cores` measures only the speed-up
+ * the whole spaces at WHOLE_SCOPE; `--semantics A,B` with --whole measures
+ * only those semantics' whole spaces (Spin's and upstream's are measured
+ * side by side in any case). `--two-cores` measures only the speed-up
  * of two worker threads over one and keeps every other figure.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -16,6 +18,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { KlpcheckError } from '../harness/errors.ts';
 import { DEFAULT_EXPLORE_SCOPE, depthBoundIn, type ExploreScope } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { selectedSemantics } from '../cli/selection.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { againstSpin, exploreOnce, twoCores, type ParallelRow } from './explore-scaling.ts';
 import { parseScope } from '../harness/explore/scope.ts';
@@ -38,7 +42,13 @@ const wholeOnly = args.whole;
  * depth bound), --two-cores. Anything else, or a bad scope, is one line on stderr and exit
  * 2, as the CLI does, before anything is measured.
  */
-function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: ExploreScope | null; twoCoresOnly: boolean } {
+function benchArguments(): {
+  quick: boolean;
+  exploreOnly: boolean;
+  whole: ExploreScope | null;
+  wholeSemantics: readonly Semantics[];
+  twoCoresOnly: boolean;
+} {
   try {
     let parsed;
     try {
@@ -47,6 +57,7 @@ function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: Explor
           quick: { type: 'boolean' },
           'explore-only': { type: 'boolean' },
           whole: { type: 'string' },
+          semantics: { type: 'string' },
           'two-cores': { type: 'boolean' },
         },
         allowPositionals: false,
@@ -56,7 +67,7 @@ function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: Explor
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE, --two-cores)`,
+        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores)`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -77,10 +88,13 @@ function benchArguments(): { quick: boolean; exploreOnly: boolean; whole: Explor
         throw new KlpcheckError('E_USAGE', '--whole measures only the whole spaces: not with --quick or --explore-only');
       whole = { ...parseScope(text), depth: undefined };
     }
+    if (values.semantics !== undefined && !whole)
+      throw new KlpcheckError('E_USAGE', '--semantics selects the whole spaces to measure: it needs --whole');
+    const wholeSemantics = selectedSemantics(values.semantics);
     const twoCoresOnly = values['two-cores'] === true;
     if (twoCoresOnly && (values.quick || values['explore-only'] || whole))
       throw new KlpcheckError('E_USAGE', '--two-cores measures only the two-core speed-up: not with --quick, --explore-only or --whole');
-    return { quick: values.quick === true, exploreOnly: values['explore-only'] === true, whole, twoCoresOnly };
+    return { quick: values.quick === true, exploreOnly: values['explore-only'] === true, whole, wholeSemantics, twoCoresOnly };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
     process.stderr.write(`${e.format()}\n`);
@@ -134,7 +148,7 @@ if (wholeOnly) {
   const r = againstSpin(upstream, wholeOnly);
   say(`spin vs klpcheck ${r.scope}: ${JSON.stringify(r)}`);
   spin.push(r);
-  wholeSpaces.push(...measureWholeSpaces(wholeOnly));
+  wholeSpaces.push(...measureWholeSpaces(wholeOnly, args.wholeSemantics));
 }
 
 /**
@@ -159,8 +173,8 @@ async function measureTwoCores(): Promise<ParallelRow[]> {
   return rows;
 }
 
-function measureWholeSpaces(scope: ExploreScope): WholeSpaceRow[] {
-  return SEMANTICS.map((s) => {
+function measureWholeSpaces(scope: ExploreScope, semantics: readonly Semantics[] = SEMANTICS): WholeSpaceRow[] {
+  return semantics.map((s) => {
     const r = wholeSpace(s, scope, WHOLE_LIMIT_SECONDS);
     say(
       'not_closed' in r

@@ -16,6 +16,8 @@ describe('the bench command line', () => {
     [['--bogus'], /^klpcheck: bench: Unknown option '--bogus' .*\[E_USAGE\]\n$/],
     [['--two-cores', '--quick'], /^klpcheck: --two-cores measures only the two-core speed-up.*\[E_USAGE\]\n$/],
     [['--whole', 'patches=2,depth=3'], /^klpcheck: --whole measures whole spaces: no depth bound.*\[E_USAGE\]\n$/],
+    [['--semantics', 'upstream'], /^klpcheck: --semantics selects the whole spaces to measure: it needs --whole \[E_USAGE\]\n$/],
+    [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {
     const r = bench(...args);
     expect(r.stderr).toMatch(stderr);
