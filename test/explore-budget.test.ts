@@ -43,7 +43,7 @@ describe('the state budget', () => {
   const six = explore({ semantics: upstream, scope: atDepth(6) });
 
   it('stops in the level where the budget runs out and reports the search bounded at the level before, count for count', () => {
-    // 2,693 states up to depth 5; the 5,000th is stored while depth 6 is expanded.
+    // 2,693 states up to depth 5; the 5,001st is found while depth 6 is expanded.
     expect(five.distinctStates).toBe(2693);
     const r = explore({ semantics: upstream, scope: WHOLE, maxStates: 5000 });
     expect(r.stateBudget).toEqual({ states: 5000, inDepth: 6 });
@@ -58,25 +58,28 @@ describe('the state budget', () => {
     for (const v of deeper) expect(violationsOf(six)).toContainEqual(v);
   });
 
-  it('claims only the levels expanded in full: a budget that runs out on the last new state of depth 5 reports depth 4', () => {
+  it('stores at most N states: a budget of exactly the states up to depth 5 checks depth 5, one less only depth 4', () => {
+    const enough = explore({ semantics: upstream, scope: WHOLE, maxStates: five.distinctStates });
+    expect(enough.stateBudget).toEqual({ states: five.distinctStates, inDepth: 6 });
+    expect(counts(enough)).toEqual({ ...counts(five), fixpoint: false });
     // The 2,693rd state is found while depth 4's states are expanded; their other transitions were not all checked.
-    const r = explore({ semantics: upstream, scope: WHOLE, maxStates: five.distinctStates });
-    expect(r.stateBudget).toEqual({ states: five.distinctStates, inDepth: 5 });
-    expect(counts(r)).toEqual({ ...counts(explore({ semantics: upstream, scope: atDepth(4) })), fixpoint: false });
+    const short = explore({ semantics: upstream, scope: WHOLE, maxStates: five.distinctStates - 1 });
+    expect(short.stateBudget).toEqual({ states: five.distinctStates - 1, inDepth: 5 });
+    expect(counts(short)).toEqual({ ...counts(explore({ semantics: upstream, scope: atDepth(4) })), fixpoint: false });
   });
 
-  it('is no fixpoint when it runs out on the last state of the space, and changes nothing when the space fits', () => {
+  it('reaches the fixpoint when the space fits exactly, and is no fixpoint one state short', () => {
     // A small whole space: 2,573 states, 12 levels deep.
     const SMALL = parseScope('patches=1,functions=2,states=1,tasks=1,depth=any');
     const whole = explore({ semantics: upstream, scope: SMALL });
+    const short = explore({ semantics: upstream, scope: SMALL, maxStates: whole.distinctStates - 1 });
+    expect(short.fixpoint).toBe(false);
+    expect(short.stateBudget?.states).toBe(whole.distinctStates - 1);
+    expect(short.depthReached).toBeLessThan(whole.depthReached);
     const exact = explore({ semantics: upstream, scope: SMALL, maxStates: whole.distinctStates });
-    expect(exact.fixpoint).toBe(false);
-    expect(exact.stateBudget?.states).toBe(whole.distinctStates);
-    expect(exact.depthReached).toBeLessThan(whole.depthReached);
-    const roomy = explore({ semantics: upstream, scope: SMALL, maxStates: whole.distinctStates + 1 });
-    expect(roomy.stateBudget).toBeUndefined();
-    expect(counts(roomy)).toEqual(counts(whole));
-    expect(violationsOf(roomy)).toEqual(violationsOf(whole));
+    expect(exact.stateBudget).toBeUndefined();
+    expect(counts(exact)).toEqual(counts(whole));
+    expect(violationsOf(exact)).toEqual(violationsOf(whole));
   });
 
   it('stops at the same state on two workers as in this thread', async () => {
@@ -129,6 +132,19 @@ describe('explore --max-states', () => {
     );
     expect(c.out()).not.toMatch(/fixpoint|any length/);
   }, 120_000);
+
+  it('refuses a budget that checked no sequence (it ran out within depth 1), after the report, with E_USAGE', async () => {
+    // 9 states within depth 1 (the root and its 8 successors): a budget of 8 expands no level in full.
+    const c = capture();
+    expect(await main([...args, '--invariant', 'one-active-patch-per-slot', '--max-states', '8'], c.io)).toBe(2);
+    expect(c.out()).toContain('up to depth 0 (the state budget, 8 states, ran out in depth 1, which is not claimed)');
+    expect(c.err()).toMatch(
+      /\nklpcheck: --max-states 8: upstream has more than 8 states within depth 1, so the budget ran out before any sequence was checked; raise it \[E_USAGE\]\n$/,
+    );
+    const nine = capture();
+    expect(await main([...args, '--invariant', 'one-active-patch-per-slot', '--max-states', '9'], nine.io)).toBe(0);
+    expect(nine.out()).toContain('up to depth 1 (the state budget, 9 states, ran out in depth 2');
+  });
 
   it.each([
     [['--max-states', '0'], /--max-states.*1 to 1000000000/],
@@ -207,6 +223,24 @@ describe('compare --exhaustive --max-states', () => {
     expect(m.exhaustive).toStrictEqual({ scope, depth: 2 });
     expect(m.cells[0]).toMatchObject({ verdict: 'holds-bounded', depth: 2, fixpoint: false });
     expect(m.cells[0]).not.toHaveProperty('state_budget');
+  }, 120_000);
+
+  it('refuses a budget that checked no sequence of a semantics, before the matrix', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      env: {},
+      now: () => 0,
+    };
+    const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
+    const args = ['--semantics', 'upstream', '--invariants', 'one-active-patch-per-slot', '--runs', '1', '--no-save'];
+    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope, '--max-states', '8'], io)).toBe(2);
+    expect(out.join('')).toBe('');
+    expect(err.join('')).toMatch(/^klpcheck: --max-states 8: upstream has more than 8 states within depth 1, .* \[E_USAGE\]\n$/m);
   }, 120_000);
 
   it('needs --exhaustive', async () => {

@@ -3,7 +3,7 @@ import { checkCorpus, computeMatrix, quoted, type Exploration, type MatrixOption
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { MAX_STATES_LIMIT, saveViolations } from './explore.ts';
+import { budgetCheckedNothing, MAX_STATES_LIMIT, saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
@@ -165,6 +165,9 @@ export const compare: Command = {
           onUnsaved,
         )
       : undefined;
+    // A budget that checked no sequence of a semantics would make its cells 'OK' at depth 0: refused before the matrix.
+    const checkedNothing = exhaustive?.map((x) => budgetCheckedNothing(x.summary)).find((e) => e !== undefined);
+    if (checkedNothing) throw checkedNothing;
     const matrix: VerdictMatrix = computeMatrix({ ...options, ...(exhaustive ? { exhaustive, maxStates } : {}) });
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;

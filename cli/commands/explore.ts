@@ -40,6 +40,22 @@ function randomLength(semantics: string, property: string): number | undefined {
 /** The largest --max-states: a state's index is a 32-bit integer, and a billion states of about 100 bytes is 100 GB. */
 export const MAX_STATES_LIMIT = 1_000_000_000;
 
+/**
+ * E_USAGE when a state budget ran out before depth 1 was expanded in full (the
+ * roots alone, or the roots and their successors, are more than the budget):
+ * then no sequence was checked, and "holds up to depth 0" is no verdict.
+ * Undefined otherwise. explore raises it after its report (a violation found
+ * before the stop is still a finding); compare before its matrix.
+ */
+export function budgetCheckedNothing(s: ExploreSummary): KlpcheckError | undefined {
+  if (!s.stateBudget || s.depthReached > 0) return undefined;
+  const n = s.stateBudget.states;
+  return new KlpcheckError(
+    'E_USAGE',
+    `--max-states ${n}: ${s.semantics} has more than ${plural(n, 'state')} within depth 1, so the budget ran out before any sequence was checked; raise it`,
+  );
+}
+
 /** Below this time or this many states, a rate measures start-up and the stop, not the search. */
 export const RATE_MIN_SECONDS = 0.5;
 export const RATE_MIN_STATES = 1000;
@@ -170,8 +186,8 @@ export const explore: Command = {
     'report, the result file and the counterexamples found are written. A merge of',
     'an interrupted shard is INCOMPLETE too; an INCOMPLETE result never replaces',
     'a complete one in --out FILE, even with --force.',
-    '--max-states N bounds the search by size instead, as Spin -m and TLC bound',
-    'theirs: once N states are stored it stops and reports the depth it expanded in',
+    '--max-states N bounds the search by size instead: it stores at most N states,',
+    'and when it would store more it stops and reports the depth it expanded in',
     'full, as a depth bound would (the level under way is not claimed); the stop is',
     'the same on every run.',
     `Scope keys and values (K=N): ${scopeRanges()}`,
@@ -189,7 +205,7 @@ export const explore: Command = {
       type: 'whole',
       range: { min: 1, max: MAX_STATES_LIMIT },
       arg: 'N',
-      help: 'the state budget: stop once N distinct states are stored, and report every level expanded in full (deterministic, whatever the workers)',
+      help: 'the state budget: store at most N distinct states, and report every level expanded in full (deterministic, whatever the workers)',
       // A shard stopped by its own budget would end at its own depth, and a result file has no field for the budget yet.
       conflicts: ['out', 'shard', 'merge'],
     },
@@ -310,6 +326,9 @@ async function exploreCommand(
   // One line on stderr and exit 2, after the report: the result file or a counterexample was not written.
   raiseLate([unwritten, ...saved.map((n) => n.error)]);
   if (summary.violations.length) return EXIT.failed;
+  // A budget that left no level expanded in full checked no sequence: exit 0 would say it all holds.
+  const checkedNothing = budgetCheckedNothing(summary);
+  if (checkedNothing) throw checkedNothing;
   if (!summary.complete) return EXIT.interrupted;
   return EXIT.ok;
 }

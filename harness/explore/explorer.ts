@@ -52,9 +52,11 @@ export interface ExploreOptions {
   /** Polled between chunks: true stops the search cleanly (Ctrl-C). */
   readonly shouldStop?: () => boolean;
   /**
-   * The state budget: the search stops once it has stored this many distinct
-   * states, and reports the levels it expanded in full (see StateBudget).
-   * Not with `shard`: each shard would stop at a different depth.
+   * The state budget: the search stores at most this many distinct states;
+   * it stops when it would store one more, and reports the levels it
+   * expanded in full (see StateBudget). A budget of exactly a space's size
+   * reaches its fixpoint. Not with `shard`: each shard would stop at a
+   * different depth.
    */
   readonly maxStates?: number;
   readonly onProgress?: (p: ExploreProgress) => void;
@@ -71,7 +73,8 @@ export interface FoundViolation {
 
 /**
  * Where a state budget (ExploreOptions.maxStates) stopped a search: in the
- * expansion of depth `inDepth`, once `states` distinct states were stored.
+ * expansion of depth `inDepth`, where it found more than `states` distinct
+ * states (the roots included).
  * The result then is that of a search bounded at depth inDepth - 1, count for
  * count (states, transitions, coverage): the level under way is not claimed,
  * as a Ctrl-C's is not. The successors are taken in frontier order, whatever
@@ -372,7 +375,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
         );
         keyOffset += len;
         if (added.added) next.push(added.index);
-        if (o.maxStates !== undefined && visited.size >= o.maxStates) {
+        if (o.maxStates !== undefined && visited.size > o.maxStates) {
           budgetHit = { states: o.maxStates, inDepth: depth };
           return;
         }
