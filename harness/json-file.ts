@@ -3,7 +3,7 @@
  * schemas with ajv, turning every failure into a one-line KlpcheckError that
  * names the file and the place in it.
  */
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -188,7 +188,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The text of a data file, refused with one line when it cannot be JSON text:
- * missing, a directory, a dangling link or a link loop, empty, or bytes that
+ * missing, a directory, a device, a dangling link or a link loop, empty, or bytes that
  * are not UTF-8 (RFC 8259 section 8.1; never replaced by U+FFFD, which would
  * change what the file says). A byte order mark, which editors on other
  * systems write, is dropped (RFC 8259 lets a parser ignore it).
@@ -196,9 +196,12 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function readText(file: string): string {
   let bytes: Buffer;
   try {
+    // A device never ends (/dev/zero) or waits for a person (a terminal): refused before it is read.
+    const st = statSync(file);
+    if (st.isCharacterDevice() || st.isBlockDevice()) throw new KlpcheckError('E_NO_FILE', 'is a device, not a file', file);
     bytes = readFileSync(file);
   } catch (e) {
-    throw unreadable(file, e);
+    throw e instanceof KlpcheckError ? e : unreadable(file, e);
   }
   let text: string;
   try {
