@@ -56,7 +56,47 @@ export function checkOutputFile(
   }
   const problem = notAFolder(dirname(resolve(file)));
   if (problem !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${problem.text}`, file);
+  // The probe below makes a new file, which a sticky folder allows; only the rename over F fails, after the work.
+  // With 'compare' the file may come out unchanged (no rename): said then, by writeAtomically.
+  if (kind === 'file' && opts.force && opts.existing === 'refuse') {
+    const sticky = stickyRefusal(file);
+    if (sticky !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${sticky}`, file);
+  }
   probe(tmpFor(file), file, flag);
+}
+
+/** Whether this process has CAP_FOWNER (bit 3 of CapEff, Linux), which lifts the sticky folder's rule. */
+function hasFowner(): boolean {
+  try {
+    const eff = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return eff !== undefined && (BigInt(`0x${eff}`) & 8n) !== 0n;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why the existing `file` cannot be replaced (renamed over) by this process,
+ * or undefined when it can as far as the sticky bit goes: in a folder with the
+ * sticky bit (the "restricted deletion flag", as /tmp has; man 2 rename), only
+ * the file's owner, the folder's owner or a privileged process (root,
+ * CAP_FOWNER) may. `explore --out F --force` over root's file in /tmp, run as
+ * another user, searched and then failed with "cannot write: EPERM"
+ * (hostile-user finding). Root is never refused.
+ */
+export function stickyRefusal(file: string): string | undefined {
+  const uid = process.geteuid?.();
+  if (uid === undefined || uid === 0 || process.getuid?.() === 0) return undefined;
+  let owner: number;
+  let folder: { mode: number; uid: number };
+  try {
+    owner = statSync(file).uid;
+    folder = statSync(dirname(resolve(file)));
+  } catch {
+    return undefined; // nothing there to replace, or said by another check
+  }
+  if ((folder.mode & 0o1000) === 0 || owner === uid || folder.uid === uid || hasFowner()) return undefined;
+  return 'cannot replace it: it belongs to another user in a sticky folder (EPERM)';
 }
 
 /** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
