@@ -99,6 +99,27 @@ export function stickyRefusal(file: string): string | undefined {
   return 'cannot replace it: it belongs to another user in a sticky folder (EPERM)';
 }
 
+/**
+ * The E_IO error for `file`, the value of option `flag`, that could not be
+ * written after the work (`e`, the file system's error), in the words the
+ * checks before the work use: its folder removed meanwhile, the sticky
+ * folder's rule, permission denied.
+ */
+function lateWriteError(file: string, flag: string, e: unknown): KlpcheckError {
+  const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  const problem = notAFolder(dirname(resolve(file)));
+  const sticky = code === 'EPERM' ? stickyRefusal(file) : undefined;
+  const why =
+    problem !== undefined
+      ? `${problem.text} (${code})`
+      : sticky !== undefined
+        ? sticky
+        : denied(e)
+          ? `cannot write here: permission denied (${code})`
+          : `cannot write here (${code})`;
+  return new KlpcheckError('E_IO', `${flag}: ${why}`, file);
+}
+
 /** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
 function beginsWith(file: string, prefix: string): boolean {
   const want = Buffer.from(prefix);
@@ -232,9 +253,11 @@ export function sameFile(a: string, b: string): boolean {
  * With `force`, a file the user may not read is replaced, as `cp -f` does
  * (the rename needs only its folder): it failed after the work, an explore
  * of minutes lost to "cannot read the existing file" (hostile-user finding).
- * The temporary file is removed whatever happens.
+ * The temporary file is removed whatever happens. With `flag`, the option
+ * that named the file, a failed write says why as the checks before the work
+ * do (`--html: ...`): it comes after the report (cli/late-errors.ts).
  */
-export function writeAtomically(file: string, text: string, force: boolean): 'written' | 'unchanged' {
+export function writeAtomically(file: string, text: string, force: boolean, flag?: string): 'written' | 'unchanged' {
   refuseLink(file, 'output');
   let old: string | undefined;
   try {
@@ -247,7 +270,7 @@ export function writeAtomically(file: string, text: string, force: boolean): 'wr
   try {
     writeFileAtomically(file, text);
   } catch (e) {
-    throw cannotWrite(file, e);
+    throw flag === undefined ? cannotWrite(file, e) : lateWriteError(file, flag, e);
   }
   return 'written';
 }
