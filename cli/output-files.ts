@@ -56,7 +56,68 @@ export function checkOutputFile(
   }
   const problem = notAFolder(dirname(resolve(file)));
   if (problem !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${problem.text}`, file);
+  // The probe below makes a new file, which a sticky folder allows; only the rename over F fails, after the work.
+  // With 'compare' the file may come out unchanged (no rename): said then, by writeAtomically.
+  if (kind === 'file' && opts.force && opts.existing === 'refuse') {
+    const sticky = stickyRefusal(file);
+    if (sticky !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${sticky}`, file);
+  }
   probe(tmpFor(file), file, flag);
+}
+
+/** Whether this process has CAP_FOWNER (bit 3 of CapEff, Linux), which lifts the sticky folder's rule. */
+function hasFowner(): boolean {
+  try {
+    const eff = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return eff !== undefined && (BigInt(`0x${eff}`) & 8n) !== 0n;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why the existing `file` cannot be replaced (renamed over) by this process,
+ * or undefined when it can as far as the sticky bit goes: in a folder with the
+ * sticky bit (the "restricted deletion flag", as /tmp has; man 2 rename), only
+ * the file's owner, the folder's owner or a privileged process (root,
+ * CAP_FOWNER) may. `explore --out F --force` over root's file in /tmp, run as
+ * another user, searched and then failed with "cannot write: EPERM"
+ * (hostile-user finding). Root is never refused.
+ */
+export function stickyRefusal(file: string): string | undefined {
+  const uid = process.geteuid?.();
+  if (uid === undefined || uid === 0 || process.getuid?.() === 0) return undefined;
+  let owner: number;
+  let folder: { mode: number; uid: number };
+  try {
+    owner = statSync(file).uid;
+    folder = statSync(dirname(resolve(file)));
+  } catch {
+    return undefined; // nothing there to replace, or said by another check
+  }
+  if ((folder.mode & 0o1000) === 0 || owner === uid || folder.uid === uid || hasFowner()) return undefined;
+  return 'cannot replace it: it belongs to another user in a sticky folder (EPERM)';
+}
+
+/**
+ * The E_IO error for `file`, the value of option `flag`, that could not be
+ * written after the work (`e`, the file system's error), in the words the
+ * checks before the work use: its folder removed meanwhile, the sticky
+ * folder's rule, permission denied.
+ */
+function lateWriteError(file: string, flag: string, e: unknown): KlpcheckError {
+  const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  const problem = notAFolder(dirname(resolve(file)));
+  const sticky = code === 'EPERM' ? stickyRefusal(file) : undefined;
+  const why =
+    problem !== undefined
+      ? `${problem.text} (${code})`
+      : sticky !== undefined
+        ? sticky
+        : denied(e)
+          ? `cannot write here: permission denied (${code})`
+          : `cannot write here (${code})`;
+  return new KlpcheckError('E_IO', `${flag}: ${why}`, file);
 }
 
 /** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
@@ -192,9 +253,11 @@ export function sameFile(a: string, b: string): boolean {
  * With `force`, a file the user may not read is replaced, as `cp -f` does
  * (the rename needs only its folder): it failed after the work, an explore
  * of minutes lost to "cannot read the existing file" (hostile-user finding).
- * The temporary file is removed whatever happens.
+ * The temporary file is removed whatever happens. With `flag`, the option
+ * that named the file, a failed write says why as the checks before the work
+ * do (`--html: ...`): it comes after the report (cli/late-errors.ts).
  */
-export function writeAtomically(file: string, text: string, force: boolean): 'written' | 'unchanged' {
+export function writeAtomically(file: string, text: string, force: boolean, flag?: string): 'written' | 'unchanged' {
   refuseLink(file, 'output');
   let old: string | undefined;
   try {
@@ -207,7 +270,7 @@ export function writeAtomically(file: string, text: string, force: boolean): 'wr
   try {
     writeFileAtomically(file, text);
   } catch (e) {
-    throw cannotWrite(file, e);
+    throw flag === undefined ? cannotWrite(file, e) : lateWriteError(file, flag, e);
   }
   return 'written';
 }

@@ -25,9 +25,10 @@ export type ReportMode =
       readonly style: Style;
     };
 
-export async function runScenarioFiles(operands: readonly string[], mode: ReportMode, io: Io): Promise<number> {
+export async function runScenarioFiles(operands: readonly string[], mode: ReportMode, io: Io, command = 'scenario'): Promise<number> {
   // Thread scenarios below a directory are for --all-semantics; a file named on its own says so.
-  const loaded = scenarioFiles(operands, isThreadFile).map((file) => ({ file, scenario: loadScenario(file) }));
+  const say = (line: string) => io.stderr(`klpcheck ${command}: ${line}\n`);
+  const loaded = scenarioFiles(operands, say, isThreadFile).map((file) => ({ file, scenario: loadScenario(file) }));
   // On a terminal the text report is its own progress; a progress line is for redirected output.
   const bar = mode.kind === 'json' || !io.stdoutIsTTY ? progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now }) : NO_PROGRESS;
   const results: ScenarioResult[] = [];

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { KlpcheckError } from '../harness/errors.ts';
 import { unreadable } from '../harness/json-file.ts';
-import { asNamed, refuseTwice, type Named } from './given-once.ts';
+import { asNamed, onceEach, refuseTwice, sameAgain, type Named } from './given-once.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -58,9 +58,15 @@ function jsonFilesBelow(dir: string): string[] {
  * `skip` leaves out files found below a directory (a file named itself is always kept).
  * A file or folder given twice, or a file given and found below a folder given, is
  * E_USAGE (cli/given-once.ts): it was run once, silently, and the count line said
- * fewer files than the user gave.
+ * fewer files than the user gave. A file found twice only below the folders given
+ * (a link beside its target) is run once, under its first name, and `say` gets the
+ * line that says so: that folder was refused, and could not be run at all.
  */
-export function scenarioFiles(operands: readonly string[], skip: (file: string) => boolean = () => false): string[] {
+export function scenarioFiles(
+  operands: readonly string[],
+  say: (line: string) => void,
+  skip: (file: string) => boolean = () => false,
+): string[] {
   refuseTwice(asNamed(operands), 'file or folder');
   const files = operands.flatMap((operand): Named[] => {
     if (!isDirectory(operand)) return [{ file: operand, operand }];
@@ -68,6 +74,5 @@ export function scenarioFiles(operands: readonly string[], skip: (file: string) 
     if (found.length === 0) throw new KlpcheckError('E_NO_FILE', 'no *.json scenario files below this directory', operand);
     return found.map((file) => ({ file, operand }));
   });
-  refuseTwice(files, 'file');
-  return files.map((f) => f.file);
+  return onceEach(files, 'file', (file, first) => say(sameAgain(file, first))).map((f) => f.file);
 }

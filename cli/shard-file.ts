@@ -43,12 +43,18 @@ export function readShard(file: string): ExploreSummary {
  * cut it short, and the complete result may have taken hours. Nor one the user
  * may not read, which may hold one ('kept-unread'; `force` replaces it with a
  * complete result). 'kept' and 'kept-unread' tell the caller to say so; over a
- * new file or an incomplete one it writes as ever.
+ * new file or an incomplete one it writes as ever. `flag` (`--out`) names the
+ * option in a write's error (cli/output-files.ts writeAtomically).
  */
-export function saveResult(file: string, summary: ExploreSummary, force: boolean): 'written' | 'unchanged' | 'kept' | 'kept-unread' {
+export function saveResult(
+  file: string,
+  summary: ExploreSummary,
+  force: boolean,
+  flag?: string,
+): 'written' | 'unchanged' | 'kept' | 'kept-unread' {
   const held = summary.complete ? 'other' : resultIn(file);
   if (held !== 'other') return held === 'complete' ? 'kept' : 'kept-unread';
-  return writeAtomically(file, toJson(summary), force);
+  return writeAtomically(file, toJson(summary), force, flag);
 }
 
 /** Whether `file` is an explore result whose /complete is true, one the user may not read, or anything else (none, another kind). */

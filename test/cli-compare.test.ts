@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +113,36 @@ describe('klpcheck compare', () => {
     const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((x) => x[1]);
     expect(new Set(ids).size, 'element ids are unique').toBe(ids.length);
     expect(c.err()).toContain(`wrote ${file}`);
+  });
+
+  it('--html that cannot be written after the work: the matrix is printed first, then the E_IO line naming --html, exit 2', async () => {
+    for (const command of [
+      ['compare', '--semantics', 'upstream', '--runs', '60', '--no-save'],
+      ['relate', '--semantics', 'slots,provides-obsoletes', '--depth', '2'],
+    ]) {
+      const dir = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
+      const file = join(dir, 'report.html');
+      const c = capture();
+      // The folder is removed once the checks passed, as during a long run: the page's write fails after the work.
+      let removed = false;
+      const io: Io = {
+        ...c.io,
+        now: () => {
+          if (!removed) rmSync(dir, { recursive: true, force: true });
+          removed = true;
+          return 0;
+        },
+      };
+      expect(await main([...command, '--html', file], io), command[0]).toBe(2);
+      // It was thrown before the matrix was printed: stdout was empty.
+      expect(c.out()).toMatch(
+        command[0] === 'compare' ? /^upstream +X6 +ok~ +D2 /m : /Equal within the bound:\n {2}slots = provides-obsoletes\n/,
+      );
+      expect(c.err()).not.toContain('so exit 1');
+      expect(c.err()).not.toContain('wrote');
+      expect(c.err()).toMatch(new RegExp(`(^|\n)klpcheck: ${file}: --html: the folder ${dir} does not exist \\(ENOENT\\) \\[E_IO\\]\n$`));
+      expect(existsSync(dir)).toBe(false);
+    }
   });
 
   it('--exhaustive uses the explorer and words each cell as bounded', async () => {

@@ -10,7 +10,7 @@ import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { join, resolve } from 'node:path';
-import { KlpcheckError } from '../../harness/errors.ts';
+import { attempt, KlpcheckError } from '../../harness/errors.ts';
 import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
@@ -172,24 +172,29 @@ export const compare: Command = {
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
     if (values.record) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true);
-    if (html !== undefined) {
-      const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
-      const loaded = new Map(files.map((f) => [f, readCounterexample(join(ROOT, f))] as const));
-      writeAtomically(html, matrixHtml(matrix, loaded), values.force === true);
-      io.stderr(`klpcheck compare: wrote ${html}\n`);
-    }
     const style = styleFor(io, values['no-color'] === true);
     if (values.json) io.stdout(json);
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
+    // The page after the matrix: a write that fails now (the folder removed during the run, a file another user
+    // owns) must not cost minutes of work. It failed before the matrix was printed, which was lost (hostile-user
+    // finding); its error comes last, as explore --out's.
+    const { error: unwritten } = attempt(() => {
+      if (html === undefined) return;
+      const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
+      const loaded = new Map(files.map((f) => [f, readCounterexample(join(ROOT, f))] as const));
+      writeAtomically(html, matrixHtml(matrix, loaded), values.force === true, '--html');
+      io.stderr(`klpcheck compare: wrote ${html}\n`);
+    });
     const secs = ((io.now() - t0) / 1000).toFixed(1);
     const violated = matrix.cells.filter((c) => c.verdict === 'violated').length;
     // Exit 1 is the finding, not a failure: say so where a shell user reading $? looks (README, Quick start).
-    // A counterexample not saved ends the run with its error (exit 2) after this line: then the count alone.
-    const finding = violated ? `; ${violated} violated${unsaved.length ? '' : ', so exit 1 (a finding, not an error)'}` : '';
+    // A file not written ends the run with its error (exit 2) after this line: then the count alone.
+    const failed = unsaved.length > 0 || unwritten !== undefined;
+    const finding = violated ? `; ${violated} violated${failed ? '' : ', so exit 1 (a finding, not an error)'}` : '';
     io.stderr(`klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length)}\n`);
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
-    raiseLate(unsaved.map((u) => u.error));
+    raiseLate([unwritten, ...unsaved.map((u) => u.error)]);
     return violated ? EXIT.failed : EXIT.ok;
   },
 };

@@ -304,7 +304,7 @@ async function exploreCommand(
   // --out was checked before the search, but the search may take hours: a file made or a folder
   // removed meanwhile must not cost the report and the counterexamples. Its error comes last.
   const { value: written, error: unwritten } = attempt(() =>
-    out === undefined ? 'none' : saveResult(out, summary, values.force === true),
+    out === undefined ? 'none' : saveResult(out, summary, values.force === true, '--out'),
   );
   if (written === 'kept' || written === 'kept-unread') {
     const holds = written === 'kept' ? 'it holds a complete result' : 'klpcheck may not read it, so it may hold a complete result';

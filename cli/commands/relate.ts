@@ -10,6 +10,8 @@ import { EXIT } from '../exit.ts';
 import { progress } from '../progress.ts';
 import { selectedSemantics } from '../selection.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
+import { raiseLate } from '../late-errors.ts';
+import { attempt } from '../../harness/errors.ts';
 
 export const relate: Command = {
   name: 'relate',
@@ -71,11 +73,14 @@ export const relate: Command = {
     const edgePairs = pairs.filter((p) => l.edges.some((e) => [p.a, p.b].includes(e.below) && [p.a, p.b].includes(e.above)));
     const detail = sems.length <= 4 ? pairs : edgePairs;
     const text = latticeText(l, b, detail, (name, key) => replayKey(semanticsByName(name)!, key, b));
-    if (html !== undefined) {
-      writeAtomically(html, latticeHtml(l, b, text), values.force === true);
-      io.stderr(`klpcheck relate: wrote ${html}\n`);
-    }
     io.stdout(values.markdown ? latticeMarkdown(l, b) : text);
+    // The page after the report, as compare's: a write that fails now must not cost the report; its error comes last.
+    const { error: unwritten } = attempt(() => {
+      if (html === undefined) return;
+      writeAtomically(html, latticeHtml(l, b, text), values.force === true, '--html');
+      io.stderr(`klpcheck relate: wrote ${html}\n`);
+    });
+    raiseLate([unwritten]);
     return EXIT.ok;
   },
 };

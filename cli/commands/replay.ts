@@ -43,7 +43,10 @@ export const replay: Command = {
     // Read and check every file first (readCounterexample refuses an unknown
     // semantics, a dangling reference, a name that no longer matches): one bad
     // file stops the run before any result is printed.
-    const loaded = scenarioFiles(positionals).map((file) => ({ file, c: readCounterexample(file) }));
+    const loaded = scenarioFiles(positionals, (line) => io.stderr(`klpcheck replay: ${line}\n`)).map((file) => ({
+      file,
+      c: readCounterexample(file),
+    }));
     let violated = 0;
     for (const { file, c } of loaded) {
       const sem = override ?? semanticsByName(c.semantics)!;

@@ -39,7 +39,7 @@ export const scenario: Command = {
     if (positionals.length === 0) throw new KlpcheckError('E_USAGE', "no scenario FILE given; see 'klpcheck scenario --help'");
     if (values['all-semantics']) {
       // Load every file first: one bad file stops the run before any output.
-      const views = scenarioFiles(positionals).map(sideBySideOf);
+      const views = scenarioFiles(positionals, (line) => io.stderr(`klpcheck scenario: ${line}\n`)).map(sideBySideOf);
       for (const v of views) io.stdout(sideBySideText(v));
       return EXIT.ok;
     }

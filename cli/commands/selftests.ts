@@ -34,7 +34,12 @@ export function selftestsIn(...dirs: string[]): Command {
       // Shown relative to where the user stands, like the paths they type.
       const shown = dirs.map((dir) => relative(process.cwd(), dir) || '.');
       const style = styleFor(io, values['no-color'] === true);
-      return runScenarioFiles(shown, values.json ? { kind: 'json' } : { kind: 'text', steps: false, countLine: 'always', style }, io);
+      return runScenarioFiles(
+        shown,
+        values.json ? { kind: 'json' } : { kind: 'text', steps: false, countLine: 'always', style },
+        io,
+        'selftests',
+      );
     },
   };
 }

@@ -86,7 +86,7 @@ export const vm: Command = {
     if (positionals.length === 0 && n === 0) throw new KlpcheckError('E_USAGE', "no FILE or DIR given; see 'klpcheck vm --help'");
     // Checked before the boots, as every command's output folder: minutes of VM time must not end in "cannot write".
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out');
-    const files = positionals.length ? scenarioFiles(positionals) : [];
+    const files = positionals.length ? scenarioFiles(positionals, (line) => io.stderr(`klpcheck vm: ${line}\n`)) : [];
     const pending = files.map((f, i) => loadInput(f, i));
     const env = loadKernelEnv(kernel, io.env);
     const generate = await loadGenerator();
