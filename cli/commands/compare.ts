@@ -171,14 +171,16 @@ export const compare: Command = {
     const matrix: VerdictMatrix = computeMatrix({ ...options, ...(exhaustive ? { exhaustive, maxStates } : {}) });
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
-    if (values.record) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true);
     const style = styleFor(io, values['no-color'] === true);
     if (values.json) io.stdout(json);
     else if (values.markdown) io.stdout(matrixMarkdown(matrix));
     else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
-    // The page after the matrix: a write that fails now (the folder removed during the run, a file another user
+    // verdicts/expected.json (--record) and the page after the matrix: a write that fails now (the folder removed during the run, a file another user
     // owns) must not cost minutes of work. It failed before the matrix was printed, which was lost (hostile-user
     // finding); its error comes last, as explore --out's.
+    const { error: unrecorded } = attempt(() => {
+      if (values.record) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true);
+    });
     const { error: unwritten } = attempt(() => {
       if (html === undefined) return;
       const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
@@ -190,11 +192,11 @@ export const compare: Command = {
     const violated = matrix.cells.filter((c) => c.verdict === 'violated').length;
     // Exit 1 is the finding, not a failure: say so where a shell user reading $? looks (README, Quick start).
     // A file not written ends the run with its error (exit 2) after this line: then the count alone.
-    const failed = unsaved.length > 0 || unwritten !== undefined;
+    const failed = unsaved.length > 0 || unwritten !== undefined || unrecorded !== undefined;
     const finding = violated ? `; ${violated} violated${failed ? '' : ', so exit 1 (a finding, not an error)'}` : '';
     io.stderr(`klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length)}\n`);
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
-    raiseLate([unwritten, ...unsaved.map((u) => u.error)]);
+    raiseLate([unrecorded, unwritten, ...unsaved.map((u) => u.error)]);
     return violated ? EXIT.failed : EXIT.ok;
   },
 };
