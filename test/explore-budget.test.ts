@@ -38,6 +38,21 @@ function counts(r: ExploreResult) {
 const violationsOf = (r: ExploreResult) =>
   r.violations.map((v) => ({ property: v.property, depth: v.depth, ops: v.result.steps.map((s) => s.op) }));
 
+/** A command's stdout and stderr, captured. */
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: {},
+    now: () => 0,
+  };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
 describe('the state budget', () => {
   const five = explore({ semantics: upstream, scope: atDepth(5) });
   const six = explore({ semantics: upstream, scope: atDepth(6) });
@@ -109,19 +124,6 @@ describe('the state budget', () => {
 });
 
 describe('explore --max-states', () => {
-  function capture() {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = {
-      stdout: (t) => out.push(t),
-      stderr: (t) => err.push(t),
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      env: {},
-      now: () => 0,
-    };
-    return { io, out: () => out.join(''), err: () => err.join('') };
-  }
   const args = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=any', '--no-save'];
 
   it('words every pass as bounded at the depth expanded in full, and says where the budget ran out', async () => {
@@ -164,16 +166,7 @@ describe('explore --max-states', () => {
 
 describe('compare --exhaustive --max-states', () => {
   it('gives each semantics its own reach, cell by cell, and the matrix the bounds given', async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = {
-      stdout: (t) => out.push(t),
-      stderr: (t) => err.push(t),
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      env: {},
-      now: () => 0,
-    };
+    const { io, out, err } = capture();
     const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
     const code = await main(
       [
@@ -194,8 +187,8 @@ describe('compare --exhaustive --max-states', () => {
       ],
       io,
     );
-    expect(code, err.join('')).toBe(0);
-    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out.join('')), 'stdout');
+    expect(code, err()).toBe(0);
+    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
     // The bounds given, and only those: no depth with depth=any.
     expect(m.exhaustive).toStrictEqual({ scope, max_states: 20000 });
     const reach = (sem: string) =>
@@ -214,39 +207,28 @@ describe('compare --exhaustive --max-states', () => {
   }, 300_000);
 
   it('keeps a depth bound given, and no budget when none was given', async () => {
-    const out: string[] = [];
-    const io: Io = { stdout: (t) => out.push(t), stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+    const { io, out } = capture();
     const scope = 'patches=1,functions=1,states=0,tasks=1,depth=2';
     const args = ['--semantics', 'upstream', '--invariants', 'one-active-patch-per-slot', '--runs', '1', '--no-save', '--json'];
     expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io)).toBe(0);
-    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out.join('')), 'stdout');
+    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
     expect(m.exhaustive).toStrictEqual({ scope, depth: 2 });
     expect(m.cells[0]).toMatchObject({ verdict: 'holds-bounded', depth: 2, fixpoint: false });
     expect(m.cells[0]).not.toHaveProperty('state_budget');
   }, 120_000);
 
   it('refuses a budget that checked no sequence of a semantics, before the matrix', async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = {
-      stdout: (t) => out.push(t),
-      stderr: (t) => err.push(t),
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      env: {},
-      now: () => 0,
-    };
+    const { io, out, err } = capture();
     const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
     const args = ['--semantics', 'upstream', '--invariants', 'one-active-patch-per-slot', '--runs', '1', '--no-save'];
     expect(await main(['compare', ...args, '--exhaustive', '--scope', scope, '--max-states', '8'], io)).toBe(2);
-    expect(out.join('')).toBe('');
-    expect(err.join('')).toMatch(/^klpcheck: --max-states 8: upstream has more than 8 states within depth 1, .* \[E_USAGE\]\n$/m);
+    expect(out()).toBe('');
+    expect(err()).toMatch(/^klpcheck: --max-states 8: upstream has more than 8 states within depth 1, .* \[E_USAGE\]\n$/m);
   }, 120_000);
 
   it('needs --exhaustive', async () => {
-    const err: string[] = [];
-    const io: Io = { stdout: () => {}, stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+    const { io, err } = capture();
     expect(await main(['compare', '--max-states', '5'], io)).toBe(2);
-    expect(err.join('')).toBe("klpcheck: --max-states needs --exhaustive; see 'klpcheck compare --help' [E_USAGE]\n");
+    expect(err()).toBe("klpcheck: --max-states needs --exhaustive; see 'klpcheck compare --help' [E_USAGE]\n");
   });
 });

@@ -11,21 +11,13 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AS_NOBODY, BIN, nobodySkip } from './support/as-nobody.ts';
 import { checkOutputFile } from '../cli/output-files.ts';
 
-const BIN = resolve('bin/klpcheck.mjs');
-const AS_NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 const EXPLORE = ['explore', '--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2', '--no-save'];
 const COMPARE = ['compare', '--semantics', 'upstream', '--runs', '2', '--no-save'];
 
-function whyNot(): string | null {
-  if (process.getuid?.() !== 0) return 'not root: cannot run as another user';
-  const probe = spawnSync('setpriv', [...AS_NOBODY, process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(BIN)})`]);
-  if (probe.error) return 'no setpriv';
-  if (probe.status !== 0) return 'user nobody cannot read the repository';
-  return null;
-}
-const skip = whyNot();
+const skip = nobodySkip;
 const asNobody = (argv: string[]) => {
   const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

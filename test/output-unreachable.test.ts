@@ -10,18 +10,10 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AS_NOBODY, BIN, nobodySkip } from './support/as-nobody.ts';
 
-const BIN = resolve('bin/klpcheck.mjs');
-const AS_NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 
-function whyNot(): string | null {
-  if (process.getuid?.() !== 0) return 'not root: cannot run as another user';
-  const probe = spawnSync('setpriv', [...AS_NOBODY, process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(BIN)})`]);
-  if (probe.error) return 'no setpriv';
-  if (probe.status !== 0) return 'user nobody cannot read the repository';
-  return null;
-}
-const skip = whyNot();
+const skip = nobodySkip;
 
 describe('a folder the user may not enter', () => {
   it.skipIf(skip !== null)(
