@@ -129,6 +129,8 @@ export function parseCommandLine(cmd: Command, argv: readonly string[]): Parsed 
     );
   }
   refuseDashOperands(parsed.positionals);
+  // An empty operand (a shell variable left unset) names no file: "no such file" without a name said nothing.
+  if (parsed.positionals.includes('')) throw new KlpcheckError('E_USAGE', "an operand is empty (''): give a file or folder name");
   return { values, positionals: parsed.positionals };
 }
 

@@ -115,7 +115,11 @@ async function runExploration(
 ): Promise<{ readonly summary: ExploreSummary; readonly release: () => void }> {
   const scope = parseScope(values.scope as string | undefined);
   const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
-  if (properties && !ALL_PROPERTIES.includes(properties[0]!)) throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}'`);
+  if (properties && !ALL_PROPERTIES.includes(properties[0]!)) {
+    // One name, not a list (compare takes --invariants X,Y): the known names say which, as every other list does.
+    const one = properties[0]!.includes(',') ? '; explore checks one property, or all of them without --invariant' : '';
+    throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}' (known: ${ALL_PROPERTIES.join(', ')})${one}`);
+  }
   // Exploring for a property that cannot fail here would print "holds" for nothing checked.
   if (properties) requireApplicable([sem], properties, 'nothing to explore');
   const workers = values.workers as number | undefined;
