@@ -6,22 +6,17 @@
  * run as user nobody (setpriv), as in output-unreachable.test.ts; where that
  * cannot be done the tests are skipped and say why.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AS_NOBODY, BIN, nobodySkip } from './support/as-nobody.ts';
+import { asNobody, BIN, moduleAsNobody, nobodySkip } from './support/as-nobody.ts';
 import { checkOutputFile } from '../cli/output-files.ts';
 
 const EXPLORE = ['explore', '--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2', '--no-save'];
 const COMPARE = ['compare', '--semantics', 'upstream', '--runs', '2', '--no-save'];
 
 const skip = nobodySkip;
-const asNobody = (argv: string[]) => {
-  const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 
 /** A folder with the sticky bit, mode 1777, owned by `owner`, holding root's read-only f.json. */
 function stickyFolder(owner: number): { top: string; dir: string; f: string } {
@@ -90,14 +85,10 @@ describe('--force over another user’s file in a sticky folder', () => {
       const { top, f } = stickyFolder(0);
       try {
         // What compare --html and explore --out call once the report is printed (cli/late-errors.ts raises it).
-        const r = asNobody([
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
+        const r = moduleAsNobody(
           `import { writeAtomically } from ${JSON.stringify(resolve('cli/output-files.ts'))};
            try { writeAtomically(${JSON.stringify(f)}, 'new', true, '--html'); console.log('written'); } catch (e) { console.log(e.format()); }`,
-        ]);
+        );
         // It said "cannot write: EPERM", without the option or why.
         expect(r.stdout).toBe(`klpcheck: ${f}: --html: cannot replace it: it belongs to another user in a sticky folder (EPERM) [E_IO]\n`);
         expect(readFileSync(f, 'utf8')).toBe('old');

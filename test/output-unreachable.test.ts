@@ -5,13 +5,11 @@
  * where that cannot be done (not root, no setpriv, a repository nobody may
  * not read) the test is skipped and says why.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AS_NOBODY, BIN, nobodySkip } from './support/as-nobody.ts';
-
+import { asNobody, BIN, moduleAsNobody, nobodySkip } from './support/as-nobody.ts';
 
 const skip = nobodySkip;
 
@@ -24,8 +22,8 @@ describe('a folder the user may not enter', () => {
       const closed = join(top, 'closed');
       mkdirSync(closed, { mode: 0o700 });
       const run = (...argv: string[]) => {
-        const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, BIN, ...argv], { encoding: 'utf8' });
-        return { status: r.status, stderr: r.stderr };
+        const { status, stderr } = asNobody([BIN, ...argv]);
+        return { status, stderr };
       };
       try {
         const promela = ['promela', '--scope', 'patches=1,functions=1,states=0,tasks=1', '--out'];
@@ -61,7 +59,6 @@ describe('a folder the user may not enter', () => {
       chownSync(out, 65534, 65534);
       const closed = join(out, 'upstream');
       mkdirSync(closed, { mode: 0o700 });
-      const asNobody = (argv: string[]) => spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
       try {
         // Before the work: every save there would fail after it.
         const r = asNobody([BIN, 'run', '--semantics', 'upstream', '--runs', '2', '--out', out]);
@@ -73,15 +70,11 @@ describe('a folder the user may not enter', () => {
         // At a save (a store no check covered, or a folder closed during the run): the folder, not "cannot read the
         // existing file: permission denied" for a file that is not there.
         const cx = resolve('counterexamples/upstream/conformance-4e9acf4cf1dd.json');
-        const saved = asNobody([
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
+        const saved = moduleAsNobody(
           `import { readCounterexample, saveCounterexample } from ${JSON.stringify(resolve('harness/counterexample.ts'))};
            try { saveCounterexample(${JSON.stringify(out)}, readCounterexample(${JSON.stringify(cx)})); console.log('saved'); }
            catch (e) { console.log(e.format()); }`,
-        ]);
+        );
         expect(saved.stdout).toBe(
           `klpcheck: ${join(closed, 'conformance-4e9acf4cf1dd.json')}: cannot look inside the folder ${closed} (EACCES) [E_IO]\n`,
         );
@@ -106,7 +99,6 @@ describe('a folder the user may not enter', () => {
         writeFileSync(f, 'secret', { mode: 0o600 });
         chownSync(f, 0, 0);
       };
-      const asNobody = (argv: string[]) => spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
       const explore = [BIN, 'explore', '--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2'];
       try {
         unreadable();
@@ -125,15 +117,11 @@ describe('a folder the user may not enter', () => {
         const complete = join(dir, 'complete.json');
         writeFileSync(complete, readFileSync(f));
         unreadable();
-        const saved = asNobody([
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
+        const saved = moduleAsNobody(
           `import { readShard, saveResult } from ${JSON.stringify(resolve('cli/shard-file.ts'))};
            const s = readShard(${JSON.stringify(complete)});
            try { console.log(saveResult(${JSON.stringify(f)}, { ...s, complete: false }, true)); } catch (e) { console.log(e.format()); }`,
-        ]);
+        );
         expect(saved.stdout).toBe('kept-unread\n');
         expect(readFileSync(f, 'utf8')).toBe('secret');
       } finally {
@@ -150,15 +138,10 @@ describe('a folder the user may not enter', () => {
       const closed = join(top, 'per-state');
       mkdirSync(closed, { mode: 0o700 });
       try {
-        const asNobody = (argv: string[]) => spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
-        const stored = asNobody([
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
+        const stored = moduleAsNobody(
           `import { storedFor } from ${JSON.stringify(resolve('harness/counterexample.ts'))};
            try { storedFor(${JSON.stringify(top)}, 'per-state', 'shadow-lifetime'); console.log('listed'); } catch (e) { console.log(e.format()); }`,
-        ]);
+        );
         expect(stored.stdout).toBe(`klpcheck: ${closed}: cannot list the saved counterexamples here (EACCES) [E_IO]\n`);
         // A folder of counterexamples to replay: named, not an internal error (exit 70).
         const r = asNobody([BIN, 'replay', closed]);

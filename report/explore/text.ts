@@ -15,6 +15,7 @@ import { formatScope } from '../../harness/explore/scope.ts';
 import { isShardShare, missingMilestones, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
+import type { StateBudget } from '../../harness/explore/explorer.ts';
 import { plural } from '../../harness/plural.ts';
 
 /** Where a violated property's counterexample was saved, or why it was not (`notSaved`, one line). */
@@ -23,6 +24,15 @@ export interface SavedNote {
   readonly file?: string;
   readonly notSaved?: string;
   readonly randomLength?: number;
+}
+
+/**
+ * How far a search the state budget stopped went (explorer.ts StateBudget):
+ * "up to depth D (the state budget, N states, ran out in depth D+1, which is
+ * not claimed)". The explore report and the matrix's cells say it alike.
+ */
+export function budgetReach(depth: number, budget: StateBudget): string {
+  return `up to depth ${depth} (the state budget, ${plural(budget.states, 'state')}, ran out in depth ${budget.inDepth}, which is not claimed)`;
 }
 
 export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = []): string {
@@ -34,7 +44,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     : s.fixpoint
       ? `of any length (fixpoint: no new state beyond depth ${s.depthReached})`
       : s.stateBudget
-        ? `up to depth ${s.depthReached} (the state budget, ${plural(s.stateBudget.states, 'state')}, ran out in depth ${s.stateBudget.inDepth}, which is not claimed)`
+        ? budgetReach(s.depthReached, s.stateBudget)
         : `up to depth ${s.scope.depth}`;
   const conformance = s.properties.includes(CONFORMANCE);
   const broke = s.violations.some((v) => v.property === CONFORMANCE);

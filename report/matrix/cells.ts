@@ -10,6 +10,7 @@ import { quoted, type Cell, type HoldsBoundedCell, type VerdictMatrix, type Viol
 import { classify, type Classification } from '../../model/semantics/promises.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
+import { budgetReach } from '../explore/text.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
 
@@ -87,9 +88,7 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
 export function boundedReach(c: HoldsBoundedCell): string {
   if (c.fixpoint) return `of any length (fixpoint at depth ${c.depth})`;
   const budget = c.state_budget;
-  return budget
-    ? `up to depth ${c.depth} (the state budget, ${plural(budget.states, 'state')}, ran out in depth ${budget.in_depth}, which is not claimed)`
-    : `up to depth ${c.depth}`;
+  return budget ? budgetReach(c.depth, { states: budget.states, inDepth: budget.in_depth }) : `up to depth ${c.depth}`;
 }
 
 /**

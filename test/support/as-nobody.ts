@@ -20,3 +20,12 @@ function whyNot(): string | null {
 
 /** Why the tests that run as nobody cannot run here, or null. */
 export const nobodySkip = whyNot();
+
+/** `node ARGV...` as user nobody: its exit status and output. */
+export function asNobody(argv: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, ...argv], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** TypeScript module source run as user nobody (through tsx): what one call of klpcheck's own code says there. */
+export const moduleAsNobody = (source: string) => asNobody(['--import', 'tsx', '--input-type=module', '-e', source]);
