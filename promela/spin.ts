@@ -35,20 +35,31 @@ export function runSpin(model: string, maxDepth = 10_000_000): SpinReport {
     execFileSync('spin', ['-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
     execFileSync('cc', ['-O2', '-DNOREDUCE', '-DMEMLIM=8192', '-w', '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
     const out = execFileSync('./pan', [`-m${maxDepth}`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
-    const num = (re: RegExp) => {
-      const m = re.exec(out);
-      if (!m) throw new Error(`spin: no '${re.source}' in the verifier's report:\n${out}`);
-      return Number(m[1]);
-    };
-    return {
-      stored: num(/(\d+) states, stored/),
-      transitions: num(/(\d+) transitions \(= stored\+matched\)/),
-      depth: num(/depth reached (\d+)/),
-      errors: num(/errors: (\d+)/),
-      seconds: num(/elapsed time ([\d.e+-]+) seconds/),
-      memoryMb: num(/([\d.]+)\s+total actual memory usage/),
-    };
+    return readPanReport(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The figures of a pan report. pan prints a count past 99,999,999 in
+ * e-notation ("1.2345678e+08 transitions"), so a count is digits, an
+ * optional fraction and an optional exponent (the last digits of such a
+ * count are then rounded by pan). Throws naming the line it could not find.
+ */
+export function readPanReport(out: string): SpinReport {
+  const num = (re: RegExp) => {
+    const m = re.exec(out);
+    if (!m) throw new Error(`spin: no '${re.source}' in the verifier's report:\n${out}`);
+    return Number(m[1]);
+  };
+  const COUNT = String.raw`(\d+(?:\.\d+)?(?:e[+-]?\d+)?)`;
+  return {
+    stored: num(new RegExp(`${COUNT} states, stored`)),
+    transitions: num(new RegExp(`${COUNT} transitions \\(= stored\\+matched\\)`)),
+    depth: num(/depth reached (\d+)/),
+    errors: num(/errors: (\d+)/),
+    seconds: num(/elapsed time ([\d.e+-]+) seconds/),
+    memoryMb: num(/([\d.]+)\s+total actual memory usage/),
+  };
 }

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { upstream } from '../model/semantics/upstream.ts';
-import { runSpin, spinMissing } from '../promela/spin.ts';
+import { readPanReport, runSpin, spinMissing } from '../promela/spin.ts';
 import { promelaType, upstreamPromela } from '../promela/upstream.ts';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
@@ -149,4 +149,36 @@ describe('the upstream model in Promela', () => {
     },
     900_000,
   );
+});
+
+describe("pan's report", () => {
+  const report = (transitions: string) =>
+    [
+      'State-vector 44 byte, depth reached 341, errors: 0',
+      '  1059122 states, stored',
+      '  8220950 states, matched',
+      `  ${transitions} transitions (= stored+matched)`,
+      '  726.902\ttotal actual memory usage',
+      'pan: elapsed time 1.23 seconds',
+    ].join('\n');
+
+  it('is read figure by figure', () => {
+    expect(readPanReport(report('9280072'))).toEqual({
+      stored: 1059122,
+      transitions: 9280072,
+      depth: 341,
+      errors: 0,
+      seconds: 1.23,
+      memoryMb: 726.902,
+    });
+  });
+
+  // A count past 99,999,999 comes in e-notation; it had been read as its exponent, 8.
+  it('reads a count in e-notation whole, not as its last digits', () => {
+    expect(readPanReport(report('1.2345678e+08')).transitions).toBe(123_456_780);
+  });
+
+  it('names the figure it cannot find', () => {
+    expect(() => readPanReport('pan: out of memory')).toThrow(/^spin: no '.*states, stored' in the verifier's report/);
+  });
 });

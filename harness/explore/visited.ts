@@ -37,6 +37,16 @@ export class VisitedSet {
    * without making a view of it for every transition.
    */
   add(key: Uint8Array, length = key.length): { readonly index: number; readonly added: boolean } {
+    const i = this.insert(key, length);
+    return i >= 0 ? { index: i, added: true } : { index: ~i, added: false };
+  }
+
+  /**
+   * add() without a record per call, for the packed search's every
+   * transition: the new state's index, or ~index (negative) when it was
+   * already there.
+   */
+  insert(key: Uint8Array, length: number): number {
     if (length > 255) throw new Error(`visited: a state of ${length} bytes is longer than 255`);
     const h = hashBytes(key, 0, length);
     const tag = h >>> 24;
@@ -44,13 +54,13 @@ export class VisitedSet {
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s]!;
       if (id === 0) break;
-      if (this.tags[s] === tag && this.equals(id - 1, key, length)) return { index: id - 1, added: false };
+      if (this.tags[s] === tag && this.equals(id - 1, key, length)) return ~(id - 1);
     }
     const index = this.append(key, length);
     this.place(index, h);
     // Linear probing stays short up to about 70% full.
     if (this.size * 10 > this.slots.length * 7) this.rehash();
-    return { index, added: true };
+    return index;
   }
 
   has(key: Uint8Array): boolean {

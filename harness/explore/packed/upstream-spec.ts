@@ -1,0 +1,436 @@
+/**
+ * The upstream spec model over packed bytes: the packed engine's first part
+ * (issue 11). It is a second statement of model/spec/spec-model.ts for
+ * upstream's rule, written again over a fixed-layout byte array instead of
+ * objects, so that a successor costs a copy of a few dozen bytes and no
+ * allocation. Its states are the explorer's spec-level keys, byte for byte
+ * (state-key.ts, model/spec/pack.ts):
+ *
+ *   [root 0][definitions chosen, u16 each][loaded patches: index, flags]
+ *   [klp_patches][transition: patch, target, replaced list | 0][target module]
+ *   [shadow variables: 0][task count][task columns, sorted]
+ *
+ * so test/packed-spec.test.ts checks it state for state and successor for
+ * successor against the object spec model, and its counts against Spin's
+ * (promela/upstream.ts states the same rule in Promela).
+ *
+ * What is written here from the rule, as the Promela model writes it:
+ * - upstream's load verdict: a replace patch replaces every patch on
+ *   klp_patches; a cumulative patch must carry every live state at no lower
+ *   version, and no patch may lower a version it carries (facts B.1, C.2;
+ *   Documentation/livepatch/system-state.rst; model/semantics/upstream.ts);
+ * - the consistency model's transition (facts B.2, kernel/livepatch/
+ *   transition.c): a task switches unless it sleeps in a covered function
+ *   running the code it would leave, and sees klp_patches "with" or "without"
+ *   the transition patch; a complete transition frees the replaced patches
+ *   (or, unpatching, the patch itself);
+ * - reverse, force (klp_force_transition marks the replaced patches, or the
+ *   unpatched one, forced, and a forced module is never removed: facts B.3),
+ *   module load and removal, a task's sleep, wake-up and return to user space.
+ * Tasks are interchangeable: their columns are sorted in every key, so the
+ * task an op names is the one at that place in the sorted order.
+ *
+ * The task model (taskModel=1), shadow variables and writable attributes are
+ * not here: DefinitionTree refuses the scopes and semantics that need them.
+ */
+import { DefinitionTree, PackedOp, type DefinitionNode } from './definition-tree.ts';
+import { upstream } from '../../../model/semantics/upstream.ts';
+import type { ExploreScope } from '../scope.ts';
+import type { PackedSpace } from './search.ts';
+
+/** A loaded patch's flags as the key writes them (model/spec/pack.ts packSpecShared), and LOADED, which is kept only here. */
+const REGISTERED = 1;
+const ENABLED = 2;
+const FORCED = 4;
+const LOADED = 8;
+const KEY_FLAGS = REGISTERED | ENABLED | FORCED;
+
+/** A task's transition state, as the key writes it. */
+const IDLE = 0;
+const UNPATCHED = 1;
+const PATCHED = 2;
+
+/** Code a task sleeps in: 0 the original, 1 + k patch pk (1 is "absent", which no explored sleep reaches). */
+const ORIGINAL = 0;
+
+export class PackedUpstreamSpec implements PackedSpace {
+  readonly tree: DefinitionTree;
+  private readonly P: number;
+  private readonly T: number;
+  private readonly S: number;
+  /** The function byte of mod:m1 (its object is the target module). */
+  private readonly modFunc: number;
+  // Offsets into a state array; a state is one Uint8Array of `size` bytes.
+  private readonly NL = 0;
+  private readonly LO: number;
+  private readonly FL: number;
+  private readonly NKLP: number;
+  private readonly KLP: number;
+  private readonly TP: number;
+  private readonly TGT: number;
+  private readonly NREP: number;
+  private readonly REP: number;
+  private readonly MODLD: number;
+  private readonly TS: number;
+  private readonly TF: number;
+  private readonly TC: number;
+  private readonly size: number;
+  /** The state being expanded, and the successor being made from it. */
+  private readonly w: Uint8Array;
+  private readonly x: Uint8Array;
+  /** The successor's key. */
+  private readonly out = new Uint8Array(256);
+  private readonly taskKeys: number[];
+
+  constructor(scope: ExploreScope) {
+    this.tree = new DefinitionTree(upstream, scope);
+    const P = (this.P = scope.patches);
+    const T = (this.T = scope.tasks);
+    this.S = scope.states;
+    this.modFunc = scope.functions + 1;
+    this.LO = 1;
+    this.FL = this.LO + P;
+    this.NKLP = this.FL + P + 1;
+    this.KLP = this.NKLP + 1;
+    this.TP = this.KLP + P;
+    this.TGT = this.TP + 1;
+    this.NREP = this.TGT + 1;
+    this.REP = this.NREP + 1;
+    this.MODLD = this.REP + P;
+    this.TS = this.MODLD + 1;
+    this.TF = this.TS + T;
+    this.TC = this.TF + T;
+    this.size = this.TC + T;
+    this.w = new Uint8Array(this.size);
+    this.x = new Uint8Array(this.size);
+    this.taskKeys = new Array<number>(T).fill(0);
+  }
+
+  roots(): Uint8Array[] {
+    this.w.fill(0);
+    return [this.out.slice(0, this.encode(this.w, this.tree.root))];
+  }
+
+  expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number) => void): void {
+    const node = this.decode(key);
+    const { op, arg, func } = node.steps;
+    const w = this.w;
+    const x = this.x;
+    for (let pos = 0; pos < op.length; pos++) {
+      const a = arg[pos]!;
+      let to = node;
+      // Ops the explorer does not try here (expand.ts pointless, ops.ts applicable) are skipped before the copy.
+      switch (op[pos]) {
+        case PackedOp.InsmodPatch:
+          if (w[this.FL + a]! & LOADED) continue;
+          x.set(w);
+          this.insmod(x, node, a);
+          break;
+        case PackedOp.InsmodNew:
+          to = node.child(a);
+          x.set(w);
+          this.insmod(x, to, node.known.length + 1);
+          break;
+        case PackedOp.InsmodModule:
+          if (w[this.MODLD]) continue;
+          x.set(w);
+          x[this.MODLD] = 1;
+          break;
+        case PackedOp.RmmodModule:
+          if (!w[this.MODLD] || this.sleepsIn(w, this.modFunc)) continue;
+          x.set(w);
+          x[this.MODLD] = 0;
+          break;
+        case PackedOp.RmmodPatch:
+          if (!(w[this.FL + a]! & LOADED)) continue;
+          x.set(w);
+          this.rmmod(x, a);
+          break;
+        case PackedOp.Disable:
+        case PackedOp.Enable:
+          if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) continue;
+          x.set(w);
+          this.writeEnabled(x, node, a, op[pos] === PackedOp.Enable);
+          break;
+        case PackedOp.Force:
+          if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) continue;
+          x.set(w);
+          this.force(x, a);
+          break;
+        case PackedOp.TransitionStep:
+          if (!w[this.TP]) continue;
+          x.set(w);
+          this.tryComplete(x, node);
+          break;
+        case PackedOp.BlockTask:
+          if (w[this.TF + a] || (func[pos] === this.modFunc && !w[this.MODLD])) continue;
+          x.set(w);
+          x[this.TF + a] = func[pos]!;
+          x[this.TC + a] = this.version(x, node, a, func[pos]!);
+          break;
+        case PackedOp.UnblockTask:
+          if (!w[this.TF + a]) continue;
+          x.set(w);
+          x[this.TF + a] = 0;
+          x[this.TC + a] = 0;
+          break;
+        case PackedOp.TaskReturn:
+          if (w[this.TF + a] || !w[this.TP]) continue;
+          x.set(w);
+          x[this.TS + a] = this.targetState(x);
+          break;
+        default:
+          throw new Error(`packed: op ${op[pos]} at position ${pos}`);
+      }
+      emit(this.out, this.encode(x, to), pos);
+    }
+  }
+
+  // ---- the key ----
+
+  /** Reads a key into the working state; returns its definition node. */
+  private decode(key: Uint8Array): DefinitionNode {
+    const w = this.w;
+    w.fill(0);
+    let i = 0;
+    if (key[i++] !== 0) throw new Error('packed: upstream has one root');
+    const nd = key[i++]!;
+    let node = this.tree.root;
+    for (let d = 0; d < nd; d++, i += 2) node = node.child(key[i]! | (key[i + 1]! << 8));
+    const nl = (w[this.NL] = key[i++]!);
+    for (let j = 0; j < nl; j++) {
+      const k = (w[this.LO + j] = key[i++]!);
+      w[this.FL + k] = key[i++]! | LOADED;
+    }
+    const nklp = (w[this.NKLP] = key[i++]!);
+    for (let j = 0; j < nklp; j++) w[this.KLP + j] = key[i++]!;
+    const tp = (w[this.TP] = key[i++]!);
+    if (tp) {
+      w[this.TGT] = key[i++]!;
+      const nrep = (w[this.NREP] = key[i++]!);
+      for (let j = 0; j < nrep; j++) w[this.REP + j] = key[i++]!;
+    }
+    w[this.MODLD] = key[i++]! & 1;
+    if (key[i++] !== 0) throw new Error('packed: upstream has no shadow variables');
+    if (key[i++] !== this.T) throw new Error('packed: a key of another task count');
+    for (let t = 0; t < this.T; t++, i++) {
+      w[this.TS + t] = key[i++]!;
+      w[this.TF + t] = key[i++]!;
+      w[this.TC + t] = key[i++]!;
+    }
+    if (i !== key.length) throw new Error(`packed: a key of ${key.length} bytes, ${i} read`);
+    return node;
+  }
+
+  /** Writes state `s` of node `node` as its key into `out`; returns the length. */
+  private encode(s: Uint8Array, node: DefinitionNode): number {
+    const out = this.out;
+    let i = 0;
+    out[i++] = 0;
+    const defPos = node.defPos;
+    out[i++] = defPos.length;
+    for (let d = 0; d < defPos.length; d++) {
+      out[i++] = defPos[d]! & 0xff;
+      out[i++] = defPos[d]! >>> 8;
+    }
+    const nl = (out[i++] = s[this.NL]!);
+    for (let j = 0; j < nl; j++) {
+      const k = (out[i++] = s[this.LO + j]!);
+      out[i++] = s[this.FL + k]! & KEY_FLAGS;
+    }
+    const nklp = (out[i++] = s[this.NKLP]!);
+    for (let j = 0; j < nklp; j++) out[i++] = s[this.KLP + j]!;
+    const tp = (out[i++] = s[this.TP]!);
+    if (tp) {
+      out[i++] = s[this.TGT]!;
+      const nrep = (out[i++] = s[this.NREP]!);
+      for (let j = 0; j < nrep; j++) out[i++] = s[this.REP + j]!;
+    }
+    out[i++] = s[this.MODLD]!;
+    out[i++] = 0;
+    out[i++] = this.T;
+    // Tasks are interchangeable: their columns [state, function, code, kind 0] sorted, by insertion (T <= 3).
+    const keys = this.taskKeys;
+    for (let t = 0; t < this.T; t++) {
+      const v = (s[this.TS + t]! << 16) | (s[this.TF + t]! << 8) | s[this.TC + t]!;
+      let j = t;
+      for (; j > 0 && keys[j - 1]! > v; j--) keys[j] = keys[j - 1]!;
+      keys[j] = v;
+    }
+    for (let t = 0; t < this.T; t++) {
+      const v = keys[t]!;
+      out[i++] = v >>> 16;
+      out[i++] = (v >>> 8) & 0xff;
+      out[i++] = v & 0xff;
+      out[i++] = 0;
+    }
+    return i;
+  }
+
+  // ---- which code runs ----
+
+  private patches(node: DefinitionNode, k: number, f: number): boolean {
+    return ((node.funcs[k]! >>> (f - 1)) & 1) === 1;
+  }
+
+  private replaced(s: Uint8Array, k: number): boolean {
+    for (let j = 0; j < s[this.NREP]!; j++) if (s[this.REP + j] === k) return true;
+    return false;
+  }
+
+  /** The newest patch on klp_patches patching f, leaving out `skip` and (skipReplaced) the replaced ones: its code, 1 + k, or ORIGINAL. */
+  private newest(s: Uint8Array, node: DefinitionNode, f: number, skip: number, skipReplaced: boolean): number {
+    for (let j = s[this.NKLP]! - 1; j >= 0; j--) {
+      const k = s[this.KLP + j]!;
+      if (k === skip || (skipReplaced && this.replaced(s, k))) continue;
+      if (this.patches(node, k, f)) return 1 + k;
+    }
+    return ORIGINAL;
+  }
+
+  /** The code task t runs in f: klp_patches as it sees them, "with" the transition patch (replaced ones gone) or "without" it. */
+  private version(s: Uint8Array, node: DefinitionNode, t: number, f: number): number {
+    const tp = s[this.TP]!;
+    const ts = s[this.TS + t]!;
+    if (!tp || ts === IDLE) return this.newest(s, node, f, 0, false);
+    return ts === PATCHED ? this.newest(s, node, f, 0, true) : this.newest(s, node, f, tp, false);
+  }
+
+  private sleepsIn(s: Uint8Array, f: number): boolean {
+    for (let t = 0; t < this.T; t++) if (s[this.TF + t] === f) return true;
+    return false;
+  }
+
+  // ---- transitions ----
+
+  private targetState(s: Uint8Array): number {
+    return s[this.TGT] ? PATCHED : UNPATCHED;
+  }
+
+  /** The stack check (facts B.2): task t sleeps in a function the transition covers, running the code it would leave. */
+  private mayNotSwitch(s: Uint8Array, node: DefinitionNode, t: number): boolean {
+    const f = s[this.TF + t]!;
+    if (!f) return false;
+    const tp = s[this.TP]!;
+    let covered = this.patches(node, tp, f);
+    for (let j = 0; !covered && j < s[this.NREP]!; j++) covered = this.patches(node, s[this.REP + j]!, f);
+    if (!covered) return false;
+    const code = s[this.TC + t]!;
+    if (s[this.TGT]) return code === this.newest(s, node, f, tp, false);
+    return code === (this.patches(node, tp, f) ? 1 + tp : ORIGINAL);
+  }
+
+  private start(s: Uint8Array, k: number, patched: boolean): void {
+    s[this.TP] = k;
+    s[this.TGT] = patched ? 1 : 0;
+    s.fill(patched ? UNPATCHED : PATCHED, this.TS, this.TS + this.T);
+  }
+
+  private removeFromKlp(s: Uint8Array, k: number): void {
+    let y = 0;
+    const n = s[this.NKLP]!;
+    for (let j = 0; j < n; j++) {
+      const v = s[this.KLP + j]!;
+      if (v !== k) s[this.KLP + y++] = v;
+    }
+    s.fill(0, this.KLP + y, this.KLP + n);
+    s[this.NKLP] = y;
+  }
+
+  /** klp_try_complete_transition: every task switches unless one may not; then the old patches are freed. */
+  private tryComplete(s: Uint8Array, node: DefinitionNode): void {
+    const target = this.targetState(s);
+    let complete = true;
+    for (let t = 0; t < this.T; t++) {
+      if (s[this.TS + t] === target) continue;
+      if (this.mayNotSwitch(s, node, t)) complete = false;
+      else s[this.TS + t] = target;
+    }
+    // Without the task model no sleep is interruptible, so the fake signal (every 15th retry) wakes nobody.
+    if (!complete) return;
+    if (s[this.TGT]) {
+      for (let j = 0; j < s[this.NREP]!; j++) this.free(s, s[this.REP + j]!);
+    } else this.free(s, s[this.TP]!);
+    s.fill(IDLE, this.TS, this.TS + this.T);
+    s.fill(0, this.TP, this.REP + this.P);
+  }
+
+  /** Off klp_patches, sysfs gone (klp_free_patch_async); the module stays until rmmod. */
+  private free(s: Uint8Array, k: number): void {
+    s[this.FL + k]! &= ~(REGISTERED | ENABLED);
+    this.removeFromKlp(s, k);
+  }
+
+  // ---- operations ----
+
+  /** Upstream's load verdict (model/semantics/upstream.ts upstreamLoad): whether `k` may join klp_patches. */
+  private loadAllowed(s: Uint8Array, node: DefinitionNode, k: number): boolean {
+    const V = this.S + 1;
+    for (let j = 0; j < s[this.NKLP]!; j++) {
+      const old = s[this.KLP + j]!;
+      for (let id = 1; id <= this.S; id++) {
+        const theirs = node.versions[old * V + id]!;
+        if (!theirs) continue;
+        const mine = node.versions[k * V + id]!;
+        if (!mine && node.replace[k]) return false;
+        if (mine && mine < theirs) return false;
+      }
+    }
+    return true;
+  }
+
+  /** insmod of livepatch pk, not loaded: -EINVAL when refused, -EBUSY during a transition, else it loads and its transition starts. */
+  private insmod(s: Uint8Array, node: DefinitionNode, k: number): void {
+    if (!this.loadAllowed(s, node, k) || s[this.TP]) return;
+    s[this.LO + s[this.NL]!] = k;
+    s[this.NL]!++;
+    s[this.FL + k] = LOADED | REGISTERED | ENABLED;
+    const nklp = s[this.NKLP]!;
+    if (node.replace[k]) {
+      for (let j = 0; j < nklp; j++) s[this.REP + j] = s[this.KLP + j]!;
+      s[this.NREP] = nklp;
+    }
+    s[this.KLP + nklp] = k;
+    s[this.NKLP] = nklp + 1;
+    this.start(s, k, true);
+    this.tryComplete(s, node);
+  }
+
+  /** rmmod of a loaded livepatch: -EBUSY while registered or forced. */
+  private rmmod(s: Uint8Array, k: number): void {
+    if (s[this.FL + k]! & (REGISTERED | FORCED)) return;
+    let y = 0;
+    const n = s[this.NL]!;
+    for (let j = 0; j < n; j++) {
+      const v = s[this.LO + j]!;
+      if (v !== k) s[this.LO + y++] = v;
+    }
+    s[this.LO + y] = 0;
+    s[this.NL] = y;
+    s[this.FL + k] = 0;
+  }
+
+  /** A write to a registered patch's enabled file. */
+  private writeEnabled(s: Uint8Array, node: DefinitionNode, k: number, enable: boolean): void {
+    const fl = s[this.FL + k]!;
+    if (((fl & ENABLED) !== 0) === enable) return; // -EINVAL
+    if (s[this.TP] === k) {
+      // klp_reverse_transition: the target flips, and the patch's enabled flag with it.
+      s[this.TGT] = s[this.TGT] ? 0 : 1;
+      s[this.FL + k] = fl ^ ENABLED;
+      return;
+    }
+    if (enable || s[this.TP]) return; // -EINVAL, or -EBUSY during another transition
+    s[this.FL + k] = fl & ~ENABLED;
+    this.start(s, k, false);
+    this.tryComplete(s, node);
+  }
+
+  /** klp_force_transition: every task at the target; the patches it leaves behind are marked forced. */
+  private force(s: Uint8Array, k: number): void {
+    if (s[this.TP] !== k) return; // -EINVAL
+    s.fill(this.targetState(s), this.TS, this.TS + this.T);
+    if (!s[this.TGT]) s[this.FL + k]! |= FORCED;
+    else for (let j = 0; j < s[this.NREP]!; j++) s[this.FL + s[this.REP + j]!]! |= FORCED;
+  }
+}
