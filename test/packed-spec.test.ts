@@ -39,20 +39,21 @@ function recording(space: PackedSpace, opAt: (key: Uint8Array, pos: number) => O
   return { recorded, successors };
 }
 
-/** Whole spaces, and one bounded where the whole would take the object side a minute (319,295 states). */
+/** Whole spaces, and bounded ones where the whole would take the object side minutes (319,295 and 3,366,707 states). */
 const SCOPES = [
   'patches=1,functions=1,states=0,tasks=1,depth=any',
   'patches=1,functions=2,states=1,tasks=1,depth=any',
   'patches=1,functions=1,states=1,tasks=2,depth=any',
   'patches=2,functions=1,states=0,tasks=1,depth=any',
   'patches=2,functions=1,states=1,tasks=1,depth=6',
+  'patches=3,functions=1,states=1,tasks=1,depth=5',
 ];
 
 describe('the packed upstream spec model', () => {
   it.each(SCOPES)('has the object spec model’s states and successors, transition for transition, at %s', (text) => {
     const scope = parseScope(text);
     const packed = new PackedUpstreamSpec(scope);
-    const p = recording(packed, (key, pos) => packed.tree.nodeAt(keyDefinitions(key)).ops[pos]!);
+    const p = recording(packed, (key, pos) => packed.tree.nodeAt(keyDefinitions(key)).list.ops[pos]!);
     const objects = new ObjectSpecSpace(upstream, scope);
     const o = recording(objects, (key, pos) => objects.successorOps(key).ops[pos]!);
     const rp = packedSearch(p.recorded, { depth: scope.depth });
@@ -104,7 +105,7 @@ describe('the packed upstream spec model', () => {
     const scope = parseScope('patches=1,functions=1,states=1,tasks=1');
     expect(() => new DefinitionTree(semanticsByName('per-state')!, scope)).toThrow(/per-state needs shadow or attribute ops/);
     expect(() => new DefinitionTree(semanticsByName('hybrid')!, scope)).toThrow(/hybrid needs shadow or attribute ops/);
-    expect(new DefinitionTree(upstream, scope).root.ops.length).toBeGreaterThan(0);
+    expect(new DefinitionTree(upstream, scope).root.list.ops.length).toBeGreaterThan(0);
   });
 
   const missing = spinMissing();

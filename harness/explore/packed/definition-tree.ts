@@ -14,7 +14,7 @@
 import type { PatchDef } from '../../../model/kernel/definitions.ts';
 import type { Semantics } from '../../../model/semantics/semantics.ts';
 import type { Op } from '../../ops.ts';
-import { bootTasks, candidateOps, MODULE_FUNC, newPatchDefs, patchName, scopeFuncs, TARGET_MODULE } from '../candidates.ts';
+import { bootTasks, candidateOps, MODULE_FUNC, newPatchDefs, patchName, scopeFuncs, TARGET_MODULE, usedSoFar } from '../candidates.ts';
 import type { ExploreScope } from '../scope.ts';
 
 /** An op as the packed models take it: what it does, to which patch (1..P) or task (0..T-1), in which function. */
@@ -46,61 +46,61 @@ export interface CompiledSteps {
   readonly func: Uint8Array;
 }
 
+/** A node's successor list, shared by the nodes with the same choice (DefinitionTree.successorList). */
+interface SuccessorList {
+  readonly newDefs: readonly PatchDef[];
+  readonly steps: CompiledSteps;
+  readonly ops: readonly Op[];
+}
+
+/**
+ * A node of the tree. Nodes are many (a million and a half at
+ * patches=3,functions=3,states=2, depth 4) and mostly leaves, so a node
+ * holds only its place and row numbers; the facts are the tree's tables,
+ * one row per distinct definition.
+ */
 export class DefinitionNode {
-  /** The definitions chosen so far: p1 .. p<known.length>. */
-  readonly known: readonly PatchDef[];
   /** Each known definition's position among its own node's new definitions (the key writes them, u16 each). */
   readonly defPos: readonly number[];
-  /** Per patch k = 1..P: the functions it patches, bit f - 1 for function byte f (F + 1 bits at most). */
-  readonly funcs: Uint8Array;
-  /** Per patch k: 1 when it replaces (upstream's replace=true). */
-  readonly replace: Uint8Array;
-  /** Per patch k and state id s = 1..S: the version it carries at [k * (S + 1) + s], 0 when it carries none. */
-  readonly versions: Uint8Array;
-  readonly steps: CompiledSteps;
-  /** The same successor list as ops: candidate ops, then the new patch's insmods (for printing a path). */
-  readonly ops: readonly Op[];
-  /** The definitions the next new patch may have; empty when P are known. */
-  readonly newDefs: readonly PatchDef[];
-  private readonly children: (DefinitionNode | undefined)[];
+  /** Per patch k = 1..P (index 0 unused): the row of its definition's facts (DefinitionTree.funcs, replace, versions). */
+  readonly rows: readonly number[];
+  /** The successor list (shared): candidate ops, then the next new patch's insmods. */
+  readonly list: SuccessorList;
+  /** The largest vmlinux function index and state id the known definitions use (candidates.ts usedSoFar). */
+  private readonly used: { readonly funcs: number; readonly states: number };
+  private children: (DefinitionNode | undefined)[] | null = null;
 
   constructor(
     private readonly tree: DefinitionTree,
-    known: readonly PatchDef[],
-    defPos: readonly number[],
-    parent?: DefinitionNode,
+    private readonly parent: DefinitionNode | null,
+    pos: number,
   ) {
-    const { scope, semantics } = tree;
-    this.known = known;
-    this.defPos = defPos;
-    const P = scope.patches;
-    const S = scope.states;
-    this.funcs = parent ? parent.funcs.slice() : new Uint8Array(P + 1);
-    this.replace = parent ? parent.replace.slice() : new Uint8Array(P + 1);
-    this.versions = parent ? parent.versions.slice() : new Uint8Array((P + 1) * (S + 1));
-    const k = known.length;
-    if (k > 0) {
-      const d = known[k - 1]!;
-      this.funcs[k] = tree.funcBits(d);
-      this.replace[k] = d.attrs?.replace ? 1 : 0;
-      for (const s of d.states ?? []) this.versions[k * (S + 1) + s.id] = s.version ?? 0;
+    if (!parent) {
+      this.defPos = [];
+      this.rows = [-1];
+      this.used = { funcs: 0, states: 0 };
+    } else {
+      const def = parent.list.newDefs[pos];
+      if (!def) throw new Error(`packed: no new definition at position ${pos}`);
+      this.defPos = [...parent.defPos, pos];
+      this.rows = [...parent.rows, tree.rowOf(def)];
+      const u = usedSoFar([def]);
+      this.used = { funcs: Math.max(parent.used.funcs, u.funcs), states: Math.max(parent.used.states, u.states) };
     }
-    this.newDefs = k < P ? newPatchDefs(semantics, scope, known, new Set()) : [];
-    this.children = new Array<DefinitionNode | undefined>(this.newDefs.length);
-    const ops = candidateOps(semantics, scope, known);
-    this.steps = tree.compile(ops, this.newDefs.length);
-    this.ops = [...ops, ...this.newDefs.map((d): Op => ({ op: 'insmod', module: d.name }))];
+    this.list = tree.successorList(this.defPos.length, this.used, () => this.known());
+  }
+
+  /** The definitions chosen so far, p1 first (made on request: only a new successor list and a printed path need them). */
+  known(): PatchDef[] {
+    const out: PatchDef[] = [];
+    for (let n: DefinitionNode = this; n.parent; n = n.parent) out.push(n.parent.list.newDefs[n.defPos.at(-1)!]!);
+    return out.reverse();
   }
 
   /** The node after the next new patch takes the definition at `pos` among newDefs. */
   child(pos: number): DefinitionNode {
-    let c = this.children[pos];
-    if (!c) {
-      const def = this.newDefs[pos];
-      if (!def) throw new Error(`packed: no new definition at position ${pos}`);
-      c = this.children[pos] = new DefinitionNode(this.tree, [...this.known, def], [...this.defPos, pos], this);
-    }
-    return c;
+    const children = (this.children ??= new Array<DefinitionNode | undefined>(this.list.newDefs.length));
+    return (children[pos] ??= new DefinitionNode(this.tree, this, pos));
   }
 }
 
@@ -120,6 +120,14 @@ export class DefinitionTree {
   /** Function key -> function byte (1 + its place in scopeFuncs). */
   private readonly funcByte: ReadonlyMap<string, number>;
   private readonly taskIndex: ReadonlyMap<string, number>;
+  private readonly lists = new Map<string, SuccessorList>();
+  private readonly rowIds = new Map<string, number>();
+  /** Per row: the functions its definition patches, bit f - 1 for function byte f (F + 1 bits at most). */
+  readonly funcs: number[] = [];
+  /** Per row: 1 when the definition replaces (upstream's replace=true). */
+  readonly replace: number[] = [];
+  /** Per row r and state id s = 1..S: the version it carries at [r * (S + 1) + s], 0 when it carries none. */
+  readonly versions: number[] = [];
 
   constructor(
     readonly semantics: Semantics,
@@ -130,7 +138,49 @@ export class DefinitionTree {
       throw new Error(`packed: ${semantics.name} needs shadow or attribute ops, which the packed engine does not have yet`);
     this.funcByte = new Map(scopeFuncs(scope).map((f, i) => [f, i + 1]));
     this.taskIndex = new Map(bootTasks(scope).map((t, i) => [t, i]));
-    this.root = new DefinitionNode(this, [], []);
+    this.root = new DefinitionNode(this, null, 0);
+  }
+
+  /**
+   * The successor list of the nodes with `count` known definitions that
+   * use functions and state ids up to `used`: candidateOps and newPatchDefs
+   * depend on nothing else (candidates.ts), so a list is made once per such
+   * choice, from `known()` the first time, not once per node: at
+   * patches=3,functions=3,states=2 a list per node held 5.7 GB of definitions.
+   */
+  successorList(count: number, used: { readonly funcs: number; readonly states: number }, known: () => PatchDef[]): SuccessorList {
+    const id = `${count},${used.funcs},${used.states}`;
+    let list = this.lists.get(id);
+    if (!list) {
+      const { semantics, scope } = this;
+      const defs = known();
+      const newDefs = count < scope.patches ? newPatchDefs(semantics, scope, defs, new Set()) : [];
+      const ops = candidateOps(semantics, scope, defs);
+      list = {
+        newDefs,
+        steps: this.compile(ops, newDefs.length),
+        ops: [...ops, ...newDefs.map((d): Op => ({ op: 'insmod', module: d.name }))],
+      };
+      this.lists.set(id, list);
+    }
+    return list;
+  }
+
+  /** The row of a definition's facts, added when new. */
+  rowOf(d: PatchDef): number {
+    const S = this.scope.states;
+    const versions = new Array<number>(S + 1).fill(0);
+    for (const s of d.states ?? []) versions[s.id] = s.version ?? 0;
+    const facts = { funcs: this.funcBits(d), replace: d.attrs?.replace ? 1 : 0, versions };
+    const key = JSON.stringify(facts);
+    let row = this.rowIds.get(key);
+    if (row === undefined) {
+      this.rowIds.set(key, (row = this.funcs.length));
+      this.funcs.push(facts.funcs);
+      this.replace.push(facts.replace);
+      this.versions.push(...versions);
+    }
+    return row;
   }
 
   /** The node whose definitions are chosen at positions `defPos`, in order. */

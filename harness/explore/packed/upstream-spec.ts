@@ -113,7 +113,7 @@ export class PackedUpstreamSpec implements PackedSpace {
 
   expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number) => void): void {
     const node = this.decode(key);
-    const { op, arg, func } = node.steps;
+    const { op, arg, func } = node.list.steps;
     const w = this.w;
     const x = this.x;
     for (let pos = 0; pos < op.length; pos++) {
@@ -129,7 +129,7 @@ export class PackedUpstreamSpec implements PackedSpace {
         case PackedOp.InsmodNew:
           to = node.child(a);
           x.set(w);
-          this.insmod(x, to, node.known.length + 1);
+          this.insmod(x, to, node.defPos.length + 1);
           break;
         case PackedOp.InsmodModule:
           if (w[this.MODLD]) continue;
@@ -270,7 +270,7 @@ export class PackedUpstreamSpec implements PackedSpace {
   // ---- which code runs ----
 
   private patches(node: DefinitionNode, k: number, f: number): boolean {
-    return ((node.funcs[k]! >>> (f - 1)) & 1) === 1;
+    return ((this.tree.funcs[node.rows[k]!]! >>> (f - 1)) & 1) === 1;
   }
 
   private replaced(s: Uint8Array, k: number): boolean {
@@ -366,13 +366,15 @@ export class PackedUpstreamSpec implements PackedSpace {
   /** Upstream's load verdict (model/semantics/upstream.ts upstreamLoad): whether `k` may join klp_patches. */
   private loadAllowed(s: Uint8Array, node: DefinitionNode, k: number): boolean {
     const V = this.S + 1;
+    const { versions, replace } = this.tree;
+    const mineAt = node.rows[k]! * V;
     for (let j = 0; j < s[this.NKLP]!; j++) {
-      const old = s[this.KLP + j]!;
+      const theirsAt = node.rows[s[this.KLP + j]!]! * V;
       for (let id = 1; id <= this.S; id++) {
-        const theirs = node.versions[old * V + id]!;
+        const theirs = versions[theirsAt + id]!;
         if (!theirs) continue;
-        const mine = node.versions[k * V + id]!;
-        if (!mine && node.replace[k]) return false;
+        const mine = versions[mineAt + id]!;
+        if (!mine && replace[node.rows[k]!]) return false;
         if (mine && mine < theirs) return false;
       }
     }
@@ -386,7 +388,7 @@ export class PackedUpstreamSpec implements PackedSpace {
     s[this.NL]!++;
     s[this.FL + k] = LOADED | REGISTERED | ENABLED;
     const nklp = s[this.NKLP]!;
-    if (node.replace[k]) {
+    if (this.tree.replace[node.rows[k]!]) {
       for (let j = 0; j < nklp; j++) s[this.REP + j] = s[this.KLP + j]!;
       s[this.NREP] = nklp;
     }
