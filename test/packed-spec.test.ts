@@ -15,7 +15,11 @@ import type { Op } from '../harness/ops.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { runSpin, spinMissing } from '../promela/spin.ts';
 import { upstreamPromela } from '../promela/upstream.ts';
-import { ObjectSpecSpace } from './support/object-spec-space.ts';
+import { ObjectSpecSpace, specLevelKey } from './support/object-spec-space.ts';
+import { packContext } from '../harness/explore/state-key.ts';
+import { scopeFuncs } from '../harness/explore/candidates.ts';
+import { SpecModel } from '../model/spec/spec-model.ts';
+import { applicable, applyToSpec } from '../harness/ops.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -99,6 +103,34 @@ describe('the packed upstream spec model', () => {
     expect(packedSearch(new PackedUpstreamSpec(scope), { maxStates: whole.distinctStates }).fixpoint).toBe(true);
     expect(packedSearch(new PackedUpstreamSpec(scope), { maxStates: whole.distinctStates - 1 }).fixpoint).toBe(false);
   });
+
+  // A shortest path found by the packed search, with the tasks its ops name, leads the object spec model to the same state.
+  it.each(['patches=2,functions=1,states=0,tasks=2,depth=5', 'patches=2,functions=2,states=1,tasks=1,depth=5'])(
+    'names a shortest path to every state that the object spec model follows to the same state, at %s',
+    (text) => {
+      const scope = parseScope(text);
+      const packed = new PackedUpstreamSpec(scope);
+      const r = packedSearch(packed, { depth: scope.depth, paths: true });
+      const ctx = packContext(upstream, scope);
+      let depthStart = 0;
+      r.statesPerDepth.forEach((count, depth) => {
+        for (let index = depthStart; index < depthStart + count; index++) {
+          const key = r.visited.get(index).slice();
+          const path = r.pathTo!(index);
+          expect(path.length).toBe(depth);
+          const { universe, ops } = packed.decodePath(path);
+          expect(universe.patches).toEqual(packed.tree.nodeAt(keyDefinitions(key)).known());
+          const spec = new SpecModel(universe, upstream, scopeFuncs(scope));
+          for (const op of ops) {
+            expect(applicable(op, spec), `${JSON.stringify(op)} after ${JSON.stringify(ops)}`).toBe(true);
+            applyToSpec(op, spec);
+          }
+          expect(hex(specLevelKey(spec, keyDefinitions(key), ctx)), JSON.stringify(ops)).toBe(hex(key));
+        }
+        depthStart += count;
+      });
+    },
+  );
 
   it('refuses what it does not model yet: the task model, and semantics with shadow or attribute ops', () => {
     expect(() => new PackedUpstreamSpec(parseScope('patches=1,taskModel=1'))).toThrow(/task model/);

@@ -8,7 +8,7 @@
  * that packedSearch can run it as it runs the packed model.
  */
 import type { PatchDef, Universe } from '../../model/kernel/definitions.ts';
-import { ByteWriter, packSpecShared, packSpecTask, TASK_BYTES } from '../../model/spec/pack.ts';
+import { ByteWriter, packSpecShared, packSpecTask, TASK_BYTES, type PackContext } from '../../model/spec/pack.ts';
 import { SpecModel } from '../../model/spec/spec-model.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { candidateOps, newPatchDefs, scopeFuncs, withPatch } from '../../harness/explore/candidates.ts';
@@ -29,7 +29,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export class ObjectSpecSpace implements PackedSpace {
   private readonly states = new Map<string, ObjectState>();
-  private readonly ctx;
+  private readonly ctx: PackContext;
 
   constructor(
     private readonly sem: Semantics,
@@ -85,24 +85,28 @@ export class ObjectSpecSpace implements PackedSpace {
     });
   }
 
-  /** The spec-level key of a state: root 0, the definitions, the spec model, the task columns sorted. */
   private key(s: ObjectState): Uint8Array {
-    const w = new ByteWriter();
-    w.u8(0);
-    w.u8(s.defPos.length);
-    for (const d of s.defPos) w.u16(d);
-    const snap = packSpecShared(s.spec, this.ctx, w);
-    const columns = snap.tasks.map((_, i) => {
-      const c = new Array<number>(TASK_BYTES).fill(0);
-      packSpecTask(snap, i, this.ctx, c);
-      return c;
-    });
-    columns.sort((a, b) => {
-      for (let i = 0; i < TASK_BYTES; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-      return 0;
-    });
-    w.u8(columns.length);
-    for (const c of columns) for (const b of c) w.u8(b);
-    return w.bytes().slice();
+    return specLevelKey(s.spec, s.defPos, this.ctx);
   }
+}
+
+/** The spec-level key of a spec model whose definitions were chosen at `defPos`: root 0, the definitions, the spec model, the task columns sorted. */
+export function specLevelKey(spec: SpecModel, defPos: readonly number[], ctx: PackContext): Uint8Array {
+  const w = new ByteWriter();
+  w.u8(0);
+  w.u8(defPos.length);
+  for (const d of defPos) w.u16(d);
+  const snap = packSpecShared(spec, ctx, w);
+  const columns = snap.tasks.map((_, i) => {
+    const c = new Array<number>(TASK_BYTES).fill(0);
+    packSpecTask(snap, i, ctx, c);
+    return c;
+  });
+  columns.sort((a, b) => {
+    for (let i = 0; i < TASK_BYTES; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return 0;
+  });
+  w.u8(columns.length);
+  for (const c of columns) for (const b of c) w.u8(b);
+  return w.bytes().slice();
 }

@@ -30,6 +30,8 @@ export interface PackedSearchOptions {
   readonly depth?: number;
   /** Distinct states to store at most (explorer.ts ExploreOptions.maxStates). */
   readonly maxStates?: number;
+  /** Keep each state's parent and successor position (6 bytes a state), so that pathTo can name a shortest path. */
+  readonly paths?: boolean;
 }
 
 export interface PackedSearchResult {
@@ -50,6 +52,12 @@ export interface PackedSearchResult {
   /** The largest frontier, in states (4 bytes each). */
   readonly maxFrontier: number;
   readonly visited: VisitedSet;
+  /**
+   * With `paths`: the successor positions from the root to state `index`
+   * (its number in `visited`), a shortest path, since the search is breadth
+   * first; the first one found among the equally short.
+   */
+  readonly pathTo?: (index: number) => number[];
 }
 
 /** Explores `space` breadth first. */
@@ -67,6 +75,7 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
     }
   }
   const statesPerDepth = [levelLength];
+  const roots = visited.size;
   let transitions = 0;
   let depth = 0;
   let maxFrontier = levelLength;
@@ -74,11 +83,27 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
   const budget = o.maxStates ?? Infinity;
   let budgetHit: { states: number; inDepth: number } | undefined;
   let levelStart = { states: visited.size, transitions };
-  const emit = (out: Uint8Array, length: number) => {
+  let parent = new Int32Array(o.paths ? 1024 : 0);
+  let via = new Uint16Array(o.paths ? 1024 : 0);
+  /** The state being expanded, for the parent links. */
+  let from = -1;
+  const emit = (out: Uint8Array, length: number, pos: number) => {
     transitions++;
     if (budgetHit) return;
     const index = visited.insert(out, length);
     if (index < 0) return;
+    if (o.paths) {
+      if (index >= parent.length) {
+        const p = new Int32Array(parent.length * 2);
+        p.set(parent);
+        parent = p;
+        const v = new Uint16Array(via.length * 2);
+        v.set(via);
+        via = v;
+      }
+      parent[index] = from;
+      via[index] = pos;
+    }
     if (visited.size > budget) {
       budgetHit = { states: budget, inDepth: depth };
       return;
@@ -90,7 +115,7 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
     levelStart = { states: visited.size, transitions };
     depth++;
     nextLength = 0;
-    for (let i = 0; i < levelLength && !budgetHit; i++) space.expand(visited.get(level[i]!), emit);
+    for (let i = 0; i < levelLength && !budgetHit; i++) space.expand(visited.get((from = level[i]!)), emit);
     if (budgetHit) {
       depth--;
       break;
@@ -112,6 +137,16 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
     visitedBytes: visited.bytesUsed(),
     maxFrontier,
     visited,
+    ...(o.paths
+      ? {
+          pathTo: (index: number) => {
+            const path: number[] = [];
+            // The roots were stored first, before any parent link: their states are numbered below `roots`.
+            for (let n = index; n >= roots; n = parent[n]!) path.push(via[n]!);
+            return path.reverse();
+          },
+        }
+      : {}),
   };
 }
 

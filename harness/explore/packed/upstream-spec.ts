@@ -34,6 +34,10 @@
  * not here: DefinitionTree refuses the scopes and semantics that need them.
  */
 import { DefinitionTree, PackedOp, type DefinitionNode } from './definition-tree.ts';
+import type { Universe } from '../../../model/kernel/definitions.ts';
+import type { Op } from '../../ops.ts';
+import { bootTasks, withPatch } from '../candidates.ts';
+import { rootUniverse } from '../expand.ts';
 import { upstream } from '../../../model/semantics/upstream.ts';
 import type { ExploreScope } from '../scope.ts';
 import type { PackedSpace } from './search.ts';
@@ -113,76 +117,117 @@ export class PackedUpstreamSpec implements PackedSpace {
 
   expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number) => void): void {
     const node = this.decode(key);
-    const { op, arg, func } = node.list.steps;
-    const w = this.w;
-    const x = this.x;
-    for (let pos = 0; pos < op.length; pos++) {
-      const a = arg[pos]!;
-      let to = node;
-      // Ops the explorer does not try here (expand.ts pointless, ops.ts applicable) are skipped before the copy.
-      switch (op[pos]) {
-        case PackedOp.InsmodPatch:
-          if (w[this.FL + a]! & LOADED) continue;
-          x.set(w);
-          this.insmod(x, node, a);
-          break;
-        case PackedOp.InsmodNew:
-          to = node.child(a);
-          x.set(w);
-          this.insmod(x, to, node.defPos.length + 1);
-          break;
-        case PackedOp.InsmodModule:
-          if (w[this.MODLD]) continue;
-          x.set(w);
-          x[this.MODLD] = 1;
-          break;
-        case PackedOp.RmmodModule:
-          if (!w[this.MODLD] || this.sleepsIn(w, this.modFunc)) continue;
-          x.set(w);
-          x[this.MODLD] = 0;
-          break;
-        case PackedOp.RmmodPatch:
-          if (!(w[this.FL + a]! & LOADED)) continue;
-          x.set(w);
-          this.rmmod(x, a);
-          break;
-        case PackedOp.Disable:
-        case PackedOp.Enable:
-          if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) continue;
-          x.set(w);
-          this.writeEnabled(x, node, a, op[pos] === PackedOp.Enable);
-          break;
-        case PackedOp.Force:
-          if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) continue;
-          x.set(w);
-          this.force(x, a);
-          break;
-        case PackedOp.TransitionStep:
-          if (!w[this.TP]) continue;
-          x.set(w);
-          this.tryComplete(x, node);
-          break;
-        case PackedOp.BlockTask:
-          if (w[this.TF + a] || (func[pos] === this.modFunc && !w[this.MODLD])) continue;
-          x.set(w);
-          x[this.TF + a] = func[pos]!;
-          x[this.TC + a] = this.version(x, node, a, func[pos]!);
-          break;
-        case PackedOp.UnblockTask:
-          if (!w[this.TF + a]) continue;
-          x.set(w);
-          x[this.TF + a] = 0;
-          x[this.TC + a] = 0;
-          break;
-        case PackedOp.TaskReturn:
-          if (w[this.TF + a] || !w[this.TP]) continue;
-          x.set(w);
-          x[this.TS + a] = this.targetState(x);
-          break;
-        default:
-          throw new Error(`packed: op ${op[pos]} at position ${pos}`);
+    const n = node.list.steps.op.length;
+    for (let pos = 0; pos < n; pos++) {
+      const to = this.step(this.w, this.x, node, pos);
+      if (to) emit(this.out, this.encode(this.x, to), pos);
+    }
+  }
+
+  /**
+   * The ops and universe of a path of successor positions from the root (a
+   * search's pathTo), for replaying it on the object implementation: the
+   * task an op names is the one at its place in the sorted order of the
+   * state it applies to, so each step is taken here and the tasks' names
+   * follow their columns through each sort.
+   */
+  decodePath(path: readonly number[]): { universe: Universe; ops: Op[] } {
+    const w = new Uint8Array(this.size);
+    const x = new Uint8Array(this.size);
+    let names = bootTasks(this.tree.scope);
+    let node = this.tree.root;
+    let universe = rootUniverse(this.tree.scope);
+    const ops: Op[] = [];
+    for (const pos of path) {
+      const op = node.list.ops[pos];
+      const to = op && this.step(w, x, node, pos);
+      if (!op || !to) throw new Error(`packed: position ${pos} is no successor after ${JSON.stringify(ops)}`);
+      ops.push('task' in op ? { ...op, task: names[node.list.steps.arg[pos]!]! } : op);
+      if (node.list.steps.op[pos] === PackedOp.InsmodNew) universe = withPatch(universe, node.list.newDefs[node.list.steps.arg[pos]!]!);
+      // The key's order: the columns sorted, and the names with them (sort is stable, as encode's insertion sort).
+      const order = Array.from({ length: this.T }, (_, t) => t).sort((a, b) => this.column(x, a) - this.column(x, b));
+      names = order.map((t) => names[t]!);
+      w.set(x);
+      for (let i = 0; i < this.T; i++) {
+        w[this.TS + i] = x[this.TS + order[i]!]!;
+        w[this.TF + i] = x[this.TF + order[i]!]!;
+        w[this.TC + i] = x[this.TC + order[i]!]!;
       }
-      emit(this.out, this.encode(x, to), pos);
+      node = to;
+    }
+    return { universe, ops };
+  }
+
+  /**
+   * Successor `pos` of state `w` (of node `node`), made in `x`: the node it
+   * belongs to, or null when the explorer does not try the op there
+   * (expand.ts pointless, ops.ts applicable), which is decided before the copy.
+   */
+  private step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
+    const { op, arg, func } = node.list.steps;
+    const a = arg[pos]!;
+    switch (op[pos]) {
+      case PackedOp.InsmodPatch:
+        if (w[this.FL + a]! & LOADED) return null;
+        x.set(w);
+        this.insmod(x, node, a);
+        return node;
+      case PackedOp.InsmodNew: {
+        const to = node.child(a);
+        x.set(w);
+        this.insmod(x, to, node.defPos.length + 1);
+        return to;
+      }
+      case PackedOp.InsmodModule:
+        if (w[this.MODLD]) return null;
+        x.set(w);
+        x[this.MODLD] = 1;
+        return node;
+      case PackedOp.RmmodModule:
+        if (!w[this.MODLD] || this.sleepsIn(w, this.modFunc)) return null;
+        x.set(w);
+        x[this.MODLD] = 0;
+        return node;
+      case PackedOp.RmmodPatch:
+        if (!(w[this.FL + a]! & LOADED)) return null;
+        x.set(w);
+        this.rmmod(x, a);
+        return node;
+      case PackedOp.Disable:
+      case PackedOp.Enable:
+        if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
+        x.set(w);
+        this.writeEnabled(x, node, a, op[pos] === PackedOp.Enable);
+        return node;
+      case PackedOp.Force:
+        if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
+        x.set(w);
+        this.force(x, a);
+        return node;
+      case PackedOp.TransitionStep:
+        if (!w[this.TP]) return null;
+        x.set(w);
+        this.tryComplete(x, node);
+        return node;
+      case PackedOp.BlockTask:
+        if (w[this.TF + a] || (func[pos] === this.modFunc && !w[this.MODLD])) return null;
+        x.set(w);
+        x[this.TF + a] = func[pos]!;
+        x[this.TC + a] = this.version(x, node, a, func[pos]!);
+        return node;
+      case PackedOp.UnblockTask:
+        if (!w[this.TF + a]) return null;
+        x.set(w);
+        x[this.TF + a] = 0;
+        x[this.TC + a] = 0;
+        return node;
+      case PackedOp.TaskReturn:
+        if (w[this.TF + a] || !w[this.TP]) return null;
+        x.set(w);
+        x[this.TS + a] = this.targetState(x);
+        return node;
+      default:
+        throw new Error(`packed: op ${op[pos]} at position ${pos}`);
     }
   }
 
@@ -252,7 +297,7 @@ export class PackedUpstreamSpec implements PackedSpace {
     // Tasks are interchangeable: their columns [state, function, code, kind 0] sorted, by insertion (T <= 3).
     const keys = this.taskKeys;
     for (let t = 0; t < this.T; t++) {
-      const v = (s[this.TS + t]! << 16) | (s[this.TF + t]! << 8) | s[this.TC + t]!;
+      const v = this.column(s, t);
       let j = t;
       for (; j > 0 && keys[j - 1]! > v; j--) keys[j] = keys[j - 1]!;
       keys[j] = v;
@@ -265,6 +310,11 @@ export class PackedUpstreamSpec implements PackedSpace {
       out[i++] = 0;
     }
     return i;
+  }
+
+  /** Task t's column [state, function, code] as one number, ordered as the key orders columns. */
+  private column(s: Uint8Array, t: number): number {
+    return (s[this.TS + t]! << 16) | (s[this.TF + t]! << 8) | s[this.TC + t]!;
   }
 
   // ---- which code runs ----
