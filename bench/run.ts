@@ -10,7 +10,9 @@
  * the whole spaces at WHOLE_SCOPE; `--semantics A,B` with --whole measures
  * only those semantics' whole spaces (Spin's and upstream's are measured
  * side by side in any case). `--two-cores` measures only the speed-up
- * of two worker threads over one and keeps every other figure.
+ * of two worker threads over one and keeps every other figure. `--packed`
+ * measures only the packed engine's spec model (bench/packed-spec.ts), beside
+ * Spin and at the larger scopes, and keeps every other figure.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -25,6 +27,7 @@ import { againstSpin, exploreOnce, twoCores, type ParallelRow } from './explore-
 import { parseScope } from '../harness/explore/scope.ts';
 import { measureThroughput } from './ops-throughput.ts';
 import { benchVm } from './vm.ts';
+import { packedAgainstSpin, packedSpec, type PackedSpecRow } from './packed-spec.ts';
 import { wholeSpace, type WholeSpaceRow } from './whole-spaces.ts';
 
 const OUT = new URL('./results.json', import.meta.url);
@@ -48,6 +51,7 @@ function benchArguments(): {
   whole: ExploreScope | null;
   wholeSemantics: readonly Semantics[];
   twoCoresOnly: boolean;
+  packedOnly: boolean;
 } {
   try {
     let parsed;
@@ -59,6 +63,7 @@ function benchArguments(): {
           whole: { type: 'string' },
           semantics: { type: 'string' },
           'two-cores': { type: 'boolean' },
+          packed: { type: 'boolean' },
         },
         allowPositionals: false,
         strict: true,
@@ -67,7 +72,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores)`,
+        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed)`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -94,7 +99,13 @@ function benchArguments(): {
     const twoCoresOnly = values['two-cores'] === true;
     if (twoCoresOnly && (values.quick || values['explore-only'] || whole))
       throw new KlpcheckError('E_USAGE', '--two-cores measures only the two-core speed-up: not with --quick, --explore-only or --whole');
-    return { quick: values.quick === true, exploreOnly: values['explore-only'] === true, whole, wholeSemantics, twoCoresOnly };
+    const packedOnly = values.packed === true;
+    if (packedOnly && (values.quick || values['explore-only'] || whole || twoCoresOnly))
+      throw new KlpcheckError(
+        'E_USAGE',
+        '--packed measures only the packed engine: not with --quick, --explore-only, --whole or --two-cores',
+      );
+    return { quick: values.quick === true, exploreOnly: values['explore-only'] === true, whole, wholeSemantics, twoCoresOnly, packedOnly };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
     process.stderr.write(`${e.format()}\n`);
@@ -106,8 +117,9 @@ function benchArguments(): {
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 const exploreOnly = args.exploreOnly;
 const twoCoresOnly = args.twoCoresOnly;
+const packedOnly = args.packedOnly;
 const throughput =
-  exploreOnly || wholeOnly || twoCoresOnly
+  exploreOnly || wholeOnly || twoCoresOnly || packedOnly
     ? []
     : SEMANTICS.map((s) => {
         const r = measureThroughput(s);
@@ -115,7 +127,7 @@ const throughput =
         return r;
       });
 
-const quick = args.quick || wholeOnly !== null || twoCoresOnly;
+const quick = args.quick || wholeOnly !== null || twoCoresOnly || packedOnly;
 const perSemantics = [];
 const wholeSpaces: WholeSpaceRow[] = [];
 const spin: ReturnType<typeof againstSpin>[] = [];
@@ -143,6 +155,33 @@ if (!quick) {
   parallel.push(...(await measureTwoCores()));
 }
 if (twoCoresOnly) parallel.push(...(await measureTwoCores()));
+const packedSpin: ReturnType<typeof packedAgainstSpin>[] = [];
+const packedReach: PackedSpecRow[] = [];
+if (!quick || packedOnly) {
+  for (const text of [
+    'patches=2,functions=1,states=0,tasks=1',
+    'patches=2,functions=2,states=1,tasks=1',
+    'patches=2,functions=2,states=1,tasks=2',
+    'patches=3,functions=1,states=0,tasks=1',
+  ]) {
+    const r = packedAgainstSpin(parseScope(`${text},depth=any`));
+    say(`spin vs packed spec model ${r.scope}: ${JSON.stringify(r)}`);
+    packedSpin.push(r);
+  }
+  // Issue 11's larger scopes, at the spec level: the depths it asks for within a minute, and upstream's growth depth
+  // by depth at patches=3,functions=3 with one and two state ids.
+  for (const text of [
+    'patches=3,functions=2,states=1,tasks=2,depth=6',
+    'patches=3,functions=3,states=1,tasks=2,depth=5',
+    'patches=3,functions=3,states=2,tasks=2,depth=4',
+  ]) {
+    const r = packedSpec(parseScope(text));
+    say(
+      `packed spec model ${r.scope}: ${r.spec_states} states, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB (${r.states_per_depth.join(' / ')})`,
+    );
+    packedReach.push(r);
+  }
+}
 
 if (wholeOnly) {
   const r = againstSpin(upstream, wholeOnly);
@@ -198,12 +237,14 @@ const results = {
     'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep, ' +
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when this run began (2 cores: above 2 means shared)',
   load_average: loadAtStart,
-  throughput: exploreOnly || wholeOnly || twoCoresOnly ? previous.throughput : throughput,
+  throughput: exploreOnly || wholeOnly || twoCoresOnly || packedOnly ? previous.throughput : throughput,
   explore_against_spin: byScope('explore_against_spin', spin),
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
   explore_whole_space: byScope('explore_whole_space', wholeSpaces),
   explore_growth_upstream: quick ? previous.explore_growth_upstream : growth,
   explore_two_cores: quick && !twoCoresOnly ? previous.explore_two_cores : parallel,
+  packed_spec_against_spin: byScope('packed_spec_against_spin', packedSpin),
+  packed_spec_reach: byScope('packed_spec_reach', packedReach),
 };
 const tmp = `${OUT.pathname}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);

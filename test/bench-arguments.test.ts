@@ -17,6 +17,8 @@ describe('the bench command line', () => {
     [['--two-cores', '--quick'], /^klpcheck: --two-cores measures only the two-core speed-up.*\[E_USAGE\]\n$/],
     [['--whole', 'patches=2,depth=3'], /^klpcheck: --whole measures whole spaces: no depth bound.*\[E_USAGE\]\n$/],
     [['--semantics', 'upstream'], /^klpcheck: --semantics selects the whole spaces to measure: it needs --whole \[E_USAGE\]\n$/],
+    [['--packed', '--quick'], /^klpcheck: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
+    [['--packed', '--two-cores'], /^klpcheck: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
     [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {
     const r = bench(...args);
