@@ -21,15 +21,68 @@ export function hashBytes(b: Uint8Array, from = 0, to = b.length): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/**
+ * A shared set's buffers, for readers in other threads (VisitedSet.reader):
+ * the arena and the offsets are growable and grow in place; the table is
+ * replaced when it grows, so a reader must be given the new one.
+ */
+export interface VisitedHandles {
+  readonly arena: SharedArrayBuffer;
+  readonly offsets: SharedArrayBuffer;
+  readonly slots: SharedArrayBuffer;
+  readonly tags: SharedArrayBuffer;
+}
+
+/** The largest arena and offsets a shared set reserves (address space, not memory): 4 GiB of states, 2^28 states. */
+const SHARED_ARENA_MAX = 2 ** 32 - 1;
+const SHARED_OFFSETS_MAX = 4 * 2 ** 28;
+
 export class VisitedSet {
-  private arena = new Uint8Array(1 << 16);
+  private arena: Uint8Array;
   private used = 0;
   /** Arena offset of state i (the arena stays below 4 GiB: checked in append). */
-  private offsets = new Uint32Array(1 << 12);
+  private offsets: Uint32Array;
   /** Table slot: state index + 1 (0 = empty), and its hash's top 8 bits (the slot number comes from the low bits). */
-  private slots = new Int32Array(1 << 12);
-  private tags = new Uint8Array(1 << 12);
+  private slots: Int32Array;
+  private tags: Uint8Array;
   size = 0;
+
+  /**
+   * `shared`: the buffers are SharedArrayBuffers that readers in other
+   * threads probe while this thread, the only writer, adds (the packed
+   * engine's parallel search): a slot is published with Atomics.store after
+   * its state's bytes, tag and offset are written, and read with
+   * Atomics.load, so a reader that finds a state reads it whole.
+   */
+  constructor(private readonly shared = false) {
+    if (shared) {
+      this.arena = new Uint8Array(new SharedArrayBuffer(1 << 16, { maxByteLength: SHARED_ARENA_MAX }));
+      this.offsets = new Uint32Array(new SharedArrayBuffer(4 << 12, { maxByteLength: SHARED_OFFSETS_MAX }));
+      this.slots = new Int32Array(new SharedArrayBuffer(4 << 12));
+      this.tags = new Uint8Array(new SharedArrayBuffer(1 << 12));
+    } else {
+      this.arena = new Uint8Array(1 << 16);
+      this.offsets = new Uint32Array(1 << 12);
+      this.slots = new Int32Array(1 << 12);
+      this.tags = new Uint8Array(1 << 12);
+    }
+  }
+
+  /** A shared set's buffers as they are now (a table that grows is replaced: ask again after adding). */
+  handles(): VisitedHandles {
+    if (!this.shared) throw new Error('visited: handles of a set that is not shared');
+    return {
+      arena: this.arena.buffer as SharedArrayBuffer,
+      offsets: this.offsets.buffer as SharedArrayBuffer,
+      slots: this.slots.buffer as SharedArrayBuffer,
+      tags: this.tags.buffer as SharedArrayBuffer,
+    };
+  }
+
+  /** A reader of a shared set in another thread: has() and get() over its buffers, never a write. */
+  static reader(h: VisitedHandles): VisitedReader {
+    return new VisitedReader(h);
+  }
 
   /**
    * The index of the state `key[0, length)`, inserting it when new; `added`
@@ -115,16 +168,25 @@ export class VisitedSet {
   private append(key: Uint8Array, length: number): number {
     if (this.used + length + 1 > 0xffffffff) throw new Error('visited: more than 4 GiB of states');
     if (this.used + length + 1 > this.arena.length) {
-      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + length + 1));
-      a.set(this.arena.subarray(0, this.used));
-      this.arena = a;
+      const n = Math.min(Math.max(this.arena.length * 2, this.used + length + 1), 0xffffffff);
+      if (this.shared) (this.arena.buffer as SharedArrayBuffer).grow(n);
+      else {
+        const a = new Uint8Array(n);
+        a.set(this.arena.subarray(0, this.used));
+        this.arena = a;
+      }
     }
     this.arena[this.used] = length;
     for (let j = 0; j < length; j++) this.arena[this.used + 1 + j] = key[j]!;
     if (this.size === this.offsets.length) {
-      const o = new Uint32Array(this.offsets.length * 2);
-      o.set(this.offsets);
-      this.offsets = o;
+      if (this.shared) {
+        if (this.offsets.length * 8 > SHARED_OFFSETS_MAX) throw new Error('visited: more than 2^28 states in a shared set');
+        (this.offsets.buffer as SharedArrayBuffer).grow(this.offsets.length * 8);
+      } else {
+        const o = new Uint32Array(this.offsets.length * 2);
+        o.set(this.offsets);
+        this.offsets = o;
+      }
     }
     this.offsets[this.size] = this.used;
     this.used += length + 1;
@@ -135,17 +197,66 @@ export class VisitedSet {
     const mask = this.slots.length - 1;
     let s = h & mask;
     while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = index + 1;
     this.tags[s] = h >>> 24;
+    // Published last: a reader that sees the slot sees the state's bytes, offset and tag.
+    if (this.shared) Atomics.store(this.slots, s, index + 1);
+    else this.slots[s] = index + 1;
   }
 
   private rehash(): void {
     const n = this.slots.length * 2;
-    this.slots = new Int32Array(n);
-    this.tags = new Uint8Array(n);
+    this.slots = new Int32Array(this.shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+    this.tags = new Uint8Array(this.shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
     for (let i = 0; i < this.size; i++) {
       const o = this.offsets[i]!;
       this.place(i, hashBytes(this.arena, o + 1, o + 1 + this.arena[o]!));
     }
+  }
+}
+
+/**
+ * A shared VisitedSet as another thread sees it: it finds every state the
+ * writer had published when it looked, and perhaps some published since; a
+ * table the writer replaced after growing holds fewer, never a state that is
+ * not in the set. So a state it finds is in the set; one it does not find
+ * may be too, and the writer decides.
+ */
+export class VisitedReader {
+  private readonly arena: Uint8Array;
+  private readonly offsets: Uint32Array;
+  private readonly slots: Int32Array;
+  private readonly tags: Uint8Array;
+
+  constructor(h: VisitedHandles) {
+    // Views without a length follow a growable buffer as it grows.
+    this.arena = new Uint8Array(h.arena);
+    this.offsets = new Uint32Array(h.offsets);
+    this.slots = new Int32Array(h.slots);
+    this.tags = new Uint8Array(h.tags);
+  }
+
+  has(key: Uint8Array, length: number): boolean {
+    const h = hashBytes(key, 0, length);
+    const tag = h >>> 24;
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const id = Atomics.load(this.slots, s);
+      if (id === 0) return false;
+      if (this.tags[s] === tag && this.equals(id - 1, key, length)) return true;
+    }
+  }
+
+  /** State i's bytes, i one the writer had published (a view into the shared arena). */
+  get(i: number): Uint8Array {
+    const o = this.offsets[i]!;
+    return this.arena.subarray(o + 1, o + 1 + this.arena[o]!);
+  }
+
+  private equals(i: number, key: Uint8Array, length: number): boolean {
+    const o = this.offsets[i]!;
+    const a = this.arena;
+    if (a[o] !== length) return false;
+    for (let j = 0; j < length; j++) if (a[o + 1 + j] !== key[j]) return false;
+    return true;
   }
 }

@@ -60,94 +60,138 @@ export interface PackedSearchResult {
   readonly pathTo?: (index: number) => number[];
 }
 
-/** Explores `space` breadth first. */
+/** Explores `space` breadth first, in this thread (parallel.ts shares the work among worker threads). */
 export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): PackedSearchResult {
-  const visited = new VisitedSet();
-  let level = new Int32Array(1024);
-  let levelLength = 0;
-  let next = new Int32Array(1024);
-  let nextLength = 0;
-  for (const key of space.roots()) {
-    const index = visited.insert(key, key.length);
-    if (index >= 0) {
-      if (levelLength === level.length) level = grow(level);
-      level[levelLength++] = index;
-    }
-  }
-  const statesPerDepth = [levelLength];
-  const roots = visited.size;
-  let transitions = 0;
-  let depth = 0;
-  let maxFrontier = levelLength;
-  const bound = o.depth ?? Infinity;
-  const budget = o.maxStates ?? Infinity;
-  let budgetHit: { states: number; inDepth: number } | undefined;
-  let levelStart = { states: visited.size, transitions };
-  let parent = new Int32Array(o.paths ? 1024 : 0);
-  let via = new Uint16Array(o.paths ? 1024 : 0);
-  /** The state being expanded, for the parent links. */
+  const bf = new BreadthFirst(space.roots(), o, false);
   let from = -1;
   const emit = (out: Uint8Array, length: number, pos: number) => {
-    transitions++;
-    if (budgetHit) return;
-    const index = visited.insert(out, length);
-    if (index < 0) return;
-    if (o.paths) {
-      if (index >= parent.length) {
-        const p = new Int32Array(parent.length * 2);
-        p.set(parent);
-        parent = p;
-        const v = new Uint16Array(via.length * 2);
-        v.set(via);
-        via = v;
+    bf.transitions++;
+    bf.take(out, length, from, pos);
+  };
+  while (bf.beginLevel()) {
+    for (let i = 0; i < bf.levelLength && !bf.budgetHit; i++) space.expand(bf.visited.get((from = bf.level[i]!)), emit);
+    bf.endLevel();
+  }
+  return bf.result();
+}
+
+/**
+ * The bookkeeping of a breadth-first search, which the search in this
+ * thread and the parallel one (parallel.ts) share, so that they count, bound,
+ * number states and link parents alike: the visited set, the level being
+ * expanded and the next one, the parent links, the counts and the budget.
+ * Successors must be taken (take) in frontier order, each state's in the
+ * order of its successor list.
+ */
+export class BreadthFirst {
+  readonly visited: VisitedSet;
+  level = new Int32Array(1024);
+  levelLength = 0;
+  transitions = 0;
+  budgetHit: { readonly states: number; readonly inDepth: number } | undefined;
+  private next = new Int32Array(1024);
+  private nextLength = 0;
+  private readonly statesPerDepth: number[];
+  private readonly roots: number;
+  private depth = 0;
+  private maxFrontier: number;
+  private levelStart: { readonly states: number; readonly transitions: number };
+  private parent: Int32Array<ArrayBuffer>;
+  private via: Uint16Array<ArrayBuffer>;
+
+  constructor(
+    roots: readonly Uint8Array[],
+    private readonly o: PackedSearchOptions,
+    shared: boolean,
+  ) {
+    this.visited = new VisitedSet(shared);
+    for (const key of roots) {
+      const index = this.visited.insert(key, key.length);
+      if (index >= 0) {
+        if (this.levelLength === this.level.length) this.level = grow(this.level);
+        this.level[this.levelLength++] = index;
       }
-      parent[index] = from;
-      via[index] = pos;
     }
-    if (visited.size > budget) {
-      budgetHit = { states: budget, inDepth: depth };
+    this.statesPerDepth = [this.levelLength];
+    this.roots = this.visited.size;
+    this.maxFrontier = this.levelLength;
+    this.levelStart = { states: this.visited.size, transitions: 0 };
+    this.parent = new Int32Array(o.paths ? 1024 : 0);
+    this.via = new Uint16Array(o.paths ? 1024 : 0);
+  }
+
+  /** Starts the next level; false when the search is over (bound, fixpoint or budget). */
+  beginLevel(): boolean {
+    if (this.depth >= (this.o.depth ?? Infinity) || !this.levelLength || this.budgetHit) return false;
+    this.levelStart = { states: this.visited.size, transitions: this.transitions };
+    this.depth++;
+    this.nextLength = 0;
+    return true;
+  }
+
+  /** Takes successor `pos` of state `from`, `key[0, length)`: a new state joins the next level. */
+  take(key: Uint8Array, length: number, from: number, pos: number): void {
+    if (this.budgetHit) return;
+    const index = this.visited.insert(key, length);
+    if (index < 0) return;
+    if (this.o.paths) {
+      if (index >= this.parent.length) {
+        const p = new Int32Array(this.parent.length * 2);
+        p.set(this.parent);
+        this.parent = p;
+        const v = new Uint16Array(this.via.length * 2);
+        v.set(this.via);
+        this.via = v;
+      }
+      this.parent[index] = from;
+      this.via[index] = pos;
+    }
+    if (this.visited.size > (this.o.maxStates ?? Infinity)) {
+      this.budgetHit = { states: this.o.maxStates!, inDepth: this.depth };
       return;
     }
-    if (nextLength === next.length) next = grow(next);
-    next[nextLength++] = index;
-  };
-  while (depth < bound && levelLength && !budgetHit) {
-    levelStart = { states: visited.size, transitions };
-    depth++;
-    nextLength = 0;
-    for (let i = 0; i < levelLength && !budgetHit; i++) space.expand(visited.get((from = level[i]!)), emit);
-    if (budgetHit) {
-      depth--;
-      break;
-    }
-    [level, next] = [next, level];
-    levelLength = nextLength;
-    maxFrontier = Math.max(maxFrontier, levelLength);
-    statesPerDepth.push(levelLength);
+    if (this.nextLength === this.next.length) this.next = grow(this.next);
+    this.next[this.nextLength++] = index;
   }
-  const fixpoint = !budgetHit && levelLength === 0;
-  return {
-    fixpoint,
-    depthReached: fixpoint ? Math.max(0, depth - 1) : depth,
-    ...(budgetHit ? { stateBudget: budgetHit } : {}),
-    distinctStates: budgetHit ? levelStart.states : visited.size,
-    transitions: budgetHit ? levelStart.transitions : transitions,
-    statesPerDepth,
-    arenaBytes: visited.arenaBytes(),
-    visitedBytes: visited.bytesUsed(),
-    maxFrontier,
-    visited,
-    ...(o.paths
-      ? {
-          pathTo: (index: number) => {
-            const path: number[] = [];
-            // The roots were stored first, before any parent link: their states are numbered below `roots`.
-            for (let n = index; n >= roots; n = parent[n]!) path.push(via[n]!);
-            return path.reverse();
-          },
-        }
-      : {}),
-  };
+
+  /** Ends the level: the next one becomes the frontier (a level the budget stopped is not claimed). */
+  endLevel(): void {
+    if (this.budgetHit) {
+      this.depth--;
+      return;
+    }
+    [this.level, this.next] = [this.next, this.level];
+    this.levelLength = this.nextLength;
+    this.maxFrontier = Math.max(this.maxFrontier, this.levelLength);
+    this.statesPerDepth.push(this.levelLength);
+  }
+
+  result(): PackedSearchResult {
+    const fixpoint = !this.budgetHit && this.levelLength === 0;
+    const { parent, via, roots } = this;
+    return {
+      fixpoint,
+      depthReached: fixpoint ? Math.max(0, this.depth - 1) : this.depth,
+      ...(this.budgetHit ? { stateBudget: this.budgetHit } : {}),
+      distinctStates: this.budgetHit ? this.levelStart.states : this.visited.size,
+      transitions: this.budgetHit ? this.levelStart.transitions : this.transitions,
+      statesPerDepth: this.statesPerDepth,
+      arenaBytes: this.visited.arenaBytes(),
+      visitedBytes: this.visited.bytesUsed(),
+      maxFrontier: this.maxFrontier,
+      visited: this.visited,
+      ...(this.o.paths
+        ? {
+            pathTo: (index: number) => {
+              const path: number[] = [];
+              // The roots were stored first, before any parent link: their states are numbered below `roots`.
+              for (let n = index; n >= roots; n = parent[n]!) path.push(via[n]!);
+              return path.reverse();
+            },
+          }
+        : {}),
+    };
+  }
 }
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

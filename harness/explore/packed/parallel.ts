@@ -1,0 +1,105 @@
+/**
+ * The packed engine's search on several cores, sharing one search: the main
+ * thread holds the one visited set (shared memory, one writer) and the
+ * frontier; worker threads expand chunks of each level's frontier and probe
+ * the shared set themselves, so that they send back only the successors not
+ * yet visited (a quarter of the transitions at patches=2,functions=2,
+ * states=1,tasks=1), which the main thread then adds in frontier order.
+ *
+ * The result is the single-threaded search's (search.ts), state for state:
+ * the main thread takes the successors in the order that search takes them,
+ * and a successor a worker found visited had been added from an earlier
+ * place in that order (the main thread adds chunk by chunk, in order), so
+ * the one search would have found it visited too. The states are numbered
+ * alike, the parents are the same, and a state budget stops at the same
+ * state. No state is expanded twice.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ExploreScope } from '../scope.ts';
+import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from './search.ts';
+import { PackedUpstreamSpec } from './upstream-spec.ts';
+import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
+
+export interface PackedParallelOptions extends PackedSearchOptions {
+  readonly scope: ExploreScope;
+  /** Worker threads (at least 1). */
+  readonly workers: number;
+}
+
+/** States per chunk at most: a chunk is a few milliseconds of work, which amortises its two messages. */
+const CHUNK = 4096;
+const MIN_CHUNK = 64;
+/** Chunks in flight per worker, so that none waits while the main thread takes a result. */
+const PER_WORKER = 2;
+
+/** The search of upstream's packed spec model at `scope` on `workers` worker threads. */
+export async function packedSearchParallel(o: PackedParallelOptions): Promise<PackedSearchResult> {
+  const bf = new BreadthFirst(new PackedUpstreamSpec(o.scope).roots(), o, true);
+  const job: PackedJob = { scope: o.scope };
+  const workers = Array.from(
+    { length: Math.max(1, o.workers) },
+    () => new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job }),
+  );
+  const waiting = new Map<number, { resolve: (r: PackedChunkResult) => void; reject: (e: Error) => void }>();
+  for (const w of workers) {
+    w.on('message', (r: PackedChunkResult) => {
+      waiting.get(r.id)!.resolve(r);
+      waiting.delete(r.id);
+    });
+    w.on('error', (e) => {
+      for (const p of waiting.values()) p.reject(e);
+      waiting.clear();
+    });
+  }
+  let nextId = 0;
+  const post = (items: Int32Array): Promise<PackedChunkResult> => {
+    const id = nextId++;
+    const chunk: PackedChunk = { id, items, handles: bf.visited.handles() };
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      workers[id % workers.length]!.postMessage(chunk);
+    });
+  };
+  try {
+    const width = workers.length * PER_WORKER;
+    while (bf.beginLevel()) {
+      const level = bf.level;
+      const length = bf.levelLength;
+      const inFlight: { items: Int32Array; result: Promise<PackedChunkResult> }[] = [];
+      let start = 0;
+      const issue = () => {
+        while (inFlight.length < width && start < length && !bf.budgetHit) {
+          const size = Math.min(CHUNK, Math.max(MIN_CHUNK, Math.ceil((length - start) / (2 * width))));
+          const items = level.slice(start, Math.min(length, start + size));
+          start += items.length;
+          inFlight.push({ items, result: post(items) });
+        }
+      };
+      issue();
+      while (inFlight.length) {
+        const head = inFlight.shift()!;
+        const r = await head.result;
+        // Past the budget nothing more is taken; the chunks in flight are waited for and dropped.
+        if (!bf.budgetHit) absorb(bf, head.items, r);
+        issue();
+      }
+      bf.endLevel();
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return bf.result();
+}
+
+/** Takes a chunk's records in order: each a successor [item u32][pos u16][length u8][key bytes]. */
+function absorb(bf: BreadthFirst, items: Int32Array, r: PackedChunkResult): void {
+  bf.transitions += r.transitions;
+  const b = r.records;
+  for (let o = 0; o < b.length && !bf.budgetHit;) {
+    const item = b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
+    const pos = b[o + 4]! | (b[o + 5]! << 8);
+    const length = b[o + 6]!;
+    bf.take(b.subarray(o + 7, o + 7 + length), length, items[item]!, pos);
+    o += 7 + length;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * A worker thread of the packed engine's parallel search (parallel.ts): it
+ * expands chunks of a level's frontier and sends back the successors it did
+ * not find in the shared visited set, with the state and position each
+ * came from, in frontier order.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ExploreScope } from '../scope.ts';
+import { VisitedSet, type VisitedHandles, type VisitedReader } from '../visited.ts';
+import { PackedUpstreamSpec } from './upstream-spec.ts';
+
+export interface PackedJob {
+  readonly scope: ExploreScope;
+}
+
+/** A chunk to expand: state numbers in frontier order, and the visited set's buffers as they are now. */
+export interface PackedChunk {
+  readonly id: number;
+  readonly items: Int32Array;
+  readonly handles: VisitedHandles;
+}
+
+/**
+ * What a chunk gives: every successor counted (transitions), and those not
+ * found visited as records, each [item u32][pos u16][length u8][key bytes],
+ * `item` the state's place in the chunk.
+ */
+export interface PackedChunkResult {
+  readonly id: number;
+  readonly transitions: number;
+  readonly records: Uint8Array;
+}
+
+const job = workerData as PackedJob;
+const model = new PackedUpstreamSpec(job.scope);
+let reader: VisitedReader | null = null;
+/** The table a reader was made for: a table that grew is a new buffer, twice as long. */
+let tableBytes = -1;
+let records = new Uint8Array(1 << 20);
+
+parentPort!.on('message', (m: PackedChunk) => {
+  if (m.handles.slots.byteLength !== tableBytes) {
+    reader = VisitedSet.reader(m.handles);
+    tableBytes = m.handles.slots.byteLength;
+  }
+  const r = reader!;
+  let used = 0;
+  let transitions = 0;
+  let item = 0;
+  const emit = (out: Uint8Array, length: number, pos: number) => {
+    transitions++;
+    if (r.has(out, length)) return;
+    if (used + 8 + length > records.length) {
+      const grown = new Uint8Array(records.length * 2);
+      grown.set(records.subarray(0, used));
+      records = grown;
+    }
+    records[used++] = item & 0xff;
+    records[used++] = (item >>> 8) & 0xff;
+    records[used++] = (item >>> 16) & 0xff;
+    records[used++] = item >>> 24;
+    records[used++] = pos & 0xff;
+    records[used++] = pos >>> 8;
+    records[used++] = length;
+    records.set(out.subarray(0, length), used);
+    used += length;
+  };
+  for (item = 0; item < m.items.length; item++) model.expand(r.get(m.items[item]!), emit);
+  const result: PackedChunkResult = { id: m.id, transitions, records: records.slice(0, used) };
+  parentPort!.postMessage(result, [result.records.buffer as ArrayBuffer]);
+});
