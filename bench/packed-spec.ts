@@ -12,7 +12,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { packedSearch } from '../harness/explore/packed/search.ts';
+import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
+import { packedSearch, type PackedSearchResult } from '../harness/explore/packed/search.ts';
 import { PackedUpstreamSpec } from '../harness/explore/packed/upstream-spec.ts';
 import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { runSpin, spinMissing } from '../promela/spin.ts';
@@ -26,6 +27,8 @@ export interface PackedSpecRow {
   readonly transitions: number;
   readonly fixpoint: boolean;
   readonly depth_reached: number;
+  readonly wall_seconds: number;
+  /** Every thread's, the workers' included. */
   readonly cpu_seconds: number;
   readonly states_per_cpu_second: number;
   /** The visited set (arena, offsets, table) over the states. */
@@ -40,11 +43,25 @@ export interface PackedSpecRow {
 
 /** One packed search of `scope` in this process (the child's work). */
 export function packedSpecOnce(scope: ExploreScope): Omit<PackedSpecRow, 'max_rss_mib'> {
+  const t0 = performance.now();
   const c0 = process.cpuUsage();
   const r = packedSearch(new PackedUpstreamSpec(scope), { depth: scope.depth });
-  const c = process.cpuUsage(c0);
+  return row(scope, r, process.cpuUsage(c0), performance.now() - t0);
+}
+
+/** The same search on `workers` worker threads (the child's work). */
+export async function packedSpecParallelOnce(scope: ExploreScope, workers: number): Promise<Omit<PackedSpecRow, 'max_rss_mib'>> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const r = await packedSearchParallel({ scope, depth: scope.depth, workers });
+  return row(scope, r, process.cpuUsage(c0), performance.now() - t0);
+}
+
+function row(scope: ExploreScope, r: PackedSearchResult, c: NodeJS.CpuUsage, wallMs: number): Omit<PackedSpecRow, 'max_rss_mib'> {
+  // The cpu time of every thread of the process (with workers, theirs too).
   const secs = (c.user + c.system) / 1e6;
   return {
+    wall_seconds: round(wallMs / 1000),
     scope: formatScope(scope),
     spec_states: r.distinctStates,
     transitions: r.transitions,
@@ -61,11 +78,10 @@ export function packedSpecOnce(scope: ExploreScope): Omit<PackedSpecRow, 'max_rs
 
 const CHILD = fileURLToPath(new URL('./packed-spec-child.ts', import.meta.url));
 
-/** One packed search in a child process; throws with the child's last stderr line when it fails. */
-export function packedSpec(scope: ExploreScope): PackedSpecRow {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope)], {
-    encoding: 'utf8',
-  });
+/** One packed search in a child process (on `workers` worker threads if given); throws with the child's last stderr line when it fails. */
+export function packedSpec(scope: ExploreScope, workers?: number): PackedSpecRow {
+  const args = ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), ...(workers ? [String(workers)] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`packed search ${formatScope(scope)}: exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
   return JSON.parse(r.stdout) as PackedSpecRow;
 }
@@ -103,5 +119,39 @@ export function packedAgainstSpin(scope: ExploreScope): PackedAgainstSpinRow | {
     spin_memory_mib: a.memoryMb,
     packed,
     spin_speed_over_packed: round(a.stored / Math.max(spinSeconds, 1e-3) / (packed.spec_states / packed.cpu_seconds), 2),
+  };
+}
+
+export interface PackedTwoCoresRow {
+  readonly scope: string;
+  readonly states: number;
+  /** Medians of the interleaved runs below, wall seconds. */
+  readonly wall_seconds_one_thread: number;
+  readonly wall_seconds_two_workers: number;
+  readonly speed_up: number;
+  readonly runs: { readonly one_thread: readonly number[]; readonly two_workers: readonly number[] };
+}
+
+/** The search in one thread against two worker threads, in `pairs` alternating pairs, each run in its own process. */
+export function packedTwoCores(scope: ExploreScope, pairs = 3): PackedTwoCoresRow {
+  const one: number[] = [];
+  const two: number[] = [];
+  let states = 0;
+  for (let i = 0; i < pairs; i++) {
+    const a = packedSpec(scope);
+    const b = packedSpec(scope, 2);
+    if (a.spec_states !== b.spec_states) throw new Error(`two cores: ${a.spec_states} states in one thread, ${b.spec_states} on two`);
+    states = a.spec_states;
+    one.push(a.wall_seconds);
+    two.push(b.wall_seconds);
+  }
+  const median = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+  return {
+    scope: formatScope(scope),
+    states,
+    wall_seconds_one_thread: median(one),
+    wall_seconds_two_workers: median(two),
+    speed_up: round(median(one) / median(two)),
+    runs: { one_thread: one, two_workers: two },
   };
 }

@@ -27,7 +27,7 @@ import { againstSpin, exploreOnce, twoCores, type ParallelRow } from './explore-
 import { parseScope } from '../harness/explore/scope.ts';
 import { measureThroughput } from './ops-throughput.ts';
 import { benchVm } from './vm.ts';
-import { packedAgainstSpin, packedSpec, type PackedSpecRow } from './packed-spec.ts';
+import { packedAgainstSpin, packedSpec, packedTwoCores, type PackedSpecRow, type PackedTwoCoresRow } from './packed-spec.ts';
 import { wholeSpace, type WholeSpaceRow } from './whole-spaces.ts';
 
 const OUT = new URL('./results.json', import.meta.url);
@@ -157,6 +157,7 @@ if (!quick) {
 if (twoCoresOnly) parallel.push(...(await measureTwoCores()));
 const packedSpin: ReturnType<typeof packedAgainstSpin>[] = [];
 const packedReach: PackedSpecRow[] = [];
+const packedParallel: PackedTwoCoresRow[] = [];
 if (!quick || packedOnly) {
   for (const text of [
     'patches=2,functions=1,states=0,tasks=1',
@@ -180,6 +181,13 @@ if (!quick || packedOnly) {
       `packed spec model ${r.scope}: ${r.spec_states} states, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB (${r.states_per_depth.join(' / ')})`,
     );
     packedReach.push(r);
+  }
+  for (const text of ['patches=2,functions=2,states=1,tasks=1,depth=any', 'patches=2,functions=2,states=1,tasks=2,depth=any']) {
+    const r = packedTwoCores(parseScope(text));
+    say(
+      `packed two cores ${r.scope}: x${r.speed_up} (one thread ${r.runs.one_thread.join(', ')} s; two workers ${r.runs.two_workers.join(', ')} s)`,
+    );
+    packedParallel.push(r);
   }
 }
 
@@ -245,6 +253,7 @@ const results = {
   explore_two_cores: quick && !twoCoresOnly ? previous.explore_two_cores : parallel,
   packed_spec_against_spin: byScope('packed_spec_against_spin', packedSpin),
   packed_spec_reach: byScope('packed_spec_reach', packedReach),
+  packed_spec_two_cores: byScope('packed_spec_two_cores', packedParallel),
 };
 const tmp = `${OUT.pathname}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);

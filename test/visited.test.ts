@@ -101,4 +101,22 @@ describe('the visited set', () => {
     expect(copy.addAll(set.export())).toBe(0);
     for (let i = 0; i < set.size; i++) expect([...copy.get(i)]).toEqual([...set.get(i)]);
   });
+
+  // The packed engine's parallel search: worker threads read the set while this thread adds (harness/explore/packed/parallel.ts).
+  it('is read from shared memory by a reader made before it grew: every state by number, and found when it was there', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => new Uint8Array(40).fill(i & 0xff, 0, 20).fill(i >> 8, 20));
+    const set = new VisitedSet(true);
+    for (const k of keys.slice(0, 100)) set.add(k);
+    const early = VisitedSet.reader(set.handles());
+    // Arena (64 KiB at first), offsets and table all grow many times over.
+    for (const k of keys) set.add(k);
+    expect(set.size).toBe(keys.length);
+    for (let i = 0; i < set.size; i++) expect([...early.get(i)], `state ${i}`).toEqual([...set.get(i)]);
+    for (const k of keys.slice(0, 100)) expect(early.has(k, k.length)).toBe(true);
+    const late = VisitedSet.reader(set.handles());
+    for (const k of keys) expect(late.has(k, k.length)).toBe(true);
+    // Never a state that is not in the set, whatever table the reader has.
+    for (const r of [early, late]) expect(r.has(new Uint8Array(40).fill(255), 40)).toBe(false);
+    expect(() => new VisitedSet().handles()).toThrow('visited: handles of a set that is not shared');
+  });
 });
