@@ -25,7 +25,8 @@
  *   the transition patch; a complete transition frees the replaced patches
  *   (or, unpatching, the patch itself);
  * - reverse, force (klp_force_transition marks the replaced patches, or the
- *   unpatched one, forced, and a forced module is never removed: facts B.3),
+ *   unpatched one, forced, and a forced module is never removed: facts B.2
+ *   "Force"),
  *   module load and removal, a task's sleep, wake-up and return to user space.
  * Tasks are interchangeable: their columns are sorted in every key, so the
  * task an op names is the one at that place in the sorted order.
