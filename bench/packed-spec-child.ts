@@ -9,6 +9,6 @@ import { parseScope } from '../harness/explore/scope.ts';
 import { packedSpecOnce, packedSpecParallelOnce } from './packed-spec.ts';
 
 const [scopeText, workers] = process.argv.slice(2);
-if (!scopeText) throw new Error('usage: packed-spec-child.ts SCOPE [WORKERS]');
+if (!scopeText || (workers !== undefined && !/^[1-9]\d*$/.test(workers))) throw new Error('usage: packed-spec-child.ts SCOPE [WORKERS]');
 const row = workers ? await packedSpecParallelOnce(parseScope(scopeText), Number(workers)) : packedSpecOnce(parseScope(scopeText));
 process.stdout.write(`${JSON.stringify({ ...row, max_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);

@@ -53,7 +53,7 @@ export function packedSpecOnce(scope: ExploreScope): Omit<PackedSpecRow, 'max_rs
 export async function packedSpecParallelOnce(scope: ExploreScope, workers: number): Promise<Omit<PackedSpecRow, 'max_rss_mib'>> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = await packedSearchParallel({ scope, depth: scope.depth, workers });
+  const r = await packedSearchParallel({ scope, workers });
   return row(scope, r, process.cpuUsage(c0), performance.now() - t0);
 }
 

@@ -44,11 +44,19 @@ describe('the packed search on worker threads', () => {
       const one = whole(packedSearch(new PackedUpstreamSpec(scope), options));
       // Each worker count costs its threads' start-up (tsx): the others once, where the stop is the most delicate.
       for (const workers of 'maxStates' in extra ? [1, 2, 3] : [2]) {
-        const r = await packedSearchParallel({ scope, workers, ...options });
+        const r = await packedSearchParallel({ scope, workers, paths: true, ...extra });
         expect(whole(r), `${workers} workers`).toEqual(one);
       }
       if ('maxStates' in extra) expect(one.stateBudget).toEqual({ states: 30_000, inDepth: 5 });
     },
     120_000,
   );
+
+  it('refuses a number of workers that is not a whole number from 1', async () => {
+    const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
+    for (const workers of [Number.NaN, 0, -3, 1.5])
+      await expect(packedSearchParallel({ scope, workers })).rejects.toThrow(
+        `packed: workers must be a whole number from 1, not ${workers}`,
+      );
+  });
 });

@@ -118,6 +118,7 @@ export class VisitedSet {
     return index;
   }
 
+  /** Whether the state `key` is in the set. */
   has(key: Uint8Array): boolean {
     const h = hashBytes(key);
     const tag = h >>> 24;
@@ -251,6 +252,7 @@ export class VisitedReader {
     this.offsets = new Uint32Array(this.h.offsets, 0, this.h.offsets.byteLength >>> 2);
   }
 
+  /** Whether the state `key[0, length)` was in the set when looked for (see the class). */
   has(key: Uint8Array, length: number): boolean {
     const h = hashBytes(key, 0, length);
     const tag = h >>> 24;

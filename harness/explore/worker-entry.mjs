@@ -2,4 +2,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./worker.ts');
+// The explorer's worker, or the one the job names (the packed engine's: harness/explore/packed/parallel.ts).
+const { workerData } = await import('node:worker_threads');
+await import(workerData?.module ?? './worker.ts');

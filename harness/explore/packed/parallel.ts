@@ -20,9 +20,13 @@ import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from 
 import { PackedUpstreamSpec } from './upstream-spec.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
 
-export interface PackedParallelOptions extends PackedSearchOptions {
+/** The explorer's worker entry, which registers tsx and imports the worker module its job names. */
+const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url);
+
+/** The search's bounds as packedSearch takes them, but the depth bound is the scope's own (`scope.depth`). */
+export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'> {
   readonly scope: ExploreScope;
-  /** Worker threads (at least 1). */
+  /** Worker threads: a whole number from 1; anything else throws. */
   readonly workers: number;
 }
 
@@ -34,12 +38,11 @@ const PER_WORKER = 2;
 
 /** The search of upstream's packed spec model at `scope` on `workers` worker threads. */
 export async function packedSearchParallel(o: PackedParallelOptions): Promise<PackedSearchResult> {
-  const bf = new BreadthFirst(new PackedUpstreamSpec(o.scope).roots(), o, true);
-  const job: PackedJob = { scope: o.scope };
-  const workers = Array.from(
-    { length: Math.max(1, o.workers) },
-    () => new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job }),
-  );
+  // NaN workers had started none and reported the roots as a finished search.
+  if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`packed: workers must be a whole number from 1, not ${o.workers}`);
+  const bf = new BreadthFirst(new PackedUpstreamSpec(o.scope).roots(), { ...o, depth: o.scope.depth }, true);
+  const job: PackedJob = { module: new URL('./worker.ts', import.meta.url).href, scope: o.scope };
+  const workers = Array.from({ length: o.workers }, () => new Worker(WORKER_ENTRY, { workerData: job }));
   const waiting = new Map<number, { resolve: (r: PackedChunkResult) => void; reject: (e: Error) => void }>();
   for (const w of workers) {
     w.on('message', (r: PackedChunkResult) => {

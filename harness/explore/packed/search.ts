@@ -25,6 +25,7 @@ export interface PackedSpace {
   expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number) => void): void;
 }
 
+/** A search's bounds: none runs it to its fixpoint. */
 export interface PackedSearchOptions {
   /** Levels to expand; absent: to the fixpoint. */
   readonly depth?: number;
@@ -34,6 +35,7 @@ export interface PackedSearchOptions {
   readonly paths?: boolean;
 }
 
+/** What a search found, counted as explore counts (explorer.ts ExploreResult). */
 export interface PackedSearchResult {
   /** True when the frontier emptied: every reachable state was expanded. */
   readonly fixpoint: boolean;
@@ -41,6 +43,7 @@ export interface PackedSearchResult {
   readonly depthReached: number;
   /** Set when the state budget stopped the search in the expansion of level `inDepth`. */
   readonly stateBudget?: { readonly states: number; readonly inDepth: number };
+  /** States stored, the roots included; under a budget, those of the levels expanded in full. */
   readonly distinctStates: number;
   /** Successors computed: one per applicable op of every expanded state, as explore counts them. */
   readonly transitions: number;
@@ -51,6 +54,11 @@ export interface PackedSearchResult {
   readonly visitedBytes: number;
   /** The largest frontier, in states (4 bytes each). */
   readonly maxFrontier: number;
+  /**
+   * The states, numbered in the order they were found. After a budget stop
+   * it also holds the level under way's states and the one past the budget,
+   * which distinctStates does not count.
+   */
   readonly visited: VisitedSet;
   /**
    * With `paths`: the successor positions from the root to state `index`
@@ -85,9 +93,12 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
  */
 export class BreadthFirst {
   readonly visited: VisitedSet;
+  /** The level being expanded: state numbers, the first levelLength of them, in frontier order. */
   level = new Int32Array(1024);
   levelLength = 0;
+  /** Successors computed so far; the caller counts them (a worker's are counted in its chunk). */
   transitions = 0;
+  /** Set when a take would have stored one state more than the budget; nothing more is taken then. */
   budgetHit: { readonly states: number; readonly inDepth: number } | undefined;
   private next = new Int32Array(1024);
   private nextLength = 0;
@@ -166,6 +177,7 @@ export class BreadthFirst {
     this.statesPerDepth.push(this.levelLength);
   }
 
+  /** The search's result: under a budget, the counts of the levels expanded in full. */
   result(): PackedSearchResult {
     const fixpoint = !this.budgetHit && this.levelLength === 0;
     const { parent, via, roots } = this;

@@ -9,7 +9,9 @@ import type { ExploreScope } from '../scope.ts';
 import { VisitedSet, type VisitedHandles, type VisitedReader } from '../visited.ts';
 import { PackedUpstreamSpec } from './upstream-spec.ts';
 
+/** What a worker is started with: its module (for worker-entry.mjs) and the scope of the search. */
 export interface PackedJob {
+  readonly module: string;
   readonly scope: ExploreScope;
 }
 
