@@ -63,34 +63,62 @@ export function exploreOnce(sem: Semantics, scope: ExploreScope): ExploreRow {
   };
 }
 
-export interface SpinRow {
-  readonly scope: string;
-  readonly spin_states: number;
-  readonly spin_transitions: number;
-  readonly spin_seconds: number;
-  readonly spin_memory_mib: number;
+export interface SpinRow extends SpinSide {
   readonly klpcheck: ExploreRow;
   /** klpcheck's spec-level states per cpu-second over Spin's states per second: how many times faster Spin is. */
   readonly spin_speed_over_klpcheck: number;
 }
 
-/** Spin and klpcheck on one upstream whole space, interleaved (Spin, klpcheck, Spin; Spin's time is the mean). */
-export function againstSpin(sem: Semantics, scope: ExploreScope): SpinRow | { readonly scope: string; readonly skipped: string } {
+/** Spin's side of a row measured beside Spin: its first run's figures and the mean time of its two runs. */
+export interface SpinSide {
+  readonly scope: string;
+  readonly spin_states: number;
+  readonly spin_transitions: number;
+  readonly spin_seconds: number;
+  readonly spin_memory_mib: number;
+}
+
+/**
+ * Spin on upstream's whole space at `scope`, and `measure` between its two
+ * runs (Spin, measure, Spin; Spin's time is the mean of the two), so that
+ * both see the same machine; `speed` is Spin's states per second. Skipped,
+ * with the reason, when Spin is not installed.
+ */
+export function besideSpin<T>(
+  scope: ExploreScope,
+  measure: () => T,
+):
+  | { readonly spin: SpinSide; readonly measured: T; readonly spinStatesPerSecond: number }
+  | { readonly scope: string; readonly skipped: string } {
   const missing = spinMissing();
   if (missing) return { scope: formatScope(scope), skipped: missing };
   const model = upstreamPromela(scope);
   const a = runSpin(model);
-  const k = exploreOnce(sem, scope);
+  const measured = measure();
   const b = runSpin(model);
   const spinSeconds = (a.seconds + b.seconds) / 2;
   return {
-    scope: formatScope(scope),
-    spin_states: a.stored,
-    spin_transitions: a.transitions,
-    spin_seconds: round(spinSeconds, 3),
-    spin_memory_mib: a.memoryMb,
+    spin: {
+      scope: formatScope(scope),
+      spin_states: a.stored,
+      spin_transitions: a.transitions,
+      spin_seconds: round(spinSeconds, 3),
+      spin_memory_mib: a.memoryMb,
+    },
+    measured,
+    spinStatesPerSecond: a.stored / Math.max(spinSeconds, 1e-3),
+  };
+}
+
+/** Spin and klpcheck on one upstream whole space, interleaved (besideSpin). */
+export function againstSpin(sem: Semantics, scope: ExploreScope): SpinRow | { readonly scope: string; readonly skipped: string } {
+  const r = besideSpin(scope, () => exploreOnce(sem, scope));
+  if ('skipped' in r) return r;
+  const k = r.measured;
+  return {
+    ...r.spin,
     klpcheck: k,
-    spin_speed_over_klpcheck: round(a.stored / Math.max(spinSeconds, 1e-3) / (k.spec_states / k.cpu_seconds), 1),
+    spin_speed_over_klpcheck: round(r.spinStatesPerSecond / (k.spec_states / k.cpu_seconds), 1),
   };
 }
 

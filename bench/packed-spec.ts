@@ -16,8 +16,7 @@ import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchResult } from '../harness/explore/packed/search.ts';
 import { PackedUpstreamSpec } from '../harness/explore/packed/upstream-spec.ts';
 import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
-import { runSpin, spinMissing } from '../promela/spin.ts';
-import { upstreamPromela } from '../promela/upstream.ts';
+import { besideSpin, type SpinSide } from './explore-scaling.ts';
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -86,39 +85,26 @@ export function packedSpec(scope: ExploreScope, workers?: number): PackedSpecRow
   return JSON.parse(r.stdout) as PackedSpecRow;
 }
 
-export interface PackedAgainstSpinRow {
-  readonly scope: string;
-  readonly spin_states: number;
-  readonly spin_transitions: number;
-  readonly spin_seconds: number;
-  readonly spin_memory_mib: number;
+export interface PackedAgainstSpinRow extends SpinSide {
   readonly packed: PackedSpecRow;
   /** Spin's states per second over the packed engine's states per cpu-second: how many times faster Spin is. */
   readonly spin_speed_over_packed: number;
 }
 
-/** Spin and the packed spec model on one whole space, interleaved (Spin, packed, Spin; Spin's time is the mean). */
+/** Spin and the packed spec model on one whole space, interleaved (explore-scaling.ts besideSpin). */
 export function packedAgainstSpin(scope: ExploreScope): PackedAgainstSpinRow | { readonly scope: string; readonly skipped: string } {
   const whole = { ...scope, depth: undefined };
-  const missing = spinMissing();
-  if (missing) return { scope: formatScope(whole), skipped: missing };
-  const model = upstreamPromela(whole);
-  const a = runSpin(model);
-  const packed = packedSpec(whole);
-  const b = runSpin(model);
+  const r = besideSpin(whole, () => packedSpec(whole));
+  if ('skipped' in r) return r;
+  const packed = r.measured;
   // Spin's extra state is its initial one, before init fills the tables (test/promela.test.ts). pan rounds a count
   // of 100,000,000 or more to 8 digits (spin.ts readPanReport), so such a count is compared to that precision.
-  if (Number((packed.spec_states + 1).toPrecision(8)) !== a.stored)
-    throw new Error(`${formatScope(whole)}: Spin stored ${a.stored}, packed ${packed.spec_states} + 1`);
-  const spinSeconds = (a.seconds + b.seconds) / 2;
+  if (Number((packed.spec_states + 1).toPrecision(8)) !== r.spin.spin_states)
+    throw new Error(`${formatScope(whole)}: Spin stored ${r.spin.spin_states}, packed ${packed.spec_states} + 1`);
   return {
-    scope: formatScope(whole),
-    spin_states: a.stored,
-    spin_transitions: a.transitions,
-    spin_seconds: round(spinSeconds, 3),
-    spin_memory_mib: a.memoryMb,
+    ...r.spin,
     packed,
-    spin_speed_over_packed: round(a.stored / Math.max(spinSeconds, 1e-3) / (packed.spec_states / packed.cpu_seconds), 2),
+    spin_speed_over_packed: round(r.spinStatesPerSecond / (packed.spec_states / packed.cpu_seconds), 2),
   };
 }
 
