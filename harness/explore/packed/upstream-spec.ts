@@ -60,8 +60,8 @@ const ORIGINAL = 0;
 
 export class PackedUpstreamSpec implements PackedSpace {
   readonly tree: DefinitionTree;
-  private readonly P: number;
-  private readonly T: number;
+  protected readonly P: number;
+  protected readonly T: number;
   private readonly S: number;
   /** The function byte of mod:m1 (its object is the target module). */
   private readonly modFunc: number;
@@ -79,15 +79,18 @@ export class PackedUpstreamSpec implements PackedSpace {
   private readonly TS: number;
   private readonly TF: number;
   private readonly TC: number;
-  private readonly size: number;
+  /** The spec model's bytes; a subclass's own part of a state follows them (`extra`). */
+  protected readonly size: number;
   /** The state being expanded, and the successor being made from it. */
-  private readonly w: Uint8Array;
-  private readonly x: Uint8Array;
+  protected readonly w: Uint8Array;
+  protected readonly x: Uint8Array;
   /** The successor's key. */
-  private readonly out = new Uint8Array(256);
-  private readonly taskKeys: number[];
+  protected readonly out = new Uint8Array(1024);
+  /** The tasks in key order, while a key is written. */
+  protected readonly order: number[];
 
-  constructor(scope: ExploreScope) {
+  /** `extra`: bytes a subclass keeps after the spec model's in each state (the packed kernel's). */
+  constructor(scope: ExploreScope, extra = 0) {
     this.tree = new DefinitionTree(upstream, scope);
     const P = (this.P = scope.patches);
     const T = (this.T = scope.tasks);
@@ -106,9 +109,9 @@ export class PackedUpstreamSpec implements PackedSpace {
     this.TF = this.TS + T;
     this.TC = this.TF + T;
     this.size = this.TC + T;
-    this.w = new Uint8Array(this.size);
-    this.x = new Uint8Array(this.size);
-    this.taskKeys = new Array<number>(T).fill(0);
+    this.w = new Uint8Array(this.size + extra);
+    this.x = new Uint8Array(this.size + extra);
+    this.order = new Array<number>(T).fill(0);
   }
 
   roots(): Uint8Array[] {
@@ -133,8 +136,8 @@ export class PackedUpstreamSpec implements PackedSpace {
    * follow their columns through each sort.
    */
   decodePath(path: readonly number[]): { universe: Universe; ops: Op[] } {
-    const w = new Uint8Array(this.size);
-    const x = new Uint8Array(this.size);
+    const w = new Uint8Array(this.w.length);
+    const x = new Uint8Array(this.w.length);
     let names = bootTasks(this.tree.scope);
     let node = this.tree.root;
     let universe = rootUniverse(this.tree.scope);
@@ -145,15 +148,11 @@ export class PackedUpstreamSpec implements PackedSpace {
       if (!op || !to) throw new Error(`packed: position ${pos} is no successor after ${JSON.stringify(ops)}`);
       ops.push('task' in op ? { ...op, task: names[node.list.steps.arg[pos]!]! } : op);
       if (node.list.steps.op[pos] === PackedOp.InsmodNew) universe = withPatch(universe, node.list.newDefs[node.list.steps.arg[pos]!]!);
-      // The key's order: the columns sorted, and the names with them (sort is stable, as encode's insertion sort).
-      const order = Array.from({ length: this.T }, (_, t) => t).sort((a, b) => this.column(x, a) - this.column(x, b));
+      // The key's order: the columns sorted, and the names with them (as encode's stable insertion sort).
+      const order = this.sortTasks(x);
       names = order.map((t) => names[t]!);
       w.set(x);
-      for (let i = 0; i < this.T; i++) {
-        w[this.TS + i] = x[this.TS + order[i]!]!;
-        w[this.TF + i] = x[this.TF + order[i]!]!;
-        w[this.TC + i] = x[this.TC + order[i]!]!;
-      }
+      for (let i = 0; i < this.T; i++) this.moveTask(w, i, x, order[i]!);
       node = to;
     }
     return { universe, ops };
@@ -164,7 +163,7 @@ export class PackedUpstreamSpec implements PackedSpace {
    * belongs to, or null when the explorer does not try the op there
    * (expand.ts pointless, ops.ts applicable), which is decided before the copy.
    */
-  private step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
+  protected step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
     const { op, arg, func } = node.list.steps;
     const a = arg[pos]!;
     switch (op[pos]) {
@@ -235,7 +234,19 @@ export class PackedUpstreamSpec implements PackedSpace {
   // ---- the key ----
 
   /** Reads a key into the working state; returns its definition node. */
-  private decode(key: Uint8Array): DefinitionNode {
+  protected decode(key: Uint8Array): DefinitionNode {
+    const node = this.decodeShared(key);
+    let i = this.at;
+    for (let t = 0; t < this.T; t++, i++) i = this.readSpecTask(key, i, t);
+    if (i !== key.length) throw new Error(`packed: a key of ${key.length} bytes, ${i} read`);
+    return node;
+  }
+
+  /** Where decodeShared stopped reading. */
+  protected at = 0;
+
+  /** Reads a key up to its task columns (the task count included) into the working state; returns its definition node. */
+  protected decodeShared(key: Uint8Array): DefinitionNode {
     const w = this.w;
     w.fill(0);
     let i = 0;
@@ -259,17 +270,28 @@ export class PackedUpstreamSpec implements PackedSpace {
     w[this.MODLD] = key[i++]! & 1;
     if (key[i++] !== 0) throw new Error('packed: upstream has no shadow variables');
     if (key[i++] !== this.T) throw new Error('packed: a key of another task count');
-    for (let t = 0; t < this.T; t++, i++) {
-      w[this.TS + t] = key[i++]!;
-      w[this.TF + t] = key[i++]!;
-      w[this.TC + t] = key[i++]!;
-    }
-    if (i !== key.length) throw new Error(`packed: a key of ${key.length} bytes, ${i} read`);
+    this.at = i;
     return node;
   }
 
+  /** Reads task t's spec column [state, function, code] at key[i]; returns where its fourth byte (0) is. */
+  protected readSpecTask(key: Uint8Array, i: number, t: number): number {
+    const w = this.w;
+    w[this.TS + t] = key[i++]!;
+    w[this.TF + t] = key[i++]!;
+    w[this.TC + t] = key[i++]!;
+    return i;
+  }
+
   /** Writes state `s` of node `node` as its key into `out`; returns the length. */
-  private encode(s: Uint8Array, node: DefinitionNode): number {
+  protected encode(s: Uint8Array, node: DefinitionNode): number {
+    let i = this.encodeShared(s, node);
+    for (const t of this.sortTasks(s)) i = this.writeSpecTask(s, t, i);
+    return i;
+  }
+
+  /** Writes the key up to its task columns (the task count included) into `out`; returns the length so far. */
+  protected encodeShared(s: Uint8Array, node: DefinitionNode): number {
     const out = this.out;
     let i = 0;
     out[i++] = 0;
@@ -295,27 +317,48 @@ export class PackedUpstreamSpec implements PackedSpace {
     out[i++] = s[this.MODLD]!;
     out[i++] = 0;
     out[i++] = this.T;
-    // Tasks are interchangeable: their columns [state, function, code, kind 0] sorted, by insertion (T <= 3).
-    const keys = this.taskKeys;
-    for (let t = 0; t < this.T; t++) {
-      const v = this.column(s, t);
-      let j = t;
-      for (; j > 0 && keys[j - 1]! > v; j--) keys[j] = keys[j - 1]!;
-      keys[j] = v;
-    }
-    for (let t = 0; t < this.T; t++) {
-      const v = keys[t]!;
-      out[i++] = v >>> 16;
-      out[i++] = (v >>> 8) & 0xff;
-      out[i++] = v & 0xff;
-      out[i++] = 0;
-    }
     return i;
+  }
+
+  /** Writes task t's spec column [state, function, code, kind 0] at out[i]; returns the length so far. */
+  protected writeSpecTask(s: Uint8Array, t: number, i: number): number {
+    const out = this.out;
+    out[i++] = s[this.TS + t]!;
+    out[i++] = s[this.TF + t]!;
+    out[i++] = s[this.TC + t]!;
+    out[i++] = 0;
+    return i;
+  }
+
+  /**
+   * The tasks of `s` in key order (this.order, reused): tasks are
+   * interchangeable, so their columns are sorted, by a stable insertion sort (T <= 3).
+   */
+  protected sortTasks(s: Uint8Array): readonly number[] {
+    const order = this.order;
+    for (let t = 0; t < this.T; t++) {
+      let j = t;
+      for (; j > 0 && this.compareTasks(s, order[j - 1]!, t) > 0; j--) order[j] = order[j - 1]!;
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /** Task a's column against task b's, as the key orders them. */
+  protected compareTasks(s: Uint8Array, a: number, b: number): number {
+    return this.column(s, a) - this.column(s, b);
   }
 
   /** Task t's column [state, function, code] as one number, ordered as the key orders columns. */
   private column(s: Uint8Array, t: number): number {
     return (s[this.TS + t]! << 16) | (s[this.TF + t]! << 8) | s[this.TC + t]!;
+  }
+
+  /** Puts task `from` of state `x` at place `to` of state `w` (decodePath's reordering). */
+  protected moveTask(w: Uint8Array, to: number, x: Uint8Array, from: number): void {
+    w[this.TS + to] = x[this.TS + from]!;
+    w[this.TF + to] = x[this.TF + from]!;
+    w[this.TC + to] = x[this.TC + from]!;
   }
 
   // ---- which code runs ----
