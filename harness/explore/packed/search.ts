@@ -20,9 +20,21 @@ export interface PackedSpace {
   /**
    * Calls `emit` for every successor of the state `key`, in the order of its
    * successor list, with the successor's key (`out[0, length)`, valid only
-   * during the call) and its position in that list.
+   * during the call), its position in that list and the properties the
+   * transition violates (bit i for properties[i]; 0 or absent for none).
    */
-  expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number) => void): void;
+  expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void;
+  /** The properties a space checks on every transition, named as the catalog names them (none when absent). */
+  readonly properties?: readonly string[];
+}
+
+/** A property's first violation in breadth-first order: on a transition out of a state at depth - 1, so a shortest one. */
+export interface PackedViolation {
+  readonly property: string;
+  /** The counterexample's length in steps. */
+  readonly depth: number;
+  /** With `paths`: its successor positions from the root, the violating step last. */
+  readonly path?: readonly number[];
 }
 
 /** A search's bounds: none runs it to its fixpoint. */
@@ -66,14 +78,17 @@ export interface PackedSearchResult {
    * first; the first one found among the equally short.
    */
   readonly pathTo?: (index: number) => number[];
+  /** Each violated property's first violation, in the order found. */
+  readonly violations: readonly PackedViolation[];
 }
 
 /** Explores `space` breadth first, in this thread (parallel.ts shares the work among worker threads). */
 export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): PackedSearchResult {
-  const bf = new BreadthFirst(space.roots(), o, false);
+  const bf = new BreadthFirst(space.roots(), o, false, space.properties);
   let from = -1;
-  const emit = (out: Uint8Array, length: number, pos: number) => {
+  const emit = (out: Uint8Array, length: number, pos: number, violated?: number) => {
     bf.transitions++;
+    if (violated) bf.found(violated, from, pos);
     bf.take(out, length, from, pos);
   };
   while (bf.beginLevel()) {
@@ -109,11 +124,15 @@ export class BreadthFirst {
   private levelStart: { readonly states: number; readonly transitions: number };
   private parent: Int32Array<ArrayBuffer>;
   private via: Uint16Array<ArrayBuffer>;
+  /** First violations: property index -> where (the state it was found from, the successor position, the depth). */
+  private readonly firsts = new Map<number, { readonly from: number; readonly pos: number; readonly depth: number }>();
 
   constructor(
     roots: readonly Uint8Array[],
     private readonly o: PackedSearchOptions,
     shared: boolean,
+    /** The space's properties (PackedSpace.properties): the names of the bits `found` takes. */
+    private readonly properties: readonly string[] = [],
   ) {
     this.visited = new VisitedSet(shared);
     for (const key of roots) {
@@ -138,6 +157,17 @@ export class BreadthFirst {
     this.depth++;
     this.nextLength = 0;
     return true;
+  }
+
+  /**
+   * Records that successor `pos` of state `from` violates the properties of
+   * bitmask `violated`; only each one's first violation is kept (under a
+   * budget, one the level under way found too).
+   */
+  found(violated: number, from: number, pos: number): void {
+    if (this.budgetHit) return;
+    for (let i = 0; i < this.properties.length; i++)
+      if (violated & (1 << i) && !this.firsts.has(i)) this.firsts.set(i, { from, pos, depth: this.depth });
   }
 
   /** Takes successor `pos` of state `from`, `key[0, length)`: a new state joins the next level. */
@@ -181,6 +211,17 @@ export class BreadthFirst {
   result(): PackedSearchResult {
     const fixpoint = !this.budgetHit && this.levelLength === 0;
     const { parent, via, roots } = this;
+    const pathTo = (index: number) => {
+      const path: number[] = [];
+      // The roots were stored first, before any parent link: their states are numbered below `roots`.
+      for (let n = index; n >= roots; n = parent[n]!) path.push(via[n]!);
+      return path.reverse();
+    };
+    const violations = [...this.firsts].map(([i, f]) => ({
+      property: this.properties[i]!,
+      depth: f.depth,
+      ...(this.o.paths ? { path: [...pathTo(f.from), f.pos] } : {}),
+    }));
     return {
       fixpoint,
       depthReached: fixpoint ? Math.max(0, this.depth - 1) : this.depth,
@@ -192,16 +233,8 @@ export class BreadthFirst {
       visitedBytes: this.visited.bytesUsed(),
       maxFrontier: this.maxFrontier,
       visited: this.visited,
-      ...(this.o.paths
-        ? {
-            pathTo: (index: number) => {
-              const path: number[] = [];
-              // The roots were stored first, before any parent link: their states are numbered below `roots`.
-              for (let n = index; n >= roots; n = parent[n]!) path.push(via[n]!);
-              return path.reverse();
-            },
-          }
-        : {}),
+      ...(this.o.paths ? { pathTo } : {}),
+      violations,
     };
   }
 }

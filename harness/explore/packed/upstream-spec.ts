@@ -34,7 +34,7 @@
  * The task model (taskModel=1), shadow variables and writable attributes are
  * not here: DefinitionTree refuses the scopes and semantics that need them.
  */
-import { DefinitionTree, PackedOp, type DefinitionNode } from './definition-tree.ts';
+import { DefinitionTree, PackedErrno, PackedOp, type DefinitionNode } from './definition-tree.ts';
 import type { Universe } from '../../../model/kernel/definitions.ts';
 import type { Op } from '../../ops.ts';
 import { bootTasks, withPatch } from '../candidates.ts';
@@ -57,6 +57,10 @@ const PATCHED = 2;
 
 /** Code a task sleeps in: 0 the original, 1 + k patch pk (1 is "absent", which no explored sleep reaches). */
 const ORIGINAL = 0;
+const ABSENT = 1;
+
+/** A patch's status in the abstract state (model/spec/abstract-state.ts), as a number. */
+export const PatchStatusCode = { Freed: 0, Enabled: 1, Patching: 2, Unpatching: 3, Stale: 4 } as const;
 
 export class PackedUpstreamSpec implements PackedSpace {
   readonly tree: DefinitionTree;
@@ -166,16 +170,17 @@ export class PackedUpstreamSpec implements PackedSpace {
   protected step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
     const { op, arg, func } = node.list.steps;
     const a = arg[pos]!;
+    this.errno = 0;
     switch (op[pos]) {
       case PackedOp.InsmodPatch:
         if (w[this.FL + a]! & LOADED) return null;
         x.set(w);
-        this.insmod(x, node, a);
+        this.errno = this.insmod(x, node, a);
         return node;
       case PackedOp.InsmodNew: {
         const to = node.child(a);
         x.set(w);
-        this.insmod(x, to, node.defPos.length + 1);
+        this.errno = this.insmod(x, to, node.defPos.length + 1);
         return to;
       }
       case PackedOp.InsmodModule:
@@ -191,18 +196,18 @@ export class PackedUpstreamSpec implements PackedSpace {
       case PackedOp.RmmodPatch:
         if (!(w[this.FL + a]! & LOADED)) return null;
         x.set(w);
-        this.rmmod(x, a);
+        this.errno = this.rmmod(x, a);
         return node;
       case PackedOp.Disable:
       case PackedOp.Enable:
         if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
         x.set(w);
-        this.writeEnabled(x, node, a, op[pos] === PackedOp.Enable);
+        this.errno = this.writeEnabled(x, node, a, op[pos] === PackedOp.Enable);
         return node;
       case PackedOp.Force:
         if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
         x.set(w);
-        this.force(x, a);
+        this.errno = this.force(x, a);
         return node;
       case PackedOp.TransitionStep:
         if (!w[this.TP]) return null;
@@ -241,6 +246,9 @@ export class PackedUpstreamSpec implements PackedSpace {
     if (i !== key.length) throw new Error(`packed: a key of ${key.length} bytes, ${i} read`);
     return node;
   }
+
+  /** The errno the spec model gives the last step's op (0 for success: model/spec/spec-model.ts's outcomes). */
+  protected errno = 0;
 
   /** Where decodeShared stopped reading. */
   protected at = 0;
@@ -290,8 +298,8 @@ export class PackedUpstreamSpec implements PackedSpace {
     return i;
   }
 
-  /** Writes the key up to its task columns (the task count included) into `out`; returns the length so far. */
-  protected encodeShared(s: Uint8Array, node: DefinitionNode): number {
+  /** Writes the key's root and definitions into `out`; returns the length so far. */
+  protected encodeDefinitions(node: DefinitionNode): number {
     const out = this.out;
     let i = 0;
     out[i++] = 0;
@@ -301,6 +309,13 @@ export class PackedUpstreamSpec implements PackedSpace {
       out[i++] = defPos[d]! & 0xff;
       out[i++] = defPos[d]! >>> 8;
     }
+    return i;
+  }
+
+  /** Writes the key up to its task columns (the task count included) into `out`; returns the length so far. */
+  protected encodeShared(s: Uint8Array, node: DefinitionNode): number {
+    const out = this.out;
+    let i = this.encodeDefinitions(node);
     const nl = (out[i++] = s[this.NL]!);
     for (let j = 0; j < nl; j++) {
       const k = (out[i++] = s[this.LO + j]!);
@@ -359,6 +374,44 @@ export class PackedUpstreamSpec implements PackedSpace {
     w[this.TS + to] = x[this.TS + from]!;
     w[this.TF + to] = x[this.TF + from]!;
     w[this.TC + to] = x[this.TC + from]!;
+  }
+
+  // ---- what conformance compares (model/spec/spec-model.ts abstract()) ----
+
+  /** Whether livepatch pk's module is loaded. */
+  protected patchLoaded(s: Uint8Array, k: number): boolean {
+    return (s[this.FL + k]! & LOADED) !== 0;
+  }
+
+  /** Loaded patch pk's status (PatchStatusCode); the spec model has no stale patch. */
+  protected patchStatus(s: Uint8Array, k: number): number {
+    if (!(s[this.FL + k]! & REGISTERED)) return PatchStatusCode.Freed;
+    if (s[this.TP] === k) return s[this.TGT] ? PatchStatusCode.Patching : PatchStatusCode.Unpatching;
+    return PatchStatusCode.Enabled;
+  }
+
+  /** Patch pk's place on klp_patches, 1-based; 0 when it is not there. */
+  protected patchOrder(s: Uint8Array, k: number): number {
+    for (let j = 0; j < s[this.NKLP]!; j++) if (s[this.KLP + j] === k) return j + 1;
+    return 0;
+  }
+
+  protected patchForced(s: Uint8Array, k: number): boolean {
+    return (s[this.FL + k]! & FORCED) !== 0;
+  }
+
+  /** Task t's [state, function it sleeps in, code it sleeps in], as the kernel's column writes them. */
+  protected taskByte(s: Uint8Array, t: number, field: 0 | 1 | 2): number {
+    return s[(field === 0 ? this.TS : field === 1 ? this.TF : this.TC) + t]!;
+  }
+
+  protected moduleLoaded(s: Uint8Array): boolean {
+    return s[this.MODLD] !== 0;
+  }
+
+  /** The code task t runs in function f: 1 (absent) when f's module is not loaded, else version(). */
+  protected runs(s: Uint8Array, node: DefinitionNode, t: number, f: number): number {
+    return f === this.modFunc && !s[this.MODLD] ? ABSENT : this.version(s, node, t, f);
   }
 
   // ---- which code runs ----
@@ -476,8 +529,9 @@ export class PackedUpstreamSpec implements PackedSpace {
   }
 
   /** insmod of livepatch pk, not loaded: -EINVAL when refused, -EBUSY during a transition, else it loads and its transition starts. */
-  private insmod(s: Uint8Array, node: DefinitionNode, k: number): void {
-    if (!this.loadAllowed(s, node, k) || s[this.TP]) return;
+  private insmod(s: Uint8Array, node: DefinitionNode, k: number): number {
+    if (!this.loadAllowed(s, node, k)) return PackedErrno.EINVAL;
+    if (s[this.TP]) return PackedErrno.EBUSY;
     s[this.LO + s[this.NL]!] = k;
     s[this.NL]!++;
     s[this.FL + k] = LOADED | REGISTERED | ENABLED;
@@ -490,11 +544,12 @@ export class PackedUpstreamSpec implements PackedSpace {
     s[this.NKLP] = nklp + 1;
     this.start(s, k, true);
     this.tryComplete(s, node);
+    return 0;
   }
 
   /** rmmod of a loaded livepatch: -EBUSY while registered or forced. */
-  private rmmod(s: Uint8Array, k: number): void {
-    if (s[this.FL + k]! & (REGISTERED | FORCED)) return;
+  private rmmod(s: Uint8Array, k: number): number {
+    if (s[this.FL + k]! & (REGISTERED | FORCED)) return PackedErrno.EBUSY;
     let y = 0;
     const n = s[this.NL]!;
     for (let j = 0; j < n; j++) {
@@ -504,29 +559,33 @@ export class PackedUpstreamSpec implements PackedSpace {
     s[this.LO + y] = 0;
     s[this.NL] = y;
     s[this.FL + k] = 0;
+    return 0;
   }
 
   /** A write to a registered patch's enabled file. */
-  private writeEnabled(s: Uint8Array, node: DefinitionNode, k: number, enable: boolean): void {
+  private writeEnabled(s: Uint8Array, node: DefinitionNode, k: number, enable: boolean): number {
     const fl = s[this.FL + k]!;
-    if (((fl & ENABLED) !== 0) === enable) return; // -EINVAL
+    if (((fl & ENABLED) !== 0) === enable) return PackedErrno.EINVAL;
     if (s[this.TP] === k) {
       // klp_reverse_transition: the target flips, and the patch's enabled flag with it.
       s[this.TGT] = s[this.TGT] ? 0 : 1;
       s[this.FL + k] = fl ^ ENABLED;
-      return;
+      return 0;
     }
-    if (enable || s[this.TP]) return; // -EINVAL, or -EBUSY during another transition
+    if (enable) return PackedErrno.EINVAL;
+    if (s[this.TP]) return PackedErrno.EBUSY;
     s[this.FL + k] = fl & ~ENABLED;
     this.start(s, k, false);
     this.tryComplete(s, node);
+    return 0;
   }
 
   /** klp_force_transition: every task at the target; the patches it leaves behind are marked forced. */
-  private force(s: Uint8Array, k: number): void {
-    if (s[this.TP] !== k) return; // -EINVAL
+  private force(s: Uint8Array, k: number): number {
+    if (s[this.TP] !== k) return PackedErrno.EINVAL;
     s.fill(this.targetState(s), this.TS, this.TS + this.T);
     if (!s[this.TGT]) s[this.FL + k]! |= FORCED;
     else for (let j = 0; j < s[this.NREP]!; j++) s[this.FL + s[this.REP + j]!]! |= FORCED;
+    return 0;
   }
 }

@@ -1,0 +1,814 @@
+/**
+ * The upstream kernel over packed bytes: the packed engine's second part
+ * (issue 11). It is a second statement of the reference implementation
+ * (model/kernel/: loader.ts, enable.ts, func-stack.ts, transition.ts,
+ * module-notifier.ts, sysfs.ts) for upstream's hooks (model/semantics/
+ * upstream.ts) and the explorer's universes, written over a fixed-layout
+ * region of a state's bytes. Its key is the kernel part of the explorer's
+ * lockstep key, byte for byte (model/kernel/pack.ts):
+ *
+ *   task columns [patch_state + 1, pending, blocked function, blocked code]
+ *   shared      [func_stacks][target module][each patch: flags, objects,
+ *                funcs, states][klp_patches][transition][target + 1]
+ *                [shadow variables: 0][taint, ftrace]
+ *
+ * so test/packed-kernel.test.ts checks it successor for successor against
+ * the explorer's own Expander over the object kernel.
+ *
+ * What the explorer's universes leave out, and so does this: object
+ * callbacks that fail or touch state (the generated patches' "demo"
+ * callbacks only print, and pre_patch returns 0: model/kernel/callbacks.ts),
+ * symbol tables (every name resolves once: symbols.ts), kprobes and a
+ * disabled ftrace (patching never fails: func-stack.ts patchFunc), kernel
+ * threads, running tasks and interruptible sleeps (the task model,
+ * taskModel=1, which DefinitionTree refuses), and shadow variables (upstream
+ * has no shadow ops). Without interruptible sleepers the fake signal wakes
+ * nobody, so the retry counter is not kept (model/kernel/pack.ts).
+ *
+ * The layout, from `base`: NF = F + 1 function slots (vmlinux f1..fF, then
+ * mod:m1), numbered by the function byte 1..NF of definition-tree.ts.
+ *
+ *   STK   per function: entry count, then up to P patch numbers, head first
+ *   MOD   the target module: 0 absent, 2 loaded and klp_alive
+ *   TAINT 1 once a livepatch module has tainted the kernel
+ *   KLPN, KLP[P]   klp_patches
+ *   TRN   klp_transition_patch (0 none); TGT klp_target_state + 1
+ *   KTS[T], KTP[T], KTF[T], KTC[T]   each task's patch_state + 1, TIF_PATCH_PENDING,
+ *         the function it sleeps in (0 none) and the code it sleeps in
+ *   per patch k: flags, object count, 2 objects of
+ *         [name, flags, func count, NF x (function byte, flags)]
+ *
+ * A func_stack entry is a patch number: a patch has at most one func per
+ * function (klp_find_func), so the patch names the entry, and the entry's
+ * nop and transition flags are that func's.
+ */
+import { PackedErrno, PackedOp, type CompiledSteps, type DefinitionNode, type DefinitionTree } from './definition-tree.ts';
+import { PatchStatusCode } from './upstream-spec.ts';
+import type { ExploreScope } from '../scope.ts';
+
+/** A patch's flags; the key writes 2 + bits(registered && enabled, forced, registered) for a loaded one. */
+const EN = 1;
+const FORCED = 2;
+const REG = 4;
+const LOADED = 8;
+
+/** An object's flags, as the key writes them: bits(dynamic, loaded, patched, post_unpatch_enabled). */
+const O_DYNAMIC = 1;
+const O_LOADED = 2;
+const O_PATCHED = 4;
+const O_POST_UNPATCH = 8;
+
+/** A func's flags, as the key writes them: bits(nop, patched, transition, hasNewFunc). */
+const F_NOP = 1;
+const F_PATCHED = 2;
+const F_TRANSITION = 4;
+const F_NEW_FUNC = 8;
+
+/** An object's name byte, as the key writes it: vmlinux 0, a module 1 + its place (the one target module). */
+const VMLINUX = 0;
+const MODULE = 1;
+
+/** patch_state + 1, and klp_target_state + 1 (KLP_TRANSITION_IDLE -1, UNPATCHED 0, PATCHED 1: model/kernel/runtime.ts). */
+const IDLE = 0;
+const UNPATCHED = 1;
+const PATCHED = 2;
+
+/** Code a task runs or sleeps in (model/spec/pack.ts codeIndex): 0 the original, 1 absent, 1 + k patch pk's. */
+const ORIGINAL = 0;
+const ABSENT = 1;
+
+/** The target module's byte: 1 + klp_alive when loaded (it is alive from its coming notifier until it goes). */
+const MOD_ALIVE = 2;
+
+/** The bytes a stack entry's func writes: bits(nop, transition). */
+const stackBits = (fl: number) => (fl & F_NOP) | ((fl & F_TRANSITION) >>> 1);
+
+export class PackedUpstreamKernel {
+  /** The kernel's bytes in a state. */
+  readonly bytes: number;
+  private readonly P: number;
+  private readonly T: number;
+  private readonly S: number;
+  private readonly NF: number;
+  private readonly STK: number;
+  private readonly MOD: number;
+  private readonly TAINT: number;
+  private readonly KLPN: number;
+  private readonly KLP: number;
+  private readonly TRN: number;
+  private readonly TGT: number;
+  private readonly KTS: number;
+  private readonly KTP: number;
+  private readonly KTF: number;
+  private readonly KTC: number;
+  private readonly PB: number;
+  /** Bytes of a patch's block and of one of its objects. */
+  private readonly PS: number;
+  private readonly OS: number;
+  /** The patches a completing transition replaced (klp_unpatch_replaced_patches), reused. */
+  private readonly replaced: Uint8Array;
+
+  /** The kernel's bytes in a state of `scope`. */
+  static bytesFor(scope: ExploreScope): number {
+    const NF = scope.functions + 1;
+    const P = scope.patches;
+    return NF * (P + 1) + 5 + P + 4 * scope.tasks + P * (2 + 2 * (3 + 2 * NF));
+  }
+
+  /** The kernel part of states whose bytes from `base` are its (the spec model's come first). */
+  constructor(
+    private readonly tree: DefinitionTree,
+    base: number,
+  ) {
+    const { patches: P, tasks: T, states: S, functions: F } = tree.scope;
+    this.P = P;
+    this.T = T;
+    this.S = S;
+    const NF = (this.NF = F + 1);
+    this.STK = base;
+    this.MOD = this.STK + NF * (P + 1);
+    this.TAINT = this.MOD + 1;
+    this.KLPN = this.TAINT + 1;
+    this.KLP = this.KLPN + 1;
+    this.TRN = this.KLP + P;
+    this.TGT = this.TRN + 1;
+    this.KTS = this.TGT + 1;
+    this.KTP = this.KTS + T;
+    this.KTF = this.KTP + T;
+    this.KTC = this.KTF + T;
+    this.PB = this.KTC + T;
+    this.OS = 3 + 2 * NF;
+    this.PS = 2 + 2 * this.OS;
+    this.bytes = this.PB + P * this.PS - base;
+    if (this.bytes !== PackedUpstreamKernel.bytesFor(tree.scope)) throw new Error('packed: the kernel layout and bytesFor disagree');
+    this.replaced = new Uint8Array(P);
+  }
+
+  /**
+   * Applies successor `pos` of `steps` to the kernel in `s`, in place; `node`
+   * is the state's node after the step (for an InsmodNew, the new patch's).
+   * Returns the op's errno, 0 for success (applyToKernel's outcome).
+   */
+  apply(s: Uint8Array, node: DefinitionNode, steps: CompiledSteps, pos: number): number {
+    const a = steps.arg[pos]!;
+    switch (steps.op[pos]) {
+      case PackedOp.InsmodPatch:
+        return this.insmod(s, node, a);
+      case PackedOp.InsmodNew:
+        return this.insmod(s, node, node.defPos.length);
+      case PackedOp.InsmodModule:
+        this.moduleComing(s);
+        return 0;
+      case PackedOp.RmmodModule:
+        this.moduleGoing(s);
+        return 0;
+      case PackedOp.RmmodPatch:
+        if (s[this.patchAt(a)]! & (REG | FORCED)) return PackedErrno.EBUSY;
+        s.fill(0, this.patchAt(a), this.patchAt(a) + this.PS);
+        return 0;
+      case PackedOp.Disable:
+        return this.writeEnabled(s, node, a, false);
+      case PackedOp.Enable:
+        return this.writeEnabled(s, node, a, true);
+      case PackedOp.Force:
+        return this.force(s, node, a);
+      case PackedOp.TransitionStep:
+        this.tryComplete(s, node);
+        return 0;
+      case PackedOp.BlockTask: {
+        const f = steps.func[pos]!;
+        const code = this.runningCode(s, a, f);
+        if (code === ABSENT) return PackedErrno.EAGAIN;
+        s[this.KTF + a] = f;
+        s[this.KTC + a] = code;
+        return 0;
+      }
+      case PackedOp.UnblockTask:
+        s[this.KTF + a] = 0;
+        s[this.KTC + a] = 0;
+        return 0;
+      case PackedOp.TaskReturn:
+        this.updatePatchState(s, a);
+        return 0;
+      default:
+        throw new Error(`packed: op ${steps.op[pos]} at position ${pos}`);
+    }
+  }
+
+  /**
+   * Whether the explorer tries successor `pos` of `steps` on the kernel in
+   * `s`: expand.ts pointless (a module loaded twice or removed unloaded, a
+   * sysfs file that does not exist) and ops.ts applicable, answered as
+   * harness/kernel-preconditions.ts answers them.
+   */
+  applicable(s: Uint8Array, steps: CompiledSteps, pos: number): boolean {
+    const a = steps.arg[pos]!;
+    switch (steps.op[pos]) {
+      case PackedOp.InsmodPatch:
+        return !(s[this.patchAt(a)]! & LOADED);
+      case PackedOp.InsmodNew:
+        return true;
+      case PackedOp.InsmodModule:
+        return !s[this.MOD];
+      case PackedOp.RmmodModule:
+        if (!s[this.MOD]) return false;
+        for (let t = 0; t < this.T; t++) if (s[this.KTF + t] === this.NF) return false;
+        return true;
+      case PackedOp.RmmodPatch:
+        return (s[this.patchAt(a)]! & LOADED) !== 0;
+      case PackedOp.Disable:
+      case PackedOp.Enable:
+      case PackedOp.Force:
+        return (s[this.patchAt(a)]! & REG) !== 0;
+      case PackedOp.TransitionStep:
+        return s[this.TRN] !== 0;
+      case PackedOp.BlockTask:
+        return !s[this.KTF + a] && this.objectAlive(s, this.objectOf(steps.func[pos]!));
+      case PackedOp.UnblockTask:
+        return s[this.KTF + a] !== 0;
+      case PackedOp.TaskReturn:
+        return !s[this.KTF + a] && s[this.TRN] !== 0;
+      default:
+        throw new Error(`packed: op ${steps.op[pos]} at position ${pos}`);
+    }
+  }
+
+  // ---- what conformance compares (model/spec/observe.ts) ----
+
+  patchLoaded(s: Uint8Array, k: number): boolean {
+    return (s[this.patchAt(k)]! & LOADED) !== 0;
+  }
+
+  /** Loaded patch pk's status (PatchStatusCode): freed, in transition, enabled and listed, or stale. */
+  patchStatus(s: Uint8Array, k: number): number {
+    const fl = s[this.patchAt(k)]!;
+    if (!(fl & REG)) return PatchStatusCode.Freed;
+    if (s[this.TRN] === k) return s[this.TGT] === PATCHED ? PatchStatusCode.Patching : PatchStatusCode.Unpatching;
+    return fl & EN && this.patchOrder(s, k) ? PatchStatusCode.Enabled : PatchStatusCode.Stale;
+  }
+
+  /** Patch pk's place on klp_patches, 1-based; 0 when it is not there. */
+  patchOrder(s: Uint8Array, k: number): number {
+    for (let j = 0; j < s[this.KLPN]!; j++) if (s[this.KLP + j] === k) return j + 1;
+    return 0;
+  }
+
+  patchForced(s: Uint8Array, k: number): boolean {
+    return (s[this.patchAt(k)]! & FORCED) !== 0;
+  }
+
+  /** Task t's [patch_state + 1, function it sleeps in, code it sleeps in]. */
+  taskByte(s: Uint8Array, t: number, field: 0 | 1 | 2): number {
+    return s[(field === 0 ? this.KTS : field === 1 ? this.KTF : this.KTC) + t]!;
+  }
+
+  moduleLoaded(s: Uint8Array): boolean {
+    return s[this.MOD] !== 0;
+  }
+
+  /** The code task t runs in function f, as the ftrace handler picks it (observing: no WARN). */
+  runs(s: Uint8Array, t: number, f: number): number {
+    return this.runningCode(s, t, f);
+  }
+
+  // ---- the key ----
+
+  /** Task t's kernel column as one number, ordered as the key orders columns. */
+  column(s: Uint8Array, t: number): number {
+    return (s[this.KTS + t]! << 24) | (s[this.KTP + t]! << 16) | (s[this.KTF + t]! << 8) | s[this.KTC + t]!;
+  }
+
+  /** Writes task t's column at out[i]; returns the length so far. */
+  writeTask(s: Uint8Array, t: number, out: Uint8Array, i: number): number {
+    out[i++] = s[this.KTS + t]!;
+    out[i++] = s[this.KTP + t]!;
+    out[i++] = s[this.KTF + t]!;
+    out[i++] = s[this.KTC + t]!;
+    return i;
+  }
+
+  /** Reads task t's column at key[i] into `w`; returns where it ends. */
+  readTask(key: Uint8Array, i: number, t: number, w: Uint8Array): number {
+    w[this.KTS + t] = key[i++]!;
+    w[this.KTP + t] = key[i++]!;
+    w[this.KTF + t] = key[i++]!;
+    w[this.KTC + t] = key[i++]!;
+    return i;
+  }
+
+  /** Puts task `from` of `x` at place `to` of `w`. */
+  moveTask(w: Uint8Array, to: number, x: Uint8Array, from: number): void {
+    w[this.KTS + to] = x[this.KTS + from]!;
+    w[this.KTP + to] = x[this.KTP + from]!;
+    w[this.KTF + to] = x[this.KTF + from]!;
+    w[this.KTC + to] = x[this.KTC + from]!;
+  }
+
+  /** Writes everything but the tasks (packKernelShared's order) at out[i]; returns the length so far. */
+  writeShared(s: Uint8Array, node: DefinitionNode, out: Uint8Array, i: number): number {
+    const P = this.P;
+    for (let f = 1; f <= this.NF; f++) {
+      const at = this.stackAt(f);
+      const n = s[at]!;
+      out[i++] = n === 0 ? 255 : n;
+      for (let j = 1; j <= n; j++) {
+        const k = (out[i++] = s[at + j]!);
+        out[i++] = stackBits(s[this.funcIn(s, k, f) + 1]!);
+      }
+    }
+    out[i++] = s[this.MOD]!;
+    for (let k = 1; k <= P; k++) {
+      const pb = this.patchAt(k);
+      const fl = s[pb]!;
+      if (!(fl & LOADED)) {
+        out[i++] = 0;
+        continue;
+      }
+      out[i++] = 2 + (fl & REG ? (fl & EN) | REG : 0) + (fl & FORCED);
+      if (!(fl & REG)) continue;
+      const nobjs = (out[i++] = s[pb + 1]!);
+      for (let o = 0; o < nobjs; o++) {
+        const ob = this.objAt(k, o);
+        out[i++] = s[ob]!;
+        out[i++] = s[ob + 1]!;
+        const nf = (out[i++] = s[ob + 2]!);
+        for (let j = 0; j < nf; j++) {
+          out[i++] = s[ob + 3 + 2 * j]! - 1;
+          out[i++] = s[ob + 4 + 2 * j]!;
+        }
+      }
+      // Its states: the definition's ids, ascending, with no per-state flags under upstream's version rules.
+      const at = node.rows[k]! * (this.S + 1);
+      const countAt = i++;
+      out[countAt] = 0;
+      for (let id = 1; id <= this.S; id++) {
+        if (!this.tree.versions[at + id]) continue;
+        out[countAt]!++;
+        out[i++] = id;
+        out[i++] = 0;
+      }
+    }
+    const nklp = (out[i++] = s[this.KLPN]!);
+    for (let j = 0; j < nklp; j++) out[i++] = s[this.KLP + j]!;
+    out[i++] = s[this.TRN]!;
+    out[i++] = s[this.TGT]!;
+    out[i++] = 0;
+    out[i++] = s[this.TAINT]! | 2;
+    return i;
+  }
+
+  /** Reads what writeShared wrote at key[i] into `w` (its kernel bytes zeroed); returns where it ends. */
+  readShared(key: Uint8Array, i: number, w: Uint8Array): number {
+    const P = this.P;
+    for (let f = 1; f <= this.NF; f++) {
+      const at = this.stackAt(f);
+      const b = key[i++]!;
+      if (b === 255) continue;
+      w[at] = b;
+      for (let j = 1; j <= b; j++, i++) w[at + j] = key[i++]!;
+    }
+    w[this.MOD] = key[i++]!;
+    for (let k = 1; k <= P; k++) {
+      const pb = this.patchAt(k);
+      const b = key[i++]!;
+      if (b === 0) continue;
+      const bits = b - 2;
+      w[pb] = LOADED | (bits & (EN | FORCED | REG));
+      if (!(bits & REG)) continue;
+      const nobjs = (w[pb + 1] = key[i++]!);
+      for (let o = 0; o < nobjs; o++) {
+        const ob = this.objAt(k, o);
+        w[ob] = key[i++]!;
+        w[ob + 1] = key[i++]!;
+        const nf = (w[ob + 2] = key[i++]!);
+        for (let j = 0; j < nf; j++) {
+          w[ob + 3 + 2 * j] = key[i++]! + 1;
+          w[ob + 4 + 2 * j] = key[i++]!;
+        }
+      }
+      i += 1 + 2 * key[i]!;
+    }
+    const nklp = (w[this.KLPN] = key[i++]!);
+    for (let j = 0; j < nklp; j++) w[this.KLP + j] = key[i++]!;
+    w[this.TRN] = key[i++]!;
+    w[this.TGT] = key[i++]!;
+    if (key[i++] !== 0) throw new Error('packed: upstream has no shadow variables');
+    w[this.TAINT] = key[i++]! & 1;
+    return i;
+  }
+
+  // ---- the records ----
+
+  private stackAt(f: number): number {
+    return this.STK + (f - 1) * (this.P + 1);
+  }
+
+  private patchAt(k: number): number {
+    return this.PB + (k - 1) * this.PS;
+  }
+
+  private objAt(k: number, o: number): number {
+    return this.patchAt(k) + 2 + o * this.OS;
+  }
+
+  /** The object byte of a function: mod:m1 is the target module's, the rest vmlinux's. */
+  private objectOf(f: number): number {
+    return f === this.NF ? MODULE : VMLINUX;
+  }
+
+  /** Patch k's object `name`: its offset, or -1. */
+  private findObj(s: Uint8Array, k: number, name: number): number {
+    const n = s[this.patchAt(k) + 1]!;
+    for (let o = 0; o < n; o++) if (s[this.objAt(k, o)] === name) return this.objAt(k, o);
+    return -1;
+  }
+
+  /** Where object `ob` has function f (its function byte; the flags follow), or -1. */
+  private funcAt(s: Uint8Array, ob: number, f: number): number {
+    const n = s[ob + 2]!;
+    for (let j = 0; j < n; j++) if (s[ob + 3 + 2 * j] === f) return ob + 3 + 2 * j;
+    return -1;
+  }
+
+  /** Patch k's func for function f, or -1. */
+  private funcIn(s: Uint8Array, k: number, f: number): number {
+    const ob = this.findObj(s, k, this.objectOf(f));
+    return ob < 0 ? -1 : this.funcAt(s, ob, f);
+  }
+
+  /** Appends an object to patch k; returns its offset. */
+  private addObj(s: Uint8Array, k: number, name: number, flags: number): number {
+    const pb = this.patchAt(k);
+    const ob = this.objAt(k, s[pb + 1]!++);
+    s[ob] = name;
+    s[ob + 1] = flags;
+    s[ob + 2] = 0;
+    return ob;
+  }
+
+  private addFunc(s: Uint8Array, ob: number, f: number, flags: number): void {
+    const at = ob + 3 + 2 * s[ob + 2]!++;
+    s[at] = f;
+    s[at + 1] = flags;
+  }
+
+  /** The code patch k's func at `fa` redirects to: a nop's is the original (facts A). */
+  private code(s: Uint8Array, k: number, fa: number): number {
+    return s[fa + 1]! & F_NOP ? ORIGINAL : 1 + k;
+  }
+
+  private objectAlive(s: Uint8Array, name: number): boolean {
+    return name === VMLINUX || s[this.MOD] === MOD_ALIVE;
+  }
+
+  // ---- func_stacks (func-stack.ts) ----
+
+  /** klp_patch_object: every func pushed on its stack's head (patching never fails here). */
+  private patchObject(s: Uint8Array, k: number, ob: number): void {
+    const n = s[ob + 2]!;
+    for (let j = 0; j < n; j++) {
+      const fa = ob + 3 + 2 * j;
+      const at = this.stackAt(s[fa]!);
+      const c = s[at]!;
+      s.copyWithin(at + 2, at + 1, at + 1 + c);
+      s[at + 1] = k;
+      s[at] = c + 1;
+      s[fa + 1]! |= F_PATCHED;
+    }
+    s[ob + 1]! |= O_PATCHED;
+  }
+
+  /** __klp_unpatch_object: every func, or with nopsOnly the nops; each leaves its stack wherever it is. */
+  private unpatchObject(s: Uint8Array, k: number, ob: number, nopsOnly: boolean): void {
+    const n = s[ob + 2]!;
+    for (let j = 0; j < n; j++) {
+      const fa = ob + 3 + 2 * j;
+      if (nopsOnly && !(s[fa + 1]! & F_NOP)) continue;
+      if (!(s[fa + 1]! & F_PATCHED)) continue;
+      const at = this.stackAt(s[fa]!);
+      const c = s[at]!;
+      for (let e = 1; e <= c; e++) {
+        if (s[at + e] !== k) continue;
+        s.copyWithin(at + e, at + e + 1, at + 1 + c);
+        s[at + c] = 0;
+        s[at] = c - 1;
+        break;
+      }
+      s[fa + 1]! &= ~F_PATCHED;
+    }
+    if (s[ob + 1]! & O_DYNAMIC || !nopsOnly) s[ob + 1]! &= ~O_PATCHED;
+  }
+
+  /** The ftrace handler (func-stack.ts runningCode): the head, or for an unpatched task in its transition the next entry. */
+  private runningCode(s: Uint8Array, t: number, f: number): number {
+    const at = this.stackAt(f);
+    const n = s[at]!;
+    if (n === 0) return this.objectAlive(s, this.objectOf(f)) ? ORIGINAL : ABSENT;
+    let k = s[at + 1]!;
+    let fa = this.funcIn(s, k, f);
+    // An idle task in a transition is a kernel WARN (an event, not a state); it runs the head.
+    if (s[fa + 1]! & F_TRANSITION && s[this.KTS + t] === UNPATCHED) {
+      if (n < 2) return ORIGINAL;
+      k = s[at + 2]!;
+      fa = this.funcIn(s, k, f);
+    }
+    return this.code(s, k, fa);
+  }
+
+  // ---- the transition (transition.ts) ----
+
+  private initTransition(s: Uint8Array, k: number, target: number): void {
+    s[this.TRN] = k;
+    s[this.TGT] = target;
+    s.fill(target === PATCHED ? UNPATCHED : PATCHED, this.KTS, this.KTS + this.T);
+    this.markTransition(s, k, F_TRANSITION);
+  }
+
+  /** Sets (flag) or clears (0) every func's transition flag of patch k. */
+  private markTransition(s: Uint8Array, k: number, flag: number): void {
+    const nobjs = s[this.patchAt(k) + 1]!;
+    for (let o = 0; o < nobjs; o++) {
+      const ob = this.objAt(k, o);
+      for (let j = 0; j < s[ob + 2]!; j++) {
+        const fl = ob + 4 + 2 * j;
+        s[fl] = (s[fl]! & ~F_TRANSITION) | flag;
+      }
+    }
+  }
+
+  /** klp_start_transition: TIF_PATCH_PENDING on every task not at the target. */
+  private startTransition(s: Uint8Array): void {
+    const target = s[this.TGT]!;
+    for (let t = 0; t < this.T; t++) if (s[this.KTS + t] !== target) s[this.KTP + t] = 1;
+  }
+
+  /** klp_check_stack_func: task t sleeps in a function of the transition patch, in the code it would stop using. */
+  private stackBlocksSwitch(s: Uint8Array, t: number): boolean {
+    const f = s[this.KTF + t]!;
+    if (!f) return false;
+    const k = s[this.TRN]!;
+    const nobjs = s[this.patchAt(k) + 1]!;
+    for (let o = 0; o < nobjs; o++) {
+      const ob = this.objAt(k, o);
+      if (!(s[ob + 1]! & O_PATCHED)) continue;
+      const fa = this.funcAt(s, ob, f);
+      if (fa < 0) continue;
+      let forbidden: number;
+      if (s[this.TGT] === UNPATCHED) forbidden = this.code(s, k, fa);
+      else {
+        const at = this.stackAt(f);
+        const n = s[at]!;
+        let e = 0;
+        while (e < n && s[at + 1 + e] !== k) e++;
+        // stack.indexOf(func) + 1, where a func not on the stack (-1) gives the head.
+        const below = e < n ? e + 1 : 0;
+        forbidden = n <= 1 || below >= n ? ORIGINAL : this.code(s, s[at + 1 + below]!, this.funcIn(s, s[at + 1 + below]!, f));
+      }
+      if (forbidden === s[this.KTC + t]) return true;
+    }
+    return false;
+  }
+
+  /** klp_update_patch_state: a pending task switches itself, with no stack check. */
+  private updatePatchState(s: Uint8Array, t: number): void {
+    if (!s[this.KTP + t]) return;
+    s[this.KTP + t] = 0;
+    s[this.KTS + t] = s[this.TGT]!;
+  }
+
+  /** klp_try_complete_transition: one retry (the fake signal wakes nobody here: no interruptible sleeper). */
+  private tryComplete(s: Uint8Array, node: DefinitionNode): void {
+    const k = s[this.TRN]!;
+    if (!k) return;
+    const target = s[this.TGT]!;
+    let complete = true;
+    for (let t = 0; t < this.T; t++) {
+      if (s[this.KTS + t] === target) continue;
+      if (this.stackBlocksSwitch(s, t)) complete = false;
+      else {
+        s[this.KTP + t] = 0;
+        s[this.KTS + t] = target;
+      }
+    }
+    if (!complete) return;
+    const nrep = this.completeTransition(s, node);
+    if (!(s[this.patchAt(k)]! & EN)) this.free(s, k);
+    else for (let j = 0; j < nrep; j++) this.free(s, this.replaced[j]!);
+  }
+
+  /** klp_complete_transition; returns how many patches it replaced (this.replaced). */
+  private completeTransition(s: Uint8Array, node: DefinitionNode): number {
+    const k = s[this.TRN]!;
+    const patched = s[this.TGT] === PATCHED;
+    let nrep = 0;
+    // upstream's replaced(): a replace patch replaces every patch before it on klp_patches.
+    if (this.tree.replace[node.rows[k]!]) {
+      const n = s[this.KLPN]!;
+      for (let j = 0; j < n && s[this.KLP + j] !== k; j++) this.replaced[nrep++] = s[this.KLP + j]!;
+    }
+    if (patched) {
+      for (let j = 0; j < nrep; j++) {
+        const old = this.replaced[j]!;
+        s[this.patchAt(old)]! &= ~EN;
+        this.unpatchAll(s, old);
+      }
+      this.discardNops(s, k);
+    } else this.unpatchAll(s, k);
+    this.markTransition(s, k, 0);
+    s.fill(0, this.KTP, this.KTP + this.T);
+    s.fill(IDLE, this.KTS, this.KTS + this.T);
+    if (!patched) {
+      const nobjs = s[this.patchAt(k) + 1]!;
+      for (let o = 0; o < nobjs; o++) {
+        const ob = this.objAt(k, o);
+        if (s[ob + 1]! & O_LOADED) s[ob + 1]! &= ~O_POST_UNPATCH;
+      }
+    }
+    s[this.TGT] = IDLE;
+    s[this.TRN] = 0;
+    return patched ? nrep : 0;
+  }
+
+  private unpatchAll(s: Uint8Array, k: number): void {
+    const nobjs = s[this.patchAt(k) + 1]!;
+    for (let o = 0; o < nobjs; o++) this.unpatchObject(s, k, this.objAt(k, o), false);
+  }
+
+  /** klp_discard_nops: unpatch the nops, then drop them and the dynamic objects, the rest keeping their order. */
+  private discardNops(s: Uint8Array, k: number): void {
+    const pb = this.patchAt(k);
+    const nobjs = s[pb + 1]!;
+    for (let o = 0; o < nobjs; o++) this.unpatchObject(s, k, this.objAt(k, o), true);
+    let kept = 0;
+    for (let o = 0; o < nobjs; o++) {
+      const ob = this.objAt(k, o);
+      if (s[ob + 1]! & O_DYNAMIC) continue;
+      const n = s[ob + 2]!;
+      let y = 0;
+      for (let j = 0; j < n; j++) {
+        const fa = ob + 3 + 2 * j;
+        if (s[fa + 1]! & F_NOP) continue;
+        s[ob + 3 + 2 * y] = s[fa]!;
+        s[ob + 4 + 2 * y++] = s[fa + 1]!;
+      }
+      s.fill(0, ob + 3 + 2 * y, ob + 3 + 2 * n);
+      s[ob + 2] = y;
+      if (kept !== o) s.copyWithin(this.objAt(k, kept), ob, ob + this.OS);
+      kept++;
+    }
+    s.fill(0, this.objAt(k, kept), pb + this.PS);
+    s[pb + 1] = kept;
+  }
+
+  /** klp_free_patch_async: off klp_patches, sysfs gone; the module stays until rmmod. */
+  private free(s: Uint8Array, k: number): void {
+    let y = 0;
+    const n = s[this.KLPN]!;
+    for (let j = 0; j < n; j++) {
+      const v = s[this.KLP + j]!;
+      if (v !== k) s[this.KLP + y++] = v;
+    }
+    s.fill(0, this.KLP + y, this.KLP + n);
+    s[this.KLPN] = y;
+    s[this.patchAt(k)]! &= ~REG;
+  }
+
+  /** klp_reverse_transition. */
+  private reverse(s: Uint8Array, k: number): void {
+    s.fill(0, this.KTP, this.KTP + this.T);
+    s[this.patchAt(k)]! ^= EN;
+    s[this.TGT] = s[this.TGT] === PATCHED ? UNPATCHED : PATCHED;
+    this.startTransition(s);
+  }
+
+  // ---- the ops ----
+
+  /** klp_is_patch_compatible (states.ts versionsCompatible): every live state kept by a replace patch, none lowered. */
+  private compatible(s: Uint8Array, node: DefinitionNode, k: number): boolean {
+    const V = this.S + 1;
+    const { versions, replace } = this.tree;
+    const mineAt = node.rows[k]! * V;
+    for (let j = 0; j < s[this.KLPN]!; j++) {
+      const theirsAt = node.rows[s[this.KLP + j]!]! * V;
+      for (let id = 1; id <= this.S; id++) {
+        const theirs = versions[theirsAt + id]!;
+        if (!theirs) continue;
+        const mine = versions[mineAt + id]!;
+        if (mine ? mine < theirs : replace[node.rows[k]!]) return false;
+      }
+    }
+    return true;
+  }
+
+  /** insmod of livepatch pk (loader.ts insmodLivepatch, enable.ts enablePatch). */
+  private insmod(s: Uint8Array, node: DefinitionNode, k: number): number {
+    s[this.TAINT] = 1;
+    if (!this.compatible(s, node, k)) return PackedErrno.EINVAL;
+    // __klp_enable_patch's -EBUSY: the patch was on klp_patches for a moment and is freed again, with the module.
+    if (s[this.TRN]) return PackedErrno.EBUSY;
+    const pb = this.patchAt(k);
+    s.fill(0, pb, pb + this.PS);
+    s[pb] = LOADED | REG;
+    // klp_init_patch_early: the definition's objects, vmlinux first, funcs in the order of the scope.
+    const row = node.rows[k]!;
+    const bits = this.tree.funcs[row]!;
+    const vm = bits & ((1 << (this.NF - 1)) - 1);
+    if (vm) {
+      const ob = this.addObj(s, k, VMLINUX, 0);
+      for (let f = 1; f < this.NF; f++) if (vm & (1 << (f - 1))) this.addFunc(s, ob, f, F_NEW_FUNC);
+    }
+    if (bits & (1 << (this.NF - 1))) this.addFunc(s, this.addObj(s, k, MODULE, 0), this.NF, F_NEW_FUNC);
+    if (this.tree.replace[row]) this.addNops(s, k);
+    // klp_init_object: an object is loaded when vmlinux or its module is alive.
+    const nobjs = s[pb + 1]!;
+    for (let o = 0; o < nobjs; o++) {
+      const ob = this.objAt(k, o);
+      if (this.objectAlive(s, s[ob]!)) s[ob + 1]! |= O_LOADED;
+    }
+    s[this.KLP + s[this.KLPN]!++] = k;
+    this.initTransition(s, k, PATCHED);
+    for (let o = 0; o < nobjs; o++) {
+      const ob = this.objAt(k, o);
+      if (!(s[ob + 1]! & O_LOADED)) continue;
+      // pre_patch returned 0, so post_unpatch will run.
+      s[ob + 1]! |= O_POST_UNPATCH;
+      this.patchObject(s, k, ob);
+    }
+    this.startTransition(s);
+    s[pb]! |= EN;
+    this.tryComplete(s, node);
+    return 0;
+  }
+
+  /** klp_add_nops: a nop for every func of the patches on klp_patches that pk does not patch, in dynamic objects where pk has none. */
+  private addNops(s: Uint8Array, k: number): void {
+    for (let j = 0; j < s[this.KLPN]!; j++) {
+      const old = s[this.KLP + j]!;
+      const nobjs = s[this.patchAt(old) + 1]!;
+      for (let o = 0; o < nobjs; o++) {
+        const oldOb = this.objAt(old, o);
+        const name = s[oldOb]!;
+        let ob = this.findObj(s, k, name);
+        if (ob < 0) ob = this.addObj(s, k, name, O_DYNAMIC);
+        for (let i = 0; i < s[oldOb + 2]!; i++) {
+          const f = s[oldOb + 3 + 2 * i]!;
+          if (this.funcAt(s, ob, f) < 0) this.addFunc(s, ob, f, F_NOP | F_NEW_FUNC);
+        }
+      }
+    }
+  }
+
+  /** enabled_store (sysfs.ts writeEnabled) on a registered patch. */
+  private writeEnabled(s: Uint8Array, node: DefinitionNode, k: number, enable: boolean): number {
+    const pb = this.patchAt(k);
+    if (((s[pb]! & EN) !== 0) === enable) return PackedErrno.EINVAL;
+    if (s[this.TRN] === k) {
+      this.reverse(s, k);
+      return 0;
+    }
+    if (enable) return PackedErrno.EINVAL;
+    // __klp_disable_patch.
+    if (s[this.TRN]) return PackedErrno.EBUSY;
+    this.initTransition(s, k, UNPATCHED);
+    this.startTransition(s);
+    s[pb]! &= ~EN;
+    this.tryComplete(s, node);
+    return 0;
+  }
+
+  /** force_store with 1 (klp_force_transition): every pending task switches; what is left behind is marked forced. */
+  private force(s: Uint8Array, node: DefinitionNode, k: number): number {
+    if (s[this.TRN] !== k) return PackedErrno.EINVAL;
+    for (let t = 0; t < this.T; t++) this.updatePatchState(s, t);
+    if (s[this.TGT] === UNPATCHED) s[this.patchAt(k)]! |= FORCED;
+    else if (this.tree.replace[node.rows[k]!]) {
+      // upstream's forcedByForce: every other patch on klp_patches.
+      for (let j = 0; j < s[this.KLPN]!; j++) if (s[this.KLP + j] !== k) s[this.patchAt(s[this.KLP + j]!)]! |= FORCED;
+    }
+    return 0;
+  }
+
+  /** insmod of the target module: klp_module_coming patches its object in every patch on klp_patches. */
+  private moduleComing(s: Uint8Array): void {
+    s[this.MOD] = MOD_ALIVE;
+    for (let j = 0; j < s[this.KLPN]!; j++) {
+      const k = s[this.KLP + j]!;
+      const ob = this.findObj(s, k, MODULE);
+      if (ob < 0) continue;
+      s[ob + 1]! |= O_LOADED | O_POST_UNPATCH;
+      this.patchObject(s, k, ob);
+    }
+  }
+
+  /** rmmod of the target module: klp_module_going reverts its object in every patch on klp_patches. */
+  private moduleGoing(s: Uint8Array): void {
+    s[this.MOD] = 0;
+    for (let j = 0; j < s[this.KLPN]!; j++) {
+      const k = s[this.KLP + j]!;
+      const ob = this.findObj(s, k, MODULE);
+      if (ob < 0 || !(s[ob + 1]! & O_LOADED)) continue;
+      this.unpatchObject(s, k, ob, false);
+      s[ob + 1]! &= ~(O_POST_UNPATCH | O_LOADED);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Upstream's spec model and kernel in one packed state, stepped together
+ * and checked for conformance on every transition: the packed engine's
+ * counterpart of the explorer's Lockstep (harness/run-sequence.ts). A state
+ * is the spec model's bytes (upstream-spec.ts), the kernel's
+ * (upstream-kernel.ts), then one byte that is set once conformance broke.
+ * Its key is the explorer's lockstep key byte for byte (state-key.ts), less
+ * the checker memory id that the explorer appends:
+ *
+ *   [root 0][definitions][spec model][task count]
+ *   [spec task columns][kernel task columns, in the same task order][kernel]
+ *
+ * with the tasks sorted by their spec column, then their kernel column;
+ * past a conformance break the spec model is no longer followed, and, as
+ * the explorer's, the key is
+ *
+ *   [root 0][definitions][0xff][task count][kernel task columns, sorted][kernel]
+ *
+ * Which ops a state tries is the kernel's answer (expand.ts pointless,
+ * ops.ts applicable, as kernel-preconditions.ts answers them). While the
+ * two sides conform the spec model answers alike; a disagreement is a bug
+ * of this file, and throws.
+ *
+ * Conformance (harness/run-sequence.ts conformanceReason): the spec model's
+ * outcome and the kernel's are the same, and so are the abstract states
+ * (model/spec/observe.ts against SpecModel.abstract()): every patch's
+ * loaded flag, status, place on klp_patches and forced flag; every task's
+ * transition state and where it sleeps in which code; whether the target
+ * module is loaded; the code each task runs in each function. The rest of
+ * the abstract state follows: the live state ids are those of the patches
+ * on klp_patches, upstream has no shadow variables, and the patches' load
+ * order is the same on both sides because a module loads and goes on both
+ * or on neither while their outcomes agree. The explorer skips the check on
+ * a quiet step (the state and outcome unchanged, run-sequence.ts), where it
+ * cannot fail; this checks it there too.
+ */
+import { keyDefinitions, PackedOp, type DefinitionNode } from './definition-tree.ts';
+import { PackedUpstreamKernel } from './upstream-kernel.ts';
+import { PackedUpstreamSpec } from './upstream-spec.ts';
+import type { ExploreScope } from '../scope.ts';
+import { CONFORMANCE } from '../../../properties/catalog.ts';
+
+/** Written where the spec model would be once it is no longer followed (state-key.ts NO_SPEC). */
+const NO_SPEC = 0xff;
+
+/** The bit of PackedSpace.properties that a conformance break sets. */
+const CONFORMANCE_BIT = 1;
+
+export class PackedUpstreamLockstep extends PackedUpstreamSpec {
+  readonly kernel: PackedUpstreamKernel;
+  readonly properties = [CONFORMANCE];
+  /** The byte set once conformance broke. */
+  private readonly BROKEN: number;
+  /** The kernel's errno for the last step's op. */
+  private kernelErrno = 0;
+  /** Set by a step that broke conformance (the emit of that successor reports it). */
+  private broke = false;
+
+  constructor(scope: ExploreScope) {
+    super(scope, PackedUpstreamKernel.bytesFor(scope) + 1);
+    this.kernel = new PackedUpstreamKernel(this.tree, this.size);
+    this.BROKEN = this.size + this.kernel.bytes;
+  }
+
+  override expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void {
+    super.expand(key, (out, length, pos) => emit(out, length, pos, this.broke ? CONFORMANCE_BIT : 0));
+  }
+
+  protected override step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
+    const steps = node.list.steps;
+    this.broke = false;
+    if (!this.kernel.applicable(w, steps, pos)) return null;
+    if (w[this.BROKEN]) {
+      x.set(w);
+      const to = steps.op[pos] === PackedOp.InsmodNew ? node.child(steps.arg[pos]!) : node;
+      this.kernel.apply(x, to, steps, pos);
+      return to;
+    }
+    const to = super.step(w, x, node, pos);
+    if (!to)
+      throw new Error(
+        `packed: the spec model refuses op ${pos} (${JSON.stringify(node.list.ops[pos])}) that the kernel takes, in a conforming state`,
+      );
+    this.kernelErrno = this.kernel.apply(x, to, steps, pos);
+    if (!this.conforms(x, to)) {
+      this.broke = true;
+      x.fill(0, 0, this.size);
+      x[this.BROKEN] = 1;
+    }
+    return to;
+  }
+
+  /** Whether the two sides of `s` agree after a step: outcome and abstract state (see the file's comment). */
+  private conforms(s: Uint8Array, node: DefinitionNode): boolean {
+    if (this.errno !== this.kernelErrno) return false;
+    const k = this.kernel;
+    if (this.moduleLoaded(s) !== k.moduleLoaded(s)) return false;
+    for (let p = 1; p <= this.P; p++) {
+      const loaded = this.patchLoaded(s, p);
+      if (loaded !== k.patchLoaded(s, p)) return false;
+      if (!loaded) continue;
+      if (this.patchStatus(s, p) !== k.patchStatus(s, p)) return false;
+      if (this.patchOrder(s, p) !== k.patchOrder(s, p) || this.patchForced(s, p) !== k.patchForced(s, p)) return false;
+    }
+    for (let t = 0; t < this.T; t++) {
+      for (const field of [0, 1, 2] as const) if (this.taskByte(s, t, field) !== k.taskByte(s, t, field)) return false;
+      for (let f = 1; f <= this.tree.scope.functions + 1; f++) if (this.runs(s, node, t, f) !== k.runs(s, t, f)) return false;
+    }
+    return true;
+  }
+
+  protected override decode(key: Uint8Array): DefinitionNode {
+    const at = 2 + 2 * key[1]!;
+    if (key[at] !== NO_SPEC) {
+      const node = this.decodeShared(key);
+      let i = this.at;
+      for (let t = 0; t < this.T; t++, i++) i = this.readSpecTask(key, i, t);
+      return this.decodeKernel(key, i, node);
+    }
+    this.w.fill(0);
+    this.w[this.BROKEN] = 1;
+    const node = this.tree.nodeAt(keyDefinitions(key));
+    if (key[at + 1] !== this.T) throw new Error('packed: a key of another task count');
+    return this.decodeKernel(key, at + 2, node);
+  }
+
+  /** Reads the kernel's task columns and shared part from key[i] to the end. */
+  private decodeKernel(key: Uint8Array, i: number, node: DefinitionNode): DefinitionNode {
+    for (let t = 0; t < this.T; t++) i = this.kernel.readTask(key, i, t, this.w);
+    i = this.kernel.readShared(key, i, this.w);
+    if (i !== key.length) throw new Error(`packed: a key of ${key.length} bytes, ${i} read`);
+    return node;
+  }
+
+  protected override encode(s: Uint8Array, node: DefinitionNode): number {
+    let i: number;
+    const order = this.sortTasks(s);
+    if (s[this.BROKEN]) {
+      i = this.encodeDefinitions(node);
+      this.out[i++] = NO_SPEC;
+      this.out[i++] = this.T;
+    } else {
+      i = this.encodeShared(s, node);
+      for (const t of order) i = this.writeSpecTask(s, t, i);
+    }
+    for (const t of order) i = this.kernel.writeTask(s, t, this.out, i);
+    return this.kernel.writeShared(s, node, this.out, i);
+  }
+
+  protected override compareTasks(s: Uint8Array, a: number, b: number): number {
+    return super.compareTasks(s, a, b) || this.kernel.column(s, a) - this.kernel.column(s, b);
+  }
+
+  protected override moveTask(w: Uint8Array, to: number, x: Uint8Array, from: number): void {
+    super.moveTask(w, to, x, from);
+    this.kernel.moveTask(w, to, x, from);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The packed engine's upstream kernel (harness/explore/packed/upstream-kernel.ts)
+ * in lockstep with the packed spec model, checked for conformance on every
+ * transition (upstream-lockstep.ts), against the explorer's own Expander
+ * over the object kernel (model/kernel/) and spec model: every state the
+ * packed search expands has the object side's successors, op for op and
+ * key for key (the explorer's lockstep key, state-key.ts, including the
+ * states past a conformance break, where only the kernel is followed), over
+ * whole spaces and, where the object side would take minutes, bounded ones.
+ */
+import { describe, expect, it } from 'vitest';
+import { explore } from '../harness/explore/explorer.ts';
+import { scopeFuncs } from '../harness/explore/candidates.ts';
+import { PackedUpstreamLockstep } from '../harness/explore/packed/upstream-lockstep.ts';
+import { packedSearch } from '../harness/explore/packed/search.ts';
+import { parseScope } from '../harness/explore/scope.ts';
+import { Lockstep } from '../harness/run-sequence.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { CONFORMANCE } from '../properties/catalog.ts';
+import { againstObjects } from './support/object-lockstep-space.ts';
+
+/** Whole spaces, and bounded ones (the object side takes about 4,000 states a second). */
+const SCOPES = [
+  'patches=1,functions=1,states=0,tasks=1,depth=any',
+  'patches=1,functions=2,states=1,tasks=2,depth=any',
+  'patches=2,functions=1,states=0,tasks=1,depth=any',
+  'patches=2,functions=2,states=0,tasks=2,depth=5',
+  'patches=3,functions=1,states=1,tasks=1,depth=4',
+];
+
+describe('the packed upstream kernel, in lockstep with the packed spec model', () => {
+  it.each(SCOPES)('has the object kernel’s states and successors, transition for transition, at %s', (text) => {
+    const scope = parseScope(text);
+    const { result, differences, roots } = againstObjects(new PackedUpstreamLockstep(scope), upstream, scope);
+    expect(roots[0]).toBe(roots[1]);
+    expect(differences).toEqual([]);
+    expect(result.fixpoint).toBe(scope.depth === undefined);
+    expect(result.distinctStates).toBeGreaterThan(500);
+  });
+
+  it('counts what klpcheck explore counts, conformance checked, with the same shortest conformance break', () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=8');
+    const packed = packedSearch(new PackedUpstreamLockstep(scope), { depth: scope.depth });
+    const objects = explore({ semantics: upstream, scope, properties: [CONFORMANCE] });
+    expect(packed.distinctStates).toBe(objects.distinctStates);
+    expect(packed.transitions).toBe(objects.transitions);
+    expect(packed.violations.map((v) => [v.property, v.depth])).toEqual(objects.violations.map((v) => [v.property, v.depth]));
+  });
+
+  it('finds upstream’s conformance break (force marks a patch listed after the reversed one) with a path the object run confirms', () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
+    const packed = new PackedUpstreamLockstep(scope);
+    const r = packedSearch(packed, { paths: true });
+    expect(r.fixpoint).toBe(true);
+    expect(r.distinctStates).toBe(59730);
+    expect(r.violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, 6]]);
+    const { universe, ops } = packed.decodePath(r.violations[0]!.path!);
+    const run = new Lockstep(universe, upstream, { invariants: [], conformance: true, funcs: scopeFuncs(scope) });
+    const found = ops.map((op) => run.step(op));
+    expect(found.slice(0, -1)).toEqual([null, null, null, null, null]);
+    expect(found.at(-1)).toMatchObject({
+      invariant: CONFORMANCE,
+      reason: 'at /patches/1/forced the spec has false, the implementation true',
+    });
+  });
+
+  it('breaks conformance when the kernel is made to disagree: a patch freed on disable is not taken off klp_patches', () => {
+    const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
+    const packed = new PackedUpstreamLockstep(scope);
+    expect(packedSearch(packed, {}).violations).toEqual([]);
+    // The same space with the kernel's free() skipping klp_patches: conformance must break at the first completed disable.
+    const broken = new PackedUpstreamLockstep(scope);
+    (broken.kernel as unknown as { free: (s: Uint8Array, k: number) => void }).free = function (this: never, s: Uint8Array, k: number) {
+      (void s, k);
+    };
+    expect(packedSearch(broken, {}).violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, 2]]);
+  });
+});

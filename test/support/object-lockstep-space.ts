@@ -1,0 +1,95 @@
+/**
+ * The object side of the packed kernel's differential test: the explorer's
+ * own Expander (harness/explore/expand.ts), which replays each state's path
+ * on the object kernel and spec model in lockstep and keys it with
+ * state-key.ts. A state is remembered by the path the search first reached
+ * it on. Only conformance is checked, so that the spec model is followed
+ * (its part of the key is there); the checker memory, which the explorer
+ * appends to a key, is then always the same and is left out.
+ *
+ * `againstObjects` runs the packed search and expands every state it expands
+ * on the object side too, comparing their successors as it goes: a state's
+ * successors are kept only while it is compared, so whole spaces of a few
+ * hundred thousand states fit.
+ */
+import type { Op } from '../../harness/ops.ts';
+import { CONFORMANCE } from '../../properties/catalog.ts';
+import { Expander } from '../../harness/explore/expand.ts';
+import { keyDefinitions } from '../../harness/explore/packed/definition-tree.ts';
+import { packedSearch, type PackedSearchResult } from '../../harness/explore/packed/search.ts';
+import type { PackedUpstreamLockstep } from '../../harness/explore/packed/upstream-lockstep.ts';
+import type { ExploreScope } from '../../harness/explore/scope.ts';
+import type { Semantics } from '../../model/semantics/semantics.ts';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** An op without the task it names: tasks are sorted in a key, so each engine names them in its own order. */
+const label = (op: Op) => JSON.stringify({ ...op, task: undefined });
+
+/** A state whose successors differ: the ones only the object side has, and the ones only the packed side has. */
+export interface Difference {
+  readonly state: string;
+  readonly object: readonly string[];
+  readonly packed: readonly string[];
+}
+
+export class ObjectLockstepSpace {
+  private readonly expander: Expander;
+  private readonly paths = new Map<string, number[]>();
+
+  constructor(sem: Semantics, scope: ExploreScope) {
+    this.expander = new Expander(sem, scope, [CONFORMANCE]);
+    this.paths.set(hex(this.expander.rootKeys(0).keys.full), []);
+  }
+
+  /** The root's key. */
+  root(): string {
+    return hex(this.expander.rootKeys(0).keys.full);
+  }
+
+  /** The successors of state `key` as `op -> key`, sorted; null when the object side never reached the state. */
+  successors(key: string): string[] | null {
+    const path = this.paths.get(key);
+    if (!path) return null;
+    const out: string[] = [];
+    this.expander.expand(0, path, (s) => {
+      const h = hex(s.keys.full);
+      if (!this.paths.has(h)) this.paths.set(h, [...path, s.pos]);
+      out.push(`${label(s.op)} -> ${h}`);
+    });
+    return out.sort();
+  }
+}
+
+/** Searches `packed` within `depth`, holding every expanded state's successors to the object side's. */
+export function againstObjects(
+  packed: PackedUpstreamLockstep,
+  sem: Semantics,
+  scope: ExploreScope,
+): { result: PackedSearchResult; differences: Difference[]; roots: readonly string[] } {
+  const objects = new ObjectLockstepSpace(sem, scope);
+  const differences: Difference[] = [];
+  const result = packedSearch(
+    {
+      roots: () => packed.roots(),
+      expand: (key, emit) => {
+        const mine: string[] = [];
+        const ops = packed.tree.nodeAt(keyDefinitions(key)).list.ops;
+        packed.expand(key, (out, length, pos) => {
+          mine.push(`${label(ops[pos]!)} -> ${hex(out.subarray(0, length))}`);
+          emit(out, length, pos);
+        });
+        mine.sort();
+        const theirs = objects.successors(hex(key)) ?? [];
+        if (differences.length < 3 && JSON.stringify(mine) !== JSON.stringify(theirs))
+          differences.push({
+            state: hex(key),
+            object: theirs.filter((x) => !mine.includes(x)),
+            packed: mine.filter((x) => !theirs.includes(x)),
+          });
+      },
+    },
+    { depth: scope.depth },
+  );
+  return { result, differences, roots: [hex(packed.roots()[0]!), objects.root()] };
+}
