@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchResult } from '../harness/explore/packed/search.ts';
 import { PackedUpstreamSpec } from '../harness/explore/packed/upstream-spec.ts';
+import { PackedUpstreamLockstep } from '../harness/explore/packed/upstream-lockstep.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 
 /** Everything a search says, the stored states in their order and every state's path included. */
@@ -23,6 +24,7 @@ function whole(r: PackedSearchResult) {
     transitions: r.transitions,
     statesPerDepth: r.statesPerDepth,
     maxFrontier: r.maxFrontier,
+    violations: r.violations,
     states: Buffer.from(r.visited.export()).toString('base64'),
     paths,
   };
@@ -48,6 +50,22 @@ describe('the packed search on worker threads', () => {
         expect(whole(r), `${workers} workers`).toEqual(one);
       }
       if ('maxStates' in extra) expect(one.stateBudget).toEqual({ states: 30_000, inDepth: 5 });
+    },
+    120_000,
+  );
+
+  it.each([
+    ['patches=2,functions=1,states=0,tasks=1,depth=any', {}],
+    // The conformance break is at depth 6; the budget stops the search in depth 7, past it.
+    ['patches=2,functions=2,states=0,tasks=1,depth=any', { maxStates: 20_000 }],
+  ] as const)(
+    'is the search in one thread with the kernel in lockstep and conformance checked, at %s %j',
+    async (text, extra) => {
+      const scope = parseScope(text);
+      const one = whole(packedSearch(new PackedUpstreamLockstep(scope), { depth: scope.depth, paths: true, ...extra }));
+      expect(one.violations.map((v) => [v.property, v.depth])).toEqual([['conformance', 6]]);
+      const r = await packedSearchParallel({ scope, workers: 2, paths: true, model: 'lockstep', ...extra });
+      expect(whole(r)).toEqual(one);
     },
     120_000,
   );

@@ -17,7 +17,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ExploreScope } from '../scope.ts';
 import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from './search.ts';
-import { PackedUpstreamSpec } from './upstream-spec.ts';
+import { packedModel, type PackedModelName } from './models.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
 
 /** The explorer's worker entry, which registers tsx and imports the worker module its job names. */
@@ -26,6 +26,8 @@ const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url);
 /** The search's bounds as packedSearch takes them, but the depth bound is the scope's own (`scope.depth`). */
 export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'> {
   readonly scope: ExploreScope;
+  /** The model searched (models.ts); default: the spec model alone. */
+  readonly model?: PackedModelName;
   /** Worker threads: a whole number from 1; anything else throws. */
   readonly workers: number;
 }
@@ -36,12 +38,14 @@ const MIN_CHUNK = 64;
 /** Chunks in flight per worker, so that none waits while the main thread takes a result. */
 const PER_WORKER = 2;
 
-/** The search of upstream's packed spec model at `scope` on `workers` worker threads. */
+/** The search of a packed model of upstream at `scope` on `workers` worker threads. */
 export async function packedSearchParallel(o: PackedParallelOptions): Promise<PackedSearchResult> {
   // NaN workers had started none and reported the roots as a finished search.
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`packed: workers must be a whole number from 1, not ${o.workers}`);
-  const bf = new BreadthFirst(new PackedUpstreamSpec(o.scope).roots(), { ...o, depth: o.scope.depth }, true);
-  const job: PackedJob = { module: new URL('./worker.ts', import.meta.url).href, scope: o.scope };
+  const model = o.model ?? 'spec';
+  const here = packedModel(model, o.scope);
+  const bf = new BreadthFirst(here.roots(), { ...o, depth: o.scope.depth }, true, here.properties);
+  const job: PackedJob = { module: new URL('./worker.ts', import.meta.url).href, model, scope: o.scope };
   const workers = Array.from({ length: o.workers }, () => new Worker(WORKER_ENTRY, { workerData: job }));
   const waiting = new Map<number, { resolve: (r: PackedChunkResult) => void; reject: (e: Error) => void }>();
   for (const w of workers) {
@@ -94,15 +98,17 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   return bf.result();
 }
 
-/** Takes a chunk's records in order: each a successor [item u32][pos u16][length u8][key bytes]. */
+/** Takes a chunk's records in order: each [item u32][pos u16][violated u8][length u8][key bytes] (worker.ts). */
 function absorb(bf: BreadthFirst, items: Int32Array, r: PackedChunkResult): void {
   bf.transitions += r.transitions;
   const b = r.records;
   for (let o = 0; o < b.length && !bf.budgetHit;) {
     const item = b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
     const pos = b[o + 4]! | (b[o + 5]! << 8);
-    const length = b[o + 6]!;
-    bf.take(b.subarray(o + 7, o + 7 + length), length, items[item]!, pos);
-    o += 7 + length;
+    const violated = b[o + 6]!;
+    const length = b[o + 7]!;
+    if (violated) bf.found(violated, items[item]!, pos);
+    if (length) bf.take(b.subarray(o + 8, o + 8 + length), length, items[item]!, pos);
+    o += 8 + length;
   }
 }

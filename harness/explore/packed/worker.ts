@@ -7,11 +7,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExploreScope } from '../scope.ts';
 import { VisitedSet, type VisitedHandles, type VisitedReader } from '../visited.ts';
-import { PackedUpstreamSpec } from './upstream-spec.ts';
+import { packedModel, type PackedModelName } from './models.ts';
 
-/** What a worker is started with: its module (for worker-entry.mjs) and the scope of the search. */
+/** What a worker is started with: its module (for worker-entry.mjs), the model and the scope of the search. */
 export interface PackedJob {
   readonly module: string;
+  readonly model: PackedModelName;
   readonly scope: ExploreScope;
 }
 
@@ -23,9 +24,11 @@ export interface PackedChunk {
 }
 
 /**
- * What a chunk gives: every successor counted (transitions), and those not
- * found visited as records, each [item u32][pos u16][length u8][key bytes],
- * `item` the state's place in the chunk.
+ * What a chunk gives: every successor counted (transitions), and as records
+ * those not found visited and those whose transition violates a property,
+ * each [item u32][pos u16][violated u8][length u8][key bytes], `item` the
+ * state's place in the chunk, `violated` the property bits
+ * (PackedSpace.properties), and length 0 (no key) for a visited successor.
  */
 export interface PackedChunkResult {
   readonly id: number;
@@ -34,7 +37,7 @@ export interface PackedChunkResult {
 }
 
 const job = workerData as PackedJob;
-const model = new PackedUpstreamSpec(job.scope);
+const model = packedModel(job.model, job.scope);
 let reader: VisitedReader | null = null;
 /** The table a reader was made for: a table that grew is a new buffer, twice as long. */
 let tableBytes = -1;
@@ -49,9 +52,12 @@ parentPort!.on('message', (m: PackedChunk) => {
   let used = 0;
   let transitions = 0;
   let item = 0;
-  const emit = (out: Uint8Array, length: number, pos: number) => {
+  const emit = (out: Uint8Array, length: number, pos: number, violated = 0) => {
     transitions++;
-    if (r.has(out, length)) return;
+    if (r.has(out, length)) {
+      if (!violated) return;
+      length = 0;
+    }
     if (used + 8 + length > records.length) {
       const grown = new Uint8Array(records.length * 2);
       grown.set(records.subarray(0, used));
@@ -63,6 +69,7 @@ parentPort!.on('message', (m: PackedChunk) => {
     records[used++] = item >>> 24;
     records[used++] = pos & 0xff;
     records[used++] = pos >>> 8;
+    records[used++] = violated;
     records[used++] = length;
     records.set(out.subarray(0, length), used);
     used += length;

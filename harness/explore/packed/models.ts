@@ -1,0 +1,17 @@
+/**
+ * The packed engine's models by name, for the searches that make their own
+ * (the parallel search's workers, the bench, the command line): upstream's
+ * spec model alone (upstream-spec.ts), or in lockstep with upstream's
+ * kernel and checked for conformance (upstream-lockstep.ts).
+ */
+import type { ExploreScope } from '../scope.ts';
+import type { PackedSpace } from './search.ts';
+import { PackedUpstreamLockstep } from './upstream-lockstep.ts';
+import { PackedUpstreamSpec } from './upstream-spec.ts';
+
+export type PackedModelName = 'spec' | 'lockstep';
+
+/** The packed model `name` of a search of `scope`; throws for a scope the packed engine does not have (DefinitionTree). */
+export function packedModel(name: PackedModelName, scope: ExploreScope): PackedSpace {
+  return name === 'spec' ? new PackedUpstreamSpec(scope) : new PackedUpstreamLockstep(scope);
+}
