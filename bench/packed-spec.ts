@@ -1,20 +1,21 @@
 /**
- * The packed engine's figures (issue 11): its upstream spec model
- * (harness/explore/packed/) beside Spin on the same model, interleaved
- * (Spin, packed, Spin), and its reach at scopes the lockstep explorer cannot
- * cover. Each packed search runs in a process of its own
- * (bench/packed-spec-child.ts), so that its peak memory is its own. Times are
- * cpu seconds of one thread; Spin's are pan's own report.
+ * The packed engine's figures (issue 11): upstream's packed spec model
+ * alone, and in lockstep with the packed kernel and conformance checked
+ * (harness/explore/packed/models.ts), beside Spin on the same spec model,
+ * interleaved (Spin, packed, Spin), and the spec model's reach at scopes the
+ * lockstep explorer cannot cover. Each packed search runs in a process of
+ * its own (bench/packed-spec-child.ts), so that its peak memory is its own.
+ * Times are cpu seconds of one thread; Spin's are pan's own report.
  *
- * These are the spec model's figures alone: the packed engine does not yet
- * have the kernel, conformance or the invariants, so they bound from below
- * what the whole packed search will cost.
+ * The lockstep model checks conformance only: the invariants are not in the
+ * packed engine yet, so its figures bound from below what the whole packed
+ * search will cost.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchResult } from '../harness/explore/packed/search.ts';
-import { PackedUpstreamSpec } from '../harness/explore/packed/upstream-spec.ts';
+import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
 import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
 
@@ -22,7 +23,9 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
 
 export interface PackedSpecRow {
   readonly scope: string;
-  readonly spec_states: number;
+  readonly model: PackedModelName;
+  /** Distinct states of the model: spec-level ones for the spec model, lockstep ones (spec model and kernel) for lockstep. */
+  readonly states: number;
   readonly transitions: number;
   readonly fixpoint: boolean;
   readonly depth_reached: number;
@@ -38,31 +41,44 @@ export interface PackedSpecRow {
   readonly bytes_per_frontier_entry: 4;
   readonly max_rss_mib: number;
   readonly states_per_depth: readonly number[];
+  /** Each property's first violation (lockstep: conformance), as [property, depth]. */
+  readonly violations: readonly (readonly [string, number])[];
 }
 
 /** One packed search of `scope` in this process (the child's work). */
-export function packedSpecOnce(scope: ExploreScope): Omit<PackedSpecRow, 'max_rss_mib'> {
+export function packedSpecOnce(scope: ExploreScope, model: PackedModelName): Omit<PackedSpecRow, 'max_rss_mib'> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = packedSearch(new PackedUpstreamSpec(scope), { depth: scope.depth });
-  return row(scope, r, process.cpuUsage(c0), performance.now() - t0);
+  const r = packedSearch(packedModel(model, scope), { depth: scope.depth });
+  return row(scope, model, r, process.cpuUsage(c0), performance.now() - t0);
 }
 
 /** The same search on `workers` worker threads (the child's work). */
-export async function packedSpecParallelOnce(scope: ExploreScope, workers: number): Promise<Omit<PackedSpecRow, 'max_rss_mib'>> {
+export async function packedSpecParallelOnce(
+  scope: ExploreScope,
+  model: PackedModelName,
+  workers: number,
+): Promise<Omit<PackedSpecRow, 'max_rss_mib'>> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = await packedSearchParallel({ scope, workers });
-  return row(scope, r, process.cpuUsage(c0), performance.now() - t0);
+  const r = await packedSearchParallel({ scope, model, workers });
+  return row(scope, model, r, process.cpuUsage(c0), performance.now() - t0);
 }
 
-function row(scope: ExploreScope, r: PackedSearchResult, c: NodeJS.CpuUsage, wallMs: number): Omit<PackedSpecRow, 'max_rss_mib'> {
+function row(
+  scope: ExploreScope,
+  model: PackedModelName,
+  r: PackedSearchResult,
+  c: NodeJS.CpuUsage,
+  wallMs: number,
+): Omit<PackedSpecRow, 'max_rss_mib'> {
   // The cpu time of every thread of the process (with workers, theirs too).
   const secs = (c.user + c.system) / 1e6;
   return {
     wall_seconds: round(wallMs / 1000),
     scope: formatScope(scope),
-    spec_states: r.distinctStates,
+    model,
+    states: r.distinctStates,
     transitions: r.transitions,
     fixpoint: r.fixpoint,
     depth_reached: r.depthReached,
@@ -72,14 +88,15 @@ function row(scope: ExploreScope, r: PackedSearchResult, c: NodeJS.CpuUsage, wal
     key_bytes_per_state: round(r.arenaBytes / r.distinctStates, 1),
     bytes_per_frontier_entry: 4,
     states_per_depth: r.statesPerDepth,
+    violations: r.violations.map((v) => [v.property, v.depth] as const),
   };
 }
 
 const CHILD = fileURLToPath(new URL('./packed-spec-child.ts', import.meta.url));
 
 /** One packed search in a child process (on `workers` worker threads if given); throws with the child's last stderr line when it fails. */
-export function packedSpec(scope: ExploreScope, workers?: number): PackedSpecRow {
-  const args = ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), ...(workers ? [String(workers)] : [])];
+export function packedSpec(scope: ExploreScope, model: PackedModelName = 'spec', workers?: number): PackedSpecRow {
+  const args = ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...(workers ? [String(workers)] : [])];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`packed search ${formatScope(scope)}: exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
   return JSON.parse(r.stdout) as PackedSpecRow;
@@ -87,29 +104,43 @@ export function packedSpec(scope: ExploreScope, workers?: number): PackedSpecRow
 
 export interface PackedAgainstSpinRow extends SpinSide {
   readonly packed: PackedSpecRow;
-  /** Spin's states per second over the packed engine's states per cpu-second: how many times faster Spin is. */
+  /** Spin's states per second over the packed spec model's states per cpu-second: how many times faster Spin is. */
   readonly spin_speed_over_packed: number;
+  /** The lockstep model (spec model, kernel, conformance) on the same space, when measured. */
+  readonly lockstep?: PackedSpecRow;
+  /**
+   * The lockstep search's cpu seconds over Spin's seconds for the same whole
+   * space: Spin's speed over the lockstep engine's per spec-level state, as
+   * both cover the same spec-level states (the lockstep one more kernel states).
+   */
+  readonly spin_speed_over_lockstep?: number;
 }
 
-/** Spin and the packed spec model on one whole space, interleaved (explore-scaling.ts besideSpin). */
-export function packedAgainstSpin(scope: ExploreScope): PackedAgainstSpinRow | { readonly scope: string; readonly skipped: string } {
+/** Spin and the packed spec model (and, with `lockstep`, the lockstep model) on one whole space, interleaved (explore-scaling.ts besideSpin). */
+export function packedAgainstSpin(
+  scope: ExploreScope,
+  lockstep = false,
+): PackedAgainstSpinRow | { readonly scope: string; readonly skipped: string } {
   const whole = { ...scope, depth: undefined };
-  const r = besideSpin(whole, () => packedSpec(whole));
+  const r = besideSpin(whole, () => ({ spec: packedSpec(whole), lockstep: lockstep ? packedSpec(whole, 'lockstep') : undefined }));
   if ('skipped' in r) return r;
-  const packed = r.measured;
+  const packed = r.measured.spec;
   // Spin's extra state is its initial one, before init fills the tables (test/promela.test.ts). pan rounds a count
   // of 100,000,000 or more to 8 digits (spin.ts readPanReport), so such a count is compared to that precision.
-  if (Number((packed.spec_states + 1).toPrecision(8)) !== r.spin.spin_states)
-    throw new Error(`${formatScope(whole)}: Spin stored ${r.spin.spin_states}, packed ${packed.spec_states} + 1`);
+  if (Number((packed.states + 1).toPrecision(8)) !== r.spin.spin_states)
+    throw new Error(`${formatScope(whole)}: Spin stored ${r.spin.spin_states}, packed ${packed.states} + 1`);
+  const l = r.measured.lockstep;
   return {
     ...r.spin,
     packed,
-    spin_speed_over_packed: round(r.spinStatesPerSecond / (packed.spec_states / packed.cpu_seconds), 2),
+    spin_speed_over_packed: round(r.spinStatesPerSecond / (packed.states / packed.cpu_seconds), 2),
+    ...(l ? { lockstep: l, spin_speed_over_lockstep: round(l.cpu_seconds / r.spin.spin_seconds, 2) } : {}),
   };
 }
 
 export interface PackedTwoCoresRow {
   readonly scope: string;
+  readonly model: PackedModelName;
   readonly states: number;
   /** Medians of the interleaved runs below, wall seconds. */
   readonly wall_seconds_one_thread: number;
@@ -119,21 +150,22 @@ export interface PackedTwoCoresRow {
 }
 
 /** The search in one thread against two worker threads, in `pairs` alternating pairs, each run in its own process. */
-export function packedTwoCores(scope: ExploreScope, pairs = 3): PackedTwoCoresRow {
+export function packedTwoCores(scope: ExploreScope, model: PackedModelName = 'spec', pairs = 3): PackedTwoCoresRow {
   const one: number[] = [];
   const two: number[] = [];
   let states = 0;
   for (let i = 0; i < pairs; i++) {
-    const a = packedSpec(scope);
-    const b = packedSpec(scope, 2);
-    if (a.spec_states !== b.spec_states) throw new Error(`two cores: ${a.spec_states} states in one thread, ${b.spec_states} on two`);
-    states = a.spec_states;
+    const a = packedSpec(scope, model);
+    const b = packedSpec(scope, model, 2);
+    if (a.states !== b.states) throw new Error(`two cores: ${a.states} states in one thread, ${b.states} on two`);
+    states = a.states;
     one.push(a.wall_seconds);
     two.push(b.wall_seconds);
   }
   const median = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
   return {
     scope: formatScope(scope),
+    model,
     states,
     wall_seconds_one_thread: median(one),
     wall_seconds_two_workers: median(two),
