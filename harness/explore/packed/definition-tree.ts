@@ -34,9 +34,6 @@ export const PackedOp = {
   InsmodNew: 11,
 } as const;
 
-/** Errnos the packed models' ops return, as numbers (0 for success): the outcomes the explored ops can have. */
-export const PackedErrno = { EAGAIN: 11, EBUSY: 16, EINVAL: 22 } as const;
-
 /**
  * A node's successor list as three parallel columns: the op, its patch or
  * task, and (block_task only) the function, 1..F for vmlinux f1..fF and F + 1

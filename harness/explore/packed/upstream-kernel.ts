@@ -42,8 +42,8 @@
  * function (klp_find_func), so the patch names the entry, and the entry's
  * nop and transition flags are that func's.
  */
-import { PackedErrno, PackedOp, type CompiledSteps, type DefinitionNode, type DefinitionTree } from './definition-tree.ts';
-import { PatchStatusCode } from './upstream-spec.ts';
+import { ABSENT, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
+import { PackedOp, type CompiledSteps, type DefinitionNode, type DefinitionTree } from './definition-tree.ts';
 import type { ExploreScope } from '../scope.ts';
 
 /** A patch's flags; the key writes 2 + bits(registered && enabled, forced, registered) for a loaded one. */
@@ -68,20 +68,32 @@ const F_NEW_FUNC = 8;
 const VMLINUX = 0;
 const MODULE = 1;
 
-/** patch_state + 1, and klp_target_state + 1 (KLP_TRANSITION_IDLE -1, UNPATCHED 0, PATCHED 1: model/kernel/runtime.ts). */
-const IDLE = 0;
-const UNPATCHED = 1;
-const PATCHED = 2;
-
-/** Code a task runs or sleeps in (model/spec/pack.ts codeIndex): 0 the original, 1 absent, 1 + k patch pk's. */
-const ORIGINAL = 0;
-const ABSENT = 1;
-
 /** The target module's byte: 1 + klp_alive when loaded (it is alive from its coming notifier until it goes). */
 const MOD_ALIVE = 2;
 
 /** The bytes a stack entry's func writes: bits(nop, transition). */
 const stackBits = (fl: number) => (fl & F_NOP) | ((fl & F_TRANSITION) >>> 1);
+
+/** The offsets of the kernel's fields in a state, from `base` (the file's comment); `end` is where its bytes end. */
+function layout(scope: ExploreScope, base: number) {
+  const { patches: P, tasks: T } = scope;
+  const NF = scope.functions + 1;
+  const STK = base;
+  const MOD = STK + NF * (P + 1);
+  const TAINT = MOD + 1;
+  const KLPN = TAINT + 1;
+  const KLP = KLPN + 1;
+  const TRN = KLP + P;
+  const TGT = TRN + 1;
+  const KTS = TGT + 1;
+  const KTP = KTS + T;
+  const KTF = KTP + T;
+  const KTC = KTF + T;
+  const PB = KTC + T;
+  const OS = 3 + 2 * NF;
+  const PS = 2 + 2 * OS;
+  return { STK, MOD, TAINT, KLPN, KLP, TRN, TGT, KTS, KTP, KTF, KTC, PB, OS, PS, end: PB + P * PS };
+}
 
 export class PackedUpstreamKernel {
   /** The kernel's bytes in a state. */
@@ -108,11 +120,9 @@ export class PackedUpstreamKernel {
   /** The patches a completing transition replaced (klp_unpatch_replaced_patches), reused. */
   private readonly replaced: Uint8Array;
 
-  /** The kernel's bytes in a state of `scope`. */
+  /** The kernel's bytes in a state of `scope` (the layout above, laid out from 0). */
   static bytesFor(scope: ExploreScope): number {
-    const NF = scope.functions + 1;
-    const P = scope.patches;
-    return NF * (P + 1) + 5 + P + 4 * scope.tasks + P * (2 + 2 * (3 + 2 * NF));
+    return layout(scope, 0).end;
   }
 
   /** The kernel part of states whose bytes from `base` are its (the spec model's come first). */
@@ -124,23 +134,11 @@ export class PackedUpstreamKernel {
     this.P = P;
     this.T = T;
     this.S = S;
-    const NF = (this.NF = F + 1);
-    this.STK = base;
-    this.MOD = this.STK + NF * (P + 1);
-    this.TAINT = this.MOD + 1;
-    this.KLPN = this.TAINT + 1;
-    this.KLP = this.KLPN + 1;
-    this.TRN = this.KLP + P;
-    this.TGT = this.TRN + 1;
-    this.KTS = this.TGT + 1;
-    this.KTP = this.KTS + T;
-    this.KTF = this.KTP + T;
-    this.KTC = this.KTF + T;
-    this.PB = this.KTC + T;
-    this.OS = 3 + 2 * NF;
-    this.PS = 2 + 2 * this.OS;
-    this.bytes = this.PB + P * this.PS - base;
-    if (this.bytes !== PackedUpstreamKernel.bytesFor(tree.scope)) throw new Error('packed: the kernel layout and bytesFor disagree');
+    this.NF = F + 1;
+    const o = layout(tree.scope, base);
+    [this.STK, this.MOD, this.TAINT, this.KLPN, this.KLP, this.TRN, this.TGT] = [o.STK, o.MOD, o.TAINT, o.KLPN, o.KLP, o.TRN, o.TGT];
+    [this.KTS, this.KTP, this.KTF, this.KTC, this.PB, this.OS, this.PS] = [o.KTS, o.KTP, o.KTF, o.KTC, o.PB, o.OS, o.PS];
+    this.bytes = o.end - base;
     this.replaced = new Uint8Array(P);
   }
 
@@ -177,7 +175,7 @@ export class PackedUpstreamKernel {
         return 0;
       case PackedOp.BlockTask: {
         const f = steps.func[pos]!;
-        const code = this.runningCode(s, a, f);
+        const code = this.runs(s, a, f);
         if (code === ABSENT) return PackedErrno.EAGAIN;
         s[this.KTF + a] = f;
         s[this.KTC + a] = code;
@@ -264,11 +262,6 @@ export class PackedUpstreamKernel {
 
   moduleLoaded(s: Uint8Array): boolean {
     return s[this.MOD] !== 0;
-  }
-
-  /** The code task t runs in function f, as the ftrace handler picks it (observing: no WARN). */
-  runs(s: Uint8Array, t: number, f: number): number {
-    return this.runningCode(s, t, f);
   }
 
   // ---- the key ----
@@ -499,8 +492,13 @@ export class PackedUpstreamKernel {
     if (s[ob + 1]! & O_DYNAMIC || !nopsOnly) s[ob + 1]! &= ~O_PATCHED;
   }
 
-  /** The ftrace handler (func-stack.ts runningCode): the head, or for an unpatched task in its transition the next entry. */
-  private runningCode(s: Uint8Array, t: number, f: number): number {
+  /**
+   * The code task t runs in function f, as the ftrace handler picks it
+   * (func-stack.ts runningCode): the head, or for an unpatched task in its
+   * transition the next entry. Conformance reads it too (observing: the WARN
+   * is an event, not a state, and is not kept here).
+   */
+  runs(s: Uint8Array, t: number, f: number): number {
     const at = this.stackAt(f);
     const n = s[at]!;
     if (n === 0) return this.objectAlive(s, this.objectOf(f)) ? ORIGINAL : ABSENT;

@@ -103,7 +103,8 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
       if (this.patchOrder(s, p) !== k.patchOrder(s, p) || this.patchForced(s, p) !== k.patchForced(s, p)) return false;
     }
     for (let t = 0; t < this.T; t++) {
-      for (const field of [0, 1, 2] as const) if (this.taskByte(s, t, field) !== k.taskByte(s, t, field)) return false;
+      if (this.taskByte(s, t, 0) !== k.taskByte(s, t, 0) || this.taskByte(s, t, 1) !== k.taskByte(s, t, 1)) return false;
+      if (this.taskByte(s, t, 2) !== k.taskByte(s, t, 2)) return false;
       for (let f = 1; f <= this.tree.scope.functions + 1; f++) if (this.runs(s, node, t, f) !== k.runs(s, t, f)) return false;
     }
     return true;

@@ -34,7 +34,8 @@
  * The task model (taskModel=1), shadow variables and writable attributes are
  * not here: DefinitionTree refuses the scopes and semantics that need them.
  */
-import { DefinitionTree, PackedErrno, PackedOp, type DefinitionNode } from './definition-tree.ts';
+import { ABSENT, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
+import { DefinitionTree, PackedOp, type DefinitionNode } from './definition-tree.ts';
 import type { Universe } from '../../../model/kernel/definitions.ts';
 import type { Op } from '../../ops.ts';
 import { bootTasks, withPatch } from '../candidates.ts';
@@ -49,18 +50,6 @@ const ENABLED = 2;
 const FORCED = 4;
 const LOADED = 8;
 const KEY_FLAGS = REGISTERED | ENABLED | FORCED;
-
-/** A task's transition state, as the key writes it. */
-const IDLE = 0;
-const UNPATCHED = 1;
-const PATCHED = 2;
-
-/** Code a task sleeps in: 0 the original, 1 + k patch pk (1 is "absent", which no explored sleep reaches). */
-const ORIGINAL = 0;
-const ABSENT = 1;
-
-/** A patch's status in the abstract state (model/spec/abstract-state.ts), as a number. */
-export const PatchStatusCode = { Freed: 0, Enabled: 1, Patching: 2, Unpatching: 3, Stale: 4 } as const;
 
 export class PackedUpstreamSpec implements PackedSpace {
   readonly tree: DefinitionTree;
