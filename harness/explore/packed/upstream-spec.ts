@@ -33,6 +33,11 @@
  *
  * The task model (taskModel=1), shadow variables and writable attributes are
  * not here: DefinitionTree refuses the scopes and semantics that need them.
+ *
+ * Each op also gives the spec model's outcome (`errno`), and the key is
+ * written and read in parts (the shared part, each task's column, the task
+ * order), so that upstream-lockstep.ts can extend a state with the packed
+ * kernel's bytes and sort the tasks by both sides' columns.
  */
 import { ABSENT, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
 import { DefinitionTree, PackedOp, type DefinitionNode } from './definition-tree.ts';
