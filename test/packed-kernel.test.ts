@@ -64,6 +64,27 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     });
   });
 
+  /** Each field conformance compares, made wrong on the kernel's side, and the depth of the first break it must cause at patches=1. */
+  const WRONG_VIEWS: readonly (readonly [string, (k: ViewedKernel) => void, number])[] = [
+    ['the outcome (rmmod of a registered patch succeeds)', (k) => wrap(k, 'apply', (r) => (r === 16 ? 0 : r)), 2],
+    ['whether the target module is loaded', (k) => wrap(k, 'moduleLoaded', () => false), 1],
+    ['whether a patch is loaded', (k) => wrap(k, 'patchLoaded', () => false), 1],
+    ['a patch’s status (freed shown as enabled)', (k) => wrap(k, 'patchStatus', (r) => (r === 0 ? 1 : r)), 2],
+    ['a patch’s place on klp_patches', (k) => wrap(k, 'patchOrder', (r) => r + 1), 1],
+    ['a patch’s forced flag', (k) => wrap(k, 'patchForced', () => false), 4],
+    ['a task’s transition state', (k) => wrap(k, 'taskByte', (r, args) => (args[2] === 0 ? 0 : r)), 2],
+    ['the function a task sleeps in', (k) => wrap(k, 'taskByte', (r, args) => (args[2] === 1 ? 0 : r)), 1],
+    ['the code a task sleeps in', (k) => wrap(k, 'taskByte', (r, args) => (args[2] === 2 ? 0 : r)), 2],
+    ['the code a task runs', (k) => wrap(k, 'runs', () => 0), 1],
+  ];
+
+  it.each(WRONG_VIEWS)('breaks conformance when the kernel shows %s wrong', (_, breakIt, depth) => {
+    const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
+    const packed = new PackedUpstreamLockstep(scope);
+    breakIt(packed.kernel as unknown as ViewedKernel);
+    expect(packedSearch(packed, {}).violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, depth]]);
+  });
+
   it('breaks conformance when the kernel is made to disagree: a patch freed on disable is not taken off klp_patches', () => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
     const packed = new PackedUpstreamLockstep(scope);
@@ -76,3 +97,12 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     expect(packedSearch(broken, {}).violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, 2]]);
   });
 });
+
+/** The packed kernel's methods, as a test replaces them. */
+type ViewedKernel = Record<string, (...args: unknown[]) => number | boolean>;
+
+/** Replaces the kernel's method `name` by one that returns `change` of what it returned. */
+function wrap(k: ViewedKernel, name: string, change: (r: number, args: unknown[]) => number | boolean): void {
+  const original = k[name]!.bind(k);
+  k[name] = (...args: unknown[]) => change(original(...args) as number, args);
+}
