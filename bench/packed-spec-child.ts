@@ -7,11 +7,15 @@
  * (harness/explore/packed/parallel.ts), and the row gives its wall seconds.
  */
 import { parseScope } from '../harness/explore/scope.ts';
+import { childMain } from './child-process.ts';
 import { packedSpecOnce, packedSpecParallelOnce } from './packed-spec.ts';
 
-const [scopeText, model, workers] = process.argv.slice(2);
-if (!scopeText || (model !== 'spec' && model !== 'lockstep') || (workers !== undefined && !/^[1-9]\d*$/.test(workers)))
-  throw new Error('usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS]');
-const scope = parseScope(scopeText);
-const row = workers ? await packedSpecParallelOnce(scope, model, Number(workers)) : packedSpecOnce(scope, model);
-process.stdout.write(`${JSON.stringify({ ...row, max_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+await childMain('packed-spec-child.ts', async () => {
+  const args = process.argv.slice(2);
+  const [scopeText, model, workers] = args;
+  if (!scopeText || (model !== 'spec' && model !== 'lockstep') || (workers !== undefined && !/^[1-9]\d*$/.test(workers)) || args.length > 3)
+    throw new Error('usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS]');
+  const scope = parseScope(scopeText);
+  const row = workers ? await packedSpecParallelOnce(scope, model, Number(workers)) : packedSpecOnce(scope, model);
+  process.stdout.write(`${JSON.stringify({ ...row, max_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+});

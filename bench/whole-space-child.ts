@@ -5,10 +5,14 @@
  */
 import { parseScope } from '../harness/explore/scope.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
+import { childMain } from './child-process.ts';
 import { exploreOnce } from './explore-scaling.ts';
 
-const [name, scopeText] = process.argv.slice(2);
-const sem = semanticsByName(name ?? '');
-if (!sem || !scopeText) throw new Error('usage: whole-space-child.ts SEMANTICS SCOPE');
-const row = exploreOnce(sem, parseScope(scopeText));
-process.stdout.write(`${JSON.stringify({ ...row, max_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+await childMain('whole-space-child.ts', () => {
+  const args = process.argv.slice(2);
+  const [name, scopeText] = args;
+  const sem = semanticsByName(name ?? '');
+  if (!sem || !scopeText || args.length > 2) throw new Error('usage: whole-space-child.ts SEMANTICS SCOPE');
+  const row = exploreOnce(sem, parseScope(scopeText));
+  process.stdout.write(`${JSON.stringify({ ...row, max_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+});

@@ -13,6 +13,7 @@ import { explore } from '../harness/explore/explorer.ts';
 import { scopeFuncs } from '../harness/explore/candidates.ts';
 import { PackedUpstreamLockstep } from '../harness/explore/packed/upstream-lockstep.ts';
 import { packedSearch } from '../harness/explore/packed/search.ts';
+import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
 import { upstream } from '../model/semantics/upstream.ts';
@@ -62,6 +63,15 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
       invariant: CONFORMANCE,
       reason: 'at /patches/1/forced the spec has false, the implementation true',
     });
+  });
+
+  it('refuses a model name it does not have, and a state number outside a search (hostile-user findings)', () => {
+    const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
+    expect(() => packedModel('foo' as PackedModelName, scope)).toThrow("packed: no model 'foo' (spec or lockstep)");
+    const r = packedSearch(packedModel('lockstep', scope), { paths: true });
+    expect(r.pathTo!(r.distinctStates - 1).length).toBe(r.depthReached);
+    for (const bad of [r.distinctStates, -1, 1.5, Number.NaN])
+      expect(() => r.pathTo!(bad)).toThrow(`packed: no state ${bad} (states are numbered 0 to ${r.distinctStates - 1})`);
   });
 
   /** Each field conformance compares, made wrong on the kernel's side, and the depth of the first break it must cause at patches=1. */

@@ -11,7 +11,13 @@ import { PackedUpstreamSpec } from './upstream-spec.ts';
 
 export type PackedModelName = 'spec' | 'lockstep';
 
-/** The packed model `name` of a search of `scope`; throws for a scope the packed engine does not have (DefinitionTree). */
+/**
+ * The packed model `name` of a search of `scope`; throws for another name
+ * (an untyped caller's 'foo' had run the lockstep model) and for a scope the
+ * packed engine does not have (DefinitionTree).
+ */
 export function packedModel(name: PackedModelName, scope: ExploreScope): PackedSpace {
-  return name === 'spec' ? new PackedUpstreamSpec(scope) : new PackedUpstreamLockstep(scope);
+  if (name === 'spec') return new PackedUpstreamSpec(scope);
+  if (name === 'lockstep') return new PackedUpstreamLockstep(scope);
+  throw new Error(`packed: no model '${String(name)}' (spec or lockstep)`);
 }

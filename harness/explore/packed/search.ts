@@ -82,7 +82,12 @@ export interface PackedSearchResult {
   readonly violations: readonly PackedViolation[];
 }
 
-/** Explores `space` breadth first, in this thread (parallel.ts shares the work among worker threads). */
+/**
+ * Explores `space` breadth first, in this thread (parallel.ts shares the work
+ * among worker threads). The depth bound is `o.depth` alone: a model's scope
+ * may name one, which this does not read (packedSearchParallel takes the
+ * scope's), so a caller passes `{ depth: scope.depth }`.
+ */
 export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): PackedSearchResult {
   const bf = new BreadthFirst(space.roots(), o, false, space.properties);
   let from = -1;
@@ -212,6 +217,9 @@ export class BreadthFirst {
     const fixpoint = !this.budgetHit && this.levelLength === 0;
     const { parent, via, roots } = this;
     const pathTo = (index: number) => {
+      // A state number outside the set had given a plausible path to nothing (hostile-user test, 2026-12-02).
+      if (!Number.isInteger(index) || index < 0 || index >= this.visited.size)
+        throw new RangeError(`packed: no state ${index} (states are numbered 0 to ${this.visited.size - 1})`);
       const path: number[] = [];
       // The roots were stored first, before any parent link: their states are numbered below `roots`.
       for (let n = index; n >= roots; n = parent[n]!) path.push(via[n]!);

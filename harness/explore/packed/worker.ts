@@ -58,6 +58,8 @@ parentPort!.on('message', (m: PackedChunk) => {
       if (!violated) return;
       length = 0;
     }
+    // A record's length is one byte; the one-thread search's visited set refuses such a key too.
+    if (length > 255) throw new Error(`packed: a state of ${length} bytes is longer than 255`);
     if (used + 8 + length > records.length) {
       const grown = new Uint8Array(records.length * 2);
       grown.set(records.subarray(0, used));
