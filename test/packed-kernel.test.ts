@@ -86,6 +86,8 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     ['the function a task sleeps in', (k) => wrap(k, 'taskByte', (r, args) => (args[2] === 1 ? 0 : r)), 1],
     ['the code a task sleeps in', (k) => wrap(k, 'taskByte', (r, args) => (args[2] === 2 ? 0 : r)), 2],
     ['the code a task runs', (k) => wrap(k, 'runs', () => 0), 1],
+    // Function 2 is mod:m1 at functions=1: absent until the module loads, shown as the original.
+    ['the code a task runs in the target module (the last function)', (k) => wrap(k, 'runs', (r, args) => (args[2] === 2 ? 0 : r)), 1],
   ];
 
   it.each(WRONG_VIEWS)('breaks conformance when the kernel shows %s wrong', (_, breakIt, depth) => {
