@@ -39,10 +39,11 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     expect(result.distinctStates).toBeGreaterThan(500);
   });
 
-  it('counts what klpcheck explore counts, conformance checked, with the same shortest conformance break', () => {
+  it('counts what klpcheck explore counts, with the same shortest violations of conformance and the slot invariants', () => {
     const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=8');
-    const packed = packedSearch(new PackedUpstreamLockstep(scope), { depth: scope.depth });
-    const objects = explore({ semantics: upstream, scope, properties: [CONFORMANCE] });
+    const model = new PackedUpstreamLockstep(scope);
+    const packed = packedSearch(model, { depth: scope.depth });
+    const objects = explore({ semantics: upstream, scope, properties: model.properties });
     expect(packed.distinctStates).toBe(objects.distinctStates);
     expect(packed.transitions).toBe(objects.transitions);
     expect(packed.violations.map((v) => [v.property, v.depth])).toEqual(objects.violations.map((v) => [v.property, v.depth]));
@@ -54,8 +55,11 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     const r = packedSearch(packed, { paths: true });
     expect(r.fixpoint).toBe(true);
     expect(r.distinctStates).toBe(59730);
-    expect(r.violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, 6]]);
-    const { universe, ops } = packed.decodePath(r.violations[0]!.path!);
+    expect(r.violations.map((v) => [v.property, v.depth])).toEqual([
+      ['no-function-shared-across-slots', 2],
+      [CONFORMANCE, 6],
+    ]);
+    const { universe, ops } = packed.decodePath(r.violations[1]!.path!);
     const run = new Lockstep(universe, upstream, { invariants: [], conformance: true, funcs: scopeFuncs(scope) });
     const found = ops.map((op) => run.step(op));
     expect(found.slice(0, -1)).toEqual([null, null, null, null, null]);
@@ -95,6 +99,19 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     const packed = new PackedUpstreamLockstep(scope);
     breakIt(packed.kernel as unknown as ViewedKernel);
     expect(packedSearch(packed, {}).violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, depth]]);
+  });
+
+  it('finds two patches active in the cumulative slot when the kernel shows a replaced patch as settled', () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
+    const packed = new PackedUpstreamLockstep(scope);
+    expect(packedSearch(packed, { depth: scope.depth }).violations.map((v) => v.property)).not.toContain('one-active-patch-per-slot');
+    const broken = new PackedUpstreamLockstep(scope);
+    const k = broken.kernel as unknown as ViewedKernel;
+    // A loaded patch shows as enabled and listed, freed or not: p1 replaced by p2 stays in the cumulative slot.
+    wrap(k, 'patchStatus', () => 1);
+    wrap(k, 'patchOrder', () => 1);
+    const found = packedSearch(broken, { depth: scope.depth }).violations.map((v) => [v.property, v.depth]);
+    expect(found).toContainEqual(['one-active-patch-per-slot', 2]);
   });
 
   it('breaks conformance when the kernel is made to disagree: a patch freed on disable is not taken off klp_patches', () => {

@@ -37,8 +37,8 @@ export class ObjectLockstepSpace {
   private readonly expander: Expander;
   private readonly paths = new Map<string, number[]>();
 
-  constructor(sem: Semantics, scope: ExploreScope) {
-    this.expander = new Expander(sem, scope, [CONFORMANCE]);
+  constructor(sem: Semantics, scope: ExploreScope, properties: readonly string[] = [CONFORMANCE]) {
+    this.expander = new Expander(sem, scope, properties);
     this.paths.set(hex(this.expander.rootKeys(0).keys.full), []);
   }
 
@@ -55,7 +55,8 @@ export class ObjectLockstepSpace {
     this.expander.expand(0, path, (s) => {
       const h = hex(s.keys.full);
       if (!this.paths.has(h)) this.paths.set(h, [...path, s.pos]);
-      out.push(`${label(s.op)} -> ${h}`);
+      const found = [...new Set(s.found.map((v) => v.invariant))].sort();
+      out.push(`${label(s.op)} -> ${h}${found.length ? ` !${found.join(',')}` : ''}`);
     });
     return out.sort();
   }
@@ -67,17 +68,19 @@ export function againstObjects(
   sem: Semantics,
   scope: ExploreScope,
 ): { result: PackedSearchResult; differences: Difference[]; roots: readonly string[] } {
-  const objects = new ObjectLockstepSpace(sem, scope);
+  const objects = new ObjectLockstepSpace(sem, scope, packed.properties);
   const differences: Difference[] = [];
   const result = packedSearch(
     {
+      properties: packed.properties,
       roots: () => packed.roots(),
       expand: (key, emit) => {
         const mine: string[] = [];
         const ops = packed.tree.nodeAt(keyDefinitions(key)).list.ops;
-        packed.expand(key, (out, length, pos) => {
-          mine.push(`${label(ops[pos]!)} -> ${hex(out.subarray(0, length))}`);
-          emit(out, length, pos);
+        packed.expand(key, (out, length, pos, violated = 0) => {
+          const found = packed.properties.filter((_, i) => violated & (1 << i)).sort();
+          mine.push(`${label(ops[pos]!)} -> ${hex(out.subarray(0, length))}${found.length ? ` !${found.join(',')}` : ''}`);
+          emit(out, length, pos, violated);
         });
         mine.sort();
         const theirs = objects.successors(hex(key)) ?? [];

@@ -36,6 +36,7 @@
  */
 import { keyDefinitions, PackedOp, type DefinitionNode } from './definition-tree.ts';
 import { PackedUpstreamKernel } from './upstream-kernel.ts';
+import { PackedSlotInvariants, SLOT_INVARIANTS } from './upstream-invariants.ts';
 import { PackedUpstreamSpec } from './upstream-spec.ts';
 import type { ExploreScope } from '../scope.ts';
 import { CONFORMANCE } from '../../../properties/catalog.ts';
@@ -43,12 +44,15 @@ import { CONFORMANCE } from '../../../properties/catalog.ts';
 /** Written where the spec model would be once it is no longer followed (state-key.ts NO_SPEC). */
 const NO_SPEC = 0xff;
 
-/** The bit of PackedSpace.properties that a conformance break sets. */
+/** The bit of PackedSpace.properties that a conformance break sets; the slot invariants' follow it. */
 const CONFORMANCE_BIT = 1;
 
 export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   readonly kernel: PackedUpstreamKernel;
-  readonly properties = [CONFORMANCE];
+  readonly properties: readonly string[] = [CONFORMANCE, ...SLOT_INVARIANTS];
+  private readonly invariants: PackedSlotInvariants;
+  /** The properties the last step violated (bits of `properties`). */
+  private violated = 0;
   /** The byte set once conformance broke. */
   private readonly BROKEN: number;
   /** The kernel's errno for the last step's op. */
@@ -60,13 +64,24 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
     super(scope, PackedUpstreamKernel.bytesFor(scope) + 1);
     this.kernel = new PackedUpstreamKernel(this.tree, this.size);
     this.BROKEN = this.size + this.kernel.bytes;
+    this.invariants = new PackedSlotInvariants(this.tree, this.kernel);
   }
 
   override expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void {
-    super.expand(key, (out, length, pos) => emit(out, length, pos, this.broke ? CONFORMANCE_BIT : 0));
+    super.expand(key, (out, length, pos) => emit(out, length, pos, this.violated));
   }
 
   protected override step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
+    const to = this.lockstep(w, x, node, pos);
+    this.violated = this.broke ? CONFORMANCE_BIT : 0;
+    // The invariants are not checked on a quiet step (the state itself, every task in place and no new
+    // definition: a refused first load of a patch changes the key's definitions), as the explorer's.
+    if (to && (to !== node || !sameBytes(w, x))) this.violated |= this.invariants.violated(x, to) << 1;
+    return to;
+  }
+
+  /** The step on both sides (or past a break on the kernel alone), with conformance checked. */
+  private lockstep(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
     const steps = node.list.steps;
     this.broke = false;
     if (!this.kernel.applicable(w, steps, pos)) return null;
@@ -156,4 +171,9 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
     super.moveTask(w, to, x, from);
     this.kernel.moveTask(w, to, x, from);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
