@@ -40,8 +40,9 @@ export class PackedSlotInvariants {
   violated(s: Uint8Array, node: DefinitionNode): number {
     const k = this.kernel;
     let n = 0;
+    // Settled: enabled, which the kernel's status says only of a patch on klp_patches and not in transition.
     for (let p = 1; p <= this.tree.scope.patches; p++)
-      if (k.patchLoaded(s, p) && k.patchStatus(s, p) === PatchStatusCode.Enabled && k.patchOrder(s, p) > 0) this.settled[n++] = p;
+      if (k.patchLoaded(s, p) && k.patchStatus(s, p) === PatchStatusCode.Enabled) this.settled[n++] = p;
     const { replace, funcs, versions } = this.tree;
     const V = this.tree.scope.states + 1;
     let bits = 0;
