@@ -4,6 +4,7 @@
  * successor for successor over whole spaces (test/support/object-spec-space.ts),
  * and Spin on the Promela model (promela/upstream.ts), count for count.
  */
+import { hex, label } from './support/packed-keys.ts';
 import { describe, expect, it } from 'vitest';
 import { DefinitionTree, keyDefinitions } from '../harness/explore/packed/definition-tree.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
@@ -20,11 +21,6 @@ import { packContext } from '../harness/explore/state-key.ts';
 import { scopeFuncs } from '../harness/explore/candidates.ts';
 import { SpecModel } from '../model/spec/spec-model.ts';
 import { applicable, applyToSpec } from '../harness/ops.ts';
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-/** An op without the task it names: tasks are sorted in a key, so each engine names them in its own order. */
-const label = (op: Op) => JSON.stringify({ ...op, task: undefined });
 
 /** Wraps a space so that every expansion is recorded: state -> its successors as `op -> key`, sorted. */
 function recording(space: PackedSpace, opAt: (key: Uint8Array, pos: number) => Op) {

@@ -12,7 +12,7 @@
  * successors are kept only while it is compared, so whole spaces of a few
  * hundred thousand states fit.
  */
-import type { Op } from '../../harness/ops.ts';
+import { hex, label } from './packed-keys.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
 import { Expander } from '../../harness/explore/expand.ts';
 import { keyDefinitions } from '../../harness/explore/packed/definition-tree.ts';
@@ -20,11 +20,6 @@ import { packedSearch, type PackedSearchResult } from '../../harness/explore/pac
 import type { PackedUpstreamLockstep } from '../../harness/explore/packed/upstream-lockstep.ts';
 import type { ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-/** An op without the task it names: tasks are sorted in a key, so each engine names them in its own order. */
-const label = (op: Op) => JSON.stringify({ ...op, task: undefined });
 
 /** A state whose successors differ: the ones only the object side has, and the ones only the packed side has. */
 export interface Difference {

@@ -7,6 +7,7 @@
  * expand.ts pointless and ops.ts applicable, answered by the spec model), so
  * that packedSearch can run it as it runs the packed model.
  */
+import { hex } from './packed-keys.ts';
 import type { PatchDef, Universe } from '../../model/kernel/definitions.ts';
 import { ByteWriter, packSpecShared, packSpecTask, TASK_BYTES, type PackContext } from '../../model/spec/pack.ts';
 import { SpecModel } from '../../model/spec/spec-model.ts';
@@ -24,8 +25,6 @@ interface ObjectState {
   readonly known: readonly PatchDef[];
   readonly defPos: readonly number[];
 }
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export class ObjectSpecSpace implements PackedSpace {
   private readonly states = new Map<string, ObjectState>();

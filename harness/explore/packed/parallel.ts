@@ -44,6 +44,8 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`packed: workers must be a whole number from 1, not ${o.workers}`);
   const model = o.model ?? 'spec';
   const here = packedModel(model, o.scope);
+  // A record carries a transition's violated properties in 16 bits (worker.ts).
+  if ((here.properties ?? []).length > 16) throw new Error('packed: more than 16 properties for the two-core search');
   const bf = new BreadthFirst(here.roots(), { ...o, depth: o.scope.depth }, true, here.properties);
   const job: PackedJob = { module: new URL('./worker.ts', import.meta.url).href, model, scope: o.scope };
   const workers = Array.from({ length: o.workers }, () => new Worker(WORKER_ENTRY, { workerData: job }));
@@ -98,17 +100,17 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   return bf.result();
 }
 
-/** Takes a chunk's records in order: each [item u32][pos u16][violated u8][length u8][key bytes] (worker.ts). */
+/** Takes a chunk's records in order: each [item u32][pos u16][violated u16][length u8][key bytes] (worker.ts). */
 function absorb(bf: BreadthFirst, items: Int32Array, r: PackedChunkResult): void {
   bf.transitions += r.transitions;
   const b = r.records;
   for (let o = 0; o < b.length && !bf.budgetHit;) {
     const item = b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
     const pos = b[o + 4]! | (b[o + 5]! << 8);
-    const violated = b[o + 6]!;
-    const length = b[o + 7]!;
+    const violated = b[o + 6]! | (b[o + 7]! << 8);
+    const length = b[o + 8]!;
     if (violated) bf.found(violated, items[item]!, pos);
-    if (length) bf.take(b.subarray(o + 8, o + 8 + length), length, items[item]!, pos);
-    o += 8 + length;
+    if (length) bf.take(b.subarray(o + 9, o + 9 + length), length, items[item]!, pos);
+    o += 9 + length;
   }
 }

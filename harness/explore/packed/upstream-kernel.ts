@@ -681,7 +681,12 @@ export class PackedUpstreamKernel {
 
   // ---- the ops ----
 
-  /** klp_is_patch_compatible (states.ts versionsCompatible): every live state kept by a replace patch, none lowered. */
+  /**
+   * klp_is_patch_compatible (states.ts versionsCompatible): every live state
+   * kept by a replace patch, none lowered. The spec model's load verdict
+   * states the same rule apart (upstream-spec.ts loadAllowed), as the object
+   * code does, on purpose: conformance compares the two.
+   */
   private compatible(s: Uint8Array, node: DefinitionNode, k: number): boolean {
     const V = this.S + 1;
     const { versions, replace } = this.tree;

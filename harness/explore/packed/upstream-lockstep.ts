@@ -55,10 +55,6 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   private violated = 0;
   /** The byte set once conformance broke. */
   private readonly BROKEN: number;
-  /** The kernel's errno for the last step's op. */
-  private kernelErrno = 0;
-  /** Set by a step that broke conformance (the emit of that successor reports it). */
-  private broke = false;
 
   constructor(scope: ExploreScope) {
     super(scope, PackedUpstreamKernel.bytesFor(scope) + 1);
@@ -72,18 +68,17 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   }
 
   protected override step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
+    this.violated = 0;
     const to = this.lockstep(w, x, node, pos);
-    this.violated = this.broke ? CONFORMANCE_BIT : 0;
     // The invariants are not checked on a quiet step (the state itself, every task in place and no new
     // definition: a refused first load of a patch changes the key's definitions), as the explorer's.
     if (to && (to !== node || !sameBytes(w, x))) this.violated |= this.invariants.violated(x, to) << 1;
     return to;
   }
 
-  /** The step on both sides (or past a break on the kernel alone), with conformance checked. */
+  /** The step on both sides (or past a break on the kernel alone), with conformance checked: a break sets its bit. */
   private lockstep(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
     const steps = node.list.steps;
-    this.broke = false;
     if (!this.kernel.applicable(w, steps, pos)) return null;
     if (w[this.BROKEN]) {
       x.set(w);
@@ -96,18 +91,17 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
       throw new Error(
         `packed: the spec model refuses op ${pos} (${JSON.stringify(node.list.ops[pos])}) that the kernel takes, in a conforming state`,
       );
-    this.kernelErrno = this.kernel.apply(x, to, steps, pos);
-    if (!this.conforms(x, to)) {
-      this.broke = true;
+    if (!this.conforms(x, to, this.kernel.apply(x, to, steps, pos))) {
+      this.violated = CONFORMANCE_BIT;
       x.fill(0, 0, this.size);
       x[this.BROKEN] = 1;
     }
     return to;
   }
 
-  /** Whether the two sides of `s` agree after a step: outcome and abstract state (see the file's comment). */
-  private conforms(s: Uint8Array, node: DefinitionNode): boolean {
-    if (this.errno !== this.kernelErrno) return false;
+  /** Whether the two sides of `s` agree after a step whose kernel op returned `kernelErrno`: outcome and abstract state (see the file's comment). */
+  private conforms(s: Uint8Array, node: DefinitionNode, kernelErrno: number): boolean {
+    if (this.errno !== kernelErrno) return false;
     const k = this.kernel;
     if (this.moduleLoaded(s) !== k.moduleLoaded(s)) return false;
     for (let p = 1; p <= this.P; p++) {

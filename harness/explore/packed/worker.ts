@@ -26,7 +26,7 @@ export interface PackedChunk {
 /**
  * What a chunk gives: every successor counted (transitions), and as records
  * those not found visited and those whose transition violates a property,
- * each [item u32][pos u16][violated u8][length u8][key bytes], `item` the
+ * each [item u32][pos u16][violated u16][length u8][key bytes], `item` the
  * state's place in the chunk, `violated` the property bits
  * (PackedSpace.properties), and length 0 (no key) for a visited successor.
  */
@@ -60,7 +60,7 @@ parentPort!.on('message', (m: PackedChunk) => {
     }
     // A record's length is one byte; the one-thread search's visited set refuses such a key too.
     if (length > 255) throw new Error(`packed: a state of ${length} bytes is longer than 255`);
-    if (used + 8 + length > records.length) {
+    if (used + 9 + length > records.length) {
       const grown = new Uint8Array(records.length * 2);
       grown.set(records.subarray(0, used));
       records = grown;
@@ -71,7 +71,8 @@ parentPort!.on('message', (m: PackedChunk) => {
     records[used++] = item >>> 24;
     records[used++] = pos & 0xff;
     records[used++] = pos >>> 8;
-    records[used++] = violated;
+    records[used++] = violated & 0xff;
+    records[used++] = violated >>> 8;
     records[used++] = length;
     records.set(out.subarray(0, length), used);
     used += length;
