@@ -17,7 +17,7 @@ import { packedModel, type PackedModelName } from '../harness/explore/packed/mod
 import { parseScope } from '../harness/explore/scope.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
 import { upstream } from '../model/semantics/upstream.ts';
-import { CONFORMANCE } from '../properties/catalog.ts';
+import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
 import { againstObjects } from './support/object-lockstep-space.ts';
 
 /** Whole spaces, and bounded ones (the object side takes about 4,000 states a second). */
@@ -99,6 +99,25 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     const packed = new PackedUpstreamLockstep(scope);
     breakIt(packed.kernel as unknown as ViewedKernel);
     expect(packedSearch(packed, {}).violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, depth]]);
+  });
+
+  it('finds a function and a state id shared across slots as upstream allows them, on paths the catalog’s checkers confirm', () => {
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=2');
+    const packed = new PackedUpstreamLockstep(scope);
+    const r = packedSearch(packed, { depth: scope.depth, paths: true });
+    expect(r.violations.map((v) => [v.property, v.depth])).toEqual([
+      ['no-function-shared-across-slots', 2],
+      ['no-state-shared-across-slots', 2],
+    ]);
+    for (const v of r.violations) {
+      const { universe, ops } = packed.decodePath(v.path!);
+      const run = new Lockstep(universe, upstream, {
+        invariants: [invariantById(v.property)!],
+        conformance: false,
+        funcs: scopeFuncs(scope),
+      });
+      expect(ops.map((op) => run.step(op)?.invariant ?? null)).toEqual([null, v.property]);
+    }
   });
 
   it('finds two patches active in the cumulative slot when the kernel shows a replaced patch as settled', () => {
