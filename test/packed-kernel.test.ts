@@ -17,7 +17,7 @@ import { packedModel, type PackedModelName } from '../harness/explore/packed/mod
 import { parseScope } from '../harness/explore/scope.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
 import { upstream } from '../model/semantics/upstream.ts';
-import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
+import { CONFORMANCE } from '../properties/catalog.ts';
 import { againstObjects } from './support/object-lockstep-space.ts';
 
 /** Whole spaces, and bounded ones (the object side takes about 4,000 states a second). */
@@ -39,7 +39,7 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     expect(result.distinctStates).toBeGreaterThan(500);
   });
 
-  it('counts what klpcheck explore counts, with the same shortest violations of conformance and the slot invariants', () => {
+  it('counts what klpcheck explore counts, with the same shortest violations of conformance and every invariant', () => {
     const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=8');
     const model = new PackedUpstreamLockstep(scope);
     const packed = packedSearch(model, { depth: scope.depth });
@@ -57,9 +57,11 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     expect(r.distinctStates).toBe(59730);
     expect(r.violations.map((v) => [v.property, v.depth])).toEqual([
       ['no-function-shared-across-slots', 2],
+      ['no-foreign-overlap', 2],
+      ['no-foreign-removal', 2],
       [CONFORMANCE, 6],
     ]);
-    const { universe, ops } = packed.decodePath(r.violations[1]!.path!);
+    const { universe, ops } = packed.decodePath(r.violations.find((v) => v.property === CONFORMANCE)!.path!);
     const run = new Lockstep(universe, upstream, { invariants: [], conformance: true, funcs: scopeFuncs(scope) });
     const found = ops.map((op) => run.step(op));
     expect(found.slice(0, -1)).toEqual([null, null, null, null, null]);
@@ -98,53 +100,26 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
     const packed = new PackedUpstreamLockstep(scope);
     breakIt(packed.kernel as unknown as ViewedKernel);
-    expect(packedSearch(packed, {}).violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, depth]]);
-  });
-
-  it('finds a function and a state id shared across slots as upstream allows them, on paths the catalog’s checkers confirm', () => {
-    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=2');
-    const packed = new PackedUpstreamLockstep(scope);
-    const r = packedSearch(packed, { depth: scope.depth, paths: true });
-    expect(r.violations.map((v) => [v.property, v.depth])).toEqual([
-      ['no-function-shared-across-slots', 2],
-      ['no-state-shared-across-slots', 2],
-    ]);
-    for (const v of r.violations) {
-      const { universe, ops } = packed.decodePath(v.path!);
-      const run = new Lockstep(universe, upstream, {
-        invariants: [invariantById(v.property)!],
-        conformance: false,
-        funcs: scopeFuncs(scope),
-      });
-      expect(ops.map((op) => run.step(op)?.invariant ?? null)).toEqual([null, v.property]);
-    }
-  });
-
-  it('finds two patches active in the cumulative slot when the kernel shows a replaced patch as settled', () => {
-    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
-    const packed = new PackedUpstreamLockstep(scope);
-    expect(packedSearch(packed, { depth: scope.depth }).violations.map((v) => v.property)).not.toContain('one-active-patch-per-slot');
-    const broken = new PackedUpstreamLockstep(scope);
-    const k = broken.kernel as unknown as ViewedKernel;
-    // A loaded patch shows as enabled and listed, freed or not: p1 replaced by p2 stays in the cumulative slot.
-    wrap(k, 'patchStatus', () => 1);
-    wrap(k, 'patchOrder', () => 1);
-    const found = packedSearch(broken, { depth: scope.depth }).violations.map((v) => [v.property, v.depth]);
-    expect(found).toContainEqual(['one-active-patch-per-slot', 2]);
+    expect(conformanceBreaks(packed)).toEqual([depth]);
   });
 
   it('breaks conformance when the kernel is made to disagree: a patch freed on disable is not taken off klp_patches', () => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
     const packed = new PackedUpstreamLockstep(scope);
-    expect(packedSearch(packed, {}).violations).toEqual([]);
+    expect(conformanceBreaks(packed)).toEqual([]);
     // The same space with the kernel's free() skipping klp_patches: conformance must break at the first completed disable.
     const broken = new PackedUpstreamLockstep(scope);
     (broken.kernel as unknown as { free: (s: Uint8Array, k: number) => void }).free = function (this: never, s: Uint8Array, k: number) {
       (void s, k);
     };
-    expect(packedSearch(broken, {}).violations.map((v) => [v.property, v.depth])).toEqual([[CONFORMANCE, 2]]);
+    expect(conformanceBreaks(broken)).toEqual([2]);
   });
 });
+
+/** The depth of the first conformance break in the model's whole space, if any (the invariants a broken kernel also trips are packed-invariants.test.ts's). */
+function conformanceBreaks(model: PackedUpstreamLockstep): number[] {
+  return packedSearch(model, {}).violations.flatMap((v) => (v.property === CONFORMANCE ? [v.depth] : []));
+}
 
 /** The packed kernel's methods, as a test replaces them. */
 type ViewedKernel = Record<string, (...args: unknown[]) => number | boolean>;

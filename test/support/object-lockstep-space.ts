@@ -3,9 +3,10 @@
  * own Expander (harness/explore/expand.ts), which replays each state's path
  * on the object kernel and spec model in lockstep and keys it with
  * state-key.ts. A state is remembered by the path the search first reached
- * it on. Only conformance is checked, so that the spec model is followed
- * (its part of the key is there); the checker memory, which the explorer
- * appends to a key, is then always the same and is left out.
+ * it on. A state's identity is its key and the checkers' memory, which the
+ * explorer interns and appends as an id, and the packed model writes as
+ * bytes at the end of its key: both are shown as the key's hex, then the
+ * memory's text in brackets (`identity`, `packedIdentity`).
  *
  * `againstObjects` runs the packed search and expands every state it expands
  * on the object side too, comparing their successors as it goes: a state's
@@ -21,6 +22,21 @@ import type { PackedUpstreamLockstep } from '../../harness/explore/packed/upstre
 import type { ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 
+/** A state's identity: its key's hex and, when a checker remembers something, the memory's text. */
+function identity(keyHex: string, memory: string): string {
+  return memory ? `${keyHex} [${memory}]` : keyHex;
+}
+
+/** The object side's memory (the checkers' memories joined by '|', run-sequence.ts Lockstep.memory) as text. */
+function objectMemory(memory: string): string {
+  return memory.split('|').filter(Boolean).join(' ');
+}
+
+/** A packed key's identity: the key less its memory bytes, and their text. */
+export function packedIdentity(packed: PackedUpstreamLockstep, key: Uint8Array): string {
+  return identity(hex(key.subarray(0, key.length - packed.memoryBytes)), packed.memoryText(key));
+}
+
 /** A state whose successors differ: the ones only the object side has, and the ones only the packed side has. */
 export interface Difference {
   readonly state: string;
@@ -34,12 +50,13 @@ export class ObjectLockstepSpace {
 
   constructor(sem: Semantics, scope: ExploreScope, properties: readonly string[] = [CONFORMANCE]) {
     this.expander = new Expander(sem, scope, properties);
-    this.paths.set(hex(this.expander.rootKeys(0).keys.full), []);
+    this.paths.set(this.root(), []);
   }
 
-  /** The root's key. */
+  /** The root's identity. */
   root(): string {
-    return hex(this.expander.rootKeys(0).keys.full);
+    const { keys, memory } = this.expander.rootKeys(0);
+    return identity(hex(keys.full), objectMemory(memory));
   }
 
   /** The successors of state `key` as `op -> key`, sorted; null when the object side never reached the state. */
@@ -47,8 +64,8 @@ export class ObjectLockstepSpace {
     const path = this.paths.get(key);
     if (!path) return null;
     const out: string[] = [];
-    this.expander.expand(0, path, (s) => {
-      const h = hex(s.keys.full);
+    this.expander.expand(0, path, (s, memory) => {
+      const h = identity(hex(s.keys.full), objectMemory(memory));
       if (!this.paths.has(h)) this.paths.set(h, [...path, s.pos]);
       const found = [...new Set(s.found.map((v) => v.invariant))].sort();
       out.push(`${label(s.op)} -> ${h}${found.length ? ` !${found.join(',')}` : ''}`);
@@ -74,14 +91,17 @@ export function againstObjects(
         const ops = packed.tree.nodeAt(keyDefinitions(key)).list.ops;
         packed.expand(key, (out, length, pos, violated = 0) => {
           const found = packed.properties.filter((_, i) => violated & (1 << i)).sort();
-          mine.push(`${label(ops[pos]!)} -> ${hex(out.subarray(0, length))}${found.length ? ` !${found.join(',')}` : ''}`);
+          mine.push(
+            `${label(ops[pos]!)} -> ${packedIdentity(packed, out.subarray(0, length))}${found.length ? ` !${found.join(',')}` : ''}`,
+          );
           emit(out, length, pos, violated);
         });
         mine.sort();
-        const theirs = objects.successors(hex(key)) ?? [];
+        const state = packedIdentity(packed, key);
+        const theirs = objects.successors(state) ?? [];
         if (differences.length < 3 && JSON.stringify(mine) !== JSON.stringify(theirs))
           differences.push({
-            state: hex(key),
+            state,
             object: theirs.filter((x) => !mine.includes(x)),
             packed: mine.filter((x) => !theirs.includes(x)),
           });
@@ -89,5 +109,5 @@ export function againstObjects(
     },
     { depth: scope.depth },
   );
-  return { result, differences, roots: [hex(packed.roots()[0]!), objects.root()] };
+  return { result, differences, roots: [packedIdentity(packed, packed.roots()[0]!), objects.root()] };
 }

@@ -20,3 +20,6 @@ export const PatchStatusCode = { Freed: 0, Enabled: 1, Patching: 2, Unpatching: 
 
 /** Errnos the packed models' ops return, as numbers (0 for success): the outcomes the explored ops can have. */
 export const PackedErrno = { EAGAIN: 11, EBUSY: 16, EINVAL: 22 } as const;
+
+/** An object callback (model/kernel/log.ts CallbackName), as the packed kernel records it. */
+export const CallbackCode = { PrePatch: 0, PostPatch: 1, PreUnpatch: 2, PostUnpatch: 3 } as const;

@@ -14,6 +14,8 @@
 import type { PatchDef } from '../../../model/kernel/definitions.ts';
 import type { Semantics } from '../../../model/semantics/semantics.ts';
 import type { Op } from '../../ops.ts';
+import { ownersOf } from '../../../properties/owners.ts';
+import { rootUniverse } from '../expand.ts';
 import { bootTasks, candidateOps, MODULE_FUNC, newPatchDefs, patchName, scopeFuncs, TARGET_MODULE, usedSoFar } from '../candidates.ts';
 import type { ExploreScope } from '../scope.ts';
 
@@ -132,6 +134,14 @@ export class DefinitionTree {
   readonly replace: number[] = [];
   /** Per row r and state id s = 1..S: the version it carries at [r * (S + 1) + s], 0 when it carries none. */
   readonly versions: number[] = [];
+  /** Per row: its owners (properties/owners.ts ownersOf) as bits of `ownerNames`; two rows are foreign when they share no bit. */
+  readonly owners: number[] = [];
+  /** Per row: its release (PatchDef.release), NaN when it has none, so that no comparison with it holds. */
+  readonly release: number[] = [];
+  /** The owners met so far, bit i for ownerNames[i]. */
+  private readonly ownerNames: string[] = [];
+  /** Whether the search's universes forbid downgrades (expand.ts rootUniverse; properties/no-silent-downgrade.ts). */
+  readonly forbidDowngrade: boolean;
 
   constructor(
     readonly semantics: Semantics,
@@ -142,6 +152,7 @@ export class DefinitionTree {
       throw new Error(`packed: ${semantics.name} needs shadow or attribute ops, which the packed engine does not have yet`);
     this.funcByte = new Map(scopeFuncs(scope).map((f, i) => [f, i + 1]));
     this.taskIndex = new Map(bootTasks(scope).map((t, i) => [t, i]));
+    this.forbidDowngrade = rootUniverse(scope).forbid_downgrade === true;
     this.root = new DefinitionNode(this, null, 0);
   }
 
@@ -176,7 +187,13 @@ export class DefinitionTree {
     const S = this.scope.states;
     const versions = new Array<number>(S + 1).fill(0);
     for (const s of d.states ?? []) versions[s.id] = s.version ?? 0;
-    const facts = { funcs: this.funcBits(d), replace: d.attrs?.replace ? 1 : 0, versions };
+    const facts = {
+      funcs: this.funcBits(d),
+      replace: d.attrs?.replace ? 1 : 0,
+      versions,
+      owners: this.ownerBits(ownersOf(d)),
+      release: d.release ?? Number.NaN,
+    };
     const key = JSON.stringify(facts);
     let row = this.rowIds.get(key);
     if (row === undefined) {
@@ -184,8 +201,24 @@ export class DefinitionTree {
       this.funcs.push(facts.funcs);
       this.replace.push(facts.replace);
       this.versions.push(...versions);
+      this.owners.push(facts.owners);
+      this.release.push(facts.release);
     }
     return row;
+  }
+
+  /** Owners as bits, each name given the next bit when first met (at most 31). */
+  private ownerBits(names: readonly string[]): number {
+    let bits = 0;
+    for (const name of names) {
+      let i = this.ownerNames.indexOf(name);
+      if (i < 0) {
+        if (this.ownerNames.length === 31) throw new Error('packed: more than 31 owners');
+        i = this.ownerNames.push(name) - 1;
+      }
+      bits |= 1 << i;
+    }
+    return bits;
   }
 
   /** The node whose definitions are chosen at positions `defPos`, in order. */

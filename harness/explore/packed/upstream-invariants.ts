@@ -1,64 +1,331 @@
 /**
- * The catalog's slot invariants over the packed kernel (properties/): the
- * packed engine's step 4, begun. Each is a second statement of the
- * catalog's checker over the kernel's view of a packed lockstep state, as
- * the catalog's checkers read the kernel's observed state (`obs.after`):
+ * The catalog's invariants (properties/) over the packed kernel: each a
+ * second statement of the catalog's checker for upstream and the
+ * explorer's universes, over what the catalog's checkers read: the
+ * kernel's state before and after a step (kernel-snapshot.ts, as observe.ts
+ * makes the abstract state), the op and its outcome, and the kernel's
+ * events (upstream-kernel.ts KernelStepEvents). callback-pairing, the one
+ * that remembers, is upstream-callback-pairing.ts.
  *
- * - one-active-patch-per-slot (properties/one-active-patch-per-slot.ts):
- *   no two settled patches (on klp_patches and enabled, not in transition:
- *   properties/settled.ts) in one slot;
- * - no-function-shared-across-slots: no two settled patches of different
- *   slots patch one function;
- * - no-state-shared-across-slots: nor declare one state id.
+ * What upstream and the explorer's universes settle, and so these leave out
+ * (each check's comment says which part):
+ * - upstream's slots (model/semantics/upstream.ts slotOf): every replace
+ *   patch is in the one cumulative slot, every other patch in its own;
+ * - a patch as loaded is its definition: upstream has no module parameters
+ *   and no writable attributes, so the admin never asks for a removal
+ *   (owners.ts adminAsked is false), and upstream's rule lets a replace
+ *   patch replace any patch (upstream.ts authorizes);
+ * - the patches' load order (no-lost-fix's "newer"): two patches on
+ *   klp_patches at once are there in their load order, since a patch joins
+ *   klp_patches at its load and a module is loaded again only after its
+ *   patch left; a patch loaded at the step is the newest.
  *
- * Upstream's slots (model/semantics/upstream.ts slotOf): every replace patch
- * is in the one cumulative slot, every other patch in its own.
- *
- * Like the explorer, a search checks them on every transition but a quiet
- * one (the state unchanged, every task in place), where none of them can
- * fire unless it fired on the step into the state (properties/invariant.ts
- * seesUnchangedSteps).
+ * Like the explorer, the lockstep checks them on every transition but a
+ * quiet one (the state unchanged, every task in place, no event), where
+ * none can fire unless it fired on the step into the state
+ * (properties/invariant.ts seesUnchangedSteps).
  */
+import { ABSENT, IDLE, ORIGINAL, PatchStatusCode } from './codes.ts';
 import type { DefinitionNode, DefinitionTree } from './definition-tree.ts';
-import type { PackedUpstreamKernel } from './upstream-kernel.ts';
-import { PatchStatusCode } from './codes.ts';
+import { PackedOp } from './definition-tree.ts';
+import { KernelSnapshot, NOT_LOADED } from './kernel-snapshot.ts';
+import type { KernelStepEvents } from './upstream-kernel.ts';
 
-/** The invariants, in the order of their bits (bit i of `violated`'s result for SLOT_INVARIANTS[i]). */
-export const SLOT_INVARIANTS = ['one-active-patch-per-slot', 'no-function-shared-across-slots', 'no-state-shared-across-slots'] as const;
+/** One step as the invariants see it. */
+export interface PackedStep {
+  readonly before: KernelSnapshot;
+  readonly after: KernelSnapshot;
+  /** The definitions after the step (an insmod of a new patch adds its own). */
+  readonly node: DefinitionNode;
+  /** The op (PackedOp) and the patch it names, 1..P, or 0 when it names none (a task op, the target module). */
+  readonly op: number;
+  readonly patch: number;
+  /** The kernel's errno for it, 0 for success. */
+  readonly errno: number;
+  readonly events: KernelStepEvents;
+}
 
-export class PackedSlotInvariants {
+/** An invariant's packed check: true when the step violates it. */
+type PackedCheck = (step: PackedStep) => boolean;
+
+/** The patch an op names (the module of an insmod or rmmod of a patch, the file of a sysfs write), or 0. */
+export function namedPatch(op: number, arg: number, node: DefinitionNode): number {
+  switch (op) {
+    case PackedOp.InsmodPatch:
+    case PackedOp.RmmodPatch:
+    case PackedOp.Disable:
+    case PackedOp.Enable:
+    case PackedOp.Force:
+      return arg;
+    case PackedOp.InsmodNew:
+      return node.defPos.length;
+    default:
+      return 0;
+  }
+}
+
+export class PackedUpstreamInvariants {
+  /** The checks by invariant id. */
+  readonly checks: ReadonlyMap<string, PackedCheck>;
   private readonly settled: Uint8Array;
+  private readonly P: number;
+  private readonly T: number;
+  private readonly NF: number;
+  private readonly V: number;
 
-  constructor(
-    private readonly tree: DefinitionTree,
-    private readonly kernel: PackedUpstreamKernel,
-  ) {
-    this.settled = new Uint8Array(tree.scope.patches);
+  constructor(private readonly tree: DefinitionTree) {
+    const { patches, tasks, functions, states } = tree.scope;
+    [this.P, this.T, this.NF, this.V] = [patches, tasks, functions + 1, states + 1];
+    this.settled = new Uint8Array(patches);
+    this.checks = new Map<string, PackedCheck>([
+      ['one-active-patch-per-slot', (st) => this.slots(st, 1)],
+      ['no-function-shared-across-slots', (st) => this.slots(st, 2)],
+      ['no-state-shared-across-slots', (st) => this.slots(st, 4)],
+      ['no-silent-version-switch', (st) => this.silentSwitch(st)],
+      ['no-lost-fix', (st) => this.lostFix(st)],
+      ['transition-sanity', (st) => this.transitionSanity(st)],
+      ['module-safety', (st) => this.moduleSafety(st)],
+      ['no-foreign-removal', (st) => this.removal(st, (by, of) => this.foreign(by, of))],
+      ['no-foreign-overlap', (st) => this.foreignOverlap(st)],
+      ['no-silent-downgrade', (st) => this.downgrade(st)],
+    ]);
   }
 
-  /** The invariants the kernel's state in `s` violates, as bits (SLOT_INVARIANTS' order). */
-  violated(s: Uint8Array, node: DefinitionNode): number {
-    const k = this.kernel;
+  private row(node: DefinitionNode, k: number): number {
+    return node.rows[k]!;
+  }
+
+  /** Whether definition rows a and b share no owner (owners.ts foreign). */
+  private foreign(a: number, b: number): boolean {
+    return (this.tree.owners[a]! & this.tree.owners[b]!) === 0;
+  }
+
+  /** Whether patch k's definition patches function byte f. */
+  private patches(node: DefinitionNode, k: number, f: number): boolean {
+    return (this.tree.funcs[this.row(node, k)]! & (1 << (f - 1))) !== 0;
+  }
+
+  /** The step is k's own sysfs write to `enabled` (removals.ts ownWrite). */
+  private ownWrite(st: PackedStep, k: number): boolean {
+    return (st.op === PackedOp.Disable || st.op === PackedOp.Enable) && st.patch === k;
+  }
+
+  /** The settled patches after the step (properties/settled.ts): enabled, which the status says only of one listed and not in transition. */
+  private settle(after: KernelSnapshot): number {
     let n = 0;
-    // Settled: enabled, which the kernel's status says only of a patch on klp_patches and not in transition.
-    for (let p = 1; p <= this.tree.scope.patches; p++)
-      if (k.patchLoaded(s, p) && k.patchStatus(s, p) === PatchStatusCode.Enabled) this.settled[n++] = p;
+    for (let p = 1; p <= this.P; p++) if (after.status[p] === PatchStatusCode.Enabled) this.settled[n++] = p;
+    return n;
+  }
+
+  /**
+   * The slot invariants (one-active-patch-per-slot: bit 1; no function, bit
+   * 2, nor state id, bit 4, shared across slots): whether two settled
+   * patches share a slot, or in different slots a function or a state id.
+   * Two patches share a slot only as replace patches (upstream's
+   * cumulative slot).
+   */
+  private slots(st: PackedStep, which: number): boolean {
+    const n = this.settle(st.after);
     const { replace, funcs, versions } = this.tree;
-    const V = this.tree.scope.states + 1;
-    let bits = 0;
+    const V = this.V;
     for (let i = 0; i < n; i++) {
-      const a = node.rows[this.settled[i]!]!;
+      const a = this.row(st.node, this.settled[i]!);
       for (let j = i + 1; j < n; j++) {
-        const b = node.rows[this.settled[j]!]!;
-        // Two patches share a slot only as replace patches (the cumulative slot).
+        const b = this.row(st.node, this.settled[j]!);
         if (replace[a] && replace[b]) {
-          bits |= 1;
+          if (which === 1) return true;
           continue;
         }
-        if (funcs[a]! & funcs[b]!) bits |= 2;
-        for (let id = 1; id < V; id++) if (versions[a * V + id] && versions[b * V + id]) bits |= 4;
+        if (which === 2 && funcs[a]! & funcs[b]!) return true;
+        if (which === 4) for (let id = 1; id < V; id++) if (versions[a * V + id] && versions[b * V + id]) return true;
       }
     }
-    return bits;
+    return false;
+  }
+
+  /** no-foreign-overlap: two settled patches that share no owner patch one function or use one state id. */
+  private foreignOverlap(st: PackedStep): boolean {
+    const n = this.settle(st.after);
+    const { funcs, versions } = this.tree;
+    const V = this.V;
+    for (let i = 0; i < n; i++) {
+      const a = this.row(st.node, this.settled[i]!);
+      for (let j = i + 1; j < n; j++) {
+        const b = this.row(st.node, this.settled[j]!);
+        if (!this.foreign(a, b)) continue;
+        if (funcs[a]! & funcs[b]!) return true;
+        for (let id = 1; id < V; id++) if (versions[a * V + id] && versions[b * V + id]) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * transition-sanity: at most one patch in transition; none stale (on
+   * klp_patches but neither enabled nor in transition) nor freed and still
+   * listed; every task idle outside a transition; no WARN.
+   */
+  private transitionSanity(st: PackedStep): boolean {
+    const a = st.after;
+    let moving = 0;
+    for (let p = 1; p <= this.P; p++) {
+      if (a.inTransition(p)) moving++;
+      else if (a.status[p] === PatchStatusCode.Stale || (a.status[p] === PatchStatusCode.Freed && a.order[p]! > 0)) return true;
+    }
+    if (moving > 1) return true;
+    if (!moving) for (let t = 0; t < this.T; t++) if (a.taskState[t] !== IDLE) return true;
+    return st.events.warned;
+  }
+
+  /** module-safety: a patch's module was removed while its patch was not freed, or was forced. */
+  private moduleSafety(st: PackedStep): boolean {
+    if (st.op !== PackedOp.RmmodPatch || st.errno) return false;
+    const s = st.before.status[st.patch];
+    return s !== NOT_LOADED && (s !== PatchStatusCode.Freed || st.before.forced[st.patch] === 1);
+  }
+
+  /** Whether some task runs other code in some function after the step (no-silent-version-switch.ts firstChange). */
+  private anyChange(st: PackedStep): boolean {
+    const a = st.after.code;
+    const b = st.before.code;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true;
+    return false;
+  }
+
+  /**
+   * The functions the step's transitions cover, as bits (function byte f at
+   * bit f - 1): what a patch in transition before or after the step, or the
+   * op's own patch, patches, and, when there is such a patch, what the
+   * patches on klp_patches before the step patch (its nops).
+   */
+  private covered(st: PackedStep): number {
+    const { before, after, node } = st;
+    let covering = 0;
+    let any = false;
+    const funcs = this.tree.funcs;
+    for (let p = 1; p <= this.P; p++)
+      if (before.inTransition(p) || after.inTransition(p) || p === st.patch) {
+        covering |= funcs[this.row(node, p)]!;
+        any = true;
+      }
+    if (!any) return 0;
+    for (let p = 1; p <= this.P; p++) if (before.order[p]) covering |= funcs[this.row(node, p)]!;
+    return covering;
+  }
+
+  /**
+   * no-silent-version-switch: a task runs other code in a function (neither
+   * side absent) without having switched at the step in a transition that
+   * covers the function.
+   */
+  private silentSwitch(st: PackedStep): boolean {
+    if (!this.anyChange(st)) return false;
+    const NF = this.NF;
+    let covered = -1;
+    for (let t = 0; t < this.T; t++)
+      for (let f = 1; f <= NF; f++) {
+        const from = st.before.code[t * NF + f - 1]!;
+        const to = st.after.code[t * NF + f - 1]!;
+        if (from === to || from === ABSENT || to === ABSENT) continue;
+        if (!(st.events.switched & (1 << t))) return true;
+        if (covered < 0) covered = this.covered(st);
+        if (!(covered & (1 << (f - 1)))) return true;
+      }
+    return false;
+  }
+
+  /**
+   * no-lost-fix: a task stops running patch pk's fix of a function (it runs
+   * other code, and the function did not go with its module) while pk is
+   * not leaving (in transition, or its own sysfs write), the new code is not
+   * a newer patch's fix of that function, and no other patch replacing at
+   * the step (in transition to patched, or loaded at the step) is a replace
+   * patch (upstream's rule lets one replace anything).
+   */
+  private lostFix(st: PackedStep): boolean {
+    if (!this.anyChange(st)) return false;
+    const { before, after, node } = st;
+    const NF = this.NF;
+    const fresh = (p: number) => (st.op === PackedOp.InsmodPatch || st.op === PackedOp.InsmodNew) && st.patch === p;
+    for (let t = 0; t < this.T; t++)
+      for (let f = 1; f <= NF; f++) {
+        const from = before.code[t * NF + f - 1]!;
+        const to = after.code[t * NF + f - 1]!;
+        if (from === to || from === ORIGINAL || from === ABSENT || to === ABSENT) continue;
+        const k = from - 1;
+        if (before.inTransition(k) || after.inTransition(k) || this.ownWrite(st, k)) continue;
+        if (to !== ORIGINAL) {
+          const j = to - 1;
+          // Newer: loaded at the step, or after pk on klp_patches (the file's comment).
+          const newer = before.order[j] === 0 || before.order[j]! > before.order[k]!;
+          if (newer && this.patches(node, j, f)) continue;
+        }
+        let authorized = false;
+        for (let r = 1; r <= this.P && !authorized; r++) {
+          if (r === k || !this.tree.replace[this.row(node, r)]) continue;
+          const patching = before.status[r] === PatchStatusCode.Patching || after.status[r] === PatchStatusCode.Patching;
+          const loading = fresh(r) && (before.status[r] !== NOT_LOADED || after.status[r] !== NOT_LOADED);
+          authorized = patching || loading;
+        }
+        if (!authorized) return true;
+      }
+    return false;
+  }
+
+  /**
+   * Whether some removal at the step (properties/removals.ts) is one that
+   * `bad(by, of)` names: a patch enabled and listed before the step that
+   * another patch's completed transition to patched took off (replaced
+   * and freed), or, while another patch is in transition to patched, whose
+   * fix of a function a task stopped running for the original code (nopped
+   * away). A patch's own sysfs write is not a removal.
+   */
+  private removal(st: PackedStep, bad: (byRow: number, ofRow: number) => boolean): boolean {
+    const { before, after, node } = st;
+    let completed = 0;
+    let patching = 0;
+    for (let p = 1; p <= this.P; p++) {
+      if (!completed && after.status[p] === PatchStatusCode.Enabled) {
+        const fresh = (st.op === PackedOp.InsmodPatch || st.op === PackedOp.InsmodNew) && st.patch === p && before.status[p] === NOT_LOADED;
+        if (before.status[p] === PatchStatusCode.Patching || fresh) completed = p;
+      }
+      if (!patching && after.status[p] === PatchStatusCode.Patching) patching = p;
+    }
+    if (!completed && !patching) return false;
+    for (let p = 1; p <= this.P; p++) {
+      if (before.status[p] !== PatchStatusCode.Enabled || this.ownWrite(st, p)) continue;
+      const s = after.status[p];
+      const gone = s === NOT_LOADED || after.order[p] === 0 || (s !== PatchStatusCode.Enabled && s !== PatchStatusCode.Unpatching);
+      if (gone && completed && bad(this.row(node, completed), this.row(node, p))) return true;
+      if (gone || !patching || patching === p || !bad(this.row(node, patching), this.row(node, p))) continue;
+      for (let i = 0; i < before.code.length; i++) if (before.code[i] === 1 + p && after.code[i] === ORIGINAL) return true;
+    }
+    return false;
+  }
+
+  /** Whether row `by` is an older release of the same owner as row `of` (no-silent-downgrade.ts downgrade). */
+  private older(by: number, of: number): boolean {
+    return !this.foreign(by, of) && this.tree.release[by]! < this.tree.release[of]!;
+  }
+
+  /**
+   * no-silent-downgrade, in a universe that forbids downgrades: an older
+   * release of an owner removed a newer one's fixes, or a task runs an older
+   * release's code of a function in place of a newer one's (not at the
+   * newer one's own sysfs write).
+   */
+  private downgrade(st: PackedStep): boolean {
+    if (!this.tree.forbidDowngrade) return false;
+    if (this.removal(st, (by, of) => this.older(by, of))) return true;
+    const { before, after, node } = st;
+    for (let i = 0; i < before.code.length; i++) {
+      const from = before.code[i]!;
+      const to = after.code[i]!;
+      if (from === to || from < 2 || to < 2) continue;
+      const [k, j] = [from - 1, to - 1];
+      if (before.status[k] === NOT_LOADED || after.status[j] === NOT_LOADED || this.ownWrite(st, k)) continue;
+      if (this.older(this.row(node, j), this.row(node, k))) return true;
+    }
+    return false;
   }
 }

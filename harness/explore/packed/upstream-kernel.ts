@@ -42,7 +42,7 @@
  * function (klp_find_func), so the patch names the entry, and the entry's
  * nop and transition flags are that func's.
  */
-import { ABSENT, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
+import { ABSENT, CallbackCode, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
 import { PackedOp, type CompiledSteps, type DefinitionNode, type DefinitionTree } from './definition-tree.ts';
 import type { ExploreScope } from '../scope.ts';
 
@@ -95,6 +95,43 @@ function layout(scope: ExploreScope, base: number) {
   return { STK, MOD, TAINT, KLPN, KLP, TRN, TGT, KTS, KTP, KTF, KTC, PB, OS, PS, end: PB + P * PS };
 }
 
+/**
+ * What the last `apply` did besides changing the state: the kernel events
+ * (model/kernel/log.ts KernelEvent) that the catalog's invariants read. Only
+ * the generated patches' own objects run callbacks (the "demo" ones, which
+ * return 0); a dynamic object, made for nops, has none and logs nothing
+ * (callbacks.ts runObjectCallback). A module's removal is not recorded: no
+ * invariant that applies to upstream reads it.
+ */
+export class KernelStepEvents {
+  /** Bit t: task t switched (task_switch). */
+  switched = 0;
+  /** The core WARNed: the ftrace handler saw an idle task on a transition func, or a task was still pending at completion. */
+  warned = false;
+  /** The object callbacks that ran, in order, three bytes each: patch k, object byte (0 vmlinux, 1 the module), CallbackCode. */
+  readonly callbacks: Uint8Array;
+  /** How many callbacks ran. */
+  count = 0;
+
+  constructor(patches: number) {
+    // At most two per object of each patch on a module's coming or going, and four for an insmod that completes.
+    this.callbacks = new Uint8Array(3 * (4 * patches + 8));
+  }
+
+  clear(): void {
+    this.switched = 0;
+    this.warned = false;
+    this.count = 0;
+  }
+
+  push(k: number, obj: number, cb: number): void {
+    const i = 3 * this.count++;
+    this.callbacks[i] = k;
+    this.callbacks[i + 1] = obj;
+    this.callbacks[i + 2] = cb;
+  }
+}
+
 export class PackedUpstreamKernel {
   /** The kernel's bytes in a state. */
   readonly bytes: number;
@@ -119,6 +156,8 @@ export class PackedUpstreamKernel {
   private readonly OS: number;
   /** The patches a completing transition replaced (klp_unpatch_replaced_patches), reused. */
   private readonly replaced: Uint8Array;
+  /** The last `apply`'s events. */
+  readonly events: KernelStepEvents;
 
   /** The kernel's bytes in a state of `scope` (the layout above, laid out from 0). */
   static bytesFor(scope: ExploreScope): number {
@@ -140,15 +179,18 @@ export class PackedUpstreamKernel {
     [this.KTS, this.KTP, this.KTF, this.KTC, this.PB, this.OS, this.PS] = [o.KTS, o.KTP, o.KTF, o.KTC, o.PB, o.OS, o.PS];
     this.bytes = o.end - base;
     this.replaced = new Uint8Array(P);
+    this.events = new KernelStepEvents(P);
   }
 
   /**
    * Applies successor `pos` of `steps` to the kernel in `s`, in place; `node`
    * is the state's node after the step (for an InsmodNew, the new patch's).
-   * Returns the op's errno, 0 for success (applyToKernel's outcome).
+   * Returns the op's errno, 0 for success (applyToKernel's outcome); what
+   * else it did is in `events`.
    */
   apply(s: Uint8Array, node: DefinitionNode, steps: CompiledSteps, pos: number): number {
     const a = steps.arg[pos]!;
+    this.events.clear();
     switch (steps.op[pos]) {
       case PackedOp.InsmodPatch:
         return this.insmod(s, node, a);
@@ -161,9 +203,7 @@ export class PackedUpstreamKernel {
         this.moduleGoing(s);
         return 0;
       case PackedOp.RmmodPatch:
-        if (s[this.patchAt(a)]! & (REG | FORCED)) return PackedErrno.EBUSY;
-        s.fill(0, this.patchAt(a), this.patchAt(a) + this.PS);
-        return 0;
+        return this.rmmodPatch(s, a);
       case PackedOp.Disable:
         return this.writeEnabled(s, node, a, false);
       case PackedOp.Enable:
@@ -177,6 +217,9 @@ export class PackedUpstreamKernel {
         const f = steps.func[pos]!;
         const code = this.runs(s, a, f);
         if (code === ABSENT) return PackedErrno.EAGAIN;
+        // The ftrace handler's WARN (func-stack.ts runningCode): an idle task on a func in transition.
+        const at = this.stackAt(f);
+        if (s[at] && s[this.KTS + a] === IDLE && s[this.funcIn(s, s[at + 1]!, f) + 1]! & F_TRANSITION) this.events.warned = true;
         s[this.KTF + a] = f;
         s[this.KTC + a] = code;
         return 0;
@@ -450,6 +493,11 @@ export class PackedUpstreamKernel {
     return s[fa + 1]! & F_NOP ? ORIGINAL : 1 + k;
   }
 
+  /** Records object `ob` of patch k running a callback: only the patch's own objects have them (KernelStepEvents). */
+  private callback(s: Uint8Array, k: number, ob: number, cb: number): void {
+    if (!(s[ob + 1]! & O_DYNAMIC)) this.events.push(k, s[ob]!, cb);
+  }
+
   private objectAlive(s: Uint8Array, name: number): boolean {
     return name === VMLINUX || s[this.MOD] === MOD_ALIVE;
   }
@@ -572,6 +620,7 @@ export class PackedUpstreamKernel {
     if (!s[this.KTP + t]) return;
     s[this.KTP + t] = 0;
     s[this.KTS + t] = s[this.TGT]!;
+    this.events.switched |= 1 << t;
   }
 
   /** klp_try_complete_transition: one retry (the fake signal wakes nobody here: no interruptible sleeper). */
@@ -586,6 +635,7 @@ export class PackedUpstreamKernel {
       else {
         s[this.KTP + t] = 0;
         s[this.KTS + t] = target;
+        this.events.switched |= 1 << t;
       }
     }
     if (!complete) return;
@@ -613,13 +663,17 @@ export class PackedUpstreamKernel {
       this.discardNops(s, k);
     } else this.unpatchAll(s, k);
     this.markTransition(s, k, 0);
+    for (let t = 0; t < this.T; t++) if (s[this.KTP + t]) this.events.warned = true;
     s.fill(0, this.KTP, this.KTP + this.T);
     s.fill(IDLE, this.KTS, this.KTS + this.T);
-    if (!patched) {
-      const nobjs = s[this.patchAt(k) + 1]!;
-      for (let o = 0; o < nobjs; o++) {
-        const ob = this.objAt(k, o);
-        if (s[ob + 1]! & O_LOADED) s[ob + 1]! &= ~O_POST_UNPATCH;
+    const nobjs = s[this.patchAt(k) + 1]!;
+    for (let o = 0; o < nobjs; o++) {
+      const ob = this.objAt(k, o);
+      if (!(s[ob + 1]! & O_LOADED)) continue;
+      if (patched) this.callback(s, k, ob, CallbackCode.PostPatch);
+      else if (s[ob + 1]! & O_POST_UNPATCH) {
+        this.callback(s, k, ob, CallbackCode.PostUnpatch);
+        s[ob + 1]! &= ~O_POST_UNPATCH;
       }
     }
     s[this.TGT] = IDLE;
@@ -734,6 +788,7 @@ export class PackedUpstreamKernel {
       const ob = this.objAt(k, o);
       if (!(s[ob + 1]! & O_LOADED)) continue;
       // pre_patch returned 0, so post_unpatch will run.
+      this.callback(s, k, ob, CallbackCode.PrePatch);
       s[ob + 1]! |= O_POST_UNPATCH;
       this.patchObject(s, k, ob);
     }
@@ -773,6 +828,11 @@ export class PackedUpstreamKernel {
     // __klp_disable_patch.
     if (s[this.TRN]) return PackedErrno.EBUSY;
     this.initTransition(s, k, UNPATCHED);
+    const nobjs = s[pb + 1]!;
+    for (let o = 0; o < nobjs; o++) {
+      const ob = this.objAt(k, o);
+      if (s[ob + 1]! & O_PATCHED) this.callback(s, k, ob, CallbackCode.PreUnpatch);
+    }
     this.startTransition(s);
     s[pb]! &= ~EN;
     this.tryComplete(s, node);
@@ -791,6 +851,13 @@ export class PackedUpstreamKernel {
     return 0;
   }
 
+  /** rmmod of livepatch pk (loader.ts): refused while its patch is registered or forced; its module's bytes go. */
+  private rmmodPatch(s: Uint8Array, k: number): number {
+    if (s[this.patchAt(k)]! & (REG | FORCED)) return PackedErrno.EBUSY;
+    s.fill(0, this.patchAt(k), this.patchAt(k) + this.PS);
+    return 0;
+  }
+
   /** insmod of the target module: klp_module_coming patches its object in every patch on klp_patches. */
   private moduleComing(s: Uint8Array): void {
     s[this.MOD] = MOD_ALIVE;
@@ -798,8 +865,10 @@ export class PackedUpstreamKernel {
       const k = s[this.KLP + j]!;
       const ob = this.findObj(s, k, MODULE);
       if (ob < 0) continue;
+      this.callback(s, k, ob, CallbackCode.PrePatch);
       s[ob + 1]! |= O_LOADED | O_POST_UNPATCH;
       this.patchObject(s, k, ob);
+      if (k !== s[this.TRN]) this.callback(s, k, ob, CallbackCode.PostPatch);
     }
   }
 
@@ -810,7 +879,9 @@ export class PackedUpstreamKernel {
       const k = s[this.KLP + j]!;
       const ob = this.findObj(s, k, MODULE);
       if (ob < 0 || !(s[ob + 1]! & O_LOADED)) continue;
+      if (k !== s[this.TRN]) this.callback(s, k, ob, CallbackCode.PreUnpatch);
       this.unpatchObject(s, k, ob, false);
+      if (s[ob + 1]! & O_POST_UNPATCH) this.callback(s, k, ob, CallbackCode.PostUnpatch);
       s[ob + 1]! &= ~(O_POST_UNPATCH | O_LOADED);
     }
   }

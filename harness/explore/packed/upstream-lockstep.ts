@@ -3,18 +3,21 @@
  * and checked for conformance on every transition: the packed engine's
  * counterpart of the explorer's Lockstep (harness/run-sequence.ts). A state
  * is the spec model's bytes (upstream-spec.ts), the kernel's
- * (upstream-kernel.ts), then one byte that is set once conformance broke.
- * Its key is the explorer's lockstep key byte for byte (state-key.ts), less
- * the checker memory id that the explorer appends:
+ * (upstream-kernel.ts), one byte that is set once conformance broke, then
+ * callback-pairing's memory (upstream-callback-pairing.ts). Its key is the
+ * explorer's lockstep key byte for byte (state-key.ts), but for the checker
+ * memory: the explorer appends an interned id of its string, this the
+ * memory's bytes:
  *
  *   [root 0][definitions][spec model][task count]
  *   [spec task columns][kernel task columns, in the same task order][kernel]
+ *   [callback phases, a byte a patch]
  *
  * with the tasks sorted by their spec column, then their kernel column;
  * past a conformance break the spec model is no longer followed, and, as
  * the explorer's, the key is
  *
- *   [root 0][definitions][0xff][task count][kernel task columns, sorted][kernel]
+ *   [root 0][definitions][0xff][task count][kernel task columns, sorted][kernel][callback phases]
  *
  * Which ops a state tries is the kernel's answer (expand.ts pointless,
  * ops.ts applicable, as kernel-preconditions.ts answers them). While the
@@ -33,34 +36,67 @@
  * or on neither while their outcomes agree. The explorer skips the check on
  * a quiet step (the state and outcome unchanged, run-sequence.ts), where it
  * cannot fail; this checks it there too.
+ *
+ * Every invariant of the catalog that applies to upstream is checked on
+ * every transition but a quiet one, over the kernel's side
+ * (upstream-invariants.ts, upstream-callback-pairing.ts), as the explorer
+ * checks them over the object kernel's observed state; past a conformance
+ * break too.
  */
 import { keyDefinitions, PackedOp, type DefinitionNode } from './definition-tree.ts';
+import { KernelSnapshot } from './kernel-snapshot.ts';
 import { PackedUpstreamKernel } from './upstream-kernel.ts';
-import { PackedSlotInvariants, SLOT_INVARIANTS } from './upstream-invariants.ts';
+import { PackedCallbackPairing } from './upstream-callback-pairing.ts';
+import { namedPatch, PackedUpstreamInvariants, type PackedStep } from './upstream-invariants.ts';
 import { PackedUpstreamSpec } from './upstream-spec.ts';
 import type { ExploreScope } from '../scope.ts';
-import { CONFORMANCE } from '../../../properties/catalog.ts';
+import { CONFORMANCE, INVARIANTS } from '../../../properties/catalog.ts';
+import { upstream } from '../../../model/semantics/upstream.ts';
 
 /** Written where the spec model would be once it is no longer followed (state-key.ts NO_SPEC). */
 const NO_SPEC = 0xff;
 
-/** The bit of PackedSpace.properties that a conformance break sets; the slot invariants' follow it. */
+/** The bit of PackedSpace.properties that a conformance break sets; the invariants' follow it. */
 const CONFORMANCE_BIT = 1;
+
+/** The catalog's invariants that apply to upstream, in the catalog's order: the properties after conformance. */
+const UPSTREAM_INVARIANTS = INVARIANTS.filter((i) => i.appliesTo(upstream)).map((i) => i.id);
+const CALLBACK_PAIRING = 'callback-pairing';
 
 export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   readonly kernel: PackedUpstreamKernel;
-  readonly properties: readonly string[] = [CONFORMANCE, ...SLOT_INVARIANTS];
-  private readonly invariants: PackedSlotInvariants;
+  readonly properties: readonly string[] = [CONFORMANCE, ...UPSTREAM_INVARIANTS];
+  /** The stateless invariants' checks, each with its bit in `properties`. */
+  private readonly checks: readonly { readonly bit: number; readonly violated: (step: PackedStep) => boolean }[];
+  private readonly pairing: PackedCallbackPairing;
+  private readonly pairingBit: number;
+  /** The kernel before and after the step; `before` is read once per expanded state (`beforeRead`). */
+  private readonly before: KernelSnapshot;
+  private readonly after: KernelSnapshot;
+  private beforeRead = false;
   /** The properties the last step violated (bits of `properties`). */
   private violated = 0;
-  /** The byte set once conformance broke. */
+  /** The kernel's errno of the last step. */
+  private errnoOfKernel = 0;
+  /** The byte set once conformance broke; callback-pairing's memory follows it. */
   private readonly BROKEN: number;
 
   constructor(scope: ExploreScope) {
-    super(scope, PackedUpstreamKernel.bytesFor(scope) + 1);
+    super(scope, PackedUpstreamKernel.bytesFor(scope) + 1 + scope.patches);
     this.kernel = new PackedUpstreamKernel(this.tree, this.size);
     this.BROKEN = this.size + this.kernel.bytes;
-    this.invariants = new PackedSlotInvariants(this.tree, this.kernel);
+    this.pairing = new PackedCallbackPairing(this.P, this.BROKEN + 1);
+    const NF = scope.functions + 1;
+    this.before = new KernelSnapshot(this.kernel, this.P, this.T, NF);
+    this.after = new KernelSnapshot(this.kernel, this.P, this.T, NF);
+    const checks = new PackedUpstreamInvariants(this.tree).checks;
+    this.checks = UPSTREAM_INVARIANTS.flatMap((id, i) => {
+      if (id === CALLBACK_PAIRING) return [];
+      const violated = checks.get(id);
+      if (!violated) throw new Error(`packed: the invariant ${id} has no packed check`);
+      return [{ bit: 1 << (i + 1), violated }];
+    });
+    this.pairingBit = 1 << (UPSTREAM_INVARIANTS.indexOf(CALLBACK_PAIRING) + 1);
   }
 
   override expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void {
@@ -72,8 +108,27 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
     const to = this.lockstep(w, x, node, pos);
     // The invariants are not checked on a quiet step (the state itself, every task in place and no new
     // definition: a refused first load of a patch changes the key's definitions), as the explorer's.
-    if (to && (to !== node || !sameBytes(w, x))) this.violated |= this.invariants.violated(x, to) << 1;
+    if (to && (to !== node || !sameBytes(w, x))) this.check(w, x, to, pos, node);
     return to;
+  }
+
+  /** Checks the invariants on the step from `w` to `x` (successor `pos` of `from`), setting their bits. */
+  private check(w: Uint8Array, x: Uint8Array, to: DefinitionNode, pos: number, from: DefinitionNode): void {
+    // decodePath steps its own arrays: only the expanded state's snapshot is kept between steps.
+    if (w !== this.w || !this.beforeRead) this.before.read(w);
+    this.beforeRead = w === this.w;
+    const steps = from.list.steps;
+    const step: PackedStep = {
+      before: this.before,
+      after: this.after.read(x),
+      node: to,
+      op: steps.op[pos]!,
+      patch: namedPatch(steps.op[pos]!, steps.arg[pos]!, to),
+      errno: this.errnoOfKernel,
+      events: this.kernel.events,
+    };
+    for (const c of this.checks) if (c.violated(step)) this.violated |= c.bit;
+    if (this.pairing.violated(x, this.kernel.events, this.after)) this.violated |= this.pairingBit;
   }
 
   /** The step on both sides (or past a break on the kernel alone), with conformance checked: a break sets its bit. */
@@ -83,7 +138,7 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
     if (w[this.BROKEN]) {
       x.set(w);
       const to = steps.op[pos] === PackedOp.InsmodNew ? node.child(steps.arg[pos]!) : node;
-      this.kernel.apply(x, to, steps, pos);
+      this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
       return to;
     }
     const to = super.step(w, x, node, pos);
@@ -91,12 +146,23 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
       throw new Error(
         `packed: the spec model refuses op ${pos} (${JSON.stringify(node.list.ops[pos])}) that the kernel takes, in a conforming state`,
       );
-    if (!this.conforms(x, to, this.kernel.apply(x, to, steps, pos))) {
+    this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
+    if (!this.conforms(x, to, this.errnoOfKernel)) {
       this.violated = CONFORMANCE_BIT;
       x.fill(0, 0, this.size);
       x[this.BROKEN] = 1;
     }
     return to;
+  }
+
+  /** callback-pairing's memory in a key (its last P bytes), as the catalog checker's memory() writes it. */
+  memoryText(key: Uint8Array): string {
+    return this.pairing.text(key, key.length - this.P);
+  }
+
+  /** How many bytes at the end of every key are callback-pairing's memory. */
+  get memoryBytes(): number {
+    return this.P;
   }
 
   /** Whether the two sides of `s` agree after a step whose kernel op returned `kernelErrno`: outcome and abstract state (see the file's comment). */
@@ -120,6 +186,7 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   }
 
   protected override decode(key: Uint8Array): DefinitionNode {
+    this.beforeRead = false;
     const at = 2 + 2 * key[1]!;
     if (key[at] !== NO_SPEC) {
       const node = this.decodeShared(key);
@@ -138,6 +205,7 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   private decodeKernel(key: Uint8Array, i: number, node: DefinitionNode): DefinitionNode {
     for (let t = 0; t < this.T; t++) i = this.kernel.readTask(key, i, t, this.w);
     i = this.kernel.readShared(key, i, this.w);
+    for (let k = 0; k < this.P; k++) this.w[this.BROKEN + 1 + k] = key[i++]!;
     if (i !== key.length) throw new Error(`packed: a key of ${key.length} bytes, ${i} read`);
     return node;
   }
@@ -154,7 +222,9 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
       for (const t of order) i = this.writeSpecTask(s, t, i);
     }
     for (const t of order) i = this.kernel.writeTask(s, t, this.out, i);
-    return this.kernel.writeShared(s, node, this.out, i);
+    i = this.kernel.writeShared(s, node, this.out, i);
+    for (let k = 0; k < this.P; k++) this.out[i++] = s[this.BROKEN + 1 + k]!;
+    return i;
   }
 
   protected override compareTasks(s: Uint8Array, a: number, b: number): number {

@@ -1,0 +1,147 @@
+/**
+ * The catalog's invariants in the packed engine (harness/explore/packed/
+ * upstream-invariants.ts, upstream-callback-pairing.ts). The differential
+ * test (packed-kernel.test.ts) holds every one of them to the catalog's own
+ * checker over the object kernel, successor for successor; this file shows
+ * that each can fail: the ones upstream violates, on paths the catalog's
+ * checker confirms on the object implementation, and the ones it never
+ * violates, on a kernel broken on purpose in the way each one is about.
+ */
+import { describe, expect, it } from 'vitest';
+import { scopeFuncs } from '../harness/explore/candidates.ts';
+import { PackedUpstreamLockstep } from '../harness/explore/packed/upstream-lockstep.ts';
+import { packedSearch } from '../harness/explore/packed/search.ts';
+import { parseScope } from '../harness/explore/scope.ts';
+import { Lockstep } from '../harness/run-sequence.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { INVARIANTS, invariantById } from '../properties/catalog.ts';
+
+/** The packed kernel's methods and fields, as a test replaces them. */
+type Kernel = Record<string, unknown>;
+
+const kernelOf = (m: PackedUpstreamLockstep) => m.kernel as unknown as Kernel;
+
+/** Every property's first violation within the scope's depth, as [property, depth]. */
+function firstViolations(model: PackedUpstreamLockstep, depth: number | undefined): [string, number][] {
+  return packedSearch(model, { depth }).violations.map((v) => [v.property, v.depth]);
+}
+
+describe('the packed invariants', () => {
+  it('check every invariant of the catalog that applies to upstream, after conformance', () => {
+    const model = new PackedUpstreamLockstep(parseScope('patches=1,functions=1,states=0,tasks=1,depth=1'));
+    expect(model.properties).toEqual(['conformance', ...INVARIANTS.filter((i) => i.appliesTo(upstream)).map((i) => i.id)]);
+  });
+
+  /** What upstream violates, at its shortest depth, as the explorer finds it (test/packed-kernel.test.ts compares with explore). */
+  const UPSTREAM_VIOLATES: readonly (readonly [string, string, number])[] = [
+    ['no-function-shared-across-slots', 'patches=2,functions=1,states=1,tasks=1,depth=2', 2],
+    ['no-state-shared-across-slots', 'patches=2,functions=1,states=1,tasks=1,depth=2', 2],
+    ['no-foreign-overlap', 'patches=2,functions=1,states=1,tasks=1,depth=2', 2],
+    ['no-foreign-removal', 'patches=2,functions=1,states=1,tasks=1,depth=2', 2],
+    ['no-silent-downgrade', 'patches=3,functions=1,states=0,tasks=1,depth=5', 5],
+  ];
+
+  it.each(UPSTREAM_VIOLATES)('finds %s as upstream allows it, on a path the catalog’s checker confirms (%s)', (property, text, depth) => {
+    const scope = parseScope(text);
+    const packed = new PackedUpstreamLockstep(scope);
+    const v = packedSearch(packed, { depth: scope.depth, paths: true }).violations.find((x) => x.property === property);
+    expect(v?.depth).toBe(depth);
+    const { universe, ops } = packed.decodePath(v!.path!);
+    const run = new Lockstep(universe, upstream, { invariants: [invariantById(property)!], conformance: false, funcs: scopeFuncs(scope) });
+    const found = ops.map((op) => run.step(op)?.invariant ?? null);
+    expect(found).toEqual([...Array<null>(depth - 1).fill(null), property]);
+  });
+
+  /**
+   * The invariants upstream never violates, each with a kernel broken the
+   * way it is about, the scope, and the depth of the first violation.
+   */
+  const BROKEN: readonly (readonly [string, string, (k: Kernel) => void, string, number])[] = [
+    [
+      'transition-sanity',
+      'completion leaves the funcs marked in transition, and the ftrace handler WARNs at the next call',
+      (k) => replace(k, 'markTransition', (orig, s, p, flag) => (flag ? orig(s, p, flag) : undefined)),
+      'patches=1,functions=1,states=0,tasks=1,depth=3',
+      // insmod p1 (completes), block_task in f1: WARN.
+      2,
+    ],
+    [
+      'module-safety',
+      'rmmod forgets that a patch was forced',
+      (k) =>
+        replace(k, 'rmmodPatch', (orig, s, p) => {
+          const at = (k.patchAt as (p: number) => number).call(k, p as number);
+          (s as Uint8Array)[at]! &= ~2;
+          return orig(s, p);
+        }),
+      'patches=1,functions=1,states=0,tasks=1,depth=6',
+      // insmod p1, block_task in p1's f1, disable p1, force p1, transition_step, rmmod p1.
+      6,
+    ],
+    [
+      'callback-pairing',
+      'a completed patching transition does not run post_patch',
+      (k) => replace(k, 'callback', (orig, s, p, ob, cb) => (cb === 1 ? undefined : orig(s, p, ob, cb))),
+      'patches=1,functions=1,states=0,tasks=1,depth=3',
+      // insmod p1 (post_patch skipped), disable p1: pre_unpatch without post_patch.
+      2,
+    ],
+    [
+      'no-silent-version-switch',
+      'the ftrace handler ignores the task’s patch_state',
+      (k) =>
+        replace(k, 'runs', (orig, s, t, f) => {
+          // An unpatched task is shown as patched to the handler: it takes the head of the func_stack.
+          const at = (k.KTS as number) + (t as number);
+          const b = s as Uint8Array;
+          const was = b[at]!;
+          if (was === 1) b[at] = 2;
+          const r = orig(s, t, f);
+          b[at] = was;
+          return r;
+        }),
+      'patches=1,functions=1,states=0,tasks=1,depth=3',
+      // block_task in f1, insmod p1: the sleeping task runs p1's f1 before it switched.
+      2,
+    ],
+    [
+      'no-lost-fix',
+      'the kernel takes every patch for a replace patch',
+      (k) => {
+        const tree = k.tree as object;
+        const replace = new Proxy([], { get: (t, p) => (typeof p === 'string' && /^\d+$/.test(p) ? 1 : Reflect.get(t, p)) });
+        k.tree = Object.create(tree, { replace: { value: replace } }) as never;
+      },
+      'patches=2,functions=1,states=0,tasks=1,depth=3',
+      // insmod p1 (f1), insmod p2 (not a replace patch) nops p1's f1 away and frees p1.
+      2,
+    ],
+  ];
+
+  it.each(BROKEN)('find %s broken when %s', (property, _, breakIt, text, depth) => {
+    const scope = parseScope(text);
+    const found = (m: PackedUpstreamLockstep) => firstViolations(m, scope.depth).find(([p]) => p === property)?.[1];
+    expect(found(new PackedUpstreamLockstep(scope))).toBeUndefined();
+    const broken = new PackedUpstreamLockstep(scope);
+    breakIt(kernelOf(broken));
+    expect(found(broken)).toBe(depth);
+  });
+
+  it('finds two patches active in the cumulative slot when the kernel shows a replaced patch as settled', () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
+    const found = (m: PackedUpstreamLockstep) => firstViolations(m, scope.depth).find(([p]) => p === 'one-active-patch-per-slot')?.[1];
+    expect(found(new PackedUpstreamLockstep(scope))).toBeUndefined();
+    const broken = new PackedUpstreamLockstep(scope);
+    const k = kernelOf(broken);
+    // A loaded patch shows as enabled and listed, freed or not: p1 replaced by p2 stays in the cumulative slot.
+    replace(k, 'patchStatus', () => 1);
+    replace(k, 'patchOrder', () => 1);
+    expect(found(broken)).toBe(2);
+  });
+});
+
+/** Replaces the kernel's method `name` by `by`, which gets the original (bound) and the arguments. */
+function replace(k: Kernel, name: string, by: (orig: (...a: unknown[]) => unknown, ...args: unknown[]) => unknown): void {
+  const original = (k[name] as (...a: unknown[]) => unknown).bind(k);
+  k[name] = (...args: unknown[]) => by(original, ...args);
+}
