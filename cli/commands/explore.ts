@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { attempt, KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
+import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
 import { isShardShare, merge, replayViolation, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
@@ -36,6 +37,9 @@ function randomLength(semantics: string, property: string): number | undefined {
     return undefined;
   }
 }
+
+/** The explorers `--engine` names. */
+const ENGINES = ['object', 'packed'] as const;
 
 /** The largest --max-states: a state's index is a 32-bit integer, and a billion states of about 100 bytes is 100 GB. */
 export const MAX_STATES_LIMIT = 1_000_000_000;
@@ -130,7 +134,8 @@ async function runExploration(
     );
   const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
   const t0 = io.now();
-  const running = exploreInParallel({
+  const search = values.engine === 'packed' ? packedExploreInParallel : exploreInParallel;
+  const running = search({
     semantics: sem.name,
     scope,
     properties,
@@ -240,7 +245,12 @@ export const explore: Command = {
     merge: {
       type: 'boolean',
       help: 'merge the result files given as operands instead of exploring',
-      conflicts: ['semantics', 'scope', 'invariant', 'workers', 'shard'],
+      conflicts: ['semantics', 'scope', 'invariant', 'workers', 'shard', 'engine'],
+    },
+    engine: {
+      type: 'string',
+      arg: 'NAME',
+      help: `${ENGINES.join(' or ')}: object (default) runs every semantics; packed runs upstream over packed states, conformance and every invariant on every transition, several times faster, without --invariant, --shard or --out`,
     },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
   },
@@ -272,6 +282,18 @@ async function exploreCommand(
   listening: (release: () => void) => void,
 ): Promise<number> {
   const out = values.out as string | undefined;
+  const engine = values.engine as string | undefined;
+  if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine))
+    throw new KlpcheckError('E_USAGE', `unknown engine '${engine}' (known: ${ENGINES.join(', ')})`);
+  if (engine === 'packed') {
+    const refused = packedRefusal({
+      semantics: (values.semantics as string | undefined) ?? 'upstream',
+      scope: parseScope(values.scope as string | undefined),
+      properties: typeof values.invariant === 'string' ? [values.invariant] : undefined,
+      sharing: out !== undefined || values.shard !== undefined,
+    });
+    if (refused) throw refused;
+  }
   // A merge written over one of its shard files would destroy an input: --force replaces results, not inputs.
   const input = values.merge && out !== undefined ? positionals.find((f) => sameFile(f, out)) : undefined;
   if (input !== undefined) {

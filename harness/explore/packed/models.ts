@@ -2,7 +2,8 @@
  * The packed engine's models by name, for the searches that make their own
  * (the parallel search's workers, the bench, the command line): upstream's
  * spec model alone (upstream-spec.ts), or in lockstep with upstream's
- * kernel and checked for conformance (upstream-lockstep.ts).
+ * kernel and checked for conformance and every invariant
+ * (upstream-lockstep.ts), which can also count coverage.
  */
 import type { ExploreScope } from '../scope.ts';
 import type { PackedSpace } from './search.ts';
@@ -16,8 +17,8 @@ export type PackedModelName = 'spec' | 'lockstep';
  * (an untyped caller's 'foo' had run the lockstep model) and for a scope the
  * packed engine does not have (DefinitionTree).
  */
-export function packedModel(name: PackedModelName, scope: ExploreScope): PackedSpace {
+export function packedModel(name: PackedModelName, scope: ExploreScope, options: { readonly coverage?: boolean } = {}): PackedSpace {
   if (name === 'spec') return new PackedUpstreamSpec(scope);
-  if (name === 'lockstep') return new PackedUpstreamLockstep(scope);
+  if (name === 'lockstep') return new PackedUpstreamLockstep(scope, options);
   throw new Error(`packed: no model '${String(name)}' (spec or lockstep)`);
 }

@@ -30,6 +30,12 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly model?: PackedModelName;
   /** Worker threads: a whole number from 1; anything else throws. */
   readonly workers: number;
+  /** Count coverage (the lockstep model's; coverage.ts). */
+  readonly coverage?: boolean;
+  /** Asked before each chunk is sent: true stops the search after the chunks in flight (Ctrl-C), the level under way unfinished. */
+  readonly shouldStop?: () => boolean;
+  /** Called after each chunk is taken: the depth under way and the states stored. */
+  readonly onProgress?: (p: { readonly depth: number; readonly states: number; readonly transitions: number }) => void;
 }
 
 /** States per chunk at most: a chunk is a few milliseconds of work, which amortises its two messages. */
@@ -43,11 +49,11 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   // NaN workers had started none and reported the roots as a finished search.
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`packed: workers must be a whole number from 1, not ${o.workers}`);
   const model = o.model ?? 'spec';
-  const here = packedModel(model, o.scope);
+  const here = packedModel(model, o.scope, { coverage: o.coverage });
   // A record carries a transition's violated properties in 16 bits (worker.ts).
   if ((here.properties ?? []).length > 16) throw new Error('packed: more than 16 properties for the two-core search');
   const bf = new BreadthFirst(here.roots(), { ...o, depth: o.scope.depth }, true, here.properties);
-  const job: PackedJob = { module: new URL('./worker.ts', import.meta.url).href, model, scope: o.scope };
+  const job: PackedJob = { module: new URL('./worker.ts', import.meta.url).href, model, scope: o.scope, coverage: o.coverage };
   const workers = Array.from({ length: o.workers }, () => new Worker(WORKER_ENTRY, { workerData: job }));
   const waiting = new Map<number, { resolve: (r: PackedChunkResult) => void; reject: (e: Error) => void }>();
   for (const w of workers) {
@@ -78,6 +84,11 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       let start = 0;
       const issue = () => {
         while (inFlight.length < width && start < length && !bf.budgetHit) {
+          if (o.shouldStop?.()) {
+            bf.stop();
+            start = length;
+            break;
+          }
           const size = Math.min(CHUNK, Math.max(MIN_CHUNK, Math.ceil((length - start) / (2 * width))));
           const items = level.slice(start, Math.min(length, start + size));
           start += items.length;
@@ -90,6 +101,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
         const r = await head.result;
         // Past the budget nothing more is taken; the chunks in flight are waited for and dropped.
         if (!bf.budgetHit) absorb(bf, head.items, r);
+        o.onProgress?.({ depth: bf.depth, states: bf.visited.size, transitions: bf.transitions });
         issue();
       }
       bf.endLevel();
@@ -103,6 +115,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
 /** Takes a chunk's records in order: each [item u32][pos u16][violated u16][length u8][key bytes] (worker.ts). */
 function absorb(bf: BreadthFirst, items: Int32Array, r: PackedChunkResult): void {
   bf.transitions += r.transitions;
+  bf.addCoverage(r.coverage);
   const b = r.records;
   for (let o = 0; o < b.length && !bf.budgetHit;) {
     const item = b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);

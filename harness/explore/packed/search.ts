@@ -26,6 +26,11 @@ export interface PackedSpace {
   expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void;
   /** The properties a space checks on every transition, named as the catalog names them (none when absent). */
   readonly properties?: readonly string[];
+  /**
+   * The coverage counts (coverage.ts) of the transitions since the last
+   * call, which start again from 0; undefined when the space counts none.
+   */
+  takeCoverage?(): Float64Array | undefined;
 }
 
 /** A property's first violation in breadth-first order: on a transition out of a state at depth - 1, so a shortest one. */
@@ -51,6 +56,8 @@ export interface PackedSearchOptions {
 export interface PackedSearchResult {
   /** True when the frontier emptied: every reachable state was expanded. */
   readonly fixpoint: boolean;
+  /** False when stopped (BreadthFirst.stop, Ctrl-C) before the depth bound, the fixpoint or the budget: the level under way is not claimed, but its states and transitions are counted, as explore counts them. */
+  readonly complete: boolean;
   /** Levels expanded in full; at the fixpoint, the depth of the deepest state. */
   readonly depthReached: number;
   /** Set when the state budget stopped the search in the expansion of level `inDepth`. */
@@ -80,6 +87,8 @@ export interface PackedSearchResult {
   readonly pathTo?: (index: number) => number[];
   /** Each violated property's first violation, in the order found. */
   readonly violations: readonly PackedViolation[];
+  /** The space's coverage counts (PackedSpace.takeCoverage), when it counts any; under a budget, those of the levels expanded in full. */
+  readonly coverage?: Float64Array;
 }
 
 /**
@@ -98,6 +107,7 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
   };
   while (bf.beginLevel()) {
     for (let i = 0; i < bf.levelLength && !bf.budgetHit; i++) space.expand(bf.visited.get((from = bf.level[i]!)), emit);
+    bf.addCoverage(space.takeCoverage?.());
     bf.endLevel();
   }
   return bf.result();
@@ -120,15 +130,21 @@ export class BreadthFirst {
   transitions = 0;
   /** Set when a take would have stored one state more than the budget; nothing more is taken then. */
   budgetHit: { readonly states: number; readonly inDepth: number } | undefined;
+  /** Set by stop(): no level begins after the one under way, which does not count as expanded. */
+  private stopped = false;
   private next = new Int32Array(1024);
   private nextLength = 0;
   private readonly statesPerDepth: number[];
   private readonly roots: number;
-  private depth = 0;
+  /** The level under way: 1 while the roots' successors are taken. */
+  depth = 0;
   private maxFrontier: number;
   private levelStart: { readonly states: number; readonly transitions: number };
   private parent: Int32Array<ArrayBuffer>;
   private via: Uint16Array<ArrayBuffer>;
+  /** Coverage counts taken so far, and as they were when the level under way began (PackedSpace.takeCoverage). */
+  private coverage: Float64Array | undefined;
+  private levelStartCoverage: Float64Array | undefined;
   /** First violations: property index -> where (the state it was found from, the successor position, the depth). */
   private readonly firsts = new Map<number, { readonly from: number; readonly pos: number; readonly depth: number }>();
 
@@ -157,8 +173,9 @@ export class BreadthFirst {
 
   /** Starts the next level; false when the search is over (bound, fixpoint or budget). */
   beginLevel(): boolean {
-    if (this.depth >= (this.o.depth ?? Infinity) || !this.levelLength || this.budgetHit) return false;
+    if (this.depth >= (this.o.depth ?? Infinity) || !this.levelLength || this.budgetHit || this.stopped) return false;
     this.levelStart = { states: this.visited.size, transitions: this.transitions };
+    this.levelStartCoverage = this.coverage?.slice();
     this.depth++;
     this.nextLength = 0;
     return true;
@@ -173,6 +190,13 @@ export class BreadthFirst {
     if (this.budgetHit) return;
     for (let i = 0; i < this.properties.length; i++)
       if (violated & (1 << i) && !this.firsts.has(i)) this.firsts.set(i, { from, pos, depth: this.depth });
+  }
+
+  /** Adds coverage counts of transitions of the level under way (none when undefined). */
+  addCoverage(counts: Float64Array | undefined): void {
+    if (!counts) return;
+    if (!this.coverage) this.coverage = new Float64Array(counts.length);
+    for (let i = 0; i < counts.length; i++) this.coverage[i]! += counts[i]!;
   }
 
   /** Takes successor `pos` of state `from`, `key[0, length)`: a new state joins the next level. */
@@ -200,9 +224,14 @@ export class BreadthFirst {
     this.next[this.nextLength++] = index;
   }
 
-  /** Ends the level: the next one becomes the frontier (a level the budget stopped is not claimed). */
+  /** Stops the search: the level under way ends with what was taken, and is not claimed (explorer.ts, Ctrl-C). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Ends the level: the next one becomes the frontier (a level the budget or a stop cut short is not claimed). */
   endLevel(): void {
-    if (this.budgetHit) {
+    if (this.budgetHit || this.stopped) {
       this.depth--;
       return;
     }
@@ -214,7 +243,7 @@ export class BreadthFirst {
 
   /** The search's result: under a budget, the counts of the levels expanded in full. */
   result(): PackedSearchResult {
-    const fixpoint = !this.budgetHit && this.levelLength === 0;
+    const fixpoint = !this.budgetHit && !this.stopped && this.levelLength === 0;
     const { parent, via, roots } = this;
     const pathTo = (index: number) => {
       // A state number outside the set had given a plausible path to nothing (hostile-user test, 2026-12-02).
@@ -232,6 +261,7 @@ export class BreadthFirst {
     }));
     return {
       fixpoint,
+      complete: !this.stopped,
       depthReached: fixpoint ? Math.max(0, this.depth - 1) : this.depth,
       ...(this.budgetHit ? { stateBudget: this.budgetHit } : {}),
       distinctStates: this.budgetHit ? this.levelStart.states : this.visited.size,
@@ -243,6 +273,7 @@ export class BreadthFirst {
       visited: this.visited,
       ...(this.o.paths ? { pathTo } : {}),
       violations,
+      ...(this.coverage ? { coverage: this.budgetHit ? (this.levelStartCoverage ?? this.coverage.fill(0)) : this.coverage } : {}),
     };
   }
 }

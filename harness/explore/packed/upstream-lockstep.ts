@@ -44,6 +44,7 @@
  * break too.
  */
 import { keyDefinitions, PackedOp, type DefinitionNode } from './definition-tree.ts';
+import { PackedCoverage } from './coverage.ts';
 import { KernelSnapshot } from './kernel-snapshot.ts';
 import { PackedUpstreamKernel } from './upstream-kernel.ts';
 import { PackedCallbackPairing } from './upstream-callback-pairing.ts';
@@ -80,8 +81,11 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   private errnoOfKernel = 0;
   /** The byte set once conformance broke; callback-pairing's memory follows it. */
   private readonly BROKEN: number;
+  /** What the transitions reached (coverage.ts), when asked for. */
+  private readonly coverage: PackedCoverage | null;
 
-  constructor(scope: ExploreScope) {
+  /** `coverage`: count every transition's op, outcome and milestones (takeCoverage), as explore reports them. */
+  constructor(scope: ExploreScope, options: { readonly coverage?: boolean } = {}) {
     super(scope, PackedUpstreamKernel.bytesFor(scope) + 1 + scope.patches);
     this.kernel = new PackedUpstreamKernel(this.tree, this.size);
     this.BROKEN = this.size + this.kernel.bytes;
@@ -97,6 +101,12 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
       return [{ bit: 1 << (i + 1), violated }];
     });
     this.pairingBit = 1 << (UPSTREAM_INVARIANTS.indexOf(CALLBACK_PAIRING) + 1);
+    this.coverage = options.coverage ? new PackedCoverage() : null;
+  }
+
+  /** The coverage counts since the last call (coverage.ts), or undefined when the model was made without. */
+  takeCoverage(): Float64Array | undefined {
+    return this.coverage?.take();
   }
 
   override expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void {
@@ -106,24 +116,29 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   protected override step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
     this.violated = 0;
     const to = this.lockstep(w, x, node, pos);
-    // The invariants are not checked on a quiet step (the state itself, every task in place and no new
-    // definition: a refused first load of a patch changes the key's definitions), as the explorer's.
-    if (to && (to !== node || !sameBytes(w, x))) this.check(w, x, to, pos, node);
-    return to;
-  }
-
-  /** Checks the invariants on the step from `w` to `x` (successor `pos` of `from`), setting their bits. */
-  private check(w: Uint8Array, x: Uint8Array, to: DefinitionNode, pos: number, from: DefinitionNode): void {
+    if (!to) return null;
     // decodePath steps its own arrays: only the expanded state's snapshot is kept between steps.
     if (w !== this.w || !this.beforeRead) this.before.read(w);
     this.beforeRead = w === this.w;
-    const steps = from.list.steps;
+    const steps = node.list.steps;
+    const op = steps.op[pos]!;
+    const patch = namedPatch(op, steps.arg[pos]!, to);
+    // The invariants are not checked on a quiet step (the state itself, every task in place and no new
+    // definition: a refused first load of a patch changes the key's definitions), as the explorer's.
+    const quiet = to === node && sameBytes(w, x);
+    if (!quiet) this.check(x, to, op, patch);
+    this.coverage?.record(op, patch, this.errnoOfKernel, this.before, quiet ? this.before : this.after);
+    return to;
+  }
+
+  /** Checks the invariants on the step from the state `before` holds to `x` (op `op` naming `patch`), setting their bits. */
+  private check(x: Uint8Array, to: DefinitionNode, op: number, patch: number): void {
     const step: PackedStep = {
       before: this.before,
       after: this.after.read(x),
       node: to,
-      op: steps.op[pos]!,
-      patch: namedPatch(steps.op[pos]!, steps.arg[pos]!, to),
+      op,
+      patch,
       errno: this.errnoOfKernel,
       events: this.kernel.events,
     };
@@ -153,6 +168,21 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
       x[this.BROKEN] = 1;
     }
     return to;
+  }
+
+  /**
+   * The length of the spec-level key a lockstep key begins with (the spec
+   * model's key: definitions, spec model, task count, spec task columns,
+   * which the lockstep sorts first), or 0 past a conformance break, where the
+   * spec model is not followed. Reads the key into the working state: not
+   * during an expansion.
+   */
+  specLevelLength(key: Uint8Array): number {
+    if (key[2 + 2 * key[1]!] === NO_SPEC) return 0;
+    this.decodeShared(key);
+    let i = this.at;
+    for (let t = 0; t < this.T; t++, i++) i = this.readSpecTask(key, i, t);
+    return i;
   }
 
   /** callback-pairing's memory in a key (its last P bytes), as the catalog checker's memory() writes it. */

@@ -14,6 +14,8 @@ export interface PackedJob {
   readonly module: string;
   readonly model: PackedModelName;
   readonly scope: ExploreScope;
+  /** Whether the model counts coverage (models.ts). */
+  readonly coverage?: boolean;
 }
 
 /** A chunk to expand: state numbers in frontier order, and the visited set's buffers as they are now. */
@@ -34,10 +36,12 @@ export interface PackedChunkResult {
   readonly id: number;
   readonly transitions: number;
   readonly records: Uint8Array;
+  /** The chunk's coverage counts, when the model counts any. */
+  readonly coverage?: Float64Array;
 }
 
 const job = workerData as PackedJob;
-const model = packedModel(job.model, job.scope);
+const model = packedModel(job.model, job.scope, { coverage: job.coverage });
 let reader: VisitedReader | null = null;
 /** The table a reader was made for: a table that grew is a new buffer, twice as long. */
 let tableBytes = -1;
@@ -78,6 +82,7 @@ parentPort!.on('message', (m: PackedChunk) => {
     used += length;
   };
   for (item = 0; item < m.items.length; item++) model.expand(r.get(m.items[item]!), emit);
-  const result: PackedChunkResult = { id: m.id, transitions, records: records.slice(0, used) };
+  const coverage = model.takeCoverage?.();
+  const result: PackedChunkResult = { id: m.id, transitions, records: records.slice(0, used), ...(coverage ? { coverage } : {}) };
   parentPort!.postMessage(result, [result.records.buffer as ArrayBuffer]);
 });

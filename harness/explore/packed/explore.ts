@@ -1,0 +1,128 @@
+/**
+ * `klpcheck explore --engine packed`: the packed engine's search of
+ * upstream's lockstep model (upstream-lockstep.ts: conformance and every
+ * invariant of the catalog on every transition) on worker threads
+ * (parallel.ts), reported as the object explorer reports (summary.ts
+ * ExploreSummary), so that the command's report, exit codes and saved
+ * counterexamples are the same. What the packed engine does not have yet is
+ * refused with E_USAGE, never run with less than was asked: another
+ * semantics, the task model, one property alone (its search would follow
+ * the kernel alone, a space the packed model does not have), and shards.
+ *
+ * Each violation's path is decoded to ops and replayed on the object
+ * implementation (summary.ts replayViolation) for its reason: a path that
+ * does not violate there is a bug of the packed engine, and throws.
+ */
+import { availableParallelism } from 'node:os';
+import { KlpcheckError } from '../../errors.ts';
+import { semanticsByName } from '../../../model/semantics/registry.ts';
+import { applicableProperties } from '../explorer.ts';
+import type { ParallelOptions, Running } from '../parallel.ts';
+import { formatScope } from '../scope.ts';
+import { replayViolation, type ExploreSummary, type ViolationSummary } from '../summary.ts';
+import { VisitedSet } from '../visited.ts';
+import { packedCoverageData } from './coverage.ts';
+import { packedSearchParallel } from './parallel.ts';
+import type { PackedSearchResult } from './search.ts';
+import { PackedUpstreamLockstep } from './upstream-lockstep.ts';
+
+/** The semantics the packed engine has. */
+export const PACKED_SEMANTICS = ['upstream'] as const;
+
+/**
+ * Why the packed engine cannot run this search as asked (E_USAGE), or
+ * undefined when it can. The command line asks before it starts anything.
+ */
+export function packedRefusal(
+  o: Pick<ParallelOptions, 'semantics' | 'scope' | 'properties'> & {
+    /** A shard of a shared search, or a result file to write (--shard, --out). */
+    readonly sharing?: boolean;
+  },
+): KlpcheckError | undefined {
+  const why = (text: string) => new KlpcheckError('E_USAGE', `--engine packed: ${text}; use --engine object`);
+  if (!(PACKED_SEMANTICS as readonly string[]).includes(o.semantics))
+    return why(`it has ${PACKED_SEMANTICS.join(', ')} only, not ${o.semantics}, so far`);
+  if (o.scope.taskModel) return why('it has no task model (taskModel=1) yet');
+  if (o.properties) return why('it checks conformance and every invariant at once, so it takes no --invariant');
+  if (o.sharing) return why('it does not share a search across machines (--shard, --out, --merge) yet');
+  return undefined;
+}
+
+/** Runs the search; `done` resolves with the explorer's summary, `stop()` ends it after the chunks in flight (INCOMPLETE). */
+export function packedExploreInParallel(o: ParallelOptions): Running {
+  const refused = packedRefusal({ ...o, sharing: o.shard !== undefined });
+  if (refused) throw refused;
+  const sem = semanticsByName(o.semantics)!;
+  let stopped = false;
+  const t0 = performance.now();
+  const done = packedSearchParallel({
+    scope: o.scope,
+    model: 'lockstep',
+    workers: Math.max(1, o.workers ?? availableParallelism()),
+    maxStates: o.maxStates,
+    paths: true,
+    coverage: true,
+    shouldStop: () => stopped,
+    onProgress: o.onProgress,
+  }).then((r) => summarize(r, o, (performance.now() - t0) / 1000));
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+    },
+  };
+}
+
+/** The search's result as the explorer's summary (summary.ts summarize). */
+function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): ExploreSummary {
+  const sem = semanticsByName(o.semantics)!;
+  const model = new PackedUpstreamLockstep(o.scope);
+  const properties = applicableProperties(sem);
+  if (properties.join() !== model.properties.join()) throw new Error('packed: the lockstep model checks other properties than explore');
+  const violations = r.violations.map((v): ViolationSummary => {
+    const { universe, ops } = model.decodePath(v.path!);
+    const found: ViolationSummary = { property: v.property, depth: v.depth, universe, ops, reason: '' };
+    const replayed = replayViolation(found, sem, o.scope);
+    const at = replayed.steps.length;
+    if (replayed.violation?.invariant !== v.property || at !== ops.length)
+      throw new Error(`packed: the path to ${v.property} at ${formatScope(o.scope)} does not violate it on the object implementation`);
+    return { ...found, reason: replayed.violation.reason };
+  });
+  const coverage = packedCoverageData(r.coverage!);
+  return {
+    semantics: sem.name,
+    scope: o.scope,
+    shards: [],
+    ...(r.stateBudget ? { stateBudget: r.stateBudget } : {}),
+    complete: r.complete,
+    fixpoint: r.fixpoint,
+    depthReached: r.depthReached,
+    distinctStates: r.distinctStates,
+    specStates: specStates(r, model),
+    transitions: r.transitions,
+    statesPerDepth: r.statesPerDepth,
+    properties,
+    violations,
+    outcomes: coverage.outcomes,
+    reached: coverage.reached,
+    // Not written anywhere: packedRefusal keeps a packed search from --out.
+    states: new Uint8Array(0),
+    memories: [],
+    seconds,
+  };
+}
+
+/**
+ * The distinct spec-level states among the states counted (the Promela
+ * model's count): each lockstep key not past a conformance break begins
+ * with its spec-level key (upstream-lockstep.ts specLevelLength).
+ */
+function specStates(r: PackedSearchResult, model: PackedUpstreamLockstep): number {
+  const spec = new VisitedSet();
+  for (let i = 0; i < r.distinctStates; i++) {
+    const key = r.visited.get(i);
+    const n = model.specLevelLength(key);
+    if (n) spec.insert(key, n);
+  }
+  return spec.size;
+}
