@@ -21,7 +21,7 @@ import type { ParallelOptions, Running } from '../parallel.ts';
 import { formatScope } from '../scope.ts';
 import { replayViolation, type ExploreSummary, type ViolationSummary } from '../summary.ts';
 import { VisitedSet } from '../visited.ts';
-import { packedCoverageData } from './coverage.ts';
+import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
 import { packedSearchParallel } from './parallel.ts';
 import type { PackedSearchResult } from './search.ts';
 import { PackedUpstreamLockstep } from './upstream-lockstep.ts';
@@ -55,16 +55,21 @@ export function packedExploreInParallel(o: ParallelOptions): Running {
   const sem = semanticsByName(o.semantics)!;
   let stopped = false;
   const t0 = performance.now();
-  const done = packedSearchParallel({
-    scope: o.scope,
-    model: 'lockstep',
-    workers: Math.max(1, o.workers ?? availableParallelism()),
-    maxStates: o.maxStates,
-    paths: true,
-    coverage: true,
-    shouldStop: () => stopped,
-    onProgress: o.onProgress,
-  }).then((r) => summarize(r, o, (performance.now() - t0) / 1000));
+  // Started on the next tick, as exploreInParallel starts: a stop() before it began stops before depth 1.
+  const done = Promise.resolve()
+    .then(() =>
+      packedSearchParallel({
+        scope: o.scope,
+        model: 'lockstep',
+        workers: Math.max(1, o.workers ?? availableParallelism()),
+        maxStates: o.maxStates,
+        paths: true,
+        coverage: true,
+        shouldStop: () => stopped,
+        onProgress: o.onProgress,
+      }),
+    )
+    .then((r) => summarize(r, o, (performance.now() - t0) / 1000));
   return {
     done,
     stop: () => {
@@ -88,7 +93,8 @@ function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): 
       throw new Error(`packed: the path to ${v.property} at ${formatScope(o.scope)} does not violate it on the object implementation`);
     return { ...found, reason: replayed.violation.reason };
   });
-  const coverage = packedCoverageData(r.coverage!);
+  // No coverage at all when no state was expanded (stopped before depth 1).
+  const coverage = packedCoverageData(r.coverage ?? new Float64Array(COVERAGE_SLOTS));
   return {
     semantics: sem.name,
     scope: o.scope,

@@ -1,0 +1,114 @@
+/**
+ * `klpcheck explore --engine packed` (harness/explore/packed/explore.ts):
+ * its summary is the object explorer's, field for field (states, the
+ * spec-level count, transitions, levels, each shortest violation with its
+ * ops and reason, coverage), whole, bounded and under a state budget, on one
+ * worker or two; its report is the object explorer's byte for byte; and
+ * what it does not have yet is refused with one line and exit 2.
+ */
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main.ts';
+import type { Io } from '../cli/io.ts';
+import { exploreInParallel, type ParallelOptions, type Running } from '../harness/explore/parallel.ts';
+import { packedExploreInParallel } from '../harness/explore/packed/explore.ts';
+import { parseScope } from '../harness/explore/scope.ts';
+import type { ExploreSummary } from '../harness/explore/summary.ts';
+import { exploreText } from '../report/explore/text.ts';
+
+/** What the two engines must agree on: everything but the stored states, the memories' ids and the time. */
+function comparable(s: ExploreSummary) {
+  const { states, memories, seconds, ledger, ...rest } = s;
+  void [states, memories, seconds, ledger];
+  return { ...rest, violations: [...rest.violations].sort((a, b) => a.property.localeCompare(b.property)) };
+}
+
+const options = (scope: string, extra: Partial<ParallelOptions> = {}): ParallelOptions => ({
+  semantics: 'upstream',
+  scope: parseScope(scope),
+  workers: 1,
+  ...extra,
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('explore --engine packed', () => {
+  it.each([
+    ['patches=2,functions=1,states=0,tasks=1,depth=any', {}],
+    ['patches=1,functions=2,states=1,tasks=2,depth=any', {}],
+    ['patches=3,functions=1,states=1,tasks=1,depth=5', {}],
+    ['patches=2,functions=1,states=1,tasks=1,depth=any', { maxStates: 20_000 }],
+    ['patches=2,functions=2,states=1,tasks=2,depth=4', { workers: 2 }],
+  ] as const)('summarises %s %j as the object explorer does', async (scope, extra) => {
+    const packed = await packedExploreInParallel(options(scope, extra)).done;
+    const object = await exploreInParallel(options(scope, extra)).done;
+    expect(comparable(packed)).toEqual(comparable(object));
+    expect(packed.distinctStates).toBeGreaterThan(1000);
+  });
+
+  it('gives the same summary on one worker and on two', async () => {
+    const scope = 'patches=2,functions=2,states=1,tasks=1,depth=6';
+    const one = await packedExploreInParallel(options(scope)).done;
+    const two = await packedExploreInParallel(options(scope, { workers: 2 })).done;
+    expect(comparable(two)).toEqual(comparable(one));
+  });
+
+  it('stops when asked, as the object explorer stops: INCOMPLETE, with no level claimed', async () => {
+    const scope = 'patches=2,functions=2,states=1,tasks=2,depth=any';
+    const stopped = async (search: typeof exploreInParallel) => {
+      const running = search(options(scope));
+      running.stop();
+      return comparable(await running.done);
+    };
+    const packed = await stopped(packedExploreInParallel);
+    expect(packed).toMatchObject({ complete: false, fixpoint: false, depthReached: 0, distinctStates: 1, outcomes: {}, reached: [] });
+    expect(packed).toEqual(await stopped(exploreInParallel));
+  });
+
+  it('stops mid-search with the levels expanded in full claimed, and what was found so far reported', async () => {
+    let running: Running | undefined;
+    running = packedExploreInParallel(
+      options('patches=2,functions=2,states=1,tasks=2,depth=any', { workers: 2, onProgress: (p) => p.depth > 2 && running!.stop() }),
+    );
+    const s = await running.done;
+    expect(s).toMatchObject({ complete: false, fixpoint: false, depthReached: 2 });
+    expect(s.statesPerDepth).toHaveLength(3);
+    expect(s.distinctStates).toBeGreaterThan(s.statesPerDepth.reduce((a, b) => a + b));
+    expect(s.violations.map((v) => v.depth)).toContain(2);
+    expect(exploreText(s)).toContain('(INCOMPLETE: every sequence up to depth 2, not every longer one)');
+  });
+
+  it('prints the object explorer’s report, byte for byte', async () => {
+    const args = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=1,states=1,tasks=1,depth=4', '--no-save'];
+    const object = capture();
+    const packed = capture();
+    expect(await main(args, object.io)).toBe(1);
+    expect(await main([...args, '--engine', 'packed'], packed.io)).toBe(1);
+    expect(packed.out()).toBe(object.out());
+    expect(packed.out()).toContain('no-foreign-removal               VIOLATED: shortest counterexample has 2 steps');
+  });
+
+  it.each([
+    [['--engine', 'fast'], "unknown engine 'fast' (known: object, packed)"],
+    [['--engine', 'packed', '--semantics', 'hybrid'], '--engine packed: it has upstream only, not hybrid, so far; use --engine object'],
+    [
+      ['--engine', 'packed', '--invariant', 'module-safety'],
+      'it checks conformance and every invariant at once, so it takes no --invariant',
+    ],
+    [['--engine', 'packed', '--out', '/nonexistent/x.json'], 'it does not share a search across machines (--shard, --out, --merge) yet'],
+    [['--engine', 'packed', '--shard', '1/2', '--out', '/nonexistent/x.json'], '(--shard, --out, --merge) yet'],
+    [['--engine', 'packed', '--scope', 'taskModel=1'], 'it has no task model (taskModel=1) yet'],
+    [['--engine', 'packed', '--merge', 'a.json'], '--engine'],
+  ])('refuses %j with one line and exit 2', async (args, message) => {
+    const c = capture();
+    const argv = ['explore', ...(args.includes('--semantics') || args.includes('--merge') ? [] : ['--semantics', 'upstream']), ...args];
+    expect(await main(argv, c.io)).toBe(2);
+    expect(c.out()).toBe('');
+    expect(c.err().trim().split('\n')).toHaveLength(1);
+    expect(c.err()).toContain(message);
+  });
+});
