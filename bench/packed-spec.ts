@@ -1,15 +1,12 @@
 /**
  * The packed engine's figures (issue 11): upstream's packed spec model
- * alone, and in lockstep with the packed kernel and conformance checked
- * (harness/explore/packed/models.ts), beside Spin on the same spec model,
+ * alone, and in lockstep with the packed kernel, conformance and every
+ * invariant that applies to upstream checked (harness/explore/packed/
+ * models.ts; what `explore --engine packed` runs), beside Spin on the same spec model,
  * interleaved (Spin, packed, Spin), and the spec model's reach at scopes the
  * lockstep explorer cannot cover. Each packed search runs in a process of
  * its own (bench/packed-spec-child.ts), so that its peak memory is its own.
  * Times are cpu seconds of one thread; Spin's are pan's own report.
- *
- * The lockstep model checks conformance only: the invariants are not in the
- * packed engine yet, so its figures bound from below what the whole packed
- * search will cost.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +38,7 @@ export interface PackedSpecRow {
   readonly bytes_per_frontier_entry: 4;
   readonly max_rss_mib: number;
   readonly states_per_depth: readonly number[];
-  /** Each property's first violation (lockstep: conformance), as [property, depth]. */
+  /** Each property's first violation, as [property, depth]. */
   readonly violations: readonly (readonly [string, number])[];
 }
 
@@ -106,7 +103,7 @@ export interface PackedAgainstSpinRow extends SpinSide {
   readonly packed: PackedSpecRow;
   /** Spin's states per second over the packed spec model's states per cpu-second: how many times faster Spin is. */
   readonly spin_speed_over_packed: number;
-  /** The lockstep model (spec model, kernel, conformance) on the same space, when measured. */
+  /** The lockstep model (spec model, kernel, conformance and every invariant) on the same space, when measured. */
   readonly lockstep?: PackedSpecRow;
   /**
    * The lockstep search's cpu seconds over Spin's seconds for the same whole

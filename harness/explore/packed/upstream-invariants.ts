@@ -78,15 +78,20 @@ export class PackedUpstreamInvariants {
     [this.P, this.T, this.NF, this.V] = [patches, tasks, functions + 1, states + 1];
     this.settled = new Uint8Array(patches);
     this.checks = new Map<string, PackedCheck>([
-      ['one-active-patch-per-slot', (st) => this.slots(st, 1)],
-      ['no-function-shared-across-slots', (st) => this.slots(st, 2)],
-      ['no-state-shared-across-slots', (st) => this.slots(st, 4)],
+      // Two settled patches in one slot; or in two slots, a function or a state id of both.
+      ['one-active-patch-per-slot', (st) => this.settledPair(st, (a, b) => this.sameSlot(a, b))],
+      ['no-function-shared-across-slots', (st) => this.settledPair(st, (a, b) => !this.sameSlot(a, b) && this.shareFunction(a, b))],
+      ['no-state-shared-across-slots', (st) => this.settledPair(st, (a, b) => !this.sameSlot(a, b) && this.shareState(a, b))],
       ['no-silent-version-switch', (st) => this.silentSwitch(st)],
       ['no-lost-fix', (st) => this.lostFix(st)],
       ['transition-sanity', (st) => this.transitionSanity(st)],
       ['module-safety', (st) => this.moduleSafety(st)],
       ['no-foreign-removal', (st) => this.removal(st, (by, of) => this.foreign(by, of))],
-      ['no-foreign-overlap', (st) => this.foreignOverlap(st)],
+      // Two settled patches that share no owner, and a function or a state id.
+      [
+        'no-foreign-overlap',
+        (st) => this.settledPair(st, (a, b) => this.foreign(a, b) && (this.shareFunction(a, b) || this.shareState(a, b))),
+      ],
       ['no-silent-downgrade', (st) => this.downgrade(st)],
     ]);
   }
@@ -110,54 +115,31 @@ export class PackedUpstreamInvariants {
     return (st.op === PackedOp.Disable || st.op === PackedOp.Enable) && st.patch === k;
   }
 
-  /** The settled patches after the step (properties/settled.ts): enabled, which the status says only of one listed and not in transition. */
-  private settle(after: KernelSnapshot): number {
+  /** Whether `bad` holds for the definition rows of two settled patches after the step (properties/settled.ts: enabled, which the status says only of one listed and not in transition). */
+  private settledPair(st: PackedStep, bad: (a: number, b: number) => boolean): boolean {
     let n = 0;
-    for (let p = 1; p <= this.P; p++) if (after.status[p] === PatchStatusCode.Enabled) this.settled[n++] = p;
-    return n;
-  }
-
-  /**
-   * The slot invariants (one-active-patch-per-slot: bit 1; no function, bit
-   * 2, nor state id, bit 4, shared across slots): whether two settled
-   * patches share a slot, or in different slots a function or a state id.
-   * Two patches share a slot only as replace patches (upstream's
-   * cumulative slot).
-   */
-  private slots(st: PackedStep, which: number): boolean {
-    const n = this.settle(st.after);
-    const { replace, funcs, versions } = this.tree;
-    const V = this.V;
-    for (let i = 0; i < n; i++) {
-      const a = this.row(st.node, this.settled[i]!);
-      for (let j = i + 1; j < n; j++) {
-        const b = this.row(st.node, this.settled[j]!);
-        if (replace[a] && replace[b]) {
-          if (which === 1) return true;
-          continue;
-        }
-        if (which === 2 && funcs[a]! & funcs[b]!) return true;
-        if (which === 4) for (let id = 1; id < V; id++) if (versions[a * V + id] && versions[b * V + id]) return true;
-      }
-    }
+    for (let p = 1; p <= this.P; p++) if (st.after.status[p] === PatchStatusCode.Enabled) this.settled[n++] = p;
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) if (bad(this.row(st.node, this.settled[i]!), this.row(st.node, this.settled[j]!))) return true;
     return false;
   }
 
-  /** no-foreign-overlap: two settled patches that share no owner patch one function or use one state id. */
-  private foreignOverlap(st: PackedStep): boolean {
-    const n = this.settle(st.after);
-    const { funcs, versions } = this.tree;
+  /** Whether definition rows a and b share a function. */
+  private shareFunction(a: number, b: number): boolean {
+    return (this.tree.funcs[a]! & this.tree.funcs[b]!) !== 0;
+  }
+
+  /** Whether definition rows a and b declare a state id in common. */
+  private shareState(a: number, b: number): boolean {
+    const { versions } = this.tree;
     const V = this.V;
-    for (let i = 0; i < n; i++) {
-      const a = this.row(st.node, this.settled[i]!);
-      for (let j = i + 1; j < n; j++) {
-        const b = this.row(st.node, this.settled[j]!);
-        if (!this.foreign(a, b)) continue;
-        if (funcs[a]! & funcs[b]!) return true;
-        for (let id = 1; id < V; id++) if (versions[a * V + id] && versions[b * V + id]) return true;
-      }
-    }
+    for (let id = 1; id < V; id++) if (versions[a * V + id] && versions[b * V + id]) return true;
     return false;
+  }
+
+  /** Whether definition rows a and b are in one slot: upstream's cumulative slot holds the replace patches, every other patch has its own. */
+  private sameSlot(a: number, b: number): boolean {
+    return this.tree.replace[a] === 1 && this.tree.replace[b] === 1;
   }
 
   /**
