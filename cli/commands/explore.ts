@@ -260,6 +260,7 @@ export const explore: Command = {
     'npx klpcheck explore --semantics upstream',
     'npx klpcheck explore --semantics per-state --scope patches=2,functions=2,states=2,depth=5',
     'npx klpcheck explore --semantics upstream --scope depth=any --max-states 1000000',
+    'npx klpcheck explore --semantics upstream --engine packed --scope patches=2,functions=2,states=1,tasks=2,depth=any',
     'npx klpcheck explore --semantics upstream --shard 0/2 --out a.json   # then: --merge a.json b.json',
   ],
   // The search takes Ctrl-C to stop and report; a merge ends at once, as any command.
