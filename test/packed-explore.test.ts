@@ -6,6 +6,9 @@
  * worker or two; its report is the object explorer's byte for byte; and
  * what it does not have yet is refused with one line and exit 2.
  */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
@@ -28,6 +31,9 @@ const options = (scope: string, extra: Partial<ParallelOptions> = {}): ParallelO
   workers: 1,
   ...extra,
 });
+
+/** A result file in a folder of its own, which a refused search must not write. */
+const OUT = join(mkdtempSync(join(tmpdir(), 'klpcheck-packed-')), 'result.json');
 
 function capture() {
   const out: string[] = [];
@@ -95,12 +101,15 @@ describe('explore --engine packed', () => {
   it.each([
     [['--engine', 'fast'], "unknown engine 'fast' (known: object, packed)"],
     [['--engine', 'packed', '--semantics', 'hybrid'], '--engine packed: it has upstream only, not hybrid, so far; use --engine object'],
+    // A mistyped name is the name's error, whatever the engine (hostile-user finding).
+    [['--engine', 'packed', '--semantics', 'Upstream'], "unknown semantics 'Upstream'"],
+    [['--engine', 'packed', '--semantics', ''], 'explore needs --semantics NAME'],
     [
       ['--engine', 'packed', '--invariant', 'module-safety'],
       'it checks conformance and every invariant at once, so it takes no --invariant',
     ],
-    [['--engine', 'packed', '--out', '/nonexistent/x.json'], 'it does not share a search across machines (--shard, --out, --merge) yet'],
-    [['--engine', 'packed', '--shard', '1/2', '--out', '/nonexistent/x.json'], '(--shard, --out, --merge) yet'],
+    [['--engine', 'packed', '--out', OUT], 'it does not share a search across machines (--shard, --out, --merge) yet'],
+    [['--engine', 'packed', '--shard', '1/2', '--out', OUT], '(--shard, --out, --merge) yet'],
     [['--engine', 'packed', '--scope', 'taskModel=1'], 'it has no task model (taskModel=1) yet'],
     [['--engine', 'packed', '--merge', 'a.json'], '--engine'],
   ])('refuses %j with one line and exit 2', async (args, message) => {
@@ -110,5 +119,6 @@ describe('explore --engine packed', () => {
     expect(c.out()).toBe('');
     expect(c.err().trim().split('\n')).toHaveLength(1);
     expect(c.err()).toContain(message);
+    expect(existsSync(OUT)).toBe(false);
   });
 });

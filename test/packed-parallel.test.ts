@@ -46,7 +46,7 @@ describe('the packed search on worker threads', () => {
       const one = whole(packedSearch(new PackedUpstreamSpec(scope), options));
       // Each worker count costs its threads' start-up (tsx): the others once, where the stop is the most delicate.
       for (const workers of 'maxStates' in extra ? [1, 2, 3] : [2]) {
-        const r = await packedSearchParallel({ scope, workers, paths: true, ...extra });
+        const r = await packedSearchParallel({ scope, workers, paths: true, secondWorkerAfter: 0, ...extra });
         expect(whole(r), `${workers} workers`).toEqual(one);
       }
       if ('maxStates' in extra) expect(one.stateBudget).toEqual({ states: 30_000, inDepth: 5 });
@@ -64,7 +64,7 @@ describe('the packed search on worker threads', () => {
       const scope = parseScope(text);
       const one = whole(packedSearch(new PackedUpstreamLockstep(scope), { depth: scope.depth, paths: true, ...extra }));
       expect(one.violations.map((v) => [v.property, v.depth])).toContainEqual(['conformance', 6]);
-      const r = await packedSearchParallel({ scope, workers: 2, paths: true, model: 'lockstep', ...extra });
+      const r = await packedSearchParallel({ scope, workers: 2, paths: true, model: 'lockstep', secondWorkerAfter: 0, ...extra });
       expect(whole(r)).toEqual(one);
     },
     120_000,

@@ -286,15 +286,6 @@ async function exploreCommand(
   const engine = values.engine as string | undefined;
   if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine))
     throw new KlpcheckError('E_USAGE', `unknown engine '${engine}' (known: ${ENGINES.join(', ')})`);
-  if (engine === 'packed') {
-    const refused = packedRefusal({
-      semantics: (values.semantics as string | undefined) ?? 'upstream',
-      scope: parseScope(values.scope as string | undefined),
-      properties: typeof values.invariant === 'string' ? [values.invariant] : undefined,
-      sharing: out !== undefined || values.shard !== undefined,
-    });
-    if (refused) throw refused;
-  }
   // A merge written over one of its shard files would destroy an input: --force replaces results, not inputs.
   const input = values.merge && out !== undefined ? positionals.find((f) => sameFile(f, out)) : undefined;
   if (input !== undefined) {
@@ -324,7 +315,19 @@ async function exploreCommand(
     if (positionals.length) throw new KlpcheckError('E_USAGE', `explore reads no files without --merge: '${positionals[0]}'`);
     const name = values.semantics as string | undefined;
     if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
-    const search = await runExploration(semanticsNamed(name), values, io);
+    const sem = semanticsNamed(name);
+    // After the name is known good: a mistyped name is E_SEMANTICS whatever the engine (hostile-user finding).
+    const refused =
+      engine === 'packed'
+        ? packedRefusal({
+            semantics: sem.name,
+            scope: parseScope(values.scope as string | undefined),
+            properties: typeof values.invariant === 'string' ? [values.invariant] : undefined,
+            sharing: out !== undefined || values.shard !== undefined,
+          })
+        : undefined;
+    if (refused) throw refused;
+    const search = await runExploration(sem, values, io);
     listening(search.release);
     summary = search.summary;
   }

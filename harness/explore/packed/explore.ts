@@ -62,6 +62,7 @@ export function packedExploreInParallel(o: ParallelOptions): Running {
         scope: o.scope,
         model: 'lockstep',
         workers: Math.max(1, o.workers ?? availableParallelism()),
+        secondWorkerAfter: o.secondWorkerAfter,
         maxStates: o.maxStates,
         paths: true,
         coverage: true,

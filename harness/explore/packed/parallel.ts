@@ -17,6 +17,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ExploreScope } from '../scope.ts';
 import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from './search.ts';
+import { SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
 import { packedModel, type PackedModelName } from './models.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
 
@@ -28,8 +29,14 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly scope: ExploreScope;
   /** The model searched (models.ts); default: the spec model alone. */
   readonly model?: PackedModelName;
-  /** Worker threads: a whole number from 1; anything else throws. */
+  /**
+   * Worker threads at most: a whole number from 1; anything else throws. One
+   * starts at once, the others once `secondWorkerAfter` states were sent to
+   * be expanded (../parallel.ts workersFor: each pays its own start-up).
+   */
   readonly workers: number;
+  /** Default SECOND_WORKER_AFTER; 0 starts every worker at once (the tests, to share even a small search). */
+  readonly secondWorkerAfter?: number;
   /** Count coverage (the lockstep model's; coverage.ts). */
   readonly coverage?: boolean;
   /** Asked before each chunk is sent: true stops the search after the chunks in flight (Ctrl-C), the level under way unfinished. */
@@ -54,9 +61,10 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   if ((here.properties ?? []).length > 16) throw new Error('packed: more than 16 properties for the two-core search');
   const bf = new BreadthFirst(here.roots(), { ...o, depth: o.scope.depth }, true, here.properties);
   const job: PackedJob = { module: new URL('./worker.ts', import.meta.url).href, model, scope: o.scope, coverage: o.coverage };
-  const workers = Array.from({ length: o.workers }, () => new Worker(WORKER_ENTRY, { workerData: job }));
+  const workers: Worker[] = [];
   const waiting = new Map<number, { resolve: (r: PackedChunkResult) => void; reject: (e: Error) => void }>();
-  for (const w of workers) {
+  const startWorker = () => {
+    const w = new Worker(WORKER_ENTRY, { workerData: job });
     w.on('message', (r: PackedChunkResult) => {
       waiting.get(r.id)!.resolve(r);
       waiting.delete(r.id);
@@ -65,9 +73,16 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       for (const p of waiting.values()) p.reject(e);
       waiting.clear();
     });
-  }
+    workers.push(w);
+  };
+  // The others start once the search is large enough to share (workersFor); which one expands a chunk never changes the result.
+  const after = o.secondWorkerAfter ?? SECOND_WORKER_AFTER;
+  let issued = 0;
+  startWorker();
   let nextId = 0;
   const post = (items: Int32Array): Promise<PackedChunkResult> => {
+    issued += items.length;
+    while (workers.length < workersFor(issued, o.workers, after)) startWorker();
     const id = nextId++;
     const chunk: PackedChunk = { id, items, handles: bf.visited.handles() };
     return new Promise((resolve, reject) => {
@@ -76,7 +91,8 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     });
   };
   try {
-    const width = workers.length * PER_WORKER;
+    // As many chunks in flight as all the workers take, from the start: the chunks' sizes, and so the work, do not depend on when the others start.
+    const width = o.workers * PER_WORKER;
     while (bf.beginLevel()) {
       const level = bf.level;
       const length = bf.levelLength;
