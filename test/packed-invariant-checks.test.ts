@@ -207,6 +207,31 @@ describe('the packed checks of what a task runs, clause by clause', () => {
     expect(violated(id, step(replacer, lb, { ...la, patches: { 1: [Freed, 0], 2: [Enabled, 1] } }, PackedOp.InsmodPatch, 2))).toBe(false);
     expect(violated(id, step(replacer, lb, { ...la, patches: { 1: [Freed, 0] } }, PackedOp.InsmodPatch, 2))).toBe(true);
     expect(violated(id, step(replacer, lb, { ...la, patches: { 1: [Freed, 0], 2: [Enabled, 1] } }, PackedOp.InsmodPatch, 3))).toBe(true);
+    // Found by mutation testing: an enable is its own write too; a force is not; a replace patch that is only
+    // listed, or that starts patching at the step, replaces nothing or may replace; the last function counts.
+    expect(violated(id, step(twoPlain, b, a, PackedOp.Enable, 1))).toBe(false);
+    expect(violated(id, step(twoPlain, b, a, PackedOp.Force, 1))).toBe(true);
+    expect(violated(id, step(replacer, ...runs(listed, P(1), ORIGINAL)))).toBe(true);
+    const [rb, ra] = runs(listed, P(1), ORIGINAL);
+    expect(violated(id, step(replacer, rb, { ...ra, patches: { 1: [Enabled, 1], 2: [Patching, 2] } }))).toBe(false);
+    const inModule = (from: number, to: number): [Kernel, Kernel] => [
+      {
+        ...listed,
+        tasks: [
+          [IDLE, ORIGINAL, from],
+          [IDLE, ORIGINAL, from],
+        ],
+      },
+      {
+        ...listed,
+        tasks: [
+          [IDLE, ORIGINAL, to],
+          [IDLE, ORIGINAL, from],
+        ],
+      },
+    ];
+    expect(violated(id, step(twoPlain, ...inModule(P(1), ORIGINAL)))).toBe(true);
+    expect(violated('no-silent-version-switch', step(twoPlain, ...inModule(P(1), ORIGINAL)))).toBe(true);
     // The original or an absent function is no fix, and a function that went with its module is no loss.
     expect(violated(id, step(twoPlain, ...runs(listed, ORIGINAL, P(1))))).toBe(false);
     expect(violated(id, step(twoPlain, ...runs(listed, P(1), ABSENT)))).toBe(false);
@@ -244,6 +269,11 @@ describe('the packed checks of removals and overlaps, clause by clause', () => {
     // A load that completes at once: p2 was not loaded before the step.
     expect(removal(step(three, { patches: { 1: [Enabled, 1] } }, completed, PackedOp.InsmodPatch, 2))).toBe(true);
     expect(removal(step(three, { patches: { 1: [Enabled, 1] } }, completed, PackedOp.InsmodPatch, 3))).toBe(false);
+    // Gone is off klp_patches, or listed but neither enabled nor unpatching; and a transition that ended
+    // other than patched (here reversed) completes nothing (mutation testing).
+    expect(removal(step(three, before, { patches: { 1: [Stale, 1], 2: [Enabled, 2] } }))).toBe(true);
+    expect(removal(step(three, before, { patches: { 1: [Enabled, 0], 2: [Enabled, 1] } }))).toBe(true);
+    expect(removal(step(three, before, { patches: { 1: [Freed, 0], 2: [Unpatching, 2] } }))).toBe(false);
     // Only a patch enabled before the step can be removed.
     expect(removal(step(three, { patches: { 1: [Stale, 1], 2: [Patching, 2] } }, completed))).toBe(false);
     // Nopped away: while p2 patches, a task that ran p1's fix runs the original.
