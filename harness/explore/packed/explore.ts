@@ -52,7 +52,6 @@ export function packedRefusal(
 export function packedExploreInParallel(o: ParallelOptions): Running {
   const refused = packedRefusal({ ...o, sharing: o.shard !== undefined });
   if (refused) throw refused;
-  const sem = semanticsByName(o.semantics)!;
   let stopped = false;
   const t0 = performance.now();
   // Started on the next tick, as exploreInParallel starts: a stop() before it began stops before depth 1.
