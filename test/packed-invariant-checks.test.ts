@@ -1,6 +1,6 @@
 /**
- * The packed invariants' checks (harness/explore/packed/upstream-invariants.ts,
- * upstream-callback-pairing.ts) on steps built by hand: each rule of the
+ * The packed invariants' checks (harness/explore/packed/invariants.ts,
+ * callback-pairing.ts) on steps built by hand: each rule of the
  * catalog's checker, and each exception it makes, on the smallest step that
  * shows it. The differential and broken-kernel tests reach these checks
  * through whole searches; here each clause is held on its own, as mutation
@@ -14,14 +14,15 @@ import { parseScope } from '../harness/explore/scope.ts';
 import { ABSENT, CallbackCode, IDLE, ORIGINAL, PATCHED, PatchStatusCode, UNPATCHED } from '../harness/explore/packed/codes.ts';
 import { DefinitionTree, PackedOp, type DefinitionNode } from '../harness/explore/packed/definition-tree.ts';
 import { KernelSnapshot, NOT_LOADED } from '../harness/explore/packed/kernel-snapshot.ts';
-import { KernelStepEvents } from '../harness/explore/packed/upstream-kernel.ts';
-import { PackedUpstreamInvariants, type PackedStep } from '../harness/explore/packed/upstream-invariants.ts';
-import { PackedCallbackPairing } from '../harness/explore/packed/upstream-callback-pairing.ts';
+import { KernelStepEvents } from '../harness/explore/packed/kernel.ts';
+import { PackedInvariants, type PackedStep } from '../harness/explore/packed/invariants.ts';
+import { PackedCallbackPairing } from '../harness/explore/packed/callback-pairing.ts';
+import { PackedReplaceRules } from '../harness/explore/packed/replace-rules.ts';
 
 const { Freed, Enabled, Patching, Unpatching, Stale } = PatchStatusCode;
 const scope = parseScope('patches=3,functions=1,states=1,tasks=2,depth=1');
 const tree = new DefinitionTree(upstream, scope);
-const checks = new PackedUpstreamInvariants(tree).checks;
+const checks = new PackedInvariants(tree, new PackedReplaceRules(tree)).checks;
 /** Function bytes at functions=1: f1 is 1, mod:m1 is 2. */
 const F1 = 1;
 const NF = 2;
@@ -299,7 +300,8 @@ describe('the packed checks of removals and overlaps, clause by clause', () => {
   });
 
   it('no-foreign-overlap and the slot invariants: pairs of settled patches', () => {
-    const settled = { patches: { 1: [Enabled, 1], 2: [Enabled, 2], 3: [Enabled, 3] } } as const;
+    // Two patches settled: the nodes below define two (a state's settled patch always has a definition).
+    const settled = { patches: { 1: [Enabled, 1], 2: [Enabled, 2] } } as const;
     const at = (node: DefinitionNode, k: Kernel) => (id: string) => violated(id, step(node, {}, k));
     // p1 (vendor) and p2 (user) share f1; p1 and p3 are both the vendor's.
     const shareF1 = nodeOf({ funcs: ['vmlinux:f1'] }, { funcs: ['vmlinux:f1'] }, { funcs: ['vmlinux:f1'] });

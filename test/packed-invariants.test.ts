@@ -1,6 +1,6 @@
 /**
  * The catalog's invariants in the packed engine (harness/explore/packed/
- * upstream-invariants.ts, upstream-callback-pairing.ts). The differential
+ * invariants.ts, callback-pairing.ts). The differential
  * test (packed-kernel.test.ts) holds every one of them to the catalog's own
  * checker over the object kernel, successor for successor; this file shows
  * that each can fail: the ones upstream violates, on paths the catalog's
@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scopeFuncs } from '../harness/explore/candidates.ts';
-import { PackedUpstreamLockstep } from '../harness/explore/packed/upstream-lockstep.ts';
+import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { packedSearch } from '../harness/explore/packed/search.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
@@ -19,16 +19,16 @@ import { INVARIANTS, invariantById } from '../properties/catalog.ts';
 /** The packed kernel's methods and fields, as a test replaces them. */
 type Kernel = Record<string, unknown>;
 
-const kernelOf = (m: PackedUpstreamLockstep) => m.kernel as unknown as Kernel;
+const kernelOf = (m: PackedLockstep) => m.kernel as unknown as Kernel;
 
 /** Every property's first violation within the scope's depth, as [property, depth]. */
-function firstViolations(model: PackedUpstreamLockstep, depth: number | undefined): [string, number][] {
+function firstViolations(model: PackedLockstep, depth: number | undefined): [string, number][] {
   return packedSearch(model, { depth }).violations.map((v) => [v.property, v.depth]);
 }
 
 describe('the packed invariants', () => {
   it('check every invariant of the catalog that applies to upstream, after conformance', () => {
-    const model = new PackedUpstreamLockstep(parseScope('patches=1,functions=1,states=0,tasks=1,depth=1'));
+    const model = new PackedLockstep(parseScope('patches=1,functions=1,states=0,tasks=1,depth=1'));
     expect(model.properties).toEqual(['conformance', ...INVARIANTS.filter((i) => i.appliesTo(upstream)).map((i) => i.id)]);
   });
 
@@ -43,7 +43,7 @@ describe('the packed invariants', () => {
 
   it.each(UPSTREAM_VIOLATES)('finds %s as upstream allows it, on a path the catalog’s checker confirms (%s)', (property, text, depth) => {
     const scope = parseScope(text);
-    const packed = new PackedUpstreamLockstep(scope);
+    const packed = new PackedLockstep(scope);
     const v = packedSearch(packed, { depth: scope.depth, paths: true }).violations.find((x) => x.property === property);
     expect(v?.depth).toBe(depth);
     const { universe, ops } = packed.decodePath(v!.path!);
@@ -108,9 +108,13 @@ describe('the packed invariants', () => {
       'no-lost-fix',
       'the kernel takes every patch for a replace patch',
       (k) => {
-        const tree = k.tree as object;
-        const replace = new Proxy([], { get: (t, p) => (typeof p === 'string' && /^\d+$/.test(p) ? 1 : Reflect.get(t, p)) });
-        k.tree = Object.create(tree, { replace: { value: replace } }) as never;
+        // Every patch before it replaced and nopped, whatever the semantics' hooks say.
+        const all = (_node: unknown, _k: number, s: Uint8Array, at: number, n: number) => {
+          let m = 0;
+          for (let j = 0; j < n; j++) m |= 1 << (s[at + j]! - 1);
+          return m;
+        };
+        k.rules = Object.create(k.rules as object, { replaced: { value: all }, nopSources: { value: all } }) as never;
       },
       'patches=2,functions=1,states=0,tasks=1,depth=3',
       // insmod p1 (f1), insmod p2 (not a replace patch) nops p1's f1 away and frees p1.
@@ -120,18 +124,18 @@ describe('the packed invariants', () => {
 
   it.each(BROKEN)('find %s broken when %s', (property, _, breakIt, text, depth) => {
     const scope = parseScope(text);
-    const found = (m: PackedUpstreamLockstep) => firstViolations(m, scope.depth).find(([p]) => p === property)?.[1];
-    expect(found(new PackedUpstreamLockstep(scope))).toBeUndefined();
-    const broken = new PackedUpstreamLockstep(scope);
+    const found = (m: PackedLockstep) => firstViolations(m, scope.depth).find(([p]) => p === property)?.[1];
+    expect(found(new PackedLockstep(scope))).toBeUndefined();
+    const broken = new PackedLockstep(scope);
     breakIt(kernelOf(broken));
     expect(found(broken)).toBe(depth);
   });
 
   it('finds two patches active in the cumulative slot when the kernel shows a replaced patch as settled', () => {
     const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
-    const found = (m: PackedUpstreamLockstep) => firstViolations(m, scope.depth).find(([p]) => p === 'one-active-patch-per-slot')?.[1];
-    expect(found(new PackedUpstreamLockstep(scope))).toBeUndefined();
-    const broken = new PackedUpstreamLockstep(scope);
+    const found = (m: PackedLockstep) => firstViolations(m, scope.depth).find(([p]) => p === 'one-active-patch-per-slot')?.[1];
+    expect(found(new PackedLockstep(scope))).toBeUndefined();
+    const broken = new PackedLockstep(scope);
     const k = kernelOf(broken);
     // A loaded patch shows as enabled and listed, freed or not: p1 replaced by p2 stays in the cumulative slot.
     replace(k, 'patchStatus', () => 1);

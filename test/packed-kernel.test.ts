@@ -1,7 +1,7 @@
 /**
- * The packed engine's upstream kernel (harness/explore/packed/upstream-kernel.ts)
+ * The packed engine's upstream kernel (harness/explore/packed/kernel.ts)
  * in lockstep with the packed spec model, checked for conformance on every
- * transition (upstream-lockstep.ts), against the explorer's own Expander
+ * transition (lockstep.ts), against the explorer's own Expander
  * over the object kernel (model/kernel/) and spec model: every state the
  * packed search expands has the object side's successors, op for op and
  * key for key (the explorer's lockstep key, state-key.ts, including the
@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../harness/explore/explorer.ts';
 import { scopeFuncs } from '../harness/explore/candidates.ts';
-import { PackedUpstreamLockstep } from '../harness/explore/packed/upstream-lockstep.ts';
+import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { packedSearch } from '../harness/explore/packed/search.ts';
 import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
 import { parseScope } from '../harness/explore/scope.ts';
@@ -32,7 +32,7 @@ const SCOPES = [
 describe('the packed upstream kernel, in lockstep with the packed spec model', () => {
   it.each(SCOPES)('has the object kernel’s states and successors, transition for transition, at %s', (text) => {
     const scope = parseScope(text);
-    const { result, differences, roots } = againstObjects(new PackedUpstreamLockstep(scope), upstream, scope);
+    const { result, differences, roots } = againstObjects(new PackedLockstep(scope), upstream, scope);
     expect(roots[0]).toBe(roots[1]);
     expect(differences).toEqual([]);
     expect(result.fixpoint).toBe(scope.depth === undefined);
@@ -41,7 +41,7 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
 
   it('counts what klpcheck explore counts, with the same shortest violations of conformance and every invariant', () => {
     const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=8');
-    const model = new PackedUpstreamLockstep(scope);
+    const model = new PackedLockstep(scope);
     const packed = packedSearch(model, { depth: scope.depth });
     const objects = explore({ semantics: upstream, scope, properties: model.properties });
     expect(packed.distinctStates).toBe(objects.distinctStates);
@@ -51,7 +51,7 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
 
   it('finds upstream’s conformance break (force marks a patch listed after the reversed one) with a path the object run confirms', () => {
     const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
-    const packed = new PackedUpstreamLockstep(scope);
+    const packed = new PackedLockstep(scope);
     const r = packedSearch(packed, { paths: true });
     expect(r.fixpoint).toBe(true);
     expect(r.distinctStates).toBe(59730);
@@ -98,17 +98,17 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
 
   it.each(WRONG_VIEWS)('breaks conformance when the kernel shows %s wrong', (_, breakIt, depth) => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
-    const packed = new PackedUpstreamLockstep(scope);
+    const packed = new PackedLockstep(scope);
     breakIt(packed.kernel as unknown as ViewedKernel);
     expect(conformanceBreaks(packed)).toEqual([depth]);
   });
 
   it('breaks conformance when the kernel is made to disagree: a patch freed on disable is not taken off klp_patches', () => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
-    const packed = new PackedUpstreamLockstep(scope);
+    const packed = new PackedLockstep(scope);
     expect(conformanceBreaks(packed)).toEqual([]);
     // The same space with the kernel's free() skipping klp_patches: conformance must break at the first completed disable.
-    const broken = new PackedUpstreamLockstep(scope);
+    const broken = new PackedLockstep(scope);
     (broken.kernel as unknown as { free: (s: Uint8Array, k: number) => void }).free = function (this: never, s: Uint8Array, k: number) {
       (void s, k);
     };
@@ -117,7 +117,7 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
 });
 
 /** The depth of the first conformance break in the model's whole space, if any (the invariants a broken kernel also trips are packed-invariants.test.ts's). */
-function conformanceBreaks(model: PackedUpstreamLockstep): number[] {
+function conformanceBreaks(model: PackedLockstep): number[] {
   return packedSearch(model, {}).violations.flatMap((v) => (v.property === CONFORMANCE ? [v.depth] : []));
 }
 

@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchResult } from '../harness/explore/packed/search.ts';
-import { PackedUpstreamSpec } from '../harness/explore/packed/upstream-spec.ts';
-import { PackedUpstreamLockstep } from '../harness/explore/packed/upstream-lockstep.ts';
+import { PackedSpec } from '../harness/explore/packed/spec.ts';
+import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 
 /** Everything a search says, the stored states in their order and every state's path included. */
@@ -43,7 +43,7 @@ describe('the packed search on worker threads', () => {
     async (text, extra) => {
       const scope = parseScope(text);
       const options = { depth: scope.depth, paths: true, ...extra };
-      const one = whole(packedSearch(new PackedUpstreamSpec(scope), options));
+      const one = whole(packedSearch(new PackedSpec(scope), options));
       // Each worker count costs its threads' start-up (tsx): the others once, where the stop is the most delicate.
       for (const workers of 'maxStates' in extra ? [1, 2, 3] : [2]) {
         const r = await packedSearchParallel({ scope, workers, paths: true, secondWorkerAfter: 0, ...extra });
@@ -62,7 +62,7 @@ describe('the packed search on worker threads', () => {
     'is the search in one thread with the kernel in lockstep and conformance checked, at %s %j',
     async (text, extra) => {
       const scope = parseScope(text);
-      const one = whole(packedSearch(new PackedUpstreamLockstep(scope), { depth: scope.depth, paths: true, ...extra }));
+      const one = whole(packedSearch(new PackedLockstep(scope), { depth: scope.depth, paths: true, ...extra }));
       expect(one.violations.map((v) => [v.property, v.depth])).toContainEqual(['conformance', 6]);
       const r = await packedSearchParallel({ scope, workers: 2, paths: true, model: 'lockstep', secondWorkerAfter: 0, ...extra });
       expect(whole(r)).toEqual(one);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DefinitionTree, keyDefinitions } from '../harness/explore/packed/definition-tree.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { packedSearch, type PackedSpace } from '../harness/explore/packed/search.ts';
-import { PackedUpstreamSpec } from '../harness/explore/packed/upstream-spec.ts';
+import { PackedSpec } from '../harness/explore/packed/spec.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import type { Op } from '../harness/ops.ts';
@@ -52,7 +52,7 @@ const SCOPES = [
 describe('the packed upstream spec model', () => {
   it.each(SCOPES)('has the object spec model’s states and successors, transition for transition, at %s', (text) => {
     const scope = parseScope(text);
-    const packed = new PackedUpstreamSpec(scope);
+    const packed = new PackedSpec(scope);
     const p = recording(packed, (key, pos) => packed.tree.nodeAt(keyDefinitions(key)).list.ops[pos]!);
     const objects = new ObjectSpecSpace(upstream, scope);
     const o = recording(objects, (key, pos) => objects.successorOps(key).ops[pos]!);
@@ -77,27 +77,27 @@ describe('the packed upstream spec model', () => {
       const scope = parseScope(`${text},depth=any`);
       const r = explore({ semantics: upstream, scope, properties: ['conformance'] });
       expect(r.violations).toEqual([]);
-      expect(packedSearch(new PackedUpstreamSpec(scope)).distinctStates, text).toBe(r.specStates);
+      expect(packedSearch(new PackedSpec(scope)).distinctStates, text).toBe(r.specStates);
     }
     // The count of model/spec/pack.ts's comment (503 spec-level states at patches=1,functions=1,states=0,tasks=1).
-    expect(packedSearch(new PackedUpstreamSpec(parseScope('patches=1,functions=1,states=0,tasks=1,depth=any'))).distinctStates).toBe(503);
+    expect(packedSearch(new PackedSpec(parseScope('patches=1,functions=1,states=0,tasks=1,depth=any'))).distinctStates).toBe(503);
   });
 
   it('stops at a depth bound, and at a state budget with the levels it expanded in full, as explore does', () => {
     const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
-    const whole = packedSearch(new PackedUpstreamSpec(scope));
-    const at4 = packedSearch(new PackedUpstreamSpec(scope), { depth: 4 });
+    const whole = packedSearch(new PackedSpec(scope));
+    const at4 = packedSearch(new PackedSpec(scope), { depth: 4 });
     expect(at4.fixpoint).toBe(false);
     expect(at4.depthReached).toBe(4);
     expect(at4.statesPerDepth).toEqual(whole.statesPerDepth.slice(0, 5));
     const upTo4 = at4.distinctStates;
     // A budget of exactly the states up to depth 4 stops in depth 5 and reports depth 4's search.
-    const budget = packedSearch(new PackedUpstreamSpec(scope), { maxStates: upTo4 });
+    const budget = packedSearch(new PackedSpec(scope), { maxStates: upTo4 });
     expect(budget.stateBudget).toEqual({ states: upTo4, inDepth: 5 });
     expect([budget.depthReached, budget.distinctStates, budget.transitions, budget.fixpoint]).toEqual([4, upTo4, at4.transitions, false]);
     // A budget of the whole space reaches the fixpoint; one state fewer does not.
-    expect(packedSearch(new PackedUpstreamSpec(scope), { maxStates: whole.distinctStates }).fixpoint).toBe(true);
-    expect(packedSearch(new PackedUpstreamSpec(scope), { maxStates: whole.distinctStates - 1 }).fixpoint).toBe(false);
+    expect(packedSearch(new PackedSpec(scope), { maxStates: whole.distinctStates }).fixpoint).toBe(true);
+    expect(packedSearch(new PackedSpec(scope), { maxStates: whole.distinctStates - 1 }).fixpoint).toBe(false);
   });
 
   // A shortest path found by the packed search, with the tasks its ops name, leads the object spec model to the same state.
@@ -105,7 +105,7 @@ describe('the packed upstream spec model', () => {
     'names a shortest path to every state that the object spec model follows to the same state, at %s',
     (text) => {
       const scope = parseScope(text);
-      const packed = new PackedUpstreamSpec(scope);
+      const packed = new PackedSpec(scope);
       const r = packedSearch(packed, { depth: scope.depth, paths: true });
       const ctx = packContext(upstream, scope);
       let depthStart = 0;
@@ -129,7 +129,7 @@ describe('the packed upstream spec model', () => {
   );
 
   it('refuses what it does not model yet: the task model, and semantics with shadow or attribute ops', () => {
-    expect(() => new PackedUpstreamSpec(parseScope('patches=1,taskModel=1'))).toThrow(/task model/);
+    expect(() => new PackedSpec(parseScope('patches=1,taskModel=1'))).toThrow(/task model/);
     const scope = parseScope('patches=1,functions=1,states=1,tasks=1');
     expect(() => new DefinitionTree(semanticsByName('per-state')!, scope)).toThrow(/per-state needs shadow or attribute ops/);
     expect(() => new DefinitionTree(semanticsByName('hybrid')!, scope)).toThrow(/hybrid needs shadow or attribute ops/);
@@ -143,7 +143,7 @@ describe('the packed upstream spec model', () => {
       // Spin's one extra state is its initial one, before init fills the tables (test/promela.test.ts).
       for (const text of ['patches=2,functions=1,states=0,tasks=1', 'patches=2,functions=2,states=1,tasks=1']) {
         const scope = parseScope(`${text},depth=any`);
-        const r = packedSearch(new PackedUpstreamSpec(scope));
+        const r = packedSearch(new PackedSpec(scope));
         const spin = runSpin(upstreamPromela(scope));
         expect(spin.errors, text).toBe(0);
         expect([r.fixpoint, r.distinctStates + 1], text).toEqual([true, spin.stored]);

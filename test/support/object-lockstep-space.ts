@@ -18,7 +18,7 @@ import { CONFORMANCE } from '../../properties/catalog.ts';
 import { Expander } from '../../harness/explore/expand.ts';
 import { keyDefinitions } from '../../harness/explore/packed/definition-tree.ts';
 import { packedSearch, type PackedSearchResult } from '../../harness/explore/packed/search.ts';
-import type { PackedUpstreamLockstep } from '../../harness/explore/packed/upstream-lockstep.ts';
+import type { PackedLockstep } from '../../harness/explore/packed/lockstep.ts';
 import type { ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 
@@ -33,7 +33,7 @@ function objectMemory(memory: string): string {
 }
 
 /** A packed key's identity: the key less its memory bytes, and their text. */
-export function packedIdentity(packed: PackedUpstreamLockstep, key: Uint8Array): string {
+export function packedIdentity(packed: PackedLockstep, key: Uint8Array): string {
   return identity(hex(key.subarray(0, key.length - packed.memoryBytes)), packed.memoryText(key));
 }
 
@@ -76,7 +76,7 @@ export class ObjectLockstepSpace {
 
 /** Searches `packed` within `depth`, holding every expanded state's successors to the object side's. */
 export function againstObjects(
-  packed: PackedUpstreamLockstep,
+  packed: PackedLockstep,
   sem: Semantics,
   scope: ExploreScope,
 ): { result: PackedSearchResult; differences: Difference[]; roots: readonly string[] } {

@@ -128,6 +128,7 @@ export class DefinitionTree {
   private readonly taskIndex: ReadonlyMap<string, number>;
   private readonly lists = new Map<string, SuccessorList>();
   private readonly rowIds = new Map<string, number>();
+  private readonly rowDefs: PatchDef[] = [];
   /** Per row: the functions its definition patches, bit f - 1 for function byte f (F + 1 bits at most). */
   readonly funcs: number[] = [];
   /** Per row: 1 when the definition replaces (upstream's replace=true). */
@@ -148,8 +149,10 @@ export class DefinitionTree {
     readonly scope: ExploreScope,
   ) {
     if (scope.taskModel) throw new Error('packed: the task model (taskModel=1) is not in the packed engine yet');
-    if (semantics.spec.perState || (semantics.spec.writableAttrs ?? []).length)
-      throw new Error(`packed: ${semantics.name} needs shadow or attribute ops, which the packed engine does not have yet`);
+    if (semantics.spec.perState || (semantics.spec.writableAttrs ?? []).length || semantics.paramChoices?.length)
+      throw new Error(
+        `packed: ${semantics.name} needs shadow, attribute or module parameter ops, which the packed engine does not have yet`,
+      );
     this.funcByte = new Map(scopeFuncs(scope).map((f, i) => [f, i + 1]));
     this.taskIndex = new Map(bootTasks(scope).map((t, i) => [t, i]));
     this.forbidDowngrade = rootUniverse(scope).forbid_downgrade === true;
@@ -187,24 +190,26 @@ export class DefinitionTree {
     const S = this.scope.states;
     const versions = new Array<number>(S + 1).fill(0);
     for (const s of d.states ?? []) versions[s.id] = s.version ?? 0;
-    const facts = {
-      funcs: this.funcBits(d),
-      replace: d.attrs?.replace ? 1 : 0,
-      versions,
-      owners: this.ownerBits(ownersOf(d)),
-      release: d.release ?? Number.NaN,
-    };
-    const key = JSON.stringify(facts);
+    // Two definitions share a row when they differ in name only: the rules (replace-rules.ts) read every other field.
+    const key = JSON.stringify({ ...d, name: '' });
     let row = this.rowIds.get(key);
     if (row === undefined) {
       this.rowIds.set(key, (row = this.funcs.length));
-      this.funcs.push(facts.funcs);
-      this.replace.push(facts.replace);
+      this.rowDefs.push(d);
+      this.funcs.push(this.funcBits(d));
+      this.replace.push(d.attrs?.replace ? 1 : 0);
       this.versions.push(...versions);
-      this.owners.push(facts.owners);
-      this.release.push(facts.release);
+      this.owners.push(this.ownerBits(ownersOf(d)));
+      this.release.push(d.release ?? Number.NaN);
     }
     return row;
+  }
+
+  /** A definition of row `row` (its name is the first patch's that had it: replace-rules.ts names it anew). */
+  defOfRow(row: number): PatchDef {
+    const d = this.rowDefs[row];
+    if (!d) throw new Error(`packed: no definition row ${row}`);
+    return d;
   }
 
   /** Owners as bits, each name given the next bit when first met (at most 31). */

@@ -1,6 +1,6 @@
 /**
  * `klpcheck explore --engine packed`: the packed engine's search of
- * upstream's lockstep model (upstream-lockstep.ts: conformance and every
+ * upstream's lockstep model (lockstep.ts: conformance and every
  * invariant of the catalog on every transition) on worker threads
  * (parallel.ts), reported as the object explorer reports (summary.ts
  * ExploreSummary), so that the command's report, exit codes and saved
@@ -24,7 +24,7 @@ import { VisitedSet } from '../visited.ts';
 import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
 import { packedSearchParallel } from './parallel.ts';
 import type { PackedSearchResult } from './search.ts';
-import { PackedUpstreamLockstep } from './upstream-lockstep.ts';
+import { PackedLockstep } from './lockstep.ts';
 
 /** The semantics the packed engine has. */
 export const PACKED_SEMANTICS = ['upstream'] as const;
@@ -81,7 +81,7 @@ export function packedExploreInParallel(o: ParallelOptions): Running {
 /** The search's result as the explorer's summary (summary.ts summarize). */
 function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): ExploreSummary {
   const sem = semanticsByName(o.semantics)!;
-  const model = new PackedUpstreamLockstep(o.scope);
+  const model = new PackedLockstep(o.scope);
   const properties = applicableProperties(sem);
   if (properties.join() !== model.properties.join()) throw new Error('packed: the lockstep model checks other properties than explore');
   const violations = r.violations.map((v): ViolationSummary => {
@@ -121,9 +121,9 @@ function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): 
 /**
  * The distinct spec-level states among the states counted (the Promela
  * model's count): each lockstep key not past a conformance break begins
- * with its spec-level key (upstream-lockstep.ts specLevelLength).
+ * with its spec-level key (lockstep.ts specLevelLength).
  */
-function specStates(r: PackedSearchResult, model: PackedUpstreamLockstep): number {
+function specStates(r: PackedSearchResult, model: PackedLockstep): number {
   const spec = new VisitedSet();
   for (let i = 0; i < r.distinctStates; i++) {
     const key = r.visited.get(i);

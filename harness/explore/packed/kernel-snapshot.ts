@@ -7,7 +7,7 @@
  * compare a step's before and after, do not ask the kernel twice.
  */
 import { PatchStatusCode } from './codes.ts';
-import type { PackedUpstreamKernel } from './upstream-kernel.ts';
+import type { PackedKernel } from './kernel.ts';
 
 /** A patch's status when its module is not loaded (observe.ts lists only loaded modules). */
 export const NOT_LOADED = 0xff;
@@ -25,7 +25,7 @@ export class KernelSnapshot {
   readonly code: Uint8Array;
 
   constructor(
-    private readonly kernel: PackedUpstreamKernel,
+    private readonly kernel: PackedKernel,
     readonly patches: number,
     readonly tasks: number,
     /** Function slots: vmlinux f1..fF, then mod:m1. */

@@ -4,8 +4,8 @@
  * explorer's universes, over what the catalog's checkers read: the
  * kernel's state before and after a step (kernel-snapshot.ts, as observe.ts
  * makes the abstract state), the op and its outcome, and the kernel's
- * events (upstream-kernel.ts KernelStepEvents). callback-pairing, the one
- * that remembers, is upstream-callback-pairing.ts.
+ * events (kernel.ts KernelStepEvents). callback-pairing, the one
+ * that remembers, is callback-pairing.ts.
  *
  * What upstream and the explorer's universes settle, and so these leave out
  * (each check's comment says which part):
@@ -29,7 +29,8 @@ import { ABSENT, IDLE, ORIGINAL, PatchStatusCode } from './codes.ts';
 import type { DefinitionNode, DefinitionTree } from './definition-tree.ts';
 import { PackedOp } from './definition-tree.ts';
 import { KernelSnapshot, NOT_LOADED } from './kernel-snapshot.ts';
-import type { KernelStepEvents } from './upstream-kernel.ts';
+import type { KernelStepEvents } from './kernel.ts';
+import type { PackedReplaceRules } from './replace-rules.ts';
 
 /** One step as the invariants see it. */
 export interface PackedStep {
@@ -64,7 +65,7 @@ export function namedPatch(op: number, arg: number, node: DefinitionNode): numbe
   }
 }
 
-export class PackedUpstreamInvariants {
+export class PackedInvariants {
   /** The checks by invariant id. */
   readonly checks: ReadonlyMap<string, PackedCheck>;
   private readonly settled: Uint8Array;
@@ -73,15 +74,24 @@ export class PackedUpstreamInvariants {
   private readonly NF: number;
   private readonly V: number;
 
-  constructor(private readonly tree: DefinitionTree) {
+  constructor(
+    private readonly tree: DefinitionTree,
+    private readonly rules: PackedReplaceRules,
+  ) {
     const { patches, tasks, functions, states } = tree.scope;
     [this.P, this.T, this.NF, this.V] = [patches, tasks, functions + 1, states + 1];
     this.settled = new Uint8Array(patches);
     this.checks = new Map<string, PackedCheck>([
       // Two settled patches in one slot; or in two slots, a function or a state id of both.
-      ['one-active-patch-per-slot', (st) => this.settledPair(st, (a, b) => this.sameSlot(a, b))],
-      ['no-function-shared-across-slots', (st) => this.settledPair(st, (a, b) => !this.sameSlot(a, b) && this.shareFunction(a, b))],
-      ['no-state-shared-across-slots', (st) => this.settledPair(st, (a, b) => !this.sameSlot(a, b) && this.shareState(a, b))],
+      ['one-active-patch-per-slot', (st) => this.settledPair(st, (a, b, p, q) => this.sameSlot(st.node, p, q))],
+      [
+        'no-function-shared-across-slots',
+        (st) => this.settledPair(st, (a, b, p, q) => !this.sameSlot(st.node, p, q) && this.shareFunction(a, b)),
+      ],
+      [
+        'no-state-shared-across-slots',
+        (st) => this.settledPair(st, (a, b, p, q) => !this.sameSlot(st.node, p, q) && this.shareState(a, b)),
+      ],
       ['no-silent-version-switch', (st) => this.silentSwitch(st)],
       ['no-lost-fix', (st) => this.lostFix(st)],
       ['transition-sanity', (st) => this.transitionSanity(st)],
@@ -115,12 +125,19 @@ export class PackedUpstreamInvariants {
     return (st.op === PackedOp.Disable || st.op === PackedOp.Enable) && st.patch === k;
   }
 
-  /** Whether `bad` holds for the definition rows of two settled patches after the step (properties/settled.ts: enabled, which the status says only of one listed and not in transition). */
-  private settledPair(st: PackedStep, bad: (a: number, b: number) => boolean): boolean {
+  /**
+   * Whether `bad` holds for two settled patches after the step, given their
+   * definition rows and their numbers (properties/settled.ts: enabled, which
+   * the status says only of one listed and not in transition).
+   */
+  private settledPair(st: PackedStep, bad: (a: number, b: number, p: number, q: number) => boolean): boolean {
     let n = 0;
     for (let p = 1; p <= this.P; p++) if (st.after.status[p] === PatchStatusCode.Enabled) this.settled[n++] = p;
     for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++) if (bad(this.row(st.node, this.settled[i]!), this.row(st.node, this.settled[j]!))) return true;
+      for (let j = i + 1; j < n; j++) {
+        const [p, q] = [this.settled[i]!, this.settled[j]!];
+        if (bad(this.row(st.node, p), this.row(st.node, q), p, q)) return true;
+      }
     return false;
   }
 
@@ -137,9 +154,9 @@ export class PackedUpstreamInvariants {
     return false;
   }
 
-  /** Whether definition rows a and b are in one slot: upstream's cumulative slot holds the replace patches, every other patch has its own. */
-  private sameSlot(a: number, b: number): boolean {
-    return this.tree.replace[a] === 1 && this.tree.replace[b] === 1;
+  /** Whether patches p and q are in one slot (Semantics.slotOf; upstream: the cumulative slot holds the replace patches, every other patch has its own). */
+  private sameSlot(node: DefinitionNode, p: number, q: number): boolean {
+    return this.rules.slot(node, p) === this.rules.slot(node, q);
   }
 
   /**
@@ -244,10 +261,10 @@ export class PackedUpstreamInvariants {
         }
         let authorized = false;
         for (let r = 1; r <= this.P && !authorized; r++) {
-          if (r === k || !this.tree.replace[this.row(node, r)]) continue;
+          if (r === k) continue;
           const patching = before.status[r] === PatchStatusCode.Patching || after.status[r] === PatchStatusCode.Patching;
           const loading = fresh(r) && (before.status[r] !== NOT_LOADED || after.status[r] !== NOT_LOADED);
-          authorized = patching || loading;
+          authorized = (patching || loading) && this.rules.authorizes(node, r, k, 0);
         }
         if (!authorized) return true;
       }

@@ -20,7 +20,7 @@
  */
 import { CallbackCode, PatchStatusCode } from './codes.ts';
 import type { KernelSnapshot } from './kernel-snapshot.ts';
-import type { KernelStepEvents } from './upstream-kernel.ts';
+import type { KernelStepEvents } from './kernel.ts';
 import { patchName } from '../candidates.ts';
 
 /** A (patch, object)'s phase, two bits. */

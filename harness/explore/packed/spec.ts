@@ -36,7 +36,7 @@
  *
  * Each op also gives the spec model's outcome (`errno`), and the key is
  * written and read in parts (the shared part, each task's column, the task
- * order), so that upstream-lockstep.ts can extend a state with the packed
+ * order), so that lockstep.ts can extend a state with the packed
  * kernel's bytes and sort the tasks by both sides' columns.
  */
 import { ABSENT, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
@@ -46,6 +46,8 @@ import type { Op } from '../../ops.ts';
 import { bootTasks, withPatch } from '../candidates.ts';
 import { rootUniverse } from '../expand.ts';
 import { upstream } from '../../../model/semantics/upstream.ts';
+import type { Semantics } from '../../../model/semantics/semantics.ts';
+import { PackedReplaceRules, REFUSED } from './replace-rules.ts';
 import type { ExploreScope } from '../scope.ts';
 import type { PackedSpace } from './search.ts';
 
@@ -56,8 +58,10 @@ const FORCED = 4;
 const LOADED = 8;
 const KEY_FLAGS = REGISTERED | ENABLED | FORCED;
 
-export class PackedUpstreamSpec implements PackedSpace {
+export class PackedSpec implements PackedSpace {
   readonly tree: DefinitionTree;
+  /** The semantics' decisions (replace-rules.ts), shared with the kernel of a lockstep. */
+  readonly rules: PackedReplaceRules;
   protected readonly P: number;
   protected readonly T: number;
   private readonly S: number;
@@ -88,8 +92,9 @@ export class PackedUpstreamSpec implements PackedSpace {
   protected readonly order: number[];
 
   /** `extra`: bytes a subclass keeps after the spec model's in each state (the packed kernel's). */
-  constructor(scope: ExploreScope, extra = 0) {
-    this.tree = new DefinitionTree(upstream, scope);
+  constructor(scope: ExploreScope, extra = 0, semantics: Semantics = upstream) {
+    this.tree = new DefinitionTree(semantics, scope);
+    this.rules = new PackedReplaceRules(this.tree);
     const P = (this.P = scope.patches);
     const T = (this.T = scope.tasks);
     this.S = scope.states;
@@ -504,40 +509,32 @@ export class PackedUpstreamSpec implements PackedSpace {
 
   // ---- operations ----
 
-  /** Upstream's load verdict (model/semantics/upstream.ts upstreamLoad): whether `k` may join klp_patches. */
-  private loadAllowed(s: Uint8Array, node: DefinitionNode, k: number): boolean {
-    const V = this.S + 1;
-    const { versions, replace } = this.tree;
-    const mineAt = node.rows[k]! * V;
-    for (let j = 0; j < s[this.NKLP]!; j++) {
-      const theirsAt = node.rows[s[this.KLP + j]!]! * V;
-      for (let id = 1; id <= this.S; id++) {
-        const theirs = versions[theirsAt + id]!;
-        if (!theirs) continue;
-        const mine = versions[mineAt + id]!;
-        if (!mine && replace[node.rows[k]!]) return false;
-        if (mine && mine < theirs) return false;
-      }
-    }
-    return true;
-  }
-
-  /** insmod of livepatch pk, not loaded: -EINVAL when refused, -EBUSY during a transition, else it loads and its transition starts. */
+  /**
+   * insmod of livepatch pk, not loaded: -EINVAL when the rule refuses it
+   * (SpecRule.load), -EBUSY during a transition, else it loads and its
+   * transition starts, replacing the patches the rule names, in their order
+   * on klp_patches.
+   */
   private insmod(s: Uint8Array, node: DefinitionNode, k: number): number {
-    if (!this.loadAllowed(s, node, k)) return PackedErrno.EINVAL;
+    const nklp = s[this.NKLP]!;
+    const replaces = this.rules.specLoad(node, k, s, this.KLP, nklp, this.attrBits(s));
+    if (replaces === REFUSED) return PackedErrno.EINVAL;
     if (s[this.TP]) return PackedErrno.EBUSY;
     s[this.LO + s[this.NL]!] = k;
     s[this.NL]!++;
     s[this.FL + k] = LOADED | REGISTERED | ENABLED;
-    const nklp = s[this.NKLP]!;
-    if (this.tree.replace[node.rows[k]!]) {
-      for (let j = 0; j < nklp; j++) s[this.REP + j] = s[this.KLP + j]!;
-      s[this.NREP] = nklp;
-    }
+    let nrep = 0;
+    for (let j = 0; j < nklp; j++) if (replaces & (1 << (s[this.KLP + j]! - 1))) s[this.REP + nrep++] = s[this.KLP + j]!;
+    s[this.NREP] = nrep;
     s[this.KLP + nklp] = k;
     s[this.NKLP] = nklp + 1;
     this.start(s, k, true);
     this.tryComplete(s, node);
+    return 0;
+  }
+
+  /** The loaded patches' writable attribute values, as replace-rules.ts takes them (none here yet). */
+  protected attrBits(_s: Uint8Array): number {
     return 0;
   }
 
@@ -568,6 +565,8 @@ export class PackedUpstreamSpec implements PackedSpace {
     }
     if (enable) return PackedErrno.EINVAL;
     if (s[this.TP]) return PackedErrno.EBUSY;
+    const refusal = this.rules.specDisable(node, k, s, this.KLP, s[this.NKLP]!, this.attrBits(s));
+    if (refusal) return refusal;
     s[this.FL + k] = fl & ~ENABLED;
     this.start(s, k, false);
     this.tryComplete(s, node);

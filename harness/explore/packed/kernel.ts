@@ -45,6 +45,7 @@
 import { ABSENT, CallbackCode, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
 import { PackedOp, type CompiledSteps, type DefinitionNode, type DefinitionTree } from './definition-tree.ts';
 import type { ExploreScope } from '../scope.ts';
+import type { PackedReplaceRules } from './replace-rules.ts';
 
 /** A patch's flags; the key writes 2 + bits(registered && enabled, forced, registered) for a loaded one. */
 const EN = 1;
@@ -132,7 +133,7 @@ export class KernelStepEvents {
   }
 }
 
-export class PackedUpstreamKernel {
+export class PackedKernel {
   /** The kernel's bytes in a state. */
   readonly bytes: number;
   private readonly P: number;
@@ -167,6 +168,7 @@ export class PackedUpstreamKernel {
   /** The kernel part of states whose bytes from `base` are its (the spec model's come first). */
   constructor(
     private readonly tree: DefinitionTree,
+    private readonly rules: PackedReplaceRules,
     base: number,
   ) {
     const { patches: P, tasks: T, states: S, functions: F } = tree.scope;
@@ -649,11 +651,11 @@ export class PackedUpstreamKernel {
     const k = s[this.TRN]!;
     const patched = s[this.TGT] === PATCHED;
     let nrep = 0;
-    // upstream's replaced(): a replace patch replaces every patch before it on klp_patches.
-    if (this.tree.replace[node.rows[k]!]) {
-      const n = s[this.KLPN]!;
-      for (let j = 0; j < n && s[this.KLP + j] !== k; j++) this.replaced[nrep++] = s[this.KLP + j]!;
-    }
+    // The hook's replaced(): among the patches before the transition patch on klp_patches.
+    let before = 0;
+    while (before < s[this.KLPN]! && s[this.KLP + before] !== k) before++;
+    const mask = this.rules.replaced(node, k, s, this.KLP, before, this.attrBits(s));
+    for (let j = 0; j < before; j++) if (mask & (1 << (s[this.KLP + j]! - 1))) this.replaced[nrep++] = s[this.KLP + j]!;
     if (patched) {
       for (let j = 0; j < nrep; j++) {
         const old = this.replaced[j]!;
@@ -735,32 +737,16 @@ export class PackedUpstreamKernel {
 
   // ---- the ops ----
 
-  /**
-   * klp_is_patch_compatible (states.ts versionsCompatible): every live state
-   * kept by a replace patch, none lowered. The spec model's load verdict
-   * states the same rule apart (upstream-spec.ts loadAllowed), as the object
-   * code does, on purpose: conformance compares the two.
-   */
-  private compatible(s: Uint8Array, node: DefinitionNode, k: number): boolean {
-    const V = this.S + 1;
-    const { versions, replace } = this.tree;
-    const mineAt = node.rows[k]! * V;
-    for (let j = 0; j < s[this.KLPN]!; j++) {
-      const theirsAt = node.rows[s[this.KLP + j]!]! * V;
-      for (let id = 1; id <= this.S; id++) {
-        const theirs = versions[theirsAt + id]!;
-        if (!theirs) continue;
-        const mine = versions[mineAt + id]!;
-        if (mine ? mine < theirs : replace[node.rows[k]!]) return false;
-      }
-    }
-    return true;
+  /** The loaded patches' writable attribute values, as replace-rules.ts takes them (none here yet). */
+  private attrBits(_s: Uint8Array): number {
+    return 0;
   }
 
   /** insmod of livepatch pk (loader.ts insmodLivepatch, enable.ts enablePatch). */
   private insmod(s: Uint8Array, node: DefinitionNode, k: number): number {
     s[this.TAINT] = 1;
-    if (!this.compatible(s, node, k)) return PackedErrno.EINVAL;
+    // klp_is_patch_compatible: the semantics' hook (upstream: every live state kept by a replace patch, none lowered).
+    if (!this.rules.compatible(node, k, s, this.KLP, s[this.KLPN]!, this.attrBits(s))) return PackedErrno.EINVAL;
     // __klp_enable_patch's -EBUSY: the patch was on klp_patches for a moment and is freed again, with the module.
     if (s[this.TRN]) return PackedErrno.EBUSY;
     const pb = this.patchAt(k);
@@ -775,7 +761,7 @@ export class PackedUpstreamKernel {
       for (let f = 1; f < this.NF; f++) if (vm & (1 << (f - 1))) this.addFunc(s, ob, f, F_NEW_FUNC);
     }
     if (bits & (1 << (this.NF - 1))) this.addFunc(s, this.addObj(s, k, MODULE, 0), this.NF, F_NEW_FUNC);
-    if (this.tree.replace[row]) this.addNops(s, k);
+    this.addNops(s, k, this.rules.nopSources(node, k, s, this.KLP, s[this.KLPN]!, this.attrBits(s)));
     // klp_init_object: an object is loaded when vmlinux or its module is alive.
     const nobjs = s[pb + 1]!;
     for (let o = 0; o < nobjs; o++) {
@@ -798,10 +784,11 @@ export class PackedUpstreamKernel {
     return 0;
   }
 
-  /** klp_add_nops: a nop for every func of the patches on klp_patches that pk does not patch, in dynamic objects where pk has none. */
-  private addNops(s: Uint8Array, k: number): void {
+  /** klp_add_nops: a nop for every func of the patches on klp_patches in `sources` (a mask) that pk does not patch, in dynamic objects where pk has none. */
+  private addNops(s: Uint8Array, k: number, sources: number): void {
     for (let j = 0; j < s[this.KLPN]!; j++) {
       const old = s[this.KLP + j]!;
+      if (!(sources & (1 << (old - 1)))) continue;
       const nobjs = s[this.patchAt(old) + 1]!;
       for (let o = 0; o < nobjs; o++) {
         const oldOb = this.objAt(old, o);
@@ -827,6 +814,8 @@ export class PackedUpstreamKernel {
     if (enable) return PackedErrno.EINVAL;
     // __klp_disable_patch.
     if (s[this.TRN]) return PackedErrno.EBUSY;
+    const refusal = this.rules.disableRefusal(node, k, s, this.KLP, s[this.KLPN]!, this.attrBits(s));
+    if (refusal) return refusal;
     this.initTransition(s, k, UNPATCHED);
     const nobjs = s[pb + 1]!;
     for (let o = 0; o < nobjs; o++) {
@@ -844,9 +833,10 @@ export class PackedUpstreamKernel {
     if (s[this.TRN] !== k) return PackedErrno.EINVAL;
     for (let t = 0; t < this.T; t++) this.updatePatchState(s, t);
     if (s[this.TGT] === UNPATCHED) s[this.patchAt(k)]! |= FORCED;
-    else if (this.tree.replace[node.rows[k]!]) {
-      // upstream's forcedByForce: every other patch on klp_patches.
-      for (let j = 0; j < s[this.KLPN]!; j++) if (s[this.KLP + j] !== k) s[this.patchAt(s[this.KLP + j]!)]! |= FORCED;
+    else {
+      // The hook's forcedByForce, among the other patches on klp_patches (upstream: all of them, for a replace patch).
+      const mask = this.rules.forcedByForce(node, k, s, this.KLP, s[this.KLPN]!, this.attrBits(s));
+      for (let j = 0; j < s[this.KLPN]!; j++) if (mask & (1 << (s[this.KLP + j]! - 1))) s[this.patchAt(s[this.KLP + j]!)]! |= FORCED;
     }
     return 0;
   }

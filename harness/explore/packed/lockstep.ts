@@ -2,9 +2,9 @@
  * Upstream's spec model and kernel in one packed state, stepped together
  * and checked for conformance on every transition: the packed engine's
  * counterpart of the explorer's Lockstep (harness/run-sequence.ts). A state
- * is the spec model's bytes (upstream-spec.ts), the kernel's
- * (upstream-kernel.ts), one byte that is set once conformance broke, then
- * callback-pairing's memory (upstream-callback-pairing.ts). Its key is the
+ * is the spec model's bytes (spec.ts), the kernel's
+ * (kernel.ts), one byte that is set once conformance broke, then
+ * callback-pairing's memory (callback-pairing.ts). Its key is the
  * explorer's lockstep key byte for byte (state-key.ts), but for the checker
  * memory: the explorer appends an interned id of its string, this the
  * memory's bytes:
@@ -39,20 +39,21 @@
  *
  * Every invariant of the catalog that applies to upstream is checked on
  * every transition but a quiet one, over the kernel's side
- * (upstream-invariants.ts, upstream-callback-pairing.ts), as the explorer
+ * (invariants.ts, callback-pairing.ts), as the explorer
  * checks them over the object kernel's observed state; past a conformance
  * break too.
  */
 import { keyDefinitions, PackedOp, type DefinitionNode } from './definition-tree.ts';
 import { PackedCoverage } from './coverage.ts';
 import { KernelSnapshot } from './kernel-snapshot.ts';
-import { PackedUpstreamKernel } from './upstream-kernel.ts';
-import { PackedCallbackPairing } from './upstream-callback-pairing.ts';
-import { namedPatch, PackedUpstreamInvariants, type PackedStep } from './upstream-invariants.ts';
-import { PackedUpstreamSpec } from './upstream-spec.ts';
+import { PackedKernel } from './kernel.ts';
+import { PackedCallbackPairing } from './callback-pairing.ts';
+import { namedPatch, PackedInvariants, type PackedStep } from './invariants.ts';
+import { PackedSpec } from './spec.ts';
 import type { ExploreScope } from '../scope.ts';
 import { CONFORMANCE, INVARIANTS } from '../../../properties/catalog.ts';
 import { upstream } from '../../../model/semantics/upstream.ts';
+import type { Semantics } from '../../../model/semantics/semantics.ts';
 
 /** Written where the spec model would be once it is no longer followed (state-key.ts NO_SPEC). */
 const NO_SPEC = 0xff;
@@ -60,13 +61,18 @@ const NO_SPEC = 0xff;
 /** The bit of PackedSpace.properties that a conformance break sets; the invariants' follow it. */
 const CONFORMANCE_BIT = 1;
 
-/** The catalog's invariants that apply to upstream, in the catalog's order: the properties after conformance. */
-const UPSTREAM_INVARIANTS = INVARIANTS.filter((i) => i.appliesTo(upstream)).map((i) => i.id);
 const CALLBACK_PAIRING = 'callback-pairing';
 
-export class PackedUpstreamLockstep extends PackedUpstreamSpec {
-  readonly kernel: PackedUpstreamKernel;
-  readonly properties: readonly string[] = [CONFORMANCE, ...UPSTREAM_INVARIANTS];
+/** What a lockstep is made with: the semantics (upstream by default), and whether it counts coverage (takeCoverage). */
+export interface PackedLockstepOptions {
+  readonly semantics?: Semantics;
+  readonly coverage?: boolean;
+}
+
+export class PackedLockstep extends PackedSpec {
+  readonly kernel: PackedKernel;
+  /** Conformance, then the catalog's invariants that apply to the semantics, in the catalog's order. */
+  readonly properties: readonly string[];
   /** The stateless invariants' checks, each with its bit in `properties`. */
   private readonly checks: readonly { readonly bit: number; readonly violated: (step: PackedStep) => boolean }[];
   private readonly pairing: PackedCallbackPairing;
@@ -87,9 +93,12 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
   private readonly coverage: PackedCoverage | null;
 
   /** `coverage`: count every transition's op, outcome and milestones (takeCoverage), as explore reports them. */
-  constructor(scope: ExploreScope, options: { readonly coverage?: boolean } = {}) {
-    super(scope, PackedUpstreamKernel.bytesFor(scope) + 1 + scope.patches);
-    this.kernel = new PackedUpstreamKernel(this.tree, this.size);
+  constructor(scope: ExploreScope, options: PackedLockstepOptions = {}) {
+    const semantics = options.semantics ?? upstream;
+    super(scope, PackedKernel.bytesFor(scope) + 1 + scope.patches, semantics);
+    const invariants = INVARIANTS.filter((i) => i.appliesTo(semantics)).map((i) => i.id);
+    this.properties = [CONFORMANCE, ...invariants];
+    this.kernel = new PackedKernel(this.tree, this.rules, this.size);
     this.BROKEN = this.size + this.kernel.bytes;
     this.pairing = new PackedCallbackPairing(this.P, this.BROKEN + 1);
     const NF = scope.functions + 1;
@@ -97,14 +106,14 @@ export class PackedUpstreamLockstep extends PackedUpstreamSpec {
     this.after = new KernelSnapshot(this.kernel, this.P, this.T, NF);
     const [before, after, events] = [this.before, this.after, this.kernel.events];
     this.checked = { before, after, node: this.tree.root, op: 0, patch: 0, errno: 0, events };
-    const checks = new PackedUpstreamInvariants(this.tree).checks;
-    this.checks = UPSTREAM_INVARIANTS.flatMap((id, i) => {
+    const checks = new PackedInvariants(this.tree, this.rules).checks;
+    this.checks = invariants.flatMap((id, i) => {
       if (id === CALLBACK_PAIRING) return [];
       const violated = checks.get(id);
       if (!violated) throw new Error(`packed: the invariant ${id} has no packed check`);
       return [{ bit: 1 << (i + 1), violated }];
     });
-    this.pairingBit = 1 << (UPSTREAM_INVARIANTS.indexOf(CALLBACK_PAIRING) + 1);
+    this.pairingBit = 1 << (invariants.indexOf(CALLBACK_PAIRING) + 1);
     this.coverage = options.coverage ? new PackedCoverage() : null;
   }
 

@@ -1,0 +1,260 @@
+/**
+ * Where a semantics decides, answered for the packed models from the
+ * semantics' own functions (model/semantics/: its SpecRule, its ReplaceHooks,
+ * its slotOf), so that the packed engine states no proposal's rule a second
+ * time. Each answer depends only on the patches it is asked about (which
+ * definitions, under which names, in which order on klp_patches, with which
+ * writable attribute values), never on the rest of a state, so it is worked
+ * out once with the semantics' code over PatchDefs and KPatches built for the
+ * question, and remembered: a search asks the same few questions millions of
+ * times.
+ *
+ * A set of patches is a bit mask, bit k - 1 for patch pk. A list (klp_patches
+ * or a part of it) is read from a state's bytes: `n` patch numbers from
+ * s[at]. The kernel's hooks get what the object kernel gives them
+ * (model/kernel/enable.ts, transition.ts, sysfs.ts): klp_patches for
+ * isCompatible, nopSources and disableRefusal, the patches before the
+ * transition patch for replaced, the others for forcedByForce.
+ *
+ * A patch's writable attributes (hybrid mode's replaceable, facts F.1) are
+ * bits of `attrBits`, 4 bits a patch: bit i of patch pk's at 4 * (k - 1) + i
+ * for the semantics' writableAttrs[i]. The spec model's rule sees them in the
+ * definition's attrs (model/spec/spec-model.ts writeAttr), the kernel's hooks
+ * in KPatch.writable (model/kernel/sysfs.ts writeAttr).
+ */
+import { ERRNO } from '../../../model/kernel/errno.ts';
+import type { PatchAttrs, PatchDef } from '../../../model/kernel/definitions.ts';
+import { buildPatch } from '../../../model/kernel/enable.ts';
+import type { KPatch } from '../../../model/kernel/runtime.ts';
+import type { Semantics } from '../../../model/semantics/semantics.ts';
+import { patchName } from '../candidates.ts';
+import type { DefinitionNode, DefinitionTree } from './definition-tree.ts';
+
+/** The spec model's load verdict when it refuses (else a mask of the patches the load replaces). */
+export const REFUSED = -1;
+
+/** What is asked: the first number of every remembered question. */
+const Ask = {
+  SpecLoad: 0,
+  SpecDisable: 1,
+  Compatible: 2,
+  NopSources: 3,
+  Replaced: 4,
+  ForcedByForce: 5,
+  DisableRefusal: 6,
+  Authorizes: 7,
+} as const;
+
+/** A trie of remembered answers, one level per number of the question. */
+interface Memo {
+  readonly next: Map<number, Memo>;
+  value: number | undefined;
+}
+
+const memo = (): Memo => ({ next: new Map(), value: undefined });
+
+export class PackedReplaceRules {
+  private readonly answers = memo();
+  /** The question being asked, as numbers (reused). */
+  private readonly question: number[] = [];
+  private readonly writable: readonly string[];
+  private readonly semantics: Semantics;
+  /** Each (patch, row) pair's slot, interned: slotIds[k][row]. */
+  private readonly slotIds: Map<number, number>[] = [];
+  private readonly slotNames = new Map<string, number>();
+
+  constructor(private readonly tree: DefinitionTree) {
+    this.semantics = tree.semantics;
+    this.writable = this.semantics.spec.writableAttrs ?? [];
+    if (this.writable.length > 4) throw new Error('packed: more than 4 writable attributes');
+  }
+
+  /** Patch pk's writable attribute bits in `attrBits`. */
+  private bitsOf(attrBits: number, k: number): number {
+    return (attrBits >>> (4 * (k - 1))) & 15;
+  }
+
+  /** One patch of a question: its number, its definition's row, its writable attribute values. */
+  private entry(node: DefinitionNode, k: number, attrBits: number): number {
+    return (node.rows[k]! * 8 + k) * 16 + this.bitsOf(attrBits, k);
+  }
+
+  /** Starts a question: what is asked, of which patch. */
+  private ask(what: number, node: DefinitionNode, k: number, attrBits: number): void {
+    const q = this.question;
+    q.length = 0;
+    q.push(what, this.entry(node, k, attrBits));
+  }
+
+  /** Adds the list of `n` patches at s[at] to the question, leaving out `skip` (0 for none). */
+  private list(node: DefinitionNode, s: Uint8Array, at: number, n: number, attrBits: number, skip = 0): void {
+    for (let j = 0; j < n; j++) if (s[at + j] !== skip) this.question.push(this.entry(node, s[at + j]!, attrBits));
+  }
+
+  /** The remembered answer to the question, or `work`'s, remembered. */
+  private answer(work: (patches: readonly number[]) => number): number {
+    let m = this.answers;
+    for (const x of this.question) {
+      let n = m.next.get(x);
+      if (!n) m.next.set(x, (n = memo()));
+      m = n;
+    }
+    if (m.value === undefined) {
+      // The question's patches after what is asked, the asked-about patch first, as patch numbers with the entry's bits.
+      m.value = work(this.question.slice(1));
+    }
+    return m.value;
+  }
+
+  /** The definition as loaded and as the rule sees it now: its row's facts, its name, its writable attributes' values. */
+  def(entry: number): PatchDef {
+    const bits = entry & 15;
+    const k = (entry >>> 4) & 7;
+    const row = Math.floor(entry / 128);
+    const base = this.tree.defOfRow(row);
+    if (!this.writable.length) return { ...base, name: patchName(k) };
+    const attrs: Record<string, unknown> = { ...(base.attrs ?? {}) };
+    this.writable.forEach((a, i) => (attrs[a] = ((bits >>> i) & 1) === 1));
+    return { ...base, name: patchName(k), attrs: attrs as PatchAttrs };
+  }
+
+  /** A KPatch for the kernel's hooks: the definition's objects and states, and its writable attributes' values. */
+  private kpatch(entry: number): KPatch {
+    const bits = entry & 15;
+    const d = this.def(entry);
+    const built = this.tree.defOfRow(Math.floor(entry / 128));
+    const p = buildPatch(d, built.attrs ?? {}, this.writable);
+    this.writable.forEach((a, i) => p.writable.set(a, ((bits >>> i) & 1) === 1));
+    return p;
+  }
+
+  /** A mask of the patches in `chosen`, found among `all` (the question's patches, in order) by identity. */
+  private static mask<T>(all: readonly T[], chosen: readonly T[], entries: readonly number[]): number {
+    let m = 0;
+    for (const c of chosen) {
+      const i = all.indexOf(c);
+      if (i < 0) throw new Error('packed: a hook answered with a patch it was not given');
+      m |= 1 << (((entries[i]! >>> 4) & 7) - 1);
+    }
+    return m;
+  }
+
+  // ---- the spec model (model/spec/spec-model.ts) ----
+
+  /** SpecRule.load of patch pk against klp_patches (n patches at s[at]): REFUSED, or a mask of the patches it replaces. */
+  specLoad(node: DefinitionNode, k: number, s: Uint8Array, at: number, n: number, attrBits: number): number {
+    this.ask(Ask.SpecLoad, node, k, attrBits);
+    this.list(node, s, at, n, attrBits);
+    return this.answer(([incoming, ...active]) => {
+      const defs = active.map((e) => this.def(e));
+      const v = this.semantics.spec.load(defs, this.def(incoming!));
+      if ('refuse' in v) return REFUSED;
+      let m = 0;
+      for (const name of v.replaces) {
+        const i = defs.findIndex((d) => d.name === name);
+        if (i < 0) throw new Error(`packed: ${this.semantics.name} replaces ${name}, which is not active`);
+        m |= 1 << (((active[i]! >>> 4) & 7) - 1);
+      }
+      return m;
+    });
+  }
+
+  /** SpecRule.disable of patch pk on klp_patches: the errno (a number) it refuses with, or 0. */
+  specDisable(node: DefinitionNode, k: number, s: Uint8Array, at: number, n: number, attrBits: number): number {
+    this.ask(Ask.SpecDisable, node, k, attrBits);
+    this.list(node, s, at, n, attrBits);
+    return this.answer(([patch, ...active]) => {
+      const r = this.semantics.spec.disable(
+        active.map((e) => this.def(e)),
+        this.def(patch!),
+      );
+      return r ? ERRNO[r.errno] : 0;
+    });
+  }
+
+  /** SpecRule.authorizes: whether patch r declares that it takes over patch `old`'s fixes. */
+  authorizes(node: DefinitionNode, r: number, old: number, attrBits: number): boolean {
+    this.ask(Ask.Authorizes, node, r, attrBits);
+    this.question.push(this.entry(node, old, attrBits));
+    return this.answer(([a, b]) => (this.semantics.spec.authorizes(this.def(a!), this.def(b!)) ? 1 : 0)) === 1;
+  }
+
+  // ---- the kernel's hooks (model/kernel/hooks.ts) ----
+
+  /** A kernel hook over the question's list with the asked-about patch: a mask of the patches it answers with. */
+  private hookMask(hook: (list: readonly KPatch[], patch: KPatch) => readonly KPatch[]): number {
+    return this.answer(([patch, ...rest]) => {
+      const list = rest.map((e) => this.kpatch(e));
+      return PackedReplaceRules.mask(list, hook(list, this.kpatch(patch!)), rest);
+    });
+  }
+
+  /** klp_is_patch_compatible of patch pk with klp_patches (n patches at s[at]). */
+  compatible(node: DefinitionNode, k: number, s: Uint8Array, at: number, n: number, attrBits: number): boolean {
+    this.ask(Ask.Compatible, node, k, attrBits);
+    this.list(node, s, at, n, attrBits);
+    const hooks = this.semantics.hooks;
+    return (
+      this.answer(([patch, ...rest]) =>
+        hooks.isCompatible(
+          rest.map((e) => this.kpatch(e)),
+          this.kpatch(patch!),
+        )
+          ? 1
+          : 0,
+      ) === 1
+    );
+  }
+
+  /** klp_add_nops: the patches on klp_patches (n at s[at]) whose funcs patch pk gets nops for, as a mask. */
+  nopSources(node: DefinitionNode, k: number, s: Uint8Array, at: number, n: number, attrBits: number): number {
+    this.ask(Ask.NopSources, node, k, attrBits);
+    this.list(node, s, at, n, attrBits);
+    return this.hookMask((list, p) => this.semantics.hooks.nopSources(list, p));
+  }
+
+  /** The patches patch pk's completed transition replaces, among the n before it on klp_patches at s[at], as a mask. */
+  replaced(node: DefinitionNode, k: number, s: Uint8Array, at: number, n: number, attrBits: number): number {
+    this.ask(Ask.Replaced, node, k, attrBits);
+    this.list(node, s, at, n, attrBits);
+    return this.hookMask((list, p) => this.semantics.hooks.replaced(list, p));
+  }
+
+  /** The patches klp_force_transition marks forced, among klp_patches (n at s[at]) but pk, as a mask. */
+  forcedByForce(node: DefinitionNode, k: number, s: Uint8Array, at: number, n: number, attrBits: number): number {
+    this.ask(Ask.ForcedByForce, node, k, attrBits);
+    this.list(node, s, at, n, attrBits, k);
+    return this.hookMask((list, p) => this.semantics.hooks.forcedByForce(list, p));
+  }
+
+  /** __klp_disable_patch's extra refusal of patch pk on klp_patches: the errno (a number), or 0. */
+  disableRefusal(node: DefinitionNode, k: number, s: Uint8Array, at: number, n: number, attrBits: number): number {
+    this.ask(Ask.DisableRefusal, node, k, attrBits);
+    this.list(node, s, at, n, attrBits);
+    const hooks = this.semantics.hooks;
+    return this.answer(([patch, ...rest]) => {
+      const list = rest.map((e) => this.kpatch(e));
+      // The hook finds the patch on the list by identity, as the kernel's klp_patches holds it.
+      const p = this.kpatch(patch!);
+      const i = rest.indexOf(patch!);
+      const errno = hooks.disableRefusal(list, i < 0 ? p : list[i]!);
+      return errno ? ERRNO[errno] : 0;
+    });
+  }
+
+  // ---- slots (Semantics.slotOf) ----
+
+  /** Patch pk's slot, as a number: two patches are in one slot when their numbers are equal. */
+  slot(node: DefinitionNode, k: number): number {
+    const row = node.rows[k]!;
+    const byRow = (this.slotIds[k] ??= new Map());
+    let id = byRow.get(row);
+    if (id === undefined) {
+      const name = this.semantics.slotOf(patchName(k), this.tree.defOfRow(row).attrs ?? {});
+      id = this.slotNames.get(name);
+      if (id === undefined) this.slotNames.set(name, (id = this.slotNames.size));
+      byRow.set(row, id);
+    }
+    return id;
+  }
+}
