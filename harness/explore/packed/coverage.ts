@@ -26,6 +26,7 @@ const OP_NAMES: Readonly<Record<number, string>> = {
   [PackedOp.BlockTask]: 'block_task',
   [PackedOp.UnblockTask]: 'unblock_task',
   [PackedOp.TaskReturn]: 'task_return',
+  [PackedOp.SetAttr]: 'set_attr',
 };
 const OPS = Object.keys(OP_NAMES).length;
 

@@ -34,13 +34,15 @@ export const PackedOp = {
   TaskReturn: 10,
   /** The next new patch's insmod; `arg` is its definition's position among the node's new definitions. */
   InsmodNew: 11,
+  /** A write to a patch's writable attribute (hybrid mode's replaceable); `func` is 2 * its place in writableAttrs + the value. */
+  SetAttr: 12,
 } as const;
 
 /**
  * A node's successor list as three parallel columns: the op, its patch or
- * task, and (block_task only) the function, 1..F for vmlinux f1..fF and F + 1
+ * task, and for block_task the function, 1..F for vmlinux f1..fF and F + 1
  * for mod:m1 (the byte the spec key writes for it: 1 + its place in
- * scopeFuncs).
+ * scopeFuncs), for set_attr the attribute and value (PackedOp.SetAttr).
  */
 export interface CompiledSteps {
   readonly op: Uint8Array;
@@ -139,6 +141,8 @@ export class DefinitionTree {
   readonly owners: number[] = [];
   /** Per row: its release (PatchDef.release), NaN when it has none, so that no comparison with it holds. */
   readonly release: number[] = [];
+  /** Per row: its writable attributes' values as built (bit i for the semantics' writableAttrs[i]; model/kernel/enable.ts buildPatch). */
+  readonly writableBits: number[] = [];
   /** The owners met so far, bit i for ownerNames[i]. */
   private readonly ownerNames: string[] = [];
   /** Whether the search's universes forbid downgrades (expand.ts rootUniverse; properties/no-silent-downgrade.ts). */
@@ -149,10 +153,8 @@ export class DefinitionTree {
     readonly scope: ExploreScope,
   ) {
     if (scope.taskModel) throw new Error('packed: the task model (taskModel=1) is not in the packed engine yet');
-    if (semantics.spec.perState || (semantics.spec.writableAttrs ?? []).length || semantics.paramChoices?.length)
-      throw new Error(
-        `packed: ${semantics.name} needs shadow, attribute or module parameter ops, which the packed engine does not have yet`,
-      );
+    if (semantics.spec.perState || semantics.paramChoices?.length)
+      throw new Error(`packed: ${semantics.name} needs shadow or module parameter ops, which the packed engine does not have yet`);
     this.funcByte = new Map(scopeFuncs(scope).map((f, i) => [f, i + 1]));
     this.taskIndex = new Map(bootTasks(scope).map((t, i) => [t, i]));
     this.forbidDowngrade = rootUniverse(scope).forbid_downgrade === true;
@@ -201,8 +203,17 @@ export class DefinitionTree {
       this.versions.push(...versions);
       this.owners.push(this.ownerBits(ownersOf(d)));
       this.release.push(d.release ?? Number.NaN);
+      this.writableBits.push(this.attrBitsOf(d));
     }
     return row;
+  }
+
+  /** A definition's writable attribute values as bits (bit i for writableAttrs[i] true). */
+  private attrBitsOf(d: PatchDef): number {
+    const attrs = (d.attrs ?? {}) as Readonly<Record<string, unknown>>;
+    let bits = 0;
+    (this.semantics.spec.writableAttrs ?? []).forEach((a, i) => (bits |= attrs[a] ? 1 << i : 0));
+    return bits;
   }
 
   /** A definition of row `row` (its name is the first patch's that had it: replace-rules.ts names it anew). */
@@ -296,6 +307,12 @@ export class DefinitionTree {
         case 'task_return':
           [op[i], arg[i]] = [PackedOp.TaskReturn, task(o.task)];
           return;
+        case 'set_attr': {
+          const a = (this.semantics.spec.writableAttrs ?? []).indexOf(o.attr);
+          if (a < 0 || (o.value !== '0' && o.value !== '1')) throw new Error(`packed: ${JSON.stringify(o)} is not in the packed engine`);
+          [op[i], arg[i], func[i]] = [PackedOp.SetAttr, patch(o.patch), 2 * a + Number(o.value)];
+          return;
+        }
         default:
           throw new Error(`packed: ${o.op} is not in the packed engine`);
       }

@@ -57,6 +57,7 @@ export function namedPatch(op: number, arg: number, node: DefinitionNode): numbe
     case PackedOp.Disable:
     case PackedOp.Enable:
     case PackedOp.Force:
+    case PackedOp.SetAttr:
       return arg;
     case PackedOp.InsmodNew:
       return node.defPos.length;
@@ -96,7 +97,10 @@ export class PackedInvariants {
       ['no-lost-fix', (st) => this.lostFix(st)],
       ['transition-sanity', (st) => this.transitionSanity(st)],
       ['module-safety', (st) => this.moduleSafety(st)],
-      ['no-foreign-removal', (st) => this.removal(st, (by, of) => this.foreign(by, of))],
+      [
+        'no-foreign-removal',
+        (st) => this.removal(st, (by, of, p, q) => this.foreign(by, of) && !this.rules.adminAsked(st.node, p, q, this.attrsNow(st))),
+      ],
       // Two settled patches that share no owner, and a function or a state id.
       [
         'no-foreign-overlap',
@@ -108,6 +112,18 @@ export class PackedInvariants {
 
   private row(node: DefinitionNode, k: number): number {
     return node.rows[k]!;
+  }
+
+  /**
+   * The patches' writable attribute values after the step as the checkers
+   * see them (run-sequence.ts loadedDef): the kernel's for a loaded patch,
+   * the definition's for one whose module is not loaded.
+   */
+  private attrsNow(st: PackedStep): number {
+    let bits = st.after.attrBits;
+    const rows = st.node.rows;
+    for (let p = 1; p < rows.length; p++) if (st.after.status[p] === NOT_LOADED) bits |= this.tree.writableBits[rows[p]!]! << (4 * (p - 1));
+    return bits;
   }
 
   /** Whether definition rows a and b share no owner (owners.ts foreign). */
@@ -264,7 +280,7 @@ export class PackedInvariants {
           if (r === k) continue;
           const patching = before.status[r] === PatchStatusCode.Patching || after.status[r] === PatchStatusCode.Patching;
           const loading = fresh(r) && (before.status[r] !== NOT_LOADED || after.status[r] !== NOT_LOADED);
-          authorized = (patching || loading) && this.rules.authorizes(node, r, k, 0);
+          authorized = (patching || loading) && this.rules.authorizes(node, r, k, this.attrsNow(st));
         }
         if (!authorized) return true;
       }
@@ -279,7 +295,7 @@ export class PackedInvariants {
    * fix of a function a task stopped running for the original code (nopped
    * away). A patch's own sysfs write is not a removal.
    */
-  private removal(st: PackedStep, bad: (byRow: number, ofRow: number) => boolean): boolean {
+  private removal(st: PackedStep, bad: (byRow: number, ofRow: number, by: number, of: number) => boolean): boolean {
     const { before, after, node } = st;
     let completed = 0;
     let patching = 0;
@@ -295,8 +311,8 @@ export class PackedInvariants {
       if (before.status[p] !== PatchStatusCode.Enabled || this.ownWrite(st, p)) continue;
       const s = after.status[p];
       const gone = s === NOT_LOADED || after.order[p] === 0 || (s !== PatchStatusCode.Enabled && s !== PatchStatusCode.Unpatching);
-      if (gone && completed && bad(this.row(node, completed), this.row(node, p))) return true;
-      if (gone || !patching || patching === p || !bad(this.row(node, patching), this.row(node, p))) continue;
+      if (gone && completed && bad(this.row(node, completed), this.row(node, p), completed, p)) return true;
+      if (gone || !patching || patching === p || !bad(this.row(node, patching), this.row(node, p), patching, p)) continue;
       for (let i = 0; i < before.code.length; i++) if (before.code[i] === 1 + p && after.code[i] === ORIGINAL) return true;
     }
     return false;

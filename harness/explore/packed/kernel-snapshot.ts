@@ -19,6 +19,8 @@ export class KernelSnapshot {
   readonly order: Uint8Array;
   /** Per patch: 1 when forced. */
   readonly forced: Uint8Array;
+  /** The loaded patches' writable attribute values, 4 bits a patch (replace-rules.ts; 0 for a patch not loaded). */
+  attrBits = 0;
   /** Per task t: its patch_state + 1 (codes.ts IDLE, UNPATCHED, PATCHED). */
   readonly taskState: Uint8Array;
   /** The code task t runs in function byte f (1..NF) at [t * NF + f - 1]: codes.ts ORIGINAL, ABSENT, or 1 + k for pk's. */
@@ -47,6 +49,7 @@ export class KernelSnapshot {
       this.order[p] = loaded ? k.patchOrder(s, p) : 0;
       this.forced[p] = loaded && k.patchForced(s, p) ? 1 : 0;
     }
+    this.attrBits = k.attrBits(s);
     const NF = this.functions;
     for (let t = 0; t < this.tasks; t++) {
       this.taskState[t] = k.taskByte(s, t, 0);

@@ -52,6 +52,8 @@ const EN = 1;
 const FORCED = 2;
 const REG = 4;
 const LOADED = 8;
+/** Writable attribute i's value (KPatch.writable; hybrid mode's replaceable) is bit ATTR_SHIFT + i. */
+const ATTR_SHIFT = 4;
 
 /** An object's flags, as the key writes them: bits(dynamic, loaded, patched, post_unpatch_enabled). */
 const O_DYNAMIC = 1;
@@ -140,6 +142,8 @@ export class PackedKernel {
   private readonly T: number;
   private readonly S: number;
   private readonly NF: number;
+  /** How many writable attributes a patch has (SpecRule.writableAttrs). */
+  private readonly NA: number;
   private readonly STK: number;
   private readonly MOD: number;
   private readonly TAINT: number;
@@ -176,6 +180,7 @@ export class PackedKernel {
     this.T = T;
     this.S = S;
     this.NF = F + 1;
+    this.NA = (tree.semantics.spec.writableAttrs ?? []).length;
     const o = layout(tree.scope, base);
     [this.STK, this.MOD, this.TAINT, this.KLPN, this.KLP, this.TRN, this.TGT] = [o.STK, o.MOD, o.TAINT, o.KLPN, o.KLP, o.TRN, o.TGT];
     [this.KTS, this.KTP, this.KTF, this.KTC, this.PB, this.OS, this.PS] = [o.KTS, o.KTP, o.KTF, o.KTC, o.PB, o.OS, o.PS];
@@ -233,6 +238,8 @@ export class PackedKernel {
       case PackedOp.TaskReturn:
         this.updatePatchState(s, a);
         return 0;
+      case PackedOp.SetAttr:
+        return this.writeAttr(s, a, steps.func[pos]! >>> 1, steps.func[pos]! & 1);
       default:
         throw new Error(`packed: op ${steps.op[pos]} at position ${pos}`);
     }
@@ -262,6 +269,7 @@ export class PackedKernel {
       case PackedOp.Disable:
       case PackedOp.Enable:
       case PackedOp.Force:
+      case PackedOp.SetAttr:
         return (s[this.patchAt(a)]! & REG) !== 0;
       case PackedOp.TransitionStep:
         return s[this.TRN] !== 0;
@@ -363,6 +371,7 @@ export class PackedKernel {
         continue;
       }
       out[i++] = 2 + (fl & REG ? (fl & EN) | REG : 0) + (fl & FORCED);
+      for (let a = 0; a < this.NA; a++) out[i++] = 1 + ((fl >>> (ATTR_SHIFT + a)) & 1);
       if (!(fl & REG)) continue;
       const nobjs = (out[i++] = s[pb + 1]!);
       for (let o = 0; o < nobjs; o++) {
@@ -412,6 +421,7 @@ export class PackedKernel {
       if (b === 0) continue;
       const bits = b - 2;
       w[pb] = LOADED | (bits & (EN | FORCED | REG));
+      for (let a = 0; a < this.NA; a++) w[pb]! |= (key[i++]! - 1) << (ATTR_SHIFT + a);
       if (!(bits & REG)) continue;
       const nobjs = (w[pb + 1] = key[i++]!);
       for (let o = 0; o < nobjs; o++) {
@@ -737,8 +747,19 @@ export class PackedKernel {
 
   // ---- the ops ----
 
-  /** The loaded patches' writable attribute values, as replace-rules.ts takes them (none here yet). */
-  private attrBits(_s: Uint8Array): number {
+  /** The loaded patches' writable attribute values, as replace-rules.ts takes them: 4 bits a patch (patches not loaded have none). */
+  attrBits(s: Uint8Array): number {
+    let bits = 0;
+    for (let k = 1; k <= this.P; k++) bits |= ((s[this.patchAt(k)]! >>> ATTR_SHIFT) & 15) << (4 * (k - 1));
+    return bits;
+  }
+
+  /** attr_store (sysfs.ts writeAttr) of `value` to writable attribute `a` of a registered patch pk: -EAGAIN while it is the transition patch. */
+  private writeAttr(s: Uint8Array, k: number, a: number, value: number): number {
+    if (s[this.TRN] === k) return PackedErrno.EAGAIN;
+    const pb = this.patchAt(k);
+    const bit = 1 << (ATTR_SHIFT + a);
+    s[pb] = value ? s[pb]! | bit : s[pb]! & ~bit;
     return 0;
   }
 
@@ -751,7 +772,8 @@ export class PackedKernel {
     if (s[this.TRN]) return PackedErrno.EBUSY;
     const pb = this.patchAt(k);
     s.fill(0, pb, pb + this.PS);
-    s[pb] = LOADED | REG;
+    // klp_init_patch_early (enable.ts buildPatch): the writable attributes start as the definition has them.
+    s[pb] = LOADED | REG | (this.tree.writableBits[node.rows[k]!]! << ATTR_SHIFT);
     // klp_init_patch_early: the definition's objects, vmlinux first, funcs in the order of the scope.
     const row = node.rows[k]!;
     const bits = this.tree.funcs[row]!;

@@ -43,6 +43,7 @@ const Ask = {
   ForcedByForce: 5,
   DisableRefusal: 6,
   Authorizes: 7,
+  AdminAsked: 8,
 } as const;
 
 /** A trie of remembered answers, one level per number of the question. */
@@ -177,6 +178,28 @@ export class PackedReplaceRules {
     this.ask(Ask.Authorizes, node, r, attrBits);
     this.question.push(this.entry(node, old, attrBits));
     return this.answer(([a, b]) => (this.semantics.spec.authorizes(this.def(a!), this.def(b!)) ? 1 : 0)) === 1;
+  }
+
+  /**
+   * owners.ts adminAsked: whether the admin asked for patch `by` to take
+   * patch `old` away, the two as they are now (attrBits) against the two as
+   * built: the rule lets them and would not let them as built, or `old`'s
+   * replace attributes (Semantics.attrs) are not what they were built with
+   * (a sysfs write such as hybrid mode's replaceable=1).
+   */
+  adminAsked(node: DefinitionNode, by: number, old: number, attrBits: number): boolean {
+    this.ask(Ask.AdminAsked, node, by, attrBits);
+    this.question.push(this.entry(node, old, attrBits));
+    return (
+      this.answer(([a, b]) => {
+        const built = (e: number) => this.def(e - (e & 15) + this.tree.writableBits[Math.floor(e / 128)]!);
+        const authorizes = this.semantics.spec.authorizes;
+        const [nowBy, nowOld, wasBy, wasOld] = [this.def(a!), this.def(b!), built(a!), built(b!)];
+        if (authorizes(nowBy, nowOld) && !authorizes(wasBy, wasOld)) return 1;
+        const [was, now] = [(wasOld.attrs ?? {}) as Record<string, unknown>, (nowOld.attrs ?? {}) as Record<string, unknown>];
+        return this.semantics.attrs.some((x) => JSON.stringify(was[x]) !== JSON.stringify(now[x])) ? 1 : 0;
+      }) === 1
+    );
   }
 
   // ---- the kernel's hooks (model/kernel/hooks.ts) ----

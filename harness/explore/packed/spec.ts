@@ -55,8 +55,10 @@ import type { PackedSpace } from './search.ts';
 const REGISTERED = 1;
 const ENABLED = 2;
 const FORCED = 4;
-const LOADED = 8;
-const KEY_FLAGS = REGISTERED | ENABLED | FORCED;
+/** Writable attribute i's value (SpecRule.writableAttrs), as the key writes it. */
+const ATTR_SHIFT = 3;
+const LOADED = 0x80;
+const KEY_FLAGS = 0x7f;
 
 export class PackedSpec implements PackedSpace {
   readonly tree: DefinitionTree;
@@ -207,6 +209,11 @@ export class PackedSpec implements PackedSpace {
         if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
         x.set(w);
         this.errno = this.force(x, a);
+        return node;
+      case PackedOp.SetAttr:
+        if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
+        x.set(w);
+        this.errno = this.writeAttr(x, a, func[pos]! >>> 1, func[pos]! & 1);
         return node;
       case PackedOp.TransitionStep:
         if (!w[this.TP]) return null;
@@ -522,7 +529,7 @@ export class PackedSpec implements PackedSpace {
     if (s[this.TP]) return PackedErrno.EBUSY;
     s[this.LO + s[this.NL]!] = k;
     s[this.NL]!++;
-    s[this.FL + k] = LOADED | REGISTERED | ENABLED;
+    s[this.FL + k] = LOADED | REGISTERED | ENABLED | (this.tree.writableBits[node.rows[k]!]! << ATTR_SHIFT);
     let nrep = 0;
     for (let j = 0; j < nklp; j++) if (replaces & (1 << (s[this.KLP + j]! - 1))) s[this.REP + nrep++] = s[this.KLP + j]!;
     s[this.NREP] = nrep;
@@ -533,8 +540,18 @@ export class PackedSpec implements PackedSpace {
     return 0;
   }
 
-  /** The loaded patches' writable attribute values, as replace-rules.ts takes them (none here yet). */
-  protected attrBits(_s: Uint8Array): number {
+  /** The loaded patches' writable attribute values, as replace-rules.ts takes them: 4 bits a patch. */
+  protected attrBits(s: Uint8Array): number {
+    let bits = 0;
+    for (let k = 1; k <= this.P; k++) bits |= ((s[this.FL + k]! >>> ATTR_SHIFT) & 15) << (4 * (k - 1));
+    return bits;
+  }
+
+  /** A write of `value` to writable attribute `a` of registered patch pk (spec-model.ts writeAttr): -EAGAIN while pk is in transition. */
+  private writeAttr(s: Uint8Array, k: number, a: number, value: number): number {
+    if (s[this.TP] === k) return PackedErrno.EAGAIN;
+    const bit = 1 << (ATTR_SHIFT + a);
+    s[this.FL + k] = value ? s[this.FL + k]! | bit : s[this.FL + k]! & ~bit;
     return 0;
   }
 
