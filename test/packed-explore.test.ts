@@ -100,7 +100,14 @@ describe('explore --engine packed', () => {
 
   it.each([
     [['--engine', 'fast'], "unknown engine 'fast' (known: object, packed)"],
-    [['--engine', 'packed', '--semantics', 'hybrid'], '--engine packed: it has upstream only, not hybrid, so far; use --engine object'],
+    [
+      ['--engine', 'packed', '--semantics', 'per-state'],
+      '--engine packed: it has no shadow-variable ops and per-state rules yet, which per-state needs; use --engine object',
+    ],
+    [
+      ['--engine', 'packed', '--semantics', 'slots'],
+      '--engine packed: it has no module parameters at load yet, which slots needs; use --engine object',
+    ],
     // A mistyped name is the name's error, whatever the engine (hostile-user finding).
     [['--engine', 'packed', '--semantics', 'Upstream'], "unknown semantics 'Upstream'"],
     [['--engine', 'packed', '--semantics', ''], 'explore needs --semantics NAME'],

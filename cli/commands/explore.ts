@@ -250,7 +250,7 @@ export const explore: Command = {
     engine: {
       type: 'string',
       arg: 'NAME',
-      help: `${ENGINES.join(' or ')}: object (default) runs every semantics; packed runs upstream over packed states, conformance and every invariant on every transition, several times faster, without --invariant, --shard or --out`,
+      help: `${ENGINES.join(' or ')}: object (default) runs every semantics; packed runs every semantics but per-state, slots and provides-obsoletes (no shadow-variable ops or module parameters yet) over packed states, conformance and every invariant on every transition, several times faster, without --invariant, --shard or --out`,
     },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
   },

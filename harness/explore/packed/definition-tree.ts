@@ -122,6 +122,18 @@ export function keyDefinitions(key: Uint8Array): number[] {
   return positions;
 }
 
+/**
+ * What a semantics needs that the packed engine does not have, in words, or
+ * undefined when it has everything: shadow-variable ops and block_disable
+ * (per-state semantics, facts C.3, C.4) and module parameters at load
+ * (add_merge_slots=, also_obsoletes=: Semantics.paramChoices).
+ */
+export function packedLacks(semantics: Semantics): string | undefined {
+  if (semantics.spec.perState) return 'shadow-variable ops and per-state rules';
+  if (semantics.paramChoices?.length) return 'module parameters at load';
+  return undefined;
+}
+
 /** The definition tree of one search (semantics and scope), its nodes made when first reached. */
 export class DefinitionTree {
   readonly root: DefinitionNode;
@@ -153,8 +165,8 @@ export class DefinitionTree {
     readonly scope: ExploreScope,
   ) {
     if (scope.taskModel) throw new Error('packed: the task model (taskModel=1) is not in the packed engine yet');
-    if (semantics.spec.perState || semantics.paramChoices?.length)
-      throw new Error(`packed: ${semantics.name} needs shadow or module parameter ops, which the packed engine does not have yet`);
+    const lacking = packedLacks(semantics);
+    if (lacking) throw new Error(`packed: ${semantics.name} needs ${lacking}, which the packed engine does not have yet`);
     this.funcByte = new Map(scopeFuncs(scope).map((f, i) => [f, i + 1]));
     this.taskIndex = new Map(bootTasks(scope).map((t, i) => [t, i]));
     this.forbidDowngrade = rootUniverse(scope).forbid_downgrade === true;

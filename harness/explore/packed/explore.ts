@@ -1,12 +1,12 @@
 /**
- * `klpcheck explore --engine packed`: the packed engine's search of
- * upstream's lockstep model (lockstep.ts: conformance and every
+ * `klpcheck explore --engine packed`: the packed engine's search of a
+ * semantics' lockstep model (lockstep.ts: conformance and every
  * invariant of the catalog on every transition) on worker threads
  * (parallel.ts), reported as the object explorer reports (summary.ts
  * ExploreSummary), so that the command's report, exit codes and saved
  * counterexamples are the same. What the packed engine does not have yet is
- * refused with E_USAGE, never run with less than was asked: another
- * semantics, the task model, one property alone (its search would follow
+ * refused with E_USAGE, never run with less than was asked: a semantics
+ * that needs shadow-variable ops or module parameters, the task model, one property alone (its search would follow
  * the kernel alone, a space the packed model does not have), and shards.
  *
  * Each violation's path is decoded to ops and replayed on the object
@@ -25,9 +25,7 @@ import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
 import { packedSearchParallel } from './parallel.ts';
 import type { PackedSearchResult } from './search.ts';
 import { PackedLockstep } from './lockstep.ts';
-
-/** The semantics the packed engine has. */
-export const PACKED_SEMANTICS = ['upstream'] as const;
+import { packedLacks } from './definition-tree.ts';
 
 /**
  * Why the packed engine cannot run this search as asked (E_USAGE), or
@@ -40,8 +38,9 @@ export function packedRefusal(
   },
 ): KlpcheckError | undefined {
   const why = (text: string) => new KlpcheckError('E_USAGE', `--engine packed: ${text}; use --engine object`);
-  if (!(PACKED_SEMANTICS as readonly string[]).includes(o.semantics))
-    return why(`it has ${PACKED_SEMANTICS.join(', ')} only, not ${o.semantics}, so far`);
+  const sem = semanticsByName(o.semantics);
+  const lacking = sem ? packedLacks(sem) : 'a semantics of that name';
+  if (lacking) return why(`it has no ${lacking} yet, which ${o.semantics} needs`);
   if (o.scope.taskModel) return why('it has no task model (taskModel=1) yet');
   if (o.properties) return why('it checks conformance and every invariant at once, so it takes no --invariant');
   if (o.sharing) return why('it does not share a search across machines (--shard, --out, --merge) yet');
@@ -60,6 +59,7 @@ export function packedExploreInParallel(o: ParallelOptions): Running {
       packedSearchParallel({
         scope: o.scope,
         model: 'lockstep',
+        semantics: o.semantics,
         workers: Math.max(1, o.workers ?? availableParallelism()),
         secondWorkerAfter: o.secondWorkerAfter,
         maxStates: o.maxStates,
@@ -81,7 +81,7 @@ export function packedExploreInParallel(o: ParallelOptions): Running {
 /** The search's result as the explorer's summary (summary.ts summarize). */
 function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): ExploreSummary {
   const sem = semanticsByName(o.semantics)!;
-  const model = new PackedLockstep(o.scope);
+  const model = new PackedLockstep(o.scope, { semantics: sem });
   const properties = applicableProperties(sem);
   if (properties.join() !== model.properties.join()) throw new Error('packed: the lockstep model checks other properties than explore');
   const violations = r.violations.map((v): ViolationSummary => {

@@ -37,6 +37,8 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly workers: number;
   /** Default SECOND_WORKER_AFTER; 0 starts every worker at once (the tests, to share even a small search). */
   readonly secondWorkerAfter?: number;
+  /** The semantics' name (models.ts; default upstream). */
+  readonly semantics?: string;
   /** Count coverage (the lockstep model's; coverage.ts). */
   readonly coverage?: boolean;
   /** Asked before each chunk is sent: true stops the search after the chunks in flight (Ctrl-C), the level under way unfinished. */
@@ -56,11 +58,17 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   // NaN workers had started none and reported the roots as a finished search.
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`packed: workers must be a whole number from 1, not ${o.workers}`);
   const model = o.model ?? 'spec';
-  const here = packedModel(model, o.scope, { coverage: o.coverage });
+  const here = packedModel(model, o.scope, { coverage: o.coverage, semantics: o.semantics });
   // A record carries a transition's violated properties in 16 bits (worker.ts).
   if ((here.properties ?? []).length > 16) throw new Error('packed: more than 16 properties for the two-core search');
   const bf = new BreadthFirst(here.roots(), { ...o, depth: o.scope.depth }, true, here.properties);
-  const job: PackedJob = { module: new URL('./worker.ts', import.meta.url).href, model, scope: o.scope, coverage: o.coverage };
+  const job: PackedJob = {
+    module: new URL('./worker.ts', import.meta.url).href,
+    model,
+    scope: o.scope,
+    coverage: o.coverage,
+    semantics: o.semantics,
+  };
   const workers: Worker[] = [];
   const waiting = new Map<number, { resolve: (r: PackedChunkResult) => void; reject: (e: Error) => void }>();
   const startWorker = () => {

@@ -16,6 +16,8 @@ export interface PackedJob {
   readonly scope: ExploreScope;
   /** Whether the model counts coverage (models.ts). */
   readonly coverage?: boolean;
+  /** The semantics' name (models.ts; default upstream). */
+  readonly semantics?: string;
 }
 
 /** A chunk to expand: state numbers in frontier order, and the visited set's buffers as they are now. */
@@ -41,7 +43,7 @@ export interface PackedChunkResult {
 }
 
 const job = workerData as PackedJob;
-const model = packedModel(job.model, job.scope, { coverage: job.coverage });
+const model = packedModel(job.model, job.scope, { coverage: job.coverage, semantics: job.semantics });
 let reader: VisitedReader | null = null;
 /** The table a reader was made for: a table that grew is a new buffer, twice as long. */
 let tableBytes = -1;
