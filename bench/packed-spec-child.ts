@@ -1,10 +1,11 @@
 /**
  * One packed search in a process of its own (bench/packed-spec.ts),
  * so that its peak memory is its own: `node --import tsx
- * bench/packed-spec-child.ts SCOPE MODEL [WORKERS]` (MODEL spec or lockstep,
- * harness/explore/packed/models.ts) prints one JSON PackedSpecRow;
- * with WORKERS, the search runs on that many worker threads
- * (harness/explore/packed/parallel.ts), and the row gives its wall seconds.
+ * bench/packed-spec-child.ts SCOPE MODEL [WORKERS | --semantics NAME]` (MODEL
+ * spec or lockstep, harness/explore/packed/models.ts) prints one JSON
+ * PackedSpecRow; with WORKERS, the search runs on that many worker threads
+ * (harness/explore/packed/parallel.ts), and the row gives its wall seconds;
+ * with --semantics, it searches that semantics' model (default upstream).
  */
 import { parseScope } from '../harness/explore/scope.ts';
 import { childMain } from './child-process.ts';
@@ -12,10 +13,17 @@ import { packedSpecOnce, packedSpecParallelOnce } from './packed-spec.ts';
 
 await childMain('packed-spec-child.ts', async () => {
   const args = process.argv.slice(2);
-  const [scopeText, model, workers] = args;
-  if (!scopeText || (model !== 'spec' && model !== 'lockstep') || (workers !== undefined && !/^[1-9]\d*$/.test(workers)) || args.length > 3)
-    throw new Error('usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS]');
+  const [scopeText, model, workers, semantics] = args;
+  const usage = 'usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS | --semantics NAME]';
+  if (!scopeText || (model !== 'spec' && model !== 'lockstep') || args.length > 4) throw new Error(usage);
+  if (workers === '--semantics' ? !semantics : workers !== undefined && (!/^[1-9]\d*$/.test(workers) || args.length > 3))
+    throw new Error(usage);
   const scope = parseScope(scopeText);
-  const row = workers ? await packedSpecParallelOnce(scope, model, Number(workers)) : packedSpecOnce(scope, model);
+  const row =
+    workers === '--semantics'
+      ? packedSpecOnce(scope, model, semantics)
+      : workers
+        ? await packedSpecParallelOnce(scope, model, Number(workers))
+        : packedSpecOnce(scope, model);
   process.stdout.write(`${JSON.stringify({ ...row, max_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
 });

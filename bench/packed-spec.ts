@@ -19,6 +19,7 @@ import { besideSpin, type SpinSide } from './explore-scaling.ts';
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export interface PackedSpecRow {
+  readonly semantics: string;
   readonly scope: string;
   readonly model: PackedModelName;
   /** Distinct states of the model: spec-level ones for the spec model, lockstep ones (spec model and kernel) for lockstep. */
@@ -43,11 +44,11 @@ export interface PackedSpecRow {
 }
 
 /** One packed search of `scope` in this process (the child's work). */
-export function packedSpecOnce(scope: ExploreScope, model: PackedModelName): Omit<PackedSpecRow, 'max_rss_mib'> {
+export function packedSpecOnce(scope: ExploreScope, model: PackedModelName, semantics = 'upstream'): Omit<PackedSpecRow, 'max_rss_mib'> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = packedSearch(packedModel(model, scope), { depth: scope.depth });
-  return row(scope, model, r, process.cpuUsage(c0), performance.now() - t0);
+  const r = packedSearch(packedModel(model, scope, { semantics }), { depth: scope.depth });
+  return row(semantics, scope, model, r, process.cpuUsage(c0), performance.now() - t0);
 }
 
 /** The same search on `workers` worker threads (the child's work). */
@@ -59,10 +60,11 @@ export async function packedSpecParallelOnce(
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const r = await packedSearchParallel({ scope, model, workers });
-  return row(scope, model, r, process.cpuUsage(c0), performance.now() - t0);
+  return row('upstream', scope, model, r, process.cpuUsage(c0), performance.now() - t0);
 }
 
 function row(
+  semantics: string,
   scope: ExploreScope,
   model: PackedModelName,
   r: PackedSearchResult,
@@ -73,6 +75,7 @@ function row(
   const secs = (c.user + c.system) / 1e6;
   return {
     wall_seconds: round(wallMs / 1000),
+    semantics,
     scope: formatScope(scope),
     model,
     states: r.distinctStates,
@@ -91,12 +94,34 @@ function row(
 
 const CHILD = fileURLToPath(new URL('./packed-spec-child.ts', import.meta.url));
 
-/** One packed search in a child process (on `workers` worker threads if given); throws with the child's last stderr line when it fails. */
+/** One packed search of upstream in a child process (on `workers` worker threads if given); throws with the child's last stderr line when it fails. */
 export function packedSpec(scope: ExploreScope, model: PackedModelName = 'spec', workers?: number): PackedSpecRow {
-  const args = ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...(workers ? [String(workers)] : [])];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const r = packedSpecChild(scope, model, workers);
   if (r.status !== 0) throw new Error(`packed search ${formatScope(scope)}: exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
   return JSON.parse(r.stdout) as PackedSpecRow;
+}
+
+/** A whole space not closed: no fixpoint within the time limit, or the child failed (out of memory). */
+export interface PackedNotClosed {
+  readonly semantics: string;
+  readonly scope: string;
+  readonly not_closed: string;
+}
+
+/** A semantics' whole space in lockstep (conformance and every invariant) in a child process, given `limitSeconds` of wall time. */
+export function packedWholeSpace(scope: ExploreScope, semantics: string, limitSeconds: number): PackedSpecRow | PackedNotClosed {
+  const whole = { ...scope, depth: undefined };
+  const r = packedSpecChild(whole, 'lockstep', undefined, semantics, limitSeconds);
+  if (r.status === 0) return JSON.parse(r.stdout) as PackedSpecRow;
+  const why = r.error ? `no fixpoint within ${limitSeconds} s` : `exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`;
+  return { semantics, scope: formatScope(whole), not_closed: why };
+}
+
+/** The child process of one search: on `workers` threads, or of `semantics` in one thread, killed after `limitSeconds`. */
+function packedSpecChild(scope: ExploreScope, model: PackedModelName, workers?: number, semantics?: string, limitSeconds?: number) {
+  const rest = workers ? [String(workers)] : semantics ? ['--semantics', semantics] : [];
+  const args = ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...rest];
+  return spawnSync(process.execPath, args, { encoding: 'utf8', ...(limitSeconds ? { timeout: limitSeconds * 1000 } : {}) });
 }
 
 export interface PackedAgainstSpinRow extends SpinSide {
