@@ -92,14 +92,29 @@ describe('explore --engine packed', () => {
     const args = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=1,states=1,tasks=1,depth=4', '--no-save'];
     const object = capture();
     const packed = capture();
-    expect(await main(args, object.io)).toBe(1);
+    expect(await main([...args, '--engine', 'object'], object.io)).toBe(1);
     expect(await main([...args, '--engine', 'packed'], packed.io)).toBe(1);
     expect(packed.out()).toBe(object.out());
     expect(packed.out()).toContain('no-foreign-removal               VIOLATED: shortest counterexample has 2 steps');
   });
 
   it.each([
-    [['--engine', 'fast'], "unknown engine 'fast' (known: object, packed)"],
+    [['--semantics', 'hybrid'], 'packed'],
+    [['--semantics', 'upstream', '--engine', 'auto'], 'packed'],
+    [['--semantics', 'per-state'], 'object'],
+    [['--semantics', 'slots'], 'object'],
+    [['--semantics', 'upstream', '--invariant', 'module-safety'], 'object'],
+    [['--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2,taskModel=1'], 'object'],
+    [['--semantics', 'upstream', '--out', join(mkdtempSync(join(tmpdir(), 'klpcheck-auto-')), 'r.json')], 'object'],
+  ])('by default (auto) runs %j on the %s engine, and says which on stderr', async (args, engine) => {
+    const c = capture();
+    const scope = args.includes('--scope') ? [] : ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2'];
+    expect(await main(['explore', ...args, ...scope, '--no-save', '--workers', '1'], c.io)).toBeLessThan(2);
+    expect(c.err()).toMatch(new RegExp(`^klpcheck explore: [\\d,]+ states in \\d+\\.\\d s \\(.*; ${engine} engine\\)$`, 'm'));
+  });
+
+  it.each([
+    [['--engine', 'fast'], "unknown engine 'fast' (known: auto, object, packed)"],
     [
       ['--engine', 'packed', '--semantics', 'per-state'],
       '--engine packed: it has no shadow-variable ops and per-state rules yet, which per-state needs; use --engine object',

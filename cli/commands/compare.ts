@@ -1,6 +1,7 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
 import { checkCorpus, computeMatrix, quoted, type Exploration, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
+import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
 import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { budgetCheckedNothing, MAX_STATES_LIMIT, saveViolations } from './explore.ts';
@@ -24,10 +25,15 @@ import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
 import { plural } from '../../harness/plural.ts';
 
-/** One exhaustive exploration per semantics, its counterexamples saved as klpcheck explore saves them. */
+/**
+ * One exhaustive exploration per semantics, its counterexamples saved as
+ * klpcheck explore saves them: on the packed engine where it can run the
+ * search as asked (every property: `properties` undefined), as explore's
+ * default engine does, else on the object engine; both give one summary.
+ */
 async function explorations(
   semantics: readonly Semantics[],
-  properties: readonly string[],
+  properties: readonly string[] | undefined,
   scope: ExploreScope,
   maxStates: number | undefined,
   saveDir: string | undefined,
@@ -37,7 +43,8 @@ async function explorations(
 ): Promise<Exploration[]> {
   const results: Exploration[] = [];
   for (const sem of semantics) {
-    const summary = await exploreInParallel({
+    const search = packedRefusal({ semantics: sem.name, scope, properties }) ? exploreInParallel : packedExploreInParallel;
+    const summary = await search({
       semantics: sem.name,
       scope,
       properties,
@@ -151,12 +158,11 @@ export const compare: Command = {
     // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work).
     const selection = values.semantics !== undefined || values.invariants !== undefined;
     if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);
-    const checked = properties ?? ALL_PROPERTIES;
     const maxStates = values['max-states'] as number | undefined;
     const exhaustive = values.exhaustive
       ? await explorations(
           semantics,
-          checked,
+          properties,
           parseScope(values.scope as string | undefined),
           maxStates,
           saveDir,

@@ -39,7 +39,7 @@ function randomLength(semantics: string, property: string): number | undefined {
 }
 
 /** The explorers `--engine` names. */
-const ENGINES = ['object', 'packed'] as const;
+const ENGINES = ['auto', 'object', 'packed'] as const;
 
 /** The largest --max-states: a state's index is a 32-bit integer, and a billion states of about 100 bytes is 100 GB. */
 export const MAX_STATES_LIMIT = 1_000_000_000;
@@ -116,6 +116,7 @@ async function runExploration(
   sem: Semantics,
   values: Parsed['values'],
   io: Io,
+  engine: 'object' | 'packed',
 ): Promise<{ readonly summary: ExploreSummary; readonly release: () => void }> {
   const scope = parseScope(values.scope as string | undefined);
   const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
@@ -134,7 +135,7 @@ async function runExploration(
     );
   const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
   const t0 = io.now();
-  const search = values.engine === 'packed' ? packedExploreInParallel : exploreInParallel;
+  const search = engine === 'packed' ? packedExploreInParallel : exploreInParallel;
   const running = search({
     semantics: sem.name,
     scope,
@@ -164,7 +165,7 @@ async function runExploration(
     const secs = (io.now() - t0) / 1000;
     // Timings vary between runs: stderr, so that stdout depends only on the arguments.
     const rate = searchRate(s.distinctStates, secs) ?? 'rate not measured: too short a search';
-    io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')} in ${secs.toFixed(1)} s (${rate})\n`);
+    io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
     return { summary: s, release };
   } catch (e) {
     release();
@@ -250,7 +251,7 @@ export const explore: Command = {
     engine: {
       type: 'string',
       arg: 'NAME',
-      help: `${ENGINES.join(' or ')}: object (default) runs every semantics; packed runs every semantics but per-state, slots and provides-obsoletes (no shadow-variable ops or module parameters yet) over packed states, conformance and every invariant on every transition, several times faster, without --invariant, --shard or --out`,
+      help: `${ENGINES.join(', ')}: packed runs every semantics but per-state, slots and provides-obsoletes (no shadow-variable ops or module parameters yet) over packed states, conformance and every invariant on every transition, several times faster, without --invariant, --shard or --out; object runs every search; auto (default) is packed where it can run the search as asked, else object. Both give the same report`,
     },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
   },
@@ -318,16 +319,16 @@ async function exploreCommand(
     const sem = semanticsNamed(name);
     // After the name is known good: a mistyped name is E_SEMANTICS whatever the engine (hostile-user finding).
     const refused =
-      engine === 'packed'
-        ? packedRefusal({
+      engine === 'object'
+        ? undefined
+        : packedRefusal({
             semantics: sem.name,
             scope: parseScope(values.scope as string | undefined),
             properties: typeof values.invariant === 'string' ? [values.invariant] : undefined,
             sharing: out !== undefined || values.shard !== undefined,
-          })
-        : undefined;
-    if (refused) throw refused;
-    const search = await runExploration(sem, values, io);
+          });
+    if (refused && engine === 'packed') throw refused;
+    const search = await runExploration(sem, values, io, refused ? 'object' : 'packed');
     listening(search.release);
     summary = search.summary;
   }
