@@ -49,6 +49,10 @@ describe('explore --engine packed', () => {
     ['patches=3,functions=1,states=1,tasks=1,depth=5', {}],
     ['patches=2,functions=1,states=1,tasks=1,depth=any', { maxStates: 20_000 }],
     ['patches=2,functions=2,states=1,tasks=2,depth=4', { workers: 2 }],
+    // Other semantics: writable attributes (hybrid), a disable refusal (stacking), replace sets in arrays.
+    ['patches=2,functions=1,states=1,tasks=1,depth=4', { semantics: 'hybrid' }],
+    ['patches=2,functions=1,states=1,tasks=1,depth=5', { semantics: 'stacking' }],
+    ['patches=2,functions=1,states=1,tasks=1,depth=4', { semantics: 'replace-sets-positional', workers: 2 }],
   ] as const)('summarises %s %j as the object explorer does', async (scope, extra) => {
     const packed = await packedExploreInParallel(options(scope, extra)).done;
     const object = await exploreInParallel(options(scope, extra)).done;
