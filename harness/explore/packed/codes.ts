@@ -23,3 +23,19 @@ export const PackedErrno = { EAGAIN: 11, EBUSY: 16, EINVAL: 22 } as const;
 
 /** An object callback (model/kernel/log.ts CallbackName), as the packed kernel records it. */
 export const CallbackCode = { PrePatch: 0, PostPatch: 1, PreUnpatch: 2, PostUnpatch: 3 } as const;
+
+/**
+ * Removes patch number `k` from the list of patch numbers at s[at] whose
+ * length is s[countAt] (klp_patches, the load order), keeping the others'
+ * order and zeroing the freed tail, as the keys expect.
+ */
+export function removeFromList(s: Uint8Array, countAt: number, at: number, k: number): void {
+  let y = 0;
+  const n = s[countAt]!;
+  for (let j = 0; j < n; j++) {
+    const v = s[at + j]!;
+    if (v !== k) s[at + y++] = v;
+  }
+  s.fill(0, at + y, at + n);
+  s[countAt] = y;
+}

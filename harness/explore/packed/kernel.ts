@@ -42,7 +42,7 @@
  * function (klp_find_func), so the patch names the entry, and the entry's
  * nop and transition flags are that func's.
  */
-import { ABSENT, CallbackCode, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
+import { ABSENT, CallbackCode, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, removeFromList, UNPATCHED } from './codes.ts';
 import { PackedOp, type CompiledSteps, type DefinitionNode, type DefinitionTree } from './definition-tree.ts';
 import type { ExploreScope } from '../scope.ts';
 import type { PackedReplaceRules } from './replace-rules.ts';
@@ -726,14 +726,7 @@ export class PackedKernel {
 
   /** klp_free_patch_async: off klp_patches, sysfs gone; the module stays until rmmod. */
   private free(s: Uint8Array, k: number): void {
-    let y = 0;
-    const n = s[this.KLPN]!;
-    for (let j = 0; j < n; j++) {
-      const v = s[this.KLP + j]!;
-      if (v !== k) s[this.KLP + y++] = v;
-    }
-    s.fill(0, this.KLP + y, this.KLP + n);
-    s[this.KLPN] = y;
+    removeFromList(s, this.KLPN, this.KLP, k);
     s[this.patchAt(k)]! &= ~REG;
   }
 

@@ -39,7 +39,7 @@
  * order), so that lockstep.ts can extend a state with the packed
  * kernel's bytes and sort the tasks by both sides' columns.
  */
-import { ABSENT, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, UNPATCHED } from './codes.ts';
+import { ABSENT, IDLE, ORIGINAL, PackedErrno, PATCHED, PatchStatusCode, removeFromList, UNPATCHED } from './codes.ts';
 import { DefinitionTree, PackedOp, type DefinitionNode } from './definition-tree.ts';
 import type { Universe } from '../../../model/kernel/definitions.ts';
 import type { Op } from '../../ops.ts';
@@ -479,17 +479,6 @@ export class PackedSpec implements PackedSpace {
     s.fill(patched ? UNPATCHED : PATCHED, this.TS, this.TS + this.T);
   }
 
-  private removeFromKlp(s: Uint8Array, k: number): void {
-    let y = 0;
-    const n = s[this.NKLP]!;
-    for (let j = 0; j < n; j++) {
-      const v = s[this.KLP + j]!;
-      if (v !== k) s[this.KLP + y++] = v;
-    }
-    s.fill(0, this.KLP + y, this.KLP + n);
-    s[this.NKLP] = y;
-  }
-
   /** klp_try_complete_transition: every task switches unless one may not; then the old patches are freed. */
   private tryComplete(s: Uint8Array, node: DefinitionNode): void {
     const target = this.targetState(s);
@@ -511,7 +500,7 @@ export class PackedSpec implements PackedSpace {
   /** Off klp_patches, sysfs gone (klp_free_patch_async); the module stays until rmmod. */
   private free(s: Uint8Array, k: number): void {
     s[this.FL + k]! &= ~(REGISTERED | ENABLED);
-    this.removeFromKlp(s, k);
+    removeFromList(s, this.NKLP, this.KLP, k);
   }
 
   // ---- operations ----
@@ -558,14 +547,7 @@ export class PackedSpec implements PackedSpace {
   /** rmmod of a loaded livepatch: -EBUSY while registered or forced. */
   private rmmod(s: Uint8Array, k: number): number {
     if (s[this.FL + k]! & (REGISTERED | FORCED)) return PackedErrno.EBUSY;
-    let y = 0;
-    const n = s[this.NL]!;
-    for (let j = 0; j < n; j++) {
-      const v = s[this.LO + j]!;
-      if (v !== k) s[this.LO + y++] = v;
-    }
-    s[this.LO + y] = 0;
-    s[this.NL] = y;
+    removeFromList(s, this.NL, this.LO, k);
     s[this.FL + k] = 0;
     return 0;
   }
