@@ -20,8 +20,8 @@ describe('the bench command line', () => {
     [['--packed', '--quick'], /^klpcheck: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
     [['--packed', '--two-cores'], /^klpcheck: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
     [
-      ['--packed', '--whole', 'patches=2', '--semantics', 'upstream,slots'],
-      /^klpcheck: --packed: the packed engine has no module parameters at load yet, which slots needs \[E_USAGE\]\n$/,
+      ['--packed', '--whole', 'patches=2', '--semantics', 'upstream,per-state'],
+      /^klpcheck: --packed: the packed engine has no shadow-variable ops and per-state rules yet, which per-state needs \[E_USAGE\]\n$/,
     ],
     [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {

@@ -106,7 +106,7 @@ describe('explore --engine packed', () => {
     [['--semantics', 'hybrid'], 'packed'],
     [['--semantics', 'upstream', '--engine', 'auto'], 'packed'],
     [['--semantics', 'per-state'], 'object'],
-    [['--semantics', 'slots'], 'object'],
+    [['--semantics', 'slots'], 'packed'],
     [['--semantics', 'upstream', '--invariant', 'module-safety'], 'object'],
     [['--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2,taskModel=1'], 'object'],
     [['--semantics', 'upstream', '--out', join(mkdtempSync(join(tmpdir(), 'klpcheck-auto-')), 'r.json')], 'object'],
@@ -122,10 +122,6 @@ describe('explore --engine packed', () => {
     [
       ['--engine', 'packed', '--semantics', 'per-state'],
       '--engine packed: it has no shadow-variable ops and per-state rules yet, which per-state needs; use --engine object',
-    ],
-    [
-      ['--engine', 'packed', '--semantics', 'slots'],
-      '--engine packed: it has no module parameters at load yet, which slots needs; use --engine object',
     ],
     // A mistyped name is the name's error, whatever the engine (hostile-user finding).
     [['--engine', 'packed', '--semantics', 'Upstream'], "unknown semantics 'Upstream'"],

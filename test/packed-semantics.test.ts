@@ -21,8 +21,8 @@ import { againstObjects } from './support/object-lockstep-space.ts';
 const PACKED = SEMANTICS.filter((s) => !packedLacks(s));
 
 describe('the packed engine over every semantics it has', () => {
-  it('has every semantics but those that need shadow-variable ops or module parameters', () => {
-    expect(SEMANTICS.filter((s) => packedLacks(s)).map((s) => s.name)).toEqual(['per-state', 'slots', 'provides-obsoletes']);
+  it('has every semantics but the one that needs shadow-variable ops and per-state rules', () => {
+    expect(SEMANTICS.filter((s) => packedLacks(s)).map((s) => s.name)).toEqual(['per-state']);
   });
 
   // The scope where each rule shows: two patches on one function (replace or not, replaceable or not, in a

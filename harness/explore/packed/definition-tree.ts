@@ -125,12 +125,13 @@ export function keyDefinitions(key: Uint8Array): number[] {
 /**
  * What a semantics needs that the packed engine does not have, in words, or
  * undefined when it has everything: shadow-variable ops and block_disable
- * (per-state semantics, facts C.3, C.4) and module parameters at load
- * (add_merge_slots=, also_obsoletes=: Semantics.paramChoices).
+ * (per-state semantics, facts C.3, C.4). Module parameters at load
+ * (add_merge_slots=, also_obsoletes=: Semantics.paramChoices) are not
+ * missing: the explorer's candidate ops load patches without them
+ * (candidates.ts candidateOps), in both engines.
  */
 export function packedLacks(semantics: Semantics): string | undefined {
   if (semantics.spec.perState) return 'shadow-variable ops and per-state rules';
-  if (semantics.paramChoices?.length) return 'module parameters at load';
   return undefined;
 }
 
@@ -145,8 +146,6 @@ export class DefinitionTree {
   private readonly rowDefs: PatchDef[] = [];
   /** Per row: the functions its definition patches, bit f - 1 for function byte f (F + 1 bits at most). */
   readonly funcs: number[] = [];
-  /** Per row: 1 when the definition replaces (upstream's replace=true). */
-  readonly replace: number[] = [];
   /** Per row r and state id s = 1..S: the version it carries at [r * (S + 1) + s], 0 when it carries none. */
   readonly versions: number[] = [];
   /** Per row: its owners (properties/owners.ts ownersOf) as bits of `ownerNames`; two rows are foreign when they share no bit. */
@@ -211,7 +210,6 @@ export class DefinitionTree {
       this.rowIds.set(key, (row = this.funcs.length));
       this.rowDefs.push(d);
       this.funcs.push(this.funcBits(d));
-      this.replace.push(d.attrs?.replace ? 1 : 0);
       this.versions.push(...versions);
       this.owners.push(this.ownerBits(ownersOf(d)));
       this.release.push(d.release ?? Number.NaN);

@@ -6,7 +6,7 @@
  * ExploreSummary), so that the command's report, exit codes and saved
  * counterexamples are the same. What the packed engine does not have yet is
  * refused with E_USAGE, never run with less than was asked: a semantics
- * that needs shadow-variable ops or module parameters, the task model, one property alone (its search would follow
+ * that needs shadow-variable ops (per-state), the task model, one property alone (its search would follow
  * the kernel alone, a space the packed model does not have), and shards.
  *
  * Each violation's path is decoded to ops and replayed on the object

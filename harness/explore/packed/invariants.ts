@@ -1,20 +1,20 @@
 /**
  * The catalog's invariants (properties/) over the packed kernel: each a
- * second statement of the catalog's checker for upstream and the
- * explorer's universes, over what the catalog's checkers read: the
+ * second statement of the catalog's checker for the explorer's universes, over what the catalog's checkers read: the
  * kernel's state before and after a step (kernel-snapshot.ts, as observe.ts
  * makes the abstract state), the op and its outcome, and the kernel's
  * events (kernel.ts KernelStepEvents). callback-pairing, the one
  * that remembers, is callback-pairing.ts.
  *
- * What upstream and the explorer's universes settle, and so these leave out
- * (each check's comment says which part):
- * - upstream's slots (model/semantics/upstream.ts slotOf): every replace
- *   patch is in the one cumulative slot, every other patch in its own;
- * - a patch as loaded is its definition: upstream has no module parameters
- *   and no writable attributes, so the admin never asks for a removal
- *   (owners.ts adminAsked is false), and upstream's rule lets a replace
- *   patch replace any patch (upstream.ts authorizes);
+ * What the semantics decide, these ask the semantics' own code for
+ * (replace-rules.ts): its slots (Semantics.slotOf), whom a patch declares it
+ * takes over (SpecRule.authorizes), and whether the admin asked for a
+ * removal (owners.ts adminAsked: the rule lets the patches as they are now
+ * and not as built, or a writable attribute such as hybrid mode's
+ * replaceable differs from the definition's). What the explorer's universes
+ * settle, and so these leave out (each check's comment says which part):
+ * - a patch as loaded is its definition but for its writable attributes:
+ *   the explorer loads patches without module parameters;
  * - the patches' load order (no-lost-fix's "newer"): two patches on
  *   klp_patches at once are there in their load order, since a patch joins
  *   klp_patches at its load and a module is loaded again only after its
@@ -255,7 +255,7 @@ export class PackedInvariants {
    * not leaving (in transition, or its own sysfs write), the new code is not
    * a newer patch's fix of that function, and no other patch replacing at
    * the step (in transition to patched, or loaded at the step) is a replace
-   * patch (upstream's rule lets one replace anything).
+   * patch that declares it takes over pk's fixes (SpecRule.authorizes; upstream: any replace patch).
    */
   private lostFix(st: PackedStep): boolean {
     if (!this.anyChange(st)) return false;

@@ -1,9 +1,10 @@
 /**
- * The upstream kernel over packed bytes: the packed engine's second part
- * (issue 11). It is a second statement of the reference implementation
- * (model/kernel/: loader.ts, enable.ts, func-stack.ts, transition.ts,
- * module-notifier.ts, sysfs.ts) for upstream's hooks (model/semantics/
- * upstream.ts) and the explorer's universes, written over a fixed-layout
+ * The kernel over packed bytes: the packed engine's second part (issue 11).
+ * It is a second statement of the reference implementation (model/kernel/:
+ * loader.ts, enable.ts, func-stack.ts, transition.ts, module-notifier.ts,
+ * sysfs.ts) for the explorer's universes, where a semantics' hooks
+ * (isCompatible, nopSources, replaced, forcedByForce, disableRefusal) are
+ * asked of its own code (replace-rules.ts), written over a fixed-layout
  * region of a state's bytes. Its key is the kernel part of the explorer's
  * lockstep key, byte for byte (model/kernel/pack.ts):
  *
@@ -21,8 +22,8 @@
  * symbol tables (every name resolves once: symbols.ts), kprobes and a
  * disabled ftrace (patching never fails: func-stack.ts patchFunc), kernel
  * threads, running tasks and interruptible sleeps (the task model,
- * taskModel=1, which DefinitionTree refuses), and shadow variables (upstream
- * has no shadow ops). Without interruptible sleepers the fake signal wakes
+ * taskModel=1, which DefinitionTree refuses), and shadow variables (no
+ * semantics the packed engine has has shadow ops). Without interruptible sleepers the fake signal wakes
  * nobody, so the retry counter is not kept (model/kernel/pack.ts).
  *
  * The layout, from `base`: NF = F + 1 function slots (vmlinux f1..fF, then

@@ -1,5 +1,5 @@
 /**
- * Upstream's spec model and kernel in one packed state, stepped together
+ * A semantics' spec model and the kernel in one packed state, stepped together
  * and checked for conformance on every transition: the packed engine's
  * counterpart of the explorer's Lockstep (harness/run-sequence.ts). A state
  * is the spec model's bytes (spec.ts), the kernel's
@@ -31,13 +31,15 @@
  * transition state and where it sleeps in which code; whether the target
  * module is loaded; the code each task runs in each function. The rest of
  * the abstract state follows: the live state ids are those of the patches
- * on klp_patches, upstream has no shadow variables, and the patches' load
+ * on klp_patches, there are no shadow variables (DefinitionTree refuses the
+ * semantics with shadow ops), a patch's slot follows from its name and
+ * definition on both sides, and the patches' load
  * order is the same on both sides because a module loads and goes on both
  * or on neither while their outcomes agree. The explorer skips the check on
  * a quiet step (the state and outcome unchanged, run-sequence.ts), where it
  * cannot fail; this checks it there too.
  *
- * Every invariant of the catalog that applies to upstream is checked on
+ * Every invariant of the catalog that applies to the semantics is checked on
  * every transition but a quiet one, over the kernel's side
  * (invariants.ts, callback-pairing.ts), as the explorer
  * checks them over the object kernel's observed state; past a conformance

@@ -53,7 +53,7 @@ const MIN_CHUNK = 64;
 /** Chunks in flight per worker, so that none waits while the main thread takes a result. */
 const PER_WORKER = 2;
 
-/** The search of a packed model of upstream at `scope` on `workers` worker threads. */
+/** The search of a packed model of a semantics (default upstream) at `scope` on `workers` worker threads. */
 export async function packedSearchParallel(o: PackedParallelOptions): Promise<PackedSearchResult> {
   // NaN workers had started none and reported the roots as a finished search.
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`packed: workers must be a whole number from 1, not ${o.workers}`);

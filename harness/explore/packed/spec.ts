@@ -1,8 +1,7 @@
 /**
- * The upstream spec model over packed bytes: the packed engine's first part
- * (issue 11). It is a second statement of model/spec/spec-model.ts for
- * upstream's rule, written again over a fixed-layout byte array instead of
- * objects, so that a successor costs a copy of a few dozen bytes and no
+ * A semantics' spec model over packed bytes: the packed engine's first part
+ * (issue 11). It is a second statement of model/spec/spec-model.ts,
+ * written again over a fixed-layout byte array instead of objects, so that a successor costs a copy of a few dozen bytes and no
  * allocation. Its states are the explorer's spec-level keys, byte for byte
  * (state-key.ts, model/spec/pack.ts):
  *
@@ -14,11 +13,13 @@
  * successor against the object spec model, and its counts against Spin's
  * (promela/upstream.ts states the same rule in Promela).
  *
- * What is written here from the rule, as the Promela model writes it:
- * - upstream's load verdict: a replace patch replaces every patch on
- *   klp_patches; a cumulative patch must carry every live state at no lower
- *   version, and no patch may lower a version it carries (facts B.1, C.2;
- *   Documentation/livepatch/system-state.rst; model/semantics/upstream.ts);
+ * What the semantics decides, its load verdict (whether a load is refused,
+ * and which patches on klp_patches it replaces) and its disable refusal, is
+ * asked of its own SpecRule (replace-rules.ts); upstream's is that a replace
+ * patch replaces every patch on klp_patches, a cumulative patch must carry
+ * every live state at no lower version, and no patch may lower a version it
+ * carries (facts B.1, C.2; model/semantics/upstream.ts). What is written
+ * here, as the Promela model writes it for upstream:
  * - the consistency model's transition (facts B.2, kernel/livepatch/
  *   transition.c): a task switches unless it sleeps in a covered function
  *   running the code it would leave, and sees klp_patches "with" or "without"
@@ -31,8 +32,11 @@
  * Tasks are interchangeable: their columns are sorted in every key, so the
  * task an op names is the one at that place in the sorted order.
  *
- * The task model (taskModel=1), shadow variables and writable attributes are
- * not here: DefinitionTree refuses the scopes and semantics that need them.
+ * - a write to a writable attribute (hybrid mode's replaceable, facts F.1):
+ *   -EAGAIN on the transition patch, else the patch's flag bit, which the
+ *   key writes with the patch's flags and the rule reads in its attrs.
+ * The task model (taskModel=1) and shadow variables are not here:
+ * DefinitionTree refuses the scopes and semantics that need them.
  *
  * Each op also gives the spec model's outcome (`errno`), and the key is
  * written and read in parts (the shared part, each task's column, the task
