@@ -116,6 +116,8 @@ function benchArguments(): {
     const packedOnly = values.packed === true;
     if (packedOnly && (values.quick || values['explore-only'] || twoCoresOnly))
       throw new KlpcheckError('E_USAGE', '--packed measures only the packed engine: not with --quick, --explore-only or --two-cores');
+    if (packedOnly && whole?.taskModel)
+      throw new KlpcheckError('E_USAGE', '--packed: the packed engine has no task model (taskModel=1) yet');
     const lacking = packedOnly && values.semantics !== undefined ? wholeSemantics.find((s) => packedLacks(s)) : undefined;
     if (lacking)
       throw new KlpcheckError('E_USAGE', `--packed: the packed engine has no ${packedLacks(lacking)} yet, which ${lacking.name} needs`);

@@ -20,6 +20,10 @@ describe('the bench command line', () => {
     [['--packed', '--quick'], /^klpcheck: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
     [['--packed', '--two-cores'], /^klpcheck: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
     [
+      ['--packed', '--whole', 'patches=1,taskModel=1'],
+      /^klpcheck: --packed: the packed engine has no task model \(taskModel=1\) yet \[E_USAGE\]\n$/,
+    ],
+    [
       ['--packed', '--whole', 'patches=2', '--semantics', 'upstream,per-state'],
       /^klpcheck: --packed: the packed engine has no shadow-variable ops and per-state rules yet, which per-state needs \[E_USAGE\]\n$/,
     ],

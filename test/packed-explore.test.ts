@@ -107,6 +107,9 @@ describe('explore --engine packed', () => {
     [['--semantics', 'upstream', '--engine', 'auto'], 'packed'],
     [['--semantics', 'per-state'], 'object'],
     [['--semantics', 'slots'], 'packed'],
+    // Asked for, the object engine runs even where the packed one could (hostile-user finding: it ran packed).
+    [['--semantics', 'hybrid', '--engine', 'object'], 'object'],
+    [['--semantics', 'upstream', '--engine', 'packed'], 'packed'],
     [['--semantics', 'upstream', '--invariant', 'module-safety'], 'object'],
     [['--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2,taskModel=1'], 'object'],
     [['--semantics', 'upstream', '--out', join(mkdtempSync(join(tmpdir(), 'klpcheck-auto-')), 'r.json')], 'object'],
@@ -125,6 +128,7 @@ describe('explore --engine packed', () => {
     ],
     // A mistyped name is the name's error, whatever the engine (hostile-user finding).
     [['--engine', 'packed', '--semantics', 'Upstream'], "unknown semantics 'Upstream'"],
+    [['--engine', 'packed', '--invariant', 'bogus'], "unknown invariant 'bogus'"],
     [['--engine', 'packed', '--semantics', ''], 'explore needs --semantics NAME'],
     [
       ['--engine', 'packed', '--invariant', 'module-safety'],

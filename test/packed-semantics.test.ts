@@ -16,6 +16,8 @@ import { packedExploreInParallel } from '../harness/explore/packed/explore.ts';
 import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
+import { hybrid } from '../model/semantics/hybrid.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
 import { againstObjects } from './support/object-lockstep-space.ts';
 
 const PACKED = SEMANTICS.filter((s) => !packedLacks(s));
@@ -37,6 +39,23 @@ describe('the packed engine over every semantics it has', () => {
     expect(roots[0]).toBe(roots[1]);
     expect(differences).toEqual([]);
     expect(result.distinctStates).toBeGreaterThan(1000);
+  });
+
+  it('gives the rule and the hooks a loading patch’s writable attributes as built (a rule that reads them, made up)', () => {
+    // No semantics of the registry reads the incoming patch's own replaceable; one that did saw it false (hostile-user finding).
+    const readsIt: Semantics = {
+      ...hybrid,
+      name: 'hybrid-refusing-replaceable-loads',
+      spec: {
+        ...hybrid.spec,
+        load: (active, incoming) => (incoming.attrs?.replaceable ? { refuse: 'replaceable' } : hybrid.spec.load(active, incoming)),
+      },
+      hooks: { ...hybrid.hooks, isCompatible: (active, p) => !p.writable.get('replaceable') && hybrid.hooks.isCompatible(active, p) },
+    };
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
+    const { result, differences } = againstObjects(new PackedLockstep(scope, { semantics: readsIt }), readsIt, scope);
+    expect(differences).toEqual([]);
+    expect(result.violations.map((v) => v.property)).not.toContain('conformance');
   });
 
   it("finds Petr Mladek's lp1/lp2/lp3 flaw of hybrid mode at its shortest length, 6, with every invariant checked", async () => {

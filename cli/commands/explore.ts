@@ -108,6 +108,22 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
 }
 
 /**
+ * The property --invariant names, checked (E_USAGE for an unknown one, or one
+ * that cannot fail under the semantics), or undefined for every property.
+ */
+function exploredProperties(sem: Semantics, values: Parsed['values']): string[] | undefined {
+  const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
+  if (properties && !ALL_PROPERTIES.includes(properties[0]!)) {
+    // One name, not a list (compare takes --invariants X,Y): the known names say which, as every other list does.
+    const one = properties[0]!.includes(',') ? '; explore checks one property, or all of them without --invariant' : '';
+    throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}' (known: ${ALL_PROPERTIES.join(', ')})${one}`);
+  }
+  // Exploring for a property that cannot fail here would print "holds" for nothing checked.
+  if (properties) requireApplicable([sem], properties, 'nothing to explore');
+  return properties;
+}
+
+/**
  * The search, with Ctrl-C taken over (cli/interrupt.ts) until the caller calls
  * `release`, after the report and every file are written: the first Ctrl-C
  * stops the search, a later one is ignored with a note.
@@ -119,14 +135,7 @@ async function runExploration(
   engine: 'object' | 'packed',
 ): Promise<{ readonly summary: ExploreSummary; readonly release: () => void }> {
   const scope = parseScope(values.scope as string | undefined);
-  const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
-  if (properties && !ALL_PROPERTIES.includes(properties[0]!)) {
-    // One name, not a list (compare takes --invariants X,Y): the known names say which, as every other list does.
-    const one = properties[0]!.includes(',') ? '; explore checks one property, or all of them without --invariant' : '';
-    throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}' (known: ${ALL_PROPERTIES.join(', ')})${one}`);
-  }
-  // Exploring for a property that cannot fail here would print "holds" for nothing checked.
-  if (properties) requireApplicable([sem], properties, 'nothing to explore');
+  const properties = exploredProperties(sem, values);
   const workers = values.workers as number | undefined;
   // Each worker loads the whole model (about a second of start-up); past the cores they only take turns.
   if (workers !== undefined && workers > availableParallelism())
@@ -251,7 +260,7 @@ export const explore: Command = {
     engine: {
       type: 'string',
       arg: 'NAME',
-      help: `${ENGINES.join(', ')}: packed runs every semantics but per-state (no shadow-variable ops yet) over packed states, conformance and every invariant on every transition, several times faster, without --invariant, --shard or --out; object runs every search; auto (default) is packed where it can run the search as asked, else object. Both give the same report`,
+      help: `${ENGINES.join(', ')}: packed runs every semantics but per-state (no shadow-variable ops yet) over packed states, conformance and every invariant on every transition, several times faster, without --invariant, --shard, --out or taskModel=1; object runs every search; auto (default) is packed where it can run the search as asked, else object. Both give the same report`,
     },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
   },
@@ -318,17 +327,20 @@ async function exploreCommand(
     if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
     const sem = semanticsNamed(name);
     // After the name is known good: a mistyped name is E_SEMANTICS whatever the engine (hostile-user finding).
+    // The property's name is checked before the engine's refusals: a mistyped one is its own error.
+    const properties = exploredProperties(sem, values);
     const refused =
       engine === 'object'
         ? undefined
         : packedRefusal({
             semantics: sem.name,
             scope: parseScope(values.scope as string | undefined),
-            properties: typeof values.invariant === 'string' ? [values.invariant] : undefined,
+            properties,
             sharing: out !== undefined || values.shard !== undefined,
           });
     if (refused && engine === 'packed') throw refused;
-    const search = await runExploration(sem, values, io, refused ? 'object' : 'packed');
+    // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
+    const search = await runExploration(sem, values, io, engine === 'object' || refused ? 'object' : 'packed');
     listening(search.release);
     summary = search.summary;
   }

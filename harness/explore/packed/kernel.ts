@@ -761,7 +761,8 @@ export class PackedKernel {
   private insmod(s: Uint8Array, node: DefinitionNode, k: number): number {
     s[this.TAINT] = 1;
     // klp_is_patch_compatible: the semantics' hook (upstream: every live state kept by a replace patch, none lowered).
-    if (!this.rules.compatible(node, k, s, this.KLP, s[this.KLPN]!, this.attrBits(s))) return PackedErrno.EINVAL;
+    const loading = this.rules.asLoading(this.attrBits(s), node, k);
+    if (!this.rules.compatible(node, k, s, this.KLP, s[this.KLPN]!, loading)) return PackedErrno.EINVAL;
     // __klp_enable_patch's -EBUSY: the patch was on klp_patches for a moment and is freed again, with the module.
     if (s[this.TRN]) return PackedErrno.EBUSY;
     const pb = this.patchAt(k);

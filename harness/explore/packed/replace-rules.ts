@@ -70,6 +70,16 @@ export class PackedReplaceRules {
     if (this.writable.length > 4) throw new Error('packed: more than 4 writable attributes');
   }
 
+  /**
+   * `attrBits` with patch pk's writable attributes as its definition builds
+   * them: a patch being loaded has no bits of its own in the state yet, and
+   * the rule and the hooks see it as built (enable.ts buildPatch).
+   */
+  asLoading(attrBits: number, node: DefinitionNode, k: number): number {
+    const shift = 4 * (k - 1);
+    return (attrBits & ~(15 << shift)) | (this.tree.writableBits[node.rows[k]!]! << shift);
+  }
+
   /** Patch pk's writable attribute bits in `attrBits`. */
   private bitsOf(attrBits: number, k: number): number {
     return (attrBits >>> (4 * (k - 1))) & 15;

@@ -517,7 +517,7 @@ export class PackedSpec implements PackedSpace {
    */
   private insmod(s: Uint8Array, node: DefinitionNode, k: number): number {
     const nklp = s[this.NKLP]!;
-    const replaces = this.rules.specLoad(node, k, s, this.KLP, nklp, this.attrBits(s));
+    const replaces = this.rules.specLoad(node, k, s, this.KLP, nklp, this.rules.asLoading(this.attrBits(s), node, k));
     if (replaces === REFUSED) return PackedErrno.EINVAL;
     if (s[this.TP]) return PackedErrno.EBUSY;
     s[this.LO + s[this.NL]!] = k;
