@@ -14,6 +14,7 @@ import type { PatchDef } from '../model/kernel/definitions.ts';
 import { packedLacks } from '../harness/explore/packed/definition-tree.ts';
 import { packedExploreInParallel } from '../harness/explore/packed/explore.ts';
 import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
+import { packedSearch } from '../harness/explore/packed/search.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import { hybrid } from '../model/semantics/hybrid.ts';
@@ -56,6 +57,24 @@ describe('the packed engine over every semantics it has', () => {
     const { result, differences } = againstObjects(new PackedLockstep(scope, { semantics: readsIt }), readsIt, scope);
     expect(differences).toEqual([]);
     expect(result.violations.map((v) => v.property)).not.toContain('conformance');
+  });
+
+  it('keeps each patch’s writable attribute alike on both sides, the third patch’s too (as mutation testing asked)', () => {
+    const scope = parseScope('patches=3,functions=1,states=0,tasks=1,depth=4');
+    const model = new PackedLockstep(scope, { semantics: hybrid });
+    const r = packedSearch(model, { depth: scope.depth });
+    // Working state and the two sides' readings, as the search's own decode leaves them.
+    const m = model as unknown as { decode(key: Uint8Array): unknown; w: Uint8Array; attrBits(s: Uint8Array): number };
+    let thirdReplaceable = 0;
+    for (let i = 0; i < r.distinctStates; i++) {
+      const key = r.visited.get(i);
+      if (!model.specLevelLength(key)) continue;
+      m.decode(key);
+      const spec = m.attrBits(m.w);
+      expect(model.kernel.attrBits(m.w)).toBe(spec);
+      if ((spec >>> 8) & 1) thirdReplaceable++;
+    }
+    expect(thirdReplaceable).toBeGreaterThan(0);
   });
 
   it("finds Petr Mladek's lp1/lp2/lp3 flaw of hybrid mode at its shortest length, 6, with every invariant checked", async () => {
