@@ -54,6 +54,9 @@ interface Memo {
 
 const memo = (): Memo => ({ next: new Map(), value: undefined });
 
+/** The mask bit of the patch a question's entry names (bit k - 1 for pk). */
+const patchBit = (entry: number): number => 1 << (((entry >>> 4) & 7) - 1);
+
 export class PackedReplaceRules {
   private readonly answers = memo();
   /** The question being asked, as numbers (reused). */
@@ -145,7 +148,7 @@ export class PackedReplaceRules {
     for (const c of chosen) {
       const i = all.indexOf(c);
       if (i < 0) throw new Error('packed: a hook answered with a patch it was not given');
-      m |= 1 << (((entries[i]! >>> 4) & 7) - 1);
+      m |= patchBit(entries[i]!);
     }
     return m;
   }
@@ -164,7 +167,7 @@ export class PackedReplaceRules {
       for (const name of v.replaces) {
         const i = defs.findIndex((d) => d.name === name);
         if (i < 0) throw new Error(`packed: ${this.semantics.name} replaces ${name}, which is not active`);
-        m |= 1 << (((active[i]! >>> 4) & 7) - 1);
+        m |= patchBit(active[i]!);
       }
       return m;
     });
