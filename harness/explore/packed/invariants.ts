@@ -262,6 +262,8 @@ export class PackedInvariants {
     const { before, after, node } = st;
     const NF = this.NF;
     const fresh = (p: number) => (st.op === PackedOp.InsmodPatch || st.op === PackedOp.InsmodNew) && st.patch === p;
+    // The patches' attribute values after the step: read once, on the first question (a fix rarely stops).
+    let attrs: number | undefined;
     for (let t = 0; t < this.T; t++)
       for (let f = 1; f <= NF; f++) {
         const from = before.code[t * NF + f - 1]!;
@@ -280,7 +282,7 @@ export class PackedInvariants {
           if (r === k) continue;
           const patching = before.status[r] === PatchStatusCode.Patching || after.status[r] === PatchStatusCode.Patching;
           const loading = fresh(r) && (before.status[r] !== NOT_LOADED || after.status[r] !== NOT_LOADED);
-          authorized = (patching || loading) && this.rules.authorizes(node, r, k, this.attrsNow(st));
+          authorized = (patching || loading) && this.rules.authorizes(node, r, k, (attrs ??= this.attrsNow(st)));
         }
         if (!authorized) return true;
       }

@@ -54,8 +54,13 @@ interface Memo {
 
 const memo = (): Memo => ({ next: new Map(), value: undefined });
 
+/** A question's entry (PackedReplaceRules.entry) read back: its writable attribute bits, patch number and row. */
+const entryBits = (entry: number): number => entry & 15;
+const entryPatch = (entry: number): number => (entry >>> 4) & 7;
+const entryRow = (entry: number): number => Math.floor(entry / 128);
+
 /** The mask bit of the patch a question's entry names (bit k - 1 for pk). */
-const patchBit = (entry: number): number => 1 << (((entry >>> 4) & 7) - 1);
+const patchBit = (entry: number): number => 1 << (entryPatch(entry) - 1);
 
 export class PackedReplaceRules {
   private readonly answers = memo();
@@ -122,10 +127,9 @@ export class PackedReplaceRules {
 
   /** The definition as loaded and as the rule sees it now: its row's facts, its name, its writable attributes' values. */
   def(entry: number): PatchDef {
-    const bits = entry & 15;
-    const k = (entry >>> 4) & 7;
-    const row = Math.floor(entry / 128);
-    const base = this.tree.defOfRow(row);
+    const bits = entryBits(entry);
+    const k = entryPatch(entry);
+    const base = this.tree.defOfRow(entryRow(entry));
     if (!this.writable.length) return { ...base, name: patchName(k) };
     const attrs: Record<string, unknown> = { ...(base.attrs ?? {}) };
     this.writable.forEach((a, i) => (attrs[a] = ((bits >>> i) & 1) === 1));
@@ -134,9 +138,9 @@ export class PackedReplaceRules {
 
   /** A KPatch for the kernel's hooks: the definition's objects and states, and its writable attributes' values. */
   private kpatch(entry: number): KPatch {
-    const bits = entry & 15;
+    const bits = entryBits(entry);
     const d = this.def(entry);
-    const built = this.tree.defOfRow(Math.floor(entry / 128));
+    const built = this.tree.defOfRow(entryRow(entry));
     const p = buildPatch(d, built.attrs ?? {}, this.writable);
     this.writable.forEach((a, i) => p.writable.set(a, ((bits >>> i) & 1) === 1));
     return p;
@@ -205,7 +209,7 @@ export class PackedReplaceRules {
     this.question.push(this.entry(node, old, attrBits));
     return (
       this.answer(([a, b]) => {
-        const built = (e: number) => this.def(e - (e & 15) + this.tree.writableBits[Math.floor(e / 128)]!);
+        const built = (e: number) => this.def(e - entryBits(e) + this.tree.writableBits[entryRow(e)]!);
         const authorizes = this.semantics.spec.authorizes;
         const [nowBy, nowOld, wasBy, wasOld] = [this.def(a!), this.def(b!), built(a!), built(b!)];
         if (authorizes(nowBy, nowOld) && !authorizes(wasBy, wasOld)) return 1;
