@@ -3,7 +3,9 @@
  * cache, in as few `make -C <headers> M=<dir> modules` invocations as kbuild allows (one per round
  * of vm/kbuild.ts; one when no module name repeats with other code). Each module lives in
  * <kernel cache>/modules/<name>-<hash>/ and is never rebuilt; symbols a module exports (the core's
- * klpcheck_block_point) reach the next rounds through KBUILD_EXTRA_SYMBOLS.
+ * klpcheck_block_point) reach the next rounds through KBUILD_EXTRA_SYMBOLS. The compiler's and
+ * modpost's warnings for a module are kept beside it (problems.txt), so that a module taken from the
+ * cache still tells them: vm/cgen/build-check.ts fails a universe on any.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,11 @@ const run = promisify(execFile);
 export interface BuildResult {
   /** Per set (same order as given): module name -> path of its .ko. */
   readonly ko: readonly Readonly<Record<string, string>>[];
+  /**
+   * Per set (same order): make's lines that say warning or error about its modules, when they were
+   * built (kept in the cache with them); a line that names no module of its round counts for each.
+   */
+  readonly problems: readonly (readonly string[])[];
   /** Modules compiled now (not from the cache), and the make invocations and seconds it took. */
   readonly built: number;
   readonly invocations: number;
@@ -27,6 +34,12 @@ export interface BuildResult {
 }
 
 const koPath = (dir: string, m: ModuleSource) => join(dir, m.id, `${m.name}.ko`);
+const problemsPath = (dir: string, m: ModuleSource) => join(dir, m.id, 'problems.txt');
+
+/** make's lines that are warnings or errors (build-check.ts's criterion: a warning fails the check). */
+export function problemLines(text: string): string[] {
+  return text.split('\n').filter((l) => /warning|error/i.test(l));
+}
 
 /** Writes a module's folder atomically (a half-written folder never looks complete). */
 function writeModuleDir(dir: string, m: ModuleSource): void {
@@ -56,7 +69,14 @@ async function makeRound(env: KernelEnv, dir: string, round: readonly ModuleSour
       'modules',
     ];
     try {
-      await run('make', args, { maxBuffer: 64 << 20 });
+      const { stdout, stderr } = await run('make', args, { maxBuffer: 64 << 20 });
+      const lines = problemLines(`${stdout}\n${stderr}`);
+      const named = (m: ModuleSource) => lines.filter((l) => l.includes(`${m.id}/`));
+      const unnamed = lines.filter((l) => !round.some((m) => l.includes(`${m.id}/`)));
+      for (const m of round) {
+        const mine = [...named(m), ...unnamed];
+        writeFileSync(problemsPath(dir, m), mine.length ? `${mine.join('\n')}\n` : '');
+      }
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string };
       const text = `${err.stdout ?? ''}${err.stderr ?? ''}`
@@ -82,9 +102,11 @@ async function makeRound(env: KernelEnv, dir: string, round: readonly ModuleSour
   }
 }
 
-/** Builds what the sets need; returns each set's .ko paths. Errors: E_VM_BUILD with make's first error lines. */
-export async function buildModules(env: KernelEnv, sets: readonly ModuleSet[]): Promise<BuildResult> {
-  const dir = join(env.dir, 'modules');
+/**
+ * Builds what the sets need into `dir` (the kernel's module cache by default); returns each set's .ko
+ * paths and build problems. Errors: E_VM_BUILD with make's first error lines.
+ */
+export async function buildModules(env: KernelEnv, sets: readonly ModuleSet[], dir = join(env.dir, 'modules')): Promise<BuildResult> {
   mkdirSync(dir, { recursive: true });
   const perSet = sets.map((s) => splitModules(s, env.release));
   const all = perSet.flat();
@@ -104,6 +126,9 @@ export async function buildModules(env: KernelEnv, sets: readonly ModuleSet[]): 
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return {
     ko: perSet.map((mods) => Object.fromEntries(mods.map((m) => [m.name, koPath(dir, m)]))),
+    problems: perSet.map((mods) =>
+      mods.flatMap((m) => (existsSync(problemsPath(dir, m)) ? problemLines(readFileSync(problemsPath(dir, m), 'utf8')) : [])),
+    ),
     built: new Set(missing.map((m) => m.id)).size,
     invocations,
     seconds,
