@@ -1,7 +1,7 @@
 /**
  * The explorer's visited set (harness/explore/visited.ts) must be an exact
  * set: a state is found again only when its bytes are equal, whatever its
- * hash, its 8-bit tag or the table's growth. Checked against a Map of the
+ * hash or the table's growth. Checked against a Map of the
  * same keys as strings.
  */
 import { describe, expect, it } from 'vitest';
@@ -39,20 +39,20 @@ describe('the visited set', () => {
     );
   });
 
-  it('keeps apart keys whose tags, and whole hashes, are equal', () => {
-    // Keys are found by their hash's low bits and compared when the top 8 bits (the tag) match: find pairs that share both.
-    const byHash = new Map<number, Uint8Array[]>();
+  it('keeps apart keys whose whole hashes are equal', () => {
+    // Keys are found by their hash and compared when the whole 32-bit hashes match: a birthday search over
+    // 200,000 six-byte keys finds ten pairs that share it (keys that differ in one murmur3 block alone never do: a block's
+    // mixing is a bijection).
+    const byHash = new Map<number, Uint8Array>();
     const sharing: Uint8Array[] = [];
-    for (let a = 0; a < 256 && sharing.length < 400; a++)
-      for (let b = 0; b < 256 && sharing.length < 400; b++) {
-        const k = Uint8Array.of(a, b, a ^ b);
-        const tagAndSlot = (hashBytes(k) >>> 24) * 4096 + (hashBytes(k) & 4095);
-        const same = byHash.get(tagAndSlot) ?? [];
-        same.push(k);
-        byHash.set(tagAndSlot, same);
-        if (same.length === 2) sharing.push(...same);
-      }
-    expect(sharing.length).toBeGreaterThan(100);
+    for (let i = 0; i < 200_000; i++) {
+      const k = Uint8Array.of(i & 0xff, 0, 0, 0, (i >> 8) & 0xff, i >> 16);
+      const h = hashBytes(k);
+      const other = byHash.get(h);
+      if (other) sharing.push(other, k);
+      else byHash.set(h, k);
+    }
+    expect(sharing.length).toBe(20);
     sameAsMap([...sharing, ...sharing]);
   });
 
@@ -62,21 +62,23 @@ describe('the visited set', () => {
     expect(set.has(new Uint8Array(0))).toBe(false);
   });
 
-  it('keeps apart a key and its own prefix when their tags and slots collide', () => {
-    // equals() must compare lengths: [a, b] against a stored [a, b, c] with the same tag and slot.
-    const pairs: Uint8Array[][] = [];
-    for (let a = 0; a < 256 && pairs.length < 4; a++)
-      for (let b = 0; b < 256 && pairs.length < 4; b++) {
-        const short = Uint8Array.of(a, b);
-        const h = hashBytes(short);
-        for (let c = 0; c < 256; c++) {
-          const long = Uint8Array.of(a, b, c);
-          const g = hashBytes(long);
-          if (g >>> 24 === h >>> 24 && (g & 4095) === (h & 4095)) pairs.push([long, short]);
-        }
-      }
-    expect(pairs.length).toBeGreaterThan(0);
-    sameAsMap(pairs.flat());
+  it('keeps apart a key and its own prefix when their hashes are equal', () => {
+    // equals() must compare lengths: a probe of 5 bytes against a stored 8 bytes that begin with it, of the same hash.
+    // The pair was found by a search over 5-byte keys and their 3-byte extensions (a C copy of hashBytes, 2026-12-02).
+    const long = Uint8Array.of(1, 2, 3, 0, 220, 142, 169, 249);
+    const short = long.subarray(0, 5);
+    expect(hashBytes(short)).toBe(1164774883);
+    expect(hashBytes(long)).toBe(1164774883);
+    sameAsMap([long, short, long, short]);
+    sameAsMap([short, long]);
+  });
+
+  it('hashes as murmur3 does, the same at any alignment', () => {
+    // The C copy's value for [1, 2, 3]; and a key read from inside a larger buffer hashes as the key alone.
+    expect(hashBytes(Uint8Array.of(1, 2, 3))).toBe(1932897940);
+    const inside = Uint8Array.of(9, 9, 9, 1, 2, 3, 0, 220, 142, 169, 249, 9);
+    expect(hashBytes(inside, 3, 11)).toBe(1164774883);
+    expect(hashBytes(inside.subarray(3, 8))).toBe(1164774883);
   });
 
   it('grows its arena for long states, and refuses a state over 255 bytes', () => {
@@ -84,7 +86,7 @@ describe('the visited set', () => {
     const keys = Array.from({ length: 1000 }, (_, i) => new Uint8Array(255).fill(i & 0xff, 0, 128).fill(i >> 8, 128));
     const set = sameAsMap([...keys, ...keys]);
     expect(set.arenaBytes()).toBe(1000 * 256);
-    expect(set.bytesUsed()).toBe(1000 * 256 + 1000 * 4 + 4096 * 5);
+    expect(set.bytesUsed()).toBe(1000 * 256 + 1000 * 4 + 4096 * 8);
     expect(() => set.add(new Uint8Array(256))).toThrow('visited: a state of 256 bytes is longer than 255');
   });
 

@@ -22,6 +22,8 @@ export interface PackedSpace {
    * successor list, with the successor's key (`out[0, length)`, valid only
    * during the call), its position in that list and the properties the
    * transition violates (bit i for properties[i]; 0 or absent for none).
+   * A successor that is the state itself may be emitted as `key`, the very
+   * object: the search then counts it without looking it up.
    */
   expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void;
   /** The properties a space checks on every transition, named as the catalog names them (none when absent). */
@@ -100,13 +102,14 @@ export interface PackedSearchResult {
 export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): PackedSearchResult {
   const bf = new BreadthFirst(space.roots(), o, false, space.properties);
   let from = -1;
+  let key: Uint8Array | null = null;
   const emit = (out: Uint8Array, length: number, pos: number, violated?: number) => {
     bf.transitions++;
     if (violated) bf.found(violated, from, pos);
-    bf.take(out, length, from, pos);
+    if (out !== key) bf.take(out, length, from, pos);
   };
   while (bf.beginLevel()) {
-    for (let i = 0; i < bf.levelLength && !bf.budgetHit; i++) space.expand(bf.visited.get((from = bf.level[i]!)), emit);
+    for (let i = 0; i < bf.levelLength && !bf.budgetHit; i++) space.expand((key = bf.visited.get((from = bf.level[i]!))), emit);
     bf.addCoverage(space.takeCoverage?.());
     bf.endLevel();
   }

@@ -58,9 +58,11 @@ parentPort!.on('message', (m: PackedChunk) => {
   let used = 0;
   let transitions = 0;
   let item = 0;
+  let key: Uint8Array | null = null;
   const emit = (out: Uint8Array, length: number, pos: number, violated = 0) => {
     transitions++;
-    if (r.has(out, length)) {
+    // The state itself (PackedSpace.expand) is visited without a lookup.
+    if (out === key || r.has(out, length)) {
       if (!violated) return;
       length = 0;
     }
@@ -83,7 +85,7 @@ parentPort!.on('message', (m: PackedChunk) => {
     records.set(out.subarray(0, length), used);
     used += length;
   };
-  for (item = 0; item < m.items.length; item++) model.expand(r.get(m.items[item]!), emit);
+  for (item = 0; item < m.items.length; item++) model.expand((key = r.get(m.items[item]!)), emit);
   const coverage = model.takeCoverage?.();
   const result: PackedChunkResult = { id: m.id, transitions, records: records.slice(0, used), ...(coverage ? { coverage } : {}) };
   parentPort!.postMessage(result, [result.records.buffer as ArrayBuffer]);
