@@ -40,7 +40,6 @@ import {
   type PackedTwoCoresRow,
 } from './packed-spec.ts';
 import { wholeSpace, type WholeSpaceRow } from './whole-spaces.ts';
-import { packedLacks } from '../harness/explore/packed/definition-tree.ts';
 
 const OUT = new URL('./results.json', import.meta.url);
 const say = (t: string) => process.stderr.write(`${t}\n`);
@@ -118,9 +117,6 @@ function benchArguments(): {
       throw new KlpcheckError('E_USAGE', '--packed measures only the packed engine: not with --quick, --explore-only or --two-cores');
     if (packedOnly && whole?.taskModel)
       throw new KlpcheckError('E_USAGE', '--packed: the packed engine has no task model (taskModel=1) yet');
-    const lacking = packedOnly && values.semantics !== undefined ? wholeSemantics.find((s) => packedLacks(s)) : undefined;
-    if (lacking)
-      throw new KlpcheckError('E_USAGE', `--packed: the packed engine has no ${packedLacks(lacking)} yet, which ${lacking.name} needs`);
     return { quick: values.quick === true, exploreOnly: values['explore-only'] === true, whole, wholeSemantics, twoCoresOnly, packedOnly };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
@@ -177,7 +173,6 @@ const packedParallel: PackedTwoCoresRow[] = [];
 const packedWhole: (PackedSpecRow | PackedNotClosed)[] = [];
 if (packedOnly && wholeOnly) {
   for (const s of args.wholeSemantics) {
-    if (packedLacks(s)) continue;
     const r = packedWholeSpace(wholeOnly, s.name, PACKED_WHOLE_LIMIT_SECONDS);
     say(
       'not_closed' in r

@@ -23,10 +23,6 @@ describe('the bench command line', () => {
       ['--packed', '--whole', 'patches=1,taskModel=1'],
       /^klpcheck: --packed: the packed engine has no task model \(taskModel=1\) yet \[E_USAGE\]\n$/,
     ],
-    [
-      ['--packed', '--whole', 'patches=2', '--semantics', 'upstream,per-state'],
-      /^klpcheck: --packed: the packed engine has no shadow-variable ops and per-state rules yet, which per-state needs \[E_USAGE\]\n$/,
-    ],
     [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {
     const r = bench(...args);

@@ -1,6 +1,6 @@
 /**
  * The catalog's invariants in the packed engine (harness/explore/packed/
- * invariants.ts, callback-pairing.ts). The differential
+ * invariants.ts, callback-pairing.ts, shadow-lifetime.ts). The differential
  * test (packed-kernel.test.ts) holds every one of them to the catalog's own
  * checker over the object kernel, successor for successor; this file shows
  * that each can fail: the ones upstream violates, on paths the catalog's
@@ -13,6 +13,7 @@ import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { packedSearch } from '../harness/explore/packed/search.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
+import { perState } from '../model/semantics/per-state.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { INVARIANTS, invariantById } from '../properties/catalog.ts';
 
@@ -141,6 +142,51 @@ describe('the packed invariants', () => {
     replace(k, 'patchStatus', () => 1);
     replace(k, 'patchOrder', () => 1);
     expect(found(broken)).toBe(2);
+  });
+});
+
+describe('the packed invariants of per-state (facts C.3, C.4)', () => {
+  it('check shadow-lifetime and block-disable-honoured, which apply to per-state only', () => {
+    const model = new PackedLockstep(parseScope('patches=1,functions=1,states=1,tasks=1,depth=1'), { semantics: perState });
+    expect(model.properties).toEqual(['conformance', ...INVARIANTS.filter((i) => i.appliesTo(perState)).map((i) => i.id)]);
+    expect(model.properties).toEqual(expect.arrayContaining(['shadow-lifetime', 'block-disable-honoured', 'callback-pairing']));
+  });
+
+  /** Each with a per-state kernel broken the way it is about, and the depth of the first violation. */
+  const BROKEN: readonly (readonly [string, string, (k: Kernel) => void, number])[] = [
+    [
+      'shadow-lifetime',
+      'the core never frees an is_shadow state’s shadow variables',
+      (k) => replace(k, 'freeShadow', (orig, s, id, by) => (by === 2 ? undefined : orig(s, id, by))),
+      // insmod p1 (state 1 is_shadow), shadow_alloc by p1's code, disable p1: the variable is left behind.
+      3,
+    ],
+    [
+      'block-disable-honoured',
+      'a patch with a block_disable state can be disabled',
+      (k) => {
+        // The kernel sees no block_disable flag; the invariant still reads the definitions.
+        k.tree = Object.create(k.tree as object, { blockDisable: { value: [] } }) as never;
+      },
+      // insmod p1 (state 1 with block_disable), disable p1: the state disappears.
+      2,
+    ],
+    [
+      'callback-pairing',
+      'a state’s post_unpatch callback is not run',
+      (k) => replace(k, 'stateCallback', (orig, p, id, cb) => (cb === 3 ? undefined : orig(p, id, cb))),
+      // insmod p1 (state 1), disable p1: state 1 disappears without post_unpatch.
+      2,
+    ],
+  ];
+
+  it.each(BROKEN)('find %s broken when %s', (property, _, breakIt, depth) => {
+    const scope = parseScope('patches=1,functions=1,states=1,tasks=1,depth=3');
+    const found = (m: PackedLockstep) => firstViolations(m, scope.depth).find(([p]) => p === property)?.[1];
+    expect(found(new PackedLockstep(scope, { semantics: perState }))).toBeUndefined();
+    const broken = new PackedLockstep(scope, { semantics: perState });
+    breakIt(kernelOf(broken));
+    expect(found(broken)).toBe(depth);
   });
 });
 

@@ -11,8 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PatchDef } from '../model/kernel/definitions.ts';
-import { packedLacks } from '../harness/explore/packed/definition-tree.ts';
-import { packedExploreInParallel } from '../harness/explore/packed/explore.ts';
+import { packedExploreInParallel, packedRefusal } from '../harness/explore/packed/explore.ts';
 import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { packedSearch } from '../harness/explore/packed/search.ts';
 import { parseScope } from '../harness/explore/scope.ts';
@@ -21,11 +20,12 @@ import { hybrid } from '../model/semantics/hybrid.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { againstObjects } from './support/object-lockstep-space.ts';
 
-const PACKED = SEMANTICS.filter((s) => !packedLacks(s));
+const PACKED = SEMANTICS;
 
 describe('the packed engine over every semantics it has', () => {
-  it('has every semantics but the one that needs shadow-variable ops and per-state rules', () => {
-    expect(SEMANTICS.filter((s) => packedLacks(s)).map((s) => s.name)).toEqual(['per-state']);
+  it('has every semantics, per-state’s shadow-variable ops and block_disable included', () => {
+    const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=4');
+    expect(SEMANTICS.filter((s) => packedRefusal({ semantics: s.name, scope })).map((s) => s.name)).toEqual([]);
   });
 
   // The scope where each rule shows: two patches on one function (replace or not, replaceable or not, in a

@@ -128,12 +128,18 @@ describe('the packed upstream spec model', () => {
     },
   );
 
-  it('refuses what it does not model yet: the task model, and semantics with shadow ops; takes attribute writes', () => {
+  it('refuses what it does not model yet, the task model; takes attribute writes and shadow ops', () => {
     expect(() => new PackedSpec(parseScope('patches=1,taskModel=1'))).toThrow(/task model/);
     const scope = parseScope('patches=1,functions=1,states=1,tasks=1');
-    expect(() => new DefinitionTree(semanticsByName('per-state')!, scope)).toThrow(
-      /per-state needs shadow-variable ops and per-state rules, which the packed engine does not have yet/,
-    );
+    // per-state: a root per choice of is_shadow state ids, and p1's code's shadow ops on its own state id.
+    const perState = new DefinitionTree(semanticsByName('per-state')!, scope);
+    expect(perState.roots).toHaveLength(2);
+    const withState = perState.roots[1]!.list.newDefs.findIndex((d) => d.states?.length);
+    expect(perState.roots[1]!.list.newDefs[withState]!.states![0]).toMatchObject({ id: 1, is_shadow: true });
+    expect(perState.roots[1]!.child(withState).list.ops.filter((o) => o.op.startsWith('shadow_'))).toEqual([
+      { op: 'shadow_alloc', patch: 'p1', obj: 1, id: 1 },
+      { op: 'shadow_free', patch: 'p1', obj: 1, id: 1 },
+    ]);
     const p1 = new DefinitionTree(semanticsByName('hybrid')!, scope).root.child(0);
     expect(p1.list.ops.filter((o) => o.op === 'set_attr')).toEqual([
       { op: 'set_attr', patch: 'p1', attr: 'replaceable', value: '0' },

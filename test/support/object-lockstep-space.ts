@@ -3,7 +3,8 @@
  * own Expander (harness/explore/expand.ts), which replays each state's path
  * on the object kernel and spec model in lockstep and keys it with
  * state-key.ts. A state is remembered by the path the search first reached
- * it on. A state's identity is its key and the checkers' memory, which the
+ * it on, from its root (a per-state search has one per choice of
+ * is_shadow state ids: expand.ts rootShadowIds). A state's identity is its key and the checkers' memory, which the
  * explorer interns and appends as an id, and the packed model writes as
  * bytes at the end of its key: both are shown as the key's hex, then the
  * memory's text in brackets (`identity`, `packedIdentity`).
@@ -16,7 +17,6 @@
 import { hex, label } from './packed-keys.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
 import { Expander } from '../../harness/explore/expand.ts';
-import { keyDefinitions } from '../../harness/explore/packed/definition-tree.ts';
 import { packedSearch, type PackedSearchResult } from '../../harness/explore/packed/search.ts';
 import type { PackedLockstep } from '../../harness/explore/packed/lockstep.ts';
 import type { ExploreScope } from '../../harness/explore/scope.ts';
@@ -46,27 +46,30 @@ export interface Difference {
 
 export class ObjectLockstepSpace {
   private readonly expander: Expander;
-  private readonly paths = new Map<string, number[]>();
+  private readonly paths = new Map<string, { readonly root: number; readonly path: number[] }>();
 
   constructor(sem: Semantics, scope: ExploreScope, properties: readonly string[] = [CONFORMANCE]) {
     this.expander = new Expander(sem, scope, properties);
-    this.paths.set(this.root(), []);
+    this.roots().forEach((r, root) => this.paths.set(r, { root, path: [] }));
   }
 
-  /** The root's identity. */
-  root(): string {
-    const { keys, memory } = this.expander.rootKeys(0);
-    return identity(hex(keys.full), objectMemory(memory));
+  /** The roots' identities, in the explorer's order. */
+  roots(): string[] {
+    return Array.from({ length: this.expander.rootCount }, (_, root) => {
+      const { keys, memory } = this.expander.rootKeys(root);
+      return identity(hex(keys.full), objectMemory(memory));
+    });
   }
 
   /** The successors of state `key` as `op -> key`, sorted; null when the object side never reached the state. */
   successors(key: string): string[] | null {
-    const path = this.paths.get(key);
-    if (!path) return null;
+    const at = this.paths.get(key);
+    if (!at) return null;
+    const { root, path } = at;
     const out: string[] = [];
-    this.expander.expand(0, path, (s, memory) => {
+    this.expander.expand(root, path, (s, memory) => {
       const h = identity(hex(s.keys.full), objectMemory(memory));
-      if (!this.paths.has(h)) this.paths.set(h, [...path, s.pos]);
+      if (!this.paths.has(h)) this.paths.set(h, { root, path: [...path, s.pos] });
       const found = [...new Set(s.found.map((v) => v.invariant))].sort();
       out.push(`${label(s.op)} -> ${h}${found.length ? ` !${found.join(',')}` : ''}`);
     });
@@ -79,7 +82,12 @@ export function againstObjects(
   packed: PackedLockstep,
   sem: Semantics,
   scope: ExploreScope,
-): { result: PackedSearchResult; differences: Difference[]; roots: readonly string[] } {
+): {
+  result: PackedSearchResult;
+  differences: Difference[];
+  /** The packed model's roots and the object side's, each as their identities, one a line. */
+  roots: readonly [string, string];
+} {
   const objects = new ObjectLockstepSpace(sem, scope, packed.properties);
   const differences: Difference[] = [];
   const result = packedSearch(
@@ -88,7 +96,7 @@ export function againstObjects(
       roots: () => packed.roots(),
       expand: (key, emit) => {
         const mine: string[] = [];
-        const ops = packed.tree.nodeAt(keyDefinitions(key)).list.ops;
+        const ops = packed.tree.nodeOfKey(key).list.ops;
         packed.expand(key, (out, length, pos, violated = 0) => {
           const found = packed.properties.filter((_, i) => violated & (1 << i)).sort();
           mine.push(
@@ -109,5 +117,6 @@ export function againstObjects(
     },
     { depth: scope.depth },
   );
-  return { result, differences, roots: [packedIdentity(packed, packed.roots()[0]!), objects.root()] };
+  const packedRoots = packed.roots().map((key) => packedIdentity(packed, key));
+  return { result, differences, roots: [packedRoots.join('\n'), objects.roots().join('\n')] };
 }

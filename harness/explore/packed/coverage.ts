@@ -27,6 +27,8 @@ const OP_NAMES: Readonly<Record<number, string>> = {
   [PackedOp.UnblockTask]: 'unblock_task',
   [PackedOp.TaskReturn]: 'task_return',
   [PackedOp.SetAttr]: 'set_attr',
+  [PackedOp.ShadowAlloc]: 'shadow_alloc',
+  [PackedOp.ShadowFree]: 'shadow_free',
 };
 const OPS = Object.keys(OP_NAMES).length;
 

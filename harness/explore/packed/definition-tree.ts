@@ -3,19 +3,24 @@
  * a tree: a node is the list of definitions chosen so far (p1 .. pk), its
  * children the definitions the next new patch may have. Each node holds,
  * compiled to small integers, the facts the packed models read about its
- * patches (which functions each patches, which state ids at which version,
- * whether it replaces) and its successor list: the explorer's candidate ops
+ * patches (which functions each patches, which state ids it declares, with
+ * which per-state flags) and its successor list: the explorer's candidate ops
  * for those patches (candidates.ts candidateOps), then one insmod per
  * definition the next new patch may have (newPatchDefs). The list is made
  * by the very functions the object explorer uses (expand.ts Expander), so a
  * successor's position means the same step in both engines, as the Promela
  * model shares these tables with the explorer (promela/upstream.ts).
+ *
+ * A per-state search has one tree root per choice of the state ids that own
+ * shadow variables (expand.ts rootShadowIds: is_shadow is the id's, chosen
+ * once per universe), numbered as the explorer numbers its roots, which is
+ * the first byte of every key.
  */
-import type { PatchDef } from '../../../model/kernel/definitions.ts';
+import type { PatchDef, StateDef } from '../../../model/kernel/definitions.ts';
 import type { Semantics } from '../../../model/semantics/semantics.ts';
 import type { Op } from '../../ops.ts';
 import { ownersOf } from '../../../properties/owners.ts';
-import { rootUniverse } from '../expand.ts';
+import { rootShadowIds, rootUniverse } from '../expand.ts';
 import { bootTasks, candidateOps, MODULE_FUNC, newPatchDefs, patchName, scopeFuncs, TARGET_MODULE, usedSoFar } from '../candidates.ts';
 import type { ExploreScope } from '../scope.ts';
 
@@ -36,13 +41,18 @@ export const PackedOp = {
   InsmodNew: 11,
   /** A write to a patch's writable attribute (hybrid mode's replaceable); `func` is 2 * its place in writableAttrs + the value. */
   SetAttr: 12,
+  /** Patch code's klp_shadow_get_or_alloc(obj 1, id `func`) (per-state: ops.ts shadow_alloc). */
+  ShadowAlloc: 13,
+  /** Patch code's klp_shadow_free(obj 1, id `func`) (per-state: ops.ts shadow_free). */
+  ShadowFree: 14,
 } as const;
 
 /**
  * A node's successor list as three parallel columns: the op, its patch or
  * task, and for block_task the function, 1..F for vmlinux f1..fF and F + 1
  * for mod:m1 (the byte the spec key writes for it: 1 + its place in
- * scopeFuncs), for set_attr the attribute and value (PackedOp.SetAttr).
+ * scopeFuncs), for set_attr the attribute and value (PackedOp.SetAttr), for
+ * a shadow op the state id.
  */
 export interface CompiledSteps {
   readonly op: Uint8Array;
@@ -70,19 +80,23 @@ interface SuccessorList {
 export class DefinitionNode {
   /** Each known definition's position among its own node's new definitions (the key writes them, u16 each). */
   readonly defPos: readonly number[];
-  /** Per patch k = 1..P (index 0 unused): the row of its definition's facts (DefinitionTree.funcs, replace, versions). */
+  /** Per patch k = 1..P (index 0 unused): the row of its definition's facts (DefinitionTree.funcs, states, owners ...). */
   readonly rows: readonly number[];
   /** The successor list (shared): candidate ops, then the next new patch's insmods. */
   readonly list: SuccessorList;
   /** The largest vmlinux function index and state id the known definitions use (candidates.ts usedSoFar). */
   private readonly used: { readonly funcs: number; readonly states: number };
   private children: (DefinitionNode | undefined)[] | null = null;
+  /** The root this node grows from (the key's first byte: expand.ts rootShadowIds). */
+  readonly root: number;
 
   constructor(
     private readonly tree: DefinitionTree,
     private readonly parent: DefinitionNode | null,
     pos: number,
+    root = 0,
   ) {
+    this.root = parent ? parent.root : root;
     if (!parent) {
       this.defPos = [];
       this.rows = [-1];
@@ -95,7 +109,7 @@ export class DefinitionNode {
       const u = usedSoFar([def]);
       this.used = { funcs: Math.max(parent.used.funcs, u.funcs), states: Math.max(parent.used.states, u.states) };
     }
-    this.list = tree.successorList(this.defPos.length, this.used, () => this.known());
+    this.list = tree.successorList(this, this.used, () => this.known());
   }
 
   /** The definitions chosen so far, p1 first (made on request: only a new successor list and a printed path need them). */
@@ -122,22 +136,12 @@ export function keyDefinitions(key: Uint8Array): number[] {
   return positions;
 }
 
-/**
- * What a semantics needs that the packed engine does not have, in words, or
- * undefined when it has everything: shadow-variable ops and block_disable
- * (per-state semantics, facts C.3, C.4). Module parameters at load
- * (add_merge_slots=, also_obsoletes=: Semantics.paramChoices) are not
- * missing: the explorer's candidate ops load patches without them
- * (candidates.ts candidateOps), in both engines.
- */
-export function packedLacks(semantics: Semantics): string | undefined {
-  if (semantics.spec.perState) return 'shadow-variable ops and per-state rules';
-  return undefined;
-}
-
 /** The definition tree of one search (semantics and scope), its nodes made when first reached. */
 export class DefinitionTree {
-  readonly root: DefinitionNode;
+  /** One root per choice of shadow-owning state ids (expand.ts rootShadowIds), numbered as the explorer's. */
+  readonly roots: readonly DefinitionNode[];
+  /** Per root: the state ids whose shadow variables belong to their state (is_shadow). */
+  private readonly shadowIds: readonly ReadonlySet<number>[];
   /** Function key -> function byte (1 + its place in scopeFuncs). */
   private readonly funcByte: ReadonlyMap<string, number>;
   private readonly taskIndex: ReadonlyMap<string, number>;
@@ -146,8 +150,12 @@ export class DefinitionTree {
   private readonly rowDefs: PatchDef[] = [];
   /** Per row: the functions its definition patches, bit f - 1 for function byte f (F + 1 bits at most). */
   readonly funcs: number[] = [];
-  /** Per row r and state id s = 1..S: the version it carries at [r * (S + 1) + s], 0 when it carries none. */
-  readonly versions: number[] = [];
+  /** Per row: the state ids it declares, bit id - 1 (the rules read versions in the definition: replace-rules.ts). */
+  readonly states: number[] = [];
+  /** Per row: its state ids with block_disable, bit id - 1 (per-state, facts C.4). */
+  readonly blockDisable: number[] = [];
+  /** Per row: its state ids with is_shadow, bit id - 1 (per-state, facts C.3). */
+  readonly shadowStates: number[] = [];
   /** Per row: its owners (properties/owners.ts ownersOf) as bits of `ownerNames`; two rows are foreign when they share no bit. */
   readonly owners: number[] = [];
   /** Per row: its release (PatchDef.release), NaN when it has none, so that no comparison with it holds. */
@@ -164,29 +172,35 @@ export class DefinitionTree {
     readonly scope: ExploreScope,
   ) {
     if (scope.taskModel) throw new Error('packed: the task model (taskModel=1) is not in the packed engine yet');
-    const lacking = packedLacks(semantics);
-    if (lacking) throw new Error(`packed: ${semantics.name} needs ${lacking}, which the packed engine does not have yet`);
     this.funcByte = new Map(scopeFuncs(scope).map((f, i) => [f, i + 1]));
     this.taskIndex = new Map(bootTasks(scope).map((t, i) => [t, i]));
     this.forbidDowngrade = rootUniverse(scope).forbid_downgrade === true;
-    this.root = new DefinitionNode(this, null, 0);
+    this.shadowIds = rootShadowIds(semantics, scope);
+    this.roots = this.shadowIds.map((_, root) => new DefinitionNode(this, null, 0, root));
+  }
+
+  /** The first root (the only one but in a per-state search with state ids). */
+  get root(): DefinitionNode {
+    return this.roots[0]!;
   }
 
   /**
-   * The successor list of the nodes with `count` known definitions that
-   * use functions and state ids up to `used`: candidateOps and newPatchDefs
-   * depend on nothing else (candidates.ts; the shadow ops, which name each
-   * patch's own state ids, are refused in the constructor), so a list is made once per such
-   * choice, from `known()` the first time, not once per node: at
+   * The successor list of `node`, whose known definitions use functions and
+   * state ids up to `used`: candidateOps and newPatchDefs depend on nothing
+   * else but the root's shadow-owning ids and, for per-state's shadow ops,
+   * each known patch's own state ids (candidates.ts), so a list is made once
+   * per such choice, from `known()` the first time, not once per node: at
    * patches=3,functions=3,states=2 a list per node held 5.7 GB of definitions.
    */
-  successorList(count: number, used: { readonly funcs: number; readonly states: number }, known: () => PatchDef[]): SuccessorList {
-    const id = `${count},${used.funcs},${used.states}`;
+  successorList(node: DefinitionNode, used: { readonly funcs: number; readonly states: number }, known: () => PatchDef[]): SuccessorList {
+    const count = node.defPos.length;
+    let id = `${node.root},${count},${used.funcs},${used.states}`;
+    if (this.semantics.spec.perState) for (let k = 1; k <= count; k++) id += `,${this.states[node.rows[k]!]}`;
     let list = this.lists.get(id);
     if (!list) {
       const { semantics, scope } = this;
       const defs = known();
-      const newDefs = count < scope.patches ? newPatchDefs(semantics, scope, defs, new Set()) : [];
+      const newDefs = count < scope.patches ? newPatchDefs(semantics, scope, defs, this.shadowIds[node.root]!) : [];
       const ops = candidateOps(semantics, scope, defs);
       list = {
         newDefs,
@@ -200,9 +214,6 @@ export class DefinitionTree {
 
   /** The row of a definition's facts, added when new. */
   rowOf(d: PatchDef): number {
-    const S = this.scope.states;
-    const versions = new Array<number>(S + 1).fill(0);
-    for (const s of d.states ?? []) versions[s.id] = s.version ?? 0;
     // Two definitions share a row when they differ in name only: the rules (replace-rules.ts) read every other field.
     const key = JSON.stringify({ ...d, name: '' });
     let row = this.rowIds.get(key);
@@ -210,7 +221,11 @@ export class DefinitionTree {
       this.rowIds.set(key, (row = this.funcs.length));
       this.rowDefs.push(d);
       this.funcs.push(this.funcBits(d));
-      this.versions.push(...versions);
+      const bits = (has: (s: StateDef) => boolean | undefined) =>
+        (d.states ?? []).reduce((b, s) => (has(s) ? b | (1 << (s.id - 1)) : b), 0);
+      this.states.push(bits(() => true));
+      this.blockDisable.push(bits((s) => s.block_disable));
+      this.shadowStates.push(bits((s) => s.is_shadow));
       this.owners.push(this.ownerBits(ownersOf(d)));
       this.release.push(d.release ?? Number.NaN);
       this.writableBits.push(this.attrBitsOf(d));
@@ -247,11 +262,17 @@ export class DefinitionTree {
     return bits;
   }
 
-  /** The node whose definitions are chosen at positions `defPos`, in order. */
-  nodeAt(defPos: ArrayLike<number>): DefinitionNode {
-    let n = this.root;
+  /** The node of root `root` whose definitions are chosen at positions `defPos`, in order. */
+  nodeAt(defPos: ArrayLike<number>, root = 0): DefinitionNode {
+    let n = this.roots[root];
+    if (!n) throw new Error(`packed: no root ${root}`);
     for (let i = 0; i < defPos.length; i++) n = n.child(defPos[i]!);
     return n;
+  }
+
+  /** The node a key names: its root (first byte) and definitions (keyDefinitions). */
+  nodeOfKey(key: Uint8Array): DefinitionNode {
+    return this.nodeAt(keyDefinitions(key), key[0]);
   }
 
   /** A definition's functions as bits (bit f - 1 for function byte f). */
@@ -323,6 +344,12 @@ export class DefinitionTree {
           [op[i], arg[i], func[i]] = [PackedOp.SetAttr, patch(o.patch), 2 * a + Number(o.value)];
           return;
         }
+        case 'shadow_alloc':
+        case 'shadow_free':
+          // The explorer's shadow ops name object 1 only (candidates.ts): the shadow table is a bit per state id.
+          if (o.obj !== 1) throw new Error(`packed: ${JSON.stringify(o)} is not in the packed engine`);
+          [op[i], arg[i], func[i]] = [o.op === 'shadow_alloc' ? PackedOp.ShadowAlloc : PackedOp.ShadowFree, patch(o.patch), o.id];
+          return;
         default:
           throw new Error(`packed: ${o.op} is not in the packed engine`);
       }

@@ -5,9 +5,9 @@
  * (parallel.ts), reported as the object explorer reports (summary.ts
  * ExploreSummary), so that the command's report, exit codes and saved
  * counterexamples are the same. What the packed engine does not have yet is
- * refused with E_USAGE, never run with less than was asked: a semantics
- * that needs shadow-variable ops (per-state), the task model, one property alone (its search would follow
- * the kernel alone, a space the packed model does not have), and shards.
+ * refused with E_USAGE, never run with less than was asked: the task model,
+ * one property alone (its search would follow the kernel alone, a space the
+ * packed model does not have), and shards.
  *
  * Each violation's path is decoded to ops and replayed on the object
  * implementation (summary.ts replayViolation) for its reason: a path that
@@ -25,7 +25,6 @@ import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
 import { packedSearchParallel } from './parallel.ts';
 import type { PackedSearchResult } from './search.ts';
 import { PackedLockstep } from './lockstep.ts';
-import { packedLacks } from './definition-tree.ts';
 
 /**
  * Why the packed engine cannot run this search as asked (E_USAGE), or
@@ -38,9 +37,8 @@ export function packedRefusal(
   },
 ): KlpcheckError | undefined {
   const why = (text: string) => new KlpcheckError('E_USAGE', `--engine packed: ${text}; use --engine object`);
-  const sem = semanticsByName(o.semantics);
-  const lacking = sem ? packedLacks(sem) : 'a semantics of that name';
-  if (lacking) return why(`it has no ${lacking} yet, which ${o.semantics} needs`);
+  // Every semantics of the registry runs packed (per-state since 2026-12-02).
+  if (!semanticsByName(o.semantics)) return why(`it has no semantics named ${o.semantics}`);
   if (o.scope.taskModel) return why('it has no task model (taskModel=1) yet');
   if (o.properties) return why('it checks conformance and every invariant at once, so it takes no --invariant');
   if (o.sharing) return why('it does not share a search across machines (--shard, --out, --merge) yet');
@@ -85,13 +83,16 @@ function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): 
   const properties = applicableProperties(sem);
   if (properties.join() !== model.properties.join()) throw new Error('packed: the lockstep model checks other properties than explore');
   const violations = r.violations.map((v): ViolationSummary => {
-    const { universe, ops } = model.decodePath(v.path!);
-    const found: ViolationSummary = { property: v.property, depth: v.depth, universe, ops, reason: '' };
-    const replayed = replayViolation(found, sem, o.scope);
-    const at = replayed.steps.length;
-    if (replayed.violation?.invariant !== v.property || at !== ops.length)
-      throw new Error(`packed: the path to ${v.property} at ${formatScope(o.scope)} does not violate it on the object implementation`);
-    return { ...found, reason: replayed.violation.reason };
+    // A path does not name its root (per-state's roots differ in which state ids are is_shadow): the first root
+    // whose universe violates the property there, at that length, is a shortest counterexample.
+    for (let root = 0; root < model.tree.roots.length; root++) {
+      const { universe, ops } = model.decodePath(v.path!, root);
+      const found: ViolationSummary = { property: v.property, depth: v.depth, universe, ops, reason: '' };
+      const replayed = replayViolation(found, sem, o.scope);
+      if (replayed.violation?.invariant === v.property && replayed.steps.length === ops.length)
+        return { ...found, reason: replayed.violation.reason };
+    }
+    throw new Error(`packed: the path to ${v.property} at ${formatScope(o.scope)} does not violate it on the object implementation`);
   });
   // No coverage at all when no state was expanded (stopped before depth 1).
   const coverage = packedCoverageData(r.coverage ?? new Float64Array(COVERAGE_SLOTS));

@@ -3,8 +3,8 @@
  * second statement of the catalog's checker for the explorer's universes, over what the catalog's checkers read: the
  * kernel's state before and after a step (kernel-snapshot.ts, as observe.ts
  * makes the abstract state), the op and its outcome, and the kernel's
- * events (kernel.ts KernelStepEvents). callback-pairing, the one
- * that remembers, is callback-pairing.ts.
+ * events (kernel.ts KernelStepEvents). The ones that remember are
+ * callback-pairing.ts and shadow-lifetime.ts.
  *
  * What the semantics decide, these ask the semantics' own code for
  * (replace-rules.ts): its slots (Semantics.slotOf), whom a patch declares it
@@ -73,14 +73,13 @@ export class PackedInvariants {
   private readonly P: number;
   private readonly T: number;
   private readonly NF: number;
-  private readonly V: number;
 
   constructor(
     private readonly tree: DefinitionTree,
     private readonly rules: PackedReplaceRules,
   ) {
-    const { patches, tasks, functions, states } = tree.scope;
-    [this.P, this.T, this.NF, this.V] = [patches, tasks, functions + 1, states + 1];
+    const { patches, tasks, functions } = tree.scope;
+    [this.P, this.T, this.NF] = [patches, tasks, functions + 1];
     this.settled = new Uint8Array(patches);
     this.checks = new Map<string, PackedCheck>([
       // Two settled patches in one slot; or in two slots, a function or a state id of both.
@@ -107,6 +106,7 @@ export class PackedInvariants {
         (st) => this.settledPair(st, (a, b) => this.foreign(a, b) && (this.shareFunction(a, b) || this.shareState(a, b))),
       ],
       ['no-silent-downgrade', (st) => this.downgrade(st)],
+      ['block-disable-honoured', (st) => this.blockDisableBroken(st)],
     ]);
   }
 
@@ -164,10 +164,27 @@ export class PackedInvariants {
 
   /** Whether definition rows a and b declare a state id in common. */
   private shareState(a: number, b: number): boolean {
-    const { versions } = this.tree;
-    const V = this.V;
-    for (let id = 1; id < V; id++) if (versions[a * V + id] && versions[b * V + id]) return true;
-    return false;
+    return (this.tree.states[a]! & this.tree.states[b]!) !== 0;
+  }
+
+  /**
+   * block-disable-honoured (per-state, facts C.4): a state id on klp_patches
+   * before the step is gone after it, and every patch on klp_patches before
+   * the step that declares it declares it with block_disable.
+   */
+  private blockDisableBroken(st: PackedStep): boolean {
+    const gone = st.before.states & ~st.after.states;
+    if (!gone) return false;
+    const { states, blockDisable } = this.tree;
+    let declared = 0;
+    let unblocked = 0;
+    for (let p = 1; p <= this.P; p++) {
+      if (!st.before.order[p]) continue;
+      const row = this.row(st.node, p);
+      declared |= states[row]!;
+      unblocked |= states[row]! & ~blockDisable[row]!;
+    }
+    return (gone & declared & ~unblocked) !== 0;
   }
 
   /** Whether patches p and q are in one slot (Semantics.slotOf; upstream: the cumulative slot holds the replace patches, every other patch has its own). */

@@ -3,10 +3,11 @@
  * counterpart of the abstract state that model/spec/observe.ts makes of the
  * object kernel (each loaded patch's status, place on klp_patches and forced
  * flag; each task's transition state; the code each task runs in each
- * function), read once into flat arrays so that the invariants, which
+ * function; the live state ids and shadow variables), read once into flat arrays so that the invariants, which
  * compare a step's before and after, do not ask the kernel twice.
  */
 import { PatchStatusCode } from './codes.ts';
+import type { DefinitionNode } from './definition-tree.ts';
 import type { PackedKernel } from './kernel.ts';
 
 /** A patch's status when its module is not loaded (observe.ts lists only loaded modules). */
@@ -25,6 +26,10 @@ export class KernelSnapshot {
   readonly taskState: Uint8Array;
   /** The code task t runs in function byte f (1..NF) at [t * NF + f - 1]: codes.ts ORIGINAL, ABSENT, or 1 + k for pk's. */
   readonly code: Uint8Array;
+  /** The state ids of the patches on klp_patches, bit id - 1. */
+  states = 0;
+  /** The live shadow variables <1, id>, bit id - 1. */
+  shadows = 0;
 
   constructor(
     private readonly kernel: PackedKernel,
@@ -40,8 +45,8 @@ export class KernelSnapshot {
     this.code = new Uint8Array(tasks * functions);
   }
 
-  /** Reads the kernel part of state `s`. */
-  read(s: Uint8Array): this {
+  /** Reads the kernel part of state `s`, whose patches have the definitions of `node`. */
+  read(s: Uint8Array, node: DefinitionNode): this {
     const k = this.kernel;
     for (let p = 1; p <= this.patches; p++) {
       const loaded = k.patchLoaded(s, p);
@@ -50,6 +55,8 @@ export class KernelSnapshot {
       this.forced[p] = loaded && k.patchForced(s, p) ? 1 : 0;
     }
     this.attrBits = k.attrBits(s);
+    this.states = k.liveStates(s, node);
+    this.shadows = k.shadowBits(s);
     const NF = this.functions;
     for (let t = 0; t < this.tasks; t++) {
       this.taskState[t] = k.taskByte(s, t, 0);

@@ -2,7 +2,7 @@
  * The kernel over packed bytes: the packed engine's second part (issue 11).
  * It is a second statement of the reference implementation (model/kernel/:
  * loader.ts, enable.ts, func-stack.ts, transition.ts, module-notifier.ts,
- * sysfs.ts) for the explorer's universes, where a semantics' hooks
+ * sysfs.ts, states.ts, shadow.ts) for the explorer's universes, where a semantics' hooks
  * (isCompatible, nopSources, replaced, forcedByForce, disableRefusal) are
  * asked of its own code (replace-rules.ts), written over a fixed-layout
  * region of a state's bytes. Its key is the kernel part of the explorer's
@@ -11,7 +11,7 @@
  *   task columns [patch_state + 1, pending, blocked function, blocked code]
  *   shared      [func_stacks][target module][each patch: flags, objects,
  *                funcs, states][klp_patches][transition][target + 1]
- *                [shadow variables: 0][taint, ftrace]
+ *                [shadow variables: count, then <1, id> each][taint, ftrace]
  *
  * so test/packed-kernel.test.ts checks it successor for successor against
  * the explorer's own Expander over the object kernel.
@@ -22,9 +22,20 @@
  * symbol tables (every name resolves once: symbols.ts), kprobes and a
  * disabled ftrace (patching never fails: func-stack.ts patchFunc), kernel
  * threads, running tasks and interruptible sleeps (the task model,
- * taskModel=1, which DefinitionTree refuses), and shadow variables (no
- * semantics the packed engine has has shadow ops). Without interruptible sleepers the fake signal wakes
+ * taskModel=1, which DefinitionTree refuses), state callbacks that fail or
+ * allocate (the explorer's per-state states have the 'trace' callbacks,
+ * which only print and return 0), and shadow variables of objects other
+ * than 1 (the explorer's shadow ops name obj 1 only: candidates.ts), so the
+ * shadow table is a bit per state id. Without interruptible sleepers the fake signal wakes
  * nobody, so the retry counter is not kept (model/kernel/pack.ts).
+ *
+ * Per-state semantics (hooks.stateRules 'per-state', facts C.3, C.4; Petr
+ * Mladek, 2025-01-15) add what states.ts does: per-state callbacks when a
+ * state id appears or disappears, each patch's states' pre_patch_succeeded
+ * and pre_unpatch_done, the is_shadow states' klp_shadow_free_all, and
+ * block_disable's refusal of a disable. Under other semantics those bytes
+ * stay 0 and the key writes them as the object kernel does (no flags, no
+ * shadow variables).
  *
  * The layout, from `base`: NF = F + 1 function slots (vmlinux f1..fF, then
  * mod:m1), numbered by the function byte 1..NF of definition-tree.ts.
@@ -34,10 +45,12 @@
  *   TAINT 1 once a livepatch module has tainted the kernel
  *   KLPN, KLP[P]   klp_patches
  *   TRN   klp_transition_patch (0 none); TGT klp_target_state + 1
+ *   SHD   the shadow variables: bit id - 1 for <1, id>
  *   KTS[T], KTP[T], KTF[T], KTC[T]   each task's patch_state + 1, TIF_PATCH_PENDING,
  *         the function it sleeps in (0 none) and the code it sleeps in
  *   per patch k: flags, object count, 2 objects of
- *         [name, flags, func count, NF x (function byte, flags)]
+ *         [name, flags, func count, NF x (function byte, flags)], then its
+ *         states' flags, 2 bits an id (id 1 lowest): bits(pre_patch_succeeded, pre_unpatch_done)
  *
  * A func_stack entry is a patch number: a patch has at most one func per
  * function (klp_find_func), so the patch names the entry, and the entry's
@@ -75,6 +88,10 @@ const MODULE = 1;
 /** The target module's byte: 1 + klp_alive when loaded (it is alive from its coming notifier until it goes). */
 const MOD_ALIVE = 2;
 
+/** A state's flags, as the key writes them: bits(pre_patch_succeeded, pre_unpatch_done). */
+const PRE_PATCH_SUCCEEDED = 1;
+const PRE_UNPATCH_DONE = 2;
+
 /** The bytes a stack entry's func writes: bits(nop, transition). */
 const stackBits = (fl: number) => (fl & F_NOP) | ((fl & F_TRANSITION) >>> 1);
 
@@ -89,15 +106,22 @@ function layout(scope: ExploreScope, base: number) {
   const KLP = KLPN + 1;
   const TRN = KLP + P;
   const TGT = TRN + 1;
-  const KTS = TGT + 1;
+  const SHD = TGT + 1;
+  const KTS = SHD + 1;
   const KTP = KTS + T;
   const KTF = KTP + T;
   const KTC = KTF + T;
   const PB = KTC + T;
   const OS = 3 + 2 * NF;
-  const PS = 2 + 2 * OS;
-  return { STK, MOD, TAINT, KLPN, KLP, TRN, TGT, KTS, KTP, KTF, KTC, PB, OS, PS, end: PB + P * PS };
+  const PS = 3 + 2 * OS;
+  return { STK, MOD, TAINT, KLPN, KLP, TRN, TGT, SHD, KTS, KTP, KTF, KTC, PB, OS, PS, end: PB + P * PS };
 }
+
+/** A callback record's code for a per-state callback: STATE_CALLBACK + its CallbackCode (object callbacks have the code alone). */
+export const STATE_CALLBACK = 4;
+
+/** A shadow event's code (log.ts shadow_alloc, and shadow_free with its `by`). */
+export const ShadowEvent = { Alloc: 0, FreeByCode: 1, FreeByCore: 2 } as const;
 
 /**
  * What the last `apply` did besides changing the state: the kernel events
@@ -105,27 +129,39 @@ function layout(scope: ExploreScope, base: number) {
  * the generated patches' own objects run callbacks (the "demo" ones, which
  * return 0); a dynamic object, made for nops, has none and logs nothing
  * (callbacks.ts runObjectCallback). A module's removal is not recorded: no
- * invariant that applies to upstream reads it.
+ * invariant reads it.
  */
 export class KernelStepEvents {
   /** Bit t: task t switched (task_switch). */
   switched = 0;
   /** The core WARNed: the ftrace handler saw an idle task on a transition func, or a task was still pending at completion. */
   warned = false;
-  /** The object callbacks that ran, in order, three bytes each: patch k, object byte (0 vmlinux, 1 the module), CallbackCode. */
+  /**
+   * The callbacks that ran, in order, three bytes each: patch k, then for an
+   * object callback its object byte (0 vmlinux, 1 the module) and CallbackCode,
+   * for a per-state one (state_callback) the state id and STATE_CALLBACK + CallbackCode.
+   */
   readonly callbacks: Uint8Array;
   /** How many callbacks ran. */
   count = 0;
+  /** The shadow variables allocated and freed, in order, two bytes each: ShadowEvent, state id (the object is 1). */
+  readonly shadows: Uint8Array;
+  /** How many shadow events there were. */
+  shadowCount = 0;
 
-  constructor(patches: number) {
-    // At most two per object of each patch on a module's coming or going, and four for an insmod that completes.
-    this.callbacks = new Uint8Array(3 * (4 * patches + 8));
+  constructor(patches: number, states = 0) {
+    // At most two per object of each patch on a module's coming or going, and four for an insmod that completes;
+    // per state id of each patch, two at an insmod (pre_patch, or a replaced one's pre_unpatch) and two at a completion.
+    this.callbacks = new Uint8Array(3 * (4 * patches + 8 + 4 * patches * states));
+    // One op's, or one per is_shadow state id a completion frees.
+    this.shadows = new Uint8Array(2 * (states + 1));
   }
 
   clear(): void {
     this.switched = 0;
     this.warned = false;
     this.count = 0;
+    this.shadowCount = 0;
   }
 
   push(k: number, obj: number, cb: number): void {
@@ -133,6 +169,12 @@ export class KernelStepEvents {
     this.callbacks[i] = k;
     this.callbacks[i + 1] = obj;
     this.callbacks[i + 2] = cb;
+  }
+
+  pushShadow(event: number, id: number): void {
+    const i = 2 * this.shadowCount++;
+    this.shadows[i] = event;
+    this.shadows[i + 1] = id;
   }
 }
 
@@ -152,6 +194,7 @@ export class PackedKernel {
   private readonly KLP: number;
   private readonly TRN: number;
   private readonly TGT: number;
+  private readonly SHD: number;
   private readonly KTS: number;
   private readonly KTP: number;
   private readonly KTF: number;
@@ -162,6 +205,8 @@ export class PackedKernel {
   private readonly OS: number;
   /** The patches a completing transition replaced (klp_unpatch_replaced_patches), reused. */
   private readonly replaced: Uint8Array;
+  /** Whether the semantics has Petr Mladek's per-state rules (hooks.stateRules; transition.ts perState). */
+  private readonly perState: boolean;
   /** The last `apply`'s events. */
   readonly events: KernelStepEvents;
 
@@ -184,10 +229,13 @@ export class PackedKernel {
     this.NA = (tree.semantics.spec.writableAttrs ?? []).length;
     const o = layout(tree.scope, base);
     [this.STK, this.MOD, this.TAINT, this.KLPN, this.KLP, this.TRN, this.TGT] = [o.STK, o.MOD, o.TAINT, o.KLPN, o.KLP, o.TRN, o.TGT];
-    [this.KTS, this.KTP, this.KTF, this.KTC, this.PB, this.OS, this.PS] = [o.KTS, o.KTP, o.KTF, o.KTC, o.PB, o.OS, o.PS];
+    [this.SHD, this.KTS, this.KTP, this.KTF, this.KTC, this.PB, this.OS, this.PS] = [o.SHD, o.KTS, o.KTP, o.KTF, o.KTC, o.PB, o.OS, o.PS];
     this.bytes = o.end - base;
     this.replaced = new Uint8Array(P);
-    this.events = new KernelStepEvents(P);
+    this.perState = tree.semantics.hooks.stateRules === 'per-state';
+    // A patch's state flags are one byte, 2 bits an id.
+    if (S > 4) throw new Error('packed: more than 4 state ids');
+    this.events = new KernelStepEvents(P, S);
   }
 
   /**
@@ -241,6 +289,17 @@ export class PackedKernel {
         return 0;
       case PackedOp.SetAttr:
         return this.writeAttr(s, a, steps.func[pos]! >>> 1, steps.func[pos]! & 1);
+      case PackedOp.ShadowAlloc: {
+        // klp_shadow_get_or_alloc (ops.ts): an existing variable is returned, with no event.
+        const id = steps.func[pos]!;
+        if (s[this.SHD]! & (1 << (id - 1))) return 0;
+        s[this.SHD]! |= 1 << (id - 1);
+        this.events.pushShadow(ShadowEvent.Alloc, id);
+        return 0;
+      }
+      case PackedOp.ShadowFree:
+        this.freeShadow(s, steps.func[pos]!, ShadowEvent.FreeByCode);
+        return 0;
       default:
         throw new Error(`packed: op ${steps.op[pos]} at position ${pos}`);
     }
@@ -280,6 +339,10 @@ export class PackedKernel {
         return s[this.KTF + a] !== 0;
       case PackedOp.TaskReturn:
         return !s[this.KTF + a] && s[this.TRN] !== 0;
+      case PackedOp.ShadowAlloc:
+      case PackedOp.ShadowFree:
+        // ops.ts declares: the patch is on klp_patches (the op names one of its own state ids: candidates.ts).
+        return this.patchOrder(s, a) !== 0;
       default:
         throw new Error(`packed: op ${steps.op[pos]} at position ${pos}`);
     }
@@ -316,6 +379,18 @@ export class PackedKernel {
 
   moduleLoaded(s: Uint8Array): boolean {
     return s[this.MOD] !== 0;
+  }
+
+  /** The live shadow variables <1, id>, bit id - 1. */
+  shadowBits(s: Uint8Array): number {
+    return s[this.SHD]!;
+  }
+
+  /** The state ids of the patches on klp_patches (observe.ts states), bit id - 1. */
+  liveStates(s: Uint8Array, node: DefinitionNode): number {
+    let ids = 0;
+    for (let j = 0; j < s[this.KLPN]!; j++) ids |= this.tree.states[node.rows[s[this.KLP + j]!]!]!;
+    return ids;
   }
 
   // ---- the key ----
@@ -385,22 +460,32 @@ export class PackedKernel {
           out[i++] = s[ob + 4 + 2 * j]!;
         }
       }
-      // Its states: the definition's ids, ascending, with no per-state flags under upstream's version rules.
-      const at = node.rows[k]! * (this.S + 1);
+      // Its states: the definition's ids, ascending, with their per-state flags (0 under other rules).
+      const ids = this.tree.states[node.rows[k]!]!;
+      const sf = s[this.stateFlagsAt(k)]!;
       const countAt = i++;
       out[countAt] = 0;
       for (let id = 1; id <= this.S; id++) {
-        if (!this.tree.versions[at + id]) continue;
+        if (!(ids & (1 << (id - 1)))) continue;
         out[countAt]!++;
         out[i++] = id;
-        out[i++] = 0;
+        out[i++] = (sf >>> (2 * (id - 1))) & 3;
       }
     }
     const nklp = (out[i++] = s[this.KLPN]!);
     for (let j = 0; j < nklp; j++) out[i++] = s[this.KLP + j]!;
     out[i++] = s[this.TRN]!;
     out[i++] = s[this.TGT]!;
-    out[i++] = 0;
+    // The shadow variables sorted by <obj, id>: all of object 1, so by id.
+    const shd = s[this.SHD]!;
+    const countAt = i++;
+    out[countAt] = 0;
+    for (let id = 1; shd && id <= this.S; id++) {
+      if (!(shd & (1 << (id - 1)))) continue;
+      out[countAt]!++;
+      out[i++] = 1;
+      out[i++] = id;
+    }
     out[i++] = s[this.TAINT]! | 2;
     return i;
   }
@@ -435,13 +520,17 @@ export class PackedKernel {
           w[ob + 4 + 2 * j] = key[i++]!;
         }
       }
-      i += 1 + 2 * key[i]!;
+      const sf = this.stateFlagsAt(k);
+      for (let n = key[i++]!; n > 0; n--, i += 2) w[sf]! |= key[i + 1]! << (2 * (key[i]! - 1));
     }
     const nklp = (w[this.KLPN] = key[i++]!);
     for (let j = 0; j < nklp; j++) w[this.KLP + j] = key[i++]!;
     w[this.TRN] = key[i++]!;
     w[this.TGT] = key[i++]!;
-    if (key[i++] !== 0) throw new Error('packed: upstream has no shadow variables');
+    for (let n = key[i++]!; n > 0; n--, i += 2) {
+      if (key[i] !== 1) throw new Error('packed: a shadow variable of an object other than 1');
+      w[this.SHD]! |= 1 << (key[i + 1]! - 1);
+    }
     w[this.TAINT] = key[i++]! & 1;
     return i;
   }
@@ -458,6 +547,11 @@ export class PackedKernel {
 
   private objAt(k: number, o: number): number {
     return this.patchAt(k) + 2 + o * this.OS;
+  }
+
+  /** Patch k's states' flags byte (after its two objects). */
+  private stateFlagsAt(k: number): number {
+    return this.patchAt(k) + 2 + 2 * this.OS;
   }
 
   /** The object byte of a function: mod:m1 is the target module's, the rest vmlinux's. */
@@ -674,11 +768,21 @@ export class PackedKernel {
         this.unpatchAll(s, old);
       }
       this.discardNops(s, k);
+      // klp_states_post_unpatch_replaced.
+      if (this.perState) for (let j = 0; j < nrep; j++) this.removeStates(s, node, this.replaced[j]!);
     } else this.unpatchAll(s, k);
     this.markTransition(s, k, 0);
     for (let t = 0; t < this.T; t++) if (s[this.KTP + t]) this.events.warned = true;
     s.fill(0, this.KTP, this.KTP + this.T);
     s.fill(IDLE, this.KTS, this.KTS + this.T);
+    if (this.perState) {
+      if (patched) this.stateCallbacks(s, node, k, CallbackCode.PostPatch);
+      else {
+        // klp_states_post_patch_replaced: a reverted replace gives the old states back.
+        for (let j = 0; j < nrep; j++) this.statesPostPatchReplaced(s, this.replaced[j]!);
+        this.removeStates(s, node, k);
+      }
+    }
     const nobjs = s[this.patchAt(k) + 1]!;
     for (let o = 0; o < nobjs; o++) {
       const ob = this.objAt(k, o);
@@ -721,7 +825,7 @@ export class PackedKernel {
       if (kept !== o) s.copyWithin(this.objAt(k, kept), ob, ob + this.OS);
       kept++;
     }
-    s.fill(0, this.objAt(k, kept), pb + this.PS);
+    s.fill(0, this.objAt(k, kept), this.stateFlagsAt(k));
     s[pb + 1] = kept;
   }
 
@@ -737,6 +841,97 @@ export class PackedKernel {
     s[this.patchAt(k)]! ^= EN;
     s[this.TGT] = s[this.TGT] === PATCHED ? UNPATCHED : PATCHED;
     this.startTransition(s);
+  }
+
+  // ---- klp_state under per-state rules (states.ts; facts C.3, C.4, Petr Mladek, 2025-01-15) ----
+
+  /** is_state_in_other_patches: a patch on klp_patches other than pk declares state `id`. */
+  private inOtherPatches(s: Uint8Array, node: DefinitionNode, k: number, id: number): boolean {
+    for (let j = 0; j < s[this.KLPN]!; j++) {
+      const q = s[this.KLP + j]!;
+      if (q !== k && this.statesOf(node, q) & (1 << (id - 1))) return true;
+    }
+    return false;
+  }
+
+  /** Patch pk's state ids, bit id - 1. */
+  private statesOf(node: DefinitionNode, k: number): number {
+    return this.tree.states[node.rows[k]!]!;
+  }
+
+  /** Records patch pk's state `id` running callback `cb` (callbacks.ts runStateCallback: 'trace' prints and returns 0). */
+  private stateCallback(k: number, id: number, cb: number): void {
+    this.events.push(k, id, STATE_CALLBACK + cb);
+  }
+
+  /** klp_states_post_patch and klp_states_pre_unpatch: callback `cb` of each of pk's states that no other patch has. */
+  private stateCallbacks(s: Uint8Array, node: DefinitionNode, k: number, cb: number): void {
+    const ids = this.statesOf(node, k);
+    for (let id = 1; id <= this.S; id++) if (ids & (1 << (id - 1)) && !this.inOtherPatches(s, node, k, id)) this.stateCallback(k, id, cb);
+  }
+
+  /**
+   * klp_states_pre_patch of patch pk (its pre_patch returns 0: every state's
+   * pre_patch_succeeded), then klp_states_pre_unpatch_replaced: the states
+   * of the patches it will replace that no other patch has get their pre_unpatch.
+   */
+  private statesPrePatch(s: Uint8Array, node: DefinitionNode, k: number): void {
+    const ids = this.statesOf(node, k);
+    const sf = this.stateFlagsAt(k);
+    for (let id = 1; id <= this.S; id++) {
+      if (!(ids & (1 << (id - 1)))) continue;
+      if (!this.inOtherPatches(s, node, k, id)) this.stateCallback(k, id, CallbackCode.PrePatch);
+      s[sf]! |= PRE_PATCH_SUCCEEDED << (2 * (id - 1));
+    }
+    // The hook's replaced(), among the patches before pk on klp_patches (pk is the last).
+    const mask = this.rules.replaced(node, k, s, this.KLP, s[this.KLPN]! - 1, this.attrBits(s));
+    for (let j = 0; j < s[this.KLPN]! - 1; j++) {
+      const old = s[this.KLP + j]!;
+      if (!(mask & (1 << (old - 1)))) continue;
+      const oldIds = this.statesOf(node, old);
+      for (let id = 1; id <= this.S; id++) {
+        if (!(oldIds & (1 << (id - 1))) || this.inOtherPatches(s, node, old, id)) continue;
+        this.stateCallback(old, id, CallbackCode.PreUnpatch);
+        s[this.stateFlagsAt(old)]! |= PRE_UNPATCH_DONE << (2 * (id - 1));
+      }
+    }
+  }
+
+  /** klp_states_post_patch_replaced for one replaced patch: post_patch again for each state whose pre_unpatch ran. */
+  private statesPostPatchReplaced(s: Uint8Array, old: number): void {
+    const sf = this.stateFlagsAt(old);
+    for (let id = 1; id <= this.S; id++) {
+      const bit = PRE_UNPATCH_DONE << (2 * (id - 1));
+      if (!(s[sf]! & bit)) continue;
+      s[sf]! &= ~bit;
+      this.stateCallback(old, id, CallbackCode.PostPatch);
+    }
+  }
+
+  /**
+   * removeState of each of pk's states (klp_states_post_unpatch): unless
+   * another patch has it or its pre_patch never succeeded, post_unpatch and,
+   * for is_shadow, klp_shadow_free_all(id).
+   */
+  private removeStates(s: Uint8Array, node: DefinitionNode, k: number): void {
+    const ids = this.statesOf(node, k);
+    const shadowed = this.tree.shadowStates[node.rows[k]!]!;
+    const sf = this.stateFlagsAt(k);
+    for (let id = 1; id <= this.S; id++) {
+      const succeeded = PRE_PATCH_SUCCEEDED << (2 * (id - 1));
+      if (!(ids & (1 << (id - 1))) || this.inOtherPatches(s, node, k, id) || !(s[sf]! & succeeded)) continue;
+      this.stateCallback(k, id, CallbackCode.PostUnpatch);
+      if (shadowed & (1 << (id - 1))) this.freeShadow(s, id, ShadowEvent.FreeByCore);
+      s[sf]! &= ~succeeded;
+    }
+  }
+
+  /** klp_shadow_free of <1, id> (or klp_shadow_free_all(id): object 1 is the only one), when it exists. */
+  private freeShadow(s: Uint8Array, id: number, by: number): void {
+    const bit = 1 << (id - 1);
+    if (!(s[this.SHD]! & bit)) return;
+    s[this.SHD]! &= ~bit;
+    this.events.pushShadow(by, id);
   }
 
   // ---- the ops ----
@@ -787,6 +982,7 @@ export class PackedKernel {
     }
     s[this.KLP + s[this.KLPN]!++] = k;
     this.initTransition(s, k, PATCHED);
+    if (this.perState) this.statesPrePatch(s, node, k);
     for (let o = 0; o < nobjs; o++) {
       const ob = this.objAt(k, o);
       if (!(s[ob + 1]! & O_LOADED)) continue;
@@ -824,6 +1020,8 @@ export class PackedKernel {
   private writeEnabled(s: Uint8Array, node: DefinitionNode, k: number, enable: boolean): number {
     const pb = this.patchAt(k);
     if (((s[pb]! & EN) !== 0) === enable) return PackedErrno.EINVAL;
+    // A patch with a block_disable state cannot be disabled, not even by reversing its transition (facts C.4).
+    if (!enable && this.perState && this.tree.blockDisable[node.rows[k]!]) return PackedErrno.EINVAL;
     if (s[this.TRN] === k) {
       this.reverse(s, k);
       return 0;
@@ -834,6 +1032,8 @@ export class PackedKernel {
     const refusal = this.rules.disableRefusal(node, k, s, this.KLP, s[this.KLPN]!, this.attrBits(s));
     if (refusal) return refusal;
     this.initTransition(s, k, UNPATCHED);
+    // klp_states_pre_unpatch.
+    if (this.perState) this.stateCallbacks(s, node, k, CallbackCode.PreUnpatch);
     const nobjs = s[pb + 1]!;
     for (let o = 0; o < nobjs; o++) {
       const ob = this.objAt(k, o);

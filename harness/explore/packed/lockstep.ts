@@ -3,21 +3,23 @@
  * and checked for conformance on every transition: the packed engine's
  * counterpart of the explorer's Lockstep (harness/run-sequence.ts). A state
  * is the spec model's bytes (spec.ts), the kernel's
- * (kernel.ts), one byte that is set once conformance broke, then
- * callback-pairing's memory (callback-pairing.ts). Its key is the
+ * (kernel.ts), one byte that is set once conformance broke, then the
+ * memory of the checkers that remember: callback-pairing's
+ * (callback-pairing.ts) and, per-state, shadow-lifetime's
+ * (shadow-lifetime.ts). Its key is the
  * explorer's lockstep key byte for byte (state-key.ts), but for the checker
  * memory: the explorer appends an interned id of its string, this the
  * memory's bytes:
  *
- *   [root 0][definitions][spec model][task count]
+ *   [root][definitions][spec model][task count]
  *   [spec task columns][kernel task columns, in the same task order][kernel]
- *   [callback phases, a byte a patch]
+ *   [callback phases, a byte a patch][per-state: the state ids' callback phases, the live shadow variables]
  *
  * with the tasks sorted by their spec column, then their kernel column;
  * past a conformance break the spec model is no longer followed, and, as
  * the explorer's, the key is
  *
- *   [root 0][definitions][0xff][task count][kernel task columns, sorted][kernel][callback phases]
+ *   [root][definitions][0xff][task count][kernel task columns, sorted][kernel][checker memory]
  *
  * Which ops a state tries is the kernel's answer (expand.ts pointless,
  * ops.ts applicable, as kernel-preconditions.ts answers them). While the
@@ -29,10 +31,10 @@
  * (model/spec/observe.ts against SpecModel.abstract()): every patch's
  * loaded flag, status, place on klp_patches and forced flag; every task's
  * transition state and where it sleeps in which code; whether the target
- * module is loaded; the code each task runs in each function. The rest of
+ * module is loaded; the code each task runs in each function; the live
+ * shadow variables. The rest of
  * the abstract state follows: the live state ids are those of the patches
- * on klp_patches, there are no shadow variables (DefinitionTree refuses the
- * semantics with shadow ops), a patch's slot follows from its name and
+ * on klp_patches, a patch's slot follows from its name and
  * definition on both sides, and the patches' load
  * order is the same on both sides because a module loads and goes on both
  * or on neither while their outcomes agree. The explorer skips the check on
@@ -41,17 +43,18 @@
  *
  * Every invariant of the catalog that applies to the semantics is checked on
  * every transition but a quiet one, over the kernel's side
- * (invariants.ts, callback-pairing.ts), as the explorer
+ * (invariants.ts, callback-pairing.ts, shadow-lifetime.ts), as the explorer
  * checks them over the object kernel's observed state; past a conformance
  * break too.
  */
-import { keyDefinitions, PackedOp, type DefinitionNode } from './definition-tree.ts';
+import { PackedOp, type DefinitionNode } from './definition-tree.ts';
 import { PackedCoverage } from './coverage.ts';
 import { KernelSnapshot } from './kernel-snapshot.ts';
 import { PackedKernel } from './kernel.ts';
 import { PackedCallbackPairing } from './callback-pairing.ts';
+import { PackedShadowLifetime } from './shadow-lifetime.ts';
 import { namedPatch, PackedInvariants, type PackedStep } from './invariants.ts';
-import { PackedSpec } from './spec.ts';
+import { PackedSpec, sameBytes } from './spec.ts';
 import type { ExploreScope } from '../scope.ts';
 import { CONFORMANCE, INVARIANTS } from '../../../properties/catalog.ts';
 import { upstream } from '../../../model/semantics/upstream.ts';
@@ -64,6 +67,12 @@ const NO_SPEC = 0xff;
 const CONFORMANCE_BIT = 1;
 
 const CALLBACK_PAIRING = 'callback-pairing';
+const SHADOW_LIFETIME = 'shadow-lifetime';
+
+/** The checkers that remember: callback-pairing's byte a patch and, per-state, a byte of state ids' phases and one of live shadow variables. */
+function memoryBytesFor(semantics: Semantics, scope: ExploreScope): number {
+  return scope.patches + (semantics.spec.perState ? (scope.states ? 1 : 0) + 1 : 0);
+}
 
 /** What a lockstep is made with: the semantics (upstream by default), and whether it counts coverage (takeCoverage). */
 export interface PackedLockstepOptions {
@@ -79,17 +88,24 @@ export class PackedLockstep extends PackedSpec {
   private readonly checks: readonly { readonly bit: number; readonly violated: (step: PackedStep) => boolean }[];
   private readonly pairing: PackedCallbackPairing;
   private readonly pairingBit: number;
+  /** How many bytes at the end of every key are the checkers' memory. */
+  readonly memoryBytes: number;
+  /** shadow-lifetime's checker, when it applies (per-state), and its bit. */
+  private readonly shadowLifetime: PackedShadowLifetime | null;
+  private readonly shadowLifetimeBit: number;
   /** The kernel before and after the step; `before` is read once per expanded state (`beforeRead`). */
   private readonly before: KernelSnapshot;
   private readonly after: KernelSnapshot;
   private beforeRead = false;
+  /** Whether the last step left the state as it was (step). */
+  private quietStep = false;
   /** The step the invariants read (check), one record filled in place. */
   private readonly checked: { -readonly [K in keyof PackedStep]: PackedStep[K] };
   /** The properties the last step violated (bits of `properties`). */
   private violated = 0;
   /** The kernel's errno of the last step. */
   private errnoOfKernel = 0;
-  /** The byte set once conformance broke; callback-pairing's memory follows it. */
+  /** The byte set once conformance broke; the checkers' memory follows it. */
   private readonly BROKEN: number;
   /** What the transitions reached (coverage.ts), when asked for. */
   private readonly coverage: PackedCoverage | null;
@@ -97,12 +113,16 @@ export class PackedLockstep extends PackedSpec {
   /** `coverage`: count every transition's op, outcome and milestones (takeCoverage), as explore reports them. */
   constructor(scope: ExploreScope, options: PackedLockstepOptions = {}) {
     const semantics = options.semantics ?? upstream;
-    super(scope, PackedKernel.bytesFor(scope) + 1 + scope.patches, semantics);
+    super(scope, PackedKernel.bytesFor(scope) + 1 + memoryBytesFor(semantics, scope), semantics);
     const invariants = INVARIANTS.filter((i) => i.appliesTo(semantics)).map((i) => i.id);
     this.properties = [CONFORMANCE, ...invariants];
     this.kernel = new PackedKernel(this.tree, this.rules, this.size);
     this.BROKEN = this.size + this.kernel.bytes;
-    this.pairing = new PackedCallbackPairing(this.P, this.BROKEN + 1);
+    this.pairing = new PackedCallbackPairing(this.P, this.BROKEN + 1, semantics.spec.perState ? scope.states : 0);
+    const shadowAt = this.BROKEN + 1 + this.pairing.bytes;
+    this.shadowLifetime = invariants.includes(SHADOW_LIFETIME) ? new PackedShadowLifetime(this.tree, shadowAt) : null;
+    this.memoryBytes = this.pairing.bytes + (this.shadowLifetime ? 1 : 0);
+    if (this.memoryBytes !== memoryBytesFor(semantics, scope)) throw new Error('packed: the checkers remember another number of bytes');
     const NF = scope.functions + 1;
     this.before = new KernelSnapshot(this.kernel, this.P, this.T, NF);
     this.after = new KernelSnapshot(this.kernel, this.P, this.T, NF);
@@ -110,12 +130,13 @@ export class PackedLockstep extends PackedSpec {
     this.checked = { before, after, node: this.tree.root, op: 0, patch: 0, errno: 0, events };
     const checks = new PackedInvariants(this.tree, this.rules).checks;
     this.checks = invariants.flatMap((id, i) => {
-      if (id === CALLBACK_PAIRING) return [];
+      if (id === CALLBACK_PAIRING || id === SHADOW_LIFETIME) return [];
       const violated = checks.get(id);
       if (!violated) throw new Error(`packed: the invariant ${id} has no packed check`);
       return [{ bit: 1 << (i + 1), violated }];
     });
     this.pairingBit = 1 << (invariants.indexOf(CALLBACK_PAIRING) + 1);
+    this.shadowLifetimeBit = 1 << (invariants.indexOf(SHADOW_LIFETIME) + 1);
     this.coverage = options.coverage ? new PackedCoverage() : null;
   }
 
@@ -133,30 +154,36 @@ export class PackedLockstep extends PackedSpec {
     const to = this.lockstep(w, x, node, pos);
     if (!to) return null;
     // decodePath steps its own arrays: only the expanded state's snapshot is kept between steps.
-    if (w !== this.w || !this.beforeRead) this.before.read(w);
+    if (w !== this.w || !this.beforeRead) this.before.read(w, node);
     this.beforeRead = w === this.w;
     const steps = node.list.steps;
     const op = steps.op[pos]!;
     const patch = namedPatch(op, steps.arg[pos]!, to);
     // The invariants are not checked on a quiet step (the state itself, every task in place and no new
     // definition: a refused first load of a patch changes the key's definitions), as the explorer's.
-    const quiet = to === node && sameBytes(w, x);
+    const quiet = (this.quietStep = to === node && sameBytes(w, x));
     if (!quiet) this.check(x, to, op, patch);
     this.coverage?.record(op, patch, this.errnoOfKernel, this.before, quiet ? this.before : this.after);
     return to;
+  }
+
+  /** Whether the last step was quiet, as step() found: the spec model's own comparison would compare again. */
+  protected override quiet(): boolean {
+    return this.quietStep;
   }
 
   /** Checks the invariants on the step from the state `before` holds to `x` (op `op` naming `patch`), setting their bits. */
   private check(x: Uint8Array, to: DefinitionNode, op: number, patch: number): void {
     // One record for every step, filled in place: a check runs on about half the transitions.
     const step = this.checked;
-    this.after.read(x);
+    this.after.read(x, to);
     step.node = to;
     step.op = op;
     step.patch = patch;
     step.errno = this.errnoOfKernel;
     for (const c of this.checks) if (c.violated(step)) this.violated |= c.bit;
     if (this.pairing.violated(x, this.kernel.events, this.after)) this.violated |= this.pairingBit;
+    if (this.shadowLifetime?.violated(x, this.kernel.events, to, this.after)) this.violated |= this.shadowLifetimeBit;
   }
 
   /** The step on both sides (or past a break on the kernel alone), with conformance checked: a break sets its bit. */
@@ -198,21 +225,19 @@ export class PackedLockstep extends PackedSpec {
     return i;
   }
 
-  /** callback-pairing's memory in a key (its last P bytes), as the catalog checker's memory() writes it. */
+  /** The checkers' memory in a key (its last memoryBytes), as the catalog checkers' memory() write it, in the catalog's order. */
   memoryText(key: Uint8Array): string {
-    return this.pairing.text(key, key.length - this.P);
-  }
-
-  /** How many bytes at the end of every key are callback-pairing's memory. */
-  get memoryBytes(): number {
-    return this.P;
+    const at = key.length - this.memoryBytes;
+    const shadows = this.shadowLifetime?.text(key, at + this.pairing.bytes) ?? '';
+    const pairing = this.pairing.text(key, at);
+    return shadows && pairing ? `${shadows} ${pairing}` : shadows || pairing;
   }
 
   /** Whether the two sides of `s` agree after a step whose kernel op returned `kernelErrno`: outcome and abstract state (see the file's comment). */
   private conforms(s: Uint8Array, node: DefinitionNode, kernelErrno: number): boolean {
     if (this.errno !== kernelErrno) return false;
     const k = this.kernel;
-    if (this.moduleLoaded(s) !== k.moduleLoaded(s)) return false;
+    if (this.moduleLoaded(s) !== k.moduleLoaded(s) || this.shadowBits(s) !== k.shadowBits(s)) return false;
     for (let p = 1; p <= this.P; p++) {
       const loaded = this.patchLoaded(s, p);
       if (loaded !== k.patchLoaded(s, p)) return false;
@@ -239,7 +264,7 @@ export class PackedLockstep extends PackedSpec {
     }
     this.w.fill(0);
     this.w[this.BROKEN] = 1;
-    const node = this.tree.nodeAt(keyDefinitions(key));
+    const node = this.tree.nodeOfKey(key);
     if (key[at + 1] !== this.T) throw new Error('packed: a key of another task count');
     return this.decodeKernel(key, at + 2, node);
   }
@@ -248,7 +273,7 @@ export class PackedLockstep extends PackedSpec {
   private decodeKernel(key: Uint8Array, i: number, node: DefinitionNode): DefinitionNode {
     for (let t = 0; t < this.T; t++) i = this.kernel.readTask(key, i, t, this.w);
     i = this.kernel.readShared(key, i, this.w);
-    for (let k = 0; k < this.P; k++) this.w[this.BROKEN + 1 + k] = key[i++]!;
+    for (let m = 0; m < this.memoryBytes; m++) this.w[this.BROKEN + 1 + m] = key[i++]!;
     if (i !== key.length) throw new Error(`packed: a key of ${key.length} bytes, ${i} read`);
     return node;
   }
@@ -266,7 +291,7 @@ export class PackedLockstep extends PackedSpec {
     }
     for (const t of order) i = this.kernel.writeTask(s, t, this.out, i);
     i = this.kernel.writeShared(s, node, this.out, i);
-    for (let k = 0; k < this.P; k++) this.out[i++] = s[this.BROKEN + 1 + k]!;
+    for (let m = 0; m < this.memoryBytes; m++) this.out[i++] = s[this.BROKEN + 1 + m]!;
     return i;
   }
 
@@ -278,9 +303,4 @@ export class PackedLockstep extends PackedSpec {
     super.moveTask(w, to, x, from);
     this.kernel.moveTask(w, to, x, from);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -5,9 +5,9 @@
  * allocation. Its states are the explorer's spec-level keys, byte for byte
  * (state-key.ts, model/spec/pack.ts):
  *
- *   [root 0][definitions chosen, u16 each][loaded patches: index, flags]
+ *   [root][definitions chosen, u16 each][loaded patches: index, flags]
  *   [klp_patches][transition: patch, target, replaced list | 0][target module]
- *   [shadow variables: 0][task count][task columns, sorted]
+ *   [shadow variables: count, then <1, id> each][task count][task columns, sorted]
  *
  * so test/packed-spec.test.ts checks it state for state and successor for
  * successor against the object spec model, and its counts against Spin's
@@ -34,9 +34,15 @@
  *
  * - a write to a writable attribute (hybrid mode's replaceable, facts F.1):
  *   -EAGAIN on the transition patch, else the patch's flag bit, which the
- *   key writes with the patch's flags and the rule reads in its attrs.
- * The task model (taskModel=1) and shadow variables are not here:
- * DefinitionTree refuses the scopes and semantics that need them.
+ *   key writes with the patch's flags and the rule reads in its attrs;
+ * - under per-state rules (SpecRule.perState; facts C.3, C.4, Petr Mladek,
+ *   2025-01-15): the shadow variables patch code allocates and frees (of
+ *   object 1 only, as the explorer's ops name it: a bit per state id), freed
+ *   with their is_shadow state when no patch on klp_patches has it any more,
+ *   and block_disable's -EINVAL on a disable.
+ * A per-state search has a root per choice of the state ids that own shadow
+ * variables (definition-tree.ts), the key's first byte.
+ * The task model (taskModel=1) is not here: DefinitionTree refuses it.
  *
  * Each op also gives the spec model's outcome (`errno`), and the key is
  * written and read in parts (the shared part, each task's column, the task
@@ -71,6 +77,8 @@ export class PackedSpec implements PackedSpace {
   protected readonly P: number;
   protected readonly T: number;
   private readonly S: number;
+  /** Whether the rule is Petr Mladek's per-state one (SpecRule.perState). */
+  private readonly perState: boolean;
   /** The function byte of mod:m1 (its object is the target module). */
   private readonly modFunc: number;
   // Offsets into a state array; a state is one Uint8Array of `size` bytes.
@@ -84,6 +92,8 @@ export class PackedSpec implements PackedSpace {
   private readonly NREP: number;
   private readonly REP: number;
   private readonly MODLD: number;
+  /** The shadow variables <1, id>, bit id - 1 (per-state). */
+  private readonly SHD: number;
   private readonly TS: number;
   private readonly TF: number;
   private readonly TC: number;
@@ -104,6 +114,7 @@ export class PackedSpec implements PackedSpace {
     const P = (this.P = scope.patches);
     const T = (this.T = scope.tasks);
     this.S = scope.states;
+    this.perState = semantics.spec.perState === true;
     this.modFunc = scope.functions + 1;
     this.LO = 1;
     this.FL = this.LO + P;
@@ -114,7 +125,8 @@ export class PackedSpec implements PackedSpace {
     this.NREP = this.TGT + 1;
     this.REP = this.NREP + 1;
     this.MODLD = this.REP + P;
-    this.TS = this.MODLD + 1;
+    this.SHD = this.MODLD + 1;
+    this.TS = this.SHD + 1;
     this.TF = this.TS + T;
     this.TC = this.TF + T;
     this.size = this.TC + T;
@@ -125,7 +137,7 @@ export class PackedSpec implements PackedSpace {
 
   roots(): Uint8Array[] {
     this.w.fill(0);
-    return [this.out.slice(0, this.encode(this.w, this.tree.root))];
+    return this.tree.roots.map((root) => this.out.slice(0, this.encode(this.w, root)));
   }
 
   expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number) => void): void {
@@ -133,22 +145,30 @@ export class PackedSpec implements PackedSpace {
     const n = node.list.steps.op.length;
     for (let pos = 0; pos < n; pos++) {
       const to = this.step(this.w, this.x, node, pos);
-      if (to) emit(this.out, this.encode(this.x, to), pos);
+      if (!to) continue;
+      // A quiet step's successor is the state itself: `key`, the very object (PackedSpace.expand), not encoded again.
+      if (this.quiet(node, to)) emit(key, key.length, pos);
+      else emit(this.out, this.encode(this.x, to), pos);
     }
   }
 
+  /** Whether the step just taken from `w` into `x` left the state as it was: the same node and the same bytes. */
+  protected quiet(node: DefinitionNode, to: DefinitionNode): boolean {
+    return to === node && sameBytes(this.w, this.x);
+  }
+
   /**
-   * The ops and universe of a path of successor positions from the root (a
-   * search's pathTo), for replaying it on the object implementation: the
+   * The ops and universe of a path of successor positions from root `root`
+   * (a search's pathTo), for replaying it on the object implementation: the
    * task an op names is the one at its place in the sorted order of the
    * state it applies to, so each step is taken here and the tasks' names
    * follow their columns through each sort.
    */
-  decodePath(path: readonly number[]): { universe: Universe; ops: Op[] } {
+  decodePath(path: readonly number[], root = 0): { universe: Universe; ops: Op[] } {
     const w = new Uint8Array(this.w.length);
     const x = new Uint8Array(this.w.length);
     let names = bootTasks(this.tree.scope);
-    let node = this.tree.root;
+    let node = this.tree.nodeAt([], root);
     let universe = rootUniverse(this.tree.scope);
     const ops: Op[] = [];
     for (const pos of path) {
@@ -241,6 +261,14 @@ export class PackedSpec implements PackedSpace {
         x.set(w);
         x[this.TS + a] = this.targetState(x);
         return node;
+      case PackedOp.ShadowAlloc:
+      case PackedOp.ShadowFree:
+        // Only code of a patch on klp_patches runs, with its own state ids (ops.ts declares; candidates.ts).
+        if (!this.patchOrder(w, a)) return null;
+        x.set(w);
+        if (op[pos] === PackedOp.ShadowAlloc) x[this.SHD]! |= 1 << (func[pos]! - 1);
+        else x[this.SHD]! &= ~(1 << (func[pos]! - 1));
+        return node;
       default:
         throw new Error(`packed: op ${op[pos]} at position ${pos}`);
     }
@@ -268,9 +296,8 @@ export class PackedSpec implements PackedSpace {
     const w = this.w;
     w.fill(0);
     let i = 0;
-    if (key[i++] !== 0) throw new Error('packed: upstream has one root');
+    let node = this.tree.nodeAt([], key[i++]);
     const nd = key[i++]!;
-    let node = this.tree.root;
     for (let d = 0; d < nd; d++, i += 2) node = node.child(key[i]! | (key[i + 1]! << 8));
     const nl = (w[this.NL] = key[i++]!);
     for (let j = 0; j < nl; j++) {
@@ -286,7 +313,7 @@ export class PackedSpec implements PackedSpace {
       for (let j = 0; j < nrep; j++) w[this.REP + j] = key[i++]!;
     }
     w[this.MODLD] = key[i++]! & 1;
-    if (key[i++] !== 0) throw new Error('packed: upstream has no shadow variables');
+    for (let n = key[i++]!; n > 0; n--, i += 2) w[this.SHD]! |= 1 << (key[i + 1]! - 1);
     if (key[i++] !== this.T) throw new Error('packed: a key of another task count');
     this.at = i;
     return node;
@@ -312,7 +339,7 @@ export class PackedSpec implements PackedSpace {
   protected encodeDefinitions(node: DefinitionNode): number {
     const out = this.out;
     let i = 0;
-    out[i++] = 0;
+    out[i++] = node.root;
     const defPos = node.defPos;
     out[i++] = defPos.length;
     for (let d = 0; d < defPos.length; d++) {
@@ -340,7 +367,16 @@ export class PackedSpec implements PackedSpace {
       for (let j = 0; j < nrep; j++) out[i++] = s[this.REP + j]!;
     }
     out[i++] = s[this.MODLD]!;
-    out[i++] = 0;
+    // The shadow variables sorted by <obj, id>: all of object 1, so by id.
+    const shd = s[this.SHD]!;
+    const countAt = i++;
+    out[countAt] = 0;
+    for (let id = 1; id <= this.S; id++) {
+      if (!(shd & (1 << (id - 1)))) continue;
+      out[countAt]!++;
+      out[i++] = 1;
+      out[i++] = id;
+    }
     out[i++] = this.T;
     return i;
   }
@@ -419,6 +455,11 @@ export class PackedSpec implements PackedSpace {
     return s[this.MODLD] !== 0;
   }
 
+  /** The live shadow variables <1, id>, bit id - 1. */
+  protected shadowBits(s: Uint8Array): number {
+    return s[this.SHD]!;
+  }
+
   /** The code task t runs in function f: 1 (absent) when f's module is not loaded, else version(). */
   protected runs(s: Uint8Array, node: DefinitionNode, t: number, f: number): number {
     return f === this.modFunc && !s[this.MODLD] ? ABSENT : this.version(s, node, t, f);
@@ -494,11 +535,21 @@ export class PackedSpec implements PackedSpace {
     }
     // Without the task model no sleep is interruptible, so the fake signal (every 15th retry) wakes nobody.
     if (!complete) return;
+    const shadowed = this.perState ? this.onKlpPatches(s, node, this.tree.shadowStates) : 0;
     if (s[this.TGT]) {
       for (let j = 0; j < s[this.NREP]!; j++) this.free(s, s[this.REP + j]!);
     } else this.free(s, s[this.TP]!);
+    // An is_shadow state that no patch on klp_patches has any more takes its shadow variables with it (facts C.3).
+    if (shadowed) s[this.SHD]! &= ~(shadowed & ~this.onKlpPatches(s, node, this.tree.states));
     s.fill(IDLE, this.TS, this.TS + this.T);
     s.fill(0, this.TP, this.REP + this.P);
+  }
+
+  /** The state ids of the patches on klp_patches in `bits` (a row table of the tree: states, shadowStates), bit id - 1. */
+  private onKlpPatches(s: Uint8Array, node: DefinitionNode, bits: readonly number[]): number {
+    let ids = 0;
+    for (let j = 0; j < s[this.NKLP]!; j++) ids |= bits[node.rows[s[this.KLP + j]!]!]!;
+    return ids;
   }
 
   /** Off klp_patches, sysfs gone (klp_free_patch_async); the module stays until rmmod. */
@@ -560,6 +611,8 @@ export class PackedSpec implements PackedSpace {
   private writeEnabled(s: Uint8Array, node: DefinitionNode, k: number, enable: boolean): number {
     const fl = s[this.FL + k]!;
     if (((fl & ENABLED) !== 0) === enable) return PackedErrno.EINVAL;
+    // A patch with a block_disable state cannot be disabled, before the reverse check (facts C.4).
+    if (!enable && this.perState && this.tree.blockDisable[node.rows[k]!]) return PackedErrno.EINVAL;
     if (s[this.TP] === k) {
       // klp_reverse_transition: the target flips, and the patch's enabled flag with it.
       s[this.TGT] = s[this.TGT] ? 0 : 1;
@@ -584,4 +637,10 @@ export class PackedSpec implements PackedSpace {
     else for (let j = 0; j < s[this.NREP]!; j++) s[this.FL + s[this.REP + j]!]! |= FORCED;
     return 0;
   }
+}
+
+/** Whether the first a.length bytes of `a` and `b` are equal. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
