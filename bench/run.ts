@@ -296,5 +296,5 @@ writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);
 renameSync(tmp, OUT.pathname);
 say(`wrote ${OUT.pathname}`);
 
-// The real kernel's figures go to their own file (bench/vm.ts); skipped without a set-up kernel.
-if (!quick) await benchVm();
+// The real kernel's figures go to their own file (bench/vm.ts), in a full run only; skipped without a set-up kernel.
+if (!quick && !exploreOnly && !wholeOnly && !twoCoresOnly && !packedOnly) await benchVm();
