@@ -4,10 +4,10 @@
  * vm/cgen is clean. The modules are built as the VM run builds them
  * (vm/build.ts), into a folder of the check's own: a module whose code
  * several universes share (the block-point core, a selftest module) is
- * compiled once, in one make per universe that brings new ones. A universe
- * fails on a warning or error about any of its modules. (One make per
- * universe, each compiling all its modules, took 373 s of the test suite's
- * 570 s on two cores, 2026-12-02.)
+ * compiled once, and the make invocations are few. A universe fails on a
+ * warning or error about any of its modules. (One make per universe, each
+ * compiling all its modules, took 373 s of the test suite's 570 s on two
+ * cores, 2026-12-02.)
  *
  *   npx tsx vm/cgen/build-check.ts [--kernel 6.1|6.12] [--keep DIR] FILE|DIR...
  *
@@ -92,33 +92,49 @@ export interface FileVerdict {
 /**
  * Generates and builds every scenario file, each universe's modules as the VM
  * run builds them (vm/build.ts buildModules) into one folder of the check's
- * own (`keep`, or a temporary one removed after), so that a module several
- * universes share is compiled once. Errors: E_VM_SETUP when the kernel is not
- * set up (loadKernelEnv).
+ * own (`keep`, or a temporary one removed after): all universes at once, so
+ * that a module several universes share is compiled once and the make
+ * invocations are few. When that build fails, each universe is built again
+ * alone (what was built stays), so that the failure is told of the universes
+ * it is in. Errors: E_VM_SETUP when the kernel is not set up (loadKernelEnv).
  */
 export async function checkFiles(paths: readonly string[], kernel: KernelVersion, keep?: string): Promise<FileVerdict[]> {
   const env = loadKernelEnv(kernel);
   const root = keep ?? mkdtempSync(join(tmpdir(), 'klpcheck-cgen-'));
   try {
-    const verdicts: FileVerdict[] = [];
+    const planned: ({ file: string; refused: string } | { file: string; set: ModuleSet })[] = [];
     for (const file of scenarioFiles(paths)) {
       const universe = (readJson(file) as { universe?: unknown }).universe;
-      let set: ModuleSet;
       try {
-        set = generateModuleSources(universe, kernel, { file, base: '/universe' });
+        planned.push({ file, set: generateModuleSources(universe, kernel, { file, base: '/universe' }) });
       } catch (e) {
         if (!(e instanceof KlpcheckError)) throw e;
-        verdicts.push({ file, verdict: 'refused', detail: [e.format()] });
+        planned.push({ file, refused: e.format() });
+      }
+    }
+    const sets = planned.flatMap((p) => ('set' in p ? [p.set] : []));
+    const all = await buildModules(env, sets, root).catch((e: unknown) => {
+      if (!(e instanceof KlpcheckError)) throw e;
+      return undefined;
+    });
+    const verdicts: FileVerdict[] = [];
+    for (const p of planned) {
+      if ('refused' in p) {
+        verdicts.push({ file: p.file, verdict: 'refused', detail: [p.refused] });
         continue;
       }
       try {
-        const built = await buildModules(env, [set], root);
+        const built = all
+          ? { ko: [all.ko[sets.indexOf(p.set)]!], problems: [all.problems[sets.indexOf(p.set)]!] }
+          : await buildModules(env, [p.set], root);
         const problems = built.problems[0]!;
         const modules = Object.keys(built.ko[0]!).map((name) => `${name}.ko`);
-        verdicts.push(problems.length ? { file, verdict: 'failed', detail: problems } : { file, verdict: 'ok', detail: modules.sort() });
+        verdicts.push(
+          problems.length ? { file: p.file, verdict: 'failed', detail: problems } : { file: p.file, verdict: 'ok', detail: modules.sort() },
+        );
       } catch (e) {
         if (!(e instanceof KlpcheckError)) throw e;
-        verdicts.push({ file, verdict: 'failed', detail: [e.format()] });
+        verdicts.push({ file: p.file, verdict: 'failed', detail: [e.format()] });
       }
     }
     return verdicts;
