@@ -160,8 +160,17 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'force-marks-later-patches',
     // hybrid-listed-shared and replace-sets-positional: found by the whole space of
-    // patches=2,functions=1,states=0,tasks=1 (explore, issue 11), at 6 steps.
-    semantics: ['upstream', 'slots', 'provides-obsoletes', 'replace-tag-draft', 'hybrid-listed-shared', 'replace-sets-positional'],
+    // patches=2,functions=1,states=0,tasks=1 (explore, issue 11), at 6 steps; per-state (upstream's forcedByForce)
+    // by the packed engine's differential at patches=2,functions=1,states=1,tasks=1, depth 6 (2026-12-02).
+    semantics: [
+      'upstream',
+      'slots',
+      'provides-obsoletes',
+      'replace-tag-draft',
+      'hybrid-listed-shared',
+      'replace-sets-positional',
+      'per-state',
+    ],
     recorded: 'counterexamples/slots/conformance-f1d2070d57f5.json',
     meaning:
       'klp_force_transition marks every other patch on klp_patches (or of the replaced sets) forced, including ' +
