@@ -5,7 +5,9 @@
  * spec or lockstep, harness/explore/packed/models.ts) prints one JSON
  * PackedSpecRow; with WORKERS, the search runs on that many worker threads
  * (harness/explore/packed/parallel.ts), and the row gives its wall seconds;
- * with --semantics, it searches that semantics' model (default upstream).
+ * with --semantics, it searches that semantics' model (default upstream)
+ * and writes a line to stderr after each level (packed-spec.ts LEVEL_LINE),
+ * so that a search killed at its time limit still tells how far it got.
  */
 import { parseScope } from '../harness/explore/scope.ts';
 import { childMain } from './child-process.ts';
@@ -21,7 +23,9 @@ await childMain('packed-spec-child.ts', async () => {
   const scope = parseScope(scopeText);
   const row =
     workers === '--semantics'
-      ? packedSpecOnce(scope, model, semantics)
+      ? packedSpecOnce(scope, model, semantics, (depth, states, transitions) =>
+          process.stderr.write(`level ${depth}: ${states} states, ${transitions} transitions\n`),
+        )
       : workers
         ? await packedSpecParallelOnce(scope, model, Number(workers))
         : packedSpecOnce(scope, model);

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
-import { packedSearch, type PackedSearchResult } from '../harness/explore/packed/search.ts';
+import { packedSearch, type PackedSearchOptions, type PackedSearchResult } from '../harness/explore/packed/search.ts';
 import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
 import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
@@ -44,10 +44,15 @@ export interface PackedSpecRow {
 }
 
 /** One packed search of `scope` in this process (the child's work). */
-export function packedSpecOnce(scope: ExploreScope, model: PackedModelName, semantics = 'upstream'): Omit<PackedSpecRow, 'max_rss_mib'> {
+export function packedSpecOnce(
+  scope: ExploreScope,
+  model: PackedModelName,
+  semantics = 'upstream',
+  onLevel?: PackedSearchOptions['onLevel'],
+): Omit<PackedSpecRow, 'max_rss_mib'> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = packedSearch(packedModel(model, scope, { semantics }), { depth: scope.depth });
+  const r = packedSearch(packedModel(model, scope, { semantics }), { depth: scope.depth, ...(onLevel ? { onLevel } : {}) });
   return row(semantics, scope, model, r, process.cpuUsage(c0), performance.now() - t0);
 }
 
@@ -106,15 +111,26 @@ export interface PackedNotClosed {
   readonly semantics: string;
   readonly scope: string;
   readonly not_closed: string;
+  /** How far it got: the last level expanded in full, the states stored and the transitions made by then (absent before depth 1). */
+  readonly reached?: { readonly depth: number; readonly states: number; readonly transitions: number };
 }
+
+/** The child's progress line on stderr after each level (packed-spec-child.ts --semantics). */
+export const LEVEL_LINE = /^level (\d+): (\d+) states, (\d+) transitions$/;
 
 /** A semantics' whole space in lockstep (conformance and every invariant) in a child process, given `limitSeconds` of wall time. */
 export function packedWholeSpace(scope: ExploreScope, semantics: string, limitSeconds: number): PackedSpecRow | PackedNotClosed {
   const whole = { ...scope, depth: undefined };
   const r = packedSpecChild(whole, 'lockstep', undefined, semantics, limitSeconds);
   if (r.status === 0) return JSON.parse(r.stdout) as PackedSpecRow;
-  const why = r.error ? `no fixpoint within ${limitSeconds} s` : `exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`;
-  return { semantics, scope: formatScope(whole), not_closed: why };
+  const lines = r.stderr.trim().split('\n');
+  const m = lines
+    .map((l) => LEVEL_LINE.exec(l))
+    .filter((x) => x !== null)
+    .at(-1);
+  const reached = m ? { reached: { depth: Number(m[1]), states: Number(m[2]), transitions: Number(m[3]) } } : {};
+  const why = r.error ? `no fixpoint within ${limitSeconds} s` : `exit ${r.status}: ${lines.filter((l) => !LEVEL_LINE.test(l)).at(-1)}`;
+  return { semantics, scope: formatScope(whole), not_closed: why, ...reached };
 }
 
 /** The child process of one search: on `workers` threads, or of `semantics` in one thread, killed after `limitSeconds`. */

@@ -52,6 +52,8 @@ export interface PackedSearchOptions {
   readonly maxStates?: number;
   /** Keep each state's parent and successor position (6 bytes a state), so that pathTo can name a shortest path. */
   readonly paths?: boolean;
+  /** Called after each level expanded in full: its depth, and the states stored and transitions made so far (bench progress). */
+  readonly onLevel?: (depth: number, states: number, transitions: number) => void;
 }
 
 /** What a search found, counted as explore counts (explorer.ts ExploreResult). */
@@ -112,6 +114,7 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
     for (let i = 0; i < bf.levelLength && !bf.budgetHit; i++) space.expand((key = bf.visited.get((from = bf.level[i]!))), emit);
     bf.addCoverage(space.takeCoverage?.());
     bf.endLevel();
+    if (!bf.budgetHit) o.onLevel?.(bf.depth, bf.visited.size, bf.transitions);
   }
   return bf.result();
 }
