@@ -13,8 +13,11 @@
  *
  * The headers come from the cache `npm run vm:setup` fills
  * (${KLPCHECK_CACHE:-~/.cache/klpcheck}/kernel-<version>/kernel.env, line
- * `headers=`). Exit 0 when every universe builds without a warning, 1 when one
- * does not, 2 for bad usage or missing headers.
+ * `headers=`). Exit 0 when every universe builds without a warning (a
+ * universe C cannot express, E_INEXPRESSIBLE, is listed as refused), 1 when
+ * one does not, 2 with one line for bad usage (E_USAGE), a missing file
+ * (E_NO_FILE), a file that is no scenario (E_JSON, E_SCHEMA) or a kernel not
+ * set up (E_VM_SETUP).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -75,6 +78,7 @@ export async function buildDir(headers: string, dir: string, kernel: KernelVersi
 function scenarioFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
+    if (!existsSync(p)) throw new KlpcheckError('E_NO_FILE', 'no such file or folder', p);
     if (statSync(p).isDirectory()) {
       for (const f of readdirSync(p).sort()) if (f.endsWith('.json') && !f.endsWith('.outcomes.json')) out.push(join(p, f));
     } else out.push(p);
@@ -99,7 +103,6 @@ export interface FileVerdict {
  * it is in. Errors: E_VM_SETUP when the kernel is not set up (loadKernelEnv).
  */
 export async function checkFiles(paths: readonly string[], kernel: KernelVersion, keep?: string): Promise<FileVerdict[]> {
-  const env = loadKernelEnv(kernel);
   const root = keep ?? mkdtempSync(join(tmpdir(), 'klpcheck-cgen-'));
   try {
     const planned: ({ file: string; refused: string } | { file: string; set: ModuleSet })[] = [];
@@ -108,10 +111,13 @@ export async function checkFiles(paths: readonly string[], kernel: KernelVersion
       try {
         planned.push({ file, set: generateModuleSources(universe, kernel, { file, base: '/universe' }) });
       } catch (e) {
-        if (!(e instanceof KlpcheckError)) throw e;
+        // A universe C cannot express is refused; a file that is no scenario (E_SCHEMA, E_JSON) stops the check.
+        if (!(e instanceof KlpcheckError) || e.code !== 'E_INEXPRESSIBLE') throw e;
         planned.push({ file, refused: e.format() });
       }
     }
+    // The files first, then the kernel: a file that is no scenario is told whether or not the kernel is set up.
+    const env = loadKernelEnv(kernel);
     const sets = planned.flatMap((p) => ('set' in p ? [p.set] : []));
     const all = await buildModules(env, sets, root).catch((e: unknown) => {
       if (!(e instanceof KlpcheckError)) throw e;
@@ -143,30 +149,49 @@ export async function checkFiles(paths: readonly string[], kernel: KernelVersion
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** The options: `--kernel 6.1|6.12`, `--keep DIR`, then files and folders. Errors: E_USAGE for an unknown option or a missing or wrong value. */
+function parseArgs(argv: readonly string[]): { kernel: KernelVersion; keep?: string; paths: string[] } {
   let kernel: KernelVersion = '6.1';
   let keep: string | undefined;
   const paths: string[] = [];
+  const value = (i: number) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new KlpcheckError('E_USAGE', `${argv[i]} needs a value`);
+    return v;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--kernel') kernel = argv[++i] === '6.12' ? '6.12' : '6.1';
-    else if (a === '--keep') keep = argv[++i];
+    if (a === '--kernel') {
+      const v = value(i++);
+      if (v !== '6.1' && v !== '6.12') throw new KlpcheckError('E_USAGE', `--kernel ${JSON.stringify(v)}: the kernels are 6.1 and 6.12`);
+      kernel = v;
+    } else if (a === '--keep') keep = value(i++);
+    else if (a.startsWith('--'))
+      throw new KlpcheckError('E_USAGE', `unknown option ${a} (usage: build-check.ts [--kernel 6.1|6.12] [--keep DIR] FILE|DIR...)`);
     else paths.push(a);
   }
   if (paths.length === 0) paths.push('scenarios/selftests', 'scenarios/threads');
-  const headers = headersDir(kernel);
-  if (!headers) {
-    process.stderr.write(`klpcheck: no Linux ${kernel} headers in the cache; run npm run vm:setup first [E_NO_FILE]\n`);
+  return { kernel, ...(keep !== undefined ? { keep } : {}), paths };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const { kernel, keep, paths } = parseArgs(argv);
+    const verdicts = await checkFiles(paths, kernel, keep);
+    for (const v of verdicts) {
+      process.stdout.write(`${v.verdict.toUpperCase().padEnd(8)}${v.file}\n`);
+      if (v.verdict !== 'ok') for (const d of v.detail) process.stdout.write(`        ${d}\n`);
+    }
+    const count = (k: FileVerdict['verdict']) => verdicts.filter((v) => v.verdict === k).length;
+    process.stdout.write(
+      `${count('ok')} built without warnings, ${count('refused')} refused, ${count('failed')} failed (Linux ${kernel})\n`,
+    );
+    return count('failed') > 0 ? 1 : 0;
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    process.stderr.write(`${e.format()}\n`);
     return 2;
   }
-  const verdicts = await checkFiles(paths, kernel, keep);
-  for (const v of verdicts) {
-    process.stdout.write(`${v.verdict.toUpperCase().padEnd(8)}${v.file}\n`);
-    if (v.verdict !== 'ok') for (const d of v.detail) process.stdout.write(`        ${d}\n`);
-  }
-  const count = (k: FileVerdict['verdict']) => verdicts.filter((v) => v.verdict === k).length;
-  process.stdout.write(`${count('ok')} built without warnings, ${count('refused')} refused, ${count('failed')} failed (Linux ${kernel})\n`);
-  return count('failed') > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) process.exitCode = await main(process.argv.slice(2));
