@@ -83,16 +83,14 @@ function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): 
   const properties = applicableProperties(sem);
   if (properties.join() !== model.properties.join()) throw new Error('packed: the lockstep model checks other properties than explore');
   const violations = r.violations.map((v): ViolationSummary => {
-    // A path does not name its root (per-state's roots differ in which state ids are is_shadow): the first root
-    // whose universe violates the property there, at that length, is a shortest counterexample.
-    for (let root = 0; root < model.tree.roots.length; root++) {
-      const { universe, ops } = model.decodePath(v.path!, root);
-      const found: ViolationSummary = { property: v.property, depth: v.depth, universe, ops, reason: '' };
-      const replayed = replayViolation(found, sem, o.scope);
-      if (replayed.violation?.invariant === v.property && replayed.steps.length === ops.length)
-        return { ...found, reason: replayed.violation.reason };
-    }
-    throw new Error(`packed: the path to ${v.property} at ${formatScope(o.scope)} does not violate it on the object implementation`);
+    // The path starts at the root the state it was found from names in its key's first byte (per-state's roots
+    // differ in which state ids are is_shadow), as the object explorer's starts at that state's root.
+    const { universe, ops } = model.decodePath(v.path!, r.visited.get(v.from!)[0]);
+    const found: ViolationSummary = { property: v.property, depth: v.depth, universe, ops, reason: '' };
+    const replayed = replayViolation(found, sem, o.scope);
+    if (replayed.violation?.invariant !== v.property || replayed.steps.length !== ops.length)
+      throw new Error(`packed: the path to ${v.property} at ${formatScope(o.scope)} does not violate it on the object implementation`);
+    return { ...found, reason: replayed.violation.reason };
   });
   // No coverage at all when no state was expanded (stopped before depth 1).
   const coverage = packedCoverageData(r.coverage ?? new Float64Array(COVERAGE_SLOTS));

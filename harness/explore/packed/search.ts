@@ -42,6 +42,8 @@ export interface PackedViolation {
   readonly depth: number;
   /** With `paths`: its successor positions from the root, the violating step last. */
   readonly path?: readonly number[];
+  /** With `paths`: the number of the state it was found from (its key names the root the path starts at). */
+  readonly from?: number;
 }
 
 /** A search's bounds: none runs it to its fixpoint. */
@@ -263,7 +265,7 @@ export class BreadthFirst {
     const violations = [...this.firsts].map(([i, f]) => ({
       property: this.properties[i]!,
       depth: f.depth,
-      ...(this.o.paths ? { path: [...pathTo(f.from), f.pos] } : {}),
+      ...(this.o.paths ? { path: [...pathTo(f.from), f.pos], from: f.from } : {}),
     }));
     return {
       fixpoint,
