@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { packedSearch } from '../harness/explore/packed/search.ts';
 import { PackedSpec } from '../harness/explore/packed/spec.ts';
-import { parseScope } from '../harness/explore/scope.ts';
+import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { perState } from '../model/semantics/per-state.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { againstObjects } from './support/object-lockstep-space.ts';
@@ -31,11 +31,14 @@ function replace(k: Kernel, name: string, by: (orig: (...a: unknown[]) => unknow
   k[name] = (...args: unknown[]) => by(original, ...args);
 }
 
-/** Each property's first violation within the scope's depth, by property. */
-function firstViolations(model: PackedLockstep, depth: number | undefined): Map<string, number> {
-  const found = new Map<string, number>();
-  for (const v of packedSearch(model, { depth }).violations) if (!found.has(v.property)) found.set(v.property, v.depth);
-  return found;
+/**
+ * The depth of `property`'s first violation in a per-state search of `scope` (to its depth), on the packed kernel
+ * as `breakIt` leaves it (correct when absent); undefined when it holds there.
+ */
+function firstViolation(scope: ExploreScope, property: string, breakIt?: (k: Kernel) => void): number | undefined {
+  const model = new PackedLockstep(scope, { semantics: perState });
+  breakIt?.(kernelOf(model));
+  return packedSearch(model, { depth: scope.depth }).violations.find((v) => v.property === property)?.depth;
 }
 
 describe('the packed per-state engine against the object implementation', () => {
@@ -74,37 +77,33 @@ describe('the per-state checks that a correct kernel never trips', () => {
 
   it('finds a second free of a shadow variable (shadow-lifetime) when the kernel logs a free of one it does not hold', () => {
     // Pins shadow-lifetime.ts's double-free rule: the correct kernel never logs such a free, so only a broken one shows it.
-    const broken = new PackedLockstep(scope1, { semantics: perState });
-    const k = kernelOf(broken);
-    replace(k, 'freeShadow', (orig, s, id, by) => {
-      // A free is logged whether or not the variable exists.
-      const events = k.events as { pushShadow(e: number, id: number): void };
-      if (!((s as Uint8Array)[k.SHD as number]! & (1 << ((id as number) - 1)))) events.pushShadow(by as number, id as number);
-      else orig(s, id, by);
-    });
-    expect(firstViolations(new PackedLockstep(scope1, { semantics: perState }), 3).get('shadow-lifetime')).toBeUndefined();
+    const logsEveryFree = (k: Kernel) =>
+      replace(k, 'freeShadow', (orig, s, id, by) => {
+        // A free is logged whether or not the variable exists.
+        const events = k.events as { pushShadow(e: number, id: number): void };
+        if (!((s as Uint8Array)[k.SHD as number]! & (1 << ((id as number) - 1)))) events.pushShadow(by as number, id as number);
+        else orig(s, id, by);
+      });
+    expect(firstViolation(scope1, 'shadow-lifetime')).toBeUndefined();
     // insmod p1 (state 1), shadow_free by p1's code of a variable never allocated.
-    expect(firstViolations(broken, 3).get('shadow-lifetime')).toBe(2);
+    expect(firstViolation(scope1, 'shadow-lifetime', logsEveryFree)).toBe(2);
   });
 
   it('finds the core freeing a shadow variable whose state a patch on klp_patches still has (shadow-lifetime)', () => {
     // Pins shadow-lifetime.ts's "core must not free while an active patch declares the id": a kernel that takes
     // every state as nobody else's frees p1's is_shadow variables when p2, which keeps state 1, replaces p1.
     const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=3');
-    const broken = new PackedLockstep(scope, { semantics: perState });
-    replace(kernelOf(broken), 'inOtherPatches', () => false);
-    expect(firstViolations(new PackedLockstep(scope, { semantics: perState }), 3).get('shadow-lifetime')).toBeUndefined();
+    expect(firstViolation(scope, 'shadow-lifetime')).toBeUndefined();
     // insmod p1 (state 1 is_shadow), shadow_alloc, insmod p2 (replace, state 1): p1's removal frees <1, 1>.
-    expect(firstViolations(broken, 3).get('shadow-lifetime')).toBe(3);
+    expect(firstViolation(scope, 'shadow-lifetime', (k) => replace(k, 'inOtherPatches', () => false))).toBe(3);
   });
 
   it('breaks conformance when the kernel keeps a shadow variable the spec model frees', () => {
     // Pins lockstep.ts conforms()'s shadow-variable comparison: the abstract state includes the live shadow variables.
-    const broken = new PackedLockstep(scope1, { semantics: perState });
-    replace(kernelOf(broken), 'freeShadow', (orig, s, id, by) => (by === 2 ? undefined : orig(s, id, by)));
-    expect(firstViolations(new PackedLockstep(scope1, { semantics: perState }), 3).get('conformance')).toBeUndefined();
+    const keepsCoreFrees = (k: Kernel) => replace(k, 'freeShadow', (orig, s, id, by) => (by === 2 ? undefined : orig(s, id, by)));
+    expect(firstViolation(scope1, 'conformance')).toBeUndefined();
     // insmod p1 (state 1 is_shadow), shadow_alloc, disable p1: the spec model frees <1, 1>, the kernel does not.
-    expect(firstViolations(broken, 3).get('conformance')).toBe(3);
+    expect(firstViolation(scope1, 'conformance', keepsCoreFrees)).toBe(3);
   });
 });
 
@@ -113,11 +112,9 @@ describe('the lockstep’s conformance check', () => {
     // Pins the other half of lockstep.ts conforms()'s first comparison (the line that gained the shadow compare): the
     // target module's loaded flag. The kernel reads it for conformance alone, so only a broken one shows the check.
     const scope = parseScope('patches=1,functions=1,states=1,tasks=1,depth=2');
-    const broken = new PackedLockstep(scope, { semantics: perState });
-    replace(kernelOf(broken), 'moduleLoaded', () => false);
-    expect(firstViolations(new PackedLockstep(scope, { semantics: perState }), 2).get('conformance')).toBeUndefined();
+    expect(firstViolation(scope, 'conformance')).toBeUndefined();
     // insmod m1, the target module: the spec model has it loaded, the kernel says not.
-    expect(firstViolations(broken, 2).get('conformance')).toBe(1);
+    expect(firstViolation(scope, 'conformance', (k) => replace(k, 'moduleLoaded', () => false))).toBe(1);
   });
 });
 
