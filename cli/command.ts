@@ -28,6 +28,8 @@ export interface OptionSpec {
   readonly help: string;
   /** For 'whole' and 'shard': the accepted values, shown in the help. */
   readonly range?: Range;
+  /** For 'whole': a word taken as well as a number (`--max-states any`), kept as the string; the help shows it. */
+  readonly orWord?: string;
   /** Options that make no sense together with this one: giving both is E_USAGE. */
   readonly conflicts?: readonly string[];
   /** Options without which this one means nothing: giving it alone is E_USAGE. */
@@ -194,7 +196,8 @@ type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 function optionValue(flag: string, spec: OptionSpec, raw: string): OptionValue {
   switch (spec.type) {
     case 'whole':
-      return parseWhole(raw, flag, spec.range ?? { min: 0, max: Number.MAX_SAFE_INTEGER });
+      if (spec.orWord !== undefined && raw === spec.orWord) return raw;
+      return parseWhole(raw, flag, spec.range ?? { min: 0, max: Number.MAX_SAFE_INTEGER }, spec.orWord && `or '${spec.orWord}'`);
     case 'seed':
       // 'random' is drawn here, once, so the seed printed is the seed used.
       return raw === 'random' ? Math.floor(Math.random() * 2 ** 31) : parseSeed(raw, flag);

@@ -14,7 +14,7 @@ function optionRows(options: Options): [string, string][] {
   return Object.entries(options).map(([name, o]) => {
     const long = `--${name}${o.arg ? ` ${o.arg}` : ''}`;
     const notes = [
-      o.type === 'whole' && o.range ? `${o.range.min} to ${o.range.max}` : '',
+      o.type === 'whole' && o.range ? `${o.range.min} to ${o.range.max}${o.orWord ? ` or ${o.orWord}` : ''}` : '',
       o.type === 'shard' ? shardForm(shardMax(o)) : '',
       o.requires?.length ? `needs ${o.requires.map((r) => `--${r}`).join(', ')}` : '',
       o.conflicts?.length ? `not with ${o.conflicts.map((c) => `--${c}`).join(', ')}` : '',

@@ -60,7 +60,7 @@ async function interrupted(args: string[], beforeSignal?: () => void, presses = 
     env: {},
     now: () => (t += LOG_INTERVAL_MS),
   };
-  const argv = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=2,states=1,tasks=2,depth=any'];
+  const argv = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=2,states=1,tasks=2,depth=any', '--max-states', 'any'];
   const code = await main([...argv, '--invariant', 'module-safety', '--workers', '1', '--no-save', ...args], io);
   return { code, out: out.join(''), err: err.join('') };
 }

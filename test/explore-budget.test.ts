@@ -5,12 +5,15 @@
  * the level under way is the unbounded search's shortest one.
  */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 import { coverageData } from '../harness/explore/coverage.ts';
 import { explore, type ExploreResult } from '../harness/explore/explorer.ts';
 import { exploreInParallel } from '../harness/explore/parallel.ts';
-import { parseScope } from '../harness/explore/scope.ts';
+import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGET, parseScope, stateBudget } from '../harness/explore/scope.ts';
 import { summarize } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { exploreText } from '../report/explore/text.ts';
@@ -133,6 +136,7 @@ describe('explore --max-states', () => {
       'one-active-patch-per-slot        holds for every sequence up to depth 5 (the state budget, 5000 states, ran out in depth 6, which is not claimed) in scope',
     );
     expect(c.out()).not.toMatch(/fixpoint|any length/);
+    expect(c.out()).toContain('the state budget stopped the search: --max-states N raises it, --max-states any lifts it\n');
   }, 120_000);
 
   it('refuses a budget that checked no sequence (it ran out within depth 1), after the report, with E_USAGE', async () => {
@@ -149,12 +153,14 @@ describe('explore --max-states', () => {
   });
 
   it.each([
-    [['--max-states', '0'], /--max-states.*1 to 1000000000/],
+    [['--max-states', '0'], /--max-states.*1 to 1000000000 or 'any', not '0'/],
+    [['--max-states', 'ANY'], /--max-states.*1 to 1000000000 or 'any', not 'ANY'/],
     [['--max-states', '100', '--out', 'x.json'], /--max-states.*--out|--out.*--max-states/],
     [
       ['--max-states', '100', '--shard', '0/2', '--out', 'x.json'],
       /--max-states.*--out|--out.*--max-states|--max-states.*--shard|--shard.*--max-states/,
     ],
+    [['--max-states', 'any', '--merge', 'x.json'], /--max-states.*--merge|--merge.*--max-states/],
   ])('refuses %j with one E_USAGE line and exit 2', async (extra, message) => {
     const c = capture();
     expect(await main([...args, ...extra], c.io)).toBe(2);
@@ -164,7 +170,52 @@ describe('explore --max-states', () => {
   });
 });
 
+describe('the default budget of a search with no depth bound', () => {
+  it('is DEFAULT_STATE_BUDGET unless --max-states names one or none, and a depth bound has none', () => {
+    // The default scope is the whole space (issue 11), so it has the default budget.
+    expect(DEFAULT_EXPLORE_SCOPE.depth).toBeUndefined();
+    expect(stateBudget(DEFAULT_EXPLORE_SCOPE, undefined)).toBe(DEFAULT_STATE_BUDGET);
+    expect(stateBudget(WHOLE, 5000)).toBe(5000);
+    expect(stateBudget(WHOLE, 'any')).toBeUndefined();
+    expect(stateBudget(atDepth(4), undefined)).toBeUndefined();
+    expect(stateBudget(atDepth(4), 5000)).toBe(5000);
+  });
+
+  it('keeps --out and --shard from a scope with no depth, and takes --max-states any there', async () => {
+    const c = capture();
+    expect(await main(['explore', '--semantics', 'upstream', '--shard', '0/2', '--out', 'x.json'], c.io)).toBe(2);
+    expect(c.err()).toBe(
+      `klpcheck: --out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has a budget of ${DEFAULT_STATE_BUDGET} states, and a result file has no field for it [E_USAGE]\n`,
+    );
+    const any = capture();
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-budget-'));
+    const f = join(dir, 'whole.json');
+    const scope = 'patches=1,functions=1,states=0,tasks=1';
+    const args = ['explore', '--semantics', 'upstream', '--scope', scope, '--max-states', 'any', '--out', f, '--no-save'];
+    expect(await main(args, any.io), any.err()).toBe(0);
+    expect(any.out()).toMatch(/holds for every sequence of any length \(fixpoint/);
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ fixpoint: true, complete: true });
+    rmSync(dir, { recursive: true });
+  }, 120_000);
+});
+
 describe('compare --exhaustive --max-states', () => {
+  it('gives a scope with no depth bound the default budget, which a small whole space does not reach', async () => {
+    const { io, out, err } = capture();
+    const scope = 'patches=1,functions=1,states=0,tasks=1';
+    const args = ['--semantics', 'upstream', '--invariants', 'one-active-patch-per-slot', '--runs', '1', '--no-save', '--json'];
+    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io), err()).toBe(0);
+    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
+    expect(m.exhaustive).toStrictEqual({ scope: `${scope},depth=any`, max_states: DEFAULT_STATE_BUDGET });
+    expect(m.cells[0]).toMatchObject({ verdict: 'holds-bounded', fixpoint: true });
+    expect(m.cells[0]).not.toHaveProperty('state_budget');
+    const none = capture();
+    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope, '--max-states', 'any'], none.io), none.err()).toBe(0);
+    expect(validate<VerdictMatrix>('verdict-matrix', JSON.parse(none.out()), 'stdout').exhaustive).toStrictEqual({
+      scope: `${scope},depth=any`,
+    });
+  }, 120_000);
+
   it('gives each semantics its own reach, cell by cell, and the matrix the bounds given', async () => {
     const { io, out, err } = capture();
     const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';

@@ -2,7 +2,7 @@
 import { checkCorpus, computeMatrix, quoted, type Exploration, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
-import { parseScope, type ExploreScope } from '../../harness/explore/scope.ts';
+import { DEFAULT_STATE_BUDGET, parseScope, stateBudget, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { budgetCheckedNothing, MAX_STATES_LIMIT, saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
@@ -104,8 +104,9 @@ export const compare: Command = {
     'max-states': {
       type: 'whole',
       range: { min: 1, max: MAX_STATES_LIMIT },
+      orWord: 'any',
       arg: 'N',
-      help: "with --exhaustive: each semantics' state budget (see klpcheck explore); each cell says how far its search went",
+      help: `with --exhaustive: each semantics' state budget (see klpcheck explore; default ${DEFAULT_STATE_BUDGET} without a depth bound, none with one; any: none); each cell says how far its search went`,
       requires: ['exhaustive'],
     },
   },
@@ -158,12 +159,13 @@ export const compare: Command = {
     // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work).
     const selection = values.semantics !== undefined || values.invariants !== undefined;
     if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);
-    const maxStates = values['max-states'] as number | undefined;
+    const scope = parseScope(values.scope as string | undefined);
+    const maxStates = values.exhaustive ? stateBudget(scope, values['max-states'] as number | 'any' | undefined) : undefined;
     const exhaustive = values.exhaustive
       ? await explorations(
           semantics,
           properties,
-          parseScope(values.scope as string | undefined),
+          scope,
           maxStates,
           saveDir,
           (t) => bar.update(t),

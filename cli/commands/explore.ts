@@ -5,7 +5,15 @@ import { attempt, KlpcheckError } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
-import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
+import {
+  DEFAULT_EXPLORE_SCOPE,
+  DEFAULT_STATE_BUDGET,
+  formatScope,
+  parseScope,
+  scopeRanges,
+  stateBudget,
+  type ExploreScope,
+} from '../../harness/explore/scope.ts';
 import { isShardShare, merge, replayViolation, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
@@ -57,6 +65,21 @@ export function budgetCheckedNothing(s: ExploreSummary): KlpcheckError | undefin
   return new KlpcheckError(
     'E_USAGE',
     `--max-states ${n}: ${s.semantics} has more than ${plural(n, 'state')} within depth 1, so the budget ran out before any sequence was checked; raise it`,
+  );
+}
+
+/**
+ * E_USAGE for --out or --shard with a state budget: a shard stopped by its own
+ * budget would end at its own depth, and a result file has no field for the
+ * budget yet. `given`: the budget was --max-states N; else it was the default
+ * one of a scope with no depth bound, and the way out is a depth or `any`.
+ */
+function sharingBudgetRefusal(given: boolean): KlpcheckError {
+  return new KlpcheckError(
+    'E_USAGE',
+    given
+      ? '--max-states N is not taken with --out or --shard (a result file has no field for the budget); give a depth in --scope, or --max-states any'
+      : `--out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has a budget of ${DEFAULT_STATE_BUDGET} states, and a result file has no field for it`,
   );
 }
 
@@ -130,11 +153,12 @@ function exploredProperties(sem: Semantics, values: Parsed['values']): string[] 
  */
 async function runExploration(
   sem: Semantics,
+  scope: ExploreScope,
+  maxStates: number | undefined,
   values: Parsed['values'],
   io: Io,
   engine: 'object' | 'packed',
 ): Promise<{ readonly summary: ExploreSummary; readonly release: () => void }> {
-  const scope = parseScope(values.scope as string | undefined);
   const properties = exploredProperties(sem, values);
   const workers = values.workers as number | undefined;
   // Each worker loads the whole model (about a second of start-up); past the cores they only take turns.
@@ -151,7 +175,7 @@ async function runExploration(
     properties,
     workers,
     shard: values.shard as { index: number; count: number } | undefined,
-    maxStates: values['max-states'] as number | undefined,
+    maxStates,
     onProgress: (p) => {
       const rate = searchRate(p.states, (io.now() - t0) / 1000);
       bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}${rate ? `, ${rate}` : ''}`);
@@ -208,9 +232,10 @@ export const explore: Command = {
     '--max-states N bounds the search by size instead: it stores at most N states,',
     'and when it would store more it stops and reports the depth it expanded in',
     'full, as a depth bound would (the level under way is not claimed); the stop is',
-    'the same on every run.',
+    `the same on every run. A search with no depth bound (the default) has a budget`,
+    `of ${DEFAULT_STATE_BUDGET} states unless --max-states says otherwise (any: none).`,
     `Scope keys and values (K=N): ${scopeRanges()}`,
-    `(default ${formatScope(DEFAULT_EXPLORE_SCOPE)}).`,
+    `(default ${formatScope(DEFAULT_EXPLORE_SCOPE)}: the whole space, within the budget).`,
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `the semantics (${SEMANTICS.map((s) => s.name).join(', ')})` },
@@ -223,10 +248,11 @@ export const explore: Command = {
     'max-states': {
       type: 'whole',
       range: { min: 1, max: MAX_STATES_LIMIT },
+      orWord: 'any',
       arg: 'N',
-      help: 'the state budget: store at most N distinct states, and report every level expanded in full (deterministic, whatever the workers)',
-      // A shard stopped by its own budget would end at its own depth, and a result file has no field for the budget yet.
-      conflicts: ['out', 'shard', 'merge'],
+      help: `the state budget: store at most N distinct states, and report every level expanded in full (deterministic, whatever the workers); default ${DEFAULT_STATE_BUDGET} without a depth bound, none with one; any: none`,
+      // --out and --shard take `any` only: sharingBudgetRefusal.
+      conflicts: ['merge'],
     },
     workers: {
       type: 'whole',
@@ -269,9 +295,9 @@ export const explore: Command = {
   examples: [
     'npx klpcheck explore --semantics upstream',
     'npx klpcheck explore --semantics per-state --scope patches=2,functions=2,states=2,depth=5',
-    'npx klpcheck explore --semantics upstream --scope depth=any --max-states 1000000',
-    'npx klpcheck explore --semantics upstream --engine packed --scope patches=2,functions=2,states=1,tasks=2,depth=any',
-    'npx klpcheck explore --semantics upstream --shard 0/2 --out a.json   # then: --merge a.json b.json',
+    'npx klpcheck explore --semantics upstream --max-states any',
+    'npx klpcheck explore --semantics upstream --scope patches=3,depth=6',
+    'npx klpcheck explore --semantics upstream --scope depth=5 --shard 0/2 --out a.json   # then: --merge a.json b.json',
   ],
   // The search takes Ctrl-C to stop and report; a merge ends at once, as any command.
   stopsOnInterrupt: ({ values }) => values.merge !== true,
@@ -329,18 +355,14 @@ async function exploreCommand(
     // After the name is known good: a mistyped name is E_SEMANTICS whatever the engine (hostile-user finding).
     // The property's name is checked before the engine's refusals: a mistyped one is its own error.
     const properties = exploredProperties(sem, values);
-    const refused =
-      engine === 'object'
-        ? undefined
-        : packedRefusal({
-            semantics: sem.name,
-            scope: parseScope(values.scope as string | undefined),
-            properties,
-            sharing: out !== undefined || values.shard !== undefined,
-          });
+    const scope = parseScope(values.scope as string | undefined);
+    const sharing = out !== undefined || values.shard !== undefined;
+    const maxStates = stateBudget(scope, values['max-states'] as number | 'any' | undefined);
+    const refused = engine === 'object' ? undefined : packedRefusal({ semantics: sem.name, scope, properties, sharing });
     if (refused && engine === 'packed') throw refused;
+    if (sharing && maxStates !== undefined) throw sharingBudgetRefusal(values['max-states'] !== undefined);
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
-    const search = await runExploration(sem, values, io, engine === 'object' || refused ? 'object' : 'packed');
+    const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed');
     listening(search.release);
     summary = search.summary;
   }

@@ -58,6 +58,8 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
     `${plural(s.distinctStates, 'distinct state')} (${specLevel}), ${plural(s.transitions, 'transition')} checked ${bound}`,
     'states are stored exactly (no fingerprints, no collisions)',
+    // The budget may be the default one, which the user never typed: say how to go further.
+    ...(s.complete && s.stateBudget ? [`the state budget stopped the search: --max-states N raises it, --max-states any lifts it`] : []),
     '',
   ];
   const missing = missingMilestones(s);
