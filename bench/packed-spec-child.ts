@@ -1,13 +1,14 @@
 /**
  * One packed search in a process of its own (bench/packed-spec.ts),
  * so that its peak memory is its own: `node --import tsx
- * bench/packed-spec-child.ts SCOPE MODEL [WORKERS | --semantics NAME]` (MODEL
+ * bench/packed-spec-child.ts SCOPE MODEL [WORKERS | --semantics NAME [--max-states N]]` (MODEL
  * spec or lockstep, harness/explore/packed/models.ts) prints one JSON
  * PackedSpecRow; with WORKERS, the search runs on that many worker threads
  * (harness/explore/packed/parallel.ts), and the row gives its wall seconds;
  * with --semantics, it searches that semantics' model (default upstream)
  * and writes a line to stderr after each level (packed-spec.ts LEVEL_LINE),
- * so that a search killed at its time limit still tells how far it got.
+ * so that a search killed at its time limit still tells how far it got;
+ * with --max-states, it stores at most N states (search.ts maxStates).
  */
 import { parseScope } from '../harness/explore/scope.ts';
 import { childMain } from './child-process.ts';
@@ -15,16 +16,21 @@ import { packedSpecOnce, packedSpecParallelOnce } from './packed-spec.ts';
 
 await childMain('packed-spec-child.ts', async () => {
   const args = process.argv.slice(2);
-  const [scopeText, model, workers, semantics] = args;
-  const usage = 'usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS | --semantics NAME]';
-  if (!scopeText || (model !== 'spec' && model !== 'lockstep') || args.length > 4) throw new Error(usage);
+  const [scopeText, model, workers, semantics, budgetFlag, budget] = args;
+  const usage = 'usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS | --semantics NAME [--max-states N]]';
+  if (!scopeText || (model !== 'spec' && model !== 'lockstep') || args.length > 6) throw new Error(usage);
   if (workers === '--semantics' ? !semantics : workers !== undefined && (!/^[1-9]\d*$/.test(workers) || args.length > 3))
     throw new Error(usage);
+  if (args.length > 4 && (budgetFlag !== '--max-states' || !/^[1-9]\d*$/.test(budget ?? '') || args.length !== 6)) throw new Error(usage);
   const scope = parseScope(scopeText);
   const row =
     workers === '--semantics'
-      ? packedSpecOnce(scope, model, semantics, (depth, states, transitions) =>
-          process.stderr.write(`level ${depth}: ${states} states, ${transitions} transitions\n`),
+      ? packedSpecOnce(
+          scope,
+          model,
+          semantics,
+          (depth, states, transitions) => process.stderr.write(`level ${depth}: ${states} states, ${transitions} transitions\n`),
+          budget === undefined ? undefined : Number(budget),
         )
       : workers
         ? await packedSpecParallelOnce(scope, model, Number(workers))

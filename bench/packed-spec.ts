@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchOptions, type PackedSearchResult } from '../harness/explore/packed/search.ts';
 import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
-import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
+import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGET, formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -41,6 +41,8 @@ export interface PackedSpecRow {
   readonly states_per_depth: readonly number[];
   /** Each property's first violation, as [property, depth]. */
   readonly violations: readonly (readonly [string, number])[];
+  /** Where a state budget stopped the search (search.ts stateBudget): its states, and the depth under way then. */
+  readonly state_budget?: { readonly states: number; readonly in_depth: number };
 }
 
 /** One packed search of `scope` in this process (the child's work). */
@@ -49,10 +51,12 @@ export function packedSpecOnce(
   model: PackedModelName,
   semantics = 'upstream',
   onLevel?: PackedSearchOptions['onLevel'],
+  maxStates?: number,
 ): Omit<PackedSpecRow, 'max_rss_mib'> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = packedSearch(packedModel(model, scope, { semantics }), { depth: scope.depth, ...(onLevel ? { onLevel } : {}) });
+  const bounds = { depth: scope.depth, ...(onLevel ? { onLevel } : {}), ...(maxStates !== undefined ? { maxStates } : {}) };
+  const r = packedSearch(packedModel(model, scope, { semantics }), bounds);
   return row(semantics, scope, model, r, process.cpuUsage(c0), performance.now() - t0);
 }
 
@@ -94,6 +98,7 @@ function row(
     bytes_per_frontier_entry: 4,
     states_per_depth: r.statesPerDepth,
     violations: r.violations.map((v) => [v.property, v.depth] as const),
+    ...(r.stateBudget ? { state_budget: { states: r.stateBudget.states, in_depth: r.stateBudget.inDepth } } : {}),
   };
 }
 
@@ -133,9 +138,29 @@ export function packedWholeSpace(scope: ExploreScope, semantics: string, limitSe
   return { semantics, scope: formatScope(whole), not_closed: why, ...reached };
 }
 
-/** The child process of one search: on `workers` threads, or of `semantics` in one thread, killed after `limitSeconds`. */
-function packedSpecChild(scope: ExploreScope, model: PackedModelName, workers?: number, semantics?: string, limitSeconds?: number) {
-  const rest = workers ? [String(workers)] : semantics ? ['--semantics', semantics] : [];
+/**
+ * `explore --semantics NAME`'s own search with no options (issue 11: whole
+ * spaces the default): DEFAULT_EXPLORE_SCOPE with DEFAULT_STATE_BUDGET, in
+ * lockstep, on one thread in a child process, given `limitSeconds` of wall time.
+ */
+export function packedDefaultSearch(semantics: string, limitSeconds: number): PackedSpecRow | PackedNotClosed {
+  const r = packedSpecChild(DEFAULT_EXPLORE_SCOPE, 'lockstep', undefined, semantics, limitSeconds, DEFAULT_STATE_BUDGET);
+  if (r.status === 0) return JSON.parse(r.stdout) as PackedSpecRow;
+  const why = r.error ? `not ended within ${limitSeconds} s` : `exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`;
+  return { semantics, scope: formatScope(DEFAULT_EXPLORE_SCOPE), not_closed: why };
+}
+
+/** The child process of one search: on `workers` threads, or of `semantics` in one thread (within `maxStates`), killed after `limitSeconds`. */
+function packedSpecChild(
+  scope: ExploreScope,
+  model: PackedModelName,
+  workers?: number,
+  semantics?: string,
+  limitSeconds?: number,
+  maxStates?: number,
+) {
+  const budget = maxStates !== undefined ? ['--max-states', String(maxStates)] : [];
+  const rest = workers ? [String(workers)] : semantics ? ['--semantics', semantics, ...budget] : [];
   const args = ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...rest];
   return spawnSync(process.execPath, args, { encoding: 'utf8', ...(limitSeconds ? { timeout: limitSeconds * 1000 } : {}) });
 }

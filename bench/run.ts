@@ -15,7 +15,9 @@
  * Spin and at the larger scopes, and keeps every other figure; `--packed
  * --whole SCOPE [--semantics A,B]` measures only the packed engine's whole
  * spaces (lockstep: conformance and every invariant) of every semantics it
- * has, or of those named, at SCOPE.
+ * has, or of those named, at SCOPE. `--packed --default [--semantics A,B]`
+ * measures only `explore --semantics NAME`'s own search, with no options (the
+ * default scope, no depth bound, the default state budget), on one thread.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -34,6 +36,7 @@ import {
   packedAgainstSpin,
   packedSpec,
   packedTwoCores,
+  packedDefaultSearch,
   packedWholeSpace,
   type PackedNotClosed,
   type PackedSpecRow,
@@ -65,6 +68,7 @@ function benchArguments(): {
   wholeSemantics: readonly Semantics[];
   twoCoresOnly: boolean;
   packedOnly: boolean;
+  defaultOnly: boolean;
 } {
   try {
     let parsed;
@@ -77,6 +81,7 @@ function benchArguments(): {
           semantics: { type: 'string' },
           'two-cores': { type: 'boolean' },
           packed: { type: 'boolean' },
+          default: { type: 'boolean' },
         },
         allowPositionals: false,
         strict: true,
@@ -85,7 +90,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed)`,
+        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default])`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -106,8 +111,11 @@ function benchArguments(): {
         throw new KlpcheckError('E_USAGE', '--whole measures only the whole spaces: not with --quick or --explore-only');
       whole = { ...parseScope(text), depth: undefined };
     }
-    if (values.semantics !== undefined && !whole)
-      throw new KlpcheckError('E_USAGE', '--semantics selects the whole spaces to measure: it needs --whole');
+    const defaultOnly = values.default === true;
+    if (defaultOnly && (values.packed !== true || whole))
+      throw new KlpcheckError('E_USAGE', "--default measures only the packed engine's default search: it needs --packed, and not --whole");
+    if (values.semantics !== undefined && !whole && !defaultOnly)
+      throw new KlpcheckError('E_USAGE', '--semantics selects the whole spaces to measure: it needs --whole (or --packed --default)');
     const wholeSemantics = selectedSemantics(values.semantics);
     const twoCoresOnly = values['two-cores'] === true;
     if (twoCoresOnly && (values.quick || values['explore-only'] || whole))
@@ -117,7 +125,15 @@ function benchArguments(): {
       throw new KlpcheckError('E_USAGE', '--packed measures only the packed engine: not with --quick, --explore-only or --two-cores');
     if (packedOnly && whole?.taskModel)
       throw new KlpcheckError('E_USAGE', '--packed: the packed engine has no task model (taskModel=1) yet');
-    return { quick: values.quick === true, exploreOnly: values['explore-only'] === true, whole, wholeSemantics, twoCoresOnly, packedOnly };
+    return {
+      quick: values.quick === true,
+      exploreOnly: values['explore-only'] === true,
+      whole,
+      wholeSemantics,
+      twoCoresOnly,
+      packedOnly,
+      defaultOnly,
+    };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
     process.stderr.write(`${e.format()}\n`);
@@ -174,7 +190,20 @@ const packedReach: PackedSpecRow[] = [];
 const packedParallel: PackedTwoCoresRow[] = [];
 /** Each with the load when its own search began: a row is kept from run to run, and the file's load_average is the last run's. */
 const packedWhole: ((PackedSpecRow | PackedNotClosed) & { readonly load_average: readonly number[] })[] = [];
-if (packedOnly && wholeOnly) {
+/** explore's default search per semantics (--packed --default), each with the load when it began. */
+const packedDefault: ((PackedSpecRow | PackedNotClosed) & { readonly load_average: readonly number[] })[] = [];
+if (args.defaultOnly) {
+  for (const s of args.wholeSemantics) {
+    const load = loadNow();
+    const r = packedDefaultSearch(s.name, PACKED_WHOLE_LIMIT_SECONDS);
+    say(
+      'not_closed' in r
+        ? `packed default search ${s.name}: ${r.not_closed}`
+        : `packed default search ${s.name}: ${r.states} states, depth ${r.depth_reached}${r.fixpoint ? ' (fixpoint)' : ''}, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB`,
+    );
+    packedDefault.push({ ...r, load_average: load });
+  }
+} else if (packedOnly && wholeOnly) {
   for (const s of args.wholeSemantics) {
     const load = loadNow();
     const r = packedWholeSpace(wholeOnly, s.name, PACKED_WHOLE_LIMIT_SECONDS);
@@ -278,7 +307,7 @@ const results = {
   note:
     'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep, ' +
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when the last run began (2 cores: above 2 means shared), ' +
-    'and a packed_whole_space row has its own, from when its search began',
+    'and a packed_whole_space or packed_default_scope row has its own, from when its search began',
   load_average: loadAtStart,
   throughput: exploreOnly || wholeOnly || twoCoresOnly || packedOnly ? previous.throughput : throughput,
   explore_against_spin: byScope('explore_against_spin', spin),
@@ -295,6 +324,13 @@ const results = {
       (r) => !packedWhole.some((x) => x.scope === r.scope && x.semantics === r.semantics),
     ),
     ...packedWhole,
+  ],
+  // One row per semantics: `explore --semantics NAME` with no options, on one thread.
+  packed_default_scope: [
+    ...((previous.packed_default_scope as typeof packedDefault | undefined) ?? []).filter(
+      (r) => !packedDefault.some((x) => x.semantics === r.semantics),
+    ),
+    ...packedDefault,
   ],
 };
 const tmp = `${OUT.pathname}.tmp`;

@@ -4,8 +4,10 @@
  * it expanded in full (harness/explore/packed/search.ts onLevel), the bench's
  * child writes it to stderr, and the not-closed row keeps the last one.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { packedWholeSpace } from '../bench/packed-spec.ts';
+import { packedSpecOnce, packedWholeSpace } from '../bench/packed-spec.ts';
 import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { packedSearch } from '../harness/explore/packed/search.ts';
 import { parseScope } from '../harness/explore/scope.ts';
@@ -39,4 +41,25 @@ describe('how far a search got', () => {
     expect(reached!.states).toBeGreaterThan(1);
     expect(reached!.transitions).toBeGreaterThan(0);
   });
+});
+
+describe("the bench's row of a search a state budget stopped", () => {
+  it('says where the budget stopped it, as the search does', () => {
+    // Upstream's whole space here is 59,730 states; 5,000 run out in depth 6 (test/explore-budget.test.ts).
+    const row = packedSpecOnce(parseScope('patches=2,functions=1,states=0,tasks=1,depth=any'), 'lockstep', 'upstream', undefined, 5000);
+    expect(row).toMatchObject({ fixpoint: false, depth_reached: 5, state_budget: { states: 5000, in_depth: 6 } });
+    const whole = packedSpecOnce(parseScope('patches=2,functions=1,states=0,tasks=1,depth=any'), 'lockstep', 'upstream');
+    expect(whole).not.toHaveProperty('state_budget');
+    expect(whole.fixpoint).toBe(true);
+  });
+
+  it("is refused by the bench's child for a budget that is no whole number", () => {
+    const child = fileURLToPath(new URL('../bench/packed-spec-child.ts', import.meta.url));
+    for (const bad of [['--max-states', '0'], ['--max-states', 'any'], ['--max-states'], ['--budget', '5']]) {
+      const args = ['--import', 'tsx', child, 'patches=1,functions=1,states=0,tasks=1', 'lockstep', '--semantics', 'upstream', ...bad];
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+      expect(r.status, bad.join(' ')).not.toBe(0);
+      expect(r.stderr, bad.join(' ')).toContain('usage: packed-spec-child.ts');
+    }
+  }, 60_000);
 });
