@@ -16,7 +16,16 @@ describe('the bench command line', () => {
     [['--bogus'], /^klpcheck: bench: Unknown option '--bogus' .*\[E_USAGE\]\n$/],
     [['--two-cores', '--quick'], /^klpcheck: --two-cores measures only the two-core speed-up.*\[E_USAGE\]\n$/],
     [['--whole', 'patches=2,depth=3'], /^klpcheck: --whole measures whole spaces: no depth bound.*\[E_USAGE\]\n$/],
-    [['--semantics', 'upstream'], /^klpcheck: --semantics selects the whole spaces to measure: it needs --whole \[E_USAGE\]\n$/],
+    [
+      ['--semantics', 'upstream'],
+      /^klpcheck: --semantics selects the whole spaces to measure: it needs --whole \(or --packed --default\) \[E_USAGE\]\n$/,
+    ],
+    [
+      ['--default'],
+      /^klpcheck: --default measures only the packed engine's default search: it needs --packed, and not --whole \[E_USAGE\]\n$/,
+    ],
+    [['--packed', '--default', '--whole', 'patches=2'], /^klpcheck: --default measures only .* and not --whole \[E_USAGE\]\n$/],
+    [['--packed', '--default', '--semantics', 'nope'], /^klpcheck: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
     [['--packed', '--quick'], /^klpcheck: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
     [['--packed', '--two-cores'], /^klpcheck: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
     [
