@@ -261,7 +261,7 @@ if (wholeOnly && !packedOnly) {
 }
 
 /**
- * The default scope's search is short (start-up and level barriers weigh); a whole space shows the steady rate.
+ * A search to depth 4 is short (start-up and level barriers weigh); a whole space shows the steady rate.
  * Each worker thread compiles the explorer anew (about 1.5 cpu-s of V8's compiler threads, beside the search on
  * two cores), so a search of a few seconds cannot show what a long one gains: the third scope takes about half a
  * minute on one worker.

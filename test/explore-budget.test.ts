@@ -137,6 +137,8 @@ describe('explore --max-states', () => {
     );
     expect(c.out()).not.toMatch(/fixpoint|any length/);
     expect(c.out()).toContain('the state budget stopped the search: --max-states N raises it, --max-states any lifts it\n');
+    // The rate on stderr is of the states stored, which are more than those the report claims.
+    expect(c.err()).toMatch(/^klpcheck explore: \d+ states \(5000 stored\) in /m);
   }, 120_000);
 
   it('refuses a budget that checked no sequence (it ran out within depth 1), after the report, with E_USAGE', async () => {
@@ -186,6 +188,13 @@ describe('the default budget of a search with no depth bound', () => {
     expect(await main(['explore', '--semantics', 'upstream', '--shard', '0/2', '--out', 'x.json'], c.io)).toBe(2);
     expect(c.err()).toBe(
       `klpcheck: --out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has a budget of ${DEFAULT_STATE_BUDGET} states, and a result file has no field for it [E_USAGE]\n`,
+    );
+    // With a depth in the scope, the budget was the user's own: the way out is to leave it out.
+    const own = capture();
+    const withDepth = ['explore', '--semantics', 'upstream', '--scope', 'depth=3', '--out', 'x.json', '--max-states', '100'];
+    expect(await main(withDepth, own.io)).toBe(2);
+    expect(own.err()).toMatch(
+      /^klpcheck: --max-states N is not taken with --out or --shard .*; leave it out \(the depth bounds the search\) \[E_USAGE\]\n$/,
     );
     const any = capture();
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-budget-'));

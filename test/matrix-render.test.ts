@@ -153,6 +153,14 @@ describe('verdict matrix renderers', () => {
     expect(howChecked(mixed)).toContain(
       'which is not claimed) for upstream, per-state; every sequence of any length (fixpoint at depth 21) for stacking.',
     );
+    // A budget stopped them (perhaps the default one, never typed): say how to go further; not once every search closed.
+    const further = ' The state budget stopped an exploration: --max-states N raises it, --max-states any lifts it.';
+    expect(howChecked(two).endsWith(`which is not claimed) in scope ${scope}.${further}`)).toBe(true);
+    const allClosed = {
+      ...two,
+      cells: two.cells.map((c) => (c.verdict === 'holds-bounded' ? { ...c, state_budget: undefined, fixpoint: true } : c)),
+    };
+    expect(howChecked(allClosed)).not.toContain('state budget');
     const none: VerdictMatrix = { ...two, cells: two.cells.filter((c) => c.verdict !== 'holds-bounded') };
     expect(howChecked(none)).toMatch(
       new RegExp(`; then exhaustively, every semantics explored in scope ${scope.replace(/[=,]/g, '.')}\\.$`),

@@ -74,11 +74,13 @@ export function budgetCheckedNothing(s: ExploreSummary): KlpcheckError | undefin
  * budget yet. `given`: the budget was --max-states N; else it was the default
  * one of a scope with no depth bound, and the way out is a depth or `any`.
  */
-function sharingBudgetRefusal(given: boolean): KlpcheckError {
+function sharingBudgetRefusal(given: boolean, depthBound: boolean): KlpcheckError {
+  // With a depth in the scope the budget is the user's own, and the way out is to leave it out.
+  const wayOut = depthBound ? 'leave it out (the depth bounds the search)' : 'give a depth in --scope, or --max-states any';
   return new KlpcheckError(
     'E_USAGE',
     given
-      ? '--max-states N is not taken with --out or --shard (a result file has no field for the budget); give a depth in --scope, or --max-states any'
+      ? `--max-states N is not taken with --out or --shard (a result file has no field for the budget); ${wayOut}`
       : `--out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has a budget of ${DEFAULT_STATE_BUDGET} states, and a result file has no field for it`,
   );
 }
@@ -197,8 +199,11 @@ async function runExploration(
     const s = await running.done;
     const secs = (io.now() - t0) / 1000;
     // Timings vary between runs: stderr, so that stdout depends only on the arguments.
-    const rate = searchRate(s.distinctStates, secs) ?? 'rate not measured: too short a search';
-    io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
+    // A budget stop stored more states than the levels it claims: the rate is of those stored.
+    const stored = s.stateBudget?.states ?? s.distinctStates;
+    const rate = searchRate(stored, secs) ?? 'rate not measured: too short a search';
+    const claimed = s.stateBudget ? ` (${s.stateBudget.states} stored)` : '';
+    io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')}${claimed} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
     return { summary: s, release };
   } catch (e) {
     release();
@@ -215,7 +220,8 @@ export const explore: Command = {
     'Enumerates every reachable state of a semantics within a scope, breadth first,',
     'with the reference implementation in lockstep (conformance and every invariant',
     'checked on every transition). With depth=any the search runs to its fixpoint',
-    'and a pass holds for sequences of any length. States are stored exactly.',
+    '(within the state budget, below) and a pass holds for sequences of any length.',
+    'States are stored exactly.',
     'Patches are defined as they first load, named in',
     'load order, and functions, state ids and tasks are treated as interchangeable',
     '(symmetry reduction). Each violated property gets its shortest counterexample,',
@@ -242,7 +248,7 @@ export const explore: Command = {
     scope: {
       type: 'string',
       arg: 'K=V,...',
-      help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5 (depth=any: to the fixpoint)',
+      help: 'bounds, e.g. patches=2,functions=2,states=1,tasks=2,depth=5 (depth=any: to the fixpoint, within the state budget)',
     },
     invariant: { type: 'string', arg: 'NAME', help: 'check one property only' },
     'max-states': {
@@ -264,14 +270,14 @@ export const explore: Command = {
       type: 'shard',
       range: { min: 1, max: SHARD_MAX },
       arg: 'I/N',
-      help: "this machine's share of a multi-machine exploration",
+      help: "this machine's share of a multi-machine exploration (a depth in --scope, or --max-states any: a result file has no state budget)",
       // A shard's result means something only once merged: without --out it would be lost.
       requires: ['out'],
     },
     out: {
       type: 'string',
       arg: 'FILE',
-      help: 'write the result, every explored state included, for --merge (an existing FILE is kept unless --force)',
+      help: 'write the result, every explored state included, for --merge (an existing FILE is kept unless --force; a depth in --scope, or --max-states any)',
     },
     force: {
       type: 'boolean',
@@ -360,7 +366,7 @@ async function exploreCommand(
     const maxStates = stateBudget(scope, values['max-states'] as number | 'any' | undefined);
     const refused = engine === 'object' ? undefined : packedRefusal({ semantics: sem.name, scope, properties, sharing });
     if (refused && engine === 'packed') throw refused;
-    if (sharing && maxStates !== undefined) throw sharingBudgetRefusal(values['max-states'] !== undefined);
+    if (sharing && maxStates !== undefined) throw sharingBudgetRefusal(values['max-states'] !== undefined, scope.depth !== undefined);
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
     const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed');
     listening(search.release);

@@ -14,7 +14,7 @@ export const promela: Command = {
     'Writes the upstream semantics at the spec level as a Promela model for Spin,',
     'an independent model checker. Where upstream never breaks conformance (one',
     "patch), Spin's count of stored states equals the spec-level count of",
-    "'klpcheck explore --semantics upstream --scope S,depth=any' plus one (the state",
+    "'klpcheck explore --semantics upstream --scope S,depth=any --max-states any' plus one (the state",
     'before the model fills its tables); past a break explore counts fewer. Use it to run',
     "Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',

@@ -56,7 +56,7 @@ export const SECOND_WORKER_AFTER = 8_192;
  * together on a short search are slower than one: 5.0 s against 3.7 s wall
  * at patches=2,functions=2,states=1,tasks=2,depth=4 on this 2-core machine.
  * A search that is still going after that many states has levels large
- * enough to share (the default scope expands 6,615 states; whole spaces
+ * enough to share (depth 4 of patches=2,functions=2,states=1,tasks=2 expands 6,615 states; whole spaces
  * tens of thousands, where 8,192 and 16,384 measured alike and starting
  * both at once no better, within this VM's noise). Which worker expands a
  * chunk never changes the result.

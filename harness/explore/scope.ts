@@ -29,8 +29,9 @@ export const DEFAULT_EXPLORE_SCOPE: ExploreScope = { patches: 2, functions: 2, s
 /**
  * The distinct states a search with no depth bound stores at most when no
  * --max-states is given, as Spin bounds a search by default (its -m depth and
- * -w table): about 30 s of one core and 300 MiB on the packed engine, about
- * 4 minutes of one core on the object engine. At the default scope it lets the
+ * -w table): 20 to 35 cpu-s of one thread and 264 to 489 MiB for each of the 20
+ * semantics on the packed engine (bench/results.json packed_default_scope),
+ * about 4 minutes of one core on the object engine. At the default scope it lets the
  * whole spaces of stacking (1,519,005 states) and hybrid-auto-shared (1,329,755)
  * close, and stops upstream's (8,574,055) after depth 9 of 30; each verdict
  * says how far it went (report/explore/text.ts budgetReach).

@@ -115,11 +115,18 @@ export function exhaustiveReach(m: VerdictMatrix): string | undefined {
   return `${scope}: ${[...groups].map(([reach, names]) => `every sequence ${reach} for ${names.join(', ')}`).join('; ')}`;
 }
 
-/** How the whole matrix was checked, one sentence. */
+/**
+ * How the whole matrix was checked, one sentence; and, when a state budget
+ * stopped an exploration (it may be the default one, which the user never
+ * typed), a second that says how to go further, as explore's report does.
+ */
 export function howChecked(m: VerdictMatrix): string {
   const reach = exhaustiveReach(m);
   const x = reach ? `; then exhaustively, ${reach}` : '';
-  return `Saved counterexamples (${m.corpus}/) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${plural(m.max_steps, 'operation')} per cell (seed ${m.seed})${x}.`;
+  const stopped = m.cells.some((c) => c.verdict === 'holds-bounded' && c.state_budget)
+    ? ' The state budget stopped an exploration: --max-states N raises it, --max-states any lifts it.'
+    : '';
+  return `Saved counterexamples (${m.corpus}/) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${plural(m.max_steps, 'operation')} per cell (seed ${m.seed})${x}.${stopped}`;
 }
 
 export const violations = (m: VerdictMatrix): ViolatedCell[] => m.cells.flatMap((c) => (c.verdict === 'violated' ? [c] : []));

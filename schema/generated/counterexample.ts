@@ -61,7 +61,7 @@ export interface Counterexample {
      */
     random_length?: number;
     /**
-     * Exhaustive runs: the scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=4.
+     * Exhaustive runs: the scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=any.
      */
     scope?: string;
   };

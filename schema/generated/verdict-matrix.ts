@@ -37,7 +37,7 @@ export interface VerdictMatrix {
    */
   exhaustive?: {
     /**
-     * The scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=4.
+     * The scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=any.
      */
     scope: string;
     /**
@@ -45,7 +45,7 @@ export interface VerdictMatrix {
      */
     depth?: number;
     /**
-     * The state budget given (compare --max-states): each exploration stopped once it stored this many states.
+     * The state budget of each exploration (compare --max-states, or the default one of a scope with no depth bound): one that would store more stopped there.
      */
     max_states?: number;
   };
