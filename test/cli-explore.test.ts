@@ -291,7 +291,7 @@ describe('klpcheck explore', () => {
       const c = capture();
       const io: Io = { ...c.io, now: () => (t += tick) };
       expect(await main(['explore', '--semantics', 'upstream', ...scope, '--no-save'], io, 1)).toBe(130);
-      expect(c.err()).toMatch(/^klpcheck explore: 1 state in \d+\.\d s \(rate not measured: too short a search; object engine\)$/m);
+      expect(c.err()).toMatch(/^klpcheck explore: 1 state in \d+\.\d s \(rate not measured: too short a search; packed engine\)$/m);
       expect(c.err()).not.toMatch(/states\/s/);
     }
     expect(searchRate(5000, 2)).toBe('2500 states/s');

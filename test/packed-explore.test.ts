@@ -55,6 +55,17 @@ describe('explore --engine packed', () => {
     ['patches=2,functions=1,states=1,tasks=1,depth=4', { semantics: 'replace-sets-positional', workers: 2 }],
     // Shadow-variable ops, per-state callbacks and block_disable, from a root per choice of is_shadow ids.
     ['patches=2,functions=1,states=1,tasks=1,depth=4', { semantics: 'per-state' }],
+    // One property (--invariant): without conformance the kernel alone from the roots on, and only the checked
+    // checker's memory in the key; conformance alone follows the spec model with no checker's memory.
+    ['patches=2,functions=1,states=0,tasks=1,depth=any', { properties: ['conformance'] }],
+    ['patches=2,functions=1,states=0,tasks=1,depth=any', { properties: ['callback-pairing'] }],
+    ['patches=2,functions=1,states=1,tasks=1,depth=5', { semantics: 'per-state', properties: ['shadow-lifetime'] }],
+    ['patches=2,functions=1,states=1,tasks=1,depth=5', { semantics: 'per-state', properties: ['block-disable-honoured'] }],
+    [
+      'patches=2,functions=2,states=1,tasks=1,depth=4',
+      { semantics: 'replace-set-unfiltered-nops', properties: ['no-lost-fix'], workers: 2 },
+    ],
+    ['patches=3,functions=1,states=0,tasks=1,depth=4', { semantics: 'hybrid', properties: ['no-silent-version-switch'] }],
   ] as const)('summarises %s %j as the object explorer does', async (scope, extra) => {
     const packed = await packedExploreInParallel(options(scope, extra)).done;
     const object = await exploreInParallel(options(scope, extra)).done;
@@ -112,7 +123,7 @@ describe('explore --engine packed', () => {
     // Asked for, the object engine runs even where the packed one could (hostile-user finding: it ran packed).
     [['--semantics', 'hybrid', '--engine', 'object'], 'object'],
     [['--semantics', 'upstream', '--engine', 'packed'], 'packed'],
-    [['--semantics', 'upstream', '--invariant', 'module-safety'], 'object'],
+    [['--semantics', 'upstream', '--invariant', 'module-safety'], 'packed'],
     [['--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2,taskModel=1'], 'object'],
     [['--semantics', 'upstream', '--out', join(mkdtempSync(join(tmpdir(), 'klpcheck-auto-')), 'r.json')], 'object'],
   ])('by default (auto) runs %j on the %s engine, and says which on stderr', async (args, engine) => {
@@ -128,10 +139,6 @@ describe('explore --engine packed', () => {
     [['--engine', 'packed', '--semantics', 'Upstream'], "unknown semantics 'Upstream'"],
     [['--engine', 'packed', '--invariant', 'bogus'], "unknown invariant 'bogus'"],
     [['--engine', 'packed', '--semantics', ''], 'explore needs --semantics NAME'],
-    [
-      ['--engine', 'packed', '--invariant', 'module-safety'],
-      'it checks conformance and every invariant at once, so it takes no --invariant',
-    ],
     [['--engine', 'packed', '--out', OUT], 'it does not share a search across machines (--shard, --out, --merge) yet'],
     [['--engine', 'packed', '--shard', '1/2', '--out', OUT], '(--shard, --out, --merge) yet'],
     [['--engine', 'packed', '--scope', 'taskModel=1'], 'it has no task model (taskModel=1) yet'],

@@ -292,7 +292,7 @@ export const explore: Command = {
     engine: {
       type: 'string',
       arg: 'NAME',
-      help: `${ENGINES.join(', ')}: packed runs every semantics over packed states, conformance and every invariant on every transition, several times faster, without --invariant, --shard, --out or taskModel=1; object runs every search; auto (default) is packed where it can run the search as asked, else object. Both give the same report`,
+      help: `${ENGINES.join(', ')}: packed runs every semantics over packed states, conformance and every invariant (or the one --invariant names) on every transition, several times faster, without --shard, --out or taskModel=1; object runs every search; auto (default) is packed where it can run the search as asked, else object. Both give the same report`,
     },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
   },

@@ -5,9 +5,10 @@
  * (parallel.ts), reported as the object explorer reports (summary.ts
  * ExploreSummary), so that the command's report, exit codes and saved
  * counterexamples are the same. What the packed engine does not have yet is
- * refused with E_USAGE, never run with less than was asked: the task model,
- * one property alone (its search would follow the kernel alone, a space the
- * packed model does not have), and shards.
+ * refused with E_USAGE, never run with less than was asked: the task model
+ * and shards. One property alone (--invariant) runs as the explorer runs it:
+ * without conformance the kernel alone, from the roots on, and a checker's
+ * memory only when that checker is the one checked (lockstep.ts).
  *
  * Each violation's path is decoded to ops and replayed on the object
  * implementation (summary.ts replayViolation) for its reason: a path that
@@ -40,7 +41,6 @@ export function packedRefusal(
   // Every semantics of the registry runs packed (per-state since 2026-12-02).
   if (!semanticsByName(o.semantics)) return why(`it has no semantics named ${o.semantics}`);
   if (o.scope.taskModel) return why('it has no task model (taskModel=1) yet');
-  if (o.properties) return why('it checks conformance and every invariant at once, so it takes no --invariant');
   if (o.sharing) return why('it does not share a search across machines (--shard, --out, --merge) yet');
   return undefined;
 }
@@ -63,6 +63,7 @@ export function packedExploreInParallel(o: ParallelOptions): Running {
         maxStates: o.maxStates,
         paths: true,
         coverage: true,
+        properties: o.properties,
         shouldStop: () => stopped,
         onProgress: o.onProgress,
       }),
@@ -79,8 +80,8 @@ export function packedExploreInParallel(o: ParallelOptions): Running {
 /** The search's result as the explorer's summary (summary.ts summarize). */
 function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): ExploreSummary {
   const sem = semanticsByName(o.semantics)!;
-  const model = new PackedLockstep(o.scope, { semantics: sem });
-  const properties = applicableProperties(sem);
+  const model = new PackedLockstep(o.scope, { semantics: sem, properties: o.properties });
+  const properties = applicableProperties(sem, o.properties);
   if (properties.join() !== model.properties.join()) throw new Error('packed: the lockstep model checks other properties than explore');
   const violations = r.violations.map((v): ViolationSummary => {
     // The path starts at the root the state it was found from names in its key's first byte (per-state's roots

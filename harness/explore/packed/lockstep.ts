@@ -63,21 +63,36 @@ import type { Semantics } from '../../../model/semantics/semantics.ts';
 /** Written where the spec model would be once it is no longer followed (state-key.ts NO_SPEC). */
 const NO_SPEC = 0xff;
 
-/** The bit of PackedSpace.properties that a conformance break sets; the invariants' follow it. */
-const CONFORMANCE_BIT = 1;
-
 const CALLBACK_PAIRING = 'callback-pairing';
 const SHADOW_LIFETIME = 'shadow-lifetime';
 
-/** The checkers that remember: callback-pairing's byte a patch and, per-state, a byte of state ids' phases and one of live shadow variables. */
-function memoryBytesFor(semantics: Semantics, scope: ExploreScope): number {
-  return scope.patches + (semantics.spec.perState ? (scope.states ? 1 : 0) + 1 : 0);
+/**
+ * The bytes of the checkers that remember, when checked: callback-pairing's
+ * byte a patch (and, per-state, a byte of the state ids' phases), and
+ * shadow-lifetime's byte of live shadow variables. A checker not checked has
+ * no memory in the key, as the explorer's (run-sequence.ts memory()).
+ */
+function memoryBytesFor(semantics: Semantics, scope: ExploreScope, properties: readonly string[]): number {
+  const pairing = properties.includes(CALLBACK_PAIRING) ? scope.patches + (semantics.spec.perState && scope.states ? 1 : 0) : 0;
+  return pairing + (properties.includes(SHADOW_LIFETIME) ? 1 : 0);
 }
 
-/** What a lockstep is made with: the semantics (upstream by default), and whether it counts coverage (takeCoverage). */
+/**
+ * What a lockstep is made with: the semantics (upstream by default), whether
+ * it counts coverage (takeCoverage), and the properties it checks.
+ */
 export interface PackedLockstepOptions {
   readonly semantics?: Semantics;
   readonly coverage?: boolean;
+  /**
+   * The properties checked, as explore's --invariant names them (default:
+   * conformance and every invariant that applies), kept in the explorer's
+   * order (explorer.ts applicableProperties). Without conformance the spec
+   * model is not followed from the roots on, as the explorer's
+   * (run-sequence.ts: specUntilDivergence without conformance): every key is
+   * the kernel's alone.
+   */
+  readonly properties?: readonly string[];
 }
 
 export class PackedLockstep extends PackedSpec {
@@ -86,8 +101,11 @@ export class PackedLockstep extends PackedSpec {
   readonly properties: readonly string[];
   /** The stateless invariants' checks, each with its bit in `properties`. */
   private readonly checks: readonly { readonly bit: number; readonly violated: (step: PackedStep) => boolean }[];
-  private readonly pairing: PackedCallbackPairing;
+  /** callback-pairing's checker, when it is checked, and its bit. */
+  private readonly pairing: PackedCallbackPairing | null;
   private readonly pairingBit: number;
+  /** The bit a conformance break sets, or 0 when conformance is not checked (the spec model is not followed). */
+  private readonly conformanceBit: number;
   /** How many bytes at the end of every key are the checkers' memory. */
   readonly memoryBytes: number;
   /** shadow-lifetime's checker, when it applies (per-state), and its bit. */
@@ -113,30 +131,40 @@ export class PackedLockstep extends PackedSpec {
   /** `coverage`: count every transition's op, outcome and milestones (takeCoverage), as explore reports them. */
   constructor(scope: ExploreScope, options: PackedLockstepOptions = {}) {
     const semantics = options.semantics ?? upstream;
-    super(scope, PackedKernel.bytesFor(scope) + 1 + memoryBytesFor(semantics, scope), semantics);
-    const invariants = INVARIANTS.filter((i) => i.appliesTo(semantics)).map((i) => i.id);
-    this.properties = [CONFORMANCE, ...invariants];
+    const all = [CONFORMANCE, ...INVARIANTS.filter((i) => i.appliesTo(semantics)).map((i) => i.id)];
+    const wanted = options.properties;
+    const unknown = wanted?.find((p) => !all.includes(p));
+    if (unknown !== undefined) throw new Error(`packed: ${semantics.name} has no property ${unknown} to check`);
+    const properties = wanted ? all.filter((p) => wanted.includes(p)) : all;
+    super(scope, PackedKernel.bytesFor(scope) + 1 + memoryBytesFor(semantics, scope, properties), semantics);
+    this.properties = properties;
+    const invariants = properties.filter((p) => p !== CONFORMANCE);
+    const bit = (id: string) => (properties.includes(id) ? 1 << properties.indexOf(id) : 0);
+    this.conformanceBit = bit(CONFORMANCE);
     this.kernel = new PackedKernel(this.tree, this.rules, this.size);
     this.BROKEN = this.size + this.kernel.bytes;
-    this.pairing = new PackedCallbackPairing(this.P, this.BROKEN + 1, semantics.spec.perState ? scope.states : 0);
-    const shadowAt = this.BROKEN + 1 + this.pairing.bytes;
+    this.pairing = invariants.includes(CALLBACK_PAIRING)
+      ? new PackedCallbackPairing(this.P, this.BROKEN + 1, semantics.spec.perState ? scope.states : 0)
+      : null;
+    const shadowAt = this.BROKEN + 1 + (this.pairing?.bytes ?? 0);
     this.shadowLifetime = invariants.includes(SHADOW_LIFETIME) ? new PackedShadowLifetime(this.tree, shadowAt) : null;
-    this.memoryBytes = this.pairing.bytes + (this.shadowLifetime ? 1 : 0);
-    if (this.memoryBytes !== memoryBytesFor(semantics, scope)) throw new Error('packed: the checkers remember another number of bytes');
+    this.memoryBytes = (this.pairing?.bytes ?? 0) + (this.shadowLifetime ? 1 : 0);
+    if (this.memoryBytes !== memoryBytesFor(semantics, scope, properties))
+      throw new Error('packed: the checkers remember another number of bytes');
     const NF = scope.functions + 1;
     this.before = new KernelSnapshot(this.kernel, this.P, this.T, NF);
     this.after = new KernelSnapshot(this.kernel, this.P, this.T, NF);
     const [before, after, events] = [this.before, this.after, this.kernel.events];
     this.checked = { before, after, node: this.tree.root, op: 0, patch: 0, errno: 0, events };
     const checks = new PackedInvariants(this.tree, this.rules).checks;
-    this.checks = invariants.flatMap((id, i) => {
+    this.checks = invariants.flatMap((id) => {
       if (id === CALLBACK_PAIRING || id === SHADOW_LIFETIME) return [];
       const violated = checks.get(id);
       if (!violated) throw new Error(`packed: the invariant ${id} has no packed check`);
-      return [{ bit: 1 << (i + 1), violated }];
+      return [{ bit: bit(id), violated }];
     });
-    this.pairingBit = 1 << (invariants.indexOf(CALLBACK_PAIRING) + 1);
-    this.shadowLifetimeBit = 1 << (invariants.indexOf(SHADOW_LIFETIME) + 1);
+    this.pairingBit = bit(CALLBACK_PAIRING);
+    this.shadowLifetimeBit = bit(SHADOW_LIFETIME);
     this.coverage = options.coverage ? new PackedCoverage() : null;
   }
 
@@ -167,6 +195,11 @@ export class PackedLockstep extends PackedSpec {
     return to;
   }
 
+  /** Without conformance the spec model is not followed from the roots on: each root is past a break already. */
+  protected override initial(w: Uint8Array): void {
+    if (!this.conformanceBit) w[this.BROKEN] = 1;
+  }
+
   /** Whether the last step was quiet, as step() found: the spec model's own comparison would compare again. */
   protected override quiet(): boolean {
     return this.quietStep;
@@ -182,7 +215,7 @@ export class PackedLockstep extends PackedSpec {
     step.patch = patch;
     step.errno = this.errnoOfKernel;
     for (const c of this.checks) if (c.violated(step)) this.violated |= c.bit;
-    if (this.pairing.violated(x, this.kernel.events, this.after)) this.violated |= this.pairingBit;
+    if (this.pairing?.violated(x, this.kernel.events, this.after)) this.violated |= this.pairingBit;
     if (this.shadowLifetime?.violated(x, this.kernel.events, to, this.after)) this.violated |= this.shadowLifetimeBit;
   }
 
@@ -203,7 +236,7 @@ export class PackedLockstep extends PackedSpec {
       );
     this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
     if (!this.conforms(x, to, this.errnoOfKernel)) {
-      this.violated = CONFORMANCE_BIT;
+      this.violated = this.conformanceBit;
       x.fill(0, 0, this.size);
       x[this.BROKEN] = 1;
     }
@@ -228,8 +261,8 @@ export class PackedLockstep extends PackedSpec {
   /** The checkers' memory in a key (its last memoryBytes), as the catalog checkers' memory() write it, in the catalog's order. */
   memoryText(key: Uint8Array): string {
     const at = key.length - this.memoryBytes;
-    const shadows = this.shadowLifetime?.text(key, at + this.pairing.bytes) ?? '';
-    const pairing = this.pairing.text(key, at);
+    const shadows = this.shadowLifetime?.text(key, at + (this.pairing?.bytes ?? 0)) ?? '';
+    const pairing = this.pairing?.text(key, at) ?? '';
     return shadows && pairing ? `${shadows} ${pairing}` : shadows || pairing;
   }
 

@@ -18,6 +18,8 @@ export type PackedModelName = 'spec' | 'lockstep';
 export interface PackedModelOptions {
   readonly semantics?: string;
   readonly coverage?: boolean;
+  /** The lockstep's properties (lockstep.ts PackedLockstepOptions.properties; default all). */
+  readonly properties?: readonly string[];
 }
 
 /** The semantics named, upstream when none is; throws for a name no semantics has. */
@@ -35,6 +37,6 @@ function packedSemantics(name = 'upstream'): Semantics {
 export function packedModel(name: PackedModelName, scope: ExploreScope, options: PackedModelOptions = {}): PackedSpace {
   const semantics = packedSemantics(options.semantics);
   if (name === 'spec') return new PackedSpec(scope, 0, semantics);
-  if (name === 'lockstep') return new PackedLockstep(scope, { coverage: options.coverage, semantics });
+  if (name === 'lockstep') return new PackedLockstep(scope, { coverage: options.coverage, semantics, properties: options.properties });
   throw new Error(`packed: no model '${String(name)}' (spec or lockstep)`);
 }

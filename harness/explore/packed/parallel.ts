@@ -41,6 +41,8 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly semantics?: string;
   /** Count coverage (the lockstep model's; coverage.ts). */
   readonly coverage?: boolean;
+  /** The lockstep model's properties (models.ts; default all). */
+  readonly properties?: readonly string[];
   /** Asked before each chunk is sent: true stops the search after the chunks in flight (Ctrl-C), the level under way unfinished. */
   readonly shouldStop?: () => boolean;
   /** Called after each chunk is taken: the depth under way and the states stored. */
@@ -58,7 +60,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   // NaN workers had started none and reported the roots as a finished search.
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`packed: workers must be a whole number from 1, not ${o.workers}`);
   const model = o.model ?? 'spec';
-  const here = packedModel(model, o.scope, { coverage: o.coverage, semantics: o.semantics });
+  const here = packedModel(model, o.scope, { coverage: o.coverage, semantics: o.semantics, properties: o.properties });
   // A record carries a transition's violated properties in 16 bits (worker.ts).
   if ((here.properties ?? []).length > 16) throw new Error('packed: more than 16 properties for the two-core search');
   const bf = new BreadthFirst(here.roots(), { ...o, depth: o.scope.depth }, true, here.properties);
@@ -68,6 +70,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     scope: o.scope,
     coverage: o.coverage,
     semantics: o.semantics,
+    properties: o.properties,
   };
   const workers: Worker[] = [];
   const waiting = new Map<number, { resolve: (r: PackedChunkResult) => void; reject: (e: Error) => void }>();

@@ -137,8 +137,12 @@ export class PackedSpec implements PackedSpace {
 
   roots(): Uint8Array[] {
     this.w.fill(0);
+    this.initial(this.w);
     return this.tree.roots.map((root) => this.out.slice(0, this.encode(this.w, root)));
   }
+
+  /** Sets what a root state holds beyond zeros (the lockstep: no spec model when conformance is not checked); here nothing. */
+  protected initial(_w: Uint8Array): void {}
 
   expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number) => void): void {
     const node = this.decode(key);

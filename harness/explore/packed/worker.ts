@@ -18,6 +18,8 @@ export interface PackedJob {
   readonly coverage?: boolean;
   /** The semantics' name (models.ts; default upstream). */
   readonly semantics?: string;
+  /** The lockstep model's properties (models.ts; default all). */
+  readonly properties?: readonly string[];
 }
 
 /** A chunk to expand: state numbers in frontier order, and the visited set's buffers as they are now. */
@@ -43,7 +45,7 @@ export interface PackedChunkResult {
 }
 
 const job = workerData as PackedJob;
-const model = packedModel(job.model, job.scope, { coverage: job.coverage, semantics: job.semantics });
+const model = packedModel(job.model, job.scope, { coverage: job.coverage, semantics: job.semantics, properties: job.properties });
 let reader: VisitedReader | null = null;
 /** The table a reader was made for: a table that grew is a new buffer, twice as long. */
 let tableBytes = -1;
