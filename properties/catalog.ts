@@ -2,6 +2,7 @@
 import { blockDisableHonoured } from './block-disable-honoured.ts';
 import { callbackPairing } from './callback-pairing.ts';
 import type { Invariant } from './invariant.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
 import { moduleSafety } from './module-safety.ts';
 import { noForeignOverlap } from './no-foreign-overlap.ts';
 import { noForeignRemoval } from './no-foreign-removal.ts';
@@ -33,6 +34,18 @@ export const INVARIANTS: readonly Invariant[] = [
 
 /** The first property: the reference implementation agrees with the spec model after every step. */
 export const CONFORMANCE = 'conformance';
+
+/**
+ * The properties a search of `sem` checks, in the catalog's order with
+ * conformance first: those of `wanted` (explore --invariant, compare
+ * --invariants) that apply, or every one that applies. Both engines number a
+ * property's violations by its place here (harness/explore/explorer.ts,
+ * harness/explore/packed/lockstep.ts).
+ */
+export function applicableProperties(sem: Semantics, wanted?: readonly string[]): string[] {
+  const all = [CONFORMANCE, ...INVARIANTS.filter((i) => i.appliesTo(sem)).map((i) => i.id)];
+  return wanted ? all.filter((p) => wanted.includes(p)) : all;
+}
 
 export function invariantById(id: string): Invariant | undefined {
   return INVARIANTS.find((i) => i.id === id);

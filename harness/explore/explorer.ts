@@ -22,7 +22,7 @@
  */
 import type { Universe } from '../../model/kernel/definitions.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
+import { applicableProperties, INVARIANTS } from '../../properties/catalog.ts';
 import { runSequence, type RunResult } from '../run-sequence.ts';
 import { absorbCoverage, Coverage, coverageData, type CoverageData } from './coverage.ts';
 import { Expander } from './expand.ts';
@@ -216,10 +216,8 @@ export function expandChunk(ex: Expander, items: readonly ChunkItem[], perState 
   };
 }
 
-export function applicableProperties(sem: Semantics, wanted?: readonly string[]): string[] {
-  const all = [CONFORMANCE, ...INVARIANTS.filter((i) => i.appliesTo(sem)).map((i) => i.id)];
-  return wanted ? all.filter((p) => wanted.includes(p)) : all;
-}
+/** The properties a search checks (properties/catalog.ts), here for the explorer's callers. */
+export { applicableProperties };
 
 /** States per chunk at most: large enough to amortise a worker message, small enough to poll for a stop often. */
 const CHUNK = 256;

@@ -56,7 +56,7 @@ import { PackedShadowLifetime } from './shadow-lifetime.ts';
 import { namedPatch, PackedInvariants, type PackedStep } from './invariants.ts';
 import { PackedSpec, sameBytes } from './spec.ts';
 import type { ExploreScope } from '../scope.ts';
-import { CONFORMANCE, INVARIANTS } from '../../../properties/catalog.ts';
+import { applicableProperties, CONFORMANCE } from '../../../properties/catalog.ts';
 import { upstream } from '../../../model/semantics/upstream.ts';
 import type { Semantics } from '../../../model/semantics/semantics.ts';
 
@@ -131,11 +131,10 @@ export class PackedLockstep extends PackedSpec {
   /** `coverage`: count every transition's op, outcome and milestones (takeCoverage), as explore reports them. */
   constructor(scope: ExploreScope, options: PackedLockstepOptions = {}) {
     const semantics = options.semantics ?? upstream;
-    const all = [CONFORMANCE, ...INVARIANTS.filter((i) => i.appliesTo(semantics)).map((i) => i.id)];
     const wanted = options.properties;
-    const unknown = wanted?.find((p) => !all.includes(p));
+    const unknown = wanted?.find((p) => !applicableProperties(semantics).includes(p));
     if (unknown !== undefined) throw new Error(`packed: ${semantics.name} has no property ${unknown} to check`);
-    const properties = wanted ? all.filter((p) => wanted.includes(p)) : all;
+    const properties = applicableProperties(semantics, wanted);
     super(scope, PackedKernel.bytesFor(scope) + 1 + memoryBytesFor(semantics, scope, properties), semantics);
     this.properties = properties;
     const invariants = properties.filter((p) => p !== CONFORMANCE);
