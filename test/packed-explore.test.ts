@@ -73,6 +73,13 @@ describe('explore --engine packed', () => {
     expect(packed.distinctStates).toBeGreaterThan(1000);
   });
 
+  it('checks, of a list of properties, those that apply to the semantics, as the object explorer does', async () => {
+    const o = options('patches=2,functions=1,states=1,tasks=1,depth=3', { properties: ['callback-pairing', 'shadow-lifetime'] });
+    const packed = await packedExploreInParallel(o).done;
+    expect(packed.properties).toEqual(['callback-pairing']);
+    expect(comparable(packed)).toEqual(comparable(await exploreInParallel(o).done));
+  });
+
   it('gives the same summary on one worker and on two', async () => {
     const scope = 'patches=2,functions=2,states=1,tasks=1,depth=6';
     const one = await packedExploreInParallel(options(scope)).done;

@@ -46,9 +46,13 @@ export function packedRefusal(
 }
 
 /** Runs the search; `done` resolves with the explorer's summary, `stop()` ends it after the chunks in flight (INCOMPLETE). */
-export function packedExploreInParallel(o: ParallelOptions): Running {
-  const refused = packedRefusal({ ...o, sharing: o.shard !== undefined });
+export function packedExploreInParallel(given: ParallelOptions): Running {
+  const refused = packedRefusal({ ...given, sharing: given.shard !== undefined });
   if (refused) throw refused;
+  // compare --invariants lists properties for every semantics: each search checks those that apply to its own,
+  // as the object explorer does (hostile-user finding: the lockstep threw on shadow-lifetime under upstream).
+  const sem = semanticsByName(given.semantics)!;
+  const o = given.properties ? { ...given, properties: applicableProperties(sem, given.properties) } : given;
   let stopped = false;
   const t0 = performance.now();
   // Started on the next tick, as exploreInParallel starts: a stop() before it began stops before depth 1.
