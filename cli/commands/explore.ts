@@ -200,10 +200,9 @@ async function runExploration(
     const secs = (io.now() - t0) / 1000;
     // Timings vary between runs: stderr, so that stdout depends only on the arguments.
     // A budget stop stored more states than the levels it claims: the rate is of those stored.
-    const stored = s.stateBudget?.states ?? s.distinctStates;
-    const rate = searchRate(stored, secs) ?? 'rate not measured: too short a search';
-    const claimed = s.stateBudget ? ` (${s.stateBudget.states} stored)` : '';
-    io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')}${claimed} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
+    const rate = searchRate(s.stateBudget?.states ?? s.distinctStates, secs) ?? 'rate not measured: too short a search';
+    const stored = s.stateBudget ? ` (${s.stateBudget.states} stored)` : '';
+    io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
     return { summary: s, release };
   } catch (e) {
     release();

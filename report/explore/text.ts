@@ -31,6 +31,9 @@ export interface SavedNote {
  * "up to depth D (the state budget, N states, ran out in depth D+1, which is
  * not claimed)". The explore report and the matrix's cells say it alike.
  */
+/** How to go further than a state budget let a search go; the budget may be the default one, which the user never typed. */
+export const PAST_THE_BUDGET = '--max-states N raises it, --max-states any lifts it';
+
 export function budgetReach(depth: number, budget: StateBudget): string {
   return `up to depth ${depth} (the state budget, ${plural(budget.states, 'state')}, ran out in depth ${budget.inDepth}, which is not claimed)`;
 }
@@ -58,8 +61,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
     `${plural(s.distinctStates, 'distinct state')} (${specLevel}), ${plural(s.transitions, 'transition')} checked ${bound}`,
     'states are stored exactly (no fingerprints, no collisions)',
-    // The budget may be the default one, which the user never typed: say how to go further.
-    ...(s.complete && s.stateBudget ? [`the state budget stopped the search: --max-states N raises it, --max-states any lifts it`] : []),
+    ...(s.complete && s.stateBudget ? [`the state budget stopped the search: ${PAST_THE_BUDGET}`] : []),
     '',
   ];
   const missing = missingMilestones(s);

@@ -10,7 +10,7 @@ import { quoted, type Cell, type HoldsBoundedCell, type VerdictMatrix, type Viol
 import { classify, type Classification } from '../../model/semantics/promises.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
-import { budgetReach } from '../explore/text.ts';
+import { budgetReach, PAST_THE_BUDGET } from '../explore/text.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
 
@@ -124,7 +124,7 @@ export function howChecked(m: VerdictMatrix): string {
   const reach = exhaustiveReach(m);
   const x = reach ? `; then exhaustively, ${reach}` : '';
   const stopped = m.cells.some((c) => c.verdict === 'holds-bounded' && c.state_budget)
-    ? ' The state budget stopped an exploration: --max-states N raises it, --max-states any lifts it.'
+    ? ` The state budget stopped an exploration: ${PAST_THE_BUDGET}.`
     : '';
   return `Saved counterexamples (${m.corpus}/) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${plural(m.max_steps, 'operation')} per cell (seed ${m.seed})${x}.${stopped}`;
 }

@@ -17,7 +17,7 @@
 import { availableParallelism } from 'node:os';
 import { KlpcheckError } from '../../errors.ts';
 import { semanticsByName } from '../../../model/semantics/registry.ts';
-import { applicableProperties } from '../explorer.ts';
+import { applicableProperties } from '../../../properties/catalog.ts';
 import type { ParallelOptions, Running } from '../parallel.ts';
 import { formatScope } from '../scope.ts';
 import { replayViolation, type ExploreSummary, type ViolationSummary } from '../summary.ts';
@@ -84,9 +84,9 @@ export function packedExploreInParallel(given: ParallelOptions): Running {
 /** The search's result as the explorer's summary (summary.ts summarize). */
 function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): ExploreSummary {
   const sem = semanticsByName(o.semantics)!;
+  // The explorer's list (properties/catalog.ts applicableProperties), as the lockstep takes it.
   const model = new PackedLockstep(o.scope, { semantics: sem, properties: o.properties });
-  const properties = applicableProperties(sem, o.properties);
-  if (properties.join() !== model.properties.join()) throw new Error('packed: the lockstep model checks other properties than explore');
+  const properties = [...model.properties];
   const violations = r.violations.map((v): ViolationSummary => {
     // The path starts at the root the state it was found from names in its key's first byte (per-state's roots
     // differ in which state ids are is_shadow), as the object explorer's starts at that state's root.

@@ -131,13 +131,14 @@ export class PackedLockstep extends PackedSpec {
   /** `coverage`: count every transition's op, outcome and milestones (takeCoverage), as explore reports them. */
   constructor(scope: ExploreScope, options: PackedLockstepOptions = {}) {
     const semantics = options.semantics ?? upstream;
-    const wanted = options.properties;
-    const unknown = wanted?.find((p) => !applicableProperties(semantics).includes(p));
+    const all = applicableProperties(semantics);
+    const unknown = options.properties?.find((p) => !all.includes(p));
     if (unknown !== undefined) throw new Error(`packed: ${semantics.name} has no property ${unknown} to check`);
-    const properties = applicableProperties(semantics, wanted);
+    const properties = applicableProperties(semantics, options.properties);
     super(scope, PackedKernel.bytesFor(scope) + 1 + memoryBytesFor(semantics, scope, properties), semantics);
     this.properties = properties;
     const invariants = properties.filter((p) => p !== CONFORMANCE);
+    // A property's violation bit is its place in the list; one not checked has none.
     const bit = (id: string) => (properties.includes(id) ? 1 << properties.indexOf(id) : 0);
     this.conformanceBit = bit(CONFORMANCE);
     this.kernel = new PackedKernel(this.tree, this.rules, this.size);
