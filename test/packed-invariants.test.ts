@@ -130,6 +130,10 @@ describe('the packed invariants', () => {
     const broken = new PackedLockstep(scope);
     breakIt(kernelOf(broken));
     expect(found(broken)).toBe(depth);
+    // Checked alone (explore --invariant: the kernel alone, no spec model), the same break is found as soon.
+    const alone = new PackedLockstep(scope, { properties: [property] });
+    breakIt(kernelOf(alone));
+    expect(found(alone)).toBe(depth);
   });
 
   it('finds two patches active in the cumulative slot when the kernel shows a replaced patch as settled', () => {
@@ -187,6 +191,10 @@ describe('the packed invariants of per-state (facts C.3, C.4)', () => {
     const broken = new PackedLockstep(scope, { semantics: perState });
     breakIt(kernelOf(broken));
     expect(found(broken)).toBe(depth);
+    // Checked alone (explore --invariant: the kernel alone, only this checker's memory), as soon.
+    const alone = new PackedLockstep(scope, { semantics: perState, properties: [property] });
+    breakIt(kernelOf(alone));
+    expect(found(alone)).toBe(depth);
   });
 });
 
