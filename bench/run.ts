@@ -18,6 +18,10 @@
  * has, or of those named, at SCOPE. `--packed --default [--semantics A,B]`
  * measures only `explore --semantics NAME`'s own search, with no options (the
  * default scope, no depth bound, the default state budget), on one thread.
+ * `--packed --reach` measures only the lockstep (conformance and every
+ * invariant, what explore runs) of upstream at issue 11's larger scopes, on
+ * one thread: its growth depth by depth, where the spec model's rows
+ * (packed_spec_reach) count only spec-level states.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -69,6 +73,7 @@ function benchArguments(): {
   twoCoresOnly: boolean;
   packedOnly: boolean;
   defaultOnly: boolean;
+  reachOnly: boolean;
 } {
   try {
     let parsed;
@@ -82,6 +87,7 @@ function benchArguments(): {
           'two-cores': { type: 'boolean' },
           packed: { type: 'boolean' },
           default: { type: 'boolean' },
+          reach: { type: 'boolean' },
         },
         allowPositionals: false,
         strict: true,
@@ -90,7 +96,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default])`,
+        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach])`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -114,6 +120,12 @@ function benchArguments(): {
     const defaultOnly = values.default === true;
     if (defaultOnly && (values.packed !== true || whole))
       throw new KlpcheckError('E_USAGE', "--default measures only the packed engine's default search: it needs --packed, and not --whole");
+    const reachOnly = values.reach === true;
+    if (reachOnly && (values.packed !== true || whole || defaultOnly))
+      throw new KlpcheckError(
+        'E_USAGE',
+        '--reach measures only the packed lockstep at the larger scopes: it needs --packed, and not --whole or --default',
+      );
     if (values.semantics !== undefined && !whole && !defaultOnly)
       throw new KlpcheckError('E_USAGE', '--semantics selects the whole spaces to measure: it needs --whole (or --packed --default)');
     const wholeSemantics = selectedSemantics(values.semantics);
@@ -133,6 +145,7 @@ function benchArguments(): {
       twoCoresOnly,
       packedOnly,
       defaultOnly,
+      reachOnly,
     };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
@@ -187,6 +200,7 @@ if (!quick) {
 if (twoCoresOnly) parallel.push(...(await measureTwoCores()));
 const packedSpin: ReturnType<typeof packedAgainstSpin>[] = [];
 const packedReach: PackedSpecRow[] = [];
+const lockstepReach: PackedSpecRow[] = [];
 const packedParallel: PackedTwoCoresRow[] = [];
 /** Each with the load when its own search began: a row is kept from run to run, and the file's load_average is the last run's. */
 const packedWhole: ((PackedSpecRow | PackedNotClosed) & { readonly load_average: readonly number[] })[] = [];
@@ -214,6 +228,8 @@ if (args.defaultOnly) {
     );
     packedWhole.push({ ...r, load_average: load });
   }
+} else if (args.reachOnly) {
+  lockstepReach.push(...measureLockstepReach());
 } else if (!quick || packedOnly) {
   for (const text of [
     'patches=2,functions=1,states=0,tasks=1',
@@ -239,6 +255,7 @@ if (args.defaultOnly) {
     );
     packedReach.push(r);
   }
+  lockstepReach.push(...measureLockstepReach());
   for (const [text, model, pairs] of [
     ['patches=2,functions=2,states=1,tasks=1,depth=any', 'spec', 3],
     ['patches=2,functions=2,states=1,tasks=2,depth=any', 'spec', 3],
@@ -283,6 +300,25 @@ async function measureTwoCores(): Promise<ParallelRow[]> {
   return rows;
 }
 
+/**
+ * The lockstep (conformance and every invariant) of upstream at issue 11's
+ * larger scopes, one thread each, in a child process: the search `explore
+ * --scope ...` runs, its states being spec model and kernel together.
+ */
+function measureLockstepReach(): PackedSpecRow[] {
+  // Listed here, not in a module constant: the measuring code above calls this before a constant below it is set.
+  const scopes = [
+    'patches=3,functions=2,states=1,tasks=2,depth=6',
+    'patches=3,functions=3,states=1,tasks=2,depth=5',
+    'patches=3,functions=3,states=2,tasks=2,depth=4',
+  ];
+  return scopes.map((text) => {
+    const r = packedSpec(parseScope(text), 'lockstep');
+    say(`packed lockstep ${r.scope}: ${r.states} states, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB (${r.states_per_depth.join(' / ')})`);
+    return r;
+  });
+}
+
 function measureWholeSpaces(scope: ExploreScope, semantics: readonly Semantics[] = SEMANTICS): WholeSpaceRow[] {
   return semantics.map((s) => {
     const r = wholeSpace(s, scope, WHOLE_LIMIT_SECONDS);
@@ -317,6 +353,7 @@ const results = {
   explore_two_cores: quick && !twoCoresOnly ? previous.explore_two_cores : parallel,
   packed_spec_against_spin: byScope('packed_spec_against_spin', packedSpin),
   packed_spec_reach: byScope('packed_spec_reach', packedReach),
+  packed_lockstep_reach: byScope('packed_lockstep_reach', lockstepReach),
   packed_spec_two_cores: byScope('packed_spec_two_cores', packedParallel),
   // One row per semantics and scope.
   packed_whole_space: [

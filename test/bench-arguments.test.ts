@@ -26,6 +26,11 @@ describe('the bench command line', () => {
     ],
     [['--packed', '--default', '--whole', 'patches=2'], /^klpcheck: --default measures only .* and not --whole \[E_USAGE\]\n$/],
     [['--packed', '--default', '--semantics', 'nope'], /^klpcheck: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
+    [
+      ['--reach'],
+      /^klpcheck: --reach measures only the packed lockstep at the larger scopes: it needs --packed, and not --whole or --default \[E_USAGE\]\n$/,
+    ],
+    [['--packed', '--reach', '--default'], /^klpcheck: --reach measures only .* and not --whole or --default \[E_USAGE\]\n$/],
     [['--packed', '--quick'], /^klpcheck: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
     [['--packed', '--two-cores'], /^klpcheck: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
     [
