@@ -97,7 +97,10 @@ export function againstObjects(
       expand: (key, emit) => {
         const mine: string[] = [];
         const ops = packed.tree.nodeOfKey(key).list.ops;
-        packed.expand(key, (out, length, pos, violated = 0) => {
+        packed.expand(key, (out, length, pos, step = 0) => {
+          // Every transition's violations, as the object side checks them: the step's, and those of the state it
+          // leads to (which a search asks of a new state only), but on a quiet step, the state itself.
+          const violated = out === key ? step : step | packed.violatedByNewState();
           const found = packed.properties.filter((_, i) => violated & (1 << i)).sort();
           mine.push(
             `${label(ops[pos]!)} -> ${packedIdentity(packed, out.subarray(0, length))}${found.length ? ` !${found.join(',')}` : ''}`,

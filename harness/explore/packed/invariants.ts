@@ -23,7 +23,10 @@
  * Like the explorer, the lockstep checks them on every transition but a
  * quiet one (the state unchanged, every task in place, no event), where
  * none can fire unless it fired on the step into the state
- * (properties/invariant.ts seesUnchangedSteps).
+ * (properties/invariant.ts seesUnchangedSteps). A check that reads only the
+ * state after the step (PackedCheckParts.state) is asked once per state, of
+ * the step that first reaches it, which is where a breadth-first search
+ * finds its shortest violation.
  */
 import { ABSENT, IDLE, ORIGINAL, PatchStatusCode } from './codes.ts';
 import type { DefinitionNode, DefinitionTree } from './definition-tree.ts';
@@ -49,6 +52,21 @@ export interface PackedStep {
 /** An invariant's packed check: true when the step violates it. */
 type PackedCheck = (step: PackedStep) => boolean;
 
+/**
+ * An invariant's check in two parts, either absent: `step` reads the step
+ * (the state before, the op, its outcome, the events); `state` reads only
+ * the state after it (`after` and `node`), so it gives the same answer on
+ * every step into one state, and a search asks it only of a state it has
+ * not stored yet (PackedSpace.violatedByNewState). The first step in
+ * breadth-first order into a state that violates it is the one that finds
+ * that state new, so the shortest violation is the same; roots hold no
+ * patch, and violate none (test/packed-invariant-checks.test.ts).
+ */
+export interface PackedCheckParts {
+  readonly step?: PackedCheck;
+  readonly state?: PackedCheck;
+}
+
 /** The patch an op names (the module of an insmod or rmmod of a patch, the file of a sysfs write), or 0. */
 export function namedPatch(op: number, arg: number, node: DefinitionNode): number {
   switch (op) {
@@ -67,7 +85,9 @@ export function namedPatch(op: number, arg: number, node: DefinitionNode): numbe
 }
 
 export class PackedInvariants {
-  /** The checks by invariant id. */
+  /** The checks by invariant id, in their two parts. */
+  readonly parts: ReadonlyMap<string, PackedCheckParts>;
+  /** The checks by invariant id, whole: true when a step violates either part. */
   readonly checks: ReadonlyMap<string, PackedCheck>;
   private readonly settled: Uint8Array;
   private readonly P: number;
@@ -81,33 +101,40 @@ export class PackedInvariants {
     const { patches, tasks, functions } = tree.scope;
     [this.P, this.T, this.NF] = [patches, tasks, functions + 1];
     this.settled = new Uint8Array(patches);
-    this.checks = new Map<string, PackedCheck>([
+    this.parts = new Map<string, PackedCheckParts>([
       // Two settled patches in one slot; or in two slots, a function or a state id of both.
-      ['one-active-patch-per-slot', (st) => this.settledPair(st, (a, b, p, q) => this.sameSlot(st.node, p, q))],
+      ['one-active-patch-per-slot', { state: (st) => this.settledPair(st, (a, b, p, q) => this.sameSlot(st.node, p, q)) }],
       [
         'no-function-shared-across-slots',
-        (st) => this.settledPair(st, (a, b, p, q) => !this.sameSlot(st.node, p, q) && this.shareFunction(a, b)),
+        { state: (st) => this.settledPair(st, (a, b, p, q) => !this.sameSlot(st.node, p, q) && this.shareFunction(a, b)) },
       ],
       [
         'no-state-shared-across-slots',
-        (st) => this.settledPair(st, (a, b, p, q) => !this.sameSlot(st.node, p, q) && this.shareState(a, b)),
+        { state: (st) => this.settledPair(st, (a, b, p, q) => !this.sameSlot(st.node, p, q) && this.shareState(a, b)) },
       ],
-      ['no-silent-version-switch', (st) => this.silentSwitch(st)],
-      ['no-lost-fix', (st) => this.lostFix(st)],
-      ['transition-sanity', (st) => this.transitionSanity(st)],
-      ['module-safety', (st) => this.moduleSafety(st)],
+      ['no-silent-version-switch', { step: (st) => this.silentSwitch(st) }],
+      ['no-lost-fix', { step: (st) => this.lostFix(st) }],
+      // A WARN is the step's; the rest is the state's.
+      ['transition-sanity', { step: (st) => st.events.warned, state: (st) => this.transitionSanity(st) }],
+      ['module-safety', { step: (st) => this.moduleSafety(st) }],
       [
         'no-foreign-removal',
-        (st) => this.removal(st, (by, of, p, q) => this.foreign(by, of) && !this.rules.adminAsked(st.node, p, q, this.attrsNow(st))),
+        {
+          step: (st) =>
+            this.removal(st, (by, of, p, q) => this.foreign(by, of) && !this.rules.adminAsked(st.node, p, q, this.attrsNow(st))),
+        },
       ],
       // Two settled patches that share no owner, and a function or a state id.
       [
         'no-foreign-overlap',
-        (st) => this.settledPair(st, (a, b) => this.foreign(a, b) && (this.shareFunction(a, b) || this.shareState(a, b))),
+        { state: (st) => this.settledPair(st, (a, b) => this.foreign(a, b) && (this.shareFunction(a, b) || this.shareState(a, b))) },
       ],
-      ['no-silent-downgrade', (st) => this.downgrade(st)],
-      ['block-disable-honoured', (st) => this.blockDisableBroken(st)],
+      ['no-silent-downgrade', { step: (st) => this.downgrade(st) }],
+      ['block-disable-honoured', { step: (st) => this.blockDisableBroken(st) }],
     ]);
+    this.checks = new Map(
+      [...this.parts].map(([id, { step, state }]) => [id, (st: PackedStep) => step?.(st) === true || state?.(st) === true]),
+    );
   }
 
   private row(node: DefinitionNode, k: number): number {
@@ -193,9 +220,10 @@ export class PackedInvariants {
   }
 
   /**
-   * transition-sanity: at most one patch in transition; none stale (on
-   * klp_patches but neither enabled nor in transition) nor freed and still
-   * listed; every task idle outside a transition; no WARN.
+   * transition-sanity's state part (its step part: no WARN): at most one
+   * patch in transition; none stale (on klp_patches but neither enabled nor
+   * in transition) nor freed and still listed; every task idle outside a
+   * transition.
    */
   private transitionSanity(st: PackedStep): boolean {
     const a = st.after;
@@ -206,7 +234,7 @@ export class PackedInvariants {
     }
     if (moving > 1) return true;
     if (!moving) for (let t = 0; t < this.T; t++) if (a.taskState[t] !== IDLE) return true;
-    return st.events.warned;
+    return false;
   }
 
   /** module-safety: a patch's module was removed while its patch was not freed, or was forced. */

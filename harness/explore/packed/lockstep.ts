@@ -60,6 +60,12 @@ import { applicableProperties, CONFORMANCE } from '../../../properties/catalog.t
 import { upstream } from '../../../model/semantics/upstream.ts';
 import type { Semantics } from '../../../model/semantics/semantics.ts';
 
+/** An invariant's check (a step's or a new state's part) with its bit in PackedLockstep.properties. */
+interface PackedBitCheck {
+  readonly bit: number;
+  readonly violated: (step: PackedStep) => boolean;
+}
+
 /** Written where the spec model would be once it is no longer followed (state-key.ts NO_SPEC). */
 const NO_SPEC = 0xff;
 
@@ -99,8 +105,10 @@ export class PackedLockstep extends PackedSpec {
   readonly kernel: PackedKernel;
   /** Conformance, then the catalog's invariants that apply to the semantics, in the catalog's order. */
   readonly properties: readonly string[];
-  /** The stateless invariants' checks, each with its bit in `properties`. */
-  private readonly checks: readonly { readonly bit: number; readonly violated: (step: PackedStep) => boolean }[];
+  /** The stateless invariants' checks of a step (invariants.ts PackedCheckParts.step), each with its bit in `properties`. */
+  private readonly checks: readonly PackedBitCheck[];
+  /** Their checks of a new state (PackedCheckParts.state: a function of the state after the step alone; violatedByNewState). */
+  private readonly stateChecks: readonly PackedBitCheck[];
   /** callback-pairing's checker, when it is checked, and its bit. */
   private readonly pairing: PackedCallbackPairing | null;
   private readonly pairingBit: number;
@@ -156,13 +164,15 @@ export class PackedLockstep extends PackedSpec {
     this.after = new KernelSnapshot(this.kernel, this.P, this.T, NF);
     const [before, after, events] = [this.before, this.after, this.kernel.events];
     this.checked = { before, after, node: this.tree.root, op: 0, patch: 0, errno: 0, events };
-    const checks = new PackedInvariants(this.tree, this.rules).checks;
-    this.checks = invariants.flatMap((id) => {
+    const parts = new PackedInvariants(this.tree, this.rules).parts;
+    const stateless = invariants.flatMap((id) => {
       if (id === CALLBACK_PAIRING || id === SHADOW_LIFETIME) return [];
-      const violated = checks.get(id);
-      if (!violated) throw new Error(`packed: the invariant ${id} has no packed check`);
-      return [{ bit: bit(id), violated }];
+      const checks = parts.get(id);
+      if (!checks) throw new Error(`packed: the invariant ${id} has no packed check`);
+      return [{ bit: bit(id), ...checks }];
     });
+    this.checks = stateless.flatMap(({ bit, step }) => (step ? [{ bit, violated: step }] : []));
+    this.stateChecks = stateless.flatMap(({ bit, state }) => (state ? [{ bit, violated: state }] : []));
     this.pairingBit = bit(CALLBACK_PAIRING);
     this.shadowLifetimeBit = bit(SHADOW_LIFETIME);
     this.coverage = options.coverage ? new PackedCoverage() : null;
@@ -235,6 +245,19 @@ export class PackedLockstep extends PackedSpec {
     for (const c of this.checks) if (c.violated(step)) this.violated |= c.bit;
     if (this.pairing?.violated(x, this.kernel.events, this.after)) this.violated |= this.pairingBit;
     if (this.shadowLifetime?.violated(x, this.kernel.events, to, this.after)) this.violated |= this.shadowLifetimeBit;
+  }
+
+  /**
+   * The properties the state of the step just emitted violates by itself
+   * (bits of `properties`): the invariants' state parts (invariants.ts
+   * PackedCheckParts), over the state check() read. The search asks only
+   * of a successor it has not stored (PackedSpace.violatedByNewState),
+   * during its emit: never of a quiet step's, which is the state itself.
+   */
+  violatedByNewState(): number {
+    let violated = 0;
+    for (const c of this.stateChecks) if (c.violated(this.checked)) violated |= c.bit;
+    return violated;
   }
 
   /** The step on both sides (or past a break on the kernel alone), with conformance checked: a break sets its bit. */

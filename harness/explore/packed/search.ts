@@ -26,6 +26,14 @@ export interface PackedSpace {
    * object: the search then counts it without looking it up.
    */
   expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void;
+  /**
+   * The properties the successor just emitted violates by itself, as bits
+   * of `properties` (a lockstep's invariants' state parts, invariants.ts
+   * PackedCheckParts): asked during `emit`, of a successor the search had
+   * not stored (a worker: had not found stored), and of no other. Absent:
+   * every property is a transition's, and comes with `emit`.
+   */
+  violatedByNewState?(): number;
   /** The properties a space checks on every transition, named as the catalog names them (none when absent). */
   readonly properties?: readonly string[];
   /**
@@ -107,10 +115,11 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
   const bf = new BreadthFirst(space.roots(), o, false, space.properties);
   let from = -1;
   let key: Uint8Array | null = null;
+  const onNew = space.violatedByNewState?.bind(space);
   const emit = (out: Uint8Array, length: number, pos: number, violated?: number) => {
     bf.transitions++;
     if (violated) bf.found(violated, from, pos);
-    if (out !== key) bf.take(out, length, from, pos);
+    if (out !== key) bf.take(out, length, from, pos, onNew);
   };
   while (bf.beginLevel()) {
     for (let i = 0; i < bf.levelLength && !bf.budgetHit; i++) space.expand((key = bf.visited.get((from = bf.level[i]!))), emit);
@@ -207,11 +216,18 @@ export class BreadthFirst {
     for (let i = 0; i < counts.length; i++) this.coverage[i]! += counts[i]!;
   }
 
-  /** Takes successor `pos` of state `from`, `key[0, length)`: a new state joins the next level. */
-  take(key: Uint8Array, length: number, from: number, pos: number): void {
+  /**
+   * Takes successor `pos` of state `from`, `key[0, length)`: a new state
+   * joins the next level, and `onNew` (PackedSpace.violatedByNewState) says
+   * what it violates by itself, before the budget is checked, as `found`
+   * is told of the step's own violations before the take.
+   */
+  take(key: Uint8Array, length: number, from: number, pos: number, onNew?: () => number): void {
     if (this.budgetHit) return;
     const index = this.visited.insert(key, length);
     if (index < 0) return;
+    const violated = onNew?.();
+    if (violated) this.found(violated, from, pos);
     if (this.o.paths) {
       if (index >= this.parent.length) {
         const p = new Int32Array(this.parent.length * 2);

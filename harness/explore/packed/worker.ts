@@ -67,6 +67,11 @@ parentPort!.on('message', (m: PackedChunk) => {
     if (out === key || r.has(out, length)) {
       if (!violated) return;
       length = 0;
+    } else if (model.violatedByNewState) {
+      // Asked of every successor not found stored: the main thread may find one stored after all (added from an
+      // earlier chunk), and the step into it in search order came earlier and was asked too, so the first
+      // violation in that order is the same.
+      violated |= model.violatedByNewState();
     }
     // A record's length is one byte; the one-thread search's visited set refuses such a key too.
     if (length > 255) throw new Error(`packed: a state of ${length} bytes is longer than 255`);
