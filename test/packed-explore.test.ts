@@ -146,7 +146,15 @@ describe('explore --engine packed', () => {
     [['--engine', 'packed', '--semantics', 'Upstream'], "unknown semantics 'Upstream'"],
     [['--engine', 'packed', '--invariant', 'bogus'], "unknown invariant 'bogus'"],
     [['--engine', 'packed', '--semantics', ''], 'explore needs --semantics NAME'],
-    [['--engine', 'packed', '--out', OUT], 'it does not share a search across machines (--shard, --out, --merge) yet'],
+    [
+      ['--engine', 'packed', '--out', OUT, '--scope', 'depth=2'],
+      'it does not share a search across machines (--shard, --out, --merge) yet',
+    ],
+    // With no depth both refusals at once, not one after the other (noticed 2026-12-02).
+    [
+      ['--engine', 'packed', '--out', OUT],
+      'it does not share a search across machines (--shard, --out, --merge) yet; use --engine object; and --out and --shard need a depth bound',
+    ],
     [['--engine', 'packed', '--shard', '1/2', '--out', OUT], '(--shard, --out, --merge) yet'],
     [['--engine', 'packed', '--scope', 'taskModel=1'], 'it has no task model (taskModel=1) yet'],
     [['--engine', 'packed', '--merge', 'a.json'], '--engine'],

@@ -103,6 +103,47 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     expect(conformanceBreaks(packed)).toEqual([depth]);
   });
 
+  /**
+   * The successors of every state to `depth` that is not past a conformance break (where nothing is compared), quiet
+   * ones and the others, and how many times conformance was compared in full.
+   */
+  function fullComparisons(model: PackedLockstep, depth: number): { quiet: number; other: number; full: number } {
+    const spied = model as unknown as { conforms: (...args: unknown[]) => boolean };
+    const conforms = spied.conforms.bind(model);
+    const counts = { quiet: 0, other: 0, full: 0 };
+    spied.conforms = (...args) => (counts.full++, conforms(...args));
+    packedSearch(
+      {
+        roots: () => model.roots(),
+        expand: (key, emit) => {
+          const following = model.specLevelLength(key) > 0;
+          model.expand(key, (out, length, pos, violated) => {
+            if (following) counts[out === key ? 'quiet' : 'other']++;
+            emit(out, length, pos, violated);
+          });
+        },
+      },
+      { depth },
+    );
+    return counts;
+  }
+
+  it('compares only the outcomes on a quiet step once every root conforms, and every step in full when a root does not', () => {
+    const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=3');
+    const roots = new PackedLockstep(scope).roots().length;
+    // One full comparison per root (found conforming), then one per step that is not quiet.
+    const healthy = fullComparisons(new PackedLockstep(scope), 3);
+    expect(healthy.quiet).toBeGreaterThan(0);
+    expect(healthy.full).toBe(roots + healthy.other);
+    // A kernel that shows the target module's function as the original code while the module is not loaded
+    // disagrees at the root, and agrees once the module loads: no quiet step is then taken on trust.
+    const wrong = new PackedLockstep(scope);
+    wrap(wrong.kernel as unknown as ViewedKernel, 'runs', (r, args) => (args[2] === 2 ? 0 : r));
+    const broken = fullComparisons(wrong, 3);
+    expect(broken.quiet).toBeGreaterThan(0);
+    expect(broken.full).toBe(roots + broken.quiet + broken.other);
+  });
+
   it('breaks conformance when the kernel is made to disagree: a patch freed on disable is not taken off klp_patches', () => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
     const packed = new PackedLockstep(scope);
