@@ -22,7 +22,7 @@ import { PackedReplaceRules } from '../harness/explore/packed/replace-rules.ts';
 const { Freed, Enabled, Patching, Unpatching, Stale } = PatchStatusCode;
 const scope = parseScope('patches=3,functions=1,states=1,tasks=2,depth=1');
 const tree = new DefinitionTree(upstream, scope);
-const checks = new PackedInvariants(tree, new PackedReplaceRules(tree)).checks;
+const parts = new PackedInvariants(tree, new PackedReplaceRules(tree)).parts;
 /** Function bytes at functions=1: f1 is 1, mod:m1 is 2. */
 const F1 = 1;
 const NF = 2;
@@ -94,7 +94,11 @@ function step(
   return { before: snapshot(before), after: snapshot(after), node, op, patch, errno: o.errno ?? 0, events };
 }
 
-const violated = (id: string, st: PackedStep) => checks.get(id)!(st);
+/** Whether the step violates invariant `id`: its step part or the state part (of the state it leads to). */
+const violated = (id: string, st: PackedStep) => {
+  const { step, state } = parts.get(id)!;
+  return step?.(st) === true || state?.(st) === true;
+};
 /** Code of patch k. */
 const P = (k: number) => 1 + k;
 

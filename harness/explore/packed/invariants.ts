@@ -60,7 +60,8 @@ type PackedCheck = (step: PackedStep) => boolean;
  * not stored yet (PackedSpace.violatedByNewState). The first step in
  * breadth-first order into a state that violates it is the one that finds
  * that state new, so the shortest violation is the same; roots hold no
- * patch, and violate none (test/packed-invariant-checks.test.ts).
+ * patch, and violate none (test/packed-state-checks.test.ts holds every
+ * semantics to the search that asks the state part of every step).
  */
 export interface PackedCheckParts {
   readonly step?: PackedCheck;
@@ -87,8 +88,6 @@ export function namedPatch(op: number, arg: number, node: DefinitionNode): numbe
 export class PackedInvariants {
   /** The checks by invariant id, in their two parts. */
   readonly parts: ReadonlyMap<string, PackedCheckParts>;
-  /** The checks by invariant id, whole: true when a step violates either part. */
-  readonly checks: ReadonlyMap<string, PackedCheck>;
   private readonly settled: Uint8Array;
   private readonly P: number;
   private readonly T: number;
@@ -132,9 +131,6 @@ export class PackedInvariants {
       ['no-silent-downgrade', { step: (st) => this.downgrade(st) }],
       ['block-disable-honoured', { step: (st) => this.blockDisableBroken(st) }],
     ]);
-    this.checks = new Map(
-      [...this.parts].map(([id, { step, state }]) => [id, (st: PackedStep) => step?.(st) === true || state?.(st) === true]),
-    );
   }
 
   private row(node: DefinitionNode, k: number): number {

@@ -37,15 +37,17 @@
  * on klp_patches, a patch's slot follows from its name and
  * definition on both sides, and the patches' load
  * order is the same on both sides because a module loads and goes on both
- * or on neither while their outcomes agree. The explorer skips the check on
- * a quiet step (the state and outcome unchanged, run-sequence.ts), where it
- * cannot fail; this checks it there too.
+ * or on neither while their outcomes agree. On a quiet step (the state
+ * unchanged) only the outcomes are compared: the abstract states are the
+ * ones before, which conformed, as the explorer keeps a state's conformance
+ * across a quiet step (run-sequence.ts).
  *
  * Every invariant of the catalog that applies to the semantics is checked on
  * every transition but a quiet one, over the kernel's side
  * (invariants.ts, callback-pairing.ts, shadow-lifetime.ts), as the explorer
  * checks them over the object kernel's observed state; past a conformance
- * break too.
+ * break too. The part of one that reads only the state a step leads to is
+ * asked of the step that first reaches that state (violatedByNewState).
  */
 import { PackedOp, type DefinitionNode } from './definition-tree.ts';
 import { PackedCoverage } from './coverage.ts';
@@ -133,6 +135,14 @@ export class PackedLockstep extends PackedSpec {
   private errnoOfKernel = 0;
   /** The byte set once conformance broke; the checkers' memory follows it. */
   private readonly BROKEN: number;
+  /**
+   * Whether every root conforms (the two sides agree before any op), found
+   * at the first expansion: a quiet step's conformance rests on it
+   * (lockstep()). A kernel made wrong by a test can disagree at a root;
+   * then every quiet step is compared in full, as the explorer's
+   * (run-sequence.ts: no quiet step from a state that did not conform).
+   */
+  private rootsConform: boolean | undefined;
   /** What the transitions reached (coverage.ts), when asked for. */
   private readonly coverage: PackedCoverage | null;
 
@@ -205,15 +215,6 @@ export class PackedLockstep extends PackedSpec {
     this.coverage?.record(op, patch, this.errnoOfKernel, this.before, quiet ? this.before : this.after);
     return to;
   }
-
-  /**
-   * Whether every root conforms (the two sides agree before any op), found
-   * at the first expansion: a quiet step's conformance rests on it
-   * (lockstep()). A kernel made wrong by a test can disagree at a root;
-   * then every quiet step is compared in full, as the explorer's
-   * (run-sequence.ts: no quiet step from a state that did not conform).
-   */
-  private rootsConform: boolean | undefined;
 
   private everyRootConforms(): boolean {
     return super.roots().every((key) => {
