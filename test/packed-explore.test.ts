@@ -153,10 +153,14 @@ describe('explore --engine packed', () => {
     // With no depth both refusals at once, not one after the other (noticed 2026-12-02).
     [
       ['--engine', 'packed', '--out', OUT],
-      'it does not share a search across machines (--shard, --out, --merge) yet; use --engine object; and --out and --shard need a depth bound',
+      'two problems: (1) --engine packed: it does not share a search across machines (--shard, --out, --merge) yet; use --engine object; (2) --out and --shard need a depth bound',
     ],
     [['--engine', 'packed', '--shard', '1/2', '--out', OUT], '(--shard, --out, --merge) yet'],
-    [['--engine', 'packed', '--scope', 'taskModel=1'], 'it has no task model (taskModel=1) yet'],
+    [['--engine', 'packed', '--scope', 'taskModel=1'], 'it has no task model (taskModel=1) yet; use --engine object'],
+    [
+      ['--engine', 'packed', '--scope', 'taskModel=1,depth=3', '--out', OUT],
+      'it has no task model (taskModel=1) yet, and it does not share a search across machines (--shard, --out, --merge) yet; use',
+    ],
     [['--engine', 'packed', '--merge', 'a.json'], '--engine'],
   ])('refuses %j with one line and exit 2', async (args, message) => {
     const c = capture();

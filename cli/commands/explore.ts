@@ -367,7 +367,8 @@ async function exploreCommand(
     const budget =
       sharing && maxStates !== undefined ? sharingBudgetRefusal(values['max-states'] !== undefined, scope.depth !== undefined) : undefined;
     // Both at once in one line: told one after the other, the second came only once the first was put right.
-    if (refused && engine === 'packed') throw budget ? new KlpcheckError('E_USAGE', `${refused.message}; and ${budget.message}`) : refused;
+    if (refused && engine === 'packed')
+      throw budget ? new KlpcheckError('E_USAGE', `two problems: (1) ${refused.message}; (2) ${budget.message}`) : refused;
     if (budget) throw budget;
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
     const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed');

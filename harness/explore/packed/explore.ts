@@ -37,12 +37,19 @@ export function packedRefusal(
     readonly sharing?: boolean;
   },
 ): KlpcheckError | undefined {
-  const why = (text: string) => new KlpcheckError('E_USAGE', `--engine packed: ${text}; use --engine object`);
   // Every semantics of the registry runs packed (per-state since 2026-12-02).
-  if (!semanticsByName(o.semantics)) return why(`it has no semantics named ${o.semantics}`);
-  if (o.scope.taskModel) return why('it has no task model (taskModel=1) yet');
-  if (o.sharing) return why('it does not share a search across machines (--shard, --out, --merge) yet');
-  return undefined;
+  if (!semanticsByName(o.semantics)) return refusal([`it has no semantics named ${o.semantics}`]);
+  // Every reason at once: told one at a time, the next came only once the first was put right (hostile-user finding).
+  const reasons = [
+    ...(o.scope.taskModel ? ['it has no task model (taskModel=1) yet'] : []),
+    ...(o.sharing ? ['it does not share a search across machines (--shard, --out, --merge) yet'] : []),
+  ];
+  return reasons.length ? refusal(reasons) : undefined;
+}
+
+/** E_USAGE for the packed engine's reasons, joined, and the way out. */
+function refusal(reasons: readonly string[]): KlpcheckError {
+  return new KlpcheckError('E_USAGE', `--engine packed: ${reasons.join(', and ')}; use --engine object`);
 }
 
 /** Runs the search; `done` resolves with the explorer's summary, `stop()` ends it after the chunks in flight (INCOMPLETE). */
