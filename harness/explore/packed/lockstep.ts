@@ -265,30 +265,33 @@ export class PackedLockstep extends PackedSpec {
   private lockstep(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
     const steps = node.list.steps;
     if (!this.kernel.applicable(w, steps, pos)) return null;
-    if (w[this.BROKEN]) {
+    // Past a break the kernel goes on alone; else the spec model steps first (it must take what the kernel takes).
+    const following = !w[this.BROKEN];
+    let to: DefinitionNode | null;
+    if (following) {
+      to = super.step(w, x, node, pos);
+      if (!to)
+        throw new Error(
+          `packed: the spec model refuses op ${pos} (${JSON.stringify(node.list.ops[pos])}) that the kernel takes, in a conforming state`,
+        );
+    } else {
       x.set(w);
-      const to = steps.op[pos] === PackedOp.InsmodNew ? node.child(steps.arg[pos]!) : node;
-      this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
-      this.quietStep = to === node && sameBytes(w, x);
-      return to;
+      to = steps.op[pos] === PackedOp.InsmodNew ? node.child(steps.arg[pos]!) : node;
     }
-    const to = super.step(w, x, node, pos);
-    if (!to)
-      throw new Error(
-        `packed: the spec model refuses op ${pos} (${JSON.stringify(node.list.ops[pos])}) that the kernel takes, in a conforming state`,
-      );
     this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
+    this.quietStep = to === node && sameBytes(w, x);
     // A quiet step (the state itself: the same definitions, every byte and task in place, a refused first load
     // of a patch being a new definition) leaves both abstract states as they were in `w`, which conformed when
     // the roots did (rootsConform; any other state not past a break was reached by a step that conformed), so
     // only the outcomes are left to compare, as the explorer's quiet step (run-sequence.ts) keeps the state's
     // conformance. Nearly half the transitions are quiet: mostly refused writes and rmmods.
-    this.quietStep = to === node && sameBytes(w, x);
-    const conforms = this.quietStep && this.rootsConform ? this.errno === this.errnoOfKernel : this.conforms(x, to, this.errnoOfKernel);
-    if (!conforms) {
-      this.violated = this.conformanceBit;
-      x.fill(0, 0, this.size);
-      x[this.BROKEN] = 1;
+    if (following) {
+      const conforms = this.quietStep && this.rootsConform ? this.errno === this.errnoOfKernel : this.conforms(x, to, this.errnoOfKernel);
+      if (!conforms) {
+        this.violated = this.conformanceBit;
+        x.fill(0, 0, this.size);
+        x[this.BROKEN] = 1;
+      }
     }
     return to;
   }
