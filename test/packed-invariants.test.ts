@@ -67,6 +67,19 @@ describe('the packed invariants', () => {
       2,
     ],
     [
+      'transition-sanity',
+      'a refused rmmod WARNs though it changes nothing (a quiet step in bytes, which must still be checked)',
+      (k) =>
+        replace(k, 'rmmodPatch', (orig, s, p) => {
+          const errno = orig(s, p);
+          if (errno) (k.events as { warned: boolean }).warned = true;
+          return errno;
+        }),
+      'patches=1,functions=1,states=0,tasks=1,depth=2',
+      // insmod p1 (completes), rmmod p1: -EBUSY, and the WARN.
+      2,
+    ],
+    [
       'module-safety',
       'rmmod forgets that a patch was forced',
       (k) =>

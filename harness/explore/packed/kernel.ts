@@ -157,6 +157,11 @@ export class KernelStepEvents {
     this.shadows = new Uint8Array(2 * (states + 1));
   }
 
+  /** Whether the last `apply` did nothing but change the state (or not even that): no switch, WARN, callback or shadow event. */
+  none(): boolean {
+    return !this.switched && !this.warned && !this.count && !this.shadowCount;
+  }
+
   clear(): void {
     this.switched = 0;
     this.warned = false;

@@ -279,9 +279,10 @@ export class PackedLockstep extends PackedSpec {
       to = steps.op[pos] === PackedOp.InsmodNew ? node.child(steps.arg[pos]!) : node;
     }
     this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
-    this.quietStep = to === node && sameBytes(w, x);
+    this.quietStep = to === node && sameBytes(w, x) && this.kernel.events.none();
     // A quiet step (the state itself: the same definitions, every byte and task in place, a refused first load
-    // of a patch being a new definition) leaves both abstract states as they were in `w`, which conformed when
+    // of a patch being a new definition, and no kernel event, as the explorer's quiet step has none logged: a
+    // WARN on a step that changes nothing is still checked) leaves both abstract states as they were in `w`, which conformed when
     // the roots did (rootsConform; any other state not past a break was reached by a step that conformed), so
     // only the outcomes are left to compare, as the explorer's quiet step (run-sequence.ts) keeps the state's
     // conformance. Nearly half the transitions are quiet: mostly refused writes and rmmods.
