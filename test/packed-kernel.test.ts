@@ -144,6 +144,23 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     expect(broken.full).toBe(roots + broken.quiet + broken.other);
   });
 
+  it('compares the abstract states once per state it stores when the search says which states it has (settle)', () => {
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=4');
+    const model = new PackedLockstep(scope);
+    const spied = model as unknown as { conforms: (...args: unknown[]) => boolean };
+    const conforms = spied.conforms.bind(model);
+    let full = 0;
+    spied.conforms = (...args) => (full++, conforms(...args));
+    const r = packedSearch(model, { depth: scope.depth });
+    let following = 0;
+    for (let i = 0; i < r.visited.size; i++) if (model.specLevelLength(r.visited.get(i)) > 0) following++;
+    // The roots once (every root conforms), then each state not past a break once, when first reached; every
+    // other step into it compares only the outcomes. The kernel conforms here: no state is past a break.
+    expect(following).toBe(r.distinctStates);
+    expect(full).toBe(following);
+    expect(full).toBeLessThan(r.transitions / 2);
+  });
+
   it('breaks conformance when the kernel is made to disagree: a patch freed on disable is not taken off klp_patches', () => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
     const packed = new PackedLockstep(scope);

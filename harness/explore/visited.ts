@@ -143,14 +143,14 @@ export class VisitedSet {
     return index;
   }
 
-  /** Whether the state `key` is in the set. */
-  has(key: Uint8Array): boolean {
-    const h = hashBytes(key) | 0;
+  /** Whether the state `key[0, length)` is in the set. */
+  has(key: Uint8Array, length = key.length): boolean {
+    const h = hashBytes(key, 0, length) | 0;
     const mask = (this.slots.length >>> 1) - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[2 * s]!;
       if (id === 0) return false;
-      if (this.slots[2 * s + 1] === h && this.equals(id - 1, key, key.length)) return true;
+      if (this.slots[2 * s + 1] === h && this.equals(id - 1, key, length)) return true;
     }
   }
 

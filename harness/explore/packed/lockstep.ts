@@ -40,7 +40,10 @@
  * or on neither while their outcomes agree. On a quiet step (the state
  * unchanged) only the outcomes are compared: the abstract states are the
  * ones before, which conformed, as the explorer keeps a state's conformance
- * across a quiet step (run-sequence.ts).
+ * across a quiet step (run-sequence.ts). On another step the outcomes are
+ * compared at once, and the abstract states, a function of the state the
+ * step leads to, only when the search has not stored that state (settle):
+ * one stored conformed when it was stored.
  *
  * Every invariant of the catalog that applies to the semantics is checked on
  * every transition but a quiet one, over the kernel's side
@@ -143,6 +146,14 @@ export class PackedLockstep extends PackedSpec {
    * (run-sequence.ts: no quiet step from a state that did not conform).
    */
   private rootsConform: boolean | undefined;
+  /**
+   * Whether the expansion under way leaves conformance's state part to
+   * `settle`: the search can say which successors it has stored, and every
+   * root conforms. Never outside an expansion (decodePath steps alone).
+   */
+  private deferring = false;
+  /** The node of the step just taken when its conformance's state part is left to `settle`, else null. */
+  private pendingNode: DefinitionNode | null = null;
   /** What the transitions reached (coverage.ts), when asked for. */
   private readonly coverage: PackedCoverage | null;
 
@@ -193,14 +204,29 @@ export class PackedLockstep extends PackedSpec {
     return this.coverage?.take();
   }
 
-  override expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void {
+  override expand(
+    key: Uint8Array,
+    emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void,
+    stored?: (out: Uint8Array, length: number) => boolean,
+  ): void {
     // Before the expansion, which works in the arrays the roots are made in.
     this.rootsConform ??= this.conformanceBit !== 0 && this.everyRootConforms();
-    super.expand(key, (out, length, pos) => emit(out, length, pos, this.violated));
+    this.deferring = stored !== undefined && this.rootsConform;
+    super.expand(key, (out, length, pos) => {
+      if (this.pendingNode) {
+        // A successor stored conformed when it was stored (settle), or is a root, which conforms: the state itself as far
+        // as the search goes (PackedSpace.expand), with the step's own violations.
+        if (stored!(out, length)) return emit(key, key.length, pos, this.violated);
+        length = this.settle(this.pendingNode, length);
+      }
+      emit(out, length, pos, this.violated);
+    });
+    this.deferring = false;
   }
 
   protected override step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
     this.violated = 0;
+    this.pendingNode = null;
     const to = this.lockstep(w, x, node, pos);
     if (!to) return null;
     // decodePath steps its own arrays: only the expanded state's snapshot is kept between steps.
@@ -286,15 +312,33 @@ export class PackedLockstep extends PackedSpec {
     // the roots did (rootsConform; any other state not past a break was reached by a step that conformed), so
     // only the outcomes are left to compare, as the explorer's quiet step (run-sequence.ts) keeps the state's
     // conformance. Nearly half the transitions are quiet: mostly refused writes and rmmods.
-    if (following) {
-      const conforms = this.quietStep && this.rootsConform ? this.errno === this.errnoOfKernel : this.conforms(x, to, this.errnoOfKernel);
-      if (!conforms) {
-        this.violated = this.conformanceBit;
-        x.fill(0, 0, this.size);
-        x[this.BROKEN] = 1;
-      }
-    }
+    // Otherwise the abstract states are compared too: the outcomes and the abstract states are the step's part and the
+    // state's. In an expansion whose search can say which states it has (`deferring`), the state's part is left to
+    // settle(), which compares only for a successor not stored: one stored conformed when it was stored, as any state not
+    // past a break did (a following key is stored only by a step that conformed, or is a root); most successors are.
+    if (!following || (this.quietStep && this.rootsConform && this.errno === this.errnoOfKernel)) return to;
+    if (this.errno !== this.errnoOfKernel || (!this.deferring && !this.conforms(x, to, this.errnoOfKernel))) this.breakConformance(x);
+    else if (this.deferring) this.pendingNode = to;
     return to;
+  }
+
+  /** Conformance broke on the step into `x`: its bit is set, and the spec model is no longer followed (the key says so). */
+  private breakConformance(x: Uint8Array): void {
+    this.violated |= this.conformanceBit;
+    x.fill(0, 0, this.size);
+    x[this.BROKEN] = 1;
+  }
+
+  /**
+   * Conformance's state part of the step just taken (lockstep()), for a
+   * successor the search has not stored: when the two sides disagree, it
+   * breaks, and the key (`length` bytes in `out`) is written again past the
+   * break. Returns the key's length.
+   */
+  private settle(to: DefinitionNode, length: number): number {
+    if (this.conforms(this.x, to, this.errnoOfKernel)) return length;
+    this.breakConformance(this.x);
+    return this.encode(this.x, to);
   }
 
   /**

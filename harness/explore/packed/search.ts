@@ -23,9 +23,18 @@ export interface PackedSpace {
    * during the call), its position in that list and the properties the
    * transition violates (bit i for properties[i]; 0 or absent for none).
    * A successor that is the state itself may be emitted as `key`, the very
-   * object: the search then counts it without looking it up.
+   * object: the search then counts it without looking it up. So may one
+   * that `stored` says the search has: `stored(out, length)` tells whether
+   * the search has the state `out[0, length)` stored (a worker: whether it
+   * found it stored), for a space that decides part of a successor's key
+   * only for a state not stored (the lockstep's conformance, lockstep.ts
+   * settle). A search may leave `stored` out.
    */
-  expand(key: Uint8Array, emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void): void;
+  expand(
+    key: Uint8Array,
+    emit: (out: Uint8Array, length: number, pos: number, violated?: number) => void,
+    stored?: (out: Uint8Array, length: number) => boolean,
+  ): void;
   /**
    * The properties the successor just emitted violates by itself, as bits
    * of `properties` (a lockstep's invariants' state parts, invariants.ts
@@ -121,8 +130,9 @@ export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): P
     if (violated) bf.found(violated, from, pos);
     if (out !== key) bf.take(out, length, from, pos, onNew);
   };
+  const stored = (out: Uint8Array, length: number) => bf.visited.has(out, length);
   while (bf.beginLevel()) {
-    for (let i = 0; i < bf.levelLength && !bf.budgetHit; i++) space.expand((key = bf.visited.get((from = bf.level[i]!))), emit);
+    for (let i = 0; i < bf.levelLength && !bf.budgetHit; i++) space.expand((key = bf.visited.get((from = bf.level[i]!))), emit, stored);
     bf.addCoverage(space.takeCoverage?.());
     bf.endLevel();
     if (!bf.budgetHit) o.onLevel?.(bf.depth, bf.visited.size, bf.transitions);

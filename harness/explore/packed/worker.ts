@@ -92,7 +92,8 @@ parentPort!.on('message', (m: PackedChunk) => {
     records.set(out.subarray(0, length), used);
     used += length;
   };
-  for (item = 0; item < m.items.length; item++) model.expand((key = r.get(m.items[item]!)), emit);
+  const stored = (out: Uint8Array, length: number) => r.has(out, length);
+  for (item = 0; item < m.items.length; item++) model.expand((key = r.get(m.items[item]!)), emit, stored);
   const coverage = model.takeCoverage?.();
   const result: PackedChunkResult = { id: m.id, transitions, records: records.slice(0, used), ...(coverage ? { coverage } : {}) };
   parentPort!.postMessage(result, [result.records.buffer as ArrayBuffer]);
