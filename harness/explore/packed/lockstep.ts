@@ -306,16 +306,14 @@ export class PackedLockstep extends PackedSpec {
     }
     this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
     this.quietStep = to === node && sameBytes(w, x) && this.kernel.events.none();
-    // A quiet step (the state itself: the same definitions, every byte and task in place, a refused first load
-    // of a patch being a new definition, and no kernel event, as the explorer's quiet step has none logged: a
-    // WARN on a step that changes nothing is still checked) leaves both abstract states as they were in `w`, which conformed when
-    // the roots did (rootsConform; any other state not past a break was reached by a step that conformed), so
-    // only the outcomes are left to compare, as the explorer's quiet step (run-sequence.ts) keeps the state's
-    // conformance. Nearly half the transitions are quiet: mostly refused writes and rmmods.
-    // Otherwise the abstract states are compared too: the outcomes and the abstract states are the step's part and the
-    // state's. In an expansion whose search can say which states it has (`deferring`), the state's part is left to
-    // settle(), which compares only for a successor not stored: one stored conformed when it was stored, as any state not
-    // past a break did (a following key is stored only by a step that conformed, or is a root); most successors are.
+    // Conformance: the outcomes are the step's part, the abstract states the state's. A quiet step (the state itself:
+    // the same definitions, every byte and task in place, and no kernel event, as the explorer's quiet step logs none;
+    // a WARN on a step that changes nothing is checked) leaves both abstract states as they were in `w`, which conformed
+    // (the roots were checked, rootsConform; any other state not past a break was reached by a step that conformed),
+    // so only the outcomes are compared, as the explorer keeps a state's conformance across a quiet step
+    // (run-sequence.ts). Nearly half the transitions are quiet: mostly refused writes and rmmods. On another step, in
+    // an expansion whose search says which states it has (`deferring`), the abstract states are left to settle(),
+    // which compares them only for a successor not stored: a stored state conformed when it was stored.
     if (!following || (this.quietStep && this.rootsConform && this.errno === this.errnoOfKernel)) return to;
     if (this.errno !== this.errnoOfKernel || (!this.deferring && !this.conforms(x, to, this.errnoOfKernel))) this.breakConformance(x);
     else if (this.deferring) this.pendingNode = to;
