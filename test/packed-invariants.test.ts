@@ -211,6 +211,30 @@ describe('the packed invariants of per-state (facts C.3, C.4)', () => {
   });
 });
 
+describe('a step that changes no byte but logs a kernel event is no quiet step: its invariants are checked', () => {
+  /** A kernel whose refused rmmod (-EBUSY: the patch is enabled) logs `log` and changes nothing. */
+  const refusedRmmodLogs = (log: (events: Record<string, (...a: number[]) => void>, p: number) => void) => (k: Kernel) =>
+    replace(k, 'rmmodPatch', (orig, s, p) => {
+      const errno = orig(s, p);
+      if (errno) log(k.events as never, p as number);
+      return errno;
+    });
+  const CASES: readonly (readonly [string, string, (k: Kernel) => void, typeof upstream])[] = [
+    ['callback-pairing', 'a post_unpatch callback', refusedRmmodLogs((e, p) => e.push!.call(e, p, 0, 3)), upstream],
+    ['shadow-lifetime', 'a shadow variable freed by the core', refusedRmmodLogs((e) => e.pushShadow!.call(e, 2, 1)), perState],
+  ];
+
+  it.each(CASES)('finds %s broken when a refused rmmod logs %s', (property, _, breakIt, semantics) => {
+    const scope = parseScope('patches=1,functions=1,states=1,tasks=1,depth=2');
+    const found = (m: PackedLockstep) => firstViolations(m, scope.depth).find(([p]) => p === property)?.[1];
+    expect(found(new PackedLockstep(scope, { semantics }))).toBeUndefined();
+    const broken = new PackedLockstep(scope, { semantics });
+    breakIt(kernelOf(broken));
+    // insmod p1 (completes), rmmod p1: -EBUSY, and the event.
+    expect(found(broken)).toBe(2);
+  });
+});
+
 /** Replaces the kernel's method `name` by `by`, which gets the original (bound) and the arguments. */
 function replace(k: Kernel, name: string, by: (orig: (...a: unknown[]) => unknown, ...args: unknown[]) => unknown): void {
   const original = (k[name] as (...a: unknown[]) => unknown).bind(k);
