@@ -96,14 +96,14 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `bench: ${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach])`,
+        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach])`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
     const seen = new Set<string>();
     for (const t of parsed.tokens ?? [])
       if (t.kind === 'option') {
-        if (seen.has(t.name)) throw new KlpcheckError('E_USAGE', `bench: --${t.name} given twice`);
+        if (seen.has(t.name)) throw new KlpcheckError('E_USAGE', `--${t.name} given twice`);
         seen.add(t.name);
       }
     const values = parsed.values;
@@ -149,7 +149,8 @@ function benchArguments(): {
     };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
-    process.stderr.write(`${e.format()}\n`);
+    // Every refusal names the command, the parser's and the scope's alike.
+    process.stderr.write(`${new KlpcheckError(e.code, `bench: ${e.message}`, e.file, e.where).format()}\n`);
     process.exit(2);
   }
 }

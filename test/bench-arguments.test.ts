@@ -14,30 +14,33 @@ describe('the bench command line', () => {
     [['--two-cores', '--two-cores'], /^klpcheck: bench: --two-cores given twice \[E_USAGE\]\n$/],
     [['--whole', 'patches=1', '--whole', 'patches=2'], /^klpcheck: bench: --whole given twice \[E_USAGE\]\n$/],
     [['--bogus'], /^klpcheck: bench: Unknown option '--bogus' .*\[E_USAGE\]\n$/],
-    [['--two-cores', '--quick'], /^klpcheck: --two-cores measures only the two-core speed-up.*\[E_USAGE\]\n$/],
-    [['--whole', 'patches=2,depth=3'], /^klpcheck: --whole measures whole spaces: no depth bound.*\[E_USAGE\]\n$/],
+    [['--two-cores', '--quick'], /^klpcheck: bench: --two-cores measures only the two-core speed-up.*\[E_USAGE\]\n$/],
+    [['--whole', 'patches=2,depth=3'], /^klpcheck: bench: --whole measures whole spaces: no depth bound.*\[E_USAGE\]\n$/],
     [
       ['--semantics', 'upstream'],
-      /^klpcheck: --semantics selects the whole spaces to measure: it needs --whole \(or --packed --default\) \[E_USAGE\]\n$/,
+      /^klpcheck: bench: --semantics selects the whole spaces to measure: it needs --whole \(or --packed --default\) \[E_USAGE\]\n$/,
     ],
     [
       ['--default'],
-      /^klpcheck: --default measures only the packed engine's default search: it needs --packed, and not --whole \[E_USAGE\]\n$/,
+      /^klpcheck: bench: --default measures only the packed engine's default search: it needs --packed, and not --whole \[E_USAGE\]\n$/,
     ],
-    [['--packed', '--default', '--whole', 'patches=2'], /^klpcheck: --default measures only .* and not --whole \[E_USAGE\]\n$/],
-    [['--packed', '--default', '--semantics', 'nope'], /^klpcheck: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
+    [['--packed', '--default', '--whole', 'patches=2'], /^klpcheck: bench: --default measures only .* and not --whole \[E_USAGE\]\n$/],
+    [
+      ['--packed', '--default', '--semantics', 'nope'],
+      /^klpcheck: bench: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/,
+    ],
     [
       ['--reach'],
-      /^klpcheck: --reach measures only the packed lockstep at the larger scopes: it needs --packed, and not --whole or --default \[E_USAGE\]\n$/,
+      /^klpcheck: bench: --reach measures only the packed lockstep at the larger scopes: it needs --packed, and not --whole or --default \[E_USAGE\]\n$/,
     ],
-    [['--packed', '--reach', '--default'], /^klpcheck: --reach measures only .* and not --whole or --default \[E_USAGE\]\n$/],
-    [['--packed', '--quick'], /^klpcheck: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
-    [['--packed', '--two-cores'], /^klpcheck: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
+    [['--packed', '--reach', '--default'], /^klpcheck: bench: --reach measures only .* and not --whole or --default \[E_USAGE\]\n$/],
+    [['--packed', '--quick'], /^klpcheck: bench: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
+    [['--packed', '--two-cores'], /^klpcheck: bench: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
     [
       ['--packed', '--whole', 'patches=1,taskModel=1'],
-      /^klpcheck: --packed: the packed engine has no task model \(taskModel=1\) yet \[E_USAGE\]\n$/,
+      /^klpcheck: bench: --packed: the packed engine has no task model \(taskModel=1\) yet \[E_USAGE\]\n$/,
     ],
-    [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
+    [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: bench: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {
     const r = bench(...args);
     expect(r.stderr).toMatch(stderr);
