@@ -71,6 +71,24 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
     });
   });
 
+  it('names the tasks of a path past a conformance break as the search sorted them (decodePath settles no conformance)', () => {
+    // Two tasks: past the break their columns are sorted by the kernel's alone, the spec model's being cleared.
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=2,depth=9');
+    const packed = new PackedLockstep(scope);
+    const r = packedSearch(packed, { depth: scope.depth, paths: true });
+    let past = 0;
+    for (let i = 0; i < r.distinctStates && past < 400; i++) {
+      if (packed.specLevelLength(r.visited.get(i)) > 0) continue;
+      past++;
+      const { universe, ops } = packed.decodePath(r.pathTo!(i));
+      const object = new Lockstep(universe, upstream, { invariants: [], conformance: true, funcs: scopeFuncs(scope) });
+      const steps = ops.map((op) => (object.applicable(op) ? (object.step(op)?.invariant ?? 'ok') : 'not applicable'));
+      expect(steps, JSON.stringify(ops)).toContain(CONFORMANCE);
+      expect(steps, JSON.stringify(ops)).not.toContain('not applicable');
+    }
+    expect(past).toBeGreaterThan(100);
+  });
+
   it('refuses a model name it does not have, and a state number outside a search (hostile-user findings)', () => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
     expect(() => packedModel('foo' as PackedModelName, scope)).toThrow("packed: no model 'foo' (spec or lockstep)");

@@ -147,9 +147,10 @@ export class PackedLockstep extends PackedSpec {
    */
   private rootsConform: boolean | undefined;
   /**
-   * Whether the expansion under way leaves conformance's state part to
-   * `settle`: the search can say which successors it has stored, and every
-   * root conforms. Never outside an expansion (decodePath steps alone).
+   * Whether the last expansion's search could say which successors it has
+   * stored, every root conforming: then a step from the expanded state
+   * (`w`; decodePath steps its own arrays) leaves conformance's state part
+   * to `settle`.
    */
   private deferring = false;
   /** The node of the step just taken when its conformance's state part is left to `settle`, else null. */
@@ -221,7 +222,6 @@ export class PackedLockstep extends PackedSpec {
       }
       emit(out, length, pos, this.violated);
     });
-    this.deferring = false;
   }
 
   protected override step(w: Uint8Array, x: Uint8Array, node: DefinitionNode, pos: number): DefinitionNode | null {
@@ -315,8 +315,9 @@ export class PackedLockstep extends PackedSpec {
     // an expansion whose search says which states it has (`deferring`), the abstract states are left to settle(),
     // which compares them only for a successor not stored: a stored state conformed when it was stored.
     if (!following || (this.quietStep && this.rootsConform && this.errno === this.errnoOfKernel)) return to;
-    if (this.errno !== this.errnoOfKernel || (!this.deferring && !this.conforms(x, to, this.errnoOfKernel))) this.breakConformance(x);
-    else if (this.deferring) this.pendingNode = to;
+    const deferring = this.deferring && w === this.w;
+    if (this.errno !== this.errnoOfKernel || (!deferring && !this.conforms(x, to, this.errnoOfKernel))) this.breakConformance(x);
+    else if (deferring) this.pendingNode = to;
     return to;
   }
 
