@@ -10,6 +10,10 @@ process.on('SIGINT', countEarly);
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../cli/main.ts');
-// From here to the command's own listener, nothing waits, so no Ctrl-C falls between them.
-process.off('SIGINT', countEarly);
-process.exitCode = await main(process.argv.slice(2), undefined, early);
+// The counting goes on until the command listens itself (cli/interrupt.ts takes the count and stops it then):
+// a listener removed before another is in place loses a Ctrl-C that Node has received but not yet dispatched.
+const takeEarly = () => {
+  process.off('SIGINT', countEarly);
+  return early;
+};
+process.exitCode = await main(process.argv.slice(2), undefined, takeEarly);

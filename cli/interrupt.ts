@@ -9,23 +9,27 @@
  * ends it at once.
  *
  * A Ctrl-C pressed before any command listened (bin/klpcheck.mjs loads the
- * modules for a second or more first) is counted there and handed to main():
- * a command that stops cleanly takes it as pressed when it starts listening;
- * any other ends as Ctrl-C always ended it.
+ * modules for a second or more first) is counted there, by a listener that
+ * stays until the command's own is in place, and handed over then: a command
+ * that stops cleanly takes it as pressed when it starts listening; any other
+ * ends as Ctrl-C always ended it. Removing the counting listener any earlier
+ * lost a Ctrl-C that came in between, or one Node had received but not yet
+ * dispatched: the search then ran to its end (hostile-user test, 2026-12-03).
  */
 
-let early = 0;
+/** What main() was given: bin/klpcheck.mjs's count, which also stops its listener when taken, or a plain count (tests). */
+let early: () => number = () => 0;
 
-/** main(): the Ctrl-Cs that bin/klpcheck.mjs counted before any command listened. */
-export function setEarlyInterrupts(count: number): void {
-  early = count;
+/** main(): the Ctrl-Cs bin/klpcheck.mjs counts before any command listens (taken once, by takeEarlyInterrupts). */
+export function setEarlyInterrupts(count: number | (() => number)): void {
+  early = typeof count === 'number' ? () => count : count;
 }
 
-/** The Ctrl-Cs counted before any command listened, taken once (later calls give 0). */
+/** The Ctrl-Cs counted before any command listened, taken once (later calls give 0); bin's counting stops here. */
 export function takeEarlyInterrupts(): number {
-  const n = early;
-  early = 0;
-  return n;
+  const take = early;
+  early = () => 0;
+  return take();
 }
 
 /** What a command does on Ctrl-C: `first` on the first, `again` on each later one. */
@@ -42,6 +46,7 @@ export interface InterruptHandlers {
 export function onInterrupt(h: InterruptHandlers): () => void {
   let seen = 0;
   const handler = () => (seen++ === 0 ? h.first() : h.again());
+  // Listening before the early count is taken (which stops its listener): no moment without one.
   process.on('SIGINT', handler);
   for (let n = takeEarlyInterrupts(); n > 0; n--) handler();
   return () => void process.off('SIGINT', handler);

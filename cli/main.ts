@@ -61,8 +61,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(commandHelp(cmd));
     return EXIT.ok;
   }
-  // Ctrl-C while the modules loaded: a command that does not stop cleanly on it ends as Ctrl-C always ended it.
-  if (!cmd.stopsOnInterrupt?.(args) && takeEarlyInterrupts() > 0) {
+  if (cmd.stopsOnInterrupt?.(args)) return cmd.run(args, io);
+  // Any other command gets Node's default back, so that Ctrl-C ends it at once, in the middle of synchronous work too:
+  // after one turn of the event loop, in which a Ctrl-C already received reaches the counting listener, which then
+  // goes. One pressed while the modules loaded ends the command now, as Ctrl-C always ended it.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (takeEarlyInterrupts() > 0) {
     process.kill(process.pid, 'SIGINT');
     return EXIT.interrupted;
   }
@@ -91,9 +95,10 @@ const TERMINAL_CONTROLS = new RegExp(`\x1b\\[[0-9;]*[mK]|${CONTROLS.source}`, 'g
 /**
  * Runs one command line and returns the exit code (cli/exit.ts); errors end
  * here as one line on stderr. `earlyInterrupts`: the Ctrl-Cs bin/klpcheck.mjs
- * counted while the modules loaded, before any command could listen.
+ * counts while the modules load, before any command listens: a function that
+ * gives the count and stops the counting (cli/interrupt.ts), or a count.
  */
-export async function main(argv: string[], rawIo: Io = processIo(), earlyInterrupts = 0): Promise<number> {
+export async function main(argv: string[], rawIo: Io = processIo(), earlyInterrupts: number | (() => number) = 0): Promise<number> {
   setEarlyInterrupts(earlyInterrupts);
   const io: Io = {
     ...rawIo,

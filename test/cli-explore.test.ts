@@ -318,6 +318,19 @@ describe('klpcheck explore', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('through bin/klpcheck.mjs, a Ctrl-C as the early counting stops is not lost either (hostile-user finding, 2026-12-03)', () => {
+    const klpcheck = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', './test/support/ctrl-c-as-counting-stops.mjs', 'bin/klpcheck.mjs', ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--workers', '1'];
+    const e = klpcheck(['explore', '--semantics', 'upstream', ...scope, '--no-save']);
+    expect(e.status, e.stderr).toBe(130);
+    expect(e.stderr).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
+    expect(e.stdout).toMatch(INCOMPLETE_VERDICT);
+  });
+
   it('an interrupted run writes a new file, and replaces an incomplete one with --force', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
     const g = join(dir, 'g.json');
