@@ -299,14 +299,18 @@ describe('klpcheck explore', () => {
     expect(searchRate(999, 10)).toBeUndefined();
   });
 
+  /** bin/klpcheck.mjs with `preload` (a test/support file that presses Ctrl-C at some moment) loaded first. */
+  const throughBin = (preload: string, args: string[]) =>
+    spawnSync(process.execPath, ['--import', `./test/support/${preload}`, 'bin/klpcheck.mjs', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const smallExplore = ['explore', '--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3'];
+  const exploreArgs = [...smallExplore, '--invariant', 'module-safety', '--workers', '1', '--no-save'];
+
   it('through bin/klpcheck.mjs, a Ctrl-C while the modules load is not lost: explore reports INCOMPLETE, another command ends as ever', () => {
-    const klpcheck = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', './test/support/ctrl-c-while-loading.mjs', 'bin/klpcheck.mjs', ...args], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--workers', '1'];
-    const e = klpcheck(['explore', '--semantics', 'upstream', ...scope, '--no-save']);
+    const klpcheck = (args: string[]) => throughBin('ctrl-c-while-loading.mjs', args);
+    const e = klpcheck(exploreArgs);
     expect(e.status, e.stderr).toBe(130);
     // Piped: no progress line to end, so no blank line first.
     expect(e.stderr).toMatch(/^klpcheck explore: stopping; reporting what was covered/);
@@ -319,13 +323,7 @@ describe('klpcheck explore', () => {
   });
 
   it('through bin/klpcheck.mjs, a Ctrl-C as the early counting stops is not lost either (hostile-user finding, 2026-12-03)', () => {
-    const klpcheck = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', './test/support/ctrl-c-as-counting-stops.mjs', 'bin/klpcheck.mjs', ...args], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-    const scope = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=3', '--invariant', 'module-safety', '--workers', '1'];
-    const e = klpcheck(['explore', '--semantics', 'upstream', ...scope, '--no-save']);
+    const e = throughBin('ctrl-c-as-counting-stops.mjs', exploreArgs);
     expect(e.status, e.stderr).toBe(130);
     expect(e.stderr).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
     expect(e.stdout).toMatch(INCOMPLETE_VERDICT);
