@@ -8,6 +8,7 @@
  */
 import { KlpcheckError } from '../harness/errors.ts';
 import { notApplicableWhy } from '../harness/matrix.ts';
+import { ALL_PROPERTIES } from '../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 
@@ -35,6 +36,20 @@ export function semanticsNamed(name: string): Semantics {
   const sem = semanticsByName(name.trim());
   if (!sem) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
   return sem;
+}
+
+/**
+ * `--invariant X` of run and explore: the property named, trimmed as a
+ * --semantics name is, or undefined when the option is absent. E_USAGE for an
+ * unknown one, listing the known names; a list gets a hint, since these
+ * commands check one property, or all of them (compare takes --invariants X,Y).
+ */
+export function invariantNamed(value: unknown, command: string): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const name = value.trim();
+  if (ALL_PROPERTIES.includes(name)) return name;
+  const one = name.includes(',') ? `; ${command} checks one property, or all of them without --invariant` : '';
+  throw new KlpcheckError('E_USAGE', `unknown invariant '${value}' (known: ${ALL_PROPERTIES.join(', ')})${one}`);
 }
 
 /** `--semantics A,B`: the semantics named, or every registered one when the option is absent. */

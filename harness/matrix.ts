@@ -20,6 +20,7 @@ import type * as G from '../schema/generated/verdict-matrix.ts';
 import { fileNameFor, storedFor, type Counterexample, type SaveResult } from './counterexample.ts';
 import { formatScope } from './explore/scope.ts';
 import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
+import { vacuousInScope, vacuousWords } from './explore/vacuity.ts';
 import type { StateBudget } from './explore/explorer.ts';
 import { replayCounterexample } from './replay.ts';
 import { ALL_PROPERTIES, runProperty } from './suite.ts';
@@ -63,6 +64,8 @@ export interface CellEvidence {
     readonly fixpoint: boolean;
     readonly stateBudget?: StateBudget;
     readonly vacuous: readonly string[];
+    /** vacuity.ts vacuousWords, when the scope gives the property nothing to check. */
+    readonly vacuousInScope?: string;
     readonly found?: Found;
   };
 }
@@ -107,6 +110,7 @@ export function combine(e: CellEvidence, root: string): Cell {
       fixpoint: b.fixpoint,
       ...(b.stateBudget ? { state_budget: { states: b.stateBudget.states, in_depth: b.stateBudget.inDepth } } : {}),
       ...(b.vacuous.length ? { vacuous: [...b.vacuous] } : {}),
+      ...(b.vacuousInScope ? { vacuous_in_scope: b.vacuousInScope } : {}),
       ...fixed,
     };
   }
@@ -191,6 +195,7 @@ export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: strin
   if (x && x.summary.properties.includes(property)) {
     const v = x.summary.violations.find((w) => w.property === property);
     const file = x.files.get(property);
+    const nothing = v ? null : vacuousInScope(property, x.summary.scope);
     bounded = {
       states: x.summary.distinctStates,
       transitions: x.summary.transitions,
@@ -198,6 +203,7 @@ export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: strin
       fixpoint: x.summary.fixpoint,
       ...(x.summary.stateBudget ? { stateBudget: x.summary.stateBudget } : {}),
       vacuous: missingMilestones(x.summary),
+      ...(nothing ? { vacuousInScope: vacuousWords(nothing) } : {}),
       ...(v
         ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } }
         : {}),

@@ -1,4 +1,4 @@
-import { stateless, type Invariant } from './invariant.ts';
+import { lacksStateIds, stateless, type Invariant } from './invariant.ts';
 
 /**
  * block_disable is honoured. A state whose declaring patch sets
@@ -17,6 +17,7 @@ export const blockDisableHonoured: Invariant = {
   source: 'facts C.4 (Petr Mladek, 2025-01-15); seed 004_7e5a7d514636d047.txt',
   appliesTo: (s) => s.spec.perState,
   whyNotApplicable: 'has no block_disable states (no per-state callbacks)',
+  lacks: lacksStateIds,
   checker: () =>
     stateless((obs) => {
       for (const id of obs.before.states) {

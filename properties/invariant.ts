@@ -98,6 +98,39 @@ export interface Invariant {
    * its outcome alone (say, "a refused load must log a reason").
    */
   readonly seesUnchangedSteps?: boolean;
+  /**
+   * What a universe must have for this invariant to have anything to check,
+   * as a noun phrase ("two patches of different owners", "a state id"), when
+   * no universe within `b` has it; null when some universe does. Absent: the
+   * invariant speaks of what every universe has (tasks, functions, the
+   * module). A search whose scope gives it nothing to check says its pass is
+   * VACUOUS IN SCOPE instead of "holds" (harness/explore/vacuity.ts, the
+   * hostile-user finding of stop 31: no-silent-downgrade "held for every
+   * sequence of any length" at patches=2, where no owner has two releases).
+   * Judged from what the property reads, never from what a correct kernel
+   * does: a violation a broken kernel shows anyway is still reported.
+   */
+  lacks?(b: UniverseBounds): string | null;
 }
+
+/**
+ * What any universe of a search can hold, whatever the ops: the patches it
+ * may define, named in load order with the owners and releases the generator
+ * gives them (harness/patch-def.ts generatedOwners, generatedRelease), how
+ * many state ids they may declare, and whether the universe forbids
+ * downgrades (Universe.forbid_downgrade). harness/explore/vacuity.ts builds
+ * it from a scope.
+ */
+export interface UniverseBounds {
+  readonly patches: readonly Pick<PatchDef, 'name' | 'owners' | 'release'>[];
+  readonly stateIds: number;
+  readonly forbidDowngrade: boolean;
+}
+
+/** Invariant.lacks for an invariant about two settled patches: "two patches" when the universe has fewer. */
+export const lacksTwoPatches = (b: UniverseBounds): string | null => (b.patches.length < 2 ? 'two patches' : null);
+
+/** Invariant.lacks for an invariant about state ids: "a state id" when no patch may declare one. */
+export const lacksStateIds = (b: UniverseBounds): string | null => (b.stateIds < 1 ? 'a state id' : null);
 
 export const always = (): boolean => true;

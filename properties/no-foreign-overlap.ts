@@ -1,6 +1,6 @@
 import { stateIds } from '../model/spec/rule.ts';
 import { always, stateless, type Invariant } from './invariant.ts';
-import { foreign, ownerLabel } from './owners.ts';
+import { foreign, lacksForeignPair, ownerLabel } from './owners.ts';
 import { patchFuncs, settled } from './settled.ts';
 
 /**
@@ -20,6 +20,7 @@ export const noForeignOverlap: Invariant = {
   meaning: 'Enabled patches that share no owner never patch the same function nor use the same state id.',
   source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek, 2026-06-17; Joe Lawrence: "Agreed.")',
   appliesTo: always,
+  lacks: lacksForeignPair,
   checker: () =>
     stateless((obs) => {
       const done = settled(obs.after).map((p) => obs.def(p.name));

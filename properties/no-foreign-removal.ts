@@ -1,5 +1,5 @@
 import { always, stateless, type Invariant, type StepObservation } from './invariant.ts';
-import { adminAsked, foreign, ownerLabel } from './owners.ts';
+import { adminAsked, foreign, lacksForeignPair, ownerLabel } from './owners.ts';
 import { removals } from './removals.ts';
 
 function check(obs: StepObservation): string | null {
@@ -31,5 +31,6 @@ export const noForeignRemoval: Invariant = {
     "A patch never replaces, nops away or frees a patch it shares no owner with (the vendor a user's, a user the vendor's), unless the admin asked for it at load (add_merge_slots=, also_obsoletes=, or a sysfs write).",
   source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek 2026-06-17; Joe Lawrence 2026-06-18)',
   appliesTo: always,
+  lacks: lacksForeignPair,
   checker: () => stateless(check),
 };

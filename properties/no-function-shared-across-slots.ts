@@ -1,4 +1,4 @@
-import { always, stateless, type Invariant } from './invariant.ts';
+import { always, lacksTwoPatches, stateless, type Invariant } from './invariant.ts';
 import { patchFuncs, sharedAcrossSlots } from './settled.ts';
 
 /**
@@ -17,5 +17,6 @@ export const noFunctionSharedAcrossSlots: Invariant = {
   meaning: 'Enabled patches of different slots never patch the same function (object, name, sympos).',
   source: 'seed 000_2d55233d1d974b9b.txt (Petr Mladek, 2026-04-07); facts F.3',
   appliesTo: always,
+  lacks: lacksTwoPatches,
   checker: () => stateless((obs) => sharedAcrossSlots(obs, patchFuncs)),
 };

@@ -1,4 +1,4 @@
-import { always, stateless, type Invariant, type StepObservation } from './invariant.ts';
+import { always, stateless, type Invariant, type StepObservation, type UniverseBounds } from './invariant.ts';
 import { foreign } from './owners.ts';
 import { ownWrite, removals } from './removals.ts';
 
@@ -8,6 +8,14 @@ function downgrade(obs: StepObservation, by: string, of: string): [number, numbe
   const b = obs.def(of);
   if (a.release === undefined || b.release === undefined || foreign(a, b) || a.release >= b.release) return null;
   return [a.release, b.release];
+}
+
+/** Invariant.lacks: what `downgrade` needs, a universe that forbids downgrades and two releases of one owner. */
+function lacksDowngrade(b: UniverseBounds): string | null {
+  if (!b.forbidDowngrade) return 'a universe that forbids downgrades';
+  const releases = (p: UniverseBounds['patches'][number]) =>
+    b.patches.some((q) => !foreign(p, q) && p.release !== undefined && q.release !== undefined && p.release !== q.release);
+  return b.patches.some(releases) ? null : 'two releases of one owner';
 }
 
 /**
@@ -35,6 +43,7 @@ export const noSilentDowngrade: Invariant = {
     'In a universe that forbids downgrades, a patch of an older release never replaces, nops away or overrides a newer release of the same owner; such a load must be refused.',
   source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek 2026-06-17, Joe Lawrence 2026-06-18)',
   appliesTo: always,
+  lacks: lacksDowngrade,
   checker: () =>
     stateless((obs) => {
       if (!obs.universe.forbid_downgrade) return null;

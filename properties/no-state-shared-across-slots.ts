@@ -1,4 +1,4 @@
-import { always, stateless, type Invariant } from './invariant.ts';
+import { always, lacksStateIds, lacksTwoPatches, stateless, type Invariant } from './invariant.ts';
 import { sharedAcrossSlots } from './settled.ts';
 
 /**
@@ -15,5 +15,6 @@ export const noStateSharedAcrossSlots: Invariant = {
   meaning: 'Enabled patches of different slots never declare the same state id.',
   source: 'seed 000_2d55233d1d974b9b.txt (Petr Mladek, 2026-04-07); facts F.3, F.4.5',
   appliesTo: always,
+  lacks: (b) => lacksTwoPatches(b) ?? lacksStateIds(b),
   checker: () => stateless((obs) => sharedAcrossSlots(obs, (p) => (p.states ?? []).map((s) => s.id))),
 };

@@ -1,4 +1,4 @@
-import { always, stateless, type Invariant } from './invariant.ts';
+import { always, lacksTwoPatches, stateless, type Invariant } from './invariant.ts';
 import { settled } from './settled.ts';
 
 /**
@@ -15,6 +15,7 @@ export const oneActivePatchPerSlot: Invariant = {
   meaning: 'Outside a transition, every slot holds at most one enabled patch: a patch loaded into a slot replaces the one there.',
   source: 'facts F.3 (replace_set v2 cover letter, Yafang Shao, 2026-05-29; Petr Mladek, 2026-06-09)',
   appliesTo: always,
+  lacks: lacksTwoPatches,
   checker: () =>
     stateless((obs) => {
       const seen = new Map<string, string>();

@@ -6,15 +6,15 @@
  * not touch customer specific livepatches by default".
  */
 import type { PatchDef } from '../model/kernel/definitions.ts';
-import type { StepObservation } from './invariant.ts';
+import type { StepObservation, UniverseBounds } from './invariant.ts';
 
 /** The default owner of a patch that names none. */
 export const VENDOR = 'vendor';
 
-export const ownersOf = (p: PatchDef): readonly string[] => p.owners ?? [VENDOR];
+export const ownersOf = (p: Pick<PatchDef, 'owners'>): readonly string[] => p.owners ?? [VENDOR];
 
 /** True when the two patches share no owner. */
-export function foreign(a: PatchDef, b: PatchDef): boolean {
+export function foreign(a: Pick<PatchDef, 'owners'>, b: Pick<PatchDef, 'owners'>): boolean {
   const mine = ownersOf(a);
   return !ownersOf(b).some((o) => mine.includes(o));
 }
@@ -36,4 +36,10 @@ export function adminAsked(obs: StepObservation, remover: string, old: string): 
   const was = built(old).attrs ?? {};
   const now = obs.def(old).attrs ?? {};
   return obs.semantics.attrs.some((a) => JSON.stringify(was[a]) !== JSON.stringify(now[a]));
+}
+
+/** Invariant.lacks of the owner invariants: "two patches of different owners" when every pair shares an owner. */
+export function lacksForeignPair(b: UniverseBounds): string | null {
+  const found = b.patches.some((p, i) => b.patches.slice(i + 1).some((q) => foreign(p, q)));
+  return found ? null : 'two patches of different owners';
 }

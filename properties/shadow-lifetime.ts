@@ -1,4 +1,4 @@
-import type { Checker, Invariant, StepObservation } from './invariant.ts';
+import { lacksStateIds, type Checker, type Invariant, type StepObservation } from './invariant.ts';
 
 /**
  * Shadow-variable lifetime. Under Petr Mladek's per-state series a shadow
@@ -18,6 +18,8 @@ export const shadowLifetime: Invariant = {
   source: 'facts C.3, C.4 (Petr Mladek, 2025-01-15); seed 004_7e5a7d514636d047.txt',
   appliesTo: (s) => s.spec.perState,
   whyNotApplicable: 'has no is_shadow states (no per-state callbacks and shadow variables)',
+  // Shadow variables belong to is_shadow states: a universe with no state id has none.
+  lacks: lacksStateIds,
   checker: () => new ShadowChecker(new Set()),
 };
 

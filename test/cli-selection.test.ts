@@ -4,7 +4,7 @@
  * which any cell applies; the n/a cells are then reported as ever.
  */
 import { describe, expect, it } from 'vitest';
-import { requireApplicable } from '../cli/selection.ts';
+import { invariantNamed, requireApplicable } from '../cli/selection.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 
 const sems = (...names: string[]) => names.map((n) => semanticsByName(n)!);
@@ -31,6 +31,16 @@ describe('a selection of semantics and properties', () => {
     );
     expect(() => requireApplicable(sems('stacking'), ['shadow-lifetime', 'block-disable-honoured'], 'nothing to compare')).toThrow(
       /^none of 'shadow-lifetime', 'block-disable-honoured' applies to semantics 'stacking' \(n\/a in the matrix\): nothing to compare$/,
+    );
+  });
+
+  it('takes --invariant with spaces around it, as --semantics, and refuses an unknown one or a list with a hint', () => {
+    expect(invariantNamed(' conformance ', 'explore')).toBe('conformance');
+    expect(invariantNamed(undefined, 'run')).toBeUndefined();
+    expect(() => invariantNamed('bogus', 'run')).toThrow(/^unknown invariant 'bogus' \(known: conformance, one-active-patch-per-slot, /);
+    expect(() => invariantNamed('bogus', 'run')).not.toThrow(/checks one property/);
+    expect(() => invariantNamed('conformance,module-safety', 'run')).toThrow(
+      /\); run checks one property, or all of them without --invariant$/,
     );
   });
 });

@@ -27,6 +27,7 @@ import {
   specHooksMismatch,
 } from './fixtures/broken.ts';
 import { lp, ops, universe } from './support/universe.ts';
+import { universeBounds } from '../harness/explore/vacuity.ts';
 import type { Op } from '../harness/ops.ts';
 
 type KernelFactory = (u: Universe, s: Semantics) => Kernel;
@@ -200,6 +201,8 @@ describe('every invariant catches its deliberately broken variant', () => {
       const v = check(c.id, c.broken, c.universe, c.ops, c.brokenKernel);
       expect(v?.invariant).toBe(c.id);
       expect(v?.reason).toMatch(c.reason);
+      // A verdict calls a pass vacuous only where no universe has what a violation needs (harness/explore/vacuity.ts).
+      expect(invariantById(c.id)?.lacks?.(universeBounds(c.universe)) ?? null).toBeNull();
     });
     it(`${c.id}: accepts the same sequence on ${c.correct.name}`, () => {
       expect(check(c.id, c.correct, c.universe, c.ops)).toBeNull();

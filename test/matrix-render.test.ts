@@ -6,7 +6,7 @@ import type { Cell, VerdictMatrix } from '../harness/matrix.ts';
 import { matrixHtml } from '../report/matrix/html.ts';
 import { matrixMarkdown } from '../report/matrix/markdown.ts';
 import { matrixText } from '../report/matrix/text.ts';
-import { howChecked } from '../report/matrix/cells.ts';
+import { howChecked, longCell, shortCell } from '../report/matrix/cells.ts';
 import { expectGolden } from './support/golden.ts';
 
 const CE = 'test/golden/fixture.json';
@@ -165,6 +165,20 @@ describe('verdict matrix renderers', () => {
     expect(howChecked(none)).toMatch(
       new RegExp(`; then exhaustively, every semantics explored in scope ${scope.replace(/[=,]/g, '.')}\\.$`),
     );
+  });
+  it('marks a pass the scope gave nothing to check as vacuous, and says why, in every renderer', () => {
+    const why = 'nothing to check, as no universe of the scope has two releases of one owner (patches=3 would)';
+    const plain = exhaustive.cells.find((c) => c.semantics === 'per-state' && c.property === 'conformance')!;
+    expect(shortCell(plain)).toBe('OK');
+    const cell = { ...plain, vacuous_in_scope: why } as Cell;
+    expect(shortCell(cell)).toBe('ok?');
+    expect(longCell(exhaustive, cell)).toMatch(
+      / \(4242 states, 9999 transitions\); vacuous in scope: nothing to check, as no universe .* \(patches=3 would\)$/,
+    );
+    const m: VerdictMatrix = { ...exhaustive, cells: exhaustive.cells.map((c) => (c === plain ? cell : c)) };
+    expect(matrixText(m)).toMatch(/^per-state\s+ok\?\s+D2\s+OK$/m);
+    expect(matrixMarkdown(m)).toContain(`vacuous in scope: ${why}`);
+    expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain('<td class="vacuous" title="holds for 100 sequences');
   });
   it('markdown', () => expectGolden(join(dir, 'matrix.md'), matrixMarkdown(matrix), 'test/matrix-render.test.ts'));
   it('html, linked to the counterexample timeline', () => {

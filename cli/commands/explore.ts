@@ -1,4 +1,5 @@
 /** `klpcheck explore`: exhaustive bounded exploration of one semantics. */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { attempt, KlpcheckError } from '../../harness/errors.ts';
@@ -17,7 +18,6 @@ import {
 import { isShardShare, merge, replayViolation, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
 import { readJson, validate } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
-import { ALL_PROPERTIES } from '../../harness/suite.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
 import { applicableProperties } from '../../harness/explore/explorer.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
@@ -26,7 +26,7 @@ import { exploreText, type SavedNote } from '../../report/explore/text.ts';
 import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
-import { requireApplicable, semanticsNamed } from '../selection.ts';
+import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { checkOutputFile, sameFile } from '../output-files.ts';
 import { asNamed, refuseTwice } from '../given-once.ts';
 import { onInterrupt } from '../interrupt.ts';
@@ -36,14 +36,16 @@ import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
 import { plural } from '../../harness/plural.ts';
 
-/** fast-check's shrunk length for the same cell, from verdicts/expected.json, when recorded. */
-function randomLength(semantics: string, property: string): number | undefined {
-  try {
-    const m = validate<VerdictMatrix>('verdict-matrix', readJson(EXPECTED), EXPECTED);
-    return randomLengthOf(m, semantics, property);
-  } catch {
-    return undefined;
-  }
+/**
+ * fast-check's shrunk length for the same cell, from verdicts/expected.json,
+ * for the report only (a saved file leaves it out: its content depends on the
+ * search alone). Undefined when the cell has none or the file is absent; a
+ * damaged file is klpcheck's own and its error is raised (E_JSON, E_SCHEMA),
+ * where it was once ignored.
+ */
+function randomLengths(semantics: string): (property: string) => number | undefined {
+  const recorded = existsSync(EXPECTED) ? validate<VerdictMatrix>('verdict-matrix', readJson(EXPECTED), EXPECTED) : undefined;
+  return (property) => (recorded ? randomLengthOf(recorded, semantics, property) : undefined);
 }
 
 /** The explorers `--engine` names. */
@@ -114,8 +116,9 @@ export interface SaveNote extends SavedNote {
  * throw: the caller prints the report first and raises it after (cli/late-errors.ts).
  */
 export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | undefined): SaveNote[] {
+  const randomLength = randomLengths(sem.name);
   return s.violations.map((v) => {
-    const note: SavedNote = { property: v.property, randomLength: randomLength(sem.name, v.property) };
+    const note: SavedNote = { property: v.property, randomLength: randomLength(v.property) };
     if (!dir) return note;
     const result = replayViolation(v, sem, s.scope);
     if (!result.violation) throw new Error(`explore: the counterexample for ${v.property} does not replay`);
@@ -123,7 +126,6 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
       source: 'exhaustive',
       depth: v.depth,
       scope: formatScope(s.scope),
-      ...(note.randomLength ? { random_length: note.randomLength } : {}),
       fast_check: FAST_CHECK_VERSION,
       klpcheck: KLPCHECK_VERSION,
     });
@@ -137,12 +139,8 @@ export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | 
  * that cannot fail under the semantics), or undefined for every property.
  */
 function exploredProperties(sem: Semantics, values: Parsed['values']): string[] | undefined {
-  const properties = typeof values.invariant === 'string' ? [values.invariant] : undefined;
-  if (properties && !ALL_PROPERTIES.includes(properties[0]!)) {
-    // One name, not a list (compare takes --invariants X,Y): the known names say which, as every other list does.
-    const one = properties[0]!.includes(',') ? '; explore checks one property, or all of them without --invariant' : '';
-    throw new KlpcheckError('E_USAGE', `unknown invariant '${properties[0]}' (known: ${ALL_PROPERTIES.join(', ')})${one}`);
-  }
+  const one = invariantNamed(values.invariant, 'explore');
+  const properties = one === undefined ? undefined : [one];
   // Exploring for a property that cannot fail here would print "holds" for nothing checked.
   if (properties) requireApplicable([sem], properties, 'nothing to explore');
   return properties;
@@ -226,7 +224,9 @@ export const explore: Command = {
     '(symmetry reduction). Each violated property gets its shortest counterexample,',
     'saved like the random runs (stderr says how many files were new); each pass is',
     'worded as bounded, with coverage, and flagged VACUOUS if it never completed a',
-    'load, refused one, or completed a transition by a retry. Uses every core;',
+    'load, refused one, or completed a transition by a retry. A property the scope',
+    'gives nothing to check (no-silent-downgrade needs two releases of one owner,',
+    'so patches=3) is VACUOUS IN SCOPE, with the least scope that has it. Uses every core;',
     '--shard i/n --out FILE and --merge FILE... share one exploration across',
     'machines (all shards, once each).',
     `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found),`,

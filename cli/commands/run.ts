@@ -8,7 +8,7 @@ import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '
 import { checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
-import { requireApplicable, semanticsNamed } from '../selection.ts';
+import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
 import { plural } from '../../harness/plural.ts';
 
@@ -58,9 +58,7 @@ export const run: Command = {
   async run({ values }, io) {
     const name = values.semantics as string | undefined;
     const semantics = name === undefined ? SEMANTICS : [semanticsNamed(name)];
-    const inv = values.invariant as string | undefined;
-    if (inv !== undefined && !ALL_PROPERTIES.includes(inv))
-      throw new KlpcheckError('E_USAGE', `unknown invariant '${inv}' (known: ${ALL_PROPERTIES.join(', ')})`);
+    const inv = invariantNamed(values.invariant, 'run');
     requireApplicable(semantics, inv === undefined ? ALL_PROPERTIES : [inv], 'nothing to run');
     const seed = numberOption(values, 'seed', 1);
     const runs = numberOption(values, 'runs', 300);

@@ -9,7 +9,8 @@
  * longer one)", D the levels it expanded in full (the next one may be begun
  * or not, so neither is claimed). The distinct states
  * and transitions checked, the coverage of operations and outcomes, and the
- * milestones a vacuous pass never reached.
+ * milestones a vacuous pass never reached. A property the scope gives nothing
+ * to check is VACUOUS IN SCOPE, not "holds" (harness/explore/vacuity.ts).
  */
 import { formatScope } from '../../harness/explore/scope.ts';
 import { isShardShare, missingMilestones, type ExploreSummary } from '../../harness/explore/summary.ts';
@@ -17,6 +18,7 @@ import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
 import type { StateBudget } from '../../harness/explore/explorer.ts';
 import { plural } from '../../harness/plural.ts';
+import { vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
 
 /** Where a violated property's counterexample was saved, or why it was not (`notSaved`, one line). */
 export interface SavedNote {
@@ -69,6 +71,11 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     const v = s.violations.find((x) => x.property === p);
     if (!v) {
       const vacuous = missing.length ? `  VACUOUS: never reached ${missing.join(', ')}` : '';
+      const nothing = vacuousInScope(p, s.scope);
+      if (nothing) {
+        lines.push(`${p.padEnd(32)} VACUOUS IN SCOPE: ${vacuousWords(nothing)}`);
+        continue;
+      }
       if (isShardShare(s)) {
         lines.push(`${p.padEnd(32)} not violated in this shard's share ${bound}; merge every shard for the whole scope${vacuous}`);
         continue;

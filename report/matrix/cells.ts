@@ -18,7 +18,10 @@ export { cellAt } from '../../harness/matrix.ts';
 export const MARKS = {
   random: { mark: 'ok~', means: 'holds for every random sequence run; no bounded proof' },
   bounded: { mark: 'OK', means: 'holds, and also exhaustively, as far as the second line says' },
-  vacuous: { mark: 'ok?', means: 'holds exhaustively, but vacuous: the exploration missed a milestone' },
+  vacuous: {
+    mark: 'ok?',
+    means: 'holds exhaustively, but vacuous: the exploration missed a milestone, or the scope gave the property nothing to check',
+  },
   violated: {
     mark: 'Xn',
     means: 'violated, a broken promise (a flaw in the proposal or its draft); the counterexample to quote has n steps',
@@ -44,7 +47,7 @@ export function shortCell(c: Cell | undefined): string {
     case 'holds-random':
       return MARKS.random.mark + fixed;
     case 'holds-bounded':
-      return (c.vacuous?.length ? MARKS.vacuous.mark : MARKS.bounded.mark) + fixed;
+      return (c.vacuous?.length || c.vacuous_in_scope ? MARKS.vacuous.mark : MARKS.bounded.mark) + fixed;
     case 'not-applicable':
       return MARKS.na.mark + fixed;
   }
@@ -71,7 +74,9 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
     case 'holds-random':
       return `holds for ${randomReach(m, c.sequences)}${fixed}`;
     case 'holds-bounded': {
-      const vacuous = c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '';
+      const vacuous =
+        (c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '') +
+        (c.vacuous_in_scope ? `; vacuous in scope: ${c.vacuous_in_scope}` : '');
       return `holds for ${randomReach(m, c.sequences)}; exhaustively for every sequence ${boundedReach(c)} in scope ${m.exhaustive?.scope} (${plural(c.states, 'state')}, ${plural(c.transitions, 'transition')})${vacuous}${fixed}`;
     }
     case 'not-applicable':

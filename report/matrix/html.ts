@@ -57,7 +57,9 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
     case 'holds-random':
       return `<td class="holds-random" title="${title}">holds (random)<br><small>${c.sequences} seq</small>${fixed}</td>`;
     case 'holds-bounded': {
-      const vacuous = c.vacuous?.length ? `<br><small>vacuous: ${xml(c.vacuous.join(', '))}</small>` : '';
+      const vacuous =
+        (c.vacuous?.length ? `<br><small>vacuous: ${xml(c.vacuous.join(', '))}</small>` : '') +
+        (c.vacuous_in_scope ? '<br><small>vacuous in scope</small>' : '');
       return `<td class="${vacuous ? 'vacuous' : 'holds-bounded'}" title="${title}">holds (bounded)<br><small>${plural(c.states, 'state')}</small>${vacuous}${fixed}</td>`;
     }
     case 'violated': {

@@ -57,7 +57,7 @@ export interface Counterexample {
     fast_check: string;
     klpcheck: string;
     /**
-     * Exhaustive runs: length of fast-check's shrunk counterexample for the same semantics and property, when one was recorded.
+     * Exhaustive runs saved before December 2026: the length of fast-check's shrunk counterexample in the recorded verdicts (verdicts/expected.json) for the same semantics and property. No longer written, so that a file's content, and so its name, depends only on the search that found it; explore's report still shows the length.
      */
     random_length?: number;
     /**

@@ -162,6 +162,10 @@ export interface HoldsBoundedCell {
    */
   vacuous?: string[];
   /**
+   * Present when the scope gives the property nothing to check, so the exploration's pass is vacuous: what no universe of the scope has, and the least scope that has it, e.g. "nothing to check, as no universe of the scope has two releases of one owner (patches=3 would)".
+   */
+  vacuous_in_scope?: string;
+  /**
    * Saved counterexamples of this cell that no longer violate the property on replay (reported, never dropped), relative to the repository.
    */
   fixed?: string[];

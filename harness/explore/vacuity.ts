@@ -1,0 +1,84 @@
+/**
+ * Passes that are vacuous in their scope: the property has nothing to check
+ * in any universe the search can build, so "holds for every sequence of any
+ * length" would claim what was never checked. Each invariant says what a
+ * universe must have (properties/invariant.ts Invariant.lacks); this file
+ * says what a scope's universes can have, and the least scope that would
+ * give the property something to check. Alloy and TLC say the same of a
+ * check with no instance or an action never enabled. Found by the hostile
+ * user of stop 31: no-silent-downgrade at the default scope, patches=2, where
+ * p1 is the vendor's and p2 a user's, so no owner has two releases.
+ */
+import { invariantById } from '../../properties/catalog.ts';
+import type { Universe } from '../../model/kernel/definitions.ts';
+import type { UniverseBounds } from '../../properties/invariant.ts';
+import { generatedOwners, generatedRelease } from '../patch-def.ts';
+import { patchName } from './candidates.ts';
+import { rootUniverse } from './expand.ts';
+import { LIMITS, type ExploreScope } from './scope.ts';
+
+/**
+ * What every universe of `scope` can hold: `scope.patches` patches named
+ * p1, p2, ... with the generator's owners and releases (candidates.ts
+ * newPatchDefs), `scope.states` state ids, and the root universe's
+ * forbid_downgrade.
+ */
+export function scopeBounds(scope: ExploreScope): UniverseBounds {
+  return {
+    patches: Array.from({ length: scope.patches }, (_, i) => ({
+      name: patchName(i + 1),
+      owners: generatedOwners(i),
+      release: generatedRelease(i),
+    })),
+    stateIds: scope.states,
+    forbidDowngrade: rootUniverse(scope).forbid_downgrade === true,
+  };
+}
+
+/**
+ * What one universe holds, as UniverseBounds: its patches, the distinct state
+ * ids they declare, and its forbid_downgrade. A property violated in `u` must
+ * not lack anything in universeBounds(u) (test/vacuity.test.ts holds every
+ * saved counterexample and every broken implementation's case to that).
+ */
+export function universeBounds(u: Universe): UniverseBounds {
+  return {
+    patches: u.patches,
+    stateIds: new Set(u.patches.flatMap((p) => (p.states ?? []).map((s) => s.id))).size,
+    forbidDowngrade: u.forbid_downgrade === true,
+  };
+}
+
+/** Why a property's pass is vacuous in a scope: what it lacks, and the least larger scope that has it. */
+export interface VacuousInScope {
+  /** What no universe of the scope has, as Invariant.lacks words it: "two releases of one owner". */
+  readonly lacks: string;
+  /** The scope keys to raise, `patches=3` or `patches=2,states=1`; absent when no scope within LIMITS has it. */
+  readonly remedy?: string;
+}
+
+/**
+ * Whether `property` has nothing to check in `scope`, and if so why; null
+ * when it has (conformance and the invariants without `lacks` always have).
+ * The remedy raises patches, then states, by as little as it can, within
+ * LIMITS (fewest added in all, patches first).
+ */
+export function vacuousInScope(property: string, scope: ExploreScope): VacuousInScope | null {
+  const invariant = invariantById(property);
+  const lacks = invariant?.lacks?.(scopeBounds(scope));
+  if (!invariant || !lacks) return null;
+  const tries: { patches: number; states: number }[] = [];
+  for (let patches = scope.patches; patches <= LIMITS.patches[1]; patches++)
+    for (let states = scope.states; states <= LIMITS.states[1]; states++) tries.push({ patches, states });
+  const added = (t: { patches: number; states: number }) => t.patches - scope.patches + t.states - scope.states;
+  tries.sort((a, b) => added(a) - added(b) || b.patches - a.patches);
+  const least = tries.find((t) => !invariant.lacks!(scopeBounds({ ...scope, ...t })));
+  if (!least) return { lacks };
+  const keys = (['patches', 'states'] as const).filter((k) => least[k] !== scope[k]).map((k) => `${k}=${least[k]}`);
+  return { lacks, remedy: keys.join(',') };
+}
+
+/** The words after a property's name in a report: "VACUOUS IN SCOPE: nothing to check, as no universe of it has X (patches=3 would)". */
+export function vacuousWords(v: VacuousInScope): string {
+  return `nothing to check, as no universe of the scope has ${v.lacks}${v.remedy ? ` (${v.remedy} would)` : ''}`;
+}
