@@ -17,6 +17,7 @@ import { stacking } from '../model/semantics/stacking.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { CONFORMANCE, INVARIANTS, invariantById } from '../properties/catalog.ts';
 import { exploreText } from '../report/explore/text.ts';
+import { lp, universe } from './support/universe.ts';
 
 const scope = (text: string) => parseScope(text, { patches: 1, functions: 1, states: 0, tasks: 1 });
 
@@ -64,6 +65,22 @@ describe('vacuous in scope', () => {
       stateIds: 2,
       forbidDowngrade: true,
     });
+  });
+
+  it("reads a universe's bounds: its patches, its distinct state ids, and whether it forbids downgrades", () => {
+    const u = universe(lp('p1', ['f1'], {}, [{ id: 2 }, { id: 3 }]), lp('p2', ['f2'], {}, [{ id: 3 }]), lp('p3', ['f1']));
+    expect(universeBounds(u)).toEqual({ patches: u.patches, stateIds: 2, forbidDowngrade: false });
+    expect(universeBounds({ ...u, forbid_downgrade: true }).forbidDowngrade).toBe(true);
+    expect(universeBounds(universe(lp('p1', ['f1']))).stateIds).toBe(0);
+  });
+
+  it('asks the owner properties for one pair of patches that share no owner, even beside a patch of both owners', () => {
+    const lacks = invariantById('no-foreign-removal')!.lacks!;
+    const of = (name: string, ...owners: [string, ...string[]]) => ({ name, owners });
+    const bounds = (...patches: ReturnType<typeof of>[]) => ({ patches, stateIds: 0, forbidDowngrade: true });
+    expect(lacks(bounds(of('p1', 'vendor'), of('p2', 'vendor')))).toBe('two patches of different owners');
+    expect(lacks(bounds(of('p1', 'vendor'), of('p2', 'vendor', 'user')))).toBe('two patches of different owners');
+    expect(lacks(bounds(of('p1', 'vendor'), of('p2', 'user'), of('p3', 'vendor', 'user')))).toBeNull();
   });
 
   it('asks no-silent-downgrade for a universe that forbids downgrades, and two releases that differ', () => {

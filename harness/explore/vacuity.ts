@@ -60,22 +60,23 @@ export interface VacuousInScope {
 /**
  * Whether `property` has nothing to check in `scope`, and if so why; null
  * when it has (conformance and the invariants without `lacks` always have).
- * The remedy raises patches, then states, by as little as it can, within
- * LIMITS (fewest added in all, patches first).
+ * The remedy is the least scope within LIMITS that has it: the fewest
+ * patches, then the fewest states.
  */
 export function vacuousInScope(property: string, scope: ExploreScope): VacuousInScope | null {
   const invariant = invariantById(property);
   const lacks = invariant?.lacks?.(scopeBounds(scope));
   if (!invariant || !lacks) return null;
-  const tries: { patches: number; states: number }[] = [];
-  for (let patches = scope.patches; patches <= LIMITS.patches[1]; patches++)
-    for (let states = scope.states; states <= LIMITS.states[1]; states++) tries.push({ patches, states });
-  const added = (t: { patches: number; states: number }) => t.patches - scope.patches + t.states - scope.states;
-  tries.sort((a, b) => added(a) - added(b) || b.patches - a.patches);
-  const least = tries.find((t) => !invariant.lacks!(scopeBounds({ ...scope, ...t })));
-  if (!least) return { lacks };
-  const keys = (['patches', 'states'] as const).filter((k) => least[k] !== scope[k]).map((k) => `${k}=${least[k]}`);
-  return { lacks, remedy: keys.join(',') };
+  for (let patches = scope.patches; patches <= LIMITS.patches[1]; patches++) {
+    for (let states = scope.states; states <= LIMITS.states[1]; states++) {
+      if (invariant.lacks!(scopeBounds({ ...scope, patches, states }))) continue;
+      const raised = { patches: patches !== scope.patches, states: states !== scope.states };
+      const keys = [...(raised.patches ? [`patches=${patches}`] : []), ...(raised.states ? [`states=${states}`] : [])];
+      return { lacks, remedy: keys.join(',') };
+    }
+  }
+  // No scope within LIMITS has it (no invariant of the catalog lacks such a thing today).
+  return { lacks };
 }
 
 /** The words after a property's name in a report: "VACUOUS IN SCOPE: nothing to check, as no universe of it has X (patches=3 would)". */
