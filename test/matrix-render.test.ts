@@ -178,6 +178,11 @@ describe('verdict matrix renderers', () => {
     const m: VerdictMatrix = { ...exhaustive, cells: exhaustive.cells.map((c) => (c === plain ? cell : c)) };
     expect(matrixText(m)).toMatch(/^per-state\s+ok\?\s+D2\s+OK$/m);
     expect(matrixMarkdown(m)).toContain(`vacuous in scope: ${why}`);
+    // Under the table, by property for the scope's reason, by exploration for a missed milestone.
+    expect(matrixText(m)).toContain(
+      `Vacuous (holds, with nothing or too little checked):\n  every property (upstream): never reached load refused\n  conformance (per-state): ${why}\n`,
+    );
+    expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain(`<li><code>conformance</code> (per-state): ${why}</li>`);
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain('<td class="vacuous" title="holds for 100 sequences');
   });
   it('markdown', () => expectGolden(join(dir, 'matrix.md'), matrixMarkdown(matrix), 'test/matrix-render.test.ts'));

@@ -136,17 +136,49 @@ export function howChecked(m: VerdictMatrix): string {
 
 export const violations = (m: VerdictMatrix): ViolatedCell[] => m.cells.flatMap((c) => (c.verdict === 'violated' ? [c] : []));
 
-/** The n/a cells grouped by property and reason (the reason without its leading semantics name). */
-export function notApplicableGroups(m: VerdictMatrix): { property: string; why: string; semantics: string[] }[] {
-  const groups: { property: string; why: string; semantics: string[] }[] = [];
+/** Cells that share a note: its property (none: every property of the semantics' exploration), the note, and their semantics in matrix order. */
+export type CellGroup<N = { readonly property?: string; readonly why: string }> = N & { readonly semantics: string[] };
+
+/** The notes `notes` takes from each cell, grouped by property and note. */
+function grouped<N extends { readonly property?: string; readonly why: string }>(
+  m: VerdictMatrix,
+  notes: (c: Cell) => readonly N[],
+): CellGroup<N>[] {
+  const groups: CellGroup<N>[] = [];
   for (const c of m.cells) {
-    if (c.verdict !== 'not-applicable') continue;
-    const why = c.reason.startsWith(`${c.semantics} `) ? c.reason.slice(c.semantics.length + 1) : c.reason;
-    const g = groups.find((x) => x.property === c.property && x.why === why);
-    if (g) g.semantics.push(c.semantics);
-    else groups.push({ property: c.property, why, semantics: [c.semantics] });
+    for (const note of notes(c)) {
+      const g = groups.find((x) => x.property === note.property && x.why === note.why);
+      if (!g) groups.push({ ...note, semantics: [c.semantics] });
+      else if (!g.semantics.includes(c.semantics)) g.semantics.push(c.semantics);
+    }
   }
   return groups;
+}
+
+/** The n/a cells grouped by property and reason (the reason without its leading semantics name). */
+export function notApplicableGroups(m: VerdictMatrix): CellGroup<{ readonly property: string; readonly why: string }>[] {
+  return grouped(m, (c) =>
+    c.verdict !== 'not-applicable'
+      ? []
+      : [{ property: c.property, why: c.reason.startsWith(`${c.semantics} `) ? c.reason.slice(c.semantics.length + 1) : c.reason }],
+  );
+}
+
+/**
+ * The vacuous passes (`ok?`), for the lines under the table: those the scope
+ * gave nothing to check, by property ("nothing to check, as no universe of
+ * the scope has ..."), and the explorations that missed a milestone, once
+ * for every property of the semantics ("never reached ...").
+ */
+export function vacuousGroups(m: VerdictMatrix): CellGroup[] {
+  return grouped(m, (c) =>
+    c.verdict !== 'holds-bounded'
+      ? []
+      : [
+          ...(c.vacuous_in_scope ? [{ property: c.property, why: c.vacuous_in_scope }] : []),
+          ...(c.vacuous?.length ? [{ why: `never reached ${c.vacuous.join(', ')}` }] : []),
+        ],
+  );
 }
 
 /** Every saved counterexample that no longer reproduces, with its cell. */

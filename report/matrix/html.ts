@@ -11,7 +11,17 @@ import { contextFor } from '../context.ts';
 import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
 import { htmlPage } from '../page.ts';
-import { cellAt, classOf, exhaustiveReach, fixedFiles, howChecked, longCell, notApplicableGroups, violatedWords } from './cells.ts';
+import {
+  cellAt,
+  classOf,
+  exhaustiveReach,
+  fixedFiles,
+  howChecked,
+  longCell,
+  notApplicableGroups,
+  vacuousGroups,
+  violatedWords,
+} from './cells.ts';
 import { plural } from '../../harness/plural.ts';
 
 const CSS = [
@@ -78,6 +88,9 @@ function legendHtml(m: VerdictMatrix): string[] {
     '<li><b>n/a</b>: the semantics has nothing the property speaks of (why: below).</li>',
   ];
   const na = notApplicableGroups(m).map((g) => `<li><code>${xml(g.property)}</code> (${xml(g.semantics.join(', '))}): ${xml(g.why)}</li>`);
+  const vacuous = vacuousGroups(m).map(
+    (g) => `<li>${g.property ? `<code>${xml(g.property)}</code>` : 'every property'} (${xml(g.semantics.join(', '))}): ${xml(g.why)}</li>`,
+  );
   const fixed = fixedFiles(m).map(
     ({ cell, file }) => `<li>${xml(cell.semantics)} / <code>${xml(cell.property)}</code>: <code>${xml(file)}</code></li>`,
   );
@@ -86,6 +99,7 @@ function legendHtml(m: VerdictMatrix): string[] {
     ...items,
     '</ul>',
     ...(fixed.length ? ['<p>Fixed: saved counterexamples that no longer reproduce.</p>', '<ul>', ...fixed, '</ul>'] : []),
+    ...(vacuous.length ? ['<p>Vacuous: holds, with nothing or too little checked.</p>', '<ul>', ...vacuous, '</ul>'] : []),
     ...(na.length ? ['<p>Not applicable:</p>', '<ul>', ...na, '</ul>'] : []),
   ];
 }

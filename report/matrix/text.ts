@@ -1,11 +1,21 @@
 /**
  * The verdict matrix for a terminal: one row per semantics, one narrow
  * column per property (numbered, with a legend), then every violation with
- * the counterexample to quote first, the fixed counterexamples, and why
- * each n/a cell does not apply.
+ * the counterexample to quote first, the fixed counterexamples, why each
+ * vacuous pass is, and why each n/a cell does not apply.
  */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
-import { cellAt, fixedFiles, howChecked, MARKS, notApplicableGroups, shortCell, violatedWords, violations } from './cells.ts';
+import {
+  cellAt,
+  fixedFiles,
+  howChecked,
+  MARKS,
+  notApplicableGroups,
+  shortCell,
+  vacuousGroups,
+  violatedWords,
+  violations,
+} from './cells.ts';
 import { plural } from '../../harness/plural.ts';
 
 export interface TextStyle {
@@ -43,6 +53,7 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
     `      ${c.reason}`,
   ]);
   const na = notApplicableGroups(m).map((g) => `  ${g.property} (${g.semantics.join(', ')}): ${g.why}`);
+  const vacuous = vacuousGroups(m).map((g) => `  ${g.property ?? 'every property'} (${g.semantics.join(', ')}): ${g.why}`);
   return [
     'Verdicts',
     howChecked(m),
@@ -53,6 +64,7 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
     ...legend,
     ...(details.length ? ['', 'Violations (the counterexample to quote first):', ...details] : []),
     ...(fixed.length ? ['', 'Fixed (saved counterexamples that no longer reproduce):', ...fixed] : []),
+    ...(vacuous.length ? ['', 'Vacuous (holds, with nothing or too little checked):', ...vacuous] : []),
     ...(na.length ? ['', 'Not applicable:', ...na] : []),
     '',
   ].join('\n');
