@@ -84,6 +84,17 @@ describe('a shard file whose ledger was edited', () => {
     expect(merge([fromJson(a), fromJson(reordered)]).transitions).toBe(merge([fromJson(a), fromJson(b)]).transitions);
   });
 
+  it('is refused at a member no shard file holds, misspelt or invented, before it is read', () => {
+    expect(refusal({ ...b, distinctState: 3 })).toMatch(
+      /^klpcheck: a\.json:\/distinctState: not a member of a shard file \(members: format, formatVersion, klpcheck, semantics, .*, ledger, sha256\) \[E_SCHEMA\]$/,
+    );
+    expect(refusal({ ...b, stateBudget: { states: 5, inDepth: 2 } })).toMatch(
+      /^klpcheck: a\.json:\/stateBudget: not a member of a shard file/,
+    );
+    expect(refusal({ ...b, 'a/b': 1 })).toMatch(/^klpcheck: a\.json:\/a~1b: not a member/);
+    expect(refusal(b)).toBe('accepted');
+  });
+
   it('is refused without its digest, or with a digest of no member, at /sha256', () => {
     const sums = b.sha256 as Record<string, string>;
     expect(Object.keys(sums)).toEqual([

@@ -137,6 +137,38 @@ function u32Base64(a: Uint32Array): string {
 }
 
 /**
+ * Every member a shard file may hold: the summary's (ExploreSummary, but its
+ * wall-clock seconds and a state budget, which --out refuses), the format's,
+ * and the digests. Any other is refused at
+ * its place (a misspelt or invented member was ignored: hostile-user finding
+ * of stop 31).
+ */
+const MEMBERS: readonly (Exclude<keyof ExploreSummary, 'seconds' | 'stateBudget'> | 'format' | 'formatVersion' | 'klpcheck' | 'sha256')[] =
+  [
+    'format',
+    'formatVersion',
+    'klpcheck',
+    'semantics',
+    'scope',
+    'shards',
+    'complete',
+    'fixpoint',
+    'depthReached',
+    'distinctStates',
+    'specStates',
+    'transitions',
+    'statesPerDepth',
+    'properties',
+    'violations',
+    'outcomes',
+    'reached',
+    'states',
+    'memories',
+    'ledger',
+    'sha256',
+  ];
+
+/**
  * A shard file's result; throws E_SCHEMA naming the file and the place when
  * it is not one, E_SEMANTICS when its semantics is unknown, E_REFERENCE when
  * a violation's ops name what its universe lacks.
@@ -160,6 +192,8 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
         ? 'an older explore shard format (its merge counted the levels above the split once per shard): explore the shards again'
         : `explore shard format ${JSON.stringify(r.formatVersion)}, not ${SHARD_FORMAT}: explore the shards again`,
     );
+  const unknown = Object.keys(r).find((k) => !(MEMBERS as readonly string[]).includes(k));
+  if (unknown !== undefined) throw bad(pointer(unknown), `not a member of a shard file (members: ${MEMBERS.join(', ')})`);
   if (typeof r.semantics !== 'string') throw bad('/semantics', 'missing semantics');
   // Known before the violations are read: whether one lies in the scope depends on what the search of this semantics builds.
   const sem = semanticsByName(r.semantics);
