@@ -149,6 +149,14 @@ describe('explore --max-states', () => {
     expect(c.err()).toMatch(
       /\nklpcheck: --max-states 8: upstream has more than 8 states within depth 1, so the budget ran out before any sequence was checked; raise it \[E_USAGE\]\n$/,
     );
+    // Roots more than the budget are all stored, and stderr says so (it said "4 states (2 stored)").
+    const roots = capture();
+    const perState = ['explore', '--semantics', 'per-state', '--scope', 'patches=1,functions=1,states=2,tasks=1', '--no-save'];
+    expect(await main([...perState, '--max-states', '2'], roots.io)).toBe(2);
+    expect(roots.out()).toContain(
+      '4 distinct states (4 at the spec level), 0 transitions checked up to depth 0 (the state budget, 2 states',
+    );
+    expect(roots.err()).toMatch(/^klpcheck explore: 4 states in /m);
     const nine = capture();
     expect(await main([...args, '--invariant', 'one-active-patch-per-slot', '--max-states', '9'], nine.io)).toBe(0);
     expect(nine.out()).toContain('up to depth 1 (the state budget, 9 states, ran out in depth 2');

@@ -197,9 +197,11 @@ async function runExploration(
     const s = await running.done;
     const secs = (io.now() - t0) / 1000;
     // Timings vary between runs: stderr, so that stdout depends only on the arguments.
-    // A budget stop stored more states than the levels it claims: the rate is of those stored.
-    const rate = searchRate(s.stateBudget?.states ?? s.distinctStates, secs) ?? 'rate not measured: too short a search';
-    const stored = s.stateBudget ? ` (${s.stateBudget.states} stored)` : '';
+    // A budget stop stored more states than the levels it claims: the rate is of those stored, the budget's worth,
+    // or every root when the roots alone were more (per-state's 4 at states=2 under --max-states 2).
+    const storedStates = s.stateBudget ? Math.max(s.stateBudget.states, s.distinctStates) : s.distinctStates;
+    const rate = searchRate(storedStates, secs) ?? 'rate not measured: too short a search';
+    const stored = storedStates !== s.distinctStates ? ` (${storedStates} stored)` : '';
     io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
     return { summary: s, release };
   } catch (e) {
