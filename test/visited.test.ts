@@ -90,6 +90,22 @@ describe('the visited set', () => {
     expect(() => set.add(new Uint8Array(256))).toThrow('visited: a state of 256 bytes is longer than 255');
   });
 
+  it('grows when a state would pass the end of its arena by one or two bytes, or its offsets are full, and keeps every byte', () => {
+    for (const shared of [false, true]) {
+      for (const last of [1, 2]) {
+        const set = new VisitedSet(shared);
+        // 255 states of 255 bytes and one of 254 fill 65,535 of the first arena's 65,536 bytes (each with its length
+        // byte); the next state, of `last` bytes, would pass its end by `last`; then more states than the first 4,096 offsets.
+        const keys = Array.from({ length: 256 }, (_, i) => new Uint8Array(i < 255 ? 255 : 254).fill(i));
+        keys.push(new Uint8Array(last).fill(7), ...Array.from({ length: 5000 }, (_, i) => Uint8Array.of(1, i & 0xff, i >> 8)));
+        for (const k of keys) set.add(k);
+        expect(set.size).toBe(keys.length);
+        expect(set.arenaBytes()).toBe(65535 + last + 1 + 5000 * 4);
+        keys.forEach((k, i) => expect(set.get(i), `${shared ? 'shared' : 'one thread'}, state ${i}`).toEqual(k));
+      }
+    }
+  });
+
   it('refuses a truncated export', () => {
     const set = sameAsMap([Uint8Array.of(1, 2, 3)]);
     expect(() => new VisitedSet().addAll(set.export().subarray(0, 3))).toThrow('visited: a truncated state list');
