@@ -15,6 +15,10 @@ export const noStateSharedAcrossSlots: Invariant = {
   meaning: 'Enabled patches of different slots never declare the same state id.',
   source: 'seed 000_2d55233d1d974b9b.txt (Petr Mladek, 2026-04-07); facts F.3, F.4.5',
   appliesTo: always,
-  lacks: (b) => lacksTwoPatches(b) ?? lacksStateIds(b),
+  lacks: (b) => {
+    const patches = lacksTwoPatches(b);
+    const ids = lacksStateIds(b);
+    return patches && ids ? 'two patches and a state id' : (patches ?? ids);
+  },
   checker: () => stateless((obs) => sharedAcrossSlots(obs, (p) => (p.states ?? []).map((s) => s.id))),
 };

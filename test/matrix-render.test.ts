@@ -180,7 +180,7 @@ describe('verdict matrix renderers', () => {
     expect(matrixMarkdown(m)).toContain(`vacuous in scope: ${why}`);
     // Under the table, by property for the scope's reason, by exploration for a missed milestone.
     expect(matrixText(m)).toContain(
-      `Vacuous (holds, with nothing or too little checked):\n  every property (upstream): never reached load refused\n  conformance (per-state): ${why}\n`,
+      `Vacuous (holds, with nothing or too little checked):\n  every pass (upstream): never reached load refused\n  conformance (per-state): ${why}\n`,
     );
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain(`<li><code>conformance</code> (per-state): ${why}</li>`);
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain('<td class="vacuous" title="holds for 100 sequences');

@@ -12,7 +12,7 @@ import { readCounterexample } from '../harness/counterexample.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { summarize } from '../harness/explore/summary.ts';
-import { scopeBounds, universeBounds, vacuousInScope } from '../harness/explore/vacuity.ts';
+import { loadablePatches, scopeBounds, universeBounds, vacuousInScope, vacuousWords } from '../harness/explore/vacuity.ts';
 import { stacking } from '../model/semantics/stacking.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { CONFORMANCE, INVARIANTS, invariantById } from '../properties/catalog.ts';
@@ -25,7 +25,7 @@ describe('vacuous in scope', () => {
   it.each([
     ['one-active-patch-per-slot', 'patches=1', 'two patches', 'patches=2'],
     ['no-function-shared-across-slots', 'patches=1', 'two patches', 'patches=2'],
-    ['no-state-shared-across-slots', 'patches=1', 'two patches', 'patches=2,states=1'],
+    ['no-state-shared-across-slots', 'patches=1', 'two patches and a state id', 'patches=2,states=1'],
     ['no-state-shared-across-slots', 'patches=2', 'a state id', 'states=1'],
     ['no-state-shared-across-slots', 'patches=1,states=1', 'two patches', 'patches=2'],
     ['shadow-lifetime', 'patches=3', 'a state id', 'states=1'],
@@ -37,6 +37,32 @@ describe('vacuous in scope', () => {
   ])('%s at %s lacks %s; %s has it', (property, at, lacks, remedy) => {
     expect(vacuousInScope(property, scope(at))).toEqual({ lacks, remedy });
     expect(vacuousInScope(property, parseScope(remedy, scope(at)))).toBeNull();
+  });
+
+  it.each([
+    // Patches are defined as they first load, one insmod a step: a depth bound below the patches needed is as few patches.
+    ['no-silent-downgrade', 'patches=3,depth=2', { lacks: 'two releases of one owner', depth: 2, remedy: 'depth=3' }],
+    ['no-silent-downgrade', 'patches=5,depth=1', { lacks: 'two releases of one owner', depth: 1, remedy: 'depth=3' }],
+    ['no-foreign-removal', 'patches=2,depth=1', { lacks: 'two patches of different owners', depth: 1, remedy: 'depth=2' }],
+    ['one-active-patch-per-slot', 'patches=2,depth=1', { lacks: 'two patches', depth: 1, remedy: 'depth=2' }],
+    // Too few patches and too short: both are raised, and the scope is named as lacking.
+    ['no-silent-downgrade', 'patches=2,depth=2', { lacks: 'two releases of one owner', remedy: 'patches=3,depth=3' }],
+    ['no-silent-downgrade', 'patches=2,depth=5', { lacks: 'two releases of one owner', remedy: 'patches=3' }],
+  ])('%s at %s is vacuous as %j', (property, at, expected) => {
+    expect(vacuousInScope(property, scope(at))).toEqual(expected);
+  });
+
+  it('says which: the universe lacks it, or no sequence within the depth loads it', () => {
+    expect(vacuousWords(vacuousInScope('no-silent-downgrade', scope('patches=3,depth=2'))!)).toBe(
+      'nothing to check, as no sequence of at most 2 steps loads two releases of one owner (depth=3 would)',
+    );
+    expect(vacuousWords(vacuousInScope('one-active-patch-per-slot', scope('patches=2,depth=1'))!)).toBe(
+      'nothing to check, as no sequence of at most 1 step loads two patches (depth=2 would)',
+    );
+    expect(vacuousWords(vacuousInScope('no-silent-downgrade', scope('patches=2'))!)).toBe(
+      'nothing to check, as no universe of the scope has two releases of one owner (patches=3 would)',
+    );
+    expect(vacuousInScope('no-silent-downgrade', scope('patches=3,depth=3'))).toBeNull();
   });
 
   it('gives nothing vacuous once three patches may declare a state id, and conformance never', () => {
@@ -65,6 +91,9 @@ describe('vacuous in scope', () => {
       stateIds: 2,
       forbidDowngrade: true,
     });
+    expect(loadablePatches(scope('patches=3,depth=2'))).toBe(2);
+    expect(loadablePatches(scope('patches=3,depth=5'))).toBe(3);
+    expect(scopeBounds(scope('patches=3,depth=2')).patches.map((p) => p.name)).toEqual(['p1', 'p2']);
   });
 
   it("reads a universe's bounds: its patches, its distinct state ids, and whether it forbids downgrades", () => {
@@ -122,7 +151,7 @@ describe('vacuous in scope', () => {
     const s = summarize(explore({ semantics: stacking, scope: scope('patches=2,depth=2') }), 0);
     const text = exploreText(s);
     expect(text).toMatch(
-      /^no-silent-downgrade {14}VACUOUS IN SCOPE: nothing to check, as no universe of the scope has two releases of one owner \(patches=3 would\)$/m,
+      /^no-silent-downgrade {14}VACUOUS IN SCOPE: nothing to check, as no universe of the scope has two releases of one owner \(patches=3,depth=3 would\)$/m,
     );
     expect(text).toMatch(
       /^no-state-shared-across-slots {5}VACUOUS IN SCOPE: nothing to check, as no universe of the scope has a state id \(states=1 would\)$/m,

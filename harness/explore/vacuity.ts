@@ -16,16 +16,27 @@ import { generatedOwners, generatedRelease } from '../patch-def.ts';
 import { patchName } from './candidates.ts';
 import { rootUniverse } from './expand.ts';
 import { LIMITS, type ExploreScope } from './scope.ts';
+import { plural } from '../plural.ts';
 
 /**
- * What every universe of `scope` can hold: `scope.patches` patches named
- * p1, p2, ... with the generator's owners and releases (candidates.ts
+ * How many patches a sequence of the scope can load: `scope.patches`, or
+ * fewer under a depth bound, since a patch is defined when it first loads,
+ * one insmod a step (candidates.ts). Found by the hostile user of stop 32:
+ * patches=3,depth=2 said no-silent-downgrade held, where p3 never loads.
+ */
+export function loadablePatches(scope: ExploreScope): number {
+  return scope.depth === undefined ? scope.patches : Math.min(scope.patches, scope.depth);
+}
+
+/**
+ * What every universe of `scope` can hold: loadablePatches(scope) patches
+ * named p1, p2, ... with the generator's owners and releases (candidates.ts
  * newPatchDefs), `scope.states` state ids, and the root universe's
  * forbid_downgrade.
  */
 export function scopeBounds(scope: ExploreScope): UniverseBounds {
   return {
-    patches: Array.from({ length: scope.patches }, (_, i) => ({
+    patches: Array.from({ length: loadablePatches(scope) }, (_, i) => ({
       name: patchName(i + 1),
       owners: generatedOwners(i),
       release: generatedRelease(i),
@@ -53,7 +64,9 @@ export function universeBounds(u: Universe): UniverseBounds {
 export interface VacuousInScope {
   /** What no universe of the scope has, as Invariant.lacks words it: "two releases of one owner". */
   readonly lacks: string;
-  /** The scope keys to raise, `patches=3` or `patches=2,states=1`; absent when no scope within LIMITS has it. */
+  /** The depth bound, when it alone keeps the patches needed from loading (the scope names enough of them). */
+  readonly depth?: number;
+  /** The scope keys to raise, `patches=3`, `patches=2,states=1` or `depth=3`; absent when no scope within LIMITS has it. */
   readonly remedy?: string;
 }
 
@@ -61,25 +74,41 @@ export interface VacuousInScope {
  * Whether `property` has nothing to check in `scope`, and if so why; null
  * when it has (conformance and the invariants without `lacks` always have).
  * The remedy is the least scope within LIMITS that has it: the fewest
- * patches, then the fewest states.
+ * patches loaded (raising patches, and the depth bound if it is lower), then
+ * the fewest states.
  */
 export function vacuousInScope(property: string, scope: ExploreScope): VacuousInScope | null {
   const invariant = invariantById(property);
   const lacks = invariant?.lacks?.(scopeBounds(scope));
   if (!invariant || !lacks) return null;
-  for (let patches = scope.patches; patches <= LIMITS.patches[1]; patches++) {
+  const depth = invariant.lacks!(scopeBounds({ ...scope, depth: undefined })) ? {} : { depth: scope.depth! };
+  for (let loaded = loadablePatches(scope); loaded <= LIMITS.patches[1]; loaded++) {
     for (let states = scope.states; states <= LIMITS.states[1]; states++) {
-      if (invariant.lacks!(scopeBounds({ ...scope, patches, states }))) continue;
-      const raised = { patches: patches !== scope.patches, states: states !== scope.states };
-      const keys = [...(raised.patches ? [`patches=${patches}`] : []), ...(raised.states ? [`states=${states}`] : [])];
-      return { lacks, remedy: keys.join(',') };
+      const wider: ExploreScope = {
+        ...scope,
+        patches: Math.max(scope.patches, loaded),
+        states,
+        ...(scope.depth !== undefined ? { depth: Math.max(scope.depth, loaded) } : {}),
+      };
+      if (invariant.lacks!(scopeBounds(wider))) continue;
+      const raised = (['patches', 'states', 'depth'] as const).filter((k) => wider[k] !== scope[k]);
+      return { lacks, ...depth, remedy: raised.map((k) => `${k}=${wider[k]}`).join(',') };
     }
   }
   // No scope within LIMITS has it (no invariant of the catalog lacks such a thing today).
-  return { lacks };
+  return { lacks, ...depth };
 }
 
-/** The words after a property's name in a report: "VACUOUS IN SCOPE: nothing to check, as no universe of it has X (patches=3 would)". */
+/**
+ * The words after a property's name in a report: "nothing to check, as no
+ * universe of the scope has X (patches=3 would)", or, when the depth bound
+ * alone is short, "nothing to check, as no sequence of at most 2 steps loads
+ * X (depth=3 would)".
+ */
 export function vacuousWords(v: VacuousInScope): string {
-  return `nothing to check, as no universe of the scope has ${v.lacks}${v.remedy ? ` (${v.remedy} would)` : ''}`;
+  const why =
+    v.depth === undefined
+      ? `no universe of the scope has ${v.lacks}`
+      : `no sequence of at most ${plural(v.depth, 'step')} loads ${v.lacks}`;
+  return `nothing to check, as ${why}${v.remedy ? ` (${v.remedy} would)` : ''}`;
 }

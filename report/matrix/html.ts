@@ -89,7 +89,7 @@ function legendHtml(m: VerdictMatrix): string[] {
   ];
   const na = notApplicableGroups(m).map((g) => `<li><code>${xml(g.property)}</code> (${xml(g.semantics.join(', '))}): ${xml(g.why)}</li>`);
   const vacuous = vacuousGroups(m).map(
-    (g) => `<li>${g.property ? `<code>${xml(g.property)}</code>` : 'every property'} (${xml(g.semantics.join(', '))}): ${xml(g.why)}</li>`,
+    (g) => `<li>${g.property ? `<code>${xml(g.property)}</code>` : 'every pass'} (${xml(g.semantics.join(', '))}): ${xml(g.why)}</li>`,
   );
   const fixed = fixedFiles(m).map(
     ({ cell, file }) => `<li>${xml(cell.semantics)} / <code>${xml(cell.property)}</code>: <code>${xml(file)}</code></li>`,

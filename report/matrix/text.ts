@@ -53,7 +53,7 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
     `      ${c.reason}`,
   ]);
   const na = notApplicableGroups(m).map((g) => `  ${g.property} (${g.semantics.join(', ')}): ${g.why}`);
-  const vacuous = vacuousGroups(m).map((g) => `  ${g.property ?? 'every property'} (${g.semantics.join(', ')}): ${g.why}`);
+  const vacuous = vacuousGroups(m).map((g) => `  ${g.property ?? 'every pass'} (${g.semantics.join(', ')}): ${g.why}`);
   return [
     'Verdicts',
     howChecked(m),
