@@ -6,7 +6,7 @@ import type { Cell, VerdictMatrix } from '../harness/matrix.ts';
 import { matrixHtml } from '../report/matrix/html.ts';
 import { matrixMarkdown } from '../report/matrix/markdown.ts';
 import { matrixText } from '../report/matrix/text.ts';
-import { howChecked, longCell, shortCell } from '../report/matrix/cells.ts';
+import { howChecked, longCell, notApplicableGroups, shortCell, vacuousGroups } from '../report/matrix/cells.ts';
 import { expectGolden } from './support/golden.ts';
 
 const CE = 'test/golden/fixture.json';
@@ -184,6 +184,47 @@ describe('verdict matrix renderers', () => {
     );
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain(`<li><code>conformance</code> (per-state): ${why}</li>`);
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain('<td class="vacuous" title="holds for 100 sequences');
+  });
+  it('groups the notes under the table: one line a property and reason, with every semantics it holds for, once each', () => {
+    const bounded = (semantics: string, property: string, more: object) =>
+      ({
+        semantics,
+        property,
+        verdict: 'holds-bounded',
+        sequences: 1,
+        steps: 1,
+        states: 1,
+        transitions: 1,
+        depth: 1,
+        fixpoint: true,
+        ...more,
+      }) as Cell;
+    const na = (semantics: string, property: string, reason: string) =>
+      ({ semantics, property, verdict: 'not-applicable', reason }) as Cell;
+    const why = 'nothing to check, as no universe of the scope has a state id (states=1 would)';
+    const m: VerdictMatrix = {
+      ...exhaustive,
+      cells: [
+        bounded('a', 'p', { vacuous_in_scope: why, vacuous: ['load refused', 'load completed'] }),
+        bounded('a', 'q', { vacuous_in_scope: why, vacuous: ['load refused', 'load completed'] }),
+        bounded('b', 'p', { vacuous_in_scope: why }),
+        bounded('b', 'q', {}),
+        bounded('c', 'p', { vacuous_in_scope: 'other' }),
+        na('a', 'r', 'a has no is_shadow states'),
+        na('b', 'r', 'b has no is_shadow states'),
+        na('c', 'r', 'for its own reason'),
+      ],
+    };
+    expect(vacuousGroups(m)).toEqual([
+      { property: 'p', why, semantics: ['a', 'b'] },
+      { why: 'never reached load refused, load completed', semantics: ['a'] },
+      { property: 'q', why, semantics: ['a'] },
+      { property: 'p', why: 'other', semantics: ['c'] },
+    ]);
+    expect(notApplicableGroups(m)).toEqual([
+      { property: 'r', why: 'has no is_shadow states', semantics: ['a', 'b'] },
+      { property: 'r', why: 'for its own reason', semantics: ['c'] },
+    ]);
   });
   it('markdown', () => expectGolden(join(dir, 'matrix.md'), matrixMarkdown(matrix), 'test/matrix-render.test.ts'));
   it('html, linked to the counterexample timeline', () => {

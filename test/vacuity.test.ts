@@ -101,6 +101,8 @@ describe('vacuous in scope', () => {
     expect(universeBounds(u)).toEqual({ patches: u.patches, stateIds: 2, forbidDowngrade: false });
     expect(universeBounds({ ...u, forbid_downgrade: true }).forbidDowngrade).toBe(true);
     expect(universeBounds(universe(lp('p1', ['f1']))).stateIds).toBe(0);
+    const { states: _, ...stateless } = lp('p1', ['f1']);
+    expect(universeBounds(universe(stateless)).stateIds).toBe(0);
   });
 
   it('asks the owner properties for one pair of patches that share no owner, even beside a patch of both owners', () => {
