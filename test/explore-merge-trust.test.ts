@@ -95,6 +95,21 @@ describe('a shard file whose ledger was edited', () => {
     expect(refusal(b)).toBe('accepted');
   });
 
+  it('is refused at a count below 0, or at a coverage count that is not a whole number from 0', () => {
+    expect(refusal({ ...b, transitions: -1 })).toBe('klpcheck: a.json:/transitions: missing or not a whole number from 0 [E_SCHEMA]');
+    expect(refusal({ ...b, specStates: -3 })).toMatch(/^klpcheck: a\.json:\/specStates: missing or not a whole number from 0/);
+    const outcomes = b.outcomes as Record<string, Record<string, number>>;
+    const [op, byOutcome] = Object.entries(outcomes)[0]!;
+    const [o] = Object.keys(byOutcome);
+    for (const bad of ['x', -5, 1.5])
+      expect(refusal({ ...b, outcomes: { ...outcomes, [op]: { ...byOutcome, [o!]: bad } } })).toBe(
+        `klpcheck: a.json:/outcomes/${op}/${o}: not a whole number from 0 [E_SCHEMA]`,
+      );
+    expect(refusal({ ...b, outcomes: { ...outcomes, bogus: 3 } })).toBe(
+      'klpcheck: a.json:/outcomes/bogus: not an object of outcome -> count [E_SCHEMA]',
+    );
+  });
+
   it('is refused without its digest, or with a digest of no member, at /sha256', () => {
     const sums = b.sha256 as Record<string, string>;
     expect(Object.keys(sums)).toEqual([

@@ -228,10 +228,12 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     if (s.count > SHARD_MAX) throw bad(`/shards/${i}/count`, `a split into at most ${SHARD_MAX} shards (as --shard takes), not ${s.count}`);
   });
   for (const k of ['complete', 'fixpoint'] as const) if (typeof r[k] !== 'boolean') throw bad(`/${k}`, 'missing or not true/false');
+  // Counts are whole numbers from 0: a negative one was read as it stood (hostile-user finding of stop 32).
+  const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
   for (const k of ['depthReached', 'distinctStates', 'transitions'] as const)
-    if (!Number.isInteger(r[k])) throw bad(`/${k}`, 'missing or not a whole number');
-  if (r.specStates !== null && !Number.isInteger(r.specStates))
-    throw bad('/specStates', 'missing or not a whole number (null in a merged result)');
+    if (!isCount(r[k])) throw bad(`/${k}`, 'missing or not a whole number from 0');
+  if (r.specStates !== null && !isCount(r.specStates))
+    throw bad('/specStates', 'missing or not a whole number from 0 (null in a merged result)');
   if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string'))
     throw bad('/properties', 'a list of property names');
   // A name no search checks, or one twice, would be reported as holding (hostile-user finding).
@@ -241,7 +243,12 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     if (all.indexOf(p) !== i) throw bad(`/properties/${i}`, `property '${p}' listed twice`);
   });
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
-  if (!r.outcomes || typeof r.outcomes !== 'object' || Array.isArray(r.outcomes)) throw bad('/outcomes', 'missing coverage');
+  const isObject = (o: unknown): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o);
+  if (!isObject(r.outcomes)) throw bad('/outcomes', 'missing coverage');
+  for (const [op, byOutcome] of Object.entries(r.outcomes)) {
+    if (!isObject(byOutcome)) throw bad(pointer('outcomes', op), 'not an object of outcome -> count');
+    for (const [o, n] of Object.entries(byOutcome)) if (!isCount(n)) throw bad(pointer('outcomes', op, o), 'not a whole number from 0');
+  }
   if (!Array.isArray(r.reached)) throw bad('/reached', 'missing or not a list of milestones');
   if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
   const sums = r.sha256;
