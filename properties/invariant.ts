@@ -110,7 +110,7 @@ export interface Invariant {
    * Judged from what the property reads, never from what a correct kernel
    * does: a violation a broken kernel shows anyway is still reported.
    */
-  lacks?(b: UniverseBounds): string | null;
+  readonly lacks?: (b: UniverseBounds) => string | null;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type ExploreScope,
 } from '../../harness/explore/scope.ts';
 import { isShardShare, merge, replayViolation, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
-import { readJson, validate } from '../../harness/json-file.ts';
+import { readJsonFile } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
 import { applicableProperties } from '../../harness/explore/explorer.ts';
@@ -44,7 +44,7 @@ import { plural } from '../../harness/plural.ts';
  * where it was once ignored.
  */
 function randomLengths(semantics: string): (property: string) => number | undefined {
-  const recorded = existsSync(EXPECTED) ? validate<VerdictMatrix>('verdict-matrix', readJson(EXPECTED), EXPECTED) : undefined;
+  const recorded = existsSync(EXPECTED) ? readJsonFile<VerdictMatrix>(EXPECTED, 'verdict-matrix') : undefined;
   return (property) => (recorded ? randomLengthOf(recorded, semantics, property) : undefined);
 }
 

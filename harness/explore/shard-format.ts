@@ -139,9 +139,8 @@ function u32Base64(a: Uint32Array): string {
 /**
  * Every member a shard file may hold: the summary's (ExploreSummary, but its
  * wall-clock seconds and a state budget, which --out refuses), the format's,
- * and the digests. Any other is refused at
- * its place (a misspelt or invented member was ignored: hostile-user finding
- * of stop 31).
+ * and the digests. Any other is refused at its place (a misspelt or invented
+ * member was ignored: hostile-user finding of stop 31).
  */
 const MEMBERS: readonly (Exclude<keyof ExploreSummary, 'seconds' | 'stateBudget'> | 'format' | 'formatVersion' | 'klpcheck' | 'sha256')[] =
   [
@@ -175,6 +174,7 @@ const MEMBERS: readonly (Exclude<keyof ExploreSummary, 'seconds' | 'stateBudget'
  */
 export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   const bad = (where: string, why: string) => new KlpcheckError('E_SCHEMA', why, file, where);
+  const isObject = (o: unknown): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw bad('', 'not an explore shard file (an object with format klpcheck-explore-shard)');
   const r = raw as Record<string, unknown>;
@@ -199,8 +199,8 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   const sem = semanticsByName(r.semantics);
   if (!sem) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${r.semantics}'`, file, pointer('semantics'));
   // A /scope deleted or replaced is that member's fault, not its first key's.
-  if (!r.scope || typeof r.scope !== 'object' || Array.isArray(r.scope)) throw bad('/scope', 'missing or not an object');
-  const scope = r.scope as Record<string, unknown>;
+  if (!isObject(r.scope)) throw bad('/scope', 'missing or not an object');
+  const scope = r.scope;
   for (const k of Object.keys(scope))
     if (!Object.hasOwn(LIMITS, k)) throw bad(pointer('scope', k), `unknown scope key (keys: ${Object.keys(LIMITS).join(', ')})`);
   for (const k of ['patches', 'functions', 'states', 'tasks'] as const) {
@@ -243,7 +243,6 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     if (all.indexOf(p) !== i) throw bad(`/properties/${i}`, `property '${p}' listed twice`);
   });
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
-  const isObject = (o: unknown): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o);
   if (!isObject(r.outcomes)) throw bad('/outcomes', 'missing coverage');
   for (const [op, byOutcome] of Object.entries(r.outcomes)) {
     if (!isObject(byOutcome)) throw bad(pointer('outcomes', op), 'not an object of outcome -> count');
@@ -252,14 +251,13 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   if (!Array.isArray(r.reached)) throw bad('/reached', 'missing or not a list of milestones');
   if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
   const sums = r.sha256;
-  if (!sums || typeof sums !== 'object' || Array.isArray(sums))
-    throw bad('/sha256', 'missing or not an object (member -> sha256 digest of what a merge believes)');
-  checkDigests(r, sums as Record<string, unknown>, HEADER, bad);
+  if (!isObject(sums)) throw bad('/sha256', 'missing or not an object (member -> sha256 digest of what a merge believes)');
+  checkDigests(r, sums, HEADER, bad);
   r.violations.forEach((v, i) => checkViolation(v, i, r.properties as string[], r.violations as unknown[], sem, scope as never, file));
   // After the entries, so that a malformed one is told as such: each entry replays and lies in the scope, but
   // one deleted, or replaced by a longer one that also does, left a property holding or a counterexample
   // called the shortest that is not (hostile-user finding).
-  checkDigests(r, sums as Record<string, unknown>, ['violations'], bad);
+  checkDigests(r, sums, ['violations'], bad);
   if (typeof r.states !== 'string') throw bad('/states', 'missing states');
   if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
     throw bad('/statesPerDepth', 'a list of whole numbers');
@@ -274,7 +272,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   // Before the ledger, whose counts are then checked against these states: an emptied list is at fault, not them.
   if (!count) throw bad('/states', 'no state: every exploration holds at least its root states (depth 0)');
   const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
-  checkDigests(r, sums as Record<string, unknown>, ['states', 'ledger'], bad);
+  checkDigests(r, sums, ['states', 'ledger'], bad);
   checkStateCounts(count, r.distinctStates as number, ledger, r.complete as boolean, scope.depth as number | undefined, bad);
   const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, sha256: _d, ...rest } = r;
   return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };

@@ -78,10 +78,10 @@ export interface VacuousInScope {
  * the fewest states.
  */
 export function vacuousInScope(property: string, scope: ExploreScope): VacuousInScope | null {
-  const invariant = invariantById(property);
-  const lacks = invariant?.lacks?.(scopeBounds(scope));
-  if (!invariant || !lacks) return null;
-  const depth = invariant.lacks!(scopeBounds({ ...scope, depth: undefined })) ? {} : { depth: scope.depth! };
+  const lacksIn = invariantById(property)?.lacks;
+  const lacks = lacksIn?.(scopeBounds(scope));
+  if (!lacksIn || !lacks) return null;
+  const depth = lacksIn(scopeBounds({ ...scope, depth: undefined })) ? {} : { depth: scope.depth! };
   for (let loaded = loadablePatches(scope); loaded <= LIMITS.patches[1]; loaded++) {
     for (let states = scope.states; states <= LIMITS.states[1]; states++) {
       const wider: ExploreScope = {
@@ -90,7 +90,7 @@ export function vacuousInScope(property: string, scope: ExploreScope): VacuousIn
         states,
         ...(scope.depth !== undefined ? { depth: Math.max(scope.depth, loaded) } : {}),
       };
-      if (invariant.lacks!(scopeBounds(wider))) continue;
+      if (lacksIn(scopeBounds(wider))) continue;
       const raised = (['patches', 'states', 'depth'] as const).filter((k) => wider[k] !== scope[k]);
       return { lacks, ...depth, remedy: raised.map((k) => `${k}=${wider[k]}`).join(',') };
     }

@@ -82,12 +82,13 @@ export class VisitedSet {
    * Atomics.load, so a reader that finds a state reads it whole.
    */
   constructor(private readonly shared = false) {
-    // The arena and the offsets are growable SharedArrayBuffers, shared or not, grown in place: a copy to a new
-    // buffer touched every page of the used part again (the first write to a page costs about 11 us on this VM), and
-    // the peak RSS of upstream's spec model at patches=2,functions=2,states=1,tasks=2 falls from 348 to 306 MiB
-    // (stop 32). Not a resizable ArrayBuffer: one may shrink, so V8 checks every access of its views, and that search
-    // took 21.4 cpu-s where it takes 19.4. Views of a fixed length, made again when the buffer grows: a view that
-    // follows a growable buffer's length was 20 times slower to read in Node 20's V8.
+    // The arena and the offsets are growable SharedArrayBuffers, shared or not, grown in place. A copy to a new
+    // buffer kept both alive at its peak and touched every page of the used part again (the first write to a page
+    // costs about 11 us on this VM): the peak RSS of upstream's lockstep over the whole of
+    // patches=2,functions=2,states=1,tasks=2 fell from 1,338 to 795 MiB (bench/results.json, stop 32). Not a
+    // resizable ArrayBuffer: one may shrink, so V8 checks every access of its views, and the spec model's search of
+    // that space took 21.4 cpu-s where it takes 19.4. Views of a fixed length, made again when the buffer grows: a
+    // view that follows a growable buffer's length was 20 times slower to read in Node 20's V8.
     this.arena = new Uint8Array(new SharedArrayBuffer(1 << 16, { maxByteLength: ARENA_MAX }), 0, 1 << 16);
     this.offsets = new Uint32Array(new SharedArrayBuffer(4 << 12, { maxByteLength: OFFSETS_MAX }), 0, 1 << 12);
     this.slots = new Int32Array(shared ? new SharedArrayBuffer(8 << 12) : new ArrayBuffer(8 << 12));
