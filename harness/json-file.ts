@@ -7,7 +7,7 @@ import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { KlpcheckError } from './errors.ts';
+import { KlpcheckError, pointer } from './errors.ts';
 
 const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
 const SCHEMA_FILES = ['universe', 'scenario', 'scenario-result'];
@@ -320,5 +320,15 @@ export function validate<T>(name: string, data: unknown, file: string): T {
   if (v(data)) return data as T;
   const errors = v.errors ?? [];
   const deepest = errors.reduce((a, b) => (b.instancePath.length > a.instancePath.length ? b : a), errors[0]!);
-  throw new KlpcheckError('E_SCHEMA', describe(deepest), file, deepest.instancePath);
+  throw new KlpcheckError('E_SCHEMA', describe(deepest), file, placeOf(deepest));
+}
+
+/**
+ * The JSON pointer of an error: an unknown property's own place (ajv points
+ * at the object that holds it), so that `/violations/0/bogus` names the key to
+ * delete, not just the entry.
+ */
+function placeOf(e: ErrorObject): string {
+  if (e.keyword !== 'additionalProperties') return e.instancePath;
+  return `${e.instancePath}${pointer((e.params as { additionalProperty: string }).additionalProperty)}`;
 }

@@ -373,7 +373,7 @@ describe('merging explore shards', () => {
         (v) => void ((v[0]!.universe as Record<string, unknown>).patches = 3),
         '/violations/0/universe/patches: must be array',
       ],
-      ['a member no entry has', (v) => void (v[0]!.x = 1), "/violations/0: unknown property 'x'"],
+      ['a member no entry has', (v) => void (v[0]!.x = 1), "/violations/0/x: unknown property 'x'"],
       [
         'a property the file does not check',
         (v) => void (v[0]!.property = 'nope'),

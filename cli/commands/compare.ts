@@ -118,7 +118,7 @@ export const compare: Command = {
   ],
   async run({ values }, io) {
     const semantics = selectedSemantics(values.semantics);
-    const properties = list(values.invariants, ALL_PROPERTIES, 'property', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
+    const properties = list(values.invariants, ALL_PROPERTIES, 'invariant', (n) => (ALL_PROPERTIES.includes(n) ? n : undefined));
     requireApplicable(semantics, properties ?? ALL_PROPERTIES, 'nothing to compare');
     const seed = numberOption(values, 'seed', 1);
     // Every place this run writes is checked before the work, not after it.

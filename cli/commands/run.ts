@@ -16,8 +16,13 @@ import { plural } from '../../harness/plural.ts';
 export const RUNS = { min: 1, max: 10_000_000 } as const;
 export const STEPS = { min: 1, max: 1000 } as const;
 
-function line(r: PropertyResult, style: Style): string {
-  const head = `${r.semantics.padEnd(12)} ${r.property.padEnd(32)}`;
+/**
+ * One verdict line. `width`: the semantics column's, the longest name of the
+ * run's semantics and at least 12, so that every line of a run lines up
+ * (replace-set-unfiltered-nops is 27 characters).
+ */
+function line(r: PropertyResult, style: Style, width: number): string {
+  const head = `${r.semantics.padEnd(width)} ${r.property.padEnd(32)}`;
   if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
   if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')})`;
   const c = r.counterexample!;
@@ -73,6 +78,7 @@ export const run: Command = {
     const saved: SavedCounts = { written: 0, exists: 0 };
     const unsaved: KlpcheckError[] = [];
     let violated = 0;
+    const width = Math.max(12, ...semantics.map((s) => s.name.length));
     for (const sem of semantics as NonNullable<(typeof semantics)[number]>[]) {
       const results = runSuite({
         semantics: sem,
@@ -85,7 +91,7 @@ export const run: Command = {
       });
       bar.clear();
       for (const r of results) {
-        io.stdout(`${line(r, style)}\n`);
+        io.stdout(`${line(r, style, width)}\n`);
         if (r.verdict === 'violated') violated++;
         if (r.saved) saved[r.saved.status]++;
         if (r.unsaved) unsaved.push(r.unsaved);
