@@ -13,6 +13,17 @@ function capture(env: Record<string, string> = {}) {
 }
 
 describe('klpcheck run', () => {
+  it('lines up every verdict of a run over every semantics, the longest name included', async () => {
+    // The semantics column was 12 wide: replace-set-unfiltered-nops (27) pushed its line's property out of line.
+    const c = capture();
+    await main(['run', '--invariant', 'conformance', '--runs', '2', '--steps', '3', '--no-save'], c.io);
+    const verdicts = c
+      .out()
+      .split('\n')
+      .filter((l) => / conformance /.test(l));
+    expect(verdicts).toHaveLength(20);
+    expect(new Set(verdicts.map((l) => l.indexOf(' conformance ')))).toEqual(new Set([27]));
+  });
   it('prints the seed and exits 1 with the saved counterexample when an invariant fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-run-'));
     const c = capture();
