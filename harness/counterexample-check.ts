@@ -15,6 +15,7 @@ import { semanticsByName } from '../model/semantics/registry.ts';
 import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
 import type { Counterexample } from './counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
+import { PROTOCOL_PROPERTIES } from './protocols/cycle.ts';
 import { checkOps, universeNames } from './references.ts';
 
 /** The store's names end in a 12-digit hex hash; other names (a copy, a fixture) carry none to check. */
@@ -35,7 +36,8 @@ function observedFuncs(c: Counterexample): string[] {
 export function checkCounterexample(c: Counterexample, file: string, storeName: string): void {
   if (!semanticsByName(c.semantics))
     throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}'`, file, pointer('semantics'));
-  if (c.invariant !== CONFORMANCE && !invariantById(c.invariant)) {
+  // A release cycle's counterexample (klpcheck protocols --out) names a protocol property: render shows it, replay says why it cannot check it.
+  if (c.invariant !== CONFORMANCE && !invariantById(c.invariant) && !PROTOCOL_PROPERTIES.some((p) => p.id === c.invariant)) {
     throw new KlpcheckError('E_REFERENCE', `unknown invariant '${c.invariant}'`, file, pointer('invariant'));
   }
   const names = universeNames(c.universe, file, ['universe']);

@@ -175,9 +175,11 @@ export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 
 
 /** The evidence of one cell: its saved counterexamples replayed, its random runs, its exploration. */
 export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: string): CellEvidence {
-  const replayed = storedFor(o.corpus, sem.name, property).map(({ file, counterexample: c }) => {
+  const replayed = storedFor(o.corpus, sem.name, property).flatMap(({ file, counterexample: c }) => {
     const v = replayCounterexample(c, sem, file).verdict;
-    return v.kind === 'fixed' ? { file } : { file, found: { ...foundIn(c, file), reason: v.reason } };
+    // A file of an n/a cell checks nothing there: neither a finding nor a fix.
+    if (v.kind === 'not-checked') return [];
+    return [v.kind === 'fixed' ? { file } : { file, found: { ...foundIn(c, file), reason: v.reason } }];
   });
   const notApplicable = notApplicableWhy(sem, property);
   let random: CellEvidence['random'];

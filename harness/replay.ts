@@ -8,6 +8,8 @@ import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import { opsOf, type Counterexample } from './counterexample.ts';
+import { notApplicableWhy } from './matrix.ts';
+import { PROTOCOL_PROPERTIES } from './protocols/cycle.ts';
 import { runSequence, type RunResult } from './run-sequence.ts';
 
 export type ReplayVerdict =
@@ -15,11 +17,33 @@ export type ReplayVerdict =
   | { readonly kind: 'reproduced'; readonly step: number; readonly reason: string }
   /** Still violated, but at another step or with another trace. */
   | { readonly kind: 'violated'; readonly step: number; readonly reason: string; readonly note: string }
-  | { readonly kind: 'fixed'; readonly steps: number; readonly skipped: number };
+  | { readonly kind: 'fixed'; readonly steps: number; readonly skipped: number }
+  /**
+   * Nothing was checked, and why: the property does not apply to the
+   * semantics replayed (compare's n/a cell: a per-state counterexample of
+   * shadow-lifetime replayed under upstream, which has no is_shadow
+   * states), or it is a release cycle's property (loads, fixes, knowledge),
+   * which `klpcheck protocols` checks and a replay of the ops cannot. Such
+   * a file was said to be "fixed" (hostile-user test, 2026-12-03).
+   */
+  | { readonly kind: 'not-checked'; readonly why: string };
 
-export function replayCounterexample(c: Counterexample, semantics: Semantics, file = ''): { verdict: ReplayVerdict; result: RunResult } {
+/** The replay of a counterexample: the verdict, and the run when one was made. */
+export type Replay =
+  | { readonly verdict: Exclude<ReplayVerdict, { kind: 'not-checked' }>; readonly result: RunResult }
+  | { readonly verdict: Extract<ReplayVerdict, { kind: 'not-checked' }>; readonly result?: undefined };
+
+export function replayCounterexample(c: Counterexample, semantics: Semantics, file = ''): Replay {
+  if (PROTOCOL_PROPERTIES.some((p) => p.id === c.invariant)) {
+    const scope = c.provenance.scope ?? '';
+    return {
+      verdict: { kind: 'not-checked', why: `${c.invariant} is a release cycle's property (${scope}): klpcheck protocols checks it` },
+    };
+  }
   const invariant = c.invariant === CONFORMANCE ? null : invariantById(c.invariant);
   if (invariant === undefined) throw new KlpcheckError('E_REFERENCE', `unknown invariant '${c.invariant}'`, file, pointer('invariant'));
+  const why = notApplicableWhy(semantics, c.invariant);
+  if (why !== undefined) return { verdict: { kind: 'not-checked', why: `n/a: ${why}` } };
   const ops = opsOf(c);
   // Observe the functions the record observed (an exhaustive record reports every function of its scope).
   const funcs = Object.keys(c.initial.running);

@@ -44,6 +44,31 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(second.stderr).toMatch(new RegExp(`\nklpcheck: ${edited}: a file of this name has other content[^\n]*\\[E_CONFLICT\\]\n$`));
   });
 
+  it('protocols --out: each file renders, replay says it cannot check a cycle property, and a second run says already saved', async () => {
+    // The files were refused by render and replay ("unknown invariant 'fixes'"), though the help says to render them (hostile-user test, 2026-12-03).
+    const out = mkdtempSync(join(tmpdir(), 'klpcheck-protocols-'));
+    const args = ['protocols', '--semantics', 'upstream', '--protocols', 'static-sets', '--releases', '3', '--out', out];
+    expect((await run(args)).code).toBe(1);
+    const [name] = readdirSync(join(out, 'upstream'));
+    const file = join(out, 'upstream', name!);
+    expect(name).toMatch(/^fixes-[0-9a-f]{12}\.json$/);
+    const text = await run(['render', file]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Invariant: fixes: no missing fix');
+    const replayed = await run(['replay', file]);
+    expect(replayed.code).toBe(2);
+    expect(replayed.stdout).toBe('');
+    expect(replayed.stderr).toBe(
+      "klpcheck: the counterexample could not be checked (fixes is a release cycle's property (protocol=static-sets,releases<=3): klpcheck protocols checks it): nothing replayed [E_USAGE]\n",
+    );
+    // Beside a file it can check, the cycle's file is listed as not checked, and the exit is the checked file's.
+    const mixed = await run(['replay', file, 'counterexamples/upstream/no-function-shared-across-slots-faf07c3b48ea.json']);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stdout).toContain(`${file}: upstream fixes: not checked: fixes is a release cycle's property`);
+    expect(mixed.stdout).toMatch(/\n1 still violated, 0 fixed, 1 not checked\n$/);
+    expect((await run(args)).stderr).toContain(`klpcheck protocols: already saved ${file}\n`);
+  });
+
   it('protocols: an unknown protocol is a usage error naming the known ones', async () => {
     const r = await run(['protocols', '--protocols', 'nope']);
     expect(r.code).toBe(2);

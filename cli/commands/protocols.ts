@@ -74,7 +74,7 @@ export const protocols: Command = {
         if (!c) continue;
         const dir = values.out;
         const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
-        if (saved) io.stderr(`klpcheck protocols: wrote ${saved.file}\n`);
+        if (saved) io.stderr(`klpcheck protocols: ${saved.status === 'written' ? 'wrote' : 'already saved'} ${saved.file}\n`);
         else {
           io.stderr(`klpcheck protocols: ${v.semantics} ${v.protocol}: counterexample ${notSaved(error)}\n`);
           unsaved.push(error);

@@ -17,6 +17,8 @@ function describeVerdict(v: ReplayVerdict, style: Style): string {
       return `${style.fail('still violated')} at step ${v.step + 1} (${v.note}): ${v.reason}`;
     case 'fixed':
       return `${style.pass('fixed')}: ${v.steps === 1 ? 'its 1 step holds' : `all ${v.steps} steps hold`}${v.skipped ? ` (${v.skipped} no longer applicable, skipped)` : ''}`;
+    case 'not-checked':
+      return `${style.dim('not checked')}: ${v.why}`;
   }
 }
 
@@ -30,6 +32,9 @@ export const replay: Command = {
     'or the one named with --semantics, and checks the property it violated.',
     'This answers the question a reviewer asks of a new revision of a proposal:',
     'does the old counterexample still break it? Exit status 1 when any still does.',
+    "A file is 'not checked' when its property does not apply to the semantics",
+    "(n/a in compare's matrix) or is a release cycle's (klpcheck protocols --out):",
+    'nothing was replayed for it; when no file could be checked, exit 2.',
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `replay against this semantics instead (${SEMANTICS.map((s) => s.name).join(', ')})` },
@@ -47,14 +52,25 @@ export const replay: Command = {
       file,
       c: readCounterexample(file),
     }));
-    let violated = 0;
-    for (const { file, c } of loaded) {
+    const replays = loaded.map(({ file, c }) => {
       const sem = override ?? semanticsByName(c.semantics)!;
-      const { verdict } = replayCounterexample(c, sem, file);
-      if (verdict.kind !== 'fixed') violated++;
-      io.stdout(`${escapeControls(file)}: ${sem.name} ${c.invariant}: ${describeVerdict(verdict, style)}\n`);
+      return { file, c, sem, verdict: replayCounterexample(c, sem, file).verdict };
+    });
+    const count = (kind: (v: ReplayVerdict) => boolean) => replays.filter((r) => kind(r.verdict)).length;
+    const unchecked = count((v) => v.kind === 'not-checked');
+    // Nothing checked is not a pass (run and explore refuse a property that applies to none of their semantics too).
+    if (unchecked === replays.length) {
+      const only = replays.length === 1 && replays[0]!.verdict.kind === 'not-checked' ? ` (${replays[0]!.verdict.why})` : '';
+      throw new KlpcheckError(
+        'E_USAGE',
+        `${replays.length === 1 ? 'the counterexample could not' : `none of the ${replays.length} counterexamples could`} be checked${override ? ` under ${override.name}` : ''}${only}: nothing replayed`,
+      );
     }
-    io.stdout(`${violated} still violated, ${loaded.length - violated} fixed\n`);
+    for (const { file, c, sem, verdict } of replays)
+      io.stdout(`${escapeControls(file)}: ${sem.name} ${c.invariant}: ${describeVerdict(verdict, style)}\n`);
+    const violated = count((v) => v.kind === 'reproduced' || v.kind === 'violated');
+    const fixed = count((v) => v.kind === 'fixed');
+    io.stdout(`${violated} still violated, ${fixed} fixed${unchecked ? `, ${unchecked} not checked` : ''}\n`);
     return violated ? EXIT.failed : EXIT.ok;
   },
 };
