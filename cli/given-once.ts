@@ -29,7 +29,16 @@ const direct = (f: Named): boolean => f.operand === f.file;
 const source = (f: Named, other: Named): string =>
   direct(f) ? `as ${f.file}` : f.file === other.file ? `below ${f.operand}` : `as ${f.file} below ${f.operand}`;
 
-const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+/** What stat says of `path`; undefined where it cannot say (nothing there, a link loop, a name too long): the read that follows names that error. */
+function stat(path: string) {
+  try {
+    return statSync(path, { throwIfNoEntry: false, bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+const isFolder = (path: string): boolean => stat(path)?.isDirectory() === true;
 
 /** The E_USAGE error for `twice`, the same file or folder as `first`, given earlier; `what` says what to name once. */
 function givenTwice(first: Named, twice: Named, what: string): KlpcheckError {
@@ -60,7 +69,8 @@ export function refuseTwice(files: readonly Named[], what: string): void {
 
 /** What makes two names one file (as sameFile): its device and inode, or, where nothing is there, its full path. */
 function identity(path: string): string {
-  const st = statSync(path, { throwIfNoEntry: false, bigint: true });
+  // A link loop was an internal error (ELOOP) here, before the read could say E_NO_FILE (hostile-user test, 2026-12-03).
+  const st = stat(path);
   return st === undefined ? `path ${resolve(path)}` : `inode ${st.dev}:${st.ino}`;
 }
 
