@@ -35,6 +35,20 @@ export function shownPath(file: string): string {
   return escapeControls(rel === '' || rel.split(sep)[0] === '..' || isAbsolute(rel) ? file : rel);
 }
 
+/**
+ * `read()`, with the file of an error it raises named as shownPath names it:
+ * the store's paths are absolute, and every other line names a file relative
+ * to the current folder (compare and run, reading the saved counterexamples).
+ */
+export function namingFilesAsShown<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof KlpcheckError && e.file !== undefined) throw new KlpcheckError(e.code, e.message, shownPath(e.file), e.where);
+    throw e;
+  }
+}
+
 /** How a verdict or report line says that its counterexample was not saved: the file, why, and the code. */
 export function notSaved(e: KlpcheckError): string {
   return `NOT SAVED: ${e.file !== undefined ? `${shownPath(e.file)}: ` : ''}${e.message} [${e.code}]`;

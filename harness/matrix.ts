@@ -173,14 +173,26 @@ export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 
   for (const sem of o.semantics) for (const property of o.properties ?? ALL_PROPERTIES) storedFor(o.corpus, sem.name, property);
 }
 
-/** The evidence of one cell: its saved counterexamples replayed, its random runs, its exploration. */
-export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: string): CellEvidence {
-  const replayed = storedFor(o.corpus, sem.name, property).flatMap(({ file, counterexample: c }) => {
+/**
+ * The saved counterexamples of a cell (`corpus`/<semantics>/<property>-*.json),
+ * each replayed under `sem`: its file, and what it still finds (the reason of
+ * today's replay), or no `found` when it is fixed. The first evidence of
+ * compare's cells and of run's verdicts: one that still reproduces wins over
+ * random runs that found nothing. Errors as storedFor (E_IO, E_CONFLICT, and
+ * a file's own read errors).
+ */
+export function replaySaved(corpus: string, sem: Semantics, property: string): CellEvidence['replayed'] {
+  return storedFor(corpus, sem.name, property).flatMap(({ file, counterexample: c }) => {
     const v = replayCounterexample(c, sem, file).verdict;
     // A file of an n/a cell checks nothing there: neither a finding nor a fix.
     if (v.kind === 'not-checked') return [];
     return [v.kind === 'fixed' ? { file } : { file, found: { ...foundIn(c, file), reason: v.reason } }];
   });
+}
+
+/** The evidence of one cell: its saved counterexamples replayed, its random runs, its exploration. */
+export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: string): CellEvidence {
+  const replayed = replaySaved(o.corpus, sem, property);
   const notApplicable = notApplicableWhy(sem, property);
   let random: CellEvidence['random'];
   if (notApplicable === undefined) {

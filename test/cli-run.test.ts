@@ -13,6 +13,16 @@ function capture(env: Record<string, string> = {}) {
 }
 
 describe('klpcheck run', () => {
+  it('says VIOLATED, naming the file, where a saved counterexample still reproduces and the random runs find none', async () => {
+    // It said "holds" and exited 0 while compare, from the same file, said violated (hostile-user test, 2026-12-03).
+    const c = capture();
+    const code = await main(['run', '--semantics', 'replace-tag', '--invariant', 'conformance', '--runs', '5', '--no-save'], c.io);
+    expect(code).toBe(1);
+    expect(c.out()).toMatch(
+      /^replace-tag {2}conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-da7e3bb86c4f\.json \(the random runs found none: 5 sequences, \d+ steps\)$/m,
+    );
+    expect(c.out()).toMatch(/^1 violated \(seed 1\)$/m);
+  });
   it('lines up every verdict of a run over every semantics, the longest name included', async () => {
     // The semantics column was 12 wide: replace-set-unfiltered-nops (27) pushed its line's property out of line.
     const c = capture();

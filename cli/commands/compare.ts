@@ -12,7 +12,7 @@ import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { join, resolve } from 'node:path';
 import { attempt, KlpcheckError } from '../../harness/errors.ts';
-import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
+import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -149,13 +149,7 @@ export const compare: Command = {
       onUnsaved,
     };
     // The saved counterexamples are input: one edited by hand is refused now, not after the random runs.
-    try {
-      checkCorpus(options);
-    } catch (e) {
-      // The store's paths are absolute: named as every other line names its files (relative under the current folder).
-      if (e instanceof KlpcheckError && e.file !== undefined) throw new KlpcheckError(e.code, e.message, shownPath(e.file), e.where);
-      throw e;
-    }
+    namingFilesAsShown(() => checkCorpus(options));
     // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work).
     const selection = values.semantics !== undefined || values.invariants !== undefined;
     if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);

@@ -4,13 +4,14 @@ import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
+import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
 import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
 import { plural } from '../../harness/plural.ts';
+import { notApplicableWhy, replaySaved, type Found } from '../../harness/matrix.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
 export const RUNS = { min: 1, max: 10_000_000 } as const;
@@ -21,15 +22,25 @@ export const STEPS = { min: 1, max: 1000 } as const;
  * run's semantics and at least 12, so that every line of a run lines up
  * (replace-set-unfiltered-nops is 27 characters).
  */
-function line(r: PropertyResult, style: Style, width: number): string {
+function line(r: PropertyResult, style: Style, width: number, savedFinding: Found | undefined): string {
   const head = `${r.semantics.padEnd(width)} ${r.property.padEnd(32)}`;
   if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
-  if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')})`;
+  const checked = `${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')}`;
+  // A saved counterexample that still reproduces wins, as in compare's cells: the runs' "holds" was a pass beside a live one.
+  if (r.verdict === 'holds' && savedFinding)
+    return `${head} ${style.fail('VIOLATED')} by a saved counterexample that still reproduces, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (the random runs found none: ${checked})`;
+  if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${checked})`;
   const c = r.counterexample!;
   // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.
   // A save refused (a hand-edited file of this name, kept) is named here; its error ends the run after every verdict.
   const where = r.saved ? ` -> ${shownPath(r.saved.file)}` : r.unsaved ? ` -> ${notSaved(r.unsaved)}` : '';
   return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
+}
+
+/** The shortest of a cell's saved counterexamples that still reproduce (the first by file name among the equally short). */
+function shortestFound(replayed: ReturnType<typeof replaySaved>): Found | undefined {
+  const found = replayed.flatMap((r) => (r.found ? [r.found] : []));
+  return found.sort((a, b) => a.length - b.length || a.file!.localeCompare(b.file!))[0];
 }
 
 export const run: Command = {
@@ -43,6 +54,8 @@ export const run: Command = {
     'counterexample and saved in counterexamples/<semantics>/ (never overwriting:',
     'a hand-edited file of the same name is kept, named on its verdict line, and',
     'the run ends with its E_CONFLICT line after every verdict, exit 2).',
+    'A saved counterexample of a cell (counterexamples/<semantics>/) that still',
+    'reproduces makes it VIOLATED whatever the random runs found, as in compare.',
     'The seed is printed; the same seed gives the same result and the same files,',
     'and the same standard output: whether a file was new or already saved, and the',
     'time taken, go to a summary on stderr.',
@@ -73,6 +86,20 @@ export const run: Command = {
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
     const style = styleFor(io, values['no-color'] === true);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+    // The saved counterexamples of every cell run, replayed before the runs: an unreadable or edited one stops the
+    // command before minutes of work, as compare's corpus check does.
+    const properties = inv === undefined ? ALL_PROPERTIES : [inv];
+    const savedFindings = namingFilesAsShown(
+      () =>
+        new Map(
+          semantics.flatMap((sem) =>
+            properties.map((p) => [
+              `${sem.name} ${p}`,
+              notApplicableWhy(sem, p) === undefined ? shortestFound(replaySaved(COUNTEREXAMPLES, sem, p)) : undefined,
+            ]),
+          ),
+        ),
+    );
     io.stdout(`klpcheck run: seed ${seed}, ${plural(runs, 'sequence')} of up to ${plural(maxCommands, 'operation')} per property\n`);
     const t0 = io.now();
     const saved: SavedCounts = { written: 0, exists: 0 };
@@ -91,8 +118,9 @@ export const run: Command = {
       });
       bar.clear();
       for (const r of results) {
-        io.stdout(`${line(r, style, width)}\n`);
-        if (r.verdict === 'violated') violated++;
+        const savedFinding = savedFindings.get(`${r.semantics} ${r.property}`);
+        io.stdout(`${line(r, style, width, savedFinding)}\n`);
+        if (r.verdict === 'violated' || (r.verdict === 'holds' && savedFinding)) violated++;
         if (r.saved) saved[r.saved.status]++;
         if (r.unsaved) unsaved.push(r.unsaved);
       }
