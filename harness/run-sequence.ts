@@ -17,14 +17,17 @@ import { universeFuncs } from '../model/spec/universe-view.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE } from '../properties/catalog.ts';
 import type { Checker, Invariant, StepObservation } from '../properties/invariant.ts';
-import type { Outcome } from '../model/kernel/errno.ts';
+import type { Errno, Outcome } from '../model/kernel/errno.ts';
 import type { KernelEvent } from '../model/kernel/log.ts';
 import { KernelPreconditions } from './kernel-preconditions.ts';
 import { applicable, applyToKernel, applyToSpec, type Op, type OpPreconditions } from './ops.ts';
 
+/** A step's outcome as a trace records it: ok, or the errno the kernel returned (schema/counterexample.schema.json). */
+export type OutcomeName = 'ok' | Errno;
+
 export interface TraceStep {
   readonly op: Op;
-  readonly outcome: string;
+  readonly outcome: OutcomeName;
   readonly state: AbstractState;
 }
 
@@ -65,7 +68,7 @@ interface CheckedInvariant {
   readonly seesUnchanged: boolean;
 }
 
-const outcomeName = (o: { ok: boolean; errno?: string }) => (o.ok ? 'ok' : o.errno!);
+const outcomeName = (o: Outcome): OutcomeName => (o.ok ? 'ok' : o.errno);
 
 function conformanceReason(specOutcome: string, implOutcome: string, spec: AbstractState, impl: AbstractState): string | null {
   if (specOutcome !== implOutcome) return `the spec says ${specOutcome}, the implementation returned ${implOutcome}`;

@@ -233,6 +233,25 @@ describe('klpcheck render', () => {
     expect((await run(['render', '--format', 'selftest', FIXTURE])).stdout).toBe(render(fixture, 'selftest'));
   });
 
+  it('notes on stderr a record today’s model no longer gives, and an outcome no kernel returns is refused', async () => {
+    // An edited copy under a name without its hash rendered as proof of a violation (hostile-user test, 2026-12-03).
+    const lie = { ...fixture, invariant: 'conformance', violation: { ...fixture.violation, reason: 'made up' } };
+    const r = await run(['render', tmp.write('lie.json', lie)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(render(lie, 'text'));
+    expect(r.stderr).toMatch(
+      /^klpcheck render: note: .*lie\.json no longer reproduces \(replayed, every step holds\) under \S+; this renders the record as saved\n$/,
+    );
+    const moved = { ...fixture, violation: { ...fixture.violation, step: fixture.violation.step - 1 } };
+    expect((await run(['render', tmp.write('moved.json', moved)])).stderr).toMatch(
+      /note: .*moved\.json is still violated, but not as recorded \(recorded at step \d+\) under /,
+    );
+    const ewhat = { ...fixture, steps: [{ ...fixture.steps[0]!, outcome: 'EWHAT' }, ...fixture.steps.slice(1)] };
+    expect((await run(['render', tmp.write('ewhat.json', ewhat)])).stderr).toMatch(
+      /^klpcheck: .*ewhat\.json:\/steps\/0\/outcome: must be equal to one of the allowed values: \["ok","ENOENT",.*\] \[E_SCHEMA\]\n$/,
+    );
+  });
+
   it('gives one line and exit 2 on bad input', async () => {
     const missing = await run(['render', join(tmp.path, 'nope.json')]);
     expect([missing.code, missing.stdout]).toEqual([2, '']);

@@ -1,5 +1,8 @@
 /** `klpcheck render FILE --format F [--out FILE]`: one counterexample as mail text, markdown, a timeline or a selftest. */
 import { readCounterexample } from '../../harness/counterexample.ts';
+import { replayCounterexample, type ReplayVerdict } from '../../harness/replay.ts';
+import { semanticsByName } from '../../model/semantics/registry.ts';
+import { shownPath } from '../late-errors.ts';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { contextFor } from '../../report/context.ts';
 import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
@@ -15,6 +18,18 @@ function formatOption(value: unknown): Format {
   return value as Format;
 }
 
+/** How a replay's verdict differs from the record, or undefined when it reproduces it (or checks nothing). */
+function staleness(v: ReplayVerdict): string | undefined {
+  switch (v.kind) {
+    case 'fixed':
+      return 'no longer reproduces (replayed, every step holds)';
+    case 'violated':
+      return `is still violated, but not as recorded (${v.note})`;
+    default:
+      return undefined;
+  }
+}
+
 export const render: Command = {
   name: 'render',
   summary: 'turn a counterexample into mail text, markdown, an HTML or SVG timeline, or a selftest',
@@ -28,6 +43,8 @@ export const render: Command = {
     '  selftest  a draft tools/testing/selftests/livepatch script with the',
     '            kernel log the reference implementation expects',
     'The output is byte-stable: the same file renders to the same bytes.',
+    'The counterexample is replayed first: a note on stderr says when it no longer',
+    'reproduces as recorded (the rendering still shows the record).',
     'Without --out it goes to stdout; --out writes through a temporary file',
     'and never replaces a file with other content unless --force.',
   ],
@@ -47,8 +64,13 @@ export const render: Command = {
     const format = formatOption(values.format);
     const out = values.out as string | undefined;
     if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
-    const c = readCounterexample(positionals[0]!);
+    const file = positionals[0]!;
+    const c = readCounterexample(file);
     const text = RENDERERS[format](c, contextFor(c));
+    // A rendering quotes the record; say when today's model no longer gives it (a file fixed since, or edited under
+    // a name without its hash, which the store's check cannot see), so a reply never quotes a stale trace unawares.
+    const stale = staleness(replayCounterexample(c, semanticsByName(c.semantics)!, file).verdict);
+    if (stale) io.stderr(`klpcheck render: note: ${shownPath(file)} ${stale} under ${c.semantics}; this renders the record as saved\n`);
     if (out === undefined) {
       io.stdout(text);
       return EXIT.ok;

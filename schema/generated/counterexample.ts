@@ -91,9 +91,9 @@ export interface AbstractTask {
 export interface TraceStep {
   op: Op;
   /**
-   * ok or the errno name.
+   * ok or the errno name (model/kernel/errno.ts ERRNO).
    */
-  outcome: string;
+  outcome: 'ok' | 'ENOENT' | 'EAGAIN' | 'EACCES' | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'EBUSY';
   state: AbstractState;
 }
 export interface ModuleOp {
