@@ -8,7 +8,7 @@ import { contextFor } from '../../report/context.ts';
 import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { checkOutputFile, writeAtomically } from '../output-files.ts';
+import { checkOutputFile, sameFile, writeAtomically } from '../output-files.ts';
 
 function formatOption(value: unknown): Format {
   if (typeof value !== 'string') return 'text';
@@ -63,6 +63,13 @@ export const render: Command = {
     }
     const format = formatOption(values.format);
     const out = values.out as string | undefined;
+    // --force replaces an output, never the input: `render X --out X --force` wrote mail text over the counterexample.
+    if (out !== undefined && sameFile(positionals[0]!, out))
+      throw new KlpcheckError(
+        'E_USAGE',
+        '--out is the counterexample FILE itself: the rendering would replace its input, even with --force; write it to another file',
+        out,
+      );
     if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
     const file = positionals[0]!;
     const c = readCounterexample(file);
