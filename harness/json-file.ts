@@ -17,6 +17,9 @@ type SchemaNode = {
   readonly properties?: Record<string, SchemaNode>;
   readonly items?: SchemaNode;
   readonly definitions?: Record<string, SchemaNode>;
+  readonly oneOf?: readonly SchemaNode[];
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
 };
 
 let ajv: Ajv | undefined;
@@ -44,6 +47,26 @@ export function validatorFor(name: string): ValidateFunction {
   const id = `https://klpcheck.invalid/schema/${name}.schema.json`;
   if (!a.getSchema(id)) addSchemaFile(a, name);
   return a.getSchema(id)!;
+}
+
+/**
+ * The values member `property` may take in definition `definition` of schema
+ * `schema`'s file, across the alternatives of a oneOf: its enum or const
+ * values (the counterexample schema's Op gives every op name, its TraceStep
+ * every outcome). Read from the schema, so a list elsewhere cannot drift from
+ * what a counterexample may hold.
+ */
+export function schemaValues(schema: string, definition: string, property: string): string[] {
+  // The file's own definitions: `definitions` above keeps the first of a name across files (scenario.schema.json
+  // has a TraceStep of its own).
+  const defs = (JSON.parse(readFileSync(join(schemaDir, `${schema}.schema.json`), 'utf8')) as SchemaNode).definitions ?? {};
+  const node = defs[definition];
+  if (!node) throw new Error(`schema ${schema}: no definition ${definition}`);
+  return (node.oneOf ?? [node]).flatMap((alt) => {
+    const name = /#\/definitions\/([^/]+)$/.exec(alt.$ref ?? '')?.[1];
+    const p = (name === undefined ? alt : defs[name])?.properties?.[property];
+    return [...(p?.enum ?? []), ...(p && 'const' in p ? [p.const] : [])].map(String);
+  });
 }
 
 function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {

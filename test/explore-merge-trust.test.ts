@@ -95,18 +95,34 @@ describe('a shard file whose ledger was edited', () => {
     expect(refusal(b)).toBe('accepted');
   });
 
-  it('is refused at a count below 0, or at a coverage count that is not a whole number from 0', () => {
-    expect(refusal({ ...b, transitions: -1 })).toBe('klpcheck: a.json:/transitions: missing or not a whole number from 0 [E_SCHEMA]');
+  it('is refused at a count below 0 or past 2^53 - 1, or at a coverage count that is not a whole number from 0', () => {
+    const range = 'a whole number from 0 to 2^53 - 1';
+    expect(refusal({ ...b, transitions: -1 })).toBe(`klpcheck: a.json:/transitions: missing or not ${range} [E_SCHEMA]`);
+    // 1e300 is a whole number to Number.isInteger, and was merged as a count (hostile-user test, 2026-12-03).
+    expect(refusal({ ...b, transitions: 1e300 })).toBe(`klpcheck: a.json:/transitions: missing or not ${range} [E_SCHEMA]`);
+    expect(refusal({ ...b, transitions: 2 ** 53 })).toBe(`klpcheck: a.json:/transitions: missing or not ${range} [E_SCHEMA]`);
     expect(refusal({ ...b, specStates: -3 })).toMatch(/^klpcheck: a\.json:\/specStates: missing or not a whole number from 0/);
     const outcomes = b.outcomes as Record<string, Record<string, number>>;
     const [op, byOutcome] = Object.entries(outcomes)[0]!;
     const [o] = Object.keys(byOutcome);
     for (const bad of ['x', -5, 1.5])
       expect(refusal({ ...b, outcomes: { ...outcomes, [op]: { ...byOutcome, [o!]: bad } } })).toBe(
-        `klpcheck: a.json:/outcomes/${op}/${o}: not a whole number from 0 [E_SCHEMA]`,
+        `klpcheck: a.json:/outcomes/${op}/${o}: not ${range} [E_SCHEMA]`,
       );
-    expect(refusal({ ...b, outcomes: { ...outcomes, bogus: 3 } })).toBe(
-      'klpcheck: a.json:/outcomes/bogus: not an object of outcome -> count [E_SCHEMA]',
+    expect(refusal({ ...b, outcomes: { ...outcomes, insmod: 3 } })).toBe(
+      'klpcheck: a.json:/outcomes/insmod: not an object of outcome -> count [E_SCHEMA]',
+    );
+  });
+
+  it('is refused at an op or an outcome no search makes, named as the counterexample schema names them', () => {
+    // Both were read as they stood (hostile-user test, 2026-12-03).
+    const outcomes = b.outcomes as Record<string, Record<string, number>>;
+    expect(refusal({ ...b, outcomes: { ...outcomes, frobnicate: {} } })).toMatch(
+      /^klpcheck: a\.json:\/outcomes\/frobnicate: not an op \(ops: insmod, rmmod, disable, enable, force, transition_step, .*, set_attr\) \[E_SCHEMA\]$/,
+    );
+    const [op, byOutcome] = Object.entries(outcomes)[0]!;
+    expect(refusal({ ...b, outcomes: { ...outcomes, [op]: { ...byOutcome, EWHAT: 1 } } })).toBe(
+      `klpcheck: a.json:/outcomes/${op}/EWHAT: not an outcome (outcomes: ok, ENOENT, EAGAIN, EACCES, EEXIST, ENODEV, EINVAL, EBUSY) [E_SCHEMA]`,
     );
   });
 

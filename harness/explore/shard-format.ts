@@ -13,7 +13,7 @@ import { plural } from '../plural.ts';
 import { CONFORMANCE, INVARIANTS } from '../../properties/catalog.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
-import { validate, validatorFor } from '../json-file.ts';
+import { schemaValues, validate, validatorFor } from '../json-file.ts';
 import { checkOps, universeNames } from '../references.ts';
 import { KLPCHECK_VERSION } from '../versions.ts';
 import { scopeFuncs } from './candidates.ts';
@@ -229,11 +229,12 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   });
   for (const k of ['complete', 'fixpoint'] as const) if (typeof r[k] !== 'boolean') throw bad(`/${k}`, 'missing or not true/false');
   // Counts are whole numbers from 0: a negative one was read as it stood (hostile-user finding of stop 32).
-  const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  // Exact in a double: 1e300 is a whole number, and was taken as a count of transitions.
+  const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   for (const k of ['depthReached', 'distinctStates', 'transitions'] as const)
-    if (!isCount(r[k])) throw bad(`/${k}`, 'missing or not a whole number from 0');
+    if (!isCount(r[k])) throw bad(`/${k}`, 'missing or not a whole number from 0 to 2^53 - 1');
   if (r.specStates !== null && !isCount(r.specStates))
-    throw bad('/specStates', 'missing or not a whole number from 0 (null in a merged result)');
+    throw bad('/specStates', 'missing or not a whole number from 0 to 2^53 - 1 (null in a merged result)');
   if (!Array.isArray(r.properties) || !r.properties.every((p) => typeof p === 'string'))
     throw bad('/properties', 'a list of property names');
   // A name no search checks, or one twice, would be reported as holding (hostile-user finding).
@@ -244,9 +245,16 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   });
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
   if (!isObject(r.outcomes)) throw bad('/outcomes', 'missing coverage');
+  // An op or an outcome no search makes was read as it stood (hostile-user test, 2026-12-03): the counterexample schema's names.
+  const ops = schemaValues('counterexample', 'Op', 'op');
+  const outcomes = schemaValues('counterexample', 'TraceStep', 'outcome');
   for (const [op, byOutcome] of Object.entries(r.outcomes)) {
+    if (!ops.includes(op)) throw bad(pointer('outcomes', op), `not an op (ops: ${ops.join(', ')})`);
     if (!isObject(byOutcome)) throw bad(pointer('outcomes', op), 'not an object of outcome -> count');
-    for (const [o, n] of Object.entries(byOutcome)) if (!isCount(n)) throw bad(pointer('outcomes', op, o), 'not a whole number from 0');
+    for (const [o, n] of Object.entries(byOutcome)) {
+      if (!outcomes.includes(o)) throw bad(pointer('outcomes', op, o), `not an outcome (outcomes: ${outcomes.join(', ')})`);
+      if (!isCount(n)) throw bad(pointer('outcomes', op, o), 'not a whole number from 0 to 2^53 - 1');
+    }
   }
   if (!Array.isArray(r.reached)) throw bad('/reached', 'missing or not a list of milestones');
   if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
@@ -452,7 +460,8 @@ function ledgerFromJson(raw: unknown, count: number, bad: (where: string, why: s
   if (!Array.isArray(ends) || !ends.every((n, i) => Number.isInteger(n) && n >= (i ? ends[i - 1] : 0) && n <= count))
     throw bad('/ledger/levelEnds', `a list of ascending state counts up to ${count}`);
   const ex = l.expansions;
-  const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  // Exact in a double: 1e300 is a whole number, and was taken as a count of transitions.
+  const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   const isMap = (x: unknown, each: (v: unknown) => boolean) =>
     !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every(each);
   if (!Array.isArray(ex)) throw bad('/ledger/expansions', 'a list of expansions (operation -> outcome -> count)');
