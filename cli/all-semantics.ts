@@ -3,6 +3,7 @@
  * harness/thread-outcomes.ts, or a selftest scenario (steps) through the
  * scenario runner, under every semantics, shown side by side.
  */
+import { escapeControls } from '../harness/errors.ts';
 import { readJson } from '../harness/json-file.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
 import { runScenario } from '../harness/scenario/run.ts';
@@ -35,14 +36,18 @@ export function sideBySideOf(file: string): SideBySide {
     );
     const src = s.source;
     const source = `${src.ref}, ${src.author}, ${src.date}${src.messageId ? ` (${src.messageId})` : ''}`;
-    return { title: `${file}: ${s.name}`, source, semantics: names, steps, verdicts };
+    return { title: `${escapeControls(file)}: ${escapeControls(s.name)}`, source, semantics: names, steps, verdicts };
   }
   const s = loadScenario(file);
   const runs = SEMANTICS.map((sem) => runScenario({ ...s, semantics: sem.name }, file));
   const steps = s.steps.map((_, i) => ({
     op: runs[0]!.steps[i]!.command,
-    outcome: Object.fromEntries(runs.map((r) => [r.semantics, [r.steps[i]!.result, ...r.steps[i]!.log.filter((l) => !l.startsWith('% '))].join(' | ')])),
+    outcome: Object.fromEntries(
+      runs.map((r) => [r.semantics, [r.steps[i]!.result, ...r.steps[i]!.log.filter((l) => !l.startsWith('% '))].join(' | ')]),
+    ),
   }));
-  const verdicts = Object.fromEntries(runs.map((r) => [r.semantics, r.failures[0] ? `${r.failures[0].pointer}: ${r.failures[0].message}` : null]));
-  return { title: `${file}: ${s.name}`, source: s.source, semantics: names, steps, verdicts };
+  const verdicts = Object.fromEntries(
+    runs.map((r) => [r.semantics, r.failures[0] ? `${r.failures[0].pointer}: ${r.failures[0].message}` : null]),
+  );
+  return { title: `${escapeControls(file)}: ${escapeControls(s.name)}`, source: s.source, semantics: names, steps, verdicts };
 }

@@ -63,7 +63,7 @@ export function verdictLine(r: ScenarioResult, st: Style): string {
 /** The full report of one file: header, steps, failures, verdict. */
 export function scenarioBlock(r: ScenarioResult, st: Style): string[] {
   return [
-    `${st.bold(escapeControls(r.file))}: ${r.name} (semantics: ${r.semantics})`,
+    `${st.bold(escapeControls(r.file))}: ${escapeControls(r.name)} (semantics: ${r.semantics})`,
     ...stepLines(r, st),
     ...failuresBlock(r, st),
     verdictLine(r, st),

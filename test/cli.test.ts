@@ -145,7 +145,11 @@ describe('klpcheck scenario', () => {
 describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
   const bad = (name: string, content: unknown) => tmp.write(name, content);
   const cases: [string, () => string[], (file: string) => string][] = [
-    ['a missing file', () => ['scenario', join(tmp.path, 'missing.json')], () => `${join(tmp.path, 'missing.json')}: no such file [E_NO_FILE]`],
+    [
+      'a missing file',
+      () => ['scenario', join(tmp.path, 'missing.json')],
+      () => `${join(tmp.path, 'missing.json')}: no such file [E_NO_FILE]`,
+    ],
     [
       'invalid JSON, naming line and column',
       () => ['scenario', bad('syntax.json', '{\n  "name": "x",\n  "steps": [1, 2,]\n}\n')],
@@ -165,9 +169,21 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
       },
       (f) => `${f}:/steps/4/patch: patch 'test_klp_nope' is not in the universe [E_REFERENCE]`,
     ],
-    ['an unknown option', () => ['scenario', '--bogus', passing], () => "unknown option '--bogus'; see 'klpcheck scenario --help' [E_USAGE]"],
-    ['a value for a flag', () => ['scenario', '--json=yes', passing], () => "option '--json' does not take an argument; see 'klpcheck scenario --help' [E_USAGE]"],
-    ['an unknown command', () => ['frobnicate'], () => `unknown command 'frobnicate' (commands: ${COMMANDS.map((c) => c.name).join(', ')}) [E_USAGE]`],
+    [
+      'an unknown option',
+      () => ['scenario', '--bogus', passing],
+      () => "unknown option '--bogus'; see 'klpcheck scenario --help' [E_USAGE]",
+    ],
+    [
+      'a value for a flag',
+      () => ['scenario', '--json=yes', passing],
+      () => "option '--json' does not take an argument; see 'klpcheck scenario --help' [E_USAGE]",
+    ],
+    [
+      'an unknown command',
+      () => ['frobnicate'],
+      () => `unknown command 'frobnicate' (commands: ${COMMANDS.map((c) => c.name).join(', ')}) [E_USAGE]`,
+    ],
     ['no command', () => [], () => "no command given; see 'klpcheck --help' [E_USAGE]"],
     ['no FILE', () => ['scenario'], () => "no scenario FILE given; see 'klpcheck scenario --help' [E_USAGE]"],
     ['an operand to selftests', () => ['selftests', 'x'], () => "unexpected argument 'x'; see 'klpcheck selftests --help' [E_USAGE]"],
@@ -249,5 +265,16 @@ describe('README.md', () => {
 
   it('documents every exit code main() can return', () => {
     for (const code of Object.values(EXIT)) expect(readme).toMatch(new RegExp(`^\\| ${code} +\\| \\S`, 'm'));
+  });
+});
+
+describe('a scenario name with a control character', () => {
+  it('is shown escaped on its header line, alone and beside every semantics, so the header stays one line', async () => {
+    // A newline in the name split the header in two; ESC and CR were already shown escaped (hostile-user test, 2026-12-03).
+    const file = tmp.write('ctl.json', { ...basicScenario(), name: 'a\u001b[31mRED\nsecond\rX' });
+    const alone = await run(['scenario', file]);
+    expect(alone.stdout.split('\n')[0]).toMatch(/: a\\u001b\[31mRED\\nsecond\\rX \(semantics: upstream\)$/);
+    const all = await run(['scenario', '--all-semantics', file]);
+    expect(all.stdout.split('\n')[0]).toMatch(/ctl\.json: a\\u001b\[31mRED\\nsecond\\rX$/);
   });
 });
