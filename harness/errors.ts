@@ -8,7 +8,8 @@ export const ERROR_CODES = {
   E_USAGE:
     "the command line: an unknown option, a number out of range, an option or a file given twice, flags that conflict, a shard file left off explore --merge or given as its --out, '-' as an input or output file",
   E_NO_FILE: 'a file that cannot be read: missing, a directory, a device, a dangling link or a link loop',
-  E_JSON: 'a file that is not JSON text: empty, not UTF-8, invalid JSON (with line and column)',
+  E_JSON:
+    'a file that is not JSON text: empty, not UTF-8, invalid JSON (with line and column), a key given twice in one object (at its JSON pointer)',
   E_SCHEMA:
     'JSON of the wrong shape, or a file of another kind (a scenario given as a counterexample), or shard files that are not one exploration (explore --merge: another scope, a shard twice, not a shard)',
   E_REFERENCE: 'a name the file does not declare: a step naming an unknown patch, task or function',

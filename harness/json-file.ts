@@ -7,6 +7,7 @@ import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { visit } from 'jsonc-parser';
 import { KlpcheckError, pointer } from './errors.ts';
 
 const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
@@ -259,15 +260,56 @@ function firstBadUtf8(bytes: Buffer): number {
   return 0;
 }
 
-/** `text` parsed, or E_JSON with the line and column of the first error. */
+/**
+ * `text` parsed, or E_JSON with the line and column of the first error, or
+ * E_JSON at the JSON pointer of a key given twice in one object.
+ */
 export function parseJson(text: string, file: string): unknown {
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text);
   } catch (e) {
     const found = findJsonSyntaxError(text);
     const why = found ? `invalid JSON at ${lineCol(text, found.at)}: ${found.message}` : `invalid JSON: ${(e as Error).message}`;
     throw new KlpcheckError('E_JSON', why, file);
   }
+  const twice = firstKeyGivenTwice(text);
+  if (twice)
+    throw new KlpcheckError(
+      'E_JSON',
+      `a key given twice in one object (${lineCol(text, twice.first)} and ${lineCol(text, twice.again)}): JSON readers differ on which one counts`,
+      file,
+      twice.pointer,
+    );
+  return data;
+}
+
+/**
+ * The first key given twice in one object of `text`, JSON that JSON.parse
+ * took: its pointer, and the offsets of its two places. JSON.parse keeps the
+ * last, another reader may keep the first, and a hash-named counterexample's
+ * hash covers only what was parsed: `"semantics": "stacking"` put before the
+ * real key passed the name check and replayed as stacking (hostile-user test,
+ * 2026-12-03). jsonc-parser's visitor (VS Code's JSON scanner) walks the text.
+ */
+function firstKeyGivenTwice(text: string): { readonly pointer: string; readonly first: number; readonly again: number } | undefined {
+  const open: Map<string, number>[] = [];
+  let found: { pointer: string; first: number; again: number } | undefined;
+  visit(
+    text,
+    {
+      onObjectBegin: () => void open.push(new Map()),
+      onObjectEnd: () => void open.pop(),
+      onObjectProperty: (key, offset, _length, _line, _column, path) => {
+        const seen = open[open.length - 1]!;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, offset);
+        else found ??= { pointer: pointer(...path(), key), first, again: offset };
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
+  return found;
 }
 
 /** Every command reads its JSON files through here (readText's refusals, then parseJson's). */
