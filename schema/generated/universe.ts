@@ -54,7 +54,7 @@ export interface SymbolTable {
 }
 export interface PatchDef {
   /**
-   * The livepatch module name (its sysfs directory).
+   * The livepatch module name (its sysfs directory): letters, digits, '_' and '-', as a module's file name. Quoted raw into mail, markdown, HTML and shell scripts, so nothing else.
    */
   name: string;
   /**
@@ -97,7 +97,7 @@ export interface PatchDef {
 }
 export interface ObjectDef {
   /**
-   * "vmlinux" or a module name.
+   * "vmlinux" or a module name: letters, digits, '_' and '-', as a module's file name (no length bound: the kernel refuses one of MODULE_NAME_LEN or more, and the model does too).
    */
   name: string;
   /**
@@ -167,6 +167,9 @@ export interface ParamMap {
   [k: string]: string;
 }
 export interface ModuleDef {
+  /**
+   * The target module's name: letters, digits, '_' and '-', as a module's file name.
+   */
   name: string;
   symbols?: SymbolTable;
   init_log?: string[];
