@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../cli/command.ts';
 import { explore } from '../cli/commands/explore.ts';
-import { parseScope, scopeRanges } from '../harness/explore/scope.ts';
+import { depthBoundIn, parseScope, scopeRanges } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { run } from './support/cli-run.ts';
 
@@ -69,5 +69,17 @@ describe('explore --help shows the ranges the parsers enforce', () => {
     const line = /^Scope keys and values \(K=N\): (.*)\.$/m.exec(text)?.[1];
     expect(line, text).toBe(scopeRanges(['patches', 'functions', 'states', 'tasks']));
     expect(line).toMatch(/^patches 1 to \d+, functions 1 to \d+, states 0 to \d+, tasks 1 to \d+$/);
+  });
+});
+
+describe('a scope text with spaces around its keys and values', () => {
+  it('is read as without them, as --semantics names are trimmed, and a spaced depth bound is still seen as one', () => {
+    // "patches=1, functions=1" was "unknown scope key ' functions'"; a splitter of its own in depthBoundIn would miss
+    // " depth=3" once parseScope read it (hostile-user test, 2026-12-03).
+    expect(parseScope('patches=1, functions=1 ,depth = 2')).toEqual(parseScope('patches=1,functions=1,depth=2'));
+    expect(depthBoundIn('patches=1, depth=3')).toBe('depth=3');
+    expect(depthBoundIn('patches=1, depth = any')).toBeUndefined();
+    expect(refusal(() => parseScope('patches=1,,depth=2'))).toMatch(/^unknown scope key '' /);
+    expect(refusal(() => parseScope('patches=1 2'))).toBe("scope patches takes a whole number from 1 to 5, not '1 2' [E_USAGE]");
   });
 });

@@ -79,7 +79,7 @@ export function parseScope(text: string | undefined, base: ExploreScope = DEFAUL
   if (text === undefined) return base;
   const scope: Record<string, number> = { ...base };
   const seen = new Set<string>();
-  for (const part of text.split(',')) {
+  for (const part of scopeParts(text)) {
     const [key, value, ...extra] = part.split('=');
     // Own keys only: `constructor` or `toString` is no scope key.
     const limits = Object.hasOwn(LIMITS, key!) ? LIMITS[key as keyof ExploreScope] : undefined;
@@ -104,7 +104,23 @@ export function parseScope(text: string | undefined, base: ExploreScope = DEFAUL
  * a bound there would look honoured and not be.
  */
 export function depthBoundIn(text: string | undefined): string | undefined {
-  return text?.split(',').find((part) => part.startsWith('depth=') && part !== 'depth=any');
+  return text === undefined ? undefined : scopeParts(text).find((part) => part.startsWith('depth=') && part !== 'depth=any');
+}
+
+/**
+ * The `K=V` parts of a scope text, with the spaces around each key and value
+ * left out, as --semantics and --invariant names are trimmed:
+ * `patches=1, functions=1` was "unknown scope key ' functions'" (hostile-user
+ * test, 2026-12-03). One splitter for parseScope and depthBoundIn, so that a
+ * spaced ` depth=3` cannot pass the one and be missed by the other.
+ */
+function scopeParts(text: string): string[] {
+  return text.split(',').map((part) =>
+    part
+      .split('=')
+      .map((s) => s.trim())
+      .join('='),
+  );
 }
 
 export function formatScope(s: ExploreScope): string {
