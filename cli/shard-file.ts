@@ -28,7 +28,7 @@ export function readShard(file: string): ExploreSummary {
   if (kindOf(data) !== 'explore-result') {
     const why = "not an explore result ('klpcheck explore --out FILE' writes one)";
     // An object is told apart by its /format: said at that pointer, with what is there instead.
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new KlpcheckError('E_SCHEMA', why, file, '/');
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new KlpcheckError('E_SCHEMA', why, file, '');
     const format = (data as { format?: unknown }).format;
     const found = format === undefined ? 'missing' : `${JSON.stringify(format)}, not "klpcheck-explore-shard"`;
     throw new KlpcheckError('E_SCHEMA', `${found}: ${why}`, file, '/format');

@@ -42,7 +42,8 @@ export class KlpcheckError extends Error {
    * name, an escape sequence in a patch name).
    */
   format(): string {
-    const loc = this.file ? `${escapeControls(this.file)}${this.where !== undefined ? `:${escapeControls(this.where || '/')}` : ''}: ` : '';
+    // The whole document is the pointer '' (RFC 6901), named by the file alone: '/' is the pointer of a key "".
+    const loc = this.file ? `${escapeControls(this.file)}${this.where ? `:${escapeControls(this.where)}` : ''}: ` : '';
     return `klpcheck: ${loc}${escapeControls(this.message.replace(/\s*\n\s*/g, ' '))} [${this.code}]`;
   }
 }
