@@ -146,6 +146,6 @@ describe('klpcheck replay', () => {
     writeFileSync(f, '{"format": 1}');
     const c = capture();
     expect(await main(['replay', f], c.io)).toBe(2);
-    expect(c.err()).toMatch(/x\.json:\/: must have required property 'semantics' \[E_SCHEMA\]\n$/);
+    expect(c.err()).toMatch(/x\.json: must have required property 'semantics' \[E_SCHEMA\]\n$/);
   });
 });
