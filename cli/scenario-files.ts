@@ -66,12 +66,14 @@ export function scenarioFiles(
   operands: readonly string[],
   say: (line: string) => void,
   skip: (file: string) => boolean = () => false,
+  /** What the files are, for a folder that holds none: replay's are counterexamples. */
+  what = 'scenario',
 ): string[] {
   refuseTwice(asNamed(operands), 'file or folder');
   const files = operands.flatMap((operand): Named[] => {
     if (!isDirectory(operand)) return [{ file: operand, operand }];
     const found = jsonFilesBelow(operand).filter((f) => !skip(f));
-    if (found.length === 0) throw new KlpcheckError('E_NO_FILE', 'no *.json scenario files below this directory', operand);
+    if (found.length === 0) throw new KlpcheckError('E_NO_FILE', `no *.json ${what} files below this directory`, operand);
     return found.map((file) => ({ file, operand }));
   });
   return onceEach(files, 'file', (file, first) => say(sameAgain(file, first))).map((f) => f.file);

@@ -48,10 +48,12 @@ export const replay: Command = {
     // Read and check every file first (readCounterexample refuses an unknown
     // semantics, a dangling reference, a name that no longer matches): one bad
     // file stops the run before any result is printed.
-    const loaded = scenarioFiles(positionals, (line) => io.stderr(`klpcheck replay: ${line}\n`)).map((file) => ({
-      file,
-      c: readCounterexample(file),
-    }));
+    const loaded = scenarioFiles(positionals, (line) => io.stderr(`klpcheck replay: ${line}\n`), undefined, 'counterexample').map(
+      (file) => ({
+        file,
+        c: readCounterexample(file),
+      }),
+    );
     const replays = loaded.map(({ file, c }) => {
       const sem = override ?? semanticsByName(c.semantics)!;
       return { file, c, sem, verdict: replayCounterexample(c, sem, file).verdict };
