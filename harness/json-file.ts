@@ -273,7 +273,7 @@ export function parseJson(text: string, file: string): unknown {
     const why = found ? `invalid JSON at ${lineCol(text, found.at)}: ${found.message}` : `invalid JSON: ${(e as Error).message}`;
     throw new KlpcheckError('E_JSON', why, file);
   }
-  const twice = firstKeyGivenTwice(text);
+  const twice = firstKeyGivenTwice(text, file);
   if (twice)
     throw new KlpcheckError(
       'E_JSON',
@@ -292,12 +292,15 @@ export function parseJson(text: string, file: string): unknown {
  * real key passed the name check and replayed as stacking (hostile-user test,
  * 2026-12-03). jsonc-parser's visitor (VS Code's JSON scanner) walks the text.
  */
-function firstKeyGivenTwice(text: string): { readonly pointer: string; readonly first: number; readonly again: number } | undefined {
+function firstKeyGivenTwice(
+  text: string,
+  file: string,
+): { readonly pointer: string; readonly first: number; readonly again: number } | undefined {
   const open: Map<string, number>[] = [];
   let found: { pointer: string; first: number; again: number } | undefined;
-  visit(
-    text,
-    {
+  try {
+    // No parse options: JSON.parse took the text, so it holds no comment and no trailing comma.
+    visit(text, {
       onObjectBegin: () => void open.push(new Map()),
       onObjectEnd: () => void open.pop(),
       onObjectProperty: (key, offset, _length, _line, _column, path) => {
@@ -306,9 +309,12 @@ function firstKeyGivenTwice(text: string): { readonly pointer: string; readonly 
         if (first === undefined) seen.set(key, offset);
         else found ??= { pointer: pointer(...path(), key), first, again: offset };
       },
-    },
-    { disallowComments: true, allowTrailingComma: false },
-  );
+    });
+  } catch (e) {
+    // The visitor recurses: some thousands of nested arrays overflowed the stack, an internal error (exit 70).
+    if (!(e instanceof RangeError)) throw e;
+    throw new KlpcheckError('E_JSON', 'nested too deeply to read (thousands of levels; a klpcheck file has a few)', file);
+  }
   return found;
 }
 

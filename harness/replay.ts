@@ -56,7 +56,14 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
     v.step === c.violation.step &&
     JSON.stringify(result.steps) === JSON.stringify(c.steps.slice(0, result.steps.length)) &&
     JSON.stringify(result.initial) === JSON.stringify(c.initial);
-  if (sameTrace) return { verdict: { kind: 'reproduced', step: v.step, reason: v.reason }, result };
-  const note = v.step !== c.violation.step ? `recorded at step ${c.violation.step}` : 'the states along the way differ from the record';
+  // The reason is quoted in mail: one the model no longer gives (edited, or worded otherwise since) is not the record.
+  if (sameTrace && v.reason === c.violation.reason) return { verdict: { kind: 'reproduced', step: v.step, reason: v.reason }, result };
+  // Steps are shown from 1, as render's "after step N of M" (violation.step counts from 0).
+  const note =
+    v.step !== c.violation.step
+      ? `recorded at step ${c.violation.step + 1}`
+      : sameTrace
+        ? `recorded with another reason: ${JSON.stringify(c.violation.reason)}`
+        : 'the states along the way differ from the record';
   return { verdict: { kind: 'violated', step: v.step, reason: v.reason, note }, result };
 }

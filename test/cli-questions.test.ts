@@ -59,7 +59,7 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(replayed.code).toBe(2);
     expect(replayed.stdout).toBe('');
     expect(replayed.stderr).toBe(
-      "klpcheck: the counterexample could not be checked (fixes is a release cycle's property (protocol=static-sets,releases<=3): klpcheck protocols checks it): nothing replayed [E_USAGE]\n",
+      `klpcheck: ${file}: the counterexample could not be checked (fixes is a release cycle's property (protocol=static-sets,releases<=3): klpcheck protocols checks it): nothing replayed [E_USAGE]\n`,
     );
     // Beside a file it can check, the cycle's file is listed as not checked, and the exit is the checked file's.
     const mixed = await run(['replay', file, 'counterexamples/upstream/no-function-shared-across-slots-faf07c3b48ea.json']);

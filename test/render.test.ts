@@ -242,9 +242,20 @@ describe('klpcheck render', () => {
     expect(r.stderr).toMatch(
       /^klpcheck render: note: .*lie\.json no longer reproduces \(replayed, every step holds\) under \S+; this renders the record as saved\n$/,
     );
+    // Steps counted from 1 in the note, as "after step N" counts them (the file's violation.step counts from 0).
     const moved = { ...fixture, violation: { ...fixture.violation, step: fixture.violation.step - 1 } };
     expect((await run(['render', tmp.write('moved.json', moved)])).stderr).toMatch(
-      /note: .*moved\.json is still violated, but not as recorded \(recorded at step \d+\) under /,
+      new RegExp(`note: .*moved\\.json is still violated, but not as recorded \\(recorded at step ${fixture.violation.step}\\) under `),
+    );
+    // A reason the model no longer gives is not the record: it is what a reply would quote.
+    const reworded = { ...fixture, violation: { ...fixture.violation, reason: 'NOTHING IS WRONG HERE' } };
+    expect((await run(['render', tmp.write('reworded.json', reworded)])).stderr).toMatch(
+      /note: .*reworded\.json is still violated, but not as recorded \(recorded with another reason: "NOTHING IS WRONG HERE"\) under /,
+    );
+    // One replay could not check says so too, never nothing.
+    const cycle = { ...fixture, invariant: 'fixes' };
+    expect((await run(['render', tmp.write('cycle.json', cycle)])).stderr).toMatch(
+      /note: .*cycle\.json was not replayed \(fixes is a release cycle's property \(.*\): klpcheck protocols checks it\) under /,
     );
     const ewhat = { ...fixture, steps: [{ ...fixture.steps[0]!, outcome: 'EWHAT' }, ...fixture.steps.slice(1)] };
     expect((await run(['render', tmp.write('ewhat.json', ewhat)])).stderr).toMatch(

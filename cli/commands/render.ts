@@ -25,6 +25,8 @@ function staleness(v: ReplayVerdict): string | undefined {
       return 'no longer reproduces (replayed, every step holds)';
     case 'violated':
       return `is still violated, but not as recorded (${v.note})`;
+    case 'not-checked':
+      return `was not replayed (${v.why})`;
     default:
       return undefined;
   }

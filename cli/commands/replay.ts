@@ -62,10 +62,13 @@ export const replay: Command = {
     const unchecked = count((v) => v.kind === 'not-checked');
     // Nothing checked is not a pass (run and explore refuse a property that applies to none of their semantics too).
     if (unchecked === replays.length) {
-      const only = replays.length === 1 && replays[0]!.verdict.kind === 'not-checked' ? ` (${replays[0]!.verdict.why})` : '';
+      const one = replays.length === 1 ? replays[0]! : undefined;
+      const only = one?.verdict.kind === 'not-checked' ? ` (${one.verdict.why})` : '';
       throw new KlpcheckError(
         'E_USAGE',
         `${replays.length === 1 ? 'the counterexample could not' : `none of the ${replays.length} counterexamples could`} be checked${override ? ` under ${override.name}` : ''}${only}: nothing replayed`,
+        // The file, as every exit-2 line names its input; a folder's files are each named on their own lines otherwise.
+        one?.file,
       );
     }
     for (const { file, c, sem, verdict } of replays)
