@@ -25,6 +25,8 @@ import { KlpcheckError, pointer } from './errors.ts';
 import { readJsonFile } from './json-file.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { checkCounterexample } from './counterexample-check.ts';
+import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
+import { PROTOCOL_PROPERTIES } from './protocols/cycle.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
 
@@ -168,6 +170,17 @@ export function storedFor(dir: string, semantics: string, property: string): Sto
       'E_CONFLICT',
       'not a name the store gives (<property>-<12 hex digits>.json), so it would never be replayed: rename it as klpcheck names it (the first 12 hex digits of the sha256 of its bytes) or move it out',
       join(folder, stray),
+    );
+  }
+  // A store name of a property klpcheck does not know (`conformanc-<hash>.json`) was never replayed either, and said
+  // nothing (hostile-user test, 2026-12-03). A release cycle's file (protocols --out) is known, and not a cell's.
+  const known = [CONFORMANCE, ...INVARIANTS.map((i) => i.id), ...PROTOCOL_PROPERTIES.map((p) => p.id)];
+  const unknown = files.find((f) => f.endsWith('.json') && !known.includes(f.slice(0, -'-0123456789ab.json'.length)));
+  if (unknown !== undefined) {
+    throw new KlpcheckError(
+      'E_CONFLICT',
+      `names no property klpcheck knows ('${unknown.slice(0, -'-0123456789ab.json'.length)}'), so it would never be replayed: rename it or move it out`,
+      join(folder, unknown),
     );
   }
   return files

@@ -72,6 +72,9 @@ describe('counterexample files', () => {
       'no-function-shared-across-slots-from-mail.json',
       'no-function-shared-across-slots-ABCDEF012345.json',
       'x 1.json',
+      // A store name of no property klpcheck knows (a typo) was never replayed, and said nothing.
+      'no-function-shared-across-slot-0123456789ab.json',
+      'bogus-prop-000000000000.json',
     ]) {
       const stray = join(dirname(r.saved!.file), name);
       writeFileSync(stray, readFileSync(r.saved!.file));
@@ -84,6 +87,9 @@ describe('counterexample files', () => {
       }
       rmSync(stray);
     }
+    expect(storedFor(dir, 'upstream', 'no-function-shared-across-slots')).toHaveLength(1);
+    // A release cycle's file (protocols --out) names a property klpcheck knows, and is no cell's evidence.
+    writeFileSync(join(dirname(r.saved!.file), 'fixes-0123456789ab.json'), '{}');
     expect(storedFor(dir, 'upstream', 'no-function-shared-across-slots')).toHaveLength(1);
   });
 
