@@ -13,6 +13,14 @@ import { patchLabel, provenanceLine, semanticsLabel, stepPhrase } from './phrase
 /** A table cell: no line breaks, and `|` escaped. */
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 const code = (s: string) => `\`${s}\``;
+/**
+ * Text from the file itself (the violation's reason, the provenance's
+ * versions), outside code spans: its `<`, `>` and `&` as entities, so that a
+ * page renders them as text. An edited reason `<img src=x onerror=...>` was
+ * raw HTML on the page (hostile-user test, 2026-12-03); the HTML rendering
+ * already escaped it.
+ */
+const inert = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const row = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
@@ -55,9 +63,9 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
     '',
     `- **Semantics:** ${semanticsLabel(c, ctx)}`,
     `- **Invariant:** ${code(ctx.invariant.id)}: ${ctx.invariant.title}`,
-    `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}`,
+    `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${inert(c.violation.reason)}`,
     ...(c.provenance.seed !== undefined ? [`- **Seed:** ${c.provenance.seed}`] : []),
-    `- **Found by:** ${provenanceLine(c, false)}`,
+    `- **Found by:** ${inert(provenanceLine(c, false))}`,
     '',
     '## Patches',
     '',
@@ -77,7 +85,7 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
     '',
     '## Why it breaks',
     '',
-    ...explanation(c, ctx).flatMap((p) => [p, '']),
+    ...explanation(c, ctx).flatMap((p) => [inert(p), '']),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

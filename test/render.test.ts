@@ -94,6 +94,20 @@ describe('text', () => {
 describe('markdown', () => {
   const md = render(fixture, 'markdown');
 
+  it('shows the file’s own text as text, never as markup: the reason and the versions', () => {
+    // An edited reason `<img src=x onerror=...>` was raw HTML on the page (hostile-user test, 2026-12-03).
+    const edited = {
+      ...fixture,
+      violation: { ...fixture.violation, reason: '<img src=x onerror=alert(1)> & more' },
+      provenance: { ...fixture.provenance, klpcheck: '<b>0.1</b>' },
+    };
+    const out = render(edited, 'markdown');
+    expect(out).toContain(': &lt;img src=x onerror=alert(1)&gt; &amp; more\n');
+    expect(out).toContain('klpcheck &lt;b&gt;0.1&lt;/b&gt;)');
+    expect(out).toContain('VIOLATED no-function-shared-across-slots: ‹img src=x onerror=alert(1)› & more');
+    expect(out).not.toMatch(/<img|<b>/);
+  });
+
   it('has a patches table, a steps table with the violation marked, and a mermaid diagram', () => {
     expect(md).toContain('| Patch | Role | Attributes | Slot | Functions | States |');
     expect(md).toContain('| `p3` | cumulative | `replace=true` | `cumulative` | vmlinux: f2 (+callbacks) | 1 (version 2) |');

@@ -77,6 +77,9 @@ export interface AbstractState {
   shadows: string[];
 }
 export interface AbstractPatch {
+  /**
+   * A patch of the universe: a module name (universe.schema.json).
+   */
   name: string;
   slot: string;
   status: 'enabled' | 'patching' | 'unpatching' | 'freed' | 'stale';
