@@ -79,6 +79,7 @@ describe('a scope text with spaces around its keys and values', () => {
     expect(parseScope('patches=1, functions=1 ,depth = 2')).toEqual(parseScope('patches=1,functions=1,depth=2'));
     expect(depthBoundIn('patches=1, depth=3')).toBe('depth=3');
     expect(depthBoundIn('patches=1, depth = any')).toBeUndefined();
+    expect(depthBoundIn(undefined)).toBeUndefined();
     expect(refusal(() => parseScope('patches=1,,depth=2'))).toMatch(/^unknown scope key '' /);
     expect(refusal(() => parseScope('patches=1 2'))).toBe("scope patches takes a whole number from 1 to 5, not '1 2' [E_USAGE]");
   });

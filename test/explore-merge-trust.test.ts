@@ -114,6 +114,13 @@ describe('a shard file whose ledger was edited', () => {
     );
   });
 
+  it('is refused at a property list that is not a list of names, or at missing coverage (mutation testing, stop 33)', () => {
+    for (const properties of ['conformance', [1], null])
+      expect(refusal({ ...b, properties })).toBe('klpcheck: a.json:/properties: a list of property names [E_SCHEMA]');
+    const { outcomes: _, ...noCoverage } = b;
+    expect(refusal(noCoverage)).toBe('klpcheck: a.json:/outcomes: missing coverage [E_SCHEMA]');
+  });
+
   it('is refused at an op or an outcome no search makes, named as the counterexample schema names them', () => {
     // Both were read as they stood (hostile-user test, 2026-12-03).
     const outcomes = b.outcomes as Record<string, Record<string, number>>;

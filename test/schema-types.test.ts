@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generate, SCHEMAS } from '../schema/generate-types.ts';
 import { ERRNO } from '../model/kernel/errno.ts';
+import { schemaValues } from '../harness/json-file.ts';
 
 // A schema edited without `npm run gen:types` leaves types that no longer
 // describe the files the loader accepts; this is where that shows.
@@ -9,6 +10,13 @@ describe('schema/generated/*.ts are up to date', () => {
   it.each(SCHEMAS.map((name) => [name]))('%s', async (name) => {
     const committed = readFileSync(`schema/generated/${name}.ts`, 'utf8');
     expect(committed, `schema/generated/${name}.ts is stale: run npm run gen:types`).toBe(await generate(name));
+  });
+});
+
+describe('schemaValues', () => {
+  it('reads each alternative’s enum and const, and refuses a definition the schema lacks', () => {
+    expect(schemaValues('counterexample', 'Op', 'op')).toEqual(expect.arrayContaining(['insmod', 'rmmod', 'transition_step', 'set_attr']));
+    expect(() => schemaValues('counterexample', 'Nope', 'op')).toThrow('schema counterexample: no definition Nope');
   });
 });
 
