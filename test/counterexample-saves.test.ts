@@ -344,3 +344,29 @@ describe('an exhaustive counterexample file depends on the search alone', () => 
     });
   });
 });
+
+describe('run names a saved counterexample of a holding cell that no longer reproduces', () => {
+  it('on the holds line, as compare lists it under fixed', async () => {
+    // run said only "holds" beside a saved file replay calls fixed (hostile-user test, 2026-12-03).
+    const found = runProperty({ semantics: upstream, runs: 200, seed: 1 }, 'no-function-shared-across-slots').counterexample!;
+    const saved = saveCounterexample(COUNTEREXAMPLES, { ...found, semantics: 'replace-set' });
+    const r = await run([
+      'run',
+      '--semantics',
+      'replace-set',
+      '--invariant',
+      'no-function-shared-across-slots',
+      '--runs',
+      '5',
+      '--no-save',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^replace-set {2}no-function-shared-across-slots +holds {2}\\(5 sequences, \\d+ steps; fixed since saved: .*${escape(saved.file.split('/').slice(-2).join('/'))}\\)$`,
+        'm',
+      ),
+    );
+    rmSync(saved.file);
+  });
+});

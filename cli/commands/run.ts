@@ -22,14 +22,18 @@ export const STEPS = { min: 1, max: 1000 } as const;
  * run's semantics and at least 12, so that every line of a run lines up
  * (replace-set-unfiltered-nops is 27 characters).
  */
-function line(r: PropertyResult, style: Style, width: number, savedFinding: Found | undefined): string {
+function line(r: PropertyResult, style: Style, width: number, saved: ReturnType<typeof replaySaved>): string {
+  const savedFinding = shortestFound(saved);
   const head = `${r.semantics.padEnd(width)} ${r.property.padEnd(32)}`;
   if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
   const checked = `${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')}`;
   // A saved counterexample that still reproduces wins, as in compare's cells: the runs' "holds" was a pass beside a live one.
   if (r.verdict === 'holds' && savedFinding)
     return `${head} ${style.fail('VIOLATED')} by a saved counterexample that still reproduces, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (the random runs found none: ${checked})`;
-  if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${checked})`;
+  // A saved one that no longer reproduces is named, as compare's cell lists it under "fixed".
+  const fixed = saved.filter((f) => !f.found).map((f) => shownPath(f.file));
+  const since = fixed.length ? `; fixed since saved: ${fixed.join(', ')}` : '';
+  if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${checked}${since})`;
   const c = r.counterexample!;
   // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.
   // A save refused (a hand-edited file of this name, kept) is named here; its error ends the run after every verdict.
@@ -89,14 +93,13 @@ export const run: Command = {
     // The saved counterexamples of every cell run, replayed before the runs: an unreadable or edited one stops the
     // command before minutes of work, as compare's corpus check does.
     const properties = inv === undefined ? ALL_PROPERTIES : [inv];
-    const savedFindings = namingFilesAsShown(
+    const savedReplays = namingFilesAsShown(
       () =>
         new Map(
           semantics.flatMap((sem) =>
-            properties.map((p) => [
-              `${sem.name} ${p}`,
-              notApplicableWhy(sem, p) === undefined ? shortestFound(replaySaved(COUNTEREXAMPLES, sem, p)) : undefined,
-            ]),
+            properties.map(
+              (p) => [`${sem.name} ${p}`, notApplicableWhy(sem, p) === undefined ? replaySaved(COUNTEREXAMPLES, sem, p) : []] as const,
+            ),
           ),
         ),
     );
@@ -118,9 +121,9 @@ export const run: Command = {
       });
       bar.clear();
       for (const r of results) {
-        const savedFinding = savedFindings.get(`${r.semantics} ${r.property}`);
-        io.stdout(`${line(r, style, width, savedFinding)}\n`);
-        if (r.verdict === 'violated' || (r.verdict === 'holds' && savedFinding)) violated++;
+        const replays = savedReplays.get(`${r.semantics} ${r.property}`) ?? [];
+        io.stdout(`${line(r, style, width, replays)}\n`);
+        if (r.verdict === 'violated' || (r.verdict === 'holds' && shortestFound(replays))) violated++;
         if (r.saved) saved[r.saved.status]++;
         if (r.unsaved) unsaved.push(r.unsaved);
       }
