@@ -15,7 +15,7 @@
  * taken as "already saved". Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
@@ -27,6 +27,7 @@ import { canonicalJson } from './canonical-json.ts';
 import { checkCounterexample } from './counterexample-check.ts';
 import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
 import { PROTOCOL_PROPERTIES } from './protocols/cycle.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
 
@@ -141,6 +142,36 @@ export function readStored(dir: string, rel: string): StoredCounterexample {
     );
   }
   return { file, counterexample: c };
+}
+
+/**
+ * E_CONFLICT for a folder of the store `dir` that names no semantics
+ * klpcheck knows and holds JSON files: its counterexamples would never be
+ * replayed, since run and compare read the folder of each semantics they run
+ * (`counterexamples/upstrem/` was skipped without a word: hostile-user test,
+ * 2026-12-03). A store that is not there holds none.
+ */
+export function checkStoreFolders(dir: string): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new KlpcheckError(
+      'E_IO',
+      `cannot list the saved counterexamples here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      dir,
+    );
+  }
+  for (const e of entries) {
+    if (!e.isDirectory() || semanticsByName(e.name) || e.name.startsWith('.')) continue;
+    if (readdirSync(join(dir, e.name)).some((f) => f.endsWith('.json')))
+      throw new KlpcheckError(
+        'E_CONFLICT',
+        'a folder of no semantics klpcheck knows, so its counterexamples would never be replayed: rename it as its semantics is named, or move it out',
+        join(dir, e.name),
+      );
+  }
 }
 
 /**

@@ -14,7 +14,8 @@ export const ERROR_CODES = {
     'JSON of the wrong shape, or a file of another kind (a scenario given as a counterexample), or shard files that are not one exploration (explore --merge: another scope, a shard twice, not a shard)',
   E_REFERENCE: 'a name the file does not declare: a step naming an unknown patch, task or function',
   E_SEMANTICS: 'a semantics klpcheck does not know',
-  E_CONFLICT: 'names declared twice, a counterexample whose content no longer matches its name, an output file that exists',
+  E_CONFLICT:
+    'names declared twice, a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder)',
   E_IO: 'an output path that cannot be written',
   E_VM_SETUP: 'klpcheck vm: the kernel is not set up (run npm run vm:setup)',
   E_VM_BUILD: 'klpcheck vm: building the generated modules failed',

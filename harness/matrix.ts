@@ -17,7 +17,7 @@ import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { invariantById } from '../properties/catalog.ts';
 import type * as G from '../schema/generated/verdict-matrix.ts';
-import { fileNameFor, storedFor, type Counterexample, type SaveResult } from './counterexample.ts';
+import { checkStoreFolders, fileNameFor, storedFor, type Counterexample, type SaveResult } from './counterexample.ts';
 import { formatScope } from './explore/scope.ts';
 import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
 import { vacuousInScope, vacuousWords } from './explore/vacuity.ts';
@@ -170,6 +170,7 @@ export function notApplicableWhy(sem: Semantics, property: string): string | und
  * refused before any work, not after minutes of it.
  */
 export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 'corpus'>): void {
+  checkStoreFolders(o.corpus);
   for (const sem of o.semantics) for (const property of o.properties ?? ALL_PROPERTIES) storedFor(o.corpus, sem.name, property);
 }
 

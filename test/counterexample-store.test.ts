@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileNameFor, readCounterexample, saveCounterexample, serialize, storedFor } from '../harness/counterexample.ts';
+import { checkStoreFolders, fileNameFor, readCounterexample, saveCounterexample, serialize, storedFor } from '../harness/counterexample.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { regenerate, runProperty } from '../harness/suite.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
@@ -176,4 +176,29 @@ describe('the committed corpus regenerates from its own seeds', () => {
       }
     });
   }
+});
+
+describe('the folders of the store', () => {
+  it('refuse one of no semantics klpcheck knows that holds JSON files, and leave alone the rest', () => {
+    // counterexamples/upstrem/ was skipped by run and compare without a word (hostile-user test, 2026-12-03).
+    const dir = tmp();
+    expect(() => checkStoreFolders(join(dir, 'none'))).not.toThrow();
+    mkdirSync(join(dir, 'upstream'));
+    writeFileSync(join(dir, 'upstream', 'x.json'), '{}');
+    mkdirSync(join(dir, 'notes'));
+    writeFileSync(join(dir, 'notes', 'README'), 'text');
+    mkdirSync(join(dir, '.cache'));
+    writeFileSync(join(dir, '.cache', 'x.json'), '{}');
+    writeFileSync(join(dir, 'stray.json'), '{}');
+    expect(() => checkStoreFolders(dir)).not.toThrow();
+    mkdirSync(join(dir, 'upstrem'));
+    writeFileSync(join(dir, 'upstrem', 'conformance-0123456789ab.json'), '{}');
+    try {
+      checkStoreFolders(dir);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as KlpcheckError).code).toBe('E_CONFLICT');
+      expect((e as KlpcheckError).file).toBe(join(dir, 'upstrem'));
+    }
+  });
 });

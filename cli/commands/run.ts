@@ -12,6 +12,7 @@ import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.
 import { styleFor, type Style } from '../style.ts';
 import { plural } from '../../harness/plural.ts';
 import { notApplicableWhy, replaySaved, type Found } from '../../harness/matrix.ts';
+import { checkStoreFolders } from '../../harness/counterexample.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
 export const RUNS = { min: 1, max: 10_000_000 } as const;
@@ -93,16 +94,16 @@ export const run: Command = {
     // The saved counterexamples of every cell run, replayed before the runs: an unreadable or edited one stops the
     // command before minutes of work, as compare's corpus check does.
     const properties = inv === undefined ? ALL_PROPERTIES : [inv];
-    const savedReplays = namingFilesAsShown(
-      () =>
-        new Map(
-          semantics.flatMap((sem) =>
-            properties.map(
-              (p) => [`${sem.name} ${p}`, notApplicableWhy(sem, p) === undefined ? replaySaved(COUNTEREXAMPLES, sem, p) : []] as const,
-            ),
+    const savedReplays = namingFilesAsShown(() => {
+      checkStoreFolders(COUNTEREXAMPLES);
+      return new Map(
+        semantics.flatMap((sem) =>
+          properties.map(
+            (p) => [`${sem.name} ${p}`, notApplicableWhy(sem, p) === undefined ? replaySaved(COUNTEREXAMPLES, sem, p) : []] as const,
           ),
         ),
-    );
+      );
+    });
     io.stdout(`klpcheck run: seed ${seed}, ${plural(runs, 'sequence')} of up to ${plural(maxCommands, 'operation')} per property\n`);
     const t0 = io.now();
     const saved: SavedCounts = { written: 0, exists: 0 };
