@@ -193,12 +193,30 @@ describe('the folders of the store', () => {
     expect(() => checkStoreFolders(dir)).not.toThrow();
     mkdirSync(join(dir, 'upstrem'));
     writeFileSync(join(dir, 'upstrem', 'conformance-0123456789ab.json'), '{}');
+    writeFileSync(join(dir, 'upstrem', 'README'), 'one JSON file among others is enough');
     try {
       checkStoreFolders(dir);
       expect.unreachable();
     } catch (e) {
       expect((e as KlpcheckError).code).toBe('E_CONFLICT');
       expect((e as KlpcheckError).file).toBe(join(dir, 'upstrem'));
+      expect((e as KlpcheckError).message).toBe(
+        'a folder of no semantics klpcheck knows, so its counterexamples would never be replayed: rename it as its semantics is named, or move it out',
+      );
     }
+    // A store that is a file is named, not taken for an empty one.
+    expect(() => checkStoreFolders(join(dir, 'stray.json'))).toThrow(/^cannot list the saved counterexamples here \(ENOTDIR\)$/);
+    expect(() => checkStoreFolders(join(dir, 'stray.json'))).toThrow(expect.objectContaining({ code: 'E_IO' }));
+  });
+
+  it('names the unknown property of a store name, and lets files that are not JSON be', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'upstream'));
+    writeFileSync(join(dir, 'upstream', 'README'), 'notes');
+    expect(storedFor(dir, 'upstream', 'conformance')).toEqual([]);
+    writeFileSync(join(dir, 'upstream', 'conformanc-0123456789ab.json'), '{}');
+    expect(() => storedFor(dir, 'upstream', 'conformance')).toThrow(
+      "names no property klpcheck knows ('conformanc'), so it would never be replayed: rename it or move it out",
+    );
   });
 });

@@ -266,6 +266,22 @@ describe('klpcheck render', () => {
     expect((await run(['render', tmp.write('reworded.json', reworded)])).stderr).toMatch(
       /note: .*reworded\.json is still violated, but not as recorded \(recorded with another reason: "NOTHING IS WRONG HERE"\) under /,
     );
+    // The same step and reason, but states along the way that the model does not give: the first state, or a later one.
+    for (const [name, edited] of [
+      ['initial', { ...fixture, initial: { ...fixture.initial, shadows: ['edited'] } }],
+      [
+        'step',
+        {
+          ...fixture,
+          steps: [{ ...fixture.steps[0]!, state: { ...fixture.steps[0]!.state, shadows: ['edited'] } }, ...fixture.steps.slice(1)],
+        },
+      ],
+    ] as const)
+      expect((await run(['render', tmp.write(`${name}.json`, edited)])).stderr, name).toMatch(
+        new RegExp(
+          `note: .*${name}\\.json is still violated, but not as recorded \\(the states along the way differ from the record\\) under `,
+        ),
+      );
     // One replay could not check says so too, never nothing.
     const cycle = { ...fixture, invariant: 'fixes' };
     expect((await run(['render', tmp.write('cycle.json', cycle)])).stderr).toMatch(
