@@ -15,7 +15,7 @@ import { semanticsByName } from '../model/semantics/registry.ts';
 import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
 import type { Counterexample } from './counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
-import { PROTOCOL_PROPERTIES } from './protocols/cycle.ts';
+import { isProtocolProperty } from './protocols/cycle.ts';
 import { checkOps, universeNames } from './references.ts';
 
 /** The store's names end in a 12-digit hex hash; other names (a copy, a fixture) carry none to check. */
@@ -32,12 +32,20 @@ function observedFuncs(c: Counterexample): string[] {
   return states.flatMap((st) => [...Object.keys(st.running), ...st.tasks.flatMap((t) => (t.blocked ? [t.blocked.split('@')[0]!] : []))]);
 }
 
+/**
+ * Whether a counterexample may name property `id`: conformance, an invariant
+ * of the catalog, or a release cycle's property (klpcheck protocols --out),
+ * which render shows and replay says it cannot check.
+ */
+export function isKnownProperty(id: string): boolean {
+  return id === CONFORMANCE || invariantById(id) !== undefined || isProtocolProperty(id);
+}
+
 /** Throws E_SEMANTICS, E_REFERENCE or E_CONFLICT; `storeName` is fileNameFor(c) (`<semantics>/<invariant>-<hash>.json`). */
 export function checkCounterexample(c: Counterexample, file: string, storeName: string): void {
   if (!semanticsByName(c.semantics))
     throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}'`, file, pointer('semantics'));
-  // A release cycle's counterexample (klpcheck protocols --out) names a protocol property: render shows it, replay says why it cannot check it.
-  if (c.invariant !== CONFORMANCE && !invariantById(c.invariant) && !PROTOCOL_PROPERTIES.some((p) => p.id === c.invariant)) {
+  if (!isKnownProperty(c.invariant)) {
     throw new KlpcheckError('E_REFERENCE', `unknown invariant '${c.invariant}'`, file, pointer('invariant'));
   }
   const names = universeNames(c.universe, file, ['universe']);

@@ -15,7 +15,7 @@
  * taken as "already saved". Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
@@ -24,9 +24,7 @@ import type * as G from '../schema/generated/counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import { readJsonFile } from './json-file.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { checkCounterexample } from './counterexample-check.ts';
-import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
-import { PROTOCOL_PROPERTIES } from './protocols/cycle.ts';
+import { checkCounterexample, isKnownProperty } from './counterexample-check.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
@@ -145,6 +143,22 @@ export function readStored(dir: string, rel: string): StoredCounterexample {
 }
 
 /**
+ * What `list()` lists of the store's folder `dir`: nothing when the folder is
+ * not there; E_IO when it is and cannot be read (one klpcheck may not enter
+ * could hold a counterexample that still reproduces, and its cell said
+ * "holds", exit 0: hostile-user finding, as a user who may not enter it).
+ */
+function listed<T>(dir: string, list: () => T[]): T[] {
+  try {
+    return list();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw new KlpcheckError('E_IO', `cannot list the saved counterexamples here (${code ?? (e as Error).message})`, dir);
+  }
+}
+
+/**
  * E_CONFLICT for a folder of the store `dir` that names no semantics
  * klpcheck knows and holds JSON files: its counterexamples would never be
  * replayed, since run and compare read the folder of each semantics they run
@@ -152,18 +166,7 @@ export function readStored(dir: string, rel: string): StoredCounterexample {
  * 2026-12-03). A store that is not there holds none.
  */
 export function checkStoreFolders(dir: string): void {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new KlpcheckError(
-      'E_IO',
-      `cannot list the saved counterexamples here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      dir,
-    );
-  }
-  for (const e of entries) {
+  for (const e of listed(dir, () => readdirSync(dir, { withFileTypes: true }))) {
     if (!e.isDirectory() || semanticsByName(e.name) || e.name.startsWith('.')) continue;
     if (readdirSync(join(dir, e.name)).some((f) => f.endsWith('.json')))
       throw new KlpcheckError(
@@ -182,17 +185,7 @@ export function checkStoreFolders(dir: string): void {
  */
 export function storedFor(dir: string, semantics: string, property: string): StoredCounterexample[] {
   const folder = join(dir, semantics);
-  let files: string[];
-  try {
-    files = readdirSync(folder);
-  } catch (e) {
-    // Only a folder that is not there holds none. One klpcheck may not read could hold a counterexample that still
-    // reproduces, and its cell said "holds", exit 0 (hostile-user finding, as a user who may not enter it).
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return [];
-    throw new KlpcheckError('E_IO', `cannot list the saved counterexamples here (${code ?? (e as Error).message})`, folder);
-  }
-  const ofProperty = (f: string) => f.startsWith(`${property}-`) && /^[0-9a-f]{12}\.json$/.test(f.slice(property.length + 1));
+  const files = listed(folder, () => readdirSync(folder));
   // A counterexample under a name the store does not give would be evidence nobody replays:
   // a cell could then say "holds" while it reproduces. Refuse it instead.
   const stray = files.find((f) => f.endsWith('.json') && !/^[a-z0-9-]+-[0-9a-f]{12}\.json$/.test(f));
@@ -203,19 +196,21 @@ export function storedFor(dir: string, semantics: string, property: string): Sto
       join(folder, stray),
     );
   }
+  // Every JSON file is now `<property>-<12 hex digits>.json`.
+  const named = files.filter((f) => f.endsWith('.json')).map((f) => ({ f, property: f.slice(0, -'-0123456789ab.json'.length) }));
   // A store name of a property klpcheck does not know (`conformanc-<hash>.json`) was never replayed either, and said
   // nothing (hostile-user test, 2026-12-03). A release cycle's file (protocols --out) is known, and not a cell's.
-  const known = [CONFORMANCE, ...INVARIANTS.map((i) => i.id), ...PROTOCOL_PROPERTIES.map((p) => p.id)];
-  const unknown = files.find((f) => f.endsWith('.json') && !known.includes(f.slice(0, -'-0123456789ab.json'.length)));
+  const unknown = named.find((n) => !isKnownProperty(n.property));
   if (unknown !== undefined) {
     throw new KlpcheckError(
       'E_CONFLICT',
-      `names no property klpcheck knows ('${unknown.slice(0, -'-0123456789ab.json'.length)}'), so it would never be replayed: rename it or move it out`,
-      join(folder, unknown),
+      `names no property klpcheck knows ('${unknown.property}'), so it would never be replayed: rename it or move it out`,
+      join(folder, unknown.f),
     );
   }
-  return files
-    .filter(ofProperty)
+  return named
+    .filter((n) => n.property === property)
+    .map((n) => n.f)
     .sort()
     .map((f) => readStored(dir, join(semantics, f)));
 }

@@ -58,9 +58,7 @@ export function validatorFor(name: string): ValidateFunction {
  * what a counterexample may hold.
  */
 export function schemaValues(schema: string, definition: string, property: string): string[] {
-  // The file's own definitions: `definitions` above keeps the first of a name across files (scenario.schema.json
-  // has a TraceStep of its own).
-  const defs = (JSON.parse(readFileSync(join(schemaDir, `${schema}.schema.json`), 'utf8')) as SchemaNode).definitions ?? {};
+  const defs = ownDefinitions(schema);
   const node = defs[definition];
   if (!node) throw new Error(`schema ${schema}: no definition ${definition}`);
   return (node.oneOf ?? [node]).flatMap((alt) => {
@@ -68,6 +66,21 @@ export function schemaValues(schema: string, definition: string, property: strin
     const p = (name === undefined ? alt : defs[name])?.properties?.[property];
     return [...(p?.enum ?? []), ...(p && 'const' in p ? [p.const] : [])].map(String);
   });
+}
+
+/**
+ * Schema file `schema`'s own definitions, read once: `definitions` above keeps
+ * the first of a name across files (scenario.schema.json has a TraceStep of
+ * its own), and a shard file's check asks for two lists on every read.
+ */
+const ownDefinitionsOf = new Map<string, Record<string, SchemaNode>>();
+function ownDefinitions(schema: string): Record<string, SchemaNode> {
+  let defs = ownDefinitionsOf.get(schema);
+  if (!defs) {
+    defs = (JSON.parse(readFileSync(join(schemaDir, `${schema}.schema.json`), 'utf8')) as SchemaNode).definitions ?? {};
+    ownDefinitionsOf.set(schema, defs);
+  }
+  return defs;
 }
 
 function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {

@@ -9,7 +9,7 @@ import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import { opsOf, type Counterexample } from './counterexample.ts';
 import { notApplicableWhy } from './matrix.ts';
-import { PROTOCOL_PROPERTIES } from './protocols/cycle.ts';
+import { isProtocolProperty } from './protocols/cycle.ts';
 import { runSequence, type RunResult } from './run-sequence.ts';
 
 export type ReplayVerdict =
@@ -34,7 +34,7 @@ export type Replay =
   | { readonly verdict: Extract<ReplayVerdict, { kind: 'not-checked' }>; readonly result?: undefined };
 
 export function replayCounterexample(c: Counterexample, semantics: Semantics, file = ''): Replay {
-  if (PROTOCOL_PROPERTIES.some((p) => p.id === c.invariant)) {
+  if (isProtocolProperty(c.invariant)) {
     const scope = c.provenance.scope ?? '';
     return {
       verdict: { kind: 'not-checked', why: `${c.invariant} is a release cycle's property (${scope}): klpcheck protocols checks it` },

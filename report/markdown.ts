@@ -20,7 +20,9 @@ const code = (s: string) => `\`${s}\``;
  * raw HTML on the page (hostile-user test, 2026-12-03); the HTML rendering
  * already escaped it.
  */
-const inert = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// Not svg.ts's xml(): that one also writes '"' as &quot;, which a reader of the raw markdown would see in every
+// conformance reason ('the spec has "patching"').
+const asText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const row = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
@@ -63,9 +65,9 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
     '',
     `- **Semantics:** ${semanticsLabel(c, ctx)}`,
     `- **Invariant:** ${code(ctx.invariant.id)}: ${ctx.invariant.title}`,
-    `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${inert(c.violation.reason)}`,
+    `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${asText(c.violation.reason)}`,
     ...(c.provenance.seed !== undefined ? [`- **Seed:** ${c.provenance.seed}`] : []),
-    `- **Found by:** ${inert(provenanceLine(c, false))}`,
+    `- **Found by:** ${asText(provenanceLine(c, false))}`,
     '',
     '## Patches',
     '',
@@ -85,7 +87,7 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
     '',
     '## Why it breaks',
     '',
-    ...explanation(c, ctx).flatMap((p) => [inert(p), '']),
+    ...explanation(c, ctx).flatMap((p) => [asText(p), '']),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -21,10 +21,11 @@ export const STEPS = { min: 1, max: 1000 } as const;
 /**
  * One verdict line. `width`: the semantics column's, the longest name of the
  * run's semantics and at least 12, so that every line of a run lines up
- * (replace-set-unfiltered-nops is 27 characters).
+ * (replace-set-unfiltered-nops is 27 characters). `saved`: the cell's saved
+ * counterexamples replayed; `savedFinding`: the shortest of them that still
+ * reproduces (shortestFound), which wins over a holding run.
  */
-function line(r: PropertyResult, style: Style, width: number, saved: ReturnType<typeof replaySaved>): string {
-  const savedFinding = shortestFound(saved);
+function line(r: PropertyResult, style: Style, width: number, saved: ReturnType<typeof replaySaved>, savedFinding?: Found): string {
   const head = `${r.semantics.padEnd(width)} ${r.property.padEnd(32)}`;
   if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
   const checked = `${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')}`;
@@ -123,8 +124,9 @@ export const run: Command = {
       bar.clear();
       for (const r of results) {
         const replays = savedReplays.get(`${r.semantics} ${r.property}`) ?? [];
-        io.stdout(`${line(r, style, width, replays)}\n`);
-        if (r.verdict === 'violated' || (r.verdict === 'holds' && shortestFound(replays))) violated++;
+        const live = shortestFound(replays);
+        io.stdout(`${line(r, style, width, replays, live)}\n`);
+        if (r.verdict === 'violated' || (r.verdict === 'holds' && live)) violated++;
         if (r.saved) saved[r.saved.status]++;
         if (r.unsaved) unsaved.push(r.unsaved);
       }

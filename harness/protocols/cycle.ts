@@ -35,6 +35,11 @@ export const PROTOCOL_PROPERTIES = [
   source: 'issue 12 section 2; seed 001_3e784c1c435e3259.txt (Joe Lawrence, Yafang Shao, Petr Mladek, 2026-06-17/18)',
 }));
 
+/** Whether `id` names a release cycle's property (loads, fixes, knowledge): one a replay of the ops cannot check. */
+export function isProtocolProperty(id: string): boolean {
+  return PROTOCOL_PROPERTIES.some((p) => p.id === id);
+}
+
 export interface CycleDay {
   readonly release: Release;
   readonly build: BuildChoice;
