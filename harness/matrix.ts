@@ -40,6 +40,8 @@ export interface Found {
   readonly reason: string;
   readonly source: CounterexampleRef['source'];
   readonly file?: string;
+  /** How today's replay of a saved counterexample differs from its record (replay.ts, verdict `violated`), when it does. */
+  readonly notAsRecorded?: string;
 }
 
 /** Everything known about one cell, before it is worded. */
@@ -187,7 +189,8 @@ export function replaySaved(corpus: string, sem: Semantics, property: string): C
     const v = replayCounterexample(c, sem, file).verdict;
     // A file of an n/a cell checks nothing there: neither a finding nor a fix.
     if (v.kind === 'not-checked') return [];
-    return [v.kind === 'fixed' ? { file } : { file, found: { ...foundIn(c, file), reason: v.reason } }];
+    if (v.kind === 'fixed') return [{ file }];
+    return [{ file, found: { ...foundIn(c, file), reason: v.reason, ...(v.kind === 'violated' ? { notAsRecorded: v.note } : {}) } }];
   });
 }
 

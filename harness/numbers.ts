@@ -1,9 +1,13 @@
 /**
  * The one parser for every number a user types: option values (--runs,
  * --steps, --workers, --seed, --shard i/n) and scope values (depth=5).
- * Decimal digits only, no sign, no leading zero, no exponent, no spaces, and
- * an explicit range, so `1e3`, `0x10`, `007`, `depth=1=2` and twenty-digit
- * values are refused with one line instead of read as something else.
+ * Decimal digits only, no sign, no leading zero, no exponent, no space
+ * inside, and an explicit range, so `1e3`, `0x10`, `007`, `1 0`, `depth=1=2`
+ * and twenty-digit values are refused with one line instead of read as
+ * something else. Spaces around a number are left out, as they are around
+ * names (--semantics) and a scope's keys and values (hostile-user finding,
+ * 2026-12-03: `--seed " 1"` was refused while `--semantics " upstream"` was
+ * taken).
  */
 import { KlpcheckError } from './errors.ts';
 
@@ -22,7 +26,8 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
  * rounded: 2^53 + 1 cannot sneak in as 2^53.
  */
 export function parseWhole(text: string, what: string, range: Range, orWord?: string): number {
-  const n = DECIMAL.test(text) && text.length <= 16 ? Number(text) : NaN;
+  const t = text.trim();
+  const n = DECIMAL.test(t) && t.length <= 16 ? Number(t) : NaN;
   if (!(n >= range.min && n <= range.max)) {
     const word = orWord ? ` ${orWord}` : '';
     throw new KlpcheckError('E_USAGE', `${what} takes a whole number from ${range.min} to ${range.max}${word}, not '${text}'`);
@@ -47,8 +52,9 @@ export function parseSeed(text: string, what = '--seed'): number {
       `${what} takes a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (fast-check's 32-bit seeds) or 'random', not '${text}'`,
     );
   };
-  const negative = text.startsWith('-');
-  const digits = negative ? text.slice(1) : text;
+  const t = text.trim();
+  const negative = t.startsWith('-');
+  const digits = negative ? t.slice(1) : t;
   if (!DECIMAL.test(digits) || digits.length > 10 || (negative && digits === '0')) refuse();
   const n = negative ? -Number(digits) : Number(digits);
   if (n < SEED_RANGE.min || n > SEED_RANGE.max) refuse();
@@ -62,7 +68,7 @@ export function shardForm(max: number): string {
 
 /** `i/n` with 0 <= i < n <= max: this machine's share of a sharded exploration. */
 export function parseShard(text: string, what: string, max: number): { readonly index: number; readonly count: number } {
-  const m = /^([^/]*)\/([^/]*)$/.exec(text);
+  const m = /^([^/]*)\/([^/]*)$/.exec(text.trim());
   if (!m) throw new KlpcheckError('E_USAGE', `${what} takes ${shardForm(max)}, not '${text}'`);
   const count = parseWhole(m[2]!, `${what} n`, { min: 1, max });
   const index = parseWhole(m[1]!, `${what} i`, { min: 0, max: count - 1 });

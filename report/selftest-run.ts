@@ -11,6 +11,8 @@ import type { Counterexample } from '../harness/counterexample.ts';
 import type { Op } from '../harness/ops.ts';
 import { Lockstep, type TraceStep } from '../harness/run-sequence.ts';
 import { VMLINUX, type ModuleDef, type ObjectDef, type PatchDef, type Universe } from '../model/kernel/definitions.ts';
+import { MODULE_NAME_LEN } from '../model/kernel/enable.ts';
+import { KlpcheckError, pointer } from '../harness/errors.ts';
 import type { AbstractState } from '../model/spec/abstract-state.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { listedPatches } from './derive.ts';
@@ -38,7 +40,54 @@ function renameModule(m: ModuleDef): ModuleDef {
   return { ...m, name: moduleName(m.name), ...(m.kprobe ? { kprobe: { ...m.kprobe, func: renameKey(m.kprobe.func) } } : {}) };
 }
 
+/**
+ * Refuses (E_INEXPRESSIBLE, at the name's JSON pointer below /universe) a
+ * universe whose renamed modules a selftest could not build or tell apart:
+ * a module name the kernel holds in MODULE_NAME_LEN (56) bytes with its NUL
+ * (include/linux/module.h), so at most 55 characters once `test_klp_` is put
+ * in front; and two names that become one, as kbuild's KBUILD_MODNAME turns
+ * '-' into '_' (`p-1` and `p_1`). An object name is refused only where the
+ * renaming makes it too long: one over 55 already is what the counterexample
+ * shows the kernel refusing (model/kernel/enable.ts), and stays so renamed.
+ */
+function checkRenamable(u: Universe): void {
+  const limit = MODULE_NAME_LEN - 1;
+  const tooLong = (name: string, where: string): KlpcheckError => {
+    const renamed = moduleName(name);
+    return new KlpcheckError(
+      'E_INEXPRESSIBLE',
+      `a selftest loads '${name}' as module '${renamed}', ${renamed.length} characters: the kernel takes at most ${limit} (MODULE_NAME_LEN ${MODULE_NAME_LEN}), so a name of at most ${limit - (renamed.length - name.length)} here`,
+      undefined,
+      where,
+    );
+  };
+  const owner = new Map<string, string>();
+  const claim = (name: string, where: string) => {
+    const renamed = moduleName(name);
+    if (renamed.length > limit) throw tooLong(name, where);
+    const other = owner.get(renamed);
+    if (other !== undefined)
+      throw new KlpcheckError(
+        'E_INEXPRESSIBLE',
+        `a selftest loads '${name}' as module '${renamed}', as it loads ${other}: the kernel spells '-' in a module name '_', so the two are one module`,
+        undefined,
+        where,
+      );
+    owner.set(renamed, `${where} ('${name}')`);
+  };
+  u.patches.forEach((p, i) => claim(p.name, pointer('universe', 'patches', i, 'name')));
+  u.modules.forEach((m, i) => claim(m.name, pointer('universe', 'modules', i, 'name')));
+  u.patches.forEach((p, i) =>
+    (p.objects ?? []).forEach((o, j) => {
+      if (o.name !== VMLINUX && o.name.length <= limit && moduleName(o.name).length > limit)
+        throw tooLong(o.name, pointer('universe', 'patches', i, 'objects', j, 'name'));
+    }),
+  );
+}
+
+/** The universe with every module renamed as a selftest loads it (moduleName); refused as checkRenamable says. */
 export function renameUniverse(u: Universe): Universe {
+  checkRenamable(u);
   return { ...u, patches: u.patches.map(renamePatch), modules: u.modules.map(renameModule) };
 }
 

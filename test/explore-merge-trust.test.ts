@@ -121,6 +121,47 @@ describe('a shard file whose ledger was edited', () => {
     expect(refusal(noCoverage)).toBe('klpcheck: a.json:/outcomes: missing coverage [E_SCHEMA]');
   });
 
+  it('is refused at an in-range edit of a count the merge computes again from the ledger, with what the ledger gives', () => {
+    // Each was taken and then ignored, the merge printing the ledger's (hostile-user finding, 2026-12-03).
+    const outcomes = b.outcomes as Record<string, Record<string, number>>;
+    const [op, byOutcome] = Object.entries(outcomes)[0]!;
+    const [o, n] = Object.entries(byOutcome)[0]!;
+    expect(refusal({ ...b, transitions: (b.transitions as number) + 1 })).toBe(
+      `klpcheck: a.json:/transitions: ${(b.transitions as number) + 1}, but the ledger's expansions have ${b.transitions as number} successors [E_SCHEMA]`,
+    );
+    expect(refusal({ ...b, outcomes: { ...outcomes, [op]: { ...byOutcome, [o]: n + 1 } } })).toBe(
+      `klpcheck: a.json:/outcomes/${op}/${o}: ${n + 1}, but the ledger's expansions have ${n} [E_SCHEMA]`,
+    );
+    const { [op]: _, ...lessOne } = outcomes;
+    expect(refusal({ ...b, outcomes: lessOne })).toBe(
+      `klpcheck: a.json:/outcomes/${op}/${o}: missing, but the ledger's expansions have ${n} [E_SCHEMA]`,
+    );
+    expect(refusal({ ...b, outcomes: { ...outcomes, [op]: { ...byOutcome, EBUSY: 0, ...byOutcome } } })).toBe(
+      byOutcome.EBUSY === undefined
+        ? `klpcheck: a.json:/outcomes/${op}/EBUSY: 0, but the ledger's expansions have none [E_SCHEMA]`
+        : 'accepted',
+    );
+    const perDepth = b.statesPerDepth as number[];
+    expect(refusal({ ...b, statesPerDepth: perDepth.map((k, d) => (d === 1 ? k + 1 : k)) })).toBe(
+      `klpcheck: a.json:/statesPerDepth/1: ${perDepth[1]! + 1}, but the ledger's level 1 holds ${perDepth[1]} states (shard 1/2's share, at the split depth: ${Math.ceil((perDepth[1]! - 1) / 2)}) [E_SCHEMA]`,
+    );
+    expect(refusal({ ...b, statesPerDepth: [...perDepth, 0] })).toMatch(
+      /^klpcheck: a\.json:\/statesPerDepth: \d+ levels, but the ledger has \d+ levels \(\/ledger\/levelEnds\) \[E_SCHEMA\]$/,
+    );
+    expect(refusal({ ...b, fixpoint: true })).toBe(
+      'klpcheck: a.json:/fixpoint: true, but the last level holds states: no fixpoint [E_SCHEMA]',
+    );
+    // A search that closes: its last level is empty.
+    const whole = shardFile('patches=1,functions=1,states=0,tasks=1', 0, 2);
+    expect([whole.fixpoint, refusal(whole)]).toEqual([true, 'accepted']);
+    expect(refusal({ ...whole, fixpoint: false })).toBe(
+      'klpcheck: a.json:/fixpoint: false, but the search is complete and its last level is empty: a fixpoint [E_SCHEMA]',
+    );
+    expect(refusal({ ...whole, complete: false, fixpoint: true })).toBe(
+      'klpcheck: a.json:/fixpoint: true, but the search is not complete (/complete): no fixpoint [E_SCHEMA]',
+    );
+  });
+
   it('is refused at an op or an outcome no search makes, named as the counterexample schema names them', () => {
     // Both were read as they stood (hostile-user test, 2026-12-03).
     const outcomes = b.outcomes as Record<string, Record<string, number>>;
@@ -232,7 +273,9 @@ describe('a shard file that holds no state, or says another number of states tha
         `klpcheck: a.json:${line} [E_SCHEMA]`,
       );
     // An interrupted search's last level may end before its states: those of the level it was expanding.
-    expect(refusal(sealed({ ...withLedger(file, (l) => void (l.levelEnds = ends.slice(0, 3))), complete: false }))).toBe('accepted');
+    // (Its /statesPerDepth has as many levels: both grow together.)
+    const interrupted = { ...withLedger(file, (l) => void (l.levelEnds = ends.slice(0, 3))), complete: false };
+    expect(refusal(sealed({ ...interrupted, statesPerDepth: (file.statesPerDepth as number[]).slice(0, 3) }))).toBe('accepted');
   });
 });
 
@@ -494,9 +537,11 @@ describe('a shard file whose header was edited the same way in every file', () =
     expect(refusal(edited)).toMatch(sealedAt('scope'));
   });
 
-  it('is still read when a member the merge does not believe was edited: /complete false (as Ctrl-C leaves it), or a count it computes again', () => {
+  it('is still read when /complete was edited to false (as Ctrl-C leaves it), and refused at a count the merge computes again', () => {
     expect(merged((f) => void (f.complete = false))).toMatch(/^merged: /);
-    expect(merged((f) => void (f.transitions = 1))).toMatch(/^merged: /);
+    expect(merged((f) => void (f.transitions = 1))).toMatch(
+      /^klpcheck: a\.json:\/transitions: 1, but the ledger's expansions have \d+ successors \[E_SCHEMA\]$/,
+    );
   });
 });
 

@@ -22,10 +22,13 @@ import {
   disagreements,
   notApplicableWhy,
   quoted,
+  replaySaved,
   type CellEvidence,
   type VerdictMatrix,
 } from '../harness/matrix.ts';
 import { replayCounterexample } from '../harness/replay.ts';
+import { verdictLine } from '../cli/commands/run.ts';
+import { PLAIN } from '../cli/style.ts';
 import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
 
@@ -140,6 +143,32 @@ describe('the matrix replays the saved counterexamples first', () => {
       file: expect.stringMatching(/^counterexamples\/upstream\/conformance-[0-9a-f]{12}\.json$/),
       source: 'exhaustive',
     });
+  });
+
+  it('a saved counterexample still violated, but not as recorded, says how (replaySaved), and run says so instead of "still reproduces"', () => {
+    // run called it "a saved counterexample that still reproduces" (stop 33's note, left alone then).
+    const corpus = tmp();
+    const [stored] = storedFor(CORPUS, 'upstream', 'conformance');
+    const c = stored!.counterexample;
+    const reworded = { ...c, violation: { ...c.violation, reason: 'NOT THE MODEL’S WORDS' } };
+    const saved = saveCounterexample(corpus, reworded);
+    const [replayed] = replaySaved(corpus, upstream, 'conformance');
+    expect(replayed).toEqual({
+      file: saved.file,
+      found: expect.objectContaining({
+        reason: c.violation.reason,
+        notAsRecorded: 'recorded with another reason: "NOT THE MODEL’S WORDS"',
+      }),
+    });
+    expect(replaySaved(CORPUS, upstream, 'conformance').every((r) => r.found && r.found.notAsRecorded === undefined)).toBe(true);
+    const result = { semantics: 'upstream', property: 'conformance', verdict: 'holds', runs: 5, steps: 40 } as Parameters<
+      typeof verdictLine
+    >[0];
+    expect(verdictLine(result, PLAIN, 12, [replayed!], replayed!.found)).toMatch(
+      /^upstream +conformance +VIOLATED by a saved counterexample that still violates it, though not as recorded \(recorded with another reason: "NOT THE MODEL’S WORDS"\), in \d+ steps: /,
+    );
+    const [live] = replaySaved(CORPUS, upstream, 'conformance');
+    expect(verdictLine(result, PLAIN, 12, [live!], live!.found)).toMatch(/VIOLATED by a saved counterexample that still reproduces, in /);
   });
 
   it('a saved counterexample edited by hand is refused before any work (checkCorpus), only in the cells selected', () => {

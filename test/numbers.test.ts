@@ -22,10 +22,19 @@ describe('parseWhole', () => {
         } catch {
           return;
         }
-        expect(String(n)).toBe(text);
+        expect(String(n)).toBe(text.trim());
       }),
       { seed: 10 },
     );
+  });
+
+  it('leaves out spaces around a number, as around names, and refuses one inside', () => {
+    expect(parseWhole(' 5 ', '--n', { min: 0, max: 5 })).toBe(5);
+    expect(() => parseWhole('1 0', '--n', { min: 0, max: 50 })).toThrow("--n takes a whole number from 0 to 50, not '1 0'");
+    expect(parseSeed(' -7\t')).toBe(-7);
+    expect(() => parseSeed('- 7')).toThrow(/not '- 7'/);
+    expect(parseShard(' 1/2 ', '--shard', 8)).toEqual({ index: 1, count: 2 });
+    expect(parseShard('1 / 2', '--shard', 8)).toEqual({ index: 1, count: 2 });
   });
 });
 

@@ -185,6 +185,42 @@ describe('selftest', () => {
     expect(expected.trimEnd().split('\n').at(-1)).toBe('% rmmod $MOD_P1');
   });
 
+  it('refuses module names a selftest cannot build or tell apart, at their place: over 55 characters as test_klp_<name>, or one name with - and _', () => {
+    // The kernel keeps a module name in MODULE_NAME_LEN (56) bytes with its NUL; kbuild spells '-' as '_' (KBUILD_MODNAME).
+    const withModules = (...names: string[]) => ({
+      ...fixture,
+      universe: { ...fixture.universe, modules: names.map((name) => ({ name })) },
+    });
+    expect(() => render(withModules('m'.repeat(46)), 'selftest')).not.toThrow();
+    expect(() => render(withModules('m'.repeat(47)), 'selftest')).toThrow(
+      expect.objectContaining({
+        code: 'E_INEXPRESSIBLE',
+        where: '/universe/modules/0/name',
+        message: expect.stringMatching(/56 characters: the kernel takes at most 55 \(MODULE_NAME_LEN 56\), so a name of at most 46 here$/),
+      }),
+    );
+    expect(() => render(withModules('p-9', 'p_9'), 'selftest')).toThrow(
+      expect.objectContaining({
+        where: '/universe/modules/1/name',
+        message:
+          "a selftest loads 'p_9' as module 'test_klp_p_9', as it loads /universe/modules/0/name ('p-9'): the kernel spells '-' in a module name '_', so the two are one module",
+      }),
+    );
+    expect(() => render(withModules('test_klp_p1'), 'selftest')).toThrow(expect.objectContaining({ where: '/universe/modules/0/name' }));
+    // An object name already too long is what the counterexample shows the kernel refusing: kept, renamed or not.
+    const objectNamed = (name: string) => ({
+      ...fixture,
+      universe: {
+        ...fixture.universe,
+        patches: fixture.universe.patches.map((p, i) => (i ? p : { ...p, objects: [...(p.objects ?? []), { name, funcs: [] }] })),
+      },
+    });
+    expect(() => render(objectNamed('o'.repeat(50)), 'selftest')).toThrow(
+      expect.objectContaining({ where: '/universe/patches/0/objects/1/name' }),
+    );
+    expect(() => render(objectNamed('o'.repeat(56)), 'selftest')).not.toThrow();
+  });
+
   it('a counterexample of an unknown semantics cannot become a selftest', () => {
     const c = { ...fixture, semantics: 'no-such-semantics' };
     expect(() => render(c, 'selftest')).toThrow(/unknown semantics 'no-such-semantics'/);
@@ -290,6 +326,15 @@ describe('klpcheck render', () => {
     const ewhat = { ...fixture, steps: [{ ...fixture.steps[0]!, outcome: 'EWHAT' }, ...fixture.steps.slice(1)] };
     expect((await run(['render', tmp.write('ewhat.json', ewhat)])).stderr).toMatch(
       /^klpcheck: .*ewhat\.json:\/steps\/0\/outcome: must be equal to one of the allowed values: \["ok","ENOENT",.*\] \[E_SCHEMA\]\n$/,
+    );
+  });
+
+  it('names the file of a universe a selftest cannot express', async () => {
+    const long = { ...fixture, universe: { ...fixture.universe, modules: [{ name: 'm'.repeat(47) }] } };
+    const r = await run(['render', '--format', 'selftest', tmp.write('long.json', long)]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(
+      /^klpcheck: .*long\.json:\/universe\/modules\/0\/name: a selftest loads '(m+)' as module 'test_klp_\1', 56 characters: .* \[E_INEXPRESSIBLE\]\n$/,
     );
   });
 

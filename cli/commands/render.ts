@@ -75,7 +75,7 @@ export const render: Command = {
     if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
     const file = positionals[0]!;
     const c = readCounterexample(file);
-    const text = RENDERERS[format](c, contextFor(c));
+    const text = inFile(file, () => RENDERERS[format](c, contextFor(c)));
     // A rendering quotes the record; say when today's model no longer gives it (a file fixed since, or edited under
     // a name without its hash, which the store's check cannot see), so a reply never quotes a stale trace unawares.
     const stale = staleness(replayCounterexample(c, semanticsByName(c.semantics)!, file).verdict);
@@ -89,3 +89,13 @@ export const render: Command = {
     return EXIT.ok;
   },
 };
+
+/** `f()`, with a KlpcheckError it throws that names no file (a renderer's refusal, at a JSON pointer) named as `file`'s. */
+function inFile<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof KlpcheckError && e.file === undefined) throw new KlpcheckError(e.code, e.message, file, e.where);
+    throw e;
+  }
+}

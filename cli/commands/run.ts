@@ -25,13 +25,19 @@ export const STEPS = { min: 1, max: 1000 } as const;
  * counterexamples replayed; `savedFinding`: the shortest of them that still
  * reproduces (shortestFound), which wins over a holding run.
  */
-function line(r: PropertyResult, style: Style, width: number, saved: ReturnType<typeof replaySaved>, savedFinding?: Found): string {
+export function verdictLine(
+  r: PropertyResult,
+  style: Style,
+  width: number,
+  saved: ReturnType<typeof replaySaved>,
+  savedFinding?: Found,
+): string {
   const head = `${r.semantics.padEnd(width)} ${r.property.padEnd(32)}`;
   if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
   const checked = `${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')}`;
   // A saved counterexample that still reproduces wins, as in compare's cells: the runs' "holds" was a pass beside a live one.
   if (r.verdict === 'holds' && savedFinding)
-    return `${head} ${style.fail('VIOLATED')} by a saved counterexample that still reproduces, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (the random runs found none: ${checked})`;
+    return `${head} ${style.fail('VIOLATED')} by a saved counterexample that ${savedFinding.notAsRecorded ? `still violates it, though not as recorded (${savedFinding.notAsRecorded})` : 'still reproduces'}, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (the random runs found none: ${checked})`;
   // A saved one that no longer reproduces is named, as compare's cell lists it under "fixed".
   const fixed = saved.filter((f) => !f.found).map((f) => shownPath(f.file));
   const since = fixed.length ? `; fixed since saved: ${fixed.join(', ')}` : '';
@@ -125,7 +131,7 @@ export const run: Command = {
       for (const r of results) {
         const replays = savedReplays.get(`${r.semantics} ${r.property}`) ?? [];
         const live = shortestFound(replays);
-        io.stdout(`${line(r, style, width, replays, live)}\n`);
+        io.stdout(`${verdictLine(r, style, width, replays, live)}\n`);
         if (r.verdict === 'violated' || (r.verdict === 'holds' && live)) violated++;
         if (r.saved) saved[r.saved.status]++;
         if (r.unsaved) unsaved.push(r.unsaved);

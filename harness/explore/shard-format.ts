@@ -56,8 +56,9 @@ export const SHARD_FORMAT = 6;
  * ends give the merged depths, its expansions the transitions and the
  * coverage). Not sealed: /complete (false claims less, and a search said
  * complete whose states are not all expanded is refused by the merge), the
- * counts a merge computes again from the ledger (/distinctStates must also
- * agree with /states), and the format's own members.
+ * counts a merge computes again from the ledger (each must agree with what
+ * the ledger gives, checkLedgerCounts, and /distinctStates with /states),
+ * and the format's own members.
  */
 const SEALED = [
   'semantics',
@@ -282,6 +283,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   const ledger = shards.length ? ledgerFromJson(r.ledger, count, bad) : undefined;
   checkDigests(r, sums, ['states', 'ledger'], bad);
   checkStateCounts(count, r.distinctStates as number, ledger, r.complete as boolean, scope.depth as number | undefined, bad);
+  if (ledger) checkLedgerCounts(r, ledger, shards[0] as { index: number; count: number }, bad);
   const { format: _f, formatVersion: _v, klpcheck: _k, ledger: _l, sha256: _d, ...rest } = r;
   return { ...(rest as unknown as ExploreSummary), states, ...(ledger ? { ledger } : {}), seconds: 0 };
 }
@@ -448,6 +450,76 @@ function checkStateCounts(
     throw bad(
       `/ledger/levelEnds/${last}`,
       `${ends[last]}, but the search is complete (/complete) and its last level ends with its ${plural(count, 'state')}`,
+    );
+}
+
+/**
+ * A shard's own counts, which the merge computes again from the sealed
+ * ledger and never reads (summary.ts merge), must be what that ledger gives:
+ * /transitions the successors of its expansions, /outcomes their sum by op
+ * and outcome, /statesPerDepth the size of each level (the visited set's
+ * growth, but at the split depth, where the shard keeps its share of the
+ * level, every count-th state from its index on), and /fixpoint whether the
+ * complete search ended on an empty level. An edit of one of them, in range,
+ * was taken and then silently ignored (hostile-user finding, 2026-12-03);
+ * each is E_SCHEMA at its pointer, with the value the ledger gives.
+ */
+function checkLedgerCounts(
+  r: Readonly<Record<string, unknown>>,
+  ledger: ShardLedgerData,
+  shard: { readonly index: number; readonly count: number },
+  bad: (where: string, why: string) => KlpcheckError,
+): void {
+  const byId = ledger.expansions.map((k) => JSON.parse(k) as Record<string, Record<string, number>>);
+  const outcomes: Record<string, Record<string, number>> = {};
+  let transitions = 0;
+  for (const e of ledger.expanded) {
+    if (!e) continue;
+    for (const [op, byOutcome] of Object.entries(byId[e - 1]!)) {
+      const to = (outcomes[op] ??= {});
+      for (const [o, n] of Object.entries(byOutcome)) {
+        to[o] = (to[o] ?? 0) + n;
+        transitions += n;
+      }
+    }
+  }
+  if (r.transitions !== transitions)
+    throw bad('/transitions', `${String(r.transitions)}, but the ledger's expansions have ${plural(transitions, 'successor')}`);
+  for (const op of new Set([...Object.keys(outcomes), ...Object.keys(r.outcomes as object)])) {
+    const stated = (r.outcomes as Record<string, Record<string, number>>)[op] ?? {};
+    const given = outcomes[op] ?? {};
+    for (const o of new Set([...Object.keys(given), ...Object.keys(stated)]))
+      if (stated[o] !== given[o])
+        throw bad(pointer('outcomes', op, o), `${stated[o] ?? 'missing'}, but the ledger's expansions have ${given[o] ?? 'none'}`);
+  }
+  const perDepth = r.statesPerDepth as readonly number[];
+  const ends = ledger.levelEnds;
+  if (perDepth.length !== ends.length)
+    throw bad(
+      '/statesPerDepth',
+      `${plural(perDepth.length, 'level')}, but the ledger has ${plural(ends.length, 'level')} (/ledger/levelEnds)`,
+    );
+  let split = -1;
+  ends.forEach((end, d) => {
+    const grown = end - (d ? ends[d - 1]! : 0);
+    if (perDepth[d] === grown) return;
+    const share = Math.max(0, Math.ceil((grown - shard.index) / shard.count));
+    if (split < 0 && d > 0 && perDepth[d] === share) {
+      split = d;
+      return;
+    }
+    throw bad(
+      `/statesPerDepth/${d}`,
+      `${perDepth[d]}, but the ledger's level ${d} holds ${plural(grown, 'state')}${split < 0 && d > 0 ? ` (shard ${shard.index}/${shard.count}'s share, at the split depth: ${share})` : ''}`,
+    );
+  });
+  const fixpoint = r.complete === true && perDepth[perDepth.length - 1] === 0;
+  if (r.fixpoint !== fixpoint)
+    throw bad(
+      '/fixpoint',
+      fixpoint
+        ? 'false, but the search is complete and its last level is empty: a fixpoint'
+        : `true, but ${r.complete === true ? 'the last level holds states' : 'the search is not complete (/complete)'}: no fixpoint`,
     );
 }
 
