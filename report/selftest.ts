@@ -12,7 +12,7 @@
  * test module must provide, never a pretend command.
  */
 import type { Counterexample } from '../harness/counterexample.ts';
-import { KlpcheckError } from '../harness/errors.ts';
+import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { describeOp, type Op } from '../harness/ops.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
 import { INSMOD_STRERROR, type Errno } from '../model/kernel/errno.ts';
@@ -61,13 +61,27 @@ function withVariables(text: string, vars: ReadonlyMap<string, string>): string 
  * ` replace=1`: an insmod's module parameters, sorted as describeOp sorts
  * them. Read loosely, as records from before parameters existed have none.
  */
-function paramsText(op: Op): string {
+function paramsText(op: Op, quote: (word: string) => string = (w) => w): string {
   const params = (op as { readonly params?: Readonly<Record<string, string>> }).params ?? {};
   return Object.keys(params)
     .sort()
-    .map((k) => ` ${k}=${params[k]}`)
+    .map((k) => ` ${quote(`${k}=${params[k]}`)}`)
     .join('');
 }
+
+/**
+ * One word of a command line as bash reads it back: as it is when it holds
+ * only characters bash gives no meaning to, else in single quotes. Values
+ * come from a counterexample file, which a reviewer may have been sent: a
+ * parameter `1 $(touch /tmp/x)` was pasted raw into the script (hostile-user
+ * finding, 2026-12-03).
+ */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_,.:=+\/@%-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** A `# klpcheck:` comment, one line whatever the file's names hold (a newline would end the comment). */
+const comment = (text: string) => `# klpcheck: ${escapeControls(text)}`;
 
 /**
  * The waits for transitions the model completed within a step: the kernel
@@ -109,9 +123,9 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
   const none = (lines: string[]): Emitted => ({ lines, command: null, after: null });
   switch (op.op) {
     case 'insmod': {
-      const params = paramsText(op);
-      const command = `% insmod test_modules/${op.module}.ko${params}`;
-      const call = (fn: string) => [`${fn} $${v(op.module)}${params}`];
+      // The log shows the words as insmod got them; the script passes each as one word.
+      const command = `% insmod test_modules/${op.module}.ko${paramsText(op)}`;
+      const call = (fn: string) => [`${fn} $${v(op.module)}${paramsText(op, shellWord)}`];
       if (!ok) {
         const why = INSMOD_STRERROR[step.outcome as Errno] ?? step.outcome;
         return {
@@ -142,34 +156,37 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
         return { lines: [`disable_lp $${v(op.patch)}`], command, after: null };
       }
       const path = `${KLP}/$${v(op.patch)}/${file}`;
+      const shown = `echo ${dq(value)} > ${path}`;
       return {
-        lines: written(`% echo ${value} > ${path}`, `echo ${value} > ${KLP}/"$${v(op.patch)}"/${file}`, refusal, `echo ${value} > ${path}`),
+        lines: written(`% ${shown}`, `echo ${shellWord(value)} > ${KLP}/"$${v(op.patch)}"/${file}`, refusal, shown),
         command,
         after: null,
       };
     }
     case 'transition_step':
-      return none(['# klpcheck: one retry of the transition work (klp_try_complete_transition); the kernel retries on its own']);
+      return none([comment('one retry of the transition work (klp_try_complete_transition); the kernel retries on its own')]);
     case 'block_task':
       return none([
-        `# klpcheck: ${op.task} sleeps in ${funcLabel(op.func)} -- needs a test module that blocks there; see test_klp_callbacks_busy`,
+        comment(`${op.task} sleeps in ${funcLabel(op.func)} -- needs a test module that blocks there; see test_klp_callbacks_busy`),
       ]);
     case 'unblock_task':
       return none([
-        `# klpcheck: ${op.task} wakes up -- the blocking test module must let it go (test_klp_callbacks_busy: clear block_transition)`,
+        comment(`${op.task} wakes up -- the blocking test module must let it go (test_klp_callbacks_busy: clear block_transition)`),
       ]);
     case 'task_return':
-      return none([`# klpcheck: ${op.task} returns to user space -- no selftest equivalent; the kernel switches such tasks on its own`]);
+      return none([comment(`${op.task} returns to user space -- no selftest equivalent; the kernel switches such tasks on its own`)]);
     case 'run_task':
     case 'sleep_task':
     case 'cond_resched':
     case 'fork':
-      return none([`# klpcheck: ${describeOp(op)} -- no selftest equivalent; needs a test module with a thread that does it`]);
+      return none([comment(`${describeOp(op)} -- no selftest equivalent; needs a test module with a thread that does it`)]);
     case 'shadow_alloc':
     case 'shadow_free': {
       const call = op.op === 'shadow_alloc' ? 'klp_shadow_get_or_alloc' : 'klp_shadow_free';
       return none([
-        `# klpcheck: code of ${op.patch} calls ${call}(obj=${op.obj}, id=${op.id}) -- needs a livepatch whose new function does; see test_klp_shadow_vars`,
+        comment(
+          `code of ${op.patch} calls ${call}(obj=${op.obj}, id=${op.id}) -- needs a livepatch whose new function does; see test_klp_shadow_vars`,
+        ),
       ]);
     }
   }

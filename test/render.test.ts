@@ -155,6 +155,8 @@ describe('html and svg', () => {
 });
 
 describe('selftest', () => {
+  const tmp = new TempDir();
+  afterAll(() => rmSync(tmp.path, { recursive: true, force: true }));
   const script = render(fixture, 'selftest');
 
   it('bash accepts it', () => {
@@ -219,6 +221,62 @@ describe('selftest', () => {
       expect.objectContaining({ where: '/universe/patches/0/objects/1/name' }),
     );
     expect(() => render(objectNamed('o'.repeat(56)), 'selftest')).not.toThrow();
+  });
+
+  it('runs nothing a file’s values say: parameters, sysfs values and names stay words and comments (run with stubbed helpers)', () => {
+    // A module parameter `1 $(touch ...)` was pasted raw into load_lp's line (hostile-user finding, 2026-12-03).
+    const dir = tmp.path;
+    const marks = ['param', 'attr', 'comment'].map((m) => join(dir, `ran-${m}`));
+    const slots = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'slots', 'conformance-f1d2070d57f5.json'));
+    const params = {
+      ...slots,
+      steps: slots.steps.map((s, i) => (i ? s : { ...s, op: { ...s.op, params: { add_merge_slots: `1 $(touch ${marks[0]}); echo 'x` } } })),
+    };
+    // f1 renamed `f1<newline>touch ...`, in the universe and in the ops (JSON text, so the newline as \n).
+    const f1 = JSON.stringify(`f1\ntouch ${marks[2]}`).slice(1, -1);
+    const rename = (text: string) => text.replaceAll('vmlinux:f1', `vmlinux:${f1}`).replaceAll('"f1"', `"${f1}"`);
+    const named = JSON.parse(rename(JSON.stringify(fixture))) as Counterexample;
+    const attr = {
+      ...fixture,
+      steps: [
+        ...fixture.steps,
+        { ...fixture.steps.at(-1)!, op: { op: 'set_attr', patch: 'p1', attr: 'replaceable', value: `"$(touch ${marks[1]})` } },
+      ],
+    } as Counterexample;
+    const stub = [
+      'load_lp',
+      'load_lp_nowait',
+      'load_mod',
+      'load_failing_mod',
+      'disable_lp',
+      'unload_lp',
+      'unload_mod',
+      'check_result',
+      'start_test',
+      'setup_config',
+      'log',
+      'die',
+      'loop_until',
+    ]
+      .map((f) => `${f}() { :; }`)
+      .join('\n');
+    writeFileSync(join(dir, 'functions.sh'), `${stub}\n`);
+    for (const [name, c] of [
+      ['params', params],
+      ['attr', attr],
+      ['named', named],
+    ] as const) {
+      const script = render(c, 'selftest');
+      expect(bashSyntaxError(script), name).toBe('');
+      const file = join(dir, `${name}.sh`);
+      writeFileSync(file, script);
+      spawnSync('bash', [file], { encoding: 'utf8' });
+    }
+    for (const m of marks) expect(existsSync(m), m).toBe(false);
+    expect(render(params, 'selftest')).toContain(`load_lp $MOD_P1 'add_merge_slots=1 $(touch ${marks[0]}); echo '\\''x'`);
+    // The log shows the words as insmod got them, quoted for check_result's double quotes.
+    expect(render(params, 'selftest')).toContain(`% insmod test_modules/$MOD_P1.ko add_merge_slots=1 \\$(touch ${marks[0]}); echo 'x`);
+    expect(render(named, 'selftest')).toContain(`# klpcheck: task0 sleeps in vmlinux:f1\\ntouch ${marks[2]} -- needs a test module`);
   });
 
   it('a counterexample of an unknown semantics cannot become a selftest', () => {

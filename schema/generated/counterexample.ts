@@ -103,7 +103,7 @@ export interface ModuleOp {
   op: 'insmod' | 'rmmod';
   module: string;
   /**
-   * insmod only: module parameters (add_merge_slots=1); a patch's attr_params map them to attributes.
+   * insmod only: module parameters (add_merge_slots=1); a patch's attr_params map them to attributes. A parameter's name is letters, digits, _ and -, as a module parameter's (a C identifier; kernel/params.c parameq takes - for _); a selftest passes each value as one quoted word.
    */
   params?: {
     [k: string]: string;
@@ -161,6 +161,9 @@ export interface ShadowOp {
 export interface AttrOp {
   op: 'set_attr';
   patch: string;
+  /**
+   * A sysfs file name of the patch's directory: letters, digits, _ and -, as every attribute a semantics adds.
+   */
   attr: string;
   value: string;
 }
