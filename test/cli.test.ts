@@ -169,6 +169,39 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
       },
       (f) => `${f}:/steps/4/patch: patch 'test_klp_nope' is not in the universe [E_REFERENCE]`,
     ],
+    // Each passed, checking nothing (hostile-user finding, 2026-12-03).
+    ...(
+      [
+        [{ op: 'check_sysfs', value: 'garbage' }, '/steps/4/value: check_sysfs value needs the patch whose sysfs directory it reads'],
+        [
+          { op: 'check_sysfs', file: 'enabled', exists: true },
+          '/steps/4/file: check_sysfs file needs the patch whose sysfs directory it reads',
+        ],
+        [{ op: 'check_sysfs' }, '/steps/4: check_sysfs checks nothing: give count, or a patch with exists, value or mode'],
+        [
+          { op: 'check_sysfs', patch: 'test_klp_livepatch' },
+          '/steps/4: check_sysfs checks nothing of test_klp_livepatch: give exists, value or mode',
+        ],
+        [
+          { op: 'check_sysfs', patch: 'test_klp_livepatch', value: '1' },
+          '/steps/4/value: check_sysfs value needs the file it reads (enabled, transition, ...)',
+        ],
+        [{ op: 'block_task', task: 'task0' }, '/steps/4: block_task needs the func (object:name) the task sleeps in'],
+      ] as const
+    ).map(([step, where]): (typeof cases)[number] => [
+      `a step that checks nothing: ${JSON.stringify(step)}`,
+      () => {
+        const s = basicScenario();
+        s.steps.push(step as never);
+        return ['scenario', bad(`nothing-${Object.keys(step).join('-')}.json`, s)];
+      },
+      (f) => `${f}:${where} [E_SCHEMA]`,
+    ]),
+    [
+      'an empty pending reason (read as not pending)',
+      () => ['scenario', bad('pending.json', { ...basicScenario(), pending: '' })],
+      (f) => `${f}:/pending: must NOT have fewer than 1 characters [E_SCHEMA]`,
+    ],
     [
       'an unknown option',
       () => ['scenario', '--bogus', passing],

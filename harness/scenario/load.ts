@@ -38,6 +38,10 @@ function checkReferences(s: Scenario, file: string): void {
         throw new KlpcheckError('E_REFERENCE', `task '${step.child}' already exists`, file, pointer('steps', i, 'child'));
       tasks.add(step.child);
     }
+    if (step.op === 'check_sysfs') checkSysfsAsks(step, i, file);
+    // Without a function the task cannot enter one: the step was refused EAGAIN and the scenario passed.
+    if (step.op === 'block_task' && step.func === undefined)
+      throw new KlpcheckError('E_SCHEMA', 'block_task needs the func (object:name) the task sleeps in', file, pointer('steps', i));
     if ((step.op === 'check_running' || step.op === 'block_task') && step.func !== undefined && !names.funcs.has(step.func)) {
       bad(i, 'func', 'function', step.func);
     }
@@ -64,6 +68,30 @@ function checkReferences(s: Scenario, file: string): void {
       );
     }
   });
+}
+
+/**
+ * A check_sysfs step must check something, as each functions.sh helper it
+ * stands for does: the count of /sys/kernel/livepatch entries, or a patch's
+ * directory or file with exists, value or mode; a value is a file's.
+ * Without a patch, file, value, mode and exists were ignored and the step
+ * passed (hostile-user finding, 2026-12-03). E_SCHEMA at the step, or at the
+ * field that cannot be checked.
+ */
+function checkSysfsAsks(step: Extract<Step, { op: 'check_sysfs' }>, i: number, file: string): void {
+  const refuse = (why: string, ...at: string[]): never => {
+    throw new KlpcheckError('E_SCHEMA', why, file, pointer('steps', i, ...at));
+  };
+  const asks = (['exists', 'value', 'mode'] as const).filter((k) => step[k] !== undefined);
+  if (step.patch === undefined) {
+    const orphan = (['file', ...asks] as const).find((k) => step[k] !== undefined);
+    if (orphan) refuse(`check_sysfs ${orphan} needs the patch whose sysfs directory it reads`, orphan);
+    if (step.count === undefined) refuse('check_sysfs checks nothing: give count, or a patch with exists, value or mode');
+    return;
+  }
+  if (!asks.length && step.count === undefined) refuse(`check_sysfs checks nothing of ${step.patch}: give exists, value or mode`);
+  if (step.value !== undefined && step.file === undefined)
+    refuse('check_sysfs value needs the file it reads (enabled, transition, ...)', 'value');
 }
 
 /** A thread scenario (schema/thread-scenario.schema.json) lists ops for every semantics, not selftest steps. */
