@@ -28,7 +28,12 @@ export type ReportMode =
 export async function runScenarioFiles(operands: readonly string[], mode: ReportMode, io: Io, command = 'scenario'): Promise<number> {
   // Thread scenarios below a directory are for --all-semantics; a file named on its own says so.
   const say = (line: string) => io.stderr(`klpcheck ${command}: ${line}\n`);
-  const loaded = scenarioFiles(operands, say, isThreadFile).map((file) => ({ file, scenario: loadScenario(file) }));
+  const threads = {
+    test: isThreadFile,
+    what: 'thread scenario',
+    hint: "which list ops: run them with 'klpcheck scenario --all-semantics'",
+  };
+  const loaded = scenarioFiles(operands, say, threads).map((file) => ({ file, scenario: loadScenario(file) }));
   // On a terminal the text report is its own progress; a progress line is for redirected output.
   const bar = mode.kind === 'json' || !io.stdoutIsTTY ? progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now }) : NO_PROGRESS;
   const results: ScenarioResult[] = [];

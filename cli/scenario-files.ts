@@ -5,7 +5,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { KlpcheckError } from '../harness/errors.ts';
+import { escapeControls, KlpcheckError } from '../harness/errors.ts';
+import { plural } from '../harness/plural.ts';
 import { unreadable } from '../harness/json-file.ts';
 import { asNamed, onceEach, refuseTwice, sameAgain, type Named } from './given-once.ts';
 
@@ -54,6 +55,15 @@ function jsonFilesBelow(dir: string): string[] {
     });
 }
 
+/** Files of another kind that a folder may hold beside the ones wanted: which, what they are, and what runs them. */
+export interface Skip {
+  readonly test: (file: string) => boolean;
+  /** A noun for one of them: 'thread scenario'. */
+  readonly what: string;
+  /** What runs them, after the count: "run them with ...". */
+  readonly hint: string;
+}
+
 /**
  * `skip` leaves out files found below a directory (a file named itself is always kept).
  * A file or folder given twice, or a file given and found below a folder given, is
@@ -65,15 +75,21 @@ function jsonFilesBelow(dir: string): string[] {
 export function scenarioFiles(
   operands: readonly string[],
   say: (line: string) => void,
-  skip: (file: string) => boolean = () => false,
+  skip?: Skip,
   /** What the files are, for a folder that holds none: replay's are counterexamples. */
   what = 'scenario',
 ): string[] {
   refuseTwice(asNamed(operands), 'file or folder');
   const files = operands.flatMap((operand): Named[] => {
     if (!isDirectory(operand)) return [{ file: operand, operand }];
-    const found = jsonFilesBelow(operand).filter((f) => !skip(f));
-    if (found.length === 0) throw new KlpcheckError('E_NO_FILE', `no *.json ${what} files below this directory`, operand);
+    const below = jsonFilesBelow(operand);
+    const found = skip ? below.filter((f) => !skip.test(f)) : below;
+    // Files left out are said, never silent: a folder's count line accounts for what it held (hostile-user finding, 2026-12-03).
+    const left = below.length - found.length;
+    const why = left ? `${plural(left, skip!.what)}, ${skip!.hint}` : '';
+    if (found.length === 0)
+      throw new KlpcheckError('E_NO_FILE', `no *.json ${what} files below this directory${why ? ` (it holds ${why})` : ''}`, operand);
+    if (left) say(`${escapeControls(operand)}: left out ${why}`);
     return found.map((file) => ({ file, operand }));
   });
   return onceEach(files, 'file', (file, first) => say(sameAgain(file, first))).map((f) => f.file);

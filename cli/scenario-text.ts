@@ -19,18 +19,19 @@ export function stepLines(r: ScenarioResult, st: Style): string[] {
   return r.steps.flatMap((s) => {
     const shown = s.result === 'ok' && failedHere.has(`/steps/${s.index}`) ? 'FAIL' : s.result;
     const result = shown === 'ok' ? shown.padEnd(RESULT_WIDTH) : st.fail(shown.padEnd(RESULT_WIDTH));
-    const head = `  ${st.dim(String(s.index).padStart(width))}  ${result}  ${s.command}`;
+    const head = `  ${st.dim(String(s.index).padStart(width))}  ${result}  ${escapeControls(s.command)}`;
     // The harness logs its own `% insmod ...` line; it is the command just shown.
     const log = s.log[0] === s.command ? s.log.slice(1) : s.log;
     const pad = ' '.repeat(2 + width + 2 + RESULT_WIDTH + 2);
-    return [head, ...log.map((l) => `${pad}${l}`)];
+    return [head, ...log.map((l) => `${pad}${escapeControls(l)}`)];
   });
 }
 
 function failureLines(f: Failure, st: Style): string[] {
-  const head = `  ${st.bold(f.pointer || '/')}: ${f.message}`;
+  const head = `  ${st.bold(escapeControls(f.pointer || '/'))}: ${escapeControls(f.message)}`;
   if (!f.expected || !f.actual) return [head];
-  const diff = unifiedDiff(f.expected, f.actual).map((l) =>
+  // Escaped before the colours go on, which are control characters themselves.
+  const diff = unifiedDiff(f.expected.map(escapeControls), f.actual.map(escapeControls)).map((l) =>
     l.startsWith('-') && !l.startsWith('---') ? st.removed(l) : l.startsWith('+') && !l.startsWith('+++') ? st.added(l) : l,
   );
   return [head, ...diff.map((l) => `    ${l}`)];
@@ -42,7 +43,8 @@ export function failuresBlock(r: ScenarioResult, st: Style): string[] {
 }
 
 export function verdictLine(r: ScenarioResult, st: Style): string {
-  // One line per file, whatever its name holds (scripts grep '^(PASS|FAIL|PENDING)').
+  // One line per file, whatever its name or its values hold (scripts grep '^(PASS|FAIL|PENDING)'): a step value
+  // with a newline made a second, forged verdict line (hostile-user finding, 2026-12-03).
   const file = escapeControls(r.file);
   switch (r.verdict) {
     case 'pass':
@@ -50,12 +52,12 @@ export function verdictLine(r: ScenarioResult, st: Style): string {
     case 'pending': {
       // A pending case that now passes is news: its "pending" should go.
       const now = r.failures.length === 0 ? ' (now passes: remove "pending")' : '';
-      return `${st.pending('PENDING')} ${file}: ${r.pending ?? ''}${now}`;
+      return `${st.pending('PENDING')} ${file}: ${escapeControls(r.pending ?? '')}${now}`;
     }
     case 'fail': {
       const first = r.failures[0];
       const more = r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : '';
-      return `${st.fail('FAIL')}    ${file}: ${first ? `${first.pointer || '/'}: ${first.message}` : 'failed'}${more}`;
+      return `${st.fail('FAIL')}    ${file}: ${first ? escapeControls(`${first.pointer || '/'}: ${first.message}`) : 'failed'}${more}`;
     }
   }
 }

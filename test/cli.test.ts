@@ -311,3 +311,54 @@ describe('a scenario name with a control character', () => {
     expect(all.stdout.split('\n')[0]).toMatch(/ctl\.json: a\\u001b\[31mRED\\nsecond\\rX$/);
   });
 });
+
+describe('values from a scenario file with a control character, and --all-semantics findings', () => {
+  it('shows a newline in a step value escaped, so no line, and no verdict, is forged', async () => {
+    // A value "1\nPASS    fake.json" made a second verdict line that grep '^(PASS|FAIL|PENDING)' counted (hostile-user finding, 2026-12-03).
+    const s = basicScenario();
+    s.steps.splice(1, 0, { op: 'enable', patch: 'test_klp_livepatch', value: '1\nPASS    fake.json', expect: { result: 'ok' } });
+    const forged = tmp.write('forged.json', { ...s, pending: 'reason\nPASS    forged.json' });
+    for (const args of [['--quiet'], []]) {
+      const r = await run(['scenario', ...args, forged]);
+      expect(
+        r.stdout.split('\n').filter((l) => /^(PASS|FAIL|PENDING)/.test(l)),
+        args.join(' '),
+      ).toEqual([expect.stringMatching(/^PENDING .*forged\.json: reason\\nPASS {4}forged\.json$/)]);
+      expect(r.stdout).not.toMatch(/^PASS {4}f/m);
+    }
+    const full = (await run(['scenario', tmp.write('forged2.json', s)])).stdout;
+    expect(full).toMatch(/^ {2}\S+ +EINVAL +% echo 1\\nPASS {4}fake\.json > \/sys\/kernel\/livepatch\/test_klp_livepatch\/enabled$/m);
+    expect(full).toMatch(/^FAIL {4}.*forged2\.json: \/steps\/1\/expect\/result: % echo 1\\nPASS {4}fake\.json > /m);
+    const all = (await run(['scenario', '--all-semantics', tmp.write('forged3.json', s)])).stdout;
+    expect(all).not.toMatch(/^PASS/m);
+    expect(all).toMatch(/% echo 1\\nPASS {4}fake\.json >/);
+  });
+
+  it('exits 1, saying why on stderr, when a semantics fails the file or breaks a property; 0 when none does', async () => {
+    // It exited 0 whatever every semantics did (hostile-user finding, 2026-12-03).
+    const fine = await run(['scenario', '--all-semantics', passing]);
+    expect([fine.code, fine.stderr]).toEqual([0, '']);
+    const wrong = await run(['scenario', '--all-semantics', failing]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toBe(
+      'klpcheck scenario: 20 of 20 runs fail an expectation or break a property, so exit 1 (a finding, not an error)\n',
+    );
+    const both = await run(['scenario', '--all-semantics', passing, 'scenarios/threads/petr-lp1-lp2-lp3.json']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(
+      /^klpcheck scenario: \d+ of 40 runs over 2 files fail an expectation or break a property, so exit 1 \(a finding, not an error\)\n$/,
+    );
+  });
+
+  it('says which files a folder held that it left out, and a folder of only those says so', async () => {
+    // scenarios/ skipped its 16 thread scenarios silently, and scenarios/threads/ was said to hold no *.json (hostile-user finding).
+    const hint = "16 thread scenarios, which list ops: run them with 'klpcheck scenario --all-semantics'";
+    const r = await run(['scenario', '--quiet', 'scenarios/']);
+    expect(r.stderr).toBe(`klpcheck scenario: scenarios/: left out ${hint}\n`);
+    const only = await run(['scenario', 'scenarios/threads/']);
+    expect([only.code, only.stderr]).toEqual([
+      2,
+      `klpcheck: scenarios/threads/: no *.json scenario files below this directory (it holds ${hint}) [E_NO_FILE]\n`,
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import type { Command } from '../command.ts';
 import { runScenarioFiles, type ReportMode } from '../run-scenarios.ts';
 import { sideBySideOf } from '../all-semantics.ts';
 import { EXIT } from '../exit.ts';
+import { plural } from '../../harness/plural.ts';
 import { scenarioFiles } from '../scenario-files.ts';
 import { styleFor } from '../style.ts';
 import { sideBySideText } from '../../report/side-by-side.ts';
@@ -26,7 +27,7 @@ export const scenario: Command = {
     json: { type: 'boolean', help: 'print one ScenarioRunReport (schema/scenario-result.schema.json) instead' },
     'all-semantics': {
       type: 'boolean',
-      help: 'run each FILE under every semantics side by side and mark the first step where they diverge (selftest or thread scenarios)',
+      help: 'run each FILE under every semantics side by side and mark the first step where they diverge (selftest or thread scenarios); exit 1 when a semantics fails an expectation or breaks a property',
       conflicts: ['json', 'quiet'],
     },
   },
@@ -41,7 +42,16 @@ export const scenario: Command = {
       // Load every file first: one bad file stops the run before any output.
       const views = scenarioFiles(positionals, (line) => io.stderr(`klpcheck scenario: ${line}\n`)).map(sideBySideOf);
       for (const v of views) io.stdout(sideBySideText(v));
-      return EXIT.ok;
+      // As compare: a semantics that fails the file's expectations or breaks a property is a finding, exit 1
+      // (it exited 0 whatever every semantics did: hostile-user finding, 2026-12-03).
+      const runs = views.reduce((n, v) => n + v.semantics.length, 0);
+      const found = views.reduce((n, v) => n + v.semantics.filter((s) => v.verdicts[s] !== null).length, 0);
+      if (!found) return EXIT.ok;
+      const over = views.length > 1 ? ` over ${plural(views.length, 'file')}` : '';
+      io.stderr(
+        `klpcheck scenario: ${found} of ${runs} runs${over} fail an expectation or break a property, so exit 1 (a finding, not an error)\n`,
+      );
+      return EXIT.failed;
     }
     const style = styleFor(io, values['no-color'] === true);
     const quiet = values.quiet === true;
