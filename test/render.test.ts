@@ -387,6 +387,13 @@ describe('klpcheck render', () => {
     );
   });
 
+  it('names the file it wrote on one line, whatever the name holds', async () => {
+    // A newline in --out split the status line; error lines already escaped it (hostile-user finding, 2026-12-03).
+    const out = join(tmp.path, 'a\nb.txt');
+    const r = await run(['render', FIXTURE, '--out', out]);
+    expect([r.code, r.stderr]).toEqual([0, `klpcheck render: wrote ${out.replace('\n', '\\n')}\n`]);
+  });
+
   it('names the file of a universe a selftest cannot express', async () => {
     const long = { ...fixture, universe: { ...fixture.universe, modules: [{ name: 'm'.repeat(47) }] } };
     const r = await run(['render', '--format', 'selftest', tmp.write('long.json', long)]);

@@ -11,7 +11,7 @@ import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { join, resolve } from 'node:path';
-import { attempt, KlpcheckError } from '../../harness/errors.ts';
+import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
@@ -188,7 +188,7 @@ export const compare: Command = {
       const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
       const loaded = new Map(files.map((f) => [f, readCounterexample(join(ROOT, f))] as const));
       writeAtomically(html, matrixHtml(matrix, loaded), values.force === true, '--html');
-      io.stderr(`klpcheck compare: wrote ${html}\n`);
+      io.stderr(`klpcheck compare: wrote ${escapeControls(html)}\n`);
     });
     const secs = ((io.now() - t0) / 1000).toFixed(1);
     const violated = matrix.cells.filter((c) => c.verdict === 'violated').length;

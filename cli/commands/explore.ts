@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { attempt, KlpcheckError } from '../../harness/errors.ts';
+import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
@@ -385,7 +385,7 @@ async function exploreCommand(
   );
   if (written === 'kept' || written === 'kept-unread') {
     const holds = written === 'kept' ? 'it holds a complete result' : 'klpcheck may not read it, so it may hold a complete result';
-    io.stderr(`klpcheck explore: kept ${out}: ${holds}, and an INCOMPLETE one never replaces it, even with --force\n`);
+    io.stderr(`klpcheck explore: kept ${escapeControls(String(out))}: ${holds}, and an INCOMPLETE one never replaces it, even with --force\n`);
   }
   const sem = semanticsByName(summary.semantics)!;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.

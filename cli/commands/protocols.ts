@@ -11,7 +11,7 @@ import { progress } from '../progress.ts';
 import { list, selectedSemantics } from '../selection.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { notSaved, raiseLate } from '../late-errors.ts';
-import { attempt, KlpcheckError } from '../../harness/errors.ts';
+import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 
 export const protocols: Command = {
   name: 'protocols',
@@ -74,7 +74,8 @@ export const protocols: Command = {
         if (!c) continue;
         const dir = values.out;
         const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
-        if (saved) io.stderr(`klpcheck protocols: ${saved.status === 'written' ? 'wrote' : 'already saved'} ${saved.file}\n`);
+        if (saved)
+          io.stderr(`klpcheck protocols: ${saved.status === 'written' ? 'wrote' : 'already saved'} ${escapeControls(saved.file)}\n`);
         else {
           io.stderr(`klpcheck protocols: ${v.semantics} ${v.protocol}: counterexample ${notSaved(error)}\n`);
           unsaved.push(error);

@@ -11,7 +11,7 @@ import { progress } from '../progress.ts';
 import { selectedSemantics } from '../selection.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import { raiseLate } from '../late-errors.ts';
-import { attempt } from '../../harness/errors.ts';
+import { attempt, escapeControls } from '../../harness/errors.ts';
 
 export const relate: Command = {
   name: 'relate',
@@ -78,7 +78,7 @@ export const relate: Command = {
     const { error: unwritten } = attempt(() => {
       if (html === undefined) return;
       writeAtomically(html, latticeHtml(l, b, text), values.force === true, '--html');
-      io.stderr(`klpcheck relate: wrote ${html}\n`);
+      io.stderr(`klpcheck relate: wrote ${escapeControls(html)}\n`);
     });
     raiseLate([unwritten]);
     return EXIT.ok;

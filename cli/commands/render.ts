@@ -3,7 +3,7 @@ import { readCounterexample } from '../../harness/counterexample.ts';
 import { replayCounterexample, type ReplayVerdict } from '../../harness/replay.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { shownPath } from '../late-errors.ts';
-import { KlpcheckError } from '../../harness/errors.ts';
+import { KlpcheckError, escapeControls } from '../../harness/errors.ts';
 import { contextFor } from '../../report/context.ts';
 import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
 import type { Command } from '../command.ts';
@@ -85,7 +85,7 @@ export const render: Command = {
       return EXIT.ok;
     }
     const status = writeAtomically(out, text, values.force === true);
-    io.stderr(`klpcheck render: ${status === 'written' ? 'wrote' : 'unchanged'} ${out}\n`);
+    io.stderr(`klpcheck render: ${status === 'written' ? 'wrote' : 'unchanged'} ${escapeControls(out)}\n`);
     return EXIT.ok;
   },
 };
