@@ -68,7 +68,8 @@ export function shardForm(max: number): string {
 
 /** `i/n` with 0 <= i < n <= max: this machine's share of a sharded exploration. */
 export function parseShard(text: string, what: string, max: number): { readonly index: number; readonly count: number } {
-  const m = /^([^/]*)\/([^/]*)$/.exec(text.trim());
+  // Each part is trimmed by parseWhole.
+  const m = /^([^/]*)\/([^/]*)$/.exec(text);
   if (!m) throw new KlpcheckError('E_USAGE', `${what} takes ${shardForm(max)}, not '${text}'`);
   const count = parseWhole(m[2]!, `${what} n`, { min: 1, max });
   const index = parseWhole(m[1]!, `${what} i`, { min: 0, max: count - 1 });

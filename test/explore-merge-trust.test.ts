@@ -145,6 +145,17 @@ describe('a shard file whose ledger was edited', () => {
     expect(refusal({ ...b, statesPerDepth: perDepth.map((k, d) => (d === 1 ? k + 1 : k)) })).toBe(
       `klpcheck: a.json:/statesPerDepth/1: ${perDepth[1]! + 1}, but the ledger's level 1 holds ${perDepth[1]} states (shard 1/2's share, at the split depth: ${Math.ceil((perDepth[1]! - 1) / 2)}) [E_SCHEMA]`,
     );
+    // Only one level, below the roots, may be the shard's share (mutation testing, stop 34): the roots' share, or a second one.
+    const ends = (b.ledger as Ledger).levelEnds;
+    const share = (d: number) => Math.ceil((ends[d]! - (d ? ends[d - 1]! : 0) - 1) / 2);
+    expect(perDepth[2]).toBe(share(2));
+    expect([perDepth[0], share(0), perDepth[3], share(3)]).toEqual([1, 0, ends[3]! - ends[2]!, expect.any(Number)]);
+    expect(refusal({ ...b, statesPerDepth: perDepth.map((k, d) => (d === 0 ? share(0) : k)) })).toBe(
+      "klpcheck: a.json:/statesPerDepth/0: 0, but the ledger's level 0 holds 1 state [E_SCHEMA]",
+    );
+    expect(refusal({ ...b, statesPerDepth: perDepth.map((k, d) => (d === 3 ? share(3) : k)) })).toBe(
+      `klpcheck: a.json:/statesPerDepth/3: ${share(3)}, but the ledger's level 3 holds ${perDepth[3]} states [E_SCHEMA]`,
+    );
     expect(refusal({ ...b, statesPerDepth: [...perDepth, 0] })).toMatch(
       /^klpcheck: a\.json:\/statesPerDepth: \d+ levels, but the ledger has \d+ levels \(\/ledger\/levelEnds\) \[E_SCHEMA\]$/,
     );

@@ -28,6 +28,16 @@ describe('parseWhole', () => {
     );
   });
 
+  it('refuses what Number() would read: an exponent, hex, a leading zero, a sign (mutation testing, stop 34)', () => {
+    for (const text of ['1e3', '0x10', '007', '+5', '-5', '', ' ', '12345678901234567'])
+      expect(() => parseWhole(text, '--n', { min: 0, max: Number.MAX_SAFE_INTEGER }), text).toThrow(
+        `--n takes a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not '${text}'`,
+      );
+    expect(() => parseWhole('x', '--depth', { min: 1, max: 9 }, "or 'any'")).toThrow(
+      "--depth takes a whole number from 1 to 9 or 'any', not 'x'",
+    );
+  });
+
   it('leaves out spaces around a number, as around names, and refuses one inside', () => {
     expect(parseWhole(' 5 ', '--n', { min: 0, max: 5 })).toBe(5);
     expect(() => parseWhole('1 0', '--n', { min: 0, max: 50 })).toThrow("--n takes a whole number from 0 to 50, not '1 0'");
@@ -59,6 +69,15 @@ describe('parseSeed', () => {
     );
     expect(SEED_RANGE).toEqual({ min: -(2 ** 31), max: 2 ** 31 - 1 });
   });
+
+  it('refuses, in one line naming the option, a seed one past either end, -0, and what is not digits (mutation testing, stop 34)', () => {
+    // Ten digits pass the length check: the range is what refuses them.
+    for (const text of ['2147483648', '-2147483649', '9999999999', '-0', 'x', '1e3', '--5', '12345678901'])
+      expect(() => parseSeed(text), text).toThrow(
+        `--seed takes a whole number from -2147483648 to 2147483647 (fast-check's 32-bit seeds) or 'random', not '${text}'`,
+      );
+    expect(() => parseSeed('x', '--from-seed')).toThrow(/^--from-seed takes /);
+  });
 });
 
 describe('parseShard', () => {
@@ -67,5 +86,10 @@ describe('parseShard', () => {
     expect(parseShard('7/8', '--shard', 8)).toEqual({ index: 7, count: 8 });
     expect(() => parseShard('8/8', '--shard', 8)).toThrow(/--shard i takes a whole number from 0 to 7/);
     expect(() => parseShard('0/9', '--shard', 8)).toThrow(/--shard n takes a whole number from 1 to 8/);
+    // One slash, and the whole text: a third part was read as if it were not there (mutation testing, stop 34).
+    for (const text of ['x', '0/1/2', '0/2/3', '/'])
+      expect(() => parseShard(text, '--shard', 8), text).toThrow(
+        text === '/' ? "--shard n takes a whole number from 1 to 8, not ''" : `--shard takes i/n with 0 <= i < n <= 8, not '${text}'`,
+      );
   });
 });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectGolden } from './support/golden.ts';
 import { readCounterexample, type Counterexample } from '../harness/counterexample.ts';
 import { commandsArb, DEFAULT_SCOPE, universeArb } from '../harness/generators.ts';
@@ -157,7 +157,12 @@ describe('html and svg', () => {
 describe('selftest', () => {
   const tmp = new TempDir();
   afterAll(() => rmSync(tmp.path, { recursive: true, force: true }));
-  const script = render(fixture, 'selftest');
+  // Made in beforeAll, not while the file is read: a renderer that throws fails these tests, where a file that failed to
+  // load was counted by mutation testing as no test failing (stop 34).
+  let script = '';
+  beforeAll(() => {
+    script = render(fixture, 'selftest');
+  });
 
   it('bash accepts it', () => {
     expect(bashSyntaxError(script)).toBe('');
@@ -203,6 +208,7 @@ describe('selftest', () => {
     );
     expect(() => render(withModules('p-9', 'p_9'), 'selftest')).toThrow(
       expect.objectContaining({
+        code: 'E_INEXPRESSIBLE',
         where: '/universe/modules/1/name',
         message:
           "a selftest loads 'p_9' as module 'test_klp_p_9', as it loads /universe/modules/0/name ('p-9'): the kernel spells '-' in a module name '_', so the two are one module",
@@ -221,6 +227,23 @@ describe('selftest', () => {
       expect.objectContaining({ where: '/universe/patches/0/objects/1/name' }),
     );
     expect(() => render(objectNamed('o'.repeat(56)), 'selftest')).not.toThrow();
+    // Both ends (mutation testing, stop 34): 55 characters become 64; 46 become 55, which the kernel takes.
+    expect(() => render(objectNamed('o'.repeat(55)), 'selftest')).toThrow(expect.objectContaining({ code: 'E_INEXPRESSIBLE' }));
+    expect(() => render(objectNamed('o'.repeat(46)), 'selftest')).not.toThrow();
+    const patchNamed = (name: string) => ({
+      ...fixture,
+      universe: { ...fixture.universe, patches: fixture.universe.patches.map((p, i) => (i ? p : { ...p, name })) },
+    });
+    expect(() => render(patchNamed('p'.repeat(47)), 'selftest')).toThrow(
+      expect.objectContaining({ code: 'E_INEXPRESSIBLE', where: '/universe/patches/0/name' }),
+    );
+    expect(() => render(patchNamed('test_klp_p2'), 'selftest')).toThrow(
+      expect.objectContaining({
+        code: 'E_INEXPRESSIBLE',
+        where: '/universe/patches/1/name',
+        message: expect.stringContaining("as it loads /universe/patches/0/name ('test_klp_p2')"),
+      }),
+    );
   });
 
   it('runs nothing a file’s values say: parameters, sysfs values and names stay words and comments (run with stubbed helpers)', () => {
