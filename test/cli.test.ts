@@ -198,6 +198,15 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
       (f) => `${f}:${where} [E_SCHEMA]`,
     ]),
     [
+      'a number no JSON reader holds exactly (1e300 was taken, and printed as 1e+300)',
+      () => {
+        const s = basicScenario();
+        s.steps.push({ op: 'check_sysfs', count: 1e300 });
+        return ['scenario', bad('huge.json', s)];
+      },
+      (f) => `${f}:/steps/4/count: must be <= 9007199254740991 [E_SCHEMA]`,
+    ],
+    [
       'an empty pending reason (read as not pending)',
       () => ['scenario', bad('pending.json', { ...basicScenario(), pending: '' })],
       (f) => `${f}:/pending: must NOT have fewer than 1 characters [E_SCHEMA]`,

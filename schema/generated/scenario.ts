@@ -166,10 +166,13 @@ export interface CheckSysfsStep {
  */
 export interface ShadowStep {
   op: 'shadow_get' | 'shadow_alloc' | 'shadow_get_or_alloc' | 'shadow_free' | 'shadow_free_all';
+  /**
+   * A number JSON readers hold exactly (below 2^53), as the id: 1e300 was taken and printed as 1e+300.
+   */
   obj?: number;
   id: number;
   /**
-   * The constructor's return value; non-zero fails the allocation.
+   * The constructor's return value (a C int); non-zero fails the allocation.
    */
   ctor_ret?: number;
   dtor?: boolean;
