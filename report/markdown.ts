@@ -10,8 +10,11 @@ import { explanation } from './explain.ts';
 import { renderMermaid } from './mermaid.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepPhrase } from './phrases.ts';
 
-/** A table cell: no line breaks, and `|` escaped. */
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+/** A table cell: no line breaks, `|` escaped, and shown as text (asText): an op's parameter `<script>` was raw HTML there. */
+const cell = (s: string) =>
+  asText(s)
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ');
 const code = (s: string) => `\`${s}\``;
 /**
  * Text from the file itself (the violation's reason, the provenance's

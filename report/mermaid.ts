@@ -21,9 +21,11 @@ const TASK_OPS: ReadonlySet<string> = new Set([
 ]);
 
 // Mermaid reads `;` as a statement end and `#` as an entity; neither may appear in a message.
-const safe = (s: string) => s.replace(/;/g, ',').replace(/#/g, 'no. ');
-// The reason is the file's own text, and mermaid reads '<' and '>' in a label as HTML: an edited reason was markup.
-const unmarked = (s: string) => s.replace(/</g, '‹').replace(/>/g, '›');
+// Every label holds the file's text, and mermaid reads '<' and '>' in a label as HTML: an edited reason, or an op's
+// parameter, was markup (hostile-user findings, 2026-12-03).
+const safe = (s: string) => unmarked(s).replace(/;/g, ',').replace(/#/g, 'no. ');
+// Only a '<' that starts a tag (a letter, '/', '!' or '?' after it) is markup: the phrases' own '<-' arrows stay.
+const unmarked = (s: string) => s.replace(/<(?=[A-Za-z/!?])/g, '‹');
 
 /** A participant's shown name: `slot patch:p1` reads `p1 (own slot)`; no `:` (cautious: the alias grammar is terse). */
 function aliasOf(label: string): string {
@@ -74,7 +76,7 @@ export function renderMermaid(c: Counterexample, ctx: RenderContext): string {
       const first = id(order[0]!);
       const last = id(order[order.length - 1]!);
       lines.push(
-        `  Note over ${first === last ? first : `${first},${last}`}: ${safe(`VIOLATED ${ctx.invariant.id}: ${unmarked(c.violation.reason)}`)}`,
+        `  Note over ${first === last ? first : `${first},${last}`}: ${safe(`VIOLATED ${ctx.invariant.id}: ${c.violation.reason}`)}`,
       );
     }
   }

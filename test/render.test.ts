@@ -104,8 +104,17 @@ describe('markdown', () => {
     const out = render(edited, 'markdown');
     expect(out).toContain(': &lt;img src=x onerror=alert(1)&gt; &amp; more\n');
     expect(out).toContain('klpcheck &lt;b&gt;0.1&lt;/b&gt;)');
-    expect(out).toContain('VIOLATED no-function-shared-across-slots: ‹img src=x onerror=alert(1)› & more');
+    expect(out).toContain('VIOLATED no-function-shared-across-slots: ‹img src=x onerror=alert(1)> & more');
     expect(out).not.toMatch(/<img|<b>/);
+    // An op's parameter reaches the steps table and the diagram's messages (hostile-user finding, stop 34).
+    const param = {
+      ...fixture,
+      steps: fixture.steps.map((s, i) => (i ? s : { ...s, op: { ...s.op, params: { x: '<script>y</script>' } } })),
+    };
+    const withParam = render(param as Counterexample, 'markdown');
+    expect(withParam).toContain('| insmod p1.ko x=&lt;script&gt;y&lt;/script&gt; |');
+    expect(withParam).toContain('1. insmod p1.ko x=‹script>y‹/script>');
+    expect(withParam).not.toMatch(/<script/);
   });
 
   it('has a patches table, a steps table with the violation marked, and a mermaid diagram', () => {
