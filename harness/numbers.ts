@@ -19,6 +19,9 @@ export interface Range {
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
+/** `text` without the spaces, tabs and line ends around it; not trim(), which also takes a byte order mark or U+3000. */
+const unspaced = (text: string) => text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+
 /**
  * `text` as a whole number in `range`, or E_USAGE naming `what` (e.g. `--runs`
  * or `scope depth`); `orWord` names what else it takes, as "or 'any'". Digits
@@ -26,7 +29,7 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
  * rounded: 2^53 + 1 cannot sneak in as 2^53.
  */
 export function parseWhole(text: string, what: string, range: Range, orWord?: string): number {
-  const t = text.trim();
+  const t = unspaced(text);
   const n = DECIMAL.test(t) && t.length <= 16 ? Number(t) : NaN;
   if (!(n >= range.min && n <= range.max)) {
     const word = orWord ? ` ${orWord}` : '';
@@ -52,7 +55,7 @@ export function parseSeed(text: string, what = '--seed'): number {
       `${what} takes a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (fast-check's 32-bit seeds) or 'random', not '${text}'`,
     );
   };
-  const t = text.trim();
+  const t = unspaced(text);
   const negative = t.startsWith('-');
   const digits = negative ? t.slice(1) : t;
   if (!DECIMAL.test(digits) || digits.length > 10 || (negative && digits === '0')) refuse();

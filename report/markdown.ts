@@ -4,6 +4,7 @@
  * and a mermaid sequence diagram of the steps.
  */
 import type { Counterexample } from '../harness/counterexample.ts';
+import { escapeControls } from '../harness/errors.ts';
 import type { RenderContext } from './context.ts';
 import { attrSummary, objectsOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
 import { explanation } from './explain.ts';
@@ -15,7 +16,8 @@ const cell = (s: string) =>
   asText(s)
     .replace(/\|/g, '\\|')
     .replace(/\s*\n\s*/g, ' ');
-const code = (s: string) => `\`${s}\``;
+/** A code span: one line (control characters escaped), and a backtick in a name cannot end it early. */
+const code = (s: string) => `\`${escapeControls(s).replace(/`/g, "'")}\``;
 /**
  * Text from the file itself (the violation's reason, the provenance's
  * versions), outside code spans: its `<`, `>` and `&` as entities, so that a
@@ -25,7 +27,9 @@ const code = (s: string) => `\`${s}\``;
  */
 // Not svg.ts's xml(): that one also writes '"' as &quot;, which a reader of the raw markdown would see in every
 // conformance reason ('the spec has "patching"').
-const asText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// Control characters escaped first: a newline in an edited reason started lines of its own ('# forged' a heading,
+// '```' the end of the diagram's fence: hostile-user finding, 2026-12-03).
+const asText = (s: string) => escapeControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const row = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {

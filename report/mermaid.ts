@@ -5,6 +5,7 @@
  * note over the participant it acted on; the violation is a note over all.
  */
 import type { Counterexample } from '../harness/counterexample.ts';
+import { escapeControls } from '../harness/errors.ts';
 import type { RenderContext } from './context.ts';
 import { isPatch, opSubject, slotOf, stepsOf, type StepFacts } from './derive.ts';
 import { stepPhrase } from './phrases.ts';
@@ -23,7 +24,8 @@ const TASK_OPS: ReadonlySet<string> = new Set([
 // Mermaid reads `;` as a statement end and `#` as an entity; neither may appear in a message.
 // Every label holds the file's text, and mermaid reads '<' and '>' in a label as HTML: an edited reason, or an op's
 // parameter, was markup (hostile-user findings, 2026-12-03).
-const safe = (s: string) => unmarked(s).replace(/;/g, ',').replace(/#/g, 'no. ');
+// And one line: a newline in a function's name started a mermaid statement of its own.
+const safe = (s: string) => unmarked(escapeControls(s)).replace(/;/g, ',').replace(/#/g, 'no. ');
 // Only a '<' that starts a tag (a letter, '/', '!' or '?' after it) is markup: the phrases' own '<-' arrows stay.
 const unmarked = (s: string) => s.replace(/<(?=[A-Za-z/!?])/g, '‹');
 

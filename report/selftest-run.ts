@@ -69,7 +69,7 @@ function checkRenamable(u: Universe): void {
     if (other !== undefined)
       throw new KlpcheckError(
         'E_INEXPRESSIBLE',
-        `a selftest loads '${name}' as module '${renamed}', as it loads ${other}: the kernel spells '-' in a module name '_', so the two are one module`,
+        `a selftest loads '${name}' as module '${renamed}', as it loads ${other}: ${/-/.test(`${name}${other}`) ? "the kernel spells '-' in a module name '_', so " : 'a name that starts test_klp_ is kept as it is, so '}the two are one module`,
         undefined,
         where,
       );

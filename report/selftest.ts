@@ -158,7 +158,13 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
       const path = `${KLP}/$${v(op.patch)}/${file}`;
       const shown = `echo ${dq(value)} > ${path}`;
       return {
-        lines: written(`% ${shown}`, `echo ${shellWord(value)} > ${KLP}/"$${v(op.patch)}"/${file}`, refusal, shown),
+        // echo takes a leading '-' value (-n, -e) as its option: printf writes it as it is.
+        lines: written(
+          `% ${shown}`,
+          `${value.startsWith('-') ? "printf '%s\\n'" : 'echo'} ${shellWord(value)} > ${KLP}/"$${v(op.patch)}"/${file}`,
+          refusal,
+          shown,
+        ),
         command,
         after: null,
       };

@@ -10,11 +10,21 @@ export function ascii(s: string): string {
   return s.replace(/[^\x20-\x7e\n]/g, '?');
 }
 
+/** The fewest columns a wrapped line leaves for its words after the hanging indent. */
+const MIN_ROOM = 8;
+
 /**
  * Wraps `text` to `width`: the first line starts with `first`, the others
  * with `rest` (usually spaces, for a hanging indent).
  */
-export function wrap(text: string, first = '', rest = first, width = WIDTH): string[] {
+export function wrap(text: string, firstPrefix = '', restPrefix = firstPrefix, width = WIDTH): string[] {
+  // The prefixes may hold a file's text too (a function's name heads its line): one line each, whatever it holds.
+  const first = ascii(firstPrefix).replace(/\n/g, '?');
+  // A hanging indent as wide as the line left no room for a word, and the loop below never ended (a 56-character
+  // function name: hostile-user finding, 2026-12-03); it is cut to leave MIN_ROOM columns.
+  const rest = ascii(restPrefix)
+    .replace(/\n/g, '?')
+    .slice(0, Math.max(0, width - MIN_ROOM));
   const words = ascii(text).split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = first;

@@ -45,6 +45,12 @@ describe('parseWhole', () => {
     expect(() => parseSeed('- 7')).toThrow(/not '- 7'/);
     expect(parseShard(' 1/2 ', '--shard', 8)).toEqual({ index: 1, count: 2 });
     expect(parseShard('1 / 2', '--shard', 8)).toEqual({ index: 1, count: 2 });
+    // Spaces, tabs and line ends only: a byte order mark or an ideographic space is not one (hostile-user finding, stop 34).
+    for (const text of ['\ufeff5', '\u30005', '5\u00a0']) expect(() => parseWhole(text, '--n', { min: 0, max: 9 }), text).toThrow(/not /);
+    expect(() => parseSeed('\ufeff5')).toThrow(/not /);
+    // Each refusal is a usage error (mutation testing, stop 34).
+    for (const f of [() => parseWhole('x', '--n', { min: 0, max: 9 }), () => parseSeed('x'), () => parseShard('x', '--shard', 8)])
+      expect(f).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
   });
 });
 

@@ -91,6 +91,24 @@ describe('text', () => {
   });
 });
 
+describe('text: function names as the heads of wrapped lines', () => {
+  it('a newline in one stays on its line, and one of 56 characters or more is cut, not an endless wrap (hostile-user finding, stop 34)', () => {
+    const rename = (name: string) =>
+      JSON.parse(
+        JSON.stringify(fixture)
+          .replaceAll('vmlinux:f1', `vmlinux:${JSON.stringify(name).slice(1, -1)}`)
+          .replaceAll('"f1"', JSON.stringify(name)),
+      ) as Counterexample;
+    const forged = render(rename('f\n<img src=x>'), 'text').split('\n');
+    expect(forged.filter((l) => l.startsWith('<img'))).toEqual([]);
+    for (const n of [55, 56, 80]) {
+      const long = render(rename('f'.repeat(n)), 'text');
+      expect(long, String(n)).toContain('f'.repeat(n));
+      expect(render(rename('f'.repeat(n)), 'html'), String(n)).toContain('f'.repeat(n));
+    }
+  });
+});
+
 describe('markdown', () => {
   const md = render(fixture, 'markdown');
 
@@ -115,6 +133,21 @@ describe('markdown', () => {
     expect(withParam).toContain('| insmod p1.ko x=&lt;script&gt;y&lt;/script&gt; |');
     expect(withParam).toContain('1. insmod p1.ko x=‹script>y‹/script>');
     expect(withParam).not.toMatch(/<script/);
+  });
+
+  it('keeps a newline in the file’s text on its line: no heading, fence end or diagram statement of its own (hostile-user finding, stop 34)', () => {
+    const f1 = JSON.stringify('f\n<img src=x>\n```\n# forged').slice(1, -1);
+    const named = JSON.parse(
+      JSON.stringify(fixture).replaceAll('vmlinux:f1', `vmlinux:${f1}`).replaceAll('"f1"', `"${f1}"`),
+    ) as Counterexample;
+    const edited = { ...named, violation: { ...named.violation, reason: 'r\n```\n\n# forged\nVERDICT: fixed' } };
+    const out = render(edited, 'markdown').split('\n');
+    expect(out.filter((l) => l.startsWith('```'))).toEqual(['```mermaid', '```']);
+    expect(out.filter((l) => /^(# forged|VERDICT|<img|‹img)/.test(l))).toEqual([]);
+    expect(out.join('\n')).toContain('r\\n```\\n\\n# forged\\nVERDICT: fixed');
+    // A backtick in a name cannot end its code span.
+    const tick = JSON.parse(JSON.stringify(fixture).replaceAll('"f1"', '"f`1"').replaceAll('vmlinux:f1', 'vmlinux:f`1')) as Counterexample;
+    expect(render(tick, 'markdown')).toContain("`vmlinux:f'1`");
   });
 
   it('has a patches table, a steps table with the violation marked, and a mermaid diagram', () => {
@@ -250,7 +283,9 @@ describe('selftest', () => {
       expect.objectContaining({
         code: 'E_INEXPRESSIBLE',
         where: '/universe/patches/1/name',
-        message: expect.stringContaining("as it loads /universe/patches/0/name ('test_klp_p2')"),
+        message: expect.stringContaining(
+          "as it loads /universe/patches/0/name ('test_klp_p2'): a name that starts test_klp_ is kept as it is, so the two are one module",
+        ),
       }),
     );
   });
@@ -309,6 +344,16 @@ describe('selftest', () => {
     // The log shows the words as insmod got them, quoted for check_result's double quotes.
     expect(render(params, 'selftest')).toContain(`% insmod test_modules/$MOD_P1.ko add_merge_slots=1 \\$(touch ${marks[0]}); echo 'x`);
     expect(render(named, 'selftest')).toContain(`# klpcheck: task0 sleeps in vmlinux:f1\\ntouch ${marks[2]} -- needs a test module`);
+    const attrScript = render(attr, 'selftest');
+    expect(attrScript).toContain(`log "% echo \\"\\$(touch ${marks[1]}) > /sys/kernel/livepatch/$MOD_P1/replaceable"`);
+    expect(attrScript).toMatch(new RegExp(`echo '"\\$\\(touch ${marks[1]}\\)' > /sys/kernel/livepatch/"\\$MOD_P1"/replaceable`));
+    // A word bash reads as it is stays unquoted; a value echo would take as its option is written by printf.
+    expect(render(slots, 'selftest')).toMatch(/^load_lp \$MOD_P1 add_merge_slots=1$/m);
+    const dashed = {
+      ...attr,
+      steps: [...fixture.steps, { ...attr.steps.at(-1)!, op: { op: 'set_attr', patch: 'p1', attr: 'replaceable', value: '-n' } }],
+    } as Counterexample;
+    expect(render(dashed, 'selftest')).toContain(`printf '%s\\n' -n > /sys/kernel/livepatch/"$MOD_P1"/replaceable`);
   });
 
   it('a counterexample of an unknown semantics cannot become a selftest', () => {

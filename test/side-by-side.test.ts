@@ -8,6 +8,8 @@ describe('scenario --all-semantics', () => {
     expect(text).toMatch(/^>> {2}2\. insmod lp2\.ko$/m);
     expect(text).toMatch(/breaks no-silent-version-switch\n {10}[^\n]*\bhybrid\b/);
     expect(text).toMatch(/The semantics first diverge at step 2/);
+    // Each semantics' first violation, or none (mutation testing, stop 34).
+    expect(text).toMatch(/^ {2}stacking +no-function-shared-across-slots at step$/m);
     expect(text.split('\n').every((l) => l.length <= 72)).toBe(true);
   });
 
@@ -24,7 +26,14 @@ describe('thread scenarios and the selftest commands', async () => {
     const out: string[] = [];
     const err: string[] = [];
     return {
-      io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 },
+      io: {
+        stdout: (t: string) => out.push(t),
+        stderr: (t: string) => err.push(t),
+        stdoutIsTTY: false,
+        stderrIsTTY: false,
+        env: {},
+        now: () => 0,
+      },
       out: () => out.join(''),
       err: () => err.join(''),
     };
