@@ -207,6 +207,15 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
       (f) => `${f}:/steps/4/count: must be <= 9007199254740991 [E_SCHEMA]`,
     ],
     [
+      'a scenario that checks nothing: no expected log, and only writes (it passed whatever the kernel did)',
+      () => {
+        const { expect_log: _, ...s } = basicScenario();
+        return ['scenario', bad('unchecked.json', { ...s, steps: [{ op: 'enable', patch: 'test_klp_livepatch', value: '1' }] })];
+      },
+      (f) =>
+        `${f}:/steps: the scenario checks nothing: give expect_log, a step with expect, a check_running or check_sysfs, or a functions.sh helper such as load_lp [E_SCHEMA]`,
+    ],
+    [
       'an empty pending reason (read as not pending)',
       () => ['scenario', bad('pending.json', { ...basicScenario(), pending: '' })],
       (f) => `${f}:/pending: must NOT have fewer than 1 characters [E_SCHEMA]`,

@@ -9,6 +9,7 @@ import { semanticsByName } from '../../model/semantics/registry.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
 import { readJson, requireKind, validate } from '../json-file.ts';
 import { universeNames } from '../references.ts';
+import { impliedResult } from './run.ts';
 
 export type { Scenario, Step };
 
@@ -99,6 +100,28 @@ export function isThreadScenario(data: unknown): boolean {
   return typeof data === 'object' && data !== null && 'ops' in data && !('steps' in data);
 }
 
+/**
+ * A scenario must check something, or it passes whatever the kernel does:
+ * an expected log, a step with `expect`, a check_running or check_sysfs, or
+ * a helper that functions.sh makes die on failure (load_lp and its kin,
+ * harness/scenario/run.ts impliedResult). `"steps": []` with no expected
+ * log, or steps that only write, passed (hostile-user finding, 2026-12-03).
+ */
+function checkSomethingChecked(s: Scenario, file: string): void {
+  const checks = (step: Step) =>
+    ('expect' in step && step.expect !== undefined) ||
+    step.op === 'check_running' ||
+    step.op === 'check_sysfs' ||
+    impliedResult(step) !== undefined;
+  if (s.expect_log === undefined && !s.steps.some(checks))
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      'the scenario checks nothing: give expect_log, a step with expect, a check_running or check_sysfs, or a functions.sh helper such as load_lp',
+      file,
+      '/steps',
+    );
+}
+
 export function loadScenario(file: string): Scenario {
   const data = readJson(file);
   if (isThreadScenario(data)) {
@@ -107,5 +130,6 @@ export function loadScenario(file: string): Scenario {
   requireKind(data, 'scenario', file);
   const s = validate<Scenario>('scenario', data, file);
   checkReferences(s, file);
+  checkSomethingChecked(s, file);
   return s;
 }

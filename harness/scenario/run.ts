@@ -15,7 +15,7 @@ import { runStep } from './steps.ts';
 export type { ScenarioResult, StepResult, Failure };
 
 /** What functions.sh demands of a step when the scenario states nothing: it dies on failure. */
-function impliedResult(step: Step): 'ok' | 'fail' | undefined {
+export function impliedResult(step: Step): 'ok' | 'fail' | undefined {
   if (step.op === 'load_failing_mod') return 'fail';
   if (['load_lp', 'load_lp_nowait', 'load_mod', 'unload_lp', 'unload_mod', 'disable_lp'].includes(step.op)) return 'ok';
   return undefined;
@@ -49,7 +49,12 @@ export function runScenario(s: Scenario, file: string): ScenarioResult {
   });
   const whole = filter(kernel.log);
   if (s.expect_log && !sameLines(s.expect_log, whole)) {
-    failures.push({ pointer: pointer('expect_log'), message: 'kernel log differs from the expected log', expected: s.expect_log, actual: whole });
+    failures.push({
+      pointer: pointer('expect_log'),
+      message: 'kernel log differs from the expected log',
+      expected: s.expect_log,
+      actual: whole,
+    });
   }
   const verdict = s.pending ? 'pending' : failures.length ? 'fail' : 'pass';
   return {
