@@ -12,10 +12,7 @@ import { renderMermaid } from './mermaid.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepPhrase } from './phrases.ts';
 
 /** A table cell: no line breaks, `|` escaped, and shown as text (asText): an op's parameter `<script>` was raw HTML there. */
-const cell = (s: string) =>
-  asText(s)
-    .replace(/\|/g, '\\|')
-    .replace(/\s*\n\s*/g, ' ');
+const cell = (s: string) => asText(s.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|');
 /** A code span: one line (control characters escaped), and a backtick in a name cannot end it early. */
 const code = (s: string) => `\`${escapeControls(s).replace(/`/g, "'")}\``;
 /**
