@@ -3,7 +3,6 @@
  * harness/thread-outcomes.ts, or a selftest scenario (steps) through the
  * scenario runner, under every semantics, shown side by side.
  */
-import { escapeControls } from '../harness/errors.ts';
 import { readJson } from '../harness/json-file.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
 import { runScenario } from '../harness/scenario/run.ts';
@@ -36,7 +35,7 @@ export function sideBySideOf(file: string): SideBySide {
     );
     const src = s.source;
     const source = `${src.ref}, ${src.author}, ${src.date}${src.messageId ? ` (${src.messageId})` : ''}`;
-    return { title: `${escapeControls(file)}: ${escapeControls(s.name)}`, source, semantics: names, steps, verdicts };
+    return { title: `${file}: ${s.name}`, source, semantics: names, steps, verdicts };
   }
   const s = loadScenario(file);
   const runs = SEMANTICS.map((sem) => runScenario({ ...s, semantics: sem.name }, file));
@@ -49,5 +48,5 @@ export function sideBySideOf(file: string): SideBySide {
   const verdicts = Object.fromEntries(
     runs.map((r) => [r.semantics, r.failures[0] ? `${r.failures[0].pointer}: ${r.failures[0].message}` : null]),
   );
-  return { title: `${escapeControls(file)}: ${escapeControls(s.name)}`, source: s.source, semantics: names, steps, verdicts };
+  return { title: `${file}: ${s.name}`, source: s.source, semantics: names, steps, verdicts };
 }

@@ -86,7 +86,7 @@ export function scenarioFiles(
     const found = skip ? below.filter((f) => !skip.test(f)) : below;
     // Files left out are said, never silent: a folder's count line accounts for what it held (hostile-user finding, 2026-12-03).
     const left = below.length - found.length;
-    const why = left ? `${plural(left, skip!.what)}, ${skip!.hint}` : '';
+    const why = skip && left ? `${plural(left, skip.what)}, ${skip.hint}` : '';
     if (found.length === 0)
       throw new KlpcheckError('E_NO_FILE', `no *.json ${what} files below this directory${why ? ` (it holds ${why})` : ''}`, operand);
     if (left) say(`${escapeControls(operand)}: left out ${why}`);

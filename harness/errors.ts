@@ -50,6 +50,16 @@ export class KlpcheckError extends Error {
   }
 }
 
+/**
+ * `e` placed in `file`, unless it names one, and below the JSON pointer
+ * `base`: for a refusal made by code that sees only a part of a file (a
+ * universe inside a counterexample, a renderer's check of one record).
+ */
+export function placedIn(e: KlpcheckError, file: string | undefined, base?: string): KlpcheckError {
+  const where = e.where === undefined ? base : `${base ?? ''}${e.where}`;
+  return new KlpcheckError(e.code, e.message, e.file ?? file, where);
+}
+
 /** What attempt() gives: the value, or the KlpcheckError that refused the work. */
 export type Attempt<T> = { readonly value: T; readonly error?: undefined } | { readonly value?: undefined; readonly error: KlpcheckError };
 

@@ -13,6 +13,7 @@
  */
 import type { Counterexample } from '../harness/counterexample.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
+import { shellWord } from '../harness/shell.ts';
 import { describeOp, type Op } from '../harness/ops.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
 import { INSMOD_STRERROR, type Errno } from '../model/kernel/errno.ts';
@@ -67,17 +68,6 @@ function paramsText(op: Op, quote: (word: string) => string = (w) => w): string 
     .sort()
     .map((k) => ` ${quote(`${k}=${params[k]}`)}`)
     .join('');
-}
-
-/**
- * One word of a command line as bash reads it back: as it is when it holds
- * only characters bash gives no meaning to, else in single quotes. Values
- * come from a counterexample file, which a reviewer may have been sent: a
- * parameter `1 $(touch /tmp/x)` was pasted raw into the script (hostile-user
- * finding, 2026-12-03).
- */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_,.:=+\/@%-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** A `# klpcheck:` comment, one line whatever the file's names hold (a newline would end the comment). */

@@ -51,10 +51,11 @@ function groups(sems: readonly string[], outcome: Readonly<Record<string, string
 }
 
 /**
- * The side-by-side view as text. Every text that came from the file (step
- * values reach the ops and the kernel's log lines) is shown with its control
- * characters escaped, so that each line is one line: a newline in a step's
- * value split the table (hostile-user finding, 2026-12-03).
+ * The side-by-side view as text. Every text that came from the file (its
+ * name and the scenario's, step values that reach the ops and the kernel's
+ * log lines) is shown with its control characters escaped, here and only
+ * here, so that each line is one line: a newline in a step's value split
+ * the table (hostile-user finding, 2026-12-03).
  */
 export function sideBySideText(view: SideBySide): string {
   const v = inert(view);

@@ -4,11 +4,7 @@
  */
 import type { ModuleSet } from './cgen/contract.ts';
 import { kernelName, type BuiltCase, type GuestAction, type VmStep } from './case.ts';
-
-/** A POSIX shell single-quoted word. */
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { shq } from '../harness/shell.ts';
 
 function probeCommand(m: ModuleSet, key: string): string {
   return m.probes.find((p) => p.key === key || `${p.key},0` === key)?.command ?? 'false';

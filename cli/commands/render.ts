@@ -3,7 +3,7 @@ import { readCounterexample } from '../../harness/counterexample.ts';
 import { replayCounterexample, type ReplayVerdict } from '../../harness/replay.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { shownPath } from '../late-errors.ts';
-import { KlpcheckError, escapeControls } from '../../harness/errors.ts';
+import { KlpcheckError, escapeControls, placedIn } from '../../harness/errors.ts';
 import { contextFor } from '../../report/context.ts';
 import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
 import type { Command } from '../command.ts';
@@ -95,7 +95,6 @@ function inFile<T>(file: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof KlpcheckError && e.file === undefined) throw new KlpcheckError(e.code, e.message, file, e.where);
-    throw e;
+    throw e instanceof KlpcheckError ? placedIn(e, file) : e;
   }
 }

@@ -18,7 +18,7 @@ import { checkOps, universeNames } from '../references.ts';
 import { KLPCHECK_VERSION } from '../versions.ts';
 import { scopeFuncs } from './candidates.ts';
 import { LIMITS, type ExploreScope } from './scope.ts';
-import { expansionKey, type ShardLedgerData } from './shard-ledger.ts';
+import { addExpansion, expansionKey, type ShardLedgerData } from './shard-ledger.ts';
 import { replayViolation, SHARD_MAX, type ExploreSummary, type ViolationSummary } from './summary.ts';
 import { checkInScope } from './violation-scope.ts';
 
@@ -473,16 +473,7 @@ function checkLedgerCounts(
   const byId = ledger.expansions.map((k) => JSON.parse(k) as Record<string, Record<string, number>>);
   const outcomes: Record<string, Record<string, number>> = {};
   let transitions = 0;
-  for (const e of ledger.expanded) {
-    if (!e) continue;
-    for (const [op, byOutcome] of Object.entries(byId[e - 1]!)) {
-      const to = (outcomes[op] ??= {});
-      for (const [o, n] of Object.entries(byOutcome)) {
-        to[o] = (to[o] ?? 0) + n;
-        transitions += n;
-      }
-    }
-  }
+  for (const e of ledger.expanded) if (e) transitions += addExpansion(outcomes, byId[e - 1]!);
   if (r.transitions !== transitions)
     throw bad('/transitions', `${String(r.transitions)}, but the ledger's expansions have ${plural(transitions, 'successor')}`);
   for (const op of new Set([...Object.keys(outcomes), ...Object.keys(r.outcomes as object)])) {

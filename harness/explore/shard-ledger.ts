@@ -43,10 +43,24 @@ export function expansionKey(outcomes: CoverageData['outcomes']): string {
   return JSON.stringify(Object.fromEntries(sorted));
 }
 
-/** The successors one expansion key counts. */
-export function successorsIn(outcomes: Readonly<Record<string, Readonly<Record<string, number>>>>): number {
+/**
+ * Adds one expansion's successors (op -> outcome -> count, as an expansion
+ * key holds them) into `outcomes`, and returns how many there are: what a
+ * merge counts for each expanded state, and what a shard's own counts must
+ * be (shard-format.ts checkLedgerCounts).
+ */
+export function addExpansion(
+  outcomes: Record<string, Record<string, number>>,
+  expansion: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): number {
   let n = 0;
-  for (const m of Object.values(outcomes)) for (const c of Object.values(m)) n += c;
+  for (const [op, byOutcome] of Object.entries(expansion)) {
+    const to = (outcomes[op] ??= {});
+    for (const [o, c] of Object.entries(byOutcome)) {
+      to[o] = (to[o] ?? 0) + c;
+      n += c;
+    }
+  }
   return n;
 }
 

@@ -24,7 +24,7 @@ import { scopeFuncs } from './candidates.ts';
 import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
 import type { ExploreResult, Shard, StateBudget } from './explorer.ts';
 import { formatScope, type ExploreScope } from './scope.ts';
-import { successorsIn, type ShardLedgerData } from './shard-ledger.ts';
+import { addExpansion, type ShardLedgerData } from './shard-ledger.ts';
 import { checkInScope, compareSearchPaths, type SearchPath } from './violation-scope.ts';
 import { VisitedSet } from './visited.ts';
 
@@ -276,11 +276,7 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
     }
     let m = parsed.get(k);
     if (!m) parsed.set(k, (m = JSON.parse(k) as Record<string, Record<string, number>>));
-    transitions += successorsIn(m);
-    for (const [op, byOutcome] of Object.entries(m)) {
-      outcomes[op] ??= {};
-      for (const [o, n] of Object.entries(byOutcome)) outcomes[op]![o] = (outcomes[op]![o] ?? 0) + n;
-    }
+    transitions += addExpansion(outcomes, m);
   }
   const deepest = statesPerDepth.length - 1;
   // As one whole search: the fixpoint when no state lies at the bound, and then the empty level closes the list.

@@ -10,7 +10,7 @@
  * - one livepatch module per universe patch (livepatch-module.ts);
  * - one Kbuild for a single `make -C <headers> M=<dir> modules`.
  */
-import { KlpcheckError } from '../../harness/errors.ts';
+import { KlpcheckError, placedIn } from '../../harness/errors.ts';
 import { validate } from '../../harness/json-file.ts';
 import type { Universe } from '../../model/kernel/definitions.ts';
 import { banner, kernelModName, universeId, type BannerInfo } from './c.ts';
@@ -104,11 +104,6 @@ function generate(universe: Universe, kernel: KernelVersion, rawUniverse: unknow
   return { files: sorted, modules, probes: probes(plan) };
 }
 
-function relocate(e: KlpcheckError, at: UniverseLocation): KlpcheckError {
-  const where = e.where === undefined ? at.base : `${at.base ?? ''}${e.where}`;
-  return new KlpcheckError(e.code, e.message, e.file ?? at.file, where);
-}
-
 /**
  * The modules of a universe as C sources (contract: GenerateModuleSources).
  * Errors: KlpcheckError E_SCHEMA for a universe that breaks
@@ -126,7 +121,7 @@ export const generateModuleSources: GenerateModuleSources &
     const u = validate<Universe>('universe', universe, at.file ?? '');
     return generate(u, kernel, universe);
   } catch (e) {
-    if (e instanceof KlpcheckError) throw relocate(e, at);
+    if (e instanceof KlpcheckError) throw placedIn(e, at.file, at.base);
     throw e;
   }
 };
