@@ -59,7 +59,7 @@ import { PackedKernel } from './kernel.ts';
 import { PackedCallbackPairing } from './callback-pairing.ts';
 import { PackedShadowLifetime } from './shadow-lifetime.ts';
 import { namedPatch, PackedInvariants, type PackedStep } from './invariants.ts';
-import { PackedSpec, sameBytes } from './spec.ts';
+import { PackedSpec } from './spec.ts';
 import type { ExploreScope } from '../scope.ts';
 import { applicableProperties, CONFORMANCE } from '../../../properties/catalog.ts';
 import { upstream } from '../../../model/semantics/upstream.ts';
@@ -305,7 +305,7 @@ export class PackedLockstep extends PackedSpec {
       to = steps.op[pos] === PackedOp.InsmodNew ? node.child(steps.arg[pos]!) : node;
     }
     this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
-    this.quietStep = to === node && sameBytes(w, x) && this.kernel.events.none();
+    this.quietStep = to === node && this.sameState(w, x) && this.kernel.events.none();
     // Conformance: the outcomes are the step's part, the abstract states the state's. A quiet step (the state itself:
     // the same definitions, every byte and task in place, and no kernel event, as the explorer's quiet step logs none;
     // a WARN on a step that changes nothing is checked) leaves both abstract states as they were in `w`, which conformed

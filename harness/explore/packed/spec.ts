@@ -102,6 +102,9 @@ export class PackedSpec implements PackedSpace {
   /** The state being expanded, and the successor being made from it. */
   protected readonly w: Uint8Array;
   protected readonly x: Uint8Array;
+  /** The same two as 32-bit words, over buffers padded with zeros to a multiple of 4 bytes (sameState). */
+  private readonly wWords: Int32Array;
+  private readonly xWords: Int32Array;
   /** The successor's key. */
   protected readonly out = new Uint8Array(1024);
   /** The tasks in key order, while a key is written. */
@@ -130,8 +133,12 @@ export class PackedSpec implements PackedSpace {
     this.TF = this.TS + T;
     this.TC = this.TF + T;
     this.size = this.TC + T;
-    this.w = new Uint8Array(this.size + extra);
-    this.x = new Uint8Array(this.size + extra);
+    // The padding is never written (a view of the state's length is), so it stays 0 in both and compares equal.
+    const words = Math.ceil((this.size + extra) / 4);
+    this.wWords = new Int32Array(words);
+    this.xWords = new Int32Array(words);
+    this.w = new Uint8Array(this.wWords.buffer, 0, this.size + extra);
+    this.x = new Uint8Array(this.xWords.buffer, 0, this.size + extra);
     this.order = new Array<number>(T).fill(0);
   }
 
@@ -158,7 +165,20 @@ export class PackedSpec implements PackedSpace {
 
   /** Whether the step just taken from `w` into `x` left the state as it was: the same node and the same bytes. */
   protected quiet(node: DefinitionNode, to: DefinitionNode): boolean {
-    return to === node && sameBytes(this.w, this.x);
+    return to === node && this.sameState(this.w, this.x);
+  }
+
+  /**
+   * Whether the states `a` and `b` hold the same bytes: the working states
+   * word by word (a quarter of the reads: a byte at a time this was 5% of
+   * upstream's lockstep search), any others byte by byte.
+   */
+  protected sameState(a: Uint8Array, b: Uint8Array): boolean {
+    if (a !== this.w || b !== this.x) return sameBytes(a, b);
+    const wa = this.wWords;
+    const wb = this.xWords;
+    for (let i = 0; i < wa.length; i++) if (wa[i] !== wb[i]) return false;
+    return true;
   }
 
   /**
