@@ -8,26 +8,13 @@ import { escapeControls } from '../harness/errors.ts';
 import type { RenderContext } from './context.ts';
 import { attrSummary, objectsOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
 import { explanation } from './explain.ts';
+import { markdownCell, markdownText } from './markdown-text.ts';
 import { renderMermaid } from './mermaid.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepPhrase } from './phrases.ts';
 
-/** A table cell: no line breaks, `|` escaped, and shown as text (asText): an op's parameter `<script>` was raw HTML there. */
-const cell = (s: string) => asText(s.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|');
 /** A code span: one line (control characters escaped), and a backtick in a name cannot end it early. */
 const code = (s: string) => `\`${escapeControls(s).replace(/`/g, "'")}\``;
-/**
- * Text from the file itself (the violation's reason, the provenance's
- * versions), outside code spans: its `<`, `>` and `&` as entities, so that a
- * page renders them as text. An edited reason `<img src=x onerror=...>` was
- * raw HTML on the page (hostile-user test, 2026-12-03); the HTML rendering
- * already escaped it.
- */
-// Not svg.ts's xml(): that one also writes '"' as &quot;, which a reader of the raw markdown would see in every
-// conformance reason ('the spec has "patching"').
-// Control characters escaped first: a newline in an edited reason started lines of its own ('# forged' a heading,
-// '```' the end of the diagram's fence: hostile-user finding, 2026-12-03).
-const asText = (s: string) => escapeControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const row = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+const row = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   return [row(head), row(head.map(() => '---')), ...rows.map(row)];
@@ -69,9 +56,9 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
     '',
     `- **Semantics:** ${semanticsLabel(c, ctx)}`,
     `- **Invariant:** ${code(ctx.invariant.id)}: ${ctx.invariant.title}`,
-    `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${asText(c.violation.reason)}`,
+    `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${markdownText(c.violation.reason)}`,
     ...(c.provenance.seed !== undefined ? [`- **Seed:** ${c.provenance.seed}`] : []),
-    `- **Found by:** ${asText(provenanceLine(c, false))}`,
+    `- **Found by:** ${markdownText(provenanceLine(c, false))}`,
     '',
     '## Patches',
     '',
@@ -91,7 +78,7 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
     '',
     '## Why it breaks',
     '',
-    ...explanation(c, ctx).flatMap((p) => [asText(p), '']),
+    ...explanation(c, ctx).flatMap((p) => [markdownText(p), '']),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -135,6 +135,21 @@ describe('markdown', () => {
     expect(withParam).not.toMatch(/<script/);
   });
 
+  it('shows a link or an image in the file’s text as text: no live image in a function name, no link in a reason (left open by stop 34)', () => {
+    const image = '![t](http://example.invalid/x.png)';
+    const named = JSON.parse(
+      JSON.stringify(fixture).replaceAll('vmlinux:f1', `vmlinux:${image}`).replaceAll('"f1"', JSON.stringify(image)),
+    ) as Counterexample;
+    const edited = { ...named, violation: { ...named.violation, reason: 'see [here](javascript:alert(1)) and [ref][1], ["p1"]' } };
+    const out = render(edited, 'markdown');
+    expect(out).toContain('vmlinux: ![t]\\(http://example.invalid/x.png)');
+    expect(out).toContain('see [here]\\(javascript:alert(1)) and [ref]\\[1], ["p1"]');
+    // Outside code spans, no ']' is followed by '(' or '[' unescaped.
+    const prose = out.replace(/```mermaid\n[^]*?\n```\n/, '').replace(/`[^`\n]*`/g, '');
+    expect(prose).toContain('## ');
+    expect(prose).not.toMatch(/\]\(|\]\[/);
+  });
+
   it('keeps a newline in the file’s text on its line: no heading, fence end or diagram statement of its own (hostile-user finding, stop 34)', () => {
     const f1 = JSON.stringify('f\n<img src=x>\n```\n# forged').slice(1, -1);
     const named = JSON.parse(

@@ -1,11 +1,10 @@
 /** The verdict matrix as a markdown table, each cell saying how far it was checked, each violation linked to its counterexample. */
 import type { VerdictMatrix } from '../../harness/matrix.ts';
 import { quoted } from '../../harness/matrix.ts';
+import { markdownCell } from '../markdown-text.ts';
 import { cellAt, howChecked, longCell, violatedText } from './cells.ts';
 
-/** A table cell may not hold a pipe. */
-const esc = (s: string) => s.replace(/\|/g, '\\|');
-
+/** Each cell's words go as text (markdown-text.ts), as the counterexample's markdown puts its cells. */
 export function matrixMarkdown(m: VerdictMatrix): string {
   const header = `| property | ${m.semantics.join(' | ')} |`;
   const rule = `|---|${m.semantics.map(() => '---').join('|')}|`;
@@ -13,10 +12,10 @@ export function matrixMarkdown(m: VerdictMatrix): string {
     const cells = m.semantics.map((s) => {
       const c = cellAt(m, s, p);
       if (!c) return '?';
-      if (c.verdict !== 'violated') return esc(longCell(m, c));
+      if (c.verdict !== 'violated') return markdownCell(longCell(m, c));
       const file = quoted(c).file;
       const rest = longCell(m, c).slice(violatedText(c).length);
-      return `${file ? `[**${violatedText(c)}**](${file})` : `**${violatedText(c)}**`}${esc(rest)}`;
+      return `${file ? `[**${violatedText(c)}**](${file})` : `**${violatedText(c)}**`}${markdownCell(rest)}`;
     });
     return `| ${p} | ${cells.join(' | ')} |`;
   });
