@@ -22,10 +22,19 @@ export { parseBool };
  * state_block_disable=1 (facts E.7).
  */
 function statesFor(def: PatchDef, params: ReadonlyMap<string, string>): StateDef[] {
-  const on = (p: string | undefined) => p !== undefined && parseBool(params.get(p) ?? 'n') === true;
-  return (def.states ?? [])
-    .filter((s) => (s.if_param === undefined || on(s.if_param)) && !on(s.unless_param))
-    .map((s) => (on(s.block_disable_param) ? { ...s, block_disable: true } : s));
+  if (!def.states?.length) return [];
+  return def.states
+    .filter((s) => (s.if_param === undefined || paramOn(params, s.if_param)) && !paramOn(params, s.unless_param))
+    .map((s) => (paramOn(params, s.block_disable_param) ? { ...s, block_disable: true } : s));
+}
+
+/**
+ * Whether module parameter `p` is set to a true value (kstrtobool; unset is
+ * 'n'). A function of the file, not a closure in statesFor: tsx names each
+ * named closure as it is made, and that was 4% of a random run.
+ */
+function paramOn(params: ReadonlyMap<string, string>, p: string | undefined): boolean {
+  return p !== undefined && parseBool(params.get(p) ?? 'n') === true;
 }
 
 function withDefaults(defaults: Readonly<Record<string, string>> | undefined, given: Readonly<Record<string, string>>) {
