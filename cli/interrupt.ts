@@ -5,8 +5,8 @@
  * after a finished search (INCOMPLETE, exit 130 unless something was
  * violated). Every later Ctrl-C is ignored, with a one-line note, until the
  * command ends: ending the process then would lose what was found and leave a
- * temporary (*.tmp) file behind. Every other command keeps Node's default: Ctrl-C
- * ends it at once.
+ * temporary (*.tmp) file behind. SIGTERM is taken as a Ctrl-C. Every other
+ * command keeps Node's default: Ctrl-C or SIGTERM ends it at once.
  *
  * A Ctrl-C pressed before any command listened (bin/klpcheck.mjs loads the
  * modules for a second or more first) is counted there, by a listener that
@@ -48,6 +48,12 @@ export function onInterrupt(h: InterruptHandlers): () => void {
   const handler = () => (seen++ === 0 ? h.first() : h.again());
   // Listening before the early count is taken (which stops its listener): no moment without one.
   process.on('SIGINT', handler);
+  // SIGTERM too, as a Ctrl-C: timeout(1), a CI's cancel and systemd send it, and it ended a search with no report
+  // and no result file, where Ctrl-C at the same point wrote both (hostile-user finding, stop 35).
+  process.on('SIGTERM', handler);
   for (let n = takeEarlyInterrupts(); n > 0; n--) handler();
-  return () => void process.off('SIGINT', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }

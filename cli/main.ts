@@ -51,6 +51,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   if (first === '-V' || first === '--version') {
+    // `-V extra` printed the version and exit 0, as if the rest had been read (hostile-user nit, stop 35).
+    if (rest.length) throw new KlpcheckError('E_USAGE', `${first} takes nothing after it, not '${rest[0]}'; see 'klpcheck --help'`);
     io.stdout(`klpcheck ${VERSION}\n`);
     return EXIT.ok;
   }

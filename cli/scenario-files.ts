@@ -3,7 +3,7 @@
  * a directory for every *.json below it in sorted order (so runs and their
  * reports are reproducible).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { plural } from '../harness/plural.ts';
@@ -32,27 +32,42 @@ function entryKind(path: string): 'file' | 'directory' | 'other' {
 }
 
 /**
- * Skips dot-files and dot-directories (editor swap files, .git) and
- * node_modules: `klpcheck scenario .` means the scenarios, not the
- * dependencies. Linked directories are not followed (no loops to guard).
+ * The *.json files below `dir`, and the *.json entries that are not regular
+ * files (a FIFO, a socket, a device: reading one could wait forever), each
+ * in sorted order. Skips dot-files and dot-directories (editor swap files,
+ * .git) and node_modules: `klpcheck scenario .` means the scenarios, not the
+ * dependencies. A linked folder is walked as the folder it links to, each
+ * real folder once (`seen`), so a link loop ends: one was skipped without a
+ * word, and a scenario behind it never ran (hostile-user finding, stop 35).
  */
-function jsonFilesBelow(dir: string): string[] {
+function jsonFilesBelow(dir: string, seen = new Set<string>()): { readonly files: string[]; readonly others: string[] } {
+  const files: string[] = [];
+  const others: string[] = [];
   let entries;
   try {
+    const real = realpathSync(dir);
+    if (seen.has(real)) return { files, others };
+    seen.add(real);
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     throw unreadable(dir, e); // a folder the user may not read (EACCES): named, not an internal error
   }
-  return entries
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((e) => {
-      if (e.name.startsWith('.')) return [];
-      const path = join(dir, e.name);
-      if (e.isDirectory()) return e.name === 'node_modules' ? [] : jsonFilesBelow(path);
-      // <name>.outcomes.json beside a thread scenario is recorded data, not a scenario.
-      if (!e.name.endsWith('.json') || e.name.endsWith('.outcomes.json')) return [];
-      return entryKind(path) === 'file' ? [path] : [];
-    });
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
+    const kind = e.isSymbolicLink() ? entryKind(path) : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other';
+    if (kind === 'directory') {
+      if (e.name === 'node_modules') continue;
+      const below = jsonFilesBelow(path, seen);
+      files.push(...below.files);
+      others.push(...below.others);
+      continue;
+    }
+    // <name>.outcomes.json beside a thread scenario is recorded data, not a scenario.
+    if (!e.name.endsWith('.json') || e.name.endsWith('.outcomes.json')) continue;
+    (kind === 'file' ? files : others).push(path);
+  }
+  return { files, others };
 }
 
 /** Files of another kind that a folder may hold beside the ones wanted: which, what they are, and what runs them. */
@@ -82,7 +97,9 @@ export function scenarioFiles(
   refuseTwice(asNamed(operands), 'file or folder');
   const files = operands.flatMap((operand): Named[] => {
     if (!isDirectory(operand)) return [{ file: operand, operand }];
-    const below = jsonFilesBelow(operand);
+    const { files: below, others } = jsonFilesBelow(operand);
+    // Not read, and said: a FIFO named *.json below a folder had been dropped without a word.
+    for (const other of others) say(`${escapeControls(other)}: left out: not a regular file`);
     const found = skip ? below.filter((f) => !skip.test(f)) : below;
     // Files left out are said, never silent: a folder's count line accounts for what it held (hostile-user finding, 2026-12-03).
     const left = below.length - found.length;

@@ -1,8 +1,10 @@
 /**
  * One way to write a file so that no reader ever sees half of it: the text
  * goes to `<file>.<pid>.tmp` in the same folder, which is renamed over the
- * name. The temporary file is removed whatever happens, so a failed write
- * never leaves `*.tmp` behind. Used by the counterexample store, the VM's
+ * name. The temporary file is removed whatever error happens, so a failed
+ * write never leaves `*.tmp` behind; a process ended by a signal mid-write
+ * (Ctrl-C on a 91 MB promela --out) leaves it, as JavaScript then runs no
+ * more, and never a part of a file under the name (README: Output files). Used by the counterexample store, the VM's
  * real-kernel findings and every CLI output (cli/output-files.ts).
  */
 import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';

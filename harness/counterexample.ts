@@ -10,12 +10,13 @@
  * file that says how it was found. Saving a file that already exists with
  * this content is a no-op, whatever its whitespace (an editor may reformat
  * it; its name is the hash of its content as klpcheck writes it, which the
- * check on reading holds it to); a file of that name with other content was
- * edited or corrupted, and is refused (E_CONFLICT), never overwritten or
- * taken as "already saved". Writes go to a temporary file that is renamed.
+ * check on reading holds it to); a file of that name with other content,
+ * its keys in another order included, was edited or corrupted, and is
+ * refused (E_CONFLICT), never overwritten or taken as "already saved".
+ * Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
@@ -23,7 +24,6 @@ import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import { readJsonFile } from './json-file.ts';
-import { canonicalJson } from './canonical-json.ts';
 import { checkCounterexample, isKnownProperty } from './counterexample-check.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Op } from './ops.ts';
@@ -89,10 +89,17 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   return { file, status: 'written' };
 }
 
-/** Whether two texts are one JSON value (whitespace aside); text that is no JSON is another content. */
+/**
+ * Whether two texts are one JSON value with its keys in one order
+ * (whitespace aside); text that is no JSON is another content. Keys in
+ * another order (jq -S) are another file: the name hashes the bytes as
+ * klpcheck writes them, so reading refuses such a file (readStored), and a
+ * save that took it for "already saved" left a store that every later run
+ * refused (hostile-user finding, stop 35).
+ */
 function sameContent(a: string, b: string): boolean {
   try {
-    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
   } catch {
     return false;
   }
@@ -135,7 +142,7 @@ export function readStored(dir: string, rel: string): StoredCounterexample {
   if (want !== rel) {
     throw new KlpcheckError(
       'E_CONFLICT',
-      `the content does not match the file name (its name would be ${want}): edited or corrupted?`,
+      `the content does not match the file name, the hash of its bytes as klpcheck writes them (${want}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,
       file,
     );
   }
@@ -159,22 +166,77 @@ function listed<T>(dir: string, list: () => T[]): T[] {
 }
 
 /**
- * E_CONFLICT for a folder of the store `dir` that names no semantics
- * klpcheck knows and holds JSON files: its counterexamples would never be
- * replayed, since run and compare read the folder of each semantics they run
+ * E_CONFLICT for a JSON file of the store `dir` that nothing would replay,
+ * since run and compare read just `<dir>/<semantics>/*.json` for each
+ * semantics they run: one in a folder that names no semantics klpcheck knows
  * (`counterexamples/upstrem/` was skipped without a word: hostile-user test,
- * 2026-12-03). A store that is not there holds none.
+ * 2026-12-03), one at the top of the store, or one in a subfolder of a
+ * semantics' folder (`hybrid/archive/`: its cell said "holds" while replay
+ * said "still violated": hostile-user test, stop 35). Folders whose name
+ * starts with '.' are not the store's, and a linked folder is walked as the
+ * folder it links to (once). A store that is not there holds none.
  */
 export function checkStoreFolders(dir: string): void {
   for (const e of listed(dir, () => readdirSync(dir, { withFileTypes: true }))) {
-    if (!e.isDirectory() || semanticsByName(e.name) || e.name.startsWith('.')) continue;
-    if (readdirSync(join(dir, e.name)).some((f) => f.endsWith('.json')))
+    if (e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
+    if (!isFolder(path)) {
+      if (e.name.endsWith('.json'))
+        throw new KlpcheckError(
+          'E_CONFLICT',
+          'a JSON file at the top of the store, where nothing replays it: a counterexample goes in its semantics’ folder (<semantics>/<property>-<12 hex digits>.json); move it there or out of the store',
+          path,
+        );
+      continue;
+    }
+    if (!semanticsByName(e.name)) {
+      if (jsonBelow(path, 0, new Set()) !== undefined)
+        throw new KlpcheckError(
+          'E_CONFLICT',
+          'a folder of no semantics klpcheck knows, so its counterexamples would never be replayed: rename it as its semantics is named, or move it out',
+          path,
+        );
+      continue;
+    }
+    const nested = jsonBelow(path, 1, new Set());
+    if (nested !== undefined)
       throw new KlpcheckError(
         'E_CONFLICT',
-        'a folder of no semantics klpcheck knows, so its counterexamples would never be replayed: rename it as its semantics is named, or move it out',
-        join(dir, e.name),
+        `in a subfolder of ${e.name}/, where nothing replays it: move it up into ${e.name}/ or out of the store`,
+        nested,
       );
   }
+}
+
+/** Whether `path` is a folder, or a link to one. */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The first JSON file (by name) at least `minDepth` folders below `folder`
+ * (0: in it), skipping folders whose name starts with '.'; each folder once,
+ * however many links lead to it (`seen`: real paths).
+ */
+function jsonBelow(folder: string, minDepth: number, seen: Set<string>): string | undefined {
+  const real = realpathSync(folder);
+  if (seen.has(real)) return undefined;
+  seen.add(real);
+  const names = listed(folder, () => readdirSync(folder)).sort();
+  if (minDepth <= 0) {
+    const file = names.find((n) => n.endsWith('.json') && !isFolder(join(folder, n)));
+    if (file !== undefined) return join(folder, file);
+  }
+  for (const n of names) {
+    if (n.startsWith('.') || !isFolder(join(folder, n))) continue;
+    const found = jsonBelow(join(folder, n), minDepth - 1, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

@@ -225,7 +225,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The text of a data file, refused with one line when it cannot be JSON text:
- * missing, a directory, a device, a dangling link or a link loop, empty, or bytes that
+ * missing, a directory, a device, a pipe, a dangling link or a link loop, empty, or bytes that
  * are not UTF-8 (RFC 8259 section 8.1; never replaced by U+FFFD, which would
  * change what the file says). A byte order mark, which editors on other
  * systems write, is dropped (RFC 8259 lets a parser ignore it).
@@ -236,6 +236,8 @@ export function readText(file: string): string {
     // A device never ends (/dev/zero) or waits for a person (a terminal): refused before it is read.
     const st = statSync(file);
     if (st.isCharacterDevice() || st.isBlockDevice()) throw new KlpcheckError('E_NO_FILE', 'is a device, not a file', file);
+    // A named pipe waits for a writer that may never come (hostile-user finding, stop 35); /dev/stdin piped is one.
+    if (st.isFIFO() || st.isSocket()) throw new KlpcheckError('E_NO_FILE', 'is a pipe or a socket, not a file', file);
     bytes = readFileSync(file);
   } catch (e) {
     throw e instanceof KlpcheckError ? e : unreadable(file, e);

@@ -12,7 +12,7 @@
  */
 import { promisedBy } from '../model/semantics/promises.ts';
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { invariantById } from '../properties/catalog.ts';
@@ -171,9 +171,21 @@ export function notApplicableWhy(sem: Semantics, property: string): string | und
  * will: a file edited by hand (E_CONFLICT), unreadable or malformed is
  * refused before any work, not after minutes of it.
  */
-export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 'corpus'>): void {
-  checkStoreFolders(o.corpus);
-  for (const sem of o.semantics) for (const property of o.properties ?? ALL_PROPERTIES) storedFor(o.corpus, sem.name, property);
+export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 'corpus' | 'saveDir'>): void {
+  for (const store of replayedStores(o.corpus, o.saveDir)) {
+    checkStoreFolders(store);
+    for (const sem of o.semantics) for (const property of o.properties ?? ALL_PROPERTIES) storedFor(store, sem.name, property);
+  }
+}
+
+/**
+ * The stores whose counterexamples a run replays first: the corpus, and the
+ * folder it saves into (`--out`) when that is another. A counterexample run
+ * or compare had saved under --out was never replayed there, and its cell
+ * said "holds" beside it (hostile-user finding, stop 35).
+ */
+export function replayedStores(corpus: string, saveDir: string | undefined): readonly string[] {
+  return saveDir === undefined || resolve(saveDir) === resolve(corpus) ? [corpus] : [corpus, saveDir];
 }
 
 /**
@@ -196,7 +208,7 @@ export function replaySaved(corpus: string, sem: Semantics, property: string): C
 
 /** The evidence of one cell: its saved counterexamples replayed, its random runs, its exploration. */
 export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: string): CellEvidence {
-  const replayed = replaySaved(o.corpus, sem, property);
+  const replayed = replayedStores(o.corpus, o.saveDir).flatMap((store) => replaySaved(store, sem, property));
   const notApplicable = notApplicableWhy(sem, property);
   let random: CellEvidence['random'];
   if (notApplicable === undefined) {
@@ -249,6 +261,7 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
     }
   }
   const scope = o.exhaustive?.[0]?.summary.scope;
+  const also = replayedStores(o.corpus, o.saveDir)[1];
   return {
     format: 2,
     klpcheck: KLPCHECK_VERSION,
@@ -266,6 +279,7 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
         }
       : {}),
     corpus: relative(o.root, o.corpus),
+    ...(also === undefined ? {} : { also_replayed: relative(o.root, also) }),
     semantics: o.semantics.map((s) => s.name),
     properties: [...properties],
     cells,

@@ -17,7 +17,14 @@ export type ReplayVerdict =
   | { readonly kind: 'reproduced'; readonly step: number; readonly reason: string }
   /** Still violated, but at another step or with another trace. */
   | { readonly kind: 'violated'; readonly step: number; readonly reason: string; readonly note: string }
-  | { readonly kind: 'fixed'; readonly steps: number; readonly skipped: number }
+  /**
+   * No step violates it. `differs`, when the run went otherwise than the
+   * record (an outcome or a state), says where first: such a file no longer
+   * applies as recorded rather than being fixed by the proposal (an object
+   * name the kernel refuses, EINVAL where the record has ok, was just
+   * "fixed": hostile-user finding, stop 35).
+   */
+  | { readonly kind: 'fixed'; readonly steps: number; readonly skipped: number; readonly differs?: string }
   /**
    * Nothing was checked, and why: the property does not apply to the
    * semantics replayed (compare's n/a cell: a per-state counterexample of
@@ -50,7 +57,9 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
   const result = runSequence(c.universe, semantics, ops, { invariants: invariant ? [invariant] : [], conformance: !invariant, funcs });
   const v = result.violation;
   if (!v) {
-    return { verdict: { kind: 'fixed', steps: result.steps.length, skipped: ops.length - result.steps.length }, result };
+    const differs = firstDeparture(c, result);
+    const skipped = ops.length - result.steps.length;
+    return { verdict: { kind: 'fixed', steps: result.steps.length, skipped, ...(differs ? { differs } : {}) }, result };
   }
   const sameTrace =
     v.step === c.violation.step &&
@@ -66,4 +75,22 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
         ? `recorded with another reason: ${JSON.stringify(c.violation.reason)}`
         : 'the states along the way differ from the record';
   return { verdict: { kind: 'violated', step: v.step, reason: v.reason, note }, result };
+}
+
+/**
+ * Where a replay first went otherwise than the record, in words (steps
+ * counted from 1), or undefined when every step it took is the record's:
+ * its outcome, then the state after it. An op skipped as no longer
+ * applicable shows as the steps after it differing, or as the skipped count.
+ */
+function firstDeparture(c: Counterexample, r: RunResult): string | undefined {
+  if (JSON.stringify(r.initial) !== JSON.stringify(c.initial)) return 'the state before the first step differs from the record';
+  for (let i = 0; i < r.steps.length && i < c.steps.length; i++) {
+    const [now, was] = [r.steps[i]!, c.steps[i]!];
+    if (JSON.stringify(now.op) !== JSON.stringify(was.op))
+      return `step ${i + 1} is another op than the record's (an op before it was skipped)`;
+    if (now.outcome !== was.outcome) return `step ${i + 1} gave ${now.outcome} where the record has ${was.outcome}`;
+    if (JSON.stringify(now.state) !== JSON.stringify(was.state)) return `the state after step ${i + 1} differs from the record`;
+  }
+  return undefined;
 }

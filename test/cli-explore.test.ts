@@ -37,7 +37,14 @@ const INCOMPLETE_VERDICT =
  * `presses` Ctrl-Cs there in a row; `duringReport` one more as the report is printed.
  * `stderrIsTTY`: stderr a terminal, where the progress line is redrawn in place.
  */
-async function interrupted(args: string[], beforeSignal?: () => void, presses = 1, duringReport = false, stderrIsTTY = false) {
+async function interrupted(
+  args: string[],
+  beforeSignal?: () => void,
+  presses = 1,
+  duringReport = false,
+  stderrIsTTY = false,
+  signal: 'SIGINT' | 'SIGTERM' = 'SIGINT',
+) {
   let t = 0;
   let sent = false;
   const out: string[] = [];
@@ -52,7 +59,7 @@ async function interrupted(args: string[], beforeSignal?: () => void, presses = 
       if (!sent && /^(\r\x1b\[K)?klpcheck explore: upstream depth \d+, \d+ states/.test(text)) {
         sent = true;
         beforeSignal?.();
-        for (let i = 0; i < presses; i++) process.emit('SIGINT');
+        for (let i = 0; i < presses; i++) process.emit(signal);
       }
     },
     stdoutIsTTY: false,
@@ -258,6 +265,18 @@ describe('klpcheck explore', () => {
     expect(readdirSync(dir)).toEqual(['g.json']);
     // Ctrl-C is given back once everything is written: Node's default ends the next command at once.
     expect(process.listenerCount('SIGINT')).toBe(listeners);
+  });
+
+  it('SIGTERM stops as Ctrl-C does: the INCOMPLETE report and the result file, where it ended the search with neither (hostile-user finding, stop 35)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const g = join(dir, 'g.json');
+    const listeners = process.listenerCount('SIGTERM');
+    const r = await interrupted(['--out', g], undefined, 1, false, false, 'SIGTERM');
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);
+    expect(r.out).toMatch(INCOMPLETE_VERDICT);
+    expect(resultFile(g).complete).toBe(false);
+    expect(process.listenerCount('SIGTERM')).toBe(listeners);
   });
 
   it('a Ctrl-C note ends the progress line first on a terminal; piped, where no line is open, it adds no blank line', async () => {

@@ -46,6 +46,14 @@ describe('klpcheck --help', () => {
     expect((await run([name, '-h'])).stdout).toBe(r.stdout);
   });
 
+  it('-V prints the version, and refuses anything after it (it was ignored, exit 0)', async () => {
+    const r = await run(['-V']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^klpcheck \d+\.\d+\.\d+\n$/);
+    const extra = await run(['--version', 'extra']);
+    expect(extra.code).toBe(EXIT.usage);
+    expect(extra.stderr).toBe("klpcheck: --version takes nothing after it, not 'extra'; see 'klpcheck --help' [E_USAGE]\n");
+  });
   it('the installed bin prints the same help and exits 0', async () => {
     const bin = spawnSync(process.execPath, ['bin/klpcheck.mjs', '--help'], { encoding: 'utf8' });
     expect(bin.stderr).toBe('');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -189,7 +189,6 @@ describe('the folders of the store', () => {
     writeFileSync(join(dir, 'notes', 'README'), 'text');
     mkdirSync(join(dir, '.cache'));
     writeFileSync(join(dir, '.cache', 'x.json'), '{}');
-    writeFileSync(join(dir, 'stray.json'), '{}');
     expect(() => checkStoreFolders(dir)).not.toThrow();
     mkdirSync(join(dir, 'upstrem'));
     writeFileSync(join(dir, 'upstrem', 'conformance-0123456789ab.json'), '{}');
@@ -205,8 +204,48 @@ describe('the folders of the store', () => {
       );
     }
     // A store that is a file is named, not taken for an empty one.
+    writeFileSync(join(dir, 'stray.json'), '{}');
     expect(() => checkStoreFolders(join(dir, 'stray.json'))).toThrow(/^cannot list the saved counterexamples here \(ENOTDIR\)$/);
     expect(() => checkStoreFolders(join(dir, 'stray.json'))).toThrow(expect.objectContaining({ code: 'E_IO' }));
+  });
+
+  it('refuse a JSON file nothing would replay: at the top of the store, in a subfolder of a semantics, deep in an unknown folder (hostile-user finding, stop 35)', () => {
+    const conflictAt = (dir: string): string => {
+      try {
+        checkStoreFolders(dir);
+      } catch (e) {
+        expect((e as KlpcheckError).code).toBe('E_CONFLICT');
+        return `${(e as KlpcheckError).file}: ${(e as KlpcheckError).message}`;
+      }
+      return 'accepted';
+    };
+    const top = tmp();
+    mkdirSync(join(top, 'upstream'));
+    writeFileSync(join(top, 'upstream', 'conformance-0123456789ab.json'), '{}');
+    writeFileSync(join(top, 'notes.txt'), 'not JSON: left alone');
+    expect(conflictAt(top)).toBe('accepted');
+    writeFileSync(join(top, 'conformance-0123456789ab.json'), '{}');
+    expect(conflictAt(top)).toMatch(/conformance-0123456789ab\.json: a JSON file at the top of the store, where nothing replays it/);
+    // hybrid/archive/x.json: compare said "holds" while replay said "still violated".
+    const nested = tmp();
+    mkdirSync(join(nested, 'hybrid', 'archive', 'old'), { recursive: true });
+    writeFileSync(join(nested, 'hybrid', 'archive', 'README'), 'not JSON');
+    expect(conflictAt(nested)).toBe('accepted');
+    writeFileSync(join(nested, 'hybrid', 'archive', 'old', 'conformance-0123456789ab.json'), '{}');
+    expect(conflictAt(nested)).toBe(
+      `${join(nested, 'hybrid', 'archive', 'old', 'conformance-0123456789ab.json')}: in a subfolder of hybrid/, where nothing replays it: move it up into hybrid/ or out of the store`,
+    );
+    // Deep in a folder of no semantics, and through a link; a hidden folder is not the store's, and a link loop ends.
+    const deep = tmp();
+    mkdirSync(join(deep, 'old', 'a'), { recursive: true });
+    mkdirSync(join(deep, '.cache', 'x'), { recursive: true });
+    writeFileSync(join(deep, '.cache', 'x', 'y.json'), '{}');
+    symlinkSync(join(deep, 'old'), join(deep, 'old', 'a', 'loop'));
+    expect(conflictAt(deep)).toBe('accepted');
+    const elsewhere = tmp();
+    writeFileSync(join(elsewhere, 'conformance-0123456789ab.json'), '{}');
+    symlinkSync(elsewhere, join(deep, 'old', 'a', 'linked'));
+    expect(conflictAt(deep)).toMatch(/old: a folder of no semantics klpcheck knows/);
   });
 
   it('names the unknown property of a store name, and lets files that are not JSON be', () => {

@@ -188,21 +188,34 @@ describe('the matrix replays the saved counterexamples first', () => {
     expect(() => checkCorpus({ ...opts, properties: ['module-safety'], corpus })).not.toThrow();
   });
 
-  it('a new counterexample whose name a hand-edited file takes is not saved: the file is kept, the cell still violated', () => {
+  it('a hand-edited file where the saves go is refused before any work, as one in the corpus, and kept', () => {
+    // It was found only when a save met its name, after the runs: --out is replayed too now (stop 35).
     const corpus = tmp();
     const out = tmp();
     const cell = { ...opts, properties: ['no-function-shared-across-slots'], runs: 100, seed: 5, corpus };
     const first = computeMatrix({ ...cell, saveDir: out });
+    expect(first.cells[0]!.verdict).toBe('violated');
     const file = join(out, 'upstream', readdirSync(join(out, 'upstream'))[0]!);
     const edited = readFileSync(file, 'utf8').replace('"seed": 5', '"seed": 6');
     writeFileSync(file, edited);
-    const refused: string[] = [];
-    const m = computeMatrix({ ...cell, saveDir: out, onUnsaved: (e, sem, prop) => refused.push(`${sem} ${prop} ${e.code} ${e.file}`) });
-    expect(refused).toEqual([`upstream no-function-shared-across-slots E_CONFLICT ${file}`]);
+    expect(() => checkCorpus({ ...cell, semantics: [upstream], saveDir: out })).toThrow(
+      expect.objectContaining({ code: 'E_CONFLICT', file }),
+    );
+    expect(() => checkCorpus({ ...cell, semantics: [upstream] })).not.toThrow();
     expect(readFileSync(file, 'utf8')).toBe(edited);
-    expect(m.cells[0]!.verdict).toBe('violated');
-    expect(first.cells[0]!.verdict).toBe('violated');
-    expect(JSON.stringify(m.cells[0])).not.toContain(relative(ROOT, file));
+  });
+
+  it('the --out folder is replayed as the corpus is: a counterexample saved there wins over runs that find none (hostile-user finding, stop 35)', () => {
+    const [saved] = storedFor(CORPUS, 'upstream', 'conformance');
+    const out = tmp();
+    saveCounterexample(out, saved!.counterexample);
+    const m = computeMatrix({ ...opts, corpus: tmp(), saveDir: out });
+    expect(m.cells[0]?.verdict).toBe('violated');
+    expect(m.also_replayed).toBe(relative(ROOT, out));
+    // The same folder as the corpus is replayed once.
+    const once = computeMatrix({ ...opts, corpus: out, saveDir: out });
+    expect(once.cells[0]?.verdict === 'violated' && once.cells[0].counterexamples).toHaveLength(1);
+    expect(once).not.toHaveProperty('also_replayed');
   });
 
   it('a saved counterexample that no longer reproduces is reported as fixed', () => {

@@ -530,6 +530,21 @@ describe('klpcheck render', () => {
     expect(readdirSync(tmp.path).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('--out in the saved counterexamples is refused, even with --force: it replaced another saved one (hostile-user nit, stop 35)', async () => {
+    const store = join(import.meta.dirname, '..', 'counterexamples');
+    const victim = join(store, 'upstream', readdirSync(join(store, 'upstream')).sort()[0]!);
+    const before = readFileSync(victim, 'utf8');
+    for (const out of [victim, join(store, 'new.html')]) {
+      const r = await run(['render', '--out', out, '--force', FIXTURE]);
+      expect([r.code, r.stdout]).toEqual([2, '']);
+      expect(r.stderr).toBe(
+        `klpcheck: ${out}: --out is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write the rendering elsewhere [E_USAGE]\n`,
+      );
+    }
+    expect(readFileSync(victim, 'utf8')).toBe(before);
+    expect(existsSync(join(store, 'new.html'))).toBe(false);
+  });
+
   it("--out - is refused (it made a file named '-'); a path such as ./- names that file, and no --out prints", async () => {
     const dash = await run(['render', '--out', '-', FIXTURE]);
     expect([dash.code, dash.stdout]).toEqual([2, '']);

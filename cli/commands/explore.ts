@@ -232,7 +232,7 @@ export const explore: Command = {
     'has it. Uses every core;',
     '--shard i/n --out FILE and --merge FILE... share one exploration across',
     'machines (all shards, once each).',
-    `Ctrl-C stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found),`,
+    `Ctrl-C or SIGTERM stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found),`,
     'however early it comes; a second Ctrl-C is ignored, with a note, until the',
     'report, the result file and the counterexamples found are written. A merge of',
     'an interrupted shard is INCOMPLETE too; an INCOMPLETE result never replaces',

@@ -9,6 +9,9 @@ import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputFile, sameFile, writeAtomically } from '../output-files.ts';
+import { COUNTEREXAMPLES } from '../paths.ts';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 function formatOption(value: unknown): Format {
   if (typeof value !== 'string') return 'text';
@@ -22,7 +25,7 @@ function formatOption(value: unknown): Format {
 function staleness(v: ReplayVerdict): string | undefined {
   switch (v.kind) {
     case 'fixed':
-      return 'no longer reproduces (replayed, every step holds)';
+      return `no longer reproduces (replayed, every step holds${v.differs ? `, though not as recorded: ${v.differs}` : ''})`;
     case 'violated':
       return `is still violated, but not as recorded (${v.note})`;
     case 'not-checked':
@@ -72,6 +75,14 @@ export const render: Command = {
         '--out is the counterexample FILE itself: the rendering would replace its input, even with --force; write it to another file',
         out,
       );
+    // Nor into the store: with --force it replaced another saved counterexample, and compare then failed on it
+    // (hostile-user nit, stop 35). A rendering there would be read as one anyway.
+    if (out !== undefined && isInside(COUNTEREXAMPLES, out))
+      throw new KlpcheckError(
+        'E_USAGE',
+        '--out is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write the rendering elsewhere',
+        out,
+      );
     if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
     const file = positionals[0]!;
     const c = readCounterexample(file);
@@ -97,4 +108,22 @@ function inFile<T>(file: string, f: () => T): T {
   } catch (e) {
     throw e instanceof KlpcheckError ? placedIn(e, file) : e;
   }
+}
+
+/** Whether `path` is in `folder` or below it, as written or as its links resolve (a folder, not a prefix: counterexamples2/ is not counterexamples/). */
+function isInside(folder: string, path: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      // Not there yet: its folder's real path, and its name.
+      try {
+        return join(realpathSync(dirname(resolve(p))), basename(p));
+      } catch {
+        return resolve(p);
+      }
+    }
+  };
+  const rel = relative(real(folder), real(path));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }

@@ -16,7 +16,7 @@ function describeVerdict(v: ReplayVerdict, style: Style): string {
     case 'violated':
       return `${style.fail('still violated')} at step ${v.step + 1} (${v.note}): ${v.reason}`;
     case 'fixed':
-      return `${style.pass('fixed')}: ${v.steps === 1 ? 'its 1 step holds' : `all ${v.steps} steps hold`}${v.skipped ? ` (${v.skipped} no longer applicable, skipped)` : ''}`;
+      return `${style.pass('fixed')}: ${v.steps === 1 ? 'its 1 step holds' : `all ${v.steps} steps hold`}${v.skipped ? ` (${v.skipped} no longer applicable, skipped)` : ''}${v.differs ? `, though not as recorded (${v.differs})` : ''}`;
     case 'not-checked':
       return `${style.dim('not checked')}: ${v.why}`;
   }

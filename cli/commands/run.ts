@@ -11,7 +11,7 @@ import { COUNTEREXAMPLES } from '../paths.ts';
 import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
 import { plural } from '../../harness/plural.ts';
-import { notApplicableWhy, replaySaved, type Found } from '../../harness/matrix.ts';
+import { notApplicableWhy, replayedStores, replaySaved, type Found } from '../../harness/matrix.ts';
 import { checkStoreFolders } from '../../harness/counterexample.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
@@ -63,11 +63,11 @@ export const run: Command = {
     'Generates universes and operation sequences with fast-check, runs them on the',
     'reference implementation and the spec model in lockstep, and checks conformance',
     'and every invariant after every step. Each violation is shrunk to a minimal',
-    'counterexample and saved in counterexamples/<semantics>/ (never overwriting:',
-    'a hand-edited file of the same name is kept, named on its verdict line, and',
-    'the run ends with its E_CONFLICT line after every verdict, exit 2).',
-    'A saved counterexample of a cell (counterexamples/<semantics>/) that still',
-    'reproduces makes it VIOLATED whatever the random runs found, as in compare.',
+    'counterexample and saved in counterexamples/<semantics>/ (or --out DIR), never',
+    'overwriting. A saved counterexample of a cell (counterexamples/<semantics>/, and',
+    "the same in --out's folder) is replayed first: one that still reproduces makes",
+    'it VIOLATED whatever the random runs found, as in compare; one edited by hand',
+    '(its content no longer matches its name) is refused before any run (E_CONFLICT).',
     'The seed is printed; the same seed gives the same result and the same files,',
     'and the same standard output: whether a file was new or already saved, and the',
     'time taken, go to a summary on stderr.',
@@ -101,15 +101,13 @@ export const run: Command = {
     // The saved counterexamples of every cell run, replayed before the runs: an unreadable or edited one stops the
     // command before minutes of work, as compare's corpus check does.
     const properties = inv === undefined ? ALL_PROPERTIES : [inv];
+    // The --out folder's too, when it is another: what this command saved there before is replayed as the corpus is.
+    const stores = replayedStores(COUNTEREXAMPLES, saveDir);
     const savedReplays = namingFilesAsShown(() => {
-      checkStoreFolders(COUNTEREXAMPLES);
-      return new Map(
-        semantics.flatMap((sem) =>
-          properties.map(
-            (p) => [`${sem.name} ${p}`, notApplicableWhy(sem, p) === undefined ? replaySaved(COUNTEREXAMPLES, sem, p) : []] as const,
-          ),
-        ),
-      );
+      for (const store of stores) checkStoreFolders(store);
+      const replayed = (sem: (typeof semantics)[number], p: string) =>
+        notApplicableWhy(sem, p) === undefined ? stores.flatMap((store) => replaySaved(store, sem, p)) : [];
+      return new Map(semantics.flatMap((sem) => properties.map((p) => [`${sem.name} ${p}`, replayed(sem, p)] as const)));
     });
     io.stdout(`klpcheck run: seed ${seed}, ${plural(runs, 'sequence')} of up to ${plural(maxCommands, 'operation')} per property\n`);
     const t0 = io.now();

@@ -131,7 +131,8 @@ export function howChecked(m: VerdictMatrix): string {
   const stopped = m.cells.some((c) => c.verdict === 'holds-bounded' && c.state_budget)
     ? ` The state budget stopped an exploration: ${PAST_THE_BUDGET}.`
     : '';
-  return `Saved counterexamples (${m.corpus}/) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${plural(m.max_steps, 'operation')} per cell (seed ${m.seed})${x}.${stopped}`;
+  const stores = m.also_replayed === undefined ? `${m.corpus}/` : `${m.corpus}/ and ${m.also_replayed}/`;
+  return `Saved counterexamples (${stores}) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${plural(m.max_steps, 'operation')} per cell (seed ${m.seed})${x}.${stopped}`;
 }
 
 export const violations = (m: VerdictMatrix): ViolatedCell[] => m.cells.flatMap((c) => (c.verdict === 'violated' ? [c] : []));

@@ -53,6 +53,10 @@ export interface VerdictMatrix {
    * The folder of saved counterexamples replayed first (counterexamples/<semantics>/<property>-*.json), relative to the repository.
    */
   corpus: string;
+  /**
+   * The folder compare --out saved into, when it is not the corpus: its saved counterexamples are replayed first too (relative to the repository).
+   */
+  also_replayed?: string;
   semantics: string[];
   properties: string[];
   cells: Cell[];

@@ -1,0 +1,59 @@
+/**
+ * A replay that no longer violates says whether it went as recorded: a
+ * counterexample the model now takes another way (an outcome or a state
+ * differs) no longer applies as recorded, which is not the same news as a
+ * proposal that fixed it (hostile-user finding, stop 35: an object name the
+ * kernel refuses gave EINVAL where the record has ok, and replay said just
+ * "fixed").
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { storedFor, type Counterexample } from '../harness/counterexample.ts';
+import { replayCounterexample } from '../harness/replay.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+
+const CORPUS = join(import.meta.dirname, '..', 'counterexamples');
+const [saved] = storedFor(CORPUS, 'upstream', 'no-function-shared-across-slots');
+const c = saved!.counterexample;
+
+describe('a replay that no longer violates', () => {
+  it('says nothing more when every step went as recorded', () => {
+    // The record up to the step before its violation: the same ops, outcomes and states, and nothing violated.
+    const before: Counterexample = { ...c, steps: c.steps.slice(0, c.violation.step) };
+    const v = replayCounterexample(before, upstream).verdict;
+    expect(v).toEqual({ kind: 'fixed', steps: c.violation.step, skipped: 0 });
+  });
+
+  it('says where it first went otherwise: an outcome, or a state', () => {
+    const first = c.steps[0]!;
+    const outcome: Counterexample = { ...c, steps: [{ ...first, outcome: 'EBUSY' }, ...c.steps.slice(1, c.violation.step)] };
+    expect(replayCounterexample(outcome, upstream).verdict).toMatchObject({
+      kind: 'fixed',
+      differs: `step 1 gave ${first.outcome} where the record has EBUSY`,
+    });
+    const state: Counterexample = {
+      ...c,
+      steps: [
+        { ...first, state: { ...first.state, modules: [...first.state.modules, 'elsewhere'] } },
+        ...c.steps.slice(1, c.violation.step),
+      ],
+    };
+    expect(replayCounterexample(state, upstream).verdict).toMatchObject({
+      kind: 'fixed',
+      differs: 'the state after step 1 differs from the record',
+    });
+  });
+
+  it('under another semantics that takes the ops otherwise', () => {
+    // per-state's conformance finding under upstream: it holds there, along another trace.
+    const [perState] = storedFor(CORPUS, 'per-state', 'conformance');
+    const v = replayCounterexample(perState!.counterexample, upstream).verdict;
+    expect(v.kind).toBe('fixed');
+    expect(v).toHaveProperty(
+      'differs',
+      expect.stringMatching(/^(step \d+ gave \S+ where the record has \S+|the state after step \d+ differs from the record)$/),
+    );
+    expect(replayCounterexample(perState!.counterexample, semanticsByName('per-state')!).verdict.kind).not.toBe('fixed');
+  });
+});
