@@ -223,8 +223,9 @@ function isFolder(path: string): boolean {
  * however many links lead to it (`seen`: real paths).
  */
 function jsonBelow(folder: string, minDepth: number, seen: Set<string>): string | undefined {
-  const real = realpathSync(folder);
-  if (seen.has(real)) return undefined;
+  // A folder that cannot be resolved or listed is E_IO (listed): it could hold evidence.
+  const [real] = listed(folder, () => [realpathSync(folder)]);
+  if (real === undefined || seen.has(real)) return undefined;
   seen.add(real);
   const names = listed(folder, () => readdirSync(folder)).sort();
   if (minDepth <= 0) {
