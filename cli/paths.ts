@@ -1,6 +1,29 @@
 /** Where the repository's data lives, wherever klpcheck is run from. */
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const COUNTEREXAMPLES = fileURLToPath(new URL('../counterexamples', import.meta.url));
 export const EXPECTED = fileURLToPath(new URL('../verdicts/expected.json', import.meta.url));
+
+/**
+ * Whether `path` is in the repository's counterexamples/ or below it, as
+ * written or as its links resolve (a folder, not a prefix: counterexamples2/
+ * is not in it). A path not there yet counts by its folder's real path.
+ */
+export function inCounterexampleStore(path: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      try {
+        return join(realpathSync(dirname(resolve(p))), basename(p));
+      } catch {
+        return resolve(p);
+      }
+    }
+  };
+  const rel = relative(real(COUNTEREXAMPLES), real(path));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}

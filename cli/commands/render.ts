@@ -9,9 +9,7 @@ import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputFile, sameFile, writeAtomically } from '../output-files.ts';
-import { COUNTEREXAMPLES } from '../paths.ts';
-import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { inCounterexampleStore } from '../paths.ts';
 
 function formatOption(value: unknown): Format {
   if (typeof value !== 'string') return 'text';
@@ -77,7 +75,7 @@ export const render: Command = {
       );
     // Nor into the store: with --force it replaced another saved counterexample, and compare then failed on it
     // (hostile-user nit, stop 35). A rendering there would be read as one anyway.
-    if (out !== undefined && isInside(COUNTEREXAMPLES, out))
+    if (out !== undefined && inCounterexampleStore(out))
       throw new KlpcheckError(
         'E_USAGE',
         '--out is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write the rendering elsewhere',
@@ -108,22 +106,4 @@ function inFile<T>(file: string, f: () => T): T {
   } catch (e) {
     throw e instanceof KlpcheckError ? placedIn(e, file) : e;
   }
-}
-
-/** Whether `path` is in `folder` or below it, as written or as its links resolve (a folder, not a prefix: counterexamples2/ is not counterexamples/). */
-function isInside(folder: string, path: string): boolean {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      // Not there yet: its folder's real path, and its name.
-      try {
-        return join(realpathSync(dirname(resolve(p))), basename(p));
-      } catch {
-        return resolve(p);
-      }
-    }
-  };
-  const rel = relative(real(folder), real(path));
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
