@@ -25,5 +25,5 @@ export function inCounterexampleStore(path: string): boolean {
     }
   };
   const rel = relative(real(COUNTEREXAMPLES), real(path));
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return rel !== '' && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel);
 }
