@@ -5,6 +5,8 @@
 let early = 0;
 const countEarly = () => void early++;
 process.on('SIGINT', countEarly);
+// SIGTERM too: explore takes it as a Ctrl-C (cli/interrupt.ts), however early it comes.
+process.on('SIGTERM', countEarly);
 
 // Node 20 cannot strip TypeScript types, so the CLI runs through tsx's loader.
 const { register } = await import('tsx/esm/api');
@@ -14,6 +16,7 @@ const { main } = await import('../cli/main.ts');
 // a listener removed before another is in place loses a Ctrl-C that Node has received but not yet dispatched.
 const takeEarly = () => {
   process.off('SIGINT', countEarly);
+  process.off('SIGTERM', countEarly);
   return early;
 };
 process.exitCode = await main(process.argv.slice(2), undefined, takeEarly);

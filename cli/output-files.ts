@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { denied, folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
+import { inCounterexampleStore } from './paths.ts';
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
 function probe(tmp: string, shown: string, flag: string): void {
@@ -214,6 +215,14 @@ function refuseBrokenLink(full: string, dir: string, flag: string): void {
 export function checkOutputDir(dir: string, flag: string, below: readonly { readonly name: string }[] = []): void {
   if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
   refuseDash(dir, flag, 'folder');
+  // A folder of its own inside the store is one nothing replays, and every later run and compare refused the store
+  // (hostile-user finding, stop 35: run --out counterexamples/archive).
+  if (inCounterexampleStore(dir))
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${flag}: is inside counterexamples/, where nothing replays a folder of its own: give counterexamples itself, or a folder outside it`,
+      dir,
+    );
   const full = resolve(dir);
   refuseBrokenLink(full, dir, flag);
   const kind = pathKind(full);

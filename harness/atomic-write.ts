@@ -52,8 +52,13 @@ export function writeFileAtomically(file: string, text: string): void {
  */
 export function readExisting(file: string): string | undefined {
   try {
+    // A FIFO at the name would block the read forever, and no signal ended it (hostile-user finding, stop 35).
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st !== undefined && !st.isFile() && !st.isDirectory())
+      throw new KlpcheckError('E_IO', 'is not a regular file (a pipe, a socket or a device); left as it is', file);
     return readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof KlpcheckError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const folder = code === 'ENOTDIR' || denied(e) ? folderInTheWay(dirname(resolve(file))) : undefined;
     if (folder !== undefined) throw new KlpcheckError('E_IO', folder, file);

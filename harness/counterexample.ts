@@ -23,7 +23,7 @@ import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
-import { readJsonFile } from './json-file.ts';
+import { parseJson, readJsonFile } from './json-file.ts';
 import { checkCounterexample, isKnownProperty } from './counterexample-check.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Op } from './ops.ts';
@@ -98,8 +98,12 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
  * refused (hostile-user finding, stop 35).
  */
 function sameContent(a: string, b: string): boolean {
+  // Parsed as reading parses (parseJson: a byte order mark dropped, a key given twice refused), so that what a save
+  // takes for "already saved" is what a replay reads: a BOM was "other content" here and fine there, and a key
+  // given twice the reverse (stop 35's second hostile user).
+  const parsed = (t: string) => JSON.stringify(parseJson(t.replace(/^\uFEFF/, ''), ''));
   try {
-    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+    return parsed(a) === parsed(b);
   } catch {
     return false;
   }
@@ -219,7 +223,7 @@ function isFolder(path: string): boolean {
 
 /**
  * The first JSON file (by name) at least `minDepth` folders below `folder`
- * (0: in it), skipping folders whose name starts with '.'; each folder once,
+ * (0: in it), skipping files and folders whose name starts with '.'; each folder once,
  * however many links lead to it (`seen`: real paths).
  */
 function jsonBelow(folder: string, minDepth: number, seen: Set<string>): string | undefined {
@@ -229,7 +233,7 @@ function jsonBelow(folder: string, minDepth: number, seen: Set<string>): string 
   seen.add(real);
   const names = listed(folder, () => readdirSync(folder)).sort();
   if (minDepth <= 0) {
-    const file = names.find((n) => n.endsWith('.json') && !isFolder(join(folder, n)));
+    const file = names.find((n) => n.endsWith('.json') && !n.startsWith('.') && !isFolder(join(folder, n)));
     if (file !== undefined) return join(folder, file);
   }
   for (const n of names) {
@@ -248,7 +252,8 @@ function jsonBelow(folder: string, minDepth: number, seen: Set<string>): string 
  */
 export function storedFor(dir: string, semantics: string, property: string): StoredCounterexample[] {
   const folder = join(dir, semantics);
-  const files = listed(folder, () => readdirSync(folder));
+  // Dot-files are not the store's, as in its walk (checkStoreFolders): an editor's lock file `.#x.json` was a stray.
+  const files = listed(folder, () => readdirSync(folder)).filter((f) => !f.startsWith('.'));
   // A counterexample under a name the store does not give would be evidence nobody replays:
   // a cell could then say "holds" while it reproduces. Refuse it instead.
   const stray = files.find((f) => f.endsWith('.json') && !/^[a-z0-9-]+-[0-9a-f]{12}\.json$/.test(f));

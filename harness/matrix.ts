@@ -11,7 +11,7 @@
  * check.
  */
 import { promisedBy } from '../model/semantics/promises.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -185,7 +185,15 @@ export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 
  * said "holds" beside it (hostile-user finding, stop 35).
  */
 export function replayedStores(corpus: string, saveDir: string | undefined): readonly string[] {
-  return saveDir === undefined || resolve(saveDir) === resolve(corpus) ? [corpus] : [corpus, saveDir];
+  // One folder by its real path: through a link it was replayed twice, each file listed twice (stop 35).
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return saveDir === undefined || real(saveDir) === real(corpus) ? [corpus] : [corpus, saveDir];
 }
 
 /**

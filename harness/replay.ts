@@ -73,7 +73,7 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
       ? `recorded at step ${c.violation.step + 1}`
       : sameTrace
         ? `recorded with another reason: ${JSON.stringify(c.violation.reason)}`
-        : 'the states along the way differ from the record';
+        : (firstDeparture(c, result) ?? 'the states along the way differ from the record');
   return { verdict: { kind: 'violated', step: v.step, reason: v.reason, note }, result };
 }
 

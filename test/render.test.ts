@@ -142,8 +142,18 @@ describe('markdown', () => {
     ) as Counterexample;
     const edited = { ...named, violation: { ...named.violation, reason: 'see [here](javascript:alert(1)) and [ref][1], ["p1"]' } };
     const out = render(edited, 'markdown');
-    expect(out).toContain('vmlinux: ![t]\\(http://example.invalid/x.png)');
-    expect(out).toContain('see [here]\\(javascript:alert(1)) and [ref]\\[1], ["p1"]');
+    expect(out).toContain('vmlinux: ![t&#93;(http://example.invalid/x.png)');
+    expect(out).toContain('see [here&#93;(javascript:alert(1)) and [ref&#93;[1], ["p1"]');
+    // A backslash and a pipe in a cell end no cell (stop 35's second hostile user: '\\|' moved the cells after it).
+    const piped = JSON.parse(JSON.stringify(fixture).replaceAll('"f1"', JSON.stringify('a\\|b'))) as Counterexample;
+    const md = render(piped, 'markdown');
+    expect(md).toContain('a&#92;&#124;b');
+    // Each table (rows one after another) has as many cells in every row as in its header.
+    const cells = (row: string) => row.replace(/`[^`]*`/g, '').split('|').length;
+    for (const table of md.split(/\n(?!\| )/).filter((b) => b.startsWith('| '))) {
+      const rows = table.split('\n');
+      for (const r of rows) expect(cells(r), r).toBe(cells(rows[0]!));
+    }
     // Outside code spans, no ']' is followed by '(' or '[' unescaped.
     const prose = out.replace(/```mermaid\n[^]*?\n```\n/, '').replace(/`[^`\n]*`/g, '');
     expect(prose).toContain('## ');
@@ -465,7 +475,7 @@ describe('klpcheck render', () => {
     ] as const)
       expect((await run(['render', tmp.write(`${name}.json`, edited)])).stderr, name).toMatch(
         new RegExp(
-          `note: .*${name}\\.json is still violated, but not as recorded \\(the states along the way differ from the record\\) under `,
+          `note: .*${name}\\.json is still violated, but not as recorded \\(the state ${name === 'initial' ? 'before the first step' : 'after step 1'} differs from the record\\) under `,
         ),
       );
     // One replay could not check says so too, never nothing.

@@ -6,12 +6,16 @@
  * *.json were dropped without a word, and the run said "1 pass" for two).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readText } from '../harness/json-file.ts';
 import { scenarioFiles } from '../cli/scenario-files.ts';
+import { checkOutputDir } from '../cli/output-files.ts';
+import { COUNTEREXAMPLES } from '../cli/paths.ts';
+import { fileNameFor, saveCounterexample, storedFor } from '../harness/counterexample.ts';
+import { replayedStores } from '../harness/matrix.ts';
 
 const SCENARIO = join(import.meta.dirname, '..', 'scenarios', 'selftests', 'test-livepatch.basic-function-patching.json');
 
@@ -38,5 +42,38 @@ describe('special files', () => {
     const said: string[] = [];
     expect(scenarioFiles([join(dir, 'd')], (l) => said.push(l))).toEqual([join(dir, 'd', 'a.json'), join(dir, 'd', 'linked', 'b.json')]);
     expect(said).toEqual([`${join(dir, 'd', 'p.json')}: left out: not a regular file`]);
+  });
+});
+
+describe('special files where klpcheck writes (stop 35, second hostile user)', () => {
+  it('a FIFO at the name of a counterexample to save is E_IO, not a read that never ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-fifo-save-'));
+    const [saved] = storedFor(join(import.meta.dirname, '..', 'counterexamples'), 'upstream', 'conformance');
+    const file = join(dir, fileNameFor(saved!.counterexample));
+    mkdirSync(join(file, '..'), { recursive: true });
+    execFileSync('mkfifo', [file]);
+    expect(() => saveCounterexample(dir, saved!.counterexample)).toThrow(
+      expect.objectContaining({ code: 'E_IO', file, message: 'is not a regular file (a pipe, a socket or a device); left as it is' }),
+    );
+  });
+
+  it('--out inside counterexamples/ is refused (a folder nothing replays); counterexamples itself is not', () => {
+    expect(() => checkOutputDir(join(COUNTEREXAMPLES, 'archive'), '--out')).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => checkOutputDir(COUNTEREXAMPLES, '--out')).not.toThrow();
+  });
+
+  it('the --out folder reached through a link to the corpus is the corpus, replayed once', () => {
+    const link = join(mkdtempSync(join(tmpdir(), 'klpcheck-link-')), 'ce');
+    symlinkSync(COUNTEREXAMPLES, link);
+    expect(replayedStores(COUNTEREXAMPLES, link)).toEqual([COUNTEREXAMPLES]);
+    expect(replayedStores(COUNTEREXAMPLES, tmpdir())).toEqual([COUNTEREXAMPLES, tmpdir()]);
+  });
+
+  it('a saved file with a byte order mark is already saved, as reading takes it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-bom-'));
+    const [saved] = storedFor(join(import.meta.dirname, '..', 'counterexamples'), 'upstream', 'conformance');
+    const first = saveCounterexample(dir, saved!.counterexample);
+    writeFileSync(first.file, `\uFEFF${readFileSync(first.file, 'utf8')}`);
+    expect(saveCounterexample(dir, saved!.counterexample).status).toBe('exists');
   });
 });
