@@ -109,29 +109,6 @@ describe('klpcheck compare', () => {
     expect(c.err()).toContain(`wrote ${file}`);
   });
 
-  it('--html run again leaves the same page as it is; a file of other content is kept, after the matrix, exit 2 (hostile-user nit, stop 35)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
-    const file = join(dir, 'report.html');
-    const args = ['compare', '--semantics', 'upstream', '--invariants', 'module-safety', '--runs', '5', '--no-save', '--html', file];
-    const [first, second, other] = [capture(), capture(), capture()];
-    expect(await main(args, first.io)).toBe(0);
-    expect(first.err()).toContain(`klpcheck compare: wrote ${file}\n`);
-    const page = readFileSync(file, 'utf8');
-    // It was refused before any work, with no matrix.
-    expect(await main(args, second.io)).toBe(0);
-    expect(second.out()).toBe(first.out());
-    expect(second.err()).toContain(`klpcheck compare: unchanged ${file}\n`);
-    writeFileSync(file, 'edited\n');
-    expect(await main(args, other.io)).toBe(2);
-    expect(other.out()).toBe(first.out());
-    expect(other.err()).toMatch(
-      new RegExp(`klpcheck: ${file}: exists with other content; not overwritten \\(use --force\\) \\[E_CONFLICT\\]\\n$`),
-    );
-    expect(readFileSync(file, 'utf8')).toBe('edited\n');
-    expect(await main([...args, '--force'], capture().io)).toBe(0);
-    expect(readFileSync(file, 'utf8')).toBe(page);
-  });
-
   it('--html that cannot be written after the work: the matrix is printed first, then the E_IO line naming --html, exit 2', async () => {
     for (const command of [
       ['compare', '--semantics', 'upstream', '--runs', '60', '--no-save'],
