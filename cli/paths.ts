@@ -1,6 +1,6 @@
 /** Where the repository's data lives, wherever klpcheck is run from. */
-import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
+import { realPath } from '../harness/folders.ts';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -13,17 +13,6 @@ export const EXPECTED = fileURLToPath(new URL('../verdicts/expected.json', impor
  * is not in it). A path not there yet counts by its folder's real path.
  */
 export function inCounterexampleStore(path: string): boolean {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      try {
-        return join(realpathSync(dirname(resolve(p))), basename(p));
-      } catch {
-        return resolve(p);
-      }
-    }
-  };
-  const rel = relative(real(COUNTEREXAMPLES), real(path));
+  const rel = relative(realPath(COUNTEREXAMPLES), realPath(path));
   return rel !== '' && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel);
 }

@@ -16,8 +16,9 @@
  * Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
+import { pathKind } from './folders.ts';
 import { dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -184,7 +185,7 @@ export function checkStoreFolders(dir: string): void {
   for (const e of listed(dir, () => readdirSync(dir, { withFileTypes: true }))) {
     if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
-    if (!isFolder(path)) {
+    if (pathKind(path) !== 'directory') {
       if (e.name.endsWith('.json'))
         throw new KlpcheckError(
           'E_CONFLICT',
@@ -212,15 +213,6 @@ export function checkStoreFolders(dir: string): void {
   }
 }
 
-/** Whether `path` is a folder, or a link to one. */
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The first JSON file (by name) at least `minDepth` folders below `folder`
  * (0: in it), skipping files and folders whose name starts with '.'; each folder once,
@@ -233,11 +225,11 @@ function jsonBelow(folder: string, minDepth: number, seen: Set<string>): string 
   seen.add(real);
   const names = listed(folder, () => readdirSync(folder)).sort();
   if (minDepth <= 0) {
-    const file = names.find((n) => n.endsWith('.json') && !n.startsWith('.') && !isFolder(join(folder, n)));
+    const file = names.find((n) => n.endsWith('.json') && !n.startsWith('.') && pathKind(join(folder, n)) !== 'directory');
     if (file !== undefined) return join(folder, file);
   }
   for (const n of names) {
-    if (n.startsWith('.') || !isFolder(join(folder, n))) continue;
+    if (n.startsWith('.') || pathKind(join(folder, n)) !== 'directory') continue;
     const found = jsonBelow(join(folder, n), minDepth - 1, seen);
     if (found !== undefined) return found;
   }

@@ -4,8 +4,8 @@
  * the work) and every save (harness/atomic-write.ts readExisting, after it):
  * "X is not a folder", "cannot look inside the folder X (EACCES)".
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { escapeControls } from './errors.ts';
 
 /** What is at `path` once links are followed; 'unreachable' when a folder on the way may not be entered. */
@@ -15,6 +15,23 @@ export function pathKind(path: string): 'missing' | 'unreachable' | 'directory' 
   } catch (e) {
     // A folder on the way that the user may not enter (EACCES) hides what is below it: it may exist.
     return denied(e) ? 'unreachable' : 'missing';
+  }
+}
+
+/**
+ * `path` with its links resolved: its real path, or, when it is not there
+ * yet, its folder's real path and its name, or as a last resort the path
+ * made absolute. Two names of one folder (a link) give one answer.
+ */
+export function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      return resolve(path);
+    }
   }
 }
 

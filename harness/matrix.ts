@@ -11,8 +11,9 @@
  * check.
  */
 import { promisedBy } from '../model/semantics/promises.ts';
-import { existsSync, realpathSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { realPath } from './folders.ts';
+import { join, relative } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { invariantById } from '../properties/catalog.ts';
@@ -186,14 +187,7 @@ export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 
  */
 export function replayedStores(corpus: string, saveDir: string | undefined): readonly string[] {
   // One folder by its real path: through a link it was replayed twice, each file listed twice (stop 35).
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  return saveDir === undefined || real(saveDir) === real(corpus) ? [corpus] : [corpus, saveDir];
+  return saveDir === undefined || realPath(saveDir) === realPath(corpus) ? [corpus] : [corpus, saveDir];
 }
 
 /**
@@ -214,9 +208,9 @@ export function replaySaved(corpus: string, sem: Semantics, property: string): C
   });
 }
 
-/** The evidence of one cell: its saved counterexamples replayed, its random runs, its exploration. */
-export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: string): CellEvidence {
-  const replayed = replayedStores(o.corpus, o.saveDir).flatMap((store) => replaySaved(store, sem, property));
+/** The evidence of one cell: its saved counterexamples replayed (from `stores`, replayedStores), its random runs, its exploration. */
+function gatherEvidence(o: MatrixOptions, stores: readonly string[], sem: Semantics, property: string): CellEvidence {
+  const replayed = stores.flatMap((store) => replaySaved(store, sem, property));
   const notApplicable = notApplicableWhy(sem, property);
   let random: CellEvidence['random'];
   if (notApplicable === undefined) {
@@ -258,18 +252,19 @@ export function gatherEvidence(o: MatrixOptions, sem: Semantics, property: strin
 }
 
 export function computeMatrix(o: MatrixOptions): VerdictMatrix {
+  const stores = replayedStores(o.corpus, o.saveDir);
   const properties = o.properties ?? ALL_PROPERTIES;
   const total = o.semantics.length * properties.length;
   const cells: Cell[] = [];
   for (const semantics of o.semantics) {
     for (const property of properties) {
-      const cell = combine(gatherEvidence(o, semantics, property), o.root);
+      const cell = combine(gatherEvidence(o, stores, semantics, property), o.root);
       cells.push(cell);
       o.onCell?.(cells.length, total, cell);
     }
   }
   const scope = o.exhaustive?.[0]?.summary.scope;
-  const also = replayedStores(o.corpus, o.saveDir)[1];
+  const also = stores[1];
   return {
     format: 2,
     klpcheck: KLPCHECK_VERSION,
