@@ -41,8 +41,6 @@ export interface SuiteOptions {
   readonly scope?: Scope;
   /** Folder to save counterexamples in; none when absent. */
   readonly saveDir?: string;
-  /** Called before each property, for progress lines. */
-  readonly onProperty?: (property: string) => void;
 }
 
 export const ALL_PROPERTIES: readonly string[] = [CONFORMANCE, ...INVARIANTS.map((i) => i.id)];
@@ -83,10 +81,7 @@ export function runProperty(o: SuiteOptions, property: string): PropertyResult {
 
 /** runProperty for each selected property (default: all), in catalog order. */
 export function runSuite(o: SuiteOptions): PropertyResult[] {
-  return (o.properties ?? ALL_PROPERTIES).map((p) => {
-    o.onProperty?.(p);
-    return runProperty(o, p);
-  });
+  return (o.properties ?? ALL_PROPERTIES).map((p) => runProperty(o, p));
 }
 
 /**
