@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,6 +111,27 @@ describe('klpcheck run', () => {
     const args = ['--semantics', 'upstream', '--invariant', 'module-safety', '--runs', '5', '--no-save', '--no-save'];
     expect(await main(['run', ...args, '--seed', '-5'], c.io), c.err()).toBe(0);
     expect(c.out()).toMatch(/\(seed -5\)/);
+  });
+
+  it("prints each cell's line as the cell ends, so that every file saved so far is named on the screen", async () => {
+    // Ctrl-C ends run at once (its random runs never yield to a handler); the lines of a semantics were printed
+    // together after its last cell, so a Ctrl-C in its second cell left a saved file nothing named (stop 35).
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-run-'));
+    const out: string[] = [];
+    const unnamed: string[] = [];
+    const io: Io = {
+      ...capture().io,
+      stdout: (t) => {
+        out.push(t);
+        const shown = out.join('');
+        const files = existsSync(join(dir, 'hybrid')) ? readdirSync(join(dir, 'hybrid')) : [];
+        unnamed.push(...files.filter((f) => !shown.includes(f)));
+      },
+    };
+    expect(await main(['run', '--semantics', 'hybrid', '--runs', '20', '--out', dir], io)).toBe(1);
+    const files = readdirSync(join(dir, 'hybrid'));
+    expect(files.length).toBeGreaterThan(2);
+    expect(unnamed).toEqual([]);
   });
 });
 
