@@ -1,9 +1,11 @@
 /**
  * One packed search in a process of its own (bench/packed-spec.ts),
  * so that its peak memory is its own: `node --import tsx
- * bench/packed-spec-child.ts SCOPE MODEL [WORKERS | --semantics NAME [--max-states N]]` (MODEL
+ * bench/packed-spec-child.ts SCOPE MODEL [WORKERS | --warm | --semantics NAME [--max-states N]]` (MODEL
  * spec or lockstep, harness/explore/packed/models.ts) prints one JSON
- * PackedSpecRow; with WORKERS, the search runs on that many worker threads
+ * PackedSpecRow; with --warm, the search runs twice and the row adds the
+ * second one's cpu seconds (warm_cpu_seconds: V8 has compiled the hot code,
+ * as gcc has compiled pan before pan's own clock starts); with WORKERS, the search runs on that many worker threads
  * (harness/explore/packed/parallel.ts), and the row gives its wall seconds;
  * with --semantics, it searches that semantics' model (default upstream)
  * and writes a line to stderr after each level (packed-spec.ts LEVEL_LINE),
@@ -17,8 +19,18 @@ import { packedSpecOnce, packedSpecParallelOnce } from './packed-spec.ts';
 await childMain('packed-spec-child.ts', async () => {
   const args = process.argv.slice(2);
   const [scopeText, model, workers, semantics, budgetFlag, budget] = args;
-  const usage = 'usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS | --semantics NAME [--max-states N]]';
+  const usage = 'usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS | --warm | --semantics NAME [--max-states N]]';
   if (!scopeText || (model !== 'spec' && model !== 'lockstep') || args.length > 6) throw new Error(usage);
+  if (workers === '--warm') {
+    if (args.length !== 3) throw new Error(usage);
+    const scope = parseScope(scopeText);
+    const cold = packedSpecOnce(scope, model);
+    const warm = packedSpecOnce(scope, model);
+    if (warm.states !== cold.states) throw new Error(`--warm: ${cold.states} states, then ${warm.states}`);
+    const row = { ...cold, warm_cpu_seconds: warm.cpu_seconds };
+    process.stdout.write(`${JSON.stringify({ ...row, max_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+    return;
+  }
   if (workers === '--semantics' ? !semantics : workers !== undefined && (!/^[1-9]\d*$/.test(workers) || args.length > 3))
     throw new Error(usage);
   if (args.length > 4 && (budgetFlag !== '--max-states' || !/^[1-9]\d*$/.test(budget ?? '') || args.length !== 6)) throw new Error(usage);

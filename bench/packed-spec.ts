@@ -41,6 +41,12 @@ export interface PackedSpecRow {
   readonly states_per_depth: readonly number[];
   /** Each property's first violation, as [property, depth]. */
   readonly violations: readonly (readonly [string, number])[];
+  /**
+   * With the child's --warm: the cpu seconds of the same search run again in
+   * the same process, its code compiled by V8 (pan's own time, spin_seconds,
+   * leaves out gcc's compile of pan.c in the same way).
+   */
+  readonly warm_cpu_seconds?: number;
   /** Where a state budget stopped the search (search.ts stateBudget): its states, and the depth under way then. */
   readonly state_budget?: { readonly states: number; readonly in_depth: number };
 }
@@ -104,8 +110,12 @@ function row(
 
 const CHILD = fileURLToPath(new URL('./packed-spec-child.ts', import.meta.url));
 
-/** One packed search of upstream in a child process (on `workers` worker threads if given); throws with the child's last stderr line when it fails. */
-export function packedSpec(scope: ExploreScope, model: PackedModelName = 'spec', workers?: number): PackedSpecRow {
+/**
+ * One packed search of upstream in a child process (on `workers` worker
+ * threads if given; run twice, the second time warm, with `'warm'`); throws
+ * with the child's last stderr line when it fails.
+ */
+export function packedSpec(scope: ExploreScope, model: PackedModelName = 'spec', workers?: number | 'warm'): PackedSpecRow {
   const r = packedSpecChild(scope, model, workers);
   if (r.status !== 0) throw new Error(`packed search ${formatScope(scope)}: exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
   return JSON.parse(r.stdout) as PackedSpecRow;
@@ -154,22 +164,27 @@ export function packedDefaultSearch(semantics: string, limitSeconds: number): Pa
 function packedSpecChild(
   scope: ExploreScope,
   model: PackedModelName,
-  workers?: number,
+  workers?: number | 'warm',
   semantics?: string,
   limitSeconds?: number,
   maxStates?: number,
 ) {
   const budget = maxStates !== undefined ? ['--max-states', String(maxStates)] : [];
-  const rest = workers ? [String(workers)] : semantics ? ['--semantics', semantics, ...budget] : [];
+  const rest = workers === 'warm' ? ['--warm'] : workers ? [String(workers)] : semantics ? ['--semantics', semantics, ...budget] : [];
   const args = ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...rest];
   return spawnSync(process.execPath, args, { encoding: 'utf8', ...(limitSeconds ? { timeout: limitSeconds * 1000 } : {}) });
 }
 
 export interface PackedAgainstSpinRow extends SpinSide {
+  /** The spec model's fastest run (least cpu_seconds) of the rounds, with the fastest warm_cpu_seconds of them. */
   readonly packed: PackedSpecRow;
+  /** Every round's cpu seconds of the spec model, cold (each in a fresh process) and warm, in the order they ran. */
+  readonly packed_runs_cpu_seconds?: { readonly cold: readonly number[]; readonly warm: readonly number[] };
   /** Spin's states per second over the packed spec model's states per cpu-second: how many times faster Spin is. */
   readonly spin_speed_over_packed: number;
-  /** The lockstep model (spec model, kernel, conformance and every invariant) on the same space, when measured. */
+  /** The same with the spec model's warm time: both sides' times then leave out compiling the search's code. */
+  readonly spin_speed_over_packed_warm?: number;
+  /** The lockstep model (spec model, kernel, conformance and every invariant) on the same space, when measured: its fastest round. */
   readonly lockstep?: PackedSpecRow;
   /**
    * The lockstep search's cpu seconds over Spin's seconds for the same whole
@@ -179,24 +194,44 @@ export interface PackedAgainstSpinRow extends SpinSide {
   readonly spin_speed_over_lockstep?: number;
 }
 
-/** Spin and the packed spec model (and, with `lockstep`, the lockstep model) on one whole space, interleaved (explore-scaling.ts besideSpin). */
+/** Rounds of the Spin comparison: each side's fastest run is kept (explore-scaling.ts besideSpin). */
+export const SPIN_ROUNDS = 3;
+
+/**
+ * Spin and the packed spec model (and, with `lockstep`, the lockstep model)
+ * on one whole space, interleaved in `rounds` rounds (explore-scaling.ts
+ * besideSpin: Spin, then spec model, lockstep and Spin each round), each
+ * side's fastest run kept. Throws when Spin's count is not the spec model's.
+ */
 export function packedAgainstSpin(
   scope: ExploreScope,
   lockstep = false,
+  rounds = SPIN_ROUNDS,
 ): PackedAgainstSpinRow | { readonly scope: string; readonly skipped: string } {
   const whole = { ...scope, depth: undefined };
-  const r = besideSpin(whole, () => ({ spec: packedSpec(whole), lockstep: lockstep ? packedSpec(whole, 'lockstep') : undefined }));
+  const r = besideSpin(
+    whole,
+    () => ({ spec: packedSpec(whole, 'spec', 'warm'), lockstep: lockstep ? packedSpec(whole, 'lockstep') : undefined }),
+    rounds,
+  );
   if ('skipped' in r) return r;
-  const packed = r.measured.spec;
+  const fastest = (rows: readonly PackedSpecRow[]) => rows.reduce((a, b) => (b.cpu_seconds < a.cpu_seconds ? b : a));
+  const specs = r.measured.map((m) => m.spec);
+  const warm = Math.min(...specs.map((s) => s.warm_cpu_seconds!));
+  const packed = { ...fastest(specs), warm_cpu_seconds: warm };
   // Spin's extra state is its initial one, before init fills the tables (test/promela.test.ts). pan rounds a count
   // of 100,000,000 or more to 8 digits (spin.ts readPanReport), so such a count is compared to that precision.
   if (Number((packed.states + 1).toPrecision(8)) !== r.spin.spin_states)
     throw new Error(`${formatScope(whole)}: Spin stored ${r.spin.spin_states}, packed ${packed.states} + 1`);
-  const l = r.measured.lockstep;
+  const locksteps = r.measured.flatMap((m) => (m.lockstep ? [m.lockstep] : []));
+  const l = locksteps.length ? fastest(locksteps) : undefined;
+  const over = (cpu: number) => round(r.spinStatesPerSecond / (packed.states / cpu), 2);
   return {
     ...r.spin,
     packed,
-    spin_speed_over_packed: round(r.spinStatesPerSecond / (packed.states / packed.cpu_seconds), 2),
+    packed_runs_cpu_seconds: { cold: specs.map((s) => s.cpu_seconds), warm: specs.map((s) => s.warm_cpu_seconds!) },
+    spin_speed_over_packed: over(packed.cpu_seconds),
+    spin_speed_over_packed_warm: over(warm),
     ...(l ? { lockstep: l, spin_speed_over_lockstep: round(l.cpu_seconds / r.spin.spin_seconds, 2) } : {}),
   };
 }

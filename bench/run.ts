@@ -21,7 +21,9 @@
  * `--packed --reach` measures only the lockstep (conformance and every
  * invariant, what explore runs) of upstream at issue 11's larger scopes, on
  * one thread: its growth depth by depth, where the spec model's rows
- * (packed_spec_reach) count only spec-level states.
+ * (packed_spec_reach) count only spec-level states. `--packed --spin`
+ * measures only the spec model and the lockstep beside Spin (three rounds,
+ * each side's fastest run kept; packed-spec.ts packedAgainstSpin).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -74,6 +76,7 @@ function benchArguments(): {
   packedOnly: boolean;
   defaultOnly: boolean;
   reachOnly: boolean;
+  spinOnly: boolean;
 } {
   try {
     let parsed;
@@ -88,6 +91,7 @@ function benchArguments(): {
           packed: { type: 'boolean' },
           default: { type: 'boolean' },
           reach: { type: 'boolean' },
+          spin: { type: 'boolean' },
         },
         allowPositionals: false,
         strict: true,
@@ -96,7 +100,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach])`,
+        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin])`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -126,6 +130,12 @@ function benchArguments(): {
         'E_USAGE',
         '--reach measures only the packed lockstep at the larger scopes: it needs --packed, and not --whole or --default',
       );
+    const spinOnly = values.spin === true;
+    if (spinOnly && (values.packed !== true || whole || defaultOnly || reachOnly))
+      throw new KlpcheckError(
+        'E_USAGE',
+        '--spin measures only the packed engine beside Spin: it needs --packed, and not --whole, --default or --reach',
+      );
     if (values.semantics !== undefined && !whole && !defaultOnly)
       throw new KlpcheckError('E_USAGE', '--semantics selects the whole spaces to measure: it needs --whole (or --packed --default)');
     const wholeSemantics = selectedSemantics(values.semantics);
@@ -146,6 +156,7 @@ function benchArguments(): {
       packedOnly,
       defaultOnly,
       reachOnly,
+      spinOnly,
     };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
@@ -243,6 +254,8 @@ if (args.defaultOnly) {
     say(`spin vs packed spec model and lockstep ${r.scope}: ${JSON.stringify(r)}`);
     packedSpin.push(r);
   }
+}
+if (!args.spinOnly && !args.defaultOnly && !(packedOnly && wholeOnly) && !args.reachOnly && (!quick || packedOnly)) {
   // Issue 11's larger scopes, at the spec level: the depths it asks for within a minute, and upstream's growth depth
   // by depth at patches=3,functions=3 with one and two state ids.
   for (const text of [
