@@ -34,6 +34,11 @@ describe('the bench command line', () => {
       /^klpcheck: bench: --reach measures only the packed lockstep at the larger scopes: it needs --packed, and not --whole or --default \[E_USAGE\]\n$/,
     ],
     [['--packed', '--reach', '--default'], /^klpcheck: bench: --reach measures only .* and not --whole or --default \[E_USAGE\]\n$/],
+    [
+      ['--spin'],
+      /^klpcheck: bench: --spin measures only the packed engine beside Spin: it needs --packed, and not --whole, --default or --reach \[E_USAGE\]\n$/,
+    ],
+    [['--packed', '--spin', '--reach'], /^klpcheck: bench: --spin measures only .* and not --whole, --default or --reach \[E_USAGE\]\n$/],
     [['--packed', '--quick'], /^klpcheck: bench: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
     [['--packed', '--two-cores'], /^klpcheck: bench: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
     [

@@ -55,7 +55,8 @@ describe("the bench's row of a search a state budget stopped", () => {
 
   it("is refused by the bench's child for a budget that is no whole number", () => {
     const child = fileURLToPath(new URL('../bench/packed-spec-child.ts', import.meta.url));
-    for (const bad of [['--max-states', '0'], ['--max-states', 'any'], ['--max-states'], ['--budget', '5']]) {
+    for (const bad of [['--max-states', '0'], ['--max-states', 'any'], ['--max-states'], ['--budget', '5'], ['--warm']]) {
+      // --warm is refused after --semantics NAME as after anything: it takes no other argument.
       const args = ['--import', 'tsx', child, 'patches=1,functions=1,states=0,tasks=1', 'lockstep', '--semantics', 'upstream', ...bad];
       const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
       expect(r.status, bad.join(' ')).not.toBe(0);
