@@ -111,6 +111,14 @@ export interface Invariant {
    * does: a violation a broken kernel shows anyway is still reported.
    */
   readonly lacks?: (b: UniverseBounds) => string | null;
+  /**
+   * True when it reads the patches' owners or releases (PatchDef.owners,
+   * release), which nothing else in a run depends on: the explorer, which
+   * names patches in the order they first load, checks it under every way
+   * of giving those names the generated ones
+   * (harness/explore/load-order-labels.ts).
+   */
+  readonly readsOwners?: true;
 }
 
 /**

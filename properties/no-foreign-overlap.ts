@@ -21,6 +21,7 @@ export const noForeignOverlap: Invariant = {
   source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek, 2026-06-17; Joe Lawrence: "Agreed.")',
   appliesTo: always,
   lacks: lacksForeignPair,
+  readsOwners: true,
   checker: () =>
     stateless((obs) => {
       const done = settled(obs.after).map((p) => obs.def(p.name));

@@ -32,5 +32,6 @@ export const noForeignRemoval: Invariant = {
   source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek 2026-06-17; Joe Lawrence 2026-06-18)',
   appliesTo: always,
   lacks: lacksForeignPair,
+  readsOwners: true,
   checker: () => stateless(check),
 };

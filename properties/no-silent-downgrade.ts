@@ -44,6 +44,7 @@ export const noSilentDowngrade: Invariant = {
   source: 'seed 001_3e784c1c435e3259.txt (Petr Mladek 2026-06-17, Joe Lawrence 2026-06-18)',
   appliesTo: always,
   lacks: lacksDowngrade,
+  readsOwners: true,
   checker: () =>
     stateless((obs) => {
       if (!obs.universe.forbid_downgrade) return null;

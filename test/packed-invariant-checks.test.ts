@@ -18,11 +18,16 @@ import { KernelStepEvents } from '../harness/explore/packed/kernel.ts';
 import { PackedInvariants, type PackedStep } from '../harness/explore/packed/invariants.ts';
 import { PackedCallbackPairing } from '../harness/explore/packed/callback-pairing.ts';
 import { PackedReplaceRules } from '../harness/explore/packed/replace-rules.ts';
+import { loadOrderLabelings } from '../harness/explore/load-order-labels.ts';
 
 const { Freed, Enabled, Patching, Unpatching, Stale } = PatchStatusCode;
 const scope = parseScope('patches=3,functions=1,states=1,tasks=2,depth=1');
 const tree = new DefinitionTree(upstream, scope);
-const parts = new PackedInvariants(tree, new PackedReplaceRules(tree)).parts;
+/** Clause by clause under one load order's owners and releases, the generated ones (p1 vendor 1, p2 user 2, p3 vendor 3). */
+const generated = loadOrderLabelings(3)[0]!;
+const parts = new PackedInvariants(tree, new PackedReplaceRules(tree), [generated]).parts;
+/** As the search checks them: under every load order's (load-order-labels.ts). */
+const everyOrder = new PackedInvariants(tree, new PackedReplaceRules(tree)).parts;
 /** Function bytes at functions=1: f1 is 1, mod:m1 is 2. */
 const F1 = 1;
 const NF = 2;
@@ -102,6 +107,24 @@ const violated = (id: string, st: PackedStep) => {
 /** Code of patch k. */
 const P = (k: number) => 1 + k;
 
+/** A step of kernel `k` where task 0 runs `from` in f1 before and `to` after; task 1 runs the original throughout. */
+const runs = (k: Kernel, from: number, to: number, state = IDLE): [Kernel, Kernel] => [
+  {
+    ...k,
+    tasks: [
+      [state, from, ABSENT],
+      [state, ORIGINAL, ABSENT],
+    ],
+  },
+  {
+    ...k,
+    tasks: [
+      [state, to, ABSENT],
+      [state, ORIGINAL, ABSENT],
+    ],
+  },
+];
+
 describe('the packed checks, clause by clause', () => {
   const twoPlain = nodeOf({ funcs: ['vmlinux:f1'] }, { funcs: ['vmlinux:f1'] });
 
@@ -146,24 +169,6 @@ describe('the packed checks of what a task runs, clause by clause', () => {
   const modOnly = nodeOf({ funcs: ['vmlinux:f1'] }, { funcs: ['mod:m1'] });
   const replacer = nodeOf({ funcs: ['vmlinux:f1'] }, { funcs: ['mod:m1'], replace: true });
   const listed = { patches: { 1: [Enabled, 1] as const, 2: [Enabled, 2] as const } };
-  /** Task 0 runs `from` in f1 before and `to` after; task 1 runs the original throughout. */
-  const runs = (k: Kernel, from: number, to: number, state = IDLE): [Kernel, Kernel] => [
-    {
-      ...k,
-      tasks: [
-        [state, from, ABSENT],
-        [state, ORIGINAL, ABSENT],
-      ],
-    },
-    {
-      ...k,
-      tasks: [
-        [state, to, ABSENT],
-        [state, ORIGINAL, ABSENT],
-      ],
-    },
-  ];
-
   it('no-silent-version-switch: a task changes code only switching, in a transition covering the function', () => {
     const id = 'no-silent-version-switch';
     const moving = { patches: { 1: [Patching, 1] as const } };
@@ -326,6 +331,47 @@ describe('the packed checks of removals and overlaps, clause by clause', () => {
     expect(at(cumulative, settled)('no-state-shared-across-slots')).toBe(false);
     expect(at(shareF1, settled)('one-active-patch-per-slot')).toBe(false);
     expect(at(shareF1, settled)('no-function-shared-across-slots')).toBe(true);
+  });
+});
+
+describe('the owner properties as the search checks them: under every order the patches may first load in', () => {
+  // The search names patches in load order, and a name's owner and release go with the generated name it stands
+  // for: the clause tests' steps that hold under the generated owners break under another order's (stop 36).
+  const fails = (id: string, st: PackedStep) => {
+    const { step: s, state } = everyOrder.get(id)!;
+    return s?.(st) === true || state?.(st) === true;
+  };
+  const three = nodeOf({ funcs: ['vmlinux:f1'] }, { funcs: ['vmlinux:f1'] }, { funcs: ['vmlinux:f1'] });
+  const all = { patches: { 1: [Enabled, 1], 2: [Enabled, 2], 3: [Enabled, 3] } } as const;
+
+  it('no-silent-downgrade: any patch may be the older release of another one of its owner', () => {
+    for (const [from, to] of [
+      [3, 1],
+      [1, 3],
+      [2, 1],
+    ]) {
+      expect(violated('no-silent-downgrade', step(three, ...runs(all, P(from!), P(to!)))), `${from} to ${to}`).toBe(from === 3);
+      expect(fails('no-silent-downgrade', step(three, ...runs(all, P(from!), P(to!)))), `${from} to ${to}`).toBe(true);
+    }
+    // Still not at the newer one's own sysfs write, nor when either is gone.
+    expect(fails('no-silent-downgrade', step(three, ...runs(all, P(3), P(1)), PackedOp.Disable, 3))).toBe(false);
+  });
+
+  it('no-foreign-removal and no-foreign-overlap: any two patches may be of two owners', () => {
+    const replacing = nodeOf({ funcs: ['vmlinux:f1'] }, { funcs: ['vmlinux:f1'], replace: true }, { funcs: ['vmlinux:f1'], replace: true });
+    const byThree = { patches: { 1: [Enabled, 1], 3: [Patching, 2] } } as const;
+    const done = { patches: { 1: [Freed, 0], 3: [Enabled, 1] } } as const;
+    expect(violated('no-foreign-removal', step(replacing, byThree, done))).toBe(false);
+    expect(fails('no-foreign-removal', step(replacing, byThree, done))).toBe(true);
+    const both = { patches: { 1: [Enabled, 1], 3: [Enabled, 2] } } as const;
+    expect(violated('no-foreign-overlap', step(three, {}, both))).toBe(false);
+    expect(fails('no-foreign-overlap', step(three, {}, both))).toBe(true);
+  });
+
+  it('is one load order at patches=2, whose two patches are of two owners in any order', () => {
+    expect(loadOrderLabelings(2)).toHaveLength(1);
+    expect(loadOrderLabelings(3)).toHaveLength(6);
+    expect(loadOrderLabelings(3)[0]).toEqual({ owners: [['vendor'], ['user'], ['vendor']], releases: [1, 2, 3] });
   });
 });
 

@@ -22,6 +22,7 @@ import type { Op } from '../ops.ts';
 import { Lockstep, type RunOptions, type Violation } from '../run-sequence.ts';
 import { candidateOps, newPatchDefs, scopeFuncs, TARGET_MODULE, withPatch } from './candidates.ts';
 import { Coverage } from './coverage.ts';
+import { forEveryLoadOrder } from './load-order-labels.ts';
 import type { ExploreScope } from './scope.ts';
 import { keyBuilderFor, type KeyBuilder, type StateKeys } from './state-key.ts';
 
@@ -93,7 +94,10 @@ export class Expander {
      */
     private readonly onQuietStep?: (state: Lockstep, op: Op) => void,
   ) {
-    const invariants = INVARIANTS.filter((i) => properties.includes(i.id));
+    // Owners and releases go with names, which the search gives in load order: checked for every load order.
+    const invariants = INVARIANTS.filter((i) => properties.includes(i.id)).map((i) =>
+      i.readsOwners ? forEveryLoadOrder(i, scope.patches) : i,
+    );
     this.runOpts = { invariants, conformance: properties.includes(CONFORMANCE), funcs: scopeFuncs(scope), specUntilDivergence: true };
     this.roots = rootShadowIds(semantics, scope);
     this.keys = keyBuilderFor(semantics, scope);

@@ -26,6 +26,7 @@ import { applicableProperties, INVARIANTS } from '../../properties/catalog.ts';
 import { runSequence, type RunResult } from '../run-sequence.ts';
 import { absorbCoverage, Coverage, coverageData, type CoverageData } from './coverage.ts';
 import { Expander } from './expand.ts';
+import { witnessUniverse } from './summary.ts';
 import type { ExploreScope } from './scope.ts';
 import { absorbExpansion, ShardLedger, type ShardLedgerData } from './shard-ledger.ts';
 import { VisitedSet } from './visited.ts';
@@ -355,7 +356,9 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
           const prop = r.violations[vi]!.property;
           if (done.has(prop)) continue;
           done.add(prop);
-          const { universe, ops } = ex.decode(rootOf.data[from]!, [...pathTo(from), r.positions[k]!]);
+          const decoded = ex.decode(rootOf.data[from]!, [...pathTo(from), r.positions[k]!]);
+          const { ops } = decoded;
+          const universe = witnessUniverse({ property: prop, depth, ...decoded, reason: '' }, sem, scope);
           const inv = INVARIANTS.find((x) => x.id === prop);
           const result = runSequence(universe, sem, ops, { invariants: inv ? [inv] : [], conformance: !inv, funcs: ex.runOpts.funcs });
           violations.push({ property: prop, depth, universe, result });

@@ -22,6 +22,7 @@ import type { Op } from '../ops.ts';
 import { runSequence, type RunResult } from '../run-sequence.ts';
 import { scopeFuncs } from './candidates.ts';
 import { coverageData, REQUIRED, type Milestone } from './coverage.ts';
+import { loadOrderLabelings, relabeledUniverse } from './load-order-labels.ts';
 import type { ExploreResult, Shard, StateBudget } from './explorer.ts';
 import { formatScope, type ExploreScope } from './scope.ts';
 import { addExpansion, type ShardLedgerData } from './shard-ledger.ts';
@@ -79,6 +80,23 @@ export interface ExploreSummary {
  * shard file replays each of its violations before a merge believes them
  * (fromJson, checkViolation); saving one replays it to build its trace.
  */
+/**
+ * The universe a violation the search found is saved with: its own, or, for
+ * a property that reads owners and releases (checked for every load order:
+ * load-order-labels.ts), relabeled with the first load order under which its
+ * ops violate it at their last step, so that it replays as it was found.
+ * Its own when none does (the caller's replay then says so).
+ */
+export function witnessUniverse(v: ViolationSummary, sem: Semantics, scope: ExploreScope): Universe {
+  if (!INVARIANTS.find((i) => i.id === v.property)?.readsOwners) return v.universe;
+  for (const l of loadOrderLabelings(scope.patches)) {
+    const universe = relabeledUniverse(v.universe, l);
+    const r = replayViolation({ ...v, universe }, sem, scope);
+    if (r.violation?.invariant === v.property && r.steps.length === v.ops.length) return universe;
+  }
+  return v.universe;
+}
+
 export function replayViolation(v: ViolationSummary, sem: Semantics, scope: ExploreScope): RunResult {
   const inv = INVARIANTS.find((i) => i.id === v.property);
   return runSequence(v.universe, sem, v.ops, {

@@ -12,9 +12,9 @@
 import { invariantById } from '../../properties/catalog.ts';
 import type { Universe } from '../../model/kernel/definitions.ts';
 import type { UniverseBounds } from '../../properties/invariant.ts';
-import { generatedOwners, generatedRelease } from '../patch-def.ts';
 import { patchName } from './candidates.ts';
 import { rootUniverse } from './expand.ts';
+import { everyLoadOrder, type LoadOrderLabels } from './load-order-labels.ts';
 import { LIMITS, type ExploreScope } from './scope.ts';
 import { plural } from '../plural.ts';
 
@@ -29,21 +29,33 @@ export function loadablePatches(scope: ExploreScope): number {
 }
 
 /**
- * What every universe of `scope` can hold: loadablePatches(scope) patches
- * named p1, p2, ... with the generator's owners and releases (candidates.ts
- * newPatchDefs), `scope.states` state ids, and the root universe's
- * forbid_downgrade.
+ * What a universe of `scope` can hold: loadablePatches(scope) patches named
+ * p1, p2, ... in the order they first load, each with the owners and release
+ * of the generated name it stands for in load order `order` (the identity by
+ * default: p1 the vendor's release 1, ...; load-order-labels.ts),
+ * `scope.states` state ids, and the root universe's forbid_downgrade.
  */
-export function scopeBounds(scope: ExploreScope): UniverseBounds {
+export function scopeBounds(scope: ExploreScope, order: LoadOrderLabels = everyLoadOrder(scope.patches)[0]!): UniverseBounds {
   return {
     patches: Array.from({ length: loadablePatches(scope) }, (_, i) => ({
       name: patchName(i + 1),
-      owners: generatedOwners(i),
-      release: generatedRelease(i),
+      owners: [...order.owners[i]!],
+      release: order.releases[i]!,
     })),
     stateIds: scope.states,
     forbidDowngrade: rootUniverse(scope).forbid_downgrade === true,
   };
+}
+
+/**
+ * What no universe of `scope` has, in `lacks`'s words for the generated
+ * owners in load order; null when a universe of some load order has it
+ * (patches=3,depth=2 loads two of p1, p2, p3, which may be the vendor's two:
+ * hostile-user finding, stop 36).
+ */
+function lacksInEvery(lacks: (b: UniverseBounds) => string | null, scope: ExploreScope): string | null {
+  const orders = everyLoadOrder(scope.patches);
+  return orders.every((o) => lacks(scopeBounds(scope, o)) !== null) ? lacks(scopeBounds(scope, orders[0])) : null;
 }
 
 /**
@@ -74,26 +86,24 @@ export interface VacuousInScope {
  * Whether `property` has nothing to check in `scope`, and if so why; null
  * when it has (conformance and the invariants without `lacks` always have).
  * The remedy is the least scope within LIMITS that has it: the fewest
- * patches loaded (raising patches, and the depth bound if it is lower), then
- * the fewest states.
+ * patches, then the lowest depth bound, then the fewest states.
  */
 export function vacuousInScope(property: string, scope: ExploreScope): VacuousInScope | null {
   const lacksIn = invariantById(property)?.lacks;
-  const lacks = lacksIn?.(scopeBounds(scope));
+  const lacks = lacksIn && lacksInEvery(lacksIn, scope);
   if (!lacksIn || !lacks) return null;
-  const depth = lacksIn(scopeBounds({ ...scope, depth: undefined })) ? {} : { depth: scope.depth! };
-  for (let loaded = loadablePatches(scope); loaded <= LIMITS.patches[1]; loaded++) {
-    for (let states = scope.states; states <= LIMITS.states[1]; states++) {
-      const wider: ExploreScope = {
-        ...scope,
-        patches: Math.max(scope.patches, loaded),
-        states,
-        ...(scope.depth !== undefined ? { depth: Math.max(scope.depth, loaded) } : {}),
-      };
-      if (lacksIn(scopeBounds(wider))) continue;
-      const raised = (['patches', 'states', 'depth'] as const).filter((k) => wider[k] !== scope[k]);
-      return { lacks, ...depth, remedy: raised.map((k) => `${k}=${wider[k]}`).join(',') };
-    }
+  const depth = lacksInEvery(lacksIn, { ...scope, depth: undefined }) ? {} : { depth: scope.depth! };
+  for (let patches = scope.patches; patches <= LIMITS.patches[1]; patches++) {
+    // A depth bound is raised as far as the patches, at most: one insmod a step loads them all.
+    const depths =
+      scope.depth === undefined ? [undefined] : Array.from({ length: Math.max(1, patches - scope.depth + 1) }, (_, i) => scope.depth! + i);
+    for (const d of depths)
+      for (let states = scope.states; states <= LIMITS.states[1]; states++) {
+        const wider: ExploreScope = { ...scope, patches, states, ...(d !== undefined ? { depth: d } : {}) };
+        if (lacksInEvery(lacksIn, wider)) continue;
+        const raised = (['patches', 'states', 'depth'] as const).filter((k) => wider[k] !== scope[k]);
+        return { lacks, ...depth, remedy: raised.map((k) => `${k}=${wider[k]}`).join(',') };
+      }
   }
   // No scope within LIMITS has it (no invariant of the catalog lacks such a thing today).
   return { lacks, ...depth };

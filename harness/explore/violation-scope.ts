@@ -10,6 +10,7 @@ import { KlpcheckError } from '../errors.ts';
 import { describeOp, type Op } from '../ops.ts';
 import { candidateOps, newPatchDefs, patchName, scopeFuncs } from './candidates.ts';
 import { rootOwning, rootUniverse } from './expand.ts';
+import { everyLoadOrder, relabeledDef } from './load-order-labels.ts';
 import { formatScope, type ExploreScope } from './scope.ts';
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
@@ -73,6 +74,15 @@ export function checkInScope(
     if (p.name !== patchName(k + 1))
       throw refuse('/universe', `patch ${p.name} is at /patches/${k}: explore names its patches p1, p2 ... in the order it loads them`);
   });
+  // The owners and releases are those of one load order (load-order-labels.ts); the definitions are compared without them.
+  const orders = everyLoadOrder(scope.patches);
+  const labelsOf = (d: PatchDef) => canonicalJson({ owners: d.owners, release: d.release });
+  if (!orders.some((l) => u.patches.every((d) => labelsOf(d) === labelsOf(relabeledDef(d, l)))))
+    throw refuse(
+      '/universe',
+      `its patches' owners and releases follow no load order of the generated ones (p1 the vendor's release 1, p2 a user's release 2, p3 the vendor's release 3 ...) ${where}`,
+    );
+  const unlabeled = (d: PatchDef) => relabeledDef(d, orders[0]!);
   const { patches: _, ...rest } = u;
   const { patches: __, ...root } = rootUniverse(scope);
   if (canonicalJson(rest) !== canonicalJson(root))
@@ -87,7 +97,7 @@ export function checkInScope(
   const known: PatchDef[] = [];
   /** Patch k, after the k patches before it, must be a definition the search gives a new patch: its place among them. */
   const checkDef = (k: number): number => {
-    const spelled = canonicalJson(u.patches[k]);
+    const spelled = canonicalJson(unlabeled(u.patches[k]!));
     const place = newPatchDefs(sem, scope, known, shadowIds).findIndex((d) => canonicalJson(d) === spelled);
     if (place < 0)
       throw refuse(

@@ -19,7 +19,6 @@
 import type { PatchDef, StateDef } from '../../../model/kernel/definitions.ts';
 import type { Semantics } from '../../../model/semantics/semantics.ts';
 import type { Op } from '../../ops.ts';
-import { ownersOf } from '../../../properties/owners.ts';
 import { rootShadowIds, rootUniverse } from '../expand.ts';
 import { bootTasks, candidateOps, MODULE_FUNC, newPatchDefs, patchName, scopeFuncs, TARGET_MODULE, usedSoFar } from '../candidates.ts';
 import type { ExploreScope } from '../scope.ts';
@@ -156,14 +155,8 @@ export class DefinitionTree {
   readonly blockDisable: number[] = [];
   /** Per row: its state ids with is_shadow, bit id - 1 (per-state, facts C.3). */
   readonly shadowStates: number[] = [];
-  /** Per row: its owners (properties/owners.ts ownersOf) as bits of `ownerNames`; two rows are foreign when they share no bit. */
-  readonly owners: number[] = [];
-  /** Per row: its release (PatchDef.release), NaN when it has none, so that no comparison with it holds. */
-  readonly release: number[] = [];
   /** Per row: its writable attributes' values as built (bit i for the semantics' writableAttrs[i]; model/kernel/enable.ts buildPatch). */
   readonly writableBits: number[] = [];
-  /** The owners met so far, bit i for ownerNames[i]. */
-  private readonly ownerNames: string[] = [];
   /** Whether the search's universes forbid downgrades (expand.ts rootUniverse; properties/no-silent-downgrade.ts). */
   readonly forbidDowngrade: boolean;
 
@@ -226,8 +219,6 @@ export class DefinitionTree {
       this.states.push(bits(() => true));
       this.blockDisable.push(bits((s) => s.block_disable));
       this.shadowStates.push(bits((s) => s.is_shadow));
-      this.owners.push(this.ownerBits(ownersOf(d)));
-      this.release.push(d.release ?? Number.NaN);
       this.writableBits.push(this.attrBitsOf(d));
     }
     return row;
@@ -246,20 +237,6 @@ export class DefinitionTree {
     const d = this.rowDefs[row];
     if (!d) throw new Error(`packed: no definition row ${row}`);
     return d;
-  }
-
-  /** Owners as bits, each name given the next bit when first met (at most 31). */
-  private ownerBits(names: readonly string[]): number {
-    let bits = 0;
-    for (const name of names) {
-      let i = this.ownerNames.indexOf(name);
-      if (i < 0) {
-        if (this.ownerNames.length === 31) throw new Error('packed: more than 31 owners');
-        i = this.ownerNames.push(name) - 1;
-      }
-      bits |= 1 << i;
-    }
-    return bits;
   }
 
   /** The node of root `root` whose definitions are chosen at positions `defPos`, in order. */

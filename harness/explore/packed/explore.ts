@@ -20,7 +20,7 @@ import { semanticsByName } from '../../../model/semantics/registry.ts';
 import { applicableProperties } from '../../../properties/catalog.ts';
 import type { ParallelOptions, Running } from '../parallel.ts';
 import { formatScope } from '../scope.ts';
-import { replayViolation, type ExploreSummary, type ViolationSummary } from '../summary.ts';
+import { replayViolation, witnessUniverse, type ExploreSummary, type ViolationSummary } from '../summary.ts';
 import { VisitedSet } from '../visited.ts';
 import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
 import { packedSearchParallel } from './parallel.ts';
@@ -97,7 +97,9 @@ function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): 
   const violations = r.violations.map((v): ViolationSummary => {
     // The path starts at the root the state it was found from names in its key's first byte (per-state's roots
     // differ in which state ids are is_shadow), as the object explorer's starts at that state's root.
-    const { universe, ops } = model.decodePath(v.path!, r.visited.get(v.from!)[0]);
+    const decoded = model.decodePath(v.path!, r.visited.get(v.from!)[0]);
+    const { ops } = decoded;
+    const universe = witnessUniverse({ property: v.property, depth: v.depth, ...decoded, reason: '' }, sem, o.scope);
     const found: ViolationSummary = { property: v.property, depth: v.depth, universe, ops, reason: '' };
     const replayed = replayViolation(found, sem, o.scope);
     if (replayed.violation?.invariant !== v.property || replayed.steps.length !== ops.length)

@@ -34,6 +34,7 @@ import { PackedOp } from './definition-tree.ts';
 import { KernelSnapshot, NOT_LOADED } from './kernel-snapshot.ts';
 import type { KernelStepEvents } from './kernel.ts';
 import type { PackedReplaceRules } from './replace-rules.ts';
+import { loadOrderLabelings, type LoadOrderLabels } from '../load-order-labels.ts';
 
 /** One step as the invariants see it. */
 export interface PackedStep {
@@ -97,23 +98,40 @@ export class PackedInvariants {
   /** The checks by invariant id, in their two parts. */
   readonly parts: ReadonlyMap<string, PackedCheckParts>;
   private readonly settled: Uint8Array;
+  /** Per order the patches may first load in: each patch k's owners as bits (index k; 0 unused) and its release. */
+  private readonly labelings: readonly (readonly [Int32Array, Float64Array])[];
+  /** The load order's owners and releases anyLoadOrder is trying. */
+  private owners: Int32Array;
+  private releases: Float64Array;
   private readonly P: number;
   private readonly T: number;
   private readonly NF: number;
 
+  /** `labelings`: the load orders' owners and releases the owner properties are checked under (tests give one). */
   constructor(
     private readonly tree: DefinitionTree,
     private readonly rules: PackedReplaceRules,
+    labelings: readonly LoadOrderLabels[] = loadOrderLabelings(tree.scope.patches),
   ) {
     const { patches, tasks, functions } = tree.scope;
     [this.P, this.T, this.NF] = [patches, tasks, functions + 1];
     this.settled = new Uint8Array(patches);
+    const ownerNames: string[] = [];
+    const bit = (name: string) => 1 << (ownerNames.includes(name) ? ownerNames.indexOf(name) : ownerNames.push(name) - 1);
+    this.labelings = labelings.map((l) => [
+      Int32Array.from([0, ...l.owners.map((names) => names.reduce((bits, name) => bits | bit(name), 0))]),
+      Float64Array.from([0, ...l.releases]),
+    ]);
+    [this.owners, this.releases] = this.labelings[0]!;
     // Each pair test is made here, once: a closure made inside a check would be made again on every step.
     const anySettledPair =
       (test: PairTest): PackedCheck =>
       (st) =>
         this.settledPair(st, test);
-    const foreignRemoval: PairTest = (st, by, of, p, q) => this.foreign(by, of) && !this.rules.adminAsked(st.node, p, q, this.attrsNow(st));
+    const foreignRemoval: PairTest = (st, by, of, p, q) => this.foreign(p, q) && !this.rules.adminAsked(st.node, p, q, this.attrsNow(st));
+    const foreignOverlap = anySettledPair((_, a, b, p, q) => this.foreign(p, q) && (this.shareFunction(a, b) || this.shareState(a, b)));
+    const downgrade: PackedCheck = (st) => this.downgrade(st);
+    const removal: PackedCheck = (st) => this.removal(st, foreignRemoval);
     this.parts = new Map<string, PackedCheckParts>([
       // Two settled patches in one slot; or in two slots, a function or a state id of both.
       ['one-active-patch-per-slot', { state: anySettledPair((st, a, b, p, q) => this.sameSlot(st.node, p, q)) }],
@@ -130,13 +148,11 @@ export class PackedInvariants {
       // A WARN is the step's; the rest is the state's.
       ['transition-sanity', { step: (st) => st.events.warned, state: (st) => this.transitionSanity(st) }],
       ['module-safety', { step: (st) => this.moduleSafety(st) }],
-      ['no-foreign-removal', { step: (st) => this.removal(st, foreignRemoval) }],
+      // The owner properties: under every load order's owners and releases (load-order-labels.ts).
+      ['no-foreign-removal', { step: (st) => this.anyLoadOrder(st, removal) }],
       // Two settled patches that share no owner, and a function or a state id.
-      [
-        'no-foreign-overlap',
-        { state: anySettledPair((_, a, b) => this.foreign(a, b) && (this.shareFunction(a, b) || this.shareState(a, b))) },
-      ],
-      ['no-silent-downgrade', { step: (st) => this.downgrade(st) }],
+      ['no-foreign-overlap', { state: (st) => this.anyLoadOrder(st, foreignOverlap) }],
+      ['no-silent-downgrade', { step: (st) => this.anyLoadOrder(st, downgrade) }],
       ['block-disable-honoured', { step: (st) => this.blockDisableBroken(st) }],
     ]);
   }
@@ -157,9 +173,22 @@ export class PackedInvariants {
     return bits;
   }
 
-  /** Whether definition rows a and b share no owner (owners.ts foreign). */
-  private foreign(a: number, b: number): boolean {
-    return (this.tree.owners[a]! & this.tree.owners[b]!) === 0;
+  /**
+   * Whether `check` fails under the owners and releases of some order the
+   * patches may first load in (load-order-labels.ts loadOrderLabelings; one
+   * at patches=2): `owners` and `releases` are that order's while it runs.
+   */
+  private anyLoadOrder(st: PackedStep, check: PackedCheck): boolean {
+    for (let i = 0; i < this.labelings.length; i++) {
+      [this.owners, this.releases] = this.labelings[i]!;
+      if (check(st)) return true;
+    }
+    return false;
+  }
+
+  /** Whether patches p and q share no owner (owners.ts foreign), in the load order anyLoadOrder is trying. */
+  private foreign(p: number, q: number): boolean {
+    return (this.owners[p]! & this.owners[q]!) === 0;
   }
 
   /** Whether patch k's definition patches function byte f. */
@@ -372,11 +401,11 @@ export class PackedInvariants {
   }
 
   /** A removal by an older release of the removed patch's owner (downgrade). */
-  private readonly olderRemoves: PairTest = (_, by, of) => this.older(by, of);
+  private readonly olderRemoves: PairTest = (_, by, of, p, q) => this.older(p, q);
 
-  /** Whether row `by` is an older release of the same owner as row `of` (no-silent-downgrade.ts downgrade). */
+  /** Whether patch `by` is an older release of the same owner as patch `of` (no-silent-downgrade.ts downgrade), in the load order tried. */
   private older(by: number, of: number): boolean {
-    return !this.foreign(by, of) && this.tree.release[by]! < this.tree.release[of]!;
+    return !this.foreign(by, of) && this.releases[by]! < this.releases[of]!;
   }
 
   /**
@@ -395,7 +424,7 @@ export class PackedInvariants {
       if (from === to || from < 2 || to < 2) continue;
       const [k, j] = [from - 1, to - 1];
       if (before.status[k] === NOT_LOADED || after.status[j] === NOT_LOADED || this.ownWrite(st, k)) continue;
-      if (this.older(this.row(node, j), this.row(node, k))) return true;
+      if (this.older(j, k)) return true;
     }
     return false;
   }
