@@ -228,7 +228,7 @@ export const explore: Command = {
     'worded as bounded, with coverage, and flagged VACUOUS if it never completed a',
     'load, refused one, or completed a transition by a retry. A property the scope',
     'gives nothing to check (no-silent-downgrade needs two releases of one owner,',
-    'so patches=3 and a depth of 3) is VACUOUS IN SCOPE, with the least scope that',
+    'so patches=3 and a depth of 2) is VACUOUS IN SCOPE, with the least scope that',
     'has it. Uses every core;',
     '--shard i/n --out FILE and --merge FILE... share one exploration across',
     'machines (all shards, once each).',

@@ -112,8 +112,8 @@ export function vacuousInScope(property: string, scope: ExploreScope): VacuousIn
 /**
  * The words after a property's name in a report: "nothing to check, as no
  * universe of the scope has X (patches=3 would)", or, when the depth bound
- * alone is short, "nothing to check, as no sequence of at most 2 steps loads
- * X (depth=3 would)".
+ * alone is short, "nothing to check, as no sequence of at most 1 step loads
+ * X (depth=2 would)".
  */
 export function vacuousWords(v: VacuousInScope): string {
   const why =
