@@ -23,6 +23,16 @@ describe('klpcheck run', () => {
     );
     expect(c.out()).toMatch(/^1 violated \(seed 1\)$/m);
   });
+  it('quotes a saved counterexample that still reproduces over a longer one the random runs found', async () => {
+    // compare listed the saved 4-step file first; run quoted the runs' 6-step one and named no file (stop 36).
+    const c = capture();
+    expect(
+      await main(['run', '--semantics', 'hybrid', '--invariant', 'conformance', '--runs', '300', '--seed', '7', '--no-save'], c.io),
+    ).toBe(1);
+    expect(c.out()).toMatch(
+      /^hybrid {7}conformance +VIOLATED by a saved counterexample that still reproduces, in 4 steps: .* -> counterexamples\/hybrid\/conformance-84c77d15bd42\.json \(the random runs found one of 6 steps\)$/m,
+    );
+  });
   it('lines up every verdict of a run over every semantics, the longest name included', async () => {
     // The semantics column was 12 wide: replace-set-unfiltered-nops (27) pushed its line's property out of line.
     const c = capture();

@@ -23,7 +23,8 @@ export const STEPS = { min: 1, max: 1000 } as const;
  * run's semantics and at least 12, so that every line of a run lines up
  * (replace-set-unfiltered-nops is 27 characters). `saved`: the cell's saved
  * counterexamples replayed; `savedFinding`: the shortest of them that still
- * reproduces (shortestFound), which wins over a holding run.
+ * reproduces (shortestFound), which wins over a holding run and over a longer
+ * counterexample of the random runs.
  */
 export function verdictLine(
   r: PropertyResult,
@@ -35,17 +36,20 @@ export function verdictLine(
   const head = `${r.semantics.padEnd(width)} ${r.property.padEnd(32)}`;
   if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
   const checked = `${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')}`;
-  // A saved counterexample that still reproduces wins, as in compare's cells: the runs' "holds" was a pass beside a live one.
-  if (r.verdict === 'holds' && savedFinding)
-    return `${head} ${style.fail('VIOLATED')} by a saved counterexample that ${savedFinding.notAsRecorded ? `still violates it, though not as recorded (${savedFinding.notAsRecorded})` : 'still reproduces'}, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (the random runs found none: ${checked})`;
-  // A saved one that no longer reproduces is named, as compare's cell lists it under "fixed".
-  const fixed = saved.filter((f) => !f.found).map((f) => shownPath(f.file));
-  const since = fixed.length ? `; fixed since saved: ${fixed.join(', ')}` : '';
-  if (r.verdict === 'holds') return `${head} ${style.pass('holds')}  (${checked}${since})`;
-  const c = r.counterexample!;
+  const c = r.counterexample;
   // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.
   // A save refused (a hand-edited file of this name, kept) is named here; its error ends the run after every verdict.
   const where = r.saved ? ` -> ${shownPath(r.saved.file)}` : r.unsaved ? ` -> ${notSaved(r.unsaved)}` : '';
+  // A saved counterexample that still reproduces wins, as in compare's cells: over a "holds" beside it, and over a
+  // longer one the random runs found (compare lists the shortest first; run quoted the longer: stop 36's hostile user).
+  if (savedFinding && (!c || savedFinding.length < c.steps.length)) {
+    const runs = c ? `the random runs found one of ${plural(c.steps.length, 'step')}${where}` : `the random runs found none: ${checked}`;
+    return `${head} ${style.fail('VIOLATED')} by a saved counterexample that ${savedFinding.notAsRecorded ? `still violates it, though not as recorded (${savedFinding.notAsRecorded})` : 'still reproduces'}, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (${runs})`;
+  }
+  // A saved one that no longer reproduces is named, as compare's cell lists it under "fixed".
+  const fixed = saved.filter((f) => !f.found).map((f) => shownPath(f.file));
+  const since = fixed.length ? `; fixed since saved: ${fixed.join(', ')}` : '';
+  if (r.verdict === 'holds' || !c) return `${head} ${style.pass('holds')}  (${checked}${since})`;
   return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
 }
 
