@@ -22,7 +22,17 @@ export interface RenderContext {
   readonly invariant: InvariantInfo;
   /** Absent when this klpcheck does not know the record's semantics. */
   readonly semantics?: Semantics;
+  /**
+   * Set when today's replay does not give the record (cli/commands/render.ts):
+   * how it differs, as "no longer reproduces (...) under S". Each rendering
+   * says so at its top, so that a reply never quotes a stale trace as a live
+   * one (hostile-user finding, stop 36: the note went to stderr alone).
+   */
+  readonly stale?: string;
 }
+
+/** The caution a rendering of a stale record opens with (RenderContext.stale). */
+export const staleCaution = (stale: string): string => `this record ${stale}; it is shown as saved, not as klpcheck runs it today`;
 
 // Conformance is a property of the harness, not an entry of the catalog.
 const CONFORMANCE_INFO: InvariantInfo = {

@@ -5,7 +5,7 @@
  * byte for byte on every run.
  */
 import type { Counterexample } from '../harness/counterexample.ts';
-import type { RenderContext } from './context.ts';
+import { staleCaution, type RenderContext } from './context.ts';
 import { explanation } from './explain.ts';
 import { provenanceLine, semanticsLabel } from './phrases.ts';
 import { renderSvg, xml } from './svg.ts';
@@ -30,6 +30,7 @@ export function renderHtml(c: Counterexample, ctx: RenderContext): string {
   const field = (name: string, value: string, cls = '') => `<dt>${xml(name)}</dt><dd${cls ? ` class="${cls}"` : ''}>${value}</dd>`;
   return htmlPage(title, CSS, [
     '<dl>',
+    ...(ctx.stale ? [field('CAUTION', xml(staleCaution(ctx.stale)), 'violated')] : []),
     field('Semantics', xml(semanticsLabel(c, ctx))),
     field('Invariant', `<code>${xml(ctx.invariant.id)}</code>: ${xml(ctx.invariant.meaning)}`),
     field('Violated', xml(`after step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}`), 'violated'),

@@ -5,7 +5,7 @@
  */
 import type { Counterexample } from '../harness/counterexample.ts';
 import { escapeControls } from '../harness/errors.ts';
-import type { RenderContext } from './context.ts';
+import { staleCaution, type RenderContext } from './context.ts';
 import { attrSummary, objectsOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
 import { explanation } from './explain.ts';
 import { markdownCell, markdownText } from './markdown-text.ts';
@@ -54,6 +54,7 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
   const lines = [
     `# klpcheck counterexample: ${ctx.invariant.title}`,
     '',
+    ...(ctx.stale ? [`- **CAUTION:** ${markdownText(staleCaution(ctx.stale))}`] : []),
     `- **Semantics:** ${semanticsLabel(c, ctx)}`,
     `- **Invariant:** ${code(ctx.invariant.id)}: ${ctx.invariant.title}`,
     `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${markdownText(c.violation.reason)}`,

@@ -17,7 +17,7 @@ import { shellWord } from '../harness/shell.ts';
 import { describeOp, type Op } from '../harness/ops.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
 import { INSMOD_STRERROR, type Errno } from '../model/kernel/errno.ts';
-import type { RenderContext } from './context.ts';
+import { staleCaution, type RenderContext } from './context.ts';
 import { funcLabel, namedByOps, objectsOf, statesOf, stepsOf, type StepFacts } from './derive.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepLine, stepPhrase } from './phrases.ts';
 import { moduleName, selftestRun, type RunStep, type SelftestRun } from './selftest-run.ts';
@@ -192,6 +192,7 @@ function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded:
   const para = (text: string) => wrap(text, '# ', '# ', 76);
   const out = ['#!/bin/bash', '# SPDX-License-Identifier: GPL-2.0', '#'];
   out.push(...para(`Draft selftest made by klpcheck from a counterexample. Semantics: ${semanticsLabel(c, ctx)}.`));
+  if (ctx.stale) out.push(...para(`CAUTION: ${staleCaution(ctx.stale)}.`));
   out.push(
     ...para(`Invariant: ${ctx.invariant.id} (${ctx.invariant.title}), violated after step ${c.violation.step + 1}: ${c.violation.reason}.`),
   );

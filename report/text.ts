@@ -5,7 +5,7 @@
  * invariant breaks.
  */
 import type { Counterexample } from '../harness/counterexample.ts';
-import type { RenderContext } from './context.ts';
+import { staleCaution, type RenderContext } from './context.ts';
 import { objectsOf, patchesInPlay, runningRows, sameRunning, statesOf, stepsOf, targetsInPlay, type RunningRow } from './derive.ts';
 import { explanation } from './explain.ts';
 import { funcKeyNote, patchLabel, provenanceLine, semanticsLabel, slotNote, stepLine, stepPhrase } from './phrases.ts';
@@ -20,6 +20,7 @@ function header(c: Counterexample, ctx: RenderContext): string[] {
   return [
     'klpcheck counterexample',
     '',
+    ...(ctx.stale ? field('CAUTION:', staleCaution(ctx.stale)) : []),
     ...field('Semantics:', semanticsLabel(c, ctx)),
     ...field('Invariant:', `${ctx.invariant.id}: ${ctx.invariant.title}`),
     ...field('Violated:', `after step ${c.violation.step + 1} of ${c.steps.length}`),

@@ -448,7 +448,17 @@ describe('klpcheck render', () => {
     const lie = { ...fixture, invariant: 'conformance', violation: { ...fixture.violation, reason: 'made up' } };
     const r = await run(['render', tmp.write('lie.json', lie)]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(render(lie, 'text'));
+    // The rendering itself says so at its top, in every format but the picture alone: the stderr note alone let a
+    // reply quote the made-up trace with no caveat (hostile-user finding, stop 36).
+    const stale = `no longer reproduces (replayed, every step holds) under ${lie.semantics}`;
+    expect(r.stdout).toBe(RENDERERS.text(lie, { ...contextFor(lie), stale }));
+    expect(r.stdout).toMatch(/^klpcheck counterexample\n\nCAUTION: {3}this record no longer reproduces \(replayed, every step holds\)/);
+    for (const format of ['markdown', 'html', 'selftest'] as const) {
+      const out = (await run(['render', '--format', format, tmp.path + '/lie.json'])).stdout;
+      expect(out, format).toContain('CAUTION');
+      expect(out, format).toContain('it is shown as saved, not as klpcheck runs it today');
+      expect(render(lie, format), format).not.toContain('CAUTION');
+    }
     expect(r.stderr).toMatch(
       /^klpcheck render: note: .*lie\.json no longer reproduces \(replayed, every step holds\) under \S+; this renders the record as saved\n$/,
     );

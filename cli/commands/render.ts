@@ -46,8 +46,9 @@ export const render: Command = {
     '  selftest  a draft tools/testing/selftests/livepatch script with the',
     '            kernel log the reference implementation expects',
     'The output is byte-stable: the same file renders to the same bytes.',
-    'The counterexample is replayed first: a note on stderr says when it no longer',
-    'reproduces as recorded (the rendering still shows the record).',
+    'The counterexample is replayed first: when it no longer reproduces as',
+    'recorded, a note on stderr and a CAUTION line at the top of the rendering',
+    '(but svg) say so; the rendering still shows the record.',
     'Without --out it goes to stdout; --out writes through a temporary file',
     'and never replaces a file with other content unless --force.',
   ],
@@ -84,10 +85,12 @@ export const render: Command = {
     if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
     const file = positionals[0]!;
     const c = readCounterexample(file);
-    const text = inFile(file, () => RENDERERS[format](c, contextFor(c)));
     // A rendering quotes the record; say when today's model no longer gives it (a file fixed since, or edited under
-    // a name without its hash, which the store's check cannot see), so a reply never quotes a stale trace unawares.
+    // a name without its hash, which the store's check cannot see), so a reply never quotes a stale trace unawares:
+    // on stderr, and at the top of the rendering itself (but the picture alone, svg).
     const stale = staleness(replayCounterexample(c, semanticsByName(c.semantics)!, file).verdict);
+    const ctx = { ...contextFor(c), ...(stale ? { stale: `${stale} under ${c.semantics}` } : {}) };
+    const text = inFile(file, () => RENDERERS[format](c, ctx));
     if (stale) io.stderr(`klpcheck render: note: ${shownPath(file)} ${stale} under ${c.semantics}; this renders the record as saved\n`);
     if (out === undefined) {
       io.stdout(text);
