@@ -23,6 +23,12 @@ describe('klpcheck run', () => {
     );
     expect(c.out()).toMatch(/^1 violated \(seed 1\)$/m);
   });
+  it("says why a property does not apply, as compare's n/a cell does", async () => {
+    const c = capture();
+    await main(['run', '--semantics', 'hybrid', '--runs', '1', '--steps', '2', '--no-save'], c.io);
+    expect(c.out()).toMatch(/^hybrid {7}shadow-lifetime +n\/a: hybrid has no is_shadow states \(.*\)$/m);
+  });
+
   it('quotes a saved counterexample that still reproduces over a longer one the random runs found', async () => {
     // compare listed the saved 4-step file first; run quoted the runs' 6-step one and named no file (stop 36).
     const c = capture();

@@ -1,7 +1,7 @@
 /** `klpcheck run`: random model-based runs of one or every semantics through the invariant catalog. */
 import { KlpcheckError } from '../../harness/errors.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from '../../harness/suite.ts';
-import { SEMANTICS } from '../../model/semantics/registry.ts';
+import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
@@ -34,7 +34,12 @@ export function verdictLine(
   savedFinding?: Found,
 ): string {
   const head = `${r.semantics.padEnd(width)} ${r.property.padEnd(32)}`;
-  if (r.verdict === 'not-applicable') return `${head} ${style.dim('n/a')}`;
+  if (r.verdict === 'not-applicable') {
+    // The reason, as compare's matrix gives it ("hybrid has no is_shadow states ...": hostile-user nit, stop 36).
+    const sem = semanticsByName(r.semantics);
+    const why = sem && notApplicableWhy(sem, r.property);
+    return `${head} ${style.dim(why ? `n/a: ${why}` : 'n/a')}`;
+  }
   const checked = `${plural(r.runs, 'sequence')}, ${plural(r.steps, 'step')}`;
   const c = r.counterexample;
   // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.

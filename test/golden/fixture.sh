@@ -6,7 +6,7 @@
 # Invariant: no-function-shared-across-slots (no function shared across
 # slots), violated after step 8: p3 (slot cumulative) and p4 (slot patch:p4)
 # both use vmlinux:f2,0.
-# Found by: scenario (fast-check 4.10.2, klpcheck 0.1.0).
+# Found by: scenario (klpcheck 0.1.0).
 #
 # The test modules below do not exist: write them in test_modules/ before
 # running this script. The function names are klpcheck's placeholders; use
