@@ -35,6 +35,7 @@ import { KernelSnapshot, NOT_LOADED } from './kernel-snapshot.ts';
 import type { KernelStepEvents } from './kernel.ts';
 import type { PackedReplaceRules } from './replace-rules.ts';
 import { loadOrderLabelings, type LoadOrderLabels } from '../load-order-labels.ts';
+import { foreign } from '../../../properties/owners.ts';
 
 /** One step as the invariants see it. */
 export interface PackedStep {
@@ -98,11 +99,16 @@ export class PackedInvariants {
   /** The checks by invariant id, in their two parts. */
   readonly parts: ReadonlyMap<string, PackedCheckParts>;
   private readonly settled: Uint8Array;
-  /** Per order the patches may first load in: each patch k's owners as bits (index k; 0 unused) and its release. */
-  private readonly labelings: readonly (readonly [Int32Array, Float64Array])[];
-  /** The load order's owners and releases anyLoadOrder is trying. */
-  private owners: Int32Array;
-  private releases: Float64Array;
+  /**
+   * At [p * (P + 1) + q], 1 when patches p and q share no owner (foreignAt),
+   * and when p is an older release of q's owner (olderAt), in some order the
+   * patches may first load in (load-order-labels.ts). The owner properties
+   * each ask whether some pair of patches does something, so "in some
+   * order, some pair" is "some pair, in some order": the orders are folded
+   * into these tables once, and a check reads them as it read one order.
+   */
+  private readonly foreignAt: Uint8Array;
+  private readonly olderAt: Uint8Array;
   private readonly P: number;
   private readonly T: number;
   private readonly NF: number;
@@ -116,13 +122,15 @@ export class PackedInvariants {
     const { patches, tasks, functions } = tree.scope;
     [this.P, this.T, this.NF] = [patches, tasks, functions + 1];
     this.settled = new Uint8Array(patches);
-    const ownerNames: string[] = [];
-    const bit = (name: string) => 1 << (ownerNames.includes(name) ? ownerNames.indexOf(name) : ownerNames.push(name) - 1);
-    this.labelings = labelings.map((l) => [
-      Int32Array.from([0, ...l.owners.map((names) => names.reduce((bits, name) => bits | bit(name), 0))]),
-      Float64Array.from([0, ...l.releases]),
-    ]);
-    [this.owners, this.releases] = this.labelings[0]!;
+    this.foreignAt = new Uint8Array((patches + 1) ** 2);
+    this.olderAt = new Uint8Array((patches + 1) ** 2);
+    for (const l of labelings)
+      for (let p = 1; p <= patches; p++)
+        for (let q = 1; q <= patches; q++) {
+          const apart = foreign({ owners: l.owners[p - 1] }, { owners: l.owners[q - 1] });
+          if (apart) this.foreignAt[p * (patches + 1) + q] = 1;
+          else if (l.releases[p - 1]! < l.releases[q - 1]!) this.olderAt[p * (patches + 1) + q] = 1;
+        }
     // Each pair test is made here, once: a closure made inside a check would be made again on every step.
     const anySettledPair =
       (test: PairTest): PackedCheck =>
@@ -148,11 +156,11 @@ export class PackedInvariants {
       // A WARN is the step's; the rest is the state's.
       ['transition-sanity', { step: (st) => st.events.warned, state: (st) => this.transitionSanity(st) }],
       ['module-safety', { step: (st) => this.moduleSafety(st) }],
-      // The owner properties: under every load order's owners and releases (load-order-labels.ts).
-      ['no-foreign-removal', { step: (st) => this.anyLoadOrder(st, removal) }],
+      // The owner properties: under every load order's owners and releases (foreignAt, olderAt).
+      ['no-foreign-removal', { step: removal }],
       // Two settled patches that share no owner, and a function or a state id.
-      ['no-foreign-overlap', { state: (st) => this.anyLoadOrder(st, foreignOverlap) }],
-      ['no-silent-downgrade', { step: (st) => this.anyLoadOrder(st, downgrade) }],
+      ['no-foreign-overlap', { state: foreignOverlap }],
+      ['no-silent-downgrade', { step: downgrade }],
       ['block-disable-honoured', { step: (st) => this.blockDisableBroken(st) }],
     ]);
   }
@@ -173,22 +181,9 @@ export class PackedInvariants {
     return bits;
   }
 
-  /**
-   * Whether `check` fails under the owners and releases of some order the
-   * patches may first load in (load-order-labels.ts loadOrderLabelings; one
-   * at patches=2): `owners` and `releases` are that order's while it runs.
-   */
-  private anyLoadOrder(st: PackedStep, check: PackedCheck): boolean {
-    for (let i = 0; i < this.labelings.length; i++) {
-      [this.owners, this.releases] = this.labelings[i]!;
-      if (check(st)) return true;
-    }
-    return false;
-  }
-
-  /** Whether patches p and q share no owner (owners.ts foreign), in the load order anyLoadOrder is trying. */
+  /** Whether patches p and q share no owner (owners.ts foreign) in some load order (foreignAt). */
   private foreign(p: number, q: number): boolean {
-    return (this.owners[p]! & this.owners[q]!) === 0;
+    return this.foreignAt[p * (this.P + 1) + q] === 1;
   }
 
   /** Whether patch k's definition patches function byte f. */
@@ -403,9 +398,9 @@ export class PackedInvariants {
   /** A removal by an older release of the removed patch's owner (downgrade). */
   private readonly olderRemoves: PairTest = (_, by, of, p, q) => this.older(p, q);
 
-  /** Whether patch `by` is an older release of the same owner as patch `of` (no-silent-downgrade.ts downgrade), in the load order tried. */
+  /** Whether patch `by` is an older release of the same owner as patch `of` (no-silent-downgrade.ts downgrade) in some load order (olderAt). */
   private older(by: number, of: number): boolean {
-    return !this.foreign(by, of) && this.releases[by]! < this.releases[of]!;
+    return this.olderAt[by * (this.P + 1) + of] === 1;
   }
 
   /**
