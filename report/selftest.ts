@@ -244,8 +244,14 @@ export function renderSelftest(c: Counterexample, ctx: RenderContext): string {
   const phrases = stepsOf(c).map((f) => stepLine(stepPhrase(c, f, ctx)));
   const body: string[] = [];
   const log: string[] = [];
+  // What the clean-up cannot unload (a forced patch's module is never removed): the comment says so, where it said
+  // "leave the machine as it was" of a script that leaves it loaded (hostile-user nit, stop 36).
+  const left = run.steps.at(-1)?.state.patches.map((p) => (vars.has(p.name) ? `$${vars.get(p.name)}` : p.name)) ?? [];
+  const cleanUp = left.length
+    ? `Clean up (not part of the counterexample): unload what the kernel lets go; ${left.join(', ')} ${left.length === 1 ? 'stays' : 'stay'} loaded (the kernel refuses its removal), so reboot before another test.`
+    : 'Clean up (not part of the counterexample): leave the machine as it was.';
   run.steps.forEach((step, i) => {
-    if (i === c.steps.length) body.push('', '# Clean up (not part of the counterexample): leave the machine as it was.');
+    if (i === c.steps.length) body.push('', ...wrap(cleanUp, '# ', '# ', 76));
     const e = emit(step, facts[i]!, (m) => patches.has(m), v);
     if (step.counterexample) {
       const mark = i === c.violation.step ? ` [${ctx.invariant.id} violated here]` : '';

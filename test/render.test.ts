@@ -231,6 +231,14 @@ describe('selftest', () => {
     script = render(fixture, 'selftest');
   });
 
+  it('says what its clean-up cannot unload, where it said it left the machine as it was', () => {
+    // Upstream's force finding: the forced p2's module is never removed (hostile-user nit, stop 36).
+    const forced = render(readCounterexample('counterexamples/upstream/conformance-7cf01ef3798e.json'), 'selftest');
+    expect(forced).toContain('# $MOD_P2 stays loaded (the kernel refuses its removal), so reboot before');
+    expect(forced).not.toContain('leave the machine as it was');
+    expect(script).toContain('# Clean up (not part of the counterexample): leave the machine as it was.');
+  });
+
   it('bash accepts it', () => {
     expect(bashSyntaxError(script)).toBe('');
   });
