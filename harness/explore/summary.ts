@@ -80,6 +80,15 @@ export interface ExploreSummary {
  * shard file replays each of its violations before a merge believes them
  * (fromJson, checkViolation); saving one replays it to build its trace.
  */
+export function replayViolation(v: ViolationSummary, sem: Semantics, scope: ExploreScope): RunResult {
+  const inv = INVARIANTS.find((i) => i.id === v.property);
+  return runSequence(v.universe, sem, v.ops, {
+    invariants: inv ? [inv] : [],
+    conformance: v.property === CONFORMANCE,
+    funcs: scopeFuncs(scope),
+  });
+}
+
 /**
  * The universe a violation the search found is saved with: its own, or, for
  * a property that reads owners and releases (checked for every load order:
@@ -95,15 +104,6 @@ export function witnessUniverse(v: ViolationSummary, sem: Semantics, scope: Expl
     if (r.violation?.invariant === v.property && r.steps.length === v.ops.length) return universe;
   }
   return v.universe;
-}
-
-export function replayViolation(v: ViolationSummary, sem: Semantics, scope: ExploreScope): RunResult {
-  const inv = INVARIANTS.find((i) => i.id === v.property);
-  return runSequence(v.universe, sem, v.ops, {
-    invariants: inv ? [inv] : [],
-    conformance: v.property === CONFORMANCE,
-    funcs: scopeFuncs(scope),
-  });
 }
 
 export function summarize(r: ExploreResult, seconds: number): ExploreSummary {
