@@ -55,7 +55,7 @@ export function scopeBounds(scope: ExploreScope, order: LoadOrderLabels = everyL
  */
 function lacksInEvery(lacks: (b: UniverseBounds) => string | null, scope: ExploreScope): string | null {
   const orders = everyLoadOrder(scope.patches);
-  return orders.every((o) => lacks(scopeBounds(scope, o)) !== null) ? lacks(scopeBounds(scope, orders[0])) : null;
+  return orders.every((o) => lacks(scopeBounds(scope, o)) !== null) ? lacks(scopeBounds(scope, orders[0]!)) : null;
 }
 
 /**
