@@ -73,8 +73,12 @@ export interface CellEvidence {
   };
 }
 
-/** Shortest first, then by file (unsaved last): the first is the one to quote. */
-function byQuote(a: Found, b: Found): number {
+/**
+ * Shortest first, then by file (unsaved last): the first is the one to quote.
+ * compare sorts a cell's counterexamples so, with files relative to the
+ * repository (combine); run picks its quote by the same order.
+ */
+export function byQuote(a: Found, b: Found): number {
   if (a.length !== b.length) return a.length - b.length;
   if (a.file === undefined || b.file === undefined) return a.file === undefined ? (b.file === undefined ? 0 : 1) : -1;
   return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;

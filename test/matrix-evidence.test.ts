@@ -11,11 +11,12 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCounterexample, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { readJson, validate } from '../harness/json-file.ts';
 import {
+  byQuote,
   checkCorpus,
   combine,
   computeMatrix,
@@ -175,6 +176,32 @@ describe('the matrix replays the saved counterexamples first', () => {
     );
     const [live] = replaySaved(CORPUS, upstream, 'conformance');
     expect(verdictLine(result, PLAIN, 12, [live!], live!.found)).toMatch(/VIOLATED by a saved counterexample that still reproduces, in /);
+  });
+
+  it('run quotes, of two equally short counterexamples, the one compare lists first (byQuote: by file name)', () => {
+    // run quoted the random runs' one whenever it was not longer, compare the first by name (stop 36's second helper).
+    const [live] = replaySaved(CORPUS, upstream, 'conformance');
+    const found = live!.found!;
+    const steps = Array.from({ length: found.length }, () => ({}));
+    const violated = (file: string) =>
+      ({
+        semantics: 'upstream',
+        property: 'conformance',
+        verdict: 'violated',
+        runs: 5,
+        steps: 40,
+        counterexample: { steps, violation: { step: 0, reason: 'THE RUNS’ ONE' } },
+        saved: { file, created: true },
+      }) as unknown as Parameters<typeof verdictLine>[0];
+    const dir = dirname(found.file!);
+    const before = join(dir, 'conformance-000000000000.json');
+    const after = join(dir, 'conformance-ffffffffffff.json');
+    expect(verdictLine(violated(after), PLAIN, 12, [live!], found)).toMatch(/VIOLATED by a saved counterexample that still reproduces/);
+    expect(verdictLine(violated(before), PLAIN, 12, [live!], found)).toMatch(/VIOLATED at step 1 of \d+: THE RUNS’ ONE -> /);
+    // The same file found again is quoted once, as the runs' find.
+    expect(verdictLine(violated(found.file!), PLAIN, 12, [live!], found)).toMatch(/VIOLATED at step 1 of /);
+    const quotedByCompare = [found, { ...found, file: before }, { ...found, file: after }].sort(byQuote)[0]!;
+    expect(quotedByCompare.file).toBe(before);
   });
 
   it('a saved counterexample edited by hand is refused before any work (checkCorpus), only in the cells selected', () => {

@@ -7,11 +7,12 @@ import { EXIT } from '../exit.ts';
 import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
-import { COUNTEREXAMPLES } from '../paths.ts';
+import { COUNTEREXAMPLES, ROOT } from '../paths.ts';
+import { relative } from 'node:path';
 import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
 import { plural } from '../../harness/plural.ts';
-import { notApplicableWhy, replayedStores, replaySaved, type Found } from '../../harness/matrix.ts';
+import { byQuote, notApplicableWhy, replayedStores, replaySaved, type Found } from '../../harness/matrix.ts';
 import { checkStoreFolders } from '../../harness/counterexample.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
@@ -47,7 +48,7 @@ export function verdictLine(
   const where = r.saved ? ` -> ${shownPath(r.saved.file)}` : r.unsaved ? ` -> ${notSaved(r.unsaved)}` : '';
   // A saved counterexample that still reproduces wins, as in compare's cells: over a "holds" beside it, and over a
   // longer one the random runs found (compare lists the shortest first; run quoted the longer: stop 36's hostile user).
-  if (savedFinding && (!c || savedFinding.length < c.steps.length)) {
+  if (savedFinding && (!c || savedWins(savedFinding, c.steps.length, r.saved?.file))) {
     const runs = c ? `the random runs found one of ${plural(c.steps.length, 'step')}${where}` : `the random runs found none: ${checked}`;
     return `${head} ${style.fail('VIOLATED')} by a saved counterexample that ${savedFinding.notAsRecorded ? `still violates it, though not as recorded (${savedFinding.notAsRecorded})` : 'still reproduces'}, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (${runs})`;
   }
@@ -58,10 +59,23 @@ export function verdictLine(
   return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
 }
 
-/** The shortest of a cell's saved counterexamples that still reproduce (the first by file name among the equally short). */
+/**
+ * Whether the saved counterexample is quoted before the random runs' one of
+ * `length` steps (saved as `file`, if it was): compare's order (matrix.ts
+ * byQuote, files relative to the repository), so that run and compare quote
+ * the same file when two are equally short (stop 36's second helper).
+ */
+function savedWins(saved: Found, length: number, file: string | undefined): boolean {
+  return byQuote(relativeFile(saved), relativeFile({ ...saved, length, file })) < 0;
+}
+
+/** A finding with its file relative to the repository, as compare orders them (matrix.ts combine). */
+const relativeFile = (f: Found): Found => (f.file === undefined ? f : { ...f, file: relative(ROOT, f.file) });
+
+/** The shortest of a cell's saved counterexamples that still reproduce, in compare's order (savedWins). */
 function shortestFound(replayed: ReturnType<typeof replaySaved>): Found | undefined {
   const found = replayed.flatMap((r) => (r.found ? [r.found] : []));
-  return found.sort((a, b) => a.length - b.length || a.file!.localeCompare(b.file!))[0];
+  return found.sort((a, b) => byQuote(relativeFile(a), relativeFile(b)))[0];
 }
 
 export const run: Command = {
