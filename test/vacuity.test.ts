@@ -49,6 +49,14 @@ describe('vacuous in scope', () => {
     ['no-silent-downgrade', 'patches=2,depth=2', { lacks: 'two releases of one owner', remedy: 'patches=3' }],
     ['no-silent-downgrade', 'patches=1,depth=1', { lacks: 'two releases of one owner', remedy: 'patches=3,depth=2' }],
     ['no-silent-downgrade', 'patches=2,depth=5', { lacks: 'two releases of one owner', remedy: 'patches=3' }],
+    // The depth bound beside another key: depth=any would lack only the state id, so the bound is named too (stop 36's nit).
+    [
+      'no-state-shared-across-slots',
+      'patches=2,states=0,depth=1',
+      { lacks: 'two patches and a state id', depth: 1, remedy: 'states=1,depth=2' },
+    ],
+    // Without the bound the scope lacks the same (two patches never hold two vendor releases): the scope is named.
+    ['no-silent-downgrade', 'patches=2,states=1,depth=1', { lacks: 'two releases of one owner', remedy: 'patches=3,depth=2' }],
   ])('%s at %s is vacuous as %j', (property, at, expected) => {
     expect(vacuousInScope(property, scope(at))).toEqual(expected);
   });

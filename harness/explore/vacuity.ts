@@ -76,7 +76,11 @@ export function universeBounds(u: Universe): UniverseBounds {
 export interface VacuousInScope {
   /** What no universe of the scope has, as Invariant.lacks words it: "two releases of one owner". */
   readonly lacks: string;
-  /** The depth bound, when it alone keeps the patches needed from loading (the scope names enough of them). */
+  /**
+   * The depth bound, when it keeps patches the scope names from loading and
+   * so changes what is lacking: alone, or beside another key (the remedy
+   * then raises both). Absent when the scope lacks the same without it.
+   */
   readonly depth?: number;
   /** The scope keys to raise, `patches=3`, `patches=2,states=1` or `depth=3`; absent when no scope within LIMITS has it. */
   readonly remedy?: string;
@@ -92,7 +96,9 @@ export function vacuousInScope(property: string, scope: ExploreScope): VacuousIn
   const lacksIn = invariantById(property)?.lacks;
   const lacks = lacksIn && lacksInEvery(lacksIn, scope);
   if (!lacksIn || !lacks) return null;
-  const depth = lacksInEvery(lacksIn, { ...scope, depth: undefined }) ? {} : { depth: scope.depth! };
+  // The depth bound is named when it changes what is lacking: alone (patches=2,depth=1 loads one patch), or beside
+  // another key (patches=2,states=0,depth=1 lacks two patches and a state id, where depth=any lacks a state id).
+  const depth = lacksInEvery(lacksIn, { ...scope, depth: undefined }) === lacks ? {} : { depth: scope.depth! };
   for (let patches = scope.patches; patches <= LIMITS.patches[1]; patches++) {
     // A depth bound is raised as far as the patches, at most: one insmod a step loads them all.
     const depths =
