@@ -24,6 +24,7 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(r.stdout).toMatch(/^slots\s+HHU no-foreign-removal\s+holds$/m);
     expect(r.stdout).toContain('petr-set under slots: the shortest failing cycle is HHU (3 releases).');
     expect(readdirSync(join(out, 'slots'))).toEqual([expect.stringMatching(/^no-foreign-removal-[0-9a-f]{12}\.json$/)]);
+    expect(r.stderr).toMatch(/\nklpcheck protocols: a failing cycle in 1 of 2 cells, so exit 1 \(a finding, not an error\)\n$/);
   });
 
   it("protocols --out: a hand-edited file of a counterexample's name is kept, the others are written, then E_CONFLICT", async () => {
@@ -38,6 +39,8 @@ describe('klpcheck protocols, downgrades, relate', () => {
     const second = await run(args);
     expect(second.code).toBe(2);
     expect(second.stdout).toBe(first.stdout);
+    // A file not saved makes it exit 2: the count is said without "exit 1".
+    expect(second.stderr).toMatch(/klpcheck protocols: a failing cycle in \d+ of \d+ cells\n/);
     expect(readFileSync(edited, 'utf8')).toBe('{"edited": true}\n');
     expect(readdirSync(join(out, 'upstream')).sort()).toEqual(files);
     expect(second.stderr).toMatch(/counterexample NOT SAVED: .*: a file of this name has other content .*\[E_CONFLICT\]\n/);
@@ -90,6 +93,9 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(r.stdout).toContain(
       '| hybrid-listed-shared | refused EINVAL | refused EINVAL | refused EINVAL | refused EINVAL | the replace rule |',
     );
+    expect(r.stderr).toBe('klpcheck downgrades: 1 of 2 semantics let klp-3a downgrade, so exit 1 (a finding, not an error)\n');
+    const none = await run(['downgrades', '--semantics', 'hybrid-listed-shared']);
+    expect([none.code, none.stderr]).toEqual([0, '']);
   });
 
   it('relate: slots = provides-obsoletes within the bound, with a page holding the Hasse diagram', async () => {

@@ -5,6 +5,7 @@ import { downgradesMarkdown, downgradesText } from '../../report/downgrades.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { selectedSemantics } from '../selection.ts';
+import { plural } from '../../harness/plural.ts';
 
 export const downgrades: Command = {
   name: 'downgrades',
@@ -26,6 +27,12 @@ export const downgrades: Command = {
     const sems = selectedSemantics(values.semantics);
     const rows = sems.map((s) => downgradeRow(s));
     io.stdout(values.markdown ? downgradesMarkdown(rows) : downgradesText(rows));
-    return rows.some((r) => r.outcomes.some((o) => o.downgraded)) ? EXIT.failed : EXIT.ok;
+    const downgrading = rows.filter((r) => r.outcomes.some((o) => o.downgraded)).length;
+    // Exit 1 is the finding, as compare's: said where a shell user reading $? looks (stop 36's nit).
+    if (downgrading)
+      io.stderr(
+        `klpcheck downgrades: ${downgrading} of ${plural(rows.length, 'semantics', 'semantics')} let klp-3a downgrade, so exit 1 (a finding, not an error)\n`,
+      );
+    return downgrading ? EXIT.failed : EXIT.ok;
   },
 };

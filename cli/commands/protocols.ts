@@ -7,6 +7,7 @@ import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { cycleTimeline, protocolMatrixMarkdown, protocolMatrixText } from '../../report/protocols.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { plural } from '../../harness/plural.ts';
 import { progress } from '../progress.ts';
 import { list, selectedSemantics } from '../selection.ts';
 import { checkOutputDir } from '../output-files.ts';
@@ -82,7 +83,13 @@ export const protocols: Command = {
         }
       }
     }
+    const failing = verdicts.filter((v) => v.counterexample).length;
+    // Exit 1 is the finding, as compare's (a file not saved ends the run with its error, exit 2, after this line).
+    if (failing)
+      io.stderr(
+        `klpcheck protocols: a failing cycle in ${failing} of ${plural(verdicts.length, 'cell')}${unsaved.length ? '' : ', so exit 1 (a finding, not an error)'}\n`,
+      );
     raiseLate(unsaved);
-    return verdicts.some((v) => v.counterexample) ? EXIT.failed : EXIT.ok;
+    return failing ? EXIT.failed : EXIT.ok;
   },
 };
