@@ -11,6 +11,7 @@ import type { Op } from '../harness/ops.ts';
 import type { PatchAttrs, PatchDef } from '../model/kernel/definitions.ts';
 import type { AbstractPatch, AbstractState, PatchStatus } from '../model/spec/abstract-state.ts';
 import { patchFuncs } from '../model/spec/universe-view.ts';
+import { tagOf } from '../model/semantics/rules.ts';
 import type { RenderContext } from './context.ts';
 
 export type Direction = 'patching' | 'unpatching';
@@ -207,10 +208,24 @@ function attrValue(v: PatchAttrs[keyof PatchAttrs]): string {
 }
 
 /**
+ * `replace` as the semantics reads it: a u32 tag where its generated
+ * attributes are numbers (the replace tag, seed 000: `true` reads as tag 1,
+ * model/semantics/rules.ts tagOf), else upstream's bool (`1` reads as true).
+ * Universes write either (protocols write 0 and 1 for every semantics), and
+ * the same patch showed `replace=1` in one file and `replace=true` in
+ * another (stop 36's hostile user). Unknown semantics: the value as written.
+ */
+function replaceValue(v: PatchAttrs['replace'], ctx: RenderContext): string {
+  if (!ctx.semantics) return String(v ?? false);
+  return ctx.semantics.attrChoices.some((c) => typeof c.replace === 'number') ? String(tagOf({ replace: v })) : String(Boolean(v));
+}
+
+/**
  * The attributes as the proposals write them (`replace=true`,
  * `replace_sets={1,2}`): those the semantics reads, or every one present when
  * the semantics is unknown. An attribute the semantics reads but the patch
- * leaves out is shown with the kernel's zero value only for `replace`.
+ * leaves out is shown with the kernel's zero value only for `replace`
+ * (replaceValue).
  */
 export function attrSummary(def: PatchDef | undefined, ctx: RenderContext): string {
   const attrs = def?.attrs ?? {};
@@ -218,8 +233,8 @@ export function attrSummary(def: PatchDef | undefined, ctx: RenderContext): stri
   return keys
     .flatMap((k) => {
       const v = attrs[k];
-      if (v === undefined) return k === 'replace' ? ['replace=false'] : [];
-      return [`${k}=${attrValue(v)}`];
+      if (k === 'replace') return [`replace=${replaceValue(v as PatchAttrs['replace'], ctx)}`];
+      return v === undefined ? [] : [`${k}=${attrValue(v)}`];
     })
     .join(' ');
 }

@@ -65,6 +65,22 @@ describe('text', () => {
     expect(text).toContain('  8. insmod p4.ko: no-replace (replace=false) <- stacks on p3\n');
   });
 
+  it('writes replace as the semantics reads it, whichever way the file writes it (0/1 or false/true)', () => {
+    // protocols write replace 0 and 1 for every semantics; upstream's bool showed as replace=1 (stop 36's nit).
+    const numeric = {
+      ...fixture,
+      universe: {
+        ...fixture.universe,
+        patches: fixture.universe.patches.map((p) => ({ ...p, attrs: { ...p.attrs, replace: p.attrs?.replace ? 1 : 0 } })),
+      },
+    } as Counterexample;
+    expect(render(numeric, 'text')).toBe(text);
+    const tagged = { ...fixture, semantics: 'replace-tag' } as Counterexample;
+    const tags = render(tagged, 'text');
+    expect(tags).toContain('  3. insmod p2.ko: slot tag:1 (replace=1) -> -EINVAL\n');
+    expect(tags).toContain('  8. insmod p4.ko: no-replace (replace=0) <- stacks on p3\n');
+  });
+
   it('shows what runs per task while the tasks differ, and once when they agree', () => {
     expect(text).toContain('       vmlinux:f1  task0: p1, task1: original\n');
     expect(text).toMatch(/ 7\. .*\n {7}vmlinux:f1 {2}original\n {7}vmlinux:f2 {2}p3\n/);
