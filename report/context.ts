@@ -16,6 +16,8 @@ export interface InvariantInfo {
   readonly title: string;
   readonly meaning: string;
   readonly source?: string;
+  /** The invariant reads the patches' owners and releases (properties/invariant.ts Invariant.readsOwners): renderings show them. */
+  readonly readsOwners?: true;
 }
 
 export interface RenderContext {
@@ -46,7 +48,8 @@ export function invariantInfo(id: string): InvariantInfo {
   if (id === CONFORMANCE) return CONFORMANCE_INFO;
   const inv = invariantById(id) ?? PROTOCOL_PROPERTIES.find((p) => p.id === id);
   if (!inv) return { id, title: id, meaning: `(${id} is not in this klpcheck's invariant catalog)` };
-  return { id: inv.id, title: inv.title, meaning: inv.meaning, source: inv.source };
+  const owners = 'readsOwners' in inv && inv.readsOwners ? { readsOwners: true as const } : {};
+  return { id: inv.id, title: inv.title, meaning: inv.meaning, source: inv.source, ...owners };
 }
 
 export function contextFor(c: Counterexample): RenderContext {

@@ -280,6 +280,21 @@ export function objectsOf(def: PatchDef): readonly ObjectSummary[] {
   }));
 }
 
+/**
+ * `owner: vendor, release 3` or `owners: user, vendor`: who a patch belongs
+ * to and its place in the owner's releases (schema/universe.schema.json:
+ * absent owners are the vendor), for an invariant that reads them
+ * (InvariantInfo.readsOwners), else null. An explore counterexample may give
+ * p1 the vendor's release 3 (harness/explore/load-order-labels.ts), which
+ * only this line shows (stop 36's second helper).
+ */
+export function ownershipOf(def: PatchDef, ctx: RenderContext): string | null {
+  if (!ctx.invariant.readsOwners) return null;
+  const owners = def.owners ?? ['vendor'];
+  const release = def.release !== undefined ? `, release ${def.release}` : '';
+  return `${owners.length > 1 ? 'owners' : 'owner'}: ${owners.join(', ')}${release}`;
+}
+
 /** `1 (version 2)`, `2 (block_disable, is_shadow, callbacks)`. */
 export function statesOf(def: PatchDef): readonly string[] {
   return (def.states ?? []).map((s) => {

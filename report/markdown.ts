@@ -6,7 +6,7 @@
 import type { Counterexample } from '../harness/counterexample.ts';
 import { escapeControls } from '../harness/errors.ts';
 import { staleCaution, type RenderContext } from './context.ts';
-import { attrSummary, objectsOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
+import { attrSummary, objectsOf, ownershipOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
 import { explanation } from './explain.ts';
 import { markdownCell, markdownText } from './markdown-text.ts';
 import { renderMermaid } from './mermaid.ts';
@@ -21,13 +21,19 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 }
 
 function patchesTable(c: Counterexample, ctx: RenderContext): string[] {
+  // The owners column only for an invariant that reads them (derive.ts ownershipOf).
+  const owners = ctx.invariant.readsOwners === true;
   return table(
-    ['Patch', 'Role', 'Attributes', 'Slot', 'Functions', 'States'],
+    ['Patch', 'Role', 'Attributes', 'Slot', ...(owners ? ['Owner'] : []), 'Functions', 'States'],
     patchesInPlay(c).used.map((def) => [
       code(def.name),
       patchLabel(c, def.name, ctx).replace(/ \(.*\)$/, ''),
       attrSummary(def, ctx) ? code(attrSummary(def, ctx)) : '',
       code(slotOf(c, def.name, ctx) ?? '(none)'),
+      // The file's own words as code spans, never markup (as the names; test/render.test.ts).
+      ...(owners
+        ? [[...(def.owners ?? ['vendor']).map(code), ...(def.release !== undefined ? [`release ${def.release}`] : [])].join(', ')]
+        : []),
       objectsOf(def)
         .map((o) => `${o.name}: ${o.funcs.length ? o.funcs.join(', ') : 'no functions'}${o.callbacks ? ' (+callbacks)' : ''}`)
         .join('; '),

@@ -18,7 +18,7 @@ import { describeOp, type Op } from '../harness/ops.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
 import { INSMOD_STRERROR, type Errno } from '../model/kernel/errno.ts';
 import { staleCaution, type RenderContext } from './context.ts';
-import { funcLabel, namedByOps, objectsOf, statesOf, stepsOf, type StepFacts } from './derive.ts';
+import { funcLabel, namedByOps, objectsOf, ownershipOf, statesOf, stepsOf, type StepFacts } from './derive.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepLine, stepPhrase } from './phrases.ts';
 import { moduleName, selftestRun, type RunStep, type SelftestRun } from './selftest-run.ts';
 import { ascii, wrap } from './wrap.ts';
@@ -205,6 +205,8 @@ function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded:
   );
   for (const def of c.universe.patches.filter((p) => loaded.has(moduleName(p.name)))) {
     out.push('#', ...para(`${moduleName(def.name)}: livepatch, ${patchLabel(c, def.name, ctx)}`));
+    const ownership = ownershipOf(def, ctx);
+    if (ownership) out.push(...wrap(ownership, '#   ', '#     ', 76));
     for (const o of objectsOf(def)) {
       const what = o.funcs.length ? o.funcs.join(', ') : 'no functions';
       out.push(

@@ -6,10 +6,20 @@
  */
 import type { Counterexample } from '../harness/counterexample.ts';
 import { staleCaution, type RenderContext } from './context.ts';
-import { objectsOf, patchesInPlay, runningRows, sameRunning, statesOf, stepsOf, targetsInPlay, type RunningRow } from './derive.ts';
+import {
+  objectsOf,
+  ownershipOf,
+  patchesInPlay,
+  runningRows,
+  sameRunning,
+  slotOf,
+  statesOf,
+  stepsOf,
+  targetsInPlay,
+  type RunningRow,
+} from './derive.ts';
 import { explanation } from './explain.ts';
 import { funcKeyNote, patchLabel, provenanceLine, semanticsLabel, slotNote, stepLine, stepPhrase } from './phrases.ts';
-import { slotOf } from './derive.ts';
 import { ascii, wrap } from './wrap.ts';
 
 function field(name: string, value: string): string[] {
@@ -35,6 +45,8 @@ function patches(c: Counterexample, ctx: RenderContext): string[] {
   for (const def of used) {
     const label = patchLabel(c, def.name, ctx);
     out.push(...wrap(`${def.name}: ${label}${slotNote(label, slotOf(c, def.name, ctx), def.name)}`, '  ', '      '));
+    const ownership = ownershipOf(def, ctx);
+    if (ownership) out.push(...wrap(ownership, '      ', '        '));
     if (def.objects === null) out.push('      (no objects: patch->objs is NULL)');
     for (const o of objectsOf(def)) {
       const funcs = o.funcs.length

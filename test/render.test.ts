@@ -81,6 +81,19 @@ describe('text', () => {
     expect(tags).toContain('  8. insmod p4.ko: no-replace (replace=0) <- stacks on p3\n');
   });
 
+  it("shows the patches' owners and releases for an invariant that reads them, in every format with a patch list", () => {
+    // Explore's p1 may be the vendor's release 3 (load-order-labels.ts): only the reason said so (stop 36's second helper).
+    const downgrade = readCounterexample(join(import.meta.dirname, '..', 'counterexamples/stacking/no-silent-downgrade-4f2ea075919f.json'));
+    expect(render(downgrade, 'text')).toMatch(/\n {2}p1: stacked, in a slot of its own\n {6}owner: vendor, release 1\n/);
+    expect(render(downgrade, 'text')).toMatch(/\n {2}p3: stacked, in a slot of its own\n {6}owner: vendor, release 3\n/);
+    expect(render(downgrade, 'markdown')).toContain('| Patch | Role | Attributes | Slot | Owner | Functions | States |\n');
+    expect(render(downgrade, 'markdown')).toMatch(/\n\| `p3` \| stacked \| +\| `patch:p3` \| `vendor`, release 3 \| /);
+    expect(render(downgrade, 'selftest')).toContain('# test_klp_p3: livepatch, stacked\n#   owner: vendor, release 3\n');
+    expect(render(downgrade, 'html')).toContain('owner: vendor, release 3');
+    // Not for one that does not read them.
+    for (const f of ['text', 'markdown', 'selftest'] as const) expect(render(fixture, f)).not.toMatch(/owner/i);
+  });
+
   it('shows what runs per task while the tasks differ, and once when they agree', () => {
     expect(text).toContain('       vmlinux:f1  task0: p1, task1: original\n');
     expect(text).toMatch(/ 7\. .*\n {7}vmlinux:f1 {2}original\n {7}vmlinux:f2 {2}p3\n/);
