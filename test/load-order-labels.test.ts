@@ -8,7 +8,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commandsArb, DEFAULT_SCOPE, type OpCommand, universeArb } from '../harness/generators.ts';
-import { everyLoadOrder, loadOrderLabelings, relabeledUniverse } from '../harness/explore/load-order-labels.ts';
+import {
+  everyLoadOrder,
+  forEveryLoadOrder,
+  loadOrderLabelings,
+  relabeledDef,
+  relabeledUniverse,
+} from '../harness/explore/load-order-labels.ts';
+import { replayViolation, witnessUniverse } from '../harness/explore/summary.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
@@ -60,9 +67,39 @@ describe('owners and releases by load order', () => {
       { name: 'p2', objects: [], owners: ['user'], release: 2 },
       { name: 'custom', objects: [] },
     ]);
+    // Only the explorer's names exactly: nothing around pk, no leading zero, no k past the order's patches (mutation testing).
+    for (const name of ['xp1', 'p1x', 'p01', 'p0', 'p4'])
+      expect(relabeledDef({ name, objects: [] }, orders.at(-1)!), name).toEqual({ name, objects: [] });
+    expect(relabeledDef({ name: 'p3', objects: [] }, orders.at(-1)!)).toEqual({ name: 'p3', objects: [], owners: ['vendor'], release: 1 });
     // Orders that give every pair the same relation are one: patches=2's two patches are always of two owners.
     expect(loadOrderLabelings(2)).toHaveLength(1);
     expect(loadOrderLabelings(3)).toHaveLength(6);
+  });
+
+  it('are asked of a checker without memory only: one with memory would see each step once per order', () => {
+    const pairing = INVARIANTS.find((i) => i.id === 'callback-pairing')!;
+    expect(() => forEveryLoadOrder(pairing, 3)).toThrow('callback-pairing: a checker with memory cannot be asked once per load order');
+    expect(() =>
+      forEveryLoadOrder(
+        INVARIANTS.find((i) => i.id === 'no-silent-downgrade')!,
+        3,
+      ),
+    ).not.toThrow();
+  });
+
+  it('give a found violation the universe of the order it breaks under, and leave any other property its own', () => {
+    const scope = parseScope('patches=3,functions=1,states=0,tasks=2,depth=2');
+    const [found] = explore({ semantics: stacking, scope, properties: ['no-silent-downgrade'] }).violations;
+    // Its ops in the generated owners (p1 the vendor's release 1, p2 a user's): they break it only in another order.
+    const generated = relabeledUniverse(found!.universe, everyLoadOrder(3)[0]!);
+    const ops = found!.result.steps.map((s) => s.op);
+    const v = { property: 'no-silent-downgrade', depth: 2, universe: generated, ops, reason: '' };
+    expect(replayViolation(v, stacking, scope).violation).toBeNull();
+    const witness = witnessUniverse(v, stacking, scope);
+    expect(replayViolation({ ...v, universe: witness }, stacking, scope).violation?.invariant).toBe('no-silent-downgrade');
+    expect(witness).toEqual(found!.universe);
+    for (const property of ['conformance', 'no-function-shared-across-slots'])
+      expect(witnessUniverse({ ...v, property }, stacking, scope), property).toBe(generated);
   });
 
   it("let explore find a saved counterexample's downgrade at its own length, in its own scope", () => {

@@ -31,7 +31,6 @@ import type { PatchDef, Universe } from '../../model/kernel/definitions.ts';
 import { stateless, type Checker, type Invariant, type StepObservation } from '../../properties/invariant.ts';
 import { foreign } from '../../properties/owners.ts';
 import { generatedOwners, generatedRelease } from '../patch-def.ts';
-import { patchName } from './candidates.ts';
 
 /** One way to name the patches by load order: entry k - 1 is the owners and release of the k-th patch to load (pk). */
 export interface LoadOrderLabels {
@@ -74,8 +73,9 @@ export function loadOrderLabelings(patches: number): readonly LoadOrderLabels[] 
 
 /** The number of the explorer's patch `name` (pk is k), or 0 for a name it does not make. */
 function loadIndex(name: string): number {
+  // The explorer's names exactly (candidates.ts patchName): no leading zero, nothing around.
   const m = /^p([1-9]\d*)$/.exec(name);
-  return m && patchName(Number(m[1])) === name ? Number(m[1]) : 0;
+  return m ? Number(m[1]) : 0;
 }
 
 /** `def` with the owners and release `l` gives its place in the load order (a name the explorer does not make is kept). */
