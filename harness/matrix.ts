@@ -13,7 +13,7 @@
 import { promisedBy } from '../model/semantics/promises.ts';
 import { existsSync } from 'node:fs';
 import { realPath } from './folders.ts';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { invariantById } from '../properties/catalog.ts';
@@ -93,12 +93,18 @@ export function byQuote(a: Found, b: Found): number {
 export function combine(e: CellEvidence, root: string): Cell {
   const rel = (f: string) => relative(root, f);
   const base = { semantics: e.semantics, property: e.property };
+  // A file's name is its content's (counterexample.ts fileNameFor; other content under it is refused before any work),
+  // so a copy in --out beside the corpus's is one counterexample: listed once, by its first path, the corpus's
+  // (compare --json listed both: hostile-user nit, stop 36).
+  const firstOfName = (f: string | undefined, i: number, all: readonly (string | undefined)[]) =>
+    f === undefined || all.findIndex((g) => g !== undefined && basename(g) === basename(f)) === i;
   const fixedFiles = e.replayed.filter((r) => !r.found).map((r) => rel(r.file));
-  const fixed = fixedFiles.length ? { fixed: fixedFiles } : {};
-  const found = [...e.replayed.flatMap((r) => (r.found ? [r.found] : [])), e.random?.found, e.bounded?.found]
-    .flatMap((f) => (f ? [{ ...f, ...(f.file !== undefined ? { file: rel(f.file) } : {}) }] : []))
-    .filter((f, i, all) => f.file === undefined || all.findIndex((g) => g.file === f.file) === i)
-    .sort(byQuote);
+  const fixed = fixedFiles.length ? { fixed: fixedFiles.filter(firstOfName) } : {};
+  const all = [...e.replayed.flatMap((r) => (r.found ? [r.found] : [])), e.random?.found, e.bounded?.found].flatMap((f) =>
+    f ? [{ ...f, ...(f.file !== undefined ? { file: rel(f.file) } : {}) }] : [],
+  );
+  const files = all.map((f) => f.file);
+  const found = all.filter((f, i) => firstOfName(f.file, i, files)).sort(byQuote);
   if (found.length) {
     const refs = found.map((f) => ({ ...(f.file !== undefined ? { file: f.file } : {}), length: f.length, source: f.source }));
     return { ...base, verdict: 'violated', counterexamples: [refs[0]!, ...refs.slice(1)], reason: found[0]!.reason, ...fixed };

@@ -82,6 +82,22 @@ describe('combining the evidence of one cell', () => {
     expect(again.verdict === 'violated' && again.counterexamples.map((r) => r.file)).toEqual(['ce/a.json', 'ce/c.json', 'ce/b.json']);
   });
 
+  it('a copy in --out of a corpus file (the same name, so the same content) is listed once, as the corpus file', () => {
+    const e: CellEvidence = {
+      ...base,
+      replayed: [
+        { file: join(ROOT, 'ce/upstream/x-1.json'), found: found('ce/upstream/x-1.json', 4) },
+        { file: join(ROOT, 'ce/upstream/old-2.json') },
+        { file: join(ROOT, 'out/upstream/x-1.json'), found: found('out/upstream/x-1.json', 4) },
+        { file: join(ROOT, 'out/upstream/old-2.json') },
+      ],
+      random: { sequences: 9, steps: 90, found: found('out/upstream/x-1.json', 4) },
+    };
+    const c = combine(e, ROOT);
+    expect(c.verdict === 'violated' && c.counterexamples.map((r) => r.file)).toEqual(['ce/upstream/x-1.json']);
+    expect(c.fixed).toEqual(['ce/upstream/old-2.json']);
+  });
+
   it('a saved counterexample that no longer reproduces is listed as fixed, not dropped', () => {
     const c = combine({ ...base, replayed: [{ file: join(ROOT, 'ce/old.json') }], random: { sequences: 5, steps: 50 } }, ROOT);
     expect(c).toEqual({ ...base, verdict: 'holds-random', sequences: 5, steps: 50, fixed: ['ce/old.json'] });
