@@ -194,6 +194,15 @@ describe('the matrix replays the saved counterexamples first', () => {
     expect(verdictLine(result, PLAIN, 12, [live!], live!.found)).toMatch(/VIOLATED by a saved counterexample that still reproduces, in /);
   });
 
+  it('run says a pass whose sequences applied no operation is vacuous (hostile-user finding, stop 37)', () => {
+    const holds = (steps: number) =>
+      ({ semantics: 'stacking', property: 'conformance', verdict: 'holds', runs: 5, steps }) as Parameters<typeof verdictLine>[0];
+    expect(verdictLine(holds(0), PLAIN, 12, [])).toBe(
+      'stacking     conformance                      holds  (5 sequences, 0 steps; VACUOUS: no random sequence applied an operation: nothing was checked)',
+    );
+    expect(verdictLine(holds(1), PLAIN, 12, [])).toBe('stacking     conformance                      holds  (5 sequences, 1 step)');
+  });
+
   it('run quotes, of two equally short counterexamples, the one compare lists first (byQuote: by file name)', () => {
     // run quoted the random runs' one whenever it was not longer, compare the first by name (stop 36's second helper).
     const [live] = replaySaved(CORPUS, upstream, 'conformance');

@@ -102,11 +102,29 @@ describe('verdict matrix renderers', () => {
     const md = matrixMarkdown(exhaustive);
     expect(md).toContain(`[**violated (design choice): ${CE}, 8 steps**](${CE}) (and 1 more)`);
     expect(md).toContain(
-      'holds for 100 sequences of up to 30 operations (seed 1); exhaustively for every sequence up to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
+      'holds for 100 sequences of up to 30 operations, 900 in all (seed 1); exhaustively for every sequence up to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
     );
     expect(md).toContain('n/a: upstream has no is_shadow states');
     expect(matrixMarkdown(matrix)).toContain('fixed (no longer reproduce): counterexamples/upstream/conformance-000000000000.json');
   });
+  it('a random pass whose sequences applied no operation is vacuous in every format, not a check', () => {
+    // compare --steps 1 said "holds for 5 sequences of up to 1 operation" where none applied one (hostile user, stop 37).
+    const none = {
+      ...matrix,
+      cells: matrix.cells.map((c) => (c.verdict === 'holds-random' && c.semantics === 'per-state' ? { ...c, steps: 0 } : c)),
+    } as VerdictMatrix;
+    const text = matrixText(none);
+    expect(text).toMatch(/^per-state\s+ok\?\s+D2\s+ok\?$/m);
+    expect(text).toMatch(/^ {2}ok\? holds, but vacuous: no random sequence applied an operation/m);
+    expect(text).toContain('\nVacuous (holds, with nothing or too little checked):\n  conformance (per-state): no random sequence applied');
+    expect(matrixMarkdown(none)).toContain(
+      '| holds for 100 sequences of up to 30 operations, 0 in all (seed 1); vacuous: no random sequence applied an operation: nothing was checked |',
+    );
+    expect(matrixHtml(none, new Map())).toContain('<td class="vacuous" title="holds for 100 sequences of up to 30 operations, 0 in all');
+    // Not when they did.
+    expect(matrixText(matrix)).not.toMatch(/ok\?|Vacuous/);
+  });
+
   it('says how far each exploration went when they differ: a fixpoint, a state budget', () => {
     const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
     const reach = (c: Cell): Cell =>

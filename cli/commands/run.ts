@@ -14,6 +14,7 @@ import { styleFor, type Style } from '../style.ts';
 import { plural } from '../../harness/plural.ts';
 import { byQuote, notApplicableWhy, replayedStores, replaySaved, type Found } from '../../harness/matrix.ts';
 import { checkStoreFolders } from '../../harness/counterexample.ts';
+import { NO_OPERATION } from '../../report/matrix/cells.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
 export const RUNS = { min: 1, max: 10_000_000 } as const;
@@ -55,7 +56,11 @@ export function verdictLine(
   // A saved one that no longer reproduces is named, as compare's cell lists it under "fixed".
   const fixed = saved.filter((f) => !f.found).map((f) => shownPath(f.file));
   const since = fixed.length ? `; fixed since saved: ${fixed.join(', ')}` : '';
-  if (r.verdict === 'holds' || !c) return `${head} ${style.pass('holds')}  (${checked}${since})`;
+  // No operation applied, nothing was checked: said, as compare's ok? cell says it (hostile-user finding, stop 37).
+  if (r.verdict === 'holds' || !c)
+    return r.steps === 0
+      ? `${head} ${style.pass('holds')}  (${checked}${since}; VACUOUS: ${NO_OPERATION})`
+      : `${head} ${style.pass('holds')}  (${checked}${since})`;
   return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
 }
 

@@ -20,7 +20,8 @@ export const MARKS = {
   bounded: { mark: 'OK', means: 'holds, and also exhaustively, as far as the second line says' },
   vacuous: {
     mark: 'ok?',
-    means: 'holds exhaustively, but vacuous: the exploration missed a milestone, or the scope gave the property nothing to check',
+    means:
+      'holds, but vacuous: no random sequence applied an operation, the exploration missed a milestone, or the scope gave the property nothing to check',
   },
   violated: {
     mark: 'Xn',
@@ -45,7 +46,7 @@ export function shortCell(c: Cell | undefined): string {
     case 'violated':
       return `${classOf(c) === 'design-choice' ? 'D' : 'X'}${quoted(c).length}${fixed}`;
     case 'holds-random':
-      return MARKS.random.mark + fixed;
+      return (c.steps === 0 ? MARKS.vacuous.mark : MARKS.random.mark) + fixed;
     case 'holds-bounded':
       return (c.vacuous?.length || c.vacuous_in_scope ? MARKS.vacuous.mark : MARKS.bounded.mark) + fixed;
     case 'not-applicable':
@@ -53,9 +54,18 @@ export function shortCell(c: Cell | undefined): string {
   }
 }
 
-/** "N sequences of up to L operations (seed S)". */
-export const randomReach = (m: VerdictMatrix, sequences: number) =>
-  `${plural(sequences, 'sequence')} of up to ${plural(m.max_steps, 'operation')} (seed ${m.seed})`;
+/**
+ * "N sequences of up to L operations, M in all (seed S)": M the operations
+ * applied, which may be far fewer than N x L (fast-check's sequences start
+ * short, and an inapplicable op is skipped). "5 sequences of up to 1
+ * operation" claimed a check where none of them applied one (hostile-user
+ * finding, stop 37); 0 in all makes the pass vacuous (NO_OPERATION).
+ */
+export const randomReach = (m: VerdictMatrix, sequences: number, steps: number) =>
+  `${plural(sequences, 'sequence')} of up to ${plural(m.max_steps, 'operation')}, ${steps} in all (seed ${m.seed})`;
+
+/** Why a random pass whose sequences applied no operation is vacuous. */
+export const NO_OPERATION = 'no random sequence applied an operation: nothing was checked';
 
 /** "violated: FILE, k steps" for the counterexample to quote. */
 export function violatedText(c: ViolatedCell): string {
@@ -72,12 +82,12 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
       return `${violatedText(c)}${more ? ` (and ${more} more)` : ''}${fixed}`;
     }
     case 'holds-random':
-      return `holds for ${randomReach(m, c.sequences)}${fixed}`;
+      return `holds for ${randomReach(m, c.sequences, c.steps)}${c.steps === 0 ? `; vacuous: ${NO_OPERATION}` : ''}${fixed}`;
     case 'holds-bounded': {
       const vacuous =
         (c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '') +
         (c.vacuous_in_scope ? `; vacuous in scope: ${c.vacuous_in_scope}` : '');
-      return `holds for ${randomReach(m, c.sequences)}; exhaustively for every sequence ${boundedReach(c)} in scope ${m.exhaustive?.scope} (${plural(c.states, 'state')}, ${plural(c.transitions, 'transition')})${vacuous}${fixed}`;
+      return `holds for ${randomReach(m, c.sequences, c.steps)}; exhaustively for every sequence ${boundedReach(c)} in scope ${m.exhaustive?.scope} (${plural(c.states, 'state')}, ${plural(c.transitions, 'transition')})${vacuous}${fixed}`;
     }
     case 'not-applicable':
       return `n/a: ${c.reason}${fixed}`;
@@ -168,18 +178,19 @@ export function notApplicableGroups(m: VerdictMatrix): CellGroup<{ readonly prop
 /**
  * The vacuous passes (`ok?`), for the lines under the table: those the scope
  * gave nothing to check, by property ("nothing to check, as no universe of
- * the scope has ..."), and the explorations that missed a milestone, once
- * for every property of the semantics ("never reached ...").
+ * the scope has ..."), the random passes whose sequences applied no
+ * operation, by property (NO_OPERATION), and the explorations that missed a
+ * milestone, once for every property of the semantics ("never reached ...").
  */
 export function vacuousGroups(m: VerdictMatrix): CellGroup[] {
-  return grouped(m, (c) =>
-    c.verdict !== 'holds-bounded'
-      ? []
-      : [
-          ...(c.vacuous_in_scope ? [{ property: c.property, why: c.vacuous_in_scope }] : []),
-          ...(c.vacuous?.length ? [{ why: `never reached ${c.vacuous.join(', ')}` }] : []),
-        ],
-  );
+  return grouped(m, (c) => {
+    if (c.verdict === 'holds-random') return c.steps === 0 ? [{ property: c.property, why: NO_OPERATION }] : [];
+    if (c.verdict !== 'holds-bounded') return [];
+    return [
+      ...(c.vacuous_in_scope ? [{ property: c.property, why: c.vacuous_in_scope }] : []),
+      ...(c.vacuous?.length ? [{ why: `never reached ${c.vacuous.join(', ')}` }] : []),
+    ];
+  });
 }
 
 /** Every saved counterexample that no longer reproduces, with its cell. */

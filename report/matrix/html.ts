@@ -65,7 +65,9 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
     case 'not-applicable':
       return `<td class="na" title="${title}">n/a${fixed}</td>`;
     case 'holds-random':
-      return `<td class="holds-random" title="${title}">holds (random)<br><small>${c.sequences} seq</small>${fixed}</td>`;
+      return c.steps === 0
+        ? `<td class="vacuous" title="${title}">holds (random)<br><small>${c.sequences} seq, no operation</small><br><small>vacuous</small>${fixed}</td>`
+        : `<td class="holds-random" title="${title}">holds (random)<br><small>${c.sequences} seq</small>${fixed}</td>`;
     case 'holds-bounded': {
       const vacuous =
         (c.vacuous?.length ? `<br><small>vacuous: ${xml(c.vacuous.join(', '))}</small>` : '') +

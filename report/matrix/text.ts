@@ -44,8 +44,13 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   );
   const fixed = fixedFiles(m).map(({ cell, file }) => `  ${cell.semantics} / ${cell.property}: ${file}`);
   // Only the marks this matrix can show.
+  // ok? without an exploration: a random pass whose sequences applied no operation (cells.ts NO_OPERATION).
+  const vacuousRandom = m.cells.some((c) => c.verdict === 'holds-random' && c.steps === 0);
   const marks = Object.values(MARKS).filter(
-    (k) => (m.exhaustive || (k !== MARKS.bounded && k !== MARKS.vacuous)) && (fixed.length || k !== MARKS.fixed),
+    (k) =>
+      (m.exhaustive || k !== MARKS.bounded) &&
+      (m.exhaustive || vacuousRandom || k !== MARKS.vacuous) &&
+      (fixed.length || k !== MARKS.fixed),
   );
   const legend = [...marks.map((k) => `  ${k.mark.padEnd(4)}${k.means}`), ...m.properties.map((p, i) => `  ${`P${i}`.padEnd(4)}${p}`)];
   const details = violations(m).flatMap((c) => [
