@@ -11,6 +11,7 @@ import { opsOf, type Counterexample } from './counterexample.ts';
 import { notApplicableWhy } from './matrix.ts';
 import { isProtocolProperty } from './protocols/cycle.ts';
 import { runSequence, type RunResult } from './run-sequence.ts';
+import { describeOp } from './ops.ts';
 
 export type ReplayVerdict =
   /** Violated at the recorded step, with the recorded trace. */
@@ -31,9 +32,13 @@ export type ReplayVerdict =
    * shadow-lifetime replayed under upstream, which has no is_shadow
    * states), or it is a release cycle's property (loads, fixes, knowledge),
    * which `klpcheck protocols` checks and a replay of the ops cannot. Such
-   * a file was said to be "fixed" (hostile-user test, 2026-12-03).
+   * a file was said to be "fixed" (hostile-user test, 2026-12-03). Or
+   * none of its steps can run today (each fails its precondition, as an
+   * unblock_task of a task no longer asleep): `stale`, since the record
+   * itself no longer applies, which a rendering cautions about. That was
+   * "fixed: all 0 steps hold" (hostile-user finding, stop 37).
    */
-  | { readonly kind: 'not-checked'; readonly why: string };
+  | { readonly kind: 'not-checked'; readonly why: string; readonly stale?: true };
 
 /** The replay of a counterexample: the verdict, and the run when one was made. */
 export type Replay =
@@ -56,9 +61,18 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
   const funcs = Object.keys(c.initial.running);
   const result = runSequence(c.universe, semantics, ops, { invariants: invariant ? [invariant] : [], conformance: !invariant, funcs });
   const v = result.violation;
+  if (!v && ops.length && !result.steps.length) {
+    const first = describeOp(ops[0]!);
+    const why =
+      ops.length === 1
+        ? `its one step cannot run today: it fails its precondition (${first})`
+        : `none of its ${ops.length} steps can run today: each fails its precondition (the first: ${first})`;
+    return { verdict: { kind: 'not-checked', why, stale: true } };
+  }
   if (!v) {
-    const differs = firstDeparture(c, result);
+    // A step skipped at the end (the violating one, often) leaves the others as recorded: said too.
     const skipped = ops.length - result.steps.length;
+    const differs = firstDeparture(c, result) ?? (skipped ? `step ${result.steps.length + 1} ${NO_LONGER_APPLIES}` : undefined);
     return { verdict: { kind: 'fixed', steps: result.steps.length, skipped, ...(differs ? { differs } : {}) }, result };
   }
   const sameTrace =
@@ -77,18 +91,20 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
   return { verdict: { kind: 'violated', step: v.step, reason: v.reason, note }, result };
 }
 
+/** The words after "step N" for a recorded op today's preconditions refuse (run-sequence.ts skips it, as fast-check does). */
+const NO_LONGER_APPLIES = 'no longer applies (its precondition fails today), and was skipped';
+
 /**
  * Where a replay first went otherwise than the record, in words (steps
  * counted from 1), or undefined when every step it took is the record's:
  * its outcome, then the state after it. An op skipped as no longer
- * applicable shows as the steps after it differing, or as the skipped count.
+ * applicable is the first step whose op is not the record's.
  */
 function firstDeparture(c: Counterexample, r: RunResult): string | undefined {
   if (JSON.stringify(r.initial) !== JSON.stringify(c.initial)) return 'the state before the first step differs from the record';
   for (let i = 0; i < r.steps.length && i < c.steps.length; i++) {
     const [now, was] = [r.steps[i]!, c.steps[i]!];
-    if (JSON.stringify(now.op) !== JSON.stringify(was.op))
-      return `step ${i + 1} is another op than the record's (an op before it was skipped)`;
+    if (JSON.stringify(now.op) !== JSON.stringify(was.op)) return `step ${i + 1} ${NO_LONGER_APPLIES}`;
     if (now.outcome !== was.outcome) return `step ${i + 1} gave ${now.outcome} where the record has ${was.outcome}`;
     if (JSON.stringify(now.state) !== JSON.stringify(was.state)) return `the state after step ${i + 1} differs from the record`;
   }

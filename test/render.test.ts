@@ -499,6 +499,12 @@ describe('klpcheck render', () => {
     expect(r.stderr).toMatch(
       /^klpcheck render: note: .*lie\.json no longer reproduces \(replayed, every step holds\) under \S+; this renders the record as saved\n$/,
     );
+    // A record none of whose steps can run today is not checked, and still cautioned (hostile-user finding, stop 37).
+    const asleep = { ...fixture.steps[0]!, op: { op: 'unblock_task', task: 'task0' } };
+    const none = { ...fixture, steps: [asleep], violation: { step: 0, reason: 'x' } };
+    expect((await run(['render', tmp.write('none.json', none)])).stdout).toMatch(
+      /\nCAUTION: {3}this record was not replayed \(its one step cannot run today:\n/,
+    );
     // Steps counted from 1 in the note, as "after step N" counts them (the file's violation.step counts from 0).
     const moved = { ...fixture, violation: { ...fixture.violation, step: fixture.violation.step - 1 } };
     expect((await run(['render', tmp.write('moved.json', moved)])).stderr).toMatch(

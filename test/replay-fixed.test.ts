@@ -45,6 +45,32 @@ describe('a replay that no longer violates', () => {
     });
   });
 
+  it('says which recorded step no longer applies, and checks nothing when none can run (hostile-user finding, stop 37)', () => {
+    // A step whose precondition fails today is skipped: at the end (the violating one) the others went as recorded,
+    // and replay said "fixed: its 1 step holds"; with every step skipped, "fixed: all 0 steps hold".
+    const [first] = c.steps;
+    const wake = { ...first!, op: { op: 'unblock_task', task: 'task0' } } as Counterexample['steps'][number];
+    const last: Counterexample = { ...c, steps: [first!, wake], violation: { step: 1, reason: 'x' } };
+    expect(replayCounterexample(last, upstream).verdict).toEqual({
+      kind: 'fixed',
+      steps: 1,
+      skipped: 1,
+      differs: 'step 2 no longer applies (its precondition fails today), and was skipped',
+    });
+    const middle: Counterexample = { ...c, steps: [wake, ...c.steps.slice(0, c.violation.step)] };
+    expect(replayCounterexample(middle, upstream).verdict).toMatchObject({
+      differs: 'step 1 no longer applies (its precondition fails today), and was skipped',
+    });
+    const none: Counterexample = { ...c, steps: [wake], violation: { step: 0, reason: 'x' } };
+    expect(replayCounterexample(none, upstream)).toEqual({
+      verdict: {
+        kind: 'not-checked',
+        why: 'its one step cannot run today: it fails its precondition (task0 wakes up)',
+        stale: true,
+      },
+    });
+  });
+
   it('under another semantics that takes the ops otherwise', () => {
     // per-state's conformance finding under upstream: it holds there, along another trace.
     const [perState] = storedFor(CORPUS, 'per-state', 'conformance');

@@ -88,10 +88,11 @@ export const render: Command = {
     // A rendering quotes the record; say when today's model no longer gives it (a file fixed since, or edited under
     // a name without its hash, which the store's check cannot see), so a reply never quotes a stale trace unawares:
     // on stderr, and at the top of the rendering itself (but the picture alone, svg).
-    // A record replay cannot check (a release cycle's, which protocols checks) is not stale: stderr's note alone.
+    // A record replay cannot check (a release cycle's, which protocols checks) is not stale: stderr's note alone;
+    // one whose steps can none run today is (replay.ts not-checked `stale`).
     const verdict = replayCounterexample(c, semanticsByName(c.semantics)!, file).verdict;
     const stale = staleness(verdict);
-    const caution = stale && verdict.kind !== 'not-checked';
+    const caution = stale && (verdict.kind !== 'not-checked' || verdict.stale === true);
     const ctx = { ...contextFor(c), ...(caution ? { stale: `${stale} under ${c.semantics}` } : {}) };
     const text = inFile(file, () => RENDERERS[format](c, ctx));
     if (stale) io.stderr(`klpcheck render: note: ${shownPath(file)} ${stale} under ${c.semantics}; this renders the record as saved\n`);
