@@ -26,7 +26,8 @@ function probe(tmp: string, shown: string, flag: string): void {
 /**
  * Checks, before the work, that `file` (the value of option `flag`) can be
  * written: a name (not `-`; `printsWithout` says that without the option the
- * text goes to standard output), in an existing folder, writable, not a directory. With
+ * text goes to standard output), outside the saved counterexamples, in an
+ * existing folder, writable, not a directory. With
  * `existing: 'refuse'` an existing file is E_CONFLICT unless `force`;
  * with 'compare' writeAtomically decides later, by content. `startsWith`, with
  * 'compare', is the text every file the command writes begins with (promela's
@@ -46,6 +47,14 @@ export function checkOutputFile(
 ): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
   refuseDash(file, flag, 'file', opts.printsWithout);
+  // Not into the store, even with --force: every later run and compare read the file as a counterexample and refused
+  // the store for it (render, hostile-user nit, stop 35; explore --out, promela --out, relate --html, stop 37).
+  if (inCounterexampleStore(file))
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${flag} is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write it elsewhere`,
+      file,
+    );
   refuseLink(file, flag);
   const kind = pathKind(file);
   if (kind === 'directory') throw new KlpcheckError('E_IO', `${flag}: is a directory, not a file`, file);

@@ -601,11 +601,29 @@ describe('klpcheck render', () => {
       const r = await run(['render', '--out', out, '--force', FIXTURE]);
       expect([r.code, r.stdout]).toEqual([2, '']);
       expect(r.stderr).toBe(
-        `klpcheck: ${out}: --out is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write the rendering elsewhere [E_USAGE]\n`,
+        `klpcheck: ${out}: --out is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write it elsewhere [E_USAGE]\n`,
       );
     }
     expect(readFileSync(victim, 'utf8')).toBe(before);
     expect(existsSync(join(store, 'new.html'))).toBe(false);
+  });
+
+  it('every file option refuses the store: explore --out, promela --out, relate --html, compare --html (hostile-user finding, stop 37)', async () => {
+    const store = join(import.meta.dirname, '..', 'counterexamples');
+    for (const [args, flag] of [
+      [['explore', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=1', '--no-save', '--out'], '--out'],
+      [['promela', '--out'], '--out'],
+      [['relate', '--html'], '--html'],
+      [['compare', '--runs', '1', '--html'], '--html'],
+    ] as const) {
+      const out = join(store, 'upstream', 'result.json');
+      const r = await run([...args, out]);
+      expect([r.code, r.stdout], args[0]).toEqual([2, '']);
+      expect(r.stderr, args[0]).toBe(
+        `klpcheck: ${out}: ${flag} is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write it elsewhere [E_USAGE]\n`,
+      );
+      expect(existsSync(out)).toBe(false);
+    }
   });
 
   it("--out - is refused (it made a file named '-'); a path such as ./- names that file, and no --out prints", async () => {

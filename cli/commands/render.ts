@@ -9,7 +9,6 @@ import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputFile, sameFile, writeAtomically } from '../output-files.ts';
-import { inCounterexampleStore } from '../paths.ts';
 
 function formatOption(value: unknown): Format {
   if (typeof value !== 'string') return 'text';
@@ -72,14 +71,6 @@ export const render: Command = {
       throw new KlpcheckError(
         'E_USAGE',
         '--out is the counterexample FILE itself: the rendering would replace its input, even with --force; write it to another file',
-        out,
-      );
-    // Nor into the store: with --force it replaced another saved counterexample, and compare then failed on it
-    // (hostile-user nit, stop 35). A rendering there would be read as one anyway.
-    if (out !== undefined && inCounterexampleStore(out))
-      throw new KlpcheckError(
-        'E_USAGE',
-        '--out is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write the rendering elsewhere',
         out,
       );
     if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true });
