@@ -359,7 +359,8 @@ export type FileKind = keyof typeof FILE_KINDS;
 export function kindOf(data: unknown): FileKind | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const has = (...keys: string[]) => keys.every((k) => k in data);
-  if (has('invariant', 'violation', 'steps')) return 'counterexample';
+  // Any key only a counterexample has: one missing its violation was called a scenario (hostile-user nit, stop 37).
+  if (has('steps') && ['invariant', 'violation', 'initial', 'provenance'].some((k) => has(k))) return 'counterexample';
   if ((data as { format?: unknown }).format === 'klpcheck-explore-shard') return 'explore-result';
   if (has('cells', 'semantics', 'properties')) return 'verdict-matrix';
   if (has('ops') && !has('steps')) return 'thread-scenario';
