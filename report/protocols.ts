@@ -51,7 +51,24 @@ export function protocolMatrixText(verdicts: readonly ProtocolVerdict[]): string
     line(['semantics', ...protocols]),
     ...semantics.map((s) => line([s, ...protocols.map((p) => verdictCell(at(s, p)))])),
     '',
+    ...oneReleaseNote(verdicts),
   ].join('\n');
+}
+
+/**
+ * Under the table when every cycle has one release: nothing lands after
+ * another release, so a "holds" says only that each release loads and keeps
+ * the semantics' own invariants; fixes, knowledge and no-foreign-removal
+ * have nothing to check (hostile-user nit, stop 37: every cell said holds).
+ */
+function oneReleaseNote(verdicts: readonly ProtocolVerdict[]): string[] {
+  if (bound(verdicts) > 1) return [];
+  return [
+    'VACUOUS: with one release a cycle, no release lands after another: fixes, knowledge and',
+    'no-foreign-removal have nothing to check, and a holds says only that each release loads.',
+    '--releases 2 or more checks them.',
+    '',
+  ];
 }
 
 export function protocolMatrixMarkdown(verdicts: readonly ProtocolVerdict[]): string {
@@ -67,6 +84,7 @@ export function protocolMatrixMarkdown(verdicts: readonly ProtocolVerdict[]): st
       (s) => `| ${s} | ${protocols.map((p) => (at(s, p).counterexample ? `\`${verdictCell(at(s, p))}\`` : 'holds')).join(' | ')} |`,
     ),
     '',
+    ...(oneReleaseNote(verdicts).length ? [oneReleaseNote(verdicts).join(' ').trim(), ''] : []),
   ].join('\n');
 }
 

@@ -80,6 +80,15 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect((await run(args)).stderr).toContain(`klpcheck protocols: already saved ${file}\n`);
   });
 
+  it('protocols: a timeline in markdown is a fenced block, and cycles of one release say what they cannot check (stop 37)', async () => {
+    const md = await run(['protocols', '--semantics', 'slots', '--protocols', 'petr-set', '--releases', '3', '--timeline', '--markdown']);
+    expect(md.stdout).toMatch(/\n```text\npetr-set under slots: the shortest failing cycle is HHU \(3 releases\)\.\nweek 1\n[^`]*\n```\n$/);
+    const one = await run(['protocols', '--semantics', 'upstream', '--protocols', 'static-sets', '--releases', '1']);
+    expect(one.stdout).toContain('\nVACUOUS: with one release a cycle, no release lands after another: fixes, knowledge and\n');
+    const two = await run(['protocols', '--semantics', 'upstream', '--protocols', 'static-sets', '--releases', '2']);
+    expect(two.stdout).not.toContain('VACUOUS');
+  });
+
   it('protocols: an unknown protocol is a usage error naming the known ones', async () => {
     const r = await run(['protocols', '--protocols', 'nope']);
     expect(r.code).toBe(2);

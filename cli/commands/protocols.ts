@@ -65,7 +65,9 @@ export const protocols: Command = {
     );
     bar.clear();
     io.stdout(values.markdown ? protocolMatrixMarkdown(verdicts) : protocolMatrixText(verdicts));
-    if (values.timeline) for (const v of verdicts.filter((x) => x.counterexample)) io.stdout(`\n${cycleTimeline(v)}`);
+    // In markdown, the timeline's columns as a fenced block: as text they ran into one paragraph (hostile-user nit, stop 37).
+    const fence = (t: string) => (values.markdown ? `\n\`\`\`text\n${t}\`\`\`\n` : `\n${t}`);
+    if (values.timeline) for (const v of verdicts.filter((x) => x.counterexample)) io.stdout(fence(cycleTimeline(v)));
     // Every file that can be written is, each refusal named (a hand-edited file of the name is kept); the error comes last.
     const unsaved: KlpcheckError[] = [];
     if (typeof values.out === 'string') {
