@@ -16,7 +16,8 @@ export const downgrades: Command = {
     'variants (scenarios/threads/petr-downgrade-5a-3a*.json): no states, a raised state',
     'version, a state klp-5a introduced, and that state with block_disable. Each opts in',
     'to no-silent-downgrade. Prints per semantics what happened to klp-3a in each and the',
-    'mechanisms that stop the downgrade (nothing, when none does).',
+    'mechanisms that stop the downgrade (nothing, when none does). Exits 1 when a',
+    'semantics lets klp-3a downgrade (a finding, not an error; stderr says so).',
   ],
   options: {
     semantics: { type: 'string', arg: 'A,B', help: `semantics (default: all ${SEMANTICS.length})` },

@@ -27,6 +27,7 @@ export const protocols: Command = {
     "(fixes), no build needs the users' patches (knowledge), and every invariant the",
     'semantics promises. Prints, per semantics and protocol, holds (bounded) or the',
     'shortest failing cycle; --timeline prints each failing cycle week by week.',
+    'Exits 1 when a cycle fails (a finding, not an error; stderr says so).',
   ],
   options: {
     semantics: { type: 'string', arg: 'A,B', help: `semantics (default: all ${SEMANTICS.length})` },
