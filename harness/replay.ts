@@ -61,19 +61,24 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
   const funcs = Object.keys(c.initial.running);
   const result = runSequence(c.universe, semantics, ops, { invariants: invariant ? [invariant] : [], conformance: !invariant, funcs });
   const v = result.violation;
-  if (!v && ops.length && !result.steps.length) {
-    const first = describeOp(ops[0]!);
-    const why =
-      ops.length === 1
-        ? `its one step cannot run today: it fails its precondition (${first})`
-        : `none of its ${ops.length} steps can run today: each fails its precondition (the first: ${first})`;
-    return { verdict: { kind: 'not-checked', why, stale: true } };
-  }
   if (!v) {
-    // A step skipped at the end (the violating one, often) leaves the others as recorded: said too.
-    const skipped = ops.length - result.steps.length;
-    const differs = firstDeparture(c, result) ?? (skipped ? `step ${result.steps.length + 1} ${NO_LONGER_APPLIES}` : undefined);
-    return { verdict: { kind: 'fixed', steps: result.steps.length, skipped, ...(differs ? { differs } : {}) }, result };
+    // The recorded steps today's preconditions refuse (run-sequence.ts skips them, as fast-check does; a step keeps
+    // its op object). None run, or not the one it was violated at: the violation is not tested again, so nothing is
+    // checked (it was "fixed: all 0 steps hold", then "fixed" with only the first skipped step named: stop 37's
+    // hostile users).
+    const ran = new Set(result.steps.map((st) => st.op));
+    const skipped = ops.flatMap((op, i) => (ran.has(op) ? [] : [i]));
+    const at = c.violation.step;
+    if (ops.length && (!result.steps.length || skipped.includes(at))) {
+      const why = !result.steps.length
+        ? ops.length === 1
+          ? `its one step cannot run today: it fails its precondition (${describeOp(ops[0]!)})`
+          : `none of its ${ops.length} steps can run today: each fails its precondition (the first: ${describeOp(ops[0]!)})`
+        : `step ${at + 1}, where it was violated, cannot run today: it fails its precondition (${describeOp(ops[at]!)})`;
+      return { verdict: { kind: 'not-checked', why, stale: true } };
+    }
+    const differs = skipped.length ? skippedWords(skipped) : firstDeparture(c, result);
+    return { verdict: { kind: 'fixed', steps: result.steps.length, skipped: skipped.length, ...(differs ? { differs } : {}) }, result };
   }
   const sameTrace =
     v.step === c.violation.step &&
@@ -91,8 +96,12 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
   return { verdict: { kind: 'violated', step: v.step, reason: v.reason, note }, result };
 }
 
-/** The words after "step N" for a recorded op today's preconditions refuse (run-sequence.ts skips it, as fast-check does). */
-const NO_LONGER_APPLIES = 'no longer applies (its precondition fails today), and was skipped';
+/** "step 2 no longer applies ..., and was skipped", "steps 2 and 4 no longer apply ...": `skipped` counted from 0. */
+function skippedWords(skipped: readonly number[]): string {
+  const n = skipped.map((i) => i + 1);
+  if (n.length === 1) return `step ${n[0]} no longer applies (its precondition fails today), and was skipped`;
+  return `steps ${n.slice(0, -1).join(', ')} and ${n.at(-1)} no longer apply (their preconditions fail today), and were skipped`;
+}
 
 /**
  * Where a replay first went otherwise than the record, in words (steps
@@ -104,7 +113,7 @@ function firstDeparture(c: Counterexample, r: RunResult): string | undefined {
   if (JSON.stringify(r.initial) !== JSON.stringify(c.initial)) return 'the state before the first step differs from the record';
   for (let i = 0; i < r.steps.length && i < c.steps.length; i++) {
     const [now, was] = [r.steps[i]!, c.steps[i]!];
-    if (JSON.stringify(now.op) !== JSON.stringify(was.op)) return `step ${i + 1} ${NO_LONGER_APPLIES}`;
+    if (JSON.stringify(now.op) !== JSON.stringify(was.op)) return skippedWords([i]);
     if (now.outcome !== was.outcome) return `step ${i + 1} gave ${now.outcome} where the record has ${was.outcome}`;
     if (JSON.stringify(now.state) !== JSON.stringify(was.state)) return `the state after step ${i + 1} differs from the record`;
   }

@@ -229,6 +229,16 @@ describe('the matrix replays the saved counterexamples first', () => {
     expect(quotedByCompare.file).toBe(before);
   });
 
+  it('a saved counterexample none of whose steps can run today is listed as fixed, not dropped (stop 37)', () => {
+    // replay calls it not checked; compare and run listed it nowhere (stop 37's second hostile user).
+    const corpus = tmp();
+    const [stored] = storedFor(CORPUS, 'upstream', 'conformance');
+    const c = stored!.counterexample;
+    const wake = { ...c.steps[0]!, op: { op: 'unblock_task', task: 'task0' } } as (typeof c.steps)[number];
+    const saved = saveCounterexample(corpus, { ...c, steps: [wake], violation: { step: 0, reason: 'x' } });
+    expect(replaySaved(corpus, upstream, 'conformance')).toEqual([{ file: saved.file }]);
+  });
+
   it('a saved counterexample edited by hand is refused before any work (checkCorpus), only in the cells selected', () => {
     const corpus = tmp();
     const [stored] = storedFor(CORPUS, 'upstream', 'conformance');

@@ -50,12 +50,21 @@ describe('a replay that no longer violates', () => {
     // and replay said "fixed: its 1 step holds"; with every step skipped, "fixed: all 0 steps hold".
     const [first] = c.steps;
     const wake = { ...first!, op: { op: 'unblock_task', task: 'task0' } } as Counterexample['steps'][number];
+    // The step it was violated at cannot run: the violation is not tested again, so nothing is checked.
     const last: Counterexample = { ...c, steps: [first!, wake], violation: { step: 1, reason: 'x' } };
-    expect(replayCounterexample(last, upstream).verdict).toEqual({
+    expect(replayCounterexample(last, upstream)).toEqual({
+      verdict: {
+        kind: 'not-checked',
+        why: 'step 2, where it was violated, cannot run today: it fails its precondition (task0 wakes up)',
+        stale: true,
+      },
+    });
+    // Each skipped step is named, not only the first.
+    const two: Counterexample = { ...c, steps: [wake, first!, wake, ...c.steps.slice(1, c.violation.step)], violation: c.violation };
+    expect(replayCounterexample(two, upstream).verdict).toMatchObject({
       kind: 'fixed',
-      steps: 1,
-      skipped: 1,
-      differs: 'step 2 no longer applies (its precondition fails today), and was skipped',
+      skipped: 2,
+      differs: 'steps 1 and 3 no longer apply (their preconditions fail today), and were skipped',
     });
     const middle: Counterexample = { ...c, steps: [wake, ...c.steps.slice(0, c.violation.step)] };
     expect(replayCounterexample(middle, upstream).verdict).toMatchObject({
