@@ -10,6 +10,7 @@ import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '..
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { denied, folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
 import { inCounterexampleStore } from './paths.ts';
+import { kindOf } from '../harness/json-file.ts';
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
 function probe(tmp: string, shown: string, flag: string): void {
@@ -58,6 +59,10 @@ export function checkOutputFile(
   refuseLink(file, flag);
   const kind = pathKind(file);
   if (kind === 'directory') throw new KlpcheckError('E_IO', `${flag}: is a directory, not a file`, file);
+  // Nor over a saved counterexample anywhere, even with --force: one in run's or compare's --out folder is as much
+  // a store as counterexamples/ (compare --html over one replaced it: stop 37's second hostile user).
+  if (kind === 'file' && isCounterexampleFile(file))
+    throw new KlpcheckError('E_USAGE', `${flag} is a saved counterexample; not replaced, even with --force: write it elsewhere`, file);
   if (kind === 'file' && opts.existing === 'refuse' && !opts.force) {
     throw new KlpcheckError('E_CONFLICT', `${flag}: exists; not overwritten (use --force to replace it)`, file);
   }
@@ -131,6 +136,20 @@ function lateWriteError(file: string, flag: string, e: unknown): KlpcheckError {
 }
 
 /** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
+/**
+ * Whether `file` holds a klpcheck counterexample (json-file.ts kindOf). Read
+ * only when small: a counterexample is a few kilobytes, an explore result
+ * may be gigabytes. Unreadable or not JSON: not one (the later checks say why).
+ */
+function isCounterexampleFile(file: string): boolean {
+  try {
+    if (statSync(file).size > 4 << 20) return false;
+    return kindOf(JSON.parse(readFileSync(file, 'utf8'))) === 'counterexample';
+  } catch {
+    return false;
+  }
+}
+
 function beginsWith(file: string, prefix: string): boolean {
   const want = Buffer.from(prefix);
   const got = Buffer.alloc(want.length);

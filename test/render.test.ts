@@ -626,6 +626,22 @@ describe('klpcheck render', () => {
     }
   });
 
+  it('no file option replaces a saved counterexample outside the store either, even with --force (stop 37)', async () => {
+    // One in run's or compare's --out folder is as much a store: compare --html over it made every later run fail.
+    const saved = tmp.write('mine/upstream/x.json', fixture);
+    const before = readFileSync(saved, 'utf8');
+    for (const args of [
+      ['compare', '--semantics', 'upstream', '--invariants', 'module-safety', '--runs', '1', '--no-save', '--force', '--html', saved],
+      ['render', FIXTURE, '--force', '--out', saved],
+      ['explore', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=1', '--no-save', '--force', '--out', saved],
+    ]) {
+      const r = await run(args);
+      expect([r.code, r.stdout], args[0]).toEqual([2, '']);
+      expect(r.stderr, args[0]).toMatch(/ is a saved counterexample; not replaced, even with --force: write it elsewhere \[E_USAGE\]\n$/);
+    }
+    expect(readFileSync(saved, 'utf8')).toBe(before);
+  });
+
   it("--out - is refused (it made a file named '-'); a path such as ./- names that file, and no --out prints", async () => {
     const dash = await run(['render', '--out', '-', FIXTURE]);
     expect([dash.code, dash.stdout]).toEqual([2, '']);
