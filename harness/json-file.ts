@@ -288,7 +288,7 @@ export function parseJson(text: string, file: string): unknown {
     const why = found ? `invalid JSON at ${lineCol(text, found.at)}: ${found.message}` : `invalid JSON: ${(e as Error).message}`;
     throw new KlpcheckError('E_JSON', why, file);
   }
-  const twice = firstKeyGivenTwice(text, file);
+  const { twice, rounded } = textProblems(text, file);
   if (twice)
     throw new KlpcheckError(
       'E_JSON',
@@ -296,23 +296,51 @@ export function parseJson(text: string, file: string): unknown {
       file,
       twice.pointer,
     );
+  if (rounded)
+    throw new KlpcheckError(
+      'E_JSON',
+      `${rounded.text} is not a whole number, but reads as ${rounded.value} (a JSON number is a double): write the number meant`,
+      file,
+      rounded.pointer,
+    );
   return data;
 }
 
 /**
- * The first key given twice in one object of `text`, JSON that JSON.parse
- * took: its pointer, and the offsets of its two places. JSON.parse keeps the
- * last, another reader may keep the first, and a hash-named counterexample's
- * hash covers only what was parsed: `"semantics": "stacking"` put before the
- * real key passed the name check and replayed as stacking (hostile-user test,
- * 2026-12-03). jsonc-parser's visitor (VS Code's JSON scanner) walks the text.
+ * Whether the decimal `text` of a JSON number (with a fraction or an
+ * exponent) is exactly a whole number: 3.0 and 3e2 are, 2.9999999999999999
+ * is not, though JSON.parse reads it as 3.
  */
-function firstKeyGivenTwice(
+function exactlyWhole(text: string): boolean {
+  const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return false;
+  const digits = m[1]! + (m[2] ?? '');
+  const shift = Number(m[3] ?? 0) - (m[2] ?? '').length;
+  return shift >= 0 || /^0*$/.test(digits.slice(Math.max(0, digits.length + shift)));
+}
+
+/**
+ * What JSON.parse took from `text` that is not what the text says, first of
+ * each kind. `twice`: the first key given twice in one object, its pointer
+ * and the offsets of its two places. JSON.parse keeps the last, another
+ * reader may keep the first, and a hash-named counterexample's hash covers
+ * only what was parsed: `"semantics": "stacking"` put before the real key
+ * passed the name check and replayed as stacking (hostile-user test,
+ * 2026-12-03). `rounded`: the first number written as a fraction that reads
+ * as a whole number, 2.9999999999999999 as 3, which passed the schema's
+ * "integer" and made two releases one (stop 37's second hostile user).
+ * jsonc-parser's visitor (VS Code's JSON scanner) walks the text.
+ */
+function textProblems(
   text: string,
   file: string,
-): { readonly pointer: string; readonly first: number; readonly again: number } | undefined {
+): {
+  readonly twice?: { readonly pointer: string; readonly first: number; readonly again: number };
+  readonly rounded?: { readonly pointer: string; readonly text: string; readonly value: number };
+} {
   const open: Map<string, number>[] = [];
   let found: { pointer: string; first: number; again: number } | undefined;
+  let rounded: { pointer: string; text: string; value: number } | undefined;
   try {
     // No parse options: JSON.parse took the text, so it holds no comment and no trailing comma.
     visit(text, {
@@ -324,13 +352,18 @@ function firstKeyGivenTwice(
         if (first === undefined) seen.set(key, offset);
         else found ??= { pointer: pointer(...path(), key), first, again: offset };
       },
+      onLiteralValue: (value, offset, length, _line, _column, path) => {
+        if (rounded || typeof value !== 'number' || !Number.isInteger(value)) return;
+        const written = text.slice(offset, offset + length);
+        if (/[.eE]/.test(written) && !exactlyWhole(written)) rounded = { pointer: pointer(...path()), text: written, value };
+      },
     });
   } catch (e) {
     // The visitor recurses: some thousands of nested arrays overflowed the stack, an internal error (exit 70).
     if (!(e instanceof RangeError)) throw e;
     throw new KlpcheckError('E_JSON', 'nested too deeply to read (thousands of levels; a klpcheck file has a few)', file);
   }
-  return found;
+  return { ...(found ? { twice: found } : {}), ...(rounded ? { rounded } : {}) };
 }
 
 /** Every command reads its JSON files through here (readText's refusals, then parseJson's). */
