@@ -392,8 +392,14 @@ export type FileKind = keyof typeof FILE_KINDS;
 export function kindOf(data: unknown): FileKind | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const has = (...keys: string[]) => keys.every((k) => k in data);
-  // Any key only a counterexample has: one missing its violation was called a scenario (hostile-user nit, stop 37).
-  if (has('steps') && ['invariant', 'violation', 'initial', 'provenance'].some((k) => has(k))) return 'counterexample';
+  // More of the keys only a counterexample has than of those only a scenario has: a counterexample missing its
+  // violation was called a scenario, and a scenario with a stray "initial" then a counterexample (stop 37's nits).
+  const count = (keys: readonly string[]) => keys.filter((k) => has(k)).length;
+  if (
+    has('steps') &&
+    count(['invariant', 'violation', 'initial', 'provenance']) > count(['name', 'source', 'expect_log', 'log_filter', 'pending'])
+  )
+    return 'counterexample';
   if ((data as { format?: unknown }).format === 'klpcheck-explore-shard') return 'explore-result';
   if (has('cells', 'semantics', 'properties')) return 'verdict-matrix';
   if (has('ops') && !has('steps')) return 'thread-scenario';

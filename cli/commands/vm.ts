@@ -73,7 +73,12 @@ export const vm: Command = {
       help: 'maximum drawn operations per generated sequence (default 12)',
       requires: ['generate'],
     },
-    'no-save': { type: 'boolean', help: 'do not reduce and save the generated sequences that differ', requires: ['generate'] },
+    'no-save': {
+      type: 'boolean',
+      help: 'do not reduce and save the generated sequences that differ',
+      requires: ['generate'],
+      conflicts: ['out'],
+    },
     out: {
       type: 'string',
       arg: 'DIR',
