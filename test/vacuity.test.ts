@@ -53,7 +53,7 @@ describe('vacuous in scope', () => {
     [
       'no-state-shared-across-slots',
       'patches=2,states=0,depth=1',
-      { lacks: 'two patches and a state id', depth: 1, remedy: 'states=1,depth=2' },
+      { lacks: 'two patches and a state id', depth: 1, scopeToo: true, remedy: 'states=1,depth=2' },
     ],
     // Without the bound the scope lacks the same (two patches never hold two vendor releases): the scope is named.
     ['no-silent-downgrade', 'patches=2,states=1,depth=1', { lacks: 'two releases of one owner', remedy: 'patches=3,depth=2' }],
@@ -72,6 +72,10 @@ describe('vacuous in scope', () => {
       'nothing to check, as no universe of the scope has two releases of one owner (patches=3 would)',
     );
     expect(vacuousInScope('no-silent-downgrade', scope('patches=3,depth=2'))).toBeNull();
+    // Both: states=0 has no state id at any depth, and one step loads one patch (stop 37's second hostile user).
+    expect(vacuousWords(vacuousInScope('no-state-shared-across-slots', scope('patches=2,states=0,depth=1'))!)).toBe(
+      'nothing to check, as no universe of the scope that a sequence of at most 1 step builds has two patches and a state id (states=1,depth=2 would)',
+    );
   });
 
   it('gives nothing vacuous once three patches may declare a state id, and conformance never', () => {

@@ -82,6 +82,8 @@ export interface VacuousInScope {
    * then raises both). Absent when the scope lacks the same without it.
    */
   readonly depth?: number;
+  /** With `depth`: the scope lacks something even without the bound (states=0 has no state id at any depth). */
+  readonly scopeToo?: true;
   /** The scope keys to raise, `patches=3`, `patches=2,states=1` or `depth=3`; absent when no scope within LIMITS has it. */
   readonly remedy?: string;
 }
@@ -98,7 +100,8 @@ export function vacuousInScope(property: string, scope: ExploreScope): VacuousIn
   if (!lacksIn || !lacks) return null;
   // The depth bound is named when it changes what is lacking: alone (patches=2,depth=1 loads one patch), or beside
   // another key (patches=2,states=0,depth=1 lacks two patches and a state id, where depth=any lacks a state id).
-  const depth = lacksInEvery(lacksIn, { ...scope, depth: undefined }) === lacks ? {} : { depth: scope.depth! };
+  const unbounded = lacksInEvery(lacksIn, { ...scope, depth: undefined });
+  const depth = unbounded === lacks ? {} : { depth: scope.depth!, ...(unbounded ? { scopeToo: true as const } : {}) };
   for (let patches = scope.patches; patches <= LIMITS.patches[1]; patches++) {
     // A depth bound is raised as far as the patches, at most: one insmod a step loads them all.
     const depths =
@@ -119,12 +122,17 @@ export function vacuousInScope(property: string, scope: ExploreScope): VacuousIn
  * The words after a property's name in a report: "nothing to check, as no
  * universe of the scope has X (patches=3 would)", or, when the depth bound
  * alone is short, "nothing to check, as no sequence of at most 1 step loads
- * X (depth=2 would)".
+ * X (depth=2 would)", or, when both are, "... as no universe of the scope
+ * that a sequence of at most 1 step builds has X (states=1,depth=2 would)".
  */
 export function vacuousWords(v: VacuousInScope): string {
+  // Both the bound and the scope: neither alone is to blame ("no sequence ... loads a state id" blamed the length for
+  // what states=0 lacks at any depth: stop 37's second hostile user).
   const why =
     v.depth === undefined
       ? `no universe of the scope has ${v.lacks}`
-      : `no sequence of at most ${plural(v.depth, 'step')} loads ${v.lacks}`;
+      : v.scopeToo
+        ? `no universe of the scope that a sequence of at most ${plural(v.depth, 'step')} builds has ${v.lacks}`
+        : `no sequence of at most ${plural(v.depth, 'step')} loads ${v.lacks}`;
   return `nothing to check, as ${why}${v.remedy ? ` (${v.remedy} would)` : ''}`;
 }
