@@ -127,8 +127,13 @@ export function combine(e: CellEvidence, root: string): Cell {
       ...fixed,
     };
   }
-  return { ...base, verdict: 'holds-random', ...random, ...fixed };
+  // No operation applied: nothing was checked, said in --json too (steps 0 alone read as a plain pass: stop 37).
+  const vacuous = random.steps === 0 ? { vacuous: [NO_OPERATION_MILESTONE] } : {};
+  return { ...base, verdict: 'holds-random', ...random, ...vacuous, ...fixed };
 }
+
+/** A random pass's missed milestone when its sequences applied no operation (HoldsRandomCell.vacuous). */
+export const NO_OPERATION_MILESTONE = 'an operation applied' as const;
 
 /** One semantics' exhaustive exploration and where its counterexamples were saved (property -> file). */
 export interface Exploration {

@@ -23,6 +23,17 @@ describe('klpcheck run', () => {
     );
     expect(c.out()).toMatch(/^1 violated \(seed 1\)$/m);
   });
+  it('counts a pass whose sequences applied no operation as vacuous, apart from the violations (stop 37)', async () => {
+    const c = capture();
+    const code = await main(
+      ['run', '--semantics', 'stacking', '--invariant', 'conformance', '--runs', '5', '--steps', '1', '--no-save'],
+      c.io,
+    );
+    expect(code).toBe(0);
+    expect(c.out()).toMatch(
+      / holds {2}\(5 sequences, 0 steps; VACUOUS: no random sequence applied an operation: nothing was checked\)\n0 violated, 1 vacuous \(seed 1\)\n$/,
+    );
+  });
   it("says why a property does not apply, as compare's n/a cell does", async () => {
     const c = capture();
     await main(['run', '--semantics', 'hybrid', '--runs', '1', '--steps', '2', '--no-save'], c.io);

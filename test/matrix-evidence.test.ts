@@ -98,6 +98,18 @@ describe('combining the evidence of one cell', () => {
     expect(c.fixed).toEqual(['ce/upstream/old-2.json']);
   });
 
+  it('a random pass whose sequences applied no operation says so in its data: vacuous (stop 37)', () => {
+    // --json showed a plain holds with steps 0 (second hostile user, stop 37).
+    expect(combine({ ...base, replayed: [], random: { sequences: 5, steps: 0 } }, ROOT)).toEqual({
+      ...base,
+      verdict: 'holds-random',
+      sequences: 5,
+      steps: 0,
+      vacuous: ['an operation applied'],
+    });
+    expect(combine({ ...base, replayed: [], random: { sequences: 5, steps: 1 } }, ROOT)).not.toHaveProperty('vacuous');
+  });
+
   it('a saved counterexample that no longer reproduces is listed as fixed, not dropped', () => {
     const c = combine({ ...base, replayed: [{ file: join(ROOT, 'ce/old.json') }], random: { sequences: 5, steps: 50 } }, ROOT);
     expect(c).toEqual({ ...base, verdict: 'holds-random', sequences: 5, steps: 50, fixed: ['ce/old.json'] });

@@ -111,7 +111,9 @@ describe('verdict matrix renderers', () => {
     // compare --steps 1 said "holds for 5 sequences of up to 1 operation" where none applied one (hostile user, stop 37).
     const none = {
       ...matrix,
-      cells: matrix.cells.map((c) => (c.verdict === 'holds-random' && c.semantics === 'per-state' ? { ...c, steps: 0 } : c)),
+      cells: matrix.cells.map((c) =>
+        c.verdict === 'holds-random' && c.semantics === 'per-state' ? { ...c, steps: 0, vacuous: ['an operation applied' as const] } : c,
+      ),
     } as VerdictMatrix;
     const text = matrixText(none);
     expect(text).toMatch(/^per-state\s+ok\?\s+D2\s+ok\?$/m);

@@ -142,6 +142,7 @@ export const run: Command = {
     const saved: SavedCounts = { written: 0, exists: 0 };
     const unsaved: KlpcheckError[] = [];
     let violated = 0;
+    let vacuous = 0;
     const width = Math.max(12, ...semantics.map((s) => s.name.length));
     for (const sem of semantics as NonNullable<(typeof semantics)[number]>[]) {
       // A cell's line as soon as it ends: Ctrl-C ends the command at once (Node's default, as the random runs never
@@ -154,11 +155,13 @@ export const run: Command = {
         const live = shortestFound(replays);
         io.stdout(`${verdictLine(r!, style, width, replays, live)}\n`);
         if (r!.verdict === 'violated' || (r!.verdict === 'holds' && live)) violated++;
+        else if (r!.verdict === 'holds' && r!.steps === 0) vacuous++;
         if (r!.saved) saved[r!.saved.status]++;
         if (r!.unsaved) unsaved.push(r!.unsaved);
       }
     }
-    io.stdout(`${violated} violated (seed ${seed})\n`);
+    // A pass that applied no operation is counted apart: it checked nothing (verdictLine's VACUOUS).
+    io.stdout(`${violated} violated${vacuous ? `, ${vacuous} vacuous` : ''} (seed ${seed})\n`);
     const secs = ((io.now() - t0) / 1000).toFixed(1);
     io.stderr(`klpcheck run: ${secs} s; ${savedSummary(saved, unsaved.length)}\n`);
     raiseLate(unsaved);

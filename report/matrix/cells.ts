@@ -46,7 +46,7 @@ export function shortCell(c: Cell | undefined): string {
     case 'violated':
       return `${classOf(c) === 'design-choice' ? 'D' : 'X'}${quoted(c).length}${fixed}`;
     case 'holds-random':
-      return (c.steps === 0 ? MARKS.vacuous.mark : MARKS.random.mark) + fixed;
+      return (c.vacuous?.length ? MARKS.vacuous.mark : MARKS.random.mark) + fixed;
     case 'holds-bounded':
       return (c.vacuous?.length || c.vacuous_in_scope ? MARKS.vacuous.mark : MARKS.bounded.mark) + fixed;
     case 'not-applicable':
@@ -59,7 +59,8 @@ export function shortCell(c: Cell | undefined): string {
  * applied, which may be far fewer than N x L (fast-check's sequences start
  * short, and an inapplicable op is skipped). "5 sequences of up to 1
  * operation" claimed a check where none of them applied one (hostile-user
- * finding, stop 37); 0 in all makes the pass vacuous (NO_OPERATION).
+ * finding, stop 37); 0 in all makes the pass vacuous (the cell's `vacuous`,
+ * matrix.ts combine; NO_OPERATION).
  */
 export const randomReach = (m: VerdictMatrix, sequences: number, steps: number) =>
   `${plural(sequences, 'sequence')} of up to ${plural(m.max_steps, 'operation')}, ${steps} in all (seed ${m.seed})`;
@@ -82,7 +83,7 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
       return `${violatedText(c)}${more ? ` (and ${more} more)` : ''}${fixed}`;
     }
     case 'holds-random':
-      return `holds for ${randomReach(m, c.sequences, c.steps)}${c.steps === 0 ? `; vacuous: ${NO_OPERATION}` : ''}${fixed}`;
+      return `holds for ${randomReach(m, c.sequences, c.steps)}${c.vacuous?.length ? `; vacuous: ${NO_OPERATION}` : ''}${fixed}`;
     case 'holds-bounded': {
       const vacuous =
         (c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '') +
@@ -184,7 +185,7 @@ export function notApplicableGroups(m: VerdictMatrix): CellGroup<{ readonly prop
  */
 export function vacuousGroups(m: VerdictMatrix): CellGroup[] {
   return grouped(m, (c) => {
-    if (c.verdict === 'holds-random') return c.steps === 0 ? [{ property: c.property, why: NO_OPERATION }] : [];
+    if (c.verdict === 'holds-random') return c.vacuous?.length ? [{ property: c.property, why: NO_OPERATION }] : [];
     if (c.verdict !== 'holds-bounded') return [];
     return [
       ...(c.vacuous_in_scope ? [{ property: c.property, why: c.vacuous_in_scope }] : []),

@@ -65,7 +65,7 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
     case 'not-applicable':
       return `<td class="na" title="${title}">n/a${fixed}</td>`;
     case 'holds-random':
-      return c.steps === 0
+      return c.vacuous?.length
         ? `<td class="vacuous" title="${title}">holds (random)<br><small>${c.sequences} seq, no operation</small><br><small>vacuous</small>${fixed}</td>`
         : `<td class="holds-random" title="${title}">holds (random)<br><small>${c.sequences} seq</small>${fixed}</td>`;
     case 'holds-bounded': {

@@ -45,7 +45,7 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   const fixed = fixedFiles(m).map(({ cell, file }) => `  ${cell.semantics} / ${cell.property}: ${file}`);
   // Only the marks this matrix can show.
   // ok? without an exploration: a random pass whose sequences applied no operation (cells.ts NO_OPERATION).
-  const vacuousRandom = m.cells.some((c) => c.verdict === 'holds-random' && c.steps === 0);
+  const vacuousRandom = m.cells.some((c) => c.verdict === 'holds-random' && c.vacuous?.length);
   const marks = Object.values(MARKS).filter(
     (k) =>
       (m.exhaustive || k !== MARKS.bounded) &&

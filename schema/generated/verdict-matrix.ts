@@ -119,6 +119,10 @@ export interface HoldsRandomCell {
    */
   steps: number;
   /**
+   * Present when no random sequence applied an operation (steps is 0): nothing was checked, and the pass is vacuous, as a bounded pass that missed a milestone.
+   */
+  vacuous?: 'an operation applied'[];
+  /**
    * Saved counterexamples of this cell that no longer violate the property on replay (reported, never dropped), relative to the repository.
    */
   fixed?: string[];
