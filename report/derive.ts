@@ -290,9 +290,13 @@ export function objectsOf(def: PatchDef): readonly ObjectSummary[] {
  */
 export function ownershipOf(def: PatchDef, ctx: RenderContext): string | null {
   if (!ctx.invariant.readsOwners) return null;
-  const owners = def.owners ?? ['vendor'];
-  const release = def.release !== undefined ? `, release ${def.release}` : '';
-  return `${owners.length > 1 ? 'owners' : 'owner'}: ${owners.join(', ')}${release}`;
+  const { owners, release } = ownersOf(def);
+  return `${owners.length > 1 ? 'owners' : 'owner'}: ${[owners.join(', '), ...release].join(', ')}`;
+}
+
+/** A patch's owners (absent: the vendor, schema/universe.schema.json) and its release as words (`release 3`), if it has one. */
+export function ownersOf(def: PatchDef): { readonly owners: readonly string[]; readonly release: readonly string[] } {
+  return { owners: def.owners ?? ['vendor'], release: def.release !== undefined ? [`release ${def.release}`] : [] };
 }
 
 /** `1 (version 2)`, `2 (block_disable, is_shadow, callbacks)`. */

@@ -6,7 +6,7 @@
 import type { Counterexample } from '../harness/counterexample.ts';
 import { escapeControls } from '../harness/errors.ts';
 import { staleCaution, type RenderContext } from './context.ts';
-import { attrSummary, objectsOf, ownershipOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
+import { attrSummary, objectsOf, ownersOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
 import { explanation } from './explain.ts';
 import { markdownCell, markdownText } from './markdown-text.ts';
 import { renderMermaid } from './mermaid.ts';
@@ -31,9 +31,7 @@ function patchesTable(c: Counterexample, ctx: RenderContext): string[] {
       attrSummary(def, ctx) ? code(attrSummary(def, ctx)) : '',
       code(slotOf(c, def.name, ctx) ?? '(none)'),
       // The file's own words as code spans, never markup (as the names; test/render.test.ts).
-      ...(owners
-        ? [[...(def.owners ?? ['vendor']).map(code), ...(def.release !== undefined ? [`release ${def.release}`] : [])].join(', ')]
-        : []),
+      ...(owners ? [[...ownersOf(def).owners.map(code), ...ownersOf(def).release].join(', ')] : []),
       objectsOf(def)
         .map((o) => `${o.name}: ${o.funcs.length ? o.funcs.join(', ') : 'no functions'}${o.callbacks ? ' (+callbacks)' : ''}`)
         .join('; '),
