@@ -6,7 +6,15 @@
 import type { KernelCore } from './core.ts';
 import { canonicalKey } from './definitions.ts';
 import { ERRNO, type Errno } from './errno.ts';
-import { KLP_TRANSITION_IDLE, KLP_TRANSITION_UNPATCHED, type KFunc, type KObject, type Task, type Version } from './runtime.ts';
+import {
+  KLP_TRANSITION_IDLE,
+  KLP_TRANSITION_UNPATCHED,
+  versionName,
+  type KFunc,
+  type KObject,
+  type Task,
+  type Version,
+} from './runtime.ts';
 
 /** klp_patch_func: push on the head; the first func of an address registers ftrace. */
 function patchFunc(k: KernelCore, func: KFunc): Errno | null {
@@ -70,15 +78,32 @@ export function unpatchObject(k: KernelCore, obj: KObject, nopsOnly = false): vo
 export function runningCode(k: KernelCore, task: Task, asked: string, observing = false): Version {
   const key = canonicalKey(asked);
   const stack = k.funcStacks.get(key);
-  let func = stack?.[0];
+  const func = stack?.[0];
   if (!func) return k.objectAlive(key.slice(0, key.indexOf(':'))) ? 'original' : 'absent';
-  if (func.transition) {
-    if (task.patch_state === KLP_TRANSITION_IDLE) {
-      if (!observing) k.log.event({ kind: 'warn', message: `ftrace handler saw an idle task in a transition (${key})` });
-    } else if (task.patch_state === KLP_TRANSITION_UNPATCHED) {
-      func = stack?.[1];
-      if (!func) return 'original';
-    }
-  }
-  return func.code;
+  return func.transition ? codeInTransition(k, task, key, stack!, observing) : func.code;
+}
+
+/**
+ * What every task runs of one function, in task order, as version names: the
+ * abstraction function asks this after every step, so the func_stack is looked
+ * up once per function, not once per task (issue 11). Never logs.
+ */
+export function runningNames(k: KernelCore, tasks: readonly Task[], asked: string): string[] {
+  const key = canonicalKey(asked);
+  const stack = k.funcStacks.get(key);
+  const func = stack?.[0];
+  const names: string[] = new Array(tasks.length);
+  if (!func || !func.transition) {
+    const all = func ? versionName(func.code) : k.objectAlive(key.slice(0, key.indexOf(':'))) ? 'original' : 'absent';
+    for (let i = 0; i < tasks.length; i++) names[i] = all;
+  } else for (let i = 0; i < tasks.length; i++) names[i] = versionName(codeInTransition(k, tasks[i]!, key, stack!, true));
+  return names;
+}
+
+/** The ftrace handler's answer when the func_stack's head is in transition (runningCode). */
+function codeInTransition(k: KernelCore, task: Task, key: string, stack: readonly KFunc[], observing: boolean): Version {
+  if (task.patch_state === KLP_TRANSITION_IDLE) {
+    if (!observing) k.log.event({ kind: 'warn', message: `ftrace handler saw an idle task in a transition (${key})` });
+  } else if (task.patch_state === KLP_TRANSITION_UNPATCHED) return stack[1]?.code ?? 'original';
+  return stack[0]!.code;
 }

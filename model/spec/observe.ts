@@ -4,7 +4,7 @@
  * own structures and asks the ftrace handler what each task runs.
  */
 import type { Kernel } from '../kernel/kernel.ts';
-import { runningCode } from '../kernel/func-stack.ts';
+import { runningNames } from '../kernel/func-stack.ts';
 import { KLP_TRANSITION_PATCHED, versionName, type KPatch } from '../kernel/runtime.ts';
 import type { Semantics } from '../semantics/semantics.ts';
 import type { AbstractPatch, AbstractState, PatchStatus, TaskState } from './abstract-state.ts';
@@ -37,7 +37,7 @@ export function observe(k: Kernel, semantics: Semantics, funcs: readonly string[
     });
   }
   const running: Record<string, string[]> = {};
-  for (const key of funcs) running[key] = core.tasks.map((t) => versionName(runningCode(core, t, key, true)));
+  for (const key of funcs) running[key] = runningNames(core, core.tasks, key);
   const states = new Set<number>();
   for (const p of core.klp_patches) for (const s of p.states) states.add(s.id);
   return {

@@ -69,6 +69,8 @@ export class SpecModel {
   private readonly shadows = new Set<string>();
   private readonly rule: SpecRule;
   private readonly funcs: readonly string[];
+  /** funcs[i] in canonical form (definitions.ts canonicalKey), as SpecPatch.funcs holds them. */
+  private readonly canonicalFuncs: readonly string[];
   private readonly reliableStacks: boolean;
 
   constructor(
@@ -81,6 +83,7 @@ export class SpecModel {
   ) {
     this.rule = semantics.spec;
     this.funcs = funcs;
+    this.canonicalFuncs = funcs.map(canonicalKey);
     this.reliableStacks = universe.kernel?.reliable_stacktrace ?? true;
     // taskNames lists the user tasks first, then the kernel threads.
     const users = universe.kernel?.tasks ?? 2;
@@ -421,11 +424,18 @@ export class SpecModel {
 
   abstract(): AbstractState {
     const running: Record<string, string[]> = {};
-    const views = this.tasks.map((t) => this.viewOf(t));
-    for (const f of this.funcs) {
-      const loaded = this.objectLoaded(objectOf(f));
-      const func = canonicalKey(f);
-      running[f] = views.map((v) => (loaded ? this.newest(v, func) : 'absent'));
+    const tasks = this.tasks;
+    // Only a task in a transition sees other than klp: look at each view once, not once per function.
+    const views = this.transition ? tasks.map((t) => this.viewOf(t)) : null;
+    const funcs = this.funcs;
+    const canonical = this.canonicalFuncs;
+    for (let j = 0; j < funcs.length; j++) {
+      const f = funcs[j]!;
+      const names: string[] = new Array(tasks.length);
+      if (!this.objectLoaded(objectOf(f))) names.fill('absent');
+      else if (!views) names.fill(this.newest(this.klp, canonical[j]!));
+      else for (let i = 0; i < tasks.length; i++) names[i] = this.newest(views[i]!, canonical[j]!);
+      running[f] = names;
     }
     const states = new Set<number>();
     for (const p of this.klp) for (const s of p.def.states ?? []) states.add(s.id);
