@@ -133,10 +133,19 @@ export interface PackedNotClosed {
 /** The child's progress line on stderr after each level (packed-spec-child.ts --semantics). */
 export const LEVEL_LINE = /^level (\d+): (\d+) states, (\d+) transitions$/;
 
-/** A semantics' whole space in lockstep (conformance and every invariant) in a child process, given `limitSeconds` of wall time. */
-export function packedWholeSpace(scope: ExploreScope, semantics: string, limitSeconds: number): PackedSpecRow | PackedNotClosed {
+/**
+ * A semantics' whole space in a child process, given `limitSeconds` of wall
+ * time: in lockstep (conformance and every invariant), or with `model` spec
+ * the spec model alone (the states Spin's model would store).
+ */
+export function packedWholeSpace(
+  scope: ExploreScope,
+  semantics: string,
+  limitSeconds: number,
+  model: PackedModelName = 'lockstep',
+): PackedSpecRow | PackedNotClosed {
   const whole = { ...scope, depth: undefined };
-  const r = packedSpecChild(whole, 'lockstep', undefined, semantics, limitSeconds);
+  const r = packedSpecChild(whole, model, undefined, semantics, limitSeconds);
   if (r.status === 0) return JSON.parse(r.stdout) as PackedSpecRow;
   const lines = r.stderr.trim().split('\n');
   const m = lines

@@ -15,7 +15,9 @@
  * Spin and at the larger scopes, and keeps every other figure; `--packed
  * --whole SCOPE [--semantics A,B]` measures only the packed engine's whole
  * spaces (lockstep: conformance and every invariant) of every semantics it
- * has, or of those named, at SCOPE. `--packed --default [--semantics A,B]`
+ * has, or of those named, at SCOPE; with `--spec-level`, of the spec model
+ * alone (what Spin's model holds: the states a Spin run would store), into
+ * packed_spec_whole_space. `--packed --default [--semantics A,B]`
  * measures only `explore --semantics NAME`'s own search, with no options (the
  * default scope, no depth bound, the default state budget), on one thread.
  * `--packed --reach` measures only the lockstep (conformance and every
@@ -77,6 +79,7 @@ function benchArguments(): {
   defaultOnly: boolean;
   reachOnly: boolean;
   spinOnly: boolean;
+  specLevel: boolean;
 } {
   try {
     let parsed;
@@ -92,6 +95,7 @@ function benchArguments(): {
           default: { type: 'boolean' },
           reach: { type: 'boolean' },
           spin: { type: 'boolean' },
+          'spec-level': { type: 'boolean' },
         },
         allowPositionals: false,
         strict: true,
@@ -100,7 +104,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin])`,
+        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin | --whole SCOPE [--spec-level]])`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -136,6 +140,9 @@ function benchArguments(): {
         'E_USAGE',
         '--spin measures only the packed engine beside Spin: it needs --packed, and not --whole, --default or --reach',
       );
+    const specLevel = values['spec-level'] === true;
+    if (specLevel && (values.packed !== true || !whole))
+      throw new KlpcheckError('E_USAGE', "--spec-level measures the spec model's whole spaces: it needs --packed --whole SCOPE");
     if (values.semantics !== undefined && !whole && !defaultOnly)
       throw new KlpcheckError('E_USAGE', '--semantics selects the whole spaces to measure: it needs --whole (or --packed --default)');
     const wholeSemantics = selectedSemantics(values.semantics);
@@ -157,6 +164,7 @@ function benchArguments(): {
       defaultOnly,
       reachOnly,
       spinOnly,
+      specLevel,
     };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
@@ -216,6 +224,8 @@ const lockstepReach: PackedSpecRow[] = [];
 const packedParallel: PackedTwoCoresRow[] = [];
 /** Each with the load when its own search began: a row is kept from run to run, and the file's load_average is the last run's. */
 const packedWhole: ((PackedSpecRow | PackedNotClosed) & { readonly load_average: readonly number[] })[] = [];
+/** The spec model's whole spaces (--packed --whole SCOPE --spec-level), each with the load when it began. */
+const packedSpecWhole: typeof packedWhole = [];
 /** explore's default search per semantics (--packed --default), each with the load when it began. */
 const packedDefault: ((PackedSpecRow | PackedNotClosed) & { readonly load_average: readonly number[] })[] = [];
 if (args.defaultOnly) {
@@ -232,13 +242,14 @@ if (args.defaultOnly) {
 } else if (packedOnly && wholeOnly) {
   for (const s of args.wholeSemantics) {
     const load = loadNow();
-    const r = packedWholeSpace(wholeOnly, s.name, PACKED_WHOLE_LIMIT_SECONDS);
+    const model = args.specLevel ? 'spec' : 'lockstep';
+    const r = packedWholeSpace(wholeOnly, s.name, PACKED_WHOLE_LIMIT_SECONDS, model);
     say(
       'not_closed' in r
-        ? `packed whole space ${s.name} ${r.scope}: ${r.not_closed}`
-        : `packed whole space ${s.name} ${r.scope}: ${r.states} states, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB`,
+        ? `packed whole space (${model}) ${s.name} ${r.scope}: ${r.not_closed}`
+        : `packed whole space (${model}) ${s.name} ${r.scope}: ${r.states} states, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB`,
     );
-    packedWhole.push({ ...r, load_average: load });
+    (args.specLevel ? packedSpecWhole : packedWhole).push({ ...r, load_average: load });
   }
 } else if (args.reachOnly) {
   lockstepReach.push(...measureLockstepReach());
@@ -352,12 +363,17 @@ const byScope = <T extends { readonly scope: string }>(key: string, fresh: reado
   ...((previous[key] as T[] | undefined) ?? []).filter((r) => !fresh.some((x) => x.scope === r.scope)),
   ...fresh,
 ];
+/** The same, one row per semantics and scope. */
+const bySemanticsAndScope = <T extends { readonly scope: string; readonly semantics: string }>(key: string, fresh: readonly T[]): T[] => [
+  ...((previous[key] as T[] | undefined) ?? []).filter((r) => !fresh.some((x) => x.scope === r.scope && x.semantics === r.semantics)),
+  ...fresh,
+];
 const results = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memory_gib: Math.round(totalmem() / 2 ** 30) },
   note:
     'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep, ' +
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when the last run began (2 cores: above 2 means shared), ' +
-    'and a packed_whole_space or packed_default_scope row has its own, from when its search began',
+    'and a packed_whole_space, packed_spec_whole_space or packed_default_scope row has its own, from when its search began',
   load_average: loadAtStart,
   throughput: exploreOnly || wholeOnly || twoCoresOnly || packedOnly ? previous.throughput : throughput,
   explore_against_spin: byScope('explore_against_spin', spin),
@@ -370,12 +386,8 @@ const results = {
   packed_lockstep_reach: byScope('packed_lockstep_reach', lockstepReach),
   packed_spec_two_cores: byScope('packed_spec_two_cores', packedParallel),
   // One row per semantics and scope.
-  packed_whole_space: [
-    ...((previous.packed_whole_space as typeof packedWhole | undefined) ?? []).filter(
-      (r) => !packedWhole.some((x) => x.scope === r.scope && x.semantics === r.semantics),
-    ),
-    ...packedWhole,
-  ],
+  packed_whole_space: bySemanticsAndScope('packed_whole_space', packedWhole),
+  packed_spec_whole_space: bySemanticsAndScope('packed_spec_whole_space', packedSpecWhole),
   // One row per semantics: `explore --semantics NAME` with no options, on one thread.
   packed_default_scope: [
     ...((previous.packed_default_scope as typeof packedDefault | undefined) ?? []).filter(

@@ -39,6 +39,11 @@ describe('the bench command line', () => {
       /^klpcheck: bench: --spin measures only the packed engine beside Spin: it needs --packed, and not --whole, --default or --reach \[E_USAGE\]\n$/,
     ],
     [['--packed', '--spin', '--reach'], /^klpcheck: bench: --spin measures only .* and not --whole, --default or --reach \[E_USAGE\]\n$/],
+    [
+      ['--spec-level'],
+      /^klpcheck: bench: --spec-level measures the spec model's whole spaces: it needs --packed --whole SCOPE \[E_USAGE\]\n$/,
+    ],
+    [['--packed', '--spec-level'], /^klpcheck: bench: --spec-level measures .* it needs --packed --whole SCOPE \[E_USAGE\]\n$/],
     [['--packed', '--quick'], /^klpcheck: bench: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
     [['--packed', '--two-cores'], /^klpcheck: bench: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
     [
