@@ -14,6 +14,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { AbstractState } from '../model/spec/abstract-state.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
@@ -32,7 +33,8 @@ export type ThreadOutcomes = O.ThreadOutcomes;
 export type SemanticsOutcome = O.SemanticsOutcome;
 export type StepOutcome = O.StepOutcome;
 
-export const THREADS_DIR = 'scenarios/threads';
+/** The thread scenarios' folder, found from this file, so that every command reads it from any working folder. */
+export const THREADS_DIR = fileURLToPath(new URL('../scenarios/threads', import.meta.url));
 const OUTCOMES_SUFFIX = '.outcomes.json';
 
 /** The scenario files of a folder (not their recorded outcomes), sorted. */

@@ -3,6 +3,8 @@
  * older release as well as a replacing one, and the per-semantics table of
  * what stops Petr Mladek's klp-3a after klp-5a.
  */
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { downgradeRow } from '../harness/downgrades.ts';
 import { runSequence } from '../harness/run-sequence.ts';
@@ -12,6 +14,7 @@ import { stacking } from '../model/semantics/stacking.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { invariantById } from '../properties/catalog.ts';
 import { downgradesText } from '../report/downgrades.ts';
+import { BIN } from './support/as-nobody.ts';
 import { lp, ops, universe } from './support/universe.ts';
 
 const u = (forbid: boolean, replace: boolean): Universe => ({
@@ -61,5 +64,15 @@ describe('what stops klp-3a after klp-5a (scenarios/threads/petr-downgrade-5a-3a
     const text = downgradesText(SEMANTICS.map((s) => downgradeRow(s)));
     expect(text).toMatch(/^per-state\s+DOWNGRADED\s+DOWNGRADED\s+DOWNGRADED\s+refused EINVAL\s+block_disable$/m);
     expect(text.split('\n').filter((l) => /nothing$/.test(l))).toEqual([expect.stringMatching(/^stacking /)]);
+  });
+});
+
+describe('klpcheck downgrades from another working folder', () => {
+  it('finds the thread scenarios beside klpcheck, not in the working folder', () => {
+    // Before, it read scenarios/threads relative to the working folder: E_NO_FILE anywhere but the repository's root.
+    const r = spawnSync(process.execPath, [BIN, 'downgrades'], { cwd: tmpdir(), encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).not.toMatch(/E_NO_FILE/);
+    expect(r.stdout).toMatch(/^upstream +DOWNGRADED +refused EINVAL/m);
+    expect(r.status).toBe(1);
   });
 });
