@@ -195,6 +195,11 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
           '/steps/4/value: check_sysfs value needs the file it reads (enabled, transition, ...)',
         ],
         [{ op: 'block_task', task: 'task0' }, '/steps/4: block_task needs the func (object:name) the task sleeps in'],
+        // A field the op ignores read as if it did something (hostile-user finding, stop 38).
+        [{ op: 'unblock_task', task: 'task0', func: 'vmlinux:cmdline_proc_show' }, '/steps/4/func: unblock_task takes no func'],
+        [{ op: 'sleep_task', task: 'task0', sleep: 'interruptible' }, '/steps/4/sleep: sleep_task takes no sleep'],
+        [{ op: 'run_task', task: 'task0', child: 'task9' }, '/steps/4/child: run_task takes no child'],
+        [{ op: 'fork', task: 'task0', child: 'task9', func: 'vmlinux:cmdline_proc_show' }, '/steps/4/func: fork takes no func'],
       ] as const
     ).map(([step, where]): (typeof cases)[number] => [
       `a step that checks nothing: ${JSON.stringify(step)}`,

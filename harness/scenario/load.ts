@@ -4,12 +4,15 @@
  * lacks, two patches of one name, an unknown semantics), each reported with
  * its JSON pointer.
  */
-import type { Scenario, Step } from '../../schema/generated/scenario.ts';
+import type { Scenario, Step, TaskStep } from '../../schema/generated/scenario.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
 import { readJson, requireKind, validate } from '../json-file.ts';
 import { universeNames } from '../references.ts';
 import { impliedResult } from './run.ts';
+import { TASK_OPS, TASK_STEP_FIELDS } from './steps.ts';
+
+const isTaskStep = (step: Step): step is TaskStep => (TASK_OPS as readonly string[]).includes(step.op);
 
 export type { Scenario, Step };
 
@@ -40,6 +43,10 @@ function checkReferences(s: Scenario, file: string): void {
       tasks.add(step.child);
     }
     if (step.op === 'check_sysfs') checkSysfsAsks(step, i, file);
+    if (isTaskStep(step))
+      for (const field of ['func', 'sleep', 'child'] as const)
+        if (step[field] !== undefined && !TASK_STEP_FIELDS[step.op].includes(field))
+          throw new KlpcheckError('E_SCHEMA', `${step.op} takes no ${field}`, file, pointer('steps', i, field));
     // Without a function the task cannot enter one: the step was refused EAGAIN and the scenario passed.
     if (step.op === 'block_task' && step.func === undefined)
       throw new KlpcheckError('E_SCHEMA', 'block_task needs the func (object:name) the task sleeps in', file, pointer('steps', i));

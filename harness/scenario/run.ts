@@ -10,16 +10,32 @@ import type { ScenarioResult, StepResult, Failure } from '../../schema/generated
 import { pointer } from '../errors.ts';
 import { selftestFilter } from './filter.ts';
 import type { Scenario, Step } from './load.ts';
-import { runStep } from './steps.ts';
+import { runStep, TASK_OPS } from './steps.ts';
 
 export type { ScenarioResult, StepResult, Failure };
 
 /** What functions.sh demands of a step when the scenario states nothing: it dies on failure. */
 export function impliedResult(step: Step): 'ok' | 'fail' | undefined {
   if (step.op === 'load_failing_mod') return 'fail';
-  if (['load_lp', 'load_lp_nowait', 'load_mod', 'unload_lp', 'unload_mod', 'disable_lp'].includes(step.op)) return 'ok';
+  if (MUST_SUCCEED.has(step.op)) return 'ok';
   return undefined;
 }
+
+/**
+ * The steps that must succeed unless `expect` says otherwise: functions.sh's
+ * load, unload and disable helpers die on a failure, and a task step that does
+ * not apply (EAGAIN: the task is not asleep, not awake, a kernel thread ...)
+ * did nothing, so a scenario that goes on would claim what never happened.
+ */
+const MUST_SUCCEED: ReadonlySet<Step['op']> = new Set<Step['op']>([
+  'load_lp',
+  'load_lp_nowait',
+  'load_mod',
+  'unload_lp',
+  'unload_mod',
+  'disable_lp',
+  ...TASK_OPS,
+]);
 
 function sameLines(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((l, i) => l === b[i]);

@@ -68,6 +68,25 @@ function checkSysfs(k: Kernel, step: Extract<Step, { op: 'check_sysfs' }>): stri
   return undefined;
 }
 
+/**
+ * The task steps, each with the fields it reads besides op, task and expect.
+ * The schema gives them one shape (TaskStep), so it cannot refuse a field the
+ * op ignores; scenario/load.ts does, lest `unblock_task` with a `func` read as
+ * if it unblocked the task from that function.
+ */
+export const TASK_STEP_FIELDS: Readonly<Record<TaskStep['op'], readonly ('func' | 'sleep' | 'child')[]>> = {
+  block_task: ['func', 'sleep'],
+  unblock_task: [],
+  task_return: [],
+  run_task: [],
+  sleep_task: [],
+  cond_resched: [],
+  fork: ['child'],
+};
+
+/** The task steps' ops. */
+export const TASK_OPS = Object.keys(TASK_STEP_FIELDS) as readonly TaskStep['op'][];
+
 /** A task step on the kernel; false when it does not apply (EAGAIN). */
 function taskStep(k: Kernel, step: TaskStep): boolean {
   switch (step.op) {
