@@ -17,6 +17,7 @@ import { stacking } from '../model/semantics/stacking.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { CONFORMANCE, INVARIANTS, invariantById } from '../properties/catalog.ts';
 import { exploreText } from '../report/explore/text.ts';
+import { run } from './support/cli-run.ts';
 import { lp, universe } from './support/universe.ts';
 
 const scope = (text: string) => parseScope(text, { patches: 1, functions: 1, states: 0, tasks: 1 });
@@ -180,5 +181,29 @@ describe('vacuous in scope', () => {
     expect(text).toMatch(/^callback-pairing {17}holds for every sequence up to depth 2 in scope /m);
     const anyway = { ...s, violations: [{ ...s.violations[0]!, property: 'no-silent-downgrade', reason: 'a broken kernel' }] };
     expect(exploreText(anyway)).toMatch(/^no-silent-downgrade {14}VIOLATED: shortest counterexample has 2 steps\n {33}a broken kernel$/m);
+  });
+});
+
+describe('explore --invariant names a property the scope gives nothing to check', () => {
+  it('refuses it before searching, as it refuses a property that cannot fail (exit 2, not "everything checked holds")', async () => {
+    const r = await run(['explore', '--semantics', 'upstream', '--invariant', 'no-silent-downgrade', '--scope', 'patches=1,depth=2']);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      "klpcheck: invariant 'no-silent-downgrade' in scope patches=1,functions=2,states=1,tasks=2,depth=2: nothing to check, as no universe of the scope has two releases of one owner (patches=3 would); nothing to explore [E_USAGE]\n",
+    );
+    expect(r.code).toBe(2);
+    const some = await run([
+      'explore',
+      '--semantics',
+      'upstream',
+      '--invariant',
+      'no-silent-downgrade',
+      '--scope',
+      'patches=3,functions=1,states=0,tasks=1,depth=1',
+      '--no-save',
+    ]);
+    expect(some.stderr).toMatch(
+      /^klpcheck: invariant 'no-silent-downgrade' .*depth=1: nothing to check, as no sequence of at most 1 step loads two releases of one owner \(depth=2 would\); nothing to explore \[E_USAGE\]\n$/,
+    );
   });
 });

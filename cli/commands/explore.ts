@@ -20,6 +20,7 @@ import { readJsonFile } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
 import { applicableProperties } from '../../harness/explore/explorer.ts';
+import { vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { exploreText, type SavedNote } from '../../report/explore/text.ts';
@@ -147,6 +148,21 @@ function exploredProperties(sem: Semantics, values: Parsed['values']): string[] 
 }
 
 /**
+ * E_USAGE when the property --invariant names has nothing to check in the
+ * scope (VACUOUS IN SCOPE, harness/explore/vacuity.ts): the search would end
+ * in exit 0, "everything checked holds", with nothing checked, as a property
+ * that cannot fail under the semantics would (requireApplicable).
+ */
+function requireSomethingToCheck(property: string, scope: ExploreScope): void {
+  const nothing = vacuousInScope(property, scope);
+  if (nothing)
+    throw new KlpcheckError(
+      'E_USAGE',
+      `invariant '${property}' in scope ${formatScope(scope)}: ${vacuousWords(nothing)}; nothing to explore`,
+    );
+}
+
+/**
  * The search, with Ctrl-C taken over (cli/interrupt.ts) until the caller calls
  * `release`, after the report and every file are written: the first Ctrl-C
  * stops the search, a later one is ignored with a note.
@@ -229,7 +245,7 @@ export const explore: Command = {
     'load, refused one, or completed a transition by a retry. A property the scope',
     'gives nothing to check (no-silent-downgrade needs two releases of one owner,',
     'so patches=3 and a depth of 2) is VACUOUS IN SCOPE, with the least scope that',
-    'has it. Uses every core;',
+    'has it; named alone with --invariant, it is refused (exit 2). Uses every core;',
     '--shard i/n --out FILE and --merge FILE... share one exploration across',
     'machines (all shards, once each).',
     `Ctrl-C or SIGTERM stops and reports INCOMPLETE (exit ${EXIT.interrupted} unless a violation was found),`,
@@ -364,6 +380,7 @@ async function exploreCommand(
     // The property's name is checked before the engine's refusals: a mistyped one is its own error.
     const properties = exploredProperties(sem, values);
     const scope = parseScope(values.scope as string | undefined);
+    if (properties) requireSomethingToCheck(properties[0]!, scope);
     const sharing = out !== undefined || values.shard !== undefined;
     const maxStates = stateBudget(scope, values['max-states'] as number | 'any' | undefined);
     const refused = engine === 'object' ? undefined : packedRefusal({ semantics: sem.name, scope, properties, sharing });
@@ -385,7 +402,9 @@ async function exploreCommand(
   );
   if (written === 'kept' || written === 'kept-unread') {
     const holds = written === 'kept' ? 'it holds a complete result' : 'klpcheck may not read it, so it may hold a complete result';
-    io.stderr(`klpcheck explore: kept ${escapeControls(String(out))}: ${holds}, and an INCOMPLETE one never replaces it, even with --force\n`);
+    io.stderr(
+      `klpcheck explore: kept ${escapeControls(String(out))}: ${holds}, and an INCOMPLETE one never replaces it, even with --force\n`,
+    );
   }
   const sem = semanticsByName(summary.semantics)!;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
