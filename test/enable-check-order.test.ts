@@ -104,6 +104,22 @@ describe('klp_enable_patch: the first of two failing checks decides', () => {
     expect(r.log).toEqual([]);
   });
 
+  // klp_init_object: kobject_add of the object's directory comes before klp_init_func (hostile user, stop 38: loaded).
+  it('two objects of one name, the second with a func without old_name: kobject_add fails first, -EEXIST, nothing logged', () => {
+    const lp: PatchDef = {
+      name: 'lp',
+      objects: [
+        { name: 'vmlinux', funcs: [{ old_name: 'f1' }] },
+        { name: 'vmlinux', funcs: [{ old_name: null }] },
+      ],
+    };
+    const r = load(lp);
+    expect(r.outcome).toEqual(fail('EEXIST'));
+    expect(r.log).toEqual([]);
+    expect(r.k.core.klp_patches).toEqual([]);
+    expect(r.k.sysfsPatches()).toEqual([]);
+  });
+
   it('another patch in transition and a failing pre_patch callback: -EBUSY, the callback never runs', () => {
     const lp = patch('lp', {
       objects: [{ name: 'vmlinux', funcs: [{ old_name: 'lp_func' }], callbacks: 'demo' }],

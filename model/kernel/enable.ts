@@ -76,9 +76,16 @@ function addNops(k: KernelCore, patch: KPatch): void {
   }
 }
 
-/** klp_init_object (+ klp_init_func, klp_init_object_loaded): returns 0 or a negative errno. */
-function initObject(k: KernelCore, obj: KObject): number {
+/**
+ * klp_init_object (+ klp_init_func, klp_init_object_loaded): returns 0 or a
+ * negative errno. `added` holds the object directories the patch has so far:
+ * klp_init_object's kobject_add of a second object of one name (two
+ * "vmlinux" entries) fails with -EEXIST (kernel/livepatch/core.c).
+ */
+function initObject(k: KernelCore, obj: KObject, added: Set<string>): number {
   if (!obj.isVmlinux && obj.name.length >= MODULE_NAME_LEN) return -22;
+  if (added.has(obj.name)) return -17;
+  added.add(obj.name);
   obj.loaded = k.objectAlive(obj.name);
   const dirs = new Set<string>();
   for (const f of obj.funcs) {
@@ -103,8 +110,9 @@ export function initObjectLoaded(k: KernelCore, obj: KObject): number {
 function initPatch(k: KernelCore, patch: KPatch): number {
   patch.registered = true;
   addNops(k, patch);
+  const added = new Set<string>();
   for (const obj of patch.objs) {
-    const ret = initObject(k, obj);
+    const ret = initObject(k, obj, added);
     if (ret) return ret;
   }
   k.klp_patches.push(patch);
