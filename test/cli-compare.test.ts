@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
@@ -181,5 +182,33 @@ describe('klpcheck compare', () => {
     const c = capture();
     expect(await main(['compare', '--semantics', 'upstream,nope'], c.io)).toBe(2);
     expect(c.err()).toMatch(/unknown semantics 'nope' \(known: .*\) \[E_SEMANTICS\]\n$/);
+  });
+});
+
+describe('klpcheck compare from another working folder', () => {
+  // The text named files relative to the repository, which opened nothing from elsewhere (hostile user, stop 38);
+  // --json keeps the repository's paths, as its schema says.
+  it('names each counterexample so that it opens from there, and --json keeps the repository-relative name', () => {
+    const bin = join(process.cwd(), 'bin', 'klpcheck.mjs');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
+    const compare = (...more: string[]) =>
+      spawnSync(
+        process.execPath,
+        [bin, 'compare', '--semantics', 'upstream', '--invariants', 'conformance', '--runs', '5', '--no-save', ...more],
+        {
+          cwd: elsewhere,
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+    const text = compare().stdout;
+    const file = /^ {2}upstream \/ conformance \(broken promise\): (\S+\.json), \d+ steps?$/m.exec(text)?.[1];
+    expect(file).toBeDefined();
+    expect(existsSync(resolve(elsewhere, file!))).toBe(true);
+    expect(file).toBe(join(process.cwd(), 'counterexamples', 'upstream', file!.split('/').at(-1)!));
+    const m = JSON.parse(compare('--json').stdout) as VerdictMatrix;
+    const cell = m.cells.find((c) => c.property === 'conformance')!;
+    expect(cell.verdict === 'violated' && cell.counterexamples[0]!.file).toBe(`counterexamples/upstream/${file!.split('/').at(-1)}`);
+    rmSync(elsewhere, { recursive: true });
   });
 });

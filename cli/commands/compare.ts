@@ -10,7 +10,7 @@ import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
@@ -59,6 +59,27 @@ async function explorations(
     results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, resolve(n.file)] as const] : []))) });
   }
   return results;
+}
+
+/** A file of the matrix (relative to the repository) as the views name it: relative to the working folder. */
+const showFile = (f: string): string => shownPath(resolve(ROOT, f));
+
+/**
+ * The matrix with every file named as shownPath names it, relative to the
+ * working folder (absolute outside it), as `run` names its files: the
+ * matrix's own paths are relative to the repository, which opened nothing
+ * from another folder (hostile user, stop 38).
+ */
+function asShown(m: VerdictMatrix): VerdictMatrix {
+  const show = showFile;
+  const cells = m.cells.map((c) => {
+    const fixed = c.fixed === undefined ? {} : { fixed: c.fixed.map(show) };
+    if (c.verdict !== 'violated') return { ...c, ...fixed };
+    const [first, ...rest] = c.counterexamples.map((r) => (r.file === undefined ? r : { ...r, file: show(r.file) }));
+    return { ...c, ...fixed, counterexamples: [first!, ...rest] as typeof c.counterexamples };
+  });
+  const also = m.also_replayed === undefined ? {} : { also_replayed: show(m.also_replayed) };
+  return { ...m, corpus: show(m.corpus), ...also, cells };
 }
 
 export const compare: Command = {
@@ -174,9 +195,11 @@ export const compare: Command = {
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
     const style = styleFor(io, values['no-color'] === true);
+    // --json keeps the repository's paths (schema/verdict-matrix.schema.json); the views name files as the reader opens them.
+    const shown = asShown(matrix);
     if (values.json) io.stdout(json);
-    else if (values.markdown) io.stdout(matrixMarkdown(matrix));
-    else io.stdout(matrixText(matrix, { holds: style.pass, violated: style.fail, dim: style.dim }));
+    else if (values.markdown) io.stdout(matrixMarkdown(shown));
+    else io.stdout(matrixText(shown, { holds: style.pass, violated: style.fail, dim: style.dim }));
     // verdicts/expected.json (--record) and the page after the matrix: a write that fails now (the folder removed during the run, a file another user
     // owns) must not cost minutes of work. It failed before the matrix was printed, which was lost (hostile-user
     // finding); its error comes last, as explore --out's.
@@ -186,8 +209,8 @@ export const compare: Command = {
     const { error: unwritten } = attempt(() => {
       if (html === undefined) return;
       const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
-      const loaded = new Map(files.map((f) => [f, readCounterexample(join(ROOT, f))] as const));
-      writeAtomically(html, matrixHtml(matrix, loaded), values.force === true, '--html');
+      const loaded = new Map(files.map((f) => [showFile(f), readCounterexample(resolve(ROOT, f))] as const));
+      writeAtomically(html, matrixHtml(shown, loaded), values.force === true, '--html');
       io.stderr(`klpcheck compare: wrote ${escapeControls(html)}\n`);
     });
     const secs = ((io.now() - t0) / 1000).toFixed(1);
