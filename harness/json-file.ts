@@ -431,13 +431,37 @@ function describe(e: ErrorObject): string {
       const places = placesFor(prop, e.parentSchema as SchemaNode | undefined);
       return `unknown property '${prop}'${places.length ? ` (did you mean ${places.join(' or ')}?)` : ''}`;
     }
-    case 'discriminator':
-      return `unknown op '${(e.params as { tagValue: string }).tagValue}'`;
+    case 'discriminator': {
+      const { tag, tagValue } = e.params as { tag: string; tagValue: unknown };
+      // A tag that is no string at all ("op": 5) is a wrong type, not an op of that name.
+      return typeof tagValue === 'string' ? `unknown ${tag} '${tagValue}'` : `${tag} must be a string, not ${JSON.stringify(tagValue)}`;
+    }
     case 'enum':
       return `${e.message}: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+    case 'type':
+      // ajv joins several types with a comma ("must be boolean,integer").
+      return `must be ${String((e.params as { type: string | string[] }).type)
+        .split(',')
+        .join(' or ')}`;
     default:
       return e.message ?? e.keyword;
   }
+}
+
+/**
+ * Where a value must be one of several constants (`"ok"`, or an errno: a
+ * oneOf of a const and an enum), ajv reports each branch apart, and the first
+ * said only "must be equal to constant": one message with every allowed value.
+ */
+function allowedAt(errors: readonly ErrorObject[], at: string): unknown[] | null {
+  const here = errors.filter((e) => e.instancePath === at);
+  const values: unknown[] = [];
+  for (const e of here) {
+    if (e.keyword === 'const') values.push((e.params as { allowedValue: unknown }).allowedValue);
+    else if (e.keyword === 'enum') values.push(...(e.params as { allowedValues: unknown[] }).allowedValues);
+    else if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf') return null;
+  }
+  return values.length > 1 ? values : null;
 }
 
 /** Validates `data` against schema `name`; throws the deepest error as E_SCHEMA. */
@@ -446,7 +470,15 @@ export function validate<T>(name: string, data: unknown, file: string): T {
   if (v(data)) return data as T;
   const errors = v.errors ?? [];
   const deepest = errors.reduce((a, b) => (b.instancePath.length > a.instancePath.length ? b : a), errors[0]!);
-  throw new KlpcheckError('E_SCHEMA', describe(deepest), file, placeOf(deepest));
+  const allowed = allowedAt(errors, deepest.instancePath);
+  const where = deepest.keyword === 'discriminator' ? tagPlace(deepest) : placeOf(deepest);
+  throw new KlpcheckError('E_SCHEMA', allowed ? `must be one of ${JSON.stringify(allowed)}` : describe(deepest), file, where);
+}
+
+/** A discriminator error's place: the tag's own when it is no string (ajv points at the object). */
+function tagPlace(e: ErrorObject): string {
+  const { tag, tagValue } = e.params as { tag: string; tagValue: unknown };
+  return typeof tagValue === 'string' ? e.instancePath : `${e.instancePath}${pointer(tag)}`;
 }
 
 /**

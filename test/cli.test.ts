@@ -177,6 +177,35 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
       },
       (f) => `${f}:/steps/4/patch: patch 'test_klp_nope' is not in the universe [E_REFERENCE]`,
     ],
+    // Each named no allowed value, or the wrong thing (hostile user, stop 38).
+    [
+      'an expected result that is no errno',
+      () => {
+        const s = basicScenario();
+        s.steps[0]!.expect = { result: 'EWHAT' };
+        return ['scenario', bad('ewhat.json', s)];
+      },
+      (f) => `${f}:/steps/0/expect/result: must be one of ["ok","ENOENT","EAGAIN","EACCES","EEXIST","ENODEV","EINVAL","EBUSY"] [E_SCHEMA]`,
+    ],
+    [
+      'an op that is no string',
+      () => {
+        const s = basicScenario();
+        s.steps[0]!.op = 5;
+        return ['scenario', bad('op5.json', s)];
+      },
+      (f) => `${f}:/steps/0/op: op must be a string, not 5 [E_SCHEMA]`,
+    ],
+    [
+      'a value of neither type allowed',
+      () => {
+        const s = basicScenario();
+        const p = (s.universe as { patches: { attrs?: Record<string, unknown> }[] }).patches[0]!;
+        p.attrs = { ...p.attrs, replace: 'yes' };
+        return ['scenario', bad('replace-yes.json', s)];
+      },
+      (f) => `${f}:/universe/patches/0/attrs/replace: must be boolean or integer [E_SCHEMA]`,
+    ],
     // Each passed, checking nothing (hostile-user finding, 2026-12-03).
     ...(
       [
