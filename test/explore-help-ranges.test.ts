@@ -81,6 +81,11 @@ describe('a scope text with spaces around its keys and values', () => {
     expect(depthBoundIn('patches=1, depth = any')).toBeUndefined();
     expect(depthBoundIn(undefined)).toBeUndefined();
     expect(refusal(() => parseScope('patches=1,,depth=2'))).toMatch(/^unknown scope key '' /);
+    // An empty scope as a whole says so (stop 38's hostile user: "unknown scope key ''").
+    for (const empty of ['', '  '])
+      expect(refusal(() => parseScope(empty))).toBe(
+        'the scope is empty; give K=V,... (keys: patches, functions, states, tasks, depth, taskModel) [E_USAGE]',
+      );
     expect(refusal(() => parseScope('patches=1 2'))).toBe("scope patches takes a whole number from 1 to 5, not '1 2' [E_USAGE]");
   });
 });

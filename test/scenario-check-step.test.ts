@@ -22,3 +22,12 @@ describe('klpcheck scenario: a failed check_running step', () => {
     );
   });
 });
+
+describe('klpcheck scenario: a check_sysfs step with only a count', () => {
+  it('prints its command with no trailing space (stop 38 hostile user)', async () => {
+    const s = basicScenario();
+    s.steps.push({ op: 'check_sysfs', count: 0 });
+    const r = await run(['scenario', tmp.write('count.json', s)]);
+    expect(r.stdout).toMatch(/^ {2}\d+ {2}ok {6}check_sysfs$/m);
+  });
+});

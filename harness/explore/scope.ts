@@ -77,6 +77,8 @@ export function scopeRanges(keys: readonly (keyof ExploreScope)[] = Object.keys(
  */
 export function parseScope(text: string | undefined, base: ExploreScope = DEFAULT_EXPLORE_SCOPE): ExploreScope {
   if (text === undefined) return base;
+  // An empty --scope was "unknown scope key ''" (hostile user, stop 38).
+  if (text.trim() === '') throw new KlpcheckError('E_USAGE', `the scope is empty; give K=V,... (keys: ${Object.keys(LIMITS).join(', ')})`);
   const scope: Record<string, number> = { ...base };
   const seen = new Set<string>();
   for (const part of scopeParts(text)) {

@@ -200,7 +200,9 @@ export function runStep(k: Kernel, step: Step): StepOutcome {
       return { command: `trace_function ${step.func}`, outcome: k.traceFunction(`${step.func},0`) };
     case 'check_sysfs': {
       const problem = checkSysfs(k, step);
-      return { command: `check_sysfs ${step.patch ?? ''}${step.file ? `/${step.file}` : ''}`, outcome: OK, problem };
+      // With only a count there is no patch to name: no trailing space.
+      const what = `${step.patch ?? ''}${step.file ? `/${step.file}` : ''}`;
+      return { command: what ? `check_sysfs ${what}` : 'check_sysfs', outcome: OK, problem };
     }
     default:
       return runShadowStep(k, step);

@@ -85,7 +85,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
       continue;
     }
     const note = saved.find((x) => x.property === p);
-    const random = note?.randomLength ? ` (fast-check's shrunk one: ${note.randomLength})` : '';
+    const random = note?.randomLength ? ` (fast-check's shrunk one, as verdicts/expected.json records it: ${note.randomLength})` : '';
     // Breadth first, a violation one level past the last full one is the shortest. An interrupted merge's depth
     // is its least advanced shard's, and another shard may have gone further: its violation is not known to be.
     const known = s.complete || v.ops.length <= s.depthReached + 1;
