@@ -31,3 +31,20 @@ describe('klpcheck scenario: a check_sysfs step with only a count', () => {
     expect(r.stdout).toMatch(/^ {2}\d+ {2}ok {6}check_sysfs$/m);
   });
 });
+
+describe('klpcheck scenario: load_lp of a module that is no livepatch', () => {
+  it("fails, as functions.sh's load_lp dies waiting for its sysfs directory; load_mod takes it", async () => {
+    const s = basicScenario();
+    (s.universe as { modules: unknown[] }).modules.push({ name: 'test_klp_target' });
+    const lp = { ...s, steps: [...s.steps, { op: 'load_lp', module: 'test_klp_target' }] };
+    const r = await run(['scenario', tmp.write('lp-target.json', lp)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /\/steps\/4: test_klp_target: \/sys\/kernel\/livepatch\/test_klp_target never appeared: it is no livepatch module/,
+    );
+    const nowait = { ...s, steps: [...s.steps, { op: 'load_lp_nowait', module: 'test_klp_target' }] };
+    expect((await run(['scenario', tmp.write('nowait-target.json', nowait)])).code).toBe(1);
+    const mod = { ...s, steps: [...s.steps, { op: 'load_mod', module: 'test_klp_target' }], expect_log: undefined };
+    expect((await run(['scenario', tmp.write('mod-target.json', mod)])).code).toBe(0);
+  });
+});

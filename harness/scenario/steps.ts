@@ -114,6 +114,14 @@ export function runStep(k: Kernel, step: Step): StepOutcome {
     case 'load_mod': {
       const command = insmodLine(k, step.module, step.params);
       const outcome = k.insmod(step.module, step.params);
+      // functions.sh's load_lp and load_lp_nowait wait for the patch's sysfs directory and die when it never
+      // comes: a module that is no livepatch loaded "ok" here (stop 38's hostile user).
+      if (step.op !== 'load_mod' && outcome.ok && k.sysfs(step.module) === undefined)
+        return {
+          command,
+          outcome,
+          problem: `${step.module}: /sys/kernel/livepatch/${step.module} never appeared: it is no livepatch module`,
+        };
       const waited = step.op === 'load_lp' && outcome.ok && !settle(k);
       return { command, outcome, problem: waited ? `${step.module}: transition did not complete` : undefined };
     }
