@@ -90,6 +90,13 @@ describe('klp_enable_patch: the first of two failing checks decides', () => {
     expect(r.k.core.transition?.name).toBe('busy');
   });
 
+  it('a missing symbol after a found one in the same object: every func is resolved, -EINVAL with the kallsyms line', () => {
+    const lp: PatchDef = { name: 'lp', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'here' }, { old_name: 'gone' }] }] };
+    const r = load(lp, { vmlinux_symbols: { here: 1, gone: 0 } });
+    expect(r.outcome).toEqual(fail('EINVAL'));
+    expect(r.log).toEqual(["livepatch: symbol 'gone' not found in symbol table"]);
+  });
+
   it('a func without old_name beside a missing symbol: klp_init_func refuses before any lookup, nothing logged', () => {
     const lp: PatchDef = { name: 'lp', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'gone' }, { old_name: null }] }] };
     const r = load(lp, { vmlinux_symbols: { gone: 0 } });
