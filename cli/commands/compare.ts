@@ -71,15 +71,14 @@ const showFile = (f: string): string => shownPath(resolve(ROOT, f));
  * from another folder (hostile user, stop 38).
  */
 function asShown(m: VerdictMatrix): VerdictMatrix {
-  const show = showFile;
   const cells = m.cells.map((c) => {
-    const fixed = c.fixed === undefined ? {} : { fixed: c.fixed.map(show) };
+    const fixed = c.fixed === undefined ? {} : { fixed: c.fixed.map(showFile) };
     if (c.verdict !== 'violated') return { ...c, ...fixed };
-    const [first, ...rest] = c.counterexamples.map((r) => (r.file === undefined ? r : { ...r, file: show(r.file) }));
+    const [first, ...rest] = c.counterexamples.map((r) => (r.file === undefined ? r : { ...r, file: showFile(r.file) }));
     return { ...c, ...fixed, counterexamples: [first!, ...rest] as typeof c.counterexamples };
   });
-  const also = m.also_replayed === undefined ? {} : { also_replayed: show(m.also_replayed) };
-  return { ...m, corpus: show(m.corpus), ...also, cells };
+  const also = m.also_replayed === undefined ? {} : { also_replayed: showFile(m.also_replayed) };
+  return { ...m, corpus: showFile(m.corpus), ...also, cells };
 }
 
 export const compare: Command = {
