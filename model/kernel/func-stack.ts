@@ -79,7 +79,7 @@ export function runningCode(k: KernelCore, task: Task, asked: string, observing 
   const key = canonicalKey(asked);
   const stack = k.funcStacks.get(key);
   const func = stack?.[0];
-  if (!func) return k.objectAlive(key.slice(0, key.indexOf(':'))) ? 'original' : 'absent';
+  if (!func) return unpatchedCode(k, key);
   return func.transition ? codeInTransition(k, task, key, stack!, observing) : func.code;
 }
 
@@ -94,10 +94,15 @@ export function runningNames(k: KernelCore, tasks: readonly Task[], asked: strin
   const func = stack?.[0];
   const names: string[] = new Array(tasks.length);
   if (!func || !func.transition) {
-    const all = func ? versionName(func.code) : k.objectAlive(key.slice(0, key.indexOf(':'))) ? 'original' : 'absent';
+    const all = func ? versionName(func.code) : unpatchedCode(k, key);
     for (let i = 0; i < tasks.length; i++) names[i] = all;
   } else for (let i = 0; i < tasks.length; i++) names[i] = versionName(codeInTransition(k, tasks[i]!, key, stack!, true));
   return names;
+}
+
+/** A function no patch holds: its own code, or none while its module is not loaded. */
+function unpatchedCode(k: KernelCore, key: string): 'original' | 'absent' {
+  return k.objectAlive(key.slice(0, key.indexOf(':'))) ? 'original' : 'absent';
 }
 
 /** The ftrace handler's answer when the func_stack's head is in transition (runningCode). */
