@@ -90,11 +90,14 @@ export interface Invariant {
    * that cannot complete). Absent, the invariant promises that on such a
    * step it fires only if it fired on the step into that state (it reads the
    * abstract states, the events and the patches' records, and none of them
-   * changed), and that its checker's memory stays as it was; the explorer
-   * then skips it there (harness/run-sequence.ts Lockstep.stepAll). The
-   * first violation in breadth-first order is never on such a step.
-   * test/quiet-steps.test.ts holds every invariant to that promise on every
-   * quiet step of whole spaces. Set it for an invariant that judges an op by
+   * changed), and that its checker's memory stays as it was; the explorer,
+   * and any other checked run on a step both sides refused at the door
+   * (model/kernel/errno.ts refused), then skip it there
+   * (harness/run-sequence.ts Lockstep.stepAll). The first violation in
+   * breadth-first order is never on such a step, and a random run stops at
+   * its first. test/quiet-steps.test.ts holds every invariant to that promise
+   * on every quiet step of whole spaces, test/door-refusals.test.ts on every
+   * door refusal of random runs. Set it for an invariant that judges an op by
    * its outcome alone (say, "a refused load must log a reason").
    */
   readonly seesUnchangedSteps?: boolean;

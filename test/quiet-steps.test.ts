@@ -32,7 +32,8 @@ function quietProblems(state: Lockstep, op: Op, invariants: readonly Invariant[]
   const skipped = new Set(invariants.filter((i) => !i.seesUnchangedSteps).map((i) => i.id));
   const full = state.branch();
   const problems: string[] = [];
-  for (const v of full.stepAll(op)) {
+  // In full: no step is quiet when `unchanged` says no (without it, a refusal at the door would be).
+  for (const v of full.stepAll(op, undefined, () => false)) {
     if (v.invariant === CONFORMANCE) problems.push(`conformance fired: ${v.reason}`);
     else if (skipped.has(v.invariant) && !incoming.has(v.invariant)) problems.push(`${v.invariant} fired: ${v.reason}`);
   }

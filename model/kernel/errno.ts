@@ -42,3 +42,25 @@ export type Outcome = { readonly ok: true } | { readonly ok: false; readonly err
 
 export const OK: Outcome = { ok: true };
 export const fail = (errno: Errno): Outcome => ({ ok: false, errno });
+
+/** The outcomes refused at the door (refused()): a WeakSet, so that an outcome's shape stays { ok, errno }. */
+const AT_THE_DOOR = new WeakSet<Outcome>();
+
+/**
+ * `fail(errno)`, said where an operation refuses before it changes anything
+ * (the module is already loaded, the patch is not in transition, the value
+ * does not parse ...): the state afterwards is the state before, but for a
+ * text line the kernel may log. A checked run skips the checks that only
+ * read the state on such a step (harness/run-sequence.ts Lockstep.stepAll),
+ * so a refusal marked so must touch nothing: test/door-refusals.test.ts
+ * compares the whole state before and after every one of random runs of
+ * every semantics.
+ */
+export function refused(errno: Errno): Outcome {
+  const o = fail(errno);
+  AT_THE_DOOR.add(o);
+  return o;
+}
+
+/** Whether `o` came from refused(): nothing was changed. */
+export const refusedAtTheDoor = (o: Outcome): boolean => AT_THE_DOOR.has(o);

@@ -6,7 +6,7 @@
 import type { KernelCore, LoadedModule } from './core.ts';
 import { attrsAtLoad } from './attr-params.ts';
 import { funcKey, type ModuleDef, type PatchDef, type StateDef } from './definitions.ts';
-import { fail, OK, type Outcome } from './errno.ts';
+import { OK, refused, type Outcome } from './errno.ts';
 import { buildPatch, enablePatch } from './enable.ts';
 import { startBusyWork, stopBusyWork } from './busy-work.ts';
 import { parseBool } from './kstrtobool.ts';
@@ -87,12 +87,12 @@ function insmodTarget(k: KernelCore, def: ModuleDef, given: Readonly<Record<stri
 }
 
 export function insmod(k: KernelCore, name: string, params: Readonly<Record<string, string>>): Outcome {
-  if (k.modules.has(name)) return fail('EEXIST');
+  if (k.modules.has(name)) return refused('EEXIST');
   const lp = k.universe.patches.find((p) => p.name === name);
   if (lp) return insmodLivepatch(k, lp, params);
   const mod = k.universe.modules.find((m) => m.name === name);
   if (mod) return insmodTarget(k, mod, params);
-  return fail('ENOENT');
+  return refused('ENOENT');
 }
 
 /**
@@ -101,9 +101,9 @@ export function insmod(k: KernelCore, name: string, params: Readonly<Record<stri
  */
 export function rmmod(k: KernelCore, name: string): Outcome {
   const m = k.modules.get(name);
-  if (!m) return fail('ENOENT');
+  if (!m) return refused('ENOENT');
   if (m.kind === 'livepatch') {
-    if (m.patch && (m.patch.registered || m.patch.forced)) return fail('EBUSY');
+    if (m.patch && (m.patch.registered || m.patch.forced)) return refused('EBUSY');
     k.modules.delete(name);
     k.log.event({ kind: 'module_removed', module: name });
     return OK;

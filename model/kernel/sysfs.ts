@@ -5,7 +5,7 @@
 import { runObjectCallback } from './callbacks.ts';
 import type { KernelCore } from './core.ts';
 import { sysfsFuncName } from './definitions.ts';
-import { fail, OK, type Outcome } from './errno.ts';
+import { OK, refused, type Outcome } from './errno.ts';
 import { parseBool } from './loader.ts';
 import { KLP_TRANSITION_UNPATCHED, type KPatch } from './runtime.ts';
 import { blocksDisable, statesPreUnpatch } from './states.ts';
@@ -13,9 +13,9 @@ import { forceTransition, initTransition, perState, reverseTransition, startTran
 
 /** __klp_disable_patch. */
 function disablePatch(k: KernelCore, patch: KPatch): Outcome {
-  if (k.transition) return fail('EBUSY');
+  if (k.transition) return refused('EBUSY');
   const refusal = k.hooks.disableRefusal(k.klp_patches, patch);
-  if (refusal) return fail(refusal);
+  if (refusal) return refused(refusal);
   initTransition(k, patch, KLP_TRANSITION_UNPATCHED);
   if (perState(k)) statesPreUnpatch(k, patch);
   for (const obj of patch.objs) if (obj.patched) runObjectCallback(k, obj, 'pre_unpatch', 'LIVE');
@@ -27,19 +27,19 @@ function disablePatch(k: KernelCore, patch: KPatch): Outcome {
 
 /** enabled_store. A missing sysfs directory is ENOENT, as the shell's redirection sees it. */
 export function writeEnabled(k: KernelCore, patch: KPatch | undefined, value: string): Outcome {
-  if (!patch?.registered) return fail('ENOENT');
+  if (!patch?.registered) return refused('ENOENT');
   const enable = parseBool(value);
-  if (enable === null) return fail('EINVAL');
-  if (patch.enabled === enable) return fail('EINVAL');
+  if (enable === null) return refused('EINVAL');
+  if (patch.enabled === enable) return refused('EINVAL');
   if (!enable && perState(k) && blocksDisable(patch)) {
     k.log.klp(`The livepatch '${patch.name}' does not support disable`);
-    return fail('EINVAL');
+    return refused('EINVAL');
   }
   if (patch === k.transition) {
     reverseTransition(k);
     return OK;
   }
-  return enable ? fail('EINVAL') : disablePatch(k, patch);
+  return enable ? refused('EINVAL') : disablePatch(k, patch);
 }
 
 /**
@@ -48,22 +48,22 @@ export function writeEnabled(k: KernelCore, patch: KPatch | undefined, value: st
  * is a no-op"; facts D: force=1 on a patch not in transition is -EINVAL).
  */
 export function writeForce(k: KernelCore, patch: KPatch | undefined, value: string): Outcome {
-  if (!patch?.registered) return fail('ENOENT');
+  if (!patch?.registered) return refused('ENOENT');
   const v = parseBool(value);
-  if (v === null) return fail('EINVAL');
+  if (v === null) return refused('EINVAL');
   if (!v) return OK;
-  if (patch !== k.transition) return fail('EINVAL');
+  if (patch !== k.transition) return refused('EINVAL');
   forceTransition(k);
   return OK;
 }
 
 /** A writable attribute a semantics adds (hybrid mode's `replaceable`, facts F.1): -EAGAIN in transition. */
 export function writeAttr(k: KernelCore, patch: KPatch | undefined, attr: string, value: string): Outcome {
-  if (!patch?.registered) return fail('ENOENT');
-  if (!patch.writable.has(attr)) return fail('EACCES');
+  if (!patch?.registered) return refused('ENOENT');
+  if (!patch.writable.has(attr)) return refused('EACCES');
   const v = parseBool(value);
-  if (v === null) return fail('EINVAL');
-  if (patch === k.transition) return fail('EAGAIN');
+  if (v === null) return refused('EINVAL');
+  if (patch === k.transition) return refused('EAGAIN');
   patch.writable.set(attr, v);
   return OK;
 }

@@ -9,7 +9,7 @@
  */
 import { canonicalKey, type PatchDef, type Universe } from '../kernel/definitions.ts';
 import { attrsAtLoad } from '../kernel/attr-params.ts';
-import { fail, OK, type Outcome } from '../kernel/errno.ts';
+import { OK, refused, type Outcome } from '../kernel/errno.ts';
 import { parseBool } from '../kernel/loader.ts';
 import type { Semantics } from '../semantics/semantics.ts';
 import type { Sleep } from '../kernel/runtime.ts';
@@ -278,12 +278,12 @@ export class SpecModel {
   // ---- operations ----
 
   insmod(module: string, params: Readonly<Record<string, string>> = {}): Outcome {
-    if (this.isLoaded(module)) return fail('EEXIST');
+    if (this.isLoaded(module)) return refused('EEXIST');
     const found = this.universe.patches.find((p) => p.name === module);
     // The patch as loaded: module parameters may set attributes (add_merge_slots=X).
     const def = found && { ...found, attrs: attrsAtLoad(found, params) };
     if (!def) {
-      if (!this.universe.modules.some((m) => m.name === module)) return fail('ENOENT');
+      if (!this.universe.modules.some((m) => m.name === module)) return refused('ENOENT');
       this.targets.add(module);
       return OK;
     }
@@ -291,8 +291,8 @@ export class SpecModel {
       this.klp.map((p) => p.def),
       def,
     );
-    if ('refuse' in verdict) return fail('EINVAL');
-    if (this.transition) return fail('EBUSY');
+    if ('refuse' in verdict) return refused('EINVAL');
+    if (this.transition) return refused('EBUSY');
     const rec: SpecPatch = { def, funcs: new Set(patchFuncs(def)), registered: true, enabled: true, forced: false };
     const replaces = this.klp.filter((p) => verdict.replaces.includes(p.def.name));
     this.loaded.push(rec);
@@ -305,8 +305,8 @@ export class SpecModel {
   rmmod(module: string): Outcome {
     if (this.targets.delete(module)) return OK;
     const rec = this.loaded.find((p) => p.def.name === module);
-    if (!rec) return fail('ENOENT');
-    if (rec.registered || rec.forced) return fail('EBUSY');
+    if (!rec) return refused('ENOENT');
+    if (rec.registered || rec.forced) return refused('EBUSY');
     this.loaded = this.loaded.filter((p) => p !== rec);
     return OK;
   }
@@ -317,20 +317,20 @@ export class SpecModel {
 
   writeEnabled(name: string, enable: boolean): Outcome {
     const rec = this.registered(name);
-    if (!rec) return fail('ENOENT');
-    if (rec.enabled === enable) return fail('EINVAL');
-    if (!enable && this.rule.perState && (rec.def.states ?? []).some((s) => s.block_disable)) return fail('EINVAL');
+    if (!rec) return refused('ENOENT');
+    if (rec.enabled === enable) return refused('EINVAL');
+    if (!enable && this.rule.perState && (rec.def.states ?? []).some((s) => s.block_disable)) return refused('EINVAL');
     if (this.transition?.patch === rec) {
       this.reverse();
       return OK;
     }
-    if (enable) return fail('EINVAL');
-    if (this.transition) return fail('EBUSY');
+    if (enable) return refused('EINVAL');
+    if (this.transition) return refused('EBUSY');
     const refusal = this.rule.disable(
       this.klp.map((p) => p.def),
       rec.def,
     );
-    if (refusal) return fail(refusal.errno);
+    if (refusal) return refused(refusal.errno);
     rec.enabled = false;
     this.startTransition(rec, 'unpatched', []);
     this.tryComplete();
@@ -339,9 +339,9 @@ export class SpecModel {
 
   force(name: string): Outcome {
     const rec = this.registered(name);
-    if (!rec) return fail('ENOENT');
+    if (!rec) return refused('ENOENT');
     const t = this.transition;
-    if (t?.patch !== rec) return fail('EINVAL');
+    if (t?.patch !== rec) return refused('EINVAL');
     for (const task of this.tasks) task.state = t.target;
     if (t.target === 'unpatched') rec.forced = true;
     else for (const p of t.replaces) p.forced = true;
@@ -405,11 +405,11 @@ export class SpecModel {
   /** A writable boolean attribute (hybrid mode's replaceable): -EAGAIN on the transition patch (facts F.1). */
   writeAttr(name: string, attr: string, value: string): Outcome {
     const rec = this.registered(name);
-    if (!rec) return fail('ENOENT');
-    if (!(this.rule.writableAttrs ?? []).includes(attr)) return fail('EACCES');
+    if (!rec) return refused('ENOENT');
+    if (!(this.rule.writableAttrs ?? []).includes(attr)) return refused('EACCES');
     const v = parseBool(value);
-    if (v === null) return fail('EINVAL');
-    if (this.transition?.patch === rec) return fail('EAGAIN');
+    if (v === null) return refused('EINVAL');
+    if (this.transition?.patch === rec) return refused('EAGAIN');
     rec.def = { ...rec.def, attrs: { ...rec.def.attrs, [attr]: v } };
     return OK;
   }

@@ -1,0 +1,121 @@
+/**
+ * Refusals at the door (model/kernel/errno.ts refused): an operation both
+ * sides refuse before they change anything. A checked run takes such a step
+ * as quiet (harness/run-sequence.ts Lockstep.stepAll): it keeps the abstract
+ * state before and skips every invariant that does not ask to see unchanged
+ * steps. Here every such step of random runs of every semantics is checked
+ * in full: the kernel's whole state (but its log) and the spec model's are
+ * as before, conformance holds, and no skipped invariant fires or changes
+ * its checker's memory. A kernel that changes something before it refuses
+ * is caught.
+ */
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { commandsArb, DEFAULT_SCOPE, universeArb, type OpCommand } from '../harness/generators.ts';
+import type { Op } from '../harness/ops.ts';
+import { Lockstep } from '../harness/run-sequence.ts';
+import { refused, refusedAtTheDoor, type Outcome } from '../model/kernel/errno.ts';
+import { Kernel } from '../model/kernel/kernel.ts';
+import type { Universe } from '../model/kernel/definitions.ts';
+import { SEMANTICS } from '../model/semantics/registry.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { upstream } from '../model/semantics/upstream.ts';
+import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
+
+/** The kernel's state without its log, which a refusal may add a text line to. */
+function kernelState(k: Kernel): Kernel {
+  const c = k.clone();
+  c.core.log.clear();
+  return c;
+}
+
+interface DoorCheck {
+  /** Steps both sides refused at the door. */
+  readonly door: number;
+  readonly steps: number;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Random runs of `sem` (seed 1), every door refusal checked in full.
+ * `kernel` makes the reference implementation (a broken one in the last test).
+ */
+function checkDoors(sem: Semantics, runs: number, kernel?: (u: Universe, s: Semantics) => Kernel): DoorCheck {
+  const invariants = INVARIANTS.filter((i) => i.appliesTo(sem));
+  const skipped = new Set(invariants.filter((i) => !i.seesUnchangedSteps).map((i) => i.id));
+  const arb = fc.tuple(universeArb(sem, DEFAULT_SCOPE), commandsArb(sem, DEFAULT_SCOPE, 30));
+  const problems: string[] = [];
+  let door = 0;
+  let steps = 0;
+  for (const [universe, cmds] of fc.sample(arb, { numRuns: runs, seed: 1 })) {
+    const run = new Lockstep(universe, sem, { invariants, conformance: true, ...(kernel ? { kernel } : {}) });
+    let incoming: ReadonlySet<string> = new Set();
+    for (const c of cmds) {
+      const op: Op = ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op;
+      if (!run.applicable(op)) continue;
+      steps++;
+      const kernelBefore = kernelState(run.kernel);
+      const specBefore = run.spec.clone();
+      // The same step checked in full (no step is quiet when `unchanged` says no), on a copy.
+      const full = run.branch();
+      const found = full.stepAll(op, undefined, () => false);
+      const violations = run.stepAll(op);
+      if (doorStep(run)) {
+        door++;
+        const where = `${JSON.stringify(op)} after ${run.steps.length - 1} steps`;
+        if (!isDeepStrictEqual(kernelState(run.kernel), kernelBefore)) problems.push(`${where}: the kernel's state changed`);
+        if (!isDeepStrictEqual(run.spec.clone(), specBefore)) problems.push(`${where}: the spec model's state changed`);
+        for (const v of found) {
+          if (v.invariant === CONFORMANCE) problems.push(`${where}: conformance fired: ${v.reason}`);
+          else if (skipped.has(v.invariant) && !incoming.has(v.invariant)) problems.push(`${where}: ${v.invariant} fired: ${v.reason}`);
+        }
+        if (full.memory() !== run.memory()) problems.push(`${where}: a checker's memory changed`);
+      }
+      incoming = new Set(violations.map((v) => v.invariant));
+      if (violations.length) break;
+    }
+  }
+  return { door, steps, problems };
+}
+
+/** Whether the last step of `run` was taken as quiet: its state is the very object of the state before. */
+function doorStep(run: Lockstep): boolean {
+  const before = run.steps.length > 1 ? run.steps.at(-2)!.state : run.initial;
+  return run.steps.at(-1)!.state === before;
+}
+
+describe('refusals at the door', () => {
+  it.each(SEMANTICS.map((s) => [s.name, s] as const))(
+    '%s: every step both sides refused at the door changed nothing, and its skipped checks would have found nothing',
+    (_, sem) => {
+      const r = checkDoors(sem, 300);
+      expect(r.problems.slice(0, 5)).toEqual([]);
+      // About a third of random steps are such refusals, or the check proves little.
+      expect(r.door).toBeGreaterThan(r.steps / 5);
+    },
+    60_000,
+  );
+
+  it('are marked as such, and a plain failure is not', () => {
+    expect(refusedAtTheDoor(refused('EEXIST'))).toBe(true);
+    expect(refused('EEXIST')).toEqual({ ok: false, errno: 'EEXIST' });
+    expect(refusedAtTheDoor({ ok: false, errno: 'EEXIST' })).toBe(false);
+    const k = new Kernel({ patches: [], modules: [{ name: 'mod' }], kernel: {} }, upstream.hooks);
+    expect(refusedAtTheDoor(k.insmod('mod'))).toBe(false);
+    expect(refusedAtTheDoor(k.insmod('mod'))).toBe(true);
+  });
+
+  it('catches a kernel that changes its state before it refuses', () => {
+    /** Counts a refused sysfs write in the signal counter: a change no abstract state shows. */
+    class Leaky extends Kernel {
+      override writeEnabled(patch: string, value: string): Outcome {
+        const o = super.writeEnabled(patch, value);
+        if (refusedAtTheDoor(o)) this.core.signalsCnt++;
+        return o;
+      }
+    }
+    const r = checkDoors(upstream, 60, (u, s) => new Leaky(u, s.hooks));
+    expect(r.problems.some((p) => p.endsWith(": the kernel's state changed"))).toBe(true);
+  });
+});
