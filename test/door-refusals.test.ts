@@ -14,8 +14,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { commandsArb, DEFAULT_SCOPE, universeArb, type OpCommand } from '../harness/generators.ts';
 import type { Op } from '../harness/ops.ts';
+import { patchFromFuncs } from '../harness/patch-def.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
-import { refused, refusedAtTheDoor, type Outcome } from '../model/kernel/errno.ts';
+import { fail, refused, refusedAtTheDoor, type Outcome } from '../model/kernel/errno.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
 import type { Universe } from '../model/kernel/definitions.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
@@ -117,5 +118,37 @@ describe('refusals at the door', () => {
     }
     const r = checkDoors(upstream, 60, (u, s) => new Leaky(u, s.hooks));
     expect(r.problems.some((p) => p.endsWith(": the kernel's state changed"))).toBe(true);
+  });
+});
+
+describe('which refusals a checked run takes as quiet', () => {
+  const universe: Universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: 'mod' }], kernel: { tasks: 1 } };
+  const enable: Op = { op: 'enable', patch: 'p1' };
+  /** A run with p1 loaded; `quietly` says whether enabling it again (refused, -EINVAL) was taken as quiet. */
+  const enabledP1 = (opts: Partial<ConstructorParameters<typeof Lockstep>[2]> = {}) => {
+    const run = new Lockstep(universe, upstream, { invariants: INVARIANTS, conformance: true, ...opts });
+    expect(run.stepAll({ op: 'insmod', module: 'p1' })).toEqual([]);
+    return run;
+  };
+  const quietly = (run: Lockstep) => {
+    const before = run.current;
+    run.stepAll(enable);
+    expect(run.steps.at(-1)!.outcome).toBe('EINVAL');
+    return run.current === before;
+  };
+
+  it('both sides refused at the door: quiet', () => expect(quietly(enabledP1())).toBe(true));
+
+  it('the spec model no longer followed (a conformance break, the explorer): the kernel alone decides', () =>
+    expect(quietly(enabledP1({ conformance: false, specUntilDivergence: true }))).toBe(true));
+
+  it('a kernel that refuses as a plain failure (it may have changed something) is checked in full', () => {
+    class PlainRefusal extends Kernel {
+      override writeEnabled(patch: string, value: string): Outcome {
+        const o = super.writeEnabled(patch, value);
+        return o.ok ? o : fail(o.errno);
+      }
+    }
+    expect(quietly(enabledP1({ kernel: (u, s) => new PlainRefusal(u, s.hooks) }))).toBe(false);
   });
 });
