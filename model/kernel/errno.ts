@@ -43,8 +43,14 @@ export type Outcome = { readonly ok: true } | { readonly ok: false; readonly err
 export const OK: Outcome = { ok: true };
 export const fail = (errno: Errno): Outcome => ({ ok: false, errno });
 
-/** The outcomes refused at the door (refused()): a WeakSet, so that an outcome's shape stays { ok, errno }. */
-const AT_THE_DOOR = new WeakSet<Outcome>();
+/**
+ * The outcomes refused at the door (refused()): one frozen object per errno,
+ * so that telling one from a plain fail() is an identity test and making one
+ * allocates nothing (a random run refuses about a third of its ops).
+ */
+const AT_THE_DOOR = Object.fromEntries((Object.keys(ERRNO) as Errno[]).map((e) => [e, Object.freeze(fail(e))])) as Readonly<
+  Record<Errno, Outcome>
+>;
 
 /**
  * `fail(errno)`, said where an operation refuses before it changes anything
@@ -57,10 +63,8 @@ const AT_THE_DOOR = new WeakSet<Outcome>();
  * every semantics.
  */
 export function refused(errno: Errno): Outcome {
-  const o = fail(errno);
-  AT_THE_DOOR.add(o);
-  return o;
+  return AT_THE_DOOR[errno];
 }
 
 /** Whether `o` came from refused(): nothing was changed. */
-export const refusedAtTheDoor = (o: Outcome): boolean => AT_THE_DOOR.has(o);
+export const refusedAtTheDoor = (o: Outcome): boolean => !o.ok && AT_THE_DOOR[o.errno] === o;
