@@ -14,6 +14,7 @@ import { registerKprobe, traceFunction, unregisterKprobe } from './ftrace-users.
 import { wakeBusyWork } from './busy-work.ts';
 import { insmod, parseBool, rmmod } from './loader.ts';
 import { readModuleParam } from './outputs.ts';
+import { declaredParams, paramReadable, paramWriteErrno } from './module-params.ts';
 import { Task, type KPatch, type Sleep, type Version } from './runtime.ts';
 import { readSysfs, writeAttr, writeEnabled, writeForce } from './sysfs.ts';
 import { condResched, copyProcess, tryCompleteTransition, updatePatchState } from './transition.ts';
@@ -56,11 +57,15 @@ export class Kernel {
 
   /**
    * A module parameter in /sys/module/<mod>/parameters (set_pre_patch_ret);
-   * clearing a busy module's blocking parameter wakes its worker.
+   * clearing a busy module's blocking parameter wakes its worker. A file the
+   * module does not have is -EACCES or -ENOENT (module-params.ts
+   * paramWriteErrno).
    */
   writeParam(mod: string, name: string, value: string): Outcome {
     const m = this.core.modules.get(mod);
     if (!m) return fail('ENOENT');
+    const errno = paramWriteErrno(declaredParams(m), name);
+    if (errno) return fail(errno);
     m.params = new Map(m.params).set(name, value);
     if (m.kind === 'target' && m.def.busy_work?.param === name && parseBool(value) === false) wakeBusyWork(this.core, mod);
     return OK;
@@ -68,7 +73,10 @@ export class Kernel {
 
   /** `cat /sys/module/<mod>/parameters/<param>`: runs the function the module shows it with. */
   readParam(mod: string, name: string): Outcome {
-    return readModuleParam(this.core, mod, name) ? OK : fail('ENOENT');
+    const m = this.core.modules.get(mod);
+    if (!m || !paramReadable(declaredParams(m), name)) return fail('ENOENT');
+    readModuleParam(this.core, mod, name);
+    return OK;
   }
 
   /** sysctl kernel.ftrace_enabled: disabling fails while a livepatch holds a PERMANENT ftrace_ops. */

@@ -12,6 +12,7 @@ import { startBusyWork, stopBusyWork } from './busy-work.ts';
 import { parseBool } from './kstrtobool.ts';
 import { registerKprobe, unregisterKprobe } from './ftrace-users.ts';
 import { moduleComing, moduleGoing } from './module-notifier.ts';
+import { livepatchParams, targetParams, unknownParams, type DeclaredParams } from './module-params.ts';
 
 export { parseBool };
 
@@ -37,8 +38,24 @@ function paramOn(params: ReadonlyMap<string, string>, p: string | undefined): bo
   return p !== undefined && parseBool(params.get(p) ?? 'n') === true;
 }
 
-function withDefaults(defaults: Readonly<Record<string, string>> | undefined, given: Readonly<Record<string, string>>) {
-  return new Map(Object.entries({ ...(defaults ?? {}), ...given }));
+/**
+ * parse_args over the insmod line (kernel/module/main.c load_module): the
+ * module's parameters, its defaults overridden by what the line gives, and
+ * the names it does not declare, which unknown_module_param_cb logs and
+ * ignores (logUnknown).
+ */
+function parseArgs(
+  defaults: Readonly<Record<string, string>> | undefined,
+  declared: DeclaredParams,
+  given: Readonly<Record<string, string>>,
+) {
+  const unknown = unknownParams(declared, given);
+  const own = unknown.length === 0 ? given : Object.fromEntries(Object.entries(given).filter(([p]) => declared.has(p)));
+  return { params: new Map(Object.entries({ ...(defaults ?? {}), ...own })), unknown };
+}
+
+function logUnknown(k: KernelCore, name: string, unknown: readonly string[]): void {
+  for (const p of unknown) k.log.raw(`${name}: unknown parameter '${p}' ignored`);
 }
 
 function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<string, string>>): Outcome {
@@ -47,7 +64,9 @@ function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<st
     k.log.raw(`${def.name}: tainting kernel with TAINT_LIVEPATCH`);
     k.taintReported = true;
   }
-  const params = withDefaults(def.params, given);
+  // parse_args runs after the coming notifiers, which do nothing for a patch not yet registered.
+  const { params, unknown } = parseArgs(def.params, livepatchParams(def), given);
+  logUnknown(k, def.name, unknown);
   const patch = buildPatch(def, attrsAtLoad(def, params), k.hooks.writableAttrs, statesFor(def, params));
   const entry: LoadedModule = { kind: 'livepatch', def, params, patch };
   k.modules.set(def.name, entry);
@@ -73,11 +92,13 @@ function initTarget(k: KernelCore, def: ModuleDef, params: ReadonlyMap<string, s
 }
 
 function insmodTarget(k: KernelCore, def: ModuleDef, given: Readonly<Record<string, string>>): Outcome {
-  const params = withDefaults(def.params, given);
+  const { params, unknown } = parseArgs(def.params, targetParams(def), given);
   const entry: LoadedModule = { kind: 'target', def, params, klp_alive: false };
   k.modules.set(def.name, entry);
   let outcome = moduleComing(k, def.name, (alive) => (entry.klp_alive = alive));
   if (outcome.ok) {
+    // parse_args logs after the coming notifiers (prepare_coming_module), before the module's init.
+    logUnknown(k, def.name, unknown);
     outcome = initTarget(k, def, params);
     // A failing init is followed by the going notifier, as for any module load.
     if (!outcome.ok) moduleGoing(k, def.name, (alive) => (entry.klp_alive = alive));

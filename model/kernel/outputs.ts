@@ -46,11 +46,9 @@ export function shellTask(k: KernelCore): Task {
   return k.tasks[0] ?? new Task('shell', null);
 }
 
-/** Reading /sys/module/<mod>/parameters/<param> calls the function the module shows it with. */
-export function readModuleParam(k: KernelCore, mod: string, param: string): boolean {
+/** Reading /sys/module/<mod>/parameters/<param> calls the function the module shows it with, if any. */
+export function readModuleParam(k: KernelCore, mod: string, param: string): void {
   const m = k.modules.get(mod);
   const func = m?.kind === 'target' ? m.def.param_show?.[param] : undefined;
-  if (func === undefined) return false;
-  callFunction(k, shellTask(k), mod, func);
-  return true;
+  if (func !== undefined) callFunction(k, shellTask(k), mod, func);
 }

@@ -11,6 +11,7 @@
 import { banner, cIdent, cString, printLines, sortedEntries, type BannerInfo } from './c.ts';
 import { functionSource } from './function.ts';
 import { inferType, paramDecl, paramLines, type ParamDecl } from './params.ts';
+import { targetParams } from '../../model/kernel/module-params.ts';
 import type { Host, HostFunc } from './plan.ts';
 import { realFunction } from './vmlinux-functions.ts';
 
@@ -192,7 +193,7 @@ ${unitBody(
   1,
   host.funcs.filter((f) => f.occurrence === 1),
 )}
-${paramLines(params)}${paramShowParts(host)}${busy?.decls ?? ''}${kprobe?.decls ?? ''}
+${paramLines(params, host.def ? targetParams(host.def) : new Map())}${paramShowParts(host)}${busy?.decls ?? ''}${kprobe?.decls ?? ''}
 static const struct klpcheck_entry *const klpcheck_tables[] = {
 ${tables.map((t) => `\t${t},\n`).join('')}};
 

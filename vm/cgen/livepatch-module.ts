@@ -16,6 +16,7 @@ import { banner, cIdent, cString, kernelModName, sortedEntries, type BannerInfo 
 import { CALLBACK_HELPERS, objectCallbacks } from './callbacks.ts';
 import { functionSource } from './function.ts';
 import { inferType, paramDecl, paramLines, type ParamDecl, type ParamType } from './params.ts';
+import { livepatchParams } from '../../model/kernel/module-params.ts';
 import { STAND_IN, isStandIn, type Plan } from './plan.ts';
 import { livePatchedLine, realFunction, type RealFunction } from './vmlinux-functions.ts';
 
@@ -88,13 +89,17 @@ function realReplacement(patch: PatchDef, f: RealFunction, cName: string): strin
 `;
 }
 
-/** test_klp_syscall's PID list (module parameter klp_pids) and /sys/kernel/<patch>/npids (facts E.6). */
-const PIDS_DECLS = `
+/**
+ * test_klp_syscall's PID list and /sys/kernel/<patch>/npids (facts E.6). The
+ * list is the module parameter klp_pids when the universe's patch declares it
+ * (model/kernel/module-params.ts); otherwise it stays empty, as the model's
+ * module has no such parameter.
+ */
+const pidsDecls = (asParam: boolean) => `
 #define KLPCHECK_MAX_PIDS 128
 static int klpcheck_pids[KLPCHECK_MAX_PIDS];
 static int klpcheck_npids;
-module_param_array_named(klp_pids, klpcheck_pids, int, &klpcheck_npids, 0);
-static DEFINE_SPINLOCK(klpcheck_pids_lock);
+${asParam ? 'module_param_array_named(klp_pids, klpcheck_pids, int, &klpcheck_npids, 0);\n' : ''}static DEFINE_SPINLOCK(klpcheck_pids_lock);
 static struct kobject *klpcheck_kobj;
 
 static ssize_t npids_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
@@ -120,6 +125,7 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
   let generated = false;
   let loglevel = false;
 
+  const declared = livepatchParams(patch);
   // Module parameters: the attribute parameters first (replace=1, facts E.1), then the others.
   const attrParams = sortedEntries(patch.attr_params);
   let replaceParam: ParamDecl | undefined;
@@ -223,7 +229,7 @@ ${pids ? '\tkobject_put(klpcheck_kobj);\n' : ''}}
 #define pr_fmt(fmt) ${cString(`${patch.name}: `)} fmt
 
 ${[...includes].map((h) => `#include <${h}>\n`).join('')}${generated ? '#include "klpcheck.h"\n' : ''}
-${paramLines(params)}${pids ? PIDS_DECLS : ''}
+${paramLines(params, declared)}${pids ? pidsDecls(declared.has('klp_pids')) : ''}
 ${loglevel ? '\n/* The console_loglevel callbacks look their state up in this patch. */\nstatic struct klp_patch klpcheck_patch;\n' : ''}
 ${parts.join('\n')}${callbackParts.length ? CALLBACK_HELPERS : ''}
 ${callbackParts.join('\n')}

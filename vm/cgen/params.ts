@@ -5,6 +5,7 @@
  */
 import { cIdent, cString } from './c.ts';
 import { parseBool } from '../../model/kernel/kstrtobool.ts';
+import type { DeclaredParams, ParamAccess } from '../../model/kernel/module-params.ts';
 
 export type ParamType = 'bool' | 'int' | 'charp';
 
@@ -32,12 +33,22 @@ export function paramDecl(name: string, type: ParamType, value: string | boolean
   return { name, type, variable, init };
 }
 
-/** The C lines declaring the parameters (sysfs mode 0644, as set_pre_patch_ret writes them, facts E.0). */
-export function paramLines(params: readonly ParamDecl[]): string {
+/** The sysfs mode of each access (0644 as set_pre_patch_ret writes it, facts E.0). */
+const MODE: Readonly<Record<ParamAccess, string>> = { rw: '0644', ro: '0444', none: '0' };
+
+/**
+ * The C lines declaring the parameters, each with the sysfs mode the
+ * reference implementation gives it (model/kernel/module-params.ts), so
+ * that the guest's parameter files are the ones the model writes and reads.
+ * Throws on a parameter the model does not declare: the two lists drifted.
+ */
+export function paramLines(params: readonly ParamDecl[], declared: DeclaredParams): string {
   return params
     .map((p) => {
+      const access = declared.get(p.name);
+      if (access === undefined) throw new Error(`cgen declares parameter ${p.name}, which the model's module does not`);
       const ctype = p.type === 'bool' ? 'bool' : p.type === 'int' ? 'int' : 'char *';
-      return `static ${ctype} ${p.variable} = ${p.init};\nmodule_param_named(${p.name}, ${p.variable}, ${p.type}, 0644);\n`;
+      return `static ${ctype} ${p.variable} = ${p.init};\nmodule_param_named(${p.name}, ${p.variable}, ${p.type}, ${MODE[access]});\n`;
     })
     .join('');
 }
