@@ -105,6 +105,43 @@ describe('the parameter files', () => {
     const k = loaded();
     expect(k.writeParam('lp', 'pre_patch_ret', '-19')).toEqual({ ok: true });
     expect(k.core.modules.get('lp')!.params.get('pre_patch_ret')).toBe('-19');
+    expect(k.writeParam('mod', 'knob', '2')).toEqual({ ok: true });
+    expect(k.core.modules.get('mod')!.params.get('knob')).toBe('2');
+  });
+
+  it('each kind of module by its own list: a livepatch’s attribute parameter, a target’s busy-work flag', () => {
+    const u: Universe = {
+      patches: [
+        {
+          name: 'p',
+          objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }] }],
+          attrs: { replace: false },
+          attr_params: { replace: 'replace' },
+        },
+      ],
+      modules: [{ name: 'busy', busy_work: { func: 'w', param: 'block', enter_log: [], exit_log: [] }, outputs: { w: 'w' } }],
+    };
+    const k = new Kernel(u, upstream.hooks);
+    k.insmod('p');
+    k.insmod('busy');
+    expect(k.writeParam('p', 'replace', '1')).toEqual({ ok: true });
+    expect(k.writeParam('busy', 'block', '1')).toEqual({ ok: true });
+    expect(k.readParam('busy', 'block')).toEqual({ ok: true });
+    expect(k.readParam('p', 'replace')).toEqual({ ok: true });
+  });
+
+  it('clearing a busy module’s blocking flag wakes its work; setting it, or writing another parameter, does not', () => {
+    const file = join(ROOT, 'scenarios/selftests/test-callbacks.module-coming-pre-patch-callback-enodev.json');
+    const u = (JSON.parse(readFileSync(file, 'utf8')) as { universe: Universe }).universe;
+    const busy: Universe = { ...u, modules: u.modules.map((m) => (m.busy_work ? { ...m, params: { ...m.params, other: '0' } } : m)) };
+    const k = new Kernel(busy, upstream.hooks);
+    k.insmod('test_klp_callbacks_busy', { block_transition: 'Y' });
+    k.core.log.clear();
+    expect(k.writeParam('test_klp_callbacks_busy', 'block_transition', 'Y')).toEqual({ ok: true });
+    expect(k.writeParam('test_klp_callbacks_busy', 'other', 'N')).toEqual({ ok: true });
+    expect(k.log).toEqual([]);
+    expect(k.writeParam('test_klp_callbacks_busy', 'block_transition', 'N')).toEqual({ ok: true });
+    expect(k.log).toEqual(['test_klp_callbacks_busy: busymod_work_func exit']);
   });
 
   it.each([
@@ -137,6 +174,7 @@ describe('the parameter files', () => {
     expect(k.readParam('mod', 'shown')).toEqual({ ok: true });
     expect(k.log).toEqual(['mod: show_it: shown']);
     expect(k.readParam('mod', 'knob')).toEqual({ ok: true });
+    expect(k.log).toEqual(['mod: show_it: shown']);
     expect(k.readParam('mod', 'nope')).toMatchObject({ ok: false, errno: 'ENOENT' });
     expect(k.readParam('pids_lp', 'klp_pids')).toMatchObject({ ok: false, errno: 'ENOENT' });
     expect(k.readParam('absent', 'knob')).toMatchObject({ ok: false, errno: 'ENOENT' });

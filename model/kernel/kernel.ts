@@ -75,7 +75,7 @@ export class Kernel {
   readParam(mod: string, name: string): Outcome {
     const m = this.core.modules.get(mod);
     if (!m || !paramReadable(declaredParams(m), name)) return fail('ENOENT');
-    readModuleParam(this.core, mod, name);
+    readModuleParam(this.core, m, name);
     return OK;
   }
 

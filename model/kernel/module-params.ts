@@ -39,7 +39,8 @@ const CORE_PARAMS: ReadonlySet<string> = new Set(['async_probe', 'dyndbg']);
 const NO_SYSFS_FILE: ReadonlySet<string> = new Set(['klp_pids']);
 
 /** Each definition's list, made once: insmod asks on every load of a random run. */
-const declared = new WeakMap<PatchDef | ModuleDef, DeclaredParams>();
+const ofPatch = new WeakMap<PatchDef, DeclaredParams>();
+const ofModule = new WeakMap<ModuleDef, DeclaredParams>();
 
 /**
  * A livepatch module's parameters: those that set attributes at load
@@ -49,9 +50,9 @@ const declared = new WeakMap<PatchDef | ModuleDef, DeclaredParams>();
  * block_disable_param).
  */
 export function livepatchParams(def: PatchDef): DeclaredParams {
-  let out = declared.get(def) as Map<string, ParamAccess> | undefined;
+  let out = ofPatch.get(def) as Map<string, ParamAccess> | undefined;
   if (out) return out;
-  declared.set(def, (out = new Map()));
+  ofPatch.set(def, (out = new Map()));
   for (const name of Object.keys(def.attr_params ?? {})) out.set(name, 'rw');
   for (const name of Object.keys(def.params ?? {})) out.set(name, NO_SYSFS_FILE.has(name) ? 'none' : 'rw');
   for (const s of def.states ?? []) {
@@ -66,9 +67,9 @@ export function livepatchParams(def: PatchDef): DeclaredParams {
  * through a function (param_show, 0444: test_klp_speaker's welcome).
  */
 export function targetParams(def: ModuleDef): DeclaredParams {
-  let out = declared.get(def) as Map<string, ParamAccess> | undefined;
+  let out = ofModule.get(def) as Map<string, ParamAccess> | undefined;
   if (out) return out;
-  declared.set(def, (out = new Map()));
+  ofModule.set(def, (out = new Map()));
   for (const name of Object.keys(def.params ?? {})) out.set(name, 'rw');
   if (def.busy_work) out.set(def.busy_work.param, 'rw');
   if (def.kprobe?.post_handler_param !== undefined) out.set(def.kprobe.post_handler_param, 'rw');
@@ -89,13 +90,11 @@ export function unknownParams(declared: DeclaredParams, given: Readonly<Record<s
 /**
  * The errno of `echo v > /sys/module/<mod>/parameters/<name>` on a loaded
  * module, or null when the write reaches the parameter: -EACCES for a
- * read-only file, or for a missing one in an existing parameters folder;
- * -ENOENT when the module has no parameters folder.
+ * read-only file or a missing one, when the module has a parameters folder
+ * (some parameter with a file); -ENOENT when it has none.
  */
 export function paramWriteErrno(declared: DeclaredParams, name: string): 'EACCES' | 'ENOENT' | null {
-  const access = declared.get(name);
-  if (access === 'rw') return null;
-  if (access === 'ro') return 'EACCES';
+  if (declared.get(name) === 'rw') return null;
   for (const a of declared.values()) if (a !== 'none') return 'EACCES';
   return 'ENOENT';
 }

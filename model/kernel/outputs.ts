@@ -6,7 +6,7 @@
  * E.7) print this way when their `welcome` parameter is read and from their
  * blocking work.
  */
-import type { KernelCore } from './core.ts';
+import type { KernelCore, LoadedModule } from './core.ts';
 import { funcKey } from './definitions.ts';
 import { runningCode } from './func-stack.ts';
 import { Task, type Version } from './runtime.ts';
@@ -47,8 +47,7 @@ export function shellTask(k: KernelCore): Task {
 }
 
 /** Reading /sys/module/<mod>/parameters/<param> calls the function the module shows it with, if any. */
-export function readModuleParam(k: KernelCore, mod: string, param: string): void {
-  const m = k.modules.get(mod);
-  const func = m?.kind === 'target' ? m.def.param_show?.[param] : undefined;
-  if (func !== undefined) callFunction(k, shellTask(k), mod, func);
+export function readModuleParam(k: KernelCore, m: LoadedModule, param: string): void {
+  const func = m.kind === 'target' ? m.def.param_show?.[param] : undefined;
+  if (func !== undefined) callFunction(k, shellTask(k), m.def.name, func);
 }
