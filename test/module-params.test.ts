@@ -16,6 +16,8 @@ import type { ModuleDef, PatchDef, Universe } from '../model/kernel/definitions.
 import { Kernel } from '../model/kernel/kernel.ts';
 import { livepatchParams, targetParams, type ParamAccess } from '../model/kernel/module-params.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
+import { runSequence } from '../harness/run-sequence.ts';
+import type { Op } from '../harness/ops.ts';
 import { generateModuleSources, type ModuleSet } from '../vm/cgen/index.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
 import { runScenario } from '../harness/scenario/run.ts';
@@ -73,6 +75,42 @@ describe('insmod with a parameter the module does not declare', () => {
       'mod: mod_init',
     ]);
     expect(k.core.modules.get('mod')!.params.get('knob')).toBe('2');
+  });
+
+  it("a '-' in a given name matches a '_' of a declared one (parameq): the value is the parameter's", () => {
+    const k = kernel();
+    k.insmod('lp', { 'pre-patch-ret': '-19', 'no-such': '1' });
+    expect(k.log).toContain("lp: unknown parameter 'no-such' ignored");
+    expect(k.log.some((l) => l.includes('pre-patch-ret'))).toBe(false);
+    expect(k.core.modules.get('lp')!.params.get('pre_patch_ret')).toBe('-19');
+    expect(k.core.modules.get('lp')!.params.has('pre-patch-ret')).toBe(false);
+  });
+
+  it("the spec model reads an attribute parameter given with a '-' as the kernel does", () => {
+    const u: Universe = {
+      patches: [
+        { name: 'p1', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }] }] },
+        {
+          name: 'p2',
+          objects: [{ name: 'vmlinux', funcs: [{ old_name: 'g' }] }],
+          attrs: { replace: false },
+          attr_params: { replace_all: 'replace' },
+        },
+      ],
+      modules: [],
+    };
+    const ops: Op[] = [
+      { op: 'insmod', module: 'p1' },
+      { op: 'transition_step' },
+      { op: 'insmod', module: 'p2', params: { 'replace-all': '1' } },
+      { op: 'transition_step' },
+    ];
+    const r = runSequence(u, upstream, ops, { invariants: [], conformance: true });
+    expect(r.violation).toBeNull();
+    expect(r.steps.at(-1)!.state.patches.map((p) => [p.name, p.status])).toEqual([
+      ['p1', 'freed'],
+      ['p2', 'enabled'],
+    ]);
   });
 
   it('async_probe and dyndbg are the module core’s own: no line', () => {

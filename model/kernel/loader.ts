@@ -12,7 +12,7 @@ import { startBusyWork, stopBusyWork } from './busy-work.ts';
 import { parseBool } from './kstrtobool.ts';
 import { registerKprobe, unregisterKprobe } from './ftrace-users.ts';
 import { moduleComing, moduleGoing } from './module-notifier.ts';
-import { livepatchParams, targetParams, unknownParams, type DeclaredParams } from './module-params.ts';
+import { livepatchParams, splitArgs, targetParams, type DeclaredParams } from './module-params.ts';
 
 export { parseBool };
 
@@ -48,9 +48,8 @@ function parseArgs(
   defaults: Readonly<Record<string, string>> | undefined,
   declared: DeclaredParams,
   given: Readonly<Record<string, string>>,
-) {
-  const unknown = unknownParams(declared, given);
-  const own = unknown.length === 0 ? given : Object.fromEntries(Object.entries(given).filter(([p]) => declared.has(p)));
+): { params: Map<string, string>; unknown: readonly string[] } {
+  const { own, unknown } = splitArgs(declared, given);
   return { params: new Map(Object.entries({ ...(defaults ?? {}), ...own })), unknown };
 }
 

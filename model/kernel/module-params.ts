@@ -82,9 +82,24 @@ export function declaredParams(m: LoadedModule): DeclaredParams {
   return m.kind === 'livepatch' ? livepatchParams(m.def) : targetParams(m.def);
 }
 
-/** The names given at insmod that the module does not declare and the core does not take, in the order given. */
-export function unknownParams(declared: DeclaredParams, given: Readonly<Record<string, string>>): string[] {
-  return Object.keys(given).filter((name) => !declared.has(name) && !CORE_PARAMS.has(name));
+/**
+ * parse_args' split of an insmod line (kernel/params.c parse_one, parameq):
+ * the values of the module's own parameters under their declared names (a
+ * '-' in a given name matches a '_'), and the names it does not declare that
+ * the core does not take either, as given and in the order given.
+ */
+export function splitArgs(
+  declared: DeclaredParams,
+  given: Readonly<Record<string, string>>,
+): { readonly own: Readonly<Record<string, string>>; readonly unknown: readonly string[] } {
+  const own: Record<string, string> = {};
+  const unknown: string[] = [];
+  for (const [name, value] of Object.entries(given)) {
+    const param = declared.has(name) ? name : name.replaceAll('-', '_');
+    if (declared.has(param)) own[param] = value;
+    else if (!CORE_PARAMS.has(name)) unknown.push(name);
+  }
+  return { own, unknown };
 }
 
 /**

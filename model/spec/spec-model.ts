@@ -9,6 +9,7 @@
  */
 import { canonicalKey, type PatchDef, type Universe } from '../kernel/definitions.ts';
 import { attrsAtLoad } from '../kernel/attr-params.ts';
+import { livepatchParams, splitArgs } from '../kernel/module-params.ts';
 import { OK, refused, type Outcome } from '../kernel/errno.ts';
 import { parseBool } from '../kernel/loader.ts';
 import type { Semantics } from '../semantics/semantics.ts';
@@ -280,8 +281,8 @@ export class SpecModel {
   insmod(module: string, params: Readonly<Record<string, string>> = {}): Outcome {
     if (this.isLoaded(module)) return refused('EEXIST');
     const found = this.universe.patches.find((p) => p.name === module);
-    // The patch as loaded: module parameters may set attributes (add_merge_slots=X).
-    const def = found && { ...found, attrs: attrsAtLoad(found, params) };
+    // The patch as loaded: module parameters may set attributes (add_merge_slots=X), read as parse_args reads them.
+    const def = found && { ...found, attrs: attrsAtLoad(found, splitArgs(livepatchParams(found), params).own) };
     if (!def) {
       if (!this.universe.modules.some((m) => m.name === module)) return refused('ENOENT');
       this.targets.add(module);
