@@ -425,6 +425,13 @@ export function readJsonFile<T>(file: string, kind: FileKind & string): T {
 }
 
 function describe(e: ErrorObject): string {
+  // A propertyNames failure is reported at the object, with the name that failed (ajv's e.propertyName).
+  const name = (e as { propertyName?: string }).propertyName;
+  const text = describeValue(e);
+  return name === undefined ? text : `property name '${name}' ${text}`;
+}
+
+function describeValue(e: ErrorObject): string {
   switch (e.keyword) {
     case 'additionalProperties': {
       const prop = (e.params as { additionalProperty: string }).additionalProperty;

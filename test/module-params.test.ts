@@ -14,7 +14,8 @@ import { universeArb } from '../harness/generators.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import type { ModuleDef, PatchDef, Universe } from '../model/kernel/definitions.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
-import { livepatchParams, targetParams, type ParamAccess } from '../model/kernel/module-params.ts';
+import { livepatchParams, paramValueErrno, targetParams, type ParamAccess } from '../model/kernel/module-params.ts';
+import { kstrtoint } from '../model/kernel/kstrtoint.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { runSequence } from '../harness/run-sequence.ts';
 import type { Op } from '../harness/ops.ts';
@@ -176,7 +177,7 @@ describe('the parameter files', () => {
     k.insmod('test_klp_callbacks_busy', { block_transition: 'Y' });
     k.core.log.clear();
     expect(k.writeParam('test_klp_callbacks_busy', 'block_transition', 'Y')).toEqual({ ok: true });
-    expect(k.writeParam('test_klp_callbacks_busy', 'other', 'N')).toEqual({ ok: true });
+    expect(k.writeParam('test_klp_callbacks_busy', 'other', '1')).toEqual({ ok: true });
     expect(k.log).toEqual([]);
     expect(k.writeParam('test_klp_callbacks_busy', 'block_transition', 'N')).toEqual({ ok: true });
     expect(k.log).toEqual(['test_klp_callbacks_busy: busymod_work_func exit']);
@@ -219,6 +220,117 @@ describe('the parameter files', () => {
   });
 });
 
+describe('values a parameter refuses (kernel/params.c set operations)', () => {
+  it.each([
+    ['0', 0],
+    ['-19', -19],
+    ['+5', 5],
+    ['0x10', 16],
+    ['0X1f', 31],
+    ['010', 8],
+    ['7\n', 7],
+    ['2147483647', 2147483647],
+    ['-2147483648', -2147483648],
+    ['abc', 'EINVAL'],
+    ['', 'EINVAL'],
+    ['08', 'EINVAL'],
+    ['0x', 'EINVAL'],
+    ['1 ', 'EINVAL'],
+    ['--1', 'EINVAL'],
+    ['+-1', 'EINVAL'],
+    ['-', 'EINVAL'],
+    ['7\n\n', 'EINVAL'],
+    ['2147483648', 'ERANGE'],
+    ['-2147483649', 'ERANGE'],
+    ['4294967296', 'ERANGE'],
+    ['99999999999999999999', 'ERANGE'],
+    ['99999999999999999999x', 'ERANGE'],
+  ])('kstrtoint(%j) is %j', (text, want) => {
+    expect(kstrtoint(text)).toBe(want);
+  });
+
+  it('a bool takes what kstrtobool takes, a string up to 1024 bytes, a getter-only parameter nothing, a PID list anything', () => {
+    expect(paramValueErrno('bool', 'on')).toBeNull();
+    expect(paramValueErrno('bool', 'maybe')).toBe('EINVAL');
+    expect(paramValueErrno('charp', 'x'.repeat(1024))).toBeNull();
+    expect(paramValueErrno('charp', 'x'.repeat(1025))).toBe('ENOSPC');
+    expect(paramValueErrno('charp', 'é'.repeat(513))).toBe('ENOSPC');
+    expect(paramValueErrno('show', '1')).toBe('EINVAL');
+    expect(paramValueErrno('pids', 'task0,task1')).toBeNull();
+    expect(paramValueErrno('int', '12')).toBeNull();
+  });
+
+  it('a livepatch load goes on past a refused value, logs each line in order, and fails with the last refusal', () => {
+    const u: Universe = {
+      patches: [{ name: 'lp', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }] }], params: { n: '1', s: 'x' } }],
+      modules: [],
+    };
+    const k = new Kernel(u, upstream.hooks);
+    expect(k.insmod('lp', { n: 'abc', zz: '1', s: 'y'.repeat(1025), m: '2' })).toMatchObject({ ok: false, errno: 'ENOSPC' });
+    expect(k.log).toEqual([
+      'lp: tainting kernel with TAINT_LIVEPATCH',
+      "lp: `abc' invalid for parameter `n'",
+      "lp: unknown parameter 'zz' ignored",
+      's: string parameter too long',
+      `lp: \`${'y'.repeat(1025)}' too large for parameter \`s'`,
+      "lp: unknown parameter 'm' ignored",
+    ]);
+    expect(k.core.modules.has('lp')).toBe(false);
+    expect(k.core.klp_patches).toEqual([]);
+    expect(k.insmod('lp', { n: '99999999999' })).toMatchObject({ ok: false, errno: 'ERANGE' });
+  });
+
+  it('a target refused at parse_args: its coming notifier patched it, so its going notifier reverts, and it is not loaded', () => {
+    const k = kernel();
+    k.insmod('mod_lp');
+    while (k.core.transition) k.transitionStep();
+    k.core.log.clear();
+    expect(k.insmod('mod', { knob: 'x' })).toMatchObject({ ok: false, errno: 'EINVAL' });
+    expect(k.log).toEqual([
+      "livepatch: applying patch 'mod_lp' to loading module 'mod'",
+      "mod: `x' invalid for parameter `knob'",
+      "livepatch: reverting patch 'mod_lp' on unloading module 'mod'",
+    ]);
+    expect(k.core.modules.has('mod')).toBe(false);
+    expect(k.insmod('mod', { knob: '5' })).toEqual({ ok: true });
+  });
+
+  it('a write the parameter refuses fails with its errno and keeps the value', () => {
+    const k = kernel();
+    k.insmod('mod');
+    for (const [value, errno] of [
+      ['zzz', 'EINVAL'],
+      ['4294967296', 'ERANGE'],
+    ] as const) {
+      expect(k.writeParam('mod', 'knob', value)).toMatchObject({ ok: false, errno });
+      expect(k.core.modules.get('mod')!.params.get('knob')).toBe('1');
+    }
+  });
+
+  it('the spec model refuses the same loads, so a random run conforms', () => {
+    const u: Universe = {
+      patches: [
+        {
+          name: 'p',
+          objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }] }],
+          attrs: { replace_set: 1 },
+          attr_params: { set: 'replace_set' },
+        },
+      ],
+      modules: [{ name: 'm', params: { level: '3' } }],
+    };
+    const sem = semanticsByName('replace-set')!;
+    const ops: Op[] = [
+      { op: 'insmod', module: 'm', params: { level: 'abc' } },
+      { op: 'insmod', module: 'p', params: { set: 'two' } },
+      { op: 'insmod', module: 'p', params: { set: '2' } },
+    ];
+    const r = runSequence(u, sem, ops, { invariants: [], conformance: true });
+    expect(r.violation).toBeNull();
+    expect(r.steps.map((x) => x.outcome)).toEqual(['EINVAL', 'EINVAL', 'ok']);
+  });
+});
+
 describe('what a module declares', () => {
   it('a livepatch: attribute parameters, parameters with defaults (klp_pids without a file) and its states’ parameters', () => {
     const def: PatchDef = {
@@ -229,12 +341,12 @@ describe('what a module declares', () => {
       states: [{ id: 1, version: 1, if_param: 'applause', unless_param: 'no_state', block_disable_param: 'bd' }],
     };
     expect(Object.fromEntries(livepatchParams(def))).toEqual({
-      replace: 'rw',
-      pre_patch_ret: 'rw',
-      klp_pids: 'none',
-      applause: 'rw',
-      no_state: 'rw',
-      bd: 'rw',
+      replace: { access: 'rw', type: 'bool' },
+      pre_patch_ret: { access: 'rw', type: 'int' },
+      klp_pids: { access: 'none', type: 'pids' },
+      applause: { access: 'rw', type: 'bool' },
+      no_state: { access: 'rw', type: 'bool' },
+      bd: { access: 'rw', type: 'bool' },
     });
   });
 
@@ -247,7 +359,12 @@ describe('what a module declares', () => {
       outputs: { s: 's' },
       param_show: { welcome: 's' },
     };
-    expect(Object.fromEntries(targetParams(def))).toEqual({ knob: 'rw', block: 'rw', post: 'rw', welcome: 'ro' });
+    expect(Object.fromEntries(targetParams(def))).toEqual({
+      knob: { access: 'rw', type: 'int' },
+      block: { access: 'rw', type: 'bool' },
+      post: { access: 'rw', type: 'bool' },
+      welcome: { access: 'ro', type: 'show' },
+    });
   });
 });
 
@@ -278,7 +395,7 @@ function sides(u: Universe, set: ModuleSet): { module: string; c: Record<string,
     out.push({
       module: m.name,
       c: cParams(source!),
-      model: Object.fromEntries([...declared].map(([name, access]) => [name, MODE[access]])),
+      model: Object.fromEntries([...declared].map(([name, spec]) => [name, MODE[spec.access]])),
     });
   }
   return out;
@@ -332,9 +449,20 @@ describe('the C generator declares what the model declares', () => {
     else expect(withParams).toBeGreaterThan(20);
   });
 
-  it('a parameter the model does not declare stops the generator', async () => {
-    const { paramLines, paramDecl } = await import('../vm/cgen/params.ts');
-    expect(() => paramLines([paramDecl('x', 'int', '1')], new Map())).toThrow(/cgen declares parameter x/);
+  it("klp_pids without test_klp_syscall's getpid replacement is refused, with the place", () => {
+    const u: Universe = {
+      patches: [{ name: 'p', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }] }], params: { klp_pids: '' } }],
+      modules: [],
+    };
+    expect(() => generateModuleSources(u, '6.1')).toThrow(
+      expect.objectContaining({ code: 'E_INEXPRESSIBLE', where: '/patches/0/params/klp_pids' }),
+    );
+  });
+
+  it('a parameter the model does not declare, or not as a plain bool, int or string, stops the generator', async () => {
+    const { paramDecl } = await import('../vm/cgen/params.ts');
+    expect(() => paramDecl(new Map(), 'x', '1')).toThrow(/cgen declares parameter x, which the model's module declares not at all/);
+    expect(() => paramDecl(new Map([['x', { access: 'none', type: 'pids' }]]), 'x', '')).toThrow(/declares as pids/);
   });
 });
 

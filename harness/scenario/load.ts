@@ -47,6 +47,19 @@ function checkReferences(s: Scenario, file: string): void {
       for (const field of ['func', 'sleep', 'child'] as const)
         if (step[field] !== undefined && !TASK_STEP_FIELDS[step.op].includes(field))
           throw new KlpcheckError('E_SCHEMA', `${step.op} takes no ${field}`, file, pointer('steps', i, field));
+    if ((step.op === 'unload_lp' || step.op === 'unload_mod') && step.params !== undefined)
+      throw new KlpcheckError('E_SCHEMA', `${step.op} takes no params: rmmod has no parameters`, file, pointer('steps', i, 'params'));
+    if (step.op === 'load_mod' || step.op === 'load_failing_mod' || step.op === 'load_lp' || step.op === 'load_lp_nowait') {
+      const shown = s.universe.modules.find((m) => m.name === step.module)?.param_show ?? {};
+      for (const name of Object.keys(step.params ?? {}))
+        if (Object.hasOwn(shown, name.replaceAll('-', '_')))
+          throw new KlpcheckError(
+            'E_SCHEMA',
+            `${step.module}'s ${name} is only shown (a get operation, no set): the kernel would call a NULL set operation at insmod`,
+            file,
+            pointer('steps', i, 'params', name),
+          );
+    }
     // Without a function the task cannot enter one: the step was refused EAGAIN and the scenario passed.
     if (step.op === 'block_task' && step.func === undefined)
       throw new KlpcheckError('E_SCHEMA', 'block_task needs the func (object:name) the task sleeps in', file, pointer('steps', i));

@@ -11,6 +11,9 @@ export const ERRNO = {
   ENODEV: 19,
   EINVAL: 22,
   EBUSY: 16,
+  // A module parameter's value: too long for a string (param_set_charp), out of range for an int (kstrtoint).
+  ENOSPC: 28,
+  ERANGE: 34,
 } as const;
 
 export type Errno = keyof typeof ERRNO;
@@ -24,6 +27,8 @@ export const INSMOD_STRERROR: Readonly<Record<Errno, string>> = {
   ENODEV: 'No such device',
   EINVAL: 'Invalid parameters',
   EBUSY: 'Device or resource busy',
+  ENOSPC: 'No space left on device',
+  ERANGE: 'Numerical result out of range',
 };
 
 /** libc strerror, as the shell prints it for a failed sysfs or sysctl write. */

@@ -14,7 +14,7 @@ import { registerKprobe, traceFunction, unregisterKprobe } from './ftrace-users.
 import { wakeBusyWork } from './busy-work.ts';
 import { insmod, parseBool, rmmod } from './loader.ts';
 import { readModuleParam } from './outputs.ts';
-import { declaredParams, paramReadable, paramWriteErrno } from './module-params.ts';
+import { declaredParams, paramReadable, paramValueErrno, paramWriteErrno } from './module-params.ts';
 import { Task, type KPatch, type Sleep, type Version } from './runtime.ts';
 import { readSysfs, writeAttr, writeEnabled, writeForce } from './sysfs.ts';
 import { condResched, copyProcess, tryCompleteTransition, updatePatchState } from './transition.ts';
@@ -59,12 +59,14 @@ export class Kernel {
    * A module parameter in /sys/module/<mod>/parameters (set_pre_patch_ret);
    * clearing a busy module's blocking parameter wakes its worker. A file the
    * module does not have is -EACCES or -ENOENT (module-params.ts
-   * paramWriteErrno).
+   * paramWriteErrno); a value the parameter refuses, its set operation's
+   * errno (paramValueErrno).
    */
   writeParam(mod: string, name: string, value: string): Outcome {
     const m = this.core.modules.get(mod);
     if (!m) return fail('ENOENT');
-    const errno = paramWriteErrno(declaredParams(m), name);
+    const declared = declaredParams(m);
+    const errno = paramWriteErrno(declared, name) ?? paramValueErrno(declared.get(name)!.type, value);
     if (errno) return fail(errno);
     m.params = new Map(m.params).set(name, value);
     if (m.kind === 'target' && m.def.busy_work?.param === name && parseBool(value) === false) wakeBusyWork(this.core, mod);

@@ -6,7 +6,7 @@
 import type { KernelCore, LoadedModule } from './core.ts';
 import { attrsAtLoad } from './attr-params.ts';
 import { funcKey, type ModuleDef, type PatchDef, type StateDef } from './definitions.ts';
-import { OK, refused, type Outcome } from './errno.ts';
+import { OK, fail, refused, type Errno, type Outcome } from './errno.ts';
 import { buildPatch, enablePatch } from './enable.ts';
 import { startBusyWork, stopBusyWork } from './busy-work.ts';
 import { parseBool } from './kstrtobool.ts';
@@ -39,22 +39,22 @@ function paramOn(params: ReadonlyMap<string, string>, p: string | undefined): bo
 }
 
 /**
- * parse_args over the insmod line (kernel/module/main.c load_module): the
- * module's parameters, its defaults overridden by what the line gives, and
- * the names it does not declare, which unknown_module_param_cb logs and
- * ignores (logUnknown).
+ * parse_args over the insmod line (kernel/module/main.c load_module;
+ * module-params.ts splitArgs): the module's parameters, its defaults
+ * overridden by what the line sets, the lines parse_args logs, and the errno
+ * that fails the load when a set operation refused a value.
  */
 function parseArgs(
-  defaults: Readonly<Record<string, string>> | undefined,
+  def: PatchDef | ModuleDef,
   declared: DeclaredParams,
   given: Readonly<Record<string, string>>,
-): { params: Map<string, string>; unknown: readonly string[] } {
-  const { own, unknown } = splitArgs(declared, given);
-  return { params: new Map(Object.entries({ ...(defaults ?? {}), ...own })), unknown };
+): { params: Map<string, string>; lines: readonly string[]; errno: Errno | null } {
+  const { own, lines, errno } = splitArgs(def.name, declared, given);
+  return { params: new Map(Object.entries({ ...(def.params ?? {}), ...own })), lines, errno };
 }
 
-function logUnknown(k: KernelCore, name: string, unknown: readonly string[]): void {
-  for (const p of unknown) k.log.raw(`${name}: unknown parameter '${p}' ignored`);
+function logArgs(k: KernelCore, lines: readonly string[]): void {
+  for (const l of lines) k.log.raw(l);
 }
 
 function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<string, string>>): Outcome {
@@ -64,8 +64,9 @@ function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<st
     k.taintReported = true;
   }
   // parse_args runs after the coming notifiers, which do nothing for a patch not yet registered.
-  const { params, unknown } = parseArgs(def.params, livepatchParams(def), given);
-  logUnknown(k, def.name, unknown);
+  const { params, lines, errno } = parseArgs(def, livepatchParams(def), given);
+  logArgs(k, lines);
+  if (errno) return fail(errno);
   const patch = buildPatch(def, attrsAtLoad(def, params), k.hooks.writableAttrs, statesFor(def, params));
   const entry: LoadedModule = { kind: 'livepatch', def, params, patch };
   k.modules.set(def.name, entry);
@@ -91,14 +92,15 @@ function initTarget(k: KernelCore, def: ModuleDef, params: ReadonlyMap<string, s
 }
 
 function insmodTarget(k: KernelCore, def: ModuleDef, given: Readonly<Record<string, string>>): Outcome {
-  const { params, unknown } = parseArgs(def.params, targetParams(def), given);
+  const { params, lines, errno } = parseArgs(def, targetParams(def), given);
   const entry: LoadedModule = { kind: 'target', def, params, klp_alive: false };
   k.modules.set(def.name, entry);
   let outcome = moduleComing(k, def.name, (alive) => (entry.klp_alive = alive));
   if (outcome.ok) {
-    // parse_args logs after the coming notifiers (prepare_coming_module), before the module's init.
-    logUnknown(k, def.name, unknown);
-    outcome = initTarget(k, def, params);
+    // parse_args runs after the coming notifiers (prepare_coming_module), before the module's init;
+    // a refused value fails the load there, and the going notifiers follow (load_module's coming_cleanup).
+    logArgs(k, lines);
+    outcome = errno ? fail(errno) : initTarget(k, def, params);
     // A failing init is followed by the going notifier, as for any module load.
     if (!outcome.ok) moduleGoing(k, def.name, (alive) => (entry.klp_alive = alive));
   }

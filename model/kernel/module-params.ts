@@ -17,26 +17,88 @@
  * - /sys/module/<mod>/parameters exists only when some parameter has a
  *   non-zero mode; writing a file that is not there is -EACCES (sysfs
  *   directories cannot create files) when the folder exists and -ENOENT when it
- *   does not; writing a read-only (0444) file is -EACCES for root too.
+ *   does not; writing a read-only (0444) file is -EACCES for root too;
+ * - a value the parameter's set operation refuses (an int's `abc`, a bool's
+ *   `maybe`) fails the load with that errno after logging "`abc' invalid for
+ *   parameter `pre_patch_ret'" (the coming notifiers have run, so the going
+ *   ones run too), and fails a write of the parameter file the same way.
  */
 import type { LoadedModule } from './core.ts';
 import type { ModuleDef, PatchDef } from './definitions.ts';
+import { kstrtoint } from './kstrtoint.ts';
+import { parseBool } from './kstrtobool.ts';
 
 /** A parameter's sysfs file: 0644 ('rw'), 0444 ('ro'), or none at all (mode 0, 'none'). */
 export type ParamAccess = 'rw' | 'ro' | 'none';
 
-/** The parameters a module declares, by name. */
-export type DeclaredParams = ReadonlyMap<string, ParamAccess>;
+/**
+ * How a parameter takes a value (kernel/params.c): `bool` by kstrtobool,
+ * `int` by kstrtoint, `charp` any string of up to 1024 bytes, `show` not at
+ * all (a getter-only kernel_param_ops: test_klp_speaker's welcome), `pids`
+ * test_klp_syscall's list of PIDs (the model names tasks in it, so it is not
+ * checked).
+ */
+export type ParamType = 'bool' | 'int' | 'charp' | 'show' | 'pids';
 
-/** Names the module core takes at load without the module declaring them (unknown_module_param_cb). */
-const CORE_PARAMS: ReadonlySet<string> = new Set(['async_probe', 'dyndbg']);
+/** One declared parameter. */
+export interface ParamSpec {
+  readonly access: ParamAccess;
+  readonly type: ParamType;
+}
+
+/** The parameters a module declares, by name. */
+export type DeclaredParams = ReadonlyMap<string, ParamSpec>;
+
+/**
+ * Whether the module core takes a name at load without the module declaring
+ * it (unknown_module_param_cb): `async_probe`, and `dyndbg` with or without
+ * a prefix up to the first '.' (lib/dynamic_debug.c
+ * ddebug_dyndbg_module_param_cb: `foo.dyndbg=+p` is taken too).
+ */
+function takenByTheCore(name: string): boolean {
+  return name === 'async_probe' || name.slice(name.indexOf('.') + 1) === 'dyndbg';
+}
+
+/**
+ * The type a parameter's default suggests: a decimal integer of up to 9
+ * digits is an int (pre_patch_ret=-19), anything else a string. The VM's C
+ * generator declares the parameter so (vm/cgen/params.ts).
+ */
+export function typeOfDefault(value: string): 'int' | 'charp' {
+  return /^-?[0-9]{1,9}$/.test(value) ? 'int' : 'charp';
+}
+
+/** The attributes' own types (schema/universe.schema.json PatchAttrs); the lists are strings (X[,Y]). */
+const ATTR_TYPES: Readonly<Record<string, 'bool' | 'int'>> = {
+  replace: 'bool',
+  replaceable: 'bool',
+  replace_set: 'int',
+  slot: 'int',
+  provides: 'int',
+};
+
+/**
+ * An attribute parameter takes the type of the attribute it sets: the
+ * definition's value says it (seed 000's u32 replace tag is an int), or else
+ * the attribute's own type (upstream's replace is a bool).
+ */
+function typeOfAttr(attr: string, current: unknown): 'bool' | 'int' | 'charp' {
+  if (typeof current === 'boolean') return 'bool';
+  if (typeof current === 'number') return 'int';
+  return ATTR_TYPES[attr] ?? 'charp';
+}
+
+const RW_BOOL: ParamSpec = { access: 'rw', type: 'bool' };
+const RW_INT: ParamSpec = { access: 'rw', type: 'int' };
+const RW_CHARP: ParamSpec = { access: 'rw', type: 'charp' };
+const SPECS: Readonly<Record<'bool' | 'int' | 'charp', ParamSpec>> = { bool: RW_BOOL, int: RW_INT, charp: RW_CHARP };
 
 /**
  * test_klp_syscall's PID list: module_param_array(klp_pids, int, &npids, 0),
  * so it has no sysfs file (tools/testing/selftests/livepatch/test_modules/
  * test_klp_syscall.c; facts E.6).
  */
-const NO_SYSFS_FILE: ReadonlySet<string> = new Set(['klp_pids']);
+const PIDS: ParamSpec = { access: 'none', type: 'pids' };
 
 /** Each definition's list, made once: insmod asks on every load of a random run. */
 const ofPatch = new WeakMap<PatchDef, DeclaredParams>();
@@ -47,33 +109,38 @@ const ofModule = new WeakMap<ModuleDef, DeclaredParams>();
  * (attr_params, e.g. test_klp_atomic_replace's replace), those with a default
  * (params, e.g. test_klp_callbacks_demo's pre_patch_ret), and those its states
  * read (Petr Mladek's per-state test modules: if_param, unless_param,
- * block_disable_param).
+ * block_disable_param, each a bool). A name declared twice keeps its first
+ * declaration, as the C generator does.
  */
 export function livepatchParams(def: PatchDef): DeclaredParams {
-  let out = ofPatch.get(def) as Map<string, ParamAccess> | undefined;
+  let out = ofPatch.get(def) as Map<string, ParamSpec> | undefined;
   if (out) return out;
   ofPatch.set(def, (out = new Map()));
-  for (const name of Object.keys(def.attr_params ?? {})) out.set(name, 'rw');
-  for (const name of Object.keys(def.params ?? {})) out.set(name, NO_SYSFS_FILE.has(name) ? 'none' : 'rw');
+  const attrs = def.attrs as Readonly<Record<string, unknown>> | undefined;
+  for (const [name, attr] of Object.entries(def.attr_params ?? {})) out.set(name, SPECS[typeOfAttr(attr, attrs?.[attr])]);
+  for (const [name, value] of Object.entries(def.params ?? {}))
+    if (!out.has(name)) out.set(name, name === 'klp_pids' ? PIDS : SPECS[typeOfDefault(value)]);
   for (const s of def.states ?? []) {
-    for (const name of [s.if_param, s.unless_param, s.block_disable_param]) if (name !== undefined) out.set(name, 'rw');
+    for (const name of [s.if_param, s.unless_param, s.block_disable_param])
+      if (name !== undefined && !out.has(name)) out.set(name, RW_BOOL);
   }
   return out;
 }
 
 /**
  * A target module's parameters: those with a default, the flag its busy work
- * waits on, its kprobe's post_handler switch (all 0644), and those it shows
- * through a function (param_show, 0444: test_klp_speaker's welcome).
+ * waits on and its kprobe's post_handler switch (bools), all 0644, and those
+ * it shows through a function (param_show, 0444, no set: test_klp_speaker's
+ * welcome).
  */
 export function targetParams(def: ModuleDef): DeclaredParams {
-  let out = ofModule.get(def) as Map<string, ParamAccess> | undefined;
+  let out = ofModule.get(def) as Map<string, ParamSpec> | undefined;
   if (out) return out;
   ofModule.set(def, (out = new Map()));
-  for (const name of Object.keys(def.params ?? {})) out.set(name, 'rw');
-  if (def.busy_work) out.set(def.busy_work.param, 'rw');
-  if (def.kprobe?.post_handler_param !== undefined) out.set(def.kprobe.post_handler_param, 'rw');
-  for (const name of Object.keys(def.param_show ?? {})) out.set(name, 'ro');
+  for (const [name, value] of Object.entries(def.params ?? {})) out.set(name, SPECS[typeOfDefault(value)]);
+  if (def.busy_work) out.set(def.busy_work.param, RW_BOOL);
+  if (def.kprobe?.post_handler_param !== undefined) out.set(def.kprobe.post_handler_param, RW_BOOL);
+  for (const name of Object.keys(def.param_show ?? {})) out.set(name, { access: 'ro', type: 'show' });
   return out;
 }
 
@@ -82,24 +149,77 @@ export function declaredParams(m: LoadedModule): DeclaredParams {
   return m.kind === 'livepatch' ? livepatchParams(m.def) : targetParams(m.def);
 }
 
+/** param_set_charp's limit (kernel/params.c). */
+const CHARP_MAX = 1024;
+
 /**
- * parse_args' split of an insmod line (kernel/params.c parse_one, parameq):
- * the values of the module's own parameters under their declared names (a
- * '-' in a given name matches a '_'), and the names it does not declare that
- * the core does not take either, as given and in the order given.
+ * Why a parameter's set operation refuses a value (kernel/params.c
+ * param_set_bool, param_set_int, param_set_charp), or null when it takes
+ * it. A getter-only parameter has no set operation at all: the kernel calls
+ * a NULL pointer (scenario files are refused such a load before it runs,
+ * harness/scenario/load.ts); the model says -EINVAL.
+ */
+export function paramValueErrno(type: ParamType, value: string): 'EINVAL' | 'ERANGE' | 'ENOSPC' | null {
+  switch (type) {
+    case 'bool':
+      return parseBool(value) === null ? 'EINVAL' : null;
+    case 'int': {
+      const v = kstrtoint(value);
+      return typeof v === 'number' ? null : v;
+    }
+    case 'charp':
+      return new TextEncoder().encode(value).length > CHARP_MAX ? 'ENOSPC' : null;
+    case 'show':
+      return 'EINVAL';
+    case 'pids':
+      return null;
+  }
+}
+
+/**
+ * parse_args over an insmod line (kernel/params.c parse_args, parse_one,
+ * parameq), name by name in the order given:
+ * - a name the module declares (a '-' in it matches a '_') is set, unless
+ *   its set operation refuses the value: then the kernel logs
+ *   "`<value>' invalid for parameter `<name>'" (or "too large" for -ENOSPC,
+ *   after param_set_charp's own "string parameter too long"), goes on with
+ *   the next name, and fails the load with the last refusal's errno;
+ * - a name the core takes (async_probe, [prefix.]dyndbg) is not the module's;
+ * - any other name is logged "unknown parameter '<name>' ignored".
+ * `own` holds the values set, under their declared names; `lines` what the
+ * kernel logs, in order (parse_args prefixes the module's name, the string
+ * setter the parameter's).
  */
 export function splitArgs(
+  module: string,
   declared: DeclaredParams,
   given: Readonly<Record<string, string>>,
-): { readonly own: Readonly<Record<string, string>>; readonly unknown: readonly string[] } {
+): {
+  readonly own: Readonly<Record<string, string>>;
+  readonly lines: readonly string[];
+  readonly errno: 'EINVAL' | 'ERANGE' | 'ENOSPC' | null;
+} {
   const own: Record<string, string> = {};
-  const unknown: string[] = [];
+  const lines: string[] = [];
+  let errno: 'EINVAL' | 'ERANGE' | 'ENOSPC' | null = null;
   for (const [name, value] of Object.entries(given)) {
     const param = declared.has(name) ? name : name.replaceAll('-', '_');
-    if (declared.has(param)) own[param] = value;
-    else if (!CORE_PARAMS.has(name)) unknown.push(name);
+    const spec = declared.get(param);
+    if (!spec) {
+      if (!takenByTheCore(name)) lines.push(`${module}: unknown parameter '${name}' ignored`);
+      continue;
+    }
+    const refused = paramValueErrno(spec.type, value);
+    if (refused === null) {
+      own[param] = value;
+      continue;
+    }
+    errno = refused;
+    if (refused === 'ENOSPC')
+      lines.push(`${param}: string parameter too long`, `${module}: \`${value}' too large for parameter \`${name}'`);
+    else lines.push(`${module}: \`${value}' invalid for parameter \`${name}'`);
   }
-  return { own, unknown };
+  return { own, lines, errno };
 }
 
 /**
@@ -109,13 +229,13 @@ export function splitArgs(
  * (some parameter with a file); -ENOENT when it has none.
  */
 export function paramWriteErrno(declared: DeclaredParams, name: string): 'EACCES' | 'ENOENT' | null {
-  if (declared.get(name) === 'rw') return null;
-  for (const a of declared.values()) if (a !== 'none') return 'EACCES';
+  if (declared.get(name)?.access === 'rw') return null;
+  for (const p of declared.values()) if (p.access !== 'none') return 'EACCES';
   return 'ENOENT';
 }
 
 /** Whether `cat /sys/module/<mod>/parameters/<name>` finds a file. */
 export function paramReadable(declared: DeclaredParams, name: string): boolean {
-  const access = declared.get(name);
+  const access = declared.get(name)?.access;
   return access === 'rw' || access === 'ro';
 }

@@ -9,8 +9,8 @@
  */
 import { canonicalKey, type PatchDef, type Universe } from '../kernel/definitions.ts';
 import { attrsAtLoad } from '../kernel/attr-params.ts';
-import { livepatchParams, splitArgs } from '../kernel/module-params.ts';
-import { OK, refused, type Outcome } from '../kernel/errno.ts';
+import { livepatchParams, splitArgs, targetParams } from '../kernel/module-params.ts';
+import { OK, fail, refused, type Outcome } from '../kernel/errno.ts';
 import { parseBool } from '../kernel/loader.ts';
 import type { Semantics } from '../semantics/semantics.ts';
 import type { Sleep } from '../kernel/runtime.ts';
@@ -281,13 +281,19 @@ export class SpecModel {
   insmod(module: string, params: Readonly<Record<string, string>> = {}): Outcome {
     if (this.isLoaded(module)) return refused('EEXIST');
     const found = this.universe.patches.find((p) => p.name === module);
-    // The patch as loaded: module parameters may set attributes (add_merge_slots=X), read as parse_args reads them.
-    const def = found && { ...found, attrs: attrsAtLoad(found, splitArgs(livepatchParams(found), params).own) };
-    if (!def) {
-      if (!this.universe.modules.some((m) => m.name === module)) return refused('ENOENT');
+    if (!found) {
+      const target = this.universe.modules.find((m) => m.name === module);
+      if (!target) return refused('ENOENT');
+      // parse_args: a value a parameter refuses fails the load (module-params.ts splitArgs).
+      const { errno } = splitArgs(module, targetParams(target), params);
+      if (errno) return fail(errno);
       this.targets.add(module);
       return OK;
     }
+    // The patch as loaded: module parameters may set attributes (add_merge_slots=X), read as parse_args reads them.
+    const args = splitArgs(module, livepatchParams(found), params);
+    if (args.errno) return fail(args.errno);
+    const def = { ...found, attrs: attrsAtLoad(found, args.own) };
     const verdict = this.rule.load(
       this.klp.map((p) => p.def),
       def,

@@ -96,14 +96,15 @@ export interface TraceStep {
   /**
    * ok or the errno name (model/kernel/errno.ts ERRNO).
    */
-  outcome: 'ok' | 'ENOENT' | 'EAGAIN' | 'EACCES' | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'EBUSY';
+  outcome:
+    'ok' | 'ENOENT' | 'EAGAIN' | 'EACCES' | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'EBUSY' | 'ENOSPC' | 'ERANGE';
   state: AbstractState;
 }
 export interface ModuleOp {
   op: 'insmod' | 'rmmod';
   module: string;
   /**
-   * insmod only: module parameters (add_merge_slots=1); a patch's attr_params map them to attributes. A parameter's name is letters, digits, _ and -, as a module parameter's (a C identifier; kernel/params.c parameq takes - for _); a selftest passes each value as one quoted word.
+   * insmod only: module parameters (add_merge_slots=1); a patch's attr_params map them to attributes. A parameter's name is letters, digits, _ and -, as a module parameter's (a C identifier; kernel/params.c parameq takes - for _); a value has no blank and no double quote (kernel/params.c next_arg splits the command line at blanks and reads quotes).
    */
   params?: {
     [k: string]: string;

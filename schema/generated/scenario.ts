@@ -21,7 +21,8 @@ export type Step =
   | ShadowStep
   | ReadParamStep
   | TraceStep;
-export type Errno = 'ENOENT' | 'EAGAIN' | 'EACCES' | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'EBUSY';
+export type Errno =
+  'ENOENT' | 'EAGAIN' | 'EACCES' | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'EBUSY' | 'ENOSPC' | 'ERANGE';
 
 /**
  * A hand-written trace: a universe and the steps a selftest or a mail thread performs, with what each step must produce.
@@ -61,6 +62,9 @@ export interface ModuleStep {
   params?: Params;
   expect?: Expect;
 }
+/**
+ * insmod's parameters, name=value words of one command line (kernel/params.c next_arg splits at blanks): a name is letters, digits, _, - and . (a '-' matches a '_', kernel/params.c parameq; foo.dyndbg is the dynamic debug core's), a value has no blank and no double quote.
+ */
 export interface Params {
   [k: string]: string;
 }
@@ -89,6 +93,9 @@ export interface PatchStep {
 export interface WriteStep {
   op: 'set_param' | 'set_attr';
   module: string;
+  /**
+   * A file of the folder: letters, digits, _ and -.
+   */
   param: string;
   value: string;
   expect?: Expect;
@@ -196,6 +203,9 @@ export interface ShadowStep {
 export interface ReadParamStep {
   op: 'read_module_param';
   module: string;
+  /**
+   * A file of /sys/module/<module>/parameters: letters, digits, _ and -.
+   */
   param: string;
   expect?: Expect;
 }

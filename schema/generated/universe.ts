@@ -163,6 +163,9 @@ export interface PatchAttrs {
   add_merge_slots?: SetList1;
   replaces?: string[];
 }
+/**
+ * Module parameter -> its default value. A default that is a decimal integer of up to 9 digits makes an int parameter, anything else a string (charp); model/kernel/module-params.ts.
+ */
 export interface ParamMap {
   [k: string]: string;
 }
@@ -193,7 +196,7 @@ export interface ModuleDef {
 export interface BusyWorkDef {
   func: string;
   /**
-   * The module parameter that makes the work block (block_transition).
+   * A module parameter's name: a C identifier, as module_param_named pastes it into one (include/linux/moduleparam.h).
    */
   param: string;
   enter_log: string[];
@@ -227,7 +230,7 @@ export interface KprobeDef {
    */
   func: string;
   /**
-   * The module parameter that gives the kprobe a post_handler, which needs IPMODIFY and so conflicts with a livepatch.
+   * A module parameter's name: a C identifier, as module_param_named pastes it into one (include/linux/moduleparam.h).
    */
   post_handler_param?: string;
 }

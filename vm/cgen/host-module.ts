@@ -10,7 +10,7 @@
  */
 import { banner, cIdent, cString, printLines, sortedEntries, type BannerInfo } from './c.ts';
 import { functionSource } from './function.ts';
-import { inferType, paramDecl, paramLines, type ParamDecl } from './params.ts';
+import { paramDecl, paramLines, type ParamDecl } from './params.ts';
 import { targetParams } from '../../model/kernel/module-params.ts';
 import type { Host, HostFunc } from './plan.ts';
 import { realFunction } from './vmlinux-functions.ts';
@@ -57,7 +57,7 @@ function unitBody(host: Host, unit: number, funcs: readonly HostFunc[]): string 
 function busyParts(host: Host, params: ParamDecl[]): { decls: string; start: string; stop: string; before: boolean } | undefined {
   const work = host.def?.busy_work;
   if (!work) return undefined;
-  const flag = paramDecl(work.param, 'bool', host.def?.params?.[work.param] ?? 'n');
+  const flag = paramDecl(targetParams(host.def!), work.param, host.def?.params?.[work.param] ?? 'n');
   params.push(flag);
   const exitCall = work.exit_call ? `\tif (klpcheck_busy_woken)\n\t\t${work.exit_call.func}(&klpcheck_exit_call);\n` : '';
   const exitCallDecl = work.exit_call
@@ -119,7 +119,7 @@ function kprobeParts(host: Host, params: ParamDecl[]): { decls: string; start: s
     obj === 'vmlinux' && realFunction(func) ? func : `${obj === 'vmlinux' ? 'klpcheck_vmlinux' : obj.replace(/-/g, '_')}:${func}`;
   let post = 'false';
   if (kp.post_handler_param !== undefined) {
-    const p = paramDecl(kp.post_handler_param, 'bool', host.def?.params?.[kp.post_handler_param] ?? 'n');
+    const p = paramDecl(targetParams(host.def!), kp.post_handler_param, host.def?.params?.[kp.post_handler_param] ?? 'n');
     params.push(p);
     post = p.variable;
   }
@@ -175,7 +175,7 @@ function mainSource(info: BannerInfo, host: Host): string {
   const kprobe = kprobeParts(host, params);
   const claimed = new Set(params.map((p) => p.name));
   for (const [name, value] of sortedEntries(host.def?.params)) {
-    if (!claimed.has(name)) params.push(paramDecl(name, inferType(value), value));
+    if (!claimed.has(name)) params.push(paramDecl(targetParams(host.def!), name, value));
   }
   const tables = Array.from({ length: host.units }, (_, i) => tableName(host, i + 1));
   const what = host.kind === 'stand-in' ? `Stand-in for the generated functions of ${host.object}.` : `Target module ${host.name}.`;
@@ -193,7 +193,7 @@ ${unitBody(
   1,
   host.funcs.filter((f) => f.occurrence === 1),
 )}
-${paramLines(params, host.def ? targetParams(host.def) : new Map())}${paramShowParts(host)}${busy?.decls ?? ''}${kprobe?.decls ?? ''}
+${paramLines(params)}${paramShowParts(host)}${busy?.decls ?? ''}${kprobe?.decls ?? ''}
 static const struct klpcheck_entry *const klpcheck_tables[] = {
 ${tables.map((t) => `\t${t},\n`).join('')}};
 

@@ -15,7 +15,7 @@ import { VMLINUX, type ObjectDef, type PatchDef } from '../../model/kernel/defin
 import { banner, cIdent, cString, kernelModName, sortedEntries, type BannerInfo } from './c.ts';
 import { CALLBACK_HELPERS, objectCallbacks } from './callbacks.ts';
 import { functionSource } from './function.ts';
-import { inferType, paramDecl, paramLines, type ParamDecl, type ParamType } from './params.ts';
+import { paramDecl, paramLines, type ParamDecl } from './params.ts';
 import { livepatchParams } from '../../model/kernel/module-params.ts';
 import { STAND_IN, isStandIn, type Plan } from './plan.ts';
 import { livePatchedLine, realFunction, type RealFunction } from './vmlinux-functions.ts';
@@ -110,12 +110,6 @@ static ssize_t npids_show(struct kobject *kobj, struct kobj_attribute *attr, cha
 static struct kobj_attribute klpcheck_npids_attr = __ATTR_RO(npids);
 `;
 
-function attrParamType(value: unknown): ParamType {
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return 'int';
-  return 'charp';
-}
-
 /** The C file of one livepatch module. */
 export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): string {
   const objects = patch.objects === null ? null : klpObjects(patch.objects);
@@ -131,22 +125,20 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
   let replaceParam: ParamDecl | undefined;
   for (const [name, attr] of attrParams) {
     const current = (patch.attrs as Record<string, unknown> | undefined)?.[attr];
-    if (attr === 'replace') {
-      replaceParam = paramDecl(name, 'bool', Boolean(current));
-      params.push(replaceParam);
-    } else {
-      // Not an upstream attribute: accepted (so the same insmod line works) and unused.
-      const type = attrParamType(current);
-      params.push(paramDecl(name, type, Array.isArray(current) ? current.join(',') : (current as string | number | undefined)));
-    }
+    // The model types it by the attribute (a bool replace; seed 000's u32 tag is an int, nonzero sets the bool).
+    const decl = paramDecl(declared, name, Array.isArray(current) ? current.join(',') : (current as string | number | boolean | undefined));
+    params.push(decl);
+    // Not an upstream attribute otherwise: accepted (so the same insmod line works) and unused.
+    if (attr === 'replace') replaceParam = decl;
   }
   // test_klp_syscall's klp_pids list and npids file come with a getpid replacement (facts E.6).
   const pids = (objects ?? []).some(
     (o) => o.kname === null && (o.funcs ?? []).some((f) => realFunction(f.old_name)?.body === 'getpid_pids'),
   );
   for (const [name, value] of sortedEntries(patch.params)) {
-    if (params.some((p) => p.name === name) || (pids && name === 'klp_pids')) continue;
-    params.push(paramDecl(name, inferType(value), value));
+    // klp_pids is the PID list of pidsDecls (plan.ts refuses it without the getpid replacement).
+    if (params.some((p) => p.name === name) || name === 'klp_pids') continue;
+    params.push(paramDecl(declared, name, value));
   }
   const preRet = params.find((p) => p.name === 'pre_patch_ret' && p.type === 'int')?.variable;
 
@@ -229,7 +221,7 @@ ${pids ? '\tkobject_put(klpcheck_kobj);\n' : ''}}
 #define pr_fmt(fmt) ${cString(`${patch.name}: `)} fmt
 
 ${[...includes].map((h) => `#include <${h}>\n`).join('')}${generated ? '#include "klpcheck.h"\n' : ''}
-${paramLines(params, declared)}${pids ? pidsDecls(declared.has('klp_pids')) : ''}
+${paramLines(params)}${pids ? pidsDecls(declared.has('klp_pids')) : ''}
 ${loglevel ? '\n/* The console_loglevel callbacks look their state up in this patch. */\nstatic struct klp_patch klpcheck_patch;\n' : ''}
 ${parts.join('\n')}${callbackParts.length ? CALLBACK_HELPERS : ''}
 ${callbackParts.join('\n')}

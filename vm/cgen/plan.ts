@@ -115,6 +115,16 @@ function checkPatch(p: PatchDef, i: number): void {
       }
     });
   });
+  // test_klp_syscall's PID list is the getpid replacement's (livepatch-module.ts pidsDecls, facts E.6).
+  const getpid = (p.objects ?? []).some(
+    (o) => o.name === VMLINUX && (o.funcs ?? []).some((f) => realFunction(f.old_name ?? '')?.body === 'getpid_pids'),
+  );
+  if (p.params?.klp_pids !== undefined && !getpid) {
+    refuse(
+      pointer('patches', i, 'params', 'klp_pids'),
+      "klp_pids is test_klp_syscall's PID list, which its getpid replacement (__x64_sys_getpid) keeps",
+    );
+  }
   (p.states ?? []).forEach((s, j) => {
     for (const field of ['if_param', 'unless_param', 'block_disable_param'] as const) {
       if (s[field] !== undefined) {
