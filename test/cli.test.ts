@@ -185,7 +185,7 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
         s.steps[0]!.expect = { result: 'EWHAT' };
         return ['scenario', bad('ewhat.json', s)];
       },
-      (f) => `${f}:/steps/0/expect/result: must be one of ["ok","ENOENT","EAGAIN","EACCES","EEXIST","ENODEV","EINVAL","EBUSY"] [E_SCHEMA]`,
+      (f) => `${f}:/steps/0/expect/result: must be one of ["ok","ENOENT","EAGAIN","EACCES","EEXIST","ENODEV","EINVAL","EBUSY","ENOSPC","ERANGE"] [E_SCHEMA]`,
     ],
     [
       'an op that is no string',

@@ -181,7 +181,7 @@ describe('a shard file whose ledger was edited', () => {
     );
     const [op, byOutcome] = Object.entries(outcomes)[0]!;
     expect(refusal({ ...b, outcomes: { ...outcomes, [op]: { ...byOutcome, EWHAT: 1 } } })).toBe(
-      `klpcheck: a.json:/outcomes/${op}/EWHAT: not an outcome (outcomes: ok, ENOENT, EAGAIN, EACCES, EEXIST, ENODEV, EINVAL, EBUSY) [E_SCHEMA]`,
+      `klpcheck: a.json:/outcomes/${op}/EWHAT: not an outcome (outcomes: ok, ENOENT, EAGAIN, EACCES, EEXIST, ENODEV, EINVAL, EBUSY, ENOSPC, ERANGE) [E_SCHEMA]`,
     );
   });
 
