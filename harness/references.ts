@@ -82,6 +82,9 @@ export function checkOps(
       throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer(...at(i), field));
     };
     if ('module' in op && !names.modules.has(op.module)) bad('module', 'module', op.module);
+    // The schema shares the module op's shape between insmod and rmmod; rmmod has no parameters to take.
+    if (op.op === 'rmmod' && (op as { params?: unknown }).params !== undefined)
+      throw new KlpcheckError('E_SCHEMA', 'rmmod takes no params (insmod only)', file, pointer(...at(i), 'params'));
     if ('patch' in op && !names.patches.has(op.patch)) bad('patch', 'patch', op.patch);
     if ('task' in op && !tasks.has(op.task)) bad('task', 'task', op.task);
     if (op.op === 'block_task' && !known.has(op.func)) bad('func', 'function', op.func);
