@@ -17,6 +17,24 @@ const OTHER_TEXTS: readonly (readonly [RegExp, Errno])[] = [
   [/is not currently loaded|can't create|nonexistent directory/, 'ENOENT'],
 ];
 
+/**
+ * Lines with which a kernel reports a failure of its own (an oops, a BUG, a
+ * panic, a general protection fault): the model never has one, so a case
+ * whose guest log shows one differs whatever else agrees (hostile-user
+ * finding, stop 39: a NULL set operation at insmod oopsed the guest, and the
+ * report showed only an unknown result).
+ */
+const TROUBLE = /\bBUG: |\bOops\b|general protection fault|Kernel panic/;
+
+/** The first such line of a case, with its step, as a problem of the comparison; empty when there is none. */
+export function kernelTrouble(g: GuestCase): string[] {
+  for (const s of g.steps) {
+    const line = s.log.find((l) => TROUBLE.test(l));
+    if (line !== undefined) return [`the guest kernel failed at step ${s.index}: ${line}`];
+  }
+  return [];
+}
+
 /** The errno a failed command's error text names ('unknown: <text>' when it names none). */
 export function resultOf(rc: number, error: string): string {
   if (rc === 0) return 'ok';

@@ -14,7 +14,7 @@ import { featureRow, hasFeature } from './features.ts';
 import { batchScript } from './guest-script.ts';
 import { buildInitramfs } from './initramfs.ts';
 import type { KernelEnv } from './kernel-env.ts';
-import { observeKernel } from './kernel-side.ts';
+import { kernelTrouble, observeKernel } from './kernel-side.ts';
 import { explain } from './report.ts';
 import { parseGuestOutput, type GuestCase } from './protocol.ts';
 import { boot } from './qemu.ts';
@@ -113,7 +113,11 @@ export async function runCases(env: KernelEnv, cases: readonly BuiltCase[], prog
       if (skipped) return skipped;
       const g = reports.get(c.vmCase.id);
       if (!g) return compareCase(c.vmCase.label, c.vmCase.model, [], env.kernel, ['not run: the VM gave up before this case']);
-      const cmp = compareCase(c.vmCase.label, c.vmCase.model, reals[i]!, env.kernel, [...(problems.get(c.vmCase.id) ?? []), ...g.errors]);
+      const cmp = compareCase(c.vmCase.label, c.vmCase.model, reals[i]!, env.kernel, [
+        ...(problems.get(c.vmCase.id) ?? []),
+        ...g.errors,
+        ...kernelTrouble(g),
+      ]);
       // What the clean-up could not remove is the next boot's concern, not a difference of this case.
       return g.dirty === undefined ? cmp : { ...cmp, notes: [`left behind after the case: ${g.dirty} (the next cases ran in a new boot)`] };
     });
