@@ -14,7 +14,7 @@ import { universeArb } from '../harness/generators.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import type { ModuleDef, PatchDef, Universe } from '../model/kernel/definitions.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
-import { livepatchParams, paramValueErrno, targetParams, type ParamAccess } from '../model/kernel/module-params.ts';
+import { livepatchParams, paramValueErrno, targetParams, typeOfDefault, type ParamAccess } from '../model/kernel/module-params.ts';
 import { kstrtoint } from '../model/kernel/kstrtoint.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { runSequence } from '../harness/run-sequence.ts';
@@ -177,7 +177,7 @@ describe('the parameter files', () => {
     k.insmod('test_klp_callbacks_busy', { block_transition: 'Y' });
     k.core.log.clear();
     expect(k.writeParam('test_klp_callbacks_busy', 'block_transition', 'Y')).toEqual({ ok: true });
-    expect(k.writeParam('test_klp_callbacks_busy', 'other', '1')).toEqual({ ok: true });
+    expect(k.writeParam('test_klp_callbacks_busy', 'other', '0')).toEqual({ ok: true });
     expect(k.log).toEqual([]);
     expect(k.writeParam('test_klp_callbacks_busy', 'block_transition', 'N')).toEqual({ ok: true });
     expect(k.log).toEqual(['test_klp_callbacks_busy: busymod_work_func exit']);
@@ -227,6 +227,8 @@ describe('values a parameter refuses (kernel/params.c set operations)', () => {
     ['+5', 5],
     ['0x10', 16],
     ['0X1f', 31],
+    ['0xa', 10],
+    ['0xAF', 175],
     ['010', 8],
     ['7\n', 7],
     ['2147483647', 2147483647],
@@ -277,7 +279,20 @@ describe('values a parameter refuses (kernel/params.c set operations)', () => {
     ]);
     expect(k.core.modules.has('lp')).toBe(false);
     expect(k.core.klp_patches).toEqual([]);
+    k.core.log.clear();
     expect(k.insmod('lp', { n: '99999999999' })).toMatchObject({ ok: false, errno: 'ERANGE' });
+    // The taint line is once per boot.
+    expect(k.log).toEqual(["lp: `99999999999' invalid for parameter `n'"]);
+  });
+
+  it('a module without MODULE_INFO(livepatch) taints nothing', () => {
+    const u: Universe = {
+      patches: [{ name: 'lp', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }] }], livepatch_modinfo: false }],
+      modules: [],
+    };
+    const k = new Kernel(u, upstream.hooks);
+    k.insmod('lp');
+    expect(k.log.some((l) => l.includes('taint'))).toBe(false);
   });
 
   it('a target refused at parse_args: its coming notifier patched it, so its going notifier reverts, and it is not loaded', () => {
@@ -325,13 +340,48 @@ describe('values a parameter refuses (kernel/params.c set operations)', () => {
       { op: 'insmod', module: 'p', params: { set: 'two' } },
       { op: 'insmod', module: 'p', params: { set: '2' } },
     ];
+    ops.push(
+      { op: 'insmod', module: 'm', params: { level: '0x10' } },
+      { op: 'insmod', module: 'm' },
+      { op: 'insmod', module: 'nowhere' },
+      { op: 'insmod', module: 'p' },
+    );
     const r = runSequence(u, sem, ops, { invariants: [], conformance: true });
     expect(r.violation).toBeNull();
-    expect(r.steps.map((x) => x.outcome)).toEqual(['EINVAL', 'EINVAL', 'ok']);
+    expect(r.steps.map((x) => x.outcome)).toEqual(['EINVAL', 'EINVAL', 'ok', 'ok', 'EEXIST', 'ENOENT', 'EEXIST']);
   });
 });
 
 describe('what a module declares', () => {
+  it.each([
+    ['-19', 'int'],
+    ['0', 'int'],
+    ['123456789', 'int'],
+    ['1234567890', 'charp'],
+    ['x12', 'charp'],
+    ['12x', 'charp'],
+    ['n', 'charp'],
+    ['', 'charp'],
+  ])('a default of %j makes a %s parameter', (value, type) => {
+    expect(typeOfDefault(value)).toBe(type);
+  });
+
+  it("an attribute parameter has the attribute's type: a u32 replace tag is an int, a name also given a default keeps it", () => {
+    const def: PatchDef = {
+      name: 'p',
+      objects: [],
+      attrs: { replace: 3 },
+      attr_params: { replace: 'replace', set: 'replace_set', sets: 'replace_sets', r: 'replaceable' },
+      params: { replace: 'abc', set: 'x' },
+    };
+    expect(Object.fromEntries(livepatchParams(def))).toEqual({
+      replace: { access: 'rw', type: 'int' },
+      set: { access: 'rw', type: 'int' },
+      sets: { access: 'rw', type: 'charp' },
+      r: { access: 'rw', type: 'bool' },
+    });
+  });
+
   it('a livepatch: attribute parameters, parameters with defaults (klp_pids without a file) and its states’ parameters', () => {
     const def: PatchDef = {
       name: 'p',
