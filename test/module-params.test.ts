@@ -18,6 +18,7 @@ import { livepatchParams, paramValueErrno, targetParams, typeOfDefault, type Par
 import { kstrtoint } from '../model/kernel/kstrtoint.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { runSequence } from '../harness/run-sequence.ts';
+import { runStep } from '../harness/scenario/steps.ts';
 import type { Op } from '../harness/ops.ts';
 import { generateModuleSources, type ModuleSet } from '../vm/cgen/index.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
@@ -283,6 +284,48 @@ describe('values a parameter refuses (kernel/params.c set operations)', () => {
     expect(k.insmod('lp', { n: '99999999999' })).toMatchObject({ ok: false, errno: 'ERANGE' });
     // The taint line is once per boot.
     expect(k.log).toEqual(["lp: `99999999999' invalid for parameter `n'"]);
+  });
+
+  it('pre_patch_ret is an int whatever its default looks like, read as kstrtoint reads it (-0x13 and -023 are -ENODEV)', () => {
+    const def: PatchDef = { name: 'p', objects: [], params: { pre_patch_ret: '1234567890' } };
+    expect(livepatchParams(def).get('pre_patch_ret')).toEqual({ access: 'rw', type: 'int' });
+    for (const value of ['-0x13', '-023', '-19']) {
+      const u: Universe = {
+        patches: [
+          { name: 'cb', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }], callbacks: 'demo' }], params: { pre_patch_ret: '0' } },
+        ],
+        modules: [],
+      };
+      const k = new Kernel(u, upstream.hooks);
+      expect(k.insmod('cb', { pre_patch_ret: value }), value).toMatchObject({ ok: false, errno: 'ENODEV' });
+    }
+  });
+
+  it('the C generator initialises an int default as kstrtoint reads it', async () => {
+    const { paramDecl } = await import('../vm/cgen/params.ts');
+    const declared = new Map([['n', { access: 'rw', type: 'int' }]] as const);
+    expect(paramDecl(declared, 'n', '-0x13').init).toBe('-19');
+    expect(paramDecl(declared, 'n', '010').init).toBe('8');
+    expect(paramDecl(declared, 'n', 'abc').init).toBe('0');
+    expect(paramDecl(declared, 'n', 7).init).toBe('7');
+  });
+
+  it("an unknown dotted name is logged cut at its first '.' (the dynamic debug core writes a NUL there)", () => {
+    const k = kernel();
+    k.insmod('bare', { 'a.b.dyndbg': '+p', 'x.y': '1' });
+    expect(k.log).toEqual(["bare: unknown parameter 'a' ignored", "bare: unknown parameter 'x' ignored", 'bare: bare_init']);
+  });
+
+  it('a scenario’s set_param writes what echo writes, its newline included, and a string counts it', () => {
+    const k = kernel();
+    k.insmod('mod');
+    runStep(k, { op: 'set_param', module: 'mod', param: 'knob', value: '0x10' });
+    expect(k.core.modules.get('mod')!.params.get('knob')).toBe('0x10\n');
+    const u: Universe = { patches: [], modules: [{ name: 's', params: { s: 'x' } }] };
+    const k2 = new Kernel(u, upstream.hooks);
+    k2.insmod('s');
+    expect(k2.writeParam('s', 's', `${'x'.repeat(1023)}\n`)).toEqual({ ok: true });
+    expect(k2.writeParam('s', 's', `${'x'.repeat(1024)}\n`)).toMatchObject({ ok: false, errno: 'ENOSPC' });
   });
 
   it('a module without MODULE_INFO(livepatch) taints nothing', () => {

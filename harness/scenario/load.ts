@@ -11,6 +11,9 @@ import { readJson, requireKind, validate } from '../json-file.ts';
 import { universeNames } from '../references.ts';
 import { impliedResult } from './run.ts';
 import { TASK_OPS, TASK_STEP_FIELDS } from './steps.ts';
+import { ERRNO, errnoByNumber } from '../../model/kernel/errno.ts';
+import { kstrtoint } from '../../model/kernel/kstrtoint.ts';
+import { PRE_PATCH_RET } from '../../model/kernel/module-params.ts';
 
 const isTaskStep = (step: Step): step is TaskStep => (TASK_OPS as readonly string[]).includes(step.op);
 
@@ -31,6 +34,10 @@ function checkReferences(s: Scenario, file: string): void {
   if (s.semantics !== undefined && !semanticsByName(s.semantics)) {
     throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${s.semantics}'`, file, pointer('semantics'));
   }
+  s.universe.patches.forEach((p, i) => {
+    const v = p.params?.[PRE_PATCH_RET];
+    if (v !== undefined) checkPreRet(v, file, pointer('universe', 'patches', i, 'params', PRE_PATCH_RET));
+  });
   s.steps.forEach((step, i) => {
     if ('patch' in step && step.patch !== undefined && !names.patches.has(step.patch)) bad(i, 'patch', 'patch', step.patch);
     if ('module' in step && step.module !== undefined && !names.modules.has(step.module)) bad(i, 'module', 'module', step.module);
@@ -47,6 +54,7 @@ function checkReferences(s: Scenario, file: string): void {
       for (const field of ['func', 'sleep', 'child'] as const)
         if (step[field] !== undefined && !TASK_STEP_FIELDS[step.op].includes(field))
           throw new KlpcheckError('E_SCHEMA', `${step.op} takes no ${field}`, file, pointer('steps', i, field));
+    for (const [name, value] of preRetValues(step)) checkPreRet(value, file, pointer('steps', i, ...name));
     if ((step.op === 'unload_lp' || step.op === 'unload_mod') && step.params !== undefined)
       throw new KlpcheckError('E_SCHEMA', `${step.op} takes no params: rmmod has no parameters`, file, pointer('steps', i, 'params'));
     if (step.op === 'load_mod' || step.op === 'load_failing_mod' || step.op === 'load_lp' || step.op === 'load_lp_nowait') {
@@ -89,6 +97,32 @@ function checkReferences(s: Scenario, file: string): void {
       );
     }
   });
+}
+
+/** The pre_patch_ret values a step gives, each with its pointer below the step: insmod's (either spelling) and set_param's. */
+function preRetValues(step: Step): [string[], string][] {
+  if (step.op === 'set_param') return step.param === PRE_PATCH_RET ? [[['value'], step.value]] : [];
+  if (!('params' in step) || !step.params) return [];
+  return Object.entries(step.params)
+    .filter(([name]) => name.replaceAll('-', '_') === PRE_PATCH_RET)
+    .map(([name, value]) => [['params', name], value]);
+}
+
+/**
+ * pre_patch_ret must be 0 or a negative errno the model has (model/kernel/
+ * errno.ts): the pre-patch callback returns it, and a positive value (the
+ * module loads anyway, with do_init_module's "suspiciously returned" warning
+ * and a stack dump) or another errno ("Unknown error 200") takes paths the
+ * model does not have (hostile-user finding, stop 39). A value kstrtoint
+ * refuses is fine: the load or write fails with EINVAL, as modelled.
+ */
+function checkPreRet(value: string, file: string, at: string): void {
+  const v = kstrtoint(value.replace(/\n$/, ''));
+  if (typeof v !== 'number' || v === 0 || (v < 0 && errnoByNumber(v) !== undefined)) return;
+  const known = Object.entries(ERRNO)
+    .map(([name, n]) => `-${n} ${name}`)
+    .join(', ');
+  throw new KlpcheckError('E_INEXPRESSIBLE', `pre_patch_ret ${value} is neither 0 nor a negative errno klpcheck models (${known})`, file, at);
 }
 
 /**

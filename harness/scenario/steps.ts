@@ -153,7 +153,8 @@ export function runStep(k: Kernel, step: Step): StepOutcome {
     case 'set_param':
       return {
         command: echo(k, step.value, `/sys/module/${step.module}/parameters/${step.param}`),
-        outcome: k.writeParam(step.module, step.param, step.value),
+        // echo ends the value with a newline, which the parameter's set operation sees (kstrtoint takes one, a string keeps it).
+        outcome: k.writeParam(step.module, step.param, `${step.value}\n`),
       };
     case 'set_attr':
       return {

@@ -5,6 +5,8 @@
  * effect: the lines it prints, the state API calls it makes, and its return
  * value. Facts E.0 and E.7.
  */
+import { kstrtoint } from './kstrtoint.ts';
+import { PRE_PATCH_RET } from './module-params.ts';
 import type { CallbackName } from './log.ts';
 import type { KernelLog } from './log.ts';
 import type { KObject, KState } from './runtime.ts';
@@ -31,8 +33,10 @@ export interface CallbackContext {
   readonly shadow: ShadowStore;
 }
 
+/** The int module parameter pre_patch_ret as the module holds it: kstrtoint's reading, 0 while unset or unreadable. */
 function preRet(ctx: CallbackContext, patch: string): number {
-  return Number(ctx.param(patch, 'pre_patch_ret') ?? '0') || 0;
+  const v = kstrtoint(ctx.param(patch, PRE_PATCH_RET) ?? '0');
+  return typeof v === 'number' ? v : 0;
 }
 
 /** Upstream test_klp_state.c / test_klp_state2.c: the console_loglevel state (facts E.0, E.3). */

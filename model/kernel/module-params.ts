@@ -100,6 +100,14 @@ const SPECS: Readonly<Record<'bool' | 'int' | 'charp', ParamSpec>> = { bool: RW_
  */
 const PIDS: ParamSpec = { access: 'none', type: 'pids' };
 
+/**
+ * test_klp_callbacks_demo's pre-patch callback returns it: module_param(
+ * pre_patch_ret, int, 0644) whatever its default looks like
+ * (tools/testing/selftests/livepatch/test_modules/test_klp_callbacks_demo.c;
+ * facts E.2).
+ */
+export const PRE_PATCH_RET = 'pre_patch_ret';
+
 /** Each definition's list, made once: insmod asks on every load of a random run. */
 const ofPatch = new WeakMap<PatchDef, DeclaredParams>();
 const ofModule = new WeakMap<ModuleDef, DeclaredParams>();
@@ -119,7 +127,7 @@ export function livepatchParams(def: PatchDef): DeclaredParams {
   const attrs = def.attrs as Readonly<Record<string, unknown>> | undefined;
   for (const [name, attr] of Object.entries(def.attr_params ?? {})) out.set(name, SPECS[typeOfAttr(attr, attrs?.[attr])]);
   for (const [name, value] of Object.entries(def.params ?? {}))
-    if (!out.has(name)) out.set(name, name === 'klp_pids' ? PIDS : SPECS[typeOfDefault(value)]);
+    if (!out.has(name)) out.set(name, name === 'klp_pids' ? PIDS : name === PRE_PATCH_RET ? RW_INT : SPECS[typeOfDefault(value)]);
   for (const s of def.states ?? []) {
     for (const name of [s.if_param, s.unless_param, s.block_disable_param])
       if (name !== undefined && !out.has(name)) out.set(name, RW_BOOL);
@@ -185,7 +193,8 @@ export function paramValueErrno(type: ParamType, value: string): 'EINVAL' | 'ERA
  *   after param_set_charp's own "string parameter too long"), goes on with
  *   the next name, and fails the load with the last refusal's errno;
  * - a name the core takes (async_probe, [prefix.]dyndbg) is not the module's;
- * - any other name is logged "unknown parameter '<name>' ignored".
+ * - any other name is logged "unknown parameter '<name>' ignored", cut at
+ *   its first '.' (the dynamic debug core writes a NUL there first).
  * `own` holds the values set, under their declared names; `lines` what the
  * kernel logs, in order (parse_args prefixes the module's name, the string
  * setter the parameter's).
@@ -206,7 +215,8 @@ export function splitArgs(
     const param = declared.has(name) ? name : name.replaceAll('-', '_');
     const spec = declared.get(param);
     if (!spec) {
-      if (!takenByTheCore(name)) lines.push(`${module}: unknown parameter '${name}' ignored`);
+      // ddebug_dyndbg_module_param_cb cuts a dotted name at its first '.' before unknown_module_param_cb prints it.
+      if (!takenByTheCore(name)) lines.push(`${module}: unknown parameter '${name.split('.', 1)[0]}' ignored`);
       continue;
     }
     const refused = paramValueErrno(spec.type, value);

@@ -63,7 +63,7 @@ export interface ModuleStep {
   expect?: Expect;
 }
 /**
- * insmod's parameters, name=value words of one command line (kernel/params.c next_arg splits at blanks): a name is letters, digits, _, - and . (a '-' matches a '_', kernel/params.c parameq; foo.dyndbg is the dynamic debug core's), a value has no blank and no double quote.
+ * insmod's parameters, name=value words of one command line (kernel/params.c next_arg splits at blanks): a name is letters, digits, _, - and . (a '-' matches a '_', kernel/params.c parameq; foo.dyndbg is the dynamic debug core's), a value has no blank and no double quote, and at most 512 characters (a longer insmod line outgrows printk's line in the VM's log).
  */
 export interface Params {
   [k: string]: string;
@@ -97,6 +97,9 @@ export interface WriteStep {
    * A file of the folder: letters, digits, _ and -.
    */
   param: string;
+  /**
+   * What `echo VALUE > FILE` writes, its newline included: no blank, no double quote, not an option of echo (-n, -e, -E), at most 512 characters.
+   */
   value: string;
   expect?: Expect;
 }

@@ -6,6 +6,7 @@
  */
 import { cIdent, cString } from './c.ts';
 import { parseBool } from '../../model/kernel/kstrtobool.ts';
+import { kstrtoint } from '../../model/kernel/kstrtoint.ts';
 import type { DeclaredParams, ParamAccess } from '../../model/kernel/module-params.ts';
 
 /** The C types a generated parameter takes (kernel/params.c param_ops_bool, _int, _charp). */
@@ -42,7 +43,11 @@ export function paramDecl(declared: DeclaredParams, name: string, value: string 
   const variable = `param_${cIdent(name)}`;
   let init: string;
   if (type === 'bool') init = (typeof value === 'string' ? parseBool(value) : Boolean(value)) ? 'true' : 'false';
-  else if (type === 'int') init = String(Number(value ?? 0) || 0);
+  else if (type === 'int') {
+    // The model reads an int default as the kernel would (kstrtoint: 0x10, 010); one it cannot read is 0.
+    const v = typeof value === 'number' ? value : kstrtoint(String(value ?? 0));
+    init = String(typeof v === 'number' ? v : 0);
+  }
   else init = cString(String(value ?? ''));
   return { name, type, variable, init, mode: MODE[spec.access] };
 }
