@@ -301,6 +301,17 @@ describe('values a parameter refuses (kernel/params.c set operations)', () => {
     }
   });
 
+  it('an unreadable pre_patch_ret default is 0, as the C initialiser makes it: the patch enables', () => {
+    const u: Universe = {
+      patches: [
+        { name: 'cb', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }], callbacks: 'demo' }], params: { pre_patch_ret: 'abc' } },
+      ],
+      modules: [],
+    };
+    const k = new Kernel(u, upstream.hooks);
+    expect(k.insmod('cb')).toEqual({ ok: true });
+  });
+
   it('the C generator initialises an int default as kstrtoint reads it', async () => {
     const { paramDecl } = await import('../vm/cgen/params.ts');
     const declared = new Map([['n', { access: 'rw', type: 'int' }]] as const);
