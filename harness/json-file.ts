@@ -494,6 +494,9 @@ function tagPlace(e: ErrorObject): string {
  * delete, not just the entry.
  */
 function placeOf(e: ErrorObject): string {
+  // A name that fails propertyNames is placed at its own key.
+  const name = (e as { propertyName?: string }).propertyName;
+  if (name !== undefined) return `${e.instancePath}${pointer(name)}`;
   if (e.keyword !== 'additionalProperties') return e.instancePath;
   return `${e.instancePath}${pointer((e.params as { additionalProperty: string }).additionalProperty)}`;
 }

@@ -22,6 +22,7 @@ import { runStep } from '../harness/scenario/steps.ts';
 import type { Op } from '../harness/ops.ts';
 import { generateModuleSources, type ModuleSet } from '../vm/cgen/index.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
+import { TempDir } from './support/cli-run.ts';
 import { runScenario } from '../harness/scenario/run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -567,6 +568,59 @@ describe('the C generator declares what the model declares', () => {
     const { paramDecl } = await import('../vm/cgen/params.ts');
     expect(() => paramDecl(new Map(), 'x', '1')).toThrow(/cgen declares parameter x, which the model's module declares not at all/);
     expect(() => paramDecl(new Map([['x', { access: 'none', type: 'pids' }]]), 'x', '')).toThrow(/declares as pids/);
+  });
+});
+
+describe("a scenario's pre_patch_ret, as the kernel takes it", () => {
+  const scenario = (steps: unknown[]) => ({
+    name: 'pre_patch_ret',
+    source: 'test/module-params.test.ts',
+    universe: {
+      patches: [
+        { name: 'cb', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }], callbacks: 'demo' }], params: { pre_patch_ret: '0' } },
+      ],
+      modules: [{ name: 'm' }],
+    },
+    steps,
+    expect_log: [],
+  });
+  const load = (steps: unknown[]) => {
+    const dir = new TempDir();
+    const file = dir.write('s.json', scenario(steps));
+    return () => loadScenario(file);
+  };
+
+  it('only the last of two spellings counts (parse_args keeps the last value)', () => {
+    expect(
+      load([
+        { op: 'load_failing_mod', module: 'cb', params: { pre_patch_ret: '5', 'pre-patch-ret': '-19' }, expect: { result: 'ENODEV' } },
+      ]),
+    ).not.toThrow();
+    expect(load([{ op: 'load_lp', module: 'cb', params: { 'pre-patch-ret': '-19', pre_patch_ret: '5' } }])).toThrow(
+      expect.objectContaining({ code: 'E_INEXPRESSIBLE', where: '/steps/0/params/pre_patch_ret' }),
+    );
+  });
+
+  it('a module that does not declare it is not checked: insmod ignores the name, a write finds no file', () => {
+    expect(load([{ op: 'load_mod', module: 'm', params: { pre_patch_ret: '7' } }])).not.toThrow();
+    expect(
+      load([
+        { op: 'load_mod', module: 'm' },
+        { op: 'set_param', module: 'm', param: 'pre_patch_ret', value: '7', expect: { result: 'ENOENT' } },
+      ]),
+    ).not.toThrow();
+    expect(
+      load([
+        { op: 'load_lp', module: 'cb' },
+        { op: 'set_param', module: 'cb', param: 'pre_patch_ret', value: '7' },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'E_INEXPRESSIBLE', where: '/steps/1/value' }));
+  });
+
+  it('a command line of 900 bytes is taken, one of 901 refused (the VM logs it; both kernels showed 900 whole)', () => {
+    const line = (n: number) => [{ op: 'load_mod', module: 'm', params: { s: 'a'.repeat(n - '% insmod test_modules/m.ko s='.length) } }];
+    expect(load(line(900))).not.toThrow();
+    expect(load(line(901))).toThrow(expect.objectContaining({ code: 'E_SCHEMA', where: '/steps/0' }));
   });
 });
 

@@ -10,7 +10,7 @@ import { KlpcheckError, pointer } from '../errors.ts';
 import { readJson, requireKind, validate } from '../json-file.ts';
 import { universeNames } from '../references.ts';
 import { impliedResult } from './run.ts';
-import { TASK_OPS, TASK_STEP_FIELDS } from './steps.ts';
+import { chosenCommandText, TASK_OPS, TASK_STEP_FIELDS } from './steps.ts';
 import { ERRNO, errnoByNumber } from '../../model/kernel/errno.ts';
 import { kstrtoint } from '../../model/kernel/kstrtoint.ts';
 import { PRE_PATCH_RET } from '../../model/kernel/module-params.ts';
@@ -54,7 +54,16 @@ function checkReferences(s: Scenario, file: string): void {
       for (const field of ['func', 'sleep', 'child'] as const)
         if (step[field] !== undefined && !TASK_STEP_FIELDS[step.op].includes(field))
           throw new KlpcheckError('E_SCHEMA', `${step.op} takes no ${field}`, file, pointer('steps', i, field));
-    for (const [name, value] of preRetValues(step)) checkPreRet(value, file, pointer('steps', i, ...name));
+    const preRet = preRetValue(step, s.universe);
+    if (preRet) checkPreRet(preRet[1], file, pointer('steps', i, ...preRet[0]));
+    const command = chosenCommandText(step);
+    if (command !== undefined && Buffer.byteLength(command) > COMMAND_LINE_MAX)
+      throw new KlpcheckError(
+        'E_SCHEMA',
+        `the step's command line is ${Buffer.byteLength(command)} bytes; the VM's kernel log takes at most ${COMMAND_LINE_MAX} (shorter values)`,
+        file,
+        pointer('steps', i),
+      );
     if ((step.op === 'unload_lp' || step.op === 'unload_mod') && step.params !== undefined)
       throw new KlpcheckError('E_SCHEMA', `${step.op} takes no params: rmmod has no parameters`, file, pointer('steps', i, 'params'));
     if (step.op === 'load_mod' || step.op === 'load_failing_mod' || step.op === 'load_lp' || step.op === 'load_lp_nowait') {
@@ -99,14 +108,31 @@ function checkReferences(s: Scenario, file: string): void {
   });
 }
 
-/** The pre_patch_ret values a step gives, each with its pointer below the step: insmod's (either spelling) and set_param's. */
-function preRetValues(step: Step): [string[], string][] {
-  if (step.op === 'set_param') return step.param === PRE_PATCH_RET ? [[['value'], step.value]] : [];
-  if (!('params' in step) || !step.params) return [];
-  return Object.entries(step.params)
-    .filter(([name]) => name.replaceAll('-', '_') === PRE_PATCH_RET)
-    .map(([name, value]) => [['params', name], value]);
+/**
+ * The pre_patch_ret value a step gives a livepatch that declares it, with its
+ * pointer below the step: set_param's, or insmod's last (parse_args keeps the
+ * last of `pre_patch_ret=` and `pre-patch-ret=`). Another module has no such
+ * parameter: insmod ignores the name, a write finds no file.
+ */
+function preRetValue(step: Step, universe: Scenario['universe']): [string[], string] | undefined {
+  if (!('module' in step) || step.module === undefined) return undefined;
+  const declares = universe.patches.find((p) => p.name === step.module)?.params?.[PRE_PATCH_RET] !== undefined;
+  if (!declares) return undefined;
+  if (step.op === 'set_param') return step.param === PRE_PATCH_RET ? [['value'], step.value] : undefined;
+  if (!('params' in step) || !step.params) return undefined;
+  const given = Object.entries(step.params).filter(([name]) => name.replaceAll('-', '_') === PRE_PATCH_RET);
+  const last = given[given.length - 1];
+  return last && [['params', last[0]], last[1]];
 }
+
+/**
+ * The longest command line a step may log with values of its own choosing:
+ * the VM's guest writes each to /dev/kmsg, which refuses a record past about
+ * 1000 bytes (LOG_LINE_MAX), and the line would be missing from the kernel's
+ * side (hostile-user finding, stop 39: two 500-character values). UTF-8
+ * bytes count.
+ */
+const COMMAND_LINE_MAX = 900;
 
 /**
  * pre_patch_ret must be 0 or a negative errno the model has (model/kernel/
@@ -122,7 +148,12 @@ function checkPreRet(value: string, file: string, at: string): void {
   const known = Object.entries(ERRNO)
     .map(([name, n]) => `-${n} ${name}`)
     .join(', ');
-  throw new KlpcheckError('E_INEXPRESSIBLE', `pre_patch_ret ${value} is neither 0 nor a negative errno klpcheck models (${known})`, file, at);
+  throw new KlpcheckError(
+    'E_INEXPRESSIBLE',
+    `pre_patch_ret ${value} is neither 0 nor a negative errno klpcheck models (${known})`,
+    file,
+    at,
+  );
 }
 
 /**

@@ -35,14 +35,43 @@ export function settle(k: Kernel): boolean {
   return !k.core.transition;
 }
 
+/** The line functions.sh logs for an insmod (its `log "% insmod ..."`). */
+const insmodText = (module: string, params?: Readonly<Record<string, string>>): string =>
+  `% insmod test_modules/${module}.ko${fmtParams(params)}`;
+
+/** The line functions.sh logs for a write of a sysfs file. */
+const echoText = (value: string, path: string): string => `% echo ${value} > ${path}`;
+
+/**
+ * The command line a step logs with values the scenario chose (an insmod's
+ * parameters, a written value), or undefined for the other steps: the VM's
+ * guest writes it to /dev/kmsg, which takes a line of bounded length
+ * (harness/scenario/load.ts refuses a longer one).
+ */
+export function chosenCommandText(step: Step): string | undefined {
+  switch (step.op) {
+    case 'load_lp':
+    case 'load_lp_nowait':
+    case 'load_mod':
+    case 'load_failing_mod':
+      return insmodText(step.module, step.params);
+    case 'set_param':
+      return echoText(step.value, `/sys/module/${step.module}/parameters/${step.param}`);
+    case 'set_attr':
+      return echoText(step.value, `${KLP}/${step.module}/${step.param}`);
+    default:
+      return undefined;
+  }
+}
+
 function insmodLine(k: Kernel, module: string, params?: Readonly<Record<string, string>>): string {
-  const line = `% insmod test_modules/${module}.ko${fmtParams(params)}`;
+  const line = insmodText(module, params);
   k.core.log.raw(line);
   return line;
 }
 
 function echo(k: Kernel, value: string, path: string): string {
-  const line = `% echo ${value} > ${path}`;
+  const line = echoText(value, path);
   k.core.log.raw(line);
   return line;
 }

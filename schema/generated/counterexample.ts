@@ -104,7 +104,7 @@ export interface ModuleOp {
   op: 'insmod' | 'rmmod';
   module: string;
   /**
-   * insmod only: module parameters (add_merge_slots=1); a patch's attr_params map them to attributes. A parameter's name is letters, digits, _ and -, as a module parameter's (a C identifier; kernel/params.c parameq takes - for _); a value has no blank and no double quote (kernel/params.c next_arg splits the command line at blanks and reads quotes).
+   * insmod only: module parameters (add_merge_slots=1); a patch's attr_params map them to attributes. A parameter's name is letters, digits, _ and -, as a module parameter's (a C identifier; kernel/params.c parameq takes - for _); a value is printable ASCII with no blank and no double quote (kernel/params.c next_arg splits the command line at blanks, byte 0xA0 included, and reads quotes).
    */
   params?: {
     [k: string]: string;

@@ -63,7 +63,7 @@ export interface ModuleStep {
   expect?: Expect;
 }
 /**
- * insmod's parameters, name=value words of one command line (kernel/params.c next_arg splits at blanks): a name is letters, digits, _, - and . (a '-' matches a '_', kernel/params.c parameq; foo.dyndbg is the dynamic debug core's), a value has no blank and no double quote, and at most 512 characters (a longer insmod line outgrows printk's line in the VM's log).
+ * insmod's parameters, name=value words of one command line (kernel/params.c next_arg splits at blanks): a name is letters, digits, _, - and . (a '-' matches a '_', kernel/params.c parameq; foo.dyndbg is the dynamic debug core's), a value is printable ASCII with no blank and no double quote (the kernel's isspace() also takes byte 0xA0, which UTF-8 text holds); the whole insmod line is at most 900 bytes (harness/scenario/load.ts: the VM logs it).
  */
 export interface Params {
   [k: string]: string;
@@ -98,7 +98,7 @@ export interface WriteStep {
    */
   param: string;
   /**
-   * What `echo VALUE > FILE` writes, its newline included: no blank, no double quote, not an option of echo (-n, -e, -E), at most 512 characters.
+   * What `echo VALUE > FILE` writes, its newline included: printable ASCII with no blank and no double quote, not an option of echo (-n, -e, -E); the whole command line is at most 900 bytes.
    */
   value: string;
   expect?: Expect;
