@@ -13,7 +13,7 @@ import { impliedResult } from './run.ts';
 import { chosenCommandText, TASK_OPS, TASK_STEP_FIELDS } from './steps.ts';
 import { ERRNO, errnoByNumber } from '../../model/kernel/errno.ts';
 import { kstrtoint } from '../../model/kernel/kstrtoint.ts';
-import { PRE_PATCH_RET } from '../../model/kernel/module-params.ts';
+import { declaredName, livepatchParams, PRE_PATCH_RET, targetParams } from '../../model/kernel/module-params.ts';
 
 const isTaskStep = (step: Step): step is TaskStep => (TASK_OPS as readonly string[]).includes(step.op);
 
@@ -67,9 +67,10 @@ function checkReferences(s: Scenario, file: string): void {
     if ((step.op === 'unload_lp' || step.op === 'unload_mod') && step.params !== undefined)
       throw new KlpcheckError('E_SCHEMA', `${step.op} takes no params: rmmod has no parameters`, file, pointer('steps', i, 'params'));
     if (step.op === 'load_mod' || step.op === 'load_failing_mod' || step.op === 'load_lp' || step.op === 'load_lp_nowait') {
-      const shown = s.universe.modules.find((m) => m.name === step.module)?.param_show ?? {};
+      const target = s.universe.modules.find((m) => m.name === step.module);
+      const declared = target ? targetParams(target) : new Map();
       for (const name of Object.keys(step.params ?? {}))
-        if (Object.hasOwn(shown, name.replaceAll('-', '_')))
+        if (declared.get(declaredName(declared, name) ?? '')?.type === 'show')
           throw new KlpcheckError(
             'E_SCHEMA',
             `${step.module}'s ${name} is only shown (a get operation, no set): the kernel would call a NULL set operation at insmod`,
@@ -116,11 +117,12 @@ function checkReferences(s: Scenario, file: string): void {
  */
 function preRetValue(step: Step, universe: Scenario['universe']): [string[], string] | undefined {
   if (!('module' in step) || step.module === undefined) return undefined;
-  const declares = universe.patches.find((p) => p.name === step.module)?.params?.[PRE_PATCH_RET] !== undefined;
-  if (!declares) return undefined;
+  const patch = universe.patches.find((p) => p.name === step.module);
+  if (patch?.params?.[PRE_PATCH_RET] === undefined) return undefined;
   if (step.op === 'set_param') return step.param === PRE_PATCH_RET ? [['value'], step.value] : undefined;
   if (!('params' in step) || !step.params) return undefined;
-  const given = Object.entries(step.params).filter(([name]) => name.replaceAll('-', '_') === PRE_PATCH_RET);
+  const declared = livepatchParams(patch);
+  const given = Object.entries(step.params).filter(([name]) => declaredName(declared, name) === PRE_PATCH_RET);
   const last = given[given.length - 1];
   return last && [['params', last[0]], last[1]];
 }

@@ -49,6 +49,19 @@ export interface ParamSpec {
 /** The parameters a module declares, by name. */
 export type DeclaredParams = ReadonlyMap<string, ParamSpec>;
 
+/** Why a parameter's set operation refuses a value (paramValueErrno). */
+export type ValueErrno = 'EINVAL' | 'ERANGE' | 'ENOSPC';
+
+/**
+ * The declared parameter a name given on a command line stands for, or
+ * undefined: kernel/params.c parameq takes a '-' for a '_' (a declared name
+ * is a C identifier, schema/universe.schema.json ParamName, so it has none).
+ */
+export function declaredName(declared: DeclaredParams, given: string): string | undefined {
+  const name = given.replaceAll('-', '_');
+  return declared.has(name) ? name : undefined;
+}
+
 /**
  * Whether the module core takes a name at load without the module declaring
  * it (unknown_module_param_cb): `async_probe`, and `dyndbg` with or without
@@ -94,19 +107,25 @@ const RW_CHARP: ParamSpec = { access: 'rw', type: 'charp' };
 const SPECS: Readonly<Record<'bool' | 'int' | 'charp', ParamSpec>> = { bool: RW_BOOL, int: RW_INT, charp: RW_CHARP };
 
 /**
- * test_klp_syscall's PID list: module_param_array(klp_pids, int, &npids, 0),
- * so it has no sysfs file (tools/testing/selftests/livepatch/test_modules/
- * test_klp_syscall.c; facts E.6).
- */
-const PIDS: ParamSpec = { access: 'none', type: 'pids' };
-
-/**
  * test_klp_callbacks_demo's pre-patch callback returns it: module_param(
  * pre_patch_ret, int, 0644) whatever its default looks like
  * (tools/testing/selftests/livepatch/test_modules/test_klp_callbacks_demo.c;
  * facts E.2).
  */
 export const PRE_PATCH_RET = 'pre_patch_ret';
+
+/**
+ * Livepatch parameters the selftests' modules declare with a fixed type,
+ * whatever their default looks like: pre_patch_ret above, and
+ * test_klp_syscall's PID list, module_param_array(klp_pids, int, &npids, 0),
+ * which has no sysfs file (tools/testing/selftests/livepatch/test_modules/
+ * test_klp_syscall.c; facts E.6). A Map, so that a parameter named like an
+ * Object member finds nothing here.
+ */
+const FIXED_SPECS: ReadonlyMap<string, ParamSpec> = new Map([
+  [PRE_PATCH_RET, RW_INT],
+  ['klp_pids', { access: 'none', type: 'pids' }],
+]);
 
 /** Each definition's list, made once: insmod asks on every load of a random run. */
 const ofPatch = new WeakMap<PatchDef, DeclaredParams>();
@@ -127,7 +146,7 @@ export function livepatchParams(def: PatchDef): DeclaredParams {
   const attrs = def.attrs as Readonly<Record<string, unknown>> | undefined;
   for (const [name, attr] of Object.entries(def.attr_params ?? {})) out.set(name, SPECS[typeOfAttr(attr, attrs?.[attr])]);
   for (const [name, value] of Object.entries(def.params ?? {}))
-    if (!out.has(name)) out.set(name, name === 'klp_pids' ? PIDS : name === PRE_PATCH_RET ? RW_INT : SPECS[typeOfDefault(value)]);
+    if (!out.has(name)) out.set(name, FIXED_SPECS.get(name) ?? SPECS[typeOfDefault(value)]);
   for (const s of def.states ?? []) {
     for (const name of [s.if_param, s.unless_param, s.block_disable_param])
       if (name !== undefined && !out.has(name)) out.set(name, RW_BOOL);
@@ -157,8 +176,9 @@ export function declaredParams(m: LoadedModule): DeclaredParams {
   return m.kind === 'livepatch' ? livepatchParams(m.def) : targetParams(m.def);
 }
 
-/** param_set_charp's limit (kernel/params.c). */
+/** param_set_charp's limit (kernel/params.c), in bytes. */
 const CHARP_MAX = 1024;
+const UTF8 = new TextEncoder();
 
 /**
  * Why a parameter's set operation refuses a value (kernel/params.c
@@ -167,7 +187,7 @@ const CHARP_MAX = 1024;
  * a NULL pointer (scenario files are refused such a load before it runs,
  * harness/scenario/load.ts); the model says -EINVAL.
  */
-export function paramValueErrno(type: ParamType, value: string): 'EINVAL' | 'ERANGE' | 'ENOSPC' | null {
+export function paramValueErrno(type: ParamType, value: string): ValueErrno | null {
   switch (type) {
     case 'bool':
       return parseBool(value) === null ? 'EINVAL' : null;
@@ -176,7 +196,7 @@ export function paramValueErrno(type: ParamType, value: string): 'EINVAL' | 'ERA
       return typeof v === 'number' ? null : v;
     }
     case 'charp':
-      return new TextEncoder().encode(value).length > CHARP_MAX ? 'ENOSPC' : null;
+      return UTF8.encode(value).length > CHARP_MAX ? 'ENOSPC' : null;
     case 'show':
       return 'EINVAL';
     case 'pids':
@@ -206,20 +226,19 @@ export function splitArgs(
 ): {
   readonly own: Readonly<Record<string, string>>;
   readonly lines: readonly string[];
-  readonly errno: 'EINVAL' | 'ERANGE' | 'ENOSPC' | null;
+  readonly errno: ValueErrno | null;
 } {
   const own: Record<string, string> = {};
   const lines: string[] = [];
-  let errno: 'EINVAL' | 'ERANGE' | 'ENOSPC' | null = null;
+  let errno: ValueErrno | null = null;
   for (const [name, value] of Object.entries(given)) {
-    const param = declared.has(name) ? name : name.replaceAll('-', '_');
-    const spec = declared.get(param);
-    if (!spec) {
+    const param = declaredName(declared, name);
+    if (param === undefined) {
       // ddebug_dyndbg_module_param_cb cuts a dotted name at its first '.' before unknown_module_param_cb prints it.
       if (!takenByTheCore(name)) lines.push(`${module}: unknown parameter '${name.split('.', 1)[0]}' ignored`);
       continue;
     }
-    const refused = paramValueErrno(spec.type, value);
+    const refused = paramValueErrno(declared.get(param)!.type, value);
     if (refused === null) {
       own[param] = value;
       continue;
