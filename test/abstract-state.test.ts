@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commandsArb, DEFAULT_SCOPE, type OpCommand, universeArb } from '../harness/generators.ts';
 import { runSequence } from '../harness/run-sequence.ts';
-import { sameState, type AbstractState } from '../model/spec/abstract-state.ts';
+import { addAscending, sameState, strictlyAscending, type AbstractState } from '../model/spec/abstract-state.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 
 const base: AbstractState = {
@@ -97,5 +97,36 @@ describe('sameState', () => {
     // Both answers occur, or the comparison above proves little.
     expect(equal).toBeGreaterThan(10);
     expect(equal).toBeLessThan(states.length - 10);
+  });
+});
+
+describe('addAscending', () => {
+  it('builds the ids each once, ascending, in any order of adding (500 lists, seed 1)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -3, max: 40 }), { maxLength: 12 }), (ids) => {
+        const built: number[] = [];
+        for (const id of ids) addAscending(built, id);
+        expect(built).toEqual([...new Set(ids)].sort((a, b) => a - b));
+      }),
+      { numRuns: 500, seed: 1 },
+    );
+  });
+});
+
+describe('strictlyAscending', () => {
+  it('holds exactly for a list that is its own set sorted (500 lists of each kind, seed 1)', () => {
+    const sortedSet = <T extends string | number>(xs: T[], by?: (a: T, b: T) => number) => [...new Set(xs)].sort(by);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -3, max: 5 }), { maxLength: 5 }), (xs) => {
+        expect(strictlyAscending(xs)).toBe(JSON.stringify(xs) === JSON.stringify(sortedSet(xs, (a, b) => a - b)));
+      }),
+      { numRuns: 500, seed: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', 'B', 'mod_a', 'mod_b', '0/1', '1/1'), { maxLength: 4 }), (xs) => {
+        expect(strictlyAscending(xs)).toBe(JSON.stringify(xs) === JSON.stringify(sortedSet(xs)));
+      }),
+      { numRuns: 500, seed: 1 },
+    );
   });
 });

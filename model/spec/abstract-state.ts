@@ -58,6 +58,28 @@ export function sameState(a: AbstractState, b: AbstractState): boolean {
   return keys === 0;
 }
 
+/**
+ * Puts `id` into `ids`, which is ascending with each id once, in its place:
+ * how both sides build an abstract state's `states`. A state has a handful
+ * of ids; a Set spread and sorted was an eighth of observe()'s time (stop 40).
+ */
+export function addAscending(ids: number[], id: number): void {
+  let i = ids.length;
+  while (i > 0 && ids[i - 1]! > id) i--;
+  if (i > 0 && ids[i - 1] === id) return;
+  ids.splice(i, 0, id);
+}
+
+/**
+ * Whether `list` is strictly ascending: each item once, strings in the order
+ * of Array.prototype.sort's default (UTF-16 code units), numbers as numbers,
+ * as an abstract state lists its modules, states and shadow variables.
+ */
+export function strictlyAscending(list: readonly (string | number)[]): boolean {
+  for (let i = 1; i < list.length; i++) if (!(list[i - 1]! < list[i]!)) return false;
+  return true;
+}
+
 function sameList<T extends string | number>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { runningNames } from '../kernel/func-stack.ts';
 import { KLP_TRANSITION_PATCHED, versionName, type KPatch } from '../kernel/runtime.ts';
 import type { Semantics } from '../semantics/semantics.ts';
-import type { AbstractPatch, AbstractState, PatchStatus, TaskState } from './abstract-state.ts';
+import { addAscending, type AbstractPatch, type AbstractState, type PatchStatus, type TaskState } from './abstract-state.ts';
 import { universeFuncs } from './universe-view.ts';
 
 const TASK_STATE: Readonly<Record<number, TaskState>> = { [-1]: 'idle', 0: 'unpatched', 1: 'patched' };
@@ -38,8 +38,8 @@ export function observe(k: Kernel, semantics: Semantics, funcs: readonly string[
   }
   const running: Record<string, string[]> = {};
   for (const key of funcs) running[key] = runningNames(core, core.tasks, key);
-  const states = new Set<number>();
-  for (const p of core.klp_patches) for (const s of p.states) states.add(s.id);
+  const states: number[] = [];
+  for (const p of core.klp_patches) for (const s of p.states) addAscending(states, s.id);
   return {
     patches,
     modules: modules.sort(),
@@ -49,7 +49,7 @@ export function observe(k: Kernel, semantics: Semantics, funcs: readonly string[
       blocked: t.blocked ? `${t.blocked.key}@${versionName(t.blocked.code)}` : null,
     })),
     running,
-    states: [...states].sort((a, b) => a - b),
+    states,
     shadows: core.shadow
       .live()
       .map((v) => `${v.obj}/${v.id}`)
