@@ -1,3 +1,4 @@
+import type { PatchDef } from '../model/kernel/definitions.ts';
 import { stateless, type Invariant, type StepObservation } from './invariant.ts';
 import { firstChange } from './no-silent-version-switch.ts';
 import { ownWrite } from './removals.ts';
@@ -8,6 +9,22 @@ function leaving(obs: StepObservation, name: string): boolean {
   for (const p of obs.before.patches) if (p.name === name && (p.status === 'unpatching' || p.status === 'patching')) return true;
   for (const p of obs.after.patches) if (p.name === name && (p.status === 'unpatching' || p.status === 'patching')) return true;
   return ownWrite(obs, name);
+}
+
+const NONE: readonly string[] = [];
+
+/** Each patch's place after the step (its index in load order), or, for one gone in the step, its place before less 1000. */
+function patchOrder(obs: StepObservation): ReadonlyMap<string, number> {
+  const order = new Map(obs.after.patches.map((p, i) => [p.name, i]));
+  obs.before.patches.forEach((p, i) => order.has(p.name) || order.set(p.name, i - 1000));
+  return order;
+}
+
+/** The patches that may replace others in the step: one patching before or after it, or the one the step loads. */
+function replacingPatches(obs: StepObservation): readonly PatchDef[] {
+  return [...obs.before.patches, ...obs.after.patches]
+    .filter((p) => p.status === 'patching' || (obs.op.op === 'insmod' && obs.op.module === p.name))
+    .map((p) => obs.def(p.name));
 }
 
 /**
@@ -31,22 +48,22 @@ export const noLostFix: Invariant = {
   checker: () =>
     stateless((obs) => {
       if (!firstChange(obs.before.running, obs.after.running)) return null;
-      const u = obs.universe;
-      const order = new Map(obs.after.patches.map((p, i) => [p.name, i]));
-      obs.before.patches.forEach((p, i) => order.has(p.name) || order.set(p.name, i - 1000));
-      const replacers = [...obs.before.patches, ...obs.after.patches]
-        .filter((p) => p.status === 'patching' || (obs.op.op === 'insmod' && obs.op.module === p.name))
-        .map((p) => obs.def(p.name));
-      for (const [func, versions] of Object.entries(obs.after.running)) {
-        const was = obs.before.running[func] ?? [];
+      // The patches' order and the replacers are worked out only when a fix stopped running.
+      let order: ReadonlyMap<string, number> | null = null;
+      let replacers: readonly PatchDef[] | null = null;
+      for (const func in obs.after.running) {
+        const versions = obs.after.running[func]!;
+        const was = obs.before.running[func] ?? NONE;
         for (let i = 0; i < versions.length; i++) {
           const from = was[i];
           const to = versions[i]!;
           if (from === undefined || from === to || from === 'original' || from === 'absent' || to === 'absent') continue;
           if (leaving(obs, from)) continue;
+          order ??= patchOrder(obs);
           const newer = to !== 'original' && (order.get(to) ?? -1) > (order.get(from) ?? -1) && patchFuncs(obs.def(to)).includes(func);
           if (newer) continue;
           const old = obs.def(from);
+          replacers ??= replacingPatches(obs);
           if (replacers.some((r) => r.name !== from && obs.semantics.spec.authorizes(r, old))) continue;
           // A patch both in transition and just loaded is among the replacers twice: name it once.
           const by = [...new Set(replacers.map((r) => r.name))].join(', ') || 'no replacing patch';

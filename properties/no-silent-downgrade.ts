@@ -1,6 +1,9 @@
 import { always, stateless, type Invariant, type StepObservation, type UniverseBounds } from './invariant.ts';
 import { foreign } from './owners.ts';
+import { firstChange } from './no-silent-version-switch.ts';
 import { ownWrite, removals } from './removals.ts';
+
+const NONE: readonly string[] = [];
 
 /** [older, newer] releases when `by` is an older release of the same owner as `of`. */
 function downgrade(obs: StepObservation, by: string, of: string): [number, number] | null {
@@ -52,9 +55,13 @@ export const noSilentDowngrade: Invariant = {
         const v = downgrade(obs, r.by, r.of);
         if (v) return `${r.by} (release ${v[0]}) ${r.how} ${r.of} (release ${v[1]}): an older release took back a newer one's fixes`;
       }
-      for (const [func, versions] of Object.entries(obs.after.running)) {
-        const was = obs.before.running[func] ?? [];
-        for (const [i, to] of versions.entries()) {
+      // Only a task whose code changed can run an older release in place of a newer one.
+      if (!firstChange(obs.before.running, obs.after.running)) return null;
+      for (const func in obs.after.running) {
+        const versions = obs.after.running[func]!;
+        const was = obs.before.running[func] ?? NONE;
+        for (let i = 0; i < versions.length; i++) {
+          const to = versions[i]!;
           const from = was[i];
           if (!from || from === to || !obs.before.patches.some((p) => p.name === from) || !obs.after.patches.some((p) => p.name === to))
             continue;

@@ -378,6 +378,27 @@ describe('no-lost-fix on hand-built states', () => {
     expect(step2('enabled', replacing, { op: 'rmmod', module: 'p2' })).toBe(lost);
   });
 
+  it('a fix in a module that goes stops with the module (now absent), and is not lost', () => {
+    const m1 = 'mod:m1,0';
+    const inModule: Universe = { patches: [lp('p1', [m1])], modules: [{ name: 'mod' }], kernel: { tasks: 2 } };
+    const loaded = state([patch('p1', 'enabled', 1)], { modules: ['mod'], running: { [m1]: ['p1', 'p1'] } });
+    const gone = state([patch('p1', 'enabled', 1)], { running: { [m1]: ['absent', 'absent'] } });
+    expect(check('no-lost-fix', { universe: inModule, op: { op: 'rmmod', module: 'mod' }, before: loaded, after: gone })).toBeNull();
+  });
+
+  it('names each patch that may not replace the lost fix, once, joined by commas', () => {
+    const u: Universe = { ...universe, patches: [...universe.patches, lp('p3', ['f2'])] };
+    const three = (p2: AbstractPatch['status'], code: string) =>
+      state([patch('p1', 'enabled', 1), patch('p2', p2, 2), patch('p3', 'enabled', 3)], { running: { [f1]: [code, 'p1'] } });
+    const o = {
+      universe: u,
+      op: { op: 'insmod', module: 'p3' } as Op,
+      before: three('patching', 'p1'),
+      after: three('patching', 'original'),
+    };
+    expect(check('no-lost-fix', o)).toBe(lost.replace('no replacing patch', 'p2, p3'));
+  });
+
   it('a newer patch of the function takes over; an older one may not', () => {
     const running = (code: string): Record<string, string[]> => ({ [f1]: [code, code] });
     const two = state([patch('p1', 'enabled', 1), patch('p2', 'enabled', 2)]);
