@@ -4,6 +4,8 @@
  * invariant), on the same pre-generated sequences: each the fastest of
  * ROUNDS interleaved measures.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { commandsArb, DEFAULT_SCOPE, OpCommand, universeArb } from '../harness/generators.ts';
 import { applyToKernel, type Op } from '../harness/ops.ts';
@@ -49,7 +51,7 @@ function timeIt(f: () => void, minMs = 500): number {
  * kept: one bare measure moved by up to a quarter from run to run (stop 38),
  * and the ratio with it.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 export function measureThroughput(sem: Semantics, sequences = 400, seed = 1): Throughput {
   const work = workload(sem, sequences, seed);
@@ -85,4 +87,20 @@ export function measureThroughput(sem: Semantics, sequences = 400, seed = 1): Th
     checked_ops_per_second: perSecond(checkedMs),
     checked_over_bare: Math.round((checkedMs / bareMs) * 100) / 100,
   };
+}
+
+const CHILD = fileURLToPath(new URL('./throughput-child.ts', import.meta.url));
+
+/**
+ * measureThroughput in a child process of its own (throughput-child.ts):
+ * measured one after another in one process, the bare kernel's code met
+ * every semantics' hooks, and its bare measure fell from about 2.0 million
+ * steps a second for the first semantics to 0.44 million for the last (stop
+ * 40), so each ratio depended on its place in the list. Throws with the
+ * child's last stderr line when the child fails.
+ */
+export function measureThroughputApart(sem: Semantics): Throughput {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, sem.name], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`throughput of ${sem.name}: exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
+  return JSON.parse(r.stdout) as Throughput;
 }
