@@ -8,6 +8,7 @@ import { formatBound, describeUniverse, type RelateBound } from '../harness/rela
 import type { Lattice, PairRelation, Separation } from '../harness/relate/relation.ts';
 import { sequenceOf, type ReplayedStep } from '../harness/relate/replay.ts';
 import { htmlPage } from './page.ts';
+import { markdownCell } from './markdown-text.ts';
 import { xml } from './svg.ts';
 import { plural } from '../harness/plural.ts';
 
@@ -42,7 +43,6 @@ function pairLines(p: PairRelation, b: RelateBound, replay: Replayer): string[] 
 /** `pairs` to detail: every pair by default is long; the CLI passes the ones asked for. */
 export function latticeText(l: Lattice, b: RelateBound, detail: readonly PairRelation[], replay: Replayer): string {
   const bound = formatBound(b);
-  const related = new Set(l.edges.flatMap((e) => [e.below, e.above]));
   return [
     `How the semantics relate, bounded: every sequence of up to ${plural(b.depth, 'op')} (loads, loads with the admin's`,
     `parameter, disables, rmmods, a task sleeping in f1) on every universe of ${plural(b.patches, 'patch', 'patches')} over ${plural(b.functions, 'function')}${b.states ? ' and state 1' : ''}`,
@@ -56,21 +56,21 @@ export function latticeText(l: Lattice, b: RelateBound, detail: readonly PairRel
     ...l.edges.map((e) => `  ${name(classOf(l, e.below))}  <  ${name(classOf(l, e.above))}   [${bound}]`),
     ...(l.edges.length ? [] : ['  (none)']),
     '',
-    // With one class there is no other to be incomparable with.
-    `Incomparable with every other: ${
-      (l.classes.length > 1 &&
-        l.classes
-          .filter((c) => !related.has(c[0]!))
-          .map(name)
-          .join(', ')) ||
-      '(none)'
-    }`,
+    `Incomparable with every other: ${incomparable(l).map(name).join(', ') || '(none)'}`,
     ...(detail.length ? ['', 'Pairs:', ...detail.flatMap((p) => pairLines(p, b, replay))] : []),
     '',
   ].join('\n');
 }
 
-export function latticeMarkdown(l: Lattice, b: RelateBound): string {
+/**
+ * The same as markdown, for a review: the covering edges as a table, the
+ * equal classes, the classes incomparable with every other and, for the
+ * pairs asked for (`detail`, as latticeText), what each is with a shortest
+ * separating sequence each way. Without the last two the table of a pair of
+ * incomparable semantics was empty and said nothing of them (stop 40's
+ * hostile user).
+ */
+export function latticeMarkdown(l: Lattice, b: RelateBound, detail: readonly PairRelation[], replay: Replayer): string {
   const bound = formatBound(b);
   return [
     `Bounded: every sequence of up to ${plural(b.depth, 'op')} on every universe of ${plural(b.patches, 'patch', 'patches')} over ${plural(b.functions, 'function')}${b.states ? ' and state 1' : ''} (\`${bound}\`).`,
@@ -86,7 +86,43 @@ export function latticeMarkdown(l: Lattice, b: RelateBound): string {
         .join('; ') || 'none'
     }.`,
     '',
+    `Incomparable with every other: ${
+      incomparable(l)
+        .map((c) => `**${name(c)}**`)
+        .join('; ') || 'none'
+    }.`,
+    '',
+    ...(detail.length
+      ? [
+          '| pair | relation | shortest separating sequences |',
+          '|---|---|---|',
+          ...detail.map((p) => `| ${markdownCell(`${p.a}, ${p.b}`)} | ${relationOf(p)} | ${separations(p, b, replay)} |`),
+          '',
+        ]
+      : []),
   ].join('\n');
+}
+
+/** The classes with no refinement edge, when there is more than one class (with one there is no other). */
+function incomparable(l: Lattice): (readonly string[])[] {
+  const related = new Set(l.edges.flatMap((e) => [e.below, e.above]));
+  return l.classes.length > 1 ? l.classes.filter((c) => !related.has(c[0]!)) : [];
+}
+
+const relationOf = (p: PairRelation): string =>
+  p.equal ? 'equal' : !p.aNotB ? `${p.a} refines ${p.b}` : !p.bNotA ? `${p.b} refines ${p.a}` : 'incomparable';
+
+/** A pair's separating sequences in one cell: who allows what the other does not, the universe and the ops. */
+function separations(p: PairRelation, b: RelateBound, replay: Replayer): string {
+  const one = (sep: Separation, allows: string, refuses: string) => {
+    const steps = replay(allows, sep.key);
+    const { universe } = sequenceOf(sep.key, b);
+    return markdownCell(
+      `${allows} allows, ${refuses} does not (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}: ${steps.map((s) => s.op).join('; ')}`,
+    );
+  };
+  const parts = [...(p.aNotB ? [one(p.aNotB, p.a, p.b)] : []), ...(p.bNotA ? [one(p.bNotA, p.b, p.a)] : [])];
+  return parts.join('<br>') || '-';
 }
 
 /** The Hasse diagram: classes with an edge in layers (minimal ones at the bottom), the others in a row below. */

@@ -114,4 +114,27 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(r.stdout).toContain('Equal within the bound:\n  slots = provides-obsoletes\n');
     expect(existsSync(html) && readFileSync(html, 'utf8')).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
   });
+
+  it('relate --markdown says which are incomparable, with the separating sequences each way', async () => {
+    const r = await run(['relate', '--states', '1', '--depth', '2', '--semantics', 'upstream,per-state', '--markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Incomparable with every other: **upstream**; **per-state**.\n');
+    expect(r.stdout).toContain(
+      '| upstream, per-state | incomparable | upstream allows, per-state does not (2 ops): p1 f1 {1} cumulative; p2 f1 {1} cumulative state 1 v2 block_disable: insmod p2.ko; echo 0 &gt; /sys/kernel/livepatch/p2/enabled<br>per-state allows, upstream does not (2 ops): ',
+    );
+  });
+
+  it('relate refuses, in one E_USAGE line and before the work, a bound whose sequences would not fit in memory', async () => {
+    // V8 aborted with exit 134 and a native stack trace at these, after minutes (stop 40's hostile user).
+    for (const bound of [
+      ['--patches', '4', '--functions', '4', '--depth', '5', '--semantics', 'slots,upstream'],
+      ['--depth', '7', '--semantics', 'slots,upstream'],
+    ]) {
+      const r = await run(['relate', ...bound]);
+      expect([r.code, r.stdout]).toEqual([2, '']);
+      expect(r.stderr).toMatch(
+        /^klpcheck: relate: patches=\d,functions=\d,states=0,depth=\d over 2 semantics makes (at least|about) [\d,]+ sequences, more than the [\d,]+ that fit in memory: lower --depth, --patches or --functions, or name fewer --semantics \[E_USAGE\]\n$/,
+      );
+    }
+  });
 });

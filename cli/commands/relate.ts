@@ -1,6 +1,7 @@
 /** `klpcheck relate`: how the semantics relate within a bound, as a lattice (issue 12, §5). */
 import { behaviour } from '../../harness/relate/behaviour.ts';
 import { DEFAULT_BOUND, type RelateBound } from '../../harness/relate/bound.ts';
+import { SequenceBudget } from '../../harness/relate/budget.ts';
 import { lattice, relate as relatePair, type PairRelation } from '../../harness/relate/relation.ts';
 import { replayKey } from '../../harness/relate/replay.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
@@ -38,7 +39,7 @@ export const relate: Command = {
       arg: '0|1',
       help: 'with 1, a patch may also carry state 1 (version 1, or 2 with block_disable); default 0',
     },
-    markdown: { type: 'boolean', help: 'print the edges as a markdown table' },
+    markdown: { type: 'boolean', help: 'print as markdown: the edges as a table, then each pair shown with its separating sequences' },
     html: { type: 'string', arg: 'FILE', help: 'also write a page with the Hasse diagram (SVG); an existing FILE is kept unless --force' },
     force: { type: 'boolean', help: 'with --html, replace an existing FILE', requires: ['html'] },
   },
@@ -58,10 +59,12 @@ export const relate: Command = {
     // The page is checked before the work, not after it.
     const html = values.html as string | undefined;
     if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse' });
+    // A bound whose sequences would not fit in memory is refused, before the work when it can be told then.
+    const budget = new SequenceBudget(b, sems.length);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
-    const behaviours = sems.map((s) => {
-      bar.update(`klpcheck relate: ${s.name}`);
-      return [s.name, behaviour(s, b)] as const;
+    const behaviours = sems.map((s, i) => {
+      bar.update(`klpcheck relate: running ${s.name} (${i + 1} of ${sems.length})`);
+      return [s.name, behaviour(s, b, budget, sems.length - i)] as const;
     });
     bar.clear();
     const pairs: PairRelation[] = [];
@@ -72,8 +75,9 @@ export const relate: Command = {
     );
     const edgePairs = pairs.filter((p) => l.edges.some((e) => [p.a, p.b].includes(e.below) && [p.a, p.b].includes(e.above)));
     const detail = sems.length <= 4 ? pairs : edgePairs;
-    const text = latticeText(l, b, detail, (name, key) => replayKey(semanticsByName(name)!, key, b));
-    io.stdout(values.markdown ? latticeMarkdown(l, b) : text);
+    const replay = (name: string, key: string) => replayKey(semanticsByName(name)!, key, b);
+    const text = latticeText(l, b, detail, replay);
+    io.stdout(values.markdown ? latticeMarkdown(l, b, detail, replay) : text);
     // The page after the report, as compare's: a write that fails now must not cost the report; its error comes last.
     const { error: unwritten } = attempt(() => {
       if (html === undefined) return;

@@ -13,6 +13,7 @@ import { observe } from '../../model/spec/observe.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { applyToKernel, describeOp, type Op } from '../ops.ts';
 import { opsOf, universes, type RelateBound } from './bound.ts';
+import { SequenceBudget } from './budget.ts';
 
 /** Separates the universe index and the ops in a sequence key. */
 export const SEP = ' | ';
@@ -27,22 +28,34 @@ function stateKey(k: Kernel, sem: Semantics): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 16);
 }
 
-export function behaviour(sem: Semantics, b: RelateBound): Behaviour {
+/**
+ * The semantics' behaviour within the bound. `budget` (budget.ts) counts
+ * every sequence held, over all the run's semantics, and throws E_USAGE
+ * before memory runs out; `semanticsLeft` is this semantics and those the
+ * run will hold after it, for the budget's projection after the first
+ * universe.
+ */
+export function behaviour(sem: Semantics, b: RelateBound, budget = new SequenceBudget(b, 1), semanticsLeft = 1): Behaviour {
   const out = new Map<string, string>();
+  const hold = (key: string, value: string) => {
+    budget.take();
+    out.set(key, value);
+  };
   universes(b).forEach((u: Universe, ui) => {
     const ops = opsOf(u);
     const walk = (k: Kernel, prefix: string, depth: number) => {
-      out.set(prefix, stateKey(k, sem));
+      hold(prefix, stateKey(k, sem));
       if (depth === b.depth) return;
       for (const op of ops) {
         const next = k.clone();
         const outcome = applyToKernel(op, next);
         const key = `${prefix}${SEP}${describeOp(op as Op)}`;
         if (outcome.ok) walk(next, key, depth + 1);
-        else out.set(key, `refused: ${outcome.errno}`);
+        else hold(key, `refused: ${outcome.errno}`);
       }
     };
     walk(new Kernel(u, sem.hooks), `u${ui}`, 0);
+    if (ui === 0) budget.project(out.size, semanticsLeft);
   });
   return out;
 }

@@ -67,6 +67,11 @@ function patch(i: number, funcs: readonly string[], shape: SetChoice, states: St
   };
 }
 
+/** How many universes universes(b) makes, without making them: each patch's choices to the power of the patches. */
+export function universeCount(b: RelateBound): number {
+  return (subsets(b.functions).length * SHAPES.length * stateChoices(b).length) ** b.patches;
+}
+
 /** Every universe of the bound, in a fixed order. */
 export function universes(b: RelateBound): Universe[] {
   const options = subsets(b.functions).flatMap((funcs) =>
@@ -86,6 +91,9 @@ export function universes(b: RelateBound): Universe[] {
     return { patches: named, modules: [], kernel: { tasks: 1 } };
   });
 }
+
+/** How many ops opsOf gives each universe of the bound. */
+export const opCount = (b: RelateBound): number => 4 * b.patches + 3;
 
 /** The ops tried after every accepted prefix: a task sleeping in f1 holds a transition open. */
 export function opsOf(u: Universe): Op[] {

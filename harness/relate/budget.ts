@@ -1,0 +1,66 @@
+/**
+ * How many sequences `relate` may hold: every semantics' behaviour
+ * (behaviour.ts) keeps a key and a state for each sequence it tried, about
+ * 280 bytes each, all of them at once, and a bound past what fits ended in
+ * V8's out-of-memory abort, a native stack trace and exit 134 (patches=4,
+ * functions=4 at depth 3 already; found by a hostile-user test, stop 40).
+ * The budget refuses such a bound with one E_USAGE line instead: before any
+ * work when the universes alone are too many, after each semantics' first
+ * universe when that universe's count times the rest would pass it, and in
+ * any case the moment the count passes it.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { KlpcheckError } from '../errors.ts';
+import { formatBound, opCount, universeCount, type RelateBound } from './bound.ts';
+
+/**
+ * Sequences held at most, over every semantics: one per 500 bytes of V8's
+ * heap limit (a sequence held takes about 280, and relating the behaviours
+ * needs room too). With this machine's default heap of 4,144 MiB that is
+ * about 8.7 million: `relate --depth 6 --semantics slots,upstream`, 6.2
+ * million, ran in 2.1 GB.
+ */
+export const RELATE_SEQUENCE_BUDGET = Math.floor(getHeapStatistics().heap_size_limit / 500);
+
+export class SequenceBudget {
+  private used = 0;
+
+  /**
+   * `semantics`: how many behaviours the run will hold. Throws E_USAGE when
+   * the sequences the bound's universes hold at the least are already too many.
+   */
+  constructor(
+    private readonly bound: RelateBound,
+    private readonly semantics: number,
+    private readonly limit = RELATE_SEQUENCE_BUDGET,
+  ) {
+    // Each universe holds its root and, past depth 0, one sequence for each op tried at the root, taken or refused.
+    const least = universeCount(bound) * (bound.depth > 0 ? 1 + opCount(bound) : 1) * semantics;
+    if (least > limit) throw this.refusal(`at least ${count(least)}`);
+  }
+
+  /** Counts one more sequence held; throws E_USAGE past the limit. */
+  take(): void {
+    if (++this.used > this.limit) throw this.refusal(`more than ${count(this.limit)}`);
+  }
+
+  /**
+   * After a semantics' first universe, whose sequences were `first`: throws
+   * E_USAGE when that many for each of the bound's universes, for each
+   * semantics still to come and this one, would pass the limit.
+   */
+  project(first: number, semanticsLeft: number): void {
+    const expected = this.used - first + first * universeCount(this.bound) * semanticsLeft;
+    if (expected > this.limit) throw this.refusal(`about ${count(expected)}`);
+  }
+
+  /** The refusal, `how` many sequences the bound makes (`at least N`, `about N`, `more than N`). */
+  private refusal(how: string): KlpcheckError {
+    return new KlpcheckError(
+      'E_USAGE',
+      `relate: ${formatBound(this.bound)} over ${this.semantics} semantics makes ${how} sequences, more than the ${count(this.limit)} that fit in memory: lower --depth, --patches or --functions, or name fewer --semantics`,
+    );
+  }
+}
+
+const count = (x: number): string => Math.round(x).toLocaleString('en-US');

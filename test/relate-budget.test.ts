@@ -1,0 +1,69 @@
+/**
+ * relate's sequence budget (harness/relate/budget.ts): a bound whose
+ * behaviours would not fit in memory is refused with E_USAGE, before the
+ * work when the universes tell it, after a semantics' first universe when
+ * that one's count tells it, and at the latest when the count passes the limit.
+ */
+import { describe, expect, it } from 'vitest';
+import { behaviour } from '../harness/relate/behaviour.ts';
+import { DEFAULT_BOUND, opCount, universeCount, universes } from '../harness/relate/bound.ts';
+import { RELATE_SEQUENCE_BUDGET, SequenceBudget } from '../harness/relate/budget.ts';
+import { KlpcheckError } from '../harness/errors.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
+
+const upstream = semanticsByName('upstream')!;
+const small = { ...DEFAULT_BOUND, depth: 2 };
+const refusal = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof KlpcheckError && e.code === 'E_USAGE') return e.message;
+    throw e;
+  }
+  return 'not refused';
+};
+
+describe('relate sequence budget', () => {
+  it('counts the universes and the ops as universes() and opsOf() make them', () => {
+    for (const b of [DEFAULT_BOUND, { ...DEFAULT_BOUND, patches: 1, functions: 3, states: 1 }]) {
+      expect(universeCount(b)).toBe(universes(b).length);
+    }
+    expect(opCount(DEFAULT_BOUND)).toBe(11);
+  });
+
+  it('holds as many sequences as the behaviour has, over each semantics', () => {
+    const one = behaviour(upstream, small).size;
+    const budget = new SequenceBudget(small, 2, 2 * one);
+    behaviour(upstream, small, budget, 2);
+    behaviour(upstream, small, budget, 1);
+    expect(refusal(() => budget.take())).toContain(`makes more than ${(2 * one).toLocaleString('en-US')} sequences`);
+  });
+
+  it('refuses before the work when every universe holding its root and one sequence per op is already too many', () => {
+    const least = universeCount(small) * (1 + opCount(small));
+    expect(refusal(() => new SequenceBudget(small, 1, least))).toBe('not refused');
+    expect(refusal(() => new SequenceBudget(small, 1, least - 1))).toBe(
+      `relate: patches=2,functions=2,states=0,depth=2 over 1 semantics makes at least ${least.toLocaleString('en-US')} sequences, more than the ${(least - 1).toLocaleString('en-US')} that fit in memory: lower --depth, --patches or --functions, or name fewer --semantics`,
+    );
+    // At depth 0 a universe holds its root alone.
+    const root = { ...small, depth: 0 };
+    expect(refusal(() => new SequenceBudget(root, 2, 2 * universeCount(root)))).toBe('not refused');
+  });
+
+  it("refuses after a semantics' first universe when that universe's count, for every universe and semantics left, passes the limit", () => {
+    const all = behaviour(upstream, small).size;
+    // Room for this semantics' own sequences, but not for a second one's projected after its first universe.
+    const budget = new SequenceBudget(small, 2, all + all / 4);
+    // Told that it is the last, the first semantics fits; the second is refused after its first universe.
+    behaviour(upstream, small, budget, 1);
+    expect(refusal(() => behaviour(upstream, small, budget, 1))).toMatch(/makes about [\d,]+ sequences/);
+    // Told the truth (two to hold), the first is refused at once, after its own first universe.
+    expect(refusal(() => behaviour(upstream, small, new SequenceBudget(small, 2, all + all / 4), 2))).toMatch(
+      /makes about [\d,]+ sequences/,
+    );
+  });
+
+  it('leaves room for the default bound over every semantics on this machine', () => {
+    expect(RELATE_SEQUENCE_BUDGET).toBeGreaterThan(20 * behaviour(upstream, DEFAULT_BOUND).size);
+  });
+});
