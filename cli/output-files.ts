@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { denied, folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
-import { inCounterexampleStore } from './paths.ts';
+import { COUNTEREXAMPLES, inCounterexampleStore } from './paths.ts';
 import { kindOf } from '../harness/json-file.ts';
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
@@ -266,6 +266,22 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
   for (const { name } of below) {
     const why = folderInTheWay(join(full, name));
     if (why !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${why}`, dir);
+  }
+}
+
+/**
+ * checkOutputDir for the default counterexample store, before the work: a
+ * user who may not write the checkout's counterexamples/ (a shared or a
+ * distribution's install) was told only after the run or the search, with
+ * every counterexample it found unsaved (stop 40's hostile user). `ways` is
+ * what the command offers instead: `--out DIR or --no-save`, or `--no-save`.
+ */
+export function checkDefaultStore(below: readonly { readonly name: string }[], ways: string): void {
+  try {
+    checkOutputDir(COUNTEREXAMPLES, 'the counterexample store', below);
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    throw new KlpcheckError(e.code, `${e.message}: give ${ways}`, e.file, e.where);
   }
 }
 

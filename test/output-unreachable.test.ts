@@ -155,4 +155,26 @@ describe('a folder the user may not enter', () => {
     },
     60_000,
   );
+  // The checkout's own store, as nobody sees it: another user's folder, mode 755 (skipped where nobody may write it).
+  const store = resolve('counterexamples');
+  const storeSkip = skip ?? (statSync(store).mode & 0o002 ? 'the repository counterexamples/ is writable by everyone' : null);
+  it.skipIf(storeSkip !== null)(
+    `as the default counterexample store is refused before the work, with the way out${storeSkip ? ` (skipped: ${storeSkip})` : ''}`,
+    () => {
+      // Found only after the runs or the search, every counterexample found unsaved (stop 40's hostile user).
+      const refused = (ways: string) => ({
+        status: 2,
+        stdout: '',
+        stderr: `klpcheck: ${store}: the counterexample store: cannot write here (EACCES): give ${ways} [E_IO]\n`,
+      });
+      expect(asNobody([BIN, 'run', '--semantics', 'upstream', '--runs', '2'])).toEqual(refused('--out DIR or --no-save'));
+      expect(asNobody([BIN, 'compare', '--semantics', 'upstream', '--runs', '2'])).toEqual(refused('--out DIR or --no-save'));
+      const explore = ['explore', '--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2'];
+      expect(asNobody([BIN, ...explore])).toEqual(refused('--no-save'));
+      // --no-save writes nothing there, and runs.
+      const r = asNobody([BIN, ...explore, '--no-save']);
+      expect(r.status, r.stderr).toBe(0);
+    },
+    60_000,
+  );
 });

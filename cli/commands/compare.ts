@@ -17,7 +17,7 @@ import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { list, requireApplicable, selectedSemantics } from '../selection.ts';
-import { checkOutputDir, checkOutputFile, writeAtomically } from '../output-files.ts';
+import { checkDefaultStore, checkOutputDir, checkOutputFile, writeAtomically } from '../output-files.ts';
 import { mergeRecorded, readRecorded } from '../record.ts';
 import { progress } from '../progress.ts';
 import { styleFor } from '../style.ts';
@@ -145,6 +145,7 @@ export const compare: Command = {
     const html = values.html as string | undefined;
     if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse' });
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
+    else if (!values['no-save']) checkDefaultStore(semantics, '--out DIR or --no-save');
     const recorded = values.record ? readRecorded(EXPECTED) : undefined;
     if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare' });
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });

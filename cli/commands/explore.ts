@@ -28,7 +28,7 @@ import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
 import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
-import { checkOutputFile, sameFile } from '../output-files.ts';
+import { checkDefaultStore, checkOutputFile, sameFile } from '../output-files.ts';
 import { asNamed, refuseTwice } from '../given-once.ts';
 import { onInterrupt } from '../interrupt.ts';
 import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
@@ -376,6 +376,8 @@ async function exploreCommand(
     const name = values.semantics as string | undefined;
     if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
     const sem = semanticsNamed(name);
+    // Where the counterexamples go, before the search: a shard saves none (only a whole exploration does).
+    if (!values['no-save'] && values.shard === undefined) checkDefaultStore([sem], '--no-save');
     // After the name is known good: a mistyped name is E_SEMANTICS whatever the engine (hostile-user finding).
     // The property's name is checked before the engine's refusals: a mistyped one is its own error.
     const properties = exploredProperties(sem, values);

@@ -5,7 +5,7 @@ import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
-import { checkOutputDir } from '../output-files.ts';
+import { checkDefaultStore, checkOutputDir } from '../output-files.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES, ROOT } from '../paths.ts';
 import { relative } from 'node:path';
@@ -123,6 +123,7 @@ export const run: Command = {
     const maxCommands = numberOption(values, 'steps', DEFAULT_MAX_STEPS);
     // Each semantics' counterexamples go in <out>/<semantics>/: checked too, before the work.
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
+    else if (!values['no-save']) checkDefaultStore(semantics, '--out DIR or --no-save');
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);
     const style = styleFor(io, values['no-color'] === true);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
