@@ -58,6 +58,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   }
   if (first.startsWith('-')) throw new KlpcheckError('E_USAGE', `unknown option '${first}'; see 'klpcheck --help'`);
   const cmd = find(first);
+  // Help wins wherever it is asked for, before the rest is read: `relate --depth 99 --help` was the range error.
+  const options = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
+  if (options.includes('--help') || options.includes('-h')) {
+    io.stdout(commandHelp(cmd));
+    return EXIT.ok;
+  }
   const args = parseCommandLine(cmd, rest);
   if (args.values.help) {
     io.stdout(commandHelp(cmd));

@@ -87,6 +87,16 @@ describe('klpcheck explore', () => {
     expect(c.out()).toMatch(/^Coverage \(operation: outcomes\):$/m);
   });
 
+  it('names the one invariant checked on the kernel alone, and says every invariant when all are', async () => {
+    const small = ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2', '--no-save'];
+    const one = capture();
+    await main(['explore', '--semantics', 'upstream', ...small, '--invariant', 'no-lost-fix'], one.io);
+    expect(one.out()).toContain("ops are those the kernel allows, and no-lost-fix is checked on the kernel's transitions.\n");
+    const all = capture();
+    await main(['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=6', '--no-save'], all.io);
+    expect(all.out()).toContain("ops are those the kernel allows, and every invariant is checked on the kernel's transitions.\n");
+  });
+
   it('says on stderr that more workers than cores only slow the search, and still searches', async () => {
     const c = capture();
     const n = availableParallelism() + 1;

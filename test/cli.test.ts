@@ -46,6 +46,15 @@ describe('klpcheck --help', () => {
     expect((await run([name, '-h'])).stdout).toBe(r.stdout);
   });
 
+  it('--help wins wherever it is given, over an option in error, but not after --', async () => {
+    const r = await run(['relate', '--depth', '99', '--help']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.split('\n')[0]).toBe(`klpcheck relate - ${COMMANDS.find((c) => c.name === 'relate')!.summary}`);
+    expect((await run(['explore', '-h', '--nope'])).stdout).toBe((await run(['explore', '--help'])).stdout);
+    const after = await run(['scenario', '--', '--help']);
+    expect(after.code).toBe(2);
+  });
+
   it('-V prints the version, and refuses anything after it (it was ignored, exit 0)', async () => {
     const r = await run(['-V']);
     expect(r.code).toBe(0);
@@ -185,7 +194,8 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
         s.steps[0]!.expect = { result: 'EWHAT' };
         return ['scenario', bad('ewhat.json', s)];
       },
-      (f) => `${f}:/steps/0/expect/result: must be one of ["ok","ENOENT","EAGAIN","EACCES","EEXIST","ENODEV","EINVAL","EBUSY","ENOSPC","ERANGE"] [E_SCHEMA]`,
+      (f) =>
+        `${f}:/steps/0/expect/result: must be one of ["ok","ENOENT","EAGAIN","EACCES","EEXIST","ENODEV","EINVAL","EBUSY","ENOSPC","ERANGE"] [E_SCHEMA]`,
     ],
     [
       'an op that is no string',

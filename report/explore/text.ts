@@ -101,7 +101,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     lines.push(
       '',
       `${broke ? 'Past a conformance break' : 'Without conformance'} the search follows the reference implementation alone:`,
-      "ops are those the kernel allows, and every invariant is checked on the kernel's transitions.",
+      `ops are those the kernel allows, and ${checkedOnKernel(s.properties)} checked on the kernel's transitions.`,
     );
   lines.push('', 'Coverage (operation: outcomes):');
   for (const [op, m] of Object.entries(s.outcomes).sort()) {
@@ -115,4 +115,10 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
   lines.push('Milestones:');
   for (const [m, what] of Object.entries(MILESTONES)) lines.push(`  [${s.reached.includes(m as never) ? 'x' : ' '}] ${m}: ${what}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The invariants a search checks on the kernel's transitions, as a sentence's subject: one named, or every invariant. */
+function checkedOnKernel(properties: readonly string[]): string {
+  const invariants = properties.filter((p) => p !== 'conformance');
+  return invariants.length === 1 ? `${invariants[0]} is` : 'every invariant is';
 }
