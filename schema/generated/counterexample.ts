@@ -36,6 +36,9 @@ export interface Counterexample {
   };
   provenance: {
     source: 'random' | 'exhaustive' | 'scenario';
+    /**
+     * fast-check seed of the run that found it: a signed 32-bit integer, as --seed takes.
+     */
     seed?: number;
     /**
      * fast-check's replay path of the shrunk failure.

@@ -21,7 +21,7 @@ export interface VerdictMatrix {
   format: 2;
   klpcheck: string;
   /**
-   * fast-check seed of the random runs.
+   * fast-check seed of the random runs: a signed 32-bit integer, as --seed takes.
    */
   seed: number;
   /**
