@@ -37,7 +37,9 @@ export const promela: Command = {
   ],
   async run({ values, positionals }, io) {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
-    const scope = parseScope(values.scope as string | undefined);
+    // depth is taken as depth=any alone (below); taskModel not at all: the Promela model has no task-model ops
+    // (run_task, fork ...), and its count would not be explore's.
+    const scope = parseScope(values.scope as string | undefined, undefined, ['patches', 'functions', 'states', 'tasks', 'depth']);
     // The model has no depth bound; a scope that names one would look honoured and not be.
     const depth = depthBoundIn(values.scope as string | undefined);
     if (depth !== undefined)
@@ -45,9 +47,6 @@ export const promela: Command = {
         'E_USAGE',
         `promela writes the whole space, with no depth bound: not '${depth}' (leave it out, or depth=any)`,
       );
-    // The Promela model has no task-model ops (run_task, fork ...): its count would not be explore's.
-    if (scope.taskModel)
-      throw new KlpcheckError('E_USAGE', 'promela models the scope without the task model: taskModel=1 is not supported');
     if (typeof values.out === 'string')
       checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true, startsWith: BANNER });
     const text = upstreamPromela(scope);

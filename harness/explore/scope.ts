@@ -75,18 +75,22 @@ export function scopeRanges(keys: readonly (keyof ExploreScope)[] = Object.keys(
  * number parser (harness/numbers.ts); a key given twice, `depth=1=2` or an
  * empty part is refused.
  */
-export function parseScope(text: string | undefined, base: ExploreScope = DEFAULT_EXPLORE_SCOPE): ExploreScope {
+export function parseScope(
+  text: string | undefined,
+  base: ExploreScope = DEFAULT_EXPLORE_SCOPE,
+  /** The keys the command takes (promela: no taskModel), named in the refusal of another. */
+  keys: readonly (keyof ExploreScope)[] = Object.keys(LIMITS) as (keyof ExploreScope)[],
+): ExploreScope {
   if (text === undefined) return base;
   // An empty --scope was "unknown scope key ''" (hostile user, stop 38).
-  if (text.trim() === '') throw new KlpcheckError('E_USAGE', `the scope is empty; give K=V,... (keys: ${Object.keys(LIMITS).join(', ')})`);
+  if (text.trim() === '') throw new KlpcheckError('E_USAGE', `the scope is empty; give K=V,... (keys: ${keys.join(', ')})`);
   const scope: Record<string, number> = { ...base };
   const seen = new Set<string>();
   for (const part of scopeParts(text)) {
     const [key, value, ...extra] = part.split('=');
     // Own keys only: `constructor` or `toString` is no scope key.
-    const limits = Object.hasOwn(LIMITS, key!) ? LIMITS[key as keyof ExploreScope] : undefined;
-    if (!limits)
-      throw new KlpcheckError('E_USAGE', `unknown scope key '${key}' (keys: ${Object.keys(LIMITS).join(', ')}); the scope is K=V,...`);
+    const limits = Object.hasOwn(LIMITS, key!) && keys.includes(key as keyof ExploreScope) ? LIMITS[key as keyof ExploreScope] : undefined;
+    if (!limits) throw new KlpcheckError('E_USAGE', `unknown scope key '${key}' (keys: ${keys.join(', ')}); the scope is K=V,...`);
     if (value === undefined || extra.length) throw new KlpcheckError('E_USAGE', `scope ${key} takes one value, as ${key}=N, not '${part}'`);
     if (seen.has(key!)) throw new KlpcheckError('E_USAGE', `scope ${key} is given twice`);
     seen.add(key!);
