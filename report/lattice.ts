@@ -75,9 +75,13 @@ export function latticeMarkdown(l: Lattice, b: RelateBound, detail: readonly Pai
   return [
     `Bounded: every sequence of up to ${plural(b.depth, 'op')} on every universe of ${plural(b.patches, 'patch', 'patches')} over ${plural(b.functions, 'function')}${b.states ? ' and state 1' : ''} (\`${bound}\`).`,
     '',
-    '| lower (refines) | upper | bound |',
-    '|---|---|---|',
-    ...l.edges.map((e) => `| ${name(classOf(l, e.below))} | ${name(classOf(l, e.above))} | \`${bound}\` |`),
+    ...(l.edges.length
+      ? [
+          '| lower (refines) | upper | bound |',
+          '|---|---|---|',
+          ...l.edges.map((e) => `| ${name(classOf(l, e.below))} | ${name(classOf(l, e.above))} | \`${bound}\` |`),
+        ]
+      : ['Refinement within the bound: none.']),
     '',
     `Equal within the bound: ${
       l.classes
@@ -116,9 +120,12 @@ const relationOf = (p: PairRelation): string =>
 function separations(p: PairRelation, b: RelateBound, replay: Replayer): string {
   const one = (sep: Separation, allows: string, refuses: string) => {
     const steps = replay(allows, sep.key);
+    const theirs = replay(refuses, sep.key);
     const { universe } = sequenceOf(sep.key, b);
+    // What each side did at the end, as the text says: "does not" may be another state, not a refusal.
+    const end = (who: string, s: readonly ReplayedStep[]) => `${who}: ${s.at(-1)!.outcome}, enabled ${s.at(-1)!.enabled.join(' ') || '-'}`;
     return markdownCell(
-      `${allows} allows, ${refuses} does not (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}: ${steps.map((s) => s.op).join('; ')}`,
+      `${allows} allows, ${refuses} does not (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}: ${steps.map((s) => s.op).join('; ')} (${end(allows, steps)}; ${end(refuses, theirs)})`,
     );
   };
   const parts = [...(p.aNotB ? [one(p.aNotB, p.a, p.b)] : []), ...(p.bNotA ? [one(p.bNotA, p.b, p.a)] : [])];

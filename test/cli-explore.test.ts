@@ -95,6 +95,11 @@ describe('klpcheck explore', () => {
     const all = capture();
     await main(['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=6', '--no-save'], all.io);
     expect(all.out()).toContain("ops are those the kernel allows, and every invariant is checked on the kernel's transitions.\n");
+    // Conformance alone: past its break nothing is checked, and the line says so (it said every invariant).
+    const none = capture();
+    const upTo6 = ['--scope', 'patches=2,functions=1,states=0,tasks=1,depth=6', '--no-save', '--invariant', 'conformance'];
+    await main(['explore', '--semantics', 'upstream', ...upTo6], none.io);
+    expect(none.out()).toContain("ops are those the kernel allows, and no invariant is checked on the kernel's transitions.\n");
   });
 
   it('says on stderr that more workers than cores only slow the search, and still searches', async () => {

@@ -119,8 +119,11 @@ describe('klpcheck protocols, downgrades, relate', () => {
     const r = await run(['relate', '--states', '1', '--depth', '2', '--semantics', 'upstream,per-state', '--markdown']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Incomparable with every other: **upstream**; **per-state**.\n');
+    // No refinement edge: said, not an empty table.
+    expect(r.stdout).toContain('\nRefinement within the bound: none.\n');
+    expect(r.stdout).not.toContain('| lower (refines) |');
     expect(r.stdout).toContain(
-      '| upstream, per-state | incomparable | upstream allows, per-state does not (2 ops): p1 f1 {1} cumulative; p2 f1 {1} cumulative state 1 v2 block_disable: insmod p2.ko; echo 0 &gt; /sys/kernel/livepatch/p2/enabled<br>per-state allows, upstream does not (2 ops): ',
+      '| upstream, per-state | incomparable | upstream allows, per-state does not (2 ops): p1 f1 {1} cumulative; p2 f1 {1} cumulative state 1 v2 block_disable: insmod p2.ko; echo 0 &gt; /sys/kernel/livepatch/p2/enabled (upstream: ok, enabled -; per-state: EINVAL, enabled p2)<br>per-state allows, upstream does not (2 ops): ',
     );
   });
 
@@ -133,7 +136,7 @@ describe('klpcheck protocols, downgrades, relate', () => {
       const r = await run(['relate', ...bound]);
       expect([r.code, r.stdout]).toEqual([2, '']);
       expect(r.stderr).toMatch(
-        /^klpcheck: relate: patches=\d,functions=\d,states=0,depth=\d over 2 semantics makes (at least|about) [\d,]+ sequences, more than the [\d,]+ that fit in memory: lower --depth, --patches or --functions, or name fewer --semantics \[E_USAGE\]\n$/,
+        /^klpcheck: relate: patches=\d,functions=\d,states=0,depth=\d over 2 semantics makes (at least|about) [\d,]+ sequences, more than the [\d,]+ that fit in memory: lower --depth, --patches, --functions, or name fewer --semantics \[E_USAGE\]\n$/,
       );
     }
   });

@@ -36,14 +36,14 @@ describe('relate sequence budget', () => {
     const budget = new SequenceBudget(small, 2, 2 * one);
     behaviour(upstream, small, budget, 2);
     behaviour(upstream, small, budget, 1);
-    expect(refusal(() => budget.take())).toContain(`makes more than ${(2 * one).toLocaleString('en-US')} sequences`);
+    expect(refusal(() => budget.take())).toContain(`makes more sequences than the ${(2 * one).toLocaleString('en-US')} that fit in memory`);
   });
 
   it('refuses before the work when every universe holding its root and one sequence per op is already too many', () => {
     const least = universeCount(small) * (1 + opCount(small));
     expect(refusal(() => new SequenceBudget(small, 1, least))).toBe('not refused');
     expect(refusal(() => new SequenceBudget(small, 1, least - 1))).toBe(
-      `relate: patches=2,functions=2,states=0,depth=2 over 1 semantics makes at least ${least.toLocaleString('en-US')} sequences, more than the ${(least - 1).toLocaleString('en-US')} that fit in memory: lower --depth, --patches or --functions, or name fewer --semantics`,
+      `relate: patches=2,functions=2,states=0,depth=2 over 1 semantics makes at least ${least.toLocaleString('en-US')} sequences, more than the ${(least - 1).toLocaleString('en-US')} that fit in memory: lower --depth, --patches, --functions`,
     );
     // At depth 0 a universe holds its root alone.
     const root = { ...small, depth: 0 };
@@ -61,6 +61,15 @@ describe('relate sequence budget', () => {
     expect(refusal(() => behaviour(upstream, small, new SequenceBudget(small, 2, all + all / 4), 2))).toMatch(
       /makes about [\d,]+ sequences/,
     );
+  });
+
+  it('names only what can be lowered: --states with states, fewer --semantics when there are several', () => {
+    const one = refusal(() => new SequenceBudget({ depth: 1, patches: 1, functions: 1, states: 1 }, 1, 1));
+    expect(one).toMatch(/fit in memory: lower --states$/);
+    const none = refusal(() => new SequenceBudget({ depth: 1, patches: 1, functions: 1, states: 0 }, 1, 1));
+    expect(none).toMatch(/fit in memory: give node a larger heap \(--max-old-space-size\)$/);
+    const two = refusal(() => new SequenceBudget({ depth: 1, patches: 1, functions: 1, states: 0 }, 2, 1));
+    expect(two).toMatch(/fit in memory: name fewer --semantics$/);
   });
 
   it('leaves room for the default bound over every semantics on this machine', () => {

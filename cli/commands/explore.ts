@@ -44,9 +44,17 @@ import { plural } from '../../harness/plural.ts';
  * damaged file is klpcheck's own and its error is raised (E_JSON, E_SCHEMA),
  * where it was once ignored.
  */
-function randomLengths(semantics: string): (property: string) => number | undefined {
-  const recorded = existsSync(EXPECTED) ? readJsonFile<VerdictMatrix>(EXPECTED, 'verdict-matrix') : undefined;
+function randomLengths(semantics: string, recorded: VerdictMatrix | null): (property: string) => number | undefined {
   return (property) => (recorded ? randomLengthOf(recorded, semantics, property) : undefined);
+}
+
+/**
+ * verdicts/expected.json, or null when it is absent. explore reads it before
+ * the search: read after it, a damaged file cost the report and every
+ * counterexample of a search that may have taken hours (stop 40's hostile user).
+ */
+export function recordedMatrix(): VerdictMatrix | null {
+  return existsSync(EXPECTED) ? readJsonFile<VerdictMatrix>(EXPECTED, 'verdict-matrix') : null;
 }
 
 /** The explorers `--engine` names. */
@@ -116,8 +124,13 @@ export interface SaveNote extends SavedNote {
  * name, kept as it is; an unwritable folder) is a note with its error, not a
  * throw: the caller prints the report first and raises it after (cli/late-errors.ts).
  */
-export function saveViolations(s: ExploreSummary, sem: Semantics, dir: string | undefined): SaveNote[] {
-  const randomLength = randomLengths(sem.name);
+export function saveViolations(
+  s: ExploreSummary,
+  sem: Semantics,
+  dir: string | undefined,
+  recorded: VerdictMatrix | null = recordedMatrix(),
+): SaveNote[] {
+  const randomLength = randomLengths(sem.name, recorded);
   return s.violations.map((v) => {
     const note: SavedNote = { property: v.property, randomLength: randomLength(v.property) };
     if (!dir) return note;
@@ -359,6 +372,7 @@ async function exploreCommand(
     );
   }
   if (out !== undefined) checkOutputFile(out, '--out', { force: values.force === true, existing: 'refuse' });
+  const recorded = recordedMatrix();
   let summary: ExploreSummary;
   /** Why an INCOMPLETE result is incomplete, for the line on stderr. */
   let stopped = 'stopped before the search ended';
@@ -368,6 +382,8 @@ async function exploreCommand(
     refuseTwice(asNamed(positionals), 'shard file');
     const parts = positionals.map(readShard);
     summary = merge(parts, positionals);
+    // A merge's semantics is known once the shards are read: where it saves is checked before anything is written.
+    if (!values['no-save'] && !isShardShare(summary)) checkDefaultStore([semanticsByName(summary.semantics)!], '--no-save');
     const cut = positionals.filter((_, i) => !parts[i]!.complete);
     if (cut.length)
       stopped = `interrupted shard file${cut.length > 1 ? 's' : ''} ${cut.join(', ')} (/complete is false): the merge covers only what was explored`;
@@ -411,7 +427,7 @@ async function exploreCommand(
   const sem = semanticsByName(summary.semantics)!;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
   const saveDir = values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES;
-  const saved = saveViolations(summary, sem, saveDir);
+  const saved = saveViolations(summary, sem, saveDir, recorded);
   io.stdout(exploreText(summary, saved));
   // Whether the files were new goes to stderr, as for run and compare: stdout depends only on the search.
   if (saveDir !== undefined) {

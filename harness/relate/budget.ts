@@ -41,7 +41,7 @@ export class SequenceBudget {
 
   /** Counts one more sequence held; throws E_USAGE past the limit. */
   take(): void {
-    if (++this.used > this.limit) throw this.refusal(`more than ${count(this.limit)}`);
+    if (++this.used > this.limit) throw this.refusal('more');
   }
 
   /**
@@ -54,11 +54,20 @@ export class SequenceBudget {
     if (expected > this.limit) throw this.refusal(`about ${count(expected)}`);
   }
 
-  /** The refusal, `how` many sequences the bound makes (`at least N`, `about N`, `more than N`). */
+  /** The refusal, `how` many sequences the bound makes (`at least N`, `about N`, or `more`), with what to lower. */
   private refusal(how: string): KlpcheckError {
+    const b = this.bound;
+    const lower = [
+      ...(b.depth > 1 ? ['--depth'] : []),
+      ...(b.patches > 1 ? ['--patches'] : []),
+      ...(b.functions > 1 ? ['--functions'] : []),
+      ...(b.states > 0 ? ['--states'] : []),
+    ];
+    const ways = [...(lower.length ? [`lower ${lower.join(', ')}`] : []), ...(this.semantics > 1 ? ['name fewer --semantics'] : [])];
+    const makes = how === 'more' ? 'makes more sequences than' : `makes ${how} sequences, more than`;
     return new KlpcheckError(
       'E_USAGE',
-      `relate: ${formatBound(this.bound)} over ${this.semantics} semantics makes ${how} sequences, more than the ${count(this.limit)} that fit in memory: lower --depth, --patches or --functions, or name fewer --semantics`,
+      `relate: ${formatBound(b)} over ${this.semantics} semantics ${makes} the ${count(this.limit)} that fit in memory: ${ways.join(', or ') || 'give node a larger heap (--max-old-space-size)'}`,
     );
   }
 }

@@ -120,5 +120,6 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
 /** The invariants a search checks on the kernel's transitions, as a sentence's subject: one named, or every invariant. */
 function checkedOnKernel(properties: readonly string[]): string {
   const invariants = properties.filter((p) => p !== 'conformance');
+  if (invariants.length === 0) return 'no invariant is';
   return invariants.length === 1 ? `${invariants[0]} is` : 'every invariant is';
 }
