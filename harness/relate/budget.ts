@@ -22,6 +22,7 @@ import { formatBound, opCount, universeCount, type RelateBound } from './bound.t
  */
 export const RELATE_SEQUENCE_BUDGET = Math.floor(getHeapStatistics().heap_size_limit / 500);
 
+/** The sequences one `relate` run holds, counted over all its semantics against `limit` (default RELATE_SEQUENCE_BUDGET). */
 export class SequenceBudget {
   private used = 0;
 
