@@ -348,6 +348,15 @@ export const explore: Command = {
   },
 };
 
+/**
+ * Checks the counterexample store that a whole exploration of `semantics`
+ * saves to, before anything is written: unless --no-save, and not for a
+ * shard's share, which saves none (the same test as the save's own).
+ */
+function checkStoreUnlessShare(values: Parsed['values'], shardShare: boolean, semantics: string): void {
+  if (!values['no-save'] && !shardShare) checkDefaultStore([semanticsByName(semantics)!], '--no-save');
+}
+
 /** explore's run(); `listening` gets the function that gives Ctrl-C back, called once everything is written. */
 async function exploreCommand(
   values: Parsed['values'],
@@ -383,7 +392,7 @@ async function exploreCommand(
     const parts = positionals.map(readShard);
     summary = merge(parts, positionals);
     // A merge's semantics is known once the shards are read: where it saves is checked before anything is written.
-    if (!values['no-save'] && !isShardShare(summary)) checkDefaultStore([semanticsByName(summary.semantics)!], '--no-save');
+    checkStoreUnlessShare(values, isShardShare(summary), summary.semantics);
     const cut = positionals.filter((_, i) => !parts[i]!.complete);
     if (cut.length)
       stopped = `interrupted shard file${cut.length > 1 ? 's' : ''} ${cut.join(', ')} (/complete is false): the merge covers only what was explored`;
@@ -392,8 +401,8 @@ async function exploreCommand(
     const name = values.semantics as string | undefined;
     if (!name) throw new KlpcheckError('E_USAGE', "explore needs --semantics NAME; see 'klpcheck explore --help'");
     const sem = semanticsNamed(name);
-    // Where the counterexamples go, before the search: a shard saves none (only a whole exploration does).
-    if (!values['no-save'] && values.shard === undefined) checkDefaultStore([sem], '--no-save');
+    // Where the counterexamples go, before the search.
+    checkStoreUnlessShare(values, values.shard !== undefined, sem.name);
     // After the name is known good: a mistyped name is E_SEMANTICS whatever the engine (hostile-user finding).
     // The property's name is checked before the engine's refusals: a mistyped one is its own error.
     const properties = exploredProperties(sem, values);
