@@ -45,8 +45,10 @@ export const COMMANDS: readonly Command[] = [
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) throw new KlpcheckError('E_USAGE', "no command given; see 'klpcheck --help'");
-  if (first === '-h' || first === '--help' || first === 'help') {
-    const cmd = rest[0] === undefined ? undefined : find(rest[0]);
+  const asksHelp = (a: string) => a === '-h' || a === '--help' || a === 'help';
+  // `help help` and `--version --help` were refused (hostile user, stop 40): help wins there too, as it does after a command.
+  if (asksHelp(first) || ((first === '-V' || first === '--version') && rest.length === 1 && asksHelp(rest[0]!))) {
+    const cmd = rest[0] === undefined || asksHelp(rest[0]) ? undefined : find(rest[0]);
     io.stdout(cmd ? commandHelp(cmd) : mainHelp(COMMANDS));
     return EXIT.ok;
   }

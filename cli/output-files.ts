@@ -264,8 +264,11 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
   }
   probe(tmpFor(resolve(kind === 'directory' ? full : dirname(full), '.klpcheck-probe')), dir, flag);
   for (const { name } of below) {
-    const why = folderInTheWay(join(full, name));
+    const sub = join(full, name);
+    const why = folderInTheWay(sub);
     if (why !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${why}`, dir);
+    // One that can be entered but not written passed, and every save there failed after the work (stop 40's hostile user).
+    if (pathKind(sub) === 'directory') probe(tmpFor(join(sub, '.klpcheck-probe')), dir, `${flag}: ${escapeControls(name)}/`);
   }
 }
 

@@ -63,6 +63,20 @@ describe('klpcheck --help', () => {
     expect(extra.code).toBe(EXIT.usage);
     expect(extra.stderr).toBe("klpcheck: --version takes nothing after it, not 'extra'; see 'klpcheck --help' [E_USAGE]\n");
   });
+
+  it("help wins after --version too, and 'help help' is the main help (both were refused)", async () => {
+    const main = (await run(['--help'])).stdout;
+    for (const argv of [
+      ['help', 'help'],
+      ['--version', '--help'],
+      ['-V', '-h'],
+      ['--help', '--help'],
+    ]) {
+      const r = await run(argv);
+      expect([argv, r.code, r.stderr, r.stdout]).toEqual([argv, 0, '', main]);
+    }
+    expect((await run(['-V', '-h', 'x'])).code).toBe(EXIT.usage);
+  });
   it('the installed bin prints the same help and exits 0', async () => {
     const bin = spawnSync(process.execPath, ['bin/klpcheck.mjs', '--help'], { encoding: 'utf8' });
     expect(bin.stderr).toBe('');

@@ -155,6 +155,30 @@ describe('a folder the user may not enter', () => {
     },
     60_000,
   );
+  it.skipIf(skip !== null)(
+    `a semantics' folder in --out that can be entered but not written is refused before the work${skip ? ` (skipped: ${skip})` : ''}`,
+    () => {
+      // It passed the check, and every save there failed after the runs (stop 40's hostile user).
+      const top = mkdtempSync(join(tmpdir(), 'klpcheck-nowrite-'));
+      chmodSync(top, 0o777);
+      mkdirSync(join(top, 'upstream'), { mode: 0o755 });
+      try {
+        const r = asNobody([BIN, 'run', '--semantics', 'upstream', '--runs', '2', '--out', top]);
+        expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+          status: 2,
+          stdout: '',
+          stderr: `klpcheck: ${top}: --out: upstream/: cannot write here (EACCES) [E_IO]\n`,
+        });
+        // Another semantics' folder is not its business: that run goes ahead and saves (exit 1: stacking's findings).
+        const other = asNobody([BIN, 'run', '--semantics', 'stacking', '--runs', '2', '--out', top]);
+        expect(other.status, other.stderr).toBe(1);
+        expect(readdirSync(join(top, 'stacking')).length).toBeGreaterThan(0);
+      } finally {
+        rmSync(top, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
   // The checkout's own store, as nobody sees it: another user's folder, mode 755 (skipped where nobody may write it).
   const store = resolve('counterexamples');
   const storeSkip = skip ?? (statSync(store).mode & 0o002 ? 'the repository counterexamples/ is writable by everyone' : null);

@@ -39,14 +39,15 @@ export const promela: Command = {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
     // depth is taken as depth=any alone (below); taskModel not at all: the Promela model has no task-model ops
     // (run_task, fork ...), and its count would not be explore's.
-    const scope = parseScope(values.scope as string | undefined, undefined, ['patches', 'functions', 'states', 'tasks', 'depth']);
-    // The model has no depth bound; a scope that names one would look honoured and not be.
+    // The model has no depth bound; a scope that names one would look honoured and not be. Asked before the scope is
+    // read: depth=0 was refused with the range 1 to 30, where every bound is refused too (hostile user, stop 40).
     const depth = depthBoundIn(values.scope as string | undefined);
     if (depth !== undefined)
       throw new KlpcheckError(
         'E_USAGE',
         `promela writes the whole space, with no depth bound: not '${depth}' (leave it out, or depth=any)`,
       );
+    const scope = parseScope(values.scope as string | undefined, undefined, ['patches', 'functions', 'states', 'tasks', 'depth']);
     if (typeof values.out === 'string')
       checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true, startsWith: BANNER });
     const text = upstreamPromela(scope);
