@@ -21,11 +21,12 @@ const TASK_OPS: ReadonlySet<string> = new Set([
   'fork',
 ]);
 
-// Mermaid reads `;` as a statement end and `#` as an entity; neither may appear in a message.
+// Mermaid reads `;` as a statement end and `#` as an entity's start: each is written as mermaid's entity code for
+// itself, which shows the character (it was shown as `,` and `no. `; hostile user, stop 40).
 // Every label holds the file's text, and mermaid reads '<' and '>' in a label as HTML: an edited reason, or an op's
 // parameter, was markup (hostile-user findings, 2026-12-03).
 // And one line: a newline in a function's name started a mermaid statement of its own.
-const safe = (s: string) => unmarked(escapeControls(s)).replace(/;/g, ',').replace(/#/g, 'no. ');
+const safe = (s: string) => unmarked(escapeControls(s)).replace(/[;#]/g, (c) => (c === ';' ? '#59;' : '#35;'));
 // Only a '<' that starts a tag (a letter, '/', '!' or '?' after it) is markup: the phrases' own '<-' arrows stay.
 const unmarked = (s: string) => s.replace(/<(?=[A-Za-z/!?])/g, '‹');
 
