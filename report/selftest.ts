@@ -73,6 +73,10 @@ function paramsText(op: Op, quote: (word: string) => string = (w) => w): string 
 /** A `# klpcheck:` comment, one line whatever the file's names hold (a newline would end the comment). */
 const comment = (text: string) => `# klpcheck: ${escapeControls(text)}`;
 
+/** What a transition_step is, said at the first; each later one says less (five retries repeated it five times, stop 40). */
+const RETRY = 'one retry of the transition work (klp_try_complete_transition); the kernel retries on its own';
+const RETRY_AGAIN = 'another retry of the transition work';
+
 /**
  * The waits for transitions the model completed within a step: the kernel
  * completes them in its own time, so the script waits as load_lp and
@@ -160,7 +164,7 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
       };
     }
     case 'transition_step':
-      return none([comment('one retry of the transition work (klp_try_complete_transition); the kernel retries on its own')]);
+      return none([comment(RETRY)]);
     case 'block_task':
       return none([
         comment(`${op.task} sleeps in ${funcLabel(op.func)} -- needs a test module that blocks there; see test_klp_callbacks_busy`),
@@ -252,9 +256,12 @@ export function renderSelftest(c: Counterexample, ctx: RenderContext): string {
   const cleanUp = left.length
     ? `Clean up (not part of the counterexample): unload what the kernel lets go; ${left.join(', ')} ${left.length === 1 ? 'stays' : 'stay'} loaded (the kernel refuses its removal), so reboot before another test.`
     : 'Clean up (not part of the counterexample): leave the machine as it was.';
+  let retried = false;
   run.steps.forEach((step, i) => {
     if (i === c.steps.length) body.push('', ...wrap(cleanUp, '# ', '# ', 76));
-    const e = emit(step, facts[i]!, (m) => patches.has(m), v);
+    let e = emit(step, facts[i]!, (m) => patches.has(m), v);
+    if (step.op.op === 'transition_step' && retried) e = { ...e, lines: [comment(RETRY_AGAIN)] };
+    retried ||= step.op.op === 'transition_step';
     if (step.counterexample) {
       const mark = i === c.violation.step ? ` [${ctx.invariant.id} violated here]` : '';
       const lead = `# ${i + 1}. `;

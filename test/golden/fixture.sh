@@ -56,7 +56,7 @@ load_lp_nowait $MOD_P3
 # 6. task0 wakes up and leaves vmlinux:f1
 # klpcheck: task0 wakes up -- the blocking test module must let it go (test_klp_callbacks_busy: clear block_transition)
 # 7. transition work runs: p3 patching complete <- replaces p1
-# klpcheck: one retry of the transition work (klp_try_complete_transition); the kernel retries on its own
+# klpcheck: another retry of the transition work
 loop_until 'grep -q "^0$" /sys/kernel/livepatch/$MOD_P3/transition' || die "failed to complete transition"
 # 8. insmod p4.ko: no-replace (replace=false) <- stacks on p3
 #    [no-function-shared-across-slots violated here]
