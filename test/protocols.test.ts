@@ -4,6 +4,7 @@
  * protocol property rejecting a deliberately broken protocol.
  */
 import { describe, expect, it } from 'vitest';
+import { run } from './support/cli-run.ts';
 import { petrSets, protocolByName, staticSets, yafangAtBuild, yafangDynamic } from '../harness/protocols/catalog.ts';
 import { cycleCounterexample } from '../harness/protocols/counterexample.ts';
 import { releasesOf, runCycle } from '../harness/protocols/cycle.ts';
@@ -77,5 +78,22 @@ describe('release cycles', () => {
     const c = cycleCounterexample(v.counterexample!, sem('slots'), protocolByName('petr-set')!, 3)!;
     expect(c.violation.step).toBe(2);
     expect(renderText(c, contextFor(c))).toContain('no-foreign-removal violated here');
+  });
+});
+
+describe('protocols on a terminal', () => {
+  it('names the protocol, the semantics and how far along each cell is on its progress line', async () => {
+    let t = 0;
+    const r = await run(['protocols', '--semantics', 'upstream,stacking', '--protocols', 'static-sets,petr-set', '--releases', '2'], {
+      stderrIsTTY: true,
+      now: () => (t += 1000),
+    });
+    const shown = r.stderr.split('\r\x1b[K').filter((l) => l.startsWith('klpcheck protocols: running'));
+    expect(shown).toEqual([
+      'klpcheck protocols: running static-sets under upstream (1 of 4)',
+      'klpcheck protocols: running petr-set under upstream (2 of 4)',
+      'klpcheck protocols: running static-sets under stacking (3 of 4)',
+      'klpcheck protocols: running petr-set under stacking (4 of 4)',
+    ]);
   });
 });

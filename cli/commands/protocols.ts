@@ -58,9 +58,11 @@ export const protocols: Command = {
     const max = numberOption(values, 'releases', DEFAULT_MAX_RELEASES);
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out', sems);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
-    const verdicts = sems.flatMap((s) =>
-      protos.map((p) => {
-        bar.update(`klpcheck protocols: ${s.name} x ${p.name}`);
+    // As relate's: what runs, and how far along (it read `upstream x static-sets`; hostile user, stop 40).
+    const cells = sems.length * protos.length;
+    const verdicts = sems.flatMap((s, i) =>
+      protos.map((p, j) => {
+        bar.update(`klpcheck protocols: running ${p.name} under ${s.name} (${i * protos.length + j + 1} of ${cells})`);
         return protocolVerdict(p, s, max);
       }),
     );
