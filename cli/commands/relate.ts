@@ -61,6 +61,7 @@ export const relate: Command = {
     if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse' });
     // A bound whose sequences would not fit in memory is refused, before the work when it can be told then.
     const budget = new SequenceBudget(b, sems.length);
+    budget.refuseEstimate(sems);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const behaviours = sems.map((s, i) => {
       bar.update(`klpcheck relate: running ${s.name} (${i + 1} of ${sems.length})`);

@@ -72,24 +72,36 @@ export function universeCount(b: RelateBound): number {
   return (subsets(b.functions).length * SHAPES.length * stateChoices(b).length) ** b.patches;
 }
 
-/** Every universe of the bound, in a fixed order. */
+/** Every universe of the bound, in a fixed order: universeAt(b, 0) to universeAt(b, universeCount(b) - 1). */
 export function universes(b: RelateBound): Universe[] {
+  return Array.from({ length: universeCount(b) }, (_, i) => universeAt(b, i));
+}
+
+/**
+ * The universe numbered `index` in universes(b)'s order, made alone (relate's
+ * estimate picks universes at random among millions): each patch's choice
+ * of functions, shape and states is a digit of `index`, p1's the most
+ * significant. Throws RangeError outside 0 to universeCount(b) - 1.
+ */
+export function universeAt(b: RelateBound, index: number): Universe {
   const options = subsets(b.functions).flatMap((funcs) =>
     SHAPES.flatMap((shape) => stateChoices(b).map((states) => ({ funcs, shape, states }))),
   );
-  let combos: { funcs: string[]; shape: SetChoice; states: StateDef[] }[][] = [[]];
-  for (let i = 0; i < b.patches; i++) combos = combos.flatMap((c) => options.map((o) => [...c, o]));
-  return combos.map((c) => {
-    const patches = c.map((o, i) => patch(i, o.funcs, o.shape, o.states));
-    // Idea 3: a cumulative names every other patch whose own set it covers.
-    const named = patches.map((p, i) => {
-      const s = c[i]!.shape;
-      const covered = [s.own, ...s.absorbs];
-      const replaces = s.cumulative ? patches.filter((q, j) => j !== i && covered.includes(c[j]!.shape.own)).map((q) => q.name) : [];
-      return { ...p, attrs: { ...p.attrs, replaces } };
-    });
-    return { patches: named, modules: [], kernel: { tasks: 1 } };
+  if (!Number.isInteger(index) || index < 0 || index >= options.length ** b.patches)
+    throw new RangeError(`relate: no universe ${index} (there are ${options.length ** b.patches})`);
+  const c = Array.from(
+    { length: b.patches },
+    (_, i) => options[Math.floor(index / options.length ** (b.patches - 1 - i)) % options.length]!,
+  );
+  const patches = c.map((o, i) => patch(i, o.funcs, o.shape, o.states));
+  // Idea 3: a cumulative names every other patch whose own set it covers.
+  const named = patches.map((p, i) => {
+    const s = c[i]!.shape;
+    const covered = [s.own, ...s.absorbs];
+    const replaces = s.cumulative ? patches.filter((q, j) => j !== i && covered.includes(c[j]!.shape.own)).map((q) => q.name) : [];
+    return { ...p, attrs: { ...p.attrs, replaces } };
   });
+  return { patches: named, modules: [], kernel: { tasks: 1 } };
 }
 
 /** How many ops opsOf gives each universe of the bound. */
