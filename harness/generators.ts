@@ -202,6 +202,19 @@ export function settleOps(scope: Scope): Op[] {
   ];
 }
 
+/**
+ * How many settling ops end every generated sequence at the default scope,
+ * the only one `run` and `compare` generate in (settleOps). `--steps` bounds
+ * the ops before them, so a sequence is up to steps + SETTLE_STEPS long, and
+ * each report says so: "up to 3 operations" with a counterexample of 5 was a
+ * claim the run did not keep (hostile user, stop 41).
+ */
+export const SETTLE_STEPS = settleOps(DEFAULT_SCOPE).length;
+
+/** `N operations and 5 settling ones`: how long a generated sequence may be, for a report. */
+export const sequenceLength = (maxCommands: number): string =>
+  `${maxCommands === 1 ? '1 operation' : `${maxCommands} operations`} and ${SETTLE_STEPS} settling ones`;
+
 export function commandsArb(sem: Semantics, scope: Scope, maxCommands: number): fc.Arbitrary<Iterable<fc.Command<Lockstep, Lockstep>>> {
   const settle = settleOps(scope);
   return fc

@@ -102,7 +102,7 @@ describe('verdict matrix renderers', () => {
     const md = matrixMarkdown(exhaustive);
     expect(md).toContain(`[**violated (design choice): ${CE}, 8 steps**](${CE}) (and 1 more)`);
     expect(md).toContain(
-      'holds for 100 sequences of up to 30 operations, 900 in all (seed 1); exhaustively for every sequence up to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
+      'holds for 100 sequences of up to 30 operations and 7 settling ones, 900 in all (seed 1); exhaustively for every sequence up to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
     );
     expect(md).toContain('n/a: upstream has no is_shadow states');
     expect(matrixMarkdown(matrix)).toContain('fixed (no longer reproduce): counterexamples/upstream/conformance-000000000000.json');
@@ -120,9 +120,9 @@ describe('verdict matrix renderers', () => {
     expect(text).toMatch(/^ {2}ok\? holds, but vacuous: no random sequence applied an operation/m);
     expect(text).toContain('\nVacuous (holds, with nothing or too little checked):\n  conformance (per-state): no random sequence applied');
     expect(matrixMarkdown(none)).toContain(
-      '| holds for 100 sequences of up to 30 operations, 0 in all (seed 1); vacuous: no random sequence applied an operation: nothing was checked |',
+      '| holds for 100 sequences of up to 30 operations and 7 settling ones, 0 in all (seed 1); vacuous: no random sequence applied an operation: nothing was checked |',
     );
-    expect(matrixHtml(none, new Map())).toContain('<td class="vacuous" title="holds for 100 sequences of up to 30 operations, 0 in all');
+    expect(matrixHtml(none, new Map())).toContain('<td class="vacuous" title="holds for 100 sequences of up to 30 operations and 7 settling ones, 0 in all');
     // Not when they did.
     expect(matrixText(matrix)).not.toMatch(/ok\?|Vacuous/);
   });

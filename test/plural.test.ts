@@ -27,7 +27,7 @@ describe('plural', () => {
   it('run --runs 1 --steps 1: one sequence of up to one operation', async () => {
     const r = await run(['run', '--semantics', 'upstream', '--invariant', 'module-safety', '--runs', '1', '--steps', '1', '--no-save']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^klpcheck run: seed 1, 1 sequence of up to 1 operation per property$/m);
+    expect(r.stdout).toMatch(/^klpcheck run: seed 1, 1 sequence of up to 1 operation and 7 settling ones per property$/m);
     expect(r.stdout).toMatch(/^upstream +module-safety +holds {2}\(1 sequence, \d+ steps?\)$/m);
     expect(r.stdout).not.toMatch(ONE_PLURAL);
   });
@@ -36,7 +36,7 @@ describe('plural', () => {
     const args = ['compare', '--semantics', 'upstream', '--invariants', 'module-safety', '--runs', '1', '--steps', '1', '--no-save'];
     const r = await run([...args, '--markdown']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/holds for 1 sequence of up to 1 operation, \d+ in all \(seed 1\)/);
+    expect(r.stdout).toMatch(/holds for 1 sequence of up to 1 operation and 7 settling ones, \d+ in all \(seed 1\)/);
     expect(r.stdout).not.toMatch(ONE_PLURAL);
     const text = await run(args);
     expect(text.stdout).not.toMatch(ONE_PLURAL);

@@ -24,6 +24,7 @@ import { styleFor } from '../style.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
 import { plural } from '../../harness/plural.ts';
+import { SETTLE_STEPS } from '../../harness/generators.ts';
 
 /**
  * One exhaustive exploration per semantics, its counterexamples saved as
@@ -107,7 +108,12 @@ export const compare: Command = {
     invariants: { type: 'string', arg: 'X,Y', help: 'properties to check (default: conformance and every invariant)' },
     runs: { type: 'whole', range: RUNS, arg: 'N', help: 'sequences per cell (default 500)' },
     seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer; a negative one as --seed=-5), or 'random' (default 1)" },
-    steps: { type: 'whole', range: STEPS, arg: 'N', help: `maximum operations per sequence (default ${DEFAULT_MAX_STEPS})` },
+    steps: {
+      type: 'whole',
+      range: STEPS,
+      arg: 'N',
+      help: `maximum operations per sequence, before the ${SETTLE_STEPS} settling ones (default ${DEFAULT_MAX_STEPS})`,
+    },
     markdown: { type: 'boolean', help: 'print a markdown table', conflicts: ['json'] },
     json: { type: 'boolean', help: 'print the VerdictMatrix (schema/verdict-matrix.schema.json)' },
     html: {

@@ -12,6 +12,7 @@ import { relative } from 'node:path';
 import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
 import { plural } from '../../harness/plural.ts';
+import { SETTLE_STEPS, sequenceLength } from '../../harness/generators.ts';
 import { byQuote, notApplicableWhy, replayedStores, replaySaved, type Found } from '../../harness/matrix.ts';
 import { checkStoreFolders } from '../../harness/counterexample.ts';
 import { NO_OPERATION } from '../../report/matrix/cells.ts';
@@ -105,7 +106,12 @@ export const run: Command = {
     invariant: { type: 'string', arg: 'NAME', help: `one property (default: all: ${ALL_PROPERTIES.join(', ')})` },
     runs: { type: 'whole', range: RUNS, arg: 'N', help: 'sequences per property (default 300)' },
     seed: { type: 'seed', arg: 'S', help: "fast-check seed (a 32-bit integer; a negative one as --seed=-5), or 'random' (default 1)" },
-    steps: { type: 'whole', range: STEPS, arg: 'N', help: 'maximum operations per sequence (default 30)' },
+    steps: {
+      type: 'whole',
+      range: STEPS,
+      arg: 'N',
+      help: `maximum operations per sequence, before the ${SETTLE_STEPS} settling ones (default 30)`,
+    },
     'no-save': { type: 'boolean', help: 'do not write counterexample files', conflicts: ['out'] },
     out: { type: 'string', arg: 'DIR', help: 'where to save counterexamples (default: the repository counterexamples/)' },
   },
@@ -138,7 +144,7 @@ export const run: Command = {
         notApplicableWhy(sem, p) === undefined ? stores.flatMap((store) => replaySaved(store, sem, p)) : [];
       return new Map(semantics.flatMap((sem) => properties.map((p) => [`${sem.name} ${p}`, replayed(sem, p)] as const)));
     });
-    io.stdout(`klpcheck run: seed ${seed}, ${plural(runs, 'sequence')} of up to ${plural(maxCommands, 'operation')} per property\n`);
+    io.stdout(`klpcheck run: seed ${seed}, ${plural(runs, 'sequence')} of up to ${sequenceLength(maxCommands)} per property\n`);
     const t0 = io.now();
     const saved: SavedCounts = { written: 0, exists: 0 };
     const unsaved: KlpcheckError[] = [];

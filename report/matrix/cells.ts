@@ -10,6 +10,7 @@ import { quoted, type Cell, type HoldsBoundedCell, type VerdictMatrix, type Viol
 import { classify, type Classification } from '../../model/semantics/promises.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
+import { sequenceLength } from '../../harness/generators.ts';
 import { budgetReach, PAST_THE_BUDGET } from '../explore/text.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
@@ -55,7 +56,9 @@ export function shortCell(c: Cell | undefined): string {
 }
 
 /**
- * "N sequences of up to L operations, M in all (seed S)": M the operations
+ * "N sequences of up to L operations and 5 settling ones, M in all (seed
+ * S)": the settling ones end every sequence (harness/generators.ts
+ * settleOps), and M is the operations
  * applied, which may be far fewer than N x L (fast-check's sequences start
  * short, and an inapplicable op is skipped). "5 sequences of up to 1
  * operation" claimed a check where none of them applied one (hostile-user
@@ -63,7 +66,7 @@ export function shortCell(c: Cell | undefined): string {
  * matrix.ts combine; NO_OPERATION).
  */
 export const randomReach = (m: VerdictMatrix, sequences: number, steps: number) =>
-  `${plural(sequences, 'sequence')} of up to ${plural(m.max_steps, 'operation')}, ${steps} in all (seed ${m.seed})`;
+  `${plural(sequences, 'sequence')} of up to ${sequenceLength(m.max_steps)}, ${steps} in all (seed ${m.seed})`;
 
 /** Why a random pass whose sequences applied no operation is vacuous. */
 export const NO_OPERATION = 'no random sequence applied an operation: nothing was checked';
@@ -143,7 +146,7 @@ export function howChecked(m: VerdictMatrix): string {
     ? ` The state budget stopped an exploration: ${PAST_THE_BUDGET}.`
     : '';
   const stores = m.also_replayed === undefined ? `${m.corpus}/` : `${m.corpus}/ and ${m.also_replayed}/`;
-  return `Saved counterexamples (${stores}) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${plural(m.max_steps, 'operation')} per cell (seed ${m.seed})${x}.${stopped}`;
+  return `Saved counterexamples (${stores}) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${sequenceLength(m.max_steps)} per cell (every task wakes up or leaves its CPU, and the transition work runs once more; seed ${m.seed})${x}.${stopped}`;
 }
 
 export const violations = (m: VerdictMatrix): ViolatedCell[] => m.cells.flatMap((c) => (c.verdict === 'violated' ? [c] : []));
