@@ -271,7 +271,7 @@ describe('klpcheck explore', () => {
     const r = await interrupted(['--out', g], undefined, 2, true);
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(
-      /^klpcheck explore: stopping; reporting what was covered \(a second Ctrl-C is ignored until the report is written\)\nklpcheck explore: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n/m,
+      /^klpcheck explore: stopping; reporting what was covered \(another Ctrl-C or SIGTERM is ignored until the report is written\)\nklpcheck explore: already stopping: Ctrl-C and SIGTERM are ignored until the report and the counterexamples found are written\n/m,
     );
     expect(r.err.match(/already stopping/g)).toHaveLength(2);
     expect(r.err).toMatch(/^klpcheck explore: INCOMPLETE: stopped before the search ended; nothing holds yet\n$/m);

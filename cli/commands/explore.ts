@@ -216,11 +216,15 @@ async function runExploration(
   // Held until the report and every file are written: a Ctrl-C then must not cost what was found.
   const release = onInterrupt({
     first: () => {
-      io.stderr(`${eol}klpcheck explore: stopping; reporting what was covered (a second Ctrl-C is ignored until the report is written)\n`);
+      io.stderr(
+        `${eol}klpcheck explore: stopping; reporting what was covered (another Ctrl-C or SIGTERM is ignored until the report is written)\n`,
+      );
       running.stop();
     },
     again: () =>
-      io.stderr(`${eol}klpcheck explore: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n`),
+      io.stderr(
+        `${eol}klpcheck explore: already stopping: Ctrl-C and SIGTERM are ignored until the report and the counterexamples found are written\n`,
+      ),
   });
   try {
     const s = await running.done;
@@ -308,7 +312,7 @@ export const explore: Command = {
     out: {
       type: 'string',
       arg: 'FILE',
-      help: 'write the result, every explored state included, for --merge (an existing FILE is kept unless --force; a depth in --scope, or --max-states any)',
+      help: "write the result as JSON, every explored state included; a --shard's is the file --merge takes (an existing FILE is kept unless --force; a depth in --scope, or --max-states any)",
     },
     force: {
       type: 'boolean',
