@@ -26,6 +26,7 @@ import type { StateBudget } from './explore/explorer.ts';
 import { replayCounterexample } from './replay.ts';
 import { ALL_PROPERTIES, runProperty } from './suite.ts';
 import { KLPCHECK_VERSION } from './versions.ts';
+import { SETTLE_STEPS } from './generators.ts';
 import type { KlpcheckError } from './errors.ts';
 
 export type VerdictMatrix = DeepReadonly<G.VerdictMatrix>;
@@ -288,6 +289,7 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
     seed: o.seed,
     runs: o.runs,
     max_steps: o.maxSteps,
+    settle_steps: SETTLE_STEPS,
     // The bounds given; how far each exploration went is its cells' (depth, fixpoint, state_budget).
     ...(scope
       ? {

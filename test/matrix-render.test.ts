@@ -8,6 +8,11 @@ import { matrixMarkdown } from '../report/matrix/markdown.ts';
 import { matrixText } from '../report/matrix/text.ts';
 import { howChecked, longCell, notApplicableGroups, shortCell, vacuousGroups } from '../report/matrix/cells.ts';
 import { expectGolden } from './support/golden.ts';
+import fc from 'fast-check';
+import { commandsArb, DEFAULT_SCOPE, OpCommand, SETTLE_STEPS, settleOps } from '../harness/generators.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
+
+const upstream = semanticsByName('upstream')!;
 
 const CE = 'test/golden/fixture.json';
 const matrix: VerdictMatrix = {
@@ -107,6 +112,24 @@ describe('verdict matrix renderers', () => {
     expect(md).toContain('n/a: upstream has no is_shadow states');
     expect(matrixMarkdown(matrix)).toContain('fixed (no longer reproduce): counterexamples/upstream/conformance-000000000000.json');
   });
+  it("says a sequence's length as the matrix records it: --steps and the settling operations after them", () => {
+    // "up to 3 operations" came with a 5-step counterexample: the settling ones were not said (hostile user, stop 41).
+    const three = { ...exhaustive, settle_steps: 3 } as VerdictMatrix;
+    expect(matrixMarkdown(three)).toContain('holds for 100 sequences of up to 30 operations and 3 settling ones, 900 in all');
+    expect(howChecked(three)).toContain('100 random sequences of up to 30 operations and 3 settling ones per cell');
+    // A matrix recorded before settle_steps was written ended its sequences alike: the default scope's.
+    const { settle_steps: _, ...before } = exhaustive as VerdictMatrix & { settle_steps?: number };
+    expect(matrixMarkdown(before as VerdictMatrix)).toContain(`of up to 30 operations and ${SETTLE_STEPS} settling ones`);
+    expect(SETTLE_STEPS).toBe(settleOps(DEFAULT_SCOPE).length);
+    // And the generator keeps it: no sequence is longer than --steps and the settling ones, and each ends with them.
+    for (const seed of [1, 2, 3]) {
+      for (const cmds of fc.sample(commandsArb(upstream, DEFAULT_SCOPE, 3), { numRuns: 50, seed })) {
+        const ops = [...cmds].map((c) => (c as OpCommand).op);
+        expect(ops.length).toBeLessThanOrEqual(3 + SETTLE_STEPS);
+        expect(ops.slice(-SETTLE_STEPS)).toEqual(settleOps(DEFAULT_SCOPE));
+      }
+    }
+  });
   it('a random pass whose sequences applied no operation is vacuous in every format, not a check', () => {
     // compare --steps 1 said "holds for 5 sequences of up to 1 operation" where none applied one (hostile user, stop 37).
     const none = {
@@ -122,7 +145,9 @@ describe('verdict matrix renderers', () => {
     expect(matrixMarkdown(none)).toContain(
       '| holds for 100 sequences of up to 30 operations and 7 settling ones, 0 in all (seed 1); vacuous: no random sequence applied an operation: nothing was checked |',
     );
-    expect(matrixHtml(none, new Map())).toContain('<td class="vacuous" title="holds for 100 sequences of up to 30 operations and 7 settling ones, 0 in all');
+    expect(matrixHtml(none, new Map())).toContain(
+      '<td class="vacuous" title="holds for 100 sequences of up to 30 operations and 7 settling ones, 0 in all',
+    );
     // Not when they did.
     expect(matrixText(matrix)).not.toMatch(/ok\?|Vacuous/);
   });

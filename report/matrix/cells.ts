@@ -66,7 +66,7 @@ export function shortCell(c: Cell | undefined): string {
  * matrix.ts combine; NO_OPERATION).
  */
 export const randomReach = (m: VerdictMatrix, sequences: number, steps: number) =>
-  `${plural(sequences, 'sequence')} of up to ${sequenceLength(m.max_steps)}, ${steps} in all (seed ${m.seed})`;
+  `${plural(sequences, 'sequence')} of up to ${sequenceLength(m.max_steps, m.settle_steps)}, ${steps} in all (seed ${m.seed})`;
 
 /** Why a random pass whose sequences applied no operation is vacuous. */
 export const NO_OPERATION = 'no random sequence applied an operation: nothing was checked';
@@ -146,7 +146,7 @@ export function howChecked(m: VerdictMatrix): string {
     ? ` The state budget stopped an exploration: ${PAST_THE_BUDGET}.`
     : '';
   const stores = m.also_replayed === undefined ? `${m.corpus}/` : `${m.corpus}/ and ${m.also_replayed}/`;
-  return `Saved counterexamples (${stores}) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${sequenceLength(m.max_steps)} per cell (every task wakes up or leaves its CPU, and the transition work runs once more; seed ${m.seed})${x}.${stopped}`;
+  return `Saved counterexamples (${stores}) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${sequenceLength(m.max_steps, m.settle_steps)} per cell (every task wakes up or leaves its CPU, and the transition work runs once more; seed ${m.seed})${x}.${stopped}`;
 }
 
 export const violations = (m: VerdictMatrix): ViolatedCell[] => m.cells.flatMap((c) => (c.verdict === 'violated' ? [c] : []));

@@ -29,9 +29,13 @@ export interface VerdictMatrix {
    */
   runs: number;
   /**
-   * Maximum operations per sequence.
+   * Maximum generated operations per sequence (--steps), before its settle_steps settling ones.
    */
   max_steps: number;
+  /**
+   * The settling operations that end every generated sequence (each task wakes up or leaves its CPU, the transition work runs once more; those that do not apply are skipped): a sequence has up to max_steps + settle_steps operations. Absent in matrices recorded before klpcheck wrote it, which ended their sequences alike (7 at the default scope).
+   */
+  settle_steps?: number;
   /**
    * Present when every cell also had an exhaustive exploration (klpcheck compare --exhaustive). Each holds-bounded cell says how far its own exploration went (depth, fixpoint, state_budget).
    */
@@ -111,7 +115,7 @@ export interface HoldsRandomCell {
   property: string;
   verdict: 'holds-random';
   /**
-   * Random sequences run (of up to max_steps operations, seed of the matrix).
+   * Random sequences run (of up to max_steps + settle_steps operations, seed of the matrix).
    */
   sequences: number;
   /**
@@ -135,7 +139,7 @@ export interface HoldsBoundedCell {
   property: string;
   verdict: 'holds-bounded';
   /**
-   * Random sequences run (of up to max_steps operations, seed of the matrix).
+   * Random sequences run (of up to max_steps + settle_steps operations, seed of the matrix).
    */
   sequences: number;
   /**
