@@ -77,9 +77,10 @@ describe('the check can fail', () => {
   });
 
   it('a pending scenario is reported as pending even though its log differs', () => {
+    // No selftest is pending since test-syscall's npids was modelled (stop 41): one made so here.
     const pending = 'scenarios/selftests/test-syscall.patch-getpid-syscall-while-being-heavily-hammered.json';
-    const p = loadScenario(pending);
-    expect(p.pending).toBeTruthy();
+    const s = loadScenario(pending);
+    const p = { ...s, pending: 'a known gap', expect_log: [...s.expect_log!, 'a line the model never logs'] };
     const r = runScenario(p, pending);
     expect(r.verdict).toBe('pending');
     expect(r.failures.some((f) => f.pointer === '/expect_log')).toBe(true);

@@ -20,7 +20,8 @@ export type Step =
   | CheckSysfsStep
   | ShadowStep
   | ReadParamStep
-  | TraceStep;
+  | TraceStep
+  | NpidsStep;
 export type Errno =
   'ENOENT' | 'EAGAIN' | 'EACCES' | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'EBUSY' | 'ENOSPC' | 'ERANGE';
 
@@ -218,5 +219,13 @@ export interface ReadParamStep {
 export interface TraceStep {
   op: 'trace_function';
   func: string;
+  expect?: Expect;
+}
+/**
+ * test-syscall.sh (Marcos Paulo de Souza, 2023; facts E.6): loop_until /sys/kernel/<module>/npids reads 0, then log '<module>: Remaining not livepatched processes: N' with what it reads. The tasks its klp_pids names call getpid without end, and the module ticks each off when it runs the module's new code: read at this step, N is the listed tasks that do not run the module's version of each function it patches (a task that ran it and no longer does counts as remaining, where the module had ticked it off); a name that is no task never ticks.
+ */
+export interface NpidsStep {
+  op: 'wait_npids';
+  module: string;
   expect?: Expect;
 }

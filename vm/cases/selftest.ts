@@ -53,8 +53,9 @@ export function selftestAction(step: Step): GuestAction {
     case 'unblock_task':
       return { kind: 'unblock', task: step.task };
     default:
-      // check_running, check_sysfs: the observation after every step has them; task_return and
-      // read_module_param have no guest form yet; shadow steps are the module's own init.
+      // check_running, check_sysfs: the observation after every step has them; task_return,
+      // read_module_param and wait_npids (its case needs task-pids) have no guest form yet; shadow steps are the
+      // module's own init.
       return { kind: 'none' };
   }
 }
@@ -93,6 +94,8 @@ export function selftestCase(id: string, label: string, s: Scenario, probes: rea
     });
     model.push(observeModel(k, probes, { index, command, result }, from));
   });
-  const needs = s.steps.some((st) => 'params' in st && st.params && 'klp_pids' in st.params) ? ('task-pids' as const) : undefined;
+  // klp_pids names tasks, and npids counts them: both need the model's tasks as real PIDs.
+  const pids = (st: Step) => st.op === 'wait_npids' || ('params' in st && st.params && 'klp_pids' in st.params);
+  const needs = s.steps.some(pids) ? ('task-pids' as const) : undefined;
   return { id, label, kind: 'selftest', universe: s.universe, steps, model, ...(needs ? { needs } : {}) };
 }
