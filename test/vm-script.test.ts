@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { loadScenario } from '../harness/scenario/load.ts';
 import type { ModuleSet } from '../vm/cgen/contract.ts';
+import type { BuiltCase } from '../vm/case.ts';
 import { selftestCase } from '../vm/cases/selftest.ts';
 import { opsCase } from '../vm/cases/ops.ts';
 import { batchScript, caseScript } from '../vm/guest-script.ts';
@@ -87,9 +89,31 @@ describe('guest script', () => {
     expect(c.steps.map((x) => x.action.kind)).toEqual(['insmod', 'insmod', 'none', 'insmod', 'none']);
   });
 
-  it('marks test-syscall as needing real PIDs', () => {
+  it('runs test-syscall with a getpid loop for each task klp_pids names, and another name as a PID no process has', () => {
+    // It was not run: the model's task names were no PIDs (stop 41).
     const file = 'scenarios/selftests/test-syscall.patch-getpid-syscall-while-being-heavily-hammered.json';
-    expect(selftestCase('c0', file, loadScenario(file), []).needs).toBe('task-pids');
+    const c = selftestCase('c0', file, loadScenario(file), []);
+    expect(c.needs).toBeUndefined();
+    expect(c.steps.map((x) => x.action)).toEqual([
+      {
+        kind: 'insmod',
+        module: 'test_klp_syscall',
+        params: { klp_pids: 'task0,task1' },
+        logError: false,
+        pids: { param: 'klp_pids', tasks: ['task0', 'task1'] },
+      },
+      { kind: 'npids', module: 'test_klp_syscall' },
+      { kind: 'write', value: '0', path: '/sys/kernel/livepatch/test_klp_syscall/enabled' },
+      { kind: 'rmmod', module: 'test_klp_syscall' },
+    ]);
+    const built = { vmCase: c, modules: { files: {}, modules: [], probes: [] } };
+    const script = caseScript(built as unknown as BuiltCase, 0);
+    expect(script).toContain("step 0 done a_insmod_pids 'klp_pids' ',task0,task1,' 'test_klp_syscall' n 'klp_pids=task0,task1'\n");
+    expect(script).toContain("step 1 done a_npids 'test_klp_syscall' 'test_klp_syscall'\n");
+    // The guest side: a listed task gets its loop's PID, any other name one above pid_max.
+    const guest = readFileSync('vm/guest/functions.sh', 'utf8');
+    expect(guest).toMatch(/\*",\$t,"\*\)\n\s+\[ -f "\/tmp\/hammer\.\$t" \] \|\| \{ \/klp\/getpid-loop &/);
+    expect(guest).toContain('*) list="$list${list:+,}99999" ;;');
   });
 });
 

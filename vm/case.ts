@@ -10,7 +10,18 @@ import type { StepObservation } from './observation.ts';
 /** What the guest does for one step (vm/guest/functions.sh has one shell function per kind). */
 export type GuestAction =
   | { readonly kind: 'none' }
-  | { readonly kind: 'insmod'; readonly module: string; readonly params: Readonly<Record<string, string>>; readonly logError: boolean }
+  | {
+      readonly kind: 'insmod';
+      readonly module: string;
+      readonly params: Readonly<Record<string, string>>;
+      readonly logError: boolean;
+      /**
+       * The parameter whose value names tasks (test_klp_syscall's klp_pids), and the model's tasks: each of those
+       * it names runs a getpid loop and insmod gets its PID; another name gets a PID no process has, as no model
+       * task calls getpid under that name (harness/scenario/steps.ts remainingPids).
+       */
+      readonly pids?: { readonly param: string; readonly tasks: readonly string[] };
+    }
   | { readonly kind: 'rmmod'; readonly module: string }
   | { readonly kind: 'write'; readonly value: string; readonly path: string }
   | { readonly kind: 'ftrace'; readonly value: 0 | 1 }
@@ -18,7 +29,9 @@ export type GuestAction =
   | { readonly kind: 'trace'; readonly func: string }
   | { readonly kind: 'block'; readonly task: string; readonly key: string }
   | { readonly kind: 'unblock'; readonly task: string }
-  | { readonly kind: 'sleep'; readonly seconds: number };
+  | { readonly kind: 'sleep'; readonly seconds: number }
+  /** test-syscall.sh: wait until /sys/kernel/<module>/npids reads 0, log what it reads, stop the getpid loops. */
+  | { readonly kind: 'npids'; readonly module: string };
 
 /**
  * One step on the guest. `settle: 'done'` waits (15 s at most, as functions.sh's loop_until) for

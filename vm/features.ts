@@ -7,7 +7,7 @@
  */
 import type { KernelVersion } from './cgen/contract.ts';
 
-export type Feature = 'sysfs-replace' | 'sysfs-stack_order' | 'task-pids';
+export type Feature = 'sysfs-replace' | 'sysfs-stack_order';
 
 export interface FeatureRow {
   readonly feature: Feature;
@@ -29,12 +29,6 @@ export const FEATURES: readonly FeatureRow[] = [
     description: '/sys/kernel/livepatch/<patch>/stack_order',
     kernels: { '6.1': false, '6.12': false },
     reason: 'the sysfs attribute stack_order came in Linux 6.14',
-  },
-  {
-    feature: 'task-pids',
-    description: "the model's task names as real PIDs (test_klp_syscall's klp_pids)",
-    kernels: { '6.1': false, '6.12': false },
-    reason: 'klpcheck has no map from task names to real PIDs yet: the real insmod with klp_pids=task0,task1 fails with EINVAL',
   },
 ];
 

@@ -15,7 +15,12 @@ function actionWords(a: GuestAction, m: ModuleSet): string[] {
     case 'none':
       return ['a_none'];
     case 'insmod':
-      return ['a_insmod', shq(a.module), a.logError ? 'y' : 'n', ...Object.entries(a.params).map(([k, v]) => shq(`${k}=${v}`))];
+      return [
+        ...(a.pids ? ['a_insmod_pids', shq(a.pids.param), shq(`,${a.pids.tasks.join(',')},`)] : ['a_insmod']),
+        shq(a.module),
+        a.logError ? 'y' : 'n',
+        ...Object.entries(a.params).map(([k, v]) => shq(`${k}=${v}`)),
+      ];
     case 'rmmod':
       return ['a_rmmod', shq(kernelName(a.module))];
     case 'write':
@@ -32,6 +37,8 @@ function actionWords(a: GuestAction, m: ModuleSet): string[] {
       return ['a_unblock', shq(a.task)];
     case 'sleep':
       return ['a_sleep', String(a.seconds)];
+    case 'npids':
+      return ['a_npids', shq(kernelName(a.module)), shq(a.module)];
   }
 }
 

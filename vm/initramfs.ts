@@ -1,7 +1,8 @@
 /**
  * The guest's initramfs: busybox-static with its applets, kmod's insmod and rmmod with their shared
  * libraries (busybox's own insmod words its errors otherwise; facts: real-kernel.md "Initramfs"),
- * /init and the step runner (vm/guest/), the batch script and every case's modules under
+ * /init and the step runner (vm/guest/), /klp/getpid-loop (test-syscall's hammering processes), the
+ * batch script and every case's modules under
  * /cases/<id>/test_modules/ (the path functions.sh's log lines name). Written as a newc cpio, gzip'd.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -58,6 +59,15 @@ export async function buildInitramfs(workDir: string, out: string, content: Init
   // Outside busybox's folder and called by path: a standalone busybox ash runs its own applet
   // for a bare `insmod` whatever PATH says.
   put(root, 'kmod/kmod', KMOD);
+  // test-syscall's hammering processes (vm/guest/getpid-loop.c), built here: a static binary with no libc.
+  const loop = join(workDir, 'getpid-loop');
+  try {
+    execFileSync('gcc-12', ['-static', '-nostdlib', '-O2', '-o', loop, join(GUEST, 'getpid-loop.c')], { stdio: 'pipe' });
+  } catch {
+    throw new KlpcheckError('E_VM_SETUP', "gcc-12 cannot build vm/guest/getpid-loop.c: run 'npm run vm:setup'");
+  }
+  put(root, 'klp/getpid-loop', loop);
+  chmodSync(join(root, 'klp/getpid-loop'), 0o755);
   for (const a of ['insmod', 'rmmod']) symlinkSync('kmod', join(root, 'kmod', a));
   for (const lib of libs) put(root, lib, lib);
   for (const [f, text] of Object.entries({ ...guestFiles(), 'batch.sh': content.batch })) writeFileSync(join(root, f), text);

@@ -19,13 +19,21 @@ const KLP = '/sys/kernel/livepatch';
 const funcOf = (key: string) => key.slice(key.indexOf(':') + 1).replace(/,\d+$/, '');
 
 /** The guest's action for a step; shadow steps run inside their module's init, so on the guest they are nothing. */
-export function selftestAction(step: Step): GuestAction {
+export function selftestAction(step: Step, tasks: readonly string[] = []): GuestAction {
   switch (step.op) {
     case 'load_lp':
     case 'load_lp_nowait':
     case 'load_mod':
     case 'load_failing_mod':
-      return { kind: 'insmod', module: step.module, params: step.params ?? {}, logError: step.op === 'load_failing_mod' };
+      return {
+        kind: 'insmod',
+        module: step.module,
+        params: step.params ?? {},
+        logError: step.op === 'load_failing_mod',
+        ...(step.params && 'klp_pids' in step.params ? { pids: { param: 'klp_pids', tasks } } : {}),
+      };
+    case 'wait_npids':
+      return { kind: 'npids', module: step.module };
     case 'unload_lp':
     case 'unload_mod':
       return { kind: 'rmmod', module: step.module };
@@ -53,9 +61,8 @@ export function selftestAction(step: Step): GuestAction {
     case 'unblock_task':
       return { kind: 'unblock', task: step.task };
     default:
-      // check_running, check_sysfs: the observation after every step has them; task_return,
-      // read_module_param and wait_npids (its case needs task-pids) have no guest form yet; shadow steps are the
-      // module's own init.
+      // check_running, check_sysfs: the observation after every step has them; task_return and
+      // read_module_param have no guest form yet; shadow steps are the module's own init.
       return { kind: 'none' };
   }
 }
@@ -83,7 +90,10 @@ export function selftestCase(id: string, label: string, s: Scenario, probes: rea
       model[last] = { ...now, log: [...prev.log, ...now.log] };
       return;
     }
-    const action = selftestAction(step);
+    const action = selftestAction(
+      step,
+      k.core.tasks.map((t) => t.name),
+    );
     steps.push({
       index,
       action,
@@ -94,8 +104,5 @@ export function selftestCase(id: string, label: string, s: Scenario, probes: rea
     });
     model.push(observeModel(k, probes, { index, command, result }, from));
   });
-  // klp_pids names tasks, and npids counts them: both need the model's tasks as real PIDs.
-  const pids = (st: Step) => st.op === 'wait_npids' || ('params' in st && st.params && 'klp_pids' in st.params);
-  const needs = s.steps.some(pids) ? ('task-pids' as const) : undefined;
-  return { id, label, kind: 'selftest', universe: s.universe, steps, model, ...(needs ? { needs } : {}) };
+  return { id, label, kind: 'selftest', universe: s.universe, steps, model };
 }

@@ -89,6 +89,58 @@ a_insmod() {
   err=$(echo "$err" | head -n 1)
 }
 
+# a_insmod_pids PARAM ,TASKS, MOD LOGERR NAME=VALUE...: test-syscall.sh's load, whose PARAM lists the PIDs of
+# processes that call getpid without end. Each of the model's TASKS that PARAM names runs /klp/getpid-loop (its PID in
+# /tmp/hammer.TASK), and insmod gets its PID; another name gets 99999, above pid_max (32768 here): no process calls
+# getpid with it. The log shows the names, as the model's does.
+a_insmod_pids() {
+  pparam=$1; ptasks=$2; mod=$3; logerr=$4; shift 4
+  untrace
+  klog "% insmod test_modules/$mod.ko$([ $# -gt 0 ] && echo " $*")"
+  set -f
+  args=
+  for a in "$@"; do
+    case "$a" in
+      "$pparam="*)
+        list=
+        for t in $(echo "${a#*=}" | tr ',' ' '); do
+          case "$ptasks" in
+            *",$t,"*)
+              [ -f "/tmp/hammer.$t" ] || { /klp/getpid-loop & echo $! > "/tmp/hammer.$t"; }
+              list="$list${list:+,}$(cat "/tmp/hammer.$t")" ;;
+            *) list="$list${list:+,}99999" ;;
+          esac
+        done
+        a="$pparam=$list" ;;
+    esac
+    args="$args $a"
+  done
+  # Values hold no blank (schema/scenario.schema.json): split on blanks alone, no globbing.
+  err=$(/kmod/insmod "test_modules/$mod.ko" $args 2>&1) || rc=1
+  set +f
+  [ "$rc" -eq 0 ] || [ "$logerr" != y ] || klog "$err"
+  err=$(echo "$err" | head -n 1)
+}
+
+# Stops every getpid loop a_insmod_pids started (test-syscall.sh kills them before the disable).
+stop_hammers() {
+  for h in /tmp/hammer.*; do
+    [ -f "$h" ] || continue
+    kill "$(cat "$h")" 2>/dev/null
+    wait "$(cat "$h")" 2>/dev/null
+  done
+  rm -f /tmp/hammer.*
+}
+
+# a_npids KMOD MOD: test-syscall.sh's wait until /sys/kernel/KMOD/npids reads 0 (15 s at most), its log of what it
+# reads, and the end of the getpid loops.
+a_npids() {
+  npids_file=/sys/kernel/$1/npids
+  loop_until 150 'grep -qs "^0$" "$npids_file"'
+  klog "$2: Remaining not livepatched processes: $(cat "$npids_file" 2>/dev/null)"
+  stop_hammers
+}
+
 a_rmmod() {
   untrace
   klog "% rmmod $1"
@@ -160,6 +212,7 @@ case_end() {
     wait "$pid"
   done
   rm -f /tmp/task.*
+  stop_hammers
   loop_until 50 '! in_transition'
   for p in $1; do
     if [ "$(cat /sys/kernel/livepatch/$p/enabled 2>/dev/null)" = 1 ]; then
