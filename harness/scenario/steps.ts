@@ -6,7 +6,7 @@
 import type { Step, TaskStep } from '../../schema/generated/scenario.ts';
 import { INSMOD_STRERROR, OK, fail, type Outcome } from '../../model/kernel/errno.ts';
 import type { Kernel } from '../../model/kernel/kernel.ts';
-import { patchFuncs } from '../../model/spec/universe-view.ts';
+import { afterStep, countPids, stopGetpidCallers } from './getpid-callers.ts';
 import { shadowVarsModule, type ShadowStep } from './shadow-module.ts';
 import { sysfsMode } from './sysfs-modes.ts';
 
@@ -34,29 +34,6 @@ export function settle(k: Kernel): boolean {
     if (k.core.tasks.map((t) => t.patch_state).join() === before) return false;
   }
   return !k.core.transition;
-}
-
-/**
- * What /sys/kernel/<module>/npids reads (test_klp_syscall, facts E.6): of the
- * tasks its klp_pids names, those that do not run the module's version of
- * each function it patches. They call getpid without end, so one that runs
- * the new code has ticked itself off; counted when read (a task that ran it
- * and no longer does counts here, where the module had ticked it off). A
- * name that is no task never calls it. 0 when the module is not loaded with
- * klp_pids (the module's list is then empty).
- */
-export function remainingPids(k: Kernel, module: string): number {
-  const m = k.core.modules.get(module);
-  const listed = k.core.param(module, 'klp_pids');
-  if (m?.kind !== 'livepatch' || !listed) return 0;
-  const keys = patchFuncs(m.def);
-  const ticked = (task: string) =>
-    k.core.tasks.some((t) => t.name === task) &&
-    keys.every((key) => {
-      const v = k.runningCode(task, key);
-      return typeof v !== 'string' && v.patch === module;
-    });
-  return listed.split(',').filter((task) => !ticked(task)).length;
 }
 
 /** The line functions.sh logs for an insmod (its `log "% insmod ..."`). */
@@ -160,7 +137,14 @@ function taskStep(k: Kernel, step: TaskStep): boolean {
   }
 }
 
+/** Runs one step, and then what test-syscall's getpid callers do meanwhile (getpid-callers.ts). */
 export function runStep(k: Kernel, step: Step): StepOutcome {
+  const outcome = stepAlone(k, step);
+  afterStep(k, step, outcome.outcome.ok);
+  return outcome;
+}
+
+function stepAlone(k: Kernel, step: Step): StepOutcome {
   switch (step.op) {
     case 'load_lp':
     case 'load_lp_nowait':
@@ -267,9 +251,10 @@ export function runStep(k: Kernel, step: Step): StepOutcome {
       return { command: what ? `check_sysfs ${what}` : 'check_sysfs', outcome: OK, problem };
     }
     case 'wait_npids': {
-      // test-syscall.sh's loop_until gives up after its timeout and the script logs what npids reads anyway; the
-      // expected log's 0 then fails check_result (facts E.6).
-      k.core.log.raw(`${step.module}: Remaining not livepatched processes: ${remainingPids(k, step.module)}`);
+      // test-syscall.sh's loop_until gives up after its timeout and the script logs what npids reads anyway (nothing
+      // when there is no such file); the expected log's 0 then fails check_result. Then it kills the callers (facts E.6).
+      k.core.log.raw(`${step.module}: Remaining not livepatched processes: ${countPids(k, step.module) ?? ''}`);
+      stopGetpidCallers(k);
       return { command: `loop_until ${step.module}/npids`, outcome: OK };
     }
     default:

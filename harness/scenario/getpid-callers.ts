@@ -1,0 +1,86 @@
+/**
+ * test-syscall.sh's processes that call getpid without end, and what
+ * test_klp_syscall keeps of them (facts E.6; Marcos Paulo de Souza, 2023):
+ * the module's klp_pids parameter lists their PIDs, and its new getpid takes
+ * the caller off the list, so /sys/kernel/<module>/npids counts the listed
+ * processes that have not run the new code yet. It never counts one again.
+ *
+ * Here the model's tasks stand for the processes (the VM runs a getpid loop
+ * for each, vm/guest/functions.sh a_insmod_pids). A load that names tasks in
+ * klp_pids starts their calls and gives the module a new list; wait_npids
+ * reads the count and ends every caller, as the script kills them. After
+ * every step, each listed task that calls getpid and runs the module's
+ * version of it is taken off: the model's states between steps are when it
+ * looks. A listed name that is no task never calls. As the VM's modules
+ * (vm/cgen/livepatch-module.ts), a module has the list and the npids file
+ * when it patches the getpid system call.
+ */
+import type { Step } from '../../schema/generated/scenario.ts';
+import type { Kernel } from '../../model/kernel/kernel.ts';
+import { patchFuncs } from '../../model/spec/universe-view.ts';
+
+/** The parameter that lists the callers' PIDs (test_klp_syscall.c's module_param_array). */
+const PIDS = 'klp_pids';
+/** The function whose new version takes its caller off the list; a module that patches it has the npids file. */
+const GETPID = 'vmlinux:__x64_sys_getpid,0';
+
+interface Callers {
+  /** The tasks calling getpid without end. */
+  readonly calling: Set<string>;
+  /** Per module loaded with klp_pids: the names still on its list. */
+  readonly listed: Map<string, Set<string>>;
+}
+
+const ofKernel = new WeakMap<Kernel, Callers>();
+
+function callersOf(k: Kernel): Callers {
+  let c = ofKernel.get(k);
+  if (!c) ofKernel.set(k, (c = { calling: new Set(), listed: new Map() }));
+  return c;
+}
+
+/** Takes off each module's list the tasks that call getpid and now run the module's new code. */
+function tick(k: Kernel): void {
+  const c = ofKernel.get(k);
+  if (!c) return;
+  for (const [module, listed] of c.listed) {
+    for (const task of listed) {
+      if (!c.calling.has(task)) continue;
+      const v = k.runningCode(task, GETPID);
+      if (typeof v !== 'string' && v.patch === module) listed.delete(task);
+    }
+  }
+}
+
+/**
+ * After step `step` (ok: whether it succeeded): a load gives its module a
+ * new list, of the names klp_pids gives (none without it), and starts the
+ * calls of the tasks it names; then the callers that run new code are taken
+ * off.
+ */
+export function afterStep(k: Kernel, step: Step, ok: boolean): void {
+  if ((step.op === 'load_lp' || step.op === 'load_lp_nowait' || step.op === 'load_mod') && ok) {
+    const names = (step.params?.[PIDS] ?? '').split(',').filter((n) => n !== '');
+    const c = names.length || ofKernel.has(k) ? callersOf(k) : undefined;
+    c?.listed.set(step.module, new Set(names));
+    for (const name of names) if (k.core.tasks.some((t) => t.name === name)) c!.calling.add(name);
+  }
+  tick(k);
+}
+
+/**
+ * What /sys/kernel/<module>/npids reads: the names still on the module's
+ * list (0 when it was loaded without klp_pids), or undefined when there is
+ * no such file (the module is not loaded, or does not patch getpid).
+ */
+export function countPids(k: Kernel, module: string): number | undefined {
+  const m = k.core.modules.get(module);
+  if (m?.kind !== 'livepatch' || !patchFuncs(m.def).includes(GETPID)) return undefined;
+  tick(k);
+  return ofKernel.get(k)?.listed.get(module)?.size ?? 0;
+}
+
+/** wait_npids' end: the script kills every caller (test-syscall.sh's kill loop). */
+export function stopGetpidCallers(k: Kernel): void {
+  ofKernel.get(k)?.calling.clear();
+}
