@@ -46,9 +46,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) throw new KlpcheckError('E_USAGE', "no command given; see 'klpcheck --help'");
   const asksHelp = (a: string) => a === '-h' || a === '--help' || a === 'help';
-  // `help help` and `--version --help` were refused (hostile user, stop 40): help wins there too, as it does after a command.
-  if (asksHelp(first) || ((first === '-V' || first === '--version') && rest.length === 1 && asksHelp(rest[0]!))) {
-    const cmd = rest[0] === undefined || asksHelp(rest[0]) ? undefined : find(rest[0]);
+  const asksVersion = (a: string) => a === '-V' || a === '--version';
+  // `help help`, `--version --help` and `--help --version` were refused (hostile users, stops 40 and 41): help wins
+  // there too, as it does after a command.
+  if (asksHelp(first) || (asksVersion(first) && rest.length === 1 && asksHelp(rest[0]!))) {
+    const cmd = rest[0] === undefined || asksHelp(rest[0]) || asksVersion(rest[0]) ? undefined : find(rest[0]);
     io.stdout(cmd ? commandHelp(cmd) : mainHelp(COMMANDS));
     return EXIT.ok;
   }

@@ -71,6 +71,8 @@ describe('klpcheck --help', () => {
       ['--version', '--help'],
       ['-V', '-h'],
       ['--help', '--help'],
+      ['--help', '--version'],
+      ['help', '-V'],
     ]) {
       const r = await run(argv);
       expect([argv, r.code, r.stderr, r.stdout]).toEqual([argv, 0, '', main]);

@@ -14,7 +14,16 @@ import { universeArb } from '../harness/generators.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import type { ModuleDef, PatchDef, Universe } from '../model/kernel/definitions.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
-import { livepatchParams, paramValueErrno, targetParams, typeOfDefault, type ParamAccess } from '../model/kernel/module-params.ts';
+import {
+  livepatchParams,
+  paramValueErrno,
+  PIDS_MAX,
+  splitArgs,
+  targetParams,
+  typeOfDefault,
+  type DeclaredParams,
+  type ParamAccess,
+} from '../model/kernel/module-params.ts';
 import { kstrtoint } from '../model/kernel/kstrtoint.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { runSequence } from '../harness/run-sequence.ts';
@@ -630,5 +639,24 @@ describe('on the real kernel', () => {
     const result = runScenario(loadScenario(file), file);
     expect(result.failures).toEqual([]);
     expect(result.verdict).toBe('pass');
+  });
+});
+
+describe('klp_pids, a PID list (param_array of ints)', () => {
+  it('refuses an empty entry and one past the array alone: other parameters take commas and empty values', () => {
+    expect(paramValueErrno('pids', '')).toBe('EINVAL');
+    expect(paramValueErrno('pids', 'a,,b')).toBe('EINVAL');
+    expect(paramValueErrno('pids', 'a,b')).toBeNull();
+    expect(paramValueErrno('pids', Array.from({ length: PIDS_MAX + 1 }, () => 'a').join(','))).toBe('EINVAL');
+    // A charp keeps its commas and may be empty: param_array's rules are klp_pids' alone.
+    const charp: DeclaredParams = new Map([['words', { access: 'rw', type: 'charp' }]]);
+    for (const value of ['', 'a,,b', ','])
+      expect(splitArgs('m', charp, { words: value })).toEqual({ own: { words: value }, lines: [], errno: null });
+    const pids: DeclaredParams = new Map([['klp_pids', { access: 'none', type: 'pids' }]]);
+    expect(splitArgs('m', pids, { klp_pids: 'a,,b' })).toEqual({
+      own: {},
+      lines: ["m: `a' invalid for parameter `klp_pids'"],
+      errno: 'EINVAL',
+    });
   });
 });

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, type Scenario, type Step } from '../harness/scenario/load.ts';
 import { runScenario } from '../harness/scenario/run.ts';
+import { PIDS_MAX } from '../model/kernel/module-params.ts';
 
 const FILE = 'scenarios/selftests/test-syscall.patch-getpid-syscall-while-being-heavily-hammered.json';
 const SYSCALL = 'test_klp_syscall';
@@ -68,5 +69,49 @@ describe('wait_npids', () => {
       WAIT,
     ];
     expect(read(steps)).toEqual(['1', '1']);
+  });
+
+  it('counts entries, not names: a name listed twice is two entries, and a caller listed twice leaves with both', () => {
+    // A set of names counted ghost,ghost as 1 where the module's array holds 2 (hostile user, stop 41).
+    expect(read([load('ghost,ghost'), DISABLE, WAIT])).toEqual(['2']);
+    expect(read([load('task0,task0,ghost'), WAIT])).toEqual(['1']);
+  });
+
+  it('lists nothing when the module declares no klp_pids: insmod ignored it, as the log says', () => {
+    const bare = { ...s, universe: { ...s.universe, patches: s.universe.patches.map(({ params: _, ...p }) => p) } };
+    const r = runScenario({ ...bare, steps: [load('nobody'), WAIT], expect_log: undefined }, FILE);
+    const log = r.steps.flatMap((st) => st.log);
+    expect(log).toContain("test_klp_syscall: unknown parameter 'klp_pids' ignored");
+    expect(log).toContain('test_klp_syscall: Remaining not livepatched processes: 0');
+  });
+});
+
+describe('klp_pids as param_array takes it (kernel/params.c)', () => {
+  const failing = (pids: string): Step => ({ op: 'load_failing_mod', module: SYSCALL, params: { klp_pids: pids } });
+  // Unfiltered: param_array's own line names neither livepatch nor test_klp, so check_result's filter drops it.
+  const logOf = (pids: string) => runScenario({ ...s, log_filter: 'none', steps: [failing(pids)], expect_log: undefined }, FILE).steps[0]!;
+
+  it('refuses an empty entry with EINVAL, quoting the first entry alone (param_array cut the value at its commas)', () => {
+    for (const [pids, shown] of [
+      ['', ''],
+      [',,,', ''],
+      ['task0,,task1', 'task0'],
+    ] as const) {
+      const step = logOf(pids);
+      expect([pids, step.result]).toEqual([pids, 'EINVAL']);
+      expect(step.log).toContain(`test_klp_syscall: \`${shown}' invalid for parameter \`klp_pids'`);
+    }
+  });
+
+  it(`takes ${PIDS_MAX} entries and refuses one more, saying so first`, () => {
+    const many = (n: number) => Array.from({ length: n }, () => 'task0').join(',');
+    expect(runScenario({ ...s, steps: [load(many(PIDS_MAX)), WAIT], expect_log: undefined }, FILE).steps[0]!.result).toBe('ok');
+    const step = logOf(many(PIDS_MAX + 1));
+    expect(step.result).toBe('EINVAL');
+    const at = step.log.indexOf(`klp_pids: can only take ${PIDS_MAX} arguments`);
+    expect(step.log.slice(at, at + 2)).toEqual([
+      `klp_pids: can only take ${PIDS_MAX} arguments`,
+      "test_klp_syscall: `task0' invalid for parameter `klp_pids'",
+    ]);
   });
 });

@@ -27,8 +27,8 @@ const GETPID = 'vmlinux:__x64_sys_getpid,0';
 interface Callers {
   /** The tasks calling getpid without end. */
   readonly calling: Set<string>;
-  /** Per module loaded with klp_pids: the names still on its list. */
-  readonly listed: Map<string, Set<string>>;
+  /** Per module loaded with klp_pids: the entries still on its list, a name each (one listed twice is two). */
+  readonly listed: Map<string, string[]>;
 }
 
 const ofKernel = new WeakMap<Kernel, Callers>();
@@ -44,25 +44,29 @@ function tick(k: Kernel): void {
   const c = ofKernel.get(k);
   if (!c) return;
   for (const [module, listed] of c.listed) {
-    for (const task of listed) {
-      if (!c.calling.has(task)) continue;
+    // A caller calls again and again: each of its entries goes.
+    const kept = listed.filter((task) => {
+      if (!c.calling.has(task)) return true;
       const v = k.runningCode(task, GETPID);
-      if (typeof v !== 'string' && v.patch === module) listed.delete(task);
-    }
+      return typeof v === 'string' || v.patch !== module;
+    });
+    c.listed.set(module, kept);
   }
 }
 
 /**
  * After step `step` (ok: whether it succeeded): a load gives its module a
- * new list, of the names klp_pids gives (none without it), and starts the
- * calls of the tasks it names; then the callers that run new code are taken
- * off.
+ * new list, of the entries klp_pids was set to (none when it was not, or the
+ * module declares no such parameter: insmod ignored it), and starts the calls
+ * of the tasks it names; then the callers that run new code are taken off.
  */
 export function afterStep(k: Kernel, step: Step, ok: boolean): void {
   if ((step.op === 'load_lp' || step.op === 'load_lp_nowait' || step.op === 'load_mod') && ok) {
-    const names = (step.params?.[PIDS] ?? '').split(',').filter((n) => n !== '');
+    // The value the module took (module-params.ts pidsRefusal refused any empty entry); its default, '', lists none.
+    const set = k.core.param(step.module, PIDS);
+    const names = set ? set.split(',') : [];
     const c = names.length || ofKernel.has(k) ? callersOf(k) : undefined;
-    c?.listed.set(step.module, new Set(names));
+    c?.listed.set(step.module, names);
     for (const name of names) if (k.core.tasks.some((t) => t.name === name)) c!.calling.add(name);
   }
   tick(k);
@@ -77,7 +81,7 @@ export function countPids(k: Kernel, module: string): number | undefined {
   const m = k.core.modules.get(module);
   if (m?.kind !== 'livepatch' || !patchFuncs(m.def).includes(GETPID)) return undefined;
   tick(k);
-  return ofKernel.get(k)?.listed.get(module)?.size ?? 0;
+  return ofKernel.get(k)?.listed.get(module)?.length ?? 0;
 }
 
 /** wait_npids' end: the script kills every caller (test-syscall.sh's kill loop). */

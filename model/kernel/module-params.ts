@@ -200,8 +200,33 @@ export function paramValueErrno(type: ParamType, value: string): ValueErrno | nu
     case 'show':
       return 'EINVAL';
     case 'pids':
-      return null;
+      return pidsRefusal('', value) ? 'EINVAL' : null;
   }
+}
+
+/**
+ * How many PIDs klp_pids takes: test-syscall.sh starts at most MAXPROC = 128
+ * callers, and the VM's module has room for as many (vm/cgen/livepatch-module.ts
+ * KLPCHECK_MAX_PIDS). test_klp_syscall.c's own array has NR_CPUS entries.
+ */
+export const PIDS_MAX = 128;
+
+/**
+ * param_array (kernel/params.c) over a klp_pids value, named `name`: null
+ * when it takes it, else its refusal (-EINVAL): the line it logs first (past
+ * PIDS_MAX elements, "can only take N arguments"; an empty element fails its
+ * param_set_int silently), and the text parse_args then quotes, which is the
+ * first element alone: param_array writes a NUL at each comma and never puts
+ * it back ("We break the rule and mangle the string"). An element stands for
+ * a PID: a task's name in the model, its PID on the VM.
+ */
+export function pidsRefusal(name: string, value: string): { readonly lines: readonly string[]; readonly shown: string } | null {
+  const elements = value.split(',');
+  for (let i = 0; i < elements.length; i++) {
+    if (i === PIDS_MAX) return { lines: [`${name}: can only take ${PIDS_MAX} arguments`], shown: elements[0]! };
+    if (elements[i] === '') return { lines: [], shown: elements[0]! };
+  }
+  return null;
 }
 
 /**
@@ -238,7 +263,14 @@ export function splitArgs(
       if (!takenByTheCore(name)) lines.push(`${module}: unknown parameter '${name.split('.', 1)[0]}' ignored`);
       continue;
     }
-    const refused = paramValueErrno(declared.get(param)!.type, value);
+    const type = declared.get(param)!.type;
+    const pids = type === 'pids' ? pidsRefusal(param, value) : null;
+    if (pids) {
+      errno = 'EINVAL';
+      lines.push(...pids.lines, `${module}: \`${pids.shown}' invalid for parameter \`${name}'`);
+      continue;
+    }
+    const refused = paramValueErrno(type, value);
     if (refused === null) {
       own[param] = value;
       continue;

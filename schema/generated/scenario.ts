@@ -222,7 +222,7 @@ export interface TraceStep {
   expect?: Expect;
 }
 /**
- * test-syscall.sh (Marcos Paulo de Souza, 2023; facts E.6): loop_until /sys/kernel/<module>/npids reads 0, then log '<module>: Remaining not livepatched processes: N' with what it reads. The tasks a load's klp_pids names call getpid without end (until a wait_npids, as the script then kills them), and the module takes each off its list, for good, once it runs the module's getpid: checked after every step (harness/scenario/getpid-callers.ts). A name that is no task stays listed; with no npids file (the module not loaded, or not patching getpid) the log line ends after the colon.
+ * test-syscall.sh (Marcos Paulo de Souza, 2023; facts E.6): loop_until /sys/kernel/<module>/npids reads 0, then log '<module>: Remaining not livepatched processes: N' with what it reads. The tasks a load's klp_pids names (each entry counts; a name listed twice is two) call getpid without end (until a wait_npids, as the script then kills them), and the module takes each off its list, for good, once it runs the module's getpid: checked after every step (harness/scenario/getpid-callers.ts). A name that is no task stays listed; with no npids file (the module not loaded, or not patching getpid) the log line ends with the colon and a space, as the script's `log` of an empty read writes it.
  */
 export interface NpidsStep {
   op: 'wait_npids';

@@ -16,7 +16,7 @@ import { banner, cIdent, cString, kernelModName, sortedEntries, type BannerInfo 
 import { CALLBACK_HELPERS, objectCallbacks } from './callbacks.ts';
 import { functionSource } from './function.ts';
 import { paramDecl, paramLines, type ParamDecl } from './params.ts';
-import { livepatchParams } from '../../model/kernel/module-params.ts';
+import { livepatchParams, PIDS_MAX } from '../../model/kernel/module-params.ts';
 import { STAND_IN, isStandIn, type Plan } from './plan.ts';
 import { livePatchedLine, realFunction, type RealFunction } from './vmlinux-functions.ts';
 
@@ -96,7 +96,7 @@ function realReplacement(patch: PatchDef, f: RealFunction, cName: string): strin
  * module has no such parameter.
  */
 const pidsDecls = (asParam: boolean) => `
-#define KLPCHECK_MAX_PIDS 128
+#define KLPCHECK_MAX_PIDS ${PIDS_MAX}
 static int klpcheck_pids[KLPCHECK_MAX_PIDS];
 static int klpcheck_npids;
 ${asParam ? 'module_param_array_named(klp_pids, klpcheck_pids, int, &klpcheck_npids, 0);\n' : ''}static DEFINE_SPINLOCK(klpcheck_pids_lock);

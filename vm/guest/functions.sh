@@ -91,8 +91,8 @@ a_insmod() {
 
 # a_insmod_pids PARAM ,TASKS, MOD LOGERR NAME=VALUE...: test-syscall.sh's load, whose PARAM lists the PIDs of
 # processes that call getpid without end. Each of the model's TASKS that PARAM names runs /klp/getpid-loop (its PID in
-# /tmp/hammer.TASK), and insmod gets its PID; another name gets 99999, above pid_max (32768 here): no process calls
-# getpid with it. The log shows the names, as the model's does.
+# /tmp/hammer.TASK), and insmod gets its PID; a number goes as it is, and another name gets 99999, above pid_max (32768
+# here): no process calls getpid with it. The log shows the names, as the model's does.
 a_insmod_pids() {
   pparam=$1; ptasks=$2; mod=$3; logerr=$4; shift 4
   untrace
@@ -102,14 +102,18 @@ a_insmod_pids() {
   for a in "$@"; do
     case "$a" in
       "$pparam="*)
-        list=
-        for t in $(echo "${a#*=}" | tr ',' ' '); do
-          case "$ptasks" in
-            *",$t,"*)
+        # Entry by entry, empty ones kept (param_array refuses them): a task's loop PID, a number as it is, else 99999.
+        rest=${a#*=}; list=; sep=
+        while :; do
+          t=${rest%%,*}
+          case "$ptasks:$t" in
+            *",$t,"*:?*)
               [ -f "/tmp/hammer.$t" ] || { /klp/getpid-loop & echo $! > "/tmp/hammer.$t"; }
-              list="$list${list:+,}$(cat "/tmp/hammer.$t")" ;;
-            *) list="$list${list:+,}99999" ;;
+              t=$(cat "/tmp/hammer.$t") ;;
+            *:|*:*[!0-9]*) [ -z "$t" ] || t=99999 ;;
           esac
+          list="$list$sep$t"; sep=,
+          case "$rest" in *,*) rest=${rest#*,} ;; *) break ;; esac
         done
         a="$pparam=$list" ;;
     esac
