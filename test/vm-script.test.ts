@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadScenario } from '../harness/scenario/load.ts';
@@ -110,10 +111,24 @@ describe('guest script', () => {
     const script = caseScript(built as unknown as BuiltCase, 0);
     expect(script).toContain("step 0 done a_insmod_pids 'klp_pids' ',task0,task1,' 'test_klp_syscall' n 'klp_pids=task0,task1'\n");
     expect(script).toContain("step 1 done a_npids 'test_klp_syscall' 'test_klp_syscall'\n");
-    // The guest side: a listed task gets its loop's PID, any other name one above pid_max.
-    const guest = readFileSync('vm/guest/functions.sh', 'utf8');
-    expect(guest).toMatch(/\*",\$t,"\*\)\n\s+\[ -f "\/tmp\/hammer\.\$t" \] \|\| \{ \/klp\/getpid-loop &/);
-    expect(guest).toContain('*) list="$list${list:+,}99999" ;;');
+    // The guest side, run in sh with insmod and the loop stubbed: a listed task gets its loop's PID (one loop for a task
+    // listed twice), a number goes as it is, an empty entry stays, any other name gets one above pid_max.
+    const guest = readFileSync('vm/guest/functions.sh', 'utf8')
+      .replaceAll('/kmod/insmod', 'fake_insmod')
+      .replaceAll('/klp/getpid-loop', 'sleep 30');
+    const driver = [
+      'fake_insmod() { echo "ARGS $*"; }',
+      'klog() { :; }',
+      'untrace() { :; }',
+      'rc=0',
+      "a_insmod_pids klp_pids ',task0,task1,' mod n 'klp_pids=task0,,nobody,5,task0,' other=1",
+      'echo "$err"',
+      'ls /tmp/hammer.* | wc -l',
+      'stop_hammers',
+      'ls /tmp/hammer.* 2>/dev/null | wc -l',
+    ].join('\n');
+    const r = spawnSync('sh', ['-c', `${guest}\n${driver}\n`], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^ARGS test_modules\/mod\.ko +klp_pids=(\d+),,99999,5,\1, other=1\n1\n0\n$/);
   });
 });
 
