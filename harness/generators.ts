@@ -211,10 +211,6 @@ export function settleOps(scope: Scope): Op[] {
  */
 export const SETTLE_STEPS = settleOps(DEFAULT_SCOPE).length;
 
-/** `N operations and 7 settling ones`: how long a generated sequence may be, for a report (`settle`: a matrix's settle_steps). */
-export const sequenceLength = (maxCommands: number, settle = SETTLE_STEPS): string =>
-  `${maxCommands === 1 ? '1 operation' : `${maxCommands} operations`} and ${settle} settling ${settle === 1 ? 'one' : 'ones'}`;
-
 export function commandsArb(sem: Semantics, scope: Scope, maxCommands: number): fc.Arbitrary<Iterable<fc.Command<Lockstep, Lockstep>>> {
   const settle = settleOps(scope);
   return fc

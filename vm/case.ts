@@ -18,7 +18,7 @@ export type GuestAction =
       /**
        * The parameter whose value names tasks (test_klp_syscall's klp_pids), and the model's tasks: each of those
        * it names runs a getpid loop and insmod gets its PID; another name gets a PID no process has, as no model
-       * task calls getpid under that name (harness/scenario/steps.ts remainingPids).
+       * task calls getpid under that name (harness/scenario/getpid-callers.ts).
        */
       readonly pids?: { readonly param: string; readonly tasks: readonly string[] };
     }

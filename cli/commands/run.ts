@@ -12,10 +12,10 @@ import { relative } from 'node:path';
 import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { styleFor, type Style } from '../style.ts';
 import { plural } from '../../harness/plural.ts';
-import { SETTLE_STEPS, sequenceLength } from '../../harness/generators.ts';
+import { SETTLE_STEPS } from '../../harness/generators.ts';
 import { byQuote, notApplicableWhy, replayedStores, replaySaved, type Found } from '../../harness/matrix.ts';
 import { checkStoreFolders } from '../../harness/counterexample.ts';
-import { NO_OPERATION } from '../../report/matrix/cells.ts';
+import { NO_OPERATION, sequenceLength } from '../../report/matrix/cells.ts';
 
 /** Bounds of --runs and --steps, shared with compare: beyond them a run does not end in a working day. */
 export const RUNS = { min: 1, max: 10_000_000 } as const;

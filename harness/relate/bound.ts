@@ -67,9 +67,29 @@ function patch(i: number, funcs: readonly string[], shape: SetChoice, states: St
   };
 }
 
+/** One patch's choice: its functions, its shape and its states. */
+interface PatchChoice {
+  readonly funcs: string[];
+  readonly shape: SetChoice;
+  readonly states: StateDef[];
+}
+
+/** Each patch's choices within the bound, made once per functions and states (the estimate asks thousands of times). */
+const choicesMade = new Map<string, readonly PatchChoice[]>();
+
+function patchChoices(b: RelateBound): readonly PatchChoice[] {
+  const key = `${b.functions},${b.states}`;
+  let made = choicesMade.get(key);
+  if (!made) {
+    made = subsets(b.functions).flatMap((funcs) => SHAPES.flatMap((shape) => stateChoices(b).map((states) => ({ funcs, shape, states }))));
+    choicesMade.set(key, made);
+  }
+  return made;
+}
+
 /** How many universes universes(b) makes, without making them: each patch's choices to the power of the patches. */
 export function universeCount(b: RelateBound): number {
-  return (subsets(b.functions).length * SHAPES.length * stateChoices(b).length) ** b.patches;
+  return patchChoices(b).length ** b.patches;
 }
 
 /** Every universe of the bound, in a fixed order: universeAt(b, 0) to universeAt(b, universeCount(b) - 1). */
@@ -84,11 +104,9 @@ export function universes(b: RelateBound): Universe[] {
  * significant. Throws RangeError outside 0 to universeCount(b) - 1.
  */
 export function universeAt(b: RelateBound, index: number): Universe {
-  const options = subsets(b.functions).flatMap((funcs) =>
-    SHAPES.flatMap((shape) => stateChoices(b).map((states) => ({ funcs, shape, states }))),
-  );
-  if (!Number.isInteger(index) || index < 0 || index >= options.length ** b.patches)
-    throw new RangeError(`relate: no universe ${index} (there are ${options.length ** b.patches})`);
+  const options = patchChoices(b);
+  const count = universeCount(b);
+  if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`relate: no universe ${index} (there are ${count})`);
   const c = Array.from(
     { length: b.patches },
     (_, i) => options[Math.floor(index / options.length ** (b.patches - 1 - i)) % options.length]!,

@@ -17,10 +17,9 @@
  */
 import type { Step } from '../../schema/generated/scenario.ts';
 import type { Kernel } from '../../model/kernel/kernel.ts';
+import { PIDS_PARAM } from '../../model/kernel/module-params.ts';
 import { patchFuncs } from '../../model/spec/universe-view.ts';
 
-/** The parameter that lists the callers' PIDs (test_klp_syscall.c's module_param_array). */
-const PIDS = 'klp_pids';
 /** The function whose new version takes its caller off the list; a module that patches it has the npids file. */
 const GETPID = 'vmlinux:__x64_sys_getpid,0';
 
@@ -61,13 +60,15 @@ function tick(k: Kernel): void {
  * of the tasks it names; then the callers that run new code are taken off.
  */
 export function afterStep(k: Kernel, step: Step, ok: boolean): void {
-  if ((step.op === 'load_lp' || step.op === 'load_lp_nowait' || step.op === 'load_mod') && ok) {
-    // The value the module took (module-params.ts pidsRefusal refused any empty entry); its default, '', lists none.
-    const set = k.core.param(step.module, PIDS);
-    const names = set ? set.split(',') : [];
-    const c = names.length || ofKernel.has(k) ? callersOf(k) : undefined;
-    c?.listed.set(step.module, names);
-    for (const name of names) if (k.core.tasks.some((t) => t.name === name)) c!.calling.add(name);
+  const loaded = (step.op === 'load_lp' || step.op === 'load_lp_nowait' || step.op === 'load_mod') && ok;
+  // The value the module took (module-params.ts refused any empty entry); its default, '', lists none.
+  const set = loaded ? k.core.param(step.module, PIDS_PARAM) : undefined;
+  const names = set ? set.split(',') : [];
+  // A scenario that never listed a caller keeps no record (every other scenario's steps pass through here).
+  if (loaded && (names.length || ofKernel.has(k))) {
+    const c = callersOf(k);
+    c.listed.set(step.module, names);
+    for (const name of names) if (k.core.tasks.some((t) => t.name === name)) c.calling.add(name);
   }
   tick(k);
 }

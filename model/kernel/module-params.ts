@@ -115,6 +115,16 @@ const SPECS: Readonly<Record<'bool' | 'int' | 'charp', ParamSpec>> = { bool: RW_
 export const PRE_PATCH_RET = 'pre_patch_ret';
 
 /**
+ * How many PIDs klp_pids takes: test-syscall.sh starts at most MAXPROC = 128
+ * callers, and the VM's module has room for as many (vm/cgen/livepatch-module.ts
+ * KLPCHECK_MAX_PIDS). test_klp_syscall.c's own array has NR_CPUS entries.
+ */
+export const PIDS_MAX = 128;
+
+/** test_klp_syscall's PID list (module_param_array(klp_pids, int, &npids, 0); facts E.6). */
+export const PIDS_PARAM = 'klp_pids';
+
+/**
  * Livepatch parameters the selftests' modules declare with a fixed type,
  * whatever their default looks like: pre_patch_ret above, and
  * test_klp_syscall's PID list, module_param_array(klp_pids, int, &npids, 0),
@@ -124,7 +134,7 @@ export const PRE_PATCH_RET = 'pre_patch_ret';
  */
 const FIXED_SPECS: ReadonlyMap<string, ParamSpec> = new Map([
   [PRE_PATCH_RET, RW_INT],
-  ['klp_pids', { access: 'none', type: 'pids' }],
+  [PIDS_PARAM, { access: 'none', type: 'pids' }],
 ]);
 
 /** Each definition's list, made once: insmod asks on every load of a random run. */
@@ -180,36 +190,45 @@ export function declaredParams(m: LoadedModule): DeclaredParams {
 const CHARP_MAX = 1024;
 const UTF8 = new TextEncoder();
 
-/**
- * Why a parameter's set operation refuses a value (kernel/params.c
- * param_set_bool, param_set_int, param_set_charp), or null when it takes
- * it. A getter-only parameter has no set operation at all: the kernel calls
- * a NULL pointer (scenario files are refused such a load before it runs,
- * harness/scenario/load.ts); the model says -EINVAL.
- */
-export function paramValueErrno(type: ParamType, value: string): ValueErrno | null {
-  switch (type) {
-    case 'bool':
-      return parseBool(value) === null ? 'EINVAL' : null;
-    case 'int': {
-      const v = kstrtoint(value);
-      return typeof v === 'number' ? null : v;
-    }
-    case 'charp':
-      return UTF8.encode(value).length > CHARP_MAX ? 'ENOSPC' : null;
-    case 'show':
-      return 'EINVAL';
-    case 'pids':
-      return pidsRefusal('', value) ? 'EINVAL' : null;
-  }
+/** A set operation's refusal: its errno, the lines the setter logs itself, and the value parse_args then quotes. */
+interface Refusal {
+  readonly errno: ValueErrno;
+  readonly lines: readonly string[];
+  readonly quoted: string;
 }
 
 /**
- * How many PIDs klp_pids takes: test-syscall.sh starts at most MAXPROC = 128
- * callers, and the VM's module has room for as many (vm/cgen/livepatch-module.ts
- * KLPCHECK_MAX_PIDS). test_klp_syscall.c's own array has NR_CPUS entries.
+ * Why the set operation of parameter `param`, of type `type`, refuses
+ * `value` (kernel/params.c param_set_bool, param_set_int, param_set_charp,
+ * param_array), or null when it takes it. A getter-only parameter has no set
+ * operation at all: the kernel calls a NULL pointer (scenario files are
+ * refused such a load before it runs, harness/scenario/load.ts); the model
+ * says -EINVAL.
  */
-export const PIDS_MAX = 128;
+function refusalOf(type: ParamType, param: string, value: string): Refusal | null {
+  const einval = { errno: 'EINVAL', lines: [], quoted: value } as const;
+  switch (type) {
+    case 'bool':
+      return parseBool(value) === null ? einval : null;
+    case 'int': {
+      const v = kstrtoint(value);
+      return typeof v === 'number' ? null : { ...einval, errno: v };
+    }
+    case 'charp':
+      return UTF8.encode(value).length > CHARP_MAX
+        ? { errno: 'ENOSPC', lines: [`${param}: string parameter too long`], quoted: value }
+        : null;
+    case 'show':
+      return einval;
+    case 'pids':
+      return pidsRefusal(param, value);
+  }
+}
+
+/** The errno of refusalOf (the set operation's refusal of `value`), or null when it takes it. */
+export function paramValueErrno(type: ParamType, value: string): ValueErrno | null {
+  return refusalOf(type, '', value)?.errno ?? null;
+}
 
 /**
  * param_array (kernel/params.c) over a klp_pids value, named `name`: null
@@ -220,11 +239,11 @@ export const PIDS_MAX = 128;
  * it back ("We break the rule and mangle the string"). An element stands for
  * a PID: a task's name in the model, its PID on the VM.
  */
-export function pidsRefusal(name: string, value: string): { readonly lines: readonly string[]; readonly shown: string } | null {
+function pidsRefusal(name: string, value: string): Refusal | null {
   const elements = value.split(',');
   for (let i = 0; i < elements.length; i++) {
-    if (i === PIDS_MAX) return { lines: [`${name}: can only take ${PIDS_MAX} arguments`], shown: elements[0]! };
-    if (elements[i] === '') return { lines: [], shown: elements[0]! };
+    if (i === PIDS_MAX) return { errno: 'EINVAL', lines: [`${name}: can only take ${PIDS_MAX} arguments`], quoted: elements[0]! };
+    if (elements[i] === '') return { errno: 'EINVAL', lines: [], quoted: elements[0]! };
   }
   return null;
 }
@@ -263,22 +282,14 @@ export function splitArgs(
       if (!takenByTheCore(name)) lines.push(`${module}: unknown parameter '${name.split('.', 1)[0]}' ignored`);
       continue;
     }
-    const type = declared.get(param)!.type;
-    const pids = type === 'pids' ? pidsRefusal(param, value) : null;
-    if (pids) {
-      errno = 'EINVAL';
-      lines.push(...pids.lines, `${module}: \`${pids.shown}' invalid for parameter \`${name}'`);
-      continue;
-    }
-    const refused = paramValueErrno(type, value);
+    const refused = refusalOf(declared.get(param)!.type, param, value);
     if (refused === null) {
       own[param] = value;
       continue;
     }
-    errno = refused;
-    if (refused === 'ENOSPC')
-      lines.push(`${param}: string parameter too long`, `${module}: \`${value}' too large for parameter \`${name}'`);
-    else lines.push(`${module}: \`${value}' invalid for parameter \`${name}'`);
+    errno = refused.errno;
+    const what = refused.errno === 'ENOSPC' ? 'too large' : 'invalid';
+    lines.push(...refused.lines, `${module}: \`${refused.quoted}' ${what} for parameter \`${name}'`);
   }
   return { own, lines, errno };
 }

@@ -10,7 +10,7 @@ import { quoted, type Cell, type HoldsBoundedCell, type VerdictMatrix, type Viol
 import { classify, type Classification } from '../../model/semantics/promises.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
-import { sequenceLength } from '../../harness/generators.ts';
+import { SETTLE_STEPS } from '../../harness/generators.ts';
 import { budgetReach, PAST_THE_BUDGET } from '../explore/text.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
@@ -56,7 +56,7 @@ export function shortCell(c: Cell | undefined): string {
 }
 
 /**
- * "N sequences of up to L operations and 5 settling ones, M in all (seed
+ * "N sequences of up to L operations and 7 settling ones, M in all (seed
  * S)": the settling ones end every sequence (harness/generators.ts
  * settleOps), and M is the operations
  * applied, which may be far fewer than N x L (fast-check's sequences start
@@ -65,6 +65,10 @@ export function shortCell(c: Cell | undefined): string {
  * finding, stop 37); 0 in all makes the pass vacuous (the cell's `vacuous`,
  * matrix.ts combine; NO_OPERATION).
  */
+/** `N operations and 7 settling ones`: how long a generated sequence may be (`settle`: a matrix's settle_steps). */
+export const sequenceLength = (maxCommands: number, settle = SETTLE_STEPS): string =>
+  `${plural(maxCommands, 'operation')} and ${settle} settling ${settle === 1 ? 'one' : 'ones'}`;
+
 export const randomReach = (m: VerdictMatrix, sequences: number, steps: number) =>
   `${plural(sequences, 'sequence')} of up to ${sequenceLength(m.max_steps, m.settle_steps)}, ${steps} in all (seed ${m.seed})`;
 

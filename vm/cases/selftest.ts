@@ -4,6 +4,7 @@
  * (harness/scenario/steps.ts runs the step, as `klpcheck scenario` does).
  */
 import { Kernel } from '../../model/kernel/kernel.ts';
+import { PIDS_PARAM } from '../../model/kernel/module-params.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import type { Scenario, Step } from '../../harness/scenario/load.ts';
 import { runStep } from '../../harness/scenario/steps.ts';
@@ -30,7 +31,7 @@ export function selftestAction(step: Step, tasks: readonly string[] = []): Guest
         module: step.module,
         params: step.params ?? {},
         logError: step.op === 'load_failing_mod',
-        ...(step.params && 'klp_pids' in step.params ? { pids: { param: 'klp_pids', tasks } } : {}),
+        ...(step.params && PIDS_PARAM in step.params ? { pids: { param: PIDS_PARAM, tasks } } : {}),
       };
     case 'wait_npids':
       return { kind: 'npids', module: step.module };

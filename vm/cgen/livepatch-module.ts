@@ -16,7 +16,7 @@ import { banner, cIdent, cString, kernelModName, sortedEntries, type BannerInfo 
 import { CALLBACK_HELPERS, objectCallbacks } from './callbacks.ts';
 import { functionSource } from './function.ts';
 import { paramDecl, paramLines, type ParamDecl } from './params.ts';
-import { livepatchParams, PIDS_MAX } from '../../model/kernel/module-params.ts';
+import { livepatchParams, PIDS_MAX, PIDS_PARAM } from '../../model/kernel/module-params.ts';
 import { STAND_IN, isStandIn, type Plan } from './plan.ts';
 import { livePatchedLine, realFunction, type RealFunction } from './vmlinux-functions.ts';
 
@@ -137,7 +137,7 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
   );
   for (const [name, value] of sortedEntries(patch.params)) {
     // klp_pids is the PID list of pidsDecls (plan.ts refuses it without the getpid replacement).
-    if (params.some((p) => p.name === name) || name === 'klp_pids') continue;
+    if (params.some((p) => p.name === name) || name === PIDS_PARAM) continue;
     params.push(paramDecl(declared, name, value));
   }
   const preRet = params.find((p) => p.name === 'pre_patch_ret' && p.type === 'int')?.variable;
@@ -221,7 +221,7 @@ ${pids ? '\tkobject_put(klpcheck_kobj);\n' : ''}}
 #define pr_fmt(fmt) ${cString(`${patch.name}: `)} fmt
 
 ${[...includes].map((h) => `#include <${h}>\n`).join('')}${generated ? '#include "klpcheck.h"\n' : ''}
-${paramLines(params)}${pids ? pidsDecls(declared.has('klp_pids')) : ''}
+${paramLines(params)}${pids ? pidsDecls(declared.has(PIDS_PARAM)) : ''}
 ${loglevel ? '\n/* The console_loglevel callbacks look their state up in this patch. */\nstatic struct klp_patch klpcheck_patch;\n' : ''}
 ${parts.join('\n')}${callbackParts.length ? CALLBACK_HELPERS : ''}
 ${callbackParts.join('\n')}

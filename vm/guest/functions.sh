@@ -84,46 +84,45 @@ a_insmod() {
   untrace
   mod=$1; logerr=$2; shift 2
   klog "% insmod test_modules/$mod.ko$([ $# -gt 0 ] && echo " $*")"
+  # a_insmod_pids's list, its task names made PIDs (the log above keeps the names).
+  if [ -n "$pparam" ]; then
+    n=$#
+    for a in "$@"; do
+      case "$a" in "$pparam="*) pids_of "${a#*=}"; a="$pparam=$pids" ;; esac
+      set -- "$@" "$a"
+    done
+    shift "$n"
+  fi
   err=$(/kmod/insmod "test_modules/$mod.ko" "$@" 2>&1) || rc=1
   [ "$rc" -eq 0 ] || [ "$logerr" != y ] || klog "$err"
   err=$(echo "$err" | head -n 1)
 }
 
 # a_insmod_pids PARAM ,TASKS, MOD LOGERR NAME=VALUE...: test-syscall.sh's load, whose PARAM lists the PIDs of
-# processes that call getpid without end. Each of the model's TASKS that PARAM names runs /klp/getpid-loop (its PID in
-# /tmp/hammer.TASK), and insmod gets its PID; a number goes as it is, and another name gets 99999, above pid_max (32768
-# here): no process calls getpid with it. The log shows the names, as the model's does.
+# processes that call getpid without end: a_insmod, with PARAM's value made PIDs by pids_of.
 a_insmod_pids() {
-  pparam=$1; ptasks=$2; mod=$3; logerr=$4; shift 4
-  untrace
-  klog "% insmod test_modules/$mod.ko$([ $# -gt 0 ] && echo " $*")"
-  set -f
-  args=
-  for a in "$@"; do
-    case "$a" in
-      "$pparam="*)
-        # Entry by entry, empty ones kept (param_array refuses them): a task's loop PID, a number as it is, else 99999.
-        rest=${a#*=}; list=; sep=
-        while :; do
-          t=${rest%%,*}
-          case "$ptasks:$t" in
-            *",$t,"*:?*)
-              [ -f "/tmp/hammer.$t" ] || { /klp/getpid-loop & echo $! > "/tmp/hammer.$t"; }
-              t=$(cat "/tmp/hammer.$t") ;;
-            *:|*:*[!0-9]*) [ -z "$t" ] || t=99999 ;;
-          esac
-          list="$list$sep$t"; sep=,
-          case "$rest" in *,*) rest=${rest#*,} ;; *) break ;; esac
-        done
-        a="$pparam=$list" ;;
+  pparam=$1; ptasks=$2; shift 2
+  a_insmod "$@"
+  pparam=
+}
+
+# pids_of LIST: the PIDs for a_insmod_pids's list, in $pids (no subshell: the loops must be this shell's children).
+# Entry by entry, empty ones kept (param_array refuses them): each of the model's TASKS runs /klp/getpid-loop (its PID
+# in /tmp/hammer.TASK, one loop per task), a number goes as it is, and another name gets 99999, above pid_max (32768
+# here): no process calls getpid with it.
+pids_of() {
+  rest=$1; pids=; sep=
+  while :; do
+    t=${rest%%,*}
+    case "$ptasks:$t" in
+      *",$t,"*:?*)
+        [ -f "/tmp/hammer.$t" ] || { /klp/getpid-loop & echo $! > "/tmp/hammer.$t"; }
+        t=$(cat "/tmp/hammer.$t") ;;
+      *:|*:*[!0-9]*) [ -z "$t" ] || t=99999 ;;
     esac
-    args="$args $a"
+    pids="$pids$sep$t"; sep=,
+    case "$rest" in *,*) rest=${rest#*,} ;; *) break ;; esac
   done
-  # Values hold no blank (schema/scenario.schema.json): split on blanks alone, no globbing.
-  err=$(/kmod/insmod "test_modules/$mod.ko" $args 2>&1) || rc=1
-  set +f
-  [ "$rc" -eq 0 ] || [ "$logerr" != y ] || klog "$err"
-  err=$(echo "$err" | head -n 1)
 }
 
 # Stops every getpid loop a_insmod_pids started (test-syscall.sh kills them before the disable).
