@@ -56,10 +56,13 @@ export class KernelCore implements CallbackContext {
       vmlinux_symbols: c.vmlinux_symbols,
     };
     this.ftraceEnabled = this.config.ftrace_enabled;
-    this.tasks = tasks ?? [
-      ...Array.from({ length: this.config.tasks }, (_, i) => new Task(`task${i}`, null)),
-      ...Array.from({ length: this.config.kthreads }, (_, i) => new Task(`kthread${i}`, null, true)),
-    ];
+    if (tasks) this.tasks = tasks;
+    else {
+      // Loops, not spread Array.from: a random run boots a kernel for every sequence.
+      this.tasks = [];
+      for (let i = 0; i < this.config.tasks; i++) this.tasks.push(new Task(`task${i}`, null));
+      for (let i = 0; i < this.config.kthreads; i++) this.tasks.push(new Task(`kthread${i}`, null, true));
+    }
   }
 
   patchByName(name: string): KPatch | undefined {

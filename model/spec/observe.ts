@@ -10,7 +10,12 @@ import type { Semantics } from '../semantics/semantics.ts';
 import { addAscending, type AbstractPatch, type AbstractState, type PatchStatus, type TaskState } from './abstract-state.ts';
 import { universeFuncs } from './universe-view.ts';
 
-const TASK_STATE: Readonly<Record<number, TaskState>> = { [-1]: 'idle', 0: 'unpatched', 1: 'patched' };
+/**
+ * A task's patch_state (KLP_TRANSITION_IDLE -1, UNPATCHED 0, PATCHED 1) at index patch_state + 1. An array, not a
+ * record keyed by -1: that key is the string "-1", and looking it up turned each number into a string, an eighth of
+ * a random run's observe (stop 42).
+ */
+const TASK_STATE: readonly TaskState[] = ['idle', 'unpatched', 'patched'];
 
 function statusOf(k: Kernel, p: KPatch): PatchStatus {
   if (!p.registered) return 'freed';
@@ -45,7 +50,7 @@ export function observe(k: Kernel, semantics: Semantics, funcs: readonly string[
     modules: modules.sort(),
     tasks: core.tasks.map((t) => ({
       name: t.name,
-      state: TASK_STATE[t.patch_state]!,
+      state: TASK_STATE[t.patch_state + 1]!,
       blocked: t.blocked ? `${t.blocked.key}@${versionName(t.blocked.code)}` : null,
     })),
     running,
