@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { behaviour } from '../harness/relate/behaviour.ts';
 import { DEFAULT_BOUND, opCount, universeAt, universeCount, universes } from '../harness/relate/bound.ts';
 import { estimateSequences } from '../harness/relate/estimate.ts';
-import { RELATE_SEQUENCE_BUDGET, SequenceBudget } from '../harness/relate/budget.ts';
+import { PROGRESS_EVERY, RELATE_SEQUENCE_BUDGET, SequenceBudget } from '../harness/relate/budget.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { run } from './support/cli-run.ts';
@@ -122,6 +122,25 @@ describe('relate sequence budget', () => {
     budget(most).refuseEstimate([upstream, upstream], guessing(10 * most));
     expect(asked).toBe(4);
     expect(refusal(() => budget(most - 1).refuseEstimate([upstream, upstream], guessing(10 * most)))).toMatch(/a guess/);
+  });
+
+  it('reports every PROGRESS_EVERY sequences held, with the guess when one was made', () => {
+    const b = { ...DEFAULT_BOUND, depth: 4 };
+    const heard: [number, number | undefined][] = [];
+    const plain = new SequenceBudget(b, 1, 10 * PROGRESS_EVERY);
+    plain.onProgress((held, guess) => heard.push([held, guess]));
+    for (let i = 0; i < 2 * PROGRESS_EVERY + 1; i++) plain.take();
+    expect(heard).toEqual([
+      [PROGRESS_EVERY, undefined],
+      [2 * PROGRESS_EVERY, undefined],
+    ]);
+    heard.length = 0;
+    // A limit below every op taken at every depth makes refuseEstimate guess; its guess comes with each report.
+    const guessed = new SequenceBudget(b, 1, PROGRESS_EVERY + 1);
+    guessed.refuseEstimate([upstream], () => 1234);
+    guessed.onProgress((held, guess) => heard.push([held, guess]));
+    for (let i = 0; i < PROGRESS_EVERY; i++) guessed.take();
+    expect(heard).toEqual([[PROGRESS_EVERY, 1234]]);
   });
 
   it('refuses patches=4 at depth 8 from the guess, before the work (it took 76 s to reach the limit)', async () => {

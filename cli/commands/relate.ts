@@ -1,7 +1,7 @@
 /** `klpcheck relate`: how the semantics relate within a bound, as a lattice (issue 12, §5). */
 import { behaviour } from '../../harness/relate/behaviour.ts';
 import { DEFAULT_BOUND, type RelateBound } from '../../harness/relate/bound.ts';
-import { SequenceBudget } from '../../harness/relate/budget.ts';
+import { count, SequenceBudget } from '../../harness/relate/budget.ts';
 import { lattice, relate as relatePair, type PairRelation } from '../../harness/relate/relation.ts';
 import { replayKey } from '../../harness/relate/replay.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
@@ -63,8 +63,13 @@ export const relate: Command = {
     const budget = new SequenceBudget(b, sems.length);
     budget.refuseEstimate(sems);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+    let running = '';
+    budget.onProgress((held, guess) =>
+      bar.update(`${running}, ${count(held)} sequences held${guess === undefined ? '' : ` of about ${count(guess)} (a guess)`}`),
+    );
     const behaviours = sems.map((s, i) => {
-      bar.update(`klpcheck relate: running ${s.name} (${i + 1} of ${sems.length})`);
+      running = `klpcheck relate: running ${s.name} (${i + 1} of ${sems.length})`;
+      bar.update(running);
       return [s.name, behaviour(s, b, budget, sems.length - i)] as const;
     });
     bar.clear();

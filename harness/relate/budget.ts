@@ -25,9 +25,16 @@ import { ESTIMATE_WALKS, estimateSequences } from './estimate.ts';
  */
 export const RELATE_SEQUENCE_BUDGET = Math.floor(getHeapStatistics().heap_size_limit / 500);
 
+/** How often SequenceBudget.onProgress's report is called, in sequences held (a few a second). */
+export const PROGRESS_EVERY = 1 << 16;
+
 /** The sequences one `relate` run holds, counted over all its semantics against `limit` (default RELATE_SEQUENCE_BUDGET). */
 export class SequenceBudget {
   private used = 0;
+  /** The guess refuseEstimate made, when it made one (sequences over every semantics). */
+  private guess: number | undefined;
+  /** Called with the count held so far every PROGRESS_EVERY sequences (see onProgress). */
+  private progress: ((held: number, guess: number | undefined) => void) | null = null;
 
   /**
    * `semantics`: how many behaviours the run will hold. Throws E_USAGE when
@@ -58,11 +65,23 @@ export class SequenceBudget {
     if (most * universeCount(b) * semantics.length <= this.limit) return;
     const guess = semantics.reduce((n, sem) => n + estimate(sem, b), 0);
     if (guess > 2 * this.limit) throw this.refusal(`about ${count(guess)}`, ` (a guess from ${count(ESTIMATE_WALKS)} random walks each)`);
+    this.guess = guess;
+  }
+
+  /**
+   * Asks to be told, every PROGRESS_EVERY sequences held, how many are held
+   * and refuseEstimate's guess of the total, if it made one: a bound let
+   * through near the limit held one universe for over a minute with nothing
+   * on stderr (stop 41).
+   */
+  onProgress(report: (held: number, guess: number | undefined) => void): void {
+    this.progress = report;
   }
 
   /** Counts one more sequence held; throws E_USAGE past the limit. */
   take(): void {
     if (++this.used > this.limit) throw this.refusal('more');
+    if (this.progress && this.used % PROGRESS_EVERY === 0) this.progress(this.used, this.guess);
   }
 
   /**
@@ -93,4 +112,5 @@ export class SequenceBudget {
   }
 }
 
-const count = (x: number): string => Math.round(x).toLocaleString('en-US');
+/** A count as the refusals and relate's progress line print it: rounded, with thousands separators (8,704,000). */
+export const count = (x: number): string => Math.round(x).toLocaleString('en-US');
