@@ -450,9 +450,36 @@ function describeValue(e: ErrorObject): string {
       return `must be ${String((e.params as { type: string | string[] }).type)
         .split(',')
         .join(' or ')}`;
+    case 'pattern': {
+      const bad = typeof e.data === 'string' ? firstOutside(e.data, (e.params as { pattern: string }).pattern) : null;
+      return bad ? `${e.message}: ${bad} is not allowed` : (e.message ?? e.keyword);
+    }
     default:
       return e.message ?? e.keyword;
   }
+}
+
+/**
+ * For a pattern that allows a run of one character class (`^[!#-~]*$`, maybe
+ * after a lookahead), the first character of `value` outside the class and
+ * where it is (`'â' (U+00E2) at character 2`), or null. Without it a user
+ * saw only the pattern, with nothing to say which character of a long
+ * parameter value broke it (stop 41).
+ */
+function firstOutside(value: string, pattern: string): string | null {
+  const m = /^\^(?:\(\?![^)]*\))?(\[[^\]]+\])[*+]\$$/.exec(pattern);
+  if (!m) return null;
+  const allowed = new RegExp(`^${m[1]}$`, 'u');
+  let at = 0;
+  for (const ch of value) {
+    at++;
+    if (allowed.test(ch)) continue;
+    const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    const shown =
+      ch === ' ' ? 'a blank' : ch === '"' ? 'a double quote' : /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch) ? `'${ch}' (${code})` : code;
+    return `${shown} at character ${at}`;
+  }
+  return null;
 }
 
 /**

@@ -143,6 +143,17 @@ describe('relate sequence budget', () => {
     expect(heard).toEqual([[PROGRESS_EVERY, 1234]]);
   });
 
+  it("prints the count held on stderr, as a log line every 5 s of the run's clock", async () => {
+    let t = 0;
+    const r = await run(['relate', '--semantics', 'upstream', '--depth', '4'], { now: () => (t += 6000) });
+    expect(r.code).toBe(0);
+    // 169,074 sequences at depth 4: two reports, and no guess (every op taken at every depth fits).
+    expect(r.stderr.split('\n').filter((l) => l.includes('held'))).toEqual([
+      'klpcheck relate: running upstream (1 of 1), 65,536 sequences held',
+      'klpcheck relate: running upstream (1 of 1), 131,072 sequences held',
+    ]);
+  });
+
   it('refuses patches=4 at depth 8 from the guess, before the work (it took 76 s to reach the limit)', async () => {
     const r = await run(['relate', '--semantics', 'upstream', '--patches', '4', '--depth', '8']);
     expect([r.code, r.stdout]).toEqual([2, '']);
