@@ -19,6 +19,7 @@ import { CONFORMANCE } from '../properties/catalog.ts';
 import type { Checker, Invariant, StepObservation } from '../properties/invariant.ts';
 import { refusedAtTheDoor, type Errno, type Outcome } from '../model/kernel/errno.ts';
 import type { KernelEvent } from '../model/kernel/log.ts';
+import type { KPatch } from '../model/kernel/runtime.ts';
 import { KernelPreconditions } from './kernel-preconditions.ts';
 import { applicable, applyToKernel, applyToSpec, type Op, type OpPreconditions } from './ops.ts';
 
@@ -68,6 +69,14 @@ interface CheckedInvariant {
   readonly seesUnchanged: boolean;
 }
 
+/** Whether a patch's writable attributes hold `values`, in their order. */
+function sameValues(writable: ReadonlyMap<string, boolean>, values: readonly boolean[]): boolean {
+  if (writable.size !== values.length) return false;
+  let i = 0;
+  for (const v of writable.values()) if (v !== values[i++]) return false;
+  return true;
+}
+
 const outcomeName = (o: Outcome): OutcomeName => (o.ok ? 'ok' : o.errno);
 
 /** Why the spec model and the implementation disagree after a step, or null when they agree (outcome, then abstract state). */
@@ -100,6 +109,8 @@ export class Lockstep {
   private memo: { readonly parts: readonly string[]; readonly joined: string } | null = null;
   /** Whether conformance was checked and held on the current state (a quiet step keeps it). */
   private conformed: boolean;
+  /** loadedDef's records by loaded patch, with the writable attributes' values each was made with. */
+  private readonly loadedDefs = new WeakMap<KPatch, { readonly def: PatchDef; readonly writable: readonly boolean[] }>();
 
   constructor(
     readonly universe: Universe,
@@ -178,7 +189,12 @@ export class Lockstep {
       if (!base) throw new Error(`patch ${name} is not in the universe`);
       return base;
     }
-    return { ...p.def, attrs: { ...p.attrs, ...Object.fromEntries(p.writable) }, states: p.states.map((s) => s.def) };
+    // Made once per loaded patch and kept while its writable attributes keep their values (all else is fixed at load).
+    const kept = this.loadedDefs.get(p);
+    if (kept && sameValues(p.writable, kept.writable)) return kept.def;
+    const def = { ...p.def, attrs: { ...p.attrs, ...Object.fromEntries(p.writable) }, states: p.states.map((s) => s.def) };
+    this.loadedDefs.set(p, { def, writable: [...p.writable.values()] });
+    return def;
   }
 
   applicable(op: Op): boolean {

@@ -54,20 +54,33 @@ function switchedTasks(obs: StepObservation): ReadonlySet<string> {
 /**
  * The functions the step's transitions cover: what a patch in transition
  * (before or after the step) or the op's own patch patches, and, when there
- * is such a patch, what the listed patches patch (its nops).
+ * is such a patch, what the listed patches patch (its nops). Loops, not
+ * spreads and flatMap: this set is made on every step where a task switched
+ * code (stop 42's profile of a random run: half of this checker's time).
  */
 function coveredFuncs(obs: StepObservation): ReadonlySet<string> {
-  const transitionPatches = [...obs.before.patches, ...obs.after.patches].filter(
-    (p) => p.status === 'patching' || p.status === 'unpatching',
-  );
+  const covered = new Set<string>();
+  const cover = (p: PatchDef) => {
+    for (const f of patchFuncs(p)) covered.add(f);
+  };
+  let covering = false;
+  for (const state of [obs.before, obs.after])
+    for (const p of state.patches)
+      if (p.status === 'patching' || p.status === 'unpatching') {
+        covering = true;
+        cover(obs.def(p.name));
+      }
   // The op's own patch may have run a whole transition within the step.
   const op = obs.op;
   const named = op.op === 'insmod' || op.op === 'rmmod' ? op.module : 'patch' in op ? op.patch : undefined;
-  const touched = obs.universe.patches.filter((p) => p.name === named);
+  for (const p of obs.universe.patches)
+    if (p.name === named) {
+      covering = true;
+      cover(p);
+    }
   // A transition covers what its patch patches and, as nops, what the listed patches patch.
-  const covering: PatchDef[] = [...transitionPatches.map((p) => obs.def(p.name)), ...touched];
-  const listed = obs.before.patches.filter((p) => p.order > 0).map((p) => obs.def(p.name));
-  return new Set([...covering, ...(covering.length ? listed : [])].flatMap(patchFuncs));
+  if (covering) for (const p of obs.before.patches) if (p.order > 0) cover(obs.def(p.name));
+  return covered;
 }
 
 /** True when some task runs different code for some function. */

@@ -262,6 +262,25 @@ describe('no-silent-version-switch on hand-built states', () => {
     );
   });
 
+  it('a listed patch covers its functions only beside a transition (its nops): with none, its functions are not covered', () => {
+    // p2 listed, no patch in transition, and the op names no patch: f2 is not covered, although task0 switched.
+    const before = state([patch('p2', 'enabled', 1)], { running: { 'vmlinux:f2,0': ['p2', 'p2'] } });
+    const after = { ...before, running: { 'vmlinux:f2,0': ['original', 'p2'] } };
+    expect(check('no-silent-version-switch', { universe, before, after, events: switched })).toBe(
+      'task0 switched vmlinux:f2,0 from p2 to original without switching in a transition that covers it',
+    );
+    // With p1 in transition, p2's listed functions are covered (p1's nops).
+    const inTransition = state([patch('p2', 'enabled', 1), patch('p1', 'patching', 2)], { running: before.running });
+    expect(
+      check('no-silent-version-switch', {
+        universe,
+        before: inTransition,
+        after: { ...inTransition, running: after.running },
+        events: switched,
+      }),
+    ).toBeNull();
+  });
+
   it('a function the state did not report before is not judged', () => {
     const before = state([patch('p1', 'patching', 1)], { running: { 'vmlinux:f1,0': ['original', 'original'] } });
     const after = { ...before, running: run(['p1', 'original']) };

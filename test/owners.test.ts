@@ -5,7 +5,7 @@
  * nop takes a foreign fix away.
  */
 import { describe, expect, it } from 'vitest';
-import { runSequence } from '../harness/run-sequence.ts';
+import { Lockstep, runSequence } from '../harness/run-sequence.ts';
 import { loadThreadScenario, semanticsOutcome } from '../harness/thread-outcomes.ts';
 import type { Op } from '../harness/ops.ts';
 import type { PatchAttrs, PatchDef, Universe } from '../model/kernel/definitions.ts';
@@ -80,6 +80,20 @@ describe('no foreign removal', () => {
     expect(removal(hybrid, u, asked)).toBeNull();
     const r = runSequence(u, hybrid, asked, { invariants: [], conformance: false });
     expect(r.steps.at(-1)!.state.patches.find((p) => p.name === 'p1')?.status).toBe('freed');
+  });
+
+  it('a patch as the invariants read it follows each sysfs write of replaceable; one not loaded is its definition', () => {
+    const u = universe(owned(['user'], 'p1', ['f1'], { replace: 0, replaceable: false }), owned(['vendor'], 'p2', ['f2']));
+    const run = new Lockstep(u, hybrid, { invariants: [], conformance: false });
+    const replaceable = () => run.loadedDef('p1').attrs?.replaceable;
+    run.step(ops('insmod p1')[0]!);
+    expect(replaceable()).toBe(false);
+    for (const value of ['1', '0', '1']) {
+      run.step({ op: 'set_attr', patch: 'p1', attr: 'replaceable', value });
+      expect(replaceable()).toBe(value === '1');
+    }
+    expect(run.loadedDef('p2')).toBe(u.patches[1]);
+    expect(() => run.loadedDef('p9')).toThrow('patch p9 is not in the universe');
   });
 });
 

@@ -41,6 +41,18 @@ const changes: readonly [string, (s: Mutable) => boolean][] = [
     (s) => s.tasks.length > 0 && ((s.tasks[0].blocked = s.tasks[0].blocked === null ? 'vmlinux:f,0@original' : null), true),
   ],
   ['a blocked place', (s) => s.tasks.some((t: Mutable) => t.blocked) && ((s.tasks.find((t: Mutable) => t.blocked).blocked += 'x'), true)],
+  [
+    "a blocked place's separator",
+    (s) =>
+      s.tasks.some((t: Mutable) => t.blocked) &&
+      ((s.tasks.find((t: Mutable) => t.blocked).blocked = s.tasks.find((t: Mutable) => t.blocked).blocked.replace('@', '#')), true),
+  ],
+  [
+    'a blocked place longer in its middle',
+    (s) =>
+      s.tasks.some((t: Mutable) => t.blocked) &&
+      ((s.tasks.find((t: Mutable) => t.blocked).blocked = s.tasks.find((t: Mutable) => t.blocked).blocked.replace('@', '@x')), true),
+  ],
   ['one task fewer', (s) => s.tasks.length > 0 && (s.tasks.pop(), true)],
   ['a running version', (s) => firstRunning(s) !== null && ((firstRunning(s)![0] += 'x'), true)],
   ['a last running version', (s) => firstRunning(s) !== null && ((firstRunning(s)![firstRunning(s)!.length - 1] += 'x'), true)],
@@ -166,6 +178,8 @@ function optional(name: string): ReadonlySet<string> {
   // Lists of two or more, and functions of a module not loaded, are met in some semantics' runs only.
   const rare = [
     'a blocked place',
+    "a blocked place's separator",
+    'a blocked place longer in its middle',
     'the modules reversed',
     'the states reversed',
     'the shadow variables reversed',

@@ -494,7 +494,7 @@ export class SpecModel {
       const t = tasks[i]!;
       const a = s.tasks[i]!;
       if (a.name !== t.name || a.state !== t.state) return false;
-      if (t.blocked ? a.blocked !== `${t.blocked.func}@${t.blocked.code}` : a.blocked !== null) return false;
+      if (t.blocked ? !isFuncAtCode(a.blocked, t.blocked.func, t.blocked.code) : a.blocked !== null) return false;
     }
     return this.sameRunning(s.running);
   }
@@ -531,6 +531,17 @@ export class SpecModel {
     for (const _ in running) keys++;
     return keys === distinctCount(funcs);
   }
+}
+
+/** Whether `shown` is `${func}@${code}` (abstract().tasks' blocked), without making that string on every step. */
+function isFuncAtCode(shown: string | null, func: string, code: string): boolean {
+  return (
+    shown !== null &&
+    shown.length === func.length + 1 + code.length &&
+    shown.startsWith(func) &&
+    shown.charCodeAt(func.length) === 64 /* '@' */ &&
+    shown.endsWith(code)
+  );
 }
 
 /** How many distinct names a functions list holds, kept per list (a run's lists are shared by its clones). */
