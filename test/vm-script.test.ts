@@ -101,7 +101,7 @@ describe('guest script', () => {
         module: 'test_klp_syscall',
         params: { klp_pids: 'task0,task1' },
         logError: false,
-        pids: { param: 'klp_pids', tasks: ['task0', 'task1'] },
+        pids: { param: 'klp[-_]pids', tasks: ['task0', 'task1'] },
       },
       { kind: 'npids', module: 'test_klp_syscall' },
       { kind: 'write', value: '0', path: '/sys/kernel/livepatch/test_klp_syscall/enabled' },
@@ -109,7 +109,7 @@ describe('guest script', () => {
     ]);
     const built = { vmCase: c, modules: { files: {}, modules: [], probes: [] } };
     const script = caseScript(built as unknown as BuiltCase, 0);
-    expect(script).toContain("step 0 done a_insmod_pids 'klp_pids' ',task0,task1,' 'test_klp_syscall' n 'klp_pids=task0,task1'\n");
+    expect(script).toContain("step 0 done a_insmod_pids 'klp[-_]pids' ',task0,task1,' 'test_klp_syscall' n 'klp_pids=task0,task1'\n");
     expect(script).toContain("step 1 done a_npids 'test_klp_syscall' 'test_klp_syscall'\n");
     // The guest side, run in sh with insmod and the loop stubbed: a listed task gets its loop's PID (one loop for a task
     // listed twice), a number goes as it is, an empty entry stays, any other name gets one above pid_max.
@@ -121,14 +121,35 @@ describe('guest script', () => {
       'klog() { :; }',
       'untrace() { :; }',
       'rc=0',
-      "a_insmod_pids klp_pids ',task0,task1,' mod n 'klp_pids=task0,,nobody,5,task0,' other=1",
+      "a_insmod_pids 'klp[-_]pids' ',task0,task1,' mod n 'klp_pids=task0,,nobody,5,task0,' other=1 klp-pids=task1 klp_pidsx=task1",
       'echo "$err"',
       'ls /tmp/hammer.* | wc -l',
       'stop_hammers',
       'ls /tmp/hammer.* 2>/dev/null | wc -l',
     ].join('\n');
     const r = spawnSync('sh', ['-c', `${guest}\n${driver}\n`], { encoding: 'utf8' });
-    expect(r.stdout).toMatch(/^ARGS test_modules\/mod\.ko +klp_pids=(\d+),,99999,5,\1, other=1\n1\n0\n$/);
+    // Either spelling (parameq), and no other name: klp-pids too gets task1's PID, klp_pidsx keeps its value.
+    expect(r.stdout).toMatch(/^ARGS test_modules\/mod\.ko +klp_pids=(\d+),,99999,5,\1, other=1 klp-pids=(\d+) klp_pidsx=task1\n2\n0\n$/);
+  });
+});
+
+describe('klp_pids on the guest', () => {
+  const file = 'scenarios/selftests/test-syscall.patch-getpid-syscall-while-being-heavily-hammered.json';
+  const insmodOf = (params: Record<string, string>, kernel?: { tasks: number; kthreads: number }) => {
+    const s = loadScenario(file);
+    const universe = kernel ? { ...s.universe, kernel: { ...s.universe.kernel, ...kernel } } : s.universe;
+    const c = selftestCase('c0', file, { ...s, universe, steps: [{ op: 'load_lp', module: 'test_klp_syscall', params }] }, []);
+    return c.steps[0]!.action;
+  };
+
+  it("maps either spelling (parameq takes a '-' for a '_'), and no other name", () => {
+    expect(insmodOf({ 'klp-pids': 'task0' })).toMatchObject({ pids: { param: 'klp[-_]pids' } });
+    expect(insmodOf({ klp_pids: 'task0' })).toMatchObject({ pids: { param: 'klp[-_]pids' } });
+    expect(insmodOf({ klp_pidsx: 'task0' })).not.toHaveProperty('pids');
+  });
+
+  it('runs a getpid loop for user tasks only: a kernel thread listed gets a PID no process has', () => {
+    expect(insmodOf({ klp_pids: 'task0,kthread0' }, { tasks: 1, kthreads: 1 })).toMatchObject({ pids: { tasks: ['task0'] } });
   });
 });
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario, type Scenario, type Step } from '../harness/scenario/load.ts';
 import { runScenario } from '../harness/scenario/run.ts';
 import { PIDS_MAX } from '../model/kernel/module-params.ts';
+import { TempDir } from './support/cli-run.ts';
 
 const FILE = 'scenarios/selftests/test-syscall.patch-getpid-syscall-while-being-heavily-hammered.json';
 const SYSCALL = 'test_klp_syscall';
@@ -113,5 +114,33 @@ describe('klp_pids as param_array takes it (kernel/params.c)', () => {
       `klp_pids: can only take ${PIDS_MAX} arguments`,
       "test_klp_syscall: `task0' invalid for parameter `klp_pids'",
     ]);
+  });
+
+  it('keeps a kernel thread on the list: it makes no system call', () => {
+    const withKthread = { ...s.universe, kernel: { ...s.universe.kernel, tasks: 1, kthreads: 1 } };
+    const steps = [load('task0,kthread0'), DISABLE, WAIT];
+    const log = runScenario({ ...s, universe: withKthread, steps, expect_log: undefined }, FILE).steps.flatMap((st) => st.log);
+    expect(log.filter((l) => l.includes('Remaining'))).toEqual([`${SYSCALL}: Remaining not livepatched processes: 1`]);
+  });
+
+  it("reads the list given as klp-pids too (parameq takes a '-' for a '_')", () => {
+    const steps: Step[] = [
+      { op: 'block_task', task: 'task0', func: 'vmlinux:__x64_sys_getpid' },
+      { op: 'load_lp_nowait', module: SYSCALL, params: { 'klp-pids': 'task0' } },
+      WAIT,
+    ];
+    expect(read(steps)).toEqual(['1']);
+  });
+
+  it('refuses a default klp_pids in the universe, with its place: the C array starts empty', () => {
+    const universe = { ...s.universe, patches: s.universe.patches.map((p) => ({ ...p, params: { ...p.params, klp_pids: ',' } })) };
+    const file = new TempDir().write('default.json', { ...s, universe });
+    expect(() => loadScenario(file)).toThrow(
+      expect.objectContaining({
+        code: 'E_INEXPRESSIBLE',
+        message: expect.stringContaining('klp_pids has no default'),
+        where: '/universe/patches/0/params/klp_pids',
+      }),
+    );
   });
 });

@@ -16,9 +16,10 @@ export type GuestAction =
       readonly params: Readonly<Record<string, string>>;
       readonly logError: boolean;
       /**
-       * The parameter whose value names tasks (test_klp_syscall's klp_pids), and the model's tasks: each of those
-       * it names runs a getpid loop and insmod gets its PID; another name gets a PID no process has, as no model
-       * task calls getpid under that name (harness/scenario/getpid-callers.ts).
+       * The parameter whose value names tasks (test_klp_syscall's klp_pids), as a shell pattern of its spellings
+       * (`klp[-_]pids`: kernel/params.c parameq takes a '-' for a '_'), and the model's user tasks: each of those
+       * it names runs a getpid loop and insmod gets its PID; another name, a kernel thread's too, gets a PID no
+       * process has, as no model task calls getpid under that name (harness/scenario/getpid-callers.ts).
        */
       readonly pids?: { readonly param: string; readonly tasks: readonly string[] };
     }

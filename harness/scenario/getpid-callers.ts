@@ -11,7 +11,7 @@
  * reads the count and ends every caller, as the script kills them. After
  * every step, each listed task that calls getpid and runs the module's
  * version of it is taken off: the model's states between steps are when it
- * looks. A listed name that is no task never calls. As the VM's modules
+ * looks. A listed name that is no task, or a kernel thread, never calls. As the VM's modules
  * (vm/cgen/livepatch-module.ts), a module has the list and the npids file
  * when it patches the getpid system call.
  */
@@ -61,14 +61,16 @@ function tick(k: Kernel): void {
  */
 export function afterStep(k: Kernel, step: Step, ok: boolean): void {
   const loaded = (step.op === 'load_lp' || step.op === 'load_lp_nowait' || step.op === 'load_mod') && ok;
-  // The value the module took (module-params.ts refused any empty entry); its default, '', lists none.
+  // The value the module took at insmod (module-params.ts refused any empty entry); with none, the array is empty
+  // (a scenario's universe gives klp_pids no default: load.ts).
   const set = loaded ? k.core.param(step.module, PIDS_PARAM) : undefined;
   const names = set ? set.split(',') : [];
   // A scenario that never listed a caller keeps no record (every other scenario's steps pass through here).
   if (loaded && (names.length || ofKernel.has(k))) {
     const c = callersOf(k);
     c.listed.set(step.module, names);
-    for (const name of names) if (k.core.tasks.some((t) => t.name === name)) c.calling.add(name);
+    // A kernel thread makes no system call: listed, it stays on the list as a name that is no task does.
+    for (const name of names) if (k.core.tasks.some((t) => t.name === name && !t.kthread)) c.calling.add(name);
   }
   tick(k);
 }

@@ -13,7 +13,7 @@ import { impliedResult } from './run.ts';
 import { chosenCommandText, TASK_OPS, TASK_STEP_FIELDS } from './steps.ts';
 import { ERRNO, errnoByNumber } from '../../model/kernel/errno.ts';
 import { kstrtoint } from '../../model/kernel/kstrtoint.ts';
-import { declaredName, livepatchParams, PRE_PATCH_RET, targetParams } from '../../model/kernel/module-params.ts';
+import { declaredName, livepatchParams, PIDS_PARAM, PRE_PATCH_RET, targetParams } from '../../model/kernel/module-params.ts';
 
 const isTaskStep = (step: Step): step is TaskStep => (TASK_OPS as readonly string[]).includes(step.op);
 
@@ -37,6 +37,15 @@ function checkReferences(s: Scenario, file: string): void {
   s.universe.patches.forEach((p, i) => {
     const v = p.params?.[PRE_PATCH_RET];
     if (v !== undefined) checkPreRet(v, file, pointer('universe', 'patches', i, 'params', PRE_PATCH_RET));
+    // test_klp_syscall's array starts empty (npids 0): a list is given at insmod, where param_array checks it.
+    const pids = p.params?.[PIDS_PARAM];
+    if (pids)
+      throw new KlpcheckError(
+        'E_INEXPRESSIBLE',
+        "klp_pids has no default: test_klp_syscall's PID list starts empty; give the list at the load (load_lp's params)",
+        file,
+        pointer('universe', 'patches', i, 'params', PIDS_PARAM),
+      );
   });
   s.steps.forEach((step, i) => {
     if ('patch' in step && step.patch !== undefined && !names.patches.has(step.patch)) bad(i, 'patch', 'patch', step.patch);

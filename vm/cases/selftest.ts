@@ -31,7 +31,9 @@ export function selftestAction(step: Step, tasks: readonly string[] = []): Guest
         module: step.module,
         params: step.params ?? {},
         logError: step.op === 'load_failing_mod',
-        ...(step.params && PIDS_PARAM in step.params ? { pids: { param: PIDS_PARAM, tasks } } : {}),
+        ...(step.params && Object.keys(step.params).some((name) => name.replaceAll('-', '_') === PIDS_PARAM)
+          ? { pids: { param: PIDS_PARAM.replaceAll('_', '[-_]'), tasks } }
+          : {}),
       };
     case 'wait_npids':
       return { kind: 'npids', module: step.module };
@@ -91,9 +93,10 @@ export function selftestCase(id: string, label: string, s: Scenario, probes: rea
       model[last] = { ...now, log: [...prev.log, ...now.log] };
       return;
     }
+    // The user tasks: a kernel thread klp_pids names calls no getpid, so it gets a PID no process has.
     const action = selftestAction(
       step,
-      k.core.tasks.map((t) => t.name),
+      k.core.tasks.filter((t) => !t.kthread).map((t) => t.name),
     );
     steps.push({
       index,

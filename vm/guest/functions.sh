@@ -88,7 +88,8 @@ a_insmod() {
   if [ -n "$pparam" ]; then
     n=$#
     for a in "$@"; do
-      case "$a" in "$pparam="*) pids_of "${a#*=}"; a="$pparam=$pids" ;; esac
+      # $pparam is a pattern of the parameter's spellings (klp[-_]pids: parameq takes a '-' for a '_').
+      case "$a" in $pparam=*) pids_of "${a#*=}"; a="${a%%=*}=$pids" ;; esac
       set -- "$@" "$a"
     done
     shift "$n"
@@ -98,8 +99,8 @@ a_insmod() {
   err=$(echo "$err" | head -n 1)
 }
 
-# a_insmod_pids PARAM ,TASKS, MOD LOGERR NAME=VALUE...: test-syscall.sh's load, whose PARAM lists the PIDs of
-# processes that call getpid without end: a_insmod, with PARAM's value made PIDs by pids_of.
+# a_insmod_pids PARAM ,TASKS, MOD LOGERR NAME=VALUE...: test-syscall.sh's load, whose PARAM (a pattern of its
+# spellings) lists the PIDs of processes that call getpid without end: a_insmod, with PARAM's values made PIDs by pids_of.
 a_insmod_pids() {
   pparam=$1; ptasks=$2; shift 2
   a_insmod "$@"
