@@ -92,7 +92,7 @@ describe('klpcheck compare', () => {
     expect(c.out()).toMatch(
       /^\| no-function-shared-across-slots \| \[\*\*violated \(design choice\): counterexamples\/stacking\/no-function-shared-across-slots-[0-9a-f]{12}\.json, 2 steps\*\*\]\(counterexamples\/stacking\//m,
     );
-    expect(c.out()).toMatch(/^\| module-safety \| holds for 60 sequences of up to 30 operations and 7 settling ones, \d+ in all \(seed 1\) \|/m);
+    expect(c.out()).toMatch(/^\| module-safety \| holds for 60 sequences of up to 30 operations and 7 settling ones, \d+ operations? applied \(seed 1\) \|/m);
   });
 
   it('--html writes one self-contained page with each violation linked to its timeline', async () => {

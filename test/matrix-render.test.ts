@@ -107,7 +107,7 @@ describe('verdict matrix renderers', () => {
     const md = matrixMarkdown(exhaustive);
     expect(md).toContain(`[**violated (design choice): ${CE}, 8 steps**](${CE}) (and 1 more)`);
     expect(md).toContain(
-      'holds for 100 sequences of up to 30 operations and 7 settling ones, 900 in all (seed 1); exhaustively for every sequence up to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
+      'holds for 100 sequences of up to 30 operations and 7 settling ones, 900 operations applied (seed 1); exhaustively for every sequence up to depth 4 in scope patches=2,functions=2,states=1,tasks=2,depth=4',
     );
     expect(md).toContain('n/a: upstream has no is_shadow states');
     expect(matrixMarkdown(matrix)).toContain('fixed (no longer reproduce): counterexamples/upstream/conformance-000000000000.json');
@@ -115,7 +115,7 @@ describe('verdict matrix renderers', () => {
   it("says a sequence's length as the matrix records it: --steps and the settling operations after them", () => {
     // "up to 3 operations" came with a 5-step counterexample: the settling ones were not said (hostile user, stop 41).
     const three = { ...exhaustive, settle_steps: 3 } as VerdictMatrix;
-    expect(matrixMarkdown(three)).toContain('holds for 100 sequences of up to 30 operations and 3 settling ones, 900 in all');
+    expect(matrixMarkdown(three)).toContain('holds for 100 sequences of up to 30 operations and 3 settling ones, 900 operations applied');
     expect(howChecked(three)).toContain('100 random sequences of up to 30 operations and 3 settling ones per cell');
     // A matrix recorded before settle_steps was written ended its sequences alike: the default scope's.
     const { settle_steps: _, ...before } = exhaustive as VerdictMatrix & { settle_steps?: number };
@@ -143,10 +143,10 @@ describe('verdict matrix renderers', () => {
     expect(text).toMatch(/^ {2}ok\? holds, but vacuous: no random sequence applied an operation/m);
     expect(text).toContain('\nVacuous (holds, with nothing or too little checked):\n  conformance (per-state): no random sequence applied');
     expect(matrixMarkdown(none)).toContain(
-      '| holds for 100 sequences of up to 30 operations and 7 settling ones, 0 in all (seed 1); vacuous: no random sequence applied an operation: nothing was checked |',
+      '| holds for 100 sequences of up to 30 operations and 7 settling ones, 0 operations applied (seed 1); vacuous: no random sequence applied an operation: nothing was checked |',
     );
     expect(matrixHtml(none, new Map())).toContain(
-      '<td class="vacuous" title="holds for 100 sequences of up to 30 operations and 7 settling ones, 0 in all',
+      '<td class="vacuous" title="holds for 100 sequences of up to 30 operations and 7 settling ones, 0 operations applied',
     );
     // Not when they did.
     expect(matrixText(matrix)).not.toMatch(/ok\?|Vacuous/);

@@ -36,7 +36,7 @@ describe('plural', () => {
     const args = ['compare', '--semantics', 'upstream', '--invariants', 'module-safety', '--runs', '1', '--steps', '1', '--no-save'];
     const r = await run([...args, '--markdown']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/holds for 1 sequence of up to 1 operation and 7 settling ones, \d+ in all \(seed 1\)/);
+    expect(r.stdout).toMatch(/holds for 1 sequence of up to 1 operation and 7 settling ones, \d+ operations? applied \(seed 1\)/);
     expect(r.stdout).not.toMatch(ONE_PLURAL);
     const text = await run(args);
     expect(text.stdout).not.toMatch(ONE_PLURAL);

@@ -57,10 +57,11 @@ export function verdictLine(
   // A saved one that no longer reproduces is named, as compare's cell lists it under "fixed".
   const fixed = saved.filter((f) => !f.found).map((f) => shownPath(f.file));
   const since = fixed.length ? `; fixed since saved: ${fixed.join(', ')}` : '';
-  // No operation applied, nothing was checked: said, as compare's ok? cell says it (hostile-user finding, stop 37).
+  // No operation applied, nothing was checked: said, as compare's ok? cell says it (hostile-user finding, stop 37),
+  // and not called "holds" (stop 42's: a verdict never claims more than was checked).
   if (r.verdict === 'holds' || !c)
     return r.steps === 0
-      ? `${head} ${style.pass('holds')}  (${checked}${since}; VACUOUS: ${NO_OPERATION})`
+      ? `${head} VACUOUS  (${checked}${since}; ${NO_OPERATION})`
       : `${head} ${style.pass('holds')}  (${checked}${since})`;
   return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
 }

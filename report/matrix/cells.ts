@@ -56,13 +56,13 @@ export function shortCell(c: Cell | undefined): string {
 }
 
 /**
- * "N sequences of up to L operations and 7 settling ones, M in all (seed
- * S)": the settling ones end every sequence (harness/generators.ts
+ * "N sequences of up to L operations and 7 settling ones, M operations
+ * applied (seed S)": the settling ones end every sequence (harness/generators.ts
  * settleOps), and M is the operations
  * applied, which may be far fewer than N x L (fast-check's sequences start
  * short, and an inapplicable op is skipped). "5 sequences of up to 1
  * operation" claimed a check where none of them applied one (hostile-user
- * finding, stop 37); 0 in all makes the pass vacuous (the cell's `vacuous`,
+ * finding, stop 37); 0 applied makes the pass vacuous (the cell's `vacuous`,
  * matrix.ts combine; NO_OPERATION).
  */
 /** `N operations and 7 settling ones`: how long a generated sequence may be (`settle`: a matrix's settle_steps). */
@@ -70,7 +70,7 @@ export const sequenceLength = (maxCommands: number, settle = SETTLE_STEPS): stri
   `${plural(maxCommands, 'operation')} and ${settle} settling ${settle === 1 ? 'one' : 'ones'}`;
 
 export const randomReach = (m: VerdictMatrix, sequences: number, steps: number) =>
-  `${plural(sequences, 'sequence')} of up to ${sequenceLength(m.max_steps, m.settle_steps)}, ${steps} in all (seed ${m.seed})`;
+  `${plural(sequences, 'sequence')} of up to ${sequenceLength(m.max_steps, m.settle_steps)}, ${plural(steps, 'operation')} applied (seed ${m.seed})`;
 
 /** Why a random pass whose sequences applied no operation is vacuous. */
 export const NO_OPERATION = 'no random sequence applied an operation: nothing was checked';
