@@ -24,7 +24,7 @@ function separationLines(sep: Separation, allows: string, refuses: string, b: Re
   const theirs = replay(refuses, sep.key);
   const last = (s: readonly ReplayedStep[]) => s[s.length - 1]!;
   return [
-    `    ${allows} allows, ${refuses} does not (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}`,
+    `    ${allows} allows, ${refuses} does not allow alike (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}`,
     `      ${mine.map((s) => s.op).join('; ')}`,
     `      ${allows}: ${last(mine).outcome}, enabled ${last(mine).enabled.join(' ') || '-'}; ${refuses}: ${last(theirs).outcome}, enabled ${last(theirs).enabled.join(' ') || '-'}`,
   ];
@@ -122,10 +122,10 @@ function separations(p: PairRelation, b: RelateBound, replay: Replayer): string 
     const steps = replay(allows, sep.key);
     const theirs = replay(refuses, sep.key);
     const { universe } = sequenceOf(sep.key, b);
-    // What each side did at the end, as the text says: "does not" may be another state, not a refusal.
+    // What each side did at the end, as the text says: "does not allow alike" may be another state, not a refusal.
     const end = (who: string, s: readonly ReplayedStep[]) => `${who}: ${s.at(-1)!.outcome}, enabled ${s.at(-1)!.enabled.join(' ') || '-'}`;
     return markdownCell(
-      `${allows} allows, ${refuses} does not (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}: ${steps.map((s) => s.op).join('; ')} (${end(allows, steps)}; ${end(refuses, theirs)})`,
+      `${allows} allows, ${refuses} does not allow alike (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}: ${steps.map((s) => s.op).join('; ')} (${end(allows, steps)}; ${end(refuses, theirs)})`,
     );
   };
   const parts = [...(p.aNotB ? [one(p.aNotB, p.a, p.b)] : []), ...(p.bNotA ? [one(p.bNotA, p.b, p.a)] : [])];

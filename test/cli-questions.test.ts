@@ -123,8 +123,17 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(r.stdout).toContain('\nRefinement within the bound: none.\n');
     expect(r.stdout).not.toContain('| lower (refines) |');
     expect(r.stdout).toContain(
-      '| upstream, per-state | incomparable | upstream allows, per-state does not (2 ops): p1 f1 {1} cumulative; p2 f1 {1} cumulative state 1 v2 block_disable: insmod p2.ko; echo 0 &gt; /sys/kernel/livepatch/p2/enabled (upstream: ok, enabled -; per-state: EINVAL, enabled p2)<br>per-state allows, upstream does not (2 ops): ',
+      '| upstream, per-state | incomparable | upstream allows, per-state does not allow alike (2 ops): p1 f1 {1} cumulative; p2 f1 {1} cumulative state 1 v2 block_disable: insmod p2.ko; echo 0 &gt; /sys/kernel/livepatch/p2/enabled (upstream: ok, enabled -; per-state: EINVAL, enabled p2)<br>per-state allows, upstream does not allow alike (2 ops): ',
     );
+  });
+
+  it('relate refuses one semantics: it relates to nothing', async () => {
+    const r = await run(['relate', '--semantics', 'upstream']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      'klpcheck: relate compares semantics: name two or more in --semantics, or leave it out for all 20 [E_USAGE]\n',
+    ]);
   });
 
   it('relate refuses, in one E_USAGE line and before the work, a bound whose sequences would not fit in memory', async () => {

@@ -145,20 +145,22 @@ describe('relate sequence budget', () => {
 
   it("prints the count held on stderr, as a log line every 5 s of the run's clock", async () => {
     let t = 0;
-    const r = await run(['relate', '--semantics', 'upstream', '--depth', '4'], { now: () => (t += 6000) });
+    const r = await run(['relate', '--semantics', 'upstream,slots', '--depth', '4'], { now: () => (t += 6000) });
     expect(r.code).toBe(0);
-    // 169,074 sequences at depth 4: two reports, and no guess (every op taken at every depth fits).
+    // Upstream's 169,074 sequences at depth 4 and slots' then, counted over both: no guess (every op taken at every depth fits).
     expect(r.stderr.split('\n').filter((l) => l.includes('held'))).toEqual([
-      'klpcheck relate: running upstream (1 of 1), 65,536 sequences held',
-      'klpcheck relate: running upstream (1 of 1), 131,072 sequences held',
+      'klpcheck relate: running upstream (1 of 2), 65,536 sequences held',
+      'klpcheck relate: running upstream (1 of 2), 131,072 sequences held',
+      'klpcheck relate: running slots (2 of 2), 196,608 sequences held',
+      'klpcheck relate: running slots (2 of 2), 262,144 sequences held',
     ]);
   });
 
   it('refuses patches=4 at depth 8 from the guess, before the work (it took 76 s to reach the limit)', async () => {
-    const r = await run(['relate', '--semantics', 'upstream', '--patches', '4', '--depth', '8']);
+    const r = await run(['relate', '--semantics', 'upstream,slots', '--patches', '4', '--depth', '8']);
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(
-      /^klpcheck: relate: patches=4,functions=2,states=0,depth=8 over 1 semantics makes about [\d,]+ sequences \(a guess from 4,096 random walks each\), more than the [\d,]+ that fit in memory: lower --depth, --patches, --functions \[E_USAGE\]\n$/,
+      /^klpcheck: relate: patches=4,functions=2,states=0,depth=8 over 2 semantics makes about [\d,]+ sequences \(a guess from 4,096 random walks each\), more than the [\d,]+ that fit in memory: lower --depth, --patches, --functions, or name fewer --semantics \[E_USAGE\]\n$/,
     );
   });
 });

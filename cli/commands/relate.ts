@@ -12,7 +12,7 @@ import { progress } from '../progress.ts';
 import { selectedSemantics } from '../selection.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import { raiseLate } from '../late-errors.ts';
-import { attempt, escapeControls } from '../../harness/errors.ts';
+import { attempt, escapeControls, KlpcheckError } from '../../harness/errors.ts';
 
 export const relate: Command = {
   name: 'relate',
@@ -50,6 +50,12 @@ export const relate: Command = {
   ],
   async run({ values }, io) {
     const sems = selectedSemantics(values.semantics);
+    // One semantics relates to nothing: its lattice would be empty, and say so with exit 0 (stop 42's hostile user).
+    if (sems.length < 2)
+      throw new KlpcheckError(
+        'E_USAGE',
+        `relate compares semantics: name two or more in --semantics, or leave it out for all ${SEMANTICS.length}`,
+      );
     const b: RelateBound = {
       depth: numberOption(values, 'depth', DEFAULT_BOUND.depth),
       patches: numberOption(values, 'patches', DEFAULT_BOUND.patches),
