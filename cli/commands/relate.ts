@@ -50,7 +50,7 @@ export const relate: Command = {
   ],
   async run({ values }, io) {
     const sems = selectedSemantics(values.semantics);
-    // One semantics relates to nothing: its lattice would be empty, and say so with exit 0 (stop 42's hostile user).
+    // One semantics relates to nothing: it printed an empty lattice with exit 0 (stop 42's hostile user).
     if (sems.length < 2)
       throw new KlpcheckError(
         'E_USAGE',
