@@ -12,12 +12,17 @@ import { markdownCell, markdownText } from './markdown-text.ts';
 import { renderMermaid } from './mermaid.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepPhrase } from './phrases.ts';
 
-/** A code span: one line (control characters escaped), and a backtick in a name cannot end it early. */
-const code = (s: string) => `\`${escapeControls(s).replace(/`/g, "'")}\``;
-const row = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
+/**
+ * A code span: one line (control characters escaped), a backtick in a name
+ * cannot end it early, and a `|` cannot end a table cell (GFM takes `\|`
+ * there, in a code span too).
+ */
+const code = (s: string) => `\`${escapeControls(s).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+/** A table row of cells already made markdown: code spans by code(), text by markdownCell. */
+const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [row(head), row(head.map(() => '---')), ...rows.map(row)];
+  return [row(head.map(markdownCell)), row(head.map(() => '---')), ...rows.map(row)];
 }
 
 function patchesTable(c: Counterexample, ctx: RenderContext): string[] {
@@ -27,15 +32,17 @@ function patchesTable(c: Counterexample, ctx: RenderContext): string[] {
     ['Patch', 'Role', 'Attributes', 'Slot', ...(owners ? ['Owner'] : []), 'Functions', 'States'],
     patchesInPlay(c).used.map((def) => [
       code(def.name),
-      patchLabel(c, def.name, ctx).replace(/ \(.*\)$/, ''),
+      markdownCell(patchLabel(c, def.name, ctx).replace(/ \(.*\)$/, '')),
       attrSummary(def, ctx) ? code(attrSummary(def, ctx)) : '',
       code(slotOf(c, def.name, ctx) ?? '(none)'),
       // The file's own words as code spans, never markup (as the names; test/render.test.ts).
-      ...(owners ? [[...ownersOf(def).owners.map(code), ...ownersOf(def).release].join(', ')] : []),
-      objectsOf(def)
-        .map((o) => `${o.name}: ${o.funcs.length ? o.funcs.join(', ') : 'no functions'}${o.callbacks ? ' (+callbacks)' : ''}`)
-        .join('; '),
-      statesOf(def).join(', '),
+      ...(owners ? [[...ownersOf(def).owners.map(code), ...ownersOf(def).release.map(markdownCell)].join(', ')] : []),
+      markdownCell(
+        objectsOf(def)
+          .map((o) => `${o.name}: ${o.funcs.length ? o.funcs.join(', ') : 'no functions'}${o.callbacks ? ' (+callbacks)' : ''}`)
+          .join('; '),
+      ),
+      markdownCell(statesOf(def).join(', ')),
     ]),
   );
 }
@@ -46,10 +53,10 @@ function stepsTable(c: Counterexample, ctx: RenderContext): string[] {
     stepsOf(c).map((f) => {
       const p = stepPhrase(c, f, ctx);
       const runs = runningRows(f.after)
-        .map((r) => `${code(r.func)} ${r.code.map((x) => (x.task ? `${x.task}: ${x.code}` : x.code)).join(', ')}`)
+        .map((r) => `${code(r.func)} ${markdownCell(r.code.map((x) => (x.task ? `${x.task}: ${x.code}` : x.code)).join(', '))}`)
         .join('; ');
       const mark = f.violated ? ` **violated: ${ctx.invariant.id}**` : '';
-      return [`${f.number}`, p.action, `${p.effects.join('; ')}${mark}`, p.refusal ?? 'ok', runs];
+      return [`${f.number}`, markdownCell(p.action), `${markdownCell(p.effects.join('; '))}${mark}`, markdownCell(p.refusal ?? 'ok'), runs];
     }),
   );
 }

@@ -17,6 +17,7 @@ import { Lockstep } from '../harness/run-sequence.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import { contextFor } from '../report/context.ts';
 import { FORMATS, RENDERERS, type Format } from '../report/index.ts';
+import { markdownCell, markdownText } from '../report/markdown-text.ts';
 import { run, TempDir } from './support/cli-run.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
@@ -198,10 +199,22 @@ describe('markdown', () => {
     const out = render(edited, 'markdown').split('\n');
     expect(out.filter((l) => l.startsWith('```'))).toEqual(['```mermaid', '```']);
     expect(out.filter((l) => /^(# forged|VERDICT|<img|‹img)/.test(l))).toEqual([]);
-    expect(out.join('\n')).toContain('r\\n```\\n\\n# forged\\nVERDICT: fixed');
+    expect(out.join('\n')).toContain('r\\n\\`\\`\\`\\n\\n# forged\\nVERDICT: fixed');
     // A backtick in a name cannot end its code span.
     const tick = JSON.parse(JSON.stringify(fixture).replaceAll('"f1"', '"f`1"').replaceAll('vmlinux:f1', 'vmlinux:f`1')) as Counterexample;
     expect(render(tick, 'markdown')).toContain("`vmlinux:f'1`");
+  });
+
+  it("shows a value with markdown's own characters as text: no code span, emphasis or escape of its own (stop 42's hostile user)", () => {
+    // A parameter value: '`y`' was code and '*z*' and '_w_' italics on the page; an '_' inside a word stays as it is.
+    expect(markdownCell('a|b<i>x</i>`y`*z*_w_ cmdline_proc_show \\*')).toBe(
+      'a&#124;b&lt;i&gt;x&lt;/i&gt;\\`y\\`\\*z\\*\\_w\\_ cmdline_proc_show &#92;\\*',
+    );
+    // Outside a table a backslash before punctuation is doubled, so that it escapes nothing.
+    expect(markdownText('`y` *z* _w_ a_b \\* \\n')).toBe('\\`y\\` \\*z\\* \\_w\\_ a_b \\\\\\* \\n');
+    const valued = JSON.parse(JSON.stringify(fixture)) as { steps: { op: { params?: Record<string, string> } }[] };
+    valued.steps[0]!.op.params = { x: 'a`y`*z*_w_' };
+    expect(render(valued as unknown as Counterexample, 'markdown')).toContain('| 1 | insmod p1.ko x=a\\`y\\`\\*z\\*\\_w\\_ |');
   });
 
   it('has a patches table, a steps table with the violation marked, and a mermaid diagram', () => {
