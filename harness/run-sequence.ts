@@ -273,7 +273,7 @@ export class Lockstep {
     for (let i = 0; i < this.checkers.length; i++) {
       const { id, seesUnchanged } = this.checked[i]!;
       const checker = this.checkers[i]!;
-      if (skip.has(id) || (quiet && !seesUnchanged) || (replay && checker.stateless)) continue;
+      if ((skip.size !== 0 && skip.has(id)) || (quiet && !seesUnchanged) || (replay && checker.stateless)) continue;
       const reason = checker.check(obs);
       if (reason) found.push({ step: index, invariant: id, reason });
     }

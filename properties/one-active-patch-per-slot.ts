@@ -18,8 +18,10 @@ export const oneActivePatchPerSlot: Invariant = {
   lacks: lacksTwoPatches,
   checker: () =>
     stateless((obs) => {
+      const enabled = settled(obs.after);
+      if (enabled.length < 2) return null;
       const seen = new Map<string, string>();
-      for (const p of settled(obs.after)) {
+      for (const p of enabled) {
         const other = seen.get(p.slot);
         if (other) return `slot ${p.slot} holds both ${other} and ${p.name}`;
         seen.set(p.slot, p.name);

@@ -104,6 +104,23 @@ describe('transition-sanity on hand-built states', () => {
   });
 });
 
+describe('the overlap checks on hand-built states of three settled patches', () => {
+  const owned = (name: string, funcs: string[], owners: string[]): PatchDef => ({ ...lp(name, funcs), owners });
+  const universe: Universe = {
+    patches: [owned('p1', ['f1'], ['vendor']), owned('p2', ['f1'], ['user']), owned('p3', ['f3'], ['vendor'])],
+    modules: [],
+    kernel: { tasks: 2 },
+  };
+  const after = state([patch('p1', 'enabled', 1), patch('p2', 'enabled', 2), patch('p3', 'enabled', 3)]);
+
+  it('no-foreign-overlap finds the first two of three, each against every later one', () => {
+    expect(check('no-foreign-overlap', { universe, after })).toBe('p1 (vendor) and p2 (user) both patch vmlinux:f1,0');
+    // Alone on the list, or beside a patch of its own owner, p1 overlaps with none.
+    expect(check('no-foreign-overlap', { universe, after: state([patch('p1', 'enabled', 1)]) })).toBeNull();
+    expect(check('no-foreign-overlap', { universe, after: state([patch('p1', 'enabled', 1), patch('p3', 'enabled', 2)]) })).toBeNull();
+  });
+});
+
 describe('callback-pairing on hand-built callback series', () => {
   /** One checker fed one object's callbacks, a step each; the reason of the first refused one, or null. */
   const series = (...cbs: (readonly [cb: 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_unpatch', ret?: number])[]) => {
