@@ -6,7 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import type { Cell, VerdictMatrix } from '../harness/matrix.ts';
+import { canonicalJson } from '../harness/canonical-json.ts';
 import { KlpcheckError } from '../harness/errors.ts';
+import { SETTLE_STEPS } from '../harness/generators.ts';
 import { readJson, validate } from '../harness/json-file.ts';
 import { ALL_PROPERTIES } from '../harness/suite.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
@@ -16,10 +18,16 @@ export function readRecorded(file: string): VerdictMatrix | undefined {
   return existsSync(file) ? validate<VerdictMatrix>('verdict-matrix', readJson(file), file) : undefined;
 }
 
-/** Everything but the cells and their axes: how the matrix was made (seed, runs, ...). */
+/**
+ * Everything but the cells and their axes: how the matrix was made (seed,
+ * runs, ...), in canonical JSON. A matrix recorded before settle_steps was
+ * written settled with SETTLE_STEPS, as the schema says of a missing one: the
+ * same setting, though the files differ (stop 42's hostile user: every
+ * partial --record was refused).
+ */
 function header(m: VerdictMatrix): string {
   const { semantics: _s, properties: _p, cells: _c, promised: _pr, ...rest } = m;
-  return JSON.stringify(rest);
+  return canonicalJson({ ...rest, settle_steps: rest.settle_steps ?? SETTLE_STEPS });
 }
 
 /**

@@ -7,6 +7,7 @@ import { KlpcheckError } from '../harness/errors.ts';
 import type { VerdictMatrix } from '../harness/matrix.ts';
 import { mergeRecorded, readRecorded } from '../cli/record.ts';
 import { EXPECTED } from '../cli/paths.ts';
+import { SETTLE_STEPS } from '../harness/generators.ts';
 
 const recorded = readRecorded(EXPECTED)!;
 
@@ -47,6 +48,14 @@ describe('compare --record merges a selection into the recorded matrix', () => {
     expect(() => mergeRecorded(recorded, selection([['upstream', 'conformance']], { runs: 500 }), EXPECTED)).toThrow(
       /recorded with other settings/,
     );
+  });
+
+  it('takes a missing settle_steps as the 7 settling operations compare writes, and no other number', () => {
+    // compare writes settle_steps; a matrix recorded before it was written has none (stop 42's hostile user).
+    const { settle_steps: _none, ...before } = { ...recorded, settle_steps: undefined };
+    const fresh = (settle: number) => selection([['upstream', 'conformance']], { settle_steps: settle });
+    expect(mergeRecorded(before as VerdictMatrix, fresh(SETTLE_STEPS), EXPECTED).cells).toHaveLength(recorded.cells.length);
+    expect(() => mergeRecorded(before as VerdictMatrix, fresh(3), EXPECTED)).toThrow(/recorded with other settings/);
   });
 
   it('writes the selection alone when nothing was recorded', () => {
