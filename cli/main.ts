@@ -120,12 +120,15 @@ export async function main(argv: string[], rawIo: Io = processIo(), earlyInterru
   try {
     return await dispatch(argv, io);
   } catch (e) {
+    // On a terminal the line is erased first: a refusal in the middle of a run went onto its progress line
+    // (cli/progress.ts; relate's, stop 42's hostile user). An empty line is erased as nothing.
+    const erase = rawIo.stderrIsTTY ? '\r\x1b[K' : '';
     if (e instanceof KlpcheckError) {
-      io.stderr(`${e.format()}\n`);
+      io.stderr(`${erase}${e.format()}\n`);
       return EXIT.usage;
     }
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.stderr(`klpcheck: internal error: ${message.split('\n')[0]}\n`);
+    io.stderr(`${erase}klpcheck: internal error: ${message.split('\n')[0]}\n`);
     if (io.env.KLPCHECK_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
     return EXIT.internal;
   }

@@ -156,6 +156,17 @@ describe('relate sequence budget', () => {
     ]);
   });
 
+  it('on a terminal, erases the progress line before a refusal', async () => {
+    let t = 0;
+    // Refused after upstream's first universe, with the progress line drawn.
+    const r = await run(['relate', '--semantics', 'upstream,slots,per-state', '--depth', '6'], {
+      stderrIsTTY: true,
+      now: () => (t += 200),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^\r\x1b\[Kklpcheck relate: running upstream \(1 of 3\)\r\x1b\[Kklpcheck: relate: .* \[E_USAGE\]\n$/);
+  });
+
   it('refuses patches=4 at depth 8 from the guess, before the work (it took 76 s to reach the limit)', async () => {
     const r = await run(['relate', '--semantics', 'upstream,slots', '--patches', '4', '--depth', '8']);
     expect([r.code, r.stdout]).toEqual([2, '']);
