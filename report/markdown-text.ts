@@ -25,23 +25,39 @@ function inert(s: string): string {
 }
 
 /**
- * No code span and no emphasis: a backtick, a `*`, and a `_` at the edge of
- * a word behind a backslash ('`y`', '*z*' and '_w_' in a parameter value
- * showed as code and italics: stop 42's hostile user). An `_` inside a word
- * marks nothing (GFM), so cmdline_proc_show stays as it reads.
+ * No code span, emphasis, strikethrough or autolink, behind a backslash:
+ * a backtick, `*` and `~`, an `_` at the edge of a word, and the `:` of
+ * `://`, the `.` of `www.` and an `@` that GFM's autolinks start at ('`y`',
+ * '*z*', '_w_' and '~~s~~' in a parameter value showed as code, italics and
+ * struck text, and `https://...`, `www.x.com` and `a@b.co` in a reason as
+ * links: stop 42's hostile users). An `_` inside a word marks nothing (GFM),
+ * so cmdline_proc_show stays as it reads.
  */
 function noMarkup(s: string): string {
-  return s.replace(/[`*]/g, '\\$&').replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
+  return s
+    .replace(/[`*~@]/g, '\\$&')
+    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/(?<![A-Za-z0-9])(www)\./gi, '$1\\.');
+}
+
+/**
+ * A paragraph's text that starts with what starts a list item (`- `, `+ `,
+ * `1. `, `1) `) has that marker escaped: a patch named `-` made the
+ * paragraph about it a bullet, its name gone (stop 42's hostile user).
+ */
+function noListStart(s: string): string {
+  return s.replace(/^([-+])(?= |$)/, '\\$1').replace(/^(\d{1,9})([.)])(?= |$)/, '$1\\$2');
 }
 
 /**
  * The text as text: control characters escaped first (a newline in an edited
  * reason started lines of its own, '# forged' a heading, '```' the end of a
  * fence: hostile-user finding, 2026-12-03), a backslash before punctuation
- * doubled (it would escape it), then inert() and noMarkup().
+ * doubled (it would escape it), then inert(), noMarkup() and noListStart().
  */
 export function markdownText(s: string): string {
-  return noMarkup(inert(escapeControls(s).replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')));
+  return noListStart(noMarkup(inert(escapeControls(s).replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\'))));
 }
 
 /**

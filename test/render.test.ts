@@ -172,7 +172,7 @@ describe('markdown', () => {
     ) as Counterexample;
     const edited = { ...named, violation: { ...named.violation, reason: 'see [here](javascript:alert(1)) and [ref][1], ["p1"]' } };
     const out = render(edited, 'markdown');
-    expect(out).toContain('vmlinux: ![t&#93;(http://example.invalid/x.png)');
+    expect(out).toContain('vmlinux: ![t&#93;(http\\://example.invalid/x.png)');
     expect(out).toContain('see [here&#93;(javascript:alert(1)) and [ref&#93;[1], ["p1"]');
     // A backslash and a pipe in a cell end no cell (stop 35's second hostile user: '\\|' moved the cells after it).
     const piped = JSON.parse(JSON.stringify(fixture).replaceAll('"f1"', JSON.stringify('a\\|b'))) as Counterexample;
@@ -212,6 +212,11 @@ describe('markdown', () => {
     );
     // Outside a table a backslash before punctuation is doubled, so that it escapes nothing.
     expect(markdownText('`y` *z* _w_ a_b \\* \\n')).toBe('\\`y\\` \\*z\\* \\_w\\_ a_b \\\\\\* \\n');
+    // Strikethrough and GFM's autolinks, and a paragraph that would start a list (a patch named '-').
+    expect(markdownText('~~s~~ https://e.x/y www.e.com a@b.co')).toBe('\\~\\~s\\~\\~ https\\://e.x/y www\\.e.com a\\@b.co');
+    expect(markdownText('- (slot=2) is in slot 2')).toBe('\\- (slot=2) is in slot 2');
+    expect(markdownText('12. x')).toBe('12\\. x');
+    expect(markdownText('-x and 12.5')).toBe('-x and 12.5');
     const valued = JSON.parse(JSON.stringify(fixture)) as { steps: { op: { params?: Record<string, string> } }[] };
     valued.steps[0]!.op.params = { x: 'a`y`*z*_w_' };
     expect(render(valued as unknown as Counterexample, 'markdown')).toContain('| 1 | insmod p1.ko x=a\\`y\\`\\*z\\*\\_w\\_ |');
