@@ -146,6 +146,15 @@ describe('klp_pids on the guest', () => {
     expect(insmodOf({ 'klp-pids': 'task0' })).toMatchObject({ pids: { param: 'klp[-_]pids' } });
     expect(insmodOf({ klp_pids: 'task0' })).toMatchObject({ pids: { param: 'klp[-_]pids' } });
     expect(insmodOf({ klp_pidsx: 'task0' })).not.toHaveProperty('pids');
+    // A target module's klp_pids is a plain parameter: its value goes as it is.
+    const s = loadScenario(file);
+    const target = selftestCase(
+      'c0',
+      file,
+      { ...s, steps: [{ op: 'load_mod', module: 'test_klp_syscall', params: { klp_pids: 'task0' } }] },
+      [],
+    );
+    expect(target.steps[0]!.action).not.toHaveProperty('pids');
   });
 
   it('runs a getpid loop for user tasks only: a kernel thread listed gets a PID no process has', () => {

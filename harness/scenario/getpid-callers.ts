@@ -60,7 +60,8 @@ function tick(k: Kernel): void {
  * of the tasks it names; then the callers that run new code are taken off.
  */
 export function afterStep(k: Kernel, step: Step, ok: boolean): void {
-  const loaded = (step.op === 'load_lp' || step.op === 'load_lp_nowait' || step.op === 'load_mod') && ok;
+  // A livepatch's load: test_klp_syscall's list is its getpid replacement's; a target module's klp_pids is a plain parameter.
+  const loaded = (step.op === 'load_lp' || step.op === 'load_lp_nowait') && ok;
   // The value the module took at insmod (module-params.ts refused any empty entry); with none, the array is empty
   // (a scenario's universe gives klp_pids no default: load.ts).
   const set = loaded ? k.core.param(step.module, PIDS_PARAM) : undefined;

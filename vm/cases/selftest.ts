@@ -31,7 +31,9 @@ export function selftestAction(step: Step, tasks: readonly string[] = []): Guest
         module: step.module,
         params: step.params ?? {},
         logError: step.op === 'load_failing_mod',
-        ...(step.params && Object.keys(step.params).some((name) => name.replaceAll('-', '_') === PIDS_PARAM)
+        // A livepatch's PID list (load_failing_mod loads one in vm/scenarios/klp-pids-parsing.json); a target
+        // module's klp_pids is a plain parameter, its value passed as it is.
+        ...(step.op !== 'load_mod' && step.params && Object.keys(step.params).some((name) => name.replaceAll('-', '_') === PIDS_PARAM)
           ? { pids: { param: PIDS_PARAM.replaceAll('_', '[-_]'), tasks } }
           : {}),
       };
