@@ -140,13 +140,13 @@ describe('verdict matrix renderers', () => {
     } as VerdictMatrix;
     const text = matrixText(none);
     expect(text).toMatch(/^per-state\s+ok\?\s+D2\s+ok\?$/m);
-    expect(text).toMatch(/^ {2}ok\? holds, but vacuous: no random sequence applied an operation/m);
-    expect(text).toContain('\nVacuous (holds, with nothing or too little checked):\n  conformance (per-state): no random sequence applied');
+    expect(text).toMatch(/^ {2}ok\? vacuous: no random sequence applied an operation \(nothing was checked\)/m);
+    expect(text).toContain('\nVacuous (nothing or too little checked):\n  conformance (per-state): no random sequence applied');
     expect(matrixMarkdown(none)).toContain(
-      '| holds for 100 sequences of up to 30 operations and 7 settling ones, 0 operations applied (seed 1); vacuous: no random sequence applied an operation: nothing was checked |',
+      '| vacuous for 100 sequences of up to 30 operations and 7 settling ones, 0 operations applied (seed 1); no random sequence applied an operation: nothing was checked |',
     );
     expect(matrixHtml(none, new Map())).toContain(
-      '<td class="vacuous" title="holds for 100 sequences of up to 30 operations and 7 settling ones, 0 operations applied',
+      '<td class="vacuous" title="vacuous for 100 sequences of up to 30 operations and 7 settling ones, 0 operations applied',
     );
     // Not when they did.
     expect(matrixText(matrix)).not.toMatch(/ok\?|Vacuous/);
@@ -225,7 +225,7 @@ describe('verdict matrix renderers', () => {
     expect(matrixMarkdown(m)).toContain(`vacuous in scope: ${why}`);
     // Under the table, by property for the scope's reason, by exploration for a missed milestone.
     expect(matrixText(m)).toContain(
-      `Vacuous (holds, with nothing or too little checked):\n  every pass (upstream): never reached load refused\n  conformance (per-state): ${why}\n`,
+      `Vacuous (nothing or too little checked):\n  every pass (upstream): never reached load refused\n  conformance (per-state): ${why}\n`,
     );
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain(`<li><code>conformance</code> (per-state): ${why}</li>`);
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain('<td class="vacuous" title="holds for 100 sequences');

@@ -22,7 +22,7 @@ export const MARKS = {
   vacuous: {
     mark: 'ok?',
     means:
-      'holds, but vacuous: no random sequence applied an operation, the exploration missed a milestone, or the scope gave the property nothing to check',
+      'vacuous: no random sequence applied an operation (nothing was checked), the exploration missed a milestone, or the scope gave the property nothing to check',
   },
   violated: {
     mark: 'Xn',
@@ -90,7 +90,10 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
       return `${violatedText(c)}${more ? ` (and ${more} more)` : ''}${fixed}`;
     }
     case 'holds-random':
-      return `holds for ${randomReach(m, c.sequences, c.steps)}${c.vacuous?.length ? `; vacuous: ${NO_OPERATION}` : ''}${fixed}`;
+      // Nothing checked is not "holds" (as run's VACUOUS; stop 42's hostile user).
+      return c.vacuous?.length
+        ? `vacuous for ${randomReach(m, c.sequences, c.steps)}; ${NO_OPERATION}${fixed}`
+        : `holds for ${randomReach(m, c.sequences, c.steps)}${fixed}`;
     case 'holds-bounded': {
       const vacuous =
         (c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '') +

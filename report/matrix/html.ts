@@ -101,7 +101,7 @@ function legendHtml(m: VerdictMatrix): string[] {
     ...items,
     '</ul>',
     ...(fixed.length ? ['<p>Fixed: saved counterexamples that no longer reproduce.</p>', '<ul>', ...fixed, '</ul>'] : []),
-    ...(vacuous.length ? ['<p>Vacuous: holds, with nothing or too little checked.</p>', '<ul>', ...vacuous, '</ul>'] : []),
+    ...(vacuous.length ? ['<p>Vacuous: nothing or too little checked.</p>', '<ul>', ...vacuous, '</ul>'] : []),
     ...(na.length ? ['<p>Not applicable:</p>', '<ul>', ...na, '</ul>'] : []),
   ];
 }

@@ -69,7 +69,7 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
     ...legend,
     ...(details.length ? ['', 'Violations (the counterexample to quote first):', ...details] : []),
     ...(fixed.length ? ['', 'Fixed (saved counterexamples that no longer reproduce):', ...fixed] : []),
-    ...(vacuous.length ? ['', 'Vacuous (holds, with nothing or too little checked):', ...vacuous] : []),
+    ...(vacuous.length ? ['', 'Vacuous (nothing or too little checked):', ...vacuous] : []),
     ...(na.length ? ['', 'Not applicable:', ...na] : []),
     '',
   ].join('\n');
