@@ -41,12 +41,14 @@ export class KlpcheckError extends Error {
    * `file:/pointer: message [CODE]`, one line even if the message is not
    * (scripts read it with `read`), and with every control character of the
    * file name or of text quoted from a file escaped (a newline in a file
-   * name, an escape sequence in a patch name).
+   * name, an escape sequence in a patch name). A newline in the message is
+   * escaped too, not made a blank: a patch named "p\n x" was quoted as
+   * 'p x', a name the file does not have (stop 42's hostile user).
    */
   format(): string {
     // The whole document is the pointer '' (RFC 6901), named by the file alone: '/' is the pointer of a key "".
     const loc = this.file ? `${escapeControls(this.file)}${this.where ? `:${escapeControls(this.where)}` : ''}: ` : '';
-    return `klpcheck: ${loc}${escapeControls(this.message.replace(/\s*\n\s*/g, ' '))} [${this.code}]`;
+    return `klpcheck: ${loc}${escapeControls(this.message)} [${this.code}]`;
   }
 }
 

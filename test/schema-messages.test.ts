@@ -60,3 +60,13 @@ describe('verdict matrix cells', () => {
     expect(refusal(() => {})).toBe('valid');
   });
 });
+
+describe('a quoted name', () => {
+  it('keeps its newline, escaped, where it was made a blank', async () => {
+    const s = basicScenario();
+    s.steps[2] = { op: 'disable_lp', patch: 'test_klp_livepatch\n \tx' };
+    const r = await run(['scenario', new TempDir().write('s.json', s)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/s\.json:\/steps\/2\/patch: patch 'test_klp_livepatch\\n \\tx' is not in the universe \[E_REFERENCE\]\n$/);
+  });
+});
