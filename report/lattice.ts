@@ -18,13 +18,33 @@ export type Replayer = (semantics: string, key: string) => readonly ReplayedStep
 const name = (cls: readonly string[]) => cls.join(' = ');
 const classOf = (l: Lattice, head: string) => l.classes.find((c) => c[0] === head)!;
 
-function separationLines(sep: Separation, allows: string, refuses: string, b: RelateBound, replay: Replayer): string[] {
+/**
+ * Who allows a separating sequence: one side, or both into different states
+ * when the shortest sequence each way is the same one (it was shown twice,
+ * each side "not allowing alike": stop 42's hostile user).
+ */
+function whoAllows(allows: string, refuses: string, both: boolean): string {
+  return both ? `${allows} and ${refuses} both allow, into different states` : `${allows} allows, ${refuses} does not allow alike`;
+}
+
+/** The separations of a pair to show: each way, or one when both ways are the same sequence. */
+function separationsOf(
+  p: PairRelation,
+): { readonly sep: Separation; readonly allows: string; readonly refuses: string; readonly both: boolean }[] {
+  const both = p.aNotB !== null && p.bNotA !== null && p.aNotB.key === p.bNotA.key;
+  return [
+    ...(p.aNotB ? [{ sep: p.aNotB, allows: p.a, refuses: p.b, both }] : []),
+    ...(p.bNotA && !both ? [{ sep: p.bNotA, allows: p.b, refuses: p.a, both }] : []),
+  ];
+}
+
+function separationLines(sep: Separation, allows: string, refuses: string, both: boolean, b: RelateBound, replay: Replayer): string[] {
   const { universe } = sequenceOf(sep.key, b);
   const mine = replay(allows, sep.key);
   const theirs = replay(refuses, sep.key);
   const last = (s: readonly ReplayedStep[]) => s[s.length - 1]!;
   return [
-    `    ${allows} allows, ${refuses} does not allow alike (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}`,
+    `    ${whoAllows(allows, refuses, both)} (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}`,
     `      ${mine.map((s) => s.op).join('; ')}`,
     `      ${allows}: ${last(mine).outcome}, enabled ${last(mine).enabled.join(' ') || '-'}; ${refuses}: ${last(theirs).outcome}, enabled ${last(theirs).enabled.join(' ') || '-'}`,
   ];
@@ -33,11 +53,7 @@ function separationLines(sep: Separation, allows: string, refuses: string, b: Re
 function pairLines(p: PairRelation, b: RelateBound, replay: Replayer): string[] {
   if (p.equal) return [`  ${p.a} = ${p.b}`];
   const kind = !p.aNotB ? `${p.a} refines ${p.b}` : !p.bNotA ? `${p.b} refines ${p.a}` : `${p.a} and ${p.b} are incomparable`;
-  return [
-    `  ${kind}`,
-    ...(p.aNotB ? separationLines(p.aNotB, p.a, p.b, b, replay) : []),
-    ...(p.bNotA ? separationLines(p.bNotA, p.b, p.a, b, replay) : []),
-  ];
+  return [`  ${kind}`, ...separationsOf(p).flatMap((x) => separationLines(x.sep, x.allows, x.refuses, x.both, b, replay))];
 }
 
 /** `pairs` to detail: every pair by default is long; the CLI passes the ones asked for. */
@@ -118,17 +134,17 @@ const relationOf = (p: PairRelation): string =>
 
 /** A pair's separating sequences in one cell: who allows what the other does not, the universe and the ops. */
 function separations(p: PairRelation, b: RelateBound, replay: Replayer): string {
-  const one = (sep: Separation, allows: string, refuses: string) => {
+  const one = (sep: Separation, allows: string, refuses: string, both: boolean) => {
     const steps = replay(allows, sep.key);
     const theirs = replay(refuses, sep.key);
     const { universe } = sequenceOf(sep.key, b);
     // What each side did at the end, as the text says: "does not allow alike" may be another state, not a refusal.
     const end = (who: string, s: readonly ReplayedStep[]) => `${who}: ${s.at(-1)!.outcome}, enabled ${s.at(-1)!.enabled.join(' ') || '-'}`;
     return markdownCell(
-      `${allows} allows, ${refuses} does not allow alike (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}: ${steps.map((s) => s.op).join('; ')} (${end(allows, steps)}; ${end(refuses, theirs)})`,
+      `${whoAllows(allows, refuses, both)} (${plural(sep.ops, 'op')}): ${describeUniverse(universe)}: ${steps.map((s) => s.op).join('; ')} (${end(allows, steps)}; ${end(refuses, theirs)})`,
     );
   };
-  const parts = [...(p.aNotB ? [one(p.aNotB, p.a, p.b)] : []), ...(p.bNotA ? [one(p.bNotA, p.b, p.a)] : [])];
+  const parts = separationsOf(p).map((x) => one(x.sep, x.allows, x.refuses, x.both));
   return parts.join('<br>') || '-';
 }
 

@@ -8,7 +8,7 @@ import type { RelateBound } from '../harness/relate/bound.ts';
 import { lattice, relate } from '../harness/relate/relation.ts';
 import { replayKey } from '../harness/relate/replay.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
-import { latticeSvg, latticeText } from '../report/lattice.ts';
+import { latticeMarkdown, latticeSvg, latticeText } from '../report/lattice.ts';
 
 const m = (entries: Record<string, string>) => new Map(Object.entries(entries));
 
@@ -65,6 +65,23 @@ describe('the real semantics, bounded', () => {
     const last = (n: string, key: string) => replayKey(semanticsByName(n)!, key, withStates).at(-1);
     expect(last('per-state', r.aNotB!.key)).toMatchObject({ op: 'echo 0 > /sys/kernel/livepatch/p2/enabled', outcome: 'EINVAL' });
     expect(last('upstream', r.bNotA!.key)).toMatchObject({ outcome: 'EINVAL' });
+  });
+
+  it('shows one sequence both sides allow into different states once, as such, in text and markdown', () => {
+    // It was shown twice, each side "not allowing alike" (stop 42's hostile user).
+    const names = ['upstream', 'stacking'];
+    const pair = relate(names[0]!, beh(names[0]!), names[1]!, beh(names[1]!));
+    expect(pair.aNotB?.key).toBe(pair.bNotA?.key);
+    const replay = (n: string, k: string) => replayKey(semanticsByName(n)!, k, bound);
+    const text = latticeText(lattice(names, [pair]), bound, [pair], replay);
+    expect(text).toContain('    upstream and stacking both allow, into different states (2 ops): ');
+    expect(text).not.toContain('does not allow alike');
+    const md = latticeMarkdown(lattice(names, [pair]), bound, [pair], replay);
+    expect(md.match(/both allow, into different states/g)).toHaveLength(1);
+    // One way only: who allows, and who does not alike.
+    const one = relate('slots', beh('slots'), 'replace-sets-set', beh('replace-sets-set'));
+    if (one.aNotB && one.bNotA) expect(one.aNotB.key).not.toBe(one.bNotA.key);
+    expect(latticeText(lattice(['slots', 'replace-sets-set'], [one]), bound, [one], replay)).toContain('does not allow alike');
   });
 
   it('renders the lattice in text and SVG with its bound', () => {
