@@ -6,7 +6,7 @@
  * KlpcheckError with the JSON pointer of the offending field.
  */
 import { funcKey, type Universe } from '../model/kernel/definitions.ts';
-import { taskNames } from '../model/spec/universe-view.ts';
+import { taskNames } from '../model/kernel/definitions.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import type { Op } from './ops.ts';
 

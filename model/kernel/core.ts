@@ -6,7 +6,7 @@
  * state.c that act on it.
  */
 import type { CallbackContext } from './callbacks.ts';
-import type { KernelConfig, ModuleDef, PatchDef, Universe } from './definitions.ts';
+import { taskNames, type KernelConfig, type ModuleDef, type PatchDef, type Universe } from './definitions.ts';
 import type { ReplaceHooks } from './hooks.ts';
 import { KernelLog } from './log.ts';
 import { KLP_TRANSITION_IDLE, Task, type KFunc, type KPatch, type KState } from './runtime.ts';
@@ -56,13 +56,8 @@ export class KernelCore implements CallbackContext {
       vmlinux_symbols: c.vmlinux_symbols,
     };
     this.ftraceEnabled = this.config.ftrace_enabled;
-    if (tasks) this.tasks = tasks;
-    else {
-      // Loops, not spread Array.from: a random run boots a kernel for every sequence.
-      this.tasks = [];
-      for (let i = 0; i < this.config.tasks; i++) this.tasks.push(new Task(`task${i}`, null));
-      for (let i = 0; i < this.config.kthreads; i++) this.tasks.push(new Task(`kthread${i}`, null, true));
-    }
+    // taskNames lists the user tasks first, then the kernel threads.
+    this.tasks = tasks ?? taskNames(universe).map((name, i) => new Task(name, null, i >= this.config.tasks));
   }
 
   patchByName(name: string): KPatch | undefined {

@@ -58,9 +58,12 @@ export type ValueErrno = 'EINVAL' | 'ERANGE' | 'ENOSPC';
  * is a C identifier, schema/universe.schema.json ParamName, so it has none).
  */
 export function declaredName(declared: DeclaredParams, given: string): string | undefined {
-  const name = given.replaceAll('-', '_');
+  const name = parameqName(given);
   return declared.has(name) ? name : undefined;
 }
+
+/** A name given on a command line as parameq compares it: each '-' a '_' (kernel/params.c dash2underscore). */
+export const parameqName = (given: string): string => given.replaceAll('-', '_');
 
 /**
  * Whether the module core takes a name at load without the module declaring

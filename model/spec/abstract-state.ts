@@ -23,6 +23,20 @@ export type AbstractTask = DeepReadonly<G.AbstractTask>;
 export type PatchStatus = AbstractPatch['status'];
 export type TaskState = AbstractTask['state'];
 
+/** A blocked task's place as the abstract state shows it: `func@code` (the function's key, the code it sleeps in). */
+export const blockedPlace = (func: string, code: string): string => `${func}@${code}`;
+
+/** Whether `shown` is blockedPlace(func, code), without making that string: conformance asks for every blocked task of every step. */
+export function isBlockedPlace(shown: string | null, func: string, code: string): boolean {
+  return (
+    shown !== null &&
+    shown.length === func.length + 1 + code.length &&
+    shown.startsWith(func) &&
+    shown.charCodeAt(func.length) === 64 /* '@' */ &&
+    shown.endsWith(code)
+  );
+}
+
 /**
  * Whether two abstract states are equal, field by field of the schema's
  * shape, without building their JSON: conformance compares the two sides

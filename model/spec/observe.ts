@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { runningNames } from '../kernel/func-stack.ts';
 import { KLP_TRANSITION_PATCHED, versionName, type KPatch } from '../kernel/runtime.ts';
 import type { Semantics } from '../semantics/semantics.ts';
-import { addAscending, type AbstractPatch, type AbstractState, type PatchStatus, type TaskState } from './abstract-state.ts';
+import { addAscending, blockedPlace, type AbstractPatch, type AbstractState, type PatchStatus, type TaskState } from './abstract-state.ts';
 import { universeFuncs } from './universe-view.ts';
 
 /**
@@ -51,7 +51,7 @@ export function observe(k: Kernel, semantics: Semantics, funcs: readonly string[
     tasks: core.tasks.map((t) => ({
       name: t.name,
       state: TASK_STATE[t.patch_state + 1]!,
-      blocked: t.blocked ? `${t.blocked.key}@${versionName(t.blocked.code)}` : null,
+      blocked: t.blocked ? blockedPlace(t.blocked.key, versionName(t.blocked.code)) : null,
     })),
     running,
     states,

@@ -7,7 +7,7 @@
  * reference implementation's observe() after every step: that is the
  * conformance property.
  */
-import { canonicalKey, type PatchDef, type Universe } from '../kernel/definitions.ts';
+import { canonicalKey, taskNames, type PatchDef, type Universe } from '../kernel/definitions.ts';
 import { attrsAtLoad } from '../kernel/attr-params.ts';
 import { livepatchParams, splitArgs, targetParams } from '../kernel/module-params.ts';
 import { OK, fail, refused, type Outcome } from '../kernel/errno.ts';
@@ -15,9 +15,18 @@ import { parseBool } from '../kernel/loader.ts';
 import type { Semantics } from '../semantics/semantics.ts';
 import type { Sleep } from '../kernel/runtime.ts';
 import { SIGNALS_TIMEOUT, signalPhase } from '../kernel/transition.ts';
-import { addAscending, sameState, strictlyAscending, type AbstractState, type PatchStatus, type TaskState } from './abstract-state.ts';
+import {
+  addAscending,
+  blockedPlace,
+  isBlockedPlace,
+  sameState,
+  strictlyAscending,
+  type AbstractState,
+  type PatchStatus,
+  type TaskState,
+} from './abstract-state.ts';
 import type { SpecRule } from './rule.ts';
-import { objectOf, patchFuncs, taskNames, universeFuncs } from './universe-view.ts';
+import { objectOf, patchFuncs, universeFuncs } from './universe-view.ts';
 
 export interface SpecPatch {
   /** The definition with the current values of writable attributes. */
@@ -455,7 +464,11 @@ export class SpecModel {
         forced: p.forced,
       })),
       modules: [...this.targets].sort(),
-      tasks: this.tasks.map((t) => ({ name: t.name, state: t.state, blocked: t.blocked ? `${t.blocked.func}@${t.blocked.code}` : null })),
+      tasks: this.tasks.map((t) => ({
+        name: t.name,
+        state: t.state,
+        blocked: t.blocked ? blockedPlace(t.blocked.func, t.blocked.code) : null,
+      })),
       running,
       states,
       shadows: [...this.shadows].sort(),
@@ -494,7 +507,7 @@ export class SpecModel {
       const t = tasks[i]!;
       const a = s.tasks[i]!;
       if (a.name !== t.name || a.state !== t.state) return false;
-      if (t.blocked ? !isFuncAtCode(a.blocked, t.blocked.func, t.blocked.code) : a.blocked !== null) return false;
+      if (t.blocked ? !isBlockedPlace(a.blocked, t.blocked.func, t.blocked.code) : a.blocked !== null) return false;
     }
     return this.sameRunning(s.running);
   }
@@ -531,17 +544,6 @@ export class SpecModel {
     for (const _ in running) keys++;
     return keys === distinctCount(funcs);
   }
-}
-
-/** Whether `shown` is `${func}@${code}` (abstract().tasks' blocked), without making that string on every step. */
-function isFuncAtCode(shown: string | null, func: string, code: string): boolean {
-  return (
-    shown !== null &&
-    shown.length === func.length + 1 + code.length &&
-    shown.startsWith(func) &&
-    shown.charCodeAt(func.length) === 64 /* '@' */ &&
-    shown.endsWith(code)
-  );
 }
 
 /** How many distinct names a functions list holds, kept per list (a run's lists are shared by its clones). */

@@ -31,12 +31,3 @@ export function universeFuncs(u: Universe): readonly string[] {
 export function objectOf(key: string): string {
   return key.slice(0, key.indexOf(':'));
 }
-
-/** The user tasks task0.. and then the kernel threads kthread0.. a universe boots with. */
-export function taskNames(u: Universe): string[] {
-  // Loops, not spread Array.from: every random run's spec model asks once (stop 42's profile: 3% of a run).
-  const names: string[] = [];
-  for (let i = 0; i < (u.kernel?.tasks ?? 2); i++) names.push(`task${i}`);
-  for (let i = 0; i < (u.kernel?.kthreads ?? 0); i++) names.push(`kthread${i}`);
-  return names;
-}

@@ -4,7 +4,7 @@
  * (harness/scenario/steps.ts runs the step, as `klpcheck scenario` does).
  */
 import { Kernel } from '../../model/kernel/kernel.ts';
-import { PIDS_PARAM } from '../../model/kernel/module-params.ts';
+import { parameqName, PIDS_PARAM } from '../../model/kernel/module-params.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import type { Scenario, Step } from '../../harness/scenario/load.ts';
 import { runStep } from '../../harness/scenario/steps.ts';
@@ -33,7 +33,7 @@ export function selftestAction(step: Step, tasks: readonly string[] = []): Guest
         logError: step.op === 'load_failing_mod',
         // A livepatch's PID list (load_failing_mod loads one in vm/scenarios/klp-pids-parsing.json); a target
         // module's klp_pids is a plain parameter, its value passed as it is.
-        ...(step.op !== 'load_mod' && step.params && Object.keys(step.params).some((name) => name.replaceAll('-', '_') === PIDS_PARAM)
+        ...(step.op !== 'load_mod' && step.params && Object.keys(step.params).some((name) => parameqName(name) === PIDS_PARAM)
           ? { pids: { param: PIDS_PARAM.replaceAll('_', '[-_]'), tasks } }
           : {}),
       };
