@@ -91,6 +91,11 @@ export function byQuote(a: Found, b: Found): number {
  * strongest check that ran (bounded, else random), otherwise n/a. Files are
  * made relative to `root`.
  */
+/** A search's stop (explorer.ts StateBudget) as a cell's state_budget: the capacity that ran out, when it was the set's. */
+function stateBudgetJson(b: StateBudget): NonNullable<HoldsBoundedCell['state_budget']> {
+  return { states: b.states, in_depth: b.inDepth, ...(b.capacity ? { capacity: b.capacity } : {}) };
+}
+
 export function combine(e: CellEvidence, root: string): Cell {
   const rel = (f: string) => relative(root, f);
   const base = { semantics: e.semantics, property: e.property };
@@ -122,7 +127,7 @@ export function combine(e: CellEvidence, root: string): Cell {
       transitions: b.transitions,
       depth: b.depth,
       fixpoint: b.fixpoint,
-      ...(b.stateBudget ? { state_budget: { states: b.stateBudget.states, in_depth: b.stateBudget.inDepth } } : {}),
+      ...(b.stateBudget ? { state_budget: stateBudgetJson(b.stateBudget) } : {}),
       ...(b.vacuous.length ? { vacuous: [...b.vacuous] } : {}),
       ...(b.vacuousInScope ? { vacuous_in_scope: b.vacuousInScope } : {}),
       ...fixed,

@@ -73,6 +73,11 @@ export const MAX_STATES_LIMIT = 1_000_000_000;
 export function budgetCheckedNothing(s: ExploreSummary): KlpcheckError | undefined {
   if (!s.stateBudget || s.depthReached > 0) return undefined;
   const n = s.stateBudget.states;
+  if (s.stateBudget.capacity)
+    return new KlpcheckError(
+      'E_USAGE',
+      `${s.semantics} has more states within depth 1 than the visited set holds (${s.stateBudget.capacity}), so no sequence was checked; a smaller scope keeps the search within it`,
+    );
   return new KlpcheckError(
     'E_USAGE',
     `--max-states ${n}: ${s.semantics} has more than ${plural(n, 'state')} within depth 1, so the budget ran out before any sequence was checked; raise it`,
@@ -275,6 +280,8 @@ export const explore: Command = {
     'full, as a depth bound would (the level under way is not claimed); the stop is',
     `the same on every run. A search with no depth bound (the default) has a budget`,
     `of ${DEFAULT_STATE_BUDGET} states unless --max-states says otherwise (any: none).`,
+    'A search whose visited set is full (4 GiB of states, or 2^28 of them) stops',
+    'and reports the same way, naming the capacity (a shard: exit 2).',
     `Scope keys and values (K=N): ${scopeRanges()}`,
     `(default ${formatScope(DEFAULT_EXPLORE_SCOPE)}: the whole space, within the budget).`,
   ],

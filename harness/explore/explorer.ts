@@ -29,7 +29,8 @@ import { Expander } from './expand.ts';
 import { witnessUniverse } from './summary.ts';
 import type { ExploreScope } from './scope.ts';
 import { absorbExpansion, ShardLedger, type ShardLedgerData } from './shard-ledger.ts';
-import { VisitedSet } from './visited.ts';
+import { VisitedSet, type VisitedLimits } from './visited.ts';
+import { KlpcheckError } from '../errors.ts';
 
 export interface Shard {
   readonly index: number;
@@ -60,6 +61,12 @@ export interface ExploreOptions {
    * different depth.
    */
   readonly maxStates?: number;
+  /**
+   * The visited set's limits (visited.ts; default VISITED_LIMITS): a full set
+   * stops the search as a spent budget does, and a shard with an E_USAGE
+   * error, since its result cannot say where it stopped. Tests give less.
+   */
+  readonly limits?: VisitedLimits;
   readonly onProgress?: (p: ExploreProgress) => void;
   /** Expands chunks elsewhere (worker threads); default: here. */
   readonly expandChunks?: ChunkExpander;
@@ -85,8 +92,15 @@ export interface FoundViolation {
  * state-queue limits stop a search by size the same way.
  */
 export interface StateBudget {
+  /** The budget (--max-states); or, with `capacity`, the states stored when the set was full. */
   readonly states: number;
   readonly inDepth: number;
+  /**
+   * Set when the visited set was full, not the budget spent (visited.ts
+   * VisitedSet.full: what ran out, "4 GiB of stored states"): the packed
+   * search stops there as at a budget, claiming the levels expanded in full.
+   */
+  readonly capacity?: string;
 }
 
 export interface ExploreResult {
@@ -268,7 +282,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   const ex = new Expander(sem, scope, properties);
   const ledger = o.shard ? new ShardLedger() : undefined;
   const expander: ChunkExpander = o.expandChunks ?? { width: 1, expand: (chunk) => expandChunk(ex, chunk, ledger !== undefined) };
-  const visited = new VisitedSet();
+  const visited = new VisitedSet(false, o.limits);
   const specVisited = new VisitedSet();
   const memIds = new Map<string, number>();
   const parent = new Column(new Int32Array(1 << 12));
@@ -281,6 +295,10 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   let transitions = 0;
   let maxFrontier = 0;
   const keyBuf = new Uint8Array(258);
+  /** The level under way: 1 while the roots' successors are taken. */
+  let depth = 0;
+  /** Set when the state budget ran out, or the visited set was full; the counts go back to `levelStart`, those of the levels expanded in full. */
+  let budgetHit: StateBudget | null = null;
 
   const memoryId = (m: string) => {
     let id = memIds.get(m);
@@ -305,6 +323,17 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
     for (let i = 0; i < length; i++) keyBuf[i] = keys[offset + i]!;
     keyBuf[length] = memory & 0xff;
     keyBuf[length + 1] = memory >>> 8;
+    // A full set stops the search as a spent budget does (packed/search.ts BreadthFirst.take): null.
+    const full = visited.full(length + 2);
+    if (full !== undefined && !visited.has(keyBuf, length + 2)) {
+      if (o.shard)
+        throw new KlpcheckError(
+          'E_USAGE',
+          `explore: the visited set is full (${full}) in depth ${depth}, and a shard's result cannot say where it stopped; bound the depth in --scope`,
+        );
+      budgetHit = { states: visited.size, inDepth: depth, capacity: full };
+      return null;
+    }
     const r = visited.add(keyBuf, length + 2);
     if (r.added) {
       parent.set(r.index, from);
@@ -323,17 +352,15 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
   let level: number[] = [];
   for (let root = 0; root < ex.rootCount; root++) {
     const { keys, memory } = ex.rootKeys(root);
-    const r = add(keys.full, 0, keys.full.length, keys.spec.length, memoryId(memory), -1, 0, root);
+    // The roots are a handful of states: they fit.
+    const r = add(keys.full, 0, keys.full.length, keys.spec.length, memoryId(memory), -1, 0, root)!;
     if (r.added) level.push(r.index);
   }
   statesPerDepth.push(level.length);
   ledger?.levelEnd(visited.size);
 
-  let depth = 0;
   let stopped = false;
   const bound = scope.depth ?? Infinity;
-  /** Set when the state budget ran out; the counts go back to `levelStart`, those of the levels expanded in full. */
-  let budgetHit: StateBudget | null = null;
   /** The counts when the level under way began. */
   let levelStart: { states: number; specStates: number; transitions: number; coverage: CoverageData };
 
@@ -374,6 +401,7 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
           r.positions[k]!,
           rootOf.data[from]!,
         );
+        if (!added) return;
         keyOffset += len;
         if (added.added) next.push(added.index);
         if (o.maxStates !== undefined && visited.size > o.maxStates) {

@@ -14,6 +14,12 @@
  * about 30% of a search.
  */
 
+/** A number of bytes as a report says it: "4 GiB", "1.5 MiB", "300 bytes". */
+function bytesInWords(n: number): string {
+  const [unit, size] = n >= 2 ** 30 ? ['GiB', 2 ** 30] : n >= 2 ** 20 ? ['MiB', 2 ** 20] : ['bytes', 1];
+  return `${Number((n / size).toFixed(1))} ${unit}`;
+}
+
 /**
  * murmur3's 32-bit hash (Austin Appleby, public domain) of the bytes
  * b[from, to), read 4 bytes at a time, little end first, so that it is the
@@ -62,6 +68,24 @@ export interface VisitedHandles {
 const ARENA_MAX = 2 ** 32 - 1;
 const OFFSETS_MAX = 4 * 2 ** 28;
 
+/**
+ * The most a set holds: its states' bytes (each with its length byte) and
+ * their number. Node 20's V8 makes no SharedArrayBuffer longer than 4 GiB,
+ * and state i's place in the arena is a 32-bit offset; the offsets array
+ * stops at 2^28 states. A lockstep key of 75 bytes fills the arena at about
+ * 56 million states: minutes of a whole-space search of the hybrid
+ * semantics, which the search then stops as a state budget stops it
+ * (search.ts BreadthFirst.take), with a bounded claim. Tests give less.
+ */
+export interface VisitedLimits {
+  /** Bytes of the arena: every state's bytes and its length byte. */
+  readonly arenaBytes: number;
+  /** States. */
+  readonly states: number;
+}
+
+export const VISITED_LIMITS: VisitedLimits = { arenaBytes: ARENA_MAX, states: OFFSETS_MAX / 4 };
+
 export class VisitedSet {
   private arena: Uint8Array;
   private used = 0;
@@ -81,7 +105,12 @@ export class VisitedSet {
    * its state's bytes, tag and offset are written, and read with
    * Atomics.load, so a reader that finds a state reads it whole.
    */
-  constructor(private readonly shared = false) {
+  constructor(
+    private readonly shared = false,
+    /** At most this much (VisitedLimits); add() past it throws, so a search asks full() first. */
+    private readonly limits: VisitedLimits = VISITED_LIMITS,
+  ) {
+    if (!(limits.arenaBytes <= ARENA_MAX && limits.states <= OFFSETS_MAX / 4)) throw new Error('visited: limits past the largest set');
     // The arena and the offsets are growable SharedArrayBuffers, shared or not, grown in place. A copy to a new
     // buffer kept both alive at its peak and touched every page of the used part again (the first write to a page
     // costs about 11 us on this VM): the peak RSS of upstream's lockstep over the whole of
@@ -142,6 +171,16 @@ export class VisitedSet {
     return index;
   }
 
+  /**
+   * What keeps a new state of `length` bytes out of the set, in words for a
+   * report ("4 GiB of stored states"), or undefined when it fits.
+   */
+  full(length: number): string | undefined {
+    if (this.size >= this.limits.states) return `${this.limits.states} states`;
+    if (this.used + length + 1 > this.limits.arenaBytes) return `${bytesInWords(this.limits.arenaBytes)} of stored states`;
+    return undefined;
+  }
+
   /** Whether the state `key[0, length)` is in the set. */
   has(key: Uint8Array, length = key.length): boolean {
     const h = hashBytes(key, 0, length) | 0;
@@ -192,7 +231,8 @@ export class VisitedSet {
   }
 
   private append(key: Uint8Array, length: number): number {
-    if (this.used + length + 1 > ARENA_MAX) throw new Error('visited: more than 4 GiB of states');
+    const full = this.full(length);
+    if (full) throw new Error(`visited: more than ${full}`);
     if (this.used + length + 1 > this.arena.length) {
       const n = Math.min(Math.max(this.arena.length * 2, this.used + length + 1), ARENA_MAX);
       (this.arena.buffer as SharedArrayBuffer).grow(n);
@@ -201,7 +241,6 @@ export class VisitedSet {
     this.arena[this.used] = length;
     for (let j = 0; j < length; j++) this.arena[this.used + 1 + j] = key[j]!;
     if (this.size === this.offsets.length) {
-      if (this.offsets.length * 8 > OFFSETS_MAX) throw new Error('visited: more than 2^28 states');
       (this.offsets.buffer as SharedArrayBuffer).grow(this.offsets.length * 8);
       this.offsets = new Uint32Array(this.offsets.buffer, 0, this.offsets.length * 2);
     }

@@ -28,16 +28,32 @@ export interface SavedNote {
   readonly randomLength?: number;
 }
 
-/**
- * How far a search the state budget stopped went (explorer.ts StateBudget):
- * "up to depth D (the state budget, N states, ran out in depth D+1, which is
- * not claimed)". The explore report and the matrix's cells say it alike.
- */
 /** How to go further than a state budget let a search go; the budget may be the default one, which the user never typed. */
 export const PAST_THE_BUDGET = '--max-states N raises it, --max-states any lifts it';
 
+/** How to go as far as a search the full visited set stopped, a bound its report names (visited.ts VisitedLimits). */
+export const PAST_THE_CAPACITY = 'a depth bound in --scope or a smaller scope keeps the search within it';
+
+/**
+ * How far a search the state budget stopped went (explorer.ts StateBudget):
+ * "up to depth D (the state budget, N states, ran out in depth D+1, which is
+ * not claimed)", or, when the visited set was full, "up to depth D (the
+ * visited set's capacity, 4 GiB of stored states, ran out at N states in
+ * depth D+1, which is not claimed)". The explore report and the matrix's
+ * cells say it alike.
+ */
 export function budgetReach(depth: number, budget: StateBudget): string {
-  return `up to depth ${depth} (the state budget, ${plural(budget.states, 'state')}, ran out in depth ${budget.inDepth}, which is not claimed)`;
+  const what = budget.capacity
+    ? `the visited set's capacity, ${budget.capacity}, ran out at ${plural(budget.states, 'state')}`
+    : `the state budget, ${plural(budget.states, 'state')}, ran out`;
+  return `up to depth ${depth} (${what} in depth ${budget.inDepth}, which is not claimed)`;
+}
+
+/** The line saying what stopped a search short of its bound or fixpoint, and how to go further. */
+export function budgetStopped(budget: StateBudget): string {
+  return budget.capacity
+    ? `the visited set's capacity stopped the search: ${PAST_THE_CAPACITY}`
+    : `the state budget stopped the search: ${PAST_THE_BUDGET}`;
 }
 
 export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = []): string {
@@ -63,7 +79,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
     `${plural(s.distinctStates, 'distinct state')} (${specLevel}), ${plural(s.transitions, 'transition')} checked ${bound}`,
     'states are stored exactly (no fingerprints, no collisions)',
-    ...(s.complete && s.stateBudget ? [`the state budget stopped the search: ${PAST_THE_BUDGET}`] : []),
+    ...(s.complete && s.stateBudget ? [budgetStopped(s.stateBudget)] : []),
     '',
   ];
   const missing = missingMilestones(s);

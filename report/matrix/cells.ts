@@ -11,7 +11,7 @@ import { classify, type Classification } from '../../model/semantics/promises.ts
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
 import { SETTLE_STEPS } from '../../harness/generators.ts';
-import { budgetReach, PAST_THE_BUDGET } from '../explore/text.ts';
+import { budgetReach, PAST_THE_BUDGET, PAST_THE_CAPACITY } from '../explore/text.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
 
@@ -114,7 +114,9 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
 export function boundedReach(c: HoldsBoundedCell): string {
   if (c.fixpoint) return `of any length (fixpoint at depth ${c.depth})`;
   const budget = c.state_budget;
-  return budget ? budgetReach(c.depth, { states: budget.states, inDepth: budget.in_depth }) : `up to depth ${c.depth}`;
+  return budget
+    ? budgetReach(c.depth, { states: budget.states, inDepth: budget.in_depth, capacity: budget.capacity })
+    : `up to depth ${c.depth}`;
 }
 
 /**
@@ -149,9 +151,10 @@ export function exhaustiveReach(m: VerdictMatrix): string | undefined {
 export function howChecked(m: VerdictMatrix): string {
   const reach = exhaustiveReach(m);
   const x = reach ? `; then exhaustively, ${reach}` : '';
-  const stopped = m.cells.some((c) => c.verdict === 'holds-bounded' && c.state_budget)
-    ? ` The state budget stopped an exploration: ${PAST_THE_BUDGET}.`
-    : '';
+  const budgets = m.cells.flatMap((c) => (c.verdict === 'holds-bounded' && c.state_budget ? [c.state_budget] : []));
+  const stopped =
+    (budgets.some((b) => !b.capacity) ? ` The state budget stopped an exploration: ${PAST_THE_BUDGET}.` : '') +
+    (budgets.some((b) => b.capacity) ? ` The visited set's capacity stopped an exploration: ${PAST_THE_CAPACITY}.` : '');
   const stores = m.also_replayed === undefined ? `${m.corpus}/` : `${m.corpus}/ and ${m.also_replayed}/`;
   return `Saved counterexamples (${stores}) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${sequenceLength(m.max_steps, m.settle_steps)} per cell (every task wakes up or leaves its CPU, and the transition work runs once more; seed ${m.seed})${x}.${stopped}`;
 }

@@ -163,11 +163,18 @@ export interface HoldsBoundedCell {
    */
   fixpoint: boolean;
   /**
-   * Present when the state budget stopped the exploration: it ran out in depth in_depth, which is not claimed (depth is in_depth - 1).
+   * Present when the state budget, or the visited set's capacity, stopped the exploration: it ran out in depth in_depth, which is not claimed (depth is in_depth - 1).
    */
   state_budget?: {
+    /**
+     * The budget; with capacity, the states stored when the visited set was full.
+     */
     states: number;
     in_depth: number;
+    /**
+     * Present when the visited set was full rather than the budget spent: what ran out, such as "4 GiB of stored states".
+     */
+    capacity?: string;
   };
   /**
    * Milestones the exploration never reached; a pass missing any is vacuous.

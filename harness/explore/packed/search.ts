@@ -11,7 +11,8 @@
  * stops it when it would store one more state than the budget and reports
  * the levels it expanded in full (explorer.ts StateBudget).
  */
-import { VisitedSet } from '../visited.ts';
+import type { StateBudget } from '../explorer.ts';
+import { VisitedSet, type VisitedLimits } from '../visited.ts';
 
 /** A model the packed search can explore. */
 export interface PackedSpace {
@@ -71,6 +72,8 @@ export interface PackedSearchOptions {
   readonly maxStates?: number;
   /** Keep each state's parent and successor position (6 bytes a state), so that pathTo can name a shortest path. */
   readonly paths?: boolean;
+  /** The visited set's limits (visited.ts; default VISITED_LIMITS): tests give less, to fill it. */
+  readonly limits?: VisitedLimits;
   /** Called after each level expanded in full: its depth, and the states stored and transitions made so far (bench progress). */
   readonly onLevel?: (depth: number, states: number, transitions: number) => void;
 }
@@ -83,8 +86,8 @@ export interface PackedSearchResult {
   readonly complete: boolean;
   /** Levels expanded in full; at the fixpoint, the depth of the deepest state. */
   readonly depthReached: number;
-  /** Set when the state budget stopped the search in the expansion of level `inDepth`. */
-  readonly stateBudget?: { readonly states: number; readonly inDepth: number };
+  /** Set when the state budget, or the visited set's capacity (`capacity`), stopped the search in the expansion of level `inDepth`. */
+  readonly stateBudget?: StateBudget;
   /** States stored, the roots included; under a budget, those of the levels expanded in full. */
   readonly distinctStates: number;
   /** Successors computed: one per applicable op of every expanded state, as explore counts them. */
@@ -155,8 +158,8 @@ export class BreadthFirst {
   levelLength = 0;
   /** Successors computed so far; the caller counts them (a worker's are counted in its chunk). */
   transitions = 0;
-  /** Set when a take would have stored one state more than the budget; nothing more is taken then. */
-  budgetHit: { readonly states: number; readonly inDepth: number } | undefined;
+  /** Set when a take would have stored one state more than the budget, or than the visited set holds; nothing more is taken then. */
+  budgetHit: StateBudget | undefined;
   /** Set by stop(): no level begins after the one under way, which does not count as expanded. */
   private stopped = false;
   private next = new Int32Array(1024);
@@ -182,7 +185,7 @@ export class BreadthFirst {
     /** The space's properties (PackedSpace.properties): the names of the bits `found` takes. */
     private readonly properties: readonly string[] = [],
   ) {
-    this.visited = new VisitedSet(shared);
+    this.visited = new VisitedSet(shared, o.limits);
     for (const key of roots) {
       const index = this.visited.insert(key, key.length);
       if (index >= 0) {
@@ -234,6 +237,13 @@ export class BreadthFirst {
    */
   take(key: Uint8Array, length: number, from: number, pos: number, onNew?: () => number): void {
     if (this.budgetHit) return;
+    // A full set stops the search as a spent budget does, at the first new state it cannot hold (an exit 70 after
+    // minutes of a whole-space search had been all the user got).
+    const full = this.visited.full(length);
+    if (full !== undefined && !this.visited.has(key, length)) {
+      this.budgetHit = { states: this.visited.size, inDepth: this.depth, capacity: full };
+      return;
+    }
     const index = this.visited.insert(key, length);
     if (index < 0) return;
     const violated = onNew?.();
