@@ -5,7 +5,7 @@
  * patch, module, task or function the universe has. Each failure is one
  * KlpcheckError with the JSON pointer of the offending field.
  */
-import { funcKey, type Universe } from '../model/kernel/definitions.ts';
+import { funcKey, kernelModuleName, type Universe } from '../model/kernel/definitions.ts';
 import { taskNames } from '../model/kernel/definitions.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import type { Op } from './ops.ts';
@@ -24,15 +24,27 @@ export interface UniverseNames {
 }
 
 /**
- * Checks that patch and module names are unique (two patches named alike
- * would share one sysfs directory: E_CONFLICT at the second) and collects the
- * names. `at` is the pointer of the universe in its file.
+ * Checks that patch and module names are unique as the kernel spells them
+ * (two patches named alike would share one sysfs directory, and 'lp-a' and
+ * 'lp_a' are one module, lp_a: definitions.ts kernelModuleName; E_CONFLICT
+ * at the second) and collects the names. `at` is the pointer of the universe
+ * in its file.
  */
 export function universeNames(u: Universe, file: string, at: readonly (string | number)[]): UniverseNames {
   const modules = new Set<string>();
+  const spelled = new Map<string, string>();
   const unique = (name: string, where: readonly (string | number)[]) => {
-    if (modules.has(name))
-      throw new KlpcheckError('E_CONFLICT', `a module named '${name}' is declared twice`, file, pointer(...at, ...where, 'name'));
+    const other = spelled.get(kernelModuleName(name));
+    if (other !== undefined)
+      throw new KlpcheckError(
+        'E_CONFLICT',
+        other === name
+          ? `a module named '${name}' is declared twice`
+          : `'${name}' and '${other}' are one module to the kernel, '${kernelModuleName(name)}' ('-' in a module name is '_'): declared twice`,
+        file,
+        pointer(...at, ...where, 'name'),
+      );
+    spelled.set(kernelModuleName(name), name);
     modules.add(name);
   };
   u.patches.forEach((p, i) => unique(p.name, ['patches', i]));

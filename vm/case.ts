@@ -73,8 +73,3 @@ export interface BuiltCase {
 export function modelKey(key: string): string {
   return key.includes(',') ? key : `${key},0`;
 }
-
-/** The kernel's spelling of a module name ('-' becomes '_', kernel/module/main.c). */
-export function kernelName(name: string): string {
-  return name.replace(/-/g, '_');
-}

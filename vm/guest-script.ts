@@ -3,8 +3,9 @@
  * and the clean-up, all calling vm/guest/functions.sh. Pure: the same cases give the same bytes.
  */
 import type { ModuleSet } from './cgen/contract.ts';
-import { kernelName, type BuiltCase, type GuestAction, type VmStep } from './case.ts';
+import { type BuiltCase, type GuestAction, type VmStep } from './case.ts';
 import { shq } from '../harness/shell.ts';
+import { kernelModuleName } from '../model/kernel/definitions.ts';
 
 function probeCommand(m: ModuleSet, key: string): string {
   return m.probes.find((p) => p.key === key || `${p.key},0` === key)?.command ?? 'false';
@@ -22,7 +23,7 @@ function actionWords(a: GuestAction, m: ModuleSet): string[] {
         ...Object.entries(a.params).map(([k, v]) => shq(`${k}=${v}`)),
       ];
     case 'rmmod':
-      return ['a_rmmod', shq(kernelName(a.module))];
+      return ['a_rmmod', shq(kernelModuleName(a.module))];
     case 'write':
       return ['a_write', shq(a.value), shq(a.path)];
     case 'ftrace':
@@ -38,7 +39,7 @@ function actionWords(a: GuestAction, m: ModuleSet): string[] {
     case 'sleep':
       return ['a_sleep', String(a.seconds)];
     case 'npids':
-      return ['a_npids', shq(kernelName(a.module)), shq(a.module)];
+      return ['a_npids', shq(kernelModuleName(a.module)), shq(a.module)];
   }
 }
 
@@ -51,9 +52,9 @@ export function caseScript(c: BuiltCase, no: number): string {
   const m = c.modules;
   const patches = m.modules
     .filter((x) => x.kind === 'livepatch')
-    .map((x) => kernelName(x.name))
+    .map((x) => kernelModuleName(x.name))
     .reverse();
-  const removal = m.modules.map((x) => kernelName(x.name)).reverse();
+  const removal = m.modules.map((x) => kernelModuleName(x.name)).reverse();
   const probes = m.probes.map((p) => `probe ${shq(p.key)} ${shq(p.command)}`);
   const preload = m.modules.filter((x) => x.kind === 'core' || x.kind === 'stand-in').map((x) => x.name);
   return [

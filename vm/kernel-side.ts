@@ -7,9 +7,10 @@
 import { INSMOD_STRERROR, STRERROR, type Errno } from '../model/kernel/errno.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
 import type { ModuleSet } from './cgen/contract.ts';
-import { kernelName, type VmCase } from './case.ts';
+import type { VmCase } from './case.ts';
 import type { StepObservation, SysfsFile } from './observation.ts';
 import type { GuestCase, GuestStep } from './protocol.ts';
+import { kernelModuleName } from '../model/kernel/definitions.ts';
 
 /** Error texts of kmod's insmod/rmmod and of busybox ash that name no strerror. */
 const OTHER_TEXTS: readonly (readonly [RegExp, Errno])[] = [
@@ -48,7 +49,7 @@ export function resultOf(rc: number, error: string): string {
 /** Kernel spelling -> universe name, for every module and stand-in of the set. */
 export function nameMap(m: ModuleSet): Map<string, string> {
   const map = new Map<string, string>();
-  for (const x of m.modules) map.set(kernelName(x.name), x.standsInFor ?? x.name);
+  for (const x of m.modules) map.set(kernelModuleName(x.name), x.standsInFor ?? x.name);
   return map;
 }
 

@@ -86,6 +86,16 @@ export function sysfsFuncName(name: string, sympos: number): string {
   return `${name},${sympos === 0 ? 1 : sympos}`;
 }
 
+/**
+ * The kernel's spelling of a module name: kbuild makes KBUILD_MODNAME of the
+ * file's name with '-' as '_' (scripts/Makefile.lib name-fix), so
+ * `test_klp-a.ko` loads as module test_klp_a, with that sysfs directory,
+ * and `test_klp-a` and `test_klp_a` are one module to the kernel.
+ */
+export function kernelModuleName(name: string): string {
+  return name.replaceAll('-', '_');
+}
+
 /** The user tasks task0.. and then the kernel threads kthread0.. a universe boots with. */
 export function taskNames(u: Universe): string[] {
   // Loops, not spread Array.from: every random run's kernel and spec model ask once (stop 42's profile: 3-5% of a run).

@@ -9,9 +9,10 @@ import { semanticsByName } from '../../model/semantics/registry.ts';
 import { describeOp, type Op } from '../../harness/ops.ts';
 import { Lockstep } from '../../harness/run-sequence.ts';
 import type { FunctionProbe } from '../cgen/contract.ts';
-import { kernelName, modelKey, type CaseKind, type GuestAction, type VmCase, type VmStep } from '../case.ts';
+import { modelKey, type CaseKind, type GuestAction, type VmCase, type VmStep } from '../case.ts';
 import { observeModel } from '../model-side.ts';
 import type { StepObservation } from '../observation.ts';
+import { kernelModuleName } from '../../model/kernel/definitions.ts';
 
 const KLP = '/sys/kernel/livepatch';
 
@@ -28,10 +29,10 @@ export function opAction(op: Op): GuestAction {
       return {
         kind: 'write',
         value: op.op === 'disable' ? '0' : '1',
-        path: `${KLP}/${kernelName(op.patch)}/${op.op === 'force' ? 'force' : 'enabled'}`,
+        path: `${KLP}/${kernelModuleName(op.patch)}/${op.op === 'force' ? 'force' : 'enabled'}`,
       };
     case 'set_attr':
-      return { kind: 'write', value: String(op.value), path: `${KLP}/${kernelName(op.patch)}/${op.attr}` };
+      return { kind: 'write', value: String(op.value), path: `${KLP}/${kernelModuleName(op.patch)}/${op.attr}` };
     case 'transition_step':
       return { kind: 'sleep', seconds: 1 };
     case 'block_task':

@@ -28,11 +28,6 @@ export function cIdent(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-/** The kernel's spelling of a module name: kbuild turns '-' into '_' (KBUILD_MODNAME). */
-export function kernelModName(name: string): string {
-  return name.replace(/-/g, '_');
-}
-
 /** A record's entries sorted by key (code-unit order, as Array.prototype.sort): generated text never follows insertion order. */
 export function sortedEntries<V>(record: Readonly<Record<string, V>> | undefined): [string, V][] {
   return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

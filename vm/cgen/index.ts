@@ -13,7 +13,7 @@
 import { KlpcheckError, placedIn } from '../../harness/errors.ts';
 import { validate } from '../../harness/json-file.ts';
 import type { Universe } from '../../model/kernel/definitions.ts';
-import { banner, kernelModName, universeId, type BannerInfo } from './c.ts';
+import { banner, universeId, type BannerInfo } from './c.ts';
 import type { FunctionProbe, GeneratedModule, GenerateModuleSources, KernelVersion, ModuleSet } from './contract.ts';
 import { coreHeader, coreSource } from './core-module.ts';
 import { hostModule, originalLine } from './host-module.ts';
@@ -21,6 +21,7 @@ import { livepatchSource, replacementLine } from './livepatch-module.ts';
 import { CORE, SHADOW_VARS_MODULE, planUniverse, type Plan } from './plan.ts';
 import { shadowVarsSource } from './shadow-vars.ts';
 import { REAL_VMLINUX_FUNCTIONS, livePatchedLine } from './vmlinux-functions.ts';
+import { kernelModuleName } from '../../model/kernel/definitions.ts';
 
 export type { ModuleSet, KernelVersion } from './contract.ts';
 
@@ -57,7 +58,7 @@ function probes(plan: Plan): FunctionProbe[] {
       out.push({
         key: f.key,
         command: `cat /proc/klpcheck/call/${h.object}/${f.procName}`,
-        klpObject: kernelModName(h.name),
+        klpObject: kernelModuleName(h.name),
         versions: { [originalLine(h.object, f.name)]: 'original', ...replacementVersions(u, h.object, f.name) },
       });
     }

@@ -11,8 +11,8 @@
  * is_shadow) are not written; the upstream semantics ignores them too
  * (model/semantics/upstream.ts: perState false).
  */
-import { VMLINUX, type ObjectDef, type PatchDef } from '../../model/kernel/definitions.ts';
-import { banner, cIdent, cString, kernelModName, sortedEntries, type BannerInfo } from './c.ts';
+import { VMLINUX, type ObjectDef, type PatchDef, kernelModuleName } from '../../model/kernel/definitions.ts';
+import { banner, cIdent, cString, sortedEntries, type BannerInfo } from './c.ts';
 import { CALLBACK_HELPERS, objectCallbacks } from './callbacks.ts';
 import { functionSource } from './function.ts';
 import { paramDecl, paramLines, type ParamDecl } from './params.ts';
@@ -51,7 +51,7 @@ function klpObjects(objects: readonly ObjectDef[]): KlpObject[] {
   const out: KlpObject[] = [];
   for (const o of objects) {
     if (o.name !== VMLINUX) {
-      out.push({ kname: kernelModName(o.name), source: o, funcs: o.funcs, callbacks: true, module: true });
+      out.push({ kname: kernelModuleName(o.name), source: o, funcs: o.funcs, callbacks: true, module: true });
       continue;
     }
     const funcs = o.funcs ?? [];
@@ -192,7 +192,7 @@ export function livepatchSource(info: BannerInfo, plan: Plan, patch: PatchDef): 
   const states = patch.states ?? [];
   const stateLines = states.map((s) => `\t{ .id = ${s.id}, .version = ${s.version ?? 0} },\n`).join('');
   const replace = Boolean(patch.attrs?.replace);
-  const modname = kernelModName(patch.name);
+  const modname = kernelModuleName(patch.name);
 
   const init = `static int __init klpcheck_livepatch_init(void)
 {

@@ -7,8 +7,7 @@
  */
 import { KlpcheckError, pointer } from '../../harness/errors.ts';
 import type { ModuleDef, PatchDef, Universe } from '../../model/kernel/definitions.ts';
-import { VMLINUX } from '../../model/kernel/definitions.ts';
-import { kernelModName } from './c.ts';
+import { VMLINUX, kernelModuleName } from '../../model/kernel/definitions.ts';
 import { realFunction } from './vmlinux-functions.ts';
 
 /** The module that stands in for generated vmlinux functions (the real vmlinux lacks f1, funcA ...). */
@@ -77,7 +76,7 @@ function checkNames(u: Universe): void {
   ]);
   const claim = (name: string, where: string) => {
     if (!MODULE_NAME.test(name)) refuse(where, `module name '${name}' is not a kernel module name ([A-Za-z0-9_-], under 56 characters)`);
-    const k = kernelModName(name);
+    const k = kernelModuleName(name);
     const other = seen.get(k);
     if (other !== undefined) refuse(where, `module name '${name}' is the kernel's '${k}', already used by ${other}`);
     seen.set(k, where);
