@@ -312,8 +312,9 @@ export function sameFile(a: string, b: string): boolean {
  * The temporary file is removed whatever happens. With `flag`, the option
  * that named the file, a failed write says why as the checks before the work
  * do (`--html: ...`): it comes after the report (cli/late-errors.ts).
+ * `mode`: a new file's permissions before the umask (atomic-write.ts).
  */
-export function writeAtomically(file: string, text: string, force: boolean, flag?: string): 'written' | 'unchanged' {
+export function writeAtomically(file: string, text: string, force: boolean, flag?: string, mode?: number): 'written' | 'unchanged' {
   refuseLink(file, 'output');
   let old: string | undefined;
   try {
@@ -324,7 +325,7 @@ export function writeAtomically(file: string, text: string, force: boolean, flag
   if (old === text) return 'unchanged';
   if (old !== undefined && !force) throw otherContent(file);
   try {
-    writeFileAtomically(file, text);
+    writeFileAtomically(file, text, mode);
   } catch (e) {
     throw flag === undefined ? cannotWrite(file, e) : lateWriteError(file, flag, e);
   }

@@ -19,13 +19,15 @@ export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
  * Writes `text` to `file` through a temporary file and a rename; errors are the
  * file system's. A file replaced keeps its permission bits, as `cp` over an
  * existing file does: the new file was made with the umask's (644), so
- * `--force` over a read-only (444) result made it writable.
+ * `--force` over a read-only (444) result made it writable. A new file gets
+ * `mode` less the umask (default 0o666: 644 under the usual umask); a script
+ * asks 0o755, as the kernel's selftest runner runs it directly.
  */
-export function writeFileAtomically(file: string, text: string): void {
+export function writeFileAtomically(file: string, text: string, mode = 0o666): void {
   const tmp = tmpFor(file);
   const old = statSync(file, { throwIfNoEntry: false });
   try {
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, text, { mode });
     if (old?.isFile()) chmodSync(tmp, old.mode & 0o777);
     renameSync(tmp, file);
   } catch (e) {

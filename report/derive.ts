@@ -250,6 +250,15 @@ export function slotOf(c: Counterexample, name: string, ctx: RenderContext): str
 }
 
 /**
+ * A slot named in words: `slot tag:1`, `slot set:2`, and the slots
+ * semantics' `slot:1` as `slot 1`, not `slot slot:1` (hostile-user nit,
+ * 2026-12-04).
+ */
+export function slotWords(slot: string): string {
+  return `slot ${slot.replace(/^slot:/, '')}`;
+}
+
+/**
  * A patch's role in the maintainers' words: `cumulative` for the slot
  * upstream calls so, `no-replace` for a patch alone in its slot that does
  * not replace (`replacing` when its replace attribute is set, as in hybrid
@@ -263,7 +272,7 @@ export function roleOf(slot: string | undefined, name: string, ctx: RenderContex
     if (ctx.semantics && ctx.semantics.attrs.length === 0) return 'stacked';
     return def?.attrs?.replace ? 'replacing' : 'no-replace';
   }
-  return `slot ${slot}`;
+  return slotWords(slot);
 }
 
 export interface ObjectSummary {

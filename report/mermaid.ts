@@ -7,7 +7,7 @@
 import type { Counterexample } from '../harness/counterexample.ts';
 import { escapeControls } from '../harness/errors.ts';
 import type { RenderContext } from './context.ts';
-import { isPatch, opSubject, slotOf, stepsOf, type StepFacts } from './derive.ts';
+import { isPatch, opSubject, slotOf, slotWords, stepsOf, type StepFacts } from './derive.ts';
 import { stepPhrase } from './phrases.ts';
 
 /** Ops that act on a task, drawn on the tasks' lane. */
@@ -41,16 +41,21 @@ interface Participant {
   readonly label: string;
 }
 
+/** The lane of patch `name`'s slot, named as derive.ts slotWords names it. */
+function laneOf(c: Counterexample, name: string, ctx: RenderContext): string {
+  return slotWords(slotOf(c, name, ctx) ?? name);
+}
+
 /** Where an arrow of a step goes: the slot of the patch it acts on, else modules, tasks or the transition work. */
 function target(c: Counterexample, f: StepFacts, ctx: RenderContext): string {
   const op = f.op;
   if (op.op === 'transition_step') {
     const t = f.completed[0]?.patch ?? f.pending?.patch;
-    return t ? `slot ${slotOf(c, t, ctx) ?? t}` : 'transition work';
+    return t ? laneOf(c, t, ctx) : 'transition work';
   }
   if (TASK_OPS.has(op.op)) return 'tasks';
   const subject = opSubject(op);
-  if (subject && isPatch(c, subject)) return `slot ${slotOf(c, subject, ctx) ?? subject}`;
+  if (subject && isPatch(c, subject)) return laneOf(c, subject, ctx);
   return 'target modules';
 }
 
@@ -65,7 +70,7 @@ export function renderMermaid(c: Counterexample, ctx: RenderContext): string {
   const facts = stepsOf(c);
   const arrows = facts.map((f) => ({ f, from: source(f), to: target(c, f, ctx) }));
   const used = new Set(arrows.flatMap((a) => [a.from, a.to]));
-  const slots = [...new Set(c.universe.patches.map((p) => `slot ${slotOf(c, p.name, ctx) ?? p.name}`))].filter((s) => used.has(s));
+  const slots = [...new Set(c.universe.patches.map((p) => laneOf(c, p.name, ctx)))].filter((s) => used.has(s));
   const order = ['admin', ...slots, 'target modules', 'tasks', 'transition work'].filter((n) => used.has(n));
   const ids = new Map<string, Participant>(order.map((label, i) => [label, { id: `P${i}`, label }]));
   const id = (label: string) => ids.get(label)!.id;

@@ -19,6 +19,7 @@ import {
   roleOf,
   shareFunction,
   slotOf,
+  slotWords,
   type StepFacts,
 } from './derive.ts';
 import { plural } from '../harness/plural.ts';
@@ -213,7 +214,7 @@ export function funcKeyNote(text: string): string | null {
 /** `in slot tag:1`, `in a slot of its own` (a slot named after the patch), `in no slot`. */
 export function slotPhrase(slot: string | undefined, name: string): string {
   if (slot === undefined) return 'in no slot';
-  return slot === `patch:${name}` ? 'in a slot of its own' : `in slot ${slot}`;
+  return slot === `patch:${name}` ? 'in a slot of its own' : `in ${slotWords(slot)}`;
 }
 
 /**

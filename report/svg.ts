@@ -11,7 +11,7 @@
 import type { Counterexample } from '../harness/counterexample.ts';
 import type { PatchStatus } from '../model/spec/abstract-state.ts';
 import type { RenderContext } from './context.ts';
-import { attrSummary, patchDef, stepsOf } from './derive.ts';
+import { attrSummary, patchDef, slotWords, stepsOf } from './derive.ts';
 import { semanticsLabel, stepLine, stepPhrase } from './phrases.ts';
 import { timelineOf, type Item, type Lane } from './timeline.ts';
 import { wrap } from './wrap.ts';
@@ -211,7 +211,7 @@ export function renderSvg(c: Counterexample, ctx: RenderContext, heading = true)
 function laneTitle(l: Lane): string {
   if (l.kind === 'task') return l.label;
   const own = /^patch:(.*)$/.exec(l.label);
-  return own ? `${own[1]}'s own slot` : `slot ${l.label}`;
+  return own ? `${own[1]}'s own slot` : slotWords(l.label);
 }
 
 /** The standalone file: an XML declaration and a final newline. */

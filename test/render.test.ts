@@ -6,7 +6,7 @@
  * in every format, and `klpcheck render` at the command line.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,6 +230,13 @@ describe('markdown', () => {
     expect(md).toContain('  Note over P0,P5: VIOLATED no-function-shared-across-slots:');
   });
 
+  it('names a numbered slot’s lane once: slot 1, not slot slot 1', () => {
+    const slots = render(readCounterexample('counterexamples/slots/no-foreign-removal-a1fc60d843e4.json'), 'markdown');
+    expect(slots).toContain('  participant P1 as slot 1\n');
+    expect(slots).not.toContain('slot slot');
+    expect(md).toMatch(/participant P\d as slot cumulative\n/);
+  });
+
   it('keeps mermaid away from the characters its grammar reserves', () => {
     const diagram = md.slice(md.indexOf('```mermaid'), md.lastIndexOf('```'));
     // Only as entity codes, which mermaid shows as the characters themselves.
@@ -311,6 +318,22 @@ describe('selftest', () => {
     expect(script).toContain('# klpcheck: task0 sleeps in vmlinux:f1 -- needs a test module that blocks there');
     expect(script).toContain('# klpcheck: one retry of the transition work');
     expect(script).not.toMatch(/^(block_task|transition_step|unblock_task)/m);
+  });
+
+  it('says which kernel settings it cannot make, and that its log holds only on such a kernel', () => {
+    expect(script).not.toContain('CAUTION');
+    const of = (kernel: Record<string, boolean>) => render({ ...fixture, universe: { ...fixture.universe, kernel } }, 'selftest');
+    const unreliable = of({ reliable_stacktrace: false });
+    expect(unreliable).toContain(
+      "# CAUTION: the counterexample's kernel has no reliable stack traces\n# (kernel.reliable_stacktrace false: no HAVE_RELIABLE_STACKTRACE), which\n",
+    );
+    expect(unreliable).toContain('# another, the log differs for that reason, not because of the proposal.\n');
+    const all = of({ reliable_stacktrace: false, livepatch_initialized: false, ftrace_enabled: false }).replace(/\n# /g, ' ');
+    expect(all).toContain(
+      'kernel has no reliable stack traces (kernel.reliable_stacktrace false: no HAVE_RELIABLE_STACKTRACE), and livepatch uninitialized (kernel.livepatch_initialized false: enabling returns -ENODEV), and the kernel.ftrace_enabled sysctl at 0 from boot, which this script cannot set.',
+    );
+    // The defaults, written out, are no caution.
+    expect(of({ reliable_stacktrace: true, livepatch_initialized: true, ftrace_enabled: true })).not.toContain('CAUTION');
   });
 
   it('expects the kernel log of the reference implementation, clean-up included', () => {
@@ -599,6 +622,20 @@ describe('klpcheck render', () => {
       "klpcheck: unknown format 'pdf' (formats: text, markdown, html, svg, selftest); see 'klpcheck render --help' [E_USAGE]\n",
     );
     expect((await run(['render'])).stderr).toMatch(/\[E_USAGE\]\n$/);
+  });
+
+  it('--out writes a selftest executable, as the kernel’s selftest runner runs it; other formats and a file kept keep their modes', async () => {
+    const umask = (await import('node:process')).umask();
+    const out = join(tmp.path, 'cx.sh');
+    expect((await run(['render', '-f', 'selftest', '--out', out, FIXTURE])).code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o755 & ~umask);
+    const html = join(tmp.path, 'mode.html');
+    expect((await run(['render', '-f', 'html', '--out', html, FIXTURE])).code).toBe(0);
+    expect(statSync(html).mode & 0o777).toBe(0o666 & ~umask);
+    // --force over a script the user made read-only keeps it so, as cp over a file does.
+    chmodSync(out, 0o500);
+    expect((await run(['render', '-f', 'text', '--out', out, '--force', FIXTURE])).code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o500);
   });
 
   it('--out writes the file, leaves the same content alone, and refuses other content without --force', async () => {

@@ -91,7 +91,8 @@ export const render: Command = {
       io.stdout(text);
       return EXIT.ok;
     }
-    const status = writeAtomically(out, text, values.force === true);
+    // A selftest is run directly (tools/testing/selftests' runner execs it): executable, as the kernel's are.
+    const status = writeAtomically(out, text, values.force === true, undefined, format === 'selftest' ? 0o755 : undefined);
     io.stderr(`klpcheck render: ${status === 'written' ? 'wrote' : 'unchanged'} ${escapeControls(out)}\n`);
     return EXIT.ok;
   },
