@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   E_CONFLICT:
     'names declared twice, a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder)',
   E_IO: 'an output path that cannot be written',
+  E_UNCHECKED:
+    "replay: no counterexample given could be checked, each for a reason in its file: its steps fail today's preconditions where it was violated, its property does not apply to its semantics, or it is a release cycle's (klpcheck protocols checks those); under --semantics, a property that applies to none of them is E_USAGE",
   E_VM_SETUP: 'klpcheck vm: the kernel is not set up (run npm run vm:setup)',
   E_VM_BUILD: 'klpcheck vm: building the generated modules failed',
   E_VM_BOOT: 'klpcheck vm: the VM did not boot or did not answer in time',

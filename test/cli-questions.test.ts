@@ -62,7 +62,7 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(replayed.code).toBe(2);
     expect(replayed.stdout).toBe('');
     expect(replayed.stderr).toBe(
-      `klpcheck: ${file}: the counterexample could not be checked (fixes is a release cycle's property (protocol=static-sets,releases<=3): klpcheck protocols checks it): nothing replayed [E_USAGE]\n`,
+      `klpcheck: ${file}: the counterexample could not be checked (fixes is a release cycle's property (protocol=static-sets,releases<=3): klpcheck protocols checks it): nothing replayed [E_UNCHECKED]\n`,
     );
     // Two that cannot be checked: each named with its reason on stdout before the one line (the reasons were not
     // printed at all: hostile-user nit, stop 36).
@@ -71,7 +71,7 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(neither.code).toBe(2);
     expect(neither.stdout).toContain(`${file}: upstream fixes: not checked: fixes is a release cycle's property`);
     expect(neither.stdout).toContain(`${shadow}: upstream shadow-lifetime: not checked: n/a: upstream has no is_shadow states`);
-    expect(neither.stderr).toBe('klpcheck: none of the 2 counterexamples could be checked under upstream: nothing replayed [E_USAGE]\n');
+    expect(neither.stderr).toBe('klpcheck: none of the 2 counterexamples could be checked under upstream: nothing replayed [E_UNCHECKED]\n');
     // Beside a file it can check, the cycle's file is listed as not checked, and the exit is the checked file's.
     const mixed = await run(['replay', file, 'counterexamples/upstream/no-function-shared-across-slots-faf07c3b48ea.json']);
     expect(mixed.code).toBe(1);

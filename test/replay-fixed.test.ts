@@ -6,12 +6,14 @@
  * kernel refuses gave EINVAL where the record has ok, and replay said just
  * "fixed").
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { storedFor, type Counterexample } from '../harness/counterexample.ts';
 import { replayCounterexample } from '../harness/replay.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { upstream } from '../model/semantics/upstream.ts';
+import { run, TempDir } from './support/cli-run.ts';
 
 const CORPUS = join(import.meta.dirname, '..', 'counterexamples');
 const [saved] = storedFor(CORPUS, 'upstream', 'no-function-shared-across-slots');
@@ -78,6 +80,22 @@ describe('a replay that no longer violates', () => {
         stale: true,
       },
     });
+  });
+
+  it('exits 2 with E_UNCHECKED, not E_USAGE, when the file’s own steps leave nothing to check (hostile-user finding, 2026-12-04)', async () => {
+    const [first] = c.steps;
+    const wake = { ...first!, op: { op: 'unblock_task', task: 'task0' } } as Counterexample['steps'][number];
+    const dir = new TempDir();
+    try {
+      const file = dir.write('stale.json', { ...c, steps: [first!, wake], violation: { step: 1, reason: 'x' } });
+      const r = await run(['replay', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `klpcheck: ${file}: the counterexample could not be checked (step 2, where it was violated, cannot run today: it fails its precondition (task0 wakes up)): nothing replayed [E_UNCHECKED]\n`,
+      );
+    } finally {
+      rmSync(dir.path, { recursive: true, force: true });
+    }
   });
 
   it('under another semantics that takes the ops otherwise', () => {

@@ -33,8 +33,10 @@ export const replay: Command = {
     'This answers the question a reviewer asks of a new revision of a proposal:',
     'does the old counterexample still break it? Exit status 1 when any still does.',
     "A file is 'not checked' when its property does not apply to the semantics",
-    "(n/a in compare's matrix) or is a release cycle's (klpcheck protocols --out):",
-    'nothing was replayed for it; when no file could be checked, exit 2.',
+    "(n/a in compare's matrix), is a release cycle's (klpcheck protocols --out), or",
+    'the step it was violated at fails its precondition today: nothing was replayed',
+    'for it; when no file could be checked, exit 2 (E_UNCHECKED; E_USAGE when',
+    '--semantics made every property not apply).',
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `replay against this semantics instead (${SEMANTICS.map((s) => s.name).join(', ')})` },
@@ -70,8 +72,11 @@ export const replay: Command = {
       // Each file's reason, as the README promises: the one line below names it only for a single file (stop 36 nit).
       if (!one) lines();
       const only = one?.verdict.kind === 'not-checked' ? ` (${one.verdict.why})` : '';
+      // The command line's doing only when --semantics made every property not apply; else each file's own reason.
+      const byOverride =
+        override !== undefined && replays.every((r) => r.verdict.kind === 'not-checked' && r.verdict.why.startsWith('n/a: '));
       throw new KlpcheckError(
-        'E_USAGE',
+        byOverride ? 'E_USAGE' : 'E_UNCHECKED',
         `${replays.length === 1 ? 'the counterexample could not' : `none of the ${replays.length} counterexamples could`} be checked${override ? ` under ${override.name}` : ''}${only}: nothing replayed`,
         // The file, as every exit-2 line names its input; a folder's files are each named on their own lines otherwise.
         one?.file,
