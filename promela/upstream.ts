@@ -216,7 +216,7 @@ export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS):
   return `${BANNER} --scope ${scopeText}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
  * The upstream livepatch replace semantics at the spec level (promela/upstream.ts says
  * what is written from the rule and what is shared with klpcheck as tables).
- * Run: spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m1000000
+ * Run: spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000
  * Where upstream never breaks conformance (one patch), "states, stored" is klpcheck explore's
  * spec-level count for this scope at depth=any plus one (the state before init fills the tables);
  * past a break explore counts only the states before it, so fewer.

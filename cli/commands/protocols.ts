@@ -25,8 +25,9 @@ export const protocols: Command = {
     'and, for a script, at deploy time from sysfs. Each cycle is checked for: every',
     'release loads unless the script refuses it (loads), no landed fix stops running',
     "(fixes), no build needs the users' patches (knowledge), and every invariant the",
-    'semantics promises. Prints, per semantics and protocol, holds (bounded) or the',
-    'shortest failing cycle; --timeline prints each failing cycle week by week.',
+    'semantics promises. Prints, per semantics and protocol, holds (for every cycle',
+    'of up to --releases releases, as the header says) or the shortest failing',
+    'cycle; --timeline prints each failing cycle week by week.',
     'Exits 1 when a cycle fails (a finding, not an error; stderr says so).',
   ],
   options: {

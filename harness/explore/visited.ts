@@ -72,10 +72,11 @@ const OFFSETS_MAX = 4 * 2 ** 28;
  * The most a set holds: its states' bytes (each with its length byte) and
  * their number. Node 20's V8 makes no SharedArrayBuffer longer than 4 GiB,
  * and state i's place in the arena is a 32-bit offset; the offsets array
- * stops at 2^28 states. A lockstep key of 75 bytes fills the arena at about
- * 56 million states: minutes of a whole-space search of the hybrid
- * semantics, which the search then stops as a state budget stops it
- * (search.ts BreadthFirst.take), with a bounded claim. Tests give less.
+ * stops at 2^28 states. Hybrid's lockstep keys, 65.8 bytes with the length
+ * byte, fill the arena at 65,232,167 states, 13 minutes into a whole-space
+ * search on two cores (2026-12-04); the search then stops as a state budget
+ * stops it (search.ts BreadthFirst.take), with a bounded claim. Tests give
+ * less.
  */
 export interface VisitedLimits {
   /** Bytes of the arena: every state's bytes and its length byte. */
