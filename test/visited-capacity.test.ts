@@ -56,9 +56,15 @@ describe('the visited set’s capacity', () => {
     // A state it holds is found as before.
     expect(states.add(Uint8Array.of(2))).toEqual({ index: 1, added: false });
     expect(new VisitedSet().full(255)).toBeUndefined();
-    expect(VISITED_LIMITS).toEqual({ arenaBytes: 2 ** 32 - 1, states: 2 ** 28 });
-    expect(() => new VisitedSet(false, { arenaBytes: 2 ** 32, states: 1 })).toThrow('visited: limits past the largest set');
-    expect(() => new VisitedSet(false, { arenaBytes: 1, states: 2 ** 28 + 1 })).toThrow('visited: limits past the largest set');
+    // 16 GiB of states, and as many as a table of 2^28 slots indexes before it would double past what V8 allocates.
+    expect(VISITED_LIMITS).toEqual({ arenaBytes: 16 * 2 ** 30, states: 187_904_819 });
+    expect(() => new VisitedSet(false, { arenaBytes: 1, states: 187_904_820 })).toThrow('visited: limits past the largest set');
+    expect(() => new VisitedSet(false, { arenaBytes: 1, states: 1, chunkBytes: 2 ** 32 })).toThrow('visited: limits past the largest set');
+    expect(() => new VisitedSet(false, { arenaBytes: 1, states: 1, chunkBytes: 255 })).toThrow('visited: limits past the largest set');
+    expect(() => new VisitedSet(false, { arenaBytes: 15 * 1000 + 1, states: 1, chunkBytes: 1000 })).toThrow(
+      'visited: an arena of more chunks than a set keeps',
+    );
+    expect(() => new VisitedSet(false, { arenaBytes: 15 * 1000, states: 1, chunkBytes: 1000 })).not.toThrow();
   });
 
   it('words a size in GiB, MiB or bytes', () => {
@@ -71,7 +77,54 @@ describe('the visited set’s capacity', () => {
     expect(at(2 ** 20 - 1)).toBe('1048575 bytes of stored states');
   });
 
+  it('holds states across arena chunks as in one, for itself, its export and a reader', () => {
+    // Chunks of 300 bytes: a state that does not fit in the last begins the next.
+    const set = new VisitedSet(true, { arenaBytes: 15 * 300, states: 1000, chunkBytes: 300 });
+    const one = new VisitedSet();
+    const keys = Array.from({ length: 200 }, (_, i) => Uint8Array.from({ length: 1 + (i % 17) }, (_, j) => (i * 31 + j * 7) & 0xff));
+    const early = VisitedSet.reader(set.handles());
+    for (const k of keys) expect(set.add(k)).toEqual(one.add(k));
+    expect(set.size).toBe(one.size);
+    expect(set.arenaBytes()).toBe(one.arenaBytes());
+    expect(Buffer.from(set.export()).equals(Buffer.from(one.export()))).toBe(true);
+    const reader = VisitedSet.reader(set.handles());
+    expect(reader.sameChunks(set.handles())).toBe(true);
+    expect(early.sameChunks(set.handles())).toBe(false);
+    keys.forEach((k, i) => {
+      expect(Buffer.from(set.get(i)).equals(Buffer.from(k))).toBe(true);
+      expect(Buffer.from(reader.get(i)).equals(Buffer.from(k))).toBe(true);
+      expect(set.add(k)).toEqual({ index: i, added: false });
+      expect(set.has(k)).toBe(true);
+      expect(reader.has(k, k.length)).toBe(true);
+    });
+    // A reader made before the later chunks began does not find their states (the writer decides), and finds the first chunk's.
+    expect(early.has(keys[0]!, keys[0]!.length)).toBe(true);
+    expect(early.has(keys[199]!, keys[199]!.length)).toBe(false);
+    expect(set.has(Uint8Array.of(9, 9, 9))).toBe(false);
+    expect(reader.has(Uint8Array.of(9, 9, 9), 3)).toBe(false);
+    expect(set.full(10)).toBeUndefined();
+    // The bytes count across chunks: 15 chunks of 300 are full when the states' bytes would pass 4,500.
+    const filling = new VisitedSet(false, { arenaBytes: 15 * 300, states: 10_000, chunkBytes: 300 });
+    let n = 0;
+    while (filling.full(99) === undefined) filling.add(Uint8Array.from({ length: 99 }, (_, j) => (n * 13 + j) & 0xff).fill(n++ & 0xff, 0, 1));
+    expect(filling.arenaBytes()).toBe(4500);
+    expect(filling.full(99)).toBe("4500 bytes of stored states");
+  });
+
   const lockstep = () => new PackedLockstep(WHOLE);
+
+  it('searches alike with its arena in small chunks, on one thread or two', async () => {
+    const whole = packedSearch(lockstep(), { paths: true });
+    const limits = { arenaBytes: 15 * 2 ** 20, states: 100_000, chunkBytes: 2 ** 20 };
+    const chunked = packedSearch(lockstep(), { paths: true, limits });
+    const same = (r: PackedSearchResult) => ({ ...counts(r), states: Buffer.from(r.visited.export()).toString('base64') });
+    expect(same(chunked)).toEqual(same(whole));
+    // 3,021,554 bytes: three chunks of 1 MiB.
+    expect(whole.visited.arenaBytes()).toBe(3_021_554);
+    const two = await packedSearchParallel({ scope: WHOLE, model: 'lockstep', workers: 2, secondWorkerAfter: 0, limits, paths: true });
+    expect(same(two)).toEqual(same(whole));
+    for (const i of [0, 1000, 30_000, 59_729]) expect(two.pathTo!(i)).toEqual(whole.pathTo!(i));
+  }, 120_000);
   const upTo = (depth: number) => packedSearch(lockstep(), { depth, paths: true });
 
   it('stops a search of states as a budget of as many states does, count for count', () => {

@@ -59,44 +59,74 @@ export function hashBytes(b: Uint8Array, from = 0, to = b.length): number {
  * replaced when it grows, so a reader must be given the new one.
  */
 export interface VisitedHandles {
-  readonly arena: SharedArrayBuffer;
+  /** The arena's chunks, in order (visited.ts VisitedSet: a new one begins when the last is full). */
+  readonly arenas: readonly SharedArrayBuffer[];
+  /** Int32 per chunk: the number of its first state, or NO_CHUNK for a chunk not begun (written before its states). */
+  readonly firsts: SharedArrayBuffer;
   readonly offsets: SharedArrayBuffer;
   readonly slots: SharedArrayBuffer;
 }
 
-/** The largest arena and offsets a set reserves (address space, not memory): 4 GiB of states, 2^28 states. */
+/**
+ * The largest arena chunk and offsets a set reserves (address space, not
+ * memory): Node 20's V8 makes no SharedArrayBuffer past 4 GiB, so the arena
+ * is chunks of at most that, and state i's place is a 32-bit offset in its
+ * chunk; the offsets array stops at 2^28 states.
+ */
 const ARENA_MAX = 2 ** 32 - 1;
 const OFFSETS_MAX = 4 * 2 ** 28;
+/** Chunks at most (the shared table of their first states is this long). */
+const MAX_CHUNKS = 16;
+/** A chunk not begun, in the shared table of first states. */
+const NO_CHUNK = 0x7fffffff;
+/**
+ * The most states the table can index: it doubles past 70% full, and a table
+ * of 2^29 slots (8 bytes each) would be a 4 GiB buffer, which V8 refuses.
+ */
+const TABLE_STATES = Math.floor((2 ** 28 * 7) / 10);
 
 /**
- * The most a set holds: its states' bytes (each with its length byte) and
- * their number. Node 20's V8 makes no SharedArrayBuffer longer than 4 GiB,
- * and state i's place in the arena is a 32-bit offset; the offsets array
- * stops at 2^28 states. Hybrid's lockstep keys, 65.8 bytes with the length
- * byte, fill the arena at 65,232,167 states, 13 minutes into a whole-space
- * search on two cores (2026-12-04); the search then stops as a state budget
- * stops it (search.ts BreadthFirst.take), with a bounded claim. Tests give
- * less.
+ * The most a set holds: its states' bytes (each with its length byte), their
+ * number, and the size of the arena's chunks (tests give small ones, to
+ * fill several). The default, 16 GiB of states, is what this 24 GiB machine
+ * holds with the table and a search's other arrays: hybrid's whole
+ * lockstep space needs about 10 GiB. Until 2026-12-04 the arena was one
+ * chunk, and hybrid's keys, 65.8 bytes with the length byte, filled it at
+ * 65,232,167 states, 13 minutes into a whole-space search on two cores. A
+ * search stops at a full set as a state budget stops it (search.ts
+ * BreadthFirst.take), with a bounded claim; on a machine with less memory,
+ * the kernel's OOM killer may end it first, and --max-states bounds it.
  */
 export interface VisitedLimits {
   /** Bytes of the arena: every state's bytes and its length byte. */
   readonly arenaBytes: number;
   /** States. */
   readonly states: number;
+  /** Bytes of one chunk of the arena at most (default 4 GiB - 1). */
+  readonly chunkBytes?: number;
 }
 
-export const VISITED_LIMITS: VisitedLimits = { arenaBytes: ARENA_MAX, states: OFFSETS_MAX / 4 };
+export const VISITED_LIMITS: VisitedLimits = { arenaBytes: 16 * 2 ** 30, states: TABLE_STATES };
 
 export class VisitedSet {
+  /** The chunk states are added to (the last), and the bytes used in it. */
   private arena: Uint8Array;
   private used = 0;
-  /** Arena offset of state i (the arena stays below 4 GiB: checked in append). */
+  /** Every chunk, the last one the same view as `arena`, and the bytes used in the chunks before the last. */
+  private readonly arenas: Uint8Array[];
+  private usedBefore = 0;
+  /** The bytes used in each chunk before the last (export). */
+  private readonly chunkUsed: number[] = [];
+  /** Int32 per chunk: the number of its first state (NO_CHUNK past the last), shared with readers. */
+  private readonly firsts: Int32Array;
+  /** Offset of state i in its chunk (a chunk stays below 4 GiB: checked in append). */
   private offsets: Uint32Array;
   /**
    * The table: slot s is slots[2s], the state index + 1 (0 = empty), and
    * slots[2s + 1], the state's hash (the slot number comes from its low bits).
    */
   private slots: Int32Array;
+  private readonly chunkBytes: number;
   size = 0;
 
   /**
@@ -111,7 +141,10 @@ export class VisitedSet {
     /** At most this much (VisitedLimits); add() past it throws, so a search asks full() first. */
     private readonly limits: VisitedLimits = VISITED_LIMITS,
   ) {
-    if (!(limits.arenaBytes <= ARENA_MAX && limits.states <= OFFSETS_MAX / 4)) throw new Error('visited: limits past the largest set');
+    this.chunkBytes = limits.chunkBytes ?? ARENA_MAX;
+    if (!(limits.states <= TABLE_STATES && this.chunkBytes <= ARENA_MAX && this.chunkBytes >= 256))
+      throw new Error('visited: limits past the largest set');
+    if (limits.arenaBytes > (MAX_CHUNKS - 1) * this.chunkBytes) throw new Error('visited: an arena of more chunks than a set keeps');
     // The arena and the offsets are growable SharedArrayBuffers, shared or not, grown in place. A copy to a new
     // buffer kept both alive at its peak and touched every page of the used part again (the first write to a page
     // costs about 11 us on this VM): the peak RSS of upstream's lockstep over the whole of
@@ -119,7 +152,10 @@ export class VisitedSet {
     // resizable ArrayBuffer: one may shrink, so V8 checks every access of its views, and the spec model's search of
     // that space took 21.4 cpu-s where it takes 19.4. Views of a fixed length, made again when the buffer grows: a
     // view that follows a growable buffer's length was 20 times slower to read in Node 20's V8.
-    this.arena = new Uint8Array(new SharedArrayBuffer(1 << 16, { maxByteLength: ARENA_MAX }), 0, 1 << 16);
+    this.arena = newChunk(Math.min(1 << 16, this.chunkBytes), this.chunkBytes);
+    this.arenas = [this.arena];
+    this.firsts = new Int32Array(new SharedArrayBuffer(4 * MAX_CHUNKS)).fill(NO_CHUNK);
+    this.firsts[0] = 0;
     this.offsets = new Uint32Array(new SharedArrayBuffer(4 << 12, { maxByteLength: OFFSETS_MAX }), 0, 1 << 12);
     this.slots = new Int32Array(shared ? new SharedArrayBuffer(8 << 12) : new ArrayBuffer(8 << 12));
   }
@@ -128,7 +164,8 @@ export class VisitedSet {
   handles(): VisitedHandles {
     if (!this.shared) throw new Error('visited: handles of a set that is not shared');
     return {
-      arena: this.arena.buffer as SharedArrayBuffer,
+      arenas: this.arenas.map((a) => a.buffer as SharedArrayBuffer),
+      firsts: this.firsts.buffer as SharedArrayBuffer,
       offsets: this.offsets.buffer as SharedArrayBuffer,
       slots: this.slots.buffer as SharedArrayBuffer,
     };
@@ -178,7 +215,8 @@ export class VisitedSet {
    */
   full(length: number): string | undefined {
     if (this.size >= this.limits.states) return `${this.limits.states} states`;
-    if (this.used + length + 1 > this.limits.arenaBytes) return `${bytesInWords(this.limits.arenaBytes)} of stored states`;
+    if (this.usedBefore + this.used + length + 1 > this.limits.arenaBytes)
+      return `${bytesInWords(this.limits.arenaBytes)} of stored states`;
     return undefined;
   }
 
@@ -195,23 +233,33 @@ export class VisitedSet {
 
   /** State i's bytes (a view into the arena, valid until the next add). */
   get(i: number): Uint8Array {
+    const a = this.chunkHolding(i);
     const o = this.offsets[i]!;
-    return this.arena.subarray(o + 1, o + 1 + this.arena[o]!);
+    return a.subarray(o + 1, o + 1 + a[o]!);
   }
 
   /** Bytes held: the arena's used part, the offsets and the table. */
   bytesUsed(): number {
-    return this.used + this.size * 4 + this.slots.length * 4;
+    return this.arenaBytes() + this.size * 4 + this.slots.length * 4;
   }
 
   /** Bytes of the states themselves (arena), for bytes-per-state figures. */
   arenaBytes(): number {
-    return this.used;
+    return this.usedBefore + this.used;
   }
 
-  /** Every state end to end (length byte, bytes), in index order: a shard file's states. */
+  /** Every state end to end (length byte, bytes), in index order: a shard file's states (at most 4 GiB). */
   export(): Uint8Array {
-    return this.arena.slice(0, this.used);
+    if (this.arenas.length === 1) return this.arena.slice(0, this.used);
+    if (this.arenaBytes() > ARENA_MAX) throw new Error('visited: more than 4 GiB of states to export');
+    const out = new Uint8Array(this.arenaBytes());
+    let at = 0;
+    this.arenas.forEach((a, c) => {
+      const n = c < this.chunkUsed.length ? this.chunkUsed[c]! : this.used;
+      out.set(a.subarray(0, n), at);
+      at += n;
+    });
+    return out;
   }
 
   /** Adds every state of an export(); returns how many were new. */
@@ -224,20 +272,34 @@ export class VisitedSet {
     return added;
   }
 
+  /** The chunk state i lies in: the one chunk, but for searches past 4 GiB of states. */
+  private chunkHolding(i: number): Uint8Array {
+    const n = this.arenas.length;
+    return n === 1 ? this.arena : this.arenas[chunkOf(this.firsts, n, i)]!;
+  }
+
   private equals(i: number, key: Uint8Array, length: number): boolean {
-    const o = this.offsets[i]!;
-    if (this.arena[o] !== length) return false;
-    for (let j = 0; j < length; j++) if (this.arena[o + 1 + j] !== key[j]) return false;
-    return true;
+    return equalAt(this.chunkHolding(i), this.offsets[i]!, key, length);
   }
 
   private append(key: Uint8Array, length: number): number {
     const full = this.full(length);
     if (full) throw new Error(`visited: more than ${full}`);
+    if (this.used + length + 1 > this.chunkBytes) {
+      // The last chunk is full: the next begins with this state. Its first state's number is written before the
+      // state is published, so a reader that finds the state knows its chunk.
+      this.chunkUsed.push(this.used);
+      this.usedBefore += this.used;
+      this.used = 0;
+      this.arena = newChunk(Math.min(this.chunkBytes, 1 << 26), this.chunkBytes);
+      Atomics.store(this.firsts, this.arenas.length, this.size);
+      this.arenas.push(this.arena);
+    }
     if (this.used + length + 1 > this.arena.length) {
-      const n = Math.min(Math.max(this.arena.length * 2, this.used + length + 1), ARENA_MAX);
+      const n = Math.min(Math.max(this.arena.length * 2, this.used + length + 1), this.chunkBytes);
       (this.arena.buffer as SharedArrayBuffer).grow(n);
       this.arena = new Uint8Array(this.arena.buffer, 0, n);
+      this.arenas[this.arenas.length - 1] = this.arena;
     }
     this.arena[this.used] = length;
     for (let j = 0; j < length; j++) this.arena[this.used + 1 + j] = key[j]!;
@@ -281,26 +343,34 @@ export class VisitedSet {
  * writer had published when it looked, and perhaps some published since; a
  * table the writer replaced after growing holds fewer, never a state that is
  * not in the set. So a state it finds is in the set; one it does not find
- * may be too, and the writer decides.
+ * may be too, and the writer decides. A state in a chunk begun after its
+ * handles were taken is one it does not find.
  */
 export class VisitedReader {
-  private arena!: Uint8Array;
+  private readonly arenas: Uint8Array[] = [];
   private offsets!: Uint32Array;
   private readonly slots: Int32Array;
+  private readonly firsts: Int32Array;
 
   constructor(private readonly h: VisitedHandles) {
     this.slots = new Int32Array(h.slots);
+    this.firsts = new Int32Array(h.firsts);
     this.refresh();
   }
 
+  /** Whether this reader was made from handles with as many chunks as `h` has (else make a new one). */
+  sameChunks(h: VisitedHandles): boolean {
+    return h.arenas.length === this.h.arenas.length;
+  }
+
   /**
-   * Views of the arena and offsets as long as they are now: a published
+   * Views of the chunks and offsets as long as they are now: a published
    * state's bytes lie within them (the writer grows before it writes). Views
    * of a fixed length, because one that follows a growable buffer's length
    * was 20 times slower to read in Node 20's V8.
    */
   private refresh(): void {
-    this.arena = new Uint8Array(this.h.arena, 0, this.h.arena.byteLength);
+    this.h.arenas.forEach((b, c) => (this.arenas[c] = new Uint8Array(b, 0, b.byteLength)));
     this.offsets = new Uint32Array(this.h.offsets, 0, this.h.offsets.byteLength >>> 2);
   }
 
@@ -311,30 +381,53 @@ export class VisitedReader {
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = Atomics.load(this.slots, 2 * s);
       if (id === 0) return false;
-      if (this.slots[2 * s + 1] === h && this.equals(id - 1, key, length)) return true;
+      if (this.slots[2 * s + 1] !== h) continue;
+      const known = this.arenas.length;
+      // A state of a chunk begun after this reader's handles: not found here, and the writer decides.
+      if (known < MAX_CHUNKS && Atomics.load(this.firsts, known) <= id - 1) return false;
+      const c = chunkOf(this.firsts, known, id - 1);
+      if (equalAt(this.arenaHolding(c, id - 1), this.offsets[id - 1]!, key, length)) return true;
     }
   }
 
-  /** State i's bytes, i one the writer had published (a view into the shared arena). */
+  /** State i's bytes, i one the writer had published before these handles were taken (a view into the shared arena). */
   get(i: number): Uint8Array {
-    const o = this.offsetOf(i);
-    return this.arena.subarray(o + 1, o + 1 + this.arena[o]!);
+    const c = chunkOf(this.firsts, this.arenas.length, i);
+    const a = this.arenaHolding(c, i);
+    const o = this.offsets[i]!;
+    return a.subarray(o + 1, o + 1 + a[o]!);
   }
 
-  /** State i's arena offset, the views made again first if the state lies past them. */
-  private offsetOf(i: number): number {
+  /** Chunk c's view, made again first (with the offsets') if state i lies past what the views hold. */
+  private arenaHolding(c: number, i: number): Uint8Array {
     if (i >= this.offsets.length) this.refresh();
     const o = this.offsets[i]!;
+    const a = this.arenas[c]!;
     // Its length byte, then the bytes it counts.
-    if (o >= this.arena.length || o + 1 + this.arena[o]! > this.arena.length) this.refresh();
-    return o;
+    if (o >= a.length || o + 1 + a[o]! > a.length) this.refresh();
+    return this.arenas[c]!;
   }
+}
 
-  private equals(i: number, key: Uint8Array, length: number): boolean {
-    const o = this.offsetOf(i);
-    const a = this.arena;
-    if (a[o] !== length) return false;
-    for (let j = 0; j < length; j++) if (a[o + 1 + j] !== key[j]) return false;
-    return true;
-  }
+/** A chunk of the arena: a growable SharedArrayBuffer of `length` bytes, growing to at most `max`. */
+function newChunk(length: number, max: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length, { maxByteLength: max }), 0, length);
+}
+
+/**
+ * The chunk state i lies in: the last of the first `count` chunks whose first
+ * state is at most i (firsts ascend; NO_CHUNK past the last begun). One
+ * comparison while the arena is one chunk, as it is but for huge searches.
+ */
+function chunkOf(firsts: Int32Array, count: number, i: number): number {
+  let c = count - 1;
+  while (c > 0 && Atomics.load(firsts, c) > i) c--;
+  return c;
+}
+
+/** Whether the state at offset `o` of `arena` (a length byte, then its bytes) is `key[0, length)`. */
+function equalAt(arena: Uint8Array, o: number, key: Uint8Array, length: number): boolean {
+  if (arena[o] !== length) return false;
+  for (let j = 0; j < length; j++) if (arena[o + 1 + j] !== key[j]) return false;
+  return true;
 }

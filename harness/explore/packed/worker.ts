@@ -52,7 +52,8 @@ let tableBytes = -1;
 let records = new Uint8Array(1 << 20);
 
 parentPort!.on('message', (m: PackedChunk) => {
-  if (m.handles.slots.byteLength !== tableBytes) {
+  // A reader of the table and chunks as they are: one that grew is a new buffer, a chunk begun a new one.
+  if (m.handles.slots.byteLength !== tableBytes || !reader!.sameChunks(m.handles)) {
     reader = VisitedSet.reader(m.handles);
     tableBytes = m.handles.slots.byteLength;
   }
