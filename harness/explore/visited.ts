@@ -89,11 +89,11 @@ const TABLE_STATES = Math.floor((2 ** 28 * 7) / 10);
  * The most a set holds: its states' bytes (each with its length byte), their
  * number, and the size of the arena's chunks (tests give small ones, to
  * fill several). The default, 16 GiB of states, is what this 24 GiB machine
- * holds with the table and a search's other arrays: hybrid's whole
- * lockstep space needs about 10 GiB. Until 2026-12-04 the arena was one
- * chunk, and hybrid's keys, 65.8 bytes with the length byte, filled it at
- * 65,232,167 states, 13 minutes into a whole-space search on two cores. A
- * search stops at a full set as a state budget stops it (search.ts
+ * holds with the table and a search's other arrays: hybrid's whole lockstep
+ * space, 168,637,701 states, closed with a peak of 19.8 GiB (2026-12-04).
+ * Until then the arena was one chunk, and hybrid's keys, 65.8 bytes with the
+ * length byte, filled it at 65,232,167 states, 13 minutes into that search.
+ * A search stops at a full set as a state budget stops it (search.ts
  * BreadthFirst.take), with a bounded claim; on a machine with less memory,
  * the kernel's OOM killer may end it first, and --max-states bounds it.
  */
