@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   E_REFERENCE: 'a name the file does not declare: a step naming an unknown patch, task or function',
   E_SEMANTICS: 'a semantics klpcheck does not know',
   E_CONFLICT:
-    'names declared twice, a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder)',
+    'names declared twice (as the kernel spells a module name: test-klp-a and test_klp_a are one), a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder)',
   E_IO: 'an output path that cannot be written',
   E_UNCHECKED:
     "replay: no counterexample given could be checked, each for a reason in its file: its steps fail today's preconditions where it was violated, its property does not apply to its semantics, or it is a release cycle's (klpcheck protocols checks those); under --semantics, a property that applies to none of them is E_USAGE",
@@ -23,7 +23,7 @@ export const ERROR_CODES = {
   E_VM_BUILD: 'klpcheck vm: building the generated modules failed',
   E_VM_BOOT: 'klpcheck vm: the VM did not boot or did not answer in time',
   E_INEXPRESSIBLE:
-    "a universe that C for an upstream kernel cannot express (klpcheck vm): a NULL old_name, per-state fields ...; a default for test_klp_syscall's klp_pids (any scenario: its array starts empty); or module names a selftest cannot load (render --format selftest: over 55 characters as test_klp_<name>, or p-1 beside p_1)",
+    "a universe that C for an upstream kernel cannot express (klpcheck vm): a NULL old_name, per-state fields ...; a default for test_klp_syscall's klp_pids (any scenario: its array starts empty); or module names a selftest cannot load (render --format selftest: over 55 characters as test_klp_<name>, or p1 beside a module test_klp_p1)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -49,6 +49,21 @@ export function universeNames(u: Universe, file: string, at: readonly (string | 
   };
   u.patches.forEach((p, i) => unique(p.name, ['patches', i]));
   u.modules.forEach((m, i) => unique(m.name, ['modules', i]));
+  // The model matches an object to a module by the name as declared; the kernel by its own spelling (the VM's C
+  // normalises both). An object naming a declared module by another spelling was never patched in the model, where a
+  // kernel patches it (hostile-user finding, 2026-12-04): refused, with the spelling to write.
+  u.patches.forEach((p, i) =>
+    (p.objects ?? []).forEach((o, j) => {
+      const declared = spelled.get(kernelModuleName(o.name));
+      if (declared !== undefined && declared !== o.name)
+        throw new KlpcheckError(
+          'E_REFERENCE',
+          `object '${o.name}' names module '${declared}' as the kernel spells it; write '${declared}', as the universe declares it (klpcheck matches an object to a module by its declared name)`,
+          file,
+          pointer(...at, 'patches', i, 'objects', j, 'name'),
+        );
+    }),
+  );
   const funcs = new Set<string>();
   const funcKeys = new Set<string>();
   for (const p of u.patches) {
@@ -91,7 +106,7 @@ export function checkOps(
   const tasks = new Set(names.tasks);
   ops.forEach((op, i) => {
     const bad = (field: string, what: string, name: string): never => {
-      throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer(...at(i), field));
+      throw new KlpcheckError('E_REFERENCE', notInUniverse(what, name, names), file, pointer(...at(i), field));
     };
     if ('module' in op && !names.modules.has(op.module)) bad('module', 'module', op.module);
     // The schema shares the module op's shape between insmod and rmmod; rmmod has no parameters to take.
@@ -107,4 +122,18 @@ export function checkOps(
       tasks.add(op.child);
     }
   });
+}
+
+/**
+ * "patch 'p9' is not in the universe", and, for a patch or module the
+ * universe declares under another spelling of the same kernel name
+ * ('klp-3a' for 'klp_3a'), which one to write: klpcheck names a module as
+ * the universe declares it.
+ */
+export function notInUniverse(what: string, name: string, names: UniverseNames): string {
+  const declared =
+    what === 'patch' || what === 'module' ? [...names.modules].find((m) => kernelModuleName(m) === kernelModuleName(name)) : undefined;
+  const hint =
+    declared === undefined ? '' : ` (the universe declares '${declared}', one module with it to the kernel: write '${declared}')`;
+  return `${what} '${name}' is not in the universe${hint}`;
 }

@@ -222,5 +222,6 @@ export function slotPhrase(slot: string | undefined, name: string): string {
  * label already says it (`slot tag:1 (replace=1)`, `cumulative`).
  */
 export function slotNote(label: string, slot: string | undefined, name: string): string {
-  return slot !== undefined && slot !== `patch:${name}` && label.includes(slot) ? '' : `, ${slotPhrase(slot, name)}`;
+  const said = slot !== undefined && (label.includes(slot) || label.includes(slotWords(slot)));
+  return said && slot !== `patch:${name}` ? '' : `, ${slotPhrase(slot, name)}`;
 }

@@ -193,23 +193,28 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
 }
 
 /**
- * The universe's kernel settings other than the defaults, which a selftest
- * cannot choose (universe.schema.json KernelConfig), in words: a script
- * made from a counterexample of a kernel without reliable stack traces
- * expects the consistency-model warnings and transitions that never finish
- * by a stack check, and so fails on x86_64 (hostile-user finding, 2026-12-04).
+ * The universe's kernel settings other than the defaults (universe.schema.json
+ * KernelConfig), in words: those a selftest cannot choose (`cannot`: a
+ * kernel built without reliable stack traces, livepatch uninitialized), and
+ * the one it could set but does not (`unset`: functions.sh's
+ * set_ftrace_enabled, as test-ftrace.sh uses it, logs a line of its own). A
+ * script made from a counterexample of a kernel without reliable stack traces
+ * expects the consistency-model warnings and transitions that never finish by
+ * a stack check, and so fails on x86_64 (hostile-user findings, 2026-12-04).
  */
-function assumedKernel(c: Counterexample): string[] {
+function assumedKernel(c: Counterexample): { readonly cannot: string[]; readonly unset: string[] } {
   const k = c.universe.kernel ?? {};
-  return [
-    ...(k.reliable_stacktrace === false
-      ? ['no reliable stack traces (kernel.reliable_stacktrace false: no HAVE_RELIABLE_STACKTRACE)']
-      : []),
-    ...(k.livepatch_initialized === false
-      ? ['livepatch uninitialized (kernel.livepatch_initialized false: enabling returns -ENODEV)']
-      : []),
-    ...(k.ftrace_enabled === false ? ['the kernel.ftrace_enabled sysctl at 0 from boot'] : []),
-  ];
+  return {
+    cannot: [
+      ...(k.reliable_stacktrace === false
+        ? ['no reliable stack traces (kernel.reliable_stacktrace false: no HAVE_RELIABLE_STACKTRACE)']
+        : []),
+      ...(k.livepatch_initialized === false
+        ? ['livepatch uninitialized (kernel.livepatch_initialized false: enabling returns -ENODEV)']
+        : []),
+    ],
+    unset: k.ftrace_enabled === false ? ['the kernel.ftrace_enabled sysctl at 0 from boot'] : [],
+  };
 }
 
 function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded: ReadonlySet<string>): string[] {
@@ -227,12 +232,16 @@ function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded:
       "The test modules below do not exist: write them in test_modules/ before running this script. The function names are klpcheck's placeholders; use real ones. The expected log is what klpcheck's reference implementation prints; on a kernel with the proposal applied, a difference means the kernel and the model disagree.",
     ),
   );
-  const assumed = assumedKernel(c);
-  if (assumed.length)
+  const { cannot, unset } = assumedKernel(c);
+  const said = [
+    ...(cannot.length ? [`${cannot.join(', and ')}, which this script cannot set`] : []),
+    ...(unset.length ? [`${unset.join(', and ')}, which this script does not set (sysctl kernel.ftrace_enabled=0 before running it)`] : []),
+  ];
+  if (said.length)
     out.push(
       '#',
       ...para(
-        `CAUTION: the counterexample's kernel has ${assumed.join(', and ')}, which this script cannot set. Its expected log holds only on such a kernel: on another, the log differs for that reason, not because of the proposal.`,
+        `CAUTION: the counterexample's kernel has ${said.join('; and ')}. Its expected log holds only on such a kernel: on another, the log differs for that reason, not because of the proposal.`,
       ),
     );
   for (const def of c.universe.patches.filter((p) => loaded.has(moduleName(p.name)))) {

@@ -234,6 +234,9 @@ describe('markdown', () => {
     const slots = render(readCounterexample('counterexamples/slots/no-foreign-removal-a1fc60d843e4.json'), 'markdown');
     expect(slots).toContain('  participant P1 as slot 1\n');
     expect(slots).not.toContain('slot slot');
+    // The text's Patches list says the slot once: its label already names it (hostile-user finding).
+    const text = render(readCounterexample('counterexamples/slots/no-foreign-removal-a1fc60d843e4.json'), 'text');
+    expect(text).toContain('  p1: slot 1 (slot=1)\n');
     expect(md).toMatch(/participant P\d as slot cumulative\n/);
   });
 
@@ -330,8 +333,14 @@ describe('selftest', () => {
     expect(unreliable).toContain('# another, the log differs for that reason, not because of the proposal.\n');
     const all = of({ reliable_stacktrace: false, livepatch_initialized: false, ftrace_enabled: false }).replace(/\n# /g, ' ');
     expect(all).toContain(
-      'kernel has no reliable stack traces (kernel.reliable_stacktrace false: no HAVE_RELIABLE_STACKTRACE), and livepatch uninitialized (kernel.livepatch_initialized false: enabling returns -ENODEV), and the kernel.ftrace_enabled sysctl at 0 from boot, which this script cannot set.',
+      'kernel has no reliable stack traces (kernel.reliable_stacktrace false: no HAVE_RELIABLE_STACKTRACE), and livepatch uninitialized (kernel.livepatch_initialized false: enabling returns -ENODEV), which this script cannot set; and the kernel.ftrace_enabled sysctl at 0 from boot, which this script does not set (sysctl kernel.ftrace_enabled=0 before running it).',
     );
+    // ftrace_enabled alone: the script could set it, and says how (hostile-user finding: "cannot set" was wrong).
+    const ftrace = of({ ftrace_enabled: false }).replace(/\n# /g, ' ');
+    expect(ftrace).toContain(
+      "CAUTION: the counterexample's kernel has the kernel.ftrace_enabled sysctl at 0 from boot, which this script does not set",
+    );
+    expect(ftrace).not.toContain('cannot set');
     // The defaults, written out, are no caution.
     expect(of({ reliable_stacktrace: true, livepatch_initialized: true, ftrace_enabled: true })).not.toContain('CAUTION');
   });

@@ -18,6 +18,8 @@ import { run, TempDir } from './support/cli-run.ts';
 const CORPUS = join(import.meta.dirname, '..', 'counterexamples');
 const [saved] = storedFor(CORPUS, 'upstream', 'no-function-shared-across-slots');
 const c = saved!.counterexample;
+/** per-state's shadow-lifetime counterexample: its property does not apply to upstream. */
+const perStateShadow = () => storedFor(CORPUS, 'per-state', 'shadow-lifetime')[0]!.counterexample;
 
 describe('a replay that no longer violates', () => {
   it('says nothing more when every step went as recorded', () => {
@@ -93,6 +95,10 @@ describe('a replay that no longer violates', () => {
       expect(r.stderr).toBe(
         `klpcheck: ${file}: the counterexample could not be checked (step 2, where it was violated, cannot run today: it fails its precondition (task0 wakes up)): nothing replayed [E_UNCHECKED]\n`,
       );
+      // --semantics naming the file's own semantics changes nothing: still the file's reason, not the command line's.
+      const naOwn = dir.write('na-own.json', { ...perStateShadow(), semantics: 'upstream' });
+      expect((await run(['replay', naOwn])).stderr).toMatch(/\[E_UNCHECKED\]\n$/);
+      expect((await run(['replay', naOwn, '--semantics', 'upstream'])).stderr).toMatch(/\[E_UNCHECKED\]\n$/);
     } finally {
       rmSync(dir.path, { recursive: true, force: true });
     }

@@ -106,9 +106,16 @@ describe('the visited set’s capacity', () => {
     // The bytes count across chunks: 15 chunks of 300 are full when the states' bytes would pass 4,500.
     const filling = new VisitedSet(false, { arenaBytes: 15 * 300, states: 10_000, chunkBytes: 300 });
     let n = 0;
-    while (filling.full(99) === undefined) filling.add(Uint8Array.from({ length: 99 }, (_, j) => (n * 13 + j) & 0xff).fill(n++ & 0xff, 0, 1));
+    while (filling.full(99) === undefined)
+      filling.add(Uint8Array.from({ length: 99 }, (_, j) => (n * 13 + j) & 0xff).fill(n++ & 0xff, 0, 1));
     expect(filling.arenaBytes()).toBe(4500);
-    expect(filling.full(99)).toBe("4500 bytes of stored states");
+    expect(filling.full(99)).toBe('4500 bytes of stored states');
+    // Each chunk's unused tail counts against the chunks: 128-byte states fill 16 chunks of 256 bytes, one a chunk,
+    // with 15 x 256 bytes of room; the set is full when no chunk is left, not when the bytes are spent.
+    const wasteful = new VisitedSet(false, { arenaBytes: 15 * 256, states: 10_000, chunkBytes: 256 });
+    for (let k = 0; wasteful.full(128) === undefined; k++) wasteful.add(Uint8Array.from({ length: 128 }, (_, j) => (k + j) & 0xff));
+    expect(wasteful.size).toBe(16);
+    expect(wasteful.arenaBytes()).toBe(16 * 129);
   });
 
   const lockstep = () => new PackedLockstep(WHOLE);
@@ -135,6 +142,20 @@ describe('the visited set’s capacity', () => {
     expect(counts(full)).toEqual(counts(budget));
     expect(counts(full)).toEqual({ ...counts(upTo(5)), fixpoint: false });
   });
+
+  it('finds, before it stops, what a budget of as many states finds, on one thread or two (hostile-user finding)', async () => {
+    // The first state a full set refuses is checked as the state past a budget is: one thread had left its own
+    // violations out, so one worker said "holds" where two said VIOLATED.
+    const found = (r: PackedSearchResult) => r.violations.map((v) => `${v.property}@${v.depth}`).sort();
+    for (const n of [24, 81, 5000]) {
+      const limits = { arenaBytes: VISITED_LIMITS.arenaBytes, states: n };
+      const budget = found(packedSearch(lockstep(), { maxStates: n }));
+      expect(found(packedSearch(lockstep(), { limits })), `${n} states`).toEqual(budget);
+      const two = await packedSearchParallel({ scope: WHOLE, model: 'lockstep', workers: 2, secondWorkerAfter: 0, limits });
+      expect(found(two), `${n} states, two workers`).toEqual(budget);
+    }
+    expect(found(packedSearch(lockstep(), { maxStates: 24 }))).toEqual(['no-foreign-overlap@2', 'no-function-shared-across-slots@2']);
+  }, 120_000);
 
   it('stops in the level where the bytes run out and claims the level before, on one thread or two', async () => {
     // The 2,693 states up to depth 5 take 140,093 bytes with their length bytes; depth 6's fill 20,000 more.

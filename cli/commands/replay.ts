@@ -73,8 +73,10 @@ export const replay: Command = {
       if (!one) lines();
       const only = one?.verdict.kind === 'not-checked' ? ` (${one.verdict.why})` : '';
       // The command line's doing only when --semantics made every property not apply; else each file's own reason.
+      // --semantics naming a file's own semantics changed nothing for it (hostile-user nit).
       const byOverride =
-        override !== undefined && replays.every((r) => r.verdict.kind === 'not-checked' && r.verdict.why.startsWith('n/a: '));
+        override !== undefined &&
+        replays.every((r) => r.verdict.kind === 'not-checked' && r.verdict.why.startsWith('n/a: ') && r.c.semantics !== override.name);
       throw new KlpcheckError(
         byOverride ? 'E_USAGE' : 'E_UNCHECKED',
         `${replays.length === 1 ? 'the counterexample could not' : `none of the ${replays.length} counterexamples could`} be checked${override ? ` under ${override.name}` : ''}${only}: nothing replayed`,

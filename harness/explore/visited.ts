@@ -215,7 +215,9 @@ export class VisitedSet {
    */
   full(length: number): string | undefined {
     if (this.size >= this.limits.states) return `${this.limits.states} states`;
-    if (this.usedBefore + this.used + length + 1 > this.limits.arenaBytes)
+    // The bytes, or no chunk left to begin (each chunk's unused tail counts against the chunks, not the bytes).
+    const another = this.used + length + 1 > this.chunkBytes;
+    if (this.usedBefore + this.used + length + 1 > this.limits.arenaBytes || (another && this.arenas.length >= MAX_CHUNKS))
       return `${bytesInWords(this.limits.arenaBytes)} of stored states`;
     return undefined;
   }

@@ -8,7 +8,7 @@ import type { Scenario, Step, TaskStep } from '../../schema/generated/scenario.t
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
 import { readJson, requireKind, validate } from '../json-file.ts';
-import { universeNames } from '../references.ts';
+import { notInUniverse, universeNames } from '../references.ts';
 import { impliedResult } from './run.ts';
 import { chosenCommandText, TASK_OPS, TASK_STEP_FIELDS } from './steps.ts';
 import { ERRNO, errnoByNumber } from '../../model/kernel/errno.ts';
@@ -29,7 +29,7 @@ function checkReferences(s: Scenario, file: string): void {
   const tasks = new Set(names.tasks);
   for (const m of s.universe.modules) if (m.busy_work) tasks.add(`${m.name}:work`);
   const bad = (i: number, field: string, what: string, name: string): never => {
-    throw new KlpcheckError('E_REFERENCE', `${what} '${name}' is not in the universe`, file, pointer('steps', i, field));
+    throw new KlpcheckError('E_REFERENCE', notInUniverse(what, name, names), file, pointer('steps', i, field));
   };
   if (s.semantics !== undefined && !semanticsByName(s.semantics)) {
     throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${s.semantics}'`, file, pointer('semantics'));

@@ -241,6 +241,10 @@ export class BreadthFirst {
     // minutes of a whole-space search had been all the user got).
     const full = this.visited.full(length);
     if (full !== undefined && !this.visited.has(key, length)) {
+      // What the state violates by itself is found first, as a spent budget finds it of the state past the budget
+      // and the workers of every state they send: else one thread and two told apart at a full set.
+      const violated = onNew?.();
+      if (violated) this.found(violated, from, pos);
       this.budgetHit = { states: this.visited.size, inDepth: this.depth, capacity: full };
       return;
     }
