@@ -116,6 +116,10 @@ describe('the visited set’s capacity', () => {
     for (let k = 0; wasteful.full(128) === undefined; k++) wasteful.add(Uint8Array.from({ length: 128 }, (_, j) => (k + j) & 0xff));
     expect(wasteful.size).toBe(16);
     expect(wasteful.arenaBytes()).toBe(16 * 129);
+    // With every chunk begun, the last one's room is still used: 101-byte states, two a chunk, fill 16 chunks with 32.
+    const lastRoom = new VisitedSet(false, { arenaBytes: 15 * 256, states: 10_000, chunkBytes: 256 });
+    for (let k = 0; lastRoom.full(100) === undefined; k++) lastRoom.add(Uint8Array.from({ length: 100 }, (_, j) => (k + j) & 0xff));
+    expect(lastRoom.size).toBe(32);
   });
 
   const lockstep = () => new PackedLockstep(WHOLE);
