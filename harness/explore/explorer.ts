@@ -97,7 +97,7 @@ export interface StateBudget {
   readonly inDepth: number;
   /**
    * Set when the visited set was full, not the budget spent (visited.ts
-   * VisitedSet.full: what ran out, "4 GiB of stored states"): the packed
+   * VisitedSet.full: what ran out, "16 GiB of stored states"): the packed
    * search stops there as at a budget, claiming the levels expanded in full.
    */
   readonly capacity?: string;

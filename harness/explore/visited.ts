@@ -211,7 +211,7 @@ export class VisitedSet {
 
   /**
    * What keeps a new state of `length` bytes out of the set, in words for a
-   * report ("4 GiB of stored states"), or undefined when it fits.
+   * report ("16 GiB of stored states"), or undefined when it fits.
    */
   full(length: number): string | undefined {
     if (this.size >= this.limits.states) return `${this.limits.states} states`;

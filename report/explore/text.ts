@@ -38,7 +38,7 @@ export const PAST_THE_CAPACITY = 'a depth bound in --scope or a smaller scope ke
  * How far a search the state budget stopped went (explorer.ts StateBudget):
  * "up to depth D (the state budget, N states, ran out in depth D+1, which is
  * not claimed)", or, when the visited set was full, "up to depth D (the
- * visited set's capacity, 4 GiB of stored states, ran out at N states in
+ * visited set's capacity, 16 GiB of stored states, ran out at N states in
  * depth D+1, which is not claimed)". The explore report and the matrix's
  * cells say it alike.
  */

@@ -172,7 +172,7 @@ export interface HoldsBoundedCell {
     states: number;
     in_depth: number;
     /**
-     * Present when the visited set was full rather than the budget spent: what ran out, such as "4 GiB of stored states".
+     * Present when the visited set was full rather than the budget spent: what ran out, such as "16 GiB of stored states".
      */
     capacity?: string;
   };
