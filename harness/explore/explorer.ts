@@ -324,8 +324,8 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
     keyBuf[length] = memory & 0xff;
     keyBuf[length + 1] = memory >>> 8;
     // A full set stops the search as a spent budget does (packed/search.ts BreadthFirst.take): null.
-    const full = visited.full(length + 2);
-    if (full !== undefined && !visited.has(keyBuf, length + 2)) {
+    const full = visited.refuses(keyBuf, length + 2);
+    if (full !== undefined) {
       if (o.shard)
         throw new KlpcheckError(
           'E_USAGE',

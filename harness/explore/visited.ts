@@ -222,6 +222,16 @@ export class VisitedSet {
     return undefined;
   }
 
+  /**
+   * What keeps the state `key[0, length)` out of the set (full()'s words),
+   * or undefined when it fits or the set has it already: where a search
+   * stops at a full set (search.ts BreadthFirst.take, explorer.ts).
+   */
+  refuses(key: Uint8Array, length: number): string | undefined {
+    const full = this.full(length);
+    return full !== undefined && !this.has(key, length) ? full : undefined;
+  }
+
   /** Whether the state `key[0, length)` is in the set. */
   has(key: Uint8Array, length = key.length): boolean {
     const h = hashBytes(key, 0, length) | 0;

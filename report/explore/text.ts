@@ -49,11 +49,15 @@ export function budgetReach(depth: number, budget: StateBudget): string {
   return `up to depth ${depth} (${what} in depth ${budget.inDepth}, which is not claimed)`;
 }
 
-/** The line saying what stopped a search short of its bound or fixpoint, and how to go further. */
-export function budgetStopped(budget: StateBudget): string {
+/**
+ * What stopped `what` (a search, an exploration) short of its bound or
+ * fixpoint, and how to go further: the explore report's line and the
+ * matrix's sentence say it alike.
+ */
+export function budgetStopped(budget: StateBudget, what = 'the search'): string {
   return budget.capacity
-    ? `the visited set's capacity stopped the search: ${PAST_THE_CAPACITY}`
-    : `the state budget stopped the search: ${PAST_THE_BUDGET}`;
+    ? `the visited set's capacity stopped ${what}: ${PAST_THE_CAPACITY}`
+    : `the state budget stopped ${what}: ${PAST_THE_BUDGET}`;
 }
 
 export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = []): string {

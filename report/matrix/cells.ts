@@ -11,7 +11,8 @@ import { classify, type Classification } from '../../model/semantics/promises.ts
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
 import { SETTLE_STEPS } from '../../harness/generators.ts';
-import { budgetReach, PAST_THE_BUDGET, PAST_THE_CAPACITY } from '../explore/text.ts';
+import { budgetReach, budgetStopped } from '../explore/text.ts';
+import type { StateBudget } from '../../harness/explore/explorer.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
 
@@ -114,9 +115,7 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
 export function boundedReach(c: HoldsBoundedCell): string {
   if (c.fixpoint) return `of any length (fixpoint at depth ${c.depth})`;
   const budget = c.state_budget;
-  return budget
-    ? budgetReach(c.depth, { states: budget.states, inDepth: budget.in_depth, capacity: budget.capacity })
-    : `up to depth ${c.depth}`;
+  return budget ? budgetReach(c.depth, stateBudgetOf(budget)) : `up to depth ${c.depth}`;
 }
 
 /**
@@ -152,9 +151,9 @@ export function howChecked(m: VerdictMatrix): string {
   const reach = exhaustiveReach(m);
   const x = reach ? `; then exhaustively, ${reach}` : '';
   const budgets = m.cells.flatMap((c) => (c.verdict === 'holds-bounded' && c.state_budget ? [c.state_budget] : []));
-  const stopped =
-    (budgets.some((b) => !b.capacity) ? ` The state budget stopped an exploration: ${PAST_THE_BUDGET}.` : '') +
-    (budgets.some((b) => b.capacity) ? ` The visited set's capacity stopped an exploration: ${PAST_THE_CAPACITY}.` : '');
+  // One sentence for each kind of stop among the cells: a budget, then the visited set's capacity.
+  const kinds = [budgets.find((b) => !b.capacity), budgets.find((b) => b.capacity)].filter((b) => b !== undefined);
+  const stopped = kinds.map((b) => ` ${capitalized(budgetStopped(stateBudgetOf(b), 'an exploration'))}.`).join('');
   const stores = m.also_replayed === undefined ? `${m.corpus}/` : `${m.corpus}/ and ${m.also_replayed}/`;
   return `Saved counterexamples (${stores}) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${sequenceLength(m.max_steps, m.settle_steps)} per cell (every task wakes up or leaves its CPU, and the transition work runs once more; seed ${m.seed})${x}.${stopped}`;
 }
@@ -210,3 +209,11 @@ export function vacuousGroups(m: VerdictMatrix): CellGroup[] {
 /** Every saved counterexample that no longer reproduces, with its cell. */
 export const fixedFiles = (m: VerdictMatrix): { cell: Cell; file: string }[] =>
   m.cells.flatMap((cell) => (cell.fixed ?? []).map((file) => ({ cell, file })));
+
+/** `text` with its first letter in capitals, to open a sentence. */
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A cell's state_budget as the explorer's StateBudget, which the explore report's words take. */
+function stateBudgetOf(b: NonNullable<HoldsBoundedCell['state_budget']>): StateBudget {
+  return { states: b.states, inDepth: b.in_depth, ...(b.capacity ? { capacity: b.capacity } : {}) };
+}

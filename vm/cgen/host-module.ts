@@ -12,6 +12,7 @@ import { banner, cIdent, cString, printLines, sortedEntries, type BannerInfo } f
 import { functionSource } from './function.ts';
 import { paramDecl, paramLines, type ParamDecl } from './params.ts';
 import { targetParams } from '../../model/kernel/module-params.ts';
+import { kernelModuleName } from '../../model/kernel/definitions.ts';
 import type { Host, HostFunc } from './plan.ts';
 import { realFunction } from './vmlinux-functions.ts';
 
@@ -116,7 +117,7 @@ function kprobeParts(host: Host, params: ParamDecl[]): { decls: string; start: s
   const [obj, func] = kp.func.split(':') as [string, string];
   // A generated vmlinux function lives in the stand-in; kallsyms finds "<module>:<symbol>".
   const symbol =
-    obj === 'vmlinux' && realFunction(func) ? func : `${obj === 'vmlinux' ? 'klpcheck_vmlinux' : obj.replace(/-/g, '_')}:${func}`;
+    obj === 'vmlinux' && realFunction(func) ? func : `${obj === 'vmlinux' ? 'klpcheck_vmlinux' : kernelModuleName(obj)}:${func}`;
   let post = 'false';
   if (kp.post_handler_param !== undefined) {
     const p = paramDecl(targetParams(host.def!), kp.post_handler_param, host.def?.params?.[kp.post_handler_param] ?? 'n');

@@ -239,8 +239,8 @@ export class BreadthFirst {
     if (this.budgetHit) return;
     // A full set stops the search as a spent budget does, at the first new state it cannot hold (an exit 70 after
     // minutes of a whole-space search had been all the user got).
-    const full = this.visited.full(length);
-    if (full !== undefined && !this.visited.has(key, length)) {
+    const full = this.visited.refuses(key, length);
+    if (full !== undefined) {
       // What the state violates by itself is found first, as a spent budget finds it of the state past the budget
       // and the workers of every state they send: else one thread and two told apart at a full set.
       const violated = onNew?.();
