@@ -67,8 +67,9 @@ export const MAX_STATES_LIMIT = 1_000_000_000;
  * E_USAGE when a state budget ran out before depth 1 was expanded in full (the
  * roots alone, or the roots and their successors, are more than the budget):
  * then no sequence was checked, and "holds up to depth 0" is no verdict.
- * Undefined otherwise. explore raises it after its report (a violation found
- * before the stop is still a finding); compare before its matrix.
+ * Undefined otherwise. explore raises it instead of its report when nothing
+ * was violated (a violation found before the stop is still a finding, and is
+ * reported); compare before its matrix.
  */
 export function budgetCheckedNothing(s: ExploreSummary): KlpcheckError | undefined {
   if (!s.stateBudget || s.depthReached > 0) return undefined;
@@ -445,6 +446,10 @@ async function exploreCommand(
     );
   }
   const sem = semanticsByName(summary.semantics)!;
+  // A budget that left no level expanded in full checked no sequence: with nothing violated, its report would be
+  // 'holds ... up to depth 0' lines, each a claim of nothing, and exit 0 would say it all holds. The refusal alone.
+  const checkedNothing = summary.violations.length ? undefined : budgetCheckedNothing(summary);
+  if (checkedNothing) throw checkedNothing;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
   const saveDir = values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES;
   const saved = saveViolations(summary, sem, saveDir, recorded);
@@ -460,9 +465,6 @@ async function exploreCommand(
   // One line on stderr and exit 2, after the report: the result file or a counterexample was not written.
   raiseLate([unwritten, ...saved.map((n) => n.error)]);
   if (summary.violations.length) return EXIT.failed;
-  // A budget that left no level expanded in full checked no sequence: exit 0 would say it all holds.
-  const checkedNothing = budgetCheckedNothing(summary);
-  if (checkedNothing) throw checkedNothing;
   if (!summary.complete) return EXIT.interrupted;
   return EXIT.ok;
 }
