@@ -63,6 +63,24 @@ describe('merging explore shards', () => {
     expect(parts.reduce((n, p) => n + p.transitions, 0)).toBeGreaterThan(whole.transitions);
   });
 
+  it('refuses shards of more states than the visited set holds with E_USAGE, where it was an internal error', () => {
+    const scope = 'patches=2,functions=1,states=1,tasks=1,depth=4';
+    const parts = shards(scope, 2);
+    const whole = merge(parts).distinctStates;
+    // Exactly the states fit; one fewer does not, and the refusal names what ran out.
+    expect(merge(parts, undefined, { arenaBytes: 1 << 20, states: whole }).distinctStates).toBe(whole);
+    let refused: unknown;
+    try {
+      merge(parts, undefined, { arenaBytes: 1 << 20, states: whole - 1 });
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(KlpcheckError);
+    expect((refused as KlpcheckError).format()).toBe(
+      `klpcheck: merge: the shards hold more distinct states than the visited set holds (${whole - 1} states), so they cannot be merged; explore with a smaller depth or scope [E_USAGE]`,
+    );
+  });
+
   it('gives the whole at the fixpoint too, whatever the split depth', () => {
     const scope = 'patches=1,functions=1,states=0,tasks=1,depth=any';
     const whole = summarize(explore({ semantics: upstream, scope: parseScope(scope) }), 0);

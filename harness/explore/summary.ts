@@ -27,7 +27,7 @@ import type { ExploreResult, Shard, StateBudget } from './explorer.ts';
 import { formatScope, type ExploreScope } from './scope.ts';
 import { addExpansion, type ShardLedgerData } from './shard-ledger.ts';
 import { checkInScope, compareSearchPaths, type SearchPath } from './violation-scope.ts';
-import { VisitedSet } from './visited.ts';
+import { VisitedSet, type VisitedLimits } from './visited.ts';
 
 export interface ViolationSummary {
   readonly property: string;
@@ -148,7 +148,12 @@ const sameScope = (a: ExploreScope, b: ExploreScope) => formatScope(a) === forma
  * holding it named, at its ledger entry); a missing shard is E_USAGE (a file left off the command
  * line): a merge of fewer than all shards must never read as a pass.
  */
-export function merge(parts: readonly ExploreSummary[], files: readonly string[] = parts.map((_, i) => `part ${i + 1}`)): ExploreSummary {
+export function merge(
+  parts: readonly ExploreSummary[],
+  files: readonly string[] = parts.map((_, i) => `part ${i + 1}`),
+  /** The visited set's capacity (VISITED_LIMITS); smaller in tests, so that a merge of seconds fills it. */
+  limits?: VisitedLimits,
+): ExploreSummary {
   if (!parts[0]) throw new KlpcheckError('E_USAGE', 'merge: nothing to merge');
   // In shard order, whatever the operands' order: the merged states, memories and
   // the first of two equally short counterexamples, so the merged file, do not depend on it.
@@ -158,6 +163,7 @@ export function merge(parts: readonly ExploreSummary[], files: readonly string[]
   return mergeInOrder(
     order.map((i) => parts[i]!),
     order.map((i) => escapeControls(files[i]!)),
+    limits,
   );
 }
 
@@ -177,7 +183,7 @@ function missingShards(seen: ReadonlyMap<number, unknown>, count: number, shown 
   };
 }
 
-function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]): ExploreSummary {
+function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[], limits?: VisitedLimits): ExploreSummary {
   const first = parts[0]!;
   /** Each shard index, with the file and pointer that hold it first; and the first index found in two files. */
   const seen = new Map<number, string>();
@@ -229,7 +235,7 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
       'E_USAGE',
       `merge: shard${missing.total > 1 ? 's' : ''} ${missing.text} missing; a partial merge would claim more than was checked`,
     );
-  const states = new VisitedSet();
+  const states = new VisitedSet(false, limits);
   const memories = new Map<string, number>();
   /** Per merged state: its shallowest depth over the shards, and its expansion's key and the file that gave it. */
   const depthOf: number[] = [];
@@ -253,6 +259,14 @@ function mergeInOrder(parts: readonly ExploreSummary[], files: readonly string[]
       key[len - 2] = id & 0xff;
       key[len - 1] = id >>> 8;
       while (depth < ledger.levelEnds.length && j >= ledger.levelEnds[depth]!) depth++;
+      // A search stops at a full set and claims the levels it expanded; a merge cannot stop with a claim
+      // (a shard's states are not in depth order across files), so it refuses (it was an internal error).
+      const full = states.refuses(key, len);
+      if (full)
+        throw new KlpcheckError(
+          'E_USAGE',
+          `merge: the shards hold more distinct states than the visited set holds (${full}), so they cannot be merged; explore with a smaller depth or scope`,
+        );
       const { index } = states.add(key.subarray(0, len));
       depthOf[index] = Math.min(depthOf[index] ?? depth, depth);
       const e = ledger.expanded[j]!;
