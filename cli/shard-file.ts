@@ -11,7 +11,7 @@ import { KlpcheckError } from '../harness/errors.ts';
 import { readFileSync } from 'node:fs';
 import { fromJson, toJson } from '../harness/explore/shard-format.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
-import { kindOf, parseJson, readText, requireKind } from '../harness/json-file.ts';
+import { kindOf, parseJson, readText, requireKind, TEXT_MAX } from '../harness/json-file.ts';
 import { writeAtomically } from './output-files.ts';
 
 /**
@@ -54,7 +54,24 @@ export function saveResult(
 ): 'written' | 'unchanged' | 'kept' | 'kept-unread' {
   const held = summary.complete ? 'other' : resultIn(file);
   if (held !== 'other') return held === 'complete' ? 'kept' : 'kept-unread';
+  refuseTooLarge(file, summary);
   return writeAtomically(file, toJson(summary), force, flag);
+}
+
+/**
+ * E_IO when `summary`'s file could not be made: its states and its ledger's
+ * numbers go in as base64, 4 characters for 3 bytes, and past TEXT_MAX V8
+ * makes no string (upstream's whole default space, 8.6 million states, ended
+ * a search of minutes with an internal error), nor could --merge read it.
+ */
+export function refuseTooLarge(file: string, summary: ExploreSummary): void {
+  const binary = summary.states.byteLength + 4 * (summary.ledger?.expanded.length ?? 0);
+  if (4 * Math.ceil(binary / 3) > TEXT_MAX)
+    throw new KlpcheckError(
+      'E_IO',
+      `${summary.distinctStates} states (${binary} bytes as stored) are more than one result file holds (${TEXT_MAX} characters of JSON); split the exploration with --shard i/n, each shard's file holding a part`,
+      file,
+    );
 }
 
 /** Whether `file` is an explore result whose /complete is true, one the user may not read, or anything else (none, another kind). */

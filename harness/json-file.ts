@@ -224,8 +224,16 @@ export function unreadable(file: string, e: unknown): KlpcheckError {
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
+ * The longest string V8 makes on a 64-bit machine (String::kMaxLength, 2^29 - 24
+ * UTF-16 code units, 512 MiB less 24): the longest JSON text klpcheck can read
+ * or write as one string. A longer file was read, failed to decode, and was
+ * then reported as "not UTF-8" at an offset past its end.
+ */
+export const TEXT_MAX = 2 ** 29 - 24;
+
+/**
  * The text of a data file, refused with one line when it cannot be JSON text:
- * missing, a directory, a device, a pipe, a dangling link or a link loop, empty, or bytes that
+ * missing, a directory, a device, a pipe, a dangling link or a link loop, over TEXT_MAX bytes, empty, or bytes that
  * are not UTF-8 (RFC 8259 section 8.1; never replaced by U+FFFD, which would
  * change what the file says). A byte order mark, which editors on other
  * systems write, is dropped (RFC 8259 lets a parser ignore it).
@@ -238,6 +246,9 @@ export function readText(file: string): string {
     if (st.isCharacterDevice() || st.isBlockDevice()) throw new KlpcheckError('E_NO_FILE', 'is a device, not a file', file);
     // A named pipe waits for a writer that may never come (hostile-user finding, stop 35); /dev/stdin piped is one.
     if (st.isFIFO() || st.isSocket()) throw new KlpcheckError('E_NO_FILE', 'is a pipe or a socket, not a file', file);
+    // Refused before it is read: reading it would take its size in memory, and its text could not be made.
+    if (st.size > TEXT_MAX)
+      throw new KlpcheckError('E_NO_FILE', `is ${st.size} bytes, more than the ${TEXT_MAX} klpcheck reads as one JSON text`, file);
     bytes = readFileSync(file);
   } catch (e) {
     throw e instanceof KlpcheckError ? e : unreadable(file, e);

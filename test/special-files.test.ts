@@ -6,11 +6,13 @@
  * *.json were dropped without a word, and the run said "1 pass" for two).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readText } from '../harness/json-file.ts';
+import { readText, TEXT_MAX } from '../harness/json-file.ts';
+import { refuseTooLarge, saveResult } from '../cli/shard-file.ts';
+import type { ExploreSummary } from '../harness/explore/summary.ts';
 import { scenarioFiles } from '../cli/scenario-files.ts';
 import { checkOutputDir } from '../cli/output-files.ts';
 import { COUNTEREXAMPLES } from '../cli/paths.ts';
@@ -28,6 +30,44 @@ describe('special files', () => {
     expect(() => readText(fifo)).toThrow(
       expect.objectContaining({ code: 'E_NO_FILE', file: fifo, message: 'is a pipe or a socket, not a file' }),
     );
+  });
+
+  it('a file longer than the longest string V8 makes is refused before it is read (it was "not UTF-8" past its end)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-huge-'));
+    const huge = join(dir, 'x.json');
+    // A sparse file: no disk and no memory, and never read.
+    writeFileSync(huge, '');
+    truncateSync(huge, TEXT_MAX + 1);
+    expect(() => readText(huge)).toThrow(
+      expect.objectContaining({
+        code: 'E_NO_FILE',
+        file: huge,
+        message: `is ${TEXT_MAX + 1} bytes, more than the 536870888 klpcheck reads as one JSON text`,
+      }),
+    );
+  });
+
+  it('a result file past the longest text is E_IO at --out, with the way out, before a byte is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-huge-out-'));
+    const out = join(dir, 'r.json');
+    // Only the sizes are read: a state array of its length (calloc'd pages, never touched) and a ledger of 1 state.
+    const fits = Math.floor((TEXT_MAX / 4) * 3) - 4;
+    const summary = (bytes: number) =>
+      ({
+        states: new Uint8Array(bytes),
+        distinctStates: 7,
+        complete: true,
+        ledger: { expanded: new Uint32Array(1) },
+      }) as unknown as ExploreSummary;
+    expect(() => refuseTooLarge(out, summary(fits))).not.toThrow();
+    expect(() => saveResult(out, summary(fits + 1), false, '--out')).toThrow(
+      expect.objectContaining({
+        code: 'E_IO',
+        file: out,
+        message: `7 states (${fits + 5} bytes as stored) are more than one result file holds (536870888 characters of JSON); split the exploration with --shard i/n, each shard's file holding a part`,
+      }),
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a folder walk follows a linked folder once, ends a link loop, and says a pipe it leaves out', () => {
