@@ -434,17 +434,6 @@ async function exploreCommand(
     listening(search.release);
     summary = search.summary;
   }
-  // --out was checked before the search, but the search may take hours: a file made or a folder
-  // removed meanwhile must not cost the report and the counterexamples. Its error comes last.
-  const { value: written, error: unwritten } = attempt(() =>
-    out === undefined ? 'none' : saveResult(out, summary, values.force === true, '--out'),
-  );
-  if (written === 'kept' || written === 'kept-unread') {
-    const holds = written === 'kept' ? 'it holds a complete result' : 'klpcheck may not read it, so it may hold a complete result';
-    io.stderr(
-      `klpcheck explore: kept ${escapeControls(String(out))}: ${holds}, and an INCOMPLETE one never replaces it, even with --force\n`,
-    );
-  }
   const sem = semanticsByName(summary.semantics)!;
   // A budget that left no level expanded in full checked no sequence: with nothing violated, its report would be
   // 'holds ... up to depth 0' lines, each a claim of nothing, and exit 0 would say it all holds. The refusal alone.
@@ -459,6 +448,18 @@ async function exploreCommand(
     const counts: SavedCounts = { written: 0, exists: 0 };
     for (const n of saved) if (n.status) counts[n.status]++;
     io.stderr(`klpcheck explore: ${savedSummary(counts, saved.filter((n) => n.error).length)}\n`);
+  }
+  // --out was checked before the search, but the search may take hours: a file made or a folder removed
+  // meanwhile must not cost the report and the counterexamples, so it is written after them, and its error
+  // comes last (a result too large for a file ended a search of 15 minutes with exit 70 and no report).
+  const { value: written, error: unwritten } = attempt(() =>
+    out === undefined ? 'none' : saveResult(out, summary, values.force === true, '--out'),
+  );
+  if (written === 'kept' || written === 'kept-unread') {
+    const holds = written === 'kept' ? 'it holds a complete result' : 'klpcheck may not read it, so it may hold a complete result';
+    io.stderr(
+      `klpcheck explore: kept ${escapeControls(String(out))}: ${holds}, and an INCOMPLETE one never replaces it, even with --force\n`,
+    );
   }
   // Said even when something was violated: the properties not violated do not hold yet.
   if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
