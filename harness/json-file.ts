@@ -105,7 +105,7 @@ function placesFor(prop: string, parent: SchemaNode | undefined): string[] {
       target = resolveRef(target.items);
       path = `${name}[]`;
     }
-    if (target?.properties && prop in target.properties) places.push(`${path}.${prop}`);
+    if (target?.properties && Object.hasOwn(target.properties, prop)) places.push(`${path}.${prop}`);
   }
   return places;
 }
