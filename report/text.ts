@@ -20,7 +20,7 @@ import {
 } from './derive.ts';
 import { explanation } from './explain.ts';
 import { funcKeyNote, patchLabel, provenanceLine, semanticsLabel, slotNote, stepLine, stepPhrase } from './phrases.ts';
-import { ascii, wrap } from './wrap.ts';
+import { ascii, WIDTH, wrap } from './wrap.ts';
 
 function field(name: string, value: string): string[] {
   return wrap(value, `${name.padEnd(10)} `, ' '.repeat(11));
@@ -66,11 +66,20 @@ function patches(c: Counterexample, ctx: RenderContext): string[] {
   return out;
 }
 
+/** The columns the code of a function keeps beside the names' column, at least. */
+const CODE_ROOM = 24;
+
 function runningLines(rows: readonly RunningRow[], indent: string): string[] {
-  const width = Math.max(...rows.map((r) => r.func.length));
+  // The names' column is as wide as the widest name, but leaves CODE_ROOM columns for the code beside it: a longer
+  // name heads a line of its own, with its code below in the column (a 64-character name ran the line past 72
+  // columns, and the code after it wrapped into a column 8 wide: hostile-user finding, stop 44).
+  const fits = WIDTH - indent.length - 2 - CODE_ROOM;
+  const width = Math.max(0, ...rows.map((r) => r.func.length).filter((n) => n <= fits));
+  const hang = ' '.repeat(indent.length + width + 2);
   return rows.flatMap((r) => {
     const code = r.code.map((x) => (x.task ? `${x.task}: ${x.code}` : x.code)).join(', ');
-    return wrap(code, `${indent}${r.func.padEnd(width)}  `, ' '.repeat(indent.length + width + 2));
+    if (r.func.length <= width) return wrap(code, `${indent}${r.func.padEnd(width)}  `, hang);
+    return [...wrap(r.func, indent), ...wrap(code, hang)];
   });
 }
 

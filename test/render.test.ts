@@ -133,7 +133,9 @@ describe('text: function names as the heads of wrapped lines', () => {
     expect(forged.filter((l) => l.startsWith('<img'))).toEqual([]);
     for (const n of [55, 56, 80]) {
       const long = render(rename('f'.repeat(n)), 'text');
-      expect(long, String(n)).toContain('f'.repeat(n));
+      for (const line of long.split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
+      // Whole on a line where it fits (vmlinux: and 56 characters, indented, are 71 columns); else cut over lines.
+      expect(n > 56 ? long.replace(/\s+/g, '') : long, String(n)).toContain(`vmlinux:${'f'.repeat(n)}`);
       expect(render(rename('f'.repeat(n)), 'html'), String(n)).toContain('f'.repeat(n));
     }
   });
@@ -491,6 +493,17 @@ describe('every format', () => {
     expect(urlsIn(render(c, 'html'))).toEqual([]);
     for (const line of render(c, 'text').split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
     expect(bashSyntaxError(render(c, 'selftest'))).toBe('');
+  });
+
+  it('keeps a function of a long name within 72 columns: the name heads its own line, its code below in the column', () => {
+    // f2 as a 56-character kernel symbol (KSYM_NAME_LEN is 512): the line ran to 73 columns, and the code after it
+    // wrapped into a column 8 wide (hostile-user finding, stop 44).
+    const long = 'f'.repeat(56);
+    const c = JSON.parse(readFileSync(FIXTURE, 'utf8').replaceAll('"f2"', `"${long}"`).replaceAll(':f2,', `:${long},`)) as Counterexample;
+    const text = render(c, 'text');
+    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
+    // Beside the short name the code stays where it was; the long name's code is one line below it.
+    expect(text).toContain(`       vmlinux:f1  p1\n       vmlinux:${long}\n                   original\n`);
   });
 
   it('renders any generated trace of every semantics, within the text and selftest promises', () => {
