@@ -69,7 +69,7 @@ export function refuseTooLarge(file: string, summary: ExploreSummary): void {
   if (4 * Math.ceil(binary / 3) > TEXT_MAX)
     throw new KlpcheckError(
       'E_IO',
-      `${summary.distinctStates} states (${binary} bytes as stored) are more than one result file holds (${TEXT_MAX} characters of JSON); split the exploration with --shard i/n, each shard's file holding a part`,
+      `${summary.distinctStates} states (${binary} bytes as stored) are more than one result file holds (${TEXT_MAX} characters of JSON); bound the depth in --scope, or explore a smaller scope (shards of a whole space each hold all of it)`,
       file,
     );
 }

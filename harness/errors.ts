@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   E_SEMANTICS: 'a semantics klpcheck does not know',
   E_CONFLICT:
     'names declared twice (as the kernel spells a module name: test-klp-a and test_klp_a are one), a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder)',
-  E_IO: 'an output path that cannot be written, or an explore result file that would be more than 512 MiB of JSON (split it with --shard)',
+  E_IO: 'an output path that cannot be written, or an explore result file that would be more than 512 MiB of JSON',
   E_UNCHECKED:
     "replay: no counterexample given could be checked, each for a reason in its file: its steps fail today's preconditions where it was violated, its property does not apply to its semantics, or it is a release cycle's (klpcheck protocols checks those); under --semantics, a property that applies to none of them is E_USAGE",
   E_VM_SETUP: 'klpcheck vm: the kernel is not set up (run npm run vm:setup)',

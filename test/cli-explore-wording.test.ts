@@ -70,6 +70,18 @@ describe("an interrupted exploration's wording", () => {
     );
   });
 
+  it("a shard's counterexample is never called the shortest: another shard may hold a shorter one", () => {
+    // At depth 10, shard 1/8 meets a conformance break of 10 steps first; the whole search's shortest has 6.
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=10');
+    const r = explore({ semantics: upstream, scope, properties: ['conformance'], shard: { index: 1, count: 8 } });
+    expect(r.violations.find((x) => x.property === 'conformance')?.depth).toBe(10);
+    const text = exploreText(summarize(r, 0));
+    expect(text).toContain(
+      `conformance                      VIOLATED: a counterexample of 10 steps in this shard's share, not known to be the shortest; merge every shard for the shortest\n`,
+    );
+    expect(text).not.toContain('shortest counterexample has');
+  });
+
   it('a finished search keeps its words', () => {
     const r = explore({ semantics: upstream, scope: parseScope(SCOPE), properties: ['module-safety'] });
     const text = exploreText(summarize(r, 0));

@@ -141,6 +141,13 @@ describe('explore --max-states', () => {
     expect(c.err()).toMatch(/^klpcheck explore: \d+ states \(5000 stored\) in /m);
   }, 120_000);
 
+  it("takes 'any' with spaces around it, as a number and the scope's depth= any are taken (hostile-user finding, stop 44)", async () => {
+    const c = capture();
+    const one = ['explore', '--semantics', 'upstream', '--scope', 'patches=1,functions=1,states=0,tasks=1', '--no-save'];
+    expect(await main([...one, '--max-states', ' any '], c.io)).toBe(0);
+    expect(c.out()).toMatch(/holds for every sequence of any length/);
+  });
+
   it('refuses a budget that checked no sequence (it ran out within depth 1) with E_USAGE, and no report', async () => {
     // 9 states within depth 1 (the root and its 8 successors): a budget of 8 expands no level in full.
     const c = capture();

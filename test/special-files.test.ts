@@ -64,7 +64,7 @@ describe('special files', () => {
       expect.objectContaining({
         code: 'E_IO',
         file: out,
-        message: `7 states (${fits + 5} bytes as stored) are more than one result file holds (536870888 characters of JSON); split the exploration with --shard i/n, each shard's file holding a part`,
+        message: `7 states (${fits + 5} bytes as stored) are more than one result file holds (536870888 characters of JSON); bound the depth in --scope, or explore a smaller scope (shards of a whole space each hold all of it)`,
       }),
     );
     expect(existsSync(out)).toBe(false);

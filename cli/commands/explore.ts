@@ -313,7 +313,7 @@ export const explore: Command = {
       type: 'shard',
       range: { min: 1, max: SHARD_MAX },
       arg: 'I/N',
-      help: "this machine's share of a multi-machine exploration (a depth in --scope, or --max-states any: a result file has no state budget)",
+      help: "this machine's share of a multi-machine exploration (a depth in --scope, or --max-states any: a result file has no state budget); shares overlap, as every state is reachable from most others: at depth=any each shard explores the whole space",
       // A shard's result means something only once merged: without --out it would be lost.
       requires: ['out'],
     },

@@ -108,10 +108,16 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     const random = note?.randomLength ? ` (fast-check's shrunk one, as verdicts/expected.json records it: ${note.randomLength})` : '';
     // Breadth first, a violation one level past the last full one is the shortest. An interrupted merge's depth
     // is its least advanced shard's, and another shard may have gone further: its violation is not known to be.
-    const known = s.complete || v.ops.length <= s.depthReached + 1;
+    // A shard's is never known to be: below the split its subtrees are searched in its own order, so another shard
+    // may hold a shorter one (a shard's line said "shortest ... 10 steps" where the whole search's has 6: hostile-user
+    // finding, stop 44).
+    const share = isShardShare(s);
+    const known = !share && (s.complete || v.ops.length <= s.depthReached + 1);
     const what = known
       ? `shortest counterexample has ${plural(v.ops.length, 'step')}`
-      : `a counterexample of ${plural(v.ops.length, 'step')}, not known to be the shortest (INCOMPLETE: every sequence checked up to depth ${s.depthReached} only)`;
+      : share
+        ? `a counterexample of ${plural(v.ops.length, 'step')} in this shard's share, not known to be the shortest; merge every shard for the shortest`
+        : `a counterexample of ${plural(v.ops.length, 'step')}, not known to be the shortest (INCOMPLETE: every sequence checked up to depth ${s.depthReached} only)`;
     lines.push(
       `${p.padEnd(32)} VIOLATED: ${what}${random}${note?.file ? ` -> ${note.file}` : note?.notSaved ? ` -> ${note.notSaved}` : ''}`,
     );
