@@ -456,6 +456,9 @@ function describeValue(e: ErrorObject): string {
     }
     case 'enum':
       return `${e.message}: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+    case 'const':
+      // ajv says "must be equal to constant" and never which ("format": 2 in a counterexample: hostile-user finding, stop 44).
+      return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${JSON.stringify(e.data)}`;
     case 'type':
       // ajv joins several types with a comma ("must be boolean,integer").
       return `must be ${String((e.params as { type: string | string[] }).type)

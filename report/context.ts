@@ -44,6 +44,16 @@ const CONFORMANCE_INFO: InvariantInfo = {
   source: 'DESIGN.md (spec model against reference implementation)',
 };
 
+/**
+ * What follows an invariant's id in a rendering's header: `join` + its title
+ * + `close`, or nothing where the title says no more than the id
+ * (conformance's header read "conformance: conformance": hostile-user
+ * finding, stop 44).
+ */
+export function titleAfterId(info: InvariantInfo, join = ': ', close = ''): string {
+  return info.title === info.id ? '' : `${join}${info.title}${close}`;
+}
+
 export function invariantInfo(id: string): InvariantInfo {
   if (id === CONFORMANCE) return CONFORMANCE_INFO;
   const inv = invariantById(id) ?? PROTOCOL_PROPERTIES.find((p) => p.id === id);

@@ -5,7 +5,7 @@
  */
 import type { Counterexample } from '../harness/counterexample.ts';
 import { escapeControls } from '../harness/errors.ts';
-import { staleCaution, type RenderContext } from './context.ts';
+import { staleCaution, titleAfterId, type RenderContext } from './context.ts';
 import { attrSummary, objectsOf, ownersOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
 import { explanation } from './explain.ts';
 import { markdownCell, markdownText } from './markdown-text.ts';
@@ -67,7 +67,7 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
     '',
     ...(ctx.stale ? [`- **CAUTION:** ${markdownText(staleCaution(ctx.stale))}`] : []),
     `- **Semantics:** ${semanticsLabel(c, ctx)}`,
-    `- **Invariant:** ${code(ctx.invariant.id)}: ${ctx.invariant.title}`,
+    `- **Invariant:** ${code(ctx.invariant.id)}${titleAfterId(ctx.invariant)}`,
     `- **Violated:** after step ${c.violation.step + 1} of ${c.steps.length}: ${markdownText(c.violation.reason)}`,
     ...(c.provenance.seed !== undefined ? [`- **Seed:** ${c.provenance.seed}`] : []),
     `- **Found by:** ${markdownText(provenanceLine(c, false))}`,

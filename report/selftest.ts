@@ -17,7 +17,7 @@ import { shellWord } from '../harness/shell.ts';
 import { describeOp, type Op } from '../harness/ops.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
 import { INSMOD_STRERROR, type Errno } from '../model/kernel/errno.ts';
-import { staleCaution, type RenderContext } from './context.ts';
+import { staleCaution, titleAfterId, type RenderContext } from './context.ts';
 import { funcLabel, namedByOps, objectsOf, ownershipOf, statesOf, stepsOf, type StepFacts } from './derive.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepLine, stepPhrase } from './phrases.ts';
 import { moduleName, selftestRun, type RunStep, type SelftestRun } from './selftest-run.ts';
@@ -223,7 +223,9 @@ function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded:
   out.push(...para(`Draft selftest made by klpcheck from a counterexample. Semantics: ${semanticsLabel(c, ctx)}.`));
   if (ctx.stale) out.push(...para(`CAUTION: ${staleCaution(ctx.stale)}.`));
   out.push(
-    ...para(`Invariant: ${ctx.invariant.id} (${ctx.invariant.title}), violated after step ${c.violation.step + 1}: ${c.violation.reason}.`),
+    ...para(
+      `Invariant: ${ctx.invariant.id}${titleAfterId(ctx.invariant, ' (', ')')}, violated after step ${c.violation.step + 1}: ${c.violation.reason}.`,
+    ),
   );
   out.push(...para(`Found by: ${provenanceLine(c)}.`));
   out.push('#');

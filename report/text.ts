@@ -5,7 +5,7 @@
  * invariant breaks.
  */
 import type { Counterexample } from '../harness/counterexample.ts';
-import { staleCaution, type RenderContext } from './context.ts';
+import { staleCaution, titleAfterId, type RenderContext } from './context.ts';
 import {
   objectsOf,
   ownershipOf,
@@ -32,7 +32,7 @@ function header(c: Counterexample, ctx: RenderContext): string[] {
     '',
     ...(ctx.stale ? field('CAUTION:', staleCaution(ctx.stale)) : []),
     ...field('Semantics:', semanticsLabel(c, ctx)),
-    ...field('Invariant:', `${ctx.invariant.id}: ${ctx.invariant.title}`),
+    ...field('Invariant:', `${ctx.invariant.id}${titleAfterId(ctx.invariant)}`),
     ...field('Violated:', `after step ${c.violation.step + 1} of ${c.steps.length}`),
     ...(c.provenance.seed !== undefined ? field('Seed:', String(c.provenance.seed)) : []),
     ...field('Found by:', provenanceLine(c, false)),

@@ -495,6 +495,14 @@ describe('every format', () => {
     expect(bashSyntaxError(render(c, 'selftest'))).toBe('');
   });
 
+  it("names conformance once in its header, where each invariant is named with its title (it read 'conformance: conformance')", () => {
+    const c = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'upstream', 'conformance-7cf01ef3798e.json'));
+    expect(render(c, 'text')).toContain('\nInvariant: conformance\n');
+    expect(render(c, 'markdown')).toContain('- **Invariant:** `conformance`\n');
+    expect(render(c, 'selftest')).toContain('# Invariant: conformance, violated after step 6:');
+    expect(render(fixture, 'text')).toContain('Invariant: no-function-shared-across-slots: no function shared across');
+  });
+
   it('keeps a function of a long name within 72 columns: the name heads its own line, its code below in the column', () => {
     // f2 as a 56-character kernel symbol (KSYM_NAME_LEN is 512): the line ran to 73 columns, and the code after it
     // wrapped into a column 8 wide (hostile-user finding, stop 44).
