@@ -19,7 +19,12 @@ function probe(tmp: string, shown: string, flag: string): void {
   } catch (e) {
     // Nothing was made, so nothing to remove: removing it anyway failed in a folder the user may not enter
     // (EACCES), and that error replaced this one as an internal error (hostile-user finding).
-    throw new KlpcheckError('E_IO', `${flag}: cannot write here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shown);
+    const code = (e as NodeJS.ErrnoException).code;
+    // The probe's own name taken: a write killed at the instant left its temporary file, or a link was put there.
+    // "cannot write here (EEXIST)" read as a folder one may not write (hostile-user finding, stop 44).
+    if (code === 'EEXIST')
+      throw new KlpcheckError('E_IO', `${flag}: ${escapeControls(tmp)} is in the way (left by a write that was killed?); remove it`, shown);
+    throw new KlpcheckError('E_IO', `${flag}: cannot write here (${code ?? (e as Error).message})`, shown);
   }
   rmSync(tmp, { force: true });
 }

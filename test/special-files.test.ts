@@ -14,7 +14,8 @@ import { readText, TEXT_MAX } from '../harness/json-file.ts';
 import { refuseTooLarge, saveResult } from '../cli/shard-file.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
 import { scenarioFiles } from '../cli/scenario-files.ts';
-import { checkOutputDir } from '../cli/output-files.ts';
+import { checkOutputDir, checkOutputFile } from '../cli/output-files.ts';
+import { tmpFor } from '../harness/atomic-write.ts';
 import { COUNTEREXAMPLES } from '../cli/paths.ts';
 import { fileNameFor, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { replayedStores } from '../harness/matrix.ts';
@@ -68,6 +69,21 @@ describe('special files', () => {
       }),
     );
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("a probe's temporary file in the way is named, not 'cannot write here (EEXIST)' (hostile-user finding, stop 44)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-probe-'));
+    const out = join(dir, 'x.txt');
+    const tmp = tmpFor(out);
+    symlinkSync(join(dir, 'victim'), tmp);
+    expect(() => checkOutputFile(out, '--out', { force: false, existing: 'refuse' })).toThrow(
+      expect.objectContaining({
+        code: 'E_IO',
+        file: out,
+        message: `--out: ${tmp} is in the way (left by a write that was killed?); remove it`,
+      }),
+    );
+    expect(existsSync(join(dir, 'victim'))).toBe(false);
   });
 
   it('a folder walk follows a linked folder once, ends a link loop, and says a pipe it leaves out', () => {
