@@ -7,6 +7,7 @@
  */
 import { funcKey, kernelModuleName, type Universe } from '../model/kernel/definitions.ts';
 import { taskNames } from '../model/kernel/definitions.ts';
+import { MODULE_NAME_LEN } from '../model/kernel/enable.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import type { Op } from './ops.ts';
 
@@ -24,7 +25,8 @@ export interface UniverseNames {
 }
 
 /**
- * Checks that patch and module names are unique as the kernel spells them
+ * Checks that patch and module names are shorter than MODULE_NAME_LEN
+ * (E_INEXPRESSIBLE: no kernel build makes such a module) and unique as the kernel spells them
  * (two patches named alike would share one sysfs directory, and 'lp-a' and
  * 'lp_a' are one module, lp_a: definitions.ts kernelModuleName; E_CONFLICT
  * at the second) and collects the names. `at` is the pointer of the universe
@@ -34,6 +36,16 @@ export function universeNames(u: Universe, file: string, at: readonly (string | 
   const modules = new Set<string>();
   const spelled = new Map<string, string>();
   const unique = (name: string, where: readonly (string | number)[]) => {
+    // modpost stops a build whose module name is MODULE_NAME_LEN or more (scripts/mod/modpost.c check_modname_len:
+    // "module name is too long"), so no kernel ever loads one: the model ran it (hostile-user finding, stop 44). An
+    // object may still name one: klp_init_object refuses that at load, with -EINVAL (model/kernel/enable.ts).
+    if (name.length >= MODULE_NAME_LEN)
+      throw new KlpcheckError(
+        'E_INEXPRESSIBLE',
+        `a module name of ${name.length} characters: modpost refuses one of MODULE_NAME_LEN (${MODULE_NAME_LEN}) or more ("module name is too long"), so no kernel loads it`,
+        file,
+        pointer(...at, ...where, 'name'),
+      );
     const other = spelled.get(kernelModuleName(name));
     if (other !== undefined)
       throw new KlpcheckError(
