@@ -64,16 +64,6 @@ export function fileNameFor(c: Counterexample): string {
 export type SaveResult = { readonly file: string; readonly status: 'written' | 'exists' };
 
 /**
- * Whether two counterexamples are one finding: equal in every field but
- * `provenance`, which says who found it and how (an exploration's scope and
- * depth bound, a seed). Key order is fixed by construction, and a stored
- * file's by its name (its bytes' hash), so JSON text compares them.
- */
-export function sameFinding(a: Counterexample, b: Counterexample): boolean {
-  return JSON.stringify({ ...a, provenance: null }) === JSON.stringify({ ...b, provenance: null });
-}
-
-/**
  * Saves atomically under `dir`: `written` for a new file, `exists` when a
  * file with the same bytes is there. Throws E_CONFLICT when the name is
  * taken by other bytes (the file is left alone), E_IO when it cannot be written

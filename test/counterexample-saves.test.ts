@@ -327,30 +327,6 @@ describe('an exhaustive counterexample file depends on the search alone', () => 
   });
 });
 
-describe('one finding is one file, whatever search found it', () => {
-  it('a deeper search finding the same counterexample keeps the first file, where it saved one per depth', async () => {
-    const { saveViolations } = await import('../cli/commands/explore.ts');
-    const { explore } = await import('../harness/explore/explorer.ts');
-    const { parseScope } = await import('../harness/explore/scope.ts');
-    const { summarize } = await import('../harness/explore/summary.ts');
-    const { stacking } = await import('../model/semantics/stacking.ts');
-    const dir = tmp();
-    const notes = [2, 3].map((depth) => {
-      const scope = parseScope(`patches=2,functions=1,states=0,tasks=1,depth=${depth}`);
-      return saveViolations(summarize(explore({ semantics: stacking, scope, properties: ['no-foreign-overlap'] }), 0), stacking, dir)[0]!;
-    });
-    expect(notes.map((n) => n.status)).toEqual(['written', 'exists']);
-    expect(notes[1]!.file).toBe(notes[0]!.file);
-    expect(readdirSync(join(dir, 'stacking'))).toHaveLength(1);
-    // Only provenance may differ: a finding with another step or universe is another file.
-    const { readCounterexample, sameFinding } = await import('../harness/counterexample.ts');
-    const c = readCounterexample(join(dir, 'stacking', readdirSync(join(dir, 'stacking'))[0]!));
-    expect(sameFinding(c, { ...c, provenance: { ...c.provenance, scope: 'elsewhere', depth: 9 } })).toBe(true);
-    expect(sameFinding(c, { ...c, steps: c.steps.slice(1) })).toBe(false);
-    expect(sameFinding(c, { ...c, violation: { ...c.violation, reason: 'worded otherwise' } })).toBe(false);
-  });
-});
-
 describe('run names a saved counterexample of a holding cell that no longer reproduces', () => {
   it('on the holds line, as compare lists it under fixed', async () => {
     // run said only "holds" beside a saved file replay calls fixed (hostile-user test, 2026-12-03).

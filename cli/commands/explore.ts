@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
-import { buildCounterexample, sameFinding, saveCounterexample, storedFor } from '../../harness/counterexample.ts';
+import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
 import {
@@ -149,12 +149,7 @@ export function saveViolations(
       fast_check: FAST_CHECK_VERSION,
       klpcheck: KLPCHECK_VERSION,
     });
-    // The same finding from a search of another depth bound or scope is saved already: a file for each depth
-    // explored made compare list five files for one 2-step finding (hostile-user finding, stop 44). The first
-    // finder's file is kept, as vm keeps a real-kernel finding's (vm/finding.ts).
-    // A folder that cannot be listed or read whole is left to the save, whose refusal names the file at fault.
-    const same = attempt(() => storedFor(dir, sem.name, v.property)).value?.find((x) => sameFinding(x.counterexample, c));
-    const { value: saved, error } = attempt(() => (same ? { file: same.file, status: 'exists' as const } : saveCounterexample(dir, c)));
+    const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
     return saved ? { ...note, file: shownPath(saved.file), status: saved.status } : { ...note, notSaved: notSaved(error), error };
   });
 }
