@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cannotWrite, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
+import { cannotWrite, tmpFor, tmpInTheWay, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { denied, folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
 import { COUNTEREXAMPLES, inCounterexampleStore } from './paths.ts';
@@ -22,8 +22,7 @@ function probe(tmp: string, shown: string, flag: string): void {
     const code = (e as NodeJS.ErrnoException).code;
     // The probe's own name taken: a write killed at the instant left its temporary file, or a link was put there.
     // "cannot write here (EEXIST)" read as a folder one may not write (hostile-user finding, stop 44).
-    if (code === 'EEXIST')
-      throw new KlpcheckError('E_IO', `${flag}: ${escapeControls(tmp)} is in the way (left by a write that was killed?); remove it`, shown);
+    if (code === 'EEXIST') throw tmpInTheWay(tmp, shown, flag);
     throw new KlpcheckError('E_IO', `${flag}: cannot write here (${code ?? (e as Error).message})`, shown);
   }
   rmSync(tmp, { force: true });
@@ -126,6 +125,8 @@ export function stickyRefusal(file: string): string | undefined {
  * folder's rule, permission denied.
  */
 function lateWriteError(file: string, flag: string, e: unknown): KlpcheckError {
+  // Already said in words (a temporary file in the way): the option goes in front.
+  if (e instanceof KlpcheckError) return new KlpcheckError(e.code, `${flag}: ${e.message}`, file, e.where);
   const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
   const problem = notAFolder(dirname(resolve(file)));
   const sticky = code === 'EPERM' ? stickyRefusal(file) : undefined;

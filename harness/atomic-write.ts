@@ -7,9 +7,9 @@
  * more, and never a part of a file under the name (README: Output files). Used by the counterexample store, the VM's
  * real-kernel findings and every CLI output (cli/output-files.ts).
  */
-import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { KlpcheckError } from './errors.ts';
+import { escapeControls, KlpcheckError } from './errors.ts';
 import { denied, folderInTheWay } from './folders.ts';
 
 /** The temporary name beside `file` (one per process, so two runs never share one). */
@@ -17,7 +17,8 @@ export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
 
 /**
  * Writes `text` to `file` through a temporary file and a rename; errors are the
- * file system's. A file replaced keeps its permission bits, as `cp` over an
+ * file system's, but for anything already at the temporary name, which is
+ * E_IO (tmpInTheWay) and left as it is. A file replaced keeps its permission bits, as `cp` over an
  * existing file does: the new file was made with the umask's (644), so
  * `--force` over a read-only (444) result made it writable. A new file gets
  * `mode` less the umask (default 0o666: 644 under the usual umask); a script
@@ -26,13 +27,26 @@ export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
 export function writeFileAtomically(file: string, text: string, mode = 0o666): void {
   const tmp = tmpFor(file);
   const old = statSync(file, { throwIfNoEntry: false });
+  // Made new (O_EXCL), never opened: a link at the temporary name was followed, its target overwritten, and the link
+  // renamed to the name (hostile-user finding, stop 44). Whatever is there is left as it is, and named.
+  let fd: number;
   try {
-    writeFileSync(tmp, text, { mode });
+    fd = openSync(tmp, 'wx', mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw tmpInTheWay(tmp, file);
+    throw e;
+  }
+  try {
+    try {
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
     if (old?.isFile()) chmodSync(tmp, old.mode & 0o777);
     renameSync(tmp, file);
   } catch (e) {
-    // What the write left is removed; the error to report is the write's. A folder at the temporary name (which
-    // rmSync refuses) is not ours to remove, and its refusal would hide why the write failed.
+    // What the write left is removed (the temporary file is this process's own, made above); the error to report
+    // is the write's.
     try {
       rmSync(tmp, { force: true });
     } catch {
@@ -40,6 +54,16 @@ export function writeFileAtomically(file: string, text: string, mode = 0o666): v
     }
     throw e;
   }
+}
+
+/**
+ * E_IO for something at `file`'s temporary name `tmp` that this process did
+ * not make: a write killed at the instant left it, or someone put it there
+ * (a link, a folder). Named, with what to do, and left as it is.
+ */
+export function tmpInTheWay(tmp: string, file: string, flag?: string): KlpcheckError {
+  const what = `${escapeControls(tmp)} is in the way (left by a write that was killed?); remove it`;
+  return new KlpcheckError('E_IO', flag === undefined ? what : `${flag}: ${what}`, file);
 }
 
 /**
@@ -75,6 +99,7 @@ export function readExisting(file: string): string | undefined {
  * (out.json.1234.tmp), which the user never asked for.
  */
 export function cannotWrite(file: string, e: unknown): KlpcheckError {
+  if (e instanceof KlpcheckError) return e;
   return new KlpcheckError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
 }
 

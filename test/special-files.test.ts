@@ -113,6 +113,25 @@ describe('special files where klpcheck writes (stop 35, second hostile user)', (
     );
   });
 
+  it("a link at a saved counterexample's temporary name is left as it is and named, never written through (hostile-user finding, stop 44)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-tmp-link-'));
+    const [saved] = storedFor(join(import.meta.dirname, '..', 'counterexamples'), 'upstream', 'conformance');
+    const file = join(dir, fileNameFor(saved!.counterexample));
+    mkdirSync(join(file, '..'), { recursive: true });
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious');
+    symlinkSync(victim, tmpFor(file));
+    expect(() => saveCounterexample(dir, saved!.counterexample)).toThrow(
+      expect.objectContaining({
+        code: 'E_IO',
+        file,
+        message: `${tmpFor(file)} is in the way (left by a write that was killed?); remove it`,
+      }),
+    );
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('--out inside counterexamples/ is refused (a folder nothing replays); counterexamples itself is not', () => {
     expect(() => checkOutputDir(join(COUNTEREXAMPLES, 'archive'), '--out')).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
     expect(() => checkOutputDir(COUNTEREXAMPLES, '--out')).not.toThrow();
