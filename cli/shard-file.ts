@@ -55,7 +55,15 @@ export function saveResult(
   const held = summary.complete ? 'other' : resultIn(file);
   if (held !== 'other') return held === 'complete' ? 'kept' : 'kept-unread';
   refuseTooLarge(file, summary);
-  return writeAtomically(file, toJson(summary), force, flag);
+  let text: string;
+  try {
+    text = toJson(summary);
+  } catch (e) {
+    // Within the JSON around them of the limit, the states pass refuseTooLarge and the text still cannot be made.
+    if (stringTooLong(e)) throw tooLarge(file, summary);
+    throw e;
+  }
+  return writeAtomically(file, text, force, flag);
 }
 
 /**
@@ -63,15 +71,29 @@ export function saveResult(
  * numbers go in as base64, 4 characters for 3 bytes, and past TEXT_MAX V8
  * makes no string (upstream's whole default space, 8.6 million states, ended
  * a search of minutes with an internal error), nor could --merge read it.
+ * Refused before any text is made; the JSON around them (saveResult) is
+ * caught as it fails.
  */
 export function refuseTooLarge(file: string, summary: ExploreSummary): void {
-  const binary = summary.states.byteLength + 4 * (summary.ledger?.expanded.length ?? 0);
-  if (4 * Math.ceil(binary / 3) > TEXT_MAX)
-    throw new KlpcheckError(
-      'E_IO',
-      `${summary.distinctStates} states (${binary} bytes as stored) are more than one result file holds (${TEXT_MAX} characters of JSON); bound the depth in --scope, or explore a smaller scope (shards of a whole space each hold all of it)`,
-      file,
-    );
+  if (4 * Math.ceil(storedBytes(summary) / 3) > TEXT_MAX) throw tooLarge(file, summary);
+}
+
+const storedBytes = (s: ExploreSummary) => s.states.byteLength + 4 * (s.ledger?.expanded.length ?? 0);
+
+function tooLarge(file: string, summary: ExploreSummary): KlpcheckError {
+  return new KlpcheckError(
+    'E_IO',
+    `${summary.distinctStates} states (${storedBytes(summary)} bytes as stored) are more than one result file holds (${TEXT_MAX} characters of JSON); bound the depth in --scope, or explore a smaller scope (shards of a whole space each hold all of it)`,
+    file,
+  );
+}
+
+/** Whether `e` is V8's refusal to make a string past TEXT_MAX: JSON.stringify's RangeError, or Buffer's ERR_STRING_TOO_LONG. */
+export function stringTooLong(e: unknown): boolean {
+  return (
+    (e instanceof RangeError && e.message === 'Invalid string length') ||
+    (e as NodeJS.ErrnoException | null)?.code === 'ERR_STRING_TOO_LONG'
+  );
 }
 
 /** Whether `file` is an explore result whose /complete is true, one the user may not read, or anything else (none, another kind). */

@@ -8,7 +8,7 @@ export const ERROR_CODES = {
   E_USAGE:
     "the command line: an unknown option, a number out of range, an option that takes a value or a file given twice (a flag given twice is let through: it says the same thing twice), flags that conflict, a shard file left off explore --merge or given as its --out, '-' as an input or output file",
   E_NO_FILE:
-    'a file that cannot be read: missing, a directory, a device, a dangling link or a link loop, or more than 512 MiB (the longest JSON text klpcheck reads)',
+    'a file that cannot be read: missing, a directory, a device, a dangling link or a link loop, or over 536,870,888 bytes (512 MiB less 24: the longest JSON text klpcheck reads)',
   E_JSON:
     'a file that is not JSON text: empty, not UTF-8, invalid JSON (with line and column), a key given twice in one object (at its JSON pointer)',
   E_SCHEMA:
@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   E_SEMANTICS: 'a semantics klpcheck does not know',
   E_CONFLICT:
     'names declared twice (as the kernel spells a module name: test-klp-a and test_klp_a are one), a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder)',
-  E_IO: 'an output path that cannot be written, or an explore result file that would be more than 512 MiB of JSON',
+  E_IO: 'an output path that cannot be written, or an explore result file that would be over 536,870,888 characters of JSON (512 MiB less 24)',
   E_UNCHECKED:
     "replay: no counterexample given could be checked, each for a reason in its file: its steps fail today's preconditions where it was violated, its property does not apply to its semantics, or it is a release cycle's (klpcheck protocols checks those); under --semantics, a property that applies to none of them is E_USAGE",
   E_VM_SETUP: 'klpcheck vm: the kernel is not set up (run npm run vm:setup)',

@@ -442,6 +442,16 @@ function describe(e: ErrorObject): string {
   return name === undefined ? text : `property name '${name}' ${text}`;
 }
 
+/**
+ * A value from a file as an error line quotes it: its JSON, cut to `max`
+ * characters, with its length (a 200,000-element array was a line of 1.3 MB:
+ * hostile-user finding, stop 44).
+ */
+function brief(value: unknown, max = 60): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
+}
+
 function describeValue(e: ErrorObject): string {
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -452,13 +462,13 @@ function describeValue(e: ErrorObject): string {
     case 'discriminator': {
       const { tag, tagValue } = e.params as { tag: string; tagValue: unknown };
       // A tag that is no string at all ("op": 5) is a wrong type, not an op of that name.
-      return typeof tagValue === 'string' ? `unknown ${tag} '${tagValue}'` : `${tag} must be a string, not ${JSON.stringify(tagValue)}`;
+      return typeof tagValue === 'string' ? `unknown ${tag} '${tagValue}'` : `${tag} must be a string, not ${brief(tagValue)}`;
     }
     case 'enum':
       return `${e.message}: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
     case 'const':
       // ajv says "must be equal to constant" and never which ("format": 2 in a counterexample: hostile-user finding, stop 44).
-      return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${JSON.stringify(e.data)}`;
+      return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${brief(e.data)}`;
     case 'type':
       // ajv joins several types with a comma ("must be boolean,integer").
       return `must be ${String((e.params as { type: string | string[] }).type)

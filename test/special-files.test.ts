@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readText, TEXT_MAX } from '../harness/json-file.ts';
-import { refuseTooLarge, saveResult } from '../cli/shard-file.ts';
+import { refuseTooLarge, saveResult, stringTooLong } from '../cli/shard-file.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
 import { scenarioFiles } from '../cli/scenario-files.ts';
 import { checkOutputDir, checkOutputFile } from '../cli/output-files.ts';
@@ -84,6 +84,23 @@ describe('special files', () => {
       }),
     );
     expect(existsSync(join(dir, 'victim'))).toBe(false);
+  });
+
+  it("tells V8's refusals to make a string too long from other errors (a result within its JSON of the limit)", () => {
+    const refusal = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    // Each made as a too-long output text makes it: JSON.stringify's, and base64 or text of a Buffer's.
+    expect(stringTooLong(refusal(() => 'x'.repeat(TEXT_MAX + 1)))).toBe(true);
+    expect(stringTooLong(refusal(() => Buffer.alloc(TEXT_MAX + 1).toString('latin1')))).toBe(true);
+    expect(stringTooLong(new RangeError('Maximum call stack size exceeded'))).toBe(false);
+    expect(stringTooLong(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(false);
+    expect(stringTooLong(undefined)).toBe(false);
   });
 
   it('a folder walk follows a linked folder once, ends a link loop, and says a pipe it leaves out', () => {

@@ -54,7 +54,7 @@ export interface SymbolTable {
 }
 export interface PatchDef {
   /**
-   * The livepatch module name (its sysfs directory): letters, digits, '_' and '-', as a module's file name. Quoted raw into mail, markdown, HTML and shell scripts, so nothing else.
+   * The livepatch module name (its sysfs directory): letters, digits, '_' and '-', as a module's file name, at most 55 of them (modpost refuses MODULE_NAME_LEN, 56, or more: E_INEXPRESSIBLE). Quoted raw into mail, markdown, HTML and shell scripts, so nothing else.
    */
   name: string;
   /**
@@ -171,7 +171,7 @@ export interface ParamMap {
 }
 export interface ModuleDef {
   /**
-   * The target module's name: letters, digits, '_' and '-', as a module's file name.
+   * The target module's name: letters, digits, '_' and '-', as a module's file name, at most 55 of them (modpost refuses MODULE_NAME_LEN, 56, or more: E_INEXPRESSIBLE).
    */
   name: string;
   symbols?: SymbolTable;
