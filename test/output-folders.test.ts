@@ -92,14 +92,22 @@ describe('a missing folder named in the message', () => {
 });
 
 describe('writing an output file', () => {
-  it('a write that fails names the file asked for, never the temporary file beside it', () => {
+  it('a write that fails names the file asked for, and the temporary file beside it only when that is what is in the way', () => {
     const dir = tmp();
     const out = join(dir, 'report.html');
-    // A folder where the temporary file would go makes the write fail after every check passed.
+    // A folder where the temporary file would go makes the write fail after every check passed. It said "cannot
+    // write: EISDIR", which named neither it nor what to do (hostile-user finding, stop 44).
     mkdirSync(tmpFor(out));
     const line = refusal(() => writeAtomically(out, 'text', false));
-    expect(line).toBe(`klpcheck: ${out}: cannot write: EISDIR [E_IO]`);
+    expect(line).toBe(`klpcheck: ${out}: ${tmpFor(out)} is in the way (left by a write that was killed?); remove it [E_IO]`);
     expect(existsSync(out)).toBe(false);
+    expect(statSync(tmpFor(out)).isDirectory()).toBe(true);
+    // Any other failure names the file asked for alone (Node's own message names the temporary file).
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    expect(refusal(() => writeAtomically(join(file, 'x'), 'text', false))).toBe(
+      `klpcheck: ${join(file, 'x')}: cannot write: ENOTDIR [E_IO]`,
+    );
   });
 
   it('a file replaced with force keeps its mode, as cp over an existing file does (it became 644)', async () => {
