@@ -512,6 +512,17 @@ describe('every format', () => {
     for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
     // Beside the short name the code stays where it was; the long name's code is one line below it.
     expect(text).toContain(`       vmlinux:f1  p1\n       vmlinux:${long}\n                   original\n`);
+    // The names' column leaves 24 of the 72 columns for the code: a name of 39 characters (indented 7, then 2
+    // spaces) stays beside its code, one of 40 heads its own line.
+    const named = (n: number) => {
+      const f = 'g'.repeat(n - 'vmlinux:'.length);
+      return render(
+        JSON.parse(readFileSync(FIXTURE, 'utf8').replaceAll('"f2"', `"${f}"`).replaceAll(':f2,', `:${f},`)) as Counterexample,
+        'text',
+      );
+    };
+    expect(named(39)).toMatch(/^ {7}vmlinux:g{31} {2}original$/m);
+    expect(named(40)).toMatch(/^ {7}vmlinux:g{32}\n {19}original$/m);
   });
 
   it('renders any generated trace of every semantics, within the text and selftest promises', () => {

@@ -15,7 +15,7 @@ import { refuseTooLarge, saveResult, stringTooLong } from '../cli/shard-file.ts'
 import type { ExploreSummary } from '../harness/explore/summary.ts';
 import { scenarioFiles } from '../cli/scenario-files.ts';
 import { checkOutputDir, checkOutputFile } from '../cli/output-files.ts';
-import { tmpFor } from '../harness/atomic-write.ts';
+import { tmpFor, writeFileAtomically } from '../harness/atomic-write.ts';
 import { COUNTEREXAMPLES } from '../cli/paths.ts';
 import { fileNameFor, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { replayedStores } from '../harness/matrix.ts';
@@ -51,23 +51,27 @@ describe('special files', () => {
   it('a result file past the longest text is E_IO at --out, with the way out, before a byte is written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-huge-out-'));
     const out = join(dir, 'r.json');
-    // Only the sizes are read: a state array of its length (calloc'd pages, never touched) and a ledger of 1 state.
+    // Only the sizes are read: a state array of its length (calloc'd pages, never touched) and a ledger's numbers.
     const fits = Math.floor((TEXT_MAX / 4) * 3) - 4;
-    const summary = (bytes: number) =>
+    // A shard's ledger numbers each state in 4 bytes, base64 too: 2 of them here, 8 bytes.
+    const summary = (bytes: number, ledger = true) =>
       ({
         states: new Uint8Array(bytes),
         distinctStates: 7,
         complete: true,
-        ledger: { expanded: new Uint32Array(1) },
+        ...(ledger ? { ledger: { expanded: new Uint32Array(2) } } : {}),
       }) as unknown as ExploreSummary;
-    expect(() => refuseTooLarge(out, summary(fits))).not.toThrow();
-    expect(() => saveResult(out, summary(fits + 1), false, '--out')).toThrow(
+    expect(() => refuseTooLarge(out, summary(fits - 4))).not.toThrow();
+    expect(() => saveResult(out, summary(fits - 3), false, '--out')).toThrow(
       expect.objectContaining({
         code: 'E_IO',
         file: out,
         message: `7 states (${fits + 5} bytes as stored) are more than one result file holds (536870888 characters of JSON); bound the depth in --scope, or explore a smaller scope (shards of a whole space each hold all of it)`,
       }),
     );
+    // A whole exploration's result has no ledger: its states alone.
+    expect(() => refuseTooLarge(out, summary(fits + 4, false))).not.toThrow();
+    expect(() => refuseTooLarge(out, summary(fits + 5, false))).toThrow(expect.objectContaining({ code: 'E_IO' }));
     expect(existsSync(out)).toBe(false);
   });
 
@@ -147,6 +151,8 @@ describe('special files where klpcheck writes (stop 35, second hostile user)', (
     );
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(existsSync(file)).toBe(false);
+    // Any other failure to make it is the file system's, said as before: a folder that is not there.
+    expect(() => writeFileAtomically(join(dir, 'gone', 'x.json'), '{}')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 
   it('--out inside counterexamples/ is refused (a folder nothing replays); counterexamples itself is not', () => {
