@@ -27,7 +27,7 @@ export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
 export function writeFileAtomically(file: string, text: string, mode = 0o666): void {
   const tmp = tmpFor(file);
   const old = statSync(file, { throwIfNoEntry: false });
-  // Made new (O_EXCL), never opened: a link at the temporary name was followed, its target overwritten, and the link
+  // Made new (O_EXCL), never an existing one opened: a link at the temporary name was followed, its target overwritten, and the link
   // renamed to the name (hostile-user finding, stop 44). Whatever is there is left as it is, and named.
   let fd: number;
   try {
