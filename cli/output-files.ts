@@ -323,13 +323,19 @@ export function sameFile(a: string, b: string): boolean {
 export function writeAtomically(file: string, text: string, force: boolean, flag?: string, mode?: number): 'written' | 'unchanged' {
   refuseLink(file, 'output');
   let old: string | undefined;
+  /** An existing file of another size, which is other content, unread: one past TEXT_MAX could not be read at all. */
+  let otherSize = false;
   try {
-    old = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    const st = existsSync(file) ? statSync(file) : undefined;
+    // A regular file of another size is not read: --force over a 600 MB file was "cannot read the existing file
+    // (ERR_STRING_TOO_LONG)", after the work (hostile-user finding, stop 44). Anything else is read as before.
+    otherSize = st !== undefined && st.isFile() && st.size !== Buffer.byteLength(text);
+    old = st === undefined || otherSize ? undefined : readFileSync(file, 'utf8');
   } catch (e) {
     if (!(force && denied(e))) throw unreadableExisting(file, e);
   }
   if (old === text) return 'unchanged';
-  if (old !== undefined && !force) throw otherContent(file);
+  if ((old !== undefined || otherSize) && !force) throw otherContent(file);
   try {
     writeFileAtomically(file, text, mode);
   } catch (e) {

@@ -51,8 +51,32 @@ export class KlpcheckError extends Error {
   format(): string {
     // The whole document is the pointer '' (RFC 6901), named by the file alone: '/' is the pointer of a key "".
     const loc = this.file ? `${escapeControls(this.file)}${this.where ? `:${escapeControls(this.where)}` : ''}: ` : '';
-    return `klpcheck: ${loc}${escapeControls(this.message)} [${this.code}]`;
+    return `klpcheck: ${loc}${clip(escapeControls(this.message), MESSAGE_MAX)} [${this.code}]`;
   }
+}
+
+/**
+ * The most characters of a message an error line shows: a file's value
+ * quoted whole in one (an unknown op of a million characters, a shard's
+ * /format as a long array) made a line of 1 MB (hostile-user finding, stop 44).
+ */
+export const MESSAGE_MAX = 1000;
+
+/**
+ * `text` cut to `max` characters, counted in code points so that no emoji is
+ * split, and never inside an escape such as `\u001b`, then
+ * `... (N characters)`; `text` itself when it fits.
+ */
+export function clip(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  // A backslash left alone at the end (an odd one, after pairs that are escaped backslashes) begins an escape the
+  // cut split: it goes, with the part of a \u escape after it.
+  const kept = chars
+    .slice(0, max)
+    .join('')
+    .replace(/(^|[^\\])((?:\\\\)*)\\(u[0-9a-fA-F]{0,3})?$/, '$1$2');
+  return `${kept}... (${chars.length} characters)`;
 }
 
 /**

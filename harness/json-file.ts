@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { visit } from 'jsonc-parser';
-import { KlpcheckError, pointer } from './errors.ts';
+import { clip, KlpcheckError, pointer } from './errors.ts';
 
 const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
 const SCHEMA_FILES = ['universe', 'scenario', 'scenario-result'];
@@ -448,8 +448,7 @@ function describe(e: ErrorObject): string {
  * hostile-user finding, stop 44).
  */
 function brief(value: unknown, max = 60): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
+  return clip(JSON.stringify(value) ?? String(value), max);
 }
 
 function describeValue(e: ErrorObject): string {

@@ -4,7 +4,7 @@
  * once built a tree at the root). The refusals, each before any work, are in
  * the bad-input corpus (test/bad-inputs/output-paths.json).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +108,22 @@ describe('writing an output file', () => {
     expect(refusal(() => writeAtomically(join(file, 'x'), 'text', false))).toBe(
       `klpcheck: ${join(file, 'x')}: cannot write: ENOTDIR [E_IO]`,
     );
+  });
+
+  it('a file of another size is other content unread: --force replaces one too large to read (hostile-user finding, stop 44)', () => {
+    const dir = tmp();
+    const out = join(dir, 'big.json');
+    writeFileSync(out, '');
+    // Sparse: no disk, and never read (reading it was ERR_STRING_TOO_LONG, after the work).
+    truncateSync(out, 600 * 2 ** 20);
+    expect(refusal(() => writeAtomically(out, 'text', false))).toBe(
+      `klpcheck: ${out}: exists with other content; not overwritten (use --force) [E_CONFLICT]`,
+    );
+    expect(writeAtomically(out, 'text', true)).toBe('written');
+    expect(readFileSync(out, 'utf8')).toBe('text');
+    // One of the same size is read and compared, as before.
+    expect(writeAtomically(out, 'text', false)).toBe('unchanged');
+    expect(refusal(() => writeAtomically(out, 'test', false))).toMatch(/exists with other content/);
   });
 
   it('a file replaced with force keeps its mode, as cp over an existing file does (it became 644)', async () => {
