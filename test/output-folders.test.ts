@@ -102,6 +102,11 @@ describe('writing an output file', () => {
     expect(line).toBe(`klpcheck: ${out}: ${tmpFor(out)} is in the way (left by a write that was killed?); remove it [E_IO]`);
     expect(existsSync(out)).toBe(false);
     expect(statSync(tmpFor(out)).isDirectory()).toBe(true);
+    // Written for an option (render, promela and explore --out, compare --record), the line names it, as the check
+    // before the work does (render and promela left it out: hostile-user finding, stop 44).
+    expect(refusal(() => writeAtomically(out, 'text', false, '--out'))).toBe(
+      `klpcheck: ${out}: --out: ${tmpFor(out)} is in the way (left by a write that was killed?); remove it [E_IO]`,
+    );
     // Any other failure names the file asked for alone (Node's own message names the temporary file).
     const file = join(dir, 'a-file');
     writeFileSync(file, '');

@@ -211,7 +211,8 @@ export const compare: Command = {
     // owns) must not cost minutes of work. It failed before the matrix was printed, which was lost (hostile-user
     // finding); its error comes last, as explore --out's.
     const { error: unrecorded } = attempt(() => {
-      if (values.record) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true);
+      if (values.record)
+        writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true, '--record');
     });
     const { error: unwritten } = attempt(() => {
       if (html === undefined) return;

@@ -52,7 +52,7 @@ export const promela: Command = {
       checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true, startsWith: BANNER });
     const text = upstreamPromela(scope);
     if (typeof values.out === 'string') {
-      writeAtomically(values.out, text, values.force === true);
+      writeAtomically(values.out, text, values.force === true, '--out');
       io.stderr(`klpcheck promela: upstream at ${formatScope({ ...scope, depth: undefined })} -> ${shownPath(values.out)}\n`);
     } else io.stdout(text);
     return EXIT.ok;

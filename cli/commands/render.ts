@@ -92,7 +92,7 @@ export const render: Command = {
       return EXIT.ok;
     }
     // A selftest is run directly (tools/testing/selftests' runner execs it): executable, as the kernel's are.
-    const status = writeAtomically(out, text, values.force === true, undefined, format === 'selftest' ? 0o755 : undefined);
+    const status = writeAtomically(out, text, values.force === true, '--out', format === 'selftest' ? 0o755 : undefined);
     io.stderr(`klpcheck render: ${status === 'written' ? 'wrote' : 'unchanged'} ${escapeControls(out)}\n`);
     return EXIT.ok;
   },
