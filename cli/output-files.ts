@@ -4,9 +4,9 @@
  * file and a rename so that a reader never sees half a file, and never left
  * behind as `*.tmp`. Every command that writes goes through here.
  */
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cannotWrite, tmpFor, tmpInTheWay, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
+import { cannotWrite, openNew, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { denied, folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
 import { COUNTEREXAMPLES, inCounterexampleStore } from './paths.ts';
@@ -15,15 +15,14 @@ import { kindOf } from '../harness/json-file.ts';
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
 function probe(tmp: string, shown: string, flag: string): void {
   try {
-    writeFileSync(tmp, '', { flag: 'wx' });
+    // Made new as the write will make it: its name taken is said as the write says it (openNew), where "cannot
+    // write here (EEXIST)" read as a folder one may not write (hostile-user finding, stop 44).
+    closeSync(openNew(tmp, shown, 0o666, flag));
   } catch (e) {
     // Nothing was made, so nothing to remove: removing it anyway failed in a folder the user may not enter
     // (EACCES), and that error replaced this one as an internal error (hostile-user finding).
-    const code = (e as NodeJS.ErrnoException).code;
-    // The probe's own name taken: a write killed at the instant left its temporary file, or a link was put there.
-    // "cannot write here (EEXIST)" read as a folder one may not write (hostile-user finding, stop 44).
-    if (code === 'EEXIST') throw tmpInTheWay(tmp, shown, flag);
-    throw new KlpcheckError('E_IO', `${flag}: cannot write here (${code ?? (e as Error).message})`, shown);
+    if (e instanceof KlpcheckError) throw e;
+    throw new KlpcheckError('E_IO', `${flag}: cannot write here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shown);
   }
   rmSync(tmp, { force: true });
 }

@@ -27,15 +27,7 @@ export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
 export function writeFileAtomically(file: string, text: string, mode = 0o666): void {
   const tmp = tmpFor(file);
   const old = statSync(file, { throwIfNoEntry: false });
-  // Made new (O_EXCL), never an existing one opened: a link at the temporary name was followed, its target overwritten, and the link
-  // renamed to the name (hostile-user finding, stop 44). Whatever is there is left as it is, and named.
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', mode);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw tmpInTheWay(tmp, file);
-    throw e;
-  }
+  const fd = openNew(tmp, file, mode);
   try {
     try {
       writeFileSync(fd, text);
@@ -52,6 +44,22 @@ export function writeFileAtomically(file: string, text: string, mode = 0o666): v
     } catch {
       // left as it is
     }
+    throw e;
+  }
+}
+
+/**
+ * Opens `tmp`, `file`'s temporary name, as a new file (O_EXCL), never an
+ * existing one: a link there was followed, its target overwritten, and the
+ * link renamed to the name (hostile-user finding, stop 44). Something already
+ * there is tmpInTheWay (E_IO, `flag` in front), left as it is; any other
+ * error is the file system's. Returns the descriptor.
+ */
+export function openNew(tmp: string, file: string, mode = 0o666, flag?: string): number {
+  try {
+    return openSync(tmp, 'wx', mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw tmpInTheWay(tmp, file, flag);
     throw e;
   }
 }

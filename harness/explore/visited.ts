@@ -216,10 +216,17 @@ export class VisitedSet {
   full(length: number): string | undefined {
     if (this.size >= this.limits.states) return `${this.limits.states} states`;
     // The bytes, or no chunk left to begin (each chunk's unused tail counts against the chunks, not the bytes).
-    const another = this.used + length + 1 > this.chunkBytes;
-    if (this.usedBefore + this.used + length + 1 > this.limits.arenaBytes || (another && this.arenas.length >= MAX_CHUNKS))
+    if (
+      this.usedBefore + this.used + length + 1 > this.limits.arenaBytes ||
+      (this.beginsAChunk(length) && this.arenas.length >= MAX_CHUNKS)
+    )
       return `${bytesInWords(this.limits.arenaBytes)} of stored states`;
     return undefined;
+  }
+
+  /** Whether a new state of `length` bytes (and its length byte) begins a new chunk: the last one has no room for it. */
+  private beginsAChunk(length: number): boolean {
+    return this.used + length + 1 > this.chunkBytes;
   }
 
   /**
@@ -297,7 +304,7 @@ export class VisitedSet {
   private append(key: Uint8Array, length: number): number {
     const full = this.full(length);
     if (full) throw new Error(`visited: more than ${full}`);
-    if (this.used + length + 1 > this.chunkBytes) {
+    if (this.beginsAChunk(length)) {
       // The last chunk is full: the next begins with this state. Its first state's number is written before the
       // state is published, so a reader that finds the state knows its chunk.
       this.chunkUsed.push(this.used);
