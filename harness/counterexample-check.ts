@@ -60,7 +60,7 @@ export function checkCounterexample(c: Counterexample, file: string, storeName: 
   if (HASHED.test(name) && name !== basename(storeName)) {
     throw new KlpcheckError(
       'E_CONFLICT',
-      `the content does not match the file name, the hash of its bytes as klpcheck writes them (${basename(storeName)}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,
+      `the content does not match the file name, the hash of its finding as klpcheck writes it, all but its provenance (${basename(storeName)}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,
       file,
     );
   }

@@ -3,16 +3,17 @@
  * from a failing run, saving it under counterexamples/<semantics>/ with a
  * name derived from its content, loading and replaying it.
  *
- * The name hashes the whole file, bytes as written: semantics, property,
- * universe, trace and provenance (seed, fast-check path, versions). Nothing
- * is left out, so two files of one name are the same file, and the same
- * counterexample found another way (another seed, the explorer) is another
- * file that says how it was found. Saving a file that already exists with
- * this content is a no-op, whatever its whitespace (an editor may reformat
- * it; its name is the hash of its content as klpcheck writes it, which the
- * check on reading holds it to); a file of that name with other content,
- * its keys in another order included, was edited or corrupted, and is
- * refused (E_CONFLICT), never overwritten or taken as "already saved".
+ * The name hashes the finding: the file's bytes as written but for its
+ * `provenance` (seed, fast-check path, depth bound, versions), which says who
+ * found it, not what was found. The same counterexample found another way (a
+ * search of another depth bound, another seed) has the same name, and the
+ * first finder's file is kept ('exists'): a file for each depth explored made
+ * compare list five files for one 2-step finding (hostile-user finding, stop
+ * 44). Saving a file that already holds this finding is a no-op, whatever its
+ * whitespace or provenance (an editor may reformat it); a file of that name
+ * with another finding, its keys in another order included, or with content
+ * no read would accept, was edited or corrupted, and is refused
+ * (E_CONFLICT), never overwritten or taken as "already saved".
  * Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
@@ -24,7 +25,7 @@ import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
-import { parseJson, readJsonFile } from './json-file.ts';
+import { readJsonFile } from './json-file.ts';
 import { checkCounterexample, isKnownProperty } from './counterexample-check.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Op } from './ops.ts';
@@ -55,9 +56,18 @@ export function serialize(c: Counterexample): string {
   return `${JSON.stringify(c, null, 2)}\n`;
 }
 
-/** `<semantics>/<property>-<12 hex digits of sha256(file text)>.json`, relative to a store folder. */
+/**
+ * The finding's text: the file text without `provenance` (the last key, so
+ * the rest keeps its order and layout), which names the file.
+ */
+function findingText(c: Counterexample): string {
+  const { provenance: _who, ...finding } = c;
+  return serialize(finding as Counterexample);
+}
+
+/** `<semantics>/<property>-<12 hex digits of sha256(finding text)>.json`, relative to a store folder. */
 export function fileNameFor(c: Counterexample): string {
-  const hash = createHash('sha256').update(serialize(c)).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(findingText(c)).digest('hex').slice(0, 12);
   return join(c.semantics, `${c.invariant}-${hash}.json`);
 }
 
@@ -65,8 +75,9 @@ export type SaveResult = { readonly file: string; readonly status: 'written' | '
 
 /**
  * Saves atomically under `dir`: `written` for a new file, `exists` when a
- * file with the same bytes is there. Throws E_CONFLICT when the name is
- * taken by other bytes (the file is left alone), E_IO when it cannot be written
+ * file that reads as this finding is there (its provenance, who found it
+ * first, is kept). Throws E_CONFLICT when the name is taken by another
+ * finding or by content a read refuses (the file is left alone), E_IO when it cannot be written
  * or what is at the name cannot be read (a directory, no read permission; left alone).
  */
 export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
@@ -75,7 +86,7 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   // A directory or an unreadable file at the name is E_IO from readExisting, left as it is.
   const old = readExisting(file);
   if (old !== undefined) {
-    if (old !== text && !sameContent(old, text)) {
+    if (old !== text && !holdsFinding(file, c)) {
       throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };
@@ -91,20 +102,17 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
 }
 
 /**
- * Whether two texts are one JSON value with its keys in one order
- * (whitespace aside); text that is no JSON is another content. Keys in
- * another order (jq -S) are another file: the name hashes the bytes as
- * klpcheck writes them, so reading refuses such a file (readStored), and a
- * save that took it for "already saved" left a store that every later run
- * refused (hostile-user finding, stop 35).
+ * Whether the file at `c`'s name reads as `c`'s finding: as every read takes
+ * it (readCounterexample: a byte order mark dropped, a key given twice or a
+ * schema error refused), with the same finding text, whitespace and
+ * provenance aside. Keys in another order (jq -S) are another file: the
+ * name hashes the finding as klpcheck writes it, so reading refuses such a
+ * file (readStored), and a save that took it for "already saved" left a
+ * store that every later run refused (hostile-user finding, stop 35).
  */
-function sameContent(a: string, b: string): boolean {
-  // Parsed as reading parses (parseJson: a byte order mark dropped, a key given twice refused), so that what a save
-  // takes for "already saved" is what a replay reads: a BOM was "other content" here and fine there, and a key
-  // given twice the reverse (stop 35's second hostile user).
-  const parsed = (t: string) => JSON.stringify(parseJson(t.replace(/^\uFEFF/, ''), ''));
+function holdsFinding(file: string, c: Counterexample): boolean {
   try {
-    return parsed(a) === parsed(b);
+    return findingText(readCounterexample(file)) === findingText(c);
   } catch {
     return false;
   }
@@ -147,7 +155,7 @@ export function readStored(dir: string, rel: string): StoredCounterexample {
   if (want !== rel) {
     throw new KlpcheckError(
       'E_CONFLICT',
-      `the content does not match the file name, the hash of its bytes as klpcheck writes them (${want}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,
+      `the content does not match the file name, the hash of its finding as klpcheck writes it, all but its provenance (${want}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,
       file,
     );
   }
@@ -252,7 +260,7 @@ export function storedFor(dir: string, semantics: string, property: string): Sto
   if (stray !== undefined) {
     throw new KlpcheckError(
       'E_CONFLICT',
-      'not a name the store gives (<property>-<12 hex digits>.json), so it would never be replayed: rename it as klpcheck names it (the first 12 hex digits of the sha256 of its bytes) or move it out',
+      'not a name the store gives (<property>-<12 hex digits>.json), so it would never be replayed: rename it as klpcheck names it (the first 12 hex digits of the sha256 of its text as klpcheck writes it, all but its provenance) or move it out',
       join(folder, stray),
     );
   }

@@ -20,5 +20,12 @@ export const noStateSharedAcrossSlots: Invariant = {
     const ids = lacksStateIds(b);
     return patches && ids ? 'two patches and a state id' : (patches ?? ids);
   },
-  checker: () => stateless((obs) => sharedAcrossSlots(obs, (p) => (p.states ?? []).map((s) => s.id))),
+  checker: () =>
+    stateless((obs) =>
+      sharedAcrossSlots(
+        obs,
+        (p) => (p.states ?? []).map((s) => s.id),
+        (id) => `state ${id}`,
+      ),
+    ),
 };

@@ -400,7 +400,7 @@ describe('klpcheck explore', () => {
     // A folder outside the current one is named as it is (absolute), as stderr names it (late-errors.ts shownPath).
     const file = first!.file!;
     expect(file.startsWith(dir)).toBe(true);
-    const edited = readFileSync(file, 'utf8').replace('"depth": 2', '"depth": 1');
+    const edited = readFileSync(file, 'utf8').replace('"reason": "', '"reason": "edited: ');
     writeFileSync(file, edited);
     // Not thrown before the report: returned, and raised by the command after it.
     const [again] = saveViolations(s, upstream, dir);

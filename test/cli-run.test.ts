@@ -19,7 +19,7 @@ describe('klpcheck run', () => {
     const code = await main(['run', '--semantics', 'replace-tag', '--invariant', 'conformance', '--runs', '5', '--no-save'], c.io);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
-      /^replace-tag {2}conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-da7e3bb86c4f\.json \(the random runs found none: 5 sequences, \d+ steps\)$/m,
+      /^replace-tag {2}conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-64464b1c3046\.json \(the random runs found none: 5 sequences, \d+ steps\)$/m,
     );
     expect(c.out()).toMatch(/^1 violated \(seed 1\)$/m);
   });
@@ -47,7 +47,7 @@ describe('klpcheck run', () => {
       await main(['run', '--semantics', 'hybrid', '--invariant', 'conformance', '--runs', '300', '--seed', '7', '--no-save'], c.io),
     ).toBe(1);
     expect(c.out()).toMatch(
-      /^hybrid {7}conformance +VIOLATED by a saved counterexample that still reproduces, in 4 steps: .* -> counterexamples\/hybrid\/conformance-84c77d15bd42\.json \(the random runs found one of 6 steps\)$/m,
+      /^hybrid {7}conformance +VIOLATED by a saved counterexample that still reproduces, in 4 steps: .* -> counterexamples\/hybrid\/conformance-5d4365d0cceb\.json \(the random runs found one of 6 steps\)$/m,
     );
   });
   it('lines up every verdict of a run over every semantics, the longest name included', async () => {
@@ -122,7 +122,7 @@ describe('klpcheck run', () => {
     expect(await main([...args, '--invariant', 'no-function-shared-across-slots'], capture().io)).toBe(1);
     const [name] = readdirSync(join(dir, 'upstream'));
     const file = join(dir, 'upstream', name!);
-    const edited = readFileSync(file, 'utf8').replace('"seed": 5', '"seed": 6');
+    const edited = readFileSync(file, 'utf8').replace('"reason": "', '"reason": "edited: ');
     writeFileSync(file, edited);
     const c = capture();
     // Refused before any run (it was named on its verdict line, after every run), and kept as it is.

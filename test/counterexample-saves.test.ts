@@ -205,6 +205,23 @@ describe('whether the files were new goes to stderr (README: "whether files were
     expect(second.stdout).not.toMatch(/\d+ new|already saved/);
   });
 
+  it('explore at another depth bound saves the same finding once, and prints what it would print alone', async () => {
+    const deeper = EXPLORE.map((a) => a.replace('depth=3', 'depth=4'));
+    const alone = await run(deeper);
+    expect(alone.code, alone.stderr).toBe(1);
+    const files = jsonFiles(join(COUNTEREXAMPLES, 'stacking')).sort();
+    rmSync(COUNTEREXAMPLES, { recursive: true });
+    mkdirSync(COUNTEREXAMPLES);
+    expect((await run(EXPLORE)).code).toBe(1);
+    const shallow = jsonFiles(join(COUNTEREXAMPLES, 'stacking')).sort();
+    const after = await run(deeper);
+    // One file for each finding, whichever depth found it first (five files for one 2-step finding: stop 44).
+    expect(jsonFiles(join(COUNTEREXAMPLES, 'stacking')).sort()).toEqual(files);
+    expect(shallow.every((f) => files.includes(f))).toBe(true);
+    expect(after.stdout).toBe(alone.stdout);
+    expect(after.stderr).toContain(`counterexamples: ${files.length - shallow.length} new, ${shallow.length} already saved\n`);
+  });
+
   it('explore --no-save saves nothing and says nothing of files', async () => {
     const r = await run([...EXPLORE, '--no-save']);
     expect(r.code, r.stderr).toBe(1);

@@ -45,24 +45,51 @@ describe('counterexample files', () => {
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
-  it('the name hashes the whole file: another seed, path or version gives another name', () => {
+  it('the name hashes the finding: another seed, path or version gives the same name, another step or reason another', () => {
     const r = runProperty({ semantics: upstream, runs: 200, seed: 1 }, 'no-function-shared-across-slots');
     const c = r.counterexample!;
     expect(fileNameFor(c)).toMatch(/^upstream\/no-function-shared-across-slots-[0-9a-f]{12}\.json$/);
-    expect(fileNameFor({ ...c, provenance: { ...c.provenance } })).toBe(fileNameFor(c));
     for (const change of [{ seed: 99 }, { path: '0' }, { shrunk_from: 99 }, { klpcheck: '9.9.9' }]) {
-      expect(fileNameFor({ ...c, provenance: { ...c.provenance, ...change } }), JSON.stringify(change)).not.toBe(fileNameFor(c));
+      expect(fileNameFor({ ...c, provenance: { ...c.provenance, ...change } }), JSON.stringify(change)).toBe(fileNameFor(c));
     }
+    expect(fileNameFor({ ...c, violation: { ...c.violation, reason: 'other' } })).not.toBe(fileNameFor(c));
+    expect(fileNameFor({ ...c, steps: c.steps.slice(0, -1) })).not.toBe(fileNameFor(c));
+    expect(fileNameFor({ ...c, semantics: 'stacking' })).not.toBe(fileNameFor(c));
   });
 
-  it('a file of that name with other provenance is refused, not taken as already saved', () => {
+  it('the same finding found another way is already saved: the first finder’s file is kept as it is', () => {
     const dir = tmp();
     const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
     const file = r.saved!.file;
-    const edited = readFileSync(file, 'utf8').replace(/"path": "[^"]*"/, '"path": "0:0"');
+    const first = readFileSync(file, 'utf8');
+    const again = { ...r.counterexample!, provenance: { ...r.counterexample!.provenance, seed: 7, path: '0:0' } };
+    expect(saveCounterexample(dir, again)).toEqual({ file, status: 'exists' });
+    expect(readFileSync(file, 'utf8')).toBe(first);
+    // Reformatted, or its provenance edited, it still holds the finding.
+    const edited = first.replace(/"path": "[^"]*"/, '"path": "0:0"').replace(/\n {2}/g, '\n    ');
     writeFileSync(file, edited);
-    expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(/other content.*not overwritten/);
+    expect(saveCounterexample(dir, r.counterexample!)).toEqual({ file, status: 'exists' });
     expect(readFileSync(file, 'utf8')).toBe(edited);
+    expect(storedFor(dir, 'upstream', 'no-function-shared-across-slots').map((s) => s.file)).toEqual([file]);
+  });
+
+  it('a file of that name that a read refuses is not taken as already saved, whatever its finding', () => {
+    const dir = tmp();
+    const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
+    const file = r.saved!.file;
+    const text = readFileSync(file, 'utf8');
+    // The finding as it was, but a provenance the schema refuses, or keys in another order (jq -S).
+    const c = JSON.parse(text) as Record<string, unknown>;
+    const sorted = Object.fromEntries(
+      Object.keys(c)
+        .sort()
+        .map((k) => [k, c[k]]),
+    );
+    for (const bad of [text.replace(/"seed": 1,/, '"seed": "one",'), `${JSON.stringify(sorted, null, 2)}\n`]) {
+      writeFileSync(file, bad);
+      expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(/other content.*not overwritten/);
+      expect(readFileSync(file, 'utf8')).toBe(bad);
+    }
   });
 
   it('a file under a name the store does not give is refused, not left unreplayed (a cell would say holds)', () => {
@@ -97,7 +124,8 @@ describe('counterexample files', () => {
     const dir = tmp();
     const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
     expect(storedFor(dir, 'upstream', 'no-function-shared-across-slots').map((s) => s.file)).toEqual([r.saved!.file]);
-    writeFileSync(r.saved!.file, serialize({ ...r.counterexample!, provenance: { ...r.counterexample!.provenance, seed: 2 } }));
+    const c = r.counterexample!;
+    writeFileSync(r.saved!.file, serialize({ ...c, violation: { ...c.violation, reason: `${c.violation.reason}.` } }));
     try {
       storedFor(dir, 'upstream', 'no-function-shared-across-slots');
       expect.unreachable();

@@ -124,7 +124,7 @@ const EDGES: readonly Edge[] = [
     semantics: upstream,
     broken: 'semantics',
     correct: replaceEverything,
-    reason: /p1 \(slot patch:p1\) and p3 \(slot patch:p3\) both use 2/,
+    reason: /p1 \(slot patch:p1\) and p3 \(slot patch:p3\) both use state 2$/,
   },
   {
     invariant: 'no-state-shared-across-slots',

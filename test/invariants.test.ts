@@ -83,7 +83,7 @@ const CASES: readonly Case[] = [
     ops: ops('insmod p1', 'insmod p2'),
     broken: upstream,
     correct: replaceEverything,
-    reason: /both use 1/,
+    reason: /both use state 1$/,
   },
   {
     id: 'shadow-lifetime',

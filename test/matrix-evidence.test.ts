@@ -256,7 +256,7 @@ describe('the matrix replays the saved counterexamples first', () => {
     const [stored] = storedFor(CORPUS, 'upstream', 'conformance');
     const saved = saveCounterexample(corpus, stored!.counterexample);
     expect(() => checkCorpus({ ...opts, corpus })).not.toThrow();
-    writeFileSync(saved.file, readFileSync(saved.file, 'utf8').replace('"source": "exhaustive"', '"source": "random"'));
+    writeFileSync(saved.file, readFileSync(saved.file, 'utf8').replace('"reason": "', '"reason": "edited: '));
     expect(() => checkCorpus({ ...opts, corpus })).toThrow(expect.objectContaining({ code: 'E_CONFLICT', file: saved.file }));
     // Another cell's files are not its input.
     expect(() => checkCorpus({ ...opts, properties: ['module-safety'], corpus })).not.toThrow();
@@ -270,7 +270,7 @@ describe('the matrix replays the saved counterexamples first', () => {
     const first = computeMatrix({ ...cell, saveDir: out });
     expect(first.cells[0]!.verdict).toBe('violated');
     const file = join(out, 'upstream', readdirSync(join(out, 'upstream'))[0]!);
-    const edited = readFileSync(file, 'utf8').replace('"seed": 5', '"seed": 6');
+    const edited = readFileSync(file, 'utf8').replace('"reason": "', '"reason": "edited: ');
     writeFileSync(file, edited);
     expect(() => checkCorpus({ ...cell, semantics: [upstream], saveDir: out })).toThrow(
       expect.objectContaining({ code: 'E_CONFLICT', file }),

@@ -1,7 +1,7 @@
 /**
  * Every saved counterexample the README or a command's --help names by path
  * exists: the corpus is regenerated from its seeds, and file names hash the
- * whole file, so a renamed file must not leave a dead example behind.
+ * finding (all but provenance), so a renamed file must not leave a dead example behind.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

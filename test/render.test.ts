@@ -84,7 +84,7 @@ describe('text', () => {
 
   it("shows the patches' owners and releases for an invariant that reads them, in every format with a patch list", () => {
     // Explore's p1 may be the vendor's release 3 (load-order-labels.ts): only the reason said so (stop 36's second helper).
-    const downgrade = readCounterexample(join(import.meta.dirname, '..', 'counterexamples/stacking/no-silent-downgrade-4f2ea075919f.json'));
+    const downgrade = readCounterexample(join(import.meta.dirname, '..', 'counterexamples/stacking/no-silent-downgrade-f546fd375fd6.json'));
     expect(render(downgrade, 'text')).toMatch(/\n {2}p1: stacked, in a slot of its own\n {6}owner: vendor, release 1\n/);
     expect(render(downgrade, 'text')).toMatch(/\n {2}p3: stacked, in a slot of its own\n {6}owner: vendor, release 3\n/);
     expect(render(downgrade, 'markdown')).toContain('| Patch | Role | Attributes | Slot | Owner | Functions | States |\n');
@@ -233,11 +233,11 @@ describe('markdown', () => {
   });
 
   it('names a numbered slot’s lane once: slot 1, not slot slot 1', () => {
-    const slots = render(readCounterexample('counterexamples/slots/no-foreign-removal-a1fc60d843e4.json'), 'markdown');
+    const slots = render(readCounterexample('counterexamples/slots/no-foreign-removal-0a9c0632f517.json'), 'markdown');
     expect(slots).toContain('  participant P1 as slot 1\n');
     expect(slots).not.toContain('slot slot');
     // The text's Patches list says the slot once: its label already names it (hostile-user finding).
-    const text = render(readCounterexample('counterexamples/slots/no-foreign-removal-a1fc60d843e4.json'), 'text');
+    const text = render(readCounterexample('counterexamples/slots/no-foreign-removal-0a9c0632f517.json'), 'text');
     expect(text).toContain('  p1: slot 1 (slot=1)\n');
     expect(md).toMatch(/participant P\d as slot cumulative\n/);
   });
@@ -298,7 +298,7 @@ describe('selftest', () => {
 
   it('says what its clean-up cannot unload, where it said it left the machine as it was', () => {
     // Upstream's force finding: the forced p2's module is never removed (hostile-user nit, stop 36).
-    const forced = render(readCounterexample('counterexamples/upstream/conformance-7cf01ef3798e.json'), 'selftest');
+    const forced = render(readCounterexample('counterexamples/upstream/conformance-097a6376019f.json'), 'selftest');
     expect(forced).toContain('# $MOD_P2 stays loaded (the kernel refuses its removal), so reboot before');
     expect(forced).not.toContain('leave the machine as it was');
     expect(script).toContain('# Clean up (not part of the counterexample): leave the machine as it was.');
@@ -414,7 +414,7 @@ describe('selftest', () => {
     // A module parameter `1 $(touch ...)` was pasted raw into load_lp's line (hostile-user finding, 2026-12-03).
     const dir = tmp.path;
     const marks = ['param', 'attr', 'comment'].map((m) => join(dir, `ran-${m}`));
-    const slots = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'slots', 'conformance-f1d2070d57f5.json'));
+    const slots = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'slots', 'conformance-3d53a66e3961.json'));
     const params = {
       ...slots,
       steps: slots.steps.map((s, i) => (i ? s : { ...s, op: { ...s.op, params: { add_merge_slots: `1 $(touch ${marks[0]}); echo 'x` } } })),
@@ -496,7 +496,7 @@ describe('every format', () => {
   });
 
   it("names conformance once in its header, where each invariant is named with its title (it read 'conformance: conformance')", () => {
-    const c = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'upstream', 'conformance-7cf01ef3798e.json'));
+    const c = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'upstream', 'conformance-097a6376019f.json'));
     expect(render(c, 'text')).toContain('\nInvariant: conformance\n');
     expect(render(c, 'markdown')).toContain('- **Invariant:** `conformance`\n');
     expect(render(c, 'selftest')).toContain('# Invariant: conformance, violated after step 6:');

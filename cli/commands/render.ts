@@ -57,8 +57,8 @@ export const render: Command = {
     force: { type: 'boolean', help: 'with --out, replace a file that has other content', requires: ['out'] },
   },
   examples: [
-    'klpcheck render counterexamples/upstream/no-function-shared-across-slots-faf07c3b48ea.json',
-    'klpcheck render --format html --out cx.html counterexamples/per-state/callback-pairing-d48dadf52c7b.json',
+    'klpcheck render counterexamples/upstream/no-function-shared-across-slots-2aaabfb4e4dc.json',
+    'klpcheck render --format html --out cx.html counterexamples/per-state/callback-pairing-24f5efc17a34.json',
   ],
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
