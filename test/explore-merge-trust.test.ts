@@ -213,6 +213,11 @@ describe('a shard file whose ledger was edited', () => {
     expect(refusal({ ...resealed, sha256: { ...(resealed.sha256 as object), ledger: sums.ledger } })).toBe(
       'klpcheck: a.json:/sha256/ledger: the digest of /ledger, which the file does not hold [E_SCHEMA]',
     );
+    // A member of another type is said to be one, not called missing (hostile-user finding, stop 44).
+    expect(refusal({ ...b, semantics: ['upstream'] })).toBe('klpcheck: a.json:/semantics: not a semantics name (a string) [E_SCHEMA]');
+    expect(refusal({ ...b, states: 7 })).toBe('klpcheck: a.json:/states: not base64 text (a string) [E_SCHEMA]');
+    const { semantics: _s, ...nameless } = b;
+    expect(refusal(nameless)).toBe('klpcheck: a.json:/semantics: missing semantics [E_SCHEMA]');
     const { sha256: __, ...unsealed } = b;
     expect(refusal(unsealed)).toBe(
       'klpcheck: a.json:/sha256: missing or not an object (member -> sha256 digest of what a merge believes) [E_SCHEMA]',

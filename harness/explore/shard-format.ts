@@ -195,7 +195,9 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     );
   const unknown = Object.keys(r).find((k) => !(MEMBERS as readonly string[]).includes(k));
   if (unknown !== undefined) throw bad(pointer(unknown), `not a member of a shard file (members: ${MEMBERS.join(', ')})`);
-  if (typeof r.semantics !== 'string') throw bad('/semantics', 'missing semantics');
+  // An array or a number at /semantics was called "missing" (hostile-user finding, stop 44).
+  if (typeof r.semantics !== 'string')
+    throw bad('/semantics', r.semantics === undefined ? 'missing semantics' : 'not a semantics name (a string)');
   // Known before the violations are read: whether one lies in the scope depends on what the search of this semantics builds.
   const sem = semanticsByName(r.semantics);
   if (!sem) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${r.semantics}'`, file, pointer('semantics'));
@@ -267,7 +269,7 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   // one deleted, or replaced by a longer one that also does, left a property holding or a counterexample
   // called the shortest that is not (hostile-user finding).
   checkDigests(r, sums, ['violations'], bad);
-  if (typeof r.states !== 'string') throw bad('/states', 'missing states');
+  if (typeof r.states !== 'string') throw bad('/states', r.states === undefined ? 'missing states' : 'not base64 text (a string)');
   if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
     throw bad('/statesPerDepth', 'a list of whole numbers');
   const decoded = Buffer.from(r.states, 'base64');
