@@ -8,12 +8,28 @@
  * real-kernel findings and every CLI output (cli/output-files.ts).
  */
 import { chmodSync, closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { escapeControls, KlpcheckError } from './errors.ts';
 import { denied, folderInTheWay } from './folders.ts';
 
-/** The temporary name beside `file` (one per process, so two runs never share one). */
-export const tmpFor = (file: string): string => `${file}.${process.pid}.tmp`;
+/** The longest name of one folder entry, in bytes, on Linux's file systems (NAME_MAX, include/uapi/linux/limits.h). */
+const NAME_MAX = 255;
+
+/**
+ * The temporary name beside `file`, `<file>.<pid>.tmp` (one per process, so
+ * two runs never share one). A name that would then pass NAME_MAX bytes is cut,
+ * by whole characters, to make room: a file name of 246 to 255 bytes, which
+ * the file system takes, was refused as ENAMETOOLONG for its temporary name
+ * (hostile-user finding, stop 44).
+ */
+export function tmpFor(file: string): string {
+  const suffix = `.${process.pid}.tmp`;
+  const name = basename(file);
+  if (Buffer.byteLength(name) + suffix.length <= NAME_MAX || !file.endsWith(name)) return `${file}${suffix}`;
+  const chars = [...name];
+  while (Buffer.byteLength(chars.join('')) + suffix.length > NAME_MAX) chars.pop();
+  return `${file.slice(0, file.length - name.length)}${chars.join('')}${suffix}`;
+}
 
 /**
  * Writes `text` to `file` through a temporary file and a rename; errors are the

@@ -6,9 +6,19 @@
  * *.json were dropped without a word, and the run said "1 pass" for two).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readText, TEXT_MAX } from '../harness/json-file.ts';
 import { refuseTooLarge, saveResult, stringTooLong } from '../cli/shard-file.ts';
@@ -153,6 +163,24 @@ describe('special files where klpcheck writes (stop 35, second hostile user)', (
     expect(existsSync(file)).toBe(false);
     // Any other failure to make it is the file system's, said as before: a folder that is not there.
     expect(() => writeFileAtomically(join(dir, 'gone', 'x.json'), '{}')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
+  it('a name of up to 255 bytes is written, its temporary name cut by whole characters to fit (hostile-user finding, stop 44)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-long-name-'));
+    // 250 bytes of ASCII, 255 of two-byte characters, 254 of three-byte ones: each a name the file system takes.
+    for (const name of [`${'a'.repeat(245)}.json`, `${'é'.repeat(125)}.json`, `${'€'.repeat(83)}.json`]) {
+      const file = join(dir, name);
+      expect(Buffer.byteLength(basename(tmpFor(file)))).toBeLessThanOrEqual(255);
+      expect(tmpFor(file).startsWith(join(dir, name.slice(0, 20)))).toBe(true);
+      expect(basename(tmpFor(file))).toMatch(new RegExp(`\\.${process.pid}\\.tmp$`));
+      writeFileAtomically(file, 'x');
+      expect(readFileSync(file, 'utf8')).toBe('x');
+    }
+    // No character is cut in two.
+    expect(basename(tmpFor(join(dir, `${'€'.repeat(83)}.json`)))).toMatch(new RegExp(`^€+\\.${process.pid}\\.tmp$`));
+    // A short name keeps its whole name.
+    expect(tmpFor(join(dir, 'x.json'))).toBe(join(dir, `x.json.${process.pid}.tmp`));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('--out inside counterexamples/ is refused (a folder nothing replays); counterexamples itself is not', () => {
