@@ -115,6 +115,13 @@ const EDGES: readonly Edge[] = [
     ops: ops('insmod p1', 'block task0 f1', 'insmod p2'),
     semantics: upstream,
   },
+  {
+    invariant: 'no-function-shared-across-slots',
+    edge: 'two enabled patches of one slot that share a function are one slot, not two (one-active-patch-per-slot speaks of them)',
+    universe: universe(lp('p1', ['f1']), lp('p2', ['f1'])),
+    ops: ops('insmod p1', 'insmod p2'),
+    semantics: { ...stacking, name: 'one-slot', slotOf: () => 'slot:1' },
+  },
   // no-state-shared-across-slots
   {
     invariant: 'no-state-shared-across-slots',

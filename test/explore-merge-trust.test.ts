@@ -218,6 +218,8 @@ describe('a shard file whose ledger was edited', () => {
     expect(refusal({ ...b, states: 7 })).toBe('klpcheck: a.json:/states: not base64 text (a string) [E_SCHEMA]');
     const { semantics: _s, ...nameless } = b;
     expect(refusal(nameless)).toBe('klpcheck: a.json:/semantics: missing semantics [E_SCHEMA]');
+    const { states: _st, ...stateless } = b;
+    expect(refusal(stateless)).toBe('klpcheck: a.json:/states: missing states [E_SCHEMA]');
     const { sha256: __, ...unsealed } = b;
     expect(refusal(unsealed)).toBe(
       'klpcheck: a.json:/sha256: missing or not an object (member -> sha256 digest of what a merge believes) [E_SCHEMA]',

@@ -176,6 +176,8 @@ describe('special files where klpcheck writes (stop 35, second hostile user)', (
       writeFileAtomically(file, 'x');
       expect(readFileSync(file, 'utf8')).toBe('x');
     }
+    // Cut no more than it must: 255 bytes exactly, where single-byte characters allow it.
+    expect(Buffer.byteLength(basename(tmpFor(join(dir, `${'a'.repeat(245)}.json`))))).toBe(255);
     // No character is cut in two.
     expect(basename(tmpFor(join(dir, `${'€'.repeat(83)}.json`)))).toMatch(new RegExp(`^€+\\.${process.pid}\\.tmp$`));
     // A short name keeps its whole name.
