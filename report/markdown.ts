@@ -8,6 +8,7 @@ import { escapeControls } from '../harness/errors.ts';
 import { staleCaution, titleAfterId, type RenderContext } from './context.ts';
 import { attrSummary, objectsOf, ownersOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
 import { explanation } from './explain.ts';
+import { kernelLog } from './kernel-log.ts';
 import { markdownCell, markdownText } from './markdown-text.ts';
 import { renderMermaid } from './mermaid.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepPhrase } from './phrases.ts';
@@ -61,6 +62,24 @@ function stepsTable(c: Counterexample, ctx: RenderContext): string[] {
   );
 }
 
+/**
+ * The steps' kernel log (kernel-log.ts) as one code block, numbered as the
+ * steps are; none when no log can be shown or the steps logged nothing.
+ * The fence is longer than any run of backticks in the block (a set_attr
+ * value may hold some).
+ */
+function kernelLogSection(c: Counterexample, ctx: RenderContext): string[] {
+  const logs = kernelLog(c, ctx);
+  if (!logs?.length) return [];
+  const numWidth = String(c.steps.length).length;
+  const block = logs.flatMap((l) => {
+    const lead = `${String(l.number).padStart(numWidth)}. `;
+    return [`${lead}${l.command}`, ...l.lines.map((line) => `${' '.repeat(lead.length + 2)}${line}`)];
+  });
+  const fence = '`'.repeat(Math.max(3, ...block.map((b) => Math.max(0, ...(b.match(/`+/g) ?? []).map((r) => r.length + 1)))));
+  return ['## Kernel log', '', 'Each step that logged, and its lines as dmesg shows them:', '', fence, ...block, fence];
+}
+
 export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
   const lines = [
     `# klpcheck counterexample: ${ctx.invariant.title}`,
@@ -91,6 +110,7 @@ export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {
     '## Why it breaks',
     '',
     ...explanation(c, ctx).flatMap((p) => [markdownText(p), '']),
+    ...kernelLogSection(c, ctx),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

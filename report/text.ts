@@ -19,6 +19,7 @@ import {
   type RunningRow,
 } from './derive.ts';
 import { explanation } from './explain.ts';
+import { kernelLog } from './kernel-log.ts';
 import { funcKeyNote, patchLabel, provenanceLine, semanticsLabel, slotNote, stepLine, stepPhrase } from './phrases.ts';
 import { ascii, WIDTH, wrap } from './wrap.ts';
 
@@ -104,9 +105,38 @@ function steps(c: Counterexample, ctx: RenderContext): string[] {
   return out;
 }
 
+/**
+ * The steps' kernel log (kernel-log.ts), numbered as the steps are: each
+ * line whole, even past 72 columns, since a dmesg line wrapped is no longer
+ * one to grep the kernel's sources or a real kernel's log for. None when
+ * no log can be shown or the steps logged nothing.
+ */
+function kernelLogSection(c: Counterexample, ctx: RenderContext): string[] {
+  const logs = kernelLog(c, ctx);
+  if (!logs?.length) return [];
+  const numWidth = String(c.steps.length).length;
+  const out = ['', ...wrap('Kernel log (each line as dmesg shows it, whole, even past 72 columns):', '')];
+  for (const l of logs) {
+    const lead = `  ${String(l.number).padStart(numWidth)}. `;
+    out.push(...wrap(l.command, lead, ' '.repeat(lead.length)));
+    for (const line of l.lines) out.push(`${' '.repeat(lead.length + 2)}${line}`);
+  }
+  return out;
+}
+
 export function renderText(c: Counterexample, ctx: RenderContext): string {
   const why = explanation(c, ctx).flatMap((p, i) => [...(i ? [''] : []), ...wrap(p, '  ')]);
-  const lines = [...header(c, ctx), '', ...patches(c, ctx), '', ...steps(c, ctx), '', 'Why it breaks:', ...why];
+  const lines = [
+    ...header(c, ctx),
+    '',
+    ...patches(c, ctx),
+    '',
+    ...steps(c, ctx),
+    '',
+    'Why it breaks:',
+    ...why,
+    ...kernelLogSection(c, ctx),
+  ];
   const note = funcKeyNote(lines.join('\n'));
   if (note) lines.push('', 'Notation:', ...wrap(note, '  '));
   return `${lines.map((l) => ascii(l).trimEnd()).join('\n')}\n`;

@@ -42,6 +42,22 @@ const bashSyntaxError = (script: string): string => {
   return r.status === 0 ? '' : r.stderr;
 };
 
+/**
+ * The text format's promise, line by line: ASCII, and at most 72 columns but
+ * for the kernel log's lines (report/text.ts kernelLogSection), which are
+ * dmesg's, whole; those are indented under their step. Returns the lines
+ * that break it.
+ */
+function beyondTextPromise(text: string): string[] {
+  const at = text.indexOf('\nKernel log (');
+  const prose = at < 0 ? text : text.slice(0, at + 1);
+  const log = at < 0 ? [] : text.slice(at + 1).split('\n');
+  const bad = prose.split('\n').filter((l) => l.length > 72 || !/^[\x20-\x7e]*$/.test(l));
+  // After the header: steps, wrapped within 72 columns, and the lines each logged, indented under it, whole.
+  const logBad = log.filter((l) => !/^[\x20-\x7e]*$/.test(l) || (l.length > 72 && !/^ {7,}\S/.test(l)));
+  return [...bad, ...logBad];
+}
+
 describe('golden files (test/golden/fixture.json)', () => {
   it.each(FORMATS)('%s matches its golden file', (format) => {
     const file = join(GOLDEN, `fixture.${EXT[format]}`);
@@ -52,11 +68,35 @@ describe('golden files (test/golden/fixture.json)', () => {
 describe('text', () => {
   const text = render(fixture, 'text');
 
-  it('is ASCII and at most 72 columns', () => {
-    for (const line of text.split('\n')) {
-      expect(line.length, line).toBeLessThanOrEqual(72);
-      expect(line).toMatch(/^[\x20-\x7e]*$/);
+  it('shows the kernel log of each step that logged, as today’s replay logs it; none for a record replay does not give', () => {
+    const log = text.slice(text.indexOf('\nKernel log ('));
+    // Steps 1, 3, 4, 7 and 8 logged; a task's sleep (2) and wake-up logged nothing.
+    expect(log.match(/^ {2}\d\. .*$/gm)).toEqual([
+      '  1. insmod p1.ko',
+      '  3. insmod p2.ko',
+      '  4. insmod p3.ko',
+      '  7. transition work runs (klp_try_complete_transition)',
+      '  8. insmod p4.ko',
+    ]);
+    expect(log).toContain("\n  1. insmod p1.ko\n       p1: tainting kernel with TAINT_LIVEPATCH\n       livepatch: enabling patch 'p1'\n");
+    const stale = 'no longer reproduces (replayed, every step holds) under upstream';
+    for (const format of ['text', 'markdown'] as const) {
+      expect(RENDERERS[format](fixture, contextFor(fixture))).toMatch(/Kernel log/);
+      expect(RENDERERS[format](fixture, { ...contextFor(fixture), stale })).not.toMatch(/Kernel log/);
+      // A step whose outcome today is not the recorded one: the log would not be the record's.
+      const other = { ...fixture, steps: fixture.steps.map((s, i) => (i === 2 ? { ...s, outcome: 'ok' } : s)) };
+      expect(RENDERERS[format](other as Counterexample, contextFor(fixture))).not.toMatch(/Kernel log/);
+      // A step that cannot run today (p9 is no module of the universe).
+      const gone = { ...fixture, steps: fixture.steps.map((s, i) => (i === 4 ? { ...s, op: { op: 'rmmod', module: 'p9' } } : s)) };
+      expect(RENDERERS[format](gone as Counterexample, contextFor(fixture))).not.toMatch(/Kernel log/);
     }
+  });
+
+  it('is ASCII and at most 72 columns, but for the kernel log, whose lines are whole', () => {
+    expect(beyondTextPromise(text)).toEqual([]);
+    // The fixture's kernel log has a line past 72 columns, shown whole (a wrapped dmesg line is no longer one to grep for).
+    expect(text).toContain('\n       livepatch: Livepatch patch (p2) is not compatible with the already installed livepatches.\n');
+    expect(text.split('\n').filter((l) => l.length > 72)).toHaveLength(1);
   });
 
   it('writes the steps as the maintainers do: role, attributes, what it replaced, refusals', () => {
@@ -133,7 +173,7 @@ describe('text: function names as the heads of wrapped lines', () => {
     expect(forged.filter((l) => l.startsWith('<img'))).toEqual([]);
     for (const n of [55, 56, 80]) {
       const long = render(rename('f'.repeat(n)), 'text');
-      for (const line of long.split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
+      expect(beyondTextPromise(long)).toEqual([]);
       // Whole on a line where it fits (vmlinux: and 56 characters, indented, are 71 columns); else cut over lines.
       expect(n > 56 ? long.replace(/\s+/g, '') : long, String(n)).toContain(`vmlinux:${'f'.repeat(n)}`);
       expect(render(rename('f'.repeat(n)), 'html'), String(n)).toContain('f'.repeat(n));
@@ -164,7 +204,10 @@ describe('markdown', () => {
     const withParam = render(param as Counterexample, 'markdown');
     expect(withParam).toContain('| insmod p1.ko x=&lt;script&gt;y&lt;/script&gt; |');
     expect(withParam).toContain('1. insmod p1.ko x=‹script>y‹/script>');
-    expect(withParam).not.toMatch(/<script/);
+    // The kernel log is a code block, whose text is never markup: the command as given, there alone.
+    const log = withParam.slice(withParam.indexOf('## Kernel log'));
+    expect(log).toMatch(/^```\n1\. insmod p1\.ko x=<script>y<\/script>\n/m);
+    expect(withParam.slice(0, withParam.indexOf('## Kernel log'))).not.toMatch(/<script/);
   });
 
   it('shows a link or an image in the file’s text as text: no live image in a function name, no link in a reason (left open by stop 34)', () => {
@@ -199,7 +242,14 @@ describe('markdown', () => {
     ) as Counterexample;
     const edited = { ...named, violation: { ...named.violation, reason: 'r\n```\n\n# forged\nVERDICT: fixed' } };
     const out = render(edited, 'markdown').split('\n');
-    expect(out.filter((l) => l.startsWith('```'))).toEqual(['```mermaid', '```']);
+    // The diagram's fences, and the kernel log's.
+    expect(out.filter((l) => l.startsWith('```'))).toEqual(['```mermaid', '```', '```', '```']);
+    // The kernel log's fence is longer than any run of backticks in its lines: an insmod parameter's cannot end it.
+    const ticked = { ...fixture, steps: fixture.steps.map((s, i) => (i ? s : { ...s, op: { ...s.op, params: { x: 'a```b````' } } })) };
+    const fences = render(ticked as Counterexample, 'markdown')
+      .split('\n')
+      .filter((l) => l.startsWith('```'));
+    expect(fences).toEqual(['```mermaid', '```', '`````', '`````']);
     expect(out.filter((l) => /^(# forged|VERDICT|<img|‹img)/.test(l))).toEqual([]);
     expect(out.join('\n')).toContain('r\\n\\`\\`\\`\\n\\n# forged\\nVERDICT: fixed');
     // A backtick in a name cannot end its code span.
@@ -243,7 +293,7 @@ describe('markdown', () => {
   });
 
   it('keeps mermaid away from the characters its grammar reserves', () => {
-    const diagram = md.slice(md.indexOf('```mermaid'), md.lastIndexOf('```'));
+    const diagram = md.slice(md.indexOf('```mermaid'), md.indexOf('\n```\n', md.indexOf('```mermaid')));
     // Only as entity codes, which mermaid shows as the characters themselves.
     for (const line of diagram.split('\n').slice(2)) expect(line.replace(/#(?:59|35);/g, '')).not.toMatch(/[;#]/);
     const marked = JSON.parse(JSON.stringify(fixture)) as Counterexample;
@@ -491,7 +541,7 @@ describe('every format', () => {
     const c = readCounterexample(file);
     for (const format of FORMATS) expect(render(c, format).length).toBeGreaterThan(0);
     expect(urlsIn(render(c, 'html'))).toEqual([]);
-    for (const line of render(c, 'text').split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
+    expect(beyondTextPromise(render(c, 'text'))).toEqual([]);
     expect(bashSyntaxError(render(c, 'selftest'))).toBe('');
   });
 
@@ -509,7 +559,7 @@ describe('every format', () => {
     const long = 'f'.repeat(56);
     const c = JSON.parse(readFileSync(FIXTURE, 'utf8').replaceAll('"f2"', `"${long}"`).replaceAll(':f2,', `:${long},`)) as Counterexample;
     const text = render(c, 'text');
-    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
+    expect(beyondTextPromise(text)).toEqual([]);
     // Beside the short name the code stays where it was; the long name's code is one line below it.
     expect(text).toContain(`       vmlinux:f1  p1\n       vmlinux:${long}\n                   original\n`);
     // The names' column leaves 24 of the 72 columns for the code: a name of 39 characters (indented 7, then 2
@@ -533,7 +583,7 @@ describe('every format', () => {
         if (lock.steps.length === 0) return;
         const c = asCounterexample(sem.name, lock);
         const text = render(c, 'text');
-        for (const line of text.split('\n')) expect(line.length <= 72 && /^[\x20-\x7e]*$/.test(line), line).toBe(true);
+        expect(beyondTextPromise(text)).toEqual([]);
         for (const format of ['markdown', 'html', 'svg'] as const) render(c, format);
         expect(bashSyntaxError(render(c, 'selftest'))).toBe('');
       });
