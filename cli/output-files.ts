@@ -80,6 +80,14 @@ export function checkOutputFile(
     const sticky = stickyRefusal(file);
     if (sticky !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${sticky}`, file);
   }
+  // The temporary name is cut to fit the file system (atomic-write.ts tmpFor), so the probe no longer meets a name
+  // too long: only the rename after the work did, and a whole search's result was lost (helper-71, stop 45).
+  try {
+    lstatSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG')
+      throw new KlpcheckError('E_IO', `${flag}: a name too long for this system (ENAMETOOLONG)`, file);
+  }
   probe(tmpFor(file), file, flag);
 }
 

@@ -180,6 +180,11 @@ describe('special files where klpcheck writes (stop 35, second hostile user)', (
     expect(Buffer.byteLength(basename(tmpFor(join(dir, `${'a'.repeat(245)}.json`))))).toBe(255);
     // No character is cut in two.
     expect(basename(tmpFor(join(dir, `${'€'.repeat(83)}.json`)))).toMatch(new RegExp(`^€+\\.${process.pid}\\.tmp$`));
+    // One the file system refuses is refused before the work, as it was before the cut (helper-71, stop 45).
+    const tooLong = join(dir, `${'a'.repeat(251)}.json`);
+    expect(() => checkOutputFile(tooLong, '--out', { force: false, existing: 'refuse' })).toThrow(
+      expect.objectContaining({ code: 'E_IO', message: '--out: a name too long for this system (ENAMETOOLONG)' }),
+    );
     // A short name keeps its whole name.
     expect(tmpFor(join(dir, 'x.json'))).toBe(join(dir, `x.json.${process.pid}.tmp`));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
