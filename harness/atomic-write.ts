@@ -7,7 +7,18 @@
  * more, and never a part of a file under the name (README: Output files). Used by the counterexample store, the VM's
  * real-kernel findings and every CLI output (cli/output-files.ts).
  */
-import { chmodSync, closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { escapeControls, KlpcheckError } from './errors.ts';
 import { denied, folderInTheWay } from './folders.ts';
@@ -95,6 +106,7 @@ export function tmpInTheWay(tmp: string, file: string, flag?: string): KlpcheckE
  * there, or undefined when there is none (nothing at the name, or its folder
  * missing: the save makes it). Throws E_IO, naming the file, when something
  * there cannot be read: a directory, a file without read permission, a link
+ * to nothing (left as it is, as a read of the store refuses it), a link
  * loop; or when its folder is in the way, said as the checks before the work
  * say it (harness/folders.ts): a file, or a folder the user may not enter. That
  * is the user's to sort out, not a bug: the caller reports the file as not
@@ -112,8 +124,21 @@ export function readExisting(file: string): string | undefined {
     const code = (e as NodeJS.ErrnoException).code;
     const folder = code === 'ENOTDIR' || denied(e) ? folderInTheWay(dirname(resolve(file))) : undefined;
     if (folder !== undefined) throw new KlpcheckError('E_IO', folder, file);
+    // A link to nothing is the user's, as a reading of the store says (json-file.ts): the rename would replace it
+    // (helper-71, stop 45: explore did, where run and compare refused it).
+    const link = code === 'ENOENT' ? linkTarget(file) : undefined;
+    if (link !== undefined) throw new KlpcheckError('E_IO', `a dangling symbolic link (to ${link}); left as it is`, file);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw unreadableExisting(file, e);
+  }
+}
+
+/** Where the symbolic link `file` points, or undefined when `file` is no link. */
+function linkTarget(file: string): string | undefined {
+  try {
+    return lstatSync(file).isSymbolicLink() ? readlinkSync(file) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -7,7 +7,7 @@
  * - its semantics and its property are ones klpcheck knows;
  * - a file named as the store names it (`<invariant>-<hash>.json` under
  *   `<semantics>/`) still has the content that name was derived from: the
- *   expected name comes from the store's own fileNameFor, so whatever the
+ *   expected names come from the store's own storeNamesFor, so whatever the
  *   store's hash covers, this check covers too.
  */
 import { basename, dirname } from 'node:path';
@@ -41,8 +41,12 @@ export function isKnownProperty(id: string): boolean {
   return id === CONFORMANCE || invariantById(id) !== undefined || isProtocolProperty(id);
 }
 
-/** Throws E_SEMANTICS, E_REFERENCE or E_CONFLICT; `storeName` is fileNameFor(c) (`<semantics>/<invariant>-<hash>.json`). */
-export function checkCounterexample(c: Counterexample, file: string, storeName: string): void {
+/**
+ * Throws E_SEMANTICS, E_REFERENCE or E_CONFLICT; `storeNames` are the names
+ * the store gives `c` (counterexample.ts storeNamesFor:
+ * `<semantics>/<invariant>-<hash>.json`, today's first).
+ */
+export function checkCounterexample(c: Counterexample, file: string, storeNames: readonly string[]): void {
   if (!semanticsByName(c.semantics))
     throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${c.semantics}'`, file, pointer('semantics'));
   if (!isKnownProperty(c.invariant)) {
@@ -57,10 +61,10 @@ export function checkCounterexample(c: Counterexample, file: string, storeName: 
     observedFuncs(c),
   );
   const name = basename(file);
-  if (HASHED.test(name) && name !== basename(storeName)) {
+  if (HASHED.test(name) && !storeNames.some((n) => basename(n) === name)) {
     throw new KlpcheckError(
       'E_CONFLICT',
-      `the content does not match the file name, the hash of its finding as klpcheck writes it, all but its provenance (${basename(storeName)}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,
+      `the content does not match the file name, the hash of its finding as klpcheck writes it, all but its provenance (${basename(storeNames[0]!)}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,
       file,
     );
   }

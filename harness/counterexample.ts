@@ -17,7 +17,7 @@
  * Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
 import { pathKind } from './folders.ts';
 import { dirname, join } from 'node:path';
@@ -25,7 +25,7 @@ import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
-import { readJsonFile } from './json-file.ts';
+import { readJsonFile, TEXT_MAX } from './json-file.ts';
 import { checkCounterexample, isKnownProperty } from './counterexample-check.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Op } from './ops.ts';
@@ -65,10 +65,25 @@ function findingText(c: Counterexample): string {
   return serialize(finding as Counterexample);
 }
 
-/** `<semantics>/<property>-<12 hex digits of sha256(finding text)>.json`, relative to a store folder. */
+/** `<semantics>/<property>-<12 hex digits of sha256(text)>.json`. */
+function nameOf(c: Counterexample, text: string): string {
+  return join(c.semantics, `${c.invariant}-${createHash('sha256').update(text).digest('hex').slice(0, 12)}.json`);
+}
+
+/** `<semantics>/<property>-<12 hex digits of sha256(finding text)>.json`, relative to a store folder: where a save puts `c`. */
 export function fileNameFor(c: Counterexample): string {
-  const hash = createHash('sha256').update(findingText(c)).digest('hex').slice(0, 12);
-  return join(c.semantics, `${c.invariant}-${hash}.json`);
+  return nameOf(c, findingText(c));
+}
+
+/**
+ * Every name the store reads `c` under: today's (fileNameFor), and the one
+ * klpcheck gave before 2026-12-05 (stop 45), the hash of the whole file
+ * text, provenance included, so that a store saved then is read as it is
+ * (helper-71: every one was refused as "edited, corrupted"). A save never
+ * gives the old name.
+ */
+export function storeNamesFor(c: Counterexample): readonly string[] {
+  return [fileNameFor(c), nameOf(c, serialize(c))];
 }
 
 export type SaveResult = { readonly file: string; readonly status: 'written' | 'exists' };
@@ -83,11 +98,21 @@ export type SaveResult = { readonly file: string; readonly status: 'written' | '
 export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   const file = join(dir, fileNameFor(c));
   const text = serialize(c);
+  // A file too large to read as one text is not read whole (helper-71, stop 45: ERR_STRING_TOO_LONG, after 1.2 GB of
+  // memory): a read refuses it unread, and so does the save, saying so.
+  if (tooLargeToRead(file)) {
+    throw new KlpcheckError(
+      'E_CONFLICT',
+      `a file of this name has other content (edited or corrupted?${otherFinding(file, c) ?? ''}); not overwritten`,
+      file,
+    );
+  }
   // A directory or an unreadable file at the name is E_IO from readExisting, left as it is.
   const old = readExisting(file);
   if (old !== undefined) {
-    if (old !== text && !holdsFinding(file, c)) {
-      throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
+    const other = old === text ? undefined : otherFinding(file, c);
+    if (other !== undefined) {
+      throw new KlpcheckError('E_CONFLICT', `a file of this name has other content (edited or corrupted?${other}); not overwritten`, file);
     }
     return { file, status: 'exists' };
   }
@@ -101,29 +126,50 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   return { file, status: 'written' };
 }
 
-/**
- * Whether the file at `c`'s name reads as `c`'s finding: as every read takes
- * it (readCounterexample: a byte order mark dropped, a key given twice or a
- * schema error refused), with the same finding text, whitespace and
- * provenance aside. Keys in another order (jq -S) are another file: the
- * name hashes the finding as klpcheck writes it, so reading refuses such a
- * file (readStored), and a save that took it for "already saved" left a
- * store that every later run refused (hostile-user finding, stop 35).
- */
-function holdsFinding(file: string, c: Counterexample): boolean {
+/** Whether `file` is a regular file larger than a read takes (json-file.ts TEXT_MAX); false when it cannot be looked at. */
+function tooLargeToRead(file: string): boolean {
   try {
-    return findingText(readCounterexample(file)) === findingText(c);
+    const st = statSync(file, { throwIfNoEntry: false });
+    return st !== undefined && st.isFile() && st.size > TEXT_MAX;
   } catch {
     return false;
   }
 }
 
-export function readCounterexample(file: string): Counterexample {
+/**
+ * Undefined when the file at `c`'s name reads as `c`'s finding: as every
+ * read takes it (readCounterexample: a byte order mark dropped, a key given
+ * twice or a schema error refused), with the same finding text, whitespace
+ * and provenance aside. Else what differs, for the E_CONFLICT line: '' for
+ * another finding, or what the read says (`: reading it: /provenance: must
+ * be object [E_SCHEMA]`), which the save's line had not said (helper-71,
+ * stop 45). Keys in another order (jq -S) are another file: the name hashes
+ * the finding as klpcheck writes it, so reading refuses such a file
+ * (readStored), and a save that took it for "already saved" left a store
+ * that every later run refused (hostile-user finding, stop 35).
+ */
+function otherFinding(file: string, c: Counterexample): string | undefined {
+  let saved: Counterexample;
+  try {
+    saved = readCounterexample(file, true);
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) return '';
+    return `: reading it: ${e.where ? `${e.where}: ` : ''}${e.message} [${e.code}]`;
+  }
+  return findingText(saved) === findingText(c) ? undefined : '';
+}
+
+/**
+ * Reads and checks a counterexample file (schema, steps, references, and a
+ * store name against its content); `named` is the file's own name taken as
+ * given (the save's own check, otherFinding, compares the finding itself).
+ */
+export function readCounterexample(file: string, named = false): Counterexample {
   const c = readJsonFile<Counterexample>(file, 'counterexample');
   if (c.violation.step >= c.steps.length) {
     throw new KlpcheckError('E_SCHEMA', `violation step ${c.violation.step} is past the last step`, file, pointer('violation', 'step'));
   }
-  checkCounterexample(c, file, fileNameFor(c));
+  checkCounterexample(c, file, named ? [file] : storeNamesFor(c));
   return c;
 }
 
@@ -151,8 +197,9 @@ export interface StoredCounterexample {
 export function readStored(dir: string, rel: string): StoredCounterexample {
   const file = join(dir, rel);
   const c = readCounterexample(file);
-  const want = fileNameFor(c);
-  if (want !== rel) {
+  const names = storeNamesFor(c);
+  const want = names[0]!;
+  if (!names.includes(rel)) {
     throw new KlpcheckError(
       'E_CONFLICT',
       `the content does not match the file name, the hash of its finding as klpcheck writes it, all but its provenance (${want}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,

@@ -7,13 +7,13 @@
  * internal error (exit 70). explore saves only into the repository's store, so
  * the store (cli/paths.ts) is a temporary folder here.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { COUNTEREXAMPLES } from '../cli/paths.ts';
 import { readExisting, unreadableExisting } from '../harness/atomic-write.ts';
-import { fileNameFor, saveCounterexample } from '../harness/counterexample.ts';
+import { fileNameFor, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { runProperty } from '../harness/suite.ts';
 import { upstream } from '../model/semantics/upstream.ts';
@@ -64,6 +64,19 @@ describe('saving over something that cannot be read', () => {
     expect(error).toBeInstanceOf(KlpcheckError);
     expect((error as KlpcheckError).format()).toBe(`klpcheck: ${file}: is a directory, not a file; left as it is [E_IO]`);
     expect(readdirSync(file)).toEqual([]);
+  });
+
+  it('saveCounterexample: a link to nothing at the name is E_IO naming it, left as it is, as reading the store refuses it', () => {
+    const dir = tmp();
+    const c = runProperty({ semantics: upstream, runs: 200, seed: 1 }, 'no-function-shared-across-slots').counterexample!;
+    const file = join(dir, fileNameFor(c));
+    mkdirSync(dirname(file), { recursive: true });
+    symlinkSync(join(dir, 'nowhere'), file);
+    expect(() => saveCounterexample(dir, c)).toThrow(
+      expect.objectContaining({ code: 'E_IO', file, message: `a dangling symbolic link (to ${join(dir, 'nowhere')}); left as it is` }),
+    );
+    expect(readlinkSync(file)).toBe(join(dir, 'nowhere'));
+    expect(() => storedFor(dir, 'upstream', c.invariant)).toThrow(expect.objectContaining({ code: 'E_NO_FILE' }));
   });
 
   it("the read error's reason in words: a directory, no permission, any other code", () => {
@@ -271,7 +284,7 @@ describe('a refused save is named on the error line as on standard output', () =
     expect(r.stdout).toContain(` -> NOT SAVED: ${shown}: a file of this name has other content`);
     expect(r.stderr).toMatch(
       new RegExp(
-        `\\nklpcheck: ${escape(shown)}: a file of this name has other content \\(edited or corrupted\\?\\); not overwritten \\[E_CONFLICT\\]\\n$`,
+        `\\nklpcheck: ${escape(shown)}: a file of this name has other content \\(edited or corrupted\\?: reading it: must have required property 'format' \\[E_SCHEMA\\]\\); not overwritten \\[E_CONFLICT\\]\\n$`,
       ),
     );
   });

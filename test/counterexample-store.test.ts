@@ -1,4 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  mkdirSync,
+  symlinkSync,
+} from 'node:fs';
+import { TEXT_MAX } from '../harness/json-file.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +86,37 @@ describe('counterexample files', () => {
     expect(storedFor(dir, 'upstream', 'no-function-shared-across-slots').map((s) => s.file)).toEqual([file]);
   });
 
+  it('a file named as klpcheck named it before stop 45 (the hash of the whole file) is read as it is; edited, it is refused', () => {
+    const dir = tmp();
+    const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
+    const c = r.counterexample!;
+    const old = join(dir, 'upstream', `${c.invariant}-${createHash('sha256').update(serialize(c)).digest('hex').slice(0, 12)}.json`);
+    expect(old).not.toBe(r.saved!.file);
+    renameSync(r.saved!.file, old);
+    expect(storedFor(dir, 'upstream', c.invariant).map((s) => s.file)).toEqual([old]);
+    expect(readCounterexample(old)).toEqual(c);
+    // Its provenance is in that name's hash.
+    writeFileSync(old, serialize({ ...c, provenance: { ...c.provenance, seed: 2 } }));
+    expect(() => storedFor(dir, 'upstream', c.invariant)).toThrow(/does not match the file name/);
+    // A save gives today's name.
+    expect(saveCounterexample(dir, c)).toEqual({ file: r.saved!.file, status: 'written' });
+  });
+
+  it('a file of that name too large to read is other content, said as a read says it, never read whole (helper-71, stop 45)', () => {
+    const dir = tmp();
+    const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
+    const file = r.saved!.file;
+    truncateSync(file, TEXT_MAX + 1);
+    expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(
+      expect.objectContaining({
+        code: 'E_CONFLICT',
+        message: `a file of this name has other content (edited or corrupted?: reading it: is ${TEXT_MAX + 1} bytes, more than the ${TEXT_MAX} klpcheck reads as one JSON text [E_NO_FILE]); not overwritten`,
+      }),
+    );
+    expect(statSync(file).size).toBe(TEXT_MAX + 1);
+    rmSync(file);
+  });
+
   it('a file of that name that a read refuses is not taken as already saved, whatever its finding', () => {
     const dir = tmp();
     const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
@@ -85,9 +129,16 @@ describe('counterexample files', () => {
         .sort()
         .map((k) => [k, c[k]]),
     );
-    for (const bad of [text.replace(/"seed": 1,/, '"seed": "one",'), `${JSON.stringify(sorted, null, 2)}\n`]) {
+    // What a read says of it is said too (helper-71, stop 45); another finding is just other content.
+    for (const [bad, why] of [
+      [
+        text.replace(/"seed": 1,/, '"seed": "one",'),
+        /^a file of this name has other content \(edited or corrupted\?: reading it: \/provenance\/seed: .* \[E_SCHEMA\]\); not overwritten$/,
+      ],
+      [`${JSON.stringify(sorted, null, 2)}\n`, /^a file of this name has other content \(edited or corrupted\?\); not overwritten$/],
+    ] as const) {
       writeFileSync(file, bad);
-      expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(/other content.*not overwritten/);
+      expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(why);
       expect(readFileSync(file, 'utf8')).toBe(bad);
     }
   });

@@ -218,6 +218,12 @@ describe('a shard file whose ledger was edited', () => {
     expect(refusal({ ...b, states: 7 })).toBe('klpcheck: a.json:/states: not base64 text (a string) [E_SCHEMA]');
     const { semantics: _s, ...nameless } = b;
     expect(refusal(nameless)).toBe('klpcheck: a.json:/semantics: missing semantics [E_SCHEMA]');
+    expect(refusal({ ...b, outcomes: [] })).toBe(
+      'klpcheck: a.json:/outcomes: not an object of op -> outcome -> count (coverage) [E_SCHEMA]',
+    );
+    expect(refusal({ ...b, formatVersion: String(SHARD_FORMAT) })).toBe(
+      `klpcheck: a.json:/formatVersion: "${SHARD_FORMAT}" is not a format number (explore writes ${SHARD_FORMAT}) [E_SCHEMA]`,
+    );
     const { states: _st, ...stateless } = b;
     expect(refusal(stateless)).toBe('klpcheck: a.json:/states: missing states [E_SCHEMA]');
     const { sha256: __, ...unsealed } = b;

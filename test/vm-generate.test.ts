@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KlpcheckError } from '../harness/errors.ts';
 import type { Op } from '../harness/ops.ts';
-import { findingFile, isFinding, saveFinding, type RealKernelFinding } from '../vm/finding.ts';
+import { findingFile, isFinding, readFinding, saveFinding, type RealKernelFinding } from '../vm/finding.ts';
 import { generateSequences } from '../vm/generate.ts';
 import { reduceOps, removals } from '../vm/reduce.ts';
 
@@ -80,5 +81,13 @@ describe('real-kernel findings', () => {
     // Another finding forced into the same name is refused, and the file is kept.
     writeFileSync(findingFile(dir, finding([op('b')])), readFileSync(first.file));
     expect(() => saveFinding(dir, finding([op('b')]))).toThrow(/not overwritten/);
+    // Read as readFinding reads it (helper-71, stop 45): a byte order mark is the same finding, a key given twice,
+    // which a read refuses, is not.
+    const text = readFileSync(first.file, 'utf8');
+    writeFileSync(first.file, `\uFEFF${text}`);
+    expect(saveFinding(dir, f).status).toBe('exists');
+    writeFileSync(first.file, text.replace('{\n', '{\n  "diff": "x",\n'));
+    expect(() => readFinding(first.file)).toThrow(KlpcheckError);
+    expect(() => saveFinding(dir, f)).toThrow(/has other content .*not overwritten/);
   });
 });

@@ -86,7 +86,7 @@ export function saveFinding(dir: string, f: RealKernelFinding): { file: string; 
   const text = `${JSON.stringify(f, null, 2)}\n`;
   const old = readExisting(file);
   if (old !== undefined) {
-    if (!sameFinding(old, f)) {
+    if (!sameFinding(file, f)) {
       throw new KlpcheckError('E_CONFLICT', 'a file of this name has other content (edited or corrupted?); not overwritten', file);
     }
     return { file, status: 'exists' };
@@ -101,11 +101,18 @@ export function saveFinding(dir: string, f: RealKernelFinding): { file: string; 
   return { file, status: 'written' };
 }
 
-/** Whether `text` is `f` as JSON in every field but its provenance (key order aside). */
-function sameFinding(text: string, f: RealKernelFinding): boolean {
+/**
+ * Whether `file` reads as `f` in every field but its provenance (key order
+ * aside), read as readFinding reads it (json-file.ts readJson: a byte order
+ * mark dropped, a key given twice refused), so that what a save takes for
+ * "already saved" a later read takes too (helper-71, stop 45: plain
+ * JSON.parse took a key given twice, which the read refused, and refused a
+ * byte order mark, which the read took).
+ */
+function sameFinding(file: string, f: RealKernelFinding): boolean {
   let saved: unknown;
   try {
-    saved = JSON.parse(text);
+    saved = readJson(file);
   } catch {
     return false;
   }

@@ -98,9 +98,9 @@ export const run: Command = {
     "the same in --out's folder) is replayed first: one that still reproduces makes",
     'it VIOLATED whatever the random runs found, as in compare; one edited by hand',
     '(its content no longer matches its name) is refused before any run (E_CONFLICT).',
-    'The seed is printed; the same seed gives the same result and the same files,',
-    'and the same standard output: whether a file was new or already saved, and the',
-    'time taken, go to a summary on stderr.',
+    'The seed is printed; the same seed and the same saved counterexamples give the',
+    'same result, the same files and the same standard output: whether a file was',
+    'new or already saved, and the time taken, go to a summary on stderr.',
   ],
   options: {
     semantics: { type: 'string', arg: 'NAME', help: `one semantics (default: all: ${SEMANTICS.map((s) => s.name).join(', ')})` },

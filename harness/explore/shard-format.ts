@@ -191,7 +191,9 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
       '/formatVersion',
       r.formatVersion === undefined
         ? 'an older explore shard format (its merge counted the levels above the split once per shard): explore the shards again'
-        : `explore shard format ${JSON.stringify(r.formatVersion)}, not ${SHARD_FORMAT}: explore the shards again`,
+        : !Number.isInteger(r.formatVersion)
+          ? `${JSON.stringify(r.formatVersion)} is not a format number (explore writes ${SHARD_FORMAT})`
+          : `explore shard format ${JSON.stringify(r.formatVersion)}, not ${SHARD_FORMAT}: explore the shards again`,
     );
   const unknown = Object.keys(r).find((k) => !(MEMBERS as readonly string[]).includes(k));
   if (unknown !== undefined) throw bad(pointer(unknown), `not a member of a shard file (members: ${MEMBERS.join(', ')})`);
@@ -247,7 +249,8 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     if (all.indexOf(p) !== i) throw bad(`/properties/${i}`, `property '${p}' listed twice`);
   });
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
-  if (!isObject(r.outcomes)) throw bad('/outcomes', 'missing coverage');
+  if (!isObject(r.outcomes))
+    throw bad('/outcomes', r.outcomes === undefined ? 'missing coverage' : 'not an object of op -> outcome -> count (coverage)');
   // An op or an outcome no search makes was read as it stood (hostile-user test, 2026-12-03): the counterexample schema's names.
   const ops = schemaValues('counterexample', 'Op', 'op');
   const outcomes = schemaValues('counterexample', 'TraceStep', 'outcome');
