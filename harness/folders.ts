@@ -61,7 +61,20 @@ export function notAFolder(folder: string): { readonly text: string; readonly mi
     while (above === 'unreachable' && dirname(at) !== at) above = pathKind((at = dirname(at)));
     return { text: `cannot look inside the folder ${escapeControls(at)} (EACCES)`, missing: false };
   }
+  // A name the file system refuses is not missing: no save can make it (helper-71, stop 45).
+  if (nameTooLong(folder))
+    return { text: `the folder ${escapeControls(folder)}: a name too long for this system (ENAMETOOLONG)`, missing: false };
   return { text: `the folder ${escapeControls(folder)} does not exist`, missing: true };
+}
+
+/** Whether the file system refuses `path` for a name too long (a part past 255 bytes, or the whole past 4095). */
+function nameTooLong(path: string): boolean {
+  try {
+    statSync(path);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
+  }
 }
 
 /**

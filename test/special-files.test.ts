@@ -185,6 +185,11 @@ describe('special files where klpcheck writes (stop 35, second hostile user)', (
     expect(() => checkOutputFile(tooLong, '--out', { force: false, existing: 'refuse' })).toThrow(
       expect.objectContaining({ code: 'E_IO', message: '--out: a name too long for this system (ENAMETOOLONG)' }),
     );
+    // A folder of such a name is not "missing": no save can make it.
+    const folder = join(dir, 'd'.repeat(256));
+    expect(() => checkOutputFile(join(folder, 'x.txt'), '--out', { force: false, existing: 'refuse' })).toThrow(
+      expect.objectContaining({ code: 'E_IO', message: `--out: the folder ${folder}: a name too long for this system (ENAMETOOLONG)` }),
+    );
     // A short name keeps its whole name.
     expect(tmpFor(join(dir, 'x.json'))).toBe(join(dir, `x.json.${process.pid}.tmp`));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
