@@ -355,6 +355,28 @@ describe('an exhaustive counterexample file depends on the search alone', () => 
       klpcheck: expect.any(String),
     });
   });
+
+  it('says a recorded random one shorter than the shortest here lies outside the scope; one as long, nothing more', async () => {
+    const { saveViolations } = await import('../cli/commands/explore.ts');
+    const { explore } = await import('../harness/explore/explorer.ts');
+    const { parseScope } = await import('../harness/explore/scope.ts');
+    const { summarize } = await import('../harness/explore/summary.ts');
+    const { exploreText } = await import('../report/explore/text.ts');
+    const { stacking } = await import('../model/semantics/stacking.ts');
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
+    const s = summarize(explore({ semantics: stacking, scope, properties: ['no-foreign-overlap'] }), 0);
+    const [note] = saveViolations(s, stacking, tmp());
+    const line = (randomLength: number) =>
+      exploreText(s, [{ ...note!, randomLength }])
+        .split('\n')
+        .find((l) => l.startsWith('no-foreign-overlap'));
+    expect(line(2)).toMatch(
+      /VIOLATED: shortest counterexample has 2 steps \(fast-check's shrunk one, as verdicts\/expected.json records it: 2\) -> /,
+    );
+    expect(line(1)).toMatch(
+      /has 2 steps \(fast-check's shrunk one, as verdicts\/expected.json records it: 1, a sequence outside this scope\) -> /,
+    );
+  });
 });
 
 describe('run names a saved counterexample of a holding cell that no longer reproduces', () => {

@@ -105,7 +105,6 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
       continue;
     }
     const note = saved.find((x) => x.property === p);
-    const random = note?.randomLength ? ` (fast-check's shrunk one, as verdicts/expected.json records it: ${note.randomLength})` : '';
     // Breadth first, a violation one level past the last full one is the shortest. An interrupted merge's depth
     // is its least advanced shard's, and another shard may have gone further: its violation is not known to be.
     // A shard's is never known to be: below the split its subtrees are searched in its own order, so another shard
@@ -113,6 +112,12 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     // finding, stop 44).
     const share = isShardShare(s);
     const known = !share && (s.complete || v.ops.length <= s.depthReached + 1);
+    // A recorded random one shorter than the shortest here lies outside this scope (three patches where the scope has
+    // two, say): every sequence in it that short was checked. Said so, as it read as the search missing one (stop 45).
+    const outside = known && note?.randomLength !== undefined && note.randomLength < v.ops.length;
+    const random = note?.randomLength
+      ? ` (fast-check's shrunk one, as verdicts/expected.json records it: ${note.randomLength}${outside ? ', a sequence outside this scope' : ''})`
+      : '';
     const what = known
       ? `shortest counterexample has ${plural(v.ops.length, 'step')}`
       : share
