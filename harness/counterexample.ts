@@ -116,6 +116,8 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
     }
     return { file, status: 'exists' };
   }
+  const earlier = heldUnderOldName(dir, c);
+  if (earlier !== undefined) return { file: earlier, status: 'exists' };
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileAtomically(file, text);
@@ -124,6 +126,37 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
     throw cannotWrite(file, e);
   }
   return { file, status: 'written' };
+}
+
+/**
+ * The file of `dir` that holds `c`'s finding under the name klpcheck gave
+ * before stop 45 (storeNamesFor: the hash of the whole file, which its
+ * provenance is part of), or undefined. Such a store is read as it is, and
+ * each of its findings saved again got a second file beside it, listed
+ * twice by compare (helper-72, stop 45). Files that cannot be read are left
+ * to the store's own checks.
+ */
+function heldUnderOldName(dir: string, c: Counterexample): string | undefined {
+  const folder = join(dir, c.semantics);
+  const named = new RegExp(`^${c.invariant}-[0-9a-f]{12}\\.json$`);
+  let names: string[];
+  try {
+    names = readdirSync(folder)
+      .filter((n) => named.test(n))
+      .sort();
+  } catch {
+    return undefined;
+  }
+  const finding = findingText(c);
+  for (const n of names) {
+    try {
+      const held = readStored(dir, join(c.semantics, n));
+      if (findingText(held.counterexample) === finding) return held.file;
+    } catch {
+      // Not this finding's file.
+    }
+  }
+  return undefined;
 }
 
 /** Whether `file` is a regular file larger than a read takes (json-file.ts TEXT_MAX); false when it cannot be looked at. */

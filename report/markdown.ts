@@ -8,7 +8,7 @@ import { escapeControls } from '../harness/errors.ts';
 import { staleCaution, titleAfterId, type RenderContext } from './context.ts';
 import { attrSummary, objectsOf, ownersOf, patchesInPlay, runningRows, slotOf, statesOf, stepsOf, targetsInPlay } from './derive.ts';
 import { explanation } from './explain.ts';
-import { kernelLog } from './kernel-log.ts';
+import { kernelLog, kernelLogLines } from './kernel-log.ts';
 import { markdownCell, markdownText } from './markdown-text.ts';
 import { renderMermaid } from './mermaid.ts';
 import { patchLabel, provenanceLine, semanticsLabel, stepPhrase } from './phrases.ts';
@@ -66,18 +66,25 @@ function stepsTable(c: Counterexample, ctx: RenderContext): string[] {
  * The steps' kernel log (kernel-log.ts) as one code block, numbered as the
  * steps are; none when no log can be shown or the steps logged nothing.
  * The fence is longer than any run of backticks in the block (a set_attr
- * value may hold some).
+ * value may hold some), counted in a loop: a spread of 130,000 runs into
+ * Math.max overflowed the stack (helper-72, stop 45).
  */
 function kernelLogSection(c: Counterexample, ctx: RenderContext): string[] {
   const logs = kernelLog(c, ctx);
   if (!logs?.length) return [];
-  const numWidth = String(c.steps.length).length;
-  const block = logs.flatMap((l) => {
-    const lead = `${String(l.number).padStart(numWidth)}. `;
-    return [`${lead}${l.command}`, ...l.lines.map((line) => `${' '.repeat(lead.length + 2)}${line}`)];
-  });
-  const fence = '`'.repeat(Math.max(3, ...block.map((b) => Math.max(0, ...(b.match(/`+/g) ?? []).map((r) => r.length + 1)))));
-  return ['## Kernel log', '', 'Each step that logged, and its lines as dmesg shows them:', '', fence, ...block, fence];
+  const block = kernelLogLines(c, logs);
+  let longest = 2;
+  for (const line of block) for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  return [
+    '## Kernel log',
+    '',
+    'Each step that logged, and its lines as dmesg shows them with livepatch dynamic debug on, as the selftests run:',
+    '',
+    fence,
+    ...block,
+    fence,
+  ];
 }
 
 export function renderMarkdown(c: Counterexample, ctx: RenderContext): string {

@@ -1,8 +1,9 @@
 /**
  * The counterexample as plain text for a reply on the mailing list: ASCII,
  * at most 72 columns, numbered steps in the maintainers' style, what runs
- * for each function after each step, and a closing paragraph on why the
- * invariant breaks.
+ * for each function after each step, a closing paragraph on why the
+ * invariant breaks, and last the steps' kernel log, whose commands and lines
+ * are whole even past 72 columns (kernel-log.ts).
  */
 import type { Counterexample } from '../harness/counterexample.ts';
 import { staleCaution, titleAfterId, type RenderContext } from './context.ts';
@@ -19,7 +20,7 @@ import {
   type RunningRow,
 } from './derive.ts';
 import { explanation } from './explain.ts';
-import { kernelLog } from './kernel-log.ts';
+import { kernelLog, kernelLogLines } from './kernel-log.ts';
 import { funcKeyNote, patchLabel, provenanceLine, semanticsLabel, slotNote, stepLine, stepPhrase } from './phrases.ts';
 import { ascii, WIDTH, wrap } from './wrap.ts';
 
@@ -106,38 +107,24 @@ function steps(c: Counterexample, ctx: RenderContext): string[] {
 }
 
 /**
- * The steps' kernel log (kernel-log.ts), numbered as the steps are: each
- * line whole, even past 72 columns, since a dmesg line wrapped is no longer
- * one to grep the kernel's sources or a real kernel's log for. None when
- * no log can be shown or the steps logged nothing.
+ * The steps' kernel log (kernel-log.ts), last, numbered as the steps are:
+ * its commands and lines whole, even past 72 columns (kernelLogLines). None
+ * when no log can be shown or the steps logged nothing.
  */
 function kernelLogSection(c: Counterexample, ctx: RenderContext): string[] {
   const logs = kernelLog(c, ctx);
   if (!logs?.length) return [];
-  const numWidth = String(c.steps.length).length;
-  const out = ['', ...wrap('Kernel log (each line as dmesg shows it, whole, even past 72 columns):', '')];
-  for (const l of logs) {
-    const lead = `  ${String(l.number).padStart(numWidth)}. `;
-    out.push(...wrap(l.command, lead, ' '.repeat(lead.length)));
-    for (const line of l.lines) out.push(`${' '.repeat(lead.length + 2)}${line}`);
-  }
-  return out;
+  const head =
+    'Kernel log (as dmesg shows it with livepatch dynamic debug on, as the selftests run; each command and line whole, even past 72 columns):';
+  return ['', ...wrap(head, ''), ...kernelLogLines(c, logs).map((l) => `  ${l}`)];
 }
 
 export function renderText(c: Counterexample, ctx: RenderContext): string {
   const why = explanation(c, ctx).flatMap((p, i) => [...(i ? [''] : []), ...wrap(p, '  ')]);
-  const lines = [
-    ...header(c, ctx),
-    '',
-    ...patches(c, ctx),
-    '',
-    ...steps(c, ctx),
-    '',
-    'Why it breaks:',
-    ...why,
-    ...kernelLogSection(c, ctx),
-  ];
+  const lines = [...header(c, ctx), '', ...patches(c, ctx), '', ...steps(c, ctx), '', 'Why it breaks:', ...why];
   const note = funcKeyNote(lines.join('\n'));
   if (note) lines.push('', 'Notation:', ...wrap(note, '  '));
+  // A loop, not a spread into push: a log may have a module's 130,000 init lines (helper-72, stop 45).
+  for (const line of kernelLogSection(c, ctx)) lines.push(line);
   return `${lines.map((l) => ascii(l).trimEnd()).join('\n')}\n`;
 }

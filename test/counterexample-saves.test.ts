@@ -76,6 +76,14 @@ describe('saving over something that cannot be read', () => {
       expect.objectContaining({ code: 'E_IO', file, message: `a dangling symbolic link (to ${join(dir, 'nowhere')}); left as it is` }),
     );
     expect(readlinkSync(file)).toBe(join(dir, 'nowhere'));
+    // A link loop is no link to nothing: it cannot be read, as before.
+    rmSync(file);
+    symlinkSync(file, file);
+    expect(() => saveCounterexample(dir, c)).toThrow(
+      expect.objectContaining({ code: 'E_IO', message: expect.not.stringMatching(/dangling/) }),
+    );
+    rmSync(file);
+    symlinkSync(join(dir, 'nowhere'), file);
     expect(() => storedFor(dir, 'upstream', c.invariant)).toThrow(expect.objectContaining({ code: 'E_NO_FILE' }));
   });
 
@@ -373,6 +381,9 @@ describe('an exhaustive counterexample file depends on the search alone', () => 
     expect(line(2)).toMatch(
       /VIOLATED: shortest counterexample has 2 steps \(fast-check's shrunk one, as verdicts\/expected.json records it: 2\) -> /,
     );
+    // Where the search is not known to have checked every shorter sequence, it says nothing of the scope.
+    const cut = { ...s, complete: false, depthReached: 0 };
+    expect(exploreText(cut, [{ ...note!, randomLength: 1 }])).toMatch(/not known to be the shortest .*records it: 1\) -> /);
     expect(line(1)).toMatch(
       /has 2 steps \(fast-check's shrunk one, as verdicts\/expected.json records it: 1, a sequence outside this scope\) -> /,
     );

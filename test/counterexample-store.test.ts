@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { TEXT_MAX } from '../harness/json-file.ts';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkStoreFolders, fileNameFor, readCounterexample, saveCounterexample, serialize, storedFor } from '../harness/counterexample.ts';
 import { KlpcheckError } from '../harness/errors.ts';
@@ -95,11 +95,34 @@ describe('counterexample files', () => {
     renameSync(r.saved!.file, old);
     expect(storedFor(dir, 'upstream', c.invariant).map((s) => s.file)).toEqual([old]);
     expect(readCounterexample(old)).toEqual(c);
+    // Saved again, it is already saved there, not a second file beside it (helper-72, stop 45).
+    expect(saveCounterexample(dir, { ...c, provenance: { ...c.provenance, seed: 9 } })).toEqual({ file: old, status: 'exists' });
+    expect(readdirSync(join(dir, 'upstream'))).toEqual([basename(old)]);
     // Its provenance is in that name's hash.
     writeFileSync(old, serialize({ ...c, provenance: { ...c.provenance, seed: 2 } }));
     expect(() => storedFor(dir, 'upstream', c.invariant)).toThrow(/does not match the file name/);
     // A save gives today's name.
     expect(saveCounterexample(dir, c)).toEqual({ file: r.saved!.file, status: 'written' });
+  });
+
+  it('a file read by its path (replay FILE, render) is held to its store name too, and to a violation step within its steps', () => {
+    const dir = tmp();
+    const r = runProperty({ semantics: upstream, runs: 200, seed: 1, saveDir: dir }, 'no-function-shared-across-slots');
+    const c = r.counterexample!;
+    const copy = join(tmp(), basename(r.saved!.file));
+    writeFileSync(copy, serialize({ ...c, violation: { ...c.violation, reason: 'edited' } }));
+    expect(() => readCounterexample(copy)).toThrow(
+      expect.objectContaining({ code: 'E_CONFLICT', message: expect.stringMatching(/does not match the file name/) }),
+    );
+    const plain = join(tmp(), 'c.json');
+    writeFileSync(plain, serialize({ ...c, violation: { ...c.violation, step: c.steps.length } }));
+    expect(() => readCounterexample(plain)).toThrow(
+      expect.objectContaining({
+        code: 'E_SCHEMA',
+        where: '/violation/step',
+        message: `violation step ${c.steps.length} is past the last step`,
+      }),
+    );
   });
 
   it('a file of that name too large to read is other content, said as a read says it, never read whole (helper-71, stop 45)', () => {

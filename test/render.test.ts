@@ -79,10 +79,46 @@ describe('text', () => {
       '  8. insmod p4.ko',
     ]);
     expect(log).toContain("\n  1. insmod p1.ko\n       p1: tainting kernel with TAINT_LIVEPATCH\n       livepatch: enabling patch 'p1'\n");
+    // A step after the violation is not the counterexample's, which replay checks: no log of it (helper-72, stop 45).
+    const past = { ...fixture, steps: [...fixture.steps, { ...fixture.steps[0]!, op: { op: 'rmmod', module: 'p3' }, outcome: 'ok' }] };
+    expect(
+      render(past as Counterexample, 'text')
+        .match(/^ {2}\d\. .*$/gm)
+        ?.at(-1),
+    ).toBe('  8. insmod p4.ko');
+    // A module name's '-' is the kernel's '_' in its log, and the command is whole however long.
+    const dashed = JSON.parse(JSON.stringify(fixture).replaceAll('"p1"', '"p-1"')) as Counterexample;
+    const dashedLog = render(dashed, 'text');
+    expect(dashedLog).toContain(
+      "\n  1. insmod p-1.ko\n       p_1: tainting kernel with TAINT_LIVEPATCH\n       livepatch: enabling patch 'p_1'\n",
+    );
+    const long = { ...fixture, steps: fixture.steps.map((st, i) => (i ? st : { ...st, op: { ...st.op, params: { x: 'y'.repeat(80) } } })) };
+    expect(render(long as Counterexample, 'text')).toContain(`\n  1. insmod p1.ko x=${'y'.repeat(80)}\n`);
+    // A target module's init_log of 130,000 lines, in every format (the selftest's spread into push overflowed the stack).
+    const withMod = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'replace-tag', 'conformance-64464b1c3046.json'));
+    const loud = {
+      ...withMod,
+      universe: { ...withMod.universe, modules: withMod.universe.modules.map((m) => ({ ...m, init_log: Array(130_000).fill('hello') })) },
+    };
+    for (const format of FORMATS) expect(render(loud as Counterexample, format).length).toBeGreaterThan(0);
+    // Backtick runs past what a spread into Math.max takes (it overflowed the stack: helper-72, stop 45).
+    const ticks = {
+      ...fixture,
+      steps: fixture.steps.map((st, i) => (i ? st : { ...st, op: { ...st.op, params: { x: '`x'.repeat(130_000) } } })),
+    };
+    expect(render(ticks as Counterexample, 'markdown')).toContain('\n```\n1. insmod p1.ko x=`x`x');
     const stale = 'no longer reproduces (replayed, every step holds) under upstream';
     for (const format of ['text', 'markdown'] as const) {
       expect(RENDERERS[format](fixture, contextFor(fixture))).toMatch(/Kernel log/);
       expect(RENDERERS[format](fixture, { ...contextFor(fixture), stale })).not.toMatch(/Kernel log/);
+      // Nothing at all in its place: the rendering ends as it would with no log.
+      const live = RENDERERS[format](fixture, contextFor(fixture));
+      const before = live.slice(0, live.search(/\n(Kernel log \(|## Kernel log)/)).trimEnd();
+      expect(
+        RENDERERS[format](fixture, { ...contextFor(fixture), stale })
+          .trimEnd()
+          .endsWith(before.slice(-200)),
+      ).toBe(true);
       // A step whose outcome today is not the recorded one: the log would not be the record's.
       const other = { ...fixture, steps: fixture.steps.map((s, i) => (i === 2 ? { ...s, outcome: 'ok' } : s)) };
       expect(RENDERERS[format](other as Counterexample, contextFor(fixture))).not.toMatch(/Kernel log/);

@@ -26,6 +26,7 @@ import type { ExploreSummary } from '../harness/explore/summary.ts';
 import { scenarioFiles } from '../cli/scenario-files.ts';
 import { checkOutputDir, checkOutputFile } from '../cli/output-files.ts';
 import { tmpFor, writeFileAtomically } from '../harness/atomic-write.ts';
+import { folderInTheWay } from '../harness/folders.ts';
 import { COUNTEREXAMPLES } from '../cli/paths.ts';
 import { fileNameFor, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { replayedStores } from '../harness/matrix.ts';
@@ -190,6 +191,8 @@ describe('special files where klpcheck writes (stop 35, second hostile user)', (
     expect(() => checkOutputFile(join(folder, 'x.txt'), '--out', { force: false, existing: 'refuse' })).toThrow(
       expect.objectContaining({ code: 'E_IO', message: `--out: the folder ${folder}: a name too long for this system (ENAMETOOLONG)` }),
     );
+    // Nor to a save, which would make a missing folder (harness/folders.ts folderInTheWay).
+    expect(folderInTheWay(folder)).toBe(`the folder ${folder}: a name too long for this system (ENAMETOOLONG)`);
     // A short name keeps its whole name.
     expect(tmpFor(join(dir, 'x.json'))).toBe(join(dir, `x.json.${process.pid}.tmp`));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -116,8 +116,8 @@ function sameFinding(file: string, f: RealKernelFinding): boolean {
   } catch {
     return false;
   }
-  if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return false;
-  return stable({ ...saved, provenance: null }) === stable({ ...f, provenance: null });
+  // Any other JSON value spreads into an object without a finding's fields, which is another content.
+  return stable({ ...(saved as object), provenance: null }) === stable({ ...f, provenance: null });
 }
 
 /** Whether parsed JSON is a finding (by its property), to run it again as a case. */

@@ -38,8 +38,9 @@ export const render: Command = {
   operands: 'FILE',
   description: [
     'Renders one saved counterexample (counterexamples/<semantics>/*.json):',
-    '  text      plain ASCII, at most 72 columns, to paste into a mailing-list reply;',
-    '            it ends with the kernel log, each line whole, as dmesg shows it',
+    '  text      plain ASCII to paste into a mailing-list reply: at most 72 columns,',
+    '            but for its last part, the kernel log, each line whole as dmesg',
+    '            shows it',
     '  markdown  the same with tables and a mermaid sequence diagram',
     '  html      one self-contained page: the timeline picture and the text',
     '  svg       the timeline alone: a lane per slot, a bar per patch',

@@ -114,7 +114,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     const known = !share && (s.complete || v.ops.length <= s.depthReached + 1);
     // A recorded random one shorter than the shortest here lies outside this scope (three patches where the scope has
     // two, say): every sequence in it that short was checked. Said so, as it read as the search missing one (stop 45).
-    const outside = known && note?.randomLength !== undefined && note.randomLength < v.ops.length;
+    const outside = known && (note?.randomLength ?? Infinity) < v.ops.length;
     const random = note?.randomLength
       ? ` (fast-check's shrunk one, as verdicts/expected.json records it: ${note.randomLength}${outside ? ', a sequence outside this scope' : ''})`
       : '';
