@@ -99,17 +99,11 @@ export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   const file = join(dir, fileNameFor(c));
   const text = serialize(c);
   // A file too large to read as one text is not read whole (helper-71, stop 45: ERR_STRING_TOO_LONG, after 1.2 GB of
-  // memory): a read refuses it unread, and so does the save, saying so.
-  if (tooLargeToRead(file)) {
-    throw new KlpcheckError(
-      'E_CONFLICT',
-      `a file of this name has other content (edited or corrupted?${otherFinding(file, c) ?? ''}); not overwritten`,
-      file,
-    );
-  }
-  // A directory or an unreadable file at the name is E_IO from readExisting, left as it is.
-  const old = readExisting(file);
-  if (old !== undefined) {
+  // memory): otherFinding's read refuses it unread. A directory or an unreadable file at the name is E_IO from
+  // readExisting, left as it is.
+  const huge = tooLargeToRead(file);
+  const old = huge ? undefined : readExisting(file);
+  if (huge || old !== undefined) {
     const other = old === text ? undefined : otherFinding(file, c);
     if (other !== undefined) {
       throw new KlpcheckError('E_CONFLICT', `a file of this name has other content (edited or corrupted?${other}); not overwritten`, file);

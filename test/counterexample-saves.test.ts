@@ -342,16 +342,22 @@ describe('a file name with a control character on standard output', () => {
 });
 
 describe('an exhaustive counterexample file depends on the search alone', () => {
-  it("leaves fast-check's recorded length out of the file and shows it in the report", async () => {
+  /** stacking's no-foreign-overlap explored to `depth`, its counterexample saved in a new folder. */
+  async function foreignOverlap(depth: number) {
     const { saveViolations } = await import('../cli/commands/explore.ts');
     const { explore } = await import('../harness/explore/explorer.ts');
     const { parseScope } = await import('../harness/explore/scope.ts');
     const { summarize } = await import('../harness/explore/summary.ts');
     const { stacking } = await import('../model/semantics/stacking.ts');
-    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=2');
+    const scope = parseScope(`patches=2,functions=1,states=0,tasks=1,depth=${depth}`);
     const s = summarize(explore({ semantics: stacking, scope, properties: ['no-foreign-overlap'] }), 0);
     const dir = tmp();
     const [note] = saveViolations(s, stacking, dir);
+    return { s, note, dir };
+  }
+
+  it("leaves fast-check's recorded length out of the file and shows it in the report", async () => {
+    const { note, dir } = await foreignOverlap(2);
     // verdicts/expected.json records fast-check's 2-step counterexample of this cell.
     expect(note?.randomLength).toBe(2);
     const saved = JSON.parse(readFileSync(join(dir, 'stacking', note!.file!.split('/').pop()!), 'utf8'));
@@ -365,15 +371,8 @@ describe('an exhaustive counterexample file depends on the search alone', () => 
   });
 
   it('says a recorded random one shorter than the shortest here lies outside the scope; one as long, nothing more', async () => {
-    const { saveViolations } = await import('../cli/commands/explore.ts');
-    const { explore } = await import('../harness/explore/explorer.ts');
-    const { parseScope } = await import('../harness/explore/scope.ts');
-    const { summarize } = await import('../harness/explore/summary.ts');
     const { exploreText } = await import('../report/explore/text.ts');
-    const { stacking } = await import('../model/semantics/stacking.ts');
-    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=3');
-    const s = summarize(explore({ semantics: stacking, scope, properties: ['no-foreign-overlap'] }), 0);
-    const [note] = saveViolations(s, stacking, tmp());
+    const { s, note } = await foreignOverlap(3);
     const line = (randomLength: number) =>
       exploreText(s, [{ ...note!, randomLength }])
         .split('\n')
