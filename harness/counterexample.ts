@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
 import { pathKind } from './folders.ts';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/counterexample.ts';
@@ -167,10 +167,10 @@ function tooLargeToRead(file: string): boolean {
  * Undefined when the file at `c`'s name reads as `c`'s finding: as every
  * read takes it (readCounterexample: a byte order mark dropped, a key given
  * twice or a schema error refused), with the same finding text, whitespace
- * and provenance aside. Else what differs, for the E_CONFLICT line: '' for
- * another finding, or what the read says (`: reading it: /provenance: must
- * be object [E_SCHEMA]`), which the save's line had not said (helper-71,
- * stop 45). Keys in another order (jq -S) are another file: the name hashes
+ * and provenance aside. Else what a read says of it, for the E_CONFLICT line
+ * (`: reading it: /provenance: must be object [E_SCHEMA]`, or that its
+ * content does not match the name, with the name its finding has), which
+ * the save's line had not said (helper-71, helper-73, stop 45). Keys in another order (jq -S) are another file: the name hashes
  * the finding as klpcheck writes it, so reading refuses such a file
  * (readStored), and a save that took it for "already saved" left a store
  * that every later run refused (hostile-user finding, stop 35).
@@ -183,7 +183,9 @@ function otherFinding(file: string, c: Counterexample): string | undefined {
     if (!(e instanceof KlpcheckError)) return '';
     return `: reading it: ${e.where ? `${e.where}: ` : ''}${e.message} [${e.code}]`;
   }
-  return findingText(saved) === findingText(c) ? undefined : '';
+  if (findingText(saved) === findingText(c)) return undefined;
+  // As a read of the store says it (readStored): a hand edit or `jq -S` was a bare "other content" (helper-73).
+  return `: reading it: the content does not match the file name (${basename(fileNameFor(saved))})`;
 }
 
 /**

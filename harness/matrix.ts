@@ -53,7 +53,12 @@ export interface CellEvidence {
   /** Why the property does not apply, when it does not. */
   readonly notApplicable?: string;
   /** Saved counterexamples of the cell replayed: those that still violate, and those fixed. */
-  readonly replayed: readonly { readonly file: string; readonly found?: Found }[];
+  readonly replayed: readonly {
+    readonly file: string;
+    /** The store name of the finding it holds (counterexample.ts fileNameFor), which a file of the old naming is not named. */
+    readonly finding?: string;
+    readonly found?: Found;
+  }[];
   /** The random runs, when they ran. */
   readonly random?: { readonly sequences: number; readonly steps: number; readonly found?: Found };
   /**
@@ -102,8 +107,11 @@ export function combine(e: CellEvidence, root: string): Cell {
   // A file's name is its content's (counterexample.ts fileNameFor; other content under it is refused before any work),
   // so a copy in --out beside the corpus's is one counterexample: listed once, by its first path, the corpus's
   // (compare --json listed both: hostile-user nit, stop 36).
+  // A file of the naming before stop 45 holds the finding of another name: one finding, listed once (helper-73).
+  const findingOf = new Map(e.replayed.flatMap((r) => (r.finding === undefined ? [] : [[rel(r.file), r.finding] as const])));
+  const nameOf = (f: string) => findingOf.get(f) ?? basename(f);
   const firstOfName = (f: string | undefined, i: number, all: readonly (string | undefined)[]) =>
-    f === undefined || all.findIndex((g) => g !== undefined && basename(g) === basename(f)) === i;
+    f === undefined || all.findIndex((g) => g !== undefined && nameOf(g) === nameOf(f)) === i;
   const fixedFiles = e.replayed.filter((r) => !r.found).map((r) => rel(r.file));
   const fixed = fixedFiles.length ? { fixed: fixedFiles.filter(firstOfName) } : {};
   const all = [...e.replayed.flatMap((r) => (r.found ? [r.found] : [])), e.random?.found, e.bounded?.found].flatMap((f) =>
@@ -220,14 +228,15 @@ export function replayedStores(corpus: string, saveDir: string | undefined): rea
  * a file's own read errors).
  */
 export function replaySaved(corpus: string, sem: Semantics, property: string): CellEvidence['replayed'] {
-  return storedFor(corpus, sem.name, property).flatMap(({ file, counterexample: c }) => {
-    const v = replayCounterexample(c, sem, file).verdict;
+  return storedFor(corpus, sem.name, property).flatMap(({ file: path, counterexample: c }) => {
+    const file = { file: path, finding: basename(fileNameFor(c)) };
+    const v = replayCounterexample(c, sem, path).verdict;
     // A file of an n/a cell checks nothing there: neither a finding nor a fix. One none of whose steps can run today
     // (`stale`) no longer reproduces: listed with the fixed ones, as it was before replay called it not checked
     // (it vanished from compare and run: stop 37's second hostile user).
-    if (v.kind === 'not-checked') return v.stale ? [{ file }] : [];
-    if (v.kind === 'fixed') return [{ file }];
-    return [{ file, found: { ...foundIn(c, file), reason: v.reason, ...(v.kind === 'violated' ? { notAsRecorded: v.note } : {}) } }];
+    if (v.kind === 'not-checked') return v.stale ? [file] : [];
+    if (v.kind === 'fixed') return [file];
+    return [{ ...file, found: { ...foundIn(c, path), reason: v.reason, ...(v.kind === 'violated' ? { notAsRecorded: v.note } : {}) } }];
   });
 }
 

@@ -38,15 +38,15 @@ export interface StepLog {
  * The steps that logged something, in order, or undefined when no log can
  * be shown (see the file's comment): no semantics known, a stale record,
  * or a step that does not run today as recorded. Empty when the steps
- * logged nothing. A module name with '-' is spelled in the lines as the
- * kernel spells it, with '_' (definitions.ts kernelModuleName): the model
- * logs the name as written, which no real kernel's log holds (helper-72).
+ * logged nothing. A module name with '-' is spelled in the lines and in a
+ * sysfs path as the kernel spells it, with '_' (kernelSpelling): the model
+ * logs the name as written, which no real kernel's log holds (helper-72), and
+ * /sys/kernel/livepatch/lp-1 is no folder a kernel makes (helper-73).
  */
 export function kernelLog(c: Counterexample, ctx: RenderContext): readonly StepLog[] | undefined {
   if (!ctx.semantics || ctx.stale !== undefined) return undefined;
   const run = new Lockstep(c.universe, ctx.semantics, { invariants: [], conformance: false });
-  const dashed = [...c.universe.patches, ...c.universe.modules].map((m) => m.name).filter((n) => n.includes('-'));
-  const asKernel = (line: string) => dashed.reduce((l, n) => l.replaceAll(n, kernelModuleName(n)), line);
+  const asKernel = kernelSpelling([...c.universe.patches, ...c.universe.modules].map((m) => m.name));
   const logs: StepLog[] = [];
   for (const [i, op] of opsOf(c)
     .slice(0, c.violation.step + 1)
@@ -56,10 +56,28 @@ export function kernelLog(c: Counterexample, ctx: RenderContext): readonly StepL
     run.step(op);
     if (run.steps.at(-1)!.outcome !== c.steps[i]!.outcome) return undefined;
     const lines = run.kernel.log.slice(from);
-    if (lines.length)
-      logs.push({ number: i + 1, command: escapeControls(describeOp(op)), lines: lines.map((l) => escapeControls(asKernel(l))) });
+    // A sysfs path is the kernel's name too; insmod takes the file's name, and rmmod either.
+    const command = describeOp(op);
+    const shown = command.includes(SYSFS) ? asKernel(command) : command;
+    if (lines.length) logs.push({ number: i + 1, command: escapeControls(shown), lines: lines.map((l) => escapeControls(asKernel(l))) });
   }
   return logs;
+}
+
+const SYSFS = '/sys/kernel/livepatch/';
+
+/**
+ * Text with each of `names` that has a '-' spelled as the kernel spells the
+ * module, with '_' (definitions.ts kernelModuleName), in one pass, the
+ * longest name first where two begin alike: one after another, `lp-1`
+ * turned `lp-1-mod` into `lp_1-mod`, which `lp-1-mod` then no longer matched
+ * (helper-73, stop 45).
+ */
+function kernelSpelling(names: readonly string[]): (text: string) => string {
+  const dashed = [...new Set(names.filter((n) => n.includes('-')))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  if (!dashed.length) return (text) => text;
+  const any = new RegExp(dashed.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return (text) => text.replace(any, kernelModuleName);
 }
 
 /**

@@ -152,13 +152,16 @@ describe('counterexample files', () => {
         .sort()
         .map((k) => [k, c[k]]),
     );
-    // What a read says of it is said too (helper-71, stop 45); another finding is just other content.
+    // What a read says of it is said too (helper-71, helper-73, stop 45).
     for (const [bad, why] of [
       [
         text.replace(/"seed": 1,/, '"seed": "one",'),
         /^a file of this name has other content \(edited or corrupted\?: reading it: \/provenance\/seed: .* \[E_SCHEMA\]\); not overwritten$/,
       ],
-      [`${JSON.stringify(sorted, null, 2)}\n`, /^a file of this name has other content \(edited or corrupted\?\); not overwritten$/],
+      [
+        `${JSON.stringify(sorted, null, 2)}\n`,
+        /^a file of this name has other content \(edited or corrupted\?: reading it: the content does not match the file name \(no-function-shared-across-slots-[0-9a-f]{12}\.json\)\); not overwritten$/,
+      ],
     ] as const) {
       writeFileSync(file, bad);
       expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(why);

@@ -9,9 +9,10 @@
  * is the last test: the quick start's `klpcheck compare` (500 sequences per
  * cell, seed 1) against verdicts/expected.json and the corpus.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCounterexample, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { readJson, validate } from '../harness/json-file.ts';
@@ -96,6 +97,34 @@ describe('combining the evidence of one cell', () => {
     const c = combine(e, ROOT);
     expect(c.verdict === 'violated' && c.counterexamples.map((r) => r.file)).toEqual(['ce/upstream/x-1.json']);
     expect(c.fixed).toEqual(['ce/upstream/old-2.json']);
+  });
+
+  it('a file of the naming before stop 45 holding the same finding is listed once too, by the finding it holds (helper-73)', () => {
+    const e: CellEvidence = {
+      ...base,
+      replayed: [
+        { file: join(ROOT, 'ce/upstream/x-1.json'), finding: 'x-1.json', found: found('ce/upstream/x-1.json', 4) },
+        { file: join(ROOT, 'ce/upstream/old-2.json'), finding: 'old-2.json' },
+        { file: join(ROOT, 'out/upstream/x-9.json'), finding: 'x-1.json', found: found('out/upstream/x-9.json', 4) },
+        { file: join(ROOT, 'out/upstream/old-8.json'), finding: 'old-2.json' },
+      ],
+      random: { sequences: 9, steps: 90, found: found('out/upstream/x-1.json', 4) },
+    };
+    const c = combine(e, ROOT);
+    expect(c.verdict === 'violated' && c.counterexamples.map((r) => r.file)).toEqual(['ce/upstream/x-1.json']);
+    expect(c.fixed).toEqual(['ce/upstream/old-2.json']);
+    // replaySaved names the finding of each file it reads, of either naming.
+    const out = mkdtempSync(join(tmpdir(), 'klpcheck-old-names-'));
+    const [stored] = storedFor(CORPUS, 'upstream', 'conformance');
+    const saved = saveCounterexample(out, stored!.counterexample);
+    const old = join(
+      dirname(saved.file),
+      `conformance-${createHash('sha256').update(readFileSync(saved.file)).digest('hex').slice(0, 12)}.json`,
+    );
+    renameSync(saved.file, old);
+    expect(replaySaved(out, semanticsByName('upstream')!, 'conformance').map((r) => [r.file, r.finding])).toEqual([
+      [old, basename(saved.file)],
+    ]);
   });
 
   it('a random pass whose sequences applied no operation says so in its data: vacuous (stop 37)', () => {
@@ -184,6 +213,7 @@ describe('the matrix replays the saved counterexamples first', () => {
     const [replayed] = replaySaved(corpus, upstream, 'conformance');
     expect(replayed).toEqual({
       file: saved.file,
+      finding: basename(saved.file),
       found: expect.objectContaining({
         reason: c.violation.reason,
         notAsRecorded: 'recorded with another reason: "NOT THE MODEL’S WORDS"',
@@ -248,7 +278,7 @@ describe('the matrix replays the saved counterexamples first', () => {
     const c = stored!.counterexample;
     const wake = { ...c.steps[0]!, op: { op: 'unblock_task', task: 'task0' } } as (typeof c.steps)[number];
     const saved = saveCounterexample(corpus, { ...c, steps: [wake], violation: { step: 0, reason: 'x' } });
-    expect(replaySaved(corpus, upstream, 'conformance')).toEqual([{ file: saved.file }]);
+    expect(replaySaved(corpus, upstream, 'conformance')).toEqual([{ file: saved.file, finding: basename(saved.file) }]);
   });
 
   it('a saved counterexample edited by hand is refused before any work (checkCorpus), only in the cells selected', () => {

@@ -92,6 +92,16 @@ describe('text', () => {
     expect(dashedLog).toContain(
       "\n  1. insmod p-1.ko\n       p_1: tainting kernel with TAINT_LIVEPATCH\n       livepatch: enabling patch 'p_1'\n",
     );
+    // A dashed name that begins another is no part of it (lp-1 turned lp-1-x into lp_1-x: helper-73), and a sysfs
+    // path is the kernel's name: /sys/kernel/livepatch/lp-1 is no folder a kernel makes.
+    const prefixed = JSON.parse(JSON.stringify(fixture).replaceAll('"p1"', '"lp-1"').replaceAll('"p2"', '"lp-1-x"')) as Counterexample;
+    expect(render(prefixed, 'text')).toContain('\n  3. insmod lp-1-x.ko\n       livepatch: Livepatch patch (lp_1_x) is not compatible');
+    const forced = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'upstream', 'conformance-097a6376019f.json'));
+    const sysfs = render(JSON.parse(JSON.stringify(forced).replaceAll('"p1"', '"lp-1"')) as Counterexample, 'text');
+    expect(sysfs).toContain(
+      "\n  4. echo 0 > /sys/kernel/livepatch/lp_1/enabled\n       livepatch: 'lp_1': initializing unpatching transition\n",
+    );
+    expect(sysfs).toContain('\n  1. insmod lp-1.ko\n');
     const long = { ...fixture, steps: fixture.steps.map((st, i) => (i ? st : { ...st, op: { ...st.op, params: { x: 'y'.repeat(80) } } })) };
     expect(render(long as Counterexample, 'text')).toContain(`\n  1. insmod p1.ko x=${'y'.repeat(80)}\n`);
     // A target module's init_log of 130,000 lines, in every format (the selftest's spread into push overflowed the stack).
