@@ -102,6 +102,14 @@ describe('text', () => {
       "\n  4. echo 0 > /sys/kernel/livepatch/lp_1/enabled\n       livepatch: 'lp_1': initializing unpatching transition\n",
     );
     expect(sysfs).toContain('\n  1. insmod lp-1.ko\n');
+    // Both names in one line, the one a prefix of the other (helper-73's case).
+    const both = JSON.parse(
+      JSON.stringify(readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'replace-tag', 'conformance-64464b1c3046.json')))
+        .replaceAll('"p1"', '"lp-1"')
+        .replaceAll('"mod"', '"lp-1-mod"')
+        .replaceAll('"mod:', '"lp-1-mod:'),
+    ) as Counterexample;
+    expect(render(both, 'text')).toContain('\n        lp_1: pre_patch_callback: lp_1_mod -> [MODULE_STATE_LIVE] Normal state\n');
     const long = { ...fixture, steps: fixture.steps.map((st, i) => (i ? st : { ...st, op: { ...st.op, params: { x: 'y'.repeat(80) } } })) };
     expect(render(long as Counterexample, 'text')).toContain(`\n  1. insmod p1.ko x=${'y'.repeat(80)}\n`);
     // A target module's init_log of 130,000 lines, in every format (the selftest's spread into push overflowed the stack).
