@@ -170,10 +170,11 @@ function tooLargeToRead(file: string): boolean {
  * and provenance aside. Else what a read says of it, for the E_CONFLICT line
  * (`: reading it: /provenance: must be object [E_SCHEMA]`, or that its
  * content does not match the name, with the name its finding has), which
- * the save's line had not said (helper-71, helper-73, stop 45). Keys in another order (jq -S) are another file: the name hashes
- * the finding as klpcheck writes it, so reading refuses such a file
- * (readStored), and a save that took it for "already saved" left a store
- * that every later run refused (hostile-user finding, stop 35).
+ * the save's line had not said (helper-71, helper-73, stop 45). Keys in
+ * another order (jq -S) are another file: the name hashes the finding as
+ * klpcheck writes it, so reading refuses such a file (readStored), and a
+ * save that took it for "already saved" left a store that every later run
+ * refused (hostile-user finding, stop 35).
  */
 function otherFinding(file: string, c: Counterexample): string | undefined {
   let saved: Counterexample;
