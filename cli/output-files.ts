@@ -8,7 +8,7 @@ import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync,
 import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, openNew, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
-import { denied, folderInTheWay, notAFolder, pathKind } from '../harness/folders.ts';
+import { denied, folderInTheWay, NAME_TOO_LONG, nameTooLong, notAFolder, pathKind } from '../harness/folders.ts';
 import { COUNTEREXAMPLES, inCounterexampleStore } from './paths.ts';
 import { kindOf } from '../harness/json-file.ts';
 
@@ -82,12 +82,7 @@ export function checkOutputFile(
   }
   // The temporary name is cut to fit the file system (atomic-write.ts tmpFor), so the probe no longer meets a name
   // too long: only the rename after the work did, and a whole search's result was lost (helper-71, stop 45).
-  try {
-    lstatSync(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG')
-      throw new KlpcheckError('E_IO', `${flag}: a name too long for this system (ENAMETOOLONG)`, file);
-  }
+  if (nameTooLong(file)) throw new KlpcheckError('E_IO', `${flag}: ${NAME_TOO_LONG}`, file);
   probe(tmpFor(file), file, flag);
 }
 
@@ -231,7 +226,7 @@ function refuseBrokenLink(full: string, dir: string, flag: string): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new KlpcheckError('E_IO', `${flag}: a symbolic link loop`, dir);
-    if (code === 'ENAMETOOLONG') throw new KlpcheckError('E_IO', `${flag}: a name too long for this system (ENAMETOOLONG)`, dir);
+    if (code === 'ENAMETOOLONG') throw new KlpcheckError('E_IO', `${flag}: ${NAME_TOO_LONG}`, dir);
     if (code !== 'ENOENT') return; // said by the checks after this one
   }
   let target: string;

@@ -22,6 +22,7 @@ import {
 import { basename, dirname, resolve } from 'node:path';
 import { escapeControls, KlpcheckError } from './errors.ts';
 import { denied, folderInTheWay } from './folders.ts';
+import { TEXT_MAX } from './json-file.ts';
 
 /** The longest name of one folder entry, in bytes, on Linux's file systems (NAME_MAX, include/uapi/linux/limits.h). */
 const NAME_MAX = 255;
@@ -104,7 +105,10 @@ export function tmpInTheWay(tmp: string, file: string, flag?: string): KlpcheckE
 /**
  * The text of the file already at `file`, to compare with what would be written
  * there, or undefined when there is none (nothing at the name, or its folder
- * missing: the save makes it). Throws E_IO, naming the file, when something
+ * missing: the save makes it), or null for a regular file too large to read as
+ * one text (json-file.ts TEXT_MAX), which is there and holds nothing klpcheck
+ * writes: it is not read (the store read one whole and failed with
+ * ERR_STRING_TOO_LONG, after 1.2 GB of memory: helper-71, stop 45). Throws E_IO, naming the file, when something
  * there cannot be read: a directory, a file without read permission, a link
  * to nothing (left as it is, as a read of the store refuses it), a link
  * loop; or when its folder is in the way, said as the checks before the work
@@ -112,12 +116,13 @@ export function tmpInTheWay(tmp: string, file: string, flag?: string): KlpcheckE
  * is the user's to sort out, not a bug: the caller reports the file as not
  * saved and goes on (harness/errors.ts attempt()).
  */
-export function readExisting(file: string): string | undefined {
+export function readExisting(file: string): string | null | undefined {
   try {
     // A FIFO at the name would block the read forever, and no signal ended it (hostile-user finding, stop 35).
     const st = statSync(file, { throwIfNoEntry: false });
     if (st !== undefined && !st.isFile() && !st.isDirectory())
       throw new KlpcheckError('E_IO', 'is not a regular file (a pipe, a socket or a device); left as it is', file);
+    if (st?.isFile() && st.size > TEXT_MAX) return null;
     return readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof KlpcheckError) throw e;

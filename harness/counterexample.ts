@@ -17,7 +17,7 @@
  * Writes go to a temporary file that is renamed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { cannotWrite, readExisting, writeFileAtomically } from './atomic-write.ts';
 import { pathKind } from './folders.ts';
 import { basename, dirname, join } from 'node:path';
@@ -25,7 +25,7 @@ import type { DeepReadonly, Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type * as G from '../schema/generated/counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
-import { readJsonFile, TEXT_MAX } from './json-file.ts';
+import { readJsonFile } from './json-file.ts';
 import { checkCounterexample, isKnownProperty } from './counterexample-check.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Op } from './ops.ts';
@@ -98,12 +98,10 @@ export type SaveResult = { readonly file: string; readonly status: 'written' | '
 export function saveCounterexample(dir: string, c: Counterexample): SaveResult {
   const file = join(dir, fileNameFor(c));
   const text = serialize(c);
-  // A file too large to read as one text is not read whole (helper-71, stop 45: ERR_STRING_TOO_LONG, after 1.2 GB of
-  // memory): otherFinding's read refuses it unread. A directory or an unreadable file at the name is E_IO from
-  // readExisting, left as it is.
-  const huge = tooLargeToRead(file);
-  const old = huge ? undefined : readExisting(file);
-  if (huge || old !== undefined) {
+  // A directory or an unreadable file at the name is E_IO from readExisting, left as it is; one too large to read
+  // (null) is there, and otherFinding's read says why it is not this finding.
+  const old = readExisting(file);
+  if (old !== undefined) {
     const other = old === text ? undefined : otherFinding(file, c);
     if (other !== undefined) {
       throw new KlpcheckError('E_CONFLICT', `a file of this name has other content (edited or corrupted?${other}); not overwritten`, file);
@@ -151,16 +149,6 @@ function heldUnderOldName(dir: string, c: Counterexample): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Whether `file` is a regular file larger than a read takes (json-file.ts TEXT_MAX); false when it cannot be looked at. */
-function tooLargeToRead(file: string): boolean {
-  try {
-    const st = statSync(file, { throwIfNoEntry: false });
-    return st !== undefined && st.isFile() && st.size > TEXT_MAX;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -219,24 +207,15 @@ export interface StoredCounterexample {
 }
 
 /**
- * Reads a file of a store folder and checks that its name is the one its
- * content gets (fileNameFor): a file whose content no longer matches its
- * name was edited or corrupted, and is refused with E_CONFLICT.
- * `rel` is the path inside the store, `<semantics>/<name>.json`.
+ * Reads a file of a store folder, `rel` its path there
+ * (`<semantics>/<property>-<12 hex digits>.json`): readCounterexample holds
+ * a name of that form to its content (storeNamesFor) and its folder to its
+ * semantics, so a file whose content no longer matches its name, edited or
+ * corrupted, is refused with E_CONFLICT.
  */
 export function readStored(dir: string, rel: string): StoredCounterexample {
   const file = join(dir, rel);
-  const c = readCounterexample(file);
-  const names = storeNamesFor(c);
-  const want = names[0]!;
-  if (!names.includes(rel)) {
-    throw new KlpcheckError(
-      'E_CONFLICT',
-      `the content does not match the file name, the hash of its finding as klpcheck writes it, all but its provenance (${want}): edited, corrupted, or its keys reordered? Restore it as written, or move it out of the store`,
-      file,
-    );
-  }
-  return { file, counterexample: c };
+  return { file, counterexample: readCounterexample(file) };
 }
 
 /**

@@ -62,13 +62,15 @@ export function notAFolder(folder: string): { readonly text: string; readonly mi
     return { text: `cannot look inside the folder ${escapeControls(at)} (EACCES)`, missing: false };
   }
   // A name the file system refuses is not missing: no save can make it (helper-71, stop 45).
-  if (nameTooLong(folder))
-    return { text: `the folder ${escapeControls(folder)}: a name too long for this system (ENAMETOOLONG)`, missing: false };
+  if (nameTooLong(folder)) return { text: `the folder ${escapeControls(folder)}: ${NAME_TOO_LONG}`, missing: false };
   return { text: `the folder ${escapeControls(folder)} does not exist`, missing: true };
 }
 
+/** How a path the file system refuses for its length is said (nameTooLong). */
+export const NAME_TOO_LONG = 'a name too long for this system (ENAMETOOLONG)';
+
 /** Whether the file system refuses `path` for a name too long (a part past 255 bytes, or the whole past 4095). */
-function nameTooLong(path: string): boolean {
+export function nameTooLong(path: string): boolean {
   try {
     statSync(path);
     return false;
