@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { TEXT_MAX } from '../harness/json-file.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +89,9 @@ describe('real-kernel findings', () => {
     expect(saveFinding(dir, f).status).toBe('exists');
     writeFileSync(first.file, text.replace('{\n', '{\n  "diff": "x",\n'));
     expect(() => readFinding(first.file)).toThrow(KlpcheckError);
+    expect(() => saveFinding(dir, f)).toThrow(/has other content .*not overwritten/);
+    // One too large to read as one text is other content, never read whole (atomic-write.ts readExisting).
+    truncateSync(first.file, TEXT_MAX + 1);
     expect(() => saveFinding(dir, f)).toThrow(/has other content .*not overwritten/);
   });
 });
