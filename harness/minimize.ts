@@ -1,6 +1,8 @@
 /**
- * A last shrinking pass after fast-check's: remove single operations (and
- * then patches' functions and states) while the same property still fails,
+ * A last shrinking pass after fast-check's, and the one pass an exhaustive
+ * search's counterexample gets: remove single operations, then the parts of
+ * the universe no op names (unused-parts.ts: patches, target modules, tasks),
+ * then patches' functions and states, while the same property still fails,
  * until nothing more can go. fast-check shrinks the universe and the command
  * list separately; this pass makes the counterexample 1-minimal, which is
  * what a reader of a review thread wants.
@@ -8,6 +10,7 @@
 import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
+import { withoutUnusedParts, type SmallerCase } from './unused-parts.ts';
 
 export type Replay = (u: Universe, ops: readonly Op[]) => RunResult;
 
@@ -39,6 +42,12 @@ function* smallerUniverses(u: Universe): Generator<Universe> {
   }
 }
 
+/** The smaller cases to try, the unused parts first: each takes a whole module or task out of the trace at once. */
+function* smallerCases(u: Universe, ops: readonly Op[]): Generator<SmallerCase> {
+  yield* withoutUnusedParts(u, ops);
+  for (const universe of smallerUniverses(u)) yield { universe, ops };
+}
+
 export function minimize(u: Universe, ops: readonly Op[], property: string, replay: Replay): { universe: Universe; result: RunResult } {
   const fails = (uu: Universe, oo: readonly Op[]) => {
     const r = replay(uu, oo);
@@ -59,10 +68,10 @@ export function minimize(u: Universe, ops: readonly Op[], property: string, repl
         changed = true;
       }
     }
-    for (const smaller of smallerUniverses(universe)) {
-      const r = fails(smaller, current);
+    for (const smaller of smallerCases(universe, current)) {
+      const r = fails(smaller.universe, smaller.ops);
       if (r) {
-        universe = smaller;
+        universe = smaller.universe;
         best = r;
         current = r.steps.map((s) => s.op);
         changed = true;

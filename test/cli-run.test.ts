@@ -19,7 +19,7 @@ describe('klpcheck run', () => {
     const code = await main(['run', '--semantics', 'replace-tag', '--invariant', 'conformance', '--runs', '5', '--no-save'], c.io);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
-      /^replace-tag {2}conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-64464b1c3046\.json \(the random runs found none: 5 sequences, \d+ steps\)$/m,
+      /^replace-tag {2}conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-b55edc2929d5\.json \(the random runs found none: 5 sequences, \d+ steps\)$/m,
     );
     expect(c.out()).toMatch(/^1 violated \(seed 1\)$/m);
   });

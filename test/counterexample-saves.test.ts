@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { COUNTEREXAMPLES } from '../cli/paths.ts';
 import { readExisting, unreadableExisting } from '../harness/atomic-write.ts';
-import { fileNameFor, saveCounterexample, storedFor } from '../harness/counterexample.ts';
+import { fileNameFor, readCounterexample, saveCounterexample, storedFor } from '../harness/counterexample.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { runProperty } from '../harness/suite.ts';
 import { upstream } from '../model/semantics/upstream.ts';
@@ -241,6 +241,23 @@ describe('whether the files were new goes to stderr (README: "whether files were
     expect(shallow.every((f) => files.includes(f))).toBe(true);
     expect(after.stdout).toBe(alone.stdout);
     expect(after.stderr).toContain(`counterexamples: ${files.length - shallow.length} new, ${shallow.length} already saved\n`);
+  });
+
+  it('explore at another scope saves the same finding once: its file holds no function, patch or task the steps do without', async () => {
+    // Three files for each finding of these three scopes until stop 46 (helper-71, stop 45): each kept its scope's whole universe.
+    const scopes = ['patches=2,functions=1,states=1,tasks=1,depth=3', 'patches=2,functions=2,states=1,tasks=2,depth=3'];
+    const runs = [];
+    for (const scope of scopes) runs.push(await run(['explore', '--semantics', 'upstream', '--scope', scope, '--workers', '1']));
+    const files = jsonFiles(join(COUNTEREXAMPLES, 'upstream'));
+    expect(files.length).toBe(4);
+    expect(runs[0]!.stderr).toContain(`counterexamples: ${files.length} new, 0 already saved\n`);
+    expect(runs[1]!.stderr).toContain(`counterexamples: 0 new, ${files.length} already saved\n`);
+    for (const f of files) {
+      const c = readCounterexample(join(COUNTEREXAMPLES, 'upstream', f));
+      expect(c.universe.kernel, f).toEqual({ tasks: 1 });
+      const named = new Set(c.steps.map((s) => ('module' in s.op ? s.op.module : '')));
+      expect(c.universe.patches.every((p) => named.has(p.name))).toBe(true);
+    }
   });
 
   it('explore --no-save saves nothing and says nothing of files', async () => {

@@ -15,7 +15,8 @@ import {
   stateBudget,
   type ExploreScope,
 } from '../../harness/explore/scope.ts';
-import { isShardShare, merge, replayViolation, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { isShardShare, merge, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
+import { minimalViolation } from '../../harness/explore/minimal-violation.ts';
 import { readJsonFile } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
@@ -140,9 +141,8 @@ export function saveViolations(
   return s.violations.map((v) => {
     const note: SavedNote = { property: v.property, randomLength: randomLength(v.property) };
     if (!dir) return note;
-    const result = replayViolation(v, sem, s.scope);
-    if (!result.violation) throw new Error(`explore: the counterexample for ${v.property} does not replay`);
-    const c = buildCounterexample(sem, v.universe, result, {
+    const { universe, result } = minimalViolation(v, sem, s.scope);
+    const c = buildCounterexample(sem, universe, result, {
       source: 'exhaustive',
       depth: v.depth,
       scope: formatScope(s.scope),

@@ -1,0 +1,100 @@
+/**
+ * The parts of a universe a counterexample's ops never name, for the last
+ * shrinking pass (minimize.ts): a livepatch or a target module that no op
+ * loads, unloads or writes to, and a user task or kernel thread that no op
+ * names. fast-check's universes keep such parts: it shrinks the universe and
+ * the command list apart, and a universe of the default scope has three
+ * patches and two tasks however few the shrunk ops use; 84 of the corpus's
+ * 104 files had a patch their ops never name, and 99 a task (stop 46). A
+ * reader of the review thread then reads, and a selftest builds, modules
+ * that play no part.
+ *
+ * A part no op names can still play one: a task that is never blocked still
+ * has to switch before a transition completes, and another patch's
+ * `replaces` list may name the patch. So each smaller universe is only a
+ * candidate; minimize keeps it only when the same property still fails.
+ */
+import { taskNames, type Universe } from '../model/kernel/definitions.ts';
+import type { Op } from './ops.ts';
+
+/** A smaller universe, and the ops renamed to fit it (the same ops when nothing was renamed). */
+export interface SmallerCase {
+  readonly universe: Universe;
+  readonly ops: readonly Op[];
+}
+
+/**
+ * Every universe one unused part smaller than `u`, in this order: without
+ * one patch, then one target module, then one user task, then one kernel
+ * thread, each in the order `u` lists them. A target module goes only when
+ * no op names it and no patch has an object in it. A task goes with the
+ * tasks after it renamed one down (task2 becomes task1, and its forked
+ * child task2.1 becomes task1.1), since a universe's tasks are task0 to
+ * taskN-1 (definitions.ts taskNames); a task is used when an op names it or
+ * a child forked from it. The last task never goes: a kernel without one is
+ * no kernel, and its trace would show no task running any code.
+ */
+export function* withoutUnusedParts(u: Universe, ops: readonly Op[]): Generator<SmallerCase> {
+  const named = namedModules(ops);
+  for (const p of u.patches) if (!named.has(p.name)) yield { universe: { ...u, patches: u.patches.filter((q) => q !== p) }, ops };
+  const targeted = new Set(u.patches.flatMap((p) => (p.objects ?? []).map((o) => o.name)));
+  for (const m of u.modules)
+    if (!named.has(m.name) && !targeted.has(m.name)) yield { universe: { ...u, modules: u.modules.filter((n) => n !== m) }, ops };
+  const used = usedTasks(ops);
+  const tasks = taskNames(u);
+  const userTasks = u.kernel?.tasks ?? 2;
+  // One task stays: a kernel runs at least one, and a trace with none shows no code running (stop 46).
+  for (let i = 0; i < tasks.length && tasks.length > 1; i++) {
+    if (used.has(tasks[i]!)) continue;
+    const kthread = i >= userTasks;
+    const kind = kthread ? 'kthread' : 'task';
+    const index = kthread ? i - userTasks : i;
+    const count = kthread ? u.kernel!.kthreads! : userTasks;
+    const kernel = kthread ? withKthreads(u, count - 1) : { ...u.kernel, tasks: count - 1 };
+    const renamed = ops.map((op) => renameTasksAbove(op, kind, index, count));
+    yield { universe: { ...u, kernel }, ops: renamed };
+  }
+}
+
+/** The modules and patches the ops name: insmod and rmmod's module, and every other op's patch. */
+function namedModules(ops: readonly Op[]): ReadonlySet<string> {
+  const named = new Set<string>();
+  for (const op of ops) {
+    if ('module' in op) named.add(op.module);
+    if ('patch' in op) named.add(op.patch);
+  }
+  return named;
+}
+
+/** The tasks the ops name, and those a named task was forked from (task0 for task0.1). */
+function usedTasks(ops: readonly Op[]): ReadonlySet<string> {
+  const used = new Set<string>();
+  for (const op of ops)
+    for (const name of [taskOf(op), op.op === 'fork' ? op.child : undefined]) if (name !== undefined) used.add(name.split('.')[0]!);
+  return used;
+}
+
+function taskOf(op: Op): string | undefined {
+  return 'task' in op ? op.task : undefined;
+}
+
+/** The kernel config with `n` kernel threads; the key is left out at 0, its default. */
+function withKthreads(u: Universe, n: number): Universe['kernel'] {
+  const { kthreads: _dropped, ...rest } = u.kernel!;
+  return n ? { ...rest, kthreads: n } : rest;
+}
+
+/** `op` with each `${kind}j` (j in (index, count)) and its forked children renamed to `${kind}(j-1)`. */
+function renameTasksAbove(op: Op, kind: 'task' | 'kthread', index: number, count: number): Op {
+  const rename = (name: string): string => {
+    const dot = name.indexOf('.');
+    const base = dot < 0 ? name : name.slice(0, dot);
+    const m = /^(task|kthread)(\d+)$/.exec(base);
+    if (!m || m[1] !== kind) return name;
+    const j = Number(m[2]);
+    return j > index && j < count ? `${kind}${j - 1}${dot < 0 ? '' : name.slice(dot)}` : name;
+  };
+  if (op.op === 'fork') return { ...op, task: rename(op.task), child: rename(op.child) };
+  if ('task' in op) return { ...op, task: rename(op.task) };
+  return op;
+}
