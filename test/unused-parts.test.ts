@@ -4,7 +4,16 @@
  * kernel threads, the later tasks renamed down, the last task kept, and a
  * part kept whenever the property no longer fails without it.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { saveViolations } from '../cli/commands/explore.ts';
+import { readCounterexample } from '../harness/counterexample.ts';
+import { explore } from '../harness/explore/explorer.ts';
+import { parseScope } from '../harness/explore/scope.ts';
+import { summarize } from '../harness/explore/summary.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
 import type { Universe } from '../model/kernel/definitions.ts';
 import { minimize } from '../harness/minimize.ts';
 import type { Op } from '../harness/ops.ts';
@@ -33,9 +42,11 @@ const ops: Op[] = [
 ];
 
 describe('withoutUnusedParts', () => {
-  const cases = [...withoutUnusedParts(universe, ops)];
+  // Made in each test, not when the file is read: a mutant is switched on for the tests alone (Stryker).
+  const candidates = () => [...withoutUnusedParts(universe, ops)];
 
   it('offers an unused patch, an untargeted module, each unused task and kernel thread, in that order', () => {
+    const cases = candidates();
     expect(
       cases.map((c) => [c.universe.patches.map((p) => p.name).join(), c.universe.modules.map((m) => m.name).join(), c.universe.kernel]),
     ).toEqual([
@@ -48,10 +59,12 @@ describe('withoutUnusedParts', () => {
   });
 
   it('keeps a module a patch has an object in, though no op names it', () => {
+    const cases = candidates();
     expect(cases.every((c) => c.universe.modules.some((m) => m.name === 'mod'))).toBe(true);
   });
 
   it('renames the tasks after a removed one down, forked children too, and nothing else', () => {
+    const cases = candidates();
     const renamed = [
       { op: 'insmod', module: 'p1' },
       { op: 'block_task', task: 'task1', func: 'vmlinux:f1,0' },
@@ -91,11 +104,42 @@ describe('withoutUnusedParts', () => {
     ]);
   });
 
+  it('counts a patch as named by any op that writes to it, and a task by a child forked under its name', () => {
+    const u: Universe = { patches: [patch('p1', 'vmlinux', 'f1', 'vendor')], modules: [], kernel: { tasks: 3 } };
+    for (const op of [
+      { op: 'disable', patch: 'p1' },
+      { op: 'set_attr', patch: 'p1', attr: 'replace', value: '1' },
+      { op: 'shadow_alloc', patch: 'p1', obj: 1, id: 1 },
+    ] as const)
+      expect([...withoutUnusedParts(u, [op])].map((c) => c.universe.patches.length)).toEqual([1, 1, 1]);
+    // A hand-made fork whose child is named after another task: that task is used too (p1 goes first, unnamed here).
+    const forked = [...withoutUnusedParts(u, [{ op: 'fork', task: 'task0', child: 'task2.1' }])];
+    expect(forked.map((c) => [c.universe.kernel, c.ops])).toEqual([
+      [{ tasks: 3 }, [{ op: 'fork', task: 'task0', child: 'task2.1' }]],
+      [{ tasks: 2 }, [{ op: 'fork', task: 'task0', child: 'task1.1' }]],
+    ]);
+  });
+
   it('never takes the last task out', () => {
     expect([...withoutUnusedParts({ patches: [], modules: [], kernel: { tasks: 1 } }, [])]).toEqual([]);
     expect([...withoutUnusedParts({ patches: [], modules: [], kernel: { tasks: 0, kthreads: 1 } }, [])]).toEqual([]);
     // Two tasks of which neither is named: either may go, never both at once.
     expect([...withoutUnusedParts({ patches: [], modules: [] }, [])].map((c) => c.universe.kernel)).toEqual([{ tasks: 1 }, { tasks: 1 }]);
+  });
+});
+
+describe("explore's saved counterexamples", () => {
+  it('hold one task of the two in scope, found again with their property alone (replace-tag-draft, where conformance breaks along the way)', () => {
+    const sem = semanticsByName('replace-tag-draft')!;
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-unused-'));
+    const s = summarize(explore({ semantics: sem, scope: parseScope('patches=2,functions=1,states=0,tasks=2,depth=3') }), 0);
+    const notes = saveViolations(s, sem, dir);
+    expect(notes.length).toBeGreaterThan(3);
+    for (const n of notes) {
+      const c = readCounterexample(n.file!);
+      expect(c.universe.kernel, n.file).toEqual({ tasks: 1 });
+      expect(c.steps.length, n.file).toBe(s.violations.find((v) => v.property === c.invariant)!.depth);
+    }
   });
 });
 

@@ -141,7 +141,7 @@ export function saveViolations(
   return s.violations.map((v) => {
     const note: SavedNote = { property: v.property, randomLength: randomLength(v.property) };
     if (!dir) return note;
-    const { universe, result } = minimalViolation(v, sem, s.scope);
+    const { universe, result } = minimalViolation(v, sem);
     const c = buildCounterexample(sem, universe, result, {
       source: 'exhaustive',
       depth: v.depth,

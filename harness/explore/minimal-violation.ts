@@ -15,8 +15,7 @@ import { minimize } from '../minimize.ts';
 import type { Op } from '../ops.ts';
 import { runSequence, type RunResult } from '../run-sequence.ts';
 import type { Universe } from '../../model/kernel/definitions.ts';
-import type { ExploreScope } from './scope.ts';
-import { replayViolation, type ViolationSummary } from './summary.ts';
+import type { ViolationSummary } from './summary.ts';
 
 /** A violation's saved trace: its universe, and the run of its ops with its property alone. */
 export interface MinimalViolation {
@@ -27,17 +26,17 @@ export interface MinimalViolation {
 /**
  * `v` over the smallest universe that still breaks its property, replayed
  * over that universe's own functions, as a random run's counterexample is;
- * the ops are `v.ops` but for the tasks a smaller universe renames. When the
- * ops break the property only over the scope's functions (no case known;
- * the scope may list functions no patch patches), the violation as the
- * search found it, unshrunk. Throws when it does not replay at all.
+ * the ops are `v.ops` but for the tasks a smaller universe renames. The
+ * search ran over the scope's functions, of which the universe's are a
+ * part: the rest no patch patches, so every task runs their original code
+ * (or none, in a module not loaded) on both sides, and no property reads a
+ * difference there. Throws when the ops do not break the property.
  */
-export function minimalViolation(v: ViolationSummary, sem: Semantics, scope: ExploreScope): MinimalViolation {
+export function minimalViolation(v: ViolationSummary, sem: Semantics): MinimalViolation {
   const inv = INVARIANTS.find((i) => i.id === v.property);
   const replay = (u: Universe, ops: readonly Op[]) =>
     runSequence(u, sem, ops, { invariants: inv ? [inv] : [], conformance: v.property === CONFORMANCE, funcs: universeFuncs(u) });
-  if (replay(v.universe, v.ops).violation?.invariant === v.property) return minimize(v.universe, v.ops, v.property, replay);
-  const result = replayViolation(v, sem, scope);
-  if (!result.violation) throw new Error(`explore: the counterexample for ${v.property} does not replay`);
-  return { universe: v.universe, result };
+  if (replay(v.universe, v.ops).violation?.invariant !== v.property)
+    throw new Error(`explore: the counterexample for ${v.property} does not replay`);
+  return minimize(v.universe, v.ops, v.property, replay);
 }
