@@ -38,10 +38,10 @@ export interface StepLog {
  * The steps that logged something, in order, or undefined when no log can
  * be shown (see the file's comment): no semantics known, a stale record,
  * or a step that does not run today as recorded. Empty when the steps
- * logged nothing. A module name with '-' is spelled in the lines and in a
- * sysfs path as the kernel spells it, with '_' (kernelSpelling): the model
- * logs the name as written, which no real kernel's log holds (helper-72), and
- * /sys/kernel/livepatch/lp-1 is no folder a kernel makes (helper-73).
+ * logged nothing. A module name with '-' is spelled in the lines as the
+ * kernel spells it, with '_' (kernelSpelling): the model logs the name as
+ * written, which no real kernel's log holds (helper-72); a command's sysfs
+ * path is spelled so by describeOp (helper-73).
  */
 export function kernelLog(c: Counterexample, ctx: RenderContext): readonly StepLog[] | undefined {
   if (!ctx.semantics || ctx.stale !== undefined) return undefined;
@@ -56,15 +56,12 @@ export function kernelLog(c: Counterexample, ctx: RenderContext): readonly StepL
     run.step(op);
     if (run.steps.at(-1)!.outcome !== c.steps[i]!.outcome) return undefined;
     const lines = run.kernel.log.slice(from);
-    // A sysfs path is the kernel's name too; insmod takes the file's name, and rmmod either.
-    const command = describeOp(op);
-    const shown = command.includes(SYSFS) ? asKernel(command) : command;
-    if (lines.length) logs.push({ number: i + 1, command: escapeControls(shown), lines: lines.map((l) => escapeControls(asKernel(l))) });
+    // describeOp names a sysfs path as the kernel does; insmod takes the file's name, and rmmod either.
+    if (lines.length)
+      logs.push({ number: i + 1, command: escapeControls(describeOp(op)), lines: lines.map((l) => escapeControls(asKernel(l))) });
   }
   return logs;
 }
-
-const SYSFS = '/sys/kernel/livepatch/';
 
 /**
  * Text with each of `names` that has a '-' spelled as the kernel spells the

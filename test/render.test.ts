@@ -102,6 +102,11 @@ describe('text', () => {
       "\n  4. echo 0 > /sys/kernel/livepatch/lp_1/enabled\n       livepatch: 'lp_1': initializing unpatching transition\n",
     );
     expect(sysfs).toContain('\n  1. insmod lp-1.ko\n');
+    // The Steps section's command too, and every other place an op is written out (ops.ts describeOp): it
+    // named /sys/kernel/livepatch/lp-1 until stop 46, and a thread's outcomes file klp-2's.
+    const steps = sysfs.slice(0, sysfs.indexOf('Kernel log'));
+    expect(steps).toContain('echo 0 > /sys/kernel/livepatch/lp_1/enabled');
+    expect(steps).not.toContain('/sys/kernel/livepatch/lp-1');
     // Both names in one line, the one a prefix of the other (helper-73's case).
     const both = JSON.parse(
       JSON.stringify(readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'replace-tag', 'conformance-b55edc2929d5.json')))
