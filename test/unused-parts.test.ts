@@ -120,6 +120,19 @@ describe('withoutUnusedParts', () => {
     ]);
   });
 
+  it('renames a task of two digits, and never a kernel thread for a task or a task for a kernel thread', () => {
+    const u: Universe = { patches: [], modules: [], kernel: { tasks: 12, kthreads: 2 } };
+    const named: Op[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => ({ op: 'task_return', task: `task${i}` }));
+    const kops: Op[] = [...named, { op: 'cond_resched', task: 'kthread1' }];
+    // task0 is the one task free to go: task11 becomes task10, kthread1 stays kthread1.
+    const [first] = [...withoutUnusedParts(u, kops)];
+    expect(first!.universe.kernel).toEqual({ tasks: 11, kthreads: 2 });
+    expect(first!.ops.map((op) => ('task' in op ? op.task : ''))).toEqual([
+      ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => `task${i}`),
+      'kthread1',
+    ]);
+  });
+
   it('never takes the last task out', () => {
     expect([...withoutUnusedParts({ patches: [], modules: [], kernel: { tasks: 1 } }, [])]).toEqual([]);
     expect([...withoutUnusedParts({ patches: [], modules: [], kernel: { tasks: 0, kthreads: 1 } }, [])]).toEqual([]);
