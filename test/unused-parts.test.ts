@@ -176,6 +176,35 @@ describe('minimize over unused parts', () => {
     expect(m.result.steps.map((s) => s.op)).toEqual(overlapOps);
   });
 
+  it('takes out an object without functions where its patch keeps another, and callbacks that play no part', () => {
+    const noisy: Universe = {
+      ...overlap,
+      patches: overlap.patches.map((p) => ({
+        ...p,
+        objects: [
+          ...(p.objects ?? []).map((o) => ({ ...o, callbacks: 'demo' as const })),
+          { name: 'mod', funcs: [], callbacks: 'demo' as const },
+        ],
+      })),
+      modules: [{ name: 'mod' }],
+    };
+    const m = minimize(noisy, overlapOps, 'no-foreign-overlap', replay);
+    expect(m.universe.patches.map((p) => p.objects)).toEqual([
+      [{ name: 'vmlinux', funcs: [{ old_name: 'f1' }] }],
+      [{ name: 'vmlinux', funcs: [{ old_name: 'f1' }] }],
+    ]);
+  });
+
+  it("keeps a patch's one object, though it has no function and the property fails without it", () => {
+    const bare: Universe = { patches: [{ name: 'p1', objects: [{ name: 'vmlinux', funcs: [] }] }], modules: [], kernel: { tasks: 1 } };
+    // A property that fails whenever a step runs: only the guard keeps a patch from losing its last object.
+    const removal = (u: Universe, o: readonly Op[]) => {
+      const r = runSequence(u, upstream, o, { invariants: [], conformance: false });
+      return o.length ? { ...r, violation: { step: 0, invariant: 'x', reason: 'kept' } } : r;
+    };
+    expect(minimize(bare, [{ op: 'insmod', module: 'p1' }], 'x', removal).universe).toEqual(bare);
+  });
+
   it('keeps a part the property fails only with', () => {
     // The same finding, as a replay that no longer fails with fewer than two tasks or without p2 would see it.
     const needs = (u: Universe, o: readonly Op[]) => {

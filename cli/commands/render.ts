@@ -59,8 +59,8 @@ export const render: Command = {
     force: { type: 'boolean', help: 'with --out, replace a file that has other content', requires: ['out'] },
   },
   examples: [
-    'klpcheck render counterexamples/upstream/no-function-shared-across-slots-4efe251ccbe5.json',
-    'klpcheck render --format html --out cx.html counterexamples/per-state/callback-pairing-870218fab3d1.json',
+    'klpcheck render counterexamples/upstream/no-function-shared-across-slots-039a04c97369.json',
+    'klpcheck render --format html --out cx.html counterexamples/per-state/callback-pairing-e971cac6f914.json',
   ],
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
