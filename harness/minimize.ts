@@ -41,18 +41,16 @@ function* smallerUniverses(u: Universe): Generator<Universe> {
         yield withPatch(u, i, { ...p, objects: objects.map((x, k) => (k === oi ? quiet : x)) });
       }
     }
-    for (const [oi, o] of (p.objects ?? []).entries()) {
+    for (const [oi, o] of objects.entries()) {
       for (let fi = 0; fi < (o.funcs ?? []).length; fi++) {
-        const objects = (p.objects ?? []).map((x, k) => (k === oi ? { ...x, funcs: (x.funcs ?? []).filter((_, m) => m !== fi) } : x));
-        yield withPatch(u, i, { ...p, objects });
+        const fewer = objects.map((x, k) => (k === oi ? { ...x, funcs: (x.funcs ?? []).filter((_, m) => m !== fi) } : x));
+        yield withPatch(u, i, { ...p, objects: fewer });
       }
       for (const [fi, f] of (o.funcs ?? []).entries()) {
         if (f.old_sympos === undefined) continue;
         const { old_sympos: _dropped, ...plain } = f;
-        const objects = (p.objects ?? []).map((x, k) =>
-          k === oi ? { ...x, funcs: (x.funcs ?? []).map((g, m) => (m === fi ? plain : g)) } : x,
-        );
-        yield withPatch(u, i, { ...p, objects });
+        const unnumbered = objects.map((x, k) => (k === oi ? { ...x, funcs: (x.funcs ?? []).map((g, m) => (m === fi ? plain : g)) } : x));
+        yield withPatch(u, i, { ...p, objects: unnumbered });
       }
     }
   }

@@ -4,16 +4,18 @@
  * kernel threads, the later tasks renamed down, the last task kept, and a
  * part kept whenever the property no longer fails without it.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saveViolations } from '../cli/commands/explore.ts';
-import { readCounterexample } from '../harness/counterexample.ts';
+import { opsOf, readCounterexample } from '../harness/counterexample.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { summarize } from '../harness/explore/summary.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
+import { universeFuncs } from '../model/spec/universe-view.ts';
+import { INVARIANTS } from '../properties/catalog.ts';
 import type { Universe } from '../model/kernel/definitions.ts';
 import { minimize } from '../harness/minimize.ts';
 import type { Op } from '../harness/ops.ts';
@@ -205,6 +207,29 @@ describe('minimize over unused parts', () => {
     expect(minimize(bare, [{ op: 'insmod', module: 'p1' }], 'x', removal).universe).toEqual(bare);
   });
 
+  it('takes out an object whose funcs are NULL as one without functions, and leaves callbacks: none as written', () => {
+    const u: Universe = {
+      patches: [
+        {
+          name: 'p1',
+          objects: [
+            { name: 'mod', funcs: null },
+            { name: 'vmlinux', funcs: [], callbacks: 'none' },
+          ],
+        },
+      ],
+      modules: [{ name: 'mod' }],
+      kernel: { tasks: 1 },
+    };
+    const always = (uu: Universe, o: readonly Op[]) => {
+      const r = runSequence(uu, upstream, o, { invariants: [], conformance: false });
+      return o.length ? { ...r, violation: { step: 0, invariant: 'x', reason: 'kept' } } : r;
+    };
+    expect(minimize(u, [{ op: 'insmod', module: 'p1' }], 'x', always).universe.patches[0]!.objects).toEqual([
+      { name: 'vmlinux', funcs: [], callbacks: 'none' },
+    ]);
+  });
+
   it('keeps a part the property fails only with', () => {
     // The same finding, as a replay that no longer fails with fewer than two tasks or without p2 would see it.
     const needs = (u: Universe, o: readonly Op[]) => {
@@ -214,5 +239,24 @@ describe('minimize over unused parts', () => {
     const m = minimize(overlap, overlapOps, 'no-foreign-overlap', needs);
     expect(m.universe.patches.map((p) => p.name)).toEqual(['p1', 'p2', 'p3']);
     expect(m.universe.kernel).toEqual({ tasks: 2 });
+  });
+});
+
+describe('the corpus', () => {
+  it('is minimal as README says: the last pass finds nothing more to take out of any saved counterexample', () => {
+    const files = readdirSync('counterexamples', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(100);
+    const bigger: string[] = [];
+    for (const f of files) {
+      const c = readCounterexample(join('counterexamples', f));
+      const sem = semanticsByName(c.semantics)!;
+      const inv = INVARIANTS.find((i) => i.id === c.invariant);
+      // Every file's functions are its universe's own (random runs', and explore's since stop 46).
+      expect(Object.keys(c.initial.running), f).toEqual(universeFuncs(c.universe));
+      const again = (u: Universe, o: readonly Op[]) => runSequence(u, sem, o, { invariants: inv ? [inv] : [], conformance: !inv });
+      const m = minimize(c.universe, opsOf(c), c.invariant, again);
+      if (m.universe !== c.universe || m.result.steps.length !== c.steps.length) bigger.push(f);
+    }
+    expect(bigger).toEqual([]);
   });
 });
