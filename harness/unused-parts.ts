@@ -25,8 +25,9 @@ export interface SmallerCase {
 
 /**
  * Every universe one unused part smaller than `u`, in this order: without
- * one patch, then one target module, then one user task, then one kernel
- * thread, each in the order `u` lists them. A target module goes only when
+ * one patch (and its name in the others' `replaces` lists), then one target
+ * module, then one kernel thread, then one user task, each in the order `u`
+ * lists them. A target module goes only when
  * no op names it and no patch has an object in it. A task goes with the
  * tasks after it renamed one down (task2 becomes task1, and its forked
  * child task2.1 becomes task1.1), since a universe's tasks are task0 to
@@ -36,16 +37,18 @@ export interface SmallerCase {
  */
 export function* withoutUnusedParts(u: Universe, ops: readonly Op[]): Generator<SmallerCase> {
   const named = namedModules(ops);
-  for (const p of u.patches) if (!named.has(p.name)) yield { universe: { ...u, patches: u.patches.filter((q) => q !== p) }, ops };
+  for (const p of u.patches) if (!named.has(p.name)) yield { universe: { ...u, patches: withoutPatch(u.patches, p) }, ops };
   const targeted = new Set(u.patches.flatMap((p) => (p.objects ?? []).map((o) => o.name)));
   for (const m of u.modules)
     if (!named.has(m.name) && !targeted.has(m.name)) yield { universe: { ...u, modules: u.modules.filter((n) => n !== m) }, ops };
   const used = usedTasks(ops);
   const tasks = taskNames(u);
   const userTasks = u.kernel?.tasks ?? 2;
-  // One task stays: a kernel runs at least one, and a trace with none shows no code running (stop 46).
-  for (let i = 0; i < tasks.length && tasks.length > 1; i++) {
-    if (used.has(tasks[i]!)) continue;
+  // One task stays: a kernel runs at least one, and a trace with none shows no code running (stop 46). The kernel
+  // threads go first, so that the one kept is a user task unless a step names a kernel thread: taking task0 first
+  // left kthread0 alone, and a reason said "kthread0 runs" where it had said "task0 runs" (helper-74).
+  for (const i of kthreadsFirst(tasks.length, userTasks)) {
+    if (tasks.length === 1 || used.has(tasks[i]!)) continue;
     const kthread = i >= userTasks;
     const kind = kthread ? 'kthread' : 'task';
     const index = kthread ? i - userTasks : i;
@@ -54,6 +57,27 @@ export function* withoutUnusedParts(u: Universe, ops: readonly Op[]): Generator<
     const renamed = ops.map((op) => renameTasksAbove(op, kind, index, count));
     yield { universe: { ...u, kernel }, ops: renamed };
   }
+}
+
+/**
+ * `patches` without `p`, and without its name in another patch's `replaces`
+ * list (hybrid-listed's attribute): left there, the mail text and the
+ * selftest named a patch the universe no longer declares (helper-74).
+ */
+function withoutPatch(patches: Universe['patches'], p: Universe['patches'][number]): Universe['patches'] {
+  return patches
+    .filter((q) => q !== p)
+    .map((q) =>
+      q.attrs?.replaces?.includes(p.name) ? { ...q, attrs: { ...q.attrs, replaces: q.attrs.replaces.filter((n) => n !== p.name) } } : q,
+    );
+}
+
+/** The positions in taskNames of the kernel threads (after the `userTasks` user tasks), then of the user tasks. */
+function kthreadsFirst(count: number, userTasks: number): number[] {
+  const order: number[] = [];
+  for (let i = userTasks; i < count; i++) order.push(i);
+  for (let i = 0; i < userTasks && i < count; i++) order.push(i);
+  return order;
 }
 
 /** The modules and patches the ops name: insmod and rmmod's module, and every other op's patch. */

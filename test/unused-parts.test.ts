@@ -47,16 +47,16 @@ describe('withoutUnusedParts', () => {
   // Made in each test, not when the file is read: a mutant is switched on for the tests alone (Stryker).
   const candidates = () => [...withoutUnusedParts(universe, ops)];
 
-  it('offers an unused patch, an untargeted module, each unused task and kernel thread, in that order', () => {
+  it('offers an unused patch, an untargeted module, each unused kernel thread and task, in that order', () => {
     const cases = candidates();
     expect(
       cases.map((c) => [c.universe.patches.map((p) => p.name).join(), c.universe.modules.map((m) => m.name).join(), c.universe.kernel]),
     ).toEqual([
       ['p1,p3', 'mod,other', { tasks: 3, kthreads: 1 }],
       ['p1,p2,p3', 'mod', { tasks: 3, kthreads: 1 }],
-      ['p1,p2,p3', 'mod,other', { tasks: 2, kthreads: 1 }],
-      ['p1,p2,p3', 'mod,other', { tasks: 2, kthreads: 1 }],
       ['p1,p2,p3', 'mod,other', { tasks: 3 }],
+      ['p1,p2,p3', 'mod,other', { tasks: 2, kthreads: 1 }],
+      ['p1,p2,p3', 'mod,other', { tasks: 2, kthreads: 1 }],
     ]);
   });
 
@@ -73,11 +73,11 @@ describe('withoutUnusedParts', () => {
       { op: 'fork', task: 'task1', child: 'task1.1' },
       { op: 'insmod', module: 'p3' },
     ];
-    expect(cases[2]!.ops).toEqual(renamed);
     expect(cases[3]!.ops).toEqual(renamed);
+    expect(cases[4]!.ops).toEqual(renamed);
     // A patch, module or the one kernel thread taken out renames nothing.
     for (const i of [0, 1]) expect(cases[i]!.ops).toBe(ops);
-    expect(cases[4]!.ops).toEqual(ops);
+    expect(cases[2]!.ops).toEqual(ops);
   });
 
   it('renames only the kind of task taken out, and only those after it', () => {
@@ -87,19 +87,20 @@ describe('withoutUnusedParts', () => {
       { op: 'task_return', task: 'task1' },
       { op: 'cond_resched', task: 'kthread0' },
     ];
-    const [first, ...rest] = [...withoutUnusedParts(u, kops)];
-    expect(first!.universe.kernel).toEqual({ tasks: 1, kthreads: 3 });
-    expect(first!.ops).toEqual([
-      { op: 'cond_resched', task: 'kthread2' },
-      { op: 'task_return', task: 'task0' },
-      { op: 'cond_resched', task: 'kthread0' },
-    ]);
-    expect(rest.map((c) => [c.universe.kernel, c.ops])).toEqual([
+    expect([...withoutUnusedParts(u, kops)].map((c) => [c.universe.kernel, c.ops])).toEqual([
       [
         { tasks: 2, kthreads: 2 },
         [
           { op: 'cond_resched', task: 'kthread1' },
           { op: 'task_return', task: 'task1' },
+          { op: 'cond_resched', task: 'kthread0' },
+        ],
+      ],
+      [
+        { tasks: 1, kthreads: 3 },
+        [
+          { op: 'cond_resched', task: 'kthread2' },
+          { op: 'task_return', task: 'task0' },
           { op: 'cond_resched', task: 'kthread0' },
         ],
       ],
@@ -126,12 +127,40 @@ describe('withoutUnusedParts', () => {
     const u: Universe = { patches: [], modules: [], kernel: { tasks: 12, kthreads: 2 } };
     const named: Op[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => ({ op: 'task_return', task: `task${i}` }));
     const kops: Op[] = [...named, { op: 'cond_resched', task: 'kthread1' }];
-    // task0 is the one task free to go: task11 becomes task10, kthread1 stays kthread1.
-    const [first] = [...withoutUnusedParts(u, kops)];
-    expect(first!.universe.kernel).toEqual({ tasks: 11, kthreads: 2 });
-    expect(first!.ops.map((op) => ('task' in op ? op.task : ''))).toEqual([
-      ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => `task${i}`),
-      'kthread1',
+    // kthread0 goes first (kthread1 becomes kthread0, the tasks stay), then task0 (task11 becomes task10, kthread1 stays).
+    const [kthread, task] = [...withoutUnusedParts(u, kops)];
+    const names = (c: typeof kthread) => c!.ops.map((op) => ('task' in op ? op.task : ''));
+    expect(kthread!.universe.kernel).toEqual({ tasks: 12, kthreads: 1 });
+    expect(names(kthread)).toEqual([...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => `task${i}`), 'kthread0']);
+    expect(task!.universe.kernel).toEqual({ tasks: 11, kthreads: 2 });
+    expect(names(task)).toEqual([...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => `task${i}`), 'kthread1']);
+  });
+
+  it('keeps a user task over a kernel thread when no step names either (helper-74: a reason said kthread0 for task0)', () => {
+    expect(
+      [...withoutUnusedParts({ patches: [], modules: [], kernel: { tasks: 1, kthreads: 1 } }, [])].map((c) => c.universe.kernel),
+    ).toEqual([{ tasks: 1 }, { tasks: 0, kthreads: 1 }]);
+  });
+
+  it("takes a patch out of the others' replaces lists with it", () => {
+    const listed: Universe = {
+      patches: [
+        { ...patch('p1', 'vmlinux', 'f1', 'vendor'), attrs: { replaceable: true, replaces: ['p2', 'p3'] } },
+        patch('p2', 'vmlinux', 'f1', 'vendor'),
+        { ...patch('p3', 'vmlinux', 'f1', 'vendor'), attrs: { replaces: ['p2'] } },
+      ],
+      modules: [],
+      kernel: { tasks: 1 },
+    };
+    const [without2] = [
+      ...withoutUnusedParts(listed, [
+        { op: 'insmod', module: 'p1' },
+        { op: 'insmod', module: 'p3' },
+      ]),
+    ];
+    expect(without2!.universe.patches.map((p) => [p.name, p.attrs])).toEqual([
+      ['p1', { replaceable: true, replaces: ['p3'] }],
+      ['p3', { replaces: [] }],
     ]);
   });
 
