@@ -76,7 +76,7 @@ function withoutPatch(patches: Universe['patches'], p: Universe['patches'][numbe
 function kthreadsFirst(count: number, userTasks: number): number[] {
   const order: number[] = [];
   for (let i = userTasks; i < count; i++) order.push(i);
-  for (let i = 0; i < userTasks && i < count; i++) order.push(i);
+  for (let i = 0; i < userTasks; i++) order.push(i);
   return order;
 }
 

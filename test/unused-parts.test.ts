@@ -148,19 +148,22 @@ describe('withoutUnusedParts', () => {
         { ...patch('p1', 'vmlinux', 'f1', 'vendor'), attrs: { replaceable: true, replaces: ['p2', 'p3'] } },
         patch('p2', 'vmlinux', 'f1', 'vendor'),
         { ...patch('p3', 'vmlinux', 'f1', 'vendor'), attrs: { replaces: ['p2'] } },
+        { name: 'p4', objects: [] },
       ],
       modules: [],
       kernel: { tasks: 1 },
     };
-    const [without2] = [
-      ...withoutUnusedParts(listed, [
-        { op: 'insmod', module: 'p1' },
-        { op: 'insmod', module: 'p3' },
-      ]),
+    // p4 has no attributes at all, and names nothing.
+    const named: Op[] = [
+      { op: 'insmod', module: 'p1' },
+      { op: 'insmod', module: 'p3' },
+      { op: 'insmod', module: 'p4' },
     ];
+    const [without2] = [...withoutUnusedParts(listed, named)];
     expect(without2!.universe.patches.map((p) => [p.name, p.attrs])).toEqual([
       ['p1', { replaceable: true, replaces: ['p3'] }],
       ['p3', { replaces: [] }],
+      ['p4', undefined],
     ]);
   });
 
