@@ -3,10 +3,10 @@
  * search's counterexample gets: remove single operations, then the parts of
  * the universe no op names (unused-parts.ts: patches, target modules, tasks),
  * then patches' objects without functions, callbacks, functions and states,
- * while the same property still fails,
- * until nothing more can go. fast-check shrinks the universe and the command
- * list separately; this pass makes the counterexample 1-minimal, which is
- * what a reader of a review thread wants.
+ * while the same property still fails, until nothing more can go.
+ * fast-check shrinks the universe and the command list separately; this pass
+ * makes the counterexample 1-minimal, which is what a reader of a review
+ * thread wants.
  */
 import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
 import type { Op } from './ops.ts';

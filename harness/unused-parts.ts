@@ -27,13 +27,13 @@ export interface SmallerCase {
  * Every universe one unused part smaller than `u`, in this order: without
  * one patch (and its name in the others' `replaces` lists), then one target
  * module, then one kernel thread, then one user task, each in the order `u`
- * lists them. A target module goes only when
- * no op names it and no patch has an object in it. A task goes with the
- * tasks after it renamed one down (task2 becomes task1, and its forked
- * child task2.1 becomes task1.1), since a universe's tasks are task0 to
- * taskN-1 (definitions.ts taskNames); a task is used when an op names it or
- * a child forked from it. The last task never goes: a kernel without one is
- * no kernel, and its trace would show no task running any code.
+ * lists them. A target module goes only when no op names it and no patch
+ * has an object in it. A task goes with the tasks after it renamed one down
+ * (task2 becomes task1, and its forked child task2.1 becomes task1.1), since
+ * a universe's tasks are task0 to taskN-1 (definitions.ts taskNames); a task
+ * is used when an op names it or a child forked from it. The last task
+ * never goes: a kernel without one is no kernel, and its trace would show no
+ * task running any code.
  */
 export function* withoutUnusedParts(u: Universe, ops: readonly Op[]): Generator<SmallerCase> {
   const named = namedModules(ops);
@@ -47,8 +47,9 @@ export function* withoutUnusedParts(u: Universe, ops: readonly Op[]): Generator<
   // One task stays: a kernel runs at least one, and a trace with none shows no code running (stop 46). The kernel
   // threads go first, so that the one kept is a user task unless a step names a kernel thread: taking task0 first
   // left kthread0 alone, and a reason said "kthread0 runs" where it had said "task0 runs" (helper-74).
+  if (tasks.length === 1) return;
   for (const i of kthreadsFirst(tasks.length, userTasks)) {
-    if (tasks.length === 1 || used.has(tasks[i]!)) continue;
+    if (used.has(tasks[i]!)) continue;
     const kthread = i >= userTasks;
     const kind = kthread ? 'kthread' : 'task';
     const index = kthread ? i - userTasks : i;

@@ -1,8 +1,10 @@
 /**
  * The last shrinking pass takes out what a counterexample's ops never name
  * (harness/unused-parts.ts, minimize.ts): patches, target modules, tasks and
- * kernel threads, the later tasks renamed down, the last task kept, and a
- * part kept whenever the property no longer fails without it.
+ * kernel threads, the later tasks renamed down, the last task kept; then
+ * objects without functions and callbacks; each part kept whenever the
+ * property no longer fails without it. explore's saved counterexamples get
+ * the pass too, and every corpus file is already a fixpoint of it.
  */
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
