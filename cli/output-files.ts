@@ -62,8 +62,14 @@ export function checkOutputFile(
   refuseLink(file, flag);
   const kind = pathKind(file);
   if (kind === 'directory') throw new KlpcheckError('E_IO', `${flag}: is a directory, not a file`, file);
-  // A name ending in '/' names a folder: the write failed with "cannot write here (ENOENT)", which hid why (helper-71, stop 45).
-  if (file.endsWith('/')) throw new KlpcheckError('E_USAGE', `${flag}: ends in '/', which names a folder; give a file name`, file);
+  // A name ending in '/', '/.' or '/..' names a folder: the write failed with "cannot write here (ENOENT)", which hid
+  // why (helper-71, stop 45; '/.' helper-75).
+  if (/(^|\/)(\.\.?)?$/.test(file))
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${flag}: ends in '${file.slice(file.lastIndexOf('/'))}', which names a folder; give a file name`,
+      file,
+    );
   // Nor over a saved counterexample anywhere, even with --force: one in run's or compare's --out folder is as much
   // a store as counterexamples/ (compare --html over one replaced it: stop 37's second hostile user).
   if (kind === 'file' && isCounterexampleFile(file))

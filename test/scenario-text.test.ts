@@ -32,3 +32,17 @@ describe('text from a file on stdout', () => {
     expect(tty.stdout).toContain('\\u001b]0;title\\u0007');
   });
 });
+
+describe('a dashed module name in a scenario', () => {
+  it("names the kernel's sysfs folder in the commands it logs, '-' as '_', and insmod the file as written (helper-75, stop 46)", async () => {
+    const tmp = new TempDir();
+    const dashed = JSON.parse(JSON.stringify(basicScenario()).replaceAll('test_klp_livepatch', 'test-klp-livepatch')) as ReturnType<
+      typeof basicScenario
+    >;
+    const file = tmp.write('s.json', { ...dashed, expect_log: [] });
+    const r = await run(['scenario', file]);
+    expect(r.stdout).toContain('% echo 0 > /sys/kernel/livepatch/test_klp_livepatch/enabled');
+    expect(r.stdout).not.toContain('/sys/kernel/livepatch/test-klp-livepatch');
+    expect(r.stdout).toContain('% insmod test_modules/test-klp-livepatch.ko');
+  });
+});
