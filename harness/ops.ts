@@ -5,7 +5,7 @@
  * either side can answer (OpPreconditions; the runs read the kernel's), and
  * prints in the maintainers' vocabulary.
  */
-import { kernelModuleName, type DeepReadonly } from '../model/kernel/definitions.ts';
+import { livepatchSysfsDir, type DeepReadonly } from '../model/kernel/definitions.ts';
 import { OK, fail, type Outcome } from '../model/kernel/errno.ts';
 import type { Kernel } from '../model/kernel/kernel.ts';
 import type { SpecModel } from '../model/spec/spec-model.ts';
@@ -178,15 +178,6 @@ function paramsText(params: Readonly<Record<string, string>> | undefined): strin
     .join('');
 }
 
-/**
- * A patch's sysfs directory, named as the kernel names the module, '-' as
- * '_' (definitions.ts kernelModuleName): /sys/kernel/livepatch/klp-2 is no
- * folder a kernel makes, so a command pasted from a mail failed (stop 46).
- */
-function sysfsDir(patch: string): string {
-  return `/sys/kernel/livepatch/${kernelModuleName(patch)}`;
-}
-
 /** The op as a maintainer would write it in a mail (also fast-check's toString). */
 export function describeOp(op: Op): string {
   switch (op.op) {
@@ -195,13 +186,13 @@ export function describeOp(op: Op): string {
     case 'rmmod':
       return `rmmod ${op.module}`;
     case 'disable':
-      return `echo 0 > ${sysfsDir(op.patch)}/enabled`;
+      return `echo 0 > ${livepatchSysfsDir(op.patch)}/enabled`;
     case 'enable':
-      return `echo 1 > ${sysfsDir(op.patch)}/enabled`;
+      return `echo 1 > ${livepatchSysfsDir(op.patch)}/enabled`;
     case 'force':
-      return `echo 1 > ${sysfsDir(op.patch)}/force`;
+      return `echo 1 > ${livepatchSysfsDir(op.patch)}/force`;
     case 'set_attr':
-      return `echo ${op.value} > ${sysfsDir(op.patch)}/${op.attr}`;
+      return `echo ${op.value} > ${livepatchSysfsDir(op.patch)}/${op.attr}`;
     case 'transition_step':
       return 'transition work runs (klp_try_complete_transition)';
     case 'block_task':

@@ -6,7 +6,7 @@
 import type { Step, TaskStep } from '../../schema/generated/scenario.ts';
 import { INSMOD_STRERROR, OK, fail, type Outcome } from '../../model/kernel/errno.ts';
 import type { Kernel } from '../../model/kernel/kernel.ts';
-import { kernelModuleName } from '../../model/kernel/definitions.ts';
+import { livepatchSysfsDir, moduleSysfsDir } from '../../model/kernel/definitions.ts';
 import { afterStep, countPids, stopGetpidCallers } from './getpid-callers.ts';
 import { shadowVarsModule, type ShadowStep } from './shadow-module.ts';
 import { sysfsMode } from './sysfs-modes.ts';
@@ -20,15 +20,6 @@ export interface StepOutcome {
 
 const KLP = '/sys/kernel/livepatch';
 
-/**
- * A module's folder under `root`, named as the kernel names the module, '-'
- * as '_' (definitions.ts kernelModuleName): a scenario's commands wrote
- * /sys/kernel/livepatch/test-klp-x, a folder no kernel makes, after
- * describeOp had been fixed for the same (helper-75, stop 46).
- */
-function moduleDir(root: string, module: string): string {
-  return `${root}/${kernelModuleName(module)}`;
-}
 const fmtParams = (p?: Readonly<Record<string, string>>) =>
   Object.entries(p ?? {})
     .map(([k, v]) => ` ${k}=${v}`)
@@ -68,9 +59,9 @@ export function chosenCommandText(step: Step): string | undefined {
     case 'load_failing_mod':
       return insmodText(step.module, step.params);
     case 'set_param':
-      return echoText(step.value, `${moduleDir('/sys/module', step.module)}/parameters/${step.param}`);
+      return echoText(step.value, `${moduleSysfsDir(step.module)}/parameters/${step.param}`);
     case 'set_attr':
-      return echoText(step.value, `${moduleDir(KLP, step.module)}/${step.param}`);
+      return echoText(step.value, `${livepatchSysfsDir(step.module)}/${step.param}`);
     default:
       return undefined;
   }
@@ -95,7 +86,7 @@ function checkSysfs(k: Kernel, step: Extract<Step, { op: 'check_sysfs' }>): stri
   }
   if (step.patch === undefined) return undefined;
   const files = k.sysfs(step.patch);
-  const path = `${moduleDir(KLP, step.patch)}${step.file ? `/${step.file}` : ''}`;
+  const path = `${livepatchSysfsDir(step.patch)}${step.file ? `/${step.file}` : ''}`;
   const exists = files !== undefined && (step.file === undefined || step.file in files);
   if (step.exists !== undefined && exists !== step.exists) return `${path} ${exists ? 'exists' : 'does not exist'}`;
   if (step.value !== undefined) {
@@ -168,7 +159,7 @@ function stepAlone(k: Kernel, step: Step): StepOutcome {
         return {
           command,
           outcome,
-          problem: `${step.module}: ${moduleDir(KLP, step.module)} never appeared: it is no livepatch module`,
+          problem: `${step.module}: ${livepatchSysfsDir(step.module)} never appeared: it is no livepatch module`,
         };
       const waited = step.op === 'load_lp' && outcome.ok && !settle(k);
       return { command, outcome, problem: waited ? `${step.module}: transition did not complete` : undefined };
@@ -187,29 +178,29 @@ function stepAlone(k: Kernel, step: Step): StepOutcome {
       return { command, outcome: k.rmmod(step.module) };
     }
     case 'disable_lp': {
-      const command = echo(k, '0', `${moduleDir(KLP, step.patch)}/enabled`);
+      const command = echo(k, '0', `${livepatchSysfsDir(step.patch)}/enabled`);
       const outcome = k.writeEnabled(step.patch, '0');
       const stuck = outcome.ok && !settle(k);
       return { command, outcome, problem: stuck ? `${step.patch}: transition did not complete` : undefined };
     }
     case 'enable': {
       const value = step.value ?? '1';
-      return { command: echo(k, value, `${moduleDir(KLP, step.patch)}/enabled`), outcome: k.writeEnabled(step.patch, value) };
+      return { command: echo(k, value, `${livepatchSysfsDir(step.patch)}/enabled`), outcome: k.writeEnabled(step.patch, value) };
     }
     case 'force':
       return {
-        command: echo(k, step.value ?? '1', `${moduleDir(KLP, step.patch)}/force`),
+        command: echo(k, step.value ?? '1', `${livepatchSysfsDir(step.patch)}/force`),
         outcome: k.writeForce(step.patch, step.value ?? '1'),
       };
     case 'set_param':
       return {
-        command: echo(k, step.value, `${moduleDir('/sys/module', step.module)}/parameters/${step.param}`),
+        command: echo(k, step.value, `${moduleSysfsDir(step.module)}/parameters/${step.param}`),
         // echo ends the value with a newline, which the parameter's set operation sees (kstrtoint takes one, a string keeps it).
         outcome: k.writeParam(step.module, step.param, `${step.value}\n`),
       };
     case 'set_attr':
       return {
-        command: echo(k, step.value, `${moduleDir(KLP, step.module)}/${step.param}`),
+        command: echo(k, step.value, `${livepatchSysfsDir(step.module)}/${step.param}`),
         outcome: k.writeAttr(step.module, step.param, step.value),
       };
     case 'block_task':
@@ -252,7 +243,7 @@ function stepAlone(k: Kernel, step: Step): StepOutcome {
       return { command: `check_running ${step.func}`, outcome: OK, problem };
     }
     case 'read_module_param': {
-      const command = `% cat ${moduleDir('/sys/module', step.module)}/parameters/${step.param}`;
+      const command = `% cat ${moduleSysfsDir(step.module)}/parameters/${step.param}`;
       k.core.log.raw(command);
       return { command, outcome: k.readParam(step.module, step.param) };
     }

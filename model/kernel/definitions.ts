@@ -96,6 +96,20 @@ export function kernelModuleName(name: string): string {
   return name.replaceAll('-', '_');
 }
 
+/**
+ * A livepatch's folder in sysfs, named after its module as the kernel names
+ * it (kernelModuleName; core.c klp_init_patch names the kobject
+ * patch->mod->name): /sys/kernel/livepatch/klp-2 is no folder a kernel makes.
+ */
+export function livepatchSysfsDir(patch: string): string {
+  return `/sys/kernel/livepatch/${kernelModuleName(patch)}`;
+}
+
+/** A module's folder in sysfs, /sys/module/<its name as the kernel names it> (kernel/module: mod->name). */
+export function moduleSysfsDir(module: string): string {
+  return `/sys/module/${kernelModuleName(module)}`;
+}
+
 /** The user tasks task0.. and then the kernel threads kthread0.. a universe boots with. */
 export function taskNames(u: Universe): string[] {
   // Loops, not spread Array.from: every random run's kernel and spec model ask once (stop 42's profile: 3-5% of a run).

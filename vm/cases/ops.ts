@@ -12,9 +12,7 @@ import type { FunctionProbe } from '../cgen/contract.ts';
 import { modelKey, type CaseKind, type GuestAction, type VmCase, type VmStep } from '../case.ts';
 import { observeModel } from '../model-side.ts';
 import type { StepObservation } from '../observation.ts';
-import { kernelModuleName } from '../../model/kernel/definitions.ts';
-
-const KLP = '/sys/kernel/livepatch';
+import { livepatchSysfsDir } from '../../model/kernel/definitions.ts';
 
 /** The guest's action for an op. Shadow ops are the patch code's own and have no guest form yet. */
 export function opAction(op: Op): GuestAction {
@@ -29,10 +27,10 @@ export function opAction(op: Op): GuestAction {
       return {
         kind: 'write',
         value: op.op === 'disable' ? '0' : '1',
-        path: `${KLP}/${kernelModuleName(op.patch)}/${op.op === 'force' ? 'force' : 'enabled'}`,
+        path: `${livepatchSysfsDir(op.patch)}/${op.op === 'force' ? 'force' : 'enabled'}`,
       };
     case 'set_attr':
-      return { kind: 'write', value: String(op.value), path: `${KLP}/${kernelModuleName(op.patch)}/${op.attr}` };
+      return { kind: 'write', value: String(op.value), path: `${livepatchSysfsDir(op.patch)}/${op.attr}` };
     case 'transition_step':
       return { kind: 'sleep', seconds: 1 };
     case 'block_task':

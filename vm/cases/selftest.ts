@@ -12,9 +12,7 @@ import type { FunctionProbe } from '../cgen/contract.ts';
 import type { GuestAction, VmCase, VmStep } from '../case.ts';
 import { observeModel } from '../model-side.ts';
 import type { StepObservation } from '../observation.ts';
-import { kernelModuleName } from '../../model/kernel/definitions.ts';
-
-const KLP = '/sys/kernel/livepatch';
+import { livepatchSysfsDir, moduleSysfsDir } from '../../model/kernel/definitions.ts';
 
 /** The function name of a model key ("vmlinux:cmdline_proc_show" -> "cmdline_proc_show"). */
 const funcOf = (key: string) => key.slice(key.indexOf(':') + 1).replace(/,\d+$/, '');
@@ -43,15 +41,15 @@ export function selftestAction(step: Step, tasks: readonly string[] = []): Guest
     case 'unload_mod':
       return { kind: 'rmmod', module: step.module };
     case 'disable_lp':
-      return { kind: 'write', value: '0', path: `${KLP}/${kernelModuleName(step.patch)}/enabled` };
+      return { kind: 'write', value: '0', path: `${livepatchSysfsDir(step.patch)}/enabled` };
     case 'enable':
-      return { kind: 'write', value: step.value ?? '1', path: `${KLP}/${kernelModuleName(step.patch)}/enabled` };
+      return { kind: 'write', value: step.value ?? '1', path: `${livepatchSysfsDir(step.patch)}/enabled` };
     case 'force':
-      return { kind: 'write', value: step.value ?? '1', path: `${KLP}/${kernelModuleName(step.patch)}/force` };
+      return { kind: 'write', value: step.value ?? '1', path: `${livepatchSysfsDir(step.patch)}/force` };
     case 'set_param':
-      return { kind: 'write', value: step.value, path: `/sys/module/${kernelModuleName(step.module)}/parameters/${step.param}` };
+      return { kind: 'write', value: step.value, path: `${moduleSysfsDir(step.module)}/parameters/${step.param}` };
     case 'set_attr':
-      return { kind: 'write', value: step.value, path: `${KLP}/${kernelModuleName(step.module)}/${step.param}` };
+      return { kind: 'write', value: step.value, path: `${livepatchSysfsDir(step.module)}/${step.param}` };
     case 'set_ftrace_enabled':
       return { kind: 'ftrace', value: step.value ? 1 : 0 };
     case 'grep_live_patched':
