@@ -19,7 +19,6 @@ import { opsOf, type Counterexample } from '../harness/counterexample.ts';
 import { escapeControls } from '../harness/errors.ts';
 import { describeOp } from '../harness/ops.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
-import { kernelModuleName } from '../model/kernel/definitions.ts';
 import type { RenderContext } from './context.ts';
 
 /**
@@ -39,14 +38,14 @@ export interface StepLog {
  * be shown (see the file's comment): no semantics known, a stale record,
  * or a step that does not run today as recorded. Empty when the steps
  * logged nothing. A module name with '-' is spelled in the lines as the
- * kernel spells it, with '_' (kernelSpelling): the model logs the name as
- * written, which no real kernel's log holds (helper-72); a command's sysfs
- * path is spelled so by describeOp (helper-73).
+ * kernel spells it, with '_': the model's log does so itself (runtime.ts
+ * KPatch.modName, log.ts module), as a real kernel's does (helper-72; until
+ * stop 47 this file rewrote the lines, and `scenario` showed the dashed
+ * name); a command's sysfs path is spelled so by describeOp (helper-73).
  */
 export function kernelLog(c: Counterexample, ctx: RenderContext): readonly StepLog[] | undefined {
   if (!ctx.semantics || ctx.stale !== undefined) return undefined;
   const run = new Lockstep(c.universe, ctx.semantics, { invariants: [], conformance: false });
-  const asKernel = kernelSpelling([...c.universe.patches, ...c.universe.modules].map((m) => m.name));
   const logs: StepLog[] = [];
   for (const [i, op] of opsOf(c)
     .slice(0, c.violation.step + 1)
@@ -57,24 +56,9 @@ export function kernelLog(c: Counterexample, ctx: RenderContext): readonly StepL
     if (run.steps.at(-1)!.outcome !== c.steps[i]!.outcome) return undefined;
     const lines = run.kernel.log.slice(from);
     // describeOp names a sysfs path as the kernel does; insmod takes the file's name, and rmmod either.
-    if (lines.length)
-      logs.push({ number: i + 1, command: escapeControls(describeOp(op)), lines: lines.map((l) => escapeControls(asKernel(l))) });
+    if (lines.length) logs.push({ number: i + 1, command: escapeControls(describeOp(op)), lines: lines.map(escapeControls) });
   }
   return logs;
-}
-
-/**
- * Text with each of `names` that has a '-' spelled as the kernel spells the
- * module, with '_' (definitions.ts kernelModuleName), in one pass, the
- * longest name first where two begin alike: one after another, `lp-1`
- * turned `lp-1-mod` into `lp_1-mod`, which `lp-1-mod` then no longer matched
- * (helper-73, stop 45).
- */
-function kernelSpelling(names: readonly string[]): (text: string) => string {
-  const dashed = [...new Set(names.filter((n) => n.includes('-')))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  if (!dashed.length) return (text) => text;
-  const any = new RegExp(dashed.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  return (text) => text.replace(any, kernelModuleName);
 }
 
 /**

@@ -284,9 +284,12 @@ export function renderSelftest(c: Counterexample, ctx: RenderContext): string {
   const vars = variables(c, loaded);
   const v = (module: string) => vars.get(module) ?? module;
   const patches = new Set(run.universe.patches.map((p) => p.name));
-  // The re-run's own record, so that clean-up steps get the same derived facts.
-  const facts = stepsOf({ ...c, universe: run.universe, initial: run.steps[0]!.before, steps: run.steps });
-  const phrases = stepsOf(c).map((f) => stepLine(stepPhrase(c, f, ctx)));
+  // The re-run's own record, so that clean-up steps get the same derived facts, and the steps' comments name the
+  // modules as the script's commands do (they said "echo 0 > /sys/kernel/livepatch/p1/enabled" over a command that
+  // writes $MOD_P1's, test_klp_p1's, until stop 47).
+  const renamed = { ...c, universe: run.universe, initial: run.steps[0]!.before, steps: run.steps };
+  const facts = stepsOf(renamed);
+  const phrases = facts.map((f) => stepLine(stepPhrase(renamed, f, ctx)));
   const body: string[] = [];
   const log: string[] = [];
   // What the clean-up cannot unload (a forced patch's module is never removed): the comment says so, where it said

@@ -11,6 +11,7 @@ const GUEST = [
   '@step 0 0 ',
   '@log % insmod test_modules/klp-1.ko',
   "@log livepatch: enabling patch 'klp_1'",
+  "@log livepatch: applying patch 'klp_1' to loading module 'klpcheck_vmlinux'",
   '@log random: crng init done',
   '@sysfs klp_1/enabled -rw-r--r-- 1',
   '@sysfs klp_1/force --w------- ',
@@ -35,7 +36,7 @@ describe('guest protocol', () => {
       ['c1-b', false, 'klp_1'],
     ]);
     const [s0, s1] = r.cases[0]!.steps;
-    expect(s0!.log).toHaveLength(3);
+    expect(s0!.log).toHaveLength(4);
     expect(s0!.sysfs['klp_1/force']).toEqual({ mode: '--w-------', value: '' });
     expect(s0!.probes['vmlinux:f1']).toBe('klp-1: f1');
     expect(s1!.rc).toBe(1);
@@ -85,7 +86,8 @@ describe('guest protocol', () => {
     } as unknown as VmCase;
     const obs = observeKernel(c, parseGuestOutput(GUEST).cases[0]!, modules);
     expect(obs).toHaveLength(2);
-    expect(obs[0]!.log).toEqual(["livepatch: enabling patch 'klp-1'"]);
+    // The log keeps the kernel's '_', as the model's does (model/kernel/log.ts); the stand-in is the object it stands in for.
+    expect(obs[0]!.log).toEqual(["livepatch: enabling patch 'klp_1'", "livepatch: applying patch 'klp_1' to loading module 'vmlinux'"]);
     expect(Object.keys(obs[0]!.sysfs)).toEqual(['klp-1/enabled', 'klp-1/force', 'klp-1/vmlinux/patched']);
     expect(obs[0]!.order).toEqual(['klp-1']);
     expect(obs[0]!.running).toEqual({ 'vmlinux:f1': 'klp-1' });

@@ -2,7 +2,8 @@
  * The real kernel's side of a VM case: the guest's report (vm/protocol.ts) turned into the same
  * observations as the model's (vm/model-side.ts). Kernel spellings are mapped back to the
  * universe's names: a module name's '-' is '_' in the kernel, and the stand-in module of a
- * generated "vmlinux" object is that object.
+ * generated "vmlinux" object is that object. The log lines keep the kernel's '_', as the
+ * model's log does since stop 47; only a stand-in is named back there.
  */
 import { INSMOD_STRERROR, STRERROR, type Errno } from '../model/kernel/errno.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
@@ -84,7 +85,10 @@ function runningOf(step: GuestStep, m: ModuleSet): Record<string, string> {
  * did not report (a timeout, a crash) ends the list: the comparison shows where it stopped.
  */
 export function observeKernel(c: VmCase, g: GuestCase, m: ModuleSet): StepObservation[] {
-  const rename = renamer(nameMap(m));
+  const names = nameMap(m);
+  const rename = renamer(names);
+  // The model's log spells a module name as the kernel does (model/kernel/log.ts): only a stand-in is named back.
+  const renameInLog = renamer(new Map([...names].filter(([kernel, universe]) => kernelModuleName(universe) !== kernel)));
   const livepatches = new Set(m.modules.filter((x) => x.kind === 'livepatch').map((x) => x.name));
   let order: string[] = [];
   const out: StepObservation[] = [];
@@ -96,7 +100,7 @@ export function observeKernel(c: VmCase, g: GuestCase, m: ModuleSet): StepObserv
     // klp_enable_patch appends to klp_patches: a loaded patch goes last (see enabledPatches).
     if (a.kind === 'insmod' && result === 'ok' && livepatches.has(a.module)) order = [...order.filter((p) => p !== a.module), a.module];
     const running = runningOf(got, m);
-    const log = selftestFilter(got.log.map(rename));
+    const log = selftestFilter(got.log.map(renameInLog));
     const cr = step.checkRunning;
     if (cr?.log !== undefined && running[cr.key] === cr.runs) log.push(cr.log);
     out.push({ index: step.index, command: c.model[i]!.command, result, log, sysfs: sysfsOf(got, rename), order, running });

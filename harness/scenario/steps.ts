@@ -230,7 +230,7 @@ function stepAlone(k: Kernel, step: Step): StepOutcome {
     case 'grep_live_patched': {
       for (const f of step.funcs) {
         const v = k.runningCode('task0', `${f},0`);
-        if (typeof v !== 'string') k.core.log.raw(`${v.patch}: this has been live patched`);
+        if (typeof v !== 'string') k.core.log.module(v.patch, 'this has been live patched');
       }
       return { command: `grep 'live patched' ${step.funcs.join(' ')}`, outcome: OK };
     }
@@ -258,7 +258,7 @@ function stepAlone(k: Kernel, step: Step): StepOutcome {
     case 'wait_npids': {
       // test-syscall.sh's loop_until gives up after its timeout and the script logs what npids reads anyway (nothing
       // when there is no such file); the expected log's 0 then fails check_result. Then it kills the callers (facts E.6).
-      k.core.log.raw(`${step.module}: Remaining not livepatched processes: ${countPids(k, step.module) ?? ''}`);
+      k.core.log.module(step.module, `Remaining not livepatched processes: ${countPids(k, step.module) ?? ''}`);
       stopGetpidCallers(k);
       return { command: `loop_until ${step.module}/npids`, outcome: OK };
     }

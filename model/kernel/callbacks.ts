@@ -65,7 +65,7 @@ export function runObjectCallback(
   const mod = obj.patch.name;
   const style = obj.callbacks;
   if (style === 'none') return 0;
-  const where = obj.isVmlinux ? obj.name : `${obj.name} -> ${MODULE_STATE_TEXT[moduleState]}`;
+  const where = obj.isVmlinux ? obj.name : `${obj.modName} -> ${MODULE_STATE_TEXT[moduleState]}`;
   ctx.log.module(mod, `${cb}_callback: ${where}`);
   if (style === 'console_loglevel_v1' || style === 'console_loglevel_v2') {
     consoleLoglevel(ctx, mod, cb, style === 'console_loglevel_v2');

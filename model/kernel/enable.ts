@@ -122,7 +122,7 @@ function initPatch(k: KernelCore, patch: KPatch): number {
 /** __klp_enable_patch: returns 0 or a negative errno. */
 function doEnable(k: KernelCore, patch: KPatch): number {
   if (k.transition) return -16;
-  k.log.klp(`enabling patch '${patch.name}'`);
+  k.log.klp(`enabling patch '${patch.modName}'`);
   initTransition(k, patch, KLP_TRANSITION_PATCHED);
   let ret = 0;
   if (perState(k)) {
@@ -134,18 +134,18 @@ function doEnable(k: KernelCore, patch: KPatch): number {
     ret = runObjectCallback(k, obj, 'pre_patch', 'LIVE');
     obj.post_unpatch_enabled = ret === 0;
     if (ret) {
-      k.log.klp(`pre-patch callback failed for object '${obj.name}'`);
+      k.log.klp(`pre-patch callback failed for object '${obj.modName}'`);
       break;
     }
     const err = patchObject(k, obj);
     if (err) {
-      k.log.klp(`failed to patch object '${obj.name}'`);
+      k.log.klp(`failed to patch object '${obj.modName}'`);
       ret = -16;
       break;
     }
   }
   if (ret) {
-    k.log.klp(`failed to enable patch '${patch.name}'`);
+    k.log.klp(`failed to enable patch '${patch.modName}'`);
     cancelTransition(k);
     return ret;
   }
@@ -163,7 +163,7 @@ export function enablePatch(k: KernelCore, patch: KPatch): Outcome {
   if (def.objects === null) return fail('EINVAL');
   if (def.objects.some((o) => o.funcs === null)) return fail('EINVAL');
   if (def.livepatch_modinfo === false) {
-    k.log.klp(`module ${patch.name} is not marked as a livepatch module`);
+    k.log.klp(`module ${patch.modName} is not marked as a livepatch module`);
     return fail('EINVAL');
   }
   if (!k.config.livepatch_initialized) return fail('ENODEV');
@@ -172,7 +172,7 @@ export function enablePatch(k: KernelCore, patch: KPatch): Outcome {
     k.log.klp('The livepatch transition may never complete.');
   }
   if (!k.hooks.isCompatible(k.klp_patches, patch)) {
-    k.log.klp(`Livepatch patch (${patch.name}) is not compatible with the already installed livepatches.`);
+    k.log.klp(`Livepatch patch (${patch.modName}) is not compatible with the already installed livepatches.`);
     return fail('EINVAL');
   }
   let ret = initPatch(k, patch);

@@ -5,7 +5,7 @@
  */
 import type { KernelCore, LoadedModule } from './core.ts';
 import { attrsAtLoad } from './attr-params.ts';
-import { funcKey, type ModuleDef, type PatchDef, type StateDef } from './definitions.ts';
+import { funcKey, kernelModuleName, type ModuleDef, type PatchDef, type StateDef } from './definitions.ts';
 import { OK, fail, refused, type Errno, type Outcome } from './errno.ts';
 import { buildPatch, enablePatch } from './enable.ts';
 import { startBusyWork, stopBusyWork } from './busy-work.ts';
@@ -60,7 +60,7 @@ function logArgs(k: KernelCore, lines: readonly string[]): void {
 function insmodLivepatch(k: KernelCore, def: PatchDef, given: Readonly<Record<string, string>>): Outcome {
   // The loader taints only for a module marked MODULE_INFO(livepatch, "Y"), once per boot.
   if (!k.taintReported && def.livepatch_modinfo !== false) {
-    k.log.raw(`${def.name}: tainting kernel with TAINT_LIVEPATCH`);
+    k.log.raw(`${kernelModuleName(def.name)}: tainting kernel with TAINT_LIVEPATCH`);
     k.taintReported = true;
   }
   // parse_args runs after the coming notifiers, which do nothing for a patch not yet registered.

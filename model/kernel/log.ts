@@ -4,6 +4,8 @@
  * property has to parse log text.
  */
 
+import { kernelModuleName } from './definitions.ts';
+
 export type CallbackName = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_unpatch';
 
 export type KernelEvent =
@@ -31,9 +33,9 @@ export class KernelLog {
     this.klp(message);
   }
 
-  /** A line printed by a module (pr_fmt is KBUILD_MODNAME). */
+  /** A line printed by module `mod` (named as written): pr_fmt is KBUILD_MODNAME, its name with '-' as '_' (kernelModuleName). */
   module(mod: string, message: string): void {
-    this.lines.push(`${mod}: ${message}`);
+    this.lines.push(`${kernelModuleName(mod)}: ${message}`);
   }
 
   /** A line written to /dev/kmsg by the selftest harness (functions.sh), or the loader's own. */

@@ -8,6 +8,7 @@ import { errnoByNumber, fail, OK, type Outcome } from './errno.ts';
 import { initObjectLoaded } from './enable.ts';
 import { patchObject, unpatchObject } from './func-stack.ts';
 import type { KObject, KPatch } from './runtime.ts';
+import { kernelModuleName } from './definitions.ts';
 
 function objectFor(patch: KPatch, mod: string): KObject | undefined {
   return patch.objs.find((o) => o.name === mod);
@@ -20,7 +21,7 @@ function cleanupModulePatches(k: KernelCore, mod: string, limit: KPatch | null, 
     const obj = objectFor(patch, mod);
     if (!obj || !obj.loaded) continue;
     if (patch !== k.transition) runObjectCallback(k, obj, 'pre_unpatch', going ? 'GOING' : 'COMING');
-    k.log.klp(`reverting patch '${patch.name}' on unloading module '${mod}'`);
+    k.log.klp(`reverting patch '${patch.modName}' on unloading module '${kernelModuleName(mod)}'`);
     unpatchObject(k, obj);
     if (obj.post_unpatch_enabled) {
       runObjectCallback(k, obj, 'post_unpatch', going ? 'GOING' : 'COMING');
@@ -43,15 +44,15 @@ export function moduleComing(k: KernelCore, mod: string, setAlive: (alive: boole
     obj.loaded = true;
     let ret = initObjectLoaded(k, obj);
     if (ret) {
-      k.log.klp(`failed to initialize patch '${patch.name}' for module '${mod}' (${ret})`);
+      k.log.klp(`failed to initialize patch '${patch.modName}' for module '${kernelModuleName(mod)}' (${ret})`);
     } else {
-      k.log.klp(`applying patch '${patch.name}' to loading module '${mod}'`);
+      k.log.klp(`applying patch '${patch.modName}' to loading module '${kernelModuleName(mod)}'`);
       ret = runObjectCallback(k, obj, 'pre_patch', 'COMING');
       obj.post_unpatch_enabled = ret === 0;
-      if (ret) k.log.klp(`pre-patch callback failed for object '${mod}'`);
+      if (ret) k.log.klp(`pre-patch callback failed for object '${kernelModuleName(mod)}'`);
       else if (patchObject(k, obj)) {
         ret = -16;
-        k.log.klp(`failed to apply patch '${patch.name}' to module '${mod}' (${ret})`);
+        k.log.klp(`failed to apply patch '${patch.modName}' to module '${kernelModuleName(mod)}' (${ret})`);
         runObjectCallback(k, obj, 'post_unpatch', 'COMING');
         obj.post_unpatch_enabled = false;
       } else if (patch !== k.transition) {
@@ -59,7 +60,9 @@ export function moduleComing(k: KernelCore, mod: string, setAlive: (alive: boole
       }
     }
     if (ret) {
-      k.log.klp(`patch '${patch.name}' failed for module '${mod}', refusing to load module '${mod}'`);
+      k.log.klp(
+        `patch '${patch.modName}' failed for module '${kernelModuleName(mod)}', refusing to load module '${kernelModuleName(mod)}'`,
+      );
       setAlive(false);
       obj.loaded = false;
       cleanupModulePatches(k, mod, patch, false);

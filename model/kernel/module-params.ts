@@ -24,7 +24,7 @@
  *   ones run too), and fails a write of the parameter file the same way.
  */
 import type { LoadedModule } from './core.ts';
-import type { ModuleDef, PatchDef } from './definitions.ts';
+import { kernelModuleName, type ModuleDef, type PatchDef } from './definitions.ts';
 import { kstrtoint } from './kstrtoint.ts';
 import { parseBool } from './kstrtobool.ts';
 
@@ -263,7 +263,8 @@ function pidsRefusal(name: string, value: string): Refusal | null {
  * - any other name is logged "unknown parameter '<name>' ignored", cut at
  *   its first '.' (the dynamic debug core writes a NUL there first).
  * `own` holds the values set, under their declared names; `lines` what the
- * kernel logs, in order (parse_args prefixes the module's name, the string
+ * kernel logs, in order (parse_args prefixes the module's name as the kernel
+ * spells it, definitions.ts kernelModuleName; the string
  * setter the parameter's).
  */
 export function splitArgs(
@@ -282,7 +283,7 @@ export function splitArgs(
     const param = declaredName(declared, name);
     if (param === undefined) {
       // ddebug_dyndbg_module_param_cb cuts a dotted name at its first '.' before unknown_module_param_cb prints it.
-      if (!takenByTheCore(name)) lines.push(`${module}: unknown parameter '${name.split('.', 1)[0]}' ignored`);
+      if (!takenByTheCore(name)) lines.push(`${kernelModuleName(module)}: unknown parameter '${name.split('.', 1)[0]}' ignored`);
       continue;
     }
     const refused = refusalOf(declared.get(param)!.type, param, value);
@@ -292,7 +293,7 @@ export function splitArgs(
     }
     errno = refused.errno;
     const what = refused.errno === 'ENOSPC' ? 'too large' : 'invalid';
-    lines.push(...refused.lines, `${module}: \`${refused.quoted}' ${what} for parameter \`${name}'`);
+    lines.push(...refused.lines, `${kernelModuleName(module)}: \`${refused.quoted}' ${what} for parameter \`${name}'`);
   }
   return { own, lines, errno };
 }

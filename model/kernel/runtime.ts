@@ -4,7 +4,7 @@
  * mutable objects owned by one Kernel. Nothing outside model/kernel mutates
  * them; observers read them through model/kernel/observe.ts.
  */
-import { funcKey, type ObjectCallbacks, type PatchAttrs, type PatchDef, type StateDef } from './definitions.ts';
+import { funcKey, kernelModuleName, type ObjectCallbacks, type PatchAttrs, type PatchDef, type StateDef } from './definitions.ts';
 
 export const KLP_TRANSITION_IDLE = -1;
 export const KLP_TRANSITION_UNPATCHED = 0;
@@ -52,6 +52,10 @@ export class KObject {
     readonly dynamic: boolean,
     readonly callbacks: ObjectCallbacks,
   ) {}
+  /** The object's name as the kernel's messages print it (KPatch.modName): a klp_object names its module as the kernel does. */
+  get modName(): string {
+    return kernelModuleName(this.name);
+  }
   get isVmlinux(): boolean {
     return this.name === 'vmlinux';
   }
@@ -90,6 +94,14 @@ export class KPatch {
   }
   get name(): string {
     return this.def.name;
+  }
+  /**
+   * mod->name, the name every livepatch message prints: the module's name as
+   * the kernel spells it, '-' as '_' (definitions.ts kernelModuleName). The
+   * model names a patch as written, in ops, events and errors alike.
+   */
+  get modName(): string {
+    return kernelModuleName(this.def.name);
   }
   *allFuncs(): Iterable<KFunc> {
     for (const o of this.objs) yield* o.funcs;

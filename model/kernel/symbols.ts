@@ -22,8 +22,8 @@ export function resolveFunc(k: KernelCore, func: KFunc): number {
   const count = symbolCount(k, obj, name);
   const sympos = func.old_sympos;
   if (count === 0) k.log.klp(`symbol '${name}' not found in symbol table`);
-  else if (count > 1 && sympos === 0) k.log.klp(`unresolvable ambiguity for symbol '${name}' in object '${obj}'`);
-  else if (sympos > 0 && count < sympos) k.log.klp(`symbol position ${sympos} for symbol '${name}' in object '${obj}' not found`);
+  else if (count > 1 && sympos === 0) k.log.klp(`unresolvable ambiguity for symbol '${name}' in object '${func.obj.modName}'`);
+  else if (sympos > 0 && count < sympos) k.log.klp(`symbol position ${sympos} for symbol '${name}' in object '${func.obj.modName}' not found`);
   else return 0;
   return -22;
 }

@@ -32,7 +32,7 @@ export function writeEnabled(k: KernelCore, patch: KPatch | undefined, value: st
   if (enable === null) return refused('EINVAL');
   if (patch.enabled === enable) return refused('EINVAL');
   if (!enable && perState(k) && blocksDisable(patch)) {
-    k.log.klp(`The livepatch '${patch.name}' does not support disable`);
+    k.log.klp(`The livepatch '${patch.modName}' does not support disable`);
     return refused('EINVAL');
   }
   if (patch === k.transition) {

@@ -60,7 +60,7 @@ export function initTransition(k: KernelCore, patch: KPatch, target: Target): vo
   if (k.transition) k.log.event({ kind: 'warn', message: 'klp_init_transition with a transition in progress' });
   k.transition = patch;
   k.target = target;
-  k.log.debug(`'${patch.name}': initializing ${dir(target)} transition`);
+  k.log.debug(`'${patch.modName}': initializing ${dir(target)} transition`);
   const initial = target === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;
   for (const t of k.tasks) t.patch_state = initial;
   for (const f of patch.allFuncs()) f.transition = true;
@@ -68,7 +68,7 @@ export function initTransition(k: KernelCore, patch: KPatch, target: Target): vo
 
 export function startTransition(k: KernelCore): void {
   const patch = k.transition!;
-  k.log.klp(`'${patch.name}': starting ${dir(k.target as Target)} transition`);
+  k.log.klp(`'${patch.modName}': starting ${dir(k.target as Target)} transition`);
   for (const t of k.tasks) if (t.patch_state !== k.target) t.pending = true;
   k.signalsCnt = 0;
 }
@@ -173,7 +173,7 @@ export function completeTransition(k: KernelCore): readonly KPatch[] {
   const patch = k.transition!;
   const target = k.target as Target;
   const replaced = k.hooks.replaced(patchesBefore(k, patch), patch);
-  k.log.debug(`'${patch.name}': completing ${dir(target)} transition`);
+  k.log.debug(`'${patch.modName}': completing ${dir(target)} transition`);
   if (target === KLP_TRANSITION_PATCHED) {
     for (const old of replaced) {
       old.enabled = false;
@@ -205,7 +205,7 @@ export function completeTransition(k: KernelCore): readonly KPatch[] {
       obj.post_unpatch_enabled = false;
     }
   }
-  k.log.klp(`'${patch.name}': ${dir(target)} complete`);
+  k.log.klp(`'${patch.modName}': ${dir(target)} complete`);
   k.target = KLP_TRANSITION_IDLE;
   k.transition = null;
   return target === KLP_TRANSITION_PATCHED ? replaced : [];
@@ -250,7 +250,7 @@ export function tryCompleteTransition(k: KernelCore): boolean {
 export function cancelTransition(k: KernelCore): void {
   const patch = k.transition!;
   if (k.target !== KLP_TRANSITION_PATCHED) return;
-  k.log.debug(`'${patch.name}': canceling patching transition, going to unpatch`);
+  k.log.debug(`'${patch.modName}': canceling patching transition, going to unpatch`);
   k.target = KLP_TRANSITION_UNPATCHED;
   completeTransition(k);
 }
@@ -259,7 +259,7 @@ export function cancelTransition(k: KernelCore): void {
 export function reverseTransition(k: KernelCore): void {
   const patch = k.transition!;
   const from = k.target === KLP_TRANSITION_PATCHED ? 'patching to unpatching' : 'unpatching to patching';
-  k.log.debug(`'${patch.name}': reversing transition from ${from}`);
+  k.log.debug(`'${patch.modName}': reversing transition from ${from}`);
   for (const t of k.tasks) t.pending = false;
   patch.enabled = !patch.enabled;
   k.target = k.target === KLP_TRANSITION_PATCHED ? KLP_TRANSITION_UNPATCHED : KLP_TRANSITION_PATCHED;

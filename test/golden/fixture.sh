@@ -41,25 +41,26 @@ setup_config
 
 start_test "klpcheck: no-function-shared-across-slots under upstream"
 
-# 1. insmod p1.ko: no-replace (replace=false); state 1 appears
+# 1. insmod test_klp_p1.ko: no-replace (replace=false); state 1 appears
 load_lp $MOD_P1
-# 2. task0 sleeps in vmlinux:f1 (running p1)
+# 2. task0 sleeps in vmlinux:f1 (running test_klp_p1)
 # klpcheck: task0 sleeps in vmlinux:f1 -- needs a test module that blocks there; see test_klp_callbacks_busy
-# 3. insmod p2.ko: cumulative (replace=true) -> -EINVAL
+# 3. insmod test_klp_p2.ko: cumulative (replace=true) -> -EINVAL
 load_failing_mod $MOD_P2
-# 4. insmod p3.ko: cumulative (replace=true); p3 patching waits for task0
-#    (asleep in vmlinux:f1)
+# 4. insmod test_klp_p3.ko: cumulative (replace=true); test_klp_p3 patching
+#    waits for task0 (asleep in vmlinux:f1)
 load_lp_nowait $MOD_P3
-# 5. transition work runs: p3 patching still waits for task0 (asleep in
-#    vmlinux:f1)
+# 5. transition work runs: test_klp_p3 patching still waits for task0
+#    (asleep in vmlinux:f1)
 # klpcheck: one retry of the transition work (klp_try_complete_transition); the kernel retries on its own
 # 6. task0 wakes up and leaves vmlinux:f1
 # klpcheck: task0 wakes up -- the blocking test module must let it go (test_klp_callbacks_busy: clear block_transition)
-# 7. transition work runs: p3 patching complete <- replaces p1
+# 7. transition work runs: test_klp_p3 patching complete <- replaces
+#    test_klp_p1
 # klpcheck: another retry of the transition work
 loop_until 'grep -q "^0$" /sys/kernel/livepatch/$MOD_P3/transition' || die "failed to complete transition"
-# 8. insmod p4.ko: no-replace (replace=false) <- stacks on p3
-#    [no-function-shared-across-slots violated here]
+# 8. insmod test_klp_p4.ko: no-replace (replace=false) <- stacks on
+#    test_klp_p3 [no-function-shared-across-slots violated here]
 load_lp $MOD_P4
 
 # Clean up (not part of the counterexample): leave the machine as it was.
