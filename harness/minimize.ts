@@ -3,7 +3,8 @@
  * search's counterexample gets: remove single operations, then the parts of
  * the universe no op names (unused-parts.ts: patches, target modules, tasks),
  * then patches' objects without functions, callbacks, functions and states,
- * while the same property still fails, until nothing more can go.
+ * then attributes, owners and releases (plainer-patches.ts), while the same
+ * property still fails, until nothing more can go.
  * fast-check shrinks the universe and the command list separately; this pass
  * makes the counterexample 1-minimal, which is what a reader of a review
  * thread wants.
@@ -11,6 +12,7 @@
 import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
+import { plainerPatches } from './plainer-patches.ts';
 import { withoutUnusedParts, type SmallerCase } from './unused-parts.ts';
 
 export type Replay = (u: Universe, ops: readonly Op[]) => RunResult;
@@ -56,10 +58,26 @@ function* smallerUniverses(u: Universe): Generator<Universe> {
   }
 }
 
-/** The smaller cases to try, the unused parts first: each takes a whole module or task out of the trace at once. */
-function* smallerCases(u: Universe, ops: readonly Op[]): Generator<SmallerCase> {
+/** A smaller case, and whether it must break the property for the same reason, word for word, to be kept. */
+interface Candidate extends SmallerCase {
+  readonly sameReason?: true;
+}
+
+/**
+ * The smaller cases to try, the unused parts first: each takes a whole module
+ * or task out of the trace at once. The decorations come last, so that they
+ * are tried on the fewest patches, and each must keep the violation's reason:
+ * one that still breaks the property another way is another finding. Without
+ * that, replace-tag-draft's "p2 (slot tag:1) and p3 (slot tag:2) both use
+ * vmlinux:f3,0", the draft's missing function check between tags, became two
+ * patches without a tag that overlap, which every proposal allows by design;
+ * and hybrid's user patch that brought back the vendor's older fix became the
+ * vendor's own downgrade (stop 47). The attributes named in a reason stay so.
+ */
+function* smallerCases(u: Universe, ops: readonly Op[]): Generator<Candidate> {
   yield* withoutUnusedParts(u, ops);
   for (const universe of smallerUniverses(u)) yield { universe, ops };
+  for (const universe of plainerPatches(u)) yield { universe, ops, sameReason: true };
 }
 
 export function minimize(u: Universe, ops: readonly Op[], property: string, replay: Replay): { universe: Universe; result: RunResult } {
@@ -84,7 +102,7 @@ export function minimize(u: Universe, ops: readonly Op[], property: string, repl
     }
     for (const smaller of smallerCases(universe, current)) {
       const r = fails(smaller.universe, smaller.ops);
-      if (r) {
+      if (r && (!smaller.sameReason || r.violation!.reason === best.violation!.reason)) {
         universe = smaller.universe;
         best = r;
         current = r.steps.map((s) => s.op);

@@ -66,7 +66,7 @@ describe('klpcheck protocols, downgrades, relate', () => {
     );
     // Two that cannot be checked: each named with its reason on stdout before the one line (the reasons were not
     // printed at all: hostile-user nit, stop 36).
-    const shadow = 'counterexamples/per-state/shadow-lifetime-978d4487877b.json';
+    const shadow = 'counterexamples/per-state/shadow-lifetime-df68b04cdb6b.json';
     const neither = await run(['replay', file, shadow, '--semantics', 'upstream']);
     expect(neither.code).toBe(2);
     expect(neither.stdout).toContain(`${file}: upstream fixes: not checked: fixes is a release cycle's property`);
@@ -75,7 +75,7 @@ describe('klpcheck protocols, downgrades, relate', () => {
       'klpcheck: none of the 2 counterexamples could be checked under upstream: nothing replayed [E_UNCHECKED]\n',
     );
     // Beside a file it can check, the cycle's file is listed as not checked, and the exit is the checked file's.
-    const mixed = await run(['replay', file, 'counterexamples/upstream/no-function-shared-across-slots-039a04c97369.json']);
+    const mixed = await run(['replay', file, 'counterexamples/upstream/no-function-shared-across-slots-d9380e0d84a2.json']);
     expect(mixed.code).toBe(1);
     expect(mixed.stdout).toContain(`${file}: upstream fixes: not checked: fixes is a release cycle's property`);
     expect(mixed.stdout).toMatch(/\n1 still violated, 0 fixed, 1 not checked\n$/);

@@ -19,7 +19,7 @@ describe('klpcheck run', () => {
     const code = await main(['run', '--semantics', 'replace-tag', '--invariant', 'conformance', '--runs', '5', '--no-save'], c.io);
     expect(code).toBe(1);
     expect(c.out()).toMatch(
-      /^replace-tag {2}conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-2c80cec1a185\.json \(the random runs found none: 5 sequences, \d+ steps\)$/m,
+      /^replace-tag {2}conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-e89db3dcc1ae\.json \(the random runs found none: 5 sequences, \d+ steps\)$/m,
     );
     expect(c.out()).toMatch(/^1 violated \(seed 1\)$/m);
   });
@@ -47,7 +47,7 @@ describe('klpcheck run', () => {
       await main(['run', '--semantics', 'hybrid', '--invariant', 'conformance', '--runs', '300', '--seed', '7', '--no-save'], c.io),
     ).toBe(1);
     expect(c.out()).toMatch(
-      /^hybrid {7}conformance +VIOLATED by a saved counterexample that still reproduces, in 4 steps: .* -> counterexamples\/hybrid\/conformance-5108f4d25d7c\.json \(the random runs found one of 6 steps\)$/m,
+      /^hybrid {7}conformance +VIOLATED by a saved counterexample that still reproduces, in 4 steps: .* -> counterexamples\/hybrid\/conformance-a973a6463204\.json \(the random runs found one of 6 steps\)$/m,
     );
   });
   it('lines up every verdict of a run over every semantics, the longest name included', async () => {

@@ -404,6 +404,26 @@ describe('an exhaustive counterexample file depends on the search alone', () => 
       /has 2 steps \(fast-check's shrunk one, as verdicts\/expected.json records it: 1, a sequence outside this scope\) -> /,
     );
   });
+
+  it('says so when the saved file is shorter than the shortest in scope, and says nothing when it is as long', async () => {
+    const { exploreText } = await import('../report/explore/text.ts');
+    const { saveViolations } = await import('../cli/commands/explore.ts');
+    const { stacking } = await import('../model/semantics/stacking.ts');
+    const { s } = await foreignOverlap(2);
+    // A violation whose ops the last pass can shorten, as a plainer universe than the scope's can (minimize.ts): an
+    // rmmod of a module never loaded changes nothing, and goes.
+    const [v] = s.violations;
+    const padded = { ...s, violations: [{ ...v!, ops: [{ op: 'rmmod' as const, module: 'mod' }, ...v!.ops] }] };
+    const [note] = saveViolations(padded, stacking, tmp());
+    expect(note?.savedLength).toBe(2);
+    const line = exploreText(padded, [note!])
+      .split('\n')
+      .find((l) => l.startsWith('no-foreign-overlap'));
+    expect(line).toMatch(/shortest counterexample has 3 steps .* -> \S+\.json, shrunk to 2 steps over a universe outside this scope$/);
+    const [plain] = saveViolations(s, stacking, tmp());
+    expect(plain).not.toHaveProperty('savedLength');
+    expect(exploreText(s, [plain!])).not.toContain('shrunk to');
+  });
 });
 
 describe('run names a saved counterexample of a holding cell that no longer reproduces', () => {

@@ -150,7 +150,10 @@ export function saveViolations(
       klpcheck: KLPCHECK_VERSION,
     });
     const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
-    return saved ? { ...note, file: shownPath(saved.file), status: saved.status } : { ...note, notSaved: notSaved(error), error };
+    const shorter = result.steps.length < v.ops.length ? { savedLength: result.steps.length } : {};
+    return saved
+      ? { ...note, file: shownPath(saved.file), status: saved.status, ...shorter }
+      : { ...note, notSaved: notSaved(error), error };
   });
 }
 

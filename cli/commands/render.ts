@@ -59,8 +59,8 @@ export const render: Command = {
     force: { type: 'boolean', help: 'with --out, replace a file that has other content', requires: ['out'] },
   },
   examples: [
-    'klpcheck render counterexamples/upstream/no-function-shared-across-slots-039a04c97369.json',
-    'klpcheck render --format html --out cx.html counterexamples/per-state/callback-pairing-e971cac6f914.json',
+    'klpcheck render counterexamples/upstream/no-function-shared-across-slots-d9380e0d84a2.json',
+    'klpcheck render --format html --out cx.html counterexamples/per-state/callback-pairing-9e1de6fcaf8a.json',
   ],
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) {

@@ -24,6 +24,13 @@ import { vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
 export interface SavedNote {
   readonly property: string;
   readonly file?: string;
+  /**
+   * The saved file's steps, when fewer than the search's: the last shrinking
+   * pass (harness/minimize.ts) made its universe plainer than any the scope
+   * defines (a patch without the owner or attribute the scope gave it), and
+   * a step fell away with it.
+   */
+  readonly savedLength?: number;
   readonly notSaved?: string;
   readonly randomLength?: number;
 }
@@ -123,8 +130,10 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
       : share
         ? `a counterexample of ${plural(v.ops.length, 'step')} in this shard's share, not known to be the shortest; merge every shard for the shortest`
         : `a counterexample of ${plural(v.ops.length, 'step')}, not known to be the shortest (INCOMPLETE: every sequence checked up to depth ${s.depthReached} only)`;
+    // A file shorter than the shortest in scope lies outside it: said so, or "shortest ... 3 steps -> F" named a file of 2.
+    const shrunk = note?.savedLength ? `, shrunk to ${plural(note.savedLength, 'step')} over a universe outside this scope` : '';
     lines.push(
-      `${p.padEnd(32)} VIOLATED: ${what}${random}${note?.file ? ` -> ${note.file}` : note?.notSaved ? ` -> ${note.notSaved}` : ''}`,
+      `${p.padEnd(32)} VIOLATED: ${what}${random}${note?.file ? ` -> ${note.file}${shrunk}` : note?.notSaved ? ` -> ${note.notSaved}` : ''}`,
     );
     lines.push(`${''.padEnd(32)} ${v.reason}`);
   }

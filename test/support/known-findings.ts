@@ -94,7 +94,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'per-state-shared-state-replaced',
     semantics: ['per-state'],
-    recorded: 'counterexamples/per-state/conformance-e26f06b9592e.json',
+    recorded: 'counterexamples/per-state/conformance-9a84c5f1533c.json',
     meaning:
       'Two replaced patches carry one is_shadow state the replace drops: is_state_in_other_patches counts the other ' +
       'replaced patch, so the state is removed without post_unpatch and its shadow variables stay (facts C.3).',
@@ -122,7 +122,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
       'replace-set-unfiltered-nops',
       'replace-tag-draft',
     ],
-    recorded: 'counterexamples/hybrid/conformance-5108f4d25d7c.json',
+    recorded: 'counterexamples/hybrid/conformance-a973a6463204.json',
     meaning:
       'klp_add_nops takes nops from patches the new patch does not replace (facts F.1, F.4.2): during the transition ' +
       'a switched task runs the original code for their functions, and a task sleeping in one holds the transition.',
@@ -171,7 +171,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
       'replace-sets-positional',
       'per-state',
     ],
-    recorded: 'counterexamples/slots/conformance-3bb5cffa546a.json',
+    recorded: 'counterexamples/slots/conformance-f01d200d5e08.json',
     meaning:
       'klp_force_transition marks every other patch on klp_patches (or of the replaced sets) forced, including ' +
       'patches loaded after a re-enabled transition patch that it does not replace (facts B.2 "Force").',
@@ -192,7 +192,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     id: 'switch-under-a-newer-patch',
     // Found by the whole space of patches=2,functions=1,states=0,tasks=1 (explore, issue 11), at 10 steps.
     semantics: ['upstream', 'replace-tag'],
-    recorded: 'counterexamples/replace-tag/conformance-2c80cec1a185.json',
+    recorded: 'counterexamples/replace-tag/conformance-e89db3dcc1ae.json',
     meaning:
       "A disable reversed back to patching, with a newer patch above the transition patch on a function: a task asleep in the newer patch's " +
       'code for it switches in the reference implementation, which forbids only the entry below the transition patch or the original ' +
@@ -234,7 +234,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'draft-no-function-check',
     semantics: ['replace-tag-draft'],
-    recorded: 'counterexamples/replace-tag-draft/no-function-shared-across-slots-dc49866fcdce.json',
+    recorded: 'counterexamples/replace-tag-draft/no-function-shared-across-slots-8f9f214477cc.json',
     meaning: 'The draft has no function check: a patch of a function another tag patches loads, where the promised rule refuses it.',
     matches: (c) => {
       const m = specOutcome(c);
@@ -249,7 +249,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'draft-supersedes-replace0',
     semantics: ['replace-tag-draft'],
-    recorded: 'counterexamples/replace-tag-draft/no-lost-fix-0586ce4c1a3e.json',
+    recorded: 'counterexamples/replace-tag-draft/no-lost-fix-58c58b1e2f0f.json',
     meaning: 'The draft frees a replace=0 patch when any tagged patch completes; the promised rule keeps it.',
     matches: (c) => {
       if (specOutcome(c) || !c.diffs.length) return false;
