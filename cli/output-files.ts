@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, openNew, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { denied, folderInTheWay, NAME_TOO_LONG, nameTooLong, notAFolder, pathKind } from '../harness/folders.ts';
-import { COUNTEREXAMPLES, inCounterexampleStore } from './paths.ts';
+import { COUNTEREXAMPLES, EXPECTED, inCounterexampleStore } from './paths.ts';
 import { kindOf } from '../harness/json-file.ts';
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
@@ -47,6 +47,8 @@ export function checkOutputFile(
     readonly existing: 'refuse' | 'compare';
     readonly printsWithout?: boolean;
     readonly startsWith?: string;
+    /** compare --record: the file is the recorded matrix, verdicts/expected.json, which only it may write. */
+    readonly recording?: true;
   },
 ): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
@@ -57,6 +59,14 @@ export function checkOutputFile(
     throw new KlpcheckError(
       'E_USAGE',
       `${flag} is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write it elsewhere`,
+      file,
+    );
+  // Nor over the recorded matrix, even with --force: explore, run and the tests read it on every run, and compare
+  // --html over it left "invalid JSON ... unexpected '<'" for the next explore (helper-76, stop 47).
+  if (!opts.recording && sameFile(file, EXPECTED))
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${flag} is the recorded verdict matrix (verdicts/expected.json), which compare --record alone writes: write it elsewhere`,
       file,
     );
   refuseLink(file, flag);

@@ -21,7 +21,7 @@ import type * as G from '../schema/generated/verdict-matrix.ts';
 import { checkStoreFolders, fileNameFor, storedFor, type Counterexample, type SaveResult } from './counterexample.ts';
 import { formatScope } from './explore/scope.ts';
 import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
-import { vacuousInScope, vacuousWords } from './explore/vacuity.ts';
+import { vacuousInRandomRuns, vacuousInReach, vacuousWords } from './explore/vacuity.ts';
 import type { StateBudget } from './explore/explorer.ts';
 import { replayCounterexample } from './replay.ts';
 import { ALL_PROPERTIES, runProperty } from './suite.ts';
@@ -59,8 +59,12 @@ export interface CellEvidence {
     readonly finding?: string;
     readonly found?: Found;
   }[];
-  /** The random runs, when they ran. */
-  readonly random?: { readonly sequences: number; readonly steps: number; readonly found?: Found };
+  /**
+   * The random runs, when they ran; `vacuousInScope`: vacuity.ts
+   * vacuousInRandomRuns, when sequences of their length give the property
+   * nothing to check.
+   */
+  readonly random?: { readonly sequences: number; readonly steps: number; readonly found?: Found; readonly vacuousInScope?: string };
   /**
    * The exhaustive exploration, when there was one: its counts, how far it
    * went (the levels expanded in full, whether that was its fixpoint, and the
@@ -143,7 +147,8 @@ export function combine(e: CellEvidence, root: string): Cell {
   }
   // No operation applied: nothing was checked, said in --json too (steps 0 alone read as a plain pass: stop 37).
   const vacuous = random.steps === 0 ? { vacuous: [NO_OPERATION_MILESTONE] } : {};
-  return { ...base, verdict: 'holds-random', ...random, ...vacuous, ...fixed };
+  const inScope = e.random?.vacuousInScope ? { vacuous_in_scope: e.random.vacuousInScope } : {};
+  return { ...base, verdict: 'holds-random', ...random, ...vacuous, ...inScope, ...fixed };
 }
 
 /** A random pass's missed milestone when its sequences applied no operation (HoldsRandomCell.vacuous). */
@@ -252,14 +257,20 @@ function gatherEvidence(o: MatrixOptions, stores: readonly string[], sem: Semant
     // Unsaved, a finding the corpus already holds is still named by its file (never the refused one).
     const known = r.counterexample && join(o.corpus, fileNameFor(r.counterexample));
     const file = r.saved?.file ?? (known && known !== r.unsaved?.file && existsSync(known) ? known : undefined);
-    random = { sequences: r.runs, steps: r.steps, ...(r.counterexample ? { found: foundIn(r.counterexample, file) } : {}) };
+    const nothing = r.counterexample ? null : vacuousInRandomRuns(property, o.maxSteps);
+    random = {
+      sequences: r.runs,
+      steps: r.steps,
+      ...(r.counterexample ? { found: foundIn(r.counterexample, file) } : {}),
+      ...(nothing ? { vacuousInScope: nothing } : {}),
+    };
   }
   const x = o.exhaustive?.find((e) => e.summary.semantics === sem.name);
   let bounded: CellEvidence['bounded'];
   if (x && x.summary.properties.includes(property)) {
     const v = x.summary.violations.find((w) => w.property === property);
     const file = x.files.get(property);
-    const nothing = v ? null : vacuousInScope(property, x.summary.scope);
+    const nothing = v ? null : vacuousInReach(property, x.summary);
     bounded = {
       states: x.summary.distinctStates,
       transitions: x.summary.transitions,

@@ -164,8 +164,38 @@ describe('explore --max-states', () => {
     expect(roots.out()).toBe('');
     expect(roots.err()).toMatch(/^klpcheck explore: 4 states in /m);
     const nine = capture();
-    expect(await main([...args, '--invariant', 'one-active-patch-per-slot', '--max-states', '9'], nine.io)).toBe(0);
+    expect(await main([...args, '--invariant', 'conformance', '--max-states', '9'], nine.io)).toBe(0);
     expect(nine.out()).toContain('up to depth 1 (the state budget, 9 states, ran out in depth 2');
+  });
+
+  it('holds a property to the depth the budget let the search reach: none that needs two patches holds at depth 1', async () => {
+    // It said "holds for every sequence up to depth 1" of one-active-patch-per-slot, which no sequence of one step can
+    // break, and exit 0, where --scope ...,depth=1 is refused as vacuous (helper-76, stop 47).
+    const one = capture();
+    expect(await main([...args, '--invariant', 'one-active-patch-per-slot', '--max-states', '9'], one.io)).toBe(2);
+    expect(one.out()).toBe('');
+    expect(one.err()).toMatch(
+      /\nklpcheck: --max-states 9: the search stopped at depth 1, with nothing to check \(one-active-patch-per-slot: no sequence of at most 1 step loads two patches\); raise it \[E_USAGE\]\n$/,
+    );
+    // Beside conformance, which always has something to check, the report says which ones had nothing.
+    const all = capture();
+    expect(await main([...args, '--max-states', '9'], all.io)).toBe(0);
+    const line = (p: string) =>
+      all
+        .out()
+        .split('\n')
+        .find((l) => l.startsWith(`${p} `));
+    expect(line('one-active-patch-per-slot')).toBe(
+      `${'one-active-patch-per-slot'.padEnd(32)} VACUOUS IN SCOPE: nothing checked, as the search stopped at depth 1 and no sequence of at most 1 step loads two patches`,
+    );
+    expect(line('no-foreign-overlap')).toMatch(
+      /VACUOUS IN SCOPE: nothing checked, as the search stopped at depth 1 and .* two patches of different owners$/,
+    );
+    expect(line('conformance')).toMatch(/holds for every sequence up to depth 1 \(the state budget/);
+    // A budget that lets the search reach depth 2 checks them: each holds up to depth 2, and none is vacuous.
+    const two = capture();
+    expect(await main([...args, '--invariant', 'one-active-patch-per-slot', '--max-states', '100'], two.io)).toBe(0);
+    expect(two.out()).toMatch(/one-active-patch-per-slot +holds for every sequence up to depth [2-9]/);
   });
 
   it.each([

@@ -243,6 +243,31 @@ describe('the matrix replays the saved counterexamples first', () => {
       'stacking     conformance                      VACUOUS  (5 sequences, 0 steps; no random sequence applied an operation: nothing was checked)',
     );
     expect(verdictLine(holds(1), PLAIN, 12, [])).toBe('stacking     conformance                      holds  (5 sequences, 1 step)');
+    // Sequences too short to break the property: vacuous too, with why (helper-76, stop 47).
+    expect(verdictLine(holds(3), PLAIN, 12, [], undefined, 'nothing to check, as X')).toBe(
+      'stacking     conformance                      VACUOUS  (5 sequences, 3 steps; nothing to check, as X)',
+    );
+  });
+
+  it('run names a saved file that no longer reproduces beside a violated cell too, as compare lists it (helper-76, stop 47)', () => {
+    const gone = { file: join(tmp(), 'upstream', 'conformance-000000000000.json') };
+    const violated = {
+      semantics: 'upstream',
+      property: 'conformance',
+      verdict: 'violated',
+      runs: 5,
+      steps: 40,
+      counterexample: { steps: [{}, {}], violation: { step: 1, reason: 'THE RUNS’ ONE' } },
+    } as unknown as Parameters<typeof verdictLine>[0];
+    expect(verdictLine(violated, PLAIN, 12, [gone])).toMatch(
+      /VIOLATED at step 2 of 2: THE RUNS’ ONE; fixed since saved: \S+conformance-000000000000\.json$/,
+    );
+    const [live] = replaySaved(CORPUS, upstream, 'conformance');
+    // A longer one of the random runs: the saved one is quoted, and the fixed one still named.
+    const longer = { ...violated, counterexample: { steps: Array.from({ length: 20 }, () => ({})), violation: { step: 19, reason: 'R' } } };
+    expect(verdictLine(longer as unknown as typeof violated, PLAIN, 12, [gone, live!], live!.found)).toMatch(
+      /VIOLATED by a saved counterexample that still reproduces, .*\(the random runs found one of 20 steps; fixed since saved: \S+conformance-000000000000\.json\)$/,
+    );
   });
 
   it('run quotes, of two equally short counterexamples, the one compare lists first (byQuote: by file name)', () => {

@@ -695,7 +695,12 @@ describe('klpcheck render', () => {
     for (const format of ['markdown', 'html', 'selftest'] as const) {
       const out = (await run(['render', '--format', format, tmp.path + '/lie.json'])).stdout;
       expect(out, format).toContain('CAUTION');
-      expect(out, format).toContain('it is shown as saved, not as klpcheck runs it today');
+      // A selftest is today's run throughout, and says so; the others show the record as saved (helper-76, stop 47).
+      if (format === 'selftest')
+        expect(out.replace(/\n# /g, ' ')).toContain(
+          "The steps below, their comments, the clean-up and the expected log are what klpcheck's reference implementation does today, not the record's.",
+        );
+      else expect(out, format).toContain('it is shown as saved, not as klpcheck runs it today');
       expect(render(lie, format), format).not.toContain('CAUTION');
     }
     expect(r.stderr).toMatch(
@@ -840,6 +845,23 @@ describe('klpcheck render', () => {
       );
       expect(existsSync(out)).toBe(false);
     }
+  });
+
+  it('no file option replaces the recorded verdict matrix, even with --force; compare --record alone writes it (helper-76, stop 47)', async () => {
+    const expected = join(import.meta.dirname, '..', 'verdicts', 'expected.json');
+    const before = readFileSync(expected, 'utf8');
+    for (const [args, flag] of [
+      [['compare', '--semantics', 'upstream', '--invariants', 'module-safety', '--runs', '1', '--no-save', '--force', '--html'], '--html'],
+      [['render', '--force', FIXTURE, '--out'], '--out'],
+      [['promela', '--force', '--out'], '--out'],
+    ] as const) {
+      const r = await run([...args, expected]);
+      expect([r.code, r.stdout], args[0]).toEqual([2, '']);
+      expect(r.stderr, args[0]).toBe(
+        `klpcheck: ${expected}: ${flag} is the recorded verdict matrix (verdicts/expected.json), which compare --record alone writes: write it elsewhere [E_USAGE]\n`,
+      );
+    }
+    expect(readFileSync(expected, 'utf8')).toBe(before);
   });
 
   it('no file option replaces a saved counterexample outside the store either, even with --force (stop 37)', async () => {

@@ -12,7 +12,14 @@ import { readCounterexample } from '../harness/counterexample.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { summarize } from '../harness/explore/summary.ts';
-import { loadablePatches, scopeBounds, universeBounds, vacuousInScope, vacuousWords } from '../harness/explore/vacuity.ts';
+import {
+  loadablePatches,
+  scopeBounds,
+  universeBounds,
+  vacuousInRandomRuns,
+  vacuousInScope,
+  vacuousWords,
+} from '../harness/explore/vacuity.ts';
 import { stacking } from '../model/semantics/stacking.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { CONFORMANCE, INVARIANTS, invariantById } from '../properties/catalog.ts';
@@ -206,4 +213,51 @@ describe('explore --invariant names a property the scope gives nothing to check'
       /^klpcheck: invariant 'no-silent-downgrade' .*depth=1: nothing to check, as no sequence of at most 1 step loads two releases of one owner \(depth=2 would\); nothing to explore \[E_USAGE\]\n$/,
     );
   });
+});
+
+describe('random runs too short to break a property are vacuous, never "holds" (helper-76, stop 47)', () => {
+  it('names what sequences of --steps operations cannot load, and the --steps that would', () => {
+    const one = (id: string) => vacuousInRandomRuns(id, 1);
+    expect(one('one-active-patch-per-slot')).toBe('nothing to check, as no sequence of at most 1 step loads two patches (--steps 2 would)');
+    expect(one('no-foreign-overlap')).toBe(
+      'nothing to check, as no sequence of at most 1 step loads two patches of different owners (--steps 2 would)',
+    );
+    // Two loads may be the vendor's p1 and p3 (releases 1 and 3): a downgrade needs no more.
+    expect(one('no-silent-downgrade')).toMatch(/two releases of one owner \(--steps 2 would\)$/);
+    expect(vacuousInRandomRuns('no-silent-downgrade', 2)).toBeNull();
+    expect(vacuousInRandomRuns('one-active-patch-per-slot', 2)).toBeNull();
+    for (const id of [CONFORMANCE, 'module-safety', 'transition-sanity']) expect(one(id), id).toBeNull();
+  });
+
+  it('run says VACUOUS and counts it apart; compare marks the cell ok? and says why in --json', async () => {
+    const r = await run(['run', '--semantics', 'upstream', '--runs', '20', '--steps', '1', '--no-save']);
+    const line = (p: string) => r.stdout.split('\n').find((l) => new RegExp(`^upstream +${p} `).test(l)) ?? '';
+    expect(line('one-active-patch-per-slot')).toMatch(
+      /VACUOUS {2}\(20 sequences, \d+ steps; nothing to check, as no sequence of at most 1 step loads two patches \(--steps 2 would\)\)$/,
+    );
+    expect(line('transition-sanity')).toMatch(/ holds {2}\(20 sequences/);
+    expect(r.stdout).toMatch(/\n\d+ violated, \d+ vacuous \(seed 1\)\n$/);
+    const c = await run(['compare', '--semantics', 'upstream', '--runs', '20', '--steps', '1', '--no-save', '--json']);
+    const m = JSON.parse(c.stdout) as { cells: { property: string; verdict: string; vacuous_in_scope?: string }[] };
+    const cell = (p: string) => m.cells.find((x) => x.property === p)!;
+    expect(cell('one-active-patch-per-slot')).toMatchObject({
+      verdict: 'holds-random',
+      vacuous_in_scope: 'nothing to check, as no sequence of at most 1 step loads two patches (--steps 2 would)',
+    });
+    expect(cell('transition-sanity')).not.toHaveProperty('vacuous_in_scope');
+    const text = await run([
+      'compare',
+      '--semantics',
+      'upstream',
+      '--invariants',
+      'one-active-patch-per-slot',
+      '--runs',
+      '20',
+      '--steps',
+      '1',
+      '--no-save',
+    ]);
+    expect(text.stdout).toMatch(/ok\?/);
+    expect(text.stdout).toContain('nothing to check, as no sequence of at most 1 step loads two patches (--steps 2 would)');
+  }, 60_000);
 });

@@ -154,7 +154,7 @@ export const compare: Command = {
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
     else if (!values['no-save']) checkDefaultStore(semantics, '--out DIR or --no-save');
     const recorded = values.record ? readRecorded(EXPECTED) : undefined;
-    if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare' });
+    if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare', recording: true });
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const t0 = io.now();
     const saveDir = values['no-save'] ? undefined : ((values.out as string | undefined) ?? COUNTEREXAMPLES);

@@ -21,7 +21,7 @@ import { readJsonFile } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
 import { applicableProperties } from '../../harness/explore/explorer.ts';
-import { vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
+import { lackingWords, vacuousInReach, vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { exploreText, type SavedNote } from '../../report/explore/text.ts';
@@ -83,6 +83,28 @@ export function budgetCheckedNothing(s: ExploreSummary): KlpcheckError | undefin
   return new KlpcheckError(
     'E_USAGE',
     `--max-states ${n}: ${s.semantics} has more than ${plural(n, 'state')} within depth 1, so the budget ran out before any sequence was checked; raise it`,
+  );
+}
+
+/**
+ * E_USAGE when the state budget stopped the search at a depth where no
+ * property it explored has anything to check (vacuity.ts vacuousInReach), as
+ * an explicit depth that short is refused before the search: its report
+ * said "holds for every sequence up to depth 1" of properties no sequence
+ * of 1 step can break, and exit 0 (helper-76, stop 47). Undefined when one
+ * had something to check, or when the budget did not stop the search.
+ */
+export function budgetLeftNothingToCheck(s: ExploreSummary): KlpcheckError | undefined {
+  if (!s.stateBudget) return undefined;
+  const why = s.properties.map((p) => vacuousInReach(p, s));
+  if (why.some((w) => w === null)) return undefined;
+  const stop = s.stateBudget.capacity ? "the visited set's capacity" : `--max-states ${s.stateBudget.states}`;
+  // Conformance always has something to check: only a search of properties that can lack something gets here.
+  const lacking = s.properties.map((p, i) => `${p}: ${lackingWords(why[i]!)}`).join('; ');
+  const wayOut = s.stateBudget.capacity ? 'a smaller scope keeps the search within it' : 'raise it';
+  return new KlpcheckError(
+    'E_USAGE',
+    `${stop}: the search stopped at depth ${s.depthReached}, with nothing to check (${lacking}); ${wayOut}`,
   );
 }
 
@@ -440,7 +462,7 @@ async function exploreCommand(
   const sem = semanticsByName(summary.semantics)!;
   // A budget that left no level expanded in full checked no sequence: with nothing violated, its report would be
   // 'holds ... up to depth 0' lines, each a claim of nothing, and exit 0 would say it all holds. The refusal alone.
-  const checkedNothing = summary.violations.length ? undefined : budgetCheckedNothing(summary);
+  const checkedNothing = summary.violations.length ? undefined : (budgetCheckedNothing(summary) ?? budgetLeftNothingToCheck(summary));
   if (checkedNothing) throw checkedNothing;
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
   const saveDir = values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES;

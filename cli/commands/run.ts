@@ -1,4 +1,5 @@
 /** `klpcheck run`: random model-based runs of one or every semantics through the invariant catalog. */
+import { vacuousInRandomRuns } from '../../harness/explore/vacuity.ts';
 import { KlpcheckError } from '../../harness/errors.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
@@ -35,6 +36,8 @@ export function verdictLine(
   width: number,
   saved: ReturnType<typeof replaySaved>,
   savedFinding?: Found,
+  /** vacuity.ts vacuousInRandomRuns: why sequences of this run's length give the property nothing to check. */
+  vacuousInScope?: string | null,
 ): string {
   const head = `${r.semantics.padEnd(width)} ${r.property.padEnd(32)}`;
   if (r.verdict === 'not-applicable') {
@@ -48,22 +51,26 @@ export function verdictLine(
   // Whether the file was new goes to stderr: stdout depends only on the version, the arguments and the seed.
   // A save refused (a hand-edited file of this name, kept) is named here; its error ends the run after every verdict.
   const where = r.saved ? ` -> ${shownPath(r.saved.file)}` : r.unsaved ? ` -> ${notSaved(r.unsaved)}` : '';
+  // A saved one that no longer reproduces is named, as compare's cell lists it under "fixed", whatever the verdict.
+  const fixed = saved.filter((f) => !f.found).map((f) => shownPath(f.file));
+  const since = fixed.length ? `; fixed since saved: ${fixed.join(', ')}` : '';
   // A saved counterexample that still reproduces wins, as in compare's cells: over a "holds" beside it, and over a
   // longer one the random runs found (compare lists the shortest first; run quoted the longer: stop 36's hostile user).
   if (savedFinding && (!c || savedWins(savedFinding, c.steps.length, r.saved?.file))) {
     const runs = c ? `the random runs found one of ${plural(c.steps.length, 'step')}${where}` : `the random runs found none: ${checked}`;
-    return `${head} ${style.fail('VIOLATED')} by a saved counterexample that ${savedFinding.notAsRecorded ? `still violates it, though not as recorded (${savedFinding.notAsRecorded})` : 'still reproduces'}, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (${runs})`;
+    return `${head} ${style.fail('VIOLATED')} by a saved counterexample that ${savedFinding.notAsRecorded ? `still violates it, though not as recorded (${savedFinding.notAsRecorded})` : 'still reproduces'}, in ${plural(savedFinding.length, 'step')}: ${savedFinding.reason} -> ${shownPath(savedFinding.file!)} (${runs}${since})`;
   }
-  // A saved one that no longer reproduces is named, as compare's cell lists it under "fixed".
-  const fixed = saved.filter((f) => !f.found).map((f) => shownPath(f.file));
-  const since = fixed.length ? `; fixed since saved: ${fixed.join(', ')}` : '';
   // No operation applied, nothing was checked: said, as compare's ok? cell says it (hostile-user finding, stop 37),
   // and not called "holds" (stop 42's: a verdict never claims more than was checked).
+  // Nor when sequences this short cannot break it: --steps 1 loads one patch (helper-76, stop 47).
   if (r.verdict === 'holds' || !c)
     return r.steps === 0
       ? `${head} VACUOUS  (${checked}${since}; ${NO_OPERATION})`
-      : `${head} ${style.pass('holds')}  (${checked}${since})`;
-  return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}`;
+      : vacuousInScope
+        ? `${head} VACUOUS  (${checked}${since}; ${vacuousInScope})`
+        : `${head} ${style.pass('holds')}  (${checked}${since})`;
+  // compare lists them beside a violated cell too; run named them only beside a pass (helper-76, stop 47).
+  return `${head} ${style.fail('VIOLATED')} at step ${c.violation.step + 1} of ${c.steps.length}: ${c.violation.reason}${where}${since}`;
 }
 
 /**
@@ -161,9 +168,10 @@ export const run: Command = {
         bar.clear();
         const replays = savedReplays.get(`${r!.semantics} ${r!.property}`) ?? [];
         const live = shortestFound(replays);
-        io.stdout(`${verdictLine(r!, style, width, replays, live)}\n`);
+        const nothing = vacuousInRandomRuns(p, maxCommands);
+        io.stdout(`${verdictLine(r!, style, width, replays, live, nothing)}\n`);
         if (r!.verdict === 'violated' || (r!.verdict === 'holds' && live)) violated++;
-        else if (r!.verdict === 'holds' && r!.steps === 0) vacuous++;
+        else if (r!.verdict === 'holds' && (r!.steps === 0 || nothing)) vacuous++;
         if (r!.saved) saved[r!.saved.status]++;
         if (r!.unsaved) unsaved.push(r!.unsaved);
       }

@@ -17,6 +17,7 @@ import { rootUniverse } from './expand.ts';
 import { everyLoadOrder, type LoadOrderLabels } from './load-order-labels.ts';
 import { LIMITS, type ExploreScope } from './scope.ts';
 import { plural } from '../plural.ts';
+import { DEFAULT_SCOPE } from '../generators.ts';
 
 /**
  * How many patches a sequence of the scope can load: `scope.patches`, or
@@ -86,6 +87,8 @@ export interface VacuousInScope {
   readonly scopeToo?: true;
   /** The scope keys to raise, `patches=3`, `patches=2,states=1` or `depth=3`; absent when no scope within LIMITS has it. */
   readonly remedy?: string;
+  /** Set when the scope has it but the search stopped short of the scope's bound (vacuousInReach): `depth` is where. */
+  readonly stopped?: true;
 }
 
 /**
@@ -119,6 +122,50 @@ export function vacuousInScope(property: string, scope: ExploreScope): VacuousIn
 }
 
 /**
+ * Whether `property` had nothing to check in the part of its scope a search
+ * covered, and if so why; null when it had. A search that a state budget,
+ * the visited set's capacity or an interrupt stopped claims only the
+ * `depthReached` levels it expanded in full, so it is held to that depth
+ * bound: "holds for every sequence up to depth 1" of a property no sequence
+ * of 1 step can break claimed a pass where an explicit depth=1 is refused as
+ * vacuous (helper-76, stop 47). A search that reached its bound or its
+ * fixpoint is held to its scope (vacuousInScope).
+ */
+export function vacuousInReach(
+  property: string,
+  s: { readonly scope: ExploreScope; readonly fixpoint: boolean; readonly depthReached: number },
+): VacuousInScope | null {
+  const inScope = vacuousInScope(property, s.scope);
+  if (inScope || s.fixpoint || s.depthReached >= (s.scope.depth ?? Infinity)) return inScope;
+  const reached = vacuousInScope(property, { ...s.scope, depth: s.depthReached });
+  if (!reached) return null;
+  // No remedy in the scope's keys: the scope has it; what stopped the search is the report's to say (--max-states).
+  const { remedy: _scopes, ...why } = reached;
+  return { ...why, depth: s.depthReached, stopped: true };
+}
+
+/**
+ * Why random runs of sequences of at most `maxCommands` operations (run and
+ * compare --steps) have nothing to check of `property`, in vacuousWords'
+ * words with `--steps N` for the remedy; null when they have. Their
+ * universes are the default scope's (generators.ts DEFAULT_SCOPE: three
+ * patches, owners and releases by name as explore's load order gives them,
+ * two state ids, forbid_downgrade) and the settling operations that end
+ * each sequence load no patch (generators.ts settleOps), so a sequence loads
+ * at most `maxCommands` patches, as an explore of that depth does: `run
+ * --steps 1` said "holds" of one-active-patch-per-slot, which no sequence of
+ * one load can break (helper-76, stop 47).
+ */
+export function vacuousInRandomRuns(property: string, maxCommands: number): string | null {
+  const { patches, functions, states, tasks } = DEFAULT_SCOPE;
+  const v = vacuousInScope(property, { patches, functions, states, tasks, depth: maxCommands });
+  if (!v) return null;
+  // Only the sequences' length can be short here: the universes have what the catalog's invariants need.
+  const steps = v.remedy?.match(/^depth=(\d+)$/)?.[1];
+  return `nothing to check, as ${lackingWords(v)}${steps ? ` (--steps ${steps} would)` : ''}`;
+}
+
+/**
  * The words after a property's name in a report: "nothing to check, as no
  * universe of the scope has X (patches=3 would)", or, when the depth bound
  * alone is short, "nothing to check, as no sequence of at most 1 step loads
@@ -126,13 +173,18 @@ export function vacuousInScope(property: string, scope: ExploreScope): VacuousIn
  * that a sequence of at most 1 step builds has X (states=1,depth=2 would)".
  */
 export function vacuousWords(v: VacuousInScope): string {
+  const why = lackingWords(v);
+  if (v.stopped) return `nothing checked, as the search stopped at depth ${v.depth} and ${why}`;
+  return `nothing to check, as ${why}${v.remedy ? ` (${v.remedy} would)` : ''}`;
+}
+
+/** What is lacking, in the words vacuousWords gives after "as": "no sequence of at most 1 step loads two patches". */
+export function lackingWords(v: VacuousInScope): string {
   // Both the bound and the scope: neither alone is to blame ("no sequence ... loads a state id" blamed the length for
   // what states=0 lacks at any depth: stop 37's second hostile user).
-  const why =
-    v.depth === undefined
-      ? `no universe of the scope has ${v.lacks}`
-      : v.scopeToo
-        ? `no universe of the scope that a sequence of at most ${plural(v.depth, 'step')} builds has ${v.lacks}`
-        : `no sequence of at most ${plural(v.depth, 'step')} loads ${v.lacks}`;
-  return `nothing to check, as ${why}${v.remedy ? ` (${v.remedy} would)` : ''}`;
+  return v.depth === undefined
+    ? `no universe of the scope has ${v.lacks}`
+    : v.scopeToo
+      ? `no universe of the scope that a sequence of at most ${plural(v.depth, 'step')} builds has ${v.lacks}`
+      : `no sequence of at most ${plural(v.depth, 'step')} loads ${v.lacks}`;
 }

@@ -18,7 +18,7 @@ import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
 import type { StateBudget } from '../../harness/explore/explorer.ts';
 import { plural } from '../../harness/plural.ts';
-import { vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
+import { vacuousInReach, vacuousWords } from '../../harness/explore/vacuity.ts';
 
 /** Where a violated property's counterexample was saved, or why it was not (`notSaved`, one line). */
 export interface SavedNote {
@@ -98,7 +98,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     const v = s.violations.find((x) => x.property === p);
     if (!v) {
       const vacuous = missing.length ? `  VACUOUS: never reached ${missing.join(', ')}` : '';
-      const nothing = vacuousInScope(p, s.scope);
+      const nothing = vacuousInReach(p, s);
       if (nothing) {
         lines.push(`${p.padEnd(32)} VACUOUS IN SCOPE: ${vacuousWords(nothing)}`);
         continue;

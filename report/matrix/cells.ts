@@ -48,7 +48,7 @@ export function shortCell(c: Cell | undefined): string {
     case 'violated':
       return `${classOf(c) === 'design-choice' ? 'D' : 'X'}${quoted(c).length}${fixed}`;
     case 'holds-random':
-      return (c.vacuous?.length ? MARKS.vacuous.mark : MARKS.random.mark) + fixed;
+      return (c.vacuous?.length || c.vacuous_in_scope ? MARKS.vacuous.mark : MARKS.random.mark) + fixed;
     case 'holds-bounded':
       return (c.vacuous?.length || c.vacuous_in_scope ? MARKS.vacuous.mark : MARKS.bounded.mark) + fixed;
     case 'not-applicable':
@@ -92,8 +92,8 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
     }
     case 'holds-random':
       // Nothing checked is not "holds" (as run's VACUOUS; stop 42's hostile user).
-      return c.vacuous?.length
-        ? `vacuous for ${randomReach(m, c.sequences, c.steps)}; ${NO_OPERATION}${fixed}`
+      return c.vacuous?.length || c.vacuous_in_scope
+        ? `vacuous for ${randomReach(m, c.sequences, c.steps)}; ${c.vacuous?.length ? NO_OPERATION : c.vacuous_in_scope}${fixed}`
         : `holds for ${randomReach(m, c.sequences, c.steps)}${fixed}`;
     case 'holds-bounded': {
       const vacuous =
@@ -197,7 +197,12 @@ export function notApplicableGroups(m: VerdictMatrix): CellGroup<{ readonly prop
  */
 export function vacuousGroups(m: VerdictMatrix): CellGroup[] {
   return grouped(m, (c) => {
-    if (c.verdict === 'holds-random') return c.vacuous?.length ? [{ property: c.property, why: NO_OPERATION }] : [];
+    if (c.verdict === 'holds-random')
+      return c.vacuous?.length
+        ? [{ property: c.property, why: NO_OPERATION }]
+        : c.vacuous_in_scope
+          ? [{ property: c.property, why: c.vacuous_in_scope }]
+          : [];
     if (c.verdict !== 'holds-bounded') return [];
     return [
       ...(c.vacuous_in_scope ? [{ property: c.property, why: c.vacuous_in_scope }] : []),

@@ -65,6 +65,8 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
     case 'not-applicable':
       return `<td class="na" title="${title}">n/a${fixed}</td>`;
     case 'holds-random':
+      if (c.vacuous_in_scope && !c.vacuous?.length)
+        return `<td class="vacuous" title="${title}">holds (random)<br><small>${c.sequences} seq</small><br><small>vacuous in scope</small>${fixed}</td>`;
       return c.vacuous?.length
         ? `<td class="vacuous" title="${title}">holds (random)<br><small>${c.sequences} seq, no operation</small><br><small>vacuous</small>${fixed}</td>`
         : `<td class="holds-random" title="${title}">holds (random)<br><small>${c.sequences} seq</small>${fixed}</td>`;

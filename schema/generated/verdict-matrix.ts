@@ -127,6 +127,10 @@ export interface HoldsRandomCell {
    */
   vacuous?: 'an operation applied'[];
   /**
+   * Present when sequences of max_steps operations give the property nothing to check, so the random pass is vacuous: what none of them loads, and the --steps that would, e.g. "nothing to check, as no sequence of at most 1 step loads two patches (--steps 2 would)" (harness/explore/vacuity.ts vacuousInRandomRuns).
+   */
+  vacuous_in_scope?: string;
+  /**
    * Saved counterexamples of this cell that no longer violate the property on replay (reported, never dropped), relative to the repository.
    */
   fixed?: string[];
