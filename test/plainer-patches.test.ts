@@ -57,6 +57,14 @@ describe('plainerPatches', () => {
     expect(u.patches[0]!.attrs).toEqual({ replace: true, replaces: ['p2', 'p3'] });
   });
 
+  it('drops a list of one element whole, and offers no empty list of attributes or owners', () => {
+    const u: Universe = { patches: [{ name: 'p1', objects: vmlinuxF1, attrs: { replace_sets: [1], replace: 1 } }], modules: [] };
+    expect([...plainerPatches(u)].map((v) => v.patches[0]!.attrs)).toEqual([{ replace: 1 }, { replace_sets: [1] }]);
+    // Nor an empty owners list (the schema wants one at least): one owner goes with the owners.
+    const owned: Universe = { patches: [{ name: 'p1', objects: vmlinuxF1, owners: ['user'] }], modules: [] };
+    expect([...plainerPatches(owned)].map((v) => v.patches[0]!.owners)).toEqual([undefined]);
+  });
+
   it('offers nothing for a plain patch, and leaves module parameters as they are', () => {
     const plain: Universe = {
       patches: [{ name: 'p1', objects: vmlinuxF1, params: { tag: '1' }, attr_params: { tag: 'replace' }, states: [] }],

@@ -264,6 +264,14 @@ describe('minimize over unused parts', () => {
     ]);
   });
 
+  it('takes out a step the finding does not need, and refuses a sequence that does not fail', () => {
+    // An rmmod of a module never loaded changes nothing: the first step goes, whichever property is asked.
+    const padded: Op[] = [{ op: 'rmmod', module: 'p2' }, ...overlapOps];
+    const m = minimize(overlap, padded, 'no-foreign-overlap', replay);
+    expect(m.result.steps.map((s) => s.op)).toEqual(overlapOps);
+    expect(() => minimize(overlap, [overlapOps[0]!], 'no-foreign-overlap', replay)).toThrow('minimize: the sequence does not fail');
+  });
+
   it('keeps a part the property fails only with', () => {
     // The same finding, as a replay that no longer fails with fewer than two tasks or without p2 would see it.
     const needs = (u: Universe, o: readonly Op[]) => {

@@ -17,6 +17,7 @@ import {
   scopeBounds,
   universeBounds,
   vacuousInRandomRuns,
+  vacuousInReach,
   vacuousInScope,
   vacuousWords,
 } from '../harness/explore/vacuity.ts';
@@ -211,6 +212,35 @@ describe('explore --invariant names a property the scope gives nothing to check'
     ]);
     expect(some.stderr).toMatch(
       /^klpcheck: invariant 'no-silent-downgrade' .*depth=1: nothing to check, as no sequence of at most 1 step loads two releases of one owner \(depth=2 would\); nothing to explore \[E_USAGE\]\n$/,
+    );
+  });
+});
+
+describe('a search is held to the depth it reached (vacuousInReach, helper-76, stop 47)', () => {
+  const at = (scope: string, depthReached: number, fixpoint = false) => ({ scope: parseScope(scope), depthReached, fixpoint });
+
+  it('a search stopped short of its bound is held to the depth it reached, with no scope remedy', () => {
+    expect(vacuousInReach('one-active-patch-per-slot', at('patches=2,functions=1,states=0,tasks=1,depth=3', 1))).toEqual({
+      lacks: 'two patches',
+      depth: 1,
+      stopped: true,
+    });
+    expect(vacuousInReach('one-active-patch-per-slot', at('patches=2,functions=1,states=0,tasks=1', 2))).toBeNull();
+  });
+
+  it('a search at its bound or its fixpoint is held to its scope; what the scope lacks is said as the scope lacks it', () => {
+    const bounded = parseScope('patches=2,functions=1,states=0,tasks=1,depth=1');
+    expect(vacuousInReach('one-active-patch-per-slot', at('patches=2,functions=1,states=0,tasks=1,depth=1', 1))).toEqual(
+      vacuousInScope('one-active-patch-per-slot', bounded),
+    );
+    expect(vacuousInScope('one-active-patch-per-slot', bounded)).not.toHaveProperty('stopped');
+    // A fixpoint reached at depth 1 claims every sequence: nothing is held back.
+    expect(vacuousInReach('one-active-patch-per-slot', at('patches=2,functions=1,states=0,tasks=1', 1, true))).toBeNull();
+    // states=0 lacks a state id at any depth: the scope's words and remedy, even where the budget stopped the search.
+    const noIds = at('patches=2,functions=1,states=0,tasks=1', 1);
+    expect(vacuousInReach('no-state-shared-across-slots', noIds)).toEqual(vacuousInScope('no-state-shared-across-slots', noIds.scope));
+    expect(vacuousWords(vacuousInReach('no-state-shared-across-slots', noIds)!)).toBe(
+      'nothing to check, as no universe of the scope has a state id (states=1 would)',
     );
   });
 });
