@@ -65,6 +65,21 @@ describe('plainerPatches', () => {
     expect([...plainerPatches(owned)].map((v) => v.patches[0]!.owners)).toEqual([undefined]);
   });
 
+  it("offers a patch's one empty module object in vmlinux, and no other object", () => {
+    const u: Universe = {
+      patches: [
+        { name: 'p1', objects: [{ name: 'mod', funcs: [], callbacks: 'demo' }] },
+        { name: 'p2', objects: [{ name: 'mod', funcs: [{ old_name: 'm1' }] }] },
+        { name: 'p3', objects: [{ name: 'mod', funcs: [] }, ...vmlinuxF1] },
+        { name: 'p4', objects: [{ name: 'vmlinux', funcs: [] }] },
+      ],
+      modules: [{ name: 'mod' }],
+    };
+    expect([...plainerPatches(u)].map((v) => v.patches.map((p) => p.objects))).toEqual([
+      [[{ name: 'vmlinux', funcs: [], callbacks: 'demo' }], u.patches[1]!.objects, u.patches[2]!.objects, u.patches[3]!.objects],
+    ]);
+  });
+
   it('offers nothing for a plain patch, and leaves module parameters as they are', () => {
     const plain: Universe = {
       patches: [{ name: 'p1', objects: vmlinuxF1, params: { tag: '1' }, attr_params: { tag: 'replace' }, states: [] }],
@@ -144,6 +159,31 @@ describe('minimize over patch decorations', () => {
     const m = minimize(tagged, loads, 'no-function-shared-across-slots', byDraft);
     expect(m.universe).toEqual(tagged);
     expect(m.result.violation?.reason).toBe('p1 (slot tag:1) and p2 (slot tag:2) both use vmlinux:f1,0');
+  });
+
+  it('moves an empty module object to vmlinux, and then the module no step loads goes', () => {
+    const u: Universe = {
+      patches: [{ name: 'p1', objects: [{ name: 'mod', funcs: [] }] }],
+      modules: [{ name: 'mod' }],
+      kernel: { tasks: 1 },
+    };
+    const load: Op[] = [{ op: 'insmod', module: 'p1' }];
+    // A property that fails, for one reason, whenever a step runs.
+    const any = (v: Universe, o: readonly Op[]) => {
+      const r = runSequence(v, hybrid, o, { invariants: [], conformance: false });
+      return o.length ? { ...r, violation: { step: 0, invariant: 'x', reason: 'kept' } } : r;
+    };
+    expect(minimize(u, load, 'x', any).universe).toEqual({
+      patches: [{ name: 'p1', objects: [{ name: 'vmlinux', funcs: [] }] }],
+      modules: [],
+      kernel: { tasks: 1 },
+    });
+    // Where the module's object gives the reason its words, it stays in the module.
+    const says = (v: Universe, o: readonly Op[]) => {
+      const r = any(v, o);
+      return r.violation ? { ...r, violation: { ...r.violation, reason: v.patches[0]!.objects![0]!.name } } : r;
+    };
+    expect(minimize(u, load, 'x', says).universe).toEqual(u);
   });
 
   it('keeps an attribute the property fails only with', () => {

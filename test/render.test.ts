@@ -96,7 +96,7 @@ describe('text', () => {
     // path is the kernel's name: /sys/kernel/livepatch/lp-1 is no folder a kernel makes.
     const prefixed = JSON.parse(JSON.stringify(fixture).replaceAll('"p1"', '"lp-1"').replaceAll('"p2"', '"lp-1-x"')) as Counterexample;
     expect(render(prefixed, 'text')).toContain('\n  3. insmod lp-1-x.ko\n       livepatch: Livepatch patch (lp_1_x) is not compatible');
-    const forced = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'upstream', 'conformance-822c5e67c66a.json'));
+    const forced = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'upstream', 'conformance-545eea7ed9c3.json'));
     const sysfs = render(JSON.parse(JSON.stringify(forced).replaceAll('"p1"', '"lp-1"')) as Counterexample, 'text');
     expect(sysfs).toContain(
       "\n  4. echo 0 > /sys/kernel/livepatch/lp_1/enabled\n       livepatch: 'lp_1': initializing unpatching transition\n",
@@ -347,11 +347,11 @@ describe('markdown', () => {
   });
 
   it('names a numbered slot’s lane once: slot 1, not slot slot 1', () => {
-    const slots = render(readCounterexample('counterexamples/slots/no-foreign-removal-d724bbc1652d.json'), 'markdown');
+    const slots = render(readCounterexample('counterexamples/slots/no-foreign-removal-f35109402061.json'), 'markdown');
     expect(slots).toContain('  participant P1 as slot 1\n');
     expect(slots).not.toContain('slot slot');
     // The text's Patches list says the slot once: its label already names it (hostile-user finding).
-    const text = render(readCounterexample('counterexamples/slots/no-foreign-removal-d724bbc1652d.json'), 'text');
+    const text = render(readCounterexample('counterexamples/slots/no-foreign-removal-f35109402061.json'), 'text');
     expect(text).toContain('  p1: slot 1 (slot=1)\n');
     expect(md).toMatch(/participant P\d as slot cumulative\n/);
   });
@@ -412,7 +412,7 @@ describe('selftest', () => {
 
   it('says what its clean-up cannot unload, where it said it left the machine as it was', () => {
     // Upstream's force finding: the forced p2's module is never removed (hostile-user nit, stop 36).
-    const forced = render(readCounterexample('counterexamples/upstream/conformance-822c5e67c66a.json'), 'selftest');
+    const forced = render(readCounterexample('counterexamples/upstream/conformance-545eea7ed9c3.json'), 'selftest');
     expect(forced).toContain('# $MOD_P2 stays loaded (the kernel refuses its removal), so reboot before');
     expect(forced).not.toContain('leave the machine as it was');
     expect(script).toContain('# Clean up (not part of the counterexample): leave the machine as it was.');
@@ -528,7 +528,7 @@ describe('selftest', () => {
     // A module parameter `1 $(touch ...)` was pasted raw into load_lp's line (hostile-user finding, 2026-12-03).
     const dir = tmp.path;
     const marks = ['param', 'attr', 'comment'].map((m) => join(dir, `ran-${m}`));
-    const slots = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'slots', 'conformance-f01d200d5e08.json'));
+    const slots = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'slots', 'conformance-c2aaede076a4.json'));
     const params = {
       ...slots,
       steps: slots.steps.map((s, i) => (i ? s : { ...s, op: { ...s.op, params: { add_merge_slots: `1 $(touch ${marks[0]}); echo 'x` } } })),
@@ -610,7 +610,7 @@ describe('every format', () => {
   });
 
   it("names conformance once in its header, where each invariant is named with its title (it read 'conformance: conformance')", () => {
-    const c = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'upstream', 'conformance-822c5e67c66a.json'));
+    const c = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'upstream', 'conformance-545eea7ed9c3.json'));
     expect(render(c, 'text')).toContain('\nInvariant: conformance\n');
     expect(render(c, 'markdown')).toContain('- **Invariant:** `conformance`\n');
     expect(render(c, 'selftest')).toContain('# Invariant: conformance, violated after step 6:');

@@ -5,7 +5,8 @@
  * every broken implementation's case happens in a universe its property
  * lacks nothing of, and the remedy each verdict names finds the violation.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCounterexample } from '../harness/counterexample.ts';
@@ -289,5 +290,25 @@ describe('random runs too short to break a property are vacuous, never "holds" (
     ]);
     expect(text.stdout).toMatch(/ok\?/);
     expect(text.stdout).toContain('nothing to check, as no sequence of at most 1 step loads two patches (--steps 2 would)');
+    // The legend names the mark it uses, and the page does not call the cell "holds" (helper-77, stop 47).
+    expect(text.stdout).toMatch(/\n *ok\? +/);
+    const html = join(mkdtempSync(join(tmpdir(), 'klpcheck-vacuous-')), 'm.html');
+    await run([
+      'compare',
+      '--semantics',
+      'upstream',
+      '--invariants',
+      'one-active-patch-per-slot',
+      '--runs',
+      '20',
+      '--steps',
+      '1',
+      '--no-save',
+      '--html',
+      html,
+    ]);
+    expect(readFileSync(html, 'utf8')).toMatch(
+      /<td class="vacuous" title="[^"]*">vacuous \(random\)<br><small>20 seq, too short<\/small><\/td>/,
+    );
   }, 60_000);
 });

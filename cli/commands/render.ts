@@ -60,7 +60,7 @@ export const render: Command = {
   },
   examples: [
     'klpcheck render counterexamples/upstream/no-function-shared-across-slots-d9380e0d84a2.json',
-    'klpcheck render --format html --out cx.html counterexamples/per-state/callback-pairing-9e1de6fcaf8a.json',
+    'klpcheck render --format html --out cx.html counterexamples/per-state/callback-pairing-bceec61f95bc.json',
   ],
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) {

@@ -65,8 +65,9 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
     case 'not-applicable':
       return `<td class="na" title="${title}">n/a${fixed}</td>`;
     case 'holds-random':
+      // Not "holds": sequences this short cannot break it (helper-77, stop 47).
       if (c.vacuous_in_scope && !c.vacuous?.length)
-        return `<td class="vacuous" title="${title}">holds (random)<br><small>${c.sequences} seq</small><br><small>vacuous in scope</small>${fixed}</td>`;
+        return `<td class="vacuous" title="${title}">vacuous (random)<br><small>${c.sequences} seq, too short</small>${fixed}</td>`;
       return c.vacuous?.length
         ? `<td class="vacuous" title="${title}">holds (random)<br><small>${c.sequences} seq, no operation</small><br><small>vacuous</small>${fixed}</td>`
         : `<td class="holds-random" title="${title}">holds (random)<br><small>${c.sequences} seq</small>${fixed}</td>`;

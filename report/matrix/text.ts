@@ -44,8 +44,9 @@ export function matrixText(m: VerdictMatrix, style: TextStyle = PLAIN): string {
   );
   const fixed = fixedFiles(m).map(({ cell, file }) => `  ${cell.semantics} / ${cell.property}: ${file}`);
   // Only the marks this matrix can show.
-  // ok? without an exploration: a random pass whose sequences applied no operation (cells.ts NO_OPERATION).
-  const vacuousRandom = m.cells.some((c) => c.verdict === 'holds-random' && c.vacuous?.length);
+  // ok? without an exploration: a random pass whose sequences applied no operation (cells.ts NO_OPERATION), or too
+  // short to break the property (vacuous_in_scope; its legend was missing: helper-77, stop 47).
+  const vacuousRandom = m.cells.some((c) => c.verdict === 'holds-random' && (c.vacuous?.length || c.vacuous_in_scope));
   const marks = Object.values(MARKS).filter(
     (k) =>
       (m.exhaustive || k !== MARKS.bounded) &&

@@ -171,7 +171,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
       'replace-sets-positional',
       'per-state',
     ],
-    recorded: 'counterexamples/slots/conformance-f01d200d5e08.json',
+    recorded: 'counterexamples/slots/conformance-c2aaede076a4.json',
     meaning:
       'klp_force_transition marks every other patch on klp_patches (or of the replaced sets) forced, including ' +
       'patches loaded after a re-enabled transition patch that it does not replace (facts B.2 "Force").',
