@@ -78,11 +78,18 @@ describe('plainerPatches', () => {
     expect([...plainerPatches(u)].map((v) => v.patches.map((p) => p.objects))).toEqual([
       [[{ name: 'vmlinux', funcs: [], callbacks: 'demo' }], u.patches[1]!.objects, u.patches[2]!.objects, u.patches[3]!.objects],
     ]);
+    // An object whose funcs are NULL has no functions either.
+    const nul: Universe = { patches: [{ name: 'p1', objects: [{ name: 'mod', funcs: null }] }], modules: [{ name: 'mod' }] };
+    expect([...plainerPatches(nul)].map((v) => v.patches[0]!.objects)).toEqual([[{ name: 'vmlinux', funcs: null }]]);
   });
 
   it('offers nothing for a plain patch, and leaves module parameters as they are', () => {
     const plain: Universe = {
-      patches: [{ name: 'p1', objects: vmlinuxF1, params: { tag: '1' }, attr_params: { tag: 'replace' }, states: [] }],
+      patches: [
+        { name: 'p1', objects: vmlinuxF1, params: { tag: '1' }, attr_params: { tag: 'replace' }, states: [] },
+        // patch->objs == NULL: no object to move.
+        { name: 'p2', objects: null },
+      ],
       modules: [],
     };
     expect([...plainerPatches(plain)]).toEqual([]);
