@@ -276,7 +276,7 @@ describe('random runs too short to break a property are vacuous, never "holds" (
       vacuous_in_scope: 'nothing to check, as no sequence of at most 1 step loads two patches (--steps 2 would)',
     });
     expect(cell('transition-sanity')).not.toHaveProperty('vacuous_in_scope');
-    const text = await run([
+    const oneCell = [
       'compare',
       '--semantics',
       'upstream',
@@ -287,26 +287,14 @@ describe('random runs too short to break a property are vacuous, never "holds" (
       '--steps',
       '1',
       '--no-save',
-    ]);
+    ];
+    const text = await run(oneCell);
     expect(text.stdout).toMatch(/ok\?/);
     expect(text.stdout).toContain('nothing to check, as no sequence of at most 1 step loads two patches (--steps 2 would)');
     // The legend names the mark it uses, and the page does not call the cell "holds" (helper-77, stop 47).
     expect(text.stdout).toMatch(/\n *ok\? +/);
     const html = join(mkdtempSync(join(tmpdir(), 'klpcheck-vacuous-')), 'm.html');
-    await run([
-      'compare',
-      '--semantics',
-      'upstream',
-      '--invariants',
-      'one-active-patch-per-slot',
-      '--runs',
-      '20',
-      '--steps',
-      '1',
-      '--no-save',
-      '--html',
-      html,
-    ]);
+    await run([...oneCell, '--html', html]);
     expect(readFileSync(html, 'utf8')).toMatch(
       /<td class="vacuous" title="[^"]*">vacuous \(random\)<br><small>20 seq, too short<\/small><\/td>/,
     );
