@@ -9,17 +9,13 @@
  * makes the counterexample 1-minimal, which is what a reader of a review
  * thread wants.
  */
-import type { PatchDef, Universe } from '../model/kernel/definitions.ts';
+import type { Universe } from '../model/kernel/definitions.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
-import { plainerPatches } from './plainer-patches.ts';
+import { plainerPatches, withPatch } from './plainer-patches.ts';
 import { withoutUnusedParts, type SmallerCase } from './unused-parts.ts';
 
 export type Replay = (u: Universe, ops: readonly Op[]) => RunResult;
-
-function withPatch(u: Universe, i: number, p: PatchDef): Universe {
-  return { ...u, patches: u.patches.map((x, j) => (j === i ? p : x)) };
-}
 
 /**
  * Smaller variants of a universe: one function or one state fewer in one

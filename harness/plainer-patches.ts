@@ -18,7 +18,8 @@ import { VMLINUX, type PatchAttrs, type PatchDef, type Universe } from '../model
 
 type Attr = keyof PatchAttrs;
 
-function withPatch(u: Universe, i: number, p: PatchDef): Universe {
+/** `u` with patch `i` replaced by `p` (minimize.ts offers its smaller patches so too). */
+export function withPatch(u: Universe, i: number, p: PatchDef): Universe {
   return { ...u, patches: u.patches.map((x, j) => (j === i ? p : x)) };
 }
 
