@@ -19,7 +19,7 @@ export const ERROR_CODES = {
     'names declared twice (as the kernel spells a module name: test-klp-a and test_klp_a are one), a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder)',
   E_IO: 'an output path that cannot be written, or an explore result file that would be over 536,870,888 characters of JSON (512 MiB less 24)',
   E_UNCHECKED:
-    "replay: no counterexample given could be checked, each for a reason in its file: its steps fail today's preconditions where it was violated, its property does not apply to its semantics, or it is a release cycle's (klpcheck protocols checks those); under --semantics, a property that applies to none of them is E_USAGE",
+    "run: every property it ran was VACUOUS (too few steps, or no operation applied), so nothing was checked; replay: no counterexample given could be checked, each for a reason in its file: its steps fail today's preconditions where it was violated, its property does not apply to its semantics, or it is a release cycle's (klpcheck protocols checks those); under --semantics, a property that applies to none of them is E_USAGE",
   E_VM_SETUP: 'klpcheck vm: the kernel is not set up (run npm run vm:setup)',
   E_VM_BUILD: 'klpcheck vm: building the generated modules failed',
   E_VM_BOOT: 'klpcheck vm: the VM did not boot or did not answer in time',

@@ -23,16 +23,18 @@ describe('klpcheck run', () => {
     );
     expect(c.out()).toMatch(/^1 violated \(seed 1\)$/m);
   });
-  it('counts a pass whose sequences applied no operation as vacuous, apart from the violations (stop 37)', async () => {
+  it('counts a pass whose sequences applied no operation as vacuous, apart from the violations (stop 37), and exits 2 when all are', async () => {
     const c = capture();
     const code = await main(
       ['run', '--semantics', 'stacking', '--invariant', 'conformance', '--runs', '5', '--steps', '1', '--no-save'],
       c.io,
     );
-    expect(code).toBe(0);
+    // The one property run checked nothing: exit 2 after the lines, never 0 ("holds"), since stop 47 (helper-77).
+    expect(code).toBe(2);
     expect(c.out()).toMatch(
       / VACUOUS {2}\(5 sequences, 0 steps; no random sequence applied an operation: nothing was checked\)\n0 violated, 1 vacuous \(seed 1\)\n$/,
     );
+    expect(c.err()).toMatch(/\[E_UNCHECKED\]\n$/);
   });
   it("says why a property does not apply, as compare's n/a cell does", async () => {
     const c = capture();

@@ -158,6 +158,7 @@ export const run: Command = {
     const unsaved: KlpcheckError[] = [];
     let violated = 0;
     let vacuous = 0;
+    let applicable = 0;
     const width = Math.max(12, ...semantics.map((s) => s.name.length));
     for (const sem of semantics as NonNullable<(typeof semantics)[number]>[]) {
       // A cell's line as soon as it ends: Ctrl-C ends the command at once (Node's default, as the random runs never
@@ -170,6 +171,7 @@ export const run: Command = {
         const live = shortestFound(replays);
         const nothing = vacuousInRandomRuns(p, maxCommands);
         io.stdout(`${verdictLine(r!, style, width, replays, live, nothing)}\n`);
+        if (r!.verdict !== 'not-applicable') applicable++;
         if (r!.verdict === 'violated' || (r!.verdict === 'holds' && live)) violated++;
         else if (r!.verdict === 'holds' && (r!.steps === 0 || nothing)) vacuous++;
         if (r!.saved) saved[r!.saved.status]++;
@@ -181,6 +183,13 @@ export const run: Command = {
     const secs = ((io.now() - t0) / 1000).toFixed(1);
     io.stderr(`klpcheck run: ${secs} s; ${savedSummary(saved, unsaved.length)}\n`);
     raiseLate(unsaved);
+    // Every line VACUOUS: nothing was checked, and exit 0 would tell a script it all holds, where explore refuses a
+    // property with nothing to check (`run --invariant X --steps 1 && echo ok` passed: helper-77, stop 47).
+    if (!violated && vacuous === applicable)
+      throw new KlpcheckError(
+        'E_UNCHECKED',
+        `nothing was checked: ${applicable === 1 ? 'the property run is' : `each of the ${applicable} properties run is`} VACUOUS (its line says why); nothing holds`,
+      );
     return violated ? EXIT.failed : EXIT.ok;
   },
 };
