@@ -269,35 +269,15 @@ describe('random runs too short to break a property are vacuous, never "holds" (
     expect(line('transition-sanity')).toMatch(/ holds {2}\(20 sequences/);
     expect(r.stdout).toMatch(/\n\d+ violated, \d+ vacuous \(seed 1\)\n$/);
     // Asked for one property that had nothing to check: exit 2, not 0, after its line (helper-77, stop 47).
-    const one = await run([
-      'run',
-      '--semantics',
-      'upstream',
-      '--invariant',
-      'one-active-patch-per-slot',
-      '--runs',
-      '5',
-      '--steps',
-      '1',
-      '--no-save',
-    ]);
+    const runOne = (steps: string) =>
+      run(['run', '--semantics', 'upstream', '--invariant', 'one-active-patch-per-slot', '--runs', '5', '--steps', steps, '--no-save']);
+    const one = await runOne('1');
     expect(one.code).toBe(2);
     expect(one.stdout).toMatch(/one-active-patch-per-slot +VACUOUS {2}\(5 sequences, /);
     expect(one.stderr).toMatch(
       /\nklpcheck: nothing was checked: the property run is VACUOUS \(its line says why\); nothing holds \[E_UNCHECKED\]\n$/,
     );
-    const two = await run([
-      'run',
-      '--semantics',
-      'upstream',
-      '--invariant',
-      'one-active-patch-per-slot',
-      '--runs',
-      '5',
-      '--steps',
-      '2',
-      '--no-save',
-    ]);
+    const two = await runOne('2');
     expect(two.code).toBe(0);
     const c = await run(['compare', '--semantics', 'upstream', '--runs', '20', '--steps', '1', '--no-save', '--json']);
     const m = JSON.parse(c.stdout) as { cells: { property: string; verdict: string; vacuous_in_scope?: string }[] };

@@ -85,10 +85,10 @@ function runningOf(step: GuestStep, m: ModuleSet): Record<string, string> {
  * did not report (a timeout, a crash) ends the list: the comparison shows where it stopped.
  */
 export function observeKernel(c: VmCase, g: GuestCase, m: ModuleSet): StepObservation[] {
-  const names = nameMap(m);
-  const rename = renamer(names);
+  const rename = renamer(nameMap(m));
   // The model's log spells a module name as the kernel does (model/kernel/log.ts): only a stand-in is named back.
-  const renameInLog = renamer(new Map([...names].filter(([kernel, universe]) => kernelModuleName(universe) !== kernel)));
+  const standIns = m.modules.flatMap((x) => (x.standsInFor ? [[kernelModuleName(x.name), x.standsInFor] as const] : []));
+  const renameInLog = renamer(new Map(standIns));
   const livepatches = new Set(m.modules.filter((x) => x.kind === 'livepatch').map((x) => x.name));
   let order: string[] = [];
   const out: StepObservation[] = [];

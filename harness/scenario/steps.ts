@@ -19,7 +19,6 @@ export interface StepOutcome {
 }
 
 const KLP = '/sys/kernel/livepatch';
-
 const fmtParams = (p?: Readonly<Record<string, string>>) =>
   Object.entries(p ?? {})
     .map(([k, v]) => ` ${k}=${v}`)
