@@ -35,6 +35,14 @@ export interface PackedSpecRow {
   readonly bytes_per_stored_state: number;
   /** The state bytes alone (the arena, with a length byte each). */
   readonly key_bytes_per_state: number;
+  /**
+   * The lockstep's successors past a conformance break not stored, as a stored
+   * state covers them (harness/explore/packed/covered-past-break.ts), and its
+   * index's bytes over the states stored, beside bytes_per_stored_state;
+   * absent when it covered none.
+   */
+  readonly covered?: number;
+  readonly covering_bytes_per_stored_state?: number;
   /** A frontier entry is a state number in an Int32Array. */
   readonly bytes_per_frontier_entry: 4;
   readonly max_rss_mib: number;
@@ -101,6 +109,7 @@ function row(
     states_per_cpu_second: Math.round(r.distinctStates / secs),
     bytes_per_stored_state: round(r.visitedBytes / r.distinctStates, 1),
     key_bytes_per_state: round(r.arenaBytes / r.distinctStates, 1),
+    ...(r.covered ? { covered: r.covered, covering_bytes_per_stored_state: round(r.coveringBytes / r.distinctStates, 1) } : {}),
     bytes_per_frontier_entry: 4,
     states_per_depth: r.statesPerDepth,
     violations: r.violations.map((v) => [v.property, v.depth] as const),

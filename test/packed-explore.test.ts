@@ -25,6 +25,12 @@ function comparable(s: ExploreSummary) {
   return { ...rest, violations: [...rest.violations].sort((a, b) => a.property.localeCompare(b.property)) };
 }
 
+/** What the engine's covering (covered-past-break.ts) keeps: whether each property holds, each shortest counterexample, what was reached. */
+function verdicts(s: ExploreSummary) {
+  const { complete, fixpoint, properties, reached } = comparable(s);
+  return { complete, fixpoint, properties, reached, violations: comparable(s).violations };
+}
+
 const options = (scope: string, extra: Partial<ParallelOptions> = {}): ParallelOptions => ({
   semantics: 'upstream',
   scope: parseScope(scope),
@@ -67,15 +73,19 @@ describe('explore --engine packed', () => {
     ],
     ['patches=3,functions=1,states=0,tasks=1,depth=4', { semantics: 'hybrid', properties: ['no-silent-version-switch'] }],
   ] as const)('summarises %s %j as the object explorer does', async (scope, extra) => {
-    const packed = await packedExploreInParallel(options(scope, extra)).done;
+    const packed = await packedExploreInParallel(options(scope, { ...extra, storeEveryState: true })).done;
     const object = await exploreInParallel(options(scope, extra)).done;
     expect(comparable(packed)).toEqual(comparable(object));
     expect(packed.distinctStates).toBeGreaterThan(1000);
+    // Not storing the states a stored state covers (covered-past-break.ts) changes the counts, never a verdict.
+    const covering = await packedExploreInParallel(options(scope, extra)).done;
+    expect(verdicts(covering)).toEqual(verdicts(packed));
+    expect(covering.distinctStates).toBeLessThanOrEqual(packed.distinctStates);
   });
 
   it('checks, of a list of properties, those that apply to the semantics, as the object explorer does', async () => {
     const o = options('patches=2,functions=1,states=1,tasks=1,depth=3', { properties: ['callback-pairing', 'shadow-lifetime'] });
-    const packed = await packedExploreInParallel(o).done;
+    const packed = await packedExploreInParallel({ ...o, storeEveryState: true }).done;
     expect(packed.properties).toEqual(['callback-pairing']);
     expect(comparable(packed)).toEqual(comparable(await exploreInParallel(o).done));
   });
@@ -110,6 +120,27 @@ describe('explore --engine packed', () => {
     expect(s.distinctStates).toBeGreaterThan(s.statesPerDepth.reduce((a, b) => a + b));
     expect(s.violations.map((v) => v.depth)).toContain(2);
     expect(exploreText(s)).toContain('(INCOMPLETE: every sequence up to depth 2, not every longer one)');
+  });
+
+  it('says how many successors past a conformance break it did not store, and that the object engine stores them', async () => {
+    const args = ['explore', '--semantics', 'upstream', '--scope', 'patches=2,functions=1,states=0,tasks=1,depth=any', '--no-save'];
+    const [object, packed] = [capture(), capture()];
+    expect(await main([...args, '--engine', 'object'], object.io)).toBe(1);
+    expect(await main([...args, '--engine', 'packed', '--workers', '1'], packed.io)).toBe(1);
+    expect(object.out()).toContain('59730 distinct states');
+    expect(object.out()).not.toContain('past a conformance break not stored');
+    expect(packed.out()).toContain('42671 distinct states');
+    expect(packed.out()).toMatch(
+      /^\d+ successors past a conformance break not stored: a stored state has the same definitions, kernel and checker memory, so the same future$/m,
+    );
+    // The verdicts are the same, line for line, but the depth of the fixpoint (the last level that stored a state).
+    const verdicts = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => /^[a-z-]+ +(holds|VIOLATED|VACUOUS)/.test(l))
+        .map((l) => l.replace(/no new state beyond depth \d+/g, 'no new state beyond depth D'));
+    expect(verdicts(packed.out())).toEqual(verdicts(object.out()));
+    expect(verdicts(packed.out()).length).toBeGreaterThan(5);
   });
 
   it('prints the object explorer’s report, byte for byte', async () => {

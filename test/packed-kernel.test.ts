@@ -52,7 +52,8 @@ describe('the packed upstream kernel, in lockstep with the packed spec model', (
   it('finds upstream’s conformance break (force marks a patch listed after the reversed one) with a path the object run confirms', () => {
     const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
     const packed = new PackedLockstep(scope);
-    const r = packedSearch(packed, { paths: true });
+    // Every state stored, as explore's object engine stores them (covered-past-break.ts stores 42,671).
+    const r = packedSearch(packed, { paths: true, storeEveryState: true });
     expect(r.fixpoint).toBe(true);
     expect(r.distinctStates).toBe(59730);
     expect(r.violations.map((v) => [v.property, v.depth])).toEqual([

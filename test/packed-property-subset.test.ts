@@ -19,7 +19,8 @@ function both(semantics: string, scopeText: string, properties: readonly string[
   const sem = semanticsByName(semantics)!;
   const scope = parseScope(scopeText);
   const model = new PackedLockstep(scope, { semantics: sem, properties });
-  const packed = packedSearch(model, { depth: scope.depth });
+  // Every state stored, as the object explorer stores them (covered-past-break.ts would store fewer).
+  const packed = packedSearch(model, { depth: scope.depth, storeEveryState: true });
   const object = explore({ semantics: sem, scope, properties });
   const found = (vs: readonly { property: string; depth: number }[]) => vs.map((v) => [v.property, v.depth]).sort();
   return {
@@ -72,7 +73,8 @@ describe('the packed engine on one property', () => {
 
   it('without conformance, stores fewer states than with it, and a checker’s memory only when that checker is checked', () => {
     const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
-    const states = (properties?: readonly string[]) => packedSearch(new PackedLockstep(scope, { properties }), {}).distinctStates;
+    const states = (properties?: readonly string[]) =>
+      packedSearch(new PackedLockstep(scope, { properties }), { storeEveryState: true }).distinctStates;
     // Upstream's whole space here (test/explore-budget.test.ts): 59,730 with every property, the kernel alone fewer.
     expect(states()).toBe(59_730);
     expect(states(['one-active-patch-per-slot'])).toBeLessThan(59_730);

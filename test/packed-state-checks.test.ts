@@ -34,7 +34,7 @@ describe('the state parts of the packed invariants, asked of new states only', (
     '%s: every violation at the depth and by the path of the search that asks them of every step',
     (_, semantics) => {
       const scope = parseScope(`patches=2,functions=1,states=${semantics.spec.perState ? 1 : 0},tasks=1,depth=5`);
-      const asNew = packedSearch(new PackedLockstep(scope, { semantics }), { depth: scope.depth, paths: true });
+      const asNew = packedSearch(new PackedLockstep(scope, { semantics }), { depth: scope.depth, paths: true, storeEveryState: true });
       const asEvery = packedSearch(everyStep(new PackedLockstep(scope, { semantics })), { depth: scope.depth, paths: true });
       expect(found(asNew)).toEqual(found(asEvery));
       expect(asNew.distinctStates).toBe(asEvery.distinctStates);

@@ -125,14 +125,23 @@ describe('the visited set’s capacity', () => {
   const lockstep = () => new PackedLockstep(WHOLE);
 
   it('searches alike with its arena in small chunks, on one thread or two', async () => {
-    const whole = packedSearch(lockstep(), { paths: true });
+    // Every state stored (storeEveryState), so that the arena spans three chunks.
+    const whole = packedSearch(lockstep(), { paths: true, storeEveryState: true });
     const limits = { arenaBytes: 15 * 2 ** 20, states: 100_000, chunkBytes: 2 ** 20 };
-    const chunked = packedSearch(lockstep(), { paths: true, limits });
+    const chunked = packedSearch(lockstep(), { paths: true, limits, storeEveryState: true });
     const same = (r: PackedSearchResult) => ({ ...counts(r), states: Buffer.from(r.visited.export()).toString('base64') });
     expect(same(chunked)).toEqual(same(whole));
     // 3,021,554 bytes: three chunks of 1 MiB.
     expect(whole.visited.arenaBytes()).toBe(3_021_554);
-    const two = await packedSearchParallel({ scope: WHOLE, model: 'lockstep', workers: 2, secondWorkerAfter: 0, limits, paths: true });
+    const two = await packedSearchParallel({
+      scope: WHOLE,
+      model: 'lockstep',
+      workers: 2,
+      secondWorkerAfter: 0,
+      limits,
+      paths: true,
+      storeEveryState: true,
+    });
     expect(same(two)).toEqual(same(whole));
     for (const i of [0, 1000, 30_000, 59_729]) expect(two.pathTo!(i)).toEqual(whole.pathTo!(i));
   }, 120_000);
@@ -178,7 +187,7 @@ describe('the visited set’s capacity', () => {
     expect(two.stateBudget).toEqual(one.stateBudget);
     expect(counts(two)).toEqual(counts(one));
     // Room for every state of the space: the search closes as without limits.
-    const roomy = packedSearch(lockstep(), { limits: { arenaBytes: 10 * 2 ** 20, states: 59_730 } });
+    const roomy = packedSearch(lockstep(), { limits: { arenaBytes: 10 * 2 ** 20, states: 59_730 }, storeEveryState: true });
     expect(roomy.fixpoint).toBe(true);
     expect(roomy.stateBudget).toBeUndefined();
     expect(roomy.distinctStates).toBe(59_730);

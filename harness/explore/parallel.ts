@@ -36,6 +36,12 @@ export interface ParallelOptions {
   readonly splitDepth?: number;
   /** The state budget (explorer.ts ExploreOptions.maxStates); not with `shard`. */
   readonly maxStates?: number;
+  /**
+   * The packed engine stores every state, the ones a stored state covers
+   * too (packed/search.ts PackedSearchOptions.storeEveryState), so that its
+   * counts are the object engine's, which always does.
+   */
+  readonly storeEveryState?: boolean;
   readonly onProgress?: (p: ExploreProgress) => void;
 }
 

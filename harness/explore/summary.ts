@@ -48,7 +48,15 @@ export interface ExploreSummary {
   /** Every reachable state in the scope was expanded: passes hold for sequences of any length. */
   readonly fixpoint: boolean;
   readonly depthReached: number;
+  /** States stored; the packed engine's leave out those covered (`covered`). */
   readonly distinctStates: number;
+  /**
+   * Successors past a conformance break that the packed engine did not store,
+   * because a stored state has the same definitions, kernel and checkers'
+   * memory (packed/covered-past-break.ts), each time one was reached; absent
+   * or 0 when it stored every state, as the object engine does.
+   */
+  readonly covered?: number;
   /**
    * Distinct spec-level states (the Promela model's count; 0 when conformance is
    * not checked, so the spec model is not followed); null in a merged result:

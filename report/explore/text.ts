@@ -67,6 +67,14 @@ export function budgetStopped(budget: StateBudget, what = 'the search'): string 
     : `the state budget stopped ${what}: ${PAST_THE_BUDGET}`;
 }
 
+/**
+ * The packed engine's covered successors (ExploreSummary.covered) in words:
+ * why fewer states than the object engine's are no fewer sequences.
+ */
+function coveredWords(covered: number): string {
+  return `${plural(covered, 'successor')} past a conformance break not stored: a stored state has the same definitions, kernel and checker memory, so the same future`;
+}
+
 export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = []): string {
   const scope = formatScope(s.scope);
   // Interrupted, depthReached counts the levels expanded in full: the one under way is not claimed.
@@ -90,6 +98,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
     `${plural(s.distinctStates, 'distinct state')} (${specLevel}), ${plural(s.transitions, 'transition')} checked ${bound}`,
     'states are stored exactly (no fingerprints, no collisions)',
+    ...(s.covered ? [coveredWords(s.covered)] : []),
     ...(s.complete && s.stateBudget ? [budgetStopped(s.stateBudget)] : []),
     '',
   ];

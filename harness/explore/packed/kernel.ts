@@ -117,6 +117,9 @@ function layout(scope: ExploreScope, base: number) {
   return { STK, MOD, TAINT, KLPN, KLP, TRN, TGT, SHD, KTS, KTP, KTF, KTC, PB, OS, PS, end: PB + P * PS };
 }
 
+/** A task's column in a key: patch_state + 1, TIF_PATCH_PENDING, the function and the code it sleeps in (writeTask). */
+export const KERNEL_TASK_BYTES = 4;
+
 /** A callback record's code for a per-state callback: STATE_CALLBACK + its CallbackCode (object callbacks have the code alone). */
 export const STATE_CALLBACK = 4;
 

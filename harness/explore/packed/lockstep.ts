@@ -54,8 +54,10 @@
  */
 import { PackedOp, type DefinitionNode } from './definition-tree.ts';
 import { PackedCoverage } from './coverage.ts';
+import { CoveredPastBreak } from './covered-past-break.ts';
+import type { VisitedSet } from '../visited.ts';
 import { KernelSnapshot } from './kernel-snapshot.ts';
-import { PackedKernel } from './kernel.ts';
+import { KERNEL_TASK_BYTES, PackedKernel } from './kernel.ts';
 import { PackedCallbackPairing } from './callback-pairing.ts';
 import { PackedShadowLifetime } from './shadow-lifetime.ts';
 import { namedPatch, PackedInvariants, type PackedStep } from './invariants.ts';
@@ -130,6 +132,10 @@ export class PackedLockstep extends PackedSpec {
   private beforeRead = false;
   /** Whether the last step left the state as it was (step). */
   private quietStep = false;
+  /** The semantics modelled (a reader for covering() is made of the same). */
+  private readonly semantics: Semantics;
+  /** kernelPart's task columns, sorted. */
+  private readonly sortedColumns: Uint32Array;
   /** The step the invariants read (check), one record filled in place. */
   private readonly checked: { -readonly [K in keyof PackedStep]: PackedStep[K] };
   /** The properties the last step violated (bits of `properties`). */
@@ -198,6 +204,19 @@ export class PackedLockstep extends PackedSpec {
     this.pairingBit = bit(CALLBACK_PAIRING);
     this.shadowLifetimeBit = bit(SHADOW_LIFETIME);
     this.coverage = options.coverage ? new PackedCoverage() : null;
+    this.sortedColumns = new Uint32Array(scope.tasks);
+    this.semantics = semantics;
+  }
+
+  /**
+   * The states past a conformance break that a stored state covers
+   * (covered-past-break.ts), over the search's visited set; undefined
+   * without conformance, where every state is past a break from the roots on.
+   */
+  covering(visited: VisitedSet): CoveredPastBreak | undefined {
+    if (!this.conformanceBit) return undefined;
+    const reader = new PackedLockstep(this.tree.scope, { semantics: this.semantics, properties: this.properties });
+    return new CoveredPastBreak(reader, visited);
   }
 
   /** The coverage counts since the last call (coverage.ts), or undefined when the model was made without. */
@@ -353,6 +372,46 @@ export class PackedLockstep extends PackedSpec {
     let i = this.at;
     for (let t = 0; t < this.T; t++, i++) i = this.readSpecTask(key, i, t);
     return i;
+  }
+
+  /** Whether `key` is a state past a conformance break, where the spec model is no longer followed (NO_SPEC). */
+  pastBreak(key: Uint8Array): boolean {
+    return key[2 + 2 * key[1]!] === NO_SPEC;
+  }
+
+  /**
+   * The kernel's part of the state `key`, written into `out` (returns its
+   * length): the root and definitions, the kernel's task columns sorted as
+   * byte strings, then the kernel's shared part and the checkers' memory, as
+   * the key ends with them. Two states with the same part step alike on the
+   * kernel's side, whatever the spec model holds (covered-past-break.ts).
+   * Reads a key not past a break into the working state
+   * (specLevelLength): not during an expansion of this model.
+   */
+  kernelPart(key: Uint8Array, out: Uint8Array): number {
+    const defs = 2 + 2 * key[1]!;
+    // The kernel's task columns begin after the spec-level key, or after the break's [NO_SPEC][task count].
+    const columns = this.pastBreak(key) ? defs + 2 : this.specLevelLength(key);
+    const rest = columns + KERNEL_TASK_BYTES * this.T;
+    out.set(key.subarray(0, defs));
+    const sorted = this.sortedColumns;
+    for (let t = 0; t < this.T; t++) {
+      const at = columns + KERNEL_TASK_BYTES * t;
+      const c = ((key[at]! << 24) | (key[at + 1]! << 16) | (key[at + 2]! << 8) | key[at + 3]!) >>> 0;
+      let j = t;
+      for (; j > 0 && sorted[j - 1]! > c; j--) sorted[j] = sorted[j - 1]!;
+      sorted[j] = c;
+    }
+    let i = defs;
+    for (let t = 0; t < this.T; t++) {
+      const c = sorted[t]!;
+      out[i++] = c >>> 24;
+      out[i++] = (c >>> 16) & 0xff;
+      out[i++] = (c >>> 8) & 0xff;
+      out[i++] = c & 0xff;
+    }
+    out.set(key.subarray(rest), i);
+    return i + key.length - rest;
   }
 
   /** The checkers' memory in a key (its last memoryBytes), as the catalog checkers' memory() write it, in the catalog's order. */

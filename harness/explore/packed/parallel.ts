@@ -64,6 +64,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   // A record carries a transition's violated properties in 16 bits (worker.ts).
   if ((here.properties ?? []).length > 16) throw new Error('packed: more than 16 properties for the two-core search');
   const bf = new BreadthFirst(here.roots(), { ...o, depth: o.scope.depth }, true, here.properties);
+  bf.coverWith(here);
   const job: PackedJob = {
     module: new URL('./worker.ts', import.meta.url).href,
     model,

@@ -51,6 +51,23 @@ export interface PackedSpace {
    * call, which start again from 0; undefined when the space counts none.
    */
   takeCoverage?(): Float64Array | undefined;
+  /**
+   * What tells which new successors a stored state covers, so that the
+   * search does not store them (a lockstep's states past a conformance
+   * break: covered-past-break.ts), over the search's visited set; absent
+   * or undefined: every state is stored.
+   */
+  covering?(visited: VisitedSet): Covering | undefined;
+}
+
+/** PackedSpace.covering's answer: covered-past-break.ts CoveredPastBreak. */
+export interface Covering {
+  /** Whether the successor `key[0, length)`, not stored, is covered by a stored state; counted in `covered` when it is. */
+  covers(key: Uint8Array, length: number): boolean;
+  /** Successors covered so far. */
+  readonly covered: number;
+  /** Bytes it holds. */
+  bytes(): number;
 }
 
 /** A property's first violation in breadth-first order: on a transition out of a state at depth - 1, so a shortest one. */
@@ -74,6 +91,12 @@ export interface PackedSearchOptions {
   readonly paths?: boolean;
   /** The visited set's limits (visited.ts; default VISITED_LIMITS): tests give less, to fill it. */
   readonly limits?: VisitedLimits;
+  /**
+   * Store every new state, covered or not (PackedSpace.covering): the
+   * object explorer's count, state for state, for the tests that compare
+   * the two engines. Default false.
+   */
+  readonly storeEveryState?: boolean;
   /** Called after each level expanded in full: its depth, and the states stored and transitions made so far (bench progress). */
   readonly onLevel?: (depth: number, states: number, transitions: number) => void;
 }
@@ -115,6 +138,10 @@ export interface PackedSearchResult {
   readonly violations: readonly PackedViolation[];
   /** The space's coverage counts (PackedSpace.takeCoverage), when it counts any; under a budget, those of the levels expanded in full. */
   readonly coverage?: Float64Array;
+  /** Bytes of the covering's index (PackedSpace.covering), beside the visited set's; 0 without one. */
+  readonly coveringBytes: number;
+  /** Successors not stored because a stored state covers them (PackedSpace.covering), each time one was reached; 0 when none was. */
+  readonly covered: number;
 }
 
 /**
@@ -125,6 +152,7 @@ export interface PackedSearchResult {
  */
 export function packedSearch(space: PackedSpace, o: PackedSearchOptions = {}): PackedSearchResult {
   const bf = new BreadthFirst(space.roots(), o, false, space.properties);
+  bf.coverWith(space);
   let from = -1;
   let key: Uint8Array | null = null;
   const onNew = space.violatedByNewState?.bind(space);
@@ -201,6 +229,14 @@ export class BreadthFirst {
     this.via = new Uint16Array(o.paths ? 1024 : 0);
   }
 
+  /** What covers new successors (PackedSpace.covering), unless the options store every state. */
+  private covering: Covering | undefined;
+
+  /** Lets `space` say which new successors a stored state covers (PackedSpace.covering); call before the first level. */
+  coverWith(space: PackedSpace): void {
+    if (!this.o.storeEveryState) this.covering = space.covering?.(this.visited);
+  }
+
   /** Starts the next level; false when the search is over (bound, fixpoint or budget). */
   beginLevel(): boolean {
     if (this.depth >= (this.o.depth ?? Infinity) || !this.levelLength || this.budgetHit || this.stopped) return false;
@@ -237,6 +273,12 @@ export class BreadthFirst {
    */
   take(key: Uint8Array, length: number, from: number, pos: number, onNew?: () => number): void {
     if (this.budgetHit) return;
+    // A covered successor is new, and not stored: what it violates by itself is found, as for one stored.
+    if (this.covering?.covers(key, length)) {
+      const violated = onNew?.();
+      if (violated) this.found(violated, from, pos);
+      return;
+    }
     // A full set stops the search as a spent budget does, at the first new state it cannot hold (an exit 70 after
     // minutes of a whole-space search had been all the user got).
     const full = this.visited.refuses(key, length);
@@ -317,10 +359,12 @@ export class BreadthFirst {
       statesPerDepth: this.statesPerDepth,
       arenaBytes: this.visited.arenaBytes(),
       visitedBytes: this.visited.bytesUsed(),
+      coveringBytes: this.covering?.bytes() ?? 0,
       maxFrontier: this.maxFrontier,
       visited: this.visited,
       ...(this.o.paths ? { pathTo } : {}),
       violations,
+      covered: this.covering?.covered ?? 0,
       ...(this.coverage ? { coverage: this.budgetHit ? (this.levelStartCoverage ?? this.coverage.fill(0)) : this.coverage } : {}),
     };
   }

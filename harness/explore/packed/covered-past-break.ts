@@ -1,0 +1,150 @@
+/**
+ * States past a conformance break that the search need not store, because a
+ * state it has stored covers them: the packed search's one reduction
+ * (issue 11: "whole state spaces"). It is exact; nothing is fingerprinted.
+ *
+ * Past a conformance break the lockstep follows the kernel alone
+ * (lockstep.ts), as the explorer does (run-sequence.ts
+ * specUntilDivergence), so that the invariants are still checked. Such a
+ * state's future, as far as any property can see, is its kernel part
+ * (PackedLockstep.kernelPart): the definitions, the kernel and the
+ * checkers' memory. The ops tried are the kernel's answer, every
+ * invariant reads the kernel's side, and conformance is not checked any
+ * more. A stored state with the same kernel part, whether it conforms or is
+ * past a break, steps alike on the kernel's side: each step it takes leads
+ * to the same kernel part, conforming or past a break, with the same
+ * invariants checked. A step that is quiet past a break, with the kernel
+ * unchanged, is checked from the conforming state as soon as the spec
+ * model moves, which only adds checks. By induction, every violation
+ * within n steps of the uncovered state lies within n steps of the stored
+ * one. The stored one was stored first, so it is no deeper, and it comes
+ * earlier in breadth-first order. So the search finds each property's
+ * first violation at the same depth and on the same path as a search that
+ * stores every state (test/covered-past-break.test.ts checks that on every
+ * semantics).
+ *
+ * Measured at patches=2,functions=2,states=1,tasks=1: upstream's search
+ * stores 470,450 states past a break among 1,527,811. A conforming state
+ * with the same kernel part covers every one of them. Their expansions were
+ * 27% of its time.
+ *
+ * The index maps a kernel part's hash to one stored state that has it.
+ * A collision of hashes only keeps a state from being covered, never covers
+ * it wrongly: a state is covered only after its part is compared with the
+ * stored state's, byte for byte. Stored states are indexed in their order,
+ * up to the last stored, before each question, so the index holds every
+ * stored state that does not lie past a break. States past a break are left
+ * out of the index: one with the same kernel part has the same key, and the
+ * visited set answers for it.
+ */
+import { hashBytes, type VisitedSet } from '../visited.ts';
+import type { PackedLockstep } from './lockstep.ts';
+
+/** The longest key the visited set stores (visited.ts), so the longest kernel part. */
+const MAX_KEY = 255;
+
+/**
+ * The index begins once the new successors past a break asked about reach
+ * 1/PAYS_FROM of the stored states. Below that it cost more than it saved:
+ * slots, whose states past a break are 2% of its states at
+ * patches=2,functions=2,states=1,tasks=1, searched 7% slower with it
+ * (12.62 against 13.54 cpu-s), and upstream, 31%, 23% faster.
+ */
+const PAYS_FROM = 16;
+
+export class CoveredPastBreak {
+  /** Slot s: a stored state's number + 1 (0 empty), and its kernel part's hash (the slot comes from its low bits). */
+  private states = new Int32Array(1024);
+  private hashes = new Int32Array(1024);
+  private used = 0;
+  /** The stored states indexed so far: numbers 0 to indexed - 1. */
+  private indexed = 0;
+  private readonly part = new Uint8Array(MAX_KEY);
+  private readonly other = new Uint8Array(MAX_KEY);
+  /** Successors taken that this covered (each time one was reached), for the report. */
+  covered = 0;
+  /** New successors past a break asked about before the index began. */
+  private pastBreakSeen = 0;
+
+  /**
+   * `reader`: a lockstep model of the search's scope, semantics and
+   * properties, used only here (kernelPart reads a key into its working
+   * state, which must not be the searching model's during an expansion).
+   */
+  constructor(
+    private readonly reader: PackedLockstep,
+    private readonly visited: VisitedSet,
+  ) {}
+
+  /**
+   * Whether the successor `key[0, length)` lies past a conformance break, is
+   * not stored, and a stored state has its kernel part: then the search
+   * does not store it (see the file's comment).
+   */
+  covers(key: Uint8Array, length: number): boolean {
+    if (!this.reader.pastBreak(key) || this.visited.has(key, length)) return false;
+    // Indexing costs about as much as expanding an eighth of a state: it begins once states past a break are that common.
+    if (this.indexed === 0 && ++this.pastBreakSeen * PAYS_FROM < this.visited.size) return false;
+    this.catchUp();
+    const n = this.reader.kernelPart(length === key.length ? key : key.subarray(0, length), this.part);
+    const h = hashBytes(this.part, 0, n) | 0;
+    const { states, hashes } = this;
+    const mask = states.length - 1;
+    for (let s = h & mask; states[s] !== 0; s = (s + 1) & mask) {
+      if (hashes[s] !== h) continue;
+      const m = this.reader.kernelPart(this.visited.get(states[s]! - 1), this.other);
+      if (m === n && sameBytes(this.part, this.other, n)) {
+        this.covered++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Indexes the stored states not yet indexed: each conforming one under its
+   * kernel part's hash, unless a state is there under the same hash already
+   * (most likely one with the same part; at worst, states with the other part
+   * are not covered, and are stored).
+   */
+  private catchUp(): void {
+    for (; this.indexed < this.visited.size; this.indexed++) {
+      const key = this.visited.get(this.indexed);
+      if (this.reader.pastBreak(key)) continue;
+      const h = hashBytes(this.part, 0, this.reader.kernelPart(key, this.part)) | 0;
+      const { states, hashes } = this;
+      const mask = states.length - 1;
+      let s = h & mask;
+      for (; states[s] !== 0 && hashes[s] !== h; s = (s + 1) & mask);
+      if (states[s] !== 0) continue;
+      states[s] = this.indexed + 1;
+      hashes[s] = h;
+      if (++this.used * 4 > states.length * 3) this.grow();
+    }
+  }
+
+  /** Past three quarters full: twice the slots, each state placed again by its kept hash. */
+  private grow(): void {
+    const [oldStates, oldHashes] = [this.states, this.hashes];
+    const states = (this.states = new Int32Array(2 * oldStates.length));
+    const hashes = (this.hashes = new Int32Array(2 * oldStates.length));
+    const mask = states.length - 1;
+    for (let o = 0; o < oldStates.length; o++) {
+      if (oldStates[o] === 0) continue;
+      let s = oldHashes[o]! & mask;
+      while (states[s] !== 0) s = (s + 1) & mask;
+      states[s] = oldStates[o]!;
+      hashes[s] = oldHashes[o]!;
+    }
+  }
+
+  /** Bytes the index holds (its table), for bytes-per-state figures. */
+  bytes(): number {
+    return this.states.byteLength + this.hashes.byteLength;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
