@@ -26,6 +26,8 @@
  * (packed_spec_reach) count only spec-level states. `--packed --spin`
  * measures only the spec model and the lockstep beside Spin (three rounds,
  * each side's fastest run kept; packed-spec.ts packedAgainstSpin).
+ * `--packed --two-cores` measures only the packed engine's searches on one
+ * thread against two worker threads (packed_spec_two_cores).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -150,8 +152,13 @@ function benchArguments(): {
     if (twoCoresOnly && (values.quick || values['explore-only'] || whole))
       throw new KlpcheckError('E_USAGE', '--two-cores measures only the two-core speed-up: not with --quick, --explore-only or --whole');
     const packedOnly = values.packed === true;
-    if (packedOnly && (values.quick || values['explore-only'] || twoCoresOnly))
-      throw new KlpcheckError('E_USAGE', '--packed measures only the packed engine: not with --quick, --explore-only or --two-cores');
+    if (packedOnly && (values.quick || values['explore-only']))
+      throw new KlpcheckError('E_USAGE', '--packed measures only the packed engine: not with --quick or --explore-only');
+    if (packedOnly && twoCoresOnly && (whole || defaultOnly || reachOnly || spinOnly))
+      throw new KlpcheckError(
+        'E_USAGE',
+        '--packed --two-cores measures only the packed engine on two cores: not with --whole, --default, --reach or --spin',
+      );
     if (packedOnly && whole?.taskModel)
       throw new KlpcheckError('E_USAGE', '--packed: the packed engine has no task model (taskModel=1) yet');
     return {
@@ -217,7 +224,7 @@ if (!quick) {
   }
   parallel.push(...(await measureTwoCores()));
 }
-if (twoCoresOnly) parallel.push(...(await measureTwoCores()));
+if (twoCoresOnly && !packedOnly) parallel.push(...(await measureTwoCores()));
 const packedSpin: ReturnType<typeof packedAgainstSpin>[] = [];
 const packedReach: PackedSpecRow[] = [];
 const lockstepReach: PackedSpecRow[] = [];
@@ -253,7 +260,7 @@ if (args.defaultOnly) {
   }
 } else if (args.reachOnly) {
   lockstepReach.push(...measureLockstepReach());
-} else if (!quick || packedOnly) {
+} else if ((!quick || packedOnly) && !twoCoresOnly) {
   for (const text of [
     'patches=2,functions=1,states=0,tasks=1',
     'patches=2,functions=2,states=1,tasks=1',
@@ -268,19 +275,21 @@ if (args.defaultOnly) {
 }
 if (!args.spinOnly && !args.defaultOnly && !(packedOnly && wholeOnly) && !args.reachOnly && (!quick || packedOnly)) {
   // Issue 11's larger scopes, at the spec level: the depths it asks for within a minute, and upstream's growth depth
-  // by depth at patches=3,functions=3 with one and two state ids.
-  for (const text of [
-    'patches=3,functions=2,states=1,tasks=2,depth=6',
-    'patches=3,functions=3,states=1,tasks=2,depth=5',
-    'patches=3,functions=3,states=2,tasks=2,depth=4',
-  ]) {
+  // by depth at patches=3,functions=3 with one and two state ids (not with --packed --two-cores).
+  for (const text of twoCoresOnly
+    ? []
+    : [
+        'patches=3,functions=2,states=1,tasks=2,depth=6',
+        'patches=3,functions=3,states=1,tasks=2,depth=5',
+        'patches=3,functions=3,states=2,tasks=2,depth=4',
+      ]) {
     const r = packedSpec(parseScope(text));
     say(
       `packed spec model ${r.scope}: ${r.states} states, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB (${r.states_per_depth.join(' / ')})`,
     );
     packedReach.push(r);
   }
-  lockstepReach.push(...measureLockstepReach());
+  if (!twoCoresOnly) lockstepReach.push(...measureLockstepReach());
   for (const [text, model, pairs] of [
     ['patches=2,functions=2,states=1,tasks=1,depth=any', 'spec', 3],
     ['patches=2,functions=2,states=1,tasks=2,depth=any', 'spec', 3],
@@ -380,7 +389,7 @@ const results = {
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
   explore_whole_space: byScope('explore_whole_space', wholeSpaces),
   explore_growth_upstream: quick ? previous.explore_growth_upstream : growth,
-  explore_two_cores: quick && !twoCoresOnly ? previous.explore_two_cores : parallel,
+  explore_two_cores: quick && !(twoCoresOnly && !packedOnly) ? previous.explore_two_cores : parallel,
   packed_spec_against_spin: byScope('packed_spec_against_spin', packedSpin),
   packed_spec_reach: byScope('packed_spec_reach', packedReach),
   packed_lockstep_reach: byScope('packed_lockstep_reach', lockstepReach),

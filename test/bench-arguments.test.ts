@@ -45,7 +45,14 @@ describe('the bench command line', () => {
     ],
     [['--packed', '--spec-level'], /^klpcheck: bench: --spec-level measures .* it needs --packed --whole SCOPE \[E_USAGE\]\n$/],
     [['--packed', '--quick'], /^klpcheck: bench: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
-    [['--packed', '--two-cores'], /^klpcheck: bench: --packed measures only the packed engine.*\[E_USAGE\]\n$/],
+    [
+      ['--packed', '--explore-only'],
+      /^klpcheck: bench: --packed measures only the packed engine: not with --quick or --explore-only \[E_USAGE\]\n$/,
+    ],
+    [
+      ['--packed', '--two-cores', '--spin'],
+      /^klpcheck: bench: --packed --two-cores measures only the packed engine on two cores: not with --whole, --default, --reach or --spin \[E_USAGE\]\n$/,
+    ],
     [
       ['--packed', '--whole', 'patches=1,taskModel=1'],
       /^klpcheck: bench: --packed: the packed engine has no task model \(taskModel=1\) yet \[E_USAGE\]\n$/,
