@@ -286,7 +286,8 @@ export const explore: Command = {
     '(within the state budget, below) and a pass holds for sequences of any length.',
     'States are stored exactly. The packed engine does not store a state past a',
     'conformance break whose definitions, kernel and checker memory a stored state',
-    "has: its future is that state's, so no property loses a sequence.",
+    'has: that state meets every check it would, so no property loses a sequence;',
+    'under a state budget it may get further than the object engine.',
     'Patches are defined as they first load, named in',
     'load order, and functions, state ids and tasks are treated as interchangeable',
     '(symmetry reduction). Each violated property gets its shortest counterexample,',
@@ -362,7 +363,7 @@ export const explore: Command = {
     engine: {
       type: 'string',
       arg: 'NAME',
-      help: `${ENGINES.join(', ')}: packed runs every semantics over packed states, conformance and every invariant (or the one --invariant names) on every transition, several times faster, without --shard, --out or taskModel=1; object runs every search; auto (default) is packed where it can run the search as asked, else object. Both give the same verdicts and counterexamples; packed stores fewer states past a conformance break (covered by a stored state)`,
+      help: `${ENGINES.join(', ')}: packed runs every semantics over packed states, conformance and every invariant (or the one --invariant names) on every transition, several times faster, without --shard, --out or taskModel=1; object runs every search; auto (default) is packed where it can run the search as asked, else object. Without a state budget both give the same verdicts and shortest counterexamples' lengths; packed stores fewer states past a conformance break (covered by a stored state), so under a budget it may get further`,
     },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
   },

@@ -72,7 +72,7 @@ export function budgetStopped(budget: StateBudget, what = 'the search'): string 
  * why fewer states than the object engine's are no fewer sequences.
  */
 function coveredWords(covered: number): string {
-  return `${plural(covered, 'successor')} past a conformance break not stored: a stored state has the same definitions, kernel and checker memory, so the same future`;
+  return `${covered} times a successor past a conformance break was neither stored nor searched from: a stored state has its definitions, kernel and checker memory, and meets every check it would`;
 }
 
 export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = []): string {
@@ -82,7 +82,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
   const bound = !s.complete
     ? partial
     : s.fixpoint
-      ? `of any length (fixpoint: no new state beyond depth ${s.depthReached})`
+      ? `of any length (fixpoint: no new state${s.covered ? ' stored' : ''} beyond depth ${s.depthReached})`
       : s.stateBudget
         ? budgetReach(s.depthReached, s.stateBudget)
         : `up to depth ${s.scope.depth}`;

@@ -140,7 +140,7 @@ export interface PackedSearchResult {
   readonly coverage?: Float64Array;
   /** Bytes of the covering's index (PackedSpace.covering), beside the visited set's; 0 without one. */
   readonly coveringBytes: number;
-  /** Successors not stored because a stored state covers them (PackedSpace.covering), each time one was reached; 0 when none was. */
+  /** Successors not stored because a stored state covers them (PackedSpace.covering), each time one was reached; under a budget, in the levels expanded in full; 0 when none was. */
   readonly covered: number;
 }
 
@@ -197,7 +197,7 @@ export class BreadthFirst {
   /** The level under way: 1 while the roots' successors are taken. */
   depth = 0;
   private maxFrontier: number;
-  private levelStart: { readonly states: number; readonly transitions: number };
+  private levelStart: { readonly states: number; readonly transitions: number; readonly covered: number };
   private parent: Int32Array<ArrayBuffer>;
   private via: Uint16Array<ArrayBuffer>;
   /** Coverage counts taken so far, and as they were when the level under way began (PackedSpace.takeCoverage). */
@@ -224,7 +224,7 @@ export class BreadthFirst {
     this.statesPerDepth = [this.levelLength];
     this.roots = this.visited.size;
     this.maxFrontier = this.levelLength;
-    this.levelStart = { states: this.visited.size, transitions: 0 };
+    this.levelStart = { states: this.visited.size, transitions: 0, covered: 0 };
     this.parent = new Int32Array(o.paths ? 1024 : 0);
     this.via = new Uint16Array(o.paths ? 1024 : 0);
   }
@@ -240,7 +240,7 @@ export class BreadthFirst {
   /** Starts the next level; false when the search is over (bound, fixpoint or budget). */
   beginLevel(): boolean {
     if (this.depth >= (this.o.depth ?? Infinity) || !this.levelLength || this.budgetHit || this.stopped) return false;
-    this.levelStart = { states: this.visited.size, transitions: this.transitions };
+    this.levelStart = { states: this.visited.size, transitions: this.transitions, covered: this.covering?.covered ?? 0 };
     this.levelStartCoverage = this.coverage?.slice();
     this.depth++;
     this.nextLength = 0;
@@ -364,7 +364,7 @@ export class BreadthFirst {
       visited: this.visited,
       ...(this.o.paths ? { pathTo } : {}),
       violations,
-      covered: this.covering?.covered ?? 0,
+      covered: this.budgetHit ? this.levelStart.covered : (this.covering?.covered ?? 0),
       ...(this.coverage ? { coverage: this.budgetHit ? (this.levelStartCoverage ?? this.coverage.fill(0)) : this.coverage } : {}),
     };
   }
