@@ -56,6 +56,7 @@ const MAX_KEY = 255;
  */
 const PAYS_FROM = 16;
 
+/** The covering a lockstep search asks before it stores a new successor (PackedSpace.covering; the file's comment). */
 export class CoveredPastBreak {
   /** Slot s: a stored state's number + 1 (0 empty), and its kernel part's hash (the slot comes from its low bits). */
   private states = new Int32Array(1024);
@@ -87,7 +88,7 @@ export class CoveredPastBreak {
    */
   covers(key: Uint8Array, length: number): boolean {
     if (!this.reader.pastBreak(key) || this.visited.has(key, length)) return false;
-    // Indexing costs about as much as expanding an eighth of a state: it begins once states past a break are that common.
+    // The index begins only once states past a break are common enough to pay for it (PAYS_FROM).
     if (this.indexed === 0 && ++this.pastBreakSeen * PAYS_FROM < this.visited.size) return false;
     this.catchUp();
     const n = this.reader.kernelPart(length === key.length ? key : key.subarray(0, length), this.part);
