@@ -13,7 +13,7 @@ import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchResult, type PackedSpace } from '../harness/explore/packed/search.ts';
 import { parseScope, type ExploreScope } from '../harness/explore/scope.ts';
-import type { VisitedSet } from '../harness/explore/visited.ts';
+import { hashBytes, type VisitedSet } from '../harness/explore/visited.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 
@@ -180,5 +180,36 @@ describe('states past a conformance break covered by a stored state', () => {
     it('but not the real one, through the same wrapper', () => {
       expect(caught((scope, s) => (visited) => new CoveredPastBreak(new PackedLockstep(scope, { semantics: s }), visited))).toBe(false);
     });
+  });
+});
+
+describe('the covering compares parts byte for byte', () => {
+  /** Two 7-byte kernel parts of one hash, found by search (a 32-bit hash meets itself within some 65,536 tries). */
+  function collision(): [Uint8Array, Uint8Array] {
+    const seen = new Map<number, Uint8Array>();
+    let x = 1;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (;;) {
+      const part = Uint8Array.from({ length: 7 }, () => next() >>> 24);
+      const twin = seen.get(hashBytes(part));
+      if (twin && twin.some((b, i) => b !== part[i])) return [twin, part];
+      seen.set(hashBytes(part), part);
+    }
+  }
+
+  it('does not cover a state whose part only shares a stored part’s hash and length, and covers one of the same part', () => {
+    const [storedPart, otherPart] = collision();
+    expect(hashBytes(storedPart)).toBe(hashBytes(otherPart));
+    // A reader whose key is a byte (1: past a break) and then the part; a visited set holding one conforming state.
+    const reader = {
+      pastBreak: (key: Uint8Array) => key[0] === 1,
+      kernelPart: (key: Uint8Array, out: Uint8Array) => (out.set(key.subarray(1)), key.length - 1),
+    } as unknown as PackedLockstep;
+    const stored = Uint8Array.from([0, ...storedPart]);
+    const visited = { size: 1, get: () => stored, has: () => false } as unknown as VisitedSet;
+    const covering = new CoveredPastBreak(reader, visited);
+    expect(covering.covers(Uint8Array.from([1, ...otherPart]), 8)).toBe(false);
+    expect(covering.covers(Uint8Array.from([1, ...storedPart]), 8)).toBe(true);
+    expect(covering.covered).toBe(1);
   });
 });
