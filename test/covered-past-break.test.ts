@@ -70,8 +70,8 @@ class ForgetfulReader extends PackedLockstep {
   constructor(scope: ExploreScope, semantics: Semantics) {
     super(scope, { semantics });
   }
-  override kernelPart(key: Uint8Array, out: Uint8Array): number {
-    const n = super.kernelPart(key, out);
+  override kernelPart(key: Uint8Array, out: Uint8Array, length = key.length): number {
+    const n = super.kernelPart(key, out, length);
     out.fill(0, 0, 2 + 2 * key[1]!);
     return n;
   }

@@ -43,6 +43,7 @@
  */
 import { hashBytes, type VisitedSet } from '../visited.ts';
 import type { PackedLockstep } from './lockstep.ts';
+import { sameBytes } from './spec.ts';
 
 /** The longest key the visited set stores (visited.ts), so the longest kernel part. */
 const MAX_KEY = 255;
@@ -91,7 +92,7 @@ export class CoveredPastBreak {
     // The index begins only once states past a break are common enough to pay for it (PAYS_FROM).
     if (this.indexed === 0 && ++this.pastBreakSeen * PAYS_FROM < this.visited.size) return false;
     this.catchUp();
-    const n = this.reader.kernelPart(length === key.length ? key : key.subarray(0, length), this.part);
+    const n = this.reader.kernelPart(key, this.part, length);
     const h = hashBytes(this.part, 0, n) | 0;
     const { states, hashes } = this;
     const mask = states.length - 1;
@@ -147,9 +148,4 @@ export class CoveredPastBreak {
   bytes(): number {
     return this.states.byteLength + this.hashes.byteLength;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array, n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -132,8 +132,6 @@ export class PackedLockstep extends PackedSpec {
   private beforeRead = false;
   /** Whether the last step left the state as it was (step). */
   private quietStep = false;
-  /** The semantics modelled (a reader for covering() is made of the same). */
-  private readonly semantics: Semantics;
   /** kernelPart's task columns, sorted. */
   private readonly sortedColumns: Uint32Array;
   /** The step the invariants read (check), one record filled in place. */
@@ -205,7 +203,6 @@ export class PackedLockstep extends PackedSpec {
     this.shadowLifetimeBit = bit(SHADOW_LIFETIME);
     this.coverage = options.coverage ? new PackedCoverage() : null;
     this.sortedColumns = new Uint32Array(scope.tasks);
-    this.semantics = semantics;
   }
 
   /**
@@ -215,7 +212,7 @@ export class PackedLockstep extends PackedSpec {
    */
   covering(visited: VisitedSet): CoveredPastBreak | undefined {
     if (!this.conformanceBit) return undefined;
-    const reader = new PackedLockstep(this.tree.scope, { semantics: this.semantics, properties: this.properties });
+    const reader = new PackedLockstep(this.tree.scope, { semantics: this.tree.semantics, properties: this.properties });
     return new CoveredPastBreak(reader, visited);
   }
 
@@ -380,20 +377,20 @@ export class PackedLockstep extends PackedSpec {
   }
 
   /**
-   * The kernel's part of the state `key`, written into `out` (returns its
-   * length): the root and definitions, the kernel's task columns sorted as
+   * The kernel's part of the state `key[0, length)`, written into `out`
+   * (returns its length): the root and definitions, the kernel's task columns sorted as
    * byte strings, then the kernel's shared part and the checkers' memory, as
    * the key ends with them. Two states with the same part step alike on the
    * kernel's side, whatever the spec model holds (covered-past-break.ts).
    * Reads a key not past a break into the working state
    * (specLevelLength): not during an expansion of this model.
    */
-  kernelPart(key: Uint8Array, out: Uint8Array): number {
+  kernelPart(key: Uint8Array, out: Uint8Array, length = key.length): number {
     const defs = 2 + 2 * key[1]!;
     // The kernel's task columns begin after the spec-level key, or after the break's [NO_SPEC][task count].
     const columns = this.pastBreak(key) ? defs + 2 : this.specLevelLength(key);
     const rest = columns + KERNEL_TASK_BYTES * this.T;
-    out.set(key.subarray(0, defs));
+    for (let i = 0; i < defs; i++) out[i] = key[i]!;
     const sorted = this.sortedColumns;
     for (let t = 0; t < this.T; t++) {
       const at = columns + KERNEL_TASK_BYTES * t;
@@ -410,8 +407,8 @@ export class PackedLockstep extends PackedSpec {
       out[i++] = (c >>> 8) & 0xff;
       out[i++] = c & 0xff;
     }
-    out.set(key.subarray(rest), i);
-    return i + key.length - rest;
+    for (let j = rest; j < length; j++) out[i++] = key[j]!;
+    return i;
   }
 
   /** The checkers' memory in a key (its last memoryBytes), as the catalog checkers' memory() write it, in the catalog's order. */

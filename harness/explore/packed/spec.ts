@@ -663,8 +663,8 @@ export class PackedSpec implements PackedSpace {
   }
 }
 
-/** Whether the first a.length bytes of `a` and `b` are equal. */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether the first `n` bytes (default: a.length) of `a` and `b` are equal. */
+export function sameBytes(a: Uint8Array, b: Uint8Array, n = a.length): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
