@@ -48,7 +48,8 @@ export interface RandomRunReport {
 
 export function randomRun(o: RandomRunOptions): RandomRunReport {
   const scope = o.scope ?? DEFAULT_SCOPE;
-  const runOpts = { invariants: o.invariant ? [o.invariant] : [], conformance: !o.invariant, kernel: o.kernel };
+  // An invariant's run reads the kernel's side only: the spec model is not stepped (RunOptions.specUntilDivergence).
+  const runOpts = { invariants: o.invariant ? [o.invariant] : [], conformance: !o.invariant, kernel: o.kernel, specUntilDivergence: true };
   let steps = 0;
   // Runs after the first failure are fast-check shrinking: not counted as coverage.
   let firstFailureLength = 0;
@@ -70,7 +71,8 @@ export function randomRun(o: RandomRunOptions): RandomRunReport {
   // fast-check hands back its CommandWrappers; the op is on the wrapped command.
   const ops = [...cmds].map((c) => ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op);
   const shrunk = runSequence(universe, o.semantics, ops, runOpts);
-  if (shrunk.violation?.invariant !== property) throw new Error(`seed ${o.seed}: the shrunk counterexample did not reproduce (${property})`);
+  if (shrunk.violation?.invariant !== property)
+    throw new Error(`seed ${o.seed}: the shrunk counterexample did not reproduce (${property})`);
   const min = minimize(universe, ops, property, (u, oo) => runSequence(u, o.semantics, oo, runOpts));
   return {
     property,
