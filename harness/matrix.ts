@@ -75,6 +75,8 @@ export interface CellEvidence {
     readonly transitions: number;
     readonly depth: number;
     readonly fixpoint: boolean;
+    /** Successors the packed engine covered and did not store (ExploreSummary.covered), when it covered any. */
+    readonly covered?: number;
     readonly stateBudget?: StateBudget;
     readonly vacuous: readonly string[];
     /** vacuity.ts vacuousWords, when the scope gives the property nothing to check. */
@@ -139,6 +141,7 @@ export function combine(e: CellEvidence, root: string): Cell {
       transitions: b.transitions,
       depth: b.depth,
       fixpoint: b.fixpoint,
+      ...(b.covered ? { covered: b.covered } : {}),
       ...(b.stateBudget ? { state_budget: stateBudgetJson(b.stateBudget) } : {}),
       ...(b.vacuous.length ? { vacuous: [...b.vacuous] } : {}),
       ...(b.vacuousInScope ? { vacuous_in_scope: b.vacuousInScope } : {}),
@@ -276,6 +279,7 @@ function gatherEvidence(o: MatrixOptions, stores: readonly string[], sem: Semant
       transitions: x.summary.transitions,
       depth: x.summary.depthReached,
       fixpoint: x.summary.fixpoint,
+      ...(x.summary.covered ? { covered: x.summary.covered } : {}),
       ...(x.summary.stateBudget ? { stateBudget: x.summary.stateBudget } : {}),
       vacuous: missingMilestones(x.summary),
       ...(nothing ? { vacuousInScope: vacuousWords(nothing) } : {}),

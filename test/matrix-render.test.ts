@@ -162,20 +162,31 @@ describe('verdict matrix renderers', () => {
           : { ...c, depth: 5, fixpoint: false, state_budget: { states: 5000, in_depth: 6 } };
     const mixed: VerdictMatrix = { ...exhaustive, exhaustive: { scope, max_states: 5000 }, cells: exhaustive.cells.map(reach) };
     expect(matrixText(mixed)).toContain(
-      `; then exhaustively, in scope ${scope}: every sequence up to depth 5 (the state budget, 5000 states, ran out in depth 6, which is not claimed) for upstream; every sequence of any length (fixpoint at depth 27) for per-state.`,
+      `; then exhaustively, in scope ${scope}: every sequence up to depth 5 (the state budget, 5000 states, ran out in depth 6, which is not claimed) for upstream; every sequence of any length (fixpoint: no new state beyond depth 27) for per-state.`,
     );
     expect(matrixMarkdown(mixed)).toContain(
-      `exhaustively for every sequence of any length (fixpoint at depth 27) in scope ${scope} (4242 states`,
+      `exhaustively for every sequence of any length (fixpoint: no new state beyond depth 27) in scope ${scope} (4242 states`,
     );
     const closed: VerdictMatrix = {
       ...mixed,
       exhaustive: { scope },
       cells: exhaustive.cells.map((c) => (c.verdict === 'holds-bounded' ? { ...c, depth: 27, fixpoint: true } : c)),
     };
-    expect(matrixText(closed)).toContain(`; then exhaustively, every sequence of any length (fixpoint at depth 27) in scope ${scope}.`);
-    expect(matrixHtml(closed, new Map())).toContain(
-      `also holds exhaustively, every sequence of any length (fixpoint at depth 27) in scope ${scope}.`,
+    expect(matrixText(closed)).toContain(
+      `; then exhaustively, every sequence of any length (fixpoint: no new state beyond depth 27) in scope ${scope}.`,
     );
+    expect(matrixHtml(closed, new Map())).toContain(
+      `also holds exhaustively, every sequence of any length (fixpoint: no new state beyond depth 27) in scope ${scope}.`,
+    );
+    // The packed engine covered states it did not store: the fixpoint is of the stored ones, as explore says it.
+    const covered: VerdictMatrix = {
+      ...closed,
+      cells: closed.cells.map((c) => (c.verdict === 'holds-bounded' ? { ...c, depth: 21, covered: 640 } : c)),
+    };
+    expect(matrixText(covered)).toContain(
+      `every sequence of any length (fixpoint: no new state stored beyond depth 21) in scope ${scope}.`,
+    );
+    expect(matrixText(covered)).not.toContain('no new state beyond');
   });
   it('names every semantics of one reach, and says only the scope when no cell held', () => {
     const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
@@ -196,7 +207,7 @@ describe('verdict matrix renderers', () => {
       cells: [...two.cells, { ...two.cells.find((c) => c.verdict === 'holds-bounded')!, semantics: 'stacking', depth: 21, fixpoint: true }],
     };
     expect(howChecked(mixed)).toContain(
-      'which is not claimed) for upstream, per-state; every sequence of any length (fixpoint at depth 21) for stacking.',
+      'which is not claimed) for upstream, per-state; every sequence of any length (fixpoint: no new state beyond depth 21) for stacking.',
     );
     // A budget stopped them (perhaps the default one, never typed): say how to go further; not once every search closed.
     const further = ' The state budget stopped an exploration: --max-states N raises it, --max-states any lifts it.';

@@ -57,6 +57,17 @@ export function budgetReach(depth: number, budget: StateBudget): string {
 }
 
 /**
+ * How far a search that reached its fixpoint went: "of any length
+ * (fixpoint: no new state beyond depth D)", or, when the packed engine
+ * covered successors it did not store (covered-past-break.ts), "no new
+ * state stored beyond depth D": covered states may lie deeper. The explore
+ * report and the matrix's cells say it alike.
+ */
+export function fixpointReach(depth: number, covered = 0): string {
+  return `of any length (fixpoint: no new state${covered ? ' stored' : ''} beyond depth ${depth})`;
+}
+
+/**
  * What stopped `what` (a search, an exploration) short of its bound or
  * fixpoint, and how to go further: the explore report's line and the
  * matrix's sentence say it alike.
@@ -82,7 +93,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
   const bound = !s.complete
     ? partial
     : s.fixpoint
-      ? `of any length (fixpoint: no new state${s.covered ? ' stored' : ''} beyond depth ${s.depthReached})`
+      ? fixpointReach(s.depthReached, s.covered)
       : s.stateBudget
         ? budgetReach(s.depthReached, s.stateBudget)
         : `up to depth ${s.scope.depth}`;

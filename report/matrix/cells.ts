@@ -11,7 +11,7 @@ import { classify, type Classification } from '../../model/semantics/promises.ts
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
 import { SETTLE_STEPS } from '../../harness/generators.ts';
-import { budgetReach, budgetStopped } from '../explore/text.ts';
+import { budgetReach, budgetStopped, fixpointReach } from '../explore/text.ts';
 import type { StateBudget } from '../../harness/explore/explorer.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
@@ -108,12 +108,12 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
 
 /**
  * How far a cell's exploration went: "up to depth D", "of any length
- * (fixpoint at depth D)", or "up to depth D (the state budget, N states, ran
+ * (fixpoint: no new state beyond depth D)" (fixpointReach), or "up to depth D (the state budget, N states, ran
  * out in depth D+1, which is not claimed)". Each semantics' exploration has
  * its own, whatever the bounds the matrix was given.
  */
 export function boundedReach(c: HoldsBoundedCell): string {
-  if (c.fixpoint) return `of any length (fixpoint at depth ${c.depth})`;
+  if (c.fixpoint) return fixpointReach(c.depth, c.covered);
   const budget = c.state_budget;
   return budget ? budgetReach(c.depth, stateBudgetOf(budget)) : `up to depth ${c.depth}`;
 }
@@ -122,7 +122,7 @@ export function boundedReach(c: HoldsBoundedCell): string {
  * How far the explorations went, for the line on how the matrix was checked:
  * "every sequence up to depth 4 in scope S" when every semantics whose cells
  * hold went as far, otherwise each reach with its semantics ("every sequence
- * of any length (fixpoint at depth 21) for stacking; ... for upstream").
+ * of any length (fixpoint: no new state beyond depth 21) for stacking; ... for upstream").
  * Undefined without an exhaustive exploration; a matrix where no cell held
  * says only the scope.
  */

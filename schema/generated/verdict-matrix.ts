@@ -151,7 +151,7 @@ export interface HoldsBoundedCell {
    */
   steps: number;
   /**
-   * Distinct states explored.
+   * Distinct states explored and stored (the packed engine leaves out the successors it covered: `covered`).
    */
   states: number;
   /**
@@ -163,9 +163,13 @@ export interface HoldsBoundedCell {
    */
   depth: number;
   /**
-   * The exploration reached its fixpoint (no new state beyond `depth`): the cell holds for sequences of any length in the scope.
+   * The exploration reached its fixpoint (no new state beyond `depth`; with `covered`, no new state stored beyond it): the cell holds for sequences of any length in the scope.
    */
   fixpoint: boolean;
+  /**
+   * Present when the packed engine covered successors past a conformance break instead of storing them (each time one was reached): a stored state has their definitions, kernel and checker memory, and meets every check they would. `states` does not count them, and covered states may lie deeper than `depth`.
+   */
+  covered?: number;
   /**
    * Present when the state budget, or the visited set's capacity, stopped the exploration: it ran out in depth in_depth, which is not claimed (depth is in_depth - 1).
    */
