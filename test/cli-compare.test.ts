@@ -154,47 +154,16 @@ describe('klpcheck compare', () => {
   });
 
   it('--exhaustive on the packed engine: a cell whose search covered states says its fixpoint is of the stored ones', async () => {
-    const c = capture();
     const scope = 'patches=2,functions=1,states=0,tasks=1';
-    await main(
-      [
-        'compare',
-        '--semantics',
-        'upstream',
-        '--invariants',
-        'conformance,transition-sanity',
-        '--exhaustive',
-        '--scope',
-        scope,
-        '--runs',
-        '5',
-        '--no-save',
-        '--json',
-      ],
-      c.io,
-    );
-    const m = JSON.parse(c.out()) as VerdictMatrix;
-    const cell = m.cells.find((x) => x.property === 'transition-sanity')!;
+    const argv = ['compare', '--semantics', 'upstream', '--invariants', 'conformance,transition-sanity', '--exhaustive', '--scope', scope];
+    const json = capture();
+    await main([...argv, '--runs', '5', '--no-save', '--json'], json.io);
+    const cell = (JSON.parse(json.out()) as VerdictMatrix).cells.find((x) => x.property === 'transition-sanity')!;
     expect(cell).toMatchObject({ verdict: 'holds-bounded', fixpoint: true, depth: 21 });
     // The object engine's fixpoint of this space is at depth 27 (packed-explore.test.ts): the covered states lie deeper.
     expect(cell.verdict === 'holds-bounded' && cell.covered).toBeGreaterThan(0);
     const text = capture();
-    await main(
-      [
-        'compare',
-        '--semantics',
-        'upstream',
-        '--invariants',
-        'conformance,transition-sanity',
-        '--exhaustive',
-        '--scope',
-        scope,
-        '--runs',
-        '5',
-        '--no-save',
-      ],
-      text.io,
-    );
+    await main([...argv, '--runs', '5', '--no-save'], text.io);
     expect(text.out()).toContain(
       `every sequence of any length (fixpoint: no new state stored beyond depth 21) in scope ${scope},depth=any`,
     );
