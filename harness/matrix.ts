@@ -24,7 +24,8 @@ import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
 import { vacuousInRandomRuns, vacuousInReach, vacuousWords } from './explore/vacuity.ts';
 import type { StateBudget } from './explore/explorer.ts';
 import { replayCounterexample } from './replay.ts';
-import { ALL_PROPERTIES, runProperty } from './suite.ts';
+import { ALL_PROPERTIES, runProperty, screenSuite, type SuiteOptions } from './suite.ts';
+import type { PropertyScreen } from './random-screen.ts';
 import { KLPCHECK_VERSION } from './versions.ts';
 import { SETTLE_STEPS } from './generators.ts';
 import type { KlpcheckError } from './errors.ts';
@@ -249,12 +250,19 @@ export function replaySaved(corpus: string, sem: Semantics, property: string): C
 }
 
 /** The evidence of one cell: its saved counterexamples replayed (from `stores`, replayedStores), its random runs, its exploration. */
-function gatherEvidence(o: MatrixOptions, stores: readonly string[], sem: Semantics, property: string): CellEvidence {
+function gatherEvidence(
+  o: MatrixOptions,
+  stores: readonly string[],
+  sem: Semantics,
+  property: string,
+  /** The semantics' screen of the random runs (suite.ts screenSuite), made on its first applicable cell. */
+  screen: () => ReadonlyMap<string, PropertyScreen> | undefined,
+): CellEvidence {
   const replayed = stores.flatMap((store) => replaySaved(store, sem, property));
   const notApplicable = notApplicableWhy(sem, property);
   let random: CellEvidence['random'];
   if (notApplicable === undefined) {
-    const r = runProperty({ semantics: sem, runs: o.runs, seed: o.seed, maxCommands: o.maxSteps, saveDir: o.saveDir }, property);
+    const r = runProperty(suiteOptions(o, sem), property, screen());
     if (r.saved) o.onSaved?.(r.saved);
     if (r.unsaved) o.onUnsaved?.(r.unsaved, sem.name, property);
     // Unsaved, a finding the corpus already holds is still named by its file (never the refused one).
@@ -298,14 +306,21 @@ function gatherEvidence(o: MatrixOptions, stores: readonly string[], sem: Semant
   };
 }
 
+/** A cell's random runs as suite.ts runs them. */
+function suiteOptions(o: MatrixOptions, sem: Semantics): SuiteOptions {
+  return { semantics: sem, runs: o.runs, seed: o.seed, maxCommands: o.maxSteps, saveDir: o.saveDir };
+}
+
 export function computeMatrix(o: MatrixOptions): VerdictMatrix {
   const stores = replayedStores(o.corpus, o.saveDir);
   const properties = o.properties ?? ALL_PROPERTIES;
   const total = o.semantics.length * properties.length;
   const cells: Cell[] = [];
   for (const semantics of o.semantics) {
+    let screen: ReadonlyMap<string, PropertyScreen> | undefined | null = null;
+    const screened = () => (screen === null ? (screen = screenSuite({ ...suiteOptions(o, semantics), properties })) : screen);
     for (const property of properties) {
-      const cell = combine(gatherEvidence(o, stores, semantics, property), o.root);
+      const cell = combine(gatherEvidence(o, stores, semantics, property, screened), o.root);
       cells.push(cell);
       o.onCell?.(cells.length, total, cell);
     }

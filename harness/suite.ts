@@ -1,7 +1,9 @@
 /**
  * The checking suite of one semantics: conformance and every invariant that
  * applies, each as its own random run, with the counterexamples built (and
- * saved when asked).
+ * saved when asked). Several properties share one screen (random-screen.ts):
+ * one pass over the sequences for all of them, then a run of its own for
+ * each one found violated.
  */
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
@@ -9,6 +11,7 @@ import type { Invariant } from '../properties/invariant.ts';
 import { buildCounterexample, saveCounterexample, type Counterexample, type SaveResult } from './counterexample.ts';
 import type { Scope } from './generators.ts';
 import { randomRun } from './random-run.ts';
+import { screenProperties, type PropertyScreen } from './random-screen.ts';
 import { attempt, type KlpcheckError } from './errors.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from './versions.ts';
 
@@ -54,12 +57,15 @@ export const DEFAULT_MAX_STEPS = 30;
  * file of the same name, an unwritable folder) does not end the run: it is
  * returned as `unsaved`, so that a command prints every verdict before the error.
  */
-export function runProperty(o: SuiteOptions, property: string): PropertyResult {
+export function runProperty(o: SuiteOptions, property: string, screen?: ReadonlyMap<string, PropertyScreen>): PropertyResult {
   const sem = o.semantics;
   const invariant: Invariant | null = property === CONFORMANCE ? null : INVARIANTS.find((i) => i.id === property)!;
   const base = { semantics: sem.name, property, seed: o.seed };
   if (invariant && !invariant.appliesTo(sem)) return { ...base, verdict: 'not-applicable', runs: 0, steps: 0 };
   const maxSteps = o.maxCommands ?? DEFAULT_MAX_STEPS;
+  // What the screen found holding is reported from it; a violation is run on its own, for fast-check's shrinking.
+  const screened = screen?.get(property);
+  if (screened && screened.failingRun === undefined) return { ...base, verdict: 'holds', runs: o.runs, steps: screened.steps };
   const r = randomRun({ semantics: sem, invariant, runs: o.runs, seed: o.seed, maxCommands: maxSteps, scope: o.scope });
   if (!r.failure) return { ...base, verdict: 'holds', runs: r.runs, steps: r.steps };
   const counterexample = buildCounterexample(sem, r.failure.universe, r.failure.result, {
@@ -79,9 +85,28 @@ export function runProperty(o: SuiteOptions, property: string): PropertyResult {
   return saved ? { ...result, saved } : { ...result, unsaved };
 }
 
-/** runProperty for each selected property (default: all), in catalog order. */
+/**
+ * The screen (random-screen.ts) of the selected properties (default: all),
+ * for runProperty: one pass of the random runs for all of them. Undefined
+ * for one property, whose own run is the screen.
+ */
+export function screenSuite(o: SuiteOptions): ReadonlyMap<string, PropertyScreen> | undefined {
+  const properties = o.properties ?? ALL_PROPERTIES;
+  if (properties.length < 2) return undefined;
+  return screenProperties({
+    semantics: o.semantics,
+    properties,
+    runs: o.runs,
+    seed: o.seed,
+    maxCommands: o.maxCommands ?? DEFAULT_MAX_STEPS,
+    scope: o.scope,
+  });
+}
+
+/** runProperty for each selected property (default: all), in catalog order, over one screen. */
 export function runSuite(o: SuiteOptions): PropertyResult[] {
-  return (o.properties ?? ALL_PROPERTIES).map((p) => runProperty(o, p));
+  const screen = screenSuite(o);
+  return (o.properties ?? ALL_PROPERTIES).map((p) => runProperty(o, p, screen));
 }
 
 /**

@@ -1,7 +1,7 @@
 /** `klpcheck run`: random model-based runs of one or every semantics through the invariant catalog. */
 import { vacuousInRandomRuns } from '../../harness/explore/vacuity.ts';
 import { KlpcheckError } from '../../harness/errors.ts';
-import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runSuite, type PropertyResult } from '../../harness/suite.ts';
+import { ALL_PROPERTIES, DEFAULT_MAX_STEPS, runProperty, screenSuite, type PropertyResult } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -163,21 +163,25 @@ export const run: Command = {
     // A property's vacuity at this --steps is the same under every semantics: asked once each.
     const tooShort = new Map(properties.map((p) => [p, vacuousInRandomRuns(p, maxCommands)]));
     for (const sem of semantics as NonNullable<(typeof semantics)[number]>[]) {
+      const suite = { semantics: sem, properties, runs, seed, maxCommands, saveDir };
+      // One pass of the runs for every property (random-screen.ts), then a run of its own for each one it found violated.
+      bar.update(`klpcheck run: ${sem.name}, every property...`);
+      const screen = screenSuite(suite);
       // A cell's line as soon as it ends: Ctrl-C ends the command at once (Node's default, as the random runs never
       // yield), and the lines printed by then name every counterexample saved by then (hostile-user finding, stop 35).
       for (const p of properties) {
         bar.update(`klpcheck run: ${sem.name} ${p}...`);
-        const [r] = runSuite({ semantics: sem, properties: [p], runs, seed, maxCommands, saveDir });
+        const r = runProperty(suite, p, screen);
         bar.clear();
-        const replays = savedReplays.get(`${r!.semantics} ${r!.property}`) ?? [];
+        const replays = savedReplays.get(`${r.semantics} ${r.property}`) ?? [];
         const live = shortestFound(replays);
         const nothing = tooShort.get(p);
-        io.stdout(`${verdictLine(r!, style, width, replays, live, nothing)}\n`);
-        if (r!.verdict !== 'not-applicable') applicable++;
-        if (r!.verdict === 'violated' || (r!.verdict === 'holds' && live)) violated++;
-        else if (r!.verdict === 'holds' && (r!.steps === 0 || nothing)) vacuous++;
-        if (r!.saved) saved[r!.saved.status]++;
-        if (r!.unsaved) unsaved.push(r!.unsaved);
+        io.stdout(`${verdictLine(r, style, width, replays, live, nothing)}\n`);
+        if (r.verdict !== 'not-applicable') applicable++;
+        if (r.verdict === 'violated' || (r.verdict === 'holds' && live)) violated++;
+        else if (r.verdict === 'holds' && (r.steps === 0 || nothing)) vacuous++;
+        if (r.saved) saved[r.saved.status]++;
+        if (r.unsaved) unsaved.push(r.unsaved);
       }
     }
     // A pass that applied no operation is counted apart: it checked nothing (verdictLine's VACUOUS).

@@ -1,0 +1,110 @@
+/**
+ * One pass of random runs that checks every selected property of a semantics
+ * at once, to tell which of them each property's own random run
+ * (random-run.ts) would find violated, and, for the others, its counts.
+ *
+ * A property's own run is fast-check's check of that property alone, with
+ * the seed and number of runs given: fast-check draws run i's universe and
+ * sequence from the seed and i only, so the runs of every property draw the
+ * same sequences until one fails. `klpcheck run` and `compare` ran that
+ * generation and the kernel once per property, 14 times over (a third of a
+ * random run's time is fast-check's generation: stop 49's profile). The
+ * screen draws each sequence once, steps it once with every property
+ * checked (Lockstep.stepAll: conformance, while it holds, and every
+ * invariant), and notes for each property the first run that violates it
+ * and the steps its own run would have applied: every step of the runs
+ * before, then the failing run's steps up to the violation, as random-run.ts
+ * counts them. A property found violated is then run on its own as before,
+ * for fast-check's shrinking and the counterexample; one that holds is
+ * reported from the screen. Measured on every semantics at 300 runs of
+ * seeds 1 and 7: the same verdicts, the same failing runs and the same step
+ * counts as the properties' own runs, in 1.7 and 2.5 s instead of 4.8 and
+ * 5.9 s (`.scratch/screen49.ts`, stop 49); test/random-screen.test.ts
+ * checks it.
+ *
+ * Why one run with every property finds what each property's run finds:
+ * which ops apply is read off the kernel alone (kernel-preconditions.ts), so
+ * every property's run applies the same ops to the same kernel states. The
+ * spec model is followed until conformance breaks; an invariant's own run
+ * does not follow it (random-run.ts), which makes a step quiet more often
+ * (run-sequence.ts Lockstep.stepAll), and the invariants promise that a
+ * quiet step never shows what the step into its state did not
+ * (properties/invariant.ts seesUnchangedSteps; test/quiet-steps.test.ts).
+ */
+import fc from 'fast-check';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
+import { commandsArb, DEFAULT_SCOPE, OpCommand, universeArb, type Scope } from './generators.ts';
+import { Lockstep } from './run-sequence.ts';
+
+/** What a property's own random run would find, as the screen saw it. */
+export interface PropertyScreen {
+  /** The first run (1, 2, ...) whose sequence violates the property, or undefined when none of them does. */
+  readonly failingRun?: number;
+  /** The steps the property's own run applies (RandomRunReport.steps): every step of the runs before the failing one, and the failing run's up to the violation. */
+  readonly steps: number;
+}
+
+export interface ScreenOptions {
+  readonly semantics: Semantics;
+  /** Property ids (CONFORMANCE or an invariant's); those that do not apply to the semantics are left out of the result. */
+  readonly properties: readonly string[];
+  readonly runs: number;
+  readonly seed: number;
+  /** As RandomRunOptions.maxCommands (default 30). */
+  readonly maxCommands?: number;
+  readonly scope?: Scope;
+}
+
+/**
+ * Runs the screen: one fast-check pass of `runs` runs of seed `seed`, the
+ * sequences random-run.ts draws for these options. Returns each applicable
+ * property's PropertyScreen, by id.
+ */
+export function screenProperties(o: ScreenOptions): ReadonlyMap<string, PropertyScreen> {
+  const scope = o.scope ?? DEFAULT_SCOPE;
+  const invariants = INVARIANTS.filter((i) => o.properties.includes(i.id) && i.appliesTo(o.semantics));
+  const properties = [...(o.properties.includes(CONFORMANCE) ? [CONFORMANCE] : []), ...invariants.map((i) => i.id)];
+  const steps = new Map(properties.map((p) => [p, 0]));
+  const failingRun = new Map<string, number>();
+  /** The properties found violated in an earlier run: no longer checked. */
+  const done = new Set<string>();
+  let run = 0;
+  const prop = fc.property(universeArb(o.semantics, scope), commandsArb(o.semantics, scope, o.maxCommands ?? 30), (u, cmds) => {
+    run++;
+    // Every property found violated: nothing is left to run (fast-check still draws the remaining runs).
+    if (done.size === properties.length) return true;
+    const lockstep = new Lockstep(u, o.semantics, {
+      invariants: invariants.filter((i) => !done.has(i.id)),
+      conformance: properties.includes(CONFORMANCE) && !done.has(CONFORMANCE),
+      specUntilDivergence: true,
+    });
+    // The step of each property's first violation in this run; such a property is not checked again in it.
+    const first = new Map<string, number>();
+    const skip = new Set(done);
+    for (const c of cmds) {
+      if (skip.size === properties.length) break;
+      // fast-check hands its CommandWrappers to a model run; the op is on the wrapped command.
+      const op = ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op;
+      if (!lockstep.applicable(op)) continue;
+      for (const v of lockstep.stepAll(op, skip)) {
+        if (first.has(v.invariant)) continue;
+        first.set(v.invariant, v.step);
+        skip.add(v.invariant);
+      }
+    }
+    for (const p of properties) {
+      if (done.has(p)) continue;
+      const at = first.get(p);
+      // A property's own run stops at its violation, that step counted (random-run.ts).
+      steps.set(p, steps.get(p)! + (at === undefined ? lockstep.steps.length : at + 1));
+      if (at !== undefined) {
+        failingRun.set(p, run);
+        done.add(p);
+      }
+    }
+    return true;
+  });
+  fc.check(prop, { seed: o.seed, numRuns: o.runs });
+  return new Map(properties.map((p) => [p, { steps: steps.get(p)!, ...(failingRun.has(p) ? { failingRun: failingRun.get(p)! } : {}) }]));
+}

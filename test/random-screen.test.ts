@@ -1,0 +1,62 @@
+/**
+ * The screen (harness/random-screen.ts) against each property's own random
+ * run (harness/random-run.ts), which it stands in for where it finds a
+ * property holding: on every semantics, every applicable property, for two
+ * seeds and two sequence lengths, the same verdict, the same first failing
+ * run (fast-check's numRuns at the failure) and the same steps.
+ */
+import { describe, expect, it } from 'vitest';
+import { randomRun } from '../harness/random-run.ts';
+import { screenProperties } from '../harness/random-screen.ts';
+import { ALL_PROPERTIES, runProperty, runSuite } from '../harness/suite.ts';
+import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
+import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
+
+const RUNS = 80;
+
+describe('the screen of random runs', () => {
+  for (const [seed, maxCommands] of [
+    [1, 30],
+    [7, 6],
+  ] as const) {
+    it(`finds what each property's own run finds, on every semantics (seed ${seed}, ${maxCommands} steps)`, () => {
+      let held = 0;
+      let failed = 0;
+      for (const sem of SEMANTICS) {
+        const screen = screenProperties({ semantics: sem, properties: ALL_PROPERTIES, runs: RUNS, seed, maxCommands });
+        const applicable = [null, ...INVARIANTS.filter((i) => i.appliesTo(sem))];
+        expect([...screen.keys()]).toEqual(applicable.map((i) => i?.id ?? CONFORMANCE));
+        for (const invariant of applicable) {
+          const own = randomRun({ semantics: sem, invariant, runs: RUNS, seed, maxCommands });
+          const seen = screen.get(own.property)!;
+          const where = `${sem.name} ${own.property}`;
+          expect(seen.failingRun, where).toBe(own.failure ? own.runs : undefined);
+          expect(seen.steps, where).toBe(own.steps);
+          if (own.failure) failed++;
+          else {
+            expect(own.runs, where).toBe(RUNS);
+            held++;
+          }
+        }
+      }
+      // Both kinds are met, so that the comparison means something either way.
+      expect(held).toBeGreaterThan(25);
+      expect(failed).toBeGreaterThan(25);
+    });
+  }
+
+  it('leaves out what does not apply, and screens only the properties asked for', () => {
+    const upstream = semanticsByName('upstream')!;
+    const screen = screenProperties({ semantics: upstream, properties: ['shadow-lifetime', 'transition-sanity'], runs: 5, seed: 1 });
+    expect([...screen.keys()]).toEqual(['transition-sanity']);
+  });
+
+  it("runSuite's results over the screen are each property's own", () => {
+    const sem = semanticsByName('replace-tag-draft')!;
+    const o = { semantics: sem, runs: 40, seed: 3 };
+    const suite = runSuite(o);
+    expect(suite.map((r) => r.property)).toEqual(ALL_PROPERTIES);
+    expect(suite.some((r) => r.verdict === 'holds') && suite.some((r) => r.verdict === 'violated')).toBe(true);
+    for (const r of suite) expect(r, r.property).toEqual(runProperty(o, r.property));
+  });
+});
