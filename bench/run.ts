@@ -41,6 +41,7 @@ import { upstream } from '../model/semantics/upstream.ts';
 import { againstSpin, exploreOnce, twoCores, type ParallelRow } from './explore-scaling.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { measureThroughputApart } from './ops-throughput.ts';
+import { measureRandomSuite } from './random-suite.ts';
 import { benchVm } from './vm.ts';
 import {
   packedAgainstSpin,
@@ -194,6 +195,18 @@ const throughput =
     : SEMANTICS.map((s) => {
         const r = measureThroughputApart(s);
         say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
+        return r;
+      });
+
+// compare's random runs of every property, as it makes them and one property at a time (random-suite.ts).
+const randomSuite =
+  exploreOnly || wholeOnly || twoCoresOnly || packedOnly
+    ? []
+    : SEMANTICS.map((s) => {
+        const r = measureRandomSuite(s);
+        say(
+          `${s.name}: every property's random runs in ${r.screened_cpu_seconds} cpu-s, one at a time ${r.one_by_one_cpu_seconds} (x${r.speed_up})`,
+        );
         return r;
       });
 
@@ -380,11 +393,13 @@ const bySemanticsAndScope = <T extends { readonly scope: string; readonly semant
 const results = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memory_gib: Math.round(totalmem() / 2 ** 30) },
   note:
-    'random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); exploration: breadth first with the kernel in lockstep, ' +
+    "random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); random_suite: cpu seconds of every property's " +
+    'random runs of a semantics (500 sequences, seed 1) over one screen and one property at a time, the fastest of two each; exploration: breadth first with the kernel in lockstep, ' +
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when the last run began (2 cores: above 2 means shared), ' +
     'and a packed_whole_space, packed_spec_whole_space or packed_default_scope row has its own, from when its search began',
   load_average: loadAtStart,
   throughput: exploreOnly || wholeOnly || twoCoresOnly || packedOnly ? previous.throughput : throughput,
+  random_suite: exploreOnly || wholeOnly || twoCoresOnly || packedOnly ? previous.random_suite : randomSuite,
   explore_against_spin: byScope('explore_against_spin', spin),
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
   explore_whole_space: byScope('explore_whole_space', wholeSpaces),
