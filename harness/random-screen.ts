@@ -87,8 +87,8 @@ export function screenProperties(o: ScreenOptions): ReadonlyMap<string, Property
       // fast-check hands its CommandWrappers to a model run; the op is on the wrapped command.
       const op = ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op;
       if (!lockstep.applicable(op)) continue;
+      // stepAll checks nothing in `skip`: each violation here is its property's first in this run.
       for (const v of lockstep.stepAll(op, skip)) {
-        if (first.has(v.invariant)) continue;
         first.set(v.invariant, v.step);
         skip.add(v.invariant);
       }

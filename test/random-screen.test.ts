@@ -51,9 +51,25 @@ describe('the screen of random runs', () => {
     expect([...screen.keys()]).toEqual(['transition-sanity']);
   });
 
+  it('without conformance among them, a conformance break changes nothing for the others', () => {
+    // replace-tag-draft breaks conformance within the first runs, and a silent version switch soon after;
+    // transition-sanity holds throughout.
+    const sem = semanticsByName('replace-tag-draft')!;
+    const properties = ['no-silent-version-switch', 'transition-sanity'];
+    const screen = screenProperties({ semantics: sem, properties, runs: 60, seed: 2 });
+    expect(screenProperties({ semantics: sem, properties: [CONFORMANCE], runs: 60, seed: 2 }).get(CONFORMANCE)!.failingRun).toBeDefined();
+    expect([...screen.keys()]).toEqual(properties);
+    for (const id of properties) {
+      const own = randomRun({ semantics: sem, invariant: INVARIANTS.find((i) => i.id === id)!, runs: 60, seed: 2 });
+      expect(screen.get(id), id).toEqual({ steps: own.steps, ...(own.failure ? { failingRun: own.runs } : {}) });
+    }
+    expect(screen.get('no-silent-version-switch')!.failingRun).toBeDefined();
+    expect(screen.get('transition-sanity')!.failingRun).toBeUndefined();
+  });
+
   it("runSuite's results over the screen are each property's own", () => {
     const sem = semanticsByName('replace-tag-draft')!;
-    const o = { semantics: sem, runs: 40, seed: 3 };
+    const o = { semantics: sem, runs: 40, seed: 3, maxCommands: 8 };
     const suite = runSuite(o);
     expect(suite.map((r) => r.property)).toEqual(ALL_PROPERTIES);
     expect(suite.some((r) => r.verdict === 'holds') && suite.some((r) => r.verdict === 'violated')).toBe(true);
