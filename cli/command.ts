@@ -107,7 +107,7 @@ export function parseCommandLine(cmd: Command, argv: readonly string[]): Parsed 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (!code.startsWith('ERR_PARSE_ARGS')) throw e;
-    throw new KlpcheckError('E_USAGE', `${usageMessage(code, (e as Error).message)}; ${see}`);
+    throw new KlpcheckError('E_USAGE', `${usageMessage(code, (e as Error).message, Object.keys(all))}; ${see}`);
   }
   refuseRepeatedValues(parsed.tokens ?? [], all, see);
   const given = parsed.values as Record<string, string | boolean | undefined>;
@@ -208,11 +208,24 @@ function optionValue(flag: string, spec: OptionSpec, raw: string): OptionValue {
   }
 }
 
-function usageMessage(code: string, nodeMessage: string): string {
+/**
+ * The option a mistyped one most likely meant: the same name with a trailing
+ * 's' added or taken off (run and explore take --invariant, compare
+ * --invariants: hostile-user finding, stop 49), or undefined.
+ */
+function meantOption(given: string, known: readonly string[]): string | undefined {
+  const name = given.replace(/^--/, '').split('=')[0]!;
+  const other = name.endsWith('s') ? name.slice(0, -1) : `${name}s`;
+  return given.startsWith('--') && known.includes(other) ? `--${other}` : undefined;
+}
+
+function usageMessage(code: string, nodeMessage: string, known: readonly string[]): string {
   const quoted = /'([^']*)'/.exec(nodeMessage)?.[1] ?? '';
   switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option '${quoted}'`;
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const meant = meantOption(quoted, known);
+      return `unknown option '${quoted}'${meant ? ` (did you mean ${meant}?)` : ''}`;
+    }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument '${quoted}'`;
     default:

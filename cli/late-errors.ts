@@ -63,8 +63,11 @@ export interface SavedCounts {
 /**
  * `counterexamples: N new, M already saved[, K not saved]`: what a command's
  * summary on stderr says of the files it saved (run, compare, explore), kept off
- * standard output, which depends only on the version, the arguments and the seed.
+ * standard output, which depends only on the version, the arguments and the seed;
+ * `counterexamples: none written (--no-save)` with `noSave`.
  */
-export function savedSummary(saved: SavedCounts, notSavedCount: number): string {
+export function savedSummary(saved: SavedCounts, notSavedCount: number, noSave = false): string {
+  // "0 new, 0 already saved" under --no-save read as if no saved file matched (hostile-user finding, stop 49).
+  if (noSave) return 'counterexamples: none written (--no-save)';
   return `counterexamples: ${saved.written} new, ${saved.exists} already saved${notSavedCount ? `, ${notSavedCount} not saved` : ''}`;
 }

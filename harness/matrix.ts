@@ -132,6 +132,12 @@ export function combine(e: CellEvidence, root: string): Cell {
   }
   if (e.notApplicable !== undefined) return { ...base, verdict: 'not-applicable', reason: e.notApplicable, ...fixed };
   const random = { sequences: e.random?.sequences ?? 0, steps: e.random?.steps ?? 0 };
+  // An exploration that had nothing to check of the property (a scope without it, or a budget that stopped it first)
+  // proves nothing: where the random runs did check it, the cell holds on their evidence, and says why there is no
+  // bounded proof. It read ok? "nothing checked" beside random runs of 242 steps (hostile-user finding, stop 49).
+  const randomChecked = random.steps > 0 && !e.random?.vacuousInScope;
+  if (e.bounded?.vacuousInScope && randomChecked)
+    return { ...base, verdict: 'holds-random', ...random, exhaustive_nothing: e.bounded.vacuousInScope, ...fixed };
   if (e.bounded) {
     const b = e.bounded;
     return {

@@ -294,6 +294,16 @@ describe('bad input: one line on stderr, exit 2, nothing on stdout', () => {
       () => "unknown option '--bogus'; see 'klpcheck scenario --help' [E_USAGE]",
     ],
     [
+      "another command's spelling of an option",
+      () => ['run', '--invariants', 'no-lost-fix'],
+      () => "unknown option '--invariants' (did you mean --invariant?); see 'klpcheck run --help' [E_USAGE]",
+    ],
+    [
+      "another command's spelling, the other way",
+      () => ['compare', '--invariant=no-lost-fix'],
+      () => "unknown option '--invariant' (did you mean --invariants?); see 'klpcheck compare --help' [E_USAGE]",
+    ],
+    [
       'a value for a flag',
       () => ['scenario', '--json=yes', passing],
       () => "option '--json' does not take an argument; see 'klpcheck scenario --help' [E_USAGE]",

@@ -165,6 +165,18 @@ describe('combining the evidence of one cell', () => {
     expect(cut).toMatchObject({ depth: 5, fixpoint: false, state_budget: { states: 5000, in_depth: 6 } });
   });
 
+  it('an exploration with nothing to check of the property gives no bounded proof: the random runs that checked it decide (hostile-user finding, stop 49)', () => {
+    const why = 'nothing checked, as the search stopped at depth 1 and no sequence of at most 1 step loads two patches';
+    const bounded = { states: 9, transitions: 20, depth: 1, fixpoint: false, vacuous: [], vacuousInScope: why };
+    const e: CellEvidence = { ...base, replayed: [], random: { sequences: 20, steps: 242 }, bounded };
+    expect(combine(e, ROOT)).toEqual({ ...base, verdict: 'holds-random', sequences: 20, steps: 242, exhaustive_nothing: why });
+    // Random runs that checked nothing either: the bounded cell, vacuous, as before.
+    const both = { ...e, random: { sequences: 20, steps: 242, vacuousInScope: 'nothing to check, as ...' } };
+    expect(combine(both, ROOT)).toMatchObject({ verdict: 'holds-bounded', vacuous_in_scope: why });
+    expect(combine({ ...e, random: { sequences: 20, steps: 0 } }, ROOT)).toMatchObject({ verdict: 'holds-bounded' });
+    expect(combine({ ...e, random: undefined }, ROOT)).toMatchObject({ verdict: 'holds-bounded' });
+  });
+
   it('every invariant that does not apply somewhere says why', () => {
     for (const inv of INVARIANTS) {
       for (const sem of SEMANTICS) if (!inv.appliesTo(sem)) expect(inv.whyNotApplicable, `${inv.id} under ${sem.name}`).toMatch(/^has no /);

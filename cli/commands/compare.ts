@@ -227,7 +227,9 @@ export const compare: Command = {
     // A file not written ends the run with its error (exit 2) after this line: then the count alone.
     const failed = unsaved.length > 0 || unwritten !== undefined || unrecorded !== undefined;
     const finding = violated ? `; ${violated} violated${failed ? '' : ', so exit 1 (a finding, not an error)'}` : '';
-    io.stderr(`klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length)}\n`);
+    io.stderr(
+      `klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length, saveDir === undefined)}\n`,
+    );
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
     raiseLate([unrecorded, unwritten, ...unsaved.map((u) => u.error)]);
     return violated ? EXIT.failed : EXIT.ok;

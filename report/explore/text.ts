@@ -83,7 +83,8 @@ export function budgetStopped(budget: StateBudget, what = 'the search'): string 
  * why fewer states than the object engine's are no fewer sequences.
  */
 function coveredWords(covered: number): string {
-  return `${covered} times a successor past a conformance break was neither stored nor searched from: a stored state has its definitions, kernel and checker memory, and meets every check it would`;
+  const were = covered === 1 ? 'was' : 'were';
+  return `${plural(covered, 'successor')} past a conformance break ${were} covered, not stored: a stored state has the same definitions, kernel state and checker memory, so every check on ${covered === 1 ? 'it' : 'them'} is made on that state (--engine object stores them, and counts more states)`;
 }
 
 export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = []): string {
@@ -107,7 +108,7 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
   // No timings here: standard output depends only on the version and the arguments (timings go to stderr).
   const lines = [
     `klpcheck explore: ${s.semantics}, scope ${scope}${s.shards.length ? `, shard ${s.shards.map((x) => `${x.index}/${x.count}`).join(' ')}` : ''}`,
-    `${plural(s.distinctStates, 'distinct state')} (${specLevel}), ${plural(s.transitions, 'transition')} checked ${bound}`,
+    `${plural(s.distinctStates, 'distinct state')}${s.covered ? ' stored' : ''} (${specLevel}), ${plural(s.transitions, 'transition')} checked ${bound}`,
     'states are stored exactly (no fingerprints, no collisions)',
     ...(s.covered ? [coveredWords(s.covered)] : []),
     ...(s.complete && s.stateBudget ? [budgetStopped(s.stateBudget)] : []),

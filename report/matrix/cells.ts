@@ -94,16 +94,26 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
       // Nothing checked is not "holds" (as run's VACUOUS; stop 42's hostile user).
       return c.vacuous?.length || c.vacuous_in_scope
         ? `vacuous for ${randomReach(m, c.sequences, c.steps)}; ${c.vacuous?.length ? NO_OPERATION : c.vacuous_in_scope}${fixed}`
-        : `holds for ${randomReach(m, c.sequences, c.steps)}${fixed}`;
+        : `holds for ${randomReach(m, c.sequences, c.steps)}${c.exhaustive_nothing ? `; no bounded proof: ${exhaustiveNothing(c.exhaustive_nothing)}` : ''}${fixed}`;
     case 'holds-bounded': {
       const vacuous =
         (c.vacuous?.length ? `; vacuous: never reached ${c.vacuous.join(', ')}` : '') +
         (c.vacuous_in_scope ? `; vacuous in scope: ${c.vacuous_in_scope}` : '');
-      return `holds for ${randomReach(m, c.sequences, c.steps)}; exhaustively for every sequence ${boundedReach(c)} in scope ${m.exhaustive?.scope} (${plural(c.states, 'state')}, ${plural(c.transitions, 'transition')})${vacuous}${fixed}`;
+      return `holds for ${randomReach(m, c.sequences, c.steps)}; exhaustively for every sequence ${boundedReach(c)} in scope ${m.exhaustive?.scope} (${storedStates(c)}, ${plural(c.transitions, 'transition')})${vacuous}${fixed}`;
     }
     case 'not-applicable':
       return `n/a: ${c.reason}${fixed}`;
   }
+}
+
+/**
+ * A cell's state count: "N states", or, when the packed engine covered
+ * successors it did not store (HoldsBoundedCell.covered), "N states stored,
+ * M successors covered", so that the count is not taken for the object
+ * engine's, which stores them.
+ */
+export function storedStates(c: HoldsBoundedCell): string {
+  return c.covered ? `${plural(c.states, 'state')} stored, ${plural(c.covered, 'successor')} covered` : plural(c.states, 'state');
 }
 
 /**
@@ -202,13 +212,20 @@ export function vacuousGroups(m: VerdictMatrix): CellGroup[] {
         ? [{ property: c.property, why: NO_OPERATION }]
         : c.vacuous_in_scope
           ? [{ property: c.property, why: c.vacuous_in_scope }]
-          : [];
+          : c.exhaustive_nothing
+            ? [{ property: c.property, why: `${exhaustiveNothing(c.exhaustive_nothing)} (the random runs checked it: ok~)` }]
+            : [];
     if (c.verdict !== 'holds-bounded') return [];
     return [
       ...(c.vacuous_in_scope ? [{ property: c.property, why: c.vacuous_in_scope }] : []),
       ...(c.vacuous?.length ? [{ why: `never reached ${c.vacuous.join(', ')}` }] : []),
     ];
   });
+}
+
+/** A holds-random cell's exhaustive_nothing as its words say it: "the exhaustive search had nothing checked, as ...". */
+function exhaustiveNothing(why: string): string {
+  return `the exhaustive search had ${why}`;
 }
 
 /** Every saved counterexample that no longer reproduces, with its cell. */

@@ -19,6 +19,7 @@ import {
   howChecked,
   longCell,
   notApplicableGroups,
+  storedStates,
   vacuousGroups,
   violatedWords,
 } from './cells.ts';
@@ -75,7 +76,7 @@ function cellHtml(m: VerdictMatrix, c: Cell | undefined, withTimeline: boolean):
       const vacuous =
         (c.vacuous?.length ? `<br><small>vacuous: ${xml(c.vacuous.join(', '))}</small>` : '') +
         (c.vacuous_in_scope ? '<br><small>vacuous in scope</small>' : '');
-      return `<td class="${vacuous ? 'vacuous' : 'holds-bounded'}" title="${title}">holds (bounded)<br><small>${plural(c.states, 'state')}</small>${vacuous}${fixed}</td>`;
+      return `<td class="${vacuous ? 'vacuous' : 'holds-bounded'}" title="${title}">holds (bounded)<br><small>${storedStates(c)}</small>${vacuous}${fixed}</td>`;
     }
     case 'violated': {
       const more = c.counterexamples.length > 1 ? `, +${c.counterexamples.length - 1}` : '';

@@ -131,6 +131,10 @@ export interface HoldsRandomCell {
    */
   vacuous_in_scope?: string;
   /**
+   * Present under compare --exhaustive when the cell's exploration had nothing to check of the property while its random runs did: why (harness/explore/vacuity.ts vacuousWords), e.g. "nothing checked, as the search stopped at depth 1 and no sequence of at most 1 step loads two patches". The cell holds on the random runs' evidence alone: no bounded proof.
+   */
+  exhaustive_nothing?: string;
+  /**
    * Saved counterexamples of this cell that no longer violate the property on replay (reported, never dropped), relative to the repository.
    */
   fixed?: string[];
