@@ -260,7 +260,7 @@ describe('the visited set’s capacity', () => {
   it('is kept in a verdict matrix’s cell, as its schema allows', async () => {
     const out: string[] = [];
     const io: Io = { stdout: (t) => out.push(t), stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
-    const args = ['compare', '--semantics', 'upstream', '--invariants', 'one-active-patch-per-slot', '--runs', '1', '--no-save', '--json'];
+    const args = ['compare', '--semantics', 'upstream', '--invariants', 'transition-sanity', '--runs', '1', '--no-save', '--json'];
     expect(await main([...args, '--exhaustive', '--scope', 'patches=1,functions=1,states=0,tasks=1'], io)).toBe(0);
     const m = JSON.parse(out.join('')) as { cells: Record<string, unknown>[] };
     const withBudget = (state_budget: object) => ({ ...m, cells: [{ ...m.cells[0], fixpoint: false, state_budget }] });
