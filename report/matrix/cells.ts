@@ -223,9 +223,9 @@ export function vacuousGroups(m: VerdictMatrix): CellGroup[] {
   });
 }
 
-/** A holds-random cell's exhaustive_nothing as its words say it: "the exhaustive search had nothing checked, as ...". */
+/** A holds-random cell's exhaustive_nothing as its words say it: "the exhaustive search: nothing checked, as ...". */
 function exhaustiveNothing(why: string): string {
-  return `the exhaustive search had ${why}`;
+  return `the exhaustive search: ${why}`;
 }
 
 /** Every saved counterexample that no longer reproduces, with its cell. */
