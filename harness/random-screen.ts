@@ -5,8 +5,10 @@
  *
  * A property's own run is fast-check's check of that property alone, with
  * the seed and number of runs given: fast-check draws run i's universe and
- * sequence from the seed and i only, so the runs of every property draw the
- * same sequences until one fails. `klpcheck run` and `compare` ran that
+ * sequence from the seed and i only (fast-check 4.10.2, src/check/runner/
+ * Tosser.ts: its generator jumps once a run, and each run draws from a
+ * clone), so the runs of every property draw the same sequences until one
+ * fails. `klpcheck run` and `compare` ran that
  * generation and the kernel once per property, 14 times over (a third of a
  * random run's time is fast-check's generation: stop 49's profile). The
  * screen draws each sequence once, steps it once with every property
