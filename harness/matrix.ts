@@ -25,7 +25,7 @@ import { vacuousInRandomRuns, vacuousInReach, vacuousWords } from './explore/vac
 import type { StateBudget } from './explore/explorer.ts';
 import { replayCounterexample } from './replay.ts';
 import { ALL_PROPERTIES, runProperty, screenSuite, type SuiteOptions } from './suite.ts';
-import type { PropertyScreen } from './random-screen.ts';
+import type { Screen } from './random-screen.ts';
 import { KLPCHECK_VERSION } from './versions.ts';
 import { SETTLE_STEPS } from './generators.ts';
 import type { KlpcheckError } from './errors.ts';
@@ -262,7 +262,7 @@ function gatherEvidence(
   sem: Semantics,
   property: string,
   /** The semantics' screen of the random runs (suite.ts screenSuite), made on its first applicable cell. */
-  screen: () => ReadonlyMap<string, PropertyScreen> | undefined,
+  screen: () => Screen | undefined,
 ): CellEvidence {
   const replayed = stores.flatMap((store) => replaySaved(store, sem, property));
   const notApplicable = notApplicableWhy(sem, property);
@@ -323,7 +323,7 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
   const total = o.semantics.length * properties.length;
   const cells: Cell[] = [];
   for (const semantics of o.semantics) {
-    let screen: ReadonlyMap<string, PropertyScreen> | undefined | null = null;
+    let screen: Screen | undefined | null = null;
     const screened = () => (screen === null ? (screen = screenSuite({ ...suiteOptions(o, semantics), properties })) : screen);
     for (const property of properties) {
       const cell = combine(gatherEvidence(o, stores, semantics, property, screened), o.root);

@@ -38,6 +38,15 @@ import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
 import { commandsArb, DEFAULT_SCOPE, OpCommand, universeArb, type Scope } from './generators.ts';
 import { Lockstep } from './run-sequence.ts';
+import type { Universe } from '../model/kernel/definitions.ts';
+import type { Kernel } from '../model/kernel/kernel.ts';
+
+/** Thrown by the screen's property once every property is found violated: fast-check stops there. */
+class AllViolated extends Error {
+  constructor() {
+    super('every property screened is violated');
+  }
+}
 
 /** What a property's own random run would find, as the screen saw it. */
 export interface PropertyScreen {
@@ -56,14 +65,24 @@ export interface ScreenOptions {
   /** As RandomRunOptions.maxCommands (default 30). */
   readonly maxCommands?: number;
   readonly scope?: Scope;
+  /** As RandomRunOptions.kernel: a kernel factory, so that tests can run a broken implementation. */
+  readonly kernel?: (u: Universe, s: Semantics) => Kernel;
+}
+
+/** The screen's findings. */
+export interface Screen {
+  /** Each applicable property's PropertyScreen, by id. */
+  readonly byProperty: ReadonlyMap<string, PropertyScreen>;
+  /** The runs drawn: all of them, or up to the one by which every property was found violated. */
+  readonly runs: number;
 }
 
 /**
  * Runs the screen: one fast-check pass of `runs` runs of seed `seed`, the
- * sequences random-run.ts draws for these options. Returns each applicable
- * property's PropertyScreen, by id.
+ * sequences random-run.ts draws for these options, ended early once every
+ * property is found violated. Throws what the code it runs throws.
  */
-export function screenProperties(o: ScreenOptions): ReadonlyMap<string, PropertyScreen> {
+export function screenProperties(o: ScreenOptions): Screen {
   const scope = o.scope ?? DEFAULT_SCOPE;
   const invariants = INVARIANTS.filter((i) => o.properties.includes(i.id) && i.appliesTo(o.semantics));
   const properties = [...(o.properties.includes(CONFORMANCE) ? [CONFORMANCE] : []), ...invariants.map((i) => i.id)];
@@ -74,12 +93,11 @@ export function screenProperties(o: ScreenOptions): ReadonlyMap<string, Property
   let run = 0;
   const prop = fc.property(universeArb(o.semantics, scope), commandsArb(o.semantics, scope, o.maxCommands ?? 30), (u, cmds) => {
     run++;
-    // Every property found violated: nothing is left to run (fast-check still draws the remaining runs).
-    if (done.size === properties.length) return true;
     const lockstep = new Lockstep(u, o.semantics, {
       invariants: invariants.filter((i) => !done.has(i.id)),
       conformance: properties.includes(CONFORMANCE) && !done.has(CONFORMANCE),
       specUntilDivergence: true,
+      kernel: o.kernel,
     });
     // The step of each property's first violation in this run; such a property is not checked again in it.
     const first = new Map<string, number>();
@@ -105,8 +123,21 @@ export function screenProperties(o: ScreenOptions): ReadonlyMap<string, Property
         done.add(p);
       }
     }
+    // Every property found violated: the screen ends here. Returning true drew the remaining runs all the same, up to
+    // 40 times the old per-property runs, which each stopped at their failure (helper-80, stop 49).
+    if (done.size === properties.length) throw new AllViolated();
     return true;
   });
-  fc.check(prop, { seed: o.seed, numRuns: o.runs });
-  return new Map(properties.map((p) => [p, { steps: steps.get(p)!, ...(failingRun.has(p) ? { failingRun: failingRun.get(p)! } : {}) }]));
+  // No shrinking: a failure is the screen's end (AllViolated) or an error of the code it runs, thrown again below.
+  const details = fc.check(prop, { seed: o.seed, numRuns: o.runs, endOnFailure: true });
+  // A kernel, checker or model that throws must not pass for a run that held: fast-check catches the throw as a
+  // failure of the property, and the screen had reported every property holding, over the runs before (helper-80).
+  if (details.failed && !(details.errorInstance instanceof AllViolated)) {
+    const e = details.errorInstance;
+    throw e instanceof Error ? e : new Error(`the screen of ${o.semantics.name}, seed ${o.seed}: ${String(e)}`);
+  }
+  const byProperty = new Map(
+    properties.map((p) => [p, { steps: steps.get(p)!, ...(failingRun.has(p) ? { failingRun: failingRun.get(p)! } : {}) }]),
+  );
+  return { byProperty, runs: run };
 }

@@ -11,7 +11,7 @@ import type { Invariant } from '../properties/invariant.ts';
 import { buildCounterexample, saveCounterexample, type Counterexample, type SaveResult } from './counterexample.ts';
 import type { Scope } from './generators.ts';
 import { randomRun } from './random-run.ts';
-import { screenProperties, type PropertyScreen } from './random-screen.ts';
+import { screenProperties, type Screen } from './random-screen.ts';
 import { attempt, type KlpcheckError } from './errors.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from './versions.ts';
 
@@ -57,14 +57,14 @@ export const DEFAULT_MAX_STEPS = 30;
  * file of the same name, an unwritable folder) does not end the run: it is
  * returned as `unsaved`, so that a command prints every verdict before the error.
  */
-export function runProperty(o: SuiteOptions, property: string, screen?: ReadonlyMap<string, PropertyScreen>): PropertyResult {
+export function runProperty(o: SuiteOptions, property: string, screen?: Screen): PropertyResult {
   const sem = o.semantics;
   const invariant: Invariant | null = property === CONFORMANCE ? null : INVARIANTS.find((i) => i.id === property)!;
   const base = { semantics: sem.name, property, seed: o.seed };
   if (invariant && !invariant.appliesTo(sem)) return { ...base, verdict: 'not-applicable', runs: 0, steps: 0 };
   const maxSteps = o.maxCommands ?? DEFAULT_MAX_STEPS;
   // What the screen found holding is reported from it; a violation is run on its own, for fast-check's shrinking.
-  const screened = screen?.get(property);
+  const screened = screen?.byProperty.get(property);
   if (screened && screened.failingRun === undefined) return { ...base, verdict: 'holds', runs: o.runs, steps: screened.steps };
   const r = randomRun({ semantics: sem, invariant, runs: o.runs, seed: o.seed, maxCommands: maxSteps, scope: o.scope });
   if (!r.failure) return { ...base, verdict: 'holds', runs: r.runs, steps: r.steps };
@@ -90,7 +90,7 @@ export function runProperty(o: SuiteOptions, property: string, screen?: Readonly
  * for runProperty: one pass of the random runs for all of them. Undefined
  * for one property, whose own run is the screen.
  */
-export function screenSuite(o: SuiteOptions): ReadonlyMap<string, PropertyScreen> | undefined {
+export function screenSuite(o: SuiteOptions): Screen | undefined {
   const properties = o.properties ?? ALL_PROPERTIES;
   if (properties.length < 2) return undefined;
   return screenProperties({
