@@ -46,6 +46,7 @@ describe("README: today's verdicts", () => {
     expect(readme).toContain(
       `${violated.length} of the ${m.cells.length} cells are violated, ${broken} broken promises and ${violated.length - broken} design choices`,
     );
-    expect(readme).toContain(`${m.cells.length} cells in 10.0 s; ${violated.length} violated, so exit 1`);
+    // The time is the README's measure, not the test's: only the counts are checked.
+    expect(readme).toMatch(new RegExp(`${m.cells.length} cells in \\d+\\.\\d s; ${violated.length} violated, so exit 1`));
   });
 });
