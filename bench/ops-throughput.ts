@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { commandsArb, DEFAULT_SCOPE, OpCommand, universeArb } from '../harness/generators.ts';
+import { commandsArb, DEFAULT_SCOPE, opOf, universeArb } from '../harness/generators.ts';
 import { applyToKernel, type Op } from '../harness/ops.ts';
 import { Lockstep, runSequence } from '../harness/run-sequence.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
@@ -28,7 +28,7 @@ export interface Throughput {
 function workload(sem: Semantics, n: number, seed: number): { universe: Universe; ops: Op[] }[] {
   const arb = fc.tuple(universeArb(sem, DEFAULT_SCOPE), commandsArb(sem, DEFAULT_SCOPE, 30));
   return fc.sample(arb, { numRuns: n, seed }).map(([universe, cmds]) => {
-    const all = [...cmds].map((c) => ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op);
+    const all = [...cmds].map(opOf);
     const r = runSequence(universe, sem, all, { invariants: [], conformance: false });
     return { universe, ops: r.steps.map((s) => s.op) };
   });

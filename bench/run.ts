@@ -189,26 +189,26 @@ const loadAtStart = loadNow();
 const exploreOnly = args.exploreOnly;
 const twoCoresOnly = args.twoCoresOnly;
 const packedOnly = args.packedOnly;
-const throughput =
-  exploreOnly || wholeOnly || twoCoresOnly || packedOnly
-    ? []
-    : SEMANTICS.map((s) => {
-        const r = measureThroughputApart(s);
-        say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
-        return r;
-      });
+/** Whether this run measures the random runs (throughput, random_suite): not with an option that measures only searches. */
+const randomRunsMeasured = !(exploreOnly || wholeOnly || twoCoresOnly || packedOnly);
+const throughput = !randomRunsMeasured
+  ? []
+  : SEMANTICS.map((s) => {
+      const r = measureThroughputApart(s);
+      say(`${s.name}: bare ${r.bare_ops_per_second} ops/s, checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`);
+      return r;
+    });
 
 // compare's random runs of every property, as it makes them and one property at a time (random-suite.ts).
-const randomSuite =
-  exploreOnly || wholeOnly || twoCoresOnly || packedOnly
-    ? []
-    : SEMANTICS.map((s) => {
-        const r = measureRandomSuite(s);
-        say(
-          `${s.name}: every property's random runs in ${r.screened_cpu_seconds} cpu-s, one at a time ${r.one_by_one_cpu_seconds} (x${r.speed_up})`,
-        );
-        return r;
-      });
+const randomSuite = !randomRunsMeasured
+  ? []
+  : SEMANTICS.map((s) => {
+      const r = measureRandomSuite(s);
+      say(
+        `${s.name}: every property's random runs in ${r.screened_cpu_seconds} cpu-s, one at a time ${r.one_by_one_cpu_seconds} (x${r.speed_up})`,
+      );
+      return r;
+    });
 
 const quick = args.quick || wholeOnly !== null || twoCoresOnly || packedOnly;
 const perSemantics = [];
@@ -398,8 +398,8 @@ const results = {
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when the last run began (2 cores: above 2 means shared), ' +
     'and a packed_whole_space, packed_spec_whole_space or packed_default_scope row has its own, from when its search began',
   load_average: loadAtStart,
-  throughput: exploreOnly || wholeOnly || twoCoresOnly || packedOnly ? previous.throughput : throughput,
-  random_suite: exploreOnly || wholeOnly || twoCoresOnly || packedOnly ? previous.random_suite : randomSuite,
+  throughput: randomRunsMeasured ? throughput : previous.throughput,
+  random_suite: randomRunsMeasured ? randomSuite : previous.random_suite,
   explore_against_spin: byScope('explore_against_spin', spin),
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
   explore_whole_space: byScope('explore_whole_space', wholeSpaces),

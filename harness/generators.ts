@@ -186,6 +186,11 @@ export class OpCommand implements fc.Command<Lockstep, Lockstep> {
   }
 }
 
+/** The op of a command of commandsArb's sequences: fast-check hands its CommandWrappers to a model run, the op on the wrapped command. */
+export function opOf(c: fc.Command<Lockstep, Lockstep>): Op {
+  return ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op;
+}
+
 /**
  * The ops every sequence ends with: every task wakes up or leaves its CPU,
  * and the transition work runs once more. A transition a blocked task held open then completes

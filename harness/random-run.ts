@@ -12,7 +12,7 @@ import type { Kernel } from '../model/kernel/kernel.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE } from '../properties/catalog.ts';
 import type { Invariant } from '../properties/invariant.ts';
-import { commandsArb, DEFAULT_SCOPE, OpCommand, universeArb, type Scope } from './generators.ts';
+import { commandsArb, DEFAULT_SCOPE, opOf, universeArb, type Scope } from './generators.ts';
 import type { Op } from './ops.ts';
 import { minimize } from './minimize.ts';
 import { Lockstep, runSequence, type RunResult } from './run-sequence.ts';
@@ -68,8 +68,7 @@ export function randomRun(o: RandomRunOptions): RandomRunReport {
   const property = o.invariant?.id ?? CONFORMANCE;
   if (!details.failed || !details.counterexample) return { property, seed: o.seed, runs: details.numRuns, steps, failure: null };
   const [universe, cmds] = details.counterexample as [Universe, Iterable<fc.Command<Lockstep, Lockstep>>];
-  // fast-check hands back its CommandWrappers; the op is on the wrapped command.
-  const ops = [...cmds].map((c) => ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op);
+  const ops = [...cmds].map(opOf);
   const shrunk = runSequence(universe, o.semantics, ops, runOpts);
   if (shrunk.violation?.invariant !== property)
     throw new Error(`seed ${o.seed}: the shrunk counterexample did not reproduce (${property})`);

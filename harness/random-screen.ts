@@ -36,7 +36,7 @@
 import fc from 'fast-check';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
-import { commandsArb, DEFAULT_SCOPE, OpCommand, universeArb, type Scope } from './generators.ts';
+import { commandsArb, DEFAULT_SCOPE, opOf, universeArb, type Scope } from './generators.ts';
 import { Lockstep } from './run-sequence.ts';
 import type { Universe } from '../model/kernel/definitions.ts';
 import type { Kernel } from '../model/kernel/kernel.ts';
@@ -104,8 +104,7 @@ export function screenProperties(o: ScreenOptions): Screen {
     const skip = new Set(done);
     for (const c of cmds) {
       if (skip.size === properties.length) break;
-      // fast-check hands its CommandWrappers to a model run; the op is on the wrapped command.
-      const op = ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op;
+      const op = opOf(c);
       if (!lockstep.applicable(op)) continue;
       // stepAll checks nothing in `skip`: each violation here is its property's first in this run.
       for (const v of lockstep.stepAll(op, skip)) {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandsArb, DEFAULT_SCOPE, type OpCommand, universeArb } from '../harness/generators.ts';
+import { commandsArb, DEFAULT_SCOPE, opOf, universeArb } from '../harness/generators.ts';
 import { runSequence } from '../harness/run-sequence.ts';
 import { addAscending, sameState, strictlyAscending, type AbstractState } from '../model/spec/abstract-state.ts';
 import { upstream } from '../model/semantics/upstream.ts';
@@ -84,7 +84,7 @@ describe('sameState', () => {
     const arb = fc.tuple(universeArb(upstream, DEFAULT_SCOPE), commandsArb(upstream, DEFAULT_SCOPE, 20));
     const states: AbstractState[] = [];
     for (const [universe, cmds] of fc.sample(arb, { numRuns: 100, seed: 1 })) {
-      const ops = [...cmds].map((c) => ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op);
+      const ops = [...cmds].map(opOf);
       const r = runSequence(universe, upstream, ops, { invariants: [], conformance: false });
       states.push(r.initial, ...r.steps.map((s) => s.state));
     }

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { commandsArb, DEFAULT_SCOPE, universeArb, type OpCommand } from '../harness/generators.ts';
+import { commandsArb, DEFAULT_SCOPE, universeArb, opOf } from '../harness/generators.ts';
 import type { Op } from '../harness/ops.ts';
 import { patchFromFuncs } from '../harness/patch-def.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
@@ -53,7 +53,7 @@ function checkDoors(sem: Semantics, runs: number, kernel?: (u: Universe, s: Sema
     const run = new Lockstep(universe, sem, { invariants, conformance: true, ...(kernel ? { kernel } : {}) });
     let incoming: ReadonlySet<string> = new Set();
     for (const c of cmds) {
-      const op: Op = ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op;
+      const op: Op = opOf(c);
       if (!run.applicable(op)) continue;
       steps++;
       const kernelBefore = kernelState(run.kernel);

@@ -16,7 +16,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCounterexample } from '../harness/counterexample.ts';
-import { commandsArb, DEFAULT_SCOPE, universeArb, type OpCommand } from '../harness/generators.ts';
+import { commandsArb, DEFAULT_SCOPE, universeArb, opOf } from '../harness/generators.ts';
 import { readJson } from '../harness/json-file.ts';
 import type { VerdictMatrix } from '../harness/matrix.ts';
 import { describeOp, type Op } from '../harness/ops.ts';
@@ -55,7 +55,7 @@ function checkCell(sem: Semantics, cell = sem.name, runs = RUNS, seed = SEED): C
   const known: Record<string, number> = {};
   for (const [index, [u, cmds]] of samples.entries()) {
     // fast-check hands back its CommandWrappers; the op is on the wrapped command.
-    const seq = [...cmds].map((c) => ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op);
+    const seq = [...cmds].map(opOf);
     const run = conformanceRun(u, sem, seq);
     const v = run.violation;
     if (!v) {

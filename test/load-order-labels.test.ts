@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandsArb, DEFAULT_SCOPE, type OpCommand, universeArb } from '../harness/generators.ts';
+import { commandsArb, DEFAULT_SCOPE, opOf, universeArb } from '../harness/generators.ts';
 import {
   everyLoadOrder,
   forEveryLoadOrder,
@@ -40,7 +40,7 @@ describe('owners and releases by load order', () => {
   const samples = (sem: Semantics) =>
     fc
       .sample(fc.tuple(universeArb(sem, DEFAULT_SCOPE), commandsArb(sem, DEFAULT_SCOPE, 20)), { numRuns: 40, seed: 36 })
-      .map(([u, cmds]) => [u, [...cmds].map((c) => ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op)] as const);
+      .map(([u, cmds]) => [u, [...cmds].map(opOf)] as const);
 
   it('change nothing but the properties that say they read them, under every semantics', () => {
     const others = INVARIANTS.filter((i) => !i.readsOwners);

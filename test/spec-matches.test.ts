@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandsArb, DEFAULT_SCOPE, type OpCommand, universeArb } from '../harness/generators.ts';
+import { commandsArb, DEFAULT_SCOPE, opOf, universeArb } from '../harness/generators.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
 import { sameState, type AbstractState } from '../model/spec/abstract-state.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
@@ -117,7 +117,7 @@ describe('SpecModel.matches', () => {
       const spec: SpecModel = run.spec;
       const history: AbstractState[] = [run.current];
       for (const c of cmds) {
-        const op = ((c as { cmd?: OpCommand }).cmd ?? (c as OpCommand)).op;
+        const op = opOf(c);
         if (!run.applicable(op)) continue;
         run.step(op);
         run.violation = null;

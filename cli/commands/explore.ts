@@ -459,12 +459,10 @@ async function exploreCommand(
     if (budget) throw budget;
     // The packed engine's counts leave out what it covers: a search that falls back on the object engine says so, or
     // its higher counts read as another space (hostile-user finding, stop 49: --out changed them without a word).
-    if (refused && engine === undefined) {
-      const why = refused.message.replace(/^--engine packed: /, '').replace(/; use --engine object$/, '');
+    if (refused && engine === undefined)
       io.stderr(
-        `klpcheck explore: the object engine runs (the packed engine: ${why}); it stores the states the packed engine covers, so its counts may be higher\n`,
+        `klpcheck explore: the object engine runs (the packed engine: ${refused.reasons.join(', and ')}); it stores the states the packed engine covers, so its counts may be higher\n`,
       );
-    }
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
     const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed');
     listening(search.release);

@@ -36,20 +36,22 @@ export function packedRefusal(
     /** A shard of a shared search, or a result file to write (--shard, --out). */
     readonly sharing?: boolean;
   },
-): KlpcheckError | undefined {
+): PackedRefusal | undefined {
   // Every semantics of the registry runs packed (per-state since 2026-12-02).
-  if (!semanticsByName(o.semantics)) return refusal([`it has no semantics named ${o.semantics}`]);
+  if (!semanticsByName(o.semantics)) return new PackedRefusal([`it has no semantics named ${o.semantics}`]);
   // Every reason at once: told one at a time, the next came only once the first was put right (hostile-user finding).
   const reasons = [
     ...(o.scope.taskModel ? ['it has no task model (taskModel=1) yet'] : []),
     ...(o.sharing ? ['it does not share a search across machines (--shard, --out, --merge) yet'] : []),
   ];
-  return reasons.length ? refusal(reasons) : undefined;
+  return reasons.length ? new PackedRefusal(reasons) : undefined;
 }
 
-/** E_USAGE for the packed engine's reasons, joined, and the way out. */
-function refusal(reasons: readonly string[]): KlpcheckError {
-  return new KlpcheckError('E_USAGE', `--engine packed: ${reasons.join(', and ')}; use --engine object`);
+/** E_USAGE for the packed engine's reasons, joined, and the way out; `reasons` for a command that falls back on the object engine. */
+export class PackedRefusal extends KlpcheckError {
+  constructor(readonly reasons: readonly string[]) {
+    super('E_USAGE', `--engine packed: ${reasons.join(', and ')}; use --engine object`);
+  }
 }
 
 /** Runs the search; `done` resolves with the explorer's summary, `stop()` ends it after the chunks in flight (INCOMPLETE). */
