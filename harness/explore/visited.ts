@@ -2,16 +2,21 @@
  * An exact visited set of byte strings, as Spin's hash table with full state
  * storage: the states live one after another in an arena (a length byte, then
  * the bytes), and an open-addressing table with linear probing holds each
- * state's index beside its whole 32-bit hash (8 bytes a slot, one cache line
- * for both). A lookup compares the bytes themselves when the hashes match, so
- * two states are one only when they are equal: no fingerprint collisions.
- * Growing the table moves the slots by their kept hashes, without reading
- * the arena. States are numbered 0, 1, ... in insertion order.
+ * state in one 32-bit word: in a table of 2^k slots, the low k bits are the
+ * state's index + 1 (0 = empty; the table doubles before it is 70% full, so
+ * an index always fits), and the high 32 - k bits are the high bits of the
+ * state's hash, a tag. The low k bits of the hash give the home slot. A
+ * lookup compares the bytes themselves when the tag matches, so two states
+ * are one only when they are equal: no fingerprint collisions. Growing the
+ * table hashes each stored state again, reading the arena in order. States
+ * are numbered 0, 1, ... in insertion order.
  *
- * The slots were 5 bytes (the index and an 8-bit tag of the hash) until
- * 2026-12-02: a lookup then read two tables, and growing hashed every stored
- * state again from the arena; the profile of the packed engine put the set at
- * about 30% of a search.
+ * The layout's history, each measured on the packed engine:
+ * - 5 bytes a slot (the index, and an 8-bit tag in a second table) until
+ *   2026-12-02: a lookup read two tables.
+ * - 8 bytes a slot (the index beside the whole hash) until 2026-12-05: a
+ *   table of twice the memory, 22 of upstream's 93 bytes a stored state.
+ * - 4 bytes a slot since: one word, one table, half the memory.
  */
 
 /** A number of bytes as a report says it: "4 GiB", "1.5 MiB", "300 bytes". */
@@ -80,8 +85,9 @@ const MAX_CHUNKS = 16;
 /** A chunk not begun, in the shared table of first states. */
 const NO_CHUNK = 0x7fffffff;
 /**
- * The most states the table can index: it doubles past 70% full, and a table
- * of 2^29 slots (8 bytes each) would be a 4 GiB buffer, which V8 refuses.
+ * The most states the table indexes: it doubles past 70% full, so it stays
+ * at 2^28 slots (1 GiB), where a tag keeps 4 bits; the offsets stop at 2^28
+ * states in any case.
  */
 const TABLE_STATES = Math.floor((2 ** 28 * 7) / 10);
 
@@ -121,10 +127,7 @@ export class VisitedSet {
   private readonly firsts: Int32Array;
   /** Offset of state i in its chunk (a chunk stays below 4 GiB: checked in append). */
   private offsets: Uint32Array;
-  /**
-   * The table: slot s is slots[2s], the state index + 1 (0 = empty), and
-   * slots[2s + 1], the state's hash (the slot number comes from its low bits).
-   */
+  /** The table: slot s holds a state's index + 1 in its low bits and its hash's high bits (slotWord; 0 = empty). */
   private slots: Int32Array;
   private readonly chunkBytes: number;
   size = 0;
@@ -157,7 +160,7 @@ export class VisitedSet {
     this.firsts = new Int32Array(new SharedArrayBuffer(4 * MAX_CHUNKS)).fill(NO_CHUNK);
     this.firsts[0] = 0;
     this.offsets = new Uint32Array(new SharedArrayBuffer(4 << 12, { maxByteLength: OFFSETS_MAX }), 0, 1 << 12);
-    this.slots = new Int32Array(shared ? new SharedArrayBuffer(8 << 12) : new ArrayBuffer(8 << 12));
+    this.slots = new Int32Array(shared ? new SharedArrayBuffer(4 << 12) : new ArrayBuffer(4 << 12));
   }
 
   /** A shared set's buffers as they are now (a table that grows is replaced: ask again after adding). */
@@ -195,17 +198,17 @@ export class VisitedSet {
     if (length > 255) throw new Error(`visited: a state of ${length} bytes is longer than 255`);
     const h = hashBytes(key, 0, length) | 0;
     const slots = this.slots;
-    const mask = (slots.length >>> 1) - 1;
+    const mask = slots.length - 1;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {
-      const id = slots[2 * s]!;
-      if (id === 0) break;
-      if (slots[2 * s + 1] === h && this.equals(id - 1, key, length)) return ~(id - 1);
+      const word = slots[s]!;
+      if (word === 0) break;
+      if (((word ^ h) & ~mask) === 0 && this.equals((word & mask) - 1, key, length)) return ~((word & mask) - 1);
     }
     const index = this.append(key, length);
-    this.publish(slots, s, index, h);
-    // Linear probing stays short up to about 70% full.
-    if (this.size * 20 > slots.length * 7) this.rehash();
+    this.publish(slots, s, slotWord(index, h, mask));
+    // Linear probing stays short up to about 70% full; the index + 1 fits in the word's low bits below 100%.
+    if (this.size * 10 > slots.length * 7) this.rehash();
     return index;
   }
 
@@ -242,11 +245,12 @@ export class VisitedSet {
   /** Whether the state `key[0, length)` is in the set. */
   has(key: Uint8Array, length = key.length): boolean {
     const h = hashBytes(key, 0, length) | 0;
-    const mask = (this.slots.length >>> 1) - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
-      const id = this.slots[2 * s]!;
-      if (id === 0) return false;
-      if (this.slots[2 * s + 1] === h && this.equals(id - 1, key, length)) return true;
+      const word = slots[s]!;
+      if (word === 0) return false;
+      if (((word ^ h) & ~mask) === 0 && this.equals((word & mask) - 1, key, length)) return true;
     }
   }
 
@@ -331,30 +335,44 @@ export class VisitedSet {
     return this.size++;
   }
 
-  /** Writes state `index`, of hash `h`, into the empty slot s of `slots`. */
-  private publish(slots: Int32Array, s: number, index: number, h: number): void {
-    slots[2 * s + 1] = h;
-    // Published last: a reader that sees the slot sees the state's bytes, offset and hash.
-    if (this.shared) Atomics.store(slots, 2 * s, index + 1);
-    else slots[2 * s] = index + 1;
+  /** Writes `word` (slotWord) into the empty slot s of `slots`. */
+  private publish(slots: Int32Array, s: number, word: number): void {
+    // Published after the state's bytes and offset: a reader that sees the slot sees the state whole.
+    if (this.shared) Atomics.store(slots, s, word);
+    else slots[s] = word;
   }
 
-  /** Doubles the table, each state going to its slot by its kept hash. */
+  /**
+   * Doubles the table. The words keep only the high bits of each hash, so each
+   * state is hashed again, in index order: the arena is read in order, and
+   * every growth together hashes about twice the states the set ends with.
+   */
   private rehash(): void {
-    const old = this.slots;
-    const n = old.length * 2;
+    const n = this.slots.length * 2;
     const slots = new Int32Array(this.shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
-    const mask = (n >>> 1) - 1;
-    for (let o = 0; o < old.length; o += 2) {
-      const id = old[o]!;
-      if (id === 0) continue;
-      const h = old[o + 1]!;
-      let s = h & mask;
-      while (slots[2 * s] !== 0) s = (s + 1) & mask;
-      this.publish(slots, s, id - 1, h);
-    }
+    const mask = n - 1;
+    let i = 0;
+    // Each chunk's states one after another, as append wrote them: state i + 1 begins where state i ends.
+    this.arenas.forEach((a, c) => {
+      const used = c < this.chunkUsed.length ? this.chunkUsed[c]! : this.used;
+      for (let o = 0; o < used; o += a[o]! + 1, i++) {
+        const h = hashBytes(a, o + 1, o + 1 + a[o]!) | 0;
+        let s = h & mask;
+        while (slots[s] !== 0) s = (s + 1) & mask;
+        this.publish(slots, s, slotWord(i, h, mask));
+      }
+    });
     this.slots = slots;
   }
+}
+
+/**
+ * The table word of state `index` of hash `h` in a table of mask + 1 slots
+ * (a power of 2): the index + 1 in the low bits, which `mask` covers, and
+ * the hash's other bits, its tag.
+ */
+function slotWord(index: number, h: number, mask: number): number {
+  return (h & ~mask) | (index + 1);
 }
 
 /**
@@ -396,11 +414,12 @@ export class VisitedReader {
   /** Whether the state `key[0, length)` was in the set when looked for (see the class). */
   has(key: Uint8Array, length: number): boolean {
     const h = hashBytes(key, 0, length) | 0;
-    const mask = (this.slots.length >>> 1) - 1;
+    const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
-      const id = Atomics.load(this.slots, 2 * s);
-      if (id === 0) return false;
-      if (this.slots[2 * s + 1] !== h) continue;
+      const word = Atomics.load(this.slots, s);
+      if (word === 0) return false;
+      if (((word ^ h) & ~mask) !== 0) continue;
+      const id = word & mask;
       const known = this.arenas.length;
       // A state of a chunk begun after this reader's handles: not found here, and the writer decides.
       if (known < MAX_CHUNKS && Atomics.load(this.firsts, known) <= id - 1) return false;
