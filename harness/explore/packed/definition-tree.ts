@@ -64,6 +64,26 @@ interface SuccessorList {
   readonly newDefs: readonly PatchDef[];
   readonly steps: CompiledSteps;
   readonly ops: readonly Op[];
+  /** Per new definition (its position in newDefs): what a child node there has, made when first asked (DefinitionTree.childFacts). */
+  readonly children: (ChildFacts | undefined)[];
+}
+
+/** The largest vmlinux function index and state id some definitions use (candidates.ts usedSoFar). */
+interface Used {
+  readonly funcs: number;
+  readonly states: number;
+}
+
+/**
+ * What a node's child at one new definition has: that definition's row, the
+ * functions and state ids used with it, and its successor list. All three
+ * follow from the parent's successor list and the position alone, so every
+ * node of one list shares them.
+ */
+interface ChildFacts {
+  readonly row: number;
+  readonly used: Used;
+  readonly list: SuccessorList;
 }
 
 /**
@@ -84,7 +104,7 @@ export class DefinitionNode {
   /** The successor list (shared): candidate ops, then the next new patch's insmods. */
   readonly list: SuccessorList;
   /** The largest vmlinux function index and state id the known definitions use (candidates.ts usedSoFar). */
-  private readonly used: { readonly funcs: number; readonly states: number };
+  readonly used: Used;
   private children: (DefinitionNode | undefined)[] | null = null;
   /** The root this node grows from (the key's first byte: expand.ts rootShadowIds). */
   readonly root: number;
@@ -100,15 +120,15 @@ export class DefinitionNode {
       this.defPos = [];
       this.rows = [-1];
       this.used = { funcs: 0, states: 0 };
+      this.list = tree.successorList(this.root, this.rows, this.used, () => []);
     } else {
-      const def = parent.list.newDefs[pos];
-      if (!def) throw new Error(`packed: no new definition at position ${pos}`);
+      // A million nodes or more at the larger scopes, nearly all leaves: what a child has is looked up, not worked out.
+      const facts = tree.childFacts(parent, pos);
       this.defPos = [...parent.defPos, pos];
-      this.rows = [...parent.rows, tree.rowOf(def)];
-      const u = usedSoFar([def]);
-      this.used = { funcs: Math.max(parent.used.funcs, u.funcs), states: Math.max(parent.used.states, u.states) };
+      this.rows = [...parent.rows, facts.row];
+      this.used = facts.used;
+      this.list = facts.list;
     }
-    this.list = tree.successorList(this, this.used, () => this.known());
   }
 
   /** The definitions chosen so far, p1 first (made on request: only a new successor list and a printed path need them). */
@@ -178,31 +198,54 @@ export class DefinitionTree {
   }
 
   /**
-   * The successor list of `node`, whose known definitions use functions and
-   * state ids up to `used`: candidateOps and newPatchDefs depend on nothing
-   * else but the root's shadow-owning ids and, for per-state's shadow ops,
-   * each known patch's own state ids (candidates.ts), so a list is made once
-   * per such choice, from `known()` the first time, not once per node: at
-   * patches=3,functions=3,states=2 a list per node held 5.7 GB of definitions.
+   * The successor list of a node of root `root` whose definitions have the
+   * rows `rows` (index 0 unused) and use functions and state ids up to
+   * `used`: candidateOps and newPatchDefs depend on nothing else but the
+   * root's shadow-owning ids and, for per-state's shadow ops, each known
+   * patch's own state ids (candidates.ts), so a list is made once per such
+   * choice, from `known()` (the definitions, p1 first) the first time, not
+   * once per node: at patches=3,functions=3,states=2 a list per node held
+   * 5.7 GB of definitions.
    */
-  successorList(node: DefinitionNode, used: { readonly funcs: number; readonly states: number }, known: () => PatchDef[]): SuccessorList {
-    const count = node.defPos.length;
-    let id = `${node.root},${count},${used.funcs},${used.states}`;
-    if (this.semantics.spec.perState) for (let k = 1; k <= count; k++) id += `,${this.states[node.rows[k]!]}`;
+  successorList(root: number, rows: readonly number[], used: Used, known: () => PatchDef[]): SuccessorList {
+    const count = rows.length - 1;
+    let id = `${root},${count},${used.funcs},${used.states}`;
+    if (this.semantics.spec.perState) for (let k = 1; k <= count; k++) id += `,${this.states[rows[k]!]}`;
     let list = this.lists.get(id);
     if (!list) {
       const { semantics, scope } = this;
       const defs = known();
-      const newDefs = count < scope.patches ? newPatchDefs(semantics, scope, defs, this.shadowIds[node.root]!) : [];
+      const newDefs = count < scope.patches ? newPatchDefs(semantics, scope, defs, this.shadowIds[root]!) : [];
       const ops = candidateOps(semantics, scope, defs);
       list = {
         newDefs,
         steps: this.compile(ops, newDefs.length),
         ops: [...ops, ...newDefs.map((d): Op => ({ op: 'insmod', module: d.name }))],
+        children: new Array<ChildFacts | undefined>(newDefs.length),
       };
       this.lists.set(id, list);
     }
     return list;
+  }
+
+  /**
+   * What the child of `parent` at new definition `pos` has (ChildFacts),
+   * worked out for the first node of parent's list that asks: the list's
+   * id (successorList) is made of the root, the count, the functions and
+   * state ids used and, for per-state, the rows' state ids, and the child's
+   * are those and the one definition's.
+   */
+  childFacts(parent: DefinitionNode, pos: number): ChildFacts {
+    const children = parent.list.children;
+    const known = children[pos];
+    if (known) return known;
+    const def = parent.list.newDefs[pos];
+    if (!def) throw new Error(`packed: no new definition at position ${pos}`);
+    const u = usedSoFar([def]);
+    const used = { funcs: Math.max(parent.used.funcs, u.funcs), states: Math.max(parent.used.states, u.states) };
+    const row = this.rowOf(def);
+    const list = this.successorList(parent.root, [...parent.rows, row], used, () => [...parent.known(), def]);
+    return (children[pos] = { row, used, list });
   }
 
   /** The row of a definition's facts, added when new. */

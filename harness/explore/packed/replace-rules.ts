@@ -28,6 +28,7 @@ import { buildPatch } from '../../../model/kernel/enable.ts';
 import type { KPatch } from '../../../model/kernel/runtime.ts';
 import type { Semantics } from '../../../model/semantics/semantics.ts';
 import { patchName } from '../candidates.ts';
+import { VisitedSet } from '../visited.ts';
 import type { DefinitionNode, DefinitionTree } from './definition-tree.ts';
 
 /** The spec model's load verdict when it refuses (else a mask of the patches the load replaces). */
@@ -46,13 +47,18 @@ const Ask = {
   AdminAsked: 8,
 } as const;
 
-/** A trie of remembered answers, one level per number of the question. */
-interface Memo {
-  readonly next: Map<number, Memo>;
-  value: number | undefined;
+/**
+ * Writes the non-negative integer `x` into `out` at `at` as unsigned LEB128
+ * (7 bits a byte, low first, the top bit set on every byte but the last);
+ * returns where the next one goes. A question's numbers written one after
+ * another this way read back one way only, so two questions have the same
+ * bytes only when they are the same.
+ */
+function writeLeb128(out: Uint8Array, at: number, x: number): number {
+  for (; x >= 0x80; x = Math.floor(x / 0x80)) out[at++] = (x & 0x7f) | 0x80;
+  out[at++] = x;
+  return at;
 }
-
-const memo = (): Memo => ({ next: new Map(), value: undefined });
 
 /** A question's entry (PackedReplaceRules.entry) read back: its writable attribute bits, patch number and row. */
 const entryBits = (entry: number): number => entry & 15;
@@ -63,9 +69,21 @@ const entryRow = (entry: number): number => Math.floor(entry / 128);
 const patchBit = (entry: number): number => 1 << (entryPatch(entry) - 1);
 
 export class PackedReplaceRules {
-  private readonly answers = memo();
-  /** The question being asked, as numbers (reused). */
+  /**
+   * The questions asked so far, each as its numbers' bytes (writeLeb128),
+   * numbered in the order first asked, and each one's answer by that number.
+   * Until 2026-12-05 a trie of Maps, a level per number: at
+   * patches=3,functions=3,states=2, depth 3, a search asks 1.36 million
+   * different questions, and the trie's Maps were garbage collection's work.
+   */
+  private readonly questions = new VisitedSet();
+  private readonly answers: number[] = [];
+  /** Each entry's definition and KPatch (def, kpatch). */
+  private readonly defs = new Map<number, PatchDef>();
+  private readonly kpatches = new Map<number, KPatch>();
+  /** The question being asked, as numbers (reused), and as bytes. */
   private readonly question: number[] = [];
+  private readonly questionBytes = new Uint8Array(255);
   private readonly writable: readonly string[];
   private readonly semantics: Semantics;
   /** Each (patch, row) pair's slot, interned: slotIds[k][row]. */
@@ -112,21 +130,29 @@ export class PackedReplaceRules {
 
   /** The remembered answer to the question, or `work`'s, remembered. */
   private answer(work: (patches: readonly number[]) => number): number {
-    let m = this.answers;
-    for (const x of this.question) {
-      let n = m.next.get(x);
-      if (!n) m.next.set(x, (n = memo()));
-      m = n;
-    }
-    if (m.value === undefined) {
-      // The question's patches after what is asked, the asked-about patch first, as patch numbers with the entry's bits.
-      m.value = work(this.question.slice(1));
-    }
-    return m.value;
+    const bytes = this.questionBytes;
+    let length = 0;
+    for (const x of this.question) length = writeLeb128(bytes, length, x);
+    const i = this.questions.insert(bytes, length);
+    if (i < 0) return this.answers[~i]!;
+    // The question's patches after what is asked, the asked-about patch first, as patch numbers with the entry's bits.
+    return (this.answers[i] = work(this.question.slice(1)));
   }
 
-  /** The definition as loaded and as the rule sees it now: its row's facts, its name, its writable attributes' values. */
+  /**
+   * The definition as loaded and as the rule sees it now: its row's facts,
+   * its name, its writable attributes' values. Made once per entry, as is
+   * its KPatch: the rules and hooks only read them (SpecRule, ReplaceHooks:
+   * filters and verdicts), and a hook that answers with the asked-about
+   * patch finds it in the list by identity (stacking's disableRefusal).
+   */
   def(entry: number): PatchDef {
+    let d = this.defs.get(entry);
+    if (!d) this.defs.set(entry, (d = this.makeDef(entry)));
+    return d;
+  }
+
+  private makeDef(entry: number): PatchDef {
     const bits = entryBits(entry);
     const k = entryPatch(entry);
     const base = this.tree.defOfRow(entryRow(entry));
@@ -136,8 +162,14 @@ export class PackedReplaceRules {
     return { ...base, name: patchName(k), attrs: attrs as PatchAttrs };
   }
 
-  /** A KPatch for the kernel's hooks: the definition's objects and states, and its writable attributes' values. */
+  /** A KPatch for the kernel's hooks: the definition's objects and states, and its writable attributes' values (made once per entry: def). */
   private kpatch(entry: number): KPatch {
+    let p = this.kpatches.get(entry);
+    if (!p) this.kpatches.set(entry, (p = this.makeKpatch(entry)));
+    return p;
+  }
+
+  private makeKpatch(entry: number): KPatch {
     const bits = entryBits(entry);
     const d = this.def(entry);
     const built = this.tree.defOfRow(entryRow(entry));
