@@ -54,7 +54,7 @@ const Ask = {
  * another this way read back one way only, so two questions have the same
  * bytes only when they are the same.
  */
-function writeLeb128(out: Uint8Array, at: number, x: number): number {
+export function writeLeb128(out: Uint8Array, at: number, x: number): number {
   for (; x >= 0x80; x = Math.floor(x / 0x80)) out[at++] = (x & 0x7f) | 0x80;
   out[at++] = x;
   return at;
