@@ -62,6 +62,14 @@ describe('the definition tree', () => {
   });
 });
 
+describe('a definition node', () => {
+  it('refuses a child at a position past its new definitions', () => {
+    const tree = new DefinitionTree(semanticsByName('upstream')!, parseScope('patches=1,functions=1'));
+    const past = tree.root.list.newDefs.length;
+    expect(() => tree.root.child(past)).toThrow(`packed: no new definition at position ${past}`);
+  });
+});
+
 describe('the bytes a remembered question is known by', () => {
   it('are unsigned LEB128', () => {
     expect(encode([0])).toBe('00');
