@@ -18,6 +18,7 @@ import { applicableProperties, exploreAsync, type ChunkExpander, type ChunkResul
 import type { ExploreScope } from './scope.ts';
 import { summarize, type ExploreSummary } from './summary.ts';
 import type { WorkerJob } from './worker.ts';
+import { quietly, workerFailure, type SearchPlace } from './worker-failure.ts';
 
 export interface ParallelOptions {
   readonly semantics: string;
@@ -83,6 +84,8 @@ export function exploreInParallel(o: ParallelOptions): Running {
   const load: number[] = [];
   let nextId = 0;
   const waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
+  /** The search's last progress, for a worker's out-of-memory line. */
+  let place: SearchPlace = { depth: 0, states: 0 };
   const startWorker = () => {
     const wi = workers.length;
     const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
@@ -94,7 +97,8 @@ export function exploreInParallel(o: ParallelOptions): Running {
       waiting.delete(m.id);
     });
     w.on('error', (e) => {
-      for (const p of waiting.values()) p.reject(e);
+      const failure = workerFailure(e, place);
+      for (const p of waiting.values()) p.reject(failure);
       waiting.clear();
     });
     workers.push(w);
@@ -109,16 +113,18 @@ export function exploreInParallel(o: ParallelOptions): Running {
   const expandChunks: ChunkExpander = {
     width: 2 * n,
     expand: (items) =>
-      new Promise<ChunkResult>((resolve, reject) => {
-        const id = nextId++;
-        issued += items.length;
-        while (workers.length < workersFor(issued, n, after)) startWorker();
-        // The least loaded worker; results are taken in frontier order whoever expanded them.
-        const wi = load.indexOf(Math.min(...load));
-        load[wi]!++;
-        waiting.set(id, { resolve, reject });
-        workers[wi]!.postMessage({ id, items });
-      }),
+      quietly(
+        new Promise<ChunkResult>((resolve, reject) => {
+          const id = nextId++;
+          issued += items.length;
+          while (workers.length < workersFor(issued, n, after)) startWorker();
+          // The least loaded worker; results are taken in frontier order whoever expanded them.
+          const wi = load.indexOf(Math.min(...load));
+          load[wi]!++;
+          waiting.set(id, { resolve, reject });
+          workers[wi]!.postMessage({ id, items });
+        }),
+      ),
   };
   const done = Promise.resolve()
     .then(() =>
@@ -130,7 +136,10 @@ export function exploreInParallel(o: ParallelOptions): Running {
         splitDepth: o.splitDepth,
         shouldStop: () => stopped,
         maxStates: o.maxStates,
-        onProgress: o.onProgress,
+        onProgress: (p) => {
+          place = p;
+          o.onProgress?.(p);
+        },
         expandChunks,
       }),
     )

@@ -20,6 +20,7 @@ import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from 
 import { SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
 import { packedModel, type PackedModelName } from './models.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
+import { quietly, workerFailure } from '../worker-failure.ts';
 
 /** The explorer's worker entry, which registers tsx and imports the worker module its job names. */
 const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url);
@@ -82,7 +83,8 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       waiting.delete(r.id);
     });
     w.on('error', (e) => {
-      for (const p of waiting.values()) p.reject(e);
+      const failure = workerFailure(e, { depth: bf.depth, states: bf.visited.size });
+      for (const p of waiting.values()) p.reject(failure);
       waiting.clear();
     });
     workers.push(w);
@@ -97,10 +99,12 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     while (workers.length < workersFor(issued, o.workers, after)) startWorker();
     const id = nextId++;
     const chunk: PackedChunk = { id, items, handles: bf.visited.handles() };
-    return new Promise((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
-      workers[id % workers.length]!.postMessage(chunk);
-    });
+    return quietly(
+      new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        workers[id % workers.length]!.postMessage(chunk);
+      }),
+    );
   };
   try {
     // As many chunks in flight as all the workers take, from the start: the chunks' sizes, and so the work, do not depend on when the others start.

@@ -1,0 +1,40 @@
+/**
+ * What a search on worker threads (parallel.ts, packed/parallel.ts) does when
+ * a worker dies: every chunk it was expanding is lost, so the search ends, and
+ * the reason reaches the user once, as one line.
+ */
+import { KlpcheckError } from '../errors.ts';
+
+/** Where the search was when a worker died, for the message: the depth under way and the states stored. */
+export interface SearchPlace {
+  readonly depth: number;
+  readonly states: number;
+}
+
+/**
+ * `e` as the search should end with it. A worker whose V8 heap filled
+ * (Node's `ERR_WORKER_OUT_OF_MEMORY`) is the scope's size, not a bug: it
+ * becomes E_MEMORY (exit 2) naming the depth and states stored and the ways
+ * out (a stop-50 hostile review found p3 f3 s2 t2 depth 3 ending as an
+ * "internal error", exit 70). Any other error is returned as it is.
+ */
+export function workerFailure(e: Error, place: SearchPlace): Error {
+  if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return e;
+  return new KlpcheckError(
+    'E_MEMORY',
+    `explore: a worker thread ran out of memory at depth ${place.depth}, ${place.states.toLocaleString('en-US')} states stored: ` +
+      'bound the search (a smaller depth in --scope, or --max-states), or give node a larger heap ' +
+      '(NODE_OPTIONS=--max-old-space-size=MiB)',
+  );
+}
+
+/**
+ * `p`, with its rejection marked handled. When a worker dies, every chunk
+ * waiting on it is rejected, and the search awaits only the first: the others
+ * were unhandled rejections, which end Node with a stack trace and exit 1
+ * (read as "violated") after the one-line error was printed.
+ */
+export function quietly<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
