@@ -43,6 +43,8 @@ import { parseScope } from '../harness/explore/scope.ts';
 import { measureThroughputApart } from './ops-throughput.ts';
 import { measureRandomSuite } from './random-suite.ts';
 import { benchVm } from './vm.ts';
+import { spinMissing } from '../promela/spin.ts';
+import { mergeByScope } from './results-merge.ts';
 import {
   packedAgainstSpin,
   packedSpec,
@@ -160,6 +162,9 @@ function benchArguments(): {
         'E_USAGE',
         '--packed --two-cores measures only the packed engine on two cores: not with --whole, --default, --reach or --spin',
       );
+    // Without Spin it measured nothing and wrote its rows as skipped over the last measured ones (2026-12-05).
+    const noSpin = spinOnly ? spinMissing() : null;
+    if (noSpin) throw new KlpcheckError('E_USAGE', `--spin measures beside Spin: ${noSpin}; bench/results.json is unchanged`);
     if (packedOnly && whole?.taskModel)
       throw new KlpcheckError('E_USAGE', '--packed: the packed engine has no task model (taskModel=1) yet');
     return {
@@ -378,13 +383,15 @@ function measureWholeSpaces(scope: ExploreScope, semantics: readonly Semantics[]
   });
 }
 
+/** The file as it was, whatever this run keeps of it: a row Spin's absence skipped keeps the measured row it would replace. */
+const existing = existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
 // --quick measures the random runs again and keeps the last exploration figures.
-const previous = (quick || exploreOnly) && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
-/** The file's rows of `key` for other scopes than the ones measured now, then the new rows. */
-const byScope = <T extends { readonly scope: string }>(key: string, fresh: readonly T[]): T[] => [
-  ...((previous[key] as T[] | undefined) ?? []).filter((r) => !fresh.some((x) => x.scope === r.scope)),
-  ...fresh,
-];
+const previous = quick || exploreOnly ? existing : {};
+/** The file's rows of `key` after this run (results-merge.ts mergeByScope). */
+const byScope = <T extends { readonly scope: string }>(key: string, fresh: readonly T[]): T[] =>
+  mergeByScope((existing[key] as T[] | undefined) ?? [], (previous[key] as T[] | undefined) ?? [], fresh, (r) =>
+    say(`${key} ${r.scope}: ${r.skipped}; the file's earlier row is kept`),
+  );
 /** The same, one row per semantics and scope. */
 const bySemanticsAndScope = <T extends { readonly scope: string; readonly semantics: string }>(key: string, fresh: readonly T[]): T[] => [
   ...((previous[key] as T[] | undefined) ?? []).filter((r) => !fresh.some((x) => x.scope === r.scope && x.semantics === r.semantics)),
