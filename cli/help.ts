@@ -2,6 +2,7 @@
 import { shardForm } from '../harness/numbers.ts';
 import { COMMON_OPTIONS, shardMax, type Command, type Options } from './command.ts';
 import { ERROR_CODE_HELP, EXIT_HELP } from './exit.ts';
+import { WORKER_HEAP_MIB, WORKER_HEAP_VARIABLE } from './worker-heap.ts';
 
 const indent = (lines: readonly string[]) => lines.map((l) => `  ${l}`);
 
@@ -26,6 +27,10 @@ function optionRows(options: Options): [string, string][] {
 const ENVIRONMENT = table([
   ['NO_COLOR', 'set and non-empty: no colour (colour is only used when stdout is a terminal)'],
   ['KLPCHECK_DEBUG', 'set: an internal error also prints its stack'],
+  [
+    WORKER_HEAP_VARIABLE,
+    `explore: each worker thread's heap limit in MiB, ${WORKER_HEAP_MIB.min} to ${WORKER_HEAP_MIB.max} (default: node's own)`,
+  ],
 ]);
 
 export function mainHelp(commands: readonly Command[]): string {

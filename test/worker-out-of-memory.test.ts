@@ -1,37 +1,79 @@
 /**
- * A worker thread that runs out of memory ends explore with one E_MEMORY line
- * (exit 2), never an internal error, a stack trace or exit 1 (harness/explore/
- * worker-failure.ts; found by the stop-50 hostile review at p3 f3 s2 t2 depth 3).
+ * A worker thread that runs out of memory (harness/explore/worker-failure.ts,
+ * packed/parallel.ts): the packed engine replaces it and the search goes on
+ * to the same result; one that runs out before it answers a chunk ends
+ * explore with one E_MEMORY line (exit 2), never an internal error, a stack
+ * trace or exit 1 (the stop-50 hostile review's p3 f3 s2 t2 depth 3 run
+ * ended with all three). KLPCHECK_WORKER_HEAP_MIB (cli/worker-heap.ts)
+ * limits the workers alone, so that the main thread, which holds the visited
+ * set, is not the one to run out.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { workerHeapMiB } from '../cli/worker-heap.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { quietly, workerFailure } from '../harness/explore/worker-failure.ts';
 
+const explore = (scope: string, heap?: string) =>
+  spawnSync(process.execPath, ['bin/klpcheck.mjs', 'explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1'], {
+    encoding: 'utf8',
+    env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '' },
+    timeout: 120_000,
+  });
+
+const NO_STACK = /internal error|node:internal|\n\s+at |FATAL ERROR/;
+
 describe('a worker out of memory', () => {
-  it('ends explore with one E_MEMORY line naming the depth and the states stored, exit 2', () => {
-    // 200 MiB holds the main thread's share of this search (its visited set is shared memory) and not a worker's
-    // definitions and answers at depth 3: the worker dies within seconds, always at depth 3.
-    const r = spawnSync(
-      process.execPath,
-      ['bin/klpcheck.mjs', 'explore', '--semantics', 'upstream', '--scope', 'patches=3,functions=3,states=2,tasks=2,depth=3', '--no-save'],
-      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=200' }, timeout: 120_000 },
+  it('is replaced, and the search ends with the report and exit code of a search no worker of which ran out', () => {
+    // 96 MiB fills with the definitions and answers of a few chunks at this depth; a new worker takes the chunks.
+    const scope = 'patches=3,functions=2,states=2,tasks=2,depth=3';
+    const limited = explore(scope, '96');
+    const free = explore(scope);
+    expect(limited.stderr).toMatch(
+      /^klpcheck explore: a worker thread ran out of memory at depth 3, \d+ states stored; a new one takes its chunks \(a larger heap saves its start-up: KLPCHECK_WORKER_HEAP_MIB=MiB, or NODE_OPTIONS=--max-old-space-size=MiB for every thread\)$/m,
     );
+    expect(free.stderr).not.toMatch(/ran out of memory/);
+    expect(limited.stderr).not.toMatch(NO_STACK);
+    expect(limited.stdout).toBe(free.stdout);
+    expect(limited.status).toBe(free.status);
+    expect(free.status).toBe(1);
+  }, 150_000);
+
+  it('that runs out again before it answers a chunk ends explore with one E_MEMORY line, exit 2', () => {
+    const r = explore('patches=3,functions=3,states=2,tasks=2,depth=3', '32');
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    const lines = r.stderr.trimEnd().split('\n');
-    expect(lines.at(-1)).toMatch(
-      /^klpcheck: explore: a worker thread ran out of memory at depth 3, [\d,]+ states stored: bound the search .*--max-old-space-size=MiB\) \[E_MEMORY\]$/,
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^klpcheck: explore: a worker thread ran out of memory at depth \d+, \d+ states stored: bound the search \(a smaller depth in --scope, or --max-states\), or give the workers a larger heap \(KLPCHECK_WORKER_HEAP_MIB=MiB, .*\) \[E_MEMORY\]$/,
     );
     // Nothing after it, and no stack: the other chunks the worker held were rejected too, and used to end node.
-    expect(r.stderr).not.toMatch(/internal error|node:internal|\n\s+at /);
+    expect(r.stderr).not.toMatch(NO_STACK);
   }, 150_000);
+
+  it('KLPCHECK_WORKER_HEAP_MIB takes a whole number of MiB from 32; anything else is E_USAGE naming it', () => {
+    expect(workerHeapMiB({})).toBeUndefined();
+    expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '' })).toBeUndefined();
+    expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '32' })).toBe(32);
+    expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '1048576' })).toBe(1048576);
+    for (const bad of ['31', '0', '064', '1e3', ' 64', '64 ', '-64', '1048577', '99999999', 'lots'])
+      expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: bad }), bad).toThrow(
+        new KlpcheckError(
+          'E_USAGE',
+          `KLPCHECK_WORKER_HEAP_MIB=${JSON.stringify(bad)}: a whole number of MiB from 32 to 1048576 (unset: node's own limit)`,
+        ),
+      );
+    const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', '8');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `klpcheck: KLPCHECK_WORKER_HEAP_MIB="8": a whole number of MiB from 32 to 1048576 (unset: node's own limit) [E_USAGE]\n`,
+    );
+  });
 
   it('turns only ERR_WORKER_OUT_OF_MEMORY into E_MEMORY; any other error is kept as it is', () => {
     const oom = Object.assign(new Error('Worker terminated due to reaching memory limit'), { code: 'ERR_WORKER_OUT_OF_MEMORY' });
     const mapped = workerFailure(oom, { depth: 7, states: 1234567 });
     expect(mapped).toBeInstanceOf(KlpcheckError);
-    expect((mapped as KlpcheckError).format()).toMatch(/^klpcheck: explore: .* at depth 7, 1,234,567 states stored: .* \[E_MEMORY\]$/);
+    expect((mapped as KlpcheckError).format()).toMatch(/^klpcheck: explore: .* at depth 7, 1234567 states stored: .* \[E_MEMORY\]$/);
     const other = Object.assign(new Error('boom'), { code: 'ERR_OTHER' });
     expect(workerFailure(other, { depth: 1, states: 1 })).toBe(other);
   });

@@ -37,6 +37,8 @@ import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
 import { plural } from '../../harness/plural.ts';
+import { workerHeapMiB } from '../worker-heap.ts';
+import { LARGER_HEAP } from '../../harness/explore/worker-failure.ts';
 
 /**
  * fast-check's shrunk length for the same cell, from verdicts/expected.json,
@@ -221,12 +223,16 @@ async function runExploration(
 ): Promise<{ readonly summary: ExploreSummary; readonly release: () => void }> {
   const properties = exploredProperties(sem, values);
   const workers = values.workers as number | undefined;
+  const heap = workerHeapMiB(io.env);
   // Each worker loads the whole model (about a second of start-up); past the cores they only take turns.
   if (workers !== undefined && workers > availableParallelism())
     io.stderr(
       `klpcheck explore: ${workers} workers on ${plural(availableParallelism(), 'core')}: more workers than cores only slows the search\n`,
     );
   const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+  // On a terminal the line under the cursor holds the progress line or the ^C it echoed: a note ends it first.
+  // Piped (CI, 2>file) every line written is whole, and a newline would only be a blank line.
+  const eol = io.stderrIsTTY ? '\n' : '';
   const t0 = io.now();
   const search = engine === 'packed' ? packedExploreInParallel : exploreInParallel;
   const running = search({
@@ -240,10 +246,12 @@ async function runExploration(
       const rate = searchRate(p.states, (io.now() - t0) / 1000);
       bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}${rate ? `, ${rate}` : ''}`);
     },
+    workerHeapMiB: heap,
+    onWorkerRestart: (p) =>
+      io.stderr(
+        `${eol}klpcheck explore: a worker thread ran out of memory at depth ${p.depth}, ${plural(p.states, 'state')} stored; a new one takes its chunks (a larger heap saves its start-up: ${LARGER_HEAP})\n`,
+      ),
   });
-  // On a terminal the line under the cursor holds the progress line or the ^C it echoed: a note ends it first.
-  // Piped (CI, 2>file) every line written is whole, and a newline would only be a blank line.
-  const eol = io.stderrIsTTY ? '\n' : '';
   // Held until the report and every file are written: a Ctrl-C then must not cost what was found.
   const release = onInterrupt({
     first: () => {

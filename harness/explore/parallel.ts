@@ -44,6 +44,14 @@ export interface ParallelOptions {
    */
   readonly storeEveryState?: boolean;
   readonly onProgress?: (p: ExploreProgress) => void;
+  /**
+   * The packed engine's: called when a worker that ran out of memory is
+   * replaced and the search goes on (packed/parallel.ts). The object
+   * engine's workers end the search with E_MEMORY instead.
+   */
+  readonly onWorkerRestart?: (place: SearchPlace) => void;
+  /** Each worker thread's heap limit in MiB (Worker resourceLimits.maxOldGenerationSizeMb); default node's own. */
+  readonly workerHeapMiB?: number;
 }
 
 export interface Running {
@@ -72,6 +80,11 @@ export function workersFor(issued: number, n: number, after = SECOND_WORKER_AFTE
   return issued >= after ? n : 1;
 }
 
+/** A Worker's options for a heap limit of `mib` (none when undefined). */
+export function heapLimit(mib: number | undefined): { resourceLimits?: { maxOldGenerationSizeMb: number } } {
+  return mib === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: mib } };
+}
+
 export function exploreInParallel(o: ParallelOptions): Running {
   const sem = semanticsByName(o.semantics);
   if (!sem) throw new Error(`explore: unknown semantics ${o.semantics}`);
@@ -90,6 +103,7 @@ export function exploreInParallel(o: ParallelOptions): Running {
     const wi = workers.length;
     const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
       workerData: { semantics: o.semantics, scope: o.scope, properties, perState: o.shard !== undefined } satisfies WorkerJob,
+      ...heapLimit(o.workerHeapMiB),
     });
     w.on('message', (m: { id: number; result: ChunkResult }) => {
       load[wi]!--;

@@ -11,20 +11,24 @@ export interface SearchPlace {
   readonly states: number;
 }
 
+/** How to give the workers more heap, for the lines that say one ran out. */
+export const LARGER_HEAP = 'KLPCHECK_WORKER_HEAP_MIB=MiB, or NODE_OPTIONS=--max-old-space-size=MiB for every thread';
+
 /**
  * `e` as the search should end with it. A worker whose V8 heap filled
  * (Node's `ERR_WORKER_OUT_OF_MEMORY`) is the scope's size, not a bug: it
  * becomes E_MEMORY (exit 2) naming the depth and states stored and the ways
  * out (a stop-50 hostile review found p3 f3 s2 t2 depth 3 ending as an
- * "internal error", exit 70). Any other error is returned as it is.
+ * "internal error", exit 70). The packed engine replaces such a worker when
+ * it had answered a chunk (packed/parallel.ts), so there the line means a
+ * new one ran out before it answered one. Any other error is returned as it is.
  */
 export function workerFailure(e: Error, place: SearchPlace): Error {
   if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return e;
   return new KlpcheckError(
     'E_MEMORY',
-    `explore: a worker thread ran out of memory at depth ${place.depth}, ${place.states.toLocaleString('en-US')} states stored: ` +
-      'bound the search (a smaller depth in --scope, or --max-states), or give node a larger heap ' +
-      '(NODE_OPTIONS=--max-old-space-size=MiB)',
+    `explore: a worker thread ran out of memory at depth ${place.depth}, ${place.states} states stored: ` +
+      `bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap (${LARGER_HEAP})`,
   );
 }
 

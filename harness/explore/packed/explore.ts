@@ -80,6 +80,8 @@ export function packedExploreInParallel(given: ParallelOptions): Running {
         properties: o.properties,
         shouldStop: () => stopped,
         onProgress: o.onProgress,
+        onWorkerRestart: o.onWorkerRestart,
+        workerHeapMiB: o.workerHeapMiB,
       }),
     )
     .then((r) => summarize(r, o, (performance.now() - t0) / 1000));

@@ -17,10 +17,11 @@
 import { Worker } from 'node:worker_threads';
 import type { ExploreScope } from '../scope.ts';
 import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from './search.ts';
-import { SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
+import { heapLimit, SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
 import { packedModel, type PackedModelName } from './models.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
-import { quietly, workerFailure } from '../worker-failure.ts';
+import { quietly, workerFailure, type SearchPlace } from '../worker-failure.ts';
+import { KlpcheckError } from '../../errors.ts';
 
 /** The explorer's worker entry, which registers tsx and imports the worker module its job names. */
 const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url);
@@ -46,8 +47,25 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly properties?: readonly string[];
   /** Asked before each chunk is sent: true stops the search after the chunks in flight (Ctrl-C), the level under way unfinished. */
   readonly shouldStop?: () => boolean;
+  /**
+   * Called when a worker that ran out of memory is replaced (its chunks go to
+   * the new one): the depth under way and the states stored. A worker out of
+   * memory before it answered a chunk ends the search with E_MEMORY instead
+   * (worker-failure.ts).
+   */
+  readonly onWorkerRestart?: (place: SearchPlace) => void;
+  /** Each worker thread's heap limit in MiB (../parallel.ts heapLimit); default node's own. */
+  readonly workerHeapMiB?: number;
   /** Called after each chunk is taken: the depth under way and the states stored. */
   readonly onProgress?: (p: { readonly depth: number; readonly states: number; readonly transitions: number }) => void;
+}
+
+/** A chunk posted and not yet answered: how its promise ends, the place of the worker it went to, and the chunk. */
+interface Waiting {
+  readonly resolve: (r: PackedChunkResult) => void;
+  readonly reject: (e: Error) => void;
+  readonly at: number;
+  readonly chunk: PackedChunk;
 }
 
 /** States per chunk at most: a chunk is a few milliseconds of work, which amortises its two messages. */
@@ -75,19 +93,35 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     properties: o.properties,
   };
   const workers: Worker[] = [];
-  const waiting = new Map<number, { resolve: (r: PackedChunkResult) => void; reject: (e: Error) => void }>();
-  const startWorker = () => {
-    const w = new Worker(WORKER_ENTRY, { workerData: job });
+  /** Chunks posted and not yet answered, by id: the worker (its place in `workers`) and the chunk, to post again. */
+  const waiting = new Map<number, Waiting>();
+  /** Per place in `workers`: the chunks its worker answered since it started. */
+  const answered: number[] = [];
+  const startWorker = (at = workers.length) => {
+    const w = new Worker(WORKER_ENTRY, { workerData: job, ...heapLimit(o.workerHeapMiB) });
     w.on('message', (r: PackedChunkResult) => {
+      answered[at]!++;
       waiting.get(r.id)!.resolve(r);
       waiting.delete(r.id);
     });
     w.on('error', (e) => {
-      const failure = workerFailure(e, { depth: bf.depth, states: bf.visited.size });
+      const place = { depth: bf.depth, states: bf.visited.size };
+      const failure = workerFailure(e, place);
+      // A worker's heap holds only what it remembers of definitions and answers (definition-tree.ts,
+      // replace-rules.ts), which a new one remakes as it needs: out of memory after answering a chunk, it is
+      // replaced and its chunks go to the new one. Which worker expands a chunk never changes the result, and
+      // the chunks are still taken in frontier order. One that answered none would only fail again.
+      if (failure instanceof KlpcheckError && failure.code === 'E_MEMORY' && answered[at]! > 0) {
+        o.onWorkerRestart?.(place);
+        startWorker(at);
+        for (const p of waiting.values()) if (p.at === at) workers[at]!.postMessage({ ...p.chunk, handles: bf.visited.handles() });
+        return;
+      }
       for (const p of waiting.values()) p.reject(failure);
       waiting.clear();
     });
-    workers.push(w);
+    workers[at] = w;
+    answered[at] = 0;
   };
   // The others start once the search is large enough to share (workersFor); which one expands a chunk never changes the result.
   const after = o.secondWorkerAfter ?? SECOND_WORKER_AFTER;
@@ -99,10 +133,11 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     while (workers.length < workersFor(issued, o.workers, after)) startWorker();
     const id = nextId++;
     const chunk: PackedChunk = { id, items, handles: bf.visited.handles() };
+    const at = id % workers.length;
     return quietly(
       new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        workers[id % workers.length]!.postMessage(chunk);
+        waiting.set(id, { resolve, reject, at, chunk });
+        workers[at]!.postMessage(chunk);
       }),
     );
   };
