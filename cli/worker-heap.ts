@@ -1,12 +1,11 @@
 /**
- * KLPCHECK_WORKER_HEAP_MIB: the heap limit of each of explore's worker
- * threads, which hold the searched model and what it remembers of patch
- * definitions and the semantics' answers (harness/explore/packed/
- * definition-tree.ts, replace-rules.ts). Unset, a worker has node's own
- * limit, as --max-old-space-size sets it for every thread. A packed-engine
- * worker that fills its heap is replaced and the search goes on
- * (harness/explore/packed/parallel.ts); the main thread, which holds the
- * visited set, is not limited by this.
+ * KLPCHECK_WORKER_HEAP_MIB: the heap limit of each of the worker threads of
+ * explore and compare --exhaustive, which hold the searched model and what
+ * it remembers of patch definitions and the semantics' answers
+ * (harness/explore/packed/definition-tree.ts, replace-rules.ts). Unset, a
+ * worker has node's own limit. A packed-engine worker that fills its heap
+ * is replaced and the search goes on (harness/explore/packed/parallel.ts);
+ * the main thread, which holds the visited set, is not limited by this.
  */
 import { KlpcheckError } from '../harness/errors.ts';
 
@@ -15,19 +14,32 @@ export const WORKER_HEAP_VARIABLE = 'KLPCHECK_WORKER_HEAP_MIB';
 /** The values it takes, in MiB: V8 needs some tens to load the model; 2^20 MiB is a TiB. */
 export const WORKER_HEAP_MIB = { min: 32, max: 1_048_576 } as const;
 
+/** node's heap flag, as V8 spells it either way: set, it is every thread's limit, and a Worker's resourceLimits lose. */
+const HEAP_FLAG = /--max[-_]old[-_]space[-_]size\b/;
+
 /**
  * The variable's value in MiB, or undefined when it is unset or empty.
- * Anything but decimal digits within WORKER_HEAP_MIB is E_USAGE naming the
- * variable, as a bad option is.
+ * Spaces around the number are left out, as around every number klpcheck
+ * reads (README, input rules). Anything but decimal digits within
+ * WORKER_HEAP_MIB is E_USAGE naming the variable, as a bad option is; so is
+ * the variable beside node's --max-old-space-size (in NODE_OPTIONS or
+ * `execArgv`), which V8 applies to every thread over a worker's own limit:
+ * one set to 32 MiB then ran with 4 GiB, silently (helper-83, 2026-12-05).
  */
-export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>): number | undefined {
-  const text = env[WORKER_HEAP_VARIABLE];
-  if (text === undefined || text === '') return undefined;
+export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>, execArgv: readonly string[] = []): number | undefined {
+  const raw = env[WORKER_HEAP_VARIABLE];
+  if (raw === undefined || raw === '') return undefined;
+  const text = raw.replace(/^ +| +$/g, '');
   const n = /^[1-9]\d{0,6}$/.test(text) ? Number(text) : NaN;
   if (!(n >= WORKER_HEAP_MIB.min && n <= WORKER_HEAP_MIB.max))
     throw new KlpcheckError(
       'E_USAGE',
-      `${WORKER_HEAP_VARIABLE}=${JSON.stringify(text)}: a whole number of MiB from ${WORKER_HEAP_MIB.min} to ${WORKER_HEAP_MIB.max} (unset: node's own limit)`,
+      `${WORKER_HEAP_VARIABLE}=${JSON.stringify(raw)}: a whole number of MiB from ${WORKER_HEAP_MIB.min} to ${WORKER_HEAP_MIB.max} (unset: node's own limit)`,
+    );
+  if (HEAP_FLAG.test(env.NODE_OPTIONS ?? '') || execArgv.some((a) => HEAP_FLAG.test(a)))
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${WORKER_HEAP_VARIABLE} has no effect beside node's --max-old-space-size (NODE_OPTIONS or node's options), which V8 gives every thread: set one of the two`,
     );
   return n;
 }

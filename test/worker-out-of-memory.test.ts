@@ -2,7 +2,7 @@
  * A worker thread that runs out of memory (harness/explore/worker-failure.ts,
  * packed/parallel.ts): the packed engine replaces it and the search goes on
  * to the same result; one that runs out before it answers a chunk ends
- * explore with one E_MEMORY line (exit 2), never an internal error, a stack
+ * explore with the E_MEMORY line (exit 2), never an internal error, a stack
  * trace or exit 1 (the stop-50 hostile review's p3 f3 s2 t2 depth 3 run
  * ended with all three). KLPCHECK_WORKER_HEAP_MIB (cli/worker-heap.ts)
  * limits the workers alone, so that the main thread, which holds the visited
@@ -10,14 +10,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import type { Io } from '../cli/io.ts';
+import { main } from '../cli/main.ts';
 import { workerHeapMiB } from '../cli/worker-heap.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { quietly, workerFailure } from '../harness/explore/worker-failure.ts';
 
-const explore = (scope: string, heap?: string) =>
+const explore = (scope: string, heap?: string, nodeOptions = '') =>
   spawnSync(process.execPath, ['bin/klpcheck.mjs', 'explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1'], {
     encoding: 'utf8',
-    env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '' },
+    env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '', NODE_OPTIONS: nodeOptions },
     timeout: 120_000,
   });
 
@@ -30,7 +32,7 @@ describe('a worker out of memory', () => {
     const limited = explore(scope, '96');
     const free = explore(scope);
     expect(limited.stderr).toMatch(
-      /^klpcheck explore: a worker thread ran out of memory at depth 3, \d+ states stored; a new one takes its chunks \(a larger heap saves its start-up: KLPCHECK_WORKER_HEAP_MIB=MiB, or NODE_OPTIONS=--max-old-space-size=MiB for every thread\)$/m,
+      /^klpcheck explore: a worker thread ran out of memory at depth 3, \d+ states stored; a new one takes its chunks \(a larger heap saves its start-up: KLPCHECK_WORKER_HEAP_MIB=MiB, or NODE_OPTIONS=--max-old-space-size=MiB for every thread, not both\)$/m,
     );
     expect(free.stderr).not.toMatch(/ran out of memory/);
     expect(limited.stderr).not.toMatch(NO_STACK);
@@ -39,23 +41,56 @@ describe('a worker out of memory', () => {
     expect(free.status).toBe(1);
   }, 150_000);
 
-  it('that runs out again before it answers a chunk ends explore with one E_MEMORY line, exit 2', () => {
+  it('that runs out again before it answers a chunk ends explore with the E_MEMORY line, exit 2', () => {
     const r = explore('patches=3,functions=3,states=2,tasks=2,depth=3', '32');
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
-      /^klpcheck: explore: a worker thread ran out of memory at depth \d+, \d+ states stored: bound the search \(a smaller depth in --scope, or --max-states\), or give the workers a larger heap \(KLPCHECK_WORKER_HEAP_MIB=MiB, .*\) \[E_MEMORY\]$/,
+      /^klpcheck: a worker thread ran out of memory at depth \d+, \d+ states stored: bound the search \(a smaller depth in --scope, or --max-states\), or give the workers a larger heap \(KLPCHECK_WORKER_HEAP_MIB=MiB, .*, not both\) \[E_MEMORY\]$/,
     );
     // Nothing after it, and no stack: the other chunks the worker held were rejected too, and used to end node.
     expect(r.stderr).not.toMatch(NO_STACK);
+  }, 150_000);
+
+  it('after a Ctrl-C, a worker out of memory costs only the level under way: the report says what was covered (INCOMPLETE)', async () => {
+    // Ctrl-C as the first worker is replaced; the new one, at 32 MiB, runs out before it answers a chunk. That was
+    // E_MEMORY and no report: the violations of the levels expanded in full were lost (helper-83).
+    const out: string[] = [];
+    const err: string[] = [];
+    let pressed = false;
+    const io: Io = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => {
+        err.push(t);
+        if (!pressed && t.includes('a new one takes its chunks')) {
+          pressed = true;
+          process.emit('SIGINT');
+        }
+      },
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      env: { KLPCHECK_WORKER_HEAP_MIB: '32' },
+      now: () => 0,
+    };
+    const code = await main(
+      ['explore', '--semantics', 'upstream', '--scope', 'patches=3,functions=3,states=2,tasks=2,depth=3', '--no-save', '--workers', '1'],
+      io,
+    );
+    expect(pressed).toBe(true);
+    expect(err.join('')).not.toMatch(/E_MEMORY/);
+    expect(out.join('')).toMatch(/INCOMPLETE: every sequence up to depth 2, not every longer one/);
+    // Upstream violates properties within two steps at this scope: what was found is kept, and exits 1.
+    expect(code).toBe(1);
   }, 150_000);
 
   it('KLPCHECK_WORKER_HEAP_MIB takes a whole number of MiB from 32; anything else is E_USAGE naming it', () => {
     expect(workerHeapMiB({})).toBeUndefined();
     expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '' })).toBeUndefined();
     expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '32' })).toBe(32);
+    // Spaces around a number are left out, as everywhere (README, input rules).
+    expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: ' 64 ' })).toBe(64);
     expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '1048576' })).toBe(1048576);
-    for (const bad of ['31', '0', '064', '1e3', ' 64', '64 ', '-64', '1048577', '99999999', 'lots'])
+    for (const bad of ['31', '0', '064', '1e3', '\t64', '64\n', '-64', '1048577', '99999999', 'lots'])
       expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: bad }), bad).toThrow(
         new KlpcheckError(
           'E_USAGE',
@@ -69,11 +104,29 @@ describe('a worker out of memory', () => {
     );
   });
 
+  it("is refused beside node's --max-old-space-size, which V8 gives every thread over a worker's own limit", () => {
+    // A worker asked for 32 MiB ran with 4 GiB under NODE_OPTIONS=--max-old-space-size=4096, silently (helper-83).
+    const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', '64', '--max-old-space-size=4096');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "klpcheck: KLPCHECK_WORKER_HEAP_MIB has no effect beside node's --max-old-space-size (NODE_OPTIONS or node's options), which V8 gives every thread: set one of the two [E_USAGE]\n",
+    );
+    expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '64' }, ['--max_old_space_size=100'])).toThrow(/has no effect beside/);
+    expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '64', NODE_OPTIONS: '--max-old-space-size=64' })).toThrow(
+      /has no effect beside/,
+    );
+    // Either alone is taken.
+    expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '64', NODE_OPTIONS: '--enable-source-maps' }, ['--import', 'tsx'])).toBe(64);
+    expect(workerHeapMiB({ NODE_OPTIONS: '--max-old-space-size=64' })).toBeUndefined();
+  });
+
   it('turns only ERR_WORKER_OUT_OF_MEMORY into E_MEMORY; any other error is kept as it is', () => {
     const oom = Object.assign(new Error('Worker terminated due to reaching memory limit'), { code: 'ERR_WORKER_OUT_OF_MEMORY' });
     const mapped = workerFailure(oom, { depth: 7, states: 1234567 });
     expect(mapped).toBeInstanceOf(KlpcheckError);
-    expect((mapped as KlpcheckError).format()).toMatch(/^klpcheck: explore: .* at depth 7, 1234567 states stored: .* \[E_MEMORY\]$/);
+    expect((mapped as KlpcheckError).format()).toMatch(
+      /^klpcheck: a worker thread ran out of memory at depth 7, 1234567 states stored: .* \[E_MEMORY\]$/,
+    );
     const other = Object.assign(new Error('boom'), { code: 'ERR_OTHER' });
     expect(workerFailure(other, { depth: 1, states: 1 })).toBe(other);
   });

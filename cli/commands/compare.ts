@@ -24,6 +24,8 @@ import { styleFor } from '../style.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
 import { plural } from '../../harness/plural.ts';
+import { workerHeapMiB } from '../worker-heap.ts';
+import { workerReplacedNote } from '../../harness/explore/worker-failure.ts';
 import { SETTLE_STEPS } from '../../harness/generators.ts';
 
 /**
@@ -39,6 +41,8 @@ async function explorations(
   maxStates: number | undefined,
   saveDir: string | undefined,
   say: (text: string) => void,
+  /** Each worker's heap limit (cli/worker-heap.ts), and where a note that one was replaced goes. */
+  workers: { readonly heap: number | undefined; readonly note: (text: string) => void },
   onSaved: (status: 'written' | 'exists') => void,
   onUnsaved: (error: KlpcheckError, semantics: string, property: string) => void,
 ): Promise<Exploration[]> {
@@ -51,6 +55,8 @@ async function explorations(
       properties,
       maxStates,
       onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}`),
+      workerHeapMiB: workers.heap,
+      onWorkerRestart: (p) => workers.note(workerReplacedNote('compare', p)),
     }).done;
     const notes = saveViolations(summary, sem, saveDir);
     for (const n of notes) {
@@ -183,6 +189,8 @@ export const compare: Command = {
     if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);
     const scope = parseScope(values.scope as string | undefined);
     const maxStates = values.exhaustive ? stateBudget(scope, values['max-states'] as number | 'any' | undefined) : undefined;
+    // Read for the exhaustive searches' workers, and refused before any work as an option is.
+    const heap = values.exhaustive ? workerHeapMiB(io.env, process.execArgv) : undefined;
     const exhaustive = values.exhaustive
       ? await explorations(
           semantics,
@@ -191,6 +199,7 @@ export const compare: Command = {
           maxStates,
           saveDir,
           (t) => bar.update(t),
+          { heap, note: (t) => io.stderr(`${io.stderrIsTTY ? '\n' : ''}${t}\n`) },
           (status) => saved[status]++,
           onUnsaved,
         )

@@ -38,7 +38,7 @@ import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
 import { plural } from '../../harness/plural.ts';
 import { workerHeapMiB } from '../worker-heap.ts';
-import { LARGER_HEAP } from '../../harness/explore/worker-failure.ts';
+import { workerReplacedNote } from '../../harness/explore/worker-failure.ts';
 
 /**
  * fast-check's shrunk length for the same cell, from verdicts/expected.json,
@@ -223,7 +223,7 @@ async function runExploration(
 ): Promise<{ readonly summary: ExploreSummary; readonly release: () => void }> {
   const properties = exploredProperties(sem, values);
   const workers = values.workers as number | undefined;
-  const heap = workerHeapMiB(io.env);
+  const heap = workerHeapMiB(io.env, process.execArgv);
   // Each worker loads the whole model (about a second of start-up); past the cores they only take turns.
   if (workers !== undefined && workers > availableParallelism())
     io.stderr(
@@ -247,10 +247,7 @@ async function runExploration(
       bar.update(`klpcheck explore: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}${rate ? `, ${rate}` : ''}`);
     },
     workerHeapMiB: heap,
-    onWorkerRestart: (p) =>
-      io.stderr(
-        `${eol}klpcheck explore: a worker thread ran out of memory at depth ${p.depth}, ${plural(p.states, 'state')} stored; a new one takes its chunks (a larger heap saves its start-up: ${LARGER_HEAP})\n`,
-      ),
+    onWorkerRestart: (p) => io.stderr(`${eol}${workerReplacedNote('explore', p)}\n`),
   });
   // Held until the report and every file are written: a Ctrl-C then must not cost what was found.
   const release = onInterrupt({
@@ -274,6 +271,8 @@ async function runExploration(
     const storedStates = s.stateBudget ? Math.max(s.stateBudget.states, s.distinctStates) : s.distinctStates;
     const rate = searchRate(storedStates, secs) ?? 'rate not measured: too short a search';
     const stored = storedStates !== s.distinctStates ? ` (${storedStates} stored)` : '';
+    // On a terminal the progress line is erased first: the timing line was written onto its end (helper-83).
+    bar.clear();
     io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
     return { summary: s, release };
   } catch (e) {
@@ -319,6 +318,9 @@ export const explore: Command = {
     `of ${DEFAULT_STATE_BUDGET} states unless --max-states says otherwise (any: none).`,
     'A search whose visited set is full (16 GiB of states, or 187,904,819 of them)',
     'stops and reports the same way, naming the capacity (a shard: exit 2).',
+    "A worker thread out of memory (KLPCHECK_WORKER_HEAP_MIB, or node's heap) is",
+    'replaced on the packed engine and the search goes on; one that runs out before',
+    'it answers a chunk, or an object-engine one, ends the search (E_MEMORY, exit 2).',
     `Scope keys and values (K=N): ${scopeRanges()}`,
     `(default ${formatScope(DEFAULT_EXPLORE_SCOPE)}: the whole space, within the budget).`,
   ],

@@ -101,7 +101,8 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     const w = new Worker(WORKER_ENTRY, { workerData: job, ...heapLimit(o.workerHeapMiB) });
     w.on('message', (r: PackedChunkResult) => {
       answered[at]!++;
-      waiting.get(r.id)!.resolve(r);
+      // A search that failed cleared `waiting`: a result still on its way is dropped (node delivers some after terminate()).
+      waiting.get(r.id)?.resolve(r);
       waiting.delete(r.id);
     });
     w.on('error', (e) => {
@@ -165,7 +166,16 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       issue();
       while (inFlight.length) {
         const head = inFlight.shift()!;
-        const r = await head.result;
+        let r: PackedChunkResult;
+        try {
+          r = await head.result;
+        } catch (e) {
+          // Stopping (Ctrl-C) gives up the level under way: a worker out of memory then costs nothing the report
+          // claims, and the levels expanded in full are reported (INCOMPLETE) instead of lost (helper-83, 2026-12-05).
+          if (!(e instanceof KlpcheckError && e.code === 'E_MEMORY' && o.shouldStop?.())) throw e;
+          bf.stop();
+          break;
+        }
         // Past the budget nothing more is taken; the chunks in flight are waited for and dropped.
         if (!bf.budgetHit) absorb(bf, head.items, r);
         o.onProgress?.({ depth: bf.depth, states: bf.visited.size, transitions: bf.transitions });
