@@ -14,8 +14,13 @@ export const WORKER_HEAP_VARIABLE = 'KLPCHECK_WORKER_HEAP_MIB';
 /** The values it takes, in MiB: V8 needs some tens to load the model; 2^20 MiB is a TiB. */
 export const WORKER_HEAP_MIB = { min: 32, max: 1_048_576 } as const;
 
-/** node's heap flag, as V8 spells it either way: set, it is every thread's limit, and a Worker's resourceLimits lose. */
-const HEAP_FLAG = /--max[-_]old[-_]space[-_]size\b/;
+/**
+ * node's heap flags, as node and V8 take them (one dash or two, '-' or '_'):
+ * --max-old-space-size and --max-heap-size, set, are every thread's limit,
+ * and a Worker's resourceLimits lose (helper-84 found the one-dash form and
+ * --max-heap-size let through, 2026-12-05).
+ */
+const HEAP_FLAG = /(?:^|\s)--?max[-_](?:old[-_]space|heap)[-_]size\b/;
 
 /**
  * The variable's value in MiB, or undefined when it is unset or empty.
@@ -39,7 +44,7 @@ export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>,
   if (HEAP_FLAG.test(env.NODE_OPTIONS ?? '') || execArgv.some((a) => HEAP_FLAG.test(a)))
     throw new KlpcheckError(
       'E_USAGE',
-      `${WORKER_HEAP_VARIABLE} has no effect beside node's --max-old-space-size (NODE_OPTIONS or node's options), which V8 gives every thread: set one of the two`,
+      `${WORKER_HEAP_VARIABLE} has no effect beside node's --max-old-space-size or --max-heap-size (NODE_OPTIONS or node's options), which V8 gives every thread: set one of the two`,
     );
   return n;
 }

@@ -109,9 +109,14 @@ describe('a worker out of memory', () => {
     const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', '64', '--max-old-space-size=4096');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      "klpcheck: KLPCHECK_WORKER_HEAP_MIB has no effect beside node's --max-old-space-size (NODE_OPTIONS or node's options), which V8 gives every thread: set one of the two [E_USAGE]\n",
+      "klpcheck: KLPCHECK_WORKER_HEAP_MIB has no effect beside node's --max-old-space-size or --max-heap-size (NODE_OPTIONS or node's options), which V8 gives every thread: set one of the two [E_USAGE]\n",
     );
-    expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '64' }, ['--max_old_space_size=100'])).toThrow(/has no effect beside/);
+    // node takes these on its command line too, one dash or two (helper-84).
+    for (const flag of ['--max_old_space_size=100', '-max-old-space-size=4096', '--max-heap-size=4096', '-max_heap_size=64'])
+      expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '64' }, [flag]), flag).toThrow(/has no effect beside/);
+    expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '64', NODE_OPTIONS: '--no-warnings --max-heap-size=64' })).toThrow(
+      /has no effect beside/,
+    );
     expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '64', NODE_OPTIONS: '--max-old-space-size=64' })).toThrow(
       /has no effect beside/,
     );

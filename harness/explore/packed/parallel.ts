@@ -97,6 +97,11 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   const waiting = new Map<number, Waiting>();
   /** Per place in `workers`: the chunks its worker answered since it started. */
   const answered: number[] = [];
+  /**
+   * Set as the search ends and its workers are terminated: a worker that runs out of memory after that is not
+   * replaced. One that was kept node alive after the report, never terminated (helper-84, 2026-12-05).
+   */
+  let ended = false;
   const startWorker = (at = workers.length) => {
     const w = new Worker(WORKER_ENTRY, { workerData: job, ...heapLimit(o.workerHeapMiB) });
     w.on('message', (r: PackedChunkResult) => {
@@ -106,6 +111,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       waiting.delete(r.id);
     });
     w.on('error', (e) => {
+      if (ended) return;
       const place = { depth: bf.depth, states: bf.visited.size };
       const failure = workerFailure(e, place);
       // A worker's heap holds only what it remembers of definitions and answers (definition-tree.ts,
@@ -184,6 +190,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       bf.endLevel();
     }
   } finally {
+    ended = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return bf.result();
