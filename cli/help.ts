@@ -29,7 +29,7 @@ const ENVIRONMENT = table([
   ['KLPCHECK_DEBUG', 'set: an internal error also prints its stack'],
   [
     WORKER_HEAP_VARIABLE,
-    `explore: each worker thread's heap limit in MiB, ${WORKER_HEAP_MIB.min} to ${WORKER_HEAP_MIB.max} (default: node's own)`,
+    `explore, compare --exhaustive: each worker thread's heap limit in MiB, ${WORKER_HEAP_MIB.min} to ${WORKER_HEAP_MIB.max} (default: node's own)`,
   ],
 ]);
 
