@@ -18,7 +18,7 @@ import { applicableProperties, exploreAsync, type ChunkExpander, type ChunkResul
 import type { ExploreScope } from './scope.ts';
 import { summarize, type ExploreSummary } from './summary.ts';
 import type { WorkerJob } from './worker.ts';
-import { quietly, workerFailure, type SearchPlace } from './worker-failure.ts';
+import { heapLimit, quietly, workerFailure, type SearchPlace } from './worker-failure.ts';
 
 export interface ParallelOptions {
   readonly semantics: string;
@@ -78,11 +78,6 @@ export const SECOND_WORKER_AFTER = 8_192;
  */
 export function workersFor(issued: number, n: number, after = SECOND_WORKER_AFTER): number {
   return issued >= after ? n : 1;
-}
-
-/** A Worker's options for a heap limit of `mib` (none when undefined). */
-export function heapLimit(mib: number | undefined): { resourceLimits?: { maxOldGenerationSizeMb: number } } {
-  return mib === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: mib } };
 }
 
 export function exploreInParallel(o: ParallelOptions): Running {

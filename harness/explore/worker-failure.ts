@@ -1,7 +1,9 @@
 /**
- * What a search on worker threads (parallel.ts, packed/parallel.ts) does when
- * a worker dies: every chunk it was expanding is lost, so the search ends, and
- * the reason reaches the user once, as one line.
+ * A search's worker threads and their memory (parallel.ts, packed/parallel.ts):
+ * the heap limit a worker is started with, what a worker's death becomes
+ * (the packed engine replaces one out of memory that had answered a chunk;
+ * otherwise the search ends, and the reason reaches the user once, as one
+ * line), and the notes that say so.
  */
 import { KlpcheckError } from '../errors.ts';
 
@@ -35,6 +37,16 @@ export function workerFailure(e: Error, place: SearchPlace): Error {
     `a worker thread ran out of memory at depth ${place.depth}, ${place.states} states stored: ` +
       `bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap (${LARGER_HEAP})`,
   );
+}
+
+/** Whether `e` is a worker out of memory as workerFailure made it (E_MEMORY). */
+export function isOutOfMemory(e: unknown): e is KlpcheckError {
+  return e instanceof KlpcheckError && e.code === 'E_MEMORY';
+}
+
+/** A Worker's options for a heap limit of `mib` (none when undefined). */
+export function heapLimit(mib: number | undefined): { resourceLimits?: { maxOldGenerationSizeMb: number } } {
+  return mib === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: mib } };
 }
 
 /**

@@ -17,11 +17,10 @@
 import { Worker } from 'node:worker_threads';
 import type { ExploreScope } from '../scope.ts';
 import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from './search.ts';
-import { heapLimit, SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
+import { SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
 import { packedModel, type PackedModelName } from './models.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
-import { quietly, workerFailure, type SearchPlace } from '../worker-failure.ts';
-import { KlpcheckError } from '../../errors.ts';
+import { heapLimit, isOutOfMemory, quietly, workerFailure, type SearchPlace } from '../worker-failure.ts';
 
 /** The explorer's worker entry, which registers tsx and imports the worker module its job names. */
 const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url);
@@ -118,10 +117,11 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       // replace-rules.ts), which a new one remakes as it needs: out of memory after answering a chunk, it is
       // replaced and its chunks go to the new one. Which worker expands a chunk never changes the result, and
       // the chunks are still taken in frontier order. One that answered none would only fail again.
-      if (failure instanceof KlpcheckError && failure.code === 'E_MEMORY' && answered[at]! > 0) {
+      if (isOutOfMemory(failure) && answered[at]! > 0) {
         o.onWorkerRestart?.(place);
         startWorker(at);
-        for (const p of waiting.values()) if (p.at === at) workers[at]!.postMessage({ ...p.chunk, handles: bf.visited.handles() });
+        const handles = bf.visited.handles();
+        for (const p of waiting.values()) if (p.at === at) workers[at]!.postMessage({ ...p.chunk, handles });
         return;
       }
       for (const p of waiting.values()) p.reject(failure);
@@ -178,7 +178,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
         } catch (e) {
           // Stopping (Ctrl-C) gives up the level under way: a worker out of memory then costs nothing the report
           // claims, and the levels expanded in full are reported (INCOMPLETE) instead of lost (helper-83, 2026-12-05).
-          if (!(e instanceof KlpcheckError && e.code === 'E_MEMORY' && o.shouldStop?.())) throw e;
+          if (!(isOutOfMemory(e) && o.shouldStop?.())) throw e;
           bf.stop();
           break;
         }
