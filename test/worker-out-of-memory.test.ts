@@ -1,8 +1,9 @@
 /**
  * A worker thread that runs out of memory (harness/explore/worker-failure.ts,
  * packed/parallel.ts): the packed engine replaces it and the search goes on
- * to the same result; one that runs out before it answers a chunk ends
- * explore with the E_MEMORY line (exit 2), never an internal error, a stack
+ * to the same result; one that runs out before it answers a chunk stops
+ * explore, which reports the levels expanded in full and then the E_MEMORY
+ * line (exit 2), never an internal error, a stack
  * trace or exit 1 (the stop-50 hostile review's p3 f3 s2 t2 depth 3 run
  * ended with all three). KLPCHECK_WORKER_HEAP_MIB (cli/worker-heap.ts)
  * limits the workers alone, so that the main thread, which holds the visited
@@ -15,6 +16,8 @@ import { main } from '../cli/main.ts';
 import { workerHeapMiB } from '../cli/worker-heap.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { quietly, workerFailure } from '../harness/explore/worker-failure.ts';
+import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
+import { parseScope } from '../harness/explore/scope.ts';
 
 const explore = (scope: string, heap?: string, nodeOptions = '') =>
   spawnSync(process.execPath, ['bin/klpcheck.mjs', 'explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1'], {
@@ -41,15 +44,47 @@ describe('a worker out of memory', () => {
     expect(free.status).toBe(1);
   }, 150_000);
 
-  it('that runs out again before it answers a chunk ends explore with the E_MEMORY line, exit 2', () => {
+  it('that runs out again before it answers a chunk stops explore: the levels expanded in full are reported, then the E_MEMORY line, exit 2', () => {
     const r = explore('patches=3,functions=3,states=2,tasks=2,depth=3', '32');
     expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
+    // The report of depths 0 to 2, INCOMPLETE: the same counts and violations as the search bounded at depth 2. It
+    // was no report at all, and the violations found at depth 2 were lost (stop 51's note).
+    const bounded = explore('patches=3,functions=3,states=2,tasks=2,depth=2');
+    expect(bounded.status).toBe(1);
+    const lines = (out: string) => out.split('\n');
+    const [, counts] = lines(r.stdout);
+    expect(counts).toBe(
+      `${lines(bounded.stdout)[1]!.replace(/ up to depth 2$/, '')} (INCOMPLETE: every sequence up to depth 2, not every longer one)`,
+    );
+    const violated = (out: string) => lines(out).filter((l) => /VIOLATED|^ {20,}\S/.test(l));
+    expect(violated(r.stdout).length).toBeGreaterThan(0);
+    expect(violated(r.stdout)).toEqual(violated(bounded.stdout));
+    expect(r.stderr).toMatch(
+      /^klpcheck explore: INCOMPLETE: a worker thread ran out of memory \(below\), and the level under way was given up; nothing holds yet$/m,
+    );
     expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
       /^klpcheck: a worker thread ran out of memory at depth \d+, \d+ states stored: bound the search \(a smaller depth in --scope, or --max-states\), or give the workers a larger heap \(KLPCHECK_WORKER_HEAP_MIB=MiB, .*, not both\) \[E_MEMORY\]$/,
     );
     // Nothing after it, and no stack: the other chunks the worker held were rejected too, and used to end node.
     expect(r.stderr).not.toMatch(NO_STACK);
+  }, 150_000);
+
+  it('stops the packed search and is handed to onOutOfMemory when it is given, and is thrown when it is not (compare --exhaustive)', async () => {
+    const o = {
+      scope: parseScope('patches=3,functions=3,states=2,tasks=2,depth=3'),
+      model: 'lockstep' as const,
+      workers: 1,
+      workerHeapMiB: 32,
+      onWorkerRestart: () => undefined,
+    };
+    const failures: KlpcheckError[] = [];
+    const r = await packedSearchParallel({ ...o, onOutOfMemory: (e) => failures.push(e) });
+    expect(failures.map((e) => e.code)).toEqual(['E_MEMORY']);
+    expect(r.complete).toBe(false);
+    expect(r.fixpoint).toBe(false);
+    expect(r.depthReached).toBe(2);
+    expect(r.statesPerDepth.length).toBe(3);
+    await expect(packedSearchParallel(o)).rejects.toMatchObject({ code: 'E_MEMORY' });
   }, 150_000);
 
   it('after a Ctrl-C, a worker out of memory costs only the level under way: the report says what was covered (INCOMPLETE)', async () => {

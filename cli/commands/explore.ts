@@ -220,7 +220,7 @@ async function runExploration(
   values: Parsed['values'],
   io: Io,
   engine: 'object' | 'packed',
-): Promise<{ readonly summary: ExploreSummary; readonly release: () => void }> {
+): Promise<{ readonly summary: ExploreSummary; readonly release: () => void; readonly outOfMemory?: KlpcheckError }> {
   const properties = exploredProperties(sem, values);
   const workers = values.workers as number | undefined;
   const heap = workerHeapMiB(io.env, process.execArgv);
@@ -235,6 +235,8 @@ async function runExploration(
   const eol = io.stderrIsTTY ? '\n' : '';
   const t0 = io.now();
   const search = engine === 'packed' ? packedExploreInParallel : exploreInParallel;
+  /** A worker out of memory that stopped the packed search: the levels expanded in full are reported first. */
+  let outOfMemory: KlpcheckError | undefined;
   const running = search({
     semantics: sem.name,
     scope,
@@ -248,6 +250,9 @@ async function runExploration(
     },
     workerHeapMiB: heap,
     onWorkerRestart: (p) => io.stderr(`${eol}${workerReplacedNote('explore', p)}\n`),
+    onOutOfMemory: (e) => {
+      outOfMemory = e;
+    },
   });
   // Held until the report and every file are written: a Ctrl-C then must not cost what was found.
   const release = onInterrupt({
@@ -274,7 +279,7 @@ async function runExploration(
     // On a terminal the progress line is erased first: the timing line was written onto its end (helper-83).
     bar.clear();
     io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
-    return { summary: s, release };
+    return { summary: s, release, ...(outOfMemory ? { outOfMemory } : {}) };
   } catch (e) {
     release();
     throw e;
@@ -320,7 +325,8 @@ export const explore: Command = {
     'stops and reports the same way, naming the capacity (a shard: exit 2).',
     "A worker thread out of memory (KLPCHECK_WORKER_HEAP_MIB, or node's heap) is",
     'replaced on the packed engine and the search goes on; one that runs out before',
-    'it answers a chunk, or an object-engine one, ends the search (E_MEMORY, exit 2).',
+    'it answers a chunk stops it: the levels expanded in full are reported (INCOMPLETE),',
+    'then E_MEMORY, exit 2. An object-engine one ends the search (E_MEMORY, exit 2).',
     `Scope keys and values (K=N): ${scopeRanges()}`,
     `(default ${formatScope(DEFAULT_EXPLORE_SCOPE)}: the whole space, within the budget).`,
   ],
@@ -435,6 +441,8 @@ async function exploreCommand(
   let summary: ExploreSummary;
   /** Why an INCOMPLETE result is incomplete, for the line on stderr. */
   let stopped = 'stopped before the search ended';
+  /** A worker out of memory that stopped the search: its E_MEMORY line comes last, after the report. */
+  let outOfMemory: KlpcheckError | undefined;
   if (values.merge) {
     if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
     // One file named twice is the command line's mistake (E_USAGE); two files holding one shard are merge()'s (E_SCHEMA).
@@ -477,6 +485,12 @@ async function exploreCommand(
     const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed');
     listening(search.release);
     summary = search.summary;
+    outOfMemory = search.outOfMemory;
+    if (outOfMemory) {
+      // No level expanded in full and nothing found: a report would claim nothing, so the line alone, as before.
+      if (!summary.depthReached && !summary.violations.length) throw outOfMemory;
+      stopped = 'a worker thread ran out of memory (below), and the level under way was given up';
+    }
   }
   const sem = semanticsByName(summary.semantics)!;
   // A budget that left no level expanded in full checked no sequence: with nothing violated, its report would be
@@ -509,6 +523,8 @@ async function exploreCommand(
   if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
   // One line on stderr and exit 2, after the report: the result file or a counterexample was not written.
   raiseLate([unwritten, ...saved.map((n) => n.error)]);
+  // The search did not end as asked: an error (exit 2), named last, whatever the report found.
+  if (outOfMemory) throw outOfMemory;
   if (summary.violations.length) return EXIT.failed;
   if (!summary.complete) return EXIT.interrupted;
   return EXIT.ok;

@@ -19,6 +19,7 @@ import type { ExploreScope } from './scope.ts';
 import { summarize, type ExploreSummary } from './summary.ts';
 import type { WorkerJob } from './worker.ts';
 import { heapLimit, quietly, workerFailure, type SearchPlace } from './worker-failure.ts';
+import type { KlpcheckError } from '../errors.ts';
 
 export interface ParallelOptions {
   readonly semantics: string;
@@ -50,6 +51,14 @@ export interface ParallelOptions {
    * engine's workers end the search with E_MEMORY instead.
    */
   readonly onWorkerRestart?: (place: SearchPlace) => void;
+  /**
+   * The packed engine's: given, a worker out of memory that is not replaced
+   * stops the search, which resolves with the levels expanded in full
+   * (INCOMPLETE), and its E_MEMORY is handed here (packed/parallel.ts
+   * PackedParallelOptions.onOutOfMemory). The object engine's workers end
+   * the search with E_MEMORY whether it is given or not.
+   */
+  readonly onOutOfMemory?: (failure: KlpcheckError) => void;
   /** Each worker thread's heap limit in MiB (Worker resourceLimits.maxOldGenerationSizeMb); default node's own. */
   readonly workerHeapMiB?: number;
 }

@@ -81,6 +81,7 @@ export function packedExploreInParallel(given: ParallelOptions): Running {
         shouldStop: () => stopped,
         onProgress: o.onProgress,
         onWorkerRestart: o.onWorkerRestart,
+        onOutOfMemory: o.onOutOfMemory,
         workerHeapMiB: o.workerHeapMiB,
       }),
     )

@@ -21,6 +21,7 @@ import { SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
 import { packedModel, type PackedModelName } from './models.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
 import { heapLimit, isOutOfMemory, quietly, workerFailure, type SearchPlace } from '../worker-failure.ts';
+import type { KlpcheckError } from '../../errors.ts';
 
 /** The explorer's worker entry, which registers tsx and imports the worker module its job names. */
 const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url);
@@ -53,6 +54,14 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
    * (worker-failure.ts).
    */
   readonly onWorkerRestart?: (place: SearchPlace) => void;
+  /**
+   * Given, a worker out of memory that is not replaced (it answered no
+   * chunk) stops the search as a Ctrl-C does, the level under way given up,
+   * and its E_MEMORY is handed here instead of thrown: the result holds the
+   * levels expanded in full (`complete` false) and what they violated.
+   * Without it, the search throws E_MEMORY (compare --exhaustive).
+   */
+  readonly onOutOfMemory?: (failure: KlpcheckError) => void;
   /** Each worker thread's heap limit in MiB (../parallel.ts heapLimit); default node's own. */
   readonly workerHeapMiB?: number;
   /** Called after each chunk is taken: the depth under way and the states stored. */
@@ -178,7 +187,12 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
         } catch (e) {
           // Stopping (Ctrl-C) gives up the level under way: a worker out of memory then costs nothing the report
           // claims, and the levels expanded in full are reported (INCOMPLETE) instead of lost (helper-83, 2026-12-05).
-          if (!(isOutOfMemory(e) && o.shouldStop?.())) throw e;
+          // With onOutOfMemory, one that cannot be replaced stops the search the same way, and is told there.
+          if (!isOutOfMemory(e)) throw e;
+          if (!o.shouldStop?.()) {
+            if (!o.onOutOfMemory) throw e;
+            o.onOutOfMemory(e);
+          }
           bf.stop();
           break;
         }
