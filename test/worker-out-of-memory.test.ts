@@ -69,6 +69,34 @@ describe('a worker out of memory', () => {
     expect(r.stderr).not.toMatch(NO_STACK);
   }, 150_000);
 
+  it('on the object engine, which does not replace it, stops explore too: the report, then the E_MEMORY line, exit 2', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/klpcheck.mjs',
+        'explore',
+        '--engine',
+        'object',
+        '--semantics',
+        'upstream',
+        '--scope',
+        'patches=3,functions=3,states=1,tasks=2,depth=3',
+        '--no-save',
+        '--workers',
+        '1',
+      ],
+      { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32' }, timeout: 120_000 },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stdout.split('\n')[1]).toMatch(/ \(INCOMPLETE: every sequence up to depth 2, not every longer one\)$/);
+    expect(r.stdout).toMatch(/^no-foreign-removal +VIOLATED: shortest counterexample has 2 steps/m);
+    expect(r.stderr).toMatch(/^klpcheck explore: INCOMPLETE: a worker thread ran out of memory \(below\)/m);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^klpcheck: a worker thread ran out of memory at depth 3, \d+ states stored: .* \[E_MEMORY\]$/,
+    );
+    expect(r.stderr).not.toMatch(NO_STACK);
+  }, 150_000);
+
   it('stops the packed search and is handed to onOutOfMemory when it is given, and is thrown when it is not (compare --exhaustive)', async () => {
     const o = {
       scope: parseScope('patches=3,functions=3,states=2,tasks=2,depth=3'),

@@ -70,6 +70,12 @@ export interface ExploreOptions {
   readonly onProgress?: (p: ExploreProgress) => void;
   /** Expands chunks elsewhere (worker threads); default: here. */
   readonly expandChunks?: ChunkExpander;
+  /**
+   * Asked of a chunk's failure (expandChunks' rejection): true stops the
+   * search as shouldStop does, the level under way given up (parallel.ts: a
+   * worker out of memory); false, or none given, lets the failure end it.
+   */
+  readonly stopOnFailure?: (e: unknown) => boolean;
 }
 
 export interface FoundViolation {
@@ -438,10 +444,16 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
         while (inFlight.length) {
           const head = inFlight[0]!;
           if (head.result instanceof Promise)
-            return head.result.then((r) => {
-              head.result = r;
-              return drain();
-            });
+            return head.result.then(
+              (r) => {
+                head.result = r;
+                return drain();
+              },
+              (e: unknown) => {
+                if (!o.stopOnFailure?.(e)) throw e;
+                stopped = true;
+              },
+            );
           inFlight.shift();
           absorb(head.items, head.result, next);
           // The chunks still in flight are past the budget: absorb would not take them, so none is waited for.

@@ -18,7 +18,7 @@ import { applicableProperties, exploreAsync, type ChunkExpander, type ChunkResul
 import type { ExploreScope } from './scope.ts';
 import { summarize, type ExploreSummary } from './summary.ts';
 import type { WorkerJob } from './worker.ts';
-import { heapLimit, quietly, workerFailure, type SearchPlace } from './worker-failure.ts';
+import { heapLimit, isOutOfMemory, quietly, workerFailure, type SearchPlace } from './worker-failure.ts';
 import type { KlpcheckError } from '../errors.ts';
 
 export interface ParallelOptions {
@@ -52,11 +52,13 @@ export interface ParallelOptions {
    */
   readonly onWorkerRestart?: (place: SearchPlace) => void;
   /**
-   * The packed engine's: given, a worker out of memory that is not replaced
-   * stops the search, which resolves with the levels expanded in full
-   * (INCOMPLETE), and its E_MEMORY is handed here (packed/parallel.ts
-   * PackedParallelOptions.onOutOfMemory). The object engine's workers end
-   * the search with E_MEMORY whether it is given or not.
+   * Given, a worker out of memory that is not replaced (the packed engine
+   * replaces one that answered a chunk; the object engine none) stops the
+   * search, which resolves with the levels expanded in full (INCOMPLETE),
+   * and its E_MEMORY is handed here (packed/parallel.ts
+   * PackedParallelOptions.onOutOfMemory); without it, the search ends with
+   * E_MEMORY (compare --exhaustive). After a stop() it is neither: the
+   * level under way is given up anyway.
    */
   readonly onOutOfMemory?: (failure: KlpcheckError) => void;
   /** Each worker thread's heap limit in MiB (Worker resourceLimits.maxOldGenerationSizeMb); default node's own. */
@@ -159,6 +161,15 @@ export function exploreInParallel(o: ParallelOptions): Running {
           o.onProgress?.(p);
         },
         expandChunks,
+        // Stopping (Ctrl-C) gives up the level under way: a worker out of memory then costs nothing the report claims.
+        // With onOutOfMemory, one stops the search the same way, and is told there (packed/parallel.ts alike).
+        stopOnFailure: (e) => {
+          if (!isOutOfMemory(e)) return false;
+          if (stopped) return true;
+          if (!o.onOutOfMemory) return false;
+          o.onOutOfMemory(e);
+          return true;
+        },
       }),
     )
     .then((r) => summarize(r, (performance.now() - t0) / 1000))
