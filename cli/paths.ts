@@ -16,3 +16,8 @@ export function inCounterexampleStore(path: string): boolean {
   const rel = relative(realPath(COUNTEREXAMPLES), realPath(path));
   return rel !== '' && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel);
 }
+
+/** Whether `path` is the repository's counterexamples/ itself, as written or as its links resolve. */
+export function isCounterexampleStore(path: string): boolean {
+  return relative(realPath(COUNTEREXAMPLES), realPath(path)) === '';
+}

@@ -26,7 +26,7 @@ export const ERROR_CODES = {
   E_VM_BUILD: 'klpcheck vm: building the generated modules failed',
   E_VM_BOOT: 'klpcheck vm: the VM did not boot or did not answer in time',
   E_INEXPRESSIBLE:
-    "a universe that C for an upstream kernel cannot express (klpcheck vm): a NULL old_name, per-state fields ...; a default for test_klp_syscall's klp_pids, or a patch or module name of 56 characters or more, which modpost refuses (any scenario or counterexample); or module names a selftest cannot load (render --format selftest: over 55 characters as test_klp_<name>, or p1 beside a module test_klp_p1)",
+    "a universe that C for an upstream kernel cannot express (klpcheck vm): a NULL old_name, per-state fields ...; a default for test_klp_syscall's klp_pids, or a patch or module name of 56 characters or more, which modpost refuses, or one that starts with '-', which rmmod reads as an option (any scenario or counterexample); or module names a selftest cannot load (render --format selftest: over 55 characters as test_klp_<name>, or p1 beside a module test_klp_p1)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

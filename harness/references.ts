@@ -26,7 +26,8 @@ export interface UniverseNames {
 
 /**
  * Checks that patch and module names are shorter than MODULE_NAME_LEN
- * (E_INEXPRESSIBLE: no kernel build makes such a module) and unique as the kernel spells them
+ * (E_INEXPRESSIBLE: no kernel build makes such a module), do not start with
+ * '-' (E_INEXPRESSIBLE: kmod's tools read one as an option) and are unique as the kernel spells them
  * (two patches named alike would share one sysfs directory, and 'lp-a' and
  * 'lp_a' are one module, lp_a: definitions.ts kernelModuleName; E_CONFLICT
  * at the second) and collects the names. `at` is the pointer of the universe
@@ -43,6 +44,16 @@ export function universeNames(u: Universe, file: string, at: readonly (string | 
       throw new KlpcheckError(
         'E_INEXPRESSIBLE',
         `a module name of ${name.length} characters: modpost refuses one of MODULE_NAME_LEN (${MODULE_NAME_LEN}) or more ("module name is too long"), so no kernel loads it`,
+        file,
+        pointer(...at, ...where, 'name'),
+      );
+    // kmod's rmmod, insmod and modprobe read an argument that starts with '-' as an option: functions.sh's
+    // unload_mod runs `rmmod "$mod"`, and `rmmod -f` is rmmod's --force with no module (hostile-user finding, stop 52:
+    // the model logged `% rmmod -f` as ok). No selftest can load and unload such a module by its name.
+    if (name.startsWith('-'))
+      throw new KlpcheckError(
+        'E_INEXPRESSIBLE',
+        `a module name that starts with '-' ('${name}'): rmmod and modprobe read it as an option (rmmod -f is --force), so no selftest unloads it by name`,
         file,
         pointer(...at, ...where, 'name'),
       );

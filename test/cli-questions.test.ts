@@ -47,6 +47,18 @@ describe('klpcheck protocols, downgrades, relate', () => {
     expect(second.stderr).toMatch(new RegExp(`\nklpcheck: ${edited}: a file of this name has other content[^\n]*\\[E_CONFLICT\\]\n$`));
   });
 
+  it('protocols --out refuses counterexamples/ and the folders in it before any work: run and compare never replay a cycle', async () => {
+    // Saved there, the cycles sat beside the cells' counterexamples, unreplayed and unrefused (helper-85, stop 52).
+    for (const dir of ['counterexamples', 'counterexamples/', 'counterexamples/upstream']) {
+      const r = await run(['protocols', '--semantics', 'upstream', '--releases', '1', '--out', dir]);
+      expect(r.code, dir).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `klpcheck: ${dir}: --out: is counterexamples/ or in it, which holds what run and compare replay, and they never replay a release cycle: give a folder outside it [E_USAGE]\n`,
+      );
+    }
+  });
+
   it('protocols --out: each file renders, replay says it cannot check a cycle property, and a second run says already saved', async () => {
     // The files were refused by render and replay ("unknown invariant 'fixes'"), though the help says to render them (hostile-user test, 2026-12-03).
     const out = mkdtempSync(join(tmpdir(), 'klpcheck-protocols-'));

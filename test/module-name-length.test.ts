@@ -4,7 +4,9 @@
  * check_modname_len, include/linux/module.h): no kernel loads such a module,
  * so a universe declaring one is E_INEXPRESSIBLE. 55 characters load. An
  * object naming a longer module is the kernel's own -EINVAL at load
- * (klp_init_object; model/kernel/enable.ts), so it stays expressible.
+ * (klp_init_object; model/kernel/enable.ts), so it stays expressible. A
+ * name that starts with '-' is E_INEXPRESSIBLE too: kmod's tools read it as
+ * an option.
  */
 import { describe, expect, it } from 'vitest';
 import { universeNames } from '../harness/references.ts';
@@ -36,5 +38,19 @@ describe('module names of MODULE_NAME_LEN or more', () => {
     expect(() => universeNames(u, 'u.json', [])).not.toThrow();
     const k = new Kernel(u, upstream.hooks);
     expect(applyToKernel({ op: 'insmod', module: 'p1' }, k)).toMatchObject({ errno: 'EINVAL' });
+  });
+});
+
+describe("module names that start with '-'", () => {
+  it('are refused at their place: kmod reads them as options, and functions.sh unloads with rmmod "$mod" (rmmod -f is --force)', () => {
+    for (const [u, where] of [
+      [universe('-f'), '/universe/patches/0/name'],
+      [universe('p1', '-mod'), '/universe/modules/0/name'],
+    ] as const)
+      expect(() => universeNames(u, 'u.json', ['universe'])).toThrow(
+        expect.objectContaining({ code: 'E_INEXPRESSIBLE', where, message: expect.stringMatching(/starts with '-'.*rmmod -f is --force/) }),
+      );
+    // A '-' further in is the kernel's '_' (kernelModuleName), and loads.
+    expect(universeNames(universe('lp-1', 'mod-a'), 'u.json', ['universe']).modules.size).toBe(2);
   });
 });

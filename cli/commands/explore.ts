@@ -220,7 +220,13 @@ async function runExploration(
   values: Parsed['values'],
   io: Io,
   engine: 'object' | 'packed',
-): Promise<{ readonly summary: ExploreSummary; readonly release: () => void; readonly outOfMemory?: KlpcheckError }> {
+): Promise<{
+  readonly summary: ExploreSummary;
+  readonly release: () => void;
+  /** The line of states, time and rate, written once the search's result is known to be reported. */
+  readonly timing: string;
+  readonly outOfMemory?: KlpcheckError;
+}> {
   const properties = exploredProperties(sem, values);
   const workers = values.workers as number | undefined;
   const heap = workerHeapMiB(io.env, process.execArgv);
@@ -276,10 +282,8 @@ async function runExploration(
     const storedStates = s.stateBudget ? Math.max(s.stateBudget.states, s.distinctStates) : s.distinctStates;
     const rate = searchRate(storedStates, secs) ?? 'rate not measured: too short a search';
     const stored = storedStates !== s.distinctStates ? ` (${storedStates} stored)` : '';
-    // On a terminal the progress line is erased first: the timing line was written onto its end (helper-83).
-    bar.clear();
-    io.stderr(`klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`);
-    return { summary: s, release, ...(outOfMemory ? { outOfMemory } : {}) };
+    const timing = `klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`;
+    return { summary: s, release, timing, ...(outOfMemory ? { outOfMemory } : {}) };
   } catch (e) {
     release();
     throw e;
@@ -443,6 +447,8 @@ async function exploreCommand(
   let stopped = 'stopped before the search ended';
   /** A worker out of memory that stopped the search: its E_MEMORY line comes last, after the report. */
   let outOfMemory: KlpcheckError | undefined;
+  /** The search's line of states, time and rate (none for a merge). */
+  let timing = '';
   if (values.merge) {
     if (!positionals.length) throw new KlpcheckError('E_USAGE', '--merge needs the shard result files');
     // One file named twice is the command line's mistake (E_USAGE); two files holding one shard are merge()'s (E_SCHEMA).
@@ -485,6 +491,7 @@ async function exploreCommand(
     const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed');
     listening(search.release);
     summary = search.summary;
+    timing = search.timing;
     outOfMemory = search.outOfMemory;
     if (outOfMemory) {
       // No level expanded in full and nothing found: a report would claim nothing, so the line alone, as before.
@@ -497,6 +504,9 @@ async function exploreCommand(
   // 'holds ... up to depth 0' lines, each a claim of nothing, and exit 0 would say it all holds. The refusal alone.
   const checkedNothing = summary.violations.length ? undefined : (budgetCheckedNothing(summary) ?? budgetLeftNothingToCheck(summary));
   if (checkedNothing) throw checkedNothing;
+  // After that refusal, which is then the one line (helper-85: it came after this one). The progress line is erased
+  // by now (runExploration): this was written onto its end on a terminal (helper-83).
+  io.stderr(timing);
   // A shard's counterexamples may not be the shortest overall: only whole explorations save.
   const saveDir = values['no-save'] || isShardShare(summary) ? undefined : COUNTEREXAMPLES;
   const saved = saveViolations(summary, sem, saveDir, recorded);

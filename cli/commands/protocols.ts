@@ -11,6 +11,7 @@ import { plural } from '../../harness/plural.ts';
 import { progress } from '../progress.ts';
 import { list, selectedSemantics } from '../selection.ts';
 import { checkOutputDir } from '../output-files.ts';
+import { inCounterexampleStore, isCounterexampleStore } from '../paths.ts';
 import { notSaved, raiseLate } from '../late-errors.ts';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 
@@ -57,7 +58,17 @@ export const protocols: Command = {
         protocolByName,
       ) ?? PROTOCOLS;
     const max = numberOption(values, 'releases', DEFAULT_MAX_RELEASES);
-    if (typeof values.out === 'string') checkOutputDir(values.out, '--out', sems);
+    if (typeof values.out === 'string') {
+      // run and compare replay the store's counterexamples of their cells, and never a release cycle's: saved there,
+      // it sat beside them unreplayed, where the README promises that nothing unreplayed is kept (helper-85, stop 52).
+      if (isCounterexampleStore(values.out) || inCounterexampleStore(values.out))
+        throw new KlpcheckError(
+          'E_USAGE',
+          '--out: is counterexamples/ or in it, which holds what run and compare replay, and they never replay a release cycle: give a folder outside it',
+          values.out,
+        );
+      checkOutputDir(values.out, '--out', sems);
+    }
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     // As relate's: what runs, and how far along (it read `upstream x static-sets`; hostile user, stop 40).
     const cells = sems.length * protos.length;
