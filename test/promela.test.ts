@@ -53,6 +53,10 @@ describe('the upstream model in Promela', () => {
       const out = join(dir, 'a\nb.pml');
       expect(await main(['promela', '--scope', 'patches=1,functions=1,states=0,tasks=1', '--out', out], io)).toBe(0);
       expect(err.join('')).toMatch(/^klpcheck promela: upstream at \S+ -> \S*a\\nb\.pml\n$/);
+      // Written again with the same text, the file is left as it is, and the line says so (helper-85, stop 52).
+      err.length = 0;
+      expect(await main(['promela', '--scope', 'patches=1,functions=1,states=0,tasks=1', '--out', out], io)).toBe(0);
+      expect(err.join('')).toMatch(/^klpcheck promela: upstream at \S+ unchanged: \S*a\\nb\.pml\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

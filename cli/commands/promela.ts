@@ -52,8 +52,10 @@ export const promela: Command = {
       checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true, startsWith: BANNER });
     const text = upstreamPromela(scope);
     if (typeof values.out === 'string') {
-      writeAtomically(values.out, text, values.force === true, '--out');
-      io.stderr(`klpcheck promela: upstream at ${formatScope({ ...scope, depth: undefined })} -> ${shownPath(values.out)}\n`);
+      const status = writeAtomically(values.out, text, values.force === true, '--out');
+      // As render says it: the same text is not written again, and an arrow read as written (helper-85, stop 52).
+      const done = status === 'written' ? '->' : 'unchanged:';
+      io.stderr(`klpcheck promela: upstream at ${formatScope({ ...scope, depth: undefined })} ${done} ${shownPath(values.out)}\n`);
     } else io.stdout(text);
     return EXIT.ok;
   },
