@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   E_UNCHECKED:
     "run: every property it ran was VACUOUS (too few steps, or no operation applied), so nothing was checked; replay: no counterexample given could be checked, each for a reason in its file: its steps fail today's preconditions where it was violated, its property does not apply to its semantics, or it is a release cycle's (klpcheck protocols checks those); under --semantics, a property that applies to none of them is E_USAGE",
   E_MEMORY:
-    "explore, compare --exhaustive: a worker thread ran out of memory (its V8 heap) and no new one could go on: the packed engine replaces a worker that had answered a chunk, so it is one that ran out before answering one (the object engine's: any). The line names the depth and states stored: bound the search or give the workers a larger heap (KLPCHECK_WORKER_HEAP_MIB). The main thread out of memory is fatal to node itself, which prints its own report and exits 134",
+    "explore, compare --exhaustive: a worker thread ran out of memory (its V8 heap) and no new one could go on: the packed engine replaces a worker that had answered a chunk, so it is one that ran out before answering one (the object engine's: any). explore reports the levels expanded in full first (INCOMPLETE), and this line comes last. The line names the depth and states stored: bound the search or give the workers a larger heap (KLPCHECK_WORKER_HEAP_MIB). The main thread out of memory is fatal to node itself, which prints its own report and exits 134",
   E_VM_SETUP: 'klpcheck vm: the kernel is not set up (run npm run vm:setup)',
   E_VM_BUILD: 'klpcheck vm: building the generated modules failed',
   E_VM_BOOT: 'klpcheck vm: the VM did not boot or did not answer in time',
