@@ -1,8 +1,11 @@
 /**
- * Operations per second of the bare reference implementation and of a full
- * checked run (reference implementation + spec model + conformance + every
- * invariant), on the same pre-generated sequences, each side measured
- * alone in processes of its own (measureThroughputApart).
+ * Operations per second of the bare reference implementation, of a run
+ * checked for conformance alone (reference implementation + spec model +
+ * conformance), and of a full checked run (the same + every invariant), on
+ * the same pre-generated sequences, each side measured alone in processes
+ * of its own (measureThroughputApart). Issue 11 gave the full ratio (16x for
+ * upstream) and the conformance-alone one (10.6x) as today's, and 3x as the
+ * goal.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +23,10 @@ export interface Throughput {
   readonly sequences: number;
   readonly operations: number;
   readonly bare_ops_per_second: number;
+  /** The kernel, the spec model and conformance, no invariant. */
+  readonly conformance_ops_per_second: number;
+  readonly conformance_over_bare: number;
+  /** The kernel, the spec model, conformance and every invariant. */
   readonly checked_ops_per_second: number;
   readonly checked_over_bare: number;
 }
@@ -52,8 +59,11 @@ const SEQUENCES = 400;
 /** Measures of one side in one process, the fastest kept: one measure moved by up to a quarter from run to run (stop 38). */
 const ROUNDS = 3;
 
-/** Which side a measure times: the bare kernel, or the kernel with the spec model and every property. */
-export type ThroughputSide = 'bare' | 'checked';
+/** Which side a measure times: the bare kernel, the kernel with the spec model and conformance alone, or with every property. */
+export type ThroughputSide = 'bare' | 'conformance' | 'checked';
+
+/** The sides, in the order each round measures them. */
+export const THROUGHPUT_SIDES: readonly ThroughputSide[] = ['bare', 'conformance', 'checked'];
 
 /** One side's fastest time over the workload, in milliseconds, and the workload's number of operations. */
 export interface SideTime {
@@ -78,9 +88,10 @@ export function measureSide(sem: Semantics, side: ThroughputSide): SideTime {
       for (const op of w.ops) applyToKernel(op, k);
     }
   };
+  const invariants = side === 'checked' ? INVARIANTS : [];
   const checked = () => {
     for (const w of work) {
-      const run = new Lockstep(w.universe, sem, { invariants: INVARIANTS, conformance: true, specUntilDivergence: true });
+      const run = new Lockstep(w.universe, sem, { invariants, conformance: true, specUntilDivergence: true });
       // Violations are expected for some semantics: every property is still checked on every later step.
       for (const op of w.ops) {
         run.step(op);
@@ -103,10 +114,10 @@ function measureSideApart(sem: Semantics, side: ThroughputSide): SideTime {
 }
 
 /**
- * Pairs of processes, one a side, each measuring one side alone, alternating;
+ * Rounds of processes, one a side, each measuring one side alone, alternating;
  * each side's fastest kept.
  */
-const PAIRS = 2;
+const ROUNDS_APART = 2;
 
 /**
  * One semantics' throughput, each side measured alone in processes of its
@@ -120,22 +131,25 @@ const PAIRS = 2;
  * steps a second for the first semantics to 0.44 million for the last.
  */
 export function measureThroughputApart(sem: Semantics): Throughput {
-  let bare: SideTime | null = null;
-  let checked: SideTime | null = null;
-  for (let p = 0; p < PAIRS; p++) {
-    const b = measureSideApart(sem, 'bare');
-    const c = measureSideApart(sem, 'checked');
-    if (!bare || b.ms < bare.ms) bare = b;
-    if (!checked || c.ms < checked.ms) checked = c;
-  }
+  const fastest = new Map<ThroughputSide, SideTime>();
+  for (let r = 0; r < ROUNDS_APART; r++)
+    for (const side of THROUGHPUT_SIDES) {
+      const t = measureSideApart(sem, side);
+      const best = fastest.get(side);
+      if (!best || t.ms < best.ms) fastest.set(side, t);
+    }
+  const [bare, conformance, checked] = THROUGHPUT_SIDES.map((side) => fastest.get(side)!);
   const { operations } = bare!;
   const perSecond = (ms: number) => Math.round((operations / ms) * 1000);
+  const overBare = (t: SideTime) => Math.round((t.ms / bare!.ms) * 100) / 100;
   return {
     semantics: sem.name,
     sequences: SEQUENCES,
     operations,
     bare_ops_per_second: perSecond(bare!.ms),
+    conformance_ops_per_second: perSecond(conformance!.ms),
+    conformance_over_bare: overBare(conformance!),
     checked_ops_per_second: perSecond(checked!.ms),
-    checked_over_bare: Math.round((checked!.ms / bare!.ms) * 100) / 100,
+    checked_over_bare: overBare(checked!),
   };
 }
