@@ -10,6 +10,9 @@
  * set, is not the one to run out.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
@@ -95,6 +98,60 @@ describe('a worker out of memory', () => {
       /^klpcheck: a worker thread ran out of memory at depth 3, \d+ states stored: .* \[E_MEMORY\]$/,
     );
     expect(r.stderr).not.toMatch(NO_STACK);
+  }, 150_000);
+
+  it('with nothing to check in the levels expanded in full, and nothing violated, ends with the E_MEMORY line alone', () => {
+    // Depth 1 loads one patch, and no-foreign-overlap needs two: the report was one VACUOUS IN SCOPE line, which a
+    // budget's stop refuses instead (helper-86).
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/klpcheck.mjs',
+        'explore',
+        '--semantics',
+        'replace-set',
+        '--scope',
+        'patches=5,functions=6,states=3,tasks=3,depth=2',
+        '--invariant',
+        'no-foreign-overlap',
+        '--no-save',
+        '--workers',
+        '1',
+      ],
+      { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32' }, timeout: 120_000 },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/INCOMPLETE/);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^klpcheck: a worker thread ran out of memory at depth 2, .* \[E_MEMORY\]$/);
+  }, 150_000);
+
+  it('names the level under way when the first chunk of a level fails, and a result file not written before its line (helper-86)', async () => {
+    // A shard runs on the object engine; at 32 MiB its worker fails on depth 3's first chunk. The line said depth 2,
+    // the level the report claims, and a --out whose folder went away hid it: its E_IO came last instead.
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-oom-'));
+    const out = join(dir, 'shard.json');
+    const err: string[] = [];
+    let t = 0;
+    const io: Io = {
+      stdout: () => {},
+      stderr: (text) => {
+        err.push(text);
+        // The first progress line: the search is under way, --out was checked, and its folder goes.
+        if (text.includes(' depth ')) rmSync(dir, { recursive: true, force: true });
+      },
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      env: { KLPCHECK_WORKER_HEAP_MIB: '32' },
+      now: () => (t += 60_000),
+    };
+    const scope = 'patches=3,functions=3,states=2,tasks=2,depth=3';
+    const args = ['explore', '--semantics', 'upstream', '--scope', scope, '--shard', '0/2', '--out', out, '--no-save', '--workers', '1'];
+    expect(await main(args, io)).toBe(2);
+    const lines = err.join('').trimEnd().split('\n');
+    expect(lines.at(-2)).toMatch(new RegExp(`^klpcheck: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*\\[E_IO\\]$`));
+    expect(lines.at(-1)).toMatch(/^klpcheck: a worker thread ran out of memory at depth 3, \d+ states stored: .* \[E_MEMORY\]$/);
+    expect(err.join('')).toMatch(/^klpcheck explore: INCOMPLETE: a worker thread ran out of memory \(below\)/m);
   }, 150_000);
 
   it('stops the packed search and is handed to onOutOfMemory when it is given, and is thrown when it is not (compare --exhaustive)', async () => {

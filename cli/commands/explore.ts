@@ -280,7 +280,9 @@ async function runExploration(
     // A budget stop stored more states than the levels it claims: the rate is of those stored, the budget's worth,
     // or every root when the roots alone were more (per-state's 4 at states=2 under --max-states 2).
     const storedStates = s.stateBudget ? Math.max(s.stateBudget.states, s.distinctStates) : s.distinctStates;
-    const rate = searchRate(storedStates, secs) ?? 'rate not measured: too short a search';
+    // A long search of few states is no short one (helper-86: 243 states in 42.3 s was "too short a search").
+    const rate =
+      searchRate(storedStates, secs) ?? `rate not measured: ${secs < RATE_MIN_SECONDS ? 'too short a search' : 'too few states'}`;
     const stored = storedStates !== s.distinctStates ? ` (${storedStates} stored)` : '';
     const timing = `klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`;
     return { summary: s, release, timing, ...(outOfMemory ? { outOfMemory } : {}) };
@@ -459,7 +461,7 @@ async function exploreCommand(
     checkStoreUnlessShare(values, isShardShare(summary), summary.semantics);
     const cut = positionals.filter((_, i) => !parts[i]!.complete);
     if (cut.length)
-      stopped = `interrupted shard file${cut.length > 1 ? 's' : ''} ${cut.join(', ')} (/complete is false): the merge covers only what was explored`;
+      stopped = `stopped shard file${cut.length > 1 ? 's' : ''} ${cut.join(', ')} (/complete is false: interrupted, or a worker ran out of memory): the merge covers only what was explored`;
   } else {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `explore reads no files without --merge: '${positionals[0]}'`);
     const name = values.semantics as string | undefined;
@@ -494,8 +496,10 @@ async function exploreCommand(
     timing = search.timing;
     outOfMemory = search.outOfMemory;
     if (outOfMemory) {
-      // No level expanded in full and nothing found: a report would claim nothing, so the line alone, as before.
-      if (!summary.depthReached && !summary.violations.length) throw outOfMemory;
+      // No level expanded in full, or none that had anything to check, and nothing found: a report would claim
+      // nothing, so the line alone, as a budget's refusal is (budgetLeftNothingToCheck; helper-86).
+      const claimsNothing = !summary.depthReached || summary.properties.every((p) => vacuousInReach(p, summary) !== null);
+      if (claimsNothing && !summary.violations.length) throw outOfMemory;
       stopped = 'a worker thread ran out of memory (below), and the level under way was given up';
     }
   }
@@ -532,9 +536,15 @@ async function exploreCommand(
   // Said even when something was violated: the properties not violated do not hold yet.
   if (!summary.complete) io.stderr(`klpcheck explore: INCOMPLETE: ${stopped}; nothing holds yet\n`);
   // One line on stderr and exit 2, after the report: the result file or a counterexample was not written.
-  raiseLate([unwritten, ...saved.map((n) => n.error)]);
-  // The search did not end as asked: an error (exit 2), named last, whatever the report found.
-  if (outOfMemory) throw outOfMemory;
+  const unsaved = [unwritten, ...saved.map((n) => n.error)];
+  // The search did not end as asked: an error (exit 2), named last, whatever the report found; a file not written is
+  // named before it (it hid the line the INCOMPLETE line points to: helper-86).
+  if (outOfMemory) {
+    const { error } = attempt(() => raiseLate(unsaved));
+    if (error) io.stderr(`${error.format()}\n`);
+    throw outOfMemory;
+  }
+  raiseLate(unsaved);
   if (summary.violations.length) return EXIT.failed;
   if (!summary.complete) return EXIT.interrupted;
   return EXIT.ok;

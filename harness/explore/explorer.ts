@@ -423,6 +423,8 @@ export function exploreAsync(o: ExploreOptions): ExploreResult | Promise<Explore
     while (depth < bound && level.length && !stopped && !budgetHit) {
       levelStart = { states: visited.size, specStates: specVisited.size, transitions, coverage: coverageData(coverage) };
       depth++;
+      // Said as the level begins too: a worker that fails on its first chunk names this depth (parallel.ts), not the last.
+      o.onProgress?.({ depth, states: visited.size, transitions });
       const next: number[] = [];
       // A pipeline: up to `width` chunks in flight, taken in frontier order
       // as they arrive, so the workers expand while this thread absorbs.
