@@ -241,7 +241,7 @@ async function runExploration(
   const eol = io.stderrIsTTY ? '\n' : '';
   const t0 = io.now();
   const search = engine === 'packed' ? packedExploreInParallel : exploreInParallel;
-  /** A worker out of memory that stopped the packed search: the levels expanded in full are reported first. */
+  /** A worker out of memory that stopped the search (either engine): the report comes first, this line last. */
   let outOfMemory: KlpcheckError | undefined;
   const running = search({
     semantics: sem.name,

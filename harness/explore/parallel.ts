@@ -54,8 +54,8 @@ export interface ParallelOptions {
   /**
    * Given, a worker out of memory that is not replaced (the packed engine
    * replaces one that answered a chunk; the object engine none) stops the
-   * search, which resolves with the levels expanded in full (INCOMPLETE),
-   * and its E_MEMORY is handed here (packed/parallel.ts
+   * search, which resolves as a stopped one (INCOMPLETE: the levels
+   * expanded in full claimed), and its E_MEMORY is handed here (packed/parallel.ts
    * PackedParallelOptions.onOutOfMemory); without it, the search ends with
    * E_MEMORY (compare --exhaustive). After a stop() it is neither: the
    * level under way is given up anyway.

@@ -57,9 +57,10 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   /**
    * Given, a worker out of memory that is not replaced (it answered no
    * chunk) stops the search as a Ctrl-C does, the level under way given up,
-   * and its E_MEMORY is handed here instead of thrown: the result holds the
-   * levels expanded in full (`complete` false) and what they violated.
-   * Without it, the search throws E_MEMORY (compare --exhaustive).
+   * and its E_MEMORY is handed here instead of thrown: the result is a
+   * stopped search's (`complete` false: the levels expanded in full are
+   * claimed, and what the level under way took is counted). Without it, the
+   * search throws E_MEMORY (compare --exhaustive).
    */
   readonly onOutOfMemory?: (failure: KlpcheckError) => void;
   /** Each worker thread's heap limit in MiB (../parallel.ts heapLimit); default node's own. */
