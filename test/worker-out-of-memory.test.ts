@@ -10,7 +10,7 @@
  * set, is not the one to run out.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,30 +100,46 @@ describe('a worker out of memory', () => {
     expect(r.stderr).not.toMatch(NO_STACK);
   }, 150_000);
 
-  it('with nothing to check in the levels expanded in full, and nothing violated, ends with the E_MEMORY line alone', () => {
+  it('with nothing to check in the levels expanded in full, and nothing violated, ends with the E_MEMORY line alone, unless a result file is asked for', () => {
     // Depth 1 loads one patch, and no-foreign-overlap needs two: the report was one VACUOUS IN SCOPE line, which a
     // budget's stop refuses instead (helper-86).
-    const r = spawnSync(
-      process.execPath,
-      [
-        'bin/klpcheck.mjs',
-        'explore',
-        '--semantics',
-        'replace-set',
-        '--scope',
-        'patches=5,functions=6,states=3,tasks=3,depth=2',
-        '--invariant',
-        'no-foreign-overlap',
-        '--no-save',
-        '--workers',
-        '1',
-      ],
-      { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32' }, timeout: 120_000 },
-    );
+    const search = (...more: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          'bin/klpcheck.mjs',
+          'explore',
+          '--semantics',
+          'replace-set',
+          '--scope',
+          'patches=5,functions=6,states=3,tasks=3,depth=2',
+          '--invariant',
+          'no-foreign-overlap',
+          '--no-save',
+          '--workers',
+          '1',
+          ...more,
+        ],
+        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32' }, timeout: 120_000 },
+      );
+    const lastLine = /^klpcheck: a worker thread ran out of memory at depth 2, .* \[E_MEMORY\]$/;
+    const r = search();
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(/INCOMPLETE/);
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^klpcheck: a worker thread ran out of memory at depth 2, .* \[E_MEMORY\]$/);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(lastLine);
+    // A shard's result file is written, INCOMPLETE, as after a Ctrl-C: a merge needs it (helper-87: none was written).
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-oom-'));
+    try {
+      const out = join(dir, 'r0.json');
+      const shard = search('--shard', '0/2', '--out', out);
+      expect(shard.status).toBe(2);
+      expect(shard.stdout).toMatch(/INCOMPLETE/);
+      expect(shard.stderr.trimEnd().split('\n').at(-1)).toMatch(lastLine);
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ complete: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 150_000);
 
   it('names the level under way when the first chunk of a level fails, and a result file not written before its line (helper-86)', async () => {
@@ -219,6 +235,22 @@ describe('a worker out of memory', () => {
       );
     const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', '8');
     expect(r.status).toBe(2);
+    // The one line, also where the object engine runs, whose note came first (helper-87).
+    const object = spawnSync(
+      process.execPath,
+      [
+        'bin/klpcheck.mjs',
+        'explore',
+        '--semantics',
+        'upstream',
+        '--scope',
+        'patches=2,functions=1,states=0,tasks=1,depth=2,taskModel=1',
+        '--no-save',
+      ],
+      { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '8' } },
+    );
+    expect(object.status).toBe(2);
+    expect(object.stderr).toBe(r.stderr);
     expect(r.stderr).toBe(
       `klpcheck: KLPCHECK_WORKER_HEAP_MIB="8": a whole number of MiB from 32 to 1048576 (unset: node's own limit) [E_USAGE]\n`,
     );

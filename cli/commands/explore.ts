@@ -220,6 +220,8 @@ async function runExploration(
   values: Parsed['values'],
   io: Io,
   engine: 'object' | 'packed',
+  /** The workers' heap limit in MiB (cli/worker-heap.ts), read before anything is said. */
+  heap: number | undefined,
 ): Promise<{
   readonly summary: ExploreSummary;
   readonly release: () => void;
@@ -229,7 +231,6 @@ async function runExploration(
 }> {
   const properties = exploredProperties(sem, values);
   const workers = values.workers as number | undefined;
-  const heap = workerHeapMiB(io.env, process.execArgv);
   // Each worker loads the whole model (about a second of start-up); past the cores they only take turns.
   if (workers !== undefined && workers > availableParallelism())
     io.stderr(
@@ -483,6 +484,8 @@ async function exploreCommand(
     if (refused && engine === 'packed')
       throw budget ? new KlpcheckError('E_USAGE', `two problems: (1) ${refused.message}; (2) ${budget.message}`) : refused;
     if (budget) throw budget;
+    // A bad value in the environment is refused as the command line's are: the one line, before any note (helper-87).
+    const heap = workerHeapMiB(io.env, process.execArgv);
     // The packed engine's counts leave out what it covers: a search that falls back on the object engine says so, or
     // its higher counts read as another space (hostile-user finding, stop 49: --out changed them without a word).
     if (refused && engine === undefined)
@@ -490,7 +493,7 @@ async function exploreCommand(
         `klpcheck explore: the object engine runs (the packed engine: ${refused.reasons.join(', and ')}); it stores the states the packed engine covers, so its counts may be higher\n`,
       );
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
-    const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed');
+    const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed', heap);
     listening(search.release);
     summary = search.summary;
     timing = search.timing;
@@ -498,8 +501,9 @@ async function exploreCommand(
     if (outOfMemory) {
       // No level expanded in full, or none that had anything to check, and nothing found: a report would claim
       // nothing, so the line alone, as a budget's refusal is (budgetLeftNothingToCheck; helper-86).
+      // A result file (--out, a shard's) is still written, INCOMPLETE, as after a Ctrl-C: a merge needs every shard's.
       const claimsNothing = !summary.depthReached || summary.properties.every((p) => vacuousInReach(p, summary) !== null);
-      if (claimsNothing && !summary.violations.length) throw outOfMemory;
+      if (claimsNothing && !summary.violations.length && out === undefined) throw outOfMemory;
       stopped = 'a worker thread ran out of memory (below), and the level under way was given up';
     }
   }
