@@ -13,11 +13,16 @@ export const EXPECTED = fileURLToPath(new URL('../verdicts/expected.json', impor
  * is not in it). A path not there yet counts by its folder's real path.
  */
 export function inCounterexampleStore(path: string): boolean {
-  const rel = relative(realPath(COUNTEREXAMPLES), realPath(path));
-  return rel !== '' && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel);
+  return placeInStore(path) === 'inside';
 }
 
-/** Whether `path` is the repository's counterexamples/ itself, as written or as its links resolve. */
-export function isCounterexampleStore(path: string): boolean {
-  return relative(realPath(COUNTEREXAMPLES), realPath(path)) === '';
+/** Whether `path` is the repository's counterexamples/ itself or in it, as inCounterexampleStore reads a path. */
+export function atOrInCounterexampleStore(path: string): boolean {
+  return placeInStore(path) !== 'outside';
+}
+
+function placeInStore(path: string): 'itself' | 'inside' | 'outside' {
+  const rel = relative(realPath(COUNTEREXAMPLES), realPath(path));
+  if (rel === '') return 'itself';
+  return rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel) ? 'inside' : 'outside';
 }

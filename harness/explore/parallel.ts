@@ -18,10 +18,9 @@ import { applicableProperties, exploreAsync, type ChunkExpander, type ChunkResul
 import type { ExploreScope } from './scope.ts';
 import { summarize, type ExploreSummary } from './summary.ts';
 import type { WorkerJob } from './worker.ts';
-import { heapLimit, isOutOfMemory, quietly, workerFailure, type SearchPlace } from './worker-failure.ts';
-import type { KlpcheckError } from '../errors.ts';
+import { heapLimit, quietly, stopsSearch, workerFailure, type SearchPlace, type WorkerMemoryOptions } from './worker-failure.ts';
 
-export interface ParallelOptions {
+export interface ParallelOptions extends WorkerMemoryOptions {
   readonly semantics: string;
   readonly scope: ExploreScope;
   readonly properties?: readonly string[];
@@ -45,24 +44,6 @@ export interface ParallelOptions {
    */
   readonly storeEveryState?: boolean;
   readonly onProgress?: (p: ExploreProgress) => void;
-  /**
-   * The packed engine's: called when a worker that ran out of memory is
-   * replaced and the search goes on (packed/parallel.ts). The object
-   * engine's workers end the search with E_MEMORY instead.
-   */
-  readonly onWorkerRestart?: (place: SearchPlace) => void;
-  /**
-   * Given, a worker out of memory that is not replaced (the packed engine
-   * replaces one that answered a chunk; the object engine none) stops the
-   * search, which resolves as a stopped one (INCOMPLETE: the levels
-   * expanded in full claimed), and its E_MEMORY is handed here (packed/parallel.ts
-   * PackedParallelOptions.onOutOfMemory); without it, the search ends with
-   * E_MEMORY (compare --exhaustive). After a stop() it is neither: the
-   * level under way is given up anyway.
-   */
-  readonly onOutOfMemory?: (failure: KlpcheckError) => void;
-  /** Each worker thread's heap limit in MiB (Worker resourceLimits.maxOldGenerationSizeMb); default node's own. */
-  readonly workerHeapMiB?: number;
 }
 
 export interface Running {
@@ -161,15 +142,7 @@ export function exploreInParallel(o: ParallelOptions): Running {
           o.onProgress?.(p);
         },
         expandChunks,
-        // Stopping (Ctrl-C) gives up the level under way: a worker out of memory then costs nothing the report claims.
-        // With onOutOfMemory, one stops the search the same way, and is told there (packed/parallel.ts alike).
-        stopOnFailure: (e) => {
-          if (!isOutOfMemory(e)) return false;
-          if (stopped) return true;
-          if (!o.onOutOfMemory) return false;
-          o.onOutOfMemory(e);
-          return true;
-        },
+        stopOnFailure: (e) => stopsSearch(e, stopped, o.onOutOfMemory),
       }),
     )
     .then((r) => summarize(r, (performance.now() - t0) / 1000))

@@ -13,6 +13,42 @@ export interface SearchPlace {
   readonly states: number;
 }
 
+/** What a search on worker threads takes about their memory (parallel.ts ParallelOptions, packed/parallel.ts). */
+export interface WorkerMemoryOptions {
+  /** Each worker thread's heap limit in MiB (heapLimit); default node's own. */
+  readonly workerHeapMiB?: number;
+  /**
+   * The packed engine's: called when a worker that ran out of memory after
+   * answering a chunk is replaced (its chunks go to the new one) and the
+   * search goes on: the depth under way and the states stored.
+   */
+  readonly onWorkerRestart?: (place: SearchPlace) => void;
+  /**
+   * Given, a worker out of memory that is not replaced (the packed engine
+   * replaces one that answered a chunk; the object engine none) stops the
+   * search as a Ctrl-C does (stopsSearch), and its E_MEMORY is handed here:
+   * the result is a stopped search's (INCOMPLETE: the levels expanded in
+   * full claimed, what the level under way took counted). Without it, the
+   * search ends with E_MEMORY (compare --exhaustive).
+   */
+  readonly onOutOfMemory?: (failure: KlpcheckError) => void;
+}
+
+/**
+ * Whether a chunk's failure `e` stops the search, the level under way given
+ * up, rather than ending it: a worker out of memory after a stop was asked
+ * (`stopping`: Ctrl-C gives up that level anyway, so it costs nothing the
+ * report claims; helper-83, 2026-12-05), or one the caller takes
+ * (`onOutOfMemory`, told of it here). Anything else ends the search.
+ */
+export function stopsSearch(e: unknown, stopping: boolean, onOutOfMemory: WorkerMemoryOptions['onOutOfMemory']): boolean {
+  if (!isOutOfMemory(e)) return false;
+  if (stopping) return true;
+  if (!onOutOfMemory) return false;
+  onOutOfMemory(e);
+  return true;
+}
+
 /** How to give the workers more heap, for the lines that say one ran out. */
 export const LARGER_HEAP = 'KLPCHECK_WORKER_HEAP_MIB=MiB, or NODE_OPTIONS=--max-old-space-size=MiB for every thread, not both';
 

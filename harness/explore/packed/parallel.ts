@@ -20,14 +20,13 @@ import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from 
 import { SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
 import { packedModel, type PackedModelName } from './models.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
-import { heapLimit, isOutOfMemory, quietly, workerFailure, type SearchPlace } from '../worker-failure.ts';
-import type { KlpcheckError } from '../../errors.ts';
+import { heapLimit, isOutOfMemory, quietly, stopsSearch, workerFailure, type WorkerMemoryOptions } from '../worker-failure.ts';
 
 /** The explorer's worker entry, which registers tsx and imports the worker module its job names. */
 const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url);
 
 /** The search's bounds as packedSearch takes them, but the depth bound is the scope's own (`scope.depth`). */
-export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'> {
+export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'>, WorkerMemoryOptions {
   readonly scope: ExploreScope;
   /** The model searched (models.ts); default: the spec model alone. */
   readonly model?: PackedModelName;
@@ -47,24 +46,6 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly properties?: readonly string[];
   /** Asked before each chunk is sent: true stops the search after the chunks in flight (Ctrl-C), the level under way unfinished. */
   readonly shouldStop?: () => boolean;
-  /**
-   * Called when a worker that ran out of memory is replaced (its chunks go to
-   * the new one): the depth under way and the states stored. A worker out of
-   * memory before it answered a chunk ends the search with E_MEMORY instead
-   * (worker-failure.ts).
-   */
-  readonly onWorkerRestart?: (place: SearchPlace) => void;
-  /**
-   * Given, a worker out of memory that is not replaced (it answered no
-   * chunk) stops the search as a Ctrl-C does, the level under way given up,
-   * and its E_MEMORY is handed here instead of thrown: the result is a
-   * stopped search's (`complete` false: the levels expanded in full are
-   * claimed, and what the level under way took is counted). Without it, the
-   * search throws E_MEMORY (compare --exhaustive).
-   */
-  readonly onOutOfMemory?: (failure: KlpcheckError) => void;
-  /** Each worker thread's heap limit in MiB (../parallel.ts heapLimit); default node's own. */
-  readonly workerHeapMiB?: number;
   /** Called after each chunk is taken: the depth under way and the states stored. */
   readonly onProgress?: (p: { readonly depth: number; readonly states: number; readonly transitions: number }) => void;
 }
@@ -186,14 +167,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
         try {
           r = await head.result;
         } catch (e) {
-          // Stopping (Ctrl-C) gives up the level under way: a worker out of memory then costs nothing the report
-          // claims, and the levels expanded in full are reported (INCOMPLETE) instead of lost (helper-83, 2026-12-05).
-          // With onOutOfMemory, one that cannot be replaced stops the search the same way, and is told there.
-          if (!isOutOfMemory(e)) throw e;
-          if (!o.shouldStop?.()) {
-            if (!o.onOutOfMemory) throw e;
-            o.onOutOfMemory(e);
-          }
+          if (!stopsSearch(e, o.shouldStop?.() === true, o.onOutOfMemory)) throw e;
           bf.stop();
           break;
         }
