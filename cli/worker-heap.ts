@@ -48,3 +48,12 @@ export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>,
     );
   return n;
 }
+
+/**
+ * The workers' heap in words, for a stop it caused (explorer.ts
+ * StateBudget.workerHeap): "KLPCHECK_WORKER_HEAP_MIB=32" for a limit the
+ * variable set (workerHeapMiB), else "node's default".
+ */
+export function workerHeapWords(mib: number | undefined): string {
+  return mib === undefined ? "node's default" : `${WORKER_HEAP_VARIABLE}=${mib}`;
+}

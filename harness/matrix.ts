@@ -103,9 +103,14 @@ export function byQuote(a: Found, b: Found): number {
  * strongest check that ran (bounded, else random), otherwise n/a. Files are
  * made relative to `root`.
  */
-/** A search's stop (explorer.ts StateBudget) as a cell's state_budget: the capacity that ran out, when it was the set's. */
+/** A search's stop (explorer.ts StateBudget) as a cell's state_budget: the capacity or the worker's heap that ran out, when it was not the budget. */
 function stateBudgetJson(b: StateBudget): NonNullable<HoldsBoundedCell['state_budget']> {
-  return { states: b.states, in_depth: b.inDepth, ...(b.capacity ? { capacity: b.capacity } : {}) };
+  return {
+    states: b.states,
+    in_depth: b.inDepth,
+    ...(b.capacity ? { capacity: b.capacity } : {}),
+    ...(b.workerHeap ? { worker_heap: b.workerHeap } : {}),
+  };
 }
 
 export function combine(e: CellEvidence, root: string): Cell {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCounterexample } from '../harness/counterexample.ts';
-import type { Cell, VerdictMatrix } from '../harness/matrix.ts';
+import type { Cell, HoldsBoundedCell, VerdictMatrix } from '../harness/matrix.ts';
 import { matrixHtml } from '../report/matrix/html.ts';
 import { matrixMarkdown } from '../report/matrix/markdown.ts';
 import { matrixText } from '../report/matrix/text.ts';
@@ -188,6 +188,35 @@ describe('verdict matrix renderers', () => {
     );
     expect(matrixText(covered)).not.toContain('no new state beyond');
   });
+  it("says which stop each exploration met, a budget, the visited set's capacity or a worker's heap, and how to go past each", () => {
+    const scope = 'patches=3,functions=3,states=2,tasks=2,depth=any';
+    const stops: Record<string, NonNullable<HoldsBoundedCell['state_budget']>> = {
+      upstream: { states: 5000, in_depth: 6 },
+      'per-state': { states: 7160, in_depth: 3, worker_heap: 'KLPCHECK_WORKER_HEAP_MIB=32' },
+      stacking: { states: 900, in_depth: 4, capacity: '16 GiB of stored states' },
+    };
+    const base = exhaustive.cells.find((c) => c.verdict === 'holds-bounded')!;
+    const cells = Object.entries(stops).map(
+      ([semantics, b]) => ({ ...base, semantics, depth: b.in_depth - 1, fixpoint: false, state_budget: b }) as Cell,
+    );
+    const m: VerdictMatrix = { ...exhaustive, exhaustive: { scope }, cells };
+    const heap =
+      "every sequence up to depth 2 (a worker thread's heap (KLPCHECK_WORKER_HEAP_MIB=32) ran out at 7160 states in depth 3, which is not claimed) for per-state";
+    expect(howChecked(m)).toContain(heap);
+    expect(howChecked(m)).toContain(
+      "(the visited set's capacity, 16 GiB of stored states, ran out at 900 states in depth 4, which is not claimed) for stacking",
+    );
+    // One sentence for each kind, in that order: the heap's names both ways past it.
+    expect(howChecked(m)).toMatch(
+      /\. The state budget stopped an exploration: .*\. The visited set's capacity stopped an exploration: .*\. A worker thread out of memory stopped an exploration: bound the search \(a smaller depth in --scope, or --max-states\), or give the workers a larger heap \(KLPCHECK_WORKER_HEAP_MIB=MiB, .*\)\.$/,
+    );
+    expect(matrixText(m)).toContain(heap);
+    expect(matrixMarkdown(m)).toContain(
+      "up to depth 2 (a worker thread's heap (KLPCHECK_WORKER_HEAP_MIB=32) ran out at 7160 states in depth 3",
+    );
+    expect(matrixHtml(m, new Map())).toContain("a worker thread's heap (KLPCHECK_WORKER_HEAP_MIB=32) ran out at 7160 states");
+  });
+
   it('names every semantics of one reach, and says only the scope when no cell held', () => {
     const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
     const two: VerdictMatrix = {

@@ -21,6 +21,10 @@ import { KlpcheckError } from '../harness/errors.ts';
 import { quietly, workerFailure } from '../harness/explore/worker-failure.ts';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { parseScope } from '../harness/explore/scope.ts';
+import type { ExploreSummary } from '../harness/explore/summary.ts';
+import type { VerdictMatrix } from '../harness/matrix.ts';
+import { stoppedByMemory } from '../cli/commands/compare.ts';
+import { matrixText } from '../report/matrix/text.ts';
 
 const explore = (scope: string, heap?: string, nodeOptions = '') =>
   spawnSync(process.execPath, ['bin/klpcheck.mjs', 'explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1'], {
@@ -170,7 +174,74 @@ describe('a worker out of memory', () => {
     expect(err.join('')).toMatch(/^klpcheck explore: INCOMPLETE: a worker thread ran out of memory \(below\)/m);
   }, 150_000);
 
-  it('stops the packed search and is handed to onOutOfMemory when it is given, and is thrown when it is not (compare --exhaustive)', async () => {
+  it("stops one semantics' search in compare --exhaustive: its cells claim the levels expanded in full and name the heap, the others are searched, then E_MEMORY, exit 2", () => {
+    const compare = (scope: string, heap?: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          'bin/klpcheck.mjs',
+          'compare',
+          '--semantics',
+          'upstream,stacking',
+          '--exhaustive',
+          '--scope',
+          scope,
+          '--runs',
+          '5',
+          '--no-save',
+          '--json',
+        ],
+        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '' }, timeout: 120_000 },
+      );
+    // At 32 MiB upstream's first worker runs out before it answers a chunk of depth 3; stacking's are replaced.
+    const r = compare('patches=3,functions=3,states=2,tasks=2,depth=3', '32');
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(NO_STACK);
+    const err = r.stderr.trimEnd().split('\n');
+    expect(err.at(-1)).toMatch(
+      /^klpcheck: upstream: a worker thread ran out of memory at depth 3, \d+ states stored: bound the search .* \[E_MEMORY\]$/,
+    );
+    // Exit 2, not 1: the count line does not say "so exit 1".
+    expect(err.at(-2)).toMatch(/^klpcheck compare: 28 cells in [\d.]+ s; \d+ violated; counterexamples: none written \(--no-save\)$/);
+    const matrix = JSON.parse(r.stdout) as VerdictMatrix;
+    const bounded = (sem: string) => matrix.cells.flatMap((c) => (c.semantics === sem && c.verdict === 'holds-bounded' ? [c] : []));
+    expect(bounded('upstream').length).toBeGreaterThan(0);
+    for (const c of bounded('upstream')) {
+      expect(c).toMatchObject({ depth: 2, fixpoint: false });
+      expect(c.state_budget).toEqual({ states: c.states, in_depth: 3, worker_heap: 'KLPCHECK_WORKER_HEAP_MIB=32' });
+    }
+    for (const c of bounded('stacking')) {
+      expect(c).toMatchObject({ depth: 3, fixpoint: false });
+      expect(c.state_budget).toBeUndefined();
+    }
+    // Upstream's verdicts are those of its search bounded at depth 2; stacking's those of a search no worker of which
+    // ran out.
+    const verdicts = (m: VerdictMatrix, sem: string) => m.cells.filter((c) => c.semantics === sem).map((c) => [c.property, c.verdict]);
+    const atDepth2 = JSON.parse(compare('patches=3,functions=3,states=2,tasks=2,depth=2').stdout) as VerdictMatrix;
+    expect(verdicts(matrix, 'upstream')).toEqual(verdicts(atDepth2, 'upstream'));
+    expect(verdicts(matrix, 'upstream').some(([, v]) => v === 'violated')).toBe(true);
+    // The views say what stopped it, and how to go further.
+    const text = matrixText(matrix);
+    expect(text).toContain("every sequence up to depth 2 (a worker thread's heap (KLPCHECK_WORKER_HEAP_MIB=32) ran out at ");
+    expect(text).toContain(
+      'A worker thread out of memory stopped an exploration: bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap',
+    );
+  }, 150_000);
+
+  it('in compare --exhaustive, with no level expanded in full and nothing found, is the E_MEMORY line alone: there is nothing to claim', () => {
+    const failure = new KlpcheckError('E_MEMORY', 'upstream: a worker thread ran out of memory at depth 1, 9 states stored');
+    const summary = (depthReached: number, violations: number) =>
+      ({ depthReached, distinctStates: 9, violations: Array(violations).fill({}) }) as unknown as ExploreSummary;
+    expect(() => stoppedByMemory(summary(0, 0), failure, 32)).toThrow(failure);
+    expect(stoppedByMemory(summary(0, 1), failure, undefined).stateBudget).toEqual({ states: 9, inDepth: 1, workerHeap: "node's default" });
+    expect(stoppedByMemory(summary(2, 0), failure, 64).stateBudget).toEqual({
+      states: 9,
+      inDepth: 3,
+      workerHeap: 'KLPCHECK_WORKER_HEAP_MIB=64',
+    });
+  });
+
+  it('stops the packed search and is handed to onOutOfMemory when it is given, and is thrown when it is not', async () => {
     const o = {
       scope: parseScope('patches=3,functions=3,states=2,tasks=2,depth=3'),
       model: 'lockstep' as const,

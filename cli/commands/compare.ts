@@ -1,5 +1,6 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
 import { checkCorpus, computeMatrix, quoted, type Exploration, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
+import type { ExploreSummary } from '../../harness/explore/summary.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
 import { DEFAULT_STATE_BUDGET, parseScope, stateBudget, type ExploreScope } from '../../harness/explore/scope.ts';
@@ -24,7 +25,7 @@ import { styleFor } from '../style.ts';
 import { COUNTEREXAMPLES, EXPECTED, ROOT } from '../paths.ts';
 import { RUNS, STEPS } from './run.ts';
 import { plural } from '../../harness/plural.ts';
-import { workerHeapMiB } from '../worker-heap.ts';
+import { workerHeapMiB, workerHeapWords } from '../worker-heap.ts';
 import { workerReplacedNote } from '../../harness/explore/worker-failure.ts';
 import { SETTLE_STEPS } from '../../harness/generators.ts';
 
@@ -45,11 +46,14 @@ async function explorations(
   workers: { readonly heap: number | undefined; readonly note: (text: string) => void },
   onSaved: (status: 'written' | 'exists') => void,
   onUnsaved: (error: KlpcheckError, semantics: string, property: string) => void,
+  /** Told of each semantics whose search a worker out of memory stopped (its E_MEMORY, naming it), for the last line. */
+  onOutOfMemory: (failure: KlpcheckError) => void,
 ): Promise<Exploration[]> {
   const results: Exploration[] = [];
   for (const sem of semantics) {
     const search = packedRefusal({ semantics: sem.name, scope, properties }) ? exploreInParallel : packedExploreInParallel;
-    const summary = await search({
+    let outOfMemory: KlpcheckError | undefined;
+    const done = await search({
       semantics: sem.name,
       scope,
       properties,
@@ -57,7 +61,12 @@ async function explorations(
       onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}`),
       workerHeapMiB: workers.heap,
       onWorkerRestart: (p) => workers.note(workerReplacedNote('compare', p)),
+      onOutOfMemory: (e) => {
+        outOfMemory = new KlpcheckError(e.code, `${sem.name}: ${e.message}`);
+      },
     }).done;
+    const summary = outOfMemory ? stoppedByMemory(done, outOfMemory, workers.heap) : done;
+    if (outOfMemory) onOutOfMemory(outOfMemory);
     const notes = saveViolations(summary, sem, saveDir);
     for (const n of notes) {
       if (n.status) onSaved(n.status);
@@ -66,6 +75,23 @@ async function explorations(
     results.push({ summary, files: new Map(notes.flatMap((n) => (n.file ? [[n.property, resolve(n.file)] as const] : []))) });
   }
   return results;
+}
+
+/**
+ * A semantics' search that a worker out of memory stopped (its E_MEMORY,
+ * `failure`), as compare's cells take it: a search the state budget stopped
+ * in the level under way, the stop naming the workers' heap (`heapMiB`,
+ * undefined for node's default: explorer.ts StateBudget.workerHeap). So its
+ * cells claim the levels expanded in full and say what stopped them, and the
+ * other semantics are still searched: a worker out of memory ended compare
+ * with the E_MEMORY line alone, every cell's work lost (stop 52's note).
+ * With no level expanded in full and nothing found there is nothing to
+ * claim: `failure` is thrown, the line alone still, as a budget that checked
+ * nothing is refused (explore.ts budgetCheckedNothing).
+ */
+export function stoppedByMemory(s: ExploreSummary, failure: KlpcheckError, heapMiB: number | undefined): ExploreSummary {
+  if (!s.depthReached && !s.violations.length) throw failure;
+  return { ...s, stateBudget: { states: s.distinctStates, inDepth: s.depthReached + 1, workerHeap: workerHeapWords(heapMiB) } };
 }
 
 /** A file of the matrix (relative to the repository) as the views name it: relative to the working folder. */
@@ -191,6 +217,8 @@ export const compare: Command = {
     const maxStates = values.exhaustive ? stateBudget(scope, values['max-states'] as number | 'any' | undefined) : undefined;
     // Read for the exhaustive searches' workers, and refused before any work as an option is.
     const heap = values.exhaustive ? workerHeapMiB(io.env, process.execArgv) : undefined;
+    /** Semantics whose search a worker out of memory stopped: each one's E_MEMORY line comes after the matrix, exit 2. */
+    const outOfMemory: KlpcheckError[] = [];
     const exhaustive = values.exhaustive
       ? await explorations(
           semantics,
@@ -202,6 +230,7 @@ export const compare: Command = {
           { heap, note: (t) => io.stderr(`${io.stderrIsTTY ? '\n' : ''}${t}\n`) },
           (status) => saved[status]++,
           onUnsaved,
+          (e) => outOfMemory.push(e),
         )
       : undefined;
     // A budget that checked no sequence of a semantics would make its cells 'OK' at depth 0: refused before the matrix.
@@ -233,14 +262,22 @@ export const compare: Command = {
     const secs = ((io.now() - t0) / 1000).toFixed(1);
     const violated = matrix.cells.filter((c) => c.verdict === 'violated').length;
     // Exit 1 is the finding, not a failure: say so where a shell user reading $? looks (README, Quick start).
-    // A file not written ends the run with its error (exit 2) after this line: then the count alone.
-    const failed = unsaved.length > 0 || unwritten !== undefined || unrecorded !== undefined;
+    // A file not written, or a worker out of memory, ends the run with its error (exit 2) after this line: then the count alone.
+    const failed = unsaved.length > 0 || unwritten !== undefined || unrecorded !== undefined || outOfMemory.length > 0;
     const finding = violated ? `; ${violated} violated${failed ? '' : ', so exit 1 (a finding, not an error)'}` : '';
     io.stderr(
       `klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length, saveDir === undefined)}\n`,
     );
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
-    raiseLate([unrecorded, unwritten, ...unsaved.map((u) => u.error)]);
+    const late = [unrecorded, unwritten, ...unsaved.map((u) => u.error)];
+    // The searches did not end as asked: E_MEMORY (exit 2) last, whatever was violated, as explore ends; a file not
+    // written is named before it, and each semantics a worker stopped has its line.
+    if (outOfMemory.length) {
+      const { error } = attempt(() => raiseLate(late));
+      for (const e of [...(error ? [error] : []), ...outOfMemory.slice(0, -1)]) io.stderr(`${e.format()}\n`);
+      throw outOfMemory.at(-1)!;
+    }
+    raiseLate(late);
     return violated ? EXIT.failed : EXIT.ok;
   },
 };

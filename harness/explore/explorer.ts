@@ -107,6 +107,15 @@ export interface StateBudget {
    * search stops there as at a budget, claiming the levels expanded in full.
    */
   readonly capacity?: string;
+  /**
+   * Set when a worker thread ran out of memory, not the budget spent
+   * (compare --exhaustive; worker-failure.ts): its heap limit,
+   * "KLPCHECK_WORKER_HEAP_MIB=32" or "node's default". `states` is
+   * what was stored then; the level under way, `inDepth`, was given up, as
+   * a Ctrl-C gives it up, so its states and transitions are counted and not
+   * claimed.
+   */
+  readonly workerHeap?: string;
 }
 
 export interface ExploreResult {

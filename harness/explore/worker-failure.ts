@@ -52,6 +52,9 @@ export function stopsSearch(e: unknown, stopping: boolean, onOutOfMemory: Worker
 /** How to give the workers more heap, for the lines that say one ran out. */
 export const LARGER_HEAP = 'KLPCHECK_WORKER_HEAP_MIB=MiB, or NODE_OPTIONS=--max-old-space-size=MiB for every thread, not both';
 
+/** How to go further than a worker's heap let a search go: the E_MEMORY line's words, and a matrix's (compare --exhaustive). */
+export const PAST_THE_HEAP = `bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap (${LARGER_HEAP})`;
+
 /** stderr's note when a worker that ran out of memory is replaced (packed/parallel.ts), for `command` (explore, compare). */
 export function workerReplacedNote(command: string, place: SearchPlace): string {
   return `klpcheck ${command}: a worker thread ran out of memory at depth ${place.depth}, ${place.states} states stored; a new one takes its chunks (a larger heap saves its start-up: ${LARGER_HEAP})`;
@@ -70,8 +73,7 @@ export function workerFailure(e: Error, place: SearchPlace): Error {
   if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return e;
   return new KlpcheckError(
     'E_MEMORY',
-    `a worker thread ran out of memory at depth ${place.depth}, ${place.states} states stored: ` +
-      `bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap (${LARGER_HEAP})`,
+    `a worker thread ran out of memory at depth ${place.depth}, ${place.states} states stored: ${PAST_THE_HEAP}`,
   );
 }
 

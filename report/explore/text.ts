@@ -18,6 +18,7 @@ import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
 import type { StateBudget } from '../../harness/explore/explorer.ts';
 import { plural } from '../../harness/plural.ts';
+import { PAST_THE_HEAP } from '../../harness/explore/worker-failure.ts';
 import { vacuousInReach, vacuousWords } from '../../harness/explore/vacuity.ts';
 
 /** Where a violated property's counterexample was saved, or why it was not (`notSaved`, one line). */
@@ -46,13 +47,17 @@ export const PAST_THE_CAPACITY = 'a depth bound in --scope or a smaller scope ke
  * "up to depth D (the state budget, N states, ran out in depth D+1, which is
  * not claimed)", or, when the visited set was full, "up to depth D (the
  * visited set's capacity, 16 GiB of stored states, ran out at N states in
- * depth D+1, which is not claimed)". The explore report and the matrix's
- * cells say it alike.
+ * depth D+1, which is not claimed)", or, when a worker thread ran out of
+ * memory (compare --exhaustive), "up to depth D (a worker thread's heap
+ * (node's default) ran out at N states in depth D+1, ...)". The explore
+ * report and the matrix's cells say it alike.
  */
 export function budgetReach(depth: number, budget: StateBudget): string {
-  const what = budget.capacity
-    ? `the visited set's capacity, ${budget.capacity}, ran out at ${plural(budget.states, 'state')}`
-    : `the state budget, ${plural(budget.states, 'state')}, ran out`;
+  const what = budget.workerHeap
+    ? `a worker thread's heap (${budget.workerHeap}) ran out at ${plural(budget.states, 'state')}`
+    : budget.capacity
+      ? `the visited set's capacity, ${budget.capacity}, ran out at ${plural(budget.states, 'state')}`
+      : `the state budget, ${plural(budget.states, 'state')}, ran out`;
   return `up to depth ${depth} (${what} in depth ${budget.inDepth}, which is not claimed)`;
 }
 
@@ -73,6 +78,7 @@ export function fixpointReach(depth: number, covered = 0): string {
  * matrix's sentence say it alike.
  */
 export function budgetStopped(budget: StateBudget, what = 'the search'): string {
+  if (budget.workerHeap) return `a worker thread out of memory stopped ${what}: ${PAST_THE_HEAP}`;
   return budget.capacity
     ? `the visited set's capacity stopped ${what}: ${PAST_THE_CAPACITY}`
     : `the state budget stopped ${what}: ${PAST_THE_BUDGET}`;

@@ -161,8 +161,12 @@ export function howChecked(m: VerdictMatrix): string {
   const reach = exhaustiveReach(m);
   const x = reach ? `; then exhaustively, ${reach}` : '';
   const budgets = m.cells.flatMap((c) => (c.verdict === 'holds-bounded' && c.state_budget ? [c.state_budget] : []));
-  // One sentence for each kind of stop among the cells: a budget, then the visited set's capacity.
-  const kinds = [budgets.find((b) => !b.capacity), budgets.find((b) => b.capacity)].filter((b) => b !== undefined);
+  // One sentence for each kind of stop among the cells: a budget, the visited set's capacity, a worker's heap.
+  const kinds = [
+    budgets.find((b) => !b.capacity && !b.worker_heap),
+    budgets.find((b) => b.capacity),
+    budgets.find((b) => b.worker_heap),
+  ].filter((b) => b !== undefined);
   const stopped = kinds.map((b) => ` ${capitalized(budgetStopped(stateBudgetOf(b), 'an exploration'))}.`).join('');
   const stores = m.also_replayed === undefined ? `${m.corpus}/` : `${m.corpus}/ and ${m.also_replayed}/`;
   return `Saved counterexamples (${stores}) replayed first; then ${plural(m.runs, 'random sequence')} of up to ${sequenceLength(m.max_steps, m.settle_steps)} per cell (every task wakes up or leaves its CPU, and the transition work runs once more; seed ${m.seed})${x}.${stopped}`;
@@ -237,5 +241,10 @@ const capitalized = (text: string): string => text.charAt(0).toUpperCase() + tex
 
 /** A cell's state_budget as the explorer's StateBudget, which the explore report's words take. */
 function stateBudgetOf(b: NonNullable<HoldsBoundedCell['state_budget']>): StateBudget {
-  return { states: b.states, inDepth: b.in_depth, ...(b.capacity ? { capacity: b.capacity } : {}) };
+  return {
+    states: b.states,
+    inDepth: b.in_depth,
+    ...(b.capacity ? { capacity: b.capacity } : {}),
+    ...(b.worker_heap ? { workerHeap: b.worker_heap } : {}),
+  };
 }

@@ -175,11 +175,11 @@ export interface HoldsBoundedCell {
    */
   covered?: number;
   /**
-   * Present when the state budget, or the visited set's capacity, stopped the exploration: it ran out in depth in_depth, which is not claimed (depth is in_depth - 1).
+   * Present when the state budget, the visited set's capacity, or a worker thread's heap stopped the exploration: it ran out in depth in_depth, which is not claimed (depth is in_depth - 1).
    */
   state_budget?: {
     /**
-     * The budget; with capacity, the states stored when the visited set was full.
+     * The budget; with capacity, the states stored when the visited set was full; with worker_heap, when the worker ran out.
      */
     states: number;
     in_depth: number;
@@ -187,6 +187,10 @@ export interface HoldsBoundedCell {
      * Present when the visited set was full rather than the budget spent: what ran out, such as "16 GiB of stored states".
      */
     capacity?: string;
+    /**
+     * Present when a worker thread ran out of memory rather than the budget spent (compare then ends with E_MEMORY, exit 2): its heap limit, "KLPCHECK_WORKER_HEAP_MIB=32" or "node's default". states is what was stored then; the level under way was given up, and the cell's states and transitions count what it had checked.
+     */
+    worker_heap?: string;
   };
   /**
    * Milestones the exploration never reached; a pass missing any is vacuous.
