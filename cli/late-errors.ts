@@ -69,5 +69,7 @@ export interface SavedCounts {
 export function savedSummary(saved: SavedCounts, notSavedCount: number, noSave = false): string {
   // "0 new, 0 already saved" under --no-save read as if no saved file matched (hostile-user finding, stop 49).
   if (noSave) return 'counterexamples: none written (--no-save)';
+  // Nothing violated: "0 new, 0 already saved" read as a count of files looked for (helper-87, stop 52).
+  if (saved.written + saved.exists + notSavedCount === 0) return 'counterexamples: none found';
   return `counterexamples: ${saved.written} new, ${saved.exists} already saved${notSavedCount ? `, ${notSavedCount} not saved` : ''}`;
 }

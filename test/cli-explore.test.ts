@@ -7,6 +7,7 @@ import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 import { LOG_INTERVAL_MS } from '../cli/progress.ts';
 import { saveViolations, searchRate } from '../cli/commands/explore.ts';
+import { savedSummary } from '../cli/late-errors.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { summarize } from '../harness/explore/summary.ts';
@@ -333,11 +334,19 @@ describe('klpcheck explore', () => {
       // Too short at 10 ms a reading; at 5 s, a search of seconds, but of one state (helper-86).
       const why = tick === 10 ? 'too short a search' : 'too few states';
       expect(c.err()).toMatch(
-        new RegExp(`^klpcheck explore: 1 state in \\d+\\.\\d s \\(rate not measured: ${why}; packed engine\\)$`, 'm'),
+        // Below a second, two decimals: 0.46 s read "0.5 s (too short a search)" under a limit of 0.5 s (helper-87).
+        new RegExp(
+          `^klpcheck explore: 1 state in ${tick === 10 ? '0\\.\\d\\d' : '\\d+\\.\\d'} s \\(rate not measured: ${why}; packed engine\\)$`,
+          'm',
+        ),
       );
       expect(c.err()).not.toMatch(/states\/s/);
     }
     expect(searchRate(5000, 2)).toBe('2500 states/s');
+    // Nothing found, nothing to save: not "0 new, 0 already saved", a count of files looked for (helper-87).
+    expect(savedSummary({ written: 0, exists: 0 }, 0)).toBe('counterexamples: none found');
+    expect(savedSummary({ written: 0, exists: 0 }, 1)).toBe('counterexamples: 0 new, 0 already saved, 1 not saved');
+    expect(savedSummary({ written: 0, exists: 2 }, 0)).toBe('counterexamples: 0 new, 2 already saved');
     expect(searchRate(5000, 0.49)).toBeUndefined();
     expect(searchRate(999, 10)).toBeUndefined();
   });

@@ -285,7 +285,9 @@ async function runExploration(
     const rate =
       searchRate(storedStates, secs) ?? `rate not measured: ${secs < RATE_MIN_SECONDS ? 'too short a search' : 'too few states'}`;
     const stored = storedStates !== s.distinctStates ? ` (${storedStates} stored)` : '';
-    const timing = `klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${secs.toFixed(1)} s (${rate}; ${engine} engine)\n`;
+    // Below a second, two decimals: 0.46 s rounded to "0.5 s (too short a search)" under a limit of 0.5 s (helper-87).
+    const shown = secs < 1 ? secs.toFixed(2) : secs.toFixed(1);
+    const timing = `klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${shown} s (${rate}; ${engine} engine)\n`;
     return { summary: s, release, timing, ...(outOfMemory ? { outOfMemory } : {}) };
   } catch (e) {
     release();
