@@ -64,12 +64,15 @@ export interface SavedCounts {
  * `counterexamples: N new, M already saved[, K not saved]`: what a command's
  * summary on stderr says of the files it saved (run, compare, explore), kept off
  * standard output, which depends only on the version, the arguments and the seed;
- * `counterexamples: none written (--no-save)` with `noSave`.
+ * `counterexamples: none written (--no-save)` with `noSave`, and
+ * `counterexamples: none found` when `violated` is 0: nothing was violated,
+ * not even by a saved counterexample replayed.
  */
-export function savedSummary(saved: SavedCounts, notSavedCount: number, noSave = false): string {
+export function savedSummary(saved: SavedCounts, notSavedCount: number, violated: number, noSave = false): string {
   // "0 new, 0 already saved" under --no-save read as if no saved file matched (hostile-user finding, stop 49).
   if (noSave) return 'counterexamples: none written (--no-save)';
-  // Nothing violated: "0 new, 0 already saved" read as a count of files looked for (helper-87, stop 52).
-  if (saved.written + saved.exists + notSavedCount === 0) return 'counterexamples: none found';
+  // Nothing violated: "0 new, 0 already saved" read as a count of files looked for (helper-87, stop 52). Not when a
+  // saved counterexample replayed violates, which no count here holds: "none found" sat under six VIOLATED (helper-88).
+  if (!violated) return 'counterexamples: none found';
   return `counterexamples: ${saved.written} new, ${saved.exists} already saved${notSavedCount ? `, ${notSavedCount} not saved` : ''}`;
 }

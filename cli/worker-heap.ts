@@ -49,11 +49,23 @@ export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>,
   return n;
 }
 
+/** node's heap flag with its value, as the user gave it: "--max-old-space-size=56" (HEAP_FLAG's match, and what follows it to a space). */
+const HEAP_FLAG_GIVEN = /(?:^|\s)(--?max[-_](?:old[-_]space|heap)[-_]size\b\S*)/;
+
 /**
  * The workers' heap in words, for a stop it caused (explorer.ts
  * StateBudget.workerHeap): "KLPCHECK_WORKER_HEAP_MIB=32" for a limit the
- * variable set (workerHeapMiB), else "node's default".
+ * variable set (`mib`, workerHeapMiB), "--max-old-space-size=56" for node's
+ * flag in NODE_OPTIONS or node's options (every thread's limit then, the
+ * workers' too: helper-88 found it called node's default), else "node's
+ * default".
  */
-export function workerHeapWords(mib: number | undefined): string {
-  return mib === undefined ? "node's default" : `${WORKER_HEAP_VARIABLE}=${mib}`;
+export function workerHeapWords(
+  mib: number | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  execArgv: readonly string[] = [],
+): string {
+  if (mib !== undefined) return `${WORKER_HEAP_VARIABLE}=${mib}`;
+  const given = [env.NODE_OPTIONS ?? '', ...execArgv].map((a) => HEAP_FLAG_GIVEN.exec(a)?.[1]).find((f) => f !== undefined);
+  return given ?? "node's default";
 }

@@ -36,6 +36,8 @@ export type Cell = DeepReadonly<G.Cell>;
 export type ViolatedCell = DeepReadonly<G.ViolatedCell>;
 export type HoldsBoundedCell = DeepReadonly<G.HoldsBoundedCell>;
 export type CounterexampleRef = DeepReadonly<G.CounterexampleRef>;
+/** How far one semantics' exploration went (VerdictMatrix.exhaustive.searches). */
+export type ExhaustiveSearch = DeepReadonly<G.ExhaustiveSearch>;
 
 /** A counterexample found for a cell, with its file when it has one (absolute or relative to the cwd). */
 export interface Found {
@@ -288,25 +290,7 @@ function gatherEvidence(
     };
   }
   const x = o.exhaustive?.find((e) => e.summary.semantics === sem.name);
-  let bounded: CellEvidence['bounded'];
-  if (x && x.summary.properties.includes(property)) {
-    const v = x.summary.violations.find((w) => w.property === property);
-    const file = x.files.get(property);
-    const nothing = v ? null : vacuousInReach(property, x.summary);
-    bounded = {
-      states: x.summary.distinctStates,
-      transitions: x.summary.transitions,
-      depth: x.summary.depthReached,
-      fixpoint: x.summary.fixpoint,
-      ...(x.summary.covered ? { covered: x.summary.covered } : {}),
-      ...(x.summary.stateBudget ? { stateBudget: x.summary.stateBudget } : {}),
-      vacuous: missingMilestones(x.summary),
-      ...(nothing ? { vacuousInScope: vacuousWords(nothing) } : {}),
-      ...(v
-        ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } }
-        : {}),
-    };
-  }
+  const bounded = x && x.summary.properties.includes(property) ? boundedEvidence(x, property) : undefined;
   return {
     semantics: sem.name,
     property,
@@ -314,6 +298,37 @@ function gatherEvidence(
     replayed,
     ...(random ? { random } : {}),
     ...(bounded ? { bounded } : {}),
+  };
+}
+
+/**
+ * A cell's exhaustive evidence: what its semantics' exploration `x` (one
+ * that searched `property`) counted, how far it went, and what it found of
+ * the property, or why it had nothing to check.
+ */
+export function boundedEvidence(x: Exploration, property: string): NonNullable<CellEvidence['bounded']> {
+  const s = x.summary;
+  const v = s.violations.find((w) => w.property === property);
+  const file = x.files.get(property);
+  // A worker out of memory in depth 1 left nothing checked (compare.ts stoppedByMemory): said as a pass with nothing
+  // to check is, not as a pass of every sequence up to depth 0 (helper-88).
+  const nothing = v
+    ? null
+    : s.stateBudget?.workerHeap && s.depthReached === 0
+      ? `nothing checked, as a worker thread's heap, ${s.stateBudget.workerHeap}, ran out in depth 1`
+      : vacuousInReach(property, s);
+  return {
+    states: s.distinctStates,
+    transitions: s.transitions,
+    depth: s.depthReached,
+    fixpoint: s.fixpoint,
+    ...(s.covered ? { covered: s.covered } : {}),
+    ...(s.stateBudget ? { stateBudget: s.stateBudget } : {}),
+    vacuous: missingMilestones(s),
+    ...(nothing ? { vacuousInScope: typeof nothing === 'string' ? nothing : vacuousWords(nothing) } : {}),
+    ...(v
+      ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } }
+      : {}),
   };
 }
 
@@ -345,13 +360,20 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
     runs: o.runs,
     max_steps: o.maxSteps,
     settle_steps: SETTLE_STEPS,
-    // The bounds given; how far each exploration went is its cells' (depth, fixpoint, state_budget).
+    // The bounds given, and how far each exploration went (as its holds-bounded cells say: depth, fixpoint, state_budget).
     ...(scope
       ? {
           exhaustive: {
             scope: formatScope(scope),
             ...(scope.depth !== undefined ? { depth: scope.depth } : {}),
             ...(o.maxStates !== undefined ? { max_states: o.maxStates } : {}),
+            searches: o.exhaustive!.map(({ summary: x }) => ({
+              semantics: x.semantics,
+              depth: x.depthReached,
+              fixpoint: x.fixpoint,
+              ...(x.covered ? { covered: x.covered } : {}),
+              ...(x.stateBudget ? { state_budget: stateBudgetJson(x.stateBudget) } : {}),
+            })),
           },
         }
       : {}),

@@ -256,6 +256,11 @@ describe('the default budget of a search with no depth bound', () => {
 });
 
 describe('compare --exhaustive --max-states', () => {
+  /** The bounds a matrix's exhaustive explorations were given: its `exhaustive` without how far each went. */
+  const bounds = (m: VerdictMatrix) => {
+    const { searches: _reach, ...given } = m.exhaustive!;
+    return given;
+  };
   it('gives a scope with no depth bound the default budget, which a small whole space does not reach', async () => {
     const { io, out, err } = capture();
     const scope = 'patches=1,functions=1,states=0,tasks=1';
@@ -264,12 +269,12 @@ describe('compare --exhaustive --max-states', () => {
     const args = ['--semantics', 'upstream', '--invariants', 'transition-sanity', '--runs', '1', '--no-save', '--json'];
     expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io), err()).toBe(0);
     const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
-    expect(m.exhaustive).toStrictEqual({ scope: `${scope},depth=any`, max_states: DEFAULT_STATE_BUDGET });
+    expect(bounds(m)).toStrictEqual({ scope: `${scope},depth=any`, max_states: DEFAULT_STATE_BUDGET });
     expect(m.cells[0]).toMatchObject({ verdict: 'holds-bounded', fixpoint: true });
     expect(m.cells[0]).not.toHaveProperty('state_budget');
     const none = capture();
     expect(await main(['compare', ...args, '--exhaustive', '--scope', scope, '--max-states', 'any'], none.io), none.err()).toBe(0);
-    expect(validate<VerdictMatrix>('verdict-matrix', JSON.parse(none.out()), 'stdout').exhaustive).toStrictEqual({
+    expect(bounds(validate<VerdictMatrix>('verdict-matrix', JSON.parse(none.out()), 'stdout'))).toStrictEqual({
       scope: `${scope},depth=any`,
     });
   }, 120_000);
@@ -298,8 +303,12 @@ describe('compare --exhaustive --max-states', () => {
     );
     expect(code, err()).toBe(0);
     const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
-    // The bounds given, and only those: no depth with depth=any.
-    expect(m.exhaustive).toStrictEqual({ scope, max_states: 20000 });
+    // The bounds given, and only those: no depth with depth=any; then how far each search went, as its cells say.
+    expect(bounds(m)).toStrictEqual({ scope, max_states: 20000 });
+    expect(m.exhaustive?.searches).toStrictEqual([
+      { semantics: 'stacking', depth: 21, fixpoint: true },
+      { semantics: 'upstream', depth: 9, fixpoint: false, state_budget: { states: 20000, in_depth: 10 } },
+    ]);
     const reach = (sem: string) =>
       m.cells
         .filter((c) => c.semantics === sem)
@@ -321,7 +330,7 @@ describe('compare --exhaustive --max-states', () => {
     const args = ['--semantics', 'upstream', '--invariants', 'transition-sanity', '--runs', '1', '--no-save', '--json'];
     expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io)).toBe(0);
     const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
-    expect(m.exhaustive).toStrictEqual({ scope, depth: 2 });
+    expect(bounds(m)).toStrictEqual({ scope, depth: 2 });
     expect(m.cells[0]).toMatchObject({ verdict: 'holds-bounded', depth: 2, fixpoint: false });
     expect(m.cells[0]).not.toHaveProperty('state_budget');
   }, 120_000);

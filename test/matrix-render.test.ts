@@ -201,7 +201,7 @@ describe('verdict matrix renderers', () => {
     );
     const m: VerdictMatrix = { ...exhaustive, exhaustive: { scope }, cells };
     const heap =
-      "every sequence up to depth 2 (a worker thread's heap (KLPCHECK_WORKER_HEAP_MIB=32) ran out at 7160 states in depth 3, which is not claimed) for per-state";
+      "every sequence up to depth 2 (a worker thread's heap, KLPCHECK_WORKER_HEAP_MIB=32, ran out at 7160 states in depth 3, which is not claimed) for per-state";
     expect(howChecked(m)).toContain(heap);
     expect(howChecked(m)).toContain(
       "(the visited set's capacity, 16 GiB of stored states, ran out at 900 states in depth 4, which is not claimed) for stacking",
@@ -212,9 +212,9 @@ describe('verdict matrix renderers', () => {
     );
     expect(matrixText(m)).toContain(heap);
     expect(matrixMarkdown(m)).toContain(
-      "up to depth 2 (a worker thread's heap (KLPCHECK_WORKER_HEAP_MIB=32) ran out at 7160 states in depth 3",
+      "up to depth 2 (a worker thread's heap, KLPCHECK_WORKER_HEAP_MIB=32, ran out at 7160 states in depth 3",
     );
-    expect(matrixHtml(m, new Map())).toContain("a worker thread's heap (KLPCHECK_WORKER_HEAP_MIB=32) ran out at 7160 states");
+    expect(matrixHtml(m, new Map())).toContain("a worker thread's heap, KLPCHECK_WORKER_HEAP_MIB=32, ran out at 7160 states");
   });
 
   it('names every semantics of one reach, and says only the scope when no cell held', () => {

@@ -183,7 +183,7 @@ describe('explore --engine packed', () => {
     const c = capture();
     const scope = args.includes('--scope') ? [] : ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2'];
     expect(await main(['explore', ...args, ...scope, '--no-save', '--workers', '1'], c.io)).toBeLessThan(2);
-    expect(c.err()).toMatch(new RegExp(`^klpcheck explore: [\\d,]+ states in \\d+\\.\\d s \\(.*; ${engine} engine\\)$`, 'm'));
+    expect(c.err()).toMatch(new RegExp(`^klpcheck explore: [\\d,]+ states in \\d+\\.\\d+ s \\(.*; ${engine} engine\\)$`, 'm'));
   });
 
   it.each([

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
-import { workerHeapMiB } from '../cli/worker-heap.ts';
+import { workerHeapMiB, workerHeapWords } from '../cli/worker-heap.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { quietly, workerFailure } from '../harness/explore/worker-failure.ts';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
@@ -24,6 +24,8 @@ import { parseScope } from '../harness/explore/scope.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
 import type { VerdictMatrix } from '../harness/matrix.ts';
 import { stoppedByMemory } from '../cli/commands/compare.ts';
+import { budgetCheckedNothing, budgetLeftNothingToCheck } from '../cli/commands/explore.ts';
+import { EXPECTED } from '../cli/paths.ts';
 import { matrixText } from '../report/matrix/text.ts';
 
 const explore = (scope: string, heap?: string, nodeOptions = '') =>
@@ -174,71 +176,103 @@ describe('a worker out of memory', () => {
     expect(err.join('')).toMatch(/^klpcheck explore: INCOMPLETE: a worker thread ran out of memory \(below\)/m);
   }, 150_000);
 
-  it("stops one semantics' search in compare --exhaustive: its cells claim the levels expanded in full and name the heap, the others are searched, then E_MEMORY, exit 2", () => {
-    const compare = (scope: string, heap?: string) =>
+  it("stops one semantics' search in compare --exhaustive: its cells claim the levels expanded in full and name the heap, the others are searched, then E_MEMORY for each, exit 2", () => {
+    const compare = (scope: string, heap?: string, ...more: string[]) =>
       spawnSync(
         process.execPath,
         [
           'bin/klpcheck.mjs',
           'compare',
           '--semantics',
-          'upstream,stacking',
+          'upstream,stacking,per-state',
           '--exhaustive',
           '--scope',
           scope,
           '--runs',
           '5',
           '--no-save',
-          '--json',
+          ...more,
         ],
         { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '' }, timeout: 120_000 },
       );
-    // At 32 MiB upstream's first worker runs out before it answers a chunk of depth 3; stacking's are replaced.
-    const r = compare('patches=3,functions=3,states=2,tasks=2,depth=3', '32');
+    // At 32 MiB upstream's worker runs out in depth 2 and per-state's in depth 1, each before it answers a chunk;
+    // stacking's search ends. --record writes nothing then: its cells would hold as far as this machine's memory let them.
+    const recorded = readFileSync(EXPECTED);
+    const scope = 'patches=5,functions=6,states=3,tasks=3,depth=2';
+    const r = compare(scope, '32', '--json', '--record');
+    expect(readFileSync(EXPECTED)).toEqual(recorded);
     expect(r.status).toBe(2);
     expect(r.stderr).not.toMatch(NO_STACK);
-    const err = r.stderr.trimEnd().split('\n');
-    expect(err.at(-1)).toMatch(
-      /^klpcheck: upstream: a worker thread ran out of memory at depth 3, \d+ states stored: bound the search .* \[E_MEMORY\]$/,
+    expect(r.stderr).toMatch(
+      /^klpcheck compare: verdicts\/expected\.json not recorded \(--record\): a worker thread ran out of memory \(below\)$/m,
     );
+    // Each note that a worker was replaced names its semantics (helper-88).
+    expect(r.stderr).toMatch(
+      /^klpcheck compare: upstream: a worker thread ran out of memory at depth 2, \d+ states stored; a new one takes its chunks/m,
+    );
+    const err = r.stderr.trimEnd().split('\n');
+    expect(err.at(-2)).toMatch(
+      /^klpcheck: upstream: a worker thread ran out of memory at depth 2, \d+ states stored: bound the search .* \[E_MEMORY\]$/,
+    );
+    expect(err.at(-1)).toMatch(/^klpcheck: per-state: a worker thread ran out of memory at depth 1, 8 states stored: .* \[E_MEMORY\]$/);
     // Exit 2, not 1: the count line does not say "so exit 1".
-    expect(err.at(-2)).toMatch(/^klpcheck compare: 28 cells in [\d.]+ s; \d+ violated; counterexamples: none written \(--no-save\)$/);
+    expect(err.at(-3)).toMatch(/^klpcheck compare: 42 cells in [\d.]+ s; \d+ violated; counterexamples: none written \(--no-save\)$/);
     const matrix = JSON.parse(r.stdout) as VerdictMatrix;
-    const bounded = (sem: string) => matrix.cells.flatMap((c) => (c.semantics === sem && c.verdict === 'holds-bounded' ? [c] : []));
+    const heap = 'KLPCHECK_WORKER_HEAP_MIB=32';
+    // How far each search went, whatever its cells' verdicts: per-state has no holds-bounded cell to say it (helper-88).
+    expect(matrix.exhaustive?.searches).toEqual([
+      { semantics: 'upstream', depth: 1, fixpoint: false, state_budget: { states: expect.any(Number), in_depth: 2, worker_heap: heap } },
+      { semantics: 'stacking', depth: 2, fixpoint: false },
+      { semantics: 'per-state', depth: 0, fixpoint: false, state_budget: { states: 8, in_depth: 1, worker_heap: heap } },
+    ]);
+    const cells = (sem: string) => matrix.cells.filter((c) => c.semantics === sem);
+    const bounded = (sem: string) => cells(sem).flatMap((c) => (c.verdict === 'holds-bounded' ? [c] : []));
     expect(bounded('upstream').length).toBeGreaterThan(0);
     for (const c of bounded('upstream')) {
-      expect(c).toMatchObject({ depth: 2, fixpoint: false });
-      expect(c.state_budget).toEqual({ states: c.states, in_depth: 3, worker_heap: 'KLPCHECK_WORKER_HEAP_MIB=32' });
+      expect(c).toMatchObject({ depth: 1, fixpoint: false });
+      expect(c.state_budget).toEqual({ states: c.states, in_depth: 2, worker_heap: heap });
     }
     for (const c of bounded('stacking')) {
-      expect(c).toMatchObject({ depth: 3, fixpoint: false });
+      expect(c).toMatchObject({ depth: 2, fixpoint: false });
       expect(c.state_budget).toBeUndefined();
     }
-    // Upstream's verdicts are those of its search bounded at depth 2; stacking's those of a search no worker of which
-    // ran out.
+    // Nothing checked in depth 1: no cell of per-state holds on the search; those the random runs checked say why.
+    expect(bounded('per-state')).toEqual([]);
+    const nothing = `nothing checked, as a worker thread's heap, ${heap}, ran out in depth 1`;
+    expect(cells('per-state').filter((c) => c.verdict === 'holds-random' && c.exhaustive_nothing === nothing).length).toBeGreaterThan(0);
+    // Each semantics' verdicts are those of a search bounded where it stopped, or of one no worker of which ran out.
+    // Their states count what the level given up had stored too, as explore's report counts them (README).
     const verdicts = (m: VerdictMatrix, sem: string) => m.cells.filter((c) => c.semantics === sem).map((c) => [c.property, c.verdict]);
-    const atDepth2 = JSON.parse(compare('patches=3,functions=3,states=2,tasks=2,depth=2').stdout) as VerdictMatrix;
-    expect(verdicts(matrix, 'upstream')).toEqual(verdicts(atDepth2, 'upstream'));
+    const atDepth1 = JSON.parse(compare(scope.replace('depth=2', 'depth=1'), undefined, '--json').stdout) as VerdictMatrix;
+    expect(verdicts(matrix, 'upstream')).toEqual(verdicts(atDepth1, 'upstream'));
     expect(verdicts(matrix, 'upstream').some(([, v]) => v === 'violated')).toBe(true);
-    // The views say what stopped it, and how to go further.
+    // The views say what stopped each, and how to go further.
     const text = matrixText(matrix);
-    expect(text).toContain("every sequence up to depth 2 (a worker thread's heap (KLPCHECK_WORKER_HEAP_MIB=32) ran out at ");
+    expect(text).toContain(`every sequence up to depth 1 (a worker thread's heap, ${heap}, ran out at `);
+    expect(text).toContain(
+      `every sequence up to depth 0 (a worker thread's heap, ${heap}, ran out at 8 states in depth 1, which is not claimed) for per-state`,
+    );
     expect(text).toContain(
       'A worker thread out of memory stopped an exploration: bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap',
     );
   }, 150_000);
 
-  it('in compare --exhaustive, with no level expanded in full and nothing found, is the E_MEMORY line alone: there is nothing to claim', () => {
-    const failure = new KlpcheckError('E_MEMORY', 'upstream: a worker thread ran out of memory at depth 1, 9 states stored');
-    const summary = (depthReached: number, violations: number) =>
-      ({ depthReached, distinctStates: 9, violations: Array(violations).fill({}) }) as unknown as ExploreSummary;
-    expect(() => stoppedByMemory(summary(0, 0), failure, 32)).toThrow(failure);
-    expect(stoppedByMemory(summary(0, 1), failure, undefined).stateBudget).toEqual({ states: 9, inDepth: 1, workerHeap: "node's default" });
-    expect(stoppedByMemory(summary(2, 0), failure, 64).stateBudget).toEqual({
+  it("names the workers' heap as the user set it, and no budget refuses a search a worker's heap stopped", () => {
+    const s = { depthReached: 2, distinctStates: 9, violations: [] } as unknown as ExploreSummary;
+    expect(stoppedByMemory(s, 'KLPCHECK_WORKER_HEAP_MIB=64').stateBudget).toEqual({
       states: 9,
       inDepth: 3,
       workerHeap: 'KLPCHECK_WORKER_HEAP_MIB=64',
     });
+    expect(workerHeapWords(64, {})).toBe('KLPCHECK_WORKER_HEAP_MIB=64');
+    expect(workerHeapWords(undefined, {})).toBe("node's default");
+    // node's flag is every thread's limit, the workers' too: it was called node's default (helper-88).
+    expect(workerHeapWords(undefined, { NODE_OPTIONS: '--trace-warnings --max-old-space-size=56' })).toBe('--max-old-space-size=56');
+    expect(workerHeapWords(undefined, {}, ['--max_heap_size=80'])).toBe('--max_heap_size=80');
+    // Stopped in depth 1 with a violation found: a budget's refusal ("--max-states 9 ... raise it") hid the matrix.
+    const stopped = { ...stoppedByMemory({ ...s, depthReached: 0 }, "node's default"), violations: [{}] } as unknown as ExploreSummary;
+    expect(budgetCheckedNothing(stopped)).toBeUndefined();
+    expect(budgetLeftNothingToCheck({ ...stopped, properties: [] } as ExploreSummary)).toBeUndefined();
   });
 
   it('stops the packed search and is handed to onOutOfMemory when it is given, and is thrown when it is not', async () => {

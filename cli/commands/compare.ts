@@ -42,8 +42,8 @@ async function explorations(
   maxStates: number | undefined,
   saveDir: string | undefined,
   say: (text: string) => void,
-  /** Each worker's heap limit (cli/worker-heap.ts), and where a note that one was replaced goes. */
-  workers: { readonly heap: number | undefined; readonly note: (text: string) => void },
+  /** Each worker's heap limit (cli/worker-heap.ts) and its words (workerHeapWords), and where a note that one was replaced goes. */
+  workers: { readonly heap: number | undefined; readonly heapWords: string; readonly note: (text: string) => void },
   onSaved: (status: 'written' | 'exists') => void,
   onUnsaved: (error: KlpcheckError, semantics: string, property: string) => void,
   /** Told of each semantics whose search a worker out of memory stopped (its E_MEMORY, naming it), for the last line. */
@@ -60,12 +60,12 @@ async function explorations(
       maxStates,
       onProgress: (p) => say(`klpcheck compare: ${sem.name} depth ${p.depth}, ${plural(p.states, 'state')}`),
       workerHeapMiB: workers.heap,
-      onWorkerRestart: (p) => workers.note(workerReplacedNote('compare', p)),
+      onWorkerRestart: (p) => workers.note(workerReplacedNote(`compare: ${sem.name}`, p)),
       onOutOfMemory: (e) => {
         outOfMemory = new KlpcheckError(e.code, `${sem.name}: ${e.message}`);
       },
     }).done;
-    const summary = outOfMemory ? stoppedByMemory(done, outOfMemory, workers.heap) : done;
+    const summary = outOfMemory ? stoppedByMemory(done, workers.heapWords) : done;
     if (outOfMemory) onOutOfMemory(outOfMemory);
     const notes = saveViolations(summary, sem, saveDir);
     for (const n of notes) {
@@ -78,20 +78,20 @@ async function explorations(
 }
 
 /**
- * A semantics' search that a worker out of memory stopped (its E_MEMORY,
- * `failure`), as compare's cells take it: a search the state budget stopped
- * in the level under way, the stop naming the workers' heap (`heapMiB`,
- * undefined for node's default: explorer.ts StateBudget.workerHeap). So its
- * cells claim the levels expanded in full and say what stopped them, and the
- * other semantics are still searched: a worker out of memory ended compare
- * with the E_MEMORY line alone, every cell's work lost (stop 52's note).
- * With no level expanded in full and nothing found there is nothing to
- * claim: `failure` is thrown, the line alone still, as a budget that checked
- * nothing is refused (explore.ts budgetCheckedNothing).
+ * A semantics' search that a worker out of memory stopped, as compare's
+ * cells take it: a search the state budget stopped in the level under way,
+ * the stop naming the workers' heap (`heap`, workerHeapWords: explorer.ts
+ * StateBudget.workerHeap). So its cells claim the levels expanded in full
+ * and say what stopped them, and the other semantics are still searched: a
+ * worker out of memory ended compare with the E_MEMORY line alone, every
+ * cell's work lost (stop 52's note). One that stopped in depth 1 claims
+ * nothing: its cells say so (matrix.ts gatherEvidence), where a budget that
+ * checked nothing is refused (explore.ts budgetCheckedNothing): the budget is
+ * the user's to raise, and the other semantics' work is not lost for it
+ * (helper-88).
  */
-export function stoppedByMemory(s: ExploreSummary, failure: KlpcheckError, heapMiB: number | undefined): ExploreSummary {
-  if (!s.depthReached && !s.violations.length) throw failure;
-  return { ...s, stateBudget: { states: s.distinctStates, inDepth: s.depthReached + 1, workerHeap: workerHeapWords(heapMiB) } };
+export function stoppedByMemory(s: ExploreSummary, heap: string): ExploreSummary {
+  return { ...s, stateBudget: { states: s.distinctStates, inDepth: s.depthReached + 1, workerHeap: heap } };
 }
 
 /** A file of the matrix (relative to the repository) as the views name it: relative to the working folder. */
@@ -129,10 +129,11 @@ export const compare: Command = {
     `"holds for N sequences of up to L operations and ${SETTLE_STEPS} settling ones, M operations`,
     'applied (seed S)", or also exhaustively to',
     'a depth in a scope (each semantics its own: its fixpoint, or where its state',
-    'budget ran out). Standard output depends only on the version, the arguments,',
+    "budget, or a worker thread's heap, ran out: then the matrix is printed and",
+    'E_MEMORY comes last, exit 2). Standard output depends only on the version, the arguments,',
     'the seed and the saved counterexamples; what was saved and the time taken go to',
     'stderr. --record writes the matrix to verdicts/expected.json, which the tests',
-    'check on every run. A saved counterexample edited by hand (its content no',
+    'check on every run (not after a worker ran out of memory). A saved counterexample edited by hand (its content no',
     'longer matches its name), in either folder, is refused before any work',
     '(E_CONFLICT), and kept.',
   ],
@@ -227,7 +228,11 @@ export const compare: Command = {
           maxStates,
           saveDir,
           (t) => bar.update(t),
-          { heap, note: (t) => io.stderr(`${io.stderrIsTTY ? '\n' : ''}${t}\n`) },
+          {
+            heap,
+            heapWords: workerHeapWords(heap, io.env, process.execArgv),
+            note: (t) => io.stderr(`${io.stderrIsTTY ? '\n' : ''}${t}\n`),
+          },
           (status) => saved[status]++,
           onUnsaved,
           (e) => outOfMemory.push(e),
@@ -248,9 +253,12 @@ export const compare: Command = {
     // verdicts/expected.json (--record) and the page after the matrix: a write that fails now (the folder removed during the run, a file another user
     // owns) must not cost minutes of work. It failed before the matrix was printed, which was lost (hostile-user
     // finding); its error comes last, as explore --out's.
+    // A search a worker's heap stopped is no baseline: its cells hold as far as this machine's memory let them go.
+    const recording = values.record === true && !outOfMemory.length;
+    if (values.record && !recording)
+      io.stderr(`klpcheck compare: ${shownPath(EXPECTED)} not recorded (--record): a worker thread ran out of memory (below)\n`);
     const { error: unrecorded } = attempt(() => {
-      if (values.record)
-        writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true, '--record');
+      if (recording) writeAtomically(EXPECTED, `${JSON.stringify(mergeRecorded(recorded, matrix, EXPECTED), null, 2)}\n`, true, '--record');
     });
     const { error: unwritten } = attempt(() => {
       if (html === undefined) return;
@@ -266,7 +274,7 @@ export const compare: Command = {
     const failed = unsaved.length > 0 || unwritten !== undefined || unrecorded !== undefined || outOfMemory.length > 0;
     const finding = violated ? `; ${violated} violated${failed ? '' : ', so exit 1 (a finding, not an error)'}` : '';
     io.stderr(
-      `klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length, saveDir === undefined)}\n`,
+      `klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length, violated, saveDir === undefined)}\n`,
     );
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
     const late = [unrecorded, unwritten, ...unsaved.map((u) => u.error)];

@@ -75,7 +75,8 @@ export const MAX_STATES_LIMIT = 1_000_000_000;
  * reported); compare before its matrix.
  */
 export function budgetCheckedNothing(s: ExploreSummary): KlpcheckError | undefined {
-  if (!s.stateBudget || s.depthReached > 0) return undefined;
+  // A worker out of memory is no budget of the user's to raise (compare's cells say what it left: helper-88).
+  if (!s.stateBudget || s.stateBudget.workerHeap || s.depthReached > 0) return undefined;
   const n = s.stateBudget.states;
   if (s.stateBudget.capacity)
     return new KlpcheckError(
@@ -97,7 +98,7 @@ export function budgetCheckedNothing(s: ExploreSummary): KlpcheckError | undefin
  * had something to check, or when the budget did not stop the search.
  */
 export function budgetLeftNothingToCheck(s: ExploreSummary): KlpcheckError | undefined {
-  if (!s.stateBudget) return undefined;
+  if (!s.stateBudget || s.stateBudget.workerHeap) return undefined;
   const why = s.properties.map((p) => vacuousInReach(p, s));
   if (why.some((w) => w === null)) return undefined;
   const stop = s.stateBudget.capacity ? "the visited set's capacity" : `--max-states ${s.stateBudget.states}`;
@@ -285,8 +286,9 @@ async function runExploration(
     const rate =
       searchRate(storedStates, secs) ?? `rate not measured: ${secs < RATE_MIN_SECONDS ? 'too short a search' : 'too few states'}`;
     const stored = storedStates !== s.distinctStates ? ` (${storedStates} stored)` : '';
-    // Below a second, two decimals: 0.46 s rounded to "0.5 s (too short a search)" under a limit of 0.5 s (helper-87).
-    const shown = secs < 1 ? secs.toFixed(2) : secs.toFixed(1);
+    // Below a second, two decimals, cut, not rounded: 0.46 s read "0.5 s (too short a search)" under a limit of 0.5 s
+    // (helper-87), and 0.4996 s "0.50 s" (helper-88).
+    const shown = secs < 1 ? (Math.floor(secs * 100) / 100).toFixed(2) : secs.toFixed(1);
     const timing = `klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${shown} s (${rate}; ${engine} engine)\n`;
     return { summary: s, release, timing, ...(outOfMemory ? { outOfMemory } : {}) };
   } catch (e) {
@@ -525,7 +527,7 @@ async function exploreCommand(
   if (saveDir !== undefined) {
     const counts: SavedCounts = { written: 0, exists: 0 };
     for (const n of saved) if (n.status) counts[n.status]++;
-    io.stderr(`klpcheck explore: ${savedSummary(counts, saved.filter((n) => n.error).length)}\n`);
+    io.stderr(`klpcheck explore: ${savedSummary(counts, saved.filter((n) => n.error).length, summary.violations.length)}\n`);
   }
   // --out was checked before the search, but the search may take hours: a file made or a folder removed
   // meanwhile must not cost the report and the counterexamples, so it is written after them, and its error

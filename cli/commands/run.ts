@@ -187,7 +187,7 @@ export const run: Command = {
     // A pass that applied no operation is counted apart: it checked nothing (verdictLine's VACUOUS).
     io.stdout(`${violated} violated${vacuous ? `, ${vacuous} vacuous` : ''} (seed ${seed})\n`);
     const secs = ((io.now() - t0) / 1000).toFixed(1);
-    io.stderr(`klpcheck run: ${secs} s; ${savedSummary(saved, unsaved.length, saveDir === undefined)}\n`);
+    io.stderr(`klpcheck run: ${secs} s; ${savedSummary(saved, unsaved.length, violated, saveDir === undefined)}\n`);
     raiseLate(unsaved);
     // Every line VACUOUS: nothing was checked, and exit 0 would tell a script it all holds, where explore refuses a
     // property with nothing to check (`run --invariant X --steps 1 && echo ok` passed: helper-77, stop 47).

@@ -55,7 +55,7 @@ export const LARGER_HEAP = 'KLPCHECK_WORKER_HEAP_MIB=MiB, or NODE_OPTIONS=--max-
 /** How to go further than a worker's heap let a search go: the E_MEMORY line's words, and a matrix's (compare --exhaustive). */
 export const PAST_THE_HEAP = `bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap (${LARGER_HEAP})`;
 
-/** stderr's note when a worker that ran out of memory is replaced (packed/parallel.ts), for `command` (explore, compare). */
+/** stderr's note when a worker that ran out of memory is replaced (packed/parallel.ts), for `command` (explore; compare with the semantics, "compare: upstream"). */
 export function workerReplacedNote(command: string, place: SearchPlace): string {
   return `klpcheck ${command}: a worker thread ran out of memory at depth ${place.depth}, ${place.states} states stored; a new one takes its chunks (a larger heap saves its start-up: ${LARGER_HEAP})`;
 }

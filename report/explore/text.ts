@@ -48,13 +48,13 @@ export const PAST_THE_CAPACITY = 'a depth bound in --scope or a smaller scope ke
  * not claimed)", or, when the visited set was full, "up to depth D (the
  * visited set's capacity, 16 GiB of stored states, ran out at N states in
  * depth D+1, which is not claimed)", or, when a worker thread ran out of
- * memory (compare --exhaustive), "up to depth D (a worker thread's heap
- * (node's default) ran out at N states in depth D+1, ...)". The explore
+ * memory (compare --exhaustive), "up to depth D (a worker thread's heap,
+ * node's default, ran out at N states in depth D+1, ...)". The explore
  * report and the matrix's cells say it alike.
  */
 export function budgetReach(depth: number, budget: StateBudget): string {
   const what = budget.workerHeap
-    ? `a worker thread's heap (${budget.workerHeap}) ran out at ${plural(budget.states, 'state')}`
+    ? `a worker thread's heap, ${budget.workerHeap}, ran out at ${plural(budget.states, 'state')}`
     : budget.capacity
       ? `the visited set's capacity, ${budget.capacity}, ran out at ${plural(budget.states, 'state')}`
       : `the state budget, ${plural(budget.states, 'state')}, ran out`;

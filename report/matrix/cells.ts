@@ -6,7 +6,14 @@
  * passes apart from bounded ones, and a broken promise apart from a design
  * choice (model/semantics/promises.ts, issue 12 §4).
  */
-import { quoted, type Cell, type HoldsBoundedCell, type VerdictMatrix, type ViolatedCell } from '../../harness/matrix.ts';
+import {
+  quoted,
+  type Cell,
+  type ExhaustiveSearch,
+  type HoldsBoundedCell,
+  type VerdictMatrix,
+  type ViolatedCell,
+} from '../../harness/matrix.ts';
 import { classify, type Classification } from '../../model/semantics/promises.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
@@ -122,25 +129,38 @@ export function storedStates(c: HoldsBoundedCell): string {
  * out in depth D+1, which is not claimed)". Each semantics' exploration has
  * its own, whatever the bounds the matrix was given.
  */
-export function boundedReach(c: HoldsBoundedCell): string {
+export function boundedReach(c: Pick<HoldsBoundedCell, 'depth' | 'fixpoint' | 'covered' | 'state_budget'>): string {
   if (c.fixpoint) return fixpointReach(c.depth, c.covered);
   const budget = c.state_budget;
   return budget ? budgetReach(c.depth, stateBudgetOf(budget)) : `up to depth ${c.depth}`;
 }
 
 /**
+ * How far each semantics' exploration went: the matrix's searches, or, in a
+ * matrix written before it had them, its holds-bounded cells (one per
+ * semantics that has one). A semantics whose cells are all violated, or all
+ * hold on the random runs alone, is in the first and not in the second: a
+ * stop by memory at depth 1 was not said at all (helper-88).
+ */
+function searches(m: VerdictMatrix): readonly ExhaustiveSearch[] {
+  if (m.exhaustive?.searches) return m.exhaustive.searches;
+  const bySemantics = new Map<string, HoldsBoundedCell>();
+  for (const c of m.cells) if (c.verdict === 'holds-bounded' && !bySemantics.has(c.semantics)) bySemantics.set(c.semantics, c);
+  return [...bySemantics.values()];
+}
+
+/**
  * How far the explorations went, for the line on how the matrix was checked:
- * "every sequence up to depth 4 in scope S" when every semantics whose cells
- * hold went as far, otherwise each reach with its semantics ("every sequence
- * of any length (fixpoint: no new state beyond depth 21) for stacking; ... for upstream").
- * Undefined without an exhaustive exploration; a matrix where no cell held
- * says only the scope.
+ * "every sequence up to depth 4 in scope S" when every semantics' search
+ * (searches) went as far, otherwise each reach with its semantics ("every
+ * sequence of any length (fixpoint: no new state beyond depth 21) for
+ * stacking; ... for upstream"). Undefined without an exhaustive exploration;
+ * an older matrix where no cell held says only the scope.
  */
 export function exhaustiveReach(m: VerdictMatrix): string | undefined {
   if (!m.exhaustive) return undefined;
   const groups = new Map<string, string[]>();
-  for (const c of m.cells) {
-    if (c.verdict !== 'holds-bounded') continue;
+  for (const c of searches(m)) {
     const reach = boundedReach(c);
     const names = groups.get(reach) ?? [];
     if (!names.includes(c.semantics)) names.push(c.semantics);
@@ -160,7 +180,7 @@ export function exhaustiveReach(m: VerdictMatrix): string | undefined {
 export function howChecked(m: VerdictMatrix): string {
   const reach = exhaustiveReach(m);
   const x = reach ? `; then exhaustively, ${reach}` : '';
-  const budgets = m.cells.flatMap((c) => (c.verdict === 'holds-bounded' && c.state_budget ? [c.state_budget] : []));
+  const budgets = searches(m).flatMap((c) => (c.state_budget ? [c.state_budget] : []));
   // One sentence for each kind of stop among the cells: a budget, the visited set's capacity, a worker's heap.
   const kinds = [
     budgets.find((b) => !b.capacity && !b.worker_heap),

@@ -37,7 +37,7 @@ export interface VerdictMatrix {
    */
   settle_steps?: number;
   /**
-   * Present when every cell also had an exhaustive exploration (klpcheck compare --exhaustive). Each holds-bounded cell says how far its own exploration went (depth, fixpoint, state_budget).
+   * Present when every cell also had an exhaustive exploration (klpcheck compare --exhaustive). Each holds-bounded cell says how far its own exploration went (depth, fixpoint, state_budget), and so does searches for every semantics, whatever its cells' verdicts.
    */
   exhaustive?: {
     /**
@@ -52,6 +52,10 @@ export interface VerdictMatrix {
      * The state budget of each exploration (compare --max-states, or the default one of a scope with no depth bound): one that would store more stopped there.
      */
     max_states?: number;
+    /**
+     * Each semantics' exploration, in the matrix's order of semantics. Absent in matrices written before klpcheck wrote it (2026-12-05), where only the holds-bounded cells say how far each went.
+     */
+    searches?: ExhaustiveSearch[];
   };
   /**
    * The folder of saved counterexamples replayed first (counterexamples/<semantics>/<property>-*.json), relative to the repository.
@@ -70,6 +74,43 @@ export interface VerdictMatrix {
   promised?: {
     [k: string]: string[];
   };
+}
+/**
+ * How far one semantics' exploration went, as its holds-bounded cells say it.
+ */
+export interface ExhaustiveSearch {
+  semantics: string;
+  /**
+   * The levels the exploration expanded in full: every sequence up to this many operations was checked.
+   */
+  depth: number;
+  /**
+   * It reached its fixpoint: no new state (with covered, no new state stored) beyond depth.
+   */
+  fixpoint: boolean;
+  /**
+   * Successors the packed engine covered past a conformance break instead of storing them (as a holds-bounded cell says).
+   */
+  covered?: number;
+  state_budget?: StateBudget;
+}
+/**
+ * Present when the state budget, the visited set's capacity, or a worker thread's heap stopped the exploration: it ran out in depth in_depth, which is not claimed (depth is in_depth - 1).
+ */
+export interface StateBudget {
+  /**
+   * The budget; with capacity, the states stored when the visited set was full; with worker_heap, when the worker ran out.
+   */
+  states: number;
+  in_depth: number;
+  /**
+   * Present when the visited set was full rather than the budget spent: what ran out, such as "16 GiB of stored states".
+   */
+  capacity?: string;
+  /**
+   * Present when a worker thread ran out of memory rather than the budget spent (compare then ends with E_MEMORY, exit 2): its heap limit, "KLPCHECK_WORKER_HEAP_MIB=32" or "node's default". states is what was stored then; the level under way was given up, and the cell's states and transitions count what it had checked.
+   */
+  worker_heap?: string;
 }
 /**
  * Some counterexample violates the property: a saved one that still reproduces, or one the random runs or the explorer found.
@@ -174,24 +215,7 @@ export interface HoldsBoundedCell {
    * Present when the packed engine covered successors past a conformance break instead of storing them (each time one was reached): a stored state has their definitions, kernel and checker memory, and meets every check they would. `states` does not count them, and covered states may lie deeper than `depth`.
    */
   covered?: number;
-  /**
-   * Present when the state budget, the visited set's capacity, or a worker thread's heap stopped the exploration: it ran out in depth in_depth, which is not claimed (depth is in_depth - 1).
-   */
-  state_budget?: {
-    /**
-     * The budget; with capacity, the states stored when the visited set was full; with worker_heap, when the worker ran out.
-     */
-    states: number;
-    in_depth: number;
-    /**
-     * Present when the visited set was full rather than the budget spent: what ran out, such as "16 GiB of stored states".
-     */
-    capacity?: string;
-    /**
-     * Present when a worker thread ran out of memory rather than the budget spent (compare then ends with E_MEMORY, exit 2): its heap limit, "KLPCHECK_WORKER_HEAP_MIB=32" or "node's default". states is what was stored then; the level under way was given up, and the cell's states and transitions count what it had checked.
-     */
-    worker_heap?: string;
-  };
+  state_budget?: StateBudget;
   /**
    * Milestones the exploration never reached; a pass missing any is vacuous.
    */
