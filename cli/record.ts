@@ -27,7 +27,9 @@ export function readRecorded(file: string): VerdictMatrix | undefined {
  */
 function header(m: VerdictMatrix): string {
   const { semantics: _s, properties: _p, cells: _c, promised: _pr, ...rest } = m;
-  return canonicalJson({ ...rest, settle_steps: rest.settle_steps ?? SETTLE_STEPS });
+  // How far each semantics' search went is of its cells, not a setting: a selection of semantics has fewer (helper-89).
+  const exhaustive = rest.exhaustive && (({ searches: _searches, ...bounds }) => bounds)(rest.exhaustive);
+  return canonicalJson({ ...rest, ...(exhaustive ? { exhaustive } : {}), settle_steps: rest.settle_steps ?? SETTLE_STEPS });
 }
 
 /**
@@ -60,5 +62,18 @@ export function mergeRecorded(old: VerdictMatrix | undefined, fresh: VerdictMatr
   );
   const properties = order(ALL_PROPERTIES, [...old.properties, ...fresh.properties]);
   const ordered = semantics.flatMap((s) => properties.flatMap((p) => cells.get(`${s}\u0000${p}`) ?? []));
-  return { ...fresh, semantics, properties, cells: ordered, promised: { ...old.promised, ...fresh.promised } };
+  // Each semantics' search as its cells were made: a fresh one wins; an old one stays with the old cells it made.
+  const searches = [...(old.exhaustive?.searches ?? []), ...(fresh.exhaustive?.searches ?? [])];
+  const exhaustive = fresh.exhaustive && {
+    ...fresh.exhaustive,
+    ...(searches.length ? { searches: semantics.flatMap((name) => searches.filter((x) => x.semantics === name).slice(-1)) } : {}),
+  };
+  return {
+    ...fresh,
+    ...(exhaustive ? { exhaustive } : {}),
+    semantics,
+    properties,
+    cells: ordered,
+    promised: { ...old.promised, ...fresh.promised },
+  };
 }

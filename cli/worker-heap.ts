@@ -49,16 +49,16 @@ export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>,
   return n;
 }
 
-/** node's heap flag with its value, as the user gave it: "--max-old-space-size=56" (HEAP_FLAG's match, and what follows it to a space). */
-const HEAP_FLAG_GIVEN = /(?:^|\s)(--?max[-_](?:old[-_]space|heap)[-_]size\b\S*)/;
+/** node's heap flags with their values, as the user gave them: "--max-old-space-size=56" (HEAP_FLAG's matches, and what follows each to a space). */
+const HEAP_FLAG_GIVEN = /(?:^|\s)(--?max[-_](?:old[-_]space|heap)[-_]size\b\S*)/g;
 
 /**
  * The workers' heap in words, for a stop it caused (explorer.ts
  * StateBudget.workerHeap): "KLPCHECK_WORKER_HEAP_MIB=32" for a limit the
  * variable set (`mib`, workerHeapMiB), "--max-old-space-size=56" for node's
- * flag in NODE_OPTIONS or node's options (every thread's limit then, the
- * workers' too: helper-88 found it called node's default), else "node's
- * default".
+ * flag in NODE_OPTIONS or node's options, the last given (every thread's
+ * limit then, the workers' too: helper-88 found it called node's default),
+ * else "node's default".
  */
 export function workerHeapWords(
   mib: number | undefined,
@@ -66,6 +66,8 @@ export function workerHeapWords(
   execArgv: readonly string[] = [],
 ): string {
   if (mib !== undefined) return `${WORKER_HEAP_VARIABLE}=${mib}`;
-  const given = [env.NODE_OPTIONS ?? '', ...execArgv].map((a) => HEAP_FLAG_GIVEN.exec(a)?.[1]).find((f) => f !== undefined);
-  return given ?? "node's default";
+  // The one in effect: node reads NODE_OPTIONS, then its command line, and the last of a flag given twice wins (the
+  // first found was named: helper-89).
+  const given = [env.NODE_OPTIONS ?? '', ...execArgv].flatMap((a) => [...a.matchAll(HEAP_FLAG_GIVEN)].map((m) => m[1]!));
+  return given.at(-1) ?? "node's default";
 }

@@ -69,6 +69,13 @@ export interface CellEvidence {
    */
   readonly random?: { readonly sequences: number; readonly steps: number; readonly found?: Found; readonly vacuousInScope?: string };
   /**
+   * Why the exhaustive exploration checked nothing of the property and
+   * claims nothing, when it stopped before any level was expanded in full (a
+   * worker out of memory in depth 1: compare.ts stoppedByMemory): then there
+   * is no `bounded`, and the cell holds on the random runs alone.
+   */
+  readonly exhaustiveNothing?: string;
+  /**
    * The exhaustive exploration, when there was one: its counts, how far it
    * went (the levels expanded in full, whether that was its fixpoint, and the
    * state budget that stopped it, if one did), and the milestones it missed.
@@ -165,7 +172,8 @@ export function combine(e: CellEvidence, root: string): Cell {
   // No operation applied: nothing was checked, said in --json too (steps 0 alone read as a plain pass: stop 37).
   const vacuous = random.steps === 0 ? { vacuous: [NO_OPERATION_MILESTONE] } : {};
   const inScope = e.random?.vacuousInScope ? { vacuous_in_scope: e.random.vacuousInScope } : {};
-  return { ...base, verdict: 'holds-random', ...random, ...vacuous, ...inScope, ...fixed };
+  const nothing = e.exhaustiveNothing ? { exhaustive_nothing: e.exhaustiveNothing } : {};
+  return { ...base, verdict: 'holds-random', ...random, ...vacuous, ...inScope, ...nothing, ...fixed };
 }
 
 /** A random pass's missed milestone when its sequences applied no operation (HoldsRandomCell.vacuous). */
@@ -290,45 +298,45 @@ function gatherEvidence(
     };
   }
   const x = o.exhaustive?.find((e) => e.summary.semantics === sem.name);
-  const bounded = x && x.summary.properties.includes(property) ? boundedEvidence(x, property) : undefined;
   return {
     semantics: sem.name,
     property,
     ...(notApplicable !== undefined ? { notApplicable } : {}),
     replayed,
     ...(random ? { random } : {}),
-    ...(bounded ? { bounded } : {}),
+    ...(x && x.summary.properties.includes(property) ? exhaustiveEvidence(x, property) : {}),
   };
 }
 
 /**
  * A cell's exhaustive evidence: what its semantics' exploration `x` (one
  * that searched `property`) counted, how far it went, and what it found of
- * the property, or why it had nothing to check.
+ * the property, or why it had nothing to check; or, for a search a worker out
+ * of memory stopped before it expanded a level in full and that found
+ * nothing of the property, why it claims nothing (helper-88, helper-89: it
+ * was a pass of every sequence up to depth 0).
  */
-export function boundedEvidence(x: Exploration, property: string): NonNullable<CellEvidence['bounded']> {
+export function exhaustiveEvidence(x: Exploration, property: string): Pick<CellEvidence, 'bounded' | 'exhaustiveNothing'> {
   const s = x.summary;
   const v = s.violations.find((w) => w.property === property);
+  if (!v && s.depthReached === 0 && s.stateBudget?.workerHeap)
+    return { exhaustiveNothing: `nothing checked, as a worker thread's heap, ${s.stateBudget.workerHeap}, ran out in depth 1` };
   const file = x.files.get(property);
-  // A worker out of memory in depth 1 left nothing checked (compare.ts stoppedByMemory): said as a pass with nothing
-  // to check is, not as a pass of every sequence up to depth 0 (helper-88).
-  const nothing = v
-    ? null
-    : s.stateBudget?.workerHeap && s.depthReached === 0
-      ? `nothing checked, as a worker thread's heap, ${s.stateBudget.workerHeap}, ran out in depth 1`
-      : vacuousInReach(property, s);
+  const nothing = v ? null : vacuousInReach(property, s);
   return {
-    states: s.distinctStates,
-    transitions: s.transitions,
-    depth: s.depthReached,
-    fixpoint: s.fixpoint,
-    ...(s.covered ? { covered: s.covered } : {}),
-    ...(s.stateBudget ? { stateBudget: s.stateBudget } : {}),
-    vacuous: missingMilestones(s),
-    ...(nothing ? { vacuousInScope: typeof nothing === 'string' ? nothing : vacuousWords(nothing) } : {}),
-    ...(v
-      ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } }
-      : {}),
+    bounded: {
+      states: s.distinctStates,
+      transitions: s.transitions,
+      depth: s.depthReached,
+      fixpoint: s.fixpoint,
+      ...(s.covered ? { covered: s.covered } : {}),
+      ...(s.stateBudget ? { stateBudget: s.stateBudget } : {}),
+      vacuous: missingMilestones(s),
+      ...(nothing ? { vacuousInScope: vacuousWords(nothing) } : {}),
+      ...(v
+        ? { found: { length: v.ops.length, reason: v.reason, source: 'exhaustive' as const, ...(file !== undefined ? { file } : {}) } }
+        : {}),
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 import { LOG_INTERVAL_MS } from '../cli/progress.ts';
-import { saveViolations, searchRate } from '../cli/commands/explore.ts';
+import { saveViolations, searchRate, shownSeconds } from '../cli/commands/explore.ts';
 import { savedSummary } from '../cli/late-errors.ts';
 import { explore } from '../harness/explore/explorer.ts';
 import { parseScope } from '../harness/explore/scope.ts';
@@ -343,6 +343,10 @@ describe('klpcheck explore', () => {
       expect(c.err()).not.toMatch(/states\/s/);
     }
     expect(searchRate(5000, 2)).toBe('2500 states/s');
+    // Under a second, cut to hundredths of whole milliseconds, never rounded up to the rate's limit (helper-87, -88, -89).
+    for (let ms = 0; ms < 1000; ms++) expect(shownSeconds(ms / 1000)).toBe(`0.${String(Math.floor(ms / 10)).padStart(2, '0')}`);
+    expect(shownSeconds(0.4996)).toBe('0.49');
+    expect(shownSeconds(1.26)).toBe('1.3');
     // Nothing found, nothing to save: not "0 new, 0 already saved", a count of files looked for (helper-87).
     expect(savedSummary({ written: 0, exists: 0 }, 0, 0)).toBe('counterexamples: none found');
     expect(savedSummary({ written: 0, exists: 0 }, 1, 1)).toBe('counterexamples: 0 new, 0 already saved, 1 not saved');

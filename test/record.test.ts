@@ -58,6 +58,28 @@ describe('compare --record merges a selection into the recorded matrix', () => {
     expect(() => mergeRecorded(before as VerdictMatrix, fresh(3), EXPECTED)).toThrow(/recorded with other settings/);
   });
 
+  it("merges an exhaustive selection's searches by semantics: how far each went is no setting (helper-89)", () => {
+    const scope = 'patches=1,functions=1,states=0,tasks=1,depth=2';
+    const reach = (semantics: string, depth: number) => ({ semantics, depth, fixpoint: false });
+    const made = (names: readonly string[], depth: number, searches = true) =>
+      selection(
+        names.map((n) => [n, 'conformance'] as [string, string]),
+        { exhaustive: { scope, depth: 2, ...(searches ? { searches: names.map((n) => reach(n, depth)) } : {}) } },
+      );
+    const old = made(['upstream', 'stacking'], 2);
+    const merged = mergeRecorded(old, made(['stacking'], 1), EXPECTED);
+    // Registry order; the fresh search wins, the kept one stays with the cells it made.
+    expect(merged.exhaustive).toEqual({ scope, depth: 2, searches: [reach('stacking', 1), reach('upstream', 2)] });
+    // A matrix recorded before searches: the fresh ones alone, the kept cells saying how far theirs went.
+    expect(mergeRecorded(made(['upstream', 'stacking'], 2, false), made(['stacking'], 1), EXPECTED).exhaustive).toEqual({
+      scope,
+      depth: 2,
+      searches: [reach('stacking', 1)],
+    });
+    // The bounds given are settings still.
+    expect(() => mergeRecorded(old, { ...made(['stacking'], 1), exhaustive: { scope, depth: 3 } }, EXPECTED)).toThrow(/other settings/);
+  });
+
   it('writes the selection alone when nothing was recorded', () => {
     const fresh = selection([['upstream', 'conformance']]);
     expect(mergeRecorded(undefined, fresh, EXPECTED)).toBe(fresh);

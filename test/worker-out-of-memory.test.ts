@@ -22,7 +22,7 @@ import { quietly, workerFailure } from '../harness/explore/worker-failure.ts';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
-import type { VerdictMatrix } from '../harness/matrix.ts';
+import { combine, exhaustiveEvidence, type VerdictMatrix } from '../harness/matrix.ts';
 import { stoppedByMemory } from '../cli/commands/compare.ts';
 import { budgetCheckedNothing, budgetLeftNothingToCheck } from '../cli/commands/explore.ts';
 import { EXPECTED } from '../cli/paths.ts';
@@ -249,13 +249,75 @@ describe('a worker out of memory', () => {
     // The views say what stopped each, and how to go further.
     const text = matrixText(matrix);
     expect(text).toContain(`every sequence up to depth 1 (a worker thread's heap, ${heap}, ran out at `);
-    expect(text).toContain(
-      `every sequence up to depth 0 (a worker thread's heap, ${heap}, ran out at 8 states in depth 1, which is not claimed) for per-state`,
-    );
+    expect(text).toContain(`no sequence (a worker thread's heap, ${heap}, ran out at 8 states in depth 1) for per-state`);
     expect(text).toContain(
       'A worker thread out of memory stopped an exploration: bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap',
     );
   }, 150_000);
+
+  it('past the state budget costs nothing: the report and exit code of the search without the limit, no E_MEMORY (helper-89)', () => {
+    // The budget stops the search in depth 2; a worker then runs out on a chunk in flight, which the budget drops anyway.
+    const search = (heap?: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          'bin/klpcheck.mjs',
+          'explore',
+          '--semantics',
+          'upstream',
+          '--scope',
+          'patches=5,functions=6,states=3,tasks=3,depth=2',
+          '--max-states',
+          '5000',
+          '--no-save',
+          '--workers',
+          '1',
+        ],
+        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '' }, timeout: 120_000 },
+      );
+    const limited = search('32');
+    const free = search();
+    expect(limited.stderr).toMatch(
+      /^klpcheck explore: a worker thread ran out of memory at depth 2, 5001 states stored; a new one takes its chunks/m,
+    );
+    expect(limited.stderr).not.toMatch(/E_MEMORY|INCOMPLETE/);
+    expect(limited.stdout).toBe(free.stdout);
+    expect(limited.stdout).toMatch(/up to depth 1 \(the state budget, 5000 states, ran out in depth 2, which is not claimed\)$/m);
+    expect(limited.status).toBe(free.status);
+  }, 150_000);
+
+  it('a search stopped before it expanded a level in full claims nothing of a property it found nothing of: its cell holds on the random runs alone, and says why', () => {
+    const summary = {
+      semantics: 'per-state',
+      properties: ['transition-sanity', 'conformance'],
+      depthReached: 0,
+      fixpoint: false,
+      distinctStates: 8,
+      transitions: 8,
+      violations: [{ property: 'conformance', ops: [{ op: 'insmod', module: 'p1' }], reason: 'r' }],
+      stateBudget: { states: 8, inDepth: 1, workerHeap: "node's default" },
+      reached: [],
+    } as unknown as ExploreSummary;
+    const x = { summary, files: new Map<string, string>() };
+    const why = "nothing checked, as a worker thread's heap, node's default, ran out in depth 1";
+    expect(exhaustiveEvidence(x, 'transition-sanity')).toEqual({ exhaustiveNothing: why });
+    const base = { semantics: 'per-state', property: 'transition-sanity', replayed: [], exhaustiveNothing: why };
+    expect(combine({ ...base, random: { sequences: 5, steps: 40 } }, '/')).toEqual({
+      semantics: 'per-state',
+      property: 'transition-sanity',
+      verdict: 'holds-random',
+      sequences: 5,
+      steps: 40,
+      exhaustive_nothing: why,
+    });
+    // Random runs that applied no operation: no bounded pass of depth 0 either (helper-89 met one).
+    expect(combine({ ...base, random: { sequences: 1, steps: 0 } }, '/')).toMatchObject({
+      verdict: 'holds-random',
+      exhaustive_nothing: why,
+    });
+    // What it found in the level it gave up is found: a violation is a violation at any depth.
+    expect(exhaustiveEvidence(x, 'conformance').bounded?.found).toMatchObject({ length: 1, source: 'exhaustive' });
+  });
 
   it("names the workers' heap as the user set it, and no budget refuses a search a worker's heap stopped", () => {
     const s = { depthReached: 2, distinctStates: 9, violations: [] } as unknown as ExploreSummary;
@@ -269,6 +331,13 @@ describe('a worker out of memory', () => {
     // node's flag is every thread's limit, the workers' too: it was called node's default (helper-88).
     expect(workerHeapWords(undefined, { NODE_OPTIONS: '--trace-warnings --max-old-space-size=56' })).toBe('--max-old-space-size=56');
     expect(workerHeapWords(undefined, {}, ['--max_heap_size=80'])).toBe('--max_heap_size=80');
+    // The one in effect: node's command line after NODE_OPTIONS, the last of a flag given twice (helper-89).
+    expect(workerHeapWords(undefined, { NODE_OPTIONS: '--max-old-space-size=4096' }, ['--max-old-space-size=56'])).toBe(
+      '--max-old-space-size=56',
+    );
+    expect(workerHeapWords(undefined, { NODE_OPTIONS: '--max-old-space-size=4096 --max-old-space-size=56' })).toBe(
+      '--max-old-space-size=56',
+    );
     // Stopped in depth 1 with a violation found: a budget's refusal ("--max-states 9 ... raise it") hid the matrix.
     const stopped = { ...stoppedByMemory({ ...s, depthReached: 0 }, "node's default"), violations: [{}] } as unknown as ExploreSummary;
     expect(budgetCheckedNothing(stopped)).toBeUndefined();

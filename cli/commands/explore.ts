@@ -130,6 +130,17 @@ function sharingBudgetRefusal(given: boolean, depthBound: boolean): KlpcheckErro
 
 /** Below this time or this many states, a rate measures start-up and the stop, not the search. */
 export const RATE_MIN_SECONDS = 0.5;
+
+/**
+ * A search's seconds as its timing line shows them: below a second, two
+ * decimals, cut, not rounded (0.46 s read "0.5 s (too short a search)" under
+ * RATE_MIN_SECONDS: helper-87; 0.4996 s "0.50 s": helper-88), with a
+ * margin for floating point (0.29 * 100 is 28.999..., which showed "0.28 s":
+ * helper-89); from a second on, one decimal.
+ */
+export function shownSeconds(secs: number): string {
+  return secs < 1 ? (Math.floor(secs * 100 + 1e-6) / 100).toFixed(2) : secs.toFixed(1);
+}
 export const RATE_MIN_STATES = 1000;
 
 /**
@@ -286,10 +297,7 @@ async function runExploration(
     const rate =
       searchRate(storedStates, secs) ?? `rate not measured: ${secs < RATE_MIN_SECONDS ? 'too short a search' : 'too few states'}`;
     const stored = storedStates !== s.distinctStates ? ` (${storedStates} stored)` : '';
-    // Below a second, two decimals, cut, not rounded: 0.46 s read "0.5 s (too short a search)" under a limit of 0.5 s
-    // (helper-87), and 0.4996 s "0.50 s" (helper-88).
-    const shown = secs < 1 ? (Math.floor(secs * 100) / 100).toFixed(2) : secs.toFixed(1);
-    const timing = `klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${shown} s (${rate}; ${engine} engine)\n`;
+    const timing = `klpcheck explore: ${plural(s.distinctStates, 'state')}${stored} in ${shownSeconds(secs)} s (${rate}; ${engine} engine)\n`;
     return { summary: s, release, timing, ...(outOfMemory ? { outOfMemory } : {}) };
   } catch (e) {
     release();

@@ -136,17 +136,32 @@ export function boundedReach(c: Pick<HoldsBoundedCell, 'depth' | 'fixpoint' | 'c
 }
 
 /**
- * How far each semantics' exploration went: the matrix's searches, or, in a
- * matrix written before it had them, its holds-bounded cells (one per
- * semantics that has one). A semantics whose cells are all violated, or all
- * hold on the random runs alone, is in the first and not in the second: a
- * stop by memory at depth 1 was not said at all (helper-88).
+ * How far each semantics' exploration went, in the matrix's order of
+ * semantics: its entry in the matrix's searches, or, for a semantics without
+ * one (a matrix written before it had them, or a record that kept older
+ * cells: cli/record.ts), its first holds-bounded cell. A semantics whose
+ * cells are all violated, or hold on the random runs alone, has only the
+ * first: a stop by memory in depth 1 was not said at all (helper-88).
  */
 function searches(m: VerdictMatrix): readonly ExhaustiveSearch[] {
-  if (m.exhaustive?.searches) return m.exhaustive.searches;
-  const bySemantics = new Map<string, HoldsBoundedCell>();
-  for (const c of m.cells) if (c.verdict === 'holds-bounded' && !bySemantics.has(c.semantics)) bySemantics.set(c.semantics, c);
-  return [...bySemantics.values()];
+  const listed = new Map((m.exhaustive?.searches ?? []).map((x) => [x.semantics, x] as const));
+  const bounded = new Map<string, HoldsBoundedCell>();
+  for (const c of m.cells) if (c.verdict === 'holds-bounded' && !bounded.has(c.semantics)) bounded.set(c.semantics, c);
+  const names = new Set([...m.semantics, ...listed.keys(), ...bounded.keys()]);
+  return [...names].flatMap((name) => listed.get(name) ?? bounded.get(name) ?? []);
+}
+
+/**
+ * The sequences one search checked: "every sequence up to depth 4 (...)", or,
+ * for one a worker out of memory stopped before it expanded a level in full,
+ * "no sequence (a worker thread's heap, node's default, ran out at 8 states
+ * in depth 1)": it claims nothing (matrix.ts exhaustiveEvidence).
+ */
+function searchReach(c: ExhaustiveSearch): string {
+  const b = c.state_budget;
+  if (c.depth === 0 && b?.worker_heap)
+    return `no sequence (a worker thread's heap, ${b.worker_heap}, ran out at ${plural(b.states, 'state')} in depth ${b.in_depth})`;
+  return `every sequence ${boundedReach(c)}`;
 }
 
 /**
@@ -161,15 +176,15 @@ export function exhaustiveReach(m: VerdictMatrix): string | undefined {
   if (!m.exhaustive) return undefined;
   const groups = new Map<string, string[]>();
   for (const c of searches(m)) {
-    const reach = boundedReach(c);
+    const reach = searchReach(c);
     const names = groups.get(reach) ?? [];
     if (!names.includes(c.semantics)) names.push(c.semantics);
     groups.set(reach, names);
   }
   const scope = `in scope ${m.exhaustive.scope}`;
   if (groups.size === 0) return `every semantics explored ${scope}`;
-  if (groups.size === 1) return `every sequence ${[...groups.keys()][0]} ${scope}`;
-  return `${scope}: ${[...groups].map(([reach, names]) => `every sequence ${reach} for ${names.join(', ')}`).join('; ')}`;
+  if (groups.size === 1) return `${[...groups.keys()][0]} ${scope}`;
+  return `${scope}: ${[...groups].map(([reach, names]) => `${reach} for ${names.join(', ')}`).join('; ')}`;
 }
 
 /**

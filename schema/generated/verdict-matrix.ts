@@ -108,7 +108,7 @@ export interface StateBudget {
    */
   capacity?: string;
   /**
-   * Present when a worker thread ran out of memory rather than the budget spent (compare then ends with E_MEMORY, exit 2): its heap limit, "KLPCHECK_WORKER_HEAP_MIB=32" or "node's default". states is what was stored then; the level under way was given up, and the cell's states and transitions count what it had checked.
+   * Present when a worker thread ran out of memory rather than the budget spent (compare then ends with E_MEMORY, exit 2): its heap limit: "KLPCHECK_WORKER_HEAP_MIB=32", node's flag as given ("--max-old-space-size=56", in NODE_OPTIONS or node's options), or "node's default". states is what was stored then; the level under way was given up, and the cell's states and transitions count what it had checked.
    */
   worker_heap?: string;
 }
@@ -172,7 +172,7 @@ export interface HoldsRandomCell {
    */
   vacuous_in_scope?: string;
   /**
-   * Present under compare --exhaustive when the cell's exploration had nothing to check of the property while its random runs did: why (harness/explore/vacuity.ts vacuousWords), e.g. "nothing checked, as the search stopped at depth 1 and no sequence of at most 1 step loads two patches". The cell holds on the random runs' evidence alone: no bounded proof.
+   * Present under compare --exhaustive when the cell's exploration had nothing to check of the property while its random runs did, or when it claims nothing at all (a worker thread ran out of memory before any level was expanded in full; then whatever the random runs checked): why (harness/explore/vacuity.ts vacuousWords), e.g. "nothing checked, as the search stopped at depth 1 and no sequence of at most 1 step loads two patches", or "nothing checked, as a worker thread's heap, KLPCHECK_WORKER_HEAP_MIB=32, ran out in depth 1". The cell holds on the random runs' evidence alone: no bounded proof.
    */
   exhaustive_nothing?: string;
   /**

@@ -167,8 +167,11 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
         try {
           r = await head.result;
         } catch (e) {
-          if (!stopsSearch(e, o.shouldStop?.() === true, o.onOutOfMemory)) throw e;
-          bf.stop();
+          // Past the budget the chunks in flight are dropped: one whose worker ran out of memory costs nothing the
+          // budget's report claims, as after a Ctrl-C (it ended a search of 5,000 states with E_MEMORY: helper-89).
+          const pastTheBudget = bf.budgetHit !== undefined;
+          if (!stopsSearch(e, pastTheBudget || o.shouldStop?.() === true, o.onOutOfMemory)) throw e;
+          if (!pastTheBudget) bf.stop();
           break;
         }
         // Past the budget nothing more is taken; the chunks in flight are waited for and dropped.
