@@ -18,6 +18,12 @@ export function readRecorded(file: string): VerdictMatrix | undefined {
   return existsSync(file) ? validate<VerdictMatrix>('verdict-matrix', readJson(file), file) : undefined;
 }
 
+/** A matrix's exhaustive explorations as they were asked (scope, depth, budget): without how far each went. */
+function bounds(x: NonNullable<VerdictMatrix['exhaustive']>): Omit<NonNullable<VerdictMatrix['exhaustive']>, 'searches'> {
+  const { searches: _reach, ...given } = x;
+  return given;
+}
+
 /**
  * Everything but the cells and their axes: how the matrix was made (seed,
  * runs, ...), in canonical JSON. A matrix recorded before settle_steps was
@@ -28,7 +34,7 @@ export function readRecorded(file: string): VerdictMatrix | undefined {
 function header(m: VerdictMatrix): string {
   const { semantics: _s, properties: _p, cells: _c, promised: _pr, ...rest } = m;
   // How far each semantics' search went is of its cells, not a setting: a selection of semantics has fewer (helper-89).
-  const exhaustive = rest.exhaustive && (({ searches: _searches, ...bounds }) => bounds)(rest.exhaustive);
+  const exhaustive = rest.exhaustive && bounds(rest.exhaustive);
   return canonicalJson({ ...rest, ...(exhaustive ? { exhaustive } : {}), settle_steps: rest.settle_steps ?? SETTLE_STEPS });
 }
 
@@ -62,12 +68,19 @@ export function mergeRecorded(old: VerdictMatrix | undefined, fresh: VerdictMatr
   );
   const properties = order(ALL_PROPERTIES, [...old.properties, ...fresh.properties]);
   const ordered = semantics.flatMap((s) => properties.flatMap((p) => cells.get(`${s}\u0000${p}`) ?? []));
-  // Each semantics' search as its cells were made: a fresh one wins; an old one stays with the old cells it made.
-  const searches = [...(old.exhaustive?.searches ?? []), ...(fresh.exhaustive?.searches ?? [])];
-  const exhaustive = fresh.exhaustive && {
-    ...fresh.exhaustive,
-    ...(searches.length ? { searches: semantics.flatMap((name) => searches.filter((x) => x.semantics === name).slice(-1)) } : {}),
-  };
+  // Each semantics' search, as its cells were made: the fresh one where no old cell of that semantics is kept, the old
+  // one where no fresh cell is; where both made kept cells and went as far, that reach. Where they went apart (a
+  // budget stops a search of fewer properties elsewhere), none: the cells say each their own, and the views read
+  // them (report/matrix/cells.ts searches). The fresh one had claimed the old cells' depth too (helper-90).
+  const searchOf = (m: VerdictMatrix, name: string) => m.exhaustive?.searches?.find((x) => x.semantics === name);
+  const searches = semantics.flatMap((name) => {
+    const f = searchOf(fresh, name);
+    const o = searchOf(old, name);
+    const keepsOld = kept.some((c) => c.semantics === name);
+    if (!f || !keepsOld) return f ? [f] : keepsOld && o ? [o] : [];
+    return o && canonicalJson(o) === canonicalJson(f) ? [f] : [];
+  });
+  const exhaustive = fresh.exhaustive && { ...bounds(fresh.exhaustive), ...(searches.length ? { searches } : {}) };
   return {
     ...fresh,
     ...(exhaustive ? { exhaustive } : {}),

@@ -324,6 +324,19 @@ describe('compare --exhaustive --max-states', () => {
     ]);
   }, 300_000);
 
+  it('searches no semantics none of whose properties asked applies: its cells are n/a (helper-90)', async () => {
+    const { io, out, err } = capture();
+    const scope = 'patches=1,functions=1,states=1,tasks=1,depth=2';
+    const args = ['--semantics', 'upstream,per-state', '--invariants', 'shadow-lifetime', '--runs', '2', '--no-save', '--json'];
+    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io), err()).toBe(1);
+    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
+    expect(m.exhaustive?.searches?.map((x) => x.semantics)).toEqual(['per-state']);
+    expect(m.cells.map((c) => [c.semantics, c.verdict])).toEqual([
+      ['upstream', 'not-applicable'],
+      ['per-state', 'violated'],
+    ]);
+  }, 120_000);
+
   it('keeps a depth bound given, and no budget when none was given', async () => {
     const { io, out } = capture();
     const scope = 'patches=1,functions=1,states=0,tasks=1,depth=2';

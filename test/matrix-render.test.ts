@@ -217,6 +217,21 @@ describe('verdict matrix renderers', () => {
     expect(matrixHtml(m, new Map())).toContain("a worker thread's heap, KLPCHECK_WORKER_HEAP_MIB=32, ran out at 7160 states");
   });
 
+  it('says both reasons of a cell whose random runs and exploration each checked nothing (helper-90)', () => {
+    const plain = exhaustive.cells.find((c) => c.semantics === 'per-state' && c.property === 'conformance')!;
+    const why = 'nothing to check, as no sequence of at most 1 step loads two patches (--steps 2 would)';
+    const nothing = "nothing checked, as a worker thread's heap, KLPCHECK_WORKER_HEAP_MIB=32, ran out in depth 1";
+    const cell = { ...plain, verdict: 'holds-random', sequences: 1, steps: 4, vacuous_in_scope: why, exhaustive_nothing: nothing } as Cell;
+    const m: VerdictMatrix = { ...exhaustive, cells: exhaustive.cells.map((c) => (c === plain ? cell : c)) };
+    expect(longCell(m, cell)).toContain(`${why}; the exhaustive search: ${nothing}`);
+    expect(vacuousGroups(m)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ property: 'conformance', why }),
+        expect.objectContaining({ property: 'conformance', why: `the exhaustive search: ${nothing}` }),
+      ]),
+    );
+  });
+
   it('names every semantics of one reach, and says only the scope when no cell held', () => {
     const scope = 'patches=2,functions=1,states=0,tasks=1,depth=any';
     const two: VerdictMatrix = {

@@ -76,6 +76,19 @@ describe('compare --record merges a selection into the recorded matrix', () => {
       depth: 2,
       searches: [reach('stacking', 1)],
     });
+    // Fresh cells of some properties of a semantics beside kept ones of its others: one reach for both, or none (then
+    // the cells say each their own). The fresh search's depth 6 had been claimed of cells checked to depth 5 (helper-90).
+    const cellsOf = (depth: number, properties: readonly string[]) =>
+      selection(
+        properties.map((p) => ['per-state', p] as [string, string]),
+        { exhaustive: { scope, depth: 2, searches: [reach('per-state', depth)] } },
+      );
+    const both = ['conformance', 'transition-sanity'];
+    expect(mergeRecorded(cellsOf(5, both), cellsOf(6, ['transition-sanity']), EXPECTED).exhaustive).toEqual({ scope, depth: 2 });
+    expect(mergeRecorded(cellsOf(5, both), cellsOf(5, ['transition-sanity']), EXPECTED).exhaustive?.searches).toEqual([
+      reach('per-state', 5),
+    ]);
+    expect(mergeRecorded(cellsOf(5, ['conformance']), cellsOf(6, both), EXPECTED).exhaustive?.searches).toEqual([reach('per-state', 6)]);
     // The bounds given are settings still.
     expect(() => mergeRecorded(old, { ...made(['stacking'], 1), exhaustive: { scope, depth: 3 } }, EXPECTED)).toThrow(/other settings/);
   });

@@ -251,7 +251,15 @@ describe('the visited set’s capacity', () => {
       state_budget: { states: 57_000_000, in_depth: 12, capacity: '4 GiB of stored states' },
     };
     expect(boundedReach(cell)).toBe(budgetReach(11, stop));
-    const m = { cells: [cell], runs: 1, max_steps: 1, seed: 1, corpus: 'counterexamples', exhaustive: { scope: 'patches=2' } };
+    const m = {
+      semantics: ['upstream'],
+      cells: [cell],
+      runs: 1,
+      max_steps: 1,
+      seed: 1,
+      corpus: 'counterexamples',
+      exhaustive: { scope: 'patches=2' },
+    };
     const said = howChecked(m as unknown as VerdictMatrix);
     expect(said).toContain(" The visited set's capacity stopped an exploration: a depth bound in --scope or a smaller scope");
     expect(said).not.toContain('The state budget stopped');

@@ -277,10 +277,9 @@ describe('a worker out of memory', () => {
       );
     const limited = search('32');
     const free = search();
-    expect(limited.stderr).toMatch(
-      /^klpcheck explore: a worker thread ran out of memory at depth 2, 5001 states stored; a new one takes its chunks/m,
-    );
-    expect(limited.stderr).not.toMatch(/E_MEMORY|INCOMPLETE/);
+    // Until stop 53 its worker was replaced past the budget (a note, and the run twice as long: helper-90), and then the
+    // search ended INCOMPLETE with E_MEMORY, its budget's stop lost (helper-89).
+    expect(limited.stderr).not.toMatch(/ran out of memory|E_MEMORY|INCOMPLETE/);
     expect(limited.stdout).toBe(free.stdout);
     expect(limited.stdout).toMatch(/up to depth 1 \(the state budget, 5000 states, ran out in depth 2, which is not claimed\)$/m);
     expect(limited.status).toBe(free.status);

@@ -8,6 +8,7 @@ import type { Semantics } from '../../model/semantics/semantics.ts';
 import { budgetCheckedNothing, MAX_STATES_LIMIT, saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
+import { applicableProperties } from '../../properties/catalog.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
@@ -51,6 +52,9 @@ async function explorations(
 ): Promise<Exploration[]> {
   const results: Exploration[] = [];
   for (const sem of semantics) {
+    // None of the properties asked applies: its cells are n/a, and a search would check nothing (helper-90: one ran,
+    // and its worker out of memory ended the comparison with E_MEMORY).
+    if (!applicableProperties(sem, properties).length) continue;
     const search = packedRefusal({ semantics: sem.name, scope, properties }) ? exploreInParallel : packedExploreInParallel;
     let outOfMemory: KlpcheckError | undefined;
     const done = await search({

@@ -139,7 +139,7 @@ export const RATE_MIN_SECONDS = 0.5;
  * helper-89); from a second on, one decimal.
  */
 export function shownSeconds(secs: number): string {
-  return secs < 1 ? (Math.floor(secs * 100 + 1e-6) / 100).toFixed(2) : secs.toFixed(1);
+  return secs < 1 ? (Math.floor(secs * 100 + 1e-9) / 100).toFixed(2) : secs.toFixed(1);
 }
 export const RATE_MIN_STATES = 1000;
 

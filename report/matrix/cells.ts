@@ -99,8 +99,10 @@ export function longCell(m: VerdictMatrix, c: Cell): string {
     }
     case 'holds-random':
       // Nothing checked is not "holds" (as run's VACUOUS; stop 42's hostile user).
+      // Both reasons when the random runs and the exploration each checked nothing (a worker out of memory in depth 1
+      // beside sequences too short: helper-90 found the exploration's dropped).
       return c.vacuous?.length || c.vacuous_in_scope
-        ? `vacuous for ${randomReach(m, c.sequences, c.steps)}; ${c.vacuous?.length ? NO_OPERATION : c.vacuous_in_scope}${fixed}`
+        ? `vacuous for ${randomReach(m, c.sequences, c.steps)}; ${c.vacuous?.length ? NO_OPERATION : c.vacuous_in_scope}${c.exhaustive_nothing ? `; ${exhaustiveNothing(c.exhaustive_nothing)}` : ''}${fixed}`
         : `holds for ${randomReach(m, c.sequences, c.steps)}${c.exhaustive_nothing ? `; no bounded proof: ${exhaustiveNothing(c.exhaustive_nothing)}` : ''}${fixed}`;
     case 'holds-bounded': {
       const vacuous =
@@ -138,17 +140,23 @@ export function boundedReach(c: Pick<HoldsBoundedCell, 'depth' | 'fixpoint' | 'c
 /**
  * How far each semantics' exploration went, in the matrix's order of
  * semantics: its entry in the matrix's searches, or, for a semantics without
- * one (a matrix written before it had them, or a record that kept older
- * cells: cli/record.ts), its first holds-bounded cell. A semantics whose
- * cells are all violated, or hold on the random runs alone, has only the
- * first: a stop by memory in depth 1 was not said at all (helper-88).
+ * one (a matrix written before it had them, or a record that kept cells of
+ * two searches that went apart: cli/record.ts), each reach among its
+ * holds-bounded cells. A semantics whose cells are all violated, or hold on
+ * the random runs alone, has only the first: a stop by memory in depth 1 was
+ * not said at all (helper-88).
  */
 function searches(m: VerdictMatrix): readonly ExhaustiveSearch[] {
   const listed = new Map((m.exhaustive?.searches ?? []).map((x) => [x.semantics, x] as const));
-  const bounded = new Map<string, HoldsBoundedCell>();
-  for (const c of m.cells) if (c.verdict === 'holds-bounded' && !bounded.has(c.semantics)) bounded.set(c.semantics, c);
-  const names = new Set([...m.semantics, ...listed.keys(), ...bounded.keys()]);
-  return [...names].flatMap((name) => listed.get(name) ?? bounded.get(name) ?? []);
+  const names = new Set([...m.semantics, ...listed.keys(), ...m.cells.map((c) => c.semantics)]);
+  return [...names].flatMap((name) => {
+    const search = listed.get(name);
+    if (search) return [search];
+    const reaches = new Map<string, HoldsBoundedCell>();
+    for (const c of m.cells)
+      if (c.semantics === name && c.verdict === 'holds-bounded' && !reaches.has(boundedReach(c))) reaches.set(boundedReach(c), c);
+    return [...reaches.values()];
+  });
 }
 
 /**
@@ -246,14 +254,18 @@ export function notApplicableGroups(m: VerdictMatrix): CellGroup<{ readonly prop
  */
 export function vacuousGroups(m: VerdictMatrix): CellGroup[] {
   return grouped(m, (c) => {
-    if (c.verdict === 'holds-random')
-      return c.vacuous?.length
-        ? [{ property: c.property, why: NO_OPERATION }]
-        : c.vacuous_in_scope
-          ? [{ property: c.property, why: c.vacuous_in_scope }]
-          : c.exhaustive_nothing
-            ? [{ property: c.property, why: `${exhaustiveNothing(c.exhaustive_nothing)} (the random runs checked it: ok~)` }]
-            : [];
+    if (c.verdict === 'holds-random') {
+      const random = c.vacuous?.length ? NO_OPERATION : c.vacuous_in_scope;
+      if (random === undefined)
+        return c.exhaustive_nothing
+          ? [{ property: c.property, why: `${exhaustiveNothing(c.exhaustive_nothing)} (the random runs checked it: ok~)` }]
+          : [];
+      // The random runs checked nothing either: both reasons, the exploration's too (helper-90).
+      return [
+        { property: c.property, why: random },
+        ...(c.exhaustive_nothing ? [{ property: c.property, why: exhaustiveNothing(c.exhaustive_nothing) }] : []),
+      ];
+    }
     if (c.verdict !== 'holds-bounded') return [];
     return [
       ...(c.vacuous_in_scope ? [{ property: c.property, why: c.vacuous_in_scope }] : []),

@@ -107,8 +107,10 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       // A worker's heap holds only what it remembers of definitions and answers (definition-tree.ts,
       // replace-rules.ts), which a new one remakes as it needs: out of memory after answering a chunk, it is
       // replaced and its chunks go to the new one. Which worker expands a chunk never changes the result, and
-      // the chunks are still taken in frontier order. One that answered none would only fail again.
-      if (isOutOfMemory(failure) && answered[at]! > 0) {
+      // the chunks are still taken in frontier order. One that answered none would only fail again. Past the
+      // budget the chunks in flight are dropped: no new worker is started for them (helper-90), and the failure
+      // costs nothing (the search's loop below).
+      if (isOutOfMemory(failure) && answered[at]! > 0 && !bf.budgetHit) {
         o.onWorkerRestart?.(place);
         startWorker(at);
         const handles = bf.visited.handles();
