@@ -19,7 +19,7 @@ import type { Semantics } from '../model/semantics/semantics.ts';
 import { invariantById } from '../properties/catalog.ts';
 import type * as G from '../schema/generated/verdict-matrix.ts';
 import { checkStoreFolders, fileNameFor, storedFor, type Counterexample, type SaveResult } from './counterexample.ts';
-import { formatScope } from './explore/scope.ts';
+import { formatScope, type ExploreScope } from './explore/scope.ts';
 import { missingMilestones, type ExploreSummary } from './explore/summary.ts';
 import { vacuousInRandomRuns, vacuousInReach, vacuousWords } from './explore/vacuity.ts';
 import type { StateBudget } from './explore/explorer.ts';
@@ -372,9 +372,7 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
     ...(scope
       ? {
           exhaustive: {
-            scope: formatScope(scope),
-            ...(scope.depth !== undefined ? { depth: scope.depth } : {}),
-            ...(o.maxStates !== undefined ? { max_states: o.maxStates } : {}),
+            ...exhaustiveBounds(scope, o.maxStates),
             searches: o.exhaustive!.map(({ summary: x }) => ({
               semantics: x.semantics,
               depth: x.depthReached,
@@ -391,6 +389,23 @@ export function computeMatrix(o: MatrixOptions): VerdictMatrix {
     properties: [...properties],
     cells,
     promised: promisedBy(o.semantics),
+  };
+}
+
+/**
+ * The bounds a matrix's exhaustive explorations were given, as its
+ * `exhaustive` says them: the scope, its depth bound, the state budget
+ * (explore.ts stateBudget); what compare --record compares of them before
+ * the work (cli/record.ts), beside how far each search went (searches).
+ */
+export function exhaustiveBounds(
+  scope: ExploreScope,
+  maxStates: number | undefined,
+): { scope: string; depth?: number; max_states?: number } {
+  return {
+    scope: formatScope(scope),
+    ...(scope.depth !== undefined ? { depth: scope.depth } : {}),
+    ...(maxStates !== undefined ? { max_states: maxStates } : {}),
   };
 }
 

@@ -337,6 +337,26 @@ describe('compare --exhaustive --max-states', () => {
     ]);
   }, 120_000);
 
+  it('refuses a --record of a selection whose exploration bounds are not the recorded ones before the work (helper-90)', async () => {
+    const { io, out, err } = capture();
+    // The recorded settings but for --exhaustive: refused after the searches and the matrix, until stop 53.
+    const recorded = ['--runs', '20000', '--steps', '30', '--seed', '1'];
+    const args = [
+      'compare',
+      '--semantics',
+      'upstream',
+      ...recorded,
+      '--exhaustive',
+      '--scope',
+      'patches=2,functions=2,states=1,tasks=2,depth=3',
+    ];
+    expect(await main([...args, '--no-save', '--record'], io)).toBe(2);
+    expect(out()).toBe('');
+    expect(err()).toMatch(
+      /^klpcheck: .*verdicts\/expected\.json: recorded with other settings \(.*\) than this selection \(.*"exhaustive":\{"depth":3,"scope":"patches=2,functions=2,states=1,tasks=2,depth=3"\}.*\); record .*\[E_CONFLICT\]\n$/,
+    );
+  }, 60_000);
+
   it('keeps a depth bound given, and no budget when none was given', async () => {
     const { io, out } = capture();
     const scope = 'patches=1,functions=1,states=0,tasks=1,depth=2';

@@ -1,5 +1,13 @@
 /** `klpcheck compare`: every semantics against every property, side by side. */
-import { checkCorpus, computeMatrix, quoted, type Exploration, type MatrixOptions, type VerdictMatrix } from '../../harness/matrix.ts';
+import {
+  checkCorpus,
+  computeMatrix,
+  exhaustiveBounds,
+  quoted,
+  type Exploration,
+  type MatrixOptions,
+  type VerdictMatrix,
+} from '../../harness/matrix.ts';
 import type { ExploreSummary } from '../../harness/explore/summary.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
@@ -215,11 +223,15 @@ export const compare: Command = {
     };
     // The saved counterexamples are input: one edited by hand is refused now, not after the random runs.
     namingFilesAsShown(() => checkCorpus(options));
-    // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work).
-    const selection = values.semantics !== undefined || values.invariants !== undefined;
-    if (values.record && selection && !values.exhaustive) mergeRecorded(recorded, computeMatrix({ ...options, semantics: [] }), EXPECTED);
     const scope = parseScope(values.scope as string | undefined);
     const maxStates = values.exhaustive ? stateBudget(scope, values['max-states'] as number | 'any' | undefined) : undefined;
+    // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work),
+    // the exhaustive explorations' bounds too (they were refused after minutes of searches: helper-90).
+    const selection = values.semantics !== undefined || values.invariants !== undefined;
+    if (values.record && selection) {
+      const probe = computeMatrix({ ...options, semantics: [] });
+      mergeRecorded(recorded, values.exhaustive ? { ...probe, exhaustive: exhaustiveBounds(scope, maxStates) } : probe, EXPECTED);
+    }
     // Read for the exhaustive searches' workers, and refused before any work as an option is.
     const heap = values.exhaustive ? workerHeapMiB(io.env, process.execArgv) : undefined;
     /** Semantics whose search a worker out of memory stopped: each one's E_MEMORY line comes after the matrix, exit 2. */
