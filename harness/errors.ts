@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   E_REFERENCE: 'a name the file does not declare: a step naming an unknown patch, task or function',
   E_SEMANTICS: 'a semantics klpcheck does not know',
   E_CONFLICT:
-    'names declared twice (as the kernel spells a module name: test-klp-a and test_klp_a are one), a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder), a compare --record of a selection made with other settings than verdicts/expected.json's (refused before the work)',
+    'names declared twice (as the kernel spells a module name: test-klp-a and test_klp_a are one), a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder), a compare --record of a selection made with other settings than the recorded matrix (refused before the work)',
   E_IO: 'an output path that cannot be written, or an explore result file that would be over 536,870,888 characters of JSON (512 MiB less 24)',
   E_UNCHECKED:
     "run: every property it ran was VACUOUS (too few steps, or no operation applied), so nothing was checked; replay: no counterexample given could be checked, each for a reason in its file: its steps fail today's preconditions where it was violated, its property does not apply to its semantics, or it is a release cycle's (klpcheck protocols checks those); under --semantics, a property that applies to none of them is E_USAGE",
