@@ -97,7 +97,7 @@ async function explorations(
  * and say what stopped them, and the other semantics are still searched: a
  * worker out of memory ended compare with the E_MEMORY line alone, every
  * cell's work lost (stop 52's note). One that stopped in depth 1 claims
- * nothing: its cells say so (matrix.ts gatherEvidence), where a budget that
+ * nothing: its cells say so (matrix.ts exhaustiveEvidence), where a budget that
  * checked nothing is refused (explore.ts budgetCheckedNothing): the budget is
  * the user's to raise, and the other semantics' work is not lost for it
  * (helper-88).

@@ -110,7 +110,9 @@ export interface StateBudget {
   /**
    * Set when a worker thread ran out of memory, not the budget spent
    * (compare --exhaustive; worker-failure.ts): its heap limit,
-   * "KLPCHECK_WORKER_HEAP_MIB=32" or "node's default". `states` is
+   * "KLPCHECK_WORKER_HEAP_MIB=32", node's flag in effect
+   * ("--max-old-space-size=56") or "node's default" (cli/worker-heap.ts
+   * workerHeapWords). `states` is
    * what was stored then; the level under way, `inDepth`, was given up, as
    * a Ctrl-C gives it up, so its states and transitions are counted and not
    * claimed.
