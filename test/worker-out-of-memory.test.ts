@@ -25,7 +25,6 @@ import type { ExploreSummary } from '../harness/explore/summary.ts';
 import { combine, exhaustiveEvidence, type VerdictMatrix } from '../harness/matrix.ts';
 import { stoppedByMemory } from '../cli/commands/compare.ts';
 import { budgetCheckedNothing, budgetLeftNothingToCheck } from '../cli/commands/explore.ts';
-import { EXPECTED } from '../cli/paths.ts';
 import { matrixText } from '../report/matrix/text.ts';
 
 const explore = (scope: string, heap?: string, nodeOptions = '') =>
@@ -196,16 +195,12 @@ describe('a worker out of memory', () => {
         { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '' }, timeout: 120_000 },
       );
     // At 32 MiB upstream's worker runs out in depth 2 and per-state's in depth 1, each before it answers a chunk;
-    // stacking's search ends. --record writes nothing then: its cells would hold as far as this machine's memory let them.
-    const recorded = readFileSync(EXPECTED);
+    // stacking's search ends. (--record, which then writes nothing, is not asked: a selection with other settings than
+    // verdicts/expected.json's is refused before the work, and that file, the repository's, is the only one it writes.)
     const scope = 'patches=5,functions=6,states=3,tasks=3,depth=2';
-    const r = compare(scope, '32', '--json', '--record');
-    expect(readFileSync(EXPECTED)).toEqual(recorded);
+    const r = compare(scope, '32', '--json');
     expect(r.status).toBe(2);
     expect(r.stderr).not.toMatch(NO_STACK);
-    expect(r.stderr).toMatch(
-      /^klpcheck compare: verdicts\/expected\.json not recorded \(--record\): a worker thread ran out of memory \(below\)$/m,
-    );
     // Each note that a worker was replaced names its semantics (helper-88).
     expect(r.stderr).toMatch(
       /^klpcheck compare: upstream: a worker thread ran out of memory at depth 2, \d+ states stored; a new one takes its chunks/m,
