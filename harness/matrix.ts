@@ -27,6 +27,7 @@ import { replayCounterexample } from './replay.ts';
 import { ALL_PROPERTIES, runProperty, screenSuite, type SuiteOptions } from './suite.ts';
 import type { Screen } from './random-screen.ts';
 import { KLPCHECK_VERSION } from './versions.ts';
+import { heapRanOut } from './explore/worker-failure.ts';
 import { SETTLE_STEPS } from './generators.ts';
 import type { KlpcheckError } from './errors.ts';
 
@@ -320,7 +321,7 @@ export function exhaustiveEvidence(x: Exploration, property: string): Pick<CellE
   const s = x.summary;
   const v = s.violations.find((w) => w.property === property);
   if (!v && s.depthReached === 0 && s.stateBudget?.workerHeap)
-    return { exhaustiveNothing: `nothing checked, as a worker thread's heap, ${s.stateBudget.workerHeap}, ran out in depth 1` };
+    return { exhaustiveNothing: `nothing checked, as ${heapRanOut(s.stateBudget.workerHeap)} in depth 1` };
   const file = x.files.get(property);
   const nothing = v ? null : vacuousInReach(property, s);
   return {

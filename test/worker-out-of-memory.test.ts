@@ -27,12 +27,17 @@ import { stoppedByMemory } from '../cli/commands/compare.ts';
 import { budgetCheckedNothing, budgetLeftNothingToCheck } from '../cli/commands/explore.ts';
 import { matrixText } from '../report/matrix/text.ts';
 
-const explore = (scope: string, heap?: string, nodeOptions = '') =>
-  spawnSync(process.execPath, ['bin/klpcheck.mjs', 'explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1'], {
-    encoding: 'utf8',
-    env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '', NODE_OPTIONS: nodeOptions },
-    timeout: 120_000,
-  });
+/** explore of upstream at `scope` on one worker, the workers' heap `heap` MiB (unset: node's), with `more` options. */
+const explore = (scope: string, heap?: string, nodeOptions = '', ...more: string[]) =>
+  spawnSync(
+    process.execPath,
+    ['bin/klpcheck.mjs', 'explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1', ...more],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '', NODE_OPTIONS: nodeOptions },
+      timeout: 120_000,
+    },
+  );
 
 const NO_STACK = /internal error|node:internal|\n\s+at |FATAL ERROR/;
 
@@ -78,23 +83,7 @@ describe('a worker out of memory', () => {
   }, 150_000);
 
   it('on the object engine, which does not replace it, stops explore too: the report, then the E_MEMORY line, exit 2', () => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        'bin/klpcheck.mjs',
-        'explore',
-        '--engine',
-        'object',
-        '--semantics',
-        'upstream',
-        '--scope',
-        'patches=3,functions=3,states=1,tasks=2,depth=3',
-        '--no-save',
-        '--workers',
-        '1',
-      ],
-      { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32' }, timeout: 120_000 },
-    );
+    const r = explore('patches=3,functions=3,states=1,tasks=2,depth=3', '32', '', '--engine', 'object');
     expect(r.status).toBe(2);
     expect(r.stdout.split('\n')[1]).toMatch(/ \(INCOMPLETE: every sequence up to depth 2, not every longer one\)$/);
     expect(r.stdout).toMatch(/^no-foreign-removal +VIOLATED: shortest counterexample has 2 steps/m);
@@ -252,24 +241,7 @@ describe('a worker out of memory', () => {
 
   it('past the state budget costs nothing: the report and exit code of the search without the limit, no E_MEMORY (helper-89)', () => {
     // The budget stops the search in depth 2; a worker then runs out on a chunk in flight, which the budget drops anyway.
-    const search = (heap?: string) =>
-      spawnSync(
-        process.execPath,
-        [
-          'bin/klpcheck.mjs',
-          'explore',
-          '--semantics',
-          'upstream',
-          '--scope',
-          'patches=5,functions=6,states=3,tasks=3,depth=2',
-          '--max-states',
-          '5000',
-          '--no-save',
-          '--workers',
-          '1',
-        ],
-        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '' }, timeout: 120_000 },
-      );
+    const search = (heap?: string) => explore('patches=5,functions=6,states=3,tasks=3,depth=2', heap, '', '--max-states', '5000');
     const limited = search('32');
     const free = search();
     // Until stop 53 its worker was replaced past the budget (a note, and the run twice as long: helper-90), and then the
@@ -404,19 +376,7 @@ describe('a worker out of memory', () => {
     const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', '8');
     expect(r.status).toBe(2);
     // The one line, also where the object engine runs, whose note came first (helper-87).
-    const object = spawnSync(
-      process.execPath,
-      [
-        'bin/klpcheck.mjs',
-        'explore',
-        '--semantics',
-        'upstream',
-        '--scope',
-        'patches=2,functions=1,states=0,tasks=1,depth=2,taskModel=1',
-        '--no-save',
-      ],
-      { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '8' } },
-    );
+    const object = explore('patches=2,functions=1,states=0,tasks=1,depth=2,taskModel=1', '8');
     expect(object.status).toBe(2);
     expect(object.stderr).toBe(r.stderr);
     expect(r.stderr).toBe(

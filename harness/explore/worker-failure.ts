@@ -28,8 +28,8 @@ export interface WorkerMemoryOptions {
    * replaces one that answered a chunk; the object engine none) stops the
    * search as a Ctrl-C does (stopsSearch), and its E_MEMORY is handed here:
    * the result is a stopped search's (INCOMPLETE: the levels expanded in
-   * full claimed, what the level under way took counted). Without it, the
-   * search ends with E_MEMORY (compare --exhaustive).
+   * full claimed, what the level under way took counted). explore and
+   * compare --exhaustive give it; without it, the search ends with E_MEMORY.
    */
   readonly onOutOfMemory?: (failure: KlpcheckError) => void;
 }
@@ -37,9 +37,10 @@ export interface WorkerMemoryOptions {
 /**
  * Whether a chunk's failure `e` stops the search, the level under way given
  * up, rather than ending it: a worker out of memory after a stop was asked
- * (`stopping`: Ctrl-C gives up that level anyway, so it costs nothing the
- * report claims; helper-83, 2026-12-05), or one the caller takes
- * (`onOutOfMemory`, told of it here). Anything else ends the search.
+ * or past the state budget (`stopping`: either gives up that level anyway,
+ * so it costs nothing the report claims; helper-83, helper-89), or one the
+ * caller takes (`onOutOfMemory`, told of it here). Anything else ends the
+ * search.
  */
 export function stopsSearch(e: unknown, stopping: boolean, onOutOfMemory: WorkerMemoryOptions['onOutOfMemory']): boolean {
   if (!isOutOfMemory(e)) return false;
@@ -51,6 +52,15 @@ export function stopsSearch(e: unknown, stopping: boolean, onOutOfMemory: Worker
 
 /** How to give the workers more heap, for the lines that say one ran out. */
 export const LARGER_HEAP = 'KLPCHECK_WORKER_HEAP_MIB=MiB, or NODE_OPTIONS=--max-old-space-size=MiB for every thread, not both';
+
+/**
+ * "a worker thread's heap, KLPCHECK_WORKER_HEAP_MIB=32, ran out": a stop by
+ * a worker's heap (explorer.ts StateBudget.workerHeap) as every line that
+ * tells of one says it (the explore report's words, the matrix's).
+ */
+export function heapRanOut(heap: string): string {
+  return `a worker thread's heap, ${heap}, ran out`;
+}
 
 /** How to go further than a worker's heap let a search go: the E_MEMORY line's words, and a matrix's (compare --exhaustive). */
 export const PAST_THE_HEAP = `bound the search (a smaller depth in --scope, or --max-states), or give the workers a larger heap (${LARGER_HEAP})`;

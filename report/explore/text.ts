@@ -18,7 +18,7 @@ import { MILESTONES } from '../../harness/explore/coverage.ts';
 import { CONFORMANCE } from '../../properties/catalog.ts';
 import type { StateBudget } from '../../harness/explore/explorer.ts';
 import { plural } from '../../harness/plural.ts';
-import { PAST_THE_HEAP } from '../../harness/explore/worker-failure.ts';
+import { heapRanOut, PAST_THE_HEAP } from '../../harness/explore/worker-failure.ts';
 import { vacuousInReach, vacuousWords } from '../../harness/explore/vacuity.ts';
 
 /** Where a violated property's counterexample was saved, or why it was not (`notSaved`, one line). */
@@ -54,7 +54,7 @@ export const PAST_THE_CAPACITY = 'a depth bound in --scope or a smaller scope ke
  */
 export function budgetReach(depth: number, budget: StateBudget): string {
   const what = budget.workerHeap
-    ? `a worker thread's heap, ${budget.workerHeap}, ran out at ${plural(budget.states, 'state')}`
+    ? `${heapRanOut(budget.workerHeap)} at ${plural(budget.states, 'state')}`
     : budget.capacity
       ? `the visited set's capacity, ${budget.capacity}, ran out at ${plural(budget.states, 'state')}`
       : `the state budget, ${plural(budget.states, 'state')}, ran out`;

@@ -19,6 +19,7 @@ import { semanticsByName } from '../../model/semantics/registry.ts';
 import { plural } from '../../harness/plural.ts';
 import { SETTLE_STEPS } from '../../harness/generators.ts';
 import { budgetReach, budgetStopped, fixpointReach } from '../explore/text.ts';
+import { heapRanOut } from '../../harness/explore/worker-failure.ts';
 import type { StateBudget } from '../../harness/explore/explorer.ts';
 
 export { cellAt } from '../../harness/matrix.ts';
@@ -153,8 +154,11 @@ function searches(m: VerdictMatrix): readonly ExhaustiveSearch[] {
     const search = listed.get(name);
     if (search) return [search];
     const reaches = new Map<string, HoldsBoundedCell>();
-    for (const c of m.cells)
-      if (c.semantics === name && c.verdict === 'holds-bounded' && !reaches.has(boundedReach(c))) reaches.set(boundedReach(c), c);
+    for (const c of m.cells) {
+      if (c.semantics !== name || c.verdict !== 'holds-bounded') continue;
+      const reach = boundedReach(c);
+      if (!reaches.has(reach)) reaches.set(reach, c);
+    }
     return [...reaches.values()];
   });
 }
@@ -168,7 +172,7 @@ function searches(m: VerdictMatrix): readonly ExhaustiveSearch[] {
 function searchReach(c: ExhaustiveSearch): string {
   const b = c.state_budget;
   if (c.depth === 0 && b?.worker_heap)
-    return `no sequence (a worker thread's heap, ${b.worker_heap}, ran out at ${plural(b.states, 'state')} in depth ${b.in_depth})`;
+    return `no sequence (${heapRanOut(b.worker_heap)} at ${plural(b.states, 'state')} in depth ${b.in_depth})`;
   return `every sequence ${boundedReach(c)}`;
 }
 
