@@ -18,7 +18,7 @@ import type { Io } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
 import { workerHeapMiB, workerHeapWords } from '../cli/worker-heap.ts';
 import { KlpcheckError } from '../harness/errors.ts';
-import { quietly, workerFailure } from '../harness/explore/worker-failure.ts';
+import { OOM_DEPTH_VARIABLE, quietly, workerFailure } from '../harness/explore/worker-failure.ts';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
@@ -27,17 +27,27 @@ import { stoppedByMemory } from '../cli/commands/compare.ts';
 import { budgetCheckedNothing, budgetLeftNothingToCheck } from '../cli/commands/explore.ts';
 import { matrixText } from '../report/matrix/text.ts';
 
-/** explore of upstream at `scope` on one worker, the workers' heap `heap` MiB (unset: node's), with `more` options. */
-const explore = (scope: string, heap?: string, nodeOptions = '', ...more: string[]) =>
+/**
+ * explore of upstream at `scope` on one worker, the workers' heap `heap` MiB (unset: node's), with `more` options;
+ * `env` adds to the environment (NODE_OPTIONS is otherwise empty).
+ */
+const explore = (scope: string, heap?: string, env: Readonly<Record<string, string>> = {}, ...more: string[]) =>
   spawnSync(
     process.execPath,
     ['bin/klpcheck.mjs', 'explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1', ...more],
     {
       encoding: 'utf8',
-      env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '', NODE_OPTIONS: nodeOptions },
+      env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '', NODE_OPTIONS: '', ...env },
       timeout: 120_000,
     },
   );
+
+/**
+ * The object engine's workers hold little more than a chunk (expand.ts), so they are made to run out at depth `d`
+ * (worker-failure.ts OOM_DEPTH_VARIABLE): until stop 54 they ran out of themselves, after a gradual growth whose
+ * end a loaded machine moved past the level (stop 53's failed CI run).
+ */
+const objectOutAt = (d: number) => ({ [OOM_DEPTH_VARIABLE]: String(d) });
 
 const NO_STACK = /internal error|node:internal|\n\s+at |FATAL ERROR/;
 
@@ -83,7 +93,7 @@ describe('a worker out of memory', () => {
   }, 150_000);
 
   it('on the object engine, which does not replace it, stops explore too: the report, then the E_MEMORY line, exit 2', () => {
-    const r = explore('patches=3,functions=3,states=1,tasks=2,depth=3', '32', '', '--engine', 'object');
+    const r = explore('patches=3,functions=3,states=1,tasks=2,depth=3', '32', objectOutAt(3), '--engine', 'object');
     expect(r.status).toBe(2);
     expect(r.stdout.split('\n')[1]).toMatch(/ \(INCOMPLETE: every sequence up to depth 2, not every longer one\)$/);
     expect(r.stdout).toMatch(/^no-foreign-removal +VIOLATED: shortest counterexample has 2 steps/m);
@@ -114,7 +124,8 @@ describe('a worker out of memory', () => {
           '1',
           ...more,
         ],
-        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32' }, timeout: 120_000 },
+        // The packed engine's worker runs out of itself; a shard's, the object engine's, is made to.
+        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32', ...objectOutAt(2) }, timeout: 120_000 },
       );
     const lastLine = /^klpcheck: a worker thread ran out of memory at depth 2, .* \[E_MEMORY\]$/;
     const r = search();
@@ -137,8 +148,9 @@ describe('a worker out of memory', () => {
   }, 150_000);
 
   it('names the level under way when the first chunk of a level fails, and a result file not written before its line (helper-86)', async () => {
-    // A shard runs on the object engine; at 32 MiB its worker fails on depth 3's first chunk. The line said depth 2,
-    // the level the report claims, and a --out whose folder went away hid it: its E_IO came last instead.
+    // A shard runs on the object engine, whose worker is made to fail on depth 3's first chunk (a worker thread takes
+    // process.env, not io.env). The line said depth 2, the level the report claims, and a --out whose folder went
+    // away hid it: its E_IO came last instead.
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-oom-'));
     const out = join(dir, 'shard.json');
     const err: string[] = [];
@@ -157,7 +169,12 @@ describe('a worker out of memory', () => {
     };
     const scope = 'patches=3,functions=3,states=2,tasks=2,depth=3';
     const args = ['explore', '--semantics', 'upstream', '--scope', scope, '--shard', '0/2', '--out', out, '--no-save', '--workers', '1'];
-    expect(await main(args, io)).toBe(2);
+    process.env[OOM_DEPTH_VARIABLE] = '3';
+    try {
+      expect(await main(args, io)).toBe(2);
+    } finally {
+      delete process.env[OOM_DEPTH_VARIABLE];
+    }
     const lines = err.join('').trimEnd().split('\n');
     expect(lines.at(-2)).toMatch(new RegExp(`^klpcheck: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*\\[E_IO\\]$`));
     expect(lines.at(-1)).toMatch(/^klpcheck: a worker thread ran out of memory at depth 3, \d+ states stored: .* \[E_MEMORY\]$/);
@@ -241,7 +258,7 @@ describe('a worker out of memory', () => {
 
   it('past the state budget costs nothing: the report and exit code of the search without the limit, no E_MEMORY (helper-89)', () => {
     // The budget stops the search in depth 2; a worker then runs out on a chunk in flight, which the budget drops anyway.
-    const search = (heap?: string) => explore('patches=5,functions=6,states=3,tasks=3,depth=2', heap, '', '--max-states', '5000');
+    const search = (heap?: string) => explore('patches=5,functions=6,states=3,tasks=3,depth=2', heap, {}, '--max-states', '5000');
     const limited = search('32');
     const free = search();
     // Until stop 53 its worker was replaced past the budget (a note, and the run twice as long: helper-90), and then the
@@ -386,7 +403,7 @@ describe('a worker out of memory', () => {
 
   it("is refused beside node's --max-old-space-size, which V8 gives every thread over a worker's own limit", () => {
     // A worker asked for 32 MiB ran with 4 GiB under NODE_OPTIONS=--max-old-space-size=4096, silently (helper-83).
-    const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', '64', '--max-old-space-size=4096');
+    const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', '64', { NODE_OPTIONS: '--max-old-space-size=4096' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
       "klpcheck: KLPCHECK_WORKER_HEAP_MIB has no effect beside node's --max-old-space-size or --max-heap-size (NODE_OPTIONS or node's options), which V8 gives every thread: set one of the two [E_USAGE]\n",

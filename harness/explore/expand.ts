@@ -47,15 +47,26 @@ export function rootUniverse(scope: ExploreScope): Universe {
   return { patches: [], modules: [{ name: TARGET_MODULE }], kernel: { tasks: scope.tasks }, forbid_downgrade: true };
 }
 
-/** The steps out of states whose patch definitions are `known`. */
-interface Prefix {
+/** The patch definitions chosen along a path. */
+interface Defs {
   readonly known: readonly PatchDef[];
   /** Positions of the known definitions, each in its own prefix's list (they are part of the key). */
   readonly defPos: readonly number[];
+}
+
+/** The steps out of states whose patch definitions are `known`. */
+interface Prefix extends Defs {
   /** Successor list: candidate ops, then a new patch's insmods. */
   readonly ops: readonly Op[];
   readonly firstNew: number;
   readonly newDefs: readonly PatchDef[];
+}
+
+const NO_DEFS: Defs = { known: [], defPos: [] };
+
+/** The definitions after loading `def`, the `index`th of a new patch's in `defs`' list. */
+function afterNew(defs: Defs, def: PatchDef, index: number): Defs {
+  return { known: [...defs.known, def], defPos: [...defs.defPos, index] };
 }
 
 /** A successor as the explorer sees it. */
@@ -107,7 +118,15 @@ export class Expander {
     return this.roots.length;
   }
 
-  private prefix(root: number, known: readonly PatchDef[], defPos: readonly number[]): Prefix {
+  /**
+   * The successor list of states whose definitions are `defs`, made when a
+   * path first steps out of them. Only states that are expanded, or lie on a
+   * path to one, get one: made for every successor that loads a new patch,
+   * the cache held some hundred times the states a worker expands, and a
+   * 32 MiB worker ran out of memory in depth 2 of the largest scope on
+   * that alone (stop 53's failed CI run).
+   */
+  private prefix(root: number, { known, defPos }: Defs): Prefix {
     const id = `${root}:${defPos.join(',')}`;
     let p = this.prefixes.get(id);
     if (!p) {
@@ -131,7 +150,7 @@ export class Expander {
   private at(root: number, path: readonly number[]): { run: Lockstep; prefix: Prefix } {
     if (this.stackRoot !== root || !this.stack.length) {
       const run = new Lockstep(rootUniverse(this.scope), this.semantics, this.runOpts);
-      this.stack = [{ run, prefix: this.prefix(root, [], []), pos: -1 }];
+      this.stack = [{ run, prefix: this.prefix(root, NO_DEFS), pos: -1 }];
       this.stackRoot = root;
     }
     let k = 0;
@@ -140,23 +159,23 @@ export class Expander {
     for (; k < path.length; k++) {
       const { run, prefix } = this.stack[k]!;
       const pos = path[k]!;
-      const { run: next, prefix: after } = this.step(run, prefix, pos);
+      const { run: next, defs } = this.step(run, prefix, pos);
       next.replay(prefix.ops[pos]!);
-      this.stack.push({ run: next, prefix: after, pos });
+      this.stack.push({ run: next, prefix: defs === prefix ? prefix : this.prefix(root, defs), pos });
     }
     const top = this.stack[this.stack.length - 1]!;
     return { run: top.run, prefix: top.prefix };
   }
 
-  /** A branch of `run` ready to take step `pos` (its universe knows a new patch's definition), and the prefix after it. */
-  private step(run: Lockstep, prefix: Prefix, pos: number): { run: Lockstep; prefix: Prefix } {
-    if (pos < prefix.firstNew) return { run: run.branch(), prefix };
+  /**
+   * A branch of `run` ready to take step `pos` (its universe knows a new
+   * patch's definition), and the definitions after it: `prefix` itself
+   * unless the step loads a new patch.
+   */
+  private step(run: Lockstep, prefix: Prefix, pos: number): { run: Lockstep; defs: Defs } {
+    if (pos < prefix.firstNew) return { run: run.branch(), defs: prefix };
     const def = prefix.newDefs[pos - prefix.firstNew]!;
-    const root = this.stackRoot;
-    return {
-      run: run.branch(withPatch(run.universe, def)),
-      prefix: this.prefix(root, [...prefix.known, def], [...prefix.defPos, pos - prefix.firstNew]),
-    };
+    return { run: run.branch(withPatch(run.universe, def)), defs: afterNew(prefix, def, pos - prefix.firstNew) };
   }
 
   /** The keys of a root state. */
@@ -180,7 +199,7 @@ export class Expander {
       if (pos < prefix.firstNew && (pointless(op, run) || !run.applicable(op))) continue;
       const reuse: Lockstep | null = pos < prefix.firstNew ? spare : null;
       spare = null;
-      const { run: next, prefix: after }: { run: Lockstep; prefix: Prefix } = reuse ? { run: reuse, prefix } : this.step(run, prefix, pos);
+      const { run: next, defs: after }: { run: Lockstep; defs: Defs } = reuse ? { run: reuse, defs: prefix } : this.step(run, prefix, pos);
       // A quiet step (run-sequence.ts stepAll) is one whose packed state, tasks in place, is the state's own:
       // its keys are the state's, and nothing the checks do changes them.
       // Keys built for that question stand unless a conformance break then changed what a key holds.
@@ -204,7 +223,7 @@ export class Expander {
 
   /** The universe and ops of a path, for a counterexample. */
   decode(root: number, path: readonly number[]): { universe: Universe; ops: Op[] } {
-    let prefix = this.prefix(root, [], []);
+    let prefix = this.prefix(root, NO_DEFS);
     let universe = rootUniverse(this.scope);
     const ops: Op[] = [];
     for (const pos of path) {
@@ -212,7 +231,7 @@ export class Expander {
       if (pos >= prefix.firstNew) {
         const def = prefix.newDefs[pos - prefix.firstNew]!;
         universe = withPatch(universe, def);
-        prefix = this.prefix(root, [...prefix.known, def], [...prefix.defPos, pos - prefix.firstNew]);
+        prefix = this.prefix(root, afterNew(prefix, def, pos - prefix.firstNew));
       }
     }
     return { universe, ops };

@@ -107,3 +107,24 @@ export function quietly<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
 }
+
+/**
+ * KLPCHECK_TEST_WORKER_OOM_DEPTH=D, for klpcheck's own tests: an
+ * object-engine worker (worker.ts) handed a chunk of depth D or deeper runs
+ * out of memory at once (runOutOfMemory). Its workers hold little more than
+ * the chunk under way since stop 54, and no scope in range ran one out any
+ * more at the smallest heap KLPCHECK_WORKER_HEAP_MIB allows (32 MiB); the
+ * tests of what explore then does need one that runs out, at a known depth
+ * and on every machine. The packed engine's workers run out of themselves.
+ */
+export const OOM_DEPTH_VARIABLE = 'KLPCHECK_TEST_WORKER_OOM_DEPTH';
+
+/**
+ * Fills this worker's heap until V8 ends the thread, which its Worker then
+ * reports as ERR_WORKER_OUT_OF_MEMORY: the failure a real search meets,
+ * taken the same way. Set a small heap first: it fills whatever the limit.
+ */
+export function runOutOfMemory(): never {
+  const hoard: number[][] = [];
+  for (;;) hoard.push(new Array<number>(1 << 16).fill(hoard.length));
+}
