@@ -18,7 +18,7 @@ import type { Io } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
 import { workerHeapMiB, workerHeapWords } from '../cli/worker-heap.ts';
 import { KlpcheckError } from '../harness/errors.ts';
-import { OOM_DEPTH_VARIABLE, quietly, workerFailure } from '../harness/explore/worker-failure.ts';
+import { OOM_DEPTH_VARIABLE, outOfMemoryDepth, quietly, workerFailure } from '../harness/explore/worker-failure.ts';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
@@ -43,11 +43,11 @@ const explore = (scope: string, heap?: string, env: Readonly<Record<string, stri
   );
 
 /**
- * The object engine's workers hold little more than a chunk (expand.ts), so they are made to run out at depth `d`
- * (worker-failure.ts OOM_DEPTH_VARIABLE): until stop 54 they ran out of themselves, after a gradual growth whose
- * end a loaded machine moved past the level (stop 53's failed CI run).
+ * The workers are made to run out at depth `d` (worker-failure.ts OOM_DEPTH_VARIABLE), each semantics' given as
+ * 'upstream:2': where a worker's heap runs out of itself moves from machine to machine, and these tests need a level.
+ * Stop 53's CI run failed on a shard whose worker finished, there, the level it ran out in here.
  */
-const objectOutAt = (d: number) => ({ [OOM_DEPTH_VARIABLE]: String(d) });
+const outAt = (d: number | string) => ({ [OOM_DEPTH_VARIABLE]: String(d) });
 
 const NO_STACK = /internal error|node:internal|\n\s+at |FATAL ERROR/;
 
@@ -93,7 +93,7 @@ describe('a worker out of memory', () => {
   }, 150_000);
 
   it('on the object engine, which does not replace it, stops explore too: the report, then the E_MEMORY line, exit 2', () => {
-    const r = explore('patches=3,functions=3,states=1,tasks=2,depth=3', '32', objectOutAt(3), '--engine', 'object');
+    const r = explore('patches=3,functions=3,states=1,tasks=2,depth=3', '32', outAt(3), '--engine', 'object');
     expect(r.status).toBe(2);
     expect(r.stdout.split('\n')[1]).toMatch(/ \(INCOMPLETE: every sequence up to depth 2, not every longer one\)$/);
     expect(r.stdout).toMatch(/^no-foreign-removal +VIOLATED: shortest counterexample has 2 steps/m);
@@ -124,8 +124,8 @@ describe('a worker out of memory', () => {
           '1',
           ...more,
         ],
-        // The packed engine's worker runs out of itself; a shard's, the object engine's, is made to.
-        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32', ...objectOutAt(2) }, timeout: 120_000 },
+        // The packed engine's worker, and a shard's (the object engine's).
+        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: '32', ...outAt(2) }, timeout: 120_000 },
       );
     const lastLine = /^klpcheck: a worker thread ran out of memory at depth 2, .* \[E_MEMORY\]$/;
     const r = search();
@@ -182,7 +182,7 @@ describe('a worker out of memory', () => {
   }, 150_000);
 
   it("stops one semantics' search in compare --exhaustive: its cells claim the levels expanded in full and name the heap, the others are searched, then E_MEMORY for each, exit 2", () => {
-    const compare = (scope: string, heap?: string, ...more: string[]) =>
+    const compare = (scope: string, heap?: string, env: Readonly<Record<string, string>> = {}, ...more: string[]) =>
       spawnSync(
         process.execPath,
         [
@@ -198,13 +198,13 @@ describe('a worker out of memory', () => {
           '--no-save',
           ...more,
         ],
-        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '' }, timeout: 120_000 },
+        { encoding: 'utf8', env: { ...process.env, KLPCHECK_WORKER_HEAP_MIB: heap ?? '', ...env }, timeout: 120_000 },
       );
-    // At 32 MiB upstream's worker runs out in depth 2 and per-state's in depth 1, each before it answers a chunk;
-    // stacking's search ends. (--record, which then writes nothing, is not asked: a selection with other settings than
+    // Upstream's worker runs out in depth 2, after answering depth 1's chunks, and so does the new one, before it
+    // answers one; per-state's runs out in depth 1, before it answers one; stacking's search ends. (--record, which then writes nothing, is not asked: a selection with other settings than
     // verdicts/expected.json's is refused before the work, and that file, the repository's, is the only one it writes.)
     const scope = 'patches=5,functions=6,states=3,tasks=3,depth=2';
-    const r = compare(scope, '32', '--json');
+    const r = compare(scope, '32', outAt('upstream:2,per-state:1'), '--json');
     expect(r.status).toBe(2);
     expect(r.stderr).not.toMatch(NO_STACK);
     // Each note that a worker was replaced names its semantics (helper-88).
@@ -244,7 +244,7 @@ describe('a worker out of memory', () => {
     // Each semantics' verdicts are those of a search bounded where it stopped, or of one no worker of which ran out.
     // Their states count what the level given up had stored too, as explore's report counts them (README).
     const verdicts = (m: VerdictMatrix, sem: string) => m.cells.filter((c) => c.semantics === sem).map((c) => [c.property, c.verdict]);
-    const atDepth1 = JSON.parse(compare(scope.replace('depth=2', 'depth=1'), undefined, '--json').stdout) as VerdictMatrix;
+    const atDepth1 = JSON.parse(compare(scope.replace('depth=2', 'depth=1'), undefined, {}, '--json').stdout) as VerdictMatrix;
     expect(verdicts(matrix, 'upstream')).toEqual(verdicts(atDepth1, 'upstream'));
     expect(verdicts(matrix, 'upstream').some(([, v]) => v === 'violated')).toBe(true);
     // The views say what stopped each, and how to go further.
@@ -431,6 +431,15 @@ describe('a worker out of memory', () => {
     );
     const other = Object.assign(new Error('boom'), { code: 'ERR_OTHER' });
     expect(workerFailure(other, { depth: 1, states: 1 })).toBe(other);
+  });
+
+  it('is made to run out, for these tests, at the depth given for its semantics or for any', () => {
+    expect(outOfMemoryDepth('2', 'stacking')).toBe(2);
+    expect(outOfMemoryDepth('upstream:2,per-state:1', 'per-state')).toBe(1);
+    expect(outOfMemoryDepth('upstream:2, per-state:1', 'upstream')).toBe(2);
+    expect(outOfMemoryDepth('upstream:2,per-state:1', 'stacking')).toBe(Infinity);
+    expect(outOfMemoryDepth('per-state:1,3', 'stacking')).toBe(3);
+    for (const none of [undefined, '', 'abc', '-1', '2.5', 'upstream:', ':2']) expect(outOfMemoryDepth(none, 'upstream')).toBe(Infinity);
   });
 
   it('quietly keeps a rejection for whoever awaits it, and leaves no unhandled rejection', async () => {

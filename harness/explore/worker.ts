@@ -4,7 +4,7 @@ import { semanticsByName } from '../../model/semantics/registry.ts';
 import { Expander } from './expand.ts';
 import { expandChunk, type ChunkItem } from './explorer.ts';
 import type { ExploreScope } from './scope.ts';
-import { OOM_DEPTH_VARIABLE, runOutOfMemory } from './worker-failure.ts';
+import { OOM_DEPTH_VARIABLE, outOfMemoryDepth, runOutOfMemory } from './worker-failure.ts';
 
 export interface WorkerJob {
   readonly semantics: string;
@@ -16,7 +16,7 @@ export interface WorkerJob {
 
 const job = workerData as WorkerJob;
 const ex = new Expander(semanticsByName(job.semantics)!, job.scope, job.properties);
-const oomDepth = Number(process.env[OOM_DEPTH_VARIABLE]) || Infinity;
+const oomDepth = outOfMemoryDepth(process.env[OOM_DEPTH_VARIABLE], job.semantics);
 parentPort!.on('message', (m: { id: number; items: ChunkItem[] }) => {
   // A chunk of depth d expands states at d - 1, whose paths have d - 1 steps.
   if (m.items.some((item) => item.path.length + 1 >= oomDepth)) runOutOfMemory();

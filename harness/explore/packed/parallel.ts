@@ -132,7 +132,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     issued += items.length;
     while (workers.length < workersFor(issued, o.workers, after)) startWorker();
     const id = nextId++;
-    const chunk: PackedChunk = { id, items, handles: bf.visited.handles() };
+    const chunk: PackedChunk = { id, depth: bf.depth, items, handles: bf.visited.handles() };
     const at = id % workers.length;
     return quietly(
       new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ExploreScope } from '../scope.ts';
 import { VisitedSet, type VisitedHandles, type VisitedReader } from '../visited.ts';
 import { packedModel, type PackedModelName } from './models.ts';
+import { OOM_DEPTH_VARIABLE, outOfMemoryDepth, runOutOfMemory } from '../worker-failure.ts';
 
 /** What a worker is started with: its module (for worker-entry.mjs), the model and the scope of the search. */
 export interface PackedJob {
@@ -25,6 +26,8 @@ export interface PackedJob {
 /** A chunk to expand: state numbers in frontier order, and the visited set's buffers as they are now. */
 export interface PackedChunk {
   readonly id: number;
+  /** The depth under way: the chunk's successors' (for OOM_DEPTH_VARIABLE alone). */
+  readonly depth: number;
   readonly items: Int32Array;
   readonly handles: VisitedHandles;
 }
@@ -51,7 +54,10 @@ let reader: VisitedReader | null = null;
 let tableBytes = -1;
 let records = new Uint8Array(1 << 20);
 
+const oomDepth = outOfMemoryDepth(process.env[OOM_DEPTH_VARIABLE], job.semantics ?? 'upstream');
+
 parentPort!.on('message', (m: PackedChunk) => {
+  if (m.depth >= oomDepth) runOutOfMemory();
   // A reader of the table and chunks as they are: one that grew is a new buffer, a chunk begun a new one.
   if (m.handles.slots.byteLength !== tableBytes || !reader!.sameChunks(m.handles)) {
     reader = VisitedSet.reader(m.handles);
