@@ -8,6 +8,8 @@
  * the main thread, which holds the visited set, is not limited by this.
  */
 import { KlpcheckError } from '../harness/errors.ts';
+import { OOM_DEPTH_VARIABLE, outOfMemoryItems } from '../harness/explore/worker-failure.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
 
 export const WORKER_HEAP_VARIABLE = 'KLPCHECK_WORKER_HEAP_MIB';
 
@@ -33,7 +35,14 @@ const HEAP_FLAG = /(?:^|\s)--?max[-_](?:old[-_]space|heap)[-_]size\b/;
  */
 export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>, execArgv: readonly string[] = []): number | undefined {
   const raw = env[WORKER_HEAP_VARIABLE];
-  if (raw === undefined || raw === '') return undefined;
+  if (raw === undefined || raw === '') {
+    if (env[OOM_DEPTH_VARIABLE])
+      throw new KlpcheckError(
+        'E_USAGE',
+        `${OOM_DEPTH_VARIABLE} needs ${WORKER_HEAP_VARIABLE} beside it: a worker made to run out fills its heap, and node's default is some GiB`,
+      );
+    return undefined;
+  }
   const text = raw.replace(/^ +| +$/g, '');
   const n = /^[1-9]\d{0,6}$/.test(text) ? Number(text) : NaN;
   if (!(n >= WORKER_HEAP_MIB.min && n <= WORKER_HEAP_MIB.max))
@@ -41,12 +50,32 @@ export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>,
       'E_USAGE',
       `${WORKER_HEAP_VARIABLE}=${JSON.stringify(raw)}: a whole number of MiB from ${WORKER_HEAP_MIB.min} to ${WORKER_HEAP_MIB.max} (unset: node's own limit)`,
     );
+  checkOutOfMemoryDepth(env);
   if (HEAP_FLAG.test(env.NODE_OPTIONS ?? '') || execArgv.some((a) => HEAP_FLAG.test(a)))
     throw new KlpcheckError(
       'E_USAGE',
       `${WORKER_HEAP_VARIABLE} has no effect beside node's --max-old-space-size or --max-heap-size (NODE_OPTIONS or node's options), which V8 gives every thread: set one of the two`,
     );
   return n;
+}
+
+/**
+ * KLPCHECK_TEST_WORKER_OOM_DEPTH (harness/explore/worker-failure.ts), for
+ * klpcheck's own tests: unset or empty, or items of `D` or `SEMANTICS:D`
+ * joined by commas, each semantics one klpcheck has; anything else is
+ * E_USAGE naming it, as a worker would otherwise ignore it (helper-91:
+ * 0 turned it off while -1 fired at once).
+ */
+function checkOutOfMemoryDepth(env: Readonly<Record<string, string | undefined>>): void {
+  const raw = env[OOM_DEPTH_VARIABLE];
+  if (!raw) return;
+  const items = outOfMemoryItems(raw);
+  const unknown = items?.find((i) => i.semantics !== undefined && !semanticsByName(i.semantics));
+  if (!items || unknown)
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${OOM_DEPTH_VARIABLE}=${JSON.stringify(raw)}: ${unknown ? `no semantics '${unknown.semantics}'` : 'items of D or SEMANTICS:D, D a whole number, joined by commas'} (a variable for klpcheck's own tests)`,
+    );
 }
 
 /** node's heap flags with their values, as the user gave them: "--max-old-space-size=56" (HEAP_FLAG's matches, and what follows each to a space). */

@@ -442,6 +442,22 @@ describe('a worker out of memory', () => {
     for (const none of [undefined, '', 'abc', '-1', '2.5', 'upstream:', ':2']) expect(outOfMemoryDepth(none, 'upstream')).toBe(Infinity);
   });
 
+  it('is refused malformed, for a semantics klpcheck does not have, or without KLPCHECK_WORKER_HEAP_MIB (helper-91)', () => {
+    const heap = { KLPCHECK_WORKER_HEAP_MIB: '32' };
+    expect(workerHeapMiB({ ...heap, ...outAt('upstream:2, per-state:1') })).toBe(32);
+    expect(workerHeapMiB({ ...heap, ...outAt('') })).toBe(32);
+    for (const bad of ['-1', '2.5', 'abc', 'upstream:', ':2', '2,', '1234567'])
+      expect(() => workerHeapMiB({ ...heap, ...outAt(bad) }), bad).toThrow(
+        `KLPCHECK_TEST_WORKER_OOM_DEPTH=${JSON.stringify(bad)}: items of D or SEMANTICS:D, D a whole number, joined by commas`,
+      );
+    expect(() => workerHeapMiB({ ...heap, ...outAt('upstrem:2') })).toThrow(`="upstrem:2": no semantics 'upstrem'`);
+    // Without a heap limit the worker made to run out fills node's default heap, some GiB (helper-91).
+    expect(() => workerHeapMiB(outAt(2))).toThrow(/^KLPCHECK_TEST_WORKER_OOM_DEPTH needs KLPCHECK_WORKER_HEAP_MIB beside it/);
+    const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', undefined, outAt(2));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^klpcheck: KLPCHECK_TEST_WORKER_OOM_DEPTH needs .* \[E_USAGE\]\n$/);
+  });
+
   it('quietly keeps a rejection for whoever awaits it, and leaves no unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const listen = (e: unknown) => unhandled.push(e);

@@ -118,6 +118,11 @@ export class Expander {
     return this.roots.length;
   }
 
+  /** How many successor lists this expander holds (prefix): the tests bound it by the states expanded. */
+  get successorLists(): number {
+    return this.prefixes.size;
+  }
+
   /**
    * The successor list of states whose definitions are `defs`, made when a
    * path first steps out of them. Only states that are expanded, or lie on a

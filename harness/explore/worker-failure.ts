@@ -120,17 +120,32 @@ export function quietly<T>(p: Promise<T>): Promise<T> {
  * is not one. Stop 53's CI run failed on a shard whose worker, 32 MiB,
  * finished the level it ran out in here, and the packed engine's searches
  * those tests ran out in at 32 MiB end at 40 or 48 (stop 54). Since stop 54
- * the object engine's workers hold little more than the chunk under way.
+ * the object engine's workers hold the successor lists of the states they
+ * expand and the chunk under way (expand.ts). The command line refuses a
+ * malformed value, and one without KLPCHECK_WORKER_HEAP_MIB (cli/worker-heap.ts).
  */
 export const OOM_DEPTH_VARIABLE = 'KLPCHECK_TEST_WORKER_OOM_DEPTH';
 
-/** The depth from which a worker of `semantics` runs out (OOM_DEPTH_VARIABLE's `value`); Infinity for none. */
-export function outOfMemoryDepth(value: string | undefined, semantics: string): number {
-  for (const item of (value ?? '').split(',')) {
-    const m = /^(?:([a-z][a-z-]*):)?(\d+)$/.exec(item.trim());
-    if (m && (m[1] === undefined || m[1] === semantics)) return Number(m[2]);
+/** OOM_DEPTH_VARIABLE's items, each a depth and the semantics it is for (undefined: any); null when one is malformed. */
+export function outOfMemoryItems(value: string): { readonly semantics?: string; readonly depth: number }[] | null {
+  const items = [];
+  for (const item of value.split(',')) {
+    const m = /^(?:([a-z][a-z-]*):)?(\d{1,6})$/.exec(item.trim());
+    if (!m) return null;
+    items.push({ ...(m[1] === undefined ? {} : { semantics: m[1] }), depth: Number(m[2]) });
   }
-  return Infinity;
+  return items;
+}
+
+/**
+ * The depth from which a worker of `semantics` runs out (OOM_DEPTH_VARIABLE's
+ * `value`, the first item for it); Infinity for none, and for a malformed
+ * value, which the command line refuses before any worker starts
+ * (cli/worker-heap.ts).
+ */
+export function outOfMemoryDepth(value: string | undefined, semantics: string): number {
+  const item = outOfMemoryItems(value ?? '')?.find((i) => i.semantics === undefined || i.semantics === semantics);
+  return item?.depth ?? Infinity;
 }
 
 /**
