@@ -6,9 +6,10 @@
  * worker has node's own limit. A packed-engine worker that fills its heap
  * is replaced and the search goes on (harness/explore/packed/parallel.ts);
  * the main thread, which holds the visited set, is not limited by this.
+ * The tests' KLPCHECK_TEST_WORKER_OOM_DEPTH is checked beside it.
  */
 import { KlpcheckError } from '../harness/errors.ts';
-import { OOM_DEPTH_VARIABLE, outOfMemoryItems } from '../harness/explore/worker-failure.ts';
+import { OOM_DEPTH_HEAP_MAX_MIB, OOM_DEPTH_VARIABLE, outOfMemoryItems } from '../harness/explore/worker-failure.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 
 export const WORKER_HEAP_VARIABLE = 'KLPCHECK_WORKER_HEAP_MIB';
@@ -32,15 +33,13 @@ const HEAP_FLAG = /(?:^|\s)--?max[-_](?:old[-_]space|heap)[-_]size\b/;
  * the variable beside node's --max-old-space-size (in NODE_OPTIONS or
  * `execArgv`), which V8 applies to every thread over a worker's own limit:
  * one set to 32 MiB then ran with 4 GiB, silently (helper-83, 2026-12-05).
+ * KLPCHECK_TEST_WORKER_OOM_DEPTH, the tests' variable, is checked here too,
+ * against this heap (checkOutOfMemoryDepth): E_USAGE as well.
  */
 export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>, execArgv: readonly string[] = []): number | undefined {
   const raw = env[WORKER_HEAP_VARIABLE];
   if (raw === undefined || raw === '') {
-    if (env[OOM_DEPTH_VARIABLE])
-      throw new KlpcheckError(
-        'E_USAGE',
-        `${OOM_DEPTH_VARIABLE} needs ${WORKER_HEAP_VARIABLE} beside it: a worker made to run out fills its heap, and node's default is some GiB`,
-      );
+    checkOutOfMemoryDepth(env, undefined);
     return undefined;
   }
   const text = raw.replace(/^ +| +$/g, '');
@@ -50,7 +49,7 @@ export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>,
       'E_USAGE',
       `${WORKER_HEAP_VARIABLE}=${JSON.stringify(raw)}: a whole number of MiB from ${WORKER_HEAP_MIB.min} to ${WORKER_HEAP_MIB.max} (unset: node's own limit)`,
     );
-  checkOutOfMemoryDepth(env);
+  checkOutOfMemoryDepth(env, n);
   if (HEAP_FLAG.test(env.NODE_OPTIONS ?? '') || execArgv.some((a) => HEAP_FLAG.test(a)))
     throw new KlpcheckError(
       'E_USAGE',
@@ -61,21 +60,28 @@ export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>,
 
 /**
  * KLPCHECK_TEST_WORKER_OOM_DEPTH (harness/explore/worker-failure.ts), for
- * klpcheck's own tests: unset or empty, or items of `D` or `SEMANTICS:D`
- * joined by commas, each semantics one klpcheck has; anything else is
- * E_USAGE naming it, as a worker would otherwise ignore it (helper-91:
- * 0 turned it off while -1 fired at once).
+ * klpcheck's own tests, checked beside the workers' heap `mib`: unset or
+ * empty, or items outOfMemoryItems takes, each semantics one klpcheck has,
+ * with KLPCHECK_WORKER_HEAP_MIB at most OOM_DEPTH_HEAP_MAX_MIB (a worker
+ * made to run out fills its heap, and node's default is some GiB;
+ * helper-91, helper-92). Anything else is E_USAGE naming it: a worker
+ * would otherwise ignore it (0 turned it off while -1 fired at once).
  */
-function checkOutOfMemoryDepth(env: Readonly<Record<string, string | undefined>>): void {
+function checkOutOfMemoryDepth(env: Readonly<Record<string, string | undefined>>, mib: number | undefined): void {
   const raw = env[OOM_DEPTH_VARIABLE];
   if (!raw) return;
   const items = outOfMemoryItems(raw);
-  const unknown = items?.find((i) => i.semantics !== undefined && !semanticsByName(i.semantics));
-  if (!items || unknown)
-    throw new KlpcheckError(
-      'E_USAGE',
-      `${OOM_DEPTH_VARIABLE}=${JSON.stringify(raw)}: ${unknown ? `no semantics '${unknown.semantics}'` : 'items of D or SEMANTICS:D, D a whole number, joined by commas'} (a variable for klpcheck's own tests)`,
-    );
+  const unknown = typeof items === 'string' ? undefined : items.find((i) => i.semantics !== undefined && !semanticsByName(i.semantics));
+  const wrong =
+    typeof items === 'string'
+      ? items
+      : unknown
+        ? `no semantics '${unknown.semantics}'`
+        : mib === undefined || mib > OOM_DEPTH_HEAP_MAX_MIB
+          ? `needs ${WORKER_HEAP_VARIABLE} of at most ${OOM_DEPTH_HEAP_MAX_MIB} beside it (not node's heap flag): a worker made to run out fills its heap`
+          : undefined;
+  if (wrong)
+    throw new KlpcheckError('E_USAGE', `${OOM_DEPTH_VARIABLE}=${JSON.stringify(raw)}: ${wrong} (a variable for klpcheck's own tests)`);
 }
 
 /** node's heap flags with their values, as the user gave them: "--max-old-space-size=56" (HEAP_FLAG's matches, and what follows each to a space). */

@@ -213,7 +213,8 @@ describe('a worker out of memory', () => {
     );
     const err = r.stderr.trimEnd().split('\n');
     expect(err.at(-2)).toMatch(
-      /^klpcheck: upstream: a worker thread ran out of memory at depth 2, \d+ states stored: bound the search .* \[E_MEMORY\]$/,
+      // Made to run out, it would fill any heap: the line says what did it, not to raise the heap (helper-92).
+      /^klpcheck: upstream: a worker thread ran out of memory at depth 2, 123 states stored: KLPCHECK_TEST_WORKER_OOM_DEPTH="upstream:2,per-state:1" made it run out, whatever its heap: unset it \(it is for klpcheck's own tests\) \[E_MEMORY\]$/,
     );
     expect(err.at(-1)).toMatch(/^klpcheck: per-state: a worker thread ran out of memory at depth 1, 8 states stored: .* \[E_MEMORY\]$/);
     // Exit 2, not 1: the count line does not say "so exit 1".
@@ -439,6 +440,9 @@ describe('a worker out of memory', () => {
     expect(outOfMemoryDepth('upstream:2, per-state:1', 'upstream')).toBe(2);
     expect(outOfMemoryDepth('upstream:2,per-state:1', 'stacking')).toBe(Infinity);
     expect(outOfMemoryDepth('per-state:1,3', 'stacking')).toBe(3);
+    // A semantics' own item wins over the bare D, in either order (helper-92).
+    expect(outOfMemoryDepth('3,upstream:1', 'upstream')).toBe(1);
+    expect(outOfMemoryDepth('upstream:1,3', 'upstream')).toBe(1);
     for (const none of [undefined, '', 'abc', '-1', '2.5', 'upstream:', ':2']) expect(outOfMemoryDepth(none, 'upstream')).toBe(Infinity);
   });
 
@@ -446,16 +450,24 @@ describe('a worker out of memory', () => {
     const heap = { KLPCHECK_WORKER_HEAP_MIB: '32' };
     expect(workerHeapMiB({ ...heap, ...outAt('upstream:2, per-state:1') })).toBe(32);
     expect(workerHeapMiB({ ...heap, ...outAt('') })).toBe(32);
-    for (const bad of ['-1', '2.5', 'abc', 'upstream:', ':2', '2,', '1234567'])
+    expect(workerHeapMiB({ ...heap, ...outAt(' 0 , stacking:1 ') })).toBe(32);
+    // Spaces alone are left out around an item, as around every number, and a depth has no leading zero (helper-92).
+    for (const bad of ['-1', '2.5', 'abc', 'upstream:', ':2', '2,', '1234567', '01', '\t1', '1\n', '\u00a01'])
       expect(() => workerHeapMiB({ ...heap, ...outAt(bad) }), bad).toThrow(
-        `KLPCHECK_TEST_WORKER_OOM_DEPTH=${JSON.stringify(bad)}: items of D or SEMANTICS:D, D a whole number, joined by commas`,
+        `KLPCHECK_TEST_WORKER_OOM_DEPTH=${JSON.stringify(bad)}: items of D or SEMANTICS:D joined by commas, D a whole number below 1000000`,
       );
     expect(() => workerHeapMiB({ ...heap, ...outAt('upstrem:2') })).toThrow(`="upstrem:2": no semantics 'upstrem'`);
-    // Without a heap limit the worker made to run out fills node's default heap, some GiB (helper-91).
-    expect(() => workerHeapMiB(outAt(2))).toThrow(/^KLPCHECK_TEST_WORKER_OOM_DEPTH needs KLPCHECK_WORKER_HEAP_MIB beside it/);
+    expect(() => workerHeapMiB({ ...heap, ...outAt('UPSTREAM:2') })).toThrow(`="UPSTREAM:2": no semantics 'UPSTREAM'`);
+    expect(() => workerHeapMiB({ ...heap, ...outAt('upstream:1,upstream:3') })).toThrow(`: two items for upstream`);
+    expect(() => workerHeapMiB({ ...heap, ...outAt('1,3') })).toThrow(`: two items for every semantics`);
+    // The worker made to run out fills its heap: node's default is some GiB, and 1 TiB is allowed (helper-91, helper-92).
+    const needs = ': needs KLPCHECK_WORKER_HEAP_MIB of at most 256 beside it';
+    expect(() => workerHeapMiB(outAt(2))).toThrow(`KLPCHECK_TEST_WORKER_OOM_DEPTH="2"${needs}`);
+    expect(() => workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '257', ...outAt(2) })).toThrow(needs);
+    expect(workerHeapMiB({ KLPCHECK_WORKER_HEAP_MIB: '256', ...outAt(2) })).toBe(256);
     const r = explore('patches=2,functions=1,states=0,tasks=1,depth=2', undefined, outAt(2));
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^klpcheck: KLPCHECK_TEST_WORKER_OOM_DEPTH needs .* \[E_USAGE\]\n$/);
+    expect(r.stderr).toMatch(/^klpcheck: KLPCHECK_TEST_WORKER_OOM_DEPTH="2": needs .* \[E_USAGE\]\n$/);
   });
 
   it('quietly keeps a rejection for whoever awaits it, and leaves no unhandled rejection', async () => {

@@ -64,7 +64,7 @@ interface Prefix extends Defs {
 
 const NO_DEFS: Defs = { known: [], defPos: [] };
 
-/** The definitions after loading `def`, the `index`th of a new patch's in `defs`' list. */
+/** The definitions after loading `def`, at `index` in the newDefs of the prefix whose definitions are `defs`. */
 function afterNew(defs: Defs, def: PatchDef, index: number): Defs {
   return { known: [...defs.known, def], defPos: [...defs.defPos, index] };
 }
@@ -124,12 +124,13 @@ export class Expander {
   }
 
   /**
-   * The successor list of states whose definitions are `defs`, made when a
-   * path first steps out of them. Only states that are expanded, or lie on a
-   * path to one, get one: made for every successor that loads a new patch,
-   * the cache held some hundred times the states a worker expands, and a
-   * 32 MiB worker ran out of memory in depth 2 of the largest scope on
-   * that alone (stop 53's failed CI run).
+   * The successor list of the states whose definitions are `defs` (one list
+   * for all of them, by root and definition positions), made when a path
+   * first steps out of one of them: only definitions of states expanded, or
+   * on a path to one, get one. Made for every successor that loads a new
+   * patch, the lists numbered some hundred times the states a worker
+   * expands, and a 32 MiB worker ran out of memory in depth 2 of
+   * patches=5,functions=6,states=3,tasks=3 on that alone (stop 54).
    */
   private prefix(root: number, { known, defPos }: Defs): Prefix {
     const id = `${root}:${defPos.join(',')}`;

@@ -67,7 +67,7 @@ export const PAST_THE_HEAP = `bound the search (a smaller depth in --scope, or -
 
 /** stderr's note when a worker that ran out of memory is replaced (packed/parallel.ts), for `command` (explore; compare with the semantics, "compare: upstream"). */
 export function workerReplacedNote(command: string, place: SearchPlace): string {
-  return `klpcheck ${command}: a worker thread ran out of memory at depth ${place.depth}, ${place.states} states stored; a new one takes its chunks (a larger heap saves its start-up: ${LARGER_HEAP})`;
+  return `klpcheck ${command}: a worker thread ran out of memory at depth ${place.depth}, ${statesStored(place.states)}; a new one takes its chunks (a larger heap saves its start-up: ${LARGER_HEAP})`;
 }
 
 /**
@@ -81,10 +81,17 @@ export function workerReplacedNote(command: string, place: SearchPlace): string 
  */
 export function workerFailure(e: Error, place: SearchPlace): Error {
   if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return e;
-  return new KlpcheckError(
-    'E_MEMORY',
-    `a worker thread ran out of memory at depth ${place.depth}, ${place.states} states stored: ${PAST_THE_HEAP}`,
-  );
+  // A worker made to run out fills any heap: the usual advice would never help (helper-92).
+  const made = process.env[OOM_DEPTH_VARIABLE];
+  const why = made
+    ? `${OOM_DEPTH_VARIABLE}=${JSON.stringify(made)} made it run out, whatever its heap: unset it (it is for klpcheck's own tests)`
+    : PAST_THE_HEAP;
+  return new KlpcheckError('E_MEMORY', `a worker thread ran out of memory at depth ${place.depth}, ${statesStored(place.states)}: ${why}`);
+}
+
+/** "1 state stored", "27 states stored". */
+function statesStored(n: number): string {
+  return `${n} ${n === 1 ? 'state' : 'states'} stored`;
 }
 
 /** Whether `e` is a worker out of memory as workerFailure made it (E_MEMORY). */
@@ -111,27 +118,37 @@ export function quietly<T>(p: Promise<T>): Promise<T> {
 /**
  * KLPCHECK_TEST_WORKER_OOM_DEPTH, for klpcheck's own tests: "D", or
  * "SEMANTICS:D" items joined by commas ("upstream:2,per-state:1"). A
- * worker thread of a search of that semantics (any, for a bare D) handed a
- * chunk of depth D or deeper runs out of memory at once (runOutOfMemory):
- * the object engine's (worker.ts) and the packed engine's
- * (packed/worker.ts), whose replacement then runs out again on the same
- * chunk. The tests of what explore and compare do then need a worker that
- * runs out at a known depth on every machine: the growth of a worker's heap
- * is not one. Stop 53's CI run failed on a shard whose worker, 32 MiB,
- * finished the level it ran out in here, and the packed engine's searches
- * those tests ran out in at 32 MiB end at 40 or 48 (stop 54). Since stop 54
- * the object engine's workers hold the successor lists of the states they
- * expand and the chunk under way (expand.ts). The command line refuses a
- * malformed value, and one without KLPCHECK_WORKER_HEAP_MIB (cli/worker-heap.ts).
+ * worker thread of a search of that semantics (any, for the bare D) handed
+ * a chunk of depth D or deeper runs out of memory at once
+ * (runOutOfMemory): the object engine's (worker.ts) and the packed
+ * engine's (packed/worker.ts), whose replacement then runs out again on
+ * the same chunk. The tests of what explore and compare do then need a
+ * worker that runs out at a known depth on every machine, which the growth
+ * of a worker's heap does not give: stop 53's CI run failed where a 32 MiB
+ * worker finished a level that one of the same size had not finished on
+ * the developers' machine, and the packed searches those tests used run
+ * out at 32 MiB but not at 40 or 48 (stop 54). explore and compare
+ * --exhaustive refuse a malformed value, and one without
+ * KLPCHECK_WORKER_HEAP_MIB of at most 256 MiB (cli/worker-heap.ts).
  */
 export const OOM_DEPTH_VARIABLE = 'KLPCHECK_TEST_WORKER_OOM_DEPTH';
 
-/** OOM_DEPTH_VARIABLE's items, each a depth and the semantics it is for (undefined: any); null when one is malformed. */
-export function outOfMemoryItems(value: string): { readonly semantics?: string; readonly depth: number }[] | null {
-  const items = [];
+/** The largest KLPCHECK_WORKER_HEAP_MIB beside OOM_DEPTH_VARIABLE: each worker made to run out fills its heap. */
+export const OOM_DEPTH_HEAP_MAX_MIB = 256;
+
+/**
+ * OOM_DEPTH_VARIABLE's items, each a depth and the semantics it is for
+ * (undefined: any); a string saying what is wrong when an item is
+ * malformed (spaces around an item are left out, as around every number
+ * klpcheck reads, and a depth has no leading zero) or two are for the same
+ * semantics.
+ */
+export function outOfMemoryItems(value: string): { readonly semantics?: string; readonly depth: number }[] | string {
+  const items: { readonly semantics?: string; readonly depth: number }[] = [];
   for (const item of value.split(',')) {
-    const m = /^(?:([a-z][a-z-]*):)?(\d{1,6})$/.exec(item.trim());
-    if (!m) return null;
+    const m = /^(?:([^:, ]+):)?(0|[1-9]\d{0,5})$/.exec(item.replace(/^ +| +$/g, ''));
+    if (!m) return 'items of D or SEMANTICS:D joined by commas, D a whole number below 1000000';
+    if (items.some((i) => i.semantics === m[1])) return `two items for ${m[1] === undefined ? 'every semantics' : m[1]}`;
     items.push({ ...(m[1] === undefined ? {} : { semantics: m[1] }), depth: Number(m[2]) });
   }
   return items;
@@ -139,13 +156,14 @@ export function outOfMemoryItems(value: string): { readonly semantics?: string; 
 
 /**
  * The depth from which a worker of `semantics` runs out (OOM_DEPTH_VARIABLE's
- * `value`, the first item for it); Infinity for none, and for a malformed
- * value, which the command line refuses before any worker starts
- * (cli/worker-heap.ts).
+ * `value`): its own item's, else the bare D's; Infinity for none, and for a
+ * malformed value, which explore and compare --exhaustive refuse before any
+ * worker starts (cli/worker-heap.ts).
  */
 export function outOfMemoryDepth(value: string | undefined, semantics: string): number {
-  const item = outOfMemoryItems(value ?? '')?.find((i) => i.semantics === undefined || i.semantics === semantics);
-  return item?.depth ?? Infinity;
+  const items = outOfMemoryItems(value ?? '');
+  if (typeof items === 'string') return Infinity;
+  return (items.find((i) => i.semantics === semantics) ?? items.find((i) => i.semantics === undefined))?.depth ?? Infinity;
 }
 
 /**
