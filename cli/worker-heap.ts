@@ -70,18 +70,20 @@ export function workerHeapMiB(env: Readonly<Record<string, string | undefined>>,
 function checkOutOfMemoryDepth(env: Readonly<Record<string, string | undefined>>, mib: number | undefined): void {
   const raw = env[OOM_DEPTH_VARIABLE];
   if (!raw) return;
-  const items = outOfMemoryItems(raw);
-  const unknown = typeof items === 'string' ? undefined : items.find((i) => i.semantics !== undefined && !semanticsByName(i.semantics));
-  const wrong =
-    typeof items === 'string'
-      ? items
-      : unknown
-        ? `no semantics '${unknown.semantics}'`
-        : mib === undefined || mib > OOM_DEPTH_HEAP_MAX_MIB
-          ? `needs ${WORKER_HEAP_VARIABLE} of at most ${OOM_DEPTH_HEAP_MAX_MIB} beside it (not node's heap flag): a worker made to run out fills its heap`
-          : undefined;
+  const wrong = outOfMemoryDepthWrong(raw, mib);
   if (wrong)
     throw new KlpcheckError('E_USAGE', `${OOM_DEPTH_VARIABLE}=${JSON.stringify(raw)}: ${wrong} (a variable for klpcheck's own tests)`);
+}
+
+/** What is wrong with OOM_DEPTH_VARIABLE's `raw` beside the workers' heap `mib`, or undefined. */
+function outOfMemoryDepthWrong(raw: string, mib: number | undefined): string | undefined {
+  const items = outOfMemoryItems(raw);
+  if (typeof items === 'string') return items;
+  const unknown = items.find((i) => i.semantics !== undefined && !semanticsByName(i.semantics));
+  if (unknown) return `no semantics '${unknown.semantics}'`;
+  if (mib === undefined || mib > OOM_DEPTH_HEAP_MAX_MIB)
+    return `needs ${WORKER_HEAP_VARIABLE} of at most ${OOM_DEPTH_HEAP_MAX_MIB} beside it (not node's heap flag): a worker made to run out fills its heap`;
+  return undefined;
 }
 
 /** node's heap flags with their values, as the user gave them: "--max-old-space-size=56" (HEAP_FLAG's matches, and what follows each to a space). */

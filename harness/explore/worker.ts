@@ -18,8 +18,8 @@ const job = workerData as WorkerJob;
 const ex = new Expander(semanticsByName(job.semantics)!, job.scope, job.properties);
 const oomDepth = outOfMemoryDepth(process.env[OOM_DEPTH_VARIABLE], job.semantics);
 parentPort!.on('message', (m: { id: number; items: ChunkItem[] }) => {
-  // A chunk of depth d expands states at d - 1, whose paths have d - 1 steps.
-  if (m.items.some((item) => item.path.length + 1 >= oomDepth)) runOutOfMemory();
+  // A chunk is of one level: depth d expands states at d - 1, whose paths have d - 1 steps.
+  if (m.items[0] && m.items[0].path.length + 1 >= oomDepth) runOutOfMemory();
   const r = expandChunk(ex, m.items, job.perState);
   parentPort!.postMessage({ id: m.id, result: r }, [r.keys.buffer as ArrayBuffer, r.positions.buffer as ArrayBuffer]);
 });
