@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchOptions, type PackedSearchResult } from '../harness/explore/packed/search.ts';
 import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
+import { PackedSpec } from '../harness/explore/packed/spec.ts';
 import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGET, formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
 
@@ -57,6 +58,12 @@ export interface PackedSpecRow {
   readonly warm_cpu_seconds?: number;
   /** Where a state budget stopped the search (search.ts stateBudget): its states, and the depth under way then. */
   readonly state_budget?: { readonly states: number; readonly in_depth: number };
+  /**
+   * The definition tree's nodes the search made (definition-tree.ts
+   * DefinitionNode, about 250 bytes of heap each), which bytes_per_stored_state
+   * leaves out and max_rss_mib holds; absent on worker threads.
+   */
+  readonly definition_nodes?: number;
 }
 
 /** One packed search of `scope` in this process (the child's work). */
@@ -70,8 +77,10 @@ export function packedSpecOnce(
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const bounds = { depth: scope.depth, ...(onLevel ? { onLevel } : {}), ...(maxStates !== undefined ? { maxStates } : {}) };
-  const r = packedSearch(packedModel(model, scope, { semantics }), bounds);
-  return row(semantics, scope, model, r, process.cpuUsage(c0), performance.now() - t0);
+  const space = packedModel(model, scope, { semantics });
+  const r = packedSearch(space, bounds);
+  const nodes = space instanceof PackedSpec ? { definition_nodes: space.tree.nodes } : {};
+  return { ...row(semantics, scope, model, r, process.cpuUsage(c0), performance.now() - t0), ...nodes };
 }
 
 /** The same search on `workers` worker threads (the child's work). */

@@ -47,7 +47,13 @@ describe('the definition tree', () => {
     const tree = new DefinitionTree(semantics, scope);
     const nodes = everyNode(tree);
     expect(nodes.length).toBeGreaterThan(50);
+    // The bench's count of nodes (bench/packed-spec.ts definition_nodes): each made once, a child asked again is kept.
+    expect(tree.nodes).toBe(nodes.length);
+    everyNode(tree);
+    expect(tree.nodes).toBe(nodes.length);
     nodes.forEach((node, i) => {
+      // Its place: the positions its key writes lead from its root to it.
+      expect(tree.nodeAt(node.defPos, node.root)).toBe(node);
       const known = node.known();
       // Rows and used functions and state ids, as the definitions give them.
       expect(node.rows).toEqual([-1, ...known.map((d) => tree.rowOf(d))]);
