@@ -94,10 +94,10 @@ interface ChildFacts {
  * depth 4, 2026-12-06).
  */
 function extended(list: readonly number[], last: number): number[] {
-  const out = new Array<number>(list.length + 1);
-  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
-  out[list.length] = last;
-  return out;
+  // Array.from of a length makes a packed array of small integers, as the roots' are (new Array(n) made a holey one,
+  // which the hot reads of rows then told apart from the roots').
+  const n = list.length;
+  return Array.from({ length: n + 1 }, (_, i) => (i < n ? list[i]! : last));
 }
 
 /**
