@@ -61,7 +61,10 @@ export interface PackedSpecRow {
   /**
    * The definition tree's nodes the search made (definition-tree.ts
    * DefinitionNode, about 250 bytes of heap each), which bytes_per_stored_state
-   * leaves out and max_rss_mib holds; absent on worker threads.
+   * leaves out and max_rss_mib holds; absent on worker threads. A lockstep
+   * that covers states past a conformance break reads keys with a second
+   * model of its own (lockstep.ts covering), whose tree, as large at most,
+   * is not counted.
    */
   readonly definition_nodes?: number;
 }

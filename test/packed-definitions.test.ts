@@ -73,6 +73,8 @@ describe('a definition node', () => {
     const tree = new DefinitionTree(semanticsByName('upstream')!, parseScope('patches=1,functions=1'));
     const past = tree.root.list.newDefs.length;
     expect(() => tree.root.child(past)).toThrow(`packed: no new definition at position ${past}`);
+    // No node was made: the bench's count (definition_nodes) is the root's alone.
+    expect(tree.nodes).toBe(1);
   });
 });
 

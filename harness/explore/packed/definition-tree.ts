@@ -101,7 +101,7 @@ function extended(list: readonly number[], last: number): number[] {
 }
 
 /**
- * A node of the tree. Nodes are many (a million and a half at
+ * A node of the tree. Nodes are many (1.1 million at
  * patches=3,functions=3,states=2, depth 4) and mostly leaves, so a node
  * holds no definitions: its place (defPos), its patches' row numbers and a
  * shared successor list; the facts are the tree's tables, one row per
@@ -131,7 +131,6 @@ export class DefinitionNode {
     root = 0,
   ) {
     this.root = parent ? parent.root : root;
-    tree.nodes++;
     if (!parent) {
       this.defPos = [];
       this.rows = [-1];
@@ -145,6 +144,8 @@ export class DefinitionNode {
       this.used = facts.used;
       this.list = facts.list;
     }
+    // Counted once made: a child at a position past the new definitions throws above.
+    tree.nodes++;
   }
 
   /** The definitions chosen so far, p1 first (made on request: only a new successor list and a printed path need them). */
