@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchOptions, type PackedSearchResult } from '../harness/explore/packed/search.ts';
 import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
-import { PackedSpec } from '../harness/explore/packed/spec.ts';
 import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGET, formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
 
@@ -82,8 +81,7 @@ export function packedSpecOnce(
   const bounds = { depth: scope.depth, ...(onLevel ? { onLevel } : {}), ...(maxStates !== undefined ? { maxStates } : {}) };
   const space = packedModel(model, scope, { semantics });
   const r = packedSearch(space, bounds);
-  const nodes = space instanceof PackedSpec ? { definition_nodes: space.tree.nodes } : {};
-  return { ...row(semantics, scope, model, r, process.cpuUsage(c0), performance.now() - t0), ...nodes };
+  return { ...row(semantics, scope, model, r, process.cpuUsage(c0), performance.now() - t0), definition_nodes: space.tree.nodes };
 }
 
 /** The same search on `workers` worker threads (the child's work). */

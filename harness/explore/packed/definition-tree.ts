@@ -263,7 +263,7 @@ export class DefinitionTree {
     const u = usedSoFar([def]);
     const used = { funcs: Math.max(parent.used.funcs, u.funcs), states: Math.max(parent.used.states, u.states) };
     const row = this.rowOf(def);
-    const list = this.successorList(parent.root, [...parent.rows, row], used, () => [...parent.known(), def]);
+    const list = this.successorList(parent.root, extended(parent.rows, row), used, () => [...parent.known(), def]);
     return (children[pos] = { row, used, list });
   }
 

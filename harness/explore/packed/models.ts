@@ -32,9 +32,14 @@ function packedSemantics(name = 'upstream'): Semantics {
 /**
  * The packed model `name` of a search of `scope`; throws for another name
  * (an untyped caller's 'foo' had run the lockstep model) and for a scope the
- * packed engine does not have (DefinitionTree).
+ * packed engine does not have (DefinitionTree). Its `tree` is the
+ * search's definitions (bench/packed-spec.ts counts its nodes).
  */
-export function packedModel(name: PackedModelName, scope: ExploreScope, options: PackedModelOptions = {}): PackedSpace {
+export function packedModel(
+  name: PackedModelName,
+  scope: ExploreScope,
+  options: PackedModelOptions = {},
+): PackedSpace & Pick<PackedSpec, 'tree'> {
   const semantics = packedSemantics(options.semantics);
   if (name === 'spec') return new PackedSpec(scope, 0, semantics);
   if (name === 'lockstep') return new PackedLockstep(scope, { coverage: options.coverage, semantics, properties: options.properties });
