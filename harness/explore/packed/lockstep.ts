@@ -317,7 +317,7 @@ export class PackedLockstep extends PackedSpec {
           `packed: the spec model refuses op ${pos} (${JSON.stringify(node.list.ops[pos])}) that the kernel takes, in a conforming state`,
         );
     } else {
-      x.set(w);
+      this.copyState(w, x);
       to = steps.op[pos] === PackedOp.InsmodNew ? node.child(steps.arg[pos]!) : node;
     }
     this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);
