@@ -53,6 +53,14 @@ describe("the bench's row of a search a state budget stopped", () => {
     expect(whole.fixpoint).toBe(true);
   });
 
+  it("counts the patch definitions' nodes its search made, as bench/results.json records them", () => {
+    // 43 nodes in upstream's whole space at this scope (bench/results.json packed_spec_against_spin, 2026-12-06), the spec
+    // model alone and the lockstep alike: the kernel's side adds no definitions.
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
+    expect(packedSpecOnce(scope, 'spec').definition_nodes).toBe(43);
+    expect(packedSpecOnce(scope, 'lockstep').definition_nodes).toBe(43);
+  });
+
   it("is refused by the bench's child for a budget that is no whole number", () => {
     const child = fileURLToPath(new URL('../bench/packed-spec-child.ts', import.meta.url));
     for (const bad of [['--max-states', '0'], ['--max-states', 'any'], ['--max-states'], ['--budget', '5'], ['--warm']]) {
