@@ -317,7 +317,7 @@ export class PackedLockstep extends PackedSpec {
           `packed: the spec model refuses op ${pos} (${JSON.stringify(node.list.ops[pos])}) that the kernel takes, in a conforming state`,
         );
     } else {
-      this.copyState(w, x);
+      x.set(w);
       to = steps.op[pos] === PackedOp.InsmodNew ? node.child(steps.arg[pos]!) : node;
     }
     this.errnoOfKernel = this.kernel.apply(x, to, steps, pos);

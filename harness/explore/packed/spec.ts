@@ -169,21 +169,6 @@ export class PackedSpec implements PackedSpace {
   }
 
   /**
-   * Copies state `w` into `x`, as x.set(w): the working states word by word
-   * (a call of the typed array's set for each successor was 4% of upstream's
-   * spec-level search, 2026-12-06), any others with set.
-   */
-  protected copyState(w: Uint8Array, x: Uint8Array): void {
-    if (w !== this.w || x !== this.x) {
-      x.set(w);
-      return;
-    }
-    const ww = this.wWords;
-    const xw = this.xWords;
-    for (let i = 0; i < ww.length; i++) xw[i] = ww[i]!;
-  }
-
-  /**
    * Whether the states `a` and `b` hold the same bytes: the working states
    * word by word (a quarter of the reads: a byte at a time this was 5% of
    * upstream's lockstep search), any others byte by byte.
@@ -238,73 +223,73 @@ export class PackedSpec implements PackedSpace {
     switch (op[pos]) {
       case PackedOp.InsmodPatch:
         if (w[this.FL + a]! & LOADED) return null;
-        this.copyState(w, x);
+        x.set(w);
         this.errno = this.insmod(x, node, a);
         return node;
       case PackedOp.InsmodNew: {
         const to = node.child(a);
-        this.copyState(w, x);
+        x.set(w);
         this.errno = this.insmod(x, to, node.defPos.length + 1);
         return to;
       }
       case PackedOp.InsmodModule:
         if (w[this.MODLD]) return null;
-        this.copyState(w, x);
+        x.set(w);
         x[this.MODLD] = 1;
         return node;
       case PackedOp.RmmodModule:
         if (!w[this.MODLD] || this.sleepsIn(w, this.modFunc)) return null;
-        this.copyState(w, x);
+        x.set(w);
         x[this.MODLD] = 0;
         return node;
       case PackedOp.RmmodPatch:
         if (!(w[this.FL + a]! & LOADED)) return null;
-        this.copyState(w, x);
+        x.set(w);
         this.errno = this.rmmod(x, a);
         return node;
       case PackedOp.Disable:
       case PackedOp.Enable:
         if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
-        this.copyState(w, x);
+        x.set(w);
         this.errno = this.writeEnabled(x, node, a, op[pos] === PackedOp.Enable);
         return node;
       case PackedOp.Force:
         if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
-        this.copyState(w, x);
+        x.set(w);
         this.errno = this.force(x, a);
         return node;
       case PackedOp.SetAttr:
         if ((w[this.FL + a]! & (LOADED | REGISTERED)) !== (LOADED | REGISTERED)) return null;
-        this.copyState(w, x);
+        x.set(w);
         this.errno = this.writeAttr(x, a, func[pos]! >>> 1, func[pos]! & 1);
         return node;
       case PackedOp.TransitionStep:
         if (!w[this.TP]) return null;
-        this.copyState(w, x);
+        x.set(w);
         this.tryComplete(x, node);
         return node;
       case PackedOp.BlockTask:
         if (w[this.TF + a] || (func[pos] === this.modFunc && !w[this.MODLD])) return null;
-        this.copyState(w, x);
+        x.set(w);
         x[this.TF + a] = func[pos]!;
         x[this.TC + a] = this.version(x, node, a, func[pos]!);
         return node;
       case PackedOp.UnblockTask:
         if (!w[this.TF + a]) return null;
-        this.copyState(w, x);
+        x.set(w);
         x[this.TF + a] = 0;
         x[this.TC + a] = 0;
         return node;
       case PackedOp.TaskReturn:
         if (w[this.TF + a] || !w[this.TP]) return null;
-        this.copyState(w, x);
+        x.set(w);
         x[this.TS + a] = this.targetState(x);
         return node;
       case PackedOp.ShadowAlloc:
       case PackedOp.ShadowFree:
         // Only code of a patch on klp_patches runs, with its own state ids (ops.ts declares; candidates.ts).
         if (!this.patchOrder(w, a)) return null;
-        this.copyState(w, x);
+        x.set(w);
         if (op[pos] === PackedOp.ShadowAlloc) x[this.SHD]! |= 1 << (func[pos]! - 1);
         else x[this.SHD]! &= ~(1 << (func[pos]! - 1));
         return node;
