@@ -137,4 +137,33 @@ describe('the visited set', () => {
     for (const r of [early, late]) expect(r.has(new Uint8Array(40).fill(255), 40)).toBe(false);
     expect(() => new VisitedSet().handles()).toThrow('visited: handles of a set that is not shared');
   });
+
+  // A growth writes the new table region by region (visited.ts PendingSlots), and past 2^21 slots the regions are capped at
+  // 4,096: 1,500,000 states grow the table to 2^22 slots (past 70% of 2^21 = 1,468,006). A region number past the cap
+  // wrote past the buffers, and typed arrays drop such writes: states lost without an error (helper-94, 2026-12-06).
+  it('keeps every state and fills one slot for each, through growths past 2^21 slots', () => {
+    const set = new VisitedSet(true);
+    const key = new Uint8Array(4);
+    const n = 1_500_000;
+    let numbered = 0;
+    for (let i = 0; i < n; i++) {
+      key[0] = i;
+      key[1] = i >> 8;
+      key[2] = i >> 16;
+      if (set.insert(key, 3) === i) numbered++;
+    }
+    expect(numbered).toBe(n);
+    const slots = new Int32Array(set.handles().slots);
+    expect(slots.length).toBe(2 ** 22);
+    // One word a state: a state placed twice would leave lookups right and the table fuller.
+    expect(slots.reduce((filled, word) => filled + (word === 0 ? 0 : 1), 0)).toBe(n);
+    let found = 0;
+    for (let i = 0; i < n; i++) {
+      key[0] = i;
+      key[1] = i >> 8;
+      key[2] = i >> 16;
+      if (set.has(key, 3)) found++;
+    }
+    expect(found).toBe(n);
+  });
 });

@@ -379,8 +379,10 @@ export class VisitedSet {
  * States on their way into a new table (VisitedSet.rehash), held by the
  * region of the table their home slot lies in until REGION_PENDING of them
  * wait there, then placed together: the writes of one placing fall in one
- * region, a few pages at most. A table of up to 2^21 slots has regions of
- * 512 slots (2 KiB); a larger one, 4,096 regions, its buffers 2 MiB.
+ * region, or past its end into the next as linear probing goes on. A table
+ * of up to 2^21 slots has regions of 512 slots (2 KiB); a larger one has
+ * 4,096 regions, of 2^(k - 12) slots in a table of 2^k (256 KiB at 2^28),
+ * and its buffers take 2 MiB.
  */
 class PendingSlots {
   /** Each region's waiting states as [hash, index] pairs, REGION_PENDING pairs a region. */
