@@ -143,27 +143,24 @@ describe('the visited set', () => {
   // wrote past the buffers, and typed arrays drop such writes: states lost without an error (helper-94, 2026-12-06).
   it('keeps every state and fills one slot for each, through growths past 2^21 slots', () => {
     const set = new VisitedSet(true);
-    const key = new Uint8Array(4);
     const n = 1_500_000;
-    let numbered = 0;
-    for (let i = 0; i < n; i++) {
+    // State i is its number's three low bytes, written into one reused key.
+    const key = new Uint8Array(3);
+    const keyOf = (i: number) => {
       key[0] = i;
       key[1] = i >> 8;
       key[2] = i >> 16;
-      if (set.insert(key, 3) === i) numbered++;
-    }
+      return key;
+    };
+    let numbered = 0;
+    for (let i = 0; i < n; i++) if (set.insert(keyOf(i), 3) === i) numbered++;
     expect(numbered).toBe(n);
     const slots = new Int32Array(set.handles().slots);
     expect(slots.length).toBe(2 ** 22);
     // One word a state: a state placed twice would leave lookups right and the table fuller.
     expect(slots.reduce((filled, word) => filled + (word === 0 ? 0 : 1), 0)).toBe(n);
     let found = 0;
-    for (let i = 0; i < n; i++) {
-      key[0] = i;
-      key[1] = i >> 8;
-      key[2] = i >> 16;
-      if (set.has(key, 3)) found++;
-    }
+    for (let i = 0; i < n; i++) if (set.has(keyOf(i), 3)) found++;
     expect(found).toBe(n);
   });
 });
