@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+
 /**
  * The main of a bench child (one measurement in a process of its own): its
  * error is one line on stderr, `NAME: message`, and exit 1, not an uncaught
@@ -12,4 +14,32 @@ export async function childMain(name: string, main: () => unknown): Promise<void
     process.stderr.write(`${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * Each of `sides` timed alone in a child process of its own (`node --import
+ * tsx CHILD ...args SIDE`, printing one JSON object with `ms`), `rounds`
+ * times, the sides alternating; each side's fastest kept. One process that
+ * timed two sides in turn moved the first side's figure by up to a factor of
+ * two from run to run, as its code met the other side's calls (stop 48);
+ * alone, four processes agreed within 3% (ops-throughput.ts). Throws with the
+ * child's last stderr line when one fails, `what` naming the measure.
+ */
+export function fastestApart<S extends string, T extends { readonly ms: number }>(
+  child: string,
+  args: readonly string[],
+  sides: readonly S[],
+  rounds: number,
+  what: string,
+): ReadonlyMap<S, T> {
+  const fastest = new Map<S, T>();
+  for (let r = 0; r < rounds; r++)
+    for (const side of sides) {
+      const p = spawnSync(process.execPath, ['--import', 'tsx', child, ...args, side], { encoding: 'utf8' });
+      if (p.status !== 0) throw new Error(`${what}, ${side}: exit ${p.status}: ${p.stderr.trim().split('\n').at(-1)}`);
+      const t = JSON.parse(p.stdout) as T;
+      const best = fastest.get(side);
+      if (!best || t.ms < best.ms) fastest.set(side, t);
+    }
+  return fastest;
 }

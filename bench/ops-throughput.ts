@@ -7,7 +7,6 @@
  * upstream) and the conformance-alone one (10.6x) as today's, and 3x as the
  * goal.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { commandsArb, DEFAULT_SCOPE, opOf, universeArb } from '../harness/generators.ts';
@@ -17,6 +16,7 @@ import { Kernel } from '../model/kernel/kernel.ts';
 import type { Universe } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
+import { fastestApart } from './child-process.ts';
 
 export interface Throughput {
   readonly semantics: string;
@@ -42,7 +42,7 @@ function workload(sem: Semantics, n: number, seed: number): { universe: Universe
 }
 
 /** Mean milliseconds per call after a warm-up of the same length (JIT), over at least minMs. */
-function timeIt(f: () => void, minMs = 500): number {
+export function timeIt(f: () => void, minMs = 500): number {
   for (const t0 = performance.now(); performance.now() - t0 < minMs;) f();
   let reps = 0;
   const t0 = performance.now();
@@ -106,13 +106,6 @@ export function measureSide(sem: Semantics, side: ThroughputSide): SideTime {
 
 const CHILD = fileURLToPath(new URL('./throughput-child.ts', import.meta.url));
 
-/** measureSide in a child process of its own (throughput-child.ts). Throws with the child's last stderr line when it fails. */
-function measureSideApart(sem: Semantics, side: ThroughputSide): SideTime {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, sem.name, side], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`throughput of ${sem.name}, ${side}: exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
-  return JSON.parse(r.stdout) as SideTime;
-}
-
 /**
  * Rounds of processes, one a side, each measuring one side alone, alternating;
  * each side's fastest kept.
@@ -121,7 +114,7 @@ const ROUNDS_APART = 2;
 
 /**
  * One semantics' throughput, each side measured alone in processes of its
- * own (measureSideApart), PAIRS times, alternating. One process that timed
+ * own (throughput-child.ts, child-process.ts fastestApart), ROUNDS_APART times, alternating. One process that timed
  * both sides in turn moved the bare side's figure by up to a factor of two
  * from run to run (upstream: 1.14 to 2.22 million steps a second, stop 48;
  * 1.48 to 1.64 million on 2026-12-05), as the kernel's code met the checked
@@ -131,13 +124,7 @@ const ROUNDS_APART = 2;
  * steps a second for the first semantics to 0.44 million for the last.
  */
 export function measureThroughputApart(sem: Semantics): Throughput {
-  const fastest = new Map<ThroughputSide, SideTime>();
-  for (let r = 0; r < ROUNDS_APART; r++)
-    for (const side of THROUGHPUT_SIDES) {
-      const t = measureSideApart(sem, side);
-      const best = fastest.get(side);
-      if (!best || t.ms < best.ms) fastest.set(side, t);
-    }
+  const fastest = fastestApart<ThroughputSide, SideTime>(CHILD, [sem.name], THROUGHPUT_SIDES, ROUNDS_APART, `throughput of ${sem.name}`);
   const [bare, conformance, checked] = THROUGHPUT_SIDES.map((side) => fastest.get(side)!);
   const { operations } = bare!;
   const perSecond = (ms: number) => Math.round((operations / ms) * 1000);

@@ -2,7 +2,7 @@
  * `npm run bench`: measures and writes bench/results.json. Speed claims in
  * the README and the closing notes come from this file, never from a timed
  * assertion in a test. `npm run bench -- --quick` measures only the random
- * runs and keeps the exploration figures already in the file;
+ * runs (with the packed lockstep's random walks, packed-walks.ts) and keeps the exploration figures already in the file;
  * `--explore-only` measures only the exploration and keeps the random runs'.
  * `--whole SCOPE` measures only the whole state spaces of every semantics at
  * SCOPE (e.g. patches=2,functions=1,states=0,tasks=1), each in its own
@@ -27,7 +27,10 @@
  * measures only the spec model and the lockstep beside Spin (three rounds,
  * each side's fastest run kept; packed-spec.ts packedAgainstSpin).
  * `--packed --two-cores` measures only the packed engine's searches on one
- * thread against two worker threads (packed_spec_two_cores).
+ * thread against two worker threads (packed_spec_two_cores). `--walks`
+ * measures only the packed lockstep's random walks against the bare kernel
+ * and the object Lockstep (packed_walks, packed-walks.ts), and keeps every
+ * other figure.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -41,6 +44,7 @@ import { upstream } from '../model/semantics/upstream.ts';
 import { againstSpin, exploreOnce, twoCores, type ParallelRow } from './explore-scaling.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { measureThroughputApart } from './ops-throughput.ts';
+import { measureWalksApart } from './packed-walks.ts';
 import { measureRandomSuite } from './random-suite.ts';
 import { benchVm } from './vm.ts';
 import { spinMissing } from '../promela/spin.ts';
@@ -85,6 +89,7 @@ function benchArguments(): {
   reachOnly: boolean;
   spinOnly: boolean;
   specLevel: boolean;
+  walksOnly: boolean;
 } {
   try {
     let parsed;
@@ -101,6 +106,7 @@ function benchArguments(): {
           reach: { type: 'boolean' },
           spin: { type: 'boolean' },
           'spec-level': { type: 'boolean' },
+          walks: { type: 'boolean' },
         },
         allowPositionals: false,
         strict: true,
@@ -109,7 +115,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin | --whole SCOPE [--spec-level]])`,
+        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin | --whole SCOPE [--spec-level]], --walks)`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -167,6 +173,9 @@ function benchArguments(): {
     if (noSpin) throw new KlpcheckError('E_USAGE', `--spin measures beside Spin: ${noSpin}; bench/results.json is unchanged`);
     if (packedOnly && whole?.taskModel)
       throw new KlpcheckError('E_USAGE', '--packed: the packed engine has no task model (taskModel=1) yet');
+    const walksOnly = values.walks === true;
+    if (walksOnly && parsed.tokens?.some((t) => t.kind === 'option' && t.name !== 'walks'))
+      throw new KlpcheckError('E_USAGE', "--walks measures only the packed lockstep's random walks: no other option");
     return {
       quick: values.quick === true,
       exploreOnly: values['explore-only'] === true,
@@ -178,6 +187,7 @@ function benchArguments(): {
       reachOnly,
       spinOnly,
       specLevel,
+      walksOnly,
     };
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
@@ -195,13 +205,25 @@ const exploreOnly = args.exploreOnly;
 const twoCoresOnly = args.twoCoresOnly;
 const packedOnly = args.packedOnly;
 /** Whether this run measures the random runs (throughput, random_suite): not with an option that measures only searches. */
-const randomRunsMeasured = !(exploreOnly || wholeOnly || twoCoresOnly || packedOnly);
+const walksOnly = args.walksOnly;
+const randomRunsMeasured = !(exploreOnly || wholeOnly || twoCoresOnly || packedOnly || walksOnly);
 const throughput = !randomRunsMeasured
   ? []
   : SEMANTICS.map((s) => {
       const r = measureThroughputApart(s);
       say(
         `${s.name}: bare ${r.bare_ops_per_second} ops/s, conformance ${r.conformance_ops_per_second} ops/s (x${r.conformance_over_bare}), checked ${r.checked_ops_per_second} ops/s (x${r.checked_over_bare})`,
+      );
+      return r;
+    });
+
+// The packed lockstep's random walks against the bare kernel and the object Lockstep on the same steps (packed-walks.ts).
+const packedWalks = !(randomRunsMeasured || walksOnly)
+  ? []
+  : SEMANTICS.map((s) => {
+      const r = measureWalksApart(s);
+      say(
+        `${s.name}: walks ${r.bare_us_per_step} us a step bare, ${r.packed_us_per_step} packed (x${r.packed_over_bare}), ${r.object_us_per_step} object (x${r.object_over_bare})`,
       );
       return r;
     });
@@ -217,7 +239,7 @@ const randomSuite = !randomRunsMeasured
       return r;
     });
 
-const quick = args.quick || wholeOnly !== null || twoCoresOnly || packedOnly;
+const quick = args.quick || wholeOnly !== null || twoCoresOnly || packedOnly || walksOnly;
 const perSemantics = [];
 const wholeSpaces: WholeSpaceRow[] = [];
 const spin: ReturnType<typeof againstSpin>[] = [];
@@ -402,13 +424,14 @@ const bySemanticsAndScope = <T extends { readonly scope: string; readonly semant
 const results = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memory_gib: Math.round(totalmem() / 2 ** 30) },
   note:
-    "random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); random_suite: cpu seconds of every property's " +
+    "random runs: single thread, applied steps of fast-check sequences (seed 1, default scope); packed_walks: microseconds a step of 400 random walks of 30 steps (xoroshiro128+ seed 1, explore's default scope) on the bare kernel, the packed lockstep and the object Lockstep, each alone in processes of its own, the fastest of two; random_suite: cpu seconds of every property's " +
     'random runs of a semantics (500 sequences, seed 1) over one screen and one property at a time, the fastest of two each; exploration: breadth first with the kernel in lockstep, ' +
     'exact packed states, one thread, cpu seconds; load_average is the 1, 5 and 15 minute load when the last run began (2 cores: above 2 means shared), ' +
     'and a packed_whole_space, packed_spec_whole_space or packed_default_scope row has its own, from when its search began',
   load_average: loadAtStart,
   throughput: randomRunsMeasured ? throughput : previous.throughput,
   random_suite: randomRunsMeasured ? randomSuite : previous.random_suite,
+  packed_walks: randomRunsMeasured || walksOnly ? packedWalks : previous.packed_walks,
   explore_against_spin: byScope('explore_against_spin', spin),
   explore_default_scope: quick ? previous.explore_default_scope : perSemantics,
   explore_whole_space: byScope('explore_whole_space', wholeSpaces),

@@ -57,6 +57,9 @@ describe('the bench command line', () => {
       ['--packed', '--whole', 'patches=1,taskModel=1'],
       /^klpcheck: bench: --packed: the packed engine has no task model \(taskModel=1\) yet \[E_USAGE\]\n$/,
     ],
+    [['--walks', '--quick'], /^klpcheck: bench: --walks measures only the packed lockstep's random walks: no other option \[E_USAGE\]\n$/],
+    [['--packed', '--walks'], /^klpcheck: bench: --walks measures only .*: no other option \[E_USAGE\]\n$/],
+    [['--walks', '--walks'], /^klpcheck: bench: --walks given twice \[E_USAGE\]\n$/],
     [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: bench: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {
     const r = bench(...args);

@@ -258,6 +258,26 @@ export class PackedLockstep extends PackedSpec {
     return to;
   }
 
+  /**
+   * A walk steps outside an expansion: conformance is compared at each step
+   * (no search to say which states it stored and settle() them), and the
+   * roots' conformance is known for the quiet steps, as expand() knows it.
+   */
+  protected override prepareWalk(): void {
+    this.rootsConform ??= this.conformanceBit !== 0 && this.everyRootConforms();
+    this.deferring = false;
+  }
+
+  /**
+   * The step's violations and, but for a quiet step, those of the state it
+   * leads to (violatedByNewState: a walk stores no state, so each step asks).
+   * The next step's state is the walk's `w` again, changed: `before` is read anew.
+   */
+  protected override walkedStep(): number {
+    this.beforeRead = false;
+    return this.violated | (this.quietStep ? 0 : this.violatedByNewState());
+  }
+
   private everyRootConforms(): boolean {
     return super.roots().every((key) => {
       const node = this.decode(key);

@@ -61,6 +61,12 @@ import { PackedReplaceRules, REFUSED } from './replace-rules.ts';
 import type { ExploreScope } from '../scope.ts';
 import type { PackedSpace } from './search.ts';
 
+/** A random walk (PackedSpec.walk): the successor positions it took from its root, and the properties' bits its steps violated. */
+export interface PackedWalk {
+  readonly path: readonly number[];
+  readonly violated: number;
+}
+
 /** A loaded patch's flags as the key writes them (model/spec/pack.ts packSpecShared), and LOADED, which is kept only here. */
 const REGISTERED = 1;
 const ENABLED = 2;
@@ -209,6 +215,56 @@ export class PackedSpec implements PackedSpace {
       node = to;
     }
     return { universe, ops };
+  }
+
+  /**
+   * One random walk from root `root`: up to `depth` steps, each to successor
+   * position `choose(n)` of the state's node (an integer in [0, n), n its op
+   * positions) where the explorer tries that op (step() not null: expand.ts
+   * pointless, ops.ts applicable). A position it does not try is drawn again,
+   * n times at most; then the positions after the last draw are tried in
+   * turn, so a state with a successor is never a dead end. The walk ends
+   * early at a state with none. The path is in decodePath's terms (the tasks
+   * sorted after each step, as a key sorts them): decodePath(path, root)
+   * gives its universe and ops for the object implementation. `violated` is
+   * the union of the properties' bits its steps violated (walkedStep: none
+   * for the spec model alone, PackedLockstep's properties for the lockstep).
+   * It works in this model's state arrays, as expand() does: not inside an
+   * expansion. Errors: a root that does not exist.
+   */
+  walk(depth: number, choose: (n: number) => number, root = 0): PackedWalk {
+    const key = this.roots()[root];
+    if (!key) throw new Error(`packed: no root ${root}`);
+    this.prepareWalk();
+    const w = this.w;
+    const x = this.x;
+    let node = this.decode(key);
+    const path: number[] = [];
+    let violated = 0;
+    for (let d = 0; d < depth; d++) {
+      const n = node.list.steps.op.length;
+      let to: DefinitionNode | null = null;
+      let pos = 0;
+      for (let draw = 0; draw < n && !to; draw++) to = this.step(w, x, node, (pos = choose(n)));
+      for (let tried = 1; tried < n && !to; tried++) to = this.step(w, x, node, (pos = (pos + 1) % n));
+      if (!to) break;
+      path.push(pos);
+      violated |= this.walkedStep();
+      // The next state as decodePath makes it: the tasks in the key's order.
+      const order = this.sortTasks(x);
+      w.set(x);
+      for (let i = 0; i < this.T; i++) this.moveTask(w, i, x, order[i]!);
+      node = to;
+    }
+    return { path, violated };
+  }
+
+  /** Before a walk: whatever a model sets up for stepping outside an expansion (the lockstep's). Here nothing. */
+  protected prepareWalk(): void {}
+
+  /** After each step of a walk (the successor in `x`): the properties' bits the step violated. Here none. */
+  protected walkedStep(): number {
+    return 0;
   }
 
   /**
