@@ -14,9 +14,9 @@
  * module built anew and 1.6 s with the cache, as `build-check.ts --keep <cache>/kernel-6.1/modules`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDir, checkFiles, headersDir, writeModuleSet } from '../vm/cgen/build-check.ts';
 import { generateModuleSources } from '../vm/cgen/index.ts';
@@ -69,6 +69,35 @@ describe.skipIf(!headers || !gcc)(`generated modules build on Linux 6.1 (${heade
     // A clean module has none.
     const clean: ModuleSet = { ...set, files: { ...set.files, 'warn.c': set.files['warn.c']!.replace('\tint unused;\n', '') } };
     expect((await buildModules(env, [clean], dir)).problems).toEqual([[]]);
+  }, 600_000);
+
+  it('rebuilds a module a stopped build left half made, and two builds at once into one cache both end with it built (helper-95)', async () => {
+    const set = (n: number): ModuleSet => ({
+      files: {
+        Kbuild: `obj-m += half${n}.o\n`,
+        [`half${n}.c`]:
+          '#include <linux/module.h>\nstatic int __init h_init(void)\n{\n\tint unused;\n\treturn 0;\n}\nmodule_init(h_init);\nMODULE_LICENSE("GPL");\nMODULE_DESCRIPTION("h");\n',
+      },
+      modules: [],
+      probes: [],
+    });
+    const env = loadKernelEnv('6.1');
+    const dir = join(scratch, 'half');
+    // What a build in place stopped between the .ko and its warnings left: the module's folder with a .ko and no problems.txt.
+    const first = await buildModules(env, [set(1)], dir);
+    const folder = dirname(first.ko[0]!.half1!);
+    rmSync(join(folder, 'problems.txt'));
+    const again = await buildModules(env, [set(1)], dir);
+    expect(again.built).toBe(1);
+    expect(again.problems[0]!.join('\n')).toMatch(/unused variable/);
+    // Two builds of the same new module at once: each compiles in a folder of its own, and both find it built after.
+    const both = await Promise.all([buildModules(env, [set(2)], dir), buildModules(env, [set(2)], dir)]);
+    for (const b of both) {
+      expect(b.problems[0]!.join('\n')).toMatch(/unused variable/);
+      for (const ko of b.ko.flatMap((k) => Object.values(k))) expect(existsSync(ko)).toBe(true);
+    }
+    // Nothing of the builds' own folders is left behind.
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   }, 600_000);
 
   it('copy k of a repeated name is the k-th in the module symbol table, so old_sympos k finds it', async () => {

@@ -6,9 +6,17 @@
  * klpcheck_block_point) reach the next rounds through KBUILD_EXTRA_SYMBOLS. The compiler's and
  * modpost's warnings for a module are kept beside it (problems.txt), so that a module taken from the
  * cache still tells them: vm/cgen/build-check.ts fails a universe on any.
+ *
+ * A build works in a folder of its own below the cache (.build-XXXXXX) and moves each module's
+ * folder into the cache, whole, once its round is made: a module is in the cache when its folder
+ * holds its .ko, its problems.txt and its exports.symvers, all written before the move. Built in
+ * place, a build stopped between the .ko and problems.txt left a module every later build took as
+ * built without a warning, and two builds at once (npm test beside klpcheck vm, each clone of the
+ * repository sharing ~/.cache/klpcheck) compiled in the same folders and failed (helper-95,
+ * 2026-12-06). A stopped build leaves its own folder, never a module that looks built.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,22 +43,42 @@ export interface BuildResult {
 
 const koPath = (dir: string, m: ModuleSource) => join(dir, m.id, `${m.name}.ko`);
 const problemsPath = (dir: string, m: ModuleSource) => join(dir, m.id, 'problems.txt');
+const symversPath = (dir: string, m: ModuleSource) => join(dir, m.id, 'exports.symvers');
+
+/** Whether module `m` is built in `dir`: its .ko, its warnings and its exports, the three a build writes last. */
+const built = (dir: string, m: ModuleSource) => [koPath, problemsPath, symversPath].every((path) => existsSync(path(dir, m)));
 
 /** make's lines that are warnings or errors (build-check.ts's criterion: a warning fails the check). */
 export function problemLines(text: string): string[] {
   return text.split('\n').filter((l) => /warning|error/i.test(l));
 }
 
-/** Writes a module's folder atomically (a half-written folder never looks complete). */
-function writeModuleDir(dir: string, m: ModuleSource): void {
-  const final = join(dir, m.id);
-  if (existsSync(join(final, 'Kbuild'))) return;
-  const tmp = `${final}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  for (const [f, text] of Object.entries(m.files)) writeFileSync(join(tmp, f), text);
-  rmSync(final, { recursive: true, force: true });
-  renameSync(tmp, final);
+/** Writes a module's sources into its folder below `stage` (the build's own). */
+function writeModuleDir(stage: string, m: ModuleSource): void {
+  const folder = join(stage, m.id);
+  mkdirSync(folder, { recursive: true });
+  for (const [f, text] of Object.entries(m.files)) writeFileSync(join(folder, f), text);
+}
+
+/**
+ * Moves module `m`, built in `stage`, into the cache `dir`. Another build may have put it there
+ * meanwhile: its copy stands and this one goes. A folder there that is not a built module (a build
+ * in place stopped halfway, before 2026-12-06) is replaced.
+ */
+function publish(stage: string, dir: string, m: ModuleSource): void {
+  const from = join(stage, m.id);
+  const to = join(dir, m.id);
+  for (let attempt = 0; ; attempt++) {
+    if (built(dir, m)) return rmSync(from, { recursive: true, force: true });
+    rmSync(to, { recursive: true, force: true });
+    try {
+      return renameSync(from, to);
+    } catch (e) {
+      // ENOTEMPTY or EEXIST: another build moved its copy in between the two calls; look again, once.
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt > 0) throw e;
+    }
+  }
 }
 
 async function makeRound(env: KernelEnv, dir: string, round: readonly ModuleSource[], extraSymbols: readonly string[]): Promise<void> {
@@ -95,7 +123,7 @@ async function makeRound(env: KernelEnv, dir: string, round: readonly ModuleSour
     const symvers = existsSync(join(roundDir, 'Module.symvers')) ? readFileSync(join(roundDir, 'Module.symvers'), 'utf8').split('\n') : [];
     for (const m of round) {
       const lines = symvers.filter((l) => l.split('\t')[2]?.endsWith(`${m.id}/${m.name}`));
-      writeFileSync(join(dir, m.id, 'exports.symvers'), lines.length ? `${lines.join('\n')}\n` : '');
+      writeFileSync(symversPath(dir, m), lines.length ? `${lines.join('\n')}\n` : '');
     }
   } finally {
     rmSync(roundDir, { recursive: true, force: true });
@@ -110,18 +138,24 @@ export async function buildModules(env: KernelEnv, sets: readonly ModuleSet[], d
   mkdirSync(dir, { recursive: true });
   const perSet = sets.map((s) => splitModules(s, env.release));
   const all = perSet.flat();
-  const missing = all.filter((m) => !existsSync(koPath(dir, m)));
+  const missing = all.filter((m) => !built(dir, m));
   const start = process.hrtime.bigint();
   let invocations = 0;
   const plan = rounds(missing);
-  for (const m of plan.flat()) writeModuleDir(dir, m);
-  for (const round of plan) {
-    // Exports of every other module already built (the core first: rounds() sorts names).
-    const extra = [...new Set(all.map((m) => join(dir, m.id, 'exports.symvers')))].filter(
-      (f) => existsSync(f) && readFileSync(f, 'utf8') !== '',
-    );
-    await makeRound(env, dir, round, extra);
-    invocations++;
+  if (plan.length) {
+    const stage = mkdtempSync(join(dir, '.build-'));
+    try {
+      for (const m of plan.flat()) writeModuleDir(stage, m);
+      for (const round of plan) {
+        // Exports of every other module already built (the core first: rounds() sorts names).
+        const extra = [...new Set(all.map((m) => symversPath(dir, m)))].filter((f) => existsSync(f) && readFileSync(f, 'utf8') !== '');
+        await makeRound(env, stage, round, extra);
+        invocations++;
+        for (const m of round) publish(stage, dir, m);
+      }
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
+    }
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return {
