@@ -96,8 +96,14 @@ describe.skipIf(!headers || !gcc)(`generated modules build on Linux 6.1 (${heade
       expect(b.problems[0]!.join('\n')).toMatch(/unused variable/);
       for (const ko of b.ko.flatMap((k) => Object.values(k))) expect(existsSync(ko)).toBe(true);
     }
-    // Nothing of the builds' own folders is left behind.
+    // Nothing of the builds' own folders is left behind, and the next build removes one a build stopped by a signal left.
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    mkdirSync(join(dir, `.build-${gone}-stopped`, 'half1-0000'), { recursive: true });
+    mkdirSync(join(dir, `.build-${process.pid}-running`));
+    await buildModules(env, [set(1)], dir);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([`.build-${process.pid}-running`]);
+    rmSync(join(dir, `.build-${process.pid}-running`), { recursive: true });
   }, 600_000);
 
   it('copy k of a repeated name is the k-th in the module symbol table, so old_sympos k finds it', async () => {

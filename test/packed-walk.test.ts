@@ -33,8 +33,8 @@ function named(model: PackedLockstep, walk: PackedWalk): string[] {
 }
 
 /** The properties (but the owner ones) the object Lockstep finds violated on the walk's decoded ops, sorted; throws at an op it would not apply. */
-function objectFinds(model: PackedLockstep, sem: Semantics, walk: PackedWalk): string[] {
-  const { universe, ops } = model.decodePath(walk.path);
+function objectFinds(model: PackedLockstep, sem: Semantics, walk: PackedWalk, root: number): string[] {
+  const { universe, ops } = model.decodePath(walk.path, root);
   const run = new Lockstep(universe, sem, {
     invariants: INVARIANTS.filter((i) => i.appliesTo(sem)),
     conformance: true,
@@ -48,12 +48,14 @@ function objectFinds(model: PackedLockstep, sem: Semantics, walk: PackedWalk): s
   return [...found].sort();
 }
 
-/** `walks` walks of `depth` steps from seed 1: each one's packed and object findings, and how many disagree. */
+/** `walks` walks of `depth` steps from seed 1, from the roots in turn: each one's packed and object findings, and how many disagree. */
 function compare(model: PackedLockstep, sem: Semantics, walks: number, depth: number) {
   const choose = seeded(1);
-  const rows = Array.from({ length: walks }, () => {
-    const walk = model.walk(depth, choose);
-    return { walk, packed: named(model, walk), object: objectFinds(model, sem, walk) };
+  // From each root in turn: per-state's differ in which state ids have shadow variables (helper-96).
+  const roots = model.roots().length;
+  const rows = Array.from({ length: walks }, (_, i) => {
+    const walk = model.walk(depth, choose, i % roots);
+    return { walk, packed: named(model, walk), object: objectFinds(model, sem, walk, i % roots) };
   });
   return { rows, disagree: rows.filter((r) => r.packed.join() !== r.object.join()).length };
 }

@@ -13,10 +13,11 @@
  * place, a build stopped between the .ko and problems.txt left a module every later build took as
  * built without a warning, and two builds at once (npm test beside klpcheck vm, each clone of the
  * repository sharing ~/.cache/klpcheck) compiled in the same folders and failed (helper-95,
- * 2026-12-06). A stopped build leaves its own folder, never a module that looks built.
+ * 2026-12-06). A build stopped by a signal leaves its own folder, never a module that looks built;
+ * the next build removes it once its process is gone.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,23 +62,53 @@ function writeModuleDir(stage: string, m: ModuleSource): void {
 }
 
 /**
- * Moves module `m`, built in `stage`, into the cache `dir`. Another build may have put it there
- * meanwhile: its copy stands and this one goes. A folder there that is not a built module (a build
- * in place stopped halfway, before 2026-12-06) is replaced.
+ * Moves module `m`, built in `stage`, into the cache `dir`, never deleting a built module there: the
+ * move fails while the cache holds a folder of that name. When it does, a built module there
+ * (another build's, moved in meanwhile) stands and this copy goes; a folder that is not one (a build
+ * in place stopped halfway, before 2026-12-06) is moved aside into `stage` first, and the move tried
+ * again. Deleting that folder instead, after a look that found it unbuilt, could delete another
+ * build's module moved in between the two (helper-96 widened that gap and got a module with a
+ * warning reported clean). Errors: E_VM_BUILD when the folder keeps changing under it.
  */
 function publish(stage: string, dir: string, m: ModuleSource): void {
   const from = join(stage, m.id);
   const to = join(dir, m.id);
-  for (let attempt = 0; ; attempt++) {
-    if (built(dir, m)) return rmSync(from, { recursive: true, force: true });
-    rmSync(to, { recursive: true, force: true });
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       return renameSync(from, to);
     } catch (e) {
-      // ENOTEMPTY or EEXIST: another build moved its copy in between the two calls; look again, once.
       const code = (e as NodeJS.ErrnoException).code;
-      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt > 0) throw e;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
     }
+    if (built(dir, m)) return rmSync(from, { recursive: true, force: true });
+    try {
+      renameSync(to, join(stage, `${m.id}.aside-${attempt}`));
+    } catch (e) {
+      // Another build moved it aside, or its copy in, meanwhile: look again.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  throw new KlpcheckError('E_VM_BUILD', `${m.name}: its folder in the module cache kept changing while this build moved its copy in`, to);
+}
+
+/**
+ * Removes the folders of builds stopped by a signal (their `finally` never ran): `.build-PID-*` of a
+ * process that is gone. A live process of that number, its own or a later one's, keeps its folder.
+ */
+function removeStoppedBuilds(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = /^\.build-(\d+)-/.exec(name)?.[1];
+    if (pid === undefined || alive(Number(pid))) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -138,12 +169,13 @@ export async function buildModules(env: KernelEnv, sets: readonly ModuleSet[], d
   mkdirSync(dir, { recursive: true });
   const perSet = sets.map((s) => splitModules(s, env.release));
   const all = perSet.flat();
+  removeStoppedBuilds(dir);
   const missing = all.filter((m) => !built(dir, m));
   const start = process.hrtime.bigint();
   let invocations = 0;
   const plan = rounds(missing);
   if (plan.length) {
-    const stage = mkdtempSync(join(dir, '.build-'));
+    const stage = mkdtempSync(join(dir, `.build-${process.pid}-`));
     try {
       for (const m of plan.flat()) writeModuleDir(stage, m);
       for (const round of plan) {
@@ -161,7 +193,11 @@ export async function buildModules(env: KernelEnv, sets: readonly ModuleSet[], d
   return {
     ko: perSet.map((mods) => Object.fromEntries(mods.map((m) => [m.name, koPath(dir, m)]))),
     problems: perSet.map((mods) =>
-      mods.flatMap((m) => (existsSync(problemsPath(dir, m)) ? problemLines(readFileSync(problemsPath(dir, m), 'utf8')) : [])),
+      mods.flatMap((m) => {
+        // Every module is built by now: a missing problems.txt is no module, never one without warnings.
+        if (!built(dir, m)) throw new KlpcheckError('E_VM_BUILD', `${m.name} is not in the module cache after its build`, join(dir, m.id));
+        return problemLines(readFileSync(problemsPath(dir, m), 'utf8'));
+      }),
     ),
     built: new Set(missing.map((m) => m.id)).size,
     invocations,
