@@ -7,7 +7,7 @@
  * modpost's warnings for a module are kept beside it (problems.txt), so that a module taken from the
  * cache still tells them: vm/cgen/build-check.ts fails a universe on any.
  *
- * A build works in a folder of its own below the cache (.build-XXXXXX) and moves each module's
+ * A build works in a folder of its own below the cache (.build-PID-XXXXXX) and moves each module's
  * folder into the cache, whole, once its round is made: a module is in the cache when its folder
  * holds its .ko, its problems.txt and its exports.symvers, all written before the move. Built in
  * place, a build stopped between the .ko and problems.txt left a module every later build took as
