@@ -16,6 +16,9 @@ export async function childMain(name: string, main: () => unknown): Promise<void
   }
 }
 
+/** Rounds of processes fastestApart makes by default: one process a side each, alternating. */
+const ROUNDS_APART = 2;
+
 /**
  * Each of `sides` timed alone in a child process of its own (`node --import
  * tsx CHILD ...args SIDE`, printing one JSON object with `ms`), `rounds`
@@ -29,8 +32,8 @@ export function fastestApart<S extends string, T extends { readonly ms: number }
   child: string,
   args: readonly string[],
   sides: readonly S[],
-  rounds: number,
   what: string,
+  rounds = ROUNDS_APART,
 ): ReadonlyMap<S, T> {
   const fastest = new Map<S, T>();
   for (let r = 0; r < rounds; r++)

@@ -59,6 +59,13 @@ const SEQUENCES = 400;
 /** Measures of one side in one process, the fastest kept: one measure moved by up to a quarter from run to run (stop 38). */
 const ROUNDS = 3;
 
+/** The fastest of ROUNDS timeIt measures of `f`, in milliseconds per call: one side's time in its process (this file's and packed-walks.ts's). */
+export function fastestTime(f: () => void): number {
+  let ms = Infinity;
+  for (let r = 0; r < ROUNDS; r++) ms = Math.min(ms, timeIt(f));
+  return ms;
+}
+
 /** Which side a measure times: the bare kernel, the kernel with the spec model and conformance alone, or with every property. */
 export type ThroughputSide = 'bare' | 'conformance' | 'checked';
 
@@ -72,7 +79,7 @@ export interface SideTime {
 }
 
 /**
- * Times one side (the fastest of ROUNDS measures) in this process. The
+ * Times one side (fastestTime: the fastest of ROUNDS measures) in this process. The
  * checked side stops following the spec model at a conformance break
  * (RunOptions.specUntilDivergence), as a run does: a random run or a replay
  * ends at its first violation, and the explorer follows the kernel alone
@@ -99,22 +106,14 @@ export function measureSide(sem: Semantics, side: ThroughputSide): SideTime {
       }
     }
   };
-  let ms = Infinity;
-  for (let r = 0; r < ROUNDS; r++) ms = Math.min(ms, timeIt(side === 'bare' ? bare : checked));
-  return { ms, operations };
+  return { ms: fastestTime(side === 'bare' ? bare : checked), operations };
 }
 
 const CHILD = fileURLToPath(new URL('./throughput-child.ts', import.meta.url));
 
 /**
- * Rounds of processes, one a side, each measuring one side alone, alternating;
- * each side's fastest kept.
- */
-const ROUNDS_APART = 2;
-
-/**
  * One semantics' throughput, each side measured alone in processes of its
- * own (throughput-child.ts, child-process.ts fastestApart), ROUNDS_APART times, alternating. One process that timed
+ * own (throughput-child.ts, child-process.ts fastestApart), alternating. One process that timed
  * both sides in turn moved the bare side's figure by up to a factor of two
  * from run to run (upstream: 1.14 to 2.22 million steps a second, stop 48;
  * 1.48 to 1.64 million on 2026-12-05), as the kernel's code met the checked
@@ -124,7 +123,7 @@ const ROUNDS_APART = 2;
  * steps a second for the first semantics to 0.44 million for the last.
  */
 export function measureThroughputApart(sem: Semantics): Throughput {
-  const fastest = fastestApart<ThroughputSide, SideTime>(CHILD, [sem.name], THROUGHPUT_SIDES, ROUNDS_APART, `throughput of ${sem.name}`);
+  const fastest = fastestApart<ThroughputSide, SideTime>(CHILD, [sem.name], THROUGHPUT_SIDES, `throughput of ${sem.name}`);
   const [bare, conformance, checked] = THROUGHPUT_SIDES.map((side) => fastest.get(side)!);
   const { operations } = bare!;
   const perSecond = (ms: number) => Math.round((operations / ms) * 1000);

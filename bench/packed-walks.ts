@@ -26,7 +26,7 @@ import { Kernel } from '../model/kernel/kernel.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { INVARIANTS } from '../properties/catalog.ts';
 import { fastestApart } from './child-process.ts';
-import { timeIt } from './ops-throughput.ts';
+import { fastestTime } from './ops-throughput.ts';
 
 /** The workload: this many walks of this many steps, positions drawn from xoroshiro128+ seeded with SEED. */
 const WALKS = 400;
@@ -65,10 +65,7 @@ function walks(model: PackedLockstep) {
   return Array.from({ length: WALKS }, (_, i) => ({ root: i % roots, walk: model.walk(DEPTH, choose, i % roots) }));
 }
 
-/** Measures of one side in one process, the fastest kept. */
-const ROUNDS = 3;
-
-/** Times one side (the fastest of ROUNDS measures) in this process. */
+/** Times one side in this process (ops-throughput.ts fastestTime). */
 export function measureWalkSide(sem: Semantics, side: WalkSide): WalkSideTime {
   const model = new PackedLockstep(DEFAULT_EXPLORE_SCOPE, { semantics: sem });
   const sequences = walks(model).map((w) => model.decodePath(w.walk.path, w.root));
@@ -89,19 +86,14 @@ export function measureWalkSide(sem: Semantics, side: WalkSide): WalkSideTime {
       }
     },
   }[side];
-  let ms = Infinity;
-  for (let r = 0; r < ROUNDS; r++) ms = Math.min(ms, timeIt(run));
-  return { ms, steps };
+  return { ms: fastestTime(run), steps };
 }
 
 const CHILD = fileURLToPath(new URL('./walk-child.ts', import.meta.url));
 
-/** Rounds of processes, one a side, alternating; each side's fastest kept (child-process.ts fastestApart). */
-const ROUNDS_APART = 2;
-
-/** One semantics' row: each side measured alone in processes of its own (walk-child.ts), ROUNDS_APART times, alternating. */
+/** One semantics' row: each side measured alone in processes of its own (walk-child.ts, child-process.ts fastestApart), alternating. */
 export function measureWalksApart(sem: Semantics): WalkThroughput {
-  const fastest = fastestApart<WalkSide, WalkSideTime>(CHILD, [sem.name], WALK_SIDES, ROUNDS_APART, `walks of ${sem.name}`);
+  const fastest = fastestApart<WalkSide, WalkSideTime>(CHILD, [sem.name], WALK_SIDES, `walks of ${sem.name}`);
   const [bare, packed, object] = WALK_SIDES.map((side) => fastest.get(side)!);
   const { steps } = bare!;
   const perStep = (t: WalkSideTime) => Math.round(((t.ms * 1000) / steps) * 1000) / 1000;

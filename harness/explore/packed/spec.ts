@@ -233,7 +233,7 @@ export class PackedSpec implements PackedSpace {
    * expansion. Errors: a root that does not exist.
    */
   walk(depth: number, choose: (n: number) => number, root = 0): PackedWalk {
-    const key = this.roots()[root];
+    const key = (this.rootKeys ??= this.roots())[root];
     if (!key) throw new Error(`packed: no root ${root}`);
     this.prepareWalk();
     const w = this.w;
@@ -258,6 +258,9 @@ export class PackedSpec implements PackedSpace {
     }
     return { path, violated };
   }
+
+  /** The roots' keys, made on the first walk: each walk begins at one, and roots() encodes them all anew. */
+  private rootKeys: Uint8Array[] | undefined;
 
   /** Before a walk: whatever a model sets up for stepping outside an expansion (the lockstep's). Here nothing. */
   protected prepareWalk(): void {}
