@@ -19,6 +19,7 @@ import { replay } from './commands/replay.ts';
 import { run } from './commands/run.ts';
 import { scenario } from './commands/scenario.ts';
 import { selftests } from './commands/selftests.ts';
+import { simulate } from './commands/simulate.ts';
 import { vm } from './commands/vm.ts';
 import { EXIT } from './exit.ts';
 import { commandHelp, mainHelp } from './help.ts';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   replay,
   compare,
   explore,
+  simulate,
   promela,
   render,
   protocols,

@@ -163,14 +163,19 @@ export function semanticsLabel(c: Counterexample, ctx: RenderContext): string {
   return ctx.semantics ? `${c.semantics}: ${ctx.semantics.title}` : `${c.semantics} (unknown to this klpcheck)`;
 }
 
-/** `random run, seed 1, path 250:0:2 (fast-check 4.10.2, klpcheck 0.1.0)`, or `exhaustive search, scope patches=2,... (klpcheck 0.1.0)`. */
+/**
+ * `random run, seed 1, path 250:0:2 (fast-check 4.10.2, klpcheck 0.1.0)`, `exhaustive search, scope patches=2,... (klpcheck 0.1.0)`,
+ * or `random walk 12 of up to 100 steps, scope patches=3,..., seed 1 (klpcheck 0.1.0)`.
+ */
 export function provenanceLine(c: Counterexample, withSeed = true): string {
   const p = c.provenance;
-  const how = p.source === 'random' ? 'random run' : p.source === 'exhaustive' ? 'exhaustive search' : 'scenario';
+  const walk = `random walk${p.runs !== undefined ? ` ${p.runs}` : ''}${p.max_steps !== undefined ? ` of up to ${plural(p.max_steps, 'step')}` : ''}`;
+  const how =
+    p.source === 'random' ? 'random run' : p.source === 'exhaustive' ? 'exhaustive search' : p.source === 'walk' ? walk : 'scenario';
   const parts = [
     how,
-    // An exhaustive find names its scope, so that a reader can run the search again (hostile-user nit, stop 36).
-    ...(p.source === 'exhaustive' && p.scope ? [`scope ${p.scope}`] : []),
+    // An exhaustive find names its scope, so that a reader can run the search again (hostile-user nit, stop 36); a walk too.
+    ...((p.source === 'exhaustive' || p.source === 'walk') && p.scope ? [`scope ${p.scope}`] : []),
     ...(p.seed !== undefined && withSeed ? [`seed ${p.seed}`] : []),
     ...(p.path ? [`path ${p.path}`] : []),
     ...(p.shrunk_from !== undefined ? [`shrunk from ${plural(p.shrunk_from, 'step')}`] : []),

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
-import { buildCounterexample, saveCounterexample } from '../../harness/counterexample.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
 import {
@@ -16,7 +15,6 @@ import {
   type ExploreScope,
 } from '../../harness/explore/scope.ts';
 import { isShardShare, merge, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
-import { minimalViolation } from '../../harness/explore/minimal-violation.ts';
 import { readJsonFile } from '../../harness/json-file.ts';
 import { randomLength as randomLengthOf, type VerdictMatrix } from '../../harness/matrix.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
@@ -24,7 +22,8 @@ import { applicableProperties } from '../../harness/explore/explorer.ts';
 import { lackingWords, vacuousInReach, vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { exploreText, type SavedNote } from '../../report/explore/text.ts';
+import { exploreText } from '../../report/explore/text.ts';
+import { saveMinimalViolations, type SaveNote } from '../save-minimal.ts';
 import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
@@ -32,7 +31,7 @@ import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.
 import { checkDefaultStore, checkOutputFile, sameFile } from '../output-files.ts';
 import { asNamed, refuseTwice } from '../given-once.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
+import { raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
@@ -154,18 +153,10 @@ export function searchRate(states: number, seconds: number): string | undefined 
   return `${Math.round(states / seconds)} states/s`;
 }
 
-/** A report's note on one counterexample, with the error that kept it from being saved, raised after the report. */
-export interface SaveNote extends SavedNote {
-  /** Whether the file is new or was already saved with these bytes, for the summary on stderr. */
-  readonly status?: 'written' | 'exists';
-  readonly error?: KlpcheckError;
-}
-
 /**
  * Saves each shortest counterexample (replayed to build its trace) and says
- * where. A save refused for the user's reasons (a hand-edited file of the same
- * name, kept as it is; an unwritable folder) is a note with its error, not a
- * throw: the caller prints the report first and raises it after (cli/late-errors.ts).
+ * where (save-minimal.ts), each note with fast-check's shrunk length for the
+ * same cell from verdicts/expected.json.
  */
 export function saveViolations(
   s: ExploreSummary,
@@ -174,23 +165,19 @@ export function saveViolations(
   recorded: VerdictMatrix | null = recordedMatrix(),
 ): SaveNote[] {
   const randomLength = randomLengths(sem.name, recorded);
-  return s.violations.map((v) => {
-    const note: SavedNote = { property: v.property, randomLength: randomLength(v.property) };
-    if (!dir) return note;
-    const { universe, result } = minimalViolation(v, sem);
-    const c = buildCounterexample(sem, universe, result, {
+  return saveMinimalViolations(
+    s.violations,
+    sem,
+    dir,
+    (v) => ({
       source: 'exhaustive',
       depth: v.depth,
       scope: formatScope(s.scope),
       fast_check: FAST_CHECK_VERSION,
       klpcheck: KLPCHECK_VERSION,
-    });
-    const { value: saved, error } = attempt(() => saveCounterexample(dir, c));
-    const shorter = result.steps.length < v.ops.length ? { savedLength: result.steps.length } : {};
-    return saved
-      ? { ...note, file: shownPath(saved.file), status: saved.status, ...shorter }
-      : { ...note, notSaved: notSaved(error), error };
-  });
+    }),
+    (v) => ({ property: v.property, randomLength: randomLength(v.property) }),
+  );
 }
 
 /**

@@ -113,6 +113,11 @@ export function depthBoundIn(text: string | undefined): string | undefined {
   return text === undefined ? undefined : scopeParts(text).find((part) => part.startsWith('depth=') && part !== 'depth=any');
 }
 
+/** Whether a scope text gives `key` (`depth=any` gives the depth): for a command that takes no such key and says why (simulate). */
+export function scopeNames(text: string | undefined, key: keyof ExploreScope): boolean {
+  return text !== undefined && scopeParts(text).some((part) => part.split('=')[0] === key);
+}
+
 /**
  * The `K=V` parts of a scope text, with the spaces around each key and value
  * left out, as --semantics and --invariant names are trimmed:
@@ -129,6 +134,8 @@ function scopeParts(text: string): string[] {
   );
 }
 
-export function formatScope(s: ExploreScope): string {
-  return `patches=${s.patches},functions=${s.functions},states=${s.states},tasks=${s.tasks},depth=${s.depth ?? 'any'}${s.taskModel ? ',taskModel=1' : ''}`;
+/** `patches=2,functions=2,states=1,tasks=2,depth=any` (parseScope's form); without `depth=` when `withDepth` is false (a walk's scope: simulate). */
+export function formatScope(s: ExploreScope, withDepth = true): string {
+  const depth = withDepth ? `,depth=${s.depth ?? 'any'}` : '';
+  return `patches=${s.patches},functions=${s.functions},states=${s.states},tasks=${s.tasks}${depth}${s.taskModel ? ',taskModel=1' : ''}`;
 }

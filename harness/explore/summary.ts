@@ -414,7 +414,8 @@ export function isShardShare(s: ExploreSummary): boolean {
   return s.shards.length > 0 && s.shards.length < s.shards[0]!.count;
 }
 
-export function missingMilestones(s: ExploreSummary): Milestone[] {
+/** The milestones (coverage.ts) a pass must have reached not to be VACUOUS, that these transitions never reached. */
+export function missingMilestones(s: Pick<ExploreSummary, 'reached'>): Milestone[] {
   return REQUIRED.filter((m) => !s.reached.includes(m));
 }
 

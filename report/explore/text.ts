@@ -170,8 +170,14 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
       `${broke ? 'Past a conformance break' : 'Without conformance'} the search follows the reference implementation alone:`,
       `ops are those the kernel allows, and ${checkedOnKernel(s.properties)} checked on the kernel's transitions.`,
     );
-  lines.push('', 'Coverage (operation: outcomes):');
-  for (const [op, m] of Object.entries(s.outcomes).sort()) {
+  lines.push('', ...coverageLines(s));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The report's closing lines: each op's outcomes with their counts, then the milestones, reached ([x]) or not (explore, simulate). */
+export function coverageLines(c: Pick<ExploreSummary, 'outcomes' | 'reached'>): string[] {
+  const lines = ['Coverage (operation: outcomes):'];
+  for (const [op, m] of Object.entries(c.outcomes).sort()) {
     lines.push(
       `  ${op.padEnd(16)} ${Object.entries(m)
         .sort()
@@ -180,12 +186,12 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     );
   }
   lines.push('Milestones:');
-  for (const [m, what] of Object.entries(MILESTONES)) lines.push(`  [${s.reached.includes(m as never) ? 'x' : ' '}] ${m}: ${what}`);
-  return `${lines.join('\n')}\n`;
+  for (const [m, what] of Object.entries(MILESTONES)) lines.push(`  [${c.reached.includes(m as never) ? 'x' : ' '}] ${m}: ${what}`);
+  return lines;
 }
 
 /** The invariants a search checks on the kernel's transitions, as a sentence's subject: one named, or every invariant. */
-function checkedOnKernel(properties: readonly string[]): string {
+export function checkedOnKernel(properties: readonly string[]): string {
   const invariants = properties.filter((p) => p !== 'conformance');
   if (invariants.length === 0) return 'no invariant is';
   return invariants.length === 1 ? `${invariants[0]} is` : 'every invariant is';

@@ -35,9 +35,12 @@ export interface Counterexample {
     reason: string;
   };
   provenance: {
-    source: 'random' | 'exhaustive' | 'scenario';
     /**
-     * fast-check seed of the run that found it: a signed 32-bit integer, as --seed takes.
+     * random: fast-check's random runs (klpcheck run, compare); exhaustive: a breadth-first search (explore, compare --exhaustive); scenario: a scenario file; walk: a random walk on the packed lockstep (klpcheck simulate), found again by the same seed, scope, walk length (max_steps) and number of walks (runs).
+     */
+    source: 'random' | 'exhaustive' | 'scenario' | 'walk';
+    /**
+     * The seed of the run that found it (fast-check's, or a walk's xoroshiro128+): a signed 32-bit integer, as --seed takes.
      */
     seed?: number;
     /**
@@ -45,11 +48,11 @@ export interface Counterexample {
      */
     path?: string;
     /**
-     * Random runs: the number of sequences fast-check ran up to and including the failing one; running that many again with the same seed finds it again.
+     * Random runs: the number of sequences fast-check ran up to and including the failing one; running that many again with the same seed finds it again. Walks: the number of walks, up to and including the one that found it.
      */
     runs?: number;
     /**
-     * Random runs: the maximum operations per generated sequence (klpcheck run --steps). With seed and runs, enough to regenerate this file byte for byte.
+     * Random runs: the maximum operations per generated sequence (klpcheck run --steps). With seed and runs, enough to regenerate this file byte for byte. Walks: the walk length (klpcheck simulate --length).
      */
     max_steps?: number;
     depth?: number;
@@ -64,7 +67,7 @@ export interface Counterexample {
      */
     random_length?: number;
     /**
-     * Exhaustive runs: the scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=any.
+     * Exhaustive runs: the scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=any; walks: the scope walked, without a depth.
      */
     scope?: string;
   };

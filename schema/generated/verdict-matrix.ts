@@ -144,9 +144,9 @@ export interface CounterexampleRef {
    */
   length: number;
   /**
-   * How it was found (its provenance).
+   * How it was found (its provenance): walk is a random walk of klpcheck simulate.
    */
-  source: 'random' | 'exhaustive' | 'scenario';
+  source: 'random' | 'exhaustive' | 'scenario' | 'walk';
 }
 /**
  * No counterexample: the random runs found none, no saved one reproduces, and nothing was explored exhaustively. Not a proof.

@@ -64,7 +64,10 @@ import type { PackedSpace } from './search.ts';
 /** A random walk (PackedSpec.walk): the successor positions it took from its root, and the properties' bits its steps violated. */
 export interface PackedWalk {
   readonly path: readonly number[];
+  /** The union of `stepViolations`. */
   readonly violated: number;
+  /** Step i's bits (path[i]'s): where each property was first violated, for a counterexample that ends there (simulate.ts). */
+  readonly stepViolations: readonly number[];
 }
 
 /** A loaded patch's flags as the key writes them (model/spec/pack.ts packSpecShared), and LOADED, which is kept only here. */
@@ -228,7 +231,8 @@ export class PackedSpec implements PackedSpace {
    * sorted after each step, as a key sorts them): decodePath(path, root)
    * gives its universe and ops for the object implementation. `violated` is
    * the union of the properties' bits its steps violated (walkedStep: none
-   * for the spec model alone, PackedLockstep's properties for the lockstep).
+   * for the spec model alone, PackedLockstep's properties for the lockstep),
+   * and `stepViolations` each step's.
    * It works in this model's state arrays, as expand() does: not inside an
    * expansion. Errors: a root that does not exist.
    */
@@ -240,6 +244,7 @@ export class PackedSpec implements PackedSpace {
     const x = this.x;
     let node = this.decode(key);
     const path: number[] = [];
+    const stepViolations: number[] = [];
     let violated = 0;
     for (let d = 0; d < depth; d++) {
       const n = node.list.steps.op.length;
@@ -249,14 +254,16 @@ export class PackedSpec implements PackedSpace {
       for (let tried = 1; tried < n && !to; tried++) to = this.step(w, x, node, (pos = (pos + 1) % n));
       if (!to) break;
       path.push(pos);
-      violated |= this.walkedStep();
+      const bits = this.walkedStep();
+      stepViolations.push(bits);
+      violated |= bits;
       // The next state as decodePath makes it: the tasks in the key's order.
       const order = this.sortTasks(x);
       w.set(x);
       for (let i = 0; i < this.T; i++) this.moveTask(w, i, x, order[i]!);
       node = to;
     }
-    return { path, violated };
+    return { path, violated, stepViolations };
   }
 
   /** The roots' keys, made on the first walk: each walk begins at one, and roots() encodes them all anew. */

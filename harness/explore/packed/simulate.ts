@@ -1,0 +1,133 @@
+/**
+ * `klpcheck simulate`: random walks on the packed lockstep (lockstep.ts,
+ * PackedSpec.walk), TLC's simulation mode (`tlc -simulate -depth N`) for
+ * klpcheck. Each walk starts at a root (the roots in turn), and at every step
+ * takes an op the explorer would try, drawn by a seeded xoroshiro128+
+ * (pure-rand), with conformance and every invariant checked on the step as
+ * the exhaustive search checks them. Where breadth first search stops at a
+ * depth or a state budget, a walk goes on: a few hundred steps deep in a
+ * scope whose whole space no machine holds. What it finds is no proof of
+ * absence: a property not violated holds on the walks taken, and the summary
+ * says how many, how long, and from which seed.
+ *
+ * A property's counterexample is the walk's prefix that ends at its first
+ * violation, the shortest such prefix over all walks (the first walk's on a
+ * tie). As explore's are, it is decoded to ops (decodePath), over the
+ * universe of the first load order that breaks an owner property
+ * (summary.ts witnessUniverse), and replayed on the object implementation
+ * (summary.ts replayViolation) for its reason: a prefix that does not
+ * violate there is a bug of the packed engine, and throws.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { semanticsByName } from '../../../model/semantics/registry.ts';
+import { applicableProperties } from '../../../properties/catalog.ts';
+import type { Milestone } from '../coverage.ts';
+import { formatScope, type ExploreScope } from '../scope.ts';
+import { replayViolation, witnessUniverse, type ViolationSummary } from '../summary.ts';
+import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
+import { PackedLockstep } from './lockstep.ts';
+
+/** What to walk: `walks` walks of up to `length` steps, in `scope` (its depth unread), from `seed`. */
+export interface SimulateOptions {
+  readonly semantics: string;
+  readonly scope: ExploreScope;
+  readonly walks: number;
+  readonly length: number;
+  /** xoroshiro128+'s seed: a 32-bit integer, as `run --seed` takes. */
+  readonly seed: number;
+  /** The properties to check (applicableProperties' ids); absent: every one that applies. */
+  readonly properties?: readonly string[];
+}
+
+/** A property's counterexample: the ops of a walk's prefix that ends at its first violation. */
+export interface WalkViolation extends ViolationSummary {
+  /** The walk that found it, counted from 1: `walks` of that many with the same seed find it again. */
+  readonly walk: number;
+}
+
+/** What the walks checked and found. */
+export interface SimulationSummary {
+  readonly semantics: string;
+  readonly scope: ExploreScope;
+  readonly seed: number;
+  readonly walks: number;
+  readonly length: number;
+  /** Steps taken, over every walk: each one checked. A walk ends early only at a state with no successor. */
+  readonly steps: number;
+  /** Walks that ended early, at a state with no successor. */
+  readonly deadEnds: number;
+  readonly properties: readonly string[];
+  /** One per violated property, in the order of `properties`. */
+  readonly violations: readonly WalkViolation[];
+  /** Coverage, as explore counts it (coverage.ts): every op's outcomes, and the milestones reached. */
+  readonly outcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly reached: readonly Milestone[];
+}
+
+/** Where a property was first violated: walk `walk` (from 0), after `steps` steps of it, from root `root`. */
+interface FirstFound {
+  readonly walk: number;
+  readonly root: number;
+  readonly steps: number;
+  readonly path: readonly number[];
+}
+
+/**
+ * Takes the walks and decodes each property's shortest prefix. Errors: an
+ * unknown semantics or property (Error: the command line checks both
+ * first), or a prefix the object implementation does not find violated.
+ */
+export function simulate(o: SimulateOptions): SimulationSummary {
+  const sem = semanticsByName(o.semantics);
+  if (!sem) throw new Error(`simulate: no semantics ${o.semantics}`);
+  const properties = o.properties ? applicableProperties(sem, o.properties) : undefined;
+  const model = new PackedLockstep(o.scope, { semantics: sem, properties, coverage: true });
+  const rng = xoroshiro128plus(o.seed);
+  const choose = (n: number) => uniformInt(rng, 0, n - 1);
+  // From each root in turn: per-state's roots differ in which state ids have shadow variables.
+  const roots = model.roots().length;
+  const firsts = new Map<number, FirstFound>();
+  let steps = 0;
+  let deadEnds = 0;
+  for (let walk = 0; walk < o.walks; walk++) {
+    const root = walk % roots;
+    const w = model.walk(o.length, choose, root);
+    steps += w.path.length;
+    if (w.path.length < o.length) deadEnds++;
+    if (!w.violated) continue;
+    model.properties.forEach((_, bit) => {
+      const at = w.stepViolations.findIndex((bits) => bits & (1 << bit));
+      if (at < 0 || (firsts.get(bit)?.steps ?? Infinity) <= at + 1) return;
+      firsts.set(bit, { walk, root, steps: at + 1, path: w.path.slice(0, at + 1) });
+    });
+  }
+  const violations = [...firsts]
+    .sort(([a], [b]) => a - b)
+    .map(([bit, f]): WalkViolation => {
+      const property = model.properties[bit]!;
+      const decoded = model.decodePath(f.path, f.root);
+      const found = { property, depth: f.steps, ...decoded, reason: '' };
+      const universe = witnessUniverse(found, sem, o.scope);
+      const replayed = replayViolation({ ...found, universe }, sem, o.scope);
+      if (replayed.violation?.invariant !== property || replayed.steps.length !== decoded.ops.length)
+        throw new Error(
+          `simulate: walk ${f.walk + 1} (seed ${o.seed}) at ${formatScope(o.scope)} does not violate ${property} on the object implementation`,
+        );
+      return { ...found, universe, reason: replayed.violation.reason, walk: f.walk + 1 };
+    });
+  const coverage = packedCoverageData(model.takeCoverage() ?? new Float64Array(COVERAGE_SLOTS));
+  return {
+    semantics: sem.name,
+    scope: o.scope,
+    seed: o.seed,
+    walks: o.walks,
+    length: o.length,
+    steps,
+    deadEnds,
+    properties: [...model.properties],
+    violations,
+    outcomes: coverage.outcomes,
+    reached: coverage.reached,
+  };
+}

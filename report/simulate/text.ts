@@ -1,0 +1,106 @@
+/**
+ * The report of `klpcheck simulate` (harness/explore/packed/simulate.ts),
+ * worded so that it never claims more than the walks checked: a property not
+ * violated is "not violated on N random walks of up to L steps (seed S) in
+ * scope X", never "holds"; a violated one names the walk that found it, so
+ * that the same seed and that many walks find it again. A property the scope
+ * and the walk length give nothing to check is VACUOUS IN SCOPE, and a pass
+ * whose walks never reached a milestone (a completed load, a refused one, a
+ * transition completed by a retry) is flagged VACUOUS, as explore's are.
+ */
+import { formatScope, type ExploreScope } from '../../harness/explore/scope.ts';
+import { missingMilestones } from '../../harness/explore/summary.ts';
+import type { SimulationSummary } from '../../harness/explore/packed/simulate.ts';
+import { vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
+import { plural } from '../../harness/plural.ts';
+import { CONFORMANCE } from '../../properties/catalog.ts';
+import { checkedOnKernel, coverageLines, type SavedNote } from '../explore/text.ts';
+
+/**
+ * Why walks of up to `length` steps in `scope` give `property` nothing to
+ * check (vacuity.ts: what a search of depth `length` lacks), in words whose
+ * remedy names simulate's options (`--length 2`, not `depth=2`); null when
+ * they give it something.
+ */
+export function walkVacuity(property: string, scope: ExploreScope, length: number): string | null {
+  const v = vacuousInScope(property, { ...scope, depth: length });
+  if (!v) return null;
+  const remedy = v.remedy
+    ?.split(',')
+    .map((part) => (part.startsWith('depth=') ? `--length ${part.slice('depth='.length)}` : part))
+    .join(' and ');
+  return vacuousWords({ ...v, ...(remedy ? { remedy } : {}) });
+}
+
+/** The walks as one phrase: "1000 random walks of up to 100 steps (seed 1)". */
+export function walksPhrase(s: Pick<SimulationSummary, 'walks' | 'length' | 'seed'>): string {
+  return `${plural(s.walks, 'random walk')} of up to ${plural(s.length, 'step')} (seed ${s.seed})`;
+}
+
+/** A saved counterexample of the cell that still reproduces (cli/commands/run.ts shortestFound), its file as shown. */
+export interface SavedFinding {
+  readonly length: number;
+  readonly reason: string;
+  readonly file: string;
+}
+
+/**
+ * The report: a header, a line per property, the note on conformance breaks,
+ * then coverage. `saved`: where each violation's counterexample went;
+ * `savedFinding`: a property's saved counterexample that still reproduces,
+ * which wins where the walks found none. Depends only on the arguments.
+ */
+export function simulateText(
+  s: SimulationSummary,
+  saved: readonly SavedNote[] = [],
+  savedFinding: (property: string) => SavedFinding | undefined = () => undefined,
+): string {
+  const scope = formatScope(s.scope, false);
+  const walks = walksPhrase(s);
+  const dead = s.deadEnds ? `; ${plural(s.deadEnds, 'walk')} ended early, at a state with no successor` : '';
+  const lines = [
+    `klpcheck simulate: ${s.semantics}, scope ${scope}`,
+    `${walks}: ${plural(s.steps, 'step')} checked, the reference implementation and the spec model in lockstep${dead}`,
+    'a walk is no proof: a property not violated held on these walks only (explore checks every sequence in a scope)',
+    '',
+  ];
+  const missing = missingMilestones(s);
+  for (const p of s.properties) {
+    const v = s.violations.find((x) => x.property === p);
+    if (!v) {
+      // A walk of L steps reaches what a search of depth L does at most: the scope with that depth says what is lacking.
+      const nothing = walkVacuity(p, s.scope, s.length);
+      if (nothing) {
+        lines.push(`${p.padEnd(32)} VACUOUS IN SCOPE: ${nothing}`);
+        continue;
+      }
+      const found = savedFinding(p);
+      if (found) {
+        lines.push(
+          `${p.padEnd(32)} VIOLATED by a saved counterexample that still reproduces, in ${plural(found.length, 'step')}: ${found.reason} -> ${found.file} (the walks found none: ${walks})`,
+        );
+        continue;
+      }
+      const vacuous = missing.length ? `  VACUOUS: never reached ${missing.join(', ')}` : '';
+      lines.push(`${p.padEnd(32)} not violated on ${walks} in scope ${scope}${vacuous}`);
+      continue;
+    }
+    const note = saved.find((x) => x.property === p);
+    const shrunk = note?.savedLength ? `, shrunk to ${plural(note.savedLength, 'step')}` : '';
+    const where = note?.file ? ` -> ${note.file}${shrunk}` : note?.notSaved ? ` -> ${note.notSaved}` : '';
+    lines.push(
+      `${p.padEnd(32)} VIOLATED: a counterexample of ${plural(v.ops.length, 'step')} (walk ${v.walk}; the shortest the walks found, not known to be the shortest)${where}`,
+    );
+    lines.push(`${''.padEnd(32)} ${v.reason}`);
+  }
+  const conformance = s.properties.includes(CONFORMANCE);
+  const broke = s.violations.some((v) => v.property === CONFORMANCE);
+  if (broke || !conformance)
+    lines.push(
+      '',
+      `${broke ? 'Past a conformance break' : 'Without conformance'} a walk follows the reference implementation alone:`,
+      `ops are those the kernel allows, and ${checkedOnKernel(s.properties)} checked on the kernel's transitions.`,
+    );
+  lines.push('', ...coverageLines(s));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,201 @@
+/**
+ * `klpcheck simulate` (harness/explore/packed/simulate.ts, cli/commands/simulate.ts):
+ * random walks on the packed lockstep. Each counterexample is the shortest
+ * walk prefix that violates its property, as the walks themselves say, and
+ * violates it on the object implementation; the same seed gives the same
+ * report and the same file; the known flaws are found; a saved counterexample
+ * that still reproduces wins where the walks find none.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { main } from '../cli/main.ts';
+import type { Io } from '../cli/io.ts';
+import { saveMinimalViolations } from '../cli/save-minimal.ts';
+import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
+import { simulate } from '../harness/explore/packed/simulate.ts';
+import { parseScope } from '../harness/explore/scope.ts';
+import { replayViolation } from '../harness/explore/summary.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
+import { provenanceLine } from '../report/phrases.ts';
+import { simulateText } from '../report/simulate/text.ts';
+import type { Counterexample } from '../harness/counterexample.ts';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('simulate: random walks on the packed lockstep', () => {
+  it("keeps, for each property, the shortest prefix of any walk that violates it, the first walk's on a tie", () => {
+    const scope = parseScope('patches=2,functions=2,states=1,tasks=2');
+    const s = simulate({ semantics: 'upstream', scope, walks: 200, length: 40, seed: 3 });
+    // The same walks again, by hand: each property's first violation in each walk.
+    const model = new PackedLockstep(scope, { semantics: semanticsByName('upstream')! });
+    const rng = xoroshiro128plus(3);
+    const roots = model.roots().length;
+    const best = new Map<string, { steps: number; walk: number }>();
+    for (let i = 0; i < 200; i++) {
+      const w = model.walk(40, (n) => uniformInt(rng, 0, n - 1), i % roots);
+      model.properties.forEach((p, bit) => {
+        const at = w.stepViolations.findIndex((b) => b & (1 << bit));
+        if (at >= 0 && (best.get(p)?.steps ?? Infinity) > at + 1) best.set(p, { steps: at + 1, walk: i + 1 });
+      });
+    }
+    const expected = model.properties.flatMap((p) => (best.has(p) ? [[p, best.get(p)!.steps, best.get(p)!.walk]] : []));
+    expect(s.violations.map((v) => [v.property, v.ops.length, v.walk])).toEqual(expected);
+    expect(s.violations.length).toBeGreaterThan(1);
+    expect(s.steps).toBe(200 * 40);
+  });
+
+  it('gives counterexamples the object implementation finds violated at their last step', () => {
+    const sem = semanticsByName('per-state')!;
+    const scope = parseScope('patches=2,functions=2,states=2,tasks=2');
+    const s = simulate({ semantics: sem.name, scope, walks: 300, length: 60, seed: 1 });
+    expect(s.violations.length).toBeGreaterThan(0);
+    for (const v of s.violations) {
+      const r = replayViolation(v, sem, scope);
+      expect([v.property, r.violation?.invariant, r.steps.length]).toEqual([v.property, v.property, v.ops.length]);
+    }
+  });
+
+  it("finds the known flaws: Petr Mladek's hybrid lp1/lp2/lp3 conformance break, and replace-set's unfiltered nops", () => {
+    const hybrid = simulate({
+      semantics: 'hybrid',
+      scope: parseScope('patches=3,functions=1,states=0,tasks=1'),
+      walks: 2000,
+      length: 30,
+      seed: 1,
+    });
+    expect(hybrid.violations.map((v) => v.property)).toContain('conformance');
+    const nops = simulate({
+      semantics: 'replace-set-unfiltered-nops',
+      scope: parseScope('patches=2,functions=2,states=0,tasks=1'),
+      walks: 2000,
+      length: 30,
+      seed: 1,
+    });
+    const fixed = simulate({
+      semantics: 'replace-set',
+      scope: parseScope('patches=2,functions=2,states=0,tasks=1'),
+      walks: 2000,
+      length: 30,
+      seed: 1,
+    });
+    // The flaw is the nops': what the unfiltered variant breaks and the filtered one does not.
+    const broken = nops.violations.map((v) => v.property).filter((p) => !fixed.violations.some((v) => v.property === p));
+    expect(broken.length).toBeGreaterThan(0);
+  });
+
+  it('is deterministic: the same seed gives the same summary and report, another seed other walks', () => {
+    const o = { semantics: 'hybrid', scope: parseScope('patches=2,functions=2,states=1,tasks=2'), walks: 100, length: 50 };
+    const a = simulate({ ...o, seed: 5 });
+    const b = simulate({ ...o, seed: 5 });
+    expect(simulateText(b)).toBe(simulateText(a));
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    expect(JSON.stringify(simulate({ ...o, seed: 6 }).outcomes)).not.toBe(JSON.stringify(a.outcomes));
+  });
+
+  it('checks only the property asked for, and never says a property holds', () => {
+    const s = simulate({
+      semantics: 'upstream',
+      scope: parseScope('patches=2,functions=2,states=1,tasks=2'),
+      walks: 50,
+      length: 20,
+      seed: 1,
+      properties: ['module-safety'],
+    });
+    expect(s.properties).toEqual(['module-safety']);
+    const text = simulateText(s);
+    expect(text).toMatch(
+      /^module-safety +not violated on 50 random walks of up to 20 steps \(seed 1\) in scope patches=2,functions=2,states=1,tasks=2$/m,
+    );
+    expect(text).not.toMatch(/holds/);
+  });
+
+  it('saves each counterexample shrunk, with the walk that found it, and says so in the provenance line', () => {
+    const sem = semanticsByName('upstream')!;
+    const s = simulate({
+      semantics: sem.name,
+      scope: parseScope('patches=2,functions=2,states=1,tasks=2'),
+      walks: 300,
+      length: 100,
+      seed: 1,
+      properties: ['conformance'],
+    });
+    const [v] = s.violations;
+    expect(v).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-simulate-'));
+    const [note] = saveMinimalViolations(s.violations, sem, dir, (x, saved) => ({
+      source: 'walk',
+      seed: 1,
+      runs: v!.walk,
+      max_steps: 100,
+      depth: x.depth,
+      ...(saved < x.ops.length ? { shrunk_from: x.ops.length } : {}),
+      fast_check: 'x',
+      klpcheck: 'y',
+      scope: 'patches=2,functions=2,states=1,tasks=2',
+    }));
+    expect(note?.status).toBe('written');
+    const [file] = readdirSync(join(dir, 'upstream'));
+    const c = JSON.parse(readFileSync(join(dir, 'upstream', file!), 'utf8')) as Counterexample;
+    expect(c.steps.length).toBeLessThanOrEqual(v!.ops.length);
+    expect(provenanceLine(c)).toMatch(
+      new RegExp(`^random walk ${v!.walk} of up to 100 steps, scope patches=2,functions=2,states=1,tasks=2, seed 1`),
+    );
+  });
+});
+
+describe('klpcheck simulate', () => {
+  it('reports the same bytes on every run, exits 1 on a violation, and writes nothing with --no-save', async () => {
+    const args = ['simulate', '--semantics', 'stacking', '--walks', '40', '--length', '30', '--no-save'];
+    const a = capture();
+    const b = capture();
+    expect(await main(args, a.io)).toBe(1);
+    expect(await main(args, b.io)).toBe(1);
+    expect(b.out()).toBe(a.out());
+    expect(a.out()).toMatch(/^40 random walks of up to 30 steps \(seed 1\): 1200 steps checked/m);
+    expect(a.err()).toMatch(/none written \(--no-save\)/);
+  });
+
+  it('exits 0 when the walks violate nothing, each line saying how far they went', async () => {
+    const c = capture();
+    const code = await main(['simulate', '--semantics', 'stacking', '--invariant', 'module-safety', '--walks', '20', '--no-save'], c.io);
+    expect(code).toBe(0);
+    expect(c.out()).toMatch(/^module-safety +not violated on 20 random walks of up to 100 steps \(seed 1\) in scope /m);
+  });
+
+  it('says VIOLATED, naming the file, where a saved counterexample still reproduces and the walks find none', async () => {
+    const c = capture();
+    const code = await main(
+      ['simulate', '--semantics', 'replace-tag', '--invariant', 'conformance', '--walks', '1', '--length', '1', '--no-save'],
+      c.io,
+    );
+    expect(code).toBe(1);
+    expect(c.out()).toMatch(
+      /^conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-e89db3dcc1ae\.json \(the walks found none: 1 random walk of up to 1 step \(seed 1\)\)$/m,
+    );
+  });
+
+  it.each([
+    [['--scope', 'depth=5'], /a walk's length is --length N, not a depth in the scope/],
+    [['--scope', 'taskModel=1'], /unknown scope key 'taskModel'/],
+    [['--length', '0'], /--length takes a whole number from 1 to 10000/],
+    [
+      ['--invariant', 'no-silent-downgrade'],
+      /nothing to check, as no universe of the scope has two releases of one owner \(patches=3 would\); nothing to walk/,
+    ],
+  ])('refuses %j with one line and exit 2', async (extra, message) => {
+    const c = capture();
+    expect(await main(['simulate', '--semantics', 'upstream', '--no-save', ...extra], c.io)).toBe(2);
+    expect(c.err()).toMatch(message);
+    expect(c.err().trim().split('\n')).toHaveLength(1);
+    expect(c.out()).toBe('');
+  });
+});
