@@ -114,6 +114,21 @@ describe('a shard file whose ledger was edited', () => {
     );
   });
 
+  it('is refused at the /statesPerDepth element that is not a count, not at the whole list', () => {
+    // A bad level count was told at /statesPerDepth, leaving the user to find it (hostile-user review).
+    const range = 'a whole number from 0 to 2^53 - 1';
+    const perDepth = b.statesPerDepth as number[];
+    expect(perDepth.length).toBeGreaterThan(3);
+    for (const bad of [-1, '3', 1.5, null, 1e300])
+      expect(refusal({ ...b, statesPerDepth: perDepth.map((k, d) => (d === 3 ? bad : k)) }), String(bad)).toBe(
+        `klpcheck: a.json:/statesPerDepth/3: not ${range} (the states of level 3) [E_SCHEMA]`,
+      );
+    for (const statesPerDepth of [undefined, 3, { 0: 1 }])
+      expect(refusal({ ...b, statesPerDepth })).toBe(
+        'klpcheck: a.json:/statesPerDepth: missing or not a list of whole numbers (the states of each level) [E_SCHEMA]',
+      );
+  });
+
   it('is refused at a property list that is not a list of names, or at missing coverage (mutation testing, stop 33)', () => {
     for (const properties of ['conformance', [1], null])
       expect(refusal({ ...b, properties })).toBe('klpcheck: a.json:/properties: a list of property names [E_SCHEMA]');

@@ -273,8 +273,10 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   // called the shortest that is not (hostile-user finding).
   checkDigests(r, sums, ['violations'], bad);
   if (typeof r.states !== 'string') throw bad('/states', r.states === undefined ? 'missing states' : 'not base64 text (a string)');
-  if (!Array.isArray(r.statesPerDepth) || !r.statesPerDepth.every((n) => Number.isInteger(n) && n >= 0))
-    throw bad('/statesPerDepth', 'a list of whole numbers');
+  if (!Array.isArray(r.statesPerDepth)) throw bad('/statesPerDepth', 'missing or not a list of whole numbers (the states of each level)');
+  // At the element, as the other counts: a -1 or a "3" at level 3 was told at /statesPerDepth (hostile-user review).
+  const level = r.statesPerDepth.findIndex((n) => !isCount(n));
+  if (level >= 0) throw bad(`/statesPerDepth/${level}`, `not a whole number from 0 to 2^53 - 1 (the states of level ${level})`);
   const decoded = Buffer.from(r.states, 'base64');
   // Node skips what is not base64: only text that encodes back to itself is (toJson writes it so).
   if (decoded.toString('base64') !== r.states) throw bad('/states', 'not base64');
