@@ -22,7 +22,9 @@ import { buildDir, checkFiles, headersDir, writeModuleSet } from '../vm/cgen/bui
 import { generateModuleSources } from '../vm/cgen/index.ts';
 import type { ModuleSet } from '../vm/cgen/contract.ts';
 import { buildModules } from '../vm/build.ts';
-import { loadKernelEnv } from '../vm/kernel-env.ts';
+import { loadKernelEnv, type KernelEnv } from '../vm/kernel-env.ts';
+import { splitModules } from '../vm/kbuild.ts';
+import { KlpcheckError } from '../harness/errors.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const headers = headersDir('6.1');
@@ -134,4 +136,46 @@ describe.skipIf(!headers || !gcc)(`generated modules build on Linux 6.1 (${heade
     },
     30 * 60_000,
   );
+});
+
+describe('a module whose build fails', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'klpcheck-build-fail-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('is named with the folder it would have in the cache, never the build folder removed with it', async () => {
+    // A stand-in for the kernel's headers: `make -C <headers> M=<dir> modules` fails as gcc does, naming each module's source.
+    const headers = join(scratch, 'headers');
+    mkdirSync(headers);
+    writeFileSync(
+      join(headers, 'Makefile'),
+      "modules:\n\t@for d in $(M)/*/; do echo \"$${d}bad.c:4:2: error: expected ';' before '}' token\" >&2; done; exit 2\n",
+    );
+    const env: KernelEnv = {
+      kernel: '6.1',
+      abi: 'a',
+      release: '6.1.0-test',
+      version: 'v',
+      vmlinuz: '',
+      headers,
+      qemu: '',
+      makeFlags: [],
+      dir: scratch,
+    };
+    const set: ModuleSet = { files: { Kbuild: 'obj-m += bad.o\n', 'bad.c': 'int x\n' }, modules: [], probes: [] };
+    const [m] = splitModules(set, env.release);
+    const cache = join(scratch, 'modules');
+    let error: unknown;
+    await buildModules(env, [set], cache).catch((e: unknown) => (error = e));
+    expect(error).toBeInstanceOf(KlpcheckError);
+    const line = (error as KlpcheckError).format();
+    // The staging folder (.build-PID-XXXXXX) and its round (.round-...) are gone by now: a user could not look there.
+    expect(line).not.toMatch(/\.build-|\.round-/);
+    expect(readdirSync(cache)).toEqual([]);
+    // make's own last line is in the language of the user's locale: the test holds the line up to gcc's error.
+    const start =
+      `klpcheck: ${cache}: make modules failed for bad (its folder here would be ${m!.id}; nothing of the failed build is kept): ` +
+      `${m!.id}/bad.c:4:2: error: expected ';' before '}' token`;
+    expect(line.slice(0, start.length)).toBe(start);
+    expect(line).toMatch(/ \[E_VM_BUILD\]$/);
+  });
 });

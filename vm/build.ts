@@ -112,7 +112,21 @@ function alive(pid: number): boolean {
   }
 }
 
-async function makeRound(env: KernelEnv, dir: string, round: readonly ModuleSource[], extraSymbols: readonly string[]): Promise<void> {
+/**
+ * Runs make for one round of modules whose sources are in `dir` (the build's own folder), writing
+ * each one's problems.txt and exports.symvers there. Errors: E_VM_BUILD with make's first error
+ * lines, named by `cache`, the module cache the round's modules would be moved into: the build's
+ * own folder is removed with the failure, so a line naming it (.build-PID-XXXXXX/.round-...) named
+ * a folder the user could not find (hostile-user review); make's paths are told from the module's
+ * folder on (p1-<hash>/p1.c:4:2), the name that folder would have in the cache.
+ */
+async function makeRound(
+  env: KernelEnv,
+  dir: string,
+  round: readonly ModuleSource[],
+  extraSymbols: readonly string[],
+  cache: string,
+): Promise<void> {
   const roundDir = join(dir, `.round-${process.pid}-${Date.now()}`);
   mkdirSync(roundDir, { recursive: true });
   try {
@@ -139,15 +153,20 @@ async function makeRound(env: KernelEnv, dir: string, round: readonly ModuleSour
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string };
       const text = `${err.stdout ?? ''}${err.stderr ?? ''}`
+        .split(`${roundDir}/`)
+        .join('')
+        .split(`${dir}/`)
+        .join('')
         .trim()
         .split('\n')
         .filter((l) => /error|Error/.test(l))
         .slice(0, 3)
         .join(' | ');
+      const folders = round.map((m) => m.id).join(', ');
       throw new KlpcheckError(
         'E_VM_BUILD',
-        `make modules failed for ${round.map((m) => m.name).join(', ')}: ${text || 'see make output'}`,
-        join(roundDir, 'Kbuild'),
+        `make modules failed for ${round.map((m) => m.name).join(', ')} (${round.length === 1 ? 'its folder' : 'their folders'} here would be ${folders}; nothing of the failed build is kept): ${text || 'see make output'}`,
+        cache,
       );
     }
     // Each module keeps its own exports for later rounds.
@@ -181,7 +200,7 @@ export async function buildModules(env: KernelEnv, sets: readonly ModuleSet[], d
       for (const round of plan) {
         // Exports of every other module already built (the core first: rounds() sorts names).
         const extra = [...new Set(all.map((m) => symversPath(dir, m)))].filter((f) => existsSync(f) && readFileSync(f, 'utf8') !== '');
-        await makeRound(env, stage, round, extra);
+        await makeRound(env, stage, round, extra, dir);
         invocations++;
         for (const m of round) publish(stage, dir, m);
       }
