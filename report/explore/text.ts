@@ -164,14 +164,24 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
     );
     lines.push(`${''.padEnd(32)} ${v.reason}`);
   }
-  if (broke || !conformance)
-    lines.push(
-      '',
-      `${broke ? 'Past a conformance break' : 'Without conformance'} the search follows the reference implementation alone:`,
-      `ops are those the kernel allows, and ${checkedOnKernel(s.properties)} checked on the kernel's transitions.`,
-    );
-  lines.push('', ...coverageLines(s));
+  lines.push(...kernelAloneLines(s, 'the search'), '', ...coverageLines(s));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The note, after a report's property lines, that past a conformance break
+ * (or without conformance) `who` ("the search", "a walk") follows the
+ * reference implementation alone, with the invariants checked there; none
+ * when conformance was checked and held.
+ */
+export function kernelAloneLines(s: Pick<ExploreSummary, 'properties' | 'violations'>, who: string): string[] {
+  const broke = s.violations.some((v) => v.property === CONFORMANCE);
+  if (!broke && s.properties.includes(CONFORMANCE)) return [];
+  return [
+    '',
+    `${broke ? 'Past a conformance break' : 'Without conformance'} ${who} follows the reference implementation alone:`,
+    `ops are those the kernel allows, and ${checkedOnKernel(s.properties)} checked on the kernel's transitions.`,
+  ];
 }
 
 /** The report's closing lines: each op's outcomes with their counts, then the milestones, reached ([x]) or not (explore, simulate). */
@@ -191,7 +201,7 @@ export function coverageLines(c: Pick<ExploreSummary, 'outcomes' | 'reached'>): 
 }
 
 /** The invariants a search checks on the kernel's transitions, as a sentence's subject: one named, or every invariant. */
-export function checkedOnKernel(properties: readonly string[]): string {
+function checkedOnKernel(properties: readonly string[]): string {
   const invariants = properties.filter((p) => p !== 'conformance');
   if (invariants.length === 0) return 'no invariant is';
   return invariants.length === 1 ? `${invariants[0]} is` : 'every invariant is';

@@ -13,8 +13,7 @@ import { missingMilestones } from '../../harness/explore/summary.ts';
 import type { SimulationSummary } from '../../harness/explore/packed/simulate.ts';
 import { vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
 import { plural } from '../../harness/plural.ts';
-import { CONFORMANCE } from '../../properties/catalog.ts';
-import { checkedOnKernel, coverageLines, type SavedNote } from '../explore/text.ts';
+import { coverageLines, kernelAloneLines, type SavedNote } from '../explore/text.ts';
 
 /**
  * Why walks of up to `length` steps in `scope` give `property` nothing to
@@ -93,14 +92,6 @@ export function simulateText(
     );
     lines.push(`${''.padEnd(32)} ${v.reason}`);
   }
-  const conformance = s.properties.includes(CONFORMANCE);
-  const broke = s.violations.some((v) => v.property === CONFORMANCE);
-  if (broke || !conformance)
-    lines.push(
-      '',
-      `${broke ? 'Past a conformance break' : 'Without conformance'} a walk follows the reference implementation alone:`,
-      `ops are those the kernel allows, and ${checkedOnKernel(s.properties)} checked on the kernel's transitions.`,
-    );
-  lines.push('', ...coverageLines(s));
+  lines.push(...kernelAloneLines(s, 'a walk'), '', ...coverageLines(s));
   return `${lines.join('\n')}\n`;
 }
