@@ -12,6 +12,7 @@ import { EXIT } from '../exit.ts';
 import { namingFilesAsShown, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { checkDefaultStore } from '../output-files.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
+import { progress } from '../progress.ts';
 import { saveMinimalViolations } from '../save-minimal.ts';
 import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { RUNS, shortestFound } from './run.ts';
@@ -94,7 +95,11 @@ export const simulate: Command = {
     if (!values['no-save']) checkDefaultStore([sem], '--no-save');
     const saveDir = values['no-save'] ? undefined : COUNTEREXAMPLES;
     const t0 = io.now();
-    const s = simulateWalks({ semantics: sem.name, scope, walks, length, seed, properties });
+    const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
+    const onProgress = (done: number, steps: number, violated: number) =>
+      bar.update(`klpcheck simulate: ${sem.name}, ${done} of ${plural(walks, 'walk')}, ${plural(steps, 'step')}, ${violated} violated`);
+    const s = simulateWalks({ semantics: sem.name, scope, walks, length, seed, properties, onProgress });
+    bar.clear();
     const secs = (io.now() - t0) / 1000;
     // The cell's saved counterexamples, after the walks: one that still reproduces wins where the walks found none.
     const saved = namingFilesAsShown(

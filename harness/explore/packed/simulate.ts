@@ -38,6 +38,8 @@ export interface SimulateOptions {
   readonly seed: number;
   /** The properties to check (applicableProperties' ids); absent: every one that applies. */
   readonly properties?: readonly string[];
+  /** Called after every 256th walk and the last: the walks taken, the steps and the properties violated so far (progress). */
+  readonly onProgress?: (walks: number, steps: number, violated: number) => void;
 }
 
 /** A property's counterexample: the ops of a walk's prefix that ends at its first violation. */
@@ -95,12 +97,13 @@ export function simulate(o: SimulateOptions): SimulationSummary {
     const w = model.walk(o.length, choose, root);
     steps += w.path.length;
     if (w.path.length < o.length) deadEnds++;
-    if (!w.violated) continue;
     model.properties.forEach((_, bit) => {
+      if (!(w.violated & (1 << bit))) return;
       const at = w.stepViolations.findIndex((bits) => bits & (1 << bit));
-      if (at < 0 || (firsts.get(bit)?.steps ?? Infinity) <= at + 1) return;
+      if ((firsts.get(bit)?.steps ?? Infinity) <= at + 1) return;
       firsts.set(bit, { walk, root, steps: at + 1, path: w.path.slice(0, at + 1) });
     });
+    if ((walk & 255) === 255 || walk === o.walks - 1) o.onProgress?.(walk + 1, steps, firsts.size);
   }
   const violations = [...firsts]
     .sort(([a], [b]) => a - b)
