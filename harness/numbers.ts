@@ -52,7 +52,7 @@ export function parseSeed(text: string, what = '--seed'): number {
   const refuse = (): never => {
     throw new KlpcheckError(
       'E_USAGE',
-      `${what} takes a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (fast-check's 32-bit seeds) or 'random', not '${text}'`,
+      `${what} takes a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max} (a 32-bit seed) or 'random', not '${text}'`,
     );
   };
   const t = unspaced(text);

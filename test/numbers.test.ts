@@ -80,7 +80,7 @@ describe('parseSeed', () => {
     // Ten digits pass the length check: the range is what refuses them.
     for (const text of ['2147483648', '-2147483649', '9999999999', '-0', 'x', '1e3', '--5', '12345678901'])
       expect(() => parseSeed(text), text).toThrow(
-        `--seed takes a whole number from -2147483648 to 2147483647 (fast-check's 32-bit seeds) or 'random', not '${text}'`,
+        `--seed takes a whole number from -2147483648 to 2147483647 (a 32-bit seed) or 'random', not '${text}'`,
       );
     expect(() => parseSeed('x', '--from-seed')).toThrow(/^--from-seed takes /);
   });

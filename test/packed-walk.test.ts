@@ -78,7 +78,7 @@ describe('random walks on the packed lockstep', () => {
     expect(rows.every((r) => r.walk.path.length === 20)).toBe(true);
   });
 
-  it('finds Petr Mladek’s lp1/lp2/lp3 flaw of hybrid mode (conformance) on some walk of 10 steps', () => {
+  it("finds hybrid mode's conformance break (explore's of 4 steps: a forced flag the spec model does not set) on some walk of 10 steps", () => {
     const sem = semanticsByName('hybrid')!;
     const model = new PackedLockstep(parseScope('patches=3,functions=1,states=0,tasks=1'), { semantics: sem });
     const choose = seeded(1);

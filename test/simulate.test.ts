@@ -64,7 +64,7 @@ describe('simulate: random walks on the packed lockstep', () => {
     }
   });
 
-  it("finds the known flaws: Petr Mladek's hybrid lp1/lp2/lp3 conformance break, and replace-set's unfiltered nops", () => {
+  it("finds hybrid mode's silent version switch (the property Petr Mladek's lp1/lp2/lp3 breaks) and replace-set's unfiltered nops", () => {
     const hybrid = simulate({
       semantics: 'hybrid',
       scope: parseScope('patches=3,functions=1,states=0,tasks=1'),
@@ -72,7 +72,9 @@ describe('simulate: random walks on the packed lockstep', () => {
       length: 30,
       seed: 1,
     });
-    expect(hybrid.violations.map((v) => v.property)).toContain('conformance');
+    const silent = hybrid.violations.find((v) => v.property === 'no-silent-version-switch');
+    // Another shape than Petr's three patches (hostile-user finding: the walks' first is not his), but his property.
+    expect(silent?.reason).toMatch(/^task0 switched \S+ from \S+ to \S+ without switching in a transition that covers it$/);
     const nops = simulate({
       semantics: 'replace-set-unfiltered-nops',
       scope: parseScope('patches=2,functions=2,states=0,tasks=1'),
@@ -89,7 +91,20 @@ describe('simulate: random walks on the packed lockstep', () => {
     });
     // The flaw is the nops': what the unfiltered variant breaks and the filtered one does not.
     const broken = nops.violations.map((v) => v.property).filter((p) => !fixed.violations.some((v) => v.property === p));
-    expect(broken.length).toBeGreaterThan(0);
+    expect(broken).toEqual(expect.arrayContaining(['no-silent-version-switch', 'no-lost-fix']));
+  });
+
+  it("counts in its coverage the walks' steps, not the replays that decode its counterexamples", () => {
+    const s = simulate({
+      semantics: 'upstream',
+      scope: parseScope('patches=2,functions=2,states=1,tasks=2'),
+      walks: 30,
+      length: 40,
+      seed: 2,
+    });
+    expect(s.violations.length).toBeGreaterThan(0);
+    const counted = Object.values(s.outcomes).reduce((n, m) => n + Object.values(m).reduce((a, b) => a + b, 0), 0);
+    expect(counted).toBe(s.steps);
   });
 
   it('is deterministic: the same seed gives the same summary and report, another seed other walks', () => {
@@ -171,21 +186,34 @@ describe('klpcheck simulate', () => {
     expect(c.out()).toMatch(/^module-safety +not violated on 20 random walks of up to 100 steps \(seed 1\) in scope /m);
   });
 
-  it('says VIOLATED, naming the file, where a saved counterexample still reproduces and the walks find none', async () => {
+  it('says, without conformance, that the spec model is not followed', async () => {
     const c = capture();
-    const code = await main(
-      ['simulate', '--semantics', 'replace-tag', '--invariant', 'conformance', '--walks', '1', '--length', '1', '--no-save'],
-      c.io,
-    );
-    expect(code).toBe(1);
+    expect(
+      await main(
+        ['simulate', '--semantics', 'upstream', '--invariant', 'one-active-patch-per-slot', '--walks', '2', '--length', '2', '--no-save'],
+        c.io,
+      ),
+    ).toBe(0);
     expect(c.out()).toMatch(
-      /^conformance +VIOLATED by a saved counterexample that still reproduces, in 10 steps: .* -> counterexamples\/replace-tag\/conformance-e89db3dcc1ae\.json \(the walks found none: 1 random walk of up to 1 step \(seed 1\)\)$/m,
+      /^2 random walks of up to 2 steps \(seed 1\): 4 steps checked, the reference implementation alone \(the spec model not followed: conformance is not checked\)$/m,
     );
+  });
+
+  it("replays no saved counterexample: its lines and its exit are about its walks alone, as explore's are", async () => {
+    // The corpus holds replace-tag conformance-e89db3dcc1ae.json, of 10 steps; one walk of one step breaks nothing.
+    const c = capture();
+    expect(
+      await main(
+        ['simulate', '--semantics', 'replace-tag', '--invariant', 'conformance', '--walks', '1', '--length', '1', '--no-save'],
+        c.io,
+      ),
+    ).toBe(0);
+    expect(c.out()).toMatch(/^conformance +not violated on 1 random walk of up to 1 step \(seed 1\) in scope .*VACUOUS: never reached/m);
   });
 
   it.each([
     [['--scope', 'depth=5'], /a walk's length is --length N, not a depth in the scope/],
-    [['--scope', 'taskModel=1'], /unknown scope key 'taskModel'/],
+    [['--scope', 'taskModel=1'], /simulate runs on the packed engine, which has no task model \(taskModel\) yet/],
     [['--length', '0'], /--length takes a whole number from 1 to 10000/],
     [
       ['--invariant', 'no-silent-downgrade'],

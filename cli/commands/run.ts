@@ -87,7 +87,7 @@ function savedWins(saved: Found, length: number, file: string | undefined): bool
 const relativeFile = (f: Found): Found => (f.file === undefined ? f : { ...f, file: relative(ROOT, f.file) });
 
 /** The shortest of a cell's saved counterexamples that still reproduce, in compare's order (savedWins). */
-export function shortestFound(replayed: ReturnType<typeof replaySaved>): Found | undefined {
+function shortestFound(replayed: ReturnType<typeof replaySaved>): Found | undefined {
   const found = replayed.flatMap((r) => (r.found ? [r.found] : []));
   return found.sort((a, b) => byQuote(relativeFile(a), relativeFile(b)))[0];
 }

@@ -3,7 +3,9 @@
  * worded so that it never claims more than the walks checked: a property not
  * violated is "not violated on N random walks of up to L steps (seed S) in
  * scope X", never "holds"; a violated one names the walk that found it, so
- * that the same seed and that many walks find it again. A property the scope
+ * that the same seed and that many walks find it again. Like explore's, its
+ * lines are about its own scope: it replays no saved counterexample (run and
+ * compare replay a cell's). A property the scope
  * and the walk length give nothing to check is VACUOUS IN SCOPE, and a pass
  * whose walks never reached a milestone (a completed load, a refused one, a
  * transition completed by a retry) is flagged VACUOUS, as explore's are.
@@ -13,6 +15,7 @@ import { missingMilestones } from '../../harness/explore/summary.ts';
 import type { SimulationSummary } from '../../harness/explore/packed/simulate.ts';
 import { vacuousInScope, vacuousWords } from '../../harness/explore/vacuity.ts';
 import { plural } from '../../harness/plural.ts';
+import { CONFORMANCE } from '../../properties/catalog.ts';
 import { coverageLines, kernelAloneLines, type SavedNote } from '../explore/text.ts';
 
 /**
@@ -36,30 +39,18 @@ export function walksPhrase(s: Pick<SimulationSummary, 'walks' | 'length' | 'see
   return `${plural(s.walks, 'random walk')} of up to ${plural(s.length, 'step')} (seed ${s.seed})`;
 }
 
-/** A saved counterexample of the cell that still reproduces (cli/commands/run.ts shortestFound), its file as shown. */
-export interface SavedFinding {
-  readonly length: number;
-  readonly reason: string;
-  readonly file: string;
-}
-
 /**
  * The report: a header, a line per property, the note on conformance breaks,
- * then coverage. `saved`: where each violation's counterexample went;
- * `savedFinding`: a property's saved counterexample that still reproduces,
- * which wins where the walks found none. Depends only on the arguments.
+ * then coverage. `saved`: where each violation's counterexample went.
+ * Depends only on the arguments.
  */
-export function simulateText(
-  s: SimulationSummary,
-  saved: readonly SavedNote[] = [],
-  savedFinding: (property: string) => SavedFinding | undefined = () => undefined,
-): string {
+export function simulateText(s: SimulationSummary, saved: readonly SavedNote[] = []): string {
   const scope = formatScope(s.scope, false);
   const walks = walksPhrase(s);
   const dead = s.deadEnds ? `; ${plural(s.deadEnds, 'walk')} ended early, at a state with no successor` : '';
   const lines = [
     `klpcheck simulate: ${s.semantics}, scope ${scope}`,
-    `${walks}: ${plural(s.steps, 'step')} checked, the reference implementation and the spec model in lockstep${dead}`,
+    `${walks}: ${plural(s.steps, 'step')} checked, ${s.properties.includes(CONFORMANCE) ? 'the reference implementation and the spec model in lockstep' : 'the reference implementation alone (the spec model not followed: conformance is not checked)'}${dead}`,
     'a walk is no proof: a property not violated held on these walks only (explore checks every sequence in a scope)',
     '',
   ];
@@ -71,13 +62,6 @@ export function simulateText(
       const nothing = walkVacuity(p, s.scope, s.length);
       if (nothing) {
         lines.push(`${p.padEnd(32)} VACUOUS IN SCOPE: ${nothing}`);
-        continue;
-      }
-      const found = savedFinding(p);
-      if (found) {
-        lines.push(
-          `${p.padEnd(32)} VIOLATED by a saved counterexample that still reproduces, in ${plural(found.length, 'step')}: ${found.reason} -> ${found.file} (the walks found none: ${walks})`,
-        );
         continue;
       }
       const vacuous = missing.length ? `  VACUOUS: never reached ${missing.join(', ')}` : '';

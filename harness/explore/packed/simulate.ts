@@ -6,7 +6,9 @@
  * (pure-rand), with conformance and every invariant checked on the step as
  * the exhaustive search checks them. Where breadth first search stops at a
  * depth or a state budget, a walk goes on: a few hundred steps deep in a
- * scope whose whole space no machine holds. What it finds is no proof of
+ * scope whose whole space no machine holds. Each patch's definition is fixed
+ * when it first loads, as in explore's states (definition-tree.ts): more
+ * walks meet more universes, a longer walk goes deeper in its own. What it finds is no proof of
  * absence: a property not violated holds on the walks taken, and the summary
  * says how many, how long, and from which seed.
  *
@@ -105,6 +107,8 @@ export function simulate(o: SimulateOptions): SimulationSummary {
     });
     if ((walk & 255) === 255 || walk === o.walks - 1) o.onProgress?.(walk + 1, steps, firsts.size);
   }
+  // Before decodePath, whose steps would count too.
+  const coverage = packedCoverageData(model.takeCoverage() ?? new Float64Array(COVERAGE_SLOTS));
   const violations = [...firsts]
     .sort(([a], [b]) => a - b)
     .map(([bit, f]): WalkViolation => {
@@ -119,7 +123,6 @@ export function simulate(o: SimulateOptions): SimulationSummary {
         );
       return { ...found, universe, reason: replayed.violation.reason, walk: f.walk + 1 };
     });
-  const coverage = packedCoverageData(model.takeCoverage() ?? new Float64Array(COVERAGE_SLOTS));
   return {
     semantics: sem.name,
     scope: o.scope,
