@@ -26,12 +26,12 @@ export interface SaveNote extends SavedNote {
  * prints the report first and raises it after (cli/late-errors.ts).
  * `note` gives each note's other fields (explore's random length).
  */
-export function saveMinimalViolations(
-  violations: readonly ViolationSummary[],
+export function saveMinimalViolations<V extends ViolationSummary>(
+  violations: readonly V[],
   sem: Semantics,
   dir: string | undefined,
-  provenance: (v: ViolationSummary, savedLength: number) => Provenance,
-  note: (v: ViolationSummary) => SavedNote = (v) => ({ property: v.property }),
+  provenance: (v: V, savedLength: number) => Provenance,
+  note: (v: V) => SavedNote = (v) => ({ property: v.property }),
 ): SaveNote[] {
   return violations.map((v) => {
     const base = note(v);

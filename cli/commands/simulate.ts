@@ -1,7 +1,7 @@
 /** `klpcheck simulate`: random walks on the packed lockstep, TLC's simulation mode (harness/explore/packed/simulate.ts). */
 import { KlpcheckError } from '../../harness/errors.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
-import { simulate as simulateWalks, type SimulationSummary } from '../../harness/explore/packed/simulate.ts';
+import { simulate as simulateWalks } from '../../harness/explore/packed/simulate.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope, scopeNames, scopeRanges, type ExploreScope } from '../../harness/explore/scope.ts';
 import { plural } from '../../harness/plural.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
@@ -109,7 +109,7 @@ export const simulate: Command = {
     const notes = saveMinimalViolations(s.violations, sem, saveDir, (v, savedLength) => ({
       source: 'walk',
       seed,
-      runs: (v as SimulationSummary['violations'][number]).walk,
+      runs: v.walk,
       max_steps: length,
       depth: v.depth,
       ...(savedLength < v.ops.length ? { shrunk_from: v.ops.length } : {}),

@@ -35,7 +35,7 @@ export function walkVacuity(property: string, scope: ExploreScope, length: numbe
 }
 
 /** The walks as one phrase: "1000 random walks of up to 100 steps (seed 1)". */
-export function walksPhrase(s: Pick<SimulationSummary, 'walks' | 'length' | 'seed'>): string {
+function walksPhrase(s: Pick<SimulationSummary, 'walks' | 'length' | 'seed'>): string {
   return `${plural(s.walks, 'random walk')} of up to ${plural(s.length, 'step')} (seed ${s.seed})`;
 }
 

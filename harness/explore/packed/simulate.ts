@@ -8,9 +8,9 @@
  * depth or a state budget, a walk goes on: a few hundred steps deep in a
  * scope whose whole space no machine holds. Each patch's definition is fixed
  * when it first loads, as in explore's states (definition-tree.ts): more
- * walks meet more universes, a longer walk goes deeper in its own. What it finds is no proof of
- * absence: a property not violated holds on the walks taken, and the summary
- * says how many, how long, and from which seed.
+ * walks meet more universes, a longer walk goes deeper in its own. What it
+ * finds is no proof of absence: a property not violated held on the walks
+ * taken, and the summary says how many, how long, and from which seed.
  *
  * A property's counterexample is the walk's prefix that ends at its first
  * violation, the shortest such prefix over all walks (the first walk's on a
@@ -119,7 +119,7 @@ export function simulate(o: SimulateOptions): SimulationSummary {
       const replayed = replayViolation({ ...found, universe }, sem, o.scope);
       if (replayed.violation?.invariant !== property || replayed.steps.length !== decoded.ops.length)
         throw new Error(
-          `simulate: walk ${f.walk + 1} (seed ${o.seed}) at ${formatScope(o.scope)} does not violate ${property} on the object implementation`,
+          `simulate: walk ${f.walk + 1} (seed ${o.seed}) at ${formatScope(o.scope, false)} does not violate ${property} on the object implementation`,
         );
       return { ...found, universe, reason: replayed.violation.reason, walk: f.walk + 1 };
     });
