@@ -107,6 +107,27 @@ describe('simulate: random walks on the packed lockstep', () => {
     expect(counted).toBe(s.steps);
   });
 
+  it('tells its progress after every 256th walk and the last, and refuses a semantics it does not know', () => {
+    const calls: [number, number, number][] = [];
+    const s = simulate({
+      semantics: 'stacking',
+      scope: parseScope('patches=2,functions=2,states=1,tasks=2'),
+      walks: 600,
+      length: 3,
+      seed: 1,
+      onProgress: (...a) => calls.push(a),
+    });
+    expect(calls.map(([w, steps]) => [w, steps])).toEqual([
+      [256, 768],
+      [512, 1536],
+      [600, 1800],
+    ]);
+    expect(calls.at(-1)![2]).toBe(s.violations.length);
+    expect(() => simulate({ semantics: 'nosuch', scope: parseScope('patches=1'), walks: 1, length: 1, seed: 1 })).toThrow(
+      'simulate: no semantics nosuch',
+    );
+  });
+
   it('is deterministic: the same seed gives the same summary and report, another seed other walks', () => {
     const o = { semantics: 'hybrid', scope: parseScope('patches=2,functions=2,states=1,tasks=2'), walks: 100, length: 50 };
     const a = simulate({ ...o, seed: 5 });

@@ -47,10 +47,9 @@ function walksPhrase(s: Pick<SimulationSummary, 'walks' | 'length' | 'seed'>): s
 export function simulateText(s: SimulationSummary, saved: readonly SavedNote[] = []): string {
   const scope = formatScope(s.scope, false);
   const walks = walksPhrase(s);
-  const dead = s.deadEnds ? `; ${plural(s.deadEnds, 'walk')} ended early, at a state with no successor` : '';
   const lines = [
     `klpcheck simulate: ${s.semantics}, scope ${scope}`,
-    `${walks}: ${plural(s.steps, 'step')} checked, ${s.properties.includes(CONFORMANCE) ? 'the reference implementation and the spec model in lockstep' : 'the reference implementation alone (the spec model not followed: conformance is not checked)'}${dead}`,
+    `${walks}: ${plural(s.steps, 'step')} checked, ${s.properties.includes(CONFORMANCE) ? 'the reference implementation and the spec model in lockstep' : 'the reference implementation alone (the spec model not followed: conformance is not checked)'}`,
     'a walk is no proof: a property not violated held on these walks only (explore checks every sequence in a scope)',
     '',
   ];

@@ -57,10 +57,8 @@ export interface SimulationSummary {
   readonly seed: number;
   readonly walks: number;
   readonly length: number;
-  /** Steps taken, over every walk: each one checked. A walk ends early only at a state with no successor. */
+  /** Steps taken, over every walk: each one checked (a walk would end early only at a state with no successor: PackedSpec.walk). */
   readonly steps: number;
-  /** Walks that ended early, at a state with no successor. */
-  readonly deadEnds: number;
   readonly properties: readonly string[];
   /** One per violated property, in the order of `properties`. */
   readonly violations: readonly WalkViolation[];
@@ -93,12 +91,10 @@ export function simulate(o: SimulateOptions): SimulationSummary {
   const roots = model.roots().length;
   const firsts = new Map<number, FirstFound>();
   let steps = 0;
-  let deadEnds = 0;
   for (let walk = 0; walk < o.walks; walk++) {
     const root = walk % roots;
     const w = model.walk(o.length, choose, root);
     steps += w.path.length;
-    if (w.path.length < o.length) deadEnds++;
     model.properties.forEach((_, bit) => {
       if (!(w.violated & (1 << bit))) return;
       const at = w.stepViolations.findIndex((bits) => bits & (1 << bit));
@@ -130,7 +126,6 @@ export function simulate(o: SimulateOptions): SimulationSummary {
     walks: o.walks,
     length: o.length,
     steps,
-    deadEnds,
     properties: [...model.properties],
     violations,
     outcomes: coverage.outcomes,
