@@ -331,6 +331,34 @@ function exactlyWhole(text: string): boolean {
 }
 
 /**
+ * The deepest nesting the visitor below may meet (klpcheck's files have a
+ * few levels). Its recursion overflowed the stack at some thousands of
+ * levels, where the stack is the main thread's (about 1 MB), but not in a
+ * worker thread's (4 MB): under Stryker's threads the bad-input case of ten
+ * thousand nested arrays was read, and failed the schema instead (stop 58).
+ * A fixed bound refuses the same files on every thread.
+ */
+const MAX_NESTING = 1000;
+
+/** The deepest nesting of arrays and objects in the JSON text `text`, its strings skipped. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character, a quote among them.
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/**
  * What JSON.parse took from `text` that is not what the text says, first of
  * each kind. `twice`: the first key given twice in one object, its pointer
  * and the offsets of its two places. JSON.parse keeps the last, another
@@ -352,6 +380,9 @@ function textProblems(
   const open: Map<string, number>[] = [];
   let found: { pointer: string; first: number; again: number } | undefined;
   let rounded: { pointer: string; text: string; value: number } | undefined;
+  const tooDeep = () =>
+    new KlpcheckError('E_JSON', `nested too deeply to read (more than ${MAX_NESTING} levels; a klpcheck file has a few)`, file);
+  if (nestingDepth(text) > MAX_NESTING) throw tooDeep();
   try {
     // No parse options: JSON.parse took the text, so it holds no comment and no trailing comma.
     visit(text, {
@@ -370,9 +401,9 @@ function textProblems(
       },
     });
   } catch (e) {
-    // The visitor recurses: some thousands of nested arrays overflowed the stack, an internal error (exit 70).
+    // The visitor recurses: a stack smaller than MAX_NESTING allows for still ends here, never in exit 70.
     if (!(e instanceof RangeError)) throw e;
-    throw new KlpcheckError('E_JSON', 'nested too deeply to read (thousands of levels; a klpcheck file has a few)', file);
+    throw tooDeep();
   }
   return { ...(found ? { twice: found } : {}), ...(rounded ? { rounded } : {}) };
 }
