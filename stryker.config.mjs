@@ -33,4 +33,7 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   timeoutMS: 5000,
+  // The dry run is the whole suite above in one test runner: past Stryker's default of 5 minutes on this
+  // project's two-core machines (it timed out at 5 minutes on 2026-12-06 beside other work).
+  dryRunTimeoutMinutes: 30,
 };

@@ -291,6 +291,9 @@ function firstBadUtf8(bytes: Buffer): number {
  * E_JSON at the JSON pointer of a key given twice in one object.
  */
 export function parseJson(text: string, file: string): unknown {
+  // First, in one pass: JSON.parse of 100 million nested arrays ran out of heap (exit 134, helper-99), and the
+  // syntax-error finder's recursion lost the position of a deep invalid file where the stack ran out.
+  if (nestingDepth(text) > MAX_NESTING) throw tooDeep(file);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -336,9 +339,15 @@ function exactlyWhole(text: string): boolean {
  * levels, where the stack is the main thread's (about 1 MB), but not in a
  * worker thread's (4 MB): under Stryker's threads the bad-input case of ten
  * thousand nested arrays was read, and failed the schema instead (stop 58).
- * A fixed bound refuses the same files on every thread.
+ * A fixed bound, asked before JSON.parse (parseJson), refuses the same files
+ * on every thread, valid or not, before any of them costs memory.
  */
 const MAX_NESTING = 1000;
+
+/** The refusal of a file nested deeper than MAX_NESTING (or than the stack let the visitor go). */
+function tooDeep(file: string): KlpcheckError {
+  return new KlpcheckError('E_JSON', `nested too deeply to read (more than ${MAX_NESTING} levels; a klpcheck file has a few)`, file);
+}
 
 /** The deepest nesting of arrays and objects in the JSON text `text`, its strings skipped. */
 function nestingDepth(text: string): number {
@@ -380,9 +389,6 @@ function textProblems(
   const open: Map<string, number>[] = [];
   let found: { pointer: string; first: number; again: number } | undefined;
   let rounded: { pointer: string; text: string; value: number } | undefined;
-  const tooDeep = () =>
-    new KlpcheckError('E_JSON', `nested too deeply to read (more than ${MAX_NESTING} levels; a klpcheck file has a few)`, file);
-  if (nestingDepth(text) > MAX_NESTING) throw tooDeep();
   try {
     // No parse options: JSON.parse took the text, so it holds no comment and no trailing comma.
     visit(text, {
@@ -403,7 +409,7 @@ function textProblems(
   } catch (e) {
     // The visitor recurses: a stack smaller than MAX_NESTING allows for still ends here, never in exit 70.
     if (!(e instanceof RangeError)) throw e;
-    throw tooDeep();
+    throw tooDeep(file);
   }
   return { ...(found ? { twice: found } : {}), ...(rounded ? { rounded } : {}) };
 }

@@ -5,3 +5,4 @@ const versionOf = (url: URL) => (JSON.parse(readFileSync(url, 'utf8')) as { vers
 
 export const KLPCHECK_VERSION: string = versionOf(new URL('../package.json', import.meta.url));
 export const FAST_CHECK_VERSION: string = versionOf(new URL('../node_modules/fast-check/package.json', import.meta.url));
+export const PURE_RAND_VERSION: string = versionOf(new URL('../node_modules/pure-rand/package.json', import.meta.url));

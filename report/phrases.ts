@@ -180,8 +180,13 @@ export function provenanceLine(c: Counterexample, withSeed = true): string {
     ...(p.path ? [`path ${p.path}`] : []),
     ...(p.shrunk_from !== undefined ? [`shrunk from ${plural(p.shrunk_from, 'step')}`] : []),
   ];
-  // fast-check generates and shrinks only random runs: the others name klpcheck alone.
-  const versions = p.source === 'random' ? `fast-check ${p.fast_check}, klpcheck ${p.klpcheck}` : `klpcheck ${p.klpcheck}`;
+  // fast-check generates only random runs; pure-rand draws the walks.
+  const versions =
+    p.source === 'random'
+      ? `fast-check ${p.fast_check}, klpcheck ${p.klpcheck}`
+      : p.source === 'walk' && p.pure_rand
+        ? `pure-rand ${p.pure_rand}, klpcheck ${p.klpcheck}`
+        : `klpcheck ${p.klpcheck}`;
   return `${parts.join(', ')} (${versions})`;
 }
 

@@ -176,6 +176,7 @@ describe('simulate: random walks on the packed lockstep', () => {
       ...(saved < x.ops.length ? { shrunk_from: x.ops.length } : {}),
       fast_check: 'x',
       klpcheck: 'y',
+      pure_rand: 'z',
       scope: 'patches=2,functions=2,states=1,tasks=2',
     }));
     expect(note?.status).toBe('written');
@@ -185,6 +186,7 @@ describe('simulate: random walks on the packed lockstep', () => {
     expect(provenanceLine(c)).toMatch(
       new RegExp(`^random walk ${v!.walk} of up to 100 steps, scope patches=2,functions=2,states=1,tasks=2, seed 1`),
     );
+    expect(provenanceLine(c)).toMatch(/ \(pure-rand z, klpcheck y\)$/);
   });
 });
 

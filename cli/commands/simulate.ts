@@ -1,6 +1,6 @@
 /** `klpcheck simulate`: random walks on the packed lockstep, TLC's simulation mode (harness/explore/packed/simulate.ts). */
 import { KlpcheckError } from '../../harness/errors.ts';
-import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../../harness/versions.ts';
+import { FAST_CHECK_VERSION, KLPCHECK_VERSION, PURE_RAND_VERSION } from '../../harness/versions.ts';
 import { simulate as simulateWalks } from '../../harness/explore/packed/simulate.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope, scopeNames, scopeRanges, type ExploreScope } from '../../harness/explore/scope.ts';
 import { plural } from '../../harness/plural.ts';
@@ -60,8 +60,10 @@ export const simulate: Command = {
     "A walk fixes each patch's definition when the patch first loads, as explore's",
     'states do: more walks meet more universes, a longer walk goes deeper in its own.',
     "Like explore's, its lines are about its own scope: run and compare also replay",
-    "a cell's saved counterexamples. Standard output depends only on the version and",
-    'the arguments; timings and whether a file was new go to stderr.',
+    "a cell's saved counterexamples. Standard output depends only on the version, the",
+    'arguments and the seed (--seed random draws one, and the report prints it), but',
+    'for a counterexample that could not be saved; timings and whether a file was new',
+    'go to stderr.',
     `Scope keys and values (K=N): ${scopeRanges(WALKED_KEYS)}`,
     `(default ${formatScope(DEFAULT_EXPLORE_SCOPE, false)}; no depth: --length is a walk's length).`,
   ],
@@ -115,6 +117,7 @@ export const simulate: Command = {
       ...(savedLength < v.ops.length ? { shrunk_from: v.ops.length } : {}),
       fast_check: FAST_CHECK_VERSION,
       klpcheck: KLPCHECK_VERSION,
+      pure_rand: PURE_RAND_VERSION,
       scope: formatScope(scope, false),
     }));
     const text = simulateText(s, notes);

@@ -63,6 +63,10 @@ export interface Counterexample {
     fast_check: string;
     klpcheck: string;
     /**
+     * Walks: the version of pure-rand whose xoroshiro128+ drew the walks (klpcheck simulate), with seed, runs and max_steps what finds the walk again.
+     */
+    pure_rand?: string;
+    /**
      * Exhaustive runs saved before December 2026: the length of fast-check's shrunk counterexample in the recorded verdicts (verdicts/expected.json) for the same semantics and property. No longer written, so that a file's content, and so its name, depends only on the search that found it; explore's report still shows the length.
      */
     random_length?: number;
