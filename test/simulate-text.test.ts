@@ -21,6 +21,7 @@ function summary(over: Partial<SimulationSummary> = {}): SimulationSummary {
     walks: 2,
     length: 5,
     steps: 10,
+    universes: 2,
     properties: ['conformance', 'no-lost-fix', 'no-silent-downgrade'],
     violations: [
       {
@@ -44,26 +45,27 @@ describe("simulate's report", () => {
       { property: 'conformance', file: 'counterexamples/upstream/conformance-0.json', savedLength: 2 },
     ]);
     const lines = text.split('\n');
-    expect(lines.slice(0, 4)).toEqual([
+    expect(lines.slice(0, 5)).toEqual([
       'klpcheck simulate: upstream, scope patches=2,functions=2,states=1,tasks=2',
-      '2 random walks of up to 5 steps (seed 7): 10 steps checked, the reference implementation and the spec model in lockstep',
-      'a walk is no proof: a property not violated held on these walks only (explore checks every sequence in a scope)',
+      '2 random walks of up to 5 steps (seed 7): 10 steps checked in 2 universes, the reference implementation and the spec model in lockstep',
+      'a walk is no proof: a property not violated held on these walks only (explore checks every sequence in a scope);',
+      "a walk fixes each patch's definition as the patch first loads: more walks meet more universes",
       '',
     ]);
-    expect(lines.slice(4, 8)).toEqual([
+    expect(lines.slice(5, 9)).toEqual([
       `${'conformance'.padEnd(32)} VIOLATED: a counterexample of 3 steps (walk 2; the shortest the walks found, not known to be the shortest) -> counterexamples/upstream/conformance-0.json, shrunk to 2 steps`,
       `${''.padEnd(32)} the reason`,
       `${'no-lost-fix'.padEnd(32)} not violated on 2 random walks of up to 5 steps (seed 7) in scope patches=2,functions=2,states=1,tasks=2`,
       `${'no-silent-downgrade'.padEnd(32)} VACUOUS IN SCOPE: nothing to check, as no universe of the scope has two releases of one owner (patches=3 would)`,
     ]);
-    expect(lines.slice(8, 12)).toEqual([
+    expect(lines.slice(9, 13)).toEqual([
       '',
       'Past a conformance break a walk follows the reference implementation alone:',
       "ops are those the kernel allows, and every invariant is checked on the kernel's transitions.",
       '',
     ]);
-    expect(lines[12]).toBe('Coverage (operation: outcomes):');
-    expect(lines[13]).toBe(`  ${'insmod'.padEnd(16)} EBUSY 4, ok 6`);
+    expect(lines[13]).toBe('Coverage (operation: outcomes):');
+    expect(lines[14]).toBe(`  ${'insmod'.padEnd(16)} EBUSY 4, ok 6`);
     expect(text.endsWith('\n')).toBe(true);
   });
 
@@ -77,14 +79,14 @@ describe("simulate's report", () => {
     );
     const alone = simulateText(summary({ properties: ['no-lost-fix'], violations: [] }));
     expect(alone).toMatch(
-      /^2 random walks of up to 5 steps \(seed 7\): 10 steps checked, the reference implementation alone \(the spec model not followed: conformance is not checked\)$/m,
+      /^2 random walks of up to 5 steps \(seed 7\): 10 steps checked in 2 universes, the reference implementation alone \(the spec model not followed: conformance is not checked\)$/m,
     );
     expect(alone).toMatch(/^Without conformance a walk follows the reference implementation alone:$/m);
     expect(alone).toMatch(/^ops are those the kernel allows, and no-lost-fix is checked/m);
   });
 
   it("finds each violation's own note, and adds nothing where there is none (--no-save) or nothing was shrunk", () => {
-    const line = (notes: Parameters<typeof simulateText>[1]) => simulateText(summary(), notes).split('\n')[4];
+    const line = (notes: Parameters<typeof simulateText>[1]) => simulateText(summary(), notes).split('\n')[5];
     const head = `${'conformance'.padEnd(32)} VIOLATED: a counterexample of 3 steps (walk 2; the shortest the walks found, not known to be the shortest)`;
     expect(line([])).toBe(head);
     expect(

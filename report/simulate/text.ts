@@ -49,8 +49,9 @@ export function simulateText(s: SimulationSummary, saved: readonly SavedNote[] =
   const walks = walksPhrase(s);
   const lines = [
     `klpcheck simulate: ${s.semantics}, scope ${scope}`,
-    `${walks}: ${plural(s.steps, 'step')} checked, ${s.properties.includes(CONFORMANCE) ? 'the reference implementation and the spec model in lockstep' : 'the reference implementation alone (the spec model not followed: conformance is not checked)'}`,
-    'a walk is no proof: a property not violated held on these walks only (explore checks every sequence in a scope)',
+    `${walks}: ${plural(s.steps, 'step')} checked in ${plural(s.universes, 'universe')}, ${s.properties.includes(CONFORMANCE) ? 'the reference implementation and the spec model in lockstep' : 'the reference implementation alone (the spec model not followed: conformance is not checked)'}`,
+    'a walk is no proof: a property not violated held on these walks only (explore checks every sequence in a scope);',
+    "a walk fixes each patch's definition as the patch first loads: more walks meet more universes",
     '',
   ];
   const missing = missingMilestones(s);

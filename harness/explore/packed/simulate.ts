@@ -28,6 +28,7 @@ import type { Milestone } from '../coverage.ts';
 import { formatScope, type ExploreScope } from '../scope.ts';
 import { replayViolation, witnessUniverse, type ViolationSummary } from '../summary.ts';
 import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
+import type { DefinitionNode } from './definition-tree.ts';
 import { PackedLockstep } from './lockstep.ts';
 
 /** What to walk: `walks` walks of up to `length` steps, in `scope` (its depth unread), from `seed`. */
@@ -59,6 +60,12 @@ export interface SimulationSummary {
   readonly length: number;
   /** Steps taken, over every walk: each one checked (a walk would end early only at a state with no successor: PackedSpec.walk). */
   readonly steps: number;
+  /**
+   * The distinct universes the walks ended in: each patch's definition is
+   * fixed as it first loads (definition-tree.ts), so a walk stays in the one
+   * it has made, and this says how many different ones the walks met.
+   */
+  readonly universes: number;
   readonly properties: readonly string[];
   /** One per violated property, in the order of `properties`. */
   readonly violations: readonly WalkViolation[];
@@ -91,10 +98,12 @@ export function simulate(o: SimulateOptions): SimulationSummary {
   const roots = model.roots().length;
   const firsts = new Map<number, FirstFound>();
   let steps = 0;
+  const universes = new Set<DefinitionNode>();
   for (let walk = 0; walk < o.walks; walk++) {
     const root = walk % roots;
     const w = model.walk(o.length, choose, root);
     steps += w.path.length;
+    universes.add(w.end);
     model.properties.forEach((_, bit) => {
       if (!(w.violated & (1 << bit))) return;
       const at = w.stepViolations.findIndex((bits) => bits & (1 << bit));
@@ -126,6 +135,7 @@ export function simulate(o: SimulateOptions): SimulationSummary {
     walks: o.walks,
     length: o.length,
     steps,
+    universes: universes.size,
     properties: [...model.properties],
     violations,
     outcomes: coverage.outcomes,

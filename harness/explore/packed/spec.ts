@@ -68,6 +68,8 @@ export interface PackedWalk {
   readonly violated: number;
   /** Step i's bits (path[i]'s): where each property was first violated, for a counterexample that ends there (simulate.ts). */
   readonly stepViolations: readonly number[];
+  /** The definitions the walk had fixed by its end (each patch's as it first loaded): its universe, one node per universe. */
+  readonly end: DefinitionNode;
 }
 
 /** A loaded patch's flags as the key writes them (model/spec/pack.ts packSpecShared), and LOADED, which is kept only here. */
@@ -263,7 +265,7 @@ export class PackedSpec implements PackedSpace {
       for (let i = 0; i < this.T; i++) this.moveTask(w, i, x, order[i]!);
       node = to;
     }
-    return { path, violated, stepViolations };
+    return { path, violated, stepViolations, end: node };
   }
 
   /** The roots' keys, made on the first walk: each walk begins at one, and roots() encodes them all anew. */
