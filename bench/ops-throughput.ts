@@ -42,7 +42,7 @@ function workload(sem: Semantics, n: number, seed: number): { universe: Universe
 }
 
 /** Mean milliseconds per call after a warm-up of the same length (JIT), over at least minMs. */
-export function timeIt(f: () => void, minMs = 500): number {
+function timeIt(f: () => void, minMs = 500): number {
   for (const t0 = performance.now(); performance.now() - t0 < minMs;) f();
   let reps = 0;
   const t0 = performance.now();

@@ -9,7 +9,7 @@ import { minimalViolation } from '../harness/explore/minimal-violation.ts';
 import type { ViolationSummary } from '../harness/explore/summary.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import type { SavedNote } from '../report/explore/text.ts';
-import { notSaved, shownPath } from './late-errors.ts';
+import { notSaved, savedSummary, shownPath, type SavedCounts } from './late-errors.ts';
 
 /** A report's note on one counterexample, with the error that kept it from being saved, raised after the report. */
 export interface SaveNote extends SavedNote {
@@ -44,4 +44,15 @@ export function saveMinimalViolations<V extends ViolationSummary>(
       ? { ...base, file: shownPath(saved.file), status: saved.status, ...shorter }
       : { ...base, notSaved: notSaved(error), error };
   });
+}
+
+/**
+ * The notes' line for stderr (late-errors.ts savedSummary): how many of the
+ * `found` counterexamples were written, were already saved, or were not
+ * saved; `noSave` when --no-save kept every one from being saved.
+ */
+export function savedNotesSummary(notes: readonly SaveNote[], found: number, noSave = false): string {
+  const counts: SavedCounts = { written: 0, exists: 0 };
+  for (const n of notes) if (n.status) counts[n.status]++;
+  return savedSummary(counts, notes.filter((n) => n.error).length, found, noSave);
 }

@@ -153,10 +153,8 @@ async function makeRound(
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string };
       const text = `${err.stdout ?? ''}${err.stderr ?? ''}`
-        .split(`${roundDir}/`)
-        .join('')
-        .split(`${dir}/`)
-        .join('')
+        .replaceAll(`${roundDir}/`, '')
+        .replaceAll(`${dir}/`, '')
         .trim()
         .split('\n')
         .filter((l) => /error|Error/.test(l))

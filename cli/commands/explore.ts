@@ -23,7 +23,7 @@ import { lackingWords, vacuousInReach, vacuousInScope, vacuousWords } from '../.
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { exploreText } from '../../report/explore/text.ts';
-import { saveMinimalViolations, type SaveNote } from '../save-minimal.ts';
+import { saveMinimalViolations, savedNotesSummary, type SaveNote } from '../save-minimal.ts';
 import type { Command, Parsed } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { readShard, saveResult } from '../shard-file.ts';
@@ -31,7 +31,7 @@ import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.
 import { checkDefaultStore, checkOutputFile, sameFile } from '../output-files.ts';
 import { asNamed, refuseTwice } from '../given-once.ts';
 import { onInterrupt } from '../interrupt.ts';
-import { raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
+import { raiseLate } from '../late-errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
@@ -519,11 +519,7 @@ async function exploreCommand(
   const saved = saveViolations(summary, sem, saveDir, recorded);
   io.stdout(exploreText(summary, saved));
   // Whether the files were new goes to stderr, as for run and compare: stdout depends only on the search.
-  if (saveDir !== undefined) {
-    const counts: SavedCounts = { written: 0, exists: 0 };
-    for (const n of saved) if (n.status) counts[n.status]++;
-    io.stderr(`klpcheck explore: ${savedSummary(counts, saved.filter((n) => n.error).length, summary.violations.length)}\n`);
-  }
+  if (saveDir !== undefined) io.stderr(`klpcheck explore: ${savedNotesSummary(saved, summary.violations.length)}\n`);
   // --out was checked before the search, but the search may take hours: a file made or a folder removed
   // meanwhile must not cost the report and the counterexamples, so it is written after them, and its error
   // comes last (a result too large for a file ended a search of 15 minutes with exit 70 and no report).

@@ -8,11 +8,11 @@ import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { simulateText, walkVacuity } from '../../report/simulate/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
-import { raiseLate, savedSummary, type SavedCounts } from '../late-errors.ts';
+import { raiseLate } from '../late-errors.ts';
 import { checkDefaultStore } from '../output-files.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
 import { progress } from '../progress.ts';
-import { saveMinimalViolations } from '../save-minimal.ts';
+import { saveMinimalViolations, savedNotesSummary } from '../save-minimal.ts';
 import { invariantNamed, requireApplicable, semanticsNamed } from '../selection.ts';
 import { RUNS } from './run.ts';
 
@@ -120,13 +120,10 @@ export const simulate: Command = {
       pure_rand: PURE_RAND_VERSION,
       scope: formatScope(scope, false),
     }));
-    const text = simulateText(s, notes);
-    io.stdout(text);
-    const counts: SavedCounts = { written: 0, exists: 0 };
-    for (const n of notes) if (n.status) counts[n.status]++;
+    io.stdout(simulateText(s, notes));
     const rate = secs >= 0.5 ? `, ${Math.round(s.steps / secs)} steps/s` : '';
     io.stderr(
-      `klpcheck simulate: ${plural(s.steps, 'step')} in ${secs.toFixed(1)} s${rate}; ${savedSummary(counts, notes.filter((n) => n.error).length, s.violations.length, saveDir === undefined)}\n`,
+      `klpcheck simulate: ${plural(s.steps, 'step')} in ${secs.toFixed(1)} s${rate}; ${savedNotesSummary(notes, s.violations.length, saveDir === undefined)}\n`,
     );
     raiseLate(notes.map((n) => n.error));
     return s.violations.length ? EXIT.failed : EXIT.ok;

@@ -11,8 +11,8 @@
  * memory only when that checker is the one checked (lockstep.ts).
  *
  * Each violation's path is decoded to ops and replayed on the object
- * implementation (summary.ts replayViolation) for its reason: a path that
- * does not violate there is a bug of the packed engine, and throws.
+ * implementation for its reason (confirmed-violation.ts): a path that does
+ * not violate there is a bug of the packed engine, and throws.
  */
 import { availableParallelism } from 'node:os';
 import { KlpcheckError } from '../../errors.ts';
@@ -20,7 +20,8 @@ import { semanticsByName } from '../../../model/semantics/registry.ts';
 import { applicableProperties } from '../../../properties/catalog.ts';
 import type { ParallelOptions, Running } from '../parallel.ts';
 import { formatScope } from '../scope.ts';
-import { replayViolation, witnessUniverse, type ExploreSummary, type ViolationSummary } from '../summary.ts';
+import type { ExploreSummary } from '../summary.ts';
+import { confirmedViolation } from './confirmed-violation.ts';
 import { VisitedSet } from '../visited.ts';
 import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
 import { packedSearchParallel } from './parallel.ts';
@@ -100,18 +101,19 @@ function summarize(r: PackedSearchResult, o: ParallelOptions, seconds: number): 
   // The explorer's list (properties/catalog.ts applicableProperties), as the lockstep takes it.
   const model = new PackedLockstep(o.scope, { semantics: sem, properties: o.properties });
   const properties = [...model.properties];
-  const violations = r.violations.map((v): ViolationSummary => {
-    // The path starts at the root the state it was found from names in its key's first byte (per-state's roots
-    // differ in which state ids are is_shadow), as the object explorer's starts at that state's root.
-    const decoded = model.decodePath(v.path!, r.visited.get(v.from!)[0]);
-    const { ops } = decoded;
-    const universe = witnessUniverse({ property: v.property, depth: v.depth, ...decoded, reason: '' }, sem, o.scope);
-    const found: ViolationSummary = { property: v.property, depth: v.depth, universe, ops, reason: '' };
-    const replayed = replayViolation(found, sem, o.scope);
-    if (replayed.violation?.invariant !== v.property || replayed.steps.length !== ops.length)
-      throw new Error(`packed: the path to ${v.property} at ${formatScope(o.scope)} does not violate it on the object implementation`);
-    return { ...found, reason: replayed.violation.reason };
-  });
+  // Each path starts at the root the state it was found from names in its key's first byte (per-state's roots
+  // differ in which state ids are is_shadow), as the object explorer's starts at that state's root.
+  const violations = r.violations.map((v) =>
+    confirmedViolation(
+      model,
+      sem,
+      o.scope,
+      v.property,
+      v.path!,
+      r.visited.get(v.from!)[0]!,
+      () => `packed: the path to ${v.property} at ${formatScope(o.scope)} does not violate it on the object implementation`,
+    ),
+  );
   // No coverage at all when no state was expanded (stopped before depth 1).
   const coverage = packedCoverageData(r.coverage ?? new Float64Array(COVERAGE_SLOTS));
   return {

@@ -14,11 +14,9 @@
  *
  * A property's counterexample is the walk's prefix that ends at its first
  * violation, the shortest such prefix over all walks (the first walk's on a
- * tie). As explore's are, it is decoded to ops (decodePath), over the
- * universe of the first load order that breaks an owner property
- * (summary.ts witnessUniverse), and replayed on the object implementation
- * (summary.ts replayViolation) for its reason: a prefix that does not
- * violate there is a bug of the packed engine, and throws.
+ * tie). As explore's are, it is decoded to ops and replayed on the object
+ * implementation for its reason (confirmed-violation.ts): a prefix that does
+ * not violate there is a bug of the packed engine, and throws.
  */
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
@@ -26,7 +24,8 @@ import { semanticsByName } from '../../../model/semantics/registry.ts';
 import { applicableProperties } from '../../../properties/catalog.ts';
 import type { Milestone } from '../coverage.ts';
 import { formatScope, type ExploreScope } from '../scope.ts';
-import { replayViolation, witnessUniverse, type ViolationSummary } from '../summary.ts';
+import type { ViolationSummary } from '../summary.ts';
+import { confirmedViolation } from './confirmed-violation.ts';
 import { COVERAGE_SLOTS, packedCoverageData } from './coverage.ts';
 import type { DefinitionNode } from './definition-tree.ts';
 import { PackedLockstep } from './lockstep.ts';
@@ -74,11 +73,10 @@ export interface SimulationSummary {
   readonly reached: readonly Milestone[];
 }
 
-/** Where a property was first violated: walk `walk` (from 0), after `steps` steps of it, from root `root`. */
+/** Where a property was first violated: walk `walk` (from 0), from root `root`, the walk's steps up to that one. */
 interface FirstFound {
   readonly walk: number;
   readonly root: number;
-  readonly steps: number;
   readonly path: readonly number[];
 }
 
@@ -105,10 +103,9 @@ export function simulate(o: SimulateOptions): SimulationSummary {
     steps += w.path.length;
     universes.add(w.end);
     model.properties.forEach((_, bit) => {
-      if (!(w.violated & (1 << bit))) return;
       const at = w.stepViolations.findIndex((bits) => bits & (1 << bit));
-      if ((firsts.get(bit)?.steps ?? Infinity) <= at + 1) return;
-      firsts.set(bit, { walk, root, steps: at + 1, path: w.path.slice(0, at + 1) });
+      if (at < 0 || (firsts.get(bit)?.path.length ?? Infinity) <= at + 1) return;
+      firsts.set(bit, { walk, root, path: w.path.slice(0, at + 1) });
     });
     if ((walk & 255) === 255 || walk === o.walks - 1) o.onProgress?.(walk + 1, steps, firsts.size);
   }
@@ -118,15 +115,9 @@ export function simulate(o: SimulateOptions): SimulationSummary {
     .sort(([a], [b]) => a - b)
     .map(([bit, f]): WalkViolation => {
       const property = model.properties[bit]!;
-      const decoded = model.decodePath(f.path, f.root);
-      const found = { property, depth: f.steps, ...decoded, reason: '' };
-      const universe = witnessUniverse(found, sem, o.scope);
-      const replayed = replayViolation({ ...found, universe }, sem, o.scope);
-      if (replayed.violation?.invariant !== property || replayed.steps.length !== decoded.ops.length)
-        throw new Error(
-          `simulate: walk ${f.walk + 1} (seed ${o.seed}) at ${formatScope(o.scope, false)} does not violate ${property} on the object implementation`,
-        );
-      return { ...found, universe, reason: replayed.violation.reason, walk: f.walk + 1 };
+      const unconfirmed = () =>
+        `simulate: walk ${f.walk + 1} (seed ${o.seed}) at ${formatScope(o.scope, false)} does not violate ${property} on the object implementation`;
+      return { ...confirmedViolation(model, sem, o.scope, property, f.path, f.root, unconfirmed), walk: f.walk + 1 };
     });
   return {
     semantics: sem.name,

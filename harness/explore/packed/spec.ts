@@ -64,8 +64,6 @@ import type { PackedSpace } from './search.ts';
 /** A random walk (PackedSpec.walk): the successor positions it took from its root, and the properties' bits its steps violated. */
 export interface PackedWalk {
   readonly path: readonly number[];
-  /** The union of `stepViolations`. */
-  readonly violated: number;
   /** Step i's bits (path[i]'s): where each property was first violated, for a counterexample that ends there (simulate.ts). */
   readonly stepViolations: readonly number[];
   /** The definitions the walk had fixed by its end (each patch's as it first loaded): its universe, one node per universe. */
@@ -231,10 +229,10 @@ export class PackedSpec implements PackedSpace {
    * turn, so a state with a successor is never a dead end. The walk ends
    * early at a state with none. The path is in decodePath's terms (the tasks
    * sorted after each step, as a key sorts them): decodePath(path, root)
-   * gives its universe and ops for the object implementation. `violated` is
-   * the union of the properties' bits its steps violated (walkedStep: none
-   * for the spec model alone, PackedLockstep's properties for the lockstep),
-   * and `stepViolations` each step's.
+   * gives its universe and ops for the object implementation.
+   * `stepViolations` holds the properties' bits each step violated
+   * (walkedStep: none for the spec model alone, PackedLockstep's properties
+   * for the lockstep).
    * It works in this model's state arrays, as expand() does: not inside an
    * expansion. Errors: a root that does not exist.
    */
@@ -247,7 +245,6 @@ export class PackedSpec implements PackedSpace {
     let node = this.decode(key);
     const path: number[] = [];
     const stepViolations: number[] = [];
-    let violated = 0;
     for (let d = 0; d < depth; d++) {
       const n = node.list.steps.op.length;
       let to: DefinitionNode | null = null;
@@ -256,16 +253,14 @@ export class PackedSpec implements PackedSpace {
       for (let tried = 1; tried < n && !to; tried++) to = this.step(w, x, node, (pos = (pos + 1) % n));
       if (!to) break;
       path.push(pos);
-      const bits = this.walkedStep();
-      stepViolations.push(bits);
-      violated |= bits;
+      stepViolations.push(this.walkedStep());
       // The next state as decodePath makes it: the tasks in the key's order.
       const order = this.sortTasks(x);
       w.set(x);
       for (let i = 0; i < this.T; i++) this.moveTask(w, i, x, order[i]!);
       node = to;
     }
-    return { path, violated, stepViolations, end: node };
+    return { path, stepViolations, end: node };
   }
 
   /** The roots' keys, made on the first walk: each walk begins at one, and roots() encodes them all anew. */
