@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { semanticsByName } from '../model/semantics/registry.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
 
 /**
  * The main of a bench child (one measurement in a process of its own): its
@@ -45,4 +47,23 @@ export function fastestApart<S extends string, T extends { readonly ms: number }
       if (!best || t.ms < best.ms) fastest.set(side, t);
     }
   return fastest;
+}
+
+/**
+ * The main of a fastestApart child, `node --import tsx CHILD SEMANTICS SIDE`:
+ * prints `measure(semantics, side)` as one JSON object; a usage error names
+ * the sides (childMain's one line).
+ */
+export async function sideChildMain<S extends string>(
+  name: string,
+  sides: readonly S[],
+  measure: (sem: Semantics, side: S) => { readonly ms: number },
+): Promise<void> {
+  await childMain(name, () => {
+    const [semantics, side, ...rest] = process.argv.slice(2);
+    const sem = semanticsByName(semantics ?? '');
+    const known = sides.find((s) => s === side);
+    if (!sem || !known || rest.length) throw new Error(`usage: ${name} SEMANTICS ${sides.join('|')}`);
+    process.stdout.write(`${JSON.stringify(measure(sem, known))}\n`);
+  });
 }
