@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchOptions, type PackedSearchResult } from '../harness/explore/packed/search.ts';
 import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
-import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGET, formatScope, type ExploreScope } from '../harness/explore/scope.ts';
+import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGETS, formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -178,11 +178,11 @@ export function packedWholeSpace(
 
 /**
  * `explore --semantics NAME`'s own search with no options (issue 11: whole
- * spaces the default): DEFAULT_EXPLORE_SCOPE with DEFAULT_STATE_BUDGET, in
+ * spaces the default): DEFAULT_EXPLORE_SCOPE with its DEFAULT_STATE_BUDGETS.packed, in
  * lockstep, on one thread in a child process, given `limitSeconds` of wall time.
  */
 export function packedDefaultSearch(semantics: string, limitSeconds: number): PackedSpecRow | PackedNotClosed {
-  const r = packedSpecChild(DEFAULT_EXPLORE_SCOPE, 'lockstep', undefined, semantics, limitSeconds, DEFAULT_STATE_BUDGET);
+  const r = packedSpecChild(DEFAULT_EXPLORE_SCOPE, 'lockstep', undefined, semantics, limitSeconds, DEFAULT_STATE_BUDGETS.packed);
   if (r.status === 0) return JSON.parse(r.stdout) as PackedSpecRow;
   const why = r.error ? `not ended within ${limitSeconds} s` : `exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`;
   return { semantics, scope: formatScope(DEFAULT_EXPLORE_SCOPE), not_closed: why };

@@ -13,7 +13,8 @@ import type { Io } from '../cli/io.ts';
 import { coverageData } from '../harness/explore/coverage.ts';
 import { explore, type ExploreResult } from '../harness/explore/explorer.ts';
 import { exploreInParallel } from '../harness/explore/parallel.ts';
-import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGET, parseScope, stateBudget } from '../harness/explore/scope.ts';
+import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGETS, formatScope, parseScope, stateBudget } from '../harness/explore/scope.ts';
+import results from '../bench/results.json' with { type: 'json' };
 import { summarize } from '../harness/explore/summary.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { exploreText } from '../report/explore/text.ts';
@@ -220,21 +221,37 @@ describe('explore --max-states', () => {
 });
 
 describe('the default budget of a search with no depth bound', () => {
-  it('is DEFAULT_STATE_BUDGET unless --max-states names one or none, and a depth bound has none', () => {
+  it("is the engine's DEFAULT_STATE_BUDGETS unless --max-states names one or none, and a depth bound has none", () => {
     // The default scope is the whole space (issue 11), so it has the default budget.
     expect(DEFAULT_EXPLORE_SCOPE.depth).toBeUndefined();
-    expect(stateBudget(DEFAULT_EXPLORE_SCOPE, undefined)).toBe(DEFAULT_STATE_BUDGET);
-    expect(stateBudget(WHOLE, 5000)).toBe(5000);
-    expect(stateBudget(WHOLE, 'any')).toBeUndefined();
-    expect(stateBudget(atDepth(4), undefined)).toBeUndefined();
-    expect(stateBudget(atDepth(4), 5000)).toBe(5000);
+    expect(stateBudget(DEFAULT_EXPLORE_SCOPE, undefined, 'packed')).toBe(DEFAULT_STATE_BUDGETS.packed);
+    expect(stateBudget(DEFAULT_EXPLORE_SCOPE, undefined, 'object')).toBe(DEFAULT_STATE_BUDGETS.object);
+    for (const engine of ['packed', 'object'] as const) {
+      expect(stateBudget(WHOLE, 5000, engine)).toBe(5000);
+      expect(stateBudget(WHOLE, 'any', engine)).toBeUndefined();
+      expect(stateBudget(atDepth(4), undefined, engine)).toBeUndefined();
+      expect(stateBudget(atDepth(4), 5000, engine)).toBe(5000);
+    }
+  });
+
+  it('lets the whole default scope close on the packed engine for every semantics but the three hybrids (bench/results.json)', () => {
+    // The budget's reason (scope.ts): each closing space's states, as the bench last measured them, fit in it.
+    const rows = (
+      results as { packed_whole_space: { semantics: string; scope: string; states?: number; fixpoint?: boolean }[] }
+    ).packed_whole_space.filter((r) => r.scope === formatScope(DEFAULT_EXPLORE_SCOPE));
+    const closed = rows.filter((r) => r.fixpoint).map((r) => r.semantics);
+    expect(closed).toHaveLength(17);
+    expect(new Set(rows.map((r) => r.semantics)).size).toBe(20);
+    for (const r of rows) if (r.fixpoint) expect(r.states).toBeLessThanOrEqual(DEFAULT_STATE_BUDGETS.packed);
+    // The object engine stores more states per space (no covering) at about a tenth of the speed: its budget stays small.
+    expect(DEFAULT_STATE_BUDGETS.object).toBeLessThan(DEFAULT_STATE_BUDGETS.packed / 10);
   });
 
   it('keeps --out and --shard from a scope with no depth, and takes --max-states any there', async () => {
     const c = capture();
     expect(await main(['explore', '--semantics', 'upstream', '--shard', '0/2', '--out', 'x.json'], c.io)).toBe(2);
     expect(c.err()).toBe(
-      `klpcheck: --out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has a budget of ${DEFAULT_STATE_BUDGET} states, and a result file has no field for it [E_USAGE]\n`,
+      `klpcheck: --out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has the object engine's budget of ${DEFAULT_STATE_BUDGETS.object} states (--out and --shard run that engine), and a result file has no field for it [E_USAGE]\n`,
     );
     // With a depth in the scope, the budget was the user's own: the way out is to leave it out.
     const own = capture();
@@ -269,7 +286,7 @@ describe('compare --exhaustive --max-states', () => {
     const args = ['--semantics', 'upstream', '--invariants', 'transition-sanity', '--runs', '1', '--no-save', '--json'];
     expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io), err()).toBe(0);
     const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
-    expect(bounds(m)).toStrictEqual({ scope: `${scope},depth=any`, max_states: DEFAULT_STATE_BUDGET });
+    expect(bounds(m)).toStrictEqual({ scope: `${scope},depth=any`, max_states: DEFAULT_STATE_BUDGETS.packed });
     expect(m.cells[0]).toMatchObject({ verdict: 'holds-bounded', fixpoint: true });
     expect(m.cells[0]).not.toHaveProperty('state_budget');
     const none = capture();
@@ -277,6 +294,15 @@ describe('compare --exhaustive --max-states', () => {
     expect(bounds(validate<VerdictMatrix>('verdict-matrix', JSON.parse(none.out()), 'stdout'))).toStrictEqual({
       scope: `${scope},depth=any`,
     });
+  }, 120_000);
+
+  it("gives a scope with a task model, which only the object engine runs, the object engine's default budget", async () => {
+    const { io, out, err } = capture();
+    const scope = 'patches=1,functions=1,states=0,tasks=1,taskModel=1';
+    const args = ['--semantics', 'upstream', '--invariants', 'transition-sanity', '--runs', '1', '--no-save', '--json'];
+    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io), err()).toBe(0);
+    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
+    expect(bounds(m).max_states).toBe(DEFAULT_STATE_BUDGETS.object);
   }, 120_000);
 
   it('gives each semantics its own reach, cell by cell, and the matrix the bounds given', async () => {

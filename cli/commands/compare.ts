@@ -11,7 +11,8 @@ import {
 import type { ExploreSummary } from '../../harness/explore/summary.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
-import { DEFAULT_STATE_BUDGET, parseScope, stateBudget, type ExploreScope } from '../../harness/explore/scope.ts';
+import { upstream } from '../../model/semantics/upstream.ts';
+import { DEFAULT_STATE_BUDGETS, parseScope, stateBudget, type ExploreEngine, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { budgetCheckedNothing, MAX_STATES_LIMIT, saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
@@ -40,14 +41,14 @@ import { SETTLE_STEPS } from '../../harness/generators.ts';
 
 /**
  * One exhaustive exploration per semantics, its counterexamples saved as
- * klpcheck explore saves them: on the packed engine where it can run the
- * search as asked (every property: `properties` undefined), as explore's
- * default engine does, else on the object engine; both give one summary.
+ * klpcheck explore saves them, on `engine`; both engines give one summary.
  */
 async function explorations(
   semantics: readonly Semantics[],
   properties: readonly string[] | undefined,
   scope: ExploreScope,
+  /** The engine every search runs (the scope picks it: see the caller). */
+  engine: ExploreEngine,
   maxStates: number | undefined,
   saveDir: string | undefined,
   say: (text: string) => void,
@@ -63,7 +64,7 @@ async function explorations(
     // None of the properties asked applies: its cells are n/a, and a search would check nothing (helper-90: one ran,
     // and its worker out of memory ended the comparison with E_MEMORY).
     if (!applicableProperties(sem, properties).length) continue;
-    const search = packedRefusal({ semantics: sem.name, scope, properties }) ? exploreInParallel : packedExploreInParallel;
+    const search = engine === 'object' ? exploreInParallel : packedExploreInParallel;
     let outOfMemory: KlpcheckError | undefined;
     const done = await search({
       semantics: sem.name,
@@ -178,7 +179,7 @@ export const compare: Command = {
       range: { min: 1, max: MAX_STATES_LIMIT },
       orWord: 'any',
       arg: 'N',
-      help: `with --exhaustive: each semantics' state budget (see klpcheck explore; default ${DEFAULT_STATE_BUDGET} without a depth bound, none with one; any: none); each cell says how far its search went`,
+      help: `with --exhaustive: each semantics' state budget (see klpcheck explore; default without a depth bound ${DEFAULT_STATE_BUDGETS.packed} on the packed engine, ${DEFAULT_STATE_BUDGETS.object} on the object one, none with one; any: none); each cell says how far its search went`,
       requires: ['exhaustive'],
     },
   },
@@ -224,7 +225,9 @@ export const compare: Command = {
     // The saved counterexamples are input: one edited by hand is refused now, not after the random runs.
     namingFilesAsShown(() => checkCorpus(options));
     const scope = parseScope(values.scope as string | undefined);
-    const maxStates = values.exhaustive ? stateBudget(scope, values['max-states'] as number | 'any' | undefined) : undefined;
+    // Every semantics runs packed but with a task model (packed/explore.ts packedRefusal), so the scope picks one engine for all.
+    const engine: ExploreEngine = packedRefusal({ semantics: upstream.name, scope }) ? 'object' : 'packed';
+    const maxStates = values.exhaustive ? stateBudget(scope, values['max-states'] as number | 'any' | undefined, engine) : undefined;
     // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work),
     // the exhaustive explorations' bounds too (they were refused after minutes of searches: helper-90).
     const selection = values.semantics !== undefined || values.invariants !== undefined;
@@ -241,6 +244,7 @@ export const compare: Command = {
           semantics,
           properties,
           scope,
+          engine,
           maxStates,
           saveDir,
           (t) => bar.update(t),

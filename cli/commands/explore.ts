@@ -7,11 +7,12 @@ import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
 import {
   DEFAULT_EXPLORE_SCOPE,
-  DEFAULT_STATE_BUDGET,
+  DEFAULT_STATE_BUDGETS,
   formatScope,
   parseScope,
   scopeRanges,
   stateBudget,
+  type ExploreEngine,
   type ExploreScope,
 } from '../../harness/explore/scope.ts';
 import { isShardShare, merge, SHARD_MAX, type ExploreSummary } from '../../harness/explore/summary.ts';
@@ -123,7 +124,7 @@ function sharingBudgetRefusal(given: boolean, depthBound: boolean): KlpcheckErro
     'E_USAGE',
     given
       ? `--max-states N is not taken with --out or --shard (a result file has no field for the budget); ${wayOut}`
-      : `--out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has a budget of ${DEFAULT_STATE_BUDGET} states, and a result file has no field for it`,
+      : `--out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has the object engine's budget of ${DEFAULT_STATE_BUDGETS.object} states (--out and --shard run that engine), and a result file has no field for it`,
   );
 }
 
@@ -218,7 +219,7 @@ async function runExploration(
   maxStates: number | undefined,
   values: Parsed['values'],
   io: Io,
-  engine: 'object' | 'packed',
+  engine: ExploreEngine,
   /** The workers' heap limit in MiB (cli/worker-heap.ts), read before anything is said. */
   heap: number | undefined,
 ): Promise<{
@@ -326,7 +327,9 @@ export const explore: Command = {
     'and when it would store more it stops and reports the depth it expanded in',
     'full, as a depth bound would (the level under way is not claimed); the stop is',
     `the same on every run. A search with no depth bound (the default) has a budget`,
-    `of ${DEFAULT_STATE_BUDGET} states unless --max-states says otherwise (any: none).`,
+    `of ${DEFAULT_STATE_BUDGETS.packed} states on the packed engine, enough to close`,
+    'the default scope of every semantics but hybrid and the gated hybrids, and of',
+    `${DEFAULT_STATE_BUDGETS.object} on the object engine, unless --max-states says otherwise (any: none).`,
     'A search whose visited set is full (16 GiB of states, or 187,904,819 of them)',
     'stops and reports the same way, naming the capacity (a shard: exit 2).',
     "A worker thread out of memory (KLPCHECK_WORKER_HEAP_MIB, or node's heap) is",
@@ -349,7 +352,7 @@ export const explore: Command = {
       range: { min: 1, max: MAX_STATES_LIMIT },
       orWord: 'any',
       arg: 'N',
-      help: `the state budget: store at most N distinct states, and report every level expanded in full (deterministic, whatever the workers); default ${DEFAULT_STATE_BUDGET} without a depth bound, none with one; any: none`,
+      help: `the state budget: store at most N distinct states, and report every level expanded in full (deterministic, whatever the workers); default without a depth bound ${DEFAULT_STATE_BUDGETS.packed} on the packed engine, ${DEFAULT_STATE_BUDGETS.object} on the object one, none with one; any: none`,
       // --out and --shard take `any` only: sharingBudgetRefusal.
       conflicts: ['merge'],
     },
@@ -475,8 +478,9 @@ async function exploreCommand(
     const scope = parseScope(values.scope as string | undefined);
     if (properties) requireSomethingToCheck(properties[0]!, scope);
     const sharing = out !== undefined || values.shard !== undefined;
-    const maxStates = stateBudget(scope, values['max-states'] as number | 'any' | undefined);
     const refused = engine === 'object' ? undefined : packedRefusal({ semantics: sem.name, scope, properties, sharing });
+    const runs: ExploreEngine = engine === 'object' || refused ? 'object' : 'packed';
+    const maxStates = stateBudget(scope, values['max-states'] as number | 'any' | undefined, runs);
     const budget =
       sharing && maxStates !== undefined ? sharingBudgetRefusal(values['max-states'] !== undefined, scope.depth !== undefined) : undefined;
     // Both at once in one line: told one after the other, the second came only once the first was put right.
@@ -492,7 +496,7 @@ async function exploreCommand(
         `klpcheck explore: the object engine runs (the packed engine: ${refused.reasons.join(', and ')}); it stores the states the packed engine covers, so its counts may be higher\n`,
       );
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
-    const search = await runExploration(sem, scope, maxStates, values, io, engine === 'object' || refused ? 'object' : 'packed', heap);
+    const search = await runExploration(sem, scope, maxStates, values, io, runs, heap);
     listening(search.release);
     summary = search.summary;
     timing = search.timing;
