@@ -14,7 +14,7 @@ import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 import { exploreInParallel, type ParallelOptions, type Running } from '../harness/explore/parallel.ts';
 import { packedExploreInParallel } from '../harness/explore/packed/explore.ts';
-import { parseScope } from '../harness/explore/scope.ts';
+import { DEFAULT_STATE_BUDGETS, parseScope } from '../harness/explore/scope.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
 import { exploreText } from '../report/explore/text.ts';
 
@@ -184,6 +184,23 @@ describe('explore --engine packed', () => {
     const scope = args.includes('--scope') ? [] : ['--scope', 'patches=1,functions=1,states=0,tasks=1,depth=2'];
     expect(await main(['explore', ...args, ...scope, '--no-save', '--workers', '1'], c.io)).toBeLessThan(2);
     expect(c.err()).toMatch(new RegExp(`^klpcheck explore: [\\d,]+ states in \\d+\\.\\d+ s \\(.*; ${engine} engine\\)$`, 'm'));
+  });
+
+  it("says the object engine's own default budget when it runs in its place with no depth bound, and not when a bound was given", async () => {
+    const whole = capture();
+    const scope = 'patches=1,functions=1,states=0,tasks=1,taskModel=1';
+    expect(await main(['explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1'], whole.io)).toBeLessThan(2);
+    expect(whole.err()).toContain(
+      `so its counts may be higher, and its state budget is ${DEFAULT_STATE_BUDGETS.object} states where the packed engine's is ${DEFAULT_STATE_BUDGETS.packed}\n`,
+    );
+    for (const bound of [
+      ['--scope', `${scope},depth=2`],
+      ['--scope', scope, '--max-states', '1000'],
+    ]) {
+      const c = capture();
+      expect(await main(['explore', '--semantics', 'upstream', ...bound, '--no-save', '--workers', '1'], c.io)).toBeLessThan(2);
+      expect(c.err()).toContain('so its counts may be higher\n');
+    }
   });
 
   it.each([

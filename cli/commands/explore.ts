@@ -491,9 +491,15 @@ async function exploreCommand(
     const heap = workerHeapMiB(io.env, process.execArgv);
     // The packed engine's counts leave out what it covers: a search that falls back on the object engine says so, or
     // its higher counts read as another space (hostile-user finding, stop 49: --out changed them without a word).
+    // Its default budget is the object engine's, a twelfth of the packed one's: said, or a search stopped at it reads as
+    // a smaller space.
+    const byDefault = values['max-states'] === undefined && scope.depth === undefined;
+    const budgetWords = byDefault
+      ? `, and its state budget is ${maxStates} states where the packed engine's is ${DEFAULT_STATE_BUDGETS.packed}`
+      : '';
     if (refused && engine === undefined)
       io.stderr(
-        `klpcheck explore: the object engine runs (the packed engine: ${refused.reasons.join(', and ')}); it stores the states the packed engine covers, so its counts may be higher\n`,
+        `klpcheck explore: the object engine runs (the packed engine: ${refused.reasons.join(', and ')}); it stores the states the packed engine covers, so its counts may be higher${budgetWords}\n`,
       );
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
     const search = await runExploration(sem, scope, maxStates, values, io, runs, heap);
