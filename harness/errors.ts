@@ -113,9 +113,14 @@ export function attempt<T>(f: () => T): Attempt<T> {
 /**
  * C0 and C1 controls, DEL, the line and paragraph separators and the bidi
  * overrides: characters that move the cursor, recolour or reorder a
- * terminal line instead of showing themselves.
+ * terminal line instead of showing themselves. Also the invisible format
+ * characters (soft hyphen, zero-width space and joiners, the marks, word
+ * joiner and invisible operators, the byte order mark), which show nothing:
+ * `unknown semantics 'upstream'` with a zero-width space in it read as a
+ * known name refused (helper-100).
  */
-export const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const CONTROLS =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** `text` with each control character shown as a JSON-style escape (\n, \u001b), so it prints as one inert line. */
 export function escapeControls(text: string): string {

@@ -303,6 +303,14 @@ describe('compare --exhaustive --max-states', () => {
     expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io), err()).toBe(0);
     const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
     expect(bounds(m).max_states).toBe(DEFAULT_STATE_BUDGETS.object);
+    // Said on stderr, as explore says it: nothing else tells which engine ran (helper-100).
+    expect(err()).toContain(
+      `klpcheck compare: the object engine runs (the packed engine: it has no task model (taskModel=1) yet); it stores the states the packed engine covers, so its counts may be higher, and its default state budget is ${DEFAULT_STATE_BUDGETS.object} states`,
+    );
+    const packed = capture();
+    const without = ['compare', ...args, '--exhaustive', '--scope', 'patches=1,functions=1,states=0,tasks=1'];
+    expect(await main(without, packed.io), packed.err()).toBe(0);
+    expect(packed.err()).not.toContain('the object engine runs');
   }, 120_000);
 
   it('gives each semantics its own reach, cell by cell, and the matrix the bounds given', async () => {

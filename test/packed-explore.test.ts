@@ -186,13 +186,17 @@ describe('explore --engine packed', () => {
     expect(c.err()).toMatch(new RegExp(`^klpcheck explore: [\\d,]+ states in \\d+\\.\\d+ s \\(.*; ${engine} engine\\)$`, 'm'));
   });
 
-  it("says the object engine's own default budget when it runs in its place with no depth bound, and not when a bound was given", async () => {
-    const whole = capture();
+  it("says the object engine's own default budget when it runs in the packed engine's place with no depth bound, and not when a bound was given", async () => {
     const scope = 'patches=1,functions=1,states=0,tasks=1,taskModel=1';
-    expect(await main(['explore', '--semantics', 'upstream', '--scope', scope, '--no-save', '--workers', '1'], whole.io)).toBeLessThan(2);
-    expect(whole.err()).toContain(
-      `so its counts may be higher, and its state budget is ${DEFAULT_STATE_BUDGETS.object} states where the packed engine's is ${DEFAULT_STATE_BUDGETS.packed}\n`,
-    );
+    // `--engine auto` is the default said aloud: the same note (helper-100: it had none).
+    for (const auto of [[], ['--engine', 'auto']]) {
+      const whole = capture();
+      const argv = ['explore', '--semantics', 'upstream', '--scope', scope, ...auto, '--no-save', '--workers', '1'];
+      expect(await main(argv, whole.io)).toBeLessThan(2);
+      expect(whole.err()).toContain(
+        `so its counts may be higher, and its default state budget is ${DEFAULT_STATE_BUDGETS.object} states (the packed engine's is ${DEFAULT_STATE_BUDGETS.packed}; --max-states N or any sets another)\n`,
+      );
+    }
     for (const bound of [
       ['--scope', `${scope},depth=2`],
       ['--scope', scope, '--max-states', '1000'],
@@ -201,6 +205,12 @@ describe('explore --engine packed', () => {
       expect(await main(['explore', '--semantics', 'upstream', ...bound, '--no-save', '--workers', '1'], c.io)).toBeLessThan(2);
       expect(c.err()).toContain('so its counts may be higher\n');
     }
+    // Asked for by name, the object engine runs with no note.
+    const asked = capture();
+    expect(
+      await main(['explore', '--semantics', 'upstream', '--scope', `${scope},depth=2`, '--engine', 'object', '--no-save'], asked.io),
+    ).toBeLessThan(2);
+    expect(asked.err()).not.toContain('the object engine runs');
   });
 
   it.each([

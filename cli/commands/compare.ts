@@ -14,7 +14,7 @@ import { packedExploreInParallel, packedRefusal } from '../../harness/explore/pa
 import { upstream } from '../../model/semantics/upstream.ts';
 import { DEFAULT_STATE_BUDGETS, parseScope, stateBudget, type ExploreEngine, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
-import { budgetCheckedNothing, MAX_STATES_LIMIT, saveViolations } from './explore.ts';
+import { budgetCheckedNothing, MAX_STATES_LIMIT, objectEngineNote, saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { applicableProperties } from '../../properties/catalog.ts';
@@ -226,7 +226,8 @@ export const compare: Command = {
     namingFilesAsShown(() => checkCorpus(options));
     const scope = parseScope(values.scope as string | undefined);
     // Every semantics runs packed but with a task model (packed/explore.ts packedRefusal), so the scope picks one engine for all.
-    const engine: ExploreEngine = packedRefusal({ semantics: upstream.name, scope }) ? 'object' : 'packed';
+    const refused = packedRefusal({ semantics: upstream.name, scope });
+    const engine: ExploreEngine = refused ? 'object' : 'packed';
     const maxStates = values.exhaustive ? stateBudget(scope, values['max-states'] as number | 'any' | undefined, engine) : undefined;
     // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work),
     // the exhaustive explorations' bounds too (they were refused after minutes of searches: helper-90).
@@ -239,6 +240,9 @@ export const compare: Command = {
     const heap = values.exhaustive ? workerHeapMiB(io.env, process.execArgv) : undefined;
     /** Semantics whose search a worker out of memory stopped: each one's E_MEMORY line comes after the matrix, exit 2. */
     const outOfMemory: KlpcheckError[] = [];
+    // Said before the searches, as explore says it: nothing else tells which engine ran, nor why the budget is smaller.
+    if (values.exhaustive && refused)
+      io.stderr(objectEngineNote('compare', refused, maxStates, values['max-states'] === undefined && scope.depth === undefined));
     const exhaustive = values.exhaustive
       ? await explorations(
           semantics,

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
-import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
+import { packedExploreInParallel, packedRefusal, type PackedRefusal } from '../../harness/explore/packed/explore.ts';
 import {
   DEFAULT_EXPLORE_SCOPE,
   DEFAULT_STATE_BUDGETS,
@@ -126,6 +126,22 @@ function sharingBudgetRefusal(given: boolean, depthBound: boolean): KlpcheckErro
       ? `--max-states N is not taken with --out or --shard (a result file has no field for the budget); ${wayOut}`
       : `--out and --shard need a depth bound in --scope (depth=N), or --max-states any for the whole space: without a depth the search has the object engine's budget of ${DEFAULT_STATE_BUDGETS.object} states (--out and --shard run that engine), and a result file has no field for it`,
   );
+}
+
+/**
+ * The line on stderr when the object engine runs where the packed engine
+ * cannot (`refused` says why), for explore and compare --exhaustive: its
+ * counts may be higher, as it stores the states the packed engine covers
+ * (hostile-user finding, stop 49: --out changed them without a word), and,
+ * when `byDefault` (no --max-states, no depth bound), its default budget
+ * `maxStates`, which is the packed engine's / 12: unsaid, a search stopped
+ * at it read as a smaller space (helper-100).
+ */
+export function objectEngineNote(command: string, refused: PackedRefusal, maxStates: number | undefined, byDefault: boolean): string {
+  const budget = byDefault
+    ? `, and its default state budget is ${maxStates} states (the packed engine's is ${DEFAULT_STATE_BUDGETS.packed}; --max-states N or any sets another)`
+    : '';
+  return `klpcheck ${command}: the object engine runs (the packed engine: ${refused.reasons.join(', and ')}); it stores the states the packed engine covers, so its counts may be higher${budget}\n`;
 }
 
 /** Below this time or this many states, a rate measures start-up and the stop, not the search. */
@@ -491,16 +507,8 @@ async function exploreCommand(
     const heap = workerHeapMiB(io.env, process.execArgv);
     // The packed engine's counts leave out what it covers: a search that falls back on the object engine says so, or
     // its higher counts read as another space (hostile-user finding, stop 49: --out changed them without a word).
-    // Its default budget is the object engine's, a twelfth of the packed one's: said, or a search stopped at it reads as
-    // a smaller space.
-    const byDefault = values['max-states'] === undefined && scope.depth === undefined;
-    const budgetWords = byDefault
-      ? `, and its state budget is ${maxStates} states where the packed engine's is ${DEFAULT_STATE_BUDGETS.packed}`
-      : '';
-    if (refused && engine === undefined)
-      io.stderr(
-        `klpcheck explore: the object engine runs (the packed engine: ${refused.reasons.join(', and ')}); it stores the states the packed engine covers, so its counts may be higher${budgetWords}\n`,
-      );
+    if (refused)
+      io.stderr(objectEngineNote('explore', refused, maxStates, values['max-states'] === undefined && scope.depth === undefined));
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
     const search = await runExploration(sem, scope, maxStates, values, io, runs, heap);
     listening(search.release);
