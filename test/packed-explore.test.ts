@@ -205,6 +205,15 @@ describe('explore --engine packed', () => {
       expect(await main(['explore', '--semantics', 'upstream', ...bound, '--no-save', '--workers', '1'], c.io)).toBeLessThan(2);
       expect(c.err()).toContain('so its counts may be higher\n');
     }
+    // Every reason the packed engine has, joined.
+    const out = join(mkdtempSync(join(tmpdir(), 'klpcheck-reasons-')), 'r.json');
+    const both = capture();
+    expect(
+      await main(['explore', '--semantics', 'upstream', '--scope', `${scope},depth=2`, '--out', out, '--no-save'], both.io),
+    ).toBeLessThan(2);
+    expect(both.err()).toContain(
+      '(the packed engine: it has no task model (taskModel=1) yet, and it does not share a search across machines (--shard, --out, --merge) yet); it stores',
+    );
     // Asked for by name, the object engine runs with no note.
     const asked = capture();
     expect(
