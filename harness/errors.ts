@@ -48,12 +48,14 @@ export class KlpcheckError extends Error {
    * file name or of text quoted from a file escaped (a newline in a file
    * name, an escape sequence in a patch name). A newline in the message is
    * escaped too, not made a blank: a patch named "p\n x" was quoted as
-   * 'p x', a name the file does not have (stop 42's hostile user).
+   * 'p x', a name the file does not have (stop 42's hostile user). So are
+   * the characters that show as nothing (escapeInvisible), here alone.
    */
   format(): string {
     // The whole document is the pointer '' (RFC 6901), named by the file alone: '/' is the pointer of a key "".
-    const loc = this.file ? `${escapeControls(this.file)}${this.where ? `:${escapeControls(this.where)}` : ''}: ` : '';
-    return `klpcheck: ${loc}${clip(escapeControls(this.message), MESSAGE_MAX)} [${this.code}]`;
+    const shown = (text: string) => escapeInvisible(escapeControls(text));
+    const loc = this.file ? `${shown(this.file)}${this.where ? `:${shown(this.where)}` : ''}: ` : '';
+    return `klpcheck: ${loc}${clip(shown(this.message), MESSAGE_MAX)} [${this.code}]`;
   }
 }
 
@@ -113,14 +115,9 @@ export function attempt<T>(f: () => T): Attempt<T> {
 /**
  * C0 and C1 controls, DEL, the line and paragraph separators and the bidi
  * overrides: characters that move the cursor, recolour or reorder a
- * terminal line instead of showing themselves. Also the invisible format
- * characters (soft hyphen, zero-width space and joiners, the marks, word
- * joiner and invisible operators, the byte order mark), which show nothing:
- * `unknown semantics 'upstream'` with a zero-width space in it read as a
- * known name refused (helper-100).
+ * terminal line instead of showing themselves.
  */
-export const CONTROLS =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+export const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `text` with each control character shown as a JSON-style escape (\n, \u001b), so it prints as one inert line. */
 export function escapeControls(text: string): string {
@@ -128,6 +125,25 @@ export function escapeControls(text: string): string {
     JSON.stringify(c)
       .slice(1, -1)
       .replace(/^[^\\]/, (x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
+}
+
+/**
+ * Characters that show as nothing: the format characters (zero-width space
+ * and joiners, the marks, the byte order mark, the tag characters) and the
+ * other default-ignorable ones (variation selectors, fillers). In an error
+ * line they hide what the value really is: `unknown semantics 'upstream'`,
+ * with a zero-width space in the name, read as a known name refused
+ * (helper-100). Elsewhere they are text (a zero-width joiner makes one
+ * emoji of three, a non-joiner spells a Persian word), and a report shows
+ * them as they are (helper-101).
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/** `text` with each invisible character (INVISIBLE) shown as JSON escapes of its UTF-16 units (\u200b, \udb40\udc61). */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) =>
+    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
   );
 }
 
