@@ -11,22 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { escapeInvisible, KlpcheckError } from '../harness/errors.ts';
-import { main } from '../cli/main.ts';
-import type { Io } from '../cli/io.ts';
-
-function capture(): { io: Io; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: {},
-    now: () => 0,
-  };
-  return { io, out: () => out, err: () => err };
-}
+import { run } from './support/cli-run.ts';
 
 describe('escapeInvisible', () => {
   it('escapes format and default-ignorable characters, astral ones as their two UTF-16 units', () => {
@@ -53,9 +38,9 @@ describe('a report', () => {
     const name = 'family 👨\u200d👩\u200d👧, می\u200cخواهم';
     const file = join(dir, 's.json');
     writeFileSync(file, JSON.stringify({ ...scenario, name }));
-    const c = capture();
-    expect(await main(['scenario', file], c.io), c.err()).toBe(0);
-    expect(c.out()).toContain(`: ${name} (semantics: `);
-    expect(c.out()).not.toContain('\\u200d');
+    const r = await run(['scenario', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`: ${name} (semantics: `);
+    expect(r.stdout).not.toContain('\\u200d');
   });
 });
