@@ -119,12 +119,16 @@ export function attempt<T>(f: () => T): Attempt<T> {
  */
 export const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
+/** A UTF-16 code unit as JSON escapes it: \u and four hex digits. */
+const unitEscape = (unit: string): string => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /** `text` with each control character shown as a JSON-style escape (\n, \u001b), so it prints as one inert line. */
 export function escapeControls(text: string): string {
+  // JSON.stringify escapes C0 controls (\n, \u001b) but leaves DEL, C1 and the separators as they are.
   return text.replace(CONTROLS, (c) =>
     JSON.stringify(c)
       .slice(1, -1)
-      .replace(/^[^\\]/, (x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      .replace(/^[^\\]/, unitEscape),
   );
 }
 
@@ -142,9 +146,8 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 
 /** `text` with each invisible character (INVISIBLE) shown as JSON escapes of its UTF-16 units (\u200b, \udb40\udc61). */
 export function escapeInvisible(text: string): string {
-  return text.replace(INVISIBLE, (c) =>
-    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
-  );
+  // split('') gives UTF-16 units: an astral character's two.
+  return text.replace(INVISIBLE, (c) => c.split('').map(unitEscape).join(''));
 }
 
 /** RFC 6901 escaping of one reference token. */

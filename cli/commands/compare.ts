@@ -11,7 +11,6 @@ import {
 import type { ExploreSummary } from '../../harness/explore/summary.ts';
 import { exploreInParallel } from '../../harness/explore/parallel.ts';
 import { packedExploreInParallel, packedRefusal } from '../../harness/explore/packed/explore.ts';
-import { upstream } from '../../model/semantics/upstream.ts';
 import { DEFAULT_STATE_BUDGETS, parseScope, stateBudget, type ExploreEngine, type ExploreScope } from '../../harness/explore/scope.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { budgetCheckedNothing, MAX_STATES_LIMIT, objectEngineNote, saveViolations } from './explore.ts';
@@ -225,8 +224,8 @@ export const compare: Command = {
     // The saved counterexamples are input: one edited by hand is refused now, not after the random runs.
     namingFilesAsShown(() => checkCorpus(options));
     const scope = parseScope(values.scope as string | undefined);
-    // Every semantics runs packed but with a task model (packed/explore.ts packedRefusal), so the scope picks one engine for all.
-    const refused = packedRefusal({ semantics: upstream.name, scope });
+    // Every semantics runs packed (packed/explore.ts packedRefusal), so the scope picks one engine for all.
+    const refused = packedRefusal({ scope });
     const engine: ExploreEngine = refused ? 'object' : 'packed';
     const maxStates = values.exhaustive ? stateBudget(scope, values['max-states'] as number | 'any' | undefined, engine) : undefined;
     // A selection recorded with other settings would be refused after the work: refuse it now (no semantics: no work),
@@ -241,8 +240,7 @@ export const compare: Command = {
     /** Semantics whose search a worker out of memory stopped: each one's E_MEMORY line comes after the matrix, exit 2. */
     const outOfMemory: KlpcheckError[] = [];
     // Said before the searches, as explore says it: nothing else tells which engine ran, nor why the budget is smaller.
-    if (values.exhaustive && refused)
-      io.stderr(objectEngineNote('compare', refused, maxStates, values['max-states'] === undefined && scope.depth === undefined));
+    if (values.exhaustive && refused) io.stderr(objectEngineNote('compare', refused, scope, values['max-states'], maxStates));
     const exhaustive = values.exhaustive
       ? await explorations(
           semantics,

@@ -133,14 +133,21 @@ function sharingBudgetRefusal(given: boolean, depthBound: boolean): KlpcheckErro
  * cannot (`refused` says why), for explore and compare --exhaustive: its
  * counts may be higher, as it stores the states the packed engine covers
  * (hostile-user finding, stop 49: --out changed them without a word), and,
- * when `byDefault` (no --max-states, no depth bound), its default budget
- * `maxStates`, which is the packed engine's / 12: unsaid, a search stopped
- * at it read as a smaller space (helper-100).
+ * when neither --max-states (`given`) nor a depth in `scope` bounds the
+ * search, its default budget `maxStates`, which is the packed engine's / 12:
+ * unsaid, a search stopped at it read as a smaller space (helper-100).
  */
-export function objectEngineNote(command: string, refused: PackedRefusal, maxStates: number | undefined, byDefault: boolean): string {
-  const budget = byDefault
-    ? `, and its default state budget is ${maxStates} states (the packed engine's is ${DEFAULT_STATE_BUDGETS.packed}; --max-states N or any sets another)`
-    : '';
+export function objectEngineNote(
+  command: string,
+  refused: PackedRefusal,
+  scope: ExploreScope,
+  given: unknown,
+  maxStates: number | undefined,
+): string {
+  const budget =
+    given === undefined && scope.depth === undefined
+      ? `, and its default state budget is ${maxStates} states (the packed engine's is ${DEFAULT_STATE_BUDGETS.packed}; --max-states N or any sets another)`
+      : '';
   return `klpcheck ${command}: the object engine runs (the packed engine: ${refused.reasons.join(', and ')}); it stores the states the packed engine covers, so its counts may be higher${budget}\n`;
 }
 
@@ -507,8 +514,7 @@ async function exploreCommand(
     const heap = workerHeapMiB(io.env, process.execArgv);
     // The packed engine's counts leave out what it covers: a search that falls back on the object engine says so, or
     // its higher counts read as another space (hostile-user finding, stop 49: --out changed them without a word).
-    if (refused)
-      io.stderr(objectEngineNote('explore', refused, maxStates, values['max-states'] === undefined && scope.depth === undefined));
+    if (refused) io.stderr(objectEngineNote('explore', refused, scope, values['max-states'], maxStates));
     // --engine object runs the object engine whatever the packed one could run (hostile-user finding: it ran packed).
     const search = await runExploration(sem, scope, maxStates, values, io, runs, heap);
     listening(search.release);

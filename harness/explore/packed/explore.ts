@@ -31,15 +31,18 @@ import { PackedLockstep } from './lockstep.ts';
 /**
  * Why the packed engine cannot run this search as asked (E_USAGE), or
  * undefined when it can. The command line asks before it starts anything.
+ * Without `semantics` it answers for every semantics of the registry, which
+ * all run packed: the scope and `sharing` alone decide (compare --exhaustive).
  */
 export function packedRefusal(
-  o: Pick<ParallelOptions, 'semantics' | 'scope' | 'properties'> & {
-    /** A shard of a shared search, or a result file to write (--shard, --out). */
-    readonly sharing?: boolean;
-  },
+  o: Partial<Pick<ParallelOptions, 'semantics' | 'properties'>> &
+    Pick<ParallelOptions, 'scope'> & {
+      /** A shard of a shared search, or a result file to write (--shard, --out). */
+      readonly sharing?: boolean;
+    },
 ): PackedRefusal | undefined {
   // Every semantics of the registry runs packed (per-state since 2026-12-02).
-  if (!semanticsByName(o.semantics)) return new PackedRefusal([`it has no semantics named ${o.semantics}`]);
+  if (o.semantics !== undefined && !semanticsByName(o.semantics)) return new PackedRefusal([`it has no semantics named ${o.semantics}`]);
   // Every reason at once: told one at a time, the next came only once the first was put right (hostile-user finding).
   const reasons = [
     ...(o.scope.taskModel ? ['it has no task model (taskModel=1) yet'] : []),

@@ -102,10 +102,15 @@ export function simulate(o: SimulateOptions): SimulationSummary {
     const w = model.walk(o.length, choose, root);
     steps += w.path.length;
     universes.add(w.end);
-    model.properties.forEach((_, bit) => {
-      const at = w.stepViolations.findIndex((bits) => bits & (1 << bit));
-      if (at < 0 || (firsts.get(bit)?.path.length ?? Infinity) <= at + 1) return;
-      firsts.set(bit, { walk, root, path: w.path.slice(0, at + 1) });
+    // One pass over the walk's steps: each property's first violation in it, kept if shorter than any before.
+    let seen = 0;
+    w.stepViolations.forEach((bits, at) => {
+      const fresh = bits & ~seen;
+      seen |= bits;
+      for (let bit = 0; fresh >>> bit; bit++) {
+        if (!(fresh & (1 << bit)) || (firsts.get(bit)?.path.length ?? Infinity) <= at + 1) continue;
+        firsts.set(bit, { walk, root, path: w.path.slice(0, at + 1) });
+      }
     });
     if ((walk & 255) === 255 || walk === o.walks - 1) o.onProgress?.(walk + 1, steps, firsts.size);
   }
