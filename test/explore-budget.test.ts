@@ -278,39 +278,34 @@ describe('compare --exhaustive --max-states', () => {
     const { searches: _reach, ...given } = m.exhaustive!;
     return given;
   };
+  // A property a scope of one patch gives something to check (one-active-patch-per-slot needs two patches: its cell holds
+  // on the random runs alone, with no bounded proof).
+  const ONE_CELL = ['--semantics', 'upstream', '--invariants', 'transition-sanity', '--runs', '1', '--no-save', '--json'];
+  /** compare --exhaustive of ONE_CELL at `scope` (and `extra` options), which must exit 0: its matrix and its stderr. */
+  const exhaustive = async (scope: string, extra: string[] = []) => {
+    const c = capture();
+    expect(await main(['compare', ...ONE_CELL, '--exhaustive', '--scope', scope, ...extra], c.io), c.err()).toBe(0);
+    return { matrix: validate<VerdictMatrix>('verdict-matrix', JSON.parse(c.out()), 'stdout'), err: c.err() };
+  };
   it('gives a scope with no depth bound the default budget, which a small whole space does not reach', async () => {
-    const { io, out, err } = capture();
     const scope = 'patches=1,functions=1,states=0,tasks=1';
-    // A property this scope gives something to check (one-active-patch-per-slot needs two patches: its cell holds on the
-    // random runs alone, with no bounded proof).
-    const args = ['--semantics', 'upstream', '--invariants', 'transition-sanity', '--runs', '1', '--no-save', '--json'];
-    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io), err()).toBe(0);
-    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
+    const m = (await exhaustive(scope)).matrix;
     expect(bounds(m)).toStrictEqual({ scope: `${scope},depth=any`, max_states: DEFAULT_STATE_BUDGETS.packed });
     expect(m.cells[0]).toMatchObject({ verdict: 'holds-bounded', fixpoint: true });
     expect(m.cells[0]).not.toHaveProperty('state_budget');
-    const none = capture();
-    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope, '--max-states', 'any'], none.io), none.err()).toBe(0);
-    expect(bounds(validate<VerdictMatrix>('verdict-matrix', JSON.parse(none.out()), 'stdout'))).toStrictEqual({
+    expect(bounds((await exhaustive(scope, ['--max-states', 'any'])).matrix)).toStrictEqual({
       scope: `${scope},depth=any`,
     });
   }, 120_000);
 
   it("gives a scope with a task model, which only the object engine runs, the object engine's default budget", async () => {
-    const { io, out, err } = capture();
-    const scope = 'patches=1,functions=1,states=0,tasks=1,taskModel=1';
-    const args = ['--semantics', 'upstream', '--invariants', 'transition-sanity', '--runs', '1', '--no-save', '--json'];
-    expect(await main(['compare', ...args, '--exhaustive', '--scope', scope], io), err()).toBe(0);
-    const m = validate<VerdictMatrix>('verdict-matrix', JSON.parse(out()), 'stdout');
-    expect(bounds(m).max_states).toBe(DEFAULT_STATE_BUDGETS.object);
+    const object = await exhaustive('patches=1,functions=1,states=0,tasks=1,taskModel=1');
+    expect(bounds(object.matrix).max_states).toBe(DEFAULT_STATE_BUDGETS.object);
     // Said on stderr, as explore says it: nothing else tells which engine ran (helper-100).
-    expect(err()).toContain(
+    expect(object.err).toContain(
       `klpcheck compare: the object engine runs (the packed engine: it has no task model (taskModel=1) yet); it stores the states the packed engine covers, so its counts may be higher, and its default state budget is ${DEFAULT_STATE_BUDGETS.object} states`,
     );
-    const packed = capture();
-    const without = ['compare', ...args, '--exhaustive', '--scope', 'patches=1,functions=1,states=0,tasks=1'];
-    expect(await main(without, packed.io), packed.err()).toBe(0);
-    expect(packed.err()).not.toContain('the object engine runs');
+    expect((await exhaustive('patches=1,functions=1,states=0,tasks=1')).err).not.toContain('the object engine runs');
   }, 120_000);
 
   it('gives each semantics its own reach, cell by cell, and the matrix the bounds given', async () => {
