@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { KlpcheckError } from '../harness/errors.ts';
 import { parseSeed, parseShard, parseWhole, type Range } from '../harness/numbers.ts';
 import type { Io } from './io.ts';
+import { unspaced } from '../harness/unspaced.ts';
 
 export interface OptionSpec {
   /**
@@ -196,7 +197,7 @@ type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 function optionValue(flag: string, spec: OptionSpec, raw: string): OptionValue {
   switch (spec.type) {
     case 'whole':
-      if (spec.orWord !== undefined && raw.trim() === spec.orWord) return spec.orWord; // trimmed as a number is (parseWhole), and as the scope's depth= any
+      if (spec.orWord !== undefined && unspaced(raw) === spec.orWord) return spec.orWord; // trimmed as a number is (parseWhole), and as the scope's depth= any
       return parseWhole(raw, flag, spec.range ?? { min: 0, max: Number.MAX_SAFE_INTEGER }, spec.orWord && `or '${spec.orWord}'`);
     case 'seed':
       // 'random' is drawn here, once, so the seed printed is the seed used.

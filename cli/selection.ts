@@ -11,6 +11,7 @@ import { notApplicableWhy } from '../harness/matrix.ts';
 import { ALL_PROPERTIES } from '../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
+import { unspaced } from '../harness/unspaced.ts';
 
 /** The items named in `value` (a string `A,B`), or undefined when the option is absent. */
 export function list<T>(value: unknown, known: readonly string[], what: string, find: (n: string) => T | undefined): T[] | undefined {
@@ -25,7 +26,7 @@ export function list<T>(value: unknown, known: readonly string[], what: string, 
 
 /** The trimmed names of a list `A,B`; E_USAGE when one is given twice. */
 function once(value: string, what: string): string[] {
-  const names = value.split(',').map((n) => n.trim());
+  const names = value.split(',').map(unspaced);
   const twice = names.find((n, i) => n !== '' && names.indexOf(n) !== i);
   if (twice !== undefined) throw new KlpcheckError('E_USAGE', `${what} '${twice}' is named twice in '${value}': name it once`);
   return names;
@@ -33,7 +34,7 @@ function once(value: string, what: string): string[] {
 
 /** The semantics called `name` on the command line, or E_SEMANTICS listing the known names. */
 export function semanticsNamed(name: string): Semantics {
-  const sem = semanticsByName(name.trim());
+  const sem = semanticsByName(unspaced(name));
   if (!sem) throw new KlpcheckError('E_SEMANTICS', `unknown semantics '${name}' (known: ${SEMANTICS.map((s) => s.name).join(', ')})`);
   return sem;
 }
@@ -46,7 +47,7 @@ export function semanticsNamed(name: string): Semantics {
  */
 export function invariantNamed(value: unknown, command: string): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const name = value.trim();
+  const name = unspaced(value);
   if (ALL_PROPERTIES.includes(name)) return name;
   const one = name.includes(',') ? `; ${command} checks one property, or all of them without --invariant` : '';
   throw new KlpcheckError('E_USAGE', `unknown invariant '${value}' (known: ${ALL_PROPERTIES.join(', ')})${one}`);

@@ -140,11 +140,14 @@ export function escapeControls(text: string): string {
  * with a zero-width space in the name, read as a known name refused
  * (helper-100). Elsewhere they are text (a zero-width joiner makes one
  * emoji of three, a non-joiner spells a Persian word), and a report shows
- * them as they are (helper-101).
+ * them as they are (helper-101). With them, the spaces that are not U+0020
+ * (no-break, ideographic, thin ...): a command line's value is trimmed of
+ * ASCII spaces alone (unspaced.ts), so `not ' 2'` with a no-break space
+ * read as a plain space refused.
  */
-const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+const INVISIBLE = /(?! )[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zs}]/gu;
 
-/** `text` with each invisible character (INVISIBLE) shown as JSON escapes of its UTF-16 units (\u200b, \udb40\udc61). */
+/** `text` with each invisible character (INVISIBLE; U+0020 is not one) shown as JSON escapes of its UTF-16 units (\u200b, \udb40\udc61). */
 export function escapeInvisible(text: string): string {
   // split('') gives UTF-16 units: an astral character's two.
   return text.replace(INVISIBLE, (c) => c.split('').map(unitEscape).join(''));

@@ -10,6 +10,7 @@
  * taken).
  */
 import { KlpcheckError } from './errors.ts';
+import { unspaced } from './unspaced.ts';
 
 /** A closed range of whole numbers, both ends included. */
 export interface Range {
@@ -18,9 +19,6 @@ export interface Range {
 }
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
-
-/** `text` without the spaces, tabs and line ends around it; not trim(), which also takes a byte order mark or U+3000. */
-const unspaced = (text: string) => text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 
 /**
  * `text` as a whole number in `range`, or E_USAGE naming `what` (e.g. `--runs`

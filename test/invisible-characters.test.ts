@@ -25,6 +25,10 @@ describe('escapeInvisible', () => {
     for (const text of ['café', '中文', '😀', 'a b', 'p1']) expect(escapeInvisible(text)).toBe(text);
   });
 
+  it('escapes the spaces that are not U+0020, which a value is not trimmed of (unspaced.ts), and leaves U+0020', () => {
+    expect(escapeInvisible('not \u00a02, a\u3000b, c\u2009d, e\u202ff')).toBe('not \\u00a02, a\\u3000b, c\\u2009d, e\\u202ff');
+  });
+
   it('is applied to an error line: its file, pointer and message', () => {
     const line = new KlpcheckError('E_SEMANTICS', "unknown semantics 'upstream\u200b'", 'a\u200cb.json', '/x\u2060').format();
     expect(line).toBe("klpcheck: a\\u200cb.json:/x\\u2060: unknown semantics 'upstream\\u200b' [E_SEMANTICS]");

@@ -5,6 +5,7 @@
  */
 import { KlpcheckError } from '../errors.ts';
 import { parseWhole } from '../numbers.ts';
+import { unspaced } from '../unspaced.ts';
 
 export interface ExploreScope {
   readonly patches: number;
@@ -91,7 +92,7 @@ export function parseScope(
 ): ExploreScope {
   if (text === undefined) return base;
   // An empty --scope was "unknown scope key ''" (hostile user, stop 38).
-  if (text.trim() === '') throw new KlpcheckError('E_USAGE', `the scope is empty; give K=V,... (keys: ${keys.join(', ')})`);
+  if (unspaced(text) === '') throw new KlpcheckError('E_USAGE', `the scope is empty; give K=V,... (keys: ${keys.join(', ')})`);
   const scope: Record<string, number> = { ...base };
   const seen = new Set<string>();
   for (const part of scopeParts(text)) {
@@ -134,12 +135,7 @@ export function scopeNames(text: string | undefined, key: keyof ExploreScope): b
  * spaced ` depth=3` cannot pass the one and be missed by the other.
  */
 function scopeParts(text: string): string[] {
-  return text.split(',').map((part) =>
-    part
-      .split('=')
-      .map((s) => s.trim())
-      .join('='),
-  );
+  return text.split(',').map((part) => part.split('=').map(unspaced).join('='));
 }
 
 /** `patches=2,functions=2,states=1,tasks=2,depth=any` (parseScope's form); without `depth=` when `withDepth` is false (a walk's scope: simulate). */
