@@ -108,7 +108,7 @@ export interface ObjectDef {
 }
 export interface FuncDef {
   /**
-   * null models a NULL old_name.
+   * The symbol's name: a C identifier, with the '.' of a compiler's suffix (foo.isra.0, foo.cold). A step names a function as obj:name,sympos, so a ':' or ',' in a name made that reference ambiguous: with old_name "f,1" beside "f" at sympos 1, vmlinux:f,1 named the other function (helper-102, 2026-12-06). null models a NULL old_name.
    */
   old_name: string | null;
   old_sympos?: number;
