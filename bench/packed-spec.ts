@@ -8,7 +8,8 @@
  * its own (bench/packed-spec-child.ts), so that its peak memory is its own.
  * Times are cpu seconds of one thread; Spin's are pan's own report.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packedSearchParallel } from '../harness/explore/packed/parallel.ts';
 import { packedSearch, type PackedSearchOptions, type PackedSearchResult } from '../harness/explore/packed/search.ts';
@@ -17,6 +18,8 @@ import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGETS, formatScope, type Explore
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** The middle one of `xs` (the higher middle of an even count). */
+const median = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
 
 export interface PackedSpecRow {
   readonly semantics: string;
@@ -189,6 +192,19 @@ export function packedDefaultSearch(semantics: string, limitSeconds: number): Pa
 }
 
 /** The child process of one search: on `workers` threads, or of `semantics` in one thread (within `maxStates`), killed after `limitSeconds`. */
+/** The child's arguments (packed-spec-child.ts's usage) for a search as packedSpecChild takes it. */
+function packedSpecArgs(
+  scope: ExploreScope,
+  model: PackedModelName,
+  workers?: number | 'warm',
+  semantics?: string,
+  maxStates?: number,
+): string[] {
+  const budget = maxStates !== undefined ? ['--max-states', String(maxStates)] : [];
+  const rest = workers === 'warm' ? ['--warm'] : workers ? [String(workers)] : semantics ? ['--semantics', semantics, ...budget] : [];
+  return ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...rest];
+}
+
 function packedSpecChild(
   scope: ExploreScope,
   model: PackedModelName,
@@ -197,10 +213,64 @@ function packedSpecChild(
   limitSeconds?: number,
   maxStates?: number,
 ) {
-  const budget = maxStates !== undefined ? ['--max-states', String(maxStates)] : [];
-  const rest = workers === 'warm' ? ['--warm'] : workers ? [String(workers)] : semantics ? ['--semantics', semantics, ...budget] : [];
-  const args = ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...rest];
+  const args = packedSpecArgs(scope, model, workers, semantics, maxStates);
   return spawnSync(process.execPath, args, { encoding: 'utf8', ...(limitSeconds ? { timeout: limitSeconds * 1000 } : {}) });
+}
+
+/**
+ * Two one-thread searches of the same scope at once, each in a process of
+ * its own, against one alone: how much two searches slow each other on this
+ * machine's two cores with nothing shared between them, through what the
+ * cores do share (caches, memory bandwidth; a search waits on the visited
+ * set's cache and TLB misses). Beside packedTwoCores it tells whether what
+ * two worker threads fall short of x2 is the machine's or the parallel
+ * search's (parallel.ts) own.
+ */
+export interface PackedContentionRow {
+  readonly scope: string;
+  readonly model: PackedModelName;
+  readonly states: number;
+  /** Medians of the runs below, wall seconds of each search (its own clock: process start-up left out). */
+  readonly wall_seconds_alone: number;
+  readonly wall_seconds_together: number;
+  /** wall_seconds_together over wall_seconds_alone: 1 for two cores that do not slow each other. */
+  readonly slow_down: number;
+  /** Per round: the search alone, then the two started together, in the order they ran. */
+  readonly runs: { readonly alone: readonly number[]; readonly together: readonly (readonly [number, number])[] };
+}
+
+const execFileAsync = promisify(execFile);
+
+/** One search in its own process, started now, as packedSpec runs it, without waiting: its row. */
+async function packedSpecStarted(scope: ExploreScope, model: PackedModelName): Promise<PackedSpecRow> {
+  const { stdout } = await execFileAsync(process.execPath, packedSpecArgs(scope, model), { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return JSON.parse(stdout) as PackedSpecRow;
+}
+
+/** `rounds` rounds of a one-thread search alone, then two of it at once (PackedContentionRow). */
+export async function packedContention(scope: ExploreScope, model: PackedModelName = 'lockstep', rounds = 2): Promise<PackedContentionRow> {
+  const alone: number[] = [];
+  const together: [number, number][] = [];
+  let states = 0;
+  for (let i = 0; i < rounds; i++) {
+    const a = packedSpec(scope, model);
+    const [b, c] = await Promise.all([packedSpecStarted(scope, model), packedSpecStarted(scope, model)]);
+    if (b.states !== a.states || c.states !== a.states)
+      throw new Error(`contention: ${a.states} states alone, ${b.states} and ${c.states} together`);
+    states = a.states;
+    alone.push(a.wall_seconds);
+    together.push([b.wall_seconds, c.wall_seconds]);
+  }
+  const both = median(together.flat());
+  return {
+    scope: formatScope(scope),
+    model,
+    states,
+    wall_seconds_alone: median(alone),
+    wall_seconds_together: both,
+    slow_down: round(both / median(alone)),
+    runs: { alone, together },
+  };
 }
 
 export interface PackedAgainstSpinRow extends SpinSide {
@@ -288,7 +358,6 @@ export function packedTwoCores(scope: ExploreScope, model: PackedModelName = 'sp
     one.push(a.wall_seconds);
     two.push(b.wall_seconds);
   }
-  const median = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
   return {
     scope: formatScope(scope),
     model,

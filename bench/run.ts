@@ -27,7 +27,8 @@
  * measures only the spec model and the lockstep beside Spin (three rounds,
  * each side's fastest run kept; packed-spec.ts packedAgainstSpin).
  * `--packed --two-cores` measures only the packed engine's searches on one
- * thread against two worker threads (packed_spec_two_cores). `--walks`
+ * thread against two worker threads (packed_spec_two_cores), and two
+ * one-thread searches at once against one alone (packed_contention). `--walks`
  * measures only the packed lockstep's random walks against the bare kernel
  * and the object Lockstep (packed_walks, packed-walks.ts), and keeps every
  * other figure.
@@ -53,11 +54,13 @@ import {
   packedAgainstSpin,
   packedSpec,
   packedTwoCores,
+  packedContention,
   packedDefaultSearch,
   packedWholeSpace,
   type PackedNotClosed,
   type PackedSpecRow,
   type PackedTwoCoresRow,
+  type PackedContentionRow,
 } from './packed-spec.ts';
 import { wholeSpace, type WholeSpaceRow } from './whole-spaces.ts';
 
@@ -271,6 +274,8 @@ const packedSpin: ReturnType<typeof packedAgainstSpin>[] = [];
 const packedReach: PackedSpecRow[] = [];
 const lockstepReach: PackedSpecRow[] = [];
 const packedParallel: PackedTwoCoresRow[] = [];
+/** Two one-thread searches at once against one alone (--packed --two-cores; packed-spec.ts packedContention). */
+const packedContentionRows: PackedContentionRow[] = [];
 /** Each with the load when its own search began: a row is kept from run to run, and the file's load_average is the last run's. */
 const packedWhole: ((PackedSpecRow | PackedNotClosed) & { readonly load_average: readonly number[] })[] = [];
 /** The spec model's whole spaces (--packed --whole SCOPE --spec-level), each with the load when it began. */
@@ -337,6 +342,9 @@ if (!args.spinOnly && !args.defaultOnly && !(packedOnly && wholeOnly) && !args.r
     ['patches=2,functions=2,states=1,tasks=2,depth=any', 'spec', 3],
     // About 90 cpu-s a run in one thread: one pair.
     ['patches=2,functions=2,states=1,tasks=2,depth=any', 'lockstep', 1],
+    // A wide search, where most successors are new states, which the main thread alone stores (parallel.ts): about a
+    // minute a run in one thread.
+    ['patches=3,functions=3,states=2,tasks=2,depth=4', 'lockstep', 1],
   ] as const) {
     const r = packedTwoCores(parseScope(text), model, pairs);
     say(
@@ -344,6 +352,12 @@ if (!args.spinOnly && !args.defaultOnly && !(packedOnly && wholeOnly) && !args.r
     );
     packedParallel.push(r);
   }
+  // What two one-thread searches cost each other on the two cores: the ceiling of the rows above.
+  const c = await packedContention(parseScope('patches=2,functions=2,states=1,tasks=2,depth=10'), 'lockstep', 2);
+  say(
+    `packed contention ${c.model} ${c.scope}: x${c.slow_down} (alone ${c.runs.alone.join(', ')} s; together ${c.runs.together.map((p) => p.join(' and ')).join(', ')} s)`,
+  );
+  packedContentionRows.push(c);
 }
 
 if (wholeOnly && !packedOnly) {
@@ -441,6 +455,7 @@ const results = {
   packed_spec_reach: byScope('packed_spec_reach', packedReach),
   packed_lockstep_reach: byScope('packed_lockstep_reach', lockstepReach),
   packed_spec_two_cores: byScope('packed_spec_two_cores', packedParallel),
+  packed_contention: byScope('packed_contention', packedContentionRows),
   // One row per semantics and scope.
   packed_whole_space: bySemanticsAndScope('packed_whole_space', packedWhole),
   packed_spec_whole_space: bySemanticsAndScope('packed_spec_whole_space', packedSpecWhole),
