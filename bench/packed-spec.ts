@@ -191,7 +191,6 @@ export function packedDefaultSearch(semantics: string, limitSeconds: number): Pa
   return { semantics, scope: formatScope(DEFAULT_EXPLORE_SCOPE), not_closed: why };
 }
 
-/** The child process of one search: on `workers` threads, or of `semantics` in one thread (within `maxStates`), killed after `limitSeconds`. */
 /** The child's arguments (packed-spec-child.ts's usage) for a search as packedSpecChild takes it. */
 function packedSpecArgs(
   scope: ExploreScope,
@@ -205,6 +204,7 @@ function packedSpecArgs(
   return ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...rest];
 }
 
+/** The child process of one search: on `workers` threads, or of `semantics` in one thread (within `maxStates`), killed after `limitSeconds`. */
 function packedSpecChild(
   scope: ExploreScope,
   model: PackedModelName,

@@ -352,7 +352,7 @@ if (!args.spinOnly && !args.defaultOnly && !(packedOnly && wholeOnly) && !args.r
     );
     packedParallel.push(r);
   }
-  // What two one-thread searches cost each other on the two cores: the ceiling of the rows above.
+  // What two one-thread searches cost each other on the two cores, with nothing shared: what the rows above are read against.
   const c = await packedContention(parseScope('patches=2,functions=2,states=1,tasks=2,depth=10'), 'lockstep', 2);
   say(
     `packed contention ${c.model} ${c.scope}: x${c.slow_down} (alone ${c.runs.alone.join(', ')} s; together ${c.runs.together.map((p) => p.join(' and ')).join(', ')} s)`,
