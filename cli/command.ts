@@ -201,7 +201,7 @@ function optionValue(flag: string, spec: OptionSpec, raw: string): OptionValue {
       return parseWhole(raw, flag, spec.range ?? { min: 0, max: Number.MAX_SAFE_INTEGER }, spec.orWord && `or '${spec.orWord}'`);
     case 'seed':
       // 'random' is drawn here, once, so the seed printed is the seed used.
-      return raw === 'random' ? Math.floor(Math.random() * 2 ** 31) : parseSeed(raw, flag);
+      return unspaced(raw) === 'random' ? Math.floor(Math.random() * 2 ** 31) : parseSeed(raw, flag);
     case 'shard':
       return parseShard(raw, flag, shardMax(spec));
     default:

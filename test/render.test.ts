@@ -693,8 +693,15 @@ describe('klpcheck render', () => {
     expect(r.stdout).toBe(RENDERERS.text(lie, { ...contextFor(lie), stale }));
     expect(r.stdout).toMatch(/^klpcheck counterexample\n\nCAUTION: {3}this record no longer reproduces \(replayed, every step holds\)/);
     for (const format of ['markdown', 'html', 'selftest'] as const) {
-      const out = (await run(['render', '--format', format, tmp.path + '/lie.json'])).stdout;
+      const rendered = await run(['render', '--format', format, tmp.path + '/lie.json']);
+      const out = rendered.stdout;
       expect(out, format).toContain('CAUTION');
+      // stderr's note says what the rendering shows: a selftest's note had said the record as saved (helper-103).
+      expect(rendered.stderr, format).toContain(
+        format === 'selftest'
+          ? "; this selftest is today's steps, clean-up and log, not the record's\n"
+          : '; this renders the record as saved\n',
+      );
       // A selftest is today's run throughout, and says so; the others show the record as saved (helper-76, stop 47).
       if (format === 'selftest')
         expect(out.replace(/\n# /g, ' ')).toContain(

@@ -39,6 +39,7 @@ import { COUNTEREXAMPLES, EXPECTED } from '../paths.ts';
 import { plural } from '../../harness/plural.ts';
 import { workerHeapMiB } from '../worker-heap.ts';
 import { workerReplacedNote } from '../../harness/explore/worker-failure.ts';
+import { unspaced } from '../../harness/unspaced.ts';
 
 /**
  * fast-check's shrunk length for the same cell, from verdicts/expected.json,
@@ -453,7 +454,8 @@ async function exploreCommand(
   listening: (release: () => void) => void,
 ): Promise<number> {
   const out = values.out as string | undefined;
-  const engine = values.engine as string | undefined;
+  // Trimmed of ASCII spaces as a name is (unspaced.ts): ' packed ' was an unknown engine (helper-103).
+  const engine = values.engine === undefined ? undefined : unspaced(values.engine as string);
   if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine))
     throw new KlpcheckError('E_USAGE', `unknown engine '${engine}' (known: ${ENGINES.join(', ')})`);
   // A merge written over one of its shard files would destroy an input: --force replaces results, not inputs.

@@ -9,13 +9,16 @@ import { FORMATS, RENDERERS, type Format } from '../../report/index.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputFile, sameFile, writeAtomically } from '../output-files.ts';
+import { unspaced } from '../../harness/unspaced.ts';
 
 function formatOption(value: unknown): Format {
   if (typeof value !== 'string') return 'text';
-  if (!(FORMATS as readonly string[]).includes(value)) {
+  // Trimmed of ASCII spaces as a name is (unspaced.ts): ' svg ' was an unknown format (helper-103).
+  const name = unspaced(value);
+  if (!(FORMATS as readonly string[]).includes(name)) {
     throw new KlpcheckError('E_USAGE', `unknown format '${value}' (formats: ${FORMATS.join(', ')}); see 'klpcheck render --help'`);
   }
-  return value as Format;
+  return name as Format;
 }
 
 /** How a replay's verdict differs from the record, or undefined when it reproduces it (or checks nothing). */
@@ -90,7 +93,10 @@ export const render: Command = {
     const caution = stale && (verdict.kind !== 'not-checked' || verdict.stale === true);
     const ctx = { ...contextFor(c), ...(caution ? { stale: `${stale} under ${c.semantics}` } : {}) };
     const text = inFile(file, () => RENDERERS[format](c, ctx));
-    if (stale) io.stderr(`klpcheck render: note: ${shownPath(file)} ${stale} under ${c.semantics}; this renders the record as saved\n`);
+    // A selftest runs what the reference implementation does today, as its CAUTION says: not the record (helper-103).
+    const shows =
+      format === 'selftest' ? "this selftest is today's steps, clean-up and log, not the record's" : 'this renders the record as saved';
+    if (stale) io.stderr(`klpcheck render: note: ${shownPath(file)} ${stale} under ${c.semantics}; ${shows}\n`);
     if (out === undefined) {
       io.stdout(text);
       return EXIT.ok;

@@ -5,8 +5,8 @@
  * test/schema-types.test.ts fails when this file is stale.
  */
 
-import type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe } from './universe.ts';
-export type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe };
+import type { FuncDef, KernelConfig, KprobeDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe } from './universe.ts';
+export type { FuncDef, KernelConfig, KprobeDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe };
 
 export type Op = ModuleOp | PatchOp | StepOp | BlockOp | TaskOp | ForkOp | ShadowOp | AttrOp;
 
@@ -76,6 +76,64 @@ export interface Counterexample {
     scope?: string;
   };
 }
+export interface ModuleDef {
+  /**
+   * The target module's name: letters, digits, '_' and '-', as a module's file name, at most 55 of them (modpost refuses MODULE_NAME_LEN, 56, or more: E_INEXPRESSIBLE).
+   */
+  name: string;
+  symbols?: SymbolTable;
+  init_log?: string[];
+  exit_log?: string[];
+  busy_work?: BusyWorkDef;
+  params?: ParamMap;
+  /**
+   * Function name -> the line the original function prints when called, after the module's prefix ({context} as for FuncDef.output).
+   */
+  outputs?: {
+    [k: string]: string;
+  };
+  /**
+   * Module parameter -> the function that reading /sys/module/<mod>/parameters/<param> calls (test_klp_speaker: welcome -> speaker_welcome).
+   */
+  param_show?: {
+    /**
+     * A symbol's name, as a func's old_name: letters, digits, '_' and the '.' of a compiler's suffix (foo.isra.0), not beginning with a digit or '.'; a ':' or ',' would make obj:name,sympos ambiguous (helper-102, helper-103, 2026-12-06).
+     */
+    [k: string]: string;
+  };
+  kprobe?: KprobeDef;
+}
+export interface BusyWorkDef {
+  /**
+   * A symbol's name, as a func's old_name: letters, digits, '_' and the '.' of a compiler's suffix (foo.isra.0), not beginning with a digit or '.'; a ':' or ',' would make obj:name,sympos ambiguous (helper-102, helper-103, 2026-12-06).
+   */
+  func: string;
+  /**
+   * A module parameter's name: a C identifier, as module_param_named pastes it into one (include/linux/moduleparam.h).
+   */
+  param: string;
+  enter_log: string[];
+  exit_log: string[];
+  /**
+   * The work runs only when param is set (test_klp_speaker block_doors); otherwise it runs and returns at once (test_klp_callbacks_busy).
+   */
+  only_when_blocking?: boolean;
+  /**
+   * The module's init waits until the work has started, before its own init line is printed.
+   */
+  before_init?: boolean;
+  /**
+   * After it is woken by clearing param, the work calls this function of its module, as the worker task.
+   */
+  exit_call?: {
+    func: string;
+    context: string;
+  };
+  /**
+   * Module exit ends a still blocked work without its exit lines.
+   */
+  rmmod_quiet?: boolean;
+}
 export interface AbstractState {
   patches: AbstractPatch[];
   modules: string[];
@@ -99,6 +157,9 @@ export interface AbstractPatch {
 export interface AbstractTask {
   name: string;
   state: 'idle' | 'patched' | 'unpatched';
+  /**
+   * Where the task sleeps: the function's key (FuncKey) and the code it sleeps in, func@code.
+   */
   blocked: string | null;
 }
 export interface TraceStep {
@@ -136,6 +197,9 @@ export interface StepOp {
 export interface BlockOp {
   op: 'block_task';
   task: string;
+  /**
+   * A function as klpcheck writes it in a record (funcKey, model/kernel/definitions.ts): object:name,sympos, sympos 0 for the first or only one.
+   */
   func: string;
   /**
    * How it sleeps (default uninterruptible): the fake signal of klp_send_signals wakes only an interruptible sleeper.

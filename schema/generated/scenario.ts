@@ -5,8 +5,10 @@
  * test/schema-types.test.ts fails when this file is stale.
  */
 
-import type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe } from './universe.ts';
-export type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe };
+import type { FuncDef, KernelConfig, KprobeDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe } from './universe.ts';
+export type { FuncDef, KernelConfig, KprobeDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe };
+import type { BusyWorkDef, ModuleDef } from './counterexample.ts';
+export type { BusyWorkDef, ModuleDef };
 
 export type Step =
   | ModuleStep

@@ -5,10 +5,10 @@
  * test/schema-types.test.ts fails when this file is stale.
  */
 
-import type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe } from './universe.ts';
-export type { BusyWorkDef, FuncDef, KernelConfig, KprobeDef, ModuleDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe };
-import type { AttrOp, BlockOp, ForkOp, ModuleOp, Op, PatchOp, ShadowOp, StepOp, TaskOp } from './counterexample.ts';
-export type { AttrOp, BlockOp, ForkOp, ModuleOp, Op, PatchOp, ShadowOp, StepOp, TaskOp };
+import type { FuncDef, KernelConfig, KprobeDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe } from './universe.ts';
+export type { FuncDef, KernelConfig, KprobeDef, ObjectDef, ParamMap, PatchAttrs, PatchDef, SetList, SetList1, StateDef, SymbolTable, Universe };
+import type { AttrOp, BlockOp, BusyWorkDef, ForkOp, ModuleDef, ModuleOp, Op, PatchOp, ShadowOp, StepOp, TaskOp } from './counterexample.ts';
+export type { AttrOp, BlockOp, BusyWorkDef, ForkOp, ModuleDef, ModuleOp, Op, PatchOp, ShadowOp, StepOp, TaskOp };
 
 
 /**

@@ -10,6 +10,10 @@ export type SetList = number[];
  * Extra slots the admin lets this patch replace at load (Petr Mladek's add_merge_slots=X[,Y] module parameter, seed 001); supplements merge_slots.
  */
 export type SetList1 = number[];
+/**
+ * A symbol's name, as a func's old_name: letters, digits, '_' and the '.' of a compiler's suffix (foo.isra.0), not beginning with a digit or '.'; a ':' or ',' would make obj:name,sympos ambiguous (helper-102, helper-103, 2026-12-06).
+ */
+export type SymbolName = string;
 
 /**
  * The livepatch modules, target modules and kernel configuration of one run (facts section A).
@@ -189,12 +193,12 @@ export interface ModuleDef {
    * Module parameter -> the function that reading /sys/module/<mod>/parameters/<param> calls (test_klp_speaker: welcome -> speaker_welcome).
    */
   param_show?: {
-    [k: string]: string;
+    [k: string]: SymbolName;
   };
   kprobe?: KprobeDef;
 }
 export interface BusyWorkDef {
-  func: string;
+  func: SymbolName;
   /**
    * A module parameter's name: a C identifier, as module_param_named pastes it into one (include/linux/moduleparam.h).
    */
