@@ -511,8 +511,11 @@ function describeValue(e: ErrorObject): string {
         .split(',')
         .join(' or ')}`;
     case 'pattern': {
-      const bad = typeof e.data === 'string' ? firstOutside(e.data, (e.params as { pattern: string }).pattern) : null;
-      return bad ? `${e.message}: ${bad} is not allowed` : (e.message ?? e.keyword);
+      const pattern = (e.params as { pattern: string }).pattern;
+      const bad = typeof e.data === 'string' ? firstOutside(e.data, pattern) : null;
+      if (bad) return `${e.message}: ${bad} is not allowed`;
+      const start = typeof e.data === 'string' ? badStart(e.data, pattern) : null;
+      return start ? `${e.message}: ${start}` : (e.message ?? e.keyword);
     }
     default:
       return e.message ?? e.keyword;
@@ -540,6 +543,21 @@ function firstOutside(value: string, pattern: string): string | null {
     return `${shown} at character ${at}`;
   }
   return null;
+}
+
+/**
+ * For a pattern of firstOutside's shape whose lookahead keeps some characters
+ * from beginning the value (`^(?![0-9.])[A-Za-z0-9_.]+$`, a symbol's name),
+ * what is wrong with a value every character of which the class allows: it
+ * is empty, or begins with such a character. Without it `"1f"` and `""` got
+ * the pattern alone (helper-103).
+ */
+function badStart(value: string, pattern: string): string | null {
+  const m = /^\^\(\?!(\[[^\]]+\])\)\[[^\]]+\]([*+])\$$/.exec(pattern);
+  if (!m) return null;
+  if (value === '') return m[2] === '+' ? 'it is empty' : null;
+  const first = [...value][0]!;
+  return new RegExp(`^${m[1]}$`, 'u').test(first) ? `it may not begin with '${first}'` : null;
 }
 
 /**
