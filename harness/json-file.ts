@@ -511,11 +511,8 @@ function describeValue(e: ErrorObject): string {
         .split(',')
         .join(' or ')}`;
     case 'pattern': {
-      const pattern = (e.params as { pattern: string }).pattern;
-      const bad = typeof e.data === 'string' ? firstOutside(e.data, pattern) : null;
-      if (bad) return `${e.message}: ${bad} is not allowed`;
-      const start = typeof e.data === 'string' ? badStart(e.data, pattern) : null;
-      return start ? `${e.message}: ${start}` : (e.message ?? e.keyword);
+      const why = typeof e.data === 'string' ? notMatching(e.data, (e.params as { pattern: string }).pattern) : null;
+      return why ? `${e.message}: ${why}` : (e.message ?? e.keyword);
     }
     default:
       return e.message ?? e.keyword;
@@ -523,16 +520,23 @@ function describeValue(e: ErrorObject): string {
 }
 
 /**
- * For a pattern that allows a run of one character class (`^[!#-~]*$`, maybe
- * after a lookahead), the first character of `value` outside the class and
- * where it is (`'â' (U+00E2) at character 2`), or null. Without it a user
- * saw only the pattern, with nothing to say which character of a long
- * parameter value broke it (stop 41).
+ * For a pattern that allows a run of one character class (`^[!#-~]*$`), maybe
+ * after a lookahead (`^(?![0-9.])[A-Za-z0-9_.]+$`, a symbol's name), what is
+ * wrong with `value`, or null for another pattern:
+ * - the first character outside the class and where it is (`'â' (U+00E2) at
+ *   character 2 is not allowed`): without it a user saw only the pattern,
+ *   with nothing to say which character of a long parameter value broke it
+ *   (stop 41);
+ * - else, after a lookahead of one class, `it is empty` (for a run of one
+ *   or more) or the character the lookahead keeps from beginning the value
+ *   (`it may not begin with '1'`): `"1f"` and `""` got the pattern alone
+ *   (helper-103).
  */
-function firstOutside(value: string, pattern: string): string | null {
-  const m = /^\^(?:\(\?![^)]*\))?(\[[^\]]+\])[*+]\$$/.exec(pattern);
+function notMatching(value: string, pattern: string): string | null {
+  const m = /^\^(?:\(\?!([^)]*)\))?(\[[^\]]+\])([*+])\$$/.exec(pattern);
   if (!m) return null;
-  const allowed = new RegExp(`^${m[1]}$`, 'u');
+  const [, lookahead, run, count] = m;
+  const allowed = new RegExp(`^${run}$`, 'u');
   let at = 0;
   for (const ch of value) {
     at++;
@@ -540,24 +544,13 @@ function firstOutside(value: string, pattern: string): string | null {
     const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     const shown =
       ch === ' ' ? 'a blank' : ch === '"' ? 'a double quote' : /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch) ? `'${ch}' (${code})` : code;
-    return `${shown} at character ${at}`;
+    return `${shown} at character ${at} is not allowed`;
   }
-  return null;
-}
-
-/**
- * For a pattern of firstOutside's shape whose lookahead keeps some characters
- * from beginning the value (`^(?![0-9.])[A-Za-z0-9_.]+$`, a symbol's name),
- * what is wrong with a value every character of which the class allows: it
- * is empty, or begins with such a character. Without it `"1f"` and `""` got
- * the pattern alone (helper-103).
- */
-function badStart(value: string, pattern: string): string | null {
-  const m = /^\^\(\?!(\[[^\]]+\])\)\[[^\]]+\]([*+])\$$/.exec(pattern);
-  if (!m) return null;
-  if (value === '') return m[2] === '+' ? 'it is empty' : null;
+  // The rest is said of a lookahead of one class: what it keeps from beginning the value.
+  if (lookahead === undefined || !/^\[[^\]]+\]$/.test(lookahead)) return null;
+  if (value === '') return count === '+' ? 'it is empty' : null;
   const first = [...value][0]!;
-  return new RegExp(`^${m[1]}$`, 'u').test(first) ? `it may not begin with '${first}'` : null;
+  return new RegExp(`^${lookahead}$`, 'u').test(first) ? `it may not begin with '${first}'` : null;
 }
 
 /**

@@ -135,7 +135,7 @@ function sharingBudgetRefusal(given: boolean, depthBound: boolean): KlpcheckErro
  * counts may be higher, as it stores the states the packed engine covers
  * (hostile-user finding, stop 49: --out changed them without a word), and,
  * when neither --max-states (`given`) nor a depth in `scope` bounds the
- * search, its default budget `maxStates`, which is the packed engine's / 12:
+ * search, its default budget `maxStates`, far below the packed engine's:
  * unsaid, a search stopped at it read as a smaller space (helper-100).
  */
 export function objectEngineNote(
