@@ -70,6 +70,22 @@ describe('the packed search on worker threads', () => {
     120_000,
   );
 
+  it('starts the second worker once secondWorkerAfter states are stored, not once as many were sent to be expanded', async () => {
+    const scope = parseScope('patches=2,functions=2,states=1,tasks=1,depth=5');
+    const levels = packedSearch(new PackedSpec(scope), { depth: scope.depth }).statesPerDepth;
+    const through = (d: number) => levels.slice(0, d + 1).reduce((a, b) => a + b, 0);
+    // One short of the states through depth 3: counted in states sent, the second worker had started only after the
+    // first chunks of depth 4 were taken, past that many states stored.
+    const after = through(3) - 1;
+    const starts: { workers: number; depth: number; states: number }[] = [];
+    await packedSearchParallel({ scope, workers: 2, secondWorkerAfter: after, onWorkerStart: (p) => starts.push(p) });
+    expect(starts[0]).toEqual({ workers: 1, depth: 0, states: levels[0] });
+    expect(starts).toHaveLength(2);
+    expect(starts[1]!.workers).toBe(2);
+    expect(starts[1]!.states).toBeGreaterThanOrEqual(after);
+    expect(starts[1]!.states).toBeLessThanOrEqual(through(3));
+  }, 60_000);
+
   it('refuses a number of workers that is not a whole number from 1', async () => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
     for (const workers of [Number.NaN, 0, -3, 1.5])

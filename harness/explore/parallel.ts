@@ -27,10 +27,14 @@ export interface ParallelOptions extends WorkerMemoryOptions {
   /**
    * Worker threads at most (default: one per core); the main thread only
    * keeps the visited set, so Ctrl-C is heard. One starts at once, the others
-   * once `secondWorkerAfter` states were sent to be expanded (workersFor).
+   * once `secondWorkerAfter` states were sent to be expanded (workersFor);
+   * the packed engine's, once that many are stored (packed/parallel.ts).
    */
   readonly workers?: number;
-  /** Default SECOND_WORKER_AFTER; 0 starts every worker at once (the tests, to share even a small search). */
+  /**
+   * Default SECOND_WORKER_AFTER (the packed engine's: SECOND_WORKER_AFTER_STORED);
+   * 0 starts every worker at once (the tests, to share even a small search).
+   */
   readonly secondWorkerAfter?: number;
   /** This machine's part of a multi-machine exploration. */
   readonly shard?: Shard;
@@ -56,8 +60,10 @@ export interface Running {
 export const SECOND_WORKER_AFTER = 8_192;
 
 /**
- * How many of at most `n` workers a search runs once it has sent `issued`
- * states to be expanded: one, then all `n` past SECOND_WORKER_AFTER. A worker
+ * How many of at most `n` workers a search runs once it has sent `count`
+ * states to be expanded (the packed engine: stored `count` states,
+ * packed/parallel.ts SECOND_WORKER_AFTER_STORED): one, then all `n` from
+ * `after` on. A worker
  * pays its own JIT warm-up (about 2 cpu-s of slow steps at the default
  * scope, while V8 compiles on further threads), so two workers that start
  * together on a short search are slower than one: 5.0 s against 3.7 s wall
@@ -68,8 +74,8 @@ export const SECOND_WORKER_AFTER = 8_192;
  * both at once no better, within this VM's noise). Which worker expands a
  * chunk never changes the result.
  */
-export function workersFor(issued: number, n: number, after = SECOND_WORKER_AFTER): number {
-  return issued >= after ? n : 1;
+export function workersFor(count: number, n: number, after = SECOND_WORKER_AFTER): number {
+  return count >= after ? n : 1;
 }
 
 export function exploreInParallel(o: ParallelOptions): Running {

@@ -17,9 +17,10 @@
 import { Worker } from 'node:worker_threads';
 import type { ExploreScope } from '../scope.ts';
 import { BreadthFirst, type PackedSearchOptions, type PackedSearchResult } from './search.ts';
-import { SECOND_WORKER_AFTER, workersFor } from '../parallel.ts';
+import { workersFor } from '../parallel.ts';
 import { packedModel, type PackedModelName } from './models.ts';
 import type { PackedChunk, PackedChunkResult, PackedJob } from './worker.ts';
+import { LevelChunks } from './level-chunks.ts';
 import { heapLimit, isOutOfMemory, quietly, stopsSearch, workerFailure, type WorkerMemoryOptions } from '../worker-failure.ts';
 
 /** The explorer's worker entry, which registers tsx and imports the worker module its job names. */
@@ -32,11 +33,11 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly model?: PackedModelName;
   /**
    * Worker threads at most: a whole number from 1; anything else throws. One
-   * starts at once, the others once `secondWorkerAfter` states were sent to
-   * be expanded (../parallel.ts workersFor: each pays its own start-up).
+   * starts at once, the others once `secondWorkerAfter` states are stored
+   * (../parallel.ts workersFor: each pays its own start-up).
    */
   readonly workers: number;
-  /** Default SECOND_WORKER_AFTER; 0 starts every worker at once (the tests, to share even a small search). */
+  /** Default SECOND_WORKER_AFTER_STORED; 0 starts every worker at once (the tests, to share even a small search). */
   readonly secondWorkerAfter?: number;
   /** The semantics' name (models.ts; default upstream). */
   readonly semantics?: string;
@@ -48,6 +49,8 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly shouldStop?: () => boolean;
   /** Called after each chunk is taken: the depth under way and the states stored. */
   readonly onProgress?: (p: { readonly depth: number; readonly states: number; readonly transitions: number }) => void;
+  /** Called as each worker starts (not one that replaces another): the workers started, the depth under way and the states stored. */
+  readonly onWorkerStart?: (p: { readonly workers: number; readonly depth: number; readonly states: number }) => void;
 }
 
 /** A chunk posted and not yet answered: how its promise ends, the place of the worker it went to, and the chunk. */
@@ -58,11 +61,23 @@ interface Waiting {
   readonly chunk: PackedChunk;
 }
 
-/** States per chunk at most: a chunk is a few milliseconds of work, which amortises its two messages. */
-const CHUNK = 4096;
-const MIN_CHUNK = 64;
-/** Chunks in flight per worker, so that none waits while the main thread takes a result. */
+/**
+ * The states stored before the other workers start. Counted in states sent to
+ * be expanded (8,192, as the object engine counts: ../parallel.ts) until
+ * 2026-12-06, a level's chunks could not show a level's work: at
+ * patches=3,functions=3,states=2,tasks=2,depth=4 level 2 has 7,101 states
+ * and level 3, with 1,144,553 new states, was expanded by one worker alone
+ * (8 of the search's 50 s). Stored states count what a search has found;
+ * this many keep a short search on one worker (depth 4 of
+ * patches=2,functions=2,states=1,tasks=2 stores 47,669), whose start-up would
+ * cost more than it gains.
+ */
+export const SECOND_WORKER_AFTER_STORED = 65_536;
+
+/** Chunks posted and not yet answered per worker: one expanded, one queued (level-chunks.ts). */
 const PER_WORKER = 2;
+/** Chunks posted and not yet taken, at most, in widths (level-chunks.ts): answers that wait for a slower chunk before them. */
+const AHEAD = 4;
 
 /** The search of a packed model of a semantics (default upstream) at `scope` on `workers` worker threads. */
 export async function packedSearchParallel(o: PackedParallelOptions): Promise<PackedSearchResult> {
@@ -87,15 +102,19 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   const waiting = new Map<number, Waiting>();
   /** Per place in `workers`: the chunks its worker answered since it started. */
   const answered: number[] = [];
+  /** Per place in `workers`: the chunks posted to it and not yet answered (a replaced worker's go to the new one). */
+  const load: number[] = [];
   /**
    * Set as the search ends and its workers are terminated: a worker that runs out of memory after that is not
    * replaced. One that was kept node alive after the report, never terminated (helper-84, 2026-12-05).
    */
   let ended = false;
   const startWorker = (at = workers.length) => {
+    if (at === workers.length) o.onWorkerStart?.({ workers: at + 1, depth: bf.depth, states: bf.visited.size });
     const w = new Worker(WORKER_ENTRY, { workerData: job, ...heapLimit(o.workerHeapMiB) });
     w.on('message', (r: PackedChunkResult) => {
       answered[at]!++;
+      load[at]!--;
       // A search that failed cleared `waiting`: a result still on its way is dropped (node delivers some after terminate()).
       waiting.get(r.id)?.resolve(r);
       waiting.delete(r.id);
@@ -122,18 +141,19 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     });
     workers[at] = w;
     answered[at] = 0;
+    load[at] ??= 0;
   };
   // The others start once the search is large enough to share (workersFor); which one expands a chunk never changes the result.
-  const after = o.secondWorkerAfter ?? SECOND_WORKER_AFTER;
-  let issued = 0;
+  const after = o.secondWorkerAfter ?? SECOND_WORKER_AFTER_STORED;
   startWorker();
   let nextId = 0;
   const post = (items: Int32Array): Promise<PackedChunkResult> => {
-    issued += items.length;
-    while (workers.length < workersFor(issued, o.workers, after)) startWorker();
+    while (workers.length < workersFor(bf.visited.size, o.workers, after)) startWorker();
     const id = nextId++;
     const chunk: PackedChunk = { id, depth: bf.depth, items, handles: bf.visited.handles() };
-    const at = id % workers.length;
+    // The least loaded worker: which one expands a chunk never changes the result.
+    const at = load.indexOf(Math.min(...load));
+    load[at]!++;
     return quietly(
       new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject, at, chunk });
@@ -142,24 +162,33 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     );
   };
   try {
-    // As many chunks in flight as all the workers take, from the start: the chunks' sizes, and so the work, do not depend on when the others start.
+    // As many chunks posted and not yet answered as all the workers take, from the start: the chunks' sizes, and so
+    // the work, do not depend on when the others start.
     const width = o.workers * PER_WORKER;
     while (bf.beginLevel()) {
       const level = bf.level;
-      const length = bf.levelLength;
+      const chunks = new LevelChunks(bf.levelLength, width, AHEAD);
+      /** The level's chunks posted and not yet taken, in frontier order: some answered, waiting for those before them. */
       const inFlight: { items: Int32Array; result: Promise<PackedChunkResult> }[] = [];
-      let start = 0;
+      // A chunk is posted whenever a worker answers one, not only when the one at the head is taken (level-chunks.ts).
       const issue = () => {
-        while (inFlight.length < width && start < length && !bf.budgetHit) {
+        while (!bf.budgetHit && chunks.canPost()) {
           if (o.shouldStop?.()) {
             bf.stop();
-            start = length;
-            break;
+            chunks.close();
+            return;
           }
-          const size = Math.min(CHUNK, Math.max(MIN_CHUNK, Math.ceil((length - start) / (2 * width))));
-          const items = level.slice(start, Math.min(length, start + size));
-          start += items.length;
-          inFlight.push({ items, result: post(items) });
+          const { from, to } = chunks.next()!;
+          const items = level.slice(from, to);
+          const result = post(items);
+          result.then(
+            () => {
+              chunks.answered();
+              issue();
+            },
+            () => chunks.answered(),
+          );
+          inFlight.push({ items, result });
         }
       };
       issue();
@@ -168,7 +197,9 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
         let r: PackedChunkResult;
         try {
           r = await head.result;
+          chunks.taken();
         } catch (e) {
+          chunks.close();
           // Past the budget the chunks in flight are dropped: one whose worker ran out of memory costs nothing the
           // budget's report claims, as after a Ctrl-C (it ended a search of 5,000 states with E_MEMORY: helper-89).
           const pastTheBudget = bf.budgetHit !== undefined;
@@ -181,6 +212,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
         o.onProgress?.({ depth: bf.depth, states: bf.visited.size, transitions: bf.transitions });
         issue();
       }
+      chunks.close();
       bf.endLevel();
     }
   } finally {
