@@ -69,6 +69,12 @@ export interface PackedSpecRow {
    * is not counted.
    */
   readonly definition_nodes?: number;
+  /**
+   * On worker threads: the seconds each worker spent expanding chunks
+   * (packed/parallel.ts workerBusySeconds), the rest of wall_seconds it
+   * waited or had not started.
+   */
+  readonly worker_busy_seconds?: readonly number[];
 }
 
 /** One packed search of `scope` in this process (the child's work). */
@@ -96,7 +102,8 @@ export async function packedSpecParallelOnce(
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const r = await packedSearchParallel({ scope, model, workers });
-  return row('upstream', scope, model, r, process.cpuUsage(c0), performance.now() - t0);
+  const busy = r.workerBusySeconds.map((x) => round(x));
+  return { ...row('upstream', scope, model, r, process.cpuUsage(c0), performance.now() - t0), worker_busy_seconds: busy };
 }
 
 function row(
@@ -342,13 +349,25 @@ export interface PackedTwoCoresRow {
   readonly wall_seconds_one_thread: number;
   readonly wall_seconds_two_workers: number;
   readonly speed_up: number;
-  readonly runs: { readonly one_thread: readonly number[]; readonly two_workers: readonly number[] };
+  /**
+   * The median, over the two-worker runs, of the workers' busy seconds
+   * together over twice the wall seconds: how much of the two cores the
+   * workers used (the main thread, which stores the states, is not counted).
+   */
+  readonly workers_busy_share: number;
+  readonly runs: {
+    readonly one_thread: readonly number[];
+    readonly two_workers: readonly number[];
+    /** Each two-worker run's busy seconds, per worker (PackedSpecRow.worker_busy_seconds). */
+    readonly two_workers_busy: readonly (readonly number[])[];
+  };
 }
 
 /** The search in one thread against two worker threads, in `pairs` alternating pairs, each run in its own process. */
 export function packedTwoCores(scope: ExploreScope, model: PackedModelName = 'spec', pairs = 3): PackedTwoCoresRow {
   const one: number[] = [];
   const two: number[] = [];
+  const busy: (readonly number[])[] = [];
   let states = 0;
   for (let i = 0; i < pairs; i++) {
     const a = packedSpec(scope, model);
@@ -357,7 +376,9 @@ export function packedTwoCores(scope: ExploreScope, model: PackedModelName = 'sp
     states = a.states;
     one.push(a.wall_seconds);
     two.push(b.wall_seconds);
+    busy.push(b.worker_busy_seconds ?? []);
   }
+  const shares = busy.map((b, i) => b.reduce((x, y) => x + y, 0) / (2 * two[i]!));
   return {
     scope: formatScope(scope),
     model,
@@ -365,6 +386,7 @@ export function packedTwoCores(scope: ExploreScope, model: PackedModelName = 'sp
     wall_seconds_one_thread: median(one),
     wall_seconds_two_workers: median(two),
     speed_up: round(median(one) / median(two)),
-    runs: { one_thread: one, two_workers: two },
+    workers_busy_share: round(median(shares)),
+    runs: { one_thread: one, two_workers: two, two_workers_busy: busy },
   };
 }

@@ -78,12 +78,15 @@ describe('the packed search on worker threads', () => {
     // first chunks of depth 4 were taken, past that many states stored.
     const after = through(3) - 1;
     const starts: { workers: number; depth: number; states: number }[] = [];
-    await packedSearchParallel({ scope, workers: 2, secondWorkerAfter: after, onWorkerStart: (p) => starts.push(p) });
+    const r = await packedSearchParallel({ scope, workers: 2, secondWorkerAfter: after, onWorkerStart: (p) => starts.push(p) });
     expect(starts[0]).toEqual({ workers: 1, depth: 0, states: levels[0] });
     expect(starts).toHaveLength(2);
     expect(starts[1]!.workers).toBe(2);
     expect(starts[1]!.states).toBeGreaterThanOrEqual(after);
     expect(starts[1]!.states).toBeLessThanOrEqual(through(3));
+    // Each worker's busy time, by its place: both expanded chunks.
+    expect(r.workerBusySeconds).toHaveLength(2);
+    for (const busy of r.workerBusySeconds) expect(busy).toBeGreaterThan(0);
   }, 60_000);
 
   it('refuses a number of workers that is not a whole number from 1', async () => {

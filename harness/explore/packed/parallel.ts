@@ -53,6 +53,16 @@ export interface PackedParallelOptions extends Omit<PackedSearchOptions, 'depth'
   readonly onWorkerStart?: (p: { readonly workers: number; readonly depth: number; readonly states: number }) => void;
 }
 
+/** The parallel search's result: the search's, and how long each worker was busy. */
+export interface PackedParallelResult extends PackedSearchResult {
+  /**
+   * Seconds each worker spent expanding chunks, by its place (a worker that
+   * replaced one adds to its place): the rest of its time it waited for a
+   * chunk, or had not started (PackedParallelOptions.onWorkerStart).
+   */
+  readonly workerBusySeconds: readonly number[];
+}
+
 /** A chunk posted and not yet answered: how its promise ends, the place of the worker it went to, and the chunk. */
 interface Waiting {
   readonly resolve: (r: PackedChunkResult) => void;
@@ -80,7 +90,7 @@ const PER_WORKER = 2;
 const AHEAD = 4;
 
 /** The search of a packed model of a semantics (default upstream) at `scope` on `workers` worker threads. */
-export async function packedSearchParallel(o: PackedParallelOptions): Promise<PackedSearchResult> {
+export async function packedSearchParallel(o: PackedParallelOptions): Promise<PackedParallelResult> {
   // NaN workers had started none and reported the roots as a finished search.
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`packed: workers must be a whole number from 1, not ${o.workers}`);
   const model = o.model ?? 'spec';
@@ -104,6 +114,8 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
   const answered: number[] = [];
   /** Per place in `workers`: the chunks posted to it and not yet answered (a replaced worker's go to the new one). */
   const load: number[] = [];
+  /** Per place in `workers`: milliseconds spent on the chunks answered. */
+  const busyMs: number[] = [];
   /**
    * Set as the search ends and its workers are terminated: a worker that runs out of memory after that is not
    * replaced. One that was kept node alive after the report, never terminated (helper-84, 2026-12-05).
@@ -115,6 +127,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     w.on('message', (r: PackedChunkResult) => {
       answered[at]!++;
       load[at]!--;
+      busyMs[at]! += r.busyMs;
       // A search that failed cleared `waiting`: a result still on its way is dropped (node delivers some after terminate()).
       waiting.get(r.id)?.resolve(r);
       waiting.delete(r.id);
@@ -142,6 +155,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     workers[at] = w;
     answered[at] = 0;
     load[at] ??= 0;
+    busyMs[at] ??= 0;
   };
   // The others start once the search is large enough to share (workersFor); which one expands a chunk never changes the result.
   const after = o.secondWorkerAfter ?? SECOND_WORKER_AFTER_STORED;
@@ -219,7 +233,7 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
     ended = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return bf.result();
+  return { ...bf.result(), workerBusySeconds: busyMs.map((ms) => ms / 1000) };
 }
 
 /** Takes a chunk's records in order: each [item u32][pos u16][violated u16][length u8][key bytes] (worker.ts). */

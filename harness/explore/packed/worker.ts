@@ -43,6 +43,8 @@ export interface PackedChunkResult {
   readonly id: number;
   readonly transitions: number;
   readonly records: Uint8Array;
+  /** Milliseconds the worker spent on the chunk, from its message to its answer (the bench's busy share). */
+  readonly busyMs: number;
   /** The chunk's coverage counts, when the model counts any. */
   readonly coverage?: Float64Array;
 }
@@ -57,6 +59,7 @@ let records = new Uint8Array(1 << 20);
 const oomDepth = outOfMemoryDepth(process.env[OOM_DEPTH_VARIABLE], job.semantics ?? 'upstream');
 
 parentPort!.on('message', (m: PackedChunk) => {
+  const t0 = performance.now();
   if (m.depth >= oomDepth) runOutOfMemory();
   // A reader of the table and chunks as they are: one that grew is a new buffer, a chunk begun a new one.
   if (m.handles.slots.byteLength !== tableBytes || !reader!.sameChunks(m.handles)) {
@@ -102,6 +105,12 @@ parentPort!.on('message', (m: PackedChunk) => {
   const stored = (out: Uint8Array, length: number) => r.has(out, length);
   for (item = 0; item < m.items.length; item++) model.expand((key = r.get(m.items[item]!)), emit, stored);
   const coverage = model.takeCoverage?.();
-  const result: PackedChunkResult = { id: m.id, transitions, records: records.slice(0, used), ...(coverage ? { coverage } : {}) };
+  const result: PackedChunkResult = {
+    id: m.id,
+    transitions,
+    records: records.slice(0, used),
+    busyMs: performance.now() - t0,
+    ...(coverage ? { coverage } : {}),
+  };
   parentPort!.postMessage(result, [result.records.buffer as ArrayBuffer]);
 });
