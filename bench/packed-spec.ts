@@ -351,8 +351,11 @@ export interface PackedTwoCoresRow {
   readonly speed_up: number;
   /**
    * The median, over the two-worker runs, of the workers' busy seconds
-   * together over twice the wall seconds: how much of the two cores the
-   * workers used (the main thread, which stores the states, is not counted).
+   * together over twice the wall seconds: how much of the time the workers
+   * spent on chunks rather than waiting for one (the main thread, which
+   * stores the states, is not counted). Wall time, as Node 20 gives a thread
+   * no cpu time of its own: a worker that waits for a core in the middle of
+   * a chunk counts as busy.
    */
   readonly workers_busy_share: number;
   readonly runs: {

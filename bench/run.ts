@@ -348,7 +348,7 @@ if (!args.spinOnly && !args.defaultOnly && !(packedOnly && wholeOnly) && !args.r
   ] as const) {
     const r = packedTwoCores(parseScope(text), model, pairs);
     say(
-      `packed two cores ${r.model} ${r.scope}: x${r.speed_up}, workers busy ${r.workers_busy_share} of two cores (one thread ${r.runs.one_thread.join(', ')} s; two workers ${r.runs.two_workers.join(', ')} s)`,
+      `packed two cores ${r.model} ${r.scope}: x${r.speed_up}, workers on chunks ${r.workers_busy_share} of the time (one thread ${r.runs.one_thread.join(', ')} s; two workers ${r.runs.two_workers.join(', ')} s)`,
     );
     packedParallel.push(r);
   }

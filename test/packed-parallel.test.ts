@@ -89,6 +89,20 @@ describe('the packed search on worker threads', () => {
     for (const busy of r.workerBusySeconds) expect(busy).toBeGreaterThan(0);
   }, 60_000);
 
+  it('rejects its promise with what a call made as a worker answers throws, wherever it comes', async () => {
+    // shouldStop is asked before each chunk is posted, in the search's loop or as a worker answers: an error thrown in
+    // the latter had rejected no promise, and node ended with a stack trace (helper-104: the 8th, 12th, 20th call).
+    const scope = parseScope('patches=2,functions=2,states=1,tasks=1,depth=4');
+    for (const nth of [3, 8, 12, 20, 30]) {
+      let calls = 0;
+      const shouldStop = () => {
+        if (++calls === nth) throw new Error(`boom at call ${nth}`);
+        return false;
+      };
+      await expect(packedSearchParallel({ scope, workers: 2, secondWorkerAfter: 0, shouldStop })).rejects.toThrow(`boom at call ${nth}`);
+    }
+  }, 60_000);
+
   it('refuses a number of workers that is not a whole number from 1', async () => {
     const scope = parseScope('patches=1,functions=1,states=0,tasks=1,depth=any');
     for (const workers of [Number.NaN, 0, -3, 1.5])

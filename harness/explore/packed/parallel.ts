@@ -79,7 +79,7 @@ interface Waiting {
  * and level 3, with 1,144,553 new states, was expanded by one worker alone
  * (8 of the search's 50 s). Stored states count what a search has found;
  * this many keep a short search on one worker (depth 4 of
- * patches=2,functions=2,states=1,tasks=2 stores 47,669), whose start-up would
+ * patches=2,functions=2,states=1,tasks=2 stores 31,967 of upstream's states), whose start-up would
  * cost more than it gains.
  */
 export const SECOND_WORKER_AFTER_STORED = 65_536;
@@ -184,6 +184,11 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
       const chunks = new LevelChunks(bf.levelLength, width, AHEAD);
       /** The level's chunks posted and not yet taken, in frontier order: some answered, waiting for those before them. */
       const inFlight: { items: Int32Array; result: Promise<PackedChunkResult> }[] = [];
+      /**
+       * What posting from an answer's callback threw, thrown by the loop below: the callback runs outside it, and an
+       * error there had rejected no one's promise, so that node ended with a stack trace (helper-104).
+       */
+      let failed: { readonly error: unknown } | undefined;
       // A chunk is posted whenever a worker answers one, not only when the one at the head is taken (level-chunks.ts).
       const issue = () => {
         while (!bf.budgetHit && chunks.canPost()) {
@@ -198,35 +203,47 @@ export async function packedSearchParallel(o: PackedParallelOptions): Promise<Pa
           result.then(
             () => {
               chunks.answered();
-              issue();
+              try {
+                issue();
+              } catch (error) {
+                failed ??= { error };
+                chunks.close();
+              }
             },
             () => chunks.answered(),
           );
           inFlight.push({ items, result });
         }
       };
-      issue();
-      while (inFlight.length) {
-        const head = inFlight.shift()!;
-        let r: PackedChunkResult;
-        try {
-          r = await head.result;
-          chunks.taken();
-        } catch (e) {
-          chunks.close();
-          // Past the budget the chunks in flight are dropped: one whose worker ran out of memory costs nothing the
-          // budget's report claims, as after a Ctrl-C (it ended a search of 5,000 states with E_MEMORY: helper-89).
-          const pastTheBudget = bf.budgetHit !== undefined;
-          if (!stopsSearch(e, pastTheBudget || o.shouldStop?.() === true, o.onOutOfMemory)) throw e;
-          if (!pastTheBudget) bf.stop();
-          break;
-        }
-        // Past the budget nothing more is taken; the chunks in flight are waited for and dropped.
-        if (!bf.budgetHit) absorb(bf, head.items, r);
-        o.onProgress?.({ depth: bf.depth, states: bf.visited.size, transitions: bf.transitions });
+      try {
         issue();
+        while (inFlight.length) {
+          const head = inFlight.shift()!;
+          let r: PackedChunkResult;
+          try {
+            r = await head.result;
+            chunks.taken();
+          } catch (e) {
+            chunks.close();
+            // Past the budget the chunks in flight are dropped: one whose worker ran out of memory costs nothing the
+            // budget's report claims, as after a Ctrl-C (it ended a search of 5,000 states with E_MEMORY: helper-89).
+            const pastTheBudget = bf.budgetHit !== undefined;
+            if (!stopsSearch(e, pastTheBudget || o.shouldStop?.() === true, o.onOutOfMemory)) throw e;
+            if (!pastTheBudget) bf.stop();
+            break;
+          }
+          // The answer's own callback ran before this: what it threw ends the search.
+          if (failed) throw failed.error;
+          // Past the budget nothing more is taken; the chunks in flight are waited for and dropped.
+          if (!bf.budgetHit) absorb(bf, head.items, r);
+          o.onProgress?.({ depth: bf.depth, states: bf.visited.size, transitions: bf.transitions });
+          issue();
+        }
+      } finally {
+        // Whatever ended the level, an answer still on its way posts nothing more: no chunk, and no worker started
+        // after the search ended, which nothing would terminate.
+        chunks.close();
       }
-      chunks.close();
       bf.endLevel();
     }
   } finally {

@@ -43,7 +43,7 @@ export interface PackedChunkResult {
   readonly id: number;
   readonly transitions: number;
   readonly records: Uint8Array;
-  /** Milliseconds the worker spent on the chunk, from its message to its answer (the bench's busy share). */
+  /** Milliseconds of wall time the worker spent on the chunk, from its message to its answer (the bench's busy share). */
   readonly busyMs: number;
   /** The chunk's coverage counts, when the model counts any. */
   readonly coverage?: Float64Array;
