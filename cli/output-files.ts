@@ -9,8 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, openNew, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { denied, folderInTheWay, NAME_TOO_LONG, nameTooLong, notAFolder, pathKind } from '../harness/folders.ts';
-import { COUNTEREXAMPLES, EXPECTED, inCounterexampleStore } from './paths.ts';
-import { kindOf } from '../harness/json-file.ts';
+import { COUNTEREXAMPLES, EXPECTED, inCounterexampleStore, readByStore } from './paths.ts';
+import { kindOf, TEXT_MAX, withoutBom } from '../harness/json-file.ts';
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
 function probe(tmp: string, shown: string, flag: string): void {
@@ -49,6 +49,15 @@ export function checkOutputFile(
     readonly startsWith?: string;
     /** compare --record: the file is the recorded matrix, verdicts/expected.json, which only it may write. */
     readonly recording?: true;
+    /**
+     * A counterexample folder the command saves to or replays from besides
+     * counterexamples/ (compare --out DIR): the file may not be one that
+     * every later run and compare read as a counterexample there (paths.ts
+     * readByStore). compare --html into its own
+     * --out folder, over a counterexample it had just saved or replayed,
+     * passed every check made before the work (helper-106).
+     */
+    readonly store?: { readonly folder: string; readonly flag: string };
   },
 ): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
@@ -59,6 +68,12 @@ export function checkOutputFile(
     throw new KlpcheckError(
       'E_USAGE',
       `${flag} is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write it elsewhere`,
+      file,
+    );
+  if (opts.store !== undefined && readByStore(file, opts.store.folder))
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${flag} is a JSON file in the counterexample folder ${opts.store.flag} (${escapeControls(opts.store.folder)}), which run and compare read as a counterexample: write it elsewhere`,
       file,
     );
   // Nor over the recorded matrix, even with --force: explore, run and the tests read it on every run, and compare
@@ -163,14 +178,20 @@ function lateWriteError(file: string, flag: string, e: unknown): KlpcheckError {
 
 /** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
 /**
- * Whether `file` holds a klpcheck counterexample (json-file.ts kindOf). Read
- * only when small: a counterexample is a few kilobytes, an explore result
- * may be gigabytes. Unreadable or not JSON: not one (the later checks say why).
+ * Whether `file` holds a klpcheck counterexample (json-file.ts kindOf) as the
+ * readers would take it: a byte order mark dropped, up to TEXT_MAX bytes.
+ * Unreadable or not JSON: not one (the later checks say why). A file over
+ * 4 MiB (an explore result may be hundreds) is parsed only when its bytes
+ * could spell the `steps` key every counterexample has, written out or with
+ * an escape; until helper-106 one over 4 MiB was never one, and a
+ * counterexample padded with spaces, which replay read, was replaced.
  */
 function isCounterexampleFile(file: string): boolean {
   try {
-    if (statSync(file).size > 4 << 20) return false;
-    return kindOf(JSON.parse(readFileSync(file, 'utf8'))) === 'counterexample';
+    if (statSync(file).size > TEXT_MAX) return false;
+    const bytes = readFileSync(file);
+    if (bytes.length > 4 << 20 && bytes.indexOf('steps') < 0 && bytes.indexOf('\\u') < 0) return false;
+    return kindOf(JSON.parse(withoutBom(bytes.toString('utf8')))) === 'counterexample';
   } catch {
     return false;
   }
@@ -271,7 +292,9 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
   refuseDash(dir, flag, 'folder');
   // A folder of its own inside the store is one nothing replays, and every later run and compare refused the store
   // (hostile-user finding, stop 35: run --out counterexamples/archive).
-  if (inCounterexampleStore(dir))
+  // As the saves resolve it: the folder made absolute as text (`link/..` is the folder the link is in), then
+  // its links (a file option's path is the system's, followed link by link: checkOutputFile).
+  if (inCounterexampleStore(resolve(dir)))
     throw new KlpcheckError(
       'E_USAGE',
       `${flag}: is inside counterexamples/, where nothing replays a folder of its own: give counterexamples itself, or a folder outside it`,

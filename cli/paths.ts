@@ -22,7 +22,25 @@ export function atOrInCounterexampleStore(path: string): boolean {
 }
 
 function placeInStore(path: string): 'itself' | 'inside' | 'outside' {
-  const rel = relative(realPath(COUNTEREXAMPLES), realPath(path));
+  return placeIn(path, COUNTEREXAMPLES);
+}
+
+/**
+ * Whether `path` is a file that run and compare would read as a
+ * counterexample of the store `folder` (its links resolved, as
+ * inCounterexampleStore reads a path): a `.json` file in it or below it,
+ * in no folder whose name starts with '.' (harness/counterexample.ts
+ * checkStoreFolders, which refuses the store for one it would not replay).
+ */
+export function readByStore(path: string, folder: string): boolean {
+  const rel = relative(realPath(folder), realPath(path));
+  if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return false;
+  const parts = rel.split('/');
+  return parts.at(-1)!.endsWith('.json') && parts.every((p) => !p.startsWith('.'));
+}
+
+function placeIn(path: string, folder: string): 'itself' | 'inside' | 'outside' {
+  const rel = relative(realPath(folder), realPath(path));
   if (rel === '') return 'itself';
   return rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel) ? 'inside' : 'outside';
 }

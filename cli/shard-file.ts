@@ -11,7 +11,7 @@ import { KlpcheckError } from '../harness/errors.ts';
 import { readFileSync } from 'node:fs';
 import { fromJson, toJson } from '../harness/explore/shard-format.ts';
 import type { ExploreSummary } from '../harness/explore/summary.ts';
-import { kindOf, parseJson, readText, requireKind, TEXT_MAX } from '../harness/json-file.ts';
+import { kindOf, parseJson, readText, requireKind, TEXT_MAX, withoutBom } from '../harness/json-file.ts';
 import { writeAtomically } from './output-files.ts';
 
 /**
@@ -105,7 +105,7 @@ function resultIn(file: string): 'complete' | 'unread' | 'other' {
     return denied(e) ? 'unread' : 'other';
   }
   try {
-    const data: unknown = JSON.parse(text);
+    const data: unknown = JSON.parse(withoutBom(text));
     return kindOf(data) === 'explore-result' && (data as { complete?: unknown }).complete === true ? 'complete' : 'other';
   } catch {
     return 'other';

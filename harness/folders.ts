@@ -24,11 +24,14 @@ export function pathKind(path: string): 'missing' | 'unreachable' | 'directory' 
  * made absolute. Two names of one folder (a link) give one answer.
  */
 export function realPath(path: string): string {
+  // The system's realpath(3), as a write resolves the path: Node's own realpathSync drops `link/..` as text first,
+  // so `link/../x` with `link` a link into counterexamples/upstream was a path outside the store, and a render
+  // --out there wrote into it (helper-106). The folder as written, not made absolute first, for the same reason.
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     try {
-      return join(realpathSync(dirname(resolve(path))), basename(path));
+      return join(realpathSync.native(dirname(path)), basename(path));
     } catch {
       return resolve(path);
     }

@@ -110,8 +110,9 @@ function placesFor(prop: string, parent: SchemaNode | undefined): string[] {
   return places;
 }
 
+/** A place in `text` as an editor shows it: lines end at LF, CR LF or a bare CR (old Mac files; helper-106). */
 function lineCol(text: string, pos: number): string {
-  const before = text.slice(0, pos).split('\n');
+  const before = text.slice(0, pos).split(/\r\n|\r|\n/);
   return `line ${before.length} column ${before[before.length - 1]!.length + 1}`;
 }
 
@@ -265,9 +266,20 @@ export function readText(file: string): string {
       file,
     );
   }
-  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  text = withoutBom(text);
   if (text.trim() === '') throw new KlpcheckError('E_JSON', 'empty file: expected a JSON object', file);
   return text;
+}
+
+/**
+ * `text` without the byte order mark it may begin with, as readText reads a
+ * file: the checks that keep a file from being replaced (a saved
+ * counterexample, a complete explore result) must recognise every file the
+ * readers take, and JSON.parse refuses the mark (helper-106: --force then
+ * replaced a counterexample that replay read).
+ */
+export function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 /** Offset of the first byte that does not decode, by growing the decoded prefix (only on the error path). */

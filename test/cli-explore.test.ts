@@ -268,6 +268,12 @@ describe('klpcheck explore', () => {
     // The report of what was covered is still printed.
     expect(r.out).toMatch(INCOMPLETE_VERDICT);
     expect(readdirSync(dir)).toEqual(['f.json']);
+    // Nor one that begins with a byte order mark, which --merge reads (helper-106: it was replaced).
+    writeFileSync(f, `\uFEFF${complete}`);
+    const again = await interrupted(['--out', f, '--force']);
+    expect(again.code, again.err).toBe(130);
+    expect(readFileSync(f, 'utf8')).toBe(`\uFEFF${complete}`);
+    expect(again.err).toContain(`klpcheck explore: kept ${f}: it holds a complete result`);
   });
 
   it('a second Ctrl-C while stopping, and another during the report, are ignored with a note: the report and the file still come', async () => {

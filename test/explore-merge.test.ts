@@ -303,6 +303,20 @@ describe('merging explore shards', () => {
       `klpcheck: a.json:/shards/0/count: a split into at most ${SHARD_MAX} shards (as --shard takes), not ${SHARD_MAX + 1} [E_SCHEMA]`,
     );
     expect(refusal(sealed({ ...file, shards: [{ index: 0, count: SHARD_MAX }] }))).toBe('accepted');
+    // Each wrong item at its own place, not at the list (helper-106).
+    expect(refusal({ ...file, shards: [{ index: 5, count: 2 }] })).toBe(
+      'klpcheck: a.json:/shards/0/index: not a whole number from 0 to count - 1 (1) [E_SCHEMA]',
+    );
+    expect(refusal({ ...file, shards: [{ index: 0, count: 0 }] })).toBe(
+      'klpcheck: a.json:/shards/0/count: not a whole number from 1 [E_SCHEMA]',
+    );
+    expect(refusal({ ...file, shards: [7] })).toBe(
+      'klpcheck: a.json:/shards/0: not an object {index, count} with 0 <= index < count [E_SCHEMA]',
+    );
+    expect(refusal({ ...file, shards: 'all' })).toBe(
+      'klpcheck: a.json:/shards: a list of {index, count} with 0 <= index < count [E_SCHEMA]',
+    );
+    expect(refusal({ ...file, memories: ['', 5] })).toBe('klpcheck: a.json:/memories/1: not a string [E_SCHEMA]');
   });
 
   it('refuses a state list whose bytes do not match its digest, or that is not base64, and a shard file of an older format', () => {

@@ -6,7 +6,7 @@
  * in every format, and `klpcheck render` at the command line.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -885,6 +885,87 @@ describe('klpcheck render', () => {
       expect(r.stderr, args[0]).toMatch(/ is a saved counterexample; not replaced, even with --force: write it elsewhere \[E_USAGE\]\n$/);
     }
     expect(readFileSync(saved, 'utf8')).toBe(before);
+  });
+
+  it('nor one that begins with a byte order mark, or that spaces make over 4 MiB, which replay reads (helper-106)', async () => {
+    const text = readFileSync(FIXTURE, 'utf8');
+    const bom = tmp.write('bom/upstream/x.json', `\uFEFF${text}`);
+    const big = tmp.write('big/upstream/x.json', `${text}${' '.repeat(5_000_000)}`);
+    for (const saved of [bom, big]) {
+      const before = readFileSync(saved, 'utf8');
+      expect((await run(['replay', saved])).code, saved).toBe(1);
+      for (const args of [
+        ['render', FIXTURE, '--force', '--out', saved],
+        ['explore', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=1', '--no-save', '--force', '--out', saved],
+        ['promela', '--force', '--out', saved],
+      ]) {
+        const r = await run(args);
+        expect([r.code, r.stdout], `${args[0]} ${saved}`).toEqual([2, '']);
+        expect(r.stderr).toBe(
+          `klpcheck: ${saved}: --out is a saved counterexample; not replaced, even with --force: write it elsewhere [E_USAGE]\n`,
+        );
+      }
+      expect(readFileSync(saved, 'utf8')).toBe(before);
+    }
+  });
+
+  it('compare --html is refused a JSON file in its own --out folder, where it replaced the counterexample it saved (helper-106)', async () => {
+    const store = join(tmp.path, 'store');
+    const args = ['compare', '--semantics', 'upstream', '--invariants', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'];
+    const first = await run([...args, '--out', store]);
+    expect(first.code).toBe(1);
+    const [name] = readdirSync(join(store, 'upstream'));
+    const saved = join(store, 'upstream', name!);
+    const before = readFileSync(saved, 'utf8');
+    // Over the file it saves or replays, and over a new JSON file the store would read (one at its top refuses it).
+    for (const html of [saved, join(store, 'upstream', 'page.json'), join(store, 'page.json')]) {
+      const r = await run([...args, '--out', store, '--force', '--html', html]);
+      expect([r.code, r.stdout]).toEqual([2, '']);
+      expect(r.stderr).toBe(
+        `klpcheck: ${html}: --html is a JSON file in the counterexample folder --out (${store}), which run and compare read as a counterexample: write it elsewhere [E_USAGE]\n`,
+      );
+    }
+    expect(readFileSync(saved, 'utf8')).toBe(before);
+    expect(readdirSync(store).sort()).toEqual(['upstream']);
+    // A page the store does not read may go there: an HTML file, or one in a folder whose name starts with '.'.
+    for (const html of [join(store, 'page.html'), join(store, 'upstream', 'page.html')]) {
+      const r = await run([...args, '--out', store, '--html', html]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(readFileSync(html, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    }
+    expect(
+      (await run(['run', '--semantics', 'upstream', '--invariant', 'no-function-shared-across-slots', '--runs', '1', '--out', store])).code,
+    ).toBe(1);
+  });
+
+  it('a link and .. in an output path are resolved as the write resolves them: no way into the store (helper-106)', async () => {
+    const store = join(import.meta.dirname, '..', 'counterexamples');
+    const link = join(tmp.path, 'into-upstream');
+    symlinkSync(join(store, 'upstream'), link);
+    for (const [args, flag] of [
+      [['render', FIXTURE, '--out'], '--out'],
+      [['explore', '--scope', 'patches=1,functions=1,states=0,tasks=1,depth=1', '--no-save', '--out'], '--out'],
+      [['promela', '--out'], '--out'],
+      [['relate', '--html'], '--html'],
+    ] as const) {
+      const r = await run([...args, `${link}/../evil.json`]);
+      // A file made there would refuse the store to every other test: removed before anything is asserted.
+      const made = existsSync(join(store, 'evil.json'));
+      rmSync(join(store, 'evil.json'), { force: true });
+      expect(made, args[0]).toBe(false);
+      expect([r.code, r.stdout], args[0]).toEqual([2, '']);
+      expect(r.stderr, args[0]).toBe(
+        `klpcheck: ${link}/../evil.json: ${flag} is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write it elsewhere [E_USAGE]\n`,
+      );
+    }
+    // A folder option is resolved as its saves resolve it, `link/..` as text: the folder the link is in.
+    const violated = ['--invariant', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'];
+    const dir = await run(['run', '--semantics', 'upstream', ...violated, '--out', `${link}/../archive`]);
+    expect(dir.code, dir.stderr).toBe(1);
+    expect(existsSync(join(tmp.path, 'archive'))).toBe(true);
+    const archived = existsSync(join(store, 'archive'));
+    rmSync(join(store, 'archive'), { recursive: true, force: true });
+    expect(archived).toBe(false);
   });
 
   it("--out - is refused (it made a file named '-'); a path such as ./- names that file, and no --out prints", async () => {

@@ -195,7 +195,9 @@ export const compare: Command = {
     const seed = numberOption(values, 'seed', 1);
     // Every place this run writes is checked before the work, not after it.
     const html = values.html as string | undefined;
-    if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse' });
+    // The folder as the saves resolve it (cli/output-files.ts checkOutputDir).
+    const store = typeof values.out === 'string' ? { folder: resolve(values.out), flag: '--out' } : undefined;
+    if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse', store });
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
     else if (!values['no-save']) checkDefaultStore(semantics, '--out DIR or --no-save');
     const recorded = values.record ? readRecorded(EXPECTED) : undefined;

@@ -223,14 +223,15 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
       );
   }
   const shards = r.shards;
-  if (
-    !Array.isArray(shards) ||
-    !shards.every((s) => s && Number.isInteger(s.index) && Number.isInteger(s.count) && s.index >= 0 && s.index < s.count)
-  ) {
-    throw bad('/shards', 'a list of {index, count} with 0 <= index < count');
-  }
+  if (!Array.isArray(shards)) throw bad('/shards', 'a list of {index, count} with 0 <= index < count');
+  // Each wrong item at its own place (helper-106: a bad index was said at /shards).
   shards.forEach((s, i) => {
-    if (s.count > SHARD_MAX) throw bad(`/shards/${i}/count`, `a split into at most ${SHARD_MAX} shards (as --shard takes), not ${s.count}`);
+    if (!isObject(s)) throw bad(`/shards/${i}`, 'not an object {index, count} with 0 <= index < count');
+    if (!Number.isInteger(s.count) || (s.count as number) < 1) throw bad(`/shards/${i}/count`, 'not a whole number from 1');
+    if (!Number.isInteger(s.index) || (s.index as number) < 0 || (s.index as number) >= (s.count as number))
+      throw bad(`/shards/${i}/index`, `not a whole number from 0 to count - 1 (${(s.count as number) - 1})`);
+    if ((s.count as number) > SHARD_MAX)
+      throw bad(`/shards/${i}/count`, `a split into at most ${SHARD_MAX} shards (as --shard takes), not ${s.count}`);
   });
   for (const k of ['complete', 'fixpoint'] as const) if (typeof r[k] !== 'boolean') throw bad(`/${k}`, 'missing or not true/false');
   // Counts are whole numbers from 0: a negative one was read as it stood (hostile-user finding of stop 32).
@@ -263,7 +264,10 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
     }
   }
   if (!Array.isArray(r.reached)) throw bad('/reached', 'missing or not a list of milestones');
-  if (!Array.isArray(r.memories) || !r.memories.every((m) => typeof m === 'string')) throw bad('/memories', 'a list of strings');
+  if (!Array.isArray(r.memories)) throw bad('/memories', 'a list of strings');
+  r.memories.forEach((m, i) => {
+    if (typeof m !== 'string') throw bad(`/memories/${i}`, 'not a string');
+  });
   const sums = r.sha256;
   if (!isObject(sums)) throw bad('/sha256', 'missing or not an object (member -> sha256 digest of what a merge believes)');
   checkDigests(r, sums, HEADER, bad);
