@@ -13,7 +13,7 @@
 import { promisedBy } from '../model/semantics/promises.ts';
 import { existsSync } from 'node:fs';
 import { realPath } from './folders.ts';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { DeepReadonly } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { invariantById } from '../properties/catalog.ts';
@@ -246,8 +246,9 @@ export function checkCorpus(o: Pick<MatrixOptions, 'semantics' | 'properties' | 
  * said "holds" beside it (hostile-user finding, stop 35).
  */
 export function replayedStores(corpus: string, saveDir: string | undefined): readonly string[] {
-  // One folder by its real path: through a link it was replayed twice, each file listed twice (stop 35).
-  return saveDir === undefined || realPath(saveDir) === realPath(corpus) ? [corpus] : [corpus, saveDir];
+  // One folder by its real path: through a link it was replayed twice, each file listed twice (stop 35). The folder
+  // as the saves resolve it, `..` as text first (cli/output-files.ts checkOutputDir).
+  return saveDir === undefined || realPath(resolve(saveDir)) === realPath(corpus) ? [corpus] : [corpus, saveDir];
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readText, TEXT_MAX } from '../harness/json-file.ts';
 import { refuseTooLarge, saveResult, stringTooLong } from '../cli/shard-file.ts';
@@ -208,6 +208,10 @@ describe('special files where klpcheck writes (stop 35, second hostile user)', (
     symlinkSync(COUNTEREXAMPLES, link);
     expect(replayedStores(COUNTEREXAMPLES, link)).toEqual([COUNTEREXAMPLES]);
     expect(replayedStores(COUNTEREXAMPLES, tmpdir())).toEqual([COUNTEREXAMPLES, tmpdir()]);
+    // `into/..` as the saves take it (path.join drops `x/..` as text): the folder the link is in, not the corpus.
+    const into = join(dirname(link), 'into');
+    symlinkSync(join(COUNTEREXAMPLES, 'upstream'), into);
+    expect(replayedStores(COUNTEREXAMPLES, `${into}/..`)).toEqual([COUNTEREXAMPLES, `${into}/..`]);
   });
 
   it('a saved file with a byte order mark is already saved, as reading takes it', () => {
