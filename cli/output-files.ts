@@ -8,8 +8,8 @@ import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync,
 import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, openNew, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
-import { denied, folderInTheWay, NAME_TOO_LONG, nameTooLong, notAFolder, pathKind } from '../harness/folders.ts';
-import { COUNTEREXAMPLES, EXPECTED, inCounterexampleStore, readByStore } from './paths.ts';
+import { denied, folderInTheWay, linkThenDotDot, NAME_TOO_LONG, nameTooLong, notAFolder, pathKind } from '../harness/folders.ts';
+import { atOrInCounterexampleStore, COUNTEREXAMPLES, EXPECTED, inCounterexampleStore, readByStore } from './paths.ts';
 import { kindOf, TEXT_MAX, withoutBom } from '../harness/json-file.ts';
 
 /** Creates and removes a temporary file, the only reliable test of "can write here" (root, read-only mounts, /proc). */
@@ -57,7 +57,7 @@ export function checkOutputFile(
      * --out folder, over a counterexample it had just saved or replayed,
      * passed every check made before the work (helper-106).
      */
-    readonly store?: { readonly folder: string; readonly flag: string };
+    readonly store?: { readonly folder: string; readonly flag: string; readonly semantics: readonly string[] };
   },
 ): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
@@ -70,10 +70,10 @@ export function checkOutputFile(
       `${flag} is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write it elsewhere`,
       file,
     );
-  if (opts.store !== undefined && readByStore(file, opts.store.folder))
+  if (opts.store !== undefined && readByStore(file, opts.store.folder, opts.store.semantics))
     throw new KlpcheckError(
       'E_USAGE',
-      `${flag} is a JSON file in the counterexample folder ${opts.store.flag} (${escapeControls(opts.store.folder)}), which run and compare read as a counterexample: write it elsewhere`,
+      `${flag} is a JSON file in the counterexample folder ${opts.store.flag} (${escapeControls(opts.store.folder)}), or a semantics' folder of it, which run and compare read: write it elsewhere`,
       file,
     );
   // Nor over the recorded matrix, even with --force: explore, run and the tests read it on every run, and compare
@@ -84,6 +84,8 @@ export function checkOutputFile(
       `${flag} is the recorded verdict matrix (verdicts/expected.json), which compare --record alone writes: write it elsewhere`,
       file,
     );
+  // The checks below read the folder as written; the write goes where the system takes the path.
+  refuseLinkThenDotDot(file, flag);
   refuseLink(file, flag);
   const kind = pathKind(file);
   if (kind === 'directory') throw new KlpcheckError('E_IO', `${flag}: is a directory, not a file`, file);
@@ -219,6 +221,22 @@ function otherContent(file: string): KlpcheckError {
 }
 
 /**
+ * E_USAGE for a path that goes through a link and then `..` to another
+ * folder than the one its text names (harness/folders.ts linkThenDotDot):
+ * klpcheck would check one and write the other. Exported for the commands
+ * with checks of their own before checkOutputDir (protocols).
+ */
+export function refuseLinkThenDotDot(path: string, flag: string): void {
+  const two = linkThenDotDot(path);
+  if (two === undefined) return;
+  throw new KlpcheckError(
+    'E_USAGE',
+    `${flag}: goes through a link and then '..', which names ${escapeControls(two.system)} to the system and ${escapeControls(two.text)} as written: name the folder without '..' after a link`,
+    path,
+  );
+}
+
+/**
  * `-` is standard output to most tools, and written as a name it made a file
  * called `-`. klpcheck writes standard output only where no output option is
  * given (render, promela); elsewhere standard output already carries the
@@ -290,6 +308,7 @@ function refuseBrokenLink(full: string, dir: string, flag: string): void {
 export function checkOutputDir(dir: string, flag: string, below: readonly { readonly name: string }[] = []): void {
   if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
   refuseDash(dir, flag, 'folder');
+  refuseLinkThenDotDot(dir, flag);
   // A folder of its own inside the store is one nothing replays, and every later run and compare refused the store
   // (hostile-user finding, stop 35: run --out counterexamples/archive).
   // As the saves resolve it: the folder made absolute as text (`link/..` is the folder the link is in), then
@@ -312,8 +331,17 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
     }
   }
   probe(tmpFor(resolve(kind === 'directory' ? full : dirname(full), '.klpcheck-probe')), dir, flag);
+  const theStore = atOrInCounterexampleStore(full);
   for (const { name } of below) {
     const sub = join(full, name);
+    // A semantics folder that links into counterexamples/ saves there, past the check of the folder above (helper-107:
+    // run --out DIR with DIR/upstream a link to counterexamples/stacking).
+    if (!theStore && atOrInCounterexampleStore(sub))
+      throw new KlpcheckError(
+        'E_USAGE',
+        `${flag}: ${escapeControls(name)}/ is a link into counterexamples/, where a counterexample is saved only by its own semantics' run: give a folder whose semantics' folders are its own`,
+        dir,
+      );
     const why = folderInTheWay(sub);
     if (why !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${why}`, dir);
     // One that can be entered but not written passed, and every save there failed after the work (stop 40's hostile user).

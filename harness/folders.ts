@@ -38,6 +38,31 @@ export function realPath(path: string): string {
   }
 }
 
+/**
+ * When `path` goes through a link and then `..`, the two folders it names:
+ * the system's (the link's target's parent) and the one path.resolve and
+ * path.join give, which drop `link/..` as text. klpcheck writes files by the
+ * system's path and folders of saves by joined paths, so such a path would be
+ * checked in one place and written in another (helper-107: run --out
+ * lnk/../archive listed one folder and saved in the other). Undefined when
+ * they are one folder, or when the part up to the last `..` does not exist
+ * (the other checks say so).
+ */
+export function linkThenDotDot(path: string): { readonly system: string; readonly text: string } | undefined {
+  const parts = path.split('/');
+  const last = parts.lastIndexOf('..');
+  if (last < 0) return undefined;
+  const upTo = parts.slice(0, last + 1).join('/');
+  let system: string;
+  try {
+    system = realpathSync.native(upTo);
+  } catch {
+    return undefined;
+  }
+  const text = realPath(resolve(upTo));
+  return system === text ? undefined : { system, text };
+}
+
 /** Whether `e`, the file system's error, says the user may not read (or enter) what was asked for. */
 export function denied(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;

@@ -6,7 +6,7 @@
  * in every format, and `klpcheck render` at the command line.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -917,16 +917,30 @@ describe('klpcheck render', () => {
     const [name] = readdirSync(join(store, 'upstream'));
     const saved = join(store, 'upstream', name!);
     const before = readFileSync(saved, 'utf8');
-    // Over the file it saves or replays, and over a new JSON file the store would read (one at its top refuses it).
-    for (const html of [saved, join(store, 'upstream', 'page.json'), join(store, 'page.json')]) {
+    // Over the file it saves or replays, over a new JSON file the store would read (one at its top refuses it), and
+    // where the store keeps a semantics' files (helper-107: a file there failed every later run).
+    const refused = (html: string, out = store) =>
+      `klpcheck: ${html}: --html is a JSON file in the counterexample folder --out (${out}), or a semantics' folder of it, which run and compare read: write it elsewhere [E_USAGE]\n`;
+    for (const html of [saved, join(store, 'upstream', 'page.json'), join(store, 'page.json'), join(store, 'stacking')]) {
       const r = await run([...args, '--out', store, '--force', '--html', html]);
       expect([r.code, r.stdout]).toEqual([2, '']);
-      expect(r.stderr).toBe(
-        `klpcheck: ${html}: --html is a JSON file in the counterexample folder --out (${store}), which run and compare read as a counterexample: write it elsewhere [E_USAGE]\n`,
-      );
+      expect(r.stderr).toBe(refused(html));
     }
     expect(readFileSync(saved, 'utf8')).toBe(before);
     expect(readdirSync(store).sort()).toEqual(['upstream']);
+    // Through a semantics folder that is a link, to a folder elsewhere or to a dot-folder of the store (helper-107).
+    const linked = join(tmp.path, 'linked');
+    mkdirSync(linked);
+    for (const target of [join(tmp.path, 'elsewhere'), join(linked, '.keep')]) {
+      mkdirSync(target, { recursive: true });
+      rmSync(join(linked, 'upstream'), { force: true });
+      symlinkSync(target, join(linked, 'upstream'));
+      const html = join(linked, 'upstream', name!);
+      const r = await run([...args, '--out', linked, '--force', '--html', html]);
+      expect([r.code, r.stdout]).toEqual([2, '']);
+      expect(r.stderr).toBe(refused(html, linked));
+      expect(readdirSync(target)).toEqual([]);
+    }
     // A page the store does not read may go there: an HTML file, or one in a folder whose name starts with '.'.
     for (const html of [join(store, 'page.html'), join(store, 'upstream', 'page.html')]) {
       const r = await run([...args, '--out', store, '--html', html]);
@@ -958,14 +972,50 @@ describe('klpcheck render', () => {
         `klpcheck: ${link}/../evil.json: ${flag} is in the saved counterexamples (counterexamples/), where run and compare read every file as one: write it elsewhere [E_USAGE]\n`,
       );
     }
-    // A folder option is resolved as its saves resolve it, `link/..` as text: the folder the link is in.
-    const violated = ['--invariant', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'];
-    const dir = await run(['run', '--semantics', 'upstream', ...violated, '--out', `${link}/../archive`]);
-    expect(dir.code, dir.stderr).toBe(1);
-    expect(existsSync(join(tmp.path, 'archive'))).toBe(true);
+    // A folder option's saves join paths, which drops `link/..` as text, where the system goes up from the link's
+    // target: one folder checked and the other written (helper-107). Refused, as a file option's path through a link
+    // and `..` to a folder other than its text names (helper-107: the folder was said not to exist).
+    const deep = join(tmp.path, 'deep');
+    mkdirSync(join(tmp.path, 'd', 'e'), { recursive: true });
+    mkdirSync(join(tmp.path, 'd', 'sub'));
+    symlinkSync(join(tmp.path, 'd', 'e'), deep);
+    for (const [args, path, system] of [
+      [['run', '--semantics', 'upstream', '--runs', '1', '--out'], `${link}/../archive`, store],
+      [['protocols', '--semantics', 'upstream', '--releases', '2', '--out'], `${link}/../archive`, store],
+      [['render', FIXTURE, '--out'], `${deep}/../sub/x.txt`, join(tmp.path, 'd')],
+    ] as const) {
+      const r = await run([...args, path]);
+      expect([r.code, r.stdout], args[0]).toEqual([2, '']);
+      expect(r.stderr, args[0]).toBe(
+        `klpcheck: ${path}: --out: goes through a link and then '..', which names ${system} to the system and ${tmp.path} as written: name the folder without '..' after a link [E_USAGE]\n`,
+      );
+    }
+    expect(existsSync(join(tmp.path, 'd', 'sub', 'x.txt'))).toBe(false);
     const archived = existsSync(join(store, 'archive'));
     rmSync(join(store, 'archive'), { recursive: true, force: true });
     expect(archived).toBe(false);
+  });
+
+  it('an --out folder whose semantics folder links into counterexamples/ is refused before the work (helper-107)', async () => {
+    const store = join(import.meta.dirname, '..', 'counterexamples');
+    const out = join(tmp.path, 'linking-store');
+    mkdirSync(out);
+    symlinkSync(join(store, 'stacking'), join(out, 'upstream'));
+    const before = readdirSync(join(store, 'stacking')).sort();
+    for (const args of [
+      ['run', '--semantics', 'upstream', '--invariant', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'],
+      ['compare', '--semantics', 'upstream', '--invariants', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'],
+      ['protocols', '--semantics', 'upstream', '--releases', '2'],
+    ]) {
+      const r = await run([...args, '--out', out]);
+      const after = readdirSync(join(store, 'stacking')).sort();
+      for (const f of after) if (!before.includes(f)) rmSync(join(store, 'stacking', f));
+      expect(after, args[0]).toEqual(before);
+      expect([r.code, r.stdout], args[0]).toEqual([2, '']);
+      expect(r.stderr, args[0]).toBe(
+        `klpcheck: ${out}: --out: upstream/ is a link into counterexamples/, where a counterexample is saved only by its own semantics' run: give a folder whose semantics' folders are its own [E_USAGE]\n`,
+      );
+    }
   });
 
   it("--out - is refused (it made a file named '-'); a path such as ./- names that file, and no --out prints", async () => {

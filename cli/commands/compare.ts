@@ -196,7 +196,8 @@ export const compare: Command = {
     // Every place this run writes is checked before the work, not after it.
     const html = values.html as string | undefined;
     // The folder as the saves resolve it (cli/output-files.ts checkOutputDir).
-    const store = typeof values.out === 'string' ? { folder: resolve(values.out), flag: '--out' } : undefined;
+    const names = SEMANTICS.map((s) => s.name);
+    const store = typeof values.out === 'string' ? { folder: resolve(values.out), flag: '--out', semantics: names } : undefined;
     if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse', store });
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
     else if (!values['no-save']) checkDefaultStore(semantics, '--out DIR or --no-save');

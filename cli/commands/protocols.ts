@@ -1,4 +1,5 @@
 /** `klpcheck protocols`: release cycles under each deployment protocol and semantics (issue 12, §2). */
+import { resolve } from 'node:path';
 import { saveCounterexample } from '../../harness/counterexample.ts';
 import { PROTOCOLS, protocolByName } from '../../harness/protocols/catalog.ts';
 import { cycleCounterexample } from '../../harness/protocols/counterexample.ts';
@@ -10,7 +11,7 @@ import { EXIT } from '../exit.ts';
 import { plural } from '../../harness/plural.ts';
 import { progress } from '../progress.ts';
 import { list, selectedSemantics } from '../selection.ts';
-import { checkOutputDir } from '../output-files.ts';
+import { checkOutputDir, refuseLinkThenDotDot } from '../output-files.ts';
 import { atOrInCounterexampleStore } from '../paths.ts';
 import { notSaved, raiseLate } from '../late-errors.ts';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
@@ -61,7 +62,8 @@ export const protocols: Command = {
     if (typeof values.out === 'string') {
       // run and compare replay the store's counterexamples of their cells, and never a release cycle's: saved there,
       // it sat beside them unreplayed, where the README promises that nothing unreplayed is kept (helper-85, stop 52).
-      if (atOrInCounterexampleStore(values.out))
+      refuseLinkThenDotDot(values.out, '--out');
+      if (atOrInCounterexampleStore(resolve(values.out)))
         throw new KlpcheckError(
           'E_USAGE',
           '--out: is counterexamples/ or in it, which holds what run and compare replay, and they never replay a release cycle: give a folder outside it',
