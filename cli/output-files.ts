@@ -178,7 +178,6 @@ function lateWriteError(file: string, flag: string, e: unknown): KlpcheckError {
   return new KlpcheckError('E_IO', `${flag}: ${why}`, file);
 }
 
-/** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
 /**
  * Whether `file` holds a klpcheck counterexample (json-file.ts kindOf) as the
  * readers would take it: a byte order mark dropped, up to TEXT_MAX bytes.
@@ -199,6 +198,7 @@ function isCounterexampleFile(file: string): boolean {
   }
 }
 
+/** Whether the existing `file` begins with `prefix`, reading no more of it; E_IO (as writeAtomically's) when it cannot be read. */
 function beginsWith(file: string, prefix: string): boolean {
   const want = Buffer.from(prefix);
   const got = Buffer.alloc(want.length);
