@@ -342,6 +342,8 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
         `${flag}: ${escapeControls(name)}/ is a link into counterexamples/, where a counterexample is saved only by its own semantics' run: give a folder whose semantics' folders are its own`,
         dir,
       );
+    // A dangling link there passed, and every save failed after the work with ENOENT (helper-108).
+    refuseBrokenLink(sub, `${dir}/${name}`, flag);
     const why = folderInTheWay(sub);
     if (why !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${why}`, dir);
     // One that can be entered but not written passed, and every save there failed after the work (stop 40's hostile user).
@@ -393,6 +395,14 @@ export function sameFile(a: string, b: string): boolean {
  */
 export function writeAtomically(file: string, text: string, force: boolean, flag?: string, mode?: number): 'written' | 'unchanged' {
   refuseLink(file, 'output');
+  // An option's file was checked before the work; a folder of its path swapped for a link since then took the write
+  // into the store, over a saved counterexample (helper-108). Asked again just before the write.
+  if (flag !== undefined && (inCounterexampleStore(file) || isCounterexampleFile(file)))
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${flag} is in the saved counterexamples or is a saved counterexample now (its path changed during the work): not written`,
+      file,
+    );
   let old: string | undefined;
   /** An existing file of another size, which is other content, unread: one past TEXT_MAX could not be read at all. */
   let otherSize = false;

@@ -1,6 +1,6 @@
 /** Where the repository's data lives, wherever klpcheck is run from. */
-import { readdirSync, type Dirent } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathKind, realPath } from '../harness/folders.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -24,34 +24,86 @@ export function atOrInCounterexampleStore(path: string): boolean {
 
 function placeInStore(path: string): 'itself' | 'inside' | 'outside' {
   const real = realPath(path);
-  const [store, ...linked] = storeRoots(COUNTEREXAMPLES);
+  const roots = storeRoots(COUNTEREXAMPLES);
+  const [store] = roots.paths;
+  // The folder's own identity (a bind mount of it has the same), then each folder above the path.
+  const folders = existingFolders(real);
+  if (folders[0] === real && identity(real) === roots.storeId) return 'itself';
   const place = placeUnder(real, store!);
   if (place !== 'outside') return place;
-  return linked.some((root) => placeUnder(real, root) !== 'outside') ? 'inside' : 'outside';
+  if (roots.paths.some((root) => placeUnder(real, root) !== 'outside')) return 'inside';
+  // As written: a path under counterexamples/ by its text is in it, whatever links below lead elsewhere.
+  if (placeUnder(resolve(path), resolve(COUNTEREXAMPLES)) === 'inside') return 'inside';
+  return folders.some((f) => roots.ids.has(identity(f) ?? '')) ? 'inside' : 'outside';
+}
+
+/** A folder's device and inode, which a bind mount of it shares; undefined when it is no folder there. */
+function identity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return st.isDirectory() ? `${st.dev}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The existing folders at and above the real path `real`, nearest first. */
+function existingFolders(real: string): string[] {
+  const out: string[] = [];
+  for (let p = real; ; p = dirname(p)) {
+    if (identity(p) !== undefined) out.push(p);
+    if (p === dirname(p)) return out;
+  }
 }
 
 /**
- * The real paths a store's files may lie under: the folder's own, then
- * those of its entries that are links to folders. A semantics folder may be
- * one (harness/counterexample.ts walks a linked folder as the folder it links
- * to), and a path through it resolves outside the store's own real path:
- * with counterexamples/stacking a link, render --out
- * counterexamples/stacking/x.json was written there (helper-107).
+ * The folders a store's files may lie in, as the system finds them: the
+ * store's real path, then the target of every link met below it at any
+ * depth, as the store's reader walks them (harness/counterexample.ts), a
+ * dangling one's too (made later, it would be read), but for names that
+ * begin with '.', which the reader skips; and the identities (device,
+ * inode) of every folder walked, which a bind mount shares. A path through
+ * a link below the store resolves outside the store's own real path: with
+ * counterexamples/stacking or counterexamples/upstream/sub a link, render
+ * --out wrote there (helper-107, helper-108).
  */
-function storeRoots(folder: string): string[] {
-  const roots = [realPath(folder)];
-  let entries: Dirent[];
+function storeRoots(folder: string): { readonly paths: string[]; readonly ids: Set<string>; readonly storeId: string | undefined } {
+  const paths = [realPath(folder)];
+  const ids = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (dir: string) => {
+    const real = realPath(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    const id = identity(real);
+    if (id !== undefined) ids.add(id);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // not there yet, or not to be listed: said by the checks that need it
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isSymbolicLink()) {
+        const target = pathKind(p) === 'missing' ? danglingTarget(p) : realPath(p);
+        if (target !== undefined) paths.push(target);
+        if (pathKind(p) === 'directory') walk(p);
+      } else if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(folder);
+  return { paths, ids, storeId: identity(paths[0]!) };
+}
+
+/** Where the dangling link `link` points, as a path the system would make (undefined when it cannot be read). */
+function danglingTarget(link: string): string | undefined {
   try {
-    entries = readdirSync(folder, { withFileTypes: true });
+    return realPath(resolve(dirname(link), readlinkSync(link)));
   } catch {
-    return roots; // not there yet, or not to be listed: said by the checks that need it
+    return undefined;
   }
-  for (const e of entries) {
-    if (!e.isSymbolicLink()) continue;
-    const target = realPath(join(folder, e.name));
-    if (pathKind(target) === 'directory') roots.push(target);
-  }
-  return roots;
 }
 
 /**
@@ -66,7 +118,7 @@ function storeRoots(folder: string): string[] {
  */
 export function readByStore(path: string, folder: string, semantics: readonly string[]): boolean {
   const real = realPath(path);
-  const [store, ...linked] = storeRoots(folder);
+  const [store, ...linked] = storeRoots(folder).paths;
   const rel = relative(store!, real);
   if (semantics.includes(rel)) return true;
   const read = (r: string) => r.split('/').every((p) => !p.startsWith('.')) && r.endsWith('.json');

@@ -19,6 +19,7 @@ import { contextFor } from '../report/context.ts';
 import { FORMATS, RENDERERS, type Format } from '../report/index.ts';
 import { markdownCell, markdownText } from '../report/markdown-text.ts';
 import { run, TempDir } from './support/cli-run.ts';
+import { writeAtomically } from '../cli/output-files.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 const FIXTURE = join(GOLDEN, 'fixture.json');
@@ -994,6 +995,83 @@ describe('klpcheck render', () => {
     const archived = existsSync(join(store, 'archive'));
     rmSync(join(store, 'archive'), { recursive: true, force: true });
     expect(archived).toBe(false);
+  });
+
+  it('a store read through links at any depth, dangling ones too, but not through a dot-named one (helper-108)', async () => {
+    const store = join(tmp.path, 'deep-store');
+    const args = ['compare', '--semantics', 'upstream', '--invariants', 'module-safety', '--runs', '1', '--out', store];
+    mkdirSync(join(store, 'upstream'), { recursive: true });
+    const deep = join(tmp.path, 'deep-target');
+    mkdirSync(deep);
+    symlinkSync(deep, join(store, 'upstream', 'sub'));
+    symlinkSync(join(tmp.path, 'not-yet'), join(store, 'later'));
+    const backup = join(tmp.path, 'backup-target');
+    mkdirSync(backup);
+    symlinkSync(backup, join(store, '.backup'));
+    for (const html of [join(store, 'upstream', 'sub', 'r.json'), join(deep, 'r.json'), join(tmp.path, 'not-yet', 'r.json')]) {
+      const r = await run([...args, '--html', html]);
+      expect([r.code, r.stdout], html).toEqual([2, '']);
+      expect(r.stderr, html).toMatch(/--html is a JSON file in the counterexample folder --out .* \[E_USAGE\]\n$/);
+    }
+    expect(readdirSync(deep)).toEqual([]);
+    // The store's reader skips a name that begins with '.': what it links to is no part of the store.
+    const kept = await run([...args, '--html', join(backup, 'r.json')]);
+    expect(kept.code, kept.stderr).toBe(0);
+  });
+
+  it("an --out folder's semantics folder that is a dangling link is refused before the work, not after it (helper-108)", async () => {
+    const out = join(tmp.path, 'dangling-store');
+    mkdirSync(out);
+    symlinkSync(join(tmp.path, 'nowhere'), join(out, 'upstream'));
+    const r = await run([
+      'run',
+      '--semantics',
+      'upstream',
+      '--invariant',
+      'no-function-shared-across-slots',
+      '--runs',
+      '50',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    ]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(`klpcheck: ${out}/upstream: --out: a dangling symbolic link (to ${join(tmp.path, 'nowhere')}) [E_IO]\n`);
+  });
+
+  it("vm --out may not be counterexamples/ nor in it, where a real kernel's finding would refuse the store (helper-108)", async () => {
+    const store = join(import.meta.dirname, '..', 'counterexamples');
+    for (const out of [store, join(store, 'archive')]) {
+      const r = await run(['vm', '--generate', '1', '--out', out]);
+      expect([r.code, r.stdout], out).toEqual([2, '']);
+      expect(r.stderr, out).toBe(
+        `klpcheck: ${out}: --out: is counterexamples/ or in it, which holds what run and compare replay, and they never replay a real kernel's finding: give a folder outside it [E_USAGE]\n`,
+      );
+    }
+  });
+
+  it('a file option is asked again at the write: a path that came to lead into the store during the work is not written (helper-108)', () => {
+    const store = join(import.meta.dirname, '..', 'counterexamples');
+    const [name] = readdirSync(join(store, 'upstream')).sort();
+    const before = readFileSync(join(store, 'upstream', name!), 'utf8');
+    // A new file in the store (not one of its counterexamples: a regression here would replace it under every test).
+    const page = join(store, 'upstream', 'page.html');
+    let error: unknown;
+    try {
+      writeAtomically(page, '<!DOCTYPE html>\n', true, '--html');
+    } catch (e) {
+      error = e;
+    }
+    const made = existsSync(page);
+    rmSync(page, { force: true });
+    expect(made).toBe(false);
+    expect(error).toEqual(expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/its path changed during the work/) }));
+    // A counterexample outside the store, as one in run's or compare's --out folder.
+    const elsewhere = join(tmp.path, 'saved-copy.json');
+    writeFileSync(elsewhere, before);
+    expect(() => writeAtomically(elsewhere, 'x\n', true, '--out')).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(readFileSync(elsewhere, 'utf8')).toBe(before);
   });
 
   it('an --out folder whose semantics folder links into counterexamples/ is refused before the work (helper-107)', async () => {
