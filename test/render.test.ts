@@ -19,7 +19,7 @@ import { contextFor } from '../report/context.ts';
 import { FORMATS, RENDERERS, type Format } from '../report/index.ts';
 import { markdownCell, markdownText } from '../report/markdown-text.ts';
 import { run, TempDir } from './support/cli-run.ts';
-import { writeAtomically } from '../cli/output-files.ts';
+import { fileMentions, writeAtomically } from '../cli/output-files.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 const FIXTURE = join(GOLDEN, 'fixture.json');
@@ -908,6 +908,15 @@ describe('klpcheck render', () => {
       }
       expect(readFileSync(saved, 'utf8')).toBe(before);
     }
+  });
+
+  it('a large file is scanned a piece at a time, a word across two pieces found (helper-109)', () => {
+    const at = (offset: number) => tmp.write(`scan-${offset}.txt`, `${' '.repeat(offset)}steps${' '.repeat(100)}`);
+    // "st" ends the first 4 MiB piece and "eps" begins the next, and the other places around it.
+    for (const offset of [0, (4 << 20) - 5, (4 << 20) - 2, (4 << 20) + 3, (8 << 20) - 1])
+      expect(fileMentions(at(offset), ['steps', '\\u']), String(offset)).toBe(true);
+    expect(fileMentions(tmp.write('scan-none.txt', ' '.repeat((8 << 20) + 7)), ['steps', '\\u'])).toBe(false);
+    expect(fileMentions(tmp.write('scan-escape.txt', `${' '.repeat(4 << 20)}"st\\u0065ps"`), ['steps', '\\u'])).toBe(true);
   });
 
   it('compare --html is refused a JSON file in its own --out folder, where it replaced the counterexample it saved (helper-106)', async () => {
