@@ -246,10 +246,9 @@ function otherContent(file: string): KlpcheckError {
 /**
  * E_USAGE for a path that goes through a link and then `..` to another
  * folder than the one its text names (harness/folders.ts linkThenDotDot):
- * klpcheck would check one and write the other. Exported for the commands
- * with checks of their own before checkOutputDir (protocols).
+ * klpcheck would check one and write the other.
  */
-export function refuseLinkThenDotDot(path: string, flag: string): void {
+function refuseLinkThenDotDot(path: string, flag: string): void {
   const two = linkThenDotDot(path);
   if (two === undefined) return;
   throw new KlpcheckError(
@@ -372,6 +371,25 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
     // One that can be entered but not written passed, and every save there failed after the work (stop 40's hostile user).
     if (pathKind(sub) === 'directory') probe(tmpFor(join(sub, '.klpcheck-probe')), dir, `${flag}: ${escapeControls(name)}/`);
   }
+}
+
+/**
+ * checkOutputDir for a folder of files that run and compare never replay
+ * (`what`: "a release cycle", "a real kernel's finding"): not
+ * counterexamples/ nor in it, where such a file sat beside the
+ * counterexamples unreplayed, where the README promises that nothing
+ * unreplayed is kept (protocols --out, helper-85, stop 52; vm --out,
+ * helper-108). E_USAGE naming `what`.
+ */
+export function checkOutputDirOutsideStore(dir: string, flag: string, what: string, below: readonly { readonly name: string }[]): void {
+  refuseLinkThenDotDot(dir, flag);
+  if (atOrInCounterexampleStore(resolve(dir)))
+    throw new KlpcheckError(
+      'E_USAGE',
+      `${flag}: is counterexamples/ or in it, which holds what run and compare replay, and they never replay ${what}: give a folder outside it`,
+      dir,
+    );
+  checkOutputDir(dir, flag, below);
 }
 
 /**

@@ -1,5 +1,4 @@
 /** `klpcheck protocols`: release cycles under each deployment protocol and semantics (issue 12, §2). */
-import { resolve } from 'node:path';
 import { saveCounterexample } from '../../harness/counterexample.ts';
 import { PROTOCOLS, protocolByName } from '../../harness/protocols/catalog.ts';
 import { cycleCounterexample } from '../../harness/protocols/counterexample.ts';
@@ -11,8 +10,7 @@ import { EXIT } from '../exit.ts';
 import { plural } from '../../harness/plural.ts';
 import { progress } from '../progress.ts';
 import { list, selectedSemantics } from '../selection.ts';
-import { checkOutputDir, refuseLinkThenDotDot } from '../output-files.ts';
-import { atOrInCounterexampleStore } from '../paths.ts';
+import { checkOutputDirOutsideStore } from '../output-files.ts';
 import { notSaved, raiseLate } from '../late-errors.ts';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 
@@ -59,18 +57,7 @@ export const protocols: Command = {
         protocolByName,
       ) ?? PROTOCOLS;
     const max = numberOption(values, 'releases', DEFAULT_MAX_RELEASES);
-    if (typeof values.out === 'string') {
-      // run and compare replay the store's counterexamples of their cells, and never a release cycle's: saved there,
-      // it sat beside them unreplayed, where the README promises that nothing unreplayed is kept (helper-85, stop 52).
-      refuseLinkThenDotDot(values.out, '--out');
-      if (atOrInCounterexampleStore(resolve(values.out)))
-        throw new KlpcheckError(
-          'E_USAGE',
-          '--out: is counterexamples/ or in it, which holds what run and compare replay, and they never replay a release cycle: give a folder outside it',
-          values.out,
-        );
-      checkOutputDir(values.out, '--out', sems);
-    }
+    if (typeof values.out === 'string') checkOutputDirOutsideStore(values.out, '--out', 'a release cycle', sems);
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     // As relate's: what runs, and how far along (it read `upstream x static-sets`; hostile user, stop 40).
     const cells = sems.length * protos.length;

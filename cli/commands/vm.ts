@@ -7,9 +7,7 @@ import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { notSaved, raiseLate, shownPath } from '../late-errors.ts';
 import { scenarioFiles } from '../scenario-files.ts';
-import { checkOutputDir, refuseLinkThenDotDot } from '../output-files.ts';
-import { atOrInCounterexampleStore } from '../paths.ts';
-import { resolve } from 'node:path';
+import { checkOutputDirOutsideStore } from '../output-files.ts';
 import { kernelVersion } from '../../vm/features.ts';
 import { loadGenerator } from '../../vm/generator.ts';
 import { generateCases, loadInput } from '../../vm/inputs.ts';
@@ -104,18 +102,8 @@ export const vm: Command = {
     const maxOps = numberOption(values, 'steps', 12);
     if (positionals.length === 0 && n === 0) throw new KlpcheckError('E_USAGE', "no FILE or DIR given; see 'klpcheck vm --help'");
     // Checked before the boots, as every command's output folder: minutes of VM time must not end in "cannot write".
-    if (typeof values.out === 'string') {
-      // Its findings go in DIR/<kernel>/, a folder the store would refuse (no semantics of that name): not in
-      // counterexamples/ nor below it (helper-108), and no kernel folder there that links into it.
-      refuseLinkThenDotDot(values.out, '--out');
-      if (atOrInCounterexampleStore(resolve(values.out)))
-        throw new KlpcheckError(
-          'E_USAGE',
-          "--out: is counterexamples/ or in it, which holds what run and compare replay, and they never replay a real kernel's finding: give a folder outside it",
-          values.out,
-        );
-      checkOutputDir(values.out, '--out', [{ name: kernel }]);
-    }
+    // Its findings go in DIR/<kernel>/, a folder the store would refuse (no semantics of that name).
+    if (typeof values.out === 'string') checkOutputDirOutsideStore(values.out, '--out', "a real kernel's finding", [{ name: kernel }]);
     const files = positionals.length ? scenarioFiles(positionals, (line) => io.stderr(`klpcheck vm: ${line}\n`)) : [];
     const pending = files.map((f, i) => loadInput(f, i));
     const env = loadKernelEnv(kernel, io.env);
