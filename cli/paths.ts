@@ -25,16 +25,16 @@ export function atOrInCounterexampleStore(path: string): boolean {
 function placeInStore(path: string): 'itself' | 'inside' | 'outside' {
   const real = realPath(path);
   const roots = storeRoots(COUNTEREXAMPLES);
-  const [store] = roots.paths;
-  // The folder's own identity (a bind mount of it has the same), then each folder above the path.
-  const folders = existingFolders(real);
-  if (folders[0] === real && identity(real) === roots.storeId) return 'itself';
+  const [store, ...linked] = roots.paths;
+  // The store's own folder, also as a bind mount of it (the same identity).
   const place = placeUnder(real, store!);
   if (place !== 'outside') return place;
-  if (roots.paths.some((root) => placeUnder(real, root) !== 'outside')) return 'inside';
+  if (roots.storeId !== undefined && identity(real) === roots.storeId) return 'itself';
+  if (linked.some((root) => placeUnder(real, root) !== 'outside')) return 'inside';
   // As written: a path under counterexamples/ by its text is in it, whatever links below lead elsewhere.
   if (placeUnder(resolve(path), resolve(COUNTEREXAMPLES)) === 'inside') return 'inside';
-  return folders.some((f) => roots.ids.has(identity(f) ?? '')) ? 'inside' : 'outside';
+  // Below a bind mount of the store or of a folder in it: a folder above the path has one of their identities.
+  return identitiesAbove(real).some((id) => roots.ids.has(id)) ? 'inside' : 'outside';
 }
 
 /** A folder's device and inode, which a bind mount of it shares; undefined when it is no folder there. */
@@ -47,11 +47,12 @@ function identity(path: string): string | undefined {
   }
 }
 
-/** The existing folders at and above the real path `real`, nearest first. */
-function existingFolders(real: string): string[] {
+/** The identities of the existing folders at and above the real path `real`, nearest first. */
+function identitiesAbove(real: string): string[] {
   const out: string[] = [];
   for (let p = real; ; p = dirname(p)) {
-    if (identity(p) !== undefined) out.push(p);
+    const id = identity(p);
+    if (id !== undefined) out.push(id);
     if (p === dirname(p)) return out;
   }
 }

@@ -671,6 +671,20 @@ function asCounterexample(semantics: string, lock: Lockstep): Counterexample {
   };
 }
 
+/** A run and a compare of one upstream cell that these seeds find violated, so that they save a counterexample. */
+const RUN_VIOLATED = ['run', '--semantics', 'upstream', '--invariant', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'];
+const COMPARE_VIOLATED = [
+  'compare',
+  '--semantics',
+  'upstream',
+  '--invariants',
+  'no-function-shared-across-slots',
+  '--runs',
+  '50',
+  '--seed',
+  '3',
+];
+
 describe('klpcheck render', () => {
   const tmp = new TempDir();
   afterAll(() => rmSync(tmp.path, { recursive: true, force: true }));
@@ -921,7 +935,7 @@ describe('klpcheck render', () => {
 
   it('compare --html is refused a JSON file in its own --out folder, where it replaced the counterexample it saved (helper-106)', async () => {
     const store = join(tmp.path, 'store');
-    const args = ['compare', '--semantics', 'upstream', '--invariants', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'];
+    const args = COMPARE_VIOLATED;
     const first = await run([...args, '--out', store]);
     expect(first.code).toBe(1);
     const [name] = readdirSync(join(store, 'upstream'));
@@ -1032,19 +1046,7 @@ describe('klpcheck render', () => {
     const out = join(tmp.path, 'dangling-store');
     mkdirSync(out);
     symlinkSync(join(tmp.path, 'nowhere'), join(out, 'upstream'));
-    const r = await run([
-      'run',
-      '--semantics',
-      'upstream',
-      '--invariant',
-      'no-function-shared-across-slots',
-      '--runs',
-      '50',
-      '--seed',
-      '3',
-      '--out',
-      out,
-    ]);
+    const r = await run([...RUN_VIOLATED, '--out', out]);
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toBe(`klpcheck: ${out}/upstream: --out: a dangling symbolic link (to ${join(tmp.path, 'nowhere')}) [E_IO]\n`);
   });
@@ -1089,11 +1091,7 @@ describe('klpcheck render', () => {
     mkdirSync(out);
     symlinkSync(join(store, 'stacking'), join(out, 'upstream'));
     const before = readdirSync(join(store, 'stacking')).sort();
-    for (const args of [
-      ['run', '--semantics', 'upstream', '--invariant', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'],
-      ['compare', '--semantics', 'upstream', '--invariants', 'no-function-shared-across-slots', '--runs', '50', '--seed', '3'],
-      ['protocols', '--semantics', 'upstream', '--releases', '2'],
-    ]) {
+    for (const args of [RUN_VIOLATED, COMPARE_VIOLATED, ['protocols', '--semantics', 'upstream', '--releases', '2']]) {
       const r = await run([...args, '--out', out]);
       const after = readdirSync(join(store, 'stacking')).sort();
       for (const f of after) if (!before.includes(f)) rmSync(join(store, 'stacking', f));
