@@ -53,6 +53,21 @@ describe("the bench's row of a search a state budget stopped", () => {
     expect(whole.fixpoint).toBe(true);
   });
 
+  it('gives its per-state figures over the states the set holds, the level under way included', () => {
+    // `states` claims the 5 levels expanded in full; the set also holds depth 6's states up to the one past the
+    // budget, and their bytes. Over `states`, hybrid's 24,000,000-state rows read 98 to 107 bytes a stored state.
+    const scope = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
+    const r = packedSearch(new PackedLockstep(scope), { maxStates: 5000 });
+    const row = packedSpecOnce(scope, 'lockstep', 'upstream', undefined, 5000);
+    expect(row.states).toBe(r.distinctStates);
+    expect(row.stored_states).toBe(5001);
+    expect(r.visited.size).toBe(5001);
+    expect(row.bytes_per_stored_state).toBe(Math.round((10 * r.visitedBytes) / 5001) / 10);
+    expect(row.key_bytes_per_state).toBe(Math.round((10 * r.arenaBytes) / 5001) / 10);
+    // A search that closed holds just the states it claims.
+    expect(packedSpecOnce(scope, 'lockstep', 'upstream')).not.toHaveProperty('stored_states');
+  });
+
   it("counts the patch definitions' nodes its search made: 43 at this scope", () => {
     // 43 nodes in upstream's whole space at this scope (bench/results.json packed_spec_against_spin, 2026-12-06), the spec
     // model alone and the lockstep alike: the kernel's side adds no definitions.
