@@ -4,7 +4,7 @@
  * file and a rename so that a reader never sees half a file, and never left
  * behind as `*.tmp`. Every command that writes goes through here.
  */
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, openNew, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
@@ -370,6 +370,24 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
     if (why !== undefined) throw new KlpcheckError('E_IO', `${flag}: ${why}`, dir);
     // One that can be entered but not written passed, and every save there failed after the work (stop 40's hostile user).
     if (pathKind(sub) === 'directory') probe(tmpFor(join(sub, '.klpcheck-probe')), dir, `${flag}: ${escapeControls(name)}/`);
+  }
+}
+
+/**
+ * Makes the folder `dir`, the value of option `flag` that checkOutputDir
+ * passed, now rather than at its first save, when another file option writes
+ * into it: compare --html DIR/page.html with --out DIR, whose page check
+ * found no folder DIR and refused it (E_IO) while --out would have made it.
+ * A folder already there is left as it is. Errors: E_IO with the system's
+ * code (a folder made meanwhile by another process is no error).
+ */
+export function makeOutputDir(dir: string, flag: string): void {
+  try {
+    mkdirSync(resolve(dir));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && pathKind(resolve(dir)) === 'directory') return;
+    throw new KlpcheckError('E_IO', `${flag}: cannot make the folder (${code ?? (e as Error).message})`, dir);
   }
 }
 

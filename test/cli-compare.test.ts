@@ -112,6 +112,27 @@ describe('klpcheck compare', () => {
     expect(c.err()).toContain(`wrote ${file}`);
   });
 
+  it('--html into the --out folder that the saves have not made yet: the folder is made first, the page and the counterexamples land there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
+    const out = join(dir, 'ce');
+    const c = capture();
+    // It was E_IO ("the folder ... does not exist") until 2026-12-07, though --out would have made the folder.
+    expect(await main(['compare', '--semantics', 'upstream', '--runs', '60', '--out', out, '--html', join(out, 'r.html')], c.io)).toBe(1);
+    expect(c.err()).toContain(`wrote ${join(out, 'r.html')}`);
+    expect(readdirSync(out).sort()).toEqual(['r.html', 'upstream']);
+    // A folder under --out that does not exist is still refused: --out makes its own folder only.
+    const again = capture();
+    expect(
+      await main(
+        ['compare', '--semantics', 'upstream', '--runs', '60', '--out', join(dir, 'ce2'), '--html', join(dir, 'ce2', 'x', 'r.html')],
+        again.io,
+      ),
+    ).toBe(2);
+    expect(again.err()).toMatch(/--html: the folder .*ce2\/x does not exist/);
+    expect(existsSync(join(dir, 'ce2'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('--html that cannot be written after the work: the matrix is printed first, then the E_IO line naming --html, exit 2', async () => {
     for (const command of [
       ['compare', '--semantics', 'upstream', '--runs', '60', '--no-save'],

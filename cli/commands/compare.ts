@@ -20,14 +20,14 @@ import { applicableProperties } from '../../properties/catalog.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { list, requireApplicable, selectedSemantics } from '../selection.ts';
-import { checkDefaultStore, checkOutputDir, checkOutputFile, writeAtomically } from '../output-files.ts';
+import { checkDefaultStore, checkOutputDir, checkOutputFile, makeOutputDir, writeAtomically } from '../output-files.ts';
 import { mergeRecorded, readRecorded } from '../record.ts';
 import { progress } from '../progress.ts';
 import { styleFor } from '../style.ts';
@@ -198,9 +198,12 @@ export const compare: Command = {
     // The folder as the saves resolve it (cli/output-files.ts checkOutputDir).
     const names = SEMANTICS.map((s) => s.name);
     const store = typeof values.out === 'string' ? { folder: resolve(values.out), flag: '--out', semantics: names } : undefined;
-    if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse', store });
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
     else if (!values['no-save']) checkDefaultStore(semantics, '--out DIR or --no-save');
+    // A page into the --out folder itself, which the saves make only when they save: made now, as the page will be
+    // written there, or the page's own check refused it for a folder that did not exist yet (E_IO, stop 62's note).
+    if (html !== undefined && store !== undefined && dirname(resolve(html)) === store.folder) makeOutputDir(values.out as string, '--out');
+    if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse', store });
     const recorded = values.record ? readRecorded(EXPECTED) : undefined;
     if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare', recording: true });
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
