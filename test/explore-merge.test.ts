@@ -310,6 +310,10 @@ describe('merging explore shards', () => {
     expect(refusal({ ...file, shards: [{ index: 0, count: 0 }] })).toBe(
       'klpcheck: a.json:/shards/0/count: not a whole number from 1 [E_SCHEMA]',
     );
+    // An unknown key of an item at its own place, not only by the digest (stop 62's note).
+    expect(refusal(sealed({ ...file, shards: [{ index: 0, count: 1, weight: 2 }] }))).toBe(
+      'klpcheck: a.json:/shards/0/weight: not a member of a shard (members: index, count) [E_SCHEMA]',
+    );
     expect(refusal({ ...file, shards: [7] })).toBe(
       'klpcheck: a.json:/shards/0: not an object {index, count} with 0 <= index < count [E_SCHEMA]',
     );

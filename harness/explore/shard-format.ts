@@ -227,6 +227,9 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   // Each wrong item at its own place (helper-106: a bad index was said at /shards).
   shards.forEach((s, i) => {
     if (!isObject(s)) throw bad(`/shards/${i}`, 'not an object {index, count} with 0 <= index < count');
+    // At its own place, as an unknown member is: one was caught only by the digest (stop 62's note).
+    const other = Object.keys(s).find((k) => k !== 'index' && k !== 'count');
+    if (other !== undefined) throw bad(pointer('shards', i, other), 'not a member of a shard (members: index, count)');
     if (!Number.isInteger(s.count) || (s.count as number) < 1) throw bad(`/shards/${i}/count`, 'not a whole number from 1');
     if (!Number.isInteger(s.index) || (s.index as number) < 0 || (s.index as number) >= (s.count as number))
       throw bad(`/shards/${i}/index`, `not a whole number from 0 to count - 1 (${(s.count as number) - 1})`);
