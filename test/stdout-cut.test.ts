@@ -1,0 +1,42 @@
+/**
+ * Standard output cut by its reader (`klpcheck selftests | head -1`): the
+ * command goes on and ends with its own exit status (cli/io.ts processIo).
+ * Until 2026-12-07 the first EPIPE ended the process at once with the status
+ * set so far, 0 while a command runs, so a selftest that failed after the
+ * cut, or a finding, read as success to the shell.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const IO = new URL('../cli/io.ts', import.meta.url).href;
+
+describe('standard output cut by its reader', () => {
+  it('drops the rest of the output, and the command ends with its own status', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-cut-'));
+    const script = join(dir, 'cut.mts');
+    // A command that prints as it goes, goes on after the reader left, and then finds something (status 1).
+    writeFileSync(
+      script,
+      [
+        `import { processIo } from ${JSON.stringify(IO)};`,
+        'const io = processIo();',
+        "for (let i = 0; i < 2000; i++) io.stdout('PASS a line of output\\n');",
+        'await new Promise((r) => setTimeout(r, 300));',
+        "for (let i = 0; i < 2000; i++) io.stdout('PASS a line of output\\n');",
+        "io.stderr('done\\n');",
+        'process.exitCode = 1;',
+      ].join('\n'),
+    );
+    const r = spawnSync(
+      'bash',
+      ['-c', `node --import tsx ${JSON.stringify(script)} | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stderr).toBe('done\nstatus 1\n');
+  }, 30_000);
+});
