@@ -16,7 +16,7 @@ import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
 import type { Counterexample } from './counterexample.ts';
 import { KlpcheckError, pointer } from './errors.ts';
 import { isProtocolProperty } from './protocols/cycle.ts';
-import { checkOps, universeNames } from './references.ts';
+import { checkOps, notInUniverse, universeNames, type UniverseNames } from './references.ts';
 
 /** The store's names end in a 12-digit hex hash; other names (a copy, a fixture) carry none to check. */
 const HASHED = /-[0-9a-f]{12}\.json$/;
@@ -30,6 +30,31 @@ const HASHED = /-[0-9a-f]{12}\.json$/;
 function observedFuncs(c: Counterexample): string[] {
   const states = [c.initial, ...c.steps.map((s) => s.state)];
   return states.flatMap((st) => [...Object.keys(st.running), ...st.tasks.flatMap((t) => (t.blocked ? [t.blocked.split('@')[0]!] : []))]);
+}
+
+/**
+ * Every recorded state (`initial`, each step's `state`) names only what the
+ * universe declares: its patches, its modules, and its tasks (the boot tasks,
+ * and those an earlier step forked). The kernel's abstract state
+ * (model/spec/observe.ts) names nothing else, so another name was edited in:
+ * E_REFERENCE at its pointer. Until 2026-12-07 such a file was replayed as
+ * "not as recorded" and rendered with a CAUTION line.
+ */
+function checkRecordedStates(c: Counterexample, names: UniverseNames, file: string): void {
+  const tasks = new Set(names.tasks);
+  const check = (st: Counterexample['initial'], at: readonly (string | number)[]) => {
+    const refuse = (what: string, name: string, where: readonly (string | number)[]): never => {
+      throw new KlpcheckError('E_REFERENCE', `a recorded state: ${notInUniverse(what, name, names)}`, file, pointer(...at, ...where));
+    };
+    st.patches.forEach((p, j) => names.patches.has(p.name) || refuse('patch', p.name, ['patches', j, 'name']));
+    st.modules.forEach((m, j) => names.modules.has(m) || refuse('module', m, ['modules', j]));
+    st.tasks.forEach((t, j) => tasks.has(t.name) || refuse('task', t.name, ['tasks', j, 'name']));
+  };
+  check(c.initial, ['initial']);
+  c.steps.forEach((s, i) => {
+    if (s.op.op === 'fork') tasks.add(s.op.child);
+    check(s.state, ['steps', i, 'state']);
+  });
 }
 
 /**
@@ -60,6 +85,7 @@ export function checkCounterexample(c: Counterexample, file: string, storeNames:
     (i) => ['steps', i, 'op'],
     observedFuncs(c),
   );
+  checkRecordedStates(c, names, file);
   const name = basename(file);
   if (HASHED.test(name) && !storeNames.some((n) => basename(n) === name)) {
     throw new KlpcheckError(

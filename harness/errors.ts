@@ -13,7 +13,8 @@ export const ERROR_CODES = {
     'a file that is not JSON text: empty, not UTF-8, invalid JSON (with line and column), a key given twice in one object (at its JSON pointer)',
   E_SCHEMA:
     'JSON of the wrong shape, or a file of another kind (a scenario given as a counterexample), or shard files that are not one exploration (explore --merge: another scope, a shard twice, not a shard)',
-  E_REFERENCE: 'a name the file does not declare: a step naming an unknown patch, task or function',
+  E_REFERENCE:
+    "a name the file does not declare: a step naming an unknown patch, task or function, or a counterexample's recorded state naming a patch, module or task its universe lacks",
   E_SEMANTICS: 'a semantics klpcheck does not know',
   E_CONFLICT:
     'names declared twice (as the kernel spells a module name: test-klp-a and test_klp_a are one), a counterexample whose content no longer matches its name, an output file that exists, a saved counterexample nothing would replay (a stray name or folder), a compare --record of a selection made with other settings than the recorded matrix (refused before the work)',

@@ -760,6 +760,25 @@ describe('klpcheck render', () => {
           `note: .*${name}\\.json is still violated, but not as recorded \\(the state ${name === 'initial' ? 'before the first step' : 'after step 1'} differs from the record\\) under `,
         ),
       );
+    // A name the universe does not declare is an edit, refused at its place (it was replayed as "not as recorded").
+    const p9 = { ...fixture, initial: { ...fixture.initial, patches: [{ ...fixture.steps[0]!.state.patches[0]!, name: 'p9' }] } };
+    expect((await run(['render', tmp.write('p9.json', p9)])).stderr).toMatch(
+      /^klpcheck: .*p9\.json:\/initial\/patches\/0\/name: a recorded state: patch 'p9' is not in the universe \[E_REFERENCE\]\n$/,
+    );
+    const task9 = {
+      ...fixture,
+      steps: [
+        { ...fixture.steps[0]!, state: { ...fixture.steps[0]!.state, tasks: [{ name: 'task9', state: 'idle', blocked: null }] } },
+        ...fixture.steps.slice(1),
+      ],
+    };
+    expect((await run(['render', tmp.write('task9.json', task9)])).stderr).toMatch(
+      /^klpcheck: .*task9\.json:\/steps\/0\/state\/tasks\/0\/name: a recorded state: task 'task9' is not in the universe \[E_REFERENCE\]\n$/,
+    );
+    const module9 = { ...fixture, initial: { ...fixture.initial, modules: ['m9'] } };
+    expect((await run(['render', tmp.write('m9.json', module9)])).stderr).toMatch(
+      /m9\.json:\/initial\/modules\/0: a recorded state: module 'm9' is not in the universe \[E_REFERENCE\]\n$/,
+    );
     // One replay could not check says so too, never nothing.
     const cycle = { ...fixture, invariant: 'fixes' };
     expect((await run(['render', tmp.write('cycle.json', cycle)])).stderr).toMatch(
