@@ -14,12 +14,13 @@ export interface Io {
 }
 
 export function processIo(): Io {
-  /** Set once the reader closed the pipe: nothing more is written to it. */
+  /** Set once the reader of standard output, or of standard error, closed its pipe: nothing more is written to it. */
   let cut = false;
+  let errCut = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     // `klpcheck ... | head` closes the pipe early; that is not an error worth a trace. The command goes on and ends
-    // with its own exit status: exiting at once had ended `compare | head -c 10` with 0, as if nothing was violated,
-    // since a command's status is set only when it returns (stop 62's note).
+    // with its own exit status: exiting at once ended it with the status set so far, 0 while a command runs, so a
+    // selftest that failed after `selftests | head -1` read as success.
     if (e.code === 'EPIPE') {
       cut = true;
       return;
@@ -28,9 +29,15 @@ export function processIo(): Io {
     process.stderr.write(`klpcheck: standard output: cannot write: ${e.code ?? e.message} [E_IO]\n`);
     process.exit(2);
   });
+  // The same for standard error (`klpcheck ... 2>&1 | head -1`): unheard, an error there was an uncaught 'error'
+  // event, whose stack trace went to the closed pipe and whose exit 1 replaced the command's own (helper-110). Any
+  // other failure there has nowhere to be said: what follows is dropped, and the exit status still tells.
+  process.stderr.on('error', () => {
+    errCut = true;
+  });
   return {
     stdout: (t) => void (cut || process.stdout.write(t)),
-    stderr: (t) => void process.stderr.write(t),
+    stderr: (t) => void (errCut || process.stderr.write(t)),
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,

@@ -1,6 +1,7 @@
 /**
- * Standard output cut by its reader (`klpcheck selftests | head -1`): the
- * command goes on and ends with its own exit status (cli/io.ts processIo).
+ * Standard output or standard error cut by its reader (`klpcheck selftests |
+ * head -1`, `2>&1 | head -1`): the command goes on and ends with its own exit
+ * status (cli/io.ts processIo).
  * Until 2026-12-07 the first EPIPE ended the process at once with the status
  * set so far, 0 while a command runs, so a selftest that failed after the
  * cut, or a finding, read as success to the shell.
@@ -38,5 +39,33 @@ describe('standard output cut by its reader', () => {
       },
     );
     expect(r.stderr).toBe('done\nstatus 1\n');
+  }, 30_000);
+
+  it('standard error cut the same way (2>&1 | head): no stack trace, and the command ends with its own status', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-cut-'));
+    const script = join(dir, 'cut.mts');
+    // Its own status is 1; an uncaught EPIPE on standard error had ended it with node's 1 at the first line after the
+    // cut, so the status here is 3 (helper-110).
+    writeFileSync(
+      script,
+      [
+        `import { processIo } from ${JSON.stringify(IO)};`,
+        'const io = processIo();',
+        "for (let i = 0; i < 2000; i++) io.stderr('a progress line\\n');",
+        'await new Promise((r) => setTimeout(r, 300));',
+        "for (let i = 0; i < 2000; i++) io.stderr('a progress line\\n');",
+        "io.stdout('done\\n');",
+        'process.exitCode = 3;',
+      ].join('\n'),
+    );
+    const r = spawnSync(
+      'bash',
+      ['-c', `node --import tsx ${JSON.stringify(script)} 2>&1 >/dev/null | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stdout).toBe('status 3\n');
+    expect(r.stderr).toBe('');
   }, 30_000);
 });
