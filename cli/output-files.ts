@@ -4,11 +4,23 @@
  * file and a rename so that a reader never sees half a file, and never left
  * behind as `*.tmp`. Every command that writes goes through here.
  */
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cannotWrite, openNew, tmpFor, unreadableExisting, writeFileAtomically } from '../harness/atomic-write.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
-import { denied, folderInTheWay, linkThenDotDot, NAME_TOO_LONG, nameTooLong, notAFolder, pathKind } from '../harness/folders.ts';
+import { denied, folderInTheWay, linkThenDotDot, NAME_TOO_LONG, nameTooLong, notAFolder, pathKind, realPath } from '../harness/folders.ts';
 import { atOrInCounterexampleStore, COUNTEREXAMPLES, EXPECTED, inCounterexampleStore, readByStore } from './paths.ts';
 import { kindOf, TEXT_MAX, withoutBom } from '../harness/json-file.ts';
 
@@ -374,20 +386,46 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
 }
 
 /**
- * Makes the folder `dir`, the value of option `flag` that checkOutputDir
- * passed, now rather than at its first save, when another file option writes
- * into it: compare --html DIR/page.html with --out DIR, whose page check
- * found no folder DIR and refused it (E_IO) while --out would have made it.
- * A folder already there is left as it is. Errors: E_IO with the system's
- * code (a folder made meanwhile by another process is no error).
+ * Whether `file`, another file option's value, goes straight into the folder
+ * `dir` that checkOutputDir passed and that does not exist yet (compare
+ * --html DIR/page.html with --out DIR, which the saves make only when they
+ * save): then `file` is checked by checkInFolderMadeNow, not before. The two
+ * folders compared as the system takes them (harness/folders.ts realPath), so
+ * `lnk/sub` and `real/sub` are one folder when `lnk` links to `real`.
  */
-export function makeOutputDir(dir: string, flag: string): void {
+export function intoFolderToBeMade(file: string, dir: string): boolean {
+  return pathKind(resolve(dir)) === 'missing' && realPath(dirname(file)) === realPath(dir);
+}
+
+/**
+ * Makes the folder `dir` (intoFolderToBeMade), the value of option `flag`,
+ * then runs `check`, the check of the file to be written there; when `check`
+ * refuses it, the folder is removed again (it is empty: the check's probe
+ * removes what it makes), so that a refused command leaves nothing behind
+ * (helper-110: made first, the folder stayed after every later refusal).
+ * Call it last before the work. Errors: `check`'s, or E_IO with the system's
+ * code when the folder cannot be made (one made meanwhile by another process
+ * is no error).
+ */
+export function checkInFolderMadeNow(dir: string, flag: string, check: () => void): void {
+  const full = resolve(dir);
   try {
-    mkdirSync(resolve(dir));
+    mkdirSync(full);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && pathKind(resolve(dir)) === 'directory') return;
-    throw new KlpcheckError('E_IO', `${flag}: cannot make the folder (${code ?? (e as Error).message})`, dir);
+    if (code !== 'EEXIST' || pathKind(full) !== 'directory')
+      throw new KlpcheckError('E_IO', `${flag}: cannot make the folder (${code ?? (e as Error).message})`, dir);
+    return check();
+  }
+  try {
+    check();
+  } catch (e) {
+    try {
+      rmdirSync(full);
+    } catch {
+      // Not empty (another process wrote there meanwhile) or gone: left as it is.
+    }
+    throw e;
   }
 }
 

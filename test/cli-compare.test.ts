@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +130,37 @@ describe('klpcheck compare', () => {
     ).toBe(2);
     expect(again.err()).toMatch(/--html: the folder .*ce2\/x does not exist/);
     expect(existsSync(join(dir, 'ce2'))).toBe(false);
+    // A page refused once the folder is made leaves nothing: the folder was made first and stayed (helper-110).
+    const refused = capture();
+    expect(
+      await main(
+        ['compare', '--semantics', 'upstream', '--runs', '60', '--out', join(dir, 'ce3'), '--html', join(dir, 'ce3', 'upstream')],
+        refused.io,
+      ),
+    ).toBe(2);
+    expect(refused.err()).toMatch(/--html is a JSON file in the counterexample folder --out .*, or a semantics' folder of it/);
+    expect(existsSync(join(dir, 'ce3'))).toBe(false);
+    // The page's folder and --out are compared as the system takes them: through a link, the same folder.
+    mkdirSync(join(dir, 'real'));
+    symlinkSync(join(dir, 'real'), join(dir, 'lnk'));
+    const linked = capture();
+    expect(
+      await main(
+        [
+          'compare',
+          '--semantics',
+          'upstream',
+          '--runs',
+          '60',
+          '--out',
+          join(dir, 'real', 'ce4'),
+          '--html',
+          join(dir, 'lnk', 'ce4', 'r.html'),
+        ],
+        linked.io,
+      ),
+    ).toBe(1);
+    expect(readdirSync(join(dir, 'real', 'ce4')).sort()).toEqual(['r.html', 'upstream']);
     rmSync(dir, { recursive: true, force: true });
   });
 

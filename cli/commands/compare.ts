@@ -20,14 +20,21 @@ import { applicableProperties } from '../../properties/catalog.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
 import { readCounterexample } from '../../harness/counterexample.ts';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts';
 import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { list, requireApplicable, selectedSemantics } from '../selection.ts';
-import { checkDefaultStore, checkOutputDir, checkOutputFile, makeOutputDir, writeAtomically } from '../output-files.ts';
+import {
+  checkDefaultStore,
+  checkInFolderMadeNow,
+  checkOutputDir,
+  checkOutputFile,
+  intoFolderToBeMade,
+  writeAtomically,
+} from '../output-files.ts';
 import { mergeRecorded, readRecorded } from '../record.ts';
 import { progress } from '../progress.ts';
 import { styleFor } from '../style.ts';
@@ -200,10 +207,11 @@ export const compare: Command = {
     const store = typeof values.out === 'string' ? { folder: resolve(values.out), flag: '--out', semantics: names } : undefined;
     if (typeof values.out === 'string') checkOutputDir(values.out, '--out', semantics);
     else if (!values['no-save']) checkDefaultStore(semantics, '--out DIR or --no-save');
-    // A page into the --out folder itself, which the saves make only when they save: made now, as the page will be
-    // written there, or the page's own check refused it for a folder that did not exist yet (E_IO, stop 62's note).
-    if (html !== undefined && store !== undefined && dirname(resolve(html)) === store.folder) makeOutputDir(values.out as string, '--out');
-    if (html !== undefined) checkOutputFile(html, '--html', { force: values.force === true, existing: 'refuse', store });
+    const checkHtml = () => checkOutputFile(html!, '--html', { force: values.force === true, existing: 'refuse', store });
+    // A page into the --out folder that the saves make only when they save: checked once that folder is made, last
+    // before the work (below); checked here, it was refused for a folder that did not exist yet (E_IO, stop 62's note).
+    const pageIntoNewOut = html !== undefined && typeof values.out === 'string' && intoFolderToBeMade(html, values.out);
+    if (html !== undefined && !pageIntoNewOut) checkHtml();
     const recorded = values.record ? readRecorded(EXPECTED) : undefined;
     if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare', recording: true });
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
@@ -243,6 +251,8 @@ export const compare: Command = {
     }
     // Read for the exhaustive searches' workers, and refused before any work as an option is.
     const heap = values.exhaustive ? workerHeapMiB(io.env, process.execArgv) : undefined;
+    // Made only now, and removed again if the page is refused: a refusal before had left the folder (helper-110).
+    if (pageIntoNewOut) checkInFolderMadeNow(values.out as string, '--out', checkHtml);
     /** Semantics whose search a worker out of memory stopped: each one's E_MEMORY line comes after the matrix, exit 2. */
     const outOfMemory: KlpcheckError[] = [];
     // Said before the searches, as explore says it: nothing else tells which engine ran, nor why the budget is smaller.
