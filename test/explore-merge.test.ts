@@ -287,6 +287,29 @@ describe('merging explore shards', () => {
     expect(refusal({ ...file, ledger: { ...ledger, expansions: [{ insmod: { ok: -1 } }] } })).toMatch(
       /:\/ledger\/expansions\/0: not an expansion/,
     );
+    // Each of these was accepted with the digests written again (helper-110); each is refused at its own place.
+    expect(refusal(sealed({ ...file, ledger: { ...ledger, foo: 1 } }))).toBe(
+      'klpcheck: a.json:/ledger/foo: not a member of a ledger (members: levelEnds, expanded, expansions) [E_SCHEMA]',
+    );
+    expect(refusal(sealed({ ...file, ledger: { ...ledger, expanded: `!${ledger.expanded as string}` } }))).toMatch(
+      /^klpcheck: a\.json:\/ledger\/expanded: not \d+ expansion numbers \(base64 of little-endian u32\) \[E_SCHEMA\]$/,
+    );
+    const expansions = ledger.expansions as unknown[];
+    expect(refusal(sealed({ ...file, ledger: { ...ledger, expansions: [...expansions, { nosuchop: { ok: 1 } }] } }))).toMatch(
+      new RegExp(`^klpcheck: a\\.json:/ledger/expansions/${expansions.length}/nosuchop: not an op \\(ops: `),
+    );
+    const reached = file.reached as string[];
+    expect(reached.length).toBeGreaterThan(0);
+    expect(refusal(sealed({ ...file, reached: [...reached, 'no such milestone'] }))).toMatch(
+      new RegExp(`^klpcheck: a\\.json:/reached/${reached.length}: not a milestone \\(milestones: `),
+    );
+    expect(refusal(sealed({ ...file, reached: [...reached, reached[0]] }))).toBe(
+      `klpcheck: a.json:/reached/${reached.length}: milestone '${reached[0]}' listed twice [E_SCHEMA]`,
+    );
+    const memories = file.memories as string[];
+    expect(refusal(sealed({ ...file, memories: [...memories, memories[0]] }))).toBe(
+      `klpcheck: a.json:/memories/${memories.length}: the memory at /memories/0 again [E_SCHEMA]`,
+    );
   });
 
   it('refuses a property no search checks, a property listed twice, and a split larger than --shard takes, each at its own pointer', () => {

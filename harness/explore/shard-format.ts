@@ -21,6 +21,7 @@ import { LIMITS, type ExploreScope } from './scope.ts';
 import { addExpansion, expansionKey, type ShardLedgerData } from './shard-ledger.ts';
 import { replayViolation, SHARD_MAX, type ExploreSummary, type ViolationSummary } from './summary.ts';
 import { checkInScope } from './violation-scope.ts';
+import { MILESTONES } from './coverage.ts';
 
 /**
  * The shard file format's version, checked as the klpcheck version is:
@@ -175,7 +176,6 @@ const MEMBERS: readonly (Exclude<keyof ExploreSummary, 'seconds' | 'stateBudget'
  */
 export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   const bad = (where: string, why: string) => new KlpcheckError('E_SCHEMA', why, file, where);
-  const isObject = (o: unknown): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw bad('', 'not an explore shard file (an object with format klpcheck-explore-shard)');
   const r = raw as Record<string, unknown>;
@@ -255,21 +255,20 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
   if (!Array.isArray(r.violations)) throw bad('/violations', 'missing or not a list');
   if (!isObject(r.outcomes))
     throw bad('/outcomes', r.outcomes === undefined ? 'missing coverage' : 'not an object of op -> outcome -> count (coverage)');
-  // An op or an outcome no search makes was read as it stood (hostile-user test, 2026-12-03): the counterexample schema's names.
-  const ops = schemaValues('counterexample', 'Op', 'op');
-  const outcomes = schemaValues('counterexample', 'TraceStep', 'outcome');
-  for (const [op, byOutcome] of Object.entries(r.outcomes)) {
-    if (!ops.includes(op)) throw bad(pointer('outcomes', op), `not an op (ops: ${ops.join(', ')})`);
-    if (!isObject(byOutcome)) throw bad(pointer('outcomes', op), 'not an object of outcome -> count');
-    for (const [o, n] of Object.entries(byOutcome)) {
-      if (!outcomes.includes(o)) throw bad(pointer('outcomes', op, o), `not an outcome (outcomes: ${outcomes.join(', ')})`);
-      if (!isCount(n)) throw bad(pointer('outcomes', op, o), 'not a whole number from 0 to 2^53 - 1');
-    }
-  }
+  checkOutcomes(r.outcomes, ['outcomes'], bad);
   if (!Array.isArray(r.reached)) throw bad('/reached', 'missing or not a list of milestones');
+  // Each one a milestone, once: an invented one, or one twice, was merged and written out as reached (helper-110).
+  const milestones = Object.keys(MILESTONES);
+  r.reached.forEach((m, i, all) => {
+    if (typeof m !== 'string' || !milestones.includes(m))
+      throw bad(`/reached/${i}`, `not a milestone (milestones: ${milestones.join(', ')})`);
+    if (all.indexOf(m) !== i) throw bad(`/reached/${i}`, `milestone '${m}' listed twice`);
+  });
   if (!Array.isArray(r.memories)) throw bad('/memories', 'a list of strings');
-  r.memories.forEach((m, i) => {
+  r.memories.forEach((m, i, all) => {
     if (typeof m !== 'string') throw bad(`/memories/${i}`, 'not a string');
+    // Each memory is written once, its place its id: one twice would be two ids of one memory (helper-110).
+    if (all.indexOf(m) !== i) throw bad(`/memories/${i}`, `the memory at /memories/${all.indexOf(m)} again`);
   });
   const sums = r.sha256;
   if (!isObject(sums)) throw bad('/sha256', 'missing or not an object (member -> sha256 digest of what a merge believes)');
@@ -529,10 +528,41 @@ function checkLedgerCounts(
 }
 
 /** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
+/** Whether `o` is a JSON object (not null, not a list). */
+function isObject(o: unknown): o is Record<string, unknown> {
+  return !!o && typeof o === 'object' && !Array.isArray(o);
+}
+
+/** What a shard file's /ledger holds (shard-ledger.ts ShardLedgerData, as toJson writes it). */
+const LEDGER_MEMBERS: readonly string[] = ['levelEnds', 'expanded', 'expansions'];
+
+/**
+ * A coverage map of op -> outcome -> count (a file's /outcomes, a ledger's
+ * expansion) at `at`: ops and outcomes the counterexample schema names, and
+ * counts that are whole numbers. An op or an outcome no search makes was read
+ * as it stood (hostile-user test, 2026-12-03).
+ */
+function checkOutcomes(map: unknown, at: readonly (string | number)[], bad: (where: string, why: string) => KlpcheckError): void {
+  const ops = schemaValues('counterexample', 'Op', 'op');
+  const outcomes = schemaValues('counterexample', 'TraceStep', 'outcome');
+  if (!isObject(map)) throw bad(pointer(...at), 'not an object of op -> outcome -> count');
+  for (const [op, byOutcome] of Object.entries(map)) {
+    if (!ops.includes(op)) throw bad(pointer(...at, op), `not an op (ops: ${ops.join(', ')})`);
+    if (!isObject(byOutcome)) throw bad(pointer(...at, op), 'not an object of outcome -> count');
+    for (const [o, n] of Object.entries(byOutcome)) {
+      if (!outcomes.includes(o)) throw bad(pointer(...at, op, o), `not an outcome (outcomes: ${outcomes.join(', ')})`);
+      if (!Number.isSafeInteger(n) || (n as number) < 0) throw bad(pointer(...at, op, o), 'not a whole number from 0 to 2^53 - 1');
+    }
+  }
+}
+
 function ledgerFromJson(raw: unknown, count: number, bad: (where: string, why: string) => KlpcheckError): ShardLedgerData {
   const l = raw as Record<string, unknown> | undefined;
   if (!l || typeof l !== 'object' || Array.isArray(l))
     throw bad('/ledger', "missing or not an object: a shard's per-state depths and expansions");
+  // At its own place, as an unknown member of the file is (helper-110: one was accepted with its digest written again).
+  const other = Object.keys(l).find((k) => !LEDGER_MEMBERS.includes(k));
+  if (other !== undefined) throw bad(pointer('ledger', other), `not a member of a ledger (members: ${LEDGER_MEMBERS.join(', ')})`);
   const ends = l.levelEnds;
   if (!Array.isArray(ends) || !ends.every((n, i) => Number.isInteger(n) && n >= (i ? ends[i - 1] : 0) && n <= count))
     throw bad('/ledger/levelEnds', `a list of ascending state counts up to ${count}`);
@@ -544,9 +574,13 @@ function ledgerFromJson(raw: unknown, count: number, bad: (where: string, why: s
   if (!Array.isArray(ex)) throw bad('/ledger/expansions', 'a list of expansions (operation -> outcome -> count)');
   ex.forEach((e, i) => {
     if (!isMap(e, (m) => isMap(m, isCount))) throw bad(`/ledger/expansions/${i}`, 'not an expansion (operation -> outcome -> count)');
+    // Its ops and outcomes are the coverage's (helper-110: invented ones were merged).
+    checkOutcomes(e, ['ledger', 'expansions', i], bad);
   });
   const bytes = typeof l.expanded === 'string' ? Buffer.from(l.expanded, 'base64') : undefined;
-  if (!bytes || bytes.length !== count * 4) throw bad('/ledger/expanded', `not ${count} expansion numbers (base64 of little-endian u32)`);
+  // Node skips what is not base64, as for /states: only text that encodes back to itself is (helper-110: "!" + the text passed).
+  if (!bytes || bytes.length !== count * 4 || bytes.toString('base64') !== l.expanded)
+    throw bad('/ledger/expanded', `not ${count} expansion numbers (base64 of little-endian u32)`);
   const expanded = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
     expanded[i] = bytes.readUInt32LE(i * 4);
