@@ -34,9 +34,30 @@ function probe(tmp: string, shown: string, flag: string): void {
     // Nothing was made, so nothing to remove: removing it anyway failed in a folder the user may not enter
     // (EACCES), and that error replaced this one as an internal error (hostile-user finding).
     if (e instanceof KlpcheckError) throw e;
-    throw new KlpcheckError('E_IO', `${flag}: cannot write here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, shown);
+    const code = (e as NodeJS.ErrnoException).code;
+    // A folder the system does not find though the checks' made-absolute path has it: one missing before a '..'
+    // (`--html rel/../x.html`, rel missing) was "cannot write here (ENOENT)" (helper-110).
+    const missing = code === 'ENOENT' ? firstMissingFolder(tmp) : undefined;
+    if (missing !== undefined)
+      throw new KlpcheckError('E_IO', `${flag}: the folder ${escapeControls(resolve(missing))} does not exist (ENOENT)`, shown);
+    throw new KlpcheckError('E_IO', `${flag}: cannot write here (${code ?? (e as Error).message})`, shown);
   }
   rmSync(tmp, { force: true });
+}
+
+/**
+ * The first folder on the way to `file`, as written and as the system walks
+ * it (a name before '..' included), that does not exist; undefined when
+ * every one does.
+ */
+function firstMissingFolder(file: string): string | undefined {
+  const parts = file.split('/').slice(0, -1);
+  let at = '';
+  for (const part of parts) {
+    at = at === '' ? part || '/' : at.endsWith('/') ? `${at}${part}` : `${at}/${part}`;
+    if (part !== '' && pathKind(at) === 'missing') return at;
+  }
+  return undefined;
 }
 
 /**

@@ -58,6 +58,11 @@ describe('--out DIR', () => {
     expect(refusal(() => checkOutputFile(join(dir, 'no', 'x.json'), '--out', opts))).toBe(
       `klpcheck: ${dir}/no/x.json: --out: the folder ${dir}/no does not exist [E_IO]`,
     );
+    // A missing folder before '..' is named too, as the system walks the path: it was "cannot write here (ENOENT)"
+    // (helper-110); the path made absolute as text names an existing folder.
+    expect(refusal(() => checkOutputFile(`${dir}/no/../x.json`, '--out', opts))).toBe(
+      `klpcheck: ${dir}/no/../x.json: --out: the folder ${dir}/no does not exist (ENOENT) [E_IO]`,
+    );
   });
 
   it('run --out NEW makes NEW in its existing folder, as --out counterexamples always did', async () => {
