@@ -497,6 +497,9 @@ function describe(e: ErrorObject): string {
  * hostile-user finding, stop 44).
  */
 function brief(value: unknown, max = 60): string {
+  // A number past a double's range parses as Infinity, which JSON.stringify writes as null: the file said 1e400
+  // (helper-110: "/format: must be 1, not null").
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large for a double';
   return clip(JSON.stringify(value) ?? String(value), max);
 }
 

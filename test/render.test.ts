@@ -779,6 +779,12 @@ describe('klpcheck render', () => {
     expect((await run(['render', tmp.write('m9.json', module9)])).stderr).toMatch(
       /m9\.json:\/initial\/modules\/0: a recorded state: module 'm9' is not in the universe \[E_REFERENCE\]\n$/,
     );
+    // A number past a double's range is said as such, not as the null JSON.stringify makes of its Infinity (helper-110).
+    const huge = `${JSON.stringify(fixture, null, 2)}\n`.replace('"format": 1,', '"format": 1e400,');
+    expect(huge).toContain('1e400');
+    expect((await run(['render', tmp.write('huge.json', huge)])).stderr).toMatch(
+      /^klpcheck: .*huge\.json:\/format: must be 1, not a number too large for a double \[E_SCHEMA\]\n$/,
+    );
     // One replay could not check says so too, never nothing.
     const cycle = { ...fixture, invariant: 'fixes' };
     expect((await run(['render', tmp.write('cycle.json', cycle)])).stderr).toMatch(
