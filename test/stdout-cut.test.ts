@@ -68,4 +68,14 @@ describe('standard output cut by its reader', () => {
     expect(r.stdout).toBe('status 3\n');
     expect(r.stderr).toBe('');
   }, 30_000);
+
+  it('standard output that cannot be written (a full disk) is one E_IO line and exit 2, with no report line before it', () => {
+    const bin = new URL('../bin/klpcheck.mjs', import.meta.url).pathname;
+    // compare's last line ("..., so exit 1 (a finding, not an error)") came before the E_IO line (helper-110).
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(bin)} compare --semantics stacking --runs 20 --no-save > /dev/full`], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('klpcheck: standard output: cannot write (ENOSPC) [E_IO]\n');
+    expect(r.status).toBe(2);
+  }, 60_000);
 });
