@@ -13,30 +13,28 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Milliseconds; only the progress line reads it. */
   readonly now: () => number;
+  /**
+   * The error of a standard output that could not be written (a full disk; not
+   * a reader that closed it), asked when the command has ended: main() then
+   * says it last and exits 2. Absent or undefined: none.
+   */
+  readonly outputFailure?: () => KlpcheckError | undefined;
 }
-
-/** How a failed write to standard output is said, before its code. */
-const STDOUT_FAILED = 'standard output: cannot write';
 
 export function processIo(): Io {
   /** Set once the reader of standard output, or of standard error, closed its pipe: nothing more is written to it. */
   let cut = false;
   let errCut = false;
-  /** Set once a failed write to standard output was raised where it happened (stdout below): said once. */
-  let raised = false;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  /** The code of the first failed write to standard output other than a closed pipe (a full disk): said last. */
+  let failed: string | undefined;
+  const fail = (e: NodeJS.ErrnoException) => {
     // `klpcheck ... | head` closes the pipe early; that is not an error worth a trace. The command goes on and ends
     // with its own exit status: exiting at once ended it with the status set so far, 0 while a command runs, so a
     // selftest that failed after `selftests | head -1` read as success.
-    if (e.code === 'EPIPE') {
-      cut = true;
-      return;
-    }
-    if (raised) return;
-    // Any other failure to write the output (a full disk, /dev/full) is one line, exit 2 (E_IO).
-    process.stderr.write(`klpcheck: ${STDOUT_FAILED} (${e.code ?? e.message}) [E_IO]\n`);
-    process.exit(2);
-  });
+    if (e.code !== 'EPIPE') failed ??= e.code ?? e.message;
+    cut = true;
+  };
+  process.stdout.on('error', fail);
   // The same for standard error (`klpcheck ... 2>&1 | head -1`): unheard, an error there was an uncaught 'error'
   // event, whose stack trace went to the closed pipe and whose exit 1 replaced the command's own (helper-110). Any
   // other failure there has nowhere to be said: what follows is dropped, and the exit status still tells.
@@ -46,15 +44,9 @@ export function processIo(): Io {
   const stdout = (t: string) => {
     if (cut) return;
     process.stdout.write(t);
-    // The stream knows at once (its 'error' event comes later): raised here, the command stops where it wrote, and
-    // its report's last line ("..., so exit 1") no longer came before the E_IO line and its exit 2 (helper-110).
-    const failed = process.stdout.errored as NodeJS.ErrnoException | null;
-    if (!failed) return;
-    if (failed.code === 'EPIPE') cut = true;
-    else {
-      raised = true;
-      throw new KlpcheckError('E_IO', `${STDOUT_FAILED} (${failed.code ?? failed.message})`);
-    }
+    // The stream knows at once; its 'error' event comes a tick later, when the command has written on.
+    const e = process.stdout.errored as NodeJS.ErrnoException | null;
+    if (e) fail(e);
   };
   return {
     stdout,
@@ -63,5 +55,9 @@ export function processIo(): Io {
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     now: () => Date.now(),
+    // A failed standard output is a late error (README, exit 2: work begun that could not be finished): the command
+    // finishes its files first. Until helper-111 it ended the process at the failed write's 'error' event, or threw
+    // there, and explore --out, compare --html and protocols --out, which write after printing, lost their files.
+    outputFailure: () => (failed === undefined ? undefined : new KlpcheckError('E_IO', `standard output: cannot write (${failed})`)),
   };
 }

@@ -120,7 +120,11 @@ export async function main(argv: string[], rawIo: Io = processIo(), earlyInterru
     stderr: (t) => rawIo.stderr(inert(t, rawIo.stderrIsTTY)),
   };
   try {
-    return await dispatch(argv, io);
+    const code = await dispatch(argv, io);
+    // After the command's own files are written: a late error, exit 2 (cli/io.ts processIo).
+    const late = rawIo.outputFailure?.();
+    if (late) throw late;
+    return code;
   } catch (e) {
     // On a terminal the line is erased first: a refusal in the middle of a run went onto its progress line
     // (cli/progress.ts; relate's, stop 42's hostile user). An empty line is erased as nothing.

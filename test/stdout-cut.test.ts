@@ -7,7 +7,7 @@
  * cut, or a finding, read as success to the shell.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,13 +69,20 @@ describe('standard output cut by its reader', () => {
     expect(r.stderr).toBe('');
   }, 30_000);
 
-  it('standard output that cannot be written (a full disk) is one E_IO line and exit 2, with no report line before it', () => {
+  it('standard output that cannot be written (a full disk): the files are written, then one E_IO line last, exit 2', () => {
     const bin = new URL('../bin/klpcheck.mjs', import.meta.url).pathname;
-    // compare's last line ("..., so exit 1 (a finding, not an error)") came before the E_IO line (helper-110).
-    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(bin)} compare --semantics stacking --runs 20 --no-save > /dev/full`], {
-      encoding: 'utf8',
-    });
-    expect(r.stderr).toBe('klpcheck: standard output: cannot write (ENOSPC) [E_IO]\n');
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-full-'));
+    const page = join(dir, 'page.html');
+    // compare writes its page after printing the matrix: a failed write that ended the process, or threw, lost the
+    // page, and explore --out its result (helper-111).
+    const r = spawnSync(
+      'bash',
+      ['-c', `node ${JSON.stringify(bin)} compare --semantics stacking --runs 20 --no-save --html ${JSON.stringify(page)} > /dev/full`],
+      { encoding: 'utf8' },
+    );
+    expect(readFileSync(page, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    expect(r.stderr).toMatch(/\nklpcheck: standard output: cannot write \(ENOSPC\) \[E_IO\]\n$/);
+    expect(r.stderr.match(/E_IO/g)).toHaveLength(1);
     expect(r.status).toBe(2);
   }, 60_000);
 });
