@@ -1,5 +1,6 @@
 /** The exit codes, in one place so the help texts and README cannot drift from the code. */
 import { ERROR_CODES } from '../harness/errors.ts';
+import type { Io } from './io.ts';
 
 export const EXIT = {
   ok: 0,
@@ -23,3 +24,14 @@ export const EXIT_HELP: readonly string[] = [
 export const ERROR_CODE_HELP: readonly string[] = Object.entries(ERROR_CODES).map(
   ([code, meaning], _, all) => `${code.padEnd(Math.max(...all.map(([c]) => c.length)) + 2)}${meaning}`,
 );
+
+/**
+ * The words a finding's summary line ends with, ", so exit 1 (a finding, not
+ * an error)", or nothing when the command will exit 2 instead: a late error
+ * (`late`: a file not written, a worker out of memory), or a standard output
+ * that could not be written (io.ts Io.outputFailure), whose E_IO line comes
+ * after the summary (helper-110: it contradicted the line before it).
+ */
+export function soExit1(io: Io, late = false): string {
+  return late || io.outputFailure?.() !== undefined ? '' : ', so exit 1 (a finding, not an error)';
+}

@@ -25,7 +25,7 @@ import { attempt, KlpcheckError, escapeControls } from '../../harness/errors.ts'
 import { namingFilesAsShown, notSaved, raiseLate, savedSummary, shownPath, type SavedCounts } from '../late-errors.ts';
 import { matrixText } from '../../report/matrix/text.ts';
 import { numberOption, type Command } from '../command.ts';
-import { EXIT } from '../exit.ts';
+import { EXIT, soExit1 } from '../exit.ts';
 import { list, requireApplicable, selectedSemantics } from '../selection.ts';
 import {
   checkDefaultStore,
@@ -310,7 +310,7 @@ export const compare: Command = {
     // Exit 1 is the finding, not a failure: say so where a shell user reading $? looks (README, Quick start).
     // A file not written, or a worker out of memory, ends the run with its error (exit 2) after this line: then the count alone.
     const failed = unsaved.length > 0 || unwritten !== undefined || unrecorded !== undefined || outOfMemory.length > 0;
-    const finding = violated ? `; ${violated} violated${failed ? '' : ', so exit 1 (a finding, not an error)'}` : '';
+    const finding = violated ? `; ${violated} violated${soExit1(io, failed)}` : '';
     io.stderr(
       `klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length, violated, saveDir === undefined)}\n`,
     );

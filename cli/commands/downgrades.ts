@@ -3,7 +3,7 @@ import { downgradeRow } from '../../harness/downgrades.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { downgradesMarkdown, downgradesText } from '../../report/downgrades.ts';
 import type { Command } from '../command.ts';
-import { EXIT } from '../exit.ts';
+import { EXIT, soExit1 } from '../exit.ts';
 import { selectedSemantics } from '../selection.ts';
 import { plural } from '../../harness/plural.ts';
 
@@ -32,7 +32,7 @@ export const downgrades: Command = {
     // Exit 1 is the finding, as compare's: said where a shell user reading $? looks (stop 36's nit).
     if (downgrading)
       io.stderr(
-        `klpcheck downgrades: ${downgrading} of ${plural(rows.length, 'semantics', 'semantics')} let klp-3a downgrade, so exit 1 (a finding, not an error)\n`,
+        `klpcheck downgrades: ${downgrading} of ${plural(rows.length, 'semantics', 'semantics')} let klp-3a downgrade${soExit1(io)}\n`,
       );
     return downgrading ? EXIT.failed : EXIT.ok;
   },

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_RELEASES, protocolVerdict } from '../../harness/protocols/s
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { cycleTimeline, protocolMatrixMarkdown, protocolMatrixText } from '../../report/protocols.ts';
 import { numberOption, type Command } from '../command.ts';
-import { EXIT } from '../exit.ts';
+import { EXIT, soExit1 } from '../exit.ts';
 import { plural } from '../../harness/plural.ts';
 import { progress } from '../progress.ts';
 import { list, selectedSemantics } from '../selection.ts';
@@ -93,7 +93,7 @@ export const protocols: Command = {
     // Exit 1 is the finding, as compare's (a file not saved ends the run with its error, exit 2, after this line).
     if (failing)
       io.stderr(
-        `klpcheck protocols: a failing cycle in ${failing} of ${plural(verdicts.length, 'cell')}${unsaved.length ? '' : ', so exit 1 (a finding, not an error)'}\n`,
+        `klpcheck protocols: a failing cycle in ${failing} of ${plural(verdicts.length, 'cell')}${soExit1(io, unsaved.length > 0)}\n`,
       );
     raiseLate(unsaved);
     return failing ? EXIT.failed : EXIT.ok;

@@ -3,7 +3,7 @@ import { KlpcheckError } from '../../harness/errors.ts';
 import type { Command } from '../command.ts';
 import { runScenarioFiles, type ReportMode } from '../run-scenarios.ts';
 import { sideBySideOf } from '../all-semantics.ts';
-import { EXIT } from '../exit.ts';
+import { EXIT, soExit1 } from '../exit.ts';
 import { plural } from '../../harness/plural.ts';
 import { scenarioFiles } from '../scenario-files.ts';
 import { styleFor } from '../style.ts';
@@ -48,9 +48,7 @@ export const scenario: Command = {
       const found = views.reduce((n, v) => n + v.semantics.filter((s) => v.verdicts[s] !== null).length, 0);
       if (!found) return EXIT.ok;
       const over = views.length > 1 ? ` over ${plural(views.length, 'file')}` : '';
-      io.stderr(
-        `klpcheck scenario: ${found} of ${runs} runs${over} fail an expectation or break a property, so exit 1 (a finding, not an error)\n`,
-      );
+      io.stderr(`klpcheck scenario: ${found} of ${runs} runs${over} fail an expectation or break a property${soExit1(io)}\n`);
       return EXIT.failed;
     }
     const style = styleFor(io, values['no-color'] === true);
