@@ -424,11 +424,14 @@ export function intoFolderToBeMade(file: string, dir: string): boolean {
  * refuses it, the folder is removed again (it is empty: the check's probe
  * removes what it makes), so that a refused command leaves nothing behind
  * (helper-110: made first, the folder stayed after every later refusal).
- * Call it last before the work. Errors: `check`'s, or E_IO with the system's
- * code when the folder cannot be made (one made meanwhile by another process
- * is no error).
+ * Call it last before the work. Returns what removes the folder again while
+ * it is still empty, for a refusal after the work that saved nothing there
+ * (helper-111: compare's budget that checked nothing); a folder that was
+ * there already is never removed. Errors: `check`'s, or E_IO with the
+ * system's code when the folder cannot be made (one made meanwhile by another
+ * process is no error).
  */
-export function checkInFolderMadeNow(dir: string, flag: string, check: () => void): void {
+export function checkInFolderMadeNow(dir: string, flag: string, check: () => void): () => void {
   const full = resolve(dir);
   try {
     mkdirSync(full);
@@ -436,18 +439,23 @@ export function checkInFolderMadeNow(dir: string, flag: string, check: () => voi
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EEXIST' || pathKind(full) !== 'directory')
       throw new KlpcheckError('E_IO', `${flag}: cannot make the folder (${code ?? (e as Error).message})`, dir);
-    return check();
-  }
-  try {
     check();
-  } catch (e) {
+    return () => {};
+  }
+  const undo = () => {
     try {
       rmdirSync(full);
     } catch {
-      // Not empty (another process wrote there meanwhile) or gone: left as it is.
+      // Not empty (a save, or another process, wrote there) or gone: left as it is.
     }
+  };
+  try {
+    check();
+  } catch (e) {
+    undo();
     throw e;
   }
+  return undo;
 }
 
 /**

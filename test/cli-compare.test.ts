@@ -140,6 +140,12 @@ describe('klpcheck compare', () => {
     ).toBe(2);
     expect(refused.err()).toMatch(/--html is a JSON file in the counterexample folder --out .*, or a semantics' folder of it/);
     expect(existsSync(join(dir, 'ce3'))).toBe(false);
+    // Nor does a refusal after the work that saved nothing there: a budget that checked nothing (helper-111).
+    const budget = capture();
+    const args5 = ['compare', '--semantics', 'upstream', '--runs', '2', '--exhaustive', '--max-states', '1'];
+    expect(await main([...args5, '--out', join(dir, 'ce5'), '--html', join(dir, 'ce5', 'p.html')], budget.io)).toBe(2);
+    expect(budget.err()).toMatch(/--max-states 1: upstream has more than 1 state .* \[E_USAGE\]\n$/);
+    expect(existsSync(join(dir, 'ce5'))).toBe(false);
     // The page's folder and --out are compared as the system takes them: through a link, the same folder.
     mkdirSync(join(dir, 'real'));
     symlinkSync(join(dir, 'real'), join(dir, 'lnk'));

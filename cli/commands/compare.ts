@@ -252,7 +252,7 @@ export const compare: Command = {
     // Read for the exhaustive searches' workers, and refused before any work as an option is.
     const heap = values.exhaustive ? workerHeapMiB(io.env, process.execArgv) : undefined;
     // Made only now, and removed again if the page is refused: a refusal before had left the folder (helper-110).
-    if (pageIntoNewOut) checkInFolderMadeNow(values.out as string, '--out', checkHtml);
+    const unmake = pageIntoNewOut ? checkInFolderMadeNow(values.out as string, '--out', checkHtml) : () => {};
     /** Semantics whose search a worker out of memory stopped: each one's E_MEMORY line comes after the matrix, exit 2. */
     const outOfMemory: KlpcheckError[] = [];
     // Said before the searches, as explore says it: nothing else tells which engine ran, nor why the budget is smaller.
@@ -278,7 +278,11 @@ export const compare: Command = {
       : undefined;
     // A budget that checked no sequence of a semantics would make its cells 'OK' at depth 0: refused before the matrix.
     const checkedNothing = exhaustive?.map((x) => budgetCheckedNothing(x.summary)).find((e) => e !== undefined);
-    if (checkedNothing) throw checkedNothing;
+    if (checkedNothing) {
+      // Refused before the matrix: the --out folder made for the page goes again if nothing was saved in it.
+      unmake();
+      throw checkedNothing;
+    }
     const matrix: VerdictMatrix = computeMatrix({ ...options, ...(exhaustive ? { exhaustive, maxStates } : {}) });
     bar.clear();
     const json = `${JSON.stringify(matrix, null, 2)}\n`;
