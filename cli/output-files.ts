@@ -38,8 +38,9 @@ function probe(tmp: string, shown: string, flag: string): void {
     // A folder the system does not find though the checks' made-absolute path has it: one missing before a '..'
     // (`--html rel/../x.html`, rel missing) was "cannot write here (ENOENT)" (helper-110).
     const missing = code === 'ENOENT' ? firstMissingFolder(tmp) : undefined;
+    // Named as the system has it (realPath): made absolute as text, `lnk/../nope` named a folder beside the link (helper-111).
     if (missing !== undefined)
-      throw new KlpcheckError('E_IO', `${flag}: the folder ${escapeControls(resolve(missing))} does not exist (ENOENT)`, shown);
+      throw new KlpcheckError('E_IO', `${flag}: the folder ${escapeControls(realPath(missing))} does not exist`, shown);
     throw new KlpcheckError('E_IO', `${flag}: cannot write here (${code ?? (e as Error).message})`, shown);
   }
   rmSync(tmp, { force: true });

@@ -4,7 +4,18 @@
  * once built a tree at the root). The refusals, each before any work, are in
  * the bad-input corpus (test/bad-inputs/output-paths.json).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +72,13 @@ describe('--out DIR', () => {
     // A missing folder before '..' is named too, as the system walks the path: it was "cannot write here (ENOENT)"
     // (helper-110); the path made absolute as text names an existing folder.
     expect(refusal(() => checkOutputFile(`${dir}/no/../x.json`, '--out', opts))).toBe(
-      `klpcheck: ${dir}/no/../x.json: --out: the folder ${dir}/no does not exist (ENOENT) [E_IO]`,
+      `klpcheck: ${dir}/no/../x.json: --out: the folder ${dir}/no does not exist [E_IO]`,
+    );
+    // Named as the system walks it: past a link and '..', in the link's target's folder (helper-111).
+    mkdirSync(join(dir, 'real', 'b'), { recursive: true });
+    symlinkSync(join(dir, 'real', 'b'), join(dir, 'lnk'));
+    expect(refusal(() => checkOutputFile(`${dir}/lnk/../nope/../y.json`, '--out', opts))).toBe(
+      `klpcheck: ${dir}/lnk/../nope/../y.json: --out: the folder ${dir}/real/nope does not exist [E_IO]`,
     );
   });
 
