@@ -629,7 +629,15 @@ describe('a shard file whose /violations were edited, each entry still true and 
   it('is refused, not an internal error, when a member is nested thousands of levels deep', () => {
     let deep: unknown = [];
     for (let i = 0; i < 20_000; i++) deep = [deep];
-    expect(refusal({ ...file, reached: [deep] })).toBe('klpcheck: a.json:/reached: nested too deeply to be a shard file member [E_SCHEMA]');
+    // Each element of /reached is a milestone's name since 2026-12-07 (helper-110), so the nesting is refused there, at
+    // the element, before any digest is taken of it (the digest's own guard said "nested too deeply" at /reached).
+    expect(refusal({ ...file, reached: [deep] })).toMatch(
+      /^klpcheck: a\.json:\/reached\/0: not a milestone \(milestones: .*\) \[E_SCHEMA\]$/,
+    );
+    expect(refusal({ ...file, memories: [deep] })).toBe('klpcheck: a.json:/memories/0: not a string [E_SCHEMA]');
+    expect(refusal({ ...file, ledger: { ...(file.ledger as object), expansions: [deep] } })).toMatch(
+      /^klpcheck: a\.json:\/ledger\/expansions\/0: not an expansion/,
+    );
   });
 });
 
