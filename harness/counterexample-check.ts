@@ -48,7 +48,18 @@ function checkRecordedStates(c: Counterexample, names: UniverseNames, file: stri
     };
     st.patches.forEach((p, j) => names.patches.has(p.name) || refuse('patch', p.name, ['patches', j, 'name']));
     st.modules.forEach((m, j) => names.modules.has(m) || refuse('module', m, ['modules', j]));
-    st.tasks.forEach((t, j) => tasks.has(t.name) || refuse('task', t.name, ['tasks', j, 'name']));
+    st.tasks.forEach((t, j) => {
+      if (tasks.has(t.name)) return;
+      // A task a later step forks is declared, but not yet here (helper-111: "not in the universe" misled).
+      const fork = c.steps.findIndex((s) => s.op.op === 'fork' && s.op.child === t.name);
+      if (fork < 0) refuse('task', t.name, ['tasks', j, 'name']);
+      throw new KlpcheckError(
+        'E_REFERENCE',
+        `a recorded state: task '${t.name}' before step ${fork} forks it`,
+        file,
+        pointer(...at, 'tasks', j, 'name'),
+      );
+    });
   };
   check(c.initial, ['initial']);
   c.steps.forEach((s, i) => {

@@ -260,6 +260,13 @@ describe('klpcheck compare', () => {
     // The same bytes as the committed corpus: it is reproducible from its own seeds.
     expect(files).toHaveLength(2);
     for (const f of files) expect(readFileSync(join(dir, f), 'utf8'), f).toBe(readFileSync(join('counterexamples', f), 'utf8'));
+    // The same page again, with --force, is said unchanged, as render says it (helper-111: it said "wrote").
+    const page = join(dir, 'page.html');
+    const [third, fourth] = [capture(), capture()];
+    await main([...run, '--html', page], third.io);
+    await main([...run, '--html', page, '--force'], fourth.io);
+    expect(third.err()).toContain(`klpcheck compare: wrote ${page}\n`);
+    expect(fourth.err()).toContain(`klpcheck compare: unchanged ${page}\n`);
   });
 
   it('rejects an unknown semantics in the list with exit 2', async () => {

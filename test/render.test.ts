@@ -775,6 +775,17 @@ describe('klpcheck render', () => {
     expect((await run(['render', tmp.write('task9.json', task9)])).stderr).toMatch(
       /^klpcheck: .*task9\.json:\/steps\/0\/state\/tasks\/0\/name: a recorded state: task 'task9' is not in the universe \[E_REFERENCE\]\n$/,
     );
+    // A task named before the step that forks it is told as such (helper-111).
+    const early = {
+      ...fixture,
+      initial: { ...fixture.initial, tasks: [...fixture.initial.tasks, { name: 'c0', state: 'idle', blocked: null }] },
+      steps: [{ ...fixture.steps[0]!, op: { op: 'fork', task: fixture.initial.tasks[0]!.name, child: 'c0' } }, ...fixture.steps.slice(1)],
+    };
+    expect((await run(['render', tmp.write('early.json', early)])).stderr).toMatch(
+      new RegExp(
+        `early\\.json:/initial/tasks/${fixture.initial.tasks.length}/name: a recorded state: task 'c0' before step 0 forks it \\[E_REFERENCE\\]\\n$`,
+      ),
+    );
     const module9 = { ...fixture, initial: { ...fixture.initial, modules: ['m9'] } };
     expect((await run(['render', tmp.write('m9.json', module9)])).stderr).toMatch(
       /m9\.json:\/initial\/modules\/0: a recorded state: module 'm9' is not in the universe \[E_REFERENCE\]\n$/,

@@ -306,8 +306,9 @@ export const compare: Command = {
       if (html === undefined) return;
       const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
       const loaded = new Map(files.map((f) => [showFile(f), readCounterexample(resolve(ROOT, f))] as const));
-      writeAtomically(html, matrixHtml(shown, loaded), values.force === true, '--html');
-      io.stderr(`klpcheck compare: wrote ${escapeControls(html)}\n`);
+      // "unchanged" as render says it: a run beside it wrote the same page first (helper-111: both said "wrote").
+      const status = writeAtomically(html, matrixHtml(shown, loaded), values.force === true, '--html');
+      io.stderr(`klpcheck compare: ${status === 'unchanged' ? 'unchanged' : 'wrote'} ${escapeControls(html)}\n`);
     });
     const secs = ((io.now() - t0) / 1000).toFixed(1);
     const violated = matrix.cells.filter((c) => c.verdict === 'violated').length;
