@@ -14,57 +14,42 @@ import { describe, expect, it } from 'vitest';
 
 const IO = new URL('../cli/io.ts', import.meta.url).href;
 
+/**
+ * Runs, through bash, a script that writes 2,000 lines to `stream` through
+ * processIo, waits past the reader's cut, writes 2,000 more, says `done` on
+ * the other stream and sets exit status `status`; `pipe` is the shell's
+ * redirection and pipeline after the command. Returns what the shell got.
+ */
+function cutRun(stream: 'stdout' | 'stderr', status: number, pipe: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'klpcheck-cut-'));
+  const script = join(dir, 'cut.mts');
+  const other = stream === 'stdout' ? 'stderr' : 'stdout';
+  const lines = `for (let i = 0; i < 2000; i++) io.${stream}('a line of output\\n');`;
+  writeFileSync(
+    script,
+    [
+      `import { processIo } from ${JSON.stringify(IO)};`,
+      'const io = processIo();',
+      lines,
+      'await new Promise((r) => setTimeout(r, 300));',
+      lines,
+      `io.${other}('done\\n');`,
+      `process.exitCode = ${status};`,
+    ].join('\n'),
+  );
+  return spawnSync('bash', ['-c', `node --import tsx ${JSON.stringify(script)} ${pipe}`], { encoding: 'utf8' });
+}
+
 describe('standard output cut by its reader', () => {
   it('drops the rest of the output, and the command ends with its own status', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-cut-'));
-    const script = join(dir, 'cut.mts');
     // A command that prints as it goes, goes on after the reader left, and then finds something (status 1).
-    writeFileSync(
-      script,
-      [
-        `import { processIo } from ${JSON.stringify(IO)};`,
-        'const io = processIo();',
-        "for (let i = 0; i < 2000; i++) io.stdout('PASS a line of output\\n');",
-        'await new Promise((r) => setTimeout(r, 300));',
-        "for (let i = 0; i < 2000; i++) io.stdout('PASS a line of output\\n');",
-        "io.stderr('done\\n');",
-        'process.exitCode = 1;',
-      ].join('\n'),
-    );
-    const r = spawnSync(
-      'bash',
-      ['-c', `node --import tsx ${JSON.stringify(script)} | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const r = cutRun('stdout', 1, '| head -c 10 >/dev/null; echo "status ${PIPESTATUS[0]}" >&2');
     expect(r.stderr).toBe('done\nstatus 1\n');
   }, 30_000);
 
   it('standard error cut the same way (2>&1 | head): no stack trace, and the command ends with its own status', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-cut-'));
-    const script = join(dir, 'cut.mts');
-    // Its own status is 1; an uncaught EPIPE on standard error had ended it with node's 1 at the first line after the
-    // cut, so the status here is 3 (helper-110).
-    writeFileSync(
-      script,
-      [
-        `import { processIo } from ${JSON.stringify(IO)};`,
-        'const io = processIo();',
-        "for (let i = 0; i < 2000; i++) io.stderr('a progress line\\n');",
-        'await new Promise((r) => setTimeout(r, 300));',
-        "for (let i = 0; i < 2000; i++) io.stderr('a progress line\\n');",
-        "io.stdout('done\\n');",
-        'process.exitCode = 3;',
-      ].join('\n'),
-    );
-    const r = spawnSync(
-      'bash',
-      ['-c', `node --import tsx ${JSON.stringify(script)} 2>&1 >/dev/null | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`],
-      {
-        encoding: 'utf8',
-      },
-    );
+    // An uncaught EPIPE on standard error had ended it with node's 1 at the first line after the cut (helper-110).
+    const r = cutRun('stderr', 3, '2>&1 >/dev/null | head -c 10 >/dev/null; echo "status ${PIPESTATUS[0]}"');
     expect(r.stdout).toBe('status 3\n');
     expect(r.stderr).toBe('');
   }, 30_000);
