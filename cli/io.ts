@@ -21,6 +21,11 @@ export interface Io {
   readonly outputFailure?: () => KlpcheckError | undefined;
 }
 
+/**
+ * The process's own Io: its standard output and error, with a reader that
+ * closes either (EPIPE) cutting that stream, not the command, and a standard
+ * output that fails otherwise (a full disk) said last (outputFailure).
+ */
 export function processIo(): Io {
   /** Set once the reader of standard output, or of standard error, closed its pipe: nothing more is written to it. */
   let cut = false;
@@ -56,8 +61,8 @@ export function processIo(): Io {
     env: process.env,
     now: () => Date.now(),
     // A failed standard output is a late error (README, exit 2: work begun that could not be finished): the command
-    // finishes its files first. Until helper-111 it ended the process at the failed write's 'error' event, or threw
-    // there, and explore --out, compare --html and protocols --out, which write after printing, lost their files.
+    // finishes its files first. Raised at the failed write (for a day), it cost explore --out, compare --html and
+    // protocols --out, which write after printing, their files (helper-111).
     outputFailure: () => (failed === undefined ? undefined : new KlpcheckError('E_IO', `standard output: cannot write (${failed})`)),
   };
 }
