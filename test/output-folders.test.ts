@@ -74,6 +74,12 @@ describe('--out DIR', () => {
     expect(refusal(() => checkOutputFile(`${dir}/no/../x.json`, '--out', opts))).toBe(
       `klpcheck: ${dir}/no/../x.json: --out: the folder ${dir}/no does not exist [E_IO]`,
     );
+    // A folder option too: `nope/../ce` was taken as ./ce, made absolute as text, and saved there (helper-111).
+    expect(refusal(() => checkOutputDir(`${dir}/no/../ce`, '--out'))).toBe(
+      `klpcheck: ${dir}/no/../ce: --out: the folder ${dir}/no does not exist [E_IO]`,
+    );
+    expect(() => checkOutputDir(`${dir}/new/`, '--out')).not.toThrow();
+    expect(() => checkOutputDir(`${dir}/./new`, '--out')).not.toThrow();
     // Named as the system walks it: past a link and '..', in the link's target's folder (helper-111).
     mkdirSync(join(dir, 'real', 'b'), { recursive: true });
     symlinkSync(join(dir, 'real', 'b'), join(dir, 'lnk'));
