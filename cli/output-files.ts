@@ -380,7 +380,7 @@ export function checkOutputDir(dir: string, flag: string, below: readonly { read
   // A missing folder before a '..' (`nope/../ce`): made absolute as text the folder is ./ce, which the saves then
   // used, where the system refuses the path as written (helper-111); said as a file option's is (probe). Only before
   // a '..': other missing folders above are said below, with what --out makes.
-  const missing = firstMissingFolder(`${dir}/x`);
+  const missing = dir.split('/').includes('..') ? firstMissingFolder(`${dir}/x`) : undefined;
   if (missing !== undefined && dir.slice(missing.length).split('/').includes('..'))
     throw new KlpcheckError('E_IO', `${flag}: the folder ${escapeControls(realPath(missing))} does not exist`, dir);
   const kind = pathKind(full);

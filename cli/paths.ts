@@ -88,9 +88,10 @@ function storeRoots(folder: string): { readonly paths: string[]; readonly ids: S
       if (e.name.startsWith('.')) continue;
       const p = join(dir, e.name);
       if (e.isSymbolicLink()) {
-        const target = pathKind(p) === 'missing' ? danglingTarget(p) : realPath(p);
+        const kind = pathKind(p);
+        const target = kind === 'missing' ? danglingTarget(p) : realPath(p);
         if (target !== undefined) paths.push(target);
-        if (pathKind(p) === 'directory') walk(p);
+        if (kind === 'directory') walk(p);
       } else if (e.isDirectory()) walk(p);
     }
   };

@@ -210,7 +210,7 @@ export const compare: Command = {
     const checkHtml = () => checkOutputFile(html!, '--html', { force: values.force === true, existing: 'refuse', store });
     // A page into the --out folder that the saves make only when they save: checked once that folder is made, last
     // before the work (below); checked here, it was refused for a folder that did not exist yet (E_IO, stop 62's note).
-    const pageIntoNewOut = html !== undefined && typeof values.out === 'string' && intoFolderToBeMade(html, values.out);
+    const pageIntoNewOut = html !== undefined && store !== undefined && intoFolderToBeMade(html, store.folder);
     if (html !== undefined && !pageIntoNewOut) checkHtml();
     const recorded = values.record ? readRecorded(EXPECTED) : undefined;
     if (values.record) checkOutputFile(EXPECTED, '--record', { force: true, existing: 'compare', recording: true });

@@ -237,9 +237,6 @@ export function fromJson(raw: unknown, file = 'shard'): ExploreSummary {
       throw bad(`/shards/${i}/count`, `a split into at most ${SHARD_MAX} shards (as --shard takes), not ${s.count}`);
   });
   for (const k of ['complete', 'fixpoint'] as const) if (typeof r[k] !== 'boolean') throw bad(`/${k}`, 'missing or not true/false');
-  // Counts are whole numbers from 0: a negative one was read as it stood (hostile-user finding of stop 32).
-  // Exact in a double: 1e300 is a whole number, and was taken as a count of transitions.
-  const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   for (const k of ['depthReached', 'distinctStates', 'transitions'] as const)
     if (!isCount(r[k])) throw bad(`/${k}`, 'missing or not a whole number from 0 to 2^53 - 1');
   if (r.specStates !== null && !isCount(r.specStates))
@@ -527,11 +524,22 @@ function checkLedgerCounts(
     );
 }
 
-/** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
 /** Whether `o` is a JSON object (not null, not a list). */
 function isObject(o: unknown): o is Record<string, unknown> {
   return !!o && typeof o === 'object' && !Array.isArray(o);
 }
+
+/**
+ * Whether `n` is a count: a whole number from 0, exact in a double. A negative
+ * one was read as it stood (hostile-user finding of stop 32), and 1e300, a
+ * whole number, was taken as a count of transitions.
+ */
+function isCount(n: unknown): boolean {
+  return Number.isSafeInteger(n) && (n as number) >= 0;
+}
+
+/** The ops and outcomes a coverage map may name (checkOutcomes), read from the counterexample schema once. */
+let coverageNames: { readonly ops: readonly string[]; readonly outcomes: readonly string[] } | undefined;
 
 /** What a shard file's /ledger holds (shard-ledger.ts ShardLedgerData, as toJson writes it). */
 const LEDGER_MEMBERS: readonly string[] = ['levelEnds', 'expanded', 'expansions'];
@@ -543,23 +551,25 @@ const LEDGER_MEMBERS: readonly string[] = ['levelEnds', 'expanded', 'expansions'
  * as it stood (hostile-user test, 2026-12-03).
  */
 function checkOutcomes(map: unknown, at: readonly (string | number)[], bad: (where: string, why: string) => KlpcheckError): void {
-  const ops = schemaValues('counterexample', 'Op', 'op');
-  const outcomes = schemaValues('counterexample', 'TraceStep', 'outcome');
+  const { ops, outcomes } = (coverageNames ??= {
+    ops: schemaValues('counterexample', 'Op', 'op'),
+    outcomes: schemaValues('counterexample', 'TraceStep', 'outcome'),
+  });
   if (!isObject(map)) throw bad(pointer(...at), 'not an object of op -> outcome -> count');
   for (const [op, byOutcome] of Object.entries(map)) {
     if (!ops.includes(op)) throw bad(pointer(...at, op), `not an op (ops: ${ops.join(', ')})`);
     if (!isObject(byOutcome)) throw bad(pointer(...at, op), 'not an object of outcome -> count');
     for (const [o, n] of Object.entries(byOutcome)) {
       if (!outcomes.includes(o)) throw bad(pointer(...at, op, o), `not an outcome (outcomes: ${outcomes.join(', ')})`);
-      if (!Number.isSafeInteger(n) || (n as number) < 0) throw bad(pointer(...at, op, o), 'not a whole number from 0 to 2^53 - 1');
+      if (!isCount(n)) throw bad(pointer(...at, op, o), 'not a whole number from 0 to 2^53 - 1');
     }
   }
 }
 
+/** A shard's ledger from its file: level ends within the states, one expansion number per state, each expansion op -> outcome -> count. */
 function ledgerFromJson(raw: unknown, count: number, bad: (where: string, why: string) => KlpcheckError): ShardLedgerData {
-  const l = raw as Record<string, unknown> | undefined;
-  if (!l || typeof l !== 'object' || Array.isArray(l))
-    throw bad('/ledger', "missing or not an object: a shard's per-state depths and expansions");
+  if (!isObject(raw)) throw bad('/ledger', "missing or not an object: a shard's per-state depths and expansions");
+  const l = raw;
   // At its own place, as an unknown member of the file is (helper-110: one was accepted with its digest written again).
   const other = Object.keys(l).find((k) => !LEDGER_MEMBERS.includes(k));
   if (other !== undefined) throw bad(pointer('ledger', other), `not a member of a ledger (members: ${LEDGER_MEMBERS.join(', ')})`);
@@ -567,10 +577,7 @@ function ledgerFromJson(raw: unknown, count: number, bad: (where: string, why: s
   if (!Array.isArray(ends) || !ends.every((n, i) => Number.isInteger(n) && n >= (i ? ends[i - 1] : 0) && n <= count))
     throw bad('/ledger/levelEnds', `a list of ascending state counts up to ${count}`);
   const ex = l.expansions;
-  // Exact in a double: 1e300 is a whole number, and was taken as a count of transitions.
-  const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
-  const isMap = (x: unknown, each: (v: unknown) => boolean) =>
-    !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every(each);
+  const isMap = (x: unknown, each: (v: unknown) => boolean) => isObject(x) && Object.values(x).every(each);
   if (!Array.isArray(ex)) throw bad('/ledger/expansions', 'a list of expansions (operation -> outcome -> count)');
   ex.forEach((e, i) => {
     if (!isMap(e, (m) => isMap(m, isCount))) throw bad(`/ledger/expansions/${i}`, 'not an expansion (operation -> outcome -> count)');
