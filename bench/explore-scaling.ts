@@ -11,7 +11,7 @@ import { exploreInParallel } from '../harness/explore/parallel.ts';
 import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { runSpin, spinMissing } from '../promela/spin.ts';
-import { upstreamPromela } from '../promela/upstream.ts';
+import { upstreamPromela } from '../promela/model.ts';
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -82,7 +82,7 @@ export interface SpinSide {
 }
 
 /**
- * Spin on upstream's whole space at `scope`, and `measure` between its runs
+ * Spin on a whole space at `scope` (upstream's, or `model`'s), and `measure` between its runs
  * (Spin, then `rounds` times measure and Spin), so that both see the same
  * machine, and a run slowed by the machine's load is outweighed: Spin's time
  * is the fastest of its runs (this VM's times move by up to 35% from run to
@@ -94,12 +94,13 @@ export function besideSpin<T>(
   scope: ExploreScope,
   measure: () => T,
   rounds = 1,
+  /** The Promela model Spin runs (promela/model.ts): upstream's at `scope` unless given. */
+  model = upstreamPromela(scope),
 ):
   | { readonly spin: SpinSide; readonly measured: readonly T[]; readonly spinStatesPerSecond: number }
   | { readonly scope: string; readonly skipped: string } {
   const missing = spinMissing();
   if (missing) return { scope: formatScope(scope), skipped: missing };
-  const model = upstreamPromela(scope);
   const first = runSpin(model);
   const runs = [first.seconds];
   const measured: T[] = [];

@@ -2,7 +2,7 @@
  * The packed engine's upstream spec model (harness/explore/packed/) against
  * two independent engines: the object spec model, state for state and
  * successor for successor over whole spaces (test/support/object-spec-space.ts),
- * and Spin on the Promela model (promela/upstream.ts), count for count.
+ * and Spin on the Promela model (promela/model.ts), count for count.
  */
 import { hex, label } from './support/packed-keys.ts';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import { parseScope } from '../harness/explore/scope.ts';
 import type { Op } from '../harness/ops.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { runSpin, spinMissing } from '../promela/spin.ts';
-import { upstreamPromela } from '../promela/upstream.ts';
+import { promelaModel, upstreamPromela } from '../promela/model.ts';
+import { PROMELA_RULES } from '../promela/rules.ts';
 import { ObjectSpecSpace, specLevelKey } from './support/object-spec-space.ts';
 import { packContext } from '../harness/explore/state-key.ts';
 import { scopeFuncs } from '../harness/explore/candidates.ts';
@@ -160,6 +161,11 @@ describe('the packed upstream spec model', () => {
         expect(spin.errors, text).toBe(0);
         expect([r.fixpoint, r.distinctStates + 1], text).toEqual([true, spin.stored]);
       }
+      // Stacking's model (promela/rules.ts) against the packed spec model asking stacking's rule.
+      const scope = parseScope('patches=2,functions=2,states=1,tasks=1,depth=any');
+      const r = packedSearch(new PackedSpec(scope, 0, semanticsByName('stacking')!));
+      const spin = runSpin(promelaModel(PROMELA_RULES.get('stacking')!, scope));
+      expect([spin.errors, r.fixpoint, r.distinctStates + 1]).toEqual([0, true, spin.stored]);
     },
     600_000,
   );

@@ -8,13 +8,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { upstreamPromela } from '../promela/upstream.ts';
+import { promelaModel } from '../promela/model.ts';
 import { run } from './support/cli-run.ts';
 
 // The generator, counted: a refusal before the work never calls it.
-vi.mock('../promela/upstream.ts', async (original) => {
-  const real = await original<typeof import('../promela/upstream.ts')>();
-  return { ...real, upstreamPromela: vi.fn(real.upstreamPromela) };
+vi.mock('../promela/model.ts', async (original) => {
+  const real = await original<typeof import('../promela/model.ts')>();
+  return { ...real, promelaModel: vi.fn(real.promelaModel) };
 });
 
 const SMALL = ['promela', '--scope', 'patches=1,functions=1,states=0,tasks=1'];
@@ -23,7 +23,7 @@ const fileIn = (name: string) => join(mkdtempSync(join(tmpdir(), 'klpcheck-pml-o
 const refused = (f: string) => `klpcheck: ${f}: exists with other content; not overwritten (use --force) [E_CONFLICT]\n`;
 
 beforeEach(() => {
-  vi.mocked(upstreamPromela).mockClear();
+  vi.mocked(promelaModel).mockClear();
 });
 
 describe('promela --out F where F exists', () => {
@@ -32,7 +32,7 @@ describe('promela --out F where F exists', () => {
     writeFileSync(f, 'my notes\n');
     const r = await run([...SMALL, '--out', f]);
     expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 2, stderr: refused(f), stdout: '' });
-    expect(upstreamPromela).not.toHaveBeenCalled();
+    expect(promelaModel).not.toHaveBeenCalled();
     expect(readFileSync(f, 'utf8')).toBe('my notes\n');
   });
 
@@ -40,10 +40,10 @@ describe('promela --out F where F exists', () => {
     const f = fileIn('up.pml');
     expect((await run([...OTHER, '--out', f])).code).toBe(0);
     const other = readFileSync(f, 'utf8');
-    vi.mocked(upstreamPromela).mockClear();
+    vi.mocked(promelaModel).mockClear();
     const r = await run([...SMALL, '--out', f]);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: refused(f) });
-    expect(upstreamPromela).toHaveBeenCalledTimes(1);
+    expect(promelaModel).toHaveBeenCalledTimes(1);
     expect(readFileSync(f, 'utf8')).toBe(other);
   });
 

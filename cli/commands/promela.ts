@@ -1,7 +1,8 @@
-/** `klpcheck promela`: the upstream spec model in Promela, for Spin (promela/upstream.ts). */
-import { KlpcheckError } from '../../harness/errors.ts';
+/** `klpcheck promela`: a semantics' spec model in Promela, for Spin (promela/model.ts, promela/rules.ts). */
+import { escapeControls, KlpcheckError } from '../../harness/errors.ts';
 import { depthBoundIn, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
-import { BANNER, upstreamPromela } from '../../promela/upstream.ts';
+import { BANNER, promelaModel } from '../../promela/model.ts';
+import { PROMELA_RULES } from '../../promela/rules.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
@@ -9,18 +10,20 @@ import { shownPath } from '../late-errors.ts';
 
 export const promela: Command = {
   name: 'promela',
-  summary: 'the upstream spec model in Promela, to run with Spin',
+  summary: 'the upstream or stacking spec model in Promela, to run with Spin',
   description: [
-    'Writes the upstream semantics at the spec level as a Promela model for Spin,',
-    'an independent model checker. Where upstream never breaks conformance (one',
-    "patch), Spin's count of stored states equals the spec-level count of",
-    "'klpcheck explore --semantics upstream --scope S,depth=any --max-states any' plus one (the state",
-    'before the model fills its tables); past a break explore counts fewer. Use it to run',
+    'Writes a semantics at the spec level as a Promela model for Spin, an independent',
+    `model checker: ${[...PROMELA_RULES.keys()].join(' or ')}, each written again in Promela from its rule. Where the`,
+    "semantics never breaks conformance (stacking; upstream with one patch), Spin's count of",
+    "stored states equals the spec-level count of 'klpcheck explore --semantics NAME",
+    "--scope S,depth=any --max-states any' plus one (the state before the model fills its",
+    'tables); past a break explore counts fewer. Use it to run',
     "Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
     `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
   ],
   options: {
+    semantics: { type: 'string', arg: 'NAME', help: `the semantics: ${[...PROMELA_RULES.keys()].join(' or ')} (default upstream)` },
     scope: { type: 'string', arg: 'K=V,...', help: 'patches, functions, states, tasks (default as klpcheck explore)' },
     out: {
       type: 'string',
@@ -33,10 +36,18 @@ export const promela: Command = {
   operands: '',
   examples: [
     'npx klpcheck promela --scope patches=2,functions=2,states=1,tasks=2 --out upstream.pml',
+    'npx klpcheck promela --semantics stacking --scope patches=3,functions=1,states=0,tasks=1 --out stacking.pml',
     'spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000',
   ],
   async run({ values, positionals }, io) {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
+    const name = (values.semantics as string | undefined) ?? 'upstream';
+    const rule = PROMELA_RULES.get(name);
+    if (!rule)
+      throw new KlpcheckError(
+        'E_USAGE',
+        `promela writes ${[...PROMELA_RULES.keys()].join(' and ')} in Promela, not '${escapeControls(name)}' (the other semantics are not written in Promela yet)`,
+      );
     // depth is taken as depth=any alone (below); taskModel not at all: the Promela model has no task-model ops
     // (run_task, fork ...), and its count would not be explore's.
     // The model has no depth bound; a scope that names one would look honoured and not be. Asked before the scope is
@@ -50,12 +61,12 @@ export const promela: Command = {
     const scope = parseScope(values.scope as string | undefined, undefined, ['patches', 'functions', 'states', 'tasks', 'depth']);
     if (typeof values.out === 'string')
       checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true, startsWith: BANNER });
-    const text = upstreamPromela(scope);
+    const text = promelaModel(rule, scope);
     if (typeof values.out === 'string') {
       const status = writeAtomically(values.out, text, values.force === true, '--out');
       // As render says it: the same text is not written again, and an arrow read as written (helper-85, stop 52).
       const done = status === 'written' ? '->' : 'unchanged:';
-      io.stderr(`klpcheck promela: upstream at ${formatScope({ ...scope, depth: undefined })} ${done} ${shownPath(values.out)}\n`);
+      io.stderr(`klpcheck promela: ${name} at ${formatScope({ ...scope, depth: undefined })} ${done} ${shownPath(values.out)}\n`);
     } else io.stdout(text);
     return EXIT.ok;
   },

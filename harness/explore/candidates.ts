@@ -27,7 +27,7 @@ export function scopeFuncs(scope: ExploreScope): string[] {
 /**
  * The largest vmlinux function index and state id `known` uses, 0 when none:
  * a new patch may use those and the next unused ones (restricted growth).
- * promela/upstream.ts folds its definition tree by the same two numbers.
+ * promela/model.ts folds its definition tree by the same two numbers.
  */
 export function usedSoFar(known: readonly PatchDef[]): { readonly funcs: number; readonly states: number } {
   let funcs = 0;

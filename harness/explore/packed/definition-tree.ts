@@ -9,7 +9,7 @@
  * definition the next new patch may have (newPatchDefs). The list is made
  * by the very functions the object explorer uses (expand.ts Expander), so a
  * successor's position means the same step in both engines, as the Promela
- * model shares these tables with the explorer (promela/upstream.ts).
+ * model shares these tables with the explorer (promela/model.ts).
  *
  * A per-state search has one tree root per choice of the state ids that own
  * shadow variables (expand.ts rootShadowIds: is_shadow is the id's, chosen

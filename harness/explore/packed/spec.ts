@@ -11,7 +11,7 @@
  *
  * so test/packed-spec.test.ts checks it state for state and successor for
  * successor against the object spec model, and its counts against Spin's
- * (promela/upstream.ts states the same rule in Promela).
+ * (promela/model.ts states the same rule in Promela).
  *
  * What the semantics decides, its load verdict (whether a load is refused,
  * and which patches on klp_patches it replaces) and its disable refusal, is

@@ -1,13 +1,13 @@
 /**
- * The upstream spec model in Promela, for Spin: an independent engine that
- * must count the same spec-level states as `klpcheck explore` (issue 11), and
- * that users can run with Spin's own multi-core and swarm modes.
+ * A spec model in Promela, for Spin: an independent engine that must count
+ * the same spec-level states as `klpcheck explore` (issue 11), and that users
+ * can run with Spin's own multi-core and swarm modes. Upstream's and
+ * stacking's (promela/rules.ts).
  *
  * What is written here again, in Promela, from the rule (not generated from
- * klpcheck's spec model): upstream's load verdict (a replace patch replaces
- * every patch on klp_patches; a cumulative patch must carry every live state
- * at no lower version, no patch may lower a version it carries; facts B.1,
- * C.2, Documentation/livepatch/system-state.rst), the consistency model's
+ * klpcheck's spec model): the semantics' load verdict and disable check
+ * (rules.ts), a replace patch replacing every patch on klp_patches (facts
+ * B.1), the consistency model's
  * transition (facts B.2: tasks switch unless they sleep in a covered function
  * running the code they would leave; the "with"/"without" views), reverse,
  * force, module load and removal. What is shared with klpcheck, as tables:
@@ -26,11 +26,12 @@
  * are `hidden` (outside the state vector).
  */
 import type { PatchDef } from '../model/kernel/definitions.ts';
-import { upstream } from '../model/semantics/upstream.ts';
 import { newPatchDefs, usedSoFar } from '../harness/explore/candidates.ts';
 import type { ExploreScope } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
+import type { Semantics } from '../model/semantics/semantics.ts';
+import { PROMELA_RULES, type PromelaRule } from './rules.ts';
 
 /**
  * How every model this file writes begins: `klpcheck promela --out F` refuses an
@@ -56,7 +57,7 @@ function row(d: PatchDef, scope: ExploreScope): DefRow {
 }
 
 /** The tree of definition choices folded into classes: a class is the list of definitions the next patch may have. */
-function defTables(scope: ExploreScope) {
+function defTables(semantics: Semantics, scope: ExploreScope) {
   const rows: DefRow[] = [];
   const rowIds = new Map<string, number>();
   const classes: { cands: number[]; next: number[]; blockMax: number }[] = [];
@@ -71,7 +72,7 @@ function defTables(scope: ExploreScope) {
     const choice = `${known.length},${u.funcs},${u.states}`;
     let c0 = choices.get(choice);
     if (!c0) {
-      const defs = known.length < scope.patches ? newPatchDefs(upstream, scope, known, new Set()) : [];
+      const defs = known.length < scope.patches ? newPatchDefs(semantics, scope, known, new Set()) : [];
       const cands = defs.map((d) => {
         const r = row(d, scope);
         const key = JSON.stringify(r);
@@ -158,19 +159,26 @@ const arr = (name: string, values: readonly (number | boolean)[], blockChars = C
   return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills };
 };
 
-/**
- * The Promela model of upstream at `scope` (its depth is ignored: Spin
- * explores the whole space). `cCodeChars` bounds each c_code block that fills
- * a table (default C_CODE_CHARS); a test makes it small, so that a small
- * scope's tables span several blocks and Spin still counts the same states.
- */
+/** The Promela model of upstream at `scope` (promelaModel). */
 export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS): string {
+  return promelaModel(PROMELA_RULES.get('upstream')!, scope, cCodeChars);
+}
+
+/**
+ * The Promela model of `rule`'s semantics at `scope` (its depth is ignored:
+ * Spin explores the whole space). `cCodeChars` bounds each c_code block that
+ * fills a table (default C_CODE_CHARS); a test makes it small, so that a
+ * small scope's tables span several blocks and Spin still counts the same
+ * states. Errors: E_USAGE for a scope whose tables Spin cannot take.
+ */
+export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars = C_CODE_CHARS): string {
+  const name = rule.semantics.name;
   const P = scope.patches;
   const F = scope.functions;
   const S = scope.states;
   const T = scope.tasks;
   const scopeText = `patches=${P},functions=${F},states=${S},tasks=${T}`;
-  const { rows, classes } = defTables(scope);
+  const { rows, classes } = defTables(rule.semantics, scope);
   const maxC = Math.max(1, ...classes.map((c) => c.cands.length));
   const MOD = F + 1; // the function index of mod:m1 in the key (1-based: 0 = not blocked)
   const columns: readonly [string, readonly (number | boolean)[]][] = [
@@ -213,11 +221,11 @@ export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS):
   }
   // A d_step must not end in a loop (its break would jump out of the d_step): each ends with skip.
   const steps = alts.map((a) => a.replace(/ \}$/, '; skip }'));
-  return `${BANNER} --scope ${scopeText}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
- * The upstream livepatch replace semantics at the spec level (promela/upstream.ts says
+  return `${BANNER}${name === 'upstream' ? '' : ` --semantics ${name}`} --scope ${scopeText}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
+ * ${rule.title} at the spec level (promela/model.ts and promela/rules.ts say
  * what is written from the rule and what is shared with klpcheck as tables).
- * Run: spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000
- * Where upstream never breaks conformance (one patch), "states, stored" is klpcheck explore's
+ * Run: spin -a ${name}.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000
+ * Where ${name} never breaks conformance (${rule.conforms}), "states, stored" is klpcheck explore's
  * spec-level count for this scope at depth=any plus one (the state before init fills the tables);
  * past a break explore counts only the states before it, so fewer.
  * The definition tables are filled by c_code, which only pan runs: Spin's own random simulation
@@ -357,29 +365,9 @@ inline start(k, target) {
   r = 0; do :: r < T -> ts[r] = (target -> UNPATCHED : PATCHED); r++ :: else -> break od
 }
 
-/* Upstream's load verdict: ok = 0 refuses (-EINVAL). */
+/* The semantics' load verdict: ok = 0 refuses (-EINVAL). */
 inline load_ok(k) {
-  ok = 1; r = 0;
-  do
-  :: r < nklp ->
-     x = 1;
-     do
-     :: x <= S ->
-        if
-        :: dver[pdef[klp[r]] * (S + 1) + x] != 0 ->
-           if
-           :: dver[pdef[k] * (S + 1) + x] == 0 && drep[pdef[k]] -> ok = 0
-           :: dver[pdef[k] * (S + 1) + x] != 0 && dver[pdef[k] * (S + 1) + x] < dver[pdef[klp[r]] * (S + 1) + x] -> ok = 0
-           :: else
-           fi
-        :: else
-        fi;
-        x++
-     :: else -> break
-     od;
-     r++
-  :: else -> break
-  od
+${rule.loadOk}
 }
 
 inline insmod(k) {
@@ -424,7 +412,7 @@ inline write_enabled(k, enable) {
   if
   :: en[k] == enable -> skip /* -EINVAL */
   :: en[k] != enable && tp == k -> tgt = !tgt; en[k] = !en[k] /* reverse */
-  :: en[k] != enable && tp != k && !enable && tp == 0 -> en[k] = 0; start(k, 0); try_complete()
+  :: en[k] != enable && tp != k && !enable && tp == 0${rule.mayDisable ? ` && (${rule.mayDisable})` : ''} -> en[k] = 0; start(k, 0); try_complete()
   :: else -> skip /* -EINVAL (enable a registered, enabled-less patch) or -EBUSY */
   fi
 }
