@@ -4,7 +4,9 @@
  * GOALS_END, `npm run bench` writes it there after each run
  * (bench/run.ts), and test/readme-goals-table.test.ts checks that the
  * README's table is the one the file gives, so the table never says what
- * the file does not. Each row names the file's key it is read from.
+ * the file does not. Each row names the file's key it is read from, and
+ * every figure it reads is checked first: a missing or malformed one is
+ * refused at its JSON pointer, never printed as "NaN" or counted as met.
  *
  * The goals are issue 11's ("Exhaustive exploration at Spin's speed", filed
  * by a session, figures to report): within 2x of Spin per spec-level state,
@@ -13,51 +15,89 @@
  * entry, the two larger scopes within a minute, and checked random runs
  * within 3x of the bare kernel's cost.
  */
+import { KlpcheckError } from '../harness/errors.ts';
 
 /** The README's markers around the table (README.md, "Where issue 11's goals stand"). */
 export const GOALS_BEGIN = '<!-- goals-table: made by bench/goals-table.ts from bench/results.json; npm run bench rewrites it -->';
 export const GOALS_END = '<!-- goals-table end -->';
 
-/** A bench/results.json row of a packed search (bench/packed-spec.ts row), as far as the table reads it. */
-interface SearchRow {
-  readonly semantics?: string;
-  readonly scope: string;
-  readonly fixpoint?: boolean;
-  readonly cpu_seconds?: number;
-  readonly bytes_per_stored_state?: number;
-  readonly covering_bytes_per_stored_state?: number;
-  readonly bytes_per_frontier_entry?: number;
-  readonly not_closed?: string;
-}
-
-/** What the table reads of bench/results.json; any other key is ignored. */
-export interface GoalsResults {
-  readonly packed_spec_against_spin: readonly {
-    readonly scope: string;
-    readonly spin_states: number;
-    readonly spin_speed_over_packed: number;
-    readonly spin_speed_over_packed_warm: number;
-  }[];
-  readonly packed_default_scope: readonly SearchRow[];
-  readonly packed_lockstep_reach: readonly SearchRow[];
-  readonly packed_spec_two_cores: readonly {
-    readonly scope: string;
-    readonly model: string;
-    readonly speed_up: number;
-    readonly wall_seconds_two_workers: number;
-  }[];
-  readonly throughput: readonly {
-    readonly semantics: string;
-    readonly conformance_over_bare: number;
-    readonly checked_over_bare: number;
-  }[];
-  readonly packed_walks: readonly { readonly semantics: string; readonly packed_over_bare: number }[];
-}
-
 /** Spin's scopes the ratio is quoted for: those of over a million states (smaller ones time V8's start more than the search). */
 const SPIN_SCOPE_STATES = 1_000_000;
 /** Issue 11's larger scopes, each to be searched within a minute. */
 const LARGER_SCOPES = ['patches=3,functions=2,states=1,tasks=2,depth=6', 'patches=3,functions=3,states=2,tasks=2,depth=4'];
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** A row of the file with its JSON pointer, whose figures are read through `num` and the like. */
+class Row {
+  constructor(
+    private readonly row: Json,
+    readonly at: string,
+  ) {}
+
+  private refuse(field: string, wanted: string): never {
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `must be ${wanted}, not ${JSON.stringify(this.row[field]) ?? 'absent'}`,
+      undefined,
+      `${this.at}/${field}`,
+    );
+  }
+
+  /** A figure: a finite number of 0 or more. */
+  num(field: string): number {
+    const v = this.row[field];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) this.refuse(field, 'a number of 0 or more');
+    return v;
+  }
+
+  /** A figure that rows may leave out (a covering index where there is none). */
+  numOrAbsent(field: string): number | undefined {
+    return this.row[field] === undefined ? undefined : this.num(field);
+  }
+
+  str(field: string): string {
+    const v = this.row[field];
+    if (typeof v !== 'string' || v === '') this.refuse(field, 'a string');
+    return v;
+  }
+
+  /** A string that rows from before it was named leave out (a Spin row's semantics: upstream). */
+  strOr(field: string, absent: string): string {
+    return this.row[field] === undefined ? absent : this.str(field);
+  }
+
+  bool(field: string): boolean {
+    const v = this.row[field];
+    if (typeof v !== 'boolean') this.refuse(field, 'true or false');
+    return v;
+  }
+
+  has(field: string): boolean {
+    return this.row[field] !== undefined;
+  }
+
+  /** A nested object's row (a Spin row's packed side, a budget). */
+  obj(field: string): Row {
+    const v = this.row[field];
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.refuse(field, 'an object');
+    return new Row(v as Json, `${this.at}/${field}`);
+  }
+}
+
+/** The rows of `key`: a non-empty array of objects. Errors: E_SCHEMA at the pointer of what is not. */
+function rowsOf(results: unknown, key: string): Row[] {
+  if (typeof results !== 'object' || results === null || Array.isArray(results))
+    throw new KlpcheckError('E_SCHEMA', "must be an object of the bench's figures (bench/run.ts)", undefined, '');
+  const rows = (results as Json)[key];
+  if (!Array.isArray(rows) || rows.length === 0)
+    throw new KlpcheckError('E_SCHEMA', 'must be a list of rows, and hold one at least', undefined, `/${key}`);
+  return rows.map((r, i) => {
+    if (typeof r !== 'object' || r === null || Array.isArray(r))
+      throw new KlpcheckError('E_SCHEMA', 'must be an object', undefined, `/${key}/${i}`);
+    return new Row(r as Json, `/${key}/${i}`);
+  });
+}
 
 const range = (xs: readonly number[], unit = ''): string => {
   const lo = Math.min(...xs);
@@ -65,102 +105,136 @@ const range = (xs: readonly number[], unit = ''): string => {
   return lo === hi ? `${lo}${unit}` : `${lo}${unit} to ${hi}${unit}`;
 };
 const count = (n: number, of: number) => `${n} of ${of}`;
-const verdict = (met: number, of: number) => (met === of ? 'met' : met === 0 ? 'not met' : `met in ${count(met, of)}`);
-
-/** A key's rows, refused with the key's name when the file lacks it (a results file from before that figure). */
-function rowsOf<K extends keyof GoalsResults>(results: GoalsResults, key: K): GoalsResults[K] {
-  const rows = results[key];
-  if (!Array.isArray(rows) || rows.length === 0) throw new Error(`bench/results.json has no rows of ${key}`);
-  return rows;
-}
+/** A goal's verdict over `of` figures, `met` of them within it; none measured is said as such, never "met". */
+const verdict = (met: number, of: number) =>
+  of === 0 ? 'nothing measured' : met === of ? 'met' : met === 0 ? 'not met' : `met in ${count(met, of)}`;
 
 /**
- * The table, lines joined by "\n", without the markers. Errors: a key the
- * table reads that the file lacks, or a larger scope with no row.
+ * The table, lines joined by "\n", without the markers, from the parsed
+ * bench/results.json. Errors: E_SCHEMA at the JSON pointer of a key, row or
+ * figure the table reads that is missing or malformed (the caller names the
+ * file), or of a larger scope with no row.
  */
-export function goalsTable(results: GoalsResults): string {
-  const spin = rowsOf(results, 'packed_spec_against_spin').filter((r) => r.spin_states > SPIN_SCOPE_STATES);
-  const cold = spin.map((r) => r.spin_speed_over_packed);
-  const warm = spin.map((r) => r.spin_speed_over_packed_warm);
-  const within = (xs: readonly number[]) => xs.filter((x) => x <= 2).length;
+export function goalsTable(results: unknown): string {
+  const spin = rowsOf(results, 'packed_spec_against_spin')
+    .filter((r) => !r.has('skipped'))
+    .filter((r) => r.num('spin_states') > SPIN_SCOPE_STATES)
+    .map((r) => ({
+      semantics: r.strOr('semantics', 'upstream'),
+      cold: r.num('spin_speed_over_packed'),
+      warm: r.num('spin_speed_over_packed_warm'),
+    }));
+  const within2 = (xs: readonly number[]) => xs.filter((x) => x <= 2).length;
+  const spinSemantics = [...new Set(spin.map((r) => r.semantics))];
+  const spinMeasured = spinSemantics.map((name) => {
+    const rows = spin.filter((r) => r.semantics === name);
+    const c = range(
+      rows.map((r) => r.cold),
+      'x',
+    );
+    const w = range(
+      rows.map((r) => r.warm),
+      'x',
+    );
+    return `${name}: Spin ${c} as fast, cold (${w} with V8 warm), over ${rows.length} whole space${rows.length === 1 ? '' : 's'}`;
+  });
 
-  const defaults = rowsOf(results, 'packed_default_scope');
-  const closed = defaults.filter((r) => r.fixpoint === true);
-  const underAMinute = closed.filter((r) => r.cpu_seconds! < 60).sort((a, b) => a.cpu_seconds! - b.cpu_seconds!);
-  const open = defaults.filter((r) => r.fixpoint !== true).map((r) => r.semantics!);
+  const defaults = rowsOf(results, 'packed_default_scope').map((r) => {
+    const covering = r.numOrAbsent('covering_bytes_per_stored_state');
+    const stored = r.num('bytes_per_stored_state');
+    return {
+      semantics: r.str('semantics'),
+      fixpoint: r.bool('fixpoint'),
+      cpu: r.num('cpu_seconds'),
+      stored,
+      withCovering: covering === undefined ? undefined : Math.round((stored + covering) * 10) / 10,
+      frontier: r.num('bytes_per_frontier_entry'),
+      budget: r.has('state_budget') ? r.obj('state_budget').num('states') : undefined,
+    };
+  });
+  const closed = defaults.filter((r) => r.fixpoint);
+  const underAMinute = closed.filter((r) => r.cpu < 60).sort((a, b) => a.cpu - b.cpu);
+  const open = defaults.filter((r) => !r.fixpoint);
   const upstream = defaults.find((r) => r.semantics === 'upstream');
-  const stored = defaults.map((r) => r.bytes_per_stored_state!);
-  const withCovering = defaults.map((r) => Math.round((r.bytes_per_stored_state! + (r.covering_bytes_per_stored_state ?? 0)) * 10) / 10);
-  const frontier = defaults.map((r) => r.bytes_per_frontier_entry!);
+  const budgets = [...new Set(open.map((r) => (r.budget === undefined ? 'time' : `${r.budget.toLocaleString('en-US')}-state`)))];
+  const wholeMeasured = [
+    `${count(underAMinute.length, defaults.length)}${underAMinute.length ? ` (${underAMinute.map((r) => `${r.semantics} ${r.cpu}`).join(', ')} cpu-s)` : ''}`,
+    ...(upstream ? [`upstream ${upstream.cpu} cpu-s`] : []),
+    `${count(closed.length, defaults.length)} close${closed.length ? `, up to ${Math.max(...closed.map((r) => r.cpu))} cpu-s` : ''}`,
+    ...(open.length ? [`${open.map((r) => r.semantics).join(', ')} stop at ${budgets.map((b) => `the ${b} budget`).join(' or ')}`] : []),
+  ].join('; ');
+  const stored = defaults.map((r) => r.stored);
+  const withCovering = defaults.flatMap((r) => (r.withCovering === undefined ? [] : [r.withCovering]));
+  const frontier = defaults.map((r) => r.frontier);
 
+  const reachRows = rowsOf(results, 'packed_lockstep_reach');
+  const twoCoreRows = rowsOf(results, 'packed_spec_two_cores');
+  const twoCores = twoCoreRows
+    .filter((r) => r.str('model') === 'lockstep')
+    .map((r) => ({ scope: r.str('scope'), speedUp: r.num('speed_up'), twoWorkers: r.num('wall_seconds_two_workers') }));
   const reach = LARGER_SCOPES.map((scope) => {
-    const row = rowsOf(results, 'packed_lockstep_reach').find((r) => r.scope === scope);
-    if (!row) throw new Error(`bench/results.json has no packed_lockstep_reach row of ${scope}`);
-    const two = results.packed_spec_two_cores?.find((r) => r.scope === scope && r.model === 'lockstep');
-    return { scope, cpu: row.cpu_seconds!, two };
+    const row = reachRows.find((r) => r.str('scope') === scope);
+    if (!row) throw new KlpcheckError('E_SCHEMA', `has no row of ${scope}, a scope issue 11 asks for`, undefined, '/packed_lockstep_reach');
+    return { scope, cpu: row.num('cpu_seconds'), two: twoCores.find((r) => r.scope === scope) };
   });
   const reachMet = reach.filter((r) => r.cpu < 60).length;
 
-  const twoCores = rowsOf(results, 'packed_spec_two_cores').filter((r) => r.model === 'lockstep');
   const throughput = rowsOf(results, 'throughput');
-  const walks = rowsOf(results, 'packed_walks');
-  const checked = throughput.map((r) => r.checked_over_bare);
-  const conformance = throughput.map((r) => r.conformance_over_bare);
-  const packed = walks.map((r) => r.packed_over_bare);
+  const checked = throughput.map((r) => r.num('checked_over_bare'));
+  const conformance = throughput.map((r) => r.num('conformance_over_bare'));
+  const walks = rowsOf(results, 'packed_walks').map((r) => r.num('packed_over_bare'));
+  const within3 = (xs: readonly number[]) => xs.filter((x) => x <= 3).length;
 
   const rows: string[][] = [
     [
-      'spec-level states a cpu-second, against Spin on the same upstream model',
+      'spec-level states a cpu-second: the spec model alone, against Spin on the same model in Promela (upstream and stacking are written in it)',
       'within 2x',
-      `Spin ${range(cold, 'x')} as fast, cold (${range(warm, 'x')} with V8 warm), over ${spin.length} whole spaces of over a million states`,
-      `cold: ${verdict(within(cold), spin.length)}; warm: ${verdict(within(warm), spin.length)}`,
+      spin.length ? `${spinMeasured.join('; ')} of over a million states` : 'no Spin row of over a million states',
+      `cold: ${verdict(within2(spin.map((r) => r.cold)), spin.length)}; warm: ${verdict(within2(spin.map((r) => r.warm)), spin.length)}`,
       '`packed_spec_against_spin`',
     ],
     [
-      "each semantics' whole space at patches=2,functions=2,states=1,tasks=2 (explore's default), one thread",
+      "each semantics' whole space at patches=2,functions=2,states=1,tasks=2 (explore's default), every property checked, one thread",
       'under a minute',
-      `${count(underAMinute.length, defaults.length)} (${underAMinute.map((r) => `${r.semantics} ${r.cpu_seconds}`).join(', ')} cpu-s); ` +
-        `upstream ${upstream?.cpu_seconds ?? '?'} cpu-s; ${count(closed.length, defaults.length)} close, up to ${Math.max(...closed.map((r) => r.cpu_seconds!))} cpu-s; ` +
-        `${open.join(', ')} stop at the 24,000,000-state budget`,
+      wholeMeasured,
       verdict(underAMinute.length, defaults.length),
       '`packed_default_scope`',
     ],
     [
-      'bytes a stored state',
+      'bytes a stored state (visited table, arena and offsets)',
       'under 100',
-      `${range(stored)} (${range(withCovering)} with the covering index)`,
-      verdict(withCovering.filter((b) => b < 100).length, withCovering.length),
+      `${range(stored)}${withCovering.length ? `; ${range(withCovering)} with the index of covered states, where a search has one` : ''}`,
+      verdict([...stored, ...withCovering].filter((b) => b < 100).length, stored.length + withCovering.length),
       '`packed_default_scope`',
     ],
     [
-      'bytes a frontier entry',
+      "bytes a frontier entry (a state's number in the level under way)",
       'under 100',
       range(frontier),
       verdict(frontier.filter((b) => b < 100).length, frontier.length),
       '`packed_default_scope`',
     ],
     [
-      'the larger scopes, kernel in lockstep, every property checked',
+      "issue 11's two larger scopes, every property checked",
       'within a minute',
-      reach
-        .map((r) => `${r.scope} ${r.cpu} cpu-s on one thread${r.two ? ` (${r.two.wall_seconds_two_workers} s on two workers)` : ''}`)
-        .join('; '),
-      verdict(reachMet, reach.length),
+      reach.map((r) => `${r.scope}: ${r.cpu} cpu-s on one thread${r.two ? `, ${r.two.twoWorkers} s on two workers` : ''}`).join('; '),
+      `one thread: ${verdict(reachMet, reach.length)}`,
       '`packed_lockstep_reach`, `packed_spec_two_cores`',
     ],
     [
-      'two cores over one, lockstep search',
-      'reported',
-      twoCores.map((r) => `x${r.speed_up} at ${r.scope}`).join('; '),
-      'reported',
+      'two cores over one, every property checked',
+      'none set: to report',
+      twoCores.map((r) => `x${r.speedUp} at ${r.scope}`).join('; '),
+      '-',
       '`packed_spec_two_cores`',
     ],
     [
-      "checked random runs over the bare kernel's cost",
+      "random runs' checked steps over the bare reference implementation's (nothing checked)",
       '3x',
-      `${range(checked, 'x')} with every property, ${range(conformance, 'x')} with conformance alone (run and compare); ` +
-        `${range(packed, 'x')} on the packed lockstep's walks (simulate)`,
-      `met by the walks in ${count(packed.filter((x) => x <= 3).length, packed.length)}; by run's checks in ${count(checked.filter((x) => x <= 3).length, checked.length)}`,
+      `run and compare (fast-check): ${range(checked, 'x')} with every property, ${range(conformance, 'x')} with conformance alone; ` +
+        `simulate (the packed engine's walks): ${range(walks, 'x')} with every property`,
+      `run and compare: every property ${verdict(within3(checked), checked.length)}, conformance alone ${verdict(within3(conformance), conformance.length)}; ` +
+        `simulate: ${verdict(within3(walks), walks.length)}`,
       '`throughput`, `packed_walks`',
     ],
   ];
@@ -170,12 +244,12 @@ export function goalsTable(results: GoalsResults): string {
 
 /**
  * `readme` with the text between its markers replaced by `table`. Errors:
- * a README without both markers, in that order, once each.
+ * E_USAGE for a README without both markers, in that order, once each.
  */
 export function withGoalsTable(readme: string, table: string): string {
   const begin = readme.indexOf(GOALS_BEGIN);
   const end = readme.indexOf(GOALS_END);
   if (begin < 0 || end < begin || readme.indexOf(GOALS_BEGIN, begin + 1) >= 0 || readme.indexOf(GOALS_END, end + 1) >= 0)
-    throw new Error("README.md: the goals table's markers are not there once each, in order");
+    throw new KlpcheckError('E_USAGE', "the goals table's markers are not there once each, in order");
   return `${readme.slice(0, begin + GOALS_BEGIN.length)}\n${table}\n${readme.slice(end)}`;
 }

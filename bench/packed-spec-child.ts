@@ -1,11 +1,11 @@
 /**
  * One packed search in a process of its own (bench/packed-spec.ts),
  * so that its peak memory is its own: `node --import tsx
- * bench/packed-spec-child.ts SCOPE MODEL [WORKERS | --warm | --semantics NAME [--max-states N]]` (MODEL
+ * bench/packed-spec-child.ts SCOPE MODEL [WORKERS | --warm [NAME] | --semantics NAME [--max-states N]]` (MODEL
  * spec or lockstep, harness/explore/packed/models.ts) prints one JSON
  * PackedSpecRow; with --warm, the search runs twice and the row adds the
  * second one's cpu seconds (warm_cpu_seconds: V8 has compiled the hot code,
- * as gcc has compiled pan before pan's own clock starts); with WORKERS, the search runs on that many worker threads
+ * as gcc has compiled pan before pan's own clock starts), of semantics NAME if named; with WORKERS, the search runs on that many worker threads
  * (harness/explore/packed/parallel.ts), and the row gives its wall seconds;
  * with --semantics, it searches that semantics' model (default upstream)
  * and writes a line to stderr after each level (packed-spec.ts LEVEL_LINE),
@@ -19,13 +19,13 @@ import { packedSpecOnce, packedSpecParallelOnce } from './packed-spec.ts';
 await childMain('packed-spec-child.ts', async () => {
   const args = process.argv.slice(2);
   const [scopeText, model, workers, semantics, budgetFlag, budget] = args;
-  const usage = 'usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS | --warm | --semantics NAME [--max-states N]]';
+  const usage = 'usage: packed-spec-child.ts SCOPE spec|lockstep [WORKERS | --warm [NAME] | --semantics NAME [--max-states N]]';
   if (!scopeText || (model !== 'spec' && model !== 'lockstep') || args.length > 6) throw new Error(usage);
   if (workers === '--warm') {
-    if (args.length !== 3) throw new Error(usage);
+    if (args.length !== 3 && args.length !== 4) throw new Error(usage);
     const scope = parseScope(scopeText);
-    const cold = packedSpecOnce(scope, model);
-    const warm = packedSpecOnce(scope, model);
+    const cold = packedSpecOnce(scope, model, semantics);
+    const warm = packedSpecOnce(scope, model, semantics);
     if (warm.states !== cold.states) throw new Error(`--warm: ${cold.states} states, then ${warm.states}`);
     const row = { ...cold, warm_cpu_seconds: warm.cpu_seconds };
     process.stdout.write(`${JSON.stringify({ ...row, max_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);

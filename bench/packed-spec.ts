@@ -16,6 +16,9 @@ import { packedSearch, type PackedSearchOptions, type PackedSearchResult } from 
 import { packedModel, type PackedModelName } from '../harness/explore/packed/models.ts';
 import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGETS, formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
+import type { SkippedRow } from './results-merge.ts';
+import { promelaModel } from '../promela/model.ts';
+import { PROMELA_RULES } from '../promela/rules.ts';
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 /** The middle one of `xs` (the higher middle of an even count). */
@@ -157,12 +160,18 @@ function row(
 const CHILD = fileURLToPath(new URL('./packed-spec-child.ts', import.meta.url));
 
 /**
- * One packed search of upstream in a child process (on `workers` worker
- * threads if given; run twice, the second time warm, with `'warm'`); throws
- * with the child's last stderr line when it fails.
+ * One packed search of upstream, or of `semantics`, in a child process (on
+ * `workers` worker threads if given, upstream's only; run twice, the second
+ * time warm, with `'warm'`); throws with the child's last stderr line when
+ * it fails.
  */
-export function packedSpec(scope: ExploreScope, model: PackedModelName = 'spec', workers?: number | 'warm'): PackedSpecRow {
-  const r = packedSpecChild(scope, model, workers);
+export function packedSpec(
+  scope: ExploreScope,
+  model: PackedModelName = 'spec',
+  workers?: number | 'warm',
+  semantics?: string,
+): PackedSpecRow {
+  const r = packedSpecChild(scope, model, workers, semantics);
   if (r.status !== 0) throw new Error(`packed search ${formatScope(scope)}: exit ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
   return JSON.parse(r.stdout) as PackedSpecRow;
 }
@@ -224,7 +233,14 @@ function packedSpecArgs(
   maxStates?: number,
 ): string[] {
   const budget = maxStates !== undefined ? ['--max-states', String(maxStates)] : [];
-  const rest = workers === 'warm' ? ['--warm'] : workers ? [String(workers)] : semantics ? ['--semantics', semantics, ...budget] : [];
+  const rest =
+    workers === 'warm'
+      ? ['--warm', ...(semantics ? [semantics] : [])]
+      : workers
+        ? [String(workers)]
+        : semantics
+          ? ['--semantics', semantics, ...budget]
+          : [];
   return ['--max-old-space-size=12288', '--import', 'tsx', CHILD, formatScope(scope), model, ...rest];
 }
 
@@ -298,6 +314,8 @@ export async function packedContention(scope: ExploreScope, model: PackedModelNa
 }
 
 export interface PackedAgainstSpinRow extends SpinSide {
+  /** The semantics, when not upstream (promela/rules.ts: the semantics written in Promela). */
+  readonly semantics?: string;
   /** The spec model's fastest run (least cpu_seconds) of the rounds, with the fastest warm_cpu_seconds of them. */
   readonly packed: PackedSpecRow;
   /** Every round's cpu seconds of the spec model, cold (each in a fresh process) and warm, in the order they ran. */
@@ -321,22 +339,33 @@ export const SPIN_ROUNDS = 3;
 
 /**
  * Spin and the packed spec model (and, with `lockstep`, the lockstep model)
- * on one whole space, interleaved in `rounds` rounds (explore-scaling.ts
- * besideSpin: Spin, then spec model, lockstep and Spin each round), each
- * side's fastest run kept. Throws when Spin's count is not the spec model's.
+ * of `semantics`, one written in Promela (promela/rules.ts), on one whole
+ * space, interleaved in `rounds` rounds (explore-scaling.ts besideSpin: Spin,
+ * then spec model, lockstep and Spin each round), each side's fastest run
+ * kept. Throws when Spin's count is not the spec model's, or for a semantics
+ * not written in Promela.
  */
 export function packedAgainstSpin(
   scope: ExploreScope,
   lockstep = false,
   rounds = SPIN_ROUNDS,
-): PackedAgainstSpinRow | { readonly scope: string; readonly skipped: string } {
+  semantics = 'upstream',
+): PackedAgainstSpinRow | SkippedRow {
+  const rule = PROMELA_RULES.get(semantics);
+  if (!rule) throw new Error(`bench: ${semantics} is not written in Promela`);
   const whole = { ...scope, depth: undefined };
+  // Upstream's rows are the file's first, from before the semantics was named: they stay without it.
+  const named = semantics === 'upstream' ? undefined : semantics;
   const r = besideSpin(
     whole,
-    () => ({ spec: packedSpec(whole, 'spec', 'warm'), lockstep: lockstep ? packedSpec(whole, 'lockstep') : undefined }),
+    () => ({
+      spec: packedSpec(whole, 'spec', 'warm', named),
+      lockstep: lockstep ? packedSpec(whole, 'lockstep', undefined, named) : undefined,
+    }),
     rounds,
+    promelaModel(rule, whole),
   );
-  if ('skipped' in r) return r;
+  if ('skipped' in r) return { ...(named ? { semantics: named } : {}), ...r };
   const fastest = (rows: readonly PackedSpecRow[]) => rows.reduce((a, b) => (b.cpu_seconds < a.cpu_seconds ? b : a));
   const specs = r.measured.map((m) => m.spec);
   const warm = Math.min(...specs.map((s) => s.warm_cpu_seconds!));
@@ -349,6 +378,7 @@ export function packedAgainstSpin(
   const l = locksteps.length ? fastest(locksteps) : undefined;
   const over = (cpu: number) => round(r.spinStatesPerSecond / (packed.states / cpu), 2);
   return {
+    ...(named ? { semantics: named } : {}),
     ...r.spin,
     packed,
     packed_runs_cpu_seconds: { cold: specs.map((s) => s.cpu_seconds), warm: specs.map((s) => s.warm_cpu_seconds!) },

@@ -42,6 +42,7 @@ import { DEFAULT_EXPLORE_SCOPE, depthBoundIn, type ExploreScope } from '../harne
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { selectedSemantics } from '../cli/selection.ts';
+import { PROMELA_RULES } from '../promela/rules.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { againstSpin, exploreOnce, twoCores, type ParallelRow } from './explore-scaling.ts';
 import { parseScope } from '../harness/explore/scope.ts';
@@ -92,6 +93,8 @@ function benchArguments(): {
   defaultOnly: boolean;
   reachOnly: boolean;
   spinOnly: boolean;
+  /** The semantics measured beside Spin: those written in Promela (promela/rules.ts), or the ones --spin --semantics names. */
+  spinSemantics: readonly string[];
   specLevel: boolean;
   walksOnly: boolean;
 } {
@@ -119,7 +122,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin | --whole SCOPE [--spec-level]], --walks)`,
+        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin [--semantics A,B] | --whole SCOPE [--spec-level]], --walks)`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -158,9 +161,17 @@ function benchArguments(): {
     const specLevel = values['spec-level'] === true;
     if (specLevel && (values.packed !== true || !whole))
       throw new KlpcheckError('E_USAGE', "--spec-level measures the spec model's whole spaces: it needs --packed --whole SCOPE");
-    if (values.semantics !== undefined && !whole && !defaultOnly)
-      throw new KlpcheckError('E_USAGE', '--semantics selects the whole spaces to measure: it needs --whole (or --packed --default)');
+    if (values.semantics !== undefined && !whole && !defaultOnly && !spinOnly)
+      throw new KlpcheckError(
+        'E_USAGE',
+        '--semantics selects the whole spaces to measure: it needs --whole (or --packed --default, or --packed --spin)',
+      );
     const wholeSemantics = selectedSemantics(values.semantics);
+    const inPromela = [...PROMELA_RULES.keys()];
+    const spinSemantics = values.semantics === undefined ? inPromela : wholeSemantics.map((x) => x.name);
+    const notInPromela = spinOnly ? spinSemantics.find((n) => !PROMELA_RULES.has(n)) : undefined;
+    if (notInPromela !== undefined)
+      throw new KlpcheckError('E_USAGE', `--spin measures the semantics written in Promela (${inPromela.join(', ')}), not ${notInPromela}`);
     const twoCoresOnly = values['two-cores'] === true;
     if (twoCoresOnly && (values.quick || values['explore-only'] || whole))
       throw new KlpcheckError('E_USAGE', '--two-cores measures only the two-core speed-up: not with --quick, --explore-only or --whole');
@@ -190,6 +201,7 @@ function benchArguments(): {
       defaultOnly,
       reachOnly,
       spinOnly,
+      spinSemantics,
       specLevel,
       walksOnly,
     };
@@ -309,15 +321,25 @@ if (args.defaultOnly) {
 } else if (args.reachOnly) {
   lockstepReach.push(...measureLockstepReach());
 } else if ((!quick || packedOnly) && !twoCoresOnly) {
-  for (const text of [
-    'patches=2,functions=1,states=0,tasks=1',
-    'patches=2,functions=2,states=1,tasks=1',
-    'patches=2,functions=2,states=1,tasks=2',
-    'patches=3,functions=1,states=0,tasks=1',
-  ]) {
+  for (const text of args.spinSemantics.includes('upstream')
+    ? [
+        'patches=2,functions=1,states=0,tasks=1',
+        'patches=2,functions=2,states=1,tasks=1',
+        'patches=2,functions=2,states=1,tasks=2',
+        'patches=3,functions=1,states=0,tasks=1',
+      ]
+    : []) {
     // The lockstep model beside them where the whole space takes it under two minutes.
     const r = packedAgainstSpin(parseScope(`${text},depth=any`), true);
     say(`spin vs packed spec model and lockstep ${r.scope}: ${JSON.stringify(r)}`);
+    packedSpin.push(r);
+  }
+  // Stacking, the second semantics written in Promela (promela/rules.ts), at the two larger of those scopes.
+  for (const text of args.spinSemantics.includes('stacking')
+    ? ['patches=2,functions=2,states=1,tasks=2', 'patches=3,functions=1,states=0,tasks=1']
+    : []) {
+    const r = packedAgainstSpin(parseScope(`${text},depth=any`), true, undefined, 'stacking');
+    say(`spin vs packed spec model and lockstep, stacking ${r.scope}: ${JSON.stringify(r)}`);
     packedSpin.push(r);
   }
 }

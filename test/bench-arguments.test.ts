@@ -18,7 +18,7 @@ describe('the bench command line', () => {
     [['--whole', 'patches=2,depth=3'], /^klpcheck: bench: --whole measures whole spaces: no depth bound.*\[E_USAGE\]\n$/],
     [
       ['--semantics', 'upstream'],
-      /^klpcheck: bench: --semantics selects the whole spaces to measure: it needs --whole \(or --packed --default\) \[E_USAGE\]\n$/,
+      /^klpcheck: bench: --semantics selects the whole spaces to measure: it needs --whole \(or --packed --default, or --packed --spin\) \[E_USAGE\]\n$/,
     ],
     [
       ['--default'],
@@ -60,6 +60,10 @@ describe('the bench command line', () => {
     [['--walks', '--quick'], /^klpcheck: bench: --walks measures only the packed lockstep's random walks: no other option \[E_USAGE\]\n$/],
     [['--packed', '--walks'], /^klpcheck: bench: --walks measures only .*: no other option \[E_USAGE\]\n$/],
     [['--walks', '--walks'], /^klpcheck: bench: --walks given twice \[E_USAGE\]\n$/],
+    [
+      ['--packed', '--spin', '--semantics', 'upstream,slots'],
+      /^klpcheck: bench: --spin measures the semantics written in Promela \(upstream, stacking\), not slots \[E_USAGE\]\n$/,
+    ],
     [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: bench: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {
     const r = bench(...args);

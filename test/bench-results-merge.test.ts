@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mergeByScope } from '../bench/results-merge.ts';
 
-type Row = { readonly scope: string; readonly skipped?: string; readonly spin_seconds?: number };
+type Row = { readonly scope: string; readonly semantics?: string; readonly skipped?: string; readonly spin_seconds?: number };
 
 describe('the bench results file', () => {
   const measured: Row[] = [
@@ -49,6 +49,24 @@ describe('the bench results file', () => {
     expect(mergeByScope<Row>(measured, measured, [{ scope: 'b', spin_seconds: 5 }])).toEqual([
       { scope: 'a', spin_seconds: 1 },
       { scope: 'b', spin_seconds: 5 },
+    ]);
+  });
+
+  it("keeps a semantics' row of a scope apart from upstream's, a row without one being upstream's", () => {
+    const rows = mergeByScope<Row>(measured, measured, [
+      { scope: 'a', semantics: 'stacking', spin_seconds: 7 },
+      { scope: 'b', semantics: 'stacking', skipped: 'spin is not installed' },
+    ]);
+    // Upstream's rows of a and b stay; stacking's skipped b has no measured row of its own to give way to.
+    expect(rows).toEqual([
+      { scope: 'a', spin_seconds: 1 },
+      { scope: 'b', spin_seconds: 2 },
+      { scope: 'a', semantics: 'stacking', spin_seconds: 7 },
+      { scope: 'b', semantics: 'stacking', skipped: 'spin is not installed' },
+    ]);
+    expect(mergeByScope<Row>(measured, measured, [{ scope: 'a', semantics: 'upstream', spin_seconds: 4 }])).toEqual([
+      { scope: 'b', spin_seconds: 2 },
+      { scope: 'a', semantics: 'upstream', spin_seconds: 4 },
     ]);
   });
 
