@@ -334,14 +334,13 @@ if (args.defaultOnly) {
     say(`spin vs packed spec model and lockstep ${r.scope}: ${JSON.stringify(r)}`);
     packedSpin.push(r);
   }
-  // Stacking, the second semantics written in Promela (promela/rules.ts), at the two larger of those scopes.
-  for (const text of args.spinSemantics.includes('stacking')
-    ? ['patches=2,functions=2,states=1,tasks=2', 'patches=3,functions=1,states=0,tasks=1']
-    : []) {
-    const r = packedAgainstSpin(parseScope(`${text},depth=any`), true, undefined, 'stacking');
-    say(`spin vs packed spec model and lockstep, stacking ${r.scope}: ${JSON.stringify(r)}`);
-    packedSpin.push(r);
-  }
+  // The other semantics written in Promela (promela/rules.ts), at the two larger of those scopes.
+  for (const name of args.spinSemantics.filter((n) => n !== 'upstream'))
+    for (const text of ['patches=2,functions=2,states=1,tasks=2', 'patches=3,functions=1,states=0,tasks=1']) {
+      const r = packedAgainstSpin(parseScope(`${text},depth=any`), true, undefined, name);
+      say(`spin vs packed spec model and lockstep, ${name} ${r.scope}: ${JSON.stringify(r)}`);
+      packedSpin.push(r);
+    }
 }
 if (!args.spinOnly && !args.defaultOnly && !(packedOnly && wholeOnly) && !args.reachOnly && (!quick || packedOnly)) {
   // Issue 11's larger scopes, at the spec level: the depths it asks for within a minute, and upstream's growth depth

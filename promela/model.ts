@@ -1,13 +1,12 @@
 /**
  * A spec model in Promela, for Spin: an independent engine that must count
  * the same spec-level states as `klpcheck explore` (issue 11), and that users
- * can run with Spin's own multi-core and swarm modes. Upstream's and
- * stacking's (promela/rules.ts).
+ * can run with Spin's own multi-core and swarm modes. Upstream's, stacking's
+ * and replace_set's (promela/rules.ts).
  *
  * What is written here again, in Promela, from the rule (not generated from
- * klpcheck's spec model): the semantics' load verdict and disable check
- * (rules.ts), a replace patch replacing every patch on klp_patches (facts
- * B.1), the consistency model's
+ * klpcheck's spec model): the semantics' load verdict, the patches a load
+ * replaces and the disable check (rules.ts), the consistency model's
  * transition (facts B.2: tasks switch unless they sleep in a covered function
  * running the code they would leave; the "with"/"without" views), reverse,
  * force, module load and removal. What is shared with klpcheck, as tables:
@@ -45,6 +44,8 @@ interface DefRow {
   readonly funcs: number;
   readonly versions: readonly number[];
   readonly replace: boolean;
+  /** replace_set (replace-set; 0, its default, for the others). */
+  readonly set: number;
 }
 
 function row(d: PatchDef, scope: ExploreScope): DefRow {
@@ -53,7 +54,7 @@ function row(d: PatchDef, scope: ExploreScope): DefRow {
     for (const f of o.funcs ?? []) funcs |= o.name === 'vmlinux' ? 1 << (Number(f.old_name!.slice(1)) - 1) : 1 << scope.functions;
   }
   const versions = Array.from({ length: scope.states + 1 }, (_, id) => (d.states ?? []).find((s) => s.id === id)?.version ?? 0);
-  return { funcs, versions, replace: Boolean(d.attrs?.replace) };
+  return { funcs, versions, replace: Boolean(d.attrs?.replace), set: d.attrs?.replace_set ?? 0 };
 }
 
 /** The tree of definition choices folded into classes: a class is the list of definitions the next patch may have. */
@@ -185,6 +186,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
     ['dfuncs', rows.map((r) => r.funcs)],
     ['dver', rows.flatMap((r) => r.versions)],
     ['drep', rows.map((r) => r.replace)],
+    ['dset', rows.map((r) => r.set)],
     ['ncand', classes.map((c) => c.cands.length)],
     ['cand', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0))],
     ['cnext', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.next[j] ?? 0))],
@@ -370,16 +372,18 @@ inline load_ok(k) {
 ${rule.loadOk}
 }
 
+/* The patches on klp_patches that patch k replaces, in list order, into rep[0 .. nrep - 1] (empty before). */
+inline replaced(k) {
+${rule.replaces}
+}
+
 inline insmod(k) {
   load_ok(k);
   if
   :: ok && tp == 0 ->
      lo[nl] = k; nl++; ld[k] = 1;
      reg[k] = 1; en[k] = 1; frc[k] = 0;
-     if
-     :: drep[pdef[k]] -> nrep = nklp; r = 0; do :: r < nklp -> rep[r] = klp[r]; r++ :: else -> break od
-     :: else
-     fi;
+     replaced(k);
      klp[nklp] = k; nklp++;
      start(k, 1);
      try_complete()

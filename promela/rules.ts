@@ -8,6 +8,7 @@
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { stacking } from '../model/semantics/stacking.ts';
 import { upstream } from '../model/semantics/upstream.ts';
+import { replaceSet } from '../model/semantics/replace-set.ts';
 
 /** One semantics in Promela. */
 export interface PromelaRule {
@@ -19,6 +20,13 @@ export interface PromelaRule {
   readonly conforms: string;
   /** The body of `inline load_ok(k)`: sets ok = 0 when the load of patch k is refused (-EINVAL), else ok = 1. */
   readonly loadOk: string;
+  /**
+   * The body of `inline replaced(k)`: puts the patches on klp_patches that a
+   * load of patch k replaces into rep[0 .. nrep - 1], in list order (rep is
+   * empty, nrep 0, before). Completion unpatches and frees them, force marks
+   * them forced, and k's nops cover their functions.
+   */
+  readonly replaces: string;
   /** A Promela condition: patch k, registered, enabled and not in a transition, may start to be disabled (else -EBUSY); none: always. */
   readonly mayDisable?: string;
 }
@@ -54,6 +62,11 @@ const UPSTREAM: PromelaRule = {
      r++
   :: else -> break
   od`,
+  // A replace patch replaces every patch on klp_patches (facts B.1); another replaces none.
+  replaces: `  if
+  :: drep[pdef[k]] -> nrep = nklp; r = 0; do :: r < nklp -> rep[r] = klp[r]; r++ :: else -> break od
+  :: else
+  fi`,
 };
 
 /**
@@ -67,8 +80,55 @@ const STACKING: PromelaRule = {
   title: 'Stacking (the livepatch rule before atomic replace)',
   conforms: 'at any scope the tests explore',
   loadOk: '  ok = 1',
+  replaces: '  skip',
   mayDisable: 'klp[nklp - 1] == k',
 };
 
+/**
+ * replace_set (seed 000_2d55233d1d974b9b.txt, Petr Mladek, 2026-04-07; facts
+ * F.3, Yafang Shao's v2, 2026-05-29; model/semantics/replace-set.ts and
+ * set-family.ts): every patch replaces the patches of its own set; a patch
+ * that shares a function or a state id with a patch of another set is
+ * refused (-EINVAL), and it carries every state of its own set's patches at
+ * no lower version.
+ */
+const REPLACE_SET: PromelaRule = {
+  semantics: replaceSet,
+  title: 'replace_set (every patch replaces its own set; no function or state id shared across sets)',
+  conforms: 'at any scope the tests explore',
+  loadOk: `  ok = 1; r = 0;
+  do
+  :: r < nklp ->
+     if
+     :: dset[pdef[klp[r]]] != dset[pdef[k]] ->
+        /* another set: no function and no state id in common */
+        if :: (dfuncs[pdef[klp[r]]] & dfuncs[pdef[k]]) != 0 -> ok = 0 :: else fi;
+        x = 1;
+        do
+        :: x <= S ->
+           if :: dver[pdef[klp[r]] * (S + 1) + x] != 0 && dver[pdef[k] * (S + 1) + x] != 0 -> ok = 0 :: else fi;
+           x++
+        :: else -> break
+        od
+     :: else ->
+        /* its own set: every state carried, at no lower version */
+        x = 1;
+        do
+        :: x <= S ->
+           if :: dver[pdef[k] * (S + 1) + x] < dver[pdef[klp[r]] * (S + 1) + x] -> ok = 0 :: else fi;
+           x++
+        :: else -> break
+        od
+     fi;
+     r++
+  :: else -> break
+  od`,
+  replaces: `  r = 0;
+  do
+  :: r < nklp -> if :: dset[pdef[klp[r]]] == dset[pdef[k]] -> rep[nrep] = klp[r]; nrep++ :: else fi; r++
+  :: else -> break
+  od`,
+};
+
 /** The semantics `klpcheck promela` writes, by name. */
-export const PROMELA_RULES: ReadonlyMap<string, PromelaRule> = new Map([UPSTREAM, STACKING].map((r) => [r.semantics.name, r]));
+export const PROMELA_RULES: ReadonlyMap<string, PromelaRule> = new Map([UPSTREAM, STACKING, REPLACE_SET].map((r) => [r.semantics.name, r]));

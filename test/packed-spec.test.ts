@@ -161,11 +161,13 @@ describe('the packed upstream spec model', () => {
         expect(spin.errors, text).toBe(0);
         expect([r.fixpoint, r.distinctStates + 1], text).toEqual([true, spin.stored]);
       }
-      // Stacking's model (promela/rules.ts) against the packed spec model asking stacking's rule.
+      // Stacking's and replace_set's models (promela/rules.ts) against the packed spec model asking each one's rule.
       const scope = parseScope('patches=2,functions=2,states=1,tasks=1,depth=any');
-      const r = packedSearch(new PackedSpec(scope, 0, semanticsByName('stacking')!));
-      const spin = runSpin(promelaModel(PROMELA_RULES.get('stacking')!, scope));
-      expect([spin.errors, r.fixpoint, r.distinctStates + 1]).toEqual([0, true, spin.stored]);
+      for (const name of ['stacking', 'replace-set']) {
+        const r = packedSearch(new PackedSpec(scope, 0, semanticsByName(name)!));
+        const spin = runSpin(promelaModel(PROMELA_RULES.get(name)!, scope));
+        expect([spin.errors, r.fixpoint, r.distinctStates + 1], name).toEqual([0, true, spin.stored]);
+      }
     },
     600_000,
   );

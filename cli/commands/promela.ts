@@ -10,20 +10,21 @@ import { shownPath } from '../late-errors.ts';
 
 export const promela: Command = {
   name: 'promela',
-  summary: 'the upstream or stacking spec model in Promela, to run with Spin',
+  summary: 'a spec model in Promela (upstream, stacking, replace-set), to run with Spin',
   description: [
     'Writes a semantics at the spec level as a Promela model for Spin, an independent',
-    `model checker: ${[...PROMELA_RULES.keys()].join(' or ')}, each written again in Promela from its rule. Where the`,
-    "semantics never breaks conformance (stacking; upstream with one patch), Spin's count of",
-    "stored states equals the spec-level count of 'klpcheck explore --semantics NAME",
-    "--scope S,depth=any --max-states any' plus one (the state before the model fills its",
-    'tables); past a break explore counts fewer. Use it to run',
+    `model checker: ${[...PROMELA_RULES.keys()].join(', ')}, each written again in Promela`,
+    'from its rule. Where the semantics never breaks conformance (stacking,',
+    "replace-set; upstream with one patch), Spin's count of stored states equals the",
+    "spec-level count of 'klpcheck explore --semantics NAME --scope S,depth=any",
+    "--max-states any' plus one (the state before the model fills its tables); past a",
+    'break explore counts fewer. Use it to run',
     "Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
     `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
   ],
   options: {
-    semantics: { type: 'string', arg: 'NAME', help: `the semantics: ${[...PROMELA_RULES.keys()].join(' or ')} (default upstream)` },
+    semantics: { type: 'string', arg: 'NAME', help: `the semantics: ${[...PROMELA_RULES.keys()].join(', ')} (default upstream)` },
     scope: { type: 'string', arg: 'K=V,...', help: 'patches, functions, states, tasks (default as klpcheck explore)' },
     out: {
       type: 'string',
@@ -46,7 +47,7 @@ export const promela: Command = {
     if (!rule)
       throw new KlpcheckError(
         'E_USAGE',
-        `promela writes ${[...PROMELA_RULES.keys()].join(' and ')} in Promela, not '${escapeControls(name)}' (the other semantics are not written in Promela yet)`,
+        `promela writes ${[...PROMELA_RULES.keys()].join(', ')} in Promela, not '${escapeControls(name)}' (the other semantics are not written in Promela yet)`,
       );
     // depth is taken as depth=any alone (below); taskModel not at all: the Promela model has no task-model ops
     // (run_task, fork ...), and its count would not be explore's.
