@@ -44,8 +44,14 @@ interface DefRow {
   readonly funcs: number;
   readonly versions: readonly number[];
   readonly replace: boolean;
-  /** replace_set (replace-set; 0, its default, for the others). */
-  readonly set: number;
+  /**
+   * The replace sets the patch is in, bit s for set s: replace_set's one
+   * (replace-set), replace_sets' every element (the replace-sets readings;
+   * an empty array is set 0), set 0 for the others.
+   */
+  readonly sets: number;
+  /** The first of them as the patch lists them (replace_sets' own set, the positional reading). */
+  readonly first: number;
 }
 
 function row(d: PatchDef, scope: ExploreScope): DefRow {
@@ -54,7 +60,9 @@ function row(d: PatchDef, scope: ExploreScope): DefRow {
     for (const f of o.funcs ?? []) funcs |= o.name === 'vmlinux' ? 1 << (Number(f.old_name!.slice(1)) - 1) : 1 << scope.functions;
   }
   const versions = Array.from({ length: scope.states + 1 }, (_, id) => (d.states ?? []).find((s) => s.id === id)?.version ?? 0);
-  return { funcs, versions, replace: Boolean(d.attrs?.replace), set: d.attrs?.replace_set ?? 0 };
+  const listed = d.attrs?.replace_sets?.length ? d.attrs.replace_sets : [d.attrs?.replace_set ?? 0];
+  const sets = listed.reduce((m, s) => m | (1 << s), 0);
+  return { funcs, versions, replace: Boolean(d.attrs?.replace), sets, first: listed[0]! };
 }
 
 /** The tree of definition choices folded into classes: a class is the list of definitions the next patch may have. */
@@ -186,7 +194,8 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
     ['dfuncs', rows.map((r) => r.funcs)],
     ['dver', rows.flatMap((r) => r.versions)],
     ['drep', rows.map((r) => r.replace)],
-    ['dset', rows.map((r) => r.set)],
+    ['dsets', rows.map((r) => r.sets)],
+    ['dfirst', rows.map((r) => r.first)],
     ['ncand', classes.map((c) => c.cands.length)],
     ['cand', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0))],
     ['cnext', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.next[j] ?? 0))],
@@ -264,7 +273,7 @@ byte ts[T];         /* task transition state */
 byte tf[T];         /* function a task sleeps in: 0 none, 1..F vmlinux f<i>, F+1 mod:m1 */
 byte tc[T];         /* code it sleeps in: 0 original, 1 + k patch p<k> */
 
-hidden byte i, j, r, x, y, res;
+hidden byte i, j, r, x, y, res, rel;
 hidden ${promelaType(maxC).promela} pick;
 hidden byte ok, found, complete;
 

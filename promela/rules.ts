@@ -9,6 +9,7 @@ import type { Semantics } from '../model/semantics/semantics.ts';
 import { stacking } from '../model/semantics/stacking.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { replaceSet } from '../model/semantics/replace-set.ts';
+import { replaceSetsFlat, replaceSetsPositional, replaceSetsSet } from '../model/semantics/replace-sets.ts';
 
 /** One semantics in Promela. */
 export interface PromelaRule {
@@ -84,24 +85,40 @@ const STACKING: PromelaRule = {
   mayDisable: 'klp[nklp - 1] == k',
 };
 
+/** How a new patch relates to an active one in the set family (model/semantics/set-family.ts SetRelation), as `rel`'s values. */
+const APART = 0;
+const REPLACES = 1;
+const CLASH = 2;
+
 /**
- * replace_set (seed 000_2d55233d1d974b9b.txt, Petr Mladek, 2026-04-07; facts
- * F.3, Yafang Shao's v2, 2026-05-29; model/semantics/replace-set.ts and
- * set-family.ts): every patch replaces the patches of its own set; a patch
- * that shares a function or a state id with a patch of another set is
- * refused (-EINVAL), and it carries every state of its own set's patches at
- * no lower version.
+ * A member of the replace-set family (model/semantics/set-family.ts, facts
+ * F.3, rules 1-5): for each patch on klp_patches, `relation` (a Promela
+ * expression of the new patch's definition row `a` and the active one's `b`,
+ * over dsets and dfirst) says whether the new one replaces it, clashes with
+ * it (the load is refused) or stands apart from it. A patch it stands apart
+ * from may share no function and no state id with it; one it replaces has
+ * every state carried at no lower version. It replaces exactly the patches
+ * it relates to as REPLACES.
  */
-const REPLACE_SET: PromelaRule = {
-  semantics: replaceSet,
-  title: 'replace_set (every patch replaces its own set; no function or state id shared across sets)',
-  conforms: 'at any scope the tests explore',
-  loadOk: `  ok = 1; r = 0;
+function setFamilyRule(
+  semantics: Semantics,
+  title: string,
+  relation: (a: string, b: string) => string,
+  conforms = 'at any scope the tests explore',
+): PromelaRule {
+  const rel = `rel = ${relation('pdef[k]', 'pdef[klp[r]]')}`;
+  return {
+    semantics,
+    title,
+    conforms,
+    loadOk: `  ok = 1; r = 0;
   do
   :: r < nklp ->
+     ${rel};
      if
-     :: dset[pdef[klp[r]]] != dset[pdef[k]] ->
-        /* another set: no function and no state id in common */
+     :: rel == ${CLASH} -> ok = 0 /* it would replace only part of the active patch's sets */
+     :: rel == ${APART} ->
+        /* it stays: no function and no state id in common */
         if :: (dfuncs[pdef[klp[r]]] & dfuncs[pdef[k]]) != 0 -> ok = 0 :: else fi;
         x = 1;
         do
@@ -111,7 +128,7 @@ const REPLACE_SET: PromelaRule = {
         :: else -> break
         od
      :: else ->
-        /* its own set: every state carried, at no lower version */
+        /* it is replaced: every state of it carried, at no lower version */
         x = 1;
         do
         :: x <= S ->
@@ -123,12 +140,50 @@ const REPLACE_SET: PromelaRule = {
      r++
   :: else -> break
   od`,
-  replaces: `  r = 0;
+    replaces: `  r = 0;
   do
-  :: r < nklp -> if :: dset[pdef[klp[r]]] == dset[pdef[k]] -> rep[nrep] = klp[r]; nrep++ :: else fi; r++
+  :: r < nklp -> ${rel}; if :: rel == ${REPLACES} -> rep[nrep] = klp[r]; nrep++ :: else fi; r++
   :: else -> break
   od`,
-};
+  };
+}
+
+/**
+ * replace_set (seed 000_2d55233d1d974b9b.txt, Petr Mladek, 2026-04-07; facts
+ * F.3, Yafang Shao's v2, 2026-05-29; model/semantics/replace-set.ts): one
+ * set a patch; it replaces the patches of its own set.
+ */
+const REPLACE_SET = setFamilyRule(
+  replaceSet,
+  'replace_set (every patch replaces its own set; no function or state id shared across sets)',
+  (a, b) => `(dsets[${a}] == dsets[${b}] -> ${REPLACES} : ${APART})`,
+);
+
+/**
+ * The replace_sets array (seed 001_3e784c1c435e3259.txt; model/semantics/
+ * replace-sets.ts), three readings: positional (Joe Lawrence, 2026-06-17:
+ * the first element is the patch's own set, and it replaces the patches
+ * whose own set it lists), flat (Joe Lawrence, Yafang Shao, 2026-06-17: it
+ * replaces every patch it shares a set with) and set (Petr Mladek,
+ * 2026-06-18: it replaces every patch all of whose sets it lists, and one
+ * it shares only some sets with clashes).
+ */
+const REPLACE_SETS = [
+  setFamilyRule(
+    replaceSetsPositional,
+    'replace_sets, positional reading',
+    (a, b) => `((dsets[${a}] >> dfirst[${b}]) & 1 -> ${REPLACES} : ${APART})`,
+    'the explorer breaks it in 6 steps at patches=2,functions=2,states=1,tasks=2',
+  ),
+  setFamilyRule(replaceSetsFlat, 'replace_sets, flat reading', (a, b) => `((dsets[${a}] & dsets[${b}]) != 0 -> ${REPLACES} : ${APART})`),
+  setFamilyRule(
+    replaceSetsSet,
+    'replace_sets, set reading',
+    (a, b) => `((dsets[${b}] & ~dsets[${a}]) == 0 -> ${REPLACES} : ((dsets[${a}] & dsets[${b}]) != 0 -> ${CLASH} : ${APART}))`,
+  ),
+];
 
 /** The semantics `klpcheck promela` writes, by name. */
-export const PROMELA_RULES: ReadonlyMap<string, PromelaRule> = new Map([UPSTREAM, STACKING, REPLACE_SET].map((r) => [r.semantics.name, r]));
+export const PROMELA_RULES: ReadonlyMap<string, PromelaRule> = new Map(
+  [UPSTREAM, STACKING, REPLACE_SET, ...REPLACE_SETS].map((r) => [r.semantics.name, r]),
+);

@@ -17,6 +17,7 @@ import { promelaModel, promelaType, upstreamPromela } from '../promela/model.ts'
 import { PROMELA_RULES } from '../promela/rules.ts';
 import { stacking } from '../model/semantics/stacking.ts';
 import { replaceSet } from '../model/semantics/replace-set.ts';
+import { semanticsByName } from '../model/semantics/registry.ts';
 import { packedSearch } from '../harness/explore/packed/search.ts';
 import { PackedSpec } from '../harness/explore/packed/spec.ts';
 import { main } from '../cli/main.ts';
@@ -135,12 +136,12 @@ describe('the upstream model in Promela', () => {
     // One alternative loads a new patch, whatever the number of definitions (810 here): a copy of insmod and canon
     // per definition took spin -a over 8 minutes.
     expect(model.match(/newpatch\(/g)).toHaveLength(2);
-    // Blocks of 200 characters hold one line of 24 values: 5,495 blocks, which Spin refuses.
+    // Blocks of 200 characters hold one line of 24 values: 5,503 blocks, which Spin refuses.
     expect(() => upstreamPromela(parseScope('patches=4,functions=3,states=2,tasks=2'), 200)).toThrow(
       expect.objectContaining({ code: 'E_USAGE' }),
     );
     expect(() => upstreamPromela(parseScope('patches=4,functions=3,states=2,tasks=2'), 200)).toThrow(
-      /^promela: at patches=4,functions=3,states=2,tasks=2 the definition tables \(361 classes of up to 180 definitions\) need 5495 c_code blocks in one d_step, and Spin takes about 2000: use fewer patches, functions or state ids$/,
+      /^promela: at patches=4,functions=3,states=2,tasks=2 the definition tables \(361 classes of up to 180 definitions\) need 5503 c_code blocks in one d_step, and Spin takes about 2000: use fewer patches, functions or state ids$/,
     );
   });
 
@@ -223,7 +224,9 @@ describe('the stacking model in Promela', () => {
         .values.every((v) => v === 0),
     ).toBe(true);
     expect(await main(['promela', '--semantics', 'slots'], io)).toBe(2);
-    expect(err.join('')).toMatch(/^klpcheck: promela writes upstream, stacking, replace-set in Promela, not 'slots' .*\[E_USAGE\]\n$/);
+    expect(err.join('')).toMatch(
+      /^klpcheck: promela writes upstream, stacking, replace-set, replace-sets-positional, replace-sets-flat, replace-sets-set in Promela, not 'slots' .*\[E_USAGE\]\n$/,
+    );
   });
 
   it.skipIf(missing)(
@@ -260,7 +263,8 @@ describe('the replace_set model in Promela', () => {
     const io: Io = { stdout: (t) => out.push(t), stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
     expect(await main(['promela', '--semantics', 'replace-set', '--scope', 'patches=2,functions=1,states=0,tasks=1'], io)).toBe(0);
     expect(out.join('')).toBe(promelaModel(REPLACE_SET, parseScope('patches=2,functions=1,states=0,tasks=1')));
-    expect(new Set(tablesOf(out.join('')).get('dset')!.values)).toEqual(new Set([0, 1]));
+    // Sets 0 and 1, as bits 0 and 1 of each row's sets.
+    expect(new Set(tablesOf(out.join('')).get('dsets')!.values)).toEqual(new Set([1, 2]));
   });
 
   it.skipIf(missing)(
@@ -280,6 +284,25 @@ describe('the replace_set model in Promela', () => {
       const upstreamRule = PROMELA_RULES.get('upstream')!;
       expect(runSpin(promelaModel({ ...REPLACE_SET, replaces: upstreamRule.replaces }, two)).stored).not.toBe(spin.stored);
       expect(runSpin(promelaModel({ ...REPLACE_SET, loadOk: upstreamRule.loadOk }, two)).stored).not.toBe(spin.stored);
+    },
+    900_000,
+  );
+});
+
+describe('the replace_sets readings in Promela', () => {
+  it.skipIf(missing)(
+    `have as many states in Spin as the packed spec model, each its own count over the same definitions${missing ? ` (skipped: ${missing})` : ''}`,
+    () => {
+      const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=any');
+      const counts = new Map<string, number>();
+      for (const name of ['replace-sets-positional', 'replace-sets-flat', 'replace-sets-set']) {
+        const packed = packedSearch(new PackedSpec(scope, 0, semanticsByName(name)!));
+        const spin = runSpin(promelaModel(PROMELA_RULES.get(name)!, scope));
+        expect([spin.errors, packed.fixpoint, spin.stored], name).toEqual([0, true, packed.distinctStates + 1]);
+        counts.set(name, spin.stored);
+      }
+      // The flat and set readings draw the same definitions ([1], [2], [1, 2]): only their relations tell them apart.
+      expect(counts.get('replace-sets-flat')).not.toBe(counts.get('replace-sets-set'));
     },
     900_000,
   );
