@@ -44,29 +44,30 @@ interface DefRow {
   readonly funcs: number;
   readonly versions: readonly number[];
   readonly replace: boolean;
-  /**
-   * The replace sets the patch is in, bit s for set s: replace_set's one
-   * (replace-set), replace_sets' every element (the replace-sets readings;
-   * an empty array is set 0), set 0 for the others.
-   */
+  /** The sets the patch's rule lists (PromelaRule.setsOf), bit s for set s. */
   readonly sets: number;
-  /** The first of them as the patch lists them (replace_sets' own set, the positional reading). */
+  /** The first of them: the patch's own set, where its rule has one. */
   readonly first: number;
 }
 
-function row(d: PatchDef, scope: ExploreScope): DefRow {
+function row(d: PatchDef, scope: ExploreScope, setsOf: (d: PatchDef) => readonly number[]): DefRow {
   let funcs = 0;
   for (const o of d.objects ?? []) {
     for (const f of o.funcs ?? []) funcs |= o.name === 'vmlinux' ? 1 << (Number(f.old_name!.slice(1)) - 1) : 1 << scope.functions;
   }
+  // A version in dver is 1 or more, 0 standing for a state the patch lacks: the definitions' versions are 1 and 2
+  // (candidates.ts). A version 0 would read as absent, so it is refused, not written (helper-113).
+  const zero = (d.states ?? []).find((s) => !((s.version ?? 0) >= 1));
+  if (zero)
+    throw new Error(`promela: ${d.name}'s state ${zero.id} has version ${zero.version ?? 0}: the tables hold versions of 1 and more`);
   const versions = Array.from({ length: scope.states + 1 }, (_, id) => (d.states ?? []).find((s) => s.id === id)?.version ?? 0);
-  const listed = d.attrs?.replace_sets?.length ? d.attrs.replace_sets : [d.attrs?.replace_set ?? 0];
+  const listed = setsOf(d);
   const sets = listed.reduce((m, s) => m | (1 << s), 0);
   return { funcs, versions, replace: Boolean(d.attrs?.replace), sets, first: listed[0]! };
 }
 
 /** The tree of definition choices folded into classes: a class is the list of definitions the next patch may have. */
-function defTables(semantics: Semantics, scope: ExploreScope) {
+function defTables(rule: PromelaRule, scope: ExploreScope) {
   const rows: DefRow[] = [];
   const rowIds = new Map<string, number>();
   const classes: { cands: number[]; next: number[]; blockMax: number }[] = [];
@@ -81,9 +82,9 @@ function defTables(semantics: Semantics, scope: ExploreScope) {
     const choice = `${known.length},${u.funcs},${u.states}`;
     let c0 = choices.get(choice);
     if (!c0) {
-      const defs = known.length < scope.patches ? newPatchDefs(semantics, scope, known, new Set()) : [];
+      const defs = known.length < scope.patches ? newPatchDefs(rule.semantics, scope, known, new Set()) : [];
       const cands = defs.map((d) => {
-        const r = row(d, scope);
+        const r = row(d, scope, rule.setsOf ?? (() => [0]));
         const key = JSON.stringify(r);
         if (!rowIds.has(key)) rowIds.set(key, rows.push(r) - 1);
         return rowIds.get(key)!;
@@ -187,7 +188,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   const S = scope.states;
   const T = scope.tasks;
   const scopeText = `patches=${P},functions=${F},states=${S},tasks=${T}`;
-  const { rows, classes } = defTables(rule.semantics, scope);
+  const { rows, classes } = defTables(rule, scope);
   const maxC = Math.max(1, ...classes.map((c) => c.cands.length));
   const MOD = F + 1; // the function index of mod:m1 in the key (1-based: 0 = not blocked)
   const columns: readonly [string, readonly (number | boolean)[]][] = [

@@ -5,11 +5,16 @@
  * (promela/model.ts) is the livepatch core's, which the semantics share: the
  * transition, reverse, force, module load and removal.
  */
+import type { PatchAttrs, PatchDef } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { stacking } from '../model/semantics/stacking.ts';
 import { upstream } from '../model/semantics/upstream.ts';
-import { replaceSet } from '../model/semantics/replace-set.ts';
+import { replaceSet, replaceSetUnfilteredNops } from '../model/semantics/replace-set.ts';
 import { replaceSetsFlat, replaceSetsPositional, replaceSetsSet } from '../model/semantics/replace-sets.ts';
+import { slots } from '../model/semantics/slots.ts';
+import { replaceTagSong, replaceTagStrict } from '../model/semantics/replace-tag.ts';
+import { tagOf } from '../model/semantics/rules.ts';
+import { providesObsoletes } from '../model/semantics/provides-obsoletes.ts';
 
 /** One semantics in Promela. */
 export interface PromelaRule {
@@ -28,6 +33,12 @@ export interface PromelaRule {
    * them forced, and k's nops cover their functions.
    */
   readonly replaces: string;
+  /**
+   * The sets a definition's attributes list, its own first (table facts the
+   * rules read as dsets and dfirst): the replace-set family's; none, set 0,
+   * for the others.
+   */
+  readonly setsOf?: (d: PatchDef) => readonly number[];
   /** A Promela condition: patch k, registered, enabled and not in a transition, may start to be disabled (else -EBUSY); none: always. */
   readonly mayDisable?: string;
 }
@@ -86,6 +97,9 @@ const STACKING: PromelaRule = {
 };
 
 /** How a new patch relates to an active one in the set family (model/semantics/set-family.ts SetRelation), as `rel`'s values. */
+/** Where a member that breaks conformance breaks it first (README, whole spaces: shortest violations). */
+const BREAKS_IN_6 = 'the explorer breaks it in 6 steps at patches=2,functions=2,states=1,tasks=2';
+
 const APART = 0;
 const REPLACES = 1;
 const CLASH = 2;
@@ -103,6 +117,7 @@ const CLASH = 2;
 function setFamilyRule(
   semantics: Semantics,
   title: string,
+  setsOf: (a: PatchAttrs) => readonly number[],
   relation: (a: string, b: string) => string,
   conforms = 'at any scope the tests explore',
 ): PromelaRule {
@@ -111,6 +126,7 @@ function setFamilyRule(
     semantics,
     title,
     conforms,
+    setsOf: (d) => setsOf(d.attrs ?? {}),
     loadOk: `  ok = 1; r = 0;
   do
   :: r < nklp ->
@@ -156,8 +172,21 @@ function setFamilyRule(
 const REPLACE_SET = setFamilyRule(
   replaceSet,
   'replace_set (every patch replaces its own set; no function or state id shared across sets)',
+  (a) => [a.replace_set ?? 0],
   (a, b) => `(dsets[${a}] == dsets[${b}] -> ${REPLACES} : ${APART})`,
 );
+
+/**
+ * replace_set with klp_add_nops left unfiltered (model/semantics/
+ * replace-set.ts): the same spec model, since the flaw is the kernel's (its
+ * nops switch another set's functions); only its lockstep breaks conformance.
+ */
+const REPLACE_SET_UNFILTERED_NOPS: PromelaRule = {
+  ...REPLACE_SET,
+  semantics: replaceSetUnfilteredNops,
+  title: 'replace_set, spec level (its implementation leaves klp_add_nops unfiltered)',
+  conforms: 'the explorer breaks it in 3 steps at patches=2,functions=2,states=1,tasks=2',
+};
 
 /**
  * The replace_sets array (seed 001_3e784c1c435e3259.txt; model/semantics/
@@ -168,22 +197,98 @@ const REPLACE_SET = setFamilyRule(
  * 2026-06-18: it replaces every patch all of whose sets it lists, and one
  * it shares only some sets with clashes).
  */
+/** The positional reading's relation: the new patch lists the active one's own set (the first it lists). */
+const listsOwnSet = (a: string, b: string) => `((dsets[${a}] >> dfirst[${b}]) & 1 -> ${REPLACES} : ${APART})`;
+
+/** replace_sets as listed, its first the own set (positional); an empty array is set 0. */
+const replaceSetsOf = (a: PatchAttrs): readonly number[] => (a.replace_sets?.length ? a.replace_sets : [0]);
+
 const REPLACE_SETS = [
+  setFamilyRule(replaceSetsPositional, 'replace_sets, positional reading', replaceSetsOf, (a, b) => listsOwnSet(a, b), BREAKS_IN_6),
   setFamilyRule(
-    replaceSetsPositional,
-    'replace_sets, positional reading',
-    (a, b) => `((dsets[${a}] >> dfirst[${b}]) & 1 -> ${REPLACES} : ${APART})`,
-    'the explorer breaks it in 6 steps at patches=2,functions=2,states=1,tasks=2',
+    replaceSetsFlat,
+    'replace_sets, flat reading',
+    replaceSetsOf,
+    (a, b) => `((dsets[${a}] & dsets[${b}]) != 0 -> ${REPLACES} : ${APART})`,
   ),
-  setFamilyRule(replaceSetsFlat, 'replace_sets, flat reading', (a, b) => `((dsets[${a}] & dsets[${b}]) != 0 -> ${REPLACES} : ${APART})`),
   setFamilyRule(
     replaceSetsSet,
     'replace_sets, set reading',
+    replaceSetsOf,
     (a, b) => `((dsets[${b}] & ~dsets[${a}]) == 0 -> ${REPLACES} : ((dsets[${a}] & dsets[${b}]) != 0 -> ${CLASH} : ${APART}))`,
   ),
 ];
 
+/**
+ * slot + merge_slots (seed 001_3e784c1c435e3259.txt, Petr Mladek,
+ * 2026-06-18; model/semantics/slots.ts) and provides + obsoletes (the same
+ * seed, Joe Lawrence, 2026-06-18; provides-obsoletes.ts): a patch replaces
+ * the patches whose slot (or provided id) is its own or one it merges (or
+ * obsoletes). The explorer loads patches without module parameters, so the
+ * admin's add_merge_slots and also_obsoletes are not in its definitions.
+ */
+const SLOTS = [
+  setFamilyRule(slots, 'slot + merge_slots', (a) => [a.slot ?? 0, ...(a.merge_slots ?? [])], listsOwnSet, BREAKS_IN_6),
+  setFamilyRule(providesObsoletes, 'provides + obsoletes', (a) => [a.provides ?? 0, ...(a.obsoletes ?? [])], listsOwnSet, BREAKS_IN_6),
+];
+
+/**
+ * The replace tag with Song Liu's rule (seed 000_2d55233d1d974b9b.txt, Song
+ * Liu, 2026-04-06, facts F.2; model/semantics/replace-tag.ts): `replace` is
+ * a u32 tag (dfirst), 0 no replace. A patch replaces the active patches of
+ * its own tag when its tag is not 0, and must carry their states; it may not
+ * lower a state it carries of any other; it is refused when it shares a
+ * function with a patch of another tag. With `zeroIsTag` (replace-tag) two
+ * patches of tag 0 count as one tag and may share functions; without it
+ * (replace-tag-strict) tag 0 is no tag, and conflicts with every patch.
+ */
+function tagRule(semantics: Semantics, title: string, zeroIsTag: boolean, conforms: string): PromelaRule {
+  const a = 'pdef[k]';
+  const b = 'pdef[klp[r]]';
+  const sameTag = `dfirst[${a}] == dfirst[${b}]${zeroIsTag ? '' : ` && dfirst[${a}] != 0`}`;
+  const takesOver = `dfirst[${a}] != 0 && dfirst[${a}] == dfirst[${b}]`;
+  return {
+    semantics,
+    title,
+    conforms,
+    setsOf: (d) => [tagOf(d.attrs ?? {})],
+    loadOk: `  ok = 1; r = 0;
+  do
+  :: r < nklp ->
+     if :: !(${sameTag}) && (dfuncs[${b}] & dfuncs[${a}]) != 0 -> ok = 0 :: else fi;
+     x = 1;
+     do
+     :: x <= S ->
+        if
+        :: dver[${b} * (S + 1) + x] != 0 && ${takesOver} && dver[${a} * (S + 1) + x] < dver[${b} * (S + 1) + x] -> ok = 0
+        :: dver[${b} * (S + 1) + x] != 0 && dver[${a} * (S + 1) + x] != 0 && dver[${a} * (S + 1) + x] < dver[${b} * (S + 1) + x] -> ok = 0
+        :: else
+        fi;
+        x++
+     :: else -> break
+     od;
+     r++
+  :: else -> break
+  od`,
+    replaces: `  r = 0;
+  do
+  :: r < nklp -> if :: ${takesOver} -> rep[nrep] = klp[r]; nrep++ :: else fi; r++
+  :: else -> break
+  od`,
+  };
+}
+
+const TAGS = [
+  tagRule(
+    replaceTagSong,
+    "replace tag, Song Liu's rule",
+    true,
+    'the explorer breaks it in 7 steps at patches=2,functions=2,states=1,tasks=2',
+  ),
+  tagRule(replaceTagStrict, "replace tag, Song Liu's rule, tag 0 no tag", false, 'at any scope the tests explore'),
+];
+
 /** The semantics `klpcheck promela` writes, by name. */
 export const PROMELA_RULES: ReadonlyMap<string, PromelaRule> = new Map(
-  [UPSTREAM, STACKING, REPLACE_SET, ...REPLACE_SETS].map((r) => [r.semantics.name, r]),
+  [UPSTREAM, STACKING, REPLACE_SET, REPLACE_SET_UNFILTERED_NOPS, ...REPLACE_SETS, ...SLOTS, ...TAGS].map((r) => [r.semantics.name, r]),
 );

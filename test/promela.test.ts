@@ -58,7 +58,7 @@ describe('the upstream model in Promela', () => {
       const io: Io = { stdout: () => {}, stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => 0 };
       const out = join(dir, 'a\nb.pml');
       expect(await main(['promela', '--scope', 'patches=1,functions=1,states=0,tasks=1', '--out', out], io)).toBe(0);
-      expect(err.join('')).toMatch(/^klpcheck promela: upstream at \S+ -> \S*a\\nb\.pml\n$/);
+      expect(err.join('')).toMatch(/^klpcheck promela: upstream at patches=1,functions=1,states=0,tasks=1 -> \S*a\\nb\.pml\n$/);
       // Written again with the same text, the file is left as it is, and the line says so (helper-85, stop 52).
       err.length = 0;
       expect(await main(['promela', '--scope', 'patches=1,functions=1,states=0,tasks=1', '--out', out], io)).toBe(0);
@@ -223,9 +223,15 @@ describe('the stacking model in Promela', () => {
         .get('drep')!
         .values.every((v) => v === 0),
     ).toBe(true);
-    expect(await main(['promela', '--semantics', 'slots'], io)).toBe(2);
+    expect(await main(['promela', '--semantics', 'hybrid'], io)).toBe(2);
+    // An unknown name is E_SEMANTICS, and a name is trimmed, as every command reads --semantics (helper-113).
+    expect(await main(['promela', '--semantics', 'nope'], io)).toBe(2);
+    expect(err.join('')).toMatch(/\nklpcheck: unknown semantics 'nope' \(known: .*\) \[E_SEMANTICS\]\n$/);
+    out.length = 0;
+    expect(await main(['promela', '--semantics', ' stacking ', '--scope', 'patches=2,functions=1,states=0,tasks=1'], io)).toBe(0);
+    expect(out.join('')).toBe(promelaModel(STACKING, parseScope('patches=2,functions=1,states=0,tasks=1')));
     expect(err.join('')).toMatch(
-      /^klpcheck: promela writes upstream, stacking, replace-set, replace-sets-positional, replace-sets-flat, replace-sets-set in Promela, not 'slots' .*\[E_USAGE\]\n$/,
+      /^klpcheck: hybrid is not written in Promela yet: promela writes upstream, stacking, replace-set, .*, replace-tag-strict \[E_USAGE\]\n(?=klpcheck: unknown)/,
     );
   });
 
@@ -289,20 +295,35 @@ describe('the replace_set model in Promela', () => {
   );
 });
 
-describe('the replace_sets readings in Promela', () => {
+describe('the other semantics in Promela', () => {
+  // Those the tests above do not count; each one written in Promela is counted somewhere (the last assertion).
+  const OTHERS = [
+    'replace-set-unfiltered-nops',
+    'replace-sets-positional',
+    'replace-sets-flat',
+    'replace-sets-set',
+    'slots',
+    'provides-obsoletes',
+    'replace-tag',
+    'replace-tag-strict',
+  ];
+
   it.skipIf(missing)(
     `have as many states in Spin as the packed spec model, each its own count over the same definitions${missing ? ` (skipped: ${missing})` : ''}`,
     () => {
       const scope = parseScope('patches=2,functions=1,states=1,tasks=1,depth=any');
       const counts = new Map<string, number>();
-      for (const name of ['replace-sets-positional', 'replace-sets-flat', 'replace-sets-set']) {
+      for (const name of OTHERS) {
         const packed = packedSearch(new PackedSpec(scope, 0, semanticsByName(name)!));
         const spin = runSpin(promelaModel(PROMELA_RULES.get(name)!, scope));
         expect([spin.errors, packed.fixpoint, spin.stored], name).toEqual([0, true, packed.distinctStates + 1]);
         counts.set(name, spin.stored);
       }
-      // The flat and set readings draw the same definitions ([1], [2], [1, 2]): only their relations tell them apart.
+      // Over the same definitions, only the rules tell these apart: the flat and set readings ([1], [2], [1, 2]), and
+      // the two tag rules (tags 1, 2 and 0).
       expect(counts.get('replace-sets-flat')).not.toBe(counts.get('replace-sets-set'));
+      expect(counts.get('replace-tag')).not.toBe(counts.get('replace-tag-strict'));
+      expect(new Set([...OTHERS, 'upstream', 'stacking', 'replace-set'])).toEqual(new Set(PROMELA_RULES.keys()));
     },
     900_000,
   );

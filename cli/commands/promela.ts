@@ -1,5 +1,6 @@
 /** `klpcheck promela`: a semantics' spec model in Promela, for Spin (promela/model.ts, promela/rules.ts). */
-import { escapeControls, KlpcheckError } from '../../harness/errors.ts';
+import { KlpcheckError } from '../../harness/errors.ts';
+import { semanticsNamed } from '../selection.ts';
 import { depthBoundIn, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
 import { BANNER, promelaModel } from '../../promela/model.ts';
 import { PROMELA_RULES } from '../../promela/rules.ts';
@@ -19,8 +20,8 @@ export const promela: Command = {
     'replace-set and the flat and set readings of replace-sets at every scope tried),',
     "Spin's count of stored states equals the spec-level count of 'klpcheck explore",
     "--semantics NAME --scope S,depth=any --max-states any' plus one (the state before",
-    'the model fills its tables); past a break explore counts fewer. Use it to run',
-    "Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
+    'the model fills its tables); past a break explore counts fewer.',
+    "Use it to run Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
     `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
   ],
@@ -43,13 +44,12 @@ export const promela: Command = {
   ],
   async run({ values, positionals }, io) {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
-    const name = (values.semantics as string | undefined) ?? 'upstream';
+    // An unknown name is E_SEMANTICS, trimmed, as every command reads --semantics (helper-113); a known one without a
+    // Promela model is E_USAGE.
+    const name = values.semantics === undefined ? 'upstream' : semanticsNamed(values.semantics as string).name;
     const rule = PROMELA_RULES.get(name);
     if (!rule)
-      throw new KlpcheckError(
-        'E_USAGE',
-        `promela writes ${[...PROMELA_RULES.keys()].join(', ')} in Promela, not '${escapeControls(name)}' (the other semantics are not written in Promela yet)`,
-      );
+      throw new KlpcheckError('E_USAGE', `${name} is not written in Promela yet: promela writes ${[...PROMELA_RULES.keys()].join(', ')}`);
     // depth is taken as depth=any alone (below); taskModel not at all: the Promela model has no task-model ops
     // (run_task, fork ...), and its count would not be explore's.
     // The model has no depth bound; a scope that names one would look honoured and not be. Asked before the scope is
@@ -68,7 +68,7 @@ export const promela: Command = {
       const status = writeAtomically(values.out, text, values.force === true, '--out');
       // As render says it: the same text is not written again, and an arrow read as written (helper-85, stop 52).
       const done = status === 'written' ? '->' : 'unchanged:';
-      io.stderr(`klpcheck promela: ${name} at ${formatScope({ ...scope, depth: undefined })} ${done} ${shownPath(values.out)}\n`);
+      io.stderr(`klpcheck promela: ${name} at ${formatScope(scope, false)} ${done} ${shownPath(values.out)}\n`);
     } else io.stdout(text);
     return EXIT.ok;
   },
