@@ -43,6 +43,22 @@ export interface PromelaRule {
   readonly mayDisable?: string;
 }
 
+/** Promela rows of the definitions tables: the patch being loaded, k, and the one at place r on klp_patches. */
+const NEW = 'pdef[k]';
+const LISTED = 'pdef[klp[r]]';
+
+/** `text` with every line but the first indented by `spaces`. */
+const indented = (text: string, spaces: number) => text.replaceAll('\n', `\n${' '.repeat(spaces)}`);
+
+/** Promela: `body` once for each patch on klp_patches, in list order (LISTED; r its place). */
+const eachListed = (body: string) => `  r = 0;\n  do\n  :: r < nklp ->\n     ${indented(body, 5)};\n     r++\n  :: else -> break\n  od`;
+
+/** Promela: `body` once for each state id x, 1 to S. */
+const eachStateId = (body: string) => `x = 1;\ndo\n:: x <= S ->\n   ${indented(body, 3)};\n   x++\n:: else -> break\nod`;
+
+/** Promela: the version of state id x in definition row `row`, 0 when the patch has no such state. */
+const version = (row: string) => `dver[${row} * (S + 1) + x]`;
+
 /**
  * Upstream (facts B.1, C.2, Documentation/livepatch/system-state.rst;
  * model/semantics/upstream.ts): a replace patch must carry every live state
@@ -53,32 +69,16 @@ const UPSTREAM: PromelaRule = {
   semantics: upstream,
   title: 'The upstream livepatch replace semantics',
   conforms: 'with one patch',
-  loadOk: `  ok = 1; r = 0;
-  do
-  :: r < nklp ->
-     x = 1;
-     do
-     :: x <= S ->
-        if
-        :: dver[pdef[klp[r]] * (S + 1) + x] != 0 ->
-           if
-           :: dver[pdef[k] * (S + 1) + x] == 0 && drep[pdef[k]] -> ok = 0
-           :: dver[pdef[k] * (S + 1) + x] != 0 && dver[pdef[k] * (S + 1) + x] < dver[pdef[klp[r]] * (S + 1) + x] -> ok = 0
-           :: else
-           fi
-        :: else
-        fi;
-        x++
-     :: else -> break
-     od;
-     r++
-  :: else -> break
-  od`,
+  loadOk: `  ok = 1;
+${eachListed(
+  eachStateId(`if
+:: ${version(LISTED)} != 0 && ${version(NEW)} == 0 && drep[${NEW}] -> ok = 0 /* a replace patch drops the state */
+:: ${version(LISTED)} != 0 && ${version(NEW)} != 0 && ${version(NEW)} < ${version(LISTED)} -> ok = 0 /* it lowers it */
+:: else
+fi`),
+)}`,
   // A replace patch replaces every patch on klp_patches (facts B.1); another replaces none.
-  replaces: `  if
-  :: drep[pdef[k]] -> nrep = nklp; r = 0; do :: r < nklp -> rep[r] = klp[r]; r++ :: else -> break od
-  :: else
-  fi`,
+  replaces: eachListed(`if :: drep[${NEW}] -> rep[nrep] = klp[r]; nrep++ :: else fi`),
 };
 
 /**
@@ -121,46 +121,25 @@ function setFamilyRule(
   relation: (a: string, b: string) => string,
   conforms = 'at any scope the tests explore',
 ): PromelaRule {
-  const rel = `rel = ${relation('pdef[k]', 'pdef[klp[r]]')}`;
+  const rel = `rel = ${relation(NEW, LISTED)}`;
   return {
     semantics,
     title,
     conforms,
     setsOf: (d) => setsOf(d.attrs ?? {}),
-    loadOk: `  ok = 1; r = 0;
-  do
-  :: r < nklp ->
-     ${rel};
-     if
-     :: rel == ${CLASH} -> ok = 0 /* it would replace only part of the active patch's sets */
-     :: rel == ${APART} ->
-        /* it stays: no function and no state id in common */
-        if :: (dfuncs[pdef[klp[r]]] & dfuncs[pdef[k]]) != 0 -> ok = 0 :: else fi;
-        x = 1;
-        do
-        :: x <= S ->
-           if :: dver[pdef[klp[r]] * (S + 1) + x] != 0 && dver[pdef[k] * (S + 1) + x] != 0 -> ok = 0 :: else fi;
-           x++
-        :: else -> break
-        od
-     :: else ->
-        /* it is replaced: every state of it carried, at no lower version */
-        x = 1;
-        do
-        :: x <= S ->
-           if :: dver[pdef[k] * (S + 1) + x] < dver[pdef[klp[r]] * (S + 1) + x] -> ok = 0 :: else fi;
-           x++
-        :: else -> break
-        od
-     fi;
-     r++
-  :: else -> break
-  od`,
-    replaces: `  r = 0;
-  do
-  :: r < nklp -> ${rel}; if :: rel == ${REPLACES} -> rep[nrep] = klp[r]; nrep++ :: else fi; r++
-  :: else -> break
-  od`,
+    loadOk: `  ok = 1;
+${eachListed(`${rel};
+if
+:: rel == ${CLASH} -> ok = 0 /* it would replace only part of the listed patch's sets */
+:: rel == ${APART} ->
+   /* the listed patch stays: no function and no state id in common */
+   if :: (dfuncs[${LISTED}] & dfuncs[${NEW}]) != 0 -> ok = 0 :: else fi;
+   ${indented(eachStateId(`if :: ${version(LISTED)} != 0 && ${version(NEW)} != 0 -> ok = 0 :: else fi`), 3)}
+:: else ->
+   /* it is replaced: every state of it carried, at no lower version */
+   ${indented(eachStateId(`if :: ${version(NEW)} < ${version(LISTED)} -> ok = 0 :: else fi`), 3)}
+fi`)}`,
+    replaces: eachListed(`${rel}; if :: rel == ${REPLACES} -> rep[nrep] = klp[r]; nrep++ :: else fi`),
   };
 }
 
@@ -243,38 +222,21 @@ const SLOTS = [
  * (replace-tag-strict) tag 0 is no tag, and conflicts with every patch.
  */
 function tagRule(semantics: Semantics, title: string, zeroIsTag: boolean, conforms: string): PromelaRule {
-  const a = 'pdef[k]';
-  const b = 'pdef[klp[r]]';
-  const sameTag = `dfirst[${a}] == dfirst[${b}]${zeroIsTag ? '' : ` && dfirst[${a}] != 0`}`;
-  const takesOver = `dfirst[${a}] != 0 && dfirst[${a}] == dfirst[${b}]`;
+  const sameTag = `dfirst[${NEW}] == dfirst[${LISTED}]${zeroIsTag ? '' : ` && dfirst[${NEW}] != 0`}`;
+  const takesOver = `dfirst[${NEW}] != 0 && dfirst[${NEW}] == dfirst[${LISTED}]`;
   return {
     semantics,
     title,
     conforms,
     setsOf: (d) => [tagOf(d.attrs ?? {})],
-    loadOk: `  ok = 1; r = 0;
-  do
-  :: r < nklp ->
-     if :: !(${sameTag}) && (dfuncs[${b}] & dfuncs[${a}]) != 0 -> ok = 0 :: else fi;
-     x = 1;
-     do
-     :: x <= S ->
-        if
-        :: dver[${b} * (S + 1) + x] != 0 && ${takesOver} && dver[${a} * (S + 1) + x] < dver[${b} * (S + 1) + x] -> ok = 0
-        :: dver[${b} * (S + 1) + x] != 0 && dver[${a} * (S + 1) + x] != 0 && dver[${a} * (S + 1) + x] < dver[${b} * (S + 1) + x] -> ok = 0
-        :: else
-        fi;
-        x++
-     :: else -> break
-     od;
-     r++
-  :: else -> break
-  od`,
-    replaces: `  r = 0;
-  do
-  :: r < nklp -> if :: ${takesOver} -> rep[nrep] = klp[r]; nrep++ :: else fi; r++
-  :: else -> break
-  od`,
+    loadOk: `  ok = 1;
+${eachListed(`if :: !(${sameTag}) && (dfuncs[${LISTED}] & dfuncs[${NEW}]) != 0 -> ok = 0 :: else fi;
+${eachStateId(`if
+:: ${version(LISTED)} != 0 && ${takesOver} && ${version(NEW)} < ${version(LISTED)} -> ok = 0 /* it takes over and drops or lowers it */
+:: ${version(LISTED)} != 0 && ${version(NEW)} != 0 && ${version(NEW)} < ${version(LISTED)} -> ok = 0 /* it lowers it */
+:: else
+fi`)}`)}`,
+    replaces: eachListed(`if :: ${takesOver} -> rep[nrep] = klp[r]; nrep++ :: else fi`),
   };
 }
 
