@@ -96,10 +96,10 @@ const STACKING: PromelaRule = {
   mayDisable: 'klp[nklp - 1] == k',
 };
 
-/** How a new patch relates to an active one in the set family (model/semantics/set-family.ts SetRelation), as `rel`'s values. */
 /** Where a member that breaks conformance breaks it first (README, whole spaces: shortest violations). */
 const BREAKS_IN_6 = 'the explorer breaks it in 6 steps at patches=2,functions=2,states=1,tasks=2';
 
+/** How a new patch relates to an active one in the set family (model/semantics/set-family.ts SetRelation), as `rel`'s values. */
 const APART = 0;
 const REPLACES = 1;
 const CLASH = 2;
@@ -167,6 +167,12 @@ const REPLACE_SET_UNFILTERED_NOPS: PromelaRule = {
   conforms: 'the explorer breaks it in 3 steps at patches=2,functions=2,states=1,tasks=2',
 };
 
+/** The positional reading's relation: the new patch lists the active one's own set (the first it lists). */
+const listsOwnSet = (a: string, b: string) => `((dsets[${a}] >> dfirst[${b}]) & 1 -> ${REPLACES} : ${APART})`;
+
+/** replace_sets as listed, its first the own set (positional); an empty array is set 0. */
+const replaceSetsOf = (a: PatchAttrs): readonly number[] => (a.replace_sets?.length ? a.replace_sets : [0]);
+
 /**
  * The replace_sets array (seed 001_3e784c1c435e3259.txt; model/semantics/
  * replace-sets.ts), three readings: positional (Joe Lawrence, 2026-06-17:
@@ -176,14 +182,8 @@ const REPLACE_SET_UNFILTERED_NOPS: PromelaRule = {
  * 2026-06-18: it replaces every patch all of whose sets it lists, and one
  * it shares only some sets with clashes).
  */
-/** The positional reading's relation: the new patch lists the active one's own set (the first it lists). */
-const listsOwnSet = (a: string, b: string) => `((dsets[${a}] >> dfirst[${b}]) & 1 -> ${REPLACES} : ${APART})`;
-
-/** replace_sets as listed, its first the own set (positional); an empty array is set 0. */
-const replaceSetsOf = (a: PatchAttrs): readonly number[] => (a.replace_sets?.length ? a.replace_sets : [0]);
-
 const REPLACE_SETS = [
-  setFamilyRule(replaceSetsPositional, 'replace_sets, positional reading', replaceSetsOf, (a, b) => listsOwnSet(a, b), BREAKS_IN_6),
+  setFamilyRule(replaceSetsPositional, 'replace_sets, positional reading', replaceSetsOf, listsOwnSet, BREAKS_IN_6),
   setFamilyRule(
     replaceSetsFlat,
     'replace_sets, flat reading',
