@@ -50,6 +50,9 @@ interface DefRow {
   readonly first: number;
 }
 
+/** The largest set number a definition row holds (DefRow.sets is a mask of C's int; the definitions use 0 to 2). */
+const MAX_SET = 30;
+
 function row(d: PatchDef, scope: ExploreScope, setsOf: (d: PatchDef) => readonly number[]): DefRow {
   let funcs = 0;
   for (const o of d.objects ?? []) {
@@ -62,6 +65,9 @@ function row(d: PatchDef, scope: ExploreScope, setsOf: (d: PatchDef) => readonly
     throw new Error(`promela: ${d.name}'s state ${zero.id} has version ${zero.version ?? 0}: the tables hold versions of 1 and more`);
   const versions = Array.from({ length: scope.states + 1 }, (_, id) => (d.states ?? []).find((s) => s.id === id)?.version ?? 0);
   const listed = setsOf(d);
+  // A set is a bit of a 32-bit mask and a shift of C's int: past 30 it would wrap into another set (helper-114).
+  const wide = listed.find((s) => !(Number.isInteger(s) && s >= 0 && s <= MAX_SET));
+  if (wide !== undefined) throw new Error(`promela: ${d.name}'s set ${wide} is past the ${MAX_SET} the tables hold`);
   const sets = listed.reduce((m, s) => m | (1 << s), 0);
   return { funcs, versions, replace: Boolean(d.attrs?.replace), sets, first: listed[0]! };
 }
@@ -237,9 +243,9 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
  * ${rule.title} at the spec level (promela/model.ts and promela/rules.ts say
  * what is written from the rule and what is shared with klpcheck as tables).
  * Run: spin -a ${name}.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000
- * Where ${name} never breaks conformance (${rule.conforms}), "states, stored" is klpcheck explore's
- * spec-level count for this scope at depth=any plus one (the state before init fills the tables);
- * past a break explore counts only the states before it, so fewer.
+ * "states, stored" is klpcheck's packed spec-level count of this whole space plus one (the state
+ * before init fills the tables); explore's spec-level count at depth=any is the same where the
+ * lockstep never breaks conformance, and fewer past a break: ${rule.conforms}.
  * The definition tables are filled by c_code, which only pan runs: Spin's own random simulation
  * leaves them empty (it warns so); replay a trail with ./pan -r.
  */

@@ -1,6 +1,7 @@
 /** `klpcheck promela`: a semantics' spec model in Promela, for Spin (promela/model.ts, promela/rules.ts). */
 import { KlpcheckError } from '../../harness/errors.ts';
 import { semanticsNamed } from '../selection.ts';
+import { wrap } from '../../report/wrap.ts';
 import { depthBoundIn, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
 import { BANNER, promelaModel } from '../../promela/model.ts';
 import { PROMELA_RULES } from '../../promela/rules.ts';
@@ -11,16 +12,16 @@ import { shownPath } from '../late-errors.ts';
 
 export const promela: Command = {
   name: 'promela',
-  summary: 'a spec model in Promela (upstream, stacking, the replace-set family), to run with Spin',
+  summary: 'a spec model in Promela (upstream, stacking, the replace-set family, the replace tag), to run with Spin',
   description: [
     'Writes a semantics at the spec level as a Promela model for Spin, an independent',
     "model checker, written again in Promela from the semantics' rule:",
-    `${[...PROMELA_RULES.keys()].join(', ')}.`,
+    ...wrap(`${[...PROMELA_RULES.keys()].join(', ')}.`, '', '', 80),
     'Where the semantics never breaks conformance (upstream with one patch; stacking,',
-    'replace-set and the flat and set readings of replace-sets at every scope tried),',
-    "Spin's count of stored states equals the spec-level count of 'klpcheck explore",
-    "--semantics NAME --scope S,depth=any --max-states any' plus one (the state before",
-    'the model fills its tables); past a break explore counts fewer.',
+    'replace-set, the flat and set readings of replace-sets and replace-tag-strict at',
+    "every scope tried), Spin's count of stored states equals the spec-level count of",
+    "'klpcheck explore --semantics NAME --scope S,depth=any --max-states any' plus one",
+    '(the state before the model fills its tables); past a break explore counts fewer.',
     "Use it to run Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
     `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
