@@ -1,8 +1,8 @@
 /**
  * A spec model in Promela, for Spin: an independent engine that must count
  * the same spec-level states as `klpcheck explore` (issue 11), and that users
- * can run with Spin's own multi-core and swarm modes. Upstream's, stacking's
- * and replace_set's (promela/rules.ts).
+ * can run with Spin's own multi-core and swarm modes: 11 of the 20
+ * semantics, each one's rule in promela/rules.ts.
  *
  * What is written here again, in Promela, from the rule (not generated from
  * klpcheck's spec model): the semantics' load verdict, the patches a load
@@ -29,7 +29,6 @@ import { newPatchDefs, usedSoFar } from '../harness/explore/candidates.ts';
 import type { ExploreScope } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
-import type { Semantics } from '../model/semantics/semantics.ts';
 import { PROMELA_RULES, type PromelaRule } from './rules.ts';
 
 /**
