@@ -10,13 +10,16 @@ import { EXIT } from '../exit.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
 import { shownPath } from '../late-errors.ts';
 
+/** The semantics written in Promela, as the help and the refusal list them. */
+const IN_PROMELA = [...PROMELA_RULES.keys()].join(', ');
+
 export const promela: Command = {
   name: 'promela',
   summary: 'a spec model in Promela (upstream, stacking, the replace-set family, the replace tag), to run with Spin',
   description: [
     'Writes a semantics at the spec level as a Promela model for Spin, an independent',
     "model checker, written again in Promela from the semantics' rule:",
-    ...wrap(`${[...PROMELA_RULES.keys()].join(', ')}.`, '', '', 80),
+    ...wrap(`${IN_PROMELA}.`, '', '', 80),
     'Where the semantics never breaks conformance (upstream with one patch; stacking,',
     'replace-set, the flat and set readings of replace-sets and replace-tag-strict at',
     "every scope tried), Spin's count of stored states equals the spec-level count of",
@@ -27,7 +30,7 @@ export const promela: Command = {
     `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
   ],
   options: {
-    semantics: { type: 'string', arg: 'NAME', help: `the semantics: ${[...PROMELA_RULES.keys()].join(', ')} (default upstream)` },
+    semantics: { type: 'string', arg: 'NAME', help: `the semantics: ${IN_PROMELA} (default upstream)` },
     scope: { type: 'string', arg: 'K=V,...', help: 'patches, functions, states, tasks (default as klpcheck explore)' },
     out: {
       type: 'string',
@@ -49,8 +52,7 @@ export const promela: Command = {
     // Promela model is E_USAGE.
     const name = values.semantics === undefined ? 'upstream' : semanticsNamed(values.semantics as string).name;
     const rule = PROMELA_RULES.get(name);
-    if (!rule)
-      throw new KlpcheckError('E_USAGE', `${name} is not written in Promela yet: promela writes ${[...PROMELA_RULES.keys()].join(', ')}`);
+    if (!rule) throw new KlpcheckError('E_USAGE', `${name} is not written in Promela yet: promela writes ${IN_PROMELA}`);
     // depth is taken as depth=any alone (below); taskModel not at all: the Promela model has no task-model ops
     // (run_task, fork ...), and its count would not be explore's.
     // The model has no depth bound; a scope that names one would look honoured and not be. Asked before the scope is
