@@ -1,15 +1,18 @@
 /**
  * A spec model in Promela, for Spin: an independent engine that must count
  * the same spec-level states as `klpcheck explore` (issue 11), and that users
- * can run with Spin's own multi-core and swarm modes: 11 of the 20
- * semantics, each one's rule in promela/rules.ts.
+ * can run with Spin's own multi-core and swarm modes: 18 of the 20
+ * semantics (not replace-tag-draft, per-state), each one's rule in
+ * promela/rules.ts.
  *
  * What is written here again, in Promela, from the rule (not generated from
  * klpcheck's spec model): the semantics' load verdict, the patches a load
  * replaces and the disable check (rules.ts), the consistency model's
  * transition (facts B.2: tasks switch unless they sleep in a covered function
  * running the code they would leave; the "with"/"without" views), reverse,
- * force, module load and removal. What is shared with klpcheck, as tables:
+ * force, module load and removal, and hybrid mode's writable replaceable
+ * flag (facts F.1: set from the definition at load, written by set_attr,
+ * -EAGAIN on the transition patch). What is shared with klpcheck, as tables:
  * the patch definitions a new patch may have (harness/explore/candidates.ts,
  * its symmetry reduction over patches, functions and state ids) and the
  * operations the explorer tries, with the same filters (explore.ts pointless,
@@ -18,7 +21,8 @@
  *
  * The state vector holds exactly the explorer's spec-level key
  * (harness/explore/state-key.ts): patch definitions, loaded patches in load
- * order with their flags, klp_patches, the transition with its target and
+ * order with their flags (the replaceable flag among them, where the
+ * semantics has it), klp_patches, the transition with its target and
  * replaced list, the target module, the task columns. Every step is one
  * d_step (a new patch's: its definition picked inside atomic, then one
  * d_step), so Spin stores only states between operations; scratch variables
@@ -45,8 +49,10 @@ interface DefRow {
   readonly replace: boolean;
   /** The sets the patch's rule lists (PromelaRule.setsOf), bit s for set s. */
   readonly sets: number;
-  /** The first of them: the patch's own set, where its rule has one. */
+  /** The first of them: the patch's own set, where its rule has one (0 when it lists none). */
   readonly first: number;
+  /** Its replaceable flag as it loads (hybrid mode's writable attribute, facts F.1). */
+  readonly replaceable: boolean;
 }
 
 /** The largest set number a definition row holds (DefRow.sets is a mask of C's int; the definitions use 0 to 2). */
@@ -68,7 +74,7 @@ function row(d: PatchDef, scope: ExploreScope, setsOf: (d: PatchDef) => readonly
   const wide = listed.find((s) => !(Number.isInteger(s) && s >= 0 && s <= MAX_SET));
   if (wide !== undefined) throw new Error(`promela: ${d.name}'s set ${wide} is past the ${MAX_SET} the tables hold`);
   const sets = listed.reduce((m, s) => m | (1 << s), 0);
-  return { funcs, versions, replace: Boolean(d.attrs?.replace), sets, first: listed[0]! };
+  return { funcs, versions, replace: Boolean(d.attrs?.replace), sets, first: listed[0] ?? 0, replaceable: d.attrs?.replaceable === true };
 }
 
 /** The tree of definition choices folded into classes: a class is the list of definitions the next patch may have. */
@@ -196,12 +202,19 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   const { rows, classes } = defTables(rule, scope);
   const maxC = Math.max(1, ...classes.map((c) => c.cands.length));
   const MOD = F + 1; // the function index of mod:m1 in the key (1-based: 0 = not blocked)
+  // Hybrid mode's writable replaceable flag (facts F.1) is part of the state, as the packed key writes it with the
+  // patch's flags; no semantics has another writable attribute.
+  const writable = rule.semantics.spec.writableAttrs ?? [];
+  const other = writable.find((a) => a !== 'replaceable');
+  if (other !== undefined) throw new Error(`promela: the writable attribute ${other} is not in the model`);
+  const replaceable = writable.length > 0;
   const columns: readonly [string, readonly (number | boolean)[]][] = [
     ['dfuncs', rows.map((r) => r.funcs)],
     ['dver', rows.flatMap((r) => r.versions)],
     ['drep', rows.map((r) => r.replace)],
     ['dsets', rows.map((r) => r.sets)],
     ['dfirst', rows.map((r) => r.first)],
+    ...(replaceable ? [['dwr', rows.map((r) => r.replaceable)] satisfies [string, readonly boolean[]]] : []),
     ['ncand', classes.map((c) => c.cands.length)],
     ['cand', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0))],
     ['cnext', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.next[j] ?? 0))],
@@ -226,6 +239,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
     alts.push(`  :: d_step { reg[${k}] -> write_enabled(${k}, 0); canon() }`);
     alts.push(`  :: d_step { reg[${k}] -> write_enabled(${k}, 1); canon() }`);
     alts.push(`  :: d_step { reg[${k}] -> force(${k}); canon() }`);
+    if (replaceable) for (const v of [0, 1]) alts.push(`  :: d_step { reg[${k}] -> set_attr(${k}, ${v}) }`);
   }
   alts.push(`  :: d_step { !modld -> modld = 1 }`);
   alts.push(`  :: d_step { modld && !blocked_in_mod -> modld = 0 }`);
@@ -267,7 +281,7 @@ byte lo[P];
 bool ld[P + 1];     /* loaded (a function of lo) */
 bool reg[P + 1];    /* registered: sysfs directory exists */
 bool en[P + 1];
-bool frc[P + 1];
+bool frc[P + 1];${replaceable ? "\nbool wr[P + 1];     /* the replaceable flag: the definition's at load, then as set_attr writes it */" : ''}
 byte nklp;          /* klp_patches, in list order */
 byte klp[P];
 byte tp;            /* transition patch, 0 = none */
@@ -397,7 +411,7 @@ inline insmod(k) {
   if
   :: ok && tp == 0 ->
      lo[nl] = k; nl++; ld[k] = 1;
-     reg[k] = 1; en[k] = 1; frc[k] = 0;
+     reg[k] = 1; en[k] = 1; frc[k] = 0;${replaceable ? ' wr[k] = dwr[pdef[k]];' : ''}
      replaced(k);
      klp[nklp] = k; nklp++;
      start(k, 1);
@@ -422,7 +436,7 @@ inline rmmod(k) {
      :: j < nl -> if :: lo[j] != k -> lo[y] = lo[j]; y++ :: else fi; j++
      :: else -> break
      od;
-     nl = y; lo[y] = 0; ld[k] = 0; en[k] = 0
+     nl = y; lo[y] = 0; ld[k] = 0; en[k] = 0${replaceable ? '; wr[k] = 0' : ''}
   :: else
   fi
 }
@@ -448,7 +462,19 @@ inline force(k) {
   fi
 }
 
-/* Tasks are interchangeable: sort their columns (state, function, code), as the explorer's key does. */
+${
+  replaceable
+    ? `/* A write to the replaceable file of registered patch k: -EAGAIN while k is in transition (facts F.1). */
+inline set_attr(k, v) {
+  if
+  :: tp == k -> skip
+  :: else -> wr[k] = v
+  fi
+}
+
+`
+    : ''
+}/* Tasks are interchangeable: sort their columns (state, function, code), as the explorer's key does. */
 inline canon() {
   r = 0;
   do

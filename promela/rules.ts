@@ -1,9 +1,10 @@
 /**
  * What each semantics written in Promela decides differently, as Promela text
  * written again from its rule (not generated from klpcheck's spec model):
- * the load verdict and when a disable may start. The rest of the model
- * (promela/model.ts) is the livepatch core's, which the semantics share: the
- * transition, reverse, force, module load and removal.
+ * the load verdict, the patches a load replaces and when a disable may
+ * start. The rest of the model (promela/model.ts) is the livepatch core's,
+ * which the semantics share: the transition, reverse, force, module load and
+ * removal, and hybrid mode's writable replaceable flag.
  */
 import type { PatchAttrs, PatchDef } from '../model/kernel/definitions.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -13,8 +14,17 @@ import { replaceSet, replaceSetUnfilteredNops } from '../model/semantics/replace
 import { replaceSetsFlat, replaceSetsPositional, replaceSetsSet } from '../model/semantics/replace-sets.ts';
 import { slots } from '../model/semantics/slots.ts';
 import { replaceTagSong, replaceTagStrict } from '../model/semantics/replace-tag.ts';
-import { tagOf } from '../model/semantics/rules.ts';
+import { tagOf, type ConflictDefinition } from '../model/semantics/rules.ts';
 import { providesObsoletes } from '../model/semantics/provides-obsoletes.ts';
+import { hybrid } from '../model/semantics/hybrid.ts';
+import {
+  hybridAutoPartial,
+  hybridAutoShared,
+  hybridGatedPartial,
+  hybridGatedShared,
+  hybridListedPartial,
+  hybridListedShared,
+} from '../model/semantics/hybrid-safer.ts';
 
 /** One semantics in Promela. */
 export interface PromelaRule {
@@ -35,8 +45,9 @@ export interface PromelaRule {
   readonly replaces: string;
   /**
    * The sets a definition's attributes list, its own first (table facts the
-   * rules read as dsets and dfirst): the replace-set family's; none, set 0,
-   * for the others.
+   * rules read as dsets, a mask, and dfirst, 0 for an empty list): the
+   * replace-set family's sets, the replace tag, or the patches a listed
+   * hybrid names (k for p<k>); none, set 0, for the others.
    */
   readonly setsOf?: (d: PatchDef) => readonly number[];
   /** A Promela condition: patch k, registered, enabled and not in a transition, may start to be disabled (else -EBUSY); none: always. */
@@ -46,6 +57,9 @@ export interface PromelaRule {
 /** Promela rows of the definitions tables: the patch being loaded, k, and the one at place r on klp_patches. */
 const NEW = 'pdef[k]';
 const LISTED = 'pdef[klp[r]]';
+
+/** Promela: the new patch and the listed one patch a function in common (model/semantics/rules.ts sharesFunction). */
+const SHARES = `(dfuncs[${NEW}] & dfuncs[${LISTED}]) != 0`;
 
 /** `text` with every line but the first indented by `spaces`. */
 const indented = (text: string, spaces: number) => text.replaceAll('\n', `\n${' '.repeat(spaces)}`);
@@ -60,29 +74,55 @@ const eachStateId = (body: string) => `x = 1;\ndo\n:: x <= S ->\n   ${indented(b
 const version = (row: string) => `dver[${row} * (S + 1) + x]`;
 
 /** The header's words for a semantics whose lockstep breaks no conformance (verdicts/expected.json: 20,000 random runs; the whole spaces). */
-const NEVER_BREAKS = 'it breaks it nowhere the tests and the random runs have looked';
+export const NEVER_BREAKS = 'it breaks it nowhere the tests and the random runs have looked';
+
+/**
+ * A rule whose state check is upstream's (facts C.2): for each patch on
+ * klp_patches, the new one is refused when `refuses` holds (a Promela
+ * condition over NEW and LISTED, and the listed patch's replaceable flag
+ * REPLACEABLE), must carry every state of it at no lower version when
+ * `mustCarry` holds, may never lower a state it carries, and replaces it
+ * when `takes` holds.
+ */
+function carryRule(
+  semantics: Semantics,
+  title: string,
+  conforms: string,
+  { refuses, mustCarry, takes }: { readonly refuses?: string; readonly mustCarry: string; readonly takes: string },
+  setsOf?: (d: PatchDef) => readonly number[],
+): PromelaRule {
+  return {
+    semantics,
+    title,
+    conforms,
+    ...(setsOf ? { setsOf } : {}),
+    loadOk: `  ok = 1;
+${eachListed(
+  `${
+    refuses
+      ? `if :: ${refuses} -> ok = 0 :: else fi;
+`
+      : ''
+  }${eachStateId(`if
+:: ${version(LISTED)} != 0 && ${mustCarry} && ${version(NEW)} < ${version(LISTED)} -> ok = 0 /* it drops or lowers a state it must carry */
+:: ${version(LISTED)} != 0 && ${version(NEW)} != 0 && ${version(NEW)} < ${version(LISTED)} -> ok = 0 /* it lowers one */
+:: else
+fi`)}`,
+)}`,
+    replaces: eachListed(`if :: ${takes} -> rep[nrep] = klp[r]; nrep++ :: else fi`),
+  };
+}
 
 /**
  * Upstream (facts B.1, C.2, Documentation/livepatch/system-state.rst;
- * model/semantics/upstream.ts): a replace patch must carry every live state
- * at no lower version, no patch may lower a version it carries; any patch may
- * be disabled.
+ * model/semantics/upstream.ts): a replace patch replaces every patch on
+ * klp_patches and must carry every live state at no lower version, no patch
+ * may lower a version it carries; any patch may be disabled.
  */
-const UPSTREAM: PromelaRule = {
-  semantics: upstream,
-  title: 'The upstream livepatch replace semantics',
-  conforms: 'upstream breaks it from two patches on',
-  loadOk: `  ok = 1;
-${eachListed(
-  eachStateId(`if
-:: ${version(LISTED)} != 0 && ${version(NEW)} == 0 && drep[${NEW}] -> ok = 0 /* a replace patch drops the state */
-:: ${version(LISTED)} != 0 && ${version(NEW)} != 0 && ${version(NEW)} < ${version(LISTED)} -> ok = 0 /* it lowers it */
-:: else
-fi`),
-)}`,
-  // A replace patch replaces every patch on klp_patches (facts B.1); another replaces none.
-  replaces: eachListed(`if :: drep[${NEW}] -> rep[nrep] = klp[r]; nrep++ :: else fi`),
-};
+const UPSTREAM = carryRule(upstream, 'The upstream livepatch replace semantics', 'upstream breaks it from two patches on', {
+  mustCarry: `drep[${NEW}]`,
+  takes: `drep[${NEW}]`,
+});
 
 /**
  * Stacking, before atomic replace (seed 002_1eea65d10ed1c246.txt, Petr
@@ -99,8 +139,8 @@ const STACKING: PromelaRule = {
   mayDisable: 'klp[nklp - 1] == k',
 };
 
-/** Where a member that breaks conformance breaks it first (README, whole spaces: shortest violations). */
-const BREAKS_IN_6 = 'it breaks it in 6 steps at patches=2,functions=2,states=1,tasks=2';
+/** Where a semantics' lockstep first breaks conformance at explore's default scope (README, whole spaces: shortest violations; bench/results.json packed_default_scope). */
+const breaksIn = (steps: number) => `it breaks it in ${steps} steps at patches=2,functions=2,states=1,tasks=2`;
 
 /** How a new patch relates to an active one in the set family (model/semantics/set-family.ts SetRelation), as `rel`'s values. */
 const APART = 0;
@@ -136,7 +176,7 @@ if
 :: rel == ${CLASH} -> ok = 0 /* it would replace only part of the listed patch's sets */
 :: rel == ${APART} ->
    /* the listed patch stays: no function and no state id in common */
-   if :: (dfuncs[${LISTED}] & dfuncs[${NEW}]) != 0 -> ok = 0 :: else fi;
+   if :: ${SHARES} -> ok = 0 :: else fi;
    ${indented(eachStateId(`if :: ${version(LISTED)} != 0 && ${version(NEW)} != 0 -> ok = 0 :: else fi`), 3)}
 :: else ->
    /* it is replaced: every state of it carried, at no lower version */
@@ -167,7 +207,7 @@ const REPLACE_SET_UNFILTERED_NOPS: PromelaRule = {
   ...REPLACE_SET,
   semantics: replaceSetUnfilteredNops,
   title: 'replace_set, spec level (its implementation leaves klp_add_nops unfiltered)',
-  conforms: 'it breaks it in 3 steps at patches=2,functions=2,states=1,tasks=2',
+  conforms: breaksIn(3),
 };
 
 /** The positional reading's relation: the new patch lists the active one's own set (the first it lists). */
@@ -186,7 +226,7 @@ const replaceSetsOf = (a: PatchAttrs): readonly number[] => (a.replace_sets?.len
  * it shares only some sets with clashes).
  */
 const REPLACE_SETS = [
-  setFamilyRule(replaceSetsPositional, 'replace_sets, positional reading', replaceSetsOf, listsOwnSet, BREAKS_IN_6),
+  setFamilyRule(replaceSetsPositional, 'replace_sets, positional reading', replaceSetsOf, listsOwnSet, breaksIn(6)),
   setFamilyRule(
     replaceSetsFlat,
     'replace_sets, flat reading',
@@ -216,14 +256,14 @@ const SLOTS = [
     'slot + merge_slots',
     (a) => [a.slot ?? 0, ...(a.merge_slots ?? []), ...(a.add_merge_slots ?? [])],
     listsOwnSet,
-    BREAKS_IN_6,
+    breaksIn(6),
   ),
   setFamilyRule(
     providesObsoletes,
     'provides + obsoletes',
     (a) => [a.provides ?? 0, ...(a.obsoletes ?? []), ...(a.also_obsoletes ?? [])],
     listsOwnSet,
-    BREAKS_IN_6,
+    breaksIn(6),
   ),
 ];
 
@@ -240,28 +280,88 @@ const SLOTS = [
 function tagRule(semantics: Semantics, title: string, zeroIsTag: boolean, conforms: string): PromelaRule {
   const sameTag = `dfirst[${NEW}] == dfirst[${LISTED}]${zeroIsTag ? '' : ` && dfirst[${NEW}] != 0`}`;
   const takesOver = `dfirst[${NEW}] != 0 && dfirst[${NEW}] == dfirst[${LISTED}]`;
-  return {
-    semantics,
-    title,
-    conforms,
-    setsOf: (d) => [tagOf(d.attrs ?? {})],
-    loadOk: `  ok = 1;
-${eachListed(`if :: !(${sameTag}) && (dfuncs[${LISTED}] & dfuncs[${NEW}]) != 0 -> ok = 0 :: else fi;
-${eachStateId(`if
-:: ${version(LISTED)} != 0 && ${takesOver} && ${version(NEW)} < ${version(LISTED)} -> ok = 0 /* it takes over and drops or lowers it */
-:: ${version(LISTED)} != 0 && ${version(NEW)} != 0 && ${version(NEW)} < ${version(LISTED)} -> ok = 0 /* it lowers it */
-:: else
-fi`)}`)}`,
-    replaces: eachListed(`if :: ${takesOver} -> rep[nrep] = klp[r]; nrep++ :: else fi`),
-  };
+  return carryRule(semantics, title, conforms, { refuses: `!(${sameTag}) && ${SHARES}`, mustCarry: takesOver, takes: takesOver }, (d) => [
+    tagOf(d.attrs ?? {}),
+  ]);
 }
 
 const TAGS = [
-  tagRule(replaceTagSong, "replace tag, Song Liu's rule", true, 'it breaks it in 7 steps at patches=2,functions=2,states=1,tasks=2'),
+  tagRule(replaceTagSong, "replace tag, Song Liu's rule", true, breaksIn(7)),
   tagRule(replaceTagStrict, "replace tag, Song Liu's rule, tag 0 no tag", false, NEVER_BREAKS),
+];
+
+/**
+ * Promela: the listed patch's replaceable flag as it is now, written by
+ * set_attr since its load (the model's wr, which it holds for a semantics
+ * with the writable flag: SpecRule.writableAttrs).
+ */
+const REPLACEABLE = 'wr[klp[r]]';
+
+/**
+ * Petr Mladek's two conflicts (seed 003_3f95dad9b56cb0c5.txt, 2025-02-07;
+ * model/semantics/rules.ts conflicts): shared, a function in common;
+ * partial, a function in common and not every function of the listed patch.
+ */
+const conflict = (def: ConflictDefinition) => (def === 'shared' ? SHARES : `${SHARES} && (dfuncs[${LISTED}] & ~dfuncs[${NEW}]) != 0`);
+
+/**
+ * Hybrid mode (facts F.1, Yafang Shao, 2025-01-27; model/semantics/
+ * hybrid.ts): a replace patch replaces the patches whose replaceable flag is
+ * set when it loads, and carries every live state, as upstream's does.
+ */
+const HYBRID = carryRule(hybrid, 'hybrid mode (a replace patch replaces the replaceable patches)', breaksIn(4), {
+  mustCarry: `drep[${NEW}]`,
+  takes: `drep[${NEW}] && ${REPLACEABLE}`,
+});
+
+/**
+ * Petr Mladek's three ideas to make hybrid mode safer, under each of his
+ * conflicts (seed 003_3f95dad9b56cb0c5.txt, 2025-02-07; model/semantics/
+ * hybrid-safer.ts): gated, hybrid mode where a replace patch that conflicts
+ * with a patch not replaceable is refused; auto, every patch replaces the
+ * patches it conflicts with and carries their states; listed, a patch
+ * replaces the patches it names in `replaces` (bit k of dsets for p<k>) and
+ * carries their states, and a conflict with one it does not name refuses it.
+ */
+const gated = (semantics: Semantics, def: ConflictDefinition, title: string): PromelaRule =>
+  carryRule(semantics, title, breaksIn(5), {
+    refuses: `drep[${NEW}] && ${conflict(def)} && !${REPLACEABLE}`,
+    mustCarry: `drep[${NEW}]`,
+    takes: `drep[${NEW}] && ${REPLACEABLE}`,
+  });
+const auto = (semantics: Semantics, def: ConflictDefinition, title: string, conforms: string): PromelaRule =>
+  carryRule(semantics, title, conforms, { mustCarry: `(${conflict(def)})`, takes: `(${conflict(def)})` });
+const NAMES_LISTED = `((dsets[${NEW}] >> klp[r]) & 1)`;
+const listed = (semantics: Semantics, def: ConflictDefinition, title: string): PromelaRule =>
+  carryRule(
+    semantics,
+    title,
+    breaksIn(6),
+    { refuses: `!${NAMES_LISTED} && ${conflict(def)}`, mustCarry: NAMES_LISTED, takes: NAMES_LISTED },
+    (d) => (d.attrs?.replaces ?? []).map(patchNumber),
+  );
+
+/** The number k of patch p<k>, as the explorer names the patches it defines (harness/explore/candidates.ts). */
+function patchNumber(name: string): number {
+  const m = /^p([1-9][0-9]*)$/.exec(name);
+  if (!m) throw new Error(`promela: a patch named ${JSON.stringify(name)} in replaces is not one of p1, p2, ...`);
+  return Number(m[1]);
+}
+
+const HYBRIDS = [
+  HYBRID,
+  gated(hybridGatedShared, 'shared', "hybrid mode, Petr Mladek's idea 1 (gated), conflict = any shared function"),
+  gated(hybridGatedPartial, 'partial', "hybrid mode, Petr Mladek's idea 1 (gated), conflict = partial replacement"),
+  auto(hybridAutoShared, 'shared', "hybrid mode, Petr Mladek's idea 2 (auto), conflict = any shared function", NEVER_BREAKS),
+  auto(hybridAutoPartial, 'partial', "hybrid mode, Petr Mladek's idea 2 (auto), conflict = partial replacement", breaksIn(8)),
+  listed(hybridListedShared, 'shared', "hybrid mode, Petr Mladek's idea 3 (listed), conflict = any shared function"),
+  listed(hybridListedPartial, 'partial', "hybrid mode, Petr Mladek's idea 3 (listed), conflict = partial replacement"),
 ];
 
 /** The semantics `klpcheck promela` writes, by name. */
 export const PROMELA_RULES: ReadonlyMap<string, PromelaRule> = new Map(
-  [UPSTREAM, STACKING, REPLACE_SET, REPLACE_SET_UNFILTERED_NOPS, ...REPLACE_SETS, ...SLOTS, ...TAGS].map((r) => [r.semantics.name, r]),
+  [UPSTREAM, STACKING, REPLACE_SET, REPLACE_SET_UNFILTERED_NOPS, ...REPLACE_SETS, ...SLOTS, ...TAGS, ...HYBRIDS].map((r) => [
+    r.semantics.name,
+    r,
+  ]),
 );

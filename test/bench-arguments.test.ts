@@ -61,8 +61,8 @@ describe('the bench command line', () => {
     [['--packed', '--walks'], /^klpcheck: bench: --walks measures only .*: no other option \[E_USAGE\]\n$/],
     [['--walks', '--walks'], /^klpcheck: bench: --walks given twice \[E_USAGE\]\n$/],
     [
-      ['--packed', '--spin', '--semantics', 'upstream,hybrid'],
-      /^klpcheck: bench: --spin measures the semantics written in Promela \(upstream, stacking, .*\), not hybrid \[E_USAGE\]\n$/,
+      ['--packed', '--spin', '--semantics', 'upstream,per-state'],
+      /^klpcheck: bench: --spin measures the semantics written in Promela \(upstream, stacking, .*\), not per-state \[E_USAGE\]\n$/,
     ],
     [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: bench: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {

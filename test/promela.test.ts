@@ -14,7 +14,7 @@ import { parseScope } from '../harness/explore/scope.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { readPanReport, runSpin, spinMissing } from '../promela/spin.ts';
 import { promelaModel, promelaType, upstreamPromela } from '../promela/model.ts';
-import { PROMELA_RULES } from '../promela/rules.ts';
+import { PROMELA_RULES, type PromelaRule } from '../promela/rules.ts';
 import { stacking } from '../model/semantics/stacking.ts';
 import { replaceSet } from '../model/semantics/replace-set.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
@@ -222,7 +222,7 @@ describe('the stacking model in Promela', () => {
         .get('drep')!
         .values.every((v) => v === 0),
     ).toBe(true);
-    expect(await main(['promela', '--semantics', 'hybrid'], io)).toBe(2);
+    expect(await main(['promela', '--semantics', 'per-state'], io)).toBe(2);
     // An unknown name is E_SEMANTICS, and a name is trimmed, as every command reads --semantics (helper-113).
     expect(await main(['promela', '--semantics', 'nope'], io)).toBe(2);
     expect(err.join('')).toMatch(/\nklpcheck: unknown semantics 'nope' \(known: .*\) \[E_SEMANTICS\]\n$/);
@@ -230,7 +230,7 @@ describe('the stacking model in Promela', () => {
     expect(await main(['promela', '--semantics', ' stacking ', '--scope', 'patches=2,functions=1,states=0,tasks=1'], io)).toBe(0);
     expect(out.join('')).toBe(promelaModel(STACKING, parseScope('patches=2,functions=1,states=0,tasks=1')));
     expect(err.join('')).toMatch(
-      /^klpcheck: hybrid is not written in Promela yet: promela writes upstream, stacking, replace-set, .*, replace-tag-strict \[E_USAGE\]\n(?=klpcheck: unknown)/,
+      /^klpcheck: per-state is not written in Promela yet: promela writes upstream, stacking, replace-set, .*, hybrid-listed-partial \[E_USAGE\]\n(?=klpcheck: unknown)/,
     );
   });
 
@@ -293,6 +293,17 @@ describe('the replace_set model in Promela', () => {
   );
 });
 
+/** The hybrid modes, counted in their own block below. */
+const HYBRIDS = [
+  'hybrid',
+  'hybrid-gated-shared',
+  'hybrid-gated-partial',
+  'hybrid-auto-shared',
+  'hybrid-auto-partial',
+  'hybrid-listed-shared',
+  'hybrid-listed-partial',
+];
+
 describe('the other semantics in Promela', () => {
   // Those the tests above do not count; each one written in Promela is counted somewhere (the last assertion).
   const OTHERS = [
@@ -321,7 +332,7 @@ describe('the other semantics in Promela', () => {
       // the two tag rules (tags 1, 2 and 0).
       expect(counts.get('replace-sets-flat')).not.toBe(counts.get('replace-sets-set'));
       expect(counts.get('replace-tag')).not.toBe(counts.get('replace-tag-strict'));
-      expect(new Set([...OTHERS, 'upstream', 'stacking', 'replace-set'])).toEqual(new Set(PROMELA_RULES.keys()));
+      expect(new Set([...OTHERS, ...HYBRIDS, 'upstream', 'stacking', 'replace-set'])).toEqual(new Set(PROMELA_RULES.keys()));
     },
     900_000,
   );
@@ -352,5 +363,86 @@ describe('the other semantics in Promela', () => {
     expect(() => promelaModel({ ...flat, semantics }, parseScope('patches=2,functions=1,states=0,tasks=1'))).toThrow(
       /set 32 is past the 30 the tables hold/,
     );
+  });
+});
+
+describe('the hybrid modes in Promela', () => {
+  const HYBRID = PROMELA_RULES.get('hybrid')!;
+  const small = parseScope('patches=2,functions=1,states=0,tasks=1,depth=any');
+
+  it('hold the writable replaceable flag in the state where the semantics has it, and only there', () => {
+    const model = promelaModel(HYBRID, small);
+    expect(model).toMatch(/^bool wr\[P \+ 1\];/m);
+    expect(model).toContain(':: d_step { reg[1] -> set_attr(1, 0); skip }');
+    // Each definition's flag as it loads: the definitions draw it both ways (hybrid.ts attrChoices).
+    expect(new Set(tablesOf(model).get('dwr')!.values)).toEqual(new Set([0, 1]));
+    for (const name of ['upstream', 'hybrid-auto-shared', 'hybrid-listed-partial']) {
+      const other = promelaModel(PROMELA_RULES.get(name)!, small);
+      expect([other.includes('wr['), tablesOf(other).has('dwr')], name).toEqual([false, false]);
+    }
+  });
+
+  it('refuses a name in replaces that is not one of the patches the explorer defines', () => {
+    const listed = PROMELA_RULES.get('hybrid-listed-shared')!;
+    const semantics = { ...listed.semantics, attrChoices: [{ replaces: ['lp1'] }] };
+    expect(() => promelaModel({ ...listed, semantics }, small)).toThrow(/a patch named "lp1" in replaces is not one of p1, p2/);
+  });
+
+  it.skipIf(missing)(
+    `have as many states in Spin as the packed spec model, and a rule or flag written wrong has not${missing ? ` (skipped: ${missing})` : ''}`,
+    () => {
+      // Without state ids where the replaceable flag is read (its space is the largest), with them where each patch
+      // carries the states of the patches it replaces.
+      const withStates = parseScope('patches=2,functions=1,states=1,tasks=1,depth=any');
+      const counts = new Map<string, number>();
+      for (const name of HYBRIDS) {
+        const scope = name.includes('auto') || name.includes('listed') ? withStates : small;
+        const packed = packedSearch(new PackedSpec(scope, 0, semanticsByName(name)!));
+        const spin = runSpin(promelaModel(PROMELA_RULES.get(name)!, scope));
+        expect([spin.errors, packed.fixpoint, spin.stored], name).toEqual([0, true, packed.distinctStates + 1]);
+        counts.set(name, spin.stored);
+      }
+      // hybrid-auto-shared never breaks conformance (README, whole spaces): the object explorer counts its whole
+      // spec-level space too, as `promela --help` says.
+      const auto = explore({ semantics: semanticsByName('hybrid-auto-shared')!, scope: withStates, properties: ['conformance'] });
+      expect([auto.fixpoint, auto.violations.length, auto.specStates + 1]).toEqual([true, 0, counts.get('hybrid-auto-shared')]);
+      const hybrid = counts.get('hybrid')!;
+      const wrong = (rule: PromelaRule, model = promelaModel(rule, small)) => runSpin(model).stored;
+      // The flag is read: with upstream's replaced patches (every listed one, for a replace patch) the count differs.
+      expect(wrong({ ...HYBRID, replaces: PROMELA_RULES.get('upstream')!.replaces })).not.toBe(hybrid);
+      // A write on the transition patch is -EAGAIN, and rmmod forgets the flag, as the packed key writes it.
+      const model = promelaModel(HYBRID, small);
+      for (const [from, to] of [
+        [':: tp == k -> skip\n  :: else -> wr[k] = v', ':: else -> wr[k] = v'],
+        ['; wr[k] = 0\n', '\n'],
+      ] as const) {
+        expect(model).toContain(from);
+        expect(wrong(HYBRID, model.replace(from, to))).not.toBe(hybrid);
+      }
+      // A listed patch is read as the new one names it, not the other way round.
+      const listed = PROMELA_RULES.get('hybrid-listed-shared')!;
+      const backwards = listed.replaces.replace('(dsets[pdef[k]] >> klp[r])', '(dsets[pdef[klp[r]]] >> k)');
+      expect(backwards).not.toBe(listed.replaces);
+      expect(runSpin(promelaModel({ ...listed, replaces: backwards }, withStates)).stored).not.toBe(counts.get('hybrid-listed-shared'));
+    },
+    900_000,
+  );
+
+  // What a patch's flag is as it loads is not told apart by the count: until the patch's load completes, a write is
+  // -EAGAIN and no other load can read the flag; after it, the flag can be written either way before any load reads
+  // it. A model that loaded every flag clear would count the same, so the table is checked against the definitions.
+  it("loads each patch with its definition's replaceable flag", () => {
+    for (const flag of [false, true]) {
+      const semantics = {
+        ...HYBRID.semantics,
+        attrChoices: [
+          { replace: false, replaceable: flag },
+          { replace: true, replaceable: flag },
+        ],
+      };
+      const model = promelaModel({ ...HYBRID, semantics }, small);
+      expect(model).toContain(' wr[k] = dwr[pdef[k]];');
+      expect(new Set(tablesOf(model).get('dwr')!.values), String(flag)).toEqual(new Set([Number(flag)]));
+    }
   });
 });

@@ -4,7 +4,8 @@ import { semanticsNamed } from '../selection.ts';
 import { wrap } from '../../report/wrap.ts';
 import { depthBoundIn, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
 import { BANNER, promelaModel } from '../../promela/model.ts';
-import { PROMELA_RULES } from '../../promela/rules.ts';
+import { NEVER_BREAKS, PROMELA_RULES } from '../../promela/rules.ts';
+import { SEMANTICS } from '../../model/semantics/registry.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
 import { checkOutputFile, writeAtomically } from '../output-files.ts';
@@ -13,18 +14,28 @@ import { shownPath } from '../late-errors.ts';
 /** The semantics written in Promela, as the help and the refusal list them. */
 const IN_PROMELA = [...PROMELA_RULES.keys()].join(', ');
 
+/** The semantics not written in Promela, as the summary names them. */
+const NOT_IN_PROMELA = SEMANTICS.filter((s) => !PROMELA_RULES.has(s.name)).map((s) => s.name);
+
+/** Those whose lockstep breaks conformance nowhere looked (rules.ts conforms): there explore's count is Spin's less one. */
+const CONFORMING = [...PROMELA_RULES.values()].filter((r) => r.conforms === NEVER_BREAKS).map((r) => r.semantics.name);
+
 export const promela: Command = {
   name: 'promela',
-  summary: 'a spec model in Promela (upstream, stacking, the replace-set family, the replace tag), to run with Spin',
+  summary: `a spec model in Promela (${PROMELA_RULES.size} of the ${SEMANTICS.length} semantics: not ${NOT_IN_PROMELA.join(', ')}), to run with Spin`,
   description: [
     'Writes a semantics at the spec level as a Promela model for Spin, an independent',
     "model checker, written again in Promela from the semantics' rule:",
     ...wrap(`${IN_PROMELA}.`, '', '', 80),
-    'Where the semantics never breaks conformance (upstream with one patch; stacking,',
-    'replace-set, the flat and set readings of replace-sets and replace-tag-strict at',
-    "every scope tried), Spin's count of stored states equals the spec-level count of",
-    "'klpcheck explore --semantics NAME --scope S,depth=any --max-states any' plus one",
-    '(the state before the model fills its tables); past a break explore counts fewer.',
+    ...wrap(
+      `Where the semantics never breaks conformance (upstream with one patch; ${CONFORMING.join(', ')} at every scope ` +
+        "tried), Spin's count of stored states equals the spec-level count of " +
+        "'klpcheck explore --semantics NAME --scope S,depth=any --max-states any' plus one " +
+        '(the state before the model fills its tables); past a break explore counts fewer.',
+      '',
+      '',
+      80,
+    ),
     "Use it to run Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
     `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
