@@ -18,7 +18,7 @@ import { DEFAULT_EXPLORE_SCOPE, DEFAULT_STATE_BUDGETS, formatScope, type Explore
 import { besideSpin, type SpinSide } from './explore-scaling.ts';
 import type { SkippedRow } from './results-merge.ts';
 import { promelaModel } from '../promela/model.ts';
-import { PROMELA_RULES } from '../promela/rules.ts';
+import { promelaRule } from '../promela/rules.ts';
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 /** The middle one of `xs` (the higher middle of an even count). */
@@ -351,8 +351,7 @@ export function packedAgainstSpin(
   rounds = SPIN_ROUNDS,
   semantics = 'upstream',
 ): PackedAgainstSpinRow | SkippedRow {
-  const rule = PROMELA_RULES.get(semantics);
-  if (!rule) throw new Error(`bench: ${semantics} is not written in Promela`);
+  const rule = promelaRule(semantics);
   const whole = { ...scope, depth: undefined };
   // Upstream's rows are the file's first, from before the semantics was named: they stay without it.
   const named = semantics === 'upstream' ? undefined : semantics;

@@ -1,20 +1,23 @@
 /**
  * A spec model in Promela, for Spin: an independent engine that must count
  * the same spec-level states as `klpcheck explore` (issue 11), and that users
- * can run with Spin's own multi-core and swarm modes: 18 of the 20
- * semantics (not replace-tag-draft, per-state), each one's rule in
- * promela/rules.ts.
+ * can run with Spin's own multi-core and swarm modes: each of the 20
+ * semantics, its rule in promela/rules.ts.
  *
  * What is written here again, in Promela, from the rule (not generated from
  * klpcheck's spec model): the semantics' load verdict, the patches a load
  * replaces and the disable check (rules.ts), the consistency model's
  * transition (facts B.2: tasks switch unless they sleep in a covered function
  * running the code they would leave; the "with"/"without" views), reverse,
- * force, module load and removal, and hybrid mode's writable replaceable
+ * force, module load and removal, hybrid mode's writable replaceable
  * flag (facts F.1: set from the definition at load, written by set_attr,
- * -EAGAIN on the transition patch). What is shared with klpcheck, as tables:
- * the patch definitions a new patch may have (harness/explore/candidates.ts,
- * its symmetry reduction over patches, functions and state ids) and the
+ * -EAGAIN on the transition patch), and per-state's shadow variables (facts
+ * C.3: patch code of a patch on klp_patches allocates and frees them for its
+ * own state ids, and an is_shadow state that no patch on klp_patches has
+ * any more takes them with it when a transition completes). What is shared
+ * with klpcheck, as tables: the patch definitions a new patch may have
+ * (harness/explore/candidates.ts, its symmetry reduction over patches,
+ * functions and state ids) and the
  * operations the explorer tries, with the same filters (explore.ts pointless,
  * harness/ops.ts applicable). Tasks are interchangeable: after every step the
  * task columns are sorted, as the explorer's state key sorts them.
@@ -23,13 +26,15 @@
  * (harness/explore/state-key.ts): patch definitions, loaded patches in load
  * order with their flags (the replaceable flag among them, where the
  * semantics has it), klp_patches, the transition with its target and
- * replaced list, the target module, the task columns. Every step is one
- * d_step (a new patch's: its definition picked inside atomic, then one
- * d_step), so Spin stores only states between operations; scratch variables
- * are `hidden` (outside the state vector).
+ * replaced list, the target module, per-state's shadow variables and root
+ * (the choice of shadow-owning state ids, picked by init), the task
+ * columns. Every step is one d_step (a new patch's: its definition picked
+ * inside atomic, then one d_step), so Spin stores only states between
+ * operations; scratch variables are `hidden` (outside the state vector).
  */
-import type { PatchDef } from '../model/kernel/definitions.ts';
+import type { PatchDef, StateDef } from '../model/kernel/definitions.ts';
 import { newPatchDefs, usedSoFar } from '../harness/explore/candidates.ts';
+import { rootShadowIds } from '../harness/explore/expand.ts';
 import type { ExploreScope } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
@@ -53,32 +58,55 @@ interface DefRow {
   readonly first: number;
   /** Its replaceable flag as it loads (hybrid mode's writable attribute, facts F.1). */
   readonly replaceable: boolean;
+  /** Per-state (facts C.3, C.4): its state ids, those with is_shadow and those with block_disable, bit id - 1. */
+  readonly ids: number;
+  readonly shadow: number;
+  readonly blockDisable: number;
 }
 
 /** The largest set number a definition row holds (DefRow.sets is a mask of C's int; the definitions use 0 to 2). */
 const MAX_SET = 30;
 
-function row(d: PatchDef, scope: ExploreScope, setsOf: (d: PatchDef) => readonly number[]): DefRow {
+function row(d: PatchDef, scope: ExploreScope, setsOf: (d: PatchDef) => readonly number[], perState: boolean): DefRow {
   let funcs = 0;
   for (const o of d.objects ?? []) {
     for (const f of o.funcs ?? []) funcs |= o.name === 'vmlinux' ? 1 << (Number(f.old_name!.slice(1)) - 1) : 1 << scope.functions;
   }
   // A version in dver is 1 or more, 0 standing for a state the patch lacks: the definitions' versions are 1 and 2
-  // (candidates.ts). A version 0 would read as absent, so it is refused, not written (helper-113).
-  const zero = (d.states ?? []).find((s) => !((s.version ?? 0) >= 1));
+  // (candidates.ts). A version 0 would read as absent, so it is refused, not written (helper-113). Per-state's states
+  // have no version (facts C.4: versions are gone), and dver says only which a patch has.
+  const states = perState ? (d.states ?? []).map((s) => ({ ...s, version: 1 })) : (d.states ?? []);
+  const zero = states.find((s) => !((s.version ?? 0) >= 1));
   if (zero)
     throw new Error(`promela: ${d.name}'s state ${zero.id} has version ${zero.version ?? 0}: the tables hold versions of 1 and more`);
-  const versions = Array.from({ length: scope.states + 1 }, (_, id) => (d.states ?? []).find((s) => s.id === id)?.version ?? 0);
+  const versions = Array.from({ length: scope.states + 1 }, (_, id) => states.find((s) => s.id === id)?.version ?? 0);
+  const idBits = (has: (s: StateDef) => boolean | undefined) => states.reduce((m, s) => (has(s) ? m | (1 << (s.id - 1)) : m), 0);
   const listed = setsOf(d);
   // A set is a bit of a 32-bit mask and a shift of C's int: past 30 it would wrap into another set (helper-114).
   const wide = listed.find((s) => !(Number.isInteger(s) && s >= 0 && s <= MAX_SET));
   if (wide !== undefined) throw new Error(`promela: ${d.name}'s set ${wide} is past the ${MAX_SET} the tables hold`);
   const sets = listed.reduce((m, s) => m | (1 << s), 0);
-  return { funcs, versions, replace: Boolean(d.attrs?.replace), sets, first: listed[0] ?? 0, replaceable: d.attrs?.replaceable === true };
+  return {
+    funcs,
+    versions,
+    replace: Boolean(d.attrs?.replace),
+    sets,
+    first: listed[0] ?? 0,
+    replaceable: d.attrs?.replaceable === true,
+    ids: idBits(() => true),
+    shadow: idBits((s) => s.is_shadow),
+    blockDisable: idBits((s) => s.block_disable),
+  };
 }
 
-/** The tree of definition choices folded into classes: a class is the list of definitions the next patch may have. */
+/**
+ * The tree of definition choices folded into classes: a class is the list of
+ * definitions the next patch may have. A per-state search has a tree per
+ * root, a choice of the state ids that own shadow variables (expand.ts
+ * rootShadowIds); `roots` holds each one's first class.
+ */
 function defTables(rule: PromelaRule, scope: ExploreScope) {
+  const perState = rule.semantics.spec.perState === true;
   const rows: DefRow[] = [];
   const rowIds = new Map<string, number>();
   const classes: { cands: number[]; next: number[]; blockMax: number }[] = [];
@@ -88,14 +116,14 @@ function defTables(rule: PromelaRule, scope: ExploreScope) {
   // patches=4,functions=4,states=3). candsIds numbers the distinct candidate lists for the class key.
   const choices = new Map<string, { defs: PatchDef[]; cands: number[]; candsId: number }>();
   const candsIds = new Map<string, number>();
-  const visit = (known: PatchDef[]): number => {
+  const visit = (root: number, shadowIds: ReadonlySet<number>, known: PatchDef[]): number => {
     const u = usedSoFar(known);
-    const choice = `${known.length},${u.funcs},${u.states}`;
+    const choice = `${root},${known.length},${u.funcs},${u.states}`;
     let c0 = choices.get(choice);
     if (!c0) {
-      const defs = known.length < scope.patches ? newPatchDefs(rule.semantics, scope, known, new Set()) : [];
+      const defs = known.length < scope.patches ? newPatchDefs(rule.semantics, scope, known, shadowIds) : [];
       const cands = defs.map((d) => {
-        const r = row(d, scope, rule.setsOf ?? (() => [0]));
+        const r = row(d, scope, rule.setsOf ?? (() => [0]), perState);
         const key = JSON.stringify(r);
         if (!rowIds.has(key)) rowIds.set(key, rows.push(r) - 1);
         return rowIds.get(key)!;
@@ -106,17 +134,17 @@ function defTables(rule: PromelaRule, scope: ExploreScope) {
       choices.set(choice, c0);
     }
     const blockMax = Math.min(scope.functions, u.funcs + 1);
-    const id = `${known.length}|${c0.candsId}|${blockMax}|${known.map((d) => (d.states ?? []).length).join(',')}`;
+    const id = `${root}|${known.length}|${c0.candsId}|${blockMax}|${known.map((d) => (d.states ?? []).length).join(',')}`;
     const seen = classIds.get(id);
     if (seen !== undefined) return seen;
     const c = { cands: c0.cands, next: [] as number[], blockMax };
     const index = classes.push(c) - 1;
     classIds.set(id, index);
-    c.next = c0.defs.map((d) => visit([...known, d]));
+    c.next = c0.defs.map((d) => visit(root, shadowIds, [...known, d]));
     return index;
   };
-  visit([]);
-  return { rows, classes };
+  const roots = rootShadowIds(rule.semantics, scope).map((shadowIds, root) => visit(root, shadowIds, []));
+  return { rows, classes, roots };
 }
 
 /**
@@ -180,6 +208,21 @@ const arr = (name: string, values: readonly (number | boolean)[], blockChars = C
   return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills };
 };
 
+/** `text` with every line indented by `spaces`. */
+const indentLines = (text: string, spaces: number) => text.replaceAll(/^/gm, ' '.repeat(spaces));
+
+/**
+ * write_enabled's checks, `body` (Promela text), indented for the inline;
+ * with `blocks` (PromelaRule.blocksDisable), a disable of a patch it holds
+ * for is -EINVAL before any of them, the reverse's included (facts C.4).
+ */
+function writeEnabledChecks(blocks: string | undefined, body: string): string {
+  const text = blocks
+    ? `if\n:: !enable && (${blocks}) -> skip /* -EINVAL: block_disable */\n:: else ->\n${indentLines(body, 3)}\nfi`
+    : body;
+  return indentLines(text, 2);
+}
+
 /** The Promela model of upstream at `scope` (promelaModel). */
 export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS): string {
   return promelaModel(PROMELA_RULES.get('upstream')!, scope, cCodeChars);
@@ -199,7 +242,11 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   const S = scope.states;
   const T = scope.tasks;
   const scopeText = `patches=${P},functions=${F},states=${S},tasks=${T}`;
-  const { rows, classes } = defTables(rule, scope);
+  const { rows, classes, roots } = defTables(rule, scope);
+  // Per-state (facts C.3, C.4): the live shadow variables of object 1, a bit per state id, in the state; the roots,
+  // when more than one, are the state's first byte, as in the explorer's key.
+  const perState = rule.semantics.spec.perState === true;
+  const rooted = roots.length > 1;
   const maxC = Math.max(1, ...classes.map((c) => c.cands.length));
   const MOD = F + 1; // the function index of mod:m1 in the key (1-based: 0 = not blocked)
   // Hybrid mode's writable replaceable flag (facts F.1) is part of the state, as the packed key writes it with the
@@ -215,6 +262,14 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
     ['dsets', rows.map((r) => r.sets)],
     ['dfirst', rows.map((r) => r.first)],
     ...(replaceable ? [['dwr', rows.map((r) => r.replaceable)] satisfies [string, readonly boolean[]]] : []),
+    ...(perState
+      ? ([
+          ['dst', rows.map((r) => r.ids)],
+          ['dsh', rows.map((r) => r.shadow)],
+          ['dbd', rows.map((r) => r.blockDisable)],
+        ] satisfies [string, readonly number[]][])
+      : []),
+    ...(rooted ? [['rootcls', roots] satisfies [string, readonly number[]]] : []),
     ['ncand', classes.map((c) => c.cands.length)],
     ['cand', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0))],
     ['cnext', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.next[j] ?? 0))],
@@ -240,6 +295,11 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
     alts.push(`  :: d_step { reg[${k}] -> write_enabled(${k}, 1); canon() }`);
     alts.push(`  :: d_step { reg[${k}] -> force(${k}); canon() }`);
     if (replaceable) for (const v of [0, 1]) alts.push(`  :: d_step { reg[${k}] -> set_attr(${k}, ${v}) }`);
+    // Patch code runs only while its patch is on klp_patches (registered), with the patch's own state ids.
+    for (let x = 1; perState && x <= S; x++) {
+      const has = `reg[${k}] && (dst[pdef[${k}]] >> ${x - 1}) & 1`;
+      alts.push(`  :: d_step { ${has} -> shd = shd | ${1 << (x - 1)} }`, `  :: d_step { ${has} -> shd = shd & ${~(1 << (x - 1)) & 0xff} }`);
+    }
   }
   alts.push(`  :: d_step { !modld -> modld = 1 }`);
   alts.push(`  :: d_step { modld && !blocked_in_mod -> modld = 0 }`);
@@ -272,7 +332,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
 
 ${tables.map((t) => t.decl).join('\n')}
 
-/* The state: exactly the explorer's spec-level key. */
+/* The state: exactly the explorer's spec-level key. */${rooted ? "\nbyte root;          /* the root: the state ids whose shadow variables are their state's (is_shadow), bit id - 1 */" : ''}
 byte nk;            /* patches defined so far (p1..p<nk>) */
 ${promelaType(rows.length - 1).promela} pdef[P + 1];   /* definition row of each defined patch */
 ${promelaType(classes.length - 1).promela} cls;           /* class of the definitions so far (a function of pdef) */
@@ -288,14 +348,14 @@ byte tp;            /* transition patch, 0 = none */
 bool tgt;           /* target: 1 patched, 0 unpatched */
 byte nrep;          /* patches the transition replaces, in klp_patches order */
 byte rep[P];
-bool modld;         /* the target module is loaded */
+bool modld;         /* the target module is loaded */${perState ? '\nbyte shd;           /* the live shadow variables <1, id>, bit id - 1 */' : ''}
 byte ts[T];         /* task transition state */
 byte tf[T];         /* function a task sleeps in: 0 none, 1..F vmlinux f<i>, F+1 mod:m1 */
 byte tc[T];         /* code it sleeps in: 0 original, 1 + k patch p<k> */
 
 hidden byte i, j, r, x, y, res, rel;
 hidden ${promelaType(maxC).promela} pick;
-hidden byte ok, found, complete;
+hidden byte ok, found, complete;${perState ? '\nhidden byte q, ids, shadowed;' : ''}
 
 /* Whether patch k patches function f (1-based, as tf). */
 #define patches(k, f) ((dfuncs[pdef[k]] >> ((f) - 1)) & 1)
@@ -363,7 +423,19 @@ inline remove_klp(k) {
   do :: y < P -> klp[y] = 0; y++ :: else -> break od
 }
 
-/* klp_try_complete_transition: every task switches unless one may not; then the old patches go. */
+${
+  perState
+    ? `/* The state ids (bit id - 1) the patches on klp_patches have (dst), or (shadow) those with is_shadow (dsh), into ids. */
+inline klp_ids(shadow) {
+  ids = 0; q = 0;
+  do :: q < nklp -> ids = ids | (shadow -> dsh[pdef[klp[q]]] : dst[pdef[klp[q]]]); q++ :: else -> break od
+}
+
+`
+    : ''
+}/* klp_try_complete_transition: every task switches unless one may not; then the old patches go${
+    perState ? ', and an is_shadow state no patch on klp_patches has any more takes its shadow variables with it (facts C.3)' : ''
+  }. */
 inline try_complete() {
   complete = 1; r = 0;
   do
@@ -378,11 +450,11 @@ inline try_complete() {
   :: else -> break
   od;
   if
-  :: complete ->
+  :: complete ->${perState ? '\n     klp_ids(1); shadowed = ids;' : ''}
      if
      :: tgt -> r = 0; do :: r < nrep -> en[rep[r]] = 0; reg[rep[r]] = 0; remove_klp(rep[r]); r++ :: else -> break od
      :: else -> en[tp] = 0; reg[tp] = 0; remove_klp(tp)
-     fi;
+     fi;${perState ? '\n     klp_ids(0); shd = shd & ~(shadowed & ~ids);' : ''}
      r = 0; do :: r < T -> ts[r] = IDLE; r++ :: else -> break od;
      tp = 0; tgt = 0;
      r = 0; do :: r < P -> rep[r] = 0; r++ :: else -> break od;
@@ -442,12 +514,15 @@ inline rmmod(k) {
 }
 
 inline write_enabled(k, enable) {
-  if
-  :: en[k] == enable -> skip /* -EINVAL */
-  :: en[k] != enable && tp == k -> tgt = !tgt; en[k] = !en[k] /* reverse */
-  :: en[k] != enable && tp != k && !enable && tp == 0${rule.mayDisable ? ` && (${rule.mayDisable})` : ''} -> en[k] = 0; start(k, 0); try_complete()
-  :: else -> skip /* -EINVAL (enable a registered, enabled-less patch) or -EBUSY */
-  fi
+${writeEnabledChecks(
+  rule.blocksDisable,
+  `if
+:: en[k] == enable -> skip /* -EINVAL */
+:: en[k] != enable && tp == k -> tgt = !tgt; en[k] = !en[k] /* reverse */
+:: en[k] != enable && tp != k && !enable && tp == 0${rule.mayDisable ? ` && (${rule.mayDisable})` : ''} -> en[k] = 0; start(k, 0); try_complete()
+:: else -> skip /* -EINVAL (enable a registered, enabled-less patch) or -EBUSY */
+fi`,
+)}
 }
 
 inline force(k) {
@@ -497,9 +572,21 @@ inline canon() {
   od
 }
 
-init {
+init {${
+    rooted
+      ? `
+  /* The tables, then a root, in one atomic step: Spin stores no state between them. */
+  atomic {
   d_step {
 ${tables.flatMap((t) => t.fills).join(';\n')}
+  };
+  select(root : 0 .. ${roots.length - 1});
+  cls = rootcls[root]
+  };`
+      : `
+  d_step {
+${tables.flatMap((t) => t.fills).join(';\n')}
+  }`
   }
   do
 ${steps.join('\n')}

@@ -7,13 +7,16 @@
  * removal, and hybrid mode's writable replaceable flag.
  */
 import type { PatchAttrs, PatchDef } from '../model/kernel/definitions.ts';
+import { KlpcheckError } from '../harness/errors.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { stacking } from '../model/semantics/stacking.ts';
+import { perState } from '../model/semantics/per-state.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { replaceSet, replaceSetUnfilteredNops } from '../model/semantics/replace-set.ts';
 import { replaceSetsFlat, replaceSetsPositional, replaceSetsSet } from '../model/semantics/replace-sets.ts';
 import { slots } from '../model/semantics/slots.ts';
 import { replaceTagSong, replaceTagStrict } from '../model/semantics/replace-tag.ts';
+import { replaceTagDraft } from '../model/semantics/replace-tag-draft.ts';
 import { tagOf, type ConflictDefinition } from '../model/semantics/rules.ts';
 import { providesObsoletes } from '../model/semantics/provides-obsoletes.ts';
 import { hybrid } from '../model/semantics/hybrid.ts';
@@ -52,6 +55,12 @@ export interface PromelaRule {
   readonly setsOf?: (d: PatchDef) => readonly number[];
   /** A Promela condition: patch k, registered, enabled and not in a transition, may start to be disabled (else -EBUSY); none: always. */
   readonly mayDisable?: string;
+  /**
+   * A Promela condition: a disable of patch k is refused (-EINVAL) before
+   * any other check, its transition's reverse included (per-state's
+   * block_disable, facts C.4); none: never.
+   */
+  readonly blocksDisable?: string;
 }
 
 /** Promela rows of the definitions tables: the patch being loaded, k, and the one at place r on klp_patches. */
@@ -285,10 +294,23 @@ function tagRule(semantics: Semantics, title: string, zeroIsTag: boolean, confor
   ]);
 }
 
-const TAGS = [
-  tagRule(replaceTagSong, "replace tag, Song Liu's rule", true, breaksIn(7)),
-  tagRule(replaceTagStrict, "replace tag, Song Liu's rule, tag 0 no tag", false, NEVER_BREAKS),
-];
+const REPLACE_TAG = tagRule(replaceTagSong, "replace tag, Song Liu's rule", true, breaksIn(7));
+
+/**
+ * The replace tag as first posted (seed 000_2d55233d1d974b9b.txt, Yafang
+ * Shao's draft, 2026-04-07; model/semantics/replace-tag-draft.ts): its spec
+ * model is Song Liu's rule, which the draft set out to implement, so its
+ * model is replace-tag's; only its lockstep breaks conformance, where the
+ * draft's kernel falls short of the rule.
+ */
+const REPLACE_TAG_DRAFT: PromelaRule = {
+  ...REPLACE_TAG,
+  semantics: replaceTagDraft,
+  title: "replace tag as first posted, spec level (Song Liu's rule, which the draft's kernel falls short of)",
+  conforms: breaksIn(2),
+};
+
+const TAGS = [REPLACE_TAG, REPLACE_TAG_DRAFT, tagRule(replaceTagStrict, "replace tag, Song Liu's rule, tag 0 no tag", false, NEVER_BREAKS)];
 
 /**
  * Promela: the listed patch's replaceable flag as it is now, written by
@@ -358,10 +380,41 @@ const HYBRIDS = [
   listed(hybridListedPartial, 'partial', "hybrid mode, Petr Mladek's idea 3 (listed), conflict = partial replacement"),
 ];
 
+/**
+ * Atomic replace with Petr Mladek's per-state rules (seed 004_7e5a7d514636d047.txt,
+ * 2023-11-10; facts C.3, C.4, 2025-01-15; model/semantics/per-state.ts):
+ * versions are gone; a replace patch replaces every patch on klp_patches and
+ * is refused when it drops a block_disable state of one, and a patch with a
+ * block_disable state cannot be disabled. The model's core keeps the shadow
+ * variables and frees an is_shadow state's with it (dst, dsh, dbd: a row's
+ * state ids, those with is_shadow, those with block_disable).
+ */
+const PER_STATE: PromelaRule = {
+  semantics: perState,
+  title: 'atomic replace with per-state callbacks, is_shadow and block_disable',
+  conforms: breaksIn(6),
+  loadOk: `  ok = 1;
+${eachListed(`if :: drep[${NEW}] && (dbd[${LISTED}] & ~dst[${NEW}]) != 0 -> ok = 0 /* it drops a block_disable state */ :: else fi`)}`,
+  replaces: UPSTREAM.replaces,
+  blocksDisable: 'dbd[pdef[k]] != 0',
+};
+
 /** The semantics `klpcheck promela` writes, by name. */
 export const PROMELA_RULES: ReadonlyMap<string, PromelaRule> = new Map(
-  [UPSTREAM, STACKING, REPLACE_SET, REPLACE_SET_UNFILTERED_NOPS, ...REPLACE_SETS, ...SLOTS, ...TAGS, ...HYBRIDS].map((r) => [
+  [UPSTREAM, STACKING, REPLACE_SET, REPLACE_SET_UNFILTERED_NOPS, ...REPLACE_SETS, ...SLOTS, ...TAGS, ...HYBRIDS, PER_STATE].map((r) => [
     r.semantics.name,
     r,
   ]),
 );
+
+/**
+ * The rule of the semantics named `name` (PROMELA_RULES). Every semantics of
+ * the registry is written in Promela; a proposal added without a rule (README,
+ * "Adding a proposal") is refused: E_USAGE, naming the ones written.
+ */
+export function promelaRule(name: string): PromelaRule {
+  const rule = PROMELA_RULES.get(name);
+  if (!rule)
+    throw new KlpcheckError('E_USAGE', `${name} is not written in Promela yet: promela writes ${[...PROMELA_RULES.keys()].join(', ')}`);
+  return rule;
+}

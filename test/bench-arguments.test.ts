@@ -60,10 +60,6 @@ describe('the bench command line', () => {
     [['--walks', '--quick'], /^klpcheck: bench: --walks measures only the packed lockstep's random walks: no other option \[E_USAGE\]\n$/],
     [['--packed', '--walks'], /^klpcheck: bench: --walks measures only .*: no other option \[E_USAGE\]\n$/],
     [['--walks', '--walks'], /^klpcheck: bench: --walks given twice \[E_USAGE\]\n$/],
-    [
-      ['--packed', '--spin', '--semantics', 'upstream,per-state'],
-      /^klpcheck: bench: --spin measures the semantics written in Promela \(upstream, stacking, .*\), not per-state \[E_USAGE\]\n$/,
-    ],
     [['--whole', 'patches=2', '--semantics', 'nope'], /^klpcheck: bench: unknown semantics 'nope' \(known: stacking, .*\[E_SEMANTICS\]\n$/],
   ])('refuses %j before measuring', (args, stderr) => {
     const r = bench(...args);

@@ -4,7 +4,7 @@ import { semanticsNamed } from '../selection.ts';
 import { wrap } from '../../report/wrap.ts';
 import { depthBoundIn, formatScope, parseScope, scopeRanges } from '../../harness/explore/scope.ts';
 import { BANNER, promelaModel } from '../../promela/model.ts';
-import { NEVER_BREAKS, PROMELA_RULES } from '../../promela/rules.ts';
+import { NEVER_BREAKS, PROMELA_RULES, promelaRule } from '../../promela/rules.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
@@ -14,15 +14,18 @@ import { shownPath } from '../late-errors.ts';
 /** The semantics written in Promela, as the help and the refusal list them. */
 const IN_PROMELA = [...PROMELA_RULES.keys()].join(', ');
 
-/** The semantics not written in Promela, as the summary names them. */
+/** The semantics not written in Promela, as the summary names them (none since stop 65). */
 const NOT_IN_PROMELA = SEMANTICS.filter((s) => !PROMELA_RULES.has(s.name)).map((s) => s.name);
+const WHICH = NOT_IN_PROMELA.length
+  ? `${PROMELA_RULES.size} of the ${SEMANTICS.length} semantics: not ${NOT_IN_PROMELA.join(', ')}`
+  : `each of the ${SEMANTICS.length} semantics`;
 
 /** Those whose lockstep breaks conformance nowhere looked (rules.ts conforms): there explore's count is Spin's less one. */
 const CONFORMING = [...PROMELA_RULES.values()].filter((r) => r.conforms === NEVER_BREAKS).map((r) => r.semantics.name);
 
 export const promela: Command = {
   name: 'promela',
-  summary: `a spec model in Promela (${PROMELA_RULES.size} of the ${SEMANTICS.length} semantics: not ${NOT_IN_PROMELA.join(', ')}), to run with Spin`,
+  summary: `a spec model in Promela (${WHICH}), to run with Spin`,
   description: [
     'Writes a semantics at the spec level as a Promela model for Spin, an independent',
     "model checker, written again in Promela from the semantics' rule:",
@@ -62,8 +65,7 @@ export const promela: Command = {
     // An unknown name is E_SEMANTICS, trimmed, as every command reads --semantics (helper-113); a known one without a
     // Promela model is E_USAGE.
     const name = values.semantics === undefined ? 'upstream' : semanticsNamed(values.semantics as string).name;
-    const rule = PROMELA_RULES.get(name);
-    if (!rule) throw new KlpcheckError('E_USAGE', `${name} is not written in Promela yet: promela writes ${IN_PROMELA}`);
+    const rule = promelaRule(name);
     // depth is taken as depth=any alone (below); taskModel not at all: the Promela model has no task-model ops
     // (run_task, fork ...), and its count would not be explore's.
     // The model has no depth bound; a scope that names one would look honoured and not be. Asked before the scope is
