@@ -25,7 +25,9 @@
  * one thread: its growth depth by depth, where the spec model's rows
  * (packed_spec_reach) count only spec-level states. `--packed --spin`
  * measures only the spec model and the lockstep beside Spin (three rounds,
- * each side's fastest run kept; packed-spec.ts packedAgainstSpin).
+ * each side's fastest run kept; packed-spec.ts packedAgainstSpin); with
+ * `--whole SCOPE`, the spec model alone beside Spin on that whole space, for
+ * every semantics or those `--semantics` names.
  * `--packed --two-cores` measures only the packed engine's searches on one
  * thread against two worker threads (packed_spec_two_cores), and two
  * one-thread searches at once against one alone (packed_contention). `--walks`
@@ -128,7 +130,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin [--semantics A,B] | --whole SCOPE [--spec-level]], --walks)`,
+        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin [--whole SCOPE] [--semantics A,B] | --whole SCOPE [--spec-level]], --walks)`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -159,21 +161,25 @@ function benchArguments(): {
         '--reach measures only the packed lockstep at the larger scopes: it needs --packed, and not --whole or --default',
       );
     const spinOnly = values.spin === true;
-    if (spinOnly && (values.packed !== true || whole || defaultOnly || reachOnly))
+    if (spinOnly && (values.packed !== true || defaultOnly || reachOnly))
       throw new KlpcheckError(
         'E_USAGE',
-        '--spin measures only the packed engine beside Spin: it needs --packed, and not --whole, --default or --reach',
+        '--spin measures only the packed engine beside Spin: it needs --packed, and not --default or --reach',
       );
     const specLevel = values['spec-level'] === true;
-    if (specLevel && (values.packed !== true || !whole))
-      throw new KlpcheckError('E_USAGE', "--spec-level measures the spec model's whole spaces: it needs --packed --whole SCOPE");
+    if (specLevel && (values.packed !== true || !whole || spinOnly))
+      throw new KlpcheckError(
+        'E_USAGE',
+        "--spec-level measures the spec model's whole spaces: it needs --packed --whole SCOPE, and not --spin (which measures the spec model)",
+      );
     if (values.semantics !== undefined && !whole && !defaultOnly && !spinOnly)
       throw new KlpcheckError(
         'E_USAGE',
         '--semantics selects the whole spaces to measure: it needs --whole (or --packed --default, or --packed --spin)',
       );
     const wholeSemantics = selectedSemantics(values.semantics);
-    const spinSemantics = values.semantics === undefined ? SPIN_SEMANTICS : wholeSemantics.map((x) => x.name);
+    // At the two fixed scopes, three semantics unless named; at --whole SCOPE, every semantics unless named.
+    const spinSemantics = values.semantics === undefined && !whole ? SPIN_SEMANTICS : wholeSemantics.map((x) => x.name);
     // --spin measures semantics written in Promela: each is (promelaRule refuses one that is not, E_USAGE).
     if (spinOnly) for (const n of spinSemantics) promelaRule(n);
     const twoCoresOnly = values['two-cores'] === true;
@@ -309,6 +315,13 @@ if (args.defaultOnly) {
         : `packed default search ${s.name}: ${r.states} states, depth ${r.depth_reached}${r.fixpoint ? ' (fixpoint)' : ''}, ${r.cpu_seconds} cpu-s, ${r.max_rss_mib} MiB`,
     );
     packedDefault.push({ ...r, load_average: load });
+  }
+} else if (args.spinOnly && wholeOnly) {
+  // Each semantics' spec model alone beside Spin on one whole space (no lockstep: some do not close in hours).
+  for (const name of args.spinSemantics) {
+    const r = packedAgainstSpin(wholeOnly, false, undefined, name);
+    say(`spin vs packed spec model, ${name} ${r.scope}: ${JSON.stringify(r)}`);
+    packedSpin.push(r);
   }
 } else if (packedOnly && wholeOnly) {
   for (const s of args.wholeSemantics) {

@@ -36,14 +36,21 @@ describe('the bench command line', () => {
     [['--packed', '--reach', '--default'], /^klpcheck: bench: --reach measures only .* and not --whole or --default \[E_USAGE\]\n$/],
     [
       ['--spin'],
-      /^klpcheck: bench: --spin measures only the packed engine beside Spin: it needs --packed, and not --whole, --default or --reach \[E_USAGE\]\n$/,
+      /^klpcheck: bench: --spin measures only the packed engine beside Spin: it needs --packed, and not --default or --reach \[E_USAGE\]\n$/,
     ],
-    [['--packed', '--spin', '--reach'], /^klpcheck: bench: --spin measures only .* and not --whole, --default or --reach \[E_USAGE\]\n$/],
+    [['--packed', '--spin', '--reach'], /^klpcheck: bench: --spin measures only .* and not --default or --reach \[E_USAGE\]\n$/],
     [
       ['--spec-level'],
-      /^klpcheck: bench: --spec-level measures the spec model's whole spaces: it needs --packed --whole SCOPE \[E_USAGE\]\n$/,
+      /^klpcheck: bench: --spec-level measures the spec model's whole spaces: it needs --packed --whole SCOPE, and not --spin \(which measures the spec model\) \[E_USAGE\]\n$/,
     ],
-    [['--packed', '--spec-level'], /^klpcheck: bench: --spec-level measures .* it needs --packed --whole SCOPE \[E_USAGE\]\n$/],
+    [
+      ['--packed', '--spec-level'],
+      /^klpcheck: bench: --spec-level measures .* it needs --packed --whole SCOPE, and not --spin .*\[E_USAGE\]\n$/,
+    ],
+    [
+      ['--packed', '--spin', '--whole', 'patches=2,functions=1,states=0,tasks=1', '--spec-level'],
+      /^klpcheck: bench: --spec-level measures .* and not --spin \(which measures the spec model\) \[E_USAGE\]\n$/,
+    ],
     [['--packed', '--quick'], /^klpcheck: bench: --packed measures only the packed engine: not with --quick.*\[E_USAGE\]\n$/],
     [
       ['--packed', '--explore-only'],
