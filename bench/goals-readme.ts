@@ -25,12 +25,7 @@ const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
  * E_IO or E_NO_FILE for a file that cannot be read or written).
  */
 export function rewriteReadmeGoals(readme = README, results = RESULTS): boolean {
-  let table: string;
-  try {
-    table = goalsTable(readJson(results));
-  } catch (e) {
-    throw e instanceof KlpcheckError && e.file === undefined ? new KlpcheckError(e.code, e.message, results, e.where) : e;
-  }
+  const table = goalsTable(readJson(results), results);
   const before = readText(readme);
   let after: string;
   try {

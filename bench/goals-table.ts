@@ -5,8 +5,9 @@
  * (bench/run.ts), and test/readme-goals-table.test.ts checks that the
  * README's table is the one the file gives, so the table never says what
  * the file does not. Each row names the file's key it is read from, and
- * every figure it reads is checked first: a missing or malformed one is
- * refused at its JSON pointer, never printed as "NaN" or counted as met.
+ * every figure it reads is checked first (schema/bench-goals.schema.json): a
+ * missing or malformed one is refused at its JSON pointer, never printed as
+ * "NaN" or counted as met.
  *
  * The goals are issue 11's ("Exhaustive exploration at Spin's speed", filed
  * by a session, figures to report): within 2x of Spin per spec-level state,
@@ -16,6 +17,8 @@
  * within 3x of the bare kernel's cost.
  */
 import { KlpcheckError } from '../harness/errors.ts';
+import { validate } from '../harness/json-file.ts';
+import type { BenchGoals, SpinRow } from '../schema/generated/bench-goals.ts';
 
 /** The README's markers around the table (README.md, "Where issue 11's goals stand"). */
 export const GOALS_BEGIN = '<!-- goals-table: made by bench/goals-table.ts from bench/results.json; npm run bench rewrites it -->';
@@ -25,79 +28,6 @@ export const GOALS_END = '<!-- goals-table end -->';
 const SPIN_SCOPE_STATES = 1_000_000;
 /** Issue 11's larger scopes, each to be searched within a minute. */
 const LARGER_SCOPES = ['patches=3,functions=2,states=1,tasks=2,depth=6', 'patches=3,functions=3,states=2,tasks=2,depth=4'];
-
-type Json = Readonly<Record<string, unknown>>;
-
-/** A row of the file with its JSON pointer, whose figures are read through `num` and the like. */
-class Row {
-  constructor(
-    private readonly row: Json,
-    readonly at: string,
-  ) {}
-
-  private refuse(field: string, wanted: string): never {
-    throw new KlpcheckError(
-      'E_SCHEMA',
-      `must be ${wanted}, not ${JSON.stringify(this.row[field]) ?? 'absent'}`,
-      undefined,
-      `${this.at}/${field}`,
-    );
-  }
-
-  /** A figure: a finite number of 0 or more. */
-  num(field: string): number {
-    const v = this.row[field];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) this.refuse(field, 'a number of 0 or more');
-    return v;
-  }
-
-  /** A figure that rows may leave out (a covering index where there is none). */
-  numOrAbsent(field: string): number | undefined {
-    return this.row[field] === undefined ? undefined : this.num(field);
-  }
-
-  str(field: string): string {
-    const v = this.row[field];
-    if (typeof v !== 'string' || v === '') this.refuse(field, 'a string');
-    return v;
-  }
-
-  /** A string that rows from before it was named leave out (a Spin row's semantics: upstream). */
-  strOr(field: string, absent: string): string {
-    return this.row[field] === undefined ? absent : this.str(field);
-  }
-
-  bool(field: string): boolean {
-    const v = this.row[field];
-    if (typeof v !== 'boolean') this.refuse(field, 'true or false');
-    return v;
-  }
-
-  has(field: string): boolean {
-    return this.row[field] !== undefined;
-  }
-
-  /** A nested object's row (a Spin row's packed side, a budget). */
-  obj(field: string): Row {
-    const v = this.row[field];
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.refuse(field, 'an object');
-    return new Row(v as Json, `${this.at}/${field}`);
-  }
-}
-
-/** The rows of `key`: a non-empty array of objects. Errors: E_SCHEMA at the pointer of what is not. */
-function rowsOf(results: unknown, key: string): Row[] {
-  if (typeof results !== 'object' || results === null || Array.isArray(results))
-    throw new KlpcheckError('E_SCHEMA', "must be an object of the bench's figures (bench/run.ts)", undefined, '');
-  const rows = (results as Json)[key];
-  if (!Array.isArray(rows) || rows.length === 0)
-    throw new KlpcheckError('E_SCHEMA', 'must be a list of rows, and hold one at least', undefined, `/${key}`);
-  return rows.map((r, i) => {
-    if (typeof r !== 'object' || r === null || Array.isArray(r))
-      throw new KlpcheckError('E_SCHEMA', 'must be an object', undefined, `/${key}/${i}`);
-    return new Row(r as Json, `/${key}/${i}`);
-  });
-}
 
 const range = (xs: readonly number[], unit = ''): string => {
   const lo = Math.min(...xs);
@@ -120,19 +50,17 @@ const verdict = (figures: readonly number[], meets: (x: number) => boolean) => {
 
 /**
  * The table, lines joined by "\n", without the markers, from the parsed
- * bench/results.json. Errors: E_SCHEMA at the JSON pointer of a key, row or
- * figure the table reads that is missing or malformed (the caller names the
- * file), or of a larger scope with no row.
+ * bench/results.json (`file`, its name in errors). Errors: E_SCHEMA at the
+ * JSON pointer of a key, row or figure the table reads that is missing or
+ * malformed (schema/bench-goals.schema.json), or of a larger scope with no
+ * row.
  */
-export function goalsTable(results: unknown): string {
-  const spin = rowsOf(results, 'packed_spec_against_spin')
-    .filter((r) => !r.has('skipped'))
-    .filter((r) => r.num('spin_states') > SPIN_SCOPE_STATES)
-    .map((r) => ({
-      semantics: r.strOr('semantics', 'upstream'),
-      cold: r.num('spin_speed_over_packed'),
-      warm: r.num('spin_speed_over_packed_warm'),
-    }));
+export function goalsTable(data: unknown, file = 'bench/results.json'): string {
+  const results = validate<BenchGoals>('bench-goals', data, file);
+  const spin = results.packed_spec_against_spin
+    .filter((r): r is SpinRow => !('skipped' in r))
+    .filter((r) => r.spin_states > SPIN_SCOPE_STATES)
+    .map((r) => ({ semantics: r.semantics ?? 'upstream', cold: r.spin_speed_over_packed, warm: r.spin_speed_over_packed_warm }));
   const spinSemantics = [...new Set(spin.map((r) => r.semantics))];
   const spinMeasured = spinSemantics.map((name) => {
     const rows = spin.filter((r) => r.semantics === name);
@@ -147,19 +75,18 @@ export function goalsTable(results: unknown): string {
     return `${name}: Spin ${c} as fast, cold (${w} with V8 warm), over ${rows.length} whole space${rows.length === 1 ? '' : 's'}`;
   });
 
-  const defaults = rowsOf(results, 'packed_default_scope').map((r) => {
-    const covering = r.numOrAbsent('covering_bytes_per_stored_state');
-    const stored = r.num('bytes_per_stored_state');
-    return {
-      semantics: r.str('semantics'),
-      fixpoint: r.bool('fixpoint'),
-      cpu: r.num('cpu_seconds'),
-      stored,
-      withCovering: covering === undefined ? undefined : Math.round((stored + covering) * 10) / 10,
-      frontier: r.num('bytes_per_frontier_entry'),
-      budget: r.has('state_budget') ? r.obj('state_budget').num('states') : undefined,
-    };
-  });
+  const defaults = results.packed_default_scope.map((r) => ({
+    semantics: r.semantics,
+    fixpoint: r.fixpoint,
+    cpu: r.cpu_seconds,
+    stored: r.bytes_per_stored_state,
+    withCovering:
+      r.covering_bytes_per_stored_state === undefined
+        ? undefined
+        : Math.round((r.bytes_per_stored_state + r.covering_bytes_per_stored_state) * 10) / 10,
+    frontier: r.bytes_per_frontier_entry,
+    budget: r.state_budget?.states,
+  }));
   const closed = defaults.filter((r) => r.fixpoint);
   const underAMinute = closed.filter((r) => underMinute(r.cpu)).sort((a, b) => a.cpu - b.cpu);
   const open = defaults.filter((r) => !r.fixpoint);
@@ -175,21 +102,18 @@ export function goalsTable(results: unknown): string {
   const withCovering = defaults.flatMap((r) => (r.withCovering === undefined ? [] : [r.withCovering]));
   const frontier = defaults.map((r) => r.frontier);
 
-  const reachRows = rowsOf(results, 'packed_lockstep_reach');
-  const twoCoreRows = rowsOf(results, 'packed_spec_two_cores');
-  const twoCores = twoCoreRows
-    .filter((r) => r.str('model') === 'lockstep')
-    .map((r) => ({ scope: r.str('scope'), speedUp: r.num('speed_up'), twoWorkers: r.num('wall_seconds_two_workers') }));
+  const twoCores = results.packed_spec_two_cores
+    .filter((r) => r.model === 'lockstep')
+    .map((r) => ({ scope: r.scope, speedUp: r.speed_up, twoWorkers: r.wall_seconds_two_workers }));
   const reach = LARGER_SCOPES.map((scope) => {
-    const row = reachRows.find((r) => r.str('scope') === scope);
-    if (!row) throw new KlpcheckError('E_SCHEMA', `has no row of ${scope}, a scope issue 11 asks for`, undefined, '/packed_lockstep_reach');
-    return { scope, cpu: row.num('cpu_seconds'), two: twoCores.find((r) => r.scope === scope) };
+    const row = results.packed_lockstep_reach.find((r) => r.scope === scope);
+    if (!row) throw new KlpcheckError('E_SCHEMA', `has no row of ${scope}, a scope issue 11 asks for`, file, '/packed_lockstep_reach');
+    return { scope, cpu: row.cpu_seconds, two: twoCores.find((r) => r.scope === scope) };
   });
 
-  const throughput = rowsOf(results, 'throughput');
-  const checked = throughput.map((r) => r.num('checked_over_bare'));
-  const conformance = throughput.map((r) => r.num('conformance_over_bare'));
-  const walks = rowsOf(results, 'packed_walks').map((r) => r.num('packed_over_bare'));
+  const checked = results.throughput.map((r) => r.checked_over_bare);
+  const conformance = results.throughput.map((r) => r.conformance_over_bare);
+  const walks = results.packed_walks.map((r) => r.packed_over_bare);
 
   const rows: string[][] = [
     [

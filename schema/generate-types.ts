@@ -10,7 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const SCHEMAS = ['universe', 'scenario', 'scenario-result', 'counterexample', 'verdict-matrix', 'thread-scenario', 'thread-outcomes'] as const;
+export const SCHEMAS = [
+  'universe',
+  'scenario',
+  'scenario-result',
+  'counterexample',
+  'verdict-matrix',
+  'thread-scenario',
+  'thread-outcomes',
+  'bench-goals',
+] as const;
 
 const BANNER = `/* eslint-disable */
 /**

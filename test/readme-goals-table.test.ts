@@ -71,7 +71,8 @@ describe("the README's goals table", () => {
         withRows('packed_default_scope', (r, i) => (i === 0 ? { ...r, cpu_seconds: '18.54' } : r)),
         /\/packed_default_scope\/0\/cpu_seconds/,
       ],
-      [withRows('packed_default_scope', (r, i) => (i === 0 ? {} : r)), /^\/packed_default_scope\/0\//],
+      // A row without a figure it must have: the row's place, the message naming the figure (schema/bench-goals.schema.json).
+      [withRows('packed_default_scope', (r, i) => (i === 0 ? {} : r)), /^\/packed_default_scope\/0$/],
       [{ ...results, packed_walks: [] }, /^\/packed_walks$/],
       [{ ...results, throughput: [null] }, /^\/throughput\/0$/],
       [null, /^$/],
@@ -80,6 +81,9 @@ describe("the README's goals table", () => {
         /^\/packed_lockstep_reach$/,
       ],
     ];
+    expect(() => goalsTable(withRows('packed_default_scope', (r, i) => (i === 0 ? {} : r)))).toThrow(
+      /must have required property 'semantics'/,
+    );
     for (const [bad, where] of cases) {
       let caught: unknown;
       try {
@@ -87,7 +91,7 @@ describe("the README's goals table", () => {
       } catch (e) {
         caught = e;
       }
-      expect(caught, String(where)).toMatchObject({ code: 'E_SCHEMA', where: expect.stringMatching(where) });
+      expect(caught, String(where)).toMatchObject({ code: 'E_SCHEMA', file: 'bench/results.json', where: expect.stringMatching(where) });
     }
   });
 
