@@ -35,7 +35,7 @@
 import type { PatchDef, StateDef } from '../model/kernel/definitions.ts';
 import { newPatchDefs, usedSoFar } from '../harness/explore/candidates.ts';
 import { rootShadowIds } from '../harness/explore/expand.ts';
-import type { ExploreScope } from '../harness/explore/scope.ts';
+import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
 import { PROMELA_RULES, type PromelaRule } from './rules.ts';
@@ -105,8 +105,9 @@ function row(d: PatchDef, scope: ExploreScope, setsOf: (d: PatchDef) => readonly
  * root, a choice of the state ids that own shadow variables (expand.ts
  * rootShadowIds); `roots` holds each one's first class.
  */
-function defTables(rule: PromelaRule, scope: ExploreScope) {
+function defTables(rule: PromelaRule, scope: ExploreScope, cCodeChars: number) {
   const perState = rule.semantics.spec.perState === true;
+  let widest = 0;
   const rows: DefRow[] = [];
   const rowIds = new Map<string, number>();
   const classes: { cands: number[]; next: number[]; blockMax: number }[] = [];
@@ -140,6 +141,13 @@ function defTables(rule: PromelaRule, scope: ExploreScope) {
     const c = { cands: c0.cands, next: [] as number[], blockMax };
     const index = classes.push(c) - 1;
     classIds.set(id, index);
+    // The cand and cnext tables hold a row of the widest class's length for each class, each value 3 characters at
+    // least ("1, "): past what Spin takes, the scope is refused now, not once every class is built (per-state at
+    // patches=5,functions=6,states=3,tasks=3 built 66,016 classes in 4 GB first, and ran out of a smaller heap).
+    widest = Math.max(widest, c.cands.length);
+    const blocks = Math.floor((2 * 3 * classes.length * widest) / cCodeChars);
+    if (blocks > D_STEP_BLOCKS)
+      throw tablesTooLarge(scope, `over ${classes.length} classes of up to ${widest} definitions`, `over ${blocks}`);
     c.next = c0.defs.map((d) => visit(root, shadowIds, [...known, d]));
     return index;
   };
@@ -223,6 +231,15 @@ function writeEnabledChecks(blocks: string | undefined, body: string): string {
   return indentLines(text, 2);
 }
 
+/** E_USAGE: at `scope` the definition tables (`size`) need `blocks` c_code blocks in one d_step, more than Spin takes. */
+function tablesTooLarge(scope: ExploreScope, size: string, blocks: string): KlpcheckError {
+  return new KlpcheckError(
+    'E_USAGE',
+    `promela: at ${formatScope(scope, false)} the definition tables (${size}) need ${blocks} c_code blocks in one d_step, ` +
+      `and Spin takes about ${D_STEP_BLOCKS}: use fewer patches, functions or state ids`,
+  );
+}
+
 /** The Promela model of upstream at `scope` (promelaModel). */
 export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS): string {
   return promelaModel(PROMELA_RULES.get('upstream')!, scope, cCodeChars);
@@ -242,7 +259,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   const S = scope.states;
   const T = scope.tasks;
   const scopeText = `patches=${P},functions=${F},states=${S},tasks=${T}`;
-  const { rows, classes, roots } = defTables(rule, scope);
+  const { rows, classes, roots } = defTables(rule, scope, cCodeChars);
   // Per-state (facts C.3, C.4): the live shadow variables of object 1, a bit per state id, in the state; the roots,
   // when more than one, are the state's first byte, as in the explorer's key.
   const perState = rule.semantics.spec.perState === true;
@@ -277,12 +294,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   ];
   const tables = columns.map(([name, values]) => arr(name, values, cCodeChars));
   const blocks = tables.reduce((n, t) => n + t.fills.length, 0);
-  if (blocks > D_STEP_BLOCKS)
-    throw new KlpcheckError(
-      'E_USAGE',
-      `promela: at ${scopeText} the definition tables (${classes.length} classes of up to ${maxC} definitions) ` +
-        `need ${blocks} c_code blocks in one d_step, and Spin takes about ${D_STEP_BLOCKS}: use fewer patches, functions or state ids`,
-    );
+  if (blocks > D_STEP_BLOCKS) throw tablesTooLarge(scope, `${classes.length} classes of up to ${maxC} definitions`, String(blocks));
   const alts: string[] = [];
   // One alternative picks the next patch's definition: the pick runs inside atomic, whose inner states Spin does not
   // store, so the count is that of one d_step per definition, without a copy of insmod and canon for each (810 at

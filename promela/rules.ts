@@ -1,10 +1,11 @@
 /**
  * What each semantics written in Promela decides differently, as Promela text
  * written again from its rule (not generated from klpcheck's spec model):
- * the load verdict, the patches a load replaces and when a disable may
- * start. The rest of the model (promela/model.ts) is the livepatch core's,
- * which the semantics share: the transition, reverse, force, module load and
- * removal, and hybrid mode's writable replaceable flag.
+ * the load verdict, the patches a load replaces, when a disable may start
+ * and (per-state's block_disable) when it is refused outright. The rest of
+ * the model (promela/model.ts) is the livepatch core's, which the semantics
+ * share: the transition, reverse, force, module load and removal, hybrid
+ * mode's writable replaceable flag and per-state's shadow variables.
  */
 import type { PatchAttrs, PatchDef } from '../model/kernel/definitions.ts';
 import { KlpcheckError } from '../harness/errors.ts';

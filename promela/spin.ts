@@ -42,12 +42,18 @@ export function runSpin(model: string, maxDepth = 10_000_000): SpinReport {
 }
 
 /**
- * The figures of a pan report. pan prints a count past 99,999,999 in
+ * The figures of a pan report, of a search that completed: one cut short by
+ * pan's memory or depth limit throws, as its counts are partial. pan prints a count past 99,999,999 in
  * e-notation ("1.2345678e+08 transitions"), so a count is digits, an
  * optional fraction and an optional exponent (the last digits of such a
  * count are then rounded by pan). Throws naming the line it could not find.
  */
 export function readPanReport(out: string): SpinReport {
+  // A search cut short still prints its counts and "errors: 0" and exits 0: at its memory limit ("reached
+  // -DMEMLIM bound", then "Warning: Search not completed") or at its depth limit ("max search depth too small").
+  // Its count is not the whole space's, and was read as a model that disagrees (helper-115).
+  const cut = /pan: reached -DMEMLIM bound|pan: out of memory|Warning: Search not completed|max search depth too small/.exec(out);
+  if (cut) throw new Error(`spin: the search did not complete (pan: "${cut[0]}"), so its count is not the whole space's`);
   const num = (re: RegExp) => {
     const m = re.exec(out);
     if (!m) throw new Error(`spin: no '${re.source}' in the verifier's report:\n${out}`);
