@@ -328,6 +328,9 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
  * ${rule.title} at the spec level (promela/model.ts and promela/rules.ts say
  * what is written from the rule and what is shared with klpcheck as tables).
  * Run: spin -a ${name}.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000
+ * For tens of millions of states, give pan a hash table near their number (./pan -w28: 2^28 slots)
+ * and room (cc -DMEMLIM=MiB). A search pan cuts short, at its memory or depth limit, says "Search
+ * not completed" or "max search depth too small", and its counts are not the whole space's.
  * "states, stored" is klpcheck's packed spec-level count of this whole space plus one (the state
  * before init fills the tables); explore's spec-level count at depth=any is the same where the
  * lockstep never breaks conformance, and fewer past a break: ${rule.conforms}.
