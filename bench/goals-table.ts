@@ -18,7 +18,7 @@
  */
 import { KlpcheckError } from '../harness/errors.ts';
 import { validate } from '../harness/json-file.ts';
-import type { BenchGoals, SpinRow } from '../schema/generated/bench-goals.ts';
+import type { BenchGoals, DefaultRow, NotClosedRow, SpinRow } from '../schema/generated/bench-goals.ts';
 
 /** The README's markers around the table (README.md, "Where issue 11's goals stand"). */
 export const GOALS_BEGIN = '<!-- goals-table: made by bench/goals-table.ts from bench/results.json; npm run bench rewrites it -->';
@@ -75,18 +75,19 @@ export function goalsTable(data: unknown, file = 'bench/results.json'): string {
     return `${name}: Spin ${c} as fast, cold (${w} with V8 warm), over ${rows.length} whole space${rows.length === 1 ? '' : 's'}`;
   });
 
-  const defaults = results.packed_default_scope.map((r) => ({
-    semantics: r.semantics,
-    fixpoint: r.fixpoint,
-    cpu: r.cpu_seconds,
-    stored: r.bytes_per_stored_state,
-    withCovering:
-      r.covering_bytes_per_stored_state === undefined
-        ? undefined
-        : Math.round((r.bytes_per_stored_state + r.covering_bytes_per_stored_state) * 10) / 10,
-    frontier: r.bytes_per_frontier_entry,
-    budget: r.state_budget?.states,
-  }));
+  // A search that did not end in its wall time (or whose child failed) has no figures: not closed, on its time budget.
+  const measured = results.packed_default_scope.filter((r): r is DefaultRow => !('not_closed' in r));
+  const defaults = [
+    ...measured.map((r) => ({
+      semantics: r.semantics,
+      fixpoint: r.fixpoint,
+      cpu: r.cpu_seconds,
+      budget: r.state_budget?.states,
+    })),
+    ...results.packed_default_scope
+      .filter((r): r is NotClosedRow => 'not_closed' in r)
+      .map((r) => ({ semantics: r.semantics, fixpoint: false, cpu: Infinity, budget: undefined })),
+  ];
   const closed = defaults.filter((r) => r.fixpoint);
   const underAMinute = closed.filter((r) => underMinute(r.cpu)).sort((a, b) => a.cpu - b.cpu);
   const open = defaults.filter((r) => !r.fixpoint);
@@ -98,9 +99,13 @@ export function goalsTable(data: unknown, file = 'bench/results.json'): string {
     `${count(closed.length, defaults.length)} close${closed.length ? `, up to ${Math.max(...closed.map((r) => r.cpu))} cpu-s` : ''}`,
     ...(open.length ? [`${open.map((r) => r.semantics).join(', ')} stop at ${budgets.map((b) => `the ${b} budget`).join(' or ')}`] : []),
   ].join('; ');
-  const stored = defaults.map((r) => r.stored);
-  const withCovering = defaults.flatMap((r) => (r.withCovering === undefined ? [] : [r.withCovering]));
-  const frontier = defaults.map((r) => r.frontier);
+  const stored = measured.map((r) => r.bytes_per_stored_state);
+  const withCovering = measured.flatMap((r) =>
+    r.covering_bytes_per_stored_state === undefined
+      ? []
+      : [Math.round((r.bytes_per_stored_state + r.covering_bytes_per_stored_state) * 10) / 10],
+  );
+  const frontier = measured.map((r) => r.bytes_per_frontier_entry);
 
   const twoCores = results.packed_spec_two_cores
     .filter((r) => r.model === 'lockstep')

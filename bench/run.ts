@@ -40,6 +40,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { rewriteReadmeGoalsSaying } from './goals-readme.ts';
 import { KlpcheckError } from '../harness/errors.ts';
+import { readJson } from '../harness/json-file.ts';
 import { DEFAULT_EXPLORE_SCOPE, depthBoundIn, type ExploreScope } from '../harness/explore/scope.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -47,7 +48,7 @@ import { selectedSemantics } from '../cli/selection.ts';
 import { promelaRule } from '../promela/rules.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { againstSpin, exploreOnce, twoCores, type ParallelRow } from './explore-scaling.ts';
-import { parseScope } from '../harness/explore/scope.ts';
+import { formatScope, parseScope } from '../harness/explore/scope.ts';
 import { measureThroughputApart } from './ops-throughput.ts';
 import { measureWalksApart } from './packed-walks.ts';
 import { measureRandomSuite } from './random-suite.ts';
@@ -78,6 +79,16 @@ const say = (t: string) => process.stderr.write(`${t}\n`);
  * searches of the two scopes take minutes, not the hours that all twenty would.
  */
 const SPIN_SEMANTICS = ['upstream', 'stacking', 'replace-set'];
+/**
+ * The whole spaces --packed --spin measures with the lockstep beside the spec model and Spin: upstream's four, the
+ * others' the last two. --spin --whole refuses them, as its rows (the spec model alone) would replace theirs.
+ */
+const SPIN_LOCKSTEP_SCOPES = [
+  'patches=2,functions=1,states=0,tasks=1',
+  'patches=2,functions=2,states=1,tasks=1',
+  'patches=2,functions=2,states=1,tasks=2',
+  'patches=3,functions=1,states=0,tasks=1',
+];
 const WHOLE_SCOPE = 'patches=2,functions=1,states=0,tasks=1';
 /** Wall seconds a whole space may take before it is recorded as not closed. */
 const WHOLE_LIMIT_SECONDS = 1800;
@@ -85,6 +96,31 @@ const WHOLE_LIMIT_SECONDS = 1800;
 const PACKED_WHOLE_LIMIT_SECONDS = 600;
 const args = benchArguments();
 const wholeOnly = args.whole;
+/**
+ * The file as it was, whatever this run keeps of it (a row Spin's absence skipped keeps the measured row it would
+ * replace), read before anything is measured: a file that cannot be read, or whose row lists are not lists, had been
+ * found only after the measures, which a stack trace then lost (helper-116). One line and exit 2 instead.
+ */
+const existing = readExisting();
+
+/** bench/results.json as it was ({} when there is none); see `existing`. */
+function readExisting(): Record<string, unknown> {
+  const file = OUT.pathname;
+  try {
+    if (!existsSync(file)) return {};
+    const data = readJson(file);
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new KlpcheckError('E_SCHEMA', "must be an object of the bench's figures", file, '');
+    for (const [key, value] of Object.entries(data))
+      if (key !== 'machine' && key !== 'note' && key !== 'load_average' && !Array.isArray(value))
+        throw new KlpcheckError('E_SCHEMA', 'must be a list of rows', file, `/${key}`);
+    return data as Record<string, unknown>;
+  } catch (e) {
+    if (!(e instanceof KlpcheckError)) throw e;
+    process.stderr.write(`${new KlpcheckError(e.code, `bench: ${e.message}`, e.file, e.where).format()}\n`);
+    process.exit(2);
+  }
+}
 
 /**
  * The command line: --quick, --explore-only, --whole SCOPE (a scope with no
@@ -130,7 +166,7 @@ function benchArguments(): {
     } catch (e) {
       throw new KlpcheckError(
         'E_USAGE',
-        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default | --reach | --spin [--whole SCOPE] [--semantics A,B] | --whole SCOPE [--spec-level]], --walks)`,
+        `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default [--semantics A,B] | --reach | --spin [--whole SCOPE] [--semantics A,B] | --whole SCOPE [--spec-level] [--semantics A,B]], --walks)`,
       );
     }
     // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
@@ -182,6 +218,11 @@ function benchArguments(): {
     const spinSemantics = values.semantics === undefined && !whole ? SPIN_SEMANTICS : wholeSemantics.map((x) => x.name);
     // --spin measures semantics written in Promela: each is (promelaRule refuses one that is not, E_USAGE).
     if (spinOnly) for (const n of spinSemantics) promelaRule(n);
+    if (spinOnly && whole && SPIN_LOCKSTEP_SCOPES.includes(formatScope(whole, false)))
+      throw new KlpcheckError(
+        'E_USAGE',
+        `--spin --whole measures the spec model alone, and ${formatScope(whole, false)} is one --packed --spin measures with the lockstep: its rows would lose the lockstep's figures (measure it with --packed --spin)`,
+      );
     const twoCoresOnly = values['two-cores'] === true;
     if (twoCoresOnly && (values.quick || values['explore-only'] || whole))
       throw new KlpcheckError('E_USAGE', '--two-cores measures only the two-core speed-up: not with --quick, --explore-only or --whole');
@@ -293,7 +334,8 @@ if (!quick) {
   parallel.push(...(await measureTwoCores()));
 }
 if (twoCoresOnly && !packedOnly) parallel.push(...(await measureTwoCores()));
-const packedSpin: ReturnType<typeof packedAgainstSpin>[] = [];
+/** Beside Spin; a --spin --whole row has the load when its measure began. */
+const packedSpin: (ReturnType<typeof packedAgainstSpin> & { readonly load_average?: readonly number[] })[] = [];
 const packedReach: PackedSpecRow[] = [];
 const lockstepReach: PackedSpecRow[] = [];
 const packedParallel: PackedTwoCoresRow[] = [];
@@ -317,11 +359,21 @@ if (args.defaultOnly) {
     packedDefault.push({ ...r, load_average: load });
   }
 } else if (args.spinOnly && wholeOnly) {
-  // Each semantics' spec model alone beside Spin on one whole space (no lockstep: some do not close in hours).
+  // Each semantics' spec model alone beside Spin on one whole space (no lockstep: some do not close in hours), each
+  // row with the load when it began. A semantics whose measure fails (pan cut short, or counts that disagree) is
+  // written as skipped with the reason, and the run ends with exit 1: the rows measured before it are kept (helper-116).
   for (const name of args.spinSemantics) {
-    const r = packedAgainstSpin(wholeOnly, false, undefined, name);
-    say(`spin vs packed spec model, ${name} ${r.scope}: ${JSON.stringify(r)}`);
-    packedSpin.push(r);
+    const load = loadNow();
+    try {
+      const r = packedAgainstSpin(wholeOnly, false, undefined, name);
+      say(`spin vs packed spec model, ${name} ${r.scope}: ${JSON.stringify(r)}`);
+      packedSpin.push({ ...r, load_average: load });
+    } catch (e) {
+      const reason = (e as Error).message.split('\n')[0]!;
+      say(`spin vs packed spec model, ${name} ${formatScope(wholeOnly)}: ${reason}`);
+      packedSpin.push({ semantics: name, scope: formatScope(wholeOnly), skipped: reason, load_average: load });
+      process.exitCode = 1;
+    }
   }
 } else if (packedOnly && wholeOnly) {
   for (const s of args.wholeSemantics) {
@@ -338,14 +390,7 @@ if (args.defaultOnly) {
 } else if (args.reachOnly) {
   lockstepReach.push(...measureLockstepReach());
 } else if ((!quick || packedOnly) && !twoCoresOnly) {
-  for (const text of args.spinSemantics.includes('upstream')
-    ? [
-        'patches=2,functions=1,states=0,tasks=1',
-        'patches=2,functions=2,states=1,tasks=1',
-        'patches=2,functions=2,states=1,tasks=2',
-        'patches=3,functions=1,states=0,tasks=1',
-      ]
-    : []) {
+  for (const text of args.spinSemantics.includes('upstream') ? SPIN_LOCKSTEP_SCOPES : []) {
     // The lockstep model beside them where the whole space takes it under two minutes.
     const r = packedAgainstSpin(parseScope(`${text},depth=any`), true);
     say(`spin vs packed spec model and lockstep ${r.scope}: ${JSON.stringify(r)}`);
@@ -353,7 +398,7 @@ if (args.defaultOnly) {
   }
   // The other semantics written in Promela (promela/rules.ts), at the two larger of those scopes.
   for (const name of args.spinSemantics.filter((n) => n !== 'upstream'))
-    for (const text of ['patches=2,functions=2,states=1,tasks=2', 'patches=3,functions=1,states=0,tasks=1']) {
+    for (const text of SPIN_LOCKSTEP_SCOPES.slice(2)) {
       const r = packedAgainstSpin(parseScope(`${text},depth=any`), true, undefined, name);
       say(`spin vs packed spec model and lockstep, ${name} ${r.scope}: ${JSON.stringify(r)}`);
       packedSpin.push(r);
@@ -460,8 +505,6 @@ function measureWholeSpaces(scope: ExploreScope, semantics: readonly Semantics[]
   });
 }
 
-/** The file as it was, whatever this run keeps of it: a row Spin's absence skipped keeps the measured row it would replace. */
-const existing = existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
 // --quick measures the random runs again and keeps the last exploration figures.
 const previous = quick || exploreOnly ? existing : {};
 /** The file's rows of `key` after this run (results-merge.ts mergeByScope). */

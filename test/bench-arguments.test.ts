@@ -48,6 +48,10 @@ describe('the bench command line', () => {
       /^klpcheck: bench: --spec-level measures .* it needs --packed --whole SCOPE, and not --spin .*\[E_USAGE\]\n$/,
     ],
     [
+      ['--packed', '--spin', '--whole', 'patches=2,functions=2,states=1,tasks=2'],
+      /^klpcheck: bench: --spin --whole measures the spec model alone, and patches=2,functions=2,states=1,tasks=2 is one --packed --spin measures with the lockstep: .*\[E_USAGE\]\n$/,
+    ],
+    [
       ['--packed', '--spin', '--whole', 'patches=2,functions=1,states=0,tasks=1', '--spec-level'],
       /^klpcheck: bench: --spec-level measures .* and not --spin \(which measures the spec model\) \[E_USAGE\]\n$/,
     ],

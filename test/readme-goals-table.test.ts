@@ -47,6 +47,18 @@ describe("the README's goals table", () => {
     expect(row(goalsTable(spin), 'spec-level states')).toContain('cold: not met; warm: met');
   });
 
+  // The bench writes a search past its wall time, or whose child failed, as its reason alone (packed-spec.ts
+  // packedDefaultSearch): the schema had refused the file then, and no table could be made (helper-116).
+  it('counts a default search that did not end as not closed, and its figures as not there', () => {
+    const slow = withRows('packed_default_scope', (r, i) =>
+      i === 0 ? { semantics: r.semantics, scope: r.scope, not_closed: 'past 600 s' } : r,
+    );
+    const whole = row(goalsTable(slow), "each semantics' whole space");
+    expect(whole).toContain(`${String(results.packed_default_scope![0]!.semantics)}`);
+    expect(whole).toMatch(/the time budget/);
+    expect(row(goalsTable(slow), 'bytes a stored state')).not.toContain('NaN');
+  });
+
   it('never says met of a goal nothing measured', () => {
     const small = withRows('packed_spec_against_spin', (r) => ({ ...r, spin_states: 10 }));
     expect(row(goalsTable(small), 'spec-level states')).toContain('cold: nothing measured; warm: nothing measured');
@@ -74,6 +86,8 @@ describe("the README's goals table", () => {
       // A row without a figure it must have: the row's place, the message naming the figure (schema/bench-goals.schema.json).
       [withRows('packed_default_scope', (r, i) => (i === 0 ? {} : r)), /^\/packed_default_scope\/0$/],
       [{ ...results, packed_walks: [] }, /^\/packed_walks$/],
+      // A measured row with a skipped of any value had been let through and then left out of the table (helper-116).
+      [withRows('packed_spec_against_spin', (r, i) => (i === 1 ? { ...r, skipped: null } : r)), /^\/packed_spec_against_spin\/1/],
       [{ ...results, throughput: [null] }, /^\/throughput\/0$/],
       [null, /^$/],
       [
