@@ -37,7 +37,7 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { rewriteReadmeGoalsSaying } from './goals-readme.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { readJson } from '../harness/json-file.ts';
