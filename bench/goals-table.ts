@@ -30,6 +30,7 @@ const SPIN_SCOPE_STATES = 1_000_000;
 const LARGER_SCOPES = ['patches=3,functions=2,states=1,tasks=2,depth=6', 'patches=3,functions=3,states=2,tasks=2,depth=4'];
 
 const range = (xs: readonly number[], unit = ''): string => {
+  if (!xs.length) return 'none measured';
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
   return lo === hi ? `${lo}${unit}` : `${lo}${unit} to ${hi}${unit}`;
@@ -95,7 +96,7 @@ export function goalsTable(data: unknown, file = 'bench/results.json'): string {
   const budgets = [...new Set(open.map((r) => (r.budget === undefined ? 'time' : `${r.budget.toLocaleString('en-US')}-state`)))];
   const wholeMeasured = [
     `${count(underAMinute.length, defaults.length)}${underAMinute.length ? ` (${underAMinute.map((r) => `${r.semantics} ${r.cpu}`).join(', ')} cpu-s)` : ''}`,
-    ...(upstream ? [`upstream ${upstream.cpu} cpu-s`] : []),
+    ...(upstream ? [upstream.fixpoint ? `upstream ${upstream.cpu} cpu-s` : 'upstream does not close'] : []),
     `${count(closed.length, defaults.length)} close${closed.length ? `, up to ${Math.max(...closed.map((r) => r.cpu))} cpu-s` : ''}`,
     ...(open.length ? [`${open.map((r) => r.semantics).join(', ')} stop at ${budgets.map((b) => `the ${b} budget`).join(' or ')}`] : []),
   ].join('; ');

@@ -81,7 +81,8 @@ const say = (t: string) => process.stderr.write(`${t}\n`);
 const SPIN_SEMANTICS = ['upstream', 'stacking', 'replace-set'];
 /**
  * The whole spaces --packed --spin measures with the lockstep beside the spec model and Spin: upstream's four, the
- * others' the last two. --spin --whole refuses them, as its rows (the spec model alone) would replace theirs.
+ * others' the last two (spinLockstepScopes). --spin --whole refuses a semantics at one of its own, as its row (the
+ * spec model alone) would replace that one.
  */
 const SPIN_LOCKSTEP_SCOPES = [
   'patches=2,functions=1,states=0,tasks=1',
@@ -89,6 +90,8 @@ const SPIN_LOCKSTEP_SCOPES = [
   'patches=2,functions=2,states=1,tasks=2',
   'patches=3,functions=1,states=0,tasks=1',
 ];
+/** The scopes --packed --spin measures `semantics` at with the lockstep. */
+const spinLockstepScopes = (semantics: string) => (semantics === 'upstream' ? SPIN_LOCKSTEP_SCOPES : SPIN_LOCKSTEP_SCOPES.slice(2));
 const WHOLE_SCOPE = 'patches=2,functions=1,states=0,tasks=1';
 /** Wall seconds a whole space may take before it is recorded as not closed. */
 const WHOLE_LIMIT_SECONDS = 1800;
@@ -111,9 +114,12 @@ function readExisting(): Record<string, unknown> {
     const data = readJson(file);
     if (typeof data !== 'object' || data === null || Array.isArray(data))
       throw new KlpcheckError('E_SCHEMA', "must be an object of the bench's figures", file, '');
-    for (const [key, value] of Object.entries(data))
-      if (key !== 'machine' && key !== 'note' && key !== 'load_average' && !Array.isArray(value))
-        throw new KlpcheckError('E_SCHEMA', 'must be a list of rows', file, `/${key}`);
+    for (const [key, value] of Object.entries(data)) {
+      if (key === 'machine' || key === 'note' || key === 'load_average') continue;
+      if (!Array.isArray(value)) throw new KlpcheckError('E_SCHEMA', 'must be a list of rows', file, `/${key}`);
+      const bad = value.findIndex((r) => typeof r !== 'object' || r === null || Array.isArray(r));
+      if (bad >= 0) throw new KlpcheckError('E_SCHEMA', 'must be a row (an object)', file, `/${key}/${bad}`);
+    }
     return data as Record<string, unknown>;
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
@@ -218,10 +224,12 @@ function benchArguments(): {
     const spinSemantics = values.semantics === undefined && !whole ? SPIN_SEMANTICS : wholeSemantics.map((x) => x.name);
     // --spin measures semantics written in Promela: each is (promelaRule refuses one that is not, E_USAGE).
     if (spinOnly) for (const n of spinSemantics) promelaRule(n);
-    if (spinOnly && whole && SPIN_LOCKSTEP_SCOPES.includes(formatScope(whole, false)))
+    const wholeText = whole ? formatScope(whole, false) : undefined;
+    const withLockstep = spinOnly && wholeText ? spinSemantics.find((n) => spinLockstepScopes(n).includes(wholeText)) : undefined;
+    if (withLockstep !== undefined)
       throw new KlpcheckError(
         'E_USAGE',
-        `--spin --whole measures the spec model alone, and ${formatScope(whole, false)} is one --packed --spin measures with the lockstep: its rows would lose the lockstep's figures (measure it with --packed --spin)`,
+        `--spin --whole measures the spec model alone, and --packed --spin measures ${withLockstep} at ${wholeText} with the lockstep: its row would lose the lockstep's figures (measure it with --packed --spin --semantics ${withLockstep})`,
       );
     const twoCoresOnly = values['two-cores'] === true;
     if (twoCoresOnly && (values.quick || values['explore-only'] || whole))
@@ -371,7 +379,9 @@ if (args.defaultOnly) {
     } catch (e) {
       const reason = (e as Error).message.split('\n')[0]!;
       say(`spin vs packed spec model, ${name} ${formatScope(wholeOnly)}: ${reason}`);
-      packedSpin.push({ semantics: name, scope: formatScope(wholeOnly), skipped: reason, load_average: load });
+      // Upstream's rows have no semantics, as packedAgainstSpin writes them.
+      const named = name === 'upstream' ? {} : { semantics: name };
+      packedSpin.push({ ...named, scope: formatScope(wholeOnly), skipped: reason, load_average: load });
       process.exitCode = 1;
     }
   }
@@ -390,7 +400,7 @@ if (args.defaultOnly) {
 } else if (args.reachOnly) {
   lockstepReach.push(...measureLockstepReach());
 } else if ((!quick || packedOnly) && !twoCoresOnly) {
-  for (const text of args.spinSemantics.includes('upstream') ? SPIN_LOCKSTEP_SCOPES : []) {
+  for (const text of args.spinSemantics.includes('upstream') ? spinLockstepScopes('upstream') : []) {
     // The lockstep model beside them where the whole space takes it under two minutes.
     const r = packedAgainstSpin(parseScope(`${text},depth=any`), true);
     say(`spin vs packed spec model and lockstep ${r.scope}: ${JSON.stringify(r)}`);
@@ -398,7 +408,7 @@ if (args.defaultOnly) {
   }
   // The other semantics written in Promela (promela/rules.ts), at the two larger of those scopes.
   for (const name of args.spinSemantics.filter((n) => n !== 'upstream'))
-    for (const text of SPIN_LOCKSTEP_SCOPES.slice(2)) {
+    for (const text of spinLockstepScopes(name)) {
       const r = packedAgainstSpin(parseScope(`${text},depth=any`), true, undefined, name);
       say(`spin vs packed spec model and lockstep, ${name} ${r.scope}: ${JSON.stringify(r)}`);
       packedSpin.push(r);
@@ -510,7 +520,7 @@ const previous = quick || exploreOnly ? existing : {};
 /** The file's rows of `key` after this run (results-merge.ts mergeByScope). */
 const byScope = <T extends { readonly scope: string }>(key: string, fresh: readonly T[]): T[] =>
   mergeByScope((existing[key] as T[] | undefined) ?? [], (previous[key] as T[] | undefined) ?? [], fresh, (r) =>
-    say(`${key} ${r.scope}: ${r.skipped}; the file's earlier row is kept`),
+    say(`${key} ${'semantics' in r ? `${String(r.semantics)} ` : ''}${r.scope}: ${r.skipped}; the file's earlier row is kept`),
   );
 /** The same, one row per semantics and scope. */
 const bySemanticsAndScope = <T extends { readonly scope: string; readonly semantics: string }>(key: string, fresh: readonly T[]): T[] => [

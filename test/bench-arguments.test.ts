@@ -49,7 +49,12 @@ describe('the bench command line', () => {
     ],
     [
       ['--packed', '--spin', '--whole', 'patches=2,functions=2,states=1,tasks=2'],
-      /^klpcheck: bench: --spin --whole measures the spec model alone, and patches=2,functions=2,states=1,tasks=2 is one --packed --spin measures with the lockstep: .*\[E_USAGE\]\n$/,
+      /^klpcheck: bench: --spin --whole measures the spec model alone, and --packed --spin measures stacking at patches=2,functions=2,states=1,tasks=2 with the lockstep: .*\(measure it with --packed --spin --semantics stacking\) \[E_USAGE\]\n$/,
+    ],
+    // Upstream alone is measured with the lockstep at patches=2,functions=1,states=0,tasks=1 (helper-117).
+    [
+      ['--packed', '--spin', '--whole', 'patches=2,functions=1,states=0,tasks=1', '--semantics', 'stacking,upstream'],
+      /^klpcheck: bench: --spin --whole measures the spec model alone, and --packed --spin measures upstream at patches=2,functions=1,states=0,tasks=1 with the lockstep: .*\[E_USAGE\]\n$/,
     ],
     [
       ['--packed', '--spin', '--whole', 'patches=2,functions=1,states=0,tasks=1', '--spec-level'],

@@ -57,6 +57,13 @@ describe("the README's goals table", () => {
     expect(whole).toContain(`${String(results.packed_default_scope![0]!.semantics)}`);
     expect(whole).toMatch(/the time budget/);
     expect(row(goalsTable(slow), 'bytes a stored state')).not.toContain('NaN');
+    // Upstream's own, and every one's: no figure printed as Infinity (helper-117).
+    const notClosed = (r: Record<string, unknown>) => ({ semantics: r.semantics, scope: r.scope, not_closed: 'past 600 s' });
+    const upstreamSlow = withRows('packed_default_scope', (r) => (r.semantics === 'upstream' ? notClosed(r) : r));
+    expect(row(goalsTable(upstreamSlow), "each semantics' whole space")).toContain('upstream does not close');
+    const allSlow = goalsTable(withRows('packed_default_scope', notClosed));
+    expect(allSlow).not.toMatch(/Infinity|NaN|undefined/);
+    expect(row(allSlow, 'bytes a stored state')).toMatch(/\| none measured \| nothing measured \|/);
   });
 
   it('never says met of a goal nothing measured', () => {
