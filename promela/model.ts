@@ -325,7 +325,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   // A d_step must not end in a loop (its break would jump out of the d_step): each ends with skip.
   const steps = alts.map((a) => a.replace(/ \}$/, '; skip }'));
   return `${BANNER}${name === 'upstream' ? '' : ` --semantics ${name}`} --scope ${scopeText}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
- * ${rule.title} at the spec level (promela/model.ts and promela/rules.ts say
+ * ${rule.title ?? rule.semantics.title} at the spec level (promela/model.ts and promela/rules.ts say
  * what is written from the rule and what is shared with klpcheck as tables).
  * Run: spin -a ${name}.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000
  * For tens of millions of states, give pan a hash table near their number (./pan -w28: 2^28 slots)

@@ -34,8 +34,8 @@ import {
 export interface PromelaRule {
   /** The semantics whose patch definitions the model's tables hold (harness/explore/candidates.ts newPatchDefs). */
   readonly semantics: Semantics;
-  /** What the model's header says it is. */
-  readonly title: string;
+  /** What the model's header says it is, where the semantics' own title does not say it at the spec level. */
+  readonly title?: string;
   /** Where the lockstep breaks conformance, or that it does not (the model's header: where explore's count is Spin's less one). */
   readonly conforms: string;
   /** The body of `inline load_ok(k)`: sets ok = 0 when the load of patch k is refused (-EINVAL), else ok = 1. */
@@ -96,14 +96,13 @@ export const NEVER_BREAKS = 'it breaks it nowhere the tests and the random runs 
  */
 function carryRule(
   semantics: Semantics,
-  title: string,
   conforms: string,
   { refuses, mustCarry, takes }: { readonly refuses?: string; readonly mustCarry: string; readonly takes: string },
-  setsOf?: (d: PatchDef) => readonly number[],
+  { title, setsOf }: Pick<PromelaRule, 'title' | 'setsOf'> = {},
 ): PromelaRule {
   return {
     semantics,
-    title,
+    ...(title ? { title } : {}),
     conforms,
     ...(setsOf ? { setsOf } : {}),
     loadOk: `  ok = 1;
@@ -129,10 +128,12 @@ fi`)}`,
  * klp_patches and must carry every live state at no lower version, no patch
  * may lower a version it carries; any patch may be disabled.
  */
-const UPSTREAM = carryRule(upstream, 'The upstream livepatch replace semantics', 'upstream breaks it from two patches on', {
-  mustCarry: `drep[${NEW}]`,
-  takes: `drep[${NEW}]`,
-});
+const UPSTREAM = carryRule(
+  upstream,
+  'upstream breaks it from two patches on',
+  { mustCarry: `drep[${NEW}]`, takes: `drep[${NEW}]` },
+  { title: 'The upstream livepatch replace semantics' },
+);
 
 /**
  * Stacking, before atomic replace (seed 002_1eea65d10ed1c246.txt, Petr
@@ -290,9 +291,12 @@ const SLOTS = [
 function tagRule(semantics: Semantics, title: string, zeroIsTag: boolean, conforms: string): PromelaRule {
   const sameTag = `dfirst[${NEW}] == dfirst[${LISTED}]${zeroIsTag ? '' : ` && dfirst[${NEW}] != 0`}`;
   const takesOver = `dfirst[${NEW}] != 0 && dfirst[${NEW}] == dfirst[${LISTED}]`;
-  return carryRule(semantics, title, conforms, { refuses: `!(${sameTag}) && ${SHARES}`, mustCarry: takesOver, takes: takesOver }, (d) => [
-    tagOf(d.attrs ?? {}),
-  ]);
+  return carryRule(
+    semantics,
+    conforms,
+    { refuses: `!(${sameTag}) && ${SHARES}`, mustCarry: takesOver, takes: takesOver },
+    { title, setsOf: (d) => [tagOf(d.attrs ?? {})] },
+  );
 }
 
 const REPLACE_TAG = tagRule(replaceTagSong, "replace tag, Song Liu's rule", true, breaksIn(7));
@@ -332,10 +336,12 @@ const conflict = (def: ConflictDefinition) => (def === 'shared' ? SHARES : `${SH
  * hybrid.ts): a replace patch replaces the patches whose replaceable flag is
  * set when it loads, and carries every live state, as upstream's does.
  */
-const HYBRID = carryRule(hybrid, 'hybrid mode (a replace patch replaces the replaceable patches)', breaksIn(4), {
-  mustCarry: `drep[${NEW}]`,
-  takes: `drep[${NEW}] && ${REPLACEABLE}`,
-});
+const HYBRID = carryRule(
+  hybrid,
+  breaksIn(4),
+  { mustCarry: `drep[${NEW}]`, takes: `drep[${NEW}] && ${REPLACEABLE}` },
+  { title: 'hybrid mode (a replace patch replaces the replaceable patches)' },
+);
 
 /**
  * Petr Mladek's three ideas to make hybrid mode safer, under each of his
@@ -346,22 +352,21 @@ const HYBRID = carryRule(hybrid, 'hybrid mode (a replace patch replaces the repl
  * replaces the patches it names in `replaces` (bit k of dsets for p<k>) and
  * carries their states, and a conflict with one it does not name refuses it.
  */
-const gated = (semantics: Semantics, def: ConflictDefinition, title: string): PromelaRule =>
-  carryRule(semantics, title, breaksIn(5), {
+const gated = (semantics: Semantics, def: ConflictDefinition): PromelaRule =>
+  carryRule(semantics, breaksIn(5), {
     refuses: `drep[${NEW}] && ${conflict(def)} && !${REPLACEABLE}`,
     mustCarry: `drep[${NEW}]`,
     takes: `drep[${NEW}] && ${REPLACEABLE}`,
   });
-const auto = (semantics: Semantics, def: ConflictDefinition, title: string, conforms: string): PromelaRule =>
-  carryRule(semantics, title, conforms, { mustCarry: `(${conflict(def)})`, takes: `(${conflict(def)})` });
+const auto = (semantics: Semantics, def: ConflictDefinition, conforms: string): PromelaRule =>
+  carryRule(semantics, conforms, { mustCarry: `(${conflict(def)})`, takes: `(${conflict(def)})` });
 const NAMES_LISTED = `((dsets[${NEW}] >> klp[r]) & 1)`;
-const listed = (semantics: Semantics, def: ConflictDefinition, title: string): PromelaRule =>
+const listed = (semantics: Semantics, def: ConflictDefinition): PromelaRule =>
   carryRule(
     semantics,
-    title,
     breaksIn(6),
     { refuses: `!${NAMES_LISTED} && ${conflict(def)}`, mustCarry: NAMES_LISTED, takes: NAMES_LISTED },
-    (d) => (d.attrs?.replaces ?? []).map(patchNumber),
+    { setsOf: (d) => (d.attrs?.replaces ?? []).map(patchNumber) },
   );
 
 /** The number k of patch p<k>, as the explorer names the patches it defines (harness/explore/candidates.ts). */
@@ -373,12 +378,12 @@ function patchNumber(name: string): number {
 
 const HYBRIDS = [
   HYBRID,
-  gated(hybridGatedShared, 'shared', "hybrid mode, Petr Mladek's idea 1 (gated), conflict = any shared function"),
-  gated(hybridGatedPartial, 'partial', "hybrid mode, Petr Mladek's idea 1 (gated), conflict = partial replacement"),
-  auto(hybridAutoShared, 'shared', "hybrid mode, Petr Mladek's idea 2 (auto), conflict = any shared function", NEVER_BREAKS),
-  auto(hybridAutoPartial, 'partial', "hybrid mode, Petr Mladek's idea 2 (auto), conflict = partial replacement", breaksIn(8)),
-  listed(hybridListedShared, 'shared', "hybrid mode, Petr Mladek's idea 3 (listed), conflict = any shared function"),
-  listed(hybridListedPartial, 'partial', "hybrid mode, Petr Mladek's idea 3 (listed), conflict = partial replacement"),
+  gated(hybridGatedShared, 'shared'),
+  gated(hybridGatedPartial, 'partial'),
+  auto(hybridAutoShared, 'shared', NEVER_BREAKS),
+  auto(hybridAutoPartial, 'partial', breaksIn(8)),
+  listed(hybridListedShared, 'shared'),
+  listed(hybridListedPartial, 'partial'),
 ];
 
 /**
@@ -392,7 +397,6 @@ const HYBRIDS = [
  */
 const PER_STATE: PromelaRule = {
   semantics: perState,
-  title: 'atomic replace with per-state callbacks, is_shadow and block_disable',
   conforms: breaksIn(6),
   loadOk: `  ok = 1;
 ${eachListed(`if :: drep[${NEW}] && (dbd[${LISTED}] & ~dst[${NEW}]) != 0 -> ok = 0 /* it drops a block_disable state */ :: else fi`)}`,
