@@ -18,7 +18,7 @@
  */
 import { KlpcheckError } from '../harness/errors.ts';
 import { validate } from '../harness/json-file.ts';
-import type { BenchGoals, DefaultRow, NotClosedRow, SpinRow } from '../schema/generated/bench-goals.ts';
+import type { BenchGoals, DefaultRow, SpinRow } from '../schema/generated/bench-goals.ts';
 
 /** The README's markers around the table (README.md, "Where issue 11's goals stand"). */
 export const GOALS_BEGIN = '<!-- goals-table: made by bench/goals-table.ts from bench/results.json; npm run bench rewrites it -->';
@@ -78,17 +78,11 @@ export function goalsTable(data: unknown, file = 'bench/results.json'): string {
 
   // A search that did not end in its wall time (or whose child failed) has no figures: not closed, on its time budget.
   const measured = results.packed_default_scope.filter((r): r is DefaultRow => !('not_closed' in r));
-  const defaults = [
-    ...measured.map((r) => ({
-      semantics: r.semantics,
-      fixpoint: r.fixpoint,
-      cpu: r.cpu_seconds,
-      budget: r.state_budget?.states,
-    })),
-    ...results.packed_default_scope
-      .filter((r): r is NotClosedRow => 'not_closed' in r)
-      .map((r) => ({ semantics: r.semantics, fixpoint: false, cpu: Infinity, budget: undefined })),
-  ];
+  const defaults = results.packed_default_scope.map((r) =>
+    'not_closed' in r
+      ? { semantics: r.semantics, fixpoint: false, cpu: Infinity, budget: undefined }
+      : { semantics: r.semantics, fixpoint: r.fixpoint, cpu: r.cpu_seconds, budget: r.state_budget?.states },
+  );
   const closed = defaults.filter((r) => r.fixpoint);
   const underAMinute = closed.filter((r) => underMinute(r.cpu)).sort((a, b) => a.cpu - b.cpu);
   const open = defaults.filter((r) => !r.fixpoint);
