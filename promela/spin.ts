@@ -43,10 +43,11 @@ export function runSpin(model: string, maxDepth = 10_000_000): SpinReport {
 
 /**
  * The figures of a pan report, of a search that completed: one cut short by
- * pan's memory or depth limit throws, as its counts are partial. pan prints a count past 99,999,999 in
- * e-notation ("1.2345678e+08 transitions"), so a count is digits, an
- * optional fraction and an optional exponent (the last digits of such a
- * count are then rounded by pan). Throws naming the line it could not find.
+ * pan's memory or depth limit throws, as its counts are partial. pan prints
+ * a count past 99,999,999 in e-notation ("1.2345678e+08 transitions"), so
+ * a count is digits, an optional fraction and an optional exponent (the last
+ * digits of such a count are then rounded by pan). Throws naming the line it
+ * could not find.
  */
 export function readPanReport(out: string): SpinReport {
   // A search cut short still prints its counts and "errors: 0" and exits 0: at its memory limit ("reached
