@@ -1,8 +1,9 @@
 /**
  * A spec model in Promela, for Spin: an independent engine that must count
  * the same spec-level states as `klpcheck explore` (issue 11), and that users
- * can run with Spin's own multi-core and swarm modes: each of the 20
- * semantics, its rule in promela/rules.ts.
+ * can run with Spin's own swarm runs, or, written with
+ * PromelaOptions.multicore (promela/multicore.ts), its multi-core mode: each
+ * of the 20 semantics, its rule in promela/rules.ts.
  *
  * What is written here again, in Promela, from the rule (not generated from
  * klpcheck's spec model): the semantics' load verdict, the patches a load
@@ -30,7 +31,9 @@
  * (the choice of shadow-owning state ids, picked by init), the task
  * columns. Every step is one d_step (a new patch's: its definition picked
  * inside atomic, then one d_step), so Spin stores only states between
- * operations; scratch variables are `hidden` (outside the state vector).
+ * operations; scratch variables are `hidden` (outside the state vector), as
+ * are the tables (but in the multi-core model, which pan takes only without
+ * hidden variables: multicore.ts).
  */
 import type { PatchDef, StateDef } from '../model/kernel/definitions.ts';
 import { newPatchDefs, usedSoFar } from '../harness/explore/candidates.ts';
@@ -38,6 +41,7 @@ import { rootShadowIds } from '../harness/explore/expand.ts';
 import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
+import { cTables, perPatchReads } from './multicore.ts';
 import { PROMELA_RULES, type PromelaRule } from './rules.ts';
 
 /**
@@ -213,7 +217,7 @@ const arr = (name: string, values: readonly (number | boolean)[], blockChars = C
     chars += line.length + 2;
   }
   flush(nums.length);
-  return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills };
+  return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills, c: { name, values: nums, c: type.c } };
 };
 
 /** `text` with every line indented by `spaces`. */
@@ -242,17 +246,33 @@ function tablesTooLarge(scope: ExploreScope, size: string, blocks: string): Klpc
 
 /** The Promela model of upstream at `scope` (promelaModel). */
 export function upstreamPromela(scope: ExploreScope, cCodeChars = C_CODE_CHARS): string {
-  return promelaModel(PROMELA_RULES.get('upstream')!, scope, cCodeChars);
+  return promelaModel(PROMELA_RULES.get('upstream')!, scope, { cCodeChars });
+}
+
+/** How promelaModel writes a model. */
+export interface PromelaOptions {
+  /**
+   * Characters of each c_code block that fills a table at most (default
+   * C_CODE_CHARS); a test makes it small, so that a small scope's tables
+   * span several blocks and Spin still counts the same states.
+   */
+  readonly cCodeChars?: number;
+  /**
+   * Write it for Spin's multi-core mode (`cc -DNCORE=N`), which takes no
+   * hidden variable (promela/multicore.ts): the same states, each vector a
+   * few bytes longer. Default false.
+   */
+  readonly multicore?: boolean;
 }
 
 /**
  * The Promela model of `rule`'s semantics at `scope` (its depth is ignored:
- * Spin explores the whole space). `cCodeChars` bounds each c_code block that
- * fills a table (default C_CODE_CHARS); a test makes it small, so that a
- * small scope's tables span several blocks and Spin still counts the same
- * states. Errors: E_USAGE for a scope whose tables Spin cannot take.
+ * Spin explores the whole space), for one core or for Spin's multi-core mode
+ * (PromelaOptions). Errors: E_USAGE for a scope whose tables Spin cannot take.
  */
-export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars = C_CODE_CHARS): string {
+export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: PromelaOptions = {}): string {
+  const cCodeChars = options.cCodeChars ?? C_CODE_CHARS;
+  const multicore = options.multicore === true;
   const name = rule.semantics.name;
   const P = scope.patches;
   const F = scope.functions;
@@ -272,7 +292,9 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   const other = writable.find((a) => a !== 'replaceable');
   if (other !== undefined) throw new Error(`promela: the writable attribute ${other} is not in the model`);
   const replaceable = writable.length > 0;
-  const columns: readonly [string, readonly (number | boolean)[]][] = [
+  // The row tables, read as TABLE[pdef[k] * width + i] (dver: a row's versions; the others one value a row), then
+  // those read by class or root.
+  const rowColumns: readonly [string, readonly (number | boolean)[]][] = [
     ['dfuncs', rows.map((r) => r.funcs)],
     ['dver', rows.flatMap((r) => r.versions)],
     ['drep', rows.map((r) => r.replace)],
@@ -286,6 +308,9 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
           ['dbd', rows.map((r) => r.blockDisable)],
         ] satisfies [string, readonly number[]][])
       : []),
+  ];
+  const columns: readonly [string, readonly (number | boolean)[]][] = [
+    ...rowColumns,
     ...(rooted ? [['rootcls', roots] satisfies [string, readonly number[]]] : []),
     ['ncand', classes.map((c) => c.cands.length)],
     ['cand', classes.flatMap((c) => Array.from({ length: maxC }, (_, j) => c.cands[j] ?? 0))],
@@ -299,7 +324,15 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   // One alternative picks the next patch's definition: the pick runs inside atomic, whose inner states Spin does not
   // store, so the count is that of one d_step per definition, without a copy of insmod and canon for each (810 at
   // patches=4,functions=4,states=3, which Spin and cc then took many minutes over).
-  alts.push(`  :: atomic { nk < ${P} -> select(pick : 0 .. ncand[cls] - 1); skip; d_step { newpatch(pick); canon(); skip } }`);
+  // A multi-core model reads the class-indexed tables in C (its c_expr names a global as now.NAME), and clears its
+  // scratch variables at the end of each step; the default model's are hidden, outside the state.
+  const byClass = (table: string, index: string, cIndex: string) => (multicore ? `c_expr { ${table}[${cIndex}] }` : `${table}[${index}]`);
+  const scratch = ['i', 'j', 'r', 'x', 'y', 'res', 'rel', 'pick', 'ok', 'found', 'complete', ...(perState ? ['q', 'ids', 'shadowed'] : [])];
+  const end = multicore ? scratch.map((v) => `${v} = 0`).join('; ') : 'skip';
+  const hide = multicore ? '' : 'hidden ';
+  alts.push(
+    `  :: atomic { nk < ${P} -> select(pick : 0 .. ${byClass('ncand', 'cls', 'now.cls')} - 1); skip; d_step { newpatch(pick); canon(); ${end} } }`,
+  );
   for (let k = 1; k <= P; k++) {
     alts.push(`  :: d_step { ${k} <= nk && !ld[${k}] -> insmod(${k}); canon() }`);
     alts.push(`  :: d_step { ld[${k}] -> rmmod(${k}) }`);
@@ -317,17 +350,45 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
   alts.push(`  :: d_step { modld && !blocked_in_mod -> modld = 0 }`);
   alts.push(`  :: d_step { tp != 0 -> try_complete(); canon() }`);
   for (let i = 0; i < T; i++) {
-    for (let f = 1; f <= F; f++) alts.push(`  :: d_step { tf[${i}] == 0 && ${f} <= blockmax[cls] -> block(${i}, ${f}); canon() }`);
+    for (let f = 1; f <= F; f++)
+      alts.push(`  :: d_step { tf[${i}] == 0 && ${f} <= ${byClass('blockmax', 'cls', 'now.cls')} -> block(${i}, ${f}); canon() }`);
     alts.push(`  :: d_step { tf[${i}] == 0 && modld -> block(${i}, ${MOD}); canon() }`);
     alts.push(`  :: d_step { tf[${i}] != 0 -> tf[${i}] = 0; tc[${i}] = 0; canon() }`);
     alts.push(`  :: d_step { tf[${i}] == 0 && tp != 0 && ts[${i}] != IDLE -> ts[${i}] = TGT; canon() }`);
   }
+  // Multi-core: each defined patch's row facts in the state (NAME_p: promela/multicore.ts), copied as it is defined
+  // (and, for the patches not yet defined, row 0's, which their pdef names).
+  const factArrays = rowColumns.map(([name, values]) => {
+    const width = name === 'dver' ? S + 1 : 1;
+    const type = promelaType(Math.max(0, ...values.map(Number))).promela;
+    return { name, width, decl: `${type} ${name}_p[${width === 1 ? 'P + 1' : '(P + 1) * (S + 1)'}];` };
+  });
+  const copyFacts = (k: string) =>
+    factArrays
+      .flatMap(({ name, width }) =>
+        Array.from({ length: width }, (_, i) =>
+          width === 1
+            ? `${name}_p[${k}] = c_expr { ${name}[now.pdef[now.${k}]] }`
+            : `${name}_p[${k} * ${width} + ${i}] = c_expr { ${name}[now.pdef[now.${k}] * ${width} + ${i}] }`,
+        ),
+      )
+      .join('; ');
+  const initFacts = `    r = 0; do :: r <= P -> ${copyFacts('r')}; r++ :: else -> break od; r = 0`;
   // A d_step must not end in a loop (its break would jump out of the d_step): each ends with skip.
-  const steps = alts.map((a) => a.replace(/ \}$/, '; skip }'));
-  return `${BANNER}${name === 'upstream' ? '' : ` --semantics ${name}`} --scope ${scopeText}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
+  const steps = alts.map((a) => a.replace(/ \}$/, a.startsWith('  :: atomic') ? '; skip }' : `; ${end} }`));
+  const text = `${BANNER}${name === 'upstream' ? '' : ` --semantics ${name}`} --scope ${scopeText}${multicore ? ' --multicore' : ''}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
  * ${rule.title ?? rule.semantics.title} at the spec level (promela/model.ts and promela/rules.ts say
  * what is written from the rule and what is shared with klpcheck as tables).
- * Run: spin -a ${name}.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000
+ * Run: spin -a ${name}.pml && cc -O2 -DNOREDUCE${multicore ? ' -DNCORE=2' : ''} -o pan pan.c && ./pan -m10000000${
+   multicore
+     ? `
+ * Written for Spin's multi-core mode (-DNCORE=N, N cores: pan takes no hidden variable there): the tables are
+ * C globals, and each defined patch's row facts and the scratch variables (cleared after every step) are in
+ * the state, so each state is a few bytes longer and the states are those of the model written without
+ * --multicore. Spin's breadth-first search (-DBFS, -DBFS_PAR) also stores the states inside the atomic pick
+ * of a new patch's definition, and counts more.`
+     : ''
+ }
  * For tens of millions of states, give pan a hash table near their number (./pan -w28: 2^28 slots)
  * and room (cc -DMEMLIM=MiB). A search pan cuts short, at its memory or depth limit, says "Search
  * not completed" or "max search depth too small", and its counts are not the whole space's.
@@ -345,7 +406,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, cCodeChars 
 #define PATCHED 2
 #define MODBIT ${1 << F}
 
-${tables.map((t) => t.decl).join('\n')}
+${multicore ? C_TABLES : tables.map((t) => t.decl).join('\n')}
 
 /* The state: exactly the explorer's spec-level key. */${rooted ? "\nbyte root;          /* the root: the state ids whose shadow variables are their state's (is_shadow), bit id - 1 */" : ''}
 byte nk;            /* patches defined so far (p1..p<nk>) */
@@ -367,10 +428,17 @@ bool modld;         /* the target module is loaded */${perState ? '\nbyte shd;  
 byte ts[T];         /* task transition state */
 byte tf[T];         /* function a task sleeps in: 0 none, 1..F vmlinux f<i>, F+1 mod:m1 */
 byte tc[T];         /* code it sleeps in: 0 original, 1 + k patch p<k> */
+${
+  multicore
+    ? `/* Each patch's row facts, a function of pdef (multi-core: the tables are outside the state). */
+${factArrays.map((f) => f.decl).join('\n')}
 
-hidden byte i, j, r, x, y, res, rel;
-hidden ${promelaType(maxC).promela} pick;
-hidden byte ok, found, complete;${perState ? '\nhidden byte q, ids, shadowed;' : ''}
+/* Scratch, cleared at the end of every step (multi-core: no variable is outside the state). */
+`
+    : '\n'
+}${hide}byte i, j, r, x, y, res, rel;
+${hide}${promelaType(maxC).promela} pick;
+${hide}byte ok, found, complete;${perState ? `\n${hide}byte q, ids, shadowed;` : ''}
 
 /* Whether patch k patches function f (1-based, as tf). */
 #define patches(k, f) ((dfuncs[pdef[k]] >> ((f) - 1)) & 1)
@@ -508,9 +576,17 @@ inline insmod(k) {
 }
 
 inline newpatch(c) {
-  nk++;
+  nk++;${
+    // The multi-core model reads the pick in C, as now.pick: newpatch's one call passes pick as c.
+    multicore
+      ? `
+  pdef[nk] = c_expr { cand[now.cls * ${maxC} + now.pick] };
+  cls = c_expr { cnext[now.cls * ${maxC} + now.pick] };
+  ${copyFacts('nk')};`
+      : `
   pdef[nk] = cand[cls * ${maxC} + c];
-  cls = cnext[cls * ${maxC} + c];
+  cls = cnext[cls * ${maxC} + c];`
+  }
   insmod(nk)
 }
 
@@ -593,14 +669,14 @@ init {${
   /* The tables, then a root, in one atomic step: Spin stores no state between them. */
   atomic {
   d_step {
-${tables.flatMap((t) => t.fills).join(';\n')}
+${multicore ? initFacts : tables.flatMap((t) => t.fills).join(';\n')}
   };
   select(root : 0 .. ${roots.length - 1});
-  cls = rootcls[root]
+  cls = ${byClass('rootcls', 'root', 'now.root')}
   };`
       : `
   d_step {
-${tables.flatMap((t) => t.fills).join(';\n')}
+${multicore ? initFacts : tables.flatMap((t) => t.fills).join(';\n')}
   }`
   }
   do
@@ -608,4 +684,16 @@ ${steps.join('\n')}
   od
 }
 `;
+  if (!multicore) return text;
+  // The row tables' reads become reads of the patches' facts before the C tables go in (their names are the tables').
+  const rowNames = rowColumns.map(([n]) => n);
+  return perPatchReads(text, rowNames).replace(C_TABLES, () =>
+    cTables(
+      tables.map((t) => t.c),
+      cCodeChars,
+    ),
+  );
 }
+
+/** Where a multi-core model's C tables go, while its Promela text is rewritten (promelaModel). */
+const C_TABLES = '/* @klpcheck-c-tables@ */';

@@ -27,13 +27,19 @@ export interface SpinReport {
   readonly memoryMb: number;
 }
 
-/** Verifies `model`; throws with Spin's output when a step fails. */
-export function runSpin(model: string, maxDepth = 10_000_000): SpinReport {
+/**
+ * Verifies `model` to depth `maxDepth` at most, on `cores` cores: more than
+ * one compiles pan for Spin's multi-core mode (-DNCORE), which takes only a
+ * model written for it (model.ts PromelaOptions.multicore). Throws with
+ * Spin's output when a step fails.
+ */
+export function runSpin(model: string, maxDepth = 10_000_000, cores = 1): SpinReport {
   const dir = mkdtempSync(join(tmpdir(), 'klpcheck-spin-'));
   try {
     writeFileSync(join(dir, 'model.pml'), model);
     execFileSync('spin', ['-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
-    execFileSync('cc', ['-O2', '-DNOREDUCE', '-DMEMLIM=8192', '-w', '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
+    const multicore = cores > 1 ? [`-DNCORE=${cores}`] : [];
+    execFileSync('cc', ['-O2', '-DNOREDUCE', '-DMEMLIM=8192', ...multicore, '-w', '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
     const out = execFileSync('./pan', [`-m${maxDepth}`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
     return readPanReport(out);
   } finally {

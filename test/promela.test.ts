@@ -14,6 +14,7 @@ import { parseScope } from '../harness/explore/scope.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { readPanReport, runSpin, spinMissing } from '../promela/spin.ts';
 import { promelaModel, promelaType, upstreamPromela } from '../promela/model.ts';
+import { perPatchReads } from '../promela/multicore.ts';
 import { PROMELA_RULES, promelaRule, type PromelaRule } from '../promela/rules.ts';
 import { replaceSetSong } from '../model/semantics/replace-set-song.example.ts';
 import { KlpcheckError } from '../harness/errors.ts';
@@ -540,6 +541,70 @@ describe('the per-state model in Promela', () => {
       ] as const) {
         expect(model).toContain(from);
         expect(runSpin(model.replace(from, to)).stored, to).not.toBe(spin.stored);
+      }
+    },
+    900_000,
+  );
+});
+
+// pan refuses hidden variables in its multi-core mode ("cannot use hidden variables when compiling multi-core"): each
+// core is a process of its own, and the tables the default model fills in init's first step, outside the state,
+// would be empty in the others. The README's claim that the model ran in that mode had never been tried (stop 66).
+describe("the models for Spin's multi-core mode", () => {
+  const small = parseScope('patches=2,functions=1,states=0,tasks=1');
+  const withStates = parseScope('patches=1,functions=2,states=1,tasks=1');
+
+  it('hold no hidden variable, and their tables in C', () => {
+    for (const rule of PROMELA_RULES.values()) {
+      const model = promelaModel(rule, withStates, { multicore: true });
+      expect(model, rule.semantics.name).not.toMatch(/^hidden /m);
+      expect(model, rule.semantics.name).toContain('__attribute__((constructor))');
+      expect(model.split('\n')[1], rule.semantics.name).toMatch(/ --multicore` /);
+    }
+    // The default model is as it was: its tables and scratch variables hidden.
+    expect(upstreamPromela(withStates)).toMatch(/^hidden byte dfuncs\[/m);
+  });
+
+  it("reads each row table through the patch's facts in the state, and refuses a read it cannot take there", () => {
+    expect(perPatchReads('x = dver[pdef[klp[r]] * (S + 1) + x] + drep[pdef[k]]', ['dver', 'drep'])).toBe(
+      'x = dver_p[klp[r] * (S + 1) + x] + drep_p[k]',
+    );
+    // A read in C (c_expr) is the table's own; a read by another index is not in the state.
+    expect(perPatchReads('y = c_expr { drep[now.pdef[now.nk]] }', ['drep'])).toBe('y = c_expr { drep[now.pdef[now.nk]] }');
+    expect(() => perPatchReads('y = drep[nk]', ['drep'])).toThrow(/a read of drep the multi-core model does not take from the state/);
+  });
+
+  it.skipIf(missing)(
+    `count in Spin's multi-core mode the states the default model counts on one core, and not when written wrong${missing ? ` (skipped: ${missing})` : ''}`,
+    () => {
+      // Every kind of table: upstream's versions and replace flags, the replace-set family's sets and first set,
+      // the tags, hybrid's replaceable flag, per-state's state ids and roots.
+      const cases: readonly [string, ReturnType<typeof parseScope>][] = [
+        ['upstream', withStates],
+        ['stacking', small],
+        ['replace-sets-positional', small],
+        ['replace-tag', withStates],
+        ['hybrid', small],
+        ['per-state', withStates],
+      ];
+      for (const [name, scope] of cases) {
+        const rule = PROMELA_RULES.get(name)!;
+        const one = runSpin(promelaModel(rule, scope));
+        const model = promelaModel(rule, scope, { multicore: true });
+        const two = runSpin(model, 10_000_000, 2);
+        expect([two.errors, two.stored], name).toEqual([0, one.stored]);
+        if (name !== 'upstream') continue;
+        // The scratch variables kept from one step to the next, or a new patch read with row 0's facts: more states.
+        const kept = model.replaceAll(/; i = 0; j = 0; r = 0; [^}]*\}/g, '; skip }');
+        expect(kept).not.toBe(model);
+        expect(runSpin(kept, 10_000_000, 2).stored).toBeGreaterThan(one.stored);
+        const unfacted = model.replace(/^ {2}dfuncs_p\[nk\] = .*;$/m, '  skip;');
+        expect(unfacted).not.toBe(model);
+        expect(runSpin(unfacted, 10_000_000, 2).stored).not.toBe(one.stored);
+        // Its tables in slices of at most 400 characters, filled by the constructors: the same count.
+        const sliced = promelaModel(rule, scope, { multicore: true, cCodeChars: 400 });
+        expect(sliced.match(/memcpy\(cand \+ /g)!.length).toBeGreaterThan(2);
+        expect(runSpin(sliced, 10_000_000, 2).stored).toBe(one.stored);
       }
     },
     900_000,

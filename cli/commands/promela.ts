@@ -39,7 +39,14 @@ export const promela: Command = {
       '',
       80,
     ),
-    "Use it to run Spin's multi-core (-DNCORE) and swarm modes on scopes beyond one machine.",
+    ...wrap(
+      "Use it to take Spin's own search further: with --multicore the model is written for Spin's multi-core " +
+        'mode (cc -DNCORE=N), which takes no hidden variable, and Spin counts the same states; without, for one core, ' +
+        "each state a few bytes shorter (Spin's swarm runs are runs of one core).",
+      '',
+      '',
+      80,
+    ),
     'Spin explores the whole space: a depth bound in the scope is refused (depth=any is allowed).',
     `Scope keys and values (K=N): ${scopeRanges(['patches', 'functions', 'states', 'tasks'])}.`,
   ],
@@ -53,12 +60,15 @@ export const promela: Command = {
       help: 'write to FILE instead of stdout (an existing FILE with other content is kept unless --force)',
     },
     force: { type: 'boolean', help: 'with --out, replace an existing FILE', requires: ['out'] },
+    multicore: { type: 'boolean', help: "write it for Spin's multi-core mode (cc -DNCORE=N): the same states" },
   },
   operands: '',
   examples: [
     'npx klpcheck promela --scope patches=2,functions=2,states=1,tasks=2 --out upstream.pml',
     'npx klpcheck promela --semantics stacking --scope patches=3,functions=1,states=0,tasks=1 --out stacking.pml',
     'spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000',
+    'npx klpcheck promela --multicore --scope patches=3,functions=2,states=1,tasks=2 --out upstream-mc.pml',
+    'spin -a upstream-mc.pml && cc -O2 -DNOREDUCE -DNCORE=2 -o pan pan.c && ./pan -m10000000',
   ],
   async run({ values, positionals }, io) {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
@@ -79,7 +89,7 @@ export const promela: Command = {
     const scope = parseScope(values.scope as string | undefined, undefined, ['patches', 'functions', 'states', 'tasks', 'depth']);
     if (typeof values.out === 'string')
       checkOutputFile(values.out, '--out', { force: values.force === true, existing: 'compare', printsWithout: true, startsWith: BANNER });
-    const text = promelaModel(rule, scope);
+    const text = promelaModel(rule, scope, { multicore: values.multicore === true });
     if (typeof values.out === 'string') {
       const status = writeAtomically(values.out, text, values.force === true, '--out');
       // As render says it: the same text is not written again, and an arrow read as written (helper-85, stop 52).

@@ -1,0 +1,103 @@
+/**
+ * What makes a model run in Spin's multi-core mode (`cc -DNCORE=N`,
+ * `klpcheck promela --multicore`). pan refuses `hidden` variables there
+ * ("cannot use hidden variables when compiling multi-core", pan.c of Spin
+ * 6.5.2): each core is a process of its own and takes states from the
+ * others, so a variable outside the state vector would hold another core's
+ * value, or none. The default model keeps its definition tables and its
+ * scratch variables hidden. The multi-core one instead:
+ * - holds the tables in C (c_decl), filled before the search by a
+ *   constructor, so that every core's process has them, and reads the
+ *   class-indexed ones through c_expr;
+ * - keeps each defined patch's row facts (dfuncs[pdef[k]] ...) in the
+ *   state, as `dfuncs_p[k]` ..., copied from the tables when the patch is
+ *   defined: a function of pdef, as cls is, so no state is added;
+ * - keeps its scratch variables in the state and clears them at the end of
+ *   every step, so that they add no state either.
+ * Spin's count of stored states is then the default model's (a test checks
+ * it for several semantics).
+ */
+
+/** A definition table as promelaModel builds it: its name, its values, and its C type. */
+export interface CTable {
+  readonly name: string;
+  readonly values: readonly number[];
+  /** The C type of its values ('uchar' is pan's own, not yet declared where c_decl text goes). */
+  readonly c: string;
+}
+
+/** memcpy lines a constructor holds: each block stays under Spin's c_code limit (model.ts C_CODE_CHARS). */
+const COPIES_PER_CONSTRUCTOR = 500;
+
+/**
+ * The tables as C globals, each filled from slices of at most `blockChars`
+ * characters of initializer (one c_decl block each) by constructors that run
+ * as pan starts, before it forks a process for each core.
+ */
+export function cTables(tables: readonly CTable[], blockChars: number): string {
+  const ctype = (c: string) => (c === 'uchar' ? 'unsigned char' : c);
+  const blocks: string[] = [`c_decl {\n${tables.map((t) => `  ${ctype(t.c)} ${t.name}[${Math.max(1, t.values.length)}];`).join('\n')}\n}`];
+  const copies: string[] = [];
+  for (const t of tables) {
+    let lines: string[] = [];
+    let chars = 0;
+    let start = 0;
+    let slice = 0;
+    const flush = (end: number) => {
+      const v = `${t.name}_v${slice++}`;
+      blocks.push(`c_decl {\n  static const ${ctype(t.c)} ${v}[${end - start}] = {\n${lines.join(',\n')}\n  };\n}`);
+      copies.push(`    memcpy(${t.name} + ${start}, ${v}, sizeof ${v});`);
+      lines = [];
+      chars = 0;
+      start = end;
+    };
+    for (let i = 0; i < t.values.length; i += 24) {
+      const line = `    ${t.values.slice(i, i + 24).join(', ')}`;
+      if (lines.length && chars + line.length + 200 > blockChars) flush(i);
+      lines.push(line);
+      chars += line.length + 2;
+    }
+    if (lines.length) flush(t.values.length);
+  }
+  for (let c = 0; c * COPIES_PER_CONSTRUCTOR < copies.length; c++) {
+    const f = `klp_tables_${c}`;
+    blocks.push(
+      `c_decl {\n  static void ${f}(void) __attribute__((constructor));\n  static void ${f}(void) {\n` +
+        `${copies.slice(c * COPIES_PER_CONSTRUCTOR, (c + 1) * COPIES_PER_CONSTRUCTOR).join('\n')}\n  }\n}`,
+    );
+  }
+  return blocks.join('\n');
+}
+
+/**
+ * `text` with every read of a row table through pdef, `NAME[pdef[X]REST]`,
+ * made a read of the patch's own facts, `NAME_p[XREST]` (the facts of patch
+ * k lie at k * width, as the row's at row * width). Throws if a read of a
+ * table in `names` is left that is not of that form: the model would read a
+ * table that is not in the state.
+ */
+export function perPatchReads(text: string, names: readonly string[]): string {
+  const read = new RegExp(String.raw`\b(${names.join('|')})\[pdef\[`, 'g');
+  let out = '';
+  let from = 0;
+  for (let m = read.exec(text); m; m = read.exec(text)) {
+    out += `${text.slice(from, m.index)}${m[1]}_p[`;
+    // Copy up to the bracket that closes pdef's, and leave that bracket out.
+    let depth = 1;
+    let i = m.index + m[0].length;
+    for (; depth > 0; i++) {
+      if (i >= text.length) throw new Error(`promela: an unclosed pdef[ in a read of ${m[1]}`);
+      const ch = text[i];
+      if (ch === '[') depth++;
+      else if (ch === ']') depth--;
+      if (depth > 0) out += ch;
+    }
+    from = i;
+    read.lastIndex = i;
+  }
+  out += text.slice(from);
+  // c_expr blocks read the tables themselves, in C.
+  const left = new RegExp(String.raw`\b(${names.join('|')})\[`).exec(out.replaceAll(/c_expr \{[^}]*\}/g, ''));
+  if (left) throw new Error(`promela: a read of ${left[1]} the multi-core model does not take from the state`);
+  return out;
+}
