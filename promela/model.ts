@@ -41,7 +41,7 @@ import { rootShadowIds } from '../harness/explore/expand.ts';
 import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
-import { cTables, perPatchReads } from './multicore.ts';
+import { cTables, perPatchReads, tableSlices } from './multicore.ts';
 import { PROMELA_RULES, type PromelaRule } from './rules.ts';
 
 /**
@@ -195,28 +195,13 @@ const D_STEP_BLOCKS = 2_000;
 const arr = (name: string, values: readonly (number | boolean)[], blockChars = C_CODE_CHARS) => {
   const nums = values.length ? values.map(Number) : [0];
   const type = promelaType(nums.reduce((a, b) => Math.max(a, b)));
-  const fills: string[] = [];
-  let lines: string[] = [];
-  let chars = 0;
-  let start = 0;
-  const flush = (end: number) => {
-    const v = `${name}_v${fills.length}`;
-    fills.push(
+  const fills = tableSlices(nums, blockChars, 8).map(({ start, end, lines }, i) => {
+    const v = `${name}_v${i}`;
+    return (
       `    c_code {\n      static const ${type.c} ${v}[${end - start}] = {\n${lines.join(',\n')}\n      };\n` +
-        `      memcpy(${name} + ${start}, ${v}, sizeof ${v});\n    }`,
+      `      memcpy(${name} + ${start}, ${v}, sizeof ${v});\n    }`
     );
-    lines = [];
-    chars = 0;
-    start = end;
-  };
-  for (let i = 0; i < nums.length; i += 24) {
-    const line = `        ${nums.slice(i, i + 24).join(', ')}`;
-    // Room for the declaration and the memcpy around the values.
-    if (lines.length && chars + line.length + 200 > blockChars) flush(i);
-    lines.push(line);
-    chars += line.length + 2;
-  }
-  flush(nums.length);
+  });
   return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills, c: { name, values: nums, c: type.c } };
 };
 

@@ -26,6 +26,38 @@ export interface CTable {
   readonly c: string;
 }
 
+/**
+ * A table's values as C initializer lines of 24 values, `indent` spaces in,
+ * cut into slices of at most `blockChars` characters with room for the C
+ * around them (Spin's limit on one block: model.ts C_CODE_CHARS): each
+ * slice's values [start, end) and its lines. One slice at least.
+ */
+export function tableSlices(
+  values: readonly number[],
+  blockChars: number,
+  indent: number,
+): { start: number; end: number; lines: string[] }[] {
+  const slices: { start: number; end: number; lines: string[] }[] = [];
+  let lines: string[] = [];
+  let chars = 0;
+  let start = 0;
+  const flush = (end: number) => {
+    slices.push({ start, end, lines });
+    lines = [];
+    chars = 0;
+    start = end;
+  };
+  for (let i = 0; i < values.length; i += 24) {
+    const line = `${' '.repeat(indent)}${values.slice(i, i + 24).join(', ')}`;
+    // Room for the declaration and the memcpy around the values.
+    if (lines.length && chars + line.length + 200 > blockChars) flush(i);
+    lines.push(line);
+    chars += line.length + 2;
+  }
+  flush(values.length);
+  return slices;
+}
+
 /** memcpy lines a constructor holds: each block stays under Spin's c_code limit (model.ts C_CODE_CHARS). */
 const COPIES_PER_CONSTRUCTOR = 500;
 
@@ -39,25 +71,11 @@ export function cTables(tables: readonly CTable[], blockChars: number): string {
   const blocks: string[] = [`c_decl {\n${tables.map((t) => `  ${ctype(t.c)} ${t.name}[${Math.max(1, t.values.length)}];`).join('\n')}\n}`];
   const copies: string[] = [];
   for (const t of tables) {
-    let lines: string[] = [];
-    let chars = 0;
-    let start = 0;
-    let slice = 0;
-    const flush = (end: number) => {
-      const v = `${t.name}_v${slice++}`;
+    tableSlices(t.values, blockChars, 4).forEach(({ start, end, lines }, i) => {
+      const v = `${t.name}_v${i}`;
       blocks.push(`c_decl {\n  static const ${ctype(t.c)} ${v}[${end - start}] = {\n${lines.join(',\n')}\n  };\n}`);
       copies.push(`    memcpy(${t.name} + ${start}, ${v}, sizeof ${v});`);
-      lines = [];
-      chars = 0;
-      start = end;
-    };
-    for (let i = 0; i < t.values.length; i += 24) {
-      const line = `    ${t.values.slice(i, i + 24).join(', ')}`;
-      if (lines.length && chars + line.length + 200 > blockChars) flush(i);
-      lines.push(line);
-      chars += line.length + 2;
-    }
-    if (lines.length) flush(t.values.length);
+    });
   }
   for (let c = 0; c * COPIES_PER_CONSTRUCTOR < copies.length; c++) {
     const f = `klp_tables_${c}`;
