@@ -370,8 +370,8 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
  * Written for Spin's multi-core mode (-DNCORE=N, N cores: pan takes no hidden variable there): the tables are
  * C globals, and each defined patch's row facts and the scratch variables (cleared after every step) are in
  * the state, so each state is a few bytes longer and the states are those of the model written without
- * --multicore. Spin's breadth-first search (-DBFS, -DBFS_PAR) also stores the states inside the atomic pick
- * of a new patch's definition, and counts more.`
+ * --multicore. Spin's breadth-first search (-DBFS, -DBFS_PAR) takes this model too, but also stores the
+ * states inside the atomic pick of a new patch's definition, and counts more.`
      : ''
  }
  * For tens of millions of states, give pan a hash table near their number (./pan -w28: 2^28 slots)
