@@ -25,6 +25,8 @@ export interface SpinReport {
   /** The verifier's own report of its cpu time (pan: "elapsed time"), seconds. */
   readonly seconds: number;
   readonly memoryMb: number;
+  /** Bytes of one state vector, as pan reports it ("State-vector 44 byte"). */
+  readonly vectorBytes: number;
 }
 
 /**
@@ -74,5 +76,6 @@ export function readPanReport(out: string): SpinReport {
     errors: num(/errors: (\d+)/),
     seconds: num(/elapsed time ([\d.e+-]+) seconds/),
     memoryMb: num(/([\d.]+)\s+total actual memory usage/),
+    vectorBytes: num(/State-vector (\d+) byte/),
   };
 }

@@ -201,6 +201,7 @@ describe("pan's report", () => {
       errors: 0,
       seconds: 1.23,
       memoryMb: 726.902,
+      vectorBytes: 44,
     });
   });
 
