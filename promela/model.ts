@@ -41,7 +41,8 @@ import { rootShadowIds } from '../harness/explore/expand.ts';
 import { formatScope, type ExploreScope } from '../harness/explore/scope.ts';
 import { KlpcheckError } from '../harness/errors.ts';
 import { KLPCHECK_VERSION } from '../harness/versions.ts';
-import { cTables, perPatchReads, tableSlices } from './multicore.ts';
+import { cTables, perPatchReads } from './multicore.ts';
+import { tableSlices } from './table-slices.ts';
 import { PROMELA_RULES, type PromelaRule } from './rules.ts';
 
 /**

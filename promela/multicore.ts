@@ -18,44 +18,14 @@
  * it for several semantics).
  */
 
+import { tableSlices } from './table-slices.ts';
+
 /** A definition table as promelaModel builds it: its name, its values, and its C type. */
 export interface CTable {
   readonly name: string;
   readonly values: readonly number[];
   /** The C type of its values ('uchar' is pan's own, not yet declared where c_decl text goes). */
   readonly c: string;
-}
-
-/**
- * A table's values as C initializer lines of 24 values, `indent` spaces in,
- * cut into slices of at most `blockChars` characters with room for the C
- * around them (Spin's limit on one block: model.ts C_CODE_CHARS): each
- * slice's values [start, end) and its lines. One slice at least.
- */
-export function tableSlices(
-  values: readonly number[],
-  blockChars: number,
-  indent: number,
-): { start: number; end: number; lines: string[] }[] {
-  const slices: { start: number; end: number; lines: string[] }[] = [];
-  let lines: string[] = [];
-  let chars = 0;
-  let start = 0;
-  const flush = (end: number) => {
-    slices.push({ start, end, lines });
-    lines = [];
-    chars = 0;
-    start = end;
-  };
-  for (let i = 0; i < values.length; i += 24) {
-    const line = `${' '.repeat(indent)}${values.slice(i, i + 24).join(', ')}`;
-    // Room for the declaration and the memcpy around the values.
-    if (lines.length && chars + line.length + 200 > blockChars) flush(i);
-    lines.push(line);
-    chars += line.length + 2;
-  }
-  flush(values.length);
-  return slices;
 }
 
 /** memcpy lines a constructor holds: each block stays under Spin's c_code limit (model.ts C_CODE_CHARS). */
