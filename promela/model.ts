@@ -110,7 +110,7 @@ function row(d: PatchDef, scope: ExploreScope, setsOf: (d: PatchDef) => readonly
  * root, a choice of the state ids that own shadow variables (expand.ts
  * rootShadowIds); `roots` holds each one's first class.
  */
-function defTables(rule: PromelaRule, scope: ExploreScope, cCodeChars: number) {
+function defTables(rule: PromelaRule, scope: ExploreScope, cCodeChars: number, multicore: boolean) {
   const perState = rule.semantics.spec.perState === true;
   let widest = 0;
   const rows: DefRow[] = [];
@@ -152,7 +152,7 @@ function defTables(rule: PromelaRule, scope: ExploreScope, cCodeChars: number) {
     widest = Math.max(widest, c.cands.length);
     const blocks = Math.floor((2 * 3 * classes.length * widest) / cCodeChars);
     if (blocks > D_STEP_BLOCKS)
-      throw tablesTooLarge(scope, `over ${classes.length} classes of up to ${widest} definitions`, `over ${blocks}`);
+      throw tablesTooLarge(scope, `over ${classes.length} classes of up to ${widest} definitions`, `over ${blocks}`, multicore);
     c.next = c0.defs.map((d) => visit(root, shadowIds, [...known, d]));
     return index;
   };
@@ -203,8 +203,11 @@ const arr = (name: string, values: readonly (number | boolean)[], blockChars = C
       `      memcpy(${name} + ${start}, ${v}, sizeof ${v});\n    }`
     );
   });
-  return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills, c: { name, values: nums, c: type.c } };
+  return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills, type, c: { name, values: nums, c: type.c } };
 };
+
+/** Bytes of a Promela integer type in pan's state vector. */
+const BYTES: Readonly<Record<'byte' | 'short' | 'int', number>> = { byte: 1, short: 2, int: 4 };
 
 /** `text` with every line indented by `spaces`. */
 const indentLines = (text: string, spaces: number) => text.replaceAll(/^/gm, ' '.repeat(spaces));
@@ -221,12 +224,20 @@ function writeEnabledChecks(blocks: string | undefined, body: string): string {
   return indentLines(text, 2);
 }
 
-/** E_USAGE: at `scope` the definition tables (`size`) need `blocks` c_code blocks in one d_step, more than Spin takes. */
-function tablesTooLarge(scope: ExploreScope, size: string, blocks: string): KlpcheckError {
+/**
+ * E_USAGE: at `scope` the definition tables (`size`) need `blocks` blocks of
+ * C, more than Spin takes in init's one d_step. The multi-core model declares
+ * its tables in c_decl blocks instead (multicore.ts), and is held to the
+ * same scopes, so that the two models are written for the same ones; its
+ * refusal says so rather than name a d_step it has not (helper-118).
+ */
+function tablesTooLarge(scope: ExploreScope, size: string, blocks: string, multicore: boolean): KlpcheckError {
+  const where = multicore
+    ? `${blocks} blocks of C, and klpcheck writes a model with ${D_STEP_BLOCKS} at most (the model without --multicore fills its tables in one d_step, which Spin takes no larger)`
+    : `${blocks} c_code blocks in one d_step, and Spin takes about ${D_STEP_BLOCKS}`;
   return new KlpcheckError(
     'E_USAGE',
-    `promela: at ${formatScope(scope, false)} the definition tables (${size}) need ${blocks} c_code blocks in one d_step, ` +
-      `and Spin takes about ${D_STEP_BLOCKS}: use fewer patches, functions or state ids`,
+    `promela: at ${formatScope(scope, false)} the definition tables (${size}) need ${where}: use fewer patches, functions or state ids`,
   );
 }
 
@@ -245,8 +256,9 @@ export interface PromelaOptions {
   readonly cCodeChars?: number;
   /**
    * Write it for Spin's multi-core mode (`cc -DNCORE=N`), which takes no
-   * hidden variable (promela/multicore.ts): the same states, each vector a
-   * few bytes longer. Default false.
+   * hidden variable (promela/multicore.ts): the same states, each vector
+   * longer by the patches' facts and the scratch variables (upstream's at
+   * patches=2,functions=2,states=1,tasks=2: 76 bytes, not 52). Default false.
    */
   readonly multicore?: boolean;
 }
@@ -265,7 +277,7 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
   const S = scope.states;
   const T = scope.tasks;
   const scopeText = `patches=${P},functions=${F},states=${S},tasks=${T}`;
-  const { rows, classes, roots } = defTables(rule, scope, cCodeChars);
+  const { rows, classes, roots } = defTables(rule, scope, cCodeChars, multicore);
   // Per-state (facts C.3, C.4): the live shadow variables of object 1, a bit per state id, in the state; the roots,
   // when more than one, are the state's first byte, as in the explorer's key.
   const perState = rule.semantics.spec.perState === true;
@@ -305,7 +317,8 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
   ];
   const tables = columns.map(([name, values]) => arr(name, values, cCodeChars));
   const blocks = tables.reduce((n, t) => n + t.fills.length, 0);
-  if (blocks > D_STEP_BLOCKS) throw tablesTooLarge(scope, `${classes.length} classes of up to ${maxC} definitions`, String(blocks));
+  if (blocks > D_STEP_BLOCKS)
+    throw tablesTooLarge(scope, `${classes.length} classes of up to ${maxC} definitions`, String(blocks), multicore);
   const alts: string[] = [];
   // One alternative picks the next patch's definition: the pick runs inside atomic, whose inner states Spin does not
   // store, so the count is that of one d_step per definition, without a copy of insmod and canon for each (810 at
@@ -344,11 +357,21 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
   }
   // Multi-core: each defined patch's row facts in the state (NAME_p: promela/multicore.ts), copied as it is defined
   // (and, for the patches not yet defined, row 0's, which their pdef names).
-  const factArrays = rowColumns.map(([name, values]) => {
-    const width = name === 'dver' ? S + 1 : 1;
-    const type = promelaType(Math.max(0, ...values.map(Number))).promela;
-    return { name, width, decl: `${type} ${name}_p[${width === 1 ? 'P + 1' : '(P + 1) * (S + 1)'}];` };
+  const factArrays = rowColumns.map(([name], i) => {
+    // dver holds a value per state id and 0 for each row; the others one value a row.
+    const row = name === 'dver' ? ('states' as const) : ('one' as const);
+    const width = row === 'states' ? S + 1 : 1;
+    const type = tables[i]!.type;
+    return {
+      name,
+      row,
+      width,
+      bytes: (P + 1) * width * BYTES[type.promela],
+      decl: `${type.promela} ${name}_p[${width === 1 ? 'P + 1' : '(P + 1) * (S + 1)'}];`,
+    };
   });
+  // What the multi-core model's state holds more: the facts, and the scratch variables (pick as wide as a class's list).
+  const extraBytes = factArrays.reduce((n, f) => n + f.bytes, 0) + scratch.length - 1 + BYTES[promelaType(maxC).promela];
   const copyFacts = (k: string) =>
     factArrays
       .flatMap(({ name, width }) =>
@@ -370,19 +393,26 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
      ? `
  * Written for Spin's multi-core mode (-DNCORE=N, N cores: pan takes no hidden variable there): the tables are
  * C globals, and each defined patch's row facts and the scratch variables (cleared after every step) are in
- * the state, so each state is a few bytes longer and the states are those of the model written without
- * --multicore. Spin's breadth-first search (-DBFS, -DBFS_PAR) takes this model too, but also stores the
- * states inside the atomic pick of a new patch's definition, and counts more.`
+ * the state: the states are those of the model written without --multicore, each with ${extraBytes} bytes
+ * more (pan may pad them), so give pan more room (-DMEMLIM). A run that ends without "states, stored"
+ * (a core's process that died) counted nothing. Spin's breadth-first search (-DBFS, -DBFS_PAR) takes
+ * this model too, but also stores the states inside the atomic pick of a new patch's definition, and
+ * counts more.`
      : ''
  }
  * For tens of millions of states, give pan a hash table near their number (./pan -w28: 2^28 slots)
  * and room (cc -DMEMLIM=MiB). A search pan cuts short, at its memory or depth limit, says "Search
  * not completed" or "max search depth too small", and its counts are not the whole space's.
  * "states, stored" is klpcheck's packed spec-level count of this whole space plus one (the state
- * before init fills the tables); explore's spec-level count at depth=any is the same where the
+ * before ${multicore ? "init's first step" : 'init fills the tables'}); explore's spec-level count at depth=any is the same where the
  * lockstep never breaks conformance, and fewer past a break: ${rule.conforms}.
- * The definition tables are filled by c_code, which only pan runs: Spin's own random simulation
- * leaves them empty (it warns so); replay a trail with ./pan -r.
+ * ${
+   multicore
+     ? `The definition tables are read in C, which only pan runs: Spin's own random simulation reads
+ * each c_expr as 1 and so runs on definitions no search has; replay a trail with ./pan -r.`
+     : `The definition tables are filled by c_code, which only pan runs: Spin's own random simulation
+ * leaves them empty (it warns so); replay a trail with ./pan -r.`
+ }
  */
 #define P ${P}
 #define T ${T}
@@ -672,8 +702,7 @@ ${steps.join('\n')}
 `;
   if (!multicore) return text;
   // The row tables' reads become reads of the patches' facts before the C tables go in (their names are the tables').
-  const rowNames = rowColumns.map(([n]) => n);
-  return perPatchReads(text, rowNames).replace(C_TABLES, () =>
+  return perPatchReads(text, new Map(factArrays.map((f) => [f.name, f.row]))).replace(C_TABLES, () =>
     cTables(
       tables.map((t) => t.c),
       cCodeChars,

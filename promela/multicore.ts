@@ -59,33 +59,42 @@ export function cTables(tables: readonly CTable[], blockChars: number): string {
 
 /**
  * `text` with every read of a row table through pdef, `NAME[pdef[X]REST]`,
- * made a read of the patch's own facts, `NAME_p[XREST]` (the facts of patch
- * k lie at k * width, as the row's at row * width). Throws if a read of a
- * table in `names` is left that is not of that form: the model would read a
- * table that is not in the state.
+ * made a read of the patch's own facts, `NAME_p[XREST]`: the facts of patch
+ * k lie at k * width, as the row's at row * width, so REST must be empty
+ * for a table of one value a row ('one' in `rows`), and begin ` * (S + 1)`
+ * for one of a value per state id and 0 ('states': dver). X is rewritten too.
+ * Throws for a read of another form (an index past the row, an unclosed
+ * bracket), and for a read of a row table left in the Promela: the model
+ * would read a table that is not in the state. Reads in c_expr are C's.
  */
-export function perPatchReads(text: string, names: readonly string[]): string {
-  const read = new RegExp(String.raw`\b(${names.join('|')})\[pdef\[`, 'g');
+export function perPatchReads(text: string, rows: ReadonlyMap<string, 'one' | 'states'>): string {
+  const names = [...rows.keys()].join('|');
+  const read = new RegExp(String.raw`\b(${names})\s*\[\s*pdef\s*\[`, 'g');
   let out = '';
   let from = 0;
   for (let m = read.exec(text); m; m = read.exec(text)) {
-    out += `${text.slice(from, m.index)}${m[1]}_p[`;
-    // Copy up to the bracket that closes pdef's, and leave that bracket out.
-    let depth = 1;
-    let i = m.index + m[0].length;
-    for (; depth > 0; i++) {
-      if (i >= text.length) throw new Error(`promela: an unclosed pdef[ in a read of ${m[1]}`);
-      const ch = text[i];
-      if (ch === '[') depth++;
-      else if (ch === ']') depth--;
-      if (depth > 0) out += ch;
-    }
-    from = i;
-    read.lastIndex = i;
+    const name = m[1]!;
+    const pdefEnd = closingBracket(text, m.index + m[0].length, name);
+    const readEnd = closingBracket(text, pdefEnd + 1, name);
+    const rest = text.slice(pdefEnd + 1, readEnd);
+    if (rows.get(name) === 'one' ? rest.trim() !== '' : !rest.startsWith(' * (S + 1)'))
+      throw new Error(`promela: a read of ${name} by other than its patch's row: ${text.slice(m.index, readEnd + 1)}`);
+    out += `${text.slice(from, m.index)}${name}_p[${perPatchReads(text.slice(m.index + m[0].length, pdefEnd), rows)}${rest}]`;
+    from = readEnd + 1;
+    read.lastIndex = from;
   }
   out += text.slice(from);
-  // c_expr blocks read the tables themselves, in C.
-  const left = new RegExp(String.raw`\b(${names.join('|')})\[`).exec(out.replaceAll(/c_expr \{[^}]*\}/g, ''));
+  const left = new RegExp(String.raw`\b(${names})\s*\[`).exec(out.replaceAll(/c_expr \{[^}]*\}/g, ''));
   if (left) throw new Error(`promela: a read of ${left[1]} the multi-core model does not take from the state`);
   return out;
+}
+
+/** Where the bracket open before `text[from]` closes; throws naming `table` when it does not. */
+function closingBracket(text: string, from: number, table: string): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '[') depth++;
+    else if (text[i] === ']' && --depth === 0) return i;
+  }
+  throw new Error(`promela: an unclosed bracket in a read of ${table}`);
 }

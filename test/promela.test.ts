@@ -567,12 +567,25 @@ describe("the models for Spin's multi-core mode", () => {
   });
 
   it("reads each row table through the patch's facts in the state, and refuses a read it cannot take there", () => {
-    expect(perPatchReads('x = dver[pdef[klp[r]] * (S + 1) + x] + drep[pdef[k]]', ['dver', 'drep'])).toBe(
+    const rows = new Map([
+      ['dver', 'states'],
+      ['drep', 'one'],
+      ['dsets', 'one'],
+      ['dfirst', 'one'],
+    ] as const);
+    expect(perPatchReads('x = dver[pdef[klp[r]] * (S + 1) + x] + drep [ pdef[k]]', rows)).toBe(
       'x = dver_p[klp[r] * (S + 1) + x] + drep_p[k]',
     );
-    // A read in C (c_expr) is the table's own; a read by another index is not in the state.
-    expect(perPatchReads('y = c_expr { drep[now.pdef[now.nk]] }', ['drep'])).toBe('y = c_expr { drep[now.pdef[now.nk]] }');
-    expect(() => perPatchReads('y = drep[nk]', ['drep'])).toThrow(/a read of drep the multi-core model does not take from the state/);
+    // The patch named by another table's fact: its facts too.
+    expect(perPatchReads('y = dfirst[pdef[dsets[pdef[k]]]]', rows)).toBe('y = dfirst_p[dsets_p[k]]');
+    // A read in C (c_expr) is the table's own; a read by another index, or past the row, is not in the state (helper-118).
+    expect(perPatchReads('y = c_expr { drep[now.pdef[now.nk]] }', rows)).toBe('y = c_expr { drep[now.pdef[now.nk]] }');
+    expect(() => perPatchReads('y = drep[nk]', rows)).toThrow(/a read of drep the multi-core model does not take from the state/);
+    expect(() => perPatchReads('y = drep[pdef[k] + 1]', rows)).toThrow(
+      /a read of drep by other than its patch's row: drep\[pdef\[k\] \+ 1\]/,
+    );
+    expect(() => perPatchReads('y = dver[pdef[k] + x]', rows)).toThrow(/a read of dver by other than its patch's row/);
+    expect(() => perPatchReads('y = drep[pdef[k]', rows)).toThrow(/an unclosed bracket in a read of drep/);
   });
 
   it.skipIf(missing)(

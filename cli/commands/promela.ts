@@ -41,8 +41,9 @@ export const promela: Command = {
     ),
     ...wrap(
       "Use it to take Spin's own search further: with --multicore the model is written for Spin's multi-core " +
-        'mode (cc -DNCORE=N), which takes no hidden variable, and Spin counts the same states; without, for one core, ' +
-        "each state a few bytes shorter (Spin's swarm runs are runs of one core).",
+        'mode (cc -DNCORE=N), which takes no hidden variable, and Spin counts the same states, each longer by half ' +
+        "or more at the scopes tried (its header says by how many bytes: give pan room with -DMEMLIM); without, for one core (Spin's " +
+        'swarm runs are runs of one core; its breadth-first modes take only the multi-core model).',
       '',
       '',
       80,
@@ -67,8 +68,8 @@ export const promela: Command = {
     'npx klpcheck promela --scope patches=2,functions=2,states=1,tasks=2 --out upstream.pml',
     'npx klpcheck promela --semantics stacking --scope patches=3,functions=1,states=0,tasks=1 --out stacking.pml',
     'spin -a upstream.pml && cc -O2 -DNOREDUCE -o pan pan.c && ./pan -m10000000',
-    'npx klpcheck promela --multicore --scope patches=3,functions=2,states=1,tasks=2 --out upstream-mc.pml',
-    'spin -a upstream-mc.pml && cc -O2 -DNOREDUCE -DNCORE=2 -o pan pan.c && ./pan -m10000000',
+    'npx klpcheck promela --multicore --scope patches=2,functions=2,states=1,tasks=2 --out upstream-mc.pml',
+    'spin -a upstream-mc.pml && cc -O2 -DNOREDUCE -DNCORE=2 -DMEMLIM=4000 -o pan pan.c && ./pan -m10000000 -w24',
   ],
   async run({ values, positionals }, io) {
     if (positionals.length) throw new KlpcheckError('E_USAGE', `promela takes no files: '${positionals[0]}'`);
