@@ -383,7 +383,8 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
       )
       .join('; ');
   const initFacts = `    r = 0; do :: r <= P -> ${copyFacts('r')}; r++ :: else -> break od; r = 0`;
-  // A d_step must not end in a loop (its break would jump out of the d_step): each ends with skip.
+  // A d_step must not end in a loop (its break would jump out of the d_step): each ends with skip, or in the multi-core
+  // model with its scratch variables cleared.
   const steps = alts.map((a) => a.replace(/ \}$/, a.startsWith('  :: atomic') ? '; skip }' : `; ${end} }`));
   const text = `${BANNER}${name === 'upstream' ? '' : ` --semantics ${name}`} --scope ${scopeText}${multicore ? ' --multicore' : ''}\` (klpcheck ${KLPCHECK_VERSION}); do not edit.
  * ${rule.title ?? rule.semantics.title} at the spec level (promela/model.ts and promela/rules.ts say
