@@ -4,11 +4,14 @@
  * semantics, pan's own seconds over one whole space with the default model
  * on one core, and with the multi-core model (`--multicore`) on one core and
  * on two (-DNCORE=2), the fastest of three rounds each, taken in turn; the
- * states each stored, which must be the same (a row whose counts differ is
- * written as skipped, and the run exits 1), and each model's state vector.
- * gcc's compile of pan is not timed. `npm run bench:spin-cores -- [--scope S]
- * [--semantics A,B]` (default: upstream at patches=2,functions=2,states=1,tasks=2).
- * Errors: a bad argument, or Spin not installed, is one line and exit 2.
+ * states each stored, which must be the same, and each model's state
+ * vector. A semantics whose counts differ, or whose Spin run fails (pan cut
+ * short, a step that exits with an error), is written as skipped with the
+ * reason, the others' rows are written, and the run exits 1. gcc's compile
+ * of pan is not timed. `npm run bench:spin-cores -- [--scope S] [--semantics
+ * A,B]` (default: upstream at patches=2,functions=2,states=1,tasks=2).
+ * Errors: a bad argument, a model past MAX_MODEL_CHARS, or Spin not
+ * installed, is one line and exit 2, before anything runs.
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +28,13 @@ const OUT = fileURLToPath(new URL('./spin-cores.json', import.meta.url));
 const ROUNDS = 3;
 const DEFAULT_SCOPE = 'patches=2,functions=2,states=1,tasks=2';
 const say = (t: string) => process.stderr.write(`${t}\n`);
+
+/**
+ * The largest model text this bench runs, in characters: patches=3,functions=3,states=2,tasks=2
+ * writes about half a megabyte, patches=5,functions=6,states=3,tasks=3 87 MB, whose nine pan runs
+ * would take hours (helper-119). A scope past it is refused before anything runs.
+ */
+const MAX_MODEL_CHARS = 8 * 2 ** 20;
 
 /** One semantics' row: pan's seconds (the fastest of ROUNDS) for each model and core count, or why it was skipped. */
 export type SpinCoresRow =
@@ -43,6 +53,18 @@ export function spinCores(name: string, scope: ExploreScope): SpinCoresRow {
   const rule = promelaRule(name);
   const plain = promelaModel(rule, scope);
   const multi = promelaModel(rule, scope, { multicore: true });
+  const scopeText = formatScope(scope, false);
+  try {
+    return measured(name, scopeText, plain, multi);
+  } catch (e) {
+    // Spin's own failure (pan cut short, a step that exits with an error): this semantics' row says so, the others run.
+    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+    return { semantics: name, scope: scopeText, skipped: reason };
+  }
+}
+
+/** The three runs of the two models, ROUNDS times in turn (spinCores); throws as runSpin does. */
+function measured(name: string, scopeText: string, plain: string, multi: string): SpinCoresRow {
   const sides = [
     ['default_one_core', () => runSpin(plain)],
     ['multicore_one_core', () => runSpin(multi)],
@@ -53,12 +75,12 @@ export function spinCores(name: string, scope: ExploreScope): SpinCoresRow {
   const vectors: number[] = [];
   for (let r = 0; r < ROUNDS; r++)
     for (const [side, run] of sides) {
+      say(`${name}: round ${r + 1} of ${ROUNDS}, ${side.replaceAll('_', ' ')}`);
       const report = run();
       stored.add(report.stored);
       if (r === 0) vectors.push(report.vectorBytes);
       runs[side].push(report.seconds);
     }
-  const scopeText = formatScope(scope, false);
   if (stored.size !== 1) return { semantics: name, scope: scopeText, skipped: `the models stored ${[...stored].join(' and ')} states` };
   return {
     semantics: name,
@@ -77,21 +99,34 @@ export function spinCores(name: string, scope: ExploreScope): SpinCoresRow {
 /** The command line, or one line and exit 2. */
 function benchArguments(): { readonly scope: ExploreScope; readonly semantics: readonly string[] } {
   try {
-    let values;
+    let parsed;
     try {
-      ({ values } = parseArgs({
+      parsed = parseArgs({
         options: { scope: { type: 'string' }, semantics: { type: 'string' } },
         strict: true,
         allowPositionals: false,
-      }));
+        tokens: true,
+      });
     } catch (e) {
       throw new KlpcheckError('E_USAGE', `${(e as Error).message.split('\n')[0]} (options: --scope S, --semantics A,B)`);
     }
+    // As every klpcheck command: an option given twice is refused, never read as the last one (helper-119).
+    const names = (parsed.tokens ?? []).flatMap((t) => (t.kind === 'option' ? [t.name] : []));
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw new KlpcheckError('E_USAGE', `--${twice} given twice`);
+    const values = parsed.values;
     const depth = depthBoundIn(values.scope);
     if (depth !== undefined) throw new KlpcheckError('E_USAGE', `Spin searches whole spaces: no depth bound, not '${depth}'`);
     const scope = parseScope(values.scope ?? DEFAULT_SCOPE, undefined, ['patches', 'functions', 'states', 'tasks', 'depth']);
     const semantics = values.semantics === undefined ? ['upstream'] : selectedSemantics(values.semantics).map((s) => s.name);
-    for (const n of semantics) promelaRule(n);
+    for (const n of semantics) {
+      const chars = promelaModel(promelaRule(n), scope, { multicore: true }).length;
+      if (chars > MAX_MODEL_CHARS)
+        throw new KlpcheckError(
+          'E_USAGE',
+          `${n}'s model at ${formatScope(scope, false)} is ${Math.round(chars / 2 ** 20)} MB, past the ${MAX_MODEL_CHARS / 2 ** 20} MB this bench runs: use a smaller scope`,
+        );
+    }
     const missing = spinMissing();
     if (missing) throw new KlpcheckError('E_USAGE', `Spin is needed: ${missing}`);
     return { scope, semantics };
@@ -105,6 +140,7 @@ function benchArguments(): { readonly scope: ExploreScope; readonly semantics: r
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = benchArguments();
   const load = loadavg().map((x) => Math.round(x * 100) / 100);
+  const started = new Date().toISOString();
   const rows = args.semantics.map((name) => {
     const row = spinCores(name, args.scope);
     say(
@@ -114,8 +150,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     );
     return row;
   });
-  const file = { date: new Date().toISOString(), load_average_at_start: load, rounds: ROUNDS, rows };
+  const file = { started, ended: new Date().toISOString(), load_average_at_start: load, rounds: ROUNDS, rows };
   writeFileAtomically(OUT, `${JSON.stringify(file, null, 2)}\n`);
   say(`bench:spin-cores: written to bench/spin-cores.json`);
-  if (rows.some((r) => 'skipped' in r)) process.exit(1);
+  if (rows.some((r) => 'skipped' in r)) {
+    say('bench:spin-cores: a row was skipped (above), so exit 1');
+    process.exit(1);
+  }
 }

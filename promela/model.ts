@@ -394,8 +394,9 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
      ? `
  * Written for Spin's multi-core mode (-DNCORE=N, N cores: pan takes no hidden variable there): the tables are
  * C globals, and each defined patch's row facts and the scratch variables (cleared after every step) are in
- * the state: the states are those of the model written without --multicore, each with ${extraBytes} bytes
- * more (pan may pad them), so give pan more room (-DMEMLIM). A run that ends without "states, stored"
+ * the state: the states are those of the model written without --multicore, each about ${extraBytes} bytes
+ * longer (pan aligns the vector, so its State-vector may differ by a few bytes either way), so give pan
+ * more room (-DMEMLIM). A run that ends without "states, stored"
  * (a core's process that died) counted nothing. Spin's breadth-first search (-DBFS, -DBFS_PAR) takes
  * this model too, but also stores the states inside the atomic pick of a new patch's definition, and
  * counts more.`

@@ -65,7 +65,8 @@ export function cTables(tables: readonly CTable[], blockChars: number): string {
  * for one of a value per state id and 0 ('states': dver). X is rewritten too.
  * Throws for a read of another form (an index past the row, an unclosed
  * bracket), and for a read of a row table left in the Promela: the model
- * would read a table that is not in the state. Reads in c_expr are C's.
+ * would read a table that is not in the state. Reads in c_expr (whose C
+ * names pdef as now.pdef) and in comments are left as they are.
  */
 export function perPatchReads(text: string, rows: ReadonlyMap<string, 'one' | 'states'>): string {
   const names = [...rows.keys()].join('|');
@@ -77,14 +78,17 @@ export function perPatchReads(text: string, rows: ReadonlyMap<string, 'one' | 's
     const pdefEnd = closingBracket(text, m.index + m[0].length, name);
     const readEnd = closingBracket(text, pdefEnd + 1, name);
     const rest = text.slice(pdefEnd + 1, readEnd);
-    if (rows.get(name) === 'one' ? rest.trim() !== '' : !rest.startsWith(' * (S + 1)'))
+    // A row of values per state id is read at one of them: the row's first, plus an id or a number (helper-119).
+    if (rows.get(name) === 'one' ? rest.trim() !== '' : !/^ \* \(S \+ 1\)(?: \+ (?:[A-Za-z_]\w*|\d+))?$/.test(rest))
       throw new Error(`promela: a read of ${name} by other than its patch's row: ${text.slice(m.index, readEnd + 1)}`);
-    out += `${text.slice(from, m.index)}${name}_p[${perPatchReads(text.slice(m.index + m[0].length, pdefEnd), rows)}${rest}]`;
+    const x = perPatchReads(text.slice(m.index + m[0].length, pdefEnd), rows);
+    out += `${text.slice(from, m.index)}${name}_p[${rows.get(name) === 'one' ? x : `(${x})`}${rest}]`;
     from = readEnd + 1;
     read.lastIndex = from;
   }
   out += text.slice(from);
-  const left = new RegExp(String.raw`\b(${names})\s*\[`).exec(out.replaceAll(/c_expr \{[^}]*\}/g, ''));
+  const promelaOnly = out.replaceAll(/c_expr \{[^}]*\}/g, '').replaceAll(/\/\*[\s\S]*?\*\//g, '');
+  const left = new RegExp(String.raw`\b(${names})\s*\[`).exec(promelaOnly);
   if (left) throw new Error(`promela: a read of ${left[1]} the multi-core model does not take from the state`);
   return out;
 }

@@ -574,7 +574,7 @@ describe("the models for Spin's multi-core mode", () => {
       ['dfirst', 'one'],
     ] as const);
     expect(perPatchReads('x = dver[pdef[klp[r]] * (S + 1) + x] + drep [ pdef[k]]', rows)).toBe(
-      'x = dver_p[klp[r] * (S + 1) + x] + drep_p[k]',
+      'x = dver_p[(klp[r]) * (S + 1) + x] + drep_p[k]',
     );
     // The patch named by another table's fact: its facts too.
     expect(perPatchReads('y = dfirst[pdef[dsets[pdef[k]]]]', rows)).toBe('y = dfirst_p[dsets_p[k]]');
@@ -586,6 +586,11 @@ describe("the models for Spin's multi-core mode", () => {
     );
     expect(() => perPatchReads('y = dver[pdef[k] + x]', rows)).toThrow(/a read of dver by other than its patch's row/);
     expect(() => perPatchReads('y = drep[pdef[k]', rows)).toThrow(/an unclosed bracket in a read of drep/);
+    // A row's index in parentheses, and nothing after the state id (helper-119).
+    expect(perPatchReads('y = dver[pdef[k + 1] * (S + 1) + 1]', rows)).toBe('y = dver_p[(k + 1) * (S + 1) + 1]');
+    for (const read of ['dver[pdef[k] * (S + 1) * 2 + x]', 'dver[pdef[k] * (S + 1) - 1]', 'dver[pdef[k] * (S + 1) + (S + 1) + x]'])
+      expect(() => perPatchReads(`y = ${read}`, rows), read).toThrow(/a read of dver by other than its patch's row/);
+    expect(perPatchReads('x = 1 /* drep[r] */', rows)).toBe('x = 1 /* drep[r] */');
   });
 
   it.skipIf(missing)(

@@ -41,8 +41,8 @@ export const promela: Command = {
     ),
     ...wrap(
       "Use it to take Spin's own search further: with --multicore the model is written for Spin's multi-core " +
-        'mode (cc -DNCORE=N), which takes no hidden variable, and Spin counts the same states, each longer by half ' +
-        "or more at the scopes tried (its header says by how many bytes: give pan room with -DMEMLIM); without, for one core (Spin's " +
+        'mode (cc -DNCORE=N), which takes no hidden variable, and Spin counts the same states, each longer by about ' +
+        "half at the scopes tried (its header says by how many bytes: give pan room with -DMEMLIM); without, for one core (Spin's " +
         'swarm runs are runs of one core; its breadth-first modes take only the multi-core model).',
       '',
       '',
