@@ -203,7 +203,7 @@ const arr = (name: string, values: readonly (number | boolean)[], blockChars = C
       `      memcpy(${name} + ${start}, ${v}, sizeof ${v});\n    }`
     );
   });
-  return { decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills, type, c: { name, values: nums, c: type.c } };
+  return { name, values: nums, type, decl: `hidden ${type.promela} ${name}[${nums.length}];`, fills };
 };
 
 /** Bytes of a Promela integer type in pan's state vector. */
@@ -326,9 +326,16 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
   // A multi-core model reads the class-indexed tables in C (its c_expr names a global as now.NAME), and clears its
   // scratch variables at the end of each step; the default model's are hidden, outside the state.
   const byClass = (table: string, index: string, cIndex: string) => (multicore ? `c_expr { ${table}[${cIndex}] }` : `${table}[${index}]`);
-  const scratch = ['i', 'j', 'r', 'x', 'y', 'res', 'rel', 'pick', 'ok', 'found', 'complete', ...(perState ? ['q', 'ids', 'shadowed'] : [])];
-  const end = multicore ? scratch.map((v) => `${v} = 0`).join('; ') : 'skip';
-  const hide = multicore ? '' : 'hidden ';
+  // The scratch variables by declaration, each line's type and names (pick as wide as a class's list): the same list
+  // declares them, clears them and counts their bytes.
+  const scratchLines: readonly (readonly [keyof typeof BYTES, readonly string[]])[] = [
+    ['byte', ['i', 'j', 'r', 'x', 'y', 'res', 'rel']],
+    [promelaType(maxC).promela, ['pick']],
+    ['byte', ['ok', 'found', 'complete']],
+    ...(perState ? [['byte', ['q', 'ids', 'shadowed']] as const] : []),
+  ];
+  const end = multicore ? scratchLines.flatMap(([, vars]) => vars.map((v) => `${v} = 0`)).join('; ') : 'skip';
+  const scratchDecls = scratchLines.map(([type, vars]) => `${multicore ? '' : 'hidden '}${type} ${vars.join(', ')};`).join('\n');
   alts.push(
     `  :: atomic { nk < ${P} -> select(pick : 0 .. ${byClass('ncand', 'cls', 'now.cls')} - 1); skip; d_step { newpatch(pick); canon(); ${end} } }`,
   );
@@ -371,7 +378,8 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
     };
   });
   // What the multi-core model's state holds more: the facts, and the scratch variables (pick as wide as a class's list).
-  const extraBytes = factArrays.reduce((n, f) => n + f.bytes, 0) + scratch.length - 1 + BYTES[promelaType(maxC).promela];
+  const extraBytes =
+    factArrays.reduce((n, f) => n + f.bytes, 0) + scratchLines.reduce((n, [type, vars]) => n + vars.length * BYTES[type], 0);
   const copyFacts = (k: string) =>
     factArrays
       .flatMap(({ name, width }) =>
@@ -454,9 +462,7 @@ ${factArrays.map((f) => f.decl).join('\n')}
 /* Scratch, cleared at the end of every step (multi-core: no variable is outside the state). */
 `
     : '\n'
-}${hide}byte i, j, r, x, y, res, rel;
-${hide}${promelaType(maxC).promela} pick;
-${hide}byte ok, found, complete;${perState ? `\n${hide}byte q, ids, shadowed;` : ''}
+}${scratchDecls}
 
 /* Whether patch k patches function f (1-based, as tf). */
 #define patches(k, f) ((dfuncs[pdef[k]] >> ((f) - 1)) & 1)
@@ -704,12 +710,7 @@ ${steps.join('\n')}
 `;
   if (!multicore) return text;
   // The row tables' reads become reads of the patches' facts before the C tables go in (their names are the tables').
-  return perPatchReads(text, new Map(factArrays.map((f) => [f.name, f.row]))).replace(C_TABLES, () =>
-    cTables(
-      tables.map((t) => t.c),
-      cCodeChars,
-    ),
-  );
+  return perPatchReads(text, new Map(factArrays.map((f) => [f.name, f.row]))).replace(C_TABLES, () => cTables(tables, cCodeChars));
 }
 
 /** Where a multi-core model's C tables go, while its Promela text is rewritten (promelaModel). */

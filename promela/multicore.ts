@@ -20,12 +20,11 @@
 
 import { tableSlices } from './table-slices.ts';
 
-/** A definition table as promelaModel builds it: its name, its values, and its C type. */
+/** A definition table as promelaModel builds it: its name, its values, and their C type ('uchar' is pan's own, not yet declared where c_decl text goes). */
 export interface CTable {
   readonly name: string;
   readonly values: readonly number[];
-  /** The C type of its values ('uchar' is pan's own, not yet declared where c_decl text goes). */
-  readonly c: string;
+  readonly type: { readonly c: string };
 }
 
 /** memcpy lines a constructor holds: each block stays under Spin's c_code limit (model.ts C_CODE_CHARS). */
@@ -38,12 +37,14 @@ const COPIES_PER_CONSTRUCTOR = 500;
  */
 export function cTables(tables: readonly CTable[], blockChars: number): string {
   const ctype = (c: string) => (c === 'uchar' ? 'unsigned char' : c);
-  const blocks: string[] = [`c_decl {\n${tables.map((t) => `  ${ctype(t.c)} ${t.name}[${Math.max(1, t.values.length)}];`).join('\n')}\n}`];
+  const blocks: string[] = [
+    `c_decl {\n${tables.map((t) => `  ${ctype(t.type.c)} ${t.name}[${Math.max(1, t.values.length)}];`).join('\n')}\n}`,
+  ];
   const copies: string[] = [];
   for (const t of tables) {
     tableSlices(t.values, blockChars, 4).forEach(({ start, end, lines }, i) => {
       const v = `${t.name}_v${i}`;
-      blocks.push(`c_decl {\n  static const ${ctype(t.c)} ${v}[${end - start}] = {\n${lines.join(',\n')}\n  };\n}`);
+      blocks.push(`c_decl {\n  static const ${ctype(t.type.c)} ${v}[${end - start}] = {\n${lines.join(',\n')}\n  };\n}`);
       copies.push(`    memcpy(${t.name} + ${start}, ${v}, sizeof ${v});`);
     });
   }
