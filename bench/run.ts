@@ -55,6 +55,7 @@ import { measureRandomSuite } from './random-suite.ts';
 import { benchVm } from './vm.ts';
 import { spinMissing } from '../promela/spin.ts';
 import { mergeByScope } from './results-merge.ts';
+import { refuseOptionsGivenTwice } from './options-once.ts';
 import {
   packedAgainstSpin,
   packedSpec,
@@ -175,13 +176,7 @@ function benchArguments(): {
         `${(e as Error).message.split('\n')[0]} (options: --quick, --explore-only, --whole SCOPE [--semantics A,B], --two-cores, --packed [--default [--semantics A,B] | --reach | --spin [--whole SCOPE] [--semantics A,B] | --whole SCOPE [--spec-level] [--semantics A,B]], --walks)`,
       );
     }
-    // As in every klpcheck command (README, input rules): an option given twice is refused, never read as the last one.
-    const seen = new Set<string>();
-    for (const t of parsed.tokens ?? [])
-      if (t.kind === 'option') {
-        if (seen.has(t.name)) throw new KlpcheckError('E_USAGE', `--${t.name} given twice`);
-        seen.add(t.name);
-      }
+    refuseOptionsGivenTwice(parsed.tokens);
     const values = parsed.values;
     const text = values.whole;
     let whole: ExploreScope | null = null;

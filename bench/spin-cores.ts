@@ -18,11 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomically } from '../harness/atomic-write.ts';
 import { KlpcheckError } from '../harness/errors.ts';
-import { depthBoundIn, formatScope, parseScope, type ExploreScope } from '../harness/explore/scope.ts';
+import { depthBoundIn, formatScope, parseScope } from '../harness/explore/scope.ts';
 import { selectedSemantics } from '../cli/selection.ts';
 import { promelaModel } from '../promela/model.ts';
 import { promelaRule } from '../promela/rules.ts';
 import { runSpin, spinMissing } from '../promela/spin.ts';
+import { refuseOptionsGivenTwice } from './options-once.ts';
 
 const OUT = fileURLToPath(new URL('./spin-cores.json', import.meta.url));
 const ROUNDS = 3;
@@ -48,12 +49,16 @@ export type SpinCoresRow =
     }
   | { readonly semantics: string; readonly scope: string; readonly skipped: string };
 
-/** The three runs of one semantics at `scope`, ROUNDS times in turn. */
-export function spinCores(name: string, scope: ExploreScope): SpinCoresRow {
-  const rule = promelaRule(name);
-  const plain = promelaModel(rule, scope);
-  const multi = promelaModel(rule, scope, { multicore: true });
-  const scopeText = formatScope(scope, false);
+/** One semantics' two models at one scope (its text), as the bench runs them. */
+export interface SpinCoresModels {
+  readonly name: string;
+  readonly scopeText: string;
+  readonly plain: string;
+  readonly multi: string;
+}
+
+/** The three runs of one semantics' models, ROUNDS times in turn. */
+export function spinCores({ name, scopeText, plain, multi }: SpinCoresModels): SpinCoresRow {
   try {
     return measured(name, scopeText, plain, multi);
   } catch (e) {
@@ -97,7 +102,7 @@ function measured(name: string, scopeText: string, plain: string, multi: string)
 }
 
 /** The command line, or one line and exit 2. */
-function benchArguments(): { readonly scope: ExploreScope; readonly semantics: readonly string[] } {
+function benchArguments(): readonly SpinCoresModels[] {
   try {
     let parsed;
     try {
@@ -110,26 +115,26 @@ function benchArguments(): { readonly scope: ExploreScope; readonly semantics: r
     } catch (e) {
       throw new KlpcheckError('E_USAGE', `${(e as Error).message.split('\n')[0]} (options: --scope S, --semantics A,B)`);
     }
-    // As every klpcheck command: an option given twice is refused, never read as the last one (helper-119).
-    const names = (parsed.tokens ?? []).flatMap((t) => (t.kind === 'option' ? [t.name] : []));
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
-    if (twice !== undefined) throw new KlpcheckError('E_USAGE', `--${twice} given twice`);
+    refuseOptionsGivenTwice(parsed.tokens);
     const values = parsed.values;
     const depth = depthBoundIn(values.scope);
     if (depth !== undefined) throw new KlpcheckError('E_USAGE', `Spin searches whole spaces: no depth bound, not '${depth}'`);
     const scope = parseScope(values.scope ?? DEFAULT_SCOPE, undefined, ['patches', 'functions', 'states', 'tasks', 'depth']);
     const semantics = values.semantics === undefined ? ['upstream'] : selectedSemantics(values.semantics).map((s) => s.name);
-    for (const n of semantics) {
-      const chars = promelaModel(promelaRule(n), scope, { multicore: true }).length;
-      if (chars > MAX_MODEL_CHARS)
+    const scopeText = formatScope(scope, false);
+    const models = semantics.map((name) => {
+      const rule = promelaRule(name);
+      const multi = promelaModel(rule, scope, { multicore: true });
+      if (multi.length > MAX_MODEL_CHARS)
         throw new KlpcheckError(
           'E_USAGE',
-          `${n}'s model at ${formatScope(scope, false)} is ${Math.round(chars / 2 ** 20)} MB, past the ${MAX_MODEL_CHARS / 2 ** 20} MB this bench runs: use a smaller scope`,
+          `${name}'s model at ${scopeText} is ${Math.round(multi.length / 2 ** 20)} MB, past the ${MAX_MODEL_CHARS / 2 ** 20} MB this bench runs: use a smaller scope`,
         );
-    }
+      return { name, scopeText, plain: promelaModel(rule, scope), multi };
+    });
     const missing = spinMissing();
     if (missing) throw new KlpcheckError('E_USAGE', `Spin is needed: ${missing}`);
-    return { scope, semantics };
+    return models;
   } catch (e) {
     if (!(e instanceof KlpcheckError)) throw e;
     say(new KlpcheckError(e.code, `bench:spin-cores: ${e.message}`, e.file, e.where).format());
@@ -138,15 +143,15 @@ function benchArguments(): { readonly scope: ExploreScope; readonly semantics: r
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = benchArguments();
+  const models = benchArguments();
   const load = loadavg().map((x) => Math.round(x * 100) / 100);
   const started = new Date().toISOString();
-  const rows = args.semantics.map((name) => {
-    const row = spinCores(name, args.scope);
+  const rows = models.map((m) => {
+    const row = spinCores(m);
     say(
       'skipped' in row
-        ? `${name}: skipped: ${row.skipped}`
-        : `${name}: ${row.states} states; default model ${row.seconds.default_one_core} s on one core; multi-core model ${row.seconds.multicore_one_core} s on one, ${row.seconds.multicore_two_cores} s on two`,
+        ? `${row.semantics}: skipped: ${row.skipped}`
+        : `${row.semantics}: ${row.states} states; default model ${row.seconds.default_one_core} s on one core; multi-core model ${row.seconds.multicore_one_core} s on one, ${row.seconds.multicore_two_cores} s on two`,
     );
     return row;
   });
