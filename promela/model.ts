@@ -383,11 +383,11 @@ export function promelaModel(rule: PromelaRule, scope: ExploreScope, options: Pr
   const copyFacts = (k: string) =>
     factArrays
       .flatMap(({ name, width }) =>
-        Array.from({ length: width }, (_, i) =>
-          width === 1
-            ? `${name}_p[${k}] = c_expr { ${name}[now.pdef[now.${k}]] }`
-            : `${name}_p[${k} * ${width} + ${i}] = c_expr { ${name}[now.pdef[now.${k}] * ${width} + ${i}] }`,
-        ),
+        Array.from({ length: width }, (_, i) => {
+          // Value i of the row or of the patch's facts: a table of one value a row has no offset.
+          const at = (base: string) => (width === 1 ? base : `${base} * ${width} + ${i}`);
+          return `${name}_p[${at(k)}] = c_expr { ${name}[${at(`now.pdef[now.${k}]`)}] }`;
+        }),
       )
       .join('; ');
   const initFacts = `    r = 0; do :: r <= P -> ${copyFacts('r')}; r++ :: else -> break od; r = 0`;
