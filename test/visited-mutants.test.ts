@@ -34,4 +34,68 @@ describe('the visited set, as mutation testing asked', () => {
     expect(VisitedSet.reader(set.handles()).has(short, short.length)).toBe(false);
     expect(set.has(long)).toBe(true);
   });
+
+  it('tells apart two keys of one length and one whole hash that differ in their words, in the set and in a shared set’s reader', () => {
+    // Pins the comparison 4 bytes at a time (equalAt, since 2026-12-07): keys of 9 bytes, words (n, n * 2654435761)
+    // and a tail byte 7; n = 58161 and 72853 hash alike (found by a search over n below 3 million).
+    const key = (n: number) => {
+      const k = new Uint8Array(9);
+      const v = new DataView(k.buffer);
+      v.setUint32(0, n, true);
+      v.setUint32(4, Math.imul(n, 2654435761) >>> 0, true);
+      k[8] = 7;
+      return k;
+    };
+    const [a, b] = [key(58161), key(72853)];
+    expect(hashBytes(a)).toBe(hashBytes(b));
+    const set = new VisitedSet(true);
+    set.add(a);
+    expect(set.has(b)).toBe(false);
+    expect(VisitedSet.reader(set.handles()).has(b, b.length)).toBe(false);
+    expect(set.add(b)).toEqual({ index: 1, added: true });
+    expect([...set.get(1)]).toEqual([...b]);
+    expect(set.add(key(58161))).toEqual({ index: 0, added: false });
+  });
+
+  it('stores keys of every length from 0 to 13 at every alignment of the arena, and reads each back whole', () => {
+    // Pins the copy 4 bytes at a time and its tail (append): each key begins at another offset mod 4.
+    const set = new VisitedSet(true);
+    const keys = Array.from({ length: 14 }, (_, n) => Uint8Array.from({ length: n }, (_, i) => 1 + ((n * 31 + i * 7) % 250)));
+    const buffer = new Uint8Array(32).fill(0xee);
+    keys.forEach((k, i) => {
+      buffer.set(k);
+      expect(set.insert(buffer, k.length)).toBe(i);
+    });
+    const reader = VisitedSet.reader(set.handles());
+    keys.forEach((k, i) => {
+      expect([...set.get(i)], `length ${k.length}`).toEqual([...k]);
+      expect([...reader.get(i)]).toEqual([...k]);
+      expect(set.has(k)).toBe(true);
+      expect(reader.has(k, k.length)).toBe(true);
+    });
+  });
+
+  it('compares the first 4 bytes of two keys whose tags match in a table of 4,096 slots, on a probe past another state', () => {
+    // Two keys of one length that differ in one word never hash alike (each round of murmur3 is one to one), so only a
+    // tag (the hash's high 20 bits in the set's first table of 4,096 slots) can match: A = (107407, 5) and B = (35785, 5)
+    // have one tag and home slots 625 and 624. F takes slot 624, A slot 625; a lookup of B passes F and compares A.
+    const key = (n: number) => {
+      const k = new Uint8Array(8);
+      const v = new DataView(k.buffer);
+      v.setUint32(0, n, true);
+      v.setUint32(4, 5, true);
+      return k;
+    };
+    const [a, b] = [key(107407), key(35785)];
+    expect(hashBytes(a) >>> 12).toBe(hashBytes(b) >>> 12);
+    expect([hashBytes(a) & 4095, hashBytes(b) & 4095]).toEqual([625, 624]);
+    let f = 0;
+    while ((hashBytes(key(f)) & 4095) !== 624 || f === 35785) f++;
+    const set = new VisitedSet(true);
+    set.add(key(f));
+    set.add(a);
+    expect(set.has(b)).toBe(false);
+    expect(VisitedSet.reader(set.handles()).has(b, b.length)).toBe(false);
+    expect(set.add(b).added).toBe(true);
+  });
 });
