@@ -59,9 +59,15 @@ const PAYS_FROM = 16;
 
 /** The covering a lockstep search asks before it stores a new successor (PackedSpace.covering; the file's comment). */
 export class CoveredPastBreak {
-  /** Slot s: a stored state's number + 1 (0 empty), and its kernel part's hash (the slot comes from its low bits). */
-  private states = new Int32Array(1024);
-  private hashes = new Int32Array(1024);
+  /**
+   * Slot s is slots[2s] and slots[2s + 1]: a stored state's number + 1 (0
+   * empty), and its kernel part's hash (the slot comes from its low bits).
+   * Side by side, a probe reads one place of memory, not two. Two arrays
+   * until 2026-12-07, when a profile gave catchUp's probe 2.1% of upstream's
+   * default search; side by side, that search took 62.5 and 60.1 cpu-s
+   * against 60.7 and 60.3 before, no change this machine can tell.
+   */
+  private slots = new Int32Array(2 * 1024);
   private used = 0;
   /** The stored states indexed so far: numbers 0 to indexed - 1. */
   private indexed = 0;
@@ -94,11 +100,11 @@ export class CoveredPastBreak {
     this.catchUp();
     const n = this.reader.kernelPart(key, this.part, length);
     const h = hashBytes(this.part, 0, n) | 0;
-    const { states, hashes } = this;
-    const mask = states.length - 1;
-    for (let s = h & mask; states[s] !== 0; s = (s + 1) & mask) {
-      if (hashes[s] !== h) continue;
-      const m = this.reader.kernelPart(this.visited.get(states[s]! - 1), this.other);
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
+    for (let s = h & mask; slots[2 * s] !== 0; s = (s + 1) & mask) {
+      if (slots[2 * s + 1] !== h) continue;
+      const m = this.reader.kernelPart(this.visited.get(slots[2 * s]! - 1), this.other);
       if (m === n && sameBytes(this.part, this.other, n)) {
         this.covered++;
         return true;
@@ -118,34 +124,33 @@ export class CoveredPastBreak {
       const key = this.visited.get(this.indexed);
       if (this.reader.pastBreak(key)) continue;
       const h = hashBytes(this.part, 0, this.reader.kernelPart(key, this.part)) | 0;
-      const { states, hashes } = this;
-      const mask = states.length - 1;
+      const slots = this.slots;
+      const mask = (slots.length >>> 1) - 1;
       let s = h & mask;
-      for (; states[s] !== 0 && hashes[s] !== h; s = (s + 1) & mask);
-      if (states[s] !== 0) continue;
-      states[s] = this.indexed + 1;
-      hashes[s] = h;
-      if (++this.used * 4 > states.length * 3) this.grow();
+      for (; slots[2 * s] !== 0 && slots[2 * s + 1] !== h; s = (s + 1) & mask);
+      if (slots[2 * s] !== 0) continue;
+      slots[2 * s] = this.indexed + 1;
+      slots[2 * s + 1] = h;
+      if (++this.used * 4 > (slots.length >>> 1) * 3) this.grow();
     }
   }
 
   /** Past three quarters full: twice the slots, each state placed again by its kept hash. */
   private grow(): void {
-    const [oldStates, oldHashes] = [this.states, this.hashes];
-    const states = (this.states = new Int32Array(2 * oldStates.length));
-    const hashes = (this.hashes = new Int32Array(2 * oldStates.length));
-    const mask = states.length - 1;
-    for (let o = 0; o < oldStates.length; o++) {
-      if (oldStates[o] === 0) continue;
-      let s = oldHashes[o]! & mask;
-      while (states[s] !== 0) s = (s + 1) & mask;
-      states[s] = oldStates[o]!;
-      hashes[s] = oldHashes[o]!;
+    const old = this.slots;
+    const slots = (this.slots = new Int32Array(2 * old.length));
+    const mask = (slots.length >>> 1) - 1;
+    for (let o = 0; o < old.length; o += 2) {
+      if (old[o] === 0) continue;
+      let s = old[o + 1]! & mask;
+      while (slots[2 * s] !== 0) s = (s + 1) & mask;
+      slots[2 * s] = old[o]!;
+      slots[2 * s + 1] = old[o + 1]!;
     }
   }
 
   /** Bytes the index holds (its table), for bytes-per-state figures. */
   bytes(): number {
-    return this.states.byteLength + this.hashes.byteLength;
+    return this.slots.byteLength;
   }
 }
