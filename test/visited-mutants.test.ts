@@ -98,4 +98,47 @@ describe('the visited set, as mutation testing asked', () => {
     expect(VisitedSet.reader(set.handles()).has(b, b.length)).toBe(false);
     expect(set.add(b).added).toBe(true);
   });
+
+  it('copies, finds and tells apart keys of odd lengths across chunks of the arena, in the set and in a reader', () => {
+    // Pins each chunk's own DataView (append, equals): chunks of 256 bytes, keys of 5 to 11 bytes. A key's copy
+    // through another chunk's view, or a comparison through the last chunk's view, reads the wrong bytes.
+    const set = new VisitedSet(true, { arenaBytes: 15 * 256, states: 1000, chunkBytes: 256 });
+    const keys = oddKeys(100);
+    keys.forEach((k, i) => expect(set.insert(k, k.length)).toBe(i));
+    const reader = VisitedSet.reader(set.handles());
+    keys.forEach((k, i) => {
+      expect([...set.get(i)], `key ${i}`).toEqual([...k]);
+      expect(set.insert(k.slice(), k.length), `key ${i} again`).toBe(~i);
+      expect(reader.has(k, k.length), `key ${i} in a reader`).toBe(true);
+      const other = k.slice();
+      other[k.length - 1]! ^= 1;
+      expect(set.has(other), `key ${i} with its last byte changed`).toBe(false);
+    });
+  });
+
+  it('has a reader made before the arena grew find the states stored after, its views made again', () => {
+    // Pins the reader's refresh of its DataViews (VisitedReader.refresh): the arena begins at 64 KiB and grows in
+    // place; a view of its old length would not reach a state stored past it. The reader is made after the table's
+    // growth to 16,384 slots (past 5,734 states) and before the arena's (about 7,300 states of 9 bytes): the table
+    // stays that one up to 11,468 states, so the reader finds each state, the later ones through new views.
+    const set = new VisitedSet(true);
+    const keys = oddKeys(9000);
+    keys.slice(0, 6000).forEach((k) => set.add(k));
+    expect(set.arenaBytes()).toBeLessThan(1 << 16);
+    const handles = set.handles();
+    const reader = VisitedSet.reader(handles);
+    keys.slice(6000).forEach((k) => set.add(k));
+    expect(set.arenaBytes()).toBeGreaterThan(1 << 16);
+    expect(set.handles().slots).toBe(handles.slots);
+    keys.forEach((k, i) => expect(reader.has(k, k.length), `key ${i}`).toBe(true));
+  });
 });
+
+/** `n` different keys of 5 to 11 bytes. */
+function oddKeys(n: number): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => {
+    const k = Uint8Array.from({ length: 5 + (i % 7) }, (_, j) => 1 + ((i * 13 + j * 29) % 251));
+    new DataView(k.buffer).setUint32(0, i, true);
+    return k;
+  });
+}

@@ -981,7 +981,8 @@ export class PackedKernel {
       for (let f = 1; f < this.NF; f++) if (vm & (1 << (f - 1))) this.addFunc(s, ob, f, F_NEW_FUNC);
     }
     if (bits & (1 << (this.NF - 1))) this.addFunc(s, this.addObj(s, k, MODULE, 0), this.NF, F_NEW_FUNC);
-    this.addNops(s, k, this.rules.nopSources(node, k, s, this.KLP, s[this.KLPN]!, this.attrBits(s)));
+    // The same question as klp_is_patch_compatible's above (replace-rules.ts Ask.Insmod), whose answer holds the nops' sources.
+    this.addNops(s, k, this.rules.nopSources(node, k, s, this.KLP, s[this.KLPN]!, loading));
     // klp_init_object: an object is loaded when vmlinux or its module is alive.
     const nobjs = s[pb + 1]!;
     for (let o = 0; o < nobjs; o++) {
