@@ -175,7 +175,9 @@ export class PackedReplaceRules {
     }
     const i = this.questions.insert(bytes, length);
     // The question's patches after what is asked, the asked-about patch first, as patch numbers with the entry's bits.
-    const a = i < 0 ? this.answers[~i]! : (this.answers[i] = work(this.question.slice(1, this.asked)));
+    // A question whose work threw (a semantics' error, which ends the search) has no answer, and is worked out again.
+    const at = i < 0 ? ~i : i;
+    const a = (this.answers[at] ??= work(this.question.slice(1, this.asked)));
     for (let j = 0; j < length; j++) last[j] = bytes[j]!;
     this.lastLength = length;
     this.lastAnswer = a;
