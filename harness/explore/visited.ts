@@ -346,6 +346,8 @@ export class VisitedSet {
   }
 
   private equals(i: number, key: DataView, length: number): boolean {
+    // chunkHolding's choice, of the views: the one chunk's read from a field, as every probe that finds a tag reads it
+    // (through a chunk number and the array of views, upstream's spec-level search took 5% longer, 2026-12-07).
     const n = this.views.length;
     return equalAt(n === 1 ? this.arenaView : this.views[chunkOf(this.firsts, n, i)]!, this.offsets[i]!, key, length);
   }
@@ -554,7 +556,7 @@ export class VisitedReader {
       // A state of a chunk begun after this reader's handles: not found here, and the writer decides.
       if (known < MAX_CHUNKS && Atomics.load(this.firsts, known) <= id - 1) return false;
       const c = chunkOf(this.firsts, known, id - 1);
-      this.arenaHolding(c, id - 1);
+      this.reach(c, id - 1);
       if (equalAt(this.views[c]!, this.offsets[id - 1]!, kv, length)) return true;
     }
   }
@@ -562,19 +564,19 @@ export class VisitedReader {
   /** State i's bytes, i one the writer had published before these handles were taken (a view into the shared arena). */
   get(i: number): Uint8Array {
     const c = chunkOf(this.firsts, this.arenas.length, i);
-    const a = this.arenaHolding(c, i);
+    this.reach(c, i);
+    const a = this.arenas[c]!;
     const o = this.offsets[i]!;
     return a.subarray(o + 1, o + 1 + a[o]!);
   }
 
-  /** Chunk c's view, made again first (with the offsets') if state i lies past what the views hold. */
-  private arenaHolding(c: number, i: number): Uint8Array {
+  /** Makes the views again (refresh) if state i, in chunk c, lies past what they hold. */
+  private reach(c: number, i: number): void {
     if (i >= this.offsets.length) this.refresh();
     const o = this.offsets[i]!;
     const a = this.arenas[c]!;
     // Its length byte, then the bytes it counts.
     if (o >= a.length || o + 1 + a[o]! > a.length) this.refresh();
-    return this.arenas[c]!;
   }
 }
 

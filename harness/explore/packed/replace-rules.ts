@@ -104,9 +104,9 @@ export class PackedReplaceRules {
   private readonly question: number[] = [];
   private asked = 0;
   private readonly questionBytes = new Uint8Array(255);
-  /** The last question answered, as bytes (its first lastLength; 0: none), and its answer: the step's next ask (Ask). */
-  private readonly lastBytes = new Uint8Array(255);
-  private lastLength = 0;
+  /** The last question answered, its first lastAsked numbers (0: none), and its answer: the step's next ask (Ask). */
+  private readonly lastQuestion: number[] = [];
+  private lastAsked = 0;
   private lastAnswer = 0;
   private readonly writable: readonly string[];
   private readonly semantics: Semantics;
@@ -159,27 +159,28 @@ export class PackedReplaceRules {
 
   /**
    * The remembered answer to the question, or `work`'s, remembered. The last
-   * question answered is compared first: the same bytes are the same question
-   * (writeLeb128), so its answer is this one's, without a probe of the
-   * remembered ones (Ask: the kernel asks on a step what the spec model did).
+   * question answered is compared first, number by number: its answer is this
+   * one's, without writing the bytes or probing the remembered ones (Ask: the
+   * kernel asks on a step what the spec model did).
    */
   private answer(work: (patches: readonly number[]) => number): number {
+    const q = this.question;
+    const last = this.lastQuestion;
+    if (this.asked === this.lastAsked) {
+      let j = 0;
+      while (j < this.asked && q[j] === last[j]) j++;
+      if (j === this.asked) return this.lastAnswer;
+    }
     const bytes = this.questionBytes;
     let length = 0;
-    for (let j = 0; j < this.asked; j++) length = writeLeb128(bytes, length, this.question[j]!);
-    const last = this.lastBytes;
-    if (length === this.lastLength) {
-      let j = 0;
-      while (j < length && bytes[j] === last[j]) j++;
-      if (j === length) return this.lastAnswer;
-    }
+    for (let j = 0; j < this.asked; j++) length = writeLeb128(bytes, length, q[j]!);
     const i = this.questions.insert(bytes, length);
     // The question's patches after what is asked, the asked-about patch first, as patch numbers with the entry's bits.
     // A question whose work threw (a semantics' error, which ends the search) has no answer, and is worked out again.
     const at = i < 0 ? ~i : i;
     const a = (this.answers[at] ??= work(this.question.slice(1, this.asked)));
-    for (let j = 0; j < length; j++) last[j] = bytes[j]!;
-    this.lastLength = length;
+    for (let j = 0; j < this.asked; j++) last[j] = q[j]!;
+    this.lastAsked = this.asked;
     this.lastAnswer = a;
     return a;
   }
