@@ -269,12 +269,15 @@ export class Lockstep {
         if (this.opts.specUntilDivergence) this.following = false;
       }
     }
-    const obs = new Observation(index, op, implOutcome, this.before, after, this.kernel.core.log.events.slice(from), this);
+    // A run checked for conformance alone has no checker: no observation to make, and no log to copy.
+    const obs = this.checkers.length
+      ? new Observation(index, op, implOutcome, this.before, after, this.kernel.core.log.events.slice(from), this)
+      : null;
     for (let i = 0; i < this.checkers.length; i++) {
       const { id, seesUnchanged } = this.checked[i]!;
       const checker = this.checkers[i]!;
       if ((skip.size !== 0 && skip.has(id)) || (quiet && !seesUnchanged) || (replay && checker.stateless)) continue;
-      const reason = checker.check(obs);
+      const reason = checker.check(obs!);
       if (reason) found.push({ step: index, invariant: id, reason });
     }
     this.before = after;

@@ -11,6 +11,7 @@ import { packedSearch, type PackedSearchResult } from '../harness/explore/packed
 import { PackedSpec } from '../harness/explore/packed/spec.ts';
 import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
 import { parseScope } from '../harness/explore/scope.ts';
+import { packedModel } from '../harness/explore/packed/models.ts';
 
 /** Everything a search says, the stored states in their order and every state's path included. */
 function whole(r: PackedSearchResult) {
@@ -69,6 +70,16 @@ describe('the packed search on worker threads', () => {
     },
     120_000,
   );
+
+  it("is the search in one thread where the states begin with different roots (per-state's two): every byte of a worker's record is taken", async () => {
+    // Upstream's keys all begin with root 0, so a main thread that took a record's key without its first byte found
+    // every state (a mutant that lived through the tests above, 2026-12-07); per-state has a root with a shadow variable and one without.
+    const scope = parseScope('patches=1,functions=1,states=1,tasks=1,depth=any');
+    const one = whole(packedSearch(packedModel('spec', scope, { semantics: 'per-state' }), { paths: true }));
+    expect(new Set(one.paths.slice(0, 2))).toEqual(new Set(['']));
+    const r = await packedSearchParallel({ scope, workers: 2, paths: true, semantics: 'per-state', secondWorkerAfter: 0 });
+    expect(whole(r)).toEqual(one);
+  }, 120_000);
 
   it('starts the second worker once secondWorkerAfter states are stored, not once as many were sent to be expanded', async () => {
     const scope = parseScope('patches=2,functions=2,states=1,tasks=1,depth=5');

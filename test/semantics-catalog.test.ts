@@ -352,6 +352,24 @@ describe('the replace_sets array, three readings (seed 001)', () => {
     expect(listed(trace('replace-sets-positional', u, ops('insmod p1', 'insmod p2')))).toEqual(['p1', 'p2']);
     expect(listed(trace('replace-sets-positional', u, ops('insmod p1', 'insmod p3')))).toEqual(['p3']);
   });
+
+  it("names a patch's slot by its sets, ascending, each array's own however often and in whatever order asked", () => {
+    // The names are remembered per array (replace-sets.ts sortedSets): one remembered for the wrong array would show here.
+    const asked: [PatchAttrs, string, string][] = [
+      [{ replace_sets: [2, 1] }, 'sets:1,2', 'set:2'],
+      [{ replace_sets: [2] }, 'sets:2', 'set:2'],
+      [{ replace_sets: [1, 2] }, 'sets:1,2', 'set:1'],
+      [{ replace_sets: [] }, 'sets:0', 'set:0'],
+      [{}, 'sets:0', 'set:0'],
+      [{ replace_sets: [3, 1, 2] }, 'sets:1,2,3', 'set:3'],
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const [attrs, unordered, positional] of asked) {
+        expect(sem('replace-sets-set').slotOf('p', attrs)).toBe(unordered);
+        expect(sem('replace-sets-flat').slotOf('p', attrs)).toBe(unordered);
+        expect(sem('replace-sets-positional').slotOf('p', attrs)).toBe(positional);
+      }
+  });
 });
 
 describe('slots and provides/obsoletes, with the admin parameter (seed 001)', () => {
