@@ -81,12 +81,12 @@ class ForgetfulReader extends PackedLockstep {
 class CoversEverything extends CoveredPastBreak {
   constructor(
     private readonly model: PackedLockstep,
-    private readonly set: VisitedSet,
+    set: VisitedSet,
   ) {
     super(model, set);
   }
-  override covers(key: Uint8Array, length: number): boolean {
-    return this.model.pastBreak(key) && !this.set.has(key, length);
+  override covers(key: Uint8Array): boolean {
+    return this.model.pastBreak(key);
   }
 }
 

@@ -62,6 +62,31 @@ describe('the visited set', () => {
     expect(set.has(new Uint8Array(0))).toBe(false);
   });
 
+  it('stores a probed state where its probe found room, and only the state the last probe found absent', () => {
+    const set = new VisitedSet();
+    const key = (i: number) => Uint8Array.of(i & 0xff, i >> 8, 7);
+    // Through the table's growths: each probe's slot is the one a lookup reaches from the state's home slot.
+    for (let i = 0; i < 5000; i++) {
+      const k = key(i);
+      expect(set.probe(k, 3)).toBeGreaterThanOrEqual(0);
+      expect(set.insertProbed(k, 3)).toBe(i);
+      expect(set.probe(k, 3)).toBe(~i);
+    }
+    for (let i = 0; i < 5000; i++) expect(set.has(key(i))).toBe(true);
+    const a = key(9000);
+    const b = key(9001);
+    set.probe(a, 3);
+    // Another key, another length, a state added since, or a state the probe found stored: refused.
+    expect(() => set.insertProbed(b, 3)).toThrow(/insertProbed/);
+    expect(() => set.insertProbed(a, 2)).toThrow(/insertProbed/);
+    set.probe(a, 3);
+    set.insert(b, 3);
+    expect(() => set.insertProbed(a, 3)).toThrow(/insertProbed/);
+    expect(set.probe(b, 3)).toBe(~5000);
+    expect(() => set.insertProbed(b, 3)).toThrow(/insertProbed/);
+    expect(set.size).toBe(5001);
+  });
+
   it('keeps apart a key and its own prefix when their hashes are equal', () => {
     // equals() must compare lengths: a probe of 5 bytes against a stored 8 bytes that begin with it, of the same hash.
     // The pair was found by a search over 5-byte keys and their 3-byte extensions (a C copy of hashBytes, 2026-12-02).

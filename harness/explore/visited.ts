@@ -237,6 +237,19 @@ export class VisitedSet {
    * already there.
    */
   insert(key: Uint8Array, length: number): number {
+    const found = this.probe(key, length);
+    return found < 0 ? found : this.insertProbed(key, length);
+  }
+
+  /**
+   * Looks for the state `key[0, length)`: ~index (negative) when the set
+   * has it; else the empty slot it would take, which insertProbed fills
+   * without looking again, as long as nothing is added in between. A
+   * search that decides only after the lookup whether to store a new state
+   * (search.ts BreadthFirst.take: a state past a conformance break that a
+   * stored one covers is not stored) looks once, not twice.
+   */
+  probe(key: Uint8Array, length: number): number {
     if (length > 255) throw new Error(`visited: a state of ${length} bytes is longer than 255`);
     const kv = this.keyViews.of(key);
     const h = hashView(kv, 0, length) | 0;
@@ -248,8 +261,30 @@ export class VisitedSet {
       if (word === 0) break;
       if (((word ^ h) & ~mask) === 0 && this.equals((word & mask) - 1, kv, length)) return ~((word & mask) - 1);
     }
-    const index = this.append(key, kv, length);
-    this.publish(slots, s, slotWord(index, h, mask));
+    this.probed = { key, length, hash: h, slot: s };
+    return s;
+  }
+
+  /**
+   * The last probe that found its state absent (probe), until the next add:
+   * every add goes through insertProbed, which clears it, so a slot it
+   * names was empty when it was found and is empty still.
+   */
+  private probed: { readonly key: Uint8Array; readonly length: number; readonly hash: number; readonly slot: number } | null = null;
+
+  /**
+   * Adds the state `key[0, length)` that the last probe found absent, at the
+   * slot it found; returns its index. Throws when it is not that probe's
+   * state, or when a state was added since (the slot may be taken).
+   */
+  insertProbed(key: Uint8Array, length: number): number {
+    const p = this.probed;
+    if (!p || p.key !== key || p.length !== length) throw new Error('visited: insertProbed of a state the last probe did not find absent');
+    this.probed = null;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const index = this.append(key, this.keyViews.of(key), length);
+    this.publish(slots, p.slot, slotWord(index, p.hash, mask));
     // Linear probing stays short up to about 70% full; the index + 1 fits in the word's low bits below 100%.
     if (this.size * 10 > slots.length * 7) this.rehash();
     return index;

@@ -89,12 +89,13 @@ export class CoveredPastBreak {
   ) {}
 
   /**
-   * Whether the successor `key[0, length)` lies past a conformance break, is
-   * not stored, and a stored state has its kernel part: then the search
-   * does not store it (see the file's comment).
+   * Whether the successor `key[0, length)`, which the search has not
+   * stored (search.ts BreadthFirst.take looks it up first), lies past a
+   * conformance break, and a stored state has its kernel part: then the
+   * search does not store it (see the file's comment).
    */
   covers(key: Uint8Array, length: number): boolean {
-    if (!this.reader.pastBreak(key) || this.visited.has(key, length)) return false;
+    if (!this.reader.pastBreak(key)) return false;
     // The index begins only once states past a break are common enough to pay for it (PAYS_FROM).
     if (this.indexed === 0 && ++this.pastBreakSeen * PAYS_FROM < this.visited.size) return false;
     this.catchUp();

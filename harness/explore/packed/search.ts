@@ -62,7 +62,7 @@ export interface PackedSpace {
 
 /** PackedSpace.covering's answer: covered-past-break.ts CoveredPastBreak. */
 export interface Covering {
-  /** Whether the successor `key[0, length)`, not stored, is covered by a stored state; counted in `covered` when it is. */
+  /** Whether the successor `key[0, length)`, which the search has not stored, is covered by a stored state; counted in `covered` when it is. */
   covers(key: Uint8Array, length: number): boolean;
   /** Successors covered so far. */
   readonly covered: number;
@@ -273,6 +273,9 @@ export class BreadthFirst {
    */
   take(key: Uint8Array, length: number, from: number, pos: number, onNew?: () => number): void {
     if (this.budgetHit) return;
+    // One lookup: a stored successor is taken no further, and a new one is stored at the slot this found. Asked first
+    // whether a stored state covers it, a successor past a break was looked up twice when stored (2026-12-07).
+    if (this.visited.probe(key, length) < 0) return;
     // A covered successor is new, and not stored: what it violates by itself is found, as for one stored.
     if (this.covering?.covers(key, length)) {
       const violated = onNew?.();
@@ -281,7 +284,7 @@ export class BreadthFirst {
     }
     // A full set stops the search as a spent budget does, at the first new state it cannot hold (an exit 70 after
     // minutes of a whole-space search had been all the user got).
-    const full = this.visited.refuses(key, length);
+    const full = this.visited.full(length);
     if (full !== undefined) {
       // What the state violates by itself is found first, as a spent budget finds it of the state past the budget
       // and the workers of every state they send: else one thread and two told apart at a full set.
@@ -290,8 +293,7 @@ export class BreadthFirst {
       this.budgetHit = { states: this.visited.size, inDepth: this.depth, capacity: full };
       return;
     }
-    const index = this.visited.insert(key, length);
-    if (index < 0) return;
+    const index = this.visited.insertProbed(key, length);
     const violated = onNew?.();
     if (violated) this.found(violated, from, pos);
     if (this.o.paths) {
