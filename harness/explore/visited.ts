@@ -261,16 +261,24 @@ export class VisitedSet {
       if (word === 0) break;
       if (((word ^ h) & ~mask) === 0 && this.equals((word & mask) - 1, kv, length)) return ~((word & mask) - 1);
     }
-    this.probed = { key, length, hash: h, slot: s };
+    this.probedKey = key;
+    this.probedLength = length;
+    this.probedHash = h;
+    this.probedSlot = s;
     return s;
   }
 
   /**
-   * The last probe that found its state absent (probe), until the next add:
-   * every add goes through insertProbed, which clears it, so a slot it
-   * names was empty when it was found and is empty still.
+   * The last probe that found its state absent (probe): its key array,
+   * length, hash and slot, until the next add (fields, not a record: a
+   * search probes a new state for each one it stores). Every add goes
+   * through insertProbed, which clears the key, so a slot named here was
+   * empty when it was found and is empty still.
    */
-  private probed: { readonly key: Uint8Array; readonly length: number; readonly hash: number; readonly slot: number } | null = null;
+  private probedKey: Uint8Array | null = null;
+  private probedLength = 0;
+  private probedHash = 0;
+  private probedSlot = 0;
 
   /**
    * Adds the state `key[0, length)` that the last probe found absent, at the
@@ -278,13 +286,13 @@ export class VisitedSet {
    * state, or when a state was added since (the slot may be taken).
    */
   insertProbed(key: Uint8Array, length: number): number {
-    const p = this.probed;
-    if (!p || p.key !== key || p.length !== length) throw new Error('visited: insertProbed of a state the last probe did not find absent');
-    this.probed = null;
+    if (this.probedKey !== key || this.probedLength !== length)
+      throw new Error('visited: insertProbed of a state the last probe did not find absent');
+    this.probedKey = null;
     const slots = this.slots;
     const mask = slots.length - 1;
     const index = this.append(key, this.keyViews.of(key), length);
-    this.publish(slots, p.slot, slotWord(index, p.hash, mask));
+    this.publish(slots, this.probedSlot, slotWord(index, this.probedHash, mask));
     // Linear probing stays short up to about 70% full; the index + 1 fits in the word's low bits below 100%.
     if (this.size * 10 > slots.length * 7) this.rehash();
     return index;
