@@ -191,6 +191,12 @@ describe('the visited set’s capacity', () => {
     expect(roomy.fixpoint).toBe(true);
     expect(roomy.stateBudget).toBeUndefined();
     expect(roomy.distinctStates).toBe(59_730);
+    // Room to the byte: the last state stored fills the arena exactly, and the search still closes (helper-121: a
+    // search that asked the set for one byte more than a state takes lived through the cases above).
+    const exact = { arenaBytes: roomy.visited.arenaBytes(), states: 59_730 };
+    const filled = packedSearch(lockstep(), { limits: exact, storeEveryState: true });
+    expect(filled.fixpoint).toBe(true);
+    expect(filled.visited.arenaBytes()).toBe(exact.arenaBytes);
   }, 120_000);
 
   it('stops the object engine’s search as its budget does, and a shard with a usage error', () => {

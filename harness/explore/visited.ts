@@ -282,8 +282,11 @@ export class VisitedSet {
 
   /**
    * Adds the state `key[0, length)` that the last probe found absent, at the
-   * slot it found; returns its index. Throws when it is not that probe's
-   * state, or when a state was added since (the slot may be taken).
+   * slot it found; returns its index. Throws when it is given another
+   * array or length than that probe's, or when a state was added since (the
+   * slot may be taken). It does not compare the bytes: the caller must not
+   * have changed them since the probe (both searches reuse one key buffer,
+   * so the array alone would not tell).
    */
   insertProbed(key: Uint8Array, length: number): number {
     if (this.probedKey !== key || this.probedLength !== length)
