@@ -253,14 +253,8 @@ export class VisitedSet {
     if (length > 255) throw new Error(`visited: a state of ${length} bytes is longer than 255`);
     const kv = this.keyViews.of(key);
     const h = hashView(kv, 0, length) | 0;
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let s = h & mask;
-    for (; ; s = (s + 1) & mask) {
-      const word = slots[s]!;
-      if (word === 0) break;
-      if (((word ^ h) & ~mask) === 0 && this.equals((word & mask) - 1, kv, length)) return ~((word & mask) - 1);
-    }
+    const s = this.lookup(kv, length, h);
+    if (s < 0) return s;
     this.probedKey = key;
     this.probedLength = length;
     this.probedHash = h;
@@ -334,13 +328,21 @@ export class VisitedSet {
   /** Whether the state `key[0, length)` is in the set. */
   has(key: Uint8Array, length = key.length): boolean {
     const kv = this.keyViews.of(key);
-    const h = hashView(kv, 0, length) | 0;
+    return this.lookup(kv, length, hashView(kv, 0, length) | 0) < 0;
+  }
+
+  /**
+   * The table's linear probe for the state of `length` bytes whose view is `kv` and hash `h`: ~index
+   * (negative) when the set has it, else the empty slot where the probe
+   * ended. has() and probe() share it; only probe() remembers the slot.
+   */
+  private lookup(kv: DataView, length: number, h: number): number {
     const slots = this.slots;
     const mask = slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const word = slots[s]!;
-      if (word === 0) return false;
-      if (((word ^ h) & ~mask) === 0 && this.equals((word & mask) - 1, kv, length)) return true;
+      if (word === 0) return s;
+      if (((word ^ h) & ~mask) === 0 && this.equals((word & mask) - 1, kv, length)) return ~((word & mask) - 1);
     }
   }
 

@@ -178,7 +178,7 @@ export class PackedReplaceRules {
     // The question's patches after what is asked, the asked-about patch first, as patch numbers with the entry's bits.
     // A question whose work threw (a semantics' error, which ends the search) has no answer, and is worked out again.
     const at = i < 0 ? ~i : i;
-    const a = (this.answers[at] ??= work(this.question.slice(1, this.asked)));
+    const a = (this.answers[at] ??= work(q.slice(1, this.asked)));
     for (let j = 0; j < this.asked; j++) last[j] = q[j]!;
     this.lastAsked = this.asked;
     this.lastAnswer = a;
