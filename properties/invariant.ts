@@ -93,11 +93,15 @@ export interface Invariant {
    * changed), and that its checker's memory stays as it was; the explorer,
    * and any other checked run on a step both sides refused at the door
    * (model/kernel/errno.ts refused), then skip it there
-   * (harness/run-sequence.ts Lockstep.stepAll). The first violation in
+   * (harness/run-sequence.ts Lockstep.stepAll). A random run or a replay
+   * skips it too on a still step (Lockstep.stillStep): no event, no
+   * attribute written, and the abstract state as before, though the kernel
+   * or the spec model may have changed what the abstract state does not
+   * show; the invariant's inputs are as on a quiet step. The first violation in
    * breadth-first order is never on such a step, and a random run stops at
    * its first. test/quiet-steps.test.ts holds every invariant to that promise
    * on every quiet step of whole spaces, test/door-refusals.test.ts on every
-   * door refusal of random runs. Set it for an invariant that judges an op by
+   * door refusal and still step of random runs. Set it for an invariant that judges an op by
    * its outcome alone (say, "a refused load must log a reason").
    */
   readonly seesUnchangedSteps?: boolean;
