@@ -69,6 +69,41 @@ interface CheckedInvariant {
   readonly seesUnchanged: boolean;
 }
 
+/** The invariants of a list that apply to a semantics, as a run checks them (applyingTo). */
+interface Applying {
+  readonly invariants: readonly Invariant[];
+  readonly checked: readonly CheckedInvariant[];
+  /** Each one's checker when it is stateless, which every run may share (it remembers nothing); else null. */
+  readonly shared: readonly (Checker | null)[];
+}
+
+const applyingCache = new WeakMap<readonly Invariant[], WeakMap<Semantics, Applying>>();
+
+/**
+ * The invariants of `invariants` that apply to `semantics`, worked out once
+ * per list and semantics: a random run makes a Lockstep per sequence, and
+ * filtering the catalog and making a checker of each was a tenth of a
+ * short run's checks (2026-12-07).
+ */
+function applyingTo(invariants: readonly Invariant[], semantics: Semantics): Applying {
+  let bySemantics = applyingCache.get(invariants);
+  if (!bySemantics) applyingCache.set(invariants, (bySemantics = new WeakMap()));
+  let applying = bySemantics.get(semantics);
+  if (!applying) {
+    const list = invariants.filter((i) => i.appliesTo(semantics));
+    applying = {
+      invariants: list,
+      checked: list.map((i) => ({ id: i.id, seesUnchanged: i.seesUnchangedSteps === true })),
+      shared: list.map((i) => {
+        const c = i.checker();
+        return c.stateless ? c : null;
+      }),
+    };
+    bySemantics.set(semantics, applying);
+  }
+  return applying;
+}
+
 /** Whether a patch's writable attributes hold `values`, in their order. */
 function sameValues(writable: ReadonlyMap<string, boolean>, values: readonly boolean[]): boolean {
   if (writable.size !== values.length) return false;
@@ -137,9 +172,9 @@ export class Lockstep {
       this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
       this.spec = new SpecModel(universe, semantics, this.funcs);
       this.following = !opts.specUntilDivergence || opts.conformance;
-      const applying = opts.invariants.filter((i) => i.appliesTo(semantics));
-      this.checked = applying.map((i) => ({ id: i.id, seesUnchanged: i.seesUnchangedSteps === true }));
-      this.checkers = applying.map((i) => i.checker());
+      const applying = applyingTo(opts.invariants, semantics);
+      this.checked = applying.checked;
+      this.checkers = applying.shared.map((c, i) => c ?? applying.invariants[i]!.checker());
       this.initial = observe(this.kernel, semantics, this.funcs);
       this.conformed = this.following && this.spec.matches(this.initial);
     }
@@ -285,7 +320,7 @@ export class Lockstep {
     let after = quiet ? this.before : observe(this.kernel, this.semantics, this.funcs);
     // A still step (stillStep): what the checkers read is as before, so they are skipped as on a quiet one.
     this.lastQuiet = quiet;
-    const still = quiet || (unchanged === undefined && this.stillStep(op, implOutcome, from, after));
+    const still = quiet || (unchanged === undefined && this.checkers.length !== 0 && this.stillStep(op, implOutcome, from, after));
     if (still) after = this.before;
     const index = this.steps.length;
     this.steps.push({ op, outcome: implName, state: after });
