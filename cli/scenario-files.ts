@@ -4,7 +4,7 @@
  * reports are reproducible).
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { plural } from '../harness/plural.ts';
 import { unreadable } from '../harness/json-file.ts';
@@ -39,15 +39,23 @@ function entryKind(path: string): 'file' | 'directory' | 'other' {
  * dependencies. A linked folder is walked as the folder it links to, each
  * real folder once (`seen`), so a link loop ends: one was skipped without a
  * word, and a scenario behind it never ran (hostile-user finding, stop 35).
+ * A link to a folder that holds the first one (`up -> ..`) is a loop too,
+ * and is not walked; a link that leads nowhere (dangling, a loop) is bad
+ * input only when it is named *.json, as a scenario would be (helper-122:
+ * a dangling README.txt stopped the whole run).
  */
-function jsonFilesBelow(dir: string, seen = new Set<string>()): { readonly files: string[]; readonly others: string[] } {
+function jsonFilesBelow(dir: string, seen = new Set<string>(), root = ''): { readonly files: string[]; readonly others: string[] } {
   const files: string[] = [];
   const others: string[] = [];
   let entries;
   try {
     const real = realpathSync(dir);
-    if (seen.has(real)) return { files, others };
+    // A link to a folder that holds the walk's first folder (`up -> ..`) is a loop too: walking it would run files
+    // from outside the folder given.
+    if (seen.has(real) || (root !== '' && (root === real || root.startsWith(real.endsWith(sep) ? real : real + sep))))
+      return { files, others };
     seen.add(real);
+    root ||= real;
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     throw unreadable(dir, e); // a folder the user may not read (EACCES): named, not an internal error
@@ -55,16 +63,19 @@ function jsonFilesBelow(dir: string, seen = new Set<string>()): { readonly files
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
+    const json = e.name.endsWith('.json');
+    // A dangling link not named *.json is neither a scenario nor a folder to walk: skipped, as any other such file.
+    if (e.isSymbolicLink() && !json && !isDirectory(path)) continue;
     const kind = e.isSymbolicLink() ? entryKind(path) : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other';
     if (kind === 'directory') {
       if (e.name === 'node_modules') continue;
-      const below = jsonFilesBelow(path, seen);
+      const below = jsonFilesBelow(path, seen, root);
       files.push(...below.files);
       others.push(...below.others);
       continue;
     }
     // <name>.outcomes.json beside a thread scenario is recorded data, not a scenario.
-    if (!e.name.endsWith('.json') || e.name.endsWith('.outcomes.json')) continue;
+    if (!json || e.name.endsWith('.outcomes.json')) continue;
     (kind === 'file' ? files : others).push(path);
   }
   return { files, others };

@@ -218,6 +218,10 @@ export function unreadable(file: string, e: unknown): KlpcheckError {
     } catch {
       // not a link either: "no such file" stands
     }
+    // Node reads a command line as UTF-8 and puts U+FFFD for each byte that is not: a file named with such bytes
+    // exists, but under a name no JS string spells (helper-122).
+    if (file.includes('\uFFFD') && why === 'no such file')
+      why = 'no such file by this name (a name with bytes that are not UTF-8 cannot be given to klpcheck: rename the file)';
   }
   return new KlpcheckError('E_NO_FILE', why, file);
 }

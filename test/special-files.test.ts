@@ -118,6 +118,15 @@ describe('special files', () => {
     expect(stringTooLong(undefined)).toBe(false);
   });
 
+  it('a file named with bytes that are not UTF-8 is said to be so, where Node gives klpcheck a name with U+FFFD (helper-122)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-not-utf8-name-'));
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/n`), Buffer.from([0xff]), Buffer.from('x.json')]), '{}');
+    expect(() => readText(join(dir, 'n\uFFFDx.json'))).toThrow(
+      expect.objectContaining({ code: 'E_NO_FILE', message: expect.stringContaining('bytes that are not UTF-8') }),
+    );
+    expect(() => readText(join(dir, 'nope.json'))).toThrow(expect.objectContaining({ code: 'E_NO_FILE', message: 'no such file' }));
+  });
+
   it('a folder walk follows a linked folder once, ends a link loop, and says a pipe it leaves out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klpcheck-walk-'));
     const other = mkdtempSync(join(tmpdir(), 'klpcheck-walk-other-'));
@@ -127,6 +136,12 @@ describe('special files', () => {
     symlinkSync(other, join(dir, 'd', 'linked'));
     symlinkSync(join(dir, 'd'), join(dir, 'd', 'loop'));
     execFileSync('mkfifo', [join(dir, 'd', 'p.json')]);
+    // A link to the folder above (a loop through it) is not walked: c.json beside d is not below the folder given.
+    copyFileSync(SCENARIO, join(dir, 'c.json'));
+    symlinkSync('..', join(dir, 'd', 'up'));
+    // A dangling link not named *.json is not a scenario: left out, as any such file (helper-122).
+    symlinkSync('/nonexistent/x', join(dir, 'd', 'README.txt'));
+    symlinkSync('README.txt', join(dir, 'd', 'NOTES'));
     const said: string[] = [];
     expect(scenarioFiles([join(dir, 'd')], (l) => said.push(l))).toEqual([join(dir, 'd', 'a.json'), join(dir, 'd', 'linked', 'b.json')]);
     expect(said).toEqual([`${join(dir, 'd', 'p.json')}: left out: not a regular file`]);
