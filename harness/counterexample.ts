@@ -170,7 +170,8 @@ function otherFinding(file: string, c: Counterexample): string | undefined {
     saved = readCounterexample(file, true);
   } catch (e) {
     if (!(e instanceof KlpcheckError)) return '';
-    return `: reading it: ${e.where ? `${e.where}: ` : ''}${e.message} [${e.code}]`;
+    // Its code in parentheses: the line's one bracketed code is the E_CONFLICT it ends with, which a script reads (helper-122).
+    return `: reading it: ${e.where ? `${e.where}: ` : ''}${e.message} (${e.code})`;
   }
   if (findingText(saved) === findingText(c)) return undefined;
   // As a read of the store says it (readStored): a hand edit or `jq -S` was a bare "other content" (helper-73).

@@ -309,7 +309,7 @@ describe('a refused save is named on the error line as on standard output', () =
     expect(r.stdout).toContain(` -> NOT SAVED: ${shown}: a file of this name has other content`);
     expect(r.stderr).toMatch(
       new RegExp(
-        `\\nklpcheck: ${escape(shown)}: a file of this name has other content \\(edited or corrupted\\?: reading it: must have required property 'format' \\[E_SCHEMA\\]\\); not overwritten \\[E_CONFLICT\\]\\n$`,
+        `\\nklpcheck: ${escape(shown)}: a file of this name has other content \\(edited or corrupted\\?: reading it: must have required property 'format' \\(E_SCHEMA\\)\\); not overwritten \\[E_CONFLICT\\]\\n$`,
       ),
     );
   });

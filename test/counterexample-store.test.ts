@@ -133,7 +133,7 @@ describe('counterexample files', () => {
     expect(() => saveCounterexample(dir, r.counterexample!)).toThrow(
       expect.objectContaining({
         code: 'E_CONFLICT',
-        message: `a file of this name has other content (edited or corrupted?: reading it: is ${TEXT_MAX + 1} bytes, more than the ${TEXT_MAX} klpcheck reads as one JSON text [E_NO_FILE]); not overwritten`,
+        message: `a file of this name has other content (edited or corrupted?: reading it: is ${TEXT_MAX + 1} bytes, more than the ${TEXT_MAX} klpcheck reads as one JSON text (E_NO_FILE)); not overwritten`,
       }),
     );
     expect(statSync(file).size).toBe(TEXT_MAX + 1);
@@ -156,7 +156,7 @@ describe('counterexample files', () => {
     for (const [bad, why] of [
       [
         text.replace(/"seed": 1,/, '"seed": "one",'),
-        /^a file of this name has other content \(edited or corrupted\?: reading it: \/provenance\/seed: .* \[E_SCHEMA\]\); not overwritten$/,
+        /^a file of this name has other content \(edited or corrupted\?: reading it: \/provenance\/seed: .* \(E_SCHEMA\)\); not overwritten$/,
       ],
       [
         `${JSON.stringify(sorted, null, 2)}\n`,
