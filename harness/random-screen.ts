@@ -90,11 +90,13 @@ export function screenProperties(o: ScreenOptions): Screen {
   const failingRun = new Map<string, number>();
   /** The properties found violated in an earlier run: no longer checked. */
   const done = new Set<string>();
+  /** The invariants not done, one array while `done` stays as it is: each run's Lockstep finds what it checks by it. */
+  let live = invariants;
   let run = 0;
   const prop = fc.property(universeArb(o.semantics, scope), commandsArb(o.semantics, scope, o.maxCommands ?? 30), (u, cmds) => {
     run++;
     const lockstep = new Lockstep(u, o.semantics, {
-      invariants: invariants.filter((i) => !done.has(i.id)),
+      invariants: live,
       conformance: properties.includes(CONFORMANCE) && !done.has(CONFORMANCE),
       specUntilDivergence: true,
       kernel: o.kernel,
@@ -120,6 +122,7 @@ export function screenProperties(o: ScreenOptions): Screen {
       if (at !== undefined) {
         failingRun.set(p, run);
         done.add(p);
+        live = invariants.filter((i) => !done.has(i.id));
       }
     }
     // Every property found violated: the screen ends here. Returning true drew the remaining runs all the same, up to

@@ -318,8 +318,8 @@ export class Lockstep {
       (unchanged !== undefined ? unchanged() : refusedAtTheDoor(implOutcome) && (specOutcome === null || refusedAtTheDoor(specOutcome)));
     // observe is a function of the kernel's state: unchanged, it gives the state before.
     let after = quiet ? this.before : observe(this.kernel, this.semantics, this.funcs);
-    // A still step (stillStep): what the checkers read is as before, so they are skipped as on a quiet one.
     this.lastQuiet = quiet;
+    // A still step (stillStep): what the checkers read is as before, so they are skipped as on a quiet one.
     const still = quiet || (unchanged === undefined && this.checkers.length !== 0 && this.stillStep(op, implOutcome, from, after));
     if (still) after = this.before;
     const index = this.steps.length;
