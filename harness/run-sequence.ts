@@ -144,6 +144,14 @@ export class Lockstep {
   private memo: { readonly parts: readonly string[]; readonly joined: string } | null = null;
   /** Whether the last step was quiet (stepChecking): a still one is not, as the kernel may have changed. */
   private lastQuiet = false;
+  /**
+   * Whether the state was reached or kept by a step whose invariants were
+   * checked (false at a fresh run's initial state): only then may a quiet or
+   * still step skip them, as each promises to fire there only if it fired on
+   * the step into the state. A kernel that boots in a state an invariant
+   * refuses, whose first step was still, was passed (helper-123).
+   */
+  private checkedInto = false;
   /** Whether conformance was checked and held on the current state (a quiet step keeps it). */
   private conformed: boolean;
   /** loadedDef's records by loaded patch, with the writable attributes' values each was made with. */
@@ -167,6 +175,7 @@ export class Lockstep {
       this.checkers = checkers;
       this.memo = from.memo;
       this.conformed = from.conformed;
+      this.checkedInto = from.checkedInto;
       this.initial = from.before;
     } else {
       this.kernel = opts.kernel ? opts.kernel(universe, semantics) : new Kernel(universe, semantics.hooks);
@@ -292,11 +301,14 @@ export class Lockstep {
    * after is equal to the one before. The kernel may have changed what no
    * abstract state shows (a task's place in a function, a transition's
    * retry count), and the spec model its own state: conformance is checked
-   * in full. But every input of a checker but the op and its outcome is as
+   * in full. Every input of a checker but the op and its outcome is as
    * before: the abstract states, the events (none) and the patches'
-   * records. So each invariant that does not ask to see unchanged steps
-   * (Invariant.seesUnchangedSteps) fires only if it fired on the step into
-   * this state, and keeps its memory; it is skipped, as on a quiet step. In
+   * records. An invariant that judges an op by its outcome (module-safety:
+   * a successful rmmod) asks to see unchanged steps
+   * (Invariant.seesUnchangedSteps), as the op of a still step, unlike a
+   * quiet one's, may have succeeded; each other one fires only if it fired
+   * on the step into this state, and keeps its memory: it is skipped, as on
+   * a quiet step. In
    * a random run of upstream a third of the steps that are not quiet are
    * still: a task runs or sleeps, a transition step that cannot complete,
    * a load refused past the door with no log line (2026-12-07).
@@ -322,6 +334,8 @@ export class Lockstep {
     // A still step (stillStep): what the checkers read is as before, so they are skipped as on a quiet one.
     const still = quiet || (unchanged === undefined && this.checkers.length !== 0 && this.stillStep(op, implOutcome, from, after));
     if (still) after = this.before;
+    const skipUnchanged = still && this.checkedInto;
+    this.checkedInto = true;
     const index = this.steps.length;
     this.steps.push({ op, outcome: implName, state: after });
     const found: Violation[] = [];
@@ -339,7 +353,7 @@ export class Lockstep {
     for (let i = 0; i < this.checkers.length; i++) {
       const { id, seesUnchanged } = this.checked[i]!;
       const checker = this.checkers[i]!;
-      if ((skip.size !== 0 && skip.has(id)) || (still && !seesUnchanged) || (replay && checker.stateless)) continue;
+      if ((skip.size !== 0 && skip.has(id)) || (skipUnchanged && !seesUnchanged) || (replay && checker.stateless)) continue;
       obs ??= new Observation(index, op, implOutcome, this.before, after, this.kernel.core.log.events.slice(from), this);
       const reason = checker.check(obs);
       if (reason) found.push({ step: index, invariant: id, reason });

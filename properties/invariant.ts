@@ -97,12 +97,14 @@ export interface Invariant {
    * skips it too on a still step (Lockstep.stillStep): no event, no
    * attribute written, and the abstract state as before, though the kernel
    * or the spec model may have changed what the abstract state does not
-   * show; the invariant's inputs are as on a quiet step. The first violation in
+   * show, and the op may have succeeded where a quiet step's was refused.
+   * The first violation in
    * breadth-first order is never on such a step, and a random run stops at
    * its first. test/quiet-steps.test.ts holds every invariant to that promise
    * on every quiet step of whole spaces, test/door-refusals.test.ts on every
    * door refusal and still step of random runs. Set it for an invariant that judges an op by
-   * its outcome alone (say, "a refused load must log a reason").
+   * its outcome (say, "a refused load must log a reason", or module-safety's
+   * "a successful rmmod of a patch that is not freed").
    */
   readonly seesUnchangedSteps?: boolean;
   /**

@@ -13,6 +13,9 @@ export const moduleSafety: Invariant = {
   meaning: 'A livepatch module is removed only when its patch is neither enabled, in transition nor forced.',
   source: 'facts B.2, B.3 (livepatch.rst 3, 5.5), F.4.3',
   appliesTo: always,
+  // It judges an op by its outcome: a successful rmmod that changed nothing the abstract state shows and logged
+  // nothing is a still step (harness/run-sequence.ts), and must be checked there (helper-123's lying rmmod).
+  seesUnchangedSteps: true,
   checker: () =>
     stateless((obs) => {
       if (obs.op.op !== 'rmmod' || !obs.outcome.ok) return null;

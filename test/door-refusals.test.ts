@@ -22,6 +22,7 @@ import { patchFromFuncs } from '../harness/patch-def.ts';
 import { Lockstep } from '../harness/run-sequence.ts';
 import { fail, refused, refusedAtTheDoor, type Outcome } from '../model/kernel/errno.ts';
 import { Kernel } from '../model/kernel/kernel.ts';
+import { KLP_TRANSITION_PATCHED } from '../model/kernel/runtime.ts';
 import type { Universe } from '../model/kernel/definitions.ts';
 import { SEMANTICS } from '../model/semantics/registry.ts';
 import type { Semantics } from '../model/semantics/semantics.ts';
@@ -155,6 +156,56 @@ describe('refusals at the door', () => {
     const universe: Universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [], kernel: { tasks: 1 } };
     const run = new Lockstep(universe, upstream, { invariants: INVARIANTS, conformance: true, kernel: (u, s) => new Warning(u, s.hooks) });
     expect(run.stepAll({ op: 'run_task', task: 'task0' }).map((v) => v.invariant)).toEqual(['transition-sanity']);
+  });
+
+  it('checks a successful op that shows no change: a kernel that says it removed a live patch and did nothing is caught (helper-123)', () => {
+    class LyingRmmod extends Kernel {
+      override rmmod(name: string): Outcome {
+        const p = this.patch(name);
+        return p && (p.registered || p.forced) ? { ok: true } : super.rmmod(name);
+      }
+    }
+    const universe: Universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [], kernel: { tasks: 1 } };
+    const ops: Op[] = [
+      { op: 'insmod', module: 'p1' },
+      { op: 'rmmod', module: 'p1' },
+    ];
+    const run = new Lockstep(universe, upstream, {
+      invariants: INVARIANTS,
+      conformance: false,
+      kernel: (u, s) => new LyingRmmod(u, s.hooks),
+    });
+    expect(run.stepAll(ops[0]!)).toEqual([]);
+    const before = run.current;
+    expect(run.stepAll(ops[1]!).map((v) => v.invariant)).toEqual(['module-safety']);
+    expect(run.current).toBe(before);
+  });
+
+  it('checks the first step of a run in full: a kernel that boots in a state an invariant refuses is caught, whatever that step (helper-123)', () => {
+    class BootsPatched extends Kernel {
+      constructor(...args: ConstructorParameters<typeof Kernel>) {
+        super(...args);
+        this.core.tasks[0]!.patch_state = KLP_TRANSITION_PATCHED;
+      }
+    }
+    const universe: Universe = {
+      patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})],
+      modules: [{ name: 'mod' }],
+      kernel: { tasks: 1 },
+    };
+    const first = (op: Op) => {
+      const run = new Lockstep(universe, upstream, {
+        invariants: INVARIANTS,
+        conformance: false,
+        kernel: (u, s) => new BootsPatched(u, s.hooks),
+      });
+      const found = run.stepAll(op).map((v) => v.invariant);
+      // The same run's next such step may skip it: it fired on the step into the state.
+      return { found, state: run.current === run.initial };
+    };
+    // A still step (the task runs), and a refusal at the door (the module is not loaded), each as the first step.
+    expect(first({ op: 'run_task', task: 'task0' })).toEqual({ found: ['transition-sanity'], state: true });
+    expect(first({ op: 'rmmod', module: 'mod' })).toEqual({ found: ['transition-sanity'], state: true });
   });
 
   it("catches a kernel that changes a patch's record on a still step", () => {

@@ -23,7 +23,11 @@
  * Like the explorer, the lockstep checks them on every transition but a
  * quiet one (the state unchanged, every task in place, no event), where
  * none can fire unless it fired on the step into the state
- * (properties/invariant.ts seesUnchangedSteps). A check that reads only the
+ * (properties/invariant.ts seesUnchangedSteps). module-safety asks to see
+ * such steps, for a successful rmmod that changes nothing the abstract
+ * state shows (a broken object kernel's); here a successful rmmod always
+ * takes its module out of the state, so no quiet step is one, and
+ * test/quiet-steps.test.ts checks the object explorer's. A check that reads only the
  * state after the step (PackedCheckParts.state) is asked once per state, of
  * the step that first reaches it, which is where a breadth-first search
  * finds its shortest violation.
