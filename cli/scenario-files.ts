@@ -31,6 +31,12 @@ function entryKind(path: string): 'file' | 'directory' | 'other' {
   }
 }
 
+/** An entry below a folder that is not read, and why: said to the user (scenarioFiles), never silent. */
+interface LeftOut {
+  readonly path: string;
+  readonly why: string;
+}
+
 /**
  * The *.json files below `dir`, and the *.json entries that are not regular
  * files (a FIFO, a socket, a device: reading one could wait forever), each
@@ -42,18 +48,22 @@ function entryKind(path: string): 'file' | 'directory' | 'other' {
  * A link to a folder that holds the first one (`up -> ..`) is a loop too,
  * and is not walked; a link that leads nowhere (dangling, a loop) is bad
  * input only when it is named *.json, as a scenario would be (helper-122:
- * a dangling README.txt stopped the whole run).
+ * a dangling README.txt stopped the whole run). Each is left out and said
+ * (`others`, with why), as is a *.json that is not a regular file.
  */
-function jsonFilesBelow(dir: string, seen = new Set<string>(), root = ''): { readonly files: string[]; readonly others: string[] } {
+function jsonFilesBelow(dir: string, seen = new Set<string>(), root = ''): { readonly files: string[]; readonly others: LeftOut[] } {
   const files: string[] = [];
-  const others: string[] = [];
+  const others: LeftOut[] = [];
   let entries;
   try {
     const real = realpathSync(dir);
-    // A link to a folder that holds the walk's first folder (`up -> ..`) is a loop too: walking it would run files
-    // from outside the folder given.
-    if (seen.has(real) || (root !== '' && (root === real || root.startsWith(real.endsWith(sep) ? real : real + sep))))
+    if (seen.has(real)) return { files, others };
+    // A link to a folder that holds the walk's first folder (`up -> ..`) is a loop too, through that folder:
+    // walking it would walk the first folder again below itself, and all that is beside it. Said, as left out.
+    if (root !== '' && (root === real || root.startsWith(real.endsWith(sep) ? real : real + sep))) {
+      others.push({ path: dir, why: 'a link to a folder that holds the folder given (a loop): not walked' });
       return { files, others };
+    }
     seen.add(real);
     root ||= real;
     entries = readdirSync(dir, { withFileTypes: true });
@@ -64,9 +74,16 @@ function jsonFilesBelow(dir: string, seen = new Set<string>(), root = ''): { rea
     if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
     const json = e.name.endsWith('.json');
-    // A dangling link not named *.json is neither a scenario nor a folder to walk: skipped, as any other such file.
-    if (e.isSymbolicLink() && !json && !isDirectory(path)) continue;
-    const kind = e.isSymbolicLink() ? entryKind(path) : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other';
+    let kind: 'file' | 'directory' | 'other';
+    try {
+      kind = e.isSymbolicLink() ? entryKind(path) : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other';
+    } catch (err) {
+      // A link that leads nowhere (dangling, a loop) named *.json is a scenario that cannot be read: bad input. Any
+      // other is not a scenario, but may have been a folder of them (a share not mounted): left out, and said.
+      if (json || !(err instanceof KlpcheckError)) throw err;
+      others.push({ path, why: err.message });
+      continue;
+    }
     if (kind === 'directory') {
       if (e.name === 'node_modules') continue;
       const below = jsonFilesBelow(path, seen, root);
@@ -76,7 +93,8 @@ function jsonFilesBelow(dir: string, seen = new Set<string>(), root = ''): { rea
     }
     // <name>.outcomes.json beside a thread scenario is recorded data, not a scenario.
     if (!json || e.name.endsWith('.outcomes.json')) continue;
-    (kind === 'file' ? files : others).push(path);
+    if (kind === 'file') files.push(path);
+    else others.push({ path, why: 'not a regular file' });
   }
   return { files, others };
 }
@@ -110,7 +128,7 @@ export function scenarioFiles(
     if (!isDirectory(operand)) return [{ file: operand, operand }];
     const { files: below, others } = jsonFilesBelow(operand);
     // Not read, and said: a FIFO named *.json below a folder had been dropped without a word.
-    for (const other of others) say(`${escapeControls(other)}: left out: not a regular file`);
+    for (const other of others) say(`${escapeControls(other.path)}: left out: ${other.why}`);
     const found = skip ? below.filter((f) => !skip.test(f)) : below;
     // Files left out are said, never silent: a folder's count line accounts for what it held (hostile-user finding, 2026-12-03).
     const left = below.length - found.length;

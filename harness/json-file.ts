@@ -219,9 +219,10 @@ export function unreadable(file: string, e: unknown): KlpcheckError {
       // not a link either: "no such file" stands
     }
     // Node reads a command line as UTF-8 and puts U+FFFD for each byte that is not: a file named with such bytes
-    // exists, but under a name no JS string spells (helper-122).
+    // exists, but under a name no JS string spells (helper-122). A name may hold a real U+FFFD too, so an if
+    // (helper-123).
     if (file.includes('\uFFFD') && why === 'no such file')
-      why = 'no such file by this name (a name with bytes that are not UTF-8 cannot be given to klpcheck: rename the file)';
+      why = 'no such file (if its name has bytes that are not UTF-8, shown here as U+FFFD, klpcheck cannot open it: rename it)';
   }
   return new KlpcheckError('E_NO_FILE', why, file);
 }

@@ -139,12 +139,17 @@ describe('special files', () => {
     // A link to the folder above (a loop through it) is not walked: c.json beside d is not below the folder given.
     copyFileSync(SCENARIO, join(dir, 'c.json'));
     symlinkSync('..', join(dir, 'd', 'up'));
-    // A dangling link not named *.json is not a scenario: left out, as any such file (helper-122).
+    // A dangling link not named *.json is not a scenario, but may have been a folder of them: left out, and said (helper-122, helper-123).
     symlinkSync('/nonexistent/x', join(dir, 'd', 'README.txt'));
     symlinkSync('README.txt', join(dir, 'd', 'NOTES'));
     const said: string[] = [];
     expect(scenarioFiles([join(dir, 'd')], (l) => said.push(l))).toEqual([join(dir, 'd', 'a.json'), join(dir, 'd', 'linked', 'b.json')]);
-    expect(said).toEqual([`${join(dir, 'd', 'p.json')}: left out: not a regular file`]);
+    expect(said).toEqual([
+      `${join(dir, 'd', 'NOTES')}: left out: a dangling symbolic link (to README.txt)`,
+      `${join(dir, 'd', 'README.txt')}: left out: a dangling symbolic link (to /nonexistent/x)`,
+      `${join(dir, 'd', 'p.json')}: left out: not a regular file`,
+      `${join(dir, 'd', 'up')}: left out: a link to a folder that holds the folder given (a loop): not walked`,
+    ]);
   });
 });
 
