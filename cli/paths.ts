@@ -129,7 +129,7 @@ export function readByStore(path: string, folder: string, semantics: readonly st
 }
 
 /** Where the real path `real` lies against the real folder `root`. */
-function placeUnder(real: string, root: string): 'itself' | 'inside' | 'outside' {
+export function placeUnder(real: string, root: string): 'itself' | 'inside' | 'outside' {
   const rel = relative(root, real);
   if (rel === '') return 'itself';
   return rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel) ? 'inside' : 'outside';

@@ -4,11 +4,12 @@
  * reports are reproducible).
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { plural } from '../harness/plural.ts';
 import { unreadable } from '../harness/json-file.ts';
 import { asNamed, onceEach, refuseTwice, sameAgain, type Named } from './given-once.ts';
+import { placeUnder } from './paths.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -60,7 +61,7 @@ function jsonFilesBelow(dir: string, seen = new Set<string>(), root = ''): { rea
     if (seen.has(real)) return { files, others };
     // A link to a folder that holds the walk's first folder (`up -> ..`) is a loop too, through that folder:
     // walking it would walk the first folder again below itself, and all that is beside it. Said, as left out.
-    if (root !== '' && (root === real || root.startsWith(real.endsWith(sep) ? real : real + sep))) {
+    if (root !== '' && placeUnder(root, real) !== 'outside') {
       others.push({ path: dir, why: 'a link to a folder that holds the folder given (a loop): not walked' });
       return { files, others };
     }

@@ -305,15 +305,14 @@ export class Lockstep {
    * before: the abstract states, the events (none) and the patches'
    * records. An invariant that judges an op by its outcome (module-safety:
    * a successful rmmod) asks to see unchanged steps
-   * (Invariant.seesUnchangedSteps), as the op of a still step, unlike a
-   * quiet one's, may have succeeded; each other one fires only if it fired
-   * on the step into this state, and keeps its memory: it is skipped, as on
-   * a quiet step. In
-   * a random run of upstream a third of the steps that are not quiet are
-   * still: a task runs or sleeps, a transition step that cannot complete,
-   * a load refused past the door with no log line (2026-12-07).
-   * test/door-refusals.test.ts checks every still step of random runs of
-   * every semantics in full.
+   * (Invariant.seesUnchangedSteps), as a still step's op, unlike a quiet
+   * one's, may have succeeded; each other one fires only if it fired on the
+   * step into this state, and keeps its memory: it is skipped, as on a
+   * quiet step. In a random run of upstream a third of the steps that are
+   * not quiet are still: a task runs or sleeps, a transition step that
+   * cannot complete, a load refused past the door with no log line
+   * (2026-12-07). test/door-refusals.test.ts checks every still step of
+   * random runs of every semantics in full.
    */
   private stillStep(op: Op, outcome: Outcome, from: number, after: AbstractState): boolean {
     return this.kernel.core.log.events.length === from && !(op.op === 'set_attr' && outcome.ok) && sameState(after, this.before);

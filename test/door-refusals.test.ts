@@ -29,6 +29,10 @@ import type { Semantics } from '../model/semantics/semantics.ts';
 import { upstream } from '../model/semantics/upstream.ts';
 import { CONFORMANCE, INVARIANTS } from '../properties/catalog.ts';
 
+/** p1, which patches vmlinux:f1, on one task; and the same with a target module, mod. */
+const P1_ONE_TASK: Universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [], kernel: { tasks: 1 } };
+const P1_ONE_TASK_AND_MOD: Universe = { ...P1_ONE_TASK, modules: [{ name: 'mod' }] };
+
 /** The kernel's state without its log, which a refusal may add a text line to. */
 function kernelState(k: Kernel): Kernel {
   const c = k.clone();
@@ -153,8 +157,11 @@ describe('refusals at the door', () => {
         return ran;
       }
     }
-    const universe: Universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [], kernel: { tasks: 1 } };
-    const run = new Lockstep(universe, upstream, { invariants: INVARIANTS, conformance: true, kernel: (u, s) => new Warning(u, s.hooks) });
+    const run = new Lockstep(P1_ONE_TASK, upstream, {
+      invariants: INVARIANTS,
+      conformance: true,
+      kernel: (u, s) => new Warning(u, s.hooks),
+    });
     expect(run.stepAll({ op: 'run_task', task: 'task0' }).map((v) => v.invariant)).toEqual(['transition-sanity']);
   });
 
@@ -165,12 +172,11 @@ describe('refusals at the door', () => {
         return p && (p.registered || p.forced) ? { ok: true } : super.rmmod(name);
       }
     }
-    const universe: Universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [], kernel: { tasks: 1 } };
     const ops: Op[] = [
       { op: 'insmod', module: 'p1' },
       { op: 'rmmod', module: 'p1' },
     ];
-    const run = new Lockstep(universe, upstream, {
+    const run = new Lockstep(P1_ONE_TASK, upstream, {
       invariants: INVARIANTS,
       conformance: false,
       kernel: (u, s) => new LyingRmmod(u, s.hooks),
@@ -188,13 +194,8 @@ describe('refusals at the door', () => {
         this.core.tasks[0]!.patch_state = KLP_TRANSITION_PATCHED;
       }
     }
-    const universe: Universe = {
-      patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})],
-      modules: [{ name: 'mod' }],
-      kernel: { tasks: 1 },
-    };
     const first = (op: Op) => {
-      const run = new Lockstep(universe, upstream, {
+      const run = new Lockstep(P1_ONE_TASK_AND_MOD, upstream, {
         invariants: INVARIANTS,
         conformance: false,
         kernel: (u, s) => new BootsPatched(u, s.hooks),
@@ -224,7 +225,7 @@ describe('refusals at the door', () => {
 });
 
 describe('which refusals a checked run takes as quiet', () => {
-  const universe: Universe = { patches: [patchFromFuncs('p1', ['vmlinux:f1'], [], {})], modules: [{ name: 'mod' }], kernel: { tasks: 1 } };
+  const universe = P1_ONE_TASK_AND_MOD;
   const enable: Op = { op: 'enable', patch: 'p1' };
   /** A run with p1 loaded; `quietly` says whether enabling it again (refused, -EINVAL) was taken as quiet. */
   const enabledP1 = (opts: Partial<ConstructorParameters<typeof Lockstep>[2]> = {}) => {
@@ -244,28 +245,29 @@ describe('which refusals a checked run takes as quiet', () => {
   it('the spec model no longer followed (a conformance break, the explorer): the kernel alone decides', () =>
     expect(quietly(enabledP1({ conformance: false, specUntilDivergence: true }))).toBe(true));
 
+  /** Refuses a sysfs write with a plain failure, which may have changed something, not at the door. */
+  class PlainRefusal extends Kernel {
+    override writeEnabled(patch: string, value: string): Outcome {
+      const o = super.writeEnabled(patch, value);
+      return o.ok ? o : fail(o.errno);
+    }
+  }
+
   it('a kernel that refuses as a plain failure (it may have changed something) is checked in full', () => {
     /** Marks p1 forced, as no refusal may, and says so with a plain failure. */
-    class PlainRefusal extends Kernel {
+    class ForcingRefusal extends PlainRefusal {
       override writeEnabled(patch: string, value: string): Outcome {
         const o = super.writeEnabled(patch, value);
-        if (o.ok) return o;
-        this.core.klp_patches[0]!.forced = true;
-        return fail(o.errno);
+        if (!o.ok) this.core.klp_patches[0]!.forced = true;
+        return o;
       }
     }
-    const run = enabledP1({ kernel: (u, s) => new PlainRefusal(u, s.hooks) });
+    const run = enabledP1({ kernel: (u, s) => new ForcingRefusal(u, s.hooks) });
     expect(quietly(run)).toBe(false);
     expect(run.current.patches[0]!.forced).toBe(true);
   });
 
   it('a plain failure that changes nothing the abstract state shows is still: the checkers are skipped, conformance is checked', () => {
-    class PlainRefusal extends Kernel {
-      override writeEnabled(patch: string, value: string): Outcome {
-        const o = super.writeEnabled(patch, value);
-        return o.ok ? o : fail(o.errno);
-      }
-    }
     expect(quietly(enabledP1({ kernel: (u, s) => new PlainRefusal(u, s.hooks) }))).toBe(true);
     /** Takes a disable and does nothing: no event, and the abstract state as before, where the spec model's changed. */
     class IgnoresDisable extends Kernel {
