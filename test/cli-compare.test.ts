@@ -31,7 +31,10 @@ describe('klpcheck compare', () => {
     // Exit 1 is explained where a shell user looks; the count is the matrix's own.
     const violated = (c.out().match(/^ {2}(stacking|upstream) \/ /gm) ?? []).length;
     expect(c.err()).toMatch(
-      new RegExp(`^klpcheck compare: \\d+ cells in [0-9.]+ s; ${violated} violated, so exit 1 \\(a finding, not an error\\); `, 'm'),
+      new RegExp(
+        `^klpcheck compare: \\d+ cells in [0-9.]+ s \\(seed 1\\); ${violated} violated, so exit 1 \\(a finding, not an error\\); `,
+        'm',
+      ),
     );
   });
 

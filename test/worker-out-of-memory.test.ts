@@ -218,7 +218,9 @@ describe('a worker out of memory', () => {
     );
     expect(err.at(-1)).toMatch(/^klpcheck: per-state: a worker thread ran out of memory at depth 1, 8 states stored: .* \[E_MEMORY\]$/);
     // Exit 2, not 1: the count line does not say "so exit 1".
-    expect(err.at(-3)).toMatch(/^klpcheck compare: 42 cells in [\d.]+ s; \d+ violated; counterexamples: none written \(--no-save\)$/);
+    expect(err.at(-3)).toMatch(
+      /^klpcheck compare: 42 cells in [\d.]+ s \(seed -?\d+\); \d+ violated; counterexamples: none written \(--no-save\)$/,
+    );
     const matrix = JSON.parse(r.stdout) as VerdictMatrix;
     const heap = 'KLPCHECK_WORKER_HEAP_MIB=32';
     // How far each search went, whatever its cells' verdicts: per-state has no holds-bounded cell to say it (helper-88).

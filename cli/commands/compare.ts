@@ -312,12 +312,13 @@ export const compare: Command = {
     });
     const secs = ((io.now() - t0) / 1000).toFixed(1);
     const violated = matrix.cells.filter((c) => c.verdict === 'violated').length;
-    // Exit 1 is the finding, not a failure: say so where a shell user reading $? looks (README, Quick start).
+    // Exit 1 is the finding, not a failure: say so where a shell user reading $? looks (README, Quick start). The seed
+    // is on this line too, as on every run's failure (stdout's header has it, but a user reading $? reads here).
     // A file not written, or a worker out of memory, ends the run with its error (exit 2) after this line: then the count alone.
     const failed = unsaved.length > 0 || unwritten !== undefined || unrecorded !== undefined || outOfMemory.length > 0;
     const finding = violated ? `; ${violated} violated${soExit1(io, failed)}` : '';
     io.stderr(
-      `klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s${finding}; ${savedSummary(saved, unsaved.length, violated, saveDir === undefined)}\n`,
+      `klpcheck compare: ${plural(matrix.cells.length, 'cell')} in ${secs} s (seed ${seed})${finding}; ${savedSummary(saved, unsaved.length, violated, saveDir === undefined)}\n`,
     );
     for (const u of unsaved) io.stderr(`klpcheck compare: ${u.cell}: counterexample ${notSaved(u.error)}\n`);
     const late = [unrecorded, unwritten, ...unsaved.map((u) => u.error)];
