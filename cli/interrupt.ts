@@ -5,8 +5,8 @@
  * after a finished search (INCOMPLETE, exit 130 unless something was
  * violated). Every later Ctrl-C is ignored, with a one-line note, until the
  * command ends: ending the process then would lose what was found and leave a
- * temporary (*.tmp) file behind. SIGTERM is taken as a Ctrl-C. Every other
- * command keeps Node's default: Ctrl-C or SIGTERM ends it at once.
+ * temporary (*.tmp) file behind. SIGTERM and SIGHUP are taken as a Ctrl-C.
+ * Every other command keeps Node's default: a signal ends it at once.
  *
  * A Ctrl-C pressed before any command listened (bin/klpcheck.mjs loads the
  * modules for a second or more first) is counted there, by a listener that
@@ -51,9 +51,14 @@ export function onInterrupt(h: InterruptHandlers): () => void {
   // SIGTERM too, as a Ctrl-C: timeout(1), a CI's cancel and systemd send it, and it ended a search with no report
   // and no result file, where Ctrl-C at the same point wrote both (hostile-user finding, stop 35).
   process.on('SIGTERM', handler);
+  // SIGHUP too: a closed terminal or a dropped ssh session ended a search with no report, no result file and no
+  // counterexample saved (helper-124). The report then goes to a terminal that is gone (processIo: a failed write ends
+  // in E_IO, after the files), but the counterexamples and --out are written.
+  process.on('SIGHUP', handler);
   for (let n = takeEarlyInterrupts(); n > 0; n--) handler();
   return () => {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
+    process.off('SIGHUP', handler);
   };
 }

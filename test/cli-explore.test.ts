@@ -44,7 +44,7 @@ async function interrupted(
   presses = 1,
   duringReport = false,
   stderrIsTTY = false,
-  signal: 'SIGINT' | 'SIGTERM' = 'SIGINT',
+  signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' = 'SIGINT',
 ) {
   let t = 0;
   let sent = false;
@@ -304,6 +304,17 @@ describe('klpcheck explore', () => {
     expect(r.out).toMatch(INCOMPLETE_VERDICT);
     expect(resultFile(g).complete).toBe(false);
     expect(process.listenerCount('SIGTERM')).toBe(listeners);
+  });
+
+  it('SIGHUP (a closed terminal, a dropped ssh session) stops as Ctrl-C does, where it ended the search with no report, result file or counterexample (helper-124)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-explore-'));
+    const g = join(dir, 'g.json');
+    const listeners = process.listenerCount('SIGHUP');
+    const r = await interrupted(['--out', g], undefined, 1, false, false, 'SIGHUP');
+    expect(r.code, r.err).toBe(130);
+    expect(r.out).toMatch(INCOMPLETE_VERDICT);
+    expect(resultFile(g).complete).toBe(false);
+    expect(process.listenerCount('SIGHUP')).toBe(listeners);
   });
 
   it('a Ctrl-C note ends the progress line first on a terminal; piped, where no line is open, it adds no blank line', async () => {
