@@ -75,6 +75,12 @@ describe('the state budget', () => {
     const deeper = found.filter((v) => v.depth === 6);
     expect(deeper.map((v) => v.property)).toContain('conformance');
     for (const v of deeper) expect(violationsOf(six)).toContainEqual(v);
+    // The break lies past the levels counted: their spec-level count is not "before" it, as depth 6's is (helper-124).
+    const header = (x: ExploreResult) => exploreText(summarize(x, 0)).split('\n')[1];
+    expect(header(r)).toBe(
+      `2693 distinct states (2693 at the spec level), ${r.transitions} transitions checked up to depth 5 (the state budget, 5000 states, ran out in depth 6, which is not claimed)`,
+    );
+    expect(header(six)).toMatch(/^\d+ distinct states \(\d+ at the spec level, before a conformance break\), /);
   });
 
   it('stores at most N states: a budget of exactly the states up to depth 5 checks depth 5, one less only depth 4', () => {

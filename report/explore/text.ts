@@ -105,7 +105,9 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
         ? budgetReach(s.depthReached, s.stateBudget)
         : `up to depth ${s.scope.depth}`;
   const conformance = s.properties.includes(CONFORMANCE);
-  const broke = s.violations.some((v) => v.property === CONFORMANCE);
+  // A break the counted levels hold: under a budget or a Ctrl-C, one found in the level under way, which the counts
+  // leave out, had the header say its spec-level count was "before a conformance break" (helper-124).
+  const broke = s.violations.some((v) => v.property === CONFORMANCE && (s.fixpoint || v.depth <= s.depthReached));
   const specLevel = !conformance
     ? 'the spec model not followed: conformance is not checked'
     : s.specStates === null
