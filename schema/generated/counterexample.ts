@@ -55,6 +55,9 @@ export interface Counterexample {
      * Random runs: the maximum operations per generated sequence (klpcheck run --steps). With seed and runs, enough to regenerate this file byte for byte. Walks: the walk length (klpcheck simulate --length).
      */
     max_steps?: number;
+    /**
+     * Exhaustive runs: the breadth-first depth the violation was found at, the length of a shortest counterexample in the scope. Walks: the step of the walk at which the property was first violated, before shrinking; the file's steps may be fewer (shrunk_from then says how many the walk took).
+     */
     depth?: number;
     /**
      * Length of the sequence before shrinking.
