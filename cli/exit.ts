@@ -17,7 +17,7 @@ export const EXIT_HELP: readonly string[] = [
   `${EXIT.failed}   an expectation failed, or an invariant or conformance is violated`,
   `${EXIT.usage}   bad input or usage: one line 'klpcheck: FILE:/json/pointer: message [CODE]' on stderr; or work begun that could not be finished (a file not written, a worker out of memory), that line last, after the report`,
   `${EXIT.internal}  internal error: a bug in klpcheck (KLPCHECK_DEBUG=1 prints the stack)`,
-  `${EXIT.interrupted} explore interrupted (Ctrl-C or SIGTERM; SIGHUP once the search runs), or a merge of a shard that was stopped (interrupted, or a worker out of memory), with no violation found so far: the result is INCOMPLETE; any other command ends at once, 130 on Ctrl-C and 143 on SIGTERM (128 + the signal)`,
+  `${EXIT.interrupted} explore or simulate interrupted (Ctrl-C or SIGTERM; SIGHUP once the search runs), or a merge of a shard that was stopped (interrupted, or a worker out of memory), with no violation found so far: the result is INCOMPLETE; any other command ends at once, 130 on Ctrl-C and 143 on SIGTERM (128 + the signal)`,
 ];
 
 /** The [CODE] that ends an exit-2 line, for the main help. */

@@ -16,7 +16,7 @@ import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 import { saveMinimalViolations } from '../cli/save-minimal.ts';
 import { PackedLockstep } from '../harness/explore/packed/lockstep.ts';
-import { simulate } from '../harness/explore/packed/simulate.ts';
+import { simulate, simulateUntil } from '../harness/explore/packed/simulate.ts';
 import { parseScope } from '../harness/explore/scope.ts';
 import { replayViolation } from '../harness/explore/summary.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
@@ -134,6 +134,26 @@ describe('simulate: random walks on the packed lockstep', () => {
     );
   });
 
+  it('stops at a 256th walk when asked (Ctrl-C), with the summary of the walks taken, as that many walks give it', async () => {
+    const o = { semantics: 'upstream', scope: parseScope('patches=2,functions=2,states=1,tasks=2'), length: 20, seed: 2 };
+    let asked = 0;
+    // Asked before walk 1, 257 and 513: stop at the third chance, after 512 walks.
+    const stopped = await simulateUntil({ ...o, walks: 1000 }, () => ++asked === 3);
+    expect(asked).toBe(3);
+    const { stopped: why, ...taken } = stopped;
+    expect(why).toEqual({ asked: 1000 });
+    expect(JSON.stringify(taken)).toBe(JSON.stringify(simulate({ ...o, walks: 512 })));
+    expect(simulateText(stopped)).toMatch(
+      /^INCOMPLETE: stopped \(a Ctrl-C or another signal\) after 512 of the 1000 walks asked for; each line is about the walks taken$/m,
+    );
+    // Never asked to stop, it is simulate() itself; asked at once, it takes no walk and claims nothing.
+    expect(JSON.stringify(await simulateUntil({ ...o, walks: 300 }, () => false))).toBe(JSON.stringify(simulate({ ...o, walks: 300 })));
+    const none = await simulateUntil({ ...o, walks: 300 }, () => true);
+    expect([none.walks, none.steps, none.violations.length, none.stopped]).toEqual([0, 0, 0, { asked: 300 }]);
+    expect(simulateText(none)).toMatch(/^conformance +not checked: stopped before the first walk$/m);
+    expect(simulateText(none)).not.toMatch(/^conformance +not violated/m);
+  });
+
   it('is deterministic: the same seed gives the same summary and report, another seed other walks', () => {
     const o = { semantics: 'hybrid', scope: parseScope('patches=2,functions=2,states=1,tasks=2'), walks: 100, length: 50 };
     const a = simulate({ ...o, seed: 5 });
@@ -206,6 +226,63 @@ describe('klpcheck simulate', () => {
     expect(b.out()).toBe(a.out());
     expect(a.out()).toMatch(/^40 random walks of up to 30 steps \(seed 1\): 1200 steps checked/m);
     expect(a.err()).toMatch(/none written \(--no-save\)/);
+  });
+
+  it('stops on Ctrl-C, SIGTERM or SIGHUP with the INCOMPLETE report of the walks taken, their counterexamples to be saved (helper-124: it ended at once and lost them)', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const listeners = process.listenerCount(signal);
+      let sent = false;
+      const c = capture();
+      let now = 0;
+      const io: Io = {
+        ...c.io,
+        // A progress line at every report: off a terminal one is written only when 5 s went by (progress.ts).
+        now: () => (now += 10_000),
+        stderr: (t) => {
+          c.io.stderr(t);
+          // The first progress line, after walk 256: the walks stop at the next chance, before walk 257.
+          if (!sent && /^klpcheck simulate: upstream, 256 of /.test(t)) {
+            sent = true;
+            process.emit(signal);
+          }
+        },
+      };
+      // --no-save: the store is the repository's own; the save is the same step as after walks that ended.
+      const args = [
+        'simulate',
+        '--semantics',
+        'upstream',
+        '--invariant',
+        'conformance',
+        '--walks',
+        '100000',
+        '--length',
+        '20',
+        '--no-save',
+      ];
+      expect(await main(args, io), c.err()).toBe(1);
+      expect(c.out()).toMatch(/^256 random walks of up to 20 steps \(seed 1\): /m);
+      expect(c.out()).toMatch(/^INCOMPLETE: stopped \(a Ctrl-C or another signal\) after 256 of the 100000 walks asked for; /m);
+      expect(c.out()).toMatch(/^conformance +VIOLATED: a counterexample of \d+ steps \(walk \d+;/m);
+      expect(c.err()).toMatch(
+        /^klpcheck simulate: stopping; [^\n]*\n(.*\n)?klpcheck simulate: \d+ steps in [^\n]*; counterexamples: none written \(--no-save\)\n/m,
+      );
+      expect(c.err()).toMatch(/^klpcheck simulate: INCOMPLETE: stopped after 256 of 100000 walks$/m);
+      expect(process.listenerCount(signal)).toBe(listeners);
+    }
+  });
+
+  it('exits 130 when stopped with nothing violated, and 0 when the walks violate nothing, each line saying how far they went', async () => {
+    const stopped = capture();
+    let now = 0;
+    const io: Io = {
+      ...stopped.io,
+      now: () => (now += 10_000),
+      stderr: (t) => (stopped.io.stderr(t), /, 256 of /.test(t) && process.emit('SIGINT')),
+    };
+    const args = ['simulate', '--semantics', 'stacking', '--invariant', 'module-safety', '--length', '5', '--no-save'];
+    expect(await main([...args, '--walks', '5000'], io)).toBe(130);
+    expect(stopped.out()).toMatch(/^module-safety +not violated on 256 random walks of up to 5 steps \(seed 1\) in scope /m);
   });
 
   it('exits 0 when the walks violate nothing, each line saying how far they went', async () => {

@@ -1,13 +1,14 @@
 /** `klpcheck simulate`: random walks on the packed lockstep, TLC's simulation mode (harness/explore/packed/simulate.ts). */
 import { KlpcheckError } from '../../harness/errors.ts';
 import { FAST_CHECK_VERSION, KLPCHECK_VERSION, PURE_RAND_VERSION } from '../../harness/versions.ts';
-import { simulate as simulateWalks } from '../../harness/explore/packed/simulate.ts';
+import { simulateUntil } from '../../harness/explore/packed/simulate.ts';
 import { DEFAULT_EXPLORE_SCOPE, formatScope, parseScope, scopeNames, scopeRanges, type ExploreScope } from '../../harness/explore/scope.ts';
 import { plural } from '../../harness/plural.ts';
 import { SEMANTICS } from '../../model/semantics/registry.ts';
 import { simulateText, walkVacuity } from '../../report/simulate/text.ts';
 import { numberOption, type Command } from '../command.ts';
 import { EXIT } from '../exit.ts';
+import { onInterrupt } from '../interrupt.ts';
 import { raiseLate } from '../late-errors.ts';
 import { checkDefaultStore } from '../output-files.ts';
 import { COUNTEREXAMPLES } from '../paths.ts';
@@ -63,7 +64,9 @@ export const simulate: Command = {
     "a cell's saved counterexamples. Standard output depends only on the version, the",
     'arguments and the seed (--seed random draws one, and the report prints it), but',
     'for a counterexample that could not be saved; timings and whether a file was new',
-    'go to stderr.',
+    'go to stderr. Ctrl-C (or SIGTERM, or SIGHUP) stops the walks at the next 256th:',
+    'the report is then of the walks taken, INCOMPLETE, with the counterexamples',
+    `found saved (exit ${EXIT.interrupted} unless a property was violated).`,
     `Scope keys and values (K=N): ${scopeRanges(WALKED_KEYS)}`,
     `(default ${formatScope(DEFAULT_EXPLORE_SCOPE, false)}; no depth: --length is a walk's length).`,
   ],
@@ -76,6 +79,8 @@ export const simulate: Command = {
     seed: { type: 'seed', arg: 'S', help: "the walks' seed (a 32-bit integer; a negative one as --seed=-5), or 'random' (default 1)" },
     'no-save': { type: 'boolean', help: 'do not write counterexample files' },
   },
+  // The walks take Ctrl-C to stop and report, as explore's search does.
+  stopsOnInterrupt: () => true,
   examples: [
     'npx klpcheck simulate --semantics upstream',
     'npx klpcheck simulate --semantics hybrid --scope patches=3,functions=3,states=2,tasks=2 --walks 10000 --length 200',
@@ -105,27 +110,46 @@ export const simulate: Command = {
     const bar = progress({ write: io.stderr, isTTY: io.stderrIsTTY, now: io.now });
     const onProgress = (done: number, steps: number, violated: number) =>
       bar.update(`klpcheck simulate: ${sem.name}, ${done} of ${plural(walks, 'walk')}, ${plural(steps, 'step')}, ${violated} violated`);
-    const s = simulateWalks({ semantics: sem.name, scope, walks, length, seed, properties, onProgress });
-    bar.clear();
-    const secs = (io.now() - t0) / 1000;
-    const notes = saveMinimalViolations(s.violations, sem, saveDir, (v, savedLength) => ({
-      source: 'walk',
-      seed,
-      runs: v.walk,
-      max_steps: length,
-      depth: v.depth,
-      ...(savedLength < v.ops.length ? { shrunk_from: v.ops.length } : {}),
-      fast_check: FAST_CHECK_VERSION,
-      klpcheck: KLPCHECK_VERSION,
-      pure_rand: PURE_RAND_VERSION,
-      scope: formatScope(scope, false),
-    }));
-    io.stdout(simulateText(s, notes));
-    const rate = secs >= 0.5 ? `, ${Math.round(s.steps / secs)} steps/s` : '';
-    io.stderr(
-      `klpcheck simulate: ${plural(s.steps, 'step')} in ${secs.toFixed(1)} s${rate}; ${savedNotesSummary(notes, s.violations.length, saveDir === undefined)}\n`,
-    );
-    raiseLate(notes.map((n) => n.error));
-    return s.violations.length ? EXIT.failed : EXIT.ok;
+    // Ctrl-C, SIGTERM or SIGHUP stops the walks, which report and save what they found, as explore's search does:
+    // ending at once lost every counterexample of a long run (helper-124). Held until the report and files are written.
+    const eol = io.stderrIsTTY ? '\n' : '';
+    let stopping = false;
+    const release = onInterrupt({
+      first: () => {
+        io.stderr(`${eol}klpcheck simulate: stopping; reporting the walks taken (another Ctrl-C is ignored until the report is written)\n`);
+        stopping = true;
+      },
+      again: () =>
+        io.stderr(
+          `${eol}klpcheck simulate: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n`,
+        ),
+    });
+    try {
+      const s = await simulateUntil({ semantics: sem.name, scope, walks, length, seed, properties, onProgress }, () => stopping);
+      bar.clear();
+      const secs = (io.now() - t0) / 1000;
+      const notes = saveMinimalViolations(s.violations, sem, saveDir, (v, savedLength) => ({
+        source: 'walk',
+        seed,
+        runs: v.walk,
+        max_steps: length,
+        depth: v.depth,
+        ...(savedLength < v.ops.length ? { shrunk_from: v.ops.length } : {}),
+        fast_check: FAST_CHECK_VERSION,
+        klpcheck: KLPCHECK_VERSION,
+        pure_rand: PURE_RAND_VERSION,
+        scope: formatScope(scope, false),
+      }));
+      io.stdout(simulateText(s, notes));
+      const rate = secs >= 0.5 ? `, ${Math.round(s.steps / secs)} steps/s` : '';
+      io.stderr(
+        `klpcheck simulate: ${plural(s.steps, 'step')} in ${secs.toFixed(1)} s${rate}; ${savedNotesSummary(notes, s.violations.length, saveDir === undefined)}\n`,
+      );
+      if (s.stopped) io.stderr(`klpcheck simulate: INCOMPLETE: stopped after ${s.walks} of ${plural(s.stopped.asked, 'walk')}\n`);
+      raiseLate(notes.map((n) => n.error));
+      return s.violations.length ? EXIT.failed : s.stopped ? EXIT.interrupted : EXIT.ok;
+    } finally {
+      release();
+    }
   },
 };

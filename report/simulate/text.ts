@@ -52,11 +52,21 @@ export function simulateText(s: SimulationSummary, saved: readonly SavedNote[] =
     `${walks}: ${plural(s.steps, 'step')} checked in ${plural(s.universes, 'universe')}, ${s.properties.includes(CONFORMANCE) ? 'the reference implementation and the spec model in lockstep' : 'the reference implementation alone (the spec model not followed: conformance is not checked)'}`,
     'a walk is no proof: a property not violated held on these walks only (explore checks every sequence in a scope);',
     "a walk fixes each patch's definition as the patch first loads: more walks meet more universes",
+    ...(s.stopped
+      ? [
+          `INCOMPLETE: stopped (a Ctrl-C or another signal) after ${s.walks} of the ${plural(s.stopped.asked, 'walk')} asked for; each line is about the walks taken`,
+        ]
+      : []),
     '',
   ];
   const missing = missingMilestones(s);
   for (const p of s.properties) {
     const v = s.violations.find((x) => x.property === p);
+    if (!v && s.walks === 0) {
+      // Stopped before the first walk: nothing was checked, and "not violated on 0 walks" would read as a claim.
+      lines.push(`${p.padEnd(32)} not checked: stopped before the first walk`);
+      continue;
+    }
     if (!v) {
       // A walk of L steps reaches what a search of depth L does at most: the scope with that depth says what is lacking.
       const nothing = walkVacuity(p, s.scope, s.length);

@@ -55,8 +55,11 @@ export interface SimulationSummary {
   readonly semantics: string;
   readonly scope: ExploreScope;
   readonly seed: number;
+  /** The walks taken: those asked for, unless the walks were stopped (`stopped`). */
   readonly walks: number;
   readonly length: number;
+  /** Present when the walks were stopped (Ctrl-C: simulateUntil) before all those asked for were taken: how many were asked. */
+  readonly stopped?: { readonly asked: number };
   /** Steps taken, over every walk: each one checked (a walk would end early only at a state with no successor: PackedSpec.walk). */
   readonly steps: number;
   /**
@@ -80,12 +83,42 @@ interface FirstFound {
   readonly path: readonly number[];
 }
 
+/** Walks between two chances to stop (simulateUntil), as between two progress reports. */
+const WALKS_BETWEEN_STOPS = 256;
+
 /**
  * Takes the walks and decodes each property's shortest prefix. Errors: an
  * unknown semantics or property (Error: the command line checks both
  * first), or a prefix the object implementation does not find violated.
  */
 export function simulate(o: SimulateOptions): SimulationSummary {
+  const walking = walks(o);
+  let r = walking.next();
+  while (!r.done) r = walking.next(false);
+  return r.value;
+}
+
+/**
+ * simulate(), giving the event loop a turn before every 256th walk (the
+ * first included), so that a Ctrl-C's handler runs, and stopping there when
+ * `shouldStop` says so: the summary is then that of the walks taken, which
+ * the same seed and that many walks give again, with `stopped`.
+ */
+export async function simulateUntil(o: SimulateOptions, shouldStop: () => boolean): Promise<SimulationSummary> {
+  const walking = walks(o);
+  let r = walking.next();
+  while (!r.done) {
+    await new Promise((resolve) => setImmediate(resolve));
+    r = walking.next(shouldStop());
+  }
+  return r.value;
+}
+
+/**
+ * The walks of simulate(): before every WALKS_BETWEEN_STOPS-th walk it yields,
+ * and is told whether to stop there; it returns the summary of the walks taken.
+ */
+function* walks(o: SimulateOptions): Generator<void, SimulationSummary, boolean> {
   const sem = semanticsByName(o.semantics);
   if (!sem) throw new Error(`simulate: no semantics ${o.semantics}`);
   const properties = o.properties ? applicableProperties(sem, o.properties) : undefined;
@@ -97,7 +130,9 @@ export function simulate(o: SimulateOptions): SimulationSummary {
   const firsts = new Map<number, FirstFound>();
   let steps = 0;
   const universes = new Set<DefinitionNode>();
-  for (let walk = 0; walk < o.walks; walk++) {
+  let taken = 0;
+  for (let walk = 0; walk < o.walks; walk++, taken++) {
+    if (walk % WALKS_BETWEEN_STOPS === 0 && (yield)) break;
     const root = walk % roots;
     const w = model.walk(o.length, choose, root);
     steps += w.path.length;
@@ -128,8 +163,9 @@ export function simulate(o: SimulateOptions): SimulationSummary {
     semantics: sem.name,
     scope: o.scope,
     seed: o.seed,
-    walks: o.walks,
+    walks: taken,
     length: o.length,
+    ...(taken < o.walks ? { stopped: { asked: o.walks } } : {}),
     steps,
     universes: universes.size,
     properties: [...model.properties],
