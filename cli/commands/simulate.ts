@@ -63,7 +63,7 @@ export const simulate: Command = {
     "Like explore's, its lines are about its own scope: run and compare also replay",
     "a cell's saved counterexamples. Standard output depends only on the version, the",
     'arguments and the seed (--seed random draws one, and the report prints it), but',
-    'for a counterexample that could not be saved; timings and whether a file was new',
+    'for a counterexample that could not be saved or walks stopped (below); timings and whether a file was new',
     'go to stderr. Ctrl-C (or SIGTERM, or SIGHUP) stops the walks at the next 256th:',
     'the report is then of the walks taken, INCOMPLETE, with the counterexamples',
     `found saved (exit ${EXIT.interrupted} unless a property was violated).`,
