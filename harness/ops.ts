@@ -170,10 +170,16 @@ export function applyToSpec(op: Op, s: SpecModel): Outcome {
   }
 }
 
-/** ` add_merge_slots=2 replace=1`: module parameters as insmod takes them, in a fixed order. */
+/**
+ * ` add_merge_slots=2 replace=1`: module parameters as insmod takes them, in
+ * the op's order, which is the order the reference implementation applies and
+ * logs them in, as the kernel parses a module's arguments left to right and
+ * keeps the last of a name given twice (kernel/params.c parse_args; `-` and
+ * `_` are one in a name). Sorted until 2026-12-07, a command could name
+ * another experiment than the one replayed (helper-125).
+ */
 function paramsText(params: Readonly<Record<string, string>> | undefined): string {
   return Object.keys(params ?? {})
-    .sort()
     .map((k) => ` ${k}=${params![k]}`)
     .join('');
 }

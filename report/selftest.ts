@@ -59,13 +59,13 @@ function withVariables(text: string, vars: ReadonlyMap<string, string>): string 
 }
 
 /**
- * ` replace=1`: an insmod's module parameters, sorted as describeOp sorts
- * them. Read loosely, as records from before parameters existed have none.
+ * ` replace=1`: an insmod's module parameters in the op's order, as
+ * describeOp gives them. Read loosely, as records from before parameters
+ * existed have none.
  */
 function paramsText(op: Op, quote: (word: string) => string = (w) => w): string {
   const params = (op as { readonly params?: Readonly<Record<string, string>> }).params ?? {};
   return Object.keys(params)
-    .sort()
     .map((k) => ` ${quote(`${k}=${params[k]}`)}`)
     .join('');
 }

@@ -226,6 +226,23 @@ describe('text', () => {
   });
 });
 
+describe('module parameters', () => {
+  it('are written in the order the op gives them, which replay applies them in, in every format (helper-125: sorted, two files that replay differently rendered alike)', () => {
+    // The kernel parses a module's arguments left to right and keeps the last of a name given twice, `-` and `_` alike
+    // (kernel/params.c parse_args, parameq): add_merge_slots=1 after add-merge-slots=0 is 1, before it 0.
+    const slots = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'slots', 'conformance-c2aaede076a4.json'));
+    const given = (params: Record<string, string>) =>
+      ({ ...slots, steps: slots.steps.map((s, i) => (i ? s : { ...s, op: { ...s.op, params } })) }) as Counterexample;
+    const oneThenZero = given({ 'add-merge-slots': '0', add_merge_slots: '1' });
+    const zeroThenOne = given({ add_merge_slots: '1', 'add-merge-slots': '0' });
+    for (const format of ['text', 'markdown', 'selftest'] as const) {
+      expect(render(oneThenZero, format), format).toContain('add-merge-slots=0 add_merge_slots=1');
+      expect(render(zeroThenOne, format), format).toContain('add_merge_slots=1 add-merge-slots=0');
+    }
+    expect(render(given({ zeta: '1', alpha: '2' }), 'selftest')).toMatch(/^load_lp \$MOD_P1 zeta=1 alpha=2$/m);
+  });
+});
+
 describe('text: function names as the heads of wrapped lines', () => {
   it('a newline in one stays on its line, and one of 56 characters or more is cut, not an endless wrap (hostile-user finding, stop 34)', () => {
     const rename = (name: string) =>
