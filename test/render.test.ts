@@ -815,9 +815,17 @@ describe('klpcheck render', () => {
     );
     // One replay could not check says so too, never nothing.
     const cycle = { ...fixture, invariant: 'fixes' };
-    expect((await run(['render', tmp.write('cycle.json', cycle)])).stderr).toMatch(
+    const cycleRendered = await run(['render', tmp.write('cycle.json', cycle)]);
+    expect(cycleRendered.stderr).toMatch(
       /note: .*cycle\.json was not replayed \(fixes is a release cycle's property \(.*\): klpcheck protocols checks it\) under /,
     );
+    // A release cycle's record is protocols' to check: not stale. One whose property does not apply to its own
+    // semantics claims what cannot be: it opens with a CAUTION, in every format but svg (helper-125).
+    expect(cycleRendered.stdout).not.toMatch(/CAUTION/);
+    const shadow = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'per-state', 'shadow-lifetime-df68b04cdb6b.json'));
+    const na = tmp.write('na.json', { ...shadow, semantics: 'upstream' });
+    for (const format of ['text', 'markdown', 'html', 'selftest'])
+      expect((await run(['render', '--format', format, na])).stdout, format).toMatch(/CAUTION:?\**:? .*was not replayed \(n\/a: /);
     const ewhat = { ...fixture, steps: [{ ...fixture.steps[0]!, outcome: 'EWHAT' }, ...fixture.steps.slice(1)] };
     expect((await run(['render', tmp.write('ewhat.json', ewhat)])).stderr).toMatch(
       /^klpcheck: .*ewhat\.json:\/steps\/0\/outcome: must be one of \["ok","ENOENT",.*\] \[E_SCHEMA\]\n$/,

@@ -1,6 +1,7 @@
 /** `klpcheck render FILE --format F [--out FILE]`: one counterexample as mail text, markdown, a timeline or a selftest. */
 import { readCounterexample } from '../../harness/counterexample.ts';
 import { replayCounterexample, type ReplayVerdict } from '../../harness/replay.ts';
+import { isProtocolProperty } from '../../harness/protocols/cycle.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { shownPath } from '../late-errors.ts';
 import { KlpcheckError, escapeControls, placedIn } from '../../harness/errors.ts';
@@ -86,11 +87,13 @@ export const render: Command = {
     // A rendering quotes the record; say when today's model no longer gives it (a file fixed since, or edited under
     // a name without its hash, which the store's check cannot see), so a reply never quotes a stale trace unawares:
     // on stderr, and at the top of the rendering itself (but the picture alone, svg).
-    // A record replay cannot check (a release cycle's, which protocols checks) is not stale: stderr's note alone;
-    // one whose steps can none run today is (replay.ts not-checked `stale`).
+    // A record replay cannot check as a matter of course (a release cycle's, which protocols checks) is not stale:
+    // stderr's note alone. One whose steps can none run today is (replay.ts not-checked `stale`), and so is one whose
+    // property does not apply to its own semantics (n/a): it was rendered as a live violation with no CAUTION
+    // (helper-125: a per-state shadow-lifetime record edited to say upstream).
     const verdict = replayCounterexample(c, semanticsByName(c.semantics)!, file).verdict;
     const stale = staleness(verdict);
-    const caution = stale && (verdict.kind !== 'not-checked' || verdict.stale === true);
+    const caution = stale && (verdict.kind !== 'not-checked' || !isProtocolProperty(c.invariant));
     const ctx = { ...contextFor(c), ...(caution ? { stale: `${stale} under ${c.semantics}` } : {}) };
     const text = inFile(file, () => RENDERERS[format](c, ctx));
     // A selftest runs what the reference implementation does today, as its CAUTION says: not the record (helper-103).
