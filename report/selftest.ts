@@ -70,6 +70,12 @@ function paramsText(op: Op, quote: (word: string) => string = (w) => w): string 
     .join('');
 }
 
+/**
+ * "violated", or for a stale record (its CAUTION) "recorded as violated": the
+ * steps are today's, and today's may hold there (helper-125).
+ */
+const violatedWord = (ctx: RenderContext): string => (ctx.stale ? 'recorded as violated' : 'violated');
+
 /** A `# klpcheck:` comment, one line whatever the file's names hold (a newline would end the comment). */
 const comment = (text: string) => `# klpcheck: ${escapeControls(text)}`;
 
@@ -231,7 +237,7 @@ function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded:
     );
   out.push(
     ...para(
-      `Invariant: ${ctx.invariant.id}${titleAfterId(ctx.invariant, ' (', ')')}, violated after step ${c.violation.step + 1}: ${c.violation.reason}.`,
+      `Invariant: ${ctx.invariant.id}${titleAfterId(ctx.invariant, ' (', ')')}, ${violatedWord(ctx)} after step ${c.violation.step + 1}: ${c.violation.reason}.`,
     ),
   );
   out.push(...para(`Found by: ${provenanceLine(c)}.`));
@@ -312,7 +318,7 @@ export function renderSelftest(c: Counterexample, ctx: RenderContext): string {
     if (step.op.op === 'transition_step' && retried) e = { ...e, lines: [comment(RETRY_AGAIN)] };
     retried ||= step.op.op === 'transition_step';
     if (step.counterexample) {
-      const mark = i === c.violation.step ? ` [${ctx.invariant.id} violated here]` : '';
+      const mark = i === c.violation.step ? ` [${ctx.invariant.id} ${violatedWord(ctx)} here]` : '';
       const lead = `# ${i + 1}. `;
       body.push(...wrap(`${phrases[i]}${mark}`, lead, `#${' '.repeat(lead.length - 1)}`, 76));
     }
