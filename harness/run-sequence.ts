@@ -121,8 +121,11 @@ function conformanceReason(specOutcome: string, implOutcome: string, spec: SpecM
   if (spec.matches(impl)) return null;
   const d = firstDifference(spec.abstract(), impl);
   if (!d) return null;
-  return `at ${d.path} the spec has ${JSON.stringify(d.spec)}, the implementation ${JSON.stringify(d.impl)}`;
+  return `at ${d.path} the spec has ${shownValue(d.spec)}, the implementation ${shownValue(d.impl)}`;
 }
+
+/** A value of an abstract state as a reason quotes it: JSON, or "nothing" where one side has no value (a list shorter than the other's), which read "undefined" (helper-125). */
+const shownValue = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
 
 /** One run in progress: the kernel, the spec model and the invariants' checkers. */
 export class Lockstep {

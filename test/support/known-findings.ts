@@ -94,7 +94,7 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     id: 'per-state-shared-state-replaced',
     semantics: ['per-state'],
-    recorded: 'counterexamples/per-state/conformance-9a84c5f1533c.json',
+    recorded: 'counterexamples/per-state/conformance-0cd0058e652e.json',
     meaning:
       'Two replaced patches carry one is_shadow state the replace drops: is_state_in_other_patches counts the other ' +
       'replaced patch, so the state is removed without post_unpatch and its shadow variables stay (facts C.3).',
