@@ -76,6 +76,16 @@ function paramsText(op: Op, quote: (word: string) => string = (w) => w): string 
  */
 const violatedWord = (ctx: RenderContext): string => (ctx.stale ? 'recorded as violated' : 'violated');
 
+/**
+ * The kernel a draft runs on: today's for upstream, the one kernel klpcheck's
+ * semantics describe as it is (vm/inputs.ts); a proposal's needs the proposal
+ * applied, which the draft said of upstream's too (helper-125).
+ */
+const kernelToRunOn = (semantics: string): string =>
+  semantics === 'upstream'
+    ? "on today's kernel, which implements upstream's atomic replace"
+    : `this draft needs a kernel with the ${semantics} proposal applied (today's implements upstream only); on one`;
+
 /** A `# klpcheck:` comment, one line whatever the file's names hold (a newline would end the comment). */
 const comment = (text: string) => `# klpcheck: ${escapeControls(text)}`;
 
@@ -244,7 +254,7 @@ function header(c: Counterexample, ctx: RenderContext, run: SelftestRun, loaded:
   out.push('#');
   out.push(
     ...para(
-      "The test modules below do not exist: write them in test_modules/ before running this script. The function names are klpcheck's placeholders; use real ones. The expected log is what klpcheck's reference implementation prints; on a kernel with the proposal applied, a difference means the kernel and the model disagree.",
+      `The test modules below do not exist: write them in test_modules/ before running this script. The function names are klpcheck's placeholders; use real ones. The expected log is what klpcheck's reference implementation prints; ${kernelToRunOn(c.semantics)}, a difference means the kernel and the model disagree.`,
     ),
   );
   const { cannot, unset } = assumedKernel(c);

@@ -226,6 +226,17 @@ describe('text', () => {
   });
 });
 
+describe('selftest: the kernel to run it on', () => {
+  it("is today's for upstream, and one with the proposal applied for any other semantics (helper-125: upstream's draft said the proposal's)", () => {
+    const flat = (c: Counterexample) => render(c, 'selftest').replace(/\n# /g, ' ');
+    expect(flat(fixture)).toContain("prints; on today's kernel, which implements upstream's atomic replace, a difference means");
+    const slots = readCounterexample(join(import.meta.dirname, '..', 'counterexamples', 'slots', 'conformance-c2aaede076a4.json'));
+    expect(flat(slots)).toContain(
+      "prints; this draft needs a kernel with the slots proposal applied (today's implements upstream only); on one, a difference means",
+    );
+  });
+});
+
 describe('module parameters', () => {
   it('are written in the order the op gives them, which replay applies them in, in every format (helper-125: sorted, two files that replay differently rendered alike)', () => {
     // The kernel parses a module's arguments left to right and keeps the last of a name given twice, `-` and `_` alike

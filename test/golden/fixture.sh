@@ -11,8 +11,8 @@
 # The test modules below do not exist: write them in test_modules/ before
 # running this script. The function names are klpcheck's placeholders; use
 # real ones. The expected log is what klpcheck's reference implementation
-# prints; on a kernel with the proposal applied, a difference means the
-# kernel and the model disagree.
+# prints; on today's kernel, which implements upstream's atomic replace, a
+# difference means the kernel and the model disagree.
 #
 # test_klp_p1: livepatch, no-replace (replace=false)
 #   vmlinux: f1 (+callbacks that log as test_klp_callbacks_demo)
