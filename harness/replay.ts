@@ -6,7 +6,7 @@
  */
 import type { Semantics } from '../model/semantics/semantics.ts';
 import { CONFORMANCE, invariantById } from '../properties/catalog.ts';
-import { KlpcheckError, pointer } from './errors.ts';
+import { escapeInvisible, KlpcheckError, pointer } from './errors.ts';
 import { opsOf, type Counterexample } from './counterexample.ts';
 import { notApplicableWhy } from './matrix.ts';
 import { isProtocolProperty } from './protocols/cycle.ts';
@@ -91,7 +91,8 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
     v.step !== c.violation.step
       ? `recorded at step ${c.violation.step + 1}`
       : sameTrace
-        ? `recorded with another reason: ${JSON.stringify(c.violation.reason)}`
+        ? // Its invisible characters shown (a no-break space for a space read as the very reason it differs from: helper-125).
+          `recorded with another reason: ${escapeInvisible(JSON.stringify(c.violation.reason))}`
         : (firstDeparture(c, result) ?? 'the states along the way differ from the record');
   return { verdict: { kind: 'violated', step: v.step, reason: v.reason, note }, result };
 }

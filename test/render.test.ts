@@ -779,6 +779,13 @@ describe('klpcheck render', () => {
     expect((await run(['render', tmp.write('reworded.json', reworded)])).stderr).toMatch(
       /note: .*reworded\.json is still violated, but not as recorded \(recorded with another reason: "NOTHING IS WRONG HERE"\) under /,
     );
+    // One that differs by a character that shows as a space or as nothing says which (helper-125: the two read alike).
+    const lookalike = { ...fixture, violation: { ...fixture.violation, reason: fixture.violation.reason.replace(' ', '\u00a0') } };
+    expect(lookalike.violation.reason).not.toBe(fixture.violation.reason);
+    expect((await run(['render', tmp.write('lookalike.json', lookalike)])).stderr).toContain(
+      // The fixture's reason has nothing JSON escapes: the quoted text is the reason, its no-break space as \u00a0.
+      `(recorded with another reason: "${fixture.violation.reason.replace(' ', '\\u00a0')}")`,
+    );
     // The same step and reason, but states along the way that the model does not give: the first state, or a later one.
     for (const [name, edited] of [
       ['initial', { ...fixture, initial: { ...fixture.initial, shadows: ['edited'] } }],
