@@ -6,6 +6,7 @@
  * report and the same file; the known flaws are found; a saved counterexample
  * that still reproduces wins where the walks find none.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,15 +135,24 @@ describe('simulate: random walks on the packed lockstep', () => {
     );
   });
 
-  it('stops at a 256th walk when asked (Ctrl-C), with the summary of the walks taken, as that many walks give it', async () => {
+  it('stops before the walk at which it is asked to (Ctrl-C), with the summary of the walks taken, as that many walks give it', async () => {
     const o = { semantics: 'upstream', scope: parseScope('patches=2,functions=2,states=1,tasks=2'), length: 20, seed: 2 };
-    let asked = 0;
-    // Asked before walk 1, 257 and 513: stop at the third chance, after 512 walks.
-    const stopped = await simulateUntil({ ...o, walks: 1000 }, () => ++asked === 3);
-    expect(asked).toBe(3);
-    const { stopped: why, ...taken } = stopped;
-    expect(why).toEqual({ asked: 1000 });
-    expect(JSON.stringify(taken)).toBe(JSON.stringify(simulate({ ...o, walks: 512 })));
+    for (const taken of [1, 255, 256, 300]) {
+      let asked = 0;
+      // Asked before each walk: stop before walk taken + 1.
+      const stopped = await simulateUntil({ ...o, walks: 1000 }, () => ++asked === taken + 1);
+      expect(asked).toBe(taken + 1);
+      const { stopped: why, ...summary } = stopped;
+      expect(why).toEqual({ asked: 1000 });
+      expect(JSON.stringify(summary)).toBe(JSON.stringify(simulate({ ...o, walks: taken })));
+    }
+    const stopped = await simulateUntil(
+      { ...o, walks: 1000 },
+      (() => {
+        let n = 0;
+        return () => ++n === 513;
+      })(),
+    );
     expect(simulateText(stopped)).toMatch(
       /^INCOMPLETE: stopped \(a Ctrl-C or another signal\) after 512 of the 1000 walks asked for; each line is about the walks taken$/m,
     );
@@ -271,6 +281,34 @@ describe('klpcheck simulate', () => {
       expect(process.listenerCount(signal)).toBe(listeners);
     }
   });
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'])(
+    'stops on a real %s sent while fewer than 256 walks run, through bin/klpcheck.mjs (helper-126: one after the last 256th walk was lost)',
+    (signal) => {
+      // 255 walks of 10,000 steps: seconds of walks, with no 256th walk to stop before.
+      const args = [
+        'simulate',
+        '--semantics',
+        'upstream',
+        '--invariant',
+        'one-active-patch-per-slot',
+        '--walks',
+        '255',
+        '--length',
+        '10000',
+        '--no-save',
+      ];
+      const r = spawnSync(process.execPath, ['--import', './test/support/signal-during-run.mjs', 'bin/klpcheck.mjs', ...args], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, KLPCHECK_TEST_SIGNAL: signal },
+      });
+      expect(r.status, r.stderr).toBe(130);
+      expect(r.stdout).toMatch(/^INCOMPLETE: stopped \(a Ctrl-C or another signal\) after \d+ of the 255 walks asked for; /m);
+      expect(r.stderr).toMatch(/^klpcheck simulate: stopping; /m);
+      expect(r.stderr).toMatch(/^klpcheck simulate: INCOMPLETE: stopped after \d+ of 255 walks$/m);
+    },
+  );
 
   it('exits 130 when stopped with nothing violated, and 0 when the walks violate nothing, each line saying how far they went', async () => {
     const stopped = capture();

@@ -65,7 +65,7 @@ export const simulate: Command = {
     'arguments and the seed (--seed random draws one, and the report prints it), but',
     'for a counterexample that could not be saved or walks stopped (below); timings',
     'and whether a file was new go to stderr. Ctrl-C (or SIGTERM, or SIGHUP) stops',
-    'the walks at the next 256th: the report is then of the walks taken, INCOMPLETE,',
+    'the walks before the next one: the report is then of the walks taken, INCOMPLETE,',
     `with the counterexamples found saved (exit ${EXIT.interrupted} unless one was violated).`,
     `Scope keys and values (K=N): ${scopeRanges(WALKED_KEYS)}`,
     `(default ${formatScope(DEFAULT_EXPLORE_SCOPE, false)}; no depth: --length is a walk's length).`,

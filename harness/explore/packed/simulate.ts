@@ -83,8 +83,8 @@ interface FirstFound {
   readonly path: readonly number[];
 }
 
-/** Walks between two chances to stop (simulateUntil), as between two progress reports. */
-const WALKS_BETWEEN_STOPS = 256;
+/** Milliseconds of walks between two turns of the event loop (simulateUntil), in which a signal's handler runs. */
+const TURN_MS = 50;
 
 /**
  * Takes the walks and decodes each property's shortest prefix. Errors: an
@@ -99,25 +99,30 @@ export function simulate(o: SimulateOptions): SimulationSummary {
 }
 
 /**
- * simulate(), giving the event loop a turn before every 256th walk (the
- * first included), so that a Ctrl-C's handler runs, and stopping there when
- * `shouldStop` says so: the summary is then that of the walks taken, which
- * the same seed and that many walks give again, with `stopped`.
+ * simulate(), asking `shouldStop` before each walk and stopping there when it
+ * says so: the summary is then that of the walks taken, which the same seed
+ * and that many walks give again, with `stopped`. The event loop gets a turn
+ * when TURN_MS went by since the last, so that a signal's handler runs
+ * during the walks; once they are taken, the decoding of the violations
+ * runs to its end. A turn only before every 256th walk lost a signal sent
+ * after the last of them: the walks ran on, and so did `timeout`'s target
+ * (helper-126).
  */
 export async function simulateUntil(o: SimulateOptions, shouldStop: () => boolean): Promise<SimulationSummary> {
   const walking = walks(o);
   let r = walking.next();
+  let turn = performance.now();
   while (!r.done) {
-    await new Promise((resolve) => setImmediate(resolve));
+    if (performance.now() - turn >= TURN_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turn = performance.now();
+    }
     r = walking.next(shouldStop());
   }
   return r.value;
 }
 
-/**
- * The walks of simulate(): before every WALKS_BETWEEN_STOPS-th walk it yields,
- * and is told whether to stop there; it returns the summary of the walks taken.
- */
+/** The walks of simulate(): before each walk it yields, and is told whether to stop there; it returns the summary of the walks taken. */
 function* walks(o: SimulateOptions): Generator<void, SimulationSummary, boolean> {
   const sem = semanticsByName(o.semantics);
   if (!sem) throw new Error(`simulate: no semantics ${o.semantics}`);
@@ -132,7 +137,7 @@ function* walks(o: SimulateOptions): Generator<void, SimulationSummary, boolean>
   const universes = new Set<DefinitionNode>();
   let taken = 0;
   for (let walk = 0; walk < o.walks; walk++, taken++) {
-    if (walk % WALKS_BETWEEN_STOPS === 0 && (yield)) break;
+    if (yield) break;
     const root = walk % roots;
     const w = model.walk(o.length, choose, root);
     steps += w.path.length;
