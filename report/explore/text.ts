@@ -105,9 +105,11 @@ export function exploreText(s: ExploreSummary, saved: readonly SavedNote[] = [])
         ? budgetReach(s.depthReached, s.stateBudget)
         : `up to depth ${s.scope.depth}`;
   const conformance = s.properties.includes(CONFORMANCE);
-  // A break the counted levels hold: under a budget or a Ctrl-C, one found in the level under way, which the counts
-  // leave out, had the header say its spec-level count was "before a conformance break" (helper-124).
-  const broke = s.violations.some((v) => v.property === CONFORMANCE && (s.fixpoint || v.depth <= s.depthReached));
+  // A break the counted states hold. A budget's counts leave out the level under way, and one found there had the
+  // header say its spec-level count was "before a conformance break" (helper-124); a Ctrl-C's counts hold that level
+  // (summary.ts), and its breaks with it (helper-126).
+  const counted = s.fixpoint ? Infinity : s.complete ? s.depthReached : s.depthReached + 1;
+  const broke = s.violations.some((v) => v.property === CONFORMANCE && v.depth <= counted);
   const specLevel = !conformance
     ? 'the spec model not followed: conformance is not checked'
     : s.specStates === null
