@@ -78,13 +78,17 @@ const violatedWord = (ctx: RenderContext): string => (ctx.stale ? 'recorded as v
 
 /**
  * The kernel a draft runs on: today's for upstream, the one kernel klpcheck's
- * semantics describe as it is (vm/inputs.ts); a proposal's needs the proposal
- * applied, which the draft said of upstream's too (helper-125).
+ * semantics describe as it is (vm/inputs.ts); stacking's, one from before
+ * atomic replace removed stacking (seed 002, Petr Mladek, 2019-01-09); a
+ * proposal's, one with the proposal applied, which the draft said of
+ * upstream's too (helper-125) and stacking's (helper-126).
  */
 const kernelToRunOn = (semantics: string): string =>
   semantics === 'upstream'
     ? "on today's kernel, which implements upstream's atomic replace"
-    : `this draft needs a kernel with the ${semantics} proposal applied (today's implements upstream only); on one`;
+    : semantics === 'stacking'
+      ? 'this draft needs a kernel from before atomic replace, whose livepatch core still enforced stacking (only the topmost patch could be disabled); on one'
+      : `this draft needs a kernel with the ${semantics} proposal applied (today's implements upstream only); on one`;
 
 /** A `# klpcheck:` comment, one line whatever the file's names hold (a newline would end the comment). */
 const comment = (text: string) => `# klpcheck: ${escapeControls(text)}`;

@@ -234,6 +234,13 @@ describe('selftest: the kernel to run it on', () => {
     expect(flat(slots)).toContain(
       "prints; this draft needs a kernel with the slots proposal applied (today's implements upstream only); on one, a difference means",
     );
+    // Stacking is no proposal: the rule atomic replace removed (helper-126).
+    const stacking = readCounterexample(
+      join(import.meta.dirname, '..', 'counterexamples', 'stacking', 'no-foreign-overlap-6472230d4407.json'),
+    );
+    expect(flat(stacking)).toContain(
+      'prints; this draft needs a kernel from before atomic replace, whose livepatch core still enforced stacking',
+    );
   });
 });
 
