@@ -5,7 +5,7 @@
  * patch, module, task or function the universe has. Each failure is one
  * KlpcheckError with the JSON pointer of the offending field.
  */
-import { funcKey, kernelModuleName, type Universe } from '../model/kernel/definitions.ts';
+import { canonicalKey, funcKey, kernelModuleName, type Universe } from '../model/kernel/definitions.ts';
 import { taskNames } from '../model/kernel/definitions.ts';
 import { MODULE_NAME_LEN } from '../model/kernel/enable.ts';
 import { KlpcheckError, pointer } from './errors.ts';
@@ -22,6 +22,20 @@ export interface UniverseNames {
   readonly funcs: ReadonlySet<string>;
   /** funcKey (`object:name,sympos`) of every patched function. */
   readonly funcKeys: ReadonlySet<string>;
+}
+
+/**
+ * Whether a scenario step's function, `obj:name` or `obj:name,sympos`, is
+ * one the universe has: a name it mentions, or a patched function at that
+ * position (position 0 and 1 are one, as funcKey has them, and name the
+ * unique symbol of a name the universe mentions). `obj:name,sympos` was
+ * refused, though the README and the schema take it (helper-127).
+ */
+export function namesFunc(names: UniverseNames, func: string): boolean {
+  const positioned = /^(.*),(\d+)$/.exec(func);
+  if (!positioned) return names.funcs.has(func);
+  const key = canonicalKey(func);
+  return names.funcKeys.has(key) || (key.endsWith(',0') && names.funcs.has(positioned[1]!));
 }
 
 /**

@@ -48,3 +48,37 @@ describe('klpcheck scenario: load_lp of a module that is no livepatch', () => {
     expect((await run(['scenario', tmp.write('mod-target.json', mod)])).code).toBe(0);
   });
 });
+
+describe('klpcheck scenario: a function named with its symbol position', () => {
+  it('takes obj:name,sympos as the README and the schema say, position 0 and 1 alike, and tells two copies of a name apart (helper-127)', async () => {
+    // Named with its position, the unique symbol is the one named without: positions 0 and 1 are one (funcKey).
+    for (const func of ['vmlinux:cmdline_proc_show,0', 'vmlinux:cmdline_proc_show,1']) {
+      const s = basicScenario();
+      for (const step of s.steps) if (step.op === 'check_running') step.func = func;
+      const r = await run(['scenario', tmp.write('positioned.json', s)]);
+      expect(r.code, `${func}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+    // Two copies of f (old_sympos 1 and 2): only the second is patched, and a task runs each as its own function.
+    const s = basicScenario();
+    s.universe = {
+      patches: [{ name: 'test_klp_livepatch', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f', old_sympos: 2 }] }] }],
+      modules: [],
+      kernel: { vmlinux_symbols: { f: 2 } },
+    };
+    s.steps = [
+      { op: 'load_lp', module: 'test_klp_livepatch' },
+      { op: 'check_running', func: 'vmlinux:f,2', runs: 'test_klp_livepatch' },
+      { op: 'check_running', func: 'vmlinux:f,1', runs: 'original' },
+    ];
+    delete (s as { expect_log?: unknown }).expect_log;
+    const two = await run(['scenario', tmp.write('two-copies.json', s)]);
+    expect(two.stderr).toBe('');
+    expect(two.stdout).toMatch(/^ {2}1 {2}ok {6}check_running vmlinux:f,2$/m);
+    expect(two.stdout).toMatch(/^ {2}2 {2}ok {6}check_running vmlinux:f,1$/m);
+    // A position the universe does not patch is refused at its place, as an unknown name is.
+    s.steps = [{ op: 'check_running', func: 'vmlinux:f,3', runs: 'original' }];
+    const none = await run(['scenario', tmp.write('no-copy.json', s)]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no-copy\.json:\/steps\/0\/func: function 'vmlinux:f,3' is not in the universe \[E_REFERENCE\]/);
+  });
+});

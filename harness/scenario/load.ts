@@ -8,7 +8,7 @@ import type { Scenario, Step, TaskStep } from '../../schema/generated/scenario.t
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { KlpcheckError, pointer } from '../errors.ts';
 import { readJson, requireKind, validate } from '../json-file.ts';
-import { notInUniverse, universeNames } from '../references.ts';
+import { namesFunc, notInUniverse, universeNames } from '../references.ts';
 import { impliedResult } from './run.ts';
 import { chosenCommandText, TASK_OPS, TASK_STEP_FIELDS } from './steps.ts';
 import { ERRNO, errnoByNumber } from '../../model/kernel/errno.ts';
@@ -90,12 +90,12 @@ function checkReferences(s: Scenario, file: string): void {
     // Without a function the task cannot enter one: the step was refused EAGAIN and the scenario passed.
     if (step.op === 'block_task' && step.func === undefined)
       throw new KlpcheckError('E_SCHEMA', 'block_task needs the func (object:name) the task sleeps in', file, pointer('steps', i));
-    if ((step.op === 'check_running' || step.op === 'block_task') && step.func !== undefined && !names.funcs.has(step.func)) {
+    if ((step.op === 'check_running' || step.op === 'block_task') && step.func !== undefined && !namesFunc(names, step.func)) {
       bad(i, 'func', 'function', step.func);
     }
     if (step.op === 'grep_live_patched') {
       step.funcs.forEach((f, j) => {
-        if (!names.funcs.has(f))
+        if (!namesFunc(names, f))
           throw new KlpcheckError('E_REFERENCE', `function '${f}' is not in the universe`, file, pointer('steps', i, 'funcs', j));
       });
     }
