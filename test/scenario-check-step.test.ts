@@ -82,3 +82,12 @@ describe('klpcheck scenario: a function named with its symbol position', () => {
     expect(none.stderr).toMatch(/no-copy\.json:\/steps\/0\/func: function 'vmlinux:f,3' is not in the universe \[E_REFERENCE\]/);
   });
 });
+
+describe('klpcheck scenario: a scenario of no step', () => {
+  it('is refused at /steps, where it passed having checked nothing (helper-127)', async () => {
+    const r = await run(['scenario', tmp.write('nosteps.json', { ...basicScenario(), steps: [], expect_log: [] })]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toMatch(/PASS/);
+    expect(r.stderr).toMatch(/nosteps\.json:\/steps: the scenario has no step: it checks nothing \[E_SCHEMA\]\n$/);
+  });
+});

@@ -201,9 +201,12 @@ export function isThreadScenario(data: unknown): boolean {
  * an expected log, a step with `expect`, a check_running or check_sysfs, or
  * a helper that functions.sh makes die on failure (load_lp and its kin,
  * harness/scenario/run.ts impliedResult). `"steps": []` with no expected
- * log, or steps that only write, passed (hostile-user finding, 2026-12-03).
+ * log, or steps that only write, passed (hostile-user finding, 2026-12-03);
+ * so did no step with an empty expected log (helper-127).
  */
 function checkSomethingChecked(s: Scenario, file: string): void {
+  // An expect_log of no step holds of the empty log whatever the kernel does: it passed, checking nothing (helper-127).
+  if (!s.steps.length) throw new KlpcheckError('E_SCHEMA', 'the scenario has no step: it checks nothing', file, '/steps');
   const checks = (step: Step) =>
     ('expect' in step && step.expect !== undefined) ||
     step.op === 'check_running' ||
