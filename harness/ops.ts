@@ -176,15 +176,15 @@ export function applyToSpec(op: Op, s: SpecModel): Outcome {
  * logs them in, as the kernel parses a module's arguments left to right and
  * keeps the last of a name given twice (kernel/params.c parse_args; `-` and
  * `_` are one in a name). Sorted until 2026-12-07, a command could name
- * another experiment than the one replayed (helper-125).
+ * another experiment than the one replayed (helper-125). `quote` writes each
+ * `name=value` word (a selftest's shell quoting: report/selftest.ts).
  */
-function paramsText(params: Readonly<Record<string, string>> | undefined): string {
+export function paramsText(params: Readonly<Record<string, string>> | undefined, quote: (word: string) => string = (w) => w): string {
   return Object.keys(params ?? {})
-    .map((k) => ` ${k}=${params![k]}`)
+    .map((k) => ` ${quote(`${k}=${params![k]}`)}`)
     .join('');
 }
 
-/** The op as a maintainer would write it in a mail (also fast-check's toString). */
 export function describeOp(op: Op): string {
   switch (op.op) {
     case 'insmod':

@@ -5,7 +5,7 @@
  * patch, module, task or function the universe has. Each failure is one
  * KlpcheckError with the JSON pointer of the offending field.
  */
-import { canonicalKey, funcKey, kernelModuleName, type Universe } from '../model/kernel/definitions.ts';
+import { funcKey, kernelModuleName, namedFuncKey, type Universe } from '../model/kernel/definitions.ts';
 import { taskNames } from '../model/kernel/definitions.ts';
 import { MODULE_NAME_LEN } from '../model/kernel/enable.ts';
 import { KlpcheckError, pointer } from './errors.ts';
@@ -32,10 +32,9 @@ export interface UniverseNames {
  * refused, though the README and the schema take it (helper-127).
  */
 export function namesFunc(names: UniverseNames, func: string): boolean {
-  const positioned = /^(.*),(\d+)$/.exec(func);
-  if (!positioned) return names.funcs.has(func);
-  const key = canonicalKey(func);
-  return names.funcKeys.has(key) || (key.endsWith(',0') && names.funcs.has(positioned[1]!));
+  if (names.funcs.has(func)) return true;
+  const key = namedFuncKey(func);
+  return names.funcKeys.has(key) || (key.endsWith(',0') && names.funcs.has(key.slice(0, -2)));
 }
 
 /**

@@ -14,7 +14,7 @@
 import type { Counterexample } from '../harness/counterexample.ts';
 import { escapeControls, KlpcheckError } from '../harness/errors.ts';
 import { shellWord } from '../harness/shell.ts';
-import { describeOp, type Op } from '../harness/ops.ts';
+import { describeOp, paramsText, type Op } from '../harness/ops.ts';
 import { selftestFilter } from '../harness/scenario/filter.ts';
 import { INSMOD_STRERROR, type Errno } from '../model/kernel/errno.ts';
 import { titleAfterId, type RenderContext } from './context.ts';
@@ -56,18 +56,6 @@ function withVariables(text: string, vars: ReadonlyMap<string, string>): string 
     out = out.replace(new RegExp(`${module}(?=_)`, 'g'), `\${${v}}`).replace(new RegExp(`${module}(?![A-Za-z0-9_])`, 'g'), `$${v}`);
   }
   return out;
-}
-
-/**
- * ` replace=1`: an insmod's module parameters in the op's order, as
- * describeOp gives them. Read loosely, as records from before parameters
- * existed have none.
- */
-function paramsText(op: Op, quote: (word: string) => string = (w) => w): string {
-  const params = (op as { readonly params?: Readonly<Record<string, string>> }).params ?? {};
-  return Object.keys(params)
-    .map((k) => ` ${quote(`${k}=${params[k]}`)}`)
-    .join('');
 }
 
 /**
@@ -138,8 +126,8 @@ function emit(step: RunStep, f: StepFacts, isPatch: (m: string) => boolean, v: (
   switch (op.op) {
     case 'insmod': {
       // The log shows the words as insmod got them; the script passes each as one word.
-      const command = `% insmod test_modules/${op.module}.ko${paramsText(op)}`;
-      const call = (fn: string) => [`${fn} $${v(op.module)}${paramsText(op, shellWord)}`];
+      const command = `% insmod test_modules/${op.module}.ko${paramsText(op.params)}`;
+      const call = (fn: string) => [`${fn} $${v(op.module)}${paramsText(op.params, shellWord)}`];
       if (!ok) {
         const why = INSMOD_STRERROR[step.outcome as Errno] ?? step.outcome;
         return {

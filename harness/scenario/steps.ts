@@ -6,7 +6,7 @@
 import type { Step, TaskStep } from '../../schema/generated/scenario.ts';
 import { INSMOD_STRERROR, OK, fail, type Outcome } from '../../model/kernel/errno.ts';
 import type { Kernel } from '../../model/kernel/kernel.ts';
-import { canonicalKey, livepatchSysfsDir, moduleSysfsDir } from '../../model/kernel/definitions.ts';
+import { livepatchSysfsDir, moduleSysfsDir, namedFuncKey } from '../../model/kernel/definitions.ts';
 import { afterStep, countPids, stopGetpidCallers } from './getpid-callers.ts';
 import { shadowVarsModule, type ShadowStep } from './shadow-module.ts';
 import { sysfsMode } from './sysfs-modes.ts';
@@ -115,16 +115,6 @@ export const TASK_STEP_FIELDS: Readonly<Record<TaskStep['op'], readonly ('func' 
   fork: ['child'],
 };
 
-/**
- * The function a step names, `obj:name` or `obj:name,sympos` as the README
- * and the schema let it (the symbol's position, as a patch's old_sympos),
- * as the kernel model keys it (definitions.ts funcKey). `,0` was appended to
- * every name, so `obj:name,2` named no function (helper-127).
- */
-export function stepFuncKey(func: string): string {
-  return canonicalKey(/,\d+$/.test(func) ? func : `${func},0`);
-}
-
 /** The task steps' ops. */
 export const TASK_OPS = Object.keys(TASK_STEP_FIELDS) as readonly TaskStep['op'][];
 
@@ -132,7 +122,7 @@ export const TASK_OPS = Object.keys(TASK_STEP_FIELDS) as readonly TaskStep['op']
 function taskStep(k: Kernel, step: TaskStep): boolean {
   switch (step.op) {
     case 'block_task':
-      return k.blockTask(step.task, step.func ? stepFuncKey(step.func) : '', step.sleep);
+      return k.blockTask(step.task, step.func ? namedFuncKey(step.func) : '', step.sleep);
     case 'unblock_task':
       return k.unblockTask(step.task);
     case 'task_return':
@@ -238,13 +228,13 @@ function stepAlone(k: Kernel, step: Step): StepOutcome {
     }
     case 'grep_live_patched': {
       for (const f of step.funcs) {
-        const v = k.runningCode('task0', stepFuncKey(f));
+        const v = k.runningCode('task0', namedFuncKey(f));
         if (typeof v !== 'string') k.core.log.module(v.patch, 'this has been live patched');
       }
       return { command: `grep 'live patched' ${step.funcs.join(' ')}`, outcome: OK };
     }
     case 'check_running': {
-      const v = k.runningCode(step.task ?? 'task0', stepFuncKey(step.func));
+      const v = k.runningCode(step.task ?? 'task0', namedFuncKey(step.func));
       const runs = typeof v === 'string' ? v : v.patch;
       const problem = runs === step.runs ? undefined : `${step.func} runs ${runs}, expected ${step.runs}`;
       // functions.sh: `if [[ $(cat /proc/...) == ... ]]; then log "livepatch: ok"; fi`
@@ -257,7 +247,7 @@ function stepAlone(k: Kernel, step: Step): StepOutcome {
       return { command, outcome: k.readParam(step.module, step.param) };
     }
     case 'trace_function':
-      return { command: `trace_function ${step.func}`, outcome: k.traceFunction(stepFuncKey(step.func)) };
+      return { command: `trace_function ${step.func}`, outcome: k.traceFunction(namedFuncKey(step.func)) };
     case 'check_sysfs': {
       const problem = checkSysfs(k, step);
       // With only a count there is no patch to name: no trailing space.

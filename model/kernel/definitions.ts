@@ -81,6 +81,16 @@ export function canonicalKey(key: string): string {
 }
 const canonicalKeys = new Map<string, string>();
 
+/**
+ * A function as a scenario step names it, `obj:name` or `obj:name,sympos`
+ * (the README and schema/scenario.schema.json), as the kernel model keys it
+ * (funcKey): no position is position 0. `,0` was appended to every name, so
+ * `obj:name,2` named no function (helper-127).
+ */
+export function namedFuncKey(func: string): string {
+  return canonicalKey(/,\d+$/.test(func) ? func : `${func},0`);
+}
+
 /** The name of a func's sysfs directory, `<old_name>,<sympos>` with 0 shown as 1 (core.c klp_init_func). */
 export function sysfsFuncName(name: string, sympos: number): string {
   return `${name},${sympos === 0 ? 1 : sympos}`;
