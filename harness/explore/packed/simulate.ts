@@ -135,8 +135,9 @@ function* walks(o: SimulateOptions): Generator<void, SimulationSummary, boolean>
   const firsts = new Map<number, FirstFound>();
   let steps = 0;
   const universes = new Set<DefinitionNode>();
-  let taken = 0;
-  for (let walk = 0; walk < o.walks; walk++, taken++) {
+  // Outside the loop: where it stopped is the number of walks taken.
+  let walk = 0;
+  for (; walk < o.walks; walk++) {
     if (yield) break;
     const root = walk % roots;
     const w = model.walk(o.length, choose, root);
@@ -168,9 +169,9 @@ function* walks(o: SimulateOptions): Generator<void, SimulationSummary, boolean>
     semantics: sem.name,
     scope: o.scope,
     seed: o.seed,
-    walks: taken,
+    walks: walk,
     length: o.length,
-    ...(taken < o.walks ? { stopped: { asked: o.walks } } : {}),
+    ...(walk < o.walks ? { stopped: { asked: o.walks } } : {}),
     steps,
     universes: universes.size,
     properties: [...model.properties],
