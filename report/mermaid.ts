@@ -23,12 +23,14 @@ const TASK_OPS: ReadonlySet<string> = new Set([
 
 // Mermaid reads `;` as a statement end and `#` as an entity's start: each is written as mermaid's entity code for
 // itself, which shows the character (it was shown as `,` and `no. `; hostile user, stop 40).
-// Every label holds the file's text, and mermaid reads '<' and '>' in a label as HTML: an edited reason, or an op's
-// parameter, was markup (hostile-user findings, 2026-12-03).
+// Every label holds the file's text, and mermaid reads '<' in a label as HTML's: an edited reason, or an op's
+// parameter, was markup (hostile-user findings, 2026-12-03). A '<' that starts a tag (a letter, '/', '!' or '?' after
+// it) is written as its entity code too, which mermaid shows as the character, as text (mermaid's docs, "Entity codes
+// to escape characters"; `#60;` since mermaid 0.5.2, knsv/mermaid#193); it was shown as `‹` until 2026-12-07
+// (helper-125). The phrases' own '<-' arrows stay as they are, readable in the diagram's source.
 // And one line: a newline in a function's name started a mermaid statement of its own.
-const safe = (s: string) => unmarked(escapeControls(s)).replace(/[;#]/g, (c) => (c === ';' ? '#59;' : '#35;'));
-// Only a '<' that starts a tag (a letter, '/', '!' or '?' after it) is markup: the phrases' own '<-' arrows stay.
-const unmarked = (s: string) => s.replace(/<(?=[A-Za-z/!?])/g, '‹');
+const ENTITY_CODES: Readonly<Record<string, string>> = { ';': '#59;', '#': '#35;', '<': '#60;' };
+const safe = (s: string) => escapeControls(s).replace(/[;#]|<(?=[A-Za-z/!?])/g, (c) => ENTITY_CODES[c]!);
 
 /** A participant's shown name: `slot patch:p1` reads `p1 (own slot)`; no `:` (cautious: the alias grammar is terse). */
 function aliasOf(label: string): string {

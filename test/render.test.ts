@@ -294,7 +294,7 @@ describe('markdown', () => {
     const out = render(edited, 'markdown');
     expect(out).toContain(': &lt;img src=x onerror=alert(1)&gt; &amp; more\n');
     expect(out).toContain('klpcheck &lt;b&gt;0.1&lt;/b&gt;)');
-    expect(out).toContain('VIOLATED no-function-shared-across-slots: ‹img src=x onerror=alert(1)> & more');
+    expect(out).toContain('VIOLATED no-function-shared-across-slots: #60;img src=x onerror=alert(1)> & more');
     expect(out).not.toMatch(/<img|<b>/);
     // An op's parameter reaches the steps table and the diagram's messages (hostile-user finding, stop 34).
     const param = {
@@ -303,7 +303,7 @@ describe('markdown', () => {
     };
     const withParam = render(param as Counterexample, 'markdown');
     expect(withParam).toContain('| insmod p1.ko x=&lt;script&gt;y&lt;/script&gt; |');
-    expect(withParam).toContain('1. insmod p1.ko x=‹script>y‹/script>');
+    expect(withParam).toContain('1. insmod p1.ko x=#60;script>y#60;/script>');
     // The kernel log is a code block, whose text is never markup: the command as given, there alone.
     const log = withParam.slice(withParam.indexOf('## Kernel log'));
     expect(log).toMatch(/^```\n1\. insmod p1\.ko x=<script>y<\/script>\n/m);
@@ -350,7 +350,7 @@ describe('markdown', () => {
       .split('\n')
       .filter((l) => l.startsWith('```'));
     expect(fences).toEqual(['```mermaid', '```', '`````', '`````']);
-    expect(out.filter((l) => /^(# forged|VERDICT|<img|‹img)/.test(l))).toEqual([]);
+    expect(out.filter((l) => /^(# forged|VERDICT|<img|#60;img)/.test(l))).toEqual([]);
     expect(out.join('\n')).toContain('r\\n\\`\\`\\`\\n\\n# forged\\nVERDICT: fixed');
     // A backtick in a name cannot end its code span.
     const tick = JSON.parse(JSON.stringify(fixture).replaceAll('"f1"', '"f`1"').replaceAll('vmlinux:f1', 'vmlinux:f`1')) as Counterexample;
@@ -395,11 +395,11 @@ describe('markdown', () => {
   it('keeps mermaid away from the characters its grammar reserves', () => {
     const diagram = md.slice(md.indexOf('```mermaid'), md.indexOf('\n```\n', md.indexOf('```mermaid')));
     // Only as entity codes, which mermaid shows as the characters themselves.
-    for (const line of diagram.split('\n').slice(2)) expect(line.replace(/#(?:59|35);/g, '')).not.toMatch(/[;#]/);
+    for (const line of diagram.split('\n').slice(2)) expect(line.replace(/#(?:59|35|60);/g, '')).not.toMatch(/[;#]|<[A-Za-z/!?]/);
     const marked = JSON.parse(JSON.stringify(fixture)) as Counterexample;
-    (marked.violation as { reason: string }).reason = 'a; b #1';
+    (marked.violation as { reason: string }).reason = 'a; b #1 <- c <b>';
     const shown = render(marked, 'markdown');
-    expect(shown).toContain('a#59; b #35;1');
+    expect(shown).toContain('a#59; b #35;1 <- c #60;b>');
     expect(shown).not.toContain('a, b');
   });
 });
