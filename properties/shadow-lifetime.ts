@@ -1,3 +1,4 @@
+import type { Universe } from '../model/kernel/definitions.ts';
 import { lacksStateIds, type Checker, type Invariant, type StepObservation } from './invariant.ts';
 
 /**
@@ -71,7 +72,9 @@ class ShadowChecker implements Checker {
         return `shadow variable <${key}> freed while state ${e.id} is still declared by an active patch`;
       }
     }
-    const shadowIds = new Set(obs.universe.patches.flatMap((p) => (p.states ?? []).filter((s) => s.is_shadow).map((s) => s.id)));
+    // Most steps leave no shadow variable live: the universe's is_shadow ids are looked up only when one is.
+    if (obs.after.shadows.length === 0) return null;
+    const shadowIds = shadowStateIds(obs.universe);
     for (const v of obs.after.shadows) {
       const id = Number(v.slice(v.indexOf('/') + 1));
       if (shadowIds.has(id) && !obs.after.states.includes(id)) {
@@ -80,4 +83,22 @@ class ShadowChecker implements Checker {
     }
     return null;
   }
+}
+
+/** shadowStateIds' answers by universe: a universe is immutable (definitions.ts DeepReadonly), so one answer holds for its life. */
+const shadowIdsByUniverse = new WeakMap<Universe, ReadonlySet<number>>();
+
+/**
+ * The ids of the is_shadow states any patch of `u` declares. Worked out once
+ * per universe: building the set on every checked step took about 8% of a
+ * per-state random run's checked time (2026-12-07: the bench's checked side
+ * of per-state, 13.0 to 13.8 ms a workload with this, 14.0 to 15.1 without).
+ */
+function shadowStateIds(u: Universe): ReadonlySet<number> {
+  let ids = shadowIdsByUniverse.get(u);
+  if (!ids) {
+    ids = new Set(u.patches.flatMap((p) => (p.states ?? []).filter((s) => s.is_shadow).map((s) => s.id)));
+    shadowIdsByUniverse.set(u, ids);
+  }
+  return ids;
 }
