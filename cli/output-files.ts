@@ -96,6 +96,7 @@ export function checkOutputFile(
 ): void {
   if (file === '') throw new KlpcheckError('E_USAGE', `${flag} needs a file name, not ''`);
   refuseDash(file, flag, 'file', opts.printsWithout);
+  refuseUnspelledName(file, flag, 'file');
   // Not into the store, even with --force: every later run and compare read the file as a counterexample and refused
   // the store for it (render, hostile-user nit, stop 35; explore --out, promela --out, relate --html, stop 37).
   if (inCounterexampleStore(file))
@@ -306,6 +307,23 @@ function refuseDash(path: string, flag: string, kind: 'file' | 'folder', printsW
 }
 
 /**
+ * Node reads a command line as UTF-8 and puts U+FFFD for each byte that is
+ * not: a name with such bytes reaches klpcheck as one no JS string spells
+ * the way the system does. Written as it is, the file went to another name
+ * (`pg\uFFFD.html` beside the user's `pg\xe9.html`), past the check for an
+ * existing one (helper-128, 2026-12-07). A name may hold a real U+FFFD too;
+ * it is refused as well, as the reads say (json-file.ts readJsonFile).
+ */
+function refuseUnspelledName(path: string, flag: string, kind: 'file' | 'folder'): void {
+  if (!path.includes('\uFFFD')) return;
+  throw new KlpcheckError(
+    'E_USAGE',
+    `${flag}: the ${kind}'s name holds U+FFFD, which is how a name with bytes that are not UTF-8 reaches klpcheck: it would write another ${kind} than the one named; give a UTF-8 name`,
+    path,
+  );
+}
+
+/**
  * A rename over a symbolic link replaces the link, and writing through a
  * dangling one or a loop writes somewhere the user did not name; reading a
  * FIFO blocks, and a rename over a device node (/dev/null) replaces the
@@ -364,6 +382,7 @@ function refuseBrokenLink(full: string, dir: string, flag: string): void {
 export function checkOutputDir(dir: string, flag: string, below: readonly { readonly name: string }[] = []): void {
   if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
   refuseDash(dir, flag, 'folder');
+  refuseUnspelledName(dir, flag, 'folder');
   refuseLinkThenDotDot(dir, flag);
   // A folder of its own inside the store is one nothing replays, and every later run and compare refused the store
   // (hostile-user finding, stop 35: run --out counterexamples/archive).
