@@ -28,9 +28,12 @@ const TASK_OPS: ReadonlySet<string> = new Set([
 // it) is written as its entity code too, which mermaid shows as the character, as text (mermaid's docs, "Entity codes
 // to escape characters"; `#60;` since mermaid 0.5.2, knsv/mermaid#193); it was shown as `‹` until 2026-12-07
 // (helper-125). The phrases' own '<-' arrows stay as they are, readable in the diagram's source.
+// Mermaid takes a `%%{...}%%` anywhere in a diagram's text as a directive (its settings: theme, wrap), and drops it
+// from the label: a module parameter's value set the diagram's theme (helper-128, 2026-12-07). `%` is written as its
+// entity code, so that no label holds `%%`.
 // And one line: a newline in a function's name started a mermaid statement of its own.
-const ENTITY_CODES: Readonly<Record<string, string>> = { ';': '#59;', '#': '#35;', '<': '#60;' };
-const safe = (s: string) => escapeControls(s).replace(/[;#]|<(?=[A-Za-z/!?])/g, (c) => ENTITY_CODES[c]!);
+const ENTITY_CODES: Readonly<Record<string, string>> = { ';': '#59;', '#': '#35;', '<': '#60;', '%': '#37;' };
+const safe = (s: string) => escapeControls(s).replace(/[;#%]|<(?=[A-Za-z/!?])/g, (c) => ENTITY_CODES[c]!);
 
 /** A participant's shown name: `slot patch:p1` reads `p1 (own slot)`; no `:` (cautious: the alias grammar is terse). */
 function aliasOf(label: string): string {
