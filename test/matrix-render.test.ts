@@ -285,6 +285,21 @@ describe('verdict matrix renderers', () => {
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain(`<li><code>conformance</code> (per-state): ${why}</li>`);
     expect(matrixHtml(m, new Map([[CE, readCounterexample(CE)]]))).toContain('<td class="vacuous" title="holds for 100 sequences');
   });
+  it("gives the page's render command as words bash reads back: a path with a space or '(' is quoted, one with '-' first is not an option (helper-128)", () => {
+    const at = (file: string) => ({
+      ...matrix,
+      cells: matrix.cells.map((c) =>
+        c.verdict === 'violated' && c.semantics === 'upstream'
+          ? { ...c, counterexamples: [{ file, length: 8, source: 'random' as const }] }
+          : c,
+      ),
+    });
+    const page = (file: string) => matrixHtml(at(file), new Map([[file, readCounterexample(CE)]]));
+    expect(page('sp ace (x)/upstream/a.json')).toContain("<code>klpcheck render 'sp ace (x)/upstream/a.json'</code>");
+    expect(page("it's/a.json")).toContain("<code>klpcheck render 'it'\\''s/a.json'</code>");
+    expect(page('-o/upstream/a.json')).toContain('<code>klpcheck render ./-o/upstream/a.json</code>');
+    expect(page(CE)).toContain(`<code>klpcheck render ${CE}</code>`);
+  });
   it('groups the notes under the table: one line a property and reason, with every semantics it holds for, once each', () => {
     const bounded = (semantics: string, property: string, more: object) =>
       ({

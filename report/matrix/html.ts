@@ -24,6 +24,7 @@ import {
   violatedWords,
 } from './cells.ts';
 import { plural } from '../../harness/plural.ts';
+import { shellWord } from '../../harness/shell.ts';
 
 const CSS = [
   'body { font-family: sans-serif; margin: 1.5em; color: #111111; background: #ffffff; }',
@@ -110,6 +111,16 @@ function legendHtml(m: VerdictMatrix): string[] {
   ];
 }
 
+/**
+ * A counterexample's path as the page's `klpcheck render` command gives it,
+ * a word bash reads back as the path (harness/shell.ts shellWord), and never
+ * an option: a compare --out folder with a space or '(' made a command that
+ * bash refused to paste (helper-128, 2026-12-07).
+ */
+function renderArgument(file: string): string {
+  return shellWord(file.startsWith('-') ? `./${file}` : file);
+}
+
 /** `counterexamples` maps a counterexample path (as in the cells) to the loaded record; each violated cell shows its quoted one. */
 export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string, Counterexample>): string {
   const title = 'klpcheck: replace semantics compared';
@@ -130,7 +141,7 @@ export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string
       [
         `<section id="${xml(anchor(cell))}">`,
         `<h2>${xml(cell.semantics)}: ${xml(ctx.invariant.title)} violated (${plural(c.steps.length, 'step')})</h2>`,
-        `<p>Counterexample to quote: <code>${xml(file)}</code>. Render it for a mail with <code>klpcheck render ${xml(file)}</code>.${others.length ? ` Also: ${others.join(', ')}.` : ''}</p>`,
+        `<p>Counterexample to quote: <code>${xml(file)}</code>. Render it for a mail with <code>klpcheck render ${xml(renderArgument(file))}</code>.${others.length ? ` Also: ${others.join(', ')}.` : ''}</p>`,
         '<figure>',
         ownIds(renderSvg(c, ctx, false), anchor(cell)),
         '</figure>',
