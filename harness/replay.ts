@@ -40,6 +40,24 @@ export type ReplayVerdict =
    */
   | { readonly kind: 'not-checked'; readonly why: string; readonly stale?: true };
 
+/**
+ * How a replay's verdict differs from the record, in words that follow "this
+ * record" (render's CAUTION and stderr note, compare --html's page), or
+ * undefined when it reproduces it.
+ */
+export function staleness(v: ReplayVerdict): string | undefined {
+  switch (v.kind) {
+    case 'fixed':
+      return `no longer reproduces (replayed, every step holds${v.differs ? `, though not as recorded: ${v.differs}` : ''})`;
+    case 'violated':
+      return `is still violated, but not as recorded (${v.note})`;
+    case 'not-checked':
+      return `was not replayed (${v.why})`;
+    default:
+      return undefined;
+  }
+}
+
 /** The replay of a counterexample: the verdict, and the run when one was made. */
 export type Replay =
   | { readonly verdict: Exclude<ReplayVerdict, { kind: 'not-checked' }>; readonly result: RunResult }

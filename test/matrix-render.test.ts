@@ -300,6 +300,17 @@ describe('verdict matrix renderers', () => {
     expect(page('-o/upstream/a.json')).toContain('<code>klpcheck render ./-o/upstream/a.json</code>');
     expect(page(CE)).toContain(`<code>klpcheck render ${CE}</code>`);
   });
+  it("opens a section whose record today's replay does not give with a CAUTION, as render does (helper-128)", () => {
+    const loaded = new Map([[CE, readCounterexample(CE)]]);
+    const stale = new Map([[CE, 'is still violated, but not as recorded (recorded with another reason: "R <b>") under upstream']]);
+    const page = matrixHtml(matrix, loaded, stale);
+    const section = page.slice(page.indexOf('<section'), page.indexOf('</section>'));
+    expect(section).toContain(
+      '<p><strong>CAUTION:</strong> this record is still violated, but not as recorded (recorded with another reason: &quot;R &lt;b&gt;&quot;) under upstream; it is shown as saved, not as klpcheck runs it today</p>',
+    );
+    expect(section.indexOf('CAUTION')).toBeLessThan(section.indexOf('Counterexample to quote'));
+    expect(matrixHtml(matrix, loaded)).not.toContain('CAUTION');
+  });
   it('groups the notes under the table: one line a property and reason, with every semantics it holds for, once each', () => {
     const bounded = (semantics: string, property: string, more: object) =>
       ({

@@ -15,7 +15,8 @@ import { DEFAULT_STATE_BUDGETS, parseScope, stateBudget, type ExploreEngine, typ
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import { budgetCheckedNothing, MAX_STATES_LIMIT, objectEngineNote, saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
-import { SEMANTICS } from '../../model/semantics/registry.ts';
+import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
+import { replayCounterexample, staleness } from '../../harness/replay.ts';
 import { applicableProperties } from '../../properties/catalog.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
@@ -306,8 +307,16 @@ export const compare: Command = {
       if (html === undefined) return;
       const files = matrix.cells.flatMap((c) => (c.verdict === 'violated' && quoted(c).file !== undefined ? [quoted(c).file!] : []));
       const loaded = new Map(files.map((f) => [showFile(f), readCounterexample(resolve(ROOT, f))] as const));
+      // Each as today's replay sees it: the page shows the record, which a file edited or saved before a change of
+      // wording may no longer be (helper-128).
+      const stale = new Map(
+        [...loaded].flatMap(([f, c]) => {
+          const how = staleness(replayCounterexample(c, semanticsByName(c.semantics)!, f).verdict);
+          return how ? [[f, `${how} under ${c.semantics}`] as const] : [];
+        }),
+      );
       // "unchanged" as render says it: a run beside it wrote the same page first (helper-111: both said "wrote").
-      const status = writeAtomically(html, matrixHtml(shown, loaded), values.force === true, '--html');
+      const status = writeAtomically(html, matrixHtml(shown, loaded, stale), values.force === true, '--html');
       io.stderr(`klpcheck compare: ${status === 'unchanged' ? 'unchanged' : 'wrote'} ${escapeControls(html)}\n`);
     });
     const secs = ((io.now() - t0) / 1000).toFixed(1);

@@ -1,6 +1,6 @@
 /** `klpcheck render FILE --format F [--out FILE]`: one counterexample as mail text, markdown, a timeline or a selftest. */
 import { readCounterexample } from '../../harness/counterexample.ts';
-import { replayCounterexample, type ReplayVerdict } from '../../harness/replay.ts';
+import { replayCounterexample, staleness } from '../../harness/replay.ts';
 import { isProtocolProperty } from '../../harness/protocols/cycle.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { shownPath } from '../late-errors.ts';
@@ -20,20 +20,6 @@ function formatOption(value: unknown): Format {
     throw new KlpcheckError('E_USAGE', `unknown format '${value}' (formats: ${FORMATS.join(', ')}); see 'klpcheck render --help'`);
   }
   return name as Format;
-}
-
-/** How a replay's verdict differs from the record, or undefined when it reproduces it (or checks nothing). */
-function staleness(v: ReplayVerdict): string | undefined {
-  switch (v.kind) {
-    case 'fixed':
-      return `no longer reproduces (replayed, every step holds${v.differs ? `, though not as recorded: ${v.differs}` : ''})`;
-    case 'violated':
-      return `is still violated, but not as recorded (${v.note})`;
-    case 'not-checked':
-      return `was not replayed (${v.why})`;
-    default:
-      return undefined;
-  }
 }
 
 export const render: Command = {

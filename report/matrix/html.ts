@@ -7,7 +7,7 @@
  */
 import type { Counterexample } from '../../harness/counterexample.ts';
 import { quoted, type Cell, type VerdictMatrix } from '../../harness/matrix.ts';
-import { contextFor } from '../context.ts';
+import { contextFor, staleCaution } from '../context.ts';
 import { explanation } from '../explain.ts';
 import { renderSvg, xml } from '../svg.ts';
 import { htmlPage } from '../page.ts';
@@ -122,7 +122,12 @@ function renderArgument(file: string): string {
 }
 
 /** `counterexamples` maps a counterexample path (as in the cells) to the loaded record; each violated cell shows its quoted one. */
-export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string, Counterexample>): string {
+export function matrixHtml(
+  m: VerdictMatrix,
+  counterexamples: ReadonlyMap<string, Counterexample>,
+  /** By file, as `counterexamples`: how today's replay of a saved one differs from its record (replay.ts staleness, with its semantics), when it does. */
+  stale: ReadonlyMap<string, string> = new Map(),
+): string {
   const title = 'klpcheck: replace semantics compared';
   const shown = (c: Cell | undefined) =>
     c?.verdict === 'violated' && quoted(c).file !== undefined ? counterexamples.get(quoted(c).file!) : undefined;
@@ -141,6 +146,9 @@ export function matrixHtml(m: VerdictMatrix, counterexamples: ReadonlyMap<string
       [
         `<section id="${xml(anchor(cell))}">`,
         `<h2>${xml(cell.semantics)}: ${xml(ctx.invariant.title)} violated (${plural(c.steps.length, 'step')})</h2>`,
+        // The section shows the record, its reason too: a record today's replay does not give says so first, as render's
+        // CAUTION does (helper-128: an edited reason was shown as klpcheck's, beside the matrix's own reason).
+        ...(stale.has(file) ? [`<p><strong>CAUTION:</strong> ${xml(staleCaution(stale.get(file)!))}</p>`] : []),
         `<p>Counterexample to quote: <code>${xml(file)}</code>. Render it for a mail with <code>klpcheck render ${xml(renderArgument(file))}</code>.${others.length ? ` Also: ${others.join(', ')}.` : ''}</p>`,
         '<figure>',
         ownIds(renderSvg(c, ctx, false), anchor(cell)),
