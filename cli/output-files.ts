@@ -312,13 +312,15 @@ function refuseDash(path: string, flag: string, kind: 'file' | 'folder', printsW
  * the way the system does. Written as it is, the file went to another name
  * (`pg\uFFFD.html` beside the user's `pg\xe9.html`), past the check for an
  * existing one (helper-128, 2026-12-07). A name may hold a real U+FFFD too;
- * it is refused as well, as the reads say (json-file.ts readJsonFile).
+ * it is refused as well, as the reads say (json-file.ts readJsonFile). Only
+ * the path as given is read: a relative one's working directory is the
+ * system's, whatever its name holds.
  */
 function refuseUnspelledName(path: string, flag: string, kind: 'file' | 'folder'): void {
   if (!path.includes('\uFFFD')) return;
   throw new KlpcheckError(
     'E_USAGE',
-    `${flag}: the ${kind}'s name holds U+FFFD, which is how a name with bytes that are not UTF-8 reaches klpcheck: it would write another ${kind} than the one named; give a UTF-8 name`,
+    `${flag}: the path holds U+FFFD, which is how a name's bytes that are not UTF-8 reach klpcheck: it would write another ${kind} than the one named; give a UTF-8 name`,
     path,
   );
 }
@@ -382,7 +384,9 @@ function refuseBrokenLink(full: string, dir: string, flag: string): void {
 export function checkOutputDir(dir: string, flag: string, below: readonly { readonly name: string }[] = []): void {
   if (dir === '') throw new KlpcheckError('E_USAGE', `${flag} needs a folder name, not ''`);
   refuseDash(dir, flag, 'folder');
-  refuseUnspelledName(dir, flag, 'folder');
+  // The default store's path is klpcheck's own, not read from a command line: a checkout under a folder with a real
+  // U+FFFD in its name is written as it is (helper-129).
+  if (dir !== COUNTEREXAMPLES) refuseUnspelledName(dir, flag, 'folder');
   refuseLinkThenDotDot(dir, flag);
   // A folder of its own inside the store is one nothing replays, and every later run and compare refused the store
   // (hostile-user finding, stop 35: run --out counterexamples/archive).

@@ -6,7 +6,7 @@
 /** Every code, with what it means; the help and the README list them from here (test/cli.test.ts keeps the README in step). */
 export const ERROR_CODES = {
   E_USAGE:
-    "the command line: an unknown option, a number out of range, an option that takes a value or a file given twice (a flag given twice is let through: it says the same thing twice), flags that conflict, a shard file left off explore --merge or given as its --out, '-' as an input or output file, a semantics the command does not take (promela: one not written in Promela)",
+    "the command line: an unknown option, a number out of range, an option that takes a value or a file given twice (a flag given twice is let through: it says the same thing twice), flags that conflict, a shard file left off explore --merge or given as its --out, '-' as an input or output file, an output name with U+FFFD (how Node shows a name's bytes that are not UTF-8: it would write another file than the one named), a semantics the command does not take (promela: one not written in Promela)",
   E_NO_FILE:
     'a file that cannot be read: missing, a directory, a device, a dangling link or a link loop, or over 536,870,888 bytes (512 MiB less 24: the longest JSON text klpcheck reads)',
   E_JSON:

@@ -299,6 +299,11 @@ describe('verdict matrix renderers', () => {
     expect(page("it's/a.json")).toContain("<code>klpcheck render 'it'\\''s/a.json'</code>");
     expect(page('-o/upstream/a.json')).toContain('<code>klpcheck render ./-o/upstream/a.json</code>');
     expect(page(CE)).toContain(`<code>klpcheck render ${CE}</code>`);
+    // A control character is shown as its escape, which no quoting gives back: the path is to be typed (helper-129).
+    const tabbed = page('t\\tb/upstream/a.json');
+    expect(tabbed).toContain('<code>t\\tb/upstream/a.json</code>');
+    expect(tabbed).not.toContain('klpcheck render t');
+    expect(tabbed).toContain('the path holds a control character, shown above as its escape');
   });
   it("opens a section whose record today's replay does not give with a CAUTION, as render does (helper-128)", () => {
     const loaded = new Map([[CE, readCounterexample(CE)]]);

@@ -112,13 +112,19 @@ function legendHtml(m: VerdictMatrix): string[] {
 }
 
 /**
- * A counterexample's path as the page's `klpcheck render` command gives it,
- * a word bash reads back as the path (harness/shell.ts shellWord), and never
- * an option: a compare --out folder with a space or '(' made a command that
- * bash refused to paste (helper-128, 2026-12-07).
+ * The page's sentence on how to render a counterexample for a mail, with its
+ * path (as the page shows it) in a `klpcheck render` command: a word bash
+ * reads back as the path (harness/shell.ts shellWord), and never an option.
+ * A compare --out folder with a space or '(' made a command that bash
+ * refused to paste (helper-128, 2026-12-07). A path with a control character
+ * is shown with its escape (late-errors.ts shownPath), which no quoting
+ * turns back into the character: then the sentence says to type the path
+ * (helper-129; a name with a backslash of its own gets the note too).
  */
-function renderArgument(file: string): string {
-  return shellWord(file.startsWith('-') ? `./${file}` : file);
+function renderSentence(file: string): string {
+  const command = `klpcheck render ${shellWord(file.startsWith('-') ? `./${file}` : file)}`;
+  if (!/\\(?:[nrtbf]|u[0-9a-fA-F]{4})/.test(file)) return `Render it for a mail with <code>${xml(command)}</code>.`;
+  return `Render it for a mail with <code>klpcheck render</code> and its path, typed: the path holds a control character, shown above as its escape, which a pasted command would not give back.`;
 }
 
 /** `counterexamples` maps a counterexample path (as in the cells) to the loaded record; each violated cell shows its quoted one. */
@@ -149,7 +155,7 @@ export function matrixHtml(
         // The section shows the record, its reason too: a record today's replay does not give says so first, as render's
         // CAUTION does (helper-128: an edited reason was shown as klpcheck's, beside the matrix's own reason).
         ...(stale.has(file) ? [`<p><strong>CAUTION:</strong> ${xml(staleCaution(stale.get(file)!))}</p>`] : []),
-        `<p>Counterexample to quote: <code>${xml(file)}</code>. Render it for a mail with <code>klpcheck render ${xml(renderArgument(file))}</code>.${others.length ? ` Also: ${others.join(', ')}.` : ''}</p>`,
+        `<p>Counterexample to quote: <code>${xml(file)}</code>. ${renderSentence(file)}${others.length ? ` Also: ${others.join(', ')}.` : ''}</p>`,
         '<figure>',
         ownIds(renderSvg(c, ctx, false), anchor(cell)),
         '</figure>',
