@@ -58,6 +58,19 @@ export function staleness(v: ReplayVerdict): string | undefined {
   }
 }
 
+/**
+ * The CAUTION a rendering of record `c` opens with, from its replay's verdict
+ * `v` (render's, and compare --html's page), or undefined: how the replay
+ * differs from the record (staleness) and under which semantics. A release
+ * cycle's record, which replay cannot check as a matter of course
+ * (protocols checks it), gets none.
+ */
+export function recordCaution(c: Counterexample, v: ReplayVerdict): string | undefined {
+  const stale = staleness(v);
+  if (!stale || (v.kind === 'not-checked' && isProtocolProperty(c.invariant))) return undefined;
+  return `${stale} under ${c.semantics}`;
+}
+
 /** The replay of a counterexample: the verdict, and the run when one was made. */
 export type Replay =
   | { readonly verdict: Exclude<ReplayVerdict, { kind: 'not-checked' }>; readonly result: RunResult }

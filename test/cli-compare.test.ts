@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import type { Io } from '../cli/io.ts';
 import { validate } from '../harness/json-file.ts';
 import type { VerdictMatrix } from '../harness/matrix.ts';
+import { fileNameFor, readCounterexample, serialize } from '../harness/counterexample.ts';
 
 function capture() {
   const out: string[] = [];
@@ -113,6 +114,27 @@ describe('klpcheck compare', () => {
     const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((x) => x[1]);
     expect(new Set(ids).size, 'element ids are unique').toBe(ids.length);
     expect(c.err()).toContain(`wrote ${file}`);
+  });
+
+  it("--html opens the section of a record today's replay does not reproduce with a CAUTION, as render does (helper-128)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klpcheck-compare-'));
+    // A saved record with an edited reason, under the name its edited content hashes to: the copy to quote (2 steps).
+    const c = readCounterexample('counterexamples/slots/no-foreign-removal-f35109402061.json');
+    const edited = { ...c, violation: { ...c.violation, reason: 'R edited <b>' } };
+    mkdirSync(join(dir, 'ce', 'slots'), { recursive: true });
+    writeFileSync(join(dir, 'ce', 'slots', basename(fileNameFor(edited))), serialize(edited));
+    const page = join(dir, 'p.html');
+    const run = capture();
+    const argv = ['compare', '--semantics', 'slots', '--invariants', 'no-foreign-removal', '--runs', '5', '--out', join(dir, 'ce')];
+    expect(await main([...argv, '--html', page], run.io)).toBe(1);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain(
+      '<p><strong>CAUTION:</strong> this record is still violated, but not as recorded (recorded with another reason: &quot;R edited &lt;b&gt;&quot;) under slots;',
+    );
+    // Without the edited copy, the record quoted reproduces: no CAUTION.
+    rmSync(join(dir, 'ce', 'slots', basename(fileNameFor(edited))));
+    expect(await main([...argv, '--html', join(dir, 'q.html')], capture().io)).toBe(1);
+    expect(readFileSync(join(dir, 'q.html'), 'utf8')).not.toContain('CAUTION');
   });
 
   it('--html into the --out folder that the saves have not made yet: the folder is made first, the page and the counterexamples land there', async () => {

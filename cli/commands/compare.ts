@@ -16,7 +16,7 @@ import type { Semantics } from '../../model/semantics/semantics.ts';
 import { budgetCheckedNothing, MAX_STATES_LIMIT, objectEngineNote, saveViolations } from './explore.ts';
 import { ALL_PROPERTIES, DEFAULT_MAX_STEPS } from '../../harness/suite.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
-import { replayCounterexample, staleness } from '../../harness/replay.ts';
+import { recordCaution, replayCounterexample } from '../../harness/replay.ts';
 import { applicableProperties } from '../../properties/catalog.ts';
 import { matrixHtml } from '../../report/matrix/html.ts';
 import { matrixMarkdown } from '../../report/matrix/markdown.ts';
@@ -311,8 +311,8 @@ export const compare: Command = {
       // wording may no longer be (helper-128).
       const stale = new Map(
         [...loaded].flatMap(([f, c]) => {
-          const how = staleness(replayCounterexample(c, semanticsByName(c.semantics)!, f).verdict);
-          return how ? [[f, `${how} under ${c.semantics}`] as const] : [];
+          const caution = recordCaution(c, replayCounterexample(c, semanticsByName(c.semantics)!, f).verdict);
+          return caution ? [[f, caution] as const] : [];
         }),
       );
       // "unchanged" as render says it: a run beside it wrote the same page first (helper-111: both said "wrote").

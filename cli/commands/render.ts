@@ -1,7 +1,6 @@
 /** `klpcheck render FILE --format F [--out FILE]`: one counterexample as mail text, markdown, a timeline or a selftest. */
 import { readCounterexample } from '../../harness/counterexample.ts';
-import { replayCounterexample, staleness } from '../../harness/replay.ts';
-import { isProtocolProperty } from '../../harness/protocols/cycle.ts';
+import { recordCaution, replayCounterexample, staleness } from '../../harness/replay.ts';
 import { semanticsByName } from '../../model/semantics/registry.ts';
 import { shownPath } from '../late-errors.ts';
 import { KlpcheckError, escapeControls, placedIn } from '../../harness/errors.ts';
@@ -79,8 +78,8 @@ export const render: Command = {
     // (helper-125: a per-state shadow-lifetime record edited to say upstream).
     const verdict = replayCounterexample(c, semanticsByName(c.semantics)!, file).verdict;
     const stale = staleness(verdict);
-    const caution = stale && (verdict.kind !== 'not-checked' || !isProtocolProperty(c.invariant));
-    const ctx = { ...contextFor(c), ...(caution ? { stale: `${stale} under ${c.semantics}` } : {}) };
+    const caution = recordCaution(c, verdict);
+    const ctx = { ...contextFor(c), ...(caution ? { stale: caution } : {}) };
     const text = inFile(file, () => RENDERERS[format](c, ctx));
     // A selftest runs what the reference implementation does today, as its CAUTION says: not the record (helper-103).
     const shows =

@@ -131,7 +131,7 @@ function renderSentence(file: string): string {
 export function matrixHtml(
   m: VerdictMatrix,
   counterexamples: ReadonlyMap<string, Counterexample>,
-  /** By file, as `counterexamples`: how today's replay of a saved one differs from its record (replay.ts staleness, with its semantics), when it does. */
+  /** By file, as `counterexamples`: the CAUTION a record today's replay does not reproduce opens with (replay.ts recordCaution), when it has one. */
   stale: ReadonlyMap<string, string> = new Map(),
 ): string {
   const title = 'klpcheck: replace semantics compared';
