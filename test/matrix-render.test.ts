@@ -307,8 +307,8 @@ describe('verdict matrix renderers', () => {
   });
   it("opens a section whose record today's replay does not give with a CAUTION, as render does (helper-128)", () => {
     const loaded = new Map([[CE, readCounterexample(CE)]]);
-    const stale = new Map([[CE, 'is still violated, but not as recorded (recorded with another reason: "R <b>") under upstream']]);
-    const page = matrixHtml(matrix, loaded, stale);
+    const cautions = new Map([[CE, 'is still violated, but not as recorded (recorded with another reason: "R <b>") under upstream']]);
+    const page = matrixHtml(matrix, loaded, cautions);
     const section = page.slice(page.indexOf('<section'), page.indexOf('</section>'));
     expect(section).toContain(
       '<p><strong>CAUTION:</strong> this record is still violated, but not as recorded (recorded with another reason: &quot;R &lt;b&gt;&quot;) under upstream; it is shown as saved, not as klpcheck runs it today</p>',

@@ -309,14 +309,14 @@ export const compare: Command = {
       const loaded = new Map(files.map((f) => [showFile(f), readCounterexample(resolve(ROOT, f))] as const));
       // Each as today's replay sees it: the page shows the record, which a file edited or saved before a change of
       // wording may no longer be (helper-128).
-      const stale = new Map(
+      const cautions = new Map(
         [...loaded].flatMap(([f, c]) => {
           const caution = recordCaution(c, replayCounterexample(c, semanticsByName(c.semantics)!, f).verdict);
           return caution ? [[f, caution] as const] : [];
         }),
       );
       // "unchanged" as render says it: a run beside it wrote the same page first (helper-111: both said "wrote").
-      const status = writeAtomically(html, matrixHtml(shown, loaded, stale), values.force === true, '--html');
+      const status = writeAtomically(html, matrixHtml(shown, loaded, cautions), values.force === true, '--html');
       io.stderr(`klpcheck compare: ${status === 'unchanged' ? 'unchanged' : 'wrote'} ${escapeControls(html)}\n`);
     });
     const secs = ((io.now() - t0) / 1000).toFixed(1);

@@ -132,7 +132,7 @@ export function matrixHtml(
   m: VerdictMatrix,
   counterexamples: ReadonlyMap<string, Counterexample>,
   /** By file, as `counterexamples`: the CAUTION a record today's replay does not reproduce opens with (replay.ts recordCaution), when it has one. */
-  stale: ReadonlyMap<string, string> = new Map(),
+  cautions: ReadonlyMap<string, string> = new Map(),
 ): string {
   const title = 'klpcheck: replace semantics compared';
   const shown = (c: Cell | undefined) =>
@@ -154,7 +154,7 @@ export function matrixHtml(
         `<h2>${xml(cell.semantics)}: ${xml(ctx.invariant.title)} violated (${plural(c.steps.length, 'step')})</h2>`,
         // The section shows the record, its reason too: a record today's replay does not give says so first, as render's
         // CAUTION does (helper-128: an edited reason was shown as klpcheck's, beside the matrix's own reason).
-        ...(stale.has(file) ? [`<p><strong>CAUTION:</strong> ${xml(staleCaution(stale.get(file)!))}</p>`] : []),
+        ...(cautions.has(file) ? [`<p><strong>CAUTION:</strong> ${xml(staleCaution(cautions.get(file)!))}</p>`] : []),
         `<p>Counterexample to quote: <code>${xml(file)}</code>. ${renderSentence(file)}${others.length ? ` Also: ${others.join(', ')}.` : ''}</p>`,
         '<figure>',
         ownIds(renderSvg(c, ctx, false), anchor(cell)),
