@@ -185,6 +185,7 @@ export function paramsText(params: Readonly<Record<string, string>> | undefined,
     .join('');
 }
 
+/** The op as a maintainer would write it in a mail (also fast-check's toString). */
 export function describeOp(op: Op): string {
   switch (op.op) {
     case 'insmod':
