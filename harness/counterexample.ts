@@ -188,6 +188,17 @@ export function readCounterexample(file: string, named = false): Counterexample 
   if (c.violation.step >= c.steps.length) {
     throw new KlpcheckError('E_SCHEMA', `violation step ${c.violation.step} is past the last step`, file, pointer('violation', 'step'));
   }
+  // A counterexample ends at the step that violates it, as every one klpcheck saves does: the steps after it were
+  // never checked, and a rendering showed them as fact with no caution (helper-131, stop 72).
+  if (c.violation.step < c.steps.length - 1) {
+    const after = c.violation.step + 1;
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `step ${after + 1} comes after the violation (step ${after}): a counterexample ends at the step that violates it`,
+      file,
+      pointer('steps', after),
+    );
+  }
   checkCounterexample(c, file, named ? [file] : storeNamesFor(c));
   return c;
 }

@@ -116,3 +116,58 @@ describe('a replay that no longer violates', () => {
     expect(replayCounterexample(perState!.counterexample, semanticsByName('per-state')!).verdict.kind).not.toBe('fixed');
   });
 });
+
+/** `value` with every object's keys sorted, as `jq -S` writes a file. */
+function keysSorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(keysSorted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, keysSorted((value as Record<string, unknown>)[k])]),
+  );
+}
+
+describe('a replay counts and compares steps as the record does (helper-131, stop 72)', () => {
+  it('reproduces a record whose keys were put in another order', () => {
+    expect(replayCounterexample(keysSorted(c) as Counterexample, upstream).verdict.kind).toBe('reproduced');
+    // A state that does differ still differs, in any key order.
+    const first = c.steps[0]!;
+    const moved = keysSorted({ ...c, steps: [{ ...first, state: { ...first.state, modules: ['elsewhere'] } }, ...c.steps.slice(1)] });
+    expect(replayCounterexample(moved as Counterexample, upstream).verdict).toMatchObject({
+      kind: 'violated',
+      note: 'the state after step 1 differs from the record',
+    });
+  });
+
+  it('names a step skipped before the violation, and its step numbers are the record’s', () => {
+    const wake = { ...c.steps[0]!, op: { op: 'unblock_task', task: 'task0' } } as Counterexample['steps'][number];
+    const at = c.violation.step + 1;
+    const skipped: Counterexample = { ...c, steps: [wake, ...c.steps], violation: { ...c.violation, step: at } };
+    expect(replayCounterexample(skipped, upstream).verdict).toEqual({
+      kind: 'violated',
+      step: at,
+      reason: c.violation.reason,
+      note: 'step 1 no longer applies (its precondition fails today), and was skipped',
+    });
+    // Recorded one step later than today's violation, with the skip: both said.
+    const later: Counterexample = { ...skipped, steps: [...skipped.steps, c.steps.at(-1)!], violation: { ...c.violation, step: at + 1 } };
+    expect(replayCounterexample(later, upstream).verdict).toMatchObject({
+      step: at,
+      note: `recorded at step ${at + 2}; step 1 no longer applies (its precondition fails today), and was skipped`,
+    });
+  });
+
+  it('checks nothing when the record’s own universe gives its property nothing to check', () => {
+    const [downgrade] = storedFor(CORPUS, 'upstream', 'no-silent-downgrade');
+    const { forbid_downgrade: _, ...universe } = downgrade!.counterexample.universe;
+    const off: Counterexample = { ...downgrade!.counterexample, universe };
+    expect(replayCounterexample(downgrade!.counterexample, upstream).verdict.kind).toBe('reproduced');
+    expect(replayCounterexample(off, upstream)).toEqual({
+      verdict: {
+        kind: 'not-checked',
+        why: 'no-silent-downgrade has nothing to check in its universe: it needs a universe that forbids downgrades',
+      },
+    });
+  });
+});
