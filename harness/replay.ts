@@ -87,9 +87,10 @@ export type Replay =
 
 export function replayCounterexample(c: Counterexample, semantics: Semantics, file = ''): Replay {
   if (isProtocolProperty(c.invariant)) {
-    const scope = c.provenance.scope ?? '';
+    // A record without the protocol's scope (hand-made, or relabelled) named it as "()" (helper-131, stop 72).
+    const scope = c.provenance.scope ? ` (${c.provenance.scope})` : '';
     return {
-      verdict: { kind: 'not-checked', why: `${c.invariant} is a release cycle's property (${scope}): klpcheck protocols checks it` },
+      verdict: { kind: 'not-checked', why: `${c.invariant} is a release cycle's property${scope}: klpcheck protocols checks it` },
     };
   }
   const invariant = c.invariant === CONFORMANCE ? null : invariantById(c.invariant);

@@ -171,3 +171,14 @@ describe('a replay counts and compares steps as the record does (helper-131, sto
     });
   });
 });
+
+describe('a release cycle’s record without its protocol’s scope', () => {
+  it('is not checked, and names no empty scope (helper-131, stop 72)', () => {
+    const { scope: _, ...provenance } = c.provenance as Counterexample['provenance'] & { scope?: string };
+    const relabelled = { ...c, invariant: 'fixes', provenance } as Counterexample;
+    expect(replayCounterexample(relabelled, upstream).verdict).toEqual({
+      kind: 'not-checked',
+      why: "fixes is a release cycle's property: klpcheck protocols checks it",
+    });
+  });
+});
