@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // A Ctrl-C while the modules load (a second or more: tsx compiles them) would end the process
 // before any command could listen: count it instead, and let main() hand it to the command
-// (explore stops at once and reports INCOMPLETE; any other command ends as Ctrl-C always ended it).
+// (explore stops at once and reports INCOMPLETE; any other command ends by the first such signal, as it would later).
 let early = 0;
-const countEarly = () => void early++;
+// Which signal came first: a command that does not stop cleanly ends by it, so that the shell reports 143 for a SIGTERM
+// (it was re-raised as a SIGINT, 130, which explore --merge also gives a stopped shard: helper-130, stop 72).
+let firstSignal;
+const countEarly = (signal) => {
+  early++;
+  firstSignal ??= signal;
+};
 process.on('SIGINT', countEarly);
 // SIGTERM too: explore takes it as a Ctrl-C (cli/interrupt.ts), however early it comes.
 process.on('SIGTERM', countEarly);
@@ -36,4 +42,4 @@ const takeEarly = () => {
   process.off('SIGTERM', countEarly);
   return early;
 };
-process.exitCode = await main(process.argv.slice(2), undefined, takeEarly);
+process.exitCode = await main(process.argv.slice(2), undefined, takeEarly, () => firstSignal);

@@ -19,10 +19,29 @@
 
 /** What main() was given: bin/klpcheck.mjs's count, which also stops its listener when taken, or a plain count (tests). */
 let early: () => number = () => 0;
+/** Which of the counted signals came first (bin/klpcheck.mjs), or undefined when none did or it is not known. */
+let firstSignal: () => EarlySignal | undefined = () => undefined;
 
-/** main(): the Ctrl-Cs bin/klpcheck.mjs counts before any command listens (taken once, by takeEarlyInterrupts). */
-export function setEarlyInterrupts(count: number | (() => number)): void {
+/** The signals bin/klpcheck.mjs counts while the modules load. */
+export type EarlySignal = 'SIGINT' | 'SIGTERM';
+
+/**
+ * main(): the Ctrl-Cs bin/klpcheck.mjs counts before any command listens
+ * (taken once, by takeEarlyInterrupts), and which signal came first
+ * (earlySignal).
+ */
+export function setEarlyInterrupts(count: number | (() => number), first: () => EarlySignal | undefined = () => undefined): void {
   early = typeof count === 'number' ? () => count : count;
+  firstSignal = first;
+}
+
+/**
+ * The first signal counted before any command listened: a command that does
+ * not stop cleanly ends by it, as it would have ended had it come later
+ * (SIGINT when not known).
+ */
+export function earlySignal(): EarlySignal {
+  return firstSignal() ?? 'SIGINT';
 }
 
 /** The Ctrl-Cs counted before any command listened, taken once (later calls give 0); bin's counting stops here. */

@@ -23,7 +23,7 @@ import { simulate } from './commands/simulate.ts';
 import { vm } from './commands/vm.ts';
 import { EXIT } from './exit.ts';
 import { commandHelp, mainHelp } from './help.ts';
-import { setEarlyInterrupts, takeEarlyInterrupts } from './interrupt.ts';
+import { earlySignal, setEarlyInterrupts, takeEarlyInterrupts, type EarlySignal } from './interrupt.ts';
 import { processIo, type Io } from './io.ts';
 import { VERSION } from './version.ts';
 
@@ -78,11 +78,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   if (cmd.stopsOnInterrupt?.(args)) return cmd.run(args, io);
   // Any other command gets Node's default back, so that Ctrl-C ends it at once, in the middle of synchronous work too:
   // after one turn of the event loop, in which a Ctrl-C already received reaches the counting listener, which then
-  // goes. One pressed while the modules loaded ends the command now, as Ctrl-C always ended it.
+  // goes. One sent while the modules loaded ends the command now, by the signal that came first (earlySignal).
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (takeEarlyInterrupts() > 0) {
-    process.kill(process.pid, 'SIGINT');
-    return EXIT.interrupted;
+    const signal = earlySignal();
+    process.kill(process.pid, signal);
+    return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
   }
   return cmd.run(args, io);
 }
@@ -110,10 +111,16 @@ const TERMINAL_CONTROLS = new RegExp(`\x1b\\[[0-9;]*[mK]|${CONTROLS.source}`, 'g
  * Runs one command line and returns the exit code (cli/exit.ts); errors end
  * here as one line on stderr. `earlyInterrupts`: the Ctrl-Cs bin/klpcheck.mjs
  * counts while the modules load, before any command listens: a function that
- * gives the count and stops the counting (cli/interrupt.ts), or a count.
+ * gives the count and stops the counting (cli/interrupt.ts), or a count;
+ * `firstEarly`, which signal of them came first.
  */
-export async function main(argv: string[], rawIo: Io = processIo(), earlyInterrupts: number | (() => number) = 0): Promise<number> {
-  setEarlyInterrupts(earlyInterrupts);
+export async function main(
+  argv: string[],
+  rawIo: Io = processIo(),
+  earlyInterrupts: number | (() => number) = 0,
+  firstEarly: () => EarlySignal | undefined = () => undefined,
+): Promise<number> {
+  setEarlyInterrupts(earlyInterrupts, firstEarly);
   const io: Io = {
     ...rawIo,
     stdout: (t) => rawIo.stdout(inert(t, rawIo.stdoutIsTTY)),

@@ -388,6 +388,24 @@ describe('klpcheck explore', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('through bin/klpcheck.mjs, a SIGTERM while the modules load ends another command by SIGTERM, not SIGINT (helper-130, stop 72)', () => {
+    // It was re-raised as a SIGINT: exit 130, which explore --merge also gives a stopped shard's merge.
+    const env = { ...process.env, KLPCHECK_TEST_EARLY_SIGNAL: 'SIGTERM' };
+    const bin = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', './test/support/ctrl-c-while-loading.mjs', 'bin/klpcheck.mjs', ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env,
+      });
+    const r = bin(['run', '--semantics', 'upstream', '--invariant', 'module-safety', '--runs', '5', '--no-save']);
+    expect(r.signal).toBe('SIGTERM');
+    expect(r.stdout).toBe('');
+    // explore takes it as a Ctrl-C, as ever.
+    const e = bin(exploreArgs);
+    expect(e.status, e.stderr).toBe(130);
+    expect(e.stdout).toMatch(INCOMPLETE_VERDICT);
+  });
+
   it('through bin/klpcheck.mjs, a Ctrl-C as the early counting stops is not lost either (hostile-user finding, 2026-12-03)', () => {
     const e = throughBin('ctrl-c-as-counting-stops.mjs', exploreArgs);
     expect(e.status, e.stderr).toBe(130);
