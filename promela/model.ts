@@ -233,7 +233,7 @@ function writeEnabledChecks(blocks: string | undefined, body: string): string {
  */
 function tablesTooLarge(scope: ExploreScope, size: string, blocks: string, multicore: boolean): KlpcheckError {
   const where = multicore
-    ? `${blocks} blocks of C, and klpcheck writes a model with ${D_STEP_BLOCKS} at most (the model without --multicore fills its tables in one d_step, which Spin takes no larger)`
+    ? `${blocks} blocks of C, and klpcheck writes a model with ${D_STEP_BLOCKS} at most: it writes the model with and without --multicore for the same scopes, and the one without fills its tables in one d_step, which Spin takes no larger`
     : `${blocks} c_code blocks in one d_step, and Spin takes about ${D_STEP_BLOCKS}`;
   return new KlpcheckError(
     'E_USAGE',

@@ -159,6 +159,12 @@ describe('the upstream model in Promela', () => {
     expect(() => promelaModel(PROMELA_RULES.get('per-state')!, parseScope('patches=5,functions=6,states=3,tasks=3'))).toThrow(
       /^promela: at patches=5,functions=6,states=3,tasks=3 the definition tables \(over 13235 classes of up to 1512 definitions\) need over 2001 c_code blocks/,
     );
+    // The multi-core model has no d_step: its refusal says why it is held to the same scopes (helper-130, stop 72).
+    expect(() =>
+      promelaModel(PROMELA_RULES.get('per-state')!, parseScope('patches=5,functions=6,states=3,tasks=3'), { multicore: true }),
+    ).toThrow(
+      /need over 2001 blocks of C, and klpcheck writes a model with 2000 at most: it writes the model with and without --multicore for the same scopes, and the one without fills its tables in one d_step, which Spin takes no larger: use fewer/,
+    );
   });
 
   // CI installs Spin (npm run spin:setup in .ci/run); elsewhere the comparison needs it too.
