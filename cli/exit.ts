@@ -10,8 +10,6 @@ export const EXIT = {
   internal: 70,
   /** 128 + SIGINT, the shell's convention: stopped by Ctrl-C before anything was violated, so nothing holds yet. */
   interrupted: 130,
-  /** 128 + SIGTERM: any other command ended by SIGTERM (the process dies of the signal; main() returns it for tests). */
-  terminated: 143,
 } as const;
 
 export const EXIT_HELP: readonly string[] = [
