@@ -126,7 +126,7 @@ describe('klpcheck explore', () => {
       shardOut.push(c.out());
       // The packed engine does not share a search: the fall-back is said, with why its counts may be higher.
       expect(c.err()).toContain(
-        'klpcheck explore: the object engine runs (the packed engine: it does not share a search across machines (--shard, --out, --merge) yet); it stores the states the packed engine covers, so its counts may be higher\n',
+        'klpcheck explore: the object engine runs (the packed engine: it writes no result file (--out, --shard) yet); it stores the states the packed engine covers, so its counts may be higher\n',
       );
     }
     expect(whole.err()).not.toContain('the object engine runs');

@@ -212,7 +212,7 @@ describe('explore --engine packed', () => {
       await main(['explore', '--semantics', 'upstream', '--scope', `${scope},depth=2`, '--out', out, '--no-save'], both.io),
     ).toBeLessThan(2);
     expect(both.err()).toContain(
-      '(the packed engine: it has no task model (taskModel=1) yet, and it does not share a search across machines (--shard, --out, --merge) yet); it stores',
+      '(the packed engine: it has no task model (taskModel=1) yet, and it writes no result file (--out, --shard) yet); it stores',
     );
     // Asked for by name, the object engine runs with no note.
     const asked = capture();
@@ -228,20 +228,17 @@ describe('explore --engine packed', () => {
     [['--engine', 'packed', '--semantics', 'Upstream'], "unknown semantics 'Upstream'"],
     [['--engine', 'packed', '--invariant', 'bogus'], "unknown invariant 'bogus'"],
     [['--engine', 'packed', '--semantics', ''], 'explore needs --semantics NAME'],
-    [
-      ['--engine', 'packed', '--out', OUT, '--scope', 'depth=2'],
-      'it does not share a search across machines (--shard, --out, --merge) yet',
-    ],
+    [['--engine', 'packed', '--out', OUT, '--scope', 'depth=2'], 'it writes no result file (--out, --shard) yet'],
     // With no depth both refusals at once, not one after the other (noticed 2026-12-02).
     [
       ['--engine', 'packed', '--out', OUT],
-      'two problems: (1) --engine packed: it does not share a search across machines (--shard, --out, --merge) yet; use --engine object; (2) --out and --shard need a depth bound',
+      'two problems: (1) --engine packed: it writes no result file (--out, --shard) yet; use --engine object; (2) --out and --shard need a depth bound',
     ],
-    [['--engine', 'packed', '--shard', '1/2', '--out', OUT], '(--shard, --out, --merge) yet'],
+    [['--engine', 'packed', '--shard', '1/2', '--out', OUT], 'it writes no result file (--out, --shard) yet'],
     [['--engine', 'packed', '--scope', 'taskModel=1'], 'it has no task model (taskModel=1) yet; use --engine object'],
     [
       ['--engine', 'packed', '--scope', 'taskModel=1,depth=3', '--out', OUT],
-      'it has no task model (taskModel=1) yet, and it does not share a search across machines (--shard, --out, --merge) yet; use',
+      'it has no task model (taskModel=1) yet, and it writes no result file (--out, --shard) yet; use',
     ],
     [['--engine', 'packed', '--merge', 'a.json'], '--engine'],
   ])('refuses %j with one line and exit 2', async (args, message) => {

@@ -62,8 +62,9 @@ export const simulate: Command = {
     'states do: more walks meet more universes, a longer walk goes deeper in its own.',
     "Like explore's, its lines are about its own scope: run and compare also replay",
     "a cell's saved counterexamples. Standard output depends only on the version, the",
-    'arguments and the seed (--seed random draws one, and the report prints it), but',
-    'for a counterexample that could not be saved or walks stopped (below); timings',
+    'arguments, the seed (--seed random draws one, and the report prints it) and, for',
+    'the paths of counterexamples it names, the working folder, but for a',
+    'counterexample that could not be saved or walks stopped (below); timings',
     'and whether a file was new go to stderr. Ctrl-C (or SIGTERM, or SIGHUP) stops',
     'the walks before the next one: the report is then of the walks taken, INCOMPLETE,',
     `with the counterexamples found saved (exit ${EXIT.interrupted} unless one was violated).`,
@@ -116,12 +117,14 @@ export const simulate: Command = {
     let stopping = false;
     const release = onInterrupt({
       first: () => {
-        io.stderr(`${eol}klpcheck simulate: stopping; reporting the walks taken (another Ctrl-C is ignored until the report is written)\n`);
+        io.stderr(
+          `${eol}klpcheck simulate: stopping; reporting the walks taken (another Ctrl-C or SIGTERM is ignored until the report is written)\n`,
+        );
         stopping = true;
       },
       again: () =>
         io.stderr(
-          `${eol}klpcheck simulate: already stopping: Ctrl-C is ignored until the report and the counterexamples found are written\n`,
+          `${eol}klpcheck simulate: already stopping: Ctrl-C and SIGTERM are ignored until the report and the counterexamples found are written\n`,
         ),
     });
     try {

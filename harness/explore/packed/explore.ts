@@ -46,7 +46,8 @@ export function packedRefusal(
   // Every reason at once: told one at a time, the next came only once the first was put right (hostile-user finding).
   const reasons = [
     ...(o.scope.taskModel ? ['it has no task model (taskModel=1) yet'] : []),
-    ...(o.sharing ? ['it does not share a search across machines (--shard, --out, --merge) yet'] : []),
+    // A plain --out shares nothing: "does not share a search across machines" misled (helper-130, stop 72).
+    ...(o.sharing ? ['it writes no result file (--out, --shard) yet'] : []),
   ];
   return reasons.length ? new PackedRefusal(reasons) : undefined;
 }
