@@ -59,7 +59,8 @@ export function staleness(v: ReplayVerdict): string | undefined {
     case 'fixed':
       return `no longer reproduces (replayed, every step holds${v.differs ? `, though not as recorded: ${v.differs}` : ''})`;
     case 'violated':
-      return `is still violated, but not as recorded (${v.note})`;
+      // Where today's violation is, beside where the record has it (helper-131, stop 72).
+      return `is still violated, after step ${v.step + 1}, but not as recorded (${v.note})`;
     case 'not-checked':
       return `was not replayed (${v.why})`;
     default:

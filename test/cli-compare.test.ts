@@ -129,7 +129,7 @@ describe('klpcheck compare', () => {
     expect(await main([...argv, '--html', page], run.io)).toBe(1);
     const html = readFileSync(page, 'utf8');
     expect(html).toContain(
-      '<p><strong>CAUTION:</strong> this record is still violated, but not as recorded (recorded with another reason: &quot;R edited &lt;b&gt;&quot;) under slots;',
+      '<p><strong>CAUTION:</strong> this record is still violated, after step 2, but not as recorded (recorded with another reason: &quot;R edited &lt;b&gt;&quot;) under slots;',
     );
     // Without the edited copy, the record quoted reproduces: no CAUTION.
     rmSync(join(dir, 'ce', 'slots', basename(fileNameFor(edited))));

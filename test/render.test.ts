@@ -778,15 +778,17 @@ describe('klpcheck render', () => {
     expect((await run(['render', tmp.write('none.json', none)])).stdout).toMatch(
       /\nCAUTION: {3}this record was not replayed \(its one step cannot run today:\n/,
     );
-    // Steps counted from 1 in the note, as "after step N" counts them (the file's violation.step counts from 0).
-    const moved = { ...fixture, violation: { ...fixture.violation, step: fixture.violation.step - 1 } };
+    // Steps counted from 1 in the note, as "after step N" counts them (the file's violation.step counts from 0): recorded
+    // one step later, after a copy of the violating step, than today's violation (steps after it are refused).
+    const v = fixture.violation.step;
+    const moved = { ...fixture, steps: [...fixture.steps, fixture.steps[v]!], violation: { ...fixture.violation, step: v + 1 } };
     expect((await run(['render', tmp.write('moved.json', moved)])).stderr).toMatch(
-      new RegExp(`note: .*moved\\.json is still violated, but not as recorded \\(recorded at step ${fixture.violation.step}\\) under `),
+      new RegExp(`note: .*moved\\.json is still violated, after step ${v + 1}, but not as recorded \\(recorded at step ${v + 2}\\) under `),
     );
     // A reason the model no longer gives is not the record: it is what a reply would quote.
     const reworded = { ...fixture, violation: { ...fixture.violation, reason: 'NOTHING IS WRONG HERE' } };
     expect((await run(['render', tmp.write('reworded.json', reworded)])).stderr).toMatch(
-      /note: .*reworded\.json is still violated, but not as recorded \(recorded with another reason: "NOTHING IS WRONG HERE"\) under /,
+      /note: .*reworded\.json is still violated, after step \d+, but not as recorded \(recorded with another reason: "NOTHING IS WRONG HERE"\) under /,
     );
     // One that differs by a character that shows as a space or as nothing says which (helper-125: the two read alike).
     const lookalike = { ...fixture, violation: { ...fixture.violation, reason: fixture.violation.reason.replace(' ', '\u00a0') } };
@@ -808,7 +810,7 @@ describe('klpcheck render', () => {
     ] as const)
       expect((await run(['render', tmp.write(`${name}.json`, edited)])).stderr, name).toMatch(
         new RegExp(
-          `note: .*${name}\\.json is still violated, but not as recorded \\(the state ${name === 'initial' ? 'before the first step' : 'after step 1'} differs from the record\\) under `,
+          `note: .*${name}\\.json is still violated, after step \\d+, but not as recorded \\(the state ${name === 'initial' ? 'before the first step' : 'after step 1'} differs from the record\\) under `,
         ),
       );
     // A name the universe does not declare is an edit, refused at its place (it was replayed as "not as recorded").
@@ -851,7 +853,7 @@ describe('klpcheck render', () => {
     const cycle = { ...fixture, invariant: 'fixes' };
     const cycleRendered = await run(['render', tmp.write('cycle.json', cycle)]);
     expect(cycleRendered.stderr).toMatch(
-      /note: .*cycle\.json was not replayed \(fixes is a release cycle's property \(.*\): klpcheck protocols checks it\) under /,
+      /note: .*cycle\.json was not replayed \(fixes is a release cycle's property(?: \(.*\))?: klpcheck protocols checks it\) under /,
     );
     // A release cycle's record is protocols' to check: not stale. One whose property does not apply to its own
     // semantics claims what cannot be: it opens with a CAUTION, in every format but svg (helper-125).
