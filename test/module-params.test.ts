@@ -21,10 +21,11 @@ import {
   splitArgs,
   targetParams,
   typeOfDefault,
+  UINTS_MAX,
   type DeclaredParams,
   type ParamAccess,
 } from '../model/kernel/module-params.ts';
-import { kstrtoint } from '../model/kernel/kstrtoint.ts';
+import { kstrtoint, kstrtouint } from '../model/kernel/kstrtoint.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { runSequence } from '../harness/run-sequence.ts';
 import { runStep } from '../harness/scenario/steps.ts';
@@ -262,6 +263,73 @@ describe('values a parameter refuses (kernel/params.c set operations)', () => {
     expect(kstrtoint(text)).toBe(want);
   });
 
+  it.each([
+    ['4', 4],
+    ['+4', 4],
+    ['0x4', 4],
+    ['010', 8],
+    ['4\n', 4],
+    ['4294967295', 4294967295],
+    ['-1', 'EINVAL'],
+    ['-0', 'EINVAL'],
+    ['4e0', 'EINVAL'],
+    ['4.0', 'EINVAL'],
+    ['', 'EINVAL'],
+    ['abc', 'EINVAL'],
+    ['4294967296', 'ERANGE'],
+  ])('kstrtouint(%j) is %j', (text, want) => {
+    expect(kstrtouint(text)).toBe(want);
+  });
+
+  it('a list of uints takes what kstrtouint takes of each element, up to UINTS_MAX of them (helper-131, stop 72)', () => {
+    // A proposal's list attribute: `abc` became NaN and `3,,4` slot 0 when its parameter was a string Number() read.
+    expect(paramValueErrno('uints', '1,2')).toBeNull();
+    expect(paramValueErrno('uints', '0x4')).toBeNull();
+    for (const bad of ['abc', '3,,4', '', '1,-2', '4e0', '1,2,']) expect(paramValueErrno('uints', bad), bad).toBe('EINVAL');
+    expect(paramValueErrno('uints', '1,4294967296')).toBe('ERANGE');
+    expect(paramValueErrno('uints', Array(UINTS_MAX).fill('1').join(','))).toBeNull();
+    expect(
+      paramValueErrno(
+        'uints',
+        Array(UINTS_MAX + 1)
+          .fill('1')
+          .join(','),
+      ),
+    ).toBe('EINVAL');
+  });
+
+  it('a list attribute parameter is refused as param_array refuses it, quoting its first element, on both sides, and read as the kernel reads it', () => {
+    const u: Universe = {
+      patches: [
+        { name: 'p1', objects: [{ name: 'vmlinux', funcs: [{ old_name: 'f' }] }], attrs: { slot: 8 } },
+        {
+          name: 'p2',
+          objects: [{ name: 'vmlinux', funcs: [{ old_name: 'g' }] }],
+          attrs: { slot: 1 },
+          attr_params: { add_merge_slots: 'add_merge_slots' },
+        },
+      ],
+      modules: [],
+    };
+    const sem = semanticsByName('slots')!;
+    const k = new Kernel(u, sem.hooks);
+    expect(k.insmod('p2', { add_merge_slots: '3,abc' })).toMatchObject({ ok: false, errno: 'EINVAL' });
+    expect(k.log.at(-1)).toBe("p2: `3' invalid for parameter `add_merge_slots'");
+    // 010 is slot 8, as the kernel reads it (Number() read 10): p2 takes over p1's slot and replaces it.
+    const ops: Op[] = [
+      { op: 'insmod', module: 'p1' },
+      { op: 'insmod', module: 'p2', params: { add_merge_slots: '4e0' } },
+      { op: 'insmod', module: 'p2', params: { add_merge_slots: '010' } },
+    ];
+    const r = runSequence(u, sem, ops, { invariants: [], conformance: true });
+    expect(r.violation).toBeNull();
+    expect(r.steps.map((x) => x.outcome)).toEqual(['ok', 'EINVAL', 'ok']);
+    expect(r.steps.at(-1)!.state.patches.map((p) => [p.name, p.status])).toEqual([
+      ['p1', 'freed'],
+      ['p2', 'enabled'],
+    ]);
+  });
+
   it('a bool takes what kstrtobool takes, a string up to 1024 bytes, a getter-only parameter nothing, a PID list anything', () => {
     expect(paramValueErrno('bool', 'on')).toBeNull();
     expect(paramValueErrno('bool', 'maybe')).toBe('EINVAL');
@@ -329,6 +397,19 @@ describe('values a parameter refuses (kernel/params.c set operations)', () => {
     expect(paramDecl(declared, 'n', '010').init).toBe('8');
     expect(paramDecl(declared, 'n', 'abc').init).toBe('0');
     expect(paramDecl(declared, 'n', 7).init).toBe('7');
+  });
+
+  it('the C generator declares a list attribute as an array of uints, its default as kstrtouint reads each element', async () => {
+    const { paramDecl, paramLines } = await import('../vm/cgen/params.ts');
+    const declared = new Map([['s', { access: 'rw', type: 'uints' }]] as const);
+    expect(paramLines([paramDecl(declared, 's', '1,0x10,010')])).toBe(
+      `static unsigned int param_s[${UINTS_MAX}] = { 1, 16, 8 };\nstatic unsigned int param_s_n = 3;\n` +
+        'module_param_array_named(s, param_s, uint, &param_s_n, 0644);\n',
+    );
+    expect(paramLines([paramDecl(declared, 's', undefined)])).toBe(
+      `static unsigned int param_s[${UINTS_MAX}] = { 0 };\nstatic unsigned int param_s_n = 0;\n` +
+        'module_param_array_named(s, param_s, uint, &param_s_n, 0644);\n',
+    );
   });
 
   it("an unknown dotted name is logged cut at its first '.' (the dynamic debug core writes a NUL there)", () => {
@@ -441,7 +522,7 @@ describe('what a module declares', () => {
     expect(Object.fromEntries(livepatchParams(def))).toEqual({
       replace: { access: 'rw', type: 'int' },
       set: { access: 'rw', type: 'int' },
-      sets: { access: 'rw', type: 'charp' },
+      sets: { access: 'rw', type: 'uints' },
       r: { access: 'rw', type: 'bool' },
     });
   });

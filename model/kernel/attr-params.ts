@@ -6,18 +6,26 @@
  */
 import type { PatchAttrs, PatchDef } from './definitions.ts';
 import { parseBool } from './kstrtobool.ts';
+import { kstrtoint, kstrtouint } from './kstrtoint.ts';
+import { LIST_ATTRS } from './module-params.ts';
 
-/** Attributes that hold a list of numbers: a parameter gives them as X[,Y]... */
-const LISTS: ReadonlySet<string> = new Set(['replace_sets', 'merge_slots', 'obsoletes', 'also_obsoletes', 'add_merge_slots']);
 /** Attributes that hold one number. */
 const NUMBERS: ReadonlySet<string> = new Set(['replace_set', 'slot', 'provides']);
 
+/**
+ * A number as the parameter's kstrto* read it (module-params.ts: parse_args
+ * refused any value it does not take, so `010` is 8 and `0x4` 4, as the
+ * kernel reads them, where Number() read 10 and took `4e0`: helper-131); NaN
+ * only for a definition's own default, which parse_args never reads.
+ */
+const asNumber = (v: number | string): number => (typeof v === 'number' ? v : NaN);
+
 function parseAttr(attr: string, current: unknown, value: string): unknown {
-  if (LISTS.has(attr)) return value === '' ? [] : value.split(',').map(Number);
-  if (NUMBERS.has(attr)) return Number(value);
+  if (LIST_ATTRS.has(attr)) return value === '' ? [] : value.split(',').map((e) => asNumber(kstrtouint(e)));
+  if (NUMBERS.has(attr)) return asNumber(kstrtoint(value));
   // `replace` is a bool upstream and a u32 tag in seed 000: keep the type the definition gives it.
   if (typeof current === 'boolean') return parseBool(value) ?? false;
-  if (typeof current === 'number') return Number(value);
+  if (typeof current === 'number') return asNumber(kstrtoint(value));
   return parseBool(value) ?? Number(value);
 }
 

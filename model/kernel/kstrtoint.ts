@@ -12,9 +12,30 @@
  * Returns the value, or the errno the kernel returns.
  */
 export function kstrtoint(s: string): number | 'EINVAL' | 'ERANGE' {
+  const v = kstrtoll(s, true);
+  if (typeof v !== 'bigint') return v;
+  if (v < -0x8000_0000n || v > 0x7fff_ffffn) return 'ERANGE';
+  return Number(v);
+}
+
+/**
+ * kstrtouint(s, 0, &v) (lib/kstrtox.c), which a uint parameter's
+ * param_set_uint uses, as each element of a module_param_array of uints:
+ * kstrtoint's rules but for the sign: `+` is taken, `-` is -EINVAL
+ * (kstrtoull reads no sign but `+`), and past 4294967295 is -ERANGE.
+ */
+export function kstrtouint(s: string): number | 'EINVAL' | 'ERANGE' {
+  const v = kstrtoll(s, false);
+  if (typeof v !== 'bigint') return v;
+  if (v > 0xffff_ffffn) return 'ERANGE';
+  return Number(v);
+}
+
+/** kstrtoll's parse (base 0, above), with a `-` taken only when `signed`: the value, or the errno. */
+function kstrtoll(s: string, signed: boolean): bigint | 'EINVAL' | 'ERANGE' {
   let i = 0;
   let negative = false;
-  if (s[0] === '-') {
+  if (s[0] === '-' && signed) {
     negative = true;
     i = 1;
   } else if (s[0] === '+') i = 1;
@@ -38,9 +59,7 @@ export function kstrtoint(s: string): number | 'EINVAL' | 'ERANGE' {
   if (digits === 0) return 'EINVAL';
   if (s[i] === '\n') i++;
   if (i < s.length) return 'EINVAL';
-  const signed = negative ? -value : value;
-  if (signed < -0x8000_0000n || signed > 0x7fff_ffffn) return 'ERANGE';
-  return Number(signed);
+  return negative ? -value : value;
 }
 
 function digitValue(c: string): bigint | null {

@@ -25,7 +25,7 @@
  */
 import type { LoadedModule } from './core.ts';
 import { kernelModuleName, type ModuleDef, type PatchDef } from './definitions.ts';
-import { kstrtoint } from './kstrtoint.ts';
+import { kstrtoint, kstrtouint } from './kstrtoint.ts';
 import { parseBool } from './kstrtobool.ts';
 
 /** A parameter's sysfs file: 0644 ('rw'), 0444 ('ro'), or none at all (mode 0, 'none'). */
@@ -36,9 +36,11 @@ export type ParamAccess = 'rw' | 'ro' | 'none';
  * `int` by kstrtoint, `charp` any string of up to 1024 bytes, `show` not at
  * all (a getter-only kernel_param_ops: test_klp_speaker's welcome), `pids`
  * test_klp_syscall's list of PIDs (the model names tasks in it, so it is not
- * checked).
+ * checked), `uints` a list X[,Y]... of unsigned ints, each by kstrtouint (a
+ * proposal's list attribute, LIST_ATTRS, as module_param_array(name, uint,
+ * &n, 0644) would take it).
  */
-export type ParamType = 'bool' | 'int' | 'charp' | 'show' | 'pids';
+export type ParamType = 'bool' | 'int' | 'charp' | 'show' | 'pids' | 'uints';
 
 /** One declared parameter. */
 export interface ParamSpec {
@@ -94,11 +96,29 @@ const ATTR_TYPES: Readonly<Record<string, 'bool' | 'int'>> = {
 };
 
 /**
- * An attribute parameter takes the type of the attribute it sets: the
- * definition's value says it (seed 000's u32 replace tag is an int), or else
- * the attribute's own type (upstream's replace is a bool).
+ * How many elements a `uints` parameter takes: the size of the array the
+ * VM's C generator declares (vm/cgen/params.ts), past which param_array
+ * refuses a value ("can only take 64 arguments"). A proposal's list names a
+ * handful of ids.
  */
-function typeOfAttr(attr: string, current: unknown): 'bool' | 'int' | 'charp' {
+export const UINTS_MAX = 64;
+
+/**
+ * The attributes that hold a list of numbers (schema/universe.schema.json
+ * PatchAttrs): a parameter gives them as X[,Y]... (attr-params.ts).
+ */
+export const LIST_ATTRS: ReadonlySet<string> = new Set(['replace_sets', 'merge_slots', 'obsoletes', 'also_obsoletes', 'add_merge_slots']);
+
+/**
+ * An attribute parameter takes the type of the attribute it sets: a list
+ * attribute's is a list of unsigned ints (`uints`: the ids of sets, slots
+ * or patches, which no proposal makes negative); else the definition's value
+ * says it (seed 000's u32 replace tag is an int), or the attribute's own
+ * type (upstream's replace is a bool). Until stop 72 a list was a string
+ * (charp) that nothing checked, and `abc` became NaN (helper-131).
+ */
+function typeOfAttr(attr: string, current: unknown): 'bool' | 'int' | 'charp' | 'uints' {
+  if (LIST_ATTRS.has(attr)) return 'uints';
   if (typeof current === 'boolean') return 'bool';
   if (typeof current === 'number') return 'int';
   return ATTR_TYPES[attr] ?? 'charp';
@@ -107,7 +127,13 @@ function typeOfAttr(attr: string, current: unknown): 'bool' | 'int' | 'charp' {
 const RW_BOOL: ParamSpec = { access: 'rw', type: 'bool' };
 const RW_INT: ParamSpec = { access: 'rw', type: 'int' };
 const RW_CHARP: ParamSpec = { access: 'rw', type: 'charp' };
-const SPECS: Readonly<Record<'bool' | 'int' | 'charp', ParamSpec>> = { bool: RW_BOOL, int: RW_INT, charp: RW_CHARP };
+const RW_UINTS: ParamSpec = { access: 'rw', type: 'uints' };
+const SPECS: Readonly<Record<'bool' | 'int' | 'charp' | 'uints', ParamSpec>> = {
+  bool: RW_BOOL,
+  int: RW_INT,
+  charp: RW_CHARP,
+  uints: RW_UINTS,
+};
 
 /**
  * test_klp_callbacks_demo's pre-patch callback returns it: module_param(
@@ -224,7 +250,13 @@ function refusalOf(type: ParamType, param: string, value: string): Refusal | nul
     case 'show':
       return einval;
     case 'pids':
-      return pidsRefusal(param, value);
+      // An element stands for a PID: a task's name in the model, its PID on the VM, so only an empty one is refused.
+      return arrayRefusal(param, value, PIDS_MAX, (e) => (e === '' ? 'EINVAL' : null));
+    case 'uints':
+      return arrayRefusal(param, value, UINTS_MAX, (e) => {
+        const v = kstrtouint(e);
+        return typeof v === 'number' ? null : v;
+      });
   }
 }
 
@@ -234,19 +266,21 @@ export function paramValueErrno(type: ParamType, value: string): ValueErrno | nu
 }
 
 /**
- * param_array (kernel/params.c) over a klp_pids value, named `name`: null
- * when it takes it, else its refusal (-EINVAL): the line it logs first (past
- * PIDS_MAX elements, "can only take N arguments"; an empty element fails its
- * param_set_int silently), and the text parse_args then quotes, which is the
- * first element alone: param_array writes a NUL at each comma and never puts
- * it back ("We break the rule and mangle the string"). An element stands for
- * a PID: a task's name in the model, its PID on the VM.
+ * param_array (kernel/params.c) over a value of parameter `name`, an array
+ * of at most `max` elements each of which `element` takes (null) or refuses
+ * (its errno, silently, as param_set_int and param_set_uint do): null when it
+ * takes the value, else its refusal: the line it logs first (past `max`
+ * elements, "can only take N arguments", -EINVAL), and the text parse_args
+ * then quotes, which is the first element alone: param_array writes a NUL at
+ * each comma and never puts it back ("We break the rule and mangle the
+ * string"). An empty value is one empty element.
  */
-function pidsRefusal(name: string, value: string): Refusal | null {
+function arrayRefusal(name: string, value: string, max: number, element: (e: string) => ValueErrno | null): Refusal | null {
   const elements = value.split(',');
   for (let i = 0; i < elements.length; i++) {
-    if (i === PIDS_MAX) return { errno: 'EINVAL', lines: [`${name}: can only take ${PIDS_MAX} arguments`], quoted: elements[0]! };
-    if (elements[i] === '') return { errno: 'EINVAL', lines: [], quoted: elements[0]! };
+    if (i === max) return { errno: 'EINVAL', lines: [`${name}: can only take ${max} arguments`], quoted: elements[0]! };
+    const errno = element(elements[i]!);
+    if (errno) return { errno, lines: [], quoted: elements[0]! };
   }
   return null;
 }

@@ -6,11 +6,15 @@
  */
 import { cIdent, cString } from './c.ts';
 import { parseBool } from '../../model/kernel/kstrtobool.ts';
-import { kstrtoint } from '../../model/kernel/kstrtoint.ts';
-import type { DeclaredParams, ParamAccess } from '../../model/kernel/module-params.ts';
+import { kstrtoint, kstrtouint } from '../../model/kernel/kstrtoint.ts';
+import { UINTS_MAX, type DeclaredParams, type ParamAccess } from '../../model/kernel/module-params.ts';
 
-/** The C types a generated parameter takes (kernel/params.c param_ops_bool, _int, _charp). */
-export type ParamType = 'bool' | 'int' | 'charp';
+/**
+ * The C types a generated parameter takes (kernel/params.c param_ops_bool,
+ * _int, _charp; `uints` an array of unsigned ints, param_array_ops over
+ * param_ops_uint, of UINTS_MAX elements).
+ */
+export type ParamType = 'bool' | 'int' | 'charp' | 'uints';
 
 /** One module parameter: its C variable and declaration. */
 export interface ParamDecl {
@@ -18,8 +22,10 @@ export interface ParamDecl {
   readonly type: ParamType;
   /** The C variable that holds it. */
   readonly variable: string;
-  /** The default as a C initializer. */
+  /** The default as a C initializer (a `uints` array's: its elements, in braces). */
   readonly init: string;
+  /** A `uints` array's number of elements set by default. */
+  readonly count?: number;
   /** Its sysfs mode. */
   readonly mode: string;
 }
@@ -37,7 +43,7 @@ const MODE: Readonly<Record<ParamAccess, string>> = { rw: '0644', ro: '0444', no
  */
 export function paramDecl(declared: DeclaredParams, name: string, value: string | boolean | number | undefined): ParamDecl {
   const spec = declared.get(name);
-  if (!spec || (spec.type !== 'bool' && spec.type !== 'int' && spec.type !== 'charp'))
+  if (!spec || (spec.type !== 'bool' && spec.type !== 'int' && spec.type !== 'charp' && spec.type !== 'uints'))
     throw new Error(`cgen declares parameter ${name}, which the model's module declares ${spec ? `as ${spec.type}` : 'not at all'}`);
   const type = spec.type;
   const variable = `param_${cIdent(name)}`;
@@ -47,8 +53,15 @@ export function paramDecl(declared: DeclaredParams, name: string, value: string 
     // The model reads an int default as the kernel would (kstrtoint: 0x10, 010); one it cannot read is 0.
     const v = typeof value === 'number' ? value : kstrtoint(String(value ?? 0));
     init = String(typeof v === 'number' ? v : 0);
-  }
-  else init = cString(String(value ?? ''));
+  } else if (type === 'uints') {
+    // A list attribute's default (merge_slots [1, 2] as "1,2"), each element as kstrtouint reads it; one it cannot read is 0.
+    const elements = String(value ?? '') === '' ? [] : String(value).split(',').slice(0, UINTS_MAX);
+    const values = elements.map((e) => {
+      const v = kstrtouint(e);
+      return typeof v === 'number' ? v : 0;
+    });
+    return { name, type, variable, init: `{ ${values.length ? values.join(', ') : '0'} }`, count: values.length, mode: MODE[spec.access] };
+  } else init = cString(String(value ?? ''));
   return { name, type, variable, init, mode: MODE[spec.access] };
 }
 
@@ -56,6 +69,11 @@ export function paramDecl(declared: DeclaredParams, name: string, value: string 
 export function paramLines(params: readonly ParamDecl[]): string {
   return params
     .map((p) => {
+      if (p.type === 'uints')
+        return (
+          `static unsigned int ${p.variable}[${UINTS_MAX}] = ${p.init};\nstatic unsigned int ${p.variable}_n = ${p.count ?? 0};\n` +
+          `module_param_array_named(${p.name}, ${p.variable}, uint, &${p.variable}_n, ${p.mode});\n`
+        );
       const ctype = p.type === 'bool' ? 'bool' : p.type === 'int' ? 'int' : 'char *';
       return `static ${ctype} ${p.variable} = ${p.init};\nmodule_param_named(${p.name}, ${p.variable}, ${p.type}, ${p.mode});\n`;
     })
