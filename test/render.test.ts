@@ -612,7 +612,8 @@ describe('selftest', () => {
       spawnSync('bash', [file], { encoding: 'utf8' });
     }
     for (const m of marks) expect(existsSync(m), m).toBe(false);
-    expect(render(params, 'selftest')).toContain(`load_lp $MOD_P1 'add_merge_slots=1 $(touch ${marks[0]}); echo '\\''x'`);
+    // The list parameter refuses the value (an array of uints since stop 72): the load is one that fails, quoted alike.
+    expect(render(params, 'selftest')).toContain(`load_failing_mod $MOD_P1 'add_merge_slots=1 $(touch ${marks[0]}); echo '\\''x'`);
     // The log shows the words as insmod got them, quoted for check_result's double quotes.
     expect(render(params, 'selftest')).toContain(`% insmod test_modules/$MOD_P1.ko add_merge_slots=1 \\$(touch ${marks[0]}); echo 'x`);
     expect(render(named, 'selftest')).toContain(`# klpcheck: task0 sleeps in vmlinux:f1\\ntouch ${marks[2]} -- needs a test module`);
@@ -850,10 +851,11 @@ describe('klpcheck render', () => {
       /^klpcheck: .*huge\.json:\/format: must be 1, not a number too large for a double \[E_SCHEMA\]\n$/,
     );
     // One replay could not check says so too, never nothing.
-    const cycle = { ...fixture, invariant: 'fixes' };
+    // A release cycle's record names its protocol (one that does not is refused: helper-131, stop 72).
+    const cycle = { ...fixture, invariant: 'fixes', provenance: { ...fixture.provenance, scope: 'protocol=static-sets,releases<=3' } };
     const cycleRendered = await run(['render', tmp.write('cycle.json', cycle)]);
     expect(cycleRendered.stderr).toMatch(
-      /note: .*cycle\.json was not replayed \(fixes is a release cycle's property(?: \(.*\))?: klpcheck protocols checks it\) under /,
+      /note: .*cycle\.json was not replayed \(fixes is a release cycle's property \(protocol=static-sets,releases<=3\): klpcheck protocols checks it\) under /,
     );
     // A release cycle's record is protocols' to check: not stale. One whose property does not apply to its own
     // semantics claims what cannot be: it opens with a CAUTION, in every format but svg (helper-125).

@@ -34,15 +34,23 @@ export const DEPLOY_PARAMS: NonNullable<PatchDef['attr_params']> = {
   obsoletes: 'obsoletes',
 };
 
-/** The parameters that give a patch the set choice `c` at load. */
+/**
+ * The parameters that give a patch the set choice `c` at load. An empty
+ * list is no parameter: a list parameter is an array of uints, and
+ * param_array refuses an empty value (kernel/params.c; model/kernel/
+ * module-params.ts), so a script leaves it out. The patch keeps its built
+ * list then, which is empty: a protocol that chooses at deploy time builds
+ * its patches absorbing nothing (catalog.ts yafang-dynamic).
+ */
 export function paramsOf(c: SetChoice): Record<string, string> {
   const a = attrsOf(c, []);
+  const list = (name: string, ids: readonly number[]) => (ids.length ? { [name]: ids.join(',') } : {});
   return {
     replace_set: String(a.replace_set),
-    replace_sets: a.replace_sets!.join(','),
+    ...list('replace_sets', a.replace_sets!),
     slot: String(a.slot),
-    merge_slots: a.merge_slots!.join(','),
+    ...list('merge_slots', a.merge_slots!),
     provides: String(a.provides),
-    obsoletes: a.obsoletes!.join(','),
+    ...list('obsoletes', a.obsoletes!),
   };
 }
