@@ -28,6 +28,7 @@ import { KlpcheckError, pointer } from './errors.ts';
 import { readJsonFile } from './json-file.ts';
 import { checkCounterexample, isKnownProperty } from './counterexample-check.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
+import { isProtocolProperty } from './protocols/cycle.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
 
@@ -199,6 +200,16 @@ export function readCounterexample(file: string, named = false): Counterexample 
       pointer('steps', after),
     );
   }
+  // A release cycle's property is found by klpcheck protocols alone, whose records name the protocol: a record
+  // relabelled so was rendered as that property's finding with no caution, since replay cannot check one
+  // (helper-131, stop 72).
+  if (isProtocolProperty(c.invariant) && !c.provenance.scope?.startsWith('protocol='))
+    throw new KlpcheckError(
+      'E_SCHEMA',
+      `${c.invariant} is a release cycle's property, which klpcheck protocols alone finds, and its records name their protocol here (protocol=NAME,releases<=N)`,
+      file,
+      pointer('provenance', 'scope'),
+    );
   checkCounterexample(c, file, named ? [file] : storeNamesFor(c));
   return c;
 }
