@@ -29,6 +29,7 @@ import { readJsonFile } from './json-file.ts';
 import { checkCounterexample, isKnownProperty } from './counterexample-check.ts';
 import { semanticsByName } from '../model/semantics/registry.ts';
 import { isProtocolProperty } from './protocols/cycle.ts';
+import { notAProtocolRecord } from './protocols/record-scope.ts';
 import type { Op } from './ops.ts';
 import type { RunResult } from './run-sequence.ts';
 
@@ -200,15 +201,15 @@ export function readCounterexample(file: string, named = false): Counterexample 
       pointer('steps', after),
     );
   }
-  // A release cycle's property is found by klpcheck protocols alone, whose records name the protocol: a record
-  // relabelled so was rendered as that property's finding with no caution, since replay cannot check one
-  // (helper-131, stop 72).
-  if (isProtocolProperty(c.invariant) && !c.provenance.scope?.startsWith('protocol='))
+  // A release cycle's property is found by klpcheck protocols alone, and replay cannot check one: its record must be
+  // one protocols writes (record-scope.ts).
+  const notProtocols = isProtocolProperty(c.invariant) ? notAProtocolRecord(c.provenance) : undefined;
+  if (notProtocols !== undefined)
     throw new KlpcheckError(
       'E_SCHEMA',
-      `${c.invariant} is a release cycle's property, which klpcheck protocols alone finds, and its records name their protocol here (protocol=NAME,releases<=N)`,
+      `${c.invariant} is a release cycle's property, which klpcheck protocols alone finds, and ${notProtocols.why}`,
       file,
-      pointer('provenance', 'scope'),
+      pointer('provenance', notProtocols.at),
     );
   checkCounterexample(c, file, named ? [file] : storeNamesFor(c));
   return c;

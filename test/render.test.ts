@@ -851,8 +851,9 @@ describe('klpcheck render', () => {
       /^klpcheck: .*huge\.json:\/format: must be 1, not a number too large for a double \[E_SCHEMA\]\n$/,
     );
     // One replay could not check says so too, never nothing.
-    // A release cycle's record names its protocol (one that does not is refused: helper-131, stop 72).
-    const cycle = { ...fixture, invariant: 'fixes', provenance: { ...fixture.provenance, scope: 'protocol=static-sets,releases<=3' } };
+    // A release cycle's record is one protocols writes (any other is refused: helper-131, helper-132, stop 72).
+    const provenance = { source: 'exhaustive', depth: 2, scope: 'protocol=static-sets,releases<=3', fast_check: '4.10.2', klpcheck: '0.1.0' };
+    const cycle = { ...fixture, invariant: 'fixes', provenance };
     const cycleRendered = await run(['render', tmp.write('cycle.json', cycle)]);
     expect(cycleRendered.stderr).toMatch(
       /note: .*cycle\.json was not replayed \(fixes is a release cycle's property \(protocol=static-sets,releases<=3\): klpcheck protocols checks it\) under /,

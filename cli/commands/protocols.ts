@@ -3,6 +3,7 @@ import { saveCounterexample } from '../../harness/counterexample.ts';
 import { PROTOCOLS, protocolByName } from '../../harness/protocols/catalog.ts';
 import { cycleCounterexample } from '../../harness/protocols/counterexample.ts';
 import { DEFAULT_MAX_RELEASES, protocolVerdict } from '../../harness/protocols/search.ts';
+import { MAX_RELEASES } from '../../harness/protocols/record-scope.ts';
 import { SEMANTICS, semanticsByName } from '../../model/semantics/registry.ts';
 import { cycleTimeline, protocolMatrixMarkdown, protocolMatrixText } from '../../report/protocols.ts';
 import { numberOption, type Command } from '../command.ts';
@@ -33,7 +34,12 @@ export const protocols: Command = {
   options: {
     semantics: { type: 'string', arg: 'A,B', help: `semantics (default: all ${SEMANTICS.length})` },
     protocols: { type: 'string', arg: 'X,Y', help: `protocols (default: ${PROTOCOLS.map((p) => p.name).join(', ')})` },
-    releases: { type: 'whole', range: { min: 1, max: 8 }, arg: 'N', help: `longest cycle, in releases (default ${DEFAULT_MAX_RELEASES})` },
+    releases: {
+      type: 'whole',
+      range: { min: 1, max: MAX_RELEASES },
+      arg: 'N',
+      help: `longest cycle, in releases (default ${DEFAULT_MAX_RELEASES})`,
+    },
     timeline: { type: 'boolean', help: 'also print every failing cycle as a weekly timeline' },
     markdown: { type: 'boolean', help: 'print the matrix as markdown' },
     out: {

@@ -10,6 +10,7 @@ import { FAST_CHECK_VERSION, KLPCHECK_VERSION } from '../versions.ts';
 import type { Semantics } from '../../model/semantics/semantics.ts';
 import type { CycleRun } from './cycle.ts';
 import type { Protocol } from './protocol.ts';
+import { protocolScope } from './record-scope.ts';
 
 /** Null when the cycle holds or failed before its first load. */
 export function cycleCounterexample(run: CycleRun, sem: Semantics, protocol: Protocol, maxReleases: number): Counterexample | null {
@@ -23,7 +24,7 @@ export function cycleCounterexample(run: CycleRun, sem: Semantics, protocol: Pro
     {
       source: 'exhaustive',
       depth: run.ops.length,
-      scope: `protocol=${protocol.name},releases<=${maxReleases}`,
+      scope: protocolScope(protocol, maxReleases),
       fast_check: FAST_CHECK_VERSION,
       klpcheck: KLPCHECK_VERSION,
     },

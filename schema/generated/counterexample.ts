@@ -74,7 +74,7 @@ export interface Counterexample {
      */
     random_length?: number;
     /**
-     * Exhaustive runs: the scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=any; walks: the scope walked, without a depth.
+     * Exhaustive runs: the scope explored, e.g. patches=2,functions=2,states=1,tasks=2,depth=any; walks: the scope walked, without a depth; klpcheck protocols --out: protocol=NAME,releases<=N, which a record of a release cycle's property (loads, fixes, knowledge) must name (harness/protocols/record-scope.ts).
      */
     scope?: string;
   };
