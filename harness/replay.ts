@@ -88,7 +88,8 @@ export type Replay =
 
 export function replayCounterexample(c: Counterexample, semantics: Semantics, file = ''): Replay {
   if (isProtocolProperty(c.invariant)) {
-    // A record without the protocol's scope (hand-made, or relabelled) named it as "()" (helper-131, stop 72).
+    // Reading refuses a file of such a record without its protocol's scope (record-scope.ts); one made in memory named
+    // it "()" (helper-131, stop 72).
     const scope = c.provenance.scope ? ` (${c.provenance.scope})` : '';
     return {
       verdict: { kind: 'not-checked', why: `${c.invariant} is a release cycle's property${scope}: klpcheck protocols checks it` },

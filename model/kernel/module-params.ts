@@ -86,7 +86,7 @@ export function typeOfDefault(value: string): 'int' | 'charp' {
   return /^-?[0-9]{1,9}$/.test(value) ? 'int' : 'charp';
 }
 
-/** The attributes' own types (schema/universe.schema.json PatchAttrs); the lists are strings (X[,Y]). */
+/** The single-valued attributes' own types (schema/universe.schema.json PatchAttrs); the lists are LIST_ATTRS, `uints`. */
 const ATTR_TYPES: Readonly<Record<string, 'bool' | 'int'>> = {
   replace: 'bool',
   replaceable: 'bool',
