@@ -100,7 +100,12 @@ export function replayCounterexample(c: Counterexample, semantics: Semantics, fi
   const why = notApplicableWhy(semantics, c.invariant);
   if (why !== undefined) return { verdict: { kind: 'not-checked', why: `n/a: ${why}` } };
   const lacking = invariant?.lacks?.(universeBounds(c.universe));
-  if (lacking) return { verdict: { kind: 'not-checked', why: `${c.invariant} has nothing to check in its universe: it needs ${lacking}` } };
+  // Stale: the record no longer applies as a finding, so compare and run list it with the fixed ones, as they list a
+  // record none of whose steps can run; without the flag it vanished from both (helper-132, stop 72).
+  if (lacking)
+    return {
+      verdict: { kind: 'not-checked', why: `${c.invariant} has nothing to check in its universe: it needs ${lacking}`, stale: true },
+    };
   const ops = opsOf(c);
   // Observe the functions the record observed (an exhaustive record reports every function of its scope).
   const funcs = Object.keys(c.initial.running);
