@@ -7,10 +7,7 @@
 import type { PatchAttrs, PatchDef } from './definitions.ts';
 import { parseBool } from './kstrtobool.ts';
 import { kstrtoint, kstrtouint } from './kstrtoint.ts';
-import { LIST_ATTRS } from './module-params.ts';
-
-/** Attributes that hold one number. */
-const NUMBERS: ReadonlySet<string> = new Set(['replace_set', 'slot', 'provides']);
+import { LIST_ATTRS, NUMBER_ATTRS } from './module-params.ts';
 
 /**
  * A number as the parameter's kstrto* read it (module-params.ts: parse_args
@@ -22,7 +19,7 @@ const asNumber = (v: number | string): number => (typeof v === 'number' ? v : Na
 
 function parseAttr(attr: string, current: unknown, value: string): unknown {
   if (LIST_ATTRS.has(attr)) return value === '' ? [] : value.split(',').map((e) => asNumber(kstrtouint(e)));
-  if (NUMBERS.has(attr)) return asNumber(kstrtoint(value));
+  if (NUMBER_ATTRS.has(attr)) return asNumber(kstrtoint(value));
   // `replace` is a bool upstream and a u32 tag in seed 000: keep the type the definition gives it.
   if (typeof current === 'boolean') return parseBool(value) ?? false;
   if (typeof current === 'number') return asNumber(kstrtoint(value));

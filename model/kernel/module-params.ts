@@ -95,6 +95,9 @@ const ATTR_TYPES: Readonly<Record<string, 'bool' | 'int'>> = {
   provides: 'int',
 };
 
+/** The attributes that hold one number (ATTR_TYPES' ints), which attr-params.ts reads as kstrtoint does. */
+export const NUMBER_ATTRS: ReadonlySet<string> = new Set(Object.keys(ATTR_TYPES).filter((a) => ATTR_TYPES[a] === 'int'));
+
 /**
  * How many elements a `uints` parameter takes: the size of the array the
  * VM's C generator declares (vm/cgen/params.ts), past which param_array
